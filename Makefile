@@ -1,0 +1,126 @@
+# cardtally: build, test and install.  See README.md.
+#
+#   make            build ./cardtally
+#   make demo       install missing Debian packages, build, run the demo
+#   make test       install missing Debian packages, build, run every test
+#   make check      the test suite under AddressSanitizer + UBSan (leaks fail)
+#   make stress     the long crash test (1,000 kill -9 trials)
+#   make bench      measurements written to bench/RESULTS.md
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# User CFLAGS/LDFLAGS are respected; the project's own flags live in
+# CT_CFLAGS.  WERROR=1 turns warnings into errors (CI does this).
+
+MAKEFLAGS += --no-print-directory
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+BUILD ?= build
+
+LIBS_PC := sqlite3 libsodium
+CT_CFLAGS := -std=c11 -D_GNU_SOURCE -DCT_VERSION='"$(VERSION)"' \
+	-Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
+	-Wstrict-prototypes -Wvla
+ifeq ($(WERROR),1)
+CT_CFLAGS += -Werror
+endif
+
+# pkg-config is asked lazily so that `make deps` works before it exists.
+PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIBS_PC))
+PC_LIBS = $(shell $(PKG_CONFIG) --libs $(LIBS_PC))
+
+LIB_SRC := $(wildcard common/*.c data/*.c drivers/*.c reconcile/*.c)
+APP_SRC := $(filter-out scanner/main.c,$(wildcard scanner/*.c))
+TEST_SRC := $(wildcard tests/test_*.c)
+TOOL_SRC := $(wildcard tests/tools/*.c bench/*.c)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+APP_OBJ := $(APP_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TOOL_BIN := $(TOOL_SRC:%.c=$(BUILD)/%)
+
+CT_CFLAGS += -DCT_DATADIR='"$(PREFIX)/share/cardtally"'
+
+.PHONY: build-tests all deps test check stress bench demo install clean format
+all: cardtally
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libcardtally.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/cardtally: $(BUILD)/scanner/main.o $(APP_OBJ) $(BUILD)/libcardtally.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PC_LIBS)
+
+cardtally: $(BUILD)/cardtally
+	cp $< $@
+
+$(BUILD)/tests/test_%: tests/test_%.c $(BUILD)/libcardtally.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
+		-o $@ $< $(BUILD)/libcardtally.a $(PC_LIBS) \
+		$(shell $(PKG_CONFIG) --libs cmocka)
+
+$(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libcardtally.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
+		-o $@ $< $(BUILD)/libcardtally.a $(PC_LIBS)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libcardtally.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
+		-o $@ $< $(BUILD)/libcardtally.a $(PC_LIBS)
+
+test: deps
+	@$(MAKE) build-tests
+	@CARDTALLY=$(CURDIR)/$(BUILD)/cardtally BUILD=$(CURDIR)/$(BUILD) tests/run
+
+build-tests: $(BUILD)/cardtally $(TEST_BIN) $(TOOL_BIN)
+
+# The whole suite again, built with sanitizers into a separate tree.
+check: deps
+	@$(MAKE) BUILD=build-asan \
+		CFLAGS="-O1 -g -fsanitize=address,undefined \
+		-fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" build-tests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		CARDTALLY=$(CURDIR)/build-asan/cardtally \
+		BUILD=$(CURDIR)/build-asan \
+		CARDTALLY_SANITIZED=1 tests/run
+
+stress: deps build-tests
+	@CARDTALLY=$(CURDIR)/$(BUILD)/cardtally BUILD=$(CURDIR)/$(BUILD) \
+		KILL_TRIALS=1000 prove -v tests/cli/kill9.t
+
+bench: deps build-tests
+	@CARDTALLY=$(CURDIR)/$(BUILD)/cardtally BUILD=$(CURDIR)/$(BUILD) bench/run
+
+demo: deps
+	@$(MAKE) cardtally
+	@./cardtally demo
+
+install: cardtally
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 cardtally $(DESTDIR)$(BINDIR)/cardtally
+	install -d $(DESTDIR)$(PREFIX)/share/cardtally
+	install -m 644 data/demo/*.csv $(DESTDIR)$(PREFIX)/share/cardtally/
+
+format:
+	clang-format -i $(LIB_SRC) $(APP_SRC) scanner/main.c \
+		$(wildcard */*.h) $(TEST_SRC) $(TOOL_SRC)
+
+clean:
+	rm -rf $(BUILD) build-asan cardtally bench/work tests/work
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,237 @@
+/*
+ * Names and value helpers of the domain vocabulary (see model.h).  Pure
+ * functions over their arguments; nothing here reads a clock or a file.
+ */
+#include "model.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const status_names[CARD_STATUS_COUNT] = {
+	[CARD_STORED] = "stored",	[CARD_CHECKED_OUT] = "checked_out",
+	[CARD_ISSUED] = "issued",	[CARD_DISPOSED] = "disposed",
+	[CARD_CANCELLED] = "cancelled", [CARD_MOVED] = "moved",
+	[CARD_DECEASED] = "deceased",
+};
+
+static const char *const role_names[ROLE_COUNT] = {
+	[ROLE_MANAGER] = "manager",
+	[ROLE_STAFF] = "staff",
+	[ROLE_PARTTIME] = "parttime",
+};
+
+static const char *const kind_names[SESSION_KIND_COUNT] = {
+	[SESSION_FULL] = "full",
+	[SESSION_PARTIAL] = "partial",
+	[SESSION_TALLY] = "tally",
+	[SESSION_COUNTONLY] = "countonly",
+};
+
+static int lookup(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+const char *card_status_name(enum card_status s)
+{
+	return (unsigned)s < CARD_STATUS_COUNT ? status_names[s] : "?";
+}
+
+int card_status_parse(const char *s, enum card_status *out)
+{
+	int i = lookup(status_names, CARD_STATUS_COUNT, s);
+
+	if (i < 0)
+		return -1;
+	*out = (enum card_status)i;
+	return 0;
+}
+
+int card_status_in_storage(enum card_status s)
+{
+	return s == CARD_STORED || s == CARD_CANCELLED || s == CARD_MOVED ||
+	       s == CARD_DECEASED;
+}
+
+const char *staff_role_name(enum staff_role r)
+{
+	return (unsigned)r < ROLE_COUNT ? role_names[r] : "?";
+}
+
+int staff_role_parse(const char *s, enum staff_role *out)
+{
+	int i = lookup(role_names, ROLE_COUNT, s);
+
+	if (i < 0)
+		return -1;
+	*out = (enum staff_role)i;
+	return 0;
+}
+
+const char *session_kind_name(enum session_kind k)
+{
+	return (unsigned)k < SESSION_KIND_COUNT ? kind_names[k] : "?";
+}
+
+int session_kind_parse(const char *s, enum session_kind *out)
+{
+	int i = lookup(kind_names, SESSION_KIND_COUNT, s);
+
+	if (i < 0)
+		return -1;
+	*out = (enum session_kind)i;
+	return 0;
+}
+
+static int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int serial_normalize(const char *in, size_t len, char out[SERIAL_BUF])
+{
+	static const char digits[] = "0123456789ABCDEF";
+
+	out[0] = '\0';
+	if (len == 0 || len > SERIAL_MAX)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		int v = hexval((unsigned char)in[i]);
+
+		if (v < 0) {
+			out[0] = '\0';
+			return -1;
+		}
+		out[i] = digits[v];
+	}
+	out[len] = '\0';
+	return 0;
+}
+
+int serial_from_bytes(const uint8_t *b, size_t len, char out[SERIAL_BUF])
+{
+	static const char digits[] = "0123456789ABCDEF";
+
+	out[0] = '\0';
+	if (len == 0 || len * 2 > SERIAL_MAX)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[2 * len] = '\0';
+	return 0;
+}
+
+int mgmt_id_valid(const char *s, size_t len)
+{
+	if (len == 0 || len > MGMT_ID_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+		      (c >= 'a' && c <= 'z') || c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+/* Days from civil date, after H. Hinnant's public-domain algorithm. */
+static int32_t days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	int era = (y >= 0 ? y : y - 399) / 400;
+	int yoe = y - era * 400;
+	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int32_t z, int *y, int *m, int *d)
+{
+	z += 719468;
+	int era = (z >= 0 ? z : z - 146096) / 146097;
+	int doe = z - era * 146097;
+	int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int mp = (5 * doy + 2) / 153;
+
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp + (mp < 10 ? 3 : -9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static int digits_at(const char *s, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+int date_parse(const char *s, size_t len, int32_t *days)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30,
+				    31, 31, 30, 31, 30, 31};
+
+	if (len != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	int y = digits_at(s, 4), m = digits_at(s + 5, 2),
+	    d = digits_at(s + 8, 2);
+	if (y < 1900 || m < 1 || m > 12 || d < 1)
+		return -1;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (d > mdays[m - 1] + (m == 2 && leap))
+		return -1;
+	*days = days_from_civil(y, m, d);
+	return 0;
+}
+
+void date_format(int32_t days, char out[11])
+{
+	int y, m, d;
+
+	civil_from_days(days, &y, &m, &d);
+	snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m, d);
+}
+
+int32_t date_of_time(int64_t unix_time, int32_t utc_offset)
+{
+	int64_t local = unix_time + utc_offset;
+	int64_t day = local / 86400;
+
+	if (local % 86400 < 0)
+		day--;
+	return (int32_t)day;
+}
+
+void time_format_iso(int64_t unix_time, int32_t utc_offset,
+		     char out[TIME_ISO_BUF])
+{
+	int64_t local = unix_time + utc_offset;
+	int32_t day = date_of_time(unix_time, utc_offset);
+	int64_t secs = local - (int64_t)day * 86400;
+	int y, m, d;
+	int off = utc_offset < 0 ? -utc_offset : utc_offset;
+
+	civil_from_days(day, &y, &m, &d);
+	snprintf(out, TIME_ISO_BUF, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+		 y % 10000, m, d, (int)(secs / 3600), (int)(secs / 60 % 60),
+		 (int)(secs % 60), utc_offset < 0 ? '-' : '+', off / 3600,
+		 off / 60 % 60);
+}

@@ -1,0 +1,89 @@
+/*
+ * Domain vocabulary shared by every layer: card states, staff roles, session
+ * kinds, and the small value helpers that go with them (serial numbers,
+ * calendar dates, timestamps).  libc only, no I/O: data/ fills these values
+ * from the ledger, reconcile/ reasons about them, scanner/ prints them.
+ */
+#ifndef CT_MODEL_H
+#define CT_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Lifecycle state of a card in the ledger (INTERFACE.md "status" column). */
+enum card_status {
+	CARD_STORED = 0,
+	CARD_CHECKED_OUT,
+	CARD_ISSUED,
+	CARD_DISPOSED,
+	CARD_CANCELLED,
+	CARD_MOVED,
+	CARD_DECEASED,
+	CARD_STATUS_COUNT
+};
+
+/* "stored", "checked_out", ...; never NULL for a valid status. */
+const char *card_status_name(enum card_status s);
+/* 0 and *out set when s names a status, -1 otherwise. */
+int card_status_parse(const char *s, enum card_status *out);
+/*
+ * A card physically in the safe: stored, or stored while its applicant moved,
+ * died or cancelled (such cards wait there for disposal).
+ */
+int card_status_in_storage(enum card_status s);
+
+enum staff_role { ROLE_MANAGER = 0, ROLE_STAFF, ROLE_PARTTIME, ROLE_COUNT };
+
+const char *staff_role_name(enum staff_role r);
+int staff_role_parse(const char *s, enum staff_role *out);
+
+enum session_kind {
+	SESSION_FULL = 0,
+	SESSION_PARTIAL,
+	SESSION_TALLY,
+	SESSION_COUNTONLY,
+	SESSION_KIND_COUNT
+};
+
+const char *session_kind_name(enum session_kind k);
+int session_kind_parse(const char *s, enum session_kind *out);
+
+/*
+ * Card serials are kept in the ledger as upper-case hexadecimal text: the
+ * chip serial as read by the identity profile, or the number printed on the
+ * card (decimal digits are a subset of hex digits).  SERIAL_MAX is the
+ * longest accepted text, not counting the terminating NUL.
+ */
+#define SERIAL_MAX 64
+#define SERIAL_BUF (SERIAL_MAX + 1)
+
+/*
+ * Normalises `in` (len bytes, not necessarily NUL-terminated) into out
+ * (SERIAL_BUF bytes): upper case, NUL-terminated.  Returns 0, or -1 when the
+ * text is empty, too long or holds anything but hex digits; out is then "".
+ */
+int serial_normalize(const char *in, size_t len, char out[SERIAL_BUF]);
+/* Upper-case hex of a byte string; -1 when it would not fit SERIAL_MAX. */
+int serial_from_bytes(const uint8_t *b, size_t len, char out[SERIAL_BUF]);
+
+/* Management IDs: 1-32 of [A-Za-z0-9_-]. */
+#define MGMT_ID_MAX 32
+int mgmt_id_valid(const char *s, size_t len);
+
+/*
+ * Calendar dates as days since 1970-01-01 (proleptic Gregorian), so rules can
+ * add and compare them.  date_parse accepts exactly YYYY-MM-DD of a real
+ * calendar day between 1900 and 9999; returns 0 or -1.
+ */
+int date_parse(const char *s, size_t len, int32_t *days);
+/* "YYYY-MM-DD" into out (11 bytes). */
+void date_format(int32_t days, char out[11]);
+/* Day of a unix time in the given UTC offset (seconds east of UTC). */
+int32_t date_of_time(int64_t unix_time, int32_t utc_offset);
+
+/* ISO 8601 with offset, e.g. 2026-11-23T15:04:05+09:00 (26 bytes). */
+#define TIME_ISO_BUF 32
+void time_format_iso(int64_t unix_time, int32_t utc_offset,
+		     char out[TIME_ISO_BUF]);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * A map from byte strings to 64-bit values, for the linear-time passes over a
+ * whole ledger (import duplicate checks, reconciliation joins).  Open
+ * addressing with linear probing; keys are copied into an arena owned by the
+ * map, so callers may reuse their buffers.  libc only.
+ *
+ * Order of calls: strmap_new, then any number of strmap_put / strmap_get,
+ * then strmap_free.  Pointers returned by strmap_key stay valid until
+ * strmap_free.
+ */
+#ifndef CT_STRMAP_H
+#define CT_STRMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct strmap;
+
+/* A map sized for about `expected` keys (it grows as needed); NULL on OOM. */
+struct strmap *strmap_new(size_t expected);
+void strmap_free(struct strmap *m);
+
+/*
+ * Inserts key -> value unless the key is present.  Returns 1 when inserted,
+ * 0 when the key was already there (its value is then stored in *old when
+ * old is not NULL and the map is unchanged), -1 on OOM.
+ */
+int strmap_put(struct strmap *m, const char *key, size_t len, int64_t value,
+	       int64_t *old);
+/* 1 and *value set when found, 0 otherwise. */
+int strmap_get(const struct strmap *m, const char *key, size_t len,
+	       int64_t *value);
+size_t strmap_count(const struct strmap *m);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * Stock list import (INTERFACE.md "Stock list import"): a CSV file from the
+ * issuing system, UTF-8 or CP932, validated row by row.  Either every row is
+ * valid and the ledger is updated in one transaction, or nothing changes and
+ * every problem is returned as (line, column, reason).
+ *
+ * Order of calls: import_run() with a filled struct import_opts ->
+ * read struct import_result -> import_result_free().
+ */
+#ifndef CT_IMPORT_H
+#define CT_IMPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ledger.h"
+
+enum import_encoding { IMPORT_ENC_AUTO = 0, IMPORT_ENC_UTF8, IMPORT_ENC_CP932 };
+
+/* Error codes of this module, numbered once and never reused. */
+enum {
+	IMPORT_OK = 0,
+	IMPORT_ERR_INVALID = -101, /* the file has problems: see result */
+	IMPORT_ERR_LEDGER = -102,  /* the ledger failed: see ledger_errmsg */
+	IMPORT_ERR_NOMEM = -103,
+};
+
+struct import_opts {
+	enum import_encoding encoding;
+	int dry_run;	  /* validate and count, change nothing */
+	int64_t actor_id; /* staff id recorded in the audit log */
+	int64_t now;	  /* unix time recorded as updated_at / audit time */
+};
+
+/* One problem: line is the 1-based physical line where the record starts
+ * (1 = header); column is the column name, or "header"/"file". */
+struct import_problem {
+	long line;
+	char column[32];
+	char reason[160];
+};
+
+struct import_result {
+	enum import_encoding detected; /* UTF8 or CP932 */
+	long rows;		       /* data rows read */
+	long added, updated, unchanged;
+	size_t nproblems;
+	struct import_problem *problems; /* owned; import_result_free */
+};
+
+/*
+ * Imports `len` bytes of CSV from `buf` into the ledger.  Returns IMPORT_OK
+ * (the ledger was updated, or would have been for a dry run),
+ * IMPORT_ERR_INVALID (nothing changed; res->problems lists every bad row in
+ * file order), or another negative code.
+ *
+ * Re-importing rows identical to the ledger changes nothing (unchanged);
+ * a row whose mgmt_id and serial match a ledger card but whose other
+ * fields differ updates that card (updated).  A mgmt_id already in the
+ * ledger with another serial, or a serial already held by another mgmt_id,
+ * is a problem of that row.
+ */
+int import_run(struct ledger *l, const char *buf, size_t len,
+	       const struct import_opts *opts, struct import_result *res);
+void import_result_free(struct import_result *res);
+
+#endif

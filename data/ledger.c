@@ -1,0 +1,678 @@
+/*
+ * Opening, creating and migrating the ledger file, plus the small shared
+ * operations on staff, locations, cards and the audit log.  The schema is
+ * versioned with PRAGMA user_version; migrations[] holds one forward step per
+ * version and is append-only: a released step is never edited, a change is a
+ * new step.
+ */
+#include "ledger_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Version 1: the foundation schema.  Names follow DESIGN.md "Ledger". */
+static const char schema_v1[] =
+	"CREATE TABLE location ("
+	" id INTEGER PRIMARY KEY,"
+	" path TEXT NOT NULL UNIQUE,"
+	" parent_id INTEGER REFERENCES location(id),"
+	" depth INTEGER NOT NULL);"
+	"CREATE TABLE staff ("
+	" id INTEGER PRIMARY KEY,"
+	" code TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL,"
+	" role TEXT NOT NULL CHECK (role IN ('manager','staff','parttime')),"
+	" pin_hash TEXT NOT NULL,"
+	" failed_pins INTEGER NOT NULL DEFAULT 0,"
+	" locked INTEGER NOT NULL DEFAULT 0,"
+	" active INTEGER NOT NULL DEFAULT 1,"
+	" created_at INTEGER NOT NULL);"
+	"CREATE TABLE card ("
+	" id INTEGER PRIMARY KEY,"
+	" mgmt_id TEXT NOT NULL UNIQUE,"
+	" serial TEXT NOT NULL UNIQUE,"
+	" location_id INTEGER NOT NULL REFERENCES location(id),"
+	" status TEXT NOT NULL CHECK (status IN ('stored','checked_out',"
+	"  'issued','disposed','cancelled','moved','deceased')),"
+	" received TEXT NOT NULL,"
+	" notice_sent TEXT,"
+	" reminder_sent TEXT,"
+	" updated_at INTEGER NOT NULL);"
+	"CREATE INDEX card_location ON card(location_id);"
+	"CREATE TABLE session ("
+	" id INTEGER PRIMARY KEY,"
+	" kind TEXT NOT NULL CHECK (kind IN ('full','partial','tally',"
+	"  'countonly')),"
+	" started_at INTEGER NOT NULL,"
+	" started_by INTEGER NOT NULL REFERENCES staff(id),"
+	" closed_at INTEGER,"
+	" closed_by INTEGER REFERENCES staff(id),"
+	" witness_id INTEGER REFERENCES staff(id),"
+	" note TEXT);"
+	"CREATE TABLE session_range ("
+	" session_id INTEGER NOT NULL REFERENCES session(id),"
+	" location_id INTEGER NOT NULL REFERENCES location(id),"
+	" assignee_id INTEGER REFERENCES staff(id),"
+	" started_at INTEGER,"
+	" ended_at INTEGER,"
+	" PRIMARY KEY (session_id, location_id)) WITHOUT ROWID;"
+	"CREATE TABLE scan ("
+	" id INTEGER PRIMARY KEY,"
+	" session_id INTEGER NOT NULL REFERENCES session(id),"
+	" range_id INTEGER REFERENCES location(id),"
+	" serial TEXT NOT NULL,"
+	" card_id INTEGER REFERENCES card(id),"
+	" staff_id INTEGER NOT NULL REFERENCES staff(id),"
+	" at INTEGER NOT NULL,"
+	" outcome TEXT NOT NULL CHECK (outcome IN ('accepted','repeat',"
+	"  'alert')),"
+	" why TEXT);"
+	"CREATE INDEX scan_session_serial ON scan(session_id, serial);"
+	"CREATE INDEX scan_card ON scan(card_id, at);"
+	"CREATE TABLE custody_event ("
+	" id INTEGER PRIMARY KEY,"
+	" card_id INTEGER REFERENCES card(id),"
+	" kind TEXT NOT NULL,"
+	" at INTEGER NOT NULL,"
+	" staff_id INTEGER REFERENCES staff(id),"
+	" location_id INTEGER REFERENCES location(id),"
+	" note TEXT);"
+	"CREATE INDEX custody_card ON custody_event(card_id, at);"
+	/* The audit log is append-only; hash and prev_hash are filled by the
+	 * hash chain (custody issue).  The triggers make accidental edits
+	 * fail loudly; they are no defence against someone with the file,
+	 * which is what the hash chain is for. */
+	"CREATE TABLE audit ("
+	" id INTEGER PRIMARY KEY,"
+	" at INTEGER NOT NULL,"
+	" staff_id INTEGER REFERENCES staff(id),"
+	" action TEXT NOT NULL,"
+	" subject TEXT,"
+	" detail TEXT,"
+	" prev_hash BLOB,"
+	" hash BLOB);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
+	" SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
+	" SELECT RAISE(ABORT, 'audit log is append-only'); END;";
+
+/* migrations[i] takes a file from user_version i to i + 1. */
+static const char *const migrations[] = {schema_v1};
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
+		       LEDGER_SCHEMA_VERSION,
+	       "one migration per schema version");
+
+int ledger_fail(struct ledger *l, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(l->errmsg, sizeof(l->errmsg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int ledger_sql_error(struct ledger *l, const char *what)
+{
+	int rc = sqlite3_extended_errcode(l->db);
+	int code = LEDGER_ERR_SQL;
+
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		code = LEDGER_ERR_BUSY;
+	else if (rc == SQLITE_CONSTRAINT_UNIQUE ||
+		 rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		code = LEDGER_ERR_EXISTS;
+	else if ((rc & 0xff) == SQLITE_NOMEM)
+		code = LEDGER_ERR_NOMEM;
+	return ledger_fail(l, code, "%s: %s", what, sqlite3_errmsg(l->db));
+}
+
+int ledger_prepare(struct ledger *l, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(l->db, sql, -1, st, NULL) != SQLITE_OK)
+		return ledger_sql_error(l, "prepare");
+	return 0;
+}
+
+int ledger_exec(struct ledger *l, const char *sql)
+{
+	if (sqlite3_exec(l->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return ledger_sql_error(l, "exec");
+	return 0;
+}
+
+const char *ledger_col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? (const char *)s : "";
+}
+
+int32_t ledger_col_date(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	int32_t d;
+
+	if (!s || date_parse(s, strlen(s), &d) < 0)
+		return DATE_NONE;
+	return d;
+}
+
+int ledger_bind_date(sqlite3_stmt *st, int i, int32_t days)
+{
+	char buf[11];
+
+	if (days == DATE_NONE)
+		return sqlite3_bind_null(st, i);
+	date_format(days, buf);
+	return sqlite3_bind_text(st, i, buf, -1, SQLITE_TRANSIENT);
+}
+
+const char *ledger_errmsg(const struct ledger *l)
+{
+	return l ? l->errmsg : "out of memory";
+}
+
+static int set_pragmas(struct ledger *l)
+{
+	/* WAL for concurrent readers; synchronous=FULL so that a commit is
+	 * on disk when it returns (an accepted scan survives a power cut). */
+	static const char pragmas[] = "PRAGMA journal_mode=WAL;"
+				      "PRAGMA synchronous=FULL;"
+				      "PRAGMA foreign_keys=ON;";
+
+	sqlite3_busy_timeout(l->db, 10000);
+	return ledger_exec(l, pragmas);
+}
+
+int ledger_schema_version(struct ledger *l)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (ledger_prepare(l, "PRAGMA user_version", &st) < 0)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int migrate(struct ledger *l)
+{
+	int v = ledger_schema_version(l);
+	int rc;
+	char sql[64];
+
+	if (v < 0)
+		return LEDGER_ERR_SQL;
+	if (v > LEDGER_SCHEMA_VERSION)
+		return ledger_fail(l, LEDGER_ERR_VERSION,
+				   "ledger schema version %d is newer than "
+				   "this cardtally (%d): upgrade cardtally",
+				   v, LEDGER_SCHEMA_VERSION);
+	for (; v < LEDGER_SCHEMA_VERSION; v++) {
+		rc = ledger_begin(l);
+		if (rc < 0)
+			return rc;
+		rc = ledger_exec(l, migrations[v]);
+		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", v + 1);
+		if (rc == 0)
+			rc = ledger_exec(l, sql);
+		if (rc < 0) {
+			ledger_rollback(l);
+			return rc;
+		}
+		rc = ledger_commit(l);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int open_db(const char *path, int flags, struct ledger **out,
+		   char *err, size_t errlen)
+{
+	struct ledger *l = calloc(1, sizeof(*l));
+	int rc;
+
+	*out = NULL;
+	if (!l) {
+		snprintf(err, errlen, "out of memory");
+		return LEDGER_ERR_NOMEM;
+	}
+	if (sqlite3_open_v2(path, &l->db, flags, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open ledger %s: %s", path,
+			 l->db ? sqlite3_errmsg(l->db) : "out of memory");
+		ledger_close(l);
+		return LEDGER_ERR_SQL;
+	}
+	rc = set_pragmas(l);
+	if (rc == 0)
+		rc = migrate(l);
+	if (rc < 0) {
+		snprintf(err, errlen, "ledger %s: %s", path, l->errmsg);
+		ledger_close(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+int ledger_open(const char *path, struct ledger **out, char *err,
+		size_t errlen)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) < 0) {
+		*out = NULL;
+		snprintf(err, errlen, "no ledger at %s: %s", path,
+			 strerror(errno));
+		return LEDGER_ERR_NOTFOUND;
+	}
+	return open_db(path, SQLITE_OPEN_READWRITE, out, err, errlen);
+}
+
+int ledger_create(const char *path, struct ledger **out, char *err,
+		  size_t errlen)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == 0) {
+		*out = NULL;
+		snprintf(err, errlen, "%s exists already", path);
+		return LEDGER_ERR_EXISTS;
+	}
+	return open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, out,
+		       err, errlen);
+}
+
+void ledger_close(struct ledger *l)
+{
+	if (!l)
+		return;
+	if (l->in_tx)
+		ledger_rollback(l);
+	sqlite3_close(l->db);
+	free(l);
+}
+
+int ledger_integrity_check(struct ledger *l, char *out, size_t outlen)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = ledger_prepare(l, "PRAGMA integrity_check", &st);
+	if (rc < 0)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(out, outlen, "%s", ledger_col_text(st, 0));
+	else
+		rc = ledger_sql_error(l, "integrity_check");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_begin(struct ledger *l)
+{
+	int rc = ledger_exec(l, "BEGIN IMMEDIATE");
+
+	if (rc == 0)
+		l->in_tx = 1;
+	return rc;
+}
+
+int ledger_commit(struct ledger *l)
+{
+	int rc = ledger_exec(l, "COMMIT");
+
+	if (rc == 0)
+		l->in_tx = 0;
+	return rc;
+}
+
+int ledger_rollback(struct ledger *l)
+{
+	l->in_tx = 0;
+	if (sqlite3_get_autocommit(l->db))
+		return 0;
+	return ledger_exec(l, "ROLLBACK");
+}
+
+int ledger_audit(struct ledger *l, int64_t staff_id, int64_t at,
+		 const char *action, const char *subject, const char *detail)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l,
+				"INSERT INTO audit(at, staff_id, action, "
+				"subject, detail) VALUES (?, ?, ?, ?, ?)",
+				&st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, at);
+	if (staff_id > 0)
+		sqlite3_bind_int64(st, 2, staff_id);
+	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, detail, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = ledger_sql_error(l, "audit");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- staff ---- */
+
+int staff_code_valid(const char *code)
+{
+	return mgmt_id_valid(code, strlen(code));
+}
+
+int ledger_staff_add(struct ledger *l, const char *code, const char *name,
+		     enum staff_role role, const char *pin_hash,
+		     int64_t actor_id, int64_t now)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!staff_code_valid(code))
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "staff code '%s' must be 1-32 letters, "
+				   "digits, '-' or '_'",
+				   code);
+	if (name[0] == '\0' || strlen(name) > NAME_MAX_BYTES)
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "name must be 1-%d bytes", NAME_MAX_BYTES);
+	rc = ledger_prepare(l,
+			    "INSERT INTO staff(code, name, role, pin_hash, "
+			    "created_at) VALUES (?, ?, ?, ?, ?)",
+			    &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, staff_role_name(role), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, pin_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "add staff");
+		if (rc == LEDGER_ERR_EXISTS)
+			ledger_fail(l, rc, "staff code %s exists already",
+				    code);
+	}
+	sqlite3_finalize(st);
+	if (rc == 0)
+		rc = ledger_audit(l, actor_id, now, "staff.add", code,
+				  staff_role_name(role));
+	return rc;
+}
+
+static int staff_get(struct ledger *l, const char *sql, const char *code,
+		     int64_t id, struct staff_rec *out)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l, sql, &st);
+
+	if (rc < 0)
+		return rc;
+	if (code)
+		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		out->id = sqlite3_column_int64(st, 0);
+		snprintf(out->code, sizeof(out->code), "%s",
+			 ledger_col_text(st, 1));
+		snprintf(out->name, sizeof(out->name), "%s",
+			 ledger_col_text(st, 2));
+		if (staff_role_parse(ledger_col_text(st, 3), &out->role) < 0)
+			out->role = ROLE_PARTTIME;
+		snprintf(out->pin_hash, sizeof(out->pin_hash), "%s",
+			 ledger_col_text(st, 4));
+		out->failed_pins = sqlite3_column_int(st, 5);
+		out->locked = sqlite3_column_int(st, 6);
+		out->active = sqlite3_column_int(st, 7);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = ledger_fail(l, LEDGER_ERR_NOTFOUND, "no staff member %s",
+				 code ? code : "with that id");
+	} else {
+		rc = ledger_sql_error(l, "staff");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+#define STAFF_COLS                                                             \
+	"SELECT id, code, name, role, pin_hash, failed_pins, locked, active "  \
+	"FROM staff "
+
+int ledger_staff_get(struct ledger *l, const char *code, struct staff_rec *out)
+{
+	return staff_get(l, STAFF_COLS "WHERE code = ?", code, 0, out);
+}
+
+int ledger_staff_get_id(struct ledger *l, int64_t id, struct staff_rec *out)
+{
+	return staff_get(l, STAFF_COLS "WHERE id = ?", NULL, id, out);
+}
+
+int ledger_staff_pin_result(struct ledger *l, int64_t staff_id, int ok,
+			    int max_failures, int64_t now, int *locked_now)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*locked_now = 0;
+	rc = ledger_prepare(
+		l,
+		ok ? "UPDATE staff SET failed_pins = 0 WHERE id = ?1 "
+		     "AND failed_pins <> 0 RETURNING locked"
+		   : "UPDATE staff SET failed_pins = failed_pins + 1, "
+		     "locked = (failed_pins + 1 >= ?2) OR locked "
+		     "WHERE id = ?1 RETURNING locked",
+		&st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, staff_id);
+	if (!ok)
+		sqlite3_bind_int(st, 2, max_failures);
+	rc = sqlite3_step(st);
+	int locked = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(st);
+	rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "pin result");
+	sqlite3_finalize(st);
+	if (rc == 0 && !ok) {
+		struct staff_rec s;
+
+		if (ledger_staff_get_id(l, staff_id, &s) == 0 && locked &&
+		    s.failed_pins == max_failures) {
+			*locked_now = 1;
+			rc = ledger_audit(l, staff_id, now, "staff.lock",
+					  s.code, "too many wrong PINs");
+		} else {
+			rc = ledger_audit(l, staff_id, now, "staff.pin_failed",
+					  s.code, NULL);
+		}
+	}
+	return rc;
+}
+
+/* ---- locations ---- */
+
+int location_path_valid(const char *path, size_t len)
+{
+	size_t seg = 0, segs = 1;
+
+	if (len == 0 || len > LOCATION_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)path[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return 0;
+		if (c == '/') {
+			if (seg == 0 || path[i - 1] == ' ')
+				return 0;
+			seg = 0;
+			segs++;
+			continue;
+		}
+		if (c == ' ' && seg == 0)
+			return 0;
+		seg++;
+	}
+	return seg > 0 && path[len - 1] != ' ' && segs <= 4;
+}
+
+int ledger_location_find(struct ledger *l, const char *path, int64_t *id)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l, "SELECT id FROM location WHERE path = ?",
+				&st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = ledger_fail(l, LEDGER_ERR_NOTFOUND, "no location %s",
+				 path);
+	} else {
+		rc = ledger_sql_error(l, "location");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_location_ensure(struct ledger *l, const char *path, int64_t *id)
+{
+	char buf[LOCATION_MAX + 1];
+	int64_t parent = 0;
+	int depth = 0;
+	size_t len = strlen(path);
+	int rc;
+
+	if (!location_path_valid(path, len))
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "invalid location path '%s'", path);
+	rc = ledger_location_find(l, path, id);
+	if (rc != LEDGER_ERR_NOTFOUND)
+		return rc;
+	/* Create each missing prefix, parents first. */
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && path[i] != '/')
+			continue;
+		memcpy(buf, path, i);
+		buf[i] = '\0';
+		depth++;
+		rc = ledger_location_find(l, buf, id);
+		if (rc == LEDGER_ERR_NOTFOUND) {
+			sqlite3_stmt *st;
+
+			rc = ledger_prepare(l,
+					    "INSERT INTO location(path, "
+					    "parent_id, depth) VALUES (?, ?, ?)",
+					    &st);
+			if (rc < 0)
+				return rc;
+			sqlite3_bind_text(st, 1, buf, -1, SQLITE_STATIC);
+			if (parent)
+				sqlite3_bind_int64(st, 2, parent);
+			sqlite3_bind_int(st, 3, depth);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = ledger_sql_error(l, "add location");
+			sqlite3_finalize(st);
+			if (rc < 0)
+				return rc;
+			*id = sqlite3_last_insert_rowid(l->db);
+		} else if (rc < 0) {
+			return rc;
+		}
+		parent = *id;
+	}
+	return 0;
+}
+
+/* ---- cards ---- */
+
+static int card_get(struct ledger *l, const char *where, const char *key,
+		    struct card_rec *out)
+{
+	char sql[512];
+	sqlite3_stmt *st;
+	int rc;
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT c.id, c.mgmt_id, c.serial, c.location_id, l.path, "
+		 "c.status, c.received, c.notice_sent, c.reminder_sent "
+		 "FROM card c JOIN location l ON l.id = c.location_id "
+		 "WHERE %s",
+		 where);
+	rc = ledger_prepare(l, sql, &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		out->id = sqlite3_column_int64(st, 0);
+		snprintf(out->mgmt_id, sizeof(out->mgmt_id), "%s",
+			 ledger_col_text(st, 1));
+		snprintf(out->serial, sizeof(out->serial), "%s",
+			 ledger_col_text(st, 2));
+		out->location_id = sqlite3_column_int64(st, 3);
+		snprintf(out->location, sizeof(out->location), "%s",
+			 ledger_col_text(st, 4));
+		if (card_status_parse(ledger_col_text(st, 5), &out->status) <
+		    0)
+			out->status = CARD_STORED;
+		out->received = ledger_col_date(st, 6);
+		out->notice_sent = ledger_col_date(st, 7);
+		out->reminder_sent = ledger_col_date(st, 8);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = ledger_fail(l, LEDGER_ERR_NOTFOUND, "no card %s", key);
+	} else {
+		rc = ledger_sql_error(l, "card");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_card_by_serial(struct ledger *l, const char *serial,
+			  struct card_rec *out)
+{
+	return card_get(l, "c.serial = ?", serial, out);
+}
+
+int ledger_card_by_mgmt(struct ledger *l, const char *mgmt_id,
+			struct card_rec *out)
+{
+	return card_get(l, "c.mgmt_id = ?", mgmt_id, out);
+}
+
+int64_t ledger_card_count(struct ledger *l)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	if (ledger_prepare(l, "SELECT count(*) FROM card", &st) < 0)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}

@@ -1,0 +1,131 @@
+/*
+ * The ledger: one SQLite file in WAL mode holding cards, locations, staff,
+ * counting sessions, scans, custody events and the append-only audit log.
+ * This header is the only way the rest of the program reaches the file; no
+ * SQLite type or statement handle crosses it.
+ *
+ * Order of calls: ledger_open (or ledger_create) -> any operations ->
+ * ledger_close.  Write operations that must be atomic together are wrapped
+ * by the caller in ledger_begin / ledger_commit (or ledger_rollback); every
+ * other write is its own transaction.  A commit returns only after the data
+ * is on disk (synchronous=FULL): callers report success after it, never
+ * before.
+ *
+ * Errors: functions return 0 or a negative LEDGER_ERR_*; ledger_errmsg()
+ * then says what failed, in lowercase without a trailing period.
+ */
+#ifndef CT_LEDGER_H
+#define CT_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/model.h"
+
+/* Error codes of this module, numbered once and never reused. */
+enum {
+	LEDGER_OK = 0,
+	LEDGER_ERR_SQL = -1,	    /* unexpected SQLite failure */
+	LEDGER_ERR_NOTFOUND = -2,   /* ledger file, row or name does not exist */
+	LEDGER_ERR_EXISTS = -3,	    /* would duplicate a unique name */
+	LEDGER_ERR_VERSION = -4,    /* file made by a newer cardtally */
+	LEDGER_ERR_BUSY = -5,	    /* another process holds the write lock */
+	LEDGER_ERR_INVALID = -6,    /* argument fails validation */
+	LEDGER_ERR_NOMEM = -7,
+	LEDGER_ERR_STATE = -8,	    /* e.g. session already closed */
+};
+
+/* The schema version this build writes; see migrations in ledger.c. */
+#define LEDGER_SCHEMA_VERSION 1
+
+#define LOCATION_MAX 128
+#define NAME_MAX_BYTES 128
+#define STAFF_CODE_MAX 32
+
+struct ledger;
+
+/* Opens an existing ledger (LEDGER_ERR_NOTFOUND when the file is missing),
+ * migrating it forward to LEDGER_SCHEMA_VERSION. */
+int ledger_open(const char *path, struct ledger **out, char *err,
+		size_t errlen);
+/* Creates a new ledger; LEDGER_ERR_EXISTS when the file exists already. */
+int ledger_create(const char *path, struct ledger **out, char *err,
+		  size_t errlen);
+void ledger_close(struct ledger *l);
+const char *ledger_errmsg(const struct ledger *l);
+/* PRAGMA user_version of the open file. */
+int ledger_schema_version(struct ledger *l);
+/* "ok", or the first problem PRAGMA integrity_check reports, into out. */
+int ledger_integrity_check(struct ledger *l, char *out, size_t outlen);
+
+int ledger_begin(struct ledger *l); /* BEGIN IMMEDIATE (waits for the lock) */
+int ledger_commit(struct ledger *l);
+int ledger_rollback(struct ledger *l);
+
+/* Appends one row to the audit log (in the caller's transaction, if any).
+ * staff_id 0 means the system itself. */
+int ledger_audit(struct ledger *l, int64_t staff_id, int64_t at,
+		 const char *action, const char *subject, const char *detail);
+
+/* ---- staff ---- */
+
+struct staff_rec {
+	int64_t id;
+	char code[STAFF_CODE_MAX + 1];
+	char name[NAME_MAX_BYTES + 1];
+	enum staff_role role;
+	char pin_hash[128]; /* libsodium crypto_pwhash_str string */
+	int failed_pins;
+	int locked;
+	int active;
+};
+
+/* Staff codes: 1-32 of [A-Za-z0-9_-]. */
+int staff_code_valid(const char *code);
+int ledger_staff_add(struct ledger *l, const char *code, const char *name,
+		     enum staff_role role, const char *pin_hash,
+		     int64_t actor_id, int64_t now);
+int ledger_staff_get(struct ledger *l, const char *code, struct staff_rec *out);
+int ledger_staff_get_id(struct ledger *l, int64_t id, struct staff_rec *out);
+/*
+ * Records the outcome of a PIN check: resets the failure count on success,
+ * otherwise counts the failure and locks the account at max_failures
+ * (*locked_now = 1 when this failure locked it).  Audited.
+ */
+int ledger_staff_pin_result(struct ledger *l, int64_t staff_id, int ok,
+			    int max_failures, int64_t now, int *locked_now);
+
+/* ---- locations ---- */
+
+/* Location paths: 1-4 segments joined by '/', each non-empty, without
+ * leading or trailing blanks or control characters; at most LOCATION_MAX
+ * bytes of UTF-8.  Returns 1 when valid. */
+int location_path_valid(const char *path, size_t len);
+/* Id of an existing location path; LEDGER_ERR_NOTFOUND otherwise. */
+int ledger_location_find(struct ledger *l, const char *path, int64_t *id);
+/* Id of the path, creating it and its parents when new. */
+int ledger_location_ensure(struct ledger *l, const char *path, int64_t *id);
+
+/* ---- cards ---- */
+
+struct card_rec {
+	int64_t id;
+	char mgmt_id[MGMT_ID_MAX + 1];
+	char serial[SERIAL_BUF];
+	int64_t location_id;
+	char location[LOCATION_MAX + 1];
+	enum card_status status;
+	int32_t received;      /* days; see model.h */
+	int32_t notice_sent;   /* DATE_NONE when unset */
+	int32_t reminder_sent; /* DATE_NONE when unset */
+};
+
+#define DATE_NONE INT32_MIN
+
+int ledger_card_by_serial(struct ledger *l, const char *serial,
+			  struct card_rec *out);
+int ledger_card_by_mgmt(struct ledger *l, const char *mgmt_id,
+			struct card_rec *out);
+int64_t ledger_card_count(struct ledger *l);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * Internals shared by the .c files of data/ (ledger.c, import.c, ...).
+ * Never included outside data/: it is where sqlite3.h enters the program.
+ */
+#ifndef CT_LEDGER_INT_H
+#define CT_LEDGER_INT_H
+
+#include <sqlite3.h>
+
+#include "ledger.h"
+
+struct ledger {
+	sqlite3 *db;
+	char errmsg[256];
+	int in_tx; /* inside ledger_begin .. commit/rollback */
+};
+
+/* Records SQLite's message for `what` in l->errmsg; returns LEDGER_ERR_SQL
+ * (or LEDGER_ERR_BUSY / LEDGER_ERR_EXISTS when SQLite says so). */
+int ledger_sql_error(struct ledger *l, const char *what);
+/* printf-style message into l->errmsg; returns code. */
+int ledger_fail(struct ledger *l, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* sqlite3_prepare_v2 with error reporting. */
+int ledger_prepare(struct ledger *l, const char *sql, sqlite3_stmt **st);
+/* Runs SQL without results. */
+int ledger_exec(struct ledger *l, const char *sql);
+/* Text of column i, or "" for NULL. */
+const char *ledger_col_text(sqlite3_stmt *st, int i);
+/* A DATE column (TEXT YYYY-MM-DD) as days, DATE_NONE for NULL/invalid. */
+int32_t ledger_col_date(sqlite3_stmt *st, int i);
+/* Binds days as YYYY-MM-DD text, or NULL for DATE_NONE. */
+int ledger_bind_date(sqlite3_stmt *st, int i, int32_t days);
+
+#endif

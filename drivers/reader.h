@@ -1,0 +1,108 @@
+/*
+ * The reader interface: every backend (sim today; pcsc, nfc, kbd later) is
+ * one `const struct rdr_ops` table, registered at compile time in reader.c.
+ * Callers see only struct rdr and its events; they never learn which library
+ * sits underneath.  Drivers never print: they return error codes and leave a
+ * message in the reader's error buffer (rdr_error).
+ *
+ * Order of calls:
+ *   rdr_open(spec) -> rdr_next(...) until RDR_EV_END or an error ->
+ *   rdr_close().  rdr_feedback() may be called between events.
+ *
+ * Event semantics, common to all backends:
+ *   - RDR_EV_CARD is reported once when a card enters the field.  A card that
+ *     stays in the field is not reported again; the same card presented again
+ *     after it left is reported again (the caller decides it is a repeat).
+ *   - Two cards in the field at once are two RDR_EV_CARD events.
+ *   - RDR_EV_REMOVED: every card left the field.
+ *   - RDR_EV_LOST / RDR_EV_BACK: the reader itself disappeared / came back.
+ *     Cards in the field when the reader is lost are forgotten: after
+ *     RDR_EV_BACK a card still lying there is reported again.
+ *   - RDR_EV_END: the source has no more events (end of a sim script).  Live
+ *     readers never end on their own.
+ */
+#ifndef CT_READER_H
+#define CT_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Error codes of this module, numbered once and never reused. */
+enum {
+	RDR_OK = 0,
+	RDR_ERR_SPEC = -1,	  /* unknown backend or bad spec syntax */
+	RDR_ERR_UNAVAILABLE = -2, /* reader/device/file cannot be opened */
+	RDR_ERR_SCRIPT = -3,	  /* sim script line invalid (message names it) */
+	RDR_ERR_IO = -4,	  /* read error from the device or file */
+	RDR_ERR_NOMEM = -5,
+	RDR_ERR_INTERRUPTED = -6, /* rdr_next returned because of a signal */
+	RDR_ERR_UNSUPPORTED = -7, /* optional operation the backend lacks */
+};
+
+#define RDR_ID_MAX 32
+
+/* A card identifier as the identity profile produced it: bytes + length. */
+struct rdr_id {
+	size_t len;
+	uint8_t bytes[RDR_ID_MAX];
+};
+
+enum rdr_event_kind {
+	RDR_EV_CARD = 1,
+	RDR_EV_REMOVED,
+	RDR_EV_LOST,
+	RDR_EV_BACK,
+	RDR_EV_END,
+	RDR_EV_TIMEOUT, /* rdr_next's timeout elapsed with nothing to report */
+};
+
+struct rdr_event {
+	enum rdr_event_kind kind;
+	struct rdr_id id; /* valid for RDR_EV_CARD only */
+};
+
+enum rdr_feedback { RDR_FB_ACCEPTED = 1, RDR_FB_REPEAT, RDR_FB_ALERT };
+
+#define RDR_ERRMSG_MAX 256
+
+/*
+ * A backend.  The table is versioned append-only: new optional members go at
+ * the end.  open, next and close are required; feedback is optional (NULL
+ * means the reader has no buzzer or LED, and feedback silently does nothing).
+ */
+struct rdr_ops {
+	const char *name; /* the part of the spec before ':' */
+	const char *help; /* one line: spec syntax and what it covers */
+	/* Opens `arg` (the part after ':'); stores backend state in *state. */
+	int (*open)(const char *arg, void **state, char *err, size_t errlen);
+	/* Waits at most timeout_ms (-1: no limit) for the next event. */
+	int (*next)(void *state, int timeout_ms, struct rdr_event *ev,
+		    char *err, size_t errlen);
+	int (*feedback)(void *state, enum rdr_feedback fb);
+	void (*close)(void *state);
+};
+
+struct rdr;
+
+/*
+ * Opens a reader from a spec such as "sim:FILE" or "sim:-".  Returns 0 and
+ * *out, or a negative RDR_ERR_*; on error a message is in err (may be NULL).
+ */
+int rdr_open(const char *spec, struct rdr **out, char *err, size_t errlen);
+/*
+ * Next event, waiting at most timeout_ms (-1: forever).  Returns 0 with *ev
+ * filled, or a negative RDR_ERR_* with rdr_error() describing it.  A signal
+ * arriving while waiting returns RDR_ERR_INTERRUPTED.
+ */
+int rdr_next(struct rdr *r, int timeout_ms, struct rdr_event *ev);
+/* Buzzer/LED feedback where the reader has them; 0 where it does not. */
+int rdr_feedback(struct rdr *r, enum rdr_feedback fb);
+/* Last error message of r; empty string when none. Owned by r. */
+const char *rdr_error(const struct rdr *r);
+/* Closes the reader; rdr_close(NULL) does nothing. */
+void rdr_close(struct rdr *r);
+
+/* The compiled-in backends, NULL-terminated, for `cardtally readers`. */
+const struct rdr_ops *const *rdr_backends(void);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * The command-line program: one `const struct cmd_entry` per subcommand
+ * (scanner/cmd_*.c, after tmux's cmd-*.c), the shared option parser, exit
+ * codes of INTERFACE.md, and the helpers every command uses to open the
+ * ledger, identify the acting person and print.  Only scanner/ prints.
+ */
+#ifndef CT_CLI_H
+#define CT_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../common/model.h"
+#include "../data/ledger.h"
+
+/* Exit codes (INTERFACE.md "General"), never renumbered. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FOUND = 1,	      /* ran, and found discrepancies */
+	EXIT_USAGE = 2,	      /* usage error */
+	EXIT_DATAERR = 65,    /* bad input data, nothing changed */
+	EXIT_UNAVAILABLE = 69, /* reader unavailable */
+	EXIT_SOFTWARE = 70,   /* internal error */
+	EXIT_NOPERM = 77,     /* role, training, PIN or two-person rule */
+};
+
+#define CLI_MAX_POS 64
+#define CLI_MAX_MULTI 16
+
+/*
+ * Options common to the commands, parsed once by cli_parse.  Strings point
+ * into argv and live as long as it does.
+ */
+struct cli {
+	const char *prog;
+	const char *cmd; /* e.g. "count start" */
+	const char *db;
+	int json;
+	int help;
+	const char *as;
+	int pin_fd; /* -1: read from the terminal */
+	const char *witness[CLI_MAX_MULTI];
+	int nwitness;
+	int witness_pin_fd[CLI_MAX_MULTI];
+	int nwitness_pin_fd;
+	/* command-specific options, by name */
+	const char *opt_name[32];
+	const char *opt_val[32];
+	int nopt;
+	const char *pos[CLI_MAX_POS];
+	int npos;
+};
+
+struct cmd_entry {
+	const char *name;  /* "import", "count start" */
+	const char *usage; /* arguments after the name */
+	const char *help;  /* one line */
+	/* Options this command takes besides the common ones; each is
+	 * "name" (takes a value) or "name!" (a flag). */
+	const char *const *options;
+	int needs_db; /* 1: opens the ledger from --db / $CARDTALLY_DB */
+	int (*exec)(struct cli *c, struct ledger *l);
+};
+
+/* Value of a command-specific option, or NULL; "" for a given flag. */
+const char *cli_opt(const struct cli *c, const char *name);
+/* Prints "cardtally: <message>" on stderr; returns code. */
+int cli_error(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Usage error for the current command: message + usage line; returns 2. */
+int cli_usage(const struct cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The clock: unix time, or $CARDTALLY_NOW (unix seconds) in tests. */
+int64_t cli_now(void);
+/* Local UTC offset in seconds at time t (TZ respected). */
+int32_t cli_utc_offset(int64_t t);
+/* ISO 8601 local time with offset. */
+void cli_time_iso(int64_t t, char out[TIME_ISO_BUF]);
+
+/*
+ * The acting person: looks up --as (or `code`), reads the PIN from --pin-fd
+ * or the terminal, verifies it, records the outcome (5 failures lock).
+ * Returns 0 and *out, or an exit code after printing why.
+ */
+int cli_authenticate(struct cli *c, struct ledger *l, const char *code,
+		     int pin_fd, struct staff_rec *out);
+/* The --as person; usage error when --as is missing. */
+int cli_actor(struct cli *c, struct ledger *l, struct staff_rec *out);
+/* Reads a PIN (4-12 digits) from fd, or the terminal with echo off when fd
+ * is -1, prompting with `prompt`.  Returns 0, or an exit code. */
+int cli_read_pin(int fd, const char *prompt, char pin[16]);
+/* Argon2id hash of a PIN into out (crypto_pwhash_STRBYTES). */
+int cli_hash_pin(const char *pin, char out[128]);
+
+/* JSON output: strings escaped per RFC 8259. */
+void json_str(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Installs the Debian packages that building and testing cardtally need, when
+# they are missing.  Run by `make deps` (and so by `make demo` and
+# `make test`).  As root it runs apt-get; otherwise it names what is missing
+# and the command that would install it.
+set -eu
+
+# build: compiler, pkg-config and the libraries' -dev packages
+# tests: cmocka, prove (perl), sqlite3 CLI (integrity checks and the bench
+# baseline), tmux (TUI tests), procps (pkill/ps in crash tests)
+PACKAGES="gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev
+libcmocka-dev libnfc-dev libpcsclite-dev libusb-1.0-0-dev libncurses-dev
+sqlite3 perl tmux procps"
+
+missing=""
+for p in $PACKAGES; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$status" in
+	*"install ok installed"*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing Debian packages:$missing" >&2
+	echo "deps: install them with: sudo apt-get install$missing" >&2
+	exit 1
+fi
+
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
