@@ -235,3 +235,11 @@ void time_format_iso(int64_t unix_time, int32_t utc_offset,
 		 (int)(secs % 60), utc_offset < 0 ? '-' : '+', off / 3600,
 		 off / 60 % 60);
 }
+
+int location_within(const char *path, const char *range)
+{
+	size_t n = strlen(range);
+
+	return strncmp(path, range, n) == 0 &&
+	       (path[n] == '\0' || path[n] == '/');
+}

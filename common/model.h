@@ -81,6 +81,15 @@ void date_format(int32_t days, char out[11]);
 /* Day of a unix time in the given UTC offset (seconds east of UTC). */
 int32_t date_of_time(int64_t unix_time, int32_t utc_offset);
 
+/* A date column left empty (no reminder sent, ...). */
+#define DATE_NONE INT32_MIN
+
+/*
+ * 1 when location path `path` is `range` itself or lies beneath it
+ * ("SAFE1/S1/T01" is within "SAFE1/S1" and "SAFE1/S1/T01", not "SAFE1/S").
+ */
+int location_within(const char *path, const char *range);
+
 /* ISO 8601 with offset, e.g. 2026-11-23T15:04:05+09:00 (26 bytes). */
 #define TIME_ISO_BUF 32
 void time_format_iso(int64_t unix_time, int32_t utc_offset,

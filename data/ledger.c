@@ -518,7 +518,9 @@ int location_path_valid(const char *path, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)path[i];
 
-		if (c < 0x20 || c == 0x7f)
+		/* ',' and '=' separate ranges and assignments on the
+		 * command line (--ranges A,B --assign A=X). */
+		if (c < 0x20 || c == 0x7f || c == ',' || c == '=')
 			return 0;
 		if (c == '/') {
 			if (seg == 0 || path[i - 1] == ' ')
@@ -675,4 +677,50 @@ int64_t ledger_card_count(struct ledger *l)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return n;
+}
+
+int ledger_range_serials(struct ledger *l, const char *range,
+			 char (**out)[SERIAL_BUF], size_t *n)
+{
+	char(*v)[SERIAL_BUF] = NULL;
+	size_t cap = 0, cnt = 0;
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(
+		l,
+		"SELECT c.serial FROM card c JOIN location l "
+		"ON l.id = c.location_id WHERE (l.path = ?1 OR "
+		"substr(l.path, 1, length(?1) + 1) = ?1 || '/') AND c.status "
+		"IN ('stored','cancelled','moved','deceased') ORDER BY c.mgmt_id",
+		&st);
+
+	*out = NULL;
+	*n = 0;
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, range, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			size_t ncap = cap ? cap * 2 : 128;
+			void *p = realloc(v, ncap * sizeof(*v));
+
+			if (!p) {
+				free(v);
+				sqlite3_finalize(st);
+				return ledger_fail(l, LEDGER_ERR_NOMEM,
+						   "out of memory");
+			}
+			v = p;
+			cap = ncap;
+		}
+		snprintf(v[cnt++], SERIAL_BUF, "%s", ledger_col_text(st, 0));
+	}
+	rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "range serials");
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
 }

@@ -98,8 +98,8 @@ int ledger_staff_pin_result(struct ledger *l, int64_t staff_id, int ok,
 /* ---- locations ---- */
 
 /* Location paths: 1-4 segments joined by '/', each non-empty, without
- * leading or trailing blanks or control characters; at most LOCATION_MAX
- * bytes of UTF-8.  Returns 1 when valid. */
+ * leading or trailing blanks, control characters, ',' or '='; at most
+ * LOCATION_MAX bytes of UTF-8.  Returns 1 when valid. */
 int location_path_valid(const char *path, size_t len);
 /* Id of an existing location path; LEDGER_ERR_NOTFOUND otherwise. */
 int ledger_location_find(struct ledger *l, const char *path, int64_t *id);
@@ -120,12 +120,104 @@ struct card_rec {
 	int32_t reminder_sent; /* DATE_NONE when unset */
 };
 
-#define DATE_NONE INT32_MIN
-
 int ledger_card_by_serial(struct ledger *l, const char *serial,
 			  struct card_rec *out);
 int ledger_card_by_mgmt(struct ledger *l, const char *mgmt_id,
 			struct card_rec *out);
 int64_t ledger_card_count(struct ledger *l);
+/*
+ * Serials of the cards in storage whose home lies within location `range`,
+ * ordered by management ID.  *out is one malloc'ed array (free()).
+ */
+int ledger_range_serials(struct ledger *l, const char *range,
+			 char (**out)[SERIAL_BUF], size_t *n);
+
+/* ---- counting sessions (session.c) ---- */
+
+struct session_rec {
+	int64_t id;
+	enum session_kind kind;
+	int64_t started_at;
+	char started_by[STAFF_CODE_MAX + 1];
+	int64_t closed_at; /* 0 while open */
+	char closed_by[STAFF_CODE_MAX + 1];
+	char witness[STAFF_CODE_MAX + 1];
+};
+
+struct range_rec {
+	int64_t location_id;
+	char path[LOCATION_MAX + 1];
+	int64_t assignee_id; /* 0: anyone may scan it */
+	char assignee[STAFF_CODE_MAX + 1];
+};
+
+/*
+ * Opens a session over `ranges` (location paths; n == 0 means every
+ * location that holds cards in storage or checked out).  Ranges must exist,
+ * be distinct and not lie within one another.  Audited.
+ */
+int ledger_session_start(struct ledger *l, enum session_kind kind,
+			 const char *const *ranges, size_t n,
+			 int64_t actor_id, int64_t now, int64_t *id);
+/* Gives range `path` of session `id` to staff member `code` alone. */
+int ledger_session_assign(struct ledger *l, int64_t id, const char *path,
+			  const char *code);
+int ledger_session_get(struct ledger *l, int64_t id, struct session_rec *out);
+/* The session's ranges, ordered by path; *out is malloc'ed (free()). */
+int ledger_session_ranges(struct ledger *l, int64_t id,
+			  struct range_rec **out, size_t *n);
+/* Marks the session closed; LEDGER_ERR_STATE when it was closed already. */
+int ledger_session_close(struct ledger *l, int64_t id, int64_t actor_id,
+			 int64_t witness_id, int64_t now);
+
+/*
+ * Recording reads.  A ledger_scanner keeps the statements of the scan loop
+ * prepared.  For each read, inside ledger_begin .. ledger_commit:
+ * ledger_scanner_lookup, decide (reconcile/), ledger_scanner_record.
+ */
+struct ledger_scanner;
+
+struct scan_lookup {
+	int known; /* the serial is a card of the ledger; then card is set */
+	struct card_rec card;
+	int seen_before; /* already read in this session */
+	char first_range[LOCATION_MAX + 1]; /* where it was first read */
+};
+
+int ledger_scanner_open(struct ledger *l, int64_t session_id,
+			struct ledger_scanner **out);
+int ledger_scanner_lookup(struct ledger_scanner *s, const char *serial,
+			  struct scan_lookup *out);
+/* card_id 0 for an unknown serial; why NULL unless the outcome is alert. */
+int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
+			  const char *serial, int64_t card_id,
+			  int64_t staff_id, int64_t at, const char *outcome,
+			  const char *why);
+void ledger_scanner_close(struct ledger_scanner *s);
+/* Serials already read in the session (for resuming), count only. */
+int64_t ledger_session_scan_count(struct ledger *l, int64_t session_id);
+
+/*
+ * Loads a session's ranges, the cards in scope and every read into d (see
+ * common/count.h), ready for recon_run.
+ */
+struct count_data;
+int ledger_count_load(struct ledger *l, int64_t session_id,
+		      struct count_data *d);
+
+/* Where and when a card was last seen, and by whom (R10). */
+struct sighting {
+	int64_t at; /* 0: never seen */
+	char location[LOCATION_MAX + 1];
+	char by[STAFF_CODE_MAX + 1];
+};
+
+/* The card's latest scan in a session before `session_id`, or its latest
+ * custody event, whichever is later; out->at == 0 when there is none. */
+int ledger_last_seen(struct ledger *l, int64_t card_id, int64_t session_id,
+		     struct sighting *out);
+/* Staff code of the latest check-out of the card, "" when none. */
+int ledger_checked_out_by(struct ledger *l, int64_t card_id,
+			  char by[STAFF_CODE_MAX + 1]);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "../common/model.h"
 #include "../data/ledger.h"
+#include "../reconcile/recon.h"
 
 /* Exit codes (INTERFACE.md "General"), never renumbered. */
 enum {
@@ -93,7 +94,24 @@ int cli_read_pin(int fd, const char *prompt, char pin[16]);
 /* Argon2id hash of a PIN into out (crypto_pwhash_STRBYTES). */
 int cli_hash_pin(const char *pin, char out[128]);
 
+/* 0 when who's role allows action; else prints the rule, returns 77. */
+int cli_permit(const struct staff_rec *who, enum recon_action action);
+/* The first --witness: another person than actor, authenticated (PIN from
+ * --witness-pin-fd or the terminal), and a manager.  0 or an exit code. */
+int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,
+		struct staff_rec *out);
+
 /* JSON output: strings escaped per RFC 8259. */
 void json_str(FILE *f, const char *s);
+/* ISO 8601 string, or null for 0. */
+void json_time(FILE *f, int64_t t);
+/* null for NULL or "". */
+void json_str_or_null(FILE *f, const char *s);
+
+/* The commands (scanner/cmd_*.c). */
+extern const struct cmd_entry cmd_init_entry, cmd_staff_add_entry,
+	cmd_import_entry, cmd_count_start_entry, cmd_count_close_entry,
+	cmd_scan_entry, cmd_reconcile_entry, cmd_demo_entry,
+	cmd_readers_entry;
 
 #endif

@@ -1,0 +1,756 @@
+/*
+ * Counting sessions in the ledger: opening and closing them, recording each
+ * read durably, loading a session for reconciliation, and finding where a
+ * card was last seen.  The scan loop's statements stay prepared in a
+ * struct ledger_scanner because a sweep records thousands of reads, each in
+ * its own transaction.
+ */
+#include "ledger_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/count.h"
+
+/* States that place a card in a range's scope: in the safe, or out of it
+ * with custody (checked out, to be reported separately). */
+#define IN_SCOPE_STATES                                                        \
+	"('stored','cancelled','moved','deceased','checked_out')"
+
+static int check_ranges(struct ledger *l, const char *const *ranges,
+			size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < n; j++) {
+			if (i == j)
+				continue;
+			if (strcmp(ranges[i], ranges[j]) == 0)
+				return ledger_fail(l, LEDGER_ERR_INVALID,
+						   "range %s is given twice",
+						   ranges[i]);
+			if (location_within(ranges[i], ranges[j]))
+				return ledger_fail(l, LEDGER_ERR_INVALID,
+						   "range %s lies within "
+						   "range %s",
+						   ranges[i], ranges[j]);
+		}
+	}
+	return 0;
+}
+
+static int add_range(struct ledger *l, sqlite3_stmt *ins, int64_t session,
+		     int64_t loc)
+{
+	sqlite3_reset(ins);
+	sqlite3_bind_int64(ins, 1, session);
+	sqlite3_bind_int64(ins, 2, loc);
+	if (sqlite3_step(ins) != SQLITE_DONE)
+		return ledger_sql_error(l, "add range");
+	return 0;
+}
+
+int ledger_session_start(struct ledger *l, enum session_kind kind,
+			 const char *const *ranges, size_t n,
+			 int64_t actor_id, int64_t now, int64_t *id)
+{
+	sqlite3_stmt *st = NULL, *ins = NULL;
+	int rc, own_tx = !l->in_tx;
+	size_t added = 0;
+	char detail[64];
+
+	rc = check_ranges(l, ranges, n);
+	if (rc < 0)
+		return rc;
+	if (own_tx && (rc = ledger_begin(l)) < 0)
+		return rc;
+	rc = ledger_prepare(l,
+			    "INSERT INTO session(kind, started_at, "
+			    "started_by) VALUES (?, ?, ?)",
+			    &st);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_text(st, 1, session_kind_name(kind), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, actor_id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "start session");
+		goto out;
+	}
+	*id = sqlite3_last_insert_rowid(l->db);
+	rc = ledger_prepare(l,
+			    "INSERT INTO session_range(session_id, "
+			    "location_id) VALUES (?, ?)",
+			    &ins);
+	if (rc < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		int64_t loc;
+
+		rc = ledger_location_find(l, ranges[i], &loc);
+		if (rc == LEDGER_ERR_NOTFOUND)
+			rc = ledger_fail(l, LEDGER_ERR_INVALID,
+					 "range %s is not a known location",
+					 ranges[i]);
+		if (rc == 0)
+			rc = add_range(l, ins, *id, loc);
+		if (rc < 0)
+			goto out;
+		added++;
+	}
+	if (n == 0) {
+		/* Every location that holds cards in scope, in path order. */
+		sqlite3_finalize(st);
+		rc = ledger_prepare(l,
+				    "SELECT DISTINCT location_id FROM card "
+				    "WHERE status IN " IN_SCOPE_STATES,
+				    &st);
+		if (rc < 0)
+			goto out;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			rc = add_range(l, ins, *id,
+				       sqlite3_column_int64(st, 0));
+			if (rc < 0)
+				goto out;
+			added++;
+		}
+		rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "ranges");
+		if (rc < 0)
+			goto out;
+	}
+	if (added == 0) {
+		rc = ledger_fail(l, LEDGER_ERR_INVALID,
+				 "nothing to count: the ledger holds no cards");
+		goto out;
+	}
+	snprintf(detail, sizeof(detail), "kind=%s ranges=%zu",
+		 session_kind_name(kind), added);
+	char subject[32];
+	snprintf(subject, sizeof(subject), "session %lld", (long long)*id);
+	rc = ledger_audit(l, actor_id, now, "count.start", subject, detail);
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(ins);
+	if (own_tx) {
+		if (rc == 0)
+			rc = ledger_commit(l);
+		else
+			ledger_rollback(l);
+	}
+	return rc;
+}
+
+int ledger_session_assign(struct ledger *l, int64_t id, const char *path,
+			  const char *code)
+{
+	struct staff_rec who;
+	sqlite3_stmt *st;
+	int64_t loc;
+	int rc = ledger_location_find(l, path, &loc);
+
+	if (rc == LEDGER_ERR_NOTFOUND)
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "range %s is not a known location", path);
+	if (rc == 0)
+		rc = ledger_staff_get(l, code, &who);
+	if (rc == LEDGER_ERR_NOTFOUND)
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "no staff member %s", code);
+	if (rc < 0)
+		return rc;
+	if (!who.active)
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "staff member %s is not active", code);
+	rc = ledger_prepare(l,
+			    "UPDATE session_range SET assignee_id = ? "
+			    "WHERE session_id = ? AND location_id = ?",
+			    &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, who.id);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, loc);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = ledger_sql_error(l, "assign range");
+	else if (sqlite3_changes(l->db) == 0)
+		rc = ledger_fail(l, LEDGER_ERR_INVALID,
+				 "%s is not a range of session %lld", path,
+				 (long long)id);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_session_get(struct ledger *l, int64_t id, struct session_rec *out)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(
+		l,
+		"SELECT s.kind, s.started_at, a.code, s.closed_at, c.code, "
+		"w.code FROM session s JOIN staff a ON a.id = s.started_by "
+		"LEFT JOIN staff c ON c.id = s.closed_by "
+		"LEFT JOIN staff w ON w.id = s.witness_id WHERE s.id = ?",
+		&st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		out->id = id;
+		if (session_kind_parse(ledger_col_text(st, 0), &out->kind) < 0)
+			out->kind = SESSION_FULL;
+		out->started_at = sqlite3_column_int64(st, 1);
+		snprintf(out->started_by, sizeof(out->started_by), "%s",
+			 ledger_col_text(st, 2));
+		out->closed_at = sqlite3_column_int64(st, 3);
+		snprintf(out->closed_by, sizeof(out->closed_by), "%s",
+			 ledger_col_text(st, 4));
+		snprintf(out->witness, sizeof(out->witness), "%s",
+			 ledger_col_text(st, 5));
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = ledger_fail(l, LEDGER_ERR_NOTFOUND, "no session %lld",
+				 (long long)id);
+	} else {
+		rc = ledger_sql_error(l, "session");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_session_ranges(struct ledger *l, int64_t id,
+			  struct range_rec **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct range_rec *v = NULL;
+	size_t cap = 0, cnt = 0;
+	int rc = ledger_prepare(l,
+				"SELECT r.location_id, l.path, r.assignee_id, "
+				"s.code FROM session_range r "
+				"JOIN location l ON l.id = r.location_id "
+				"LEFT JOIN staff s ON s.id = r.assignee_id "
+				"WHERE r.session_id = ? ORDER BY l.path",
+				&st);
+
+	*out = NULL;
+	*n = 0;
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct range_rec *p = realloc(v, ncap * sizeof(*v));
+
+			if (!p) {
+				rc = ledger_fail(l, LEDGER_ERR_NOMEM,
+						 "out of memory");
+				goto out;
+			}
+			v = p;
+			cap = ncap;
+		}
+		struct range_rec *r = &v[cnt++];
+		memset(r, 0, sizeof(*r));
+		r->location_id = sqlite3_column_int64(st, 0);
+		snprintf(r->path, sizeof(r->path), "%s",
+			 ledger_col_text(st, 1));
+		r->assignee_id = sqlite3_column_int64(st, 2);
+		snprintf(r->assignee, sizeof(r->assignee), "%s",
+			 ledger_col_text(st, 3));
+	}
+	rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "ranges");
+out:
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+int ledger_session_close(struct ledger *l, int64_t id, int64_t actor_id,
+			 int64_t witness_id, int64_t now)
+{
+	sqlite3_stmt *st;
+	char subject[32];
+	int rc = ledger_prepare(l,
+				"UPDATE session SET closed_at = ?, "
+				"closed_by = ?, witness_id = ? "
+				"WHERE id = ? AND closed_at IS NULL",
+				&st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, actor_id);
+	if (witness_id > 0)
+		sqlite3_bind_int64(st, 3, witness_id);
+	sqlite3_bind_int64(st, 4, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = ledger_sql_error(l, "close session");
+	else if (sqlite3_changes(l->db) == 0)
+		rc = ledger_fail(l, LEDGER_ERR_STATE,
+				 "session %lld is closed already",
+				 (long long)id);
+	sqlite3_finalize(st);
+	snprintf(subject, sizeof(subject), "session %lld", (long long)id);
+	if (rc == 0)
+		rc = ledger_audit(l, actor_id, now, "count.close", subject,
+				  NULL);
+	return rc;
+}
+
+/* ---- recording reads ---- */
+
+struct ledger_scanner {
+	struct ledger *l;
+	int64_t session_id;
+	sqlite3_stmt *card, *seen, *ins;
+};
+
+int ledger_scanner_open(struct ledger *l, int64_t session_id,
+			struct ledger_scanner **out)
+{
+	struct ledger_scanner *s = calloc(1, sizeof(*s));
+	int rc;
+
+	*out = NULL;
+	if (!s)
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	s->l = l;
+	s->session_id = session_id;
+	rc = ledger_prepare(
+		l,
+		"SELECT c.id, c.mgmt_id, c.location_id, l.path, c.status, "
+		"c.received, c.notice_sent, c.reminder_sent FROM card c "
+		"JOIN location l ON l.id = c.location_id WHERE c.serial = ?",
+		&s->card);
+	if (rc == 0)
+		rc = ledger_prepare(l,
+				    "SELECT l.path FROM scan s LEFT JOIN "
+				    "location l ON l.id = s.range_id "
+				    "WHERE s.session_id = ? AND s.serial = ? "
+				    "ORDER BY s.id LIMIT 1",
+				    &s->seen);
+	if (rc == 0)
+		rc = ledger_prepare(l,
+				    "INSERT INTO scan(session_id, range_id, "
+				    "serial, card_id, staff_id, at, outcome, "
+				    "why) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+				    &s->ins);
+	if (rc < 0) {
+		ledger_scanner_close(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+int ledger_scanner_lookup(struct ledger_scanner *s, const char *serial,
+			  struct scan_lookup *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	sqlite3_reset(s->card);
+	sqlite3_bind_text(s->card, 1, serial, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s->card);
+	if (rc == SQLITE_ROW) {
+		struct card_rec *c = &out->card;
+
+		out->known = 1;
+		c->id = sqlite3_column_int64(s->card, 0);
+		snprintf(c->mgmt_id, sizeof(c->mgmt_id), "%s",
+			 ledger_col_text(s->card, 1));
+		snprintf(c->serial, sizeof(c->serial), "%s", serial);
+		c->location_id = sqlite3_column_int64(s->card, 2);
+		snprintf(c->location, sizeof(c->location), "%s",
+			 ledger_col_text(s->card, 3));
+		if (card_status_parse(ledger_col_text(s->card, 4),
+				      &c->status) < 0)
+			c->status = CARD_STORED;
+		c->received = ledger_col_date(s->card, 5);
+		c->notice_sent = ledger_col_date(s->card, 6);
+		c->reminder_sent = ledger_col_date(s->card, 7);
+	} else if (rc != SQLITE_DONE) {
+		return ledger_sql_error(s->l, "look up serial");
+	}
+	sqlite3_reset(s->seen);
+	sqlite3_bind_int64(s->seen, 1, s->session_id);
+	sqlite3_bind_text(s->seen, 2, serial, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s->seen);
+	if (rc == SQLITE_ROW) {
+		out->seen_before = 1;
+		snprintf(out->first_range, sizeof(out->first_range), "%s",
+			 ledger_col_text(s->seen, 0));
+	} else if (rc != SQLITE_DONE) {
+		return ledger_sql_error(s->l, "look up earlier read");
+	}
+	sqlite3_reset(s->card);
+	sqlite3_reset(s->seen);
+	return 0;
+}
+
+int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
+			  const char *serial, int64_t card_id,
+			  int64_t staff_id, int64_t at, const char *outcome,
+			  const char *why)
+{
+	sqlite3_stmt *st = s->ins;
+	int rc = 0;
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	sqlite3_bind_int64(st, 1, s->session_id);
+	if (range_id > 0)
+		sqlite3_bind_int64(st, 2, range_id);
+	sqlite3_bind_text(st, 3, serial, -1, SQLITE_STATIC);
+	if (card_id > 0)
+		sqlite3_bind_int64(st, 4, card_id);
+	sqlite3_bind_int64(st, 5, staff_id);
+	sqlite3_bind_int64(st, 6, at);
+	sqlite3_bind_text(st, 7, outcome, -1, SQLITE_STATIC);
+	if (why && why[0])
+		sqlite3_bind_text(st, 8, why, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = ledger_sql_error(s->l, "record read");
+	sqlite3_reset(st);
+	return rc;
+}
+
+void ledger_scanner_close(struct ledger_scanner *s)
+{
+	if (!s)
+		return;
+	sqlite3_finalize(s->card);
+	sqlite3_finalize(s->seen);
+	sqlite3_finalize(s->ins);
+	free(s);
+}
+
+int64_t ledger_session_scan_count(struct ledger *l, int64_t session_id)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	if (ledger_prepare(l,
+			   "SELECT count(*) FROM scan WHERE session_id = ? "
+			   "AND outcome <> 'repeat'",
+			   &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, session_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* ---- loading a session for reconciliation ---- */
+
+/*
+ * Per-location lookups, indexed by location id (ids are small and dense:
+ * a ward has hundreds of locations, not millions).
+ */
+struct loc_index {
+	int64_t max_id;
+	const char **path; /* in the count_data arena */
+	int32_t *range;	   /* range index the location lies in, or -1 */
+};
+
+static int load_locations(struct ledger *l, struct count_data *d,
+			  struct loc_index *ix)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l, "SELECT max(id) FROM location", &st);
+
+	if (rc < 0)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		ix->max_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	ix->path = calloc((size_t)ix->max_id + 1, sizeof(*ix->path));
+	ix->range = malloc(((size_t)ix->max_id + 1) * sizeof(*ix->range));
+	if (!ix->path || !ix->range)
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	memset(ix->range, 0xff, ((size_t)ix->max_id + 1) * sizeof(*ix->range));
+	rc = ledger_prepare(l, "SELECT id, path FROM location", &st);
+	if (rc < 0)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		const char *path = ledger_col_text(st, 1);
+
+		if (id < 0 || id > ix->max_id)
+			continue;
+		ix->path[id] = count_data_strdup(d, path, strlen(path));
+		if (!ix->path[id]) {
+			rc = ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+			break;
+		}
+		for (size_t r = 0; r < d->nranges; r++)
+			if (location_within(path, d->ranges[r].path))
+				ix->range[id] = (int32_t)r;
+	}
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc > 0)
+		rc = ledger_sql_error(l, "locations");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int load_ranges(struct ledger *l, int64_t session_id,
+		       struct count_data *d)
+{
+	struct range_rec *rr;
+	size_t n;
+	int rc = ledger_session_ranges(l, session_id, &rr, &n);
+
+	if (rc < 0)
+		return rc;
+	d->ranges = calloc(n ? n : 1, sizeof(*d->ranges));
+	if (!d->ranges) {
+		free(rr);
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	}
+	d->nranges = n;
+	for (size_t i = 0; i < n; i++) {
+		d->ranges[i].location_id = rr[i].location_id;
+		d->ranges[i].path =
+			count_data_strdup(d, rr[i].path, strlen(rr[i].path));
+		d->ranges[i].assignee =
+			rr[i].assignee[0] ? count_data_strdup(
+						    d, rr[i].assignee,
+						    strlen(rr[i].assignee))
+					  : NULL;
+		if (!d->ranges[i].path)
+			rc = ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	}
+	free(rr);
+	return rc;
+}
+
+/* Fills one count_card from a row (id, mgmt_id, serial, location_id,
+ * status, reminder_sent). */
+static int card_from_row(struct ledger *l, sqlite3_stmt *st,
+			 struct count_data *d, const struct loc_index *ix)
+{
+	struct count_card *c = count_data_add_card(d);
+	int64_t loc = sqlite3_column_int64(st, 3);
+	const char *mgmt = ledger_col_text(st, 1);
+	const char *serial = ledger_col_text(st, 2);
+
+	if (!c)
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	c->id = sqlite3_column_int64(st, 0);
+	c->mgmt_id = count_data_strdup(d, mgmt, strlen(mgmt));
+	c->serial = count_data_strdup(d, serial, strlen(serial));
+	if (!c->mgmt_id || !c->serial)
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	c->location = loc >= 0 && loc <= ix->max_id && ix->path[loc]
+			      ? ix->path[loc]
+			      : "";
+	c->home_range = loc >= 0 && loc <= ix->max_id ? ix->range[loc] : -1;
+	if (card_status_parse(ledger_col_text(st, 4), &c->status) < 0)
+		c->status = CARD_STORED;
+	c->reminder_sent = ledger_col_date(st, 5);
+	return 0;
+}
+
+#define CARD_COLS "SELECT id, mgmt_id, serial, location_id, status, " \
+		  "reminder_sent FROM card "
+
+int ledger_count_load(struct ledger *l, int64_t session_id,
+		      struct count_data *d)
+{
+	struct loc_index ix = {0};
+	struct session_rec sess;
+	sqlite3_stmt *st = NULL, *one = NULL;
+	int32_t *by_id = NULL; /* card id -> index into d->cards, or -1 */
+	int64_t max_card = 0;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	rc = ledger_session_get(l, session_id, &sess);
+	if (rc < 0)
+		return rc;
+	d->session_id = session_id;
+	d->kind = sess.kind;
+	/* One read transaction, so cards and scans are one snapshot. */
+	rc = ledger_exec(l, "BEGIN");
+	if (rc < 0)
+		return rc;
+	rc = load_ranges(l, session_id, d);
+	if (rc == 0)
+		rc = load_locations(l, d, &ix);
+	if (rc < 0)
+		goto out;
+
+	rc = ledger_prepare(l, "SELECT max(id) FROM card", &st);
+	if (rc < 0)
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		max_card = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	by_id = malloc(((size_t)max_card + 1) * sizeof(*by_id));
+	if (!by_id) {
+		rc = ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	memset(by_id, 0xff, ((size_t)max_card + 1) * sizeof(*by_id));
+
+	rc = ledger_prepare(l, CARD_COLS "WHERE status IN " IN_SCOPE_STATES,
+			    &st);
+	if (rc < 0)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t loc = sqlite3_column_int64(st, 3);
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		if (loc < 0 || loc > ix.max_id || ix.range[loc] < 0)
+			continue;
+		rc = card_from_row(l, st, d, &ix);
+		if (rc < 0)
+			goto out;
+		if (id >= 0 && id <= max_card)
+			by_id[id] = (int32_t)(d->ncards - 1);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "cards");
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+
+	rc = ledger_prepare(l, CARD_COLS "WHERE id = ?", &one);
+	if (rc == 0)
+		rc = ledger_prepare(l,
+				    "SELECT serial, card_id, range_id, at, "
+				    "outcome FROM scan WHERE session_id = ? "
+				    "ORDER BY id",
+				    &st);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, session_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct count_scan *s = count_data_add_scan(d);
+		int64_t card = sqlite3_column_int64(st, 1);
+		int64_t range = sqlite3_column_int64(st, 2);
+		const char *serial = ledger_col_text(st, 0);
+
+		if (!s) {
+			rc = ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		s->card = -1;
+		s->range = range > 0 && range <= ix.max_id ? ix.range[range]
+							   : -1;
+		s->at = sqlite3_column_int64(st, 3);
+		s->repeat = strcmp(ledger_col_text(st, 4), "repeat") == 0;
+		if (card > 0 && card <= max_card && by_id[card] < 0) {
+			/* A card outside the scope (issued, elsewhere):
+			 * load it so the report can name it. */
+			sqlite3_reset(one);
+			sqlite3_bind_int64(one, 1, card);
+			if (sqlite3_step(one) == SQLITE_ROW) {
+				rc = card_from_row(l, one, d, &ix);
+				if (rc < 0)
+					goto out;
+				by_id[card] = (int32_t)(d->ncards - 1);
+			}
+			sqlite3_reset(one);
+		}
+		if (card > 0 && card <= max_card && by_id[card] >= 0) {
+			s->card = by_id[card];
+			s->serial = d->cards[s->card].serial;
+		} else {
+			s->serial = count_data_strdup(d, serial,
+						      strlen(serial));
+			if (!s->serial) {
+				rc = ledger_fail(l, LEDGER_ERR_NOMEM,
+						 "out of memory");
+				goto out;
+			}
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "scans");
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(one);
+	ledger_exec(l, "COMMIT");
+	free(by_id);
+	free(ix.path);
+	free(ix.range);
+	if (rc < 0)
+		count_data_free(d);
+	return rc;
+}
+
+int ledger_last_seen(struct ledger *l, int64_t card_id, int64_t session_id,
+		     struct sighting *out)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(
+		l,
+		"SELECT at, loc, who FROM ("
+		" SELECT s.at AS at, r.path AS loc, p.code AS who, s.id AS n"
+		" FROM scan s LEFT JOIN location r ON r.id = s.range_id"
+		" LEFT JOIN staff p ON p.id = s.staff_id"
+		" WHERE s.card_id = ?1 AND s.session_id < ?2"
+		" UNION ALL"
+		" SELECT e.at, r.path, p.code, e.id FROM custody_event e"
+		" LEFT JOIN location r ON r.id = e.location_id"
+		" LEFT JOIN staff p ON p.id = e.staff_id"
+		" WHERE e.card_id = ?1"
+		") ORDER BY at DESC, n DESC LIMIT 1",
+		&st);
+
+	memset(out, 0, sizeof(*out));
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, card_id);
+	sqlite3_bind_int64(st, 2, session_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->at = sqlite3_column_int64(st, 0);
+		snprintf(out->location, sizeof(out->location), "%s",
+			 ledger_col_text(st, 1));
+		snprintf(out->by, sizeof(out->by), "%s",
+			 ledger_col_text(st, 2));
+		rc = 0;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "last seen");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_checked_out_by(struct ledger *l, int64_t card_id,
+			  char by[STAFF_CODE_MAX + 1])
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l,
+				"SELECT p.code FROM custody_event e "
+				"JOIN staff p ON p.id = e.staff_id "
+				"WHERE e.card_id = ? AND e.kind = 'checkout' "
+				"ORDER BY e.at DESC, e.id DESC LIMIT 1",
+				&st);
+
+	by[0] = '\0';
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, card_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(by, STAFF_CODE_MAX + 1, "%s", ledger_col_text(st, 0));
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE
+		     ? 0
+		     : ledger_sql_error(l, "checked out by");
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,293 @@
+/*
+ * Helpers shared by the commands: messages, the clock, reading and checking
+ * PINs, and JSON string output.  Everything that prints lives in scanner/;
+ * this file is where the error format is decided (git's guideline:
+ * lowercase, no trailing period, say what failed).
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../reconcile/recon.h"
+
+/* Wrong PINs in a row that lock an account (R21, custody issue). */
+#define PIN_MAX_FAILURES 5
+
+int cli_error(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cardtally: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+const char *cli_opt(const struct cli *c, const char *name)
+{
+	for (int i = 0; i < c->nopt; i++)
+		if (strcmp(c->opt_name[i], name) == 0)
+			return c->opt_val[i];
+	return NULL;
+}
+
+int64_t cli_now(void)
+{
+	const char *fake = getenv("CARDTALLY_NOW");
+
+	if (fake && *fake) {
+		char *end;
+		long long v = strtoll(fake, &end, 10);
+
+		if (*end == '\0')
+			return v;
+	}
+	return (int64_t)time(NULL);
+}
+
+int32_t cli_utc_offset(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm))
+		return 0;
+	return (int32_t)tm.tm_gmtoff;
+}
+
+void cli_time_iso(int64_t t, char out[TIME_ISO_BUF])
+{
+	time_format_iso(t, cli_utc_offset(t), out);
+}
+
+static int pin_valid(const char *pin)
+{
+	size_t n = strlen(pin);
+
+	if (n < 4 || n > 12)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (pin[i] < '0' || pin[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* Reads one line (without its newline) from fd, byte by byte so nothing
+ * after it is consumed: several PINs may share one pipe. */
+static int read_line_fd(int fd, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (;;) {
+		char ch;
+		ssize_t r = read(fd, &ch, 1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (ch == '\n')
+			break;
+		if (n + 1 < len)
+			buf[n++] = ch;
+		else
+			n = len; /* too long: reported as invalid below */
+	}
+	if (n >= len) {
+		buf[0] = '\0';
+		return -1;
+	}
+	buf[n] = '\0';
+	if (n > 0 && buf[n - 1] == '\r')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+int cli_read_pin(int fd, const char *prompt, char pin[16])
+{
+	int tty = -1, rc;
+
+	if (fd < 0) {
+		struct termios old, noecho;
+
+		tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
+		if (tty < 0)
+			return cli_error(EXIT_USAGE,
+					 "no terminal to read the PIN from: "
+					 "use --pin-fd N");
+		if (write(tty, prompt, strlen(prompt)) < 0) {
+			close(tty);
+			return cli_error(EXIT_SOFTWARE, "cannot prompt: %s",
+					 strerror(errno));
+		}
+		tcgetattr(tty, &old);
+		noecho = old;
+		noecho.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(tty, TCSAFLUSH, &noecho);
+		rc = read_line_fd(tty, pin, 16);
+		tcsetattr(tty, TCSAFLUSH, &old);
+		if (write(tty, "\n", 1) < 0)
+			rc = -1;
+		close(tty);
+	} else {
+		rc = read_line_fd(fd, pin, 16);
+	}
+	if (rc < 0 || !pin_valid(pin)) {
+		sodium_memzero(pin, 16);
+		return cli_error(EXIT_DATAERR, "a PIN is 4-12 digits");
+	}
+	return 0;
+}
+
+int cli_hash_pin(const char *pin, char out[128])
+{
+	/*
+	 * Argon2id.  A 4-12 digit PIN has too little entropy for any hash
+	 * to resist an offline search of a stolen ledger; what protects it
+	 * is the lockout after 5 wrong PINs.  So the cost is kept moderate
+	 * (3 passes over 8 MiB, ~20 ms) to keep a scan process small.
+	 */
+	_Static_assert(crypto_pwhash_STRBYTES <= 128, "hash buffer size");
+	if (crypto_pwhash_str_alg(out, pin, strlen(pin), 3, 8u << 20,
+				  crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return cli_error(EXIT_SOFTWARE, "out of memory hashing a PIN");
+	return 0;
+}
+
+int cli_authenticate(struct cli *c, struct ledger *l, const char *code,
+		     int pin_fd, struct staff_rec *out)
+{
+	char pin[16], prompt[80];
+	int locked_now, ok, rc;
+
+	(void)c;
+	if (sodium_init() < 0)
+		return cli_error(EXIT_SOFTWARE, "libsodium failed to start");
+	rc = ledger_staff_get(l, code, out);
+	if (rc == LEDGER_ERR_NOTFOUND)
+		return cli_error(EXIT_NOPERM, "no staff member %s", code);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (!out->active)
+		return cli_error(EXIT_NOPERM, "staff member %s is not active",
+				 code);
+	if (out->locked)
+		return cli_error(EXIT_NOPERM,
+				 "account %s is locked after %d wrong PINs: "
+				 "a manager must unlock it",
+				 code, PIN_MAX_FAILURES);
+	snprintf(prompt, sizeof(prompt), "PIN for %s: ", code);
+	rc = cli_read_pin(pin_fd, prompt, pin);
+	if (rc != 0)
+		return rc;
+	ok = crypto_pwhash_str_verify(out->pin_hash, pin, strlen(pin)) == 0;
+	sodium_memzero(pin, sizeof(pin));
+	rc = ledger_staff_pin_result(l, out->id, ok, PIN_MAX_FAILURES,
+				     cli_now(), &locked_now);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (!ok)
+		return cli_error(EXIT_NOPERM, "wrong PIN for %s%s", code,
+				 locked_now ? ": the account is now locked"
+					    : "");
+	return 0;
+}
+
+int cli_actor(struct cli *c, struct ledger *l, struct staff_rec *out)
+{
+	if (!c->as)
+		return cli_usage(c, "--as STAFF_CODE is required");
+	return cli_authenticate(c, l, c->as, c->pin_fd, out);
+}
+
+int cli_permit(const struct staff_rec *who, enum recon_action action)
+{
+	const char *rule;
+
+	if (recon_permit(who->role, action, &rule) == 0)
+		return 0;
+	return cli_error(EXIT_NOPERM, "%s (%s is %s): permission denied",
+			 rule, who->code, staff_role_name(who->role));
+}
+
+int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,
+		struct staff_rec *out)
+{
+	int rc;
+
+	if (c->nwitness == 0)
+		return cli_error(EXIT_NOPERM,
+				 "this step needs a second person: "
+				 "--witness MANAGER_CODE");
+	if (strcmp(c->witness[0], actor->code) == 0)
+		return cli_error(EXIT_NOPERM,
+				 "two-person rule: the witness must be another "
+				 "person than %s",
+				 actor->code);
+	rc = cli_authenticate(c, l, c->witness[0],
+			      c->nwitness_pin_fd ? c->witness_pin_fd[0] : -1,
+			      out);
+	if (rc != 0)
+		return rc;
+	return cli_permit(out, ACT_WITNESS);
+}
+
+void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		default:
+			if (*p < 0x20)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+void json_time(FILE *f, int64_t t)
+{
+	char buf[TIME_ISO_BUF];
+
+	if (t == 0) {
+		fputs("null", f);
+		return;
+	}
+	cli_time_iso(t, buf);
+	json_str(f, buf);
+}
+
+void json_str_or_null(FILE *f, const char *s)
+{
+	if (!s || !*s)
+		fputs("null", f);
+	else
+		json_str(f, s);
+}

@@ -1,0 +1,203 @@
+/*
+ * `cardtally count start` opens a counting session over a set of ranges and
+ * prints its id; `cardtally count close` closes it, which needs a manager as
+ * witness when the count found discrepancies (two-person rule).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/count.h"
+#include "cli.h"
+#include "report.h"
+
+#define MAX_RANGES 4096
+
+/* Splits a comma-separated list in place; returns the count or -1. */
+static int split_list(char *s, char **out, int max)
+{
+	int n = 0;
+
+	for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ",")) {
+		if (n == max)
+			return -1;
+		out[n++] = tok;
+	}
+	return n;
+}
+
+static int exec_count_start(struct cli *c, struct ledger *l)
+{
+	const char *kind_s = cli_opt(c, "kind");
+	char *ranges_s = (char *)cli_opt(c, "ranges");
+	char *assign_s = (char *)cli_opt(c, "assign");
+	static char *ranges[MAX_RANGES], *assigns[MAX_RANGES];
+	int nranges = 0, nassign = 0, rc;
+	enum session_kind kind;
+	struct staff_rec actor;
+	int64_t id = 0;
+
+	if (!kind_s)
+		return cli_usage(c, "--kind full|partial is required");
+	if (session_kind_parse(kind_s, &kind) < 0)
+		return cli_usage(c, "unknown kind '%s'", kind_s);
+	if (kind == SESSION_TALLY || kind == SESSION_COUNTONLY)
+		return cli_usage(c,
+				 "kind %s is not available in this version: "
+				 "use full or partial",
+				 kind_s);
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	if (ranges_s &&
+	    (nranges = split_list(ranges_s, ranges, MAX_RANGES)) < 0)
+		return cli_usage(c, "too many ranges");
+	if (assign_s &&
+	    (nassign = split_list(assign_s, assigns, MAX_RANGES)) < 0)
+		return cli_usage(c, "too many assignments");
+	if (kind == SESSION_PARTIAL && nranges == 0)
+		return cli_usage(c, "a partial count needs --ranges R1,R2,...");
+	for (int i = 0; i < nassign; i++)
+		if (!strchr(assigns[i], '='))
+			return cli_usage(c,
+					 "--assign takes RANGE=STAFF, not "
+					 "'%s'",
+					 assigns[i]);
+	rc = cli_actor(c, l, &actor);
+	if (rc)
+		return rc;
+	rc = cli_permit(&actor, ACT_COUNT_START);
+	if (rc)
+		return rc;
+
+	rc = ledger_begin(l);
+	if (rc == 0)
+		rc = ledger_session_start(l, kind, (const char *const *)ranges,
+					  (size_t)nranges, actor.id, cli_now(),
+					  &id);
+	for (int i = 0; rc == 0 && i < nassign; i++) {
+		char *eq = strchr(assigns[i], '=');
+
+		*eq = '\0';
+		rc = ledger_session_assign(l, id, assigns[i], eq + 1);
+	}
+	if (rc == 0)
+		rc = ledger_commit(l);
+	if (rc < 0) {
+		ledger_rollback(l);
+		return cli_error(rc == LEDGER_ERR_INVALID ? EXIT_DATAERR
+							  : EXIT_SOFTWARE,
+				 "%s", ledger_errmsg(l));
+	}
+	if (c->json)
+		printf("{\"session\":%lld,\"kind\":\"%s\"}\n", (long long)id,
+		       session_kind_name(kind));
+	else
+		printf("%lld\n", (long long)id);
+	return EXIT_OK;
+}
+
+static const char *const count_start_options[] = {"kind", "ranges",
+						  "assign", NULL};
+
+const struct cmd_entry cmd_count_start_entry = {
+	.name = "count start",
+	.usage = "--kind full|partial [--ranges R1,R2,...] "
+		 "[--assign R=STAFF,...] --as CODE [--pin-fd N]",
+	.help = "open a count over ranges (all locations by default)",
+	.options = count_start_options,
+	.needs_db = 1,
+	.exec = exec_count_start,
+};
+
+int cli_session_id(struct cli *c, const char *s, int64_t *id)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v <= 0)
+		return cli_usage(c, "'%s' is not a session id", s);
+	*id = v;
+	return 0;
+}
+
+static int exec_count_close(struct cli *c, struct ledger *l)
+{
+	struct staff_rec actor, witness = {0};
+	struct session_rec sess;
+	struct count_data d;
+	struct recon_report r;
+	int64_t id = 0;
+	int rc, found;
+
+	if (c->npos != 1)
+		return cli_usage(c, "a session ID is required");
+	rc = cli_session_id(c, c->pos[0], &id);
+	if (rc)
+		return rc;
+	rc = ledger_session_get(l, id, &sess);
+	if (rc == LEDGER_ERR_NOTFOUND)
+		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (sess.closed_at)
+		return cli_error(EXIT_DATAERR,
+				 "session %lld was closed already by %s",
+				 (long long)id, sess.closed_by);
+	rc = cli_actor(c, l, &actor);
+	if (rc)
+		return rc;
+	rc = cli_permit(&actor, ACT_COUNT_CLOSE);
+	if (rc)
+		return rc;
+	rc = ledger_count_load(l, id, &d);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (recon_run(&d, date_of_time(cli_now(), cli_utc_offset(cli_now())),
+		      &recon_default_rules, &r) < 0) {
+		count_data_free(&d);
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	}
+	found = recon_has_discrepancy(&r);
+	recon_report_free(&r);
+	count_data_free(&d);
+	if (found || c->nwitness) {
+		if (found && !c->nwitness)
+			return cli_error(EXIT_NOPERM,
+					 "session %lld has discrepancies: "
+					 "closing it needs a manager as "
+					 "--witness (two-person rule)",
+					 (long long)id);
+		rc = cli_witness(c, l, &actor, &witness);
+		if (rc)
+			return rc;
+	}
+	rc = ledger_begin(l);
+	if (rc == 0)
+		rc = ledger_session_close(l, id, actor.id, witness.id,
+					  cli_now());
+	if (rc == 0)
+		rc = ledger_commit(l);
+	if (rc < 0) {
+		ledger_rollback(l);
+		return cli_error(rc == LEDGER_ERR_STATE ? EXIT_DATAERR
+							: EXIT_SOFTWARE,
+				 "%s", ledger_errmsg(l));
+	}
+	if (c->json)
+		printf("{\"session\":%lld,\"closed\":true,"
+		       "\"discrepancies\":%s}\n",
+		       (long long)id, found ? "true" : "false");
+	else
+		printf("session %lld closed%s\n", (long long)id,
+		       found ? " with discrepancies (witnessed)" : "");
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_count_close_entry = {
+	.name = "count close",
+	.usage = "ID --as CODE [--pin-fd N] [--witness CODE "
+		 "--witness-pin-fd N]",
+	.help = "close a count (a manager witnesses one with discrepancies)",
+	.options = NULL,
+	.needs_db = 1,
+	.exec = exec_count_close,
+};

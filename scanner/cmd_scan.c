@@ -1,0 +1,320 @@
+/*
+ * `cardtally scan`: the tray-by-tray loop.  Each card the reader reports is
+ * looked up, classified by reconcile/ and recorded in its own transaction;
+ * only after the commit returns is the operator told (event line, reader
+ * beep).  A card read twice in a session is a repeat and never counted
+ * twice.  Ctrl-C or SIGTERM stop the loop between reads: everything reported
+ * so far is already on disk.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../drivers/reader.h"
+#include "report.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* SIGINT/SIGTERM interrupt a blocking reader wait (no SA_RESTART). */
+static void catch_stop_signals(struct sigaction *old_int,
+			       struct sigaction *old_term)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	stop_requested = 0;
+	sigaction(SIGINT, &sa, old_int);
+	sigaction(SIGTERM, &sa, old_term);
+}
+
+static void emit_reader_event(const struct scan_args *a, const char *event,
+			      int64_t at)
+{
+	if (a->verbosity == SCAN_QUIET)
+		return;
+	if (a->json) {
+		fprintf(a->out, "{\"event\":\"%s\",\"range\":", event);
+		json_str(a->out, a->range);
+		fputs(",\"at\":", a->out);
+		json_time(a->out, at);
+		fputs("}\n", a->out);
+	} else if (strcmp(event, "reader_lost") == 0) {
+		fputs("!! READER LOST: the session is paused; reconnect the "
+		      "reader to go on (nothing read so far is lost)\n",
+		      a->out);
+	} else {
+		fputs("-- reader back: scanning resumes\n", a->out);
+	}
+	fflush(a->out);
+}
+
+static void emit_read(const struct scan_args *a, const char *serial,
+		      const struct scan_lookup *lk, enum recon_outcome o,
+		      enum recon_why why, int64_t at)
+{
+	FILE *f = a->out;
+
+	if (a->json) {
+		fprintf(f, "{\"event\":\"%s\"", recon_outcome_name(o));
+		if (o == RECON_ALERT)
+			fprintf(f, ",\"why\":\"%s\"", recon_why_name(why));
+		fputs(",\"serial\":", f);
+		json_str(f, serial);
+		fputs(",\"mgmt_id\":", f);
+		json_str_or_null(f, lk->known ? lk->card.mgmt_id : NULL);
+		fputs(",\"range\":", f);
+		json_str(f, a->range);
+		if (lk->known && (why == WHY_MISPLACED ||
+				  why == WHY_NOT_IN_STOCK)) {
+			fputs(",\"expected_location\":", f);
+			json_str(f, lk->card.location);
+		}
+		if (why == WHY_NOT_IN_STOCK)
+			fprintf(f, ",\"status\":\"%s\"",
+				card_status_name(lk->card.status));
+		if (o == RECON_REPEAT) {
+			fputs(",\"first_range\":", f);
+			json_str_or_null(f, lk->first_range);
+		}
+		fputs(",\"at\":", f);
+		json_time(f, at);
+		fputs("}\n", f);
+		fflush(f);
+		return;
+	}
+	if (a->verbosity == SCAN_QUIET ||
+	    (o == RECON_ACCEPTED && a->verbosity == SCAN_ALERTS_ONLY))
+		return;
+	switch (o) {
+	case RECON_ACCEPTED:
+		fprintf(f, "   ok      %-12s %s\n", lk->card.mgmt_id, serial);
+		break;
+	case RECON_REPEAT:
+		fprintf(f, "   repeat  %-12s %s (already read in %s; not "
+			   "counted again)\n",
+			lk->known ? lk->card.mgmt_id : "-", serial,
+			lk->first_range[0] ? lk->first_range : "this count");
+		break;
+	case RECON_ALERT:
+		fprintf(f, "!! ALERT   %-12s %s in %s: ",
+			lk->known ? lk->card.mgmt_id : "-", serial, a->range);
+		if (why == WHY_UNKNOWN)
+			fputs("unknown card, not in the ledger\n", f);
+		else if (why == WHY_MISPLACED)
+			fprintf(f, "misplaced, belongs to %s\n",
+				lk->card.location);
+		else if (why == WHY_NOT_IN_STOCK)
+			fprintf(f, "should not be here, ledger says %s\n",
+				card_status_name(lk->card.status));
+		else
+			fputs("due for disposal\n", f);
+		break;
+	}
+	fflush(f);
+}
+
+/* One read: look up, decide, record, commit, and only then report. */
+static int handle_card(struct ledger *l, struct ledger_scanner *sc,
+		       const struct scan_args *a, int64_t range_id,
+		       const struct rdr_id *id, struct rdr *r,
+		       struct scan_totals *t)
+{
+	char serial[SERIAL_BUF];
+	struct scan_lookup lk;
+	struct recon_read rd = {0};
+	enum recon_outcome o;
+	enum recon_why why;
+	int64_t now = cli_now();
+	int rc;
+
+	if (serial_from_bytes(id->bytes, id->len, serial) < 0)
+		return 0; /* cannot happen: RDR_ID_MAX fits SERIAL_MAX */
+	rc = ledger_begin(l);
+	if (rc == 0)
+		rc = ledger_scanner_lookup(sc, serial, &lk);
+	if (rc < 0)
+		goto fail;
+	rd.seen_before = lk.seen_before;
+	rd.known = lk.known;
+	rd.status = lk.card.status;
+	rd.in_range = lk.known && location_within(lk.card.location, a->range);
+	rd.reminder_sent = lk.known ? lk.card.reminder_sent : DATE_NONE;
+	o = recon_classify(&rd, date_of_time(now, cli_utc_offset(now)),
+			   &recon_default_rules, &why);
+	rc = ledger_scanner_record(sc, range_id, serial,
+				   lk.known ? lk.card.id : 0, a->actor->id,
+				   now, recon_outcome_name(o),
+				   recon_why_name(why));
+	if (rc == 0)
+		rc = ledger_commit(l);
+	if (rc < 0)
+		goto fail;
+	/* On disk: now the operator may be told. */
+	emit_read(a, serial, &lk, o, why, now);
+	rdr_feedback(r, o == RECON_ACCEPTED ? RDR_FB_ACCEPTED
+			: o == RECON_REPEAT ? RDR_FB_REPEAT
+					    : RDR_FB_ALERT);
+	if (o == RECON_ACCEPTED)
+		t->accepted++;
+	else if (o == RECON_REPEAT)
+		t->repeats++;
+	else
+		t->alerts++;
+	return 0;
+fail:
+	ledger_rollback(l);
+	return cli_error(EXIT_SOFTWARE,
+			 "could not record card %s: %s (it was NOT counted; "
+			 "present it again)",
+			 serial, ledger_errmsg(l));
+}
+
+int scan_run(struct ledger *l, const struct scan_args *a,
+	     struct scan_totals *t)
+{
+	struct sigaction old_int, old_term;
+	struct ledger_scanner *sc = NULL;
+	struct range_rec *ranges = NULL;
+	struct session_rec sess;
+	struct rdr *r = NULL;
+	int64_t range_id = 0;
+	size_t n;
+	char err[RDR_ERRMSG_MAX];
+	int rc, ex = EXIT_OK;
+
+	memset(t, 0, sizeof(*t));
+	rc = ledger_session_get(l, a->session_id, &sess);
+	if (rc < 0)
+		return cli_error(rc == LEDGER_ERR_NOTFOUND ? EXIT_DATAERR
+							   : EXIT_SOFTWARE,
+				 "%s", ledger_errmsg(l));
+	if (sess.closed_at)
+		return cli_error(EXIT_DATAERR,
+				 "session %lld is closed: open a new count",
+				 (long long)a->session_id);
+	rc = ledger_session_ranges(l, a->session_id, &ranges, &n);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(ranges[i].path, a->range) != 0)
+			continue;
+		range_id = ranges[i].location_id;
+		if (ranges[i].assignee_id &&
+		    ranges[i].assignee_id != a->actor->id)
+			ex = cli_error(EXIT_NOPERM,
+				       "range %s of session %lld is assigned "
+				       "to %s alone: %s may not scan it",
+				       a->range, (long long)a->session_id,
+				       ranges[i].assignee, a->actor->code);
+	}
+	free(ranges);
+	if (ex)
+		return ex;
+	if (!range_id)
+		return cli_error(EXIT_DATAERR,
+				 "%s is not a range of session %lld",
+				 a->range, (long long)a->session_id);
+
+	rc = rdr_open(a->reader, &r, err, sizeof(err));
+	if (rc == RDR_ERR_SPEC)
+		return cli_error(EXIT_USAGE, "%s", err);
+	if (rc == RDR_ERR_SCRIPT)
+		return cli_error(EXIT_DATAERR, "%s", err);
+	if (rc < 0)
+		return cli_error(EXIT_UNAVAILABLE, "reader %s: %s", a->reader,
+				 err);
+	if (ledger_scanner_open(l, a->session_id, &sc) < 0) {
+		rdr_close(r);
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	}
+	catch_stop_signals(&old_int, &old_term);
+	while (!stop_requested) {
+		struct rdr_event ev;
+
+		rc = rdr_next(r, -1, &ev);
+		if (rc == RDR_ERR_INTERRUPTED)
+			continue;
+		if (rc == RDR_ERR_SCRIPT) {
+			ex = cli_error(EXIT_DATAERR, "%s", rdr_error(r));
+			break;
+		}
+		if (rc < 0) {
+			ex = cli_error(EXIT_UNAVAILABLE, "reader: %s",
+				       rdr_error(r));
+			break;
+		}
+		if (ev.kind == RDR_EV_END)
+			break;
+		if (ev.kind == RDR_EV_LOST)
+			emit_reader_event(a, "reader_lost", cli_now());
+		else if (ev.kind == RDR_EV_BACK)
+			emit_reader_event(a, "reader_back", cli_now());
+		else if (ev.kind == RDR_EV_CARD)
+			ex = handle_card(l, sc, a, range_id, &ev.id, r, t);
+		if (ex)
+			break;
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	ledger_scanner_close(sc);
+	rdr_close(r);
+	return ex;
+}
+
+static int exec_scan(struct cli *c, struct ledger *l)
+{
+	struct scan_args a = {0};
+	struct scan_totals t;
+	struct staff_rec actor;
+	const char *sid = cli_opt(c, "session");
+	int rc;
+
+	a.range = cli_opt(c, "range");
+	a.reader = cli_opt(c, "reader");
+	if (!sid || !a.range || !a.reader)
+		return cli_usage(c, "--session, --range and --reader are "
+				    "required");
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	rc = cli_session_id(c, sid, &a.session_id);
+	if (rc)
+		return rc;
+	rc = cli_actor(c, l, &actor);
+	if (rc)
+		return rc;
+	rc = cli_permit(&actor, ACT_SCAN);
+	if (rc)
+		return rc;
+	a.actor = &actor;
+	a.json = c->json;
+	a.verbosity = SCAN_EVERY_READ;
+	a.out = stdout;
+	rc = scan_run(l, &a, &t);
+	if (!c->json)
+		fprintf(stderr,
+			"%s: %ld accepted, %ld repeats, %ld alerts%s\n",
+			a.range, t.accepted, t.repeats, t.alerts,
+			stop_requested ? " (stopped; all reads kept)" : "");
+	return rc;
+}
+
+static const char *const scan_options[] = {"session", "range", "reader",
+					   NULL};
+
+const struct cmd_entry cmd_scan_entry = {
+	.name = "scan",
+	.usage = "--session ID --range R --reader SPEC --as CODE [--pin-fd N] "
+		 "[--json]",
+	.help = "read cards into a count, one range (tray) at a time",
+	.options = scan_options,
+	.needs_db = 1,
+	.exec = exec_scan,
+};

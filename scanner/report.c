@@ -1,0 +1,289 @@
+/*
+ * Printing a reconciliation report, as text for the person at the safe and
+ * as one JSON document for programs (INTERFACE.md "Counting").  The numbers
+ * come from reconcile/; this file only adds what the ledger knows about the
+ * people and times around a missing card (R10).
+ */
+#include <string.h>
+
+#include "report.h"
+
+static const char *range_path(const struct count_data *d, int32_t r)
+{
+	return r >= 0 && (size_t)r < d->nranges ? d->ranges[r].path : "";
+}
+
+static void json_date(FILE *f, int32_t day)
+{
+	char buf[11];
+
+	if (day == DATE_NONE) {
+		fputs("null", f);
+		return;
+	}
+	date_format(day, buf);
+	json_str(f, buf);
+}
+
+static void json_key(FILE *f, int first, const char *key)
+{
+	fprintf(f, "%s\"%s\":", first ? "" : ",", key);
+}
+
+static void json_card_head(FILE *f, const struct count_card *k)
+{
+	fputs("{\"mgmt_id\":", f);
+	json_str(f, k->mgmt_id);
+	fputs(",\"serial\":", f);
+	json_str(f, k->serial);
+}
+
+static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
+		      const struct recon_report *r)
+{
+	fprintf(f, "{\"session\":%lld,\"kind\":\"%s\",\"ranges\":[",
+		(long long)d->session_id, session_kind_name(d->kind));
+	for (size_t i = 0; i < d->nranges; i++) {
+		fputs(i ? "," : "", f);
+		json_str(f, d->ranges[i].path);
+	}
+	fputs("],\"by_range\":[", f);
+	for (size_t i = 0; i < d->nranges; i++) {
+		fputs(i ? ",{\"range\":" : "{\"range\":", f);
+		json_str(f, d->ranges[i].path);
+		fputs(",\"assignee\":", f);
+		json_str_or_null(f, d->ranges[i].assignee);
+		fprintf(f, ",\"expected\":%zu,\"ok\":%zu}",
+			r->range_expected[i], r->range_ok[i]);
+	}
+	fprintf(f, "],\"expected\":%zu,\"seen\":%zu,\"ok\":%zu,", r->expected,
+		r->seen, r->ok);
+
+	json_key(f, 1, "missing");
+	fputc('[', f);
+	for (size_t i = 0; i < r->nmissing; i++) {
+		const struct count_card *k = &d->cards[r->missing[i]];
+		struct sighting s;
+
+		if (ledger_last_seen(l, k->id, d->session_id, &s) < 0)
+			return cli_error(EXIT_SOFTWARE, "%s",
+					 ledger_errmsg(l));
+		fputs(i ? "," : "", f);
+		json_card_head(f, k);
+		fputs(",\"expected_location\":", f);
+		json_str(f, k->location);
+		fputs(",\"last_seen\":", f);
+		if (!s.at) {
+			fputs("null}", f);
+			continue;
+		}
+		fputs("{\"at\":", f);
+		json_time(f, s.at);
+		fputs(",\"location\":", f);
+		json_str_or_null(f, s.location);
+		fputs(",\"by\":", f);
+		json_str_or_null(f, s.by);
+		fputs("}}", f);
+	}
+	fputs("],\"misplaced\":[", f);
+	for (size_t i = 0; i < r->nmisplaced; i++) {
+		const struct recon_found *h = &r->misplaced[i];
+
+		fputs(i ? "," : "", f);
+		json_card_head(f, &d->cards[h->card]);
+		fputs(",\"expected_location\":", f);
+		json_str(f, d->cards[h->card].location);
+		fputs(",\"found_location\":", f);
+		json_str(f, range_path(d, h->range));
+		fputs(",\"at\":", f);
+		json_time(f, d->scans[h->scan].at);
+		fputc('}', f);
+	}
+	fputs("],\"extra\":[", f);
+	for (size_t i = 0; i < r->nextra; i++) {
+		const struct count_scan *s = &d->scans[r->extra[i]];
+
+		fputs(i ? ",{\"serial\":" : "{\"serial\":", f);
+		json_str(f, s->serial);
+		fputs(",\"found_location\":", f);
+		json_str(f, range_path(d, s->range));
+		fputs(",\"at\":", f);
+		json_time(f, s->at);
+		fputc('}', f);
+	}
+	fputs("],\"not_in_stock\":[", f);
+	for (size_t i = 0; i < r->nnot_in_stock; i++) {
+		const struct recon_found *h = &r->not_in_stock[i];
+		const struct count_card *k = &d->cards[h->card];
+
+		fputs(i ? "," : "", f);
+		json_card_head(f, k);
+		fprintf(f, ",\"status\":\"%s\",\"expected_location\":",
+			card_status_name(k->status));
+		json_str(f, k->location);
+		fputs(",\"found_location\":", f);
+		json_str(f, range_path(d, h->range));
+		fputs(",\"at\":", f);
+		json_time(f, d->scans[h->scan].at);
+		fputc('}', f);
+	}
+	fputs("],\"disposal_due\":[", f);
+	for (size_t i = 0; i < r->ndisposal_due; i++) {
+		const struct recon_due *u = &r->disposal_due[i];
+		const struct count_card *k = &d->cards[u->card];
+
+		fputs(i ? "," : "", f);
+		json_card_head(f, k);
+		fputs(",\"location\":", f);
+		json_str(f, k->location);
+		fprintf(f, ",\"why\":\"%s\",\"due_since\":",
+			recon_due_why_name(u->why));
+		json_date(f, u->since);
+		fputc('}', f);
+	}
+	fputs("],\"checked_out\":[", f);
+	for (size_t i = 0; i < r->nchecked_out; i++) {
+		const struct count_card *k = &d->cards[r->checked_out[i]];
+		char by[STAFF_CODE_MAX + 1];
+
+		if (ledger_checked_out_by(l, k->id, by) < 0)
+			return cli_error(EXIT_SOFTWARE, "%s",
+					 ledger_errmsg(l));
+		fputs(i ? "," : "", f);
+		json_card_head(f, k);
+		fputs(",\"expected_location\":", f);
+		json_str(f, k->location);
+		fputs(",\"checked_out_by\":", f);
+		json_str_or_null(f, by);
+		fputc('}', f);
+	}
+	fprintf(f, "],\"repeats\":%zu,\"discrepancy\":%s}\n", r->repeats,
+		recon_has_discrepancy(r) ? "true" : "false");
+	return 0;
+}
+
+static void text_heading(FILE *f, const char *title, size_t n,
+			 const char *what)
+{
+	fprintf(f, "\n%s (%zu)%s%s\n", title, n, n ? " - " : "", n ? what : "");
+}
+
+static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
+		      const struct recon_report *r)
+{
+	char at[TIME_ISO_BUF];
+
+	fprintf(f, "Count %lld (%s), %zu range%s\n", (long long)d->session_id,
+		session_kind_name(d->kind), d->nranges,
+		d->nranges == 1 ? "" : "s");
+	fprintf(f, "  expected %zu   seen %zu   ok %zu   repeats %zu\n",
+		r->expected, r->seen, r->ok, r->repeats);
+
+	text_heading(f, "MISSING", r->nmissing,
+		     "expected here, not read anywhere in this count");
+	for (size_t i = 0; i < r->nmissing; i++) {
+		const struct count_card *k = &d->cards[r->missing[i]];
+		struct sighting s;
+
+		if (ledger_last_seen(l, k->id, d->session_id, &s) < 0)
+			return cli_error(EXIT_SOFTWARE, "%s",
+					 ledger_errmsg(l));
+		fprintf(f, "  %-12s %-16s %-16s ", k->mgmt_id, k->serial,
+			k->location);
+		if (s.at) {
+			cli_time_iso(s.at, at);
+			fprintf(f, "last seen %s at %s by %s\n", at,
+				s.location[0] ? s.location : "?",
+				s.by[0] ? s.by : "?");
+		} else {
+			fputs("never seen since import\n", f);
+		}
+	}
+	text_heading(f, "MISPLACED", r->nmisplaced,
+		     "found in another range than the ledger says");
+	for (size_t i = 0; i < r->nmisplaced; i++) {
+		const struct recon_found *h = &r->misplaced[i];
+		const struct count_card *k = &d->cards[h->card];
+
+		fprintf(f, "  %-12s %-16s belongs to %s, found in %s\n",
+			k->mgmt_id, k->serial, k->location,
+			range_path(d, h->range));
+	}
+	text_heading(f, "EXTRA", r->nextra, "serial unknown to the ledger");
+	for (size_t i = 0; i < r->nextra; i++) {
+		const struct count_scan *s = &d->scans[r->extra[i]];
+
+		fprintf(f, "  %-12s %-16s found in %s\n", "-", s->serial,
+			range_path(d, s->range));
+	}
+	text_heading(f, "NOT IN STOCK", r->nnot_in_stock,
+		     "the ledger says this card left the safe");
+	for (size_t i = 0; i < r->nnot_in_stock; i++) {
+		const struct recon_found *h = &r->not_in_stock[i];
+		const struct count_card *k = &d->cards[h->card];
+
+		fprintf(f, "  %-12s %-16s ledger: %s, found in %s\n",
+			k->mgmt_id, k->serial, card_status_name(k->status),
+			range_path(d, h->range));
+	}
+	text_heading(f, "DISPOSAL DUE", r->ndisposal_due,
+		     "present, and due for disposal");
+	for (size_t i = 0; i < r->ndisposal_due; i++) {
+		const struct recon_due *u = &r->disposal_due[i];
+		const struct count_card *k = &d->cards[u->card];
+		char since[11] = "";
+
+		if (u->since != DATE_NONE)
+			date_format(u->since, since);
+		fprintf(f, "  %-12s %-16s %-16s %s%s%s\n", k->mgmt_id,
+			k->serial, k->location, recon_due_why_name(u->why),
+			since[0] ? ", due since " : "", since);
+	}
+	text_heading(f, "CHECKED OUT", r->nchecked_out,
+		     "out of the safe with a recorded check-out");
+	for (size_t i = 0; i < r->nchecked_out; i++) {
+		const struct count_card *k = &d->cards[r->checked_out[i]];
+		char by[STAFF_CODE_MAX + 1];
+
+		if (ledger_checked_out_by(l, k->id, by) < 0)
+			return cli_error(EXIT_SOFTWARE, "%s",
+					 ledger_errmsg(l));
+		fprintf(f, "  %-12s %-16s %-16s by %s\n", k->mgmt_id,
+			k->serial, k->location, by[0] ? by : "?");
+	}
+	/* Only the ranges that need attention: a sweep has dozens. */
+	size_t complete = 0;
+	fputs("\nBy range:\n", f);
+	for (size_t i = 0; i < d->nranges; i++) {
+		size_t e = r->range_expected[i], ok = r->range_ok[i];
+
+		if (ok == e) {
+			complete++;
+			continue;
+		}
+		fprintf(f, "  %-20s %5zu of %5zu in place", d->ranges[i].path,
+			ok, e);
+		if (d->ranges[i].assignee)
+			fprintf(f, "  (counted by %s)", d->ranges[i].assignee);
+		fputc('\n', f);
+	}
+	fprintf(f, "  %zu of %zu range%s complete\n", complete, d->nranges,
+		d->nranges == 1 ? "" : "s");
+	size_t n = r->nmissing + r->nmisplaced + r->nextra + r->nnot_in_stock;
+	if (n)
+		fprintf(f, "\nRESULT: %zu discrepanc%s to resolve\n", n,
+			n == 1 ? "y" : "ies");
+	else
+		fputs("\nRESULT: every expected card is in its place\n", f);
+	return 0;
+}
+
+int report_print(FILE *f, struct ledger *l, const struct count_data *d,
+		 const struct recon_report *r, int json)
+{
+	int rc = json ? print_json(f, l, d, r) : print_text(f, l, d, r);
+
+	if (rc)
+		return rc;
+	return recon_has_discrepancy(r) ? EXIT_FOUND : EXIT_OK;
+}
