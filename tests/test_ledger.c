@@ -1,0 +1,463 @@
+/*
+ * Unit tests of data/ledger.c and data/session.c against a real SQLite file
+ * in a temporary directory: schema creation and versioning, WAL mode, staff
+ * and PIN lockout, locations, sessions, durable reads, loading a session for
+ * reconciliation, last sightings, and the append-only audit log.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "../common/count.h"
+#include "../data/ledger.h"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct ledger *l;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char err[256];
+
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/ct-ledger-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/l.db", f->dir);
+	if (ledger_create(f->path, &f->l, err, sizeof(err)) != 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char p[160];
+
+	ledger_close(f->l);
+	for (const char *const *s = (const char *const[]){"", "-wal", "-shm",
+							  NULL};
+	     *s; s++) {
+		snprintf(p, sizeof(p), "%s%s", f->path, *s);
+		unlink(p);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Runs SQL on the file through a separate connection, as an intruder or a
+ * second process would. */
+static int raw_sql(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	int rc;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
+static int64_t raw_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static void add_staff(struct ledger *l, const char *code,
+		      enum staff_role role, int64_t *id)
+{
+	struct staff_rec s;
+
+	assert_int_equal(ledger_staff_add(l, code, "Name", role, "hash", 0, 1),
+			 0);
+	assert_int_equal(ledger_staff_get(l, code, &s), 0);
+	*id = s.id;
+}
+
+static void add_card(struct fixture *f, const char *mgmt, const char *serial,
+		     const char *loc, const char *status)
+{
+	char sql[512];
+	int64_t id;
+
+	assert_int_equal(ledger_location_ensure(f->l, loc, &id), 0);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO card(mgmt_id, serial, location_id, status, "
+		 "received, updated_at) VALUES ('%s', '%s', %lld, '%s', "
+		 "'2026-01-01', 0)",
+		 mgmt, serial, (long long)id, status);
+	assert_int_equal(raw_sql(f->path, sql), SQLITE_OK);
+}
+
+/* ---- file, schema, versions ---- */
+
+static void create_sets_version_and_wal(void **state)
+{
+	struct fixture *f = *state;
+	char ok[64];
+
+	assert_int_equal(ledger_schema_version(f->l), LEDGER_SCHEMA_VERSION);
+	assert_int_equal(ledger_integrity_check(f->l, ok, sizeof(ok)), 0);
+	assert_string_equal(ok, "ok");
+	ledger_close(f->l);
+	f->l = NULL;
+	/* journal_mode=WAL is stored in the file itself. */
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static void open_missing_and_create_existing(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger *l;
+	char err[256], p[160];
+
+	snprintf(p, sizeof(p), "%s/none.db", f->dir);
+	assert_int_equal(ledger_open(p, &l, err, sizeof(err)),
+			 LEDGER_ERR_NOTFOUND);
+	assert_null(l);
+	assert_non_null(strstr(err, "no ledger"));
+	assert_int_equal(access(p, F_OK), -1); /* opening did not create */
+	assert_int_equal(ledger_create(f->path, &l, err, sizeof(err)),
+			 LEDGER_ERR_EXISTS);
+}
+
+static void newer_schema_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger *l;
+	char err[256];
+
+	ledger_close(f->l);
+	f->l = NULL;
+	assert_int_equal(raw_sql(f->path, "PRAGMA user_version=99"),
+			 SQLITE_OK);
+	assert_int_equal(ledger_open(f->path, &l, err, sizeof(err)),
+			 LEDGER_ERR_VERSION);
+	assert_non_null(strstr(err, "newer"));
+}
+
+static void old_file_is_migrated_forward(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger *l;
+	char err[256], p[160];
+
+	/* A version-0 file (empty database) is brought to the current
+	 * version on open, keeping whatever it held. */
+	snprintf(p, sizeof(p), "%s/old.db", f->dir);
+	assert_int_equal(raw_sql(p, "CREATE TABLE keep(x); "
+				    "INSERT INTO keep VALUES (42)"),
+			 SQLITE_OK);
+	assert_int_equal(ledger_open(p, &l, err, sizeof(err)), 0);
+	assert_int_equal(ledger_schema_version(l), LEDGER_SCHEMA_VERSION);
+	ledger_close(l);
+	assert_int_equal(raw_int(p, "SELECT x FROM keep"), 42);
+	assert_int_equal(raw_int(p, "SELECT count(*) FROM card"), 0);
+	unlink(p);
+	snprintf(err, sizeof(err), "%s-wal", p);
+	unlink(err);
+	snprintf(err, sizeof(err), "%s-shm", p);
+	unlink(err);
+}
+
+/* ---- staff ---- */
+
+static void staff_add_get_and_duplicates(void **state)
+{
+	struct fixture *f = *state;
+	struct staff_rec s;
+	int64_t id;
+
+	add_staff(f->l, "M01", ROLE_MANAGER, &id);
+	assert_int_equal(ledger_staff_get(f->l, "M01", &s), 0);
+	assert_int_equal(s.role, ROLE_MANAGER);
+	assert_string_equal(s.pin_hash, "hash");
+	assert_int_equal(ledger_staff_add(f->l, "M01", "X", ROLE_STAFF, "h",
+					  0, 1),
+			 LEDGER_ERR_EXISTS);
+	assert_int_equal(ledger_staff_add(f->l, "bad code", "X", ROLE_STAFF,
+					  "h", 0, 1),
+			 LEDGER_ERR_INVALID);
+	assert_int_equal(ledger_staff_get(f->l, "NOPE", &s),
+			 LEDGER_ERR_NOTFOUND);
+}
+
+static void five_wrong_pins_lock(void **state)
+{
+	struct fixture *f = *state;
+	struct staff_rec s;
+	int64_t id;
+	int locked;
+
+	add_staff(f->l, "S02", ROLE_STAFF, &id);
+	for (int i = 1; i <= 4; i++) {
+		assert_int_equal(
+			ledger_staff_pin_result(f->l, id, 0, 5, 10, &locked),
+			0);
+		assert_int_equal(locked, 0);
+	}
+	/* A right PIN resets the count. */
+	assert_int_equal(ledger_staff_pin_result(f->l, id, 1, 5, 10, &locked),
+			 0);
+	assert_int_equal(ledger_staff_get(f->l, "S02", &s), 0);
+	assert_int_equal(s.failed_pins, 0);
+	for (int i = 1; i <= 5; i++)
+		assert_int_equal(
+			ledger_staff_pin_result(f->l, id, 0, 5, 10, &locked),
+			0);
+	assert_int_equal(locked, 1);
+	assert_int_equal(ledger_staff_get(f->l, "S02", &s), 0);
+	assert_int_equal(s.locked, 1);
+	/* A right PIN afterwards does not unlock. */
+	ledger_staff_pin_result(f->l, id, 1, 5, 10, &locked);
+	assert_int_equal(ledger_staff_get(f->l, "S02", &s), 0);
+	assert_int_equal(s.locked, 1);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit WHERE "
+					  "action = 'staff.lock'"),
+			 1);
+}
+
+/* ---- locations ---- */
+
+static void location_paths(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id, parent;
+
+	assert_true(location_path_valid("SAFE1/S2/T07", 12));
+	assert_true(location_path_valid("金庫1/棚2", strlen("金庫1/棚2")));
+	assert_false(location_path_valid("", 0));
+	assert_false(location_path_valid("A//B", 4));
+	assert_false(location_path_valid("/A", 2));
+	assert_false(location_path_valid("A/", 2));
+	assert_false(location_path_valid(" A", 2));
+	assert_false(location_path_valid("A /B", 4));
+	assert_false(location_path_valid("A,B", 3));
+	assert_false(location_path_valid("A=B", 3));
+	assert_false(location_path_valid("A\tB", 3));
+	assert_false(location_path_valid("A/B/C/D/E", 9));
+
+	assert_int_equal(ledger_location_ensure(f->l, "SAFE1/S2/T07", &id), 0);
+	assert_int_equal(ledger_location_find(f->l, "SAFE1/S2", &parent), 0);
+	assert_int_equal(raw_int(f->path, "SELECT depth FROM location WHERE "
+					  "path = 'SAFE1/S2/T07'"),
+			 3);
+	assert_int_equal(raw_int(f->path, "SELECT parent_id FROM location "
+					  "WHERE path = 'SAFE1/S2/T07'"),
+			 parent);
+	/* Idempotent. */
+	int64_t again;
+	assert_int_equal(ledger_location_ensure(f->l, "SAFE1/S2/T07", &again),
+			 0);
+	assert_int_equal(again, id);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM location"), 3);
+}
+
+/* ---- sessions and reads ---- */
+
+static void session_ranges_validated(void **state)
+{
+	struct fixture *f = *state;
+	int64_t m, id;
+
+	add_staff(f->l, "M01", ROLE_MANAGER, &m);
+	add_card(f, "C1", "01", "S/A/T1", "stored");
+	add_card(f, "C2", "02", "S/A/T2", "stored");
+	add_card(f, "C3", "03", "S/B/T1", "issued");
+
+	const char *nested[] = {"S/A", "S/A/T1"};
+	assert_int_equal(ledger_session_start(f->l, SESSION_PARTIAL, nested, 2,
+					      m, 5, &id),
+			 LEDGER_ERR_INVALID);
+	assert_non_null(strstr(ledger_errmsg(f->l), "lies within"));
+	const char *twice[] = {"S/A", "S/A"};
+	assert_int_equal(ledger_session_start(f->l, SESSION_PARTIAL, twice, 2,
+					      m, 5, &id),
+			 LEDGER_ERR_INVALID);
+	const char *unknown[] = {"S/Z"};
+	assert_int_equal(ledger_session_start(f->l, SESSION_PARTIAL, unknown,
+					      1, m, 5, &id),
+			 LEDGER_ERR_INVALID);
+	/* Nothing of the refused sessions remains. */
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM session"), 0);
+
+	/* A full count without ranges: every location holding cards in
+	 * storage (S/B/T1 holds only an issued card). */
+	struct range_rec *rr;
+	size_t n;
+	assert_int_equal(
+		ledger_session_start(f->l, SESSION_FULL, NULL, 0, m, 5, &id),
+		0);
+	assert_int_equal(ledger_session_ranges(f->l, id, &rr, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(rr[0].path, "S/A/T1");
+	assert_string_equal(rr[1].path, "S/A/T2");
+	free(rr);
+	assert_int_equal(ledger_session_assign(f->l, id, "S/A/T1", "M01"), 0);
+	assert_int_equal(ledger_session_assign(f->l, id, "S/B/T1", "M01"),
+			 LEDGER_ERR_INVALID);
+	assert_int_equal(ledger_session_assign(f->l, id, "S/A/T1", "NOBODY"),
+			 LEDGER_ERR_INVALID);
+
+	assert_int_equal(ledger_session_close(f->l, id, m, 0, 9), 0);
+	assert_int_equal(ledger_session_close(f->l, id, m, 0, 9),
+			 LEDGER_ERR_STATE);
+}
+
+static void record(struct ledger_scanner *sc, int64_t range,
+		   const char *serial, int64_t staff, int64_t at)
+{
+	struct scan_lookup lk;
+
+	assert_int_equal(ledger_scanner_lookup(sc, serial, &lk), 0);
+	assert_int_equal(ledger_scanner_record(sc, range, serial,
+					       lk.known ? lk.card.id : 0,
+					       staff, at,
+					       lk.seen_before ? "repeat"
+							      : "accepted",
+					       NULL),
+			 0);
+}
+
+static void reads_load_and_last_seen(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_scanner *sc;
+	struct scan_lookup lk;
+	struct count_data d;
+	struct sighting s;
+	struct card_rec c;
+	int64_t m, s2, first, second, t1, t2;
+
+	add_staff(f->l, "M01", ROLE_MANAGER, &m);
+	add_staff(f->l, "S02", ROLE_STAFF, &s2);
+	add_card(f, "C1", "01", "S/T1", "stored");
+	add_card(f, "C2", "02", "S/T1", "stored");
+	add_card(f, "C3", "03", "S/T2", "stored");
+	add_card(f, "C4", "04", "S/T2", "issued");
+	assert_int_equal(ledger_location_find(f->l, "S/T1", &t1), 0);
+	assert_int_equal(ledger_location_find(f->l, "S/T2", &t2), 0);
+
+	/* An earlier count: C1 seen by S02 in S/T1 at time 100. */
+	const char *r1[] = {"S/T1"};
+	assert_int_equal(ledger_session_start(f->l, SESSION_PARTIAL, r1, 1, m,
+					      50, &first),
+			 0);
+	assert_int_equal(ledger_scanner_open(f->l, first, &sc), 0);
+	record(sc, t1, "01", s2, 100);
+	ledger_scanner_close(sc);
+
+	const char *r2[] = {"S/T1", "S/T2"};
+	assert_int_equal(ledger_session_start(f->l, SESSION_PARTIAL, r2, 2, m,
+					      200, &second),
+			 0);
+	assert_int_equal(ledger_scanner_open(f->l, second, &sc), 0);
+	/* The earlier session's read does not make 01 a repeat here. */
+	assert_int_equal(ledger_scanner_lookup(sc, "01", &lk), 0);
+	assert_false(lk.seen_before);
+	assert_true(lk.known);
+	assert_string_equal(lk.card.mgmt_id, "C1");
+	assert_string_equal(lk.card.location, "S/T1");
+	record(sc, t2, "03", m, 210);
+	record(sc, t2, "03", m, 211); /* repeat */
+	assert_int_equal(ledger_scanner_lookup(sc, "03", &lk), 0);
+	assert_true(lk.seen_before);
+	assert_string_equal(lk.first_range, "S/T2");
+	record(sc, t2, "04", m, 212); /* issued card */
+	record(sc, t2, "FF", m, 213); /* unknown */
+	ledger_scanner_close(sc);
+	assert_int_equal(ledger_session_scan_count(f->l, second), 3);
+
+	assert_int_equal(ledger_count_load(f->l, second, &d), 0);
+	assert_int_equal(d.nranges, 2);
+	assert_int_equal(d.nscans, 4);
+	/* C1, C2, C3 in scope; C4 loaded because it was read. */
+	assert_int_equal(d.ncards, 4);
+	assert_int_equal(d.scans[1].repeat, 1);
+	assert_int_equal(d.scans[3].card, -1);
+	assert_string_equal(d.scans[3].serial, "FF");
+	assert_int_equal(d.cards[d.scans[2].card].status, CARD_ISSUED);
+	assert_int_equal(d.scans[0].range, 1);
+	count_data_free(&d);
+
+	assert_int_equal(ledger_card_by_mgmt(f->l, "C1", &c), 0);
+	assert_int_equal(ledger_last_seen(f->l, c.id, second, &s), 0);
+	assert_int_equal(s.at, 100);
+	assert_string_equal(s.location, "S/T1");
+	assert_string_equal(s.by, "S02");
+	assert_int_equal(ledger_card_by_mgmt(f->l, "C2", &c), 0);
+	assert_int_equal(ledger_last_seen(f->l, c.id, second, &s), 0);
+	assert_int_equal(s.at, 0);
+}
+
+static void audit_log_is_append_only(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(ledger_audit(f->l, 0, 1, "test", "x", NULL), 0);
+	assert_int_not_equal(raw_sql(f->path, "UPDATE audit SET action = 'y'"),
+			     SQLITE_OK);
+	assert_int_not_equal(raw_sql(f->path, "DELETE FROM audit"), SQLITE_OK);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit WHERE "
+					  "action = 'test'"),
+			 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(create_sets_version_and_wal,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			open_missing_and_create_existing, setup, teardown),
+		cmocka_unit_test_setup_teardown(newer_schema_is_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(old_file_is_migrated_forward,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(staff_add_get_and_duplicates,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(five_wrong_pins_lock, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(location_paths, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(session_ranges_validated, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(reads_load_and_last_seen, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(audit_log_is_append_only, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
