@@ -4,7 +4,6 @@
  */
 #include "model.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static const char *const status_names[CARD_STATUS_COUNT] = {
@@ -202,12 +201,28 @@ int date_parse(const char *s, size_t len, int32_t *days)
 	return 0;
 }
 
+/* Writes v as exactly n decimal digits (v is in range by construction). */
+static char *put_digits(char *p, int v, int n)
+{
+	for (int i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + n;
+}
+
 void date_format(int32_t days, char out[11])
 {
 	int y, m, d;
+	char *p = out;
 
 	civil_from_days(days, &y, &m, &d);
-	snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m, d);
+	p = put_digits(p, y < 0 ? 0 : y % 10000, 4);
+	*p++ = '-';
+	p = put_digits(p, m, 2);
+	*p++ = '-';
+	p = put_digits(p, d, 2);
+	*p = '\0';
 }
 
 int32_t date_of_time(int64_t unix_time, int32_t utc_offset)
@@ -226,14 +241,22 @@ void time_format_iso(int64_t unix_time, int32_t utc_offset,
 	int64_t local = unix_time + utc_offset;
 	int32_t day = date_of_time(unix_time, utc_offset);
 	int64_t secs = local - (int64_t)day * 86400;
-	int y, m, d;
 	int off = utc_offset < 0 ? -utc_offset : utc_offset;
+	char *p;
 
-	civil_from_days(day, &y, &m, &d);
-	snprintf(out, TIME_ISO_BUF, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
-		 y % 10000, m, d, (int)(secs / 3600), (int)(secs / 60 % 60),
-		 (int)(secs % 60), utc_offset < 0 ? '-' : '+', off / 3600,
-		 off / 60 % 60);
+	date_format(day, out);
+	p = out + 10;
+	*p++ = 'T';
+	p = put_digits(p, (int)(secs / 3600), 2);
+	*p++ = ':';
+	p = put_digits(p, (int)(secs / 60 % 60), 2);
+	*p++ = ':';
+	p = put_digits(p, (int)(secs % 60), 2);
+	*p++ = utc_offset < 0 ? '-' : '+';
+	p = put_digits(p, off / 3600 % 100, 2);
+	*p++ = ':';
+	p = put_digits(p, off / 60 % 60, 2);
+	*p = '\0';
 }
 
 int location_within(const char *path, const char *range)
