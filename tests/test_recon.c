@@ -265,7 +265,7 @@ static void clean_count_has_no_discrepancy(void **state)
 	(void)state;
 	add_range(&d, "T");
 	for (int i = 0; i < 100; i++) {
-		char m[8], s[8];
+		char m[16], s[16];
 
 		snprintf(m, sizeof(m), "M%03d", i);
 		snprintf(s, sizeof(s), "%04X", i);

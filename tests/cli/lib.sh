@@ -86,3 +86,71 @@ EOF_B
 
 # sqlq SQL: runs a query on the ledger with the sqlite3 CLI.
 sqlq() { sqlite3 -batch -noheader "$CARDTALLY_DB" "$1"; }
+
+# ---- helpers added for the end-to-end tests ----
+
+# Diagnostics of is/like above print the got value on one "#" line; a value
+# of several lines would leave lines without "#" that prove may misread.
+# is_text prints every line of both values as a diagnostic instead.
+is_text() { # is_text GOT EXPECTED NAME
+	_n=$((_n + 1))
+	if [ "$1" = "$2" ]; then
+		echo "ok $_n - $3"
+	else
+		echo "not ok $_n - $3"
+		diff -u <(printf '%s\n' "$2") <(printf '%s\n' "$1") |
+			sed 's/^/#   /' | head -n 60
+		_failed=$((_failed + 1))
+	fi
+}
+
+# pin_file CODE PIN: writes PIN to $WORK/pin.CODE and prints the path, for
+# commands started in the background or with several descriptors.
+pin_file() {
+	printf '%s\n' "$2" >"$WORK/pin.$1"
+	printf '%s\n' "$WORK/pin.$1"
+}
+
+# pyjson EXPR: reads one JSON document from stdin as `d` and prints the
+# Python expression EXPR: strings bare, anything else as compact JSON.  Exits
+# non-zero (and prints nothing) when stdin is not one JSON document.
+pyjson() {
+	python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+v = eval(sys.argv[1])
+print(v if isinstance(v, str) else
+      json.dumps(v, ensure_ascii=False, separators=(",", ":")))' "$1"
+}
+
+# events FIELD...: reads JSON lines (scan --json) from stdin and prints one
+# line per event: the named fields separated by one space, "-" for a field
+# the event lacks, "null" for null.  Exits non-zero when a line is not a JSON
+# object.
+events() {
+	python3 -c '
+import json, sys
+for line in sys.stdin:
+    e = json.loads(line)
+    if not isinstance(e, dict):
+        sys.exit("not a JSON object: " + line)
+    print(" ".join("-" if f not in e else "null" if e[f] is None
+                   else str(e[f]) for f in sys.argv[1:]))' "$@"
+}
+
+# ledger_state: one line summing up the ledger, to show that a command
+# changed nothing: row counts and a digest of every card row.
+ledger_state() {
+	printf '%s cards#%s\n' \
+		"$(sqlq "select 'cards=' || (select count(*) from card) ||
+		  ' audit=' || (select count(*) from audit) ||
+		  ' locations=' || (select count(*) from location) ||
+		  ' sessions=' || (select count(*) from session) ||
+		  ' scans=' || (select count(*) from scan) ||
+		  ' staff=' || (select count(*) from staff)")" \
+		"$(sqlq 'select * from card order by id' | md5sum | cut -c1-12)"
+}
+
+# stderr_problems: the `LINE: column: reason` lines of $ERR, without the
+# final "cardtally: FILE: N problems" summary.
+stderr_problems() { printf '%s\n' "$ERR" | grep -v '^cardtally: '; }
