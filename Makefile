@@ -103,7 +103,7 @@ stress: deps build-tests
 	@CARDTALLY=$(CURDIR)/$(BUILD)/cardtally BUILD=$(CURDIR)/$(BUILD) \
 		KILL_TRIALS=1000 prove -v tests/cli/kill9.t
 
-bench: deps build-tests
+bench: deps $(BUILD)/cardtally $(filter $(BUILD)/bench/%,$(TOOL_BIN))
 	@CARDTALLY=$(CURDIR)/$(BUILD)/cardtally BUILD=$(CURDIR)/$(BUILD) bench/run
 
 demo: deps

@@ -142,45 +142,50 @@ static int cmp_scan_idx(const void *a, const void *b, void *ctx)
 }
 
 /*
- * Lists are allocated at their largest possible size up front (one entry
- * per card or scan) so the loop below never fails half-way; a million
- * cards cost a few tens of megabytes for the duration of the call.
+ * Appends one element to a growable list.  Discrepancy lists are short in
+ * practice (a handful of cards out of thousands), so they start empty and
+ * double as needed instead of being sized for the worst case: that keeps a
+ * 100k-card reconcile within the appliance's memory budget.
  */
-static int alloc_lists(const struct count_data *d, struct recon_report *r)
+static int push(void **list, size_t *n, size_t *cap, size_t elem,
+		const void *item)
 {
-	size_t nc = d->ncards ? d->ncards : 1, ns = d->nscans ? d->nscans : 1;
-	size_t nr = d->nranges ? d->nranges : 1;
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		void *p = realloc(*list, ncap * elem);
 
-	r->range_expected = calloc(nr, sizeof(size_t));
-	r->range_ok = calloc(nr, sizeof(size_t));
-	r->missing = malloc(nc * sizeof(int32_t));
-	r->misplaced = malloc(nc * sizeof(struct recon_found));
-	r->extra = malloc(ns * sizeof(int32_t));
-	r->not_in_stock = malloc(nc * sizeof(struct recon_found));
-	r->disposal_due = malloc(nc * sizeof(struct recon_due));
-	r->checked_out = malloc(nc * sizeof(int32_t));
-	if (!r->range_expected || !r->range_ok || !r->missing ||
-	    !r->misplaced || !r->extra || !r->not_in_stock ||
-	    !r->disposal_due || !r->checked_out)
-		return -1;
+		if (!p)
+			return -1;
+		*list = p;
+		*cap = ncap;
+	}
+	memcpy((char *)*list + *n * elem, item, elem);
+	(*n)++;
 	return 0;
 }
+
+#define PUSH(list, n, cap, item)                                               \
+	push((void **)&(list), &(n), &(cap), sizeof(*(list)), &(item))
 
 int recon_run(const struct count_data *d, int32_t today,
 	      const struct recon_rules *rules, struct recon_report *out)
 {
 	struct recon_report r = {0};
+	size_t cap_missing = 0, cap_misplaced = 0, cap_extra = 0, cap_nis = 0,
+	       cap_due = 0, cap_out = 0;
+	size_t nr = d->nranges ? d->nranges : 1;
 	int32_t *first = NULL; /* first read of each card, -1 when unread */
 
-	if (alloc_lists(d, &r) < 0)
-		goto fail;
+	r.range_expected = calloc(nr, sizeof(size_t));
+	r.range_ok = calloc(nr, sizeof(size_t));
 	first = malloc((d->ncards ? d->ncards : 1) * sizeof(*first));
-	if (!first)
+	if (!r.range_expected || !r.range_ok || !first)
 		goto fail;
 	memset(first, 0xff, (d->ncards ? d->ncards : 1) * sizeof(*first));
 
 	for (size_t i = 0; i < d->nscans; i++) {
 		const struct count_scan *s = &d->scans[i];
+		int32_t idx = (int32_t)i;
 
 		/* The ledger records repeats as they happen; a card read
 		 * twice without that mark is still one card. */
@@ -190,24 +195,28 @@ int recon_run(const struct count_data *d, int32_t today,
 		}
 		r.seen++;
 		if (s->card >= 0)
-			first[s->card] = (int32_t)i;
-		else
-			r.extra[r.nextra++] = (int32_t)i;
+			first[s->card] = idx;
+		else if (PUSH(r.extra, r.nextra, cap_extra, idx) < 0)
+			goto fail;
 	}
 
 	for (size_t c = 0; c < d->ncards; c++) {
 		const struct count_card *k = &d->cards[c];
-		int32_t f = first[c];
+		int32_t ci = (int32_t)c, f = first[c];
 		int32_t found = f >= 0 ? d->scans[f].range : -1;
-		int32_t since;
-		struct recon_found hit = {(int32_t)c, found, f};
+		struct recon_found hit = {ci, found, f};
+		int rc = 0;
 
 		if (!card_status_in_storage(k->status)) {
 			if (f >= 0)
-				r.not_in_stock[r.nnot_in_stock++] = hit;
+				rc = PUSH(r.not_in_stock, r.nnot_in_stock,
+					  cap_nis, hit);
 			else if (k->status == CARD_CHECKED_OUT &&
 				 k->home_range >= 0)
-				r.checked_out[r.nchecked_out++] = (int32_t)c;
+				rc = PUSH(r.checked_out, r.nchecked_out,
+					  cap_out, ci);
+			if (rc < 0)
+				goto fail;
 			continue;
 		}
 		if (k->home_range >= 0) {
@@ -215,21 +224,24 @@ int recon_run(const struct count_data *d, int32_t today,
 			r.range_expected[k->home_range]++;
 		}
 		if (f < 0) {
-			if (k->home_range >= 0)
-				r.missing[r.nmissing++] = (int32_t)c;
+			if (k->home_range >= 0 &&
+			    PUSH(r.missing, r.nmissing, cap_missing, ci) < 0)
+				goto fail;
 			continue;
 		}
 		if (k->home_range >= 0 && found == k->home_range) {
 			r.ok++;
 			r.range_ok[found]++;
-		} else {
-			r.misplaced[r.nmisplaced++] = hit;
+		} else if (PUSH(r.misplaced, r.nmisplaced, cap_misplaced,
+				hit) < 0) {
+			goto fail;
 		}
-		enum recon_due_why why = recon_disposal_due(
-			k->status, k->reminder_sent, today, rules, &since);
-		if (why != DUE_NOT)
-			r.disposal_due[r.ndisposal_due++] =
-				(struct recon_due){(int32_t)c, why, since};
+		struct recon_due due = {ci, DUE_NOT, DATE_NONE};
+		due.why = recon_disposal_due(k->status, k->reminder_sent,
+					     today, rules, &due.since);
+		if (due.why != DUE_NOT &&
+		    PUSH(r.disposal_due, r.ndisposal_due, cap_due, due) < 0)
+			goto fail;
 	}
 	free(first);
 
