@@ -50,6 +50,59 @@ static int add_range(struct ledger *l, sqlite3_stmt *ins, int64_t session,
 	return 0;
 }
 
+/*
+ * The ranges of a count over everything: every location holding cards in
+ * scope, except that a location within another such location is covered by
+ * it (cards kept on a shelf and in a tray of that shelf make one range, the
+ * shelf), so that ranges never nest.  Paths sort parents first.
+ */
+static int add_all_ranges(struct ledger *l, sqlite3_stmt *ins,
+			  int64_t session, size_t *added)
+{
+	sqlite3_stmt *st;
+	char **kept = NULL;
+	size_t nkept = 0;
+	int rc = ledger_prepare(l,
+				"SELECT id, path FROM location WHERE id IN "
+				"(SELECT location_id FROM card WHERE status "
+				"IN " IN_SCOPE_STATES ") ORDER BY path",
+				&st);
+
+	if (rc < 0)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *path = ledger_col_text(st, 1);
+		int covered = 0;
+
+		for (size_t i = 0; i < nkept && !covered; i++)
+			covered = location_within(path, kept[i]);
+		if (covered)
+			continue;
+		char **p = realloc(kept, (nkept + 1) * sizeof(*kept));
+		if (p)
+			kept = p;
+		char *copy = p ? strdup(path) : NULL;
+		if (!copy) {
+			rc = ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+			break;
+		}
+		kept[nkept++] = copy;
+		rc = add_range(l, ins, session, sqlite3_column_int64(st, 0));
+		if (rc < 0)
+			break;
+		(*added)++;
+	}
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc > 0)
+		rc = ledger_sql_error(l, "ranges");
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < nkept; i++)
+		free(kept[i]);
+	free(kept);
+	return rc;
+}
+
 int ledger_session_start(struct ledger *l, enum session_kind kind,
 			 const char *const *ranges, size_t n,
 			 int64_t actor_id, int64_t now, int64_t *id)
@@ -99,22 +152,7 @@ int ledger_session_start(struct ledger *l, enum session_kind kind,
 		added++;
 	}
 	if (n == 0) {
-		/* Every location that holds cards in scope, in path order. */
-		sqlite3_finalize(st);
-		rc = ledger_prepare(l,
-				    "SELECT DISTINCT location_id FROM card "
-				    "WHERE status IN " IN_SCOPE_STATES,
-				    &st);
-		if (rc < 0)
-			goto out;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			rc = add_range(l, ins, *id,
-				       sqlite3_column_int64(st, 0));
-			if (rc < 0)
-				goto out;
-			added++;
-		}
-		rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "ranges");
+		rc = add_all_ranges(l, ins, *id, &added);
 		if (rc < 0)
 			goto out;
 	}

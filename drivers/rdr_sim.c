@@ -84,7 +84,11 @@ struct sim {
 	/* What the simulated reader sees. */
 	int plugged;
 	int in_field; /* cards in the field as the reader knows them */
-	struct rdr_event queue[3]; /* REMOVED, CARD, CARD at most */
+	/* Cards physically lying on the reader, plugged in or not: a reader
+	 * that comes back reports what lies there (reader.h). */
+	struct rdr_id field[2];
+	int nfield;
+	struct rdr_event queue[3]; /* REMOVED or BACK, CARD, CARD at most */
 	int qhead, qlen;
 	int waiting;
 	struct timespec wait_until;
@@ -358,19 +362,21 @@ static void play(struct sim *s, const struct sim_cmd *cmd)
 		break;
 	case SIM_CARD:
 	case SIM_TWO:
-		/* An unplugged reader sees nothing, so nobody hears of it. */
+		s->field[0] = cmd->id[0];
+		s->field[1] = cmd->id[1];
+		s->nfield = cmd->op == SIM_TWO ? 2 : 1;
+		/* An unplugged reader sees nothing now; it reports what lies
+		 * on it when it comes back. */
 		if (!s->plugged)
 			break;
 		if (s->in_field > 0)
 			push(s, RDR_EV_REMOVED, NULL);
-		push(s, RDR_EV_CARD, &cmd->id[0]);
-		s->in_field = 1;
-		if (cmd->op == SIM_TWO) {
-			push(s, RDR_EV_CARD, &cmd->id[1]);
-			s->in_field = 2;
-		}
+		for (int i = 0; i < s->nfield; i++)
+			push(s, RDR_EV_CARD, &s->field[i]);
+		s->in_field = s->nfield;
 		break;
 	case SIM_REMOVE:
+		s->nfield = 0;
 		if (s->plugged && s->in_field > 0) {
 			push(s, RDR_EV_REMOVED, NULL);
 			s->in_field = 0;
@@ -392,6 +398,9 @@ static void play(struct sim *s, const struct sim_cmd *cmd)
 		if (!s->plugged) {
 			s->plugged = 1;
 			push(s, RDR_EV_BACK, NULL);
+			for (int i = 0; i < s->nfield; i++)
+				push(s, RDR_EV_CARD, &s->field[i]);
+			s->in_field = s->nfield;
 		}
 		break;
 	case SIM_END:

@@ -198,6 +198,10 @@ static void test_every_line_kind(void **state)
 	expect_card(r, "0A0B");
 	expect_ev(r, RDR_EV_LOST);
 	expect_ev(r, RDR_EV_BACK);
+	/* The two cards still lie on the reader: reported again. */
+	expect_card(r, "0102");
+	expect_card(r, "0A0B");
+	expect_ev(r, RDR_EV_REMOVED);
 	expect_card(r, "04A1B2C3");
 	expect_ev(r, RDR_EV_END);
 	/* The end stays the end. */
@@ -286,6 +290,36 @@ static void test_unplug_replug(void **state)
 	expect_ev(r, RDR_EV_LOST);
 	expect_ev(r, RDR_EV_BACK);
 	expect_card(r, "05");
+	expect_ev(r, RDR_EV_END);
+	rdr_close(r);
+}
+
+/*
+ * reader.h: after RDR_EV_BACK a card lying on the reader is reported,
+ * whether it lay there before the reader was lost or was put down while it
+ * was away.
+ */
+static void test_card_on_reader_when_it_returns(void **state)
+{
+	struct rdr *r = must_open("card 04A304\n"
+				  "unplug\n"
+				  "replug\n"
+				  "remove\n"
+				  "unplug\n"
+				  "card 04A305\n"
+				  "replug\n"
+				  "remove\n");
+
+	(void)state;
+	expect_card(r, "04A304");
+	expect_ev(r, RDR_EV_LOST);
+	expect_ev(r, RDR_EV_BACK);
+	expect_card(r, "04A304");
+	expect_ev(r, RDR_EV_REMOVED);
+	expect_ev(r, RDR_EV_LOST);
+	expect_ev(r, RDR_EV_BACK);
+	expect_card(r, "04A305");
+	expect_ev(r, RDR_EV_REMOVED);
 	expect_ev(r, RDR_EV_END);
 	rdr_close(r);
 }
@@ -839,6 +873,7 @@ int main(void)
 	    cmocka_unit_test(test_same_card_twice),
 	    cmocka_unit_test(test_two_cards),
 	    cmocka_unit_test(test_unplug_replug),
+	    cmocka_unit_test(test_card_on_reader_when_it_returns),
 	    cmocka_unit_test(test_unknown_line_at_open),
 	    cmocka_unit_test(test_bad_lines),
 	    cmocka_unit_test(test_long_line),

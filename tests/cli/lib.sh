@@ -31,7 +31,7 @@ is() { # is GOT EXPECTED NAME
 		echo "ok $_n - $3"
 	else
 		echo "not ok $_n - $3"
-		printf '#   got:      %s\n#   expected: %s\n' "$1" "$2"
+		printf 'got:      %s\nexpected: %s\n' "$1" "$2" | sed 's/^/#   /'
 		_failed=$((_failed + 1))
 	fi
 }
@@ -41,8 +41,8 @@ like() { # like GOT GREP-ERE NAME
 		echo "ok $_n - $3"
 	else
 		echo "not ok $_n - $3"
-		printf '#   got: %s\n#   expected to match: %s\n' "$1" "$2" |
-			head -n 20
+		printf 'got: %s\nexpected to match: %s\n' "$1" "$2" |
+			head -n 20 | sed 's/^/#   /'
 		_failed=$((_failed + 1))
 	fi
 }
@@ -89,16 +89,16 @@ sqlq() { sqlite3 -batch -noheader "$CARDTALLY_DB" "$1"; }
 
 # ---- helpers added for the end-to-end tests ----
 
-# Diagnostics of is/like above print the got value on one "#" line; a value
-# of several lines would leave lines without "#" that prove may misread.
-# is_text prints every line of both values as a diagnostic instead.
+# is_text: `is` for values of several lines; a failure shows a unified diff
+# (expected -> got) as diagnostics.
 is_text() { # is_text GOT EXPECTED NAME
 	_n=$((_n + 1))
 	if [ "$1" = "$2" ]; then
 		echo "ok $_n - $3"
 	else
 		echo "not ok $_n - $3"
-		diff -u <(printf '%s\n' "$2") <(printf '%s\n' "$1") |
+		diff -u --label expected --label got \
+			<(printf '%s\n' "$2") <(printf '%s\n' "$1") |
 			sed 's/^/#   /' | head -n 60
 		_failed=$((_failed + 1))
 	fi

@@ -1,0 +1,314 @@
+#!/usr/bin/env bash
+# End-to-end tests of `cardtally import` (INTERFACE.md "Stock list import"):
+# what a good file adds, that a second import changes nothing, dry runs,
+# CP932 detection, and that every kind of bad file is refused as a whole with
+# `LINE: column: reason` lines naming the right place.
+. "$(dirname "$0")/lib.sh"
+
+new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }
+
+# import_as_s02 FILE ARGS...: imports FILE as staff member S02.
+import_as_s02() { as S02 2222 import "$@"; }
+
+# bad_import NAME FILE EXPECTED [ARGS...]: importing FILE exits 65, stderr
+# holds exactly the problem lines EXPECTED (then the one-line summary), and
+# the ledger is as it was.
+bad_import() {
+	local name=$1 file=$2 expected=$3 before
+	shift 3
+	before=$(ledger_state)
+	import_as_s02 "$file" "$@"
+	is "$RC" 65 "$name: exit 65"
+	is_text "$(stderr_problems)" "$expected" \
+		"$name: stderr lists LINE: column: reason"
+	like "$ERR" '^cardtally: .*: [0-9]+ problems?, nothing imported$' \
+		"$name: stderr ends with the summary"
+	is "$OUT" "" "$name: nothing on stdout"
+	is "$(ledger_state)" "$before" "$name: ledger unchanged"
+}
+
+HDR=mgmt_id,serial,location,received
+
+# ---- a good file ----------------------------------------------------------
+
+# Five cards in three trays; every optional column, a lower-case serial, an
+# empty status (stored) and two other statuses.
+cat >"$WORK/good.csv" <<'EOF'
+mgmt_id,serial,location,received,notice_sent,reminder_sent,status
+G001,04A0000001,SAFE1/S1/T01,2024-04-01,2024-04-05,,
+G002,04a0000002,SAFE1/S1/T01,2024-04-01,,,stored
+G003,04A0000003,SAFE1/S1/T02,2024-04-02,2024-04-05,2024-07-01,
+G004,04A0000004,SAFE1/S1/T02,2024-04-02,,,issued
+G005,04A0000005,SAFE2/S1/T01,2024-04-03,,,moved
+EOF
+
+# A good file adds every row, once, and leaves one audit entry.
+audit0=$(sqlq 'select count(*) from audit')
+import_as_s02 "$WORK/good.csv"
+is "$RC" 0 "good file: exit 0"
+is "$OUT" "$WORK/good.csv (utf-8): 5 rows: 5 added, 0 updated, 0 unchanged" \
+	"good file: 5 added"
+is "$(sqlq 'select count(*) from card')" 5 "good file: 5 cards in the ledger"
+is "$(sqlq 'select count(*) from audit')" $((audit0 + 1)) \
+	"good file: one audit entry"
+is "$(sqlq 'select action from audit order by id desc limit 1')" import \
+	"good file: the audit entry is the import"
+# Serials are stored in one case so that reads (upper-case hex) find them.
+is "$(sqlq "select serial from card where mgmt_id = 'G002'")" 04A0000002 \
+	"good file: a lower-case serial is stored upper-case"
+is "$(sqlq "select status || ' ' || ifnull(reminder_sent, '-') from card
+	where mgmt_id = 'G003'")" "stored 2024-07-01" \
+	"good file: empty status is stored, dates kept"
+is "$(sqlq "select group_concat(mgmt_id || '=' || status, ' ') from
+	(select * from card order by mgmt_id)")" \
+	"G001=stored G002=stored G003=stored G004=issued G005=moved" \
+	"good file: statuses as written"
+is "$(sqlq "select group_concat(path, ' ') from
+	(select path from location order by path)")" \
+	"SAFE1 SAFE1/S1 SAFE1/S1/T01 SAFE1/S1/T02 SAFE2 SAFE2/S1 SAFE2/S1/T01" \
+	"good file: locations created with their parents"
+
+# Importing the same file again changes nothing, not even the audit log.
+before=$(ledger_state)
+updated_at=$(sqlq 'select group_concat(updated_at) from card')
+import_as_s02 "$WORK/good.csv"
+is "$RC" 0 "re-import: exit 0"
+is "$OUT" "$WORK/good.csv (utf-8): 5 rows: 0 added, 0 updated, 5 unchanged" \
+	"re-import: 0 added, 5 unchanged"
+is "$(ledger_state)" "$before" "re-import: ledger and audit count unchanged"
+is "$(sqlq 'select group_concat(updated_at) from card')" "$updated_at" \
+	"re-import: no card touched"
+
+# A changed row is an update of that card alone.
+sed 's/^G004,\(.*\),issued$/G004,\1,stored/' "$WORK/good.csv" >"$WORK/good2.csv"
+import_as_s02 "$WORK/good2.csv"
+is "$RC" 0 "changed row: exit 0"
+is "$OUT" "$WORK/good2.csv (utf-8): 5 rows: 0 added, 1 updated, 4 unchanged" \
+	"changed row: 1 updated"
+is "$(sqlq "select status from card where mgmt_id = 'G004'")" stored \
+	"changed row: the new status is in the ledger"
+is "$(sqlq 'select count(*) from audit')" $((audit0 + 2)) \
+	"changed row: one more audit entry"
+
+# A dry run reports what it would do and changes nothing (no location, no
+# audit entry).
+printf '%s\n%s\n%s\n' "$HDR" N001,04B0000001,SAFE3/T01,2024-05-01 \
+	N002,04B0000002,SAFE3/T01,2024-05-01 >"$WORK/new.csv"
+before=$(ledger_state)
+import_as_s02 "$WORK/new.csv" --dry-run
+is "$RC" 0 "dry run: exit 0"
+is "$OUT" "dry run, nothing changed: $WORK/new.csv (utf-8): 2 rows: 2 added, 0 updated, 0 unchanged" \
+	"dry run: says what it would add"
+is "$(ledger_state)" "$before" "dry run: ledger unchanged"
+is "$(sqlq "select count(*) from location where path like 'SAFE3%'")" 0 \
+	"dry run: no location created"
+
+# --json: one JSON document with the counts.
+import_as_s02 "$WORK/new.csv" --dry-run --json
+is "$RC" 0 "dry run --json: exit 0"
+is "$(printf '%s' "$OUT" | pyjson '[d["ok"], d["dry_run"], d["encoding"],
+	d["rows"], d["added"], d["updated"], d["unchanged"], d["problems"]]')" \
+	'[true,true,"utf-8",2,2,0,0,[]]' "dry run --json: parses, right counts"
+is "$(ledger_state)" "$before" "dry run --json: ledger unchanged"
+
+# A UTF-8 byte order mark is accepted and not part of the first column name.
+printf '\xef\xbb\xbf%s\n%s\n' "$HDR" B001,04C0000001,SAFE1/S1/T01,2024-05-01 \
+	>"$WORK/bom.csv"
+import_as_s02 "$WORK/bom.csv"
+is "$RC" 0 "BOM: exit 0"
+like "$OUT" ': 1 rows?: 1 added' "BOM: the row is added"
+
+# ---- CP932 ------------------------------------------------------------------
+
+# 金庫 (safe) in CP932 is 8B E0 8C C9; columns in another order.
+printf 'location,received,serial,mgmt_id\r\n' >"$WORK/cp932.csv"
+printf '\x8b\xe0\x8c\xc9/T01,2024-06-01,04D0000001,J001\r\n' >>"$WORK/cp932.csv"
+printf '\x8b\xe0\x8c\xc9/T02,2024-06-01,04D0000002,J002\r\n' >>"$WORK/cp932.csv"
+
+# Forcing UTF-8 on a CP932 file fails on each line with a non-UTF-8 value.
+bad_import "cp932 as --encoding utf-8" "$WORK/cp932.csv" \
+	"2: location: invalid UTF-8 byte sequence
+3: location: invalid UTF-8 byte sequence" --encoding utf-8
+
+# Auto-detection recognises CP932 and stores the paths as UTF-8.
+import_as_s02 "$WORK/cp932.csv"
+is "$RC" 0 "cp932 auto: exit 0"
+is "$OUT" "$WORK/cp932.csv (cp932): 2 rows: 2 added, 0 updated, 0 unchanged" \
+	"cp932 auto: detected and imported"
+is "$(sqlq "select l.path from card c join location l on l.id = c.location_id
+	where c.mgmt_id = 'J001'")" "金庫/T01" "cp932 auto: path decoded to UTF-8"
+is "$(sqlq "select count(*) from location where path = '金庫'")" 1 \
+	"cp932 auto: the parent location is decoded too"
+
+# The same file named explicitly as cp932 is the same stock: nothing changes.
+import_as_s02 "$WORK/cp932.csv" --encoding cp932 --json
+is "$RC" 0 "cp932 explicit: exit 0"
+is "$(printf '%s' "$OUT" | pyjson '[d["encoding"], d["added"], d["unchanged"]]')" \
+	'["cp932",0,2]' "cp932 explicit: JSON says cp932, 2 unchanged"
+
+# ---- bad files: each exits 65, names line and column, changes nothing ------
+
+printf 'mgmt_id,serial,location\nX001,04E0000001,SAFE1/S1/T01\n' \
+	>"$WORK/missing-col.csv"
+bad_import "missing column" "$WORK/missing-col.csv" \
+	"1: received: missing required column"
+
+printf '%s,colour\nX001,04E0000001,SAFE1/S1/T01,2024-01-01,red\n' "$HDR" \
+	>"$WORK/unknown-col.csv"
+bad_import "unknown column" "$WORK/unknown-col.csv" "1: colour: unknown column"
+
+# A good row before the bad ones must not be imported either.
+cat >"$WORK/bad-date.csv" <<'EOF'
+mgmt_id,serial,location,received,notice_sent
+X001,04E0000001,SAFE1/S1/T01,2024-01-01,
+X002,04E0000002,SAFE1/S1/T01,2024-02-30,
+X003,04E0000003,SAFE1/S1/T01,2024-01-01,2024/01/05
+EOF
+bad_import "bad date" "$WORK/bad-date.csv" \
+	"3: received: not a date (YYYY-MM-DD): 2024-02-30
+4: notice_sent: not a date (YYYY-MM-DD): 2024/01/05"
+is "$(sqlq "select count(*) from card where mgmt_id = 'X001'")" 0 \
+	"bad date: the good row before it is not imported"
+
+printf '%s\nX001,04XY000001,SAFE1/S1/T01,2024-01-01\n' "$HDR" >"$WORK/bad-hex.csv"
+bad_import "bad hex" "$WORK/bad-hex.csv" "2: serial: not hexadecimal: 04XY000001"
+
+cat >"$WORK/dup-mgmt.csv" <<'EOF'
+mgmt_id,serial,location,received
+X001,04E0000001,SAFE1/S1/T01,2024-01-01
+X002,04E0000002,SAFE1/S1/T01,2024-01-01
+X001,04E0000003,SAFE1/S1/T01,2024-01-01
+EOF
+bad_import "duplicate mgmt_id" "$WORK/dup-mgmt.csv" \
+	"4: mgmt_id: duplicate of line 2"
+
+# The same serial in two cases is one serial.
+cat >"$WORK/dup-serial.csv" <<'EOF'
+mgmt_id,serial,location,received
+X001,04e00000aa,SAFE1/S1/T01,2024-01-01
+X002,04E00000AA,SAFE1/S1/T01,2024-01-01
+EOF
+bad_import "duplicate serial" "$WORK/dup-serial.csv" \
+	"3: serial: duplicate of line 2"
+
+# A serial or management ID of another card already in the ledger.
+cat >"$WORK/ledger-conflict.csv" <<'EOF'
+mgmt_id,serial,location,received
+X001,04A0000001,SAFE1/S1/T01,2024-01-01
+G002,04E0000009,SAFE1/S1/T01,2024-04-01
+EOF
+bad_import "conflict with the ledger" "$WORK/ledger-conflict.csv" \
+	"2: serial: serial already belongs to G001 in the ledger
+3: mgmt_id: already in the ledger with serial 04A0000002"
+
+printf '%s\nX001,04E0000001,SAFE1/S1/T\0001,2024-01-01\n' "$HDR" >"$WORK/nul.csv"
+is "$(tr -cd '\0' <"$WORK/nul.csv" | wc -c)" 1 "NUL file holds one NUL byte"
+bad_import "embedded NUL" "$WORK/nul.csv" "2: location: NUL byte in the value"
+
+# Not UTF-8, so CP932; 8C followed by FF is no CP932 character.
+printf '%s\nX001,04E0000001,\x8b\xe0\x8c\xc9/T01,2024-01-01\nX002,04E0000002,\x8b\xe0\x8c\xff/T01,2024-01-01\n' \
+	"$HDR" >"$WORK/bad-cp932.csv"
+bad_import "invalid CP932" "$WORK/bad-cp932.csv" \
+	"3: location: invalid CP932 byte sequence"
+
+: >"$WORK/empty.csv"
+bad_import "0-byte file" "$WORK/empty.csv" \
+	"1: file: empty file, expected a header row"
+
+printf '%s\nX001,04E0000001,SAFE1/S1/T01\n' "$HDR" >"$WORK/short-row.csv"
+bad_import "short row" "$WORK/short-row.csv" "2: row: expected 4 fields, found 3"
+
+# A blank line between rows is a missing record; blank lines at the end of
+# the file are not.
+printf '%s\nX001,04E0000001,SAFE1/S1/T01,2024-01-01\n\nX002,04E0000002,SAFE1/S1/T01,2024-01-01\n' \
+	"$HDR" >"$WORK/blank-line.csv"
+bad_import "blank line between rows" "$WORK/blank-line.csv" "3: row: blank line"
+printf '%s\nX001,04E0000001,SAFE1/S1/T01,2024-01-01\n\n\r\n' "$HDR" \
+	>"$WORK/blank-end.csv"
+import_as_s02 "$WORK/blank-end.csv" --dry-run
+is "$RC" 0 "blank lines at the end: accepted"
+like "$OUT" ': 1 rows?: 1 added' "blank lines at the end: one row"
+
+# A byte order mark and CRLF line ends do not shift line numbers.
+printf '\xef\xbb\xbf%s\r\nX001,04E0000001,SAFE1/S1/T01,2024-01-01\r\nX002,04E000000X,SAFE1/S1/T01,2024-01-01\r\n' \
+	"$HDR" >"$WORK/bom-crlf.csv"
+bad_import "BOM and CRLF" "$WORK/bom-crlf.csv" \
+	"3: serial: not hexadecimal: 04E000000X"
+
+printf '%s,status\nX001,04E0000001,SAFE1/S1/T01,2024-01-01,lost\n' "$HDR" \
+	>"$WORK/bad-status.csv"
+import_as_s02 "$WORK/bad-status.csv"
+is "$RC" 65 "unknown status: exit 65"
+like "$(stderr_problems)" "^2: status: unknown status 'lost' \\(stored, " \
+	"unknown status: line, column and the valid names"
+
+# Quoted fields: a comma and a newline inside quotes belong to the field, so
+# the record is still 4 fields and the next record's line number counts the
+# physical lines.  No column allows a comma or newline, so those rows are bad
+# too, each reported on the line where it starts.
+{
+	printf '%s\n' "$HDR"
+	printf '"Q001","04F0000001","SAFE1/S1/T01","2024-01-01"\n' # 2: good
+	printf '"Q,002",04F0000002,SAFE1/S1/T01,2024-01-01\n'      # 3
+	printf '"Q003\nQ",04F0000003,SAFE1/S1/T01,2024-01-01\n'    # 4-5
+	printf 'Q004,04F0000004,"SAFE1/S1/T01",2024-01-01\n'       # 6: good
+	printf 'Q005,04F0000005,"SAFE1/S1/T01",2024-13-01\n'       # 7
+} >"$WORK/quoted.csv"
+bad_import "quoted fields" "$WORK/quoted.csv" \
+	"3: mgmt_id: not a management ID (letters, digits, '-', '_'): Q,002
+4: mgmt_id: not a management ID (letters, digits, '-', '_'): Q003\\x0AQ
+7: received: not a date (YYYY-MM-DD): 2024-13-01"
+
+# The same problems in the JSON document.
+import_as_s02 "$WORK/bad-date.csv" --json
+is "$RC" 65 "bad file --json: exit 65"
+is "$(printf '%s' "$OUT" | pyjson '[d["ok"], d["added"], [[p["line"],
+	p["column"], p["reason"]] for p in d["problems"]]]')" \
+	'[false,0,[[3,"received","not a date (YYYY-MM-DD): 2024-02-30"],[4,"notice_sent","not a date (YYYY-MM-DD): 2024/01/05"]]]' \
+	"bad file --json: parses, lists every problem"
+
+# ---- who may import -------------------------------------------------------
+
+# Part-time staff may not import; a wrong PIN is refused; neither changes
+# anything.
+before=$(ledger_state)
+as P04 4444 import "$WORK/new.csv"
+is "$RC" 77 "part-timer: exit 77"
+like "$ERR" "permission denied" "part-timer: says permission denied"
+is "$(ledger_state)" "$before" "part-timer: ledger unchanged"
+
+# A wrong PIN is itself audited: compare the cards, not the audit log.
+cards=$(sqlq 'select count(*) from card')
+as S02 9999 import "$WORK/new.csv"
+is "$RC" 77 "wrong PIN: exit 77"
+like "$ERR" "wrong PIN for S02" "wrong PIN: says so"
+is "$(sqlq 'select count(*) from card')" "$cards" "wrong PIN: no card imported"
+is "$(sqlq 'select action, subject from audit order by id desc limit 1')" \
+	"staff.pin_failed|S02" "wrong PIN: the failure is audited"
+
+as Z99 1234 import "$WORK/new.csv"
+is "$RC" 77 "unknown person: exit 77"
+
+ct import "$WORK/new.csv"
+is "$RC" 2 "no --as: usage error"
+
+import_as_s02
+is "$RC" 2 "no FILE: usage error"
+
+import_as_s02 "$WORK/new.csv" --encoding latin1
+is "$RC" 2 "unknown --encoding: usage error"
+
+import_as_s02 "$WORK/does-not-exist.csv"
+is "$RC" 65 "unreadable file: exit 65"
+like "$ERR" "does-not-exist.csv" "unreadable file: names the file"
+
+# ---- no ledger --------------------------------------------------------------
+
+# A missing ledger is an error that says how to create one, and creates
+# nothing.
+as S02 2222 import "$WORK/good.csv" --db "$WORK/nowhere.db"
+is "$RC" 2 "missing ledger: exit 2"
+like "$ERR" "cardtally init" "missing ledger: says to run cardtally init"
+ok "$([ ! -e "$WORK/nowhere.db" ]; echo $?)" "missing ledger: no file created"
+
+done_testing
