@@ -33,13 +33,15 @@ struct import_opts {
 };
 
 /* One problem: line is the 1-based physical line where the record starts
- * (1 = header); column is the column name, or "header"/"file". */
+ * (1 = header); column is the column name, or "header", "file" or "row"
+ * (a problem of the whole row, such as a wrong number of fields). */
 struct import_problem {
 	long line;
 	char column[32];
 	char reason[160];
 };
 
+/* Counts are 0 when import_run returns IMPORT_ERR_INVALID. */
 struct import_result {
 	enum import_encoding detected; /* UTF8 or CP932 */
 	long rows;		       /* data rows read */
@@ -56,7 +58,9 @@ struct import_result {
  *
  * Re-importing rows identical to the ledger changes nothing (unchanged);
  * a row whose mgmt_id and serial match a ledger card but whose other
- * fields differ updates that card (updated).  A mgmt_id already in the
+ * fields differ updates that card (updated).  An optional column absent
+ * from the file leaves that field of existing cards as it is; present but
+ * empty, it clears the date (or sets status back to stored).  A mgmt_id already in the
  * ledger with another serial, or a serial already held by another mgmt_id,
  * is a problem of that row.
  */

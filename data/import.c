@@ -1,0 +1,1407 @@
+/*
+ * Stock list import (see import.h): one pass over a CSV buffer that parses,
+ * validates and, while no problem has been found yet, writes each row, all
+ * inside one transaction.  The first problem stops the writes but not the
+ * checking, so every bad row is still reported; the transaction is then
+ * rolled back and the ledger is as it was.  A dry run takes the same path
+ * and always rolls back, so its counts are exactly those a real run gives.
+ *
+ * Speed matters (a million rows should take about as long as SQLite's own
+ * .import): the buffer is read once and fields are slices of it; only
+ * non-ASCII fields go through iconv; locations and the cards already in the
+ * ledger are loaded once into hash maps, so a row costs no SELECT; the two
+ * write statements are prepared once and reset per row.
+ */
+#include "import.h"
+
+#include "ledger_int.h"
+#include "../common/strmap.h"
+
+#include <assert.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum col {
+	COL_MGMT_ID = 0,
+	COL_SERIAL,
+	COL_LOCATION,
+	COL_RECEIVED,
+	COL_NOTICE_SENT,
+	COL_REMINDER_SENT,
+	COL_STATUS,
+	COL_COUNT
+};
+
+static const char *const col_names[COL_COUNT] = {
+    [COL_MGMT_ID] = "mgmt_id",	       [COL_SERIAL] = "serial",
+    [COL_LOCATION] = "location",       [COL_RECEIVED] = "received",
+    [COL_NOTICE_SENT] = "notice_sent", [COL_REMINDER_SENT] = "reminder_sent",
+    [COL_STATUS] = "status",
+};
+
+static const unsigned char col_required[COL_COUNT] = {
+    [COL_MGMT_ID] = 1,
+    [COL_SERIAL] = 1,
+    [COL_LOCATION] = 1,
+    [COL_RECEIVED] = 1,
+};
+
+/* The three date columns are consecutive; row.date[] is indexed from here. */
+#define NDATES 3
+_Static_assert(COL_REMINDER_SENT - COL_RECEIVED == NDATES - 1,
+	       "date columns are consecutive");
+
+/* ---- CSV records (RFC 4180) ---- */
+
+/* What the parser saw in a field; the checks turn these into problems. */
+enum {
+	F_NONASCII = 1,	     /* a byte >= 0x80: needs decoding */
+	F_NUL = 2,	     /* a NUL byte */
+	F_STRAY_QUOTE = 4,   /* '"' inside an unquoted field */
+	F_AFTER_QUOTE = 8,   /* text between closing quote and separator */
+	F_UNTERMINATED = 16, /* opening quote never closed */
+	F_QUOTED = 32,
+};
+
+struct field {
+	const char *p; /* value; set when the whole record is parsed */
+	size_t off;    /* offset in csv.scratch, or SIZE_MAX: p is in input */
+	size_t len;
+	long line; /* physical line where the field starts */
+	unsigned flags;
+};
+
+struct csv {
+	const char *p, *end;
+	long line; /* physical line of p, 1-based */
+	struct field *f;
+	size_t nf, cap;
+	/* Quoted fields with doubled quotes are unescaped here; every other
+	 * field points into the input, which is never copied. */
+	char *scratch;
+	size_t slen, scap;
+};
+
+/* Bytes below 0x80 that end or change an unquoted field. */
+static const unsigned char csv_special[128] = {
+    [0] = 1,
+    ['\n'] = 1,
+    [','] = 1,
+    ['"'] = 1,
+};
+
+static int scratch_append(struct csv *c, const char *p, size_t n)
+{
+	if (c->scap - c->slen < n) {
+		size_t cap = c->scap ? c->scap : 256;
+
+		while (cap - c->slen < n)
+			cap *= 2;
+		char *s = realloc(c->scratch, cap);
+		if (!s)
+			return -1;
+		c->scratch = s;
+		c->scap = cap;
+	}
+	memcpy(c->scratch + c->slen, p, n);
+	c->slen += n;
+	return 0;
+}
+
+/* Flags of a stretch of quoted text, counting the newlines it holds. */
+static unsigned scan_quoted(struct csv *c, const char *p, const char *e)
+{
+	unsigned flags = 0;
+
+	for (; p < e; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if (ch >= 0x80)
+			flags |= F_NONASCII;
+		else if (ch == '\n')
+			c->line++;
+		else if (ch == 0)
+			flags |= F_NUL;
+	}
+	return flags;
+}
+
+static int parse_quoted(struct csv *c, struct field *f)
+{
+	const char *p = c->p + 1, *end = c->end, *start = p;
+
+	f->flags |= F_QUOTED;
+	for (;;) {
+		const char *q = memchr(p, '"', (size_t)(end - p));
+		const char *seg_end = q ? q : end;
+
+		f->flags |= scan_quoted(c, p, seg_end);
+		if (f->off != SIZE_MAX &&
+		    scratch_append(c, p, (size_t)(seg_end - p)) < 0)
+			return -1;
+		if (!q) {
+			f->flags |= F_UNTERMINATED;
+			p = end;
+			break;
+		}
+		if (q + 1 < end && q[1] == '"') {
+			/* The first doubled quote moves the field into the
+			 * scratch buffer; most fields never get there. */
+			if (f->off == SIZE_MAX) {
+				f->off = c->slen;
+				if (scratch_append(c, start,
+						   (size_t)(q + 1 - start)) < 0)
+					return -1;
+			} else if (scratch_append(c, "\"", 1) < 0) {
+				return -1;
+			}
+			p = q + 2;
+			continue;
+		}
+		p = q + 1;
+		break;
+	}
+	if (f->off == SIZE_MAX)
+		f->len =
+		    (size_t)((f->flags & F_UNTERMINATED ? end : p - 1) - start);
+	else
+		f->len = c->slen - f->off;
+	f->p = start;
+
+	if (p < end && *p == '\r' && (p + 1 == end || p[1] == '\n'))
+		p++;
+	if (p < end && *p != ',' && *p != '\n') {
+		f->flags |= F_AFTER_QUOTE;
+		while (p < end && *p != ',' && *p != '\n')
+			p++;
+	}
+	c->p = p;
+	return 0;
+}
+
+static void parse_plain(struct csv *c, struct field *f)
+{
+	const char *p = c->p, *end = c->end, *start = p;
+	unsigned flags = 0;
+
+	while (p < end) {
+		unsigned char ch = (unsigned char)*p;
+
+		if (ch >= 0x80) {
+			flags |= F_NONASCII;
+		} else if (csv_special[ch]) {
+			if (ch == ',' || ch == '\n')
+				break;
+			flags |= ch == '"' ? F_STRAY_QUOTE : F_NUL;
+		}
+		p++;
+	}
+	f->p = start;
+	f->len = (size_t)(p - start);
+	/* CRLF: the CR belongs to the line end, not to the last field. */
+	if (f->len > 0 && start[f->len - 1] == '\r' && (p == end || *p == '\n'))
+		f->len--;
+	f->flags = flags;
+	c->p = p;
+}
+
+/*
+ * Parses the next record into c->f[0 .. c->nf) and its first line into
+ * *line.  Returns 1, 0 at the end of the input, or -1 when out of memory.
+ */
+static int csv_next(struct csv *c, long *line)
+{
+	if (c->p >= c->end)
+		return 0;
+	c->nf = 0;
+	c->slen = 0;
+	*line = c->line;
+	for (;;) {
+		if (c->nf == c->cap) {
+			size_t cap = c->cap ? c->cap * 2 : 16;
+			struct field *nfs = realloc(c->f, cap * sizeof(*nfs));
+
+			if (!nfs)
+				return -1;
+			c->f = nfs;
+			c->cap = cap;
+		}
+		struct field *f = &c->f[c->nf++];
+
+		f->off = SIZE_MAX;
+		f->flags = 0;
+		f->line = c->line;
+		if (c->p < c->end && *c->p == '"') {
+			if (parse_quoted(c, f) < 0)
+				return -1;
+		} else {
+			parse_plain(c, f);
+		}
+		if (c->p < c->end && *c->p == ',') {
+			c->p++;
+			continue;
+		}
+		if (c->p < c->end) { /* '\n' */
+			c->p++;
+			c->line++;
+		}
+		break;
+	}
+	for (size_t i = 0; i < c->nf; i++)
+		if (c->f[i].off != SIZE_MAX)
+			c->f[i].p = c->scratch + c->f[i].off;
+	return 1;
+}
+
+/*
+ * 1 when the record holds no value at all: a blank line, or a line of bare
+ * commas, which spreadsheets write for rows that only ever had formatting.
+ * Such a record never spans more than its one line.
+ */
+static int csv_blank(const struct csv *c)
+{
+	for (size_t i = 0; i < c->nf; i++)
+		if (c->f[i].len != 0 || c->f[i].flags != 0)
+			return 0;
+	return 1;
+}
+
+/* ---- text ---- */
+
+/* 1 when the n bytes at s are well-formed UTF-8 (no overlongs, surrogates
+ * or code points above U+10FFFF). */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		/* Stock lists are mostly ASCII: skip it eight bytes a time. */
+		while (n - i >= 8) {
+			uint64_t w;
+
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ull)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		unsigned char ch = s[i];
+		size_t need;
+		uint32_t cp;
+
+		if (ch < 0x80) {
+			i++;
+			continue;
+		}
+		if (ch >= 0xc2 && ch <= 0xdf) {
+			need = 1;
+			cp = ch & 0x1f;
+		} else if (ch >= 0xe0 && ch <= 0xef) {
+			need = 2;
+			cp = ch & 0x0f;
+		} else if (ch >= 0xf0 && ch <= 0xf4) {
+			need = 3;
+			cp = ch & 0x07;
+		} else {
+			return 0;
+		}
+		if (n - i - 1 < need)
+			return 0;
+		for (size_t k = 1; k <= need; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
+			return 0;
+		if (need == 3 && (cp < 0x10000 || cp > 0x10ffff))
+			return 0;
+		i += need + 1;
+	}
+	return 1;
+}
+
+/*
+ * Copies UTF-8 text into out (size bytes, at least 8) for a message: control
+ * characters become \xNN so a value cannot break the one-line report, and a
+ * long value is cut at a character boundary and ends in "...".
+ */
+static void show(char *out, size_t size, const char *p, size_t len)
+{
+	size_t o = 0, i = 0;
+
+	assert(size >= 8);
+	while (i < len) {
+		unsigned char ch = (unsigned char)p[i];
+		size_t n = 1, w = 1;
+
+		if (ch < 0x20 || ch == 0x7f)
+			w = 4;
+		else if (ch >= 0xf0)
+			n = w = 4;
+		else if (ch >= 0xe0)
+			n = w = 3;
+		else if (ch >= 0xc0)
+			n = w = 2;
+		if (n > len - i)
+			n = w = len - i;
+		if (o + w + 4 > size)
+			break;
+		if (w == 4 && n == 1)
+			snprintf(out + o, 5, "\\x%02X", ch);
+		else
+			memcpy(out + o, p + i, n);
+		o += w;
+		i += n;
+	}
+	if (i < len) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+}
+
+/* Big enough for a shown value inside a 160-byte reason. */
+#define SHOW_BUF 48
+
+/* ---- the import ---- */
+
+/* A card already in the ledger, loaded once so rows need no SELECT. */
+struct known {
+	int64_t id;
+	int64_t location_id;
+	int32_t date[NDATES];	     /* received, notice_sent, reminder_sent */
+	int status;		     /* enum card_status; -1 when unreadable */
+	size_t mgmt_off, serial_off; /* into importer.names */
+	long mgmt_line, serial_line; /* line of this file naming it, or 0 */
+};
+
+struct importer {
+	struct ledger *l;
+	const struct import_opts *opts;
+	struct import_result *res;
+	enum import_encoding enc;
+	int check_utf8; /* non-ASCII fields still need validating */
+	iconv_t cd;	/* CP932 -> UTF-8, or (iconv_t)-1 */
+	char *conv;	/* the current field decoded to UTF-8 */
+	size_t conv_cap;
+	int *colmap; /* header field index -> enum col */
+	size_t ncols;
+	unsigned char has[COL_COUNT]; /* the header names the column */
+	/*
+	 * mgmt_id and serial -> a value >= 0 is the index of a card in
+	 * known[], a negative value -N the line N of this file that named
+	 * the key first.  One map serves both the ledger and the in-file
+	 * duplicate checks, which halves the memory for a million rows.
+	 */
+	struct strmap *mgmt, *serial;
+	/* UTF-8 path -> location id (0: valid path, not created because
+	 * writing has stopped); raw CP932 bytes of a path -> the same. */
+	struct strmap *locs, *locs_raw;
+	struct known *known;
+	size_t nknown;
+	char *names; /* NUL-terminated mgmt_ids and serials of known[] */
+	size_t names_len, names_cap;
+	sqlite3_stmt *ins, *upd;
+	int writing; /* no problem yet: rows go to the ledger */
+};
+
+struct row {
+	long line;
+	int bad; /* a problem was reported for this row */
+	int dup; /* mgmt_id or serial repeats an earlier line */
+	const char *mgmt;
+	size_t mgmt_len;
+	char serial[SERIAL_BUF];
+	size_t serial_len;
+	int64_t known_m, known_s; /* known[] index by mgmt_id / serial */
+	int64_t loc_id;
+	const char *date_text[NDATES];
+	int32_t date[NDATES];
+	enum card_status status;
+};
+
+static int problem(struct importer *im, struct row *r, long line,
+		   const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/*
+ * Appends a problem (line, column, reason).  Any problem stops the writes:
+ * the transaction will be rolled back.  Returns 0 or IMPORT_ERR_NOMEM.
+ */
+static int problem(struct importer *im, struct row *r, long line,
+		   const char *column, const char *fmt, ...)
+{
+	struct import_result *res = im->res;
+	struct import_problem *pr;
+	va_list ap;
+
+	/* Capacity doubles at 8, 16, 32, ...: result has no field for it. */
+	if (res->nproblems == 0 ||
+	    (res->nproblems >= 8 &&
+	     (res->nproblems & (res->nproblems - 1)) == 0)) {
+		size_t cap = res->nproblems ? res->nproblems * 2 : 8;
+
+		pr = realloc(res->problems, cap * sizeof(*pr));
+		if (!pr)
+			return IMPORT_ERR_NOMEM;
+		res->problems = pr;
+	}
+	pr = &res->problems[res->nproblems++];
+	pr->line = line;
+	snprintf(pr->column, sizeof(pr->column), "%s", column);
+	va_start(ap, fmt);
+	vsnprintf(pr->reason, sizeof(pr->reason), fmt, ap);
+	va_end(ap);
+	if (r)
+		r->bad = 1;
+	im->writing = 0;
+	return 0;
+}
+
+/*
+ * Decodes n bytes of CP932 into im->conv.  Returns 1, 0 when the bytes are
+ * not CP932, or IMPORT_ERR_NOMEM.
+ */
+static int cp932_decode(struct importer *im, const char *p, size_t n,
+			size_t *outlen)
+{
+	/* A CP932 character of one or two bytes is at most 3 bytes of
+	 * UTF-8. */
+	size_t need = n * 3 + 1;
+
+	if (im->conv_cap < need) {
+		char *s = realloc(im->conv, need);
+
+		if (!s)
+			return IMPORT_ERR_NOMEM;
+		im->conv = s;
+		im->conv_cap = need;
+	}
+	char *in = (char *)p, *out = im->conv;
+	size_t inleft = n, outleft = im->conv_cap;
+
+	iconv(im->cd, NULL, NULL, NULL, NULL);
+	if (iconv(im->cd, &in, &inleft, &out, &outleft) == (size_t)-1)
+		return 0;
+	*outlen = (size_t)(out - im->conv);
+	return 1;
+}
+
+/* Why the parser's flags make a field unusable, or NULL. */
+static const char *field_flaw(unsigned flags)
+{
+	if (flags & F_NUL)
+		return "NUL byte in the value";
+	if (flags & F_STRAY_QUOTE)
+		return "quote inside an unquoted value";
+	if (flags & F_AFTER_QUOTE)
+		return "text after the closing quote";
+	return NULL;
+}
+
+/*
+ * The UTF-8 text of a field in *p, *len.  Returns 1; 0 with *why set when
+ * the field is unusable; or IMPORT_ERR_NOMEM.  *p points into the input,
+ * the record's scratch, or im->conv (valid until the next decode).
+ */
+static int decode_field(struct importer *im, const struct field *f,
+			const char **p, size_t *len, const char **why)
+{
+	int rc;
+
+	*why = field_flaw(f->flags);
+	if (*why)
+		return 0;
+	*p = f->p;
+	*len = f->len;
+	if (!(f->flags & F_NONASCII))
+		return 1;
+	if (im->enc == IMPORT_ENC_CP932) {
+		rc = cp932_decode(im, f->p, f->len, len);
+		if (rc == 0)
+			*why = "invalid CP932 byte sequence";
+		*p = im->conv;
+		return rc;
+	}
+	if (im->check_utf8 &&
+	    !utf8_valid((const unsigned char *)f->p, f->len)) {
+		*why = "invalid UTF-8 byte sequence";
+		return 0;
+	}
+	return 1;
+}
+
+/* decode_field, reporting an unusable field as a problem of the row. */
+static int field_text(struct importer *im, struct row *r, const char *column,
+		      const struct field *f, const char **p, size_t *len)
+{
+	const char *why;
+	int rc = decode_field(im, f, p, len, &why);
+
+	if (rc == 0) {
+		rc = problem(im, r, r->line, column, "%s", why);
+		return rc < 0 ? rc : 0;
+	}
+	return rc;
+}
+
+static int empty_required(struct importer *im, struct row *r,
+			  const char *column)
+{
+	return problem(im, r, r->line, column, "required value is empty");
+}
+
+/*
+ * Notes that this row names a mgmt_id or serial.  A key named before in the
+ * file is a duplicate; a key of a ledger card sets *known to its index.
+ */
+static int note_key(struct importer *im, struct row *r, int is_serial,
+		    const char *key, size_t len, int64_t *known)
+{
+	struct strmap *m = is_serial ? im->serial : im->mgmt;
+	const char *column = col_names[is_serial ? COL_SERIAL : COL_MGMT_ID];
+	int64_t old;
+	long *seen;
+	int rc = strmap_put(m, key, len, -(int64_t)r->line, &old);
+
+	if (rc < 0)
+		return IMPORT_ERR_NOMEM;
+	if (rc == 1)
+		return 0;
+	if (old < 0) {
+		r->dup = 1;
+		return problem(im, r, r->line, column, "duplicate of line %ld",
+			       (long)-old);
+	}
+	seen =
+	    is_serial ? &im->known[old].serial_line : &im->known[old].mgmt_line;
+	if (*seen) {
+		r->dup = 1;
+		return problem(im, r, r->line, column, "duplicate of line %ld",
+			       *seen);
+	}
+	*seen = r->line;
+	*known = old;
+	return 0;
+}
+
+static int check_mgmt_id(struct importer *im, struct row *r,
+			 const struct field *f)
+{
+	const char *column = col_names[COL_MGMT_ID];
+	char v[SHOW_BUF];
+	const char *p;
+	size_t len;
+	int rc = field_text(im, r, column, f, &p, &len);
+
+	if (rc <= 0)
+		return rc;
+	if (len == 0)
+		return empty_required(im, r, column);
+	if (!mgmt_id_valid(p, len)) {
+		show(v, sizeof(v), p, len);
+		if (len > MGMT_ID_MAX)
+			return problem(im, r, r->line, column,
+				       "longer than %d characters: %s",
+				       MGMT_ID_MAX, v);
+		return problem(im, r, r->line, column,
+			       "not a management ID (letters, digits, '-', "
+			       "'_'): %s",
+			       v);
+	}
+	r->mgmt = p;
+	r->mgmt_len = len;
+	return note_key(im, r, 0, p, len, &r->known_m);
+}
+
+static int check_serial(struct importer *im, struct row *r,
+			const struct field *f)
+{
+	const char *column = col_names[COL_SERIAL];
+	char v[SHOW_BUF];
+	const char *p;
+	size_t len;
+	int rc = field_text(im, r, column, f, &p, &len);
+
+	if (rc <= 0)
+		return rc;
+	if (len == 0)
+		return empty_required(im, r, column);
+	if (serial_normalize(p, len, r->serial) < 0) {
+		show(v, sizeof(v), p, len);
+		if (len > SERIAL_MAX)
+			return problem(im, r, r->line, column,
+				       "longer than %d hex digits: %s",
+				       SERIAL_MAX, v);
+		return problem(im, r, r->line, column, "not hexadecimal: %s",
+			       v);
+	}
+	r->serial_len = len;
+	return note_key(im, r, 1, r->serial, len, &r->known_s);
+}
+
+/*
+ * Why location_path_valid refused a path, for the message; the decision
+ * itself stays with location_path_valid, so a rule added there and not
+ * here still rejects the path, with the generic reason.
+ */
+static const char *location_flaw(const char *p, size_t len)
+{
+	size_t segs = 1;
+
+	if (len > LOCATION_MAX)
+		return "longer than 128 bytes";
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)p[i];
+
+		if (ch < 0x20 || ch == 0x7f)
+			return "control character in the path";
+		if (ch == ',')
+			return "',' is not allowed in a path";
+		if (ch == '=')
+			return "'=' is not allowed in a path";
+		if (ch == '/')
+			segs++;
+	}
+	if (segs > 4)
+		return "more than 4 levels";
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && p[i] != '/')
+			continue;
+		if (i == 0 || p[i - 1] == '/')
+			return "empty level";
+		if (p[i - 1] == ' ')
+			return "blank at the end of a level";
+		if (i < len && p[i + 1] == ' ')
+			return "blank at the start of a level";
+	}
+	if (p[0] == ' ')
+		return "blank at the start of a level";
+	return "not a location path";
+}
+
+static int check_location(struct importer *im, struct row *r,
+			  const struct field *f)
+{
+	const char *column = col_names[COL_LOCATION];
+	int raw_key = im->enc == IMPORT_ENC_CP932 && (f->flags & F_NONASCII);
+	char v[SHOW_BUF], path[LOCATION_MAX + 1];
+	const char *p;
+	size_t len;
+	int64_t id;
+	int rc;
+
+	/* Most rows name a location seen before: one hash lookup of the raw
+	 * bytes, no decoding.  Only valid paths are in the maps. */
+	if (!field_flaw(f->flags) &&
+	    strmap_get(raw_key ? im->locs_raw : im->locs, f->p, f->len, &id)) {
+		r->loc_id = id;
+		return 0;
+	}
+	rc = field_text(im, r, column, f, &p, &len);
+	if (rc <= 0)
+		return rc;
+	if (len == 0)
+		return empty_required(im, r, column);
+	if (!location_path_valid(p, len)) {
+		show(v, sizeof(v), p, len);
+		return problem(im, r, r->line, column, "%s: %s",
+			       location_flaw(p, len), v);
+	}
+	if (!strmap_get(im->locs, p, len, &id)) {
+		id = 0;
+		if (im->writing) {
+			memcpy(path, p, len);
+			path[len] = '\0';
+			if (ledger_location_ensure(im->l, path, &id) < 0)
+				return IMPORT_ERR_LEDGER;
+		}
+		if (strmap_put(im->locs, p, len, id, NULL) < 0)
+			return IMPORT_ERR_NOMEM;
+	}
+	if (raw_key && strmap_put(im->locs_raw, f->p, f->len, id, NULL) < 0)
+		return IMPORT_ERR_NOMEM;
+	r->loc_id = id;
+	return 0;
+}
+
+static int check_date(struct importer *im, struct row *r, enum col col,
+		      const struct field *f)
+{
+	const char *column = col_names[col];
+	int i = col - COL_RECEIVED;
+	char v[SHOW_BUF];
+	const char *p;
+	size_t len;
+	int rc = field_text(im, r, column, f, &p, &len);
+
+	if (rc <= 0)
+		return rc;
+	if (len == 0)
+		return col_required[col] ? empty_required(im, r, column) : 0;
+	if (date_parse(p, len, &r->date[i]) < 0) {
+		show(v, sizeof(v), p, len);
+		return problem(im, r, r->line, column,
+			       "not a date (YYYY-MM-DD): %s", v);
+	}
+	/* date_parse takes exactly YYYY-MM-DD, so the text is canonical
+	 * and is bound as it stands. */
+	r->date_text[i] = p;
+	return 0;
+}
+
+static int check_status(struct importer *im, struct row *r,
+			const struct field *f)
+{
+	const char *column = col_names[COL_STATUS];
+	char v[SHOW_BUF], names[96];
+	size_t o = 0;
+	const char *p;
+	size_t len;
+	int rc = field_text(im, r, column, f, &p, &len);
+
+	if (rc <= 0)
+		return rc;
+	if (len == 0)
+		return 0; /* stored */
+	if (len < sizeof(v)) {
+		memcpy(v, p, len);
+		v[len] = '\0';
+		if (strlen(v) == len && card_status_parse(v, &r->status) == 0)
+			return 0;
+	}
+	for (int s = 0; s < CARD_STATUS_COUNT; s++)
+		o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s",
+				      s ? ", " : "",
+				      card_status_name((enum card_status)s));
+	show(v, sizeof(v), p, len);
+	return problem(im, r, r->line, column, "unknown status '%s' (%s)", v,
+		       names);
+}
+
+static int check_field(struct importer *im, struct row *r, int col,
+		       const struct field *f)
+{
+	switch (col) {
+	case COL_MGMT_ID:
+		return check_mgmt_id(im, r, f);
+	case COL_SERIAL:
+		return check_serial(im, r, f);
+	case COL_LOCATION:
+		return check_location(im, r, f);
+	case COL_RECEIVED:
+	case COL_NOTICE_SENT:
+	case COL_REMINDER_SENT:
+		return check_date(im, r, (enum col)col, f);
+	case COL_STATUS:
+		return check_status(im, r, f);
+	}
+	assert(!"column map holds an unknown column");
+	return 0;
+}
+
+/* A row naming one ledger card by mgmt_id and another (or none) by serial
+ * would move a serial between cards: never done silently. */
+static int check_ledger(struct importer *im, struct row *r)
+{
+	int rc = 0;
+
+	if (r->known_m >= 0 && r->known_s != r->known_m)
+		rc = problem(im, r, r->line, col_names[COL_MGMT_ID],
+			     "already in the ledger with serial %s",
+			     im->names + im->known[r->known_m].serial_off);
+	if (rc == 0 && r->known_s >= 0 && r->known_s != r->known_m)
+		rc = problem(im, r, r->line, col_names[COL_SERIAL],
+			     "serial already belongs to %s in the ledger",
+			     im->names + im->known[r->known_s].mgmt_off);
+	return rc;
+}
+
+static void bind_dates(sqlite3_stmt *st, int first, const struct row *r)
+{
+	for (int i = 0; i < NDATES; i++)
+		if (r->date_text[i])
+			sqlite3_bind_text(st, first + i, r->date_text[i], 10,
+					  SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, first + i);
+}
+
+static int step_reset(struct importer *im, sqlite3_stmt *st, const char *what)
+{
+	/* Every parameter is bound again for each row: no clear_bindings. */
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		ledger_sql_error(im->l, what);
+		return IMPORT_ERR_LEDGER;
+	}
+	return 0;
+}
+
+static int write_row(struct importer *im, const struct row *r)
+{
+	const char *status = card_status_name(r->status);
+	sqlite3_stmt *st;
+
+	if (r->known_m >= 0) {
+		const struct known *k = &im->known[r->known_m];
+
+		int same =
+		    k->location_id == r->loc_id &&
+		    (!im->has[COL_STATUS] || k->status == (int)r->status);
+
+		for (int i = 0; i < NDATES; i++)
+			if (im->has[COL_RECEIVED + i] &&
+			    k->date[i] != r->date[i])
+				same = 0;
+		if (same) {
+			im->res->unchanged++;
+			return 0;
+		}
+		st = im->upd;
+		sqlite3_bind_int64(st, 1, r->loc_id);
+		sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+		bind_dates(st, 3, r);
+		sqlite3_bind_int64(st, 6, im->opts->now);
+		sqlite3_bind_int64(st, 7, k->id);
+		im->res->updated++;
+		return step_reset(im, st, "update card");
+	}
+	st = im->ins;
+	sqlite3_bind_text(st, 1, r->mgmt, (int)r->mgmt_len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->serial, (int)r->serial_len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, r->loc_id);
+	sqlite3_bind_text(st, 4, status, -1, SQLITE_STATIC);
+	bind_dates(st, 5, r);
+	sqlite3_bind_int64(st, 8, im->opts->now);
+	im->res->added++;
+	return step_reset(im, st, "add card");
+}
+
+static int process_row(struct importer *im, const struct csv *c, long line)
+{
+	struct row r = {
+	    .line = line,
+	    .known_m = -1,
+	    .known_s = -1,
+	    .status = CARD_STORED,
+	};
+	int rc;
+
+	for (int i = 0; i < NDATES; i++)
+		r.date[i] = DATE_NONE;
+	for (size_t i = 0; i < c->nf; i++) {
+		if (!(c->f[i].flags & F_UNTERMINATED))
+			continue;
+		return problem(im, &r, line,
+			       i < im->ncols ? col_names[im->colmap[i]] : "row",
+			       "unterminated quoted field starting on line %ld",
+			       c->f[i].line);
+	}
+	if (c->nf != im->ncols)
+		return problem(im, &r, line, "row",
+			       "expected %zu fields, found %zu", im->ncols,
+			       c->nf);
+	for (size_t i = 0; i < im->ncols; i++) {
+		rc = check_field(im, &r, im->colmap[i], &c->f[i]);
+		if (rc < 0)
+			return rc;
+	}
+	if (r.mgmt && r.serial_len && !r.dup) {
+		rc = check_ledger(im, &r);
+		if (rc < 0)
+			return rc;
+	}
+	if (r.bad || !im->writing)
+		return 0;
+	return write_row(im, &r);
+}
+
+/* Reads the header into im->colmap.  Returns 0 (check res->nproblems) or a
+ * negative IMPORT_ERR_*. */
+static int read_header(struct importer *im, struct csv *c)
+{
+	unsigned char *present = im->has;
+	char name[sizeof(((struct import_problem *)0)->column)];
+	long line;
+	int rc = csv_next(c, &line);
+
+	if (rc < 0)
+		return IMPORT_ERR_NOMEM;
+	assert(rc == 1); /* the caller saw a non-blank line */
+	if (csv_blank(c))
+		return problem(im, NULL, line, "header",
+			       c->nf == 1
+				   ? "blank line where the header row "
+				     "should be"
+				   : "the header row has no column names");
+	im->ncols = c->nf;
+	im->colmap = calloc(c->nf, sizeof(*im->colmap));
+	if (!im->colmap)
+		return IMPORT_ERR_NOMEM;
+	for (size_t i = 0; i < c->nf; i++) {
+		const struct field *f = &c->f[i];
+		const char *why, *p;
+		size_t len;
+		int k;
+
+		if (f->flags & F_UNTERMINATED)
+			return problem(im, NULL, line, "header",
+				       "unterminated quoted field starting "
+				       "on line %ld",
+				       f->line);
+		rc = decode_field(im, f, &p, &len, &why);
+		if (rc == 0)
+			rc = problem(im, NULL, line, "header", "column %zu: %s",
+				     i + 1, why);
+		if (rc < 0)
+			return rc;
+		if (why)
+			continue;
+		if (len == 0) {
+			rc = problem(im, NULL, line, "header",
+				     "column %zu has no name", i + 1);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		for (k = 0; k < COL_COUNT; k++)
+			if (strlen(col_names[k]) == len &&
+			    memcmp(col_names[k], p, len) == 0)
+				break;
+		if (k == COL_COUNT) {
+			show(name, sizeof(name), p, len);
+			rc = problem(im, NULL, line, name, "unknown column");
+		} else if (present[k]) {
+			rc = problem(im, NULL, line, col_names[k],
+				     "duplicate column");
+		} else {
+			present[k] = 1;
+			im->colmap[i] = k;
+		}
+		if (rc < 0)
+			return rc;
+	}
+	for (int k = 0; k < COL_COUNT; k++) {
+		if (!col_required[k] || present[k])
+			continue;
+		rc = problem(im, NULL, line, col_names[k],
+			     "missing required column");
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Chooses the encoding and strips a UTF-8 BOM.  Returns 0 (check
+ * res->nproblems) or a negative IMPORT_ERR_*. */
+static int choose_encoding(struct importer *im, const char **buf, size_t *len)
+{
+	int bom = *len >= 3 && memcmp(*buf, "\xef\xbb\xbf", 3) == 0;
+	enum import_encoding enc = im->opts->encoding;
+
+	/* Spreadsheets offer "Unicode text", which is UTF-16: say so rather
+	 * than list a problem for every field. */
+	if (*len >= 2 && (memcmp(*buf, "\xff\xfe", 2) == 0 ||
+			  memcmp(*buf, "\xfe\xff", 2) == 0)) {
+		im->res->detected =
+		    enc == IMPORT_ENC_CP932 ? enc : IMPORT_ENC_UTF8;
+		return problem(im, NULL, 1, "file",
+			       "UTF-16 text (byte order mark %02X %02X): save "
+			       "it as CSV in UTF-8 or CP932",
+			       (unsigned char)(*buf)[0],
+			       (unsigned char)(*buf)[1]);
+	}
+
+	if (bom && enc == IMPORT_ENC_CP932) {
+		im->res->detected = IMPORT_ENC_CP932;
+		/* Decoding UTF-8 as CP932 would store mojibake location
+		 * names without a single error. */
+		return problem(im, NULL, 1, "file",
+			       "starts with a UTF-8 byte order mark, but the "
+			       "encoding is cp932");
+	}
+	if (bom) {
+		*buf += 3;
+		*len -= 3;
+	}
+	/* One pass over the whole file usually settles it: valid UTF-8 means
+	 * no field needs checking again. */
+	int valid = enc == IMPORT_ENC_CP932
+			? 0
+			: utf8_valid((const unsigned char *)*buf, *len);
+
+	if (enc == IMPORT_ENC_AUTO)
+		enc = bom || valid ? IMPORT_ENC_UTF8 : IMPORT_ENC_CP932;
+	im->enc = enc;
+	im->res->detected = enc;
+	im->check_utf8 = enc == IMPORT_ENC_UTF8 && !valid;
+	if (enc == IMPORT_ENC_CP932) {
+		im->cd = iconv_open("UTF-8", "CP932");
+		if (im->cd == (iconv_t)-1)
+			return problem(im, NULL, 1, "file",
+				       "this system cannot decode cp932 "
+				       "(iconv)");
+	}
+	return 0;
+}
+
+static int load_locations(struct importer *im)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (ledger_prepare(im->l, "SELECT id, path FROM location", &st) < 0)
+		return IMPORT_ERR_LEDGER;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *p = (const char *)sqlite3_column_text(st, 1);
+		int n = sqlite3_column_bytes(st, 1);
+
+		if (p && strmap_put(im->locs, p, (size_t)n,
+				    sqlite3_column_int64(st, 0), NULL) < 0) {
+			sqlite3_finalize(st);
+			return IMPORT_ERR_NOMEM;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		ledger_sql_error(im->l, "load locations");
+		return IMPORT_ERR_LEDGER;
+	}
+	return 0;
+}
+
+static int names_add(struct importer *im, const char *s, size_t *off)
+{
+	size_t n = strlen(s) + 1;
+
+	if (im->names_cap - im->names_len < n) {
+		size_t cap = im->names_cap ? im->names_cap * 2 : 4096;
+
+		while (cap - im->names_len < n)
+			cap *= 2;
+		char *p = realloc(im->names, cap);
+		if (!p)
+			return IMPORT_ERR_NOMEM;
+		im->names = p;
+		im->names_cap = cap;
+	}
+	memcpy(im->names + im->names_len, s, n);
+	*off = im->names_len;
+	im->names_len += n;
+	return 0;
+}
+
+/* Loads every card of the ledger into known[] and the key maps. */
+static int load_cards(struct importer *im, size_t count)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	im->known = calloc(count ? count : 1, sizeof(*im->known));
+	if (!im->known)
+		return IMPORT_ERR_NOMEM;
+	if (ledger_prepare(im->l,
+			   "SELECT id, mgmt_id, serial, location_id, status, "
+			   "received, notice_sent, reminder_sent FROM card",
+			   &st) < 0)
+		return IMPORT_ERR_LEDGER;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && im->nknown < count) {
+		struct known *k = &im->known[im->nknown];
+		const char *mgmt = ledger_col_text(st, 1);
+		const char *serial = ledger_col_text(st, 2);
+		enum card_status s;
+
+		k->id = sqlite3_column_int64(st, 0);
+		k->location_id = sqlite3_column_int64(st, 3);
+		k->status = card_status_parse(ledger_col_text(st, 4), &s) == 0
+				? (int)s
+				: -1;
+		for (int i = 0; i < NDATES; i++)
+			k->date[i] = ledger_col_date(st, 5 + i);
+		if (names_add(im, mgmt, &k->mgmt_off) < 0 ||
+		    names_add(im, serial, &k->serial_off) < 0 ||
+		    strmap_put(im->mgmt, mgmt, strlen(mgmt),
+			       (int64_t)im->nknown, NULL) < 0 ||
+		    strmap_put(im->serial, serial, strlen(serial),
+			       (int64_t)im->nknown, NULL) < 0) {
+			sqlite3_finalize(st);
+			return IMPORT_ERR_NOMEM;
+		}
+		im->nknown++;
+	}
+	sqlite3_finalize(st);
+	/* Inside BEGIN IMMEDIATE nobody can add a card after the count. */
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		ledger_sql_error(im->l, "load cards");
+		return IMPORT_ERR_LEDGER;
+	}
+	return 0;
+}
+
+/*
+ * A large import touches every page of the card table and its three
+ * indexes.  With SQLite's default 2 MB page cache the transaction spills
+ * pages to the WAL and reads them back, which took about a third of the
+ * time of a million-row import; 64 MB removes nearly all of it.  The cache
+ * only grows as pages are used, so a small import costs nothing more.
+ */
+#define IMPORT_CACHE_KB 65536
+
+/*
+ * The connection's cache_size setting (negative: KiB, positive: pages), to
+ * restore after the import.  0 when it cannot be read.
+ */
+static int64_t cache_size_get(struct ledger *l)
+{
+	sqlite3_stmt *st;
+	int64_t v = 0;
+
+	if (ledger_prepare(l, "PRAGMA cache_size", &st) < 0)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void cache_size_set(struct ledger *l, int64_t v)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld", (long long)v);
+	/* Only speed depends on it: a failure is no reason to stop. */
+	sqlite3_exec(l->db, sql, NULL, NULL, NULL);
+}
+
+/* Lines in the buffer: sizes the maps once instead of growing them. */
+static size_t count_lines(const char *p, size_t len)
+{
+	size_t n = 1;
+	const char *end = p + len;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+static int only_line_ends(const char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != '\r' && p[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/*
+ * Reports `n` blank records, the first on line `from` and starting at `p`:
+ * records before the last one with values are rows that lost their data.
+ */
+static int report_blanks(struct importer *im, const struct csv *c,
+			 const char *p, long from, long n)
+{
+	for (long i = 0; i < n; i++) {
+		const char *e = memchr(p, '\n', (size_t)(c->end - p));
+		int rc;
+
+		assert(e); /* a record with values follows */
+		im->res->rows++;
+		rc = problem(im, NULL, from + i, "row",
+			     memchr(p, ',', (size_t)(e - p)) ? "empty row"
+							     : "blank line");
+		if (rc < 0)
+			return rc;
+		p = e + 1;
+	}
+	return 0;
+}
+
+static int read_rows(struct importer *im, struct csv *c)
+{
+	const char *rec = c->p, *blank_at = NULL;
+	long line, blank_from = 0, blanks = 0;
+	int rc;
+
+	while ((rc = csv_next(c, &line)) == 1) {
+		/* Blank records are ignored at the end of the file only: in
+		 * the middle they are rows whose values went missing. */
+		if (csv_blank(c)) {
+			if (blanks++ == 0) {
+				blank_from = line;
+				blank_at = rec;
+			}
+		} else {
+			rc = report_blanks(im, c, blank_at, blank_from, blanks);
+			blanks = 0;
+			im->res->rows++;
+			if (rc == 0)
+				rc = process_row(im, c, line);
+			if (rc < 0)
+				return rc;
+		}
+		rec = c->p;
+	}
+	return rc < 0 ? IMPORT_ERR_NOMEM : 0;
+}
+
+/*
+ * The UPDATE sets only the columns the file has: an optional column left
+ * out of the file keeps what the ledger says (a card checked out since the
+ * last import stays checked out), while an empty value in a column that is
+ * there means "none" (or "stored").  Parameters are numbered so that every
+ * row binds the same way whichever columns are set.
+ */
+static int prepare_writes(struct importer *im)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql),
+		 "UPDATE card SET location_id = ?1, received = ?3%s%s%s, "
+		 "updated_at = ?6 WHERE id = ?7",
+		 im->has[COL_STATUS] ? ", status = ?2" : "",
+		 im->has[COL_NOTICE_SENT] ? ", notice_sent = ?4" : "",
+		 im->has[COL_REMINDER_SENT] ? ", reminder_sent = ?5" : "");
+	if (ledger_prepare(im->l,
+			   "INSERT INTO card(mgmt_id, serial, location_id, "
+			   "status, received, notice_sent, reminder_sent, "
+			   "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			   &im->ins) < 0 ||
+	    ledger_prepare(im->l, sql, &im->upd) < 0)
+		return IMPORT_ERR_LEDGER;
+	return 0;
+}
+
+static int finish(struct importer *im)
+{
+	struct import_result *res = im->res;
+	char detail[128];
+
+	if (res->nproblems) {
+		/* Counts of a file that was not imported would mislead. */
+		res->added = res->updated = res->unchanged = 0;
+		return ledger_rollback(im->l) < 0 ? IMPORT_ERR_LEDGER
+						  : IMPORT_ERR_INVALID;
+	}
+	/* Nothing to change (a re-import) or a dry run: no write at all, not
+	 * even an audit row. */
+	if (im->opts->dry_run || res->added + res->updated == 0)
+		return ledger_rollback(im->l) < 0 ? IMPORT_ERR_LEDGER : 0;
+	snprintf(detail, sizeof(detail),
+		 "rows=%ld added=%ld updated=%ld unchanged=%ld encoding=%s",
+		 res->rows, res->added, res->updated, res->unchanged,
+		 im->enc == IMPORT_ENC_CP932 ? "cp932" : "utf-8");
+	if (ledger_audit(im->l, im->opts->actor_id, im->opts->now, "import",
+			 NULL, detail) < 0 ||
+	    ledger_commit(im->l) < 0)
+		return IMPORT_ERR_LEDGER;
+	return 0;
+}
+
+int import_run(struct ledger *l, const char *buf, size_t len,
+	       const struct import_opts *opts, struct import_result *res)
+{
+	struct importer im = {
+	    .l = l,
+	    .opts = opts,
+	    .res = res,
+	    .cd = (iconv_t)-1,
+	    .writing = 1,
+	};
+	struct csv c = {.line = 1};
+	int64_t ncards, cache_was = 0;
+	size_t lines;
+	int rc;
+
+	assert(l && opts && res && (buf || len == 0));
+	memset(res, 0, sizeof(*res));
+	rc = choose_encoding(&im, &buf, &len);
+	if (rc < 0 || res->nproblems)
+		goto out;
+	if (only_line_ends(buf, len)) {
+		rc = problem(&im, NULL, 1, "file",
+			     "empty file, expected a header row");
+		goto out;
+	}
+	c.p = buf;
+	c.end = buf + len;
+	rc = read_header(&im, &c);
+	if (rc < 0 || res->nproblems)
+		goto out;
+
+	lines = count_lines(buf, len);
+	cache_was = cache_size_get(l);
+	/* Positive settings count pages, 4 KiB by default: never shrink. */
+	if (cache_was &&
+	    (cache_was < 0 ? -cache_was : cache_was * 4) < IMPORT_CACHE_KB)
+		cache_size_set(l, -IMPORT_CACHE_KB);
+	else
+		cache_was = 0;
+	if (ledger_begin(l) < 0) {
+		rc = IMPORT_ERR_LEDGER;
+		goto out;
+	}
+	ncards = ledger_card_count(l);
+	if (ncards < 0) {
+		rc = IMPORT_ERR_LEDGER;
+		goto out;
+	}
+	im.mgmt = strmap_new(lines + (size_t)ncards);
+	im.serial = strmap_new(lines + (size_t)ncards);
+	im.locs = strmap_new(256);
+	im.locs_raw = strmap_new(256);
+	if (!im.mgmt || !im.serial || !im.locs || !im.locs_raw) {
+		rc = IMPORT_ERR_NOMEM;
+		goto out;
+	}
+	rc = load_locations(&im);
+	if (rc == 0 && ncards > 0)
+		rc = load_cards(&im, (size_t)ncards);
+	if (rc == 0)
+		rc = prepare_writes(&im);
+	if (rc == 0)
+		rc = read_rows(&im, &c);
+	if (rc == 0)
+		rc = finish(&im);
+out:
+	if (rc == 0 && res->nproblems)
+		rc = IMPORT_ERR_INVALID;
+	if (l->in_tx)
+		ledger_rollback(l);
+	if (cache_was)
+		cache_size_set(l, cache_was);
+	if (rc == IMPORT_ERR_NOMEM)
+		ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	sqlite3_finalize(im.ins);
+	sqlite3_finalize(im.upd);
+	strmap_free(im.mgmt);
+	strmap_free(im.serial);
+	strmap_free(im.locs);
+	strmap_free(im.locs_raw);
+	free(im.known);
+	free(im.names);
+	free(im.colmap);
+	free(im.conv);
+	if (im.cd != (iconv_t)-1)
+		iconv_close(im.cd);
+	free(c.f);
+	free(c.scratch);
+	return rc;
+}
+
+void import_result_free(struct import_result *res)
+{
+	if (!res)
+		return;
+	free(res->problems);
+	res->problems = NULL;
+	res->nproblems = 0;
+}

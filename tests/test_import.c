@@ -1,0 +1,1398 @@
+/*
+ * Tests of the stock list import (data/import.c) against real ledgers: each
+ * test creates a fresh ledger file in a temporary directory, imports CSV
+ * buffers built here byte by byte (CP932 included), and checks the exact
+ * problems reported and what the ledger holds afterwards.
+ *
+ * What the ledger holds is read through the ledger API where one exists
+ * (cards) and otherwise with a second, read-only SQLite connection to the
+ * same file (location and audit counts, updated_at): the test looks at the
+ * file from outside rather than trusting the code under test.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "../data/import.h"
+
+#define NOW 1700000000
+
+struct fixture {
+	char dir[64];
+	char path[96];
+	struct ledger *l;
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	char err[256];
+
+	if (!fx)
+		return -1;
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_import.XXXXXX");
+	if (!mkdtemp(fx->dir)) {
+		free(fx);
+		return -1;
+	}
+	snprintf(fx->path, sizeof(fx->path), "%s/ledger.db", fx->dir);
+	if (ledger_create(fx->path, &fx->l, err, sizeof(err)) < 0) {
+		print_error("ledger_create: %s\n", err);
+		rmdir(fx->dir);
+		free(fx);
+		return -1;
+	}
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	char p[128];
+
+	ledger_close(fx->l);
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", fx->path, suffixes[i]);
+		unlink(p);
+	}
+	rmdir(fx->dir);
+	free(fx);
+	return 0;
+}
+
+static int run_opts(struct fixture *fx, const char *csv, size_t len,
+		    enum import_encoding enc, int dry_run, int64_t now,
+		    struct import_result *res)
+{
+	struct import_opts opts = {
+	    .encoding = enc,
+	    .dry_run = dry_run,
+	    .actor_id = 0,
+	    .now = now,
+	};
+
+	return import_run(fx->l, csv, len, &opts, res);
+}
+
+/* Imports a string literal (its length includes any embedded NUL). */
+#define RUN(fx, lit, res)                                                      \
+	run_opts(fx, lit, sizeof(lit) - 1, IMPORT_ENC_AUTO, 0, NOW, res)
+#define RUN_ENC(fx, lit, enc, res)                                             \
+	run_opts(fx, lit, sizeof(lit) - 1, enc, 0, NOW, res)
+
+struct want {
+	long line;
+	const char *column;
+	const char *reason;
+};
+
+static void dump_problems(const struct import_result *res)
+{
+	print_error("got %zu problem(s):\n", res->nproblems);
+	for (size_t i = 0; i < res->nproblems; i++)
+		print_error("  %ld: %s: %s\n", res->problems[i].line,
+			    res->problems[i].column, res->problems[i].reason);
+}
+
+static void expect_problems(const struct import_result *res,
+			    const struct want *w, size_t n)
+{
+	int ok = res->nproblems == n;
+
+	for (size_t i = 0; ok && i < n; i++)
+		ok = res->problems[i].line == w[i].line &&
+		     strcmp(res->problems[i].column, w[i].column) == 0 &&
+		     strcmp(res->problems[i].reason, w[i].reason) == 0;
+	if (ok)
+		return;
+	dump_problems(res);
+	print_error("expected %zu:\n", n);
+	for (size_t i = 0; i < n; i++)
+		print_error("  %ld: %s: %s\n", w[i].line, w[i].column,
+			    w[i].reason);
+	fail();
+}
+
+#define EXPECT_PROBLEMS(res, ...)                                              \
+	expect_problems(res, (const struct want[]){__VA_ARGS__},               \
+			sizeof((const struct want[]){__VA_ARGS__}) /           \
+			    sizeof(struct want))
+
+/* Asserts IMPORT_OK, printing the problems when it is not. */
+static void expect_ok(int rc, const struct import_result *res)
+{
+	if (rc != IMPORT_OK)
+		dump_problems(res);
+	assert_int_equal(rc, IMPORT_OK);
+	assert_int_equal(res->nproblems, 0);
+}
+
+/* One integer from the ledger file, through a separate connection. */
+static int64_t query(struct fixture *fx, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	assert_int_equal(
+	    sqlite3_open_v2(fx->path, &db, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* Text of one value, through a separate connection, into out. */
+static void query_text(struct fixture *fx, const char *sql, char *out,
+		       size_t outlen)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	out[0] = '\0';
+	assert_int_equal(
+	    sqlite3_open_v2(fx->path, &db, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, outlen, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* The bytes of the ledger file and its WAL, to prove nothing was written.
+ * Returns a malloc'ed buffer of *len bytes. */
+static char *snapshot(struct fixture *fx, size_t *len)
+{
+	static const char *const suffixes[] = {"", "-wal"};
+	char *buf = NULL, p[128];
+
+	*len = 0;
+	for (size_t i = 0; i < 2; i++) {
+		FILE *f;
+		long n;
+
+		snprintf(p, sizeof(p), "%s%s", fx->path, suffixes[i]);
+		f = fopen(p, "rb");
+		if (!f)
+			continue;
+		assert_int_equal(fseek(f, 0, SEEK_END), 0);
+		n = ftell(f);
+		rewind(f);
+		buf = realloc(buf, *len + (size_t)n + 1);
+		assert_non_null(buf);
+		assert_int_equal(fread(buf + *len, 1, (size_t)n, f), (size_t)n);
+		*len += (size_t)n;
+		fclose(f);
+	}
+	return buf;
+}
+
+static int64_t n_cards(struct fixture *fx)
+{
+	return ledger_card_count(fx->l);
+}
+
+static int64_t n_locations(struct fixture *fx)
+{
+	return query(fx, "SELECT count(*) FROM location");
+}
+
+static int64_t n_audit(struct fixture *fx)
+{
+	return query(fx, "SELECT count(*) FROM audit WHERE action = 'import'");
+}
+
+static int32_t day(const char *s)
+{
+	int32_t d;
+
+	assert_int_equal(date_parse(s, strlen(s), &d), 0);
+	return d;
+}
+
+static void get_card(struct fixture *fx, const char *mgmt, struct card_rec *c)
+{
+	int rc = ledger_card_by_mgmt(fx->l, mgmt, c);
+
+	if (rc != 0)
+		print_error("card %s: %s\n", mgmt, ledger_errmsg(fx->l));
+	assert_int_equal(rc, 0);
+}
+
+static const char good_csv[] =
+    "mgmt_id,serial,location,received,notice_sent,reminder_sent,status\n"
+    "M000001,04a1b2c3,SAFE1/S1/T01,2024-01-15,2024-01-20,,\n"
+    "M000002,123456789012,SAFE1/S1/T02,2024-02-29,,,issued\n"
+    "M000003,0A0B0C0D,SAFE1/S2/T01,2024-03-01,2024-03-05,2024-04-05,"
+    "stored\n";
+
+static void check_good_cards(struct fixture *fx)
+{
+	struct card_rec c;
+
+	assert_int_equal(n_cards(fx), 3);
+	get_card(fx, "M000001", &c);
+	assert_string_equal(c.serial, "04A1B2C3");
+	assert_string_equal(c.location, "SAFE1/S1/T01");
+	assert_int_equal(c.status, CARD_STORED);
+	assert_int_equal(c.received, day("2024-01-15"));
+	assert_int_equal(c.notice_sent, day("2024-01-20"));
+	assert_int_equal(c.reminder_sent, DATE_NONE);
+	get_card(fx, "M000002", &c);
+	assert_string_equal(c.serial, "123456789012");
+	assert_string_equal(c.location, "SAFE1/S1/T02");
+	assert_int_equal(c.status, CARD_ISSUED);
+	assert_int_equal(c.received, day("2024-02-29"));
+	assert_int_equal(c.notice_sent, DATE_NONE);
+	get_card(fx, "M000003", &c);
+	assert_string_equal(c.serial, "0A0B0C0D");
+	assert_int_equal(c.reminder_sent, day("2024-04-05"));
+	/* SAFE1, SAFE1/S1, SAFE1/S2 and three trays. */
+	assert_int_equal(n_locations(fx), 6);
+}
+
+static void test_good_utf8(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	char detail[128];
+	int rc = RUN(fx, good_csv, &res);
+
+	expect_ok(rc, &res);
+	assert_int_equal(res.detected, IMPORT_ENC_UTF8);
+	assert_int_equal(res.rows, 3);
+	assert_int_equal(res.added, 3);
+	assert_int_equal(res.updated, 0);
+	assert_int_equal(res.unchanged, 0);
+	check_good_cards(fx);
+	assert_int_equal(query(fx, "SELECT count(*) FROM card "
+				   "WHERE updated_at = 1700000000"),
+			 3);
+	assert_int_equal(n_audit(fx), 1);
+	query_text(fx, "SELECT detail FROM audit WHERE action = 'import'",
+		   detail, sizeof(detail));
+	assert_string_equal(detail, "rows=3 added=3 updated=0 unchanged=0 "
+				    "encoding=utf-8");
+	import_result_free(&res);
+}
+
+static void test_bom(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	static const char bom_csv[] =
+	    "\xef\xbb\xbfmgmt_id,serial,location,received\n"
+	    "M1,01,\xe9\x87\x91\xe5\xba\xab/S1,2024-01-01\n";
+	struct card_rec c;
+	int rc = RUN(fx, bom_csv, &res);
+
+	expect_ok(rc, &res);
+	assert_int_equal(res.detected, IMPORT_ENC_UTF8);
+	assert_int_equal(res.added, 1);
+	get_card(fx, "M1", &c);
+	assert_string_equal(c.location, "金庫/S1");
+	import_result_free(&res);
+
+	/* Forced utf-8 strips the BOM too: same file, nothing new. */
+	rc = RUN_ENC(fx, bom_csv, IMPORT_ENC_UTF8, &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.unchanged, 1);
+	import_result_free(&res);
+
+	/* A BOM followed by the header alone: no rows, no problem. */
+	rc = RUN_ENC(fx, "\xef\xbb\xbfmgmt_id,serial,location,received\n",
+		     IMPORT_ENC_UTF8, &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.rows, 0);
+	import_result_free(&res);
+}
+
+static void test_bom_with_cp932(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	int rc = RUN_ENC(fx,
+			 "\xef\xbb\xbfmgmt_id,serial,location,received\n"
+			 "M1,01,S1,2024-01-01\n",
+			 IMPORT_ENC_CP932, &res);
+
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res, {1, "file",
+			       "starts with a UTF-8 byte order mark, but the "
+			       "encoding is cp932"});
+	assert_int_equal(n_cards(fx), 0);
+	import_result_free(&res);
+}
+
+/* 金庫 = 8B E0 8C C9, 表 = 95 5C (a backslash trail byte), 棚 = 92 49. */
+static const char cp932_csv[] = "mgmt_id,serial,location,received\r\n"
+				"M1,01,\x8b\xe0\x8c\xc9/\x92\x49"
+				"1,2024-01-01\r\n"
+				"M2,02,\x8b\xe0\x8c\xc9/\x92\x49"
+				"1,2024-01-02\r\n"
+				"M3,03,\x95\x5c/A,2024-01-03\r\n"
+				"M4,04,\"\x8b\xe0\x8c\xc9/\x92\x49"
+				"2\",2024-01-04\r\n";
+
+static void check_cp932_cards(struct fixture *fx)
+{
+	struct card_rec c;
+
+	assert_int_equal(n_cards(fx), 4);
+	get_card(fx, "M1", &c);
+	assert_string_equal(c.location, "金庫/棚1");
+	get_card(fx, "M2", &c);
+	assert_string_equal(c.location, "金庫/棚1");
+	get_card(fx, "M3", &c);
+	assert_string_equal(c.location, "表/A");
+	get_card(fx, "M4", &c);
+	assert_string_equal(c.location, "金庫/棚2");
+	assert_int_equal(c.received, day("2024-01-04"));
+	/* 金庫, 金庫/棚1, 金庫/棚2, 表, 表/A */
+	assert_int_equal(n_locations(fx), 5);
+}
+
+static void test_cp932_auto(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	int rc = RUN(fx, cp932_csv, &res);
+
+	expect_ok(rc, &res);
+	assert_int_equal(res.detected, IMPORT_ENC_CP932);
+	assert_int_equal(res.added, 4);
+	check_cp932_cards(fx);
+	import_result_free(&res);
+}
+
+static void test_cp932_forced(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	int rc = RUN_ENC(fx, cp932_csv, IMPORT_ENC_CP932, &res);
+
+	expect_ok(rc, &res);
+	assert_int_equal(res.detected, IMPORT_ENC_CP932);
+	check_cp932_cards(fx);
+	import_result_free(&res);
+
+	/* A pure-ASCII file forced to cp932 is reported as cp932. */
+	rc = RUN_ENC(fx, "mgmt_id,serial,location,received\n", IMPORT_ENC_CP932,
+		     &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.detected, IMPORT_ENC_CP932);
+	import_result_free(&res);
+}
+
+static void test_columns_any_order(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	struct card_rec c;
+	int rc = RUN(fx,
+		     "\"received\",location,serial,\"mgmt_id\"\n"
+		     "2024-05-06,SAFE2/S1,ab12,M-7_x\n",
+		     &res);
+
+	expect_ok(rc, &res);
+	assert_int_equal(res.added, 1);
+	get_card(fx, "M-7_x", &c);
+	assert_string_equal(c.serial, "AB12");
+	assert_string_equal(c.location, "SAFE2/S1");
+	assert_int_equal(c.received, day("2024-05-06"));
+	assert_int_equal(c.status, CARD_STORED);
+	assert_int_equal(c.notice_sent, DATE_NONE);
+	import_result_free(&res);
+}
+
+static void test_header_problems(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	int rc = RUN(fx,
+		     "mgmt_id,colour,location,received,mgmt_id,,status\n"
+		     "M1,red,SAFE1,2024-01-01,M1,,stored\n",
+		     &res);
+
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res, {1, "colour", "unknown column"},
+			{1, "mgmt_id", "duplicate column"},
+			{1, "header", "column 6 has no name"},
+			{1, "serial", "missing required column"});
+	assert_int_equal(n_cards(fx), 0);
+	import_result_free(&res);
+
+	/* Column names are exact: case and blanks matter. */
+	rc = RUN(fx, "MGMT_ID,serial,location,received, status\n", &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res, {1, "MGMT_ID", "unknown column"},
+			{1, " status", "unknown column"},
+			{1, "mgmt_id", "missing required column"});
+	import_result_free(&res);
+
+	rc = RUN(fx, "mgmt_id\n", &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res, {1, "serial", "missing required column"},
+			{1, "location", "missing required column"},
+			{1, "received", "missing required column"});
+	import_result_free(&res);
+
+	/* A long unknown name is cut to fit the column field. */
+	rc = RUN(fx,
+		 "mgmt_id,serial,location,received,"
+		 "a_very_long_column_name_that_goes_on\n",
+		 &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(
+	    &res, {1, "a_very_long_column_name_that...", "unknown column"});
+	import_result_free(&res);
+}
+
+static void test_duplicates_in_file(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	int rc = RUN(fx,
+		     "mgmt_id,serial,location,received\n"
+		     "M1,0a01,S1,2024-01-01\n"
+		     "M2,0A02,S1,2024-01-01\n"
+		     "M1,0A03,S1,2024-01-01\n"
+		     "M4,0A01,S1,2024-01-01\n"
+		     "M2,0a02,S1,2024-01-01\n"
+		     "M1,0A04,S1,2024-01-01\n",
+		     &res);
+
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res, {4, "mgmt_id", "duplicate of line 2"},
+			{5, "serial", "duplicate of line 2"},
+			{6, "mgmt_id", "duplicate of line 3"},
+			{6, "serial", "duplicate of line 3"},
+			{7, "mgmt_id", "duplicate of line 2"});
+	assert_int_equal(res.rows, 6);
+	assert_int_equal(res.added, 0);
+	assert_int_equal(n_cards(fx), 0);
+	assert_int_equal(n_locations(fx), 0);
+	import_result_free(&res);
+}
+
+static void test_conflicts_with_ledger(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	struct card_rec c;
+	int rc = RUN(fx,
+		     "mgmt_id,serial,location,received\n"
+		     "M000123,04A1B2C3,S1,2024-01-01\n"
+		     "M000124,04A1B2C4,S1,2024-01-01\n",
+		     &res);
+
+	expect_ok(rc, &res);
+	import_result_free(&res);
+
+	rc = RUN(fx,
+		 "mgmt_id,serial,location,received\n"
+		 "M000123,04A1B2C3,S2,2024-01-01\n"
+		 "M000124,FFFF,S1,2024-01-01\n"
+		 "M000999,04a1b2c4,S1,2024-01-01\n"
+		 "M000998,0001,S3,2024-01-01\n"
+		 "M000124,04A1B2C4,S1,2024-01-01\n"
+		 "M000123,04A1B2C4,S1,2024-01-01\n",
+		 &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(
+	    &res, {3, "mgmt_id", "already in the ledger with serial 04A1B2C4"},
+	    {4, "serial", "serial already belongs to M000124 in the ledger"},
+	    {6, "mgmt_id", "duplicate of line 3"},
+	    {6, "serial", "duplicate of line 4"},
+	    {7, "mgmt_id", "duplicate of line 2"},
+	    {7, "serial", "duplicate of line 4"});
+	assert_int_equal(n_cards(fx), 2);
+	/* Row 2 moved M000123 to S2, row 5 added S3: both rolled back. */
+	get_card(fx, "M000123", &c);
+	assert_string_equal(c.location, "S1");
+	assert_int_equal(ledger_location_find(fx->l, "S2", &c.location_id),
+			 LEDGER_ERR_NOTFOUND);
+	assert_int_equal(n_locations(fx), 1);
+	assert_int_equal(n_audit(fx), 1);
+	import_result_free(&res);
+}
+
+static void test_bad_dates(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	int rc = RUN(fx,
+		     "mgmt_id,serial,location,received,notice_sent,"
+		     "reminder_sent\n"
+		     "M1,01,S1,2024-02-30,,\n"
+		     "M2,02,S1,2024-13-01,,\n"
+		     "M3,03,S1,24-01-01,,\n"
+		     "M4,04,S1,,,\n"
+		     "M5,05,S1,2024-02-29,2023-02-29,2024/03/01\n"
+		     "M6,06,S1,2024-01-01,2024-1-05,1899-12-31\n"
+		     "M7,07,S1,2024-01-01,2024-01-02,2024-01-03\n",
+		     &res);
+
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(
+	    &res, {2, "received", "not a date (YYYY-MM-DD): 2024-02-30"},
+	    {3, "received", "not a date (YYYY-MM-DD): 2024-13-01"},
+	    {4, "received", "not a date (YYYY-MM-DD): 24-01-01"},
+	    {5, "received", "required value is empty"},
+	    {6, "notice_sent", "not a date (YYYY-MM-DD): 2023-02-29"},
+	    {6, "reminder_sent", "not a date (YYYY-MM-DD): 2024/03/01"},
+	    {7, "notice_sent", "not a date (YYYY-MM-DD): 2024-1-05"},
+	    {7, "reminder_sent", "not a date (YYYY-MM-DD): 1899-12-31"});
+	assert_int_equal(res.rows, 7);
+	assert_int_equal(n_cards(fx), 0);
+	import_result_free(&res);
+}
+
+static void test_bad_serial_and_mgmt_id(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	int rc =
+	    RUN(fx,
+		"mgmt_id,serial,location,received\n"
+		"M1,04G1,S1,2024-01-01\n"
+		"M2,,S1,2024-01-01\n"
+		"M3,0x12,S1,2024-01-01\n"
+		"M4,04 A1,S1,2024-01-01\n"
+		"M5,"
+		"0123456789012345678901234567890123456789012345678901234567"
+		"890123456789,S1,2024-01-01\n"
+		",05,S1,2024-01-01\n"
+		"M 7,07,S1,2024-01-01\n"
+		"M123456789012345678901234567890123,08,S1,2024-01-01\n"
+		"M9,zz,S1,x\n",
+		&res);
+
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(
+	    &res, {2, "serial", "not hexadecimal: 04G1"},
+	    {3, "serial", "required value is empty"},
+	    {4, "serial", "not hexadecimal: 0x12"},
+	    {5, "serial", "not hexadecimal: 04 A1"},
+	    {6, "serial",
+	     "longer than 64 hex digits: "
+	     "01234567890123456789012345678901234567890123..."},
+	    {7, "mgmt_id", "required value is empty"},
+	    {8, "mgmt_id",
+	     "not a management ID (letters, digits, '-', '_'): M 7"},
+	    {9, "mgmt_id",
+	     "longer than 32 characters: "
+	     "M123456789012345678901234567890123"},
+	    {10, "serial", "not hexadecimal: zz"},
+	    {10, "received", "not a date (YYYY-MM-DD): x"});
+	import_result_free(&res);
+}
+
+static void test_bad_status(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	int rc = RUN(fx,
+		     "mgmt_id,serial,location,received,status\n"
+		     "M1,01,S1,2024-01-01,lost\n"
+		     "M2,02,S1,2024-01-01,Stored\n"
+		     "M3,03,S1,2024-01-01,deceased\n",
+		     &res);
+
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res,
+			{2, "status",
+			 "unknown status 'lost' (stored, checked_out, issued, "
+			 "disposed, cancelled, moved, deceased)"},
+			{3, "status",
+			 "unknown status 'Stored' (stored, checked_out, "
+			 "issued, disposed, cancelled, moved, deceased)"});
+	import_result_free(&res);
+}
+
+static void test_bad_location(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	int rc = RUN(fx,
+		     "mgmt_id,serial,location,received\n"
+		     "M1,01,SAFE1//T1,2024-01-01\n"
+		     "M2,02, SAFE1,2024-01-01\n"
+		     "M3,03,A/B/C/D/E,2024-01-01\n"
+		     "M4,04,\"SAFE\tA\",2024-01-01\n"
+		     "M5,05,,2024-01-01\n"
+		     "M6,06,SAFE1/,2024-01-01\n"
+		     "M7,07,SAFE1 /S1,2024-01-01\n"
+		     "M8,08,A/B/C/D,2024-01-01\n",
+		     &res);
+
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(
+	    &res, {2, "location", "empty level: SAFE1//T1"},
+	    {3, "location", "blank at the start of a level:  SAFE1"},
+	    {4, "location", "more than 4 levels: A/B/C/D/E"},
+	    {5, "location", "control character in the path: SAFE\\x09A"},
+	    {6, "location", "required value is empty"},
+	    {7, "location", "empty level: SAFE1/"},
+	    {8, "location", "blank at the end of a level: SAFE1 /S1"});
+	assert_int_equal(n_locations(fx), 0);
+	import_result_free(&res);
+}
+
+static void test_invalid_cp932(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	static const char bad[] = "mgmt_id,serial,location,received\n"
+				  "M1,01,\x8b\xe0\x8c\xc9,2024-01-01\n"
+				  "M2,02,\x81\x20,2024-01-01\n"
+				  "M\xff,03,S1,2024-01-01\n"
+				  "M4,04,S1,2024-01-0\x81\n"
+				  "M5,05,\x8b\xe0\x8c\xc9/\xa0,2024-01-01\n"
+				  "M6,06,\x8b\xe0\x8c\xc9/\xb1,2024-01-01\n";
+	int rc = RUN(fx, bad, &res);
+
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	assert_int_equal(res.detected, IMPORT_ENC_CP932);
+	EXPECT_PROBLEMS(&res, {3, "location", "invalid CP932 byte sequence"},
+			{4, "mgmt_id", "invalid CP932 byte sequence"},
+			{5, "received", "invalid CP932 byte sequence"},
+			{6, "location", "invalid CP932 byte sequence"});
+	assert_int_equal(n_cards(fx), 0);
+	assert_int_equal(n_locations(fx), 0);
+	import_result_free(&res);
+
+	rc = RUN_ENC(fx, bad, IMPORT_ENC_CP932, &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	assert_int_equal(res.nproblems, 4);
+	import_result_free(&res);
+
+	/* The same bytes read as UTF-8: every non-ASCII field is bad. */
+	rc = RUN_ENC(fx, bad, IMPORT_ENC_UTF8, &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	assert_int_equal(res.detected, IMPORT_ENC_UTF8);
+	EXPECT_PROBLEMS(&res, {2, "location", "invalid UTF-8 byte sequence"},
+			{3, "location", "invalid UTF-8 byte sequence"},
+			{4, "mgmt_id", "invalid UTF-8 byte sequence"},
+			{5, "received", "invalid UTF-8 byte sequence"},
+			{6, "location", "invalid UTF-8 byte sequence"},
+			{7, "location", "invalid UTF-8 byte sequence"});
+	import_result_free(&res);
+
+	/* An undecodable header name is a problem of the header, naming the
+	 * column by its position. */
+	rc = RUN_ENC(fx, "mgmt_id,serial,location,received,\x81\n",
+		     IMPORT_ENC_CP932, &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res,
+			{1, "header", "column 5: invalid CP932 byte sequence"});
+	import_result_free(&res);
+}
+
+static void test_embedded_nul(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	int rc = RUN(fx,
+		     "mgmt_id,serial,location,received\n"
+		     "M1,0\0001,S1,2024-01-01\n"
+		     "M2,02,\"S\0001\",2024-01-01\n"
+		     "M3,03,S1,2024-01-01\n",
+		     &res);
+
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res, {2, "serial", "NUL byte in the value"},
+			{3, "location", "NUL byte in the value"});
+	assert_int_equal(n_cards(fx), 0);
+	import_result_free(&res);
+
+	rc = RUN(fx, "mgmt_id,serial,loc\000ation,received\n", &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res, {1, "header", "column 3: NUL byte in the value"},
+			{1, "location", "missing required column"});
+	import_result_free(&res);
+}
+
+static void test_quoted_fields(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	struct card_rec c;
+	int rc = RUN(fx,
+		     "mgmt_id,serial,location,received,status\n"
+		     "\"M1\",\"01\",\"SAFE \"\"A\"\"/S1\",\"2024-01-01\","
+		     "\"\"\n"
+		     "M2,02,\"\"\"\",2024-01-01,\"issued\"\n",
+		     &res);
+
+	expect_ok(rc, &res);
+	assert_int_equal(res.added, 2);
+	get_card(fx, "M1", &c);
+	assert_string_equal(c.location, "SAFE \"A\"/S1");
+	assert_int_equal(c.status, CARD_STORED);
+	get_card(fx, "M2", &c);
+	assert_string_equal(c.location, "\"");
+	assert_int_equal(c.status, CARD_ISSUED);
+	import_result_free(&res);
+}
+
+static void test_quoted_problems_and_lines(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	int rc = RUN(fx,
+		     "mgmt_id,serial,location,received,status\n"
+		     "M1,01,S1,2024-01-01,\n"
+		     "\"M2,X\",02,S1,2024-01-01,\n"
+		     "M3,03,S1,2024-01-01,\"sto\n"
+		     "red\"\n"
+		     "M4,04,S1,2024-01-0x,\n"
+		     "M5,\"0\n"
+		     "\n"
+		     "5\",S1,2024-01-01,\"a,\"\"b\"\"\"\n"
+		     "M6,06,S1,2024-01-01,x\n"
+		     "\"M7\"x,07,S1,2024-01-01,\n"
+		     "M\"8,08,S1,2024-01-01,\n"
+		     "\"M9\"\r,09,S1,2024-01-01,\n",
+		     &res);
+
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(
+	    &res,
+	    {3, "mgmt_id",
+	     "not a management ID (letters, digits, '-', '_'): M2,X"},
+	    {4, "status",
+	     "unknown status 'sto\\x0Ared' (stored, checked_out, issued, "
+	     "disposed, cancelled, moved, deceased)"},
+	    {6, "received", "not a date (YYYY-MM-DD): 2024-01-0x"},
+	    {7, "serial", "not hexadecimal: 0\\x0A\\x0A5"},
+	    {7, "status",
+	     "unknown status 'a,\"b\"' (stored, checked_out, issued, "
+	     "disposed, cancelled, moved, deceased)"},
+	    {10, "status",
+	     "unknown status 'x' (stored, checked_out, issued, disposed, "
+	     "cancelled, moved, deceased)"},
+	    {11, "mgmt_id", "text after the closing quote"},
+	    {12, "mgmt_id", "quote inside an unquoted value"},
+	    {13, "mgmt_id", "text after the closing quote"});
+	assert_int_equal(res.rows, 9);
+	import_result_free(&res);
+}
+
+static void test_crlf(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	struct card_rec c;
+	int rc = RUN(fx,
+		     "mgmt_id,serial,location,received,reminder_sent\r\n"
+		     "M1,01,S1,2024-01-01,2024-02-01\r\n"
+		     "M2,02,S1,2024-01-01,\"2024-02-02\"\r\n"
+		     "M3,03,S1,2024-01-01,\r\n"
+		     "M4,04,S1,2024-01-01,2024-02-04",
+		     &res);
+
+	expect_ok(rc, &res);
+	assert_int_equal(res.added, 4);
+	get_card(fx, "M1", &c);
+	assert_int_equal(c.reminder_sent, day("2024-02-01"));
+	get_card(fx, "M2", &c);
+	assert_int_equal(c.reminder_sent, day("2024-02-02"));
+	get_card(fx, "M3", &c);
+	assert_int_equal(c.reminder_sent, DATE_NONE);
+	get_card(fx, "M4", &c);
+	assert_int_equal(c.reminder_sent, day("2024-02-04"));
+	import_result_free(&res);
+
+	rc = RUN(fx,
+		 "mgmt_id,serial,location,received\r\n"
+		 "M5,\"0\r\n5\",S1,2024-01-01\r\n"
+		 "M6,06,S1,2024-01-32\r\n"
+		 "M7,07,S1,2024-01-01\r\r\n",
+		 &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(
+	    &res, {2, "serial", "not hexadecimal: 0\\x0D\\x0A5"},
+	    {4, "received", "not a date (YYYY-MM-DD): 2024-01-32"},
+	    {5, "received", "not a date (YYYY-MM-DD): 2024-01-01\\x0D"});
+	import_result_free(&res);
+}
+
+static void test_empty_file(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	static const char *const files[] = {"", "\n", "\r\n\n", "\xef\xbb\xbf"};
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		int rc = run_opts(fx, files[i], strlen(files[i]),
+				  IMPORT_ENC_AUTO, 0, NOW, &res);
+
+		assert_int_equal(rc, IMPORT_ERR_INVALID);
+		EXPECT_PROBLEMS(
+		    &res, {1, "file", "empty file, expected a header row"});
+		import_result_free(&res);
+	}
+	/* A NULL buffer of length 0 is an empty file too. */
+	assert_int_equal(run_opts(fx, NULL, 0, IMPORT_ENC_CP932, 0, NOW, &res),
+			 IMPORT_ERR_INVALID);
+	assert_int_equal(res.nproblems, 1);
+	import_result_free(&res);
+
+	assert_int_equal(RUN(fx, "\nmgmt_id,serial,location,received\n", &res),
+			 IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(
+	    &res, {1, "header", "blank line where the header row should be"});
+	import_result_free(&res);
+	assert_int_equal(RUN(fx, ",,,\nM1,01,S1,2024-01-01\n", &res),
+			 IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res,
+			{1, "header", "the header row has no column names"});
+	import_result_free(&res);
+
+	/* "Unicode text" from a spreadsheet: UTF-16 with a BOM. */
+	assert_int_equal(RUN(fx, "\xff\xfem\0g\0m\0t\0", &res),
+			 IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res, {1, "file",
+			       "UTF-16 text (byte order mark FF FE): save it "
+			       "as CSV in UTF-8 or CP932"});
+	import_result_free(&res);
+	assert_int_equal(n_audit(fx), 0);
+}
+
+static void test_header_only(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	int rc = RUN(fx, "mgmt_id,serial,location,received\n\n\n", &res);
+
+	expect_ok(rc, &res);
+	assert_int_equal(res.rows, 0);
+	assert_int_equal(res.added + res.updated + res.unchanged, 0);
+	assert_int_equal(n_audit(fx), 0);
+	import_result_free(&res);
+
+	rc = RUN(fx, "mgmt_id,serial,location,received", &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.rows, 0);
+	import_result_free(&res);
+}
+
+static void test_unterminated_quote(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	int rc = RUN(fx,
+		     "mgmt_id,serial,location,received\n"
+		     "M1,01,S1,2024-01-01\n"
+		     "M2,\"02,S1,2024-01-01\n"
+		     "M3,03,S1,2024-01-01\n",
+		     &res);
+
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res, {3, "serial",
+			       "unterminated quoted field starting on line 3"});
+	assert_int_equal(res.rows, 2);
+	assert_int_equal(n_cards(fx), 0);
+	import_result_free(&res);
+
+	rc = RUN(fx,
+		 "mgmt_id,serial,location,received\n"
+		 "M1,01,S1,\"2024-01-01\"\n"
+		 "M2,02,S1,2024-01-01,\"\n\n",
+		 &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(
+	    &res, {3, "row", "unterminated quoted field starting on line 3"});
+	import_result_free(&res);
+
+	rc = RUN(fx, "mgmt_id,serial,\"location,received\n", &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res, {1, "header",
+			       "unterminated quoted field starting on line 1"});
+	import_result_free(&res);
+}
+
+static void test_wrong_field_count(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	int rc = RUN(fx,
+		     "mgmt_id,serial,location,received\n"
+		     "M1,01,S1\n"
+		     "M2,02,S1,2024-01-01,\n"
+		     "\n"
+		     "M4,04,S1,2024-01-01\n"
+		     "\r\n"
+		     ",,,\r\n"
+		     "M5,05,S1,2024-01-01,x,y\n"
+		     "\"\",,,\n"
+		     "\n"
+		     ",,,\n"
+		     "\r\n"
+		     ",,\n",
+		     &res);
+
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res, {2, "row", "expected 4 fields, found 3"},
+			{3, "row", "expected 4 fields, found 5"},
+			{4, "row", "blank line"}, {6, "row", "blank line"},
+			{7, "row", "empty row"},
+			{8, "row", "expected 4 fields, found 6"},
+			{9, "mgmt_id", "required value is empty"},
+			{9, "serial", "required value is empty"},
+			{9, "location", "required value is empty"},
+			{9, "received", "required value is empty"});
+	/* Trailing blank lines and rows of bare commas (as spreadsheets
+	 * write them) are not rows. */
+	assert_int_equal(res.rows, 8);
+	import_result_free(&res);
+
+	rc = RUN(fx,
+		 "mgmt_id,serial,location,received\nM1,01,S1,2024-01-01\n"
+		 ",,,\n,,,\n",
+		 &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.rows, 1);
+	assert_int_equal(res.added, 1);
+	import_result_free(&res);
+}
+
+static void test_reimport_idempotent(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	int rc = RUN(fx, good_csv, &res);
+
+	expect_ok(rc, &res);
+	import_result_free(&res);
+	rc = run_opts(fx, cp932_csv, sizeof(cp932_csv) - 1, IMPORT_ENC_AUTO, 0,
+		      NOW, &res);
+	expect_ok(rc, &res);
+	import_result_free(&res);
+	assert_int_equal(n_audit(fx), 2);
+	int64_t locs = n_locations(fx);
+	size_t before_len, after_len;
+	char *before = snapshot(fx, &before_len);
+
+	/* Later, the same files again. */
+	rc = run_opts(fx, good_csv, sizeof(good_csv) - 1, IMPORT_ENC_AUTO, 0,
+		      NOW + 3600, &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.rows, 3);
+	assert_int_equal(res.added, 0);
+	assert_int_equal(res.updated, 0);
+	assert_int_equal(res.unchanged, 3);
+	import_result_free(&res);
+	rc = run_opts(fx, cp932_csv, sizeof(cp932_csv) - 1, IMPORT_ENC_CP932, 0,
+		      NOW + 3600, &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.unchanged, 4);
+	assert_int_equal(res.added + res.updated, 0);
+	import_result_free(&res);
+
+	assert_int_equal(n_cards(fx), 7);
+	assert_int_equal(n_locations(fx), locs);
+	assert_int_equal(n_audit(fx), 2);
+	assert_int_equal(query(fx, "SELECT count(*) FROM card "
+				   "WHERE updated_at <> 1700000000"),
+			 0);
+	assert_int_equal(query(fx, "SELECT count(*) FROM audit"), 2);
+	/* Not a byte of the ledger or its WAL changed. */
+	char *after = snapshot(fx, &after_len);
+	assert_int_equal(after_len, before_len);
+	assert_memory_equal(after, before, before_len);
+	free(before);
+	free(after);
+}
+
+/* Changes one field at a time: each alone makes the row "updated". */
+static void test_update_reminder(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	struct card_rec c;
+	int rc = RUN(fx, good_csv, &res);
+
+	expect_ok(rc, &res);
+	import_result_free(&res);
+#define UPD_HEAD                                                               \
+	"mgmt_id,serial,location,received,notice_sent,reminder_sent,status\n"
+#define UPD_M2 "M000002,123456789012,SAFE1/S1/T02,2024-02-29,,,issued\n"
+	/* M000001: reminder sent; M000003: moved to another tray. */
+	static const char upd[] =
+	    UPD_HEAD "M000001,04A1B2C3,SAFE1/S1/T01,2024-01-15,2024-01-20,"
+		     "2024-02-20,\n" UPD_M2
+		     "M000003,0a0b0c0d,SAFE1/S3/T01,2024-03-01,2024-03-05,"
+		     "2024-04-05,stored\n";
+	rc = run_opts(fx, upd, sizeof(upd) - 1, IMPORT_ENC_AUTO, 0, NOW + 60,
+		      &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.added, 0);
+	assert_int_equal(res.updated, 2);
+	assert_int_equal(res.unchanged, 1);
+	import_result_free(&res);
+
+	get_card(fx, "M000001", &c);
+	assert_int_equal(c.reminder_sent, day("2024-02-20"));
+	assert_int_equal(c.notice_sent, day("2024-01-20"));
+	assert_string_equal(c.location, "SAFE1/S1/T01");
+	get_card(fx, "M000003", &c);
+	assert_string_equal(c.location, "SAFE1/S3/T01");
+	assert_int_equal(c.status, CARD_STORED);
+	assert_int_equal(c.reminder_sent, day("2024-04-05"));
+	assert_int_equal(query(fx, "SELECT updated_at FROM card "
+				   "WHERE mgmt_id = 'M000001'"),
+			 NOW + 60);
+	assert_int_equal(query(fx, "SELECT updated_at FROM card "
+				   "WHERE mgmt_id = 'M000002'"),
+			 NOW);
+	assert_int_equal(n_audit(fx), 2);
+
+	/* M000003: status only; M000001: reminder cleared. */
+	static const char upd2[] = UPD_HEAD
+	    "M000001,04A1B2C3,SAFE1/S1/T01,2024-01-15,2024-01-20,,"
+	    "\n" UPD_M2 "M000003,0a0b0c0d,SAFE1/S3/T01,2024-03-01,2024-03-05,"
+	    "2024-04-05,disposed\n";
+	rc = run_opts(fx, upd2, sizeof(upd2) - 1, IMPORT_ENC_AUTO, 0, NOW + 120,
+		      &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.updated, 2);
+	assert_int_equal(res.unchanged, 1);
+	import_result_free(&res);
+	get_card(fx, "M000003", &c);
+	assert_int_equal(c.status, CARD_DISPOSED);
+	assert_string_equal(c.location, "SAFE1/S3/T01");
+	get_card(fx, "M000001", &c);
+	assert_int_equal(c.reminder_sent, DATE_NONE);
+	assert_int_equal(n_audit(fx), 3);
+	assert_int_equal(n_cards(fx), 3);
+}
+
+/*
+ * An optional column missing from the file leaves that field of existing
+ * cards alone; present but empty, it clears the field.
+ */
+static void test_absent_columns_keep_ledger(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	struct card_rec c;
+	int rc = RUN(fx, good_csv, &res);
+
+	expect_ok(rc, &res);
+	import_result_free(&res);
+
+	rc = RUN(fx,
+		 "mgmt_id,serial,location,received\n"
+		 "M000001,04A1B2C3,SAFE1/S1/T01,2024-01-15\n"
+		 "M000002,123456789012,SAFE1/S1/T02,2024-02-29\n"
+		 "M000003,0A0B0C0D,SAFE1/S2/T09,2024-03-01\n",
+		 &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.unchanged, 2);
+	assert_int_equal(res.updated, 1);
+	import_result_free(&res);
+	get_card(fx, "M000002", &c);
+	assert_int_equal(c.status, CARD_ISSUED);
+	get_card(fx, "M000003", &c);
+	assert_string_equal(c.location, "SAFE1/S2/T09");
+	assert_int_equal(c.notice_sent, day("2024-03-05"));
+	assert_int_equal(c.reminder_sent, day("2024-04-05"));
+
+	rc = RUN(fx,
+		 "mgmt_id,serial,location,received,notice_sent,status\n"
+		 "M000001,04A1B2C3,SAFE1/S1/T01,2024-01-15,,\n"
+		 "M000002,123456789012,SAFE1/S1/T02,2024-02-29,,\n",
+		 &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.updated, 2);
+	import_result_free(&res);
+	get_card(fx, "M000001", &c);
+	assert_int_equal(c.notice_sent, DATE_NONE);
+	assert_int_equal(c.status, CARD_STORED);
+	get_card(fx, "M000002", &c);
+	assert_int_equal(c.status, CARD_STORED);
+	get_card(fx, "M000003", &c);
+	assert_int_equal(c.notice_sent, day("2024-03-05"));
+}
+
+static void test_dry_run(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	struct card_rec c;
+	int rc = run_opts(fx, good_csv, sizeof(good_csv) - 1, IMPORT_ENC_AUTO,
+			  1, NOW, &res);
+
+	expect_ok(rc, &res);
+	assert_int_equal(res.rows, 3);
+	assert_int_equal(res.added, 3);
+	assert_int_equal(n_cards(fx), 0);
+	assert_int_equal(n_locations(fx), 0);
+	assert_int_equal(n_audit(fx), 0);
+	import_result_free(&res);
+
+	rc = RUN(fx, good_csv, &res);
+	expect_ok(rc, &res);
+	import_result_free(&res);
+
+	static const char upd[] = "mgmt_id,serial,location,received\n"
+				  "M000001,04A1B2C3,SAFE9/S1,2024-01-15\n"
+				  "M000004,04,SAFE1/S1/T01,2024-01-15\n";
+	rc = run_opts(fx, upd, sizeof(upd) - 1, IMPORT_ENC_AUTO, 1, NOW + 1,
+		      &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.added, 1);
+	assert_int_equal(res.updated, 1);
+	import_result_free(&res);
+	assert_int_equal(n_cards(fx), 3);
+	assert_int_equal(n_locations(fx), 6);
+	assert_int_equal(n_audit(fx), 1);
+	get_card(fx, "M000001", &c);
+	assert_string_equal(c.location, "SAFE1/S1/T01");
+	assert_int_equal(c.notice_sent, day("2024-01-20"));
+
+	/* A dry run of a bad file reports the problems, no counts. */
+	static const char bad[] = "mgmt_id,serial,location,received\n"
+				  "M1,01,S1,x\n";
+	rc = run_opts(fx, bad, sizeof(bad) - 1, IMPORT_ENC_AUTO, 1, NOW, &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res, {2, "received", "not a date (YYYY-MM-DD): x"});
+	assert_int_equal(res.added, 0);
+	import_result_free(&res);
+}
+
+static void test_bad_file_changes_nothing(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	struct card_rec c;
+	int rc = RUN(fx, good_csv, &res);
+
+	expect_ok(rc, &res);
+	import_result_free(&res);
+
+#define MIXED_GOOD                                                             \
+	"mgmt_id,serial,location,received,status\n"                            \
+	"M000001,04A1B2C3,NEW1/S1,2024-01-15,checked_out\n"                    \
+	"M000010,10,NEW2/S1,2024-06-01,\n"                                     \
+	"M000011,11,NEW3,2024-06-01,\n"
+	static const char mixed[] = MIXED_GOOD "M000012,12,NEW3,2024-06-31,\n";
+	static const char good[] = MIXED_GOOD;
+	rc = run_opts(fx, mixed, sizeof(mixed) - 1, IMPORT_ENC_AUTO, 0, NOW + 1,
+		      &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res,
+			{5, "received", "not a date (YYYY-MM-DD): 2024-06-31"});
+	assert_int_equal(res.rows, 4);
+	assert_int_equal(res.added + res.updated + res.unchanged, 0);
+	import_result_free(&res);
+
+	check_good_cards(fx); /* also: no NEW* location */
+	get_card(fx, "M000001", &c);
+	assert_int_equal(c.status, CARD_STORED);
+	assert_int_equal(n_audit(fx), 1);
+	assert_int_equal(query(fx, "SELECT max(updated_at) FROM card"), NOW);
+
+	/* Without the bad row the same rows go in: nothing stayed behind. */
+	rc = run_opts(fx, good, sizeof(good) - 1, IMPORT_ENC_AUTO, 0, NOW + 2,
+		      &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.added, 2);
+	assert_int_equal(res.updated, 1);
+	assert_int_equal(res.unchanged, 0);
+	import_result_free(&res);
+	assert_int_equal(n_cards(fx), 5);
+	assert_int_equal(n_audit(fx), 2);
+}
+
+/*
+ * The issue's scale: a million rows of CP932 with Japanese location names,
+ * built in memory.  Row i (line i + 2) is card M%07d with a scrambled serial
+ * (so the serial index is not filled in order, as with real chips) in
+ * 金庫(i%3)/棚(i/3%40)/T(i/120%50).  Rows where bad(i) is true get an
+ * impossible received date.
+ */
+static char *big_csv(long rows, int (*bad)(long), size_t *len)
+{
+	/* 金庫 = 8B E0 8C C9, 棚 = 92 49 */
+	static const char head[] = "mgmt_id,serial,location,received,"
+				   "notice_sent,status\r\n";
+	size_t cap = sizeof(head) + (size_t)rows * 80, n;
+	char *buf = malloc(cap);
+
+	assert_non_null(buf);
+	memcpy(buf, head, sizeof(head) - 1);
+	n = sizeof(head) - 1;
+	for (long i = 0; i < rows; i++) {
+		uint32_t s = (uint32_t)i * 2654435761u;
+		int b = bad && bad(i);
+
+		n += (size_t)snprintf(
+		    buf + n, cap - n,
+		    "M%07ld,%08X%04lX,\x8b\xe0\x8c\xc9%ld/\x92\x49%02ld/"
+		    "T%02ld,2024-%02ld-%02ld,%s,%s\r\n",
+		    i, (unsigned)s, (unsigned long)(i & 0xffff), i % 3,
+		    (i / 3) % 40, (i / 120) % 50, b ? 2 : 1 + i % 12,
+		    b ? 30 : 1 + i % 28, i % 2 ? "2024-12-01" : "",
+		    i % 5 ? "stored" : "checked_out");
+	}
+	*len = n;
+	return buf;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static int bad_every_250k(long i)
+{
+	return i % 250000 == 1234;
+}
+
+/*
+ * A million rows, four of them bad: all four are reported with their
+ * lines, and nothing is written.  The first problem stops the writes, so
+ * this runs the parser, decoder and duplicate maps over all rows in about
+ * a second; the write path at scale is test_bulk_import.
+ */
+static void test_million_rows_checked(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	struct timespec t0;
+	size_t len;
+	char *buf = big_csv(1000000, bad_every_250k, &len);
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = run_opts(fx, buf, len, IMPORT_ENC_AUTO, 0, NOW, &res);
+	print_message("# checked 1000000 rows in %.2f s\n", seconds_since(&t0));
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	assert_int_equal(res.detected, IMPORT_ENC_CP932);
+	assert_int_equal(res.rows, 1000000);
+	EXPECT_PROBLEMS(
+	    &res, {1236, "received", "not a date (YYYY-MM-DD): 2024-02-30"},
+	    {251236, "received", "not a date (YYYY-MM-DD): 2024-02-30"},
+	    {501236, "received", "not a date (YYYY-MM-DD): 2024-02-30"},
+	    {751236, "received", "not a date (YYYY-MM-DD): 2024-02-30"});
+	import_result_free(&res);
+	assert_int_equal(n_cards(fx), 0);
+	assert_int_equal(n_locations(fx), 0);
+	assert_int_equal(n_audit(fx), 0);
+	free(buf);
+}
+
+/*
+ * The write path at scale, then a re-import that must change nothing.
+ * 200,000 rows by default to keep the suite quick; set
+ * CARDTALLY_IMPORT_ROWS=1000000 for the full million.
+ */
+static void test_bulk_import(void **state)
+{
+	struct fixture *fx = *state;
+	const char *env = getenv("CARDTALLY_IMPORT_ROWS");
+	long rows = env ? atol(env) : 200000;
+	struct import_result res;
+	struct timespec t0;
+	struct card_rec c;
+	char mgmt[24], want[64];
+	size_t len;
+	char *buf;
+	int rc;
+
+	assert_true(rows >= 6000 && rows <= 9999999);
+	buf = big_csv(rows, NULL, &len);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = run_opts(fx, buf, len, IMPORT_ENC_AUTO, 0, NOW, &res);
+	print_message("# imported %ld rows in %.2f s\n", rows,
+		      seconds_since(&t0));
+	expect_ok(rc, &res);
+	assert_int_equal(res.detected, IMPORT_ENC_CP932);
+	assert_int_equal(res.rows, rows);
+	assert_int_equal(res.added, rows);
+	import_result_free(&res);
+	assert_int_equal(n_cards(fx), rows);
+	/* 3 safes, 3 x 40 shelves, 6000 trays */
+	assert_int_equal(n_locations(fx), 3 + 120 + 6000);
+
+	long i = rows - 1;
+	snprintf(mgmt, sizeof(mgmt), "M%07ld", i);
+	snprintf(want, sizeof(want), "金庫%ld/棚%02ld/T%02ld", i % 3,
+		 (i / 3) % 40, (i / 120) % 50);
+	get_card(fx, mgmt, &c);
+	assert_string_equal(c.location, want);
+	assert_int_equal(c.status, i % 5 ? CARD_STORED : CARD_CHECKED_OUT);
+	assert_int_equal(c.notice_sent, i % 2 ? day("2024-12-01") : DATE_NONE);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = run_opts(fx, buf, len, IMPORT_ENC_AUTO, 0, NOW + 1, &res);
+	print_message("# re-imported %ld rows in %.2f s\n", rows,
+		      seconds_since(&t0));
+	expect_ok(rc, &res);
+	assert_int_equal(res.unchanged, rows);
+	assert_int_equal(res.added + res.updated, 0);
+	import_result_free(&res);
+	assert_int_equal(n_audit(fx), 1);
+	free(buf);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(test_good_utf8),
+	    T(test_bom),
+	    T(test_bom_with_cp932),
+	    T(test_cp932_auto),
+	    T(test_cp932_forced),
+	    T(test_columns_any_order),
+	    T(test_header_problems),
+	    T(test_duplicates_in_file),
+	    T(test_conflicts_with_ledger),
+	    T(test_bad_dates),
+	    T(test_bad_serial_and_mgmt_id),
+	    T(test_bad_status),
+	    T(test_bad_location),
+	    T(test_invalid_cp932),
+	    T(test_embedded_nul),
+	    T(test_quoted_fields),
+	    T(test_quoted_problems_and_lines),
+	    T(test_crlf),
+	    T(test_empty_file),
+	    T(test_header_only),
+	    T(test_unterminated_quote),
+	    T(test_wrong_field_count),
+	    T(test_reimport_idempotent),
+	    T(test_update_reminder),
+	    T(test_absent_columns_keep_ledger),
+	    T(test_dry_run),
+	    T(test_bad_file_changes_nothing),
+	    T(test_million_rows_checked),
+	    T(test_bulk_import),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
