@@ -164,6 +164,15 @@ static int push(void **list, size_t *n, size_t *cap, size_t elem,
 	return 0;
 }
 
+/* qsort_r, except that an empty list may be NULL (qsort's base may not). */
+static void sort_list(void *base, size_t n, size_t size,
+		      int (*cmp)(const void *, const void *, void *),
+		      const struct count_data *d)
+{
+	if (n > 1)
+		qsort_r(base, n, size, cmp, (void *)d);
+}
+
 #define PUSH(list, n, cap, item)                                               \
 	push((void **)&(list), &(n), &(cap), sizeof(*(list)), &(item))
 
@@ -245,17 +254,16 @@ int recon_run(const struct count_data *d, int32_t today,
 	}
 	free(first);
 
-	qsort_r(r.missing, r.nmissing, sizeof(int32_t), cmp_card_idx,
-		(void *)d);
-	qsort_r(r.checked_out, r.nchecked_out, sizeof(int32_t), cmp_card_idx,
-		(void *)d);
-	qsort_r(r.misplaced, r.nmisplaced, sizeof(struct recon_found),
-		cmp_found, (void *)d);
-	qsort_r(r.not_in_stock, r.nnot_in_stock, sizeof(struct recon_found),
-		cmp_found, (void *)d);
-	qsort_r(r.disposal_due, r.ndisposal_due, sizeof(struct recon_due),
-		cmp_due, (void *)d);
-	qsort_r(r.extra, r.nextra, sizeof(int32_t), cmp_scan_idx, (void *)d);
+	sort_list(r.missing, r.nmissing, sizeof(int32_t), cmp_card_idx, d);
+	sort_list(r.checked_out, r.nchecked_out, sizeof(int32_t), cmp_card_idx,
+		  d);
+	sort_list(r.misplaced, r.nmisplaced, sizeof(struct recon_found),
+		  cmp_found, d);
+	sort_list(r.not_in_stock, r.nnot_in_stock, sizeof(struct recon_found),
+		  cmp_found, d);
+	sort_list(r.disposal_due, r.ndisposal_due, sizeof(struct recon_due),
+		  cmp_due, d);
+	sort_list(r.extra, r.nextra, sizeof(int32_t), cmp_scan_idx, d);
 	*out = r;
 	return 0;
 fail:

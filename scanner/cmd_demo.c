@@ -257,7 +257,8 @@ static int demo_last_month(struct ledger *l, const char *dir,
 
 static int exec_demo(struct cli *c, struct ledger *unused)
 {
-	char dir[] = "/tmp/cardtally-demo-XXXXXX", db[PATH_MAX], stock[PATH_MAX];
+	char dir[PATH_MAX], db[PATH_MAX + 16], stock[PATH_MAX];
+	const char *tmp = getenv("TMPDIR");
 	struct staff_rec staff[4];
 	struct range_rec *ranges = NULL;
 	struct scan_totals t, sum = {0};
@@ -276,6 +277,9 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 				 "the program and in %s; set "
 				 "CARDTALLY_DATADIR)",
 				 CT_DATADIR);
+	if (snprintf(dir, sizeof(dir), "%s/cardtally-demo-XXXXXX",
+		     tmp && *tmp ? tmp : "/tmp") >= (int)sizeof(dir))
+		return cli_error(EXIT_USAGE, "TMPDIR is too long");
 	if (!mkdtemp(dir))
 		return cli_error(EXIT_SOFTWARE, "cannot make a directory: %s",
 				 strerror(errno));

@@ -134,11 +134,12 @@ static int exec_import(struct cli *c, struct ledger *l)
 	if (c->json)
 		print_json(&res, opts.dry_run, 1);
 	else
-		printf("%s%s (%s): %ld rows: %ld added, %ld updated, "
+		printf("%s%s (%s): %ld row%s: %ld added, %ld updated, "
 		       "%ld unchanged\n",
 		       opts.dry_run ? "dry run, nothing changed: " : "",
-		       c->pos[0], enc_name(res.detected), res.rows, res.added,
-		       res.updated, res.unchanged);
+		       c->pos[0], enc_name(res.detected), res.rows,
+		       res.rows == 1 ? "" : "s", res.added, res.updated,
+		       res.unchanged);
 	import_result_free(&res);
 	return EXIT_OK;
 }

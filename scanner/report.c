@@ -4,6 +4,7 @@
  * come from reconcile/; this file only adds what the ledger knows about the
  * people and times around a missing card (R10).
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "report.h"
@@ -162,6 +163,55 @@ static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
 	return 0;
 }
 
+/*
+ * Columns on a terminal: CJK characters take two cells, so location names
+ * such as 金庫1/棚2 are padded by display width, not by bytes.  Code points
+ * are decoded from UTF-8 (the ledger stores UTF-8); the wide ranges are the
+ * East Asian Wide and Fullwidth blocks an office's names use.
+ */
+static int cell_width(uint32_t cp)
+{
+	return (cp >= 0x1100 && cp <= 0x115f) ||
+			       (cp >= 0x2e80 && cp <= 0xa4cf) ||
+			       (cp >= 0xac00 && cp <= 0xd7a3) ||
+			       (cp >= 0xf900 && cp <= 0xfaff) ||
+			       (cp >= 0xfe30 && cp <= 0xfe4f) ||
+			       (cp >= 0xff00 && cp <= 0xff60) ||
+			       (cp >= 0xffe0 && cp <= 0xffe6)
+		       ? 2
+		       : 1;
+}
+
+static int display_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int w = 0;
+
+	while (*p) {
+		uint32_t cp = *p;
+		int extra = cp >= 0xf0 ? 3 : cp >= 0xe0 ? 2 : cp >= 0xc0 ? 1 : 0;
+
+		if (extra)
+			cp &= 0x3fu >> extra;
+		p++;
+		for (; extra > 0 && (*p & 0xc0) == 0x80; extra--, p++)
+			cp = (cp << 6) | (*p & 0x3fu);
+		w += cell_width(cp);
+	}
+	return w;
+}
+
+/* s, then blanks up to `width` display cells (at least one blank). */
+static void put_padded(FILE *f, const char *s, int width)
+{
+	int w = display_width(s);
+
+	fputs(s, f);
+	do
+		fputc(' ', f);
+	while (++w < width);
+}
+
 static void text_heading(FILE *f, const char *title, size_t n,
 			 const char *what)
 {
@@ -188,8 +238,8 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 		if (ledger_last_seen(l, k->id, d->session_id, &s) < 0)
 			return cli_error(EXIT_SOFTWARE, "%s",
 					 ledger_errmsg(l));
-		fprintf(f, "  %-12s %-16s %-16s ", k->mgmt_id, k->serial,
-			k->location);
+		fprintf(f, "  %-12s %-16s ", k->mgmt_id, k->serial);
+		put_padded(f, k->location, 17);
 		if (s.at) {
 			cli_time_iso(s.at, at);
 			fprintf(f, "last seen %s at %s by %s\n", at,
@@ -235,12 +285,13 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 
 		if (u->since != DATE_NONE)
 			date_format(u->since, since);
-		fprintf(f, "  %-12s %-16s %-16s %s%s%s\n", k->mgmt_id,
-			k->serial, k->location, recon_due_why_name(u->why),
+		fprintf(f, "  %-12s %-16s ", k->mgmt_id, k->serial);
+		put_padded(f, k->location, 17);
+		fprintf(f, "%s%s%s\n", recon_due_why_name(u->why),
 			since[0] ? ", due since " : "", since);
 	}
 	text_heading(f, "CHECKED OUT", r->nchecked_out,
-		     "out of the safe with a recorded check-out");
+		     "out of the safe, per the ledger: not missing");
 	for (size_t i = 0; i < r->nchecked_out; i++) {
 		const struct count_card *k = &d->cards[r->checked_out[i]];
 		char by[STAFF_CODE_MAX + 1];
@@ -248,8 +299,10 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 		if (ledger_checked_out_by(l, k->id, by) < 0)
 			return cli_error(EXIT_SOFTWARE, "%s",
 					 ledger_errmsg(l));
-		fprintf(f, "  %-12s %-16s %-16s by %s\n", k->mgmt_id,
-			k->serial, k->location, by[0] ? by : "?");
+		fprintf(f, "  %-12s %-16s ", k->mgmt_id, k->serial);
+		put_padded(f, k->location, 17);
+		fprintf(f, "%s%s\n", by[0] ? "by " : "no check-out recorded",
+			by);
 	}
 	/* Only the ranges that need attention: a sweep has dozens. */
 	size_t complete = 0;
@@ -261,8 +314,9 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 			complete++;
 			continue;
 		}
-		fprintf(f, "  %-20s %5zu of %5zu in place", d->ranges[i].path,
-			ok, e);
+		fputs("  ", f);
+		put_padded(f, d->ranges[i].path, 21);
+		fprintf(f, "%5zu of %5zu in place", ok, e);
 		if (d->ranges[i].assignee)
 			fprintf(f, "  (counted by %s)", d->ranges[i].assignee);
 		fputc('\n', f);
