@@ -408,6 +408,7 @@ struct importer {
 	size_t names_len, names_cap;
 	sqlite3_stmt *ins, *upd;
 	int writing; /* no problem yet: rows go to the ledger */
+	int bulk;    /* card indexes dropped: build them before committing */
 };
 
 struct row {
@@ -1154,6 +1155,8 @@ static int load_cards(struct importer *im, size_t count)
  * only grows as pages are used, so a small import costs nothing more.
  */
 #define IMPORT_CACHE_KB 65536
+/* Below this many lines, dropping and building indexes is not worth it. */
+#define BULK_MIN_ROWS 10000
 
 /*
  * The connection's cache_size setting (negative: KiB, positive: pages), to
@@ -1295,6 +1298,8 @@ static int finish(struct importer *im)
 	 * even an audit row. */
 	if (im->opts->dry_run || res->added + res->updated == 0)
 		return ledger_rollback(im->l) < 0 ? IMPORT_ERR_LEDGER : 0;
+	if (im->bulk && ledger_card_indexes(im->l, 1) < 0)
+		return IMPORT_ERR_LEDGER;
 	snprintf(detail, sizeof(detail),
 		 "rows=%ld added=%ld updated=%ld unchanged=%ld encoding=%s",
 		 res->rows, res->added, res->updated, res->unchanged,
@@ -1365,6 +1370,19 @@ int import_run(struct ledger *l, const char *buf, size_t len,
 	rc = load_locations(&im);
 	if (rc == 0 && ncards > 0)
 		rc = load_cards(&im, (size_t)ncards);
+	/*
+	 * A file that more than doubles the card table (the first import of
+	 * a ward's stock, above all) is written without the card indexes,
+	 * which are built once at the end by sorting.  Uniqueness is checked
+	 * here in memory all the same; a rollback brings the indexes back.
+	 */
+	if (rc == 0 && !opts->dry_run && lines > 2 * (size_t)ncards &&
+	    lines > BULK_MIN_ROWS) {
+		if (ledger_card_indexes(l, 0) < 0)
+			rc = IMPORT_ERR_LEDGER;
+		else
+			im.bulk = 1;
+	}
 	if (rc == 0)
 		rc = prepare_writes(&im);
 	if (rc == 0)

@@ -29,6 +29,13 @@ int ledger_exec(struct ledger *l, const char *sql);
 const char *ledger_col_text(sqlite3_stmt *st, int i);
 /* A DATE column (TEXT YYYY-MM-DD) as days, DATE_NONE for NULL/invalid. */
 int32_t ledger_col_date(sqlite3_stmt *st, int i);
+/*
+ * Drops (present == 0) or builds (present == 1) the card table's indexes,
+ * inside the caller's transaction, for bulk imports: while they are gone,
+ * nothing may look cards up by SQL, and uniqueness must be checked by the
+ * caller (building a UNIQUE index over duplicates fails).
+ */
+int ledger_card_indexes(struct ledger *l, int present);
 /* Binds days as YYYY-MM-DD text, or NULL for DATE_NONE. */
 int ledger_bind_date(sqlite3_stmt *st, int i, int32_t days);
 
