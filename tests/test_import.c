@@ -217,6 +217,15 @@ static int64_t n_audit(struct fixture *fx)
 	return query(fx, "SELECT count(*) FROM audit WHERE action = 'import'");
 }
 
+/* The card table's indexes: a bulk import drops and rebuilds them, and a
+ * failed one must leave them as they were. */
+static int64_t n_card_indexes(struct fixture *fx)
+{
+	return query(fx, "SELECT count(*) FROM sqlite_master WHERE "
+			 "type = 'index' AND tbl_name = 'card' AND name IN "
+			 "('card_mgmt', 'card_serial', 'card_location')");
+}
+
 static int32_t day(const char *s)
 {
 	int32_t d;
@@ -1301,6 +1310,7 @@ static void test_million_rows_checked(void **state)
 	assert_int_equal(n_cards(fx), 0);
 	assert_int_equal(n_locations(fx), 0);
 	assert_int_equal(n_audit(fx), 0);
+	assert_int_equal(n_card_indexes(fx), 3);
 	free(buf);
 }
 
@@ -1336,6 +1346,7 @@ static void test_bulk_import(void **state)
 	assert_int_equal(n_cards(fx), rows);
 	/* 3 safes, 3 x 40 shelves, 6000 trays */
 	assert_int_equal(n_locations(fx), 3 + 120 + 6000);
+	assert_int_equal(n_card_indexes(fx), 3);
 
 	long i = rows - 1;
 	snprintf(mgmt, sizeof(mgmt), "M%07ld", i);
