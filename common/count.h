@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "model.h"
 
 struct count_range {
@@ -52,7 +53,7 @@ struct count_data {
 	size_t ncards, cards_cap;
 	struct count_scan *scans;
 	size_t nscans, scans_cap;
-	struct count_block *arena; /* private */
+	struct arena arena; /* the strings above */
 };
 
 /* Copies len bytes of s (plus NUL) into the arena; NULL on OOM. */

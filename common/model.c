@@ -7,23 +7,23 @@
 #include <string.h>
 
 static const char *const status_names[CARD_STATUS_COUNT] = {
-	[CARD_STORED] = "stored",	[CARD_CHECKED_OUT] = "checked_out",
-	[CARD_ISSUED] = "issued",	[CARD_DISPOSED] = "disposed",
-	[CARD_CANCELLED] = "cancelled", [CARD_MOVED] = "moved",
-	[CARD_DECEASED] = "deceased",
+    [CARD_STORED] = "stored",	    [CARD_CHECKED_OUT] = "checked_out",
+    [CARD_ISSUED] = "issued",	    [CARD_DISPOSED] = "disposed",
+    [CARD_CANCELLED] = "cancelled", [CARD_MOVED] = "moved",
+    [CARD_DECEASED] = "deceased",
 };
 
 static const char *const role_names[ROLE_COUNT] = {
-	[ROLE_MANAGER] = "manager",
-	[ROLE_STAFF] = "staff",
-	[ROLE_PARTTIME] = "parttime",
+    [ROLE_MANAGER] = "manager",
+    [ROLE_STAFF] = "staff",
+    [ROLE_PARTTIME] = "parttime",
 };
 
 static const char *const kind_names[SESSION_KIND_COUNT] = {
-	[SESSION_FULL] = "full",
-	[SESSION_PARTIAL] = "partial",
-	[SESSION_TALLY] = "tally",
-	[SESSION_COUNTONLY] = "countonly",
+    [SESSION_FULL] = "full",
+    [SESSION_PARTIAL] = "partial",
+    [SESSION_TALLY] = "tally",
+    [SESSION_COUNTONLY] = "countonly",
 };
 
 static int lookup(const char *const *names, int n, const char *s)
@@ -85,7 +85,7 @@ int session_kind_parse(const char *s, enum session_kind *out)
 	return 0;
 }
 
-static int hexval(unsigned char c)
+int hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -104,7 +104,7 @@ int serial_normalize(const char *in, size_t len, char out[SERIAL_BUF])
 	if (len == 0 || len > SERIAL_MAX)
 		return -1;
 	for (size_t i = 0; i < len; i++) {
-		int v = hexval((unsigned char)in[i]);
+		int v = hex_digit((unsigned char)in[i]);
 
 		if (v < 0) {
 			out[0] = '\0';

@@ -57,6 +57,9 @@ int session_kind_parse(const char *s, enum session_kind *out);
 #define SERIAL_MAX 64
 #define SERIAL_BUF (SERIAL_MAX + 1)
 
+/* Value of a hexadecimal digit (either case), or -1. */
+int hex_digit(int c);
+
 /*
  * Normalises `in` (len bytes, not necessarily NUL-terminated) into out
  * (SERIAL_BUF bytes): upper case, NUL-terminated.  Returns 0, or -1 when the

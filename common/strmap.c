@@ -5,6 +5,8 @@
  */
 #include "strmap.h"
 
+#include "arena.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,17 +17,11 @@ struct slot {
 	int64_t value;
 };
 
-struct block {
-	struct block *next;
-	size_t used, size;
-	char data[];
-};
-
 struct strmap {
 	struct slot *slots;
 	size_t cap; /* power of two */
 	size_t count;
-	struct block *arena;
+	struct arena arena; /* the keys */
 };
 
 static uint32_t hash_bytes(const char *s, size_t len)
@@ -62,36 +58,9 @@ void strmap_free(struct strmap *m)
 {
 	if (!m)
 		return;
-	while (m->arena) {
-		struct block *next = m->arena->next;
-
-		free(m->arena);
-		m->arena = next;
-	}
+	arena_free(&m->arena);
 	free(m->slots);
 	free(m);
-}
-
-static const char *arena_copy(struct strmap *m, const char *s, size_t len)
-{
-	struct block *b = m->arena;
-
-	if (!b || b->size - b->used < len + 1) {
-		size_t size = len + 1 > 65536 ? len + 1 : 65536;
-
-		b = malloc(sizeof(*b) + size);
-		if (!b)
-			return NULL;
-		b->next = m->arena;
-		b->used = 0;
-		b->size = size;
-		m->arena = b;
-	}
-	char *p = b->data + b->used;
-	memcpy(p, s, len);
-	p[len] = '\0';
-	b->used += len + 1;
-	return p;
 }
 
 static struct slot *find(const struct strmap *m, const char *key, size_t len,
@@ -149,7 +118,7 @@ int strmap_put(struct strmap *m, const char *key, size_t len, int64_t value,
 			return -1;
 		s = find(m, key, len, h);
 	}
-	s->key = arena_copy(m, key, len);
+	s->key = arena_strdup(&m->arena, key, len);
 	if (!s->key)
 		return -1;
 	s->len = (uint32_t)len;

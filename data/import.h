@@ -60,9 +60,9 @@ struct import_result {
  * a row whose mgmt_id and serial match a ledger card but whose other
  * fields differ updates that card (updated).  An optional column absent
  * from the file leaves that field of existing cards as it is; present but
- * empty, it clears the date (or sets status back to stored).  A mgmt_id already in the
- * ledger with another serial, or a serial already held by another mgmt_id,
- * is a problem of that row.
+ * empty, it clears the date (or sets status back to stored).  A mgmt_id already
+ * in the ledger with another serial, or a serial already held by another
+ * mgmt_id, is a problem of that row.
  */
 int import_run(struct ledger *l, const char *buf, size_t len,
 	       const struct import_opts *opts, struct import_result *res);

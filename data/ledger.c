@@ -27,95 +27,93 @@
 
 /* Version 1: the foundation schema.  Names follow DESIGN.md "Ledger". */
 static const char schema_v1[] =
-	"CREATE TABLE location ("
-	" id INTEGER PRIMARY KEY,"
-	" path TEXT NOT NULL UNIQUE,"
-	" parent_id INTEGER REFERENCES location(id),"
-	" depth INTEGER NOT NULL);"
-	"CREATE TABLE staff ("
-	" id INTEGER PRIMARY KEY,"
-	" code TEXT NOT NULL UNIQUE,"
-	" name TEXT NOT NULL,"
-	" role TEXT NOT NULL CHECK (role IN ('manager','staff','parttime')),"
-	" pin_hash TEXT NOT NULL,"
-	" failed_pins INTEGER NOT NULL DEFAULT 0,"
-	" locked INTEGER NOT NULL DEFAULT 0,"
-	" active INTEGER NOT NULL DEFAULT 1,"
-	" created_at INTEGER NOT NULL);"
-	"CREATE TABLE card ("
-	" id INTEGER PRIMARY KEY,"
-	" mgmt_id TEXT NOT NULL,"
-	" serial TEXT NOT NULL,"
-	" location_id INTEGER NOT NULL REFERENCES location(id),"
-	" status TEXT NOT NULL CHECK (status IN ('stored','checked_out',"
-	"  'issued','disposed','cancelled','moved','deceased')),"
-	" received TEXT NOT NULL,"
-	" notice_sent TEXT,"
-	" reminder_sent TEXT,"
-	" updated_at INTEGER NOT NULL);"
-	CARD_INDEXES_SQL
-	"CREATE TABLE session ("
-	" id INTEGER PRIMARY KEY,"
-	" kind TEXT NOT NULL CHECK (kind IN ('full','partial','tally',"
-	"  'countonly')),"
-	" started_at INTEGER NOT NULL,"
-	" started_by INTEGER NOT NULL REFERENCES staff(id),"
-	" closed_at INTEGER,"
-	" closed_by INTEGER REFERENCES staff(id),"
-	" witness_id INTEGER REFERENCES staff(id),"
-	" note TEXT);"
-	"CREATE TABLE session_range ("
-	" session_id INTEGER NOT NULL REFERENCES session(id),"
-	" location_id INTEGER NOT NULL REFERENCES location(id),"
-	" assignee_id INTEGER REFERENCES staff(id),"
-	" started_at INTEGER,"
-	" ended_at INTEGER,"
-	" PRIMARY KEY (session_id, location_id)) WITHOUT ROWID;"
-	"CREATE TABLE scan ("
-	" id INTEGER PRIMARY KEY,"
-	" session_id INTEGER NOT NULL REFERENCES session(id),"
-	" range_id INTEGER REFERENCES location(id),"
-	" serial TEXT NOT NULL,"
-	" card_id INTEGER REFERENCES card(id),"
-	" staff_id INTEGER NOT NULL REFERENCES staff(id),"
-	" at INTEGER NOT NULL,"
-	" outcome TEXT NOT NULL CHECK (outcome IN ('accepted','repeat',"
-	"  'alert')),"
-	" why TEXT);"
-	"CREATE INDEX scan_session_serial ON scan(session_id, serial);"
-	"CREATE INDEX scan_card ON scan(card_id, at);"
-	"CREATE TABLE custody_event ("
-	" id INTEGER PRIMARY KEY,"
-	" card_id INTEGER REFERENCES card(id),"
-	" kind TEXT NOT NULL,"
-	" at INTEGER NOT NULL,"
-	" staff_id INTEGER REFERENCES staff(id),"
-	" location_id INTEGER REFERENCES location(id),"
-	" note TEXT);"
-	"CREATE INDEX custody_card ON custody_event(card_id, at);"
-	/* The audit log is append-only; hash and prev_hash are filled by the
-	 * hash chain (custody issue).  The triggers make accidental edits
-	 * fail loudly; they are no defence against someone with the file,
-	 * which is what the hash chain is for. */
-	"CREATE TABLE audit ("
-	" id INTEGER PRIMARY KEY,"
-	" at INTEGER NOT NULL,"
-	" staff_id INTEGER REFERENCES staff(id),"
-	" action TEXT NOT NULL,"
-	" subject TEXT,"
-	" detail TEXT,"
-	" prev_hash BLOB,"
-	" hash BLOB);"
-	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
-	" SELECT RAISE(ABORT, 'audit log is append-only'); END;"
-	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
-	" SELECT RAISE(ABORT, 'audit log is append-only'); END;";
+    "CREATE TABLE location ("
+    " id INTEGER PRIMARY KEY,"
+    " path TEXT NOT NULL UNIQUE,"
+    " parent_id INTEGER REFERENCES location(id),"
+    " depth INTEGER NOT NULL);"
+    "CREATE TABLE staff ("
+    " id INTEGER PRIMARY KEY,"
+    " code TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL,"
+    " role TEXT NOT NULL CHECK (role IN ('manager','staff','parttime')),"
+    " pin_hash TEXT NOT NULL,"
+    " failed_pins INTEGER NOT NULL DEFAULT 0,"
+    " locked INTEGER NOT NULL DEFAULT 0,"
+    " active INTEGER NOT NULL DEFAULT 1,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE TABLE card ("
+    " id INTEGER PRIMARY KEY,"
+    " mgmt_id TEXT NOT NULL,"
+    " serial TEXT NOT NULL,"
+    " location_id INTEGER NOT NULL REFERENCES location(id),"
+    " status TEXT NOT NULL CHECK (status IN ('stored','checked_out',"
+    "  'issued','disposed','cancelled','moved','deceased')),"
+    " received TEXT NOT NULL,"
+    " notice_sent TEXT,"
+    " reminder_sent TEXT,"
+    " updated_at INTEGER NOT NULL);" CARD_INDEXES_SQL "CREATE TABLE session ("
+    " id INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL CHECK (kind IN ('full','partial','tally',"
+    "  'countonly')),"
+    " started_at INTEGER NOT NULL,"
+    " started_by INTEGER NOT NULL REFERENCES staff(id),"
+    " closed_at INTEGER,"
+    " closed_by INTEGER REFERENCES staff(id),"
+    " witness_id INTEGER REFERENCES staff(id),"
+    " note TEXT);"
+    "CREATE TABLE session_range ("
+    " session_id INTEGER NOT NULL REFERENCES session(id),"
+    " location_id INTEGER NOT NULL REFERENCES location(id),"
+    " assignee_id INTEGER REFERENCES staff(id),"
+    " started_at INTEGER,"
+    " ended_at INTEGER,"
+    " PRIMARY KEY (session_id, location_id)) WITHOUT ROWID;"
+    "CREATE TABLE scan ("
+    " id INTEGER PRIMARY KEY,"
+    " session_id INTEGER NOT NULL REFERENCES session(id),"
+    " range_id INTEGER REFERENCES location(id),"
+    " serial TEXT NOT NULL,"
+    " card_id INTEGER REFERENCES card(id),"
+    " staff_id INTEGER NOT NULL REFERENCES staff(id),"
+    " at INTEGER NOT NULL,"
+    " outcome TEXT NOT NULL CHECK (outcome IN ('accepted','repeat',"
+    "  'alert')),"
+    " why TEXT);"
+    "CREATE INDEX scan_session_serial ON scan(session_id, serial);"
+    "CREATE INDEX scan_card ON scan(card_id, at);"
+    "CREATE TABLE custody_event ("
+    " id INTEGER PRIMARY KEY,"
+    " card_id INTEGER REFERENCES card(id),"
+    " kind TEXT NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " staff_id INTEGER REFERENCES staff(id),"
+    " location_id INTEGER REFERENCES location(id),"
+    " note TEXT);"
+    "CREATE INDEX custody_card ON custody_event(card_id, at);"
+    /* The audit log is append-only; hash and prev_hash are filled by the
+     * hash chain (custody issue).  The triggers make accidental edits
+     * fail loudly; they are no defence against someone with the file,
+     * which is what the hash chain is for. */
+    "CREATE TABLE audit ("
+    " id INTEGER PRIMARY KEY,"
+    " at INTEGER NOT NULL,"
+    " staff_id INTEGER REFERENCES staff(id),"
+    " action TEXT NOT NULL,"
+    " subject TEXT,"
+    " detail TEXT,"
+    " prev_hash BLOB,"
+    " hash BLOB);"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
+    " SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
+    " SELECT RAISE(ABORT, 'audit log is append-only'); END;";
 
 /* migrations[i] takes a file from user_version i to i + 1. */
 static const char *const migrations[] = {schema_v1};
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
-		       LEDGER_SCHEMA_VERSION,
+		   LEDGER_SCHEMA_VERSION,
 	       "one migration per schema version");
 
 int ledger_fail(struct ledger *l, int code, const char *fmt, ...)
@@ -246,8 +244,8 @@ static int migrate(struct ledger *l)
 	return 0;
 }
 
-static int open_db(const char *path, int flags, struct ledger **out,
-		   char *err, size_t errlen)
+static int open_db(const char *path, int flags, struct ledger **out, char *err,
+		   size_t errlen)
 {
 	struct ledger *l = calloc(1, sizeof(*l));
 	int rc;
@@ -258,8 +256,8 @@ static int open_db(const char *path, int flags, struct ledger **out,
 		return LEDGER_ERR_NOMEM;
 	}
 	/* One connection per process, used by one thread: no mutexes. */
-	if (sqlite3_open_v2(path, &l->db, flags | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &l->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
 		snprintf(err, errlen, "cannot open ledger %s: %s", path,
 			 l->db ? sqlite3_errmsg(l->db) : "out of memory");
 		ledger_close(l);
@@ -277,8 +275,7 @@ static int open_db(const char *path, int flags, struct ledger **out,
 	return 0;
 }
 
-int ledger_open(const char *path, struct ledger **out, char *err,
-		size_t errlen)
+int ledger_open(const char *path, struct ledger **out, char *err, size_t errlen)
 {
 	struct stat sb;
 
@@ -498,13 +495,13 @@ int ledger_staff_pin_result(struct ledger *l, int64_t staff_id, int ok,
 
 	*locked_now = 0;
 	rc = ledger_prepare(
-		l,
-		ok ? "UPDATE staff SET failed_pins = 0 WHERE id = ?1 "
-		     "AND failed_pins <> 0 RETURNING locked"
-		   : "UPDATE staff SET failed_pins = failed_pins + 1, "
-		     "locked = (failed_pins + 1 >= ?2) OR locked "
-		     "WHERE id = ?1 RETURNING locked",
-		&st);
+	    l,
+	    ok ? "UPDATE staff SET failed_pins = 0 WHERE id = ?1 "
+		 "AND failed_pins <> 0 RETURNING locked"
+	       : "UPDATE staff SET failed_pins = failed_pins + 1, "
+		 "locked = (failed_pins + 1 >= ?2) OR locked "
+		 "WHERE id = ?1 RETURNING locked",
+	    &st);
 	if (rc < 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, staff_id);
@@ -564,8 +561,8 @@ int location_path_valid(const char *path, size_t len)
 int ledger_location_find(struct ledger *l, const char *path, int64_t *id)
 {
 	sqlite3_stmt *st;
-	int rc = ledger_prepare(l, "SELECT id FROM location WHERE path = ?",
-				&st);
+	int rc =
+	    ledger_prepare(l, "SELECT id FROM location WHERE path = ?", &st);
 
 	if (rc < 0)
 		return rc;
@@ -575,8 +572,8 @@ int ledger_location_find(struct ledger *l, const char *path, int64_t *id)
 		*id = sqlite3_column_int64(st, 0);
 		rc = 0;
 	} else if (rc == SQLITE_DONE) {
-		rc = ledger_fail(l, LEDGER_ERR_NOTFOUND, "no location %s",
-				 path);
+		rc =
+		    ledger_fail(l, LEDGER_ERR_NOTFOUND, "no location %s", path);
 	} else {
 		rc = ledger_sql_error(l, "location");
 	}
@@ -609,10 +606,11 @@ int ledger_location_ensure(struct ledger *l, const char *path, int64_t *id)
 		if (rc == LEDGER_ERR_NOTFOUND) {
 			sqlite3_stmt *st;
 
-			rc = ledger_prepare(l,
-					    "INSERT INTO location(path, "
-					    "parent_id, depth) VALUES (?, ?, ?)",
-					    &st);
+			rc =
+			    ledger_prepare(l,
+					   "INSERT INTO location(path, "
+					   "parent_id, depth) VALUES (?, ?, ?)",
+					   &st);
 			if (rc < 0)
 				return rc;
 			sqlite3_bind_text(st, 1, buf, -1, SQLITE_STATIC);
@@ -663,8 +661,7 @@ static int card_get(struct ledger *l, const char *where, const char *key,
 		out->location_id = sqlite3_column_int64(st, 3);
 		snprintf(out->location, sizeof(out->location), "%s",
 			 ledger_col_text(st, 4));
-		if (card_status_parse(ledger_col_text(st, 5), &out->status) <
-		    0)
+		if (card_status_parse(ledger_col_text(st, 5), &out->status) < 0)
 			out->status = CARD_STORED;
 		out->received = ledger_col_date(st, 6);
 		out->notice_sent = ledger_col_date(st, 7);
@@ -711,12 +708,12 @@ int ledger_range_serials(struct ledger *l, const char *range,
 	size_t cap = 0, cnt = 0;
 	sqlite3_stmt *st;
 	int rc = ledger_prepare(
-		l,
-		"SELECT c.serial FROM card c JOIN location l "
-		"ON l.id = c.location_id WHERE (l.path = ?1 OR "
-		"substr(l.path, 1, length(?1) + 1) = ?1 || '/') AND c.status "
-		"IN ('stored','cancelled','moved','deceased') ORDER BY c.mgmt_id",
-		&st);
+	    l,
+	    "SELECT c.serial FROM card c JOIN location l "
+	    "ON l.id = c.location_id WHERE (l.path = ?1 OR "
+	    "substr(l.path, 1, length(?1) + 1) = ?1 || '/') AND c.status "
+	    "IN ('stored','cancelled','moved','deceased') ORDER BY c.mgmt_id",
+	    &st);
 
 	*out = NULL;
 	*n = 0;

@@ -25,20 +25,20 @@
 /* Error codes of this module, numbered once and never reused. */
 enum {
 	LEDGER_OK = 0,
-	LEDGER_ERR_SQL = -1,	    /* unexpected SQLite failure */
-	LEDGER_ERR_NOTFOUND = -2,   /* ledger file, row or name does not exist */
-	LEDGER_ERR_EXISTS = -3,	    /* would duplicate a unique name */
-	LEDGER_ERR_VERSION = -4,    /* file made by a newer cardtally */
-	LEDGER_ERR_BUSY = -5,	    /* another process holds the write lock */
-	LEDGER_ERR_INVALID = -6,    /* argument fails validation */
+	LEDGER_ERR_SQL = -1,	  /* unexpected SQLite failure */
+	LEDGER_ERR_NOTFOUND = -2, /* ledger file, row or name does not exist */
+	LEDGER_ERR_EXISTS = -3,	  /* would duplicate a unique name */
+	LEDGER_ERR_VERSION = -4,  /* file made by a newer cardtally */
+	LEDGER_ERR_BUSY = -5,	  /* another process holds the write lock */
+	LEDGER_ERR_INVALID = -6,  /* argument fails validation */
 	LEDGER_ERR_NOMEM = -7,
-	LEDGER_ERR_STATE = -8,	    /* e.g. session already closed */
+	LEDGER_ERR_STATE = -8, /* e.g. session already closed */
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
 #define LEDGER_SCHEMA_VERSION 1
 
-#define LOCATION_MAX 128
+#define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128
 #define STAFF_CODE_MAX 32
 
@@ -157,15 +157,15 @@ struct range_rec {
  * be distinct and not lie within one another.  Audited.
  */
 int ledger_session_start(struct ledger *l, enum session_kind kind,
-			 const char *const *ranges, size_t n,
-			 int64_t actor_id, int64_t now, int64_t *id);
+			 const char *const *ranges, size_t n, int64_t actor_id,
+			 int64_t now, int64_t *id);
 /* Gives range `path` of session `id` to staff member `code` alone. */
 int ledger_session_assign(struct ledger *l, int64_t id, const char *path,
 			  const char *code);
 int ledger_session_get(struct ledger *l, int64_t id, struct session_rec *out);
 /* The session's ranges, ordered by path; *out is malloc'ed (free()). */
-int ledger_session_ranges(struct ledger *l, int64_t id,
-			  struct range_rec **out, size_t *n);
+int ledger_session_ranges(struct ledger *l, int64_t id, struct range_rec **out,
+			  size_t *n);
 /* Marks the session closed; LEDGER_ERR_STATE when it was closed already. */
 int ledger_session_close(struct ledger *l, int64_t id, int64_t actor_id,
 			 int64_t witness_id, int64_t now);
@@ -180,7 +180,7 @@ struct ledger_scanner;
 struct scan_lookup {
 	int known; /* the serial is a card of the ledger; then card is set */
 	struct card_rec card;
-	int seen_before; /* already read in this session */
+	int seen_before;		    /* already read in this session */
 	char first_range[LOCATION_MAX + 1]; /* where it was first read */
 };
 
@@ -190,9 +190,8 @@ int ledger_scanner_lookup(struct ledger_scanner *s, const char *serial,
 			  struct scan_lookup *out);
 /* card_id 0 for an unknown serial; why NULL unless the outcome is alert. */
 int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
-			  const char *serial, int64_t card_id,
-			  int64_t staff_id, int64_t at, const char *outcome,
-			  const char *why);
+			  const char *serial, int64_t card_id, int64_t staff_id,
+			  int64_t at, const char *outcome, const char *why);
 void ledger_scanner_close(struct ledger_scanner *s);
 /* Serials already read in the session (for resuming), count only. */
 int64_t ledger_session_scan_count(struct ledger *l, int64_t session_id);

@@ -20,7 +20,7 @@ struct ledger {
 int ledger_sql_error(struct ledger *l, const char *what);
 /* printf-style message into l->errmsg; returns code. */
 int ledger_fail(struct ledger *l, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* sqlite3_prepare_v2 with error reporting. */
 int ledger_prepare(struct ledger *l, const char *sql, sqlite3_stmt **st);
 /* Runs SQL without results. */

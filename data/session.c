@@ -18,8 +18,7 @@
 #define IN_SCOPE_STATES                                                        \
 	"('stored','cancelled','moved','deceased','checked_out')"
 
-static int check_ranges(struct ledger *l, const char *const *ranges,
-			size_t n)
+static int check_ranges(struct ledger *l, const char *const *ranges, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < n; j++) {
@@ -56,8 +55,8 @@ static int add_range(struct ledger *l, sqlite3_stmt *ins, int64_t session,
  * it (cards kept on a shelf and in a tray of that shelf make one range, the
  * shelf), so that ranges never nest.  Paths sort parents first.
  */
-static int add_all_ranges(struct ledger *l, sqlite3_stmt *ins,
-			  int64_t session, size_t *added)
+static int add_all_ranges(struct ledger *l, sqlite3_stmt *ins, int64_t session,
+			  size_t *added)
 {
 	sqlite3_stmt *st;
 	char **kept = NULL;
@@ -104,8 +103,8 @@ static int add_all_ranges(struct ledger *l, sqlite3_stmt *ins,
 }
 
 int ledger_session_start(struct ledger *l, enum session_kind kind,
-			 const char *const *ranges, size_t n,
-			 int64_t actor_id, int64_t now, int64_t *id)
+			 const char *const *ranges, size_t n, int64_t actor_id,
+			 int64_t now, int64_t *id)
 {
 	sqlite3_stmt *st = NULL, *ins = NULL;
 	int rc, own_tx = !l->in_tx;
@@ -192,8 +191,8 @@ int ledger_session_assign(struct ledger *l, int64_t id, const char *path,
 	if (rc == 0)
 		rc = ledger_staff_get(l, code, &who);
 	if (rc == LEDGER_ERR_NOTFOUND)
-		return ledger_fail(l, LEDGER_ERR_INVALID,
-				   "no staff member %s", code);
+		return ledger_fail(l, LEDGER_ERR_INVALID, "no staff member %s",
+				   code);
 	if (rc < 0)
 		return rc;
 	if (!who.active)
@@ -222,12 +221,12 @@ int ledger_session_get(struct ledger *l, int64_t id, struct session_rec *out)
 {
 	sqlite3_stmt *st;
 	int rc = ledger_prepare(
-		l,
-		"SELECT s.kind, s.started_at, a.code, s.closed_at, c.code, "
-		"w.code FROM session s JOIN staff a ON a.id = s.started_by "
-		"LEFT JOIN staff c ON c.id = s.closed_by "
-		"LEFT JOIN staff w ON w.id = s.witness_id WHERE s.id = ?",
-		&st);
+	    l,
+	    "SELECT s.kind, s.started_at, a.code, s.closed_at, c.code, "
+	    "w.code FROM session s JOIN staff a ON a.id = s.started_by "
+	    "LEFT JOIN staff c ON c.id = s.closed_by "
+	    "LEFT JOIN staff w ON w.id = s.witness_id WHERE s.id = ?",
+	    &st);
 
 	if (rc < 0)
 		return rc;
@@ -257,8 +256,8 @@ int ledger_session_get(struct ledger *l, int64_t id, struct session_rec *out)
 	return rc;
 }
 
-int ledger_session_ranges(struct ledger *l, int64_t id,
-			  struct range_rec **out, size_t *n)
+int ledger_session_ranges(struct ledger *l, int64_t id, struct range_rec **out,
+			  size_t *n)
 {
 	sqlite3_stmt *st;
 	struct range_rec *v = NULL;
@@ -362,11 +361,11 @@ int ledger_scanner_open(struct ledger *l, int64_t session_id,
 	s->l = l;
 	s->session_id = session_id;
 	rc = ledger_prepare(
-		l,
-		"SELECT c.id, c.mgmt_id, c.location_id, l.path, c.status, "
-		"c.received, c.notice_sent, c.reminder_sent FROM card c "
-		"JOIN location l ON l.id = c.location_id WHERE c.serial = ?",
-		&s->card);
+	    l,
+	    "SELECT c.id, c.mgmt_id, c.location_id, l.path, c.status, "
+	    "c.received, c.notice_sent, c.reminder_sent FROM card c "
+	    "JOIN location l ON l.id = c.location_id WHERE c.serial = ?",
+	    &s->card);
 	if (rc == 0)
 		rc = ledger_prepare(l,
 				    "SELECT l.path FROM scan s LEFT JOIN "
@@ -408,8 +407,8 @@ int ledger_scanner_lookup(struct ledger_scanner *s, const char *serial,
 		c->location_id = sqlite3_column_int64(s->card, 2);
 		snprintf(c->location, sizeof(c->location), "%s",
 			 ledger_col_text(s->card, 3));
-		if (card_status_parse(ledger_col_text(s->card, 4),
-				      &c->status) < 0)
+		if (card_status_parse(ledger_col_text(s->card, 4), &c->status) <
+		    0)
 			c->status = CARD_STORED;
 		c->received = ledger_col_date(s->card, 5);
 		c->notice_sent = ledger_col_date(s->card, 6);
@@ -434,9 +433,8 @@ int ledger_scanner_lookup(struct ledger_scanner *s, const char *serial,
 }
 
 int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
-			  const char *serial, int64_t card_id,
-			  int64_t staff_id, int64_t at, const char *outcome,
-			  const char *why)
+			  const char *serial, int64_t card_id, int64_t staff_id,
+			  int64_t at, const char *outcome, const char *why)
 {
 	sqlite3_stmt *st = s->ins;
 	int rc = 0;
@@ -559,12 +557,12 @@ static int load_ranges(struct ledger *l, int64_t session_id,
 	for (size_t i = 0; i < n; i++) {
 		d->ranges[i].location_id = rr[i].location_id;
 		d->ranges[i].path =
-			count_data_strdup(d, rr[i].path, strlen(rr[i].path));
+		    count_data_strdup(d, rr[i].path, strlen(rr[i].path));
 		d->ranges[i].assignee =
-			rr[i].assignee[0] ? count_data_strdup(
-						    d, rr[i].assignee,
-						    strlen(rr[i].assignee))
-					  : NULL;
+		    rr[i].assignee[0]
+			? count_data_strdup(d, rr[i].assignee,
+					    strlen(rr[i].assignee))
+			: NULL;
 		if (!d->ranges[i].path)
 			rc = ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
 	}
@@ -589,9 +587,8 @@ static int card_from_row(struct ledger *l, sqlite3_stmt *st,
 	c->serial = count_data_strdup(d, serial, strlen(serial));
 	if (!c->mgmt_id || !c->serial)
 		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
-	c->location = loc >= 0 && loc <= ix->max_id && ix->path[loc]
-			      ? ix->path[loc]
-			      : "";
+	c->location =
+	    loc >= 0 && loc <= ix->max_id && ix->path[loc] ? ix->path[loc] : "";
 	c->home_range = loc >= 0 && loc <= ix->max_id ? ix->range[loc] : -1;
 	if (card_status_parse(ledger_col_text(st, 4), &c->status) < 0)
 		c->status = CARD_STORED;
@@ -599,8 +596,9 @@ static int card_from_row(struct ledger *l, sqlite3_stmt *st,
 	return 0;
 }
 
-#define CARD_COLS "SELECT id, mgmt_id, serial, location_id, status, " \
-		  "reminder_sent FROM card "
+#define CARD_COLS                                                              \
+	"SELECT id, mgmt_id, serial, location_id, status, "                    \
+	"reminder_sent FROM card "
 
 int ledger_count_load(struct ledger *l, int64_t session_id,
 		      struct count_data *d)
@@ -686,8 +684,8 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 			goto out;
 		}
 		s->card = -1;
-		s->range = range > 0 && range <= ix.max_id ? ix.range[range]
-							   : -1;
+		s->range =
+		    range > 0 && range <= ix.max_id ? ix.range[range] : -1;
 		s->at = sqlite3_column_int64(st, 3);
 		s->repeat = strcmp(ledger_col_text(st, 4), "repeat") == 0;
 		if (card > 0 && card <= max_card && by_id[card] < 0) {
@@ -707,8 +705,8 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 			s->card = by_id[card];
 			s->serial = d->cards[s->card].serial;
 		} else {
-			s->serial = count_data_strdup(d, serial,
-						      strlen(serial));
+			s->serial =
+			    count_data_strdup(d, serial, strlen(serial));
 			if (!s->serial) {
 				rc = ledger_fail(l, LEDGER_ERR_NOMEM,
 						 "out of memory");
@@ -734,19 +732,19 @@ int ledger_last_seen(struct ledger *l, int64_t card_id, int64_t session_id,
 {
 	sqlite3_stmt *st;
 	int rc = ledger_prepare(
-		l,
-		"SELECT at, loc, who FROM ("
-		" SELECT s.at AS at, r.path AS loc, p.code AS who, s.id AS n"
-		" FROM scan s LEFT JOIN location r ON r.id = s.range_id"
-		" LEFT JOIN staff p ON p.id = s.staff_id"
-		" WHERE s.card_id = ?1 AND s.session_id < ?2"
-		" UNION ALL"
-		" SELECT e.at, r.path, p.code, e.id FROM custody_event e"
-		" LEFT JOIN location r ON r.id = e.location_id"
-		" LEFT JOIN staff p ON p.id = e.staff_id"
-		" WHERE e.card_id = ?1"
-		") ORDER BY at DESC, n DESC LIMIT 1",
-		&st);
+	    l,
+	    "SELECT at, loc, who FROM ("
+	    " SELECT s.at AS at, r.path AS loc, p.code AS who, s.id AS n"
+	    " FROM scan s LEFT JOIN location r ON r.id = s.range_id"
+	    " LEFT JOIN staff p ON p.id = s.staff_id"
+	    " WHERE s.card_id = ?1 AND s.session_id < ?2"
+	    " UNION ALL"
+	    " SELECT e.at, r.path, p.code, e.id FROM custody_event e"
+	    " LEFT JOIN location r ON r.id = e.location_id"
+	    " LEFT JOIN staff p ON p.id = e.staff_id"
+	    " WHERE e.card_id = ?1"
+	    ") ORDER BY at DESC, n DESC LIMIT 1",
+	    &st);
 
 	memset(out, 0, sizeof(*out));
 	if (rc < 0)
@@ -787,8 +785,8 @@ int ledger_checked_out_by(struct ledger *l, int64_t card_id,
 	if (rc == SQLITE_ROW)
 		snprintf(by, STAFF_CODE_MAX + 1, "%s", ledger_col_text(st, 0));
 	rc = rc == SQLITE_ROW || rc == SQLITE_DONE
-		     ? 0
-		     : ledger_sql_error(l, "checked out by");
+		 ? 0
+		 : ledger_sql_error(l, "checked out by");
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -14,6 +14,8 @@
 #include "reader.h"
 #include "rdr_backends.h"
 
+#include "../common/model.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -107,17 +109,6 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * A script token made fit for a message: bytes that are not printable ASCII
  * become '?', so a stray binary file cannot garble the user's terminal.
@@ -141,7 +132,7 @@ static int parse_serial(const char *t, size_t n, struct rdr_id *id,
 			const char **why)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (hex_value(t[i]) < 0) {
+		if (hex_digit((unsigned char)t[i]) < 0) {
 			*why = "not hexadecimal";
 			return -1;
 		}
@@ -156,8 +147,9 @@ static int parse_serial(const char *t, size_t n, struct rdr_id *id,
 	}
 	id->len = n / 2;
 	for (size_t i = 0; i < id->len; i++)
-		id->bytes[i] = (uint8_t)(hex_value(t[2 * i]) << 4 |
-					 hex_value(t[2 * i + 1]));
+		id->bytes[i] =
+		    (uint8_t)(hex_digit((unsigned char)t[2 * i]) << 4 |
+			      hex_digit((unsigned char)t[2 * i + 1]));
 	return 0;
 }
 

@@ -32,8 +32,8 @@ enum {
 	RDR_OK = 0,
 	RDR_ERR_SPEC = -1,	  /* unknown backend or bad spec syntax */
 	RDR_ERR_UNAVAILABLE = -2, /* reader/device/file cannot be opened */
-	RDR_ERR_SCRIPT = -3,	  /* sim script line invalid (message names it) */
-	RDR_ERR_IO = -4,	  /* read error from the device or file */
+	RDR_ERR_SCRIPT = -3, /* sim script line invalid (message names it) */
+	RDR_ERR_IO = -4,     /* read error from the device or file */
 	RDR_ERR_NOMEM = -5,
 	RDR_ERR_INTERRUPTED = -6, /* rdr_next returned because of a signal */
 	RDR_ERR_UNSUPPORTED = -7, /* optional operation the backend lacks */

@@ -9,7 +9,7 @@
 #include <string.h>
 
 const struct recon_rules recon_default_rules = {
-	.reminder_days = 90,
+    .reminder_days = 90,
 };
 
 enum recon_due_why recon_disposal_due(enum card_status status,
@@ -84,11 +84,11 @@ const char *recon_outcome_name(enum recon_outcome o)
 }
 
 static const char *const why_names[] = {
-	[WHY_NONE] = "",
-	[WHY_UNKNOWN] = "unknown",
-	[WHY_MISPLACED] = "misplaced",
-	[WHY_NOT_IN_STOCK] = "not_in_stock",
-	[WHY_DISPOSAL_DUE] = "disposal_due",
+    [WHY_NONE] = "",
+    [WHY_UNKNOWN] = "unknown",
+    [WHY_MISPLACED] = "misplaced",
+    [WHY_NOT_IN_STOCK] = "not_in_stock",
+    [WHY_DISPOSAL_DUE] = "disposal_due",
 };
 
 const char *recon_why_name(enum recon_why w)
@@ -241,13 +241,13 @@ int recon_run(const struct count_data *d, int32_t today,
 		if (k->home_range >= 0 && found == k->home_range) {
 			r.ok++;
 			r.range_ok[found]++;
-		} else if (PUSH(r.misplaced, r.nmisplaced, cap_misplaced,
-				hit) < 0) {
+		} else if (PUSH(r.misplaced, r.nmisplaced, cap_misplaced, hit) <
+			   0) {
 			goto fail;
 		}
 		struct recon_due due = {ci, DUE_NOT, DATE_NONE};
-		due.why = recon_disposal_due(k->status, k->reminder_sent,
-					     today, rules, &due.since);
+		due.why = recon_disposal_due(k->status, k->reminder_sent, today,
+					     rules, &due.since);
 		if (due.why != DUE_NOT &&
 		    PUSH(r.disposal_due, r.ndisposal_due, cap_due, due) < 0)
 			goto fail;
@@ -303,17 +303,20 @@ static const struct {
 	unsigned char allowed[ROLE_COUNT];
 	const char *rule;
 } matrix[ACT_COUNT] = {
-	[ACT_STAFF_ADD] = {"staff add", {1, 0, 0},
-			   "only a manager may add staff"},
-	[ACT_IMPORT] = {"import", {1, 1, 0},
-			"part-time staff may not import the stock list"},
-	[ACT_COUNT_START] = {"count start", {1, 1, 0},
-			     "part-time staff may not open a count"},
-	[ACT_SCAN] = {"scan", {1, 1, 1}, ""},
-	[ACT_COUNT_CLOSE] = {"count close", {1, 1, 0},
-			     "part-time staff may not close a count"},
-	[ACT_WITNESS] = {"witness", {1, 0, 0},
-			 "the witness of a two-person step must be a manager"},
+    [ACT_STAFF_ADD] = {"staff add", {1, 0, 0}, "only a manager may add staff"},
+    [ACT_IMPORT] = {"import",
+		    {1, 1, 0},
+		    "part-time staff may not import the stock list"},
+    [ACT_COUNT_START] = {"count start",
+			 {1, 1, 0},
+			 "part-time staff may not open a count"},
+    [ACT_SCAN] = {"scan", {1, 1, 1}, ""},
+    [ACT_COUNT_CLOSE] = {"count close",
+			 {1, 1, 0},
+			 "part-time staff may not close a count"},
+    [ACT_WITNESS] = {"witness",
+		     {1, 0, 0},
+		     "the witness of a two-person step must be a manager"},
 };
 
 int recon_permit(enum staff_role role, enum recon_action action,

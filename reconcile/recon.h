@@ -63,7 +63,7 @@ struct recon_read {
 	int seen_before; /* already read in this session */
 	int known;	 /* the serial is a card of the ledger */
 	enum card_status status;
-	int in_range;	       /* its home lies within the range being counted */
+	int in_range; /* its home lies within the range being counted */
 	int32_t reminder_sent; /* DATE_NONE when none */
 };
 

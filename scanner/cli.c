@@ -216,8 +216,8 @@ int cli_permit(const struct staff_rec *who, enum recon_action action)
 
 	if (recon_permit(who->role, action, &rule) == 0)
 		return 0;
-	return cli_error(EXIT_NOPERM, "%s (%s is %s): permission denied",
-			 rule, who->code, staff_role_name(who->role));
+	return cli_error(EXIT_NOPERM, "%s (%s is %s): permission denied", rule,
+			 who->code, staff_role_name(who->role));
 }
 
 int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,

@@ -17,15 +17,15 @@
 /* Exit codes (INTERFACE.md "General"), never renumbered. */
 enum {
 	EXIT_OK = 0,
-	EXIT_FOUND = 1,	      /* ran, and found discrepancies */
-	EXIT_USAGE = 2,	      /* usage error */
-	EXIT_DATAERR = 65,    /* bad input data, nothing changed */
+	EXIT_FOUND = 1,	       /* ran, and found discrepancies */
+	EXIT_USAGE = 2,	       /* usage error */
+	EXIT_DATAERR = 65,     /* bad input data, nothing changed */
 	EXIT_UNAVAILABLE = 69, /* reader unavailable */
-	EXIT_SOFTWARE = 70,   /* internal error */
-	EXIT_NOPERM = 77,     /* role, training, PIN or two-person rule */
+	EXIT_SOFTWARE = 70,    /* internal error */
+	EXIT_NOPERM = 77,      /* role, training, PIN or two-person rule */
 };
 
-#define CLI_MAX_POS 64
+#define CLI_MAX_POS   64
 #define CLI_MAX_MULTI 16
 
 /*
@@ -67,10 +67,10 @@ struct cmd_entry {
 const char *cli_opt(const struct cli *c, const char *name);
 /* Prints "cardtally: <message>" on stderr; returns code. */
 int cli_error(int code, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Usage error for the current command: message + usage line; returns 2. */
 int cli_usage(const struct cli *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* The clock: unix time, or $CARDTALLY_NOW (unix seconds) in tests. */
 int64_t cli_now(void);
@@ -110,8 +110,7 @@ void json_str_or_null(FILE *f, const char *s);
 
 /* The commands (scanner/cmd_*.c). */
 extern const struct cmd_entry cmd_init_entry, cmd_staff_add_entry,
-	cmd_import_entry, cmd_count_start_entry, cmd_count_close_entry,
-	cmd_scan_entry, cmd_reconcile_entry, cmd_demo_entry,
-	cmd_readers_entry;
+    cmd_import_entry, cmd_count_start_entry, cmd_count_close_entry,
+    cmd_scan_entry, cmd_reconcile_entry, cmd_demo_entry, cmd_readers_entry;
 
 #endif

@@ -95,17 +95,17 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 	return EXIT_OK;
 }
 
-static const char *const count_start_options[] = {"kind", "ranges",
-						  "assign", NULL};
+static const char *const count_start_options[] = {"kind", "ranges", "assign",
+						  NULL};
 
 const struct cmd_entry cmd_count_start_entry = {
-	.name = "count start",
-	.usage = "--kind full|partial [--ranges R1,R2,...] "
-		 "[--assign R=STAFF,...] --as CODE [--pin-fd N]",
-	.help = "open a count over ranges (all locations by default)",
-	.options = count_start_options,
-	.needs_db = 1,
-	.exec = exec_count_start,
+    .name = "count start",
+    .usage = "--kind full|partial [--ranges R1,R2,...] "
+	     "[--assign R=STAFF,...] --as CODE [--pin-fd N]",
+    .help = "open a count over ranges (all locations by default)",
+    .options = count_start_options,
+    .needs_db = 1,
+    .exec = exec_count_start,
 };
 
 int cli_session_id(struct cli *c, const char *s, int64_t *id)
@@ -193,11 +193,11 @@ static int exec_count_close(struct cli *c, struct ledger *l)
 }
 
 const struct cmd_entry cmd_count_close_entry = {
-	.name = "count close",
-	.usage = "ID --as CODE [--pin-fd N] [--witness CODE "
-		 "--witness-pin-fd N]",
-	.help = "close a count (a manager witnesses one with discrepancies)",
-	.options = NULL,
-	.needs_db = 1,
-	.exec = exec_count_close,
+    .name = "count close",
+    .usage = "ID --as CODE [--pin-fd N] [--witness CODE "
+	     "--witness-pin-fd N]",
+    .help = "close a count (a manager witnesses one with discrepancies)",
+    .options = NULL,
+    .needs_db = 1,
+    .exec = exec_count_close,
 };

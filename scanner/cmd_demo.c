@@ -21,13 +21,13 @@
 
 /* The demo's faults, chosen from data/demo/stock.csv. */
 static const char *const demo_missing[] = {"M001234", "M002345", "M004321"};
-#define DEMO_MISPLACED "M000777"	 /* home SAFE1/S2/T08 */
-#define DEMO_MISPLACED_IN "SAFE1/S2/T09" /* where it turns up */
-#define DEMO_ISSUED "M005001"		 /* issued, yet lies in its tray */
-#define DEMO_UNKNOWN "04A1B2C3D4E5F6"	 /* no such card in the ledger */
-#define DEMO_UNKNOWN_IN "SAFE2/S3/B22"
-#define DEMO_REPEAT_IN "SAFE1/S1/T02" /* first card read twice */
-#define DEMO_UNPLUG_IN "SAFE2/S1/B05" /* reader pulled out mid-tray */
+#define DEMO_MISPLACED	  "M000777"	   /* home SAFE1/S2/T08 */
+#define DEMO_MISPLACED_IN "SAFE1/S2/T09"   /* where it turns up */
+#define DEMO_ISSUED	  "M005001"	   /* issued, yet lies in its tray */
+#define DEMO_UNKNOWN	  "04A1B2C3D4E5F6" /* no such card in the ledger */
+#define DEMO_UNKNOWN_IN	  "SAFE2/S3/B22"
+#define DEMO_REPEAT_IN	  "SAFE1/S1/T02" /* first card read twice */
+#define DEMO_UNPLUG_IN	  "SAFE2/S1/B05" /* reader pulled out mid-tray */
 
 #define DEMO_DAY (24 * 3600)
 
@@ -37,10 +37,10 @@ struct demo_person {
 };
 
 static const struct demo_person people[] = {
-	{"M01", "佐藤 (Sato)", ROLE_MANAGER},
-	{"S02", "鈴木 (Suzuki)", ROLE_STAFF},
-	{"S03", "高橋 (Takahashi)", ROLE_STAFF},
-	{"P04", "田中 (Tanaka)", ROLE_PARTTIME},
+    {"M01", "佐藤 (Sato)", ROLE_MANAGER},
+    {"S02", "鈴木 (Suzuki)", ROLE_STAFF},
+    {"S03", "高橋 (Takahashi)", ROLE_STAFF},
+    {"P04", "田中 (Tanaka)", ROLE_PARTTIME},
 };
 
 static int find_stock(char *out, size_t len)
@@ -60,8 +60,8 @@ static int find_stock(char *out, size_t len)
 		char *slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = '\0';
-			if (snprintf(out, len, "%s/data/demo/stock.csv",
-				     exe) < (int)len &&
+			if (snprintf(out, len, "%s/data/demo/stock.csv", exe) <
+				(int)len &&
 			    access(out, R_OK) == 0)
 				return 0;
 			if (snprintf(out, len, "%s/../data/demo/stock.csv",
@@ -110,8 +110,8 @@ static int is_missing(const char *mgmt)
  * Writes the sim script for one tray: every card in storage there, one at a
  * time, except the demo's faults.  `faults` is 0 for last month's count.
  */
-static int write_script(struct ledger *l, const char *path,
-			const char *range, int faults)
+static int write_script(struct ledger *l, const char *path, const char *range,
+			int faults)
 {
 	char(*serials)[SERIAL_BUF];
 	struct card_rec c;
@@ -134,8 +134,9 @@ static int write_script(struct ledger *l, const char *path,
 			continue;
 		fprintf(f, "card %s\nremove\n", serials[i]);
 		if (faults && i == 0 && strcmp(range, DEMO_REPEAT_IN) == 0)
-			fprintf(f, "# read again by mistake\ncard %s\n"
-				   "remove\n",
+			fprintf(f,
+				"# read again by mistake\ncard %s\n"
+				"remove\n",
 				serials[i]);
 		if (faults && i == n / 2 && strcmp(range, DEMO_UNPLUG_IN) == 0)
 			fputs("# the USB cable is pulled, then put back\n"
@@ -149,8 +150,9 @@ static int write_script(struct ledger *l, const char *path,
 			c.serial);
 	if (faults && ledger_card_by_mgmt(l, DEMO_ISSUED, &c) == 0 &&
 	    strcmp(range, c.location) == 0)
-		fprintf(f, "# handed out last month, yet here\ncard %s\n"
-			   "remove\n",
+		fprintf(f,
+			"# handed out last month, yet here\ncard %s\n"
+			"remove\n",
 			c.serial);
 	if (faults && strcmp(range, DEMO_UNKNOWN_IN) == 0)
 		fprintf(f, "# a card nobody knows\ncard %s\nremove\n",
@@ -187,8 +189,8 @@ static int demo_setup(struct ledger *l, const char *stock,
 	free(buf);
 	if (rc < 0) {
 		import_result_free(&res);
-		return cli_error(EXIT_SOFTWARE, "demo stock list %s: %s",
-				 stock, ledger_errmsg(l));
+		return cli_error(EXIT_SOFTWARE, "demo stock list %s: %s", stock,
+				 ledger_errmsg(l));
 	}
 	printf("1. Imported the stock list %s\n   %ld rows: %ld cards "
 	       "added (%s)\n",
@@ -200,8 +202,8 @@ static int demo_setup(struct ledger *l, const char *stock,
 
 /* Scans one range with a generated script; returns an exit code. */
 static int demo_scan(struct ledger *l, const char *dir, int64_t session,
-		     const char *range, const struct staff_rec *who,
-		     int faults, struct scan_totals *t)
+		     const char *range, const struct staff_rec *who, int faults,
+		     struct scan_totals *t)
 {
 	char script[PATH_MAX], spec[PATH_MAX + 8];
 	struct scan_args a = {0};
@@ -228,8 +230,7 @@ static int demo_scan(struct ledger *l, const char *dir, int64_t session,
 static int demo_last_month(struct ledger *l, const char *dir,
 			   const struct staff_rec *staff, int64_t now)
 {
-	const char *trays[] = {"SAFE2/S1/B03", "SAFE2/S2/B14",
-			       "SAFE2/S4/B34"};
+	const char *trays[] = {"SAFE2/S1/B03", "SAFE2/S2/B14", "SAFE2/S4/B34"};
 	char then[32];
 	struct scan_totals t;
 	int64_t id;
@@ -305,10 +306,9 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 		rc = ledger_session_ranges(l, id, &ranges, &n);
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = ledger_session_assign(
-			l, id, ranges[i].path,
-			strncmp(ranges[i].path, "SAFE1/", 6) == 0
-				? staff[1].code
-				: staff[2].code);
+		    l, id, ranges[i].path,
+		    strncmp(ranges[i].path, "SAFE1/", 6) == 0 ? staff[1].code
+							      : staff[2].code);
 	if (rc == 0)
 		rc = ledger_commit(l);
 	if (rc < 0) {
@@ -321,8 +321,8 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 	       (long long)id, n, staff[1].code, staff[2].code);
 	for (size_t i = 0; i < n; i++) {
 		const struct staff_rec *who =
-			strncmp(ranges[i].path, "SAFE1/", 6) == 0 ? &staff[1]
-								  : &staff[2];
+		    strncmp(ranges[i].path, "SAFE1/", 6) == 0 ? &staff[1]
+							      : &staff[2];
 
 		rc = demo_scan(l, dir, id, ranges[i].path, who, 1, &t);
 		if (rc)
@@ -349,10 +349,10 @@ out:
 }
 
 const struct cmd_entry cmd_demo_entry = {
-	.name = "demo",
-	.usage = "",
-	.help = "count a demo ward's 5,000 cards with the simulated reader",
-	.options = NULL,
-	.needs_db = 0,
-	.exec = exec_demo,
+    .name = "demo",
+    .usage = "",
+    .help = "count a demo ward's 5,000 cards with the simulated reader",
+    .options = NULL,
+    .needs_db = 0,
+    .exec = exec_demo,
 };

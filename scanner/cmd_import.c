@@ -93,8 +93,7 @@ static int exec_import(struct cli *c, struct ledger *l)
 		opts.encoding = IMPORT_ENC_AUTO;
 	else if (strcmp(enc_s, "utf-8") == 0 || strcmp(enc_s, "utf8") == 0)
 		opts.encoding = IMPORT_ENC_UTF8;
-	else if (strcmp(enc_s, "cp932") == 0 ||
-		 strcmp(enc_s, "shift_jis") == 0)
+	else if (strcmp(enc_s, "cp932") == 0 || strcmp(enc_s, "shift_jis") == 0)
 		opts.encoding = IMPORT_ENC_CP932;
 	else
 		return cli_usage(c, "--encoding must be auto, utf-8 or cp932");
@@ -106,23 +105,21 @@ static int exec_import(struct cli *c, struct ledger *l)
 	if (rc)
 		return rc;
 	if (slurp(c->pos[0], &buf, &len) < 0)
-		return cli_error(EXIT_DATAERR, "cannot read %s: %s",
-				 c->pos[0], strerror(errno));
+		return cli_error(EXIT_DATAERR, "cannot read %s: %s", c->pos[0],
+				 strerror(errno));
 	opts.actor_id = actor.id;
 	opts.now = cli_now();
 	rc = import_run(l, buf, len, &opts, &res);
 	free(buf);
 	if (rc == IMPORT_ERR_INVALID) {
 		for (size_t i = 0; i < res.nproblems; i++)
-			fprintf(stderr, "%ld: %s: %s\n",
-				res.problems[i].line, res.problems[i].column,
-				res.problems[i].reason);
+			fprintf(stderr, "%ld: %s: %s\n", res.problems[i].line,
+				res.problems[i].column, res.problems[i].reason);
 		if (c->json)
 			print_json(&res, opts.dry_run, 0);
-		fprintf(stderr,
-			"cardtally: %s: %zu problem%s, nothing imported\n",
-			c->pos[0], res.nproblems,
-			res.nproblems == 1 ? "" : "s");
+		fprintf(
+		    stderr, "cardtally: %s: %zu problem%s, nothing imported\n",
+		    c->pos[0], res.nproblems, res.nproblems == 1 ? "" : "s");
 		import_result_free(&res);
 		return EXIT_DATAERR;
 	}
@@ -147,11 +144,11 @@ static int exec_import(struct cli *c, struct ledger *l)
 static const char *const import_options[] = {"encoding", "dry-run!", NULL};
 
 const struct cmd_entry cmd_import_entry = {
-	.name = "import",
-	.usage = "FILE [--encoding auto|utf-8|cp932] [--dry-run] --as CODE "
-		 "[--pin-fd N]",
-	.help = "import the stock list (CSV, UTF-8 or CP932)",
-	.options = import_options,
-	.needs_db = 1,
-	.exec = exec_import,
+    .name = "import",
+    .usage = "FILE [--encoding auto|utf-8|cp932] [--dry-run] --as CODE "
+	     "[--pin-fd N]",
+    .help = "import the stock list (CSV, UTF-8 or CP932)",
+    .options = import_options,
+    .needs_db = 1,
+    .exec = exec_import,
 };

@@ -57,13 +57,12 @@ static int exec_init(struct cli *c, struct ledger *unused)
 		rc = ledger_staff_add(l, code, name, ROLE_MANAGER, hash, 0,
 				      cli_now());
 	if (rc == 0)
-		rc = ledger_audit(l, 0, cli_now(), "ledger.init", c->db,
-				  NULL);
+		rc = ledger_audit(l, 0, cli_now(), "ledger.init", c->db, NULL);
 	if (rc == 0)
 		rc = ledger_commit(l);
 	if (rc < 0) {
-		int code_rc = rc == LEDGER_ERR_INVALID ? EXIT_DATAERR
-						       : EXIT_SOFTWARE;
+		int code_rc =
+		    rc == LEDGER_ERR_INVALID ? EXIT_DATAERR : EXIT_SOFTWARE;
 
 		cli_error(code_rc, "%s", ledger_errmsg(l));
 		ledger_close(l);
@@ -78,12 +77,12 @@ static int exec_init(struct cli *c, struct ledger *unused)
 static const char *const init_options[] = {"manager", "name", NULL};
 
 const struct cmd_entry cmd_init_entry = {
-	.name = "init",
-	.usage = "--db PATH --manager CODE --name NAME [--pin-fd N]",
-	.help = "create a ledger and its first manager",
-	.options = init_options,
-	.needs_db = 0,
-	.exec = exec_init,
+    .name = "init",
+    .usage = "--db PATH --manager CODE --name NAME [--pin-fd N]",
+    .help = "create a ledger and its first manager",
+    .options = init_options,
+    .needs_db = 0,
+    .exec = exec_init,
 };
 
 static int exec_staff_add(struct cli *c, struct ledger *l)
@@ -99,8 +98,9 @@ static int exec_staff_add(struct cli *c, struct ledger *l)
 		return cli_usage(c, "a staff code, --name and --role are "
 				    "required");
 	if (staff_role_parse(role_s, &role) < 0)
-		return cli_usage(c, "--role must be manager, staff or "
-				    "parttime, not '%s'",
+		return cli_usage(c,
+				 "--role must be manager, staff or "
+				 "parttime, not '%s'",
 				 role_s);
 	if (fd_s) {
 		char *end;
@@ -140,11 +140,11 @@ static const char *const staff_add_options[] = {"name", "role", "new-pin-fd",
 						NULL};
 
 const struct cmd_entry cmd_staff_add_entry = {
-	.name = "staff add",
-	.usage = "CODE --name NAME --role manager|staff|parttime "
-		 "[--new-pin-fd N] --as CODE [--pin-fd N]",
-	.help = "add a staff member with a role and a PIN",
-	.options = staff_add_options,
-	.needs_db = 1,
-	.exec = exec_staff_add,
+    .name = "staff add",
+    .usage = "CODE --name NAME --role manager|staff|parttime "
+	     "[--new-pin-fd N] --as CODE [--pin-fd N]",
+    .help = "add a staff member with a role and a PIN",
+    .options = staff_add_options,
+    .needs_db = 1,
+    .exec = exec_staff_add,
 };

@@ -30,10 +30,10 @@ static int exec_readers(struct cli *c, struct ledger *l)
 }
 
 const struct cmd_entry cmd_readers_entry = {
-	.name = "readers",
-	.usage = "[--json]",
-	.help = "list the reader backends of this build",
-	.options = NULL,
-	.needs_db = 0,
-	.exec = exec_readers,
+    .name = "readers",
+    .usage = "[--json]",
+    .help = "list the reader backends of this build",
+    .options = NULL,
+    .needs_db = 0,
+    .exec = exec_readers,
 };

@@ -72,8 +72,8 @@ static void emit_read(const struct scan_args *a, const char *serial,
 		json_str_or_null(f, lk->known ? lk->card.mgmt_id : NULL);
 		fputs(",\"range\":", f);
 		json_str(f, a->range);
-		if (lk->known && (why == WHY_MISPLACED ||
-				  why == WHY_NOT_IN_STOCK)) {
+		if (lk->known &&
+		    (why == WHY_MISPLACED || why == WHY_NOT_IN_STOCK)) {
 			fputs(",\"expected_location\":", f);
 			json_str(f, lk->card.location);
 		}
@@ -98,8 +98,9 @@ static void emit_read(const struct scan_args *a, const char *serial,
 		fprintf(f, "   ok      %-12s %s\n", lk->card.mgmt_id, serial);
 		break;
 	case RECON_REPEAT:
-		fprintf(f, "   repeat  %-12s %s (already read in %s; not "
-			   "counted again)\n",
+		fprintf(f,
+			"   repeat  %-12s %s (already read in %s; not "
+			"counted again)\n",
 			lk->known ? lk->card.mgmt_id : "-", serial,
 			lk->first_range[0] ? lk->first_range : "this count");
 		break;
@@ -150,9 +151,8 @@ static int handle_card(struct ledger *l, struct ledger_scanner *sc,
 	o = recon_classify(&rd, date_of_time(now, cli_utc_offset(now)),
 			   &recon_default_rules, &why);
 	rc = ledger_scanner_record(sc, range_id, serial,
-				   lk.known ? lk.card.id : 0, a->actor->id,
-				   now, recon_outcome_name(o),
-				   recon_why_name(why));
+				   lk.known ? lk.card.id : 0, a->actor->id, now,
+				   recon_outcome_name(o), recon_why_name(why));
 	if (rc == 0)
 		rc = ledger_commit(l);
 	if (rc < 0)
@@ -177,8 +177,7 @@ fail:
 			 serial, ledger_errmsg(l));
 }
 
-int scan_run(struct ledger *l, const struct scan_args *a,
-	     struct scan_totals *t)
+int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 {
 	struct sigaction old_int, old_term;
 	struct ledger_scanner *sc = NULL;
@@ -220,8 +219,8 @@ int scan_run(struct ledger *l, const struct scan_args *a,
 		return ex;
 	if (!range_id)
 		return cli_error(EXIT_DATAERR,
-				 "%s is not a range of session %lld",
-				 a->range, (long long)a->session_id);
+				 "%s is not a range of session %lld", a->range,
+				 (long long)a->session_id);
 
 	rc = rdr_open(a->reader, &r, err, sizeof(err));
 	if (rc == RDR_ERR_SPEC)
@@ -299,22 +298,20 @@ static int exec_scan(struct cli *c, struct ledger *l)
 	a.out = stdout;
 	rc = scan_run(l, &a, &t);
 	if (!c->json)
-		fprintf(stderr,
-			"%s: %ld accepted, %ld repeats, %ld alerts%s\n",
+		fprintf(stderr, "%s: %ld accepted, %ld repeats, %ld alerts%s\n",
 			a.range, t.accepted, t.repeats, t.alerts,
 			stop_requested ? " (stopped; all reads kept)" : "");
 	return rc;
 }
 
-static const char *const scan_options[] = {"session", "range", "reader",
-					   NULL};
+static const char *const scan_options[] = {"session", "range", "reader", NULL};
 
 const struct cmd_entry cmd_scan_entry = {
-	.name = "scan",
-	.usage = "--session ID --range R --reader SPEC --as CODE [--pin-fd N] "
-		 "[--json]",
-	.help = "read cards into a count, one range (tray) at a time",
-	.options = scan_options,
-	.needs_db = 1,
-	.exec = exec_scan,
+    .name = "scan",
+    .usage = "--session ID --range R --reader SPEC --as CODE [--pin-fd N] "
+	     "[--json]",
+    .help = "read cards into a count, one range (tray) at a time",
+    .options = scan_options,
+    .needs_db = 1,
+    .exec = exec_scan,
 };

@@ -13,10 +13,11 @@
 #define DEFAULT_DB "/var/lib/cardtally/ledger.db"
 
 static const struct cmd_entry *const commands[] = {
-	&cmd_init_entry,	&cmd_staff_add_entry, &cmd_import_entry,
-	&cmd_count_start_entry, &cmd_count_close_entry, &cmd_scan_entry,
-	&cmd_reconcile_entry,	&cmd_demo_entry,      &cmd_readers_entry,
-	NULL,
+    &cmd_init_entry,	    &cmd_staff_add_entry,
+    &cmd_import_entry,	    &cmd_count_start_entry,
+    &cmd_count_close_entry, &cmd_scan_entry,
+    &cmd_reconcile_entry,   &cmd_demo_entry,
+    &cmd_readers_entry,	    NULL,
 };
 
 static const struct cmd_entry *current;
@@ -52,8 +53,8 @@ static void help(FILE *f)
 		fprintf(f, "  %-14s %s\n", commands[i]->name,
 			commands[i]->help);
 	fputs("\noptions of every command:\n"
-	      "  --db PATH          the ledger (else $CARDTALLY_DB, else "
-	      DEFAULT_DB ")\n"
+	      "  --db PATH          the ledger (else $CARDTALLY_DB, "
+	      "else " DEFAULT_DB ")\n"
 	      "  --json             machine-readable output on stdout\n"
 	      "  --as CODE          the acting staff member\n"
 	      "  --pin-fd N         read the PIN from file descriptor N\n"
@@ -95,8 +96,9 @@ static int parse_fd(const struct cli *c, const char *opt, const char *v,
 	long n = strtol(v, &end, 10);
 
 	if (*v == '\0' || *end != '\0' || n < 0 || n > 1023)
-		return cli_usage(c, "%s needs a file descriptor number, not "
-				    "'%s'",
+		return cli_usage(c,
+				 "%s needs a file descriptor number, not "
+				 "'%s'",
 				 opt, v);
 	*out = (int)n;
 	return 0;
@@ -154,8 +156,7 @@ static int parse_args(struct cli *c, int argc, char **argv, int start)
 			continue;
 		}
 		static const char *const common[] = {
-			"db", "as", "pin-fd", "witness", "witness-pin-fd",
-			NULL};
+		    "db", "as", "pin-fd", "witness", "witness-pin-fd", NULL};
 		int is_common = 0;
 		for (int k = 0; common[k]; k++)
 			is_common |= strcmp(common[k], name) == 0;
@@ -169,8 +170,7 @@ static int parse_args(struct cli *c, int argc, char **argv, int start)
 			val = "";
 		} else if (!val) {
 			if (i + 1 >= argc)
-				return cli_usage(c, "--%s needs a value",
-						 name);
+				return cli_usage(c, "--%s needs a value", name);
 			val = argv[++i];
 		}
 		if (strcmp(name, "db") == 0) {
@@ -193,9 +193,8 @@ static int parse_args(struct cli *c, int argc, char **argv, int start)
 
 			for (k = 0; k < c->nopt; k++)
 				if (strcmp(c->opt_name[k], name) == 0)
-					return cli_usage(c,
-							 "--%s is given twice",
-							 name);
+					return cli_usage(
+					    c, "--%s is given twice", name);
 			if (c->nopt == 32)
 				return cli_usage(c, "too many options");
 			/* Point at the option's name inside argv. */

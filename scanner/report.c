@@ -67,8 +67,7 @@ static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
 		struct sighting s;
 
 		if (ledger_last_seen(l, k->id, d->session_id, &s) < 0)
-			return cli_error(EXIT_SOFTWARE, "%s",
-					 ledger_errmsg(l));
+			return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 		fputs(i ? "," : "", f);
 		json_card_head(f, k);
 		fputs(",\"expected_location\":", f);
@@ -148,8 +147,7 @@ static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
 		char by[STAFF_CODE_MAX + 1];
 
 		if (ledger_checked_out_by(l, k->id, by) < 0)
-			return cli_error(EXIT_SOFTWARE, "%s",
-					 ledger_errmsg(l));
+			return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 		fputs(i ? "," : "", f);
 		json_card_head(f, k);
 		fputs(",\"expected_location\":", f);
@@ -172,14 +170,14 @@ static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
 static int cell_width(uint32_t cp)
 {
 	return (cp >= 0x1100 && cp <= 0x115f) ||
-			       (cp >= 0x2e80 && cp <= 0xa4cf) ||
-			       (cp >= 0xac00 && cp <= 0xd7a3) ||
-			       (cp >= 0xf900 && cp <= 0xfaff) ||
-			       (cp >= 0xfe30 && cp <= 0xfe4f) ||
-			       (cp >= 0xff00 && cp <= 0xff60) ||
-			       (cp >= 0xffe0 && cp <= 0xffe6)
-		       ? 2
-		       : 1;
+		       (cp >= 0x2e80 && cp <= 0xa4cf) ||
+		       (cp >= 0xac00 && cp <= 0xd7a3) ||
+		       (cp >= 0xf900 && cp <= 0xfaff) ||
+		       (cp >= 0xfe30 && cp <= 0xfe4f) ||
+		       (cp >= 0xff00 && cp <= 0xff60) ||
+		       (cp >= 0xffe0 && cp <= 0xffe6)
+		   ? 2
+		   : 1;
 }
 
 static int display_width(const char *s)
@@ -189,7 +187,10 @@ static int display_width(const char *s)
 
 	while (*p) {
 		uint32_t cp = *p;
-		int extra = cp >= 0xf0 ? 3 : cp >= 0xe0 ? 2 : cp >= 0xc0 ? 1 : 0;
+		int extra = cp >= 0xf0	 ? 3
+			    : cp >= 0xe0 ? 2
+			    : cp >= 0xc0 ? 1
+					 : 0;
 
 		if (extra)
 			cp &= 0x3fu >> extra;
@@ -212,8 +213,7 @@ static void put_padded(FILE *f, const char *s, int width)
 	while (++w < width);
 }
 
-static void text_heading(FILE *f, const char *title, size_t n,
-			 const char *what)
+static void text_heading(FILE *f, const char *title, size_t n, const char *what)
 {
 	fprintf(f, "\n%s (%zu)%s%s\n", title, n, n ? " - " : "", n ? what : "");
 }
@@ -236,8 +236,7 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 		struct sighting s;
 
 		if (ledger_last_seen(l, k->id, d->session_id, &s) < 0)
-			return cli_error(EXIT_SOFTWARE, "%s",
-					 ledger_errmsg(l));
+			return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 		fprintf(f, "  %-12s %-16s ", k->mgmt_id, k->serial);
 		put_padded(f, k->location, 17);
 		if (s.at) {
@@ -297,8 +296,7 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 		char by[STAFF_CODE_MAX + 1];
 
 		if (ledger_checked_out_by(l, k->id, by) < 0)
-			return cli_error(EXIT_SOFTWARE, "%s",
-					 ledger_errmsg(l));
+			return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 		fprintf(f, "  %-12s %-16s ", k->mgmt_id, k->serial);
 		put_padded(f, k->location, 17);
 		fprintf(f, "%s%s\n", by[0] ? "by " : "no check-out recorded",

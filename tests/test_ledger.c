@@ -48,8 +48,8 @@ static int teardown(void **state)
 	char p[160];
 
 	ledger_close(f->l);
-	for (const char *const *s = (const char *const[]){"", "-wal", "-shm",
-							  NULL};
+	for (const char *const *s =
+		 (const char *const[]){"", "-wal", "-shm", NULL};
 	     *s; s++) {
 		snprintf(p, sizeof(p), "%s%s", f->path, *s);
 		unlink(p);
@@ -87,8 +87,8 @@ static int64_t raw_int(const char *path, const char *sql)
 	return v;
 }
 
-static void add_staff(struct ledger *l, const char *code,
-		      enum staff_role role, int64_t *id)
+static void add_staff(struct ledger *l, const char *code, enum staff_role role,
+		      int64_t *id)
 {
 	struct staff_rec s;
 
@@ -160,8 +160,7 @@ static void newer_schema_is_refused(void **state)
 
 	ledger_close(f->l);
 	f->l = NULL;
-	assert_int_equal(raw_sql(f->path, "PRAGMA user_version=99"),
-			 SQLITE_OK);
+	assert_int_equal(raw_sql(f->path, "PRAGMA user_version=99"), SQLITE_OK);
 	assert_int_equal(ledger_open(f->path, &l, err, sizeof(err)),
 			 LEDGER_ERR_VERSION);
 	assert_non_null(strstr(err, "newer"));
@@ -203,12 +202,12 @@ static void staff_add_get_and_duplicates(void **state)
 	assert_int_equal(ledger_staff_get(f->l, "M01", &s), 0);
 	assert_int_equal(s.role, ROLE_MANAGER);
 	assert_string_equal(s.pin_hash, "hash");
-	assert_int_equal(ledger_staff_add(f->l, "M01", "X", ROLE_STAFF, "h",
-					  0, 1),
-			 LEDGER_ERR_EXISTS);
-	assert_int_equal(ledger_staff_add(f->l, "bad code", "X", ROLE_STAFF,
-					  "h", 0, 1),
-			 LEDGER_ERR_INVALID);
+	assert_int_equal(
+	    ledger_staff_add(f->l, "M01", "X", ROLE_STAFF, "h", 0, 1),
+	    LEDGER_ERR_EXISTS);
+	assert_int_equal(
+	    ledger_staff_add(f->l, "bad code", "X", ROLE_STAFF, "h", 0, 1),
+	    LEDGER_ERR_INVALID);
 	assert_int_equal(ledger_staff_get(f->l, "NOPE", &s),
 			 LEDGER_ERR_NOTFOUND);
 }
@@ -223,8 +222,7 @@ static void five_wrong_pins_lock(void **state)
 	add_staff(f->l, "S02", ROLE_STAFF, &id);
 	for (int i = 1; i <= 4; i++) {
 		assert_int_equal(
-			ledger_staff_pin_result(f->l, id, 0, 5, 10, &locked),
-			0);
+		    ledger_staff_pin_result(f->l, id, 0, 5, 10, &locked), 0);
 		assert_int_equal(locked, 0);
 	}
 	/* A right PIN resets the count. */
@@ -234,8 +232,7 @@ static void five_wrong_pins_lock(void **state)
 	assert_int_equal(s.failed_pins, 0);
 	for (int i = 1; i <= 5; i++)
 		assert_int_equal(
-			ledger_staff_pin_result(f->l, id, 0, 5, 10, &locked),
-			0);
+		    ledger_staff_pin_result(f->l, id, 0, 5, 10, &locked), 0);
 	assert_int_equal(locked, 1);
 	assert_int_equal(ledger_staff_get(f->l, "S02", &s), 0);
 	assert_int_equal(s.locked, 1);
@@ -297,18 +294,18 @@ static void session_ranges_validated(void **state)
 	add_card(f, "C3", "03", "S/B/T1", "issued");
 
 	const char *nested[] = {"S/A", "S/A/T1"};
-	assert_int_equal(ledger_session_start(f->l, SESSION_PARTIAL, nested, 2,
-					      m, 5, &id),
-			 LEDGER_ERR_INVALID);
+	assert_int_equal(
+	    ledger_session_start(f->l, SESSION_PARTIAL, nested, 2, m, 5, &id),
+	    LEDGER_ERR_INVALID);
 	assert_non_null(strstr(ledger_errmsg(f->l), "lies within"));
 	const char *twice[] = {"S/A", "S/A"};
-	assert_int_equal(ledger_session_start(f->l, SESSION_PARTIAL, twice, 2,
-					      m, 5, &id),
-			 LEDGER_ERR_INVALID);
+	assert_int_equal(
+	    ledger_session_start(f->l, SESSION_PARTIAL, twice, 2, m, 5, &id),
+	    LEDGER_ERR_INVALID);
 	const char *unknown[] = {"S/Z"};
-	assert_int_equal(ledger_session_start(f->l, SESSION_PARTIAL, unknown,
-					      1, m, 5, &id),
-			 LEDGER_ERR_INVALID);
+	assert_int_equal(
+	    ledger_session_start(f->l, SESSION_PARTIAL, unknown, 1, m, 5, &id),
+	    LEDGER_ERR_INVALID);
 	/* Nothing of the refused sessions remains. */
 	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM session"), 0);
 
@@ -317,8 +314,7 @@ static void session_ranges_validated(void **state)
 	struct range_rec *rr;
 	size_t n;
 	assert_int_equal(
-		ledger_session_start(f->l, SESSION_FULL, NULL, 0, m, 5, &id),
-		0);
+	    ledger_session_start(f->l, SESSION_FULL, NULL, 0, m, 5, &id), 0);
 	assert_int_equal(ledger_session_ranges(f->l, id, &rr, &n), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(rr[0].path, "S/A/T1");
@@ -335,19 +331,17 @@ static void session_ranges_validated(void **state)
 			 LEDGER_ERR_STATE);
 }
 
-static void record(struct ledger_scanner *sc, int64_t range,
-		   const char *serial, int64_t staff, int64_t at)
+static void record(struct ledger_scanner *sc, int64_t range, const char *serial,
+		   int64_t staff, int64_t at)
 {
 	struct scan_lookup lk;
 
 	assert_int_equal(ledger_scanner_lookup(sc, serial, &lk), 0);
-	assert_int_equal(ledger_scanner_record(sc, range, serial,
-					       lk.known ? lk.card.id : 0,
-					       staff, at,
-					       lk.seen_before ? "repeat"
-							      : "accepted",
-					       NULL),
-			 0);
+	assert_int_equal(
+	    ledger_scanner_record(sc, range, serial, lk.known ? lk.card.id : 0,
+				  staff, at,
+				  lk.seen_before ? "repeat" : "accepted", NULL),
+	    0);
 }
 
 static void reads_load_and_last_seen(void **state)
@@ -371,17 +365,17 @@ static void reads_load_and_last_seen(void **state)
 
 	/* An earlier count: C1 seen by S02 in S/T1 at time 100. */
 	const char *r1[] = {"S/T1"};
-	assert_int_equal(ledger_session_start(f->l, SESSION_PARTIAL, r1, 1, m,
-					      50, &first),
-			 0);
+	assert_int_equal(
+	    ledger_session_start(f->l, SESSION_PARTIAL, r1, 1, m, 50, &first),
+	    0);
 	assert_int_equal(ledger_scanner_open(f->l, first, &sc), 0);
 	record(sc, t1, "01", s2, 100);
 	ledger_scanner_close(sc);
 
 	const char *r2[] = {"S/T1", "S/T2"};
-	assert_int_equal(ledger_session_start(f->l, SESSION_PARTIAL, r2, 2, m,
-					      200, &second),
-			 0);
+	assert_int_equal(
+	    ledger_session_start(f->l, SESSION_PARTIAL, r2, 2, m, 200, &second),
+	    0);
 	assert_int_equal(ledger_scanner_open(f->l, second, &sc), 0);
 	/* The earlier session's read does not make 01 a repeat here. */
 	assert_int_equal(ledger_scanner_lookup(sc, "01", &lk), 0);
@@ -437,26 +431,25 @@ static void audit_log_is_append_only(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(create_sets_version_and_wal,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			open_missing_and_create_existing, setup, teardown),
-		cmocka_unit_test_setup_teardown(newer_schema_is_refused, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(old_file_is_migrated_forward,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(staff_add_get_and_duplicates,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(five_wrong_pins_lock, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(location_paths, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(session_ranges_validated, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(reads_load_and_last_seen, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(audit_log_is_append_only, setup,
-						teardown),
+	    cmocka_unit_test_setup_teardown(create_sets_version_and_wal, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(open_missing_and_create_existing,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(newer_schema_is_refused, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(old_file_is_migrated_forward, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(staff_add_get_and_duplicates, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(five_wrong_pins_lock, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(location_paths, setup, teardown),
+	    cmocka_unit_test_setup_teardown(session_ranges_validated, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(reads_load_and_last_seen, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(audit_log_is_append_only, setup,
+					    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

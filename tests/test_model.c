@@ -173,10 +173,13 @@ static void names_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(serials),     cmocka_unit_test(mgmt_ids),
-		cmocka_unit_test(dates),       cmocka_unit_test(iso_times),
-		cmocka_unit_test(containment), cmocka_unit_test(string_map),
-		cmocka_unit_test(names_round_trip),
+	    cmocka_unit_test(serials),
+	    cmocka_unit_test(mgmt_ids),
+	    cmocka_unit_test(dates),
+	    cmocka_unit_test(iso_times),
+	    cmocka_unit_test(containment),
+	    cmocka_unit_test(string_map),
+	    cmocka_unit_test(names_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

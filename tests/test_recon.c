@@ -27,8 +27,8 @@ static int32_t day(const char *s)
 
 static void add_range(struct count_data *d, const char *path)
 {
-	struct count_range *r = realloc(d->ranges, (d->nranges + 1) *
-							   sizeof(*r));
+	struct count_range *r =
+	    realloc(d->ranges, (d->nranges + 1) * sizeof(*r));
 
 	assert_non_null(r);
 	d->ranges = r;
@@ -76,8 +76,10 @@ static void add_scan(struct count_data *d, int32_t card, const char *serial,
 
 static void classify_precedence(void **state)
 {
-	struct recon_read r = {.known = 1, .status = CARD_STORED,
-			       .in_range = 1, .reminder_sent = DATE_NONE};
+	struct recon_read r = {.known = 1,
+			       .status = CARD_STORED,
+			       .in_range = 1,
+			       .reminder_sent = DATE_NONE};
 	int32_t today = day("2026-11-23");
 	enum recon_why why;
 
@@ -118,19 +120,19 @@ static void classify_precedence(void **state)
 
 static void classify_disposal_due(void **state)
 {
-	struct recon_read r = {.known = 1, .status = CARD_STORED,
-			       .in_range = 1};
+	struct recon_read r = {
+	    .known = 1, .status = CARD_STORED, .in_range = 1};
 	enum recon_why why;
 
 	(void)state;
 	/* Reminder sent 2026-08-25: due on 2026-11-23 (day 90), not before. */
 	r.reminder_sent = day("2026-08-25");
-	assert_int_equal(recon_classify(&r, day("2026-11-22"),
-					&recon_default_rules, &why),
-			 RECON_ACCEPTED);
-	assert_int_equal(recon_classify(&r, day("2026-11-23"),
-					&recon_default_rules, &why),
-			 RECON_ALERT);
+	assert_int_equal(
+	    recon_classify(&r, day("2026-11-22"), &recon_default_rules, &why),
+	    RECON_ACCEPTED);
+	assert_int_equal(
+	    recon_classify(&r, day("2026-11-23"), &recon_default_rules, &why),
+	    RECON_ALERT);
 	assert_int_equal(why, WHY_DISPOSAL_DUE);
 
 	r.reminder_sent = DATE_NONE;
@@ -156,13 +158,13 @@ static void disposal_due_rule(void **state)
 	assert_int_equal(recon_disposal_due(CARD_STORED, DATE_NONE,
 					    day("2030-01-01"), &rules, &since),
 			 DUE_NOT);
-	assert_int_equal(recon_disposal_due(CARD_DECEASED, DATE_NONE, 0,
-					    &rules, &since),
-			 DUE_DECEASED);
+	assert_int_equal(
+	    recon_disposal_due(CARD_DECEASED, DATE_NONE, 0, &rules, &since),
+	    DUE_DECEASED);
 	assert_int_equal(since, DATE_NONE);
-	assert_int_equal(recon_disposal_due(CARD_CANCELLED, DATE_NONE, 0,
-					    &rules, &since),
-			 DUE_CANCELLED);
+	assert_int_equal(
+	    recon_disposal_due(CARD_CANCELLED, DATE_NONE, 0, &rules, &since),
+	    DUE_CANCELLED);
 	/* An issued card is never due, whatever its reminder date. */
 	assert_int_equal(recon_disposal_due(CARD_ISSUED, day("2020-01-01"),
 					    day("2026-01-01"), &rules, &since),
@@ -185,20 +187,20 @@ static void report_categories(void **state)
 	int32_t a3 = add_card(&d, "M02", "A3", "S/A", CARD_STORED, DATE_NONE);
 	int32_t b1 = add_card(&d, "M04", "B1", "S/B", CARD_STORED, DATE_NONE);
 	int32_t b2 = add_card(&d, "M05", "B2", "S/B", CARD_MOVED, DATE_NONE);
-	int32_t co = add_card(&d, "M06", "C1", "S/B", CARD_CHECKED_OUT,
-			      DATE_NONE);
+	int32_t co =
+	    add_card(&d, "M06", "C1", "S/B", CARD_CHECKED_OUT, DATE_NONE);
 	int32_t is = add_card(&d, "M07", "I1", "S/A", CARD_ISSUED, DATE_NONE);
 	int32_t out = add_card(&d, "M08", "O1", "T/Z", CARD_STORED, DATE_NONE);
 
 	add_scan(&d, a1, NULL, 0, 0);
-	add_scan(&d, a1, NULL, 0, 1);	 /* recorded repeat */
-	add_scan(&d, a3, NULL, 1, 0);	 /* A's card in B */
+	add_scan(&d, a1, NULL, 0, 1); /* recorded repeat */
+	add_scan(&d, a3, NULL, 1, 0); /* A's card in B */
 	add_scan(&d, b1, NULL, 1, 0);
-	add_scan(&d, b2, NULL, 1, 0);	 /* due for disposal */
-	add_scan(&d, is, NULL, 0, 0);	 /* issued, yet here */
-	add_scan(&d, -1, "FF01", 1, 0);	 /* unknown */
-	add_scan(&d, out, NULL, 0, 0);	 /* from a range not counted */
-	add_scan(&d, b1, NULL, 0, 0);	 /* unmarked second read */
+	add_scan(&d, b2, NULL, 1, 0);	/* due for disposal */
+	add_scan(&d, is, NULL, 0, 0);	/* issued, yet here */
+	add_scan(&d, -1, "FF01", 1, 0); /* unknown */
+	add_scan(&d, out, NULL, 0, 0);	/* from a range not counted */
+	add_scan(&d, b1, NULL, 0, 0);	/* unmarked second read */
 
 	assert_int_equal(recon_run(&d, today, &recon_default_rules, &r), 0);
 	assert_int_equal(r.expected, 5); /* a1 a2 a3 b1 b2 */
@@ -243,8 +245,8 @@ static void partial_count_never_missing_when_seen_elsewhere(void **state)
 	(void)state;
 	add_range(&d, "SAFE1/S1/T01");
 	add_range(&d, "SAFE1/S1/T02");
-	int32_t c = add_card(&d, "M1", "01", "SAFE1/S1/T01", CARD_STORED,
-			     DATE_NONE);
+	int32_t c =
+	    add_card(&d, "M1", "01", "SAFE1/S1/T01", CARD_STORED, DATE_NONE);
 	add_card(&d, "M2", "02", "SAFE1/S1/T02", CARD_STORED, DATE_NONE);
 	add_scan(&d, 1, NULL, 1, 0);
 	add_scan(&d, c, NULL, 1, 0);
@@ -318,14 +320,14 @@ static void permission_matrix(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(classify_precedence),
-		cmocka_unit_test(classify_disposal_due),
-		cmocka_unit_test(disposal_due_rule),
-		cmocka_unit_test(report_categories),
-		cmocka_unit_test(partial_count_never_missing_when_seen_elsewhere),
-		cmocka_unit_test(clean_count_has_no_discrepancy),
-		cmocka_unit_test(empty_session),
-		cmocka_unit_test(permission_matrix),
+	    cmocka_unit_test(classify_precedence),
+	    cmocka_unit_test(classify_disposal_due),
+	    cmocka_unit_test(disposal_due_rule),
+	    cmocka_unit_test(report_categories),
+	    cmocka_unit_test(partial_count_never_missing_when_seen_elsewhere),
+	    cmocka_unit_test(clean_count_has_no_discrepancy),
+	    cmocka_unit_test(empty_session),
+	    cmocka_unit_test(permission_matrix),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
