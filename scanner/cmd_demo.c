@@ -43,8 +43,19 @@ static const struct demo_person people[] = {
     {"P04", "田中 (Tanaka)", ROLE_PARTTIME},
 };
 
+/*
+ * Where the demo stock list is: $CARDTALLY_DATADIR; else relative to the
+ * program, so that the source tree (./cardtally, build/cardtally) and any
+ * installed PREFIX (PREFIX/bin -> PREFIX/share/cardtally) work without a
+ * rebuild; else the PREFIX compiled in.
+ */
 static int find_stock(char *out, size_t len)
 {
+	static const char *const beside_exe[] = {
+		"data/demo/stock.csv",
+		"../data/demo/stock.csv",
+		"../share/cardtally/stock.csv",
+	};
 	const char *env = getenv("CARDTALLY_DATADIR");
 	char exe[PATH_MAX];
 	ssize_t n;
@@ -53,22 +64,15 @@ static int find_stock(char *out, size_t len)
 		snprintf(out, len, "%s/stock.csv", env);
 		return access(out, R_OK);
 	}
-	/* Running from the source tree: ./cardtally or build/cardtally. */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			if (snprintf(out, len, "%s/data/demo/stock.csv", exe) <
-				(int)len &&
+	char *slash = n > 0 ? memrchr(exe, '/', (size_t)n) : NULL;
+	if (slash) {
+		*slash = '\0';
+		for (size_t i = 0; i < 3; i++)
+			if (snprintf(out, len, "%s/%s", exe, beside_exe[i]) <
+				    (int)len &&
 			    access(out, R_OK) == 0)
 				return 0;
-			if (snprintf(out, len, "%s/../data/demo/stock.csv",
-				     exe) < (int)len &&
-			    access(out, R_OK) == 0)
-				return 0;
-		}
 	}
 	snprintf(out, len, "%s/stock.csv", CT_DATADIR);
 	return access(out, R_OK);

@@ -3,7 +3,10 @@
  * add` adds a person.  PINs are read without echo (or from a descriptor) and
  * stored only as Argon2id hashes.
  */
+#include <errno.h>
+#include <limits.h>
 #include <sodium.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +28,32 @@ static int new_pin_hash(int fd, const char *code, char hash[128])
 	return rc;
 }
 
+/*
+ * The installed default (/var/lib/cardtally/ledger.db) lives in a directory
+ * a fresh install does not have yet: make the last level, as a user
+ * expects of `init`, but never a whole missing tree (a typo stays an error).
+ */
+static int make_parent_dir(const char *db)
+{
+	char dir[PATH_MAX];
+	struct stat sb;
+	const char *slash = strrchr(db, '/');
+
+	if (!slash || slash == db)
+		return 0;
+	if ((size_t)(slash - db) >= sizeof(dir))
+		return cli_error(EXIT_USAGE, "ledger path too long");
+	memcpy(dir, db, (size_t)(slash - db));
+	dir[slash - db] = '\0';
+	if (stat(dir, &sb) == 0)
+		return 0;
+	if (mkdir(dir, 0750) < 0)
+		return cli_error(EXIT_USAGE, "cannot create %s for the ledger: %s",
+				 dir, strerror(errno));
+	fprintf(stderr, "created directory %s\n", dir);
+	return 0;
+}
+
 static int exec_init(struct cli *c, struct ledger *unused)
 {
 	const char *code = cli_opt(c, "manager"), *name = cli_opt(c, "name");
@@ -44,6 +73,9 @@ static int exec_init(struct cli *c, struct ledger *unused)
 				 "digits, '-' or '_'",
 				 code);
 	rc = new_pin_hash(c->pin_fd, code, hash);
+	if (rc)
+		return rc;
+	rc = make_parent_dir(c->db);
 	if (rc)
 		return rc;
 	rc = ledger_create(c->db, &l, err, sizeof(err));

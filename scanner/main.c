@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -216,6 +217,9 @@ int main(int argc, char **argv)
 	int used = 0, rc;
 	char err[512];
 
+	/* The ledger holds PIN hashes and card serials: nothing this program
+	 * creates (ledger, its -wal and -shm, demo files) is world-readable. */
+	umask(027);
 	if (argc < 2) {
 		help(stderr);
 		return EXIT_USAGE;

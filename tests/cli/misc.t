@@ -63,6 +63,18 @@ is "$RC" 2 "init over an existing ledger: exit 2"
 like "$ERR" "exists already" "init over an existing ledger: says so"
 is "$(md5sum <"$CARDTALLY_DB")" "$sum" "init over an existing ledger: file untouched"
 
+# The ledger holds PIN hashes and card serials: not world-readable.
+is "$(stat -c %a "$CARDTALLY_DB")" 640 "init: the ledger is mode 640"
+# init makes the ledger's directory (one level, as for the installed
+# default /var/lib/cardtally), but not a whole missing tree.
+ct init --db "$WORK/new/ledger.db" --manager M01 --name M --pin-fd 3 3<<<1111
+is "$RC" 0 "init in a missing directory: exit 0"
+is "$(stat -c %a "$WORK/new")" 750 "init: the directory it made is mode 750"
+ct init --db "$WORK/no/such/ledger.db" --manager M01 --name M \
+	--pin-fd 3 3<<<1111
+is "$RC" 2 "init two levels down: exit 2"
+like "$ERR" "cannot create $WORK/no/such" "init two levels down: says why"
+
 # ---- staff --------------------------------------------------------------------
 
 rm -f "$CARDTALLY_DB"
