@@ -7,10 +7,11 @@ set -eu
 
 # build: compiler, pkg-config and the libraries' -dev packages
 # tests: cmocka, prove (perl), sqlite3 CLI (integrity checks and the bench
-# baseline), tmux (TUI tests), procps (pkill/ps in crash tests)
+# baseline), tmux (TUI tests), procps (pkill/ps in crash tests), python3
+# (JSON checks and generated fixtures in the CLI tests and the bench)
 PACKAGES="gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev
 libcmocka-dev libnfc-dev libpcsclite-dev libusb-1.0-0-dev libncurses-dev
-sqlite3 perl tmux procps"
+sqlite3 perl tmux procps python3"
 
 missing=""
 for p in $PACKAGES; do
