@@ -113,7 +113,8 @@ static int read_line_fd(int fd, char *buf, size_t len)
 	return 0;
 }
 
-int cli_read_pin(int fd, const char *prompt, char pin[16])
+int cli_read_pin(int fd, const char *prompt, const char *fd_option,
+		 char pin[16])
 {
 	int tty = -1, rc;
 
@@ -124,7 +125,8 @@ int cli_read_pin(int fd, const char *prompt, char pin[16])
 		if (tty < 0)
 			return cli_error(EXIT_USAGE,
 					 "no terminal to read the PIN from: "
-					 "use --pin-fd N");
+					 "use %s N",
+					 fd_option);
 		if (write(tty, prompt, strlen(prompt)) < 0) {
 			close(tty);
 			return cli_error(EXIT_SOFTWARE, "cannot prompt: %s",
@@ -164,13 +166,12 @@ int cli_hash_pin(const char *pin, char out[128])
 	return 0;
 }
 
-int cli_authenticate(struct cli *c, struct ledger *l, const char *code,
-		     int pin_fd, struct staff_rec *out)
+int cli_authenticate(struct ledger *l, const char *code, int pin_fd,
+		     const char *fd_option, struct staff_rec *out)
 {
 	char pin[16], prompt[80];
 	int locked_now, ok, rc;
 
-	(void)c;
 	if (sodium_init() < 0)
 		return cli_error(EXIT_SOFTWARE, "libsodium failed to start");
 	rc = ledger_staff_get(l, code, out);
@@ -187,7 +188,7 @@ int cli_authenticate(struct cli *c, struct ledger *l, const char *code,
 				 "a manager must unlock it",
 				 code, PIN_MAX_FAILURES);
 	snprintf(prompt, sizeof(prompt), "PIN for %s: ", code);
-	rc = cli_read_pin(pin_fd, prompt, pin);
+	rc = cli_read_pin(pin_fd, prompt, fd_option, pin);
 	if (rc != 0)
 		return rc;
 	ok = crypto_pwhash_str_verify(out->pin_hash, pin, strlen(pin)) == 0;
@@ -207,7 +208,7 @@ int cli_actor(struct cli *c, struct ledger *l, struct staff_rec *out)
 {
 	if (!c->as)
 		return cli_usage(c, "--as STAFF_CODE is required");
-	return cli_authenticate(c, l, c->as, c->pin_fd, out);
+	return cli_authenticate(l, c->as, c->pin_fd, "--pin-fd", out);
 }
 
 int cli_permit(const struct staff_rec *who, enum recon_action action)
@@ -234,9 +235,9 @@ int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,
 				 "two-person rule: the witness must be another "
 				 "person than %s",
 				 actor->code);
-	rc = cli_authenticate(c, l, c->witness[0],
+	rc = cli_authenticate(l, c->witness[0],
 			      c->nwitness_pin_fd ? c->witness_pin_fd[0] : -1,
-			      out);
+			      "--witness-pin-fd", out);
 	if (rc != 0)
 		return rc;
 	return cli_permit(out, ACT_WITNESS);

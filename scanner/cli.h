@@ -84,13 +84,16 @@ void cli_time_iso(int64_t t, char out[TIME_ISO_BUF]);
  * or the terminal, verifies it, records the outcome (5 failures lock).
  * Returns 0 and *out, or an exit code after printing why.
  */
-int cli_authenticate(struct cli *c, struct ledger *l, const char *code,
-		     int pin_fd, struct staff_rec *out);
+int cli_authenticate(struct ledger *l, const char *code, int pin_fd,
+		     const char *fd_option, struct staff_rec *out);
 /* The --as person; usage error when --as is missing. */
 int cli_actor(struct cli *c, struct ledger *l, struct staff_rec *out);
 /* Reads a PIN (4-12 digits) from fd, or the terminal with echo off when fd
- * is -1, prompting with `prompt`.  Returns 0, or an exit code. */
-int cli_read_pin(int fd, const char *prompt, char pin[16]);
+ * is -1, prompting with `prompt`; fd_option names the option that gives a
+ * descriptor instead ("--pin-fd"), for the error when there is no
+ * terminal.  Returns 0, or an exit code. */
+int cli_read_pin(int fd, const char *prompt, const char *fd_option,
+		 char pin[16]);
 /* Argon2id hash of a PIN into out (crypto_pwhash_STRBYTES). */
 int cli_hash_pin(const char *pin, char out[128]);
 

@@ -336,14 +336,15 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 		sum.alerts += t.alerts;
 	}
 	printf("   %ld accepted, %ld repeats, %ld alerts\n\n4. The report "
-	       "(cardtally reconcile %lld --db %s):\n\n",
-	       sum.accepted, sum.repeats, sum.alerts, (long long)id, db);
+	       "(%s reconcile %lld --db %s):\n\n",
+	       sum.accepted, sum.repeats, sum.alerts, c->prog, (long long)id,
+	       db);
 	fflush(stdout);
 	rc = reconcile_session(l, id, 0, stdout);
 	if (rc == EXIT_FOUND) {
 		printf("\nThe sim scripts of each tray are in %s.\n"
-		       "Try: cardtally reconcile %lld --json --db %s\n",
-		       dir, (long long)id, db);
+		       "Try: %s reconcile %lld --json --db %s\n",
+		       dir, c->prog, (long long)id, db);
 		rc = EXIT_OK; /* finding the faults is the demo working */
 	}
 out:

@@ -12,18 +12,34 @@
 
 #include "cli.h"
 
-static int new_pin_hash(int fd, const char *code, char hash[128])
+/*
+ * Reads a new PIN and hashes it.  Typed at a terminal it is asked twice:
+ * a typo in a PIN nobody saw would lock its owner out (for the first
+ * manager, out of the whole ledger).
+ */
+static int new_pin_hash(int fd, const char *fd_option, const char *code,
+			char hash[128])
 {
-	char pin[16], prompt[80];
+	char pin[16], again[16], prompt[80];
 	int rc;
 
 	if (sodium_init() < 0)
 		return cli_error(EXIT_SOFTWARE, "libsodium failed to start");
 	snprintf(prompt, sizeof(prompt), "new PIN for %s: ", code);
-	rc = cli_read_pin(fd, prompt, pin);
+	rc = cli_read_pin(fd, prompt, fd_option, pin);
 	if (rc)
 		return rc;
-	rc = cli_hash_pin(pin, hash);
+	if (fd < 0) {
+		snprintf(prompt, sizeof(prompt), "new PIN for %s again: ",
+			 code);
+		rc = cli_read_pin(fd, prompt, fd_option, again);
+		if (rc == 0 && strcmp(pin, again) != 0)
+			rc = cli_error(EXIT_DATAERR,
+				       "the two PINs differ: nothing changed");
+		sodium_memzero(again, sizeof(again));
+	}
+	if (rc == 0)
+		rc = cli_hash_pin(pin, hash);
 	sodium_memzero(pin, sizeof(pin));
 	return rc;
 }
@@ -72,7 +88,7 @@ static int exec_init(struct cli *c, struct ledger *unused)
 				 "staff code '%s' must be 1-32 letters, "
 				 "digits, '-' or '_'",
 				 code);
-	rc = new_pin_hash(c->pin_fd, code, hash);
+	rc = new_pin_hash(c->pin_fd, "--pin-fd", code, hash);
 	if (rc)
 		return rc;
 	rc = make_parent_dir(c->db);
@@ -154,7 +170,7 @@ static int exec_staff_add(struct cli *c, struct ledger *l)
 				 "staff code '%s' must be 1-32 letters, "
 				 "digits, '-' or '_'",
 				 c->pos[0]);
-	rc = new_pin_hash(new_fd, c->pos[0], hash);
+	rc = new_pin_hash(new_fd, "--new-pin-fd", c->pos[0], hash);
 	if (rc)
 		return rc;
 	rc = ledger_staff_add(l, c->pos[0], name, role, hash, actor.id,

@@ -5,13 +5,15 @@
 # and the command that would install it.
 set -eu
 
-# build: compiler, pkg-config and the libraries' -dev packages
-# tests: cmocka, prove (perl), sqlite3 CLI (integrity checks and the bench
-# baseline), tmux (TUI tests), procps (pkill/ps in crash tests), python3
-# (JSON checks and generated fixtures in the CLI tests and the bench)
+# build: compiler, pkg-config, SQLite and libsodium; the reader and terminal
+#   libraries (libnfc, PC/SC Lite, libusb, ncursesw) that the hardware
+#   backends and the TUI build on
+# tests: cmocka, prove (perl), the sqlite3 CLI (integrity checks and the
+#   bench baseline), python3 (JSON checks and generated fixtures in the CLI
+#   tests and the bench), tmux (for the TUI tests)
 PACKAGES="gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev
 libcmocka-dev libnfc-dev libpcsclite-dev libusb-1.0-0-dev libncurses-dev
-sqlite3 perl tmux procps python3"
+sqlite3 perl python3 tmux"
 
 missing=""
 for p in $PACKAGES; do

@@ -75,6 +75,17 @@ ct init --db "$WORK/no/such/ledger.db" --manager M01 --name M \
 is "$RC" 2 "init two levels down: exit 2"
 like "$ERR" "cannot create $WORK/no/such" "init two levels down: says why"
 
+# Without a terminal (setsid: no controlling tty), a PIN that has no
+# descriptor is an error that names the option to use.
+setsid "$CT" staff add X9 --name X --role staff --as M01 --pin-fd 3 \
+	3<<<1111 </dev/null >"$WORK/.out" 2>"$WORK/.err"
+is "$?" 2 "new PIN without a terminal: exit 2"
+like "$(cat "$WORK/.err")" "use --new-pin-fd N" \
+	"new PIN without a terminal: names --new-pin-fd"
+setsid "$CT" import /dev/null --as M01 </dev/null >"$WORK/.out" 2>"$WORK/.err"
+like "$(cat "$WORK/.err")" "use --pin-fd N" \
+	"PIN without a terminal: names --pin-fd"
+
 # ---- staff --------------------------------------------------------------------
 
 rm -f "$CARDTALLY_DB"

@@ -27,7 +27,10 @@ for line in sys.stdin:
     if i >= 0:
         print(width(line[:i]))
 ' | sort -u)
-is "$(printf '%s\n' "$cols" | wc -l | tr -d ' ')" 1 \
+is "$(printf '%s\n' "$OUT" | grep -c 'never seen')" 3 \
+	"MISSING: three lines"
+# One distinct column for the three lines (and a number, not nothing).
+like "$cols" '^[0-9]+$' \
 	"MISSING: the column after the location is aligned ($(echo $cols))"
 like "$OUT" '^  J1 +0A01 +金庫1/棚1 +never seen since import$' \
 	"MISSING: the Japanese location is printed as imported"
