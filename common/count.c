@@ -24,6 +24,27 @@ static void *grow(void *arr, size_t *cap, size_t n, size_t elem)
 	return p;
 }
 
+int count_data_reserve(struct count_data *d, size_t ncards, size_t nscans)
+{
+	if (ncards > d->cards_cap) {
+		void *p = realloc(d->cards, ncards * sizeof(*d->cards));
+
+		if (!p)
+			return -1;
+		d->cards = p;
+		d->cards_cap = ncards;
+	}
+	if (nscans > d->scans_cap) {
+		void *p = realloc(d->scans, nscans * sizeof(*d->scans));
+
+		if (!p)
+			return -1;
+		d->scans = p;
+		d->scans_cap = nscans;
+	}
+	return 0;
+}
+
 struct count_card *count_data_add_card(struct count_data *d)
 {
 	struct count_card *p =

@@ -61,6 +61,12 @@ const char *count_data_strdup(struct count_data *d, const char *s, size_t len);
 /* Appends a zeroed row and returns it; NULL on OOM. */
 struct count_card *count_data_add_card(struct count_data *d);
 struct count_scan *count_data_add_scan(struct count_data *d);
+/*
+ * Makes room for at least ncards cards and nscans scans in total, so that a
+ * loader that knows the counts allocates once and exactly (doubling growth
+ * can leave half the array unused).  0, or -1 on OOM.
+ */
+int count_data_reserve(struct count_data *d, size_t ncards, size_t nscans);
 /* Frees everything; the struct is zeroed and may be refilled. */
 void count_data_free(struct count_data *d);
 

@@ -607,7 +607,7 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	struct session_rec sess;
 	sqlite3_stmt *st = NULL, *one = NULL;
 	int32_t *by_id = NULL; /* card id -> index into d->cards, or -1 */
-	int64_t max_card = 0;
+	int64_t max_card = 0, nscope = 0, nscans = 0;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
@@ -616,8 +616,15 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 		return rc;
 	d->session_id = session_id;
 	d->kind = sess.kind;
-	/* One read transaction, so cards and scans are one snapshot. */
-	rc = ledger_exec(l, "BEGIN");
+	/*
+	 * One read transaction, so cards and scans are one snapshot.  The
+	 * load reads each table once from start to end: a small page cache
+	 * serves that as well as a large one, and leaves the memory to the
+	 * rows (a 100k-card count stays within the appliance's budget).
+	 */
+	rc = ledger_exec(l, "PRAGMA cache_size = -256");
+	if (rc == 0)
+		rc = ledger_exec(l, "BEGIN");
 	if (rc < 0)
 		return rc;
 	rc = load_ranges(l, session_id, d);
@@ -626,13 +633,29 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	if (rc < 0)
 		goto out;
 
-	rc = ledger_prepare(l, "SELECT max(id) FROM card", &st);
+	/* Sizes first, so every array is allocated once, exactly: a count
+	 * of 100k cards must fit the appliance's memory budget. */
+	rc = ledger_prepare(l,
+			    "SELECT (SELECT max(id) FROM card), "
+			    "(SELECT count(*) FROM card WHERE status IN "
+			    IN_SCOPE_STATES "), "
+			    "(SELECT count(*) FROM scan WHERE session_id = ?)",
+			    &st);
 	if (rc < 0)
 		goto out;
-	if (sqlite3_step(st) == SQLITE_ROW)
+	sqlite3_bind_int64(st, 1, session_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
 		max_card = sqlite3_column_int64(st, 0);
+		nscope = sqlite3_column_int64(st, 1);
+		nscans = sqlite3_column_int64(st, 2);
+	}
 	sqlite3_finalize(st);
 	st = NULL;
+	/* Cards in scope, plus room for cards found outside it. */
+	if (count_data_reserve(d, (size_t)nscope + 16, (size_t)nscans) < 0) {
+		rc = ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	by_id = malloc(((size_t)max_card + 1) * sizeof(*by_id));
 	if (!by_id) {
 		rc = ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
@@ -719,6 +742,7 @@ out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(one);
 	ledger_exec(l, "COMMIT");
+	ledger_exec(l, "PRAGMA cache_size = -2000"); /* SQLite's default */
 	free(by_id);
 	free(ix.path);
 	free(ix.range);
