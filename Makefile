@@ -101,7 +101,7 @@ check: deps
 
 stress: deps build-tests
 	@CARDTALLY=$(CURDIR)/$(BUILD)/cardtally BUILD=$(CURDIR)/$(BUILD) \
-		KILL_TRIALS=1000 prove -v tests/cli/kill9.t
+		KILL_TRIALS=1000 prove -f --exec "" tests/cli/kill9.t
 
 bench: deps $(BUILD)/cardtally $(filter $(BUILD)/bench/%,$(TOOL_BIN))
 	@CARDTALLY=$(CURDIR)/$(BUILD)/cardtally BUILD=$(CURDIR)/$(BUILD) bench/run
