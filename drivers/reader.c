@@ -149,6 +149,14 @@ int rdr_next(struct rdr *r, int timeout_ms, struct rdr_event *ev)
 	return ret;
 }
 
+int rdr_set_profile(struct rdr *r, const struct rdr_profile *p)
+{
+	r->err[0] = '\0';
+	if (r->ops->set_profile == NULL)
+		return 0;
+	return r->ops->set_profile(r->state, p);
+}
+
 int rdr_feedback(struct rdr *r, enum rdr_feedback fb)
 {
 	r->err[0] = '\0';

@@ -37,6 +37,8 @@ enum {
 	RDR_ERR_NOMEM = -5,
 	RDR_ERR_INTERRUPTED = -6, /* rdr_next returned because of a signal */
 	RDR_ERR_UNSUPPORTED = -7, /* optional operation the backend lacks */
+	RDR_ERR_RANDOM_ID = -8,	  /* the card's identifier is random */
+	RDR_ERR_CARD = -9,	  /* the card answered wrongly or not at all */
 };
 
 #define RDR_ID_MAX 32
@@ -54,6 +56,10 @@ enum rdr_event_kind {
 	RDR_EV_BACK,
 	RDR_EV_END,
 	RDR_EV_TIMEOUT, /* rdr_next's timeout elapsed with nothing to report */
+	/* A card entered the field but could not be identified (random UID,
+	 * unreadable, wrong application); rdr_error() says why.  It is not a
+	 * read: the operator is told, nothing is counted. */
+	RDR_EV_UNREADABLE,
 };
 
 struct rdr_event {
@@ -62,6 +68,8 @@ struct rdr_event {
 };
 
 enum rdr_feedback { RDR_FB_ACCEPTED = 1, RDR_FB_REPEAT, RDR_FB_ALERT };
+
+struct rdr_profile; /* profile.h */
 
 #define RDR_ERRMSG_MAX 256
 
@@ -80,6 +88,9 @@ struct rdr_ops {
 		    char *err, size_t errlen);
 	int (*feedback)(void *state, enum rdr_feedback fb);
 	void (*close)(void *state);
+	/* Optional (NULL: the backend reports identifiers as they come, like
+	 * sim): the identity profile to read cards with (profile.h). */
+	int (*set_profile)(void *state, const struct rdr_profile *p);
 };
 
 struct rdr;
@@ -95,6 +106,12 @@ int rdr_open(const char *spec, struct rdr **out, char *err, size_t errlen);
  * arriving while waiting returns RDR_ERR_INTERRUPTED.
  */
 int rdr_next(struct rdr *r, int timeout_ms, struct rdr_event *ev);
+/*
+ * The identity profile for the cards this reader reads (default: "uid").
+ * Call after rdr_open, before the first rdr_next.  0 for backends that have
+ * no use for a profile.
+ */
+int rdr_set_profile(struct rdr *r, const struct rdr_profile *p);
 /* Buzzer/LED feedback where the reader has them; 0 where it does not. */
 int rdr_feedback(struct rdr *r, enum rdr_feedback fb);
 /* Last error message of r; empty string when none. Owned by r. */

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../drivers/profile.h"
 #include "../drivers/reader.h"
+#include "config.h"
 #include "report.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -54,6 +56,25 @@ static void emit_reader_event(const struct scan_args *a, const char *event,
 		fputs("-- reader back: scanning resumes\n", a->out);
 	}
 	fflush(a->out);
+}
+
+/* A card the profile could not identify: told, alerted, never counted. */
+static void emit_unreadable(const struct scan_args *a, const char *why,
+			    int64_t at, struct rdr *r)
+{
+	if (a->json) {
+		fputs("{\"event\":\"unreadable\",\"range\":", a->out);
+		json_str(a->out, a->range);
+		fputs(",\"message\":", a->out);
+		json_str(a->out, why);
+		fputs(",\"at\":", a->out);
+		json_time(a->out, at);
+		fputs("}\n", a->out);
+	} else if (a->verbosity != SCAN_QUIET) {
+		fprintf(a->out, "!! CARD NOT READ: %s (not counted)\n", why);
+	}
+	fflush(a->out);
+	rdr_feedback(r, RDR_FB_ALERT);
 }
 
 static void emit_read(const struct scan_args *a, const char *serial,
@@ -230,6 +251,12 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 	if (rc < 0)
 		return cli_error(EXIT_UNAVAILABLE, "reader %s: %s", a->reader,
 				 err);
+	if (rdr_set_profile(r, a->profile) < 0) {
+		ex = cli_error(EXIT_UNAVAILABLE, "reader %s: %s", a->reader,
+			       rdr_error(r));
+		rdr_close(r);
+		return ex;
+	}
 	if (ledger_scanner_open(l, a->session_id, &sc) < 0) {
 		rdr_close(r);
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
@@ -258,6 +285,8 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 			emit_reader_event(a, "reader_back", cli_now());
 		else if (ev.kind == RDR_EV_CARD)
 			ex = handle_card(l, sc, a, range_id, &ev.id, r, t);
+		else if (ev.kind == RDR_EV_UNREADABLE)
+			emit_unreadable(a, rdr_error(r), cli_now(), r);
 		if (ex)
 			break;
 	}
@@ -274,6 +303,8 @@ static int exec_scan(struct cli *c, struct ledger *l)
 	struct scan_totals t;
 	struct staff_rec actor;
 	const char *sid = cli_opt(c, "session");
+	const char *profile = cli_opt(c, "profile");
+	struct config conf;
 	int rc;
 
 	a.range = cli_opt(c, "range");
@@ -286,6 +317,12 @@ static int exec_scan(struct cli *c, struct ledger *l)
 	rc = cli_session_id(c, sid, &a.session_id);
 	if (rc)
 		return rc;
+	rc = config_load(&conf);
+	if (rc)
+		return rc;
+	a.profile = rdr_profile_find(profile ? profile : conf.profile);
+	if (!a.profile)
+		return cli_usage(c, "unknown identity profile '%s'", profile);
 	rc = cli_actor(c, l, &actor);
 	if (rc)
 		return rc;
@@ -308,8 +345,8 @@ static const char *const scan_options[] = {"session", "range", "reader", NULL};
 
 const struct cmd_entry cmd_scan_entry = {
     .name = "scan",
-    .usage = "--session ID --range R --reader SPEC --as CODE [--pin-fd N] "
-	     "[--json]",
+    .usage = "--session ID --range R --reader SPEC [--profile NAME] "
+	     "--as CODE [--pin-fd N] [--json]",
     .help = "read cards into a count, one range (tray) at a time",
     .options = scan_options,
     .needs_db = 1,

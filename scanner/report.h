@@ -26,6 +26,7 @@ struct scan_args {
 	int64_t session_id;
 	const char *range;  /* location path, one of the session's ranges */
 	const char *reader; /* reader spec, e.g. sim:FILE */
+	const struct rdr_profile *profile; /* identity profile; NULL: uid */
 	const struct staff_rec *actor;
 	int json;
 	enum scan_verbosity verbosity;

@@ -172,6 +172,29 @@ ct readers --json
 is "$(printf '%s' "$OUT" | pyjson '[b["name"] for b in d["backends"]]' |
 	grep -c '"sim"')" 1 "readers --json: parses, lists sim"
 
+# ---- configuration ---------------------------------------------------------------
+
+# The installation's configuration ($CARDTALLY_CONF): a bad line is an error
+# naming the file and line, before any card is read.
+printf 'card ABCD\n' >"$WORK/one.sim"
+printf '# site settings\n\nprofile = uid\nprofil = uid\n' >"$WORK/bad.conf"
+CARDTALLY_CONF=$WORK/bad.conf as S02 2222 scan --session 1 --range X \
+	--reader "sim:$WORK/one.sim"
+is "$RC" 65 "config with an unknown key: exit 65"
+like "$ERR" "bad.conf:4: profil: unknown setting" \
+	"config with an unknown key: names file, line and key"
+printf 'profile = apdu:nosuch\n' >"$WORK/bad.conf"
+CARDTALLY_CONF=$WORK/bad.conf as S02 2222 scan --session 1 --range X \
+	--reader "sim:$WORK/one.sim"
+is "$RC" 65 "config with an unknown profile: exit 65"
+like "$ERR" "bad.conf:1: profile: unknown identity profile 'apdu:nosuch'" \
+	"config with an unknown profile: says which"
+as S02 2222 scan --session 1 --range X --reader "sim:$WORK/one.sim" \
+	--profile nosuch
+is "$RC" 2 "scan --profile nosuch: exit 2"
+ct readers
+like "$OUT" "^  uid +the UID" "readers lists the uid profile"
+
 # ---- demo ---------------------------------------------------------------------
 
 # The demo builds its own ledger (not $CARDTALLY_DB) in $TMPDIR, counts

@@ -1,0 +1,23 @@
+/*
+ * The installation's configuration file: $CARDTALLY_CONF, else
+ * /etc/cardtally/cardtally.conf; a missing file means every default.
+ * Format: one `key = value` per line, `#` starts a comment, blank lines are
+ * fine; an unknown key or a bad value is an error naming file and line.
+ *
+ *   profile = uid | apdu:NAME    card identity profile (default uid)
+ */
+#ifndef CT_CONFIG_H
+#define CT_CONFIG_H
+
+#define CONFIG_DEFAULT_PATH "/etc/cardtally/cardtally.conf"
+
+struct config {
+	char path[512];	   /* the file read, or "" when there was none */
+	char profile[64];  /* identity profile name */
+};
+
+/* Reads the configuration into *c (defaults first).  Returns 0, or an exit
+ * code after printing what is wrong. */
+int config_load(struct config *c);
+
+#endif
