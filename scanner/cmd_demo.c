@@ -52,9 +52,9 @@ static const struct demo_person people[] = {
 static int find_stock(char *out, size_t len)
 {
 	static const char *const beside_exe[] = {
-		"data/demo/stock.csv",
-		"../data/demo/stock.csv",
-		"../share/cardtally/stock.csv",
+	    "data/demo/stock.csv",
+	    "../data/demo/stock.csv",
+	    "../share/cardtally/stock.csv",
 	};
 	const char *env = getenv("CARDTALLY_DATADIR");
 	char exe[PATH_MAX];
@@ -70,7 +70,7 @@ static int find_stock(char *out, size_t len)
 		*slash = '\0';
 		for (size_t i = 0; i < 3; i++)
 			if (snprintf(out, len, "%s/%s", exe, beside_exe[i]) <
-				    (int)len &&
+				(int)len &&
 			    access(out, R_OK) == 0)
 				return 0;
 	}
