@@ -223,10 +223,12 @@ static int mynumber_identify(const struct rdr_card_info *info,
 		have += got;
 	}
 
-	if (sn > RDR_ID_MAX) {
+	/* der.c never gives an empty serial; checked here all the same,
+	 * because an empty identifier would match nothing and say nothing. */
+	if (sn == 0 || sn > RDR_ID_MAX) {
 		rdr_errf(err, errlen,
-			 "the certificate's serial number is %zu bytes long, "
-			 "more than the %d an identifier holds",
+			 "the certificate's serial number is %zu bytes long; "
+			 "an identifier holds 1 to %d",
 			 sn, RDR_ID_MAX);
 		return RDR_ERR_CARD;
 	}
