@@ -14,6 +14,10 @@
 /* One entry per backend file; each is listed once in reader.c. */
 extern const struct rdr_ops rdr_sim_ops;
 
+/* The APDU identity profiles, one per profile_*.c; each is listed once in
+ * profile.c's table. */
+extern const struct rdr_profile rdr_profile_mynumber;
+
 /*
  * Writes a formatted message into err (at most errlen bytes, always
  * terminated).  Does nothing when err is NULL or errlen is 0.
