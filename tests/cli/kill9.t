@@ -139,10 +139,6 @@ trial() {
 	export CARDTALLY_DB="$d/ledger.db"
 	fresh_copy
 
-	# The output file exists before the program starts: a kill that
-	# lands before the shell has even opened the redirection (a 0 ms
-	# delay) then reads as "nothing reported", which is what it is.
-	: >"$d/kill.out"
 	scan_bg "$d/kill.out" "$d/scan.err"
 	if [ $((RANDOM % 8)) = 0 ]; then
 		target=$((RANDOM % 50))
