@@ -39,6 +39,16 @@ APP_SRC := $(filter-out scanner/main.c,$(wildcard scanner/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 TOOL_SRC := $(wildcard tests/tools/*.c bench/*.c)
 
+# The pcsc backend is built only where PC/SC Lite is installed; without it
+# the backend is simply not offered (DESIGN.md "Reader drivers").
+HAVE_PCSC := $(shell $(PKG_CONFIG) --exists libpcsclite 2>/dev/null && echo 1)
+ifeq ($(HAVE_PCSC),1)
+LIBS_PC += libpcsclite
+CT_CFLAGS += -DHAVE_PCSC
+else
+LIB_SRC := $(filter-out drivers/rdr_pcsc.c,$(LIB_SRC))
+endif
+
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 APP_OBJ := $(APP_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)

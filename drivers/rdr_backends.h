@@ -14,6 +14,9 @@
 /* One entry per backend file; each is listed once in reader.c. */
 extern const struct rdr_ops rdr_sim_ops;
 extern const struct rdr_ops rdr_kbd_ops;
+#ifdef HAVE_PCSC
+extern const struct rdr_ops rdr_pcsc_ops;
+#endif
 
 /* The APDU identity profiles, one per profile_*.c; each is listed once in
  * profile.c's table. */

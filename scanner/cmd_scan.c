@@ -17,6 +17,14 @@
 
 static volatile sig_atomic_t stop_requested;
 
+/*
+ * How long one reader wait may last.  Some reader libraries retry their
+ * waits when a signal arrives (pcsc-lite does), so a stop request is only
+ * seen when the wait ends: a bounded wait keeps Ctrl-C prompt without
+ * polling (the backend blocks in between).
+ */
+#define SCAN_WAIT_MS 250
+
 static void on_stop(int sig)
 {
 	(void)sig;
@@ -267,8 +275,10 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 	while (!stop_requested) {
 		struct rdr_event ev;
 
-		rc = rdr_next(r, -1, &ev);
+		rc = rdr_next(r, SCAN_WAIT_MS, &ev);
 		if (rc == RDR_ERR_INTERRUPTED)
+			continue;
+		if (rc == 0 && ev.kind == RDR_EV_TIMEOUT)
 			continue;
 		if (rc == RDR_ERR_SCRIPT) {
 			ex = cli_error(EXIT_DATAERR, "%s", rdr_error(r));
