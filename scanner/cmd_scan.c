@@ -353,7 +353,8 @@ static int exec_scan(struct cli *c, struct ledger *l)
 	return rc;
 }
 
-static const char *const scan_options[] = {"session", "range", "reader", NULL};
+static const char *const scan_options[] = {"session", "range", "reader",
+					   "profile", NULL};
 
 const struct cmd_entry cmd_scan_entry = {
     .name = "scan",
