@@ -622,9 +622,22 @@ out:
 	return ret;
 }
 
+/* Whether a card lies on `name` now: 1, 0, or -1 when pcscd cannot say. */
+static int card_on(SCARDCONTEXT ctx, const char *name)
+{
+	SCARD_READERSTATE rs = {.szReader = name,
+				.dwCurrentState = SCARD_STATE_UNAWARE};
+
+	if (SCardGetStatusChange(ctx, 0, &rs, 1) != SCARD_S_SUCCESS)
+		return -1;
+	if (rs.dwEventState & SCARD_STATE_PRESENT)
+		return 1;
+	return rs.dwEventState & SCARD_STATE_EMPTY ? 0 : -1;
+}
+
 /* For `cardtally readers`: the readers pcscd has now, one call each. */
-static int pcsc_list(void (*cb)(void *arg, const char *name), void *arg,
-		     char *err, size_t errlen)
+static int pcsc_list(void (*cb)(void *arg, const char *name, int card),
+		     void *arg, char *err, size_t errlen)
 {
 	char list[PCSC_LIST_MAX];
 	DWORD len = sizeof(list);
@@ -641,7 +654,7 @@ static int pcsc_list(void (*cb)(void *arg, const char *name), void *arg,
 		list[len - 1] = '\0';
 		for (const char *n = list; *n != '\0' && n < list + len;
 		     n += strlen(n) + 1)
-			cb(arg, n);
+			cb(arg, n, card_on(ctx, n));
 	}
 	SCardReleaseContext(ctx);
 	if (rv != SCARD_S_SUCCESS && rv != SCARD_E_NO_READERS_AVAILABLE) {

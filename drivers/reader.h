@@ -97,11 +97,12 @@ struct rdr_ops {
 	 * sim): the identity profile to read cards with (profile.h). */
 	int (*set_profile)(void *state, const struct rdr_profile *p);
 	/* Optional (NULL: nothing to list): calls cb once per reader
-	 * attached now, with a name valid during the call only, for
-	 * `cardtally readers`.  Returns 0 or a negative RDR_ERR_* (err says
-	 * why, e.g. the daemon is not running). */
-	int (*list)(void (*cb)(void *arg, const char *name), void *arg,
-		    char *err, size_t errlen);
+	 * attached now, for `cardtally readers`: its name (valid during the
+	 * call only) and whether a card lies on it (1), not (0) or unknown
+	 * (-1).  Returns 0 or a negative RDR_ERR_* (err says why, e.g. the
+	 * daemon is not running). */
+	int (*list)(void (*cb)(void *arg, const char *name, int card),
+		    void *arg, char *err, size_t errlen);
 };
 
 struct rdr;
