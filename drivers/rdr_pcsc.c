@@ -22,6 +22,7 @@
 
 #include "profile.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,12 +69,13 @@ static int service_gone(LONG rv)
 	       rv == SCARD_E_INVALID_HANDLE || rv == SCARD_F_COMM_ERROR;
 }
 
-static void sleep_ms(long ms)
+/* Returns -1 when a signal cut the sleep short, so that it is not lost. */
+static int sleep_ms(long ms)
 {
 	struct timespec t = {.tv_sec = ms / 1000,
 			     .tv_nsec = (ms % 1000) * 1000000L};
 
-	nanosleep(&t, NULL);
+	return nanosleep(&t, NULL) == 0 || errno != EINTR ? 0 : -1;
 }
 
 static long ms_between(const struct timespec *a, const struct timespec *b)
@@ -427,9 +429,13 @@ static int pcsc_next(void *state, int timeout_ms, struct rdr_event *ev,
 				ev->kind = RDR_EV_TIMEOUT;
 				return 0;
 			}
-			sleep_ms(left >= 0 && left < PCSC_RETRY_MS
-				     ? left
-				     : PCSC_RETRY_MS);
+			if (sleep_ms(left >= 0 && left < PCSC_RETRY_MS
+					 ? left
+					 : PCSC_RETRY_MS) < 0) {
+				rdr_errf(err, errlen,
+					 "interrupted by a signal");
+				return RDR_ERR_INTERRUPTED;
+			}
 			continue;
 		}
 
