@@ -110,8 +110,9 @@ static int is_acs(const char *name)
 }
 
 /*
- * Picks the reader to watch from pcscd's list by the spec's rule.  Returns
- * 1 and the name in s->reader, 0 when no reader fits, or a PC/SC error.
+ * Picks the reader to watch from pcscd's list by the spec's rule: *found
+ * is 1 and the name in s->reader, or 0 when no reader fits.  Returns
+ * SCARD_S_SUCCESS or pcscd's error.
  */
 static LONG choose_reader(struct pcsc *s, int *found)
 {
@@ -260,7 +261,10 @@ static void read_uid(struct pcsc *s, struct rdr_card_info *info)
 
 /*
  * A card entered the field: connect, build what the profile needs, let it
- * identify the card.  Fills *ev with CARD or UNREADABLE (message in err).
+ * identify the card.  Returns 1 with *ev filled (CARD, or UNREADABLE with
+ * the message in err), or 0 when the card had already left: pcscd reports
+ * a card present for up to one poll after it went, and connecting to it
+ * then fails; its removal is the next state change, and nothing is told.
  */
 static int read_card(struct pcsc *s, struct rdr_event *ev, char *err,
 		     size_t errlen)
@@ -278,12 +282,17 @@ static int read_card(struct pcsc *s, struct rdr_event *ev, char *err,
 	rv = SCardConnect(s->ctx, s->reader, SCARD_SHARE_SHARED,
 			  SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &s->card,
 			  &s->proto);
+	if (rv == SCARD_E_NOT_TRANSACTED || rv == SCARD_W_REMOVED_CARD ||
+	    rv == SCARD_E_NO_SMARTCARD) {
+		s->in_field = 0;
+		return 0;
+	}
 	if (rv != SCARD_S_SUCCESS) {
 		rdr_errf(err, errlen,
 			 "the card could not be read (%s): "
 			 "present it again",
 			 pcsc_stringify_error(rv));
-		return 0;
+		return 1;
 	}
 	s->connected = 1;
 	rv = SCardStatus(s->card, name, &namelen, &state, &proto, info.atr,
@@ -297,14 +306,14 @@ static int read_card(struct pcsc *s, struct rdr_event *ev, char *err,
 	ret = p->identify(&info, pcsc_transmit, s, &ev->id, err, errlen);
 	if (ret == 0 && ev->id.len > 0 && ev->id.len <= RDR_ID_MAX) {
 		ev->kind = RDR_EV_CARD;
-		return 0;
+		return 1;
 	}
 	memset(&ev->id, 0, sizeof(ev->id));
 	if (ret == 0 || err == NULL || err[0] == '\0')
 		rdr_errf(err, errlen,
 			 "the card could not be identified (profile %s)",
 			 p->name);
-	return 0;
+	return 1;
 }
 
 /* A reader state change of the watched reader, as an event or nothing. */
@@ -340,15 +349,16 @@ static int reader_changed(struct pcsc *s, DWORD now, int *have_ev,
 		}
 		if (s->in_field)
 			return 0;
-		*have_ev = 1;
 		if (now & SCARD_STATE_MUTE) {
 			s->in_field = 1;
 			ev->kind = RDR_EV_UNREADABLE;
 			rdr_errf(err, errlen,
 				 "the card does not answer: present it again");
+			*have_ev = 1;
 			return 0;
 		}
-		return read_card(s, ev, err, errlen);
+		*have_ev = read_card(s, ev, err, errlen);
+		return 0;
 	}
 	if ((now & SCARD_STATE_EMPTY) && s->in_field) {
 		disconnect_card(s);
