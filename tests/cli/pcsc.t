@@ -72,10 +72,10 @@ card_start() {
 	shift 2
 	mkfifo "$WORK/card$n.in"
 	eval "exec $((6 + n))<>\"\$WORK/card$n.in\""
-	# The card must not hold the FIFOs open itself (6-8>&-): when this
+	# The card must not hold the FIFOs open itself (6-9>&-): when this
 	# shell ends, however, the cards see end of file and end too.
 	python3 "$VCARD" --port "$port" --log "$WORK/apdu$n.log" "$@" \
-		<"$WORK/card$n.in" >"$WORK/card$n.out" 2>&1 6>&- 7>&- 8>&- &
+		<"$WORK/card$n.in" >"$WORK/card$n.out" 2>&1 6>&- 7>&- 8>&- 9>&- &
 	CARDS="$CARDS $!"
 }
 # card N COMMAND...: sends a command to card N and waits for its answer.
@@ -266,6 +266,18 @@ start_scan "pcsc:Virtual PCD 00 01" --profile uid
 expect_events 1 "second slot"
 stop_scan
 is "$(scan_events)" "accepted A102" "second slot: its own card only"
+
+# The card's technology comes from the ATR: an ISO 14443 type B card
+# (ATR with 8 historical bytes from its ATQB) whose 4-byte PUPI begins with
+# 08 is not taken for a random type A UID, which the uid profile refuses.
+take_away 1 "Virtual PCD 00 01"
+card_start 3 35964 --atr 3B88800100000000778181007E
+card 3 insert 08123456
+start_scan "pcsc:Virtual PCD 00 01"
+expect_events 1 "type B card"
+stop_scan
+is "$(events event serial <"$WORK/scan.out")" "alert 08123456" \
+	"type B card: its PUPI is read (an unknown card), not refused"
 
 # ---- the apdu:mynumber profile -------------------------------------------------
 
