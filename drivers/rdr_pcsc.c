@@ -41,6 +41,8 @@
 /* CCID escape for pseudo-APDUs when no card is connected (ccid's ifdhandler
  * accepts it only with ifdDriverOptions 0x0001 in its Info.plist). */
 #define PCSC_IOCTL_CCID_ESCAPE SCARD_CTL_CODE(3500)
+/* ACS LED/buzzer pseudo-APDU: FF 00 40 P2 04 T1 T2 N LINK. */
+#define ACS_FB_LEN 9
 
 static const char pnp_name[] = "\\\\?PnP?\\Notification";
 
@@ -512,34 +514,38 @@ static int pcsc_next(void *state, int timeout_ms, struct rdr_event *ev,
  */
 static int pcsc_feedback(void *state, enum rdr_feedback fb)
 {
-	static const uint8_t accepted[] = {0xff, 0x00, 0x40, 0x2e, 0x04,
-					   0x01, 0x01, 0x01, 0x01};
-	static const uint8_t repeat[] = {0xff, 0x00, 0x40, 0x2e, 0x04,
-					 0x01, 0x01, 0x02, 0x01};
-	static const uint8_t alert[] = {0xff, 0x00, 0x40, 0x5d, 0x04,
-					0x03, 0x01, 0x03, 0x01};
+	static const uint8_t cmds[][ACS_FB_LEN] = {
+	    [RDR_FB_ACCEPTED] = {0xff, 0x00, 0x40, 0x2e, 0x04, 0x01, 0x01, 0x01,
+				 0x01},
+	    [RDR_FB_REPEAT] = {0xff, 0x00, 0x40, 0x2e, 0x04, 0x01, 0x01, 0x02,
+			       0x01},
+	    [RDR_FB_ALERT] = {0xff, 0x00, 0x40, 0x5d, 0x04, 0x03, 0x01, 0x03,
+			      0x01},
+	};
 	struct pcsc *s = state;
-	const uint8_t *cmd = fb == RDR_FB_ACCEPTED ? accepted
-			     : fb == RDR_FB_REPEAT ? repeat
-						   : alert;
+	const uint8_t *cmd;
 	uint8_t resp[PCSC_RESP_MAX];
 	DWORD rlen = sizeof(resp);
 	SCARDHANDLE h;
 	DWORD proto;
 	size_t n = sizeof(resp);
 
+	if ((size_t)fb >= sizeof(cmds) / sizeof(cmds[0]) || fb == 0)
+		return 0;
+	cmd = cmds[fb];
 	if (!s->acs || !s->have_ctx || s->reader[0] == '\0')
 		return 0;
-	/* With a card connected the reader takes the pseudo-APDU itself. */
-	if (s->connected &&
-	    pcsc_transmit(s, cmd, sizeof(accepted), resp, &n) == 0)
+	/* With a card connected the reader takes the pseudo-APDU itself and
+	 * answers 90 xx (xx: the LED state). */
+	if (s->connected && pcsc_transmit(s, cmd, ACS_FB_LEN, resp, &n) == 0 &&
+	    n >= 2 && resp[n - 2] == 0x90)
 		return 0;
 	/* Without one, through the CCID escape on a direct connection;
 	 * readers (or ccid configurations) that refuse it stay silent. */
 	if (SCardConnect(s->ctx, s->reader, SCARD_SHARE_DIRECT, 0, &h,
 			 &proto) != SCARD_S_SUCCESS)
 		return 0;
-	SCardControl(h, PCSC_IOCTL_CCID_ESCAPE, cmd, sizeof(accepted), resp,
+	SCardControl(h, PCSC_IOCTL_CCID_ESCAPE, cmd, ACS_FB_LEN, resp,
 		     sizeof(resp), &rlen);
 	SCardDisconnect(h, SCARD_LEAVE_CARD);
 	return 0;
