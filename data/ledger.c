@@ -8,6 +8,7 @@
 #include "ledger_int.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -91,8 +92,8 @@ static const char schema_v1[] =
     " location_id INTEGER REFERENCES location(id),"
     " note TEXT);"
     "CREATE INDEX custody_card ON custody_event(card_id, at);"
-    /* The audit log is append-only; hash and prev_hash are filled by the
-     * hash chain (custody issue).  The triggers make accidental edits
+    /* The audit log is append-only; hash and prev_hash chain the rows
+     * (data/audit.c).  The triggers make accidental edits
      * fail loudly; they are no defence against someone with the file,
      * which is what the hash chain is for. */
     "CREATE TABLE audit ("
@@ -255,6 +256,13 @@ static int open_db(const char *path, int flags, struct ledger **out, char *err,
 		snprintf(err, errlen, "out of memory");
 		return LEDGER_ERR_NOMEM;
 	}
+	/* The audit chain hashes with libsodium; sodium_init is idempotent
+	 * and picks the fastest implementation for this CPU. */
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "cannot initialise libsodium");
+		free(l);
+		return LEDGER_ERR_SQL;
+	}
 	/* One connection per process, used by one thread: no mutexes. */
 	if (sqlite3_open_v2(path, &l->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
@@ -308,6 +316,8 @@ void ledger_close(struct ledger *l)
 		return;
 	if (l->in_tx)
 		ledger_rollback(l);
+	sqlite3_finalize(l->audit_last);
+	sqlite3_finalize(l->audit_ins);
 	sqlite3_close(l->db);
 	free(l);
 }
@@ -354,26 +364,19 @@ int ledger_rollback(struct ledger *l)
 	return ledger_exec(l, "ROLLBACK");
 }
 
-int ledger_audit(struct ledger *l, int64_t staff_id, int64_t at,
-		 const char *action, const char *subject, const char *detail)
+int ledger_tx_enter(struct ledger *l, int *own)
 {
-	sqlite3_stmt *st;
-	int rc = ledger_prepare(l,
-				"INSERT INTO audit(at, staff_id, action, "
-				"subject, detail) VALUES (?, ?, ?, ?, ?)",
-				&st);
+	*own = !l->in_tx;
+	return *own ? ledger_begin(l) : 0;
+}
 
-	if (rc < 0)
+int ledger_tx_leave(struct ledger *l, int own, int rc)
+{
+	if (!own)
 		return rc;
-	sqlite3_bind_int64(st, 1, at);
-	if (staff_id > 0)
-		sqlite3_bind_int64(st, 2, staff_id);
-	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, subject, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, detail, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = ledger_sql_error(l, "audit");
-	sqlite3_finalize(st);
+	if (rc == 0)
+		return ledger_commit(l);
+	ledger_rollback(l);
 	return rc;
 }
 
@@ -401,7 +404,7 @@ int ledger_staff_add(struct ledger *l, const char *code, const char *name,
 		     int64_t actor_id, int64_t now)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc, own;
 
 	if (!staff_code_valid(code))
 		return ledger_fail(l, LEDGER_ERR_INVALID,
@@ -411,12 +414,15 @@ int ledger_staff_add(struct ledger *l, const char *code, const char *name,
 	if (name[0] == '\0' || strlen(name) > NAME_MAX_BYTES)
 		return ledger_fail(l, LEDGER_ERR_INVALID,
 				   "name must be 1-%d bytes", NAME_MAX_BYTES);
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
 	rc = ledger_prepare(l,
 			    "INSERT INTO staff(code, name, role, pin_hash, "
 			    "created_at) VALUES (?, ?, ?, ?, ?)",
 			    &st);
 	if (rc < 0)
-		return rc;
+		return ledger_tx_leave(l, own, rc);
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, staff_role_name(role), -1, SQLITE_STATIC);
@@ -432,7 +438,7 @@ int ledger_staff_add(struct ledger *l, const char *code, const char *name,
 	if (rc == 0)
 		rc = ledger_audit(l, actor_id, now, "staff.add", code,
 				  staff_role_name(role));
-	return rc;
+	return ledger_tx_leave(l, own, rc);
 }
 
 static int staff_get(struct ledger *l, const char *sql, const char *code,
@@ -491,9 +497,12 @@ int ledger_staff_pin_result(struct ledger *l, int64_t staff_id, int ok,
 			    int max_failures, int64_t now, int *locked_now)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc, own;
 
 	*locked_now = 0;
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
 	rc = ledger_prepare(
 	    l,
 	    ok ? "UPDATE staff SET failed_pins = 0 WHERE id = ?1 "
@@ -503,30 +512,33 @@ int ledger_staff_pin_result(struct ledger *l, int64_t staff_id, int ok,
 		 "WHERE id = ?1 RETURNING locked",
 	    &st);
 	if (rc < 0)
-		return rc;
+		return ledger_tx_leave(l, own, rc);
 	sqlite3_bind_int64(st, 1, staff_id);
 	if (!ok)
 		sqlite3_bind_int(st, 2, max_failures);
 	rc = sqlite3_step(st);
 	int locked = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	/* A success changes the row only when it resets a failure count. */
+	int reset = ok && rc == SQLITE_ROW;
 	if (rc == SQLITE_ROW)
 		rc = sqlite3_step(st);
 	rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "pin result");
 	sqlite3_finalize(st);
-	if (rc == 0 && !ok) {
-		struct staff_rec s;
-
-		if (ledger_staff_get_id(l, staff_id, &s) == 0 && locked &&
-		    s.failed_pins == max_failures) {
-			*locked_now = 1;
-			rc = ledger_audit(l, staff_id, now, "staff.lock",
-					  s.code, "too many wrong PINs");
-		} else {
-			rc = ledger_audit(l, staff_id, now, "staff.pin_failed",
-					  s.code, NULL);
-		}
+	struct staff_rec s;
+	if (rc == 0 && (!ok || reset))
+		rc = ledger_staff_get_id(l, staff_id, &s);
+	if (rc == 0 && !ok && locked && s.failed_pins == max_failures) {
+		*locked_now = 1;
+		rc = ledger_audit(l, staff_id, now, "staff.lock", s.code,
+				  "too many wrong PINs");
+	} else if (rc == 0 && !ok) {
+		rc = ledger_audit(l, staff_id, now, "staff.pin_failed", s.code,
+				  NULL);
+	} else if (rc == 0 && reset) {
+		rc = ledger_audit(l, staff_id, now, "staff.pin_ok", s.code,
+				  "failed PIN count reset");
 	}
-	return rc;
+	return ledger_tx_leave(l, own, rc);
 }
 
 /* ---- locations ---- */

@@ -52,9 +52,9 @@ static const struct demo_person people[] = {
 static int find_stock(char *out, size_t len)
 {
 	static const char *const beside_exe[] = {
-		"data/demo/stock.csv",
-		"../data/demo/stock.csv",
-		"../share/cardtally/stock.csv",
+	    "data/demo/stock.csv",
+	    "../data/demo/stock.csv",
+	    "../share/cardtally/stock.csv",
 	};
 	const char *env = getenv("CARDTALLY_DATADIR");
 	char exe[PATH_MAX];
@@ -70,7 +70,7 @@ static int find_stock(char *out, size_t len)
 		*slash = '\0';
 		for (size_t i = 0; i < 3; i++)
 			if (snprintf(out, len, "%s/%s", exe, beside_exe[i]) <
-				    (int)len &&
+				(int)len &&
 			    access(out, R_OK) == 0)
 				return 0;
 	}
@@ -312,7 +312,8 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 		rc = ledger_session_assign(
 		    l, id, ranges[i].path,
 		    strncmp(ranges[i].path, "SAFE1/", 6) == 0 ? staff[1].code
-							      : staff[2].code);
+							      : staff[2].code,
+		    staff[0].id, now);
 	if (rc == 0)
 		rc = ledger_commit(l);
 	if (rc < 0) {
