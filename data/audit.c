@@ -458,11 +458,22 @@ static int render_scan(sqlite3_stmt *st, char *buf, size_t cap)
 	    ledger_col_text(st, 8));
 }
 
+static int render_note(sqlite3_stmt *st, char *buf, size_t cap)
+{
+	return ledger_note_detail(buf, cap, sqlite3_column_int64(st, 0),
+				  ledger_col_text(st, 3),
+				  ledger_col_text(st, 4));
+}
+
 static const struct record_kind record_kinds[] = {
     {"scan", "scan", "scan=",
      "SELECT id, staff_id, at, session_id, range_id, serial, card_id, "
      "outcome, why FROM scan ORDER BY id",
      render_scan},
+    {"near_miss", "note.add", "note=",
+     "SELECT n.id, n.staff_id, n.at, c.mgmt_id, n.text FROM near_miss n "
+     "LEFT JOIN card c ON c.id = n.card_id ORDER BY n.id",
+     render_note},
 };
 
 static int64_t entry_record_id(sqlite3_stmt *a, const char *prefix)
@@ -479,7 +490,7 @@ static int check_records(struct ledger *l, const struct record_kind *k,
 			 struct audit_verify *out)
 {
 	sqlite3_stmt *a = NULL, *r = NULL;
-	char want[1024];
+	char want[NOTE_MAX_BYTES + 1024];
 	int ra, rr, rc;
 
 	rc = ledger_prepare(l,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /*
  * The card table's indexes, named (not inline UNIQUE constraints) so that a
@@ -27,6 +28,11 @@
 	"CREATE INDEX card_location ON card(location_id);"
 
 /* Version 1: the foundation schema.  Names follow DESIGN.md "Ledger". */
+/* Also used by migration 2, which lifts it while it chains old rows. */
+#define AUDIT_NO_UPDATE_SQL                                                    \
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"          \
+	" SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+
 static const char schema_v1[] =
     "CREATE TABLE location ("
     " id INTEGER PRIMARY KEY,"
@@ -104,14 +110,134 @@ static const char schema_v1[] =
     " subject TEXT,"
     " detail TEXT,"
     " prev_hash BLOB,"
-    " hash BLOB);"
-    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
-    " SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+    " hash BLOB);" AUDIT_NO_UPDATE_SQL
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
     " SELECT RAISE(ABORT, 'audit log is append-only'); END;";
 
-/* migrations[i] takes a file from user_version i to i + 1. */
-static const char *const migrations[] = {schema_v1};
+/*
+ * Version 2: near-misses (R22), and the audit chain over files written
+ * before it.  A near-miss row is repeated by its audit entry, which
+ * `audit verify` checks it against, like scan rows.
+ */
+static const char schema_v2[] =
+    "CREATE TABLE near_miss ("
+    " id INTEGER PRIMARY KEY,"
+    " at INTEGER NOT NULL,"
+    " staff_id INTEGER NOT NULL REFERENCES staff(id),"
+    " card_id INTEGER REFERENCES card(id),"
+    " text TEXT NOT NULL);";
+
+/*
+ * A version-1 file may hold audit rows written before the chain existed
+ * (no hashes) and reads without audit entries.  They are chained now, in
+ * id order, and each such read gets its entry, so that the whole file
+ * verifies; the chain vouches for them only from this moment on, which the
+ * "ledger.migrate" entry records.
+ */
+static int chain_v1_rows(struct ledger *l)
+{
+	sqlite3_stmt *st = NULL, *upd = NULL;
+	uint8_t prev[AUDIT_HASH_BYTES] = {0};
+	int64_t sealed = 0, folded = 0;
+	char detail[96];
+	int rc, step;
+
+	rc = ledger_exec(l, "DROP TRIGGER audit_no_update");
+	if (rc == 0)
+		rc = ledger_prepare(l,
+				    "SELECT id, at, staff_id, action, subject, "
+				    "detail, hash FROM audit ORDER BY id",
+				    &st);
+	if (rc == 0)
+		rc = ledger_prepare(l,
+				    "UPDATE audit SET prev_hash = ?, hash = ? "
+				    "WHERE id = ?",
+				    &upd);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct audit_entry e = {0};
+		uint8_t h[AUDIT_HASH_BYTES];
+
+		if (sqlite3_column_type(st, 6) == SQLITE_BLOB &&
+		    sqlite3_column_bytes(st, 6) == AUDIT_HASH_BYTES) {
+			memcpy(prev, sqlite3_column_blob(st, 6), sizeof(prev));
+			continue;
+		}
+		e.id = sqlite3_column_int64(st, 0);
+		e.at = sqlite3_column_int64(st, 1);
+		e.staff_id = sqlite3_column_int64(st, 2);
+		e.action = (const char *)sqlite3_column_text(st, 3);
+		e.action_len = (size_t)sqlite3_column_bytes(st, 3);
+		e.subject = (const char *)sqlite3_column_text(st, 4);
+		e.subject_len = (size_t)sqlite3_column_bytes(st, 4);
+		e.detail = (const char *)sqlite3_column_text(st, 5);
+		e.detail_len = (size_t)sqlite3_column_bytes(st, 5);
+		audit_hash(prev, &e, h);
+		sqlite3_reset(upd);
+		sqlite3_bind_blob(upd, 1, prev, sizeof(prev), SQLITE_TRANSIENT);
+		sqlite3_bind_blob(upd, 2, h, sizeof(h), SQLITE_TRANSIENT);
+		sqlite3_bind_int64(upd, 3, e.id);
+		if (sqlite3_step(upd) != SQLITE_DONE)
+			rc = ledger_sql_error(l, "chain audit log");
+		memcpy(prev, h, sizeof(prev));
+		sealed++;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = ledger_sql_error(l, "chain audit log");
+	sqlite3_finalize(st);
+	sqlite3_finalize(upd);
+	st = NULL;
+	if (rc == 0)
+		rc = ledger_exec(l, AUDIT_NO_UPDATE_SQL);
+	if (rc == 0)
+		rc = ledger_prepare(
+		    l,
+		    "SELECT id, session_id, range_id, serial, card_id, "
+		    "staff_id, at, outcome, why FROM scan WHERE id > "
+		    "(SELECT ifnull(max(CAST(substr(detail, 6) AS INTEGER)), "
+		    "0) FROM audit WHERE action = 'scan') ORDER BY id",
+		    &st);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		char subject[32], d[SERIAL_BUF + 160];
+
+		snprintf(subject, sizeof(subject), "session %lld",
+			 (long long)sqlite3_column_int64(st, 1));
+		if (ledger_scan_detail(
+			d, sizeof(d), sqlite3_column_int64(st, 0),
+			sqlite3_column_int64(st, 1),
+			sqlite3_column_int64(st, 2), ledger_col_text(st, 3),
+			sqlite3_column_int64(st, 4), ledger_col_text(st, 7),
+			ledger_col_text(st, 8)) < 0) {
+			rc =
+			    ledger_fail(l, LEDGER_ERR_INVALID,
+					"scan %lld does not fit the audit log",
+					(long long)sqlite3_column_int64(st, 0));
+			break;
+		}
+		rc = ledger_audit(l, sqlite3_column_int64(st, 5),
+				  sqlite3_column_int64(st, 6), "scan", subject,
+				  d);
+		folded++;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = ledger_sql_error(l, "chain reads");
+	sqlite3_finalize(st);
+	if (rc < 0 || (sealed == 0 && folded == 0))
+		return rc;
+	snprintf(detail, sizeof(detail), "version=2 chained=%lld reads=%lld",
+		 (long long)sealed, (long long)folded);
+	return ledger_audit(l, 0, (int64_t)time(NULL), "ledger.migrate", NULL,
+			    detail);
+}
+
+/* migrations[i] takes a file from user_version i to i + 1: its SQL, then
+ * its C step, if any, in the same transaction. */
+static const struct migration {
+	const char *sql;
+	int (*step)(struct ledger *l);
+} migrations[] = {
+    {schema_v1, NULL},
+    {schema_v2, chain_v1_rows},
+};
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
 		   LEDGER_SCHEMA_VERSION,
@@ -230,7 +356,9 @@ static int migrate(struct ledger *l)
 		rc = ledger_begin(l);
 		if (rc < 0)
 			return rc;
-		rc = ledger_exec(l, migrations[v]);
+		rc = ledger_exec(l, migrations[v].sql);
+		if (rc == 0 && migrations[v].step)
+			rc = migrations[v].step(l);
 		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", v + 1);
 		if (rc == 0)
 			rc = ledger_exec(l, sql);

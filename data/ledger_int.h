@@ -55,6 +55,9 @@ int ledger_card_indexes(struct ledger *l, int present);
 int ledger_scan_detail(char *buf, size_t cap, int64_t scan_id,
 		       int64_t session_id, int64_t range_id, const char *serial,
 		       int64_t card_id, const char *outcome, const char *why);
+/* The audit detail of a near-miss row (note.c), likewise. */
+int ledger_note_detail(char *buf, size_t cap, int64_t note_id,
+		       const char *mgmt_id, const char *text);
 /* Binds days as YYYY-MM-DD text, or NULL for DATE_NONE. */
 int ledger_bind_date(sqlite3_stmt *st, int i, int32_t days);
 

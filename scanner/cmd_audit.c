@@ -95,8 +95,13 @@ static int exec_verify(struct cli *c, struct ledger *l)
 		else
 			printf("BROKEN (%s): %s\n",
 			       audit_problem_name(v.problem), v.what);
-		printf("%lld entries before it are intact\n",
-		       (long long)v.entries);
+		if (strcmp(v.table, "audit") == 0)
+			printf("%lld entries before it are intact\n",
+			       (long long)v.entries);
+		else
+			printf("the chain's %lld entries are intact; the %s "
+			       "table no longer matches them\n",
+			       (long long)v.entries, v.table);
 	}
 	return v.problem == AUDIT_INTACT ? EXIT_OK : EXIT_FOUND;
 }

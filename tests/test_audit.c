@@ -430,6 +430,94 @@ static void broken_link_is_found(void **state)
 	assert_int_equal(v.bad_id, 4);
 }
 
+/* A file written before the chain (schema 1: no hashes, reads without
+ * entries) is chained when it is opened, and then verifies. */
+static void version_1_file_is_chained(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_scanner *sc;
+	struct audit_verify v;
+	struct staff_rec s;
+	int64_t sid, loc;
+	char err[256];
+
+	assert_int_equal(
+	    ledger_staff_add(f->l, "S1", "N", ROLE_STAFF, "h", 0, 1), 0);
+	assert_int_equal(ledger_staff_get(f->l, "S1", &s), 0);
+	assert_int_equal(ledger_location_ensure(f->l, "A/T1", &loc), 0);
+	tamper(f, "INSERT INTO card(mgmt_id, serial, location_id, status, "
+		  "received, updated_at) VALUES ('C1', '04C1', 2, 'stored', "
+		  "'2026-01-01', 0)");
+	assert_int_equal(ledger_session_start(f->l, SESSION_PARTIAL,
+					      (const char *const[]){"A/T1"}, 1,
+					      s.id, 5, &sid),
+			 0);
+	assert_int_equal(ledger_scanner_open(f->l, sid, &sc), 0);
+	assert_int_equal(ledger_scanner_record(sc, loc, "04C1", 1, s.id, 6,
+					       "accepted", NULL),
+			 0);
+	assert_int_equal(ledger_scanner_record(sc, loc, "04C9", 0, s.id, 7,
+					       "alert", "unknown"),
+			 0);
+	ledger_scanner_close(sc);
+	ledger_close(f->l);
+	f->l = NULL;
+	/* Back to what version 1 wrote. */
+	tamper(f, "DELETE FROM audit WHERE action = 'scan';"
+		  "UPDATE audit SET prev_hash = NULL, hash = NULL;"
+		  "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
+		  " SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+		  "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
+		  " SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+		  "DROP TABLE near_miss; PRAGMA user_version = 1;");
+	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
+	assert_int_equal(ledger_schema_version(f->l), LEDGER_SCHEMA_VERSION);
+	assert_int_equal(ledger_audit_verify(f->l, NULL, 0, &v), 0);
+	assert_int_equal(v.problem, AUDIT_INTACT);
+	assert_int_equal(v.records, 2);
+	/* 6 + staff + session = 8 old rows, 2 reads, 1 migration entry. */
+	assert_int_equal(v.entries, 11);
+	/* The trigger is back. */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_not_equal(
+	    sqlite3_exec(db, "UPDATE audit SET at = 0", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void notes_are_chained(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_verify v;
+	struct staff_rec s;
+	int64_t id;
+
+	assert_int_equal(
+	    ledger_staff_add(f->l, "P1", "N", ROLE_PARTTIME, "h", 0, 1), 0);
+	assert_int_equal(ledger_staff_get(f->l, "P1", &s), 0);
+	assert_int_equal(ledger_note_add(f->l, s.id, 9, "", NULL, &id),
+			 LEDGER_ERR_INVALID);
+	assert_int_equal(ledger_note_add(f->l, s.id, 9, "a\x01b", NULL, &id),
+			 LEDGER_ERR_INVALID);
+	assert_int_equal(ledger_note_add(f->l, s.id, 9, "x", "NOCARD", &id),
+			 LEDGER_ERR_INVALID);
+	assert_int_equal(ledger_note_add(f->l, s.id, 9, "left open", NULL, &id),
+			 0);
+	assert_int_equal(ledger_audit_verify(f->l, NULL, 0, &v), 0);
+	assert_int_equal(v.problem, AUDIT_INTACT);
+	assert_int_equal(v.records, 1);
+	tamper(f, "UPDATE near_miss SET text = 'nothing happened'");
+	assert_int_equal(ledger_audit_verify(f->l, NULL, 0, &v), 0);
+	assert_int_equal(v.problem, AUDIT_RECORD_CHANGED);
+	assert_string_equal(v.table, "near_miss");
+	assert_int_equal(v.bad_id, id);
+	tamper(f, "DELETE FROM near_miss");
+	assert_int_equal(ledger_audit_verify(f->l, NULL, 0, &v), 0);
+	assert_int_equal(v.problem, AUDIT_RECORD_MISSING);
+	assert_int_equal(v.bad_id, id);
+}
+
 static void problem_names(void **state)
 {
 	(void)state;
@@ -467,6 +555,9 @@ int main(void)
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(broken_link_is_found, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(version_1_file_is_chained, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(notes_are_chained, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
