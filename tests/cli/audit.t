@@ -32,6 +32,15 @@ as S02 2222 scan --session "$SID" --range SAFE1/T01 \
 	--reader "sim:$WORK/reads.sim" --json
 is "$RC" 0 "prepared: four reads"
 
+for c in "audit verify" "audit show" "note add" "note list"; do
+	# shellcheck disable=SC2086 # two words
+	ct $c --help
+	is "$RC" 0 "$c --help: exit 0"
+	like "$OUT" "^usage: cardtally $c" "$c --help: prints its usage"
+done
+ct --help
+like "$OUT" "^  audit verify " "--help: lists audit verify"
+
 # ---- every change is in the chain ---------------------------------------------
 
 is "$(sqlq "select group_concat(action, ' ') from audit where id > $audit0")" \
