@@ -6,6 +6,7 @@
 #   make check      the test suite under AddressSanitizer + UBSan (leaks fail)
 #   make stress     the long crash test (1,000 kill -9 trials)
 #   make bench      measurements written to bench/RESULTS.md
+#   make fuzz       libFuzzer targets (clang), FUZZ_TIME seconds each
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # User CFLAGS/LDFLAGS are respected; the project's own flags live in
@@ -45,7 +46,8 @@ TOOL_BIN := $(TOOL_SRC:%.c=$(BUILD)/%)
 
 CT_CFLAGS += -DCT_DATADIR='"$(PREFIX)/share/cardtally"'
 
-.PHONY: build-tests all deps test check stress bench demo install clean format
+.PHONY: build-tests all deps test check stress bench demo install clean format \
+	fuzz
 all: cardtally
 
 deps:
@@ -99,6 +101,40 @@ check: deps
 		BUILD=$(CURDIR)/build-asan \
 		CARDTALLY_SANITIZED=1 tests/run
 
+# libFuzzer targets (tests/fuzz/fuzz_*.c), built with clang into their own
+# tree, each run for FUZZ_TIME seconds.  New inputs go to a scratch copy of
+# the seed corpus in build-fuzz/; crashes are written to build-fuzz/ and
+# belong in tests/fuzz/corpus/ once fixed (make test replays that corpus).
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 30
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+
+fuzz:
+	@scripts/deps.sh fuzz
+	@$(MAKE) deps
+	@$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+		build-fuzz/libcardtally.a
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz: building $$t"; \
+		$(FUZZ_CC) $(CT_CFLAGS) $(PC_CFLAGS) -O1 -g \
+			-fsanitize=fuzzer $(FUZZ_SAN) -o build-fuzz/fuzz_$$t \
+			tests/fuzz/fuzz_$$t.c build-fuzz/libcardtally.a \
+			$(PC_LIBS); \
+		rm -rf build-fuzz/corpus-$$t; \
+		mkdir -p build-fuzz/corpus-$$t build-fuzz/crashes-$$t; \
+		echo "fuzz: running $$t for $(FUZZ_TIME) s"; \
+		build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) \
+			-print_final_stats=1 \
+			-artifact_prefix=build-fuzz/crashes-$$t/ \
+			build-fuzz/corpus-$$t tests/fuzz/corpus/$$t \
+			2>build-fuzz/fuzz_$$t.log || \
+			{ tail -40 build-fuzz/fuzz_$$t.log; exit 1; }; \
+		grep -E '^stat::number_of_executed_units|^Done' \
+			build-fuzz/fuzz_$$t.log; \
+	done
+
 stress: deps build-tests
 	@CARDTALLY=$(CURDIR)/$(BUILD)/cardtally BUILD=$(CURDIR)/$(BUILD) \
 		KILL_TRIALS=1000 prove -f --exec "" tests/cli/kill9.t
@@ -118,9 +154,10 @@ install: cardtally
 
 format:
 	clang-format -i $(LIB_SRC) $(APP_SRC) scanner/main.c \
-		$(wildcard */*.h) $(TEST_SRC) $(TOOL_SRC)
+		$(wildcard */*.h) $(TEST_SRC) $(TOOL_SRC) \
+		$(wildcard tests/fuzz/*.c)
 
 clean:
-	rm -rf $(BUILD) build-asan cardtally bench/work tests/work
+	rm -rf $(BUILD) build-asan build-fuzz cardtally bench/work tests/work
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

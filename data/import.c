@@ -1061,7 +1061,7 @@ static int load_locations(struct importer *im)
 
 	if (ledger_prepare(im->l, "SELECT id, path FROM location", &st) < 0)
 		return IMPORT_ERR_LEDGER;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		const char *p = (const char *)sqlite3_column_text(st, 1);
 		int n = sqlite3_column_bytes(st, 1);
 
@@ -1190,10 +1190,9 @@ static size_t count_lines(const char *p, size_t len)
 	size_t n = 1;
 	const char *end = p + len;
 
-	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+	for (const char *q = memchr(p, '\n', len); q != NULL;
+	     q = memchr(q + 1, '\n', (size_t)(end - q - 1)))
 		n++;
-		p++;
-	}
 	return n;
 }
 

@@ -569,6 +569,21 @@ int ledger_staff_add(struct ledger *l, const char *code, const char *name,
 	return ledger_tx_leave(l, own, rc);
 }
 
+static void staff_from_row(sqlite3_stmt *st, struct staff_rec *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(st, 0);
+	snprintf(out->code, sizeof(out->code), "%s", ledger_col_text(st, 1));
+	snprintf(out->name, sizeof(out->name), "%s", ledger_col_text(st, 2));
+	if (staff_role_parse(ledger_col_text(st, 3), &out->role) < 0)
+		out->role = ROLE_PARTTIME;
+	snprintf(out->pin_hash, sizeof(out->pin_hash), "%s",
+		 ledger_col_text(st, 4));
+	out->failed_pins = sqlite3_column_int(st, 5);
+	out->locked = sqlite3_column_int(st, 6);
+	out->active = sqlite3_column_int(st, 7);
+}
+
 static int staff_get(struct ledger *l, const char *sql, const char *code,
 		     int64_t id, struct staff_rec *out)
 {
@@ -583,19 +598,7 @@ static int staff_get(struct ledger *l, const char *sql, const char *code,
 		sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		memset(out, 0, sizeof(*out));
-		out->id = sqlite3_column_int64(st, 0);
-		snprintf(out->code, sizeof(out->code), "%s",
-			 ledger_col_text(st, 1));
-		snprintf(out->name, sizeof(out->name), "%s",
-			 ledger_col_text(st, 2));
-		if (staff_role_parse(ledger_col_text(st, 3), &out->role) < 0)
-			out->role = ROLE_PARTTIME;
-		snprintf(out->pin_hash, sizeof(out->pin_hash), "%s",
-			 ledger_col_text(st, 4));
-		out->failed_pins = sqlite3_column_int(st, 5);
-		out->locked = sqlite3_column_int(st, 6);
-		out->active = sqlite3_column_int(st, 7);
+		staff_from_row(st, out);
 		rc = 0;
 	} else if (rc == SQLITE_DONE) {
 		rc = ledger_fail(l, LEDGER_ERR_NOTFOUND, "no staff member %s",
@@ -667,6 +670,59 @@ int ledger_staff_pin_result(struct ledger *l, int64_t staff_id, int ok,
 				  "failed PIN count reset");
 	}
 	return ledger_tx_leave(l, own, rc);
+}
+
+int ledger_staff_unlock(struct ledger *l, int64_t staff_id, int64_t actor_id,
+			int64_t now)
+{
+	struct staff_rec s;
+	sqlite3_stmt *st;
+	int rc = ledger_staff_get_id(l, staff_id, &s);
+
+	if (rc < 0)
+		return rc;
+	if (!s.locked)
+		return ledger_fail(l, LEDGER_ERR_STATE,
+				   "account %s is not locked", s.code);
+	rc = ledger_prepare(l,
+			    "UPDATE staff SET locked = 0, failed_pins = 0 "
+			    "WHERE id = ?",
+			    &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, staff_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = ledger_sql_error(l, "unlock");
+	sqlite3_finalize(st);
+	if (rc == 0)
+		rc = ledger_audit(l, actor_id, now, "staff.unlock", s.code,
+				  NULL);
+	return rc;
+}
+
+int ledger_staff_each(struct ledger *l,
+		      int (*fn)(const struct staff_rec *s, void *ctx),
+		      void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l, STAFF_COLS "ORDER BY code", &st);
+
+	if (rc < 0)
+		return rc;
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct staff_rec s;
+
+		staff_from_row(st, &s);
+		rc = fn(&s, ctx);
+		if (rc)
+			break;
+	}
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc == SQLITE_ERROR || rc == SQLITE_BUSY)
+		rc = ledger_sql_error(l, "staff");
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* ---- locations ---- */
@@ -860,7 +916,7 @@ int ledger_range_serials(struct ledger *l, const char *range,
 	if (rc < 0)
 		return rc;
 	sqlite3_bind_text(st, 1, range, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		if (cnt == cap) {
 			size_t ncap = cap ? cap * 2 : 128;
 			void *p = realloc(v, ncap * sizeof(*v));

@@ -99,6 +99,19 @@ int ledger_staff_get_id(struct ledger *l, int64_t id, struct staff_rec *out);
 int ledger_staff_pin_result(struct ledger *l, int64_t staff_id, int ok,
 			    int max_failures, int64_t now, int *locked_now);
 
+/*
+ * Unlocks an account locked by wrong PINs and clears its failure count
+ * (LEDGER_ERR_STATE when it was not locked).  Audited with the manager who
+ * did it.
+ */
+int ledger_staff_unlock(struct ledger *l, int64_t staff_id, int64_t actor_id,
+			int64_t now);
+/* Calls fn for every staff member, by code; stops early when fn returns
+ * non-zero (which is then returned). */
+int ledger_staff_each(struct ledger *l,
+		      int (*fn)(const struct staff_rec *s, void *ctx),
+		      void *ctx);
+
 /* ---- locations ---- */
 
 /* Location paths: 1-4 segments joined by '/', each non-empty, without

@@ -69,7 +69,7 @@ static int add_all_ranges(struct ledger *l, sqlite3_stmt *ins, int64_t session,
 
 	if (rc < 0)
 		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		const char *path = ledger_col_text(st, 1);
 		int covered = 0;
 
@@ -291,7 +291,7 @@ int ledger_session_ranges(struct ledger *l, int64_t id, struct range_rec **out,
 	if (rc < 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		if (cnt == cap) {
 			size_t ncap = cap ? cap * 2 : 16;
 			struct range_rec *p = realloc(v, ncap * sizeof(*v));
@@ -552,7 +552,7 @@ static int load_locations(struct ledger *l, struct count_data *d,
 	rc = ledger_prepare(l, "SELECT id, path FROM location", &st);
 	if (rc < 0)
 		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		const char *path = ledger_col_text(st, 1);
 
@@ -703,7 +703,7 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 			    &st);
 	if (rc < 0)
 		goto out;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		int64_t loc = sqlite3_column_int64(st, 3);
 		int64_t id = sqlite3_column_int64(st, 0);
 
@@ -732,7 +732,7 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	if (rc < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, session_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		struct count_scan *s = count_data_add_scan(d);
 		int64_t card = sqlite3_column_int64(st, 1);
 		int64_t range = sqlite3_column_int64(st, 2);

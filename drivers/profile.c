@@ -75,6 +75,7 @@ static const struct rdr_profile profile_uid = {
 
 static const struct rdr_profile *const profiles[] = {
 	&profile_uid,
+	&rdr_profile_mynumber,
 	NULL,
 };
 

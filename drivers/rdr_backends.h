@@ -13,6 +13,11 @@
 
 /* One entry per backend file; each is listed once in reader.c. */
 extern const struct rdr_ops rdr_sim_ops;
+extern const struct rdr_ops rdr_kbd_ops;
+
+/* The APDU identity profiles, one per profile_*.c; each is listed once in
+ * profile.c's table. */
+extern const struct rdr_profile rdr_profile_mynumber;
 
 /*
  * Writes a formatted message into err (at most errlen bytes, always

@@ -17,6 +17,7 @@
 /* A backend missing at build time is simply absent from this list. */
 static const struct rdr_ops *const backends[] = {
     &rdr_sim_ops,
+    &rdr_kbd_ops,
     NULL,
 };
 

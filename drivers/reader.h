@@ -43,10 +43,15 @@ enum {
 
 #define RDR_ID_MAX 32
 
-/* A card identifier as the identity profile produced it: bytes + length. */
+/*
+ * A card identifier as the identity profile produced it: bytes + length.
+ * A number typed by a barcode scanner is text (its digits, as typed: a
+ * printed number can have an odd count of digits), marked by `text`.
+ */
 struct rdr_id {
 	size_t len;
-	uint8_t bytes[RDR_ID_MAX];
+	uint8_t bytes[RDR_ID_MAX * 2];
+	int text; /* bytes are ASCII hex digits, not binary */
 };
 
 enum rdr_event_kind {

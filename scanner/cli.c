@@ -166,6 +166,38 @@ int cli_hash_pin(const char *pin, char out[128])
 	return 0;
 }
 
+/*
+ * Reads a new PIN and hashes it.  Typed at a terminal it is asked twice:
+ * a typo in a PIN nobody saw would lock its owner out (for the first
+ * manager, out of the whole ledger).
+ */
+int cli_new_pin_hash(int fd, const char *fd_option, const char *code,
+		     char hash[128])
+{
+	char pin[16], again[16], prompt[80];
+	int rc;
+
+	if (sodium_init() < 0)
+		return cli_error(EXIT_SOFTWARE, "libsodium failed to start");
+	snprintf(prompt, sizeof(prompt), "new PIN for %s: ", code);
+	rc = cli_read_pin(fd, prompt, fd_option, pin);
+	if (rc)
+		return rc;
+	if (fd < 0) {
+		snprintf(prompt, sizeof(prompt),
+			 "new PIN for %s again: ", code);
+		rc = cli_read_pin(fd, prompt, fd_option, again);
+		if (rc == 0 && strcmp(pin, again) != 0)
+			rc = cli_error(EXIT_DATAERR,
+				       "the two PINs differ: nothing changed");
+		sodium_memzero(again, sizeof(again));
+	}
+	if (rc == 0)
+		rc = cli_hash_pin(pin, hash);
+	sodium_memzero(pin, sizeof(pin));
+	return rc;
+}
+
 int cli_authenticate(struct ledger *l, const char *code, int pin_fd,
 		     const char *fd_option, struct staff_rec *out)
 {

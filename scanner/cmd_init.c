@@ -1,7 +1,6 @@
 /*
- * `cardtally init` creates a ledger with its first manager; `cardtally staff
- * add` adds a person.  PINs are read without echo (or from a descriptor) and
- * stored only as Argon2id hashes.
+ * `cardtally init` creates a ledger with its first manager.  The PIN is read
+ * without echo (or from a descriptor) and stored only as an Argon2id hash.
  */
 #include <errno.h>
 #include <limits.h>
@@ -11,38 +10,6 @@
 #include <string.h>
 
 #include "cli.h"
-
-/*
- * Reads a new PIN and hashes it.  Typed at a terminal it is asked twice:
- * a typo in a PIN nobody saw would lock its owner out (for the first
- * manager, out of the whole ledger).
- */
-static int new_pin_hash(int fd, const char *fd_option, const char *code,
-			char hash[128])
-{
-	char pin[16], again[16], prompt[80];
-	int rc;
-
-	if (sodium_init() < 0)
-		return cli_error(EXIT_SOFTWARE, "libsodium failed to start");
-	snprintf(prompt, sizeof(prompt), "new PIN for %s: ", code);
-	rc = cli_read_pin(fd, prompt, fd_option, pin);
-	if (rc)
-		return rc;
-	if (fd < 0) {
-		snprintf(prompt, sizeof(prompt), "new PIN for %s again: ",
-			 code);
-		rc = cli_read_pin(fd, prompt, fd_option, again);
-		if (rc == 0 && strcmp(pin, again) != 0)
-			rc = cli_error(EXIT_DATAERR,
-				       "the two PINs differ: nothing changed");
-		sodium_memzero(again, sizeof(again));
-	}
-	if (rc == 0)
-		rc = cli_hash_pin(pin, hash);
-	sodium_memzero(pin, sizeof(pin));
-	return rc;
-}
 
 /*
  * The installed default (/var/lib/cardtally/ledger.db) lives in a directory
@@ -64,8 +31,9 @@ static int make_parent_dir(const char *db)
 	if (stat(dir, &sb) == 0)
 		return 0;
 	if (mkdir(dir, 0750) < 0)
-		return cli_error(EXIT_USAGE, "cannot create %s for the ledger: %s",
-				 dir, strerror(errno));
+		return cli_error(EXIT_USAGE,
+				 "cannot create %s for the ledger: %s", dir,
+				 strerror(errno));
 	fprintf(stderr, "created directory %s\n", dir);
 	return 0;
 }
@@ -88,7 +56,7 @@ static int exec_init(struct cli *c, struct ledger *unused)
 				 "staff code '%s' must be 1-32 letters, "
 				 "digits, '-' or '_'",
 				 code);
-	rc = new_pin_hash(c->pin_fd, "--pin-fd", code, hash);
+	rc = cli_new_pin_hash(c->pin_fd, "--pin-fd", code, hash);
 	if (rc)
 		return rc;
 	rc = make_parent_dir(c->db);
@@ -131,68 +99,4 @@ const struct cmd_entry cmd_init_entry = {
     .options = init_options,
     .needs_db = 0,
     .exec = exec_init,
-};
-
-static int exec_staff_add(struct cli *c, struct ledger *l)
-{
-	const char *name = cli_opt(c, "name"), *role_s = cli_opt(c, "role");
-	const char *fd_s = cli_opt(c, "new-pin-fd");
-	struct staff_rec actor;
-	enum staff_role role;
-	int new_fd = -1, rc;
-	char hash[128];
-
-	if (c->npos != 1 || !name || !role_s)
-		return cli_usage(c, "a staff code, --name and --role are "
-				    "required");
-	if (staff_role_parse(role_s, &role) < 0)
-		return cli_usage(c,
-				 "--role must be manager, staff or "
-				 "parttime, not '%s'",
-				 role_s);
-	if (fd_s) {
-		char *end;
-		long v = strtol(fd_s, &end, 10);
-
-		if (*fd_s == '\0' || *end || v < 0 || v > 1023)
-			return cli_usage(c, "--new-pin-fd needs a file "
-					    "descriptor number");
-		new_fd = (int)v;
-	}
-	rc = cli_actor(c, l, &actor);
-	if (rc)
-		return rc;
-	rc = cli_permit(&actor, ACT_STAFF_ADD);
-	if (rc)
-		return rc;
-	if (!staff_code_valid(c->pos[0]))
-		return cli_error(EXIT_DATAERR,
-				 "staff code '%s' must be 1-32 letters, "
-				 "digits, '-' or '_'",
-				 c->pos[0]);
-	rc = new_pin_hash(new_fd, "--new-pin-fd", c->pos[0], hash);
-	if (rc)
-		return rc;
-	rc = ledger_staff_add(l, c->pos[0], name, role, hash, actor.id,
-			      cli_now());
-	if (rc == LEDGER_ERR_EXISTS || rc == LEDGER_ERR_INVALID)
-		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	fprintf(stderr, "added %s (%s) as %s\n", c->pos[0], name,
-		staff_role_name(role));
-	return EXIT_OK;
-}
-
-static const char *const staff_add_options[] = {"name", "role", "new-pin-fd",
-						NULL};
-
-const struct cmd_entry cmd_staff_add_entry = {
-    .name = "staff add",
-    .usage = "CODE --name NAME --role manager|staff|parttime "
-	     "[--new-pin-fd N] --as CODE [--pin-fd N]",
-    .help = "add a staff member with a role and a PIN",
-    .options = staff_add_options,
-    .needs_db = 1,
-    .exec = exec_staff_add,
 };

@@ -157,8 +157,10 @@ static int handle_card(struct ledger *l, struct ledger_scanner *sc,
 	int64_t now = cli_now();
 	int rc;
 
-	if (serial_from_bytes(id->bytes, id->len, serial) < 0)
-		return 0; /* cannot happen: RDR_ID_MAX fits SERIAL_MAX */
+	if ((id->text ? serial_normalize((const char *)id->bytes, id->len,
+					 serial)
+		      : serial_from_bytes(id->bytes, id->len, serial)) < 0)
+		return 0; /* backends deliver only valid identifiers */
 	rc = ledger_begin(l);
 	if (rc == 0)
 		rc = ledger_scanner_lookup(sc, serial, &lk);

@@ -12,8 +12,8 @@
 #define CONFIG_DEFAULT_PATH "/etc/cardtally/cardtally.conf"
 
 struct config {
-	char path[512];	   /* the file read, or "" when there was none */
-	char profile[64];  /* identity profile name */
+	char path[512];	  /* the file read, or "" when there was none */
+	char profile[64]; /* identity profile name */
 };
 
 /* Reads the configuration into *c (defaults first).  Returns 0, or an exit

@@ -15,6 +15,13 @@ PACKAGES="gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev
 libcmocka-dev libnfc-dev libpcsclite-dev libusb-1.0-0-dev libncurses-dev
 sqlite3 perl python3 tmux"
 
+# fuzz (`make fuzz` only, never the default): clang and its libFuzzer and
+# sanitizer runtimes.  `scripts/deps.sh fuzz` checks these instead.
+FUZZ_PACKAGES="clang libclang-rt-14-dev"
+if [ "${1:-}" = fuzz ]; then
+	PACKAGES=$FUZZ_PACKAGES
+fi
+
 missing=""
 for p in $PACKAGES; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

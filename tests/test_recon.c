@@ -311,6 +311,9 @@ static void permission_matrix(void **state)
 	assert_int_equal(recon_permit(ROLE_PARTTIME, ACT_COUNT_CLOSE, &rule),
 			 -1);
 	assert_int_equal(recon_permit(ROLE_STAFF, ACT_STAFF_ADD, &rule), -1);
+	assert_int_equal(recon_permit(ROLE_STAFF, ACT_STAFF_UNLOCK, &rule), -1);
+	assert_int_equal(recon_permit(ROLE_PARTTIME, ACT_STAFF_UNLOCK, &rule),
+			 -1);
 	assert_int_equal(recon_permit(ROLE_STAFF, ACT_WITNESS, &rule), -1);
 	assert_non_null(strstr(rule, "manager"));
 	assert_int_equal(recon_permit(ROLE_STAFF, ACT_IMPORT, &rule), 0);

@@ -98,10 +98,9 @@ fresh_copy() {
 # JSON events to OUT, stderr to ERR; sets pid to the cardtally process
 # itself (not a subshell), so that kill -9 hits the program.
 scan_bg() {
-	# The files exist before the poll below reads them: the background
-	# process's own redirection may not have happened yet.
+	# Created here, not by the background job's redirection: the
+	# caller counts its lines at once and must not race the job.
 	: >"$1"
-	: >"$2"
 	"$CT" scan --session "$SID" --range SAFE1 --reader "sim:$WORK/all.sim" \
 		--json --as S02 --pin-fd 3 3<"$PIN" >"$1" 2>"$2" &
 	pid=$!

@@ -163,6 +163,29 @@ is "$(sqlq "select count(*) from audit where action = 'staff.lock'")" 1 \
 as S02 2222 import "$WORK/empty.csv"
 is "$RC" 0 "another person is not affected"
 
+# The locked account shows in the list; only a manager may reopen it, and
+# that is audited; then the right PIN works again.
+ct staff list
+like "$OUT" "^S03 +staff +Person S03  \[LOCKED\]$" "staff list: S03 is locked"
+ct staff list --json
+is "$(printf '%s' "$OUT" | pyjson '[s["code"] for s in d["staff"]
+	if s["locked"]]')" '["S03"]' "staff list --json: S03 is locked"
+as S02 2222 staff unlock S03
+is "$RC" 77 "unlock by staff: exit 77"
+like "$ERR" "only a manager may unlock" "unlock by staff: names the rule"
+as M01 1111 staff unlock S03
+is "$RC" 0 "unlock by a manager: exit 0"
+is "$(sqlq "select locked || failed_pins from staff where code = 'S03'")" \
+	00 "unlock: the account is open, its count cleared"
+is "$(sqlq "select count(*) from audit where action = 'staff.unlock' and
+	subject = 'S03' and staff_id = (select id from staff where
+	code = 'M01')")" 1 "unlock: audited with the manager"
+probe 3333 >/dev/null
+is "$RC" 0 "after the unlock: the right PIN works"
+as M01 1111 staff unlock S03
+is "$RC" 65 "unlocking an open account: exit 65"
+like "$ERR" "not locked" "unlocking an open account: says so"
+
 # ---- readers ------------------------------------------------------------------
 
 ct readers
