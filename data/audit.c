@@ -175,8 +175,11 @@ int ledger_audit(struct ledger *l, int64_t staff_id, int64_t at,
 
 	/* The previous hash must be read and the row written under one
 	 * write lock, or two processes could chain to the same row. */
-	if (own_tx && (rc = ledger_begin(l)) < 0)
-		return rc;
+	if (own_tx) {
+		rc = ledger_begin(l);
+		if (rc < 0)
+			return rc;
+	}
 	if (!l->audit_last)
 		rc = ledger_prepare(l,
 				    "SELECT id, hash FROM audit "
@@ -330,7 +333,7 @@ static int check_chain(struct ledger *l, const uint8_t *anchor,
 
 	if (rc < 0)
 		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		struct audit_entry e = {0};
 		int st_type = sqlite3_column_type(st, 2);
 
@@ -562,8 +565,11 @@ int ledger_audit_verify(struct ledger *l, const uint8_t *anchor,
 	out->table = "audit";
 	/* One snapshot: a scan committed while we read cannot look like a
 	 * row without its entry. */
-	if (own && (rc = ledger_exec(l, "BEGIN")) < 0)
-		return rc;
+	if (own) {
+		rc = ledger_exec(l, "BEGIN");
+		if (rc < 0)
+			return rc;
+	}
 	rc = check_chain(l, anchor, anchor_entry, out);
 	for (size_t i = 0;
 	     rc == 0 && i < sizeof(record_kinds) / sizeof(record_kinds[0]); i++)
@@ -592,7 +598,7 @@ int ledger_audit_list(struct ledger *l, int64_t last,
 		return rc;
 	sqlite3_bind_int64(st, 1, last);
 	int stop = 0;
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		struct audit_row r = {
 		    .id = sqlite3_column_int64(st, 0),
 		    .at = sqlite3_column_int64(st, 1),
@@ -605,6 +611,8 @@ int ledger_audit_list(struct ledger *l, int64_t last,
 		if (col_is_hash(st, 6))
 			audit_hex(sqlite3_column_blob(st, 6), r.hash);
 		stop = fn(ctx, &r);
+		if (stop)
+			break;
 	}
 	if (stop)
 		rc = stop;

@@ -153,7 +153,8 @@ static int chain_v1_rows(struct ledger *l)
 				    "UPDATE audit SET prev_hash = ?, hash = ? "
 				    "WHERE id = ?",
 				    &upd);
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+	for (step = rc == 0 ? sqlite3_step(st) : SQLITE_DONE;
+	     rc == 0 && step == SQLITE_ROW; step = sqlite3_step(st)) {
 		struct audit_entry e = {0};
 		uint8_t h[AUDIT_HASH_BYTES];
 
@@ -196,7 +197,8 @@ static int chain_v1_rows(struct ledger *l)
 		    "(SELECT ifnull(max(CAST(substr(detail, 6) AS INTEGER)), "
 		    "0) FROM audit WHERE action = 'scan') ORDER BY id",
 		    &st);
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+	for (step = rc == 0 ? sqlite3_step(st) : SQLITE_DONE;
+	     rc == 0 && step == SQLITE_ROW; step = sqlite3_step(st)) {
 		char subject[32], d[SERIAL_BUF + 160];
 
 		snprintf(subject, sizeof(subject), "session %lld",
@@ -677,19 +679,23 @@ int ledger_staff_unlock(struct ledger *l, int64_t staff_id, int64_t actor_id,
 {
 	struct staff_rec s;
 	sqlite3_stmt *st;
-	int rc = ledger_staff_get_id(l, staff_id, &s);
+	int own, rc = ledger_staff_get_id(l, staff_id, &s);
 
 	if (rc < 0)
 		return rc;
 	if (!s.locked)
 		return ledger_fail(l, LEDGER_ERR_STATE,
 				   "account %s is not locked", s.code);
+	/* The unlock and its audit entry commit together. */
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
 	rc = ledger_prepare(l,
 			    "UPDATE staff SET locked = 0, failed_pins = 0 "
 			    "WHERE id = ?",
 			    &st);
 	if (rc < 0)
-		return rc;
+		return ledger_tx_leave(l, own, rc);
 	sqlite3_bind_int64(st, 1, staff_id);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = ledger_sql_error(l, "unlock");
@@ -697,7 +703,7 @@ int ledger_staff_unlock(struct ledger *l, int64_t staff_id, int64_t actor_id,
 	if (rc == 0)
 		rc = ledger_audit(l, actor_id, now, "staff.unlock", s.code,
 				  NULL);
-	return rc;
+	return ledger_tx_leave(l, own, rc);
 }
 
 int ledger_staff_each(struct ledger *l,

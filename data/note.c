@@ -104,7 +104,7 @@ int ledger_note_list(struct ledger *l,
 
 	if (rc < 0)
 		return rc;
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		struct note_row r = {
 		    .id = sqlite3_column_int64(st, 0),
 		    .at = sqlite3_column_int64(st, 1),
@@ -114,6 +114,8 @@ int ledger_note_list(struct ledger *l,
 		};
 
 		stop = fn(ctx, &r);
+		if (stop)
+			break;
 	}
 	if (stop)
 		rc = stop;

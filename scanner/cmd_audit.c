@@ -65,8 +65,11 @@ static int exec_verify(struct cli *c, struct ledger *l)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
 	if (rows_s && !anchor_s)
 		return cli_usage(c, "--expect-rows goes with --anchor");
-	if (rows_s && (rc = parse_count(c, "--expect-rows", rows_s, &rows)))
-		return rc;
+	if (rows_s) {
+		rc = parse_count(c, "--expect-rows", rows_s, &rows);
+		if (rc)
+			return rc;
+	}
 	if (anchor_s && audit_hex_parse(anchor_s, anchor) < 0)
 		return cli_usage(c, "--anchor needs the 64 hex digits that "
 				    "'audit verify' printed");
@@ -161,8 +164,11 @@ static int exec_show(struct cli *c, struct ledger *l)
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	if (last_s && (rc = parse_count(c, "--last", last_s, &last)))
-		return rc;
+	if (last_s) {
+		rc = parse_count(c, "--last", last_s, &last);
+		if (rc)
+			return rc;
+	}
 	if (s.json)
 		fputs("{\"entries\":[", stdout);
 	rc = ledger_audit_list(l, last, show_row, &s);

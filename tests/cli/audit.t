@@ -64,6 +64,19 @@ is "$(sqlq "select action || ' ' || detail from audit
 	"staff.pin_ok failed PIN count reset" \
 	"resetting the failure count is an audit entry"
 
+# Locking (five wrong PINs) and a manager's unlock are audit entries.
+for i in 1 2 3 4 5; do
+	ct count start --kind partial --ranges SAFE1/T01 --as P04 --pin-fd 3 \
+		3<<<9999
+done
+is "$(sqlq "select action from audit where action like 'staff.%'
+	order by id desc limit 1")" staff.lock "locking an account is an audit entry"
+as M01 1111 staff unlock P04
+is "$RC" 0 "prepared: P04 unlocked"
+is "$(sqlq 'select action || " " || subject from audit
+	order by id desc limit 1')" "staff.unlock P04" \
+	"unlocking is an audit entry"
+
 # ---- an intact log ------------------------------------------------------------
 
 before=$(ledger_state)
