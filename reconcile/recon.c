@@ -320,6 +320,9 @@ static const struct {
     [ACT_WITNESS] = {"witness",
 		     {1, 0, 0},
 		     "the witness of a two-person step must be a manager"},
+    /* Anyone may report a near-miss: the part-timer who saw it first
+     * is the one the record is for (R22). */
+    [ACT_NOTE_ADD] = {"note add", {1, 1, 1}, ""},
 };
 
 int recon_permit(enum staff_role role, enum recon_action action,

@@ -136,6 +136,7 @@ enum recon_action {
 	ACT_COUNT_CLOSE,   /* close a count */
 	ACT_WITNESS,	   /* be the second person of a two-person step */
 	ACT_STAFF_UNLOCK,  /* reopen an account locked by wrong PINs */
+	ACT_NOTE_ADD,	   /* record a near-miss (R22) */
 	ACT_COUNT,
 };
 

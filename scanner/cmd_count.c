@@ -77,7 +77,8 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 		char *eq = strchr(assigns[i], '=');
 
 		*eq = '\0';
-		rc = ledger_session_assign(l, id, assigns[i], eq + 1);
+		rc = ledger_session_assign(l, id, assigns[i], eq + 1, actor.id,
+					   cli_now());
 	}
 	if (rc == 0)
 		rc = ledger_commit(l);

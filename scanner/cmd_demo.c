@@ -312,7 +312,8 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 		rc = ledger_session_assign(
 		    l, id, ranges[i].path,
 		    strncmp(ranges[i].path, "SAFE1/", 6) == 0 ? staff[1].code
-							      : staff[2].code);
+							      : staff[2].code,
+		    staff[0].id, now);
 	if (rc == 0)
 		rc = ledger_commit(l);
 	if (rc < 0) {
