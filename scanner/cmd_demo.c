@@ -344,8 +344,9 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 	rc = reconcile_session(l, id, 0, stdout);
 	if (rc == EXIT_FOUND) {
 		printf("\nThe sim scripts of each tray are in %s.\n"
-		       "Try: %s reconcile %lld --json --db %s\n",
-		       dir, c->prog, (long long)id, db);
+		       "Try: %s reconcile %lld --json --db %s\n"
+		       "     %s audit verify --db %s\n",
+		       dir, c->prog, (long long)id, db, c->prog, db);
 		rc = EXIT_OK; /* finding the faults is the demo working */
 	}
 out:
