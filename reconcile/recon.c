@@ -323,6 +323,22 @@ static const struct {
     /* Anyone may report a near-miss: the part-timer who saw it first
      * is the one the record is for (R22). */
     [ACT_NOTE_ADD] = {"note add", {1, 1, 1}, ""},
+    /* A terminal is stock like a card: registering one edits the ledger. */
+    [ACT_ASSET_ADD] = {"asset add",
+		       {1, 0, 0},
+		       "only a manager may register an issuing terminal"},
+    /* Taking cards out of the safe, handing them over and putting them
+     * back move responsibility for stock, which seed 000 gives to regular
+     * employees only; a part-timer may scan what comes back in a tally
+     * (ACT_SCAN), and the staff member who closes it does the returns. */
+    [ACT_CHECKOUT] = {"checkout",
+		      {1, 1, 0},
+		      "part-time staff may not check cards out"},
+    [ACT_RETURN] = {"return",
+		    {1, 1, 0},
+		    "part-time staff may not return cards to stock"},
+    [ACT_ISSUE] = {"issue", {1, 1, 0}, "part-time staff may not issue cards"},
+    [ACT_MOVE] = {"move", {1, 1, 0}, "part-time staff may not move cards"},
 };
 
 int recon_permit(enum staff_role role, enum recon_action action,
@@ -342,4 +358,72 @@ int recon_permit(enum staff_role role, enum recon_action action,
 const char *recon_action_name(enum recon_action a)
 {
 	return (unsigned)a < ACT_COUNT ? matrix[a].name : "?";
+}
+
+/* ---- custody transitions (R11, R13) ---- */
+
+static const char *const custody_names[CUSTODY_KIND_COUNT] = {
+    [CUSTODY_CHECKOUT] = "checkout",
+    [CUSTODY_RETURN] = "return",
+    [CUSTODY_ISSUE] = "issue",
+    [CUSTODY_MOVE] = "move",
+};
+
+const char *custody_kind_name(enum custody_kind k)
+{
+	return (unsigned)k < CUSTODY_KIND_COUNT ? custody_names[k] : "?";
+}
+
+/*
+ * The transition table.  Issuing needs a checked-out card: seeds 000 and
+ * 003 describe cards pulled from the safe for the day's reserved pickups
+ * and handed over at the window, so a card issued straight from the safe
+ * would never be on a checkout record and the evening tally could not
+ * account for it.  A move keeps a card in storage and changes its tray;
+ * a card at the window is moved by returning it to the new tray's owner
+ * first.  Disposed, issued and otherwise ended cards do not move at all.
+ */
+int recon_custody(enum custody_kind k, int is_asset, enum card_status from,
+		  enum card_status *to, const char **rule)
+{
+	*rule = "";
+	*to = from;
+	switch (k) {
+	case CUSTODY_CHECKOUT:
+		if (from == CARD_STORED) {
+			*to = CARD_CHECKED_OUT;
+			return 0;
+		}
+		*rule = from == CARD_CHECKED_OUT
+			    ? "it is checked out already"
+			    : "only a card in storage can be checked out";
+		return -1;
+	case CUSTODY_RETURN:
+		if (from == CARD_CHECKED_OUT) {
+			*to = CARD_STORED;
+			return 0;
+		}
+		*rule = "only a checked-out card can be returned";
+		return -1;
+	case CUSTODY_ISSUE:
+		if (is_asset) {
+			*rule = "a terminal is not issued to an applicant";
+			return -1;
+		}
+		if (from == CARD_CHECKED_OUT) {
+			*to = CARD_ISSUED;
+			return 0;
+		}
+		*rule = "only a checked-out card can be issued";
+		return -1;
+	case CUSTODY_MOVE:
+		if (from == CARD_STORED)
+			return 0;
+		*rule = "only a card in storage can be moved";
+		return -1;
+	case CUSTODY_KIND_COUNT:
+		break;
+	}
+	*rule = "unknown movement";
+	return -1;
 }

@@ -8,6 +8,7 @@
  *  - recon_run: the report of a counting session
  *  - recon_disposal_due: the disposal-due rule (R16, R17)
  *  - recon_permit: the permission matrix (R19)
+ *  - recon_custody: the custody transitions of cards and terminals (R11, R13)
  */
 #ifndef CT_RECON_H
 #define CT_RECON_H
@@ -137,6 +138,11 @@ enum recon_action {
 	ACT_WITNESS,	   /* be the second person of a two-person step */
 	ACT_STAFF_UNLOCK,  /* reopen an account locked by wrong PINs */
 	ACT_NOTE_ADD,	   /* record a near-miss (R22) */
+	ACT_ASSET_ADD,	   /* register an issuing terminal (R12) */
+	ACT_CHECKOUT,	   /* take cards or terminals out of the safe (R11) */
+	ACT_RETURN,	   /* put them back (R11) */
+	ACT_ISSUE,	   /* hand a card to its applicant (R11) */
+	ACT_MOVE,	   /* move cards tray to tray (R13) */
 	ACT_COUNT,
 };
 
@@ -148,5 +154,29 @@ enum recon_action {
 int recon_permit(enum staff_role role, enum recon_action action,
 		 const char **rule);
 const char *recon_action_name(enum recon_action a);
+
+/* ---- custody transitions (R11, R13) ---- */
+
+enum custody_kind {
+	CUSTODY_CHECKOUT = 0,
+	CUSTODY_RETURN,
+	CUSTODY_ISSUE,
+	CUSTODY_MOVE,
+	CUSTODY_KIND_COUNT
+};
+
+/* "checkout", "return", "issue", "move": the custody_event.kind text. */
+const char *custody_kind_name(enum custody_kind k);
+
+/*
+ * Whether a movement of kind k may happen to a card (is_asset 0) or an
+ * issuing terminal (is_asset 1) whose status is `from`; terminals use only
+ * CARD_STORED (in storage) and CARD_CHECKED_OUT.  Returns 0 and *to, the
+ * status after it, or -1 with *rule set to a sentence naming the rule
+ * (static storage).  The table is written down once, here, and printed in
+ * the README.
+ */
+int recon_custody(enum custody_kind k, int is_asset, enum card_status from,
+		  enum card_status *to, const char **rule);
 
 #endif

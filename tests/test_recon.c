@@ -320,6 +320,86 @@ static void permission_matrix(void **state)
 	assert_int_equal(recon_permit(ROLE_COUNT, ACT_SCAN, &rule), -1);
 }
 
+/* ---- custody transitions ---- */
+
+/* The whole table for cards: every (movement, status) pair. */
+static void custody_card_transitions(void **state)
+{
+	/* Expected status after each movement, -1 where it is refused. */
+	static const int want[CUSTODY_KIND_COUNT][CARD_STATUS_COUNT] = {
+	    [CUSTODY_CHECKOUT] = {CARD_CHECKED_OUT, -1, -1, -1, -1, -1, -1},
+	    [CUSTODY_RETURN] = {-1, CARD_STORED, -1, -1, -1, -1, -1},
+	    [CUSTODY_ISSUE] = {-1, CARD_ISSUED, -1, -1, -1, -1, -1},
+	    [CUSTODY_MOVE] = {CARD_STORED, -1, -1, -1, -1, -1, -1},
+	};
+	enum card_status to;
+	const char *rule;
+
+	(void)state;
+	for (int k = 0; k < CUSTODY_KIND_COUNT; k++) {
+		for (int s = 0; s < CARD_STATUS_COUNT; s++) {
+			int rc = recon_custody(k, 0, s, &to, &rule);
+
+			if (want[k][s] < 0) {
+				assert_int_equal(rc, -1);
+				assert_true(rule[0] != '\0');
+				assert_int_equal(to, s); /* unchanged */
+			} else {
+				assert_int_equal(rc, 0);
+				assert_int_equal(to, want[k][s]);
+			}
+		}
+	}
+	/* The named rules the CLI prints. */
+	recon_custody(CUSTODY_ISSUE, 0, CARD_STORED, &to, &rule);
+	assert_string_equal(rule, "only a checked-out card can be issued");
+	recon_custody(CUSTODY_RETURN, 0, CARD_STORED, &to, &rule);
+	assert_string_equal(rule, "only a checked-out card can be returned");
+	recon_custody(CUSTODY_CHECKOUT, 0, CARD_CHECKED_OUT, &to, &rule);
+	assert_string_equal(rule, "it is checked out already");
+	assert_int_equal(
+	    recon_custody(CUSTODY_KIND_COUNT, 0, CARD_STORED, &to, &rule), -1);
+	assert_string_equal(custody_kind_name(CUSTODY_CHECKOUT), "checkout");
+	assert_string_equal(custody_kind_name(CUSTODY_KIND_COUNT), "?");
+}
+
+/* Terminals go out and come back; they are never issued. */
+static void custody_asset_transitions(void **state)
+{
+	enum card_status to;
+	const char *rule;
+
+	(void)state;
+	assert_int_equal(
+	    recon_custody(CUSTODY_CHECKOUT, 1, CARD_STORED, &to, &rule), 0);
+	assert_int_equal(to, CARD_CHECKED_OUT);
+	assert_int_equal(
+	    recon_custody(CUSTODY_RETURN, 1, CARD_CHECKED_OUT, &to, &rule), 0);
+	assert_int_equal(to, CARD_STORED);
+	assert_int_equal(
+	    recon_custody(CUSTODY_ISSUE, 1, CARD_CHECKED_OUT, &to, &rule), -1);
+	assert_non_null(strstr(rule, "terminal"));
+	assert_int_equal(
+	    recon_custody(CUSTODY_MOVE, 1, CARD_STORED, &to, &rule), 0);
+}
+
+static void custody_permissions(void **state)
+{
+	static const enum recon_action acts[] = {ACT_CHECKOUT, ACT_RETURN,
+						 ACT_ISSUE, ACT_MOVE};
+	const char *rule;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
+		assert_int_equal(recon_permit(ROLE_STAFF, acts[i], &rule), 0);
+		assert_int_equal(recon_permit(ROLE_PARTTIME, acts[i], &rule),
+				 -1);
+		assert_non_null(strstr(rule, "part-time"));
+	}
+	assert_int_equal(recon_permit(ROLE_STAFF, ACT_ASSET_ADD, &rule), -1);
+	assert_non_null(strstr(rule, "manager"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +411,9 @@ int main(void)
 	    cmocka_unit_test(clean_count_has_no_discrepancy),
 	    cmocka_unit_test(empty_session),
 	    cmocka_unit_test(permission_matrix),
+	    cmocka_unit_test(custody_card_transitions),
+	    cmocka_unit_test(custody_asset_transitions),
+	    cmocka_unit_test(custody_permissions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
