@@ -115,6 +115,31 @@ static const char schema_v1[] =
     " SELECT RAISE(ABORT, 'audit log is append-only'); END;";
 
 /*
+ * Version 3: custody (R11-R13).  Issuing terminals are registered assets,
+ * counted like cards: in storage at their home, or checked out.  A custody
+ * event names a card or an asset, where it was before (from_location_id)
+ * and after (location_id, the card's or asset's location after the event),
+ * and for a checkout the day it is for.
+ */
+static const char schema_v3[] =
+    "CREATE TABLE asset ("
+    " id INTEGER PRIMARY KEY,"
+    " code TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL,"
+    " tag TEXT UNIQUE,"
+    " location_id INTEGER NOT NULL REFERENCES location(id),"
+    " status TEXT NOT NULL DEFAULT 'in_storage'"
+    "  CHECK (status IN ('in_storage','checked_out')),"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "ALTER TABLE custody_event ADD COLUMN asset_id INTEGER"
+    " REFERENCES asset(id);"
+    "ALTER TABLE custody_event ADD COLUMN from_location_id INTEGER"
+    " REFERENCES location(id);"
+    "ALTER TABLE custody_event ADD COLUMN for_date TEXT;"
+    "CREATE INDEX custody_asset ON custody_event(asset_id, at);";
+
+/*
  * Version 2: near-misses (R22), and the audit chain over files written
  * before it.  A near-miss row is repeated by its audit entry, which
  * `audit verify` checks it against, like scan rows.
@@ -239,6 +264,7 @@ static const struct migration {
 } migrations[] = {
     {schema_v1, NULL},
     {schema_v2, chain_v1_rows},
+    {schema_v3, NULL},
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==

@@ -36,7 +36,7 @@ enum {
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
-#define LEDGER_SCHEMA_VERSION 2
+#define LEDGER_SCHEMA_VERSION 3
 
 #define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128
@@ -337,6 +337,48 @@ struct audit_row {
 int ledger_audit_list(struct ledger *l, int64_t last,
 		      int (*fn)(void *ctx, const struct audit_row *r),
 		      void *ctx);
+
+/* ---- custody: terminals and movements (R11-R13, custody.c) ---- */
+
+#define ASSET_CODE_MAX 32
+
+/*
+ * Registers an issuing terminal: code (like a staff code), name, optional
+ * tag serial (unique; read by a reader like a card's serial), home location
+ * (created when new).  In storage at its home.  Audited.
+ */
+int ledger_asset_add(struct ledger *l, const char *code, const char *name,
+		     const char *tag, const char *location, int64_t actor_id,
+		     int64_t now, int64_t *id);
+
+/* A card or a terminal, as a movement sees it. */
+struct custody_item {
+	int is_asset;
+	int64_t id;				     /* card.id or asset.id */
+	char name[MGMT_ID_MAX + ASSET_CODE_MAX + 1]; /* mgmt_id or asset code */
+	enum card_status status; /* terminals: CARD_STORED or _CHECKED_OUT */
+	int64_t location_id;
+	char location[LOCATION_MAX + 1];
+};
+
+/* The card with management ID `ident`, else the terminal with that code or
+ * tag; LEDGER_ERR_NOTFOUND (message naming ident) when neither. */
+int ledger_custody_find(struct ledger *l, const char *ident,
+			struct custody_item *out);
+/* The card with that serial, else the terminal with that tag. */
+int ledger_custody_find_serial(struct ledger *l, const char *serial,
+			       struct custody_item *out);
+/*
+ * Records one movement decided by recon_custody: the item's new status
+ * `to` and location (to_path, an existing location; NULL: unchanged;
+ * LEDGER_ERR_NOTFOUND when it does not exist), a custody_event with
+ * who, when, from, to and for_date (DATE_NONE: none), and its audit entry
+ * (action "custody.<kind>"), in the caller's transaction.  Updates *it.
+ */
+int ledger_custody_record(struct ledger *l, struct custody_item *it,
+			  const char *kind, enum card_status to,
+			  const char *to_path, int32_t for_date,
+			  int64_t staff_id, int64_t now);
 
 /* ---- near-misses (R22, note.c) ---- */
 

@@ -122,5 +122,8 @@ extern const struct cmd_entry cmd_init_entry, cmd_staff_add_entry,
     cmd_reconcile_entry, cmd_demo_entry, cmd_readers_entry,
     cmd_audit_verify_entry, cmd_audit_show_entry, cmd_note_add_entry,
     cmd_note_list_entry;
+/* Custody (cmd_custody.c). */
+extern const struct cmd_entry cmd_asset_add_entry, cmd_checkout_entry,
+    cmd_return_entry, cmd_issue_entry, cmd_move_entry;
 
 #endif

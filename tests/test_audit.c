@@ -469,7 +469,16 @@ static void version_1_file_is_chained(void **state)
 		  " SELECT RAISE(ABORT, 'audit log is append-only'); END;"
 		  "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
 		  " SELECT RAISE(ABORT, 'audit log is append-only'); END;"
-		  "DROP TABLE near_miss; PRAGMA user_version = 1;");
+		  "DROP TABLE near_miss;"
+		  /* Version 3's custody columns and terminals. */
+		  "DROP TABLE custody_event;"
+		  "CREATE TABLE custody_event (id INTEGER PRIMARY KEY,"
+		  " card_id INTEGER REFERENCES card(id), kind TEXT NOT NULL,"
+		  " at INTEGER NOT NULL, staff_id INTEGER REFERENCES staff(id),"
+		  " location_id INTEGER REFERENCES location(id), note TEXT);"
+		  "CREATE INDEX custody_card ON custody_event(card_id, at);"
+		  "DROP TABLE asset;"
+		  "PRAGMA user_version = 1;");
 	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
 	assert_int_equal(ledger_schema_version(f->l), LEDGER_SCHEMA_VERSION);
 	assert_int_equal(ledger_audit_verify(f->l, NULL, 0, &v), 0);

@@ -1,0 +1,254 @@
+/*
+ * Custody (R11-R13): issuing terminals registered as assets, and the
+ * movements of cards and terminals (checkout, return, issue, move) as
+ * custody events.  Whether a movement is allowed is decided by the caller
+ * with recon_custody (reconcile/); this file only finds the item and writes
+ * the decision, its event and its audit entry in the caller's transaction,
+ * so that one command's cards change together or not at all.
+ */
+#include "ledger_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Terminals have two states; the movement rules use the card ones. */
+static const char *asset_status_name(enum card_status s)
+{
+	return s == CARD_CHECKED_OUT ? "checked_out" : "in_storage";
+}
+
+int ledger_asset_add(struct ledger *l, const char *code, const char *name,
+		     const char *tag, const char *location, int64_t actor_id,
+		     int64_t now, int64_t *id)
+{
+	char detail[NAME_MAX_BYTES + SERIAL_BUF + LOCATION_MAX + 64];
+	sqlite3_stmt *st = NULL;
+	int64_t loc;
+	int own, rc;
+
+	/* Asset codes share the staff code alphabet: short, typed at a
+	 * keyboard, safe in reports. */
+	if (!staff_code_valid(code))
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "asset code '%s' must be 1-32 letters, "
+				   "digits, '-' or '_'",
+				   code);
+	if (name[0] == '\0' || strlen(name) > NAME_MAX_BYTES)
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "name must be 1-%d bytes", NAME_MAX_BYTES);
+	if (tag && (tag[0] == '\0' || strlen(tag) >= SERIAL_BUF))
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "tag serial must be 1-%d bytes",
+				   SERIAL_BUF - 1);
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
+	rc = ledger_location_ensure(l, location, &loc);
+	if (rc < 0)
+		goto out;
+	/* A tag read at a reader must name one thing only. */
+	if (tag) {
+		struct card_rec card;
+
+		rc = ledger_card_by_serial(l, tag, &card);
+		if (rc == 0) {
+			rc = ledger_fail(l, LEDGER_ERR_EXISTS,
+					 "tag %s is the serial of card %s", tag,
+					 card.mgmt_id);
+			goto out;
+		}
+		if (rc != LEDGER_ERR_NOTFOUND)
+			goto out;
+	}
+	rc = ledger_prepare(l,
+			    "INSERT INTO asset(code, name, tag, location_id, "
+			    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+			    &st);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	if (tag)
+		sqlite3_bind_text(st, 3, tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, loc);
+	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int64(st, 6, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "add asset");
+		if (rc == LEDGER_ERR_EXISTS)
+			ledger_fail(l, rc, "asset %s or tag %s exists already",
+				    code, tag ? tag : "-");
+		goto out;
+	}
+	*id = sqlite3_last_insert_rowid(l->db);
+	snprintf(detail, sizeof(detail), "name=%s tag=%s location=%s", name,
+		 tag ? tag : "-", location);
+	rc = ledger_audit(l, actor_id, now, "asset.add", code, detail);
+out:
+	sqlite3_finalize(st);
+	return ledger_tx_leave(l, own, rc);
+}
+
+static int item_from_card(struct ledger *l, const char *where, const char *key,
+			  struct custody_item *out)
+{
+	struct card_rec card;
+	int rc = where[0] == 'm' ? ledger_card_by_mgmt(l, key, &card)
+				 : ledger_card_by_serial(l, key, &card);
+
+	if (rc < 0)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	out->id = card.id;
+	snprintf(out->name, sizeof(out->name), "%s", card.mgmt_id);
+	out->status = card.status;
+	out->location_id = card.location_id;
+	snprintf(out->location, sizeof(out->location), "%s", card.location);
+	return 0;
+}
+
+/* The asset whose code or tag is key (by_code 0: tag only). */
+static int item_from_asset(struct ledger *l, const char *key, int by_code,
+			   struct custody_item *out)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT a.id, a.code, a.status, a.location_id, p.path "
+	    "FROM asset a JOIN location p ON p.id = a.location_id "
+	    "WHERE (?2 AND a.code = ?1) OR a.tag = ?1 "
+	    "ORDER BY a.code = ?1 DESC LIMIT 1",
+	    &st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, by_code);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		out->is_asset = 1;
+		out->id = sqlite3_column_int64(st, 0);
+		snprintf(out->name, sizeof(out->name), "%s",
+			 ledger_col_text(st, 1));
+		out->status = strcmp(ledger_col_text(st, 2), "checked_out")
+				  ? CARD_STORED
+				  : CARD_CHECKED_OUT;
+		out->location_id = sqlite3_column_int64(st, 3);
+		snprintf(out->location, sizeof(out->location), "%s",
+			 ledger_col_text(st, 4));
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = LEDGER_ERR_NOTFOUND;
+	} else {
+		rc = ledger_sql_error(l, "asset");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_custody_find(struct ledger *l, const char *ident,
+			struct custody_item *out)
+{
+	int rc = item_from_card(l, "mgmt", ident, out);
+
+	if (rc == LEDGER_ERR_NOTFOUND)
+		rc = item_from_asset(l, ident, 1, out);
+	if (rc == LEDGER_ERR_NOTFOUND)
+		rc = ledger_fail(l, rc, "no card or terminal %s in the ledger",
+				 ident);
+	return rc;
+}
+
+int ledger_custody_find_serial(struct ledger *l, const char *serial,
+			       struct custody_item *out)
+{
+	int rc = item_from_card(l, "serial", serial, out);
+
+	if (rc == LEDGER_ERR_NOTFOUND)
+		rc = item_from_asset(l, serial, 0, out);
+	if (rc == LEDGER_ERR_NOTFOUND)
+		rc = ledger_fail(l, rc,
+				 "serial %s is no card or terminal of the "
+				 "ledger",
+				 serial);
+	return rc;
+}
+
+int ledger_custody_record(struct ledger *l, struct custody_item *it,
+			  const char *kind, enum card_status to,
+			  const char *to_path, int32_t for_date,
+			  int64_t staff_id, int64_t now)
+{
+	char detail[2 * LOCATION_MAX + 128], subject[ASSET_CODE_MAX + 64];
+	char from[LOCATION_MAX + 1], action[32], day[11] = "-";
+	const char *from_status, *to_status;
+	sqlite3_stmt *st = NULL;
+	int64_t dest = it->location_id;
+	int rc;
+
+	if (to_path) {
+		rc = ledger_location_find(l, to_path, &dest);
+		if (rc < 0)
+			return rc;
+	}
+	from_status = it->is_asset ? asset_status_name(it->status)
+				   : card_status_name(it->status);
+	to_status = it->is_asset ? asset_status_name(to) : card_status_name(to);
+	rc = ledger_prepare(l,
+			    it->is_asset
+				? "UPDATE asset SET status = ?, location_id = "
+				  "?, updated_at = ? WHERE id = ?"
+				: "UPDATE card SET status = ?, location_id = "
+				  "?, updated_at = ? WHERE id = ?",
+			    &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, to_status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, dest);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, it->id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "custody update");
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	rc = ledger_prepare(l,
+			    "INSERT INTO custody_event(card_id, asset_id, "
+			    "kind, at, staff_id, location_id, "
+			    "from_location_id, for_date) "
+			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			    &st);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_int64(st, it->is_asset ? 2 : 1, it->id);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, staff_id);
+	sqlite3_bind_int64(st, 6, dest);
+	sqlite3_bind_int64(st, 7, it->location_id);
+	ledger_bind_date(st, 8, for_date);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "custody event");
+		goto out;
+	}
+	if (for_date != DATE_NONE)
+		date_format(for_date, day);
+	snprintf(from, sizeof(from), "%s", it->location);
+	if (to_path)
+		snprintf(it->location, sizeof(it->location), "%s", to_path);
+	snprintf(subject, sizeof(subject), "%s %s",
+		 it->is_asset ? "asset" : "card", it->name);
+	snprintf(detail, sizeof(detail),
+		 "event=%lld status=%s->%s from=%s to=%s for=%s",
+		 (long long)sqlite3_last_insert_rowid(l->db), from_status,
+		 to_status, from, it->location, day);
+	snprintf(action, sizeof(action), "custody.%s", kind);
+	it->status = to;
+	it->location_id = dest;
+	rc = ledger_audit(l, staff_id, now, action, subject, detail);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
