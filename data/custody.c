@@ -252,3 +252,175 @@ out:
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int ledger_custody_get(struct ledger *l, int is_asset, const char *name,
+		       struct custody_item *out)
+{
+	int rc = is_asset ? item_from_asset(l, name, 1, out)
+			  : item_from_card(l, "mgmt", name, out);
+
+	if (rc == LEDGER_ERR_NOTFOUND)
+		rc = ledger_fail(l, rc, "no %s %s in the ledger",
+				 is_asset ? "terminal" : "card", name);
+	return rc;
+}
+
+/* ---- the end-of-day window tally (R12) ---- */
+
+int ledger_tally_start(struct ledger *l, int64_t actor_id, int64_t now,
+		       int64_t *id, int64_t *nexpected)
+{
+	char subject[32], detail[64];
+	sqlite3_stmt *st = NULL;
+	int own, rc = ledger_tx_enter(l, &own);
+
+	if (rc < 0)
+		return rc;
+	rc = ledger_prepare(l,
+			    "INSERT INTO session(kind, started_at, "
+			    "started_by) VALUES ('tally', ?, ?)",
+			    &st);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, actor_id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "start tally");
+		goto out;
+	}
+	*id = sqlite3_last_insert_rowid(l->db);
+	sqlite3_finalize(st);
+	/* Each item with its latest checkout, for "checked out by". */
+	rc = ledger_prepare(
+	    l,
+	    "INSERT INTO tally_expected(session_id, card_id, asset_id, "
+	    "checkout_id) "
+	    "SELECT ?1, c.id, NULL, (SELECT max(e.id) FROM custody_event e "
+	    " WHERE e.card_id = c.id AND e.kind = 'checkout') "
+	    "FROM card c WHERE c.status = 'checked_out' "
+	    "UNION ALL "
+	    "SELECT ?1, NULL, a.id, (SELECT max(e.id) FROM custody_event e "
+	    " WHERE e.asset_id = a.id AND e.kind = 'checkout') "
+	    "FROM asset a WHERE a.status = 'checked_out'",
+	    &st);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, *id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "tally expected");
+		goto out;
+	}
+	*nexpected = sqlite3_changes(l->db);
+	snprintf(subject, sizeof(subject), "session %lld", (long long)*id);
+	snprintf(detail, sizeof(detail), "kind=tally expected=%lld",
+		 (long long)*nexpected);
+	rc = ledger_audit(l, actor_id, now, "tally.start", subject, detail);
+out:
+	sqlite3_finalize(st);
+	return ledger_tx_leave(l, own, rc);
+}
+
+int ledger_tally_lookup(struct ledger *l, int64_t session_id,
+			const char *serial, struct tally_lookup *out)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT 0, c.id, c.mgmt_id, EXISTS (SELECT 1 FROM tally_expected "
+	    " t WHERE t.session_id = ?1 AND t.card_id = c.id) "
+	    "FROM card c WHERE c.serial = ?2 "
+	    "UNION ALL "
+	    "SELECT 1, 0, a.code, EXISTS (SELECT 1 FROM tally_expected "
+	    " t WHERE t.session_id = ?1 AND t.asset_id = a.id) "
+	    "FROM asset a WHERE a.tag = ?2 LIMIT 1",
+	    &st);
+
+	memset(out, 0, sizeof(*out));
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, session_id);
+	sqlite3_bind_text(st, 2, serial, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->known = 1;
+		out->is_asset = sqlite3_column_int(st, 0);
+		out->card_id = sqlite3_column_int64(st, 1);
+		snprintf(out->name, sizeof(out->name), "%s",
+			 ledger_col_text(st, 2));
+		out->expected = sqlite3_column_int(st, 3);
+		rc = 0;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "tally read");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_tally_each(struct ledger *l, int64_t session_id,
+		      int (*fn)(void *ctx, const struct tally_row *r),
+		      void *ctx)
+{
+	sqlite3_stmt *st;
+	int stop = 0;
+	/* A terminal is read back by its tag: the scan row names no card. */
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT t.asset_id IS NOT NULL, coalesce(c.mgmt_id, a.code), "
+	    " coalesce(c.status, a.status), p.path, coalesce(w.code, ''), "
+	    " e.for_date, EXISTS (SELECT 1 FROM scan s WHERE s.session_id = "
+	    " t.session_id AND s.outcome = 'accepted' AND (s.card_id = "
+	    " t.card_id OR (a.tag IS NOT NULL AND s.serial = a.tag))) "
+	    "FROM tally_expected t "
+	    "LEFT JOIN card c ON c.id = t.card_id "
+	    "LEFT JOIN asset a ON a.id = t.asset_id "
+	    "JOIN location p ON p.id = coalesce(c.location_id, a.location_id) "
+	    "LEFT JOIN custody_event e ON e.id = t.checkout_id "
+	    "LEFT JOIN staff w ON w.id = e.staff_id "
+	    "WHERE t.session_id = ? ORDER BY 1, 2",
+	    &st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, session_id);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		const char *status = ledger_col_text(st, 2);
+		struct tally_row r = {
+		    .is_asset = sqlite3_column_int(st, 0),
+		    .name = ledger_col_text(st, 1),
+		    .location = ledger_col_text(st, 3),
+		    .checked_out_by = ledger_col_text(st, 4),
+		    .for_date = ledger_col_date(st, 5),
+		    .read_back = sqlite3_column_int(st, 6),
+		};
+
+		if (strcmp(status, "in_storage") == 0 ||
+		    card_status_parse(status, &r.status) < 0)
+			r.status = CARD_STORED;
+		stop = fn(ctx, &r);
+		if (stop)
+			break;
+	}
+	if (stop)
+		rc = stop;
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = ledger_sql_error(l, "tally items");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_session_note(struct ledger *l, int64_t id, const char *note)
+{
+	sqlite3_stmt *st;
+	int rc =
+	    ledger_prepare(l, "UPDATE session SET note = ? WHERE id = ?", &st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, note, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ledger_sql_error(l, "note");
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -137,7 +137,15 @@ static const char schema_v3[] =
     "ALTER TABLE custody_event ADD COLUMN from_location_id INTEGER"
     " REFERENCES location(id);"
     "ALTER TABLE custody_event ADD COLUMN for_date TEXT;"
-    "CREATE INDEX custody_asset ON custody_event(asset_id, at);";
+    "CREATE INDEX custody_asset ON custody_event(asset_id, at);"
+    /* What was out when a tally began, fixed then: a card returned or
+     * issued during the tally is still one the tally must account for. */
+    "CREATE TABLE tally_expected ("
+    " session_id INTEGER NOT NULL REFERENCES session(id),"
+    " card_id INTEGER REFERENCES card(id),"
+    " asset_id INTEGER REFERENCES asset(id),"
+    " checkout_id INTEGER REFERENCES custody_event(id));"
+    "CREATE INDEX tally_expected_session ON tally_expected(session_id);";
 
 /*
  * Version 2: near-misses (R22), and the audit chain over files written

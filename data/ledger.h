@@ -341,6 +341,9 @@ int ledger_audit_list(struct ledger *l, int64_t last,
 /* ---- custody: terminals and movements (R11-R13, custody.c) ---- */
 
 #define ASSET_CODE_MAX 32
+/* A card's management ID or a terminal's code. */
+#define CUSTODY_NAME_MAX                                                       \
+	(MGMT_ID_MAX > ASSET_CODE_MAX ? MGMT_ID_MAX : ASSET_CODE_MAX)
 
 /*
  * Registers an issuing terminal: code (like a staff code), name, optional
@@ -355,7 +358,7 @@ int ledger_asset_add(struct ledger *l, const char *code, const char *name,
 struct custody_item {
 	int is_asset;
 	int64_t id;				     /* card.id or asset.id */
-	char name[MGMT_ID_MAX + ASSET_CODE_MAX + 1]; /* mgmt_id or asset code */
+	char name[CUSTODY_NAME_MAX + 1]; /* mgmt_id or asset code */
 	enum card_status status; /* terminals: CARD_STORED or _CHECKED_OUT */
 	int64_t location_id;
 	char location[LOCATION_MAX + 1];
@@ -379,6 +382,47 @@ int ledger_custody_record(struct ledger *l, struct custody_item *it,
 			  const char *kind, enum card_status to,
 			  const char *to_path, int32_t for_date,
 			  int64_t staff_id, int64_t now);
+
+/* The card (is_asset 0, by management ID) or terminal (by code) `name`. */
+int ledger_custody_get(struct ledger *l, int is_asset, const char *name,
+		       struct custody_item *out);
+
+/*
+ * Opens a tally session (kind tally, no ranges) and fixes what it expects
+ * back: every card and terminal checked out now.  Audited.
+ */
+int ledger_tally_start(struct ledger *l, int64_t actor_id, int64_t now,
+		       int64_t *id, int64_t *nexpected);
+
+struct tally_lookup {
+	int known;    /* a card's serial or a terminal's tag */
+	int is_asset; /* then card_id is 0 */
+	int64_t card_id;
+	char name[CUSTODY_NAME_MAX + 1];
+	int expected; /* out when the tally began */
+};
+
+int ledger_tally_lookup(struct ledger *l, int64_t session_id,
+			const char *serial, struct tally_lookup *out);
+
+/* One item a tally expects back; strings live until fn returns. */
+struct tally_row {
+	int is_asset;
+	const char *name;	 /* mgmt_id or asset code */
+	enum card_status status; /* now; terminals: stored or checked_out */
+	const char *location;
+	const char *checked_out_by; /* "" when unknown */
+	int32_t for_date;	    /* DATE_NONE when none */
+	int read_back;		    /* read in the tally */
+};
+
+/* Calls fn for each expected item, cards first, by name; a non-zero
+ * return stops the walk and is returned. */
+int ledger_tally_each(struct ledger *l, int64_t session_id,
+		      int (*fn)(void *ctx, const struct tally_row *r),
+		      void *ctx);
+/* Sets the session's closing note, in the caller's transaction. */
+int ledger_session_note(struct ledger *l, int64_t id, const char *note);
 
 /* ---- near-misses (R22, note.c) ---- */
 

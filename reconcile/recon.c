@@ -339,6 +339,14 @@ static const struct {
 		    "part-time staff may not return cards to stock"},
     [ACT_ISSUE] = {"issue", {1, 1, 0}, "part-time staff may not issue cards"},
     [ACT_MOVE] = {"move", {1, 1, 0}, "part-time staff may not move cards"},
+    /* The tally certifies what came back; a part-timer may scan the
+     * returns into it, but not open or close it (seed 000). */
+    [ACT_TALLY_START] = {"tally start",
+			 {1, 1, 0},
+			 "part-time staff may not open a tally"},
+    [ACT_TALLY_CLOSE] = {"tally close",
+			 {1, 1, 0},
+			 "part-time staff may not close a tally"},
 };
 
 int recon_permit(enum staff_role role, enum recon_action action,
@@ -426,4 +434,60 @@ int recon_custody(enum custody_kind k, int is_asset, enum card_status from,
 	}
 	*rule = "unknown movement";
 	return -1;
+}
+
+/* ---- the end-of-day window tally (R12) ---- */
+
+enum recon_outcome recon_tally_classify(int seen_before, int known,
+					int expected, enum recon_why *why)
+{
+	*why = WHY_NONE;
+	if (seen_before)
+		return RECON_REPEAT;
+	if (!known) {
+		*why = WHY_UNKNOWN;
+		return RECON_ALERT;
+	}
+	if (!expected) {
+		*why = WHY_NOT_IN_STOCK;
+		return RECON_ALERT;
+	}
+	return RECON_ACCEPTED;
+}
+
+/*
+ * An item read back is returned whatever the ledger says now (the close
+ * turns the read into a return).  One not read stays missing while it is
+ * checked out; once issued or put back by `return` it is accounted for,
+ * which is how an imbalanced tally gets resolved.
+ */
+enum tally_state recon_tally_item(int read_back, enum card_status now)
+{
+	if (read_back)
+		return TALLY_RETURNED;
+	if (now == CARD_ISSUED)
+		return TALLY_ISSUED;
+	if (now == CARD_CHECKED_OUT)
+		return TALLY_MISSING;
+	return TALLY_RESOLVED;
+}
+
+const char *tally_state_name(enum tally_state s)
+{
+	static const char *const names[] = {"returned", "issued", "resolved",
+					    "missing"};
+
+	return (unsigned)s <= TALLY_MISSING ? names[s] : "?";
+}
+
+void recon_tally_add(struct recon_tally *t, enum tally_state s)
+{
+	t->expected++;
+	if ((unsigned)s <= TALLY_MISSING)
+		t->by_state[s]++;
+}
+
+int recon_tally_balanced(const struct recon_tally *t)
+{
+	return t->by_state[TALLY_MISSING] == 0;
 }

@@ -143,6 +143,8 @@ enum recon_action {
 	ACT_RETURN,	   /* put them back (R11) */
 	ACT_ISSUE,	   /* hand a card to its applicant (R11) */
 	ACT_MOVE,	   /* move cards tray to tray (R13) */
+	ACT_TALLY_START,   /* open the end-of-day window tally (R12) */
+	ACT_TALLY_CLOSE,   /* close it (imbalanced: with a witness) */
 	ACT_COUNT,
 };
 
@@ -178,5 +180,36 @@ const char *custody_kind_name(enum custody_kind k);
  */
 int recon_custody(enum custody_kind k, int is_asset, enum card_status from,
 		  enum card_status *to, const char **rule);
+
+/* ---- the end-of-day window tally (R12) ---- */
+
+/*
+ * What a read in a tally means.  Precedence: repeat, unknown (neither a
+ * card nor a terminal tag), not checked out when the tally began
+ * (not_in_stock: it was not out, so it cannot come back), accepted.
+ */
+enum recon_outcome recon_tally_classify(int seen_before, int known,
+					int expected, enum recon_why *why);
+
+/* Where one item that was out when the tally began stands now. */
+enum tally_state {
+	TALLY_RETURNED = 0, /* read back in the tally */
+	TALLY_ISSUED,	    /* handed to its applicant meanwhile */
+	TALLY_RESOLVED,	    /* not read, but back in storage since */
+	TALLY_MISSING,	    /* not read and still checked out */
+};
+
+enum tally_state recon_tally_item(int read_back, enum card_status now);
+/* "returned", "issued", "resolved", "missing". */
+const char *tally_state_name(enum tally_state s);
+
+struct recon_tally {
+	size_t expected; /* items out when the tally began */
+	size_t by_state[TALLY_MISSING + 1];
+};
+
+void recon_tally_add(struct recon_tally *t, enum tally_state s);
+/* 1 when nothing is missing: the tally may close without a witness. */
+int recon_tally_balanced(const struct recon_tally *t);
 
 #endif

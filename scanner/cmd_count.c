@@ -143,6 +143,11 @@ static int exec_count_close(struct cli *c, struct ledger *l)
 		return cli_error(EXIT_DATAERR,
 				 "session %lld was closed already by %s",
 				 (long long)id, sess.closed_by);
+	/* A tally's witness rule and returns live in `tally close`. */
+	if (sess.kind == SESSION_TALLY)
+		return cli_error(EXIT_DATAERR,
+				 "session %lld is a tally: use tally close",
+				 (long long)id);
 	rc = cli_actor(c, l, &actor);
 	if (rc)
 		return rc;

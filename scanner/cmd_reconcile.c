@@ -9,9 +9,14 @@ int reconcile_session(struct ledger *l, int64_t id, int json, FILE *out)
 {
 	struct count_data d;
 	struct recon_report r;
+	struct session_rec sess;
 	int64_t now = cli_now();
-	int rc = ledger_count_load(l, id, &d);
+	int rc = ledger_session_get(l, id, &sess);
 
+	/* A tally compares with what went out, not with the trays. */
+	if (rc == 0 && sess.kind == SESSION_TALLY)
+		return reconcile_tally(l, &sess, json, out);
+	rc = ledger_count_load(l, id, &d);
 	if (rc == LEDGER_ERR_NOTFOUND)
 		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
 	if (rc < 0)

@@ -52,7 +52,7 @@ static void emit_reader_event(const struct scan_args *a, const char *event,
 		return;
 	if (a->json) {
 		fprintf(a->out, "{\"event\":\"%s\",\"range\":", event);
-		json_str(a->out, a->range);
+		json_str_or_null(a->out, a->range);
 		fputs(",\"at\":", a->out);
 		json_time(a->out, at);
 		fputs("}\n", a->out);
@@ -72,7 +72,7 @@ static void emit_unreadable(const struct scan_args *a, const char *why,
 {
 	if (a->json) {
 		fputs("{\"event\":\"unreadable\",\"range\":", a->out);
-		json_str(a->out, a->range);
+		json_str_or_null(a->out, a->range);
 		fputs(",\"message\":", a->out);
 		json_str(a->out, why);
 		fputs(",\"at\":", a->out);
@@ -100,7 +100,7 @@ static void emit_read(const struct scan_args *a, const char *serial,
 		fputs(",\"mgmt_id\":", f);
 		json_str_or_null(f, lk->known ? lk->card.mgmt_id : NULL);
 		fputs(",\"range\":", f);
-		json_str(f, a->range);
+		json_str_or_null(f, a->range);
 		if (lk->known &&
 		    (why == WHY_MISPLACED || why == WHY_NOT_IN_STOCK)) {
 			fputs(",\"expected_location\":", f);
@@ -135,7 +135,8 @@ static void emit_read(const struct scan_args *a, const char *serial,
 		break;
 	case RECON_ALERT:
 		fprintf(f, "!! ALERT   %-12s %s in %s: ",
-			lk->known ? lk->card.mgmt_id : "-", serial, a->range);
+			lk->known ? lk->card.mgmt_id : "-", serial,
+			a->range ? a->range : "the tally");
 		if (why == WHY_UNKNOWN)
 			fputs("unknown card, not in the ledger\n", f);
 		else if (why == WHY_MISPLACED)
@@ -153,10 +154,11 @@ static void emit_read(const struct scan_args *a, const char *serial,
 
 /* One read: look up, decide, record, commit, and only then report. */
 static int handle_card(struct ledger *l, struct ledger_scanner *sc,
-		       const struct scan_args *a, int64_t range_id,
+		       const struct scan_args *a, int64_t range_id, int tally,
 		       const struct rdr_id *id, struct rdr *r,
 		       struct scan_totals *t)
 {
+	struct tally_lookup tl;
 	char serial[SERIAL_BUF];
 	struct scan_lookup lk;
 	struct recon_read rd = {0};
@@ -165,22 +167,38 @@ static int handle_card(struct ledger *l, struct ledger_scanner *sc,
 	int64_t now = cli_now();
 	int rc;
 
-	if ((id->text ? serial_normalize((const char *)id->bytes, id->len,
-					 serial)
-		      : serial_from_bytes(id->bytes, id->len, serial)) < 0)
+	if ((id->text
+		 ? serial_normalize((const char *)id->bytes, id->len, serial)
+		 : serial_from_bytes(id->bytes, id->len, serial)) < 0)
 		return 0; /* backends deliver only valid identifiers */
 	rc = ledger_begin(l);
 	if (rc == 0)
 		rc = ledger_scanner_lookup(sc, serial, &lk);
 	if (rc < 0)
 		goto fail;
-	rd.seen_before = lk.seen_before;
-	rd.known = lk.known;
-	rd.status = lk.card.status;
-	rd.in_range = lk.known && location_within(lk.card.location, a->range);
-	rd.reminder_sent = lk.known ? lk.card.reminder_sent : DATE_NONE;
-	o = recon_classify(&rd, date_of_time(now, cli_utc_offset(now)),
-			   &recon_default_rules, &why);
+	if (tally) {
+		/* R12: a read is a return of something that went out. */
+		rc = ledger_tally_lookup(l, a->session_id, serial, &tl);
+		if (rc < 0)
+			goto fail;
+		o = recon_tally_classify(lk.seen_before, tl.known, tl.expected,
+					 &why);
+		if (tl.is_asset) {
+			/* Shown under the terminal's code. */
+			lk.known = 1;
+			snprintf(lk.card.mgmt_id, sizeof(lk.card.mgmt_id), "%s",
+				 tl.name);
+		}
+	} else {
+		rd.seen_before = lk.seen_before;
+		rd.known = lk.known;
+		rd.status = lk.card.status;
+		rd.in_range =
+		    lk.known && location_within(lk.card.location, a->range);
+		rd.reminder_sent = lk.known ? lk.card.reminder_sent : DATE_NONE;
+		o = recon_classify(&rd, date_of_time(now, cli_utc_offset(now)),
+				   &recon_default_rules, &why);
+	}
 	rc = ledger_scanner_record(sc, range_id, serial,
 				   lk.known ? lk.card.id : 0, a->actor->id, now,
 				   recon_outcome_name(o), recon_why_name(why));
@@ -216,6 +234,7 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 	struct session_rec sess;
 	struct rdr *r = NULL;
 	int64_t range_id = 0;
+	int tally;
 	size_t n;
 	char err[RDR_ERRMSG_MAX];
 	int rc, ex = EXIT_OK;
@@ -230,6 +249,17 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 		return cli_error(EXIT_DATAERR,
 				 "session %lld is closed: open a new count",
 				 (long long)a->session_id);
+	/* A tally has no ranges: what came back is read at the window. */
+	tally = sess.kind == SESSION_TALLY;
+	if (tally != (a->range == NULL))
+		return cli_error(EXIT_USAGE,
+				 tally ? "session %lld is a tally: scan it "
+					 "without --range"
+				       : "session %lld is a count: --range is "
+					 "required",
+				 (long long)a->session_id);
+	if (tally)
+		goto open_reader;
 	rc = ledger_session_ranges(l, a->session_id, &ranges, &n);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
@@ -252,7 +282,7 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 		return cli_error(EXIT_DATAERR,
 				 "%s is not a range of session %lld", a->range,
 				 (long long)a->session_id);
-
+open_reader:
 	rc = rdr_open(a->reader, &r, err, sizeof(err));
 	if (rc == RDR_ERR_SPEC)
 		return cli_error(EXIT_USAGE, "%s", err);
@@ -296,7 +326,8 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 		else if (ev.kind == RDR_EV_BACK)
 			emit_reader_event(a, "reader_back", cli_now());
 		else if (ev.kind == RDR_EV_CARD)
-			ex = handle_card(l, sc, a, range_id, &ev.id, r, t);
+			ex = handle_card(l, sc, a, range_id, tally, &ev.id, r,
+					 t);
 		else if (ev.kind == RDR_EV_UNREADABLE)
 			emit_unreadable(a, rdr_error(r), cli_now(), r);
 		if (ex)
@@ -321,9 +352,9 @@ static int exec_scan(struct cli *c, struct ledger *l)
 
 	a.range = cli_opt(c, "range");
 	a.reader = cli_opt(c, "reader");
-	if (!sid || !a.range || !a.reader)
-		return cli_usage(c, "--session, --range and --reader are "
-				    "required");
+	/* --range is checked against the session's kind in scan_run. */
+	if (!sid || !a.reader)
+		return cli_usage(c, "--session and --reader are required");
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
 	rc = cli_session_id(c, sid, &a.session_id);
@@ -348,7 +379,8 @@ static int exec_scan(struct cli *c, struct ledger *l)
 	rc = scan_run(l, &a, &t);
 	if (!c->json)
 		fprintf(stderr, "%s: %ld accepted, %ld repeats, %ld alerts%s\n",
-			a.range, t.accepted, t.repeats, t.alerts,
+			a.range ? a.range : "tally", t.accepted, t.repeats,
+			t.alerts,
 			stop_requested ? " (stopped; all reads kept)" : "");
 	return rc;
 }
@@ -358,7 +390,7 @@ static const char *const scan_options[] = {"session", "range", "reader",
 
 const struct cmd_entry cmd_scan_entry = {
     .name = "scan",
-    .usage = "--session ID --range R --reader SPEC [--profile NAME] "
+    .usage = "--session ID [--range R] --reader SPEC [--profile NAME] "
 	     "--as CODE [--pin-fd N] [--json]",
     .help = "read cards into a count, one range (tray) at a time",
     .options = scan_options,

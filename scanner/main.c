@@ -35,6 +35,8 @@ static const struct cmd_entry *const commands[] = {
     &cmd_return_entry,
     &cmd_issue_entry,
     &cmd_move_entry,
+    &cmd_tally_start_entry,
+    &cmd_tally_close_entry,
     NULL,
 };
 

@@ -53,6 +53,11 @@ int scan_run(struct ledger *l, const struct scan_args *a,
 int report_print(FILE *f, struct ledger *l, const struct count_data *d,
 		 const struct recon_report *r, int json);
 
+/* The report of a tally session (cmd_tally.c): what did not come back;
+ * exit 1 when something is missing. */
+int reconcile_tally(struct ledger *l, const struct session_rec *sess, int json,
+		    FILE *out);
+
 /* Loads, reconciles and prints session id; returns an exit code. */
 int reconcile_session(struct ledger *l, int64_t id, int json, FILE *out);
 

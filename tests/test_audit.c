@@ -471,6 +471,7 @@ static void version_1_file_is_chained(void **state)
 		  " SELECT RAISE(ABORT, 'audit log is append-only'); END;"
 		  "DROP TABLE near_miss;"
 		  /* Version 3's custody columns and terminals. */
+		  "DROP TABLE tally_expected;"
 		  "DROP TABLE custody_event;"
 		  "CREATE TABLE custody_event (id INTEGER PRIMARY KEY,"
 		  " card_id INTEGER REFERENCES card(id), kind TEXT NOT NULL,"

@@ -400,6 +400,51 @@ static void custody_permissions(void **state)
 	assert_non_null(strstr(rule, "manager"));
 }
 
+/* ---- the end-of-day tally ---- */
+
+static void tally_read_classification(void **state)
+{
+	enum recon_why why;
+
+	(void)state;
+	assert_int_equal(recon_tally_classify(0, 1, 1, &why), RECON_ACCEPTED);
+	assert_int_equal(why, WHY_NONE);
+	assert_int_equal(recon_tally_classify(1, 1, 1, &why), RECON_REPEAT);
+	assert_int_equal(recon_tally_classify(1, 0, 0, &why), RECON_REPEAT);
+	assert_int_equal(recon_tally_classify(0, 0, 0, &why), RECON_ALERT);
+	assert_int_equal(why, WHY_UNKNOWN);
+	assert_int_equal(recon_tally_classify(0, 1, 0, &why), RECON_ALERT);
+	assert_int_equal(why, WHY_NOT_IN_STOCK);
+}
+
+/* Seed 001 (Tsurumi): 78 cards and a terminal out, 5 issued, 60 back. */
+static void tally_balance_tsurumi(void **state)
+{
+	struct recon_tally t = {0};
+
+	(void)state;
+	for (int i = 0; i < 78; i++) {
+		enum card_status now = i < 5 ? CARD_ISSUED : CARD_CHECKED_OUT;
+
+		recon_tally_add(&t, recon_tally_item(i >= 5 && i < 65, now));
+	}
+	recon_tally_add(&t, recon_tally_item(0, CARD_CHECKED_OUT));
+	assert_int_equal(t.expected, 79);
+	assert_int_equal(t.by_state[TALLY_ISSUED], 5);
+	assert_int_equal(t.by_state[TALLY_RETURNED], 60);
+	assert_int_equal(t.by_state[TALLY_MISSING], 14);
+	assert_false(recon_tally_balanced(&t));
+
+	/* Read back counts even after the close made it stored. */
+	assert_int_equal(recon_tally_item(1, CARD_STORED), TALLY_RETURNED);
+	/* Not read, returned later by hand: resolved, no longer missing. */
+	assert_int_equal(recon_tally_item(0, CARD_STORED), TALLY_RESOLVED);
+	assert_string_equal(tally_state_name(TALLY_MISSING), "missing");
+
+	struct recon_tally empty = {0};
+	assert_true(recon_tally_balanced(&empty));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +459,8 @@ int main(void)
 	    cmocka_unit_test(custody_card_transitions),
 	    cmocka_unit_test(custody_asset_transitions),
 	    cmocka_unit_test(custody_permissions),
+	    cmocka_unit_test(tally_read_classification),
+	    cmocka_unit_test(tally_balance_tsurumi),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,291 @@
+/*
+ * The end-of-day window tally (R12, the Tsurumi case): `tally start` fixes
+ * what should come back (every card and terminal checked out); the operator
+ * scans the returns with `scan --session ID` (no range); `reconcile ID`
+ * lists what did not come back and who took it out; `tally close` turns
+ * every read into a return, and needs a manager's witness and a note when
+ * something is missing.  `tally list` shows every tally and what is still
+ * missing from it, so an imbalanced one stays visible until it is resolved
+ * (the missing items issued or returned).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+static int exec_tally_start(struct cli *c, struct ledger *l)
+{
+	struct staff_rec actor;
+	int64_t id, n;
+	int rc;
+
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	rc = cli_actor(c, l, &actor);
+	if (rc)
+		return rc;
+	rc = cli_permit(&actor, ACT_TALLY_START);
+	if (rc)
+		return rc;
+	rc = ledger_tally_start(l, actor.id, cli_now(), &id, &n);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (c->json)
+		printf("{\"session\":%lld,\"kind\":\"tally\",\"expected\":%lld}"
+		       "\n",
+		       (long long)id, (long long)n);
+	else
+		printf("%lld\n", (long long)id);
+	fprintf(stderr,
+		"tally %lld opened by %s: %lld cards and terminals expected "
+		"back\n",
+		(long long)id, actor.code, (long long)n);
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_tally_start_entry = {
+    .name = "tally start",
+    .usage = "--as CODE [--pin-fd N] [--json]",
+    .help = "open the end-of-day tally of what went to the window",
+    .options = NULL,
+    .needs_db = 1,
+    .exec = exec_tally_start,
+};
+
+/* ---- the report ---- */
+
+struct report_ctx {
+	FILE *f;
+	int json;
+	int nmissing;
+	struct recon_tally t;
+};
+
+static int report_row(void *ctx, const struct tally_row *r)
+{
+	struct report_ctx *s = ctx;
+	enum tally_state st = recon_tally_item(r->read_back, r->status);
+	char day[11] = "-";
+
+	recon_tally_add(&s->t, st);
+	if (st != TALLY_MISSING)
+		return 0;
+	if (r->for_date != DATE_NONE)
+		date_format(r->for_date, day);
+	if (s->json) {
+		fprintf(s->f, "%s{\"%s\":", s->nmissing ? "," : "",
+			r->is_asset ? "asset" : "mgmt_id");
+		json_str(s->f, r->name);
+		fputs(",\"checked_out_by\":", s->f);
+		json_str_or_null(s->f, r->checked_out_by);
+		fputs(",\"for\":", s->f);
+		json_str_or_null(s->f, r->for_date != DATE_NONE ? day : NULL);
+		fputs(",\"location\":", s->f);
+		json_str(s->f, r->location);
+		fputs("}", s->f);
+	} else {
+		fprintf(s->f, "  %-8s %-12s out by %-8s for %s (home %s)\n",
+			r->is_asset ? "terminal" : "card", r->name,
+			r->checked_out_by[0] ? r->checked_out_by : "?", day,
+			r->location);
+	}
+	s->nmissing++;
+	return 0;
+}
+
+/* Prints the tally of session id; exit 1 when something is missing. */
+static int tally_report(struct ledger *l, const struct session_rec *sess,
+			int json, FILE *f)
+{
+	struct report_ctx s = {.f = f, .json = json};
+	int rc;
+
+	if (json)
+		fprintf(f, "{\"session\":%lld,\"kind\":\"tally\",\"missing\":[",
+			(long long)sess->id);
+	else
+		fprintf(f, "tally %lld%s\nnot returned:\n", (long long)sess->id,
+			sess->closed_at ? " (closed)" : "");
+	rc = ledger_tally_each(l, sess->id, report_row, &s);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (json) {
+		fprintf(f,
+			"],\"expected\":%zu,\"returned\":%zu,\"issued\":%zu,"
+			"\"resolved\":%zu,\"balanced\":%s}\n",
+			s.t.expected, s.t.by_state[TALLY_RETURNED],
+			s.t.by_state[TALLY_ISSUED],
+			s.t.by_state[TALLY_RESOLVED],
+			recon_tally_balanced(&s.t) ? "true" : "false");
+	} else {
+		if (s.nmissing == 0)
+			fputs("  (none)\n", f);
+		fprintf(f,
+			"expected %zu, returned %zu, issued %zu, resolved "
+			"since %zu, missing %zu\n",
+			s.t.expected, s.t.by_state[TALLY_RETURNED],
+			s.t.by_state[TALLY_ISSUED],
+			s.t.by_state[TALLY_RESOLVED],
+			s.t.by_state[TALLY_MISSING]);
+	}
+	return recon_tally_balanced(&s.t) ? EXIT_OK : EXIT_FOUND;
+}
+
+int reconcile_tally(struct ledger *l, const struct session_rec *sess, int json,
+		    FILE *out)
+{
+	return tally_report(l, sess, json, out);
+}
+
+/* ---- close ---- */
+
+struct close_ctx {
+	struct recon_tally t;
+	char (*back)[CUSTODY_NAME_MAX + 1]; /* read, still out */
+	int *back_asset;
+	size_t nback;
+	int oom;
+};
+
+static int close_row(void *ctx, const struct tally_row *r)
+{
+	struct close_ctx *s = ctx;
+	enum tally_state st = recon_tally_item(r->read_back, r->status);
+
+	recon_tally_add(&s->t, st);
+	if (st != TALLY_RETURNED || r->status != CARD_CHECKED_OUT)
+		return 0;
+	void *p = realloc(s->back, (s->nback + 1) * sizeof(*s->back));
+
+	if (!p) {
+		s->oom = 1;
+		return 1;
+	}
+	s->back = p;
+	p = realloc(s->back_asset, (s->nback + 1) * sizeof(*s->back_asset));
+	if (!p) {
+		s->oom = 1;
+		return 1;
+	}
+	s->back_asset = p;
+	snprintf(s->back[s->nback], sizeof(s->back[0]), "%s", r->name);
+	s->back_asset[s->nback] = r->is_asset;
+	s->nback++;
+	return 0;
+}
+
+static const char *const tally_close_options[] = {"note", NULL};
+
+static int exec_tally_close(struct cli *c, struct ledger *l)
+{
+	struct staff_rec actor, witness = {0};
+	struct close_ctx s = {0};
+	struct session_rec sess;
+	const char *note = cli_opt(c, "note");
+	int64_t id, now = cli_now();
+	int balanced, code = EXIT_OK, rc;
+	char detail[256];
+
+	if (c->npos != 1)
+		return cli_usage(c, "a tally session ID is required");
+	rc = cli_session_id(c, c->pos[0], &id);
+	if (rc)
+		return rc;
+	rc = cli_actor(c, l, &actor);
+	if (rc)
+		return rc;
+	rc = cli_permit(&actor, ACT_TALLY_CLOSE);
+	if (rc)
+		return rc;
+	rc = ledger_session_get(l, id, &sess);
+	if (rc < 0)
+		return cli_error(rc == LEDGER_ERR_NOTFOUND ? EXIT_DATAERR
+							   : EXIT_SOFTWARE,
+				 "%s", ledger_errmsg(l));
+	if (sess.kind != SESSION_TALLY)
+		return cli_error(EXIT_DATAERR,
+				 "session %lld is not a tally: use count close",
+				 (long long)id);
+	if (sess.closed_at)
+		return cli_error(EXIT_DATAERR, "tally %lld is closed already",
+				 (long long)id);
+	rc = ledger_tally_each(l, id, close_row, &s);
+	if (s.oom || rc < 0) {
+		code = cli_error(EXIT_SOFTWARE, "%s",
+				 s.oom ? "out of memory" : ledger_errmsg(l));
+		goto out;
+	}
+	balanced = recon_tally_balanced(&s.t);
+	/* R12: what is missing is certified by two people, with a reason. */
+	if (!balanced && !c->nwitness) {
+		code = cli_error(EXIT_NOPERM,
+				 "tally %lld is not balanced (%zu missing): "
+				 "closing it needs a manager's --witness and "
+				 "a --note (two-person rule)",
+				 (long long)id, s.t.by_state[TALLY_MISSING]);
+		goto out;
+	}
+	if (!balanced && (!note || !note[0])) {
+		code = cli_usage(c, "an imbalanced tally needs --note TEXT");
+		goto out;
+	}
+	if (c->nwitness) {
+		code = cli_witness(c, l, &actor, &witness);
+		if (code)
+			goto out;
+	}
+	if (ledger_begin(l) < 0)
+		goto fail;
+	for (size_t i = 0; i < s.nback; i++) {
+		struct custody_item it;
+		enum card_status to;
+		const char *rule;
+
+		rc = ledger_custody_get(l, s.back_asset[i], s.back[i], &it);
+		if (rc < 0)
+			goto fail_tx;
+		if (recon_custody(CUSTODY_RETURN, it.is_asset, it.status, &to,
+				  &rule) < 0)
+			continue; /* changed since the read: nothing to do */
+		rc = ledger_custody_record(l, &it, "return", to, NULL,
+					   DATE_NONE, actor.id, now);
+		if (rc < 0)
+			goto fail_tx;
+	}
+	rc = ledger_session_close(l, id, actor.id, witness.id, now);
+	if (rc == 0 && note)
+		rc = ledger_session_note(l, id, note);
+	snprintf(detail, sizeof(detail),
+		 "expected=%zu returned=%zu issued=%zu missing=%zu",
+		 s.t.expected, s.t.by_state[TALLY_RETURNED],
+		 s.t.by_state[TALLY_ISSUED], s.t.by_state[TALLY_MISSING]);
+	if (rc == 0)
+		rc = ledger_audit(l, actor.id, now, "tally.close", c->pos[0],
+				  detail);
+	if (rc < 0 || ledger_commit(l) < 0)
+		goto fail_tx;
+	fprintf(stderr, "tally %lld closed by %s: %s%s\n", (long long)id,
+		actor.code, detail, balanced ? "" : " (witnessed)");
+	goto out;
+fail_tx:
+	code = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	ledger_rollback(l);
+	goto out;
+fail:
+	code = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+out:
+	free(s.back);
+	free(s.back_asset);
+	return code;
+}
+
+const struct cmd_entry cmd_tally_close_entry = {
+    .name = "tally close",
+    .usage = "ID [--note TEXT] --as CODE [--pin-fd N] "
+	     "[--witness MANAGER --witness-pin-fd N]",
+    .help = "close a tally: reads become returns; missing items need a "
+	    "witness and a note",
+    .options = tally_close_options,
+    .needs_db = 1,
+    .exec = exec_tally_close,
+};
