@@ -9,6 +9,7 @@
 #include "ledger_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Terminals have two states; the movement rules use the card ones. */
@@ -421,6 +422,57 @@ int ledger_session_note(struct ledger *l, int64_t id, const char *note)
 	sqlite3_bind_text(st, 1, note, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ledger_sql_error(l, "note");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_tally_ids(struct ledger *l, int64_t **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(
+	    l, "SELECT id FROM session WHERE kind = 'tally' ORDER BY id", &st);
+
+	*out = NULL;
+	*n = 0;
+	if (rc < 0)
+		return rc;
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		int64_t *p = realloc(*out, (*n + 1) * sizeof(**out));
+
+		if (!p) {
+			rc = ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		*out = p;
+		(*out)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "tallies");
+out:
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int ledger_session_get_note(struct ledger *l, int64_t id, char *out, size_t cap)
+{
+	sqlite3_stmt *st;
+	int rc =
+	    ledger_prepare(l, "SELECT note FROM session WHERE id = ?", &st);
+
+	out[0] = '\0';
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(out, cap, "%s", ledger_col_text(st, 0));
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE
+		 ? 0
+		 : ledger_sql_error(l, "session note");
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -357,7 +357,7 @@ int ledger_asset_add(struct ledger *l, const char *code, const char *name,
 /* A card or a terminal, as a movement sees it. */
 struct custody_item {
 	int is_asset;
-	int64_t id;				     /* card.id or asset.id */
+	int64_t id;			 /* card.id or asset.id */
 	char name[CUSTODY_NAME_MAX + 1]; /* mgmt_id or asset code */
 	enum card_status status; /* terminals: CARD_STORED or _CHECKED_OUT */
 	int64_t location_id;
@@ -421,6 +421,11 @@ struct tally_row {
 int ledger_tally_each(struct ledger *l, int64_t session_id,
 		      int (*fn)(void *ctx, const struct tally_row *r),
 		      void *ctx);
+/* Ids of every tally session, oldest first; *out is malloc'ed (free()). */
+int ledger_tally_ids(struct ledger *l, int64_t **out, size_t *n);
+/* The session's closing note into out ("" when none). */
+int ledger_session_get_note(struct ledger *l, int64_t id, char *out,
+			    size_t cap);
 /* Sets the session's closing note, in the caller's transaction. */
 int ledger_session_note(struct ledger *l, int64_t id, const char *note);
 

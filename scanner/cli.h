@@ -125,6 +125,6 @@ extern const struct cmd_entry cmd_init_entry, cmd_staff_add_entry,
 /* Custody (cmd_custody.c). */
 extern const struct cmd_entry cmd_asset_add_entry, cmd_checkout_entry,
     cmd_return_entry, cmd_issue_entry, cmd_move_entry, cmd_tally_start_entry,
-    cmd_tally_close_entry;
+    cmd_tally_close_entry, cmd_tally_list_entry;
 
 #endif

@@ -289,3 +289,81 @@ const struct cmd_entry cmd_tally_close_entry = {
     .needs_db = 1,
     .exec = exec_tally_close,
 };
+
+/* ---- list ---- */
+
+static int count_row(void *ctx, const struct tally_row *r)
+{
+	recon_tally_add(ctx, recon_tally_item(r->read_back, r->status));
+	return 0;
+}
+
+static int exec_tally_list(struct cli *c, struct ledger *l)
+{
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int code = EXIT_OK, rc;
+
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	rc = ledger_tally_ids(l, &ids, &n);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (c->json)
+		fputs("{\"tallies\":[", stdout);
+	for (size_t i = 0; i < n; i++) {
+		struct recon_tally t = {0};
+		struct session_rec sess;
+		char note[NOTE_MAX_BYTES + 1], when[TIME_ISO_BUF];
+		size_t missing;
+
+		rc = ledger_session_get(l, ids[i], &sess);
+		if (rc == 0)
+			rc = ledger_tally_each(l, ids[i], count_row, &t);
+		if (rc == 0)
+			rc = ledger_session_get_note(l, ids[i], note,
+						     sizeof(note));
+		if (rc < 0) {
+			code = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+			goto out;
+		}
+		missing = t.by_state[TALLY_MISSING];
+		if (c->json) {
+			printf("%s{\"session\":%lld,\"started_at\":",
+			       i ? "," : "", (long long)ids[i]);
+			json_time(stdout, sess.started_at);
+			fputs(",\"closed_at\":", stdout);
+			json_time(stdout, sess.closed_at);
+			fputs(",\"witness\":", stdout);
+			json_str_or_null(stdout, sess.witness);
+			printf(",\"expected\":%zu,\"missing\":%zu,\"note\":",
+			       t.expected, missing);
+			json_str_or_null(stdout, note);
+			fputs("}", stdout);
+		} else {
+			cli_time_iso(sess.started_at, when);
+			printf("%4lld  %s  %-6s  expected %zu  missing %zu%s%s"
+			       "\n",
+			       (long long)ids[i], when,
+			       sess.closed_at ? "closed" : "open", t.expected,
+			       missing, note[0] ? "  note: " : "", note);
+		}
+		/* An imbalanced tally stays visible until resolved (R12). */
+		if (missing)
+			code = EXIT_FOUND;
+	}
+	if (c->json)
+		fputs("]}\n", stdout);
+out:
+	free(ids);
+	return code;
+}
+
+const struct cmd_entry cmd_tally_list_entry = {
+    .name = "tally list",
+    .usage = "[--json]",
+    .help = "every tally and what is still missing from it (exit 1 if any)",
+    .options = NULL,
+    .needs_db = 1,
+    .exec = exec_tally_list,
+};

@@ -37,6 +37,7 @@ static const struct cmd_entry *const commands[] = {
     &cmd_move_entry,
     &cmd_tally_start_entry,
     &cmd_tally_close_entry,
+    &cmd_tally_list_entry,
     NULL,
 };
 

@@ -122,6 +122,11 @@ is "$(sqlq "select count(*) from custody_event where kind = 'return'")" 60 \
 as S03 3333 tally close "$tid" --note again
 is "$RC" 65 "closing twice: exit 65"
 
+ct tally list
+is "$RC" 1 "tally list: exit 1 while a tally misses something"
+like "$OUT" "closed +expected 74 +missing 14 +note: 13 cards and TERM1 left" \
+	"tally list: the imbalanced tally, its count and note"
+
 # The next morning the terminal turns up: the tally shows it resolved.
 as S02 2222 return TERM1
 is "$RC" 0 "TERM1 returned"
@@ -141,6 +146,11 @@ as S03 3333 tally close "$tid2"
 is "$RC" 0 "balanced tally: closes without a witness"
 is "$(sqlq "select status from card where mgmt_id = 'W079'")" stored \
 	"balanced tally: the card read back is returned"
+
+ct tally list --json
+is "$RC" 0 "tally list: exit 0 once everything is accounted for"
+is "$(pyjson '[[t["session"], t["missing"], t["witness"]] for t in d["tallies"]]' <<<"$OUT")" \
+	"[[$tid,0,\"M01\"],[$tid2,0,null]]" "tally list --json: both tallies resolved"
 
 ct audit verify
 is "$RC" 0 "audit verify: intact after the tally"
