@@ -6,9 +6,12 @@
  * item and the rule, exits 65 and rolls back the whole command, so one
  * command's cards move together or not at all.
  */
-#include "cli.h"
-
+#include <stdlib.h>
 #include <string.h>
+
+#include "../drivers/profile.h"
+#include "config.h"
+#include "report.h"
 
 static const char *const asset_add_options[] = {"name", "tag", "location",
 						NULL};
@@ -68,32 +71,31 @@ struct movement {
 };
 
 /*
- * Applies the movement to every named item in one transaction.  An ID
- * named twice is refused by the rule on its second turn (the first has
+ * Applies the movement to every item of names (management IDs or asset
+ * codes; with by_serial, serials read by a reader) in one transaction.  An
+ * ID named twice is refused by the rule on its second turn (the first has
  * changed its state), which keeps "one command, each item once" honest.
  */
-static int move_items(struct cli *c, struct ledger *l, const struct movement *m,
-		      const char *to_path, int32_t for_date)
+static int apply_items(struct cli *c, struct ledger *l,
+		       const struct movement *m, const char *to_path,
+		       int32_t for_date, const char *const *names, size_t n,
+		       int by_serial, const struct staff_rec *actor)
 {
-	struct staff_rec actor;
 	struct custody_item it;
 	enum card_status to;
 	const char *rule;
 	int64_t now = cli_now();
 	int code = EXIT_OK, rc;
 
-	if (c->npos == 0)
-		return cli_usage(c, "name at least one card or terminal");
-	rc = cli_actor(c, l, &actor);
-	if (rc)
-		return rc;
-	rc = cli_permit(&actor, m->action);
-	if (rc)
-		return rc;
+	if (n == 0)
+		return cli_error(EXIT_DATAERR,
+				 "no card or terminal was named: nothing "
+				 "changed");
 	if (ledger_begin(l) < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	for (int i = 0; i < c->npos; i++) {
-		rc = ledger_custody_find(l, c->pos[i], &it);
+	for (size_t i = 0; i < n; i++) {
+		rc = by_serial ? ledger_custody_find_serial(l, names[i], &it)
+			       : ledger_custody_find(l, names[i], &it);
 		if (rc == LEDGER_ERR_NOTFOUND) {
 			code = cli_error(EXIT_DATAERR, "%s: nothing changed",
 					 ledger_errmsg(l));
@@ -114,9 +116,9 @@ static int move_items(struct cli *c, struct ledger *l, const struct movement *m,
 					 m->done, rule);
 			goto out;
 		}
-		rc =
-		    ledger_custody_record(l, &it, custody_kind_name(m->kind),
-					  to, to_path, for_date, actor.id, now);
+		rc = ledger_custody_record(l, &it, custody_kind_name(m->kind),
+					   to, to_path, for_date, actor->id,
+					   now);
 		if (rc == LEDGER_ERR_NOTFOUND) {
 			code = cli_error(EXIT_DATAERR,
 					 "no location %s: nothing changed",
@@ -141,7 +143,7 @@ static int move_items(struct cli *c, struct ledger *l, const struct movement *m,
 	}
 	if (ledger_commit(l) < 0)
 		goto fail;
-	fprintf(stderr, "%d %s by %s\n", c->npos, m->done, actor.code);
+	fprintf(stderr, "%zu %s by %s\n", n, m->done, actor->code);
 	return EXIT_OK;
 fail:
 	code = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
@@ -150,7 +152,65 @@ out:
 	return code;
 }
 
-static const char *const checkout_options[] = {"for", NULL};
+/*
+ * The items are named on the command line, or with --reader by scanning
+ * them (all read first, then applied together, so a card left off the
+ * reader changes nothing half-way).  Authenticates and checks the role
+ * before the reader is opened.
+ */
+static int move_items(struct cli *c, struct ledger *l, const struct movement *m,
+		      const char *to_path, int32_t for_date)
+{
+	const char *reader = cli_opt(c, "reader");
+	const char *profile = cli_opt(c, "profile");
+	const struct rdr_profile *prof;
+	char(*serials)[SERIAL_BUF] = NULL;
+	const char **names = NULL;
+	struct staff_rec actor;
+	struct config conf;
+	size_t n = 0;
+	int rc;
+
+	if (reader && c->npos)
+		return cli_usage(c, "name the cards with --reader or as IDs, "
+				    "not both");
+	if (!reader && c->npos == 0)
+		return cli_usage(c, "name at least one card or terminal, or "
+				    "--reader SPEC");
+	rc = cli_actor(c, l, &actor);
+	if (rc)
+		return rc;
+	rc = cli_permit(&actor, m->action);
+	if (rc)
+		return rc;
+	if (!reader)
+		return apply_items(c, l, m, to_path, for_date, c->pos,
+				   (size_t)c->npos, 0, &actor);
+	rc = config_load(&conf);
+	if (rc)
+		return rc;
+	prof = rdr_profile_find(profile ? profile : conf.profile);
+	if (!prof)
+		return cli_usage(c, "unknown identity profile '%s'", profile);
+	rc = reader_collect(reader, prof, &serials, &n);
+	if (rc)
+		return rc;
+	names = calloc(n ? n : 1, sizeof(*names));
+	if (!names) {
+		free(serials);
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		names[i] = serials[i];
+	rc = apply_items(c, l, m, to_path, for_date, names, n, 1, &actor);
+	free(names);
+	free(serials);
+	return rc;
+}
+
+static const char *const checkout_options[] = {"for", "reader", "profile",
+					       NULL};
+static const char *const reader_options[] = {"reader", "profile", NULL};
 
 static int exec_checkout(struct cli *c, struct ledger *l)
 {
@@ -186,7 +246,7 @@ static int exec_issue(struct cli *c, struct ledger *l)
 	return move_items(c, l, &m, NULL, DATE_NONE);
 }
 
-static const char *const move_options[] = {"to", NULL};
+static const char *const move_options[] = {"to", "reader", "profile", NULL};
 
 static int exec_move(struct cli *c, struct ledger *l)
 {
@@ -200,7 +260,8 @@ static int exec_move(struct cli *c, struct ledger *l)
 
 const struct cmd_entry cmd_checkout_entry = {
     .name = "checkout",
-    .usage = "ID... [--for YYYY-MM-DD] --as CODE [--pin-fd N] [--json]",
+    .usage = "(ID... | --reader SPEC [--profile NAME]) [--for YYYY-MM-DD] "
+	     "--as CODE [--pin-fd N] [--json]",
     .help = "take cards or terminals out of storage for the window",
     .options = checkout_options,
     .needs_db = 1,
@@ -209,9 +270,10 @@ const struct cmd_entry cmd_checkout_entry = {
 
 const struct cmd_entry cmd_return_entry = {
     .name = "return",
-    .usage = "ID... --as CODE [--pin-fd N] [--json]",
+    .usage = "(ID... | --reader SPEC [--profile NAME]) --as CODE "
+	     "[--pin-fd N] [--json]",
     .help = "put checked-out cards or terminals back into storage",
-    .options = NULL,
+    .options = reader_options,
     .needs_db = 1,
     .exec = exec_return,
 };
@@ -227,7 +289,8 @@ const struct cmd_entry cmd_issue_entry = {
 
 const struct cmd_entry cmd_move_entry = {
     .name = "move",
-    .usage = "--to PATH ID... --as CODE [--pin-fd N] [--json]",
+    .usage = "--to PATH (ID... | --reader SPEC [--profile NAME]) --as CODE "
+	     "[--pin-fd N] [--json]",
     .help = "move stored cards or terminals to another location",
     .options = move_options,
     .needs_db = 1,

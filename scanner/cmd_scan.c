@@ -66,6 +66,37 @@ static void emit_reader_event(const struct scan_args *a, const char *event,
 	fflush(a->out);
 }
 
+/* Opens the reader with its identity profile; 0 or an exit code. */
+static int reader_open(const char *spec, const struct rdr_profile *profile,
+		       struct rdr **out)
+{
+	char err[RDR_ERRMSG_MAX];
+	int ex, rc = rdr_open(spec, out, err, sizeof(err));
+
+	if (rc == RDR_ERR_SPEC)
+		return cli_error(EXIT_USAGE, "%s", err);
+	if (rc == RDR_ERR_SCRIPT)
+		return cli_error(EXIT_DATAERR, "%s", err);
+	if (rc < 0)
+		return cli_error(EXIT_UNAVAILABLE, "reader %s: %s", spec, err);
+	if (rdr_set_profile(*out, profile) < 0) {
+		ex = cli_error(EXIT_UNAVAILABLE, "reader %s: %s", spec,
+			       rdr_error(*out));
+		rdr_close(*out);
+		*out = NULL;
+		return ex;
+	}
+	return 0;
+}
+
+/* The serial of a reader's card identifier; -1 when it is none. */
+static int id_serial(const struct rdr_id *id, char serial[SERIAL_BUF])
+{
+	return id->text
+		   ? serial_normalize((const char *)id->bytes, id->len, serial)
+		   : serial_from_bytes(id->bytes, id->len, serial);
+}
+
 /* A card the profile could not identify: told, alerted, never counted. */
 static void emit_unreadable(const struct scan_args *a, const char *why,
 			    int64_t at, struct rdr *r)
@@ -236,7 +267,6 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 	int64_t range_id = 0;
 	int tally;
 	size_t n;
-	char err[RDR_ERRMSG_MAX];
 	int rc, ex = EXIT_OK;
 
 	memset(t, 0, sizeof(*t));
@@ -283,20 +313,9 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 				 "%s is not a range of session %lld", a->range,
 				 (long long)a->session_id);
 open_reader:
-	rc = rdr_open(a->reader, &r, err, sizeof(err));
-	if (rc == RDR_ERR_SPEC)
-		return cli_error(EXIT_USAGE, "%s", err);
-	if (rc == RDR_ERR_SCRIPT)
-		return cli_error(EXIT_DATAERR, "%s", err);
-	if (rc < 0)
-		return cli_error(EXIT_UNAVAILABLE, "reader %s: %s", a->reader,
-				 err);
-	if (rdr_set_profile(r, a->profile) < 0) {
-		ex = cli_error(EXIT_UNAVAILABLE, "reader %s: %s", a->reader,
-			       rdr_error(r));
-		rdr_close(r);
+	ex = reader_open(a->reader, a->profile, &r);
+	if (ex)
 		return ex;
-	}
 	if (ledger_scanner_open(l, a->session_id, &sc) < 0) {
 		rdr_close(r);
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
@@ -337,6 +356,70 @@ open_reader:
 	sigaction(SIGTERM, &old_term, NULL);
 	ledger_scanner_close(sc);
 	rdr_close(r);
+	return ex;
+}
+
+int reader_collect(const char *spec, const struct rdr_profile *profile,
+		   char (**out)[SERIAL_BUF], size_t *n)
+{
+	struct sigaction old_int, old_term;
+	struct rdr *r = NULL;
+	int ex = reader_open(spec, profile, &r);
+
+	*out = NULL;
+	*n = 0;
+	if (ex)
+		return ex;
+	catch_stop_signals(&old_int, &old_term);
+	while (!stop_requested) {
+		char serial[SERIAL_BUF];
+		struct rdr_event ev;
+		int rc = rdr_next(r, SCAN_WAIT_MS, &ev), again = 0;
+
+		if (rc == RDR_ERR_INTERRUPTED ||
+		    (rc == 0 && ev.kind == RDR_EV_TIMEOUT))
+			continue;
+		if (rc == RDR_ERR_SCRIPT) {
+			ex = cli_error(EXIT_DATAERR, "%s", rdr_error(r));
+			break;
+		}
+		if (rc < 0) {
+			ex = cli_error(EXIT_UNAVAILABLE, "reader: %s",
+				       rdr_error(r));
+			break;
+		}
+		if (ev.kind == RDR_EV_END)
+			break;
+		if (ev.kind == RDR_EV_UNREADABLE) {
+			fprintf(stderr, "!! CARD NOT READ: %s (not taken)\n",
+				rdr_error(r));
+			rdr_feedback(r, RDR_FB_ALERT);
+		}
+		if (ev.kind != RDR_EV_CARD || id_serial(&ev.id, serial) < 0)
+			continue;
+		/* Cards lie in a stack on the reader: one read each. */
+		for (size_t i = 0; i < *n && !again; i++)
+			again = strcmp((*out)[i], serial) == 0;
+		if (!again) {
+			void *p = realloc(*out, (*n + 1) * sizeof(**out));
+
+			if (!p) {
+				ex = cli_error(EXIT_SOFTWARE, "out of memory");
+				break;
+			}
+			*out = p;
+			memcpy((*out)[(*n)++], serial, SERIAL_BUF);
+		}
+		rdr_feedback(r, again ? RDR_FB_REPEAT : RDR_FB_ACCEPTED);
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	rdr_close(r);
+	if (ex) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
 	return ex;
 }
 

@@ -53,6 +53,17 @@ int scan_run(struct ledger *l, const struct scan_args *a,
 int report_print(FILE *f, struct ledger *l, const struct count_data *d,
 		 const struct recon_report *r, int json);
 
+/*
+ * Reads cards from reader `spec` (identity profile `profile`, NULL: uid)
+ * until the reader's script ends or Ctrl-C/SIGTERM, for commands that name
+ * cards by scanning (checkout, return, move).  Each distinct serial is kept
+ * once, in reading order, in *out (malloc'ed, free()); a card read again
+ * gets the reader's repeat signal.  Unreadable cards are told on stderr and
+ * skipped.  Nothing is written to the ledger.  Returns an exit code.
+ */
+int reader_collect(const char *spec, const struct rdr_profile *profile,
+		   char (**out)[SERIAL_BUF], size_t *n);
+
 /* The report of a tally session (cmd_tally.c): what did not come back;
  * exit 1 when something is missing. */
 int reconcile_tally(struct ledger *l, const struct session_rec *sess, int json,

@@ -162,6 +162,36 @@ is "$(sqlq "select f.path || '>' || t.path from custody_event e
 as M01 1111 move --to SAFE1/T01 A101
 is "$RC" 65 "move of an issued card: exit 65"
 
+# ---- naming cards by scanning (--reader) ----
+printf 'card 04B201\nremove\ncard 04FFEE01\nremove\ncard 04B201\nremove\n' \
+	>"$WORK/out.sim"
+as S02 2222 checkout --reader "sim:$WORK/out.sim" --for 2026-03-03
+is "$RC" 0 "checkout --reader: exit 0"
+is "$OUT" "B201	SAFE1/T02
+TERM1	SAFE1/SHELF" "checkout --reader: a card and a terminal (by its tag), read twice counted once"
+is "$(sqlq "select status from card where mgmt_id = 'B201'") $(sqlq "select status from asset where code = 'TERM1'")" \
+	"checked_out checked_out" "checkout --reader: both checked out"
+printf 'card 04A103\nremove\ncard 04DEAD99\nremove\n' >"$WORK/bad.sim"
+as S02 2222 return --reader "sim:$WORK/bad.sim"
+is "$RC" 65 "return --reader with an unknown serial: exit 65"
+like "$ERR" "serial 04DEAD99 is no card or terminal" "the unknown serial is named"
+is "$(sqlq "select status from card where mgmt_id = 'A103'")" checked_out \
+	"the card read before it was not returned"
+as S02 2222 return A103 --reader "sim:$WORK/bad.sim"
+is "$RC" 2 "IDs and --reader together: exit 2"
+as P04 4444 return --reader "sim:$WORK/bad.sim"
+is "$RC" 77 "return --reader by a part-timer: exit 77"
+printf 'card 04A103\nremove\ncard 04B201\nremove\ncard 04FFEE01\nremove\n' \
+	>"$WORK/back.sim"
+as S02 2222 return --reader "sim:$WORK/back.sim"
+is "$RC" 0 "return --reader: exit 0"
+like "$ERR" "3 returned by S02" "return --reader: 3 items"
+printf 'card 04B201\nremove\n' >"$WORK/mv.sim"
+as S02 2222 move --to SAFE1/T01 --reader "sim:$WORK/mv.sim"
+is "$RC" 0 "move --reader: exit 0"
+is "$(sqlq "select l.path from card c join location l on l.id = c.location_id
+	where c.mgmt_id = 'B201'")" SAFE1/T01 "move --reader: B201 now in T01"
+
 is "$(sqlq "select count(*) from audit where action like 'custody.%'")" \
 	"$(sqlq 'select count(*) from custody_event')" \
 	"every custody event has its audit entry"
