@@ -98,6 +98,10 @@ fresh_copy() {
 # JSON events to OUT, stderr to ERR; sets pid to the cardtally process
 # itself (not a subshell), so that kill -9 hits the program.
 scan_bg() {
+	# The files exist before the scan starts: the poll below reads the
+	# output at once, before the background shell has opened it.
+	: >"$1"
+	: >"$2"
 	"$CT" scan --session "$SID" --range SAFE1 --reader "sim:$WORK/all.sim" \
 		--json --as S02 --pin-fd 3 3<"$PIN" >"$1" 2>"$2" &
 	pid=$!
