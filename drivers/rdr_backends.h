@@ -13,6 +13,9 @@
 
 /* One entry per backend file; each is listed once in reader.c. */
 extern const struct rdr_ops rdr_sim_ops;
+#ifdef HAVE_NFC
+extern const struct rdr_ops rdr_nfc_ops; /* rdr_nfc.c, built with libnfc */
+#endif
 
 /*
  * Writes a formatted message into err (at most errlen bytes, always

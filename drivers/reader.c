@@ -17,6 +17,9 @@
 /* A backend missing at build time is simply absent from this list. */
 static const struct rdr_ops *const backends[] = {
     &rdr_sim_ops,
+#ifdef HAVE_NFC
+    &rdr_nfc_ops,
+#endif
     NULL,
 };
 
