@@ -210,6 +210,19 @@ is "$(tail -n 6 "$WORK/scan.out" | events event mgmt_id | tr '\n' ' ')" \
 	"reader_lost - reader_back - repeat N005 reader_lost - reader_back - repeat N005 " \
 	"three more loss cycles: lost, back, the card lying there read again"
 
+# A chip that stops answering mid-command (libnfc issue #527: a select can
+# block when a card leaves mid-select) never freezes the session: every
+# libnfc call times out, the device is given up as lost, and it is back
+# once it answers again.
+n=$(lines)
+emu mute
+wait_lines $((n + 1))
+is "$(last_event event)" "reader_lost" "chip stops answering: reader_lost"
+emu unmute
+wait_lines $((n + 3))
+is "$(tail -n 2 "$WORK/scan.out" | events event mgmt_id | tr '\n' ' ')" \
+	"reader_back - repeat N005 " "chip answers again: reader_back"
+
 kill -TERM "$SCAN_PID"
 wait "$SCAN_PID"
 is "$?" 0 "SIGTERM: the scan exits 0"
@@ -217,7 +230,7 @@ SCAN_PID=
 is "$(cat "$WORK/scan.err")" "" "scan: nothing on stderr"
 is "$(sqlq "select group_concat(serial || ':' || outcome, ' ') from
 	(select * from scan where session_id = 1 order by id)")" \
-	"04A10102030405:accepted 04A10102030405:repeat 11223344:accepted 0102030405060708:accepted 04A20102030405:accepted 04A30102030405:accepted 04A30102030405:repeat 04A30102030405:repeat 04A30102030405:repeat" \
+	"04A10102030405:accepted 04A10102030405:repeat 11223344:accepted 0102030405060708:accepted 04A20102030405:accepted 04A30102030405:accepted 04A30102030405:repeat 04A30102030405:repeat 04A30102030405:repeat 04A30102030405:repeat" \
 	"every read is on disk, the random UID is not"
 
 # The explicit connstring works as well as libnfc's first device.
@@ -232,6 +245,31 @@ kill -TERM "$SCAN_PID"
 wait "$SCAN_PID"
 is "$?" 0 "nfc:pn532_uart:PATH: SIGTERM, exit 0"
 SCAN_PID=
+
+# rdr_next's timeout is honoured: with a card held, and with a chip that
+# stops answering, each call returns within its timeout plus at most one
+# bounded libnfc exchange (open and close of a wedged device included).
+PROBE="$BUILD/tests/tools/rdr_probe"
+"$PROBE" "nfc:pn532_uart:$LINK" 100 100000 >"$WORK/probe.out" \
+	2>"$WORK/probe.err" &
+SCAN_PID=$!
+probe_has() { grep -c "^$1 " "$WORK/probe.out"; }
+wait_for '[ "$(probe_has card)" -ge 1 ] && [ "$(probe_has timeout)" -ge 5 ]'
+ok $? "rdr_next(100 ms) with a card held: the card, then timeouts"
+emu mute
+wait_for '[ "$(probe_has lost)" -ge 1 ]'
+ok $? "rdr_next(100 ms), chip mute: lost"
+emu unmute
+wait_for '[ "$(probe_has back)" -ge 1 ]'
+ok $? "rdr_next(100 ms), chip answering again: back"
+kill -TERM "$SCAN_PID"
+wait "$SCAN_PID" 2>/dev/null
+SCAN_PID=
+slowest=$(awk '$1 == "timeout" && $2 > m { m = $2 } END { print m + 0 }' \
+	"$WORK/probe.out")
+diag "slowest rdr_next(100 ms) that timed out: $slowest ms"
+ok "$([ "$slowest" -ge 100 ] && [ "$slowest" -lt 3000 ]; echo $?)" \
+	"rdr_next(100 ms) never blocks: slowest timeout $slowest ms"
 
 emu quit
 done_testing

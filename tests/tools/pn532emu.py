@@ -17,6 +17,9 @@ Control lines on stdin (one per line):
   remove            the card leaves the field
   vanish            the device disappears (the pty is closed)
   appear            the device comes back (a new pty behind LINK)
+  mute              the chip acknowledges commands but never answers them,
+                    as a PN532 stuck in a select does (libnfc issue #527)
+  unmute            it answers again
   quit              (or end of input) stop
 Each control line is acknowledged on stdout ("ok CMD") once done, and
 "frames N" is printed on `stats`, so a test can wait instead of sleeping.
@@ -54,6 +57,7 @@ class Chip:
         self.card = None
         self.regs = {}
         self.frames = 0
+        self.mute = False
         self.appear()
 
     def appear(self):
@@ -180,6 +184,8 @@ class Chip:
             cmd = payload[1]
             resp = self.answer(cmd, payload[2:])
             self.send(ACK)
+            if self.mute:
+                continue
             if resp is None:
                 self.send(ERROR_FRAME)
             else:
@@ -211,6 +217,8 @@ def control(chip, line):
     elif words[0] == "appear":
         if chip.master < 0:
             chip.appear()
+    elif words[0] in ("mute", "unmute"):
+        chip.mute = words[0] == "mute"
     elif words[0] == "stats":
         print("frames %d" % chip.frames, flush=True)
     elif words[0] == "quit":
