@@ -97,6 +97,18 @@ last_event() { tail -n 1 "$WORK/scan.out" | events "$@"; }
 wait_for 'grep -q "^ok ready" "$WORK/emu.out"'
 ok $? "emulator: ready, $LINK points at its pty"
 
+# ---- readers ------------------------------------------------------------------
+
+ct readers
+like "$OUT" '^  nfc +nfc:CONNSTRING or nfc:' "readers: lists nfc and its spec"
+like "$OUT" '^  hint: nfc: .*pn533, pn533_usb and nfc modules are blacklisted' \
+	"readers: the kernel modules to blacklist"
+like "$OUT" '^  hint: nfc: pcscd and libnfc cannot share one USB reader' \
+	"readers: pcscd and libnfc do not share a reader"
+ct readers --json
+is "$(printf '%s' "$OUT" | pyjson 'len([h for h in d["hints"]
+	if h.startswith("nfc: ")])')" 2 "readers --json: the nfc hints"
+
 # ---- the spec -------------------------------------------------------------------
 
 scan1() { # scan1 SPEC: a scan that must fail at open
