@@ -118,16 +118,23 @@ static enum nfc_fault classify(int rc)
 /*
  * Signals are held back while libnfc runs: its UART code restarts select()
  * on EINTR, so a Ctrl-C arriving there would be swallowed and the caller
- * would sleep on.  Held back, it is delivered by the ppoll() of wait_until,
- * which then returns RDR_ERR_INTERRUPTED as reader.h promises.  Each call is
- * bounded, so holding a signal delays it by at most one command.
+ * would sleep on.  nfc_next holds them for its whole run and lets them in
+ * only inside ppoll(), atomically, so a signal that came during a libnfc
+ * call is delivered there and rdr_next returns RDR_ERR_INTERRUPTED as
+ * reader.h promises.  Each libnfc call is bounded, so a signal waits at
+ * most one call.  Faults (SIGSEGV and the like) are never held: blocked,
+ * they would kill the process without a word from the sanitizers.
  */
 static void hold_signals(sigset_t *old)
 {
-	sigset_t all;
+	static const int faults[] = {SIGSEGV, SIGBUS,  SIGFPE,
+				     SIGILL,  SIGABRT, SIGTRAP};
+	sigset_t set;
 
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, old);
+	sigfillset(&set);
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		sigdelset(&set, faults[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
 }
 
 static void release_signals(const sigset_t *old)
@@ -424,38 +431,43 @@ static int nfc_next(void *state, int timeout_ms, struct rdr_event *ev,
 	struct nfcr *s = state;
 	struct timespec deadline;
 	int limited = timeout_ms >= 0;
+	sigset_t old;
+	int ret = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	if (limited)
 		ts_add_ms(&deadline, timeout_ms);
+	hold_signals(&old);
 	for (;;) {
-		struct timespec wake, now;
-		sigset_t old;
-		int got;
+		struct timespec wake, now, nap;
+		int ms;
 
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (!ts_before(&now, &s->due)) {
 			memset(ev, 0, sizeof(*ev));
-			hold_signals(&old);
-			got = step(s, ev, err, errlen);
-			release_signals(&old);
-			if (got)
-				return 0;
+			if (step(s, ev, err, errlen))
+				break;
 			continue;
 		}
 		if (limited && !ts_before(&now, &deadline)) {
 			ev->kind = RDR_EV_TIMEOUT;
-			return 0;
+			break;
 		}
 		wake = s->due;
 		if (limited && ts_before(&deadline, &wake))
 			wake = deadline;
-		/* poll() with no descriptors: a sleep that a signal ends. */
-		if (poll(NULL, 0, ms_until(&wake)) < 0 && errno == EINTR) {
+		ms = ms_until(&wake);
+		nap.tv_sec = ms / 1000;
+		nap.tv_nsec = (long)(ms % 1000) * 1000000L;
+		/* A sleep that lets signals in, and ends with the first. */
+		if (ppoll(NULL, 0, &nap, &old) < 0 && errno == EINTR) {
 			rdr_errf(err, errlen, "interrupted by a signal");
-			return RDR_ERR_INTERRUPTED;
+			ret = RDR_ERR_INTERRUPTED;
+			break;
 		}
 	}
+	release_signals(&old);
+	return ret;
 }
 
 /* libnfc devices have no portable buzzer or LED interface (the ACR122U's
