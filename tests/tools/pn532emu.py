@@ -20,6 +20,8 @@ Control lines on stdin (one per line):
   mute              the chip acknowledges commands but never answers them,
                     as a PN532 stuck in a select does (libnfc issue #527)
   unmute            it answers again
+  slow MS           every answer comes MS milliseconds after its ACK (0: at
+                    once), as with a card that takes its time
   quit              (or end of input) stop
 Each control line is acknowledged on stdout ("ok CMD") once done, and
 "frames N" is printed on `stats`, so a test can wait instead of sleeping.
@@ -29,6 +31,7 @@ import os
 import select
 import sys
 import termios
+import time
 import tty
 
 ACK = bytes([0x00, 0x00, 0xFF, 0x00, 0xFF, 0x00])
@@ -58,6 +61,8 @@ class Chip:
         self.regs = {}
         self.frames = 0
         self.mute = False
+        self.delay = 0.0
+        self.later = []  # (when, bytes): answers held back by `slow`
         self.appear()
 
     def appear(self):
@@ -77,6 +82,7 @@ class Chip:
             os.close(self.master)
             os.close(self.slave)
         self.master = self.slave = -1
+        self.later = []
         # A dangling link is what a reader unplugged from USB leaves.
 
     def send(self, data):
@@ -186,10 +192,19 @@ class Chip:
             self.send(ACK)
             if self.mute:
                 continue
-            if resp is None:
-                self.send(ERROR_FRAME)
+            out = ERROR_FRAME if resp is None else \
+                frame(bytes([0xD5, cmd + 1]) + resp)
+            if self.delay > 0:
+                self.later.append((time.monotonic() + self.delay, out))
             else:
-                self.send(frame(bytes([0xD5, cmd + 1]) + resp))
+                self.send(out)
+
+    def flush_later(self):
+        """Sends the held-back answers that are due; seconds to the next."""
+        now = time.monotonic()
+        while self.later and self.later[0][0] <= now:
+            self.send(self.later.pop(0)[1])
+        return max(0.0, self.later[0][0] - now) if self.later else None
 
 
 def parse_card(words):
@@ -219,6 +234,10 @@ def control(chip, line):
             chip.appear()
     elif words[0] in ("mute", "unmute"):
         chip.mute = words[0] == "mute"
+    elif words[0] == "slow":
+        if len(words) != 2 or not words[1].isdigit():
+            raise ValueError("expected: slow MS")
+        chip.delay = int(words[1]) / 1000.0
     elif words[0] == "stats":
         print("frames %d" % chip.frames, flush=True)
     elif words[0] == "quit":
@@ -238,7 +257,8 @@ def main():
     try:
         while True:
             fds = [0] + ([chip.master] if chip.master >= 0 else [])
-            ready, _, _ = select.select(fds, [], [])
+            wait = chip.flush_later() if chip.master >= 0 else None
+            ready, _, _ = select.select(fds, [], [], wait)
             if chip.master in ready:
                 try:
                     data = os.read(chip.master, 4096)
