@@ -126,6 +126,7 @@ is "$(printf '%s\n' "$ERR" | grep -c 'libnfc\.\|error\s*libnfc')" 0 \
 
 # ---- a session ------------------------------------------------------------------
 
+: >"$WORK/scan.out" # exists before the first poll reads it
 "$CT" scan --session 1 --range SAFE1/T01 --reader nfc: --json --as S02 \
 	--pin-fd 3 3<"$PIN_S02" >"$WORK/scan.out" 2>"$WORK/scan.err" &
 SCAN_PID=$!
@@ -260,6 +261,7 @@ is "$(sqlq "select group_concat(serial || ':' || outcome, ' ') from
 	"every read is on disk, the random UID is not"
 
 # The explicit connstring works as well as libnfc's first device.
+: >"$WORK/scan.out"
 "$CT" scan --session 1 --range SAFE1/T01 --reader "nfc:pn532_uart:$LINK" \
 	--json --as S02 --pin-fd 3 3<"$PIN_S02" >"$WORK/scan.out" \
 	2>"$WORK/scan.err" &
@@ -276,6 +278,7 @@ SCAN_PID=
 # stops answering, each call returns within its timeout plus at most one
 # bounded libnfc exchange (open and close of a wedged device included).
 PROBE="$BUILD/tests/tools/rdr_probe"
+: >"$WORK/probe.out" # exists before the first poll reads it
 "$PROBE" "nfc:pn532_uart:$LINK" 100 100000 >"$WORK/probe.out" \
 	2>"$WORK/probe.err" &
 SCAN_PID=$!
@@ -296,6 +299,25 @@ slowest=$(awk '$1 == "timeout" && $2 > m { m = $2 } END { print m + 0 }' \
 diag "slowest rdr_next(100 ms) that timed out: $slowest ms"
 ok "$([ "$slowest" -ge 100 ] && [ "$slowest" -lt 3000 ]; echo $?)" \
 	"rdr_next(100 ms) never blocks: slowest timeout $slowest ms"
+
+# The APDU path, end to end: a profile's SELECT goes through libnfc's
+# InDataExchange to an ISO-DEP card and its answer comes back whole; a
+# FeliCa card takes no APDUs and is unreadable, not a failure.
+emu remove
+emu "insert A 04A10102030405"
+"$PROBE" "nfc:pn532_uart:$LINK" 2000 1 apdu >"$WORK/probe.out" 2>&1
+is "$(cut -d' ' -f1,3 "$WORK/probe.out")" "card 9000" \
+	"apdu profile, type A ISO-DEP card: SELECT answered 90 00"
+emu remove
+emu "insert B 11223344"
+"$PROBE" "nfc:pn532_uart:$LINK" 2000 1 apdu >"$WORK/probe.out" 2>&1
+is "$(cut -d' ' -f1,3 "$WORK/probe.out")" "card 9000" \
+	"apdu profile, type B card: SELECT answered 90 00"
+emu remove
+emu "insert F 0102030405060708"
+"$PROBE" "nfc:pn532_uart:$LINK" 2000 1 apdu >"$WORK/probe.out" 2>&1
+like "$(cat "$WORK/probe.out")" "^unreadable " \
+	"apdu profile, FeliCa card: unreadable (no APDUs)"
 
 emu quit
 done_testing

@@ -36,6 +36,7 @@ import tty
 
 ACK = bytes([0x00, 0x00, 0xFF, 0x00, 0xFF, 0x00])
 ERROR_FRAME = bytes([0x00, 0x00, 0xFF, 0x01, 0xFF, 0x7F, 0x81, 0x00])
+JPKI_SELECT = bytes.fromhex("00A4040C0AD392F000260100000001")
 
 
 def frame(payload):
@@ -155,7 +156,10 @@ class Chip:
             if len(data) >= 10 and data[1] == 0x04 and data[2:10] == c.ident:
                 return b"\x00" + bytes([0x0B, 0x05]) + c.ident + b"\x00"
             return b"\x01"
-        # An APDU: this card has no application ("file not found").
+        # An APDU: SELECT of the JPKI application (My Number cards) is
+        # answered 90 00, anything else 6A 82 (file not found).
+        if data == JPKI_SELECT:
+            return b"\x00\x90\x00"
         return b"\x00\x6A\x82"
 
     def feed(self, data):
