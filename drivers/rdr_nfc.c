@@ -37,22 +37,22 @@
  * idle poll is three exchanges (A, B, FeliCa).  A lost device is looked for
  * twice a second: quick enough that nobody waits on a replugged reader.
  */
-#define NFC_PRESENCE_MS 150
-#define NFC_POLL_MS	200
-#define NFC_REOPEN_MS	500
+#define NFCR_PRESENCE_MS 150
+#define NFCR_POLL_MS	 200
+#define NFCR_REOPEN_MS	 500
 /* Bounds on single libnfc commands, so that no call can hang the session
  * (libnfc issue #527: a select can block when a card leaves mid-select). */
-#define NFC_CMD_TIMEOUT_MS  500
-#define NFC_APDU_TIMEOUT_MS 1000
+#define NFCR_CMD_TIMEOUT_MS  500
+#define NFCR_APDU_TIMEOUT_MS 1000
 /* Timeouts and chip errors in a row before the device counts as lost: one
  * is often a card leaving mid-command, several mean a wedged device. */
-#define NFC_SOFT_FAILS_MAX 3
+#define NFCR_SOFT_FAILS_MAX 3
 
 /* What a failed libnfc call means for the session. */
-enum nfc_fault {
-	NFC_FAULT_CARD,	  /* the card left or answered badly */
-	NFC_FAULT_SOFT,	  /* a timeout or chip error: retry, then give up */
-	NFC_FAULT_DEVICE, /* the device itself is gone */
+enum nfcr_fault {
+	NFCR_FAULT_CARD,   /* the card left or answered badly */
+	NFCR_FAULT_SOFT,   /* a timeout or chip error: retry, then give up */
+	NFCR_FAULT_DEVICE, /* the device itself is gone */
 };
 
 struct nfcr {
@@ -66,12 +66,12 @@ struct nfcr {
 	int iso_dep;	    /* it speaks ISO 14443-4, so APDUs */
 	nfc_modulation mod; /* of the card in the field */
 	struct rdr_card_info card;
-	int soft_fails;	     /* consecutive NFC_FAULT_SOFT results */
+	int soft_fails;	     /* consecutive NFCR_FAULT_SOFT results */
 	int device_failed;   /* set by the transmit callback */
 	struct timespec due; /* when the next poll / check / reopen is due */
 };
 
-static const nfc_modulation nfc_mods[] = {
+static const nfc_modulation nfcr_mods[] = {
     {.nmt = NMT_ISO14443A, .nbr = NBR_106},
     {.nmt = NMT_ISO14443B, .nbr = NBR_106},
     {.nmt = NMT_FELICA, .nbr = NBR_212},
@@ -99,26 +99,26 @@ static void due_in(struct nfcr *s, long ms)
 	ts_add_ms(&s->due, ms);
 }
 
-static enum nfc_fault classify(int rc)
+static enum nfcr_fault classify(int rc)
 {
 	switch (rc) {
 	case NFC_EIO:
 	case NFC_ENOTSUCHDEV:
 	case NFC_ESOFT:
-		return NFC_FAULT_DEVICE;
+		return NFCR_FAULT_DEVICE;
 	case NFC_ETIMEOUT:
 	case NFC_ECHIP:
 	case NFC_EOPABORTED:
-		return NFC_FAULT_SOFT;
+		return NFCR_FAULT_SOFT;
 	default:
-		return NFC_FAULT_CARD;
+		return NFCR_FAULT_CARD;
 	}
 }
 
 /*
  * Signals are held back while libnfc runs: its UART code restarts select()
  * on EINTR, so a Ctrl-C arriving there would be swallowed and the caller
- * would sleep on.  nfc_next holds them for its whole run and lets them in
+ * would sleep on.  nfcr_next holds them for its whole run and lets them in
  * only inside ppoll(), atomically, so a signal that came during a libnfc
  * call is delivered there and rdr_next returns RDR_ERR_INTERRUPTED as
  * reader.h promises.  Each libnfc call is bounded, so a signal waits at
@@ -157,7 +157,7 @@ static int setup_device(nfc_device *dev)
 						  false);
 	if (rc == 0)
 		rc = nfc_device_set_property_int(dev, NP_TIMEOUT_COMMAND,
-						 NFC_CMD_TIMEOUT_MS);
+						 NFCR_CMD_TIMEOUT_MS);
 	/* ISO-DEP framing is done by the chip, so profiles speak APDUs. */
 	if (rc == 0)
 		rc =
@@ -193,7 +193,7 @@ static void lose_device(struct nfcr *s)
 	s->dev = NULL;
 	/* reader.h: cards in the field of a lost reader are forgotten. */
 	s->in_field = 0;
-	due_in(s, NFC_REOPEN_MS);
+	due_in(s, NFCR_REOPEN_MS);
 }
 
 /*
@@ -235,8 +235,8 @@ static int card_info(const nfc_target *nt, struct rdr_card_info *info)
 }
 
 /* The profile's transmit function (profile.h): one APDU, chip framing. */
-static int nfc_transmit(void *ctx, const uint8_t *apdu, size_t len,
-			uint8_t *resp, size_t *resp_len)
+static int nfcr_transmit(void *ctx, const uint8_t *apdu, size_t len,
+			 uint8_t *resp, size_t *resp_len)
 {
 	struct nfcr *s = ctx;
 	int rc;
@@ -244,9 +244,9 @@ static int nfc_transmit(void *ctx, const uint8_t *apdu, size_t len,
 	if (!s->iso_dep)
 		return RDR_ERR_UNSUPPORTED;
 	rc = nfc_initiator_transceive_bytes(s->dev, apdu, len, resp, *resp_len,
-					    NFC_APDU_TIMEOUT_MS);
+					    NFCR_APDU_TIMEOUT_MS);
 	if (rc < 0) {
-		if (classify(rc) == NFC_FAULT_DEVICE) {
+		if (classify(rc) == NFCR_FAULT_DEVICE) {
 			s->device_failed = 1;
 			return RDR_ERR_IO;
 		}
@@ -265,7 +265,7 @@ static void identify(struct nfcr *s, struct rdr_event *ev, char *err,
 {
 	int rc;
 
-	rc = s->profile->identify(&s->card, nfc_transmit, s, &ev->id, err,
+	rc = s->profile->identify(&s->card, nfcr_transmit, s, &ev->id, err,
 				  errlen);
 	if (rc == 0 && (ev->id.len == 0 || ev->id.len > RDR_ID_MAX))
 		rc = RDR_ERR_CARD;
@@ -289,14 +289,14 @@ static void identify(struct nfcr *s, struct rdr_event *ev, char *err,
 static int poll_cards(struct nfcr *s, struct rdr_event *ev, char *err,
 		      size_t errlen)
 {
-	for (size_t i = 0; i < sizeof(nfc_mods) / sizeof(nfc_mods[0]); i++) {
+	for (size_t i = 0; i < sizeof(nfcr_mods) / sizeof(nfcr_mods[0]); i++) {
 		nfc_target nt;
 		int rc;
 
 		memset(&nt, 0, sizeof(nt));
-		rc = nfc_initiator_select_passive_target(s->dev, nfc_mods[i],
+		rc = nfc_initiator_select_passive_target(s->dev, nfcr_mods[i],
 							 NULL, 0, &nt);
-		if (rc < 0 && classify(rc) != NFC_FAULT_CARD)
+		if (rc < 0 && classify(rc) != NFCR_FAULT_CARD)
 			return rc;
 		if (rc <= 0)
 			continue; /* a card error here is "no card" */
@@ -305,7 +305,7 @@ static int poll_cards(struct nfcr *s, struct rdr_event *ev, char *err,
 			nfc_initiator_deselect_target(s->dev);
 			continue;
 		}
-		s->mod = nfc_mods[i];
+		s->mod = nfcr_mods[i];
 		/* ISO-DEP: type A announcing ISO 14443-4 in its SAK, and
 		 * type B (the chip has sent ATTRIB). */
 		s->iso_dep = nt.nm.nmt == NMT_ISO14443B ||
@@ -327,6 +327,7 @@ static int poll_cards(struct nfcr *s, struct rdr_event *ev, char *err,
  */
 static int still_present(struct nfcr *s)
 {
+	struct rdr_card_info now;
 	nfc_target nt;
 	int rc;
 
@@ -334,26 +335,19 @@ static int still_present(struct nfcr *s)
 	if (rc == 0)
 		return 1;
 	if (rc != NFC_EDEVNOTSUPP && rc != NFC_EINVARG)
-		return classify(rc) == NFC_FAULT_CARD ? 0 : rc;
+		return classify(rc) == NFCR_FAULT_CARD ? 0 : rc;
 	/*
 	 * libnfc cannot ping this kind of card: select it again and compare
 	 * identifiers.  A different card is a removal followed by a new card.
 	 */
 	memset(&nt, 0, sizeof(nt));
 	rc = nfc_initiator_select_passive_target(s->dev, s->mod, NULL, 0, &nt);
-	if (rc < 0 && classify(rc) != NFC_FAULT_CARD)
+	if (rc < 0 && classify(rc) != NFCR_FAULT_CARD)
 		return rc;
-	if (rc <= 0)
+	if (rc <= 0 || card_info(&nt, &now) != 0)
 		return 0;
-	{
-		struct rdr_card_info now;
-
-		if (card_info(&nt, &now) != 0 ||
-		    now.uid_len != s->card.uid_len ||
-		    memcmp(now.uid, s->card.uid, now.uid_len) != 0)
-			return 0;
-	}
-	return 1;
+	return now.uid_len == s->card.uid_len &&
+	       memcmp(now.uid, s->card.uid, now.uid_len) == 0;
 }
 
 /*
@@ -366,7 +360,7 @@ static int step(struct nfcr *s, struct rdr_event *ev, char *err, size_t errlen)
 
 	if (s->dev == NULL) {
 		if (open_device(s) != 0) {
-			due_in(s, NFC_REOPEN_MS);
+			due_in(s, NFCR_REOPEN_MS);
 			return 0;
 		}
 		ev->kind = RDR_EV_BACK;
@@ -377,27 +371,27 @@ static int step(struct nfcr *s, struct rdr_event *ev, char *err, size_t errlen)
 		rc = still_present(s);
 		if (rc == 1) {
 			s->soft_fails = 0;
-			due_in(s, NFC_PRESENCE_MS);
+			due_in(s, NFCR_PRESENCE_MS);
 			return 0;
 		}
 		if (rc == 0) {
 			s->in_field = 0;
 			s->soft_fails = 0;
 			ev->kind = RDR_EV_REMOVED;
-			due_in(s, NFC_POLL_MS);
+			due_in(s, NFCR_POLL_MS);
 			return 1;
 		}
 	} else {
 		rc = poll_cards(s, ev, err, errlen);
 		if (rc >= 0) {
 			s->soft_fails = 0;
-			due_in(s, rc == 1 ? NFC_PRESENCE_MS : NFC_POLL_MS);
+			due_in(s, rc == 1 ? NFCR_PRESENCE_MS : NFCR_POLL_MS);
 			return rc;
 		}
 	}
-	if (classify(rc) == NFC_FAULT_SOFT &&
-	    ++s->soft_fails < NFC_SOFT_FAILS_MAX) {
-		due_in(s, s->in_field ? NFC_PRESENCE_MS : NFC_POLL_MS);
+	if (classify(rc) == NFCR_FAULT_SOFT &&
+	    ++s->soft_fails < NFCR_SOFT_FAILS_MAX) {
+		due_in(s, s->in_field ? NFCR_PRESENCE_MS : NFCR_POLL_MS);
 		return 0;
 	}
 	/*
@@ -425,8 +419,8 @@ static int ms_until(const struct timespec *t)
 	return ns > INT_MAX ? INT_MAX : (int)ns;
 }
 
-static int nfc_next(void *state, int timeout_ms, struct rdr_event *ev,
-		    char *err, size_t errlen)
+static int nfcr_next(void *state, int timeout_ms, struct rdr_event *ev,
+		     char *err, size_t errlen)
 {
 	struct nfcr *s = state;
 	struct timespec deadline;
@@ -473,14 +467,14 @@ static int nfc_next(void *state, int timeout_ms, struct rdr_event *ev,
 /* libnfc devices have no portable buzzer or LED interface (the ACR122U's
  * escape is not reachable through libnfc's API): the screen and the
  * terminal bell give the feedback instead. */
-static int nfc_feedback(void *state, enum rdr_feedback fb)
+static int nfcr_feedback(void *state, enum rdr_feedback fb)
 {
 	(void)state;
 	(void)fb;
 	return 0;
 }
 
-static int nfc_set_profile(void *state, const struct rdr_profile *p)
+static int nfcr_set_profile(void *state, const struct rdr_profile *p)
 {
 	struct nfcr *s = state;
 
@@ -489,7 +483,7 @@ static int nfc_set_profile(void *state, const struct rdr_profile *p)
 	return 0;
 }
 
-static void nfc_close_state(void *state)
+static void nfcr_close_state(void *state)
 {
 	struct nfcr *s = state;
 	sigset_t old;
@@ -505,8 +499,8 @@ static void nfc_close_state(void *state)
 	free(s);
 }
 
-static int nfc_open_state(const char *arg, void **state, char *err,
-			  size_t errlen)
+static int nfcr_open_state(const char *arg, void **state, char *err,
+			   size_t errlen)
 {
 	struct nfcr *s = NULL;
 	sigset_t old;
@@ -560,7 +554,7 @@ static int nfc_open_state(const char *arg, void **state, char *err,
 	s = NULL;
 	ret = 0;
 out:
-	nfc_close_state(s);
+	nfcr_close_state(s);
 	return ret;
 }
 
@@ -568,9 +562,9 @@ const struct rdr_ops rdr_nfc_ops = {
     .name = "nfc",
     .help = "nfc:CONNSTRING or nfc: (first device): libnfc readers (PN533, "
 	    "ACR122U, PN532 UART); ISO 14443 A/B, FeliCa",
-    .open = nfc_open_state,
-    .next = nfc_next,
-    .feedback = nfc_feedback,
-    .close = nfc_close_state,
-    .set_profile = nfc_set_profile,
+    .open = nfcr_open_state,
+    .next = nfcr_next,
+    .feedback = nfcr_feedback,
+    .close = nfcr_close_state,
+    .set_profile = nfcr_set_profile,
 };

@@ -33,6 +33,7 @@ N002,11223344,SAFE1/T01,2025-06-01
 N003,0102030405060708,SAFE1/T01,2025-06-01
 N004,04A20102030405,SAFE1/T01,2025-06-01
 N005,04A30102030405,SAFE1/T01,2025-06-01
+N006,04A40102030405,SAFE1/T01,2025-06-01
 EOF
 as S02 2222 import "$WORK/stock.csv"
 is "$RC" 0 "stock imported"
@@ -184,28 +185,45 @@ is "$(lines)" 4 "FeliCa card held: one read"
 emu remove
 exchanges 4
 
+# A type A card without ISO 14443-4 (SAK 00), which libnfc cannot ping:
+# its presence is checked by selecting it again.  Held: one read; removed
+# and presented again: a repeat.
+emu "insert A 04A40102030405 00"
+wait_lines 5
+is "$(last_event event mgmt_id)" "accepted N006" "SAK 00 card: accepted"
+exchanges 10
+is "$(lines)" 5 "SAK 00 card held: one read"
+emu remove
+exchanges 6
+emu "insert A 04A40102030405 00"
+wait_lines 6
+is "$(last_event event mgmt_id)" "repeat N006" \
+	"SAK 00 card removed and presented again: repeat"
+emu remove
+exchanges 6
+
 # A random UID (single size, starting 08) is told, never counted.
 emu "insert A 08123456"
-wait_lines 5
+wait_lines 7
 is "$(last_event event)" "unreadable" "random UID: unreadable event"
 like "$(tail -n 1 "$WORK/scan.out" | pyjson 'd["message"]')" "random UID" \
 	"random UID: the message says why"
 exchanges 10
-is "$(lines)" 5 "random UID held: told once"
+is "$(lines)" 7 "random UID held: told once"
 emu remove
 exchanges 4
 
 # The device vanishes mid-session with a card on it; a new card is put down
 # while it is away; it comes back: lost, back, and both cards are read.
 emu "insert A 04A20102030405"
-wait_lines 6
+wait_lines 8
 is "$(last_event event mgmt_id)" "accepted N004" "card before the loss: accepted"
 emu vanish
-wait_lines 7
+wait_lines 9
 is "$(last_event event)" "reader_lost" "device vanished: reader_lost"
 emu "insert A 04A30102030405"
 emu appear
-wait_lines 9
+wait_lines 11
 is_text "$(tail -n 2 "$WORK/scan.out" | events event mgmt_id)" \
 	"reader_back -
 accepted N005" "device back: reader_back, then the card lying there"
@@ -257,7 +275,7 @@ emu "slow 0"
 is "$(cat "$WORK/scan.err")" "" "scan: nothing on stderr"
 is "$(sqlq "select group_concat(serial || ':' || outcome, ' ') from
 	(select * from scan where session_id = 1 order by id)")" \
-	"04A10102030405:accepted 04A10102030405:repeat 11223344:accepted 0102030405060708:accepted 04A20102030405:accepted 04A30102030405:accepted 04A30102030405:repeat 04A30102030405:repeat 04A30102030405:repeat 04A30102030405:repeat" \
+	"04A10102030405:accepted 04A10102030405:repeat 11223344:accepted 0102030405060708:accepted 04A40102030405:accepted 04A40102030405:repeat 04A20102030405:accepted 04A30102030405:accepted 04A30102030405:repeat 04A30102030405:repeat 04A30102030405:repeat 04A30102030405:repeat" \
 	"every read is on disk, the random UID is not"
 
 # The explicit connstring works as well as libnfc's first device.

@@ -11,7 +11,9 @@ check a card's presence and exchange APDUs; anything else gets the PN532's
 error frame, so a new command shows up in a test instead of hanging it.
 
 Control lines on stdin (one per line):
-  insert A UID      a type A card (ISO 14443-4: SAK 20) with that UID (hex)
+  insert A UID [SAK]  a type A card with that UID (hex); SAK 20 (ISO
+                    14443-4) unless given: another SAK makes a card that
+                    takes no APDUs and that libnfc cannot ping
   insert B PUPI     a type B card with that 4-byte PUPI
   insert F IDM      a FeliCa card with that 8-byte IDm
   remove            the card leaves the field
@@ -47,9 +49,10 @@ def frame(payload):
 
 
 class Card:
-    def __init__(self, kind, ident):
+    def __init__(self, kind, ident, sak=0x20):
         self.kind = kind
         self.ident = ident
+        self.sak = sak
 
 
 class Chip:
@@ -121,7 +124,8 @@ class Chip:
             # Presence pings of ISO-DEP cards (R(NAK) B2 / BA 01) get an
             # R(ACK); without a card every raw frame times out (status 01),
             # so probes for other card families find nothing.
-            if c is not None and c.kind in "AB":
+            if c is not None and (c.kind == "B" or
+                                  (c.kind == "A" and c.sak & 0x20)):
                 return b"\x00\xA3"
             return b"\x01"
         return None
@@ -133,8 +137,9 @@ class Chip:
         if brty == 0x00 and c.kind == "A":
             # SENS_RES 00 04, SEL_RES 20 (ISO 14443-4), UID, then the ATS
             # the chip's automatic RATS got.
-            ats = bytes([0x05, 0x78, 0x80, 0x70, 0x02])
-            return (bytes([0x01, 0x01, 0x00, 0x04, 0x20, len(c.ident)]) +
+            ats = bytes([0x05, 0x78, 0x80, 0x70, 0x02]) \
+                if c.sak & 0x20 else b""
+            return (bytes([0x01, 0x01, 0x00, 0x04, c.sak, len(c.ident)]) +
                     c.ident + ats)
         if brty == 0x03 and c.kind == "B":
             # ATQB: 50, PUPI, application data, protocol info; then the
@@ -151,6 +156,8 @@ class Chip:
         c = self.card
         if c is None:
             return b"\x01"
+        if c.kind == "A" and not c.sak & 0x20:
+            return b"\x01"  # no ISO-DEP: nothing answers an APDU
         if c.kind == "F":
             # FeliCa Request Response (0A 04 IDm): libnfc's presence check.
             if len(data) >= 10 and data[1] == 0x04 and data[2:10] == c.ident:
@@ -213,6 +220,10 @@ class Chip:
 
 def parse_card(words):
     kinds = {"A": None, "B": 4, "F": 8}
+    sak = 0x20
+    if len(words) == 4 and words[1] == "A":
+        sak = int(words[3], 16)
+        words = words[:3]
     if len(words) != 3 or words[1] not in kinds:
         raise ValueError("expected: insert A|B|F HEX")
     ident = bytes.fromhex(words[2])
@@ -220,7 +231,7 @@ def parse_card(words):
     if (want is not None and len(ident) != want) or \
             (want is None and len(ident) not in (4, 7, 10)):
         raise ValueError("wrong identifier length for type " + words[1])
-    return Card(words[1], ident)
+    return Card(words[1], ident, sak)
 
 
 def control(chip, line):
