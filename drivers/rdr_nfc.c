@@ -13,13 +13,14 @@
  * A card is polled for as ISO 14443 A, ISO 14443 B and FeliCa in turn; the
  * first one found is identified through the identity profile and reported
  * once, then checked for presence until it leaves.  A device that fails at
- * the I/O level is closed (RDR_EV_LOST) and reopened periodically
- * (RDR_EV_BACK).  Every byte libnfc hands over comes from a card or a device
- * and is checked before use.
+ * the I/O level, or times out several commands in a row, is closed
+ * (RDR_EV_LOST) and reopened periodically (RDR_EV_BACK).  Every byte libnfc
+ * hands over comes from a card or a device and is checked before use.
  */
-#include "profile.h"
-#include "rdr_backends.h"
 #include "reader.h"
+#include "rdr_backends.h"
+
+#include "profile.h"
 
 #include <errno.h>
 #include <limits.h>
