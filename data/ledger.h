@@ -360,4 +360,13 @@ struct note_row {
 int ledger_note_list(struct ledger *l,
 		     int (*fn)(void *ctx, const struct note_row *r), void *ctx);
 
+/* ---- disposal (R16-R18, disposal.c) ---- */
+
+/* Calls fn for every card in storage (stored, cancelled, moved, deceased),
+ * by management ID; a non-zero return from fn stops the walk and is
+ * returned. */
+int ledger_cards_in_storage(struct ledger *l,
+			    int (*fn)(void *ctx, const struct card_rec *c),
+			    void *ctx);
+
 #endif

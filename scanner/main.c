@@ -21,7 +21,8 @@ static const struct cmd_entry *const commands[] = {
     &cmd_reconcile_entry,    &cmd_demo_entry,
     &cmd_readers_entry,	     &cmd_audit_verify_entry,
     &cmd_audit_show_entry,   &cmd_note_add_entry,
-    &cmd_note_list_entry,    NULL,
+    &cmd_note_list_entry,    &cmd_dispose_due_entry,
+    NULL,
 };
 
 static const struct cmd_entry *current;
