@@ -36,7 +36,7 @@ enum {
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
-#define LEDGER_SCHEMA_VERSION 2
+#define LEDGER_SCHEMA_VERSION 3
 
 #define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128
@@ -368,5 +368,45 @@ int ledger_note_list(struct ledger *l,
 int ledger_cards_in_storage(struct ledger *l,
 			    int (*fn)(void *ctx, const struct card_rec *c),
 			    void *ctx);
+
+struct disposal_batch_rec {
+	int64_t id;
+	int64_t started_at;
+	char started_by[STAFF_CODE_MAX + 1];
+	char witness[STAFF_CODE_MAX + 1];
+	int64_t closed_at; /* 0 while open */
+	char closed_by[STAFF_CODE_MAX + 1];
+	char close_witness[STAFF_CODE_MAX + 1];
+	char method[16];       /* "" while open */
+	char certificate[128]; /* "" when none */
+	int64_t ncards;
+};
+
+#define DISPOSAL_CERT_MAX 120
+
+/* Opens a disposal batch started by actor_id with witness_id.  Audited. */
+int ledger_disposal_start(struct ledger *l, int64_t actor_id,
+			  int64_t witness_id, int64_t now, int64_t *id);
+int ledger_disposal_get(struct ledger *l, int64_t id,
+			struct disposal_batch_rec *out);
+/* 1 when the card is in batch id already, 0 when not. */
+int ledger_disposal_has(struct ledger *l, int64_t id, int64_t card_id);
+/*
+ * Adds a due card to an open batch (why: recon_due_why_name, since
+ * DATE_NONE when unknown), in the caller's transaction.  Audited.
+ */
+int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
+			const char *mgmt_id, const char *why, int32_t since,
+			int64_t staff_id, int64_t now);
+/*
+ * Closes batch id: records method ("shred", "contractor") and certificate
+ * (required for a contractor), sets every card of the batch to disposed
+ * with one audit entry per card, all in one transaction.  LEDGER_ERR_STATE
+ * when the batch was closed already or one of its cards left storage
+ * meanwhile.  *n is the number of cards disposed.
+ */
+int ledger_disposal_close(struct ledger *l, int64_t id, const char *method,
+			  const char *certificate, int64_t actor_id,
+			  int64_t witness_id, int64_t now, int64_t *n);
 
 #endif

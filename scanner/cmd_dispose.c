@@ -5,14 +5,41 @@
  * `dispose start` opens a disposal batch with two people present; cards are
  * then scanned into it one by one (`scan --session D<n>`), each confirmed
  * due or refused; `dispose close` writes the disposal ledger and sets the
- * cards disposed, again with two people.  `dispose list` prints that
- * ledger.  Batch ids print as "D<n>" so that `scan` can tell them from
- * count sessions.
+ * cards disposed, again with two people.  Batch ids print as "D<n>" so that
+ * `scan` can tell them from count sessions.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "config.h"
 #include "report.h"
+
+int cli_is_disposal_id(const char *s, int64_t *id)
+{
+	char *end;
+	long long v;
+
+	*id = 0;
+	if (s[0] != 'D' && s[0] != 'd')
+		return 0;
+	if (s[1] < '0' || s[1] > '9')
+		return 1;
+	v = strtoll(s + 1, &end, 10);
+	if (*end == '\0' && v > 0)
+		*id = v;
+	return 1;
+}
+
+/* A batch argument: "D3" as printed, or the bare number. */
+static int disposal_arg(struct cli *c, const char *s, int64_t *id)
+{
+	if (cli_is_disposal_id(s, id)) {
+		if (*id == 0)
+			return cli_usage(c, "'%s' is not a disposal id", s);
+		return 0;
+	}
+	return cli_session_id(c, s, id);
+}
 
 static void print_day(FILE *f, int32_t day, int json)
 {
@@ -127,4 +154,121 @@ const struct cmd_entry cmd_dispose_due_entry = {
     .options = NULL,
     .needs_db = 1,
     .exec = exec_dispose_due,
+};
+
+/* ---- dispose start ---- */
+
+static int exec_dispose_start(struct cli *c, struct ledger *l)
+{
+	struct staff_rec actor, witness;
+	int64_t id;
+	int rc;
+
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	rc = cli_actor(c, l, &actor);
+	if (rc)
+		return rc;
+	rc = cli_permit(&actor, ACT_DISPOSE);
+	if (rc)
+		return rc;
+	/* Two people, in this one command: the witness is another person,
+	 * authenticated now, and a manager (cli_witness). */
+	rc = cli_witness(c, l, &actor, &witness);
+	if (rc)
+		return rc;
+	rc = ledger_disposal_start(l, actor.id, witness.id, cli_now(), &id);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (c->json)
+		printf("{\"disposal\":\"D%lld\"}\n", (long long)id);
+	else
+		printf("D%lld\n", (long long)id);
+	fprintf(stderr,
+		"disposal D%lld started by %s, witnessed by %s: scan the due "
+		"cards with `cardtally scan --session D%lld --reader SPEC`\n",
+		(long long)id, actor.code, witness.code, (long long)id);
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_dispose_start_entry = {
+    .name = "dispose start",
+    .usage = "--as CODE [--pin-fd N] --witness MANAGER [--witness-pin-fd N] "
+	     "[--json]",
+    .help = "open a disposal batch (two people, one a manager)",
+    .options = NULL,
+    .needs_db = 1,
+    .exec = exec_dispose_start,
+};
+
+/* ---- dispose close ---- */
+
+static int exec_dispose_close(struct cli *c, struct ledger *l)
+{
+	const char *method = cli_opt(c, "method");
+	const char *cert = cli_opt(c, "certificate");
+	struct staff_rec actor, witness;
+	struct disposal_batch_rec b;
+	int64_t id = 0, n = 0;
+	int rc;
+
+	if (c->npos != 1)
+		return cli_usage(c, "a disposal id is required");
+	rc = disposal_arg(c, c->pos[0], &id);
+	if (rc)
+		return rc;
+	if (!method)
+		method = "shred";
+	if (strcmp(method, "shred") != 0 && strcmp(method, "contractor") != 0)
+		return cli_usage(c, "--method is shred or contractor");
+	if (strcmp(method, "contractor") == 0 && (!cert || !*cert))
+		return cli_usage(c, "--method contractor needs --certificate "
+				    "REF (the contractor's certificate)");
+	rc = ledger_disposal_get(l, id, &b);
+	if (rc < 0)
+		return cli_error(rc == LEDGER_ERR_NOTFOUND ? EXIT_DATAERR
+							   : EXIT_SOFTWARE,
+				 "%s", ledger_errmsg(l));
+	if (b.closed_at)
+		return cli_error(EXIT_DATAERR,
+				 "disposal D%lld was closed already by %s",
+				 (long long)id, b.closed_by);
+	rc = cli_actor(c, l, &actor);
+	if (rc)
+		return rc;
+	rc = cli_permit(&actor, ACT_DISPOSE);
+	if (rc)
+		return rc;
+	rc = cli_witness(c, l, &actor, &witness);
+	if (rc)
+		return rc;
+	rc = ledger_disposal_close(l, id, method, cert, actor.id, witness.id,
+				   cli_now(), &n);
+	if (rc < 0)
+		return cli_error(rc == LEDGER_ERR_STATE ||
+					 rc == LEDGER_ERR_INVALID
+				     ? EXIT_DATAERR
+				     : EXIT_SOFTWARE,
+				 "%s (nothing was disposed)", ledger_errmsg(l));
+	if (c->json)
+		printf("{\"disposal\":\"D%lld\",\"closed\":true,\"cards\":%lld}"
+		       "\n",
+		       (long long)id, (long long)n);
+	else
+		printf("disposal D%lld closed: %lld card%s disposed (%s)\n",
+		       (long long)id, (long long)n, n == 1 ? "" : "s", method);
+	return EXIT_OK;
+}
+
+static const char *const dispose_close_options[] = {"method", "certificate",
+						    NULL};
+
+const struct cmd_entry cmd_dispose_close_entry = {
+    .name = "dispose close",
+    .usage = "ID [--method shred|contractor] [--certificate REF] --as CODE "
+	     "[--pin-fd N] --witness MANAGER [--witness-pin-fd N] [--json]",
+    .help = "write the disposal ledger and mark the batch's cards disposed",
+    .options = dispose_close_options,
+    .needs_db = 1,
+    .exec = exec_dispose_close,
 };

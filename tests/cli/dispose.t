@@ -66,4 +66,100 @@ CARDTALLY_CONF="$WORK/bad.conf" ct dispose due
 is "$RC" 65 "config: 0 days refused"
 like "$ERR" "bad.conf:1: disposal_reminder_days" "config: names file and line"
 
+# ---- dispose start: two people --------------------------------------------
+
+before=$(ledger_state)
+as S02 2222 dispose start
+is "$RC" 77 "start: without a witness refused"
+like "$ERR" "second person" "start: says a second person is needed"
+as S02 2222 dispose start --witness S02 --witness-pin-fd 4 4<"$(pin_file S02 2222)"
+is "$RC" 77 "start: the same person twice refused"
+like "$ERR" "another person" "start: names the two-person rule"
+as S02 2222 dispose start --witness S03 --witness-pin-fd 4 4<"$PIN_S03"
+is "$RC" 77 "start: a staff witness refused"
+like "$ERR" "must be a manager" "start: the witness must be a manager"
+as S02 2222 dispose start --witness M01 --witness-pin-fd 4 4<"$BAD_PIN"
+is "$RC" 77 "start: the witness's wrong PIN refused"
+as S02 9999 dispose start --witness M01 --witness-pin-fd 4 4<"$PIN_M01"
+is "$RC" 77 "start: the actor's wrong PIN refused"
+as P04 4444 dispose start --witness M01 --witness-pin-fd 4 4<"$PIN_M01"
+is "$RC" 77 "start: a part-timer refused"
+like "$ERR" "part-time staff may not dispose" "start: names the rule"
+is "$(sqlq 'select count(*) from disposal_batch')" 0 "start: refusals opened nothing"
+
+as S02 2222 dispose start --witness M01 --witness-pin-fd 4 4<"$PIN_M01"
+is "$RC" 0 "start: staff with a manager witness"
+is "$OUT" D1 "start: prints the disposal id"
+
+# ---- scanning into the disposal --------------------------------------------
+
+as P04 4444 scan --session D1 --reader "sim:$(script s1 'card 04D101' \
+	'card 04D102' 'card 04D103' 'card 04D101' 'card 04FFFF' \
+	'card 04D107')" --json
+is "$RC" 0 "scan: exit 0"
+is_text "$(printf '%s\n' "$OUT" | events event why mgmt_id due due_since)" \
+"accepted - D101 reminder 2026-03-02
+alert not_due D102 - -
+accepted - D103 moved null
+repeat - D101 - -
+alert unknown null - -
+alert not_due D107 - -" "scan: due cards added, others refused, a repeat is a repeat"
+is "$(sqlq "select group_concat(c.mgmt_id) from disposal d join card c on c.id = d.card_id")" \
+	"D101,D103" "scan: only the due cards are in the batch"
+is "$(sqlq "select status from card where mgmt_id = 'D102'")" stored \
+	"scan: the refused card is untouched"
+as S02 2222 scan --session D1 --range SAFE1 --reader "sim:$WORK/s1.sim"
+is "$RC" 2 "scan: a disposal has no --range"
+
+# ---- dispose close ----------------------------------------------------------
+
+as S02 2222 dispose close D1 --method contractor --witness M01 \
+	--witness-pin-fd 4 4<"$PIN_M01"
+is "$RC" 2 "close: a contractor needs a certificate"
+as S02 2222 dispose close D1 --method contractor --certificate C-1
+is "$RC" 77 "close: without a witness refused"
+as P04 4444 dispose close D1 --witness M01 --witness-pin-fd 4 4<"$PIN_M01"
+is "$RC" 77 "close: a part-timer refused"
+is "$(sqlq "select count(*) from card where status = 'disposed'")" 0 \
+	"close: refusals disposed nothing"
+as S02 2222 dispose close D1 --method contractor --certificate C-2026-17 \
+	--witness M01 --witness-pin-fd 4 4<"$PIN_M01" --json
+is "$RC" 0 "close: with a witness"
+is "$OUT" '{"disposal":"D1","closed":true,"cards":2}' "close: two cards disposed"
+is "$(sqlq "select group_concat(mgmt_id) from card where status = 'disposed' order by mgmt_id")" \
+	"D101,D103" "close: the scanned cards are disposed"
+is "$(sqlq "select count(*) from audit where action = 'dispose.card'")" 2 \
+	"close: one audit entry per card"
+as S02 2222 dispose close D1 --witness M01 --witness-pin-fd 4 4<"$PIN_M01"
+is "$RC" 65 "close: twice refused"
+ct dispose due --json
+is "$(printf '%s' "$OUT" | pyjson '",".join(e["mgmt_id"] for e in d)')" \
+	"D104,D105,D108" "due: cards not scanned stay due"
+as S02 2222 scan --session D1 --reader "sim:$WORK/s1.sim"
+is "$RC" 65 "scan: a closed disposal refused"
+
+# A shredded batch with no certificate, closed by its bare number.
+as S03 3333 dispose start --witness M01 --witness-pin-fd 4 4<"$PIN_M01"
+is "$OUT" D2 "second disposal: D2"
+as S03 3333 scan --session D2 --reader "sim:$(script s2 'card 04D104')"
+as S03 3333 dispose close 2 --witness M01 --witness-pin-fd 4 4<"$PIN_M01"
+is "$RC" 0 "second disposal: closed by number, shredded"
+is "$(sqlq "select method || ':' || ifnull(certificate, 'null') from disposal_batch order by id")" \
+	"$(printf 'contractor:C-2026-17\nshred:null')" "close: method and certificate recorded"
+
+# ---- a disposed card read in a count -----------------------------------------
+
+as S02 2222 count start --kind partial --ranges SAFE1/T01
+is "$RC" 0 "count: started"
+SID=$OUT
+as S02 2222 scan --session "$SID" --range SAFE1/T01 --json \
+	--reader "sim:$(script c1 'card 04D101')"
+is "$(printf '%s\n' "$OUT" | events event why mgmt_id status)" \
+	"alert not_in_stock D101 disposed" "count: a disposed card is not_in_stock"
+
+# ---- the audit chain ---------------------------------------------------------
+
+ct audit verify
+is "$RC" 0 "audit verify: intact after disposals"
+
 done_testing
