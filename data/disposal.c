@@ -319,3 +319,59 @@ out:
 	sqlite3_finalize(st);
 	return ledger_tx_leave(l, own, rc);
 }
+
+int ledger_disposal_list(
+    struct ledger *l,
+    int (*batch_fn)(void *ctx, const struct disposal_batch_rec *b),
+    int (*card_fn)(void *ctx, const struct disposal_card_row *c), void *ctx)
+{
+	sqlite3_stmt *ids = NULL, *cards = NULL;
+	struct disposal_batch_rec b;
+	int rc = ledger_prepare(l, "SELECT id FROM disposal_batch ORDER BY id",
+				&ids);
+
+	if (rc < 0)
+		return rc;
+	rc = ledger_prepare(l,
+			    "SELECT c.mgmt_id, c.serial, d.why, d.due_since, "
+			    "d.scanned_at, s.code FROM disposal d "
+			    "JOIN card c ON c.id = d.card_id "
+			    "JOIN staff s ON s.id = d.scanned_by "
+			    "WHERE d.batch_id = ? ORDER BY c.mgmt_id",
+			    &cards);
+	if (rc < 0)
+		goto out;
+	for (rc = sqlite3_step(ids); rc == SQLITE_ROW; rc = sqlite3_step(ids)) {
+		rc = ledger_disposal_get(l, sqlite3_column_int64(ids, 0), &b);
+		if (rc == 0)
+			rc = batch_fn(ctx, &b);
+		if (rc != 0)
+			goto out;
+		sqlite3_reset(cards);
+		sqlite3_bind_int64(cards, 1, b.id);
+		for (rc = sqlite3_step(cards); rc == SQLITE_ROW;
+		     rc = sqlite3_step(cards)) {
+			struct disposal_card_row r = {
+			    .mgmt_id = ledger_col_text(cards, 0),
+			    .serial = ledger_col_text(cards, 1),
+			    .why = ledger_col_text(cards, 2),
+			    .due_since = ledger_col_date(cards, 3),
+			    .scanned_at = sqlite3_column_int64(cards, 4),
+			    .scanned_by = ledger_col_text(cards, 5),
+			};
+
+			rc = card_fn(ctx, &r);
+			if (rc != 0)
+				goto out;
+		}
+		if (rc != SQLITE_DONE) {
+			rc = ledger_sql_error(l, "disposal cards");
+			goto out;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "disposal batches");
+out:
+	sqlite3_finalize(ids);
+	sqlite3_finalize(cards);
+	return rc;
+}

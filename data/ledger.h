@@ -409,4 +409,21 @@ int ledger_disposal_close(struct ledger *l, int64_t id, const char *method,
 			  const char *certificate, int64_t actor_id,
 			  int64_t witness_id, int64_t now, int64_t *n);
 
+struct disposal_card_row {
+	const char *mgmt_id;
+	const char *serial;
+	const char *why;
+	int32_t due_since; /* DATE_NONE when unknown */
+	int64_t scanned_at;
+	const char *scanned_by;
+};
+
+/* Calls batch_fn for every batch (by id) and card_fn for each of its
+ * cards (by management ID) after it; strings live until the call returns;
+ * a non-zero return stops the walk and is returned. */
+int ledger_disposal_list(
+    struct ledger *l,
+    int (*batch_fn)(void *ctx, const struct disposal_batch_rec *b),
+    int (*card_fn)(void *ctx, const struct disposal_card_row *c), void *ctx);
+
 #endif

@@ -124,6 +124,6 @@ extern const struct cmd_entry cmd_init_entry, cmd_staff_add_entry,
     cmd_note_list_entry;
 /* Disposal (R16-R18, cmd_dispose.c). */
 extern const struct cmd_entry cmd_dispose_due_entry, cmd_dispose_start_entry,
-    cmd_dispose_close_entry;
+    cmd_dispose_close_entry, cmd_dispose_list_entry;
 
 #endif

@@ -5,8 +5,9 @@
  * `dispose start` opens a disposal batch with two people present; cards are
  * then scanned into it one by one (`scan --session D<n>`), each confirmed
  * due or refused; `dispose close` writes the disposal ledger and sets the
- * cards disposed, again with two people.  Batch ids print as "D<n>" so that
- * `scan` can tell them from count sessions.
+ * cards disposed, again with two people.  `dispose list` prints that
+ * ledger.  Batch ids print as "D<n>" so that `scan` can tell them from
+ * count sessions.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -271,4 +272,119 @@ const struct cmd_entry cmd_dispose_close_entry = {
     .options = dispose_close_options,
     .needs_db = 1,
     .exec = exec_dispose_close,
+};
+
+/* ---- dispose list ---- */
+
+struct list_ctx {
+	int json;
+	int nbatch, ncard;
+};
+
+/* Closes the previous batch's JSON object, if any. */
+static void end_batch(struct list_ctx *s)
+{
+	if (s->json && s->nbatch)
+		fputs("]}", stdout);
+}
+
+static int list_batch(void *ctx, const struct disposal_batch_rec *b)
+{
+	struct list_ctx *s = ctx;
+	char when[TIME_ISO_BUF];
+
+	end_batch(s);
+	if (s->json) {
+		printf("%s{\"disposal\":\"D%lld\",\"started_at\":",
+		       s->nbatch ? "," : "", (long long)b->id);
+		json_time(stdout, b->started_at);
+		fputs(",\"started_by\":", stdout);
+		json_str(stdout, b->started_by);
+		fputs(",\"witness\":", stdout);
+		json_str(stdout, b->witness);
+		fputs(",\"closed_at\":", stdout);
+		json_time(stdout, b->closed_at);
+		fputs(",\"closed_by\":", stdout);
+		json_str_or_null(stdout, b->closed_by);
+		fputs(",\"close_witness\":", stdout);
+		json_str_or_null(stdout, b->close_witness);
+		fputs(",\"method\":", stdout);
+		json_str_or_null(stdout, b->method);
+		fputs(",\"certificate\":", stdout);
+		json_str_or_null(stdout, b->certificate);
+		fputs(",\"cards\":[", stdout);
+	} else if (b->closed_at) {
+		cli_time_iso(b->closed_at, when);
+		printf("D%lld  %s  by %s, witness %s  %s%s%s  %lld card%s\n",
+		       (long long)b->id, when, b->closed_by, b->close_witness,
+		       b->method, b->certificate[0] ? " certificate " : "",
+		       b->certificate, (long long)b->ncards,
+		       b->ncards == 1 ? "" : "s");
+	} else {
+		cli_time_iso(b->started_at, when);
+		printf("D%lld  open since %s (%s, witness %s)  %lld card%s "
+		       "scanned\n",
+		       (long long)b->id, when, b->started_by, b->witness,
+		       (long long)b->ncards, b->ncards == 1 ? "" : "s");
+	}
+	s->nbatch++;
+	s->ncard = 0;
+	return 0;
+}
+
+static int list_card(void *ctx, const struct disposal_card_row *r)
+{
+	struct list_ctx *s = ctx;
+
+	if (s->json) {
+		fputs(s->ncard ? ",{\"mgmt_id\":" : "{\"mgmt_id\":", stdout);
+		json_str(stdout, r->mgmt_id);
+		fputs(",\"serial\":", stdout);
+		json_str(stdout, r->serial);
+		printf(",\"why\":\"%s\",\"due_since\":", r->why);
+		print_day(stdout, r->due_since, 1);
+		fputs(",\"scanned_by\":", stdout);
+		json_str(stdout, r->scanned_by);
+		fputs(",\"scanned_at\":", stdout);
+		json_time(stdout, r->scanned_at);
+		fputs("}", stdout);
+	} else {
+		printf("    %-12s %-10s since ", r->mgmt_id, r->why);
+		print_day(stdout, r->due_since, 0);
+		printf("  scanned by %s\n", r->scanned_by);
+	}
+	s->ncard++;
+	return 0;
+}
+
+static int exec_dispose_list(struct cli *c, struct ledger *l)
+{
+	struct list_ctx s = {.json = c->json};
+	int rc;
+
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	if (s.json)
+		fputs("[", stdout);
+	rc = ledger_disposal_list(l, list_batch, list_card, &s);
+	if (rc < 0) {
+		if (s.json)
+			fputs("\n", stdout);
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	}
+	end_batch(&s);
+	if (s.json)
+		fputs("]\n", stdout);
+	else if (s.nbatch == 0)
+		puts("no disposal recorded");
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_dispose_list_entry = {
+    .name = "dispose list",
+    .usage = "[--json]",
+    .help = "the disposal ledger: batches, who, witness, method, cards",
+    .options = NULL,
+    .needs_db = 1,
+    .exec = exec_dispose_list,
 };

@@ -23,7 +23,7 @@ static const struct cmd_entry *const commands[] = {
     &cmd_audit_show_entry,   &cmd_note_add_entry,
     &cmd_note_list_entry,    &cmd_dispose_due_entry,
     &cmd_dispose_start_entry, &cmd_dispose_close_entry,
-    NULL,
+    &cmd_dispose_list_entry,  NULL,
 };
 
 static const struct cmd_entry *current;

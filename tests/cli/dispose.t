@@ -138,6 +138,17 @@ is "$(printf '%s' "$OUT" | pyjson '",".join(e["mgmt_id"] for e in d)')" \
 as S02 2222 scan --session D1 --reader "sim:$WORK/s1.sim"
 is "$RC" 65 "scan: a closed disposal refused"
 
+# ---- dispose list -----------------------------------------------------------
+
+ct dispose list --json
+is "$RC" 0 "list: exit 0"
+is "$(printf '%s' "$OUT" | pyjson '[[b["disposal"],b["started_by"],b["witness"],b["closed_by"],b["close_witness"],b["method"],b["certificate"],[c["mgmt_id"]+":"+c["why"]+":"+c["scanned_by"] for c in b["cards"]]] for b in d]')" \
+	'[["D1","S02","M01","S02","M01","contractor","C-2026-17",["D101:reminder:P04","D103:moved:P04"]]]' \
+	"list: batch, who, witness, method, certificate, cards"
+ct dispose list
+like "$OUT" "^D1 .* by S02, witness M01  contractor certificate C-2026-17  2 cards" \
+	"list: text line"
+
 # A shredded batch with no certificate, closed by its bare number.
 as S03 3333 dispose start --witness M01 --witness-pin-fd 4 4<"$PIN_M01"
 is "$OUT" D2 "second disposal: D2"
@@ -146,6 +157,10 @@ as S03 3333 dispose close 2 --witness M01 --witness-pin-fd 4 4<"$PIN_M01"
 is "$RC" 0 "second disposal: closed by number, shredded"
 is "$(sqlq "select method || ':' || ifnull(certificate, 'null') from disposal_batch order by id")" \
 	"$(printf 'contractor:C-2026-17\nshred:null')" "close: method and certificate recorded"
+
+ct dispose list --json
+is "$(printf '%s' "$OUT" | pyjson '[b["method"]+":"+str(b["certificate"]) for b in d]')" \
+	'["contractor:C-2026-17","shred:None"]' "list: both batches"
 
 # ---- a disposed card read in a count -----------------------------------------
 
