@@ -155,6 +155,32 @@ int ledger_disposal_has(struct ledger *l, int64_t id, int64_t card_id)
 	return rc;
 }
 
+int ledger_disposal_other_open(struct ledger *l, int64_t id, int64_t card_id,
+			       int64_t *other)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l,
+				"SELECT b.id FROM disposal d JOIN "
+				"disposal_batch b ON b.id = d.batch_id WHERE "
+				"d.card_id = ? AND b.id <> ? AND b.closed_at "
+				"IS NULL ORDER BY b.id LIMIT 1",
+				&st);
+
+	*other = 0;
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, card_id);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*other = sqlite3_column_int64(st, 0);
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE
+		 ? 0
+		 : ledger_sql_error(l, "disposal of card");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
 			const char *mgmt_id, const char *why, int32_t since,
 			int64_t staff_id, int64_t now)

@@ -391,6 +391,10 @@ int ledger_disposal_get(struct ledger *l, int64_t id,
 			struct disposal_batch_rec *out);
 /* 1 when the card is in batch id already, 0 when not. */
 int ledger_disposal_has(struct ledger *l, int64_t id, int64_t card_id);
+/* The open batch other than `id` that holds the card, 0 when none, in
+ * *other. */
+int ledger_disposal_other_open(struct ledger *l, int64_t id, int64_t card_id,
+			       int64_t *other);
 /*
  * Adds a due card to an open batch (why: recon_due_why_name, since
  * DATE_NONE when unknown), in the caller's transaction.  Audited.

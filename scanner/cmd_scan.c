@@ -212,7 +212,7 @@ fail:
 static void emit_disposal_read(const struct scan_args *a, const char *serial,
 			       const struct card_rec *card, int known,
 			       enum recon_outcome o, enum recon_due_why due,
-			       int32_t since, int64_t at)
+			       int32_t since, int64_t other, int64_t at)
 {
 	FILE *f = a->out;
 	char day[11];
@@ -221,7 +221,11 @@ static void emit_disposal_read(const struct scan_args *a, const char *serial,
 		fprintf(f, "{\"event\":\"%s\"", recon_outcome_name(o));
 		if (o == RECON_ALERT)
 			fprintf(f, ",\"why\":\"%s\"",
-				known ? "not_due" : "unknown");
+				!known ? "unknown"
+				       : (other ? "in_disposal" : "not_due"));
+		if (other)
+			fprintf(f, ",\"other_disposal\":\"D%lld\"",
+				(long long)other);
 		fputs(",\"serial\":", f);
 		json_str(f, serial);
 		fputs(",\"mgmt_id\":", f);
@@ -253,6 +257,11 @@ static void emit_disposal_read(const struct scan_args *a, const char *serial,
 				"   repeat  %-12s %s (already in this "
 				"disposal)\n",
 				card->mgmt_id, serial);
+		else if (other)
+			fprintf(f,
+				"!! REFUSED %-12s %s: already in disposal "
+				"D%lld, still open\n",
+				card->mgmt_id, serial, (long long)other);
 		else if (known)
 			fprintf(f,
 				"!! REFUSED %-12s %s: not due for disposal "
@@ -282,7 +291,7 @@ static int handle_disposal_card(struct ledger *l, const struct scan_args *a,
 	enum recon_outcome o = RECON_ALERT;
 	enum recon_due_why due = DUE_NOT;
 	int32_t since = DATE_NONE;
-	int64_t now = cli_now();
+	int64_t now = cli_now(), other = 0;
 	int known = 0, rc;
 
 	if ((id->text
@@ -309,7 +318,12 @@ static int handle_disposal_card(struct ledger *l, const struct scan_args *a,
 		    card.status, card.reminder_sent,
 		    date_of_time(now, cli_utc_offset(now)),
 		    a->rules ? a->rules : &recon_default_rules, &since);
-		if (due != DUE_NOT) {
+		/* In another open batch: closing both would dispose of
+		 * it twice, so the second one may not have it. */
+		if (due != DUE_NOT)
+			rc = ledger_disposal_other_open(l, a->disposal_id,
+							card.id, &other);
+		if (rc == 0 && due != DUE_NOT && !other) {
 			o = RECON_ACCEPTED;
 			rc = ledger_disposal_add(
 			    l, a->disposal_id, card.id, card.mgmt_id,
@@ -320,7 +334,7 @@ static int handle_disposal_card(struct ledger *l, const struct scan_args *a,
 		rc = ledger_commit(l);
 	if (rc < 0)
 		goto fail;
-	emit_disposal_read(a, serial, &card, known, o, due, since, now);
+	emit_disposal_read(a, serial, &card, known, o, due, since, other, now);
 	rdr_feedback(r, o == RECON_ACCEPTED ? RDR_FB_ACCEPTED
 			: o == RECON_REPEAT ? RDR_FB_REPEAT
 					    : RDR_FB_ALERT);

@@ -3,8 +3,9 @@
 # disposal"): the due list with each reason and the configured reminder
 # days, the two-person start and its refusals, scanning into a disposal
 # (a card that is not due is refused), closing (the disposal ledger, cards
-# set disposed), the disposal ledger listed, a disposed card read in a
-# count alerting as not_in_stock, and the audit chain intact at the end.
+# set disposed), the disposal ledger listed, a card in two open disposals,
+# a locked witness, a disposed card read in a count alerting as
+# not_in_stock, and the audit chain intact at the end.
 . "$(dirname "$0")/lib.sh"
 
 # A fixed clock: 2026-03-02 10:00 in Tokyo.
@@ -161,6 +162,30 @@ is "$(sqlq "select method || ':' || ifnull(certificate, 'null') from disposal_ba
 ct dispose list --json
 is "$(printf '%s' "$OUT" | pyjson '[b["method"]+":"+str(b["certificate"]) for b in d]')" \
 	'["contractor:C-2026-17","shred:None"]' "list: both batches"
+
+# ---- one card, two open disposals -----------------------------------------
+
+as S03 3333 dispose start --witness M01 --witness-pin-fd 4 4<"$PIN_M01"
+is "$OUT" D3 "third disposal: D3"
+as S03 3333 dispose start --witness M01 --witness-pin-fd 4 4<"$PIN_M01"
+is "$OUT" D4 "fourth disposal: D4"
+as S03 3333 scan --session D3 --json --reader "sim:$(script s3 'card 04D105')"
+as S03 3333 scan --session D4 --json --reader "sim:$WORK/s3.sim"
+is "$(printf '%s\n' "$OUT" | events event why mgmt_id other_disposal)" \
+	"alert in_disposal D105 D3" "scan: a card in another open disposal refused"
+is "$(sqlq "select count(*) from disposal where batch_id = 4")" 0 \
+	"scan: D4 did not get it"
+
+# ---- a locked account may not witness ---------------------------------------
+
+"$CT" staff add M05 --name "Manager 5" --role manager --as M01 --pin-fd 3 \
+	--new-pin-fd 4 3<"$PIN_M01" 4<"$(pin_file M05 5555)" >/dev/null 2>&1
+for i in 1 2 3 4 5; do
+	as S02 2222 dispose start --witness M05 --witness-pin-fd 4 4<"$BAD_PIN"
+done
+as S02 2222 dispose start --witness M05 --witness-pin-fd 4 4<"$WORK/pin.M05"
+is "$RC" 77 "start: a locked witness refused, even with the right PIN"
+like "$ERR" "locked" "start: says the account is locked"
 
 # ---- a disposed card read in a count -----------------------------------------
 
