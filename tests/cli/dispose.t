@@ -197,6 +197,19 @@ as S02 2222 scan --session "$SID" --range SAFE1/T01 --json \
 is "$(printf '%s\n' "$OUT" | events event why mgmt_id status)" \
 	"alert not_in_stock D101 disposed" "count: a disposed card is not_in_stock"
 
+# The configured days hold in a count as well: with 89 days D102 is due,
+# at the read and in the report; with the default it is not.
+CARDTALLY_CONF="$WORK/89.conf" as S02 2222 scan --session "$SID" \
+	--range SAFE1/T01 --json --reader "sim:$(script c2 'card 04D102')"
+is "$(printf '%s\n' "$OUT" | events event why mgmt_id)" \
+	"alert disposal_due D102" "count: configured days used by the scan"
+CARDTALLY_CONF="$WORK/89.conf" ct reconcile "$SID" --json
+is "$(printf '%s' "$OUT" | pyjson '",".join(c["mgmt_id"] for c in d["disposal_due"])')" \
+	D102 "reconcile: configured days used by the report"
+ct reconcile "$SID" --json
+is "$(printf '%s' "$OUT" | pyjson '",".join(c["mgmt_id"] for c in d["disposal_due"])')" \
+	"" "reconcile: by default D102 is not due yet"
+
 # ---- the audit chain ---------------------------------------------------------
 
 ct audit verify
