@@ -231,6 +231,37 @@ static int chain_v1_rows(struct ledger *l)
 			    detail);
 }
 
+/*
+ * Disposal (R16-R18; merged as step 4, after the custody step): a
+ * disposal batch is opened by two people, collects the cards scanned into
+ * it one by one, and when closed is the disposal ledger: who, witness,
+ * method, certificate, and per card why it was due.  Separate tables, not a
+ * session kind: session.kind has a CHECK constraint that only a table
+ * rebuild could lift.
+ */
+static const char schema_disposal[] =
+    "CREATE TABLE disposal_batch ("
+    " id INTEGER PRIMARY KEY,"
+    " started_at INTEGER NOT NULL,"
+    " started_by INTEGER NOT NULL REFERENCES staff(id),"
+    " witness_id INTEGER NOT NULL REFERENCES staff(id),"
+    " closed_at INTEGER,"
+    " closed_by INTEGER REFERENCES staff(id),"
+    " close_witness_id INTEGER REFERENCES staff(id),"
+    " method TEXT CHECK (method IN ('shred','contractor')),"
+    " certificate TEXT,"
+    " CHECK (method IS NOT 'contractor' OR certificate <> ''));"
+    "CREATE TABLE disposal ("
+    " batch_id INTEGER NOT NULL REFERENCES disposal_batch(id),"
+    " card_id INTEGER NOT NULL REFERENCES card(id),"
+    " why TEXT NOT NULL CHECK (why IN ('reminder','moved','deceased',"
+    "  'cancelled')),"
+    " due_since TEXT,"
+    " scanned_at INTEGER NOT NULL,"
+    " scanned_by INTEGER NOT NULL REFERENCES staff(id),"
+    " PRIMARY KEY (batch_id, card_id)) WITHOUT ROWID;"
+    "CREATE INDEX disposal_card ON disposal(card_id);";
+
 /* migrations[i] takes a file from user_version i to i + 1: its SQL, then
  * its C step, if any, in the same transaction. */
 static const struct migration {
@@ -239,6 +270,7 @@ static const struct migration {
 } migrations[] = {
     {schema_v1, NULL},
     {schema_v2, chain_v1_rows},
+    {schema_disposal, NULL},
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==

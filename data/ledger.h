@@ -36,7 +36,7 @@ enum {
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
-#define LEDGER_SCHEMA_VERSION 2
+#define LEDGER_SCHEMA_VERSION 3
 
 #define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128
@@ -359,5 +359,75 @@ struct note_row {
  * returns; a non-zero return from fn stops the walk and is returned. */
 int ledger_note_list(struct ledger *l,
 		     int (*fn)(void *ctx, const struct note_row *r), void *ctx);
+
+/* ---- disposal (R16-R18, disposal.c) ---- */
+
+/* Calls fn for every card in storage (stored, cancelled, moved, deceased),
+ * by management ID; a non-zero return from fn stops the walk and is
+ * returned. */
+int ledger_cards_in_storage(struct ledger *l,
+			    int (*fn)(void *ctx, const struct card_rec *c),
+			    void *ctx);
+
+struct disposal_batch_rec {
+	int64_t id;
+	int64_t started_at;
+	char started_by[STAFF_CODE_MAX + 1];
+	char witness[STAFF_CODE_MAX + 1];
+	int64_t closed_at; /* 0 while open */
+	char closed_by[STAFF_CODE_MAX + 1];
+	char close_witness[STAFF_CODE_MAX + 1];
+	char method[16];       /* "" while open */
+	char certificate[128]; /* "" when none */
+	int64_t ncards;
+};
+
+#define DISPOSAL_CERT_MAX 120
+
+/* Opens a disposal batch started by actor_id with witness_id.  Audited. */
+int ledger_disposal_start(struct ledger *l, int64_t actor_id,
+			  int64_t witness_id, int64_t now, int64_t *id);
+int ledger_disposal_get(struct ledger *l, int64_t id,
+			struct disposal_batch_rec *out);
+/* 1 when the card is in batch id already, 0 when not. */
+int ledger_disposal_has(struct ledger *l, int64_t id, int64_t card_id);
+/* The open batch other than `id` that holds the card, 0 when none, in
+ * *other. */
+int ledger_disposal_other_open(struct ledger *l, int64_t id, int64_t card_id,
+			       int64_t *other);
+/*
+ * Adds a due card to an open batch (why: recon_due_why_name, since
+ * DATE_NONE when unknown), in the caller's transaction.  Audited.
+ */
+int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
+			const char *mgmt_id, const char *why, int32_t since,
+			int64_t staff_id, int64_t now);
+/*
+ * Closes batch id: records method ("shred", "contractor") and certificate
+ * (required for a contractor), sets every card of the batch to disposed
+ * with one audit entry per card, all in one transaction.  LEDGER_ERR_STATE
+ * when the batch was closed already or one of its cards left storage
+ * meanwhile.  *n is the number of cards disposed.
+ */
+int ledger_disposal_close(struct ledger *l, int64_t id, const char *method,
+			  const char *certificate, int64_t actor_id,
+			  int64_t witness_id, int64_t now, int64_t *n);
+
+struct disposal_card_row {
+	const char *mgmt_id;
+	const char *serial;
+	const char *why;
+	int32_t due_since; /* DATE_NONE when unknown */
+	int64_t scanned_at;
+	const char *scanned_by;
+};
+
+/* Calls batch_fn for every batch (by id) and card_fn for each of its
+ * cards (by management ID) after it; strings live until the call returns;
+ * a non-zero return stops the walk and is returned. */
+int ledger_disposal_list(
+    struct ledger *l,
+    int (*batch_fn)(void *ctx, const struct disposal_batch_rec *b),
+    int (*card_fn)(void *ctx, const struct disposal_card_row *c), void *ctx);
 
 #endif

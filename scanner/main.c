@@ -21,7 +21,9 @@ static const struct cmd_entry *const commands[] = {
     &cmd_reconcile_entry,    &cmd_demo_entry,
     &cmd_readers_entry,	     &cmd_audit_verify_entry,
     &cmd_audit_show_entry,   &cmd_note_add_entry,
-    &cmd_note_list_entry,    NULL,
+    &cmd_note_list_entry,    &cmd_dispose_due_entry,
+    &cmd_dispose_start_entry, &cmd_dispose_close_entry,
+    &cmd_dispose_list_entry,  NULL,
 };
 
 static const struct cmd_entry *current;
