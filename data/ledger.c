@@ -232,7 +232,7 @@ static int chain_v1_rows(struct ledger *l)
 }
 
 /*
- * Disposal (R16-R18; merged as step 4, after the custody step): a
+ * Version 3, disposal (R16-R18): a
  * disposal batch is opened by two people, collects the cards scanned into
  * it one by one, and when closed is the disposal ledger: who, witness,
  * method, certificate, and per card why it was due.  Separate tables, not a
