@@ -231,6 +231,32 @@ static int chain_v1_rows(struct ledger *l)
 			    detail);
 }
 
+/*
+ * Version 3 (numbered "step 5" in the plan: the custody and disposal
+ * branches take 3 and 4, and the merge renumbers): training (R20).  A
+ * course is required for work with cards or not; valid_days NULL means a
+ * record never expires.  One attendance row per person, course and day.
+ */
+static const char schema_training[] =
+    "CREATE TABLE course ("
+    " id INTEGER PRIMARY KEY,"
+    " code TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL,"
+    " required_for TEXT CHECK (required_for IS NULL OR"
+    "  required_for = 'cards'),"
+    " valid_days INTEGER CHECK (valid_days IS NULL OR valid_days > 0),"
+    " created_at INTEGER NOT NULL,"
+    " created_by INTEGER NOT NULL REFERENCES staff(id));"
+    "CREATE TABLE attendance ("
+    " id INTEGER PRIMARY KEY,"
+    " course_id INTEGER NOT NULL REFERENCES course(id),"
+    " staff_id INTEGER NOT NULL REFERENCES staff(id),"
+    " date TEXT NOT NULL,"
+    " recorded_by INTEGER NOT NULL REFERENCES staff(id),"
+    " recorded_at INTEGER NOT NULL,"
+    " UNIQUE (course_id, staff_id, date));"
+    "CREATE INDEX attendance_staff ON attendance(staff_id, course_id);";
+
 /* migrations[i] takes a file from user_version i to i + 1: its SQL, then
  * its C step, if any, in the same transaction. */
 static const struct migration {
@@ -239,6 +265,7 @@ static const struct migration {
 } migrations[] = {
     {schema_v1, NULL},
     {schema_v2, chain_v1_rows},
+    {schema_training, NULL},
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==

@@ -36,7 +36,7 @@ enum {
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
-#define LEDGER_SCHEMA_VERSION 2
+#define LEDGER_SCHEMA_VERSION 3
 
 #define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128
@@ -359,5 +359,54 @@ struct note_row {
  * returns; a non-zero return from fn stops the walk and is returned. */
 int ledger_note_list(struct ledger *l,
 		     int (*fn)(void *ctx, const struct note_row *r), void *ctx);
+
+/* ---- training (R20, training.c) ---- */
+
+#define COURSE_VALID_DAYS_MAX 36600 /* a hundred years */
+
+struct course_rec {
+	int64_t id;
+	char code[STAFF_CODE_MAX + 1]; /* same alphabet as staff codes */
+	char name[NAME_MAX_BYTES + 1];
+	int required;	/* 1: required before working with cards */
+	int valid_days; /* a record is valid this many days; 0: forever */
+};
+
+/* Adds a course (id ignored); LEDGER_ERR_EXISTS when the code is taken,
+ * LEDGER_ERR_INVALID when a field is.  Audited. */
+int ledger_course_add(struct ledger *l, const struct course_rec *c,
+		      int64_t actor_id, int64_t now);
+int ledger_course_get(struct ledger *l, const char *code,
+		      struct course_rec *out);
+/* Calls fn for every course, by code; a non-zero return stops the walk and
+ * is returned. */
+int ledger_course_each(struct ledger *l,
+		       int (*fn)(const struct course_rec *c, void *ctx),
+		       void *ctx);
+/*
+ * Records that staff_id attended a session of `course` on `date`
+ * (LEDGER_ERR_INVALID: no such course; LEDGER_ERR_EXISTS: recorded
+ * already).  Audited as recorded by actor_id.  Several people attending
+ * one session: the caller wraps the calls in ledger_begin .. commit.
+ */
+int ledger_training_record(struct ledger *l, const char *course,
+			   int64_t staff_id, int32_t date, int64_t actor_id,
+			   int64_t now);
+
+struct attendance_row {
+	const char *course, *course_name;
+	const char *staff, *staff_name; /* codes and names */
+	int32_t date;
+	const char *recorded_by;
+	int64_t recorded_at;
+};
+
+/* Calls fn for every attendance record (of staff member `staff` only,
+ * unless NULL) ordered by date, course, staff: consecutive rows with the
+ * same date and course are one session.  Strings live until fn returns; a
+ * non-zero return stops the walk and is returned. */
+int ledger_attendance_each(struct ledger *l, const char *staff,
+			   int (*fn)(const struct attendance_row *r, void *ctx),
+			   void *ctx);
 
 #endif

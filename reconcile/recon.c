@@ -323,6 +323,11 @@ static const struct {
     /* Anyone may report a near-miss: the part-timer who saw it first
      * is the one the record is for (R22). */
     [ACT_NOTE_ADD] = {"note add", {1, 1, 1}, ""},
+    /* Deciding what training is required, and vouching that someone
+     * attended, is a responsibility (000 第3-4): a manager's. */
+    [ACT_TRAINING] = {"training",
+		      {1, 0, 0},
+		      "only a manager may add courses or record training"},
 };
 
 int recon_permit(enum staff_role role, enum recon_action action,
@@ -343,3 +348,51 @@ const char *recon_action_name(enum recon_action a)
 {
 	return (unsigned)a < ACT_COUNT ? matrix[a].name : "?";
 }
+
+/* ---- the training gate (R20) ---- */
+
+enum recon_gate recon_training_gate(const struct recon_course *req, size_t nreq,
+				    const struct recon_attended *att,
+				    size_t natt, int32_t today, size_t *course,
+				    int32_t *since)
+{
+	*course = 0;
+	*since = DATE_NONE;
+	for (size_t i = 0; i < nreq; i++) {
+		int32_t latest = DATE_NONE;
+
+		/* Only the latest attendance matters: retaking a course
+		 * renews it, an old record never outlives a newer one. */
+		for (size_t k = 0; k < natt; k++) {
+			if (strcmp(att[k].course, req[i].code) != 0 ||
+			    att[k].date == DATE_NONE || att[k].date > today)
+				continue;
+			if (latest == DATE_NONE || att[k].date > latest)
+				latest = att[k].date;
+		}
+		*course = i;
+		if (latest == DATE_NONE)
+			return GATE_MISSING;
+		if (req[i].valid_days > 0 &&
+		    today >= latest + req[i].valid_days) {
+			*since = latest + req[i].valid_days;
+			return GATE_EXPIRED;
+		}
+	}
+	*course = 0;
+	return GATE_OK;
+}
+
+const char *recon_gate_name(enum recon_gate g)
+{
+	switch (g) {
+	case GATE_OK:
+		return "ok";
+	case GATE_MISSING:
+		return "missing";
+	case GATE_EXPIRED:
+		return "expired";
+	}
+	return "?";
+}
+

@@ -8,6 +8,7 @@
  *  - recon_run: the report of a counting session
  *  - recon_disposal_due: the disposal-due rule (R16, R17)
  *  - recon_permit: the permission matrix (R19)
+ *  - recon_training_gate: who may touch cards (R20)
  */
 #ifndef CT_RECON_H
 #define CT_RECON_H
@@ -137,6 +138,7 @@ enum recon_action {
 	ACT_WITNESS,	   /* be the second person of a two-person step */
 	ACT_STAFF_UNLOCK,  /* reopen an account locked by wrong PINs */
 	ACT_NOTE_ADD,	   /* record a near-miss (R22) */
+	ACT_TRAINING,	   /* add courses, record attendance (R20) */
 	ACT_COUNT,
 };
 
@@ -148,5 +150,41 @@ enum recon_action {
 int recon_permit(enum staff_role role, enum recon_action action,
 		 const char **rule);
 const char *recon_action_name(enum recon_action a);
+
+/* ---- the training gate (R20) ---- */
+
+/* A course required for work with cards. */
+struct recon_course {
+	const char *code;
+	int32_t valid_days; /* a record is valid this many days; 0: forever */
+};
+
+/* One attendance record of the person being checked. */
+struct recon_attended {
+	const char *course;
+	int32_t date; /* the day of the session */
+};
+
+enum recon_gate {
+	GATE_OK = 0,
+	GATE_MISSING, /* no record of the course on or before today */
+	GATE_EXPIRED, /* the latest record is too old */
+};
+
+/*
+ * Whether a person with the records `att` may touch cards on `today`, given
+ * the required courses `req`.  A record dated D of a course valid N days
+ * covers the days D .. D+N-1: on day D+N it has expired (*since = D+N).
+ * Records dated after today do not count yet.  The first course (in the
+ * order of req) that is missing or expired is returned in *course (an index
+ * into req), with *since set for GATE_EXPIRED (DATE_NONE otherwise).  No
+ * required course means GATE_OK: a fresh ledger gates nobody.
+ */
+enum recon_gate recon_training_gate(const struct recon_course *req, size_t nreq,
+				    const struct recon_attended *att,
+				    size_t natt, int32_t today, size_t *course,
+				    int32_t *since);
+/* "ok", "missing", "expired". */
+const char *recon_gate_name(enum recon_gate g);
 
 #endif

@@ -108,6 +108,23 @@ int cli_permit(const struct staff_rec *who, enum recon_action action);
 int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,
 		struct staff_rec *out);
 
+/* A gap in someone's required training (R20). */
+struct training_gap {
+	enum recon_gate gate;	  /* GATE_OK: nothing missing */
+	struct course_rec course; /* the course missing or expired */
+	int32_t since;		  /* GATE_EXPIRED: the day it expired */
+};
+
+/* Runs the training gate for staff member `staff` on `today` into *out.
+ * 0, or an exit code after printing why it could not. */
+int cli_training_check(struct ledger *l, const char *staff, int32_t today,
+		       struct training_gap *out);
+/* 0 when `who` may work with cards today (every required course done and
+ * unexpired); else prints which course is missing or expired since when
+ * and returns 77.  Every command that starts or joins work on cards calls
+ * it after cli_permit. */
+int cli_training_gate(struct ledger *l, const struct staff_rec *who);
+
 /* JSON output: strings escaped per RFC 8259. */
 void json_str(FILE *f, const char *s);
 /* ISO 8601 string, or null for 0. */
@@ -121,6 +138,7 @@ extern const struct cmd_entry cmd_init_entry, cmd_staff_add_entry,
     cmd_count_start_entry, cmd_count_close_entry, cmd_scan_entry,
     cmd_reconcile_entry, cmd_demo_entry, cmd_readers_entry,
     cmd_audit_verify_entry, cmd_audit_show_entry, cmd_note_add_entry,
-    cmd_note_list_entry;
+    cmd_note_list_entry, cmd_training_course_add_entry,
+    cmd_training_record_entry, cmd_training_list_entry;
 
 #endif

@@ -14,14 +14,25 @@
 #define DEFAULT_DB "/var/lib/cardtally/ledger.db"
 
 static const struct cmd_entry *const commands[] = {
-    &cmd_init_entry,	     &cmd_staff_add_entry,
-    &cmd_staff_unlock_entry, &cmd_staff_list_entry,
-    &cmd_import_entry,	     &cmd_count_start_entry,
-    &cmd_count_close_entry,  &cmd_scan_entry,
-    &cmd_reconcile_entry,    &cmd_demo_entry,
-    &cmd_readers_entry,	     &cmd_audit_verify_entry,
-    &cmd_audit_show_entry,   &cmd_note_add_entry,
-    &cmd_note_list_entry,    NULL,
+    &cmd_init_entry,
+    &cmd_staff_add_entry,
+    &cmd_staff_unlock_entry,
+    &cmd_staff_list_entry,
+    &cmd_import_entry,
+    &cmd_count_start_entry,
+    &cmd_count_close_entry,
+    &cmd_scan_entry,
+    &cmd_reconcile_entry,
+    &cmd_demo_entry,
+    &cmd_readers_entry,
+    &cmd_audit_verify_entry,
+    &cmd_audit_show_entry,
+    &cmd_note_add_entry,
+    &cmd_note_list_entry,
+    &cmd_training_course_add_entry,
+    &cmd_training_record_entry,
+    &cmd_training_list_entry,
+    NULL,
 };
 
 static const struct cmd_entry *current;
@@ -69,25 +80,32 @@ static void help(FILE *f)
 	      f);
 }
 
-/* Matches "word" or "word next" against the table (longest first). */
+/*
+ * Matches up to three words ("training course add") against the table,
+ * longest first, so that a command's name may be the prefix of another's.
+ */
 static const struct cmd_entry *find_command(int argc, char **argv, int i,
 					    int *used)
 {
-	char two[64];
+	char name[96];
 
-	if (i + 1 < argc) {
-		snprintf(two, sizeof(two), "%s %s", argv[i], argv[i + 1]);
+	for (int words = 3; words >= 1; words--) {
+		size_t len = 0;
+
+		if (i + words > argc)
+			continue;
+		name[0] = '\0';
+		for (int w = 0; w < words && len < sizeof(name); w++)
+			len +=
+			    (size_t)snprintf(name + len, sizeof(name) - len,
+					     "%s%s", w ? " " : "", argv[i + w]);
+		if (len >= sizeof(name))
+			continue;
 		for (int k = 0; commands[k]; k++) {
-			if (strcmp(commands[k]->name, two) == 0) {
-				*used = 2;
+			if (strcmp(commands[k]->name, name) == 0) {
+				*used = words;
 				return commands[k];
 			}
-		}
-	}
-	for (int k = 0; commands[k]; k++) {
-		if (strcmp(commands[k]->name, argv[i]) == 0) {
-			*used = 1;
-			return commands[k];
 		}
 	}
 	return NULL;

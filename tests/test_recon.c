@@ -318,6 +318,96 @@ static void permission_matrix(void **state)
 	assert_non_null(strstr(rule, "manager"));
 	assert_int_equal(recon_permit(ROLE_STAFF, ACT_IMPORT, &rule), 0);
 	assert_int_equal(recon_permit(ROLE_COUNT, ACT_SCAN, &rule), -1);
+	assert_int_equal(recon_permit(ROLE_STAFF, ACT_TRAINING, &rule), -1);
+	assert_non_null(strstr(rule, "manager"));
+	assert_int_equal(recon_permit(ROLE_PARTTIME, ACT_TRAINING, &rule), -1);
+}
+
+/* ---- the training gate ---- */
+
+static void gate_nothing_required(void **state)
+{
+	size_t which;
+	int32_t since;
+
+	(void)state;
+	assert_int_equal(recon_training_gate(NULL, 0, NULL, 0,
+					     day("2026-11-23"), &which, &since),
+			 GATE_OK);
+	assert_int_equal(since, DATE_NONE);
+}
+
+static void gate_missing_and_future(void **state)
+{
+	const struct recon_course req[] = {{"BASIC", 0}, {"SAFE", 0}};
+	struct recon_attended att[] = {{"BASIC", day("2026-04-01")},
+				       {"SAFE", day("2026-11-24")}};
+	size_t which;
+	int32_t since;
+
+	(void)state;
+	/* No records at all: the first required course is named. */
+	assert_int_equal(recon_training_gate(req, 2, NULL, 0, day("2026-11-23"),
+					     &which, &since),
+			 GATE_MISSING);
+	assert_int_equal(which, 0);
+	/* A session booked for tomorrow does not count today... */
+	assert_int_equal(recon_training_gate(req, 2, att, 2, day("2026-11-23"),
+					     &which, &since),
+			 GATE_MISSING);
+	assert_int_equal(which, 1);
+	/* ...and counts from its own day on. */
+	assert_int_equal(recon_training_gate(req, 2, att, 2, day("2026-11-24"),
+					     &which, &since),
+			 GATE_OK);
+	/* A record of another course is no record of this one. */
+	att[1].course = "OTHER";
+	assert_int_equal(recon_training_gate(req, 2, att, 2, day("2026-11-24"),
+					     &which, &since),
+			 GATE_MISSING);
+	assert_int_equal(which, 1);
+}
+
+static void gate_expiry_boundary(void **state)
+{
+	const struct recon_course req[] = {{"BASIC", 365}};
+	const struct recon_attended att[] = {{"BASIC", day("2025-11-23")}};
+	size_t which;
+	int32_t since;
+
+	(void)state;
+	/* Valid on its own day and on the last of its 365 days... */
+	assert_int_equal(recon_training_gate(req, 1, att, 1, day("2025-11-23"),
+					     &which, &since),
+			 GATE_OK);
+	assert_int_equal(recon_training_gate(req, 1, att, 1, day("2026-11-22"),
+					     &which, &since),
+			 GATE_OK);
+	/* ...expired exactly valid_days after the session. */
+	assert_int_equal(recon_training_gate(req, 1, att, 1, day("2026-11-23"),
+					     &which, &since),
+			 GATE_EXPIRED);
+	assert_int_equal(since, day("2026-11-23"));
+	assert_string_equal(recon_gate_name(GATE_EXPIRED), "expired");
+}
+
+static void gate_latest_record_counts(void **state)
+{
+	const struct recon_course req[] = {{"BASIC", 30}};
+	const struct recon_attended att[] = {{"BASIC", day("2026-11-01")},
+					     {"BASIC", day("2026-01-01")}};
+	size_t which;
+	int32_t since;
+
+	(void)state;
+	/* Retaking renews, whatever order the records come in. */
+	assert_int_equal(recon_training_gate(req, 1, att, 2, day("2026-11-30"),
+					     &which, &since),
+			 GATE_OK);
+	assert_int_equal(recon_training_gate(req, 1, att, 2, day("2026-12-01"),
+					     &which, &since),
+			 GATE_EXPIRED);
+	assert_int_equal(since, day("2026-12-01"));
 }
 
 int main(void)
@@ -331,6 +421,10 @@ int main(void)
 	    cmocka_unit_test(clean_count_has_no_discrepancy),
 	    cmocka_unit_test(empty_session),
 	    cmocka_unit_test(permission_matrix),
+	    cmocka_unit_test(gate_nothing_required),
+	    cmocka_unit_test(gate_missing_and_future),
+	    cmocka_unit_test(gate_expiry_boundary),
+	    cmocka_unit_test(gate_latest_record_counts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
