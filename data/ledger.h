@@ -409,4 +409,54 @@ int ledger_attendance_each(struct ledger *l, const char *staff,
 			   int (*fn)(const struct attendance_row *r, void *ctx),
 			   void *ctx);
 
+/* ---- the safe's key log (R14, R15, keylog.c) ---- */
+
+#define KEY_HOLDER_ORDER_MAX 99
+#define KEY_PURPOSE_MAX	     200
+
+struct key_holder_rec {
+	int order; /* 1: primary, 2: deputy, ... */
+	char code[STAFF_CODE_MAX + 1];
+	char name[NAME_MAX_BYTES + 1];
+};
+
+/* Names staff_id a key holder at `order` (LEDGER_ERR_EXISTS when they are
+ * one already or the order is taken).  Audited. */
+int ledger_key_holder_add(struct ledger *l, int64_t staff_id, int order,
+			  int64_t actor_id, int64_t now);
+/* Calls fn for every key holder in order; a non-zero return stops the
+ * walk and is returned. */
+int ledger_key_holder_each(struct ledger *l,
+			   int (*fn)(const struct key_holder_rec *h, void *ctx),
+			   void *ctx);
+/* The key holder order of staff_id; LEDGER_ERR_NOTFOUND when none. */
+int ledger_key_holder_order(struct ledger *l, int64_t staff_id, int *order);
+
+struct key_opening_rec {
+	int64_t id;
+	int64_t opened_at;
+	char opened_by[STAFF_CODE_MAX + 1];
+	char approved_by[STAFF_CODE_MAX + 1];
+	char purpose[KEY_PURPOSE_MAX + 1];
+	int64_t closed_at; /* 0 while open */
+	char closed_by[STAFF_CODE_MAX + 1];
+};
+
+/* Records an opening approved by another person (LEDGER_ERR_INVALID when
+ * it is the same one or the purpose is bad; LEDGER_ERR_STATE while another
+ * opening is open).  Who may approve is the caller's rule.  Audited. */
+int ledger_key_open(struct ledger *l, int64_t opener_id, int64_t approver_id,
+		    const char *purpose, int64_t now, int64_t *id);
+/* Closes the open opening, returned in *out (LEDGER_ERR_STATE when none
+ * is open).  Audited. */
+int ledger_key_close(struct ledger *l, int64_t closer_id, int64_t now,
+		     struct key_opening_rec *out);
+/* The open opening; LEDGER_ERR_NOTFOUND when the safe is recorded closed. */
+int ledger_key_current(struct ledger *l, struct key_opening_rec *out);
+/* Calls fn, oldest first, for every opening open at some time at or after
+ * `since` (unix time); a non-zero return stops the walk and is returned. */
+int ledger_key_each_since(struct ledger *l, int64_t since,
+			  int (*fn)(const struct key_opening_rec *o, void *ctx),
+			  void *ctx);
+
 #endif

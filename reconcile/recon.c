@@ -328,6 +328,15 @@ static const struct {
     [ACT_TRAINING] = {"training",
 		      {1, 0, 0},
 		      "only a manager may add courses or record training"},
+    /* Naming who answers for the key is a manager's decision (003). */
+    [ACT_KEY_HOLDER] = {"key holder",
+			{1, 0, 0},
+			"only a manager may name key holders"},
+    /* Part-timers work under a regular employee (000 第3-5), who opens
+     * the safe for them. */
+    [ACT_KEY_OPEN] = {"key open",
+		      {1, 1, 0},
+		      "part-time staff may not open the safe"},
 };
 
 int recon_permit(enum staff_role role, enum recon_action action,
@@ -396,3 +405,36 @@ const char *recon_gate_name(enum recon_gate g)
 	return "?";
 }
 
+/* ---- the safe's key log (R14) ---- */
+
+const struct recon_key_rules recon_default_key_rules = {
+    .open_limit_min = 30,
+    .office_start_min = 8 * 60 + 30,
+    .office_end_min = 17 * 60 + 15,
+};
+
+/* Floor division: local seconds before 1970 still fall on the right day. */
+static int64_t day_start(int64_t t)
+{
+	int64_t d = t / 86400;
+
+	if (t % 86400 < 0)
+		d--;
+	return d * 86400;
+}
+
+unsigned recon_key_flags(int64_t opened, int64_t closed, int64_t now,
+			 const struct recon_key_rules *rules)
+{
+	int64_t end = closed ? closed : now;
+	int64_t day = day_start(opened);
+	int64_t start_s = day + (int64_t)rules->office_start_min * 60;
+	int64_t end_s = day + (int64_t)rules->office_end_min * 60;
+	unsigned flags = 0;
+
+	if (end - opened > (int64_t)rules->open_limit_min * 60)
+		flags |= KEY_FLAG_LONG;
+	if (opened < start_s || opened >= end_s || end > end_s)
+		flags |= KEY_FLAG_OFF_HOURS;
+	return flags;
+}

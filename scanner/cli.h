@@ -125,6 +125,15 @@ int cli_training_check(struct ledger *l, const char *staff, int32_t today,
  * it after cli_permit. */
 int cli_training_gate(struct ledger *l, const struct staff_rec *who);
 
+/* The key log's flags (KEY_FLAG_*) of an opening, judged at `now` while
+ * it is open, in the office hours of the day it began. */
+unsigned cli_key_flags(const struct key_opening_rec *o, int64_t now,
+		       const struct recon_key_rules *rules);
+/* "open too long, outside office hours", "" for none. */
+void cli_key_flag_names(unsigned flags, char *out, size_t cap);
+/* ["long","off_hours"] */
+void cli_key_flags_json(FILE *f, unsigned flags);
+
 /* JSON output: strings escaped per RFC 8259. */
 void json_str(FILE *f, const char *s);
 /* ISO 8601 string, or null for 0. */
@@ -139,6 +148,8 @@ extern const struct cmd_entry cmd_init_entry, cmd_staff_add_entry,
     cmd_reconcile_entry, cmd_demo_entry, cmd_readers_entry,
     cmd_audit_verify_entry, cmd_audit_show_entry, cmd_note_add_entry,
     cmd_note_list_entry, cmd_training_course_add_entry,
-    cmd_training_record_entry, cmd_training_list_entry;
+    cmd_training_record_entry, cmd_training_list_entry,
+    cmd_key_holder_add_entry, cmd_key_holder_list_entry, cmd_key_open_entry,
+    cmd_key_close_entry, cmd_key_log_entry;
 
 #endif

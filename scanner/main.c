@@ -32,6 +32,11 @@ static const struct cmd_entry *const commands[] = {
     &cmd_training_course_add_entry,
     &cmd_training_record_entry,
     &cmd_training_list_entry,
+    &cmd_key_holder_add_entry,
+    &cmd_key_holder_list_entry,
+    &cmd_key_open_entry,
+    &cmd_key_close_entry,
+    &cmd_key_log_entry,
     NULL,
 };
 

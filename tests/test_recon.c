@@ -321,6 +321,10 @@ static void permission_matrix(void **state)
 	assert_int_equal(recon_permit(ROLE_STAFF, ACT_TRAINING, &rule), -1);
 	assert_non_null(strstr(rule, "manager"));
 	assert_int_equal(recon_permit(ROLE_PARTTIME, ACT_TRAINING, &rule), -1);
+	assert_int_equal(recon_permit(ROLE_STAFF, ACT_KEY_HOLDER, &rule), -1);
+	assert_int_equal(recon_permit(ROLE_STAFF, ACT_KEY_OPEN, &rule), 0);
+	assert_int_equal(recon_permit(ROLE_PARTTIME, ACT_KEY_OPEN, &rule), -1);
+	assert_non_null(strstr(rule, "safe"));
 }
 
 /* ---- the training gate ---- */
@@ -410,6 +414,78 @@ static void gate_latest_record_counts(void **state)
 	assert_int_equal(since, day("2026-12-01"));
 }
 
+/* ---- the key log's flags ---- */
+
+/* Local seconds of a day and time. */
+static int64_t at(const char *d, int hh, int mm)
+{
+	return (int64_t)day(d) * 86400 + hh * 3600 + mm * 60;
+}
+
+static void key_flags_office_hours(void **state)
+{
+	const struct recon_key_rules *r = &recon_default_key_rules;
+
+	(void)state;
+	/* 08:30 is inside, 08:29 outside; the hours are [08:30, 17:15). */
+	assert_int_equal(recon_key_flags(at("2026-03-02", 8, 30),
+					 at("2026-03-02", 8, 40), 0, r),
+			 0);
+	assert_int_equal(recon_key_flags(at("2026-03-02", 8, 29),
+					 at("2026-03-02", 8, 40), 0, r),
+			 KEY_FLAG_OFF_HOURS);
+	/* Closed exactly at 17:15 is inside; a minute later is not. */
+	assert_int_equal(recon_key_flags(at("2026-03-02", 17, 0),
+					 at("2026-03-02", 17, 15), 0, r),
+			 0);
+	assert_int_equal(recon_key_flags(at("2026-03-02", 17, 0),
+					 at("2026-03-02", 17, 16), 0, r),
+			 KEY_FLAG_OFF_HOURS);
+	assert_int_equal(recon_key_flags(at("2026-03-02", 17, 15),
+					 at("2026-03-02", 17, 20), 0, r),
+			 KEY_FLAG_OFF_HOURS);
+	/* Just after midnight belongs to the new day, before its hours. */
+	assert_int_equal(recon_key_flags(at("2026-03-03", 0, 0),
+					 at("2026-03-03", 0, 5), 0, r),
+			 KEY_FLAG_OFF_HOURS);
+	/* Across midnight: long and off hours. */
+	assert_int_equal(recon_key_flags(at("2026-03-02", 23, 50),
+					 at("2026-03-03", 0, 30), 0, r),
+			 KEY_FLAG_OFF_HOURS | KEY_FLAG_LONG);
+	/* Before 1970 the day still starts at midnight. */
+	assert_int_equal(
+	    recon_key_flags(-86400 + 9 * 3600, -86400 + 9 * 3600 + 60, 0, r),
+	    0);
+}
+
+static void key_flags_limit(void **state)
+{
+	struct recon_key_rules r = recon_default_key_rules;
+
+	(void)state;
+	/* Exactly the limit is not too long; a second more is. */
+	assert_int_equal(recon_key_flags(at("2026-03-02", 10, 0),
+					 at("2026-03-02", 10, 30), 0, &r),
+			 0);
+	assert_int_equal(recon_key_flags(at("2026-03-02", 10, 0),
+					 at("2026-03-02", 10, 30) + 1, 0, &r),
+			 KEY_FLAG_LONG);
+	/* Still open: judged at `now`. */
+	assert_int_equal(recon_key_flags(at("2026-03-02", 10, 0), 0,
+					 at("2026-03-02", 10, 20), &r),
+			 0);
+	assert_int_equal(recon_key_flags(at("2026-03-02", 10, 0), 0,
+					 at("2026-03-02", 10, 31), &r),
+			 KEY_FLAG_LONG);
+	/* Configured rules. */
+	r.open_limit_min = 10;
+	r.office_start_min = 9 * 60;
+	r.office_end_min = 17 * 60;
+	assert_int_equal(recon_key_flags(at("2026-03-02", 8, 45),
+					 at("2026-03-02", 9, 0), 0, &r),
+			 KEY_FLAG_OFF_HOURS | KEY_FLAG_LONG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,6 +501,8 @@ int main(void)
 	    cmocka_unit_test(gate_missing_and_future),
 	    cmocka_unit_test(gate_expiry_boundary),
 	    cmocka_unit_test(gate_latest_record_counts),
+	    cmocka_unit_test(key_flags_office_hours),
+	    cmocka_unit_test(key_flags_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
