@@ -188,6 +188,11 @@ int ledger_session_ranges(struct ledger *l, int64_t id, struct range_rec **out,
  * Audited. */
 int ledger_session_close(struct ledger *l, int64_t id, int64_t actor_id,
 			 int64_t witness_id, int64_t now);
+/* Calls fn for every session still open, oldest first (status.c); a
+ * non-zero return stops the walk and is returned. */
+int ledger_session_open_each(struct ledger *l,
+			     int (*fn)(const struct session_rec *s, void *ctx),
+			     void *ctx);
 
 /*
  * Recording reads.  A ledger_scanner keeps the statements of the scan loop

@@ -150,6 +150,6 @@ extern const struct cmd_entry cmd_init_entry, cmd_staff_add_entry,
     cmd_note_list_entry, cmd_training_course_add_entry,
     cmd_training_record_entry, cmd_training_list_entry,
     cmd_key_holder_add_entry, cmd_key_holder_list_entry, cmd_key_open_entry,
-    cmd_key_close_entry, cmd_key_log_entry;
+    cmd_key_close_entry, cmd_key_log_entry, cmd_status_entry;
 
 #endif

@@ -37,6 +37,7 @@ static const struct cmd_entry *const commands[] = {
     &cmd_key_open_entry,
     &cmd_key_close_entry,
     &cmd_key_log_entry,
+    &cmd_status_entry,
     NULL,
 };
 
