@@ -253,7 +253,7 @@ fail:
 const struct cmd_entry cmd_status_entry = {
     .name = "status",
     .usage = "[--json]",
-    .help = "today's picture: the safe, open counts, locks, training gaps",
+    .help = "today: the safe, open counts, locks, training gaps",
     .options = NULL,
     .needs_db = 1,
     .exec = exec_status,

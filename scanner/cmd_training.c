@@ -451,11 +451,11 @@ static int list_person(struct ledger *l, const struct staff_rec *p, int json)
 			json_str_or_null(stdout, d);
 			fputs("}", stdout);
 		} else {
-			printf("  %-12s %s%s%s\n", g.req[i].code,
+			printf("  %-12s %s%s\n", g.req[i].code,
 			       gap.gate == GATE_OK	  ? "valid"
 			       : gap.gate == GATE_EXPIRED ? "expired since "
 							  : "missing",
-			       d, "");
+			       d);
 		}
 	}
 	if (!json && g.nreq == 0)
@@ -512,7 +512,7 @@ static const char *const list_options[] = {"staff", NULL};
 const struct cmd_entry cmd_training_list_entry = {
     .name = "training list",
     .usage = "[--staff CODE] [--json]",
-    .help = "courses and attendance per session, or one person's training",
+    .help = "attendance per session, or one person's training",
     .options = list_options,
     .needs_db = 1,
     .exec = exec_list,

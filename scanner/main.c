@@ -71,7 +71,7 @@ static void help(FILE *f)
 	      "usage: cardtally COMMAND [OPTIONS]\n\ncommands:\n",
 	      f);
 	for (int i = 0; commands[i]; i++)
-		fprintf(f, "  %-14s %s\n", commands[i]->name,
+		fprintf(f, "  %-19s %s\n", commands[i]->name,
 			commands[i]->help);
 	fputs("\noptions of every command:\n"
 	      "  --db PATH          the ledger (else $CARDTALLY_DB, "

@@ -135,6 +135,12 @@ printf 'key_open_limit_minutes = 0\n' >"$WORK/bad.conf"
 CARDTALLY_CONF="$WORK/bad.conf" ct key log
 is "$RC" 65 "a zero limit: exit 65"
 
+# A locked approver cannot approve.
+for i in 1 2 3 4 5; do as S05 0000 key close; done
+open_as S02 2222 S05 5555 --purpose "pickups"
+is "$RC" 77 "locked approver: exit 77"
+like "$ERR" "account S05 is locked" "locked approver: says so"
+
 # Opening the safe is work with cards: the training gate applies.
 as M01 1111 training course add BASIC --name "Card handling" \
 	--required-for cards
