@@ -381,6 +381,11 @@ struct course_rec {
  * LEDGER_ERR_INVALID when a field is.  Audited. */
 int ledger_course_add(struct ledger *l, const struct course_rec *c,
 		      int64_t actor_id, int64_t now);
+/* Makes an existing course required for work with cards from now on
+ * (LEDGER_ERR_NOTFOUND: no such course; LEDGER_ERR_STATE: required
+ * already).  Audited. */
+int ledger_course_require(struct ledger *l, const char *code, int64_t actor_id,
+			  int64_t now);
 int ledger_course_get(struct ledger *l, const char *code,
 		      struct course_rec *out);
 /* Calls fn for every course, by code; a non-zero return stops the walk and

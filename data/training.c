@@ -80,6 +80,44 @@ out:
 	return ledger_tx_leave(l, own, rc);
 }
 
+int ledger_course_require(struct ledger *l, const char *code, int64_t actor_id,
+			  int64_t now)
+{
+	char subject[STAFF_CODE_MAX + 16];
+	sqlite3_stmt *st = NULL;
+	int own, rc;
+
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
+	rc = ledger_prepare(l,
+			    "UPDATE course SET required_for = 'cards' WHERE "
+			    "code = ? AND required_for IS NULL",
+			    &st);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "require course");
+		goto out;
+	}
+	if (sqlite3_changes(l->db) == 0) {
+		struct course_rec c;
+
+		rc = ledger_course_get(l, code, &c);
+		if (rc == 0)
+			rc = ledger_fail(l, LEDGER_ERR_STATE,
+					 "course %s is required already", code);
+		goto out;
+	}
+	snprintf(subject, sizeof(subject), "course %s", code);
+	rc = ledger_audit(l, actor_id, now, "training.require", subject,
+			  "required_for=cards");
+out:
+	sqlite3_finalize(st);
+	return ledger_tx_leave(l, own, rc);
+}
+
 static void course_from_row(sqlite3_stmt *st, struct course_rec *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -148,8 +148,9 @@ extern const struct cmd_entry cmd_init_entry, cmd_staff_add_entry,
     cmd_reconcile_entry, cmd_demo_entry, cmd_readers_entry,
     cmd_audit_verify_entry, cmd_audit_show_entry, cmd_note_add_entry,
     cmd_note_list_entry, cmd_training_course_add_entry,
-    cmd_training_record_entry, cmd_training_list_entry,
-    cmd_key_holder_add_entry, cmd_key_holder_list_entry, cmd_key_open_entry,
-    cmd_key_close_entry, cmd_key_log_entry, cmd_status_entry;
+    cmd_training_course_require_entry, cmd_training_record_entry,
+    cmd_training_list_entry, cmd_key_holder_add_entry,
+    cmd_key_holder_list_entry, cmd_key_open_entry, cmd_key_close_entry,
+    cmd_key_log_entry, cmd_status_entry;
 
 #endif

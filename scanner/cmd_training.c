@@ -239,6 +239,41 @@ const struct cmd_entry cmd_training_course_add_entry = {
     .exec = exec_course_add,
 };
 
+/* ---- training course require ---- */
+
+static int exec_course_require(struct cli *c, struct ledger *l)
+{
+	struct staff_rec actor;
+	int rc;
+
+	if (c->npos != 1)
+		return cli_usage(c, "one course CODE is required");
+	rc = cli_actor(c, l, &actor);
+	if (rc)
+		return rc;
+	rc = cli_permit(&actor, ACT_TRAINING);
+	if (rc)
+		return rc;
+	rc = ledger_course_require(l, c->pos[0], actor.id, cli_now());
+	if (rc == LEDGER_ERR_NOTFOUND || rc == LEDGER_ERR_STATE)
+		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	fprintf(stderr,
+		"course %s is required for work with cards from now on\n",
+		c->pos[0]);
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_training_course_require_entry = {
+    .name = "training course require",
+    .usage = "CODE --as MANAGER [--pin-fd N]",
+    .help = "make a course required for work with cards from now on",
+    .options = NULL,
+    .needs_db = 1,
+    .exec = exec_course_require,
+};
+
 /* ---- training record ---- */
 
 static int exec_record(struct cli *c, struct ledger *l)

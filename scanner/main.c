@@ -30,6 +30,7 @@ static const struct cmd_entry *const commands[] = {
     &cmd_note_add_entry,
     &cmd_note_list_entry,
     &cmd_training_course_add_entry,
+    &cmd_training_course_require_entry,
     &cmd_training_record_entry,
     &cmd_training_list_entry,
     &cmd_key_holder_add_entry,

@@ -150,6 +150,23 @@ is "$(pyjson '[d["staff"], [r["course"] for r in d["records"]],
 ct training list --staff NOBODY
 is "$RC" 65 "list --staff unknown: exit 65"
 
+# A course added as optional becomes required the moment a manager says so.
+as S02 2222 training course require PRIV
+is "$RC" 77 "require by staff: exit 77"
+as M01 1111 training course require NOPE
+is "$RC" 65 "require an unknown course: exit 65"
+as M01 1111 training course require PRIV
+is "$RC" 0 "require PRIV: exit 0"
+as M01 1111 training course require PRIV
+is "$RC" 65 "require twice: exit 65"
+like "$ERR" "required already" "require twice: says so"
+as S02 2222 count start --kind full
+is "$RC" 77 "now required: S02 without PRIV is refused"
+like "$ERR" "required course PRIV \(Privacy \(optional\)\), missing" \
+	"now required: names PRIV"
+is "$(sqlq "select detail from audit where action = 'training.require'")" \
+	"required_for=cards" "require: audited"
+
 # Every change is in the audit chain, and it verifies.
 is "$(sqlq "select action || '|' || subject || '|' || detail from audit
 	where action like 'training.%' order by id limit 3")" \
