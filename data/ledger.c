@@ -262,6 +262,51 @@ static const char schema_disposal[] =
     " PRIMARY KEY (batch_id, card_id)) WITHOUT ROWID;"
     "CREATE INDEX disposal_card ON disposal(card_id);";
 
+/*
+ * Version 4: training (R20) and the
+ * safe's key log (R14, R15).  A course is required for work with cards or
+ * not; valid_days NULL means a record never expires.  One attendance row
+ * per person, course and day.  Key holders are numbered in order of
+ * responsibility (1 primary, 2 deputy, ...); an opening is open while
+ * closed_at is NULL, and the partial unique index allows one at a time.
+ */
+static const char schema_training[] =
+    "CREATE TABLE course ("
+    " id INTEGER PRIMARY KEY,"
+    " code TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL,"
+    " required_for TEXT CHECK (required_for IS NULL OR"
+    "  required_for = 'cards'),"
+    " valid_days INTEGER CHECK (valid_days IS NULL OR valid_days > 0),"
+    " created_at INTEGER NOT NULL,"
+    " created_by INTEGER NOT NULL REFERENCES staff(id));"
+    "CREATE TABLE attendance ("
+    " id INTEGER PRIMARY KEY,"
+    " course_id INTEGER NOT NULL REFERENCES course(id),"
+    " staff_id INTEGER NOT NULL REFERENCES staff(id),"
+    " date TEXT NOT NULL,"
+    " recorded_by INTEGER NOT NULL REFERENCES staff(id),"
+    " recorded_at INTEGER NOT NULL,"
+    " UNIQUE (course_id, staff_id, date));"
+    "CREATE INDEX attendance_staff ON attendance(staff_id, course_id);"
+    "CREATE TABLE key_holder ("
+    " id INTEGER PRIMARY KEY,"
+    " staff_id INTEGER NOT NULL UNIQUE REFERENCES staff(id),"
+    " ord INTEGER NOT NULL UNIQUE CHECK (ord > 0),"
+    " added_at INTEGER NOT NULL,"
+    " added_by INTEGER NOT NULL REFERENCES staff(id));"
+    "CREATE TABLE key_opening ("
+    " id INTEGER PRIMARY KEY,"
+    " opened_at INTEGER NOT NULL,"
+    " opened_by INTEGER NOT NULL REFERENCES staff(id),"
+    " approved_by INTEGER NOT NULL REFERENCES staff(id),"
+    " purpose TEXT NOT NULL,"
+    " closed_at INTEGER,"
+    " closed_by INTEGER REFERENCES staff(id),"
+    " CHECK (approved_by <> opened_by));"
+    "CREATE UNIQUE INDEX key_one_open ON key_opening((1))"
+    " WHERE closed_at IS NULL;";
+
 /* migrations[i] takes a file from user_version i to i + 1: its SQL, then
  * its C step, if any, in the same transaction. */
 static const struct migration {
@@ -271,6 +316,7 @@ static const struct migration {
     {schema_v1, NULL},
     {schema_v2, chain_v1_rows},
     {schema_disposal, NULL},
+    {schema_training, NULL},
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==

@@ -68,6 +68,10 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 	rc = cli_permit(&actor, ACT_COUNT_START);
 	if (rc)
 		return rc;
+	/* Opening a count is starting work with cards (R20). */
+	rc = cli_training_gate(l, &actor);
+	if (rc)
+		return rc;
 
 	rc = ledger_begin(l);
 	if (rc == 0)

@@ -173,6 +173,10 @@ static int exec_dispose_start(struct cli *c, struct ledger *l)
 	rc = cli_permit(&actor, ACT_DISPOSE);
 	if (rc)
 		return rc;
+	/* Disposal handles cards: the training gate applies (R20). */
+	rc = cli_training_gate(l, &actor);
+	if (rc)
+		return rc;
 	/* Two people, in this one command: the witness is another person,
 	 * authenticated now, and a manager (cli_witness). */
 	rc = cli_witness(c, l, &actor, &witness);
@@ -238,6 +242,10 @@ static int exec_dispose_close(struct cli *c, struct ledger *l)
 	if (rc)
 		return rc;
 	rc = cli_permit(&actor, ACT_DISPOSE);
+	if (rc)
+		return rc;
+	/* Disposal handles cards: the training gate applies (R20). */
+	rc = cli_training_gate(l, &actor);
 	if (rc)
 		return rc;
 	rc = cli_witness(c, l, &actor, &witness);

@@ -535,6 +535,10 @@ static int exec_scan(struct cli *c, struct ledger *l)
 	rc = cli_permit(&actor, ACT_SCAN);
 	if (rc)
 		return rc;
+	/* Joining a session is handling cards (R20). */
+	rc = cli_training_gate(l, &actor);
+	if (rc)
+		return rc;
 	a.actor = &actor;
 	a.json = c->json;
 	a.verbosity = SCAN_EVERY_READ;

@@ -472,6 +472,9 @@ static void version_1_file_is_chained(void **state)
 		  "DROP TABLE near_miss;"
 		  /* later versions' tables, created again by migration */
 		  "DROP TABLE disposal; DROP TABLE disposal_batch;"
+		  /* and without the tables of later versions */
+		  "DROP TABLE attendance; DROP TABLE course;"
+		  "DROP TABLE key_opening; DROP TABLE key_holder;"
 		  "PRAGMA user_version = 1;");
 	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
 	assert_int_equal(ledger_schema_version(f->l), LEDGER_SCHEMA_VERSION);
