@@ -49,6 +49,16 @@ else
 LIB_SRC := $(filter-out drivers/rdr_pcsc.c,$(LIB_SRC))
 endif
 
+# libnfc is optional: the nfc reader backend is built only where pkg-config
+# finds it (DESIGN.md: a backend missing at build time is not offered).
+HAVE_NFC := $(shell $(PKG_CONFIG) --exists libnfc 2>/dev/null && echo 1)
+ifeq ($(HAVE_NFC),1)
+LIBS_PC += libnfc
+CT_CFLAGS += -DHAVE_NFC
+else
+LIB_SRC := $(filter-out drivers/rdr_nfc.c,$(LIB_SRC))
+endif
+
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 APP_OBJ := $(APP_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)

@@ -115,39 +115,6 @@ static const char schema_v1[] =
     " SELECT RAISE(ABORT, 'audit log is append-only'); END;";
 
 /*
- * Version 3: custody (R11-R13).  Issuing terminals are registered assets,
- * counted like cards: in storage at their home, or checked out.  A custody
- * event names a card or an asset, where it was before (from_location_id)
- * and after (location_id, the card's or asset's location after the event),
- * and for a checkout the day it is for.
- */
-static const char schema_v3[] =
-    "CREATE TABLE asset ("
-    " id INTEGER PRIMARY KEY,"
-    " code TEXT NOT NULL UNIQUE,"
-    " name TEXT NOT NULL,"
-    " tag TEXT UNIQUE,"
-    " location_id INTEGER NOT NULL REFERENCES location(id),"
-    " status TEXT NOT NULL DEFAULT 'in_storage'"
-    "  CHECK (status IN ('in_storage','checked_out')),"
-    " created_at INTEGER NOT NULL,"
-    " updated_at INTEGER NOT NULL);"
-    "ALTER TABLE custody_event ADD COLUMN asset_id INTEGER"
-    " REFERENCES asset(id);"
-    "ALTER TABLE custody_event ADD COLUMN from_location_id INTEGER"
-    " REFERENCES location(id);"
-    "ALTER TABLE custody_event ADD COLUMN for_date TEXT;"
-    "CREATE INDEX custody_asset ON custody_event(asset_id, at);"
-    /* What was out when a tally began, fixed then: a card returned or
-     * issued during the tally is still one the tally must account for. */
-    "CREATE TABLE tally_expected ("
-    " session_id INTEGER NOT NULL REFERENCES session(id),"
-    " card_id INTEGER REFERENCES card(id),"
-    " asset_id INTEGER REFERENCES asset(id),"
-    " checkout_id INTEGER REFERENCES custody_event(id));"
-    "CREATE INDEX tally_expected_session ON tally_expected(session_id);";
-
-/*
  * Version 2: near-misses (R22), and the audit chain over files written
  * before it.  A near-miss row is repeated by its audit entry, which
  * `audit verify` checks it against, like scan rows.
@@ -264,15 +231,126 @@ static int chain_v1_rows(struct ledger *l)
 			    detail);
 }
 
+/*
+ * Version 3, disposal (R16-R18): a
+ * disposal batch is opened by two people, collects the cards scanned into
+ * it one by one, and when closed is the disposal ledger: who, witness,
+ * method, certificate, and per card why it was due.  Separate tables, not a
+ * session kind: session.kind has a CHECK constraint that only a table
+ * rebuild could lift.
+ */
+static const char schema_disposal[] =
+    "CREATE TABLE disposal_batch ("
+    " id INTEGER PRIMARY KEY,"
+    " started_at INTEGER NOT NULL,"
+    " started_by INTEGER NOT NULL REFERENCES staff(id),"
+    " witness_id INTEGER NOT NULL REFERENCES staff(id),"
+    " closed_at INTEGER,"
+    " closed_by INTEGER REFERENCES staff(id),"
+    " close_witness_id INTEGER REFERENCES staff(id),"
+    " method TEXT CHECK (method IN ('shred','contractor')),"
+    " certificate TEXT,"
+    " CHECK (method IS NOT 'contractor' OR certificate <> ''));"
+    "CREATE TABLE disposal ("
+    " batch_id INTEGER NOT NULL REFERENCES disposal_batch(id),"
+    " card_id INTEGER NOT NULL REFERENCES card(id),"
+    " why TEXT NOT NULL CHECK (why IN ('reminder','moved','deceased',"
+    "  'cancelled')),"
+    " due_since TEXT,"
+    " scanned_at INTEGER NOT NULL,"
+    " scanned_by INTEGER NOT NULL REFERENCES staff(id),"
+    " PRIMARY KEY (batch_id, card_id)) WITHOUT ROWID;"
+    "CREATE INDEX disposal_card ON disposal(card_id);";
+
+/*
+ * Version 4: training (R20) and the
+ * safe's key log (R14, R15).  A course is required for work with cards or
+ * not; valid_days NULL means a record never expires.  One attendance row
+ * per person, course and day.  Key holders are numbered in order of
+ * responsibility (1 primary, 2 deputy, ...); an opening is open while
+ * closed_at is NULL, and the partial unique index allows one at a time.
+ */
+static const char schema_training[] =
+    "CREATE TABLE course ("
+    " id INTEGER PRIMARY KEY,"
+    " code TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL,"
+    " required_for TEXT CHECK (required_for IS NULL OR"
+    "  required_for = 'cards'),"
+    " valid_days INTEGER CHECK (valid_days IS NULL OR valid_days > 0),"
+    " created_at INTEGER NOT NULL,"
+    " created_by INTEGER NOT NULL REFERENCES staff(id));"
+    "CREATE TABLE attendance ("
+    " id INTEGER PRIMARY KEY,"
+    " course_id INTEGER NOT NULL REFERENCES course(id),"
+    " staff_id INTEGER NOT NULL REFERENCES staff(id),"
+    " date TEXT NOT NULL,"
+    " recorded_by INTEGER NOT NULL REFERENCES staff(id),"
+    " recorded_at INTEGER NOT NULL,"
+    " UNIQUE (course_id, staff_id, date));"
+    "CREATE INDEX attendance_staff ON attendance(staff_id, course_id);"
+    "CREATE TABLE key_holder ("
+    " id INTEGER PRIMARY KEY,"
+    " staff_id INTEGER NOT NULL UNIQUE REFERENCES staff(id),"
+    " ord INTEGER NOT NULL UNIQUE CHECK (ord > 0),"
+    " added_at INTEGER NOT NULL,"
+    " added_by INTEGER NOT NULL REFERENCES staff(id));"
+    "CREATE TABLE key_opening ("
+    " id INTEGER PRIMARY KEY,"
+    " opened_at INTEGER NOT NULL,"
+    " opened_by INTEGER NOT NULL REFERENCES staff(id),"
+    " approved_by INTEGER NOT NULL REFERENCES staff(id),"
+    " purpose TEXT NOT NULL,"
+    " closed_at INTEGER,"
+    " closed_by INTEGER REFERENCES staff(id),"
+    " CHECK (approved_by <> opened_by));"
+    "CREATE UNIQUE INDEX key_one_open ON key_opening((1))"
+    " WHERE closed_at IS NULL;";
+
+/*
+ * Version 5: custody (R11-R13).  Issuing terminals are registered assets,
+ * counted like cards: in storage at their home, or checked out.  A custody
+ * event names a card or an asset, where it was before (from_location_id)
+ * and after (location_id, the card's or asset's location after the event),
+ * and for a checkout the day it is for.
+ */
+static const char schema_custody[] =
+    "CREATE TABLE asset ("
+    " id INTEGER PRIMARY KEY,"
+    " code TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL,"
+    " tag TEXT UNIQUE,"
+    " location_id INTEGER NOT NULL REFERENCES location(id),"
+    " status TEXT NOT NULL DEFAULT 'in_storage'"
+    "  CHECK (status IN ('in_storage','checked_out')),"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "ALTER TABLE custody_event ADD COLUMN asset_id INTEGER"
+    " REFERENCES asset(id);"
+    "ALTER TABLE custody_event ADD COLUMN from_location_id INTEGER"
+    " REFERENCES location(id);"
+    "ALTER TABLE custody_event ADD COLUMN for_date TEXT;"
+    "CREATE INDEX custody_asset ON custody_event(asset_id, at);"
+    /* What was out when a tally began, fixed then: a card returned or
+     * issued during the tally is still one the tally must account for. */
+    "CREATE TABLE tally_expected ("
+    " session_id INTEGER NOT NULL REFERENCES session(id),"
+    " card_id INTEGER REFERENCES card(id),"
+    " asset_id INTEGER REFERENCES asset(id),"
+    " checkout_id INTEGER REFERENCES custody_event(id));"
+    "CREATE INDEX tally_expected_session ON tally_expected(session_id);";
+
 /* migrations[i] takes a file from user_version i to i + 1: its SQL, then
  * its C step, if any, in the same transaction. */
 static const struct migration {
 	const char *sql;
 	int (*step)(struct ledger *l);
 } migrations[] = {
-    {schema_v1, NULL},
-    {schema_v2, chain_v1_rows},
-    {schema_v3, NULL},
+    {schema_v1, NULL},		/* to version 1 */
+    {schema_v2, chain_v1_rows}, /* 2 */
+    {schema_disposal, NULL},	/* 3 */
+    {schema_training, NULL},	/* 4 */
+    {schema_custody, NULL},	/* 5 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==

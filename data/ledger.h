@@ -36,7 +36,7 @@ enum {
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
-#define LEDGER_SCHEMA_VERSION 3
+#define LEDGER_SCHEMA_VERSION 5
 
 #define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128
@@ -188,6 +188,11 @@ int ledger_session_ranges(struct ledger *l, int64_t id, struct range_rec **out,
  * Audited. */
 int ledger_session_close(struct ledger *l, int64_t id, int64_t actor_id,
 			 int64_t witness_id, int64_t now);
+/* Calls fn for every session still open, oldest first (status.c); a
+ * non-zero return stops the walk and is returned. */
+int ledger_session_open_each(struct ledger *l,
+			     int (*fn)(const struct session_rec *s, void *ctx),
+			     void *ctx);
 
 /*
  * Recording reads.  A ledger_scanner keeps the statements of the scan loop
@@ -450,5 +455,178 @@ struct note_row {
  * returns; a non-zero return from fn stops the walk and is returned. */
 int ledger_note_list(struct ledger *l,
 		     int (*fn)(void *ctx, const struct note_row *r), void *ctx);
+
+/* ---- disposal (R16-R18, disposal.c) ---- */
+
+/* Calls fn for every card in storage (stored, cancelled, moved, deceased),
+ * by management ID; a non-zero return from fn stops the walk and is
+ * returned. */
+int ledger_cards_in_storage(struct ledger *l,
+			    int (*fn)(void *ctx, const struct card_rec *c),
+			    void *ctx);
+
+struct disposal_batch_rec {
+	int64_t id;
+	int64_t started_at;
+	char started_by[STAFF_CODE_MAX + 1];
+	char witness[STAFF_CODE_MAX + 1];
+	int64_t closed_at; /* 0 while open */
+	char closed_by[STAFF_CODE_MAX + 1];
+	char close_witness[STAFF_CODE_MAX + 1];
+	char method[16];       /* "" while open */
+	char certificate[128]; /* "" when none */
+	int64_t ncards;
+};
+
+#define DISPOSAL_CERT_MAX 120
+
+/* Opens a disposal batch started by actor_id with witness_id.  Audited. */
+int ledger_disposal_start(struct ledger *l, int64_t actor_id,
+			  int64_t witness_id, int64_t now, int64_t *id);
+int ledger_disposal_get(struct ledger *l, int64_t id,
+			struct disposal_batch_rec *out);
+/* 1 when the card is in batch id already, 0 when not. */
+int ledger_disposal_has(struct ledger *l, int64_t id, int64_t card_id);
+/* The open batch other than `id` that holds the card, 0 when none, in
+ * *other. */
+int ledger_disposal_other_open(struct ledger *l, int64_t id, int64_t card_id,
+			       int64_t *other);
+/*
+ * Adds a due card to an open batch (why: recon_due_why_name, since
+ * DATE_NONE when unknown), in the caller's transaction.  Audited.
+ */
+int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
+			const char *mgmt_id, const char *why, int32_t since,
+			int64_t staff_id, int64_t now);
+/*
+ * Closes batch id: records method ("shred", "contractor") and certificate
+ * (required for a contractor), sets every card of the batch to disposed
+ * with one audit entry per card, all in one transaction.  LEDGER_ERR_STATE
+ * when the batch was closed already or one of its cards left storage
+ * meanwhile.  *n is the number of cards disposed.
+ */
+int ledger_disposal_close(struct ledger *l, int64_t id, const char *method,
+			  const char *certificate, int64_t actor_id,
+			  int64_t witness_id, int64_t now, int64_t *n);
+
+struct disposal_card_row {
+	const char *mgmt_id;
+	const char *serial;
+	const char *why;
+	int32_t due_since; /* DATE_NONE when unknown */
+	int64_t scanned_at;
+	const char *scanned_by;
+};
+
+/* Calls batch_fn for every batch (by id) and card_fn for each of its
+ * cards (by management ID) after it; strings live until the call returns;
+ * a non-zero return stops the walk and is returned. */
+int ledger_disposal_list(
+    struct ledger *l,
+    int (*batch_fn)(void *ctx, const struct disposal_batch_rec *b),
+    int (*card_fn)(void *ctx, const struct disposal_card_row *c), void *ctx);
+/* ---- training (R20, training.c) ---- */
+
+#define COURSE_VALID_DAYS_MAX 36600 /* a hundred years */
+
+struct course_rec {
+	int64_t id;
+	char code[STAFF_CODE_MAX + 1]; /* same alphabet as staff codes */
+	char name[NAME_MAX_BYTES + 1];
+	int required;	/* 1: required before working with cards */
+	int valid_days; /* a record is valid this many days; 0: forever */
+};
+
+/* Adds a course (id ignored); LEDGER_ERR_EXISTS when the code is taken,
+ * LEDGER_ERR_INVALID when a field is.  Audited. */
+int ledger_course_add(struct ledger *l, const struct course_rec *c,
+		      int64_t actor_id, int64_t now);
+/* Makes an existing course required for work with cards from now on
+ * (LEDGER_ERR_NOTFOUND: no such course; LEDGER_ERR_STATE: required
+ * already).  Audited. */
+int ledger_course_require(struct ledger *l, const char *code, int64_t actor_id,
+			  int64_t now);
+int ledger_course_get(struct ledger *l, const char *code,
+		      struct course_rec *out);
+/* Calls fn for every course, by code; a non-zero return stops the walk and
+ * is returned. */
+int ledger_course_each(struct ledger *l,
+		       int (*fn)(const struct course_rec *c, void *ctx),
+		       void *ctx);
+/*
+ * Records that staff_id attended a session of `course` on `date`
+ * (LEDGER_ERR_INVALID: no such course; LEDGER_ERR_EXISTS: recorded
+ * already).  Audited as recorded by actor_id.  Several people attending
+ * one session: the caller wraps the calls in ledger_begin .. commit.
+ */
+int ledger_training_record(struct ledger *l, const char *course,
+			   int64_t staff_id, int32_t date, int64_t actor_id,
+			   int64_t now);
+
+struct attendance_row {
+	const char *course, *course_name;
+	const char *staff, *staff_name; /* codes and names */
+	int32_t date;
+	const char *recorded_by;
+	int64_t recorded_at;
+};
+
+/* Calls fn for every attendance record (of staff member `staff` only,
+ * unless NULL) ordered by date, course, staff: consecutive rows with the
+ * same date and course are one session.  Strings live until fn returns; a
+ * non-zero return stops the walk and is returned. */
+int ledger_attendance_each(struct ledger *l, const char *staff,
+			   int (*fn)(const struct attendance_row *r, void *ctx),
+			   void *ctx);
+
+/* ---- the safe's key log (R14, R15, keylog.c) ---- */
+
+#define KEY_HOLDER_ORDER_MAX 99
+#define KEY_PURPOSE_MAX	     200
+
+struct key_holder_rec {
+	int order; /* 1: primary, 2: deputy, ... */
+	char code[STAFF_CODE_MAX + 1];
+	char name[NAME_MAX_BYTES + 1];
+};
+
+/* Names staff_id a key holder at `order` (LEDGER_ERR_EXISTS when they are
+ * one already or the order is taken).  Audited. */
+int ledger_key_holder_add(struct ledger *l, int64_t staff_id, int order,
+			  int64_t actor_id, int64_t now);
+/* Calls fn for every key holder in order; a non-zero return stops the
+ * walk and is returned. */
+int ledger_key_holder_each(struct ledger *l,
+			   int (*fn)(const struct key_holder_rec *h, void *ctx),
+			   void *ctx);
+/* The key holder order of staff_id; LEDGER_ERR_NOTFOUND when none. */
+int ledger_key_holder_order(struct ledger *l, int64_t staff_id, int *order);
+
+struct key_opening_rec {
+	int64_t id;
+	int64_t opened_at;
+	char opened_by[STAFF_CODE_MAX + 1];
+	char approved_by[STAFF_CODE_MAX + 1];
+	char purpose[KEY_PURPOSE_MAX + 1];
+	int64_t closed_at; /* 0 while open */
+	char closed_by[STAFF_CODE_MAX + 1];
+};
+
+/* Records an opening approved by another person (LEDGER_ERR_INVALID when
+ * it is the same one or the purpose is bad; LEDGER_ERR_STATE while another
+ * opening is open).  Who may approve is the caller's rule.  Audited. */
+int ledger_key_open(struct ledger *l, int64_t opener_id, int64_t approver_id,
+		    const char *purpose, int64_t now, int64_t *id);
+/* Closes the open opening, returned in *out (LEDGER_ERR_STATE when none
+ * is open).  Audited. */
+int ledger_key_close(struct ledger *l, int64_t closer_id, int64_t now,
+		     struct key_opening_rec *out);
+/* The open opening; LEDGER_ERR_NOTFOUND when the safe is recorded closed. */
+int ledger_key_current(struct ledger *l, struct key_opening_rec *out);
+/* Calls fn, oldest first, for every opening open at some time at or after
+ * `since` (unix time); a non-zero return stops the walk and is returned. */
+int ledger_key_each_since(struct ledger *l, int64_t since,
+			  int (*fn)(const struct key_opening_rec *o, void *ctx),
+			  void *ctx);
 
 #endif

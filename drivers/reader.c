@@ -21,6 +21,9 @@ static const struct rdr_ops *const backends[] = {
 #ifdef HAVE_PCSC
     &rdr_pcsc_ops,
 #endif
+#ifdef HAVE_NFC
+    &rdr_nfc_ops,
+#endif
     NULL,
 };
 

@@ -55,6 +55,21 @@ const char *recon_due_why_name(enum recon_due_why why)
 	}
 }
 
+static int cmp_due_item(const void *pa, const void *pb)
+{
+	const struct recon_due_item *a = pa, *b = pb;
+
+	if (a->since != b->since)
+		return a->since < b->since ? -1 : 1;
+	return strcmp(a->mgmt_id, b->mgmt_id);
+}
+
+void recon_due_sort(struct recon_due_item *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_due_item);
+}
+
 enum recon_outcome recon_classify(const struct recon_read *r, int32_t today,
 				  const struct recon_rules *rules,
 				  enum recon_why *why)
@@ -323,6 +338,26 @@ static const struct {
     /* Anyone may report a near-miss: the part-timer who saw it first
      * is the one the record is for (R22). */
     [ACT_NOTE_ADD] = {"note add", {1, 1, 1}, ""},
+    /* Destroying a card is irreversible: part-time staff may scan cards
+     * into a disposal but not hold the responsibility for one (報告書
+     * 3(5)); the second person is the witness (ACT_WITNESS). */
+    [ACT_DISPOSE] = {"dispose",
+		     {1, 1, 0},
+		     "part-time staff may not dispose of cards"},
+    /* Deciding what training is required, and vouching that someone
+     * attended, is a responsibility (000 第3-4): a manager's. */
+    [ACT_TRAINING] = {"training",
+		      {1, 0, 0},
+		      "only a manager may add courses or record training"},
+    /* Naming who answers for the key is a manager's decision (003). */
+    [ACT_KEY_HOLDER] = {"key holder",
+			{1, 0, 0},
+			"only a manager may name key holders"},
+    /* Part-timers work under a regular employee (000 第3-5), who opens
+     * the safe for them. */
+    [ACT_KEY_OPEN] = {"key open",
+		      {1, 1, 0},
+		      "part-time staff may not open the safe"},
     /* A terminal is stock like a card: registering one edits the ledger. */
     [ACT_ASSET_ADD] = {"asset add",
 		       {1, 0, 0},
@@ -366,6 +401,87 @@ int recon_permit(enum staff_role role, enum recon_action action,
 const char *recon_action_name(enum recon_action a)
 {
 	return (unsigned)a < ACT_COUNT ? matrix[a].name : "?";
+}
+
+/* ---- the training gate (R20) ---- */
+
+enum recon_gate recon_training_gate(const struct recon_course *req, size_t nreq,
+				    const struct recon_attended *att,
+				    size_t natt, int32_t today, size_t *course,
+				    int32_t *since)
+{
+	*course = 0;
+	*since = DATE_NONE;
+	for (size_t i = 0; i < nreq; i++) {
+		int32_t latest = DATE_NONE;
+
+		/* Only the latest attendance matters: retaking a course
+		 * renews it, an old record never outlives a newer one. */
+		for (size_t k = 0; k < natt; k++) {
+			if (strcmp(att[k].course, req[i].code) != 0 ||
+			    att[k].date == DATE_NONE || att[k].date > today)
+				continue;
+			if (latest == DATE_NONE || att[k].date > latest)
+				latest = att[k].date;
+		}
+		*course = i;
+		if (latest == DATE_NONE)
+			return GATE_MISSING;
+		if (req[i].valid_days > 0 &&
+		    today >= latest + req[i].valid_days) {
+			*since = latest + req[i].valid_days;
+			return GATE_EXPIRED;
+		}
+	}
+	*course = 0;
+	return GATE_OK;
+}
+
+const char *recon_gate_name(enum recon_gate g)
+{
+	switch (g) {
+	case GATE_OK:
+		return "ok";
+	case GATE_MISSING:
+		return "missing";
+	case GATE_EXPIRED:
+		return "expired";
+	}
+	return "?";
+}
+
+/* ---- the safe's key log (R14) ---- */
+
+const struct recon_key_rules recon_default_key_rules = {
+    .open_limit_min = 30,
+    .office_start_min = 8 * 60 + 30,
+    .office_end_min = 17 * 60 + 15,
+};
+
+/* Floor division: local seconds before 1970 still fall on the right day. */
+static int64_t day_start(int64_t t)
+{
+	int64_t d = t / 86400;
+
+	if (t % 86400 < 0)
+		d--;
+	return d * 86400;
+}
+
+unsigned recon_key_flags(int64_t opened, int64_t closed, int64_t now,
+			 const struct recon_key_rules *rules)
+{
+	int64_t end = closed ? closed : now;
+	int64_t day = day_start(opened);
+	int64_t start_s = day + (int64_t)rules->office_start_min * 60;
+	int64_t end_s = day + (int64_t)rules->office_end_min * 60;
+	unsigned flags = 0;
+
+	if (end - opened > (int64_t)rules->open_limit_min * 60)
+		flags |= KEY_FLAG_LONG;
+	if (opened < start_s || opened >= end_s || end > end_s)
+		flags |= KEY_FLAG_OFF_HOURS;
+	return flags;
 }
 
 /* ---- custody transitions (R11, R13) ---- */

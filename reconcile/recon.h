@@ -8,6 +8,8 @@
  *  - recon_run: the report of a counting session
  *  - recon_disposal_due: the disposal-due rule (R16, R17)
  *  - recon_permit: the permission matrix (R19)
+ *  - recon_training_gate: who may touch cards (R20)
+ *  - recon_key_flags: which openings of the safe need a second look (R14)
  *  - recon_custody: the custody transitions of cards and terminals (R11, R13)
  */
 #ifndef CT_RECON_H
@@ -46,6 +48,20 @@ enum recon_due_why recon_disposal_due(enum card_status status,
 				      int32_t *since);
 /* "reminder", "moved", "deceased", "cancelled". */
 const char *recon_due_why_name(enum recon_due_why why);
+
+/* One line of the list of cards due for disposal (`dispose due`). */
+struct recon_due_item {
+	const char *mgmt_id;
+	enum recon_due_why why;
+	int32_t since; /* DATE_NONE when unknown */
+};
+
+/*
+ * Sorts the due list by since (unknown first: DATE_NONE is the smallest
+ * day, so it sorts like SQL's NULL), then by management ID, so the list is
+ * the same on every run whatever order the ledger returned.
+ */
+void recon_due_sort(struct recon_due_item *v, size_t n);
 
 /* ---- one read ---- */
 
@@ -138,6 +154,10 @@ enum recon_action {
 	ACT_WITNESS,	   /* be the second person of a two-person step */
 	ACT_STAFF_UNLOCK,  /* reopen an account locked by wrong PINs */
 	ACT_NOTE_ADD,	   /* record a near-miss (R22) */
+	ACT_DISPOSE,	   /* start or close a disposal (R16-R18) */
+	ACT_TRAINING,	   /* add courses, record attendance (R20) */
+	ACT_KEY_HOLDER,	   /* name the safe's key holders (R15) */
+	ACT_KEY_OPEN,	   /* open the safe, with a key holder's approval */
 	ACT_ASSET_ADD,	   /* register an issuing terminal (R12) */
 	ACT_CHECKOUT,	   /* take cards or terminals out of the safe (R11) */
 	ACT_RETURN,	   /* put them back (R11) */
@@ -157,6 +177,71 @@ int recon_permit(enum staff_role role, enum recon_action action,
 		 const char **rule);
 const char *recon_action_name(enum recon_action a);
 
+/* ---- the training gate (R20) ---- */
+
+/* A course required for work with cards. */
+struct recon_course {
+	const char *code;
+	int32_t valid_days; /* a record is valid this many days; 0: forever */
+};
+
+/* One attendance record of the person being checked. */
+struct recon_attended {
+	const char *course;
+	int32_t date; /* the day of the session */
+};
+
+enum recon_gate {
+	GATE_OK = 0,
+	GATE_MISSING, /* no record of the course on or before today */
+	GATE_EXPIRED, /* the latest record is too old */
+};
+
+/*
+ * Whether a person with the records `att` may touch cards on `today`, given
+ * the required courses `req`.  A record dated D of a course valid N days
+ * covers the days D .. D+N-1: on day D+N it has expired (*since = D+N).
+ * Records dated after today do not count yet.  The first course (in the
+ * order of req) that is missing or expired is returned in *course (an index
+ * into req), with *since set for GATE_EXPIRED (DATE_NONE otherwise).  No
+ * required course means GATE_OK: a fresh ledger gates nobody.
+ */
+enum recon_gate recon_training_gate(const struct recon_course *req, size_t nreq,
+				    const struct recon_attended *att,
+				    size_t natt, int32_t today, size_t *course,
+				    int32_t *since);
+/* "ok", "missing", "expired". */
+const char *recon_gate_name(enum recon_gate g);
+
+/* ---- the safe's key log (R14) ---- */
+
+/*
+ * Times here are "local seconds": unix time plus the UTC offset in force,
+ * so that the time of day is the remainder of a division by 86400 and this
+ * module needs no time zone.  The caller converts.
+ */
+struct recon_key_rules {
+	int open_limit_min;   /* an opening longer than this is flagged (30) */
+	int office_start_min; /* office hours, minutes after midnight: */
+	int office_end_min;   /* [start, end), 08:30-17:15 */
+};
+
+extern const struct recon_key_rules recon_default_key_rules;
+
+enum {
+	KEY_FLAG_LONG = 1, /* open longer than the limit */
+	KEY_FLAG_OFF_HOURS =
+	    2, /* opened, or still open, outside office hours */
+};
+
+/*
+ * The flags of one opening: opened at `opened`, closed at `closed` (0: still
+ * open, judged at `now`).  Open exactly the limit is not too long.  An
+ * opening is off hours when it began before the office opened or after it
+ * closed, or lasted past the end of office hours of the day it began.
+ */
+unsigned recon_key_flags(int64_t opened, int64_t closed, int64_t now,
+			 const struct recon_key_rules *rules);
 /* ---- custody transitions (R11, R13) ---- */
 
 enum custody_kind {

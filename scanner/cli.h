@@ -108,6 +108,32 @@ int cli_permit(const struct staff_rec *who, enum recon_action action);
 int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,
 		struct staff_rec *out);
 
+/* A gap in someone's required training (R20). */
+struct training_gap {
+	enum recon_gate gate;	  /* GATE_OK: nothing missing */
+	struct course_rec course; /* the course missing or expired */
+	int32_t since;		  /* GATE_EXPIRED: the day it expired */
+};
+
+/* Runs the training gate for staff member `staff` on `today` into *out.
+ * 0, or an exit code after printing why it could not. */
+int cli_training_check(struct ledger *l, const char *staff, int32_t today,
+		       struct training_gap *out);
+/* 0 when `who` may work with cards today (every required course done and
+ * unexpired); else prints which course is missing or expired since when
+ * and returns 77.  Every command that starts or joins work on cards calls
+ * it after cli_permit. */
+int cli_training_gate(struct ledger *l, const struct staff_rec *who);
+
+/* The key log's flags (KEY_FLAG_*) of an opening, judged at `now` while
+ * it is open, in the office hours of the day it began. */
+unsigned cli_key_flags(const struct key_opening_rec *o, int64_t now,
+		       const struct recon_key_rules *rules);
+/* "open too long, outside office hours", "" for none. */
+void cli_key_flag_names(unsigned flags, char *out, size_t cap);
+/* ["long","off_hours"] */
+void cli_key_flags_json(FILE *f, unsigned flags);
+
 /* JSON output: strings escaped per RFC 8259. */
 void json_str(FILE *f, const char *s);
 /* ISO 8601 string, or null for 0. */
@@ -122,6 +148,16 @@ extern const struct cmd_entry cmd_init_entry, cmd_staff_add_entry,
     cmd_reconcile_entry, cmd_demo_entry, cmd_readers_entry,
     cmd_audit_verify_entry, cmd_audit_show_entry, cmd_note_add_entry,
     cmd_note_list_entry;
+/* Disposal (R16-R18, cmd_dispose.c). */
+extern const struct cmd_entry cmd_dispose_due_entry, cmd_dispose_start_entry,
+    cmd_dispose_close_entry, cmd_dispose_list_entry;
+/* Training, the safe's key log, status (cmd_training.c, cmd_key.c,
+ * cmd_status.c). */
+extern const struct cmd_entry cmd_training_course_add_entry,
+    cmd_training_course_require_entry, cmd_training_record_entry,
+    cmd_training_list_entry, cmd_key_holder_add_entry,
+    cmd_key_holder_list_entry, cmd_key_open_entry, cmd_key_close_entry,
+    cmd_key_log_entry, cmd_status_entry;
 /* Custody (cmd_custody.c). */
 extern const struct cmd_entry cmd_asset_add_entry, cmd_checkout_entry,
     cmd_return_entry, cmd_issue_entry, cmd_move_entry, cmd_tally_start_entry,

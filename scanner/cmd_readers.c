@@ -98,6 +98,15 @@ static int exec_readers(struct cli *c, struct ledger *l)
 			json_str(stdout, p[i]->help);
 			fputc('}', stdout);
 		}
+		fputs("],\"hints\":[", stdout);
+		if (has_backend(b, "nfc"))
+			fputs("\"nfc: libnfc claims a PN533 / ACR122U only when "
+			      "the kernel's pn533, pn533_usb and nfc modules are "
+			      "blacklisted (README \\\"libnfc readers\\\")\","
+			      "\"nfc: pcscd and libnfc cannot share one USB "
+			      "reader: stop pcscd for a reader used as nfc:, or "
+			      "use it through pcsc: instead\"",
+			      stdout);
 		fputs("],\"attached\":[", stdout);
 		list_attached(b, 1);
 		fputs("]}\n", stdout);
@@ -112,6 +121,13 @@ static int exec_readers(struct cli *c, struct ledger *l)
 		printf("  %-14s %s\n", p[i]->name, p[i]->help);
 	puts("readers attached now:");
 	list_attached(b, 0);
+	if (has_backend(b, "nfc"))
+		puts("  hint: nfc: libnfc claims a PN533 / ACR122U only when the "
+		     "kernel's pn533, pn533_usb and nfc modules are blacklisted "
+		     "(README \"libnfc readers\")\n"
+		     "  hint: nfc: pcscd and libnfc cannot share one USB reader: "
+		     "stop pcscd for a reader used as nfc:, or use it through "
+		     "pcsc: instead");
 	if (has_backend(b, "pcsc"))
 		puts("hints:\n"
 		     "  pcscd and libnfc cannot share one USB reader: use "

@@ -4,7 +4,10 @@
  * only after the commit returns is the operator told (event line, reader
  * beep).  A card read twice in a session is a repeat and never counted
  * twice.  Ctrl-C or SIGTERM stop the loop between reads: everything reported
- * so far is already on disk.
+ * so far is already on disk.  The same loop, one handler per kind (see
+ * handle_read), fills an end-of-day tally (no --range: each read is a
+ * return of something checked out) and a disposal batch (`--session D<n>`:
+ * each card read is confirmed due, or refused).
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -183,53 +186,77 @@ static void emit_read(const struct scan_args *a, const char *serial,
 	fflush(f);
 }
 
-/* One read: look up, decide, record, commit, and only then report. */
+/*
+ * What a read in a count means: repeat, unknown, not in stock, misplaced
+ * (outside the range being scanned), due for disposal, or accepted.
+ */
+static enum recon_outcome count_classify(const struct scan_args *a,
+					 const struct scan_lookup *lk,
+					 int64_t now, enum recon_why *why)
+{
+	struct recon_read rd = {0};
+
+	rd.seen_before = lk->seen_before;
+	rd.known = lk->known;
+	rd.status = lk->card.status;
+	rd.in_range = lk->known && location_within(lk->card.location, a->range);
+	rd.reminder_sent = lk->known ? lk->card.reminder_sent : DATE_NONE;
+	return recon_classify(&rd, date_of_time(now, cli_utc_offset(now)),
+			      a->rules ? a->rules : &recon_default_rules, why);
+}
+
+/*
+ * What a read in a tally means (R12): the return of something that went
+ * out.  A terminal's tag is shown under the terminal's code.  0 or a
+ * ledger error.
+ */
+static int tally_classify(struct ledger *l, const struct scan_args *a,
+			  const char *serial, struct scan_lookup *lk,
+			  enum recon_outcome *o, enum recon_why *why)
+{
+	struct tally_lookup tl;
+	int rc = ledger_tally_lookup(l, a->session_id, serial, &tl);
+
+	if (rc < 0)
+		return rc;
+	*o = recon_tally_classify(lk->seen_before, tl.known, tl.expected, why);
+	if (tl.is_asset) {
+		lk->known = 1;
+		snprintf(lk->card.mgmt_id, sizeof(lk->card.mgmt_id), "%s",
+			 tl.name);
+	}
+	return 0;
+}
+
+/*
+ * One read into a count or a tally: look up, decide, record, commit, and
+ * only then report.
+ */
 static int handle_card(struct ledger *l, struct ledger_scanner *sc,
 		       const struct scan_args *a, int64_t range_id, int tally,
 		       const struct rdr_id *id, struct rdr *r,
 		       struct scan_totals *t)
 {
-	struct tally_lookup tl;
 	char serial[SERIAL_BUF];
 	struct scan_lookup lk;
-	struct recon_read rd = {0};
-	enum recon_outcome o;
-	enum recon_why why;
+	enum recon_outcome o = RECON_ALERT;
+	enum recon_why why = WHY_NONE;
 	int64_t now = cli_now();
 	int rc;
 
-	if ((id->text
-		 ? serial_normalize((const char *)id->bytes, id->len, serial)
-		 : serial_from_bytes(id->bytes, id->len, serial)) < 0)
+	if (id_serial(id, serial) < 0)
 		return 0; /* backends deliver only valid identifiers */
 	rc = ledger_begin(l);
 	if (rc == 0)
 		rc = ledger_scanner_lookup(sc, serial, &lk);
 	if (rc < 0)
 		goto fail;
-	if (tally) {
-		/* R12: a read is a return of something that went out. */
-		rc = ledger_tally_lookup(l, a->session_id, serial, &tl);
-		if (rc < 0)
-			goto fail;
-		o = recon_tally_classify(lk.seen_before, tl.known, tl.expected,
-					 &why);
-		if (tl.is_asset) {
-			/* Shown under the terminal's code. */
-			lk.known = 1;
-			snprintf(lk.card.mgmt_id, sizeof(lk.card.mgmt_id), "%s",
-				 tl.name);
-		}
-	} else {
-		rd.seen_before = lk.seen_before;
-		rd.known = lk.known;
-		rd.status = lk.card.status;
-		rd.in_range =
-		    lk.known && location_within(lk.card.location, a->range);
-		rd.reminder_sent = lk.known ? lk.card.reminder_sent : DATE_NONE;
-		o = recon_classify(&rd, date_of_time(now, cli_utc_offset(now)),
-				   &recon_default_rules, &why);
-	}
+	if (tally)
+		rc = tally_classify(l, a, serial, &lk, &o, &why);
+	else
+		o = count_classify(a, &lk, now, &why);
+	if (rc < 0)
+		goto fail;
 	rc = ledger_scanner_record(sc, range_id, serial,
 				   lk.known ? lk.card.id : 0, a->actor->id, now,
 				   recon_outcome_name(o), recon_why_name(why));
@@ -257,19 +284,180 @@ fail:
 			 serial, ledger_errmsg(l));
 }
 
-int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
+static void emit_disposal_read(const struct scan_args *a, const char *serial,
+			       const struct card_rec *card, int known,
+			       enum recon_outcome o, enum recon_due_why due,
+			       int32_t since, int64_t other, int64_t at)
 {
-	struct sigaction old_int, old_term;
-	struct ledger_scanner *sc = NULL;
+	FILE *f = a->out;
+	char day[11];
+
+	if (a->json) {
+		fprintf(f, "{\"event\":\"%s\"", recon_outcome_name(o));
+		if (o == RECON_ALERT)
+			fprintf(f, ",\"why\":\"%s\"",
+				!known ? "unknown"
+				       : (other ? "in_disposal" : "not_due"));
+		if (other)
+			fprintf(f, ",\"other_disposal\":\"D%lld\"",
+				(long long)other);
+		fputs(",\"serial\":", f);
+		json_str(f, serial);
+		fputs(",\"mgmt_id\":", f);
+		json_str_or_null(f, known ? card->mgmt_id : NULL);
+		fprintf(f, ",\"disposal\":\"D%lld\"",
+			(long long)a->disposal_id);
+		if (known && o == RECON_ALERT)
+			fprintf(f, ",\"status\":\"%s\"",
+				card_status_name(card->status));
+		if (o == RECON_ACCEPTED) {
+			fprintf(f, ",\"due\":\"%s\",\"due_since\":",
+				recon_due_why_name(due));
+			if (since == DATE_NONE) {
+				fputs("null", f);
+			} else {
+				date_format(since, day);
+				json_str(f, day);
+			}
+		}
+		fputs(",\"at\":", f);
+		json_time(f, at);
+		fputs("}\n", f);
+	} else if (a->verbosity != SCAN_QUIET) {
+		if (o == RECON_ACCEPTED)
+			fprintf(f, "   dispose %-12s %s (%s)\n", card->mgmt_id,
+				serial, recon_due_why_name(due));
+		else if (o == RECON_REPEAT)
+			fprintf(f,
+				"   repeat  %-12s %s (already in this "
+				"disposal)\n",
+				card->mgmt_id, serial);
+		else if (other)
+			fprintf(f,
+				"!! REFUSED %-12s %s: already in disposal "
+				"D%lld, still open\n",
+				card->mgmt_id, serial, (long long)other);
+		else if (known)
+			fprintf(f,
+				"!! REFUSED %-12s %s: not due for disposal "
+				"(ledger says %s); put it back\n",
+				card->mgmt_id, serial,
+				card_status_name(card->status));
+		else
+			fprintf(f,
+				"!! REFUSED -            %s: unknown card, not "
+				"in the ledger\n",
+				serial);
+	}
+	fflush(f);
+}
+
+/*
+ * One read into a disposal batch: a due card is added (on disk before the
+ * operator is told), a card already in the batch is a repeat, any other
+ * card is refused and left alone -- it is not due, so it must go back.
+ */
+static int handle_disposal_card(struct ledger *l, const struct scan_args *a,
+				const struct rdr_id *id, struct rdr *r,
+				struct scan_totals *t)
+{
+	char serial[SERIAL_BUF];
+	struct card_rec card = {0};
+	enum recon_outcome o = RECON_ALERT;
+	enum recon_due_why due = DUE_NOT;
+	int32_t since = DATE_NONE;
+	int64_t now = cli_now(), other = 0;
+	int known = 0, rc;
+
+	if (id_serial(id, serial) < 0)
+		return 0;
+	rc = ledger_begin(l);
+	if (rc < 0)
+		goto fail;
+	rc = ledger_card_by_serial(l, serial, &card);
+	if (rc == LEDGER_ERR_NOTFOUND) {
+		rc = 0;
+	} else if (rc == 0) {
+		known = 1;
+		rc = ledger_disposal_has(l, a->disposal_id, card.id);
+	}
+	if (rc < 0)
+		goto fail;
+	if (rc == 1) {
+		o = RECON_REPEAT;
+		rc = 0;
+	} else if (known) {
+		due = recon_disposal_due(
+		    card.status, card.reminder_sent,
+		    date_of_time(now, cli_utc_offset(now)),
+		    a->rules ? a->rules : &recon_default_rules, &since);
+		/* In another open batch: closing both would dispose of
+		 * it twice, so the second one may not have it. */
+		if (due != DUE_NOT)
+			rc = ledger_disposal_other_open(l, a->disposal_id,
+							card.id, &other);
+		if (rc == 0 && due != DUE_NOT && !other) {
+			o = RECON_ACCEPTED;
+			rc = ledger_disposal_add(
+			    l, a->disposal_id, card.id, card.mgmt_id,
+			    recon_due_why_name(due), since, a->actor->id, now);
+		}
+	}
+	if (rc == 0)
+		rc = ledger_commit(l);
+	if (rc < 0)
+		goto fail;
+	emit_disposal_read(a, serial, &card, known, o, due, since, other, now);
+	rdr_feedback(r, o == RECON_ACCEPTED ? RDR_FB_ACCEPTED
+			: o == RECON_REPEAT ? RDR_FB_REPEAT
+					    : RDR_FB_ALERT);
+	if (o == RECON_ACCEPTED)
+		t->accepted++;
+	else if (o == RECON_REPEAT)
+		t->repeats++;
+	else
+		t->alerts++;
+	return 0;
+fail:
+	ledger_rollback(l);
+	return cli_error(rc == LEDGER_ERR_STATE ? EXIT_DATAERR : EXIT_SOFTWARE,
+			 "could not record card %s: %s (it was NOT added to "
+			 "the disposal)",
+			 serial, ledger_errmsg(l));
+}
+
+/* A disposal batch is scanned only while open. */
+static int disposal_check(struct ledger *l, const struct scan_args *a)
+{
+	struct disposal_batch_rec b;
+	int rc = ledger_disposal_get(l, a->disposal_id, &b);
+
+	if (rc < 0)
+		return cli_error(rc == LEDGER_ERR_NOTFOUND ? EXIT_DATAERR
+							   : EXIT_SOFTWARE,
+				 "%s", ledger_errmsg(l));
+	if (b.closed_at)
+		return cli_error(EXIT_DATAERR,
+				 "disposal D%lld is closed: start a new one",
+				 (long long)a->disposal_id);
+	return 0;
+}
+
+/*
+ * Checks a counting session or a tally, and for a count finds the range's
+ * id: a count is scanned one range (tray) at a time, a tally has no ranges
+ * (what came back is read at the window).  0 or an exit code.
+ */
+static int session_check(struct ledger *l, const struct scan_args *a,
+			 int64_t *range_id_out, int *tally_out)
+{
 	struct range_rec *ranges = NULL;
 	struct session_rec sess;
-	struct rdr *r = NULL;
 	int64_t range_id = 0;
 	int tally;
 	size_t n;
 	int rc, ex = EXIT_OK;
 
-	memset(t, 0, sizeof(*t));
 	rc = ledger_session_get(l, a->session_id, &sess);
 	if (rc < 0)
 		return cli_error(rc == LEDGER_ERR_NOTFOUND ? EXIT_DATAERR
@@ -279,7 +467,6 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 		return cli_error(EXIT_DATAERR,
 				 "session %lld is closed: open a new count",
 				 (long long)a->session_id);
-	/* A tally has no ranges: what came back is read at the window. */
 	tally = sess.kind == SESSION_TALLY;
 	if (tally != (a->range == NULL))
 		return cli_error(EXIT_USAGE,
@@ -288,8 +475,9 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 				       : "session %lld is a count: --range is "
 					 "required",
 				 (long long)a->session_id);
+	*tally_out = tally;
 	if (tally)
-		goto open_reader;
+		return 0;
 	rc = ledger_session_ranges(l, a->session_id, &ranges, &n);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
@@ -312,13 +500,75 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 		return cli_error(EXIT_DATAERR,
 				 "%s is not a range of session %lld", a->range,
 				 (long long)a->session_id);
-open_reader:
-	ex = reader_open(a->reader, a->profile, &r);
+	*range_id_out = range_id;
+	return 0;
+}
+
+/* What the loop fills; each kind has its own handler for a card read. */
+enum scan_kind {
+	SCAN_COUNT,    /* a counting session, one range at a time */
+	SCAN_TALLY,    /* an end-of-day tally: reads are returns (R12) */
+	SCAN_DISPOSAL, /* a disposal batch: reads are confirmed due */
+};
+
+/* The state one scan_run keeps between reads. */
+struct scan_target {
+	enum scan_kind kind;
+	struct ledger_scanner *sc; /* count and tally; NULL for a disposal */
+	int64_t range_id;	   /* count only */
+};
+
+/* One card read, recorded durably before it is reported; an exit code. */
+static int handle_read(struct ledger *l, const struct scan_args *a,
+		       const struct scan_target *tg, const struct rdr_id *id,
+		       struct rdr *r, struct scan_totals *t)
+{
+	switch (tg->kind) {
+	case SCAN_COUNT:
+		return handle_card(l, tg->sc, a, tg->range_id, 0, id, r, t);
+	case SCAN_TALLY:
+		return handle_card(l, tg->sc, a, 0, 1, id, r, t);
+	case SCAN_DISPOSAL:
+		return handle_disposal_card(l, a, id, r, t);
+	}
+	return cli_error(EXIT_SOFTWARE, "unknown scan kind");
+}
+
+/* Checks what is to be scanned and gets it ready; 0 or an exit code. */
+static int target_open(struct ledger *l, const struct scan_args *a,
+		       struct scan_target *tg)
+{
+	int tally = 0, ex;
+
+	memset(tg, 0, sizeof(*tg));
+	if (a->disposal_id) {
+		tg->kind = SCAN_DISPOSAL;
+		return disposal_check(l, a);
+	}
+	ex = session_check(l, a, &tg->range_id, &tally);
 	if (ex)
 		return ex;
-	if (ledger_scanner_open(l, a->session_id, &sc) < 0) {
-		rdr_close(r);
+	tg->kind = tally ? SCAN_TALLY : SCAN_COUNT;
+	if (ledger_scanner_open(l, a->session_id, &tg->sc) < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	return 0;
+}
+
+int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
+{
+	struct sigaction old_int, old_term;
+	struct scan_target tg;
+	struct rdr *r = NULL;
+	int rc, ex;
+
+	memset(t, 0, sizeof(*t));
+	ex = target_open(l, a, &tg);
+	if (ex == 0)
+		ex = reader_open(a->reader, a->profile, &r);
+	if (ex) {
+		if (tg.sc)
+			ledger_scanner_close(tg.sc);
+		return ex;
 	}
 	catch_stop_signals(&old_int, &old_term);
 	while (!stop_requested) {
@@ -345,8 +595,7 @@ open_reader:
 		else if (ev.kind == RDR_EV_BACK)
 			emit_reader_event(a, "reader_back", cli_now());
 		else if (ev.kind == RDR_EV_CARD)
-			ex = handle_card(l, sc, a, range_id, tally, &ev.id, r,
-					 t);
+			ex = handle_read(l, a, &tg, &ev.id, r, t);
 		else if (ev.kind == RDR_EV_UNREADABLE)
 			emit_unreadable(a, rdr_error(r), cli_now(), r);
 		if (ex)
@@ -354,7 +603,8 @@ open_reader:
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	ledger_scanner_close(sc);
+	if (tg.sc)
+		ledger_scanner_close(tg.sc);
 	rdr_close(r);
 	return ex;
 }
@@ -435,17 +685,30 @@ static int exec_scan(struct cli *c, struct ledger *l)
 
 	a.range = cli_opt(c, "range");
 	a.reader = cli_opt(c, "reader");
-	/* --range is checked against the session's kind in scan_run. */
+	if (sid && cli_is_disposal_id(sid, &a.disposal_id)) {
+		/* A disposal batch has no ranges: cards come from anywhere
+		 * in the safe. */
+		if (!a.disposal_id)
+			return cli_usage(c, "'%s' is not a disposal id", sid);
+		if (a.range)
+			return cli_usage(c, "a disposal has no --range");
+		a.range = "";
+	}
+	/* Whether a session needs --range depends on its kind (a count
+	 * does, a tally does not): scan_run checks it. */
 	if (!sid || !a.reader)
 		return cli_usage(c, "--session and --reader are required");
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	rc = cli_session_id(c, sid, &a.session_id);
-	if (rc)
-		return rc;
+	if (!a.disposal_id) {
+		rc = cli_session_id(c, sid, &a.session_id);
+		if (rc)
+			return rc;
+	}
 	rc = config_load(&conf);
 	if (rc)
 		return rc;
+	a.rules = &conf.rules;
 	a.profile = rdr_profile_find(profile ? profile : conf.profile);
 	if (!a.profile)
 		return cli_usage(c, "unknown identity profile '%s'", profile);
@@ -455,12 +718,21 @@ static int exec_scan(struct cli *c, struct ledger *l)
 	rc = cli_permit(&actor, ACT_SCAN);
 	if (rc)
 		return rc;
+	/* Joining a session is handling cards (R20). */
+	rc = cli_training_gate(l, &actor);
+	if (rc)
+		return rc;
 	a.actor = &actor;
 	a.json = c->json;
 	a.verbosity = SCAN_EVERY_READ;
 	a.out = stdout;
 	rc = scan_run(l, &a, &t);
-	if (!c->json)
+	if (!c->json && a.disposal_id)
+		fprintf(
+		    stderr, "D%lld: %ld added, %ld repeats, %ld refused%s\n",
+		    (long long)a.disposal_id, t.accepted, t.repeats, t.alerts,
+		    stop_requested ? " (stopped; all reads kept)" : "");
+	else if (!c->json)
 		fprintf(stderr, "%s: %ld accepted, %ld repeats, %ld alerts%s\n",
 			a.range ? a.range : "tally", t.accepted, t.repeats,
 			t.alerts,
@@ -474,8 +746,10 @@ static const char *const scan_options[] = {"session", "range", "reader",
 const struct cmd_entry cmd_scan_entry = {
     .name = "scan",
     .usage = "--session ID [--range R] --reader SPEC [--profile NAME] "
-	     "--as CODE [--pin-fd N] [--json]",
-    .help = "read cards into a count, one range (tray) at a time",
+	     "--as CODE [--pin-fd N] [--json]  (a count needs --range; a "
+	     "tally and a disposal, --session D<n>, take none)",
+    .help = "read cards into a count (one range at a time), a tally or a "
+	    "disposal",
     .options = scan_options,
     .needs_db = 1,
     .exec = exec_scan,

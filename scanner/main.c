@@ -29,6 +29,20 @@ static const struct cmd_entry *const commands[] = {
     &cmd_audit_show_entry,
     &cmd_note_add_entry,
     &cmd_note_list_entry,
+    &cmd_training_course_add_entry,
+    &cmd_training_course_require_entry,
+    &cmd_training_record_entry,
+    &cmd_training_list_entry,
+    &cmd_key_holder_add_entry,
+    &cmd_key_holder_list_entry,
+    &cmd_key_open_entry,
+    &cmd_key_close_entry,
+    &cmd_key_log_entry,
+    &cmd_status_entry,
+    &cmd_dispose_due_entry,
+    &cmd_dispose_start_entry,
+    &cmd_dispose_close_entry,
+    &cmd_dispose_list_entry,
     /* Custody (R11-R13). */
     &cmd_asset_add_entry,
     &cmd_checkout_entry,
@@ -71,7 +85,7 @@ static void help(FILE *f)
 	      "usage: cardtally COMMAND [OPTIONS]\n\ncommands:\n",
 	      f);
 	for (int i = 0; commands[i]; i++)
-		fprintf(f, "  %-14s %s\n", commands[i]->name,
+		fprintf(f, "  %-19s %s\n", commands[i]->name,
 			commands[i]->help);
 	fputs("\noptions of every command:\n"
 	      "  --db PATH          the ledger (else $CARDTALLY_DB, "
@@ -86,25 +100,32 @@ static void help(FILE *f)
 	      f);
 }
 
-/* Matches "word" or "word next" against the table (longest first). */
+/*
+ * Matches up to three words ("training course add") against the table,
+ * longest first, so that a command's name may be the prefix of another's.
+ */
 static const struct cmd_entry *find_command(int argc, char **argv, int i,
 					    int *used)
 {
-	char two[64];
+	char name[96];
 
-	if (i + 1 < argc) {
-		snprintf(two, sizeof(two), "%s %s", argv[i], argv[i + 1]);
+	for (int words = 3; words >= 1; words--) {
+		size_t len = 0;
+
+		if (i + words > argc)
+			continue;
+		name[0] = '\0';
+		for (int w = 0; w < words && len < sizeof(name); w++)
+			len +=
+			    (size_t)snprintf(name + len, sizeof(name) - len,
+					     "%s%s", w ? " " : "", argv[i + w]);
+		if (len >= sizeof(name))
+			continue;
 		for (int k = 0; commands[k]; k++) {
-			if (strcmp(commands[k]->name, two) == 0) {
-				*used = 2;
+			if (strcmp(commands[k]->name, name) == 0) {
+				*used = words;
 				return commands[k];
 			}
-		}
-	}
-	for (int k = 0; commands[k]; k++) {
-		if (strcmp(commands[k]->name, argv[i]) == 0) {
-			*used = 1;
-			return commands[k];
 		}
 	}
 	return NULL;

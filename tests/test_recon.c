@@ -171,6 +171,72 @@ static void disposal_due_rule(void **state)
 			 DUE_NOT);
 }
 
+/*
+ * The default rule (90 days) at the day boundary: the reminder day + 89 is
+ * not due, + 90 is due since that very day; a shorter configured rule moves
+ * the boundary with it.
+ */
+static void disposal_due_default_boundary(void **state)
+{
+	struct recon_rules rules = recon_default_rules;
+	int32_t since = 0, sent = day("2026-08-25");
+
+	(void)state;
+	assert_int_equal(rules.reminder_days, 90);
+	assert_int_equal(
+	    recon_disposal_due(CARD_STORED, sent, sent + 89, &rules, &since),
+	    DUE_NOT);
+	assert_int_equal(since, DATE_NONE);
+	assert_int_equal(recon_disposal_due(CARD_STORED, sent,
+					    day("2026-11-23"), &rules, &since),
+			 DUE_REMINDER);
+	assert_int_equal(since, day("2026-11-23"));
+	assert_int_equal(
+	    recon_disposal_due(CARD_STORED, sent, sent + 400, &rules, &since),
+	    DUE_REMINDER);
+	assert_int_equal(since, sent + 90); /* since stays the first day */
+	rules.reminder_days = 60;
+	assert_int_equal(
+	    recon_disposal_due(CARD_STORED, sent, sent + 59, &rules, &since),
+	    DUE_NOT);
+	assert_int_equal(
+	    recon_disposal_due(CARD_STORED, sent, sent + 60, &rules, &since),
+	    DUE_REMINDER);
+	/* Status reasons do not wait for a reminder, and win over it. */
+	assert_int_equal(
+	    recon_disposal_due(CARD_MOVED, sent, sent + 1, &rules, &since),
+	    DUE_MOVED);
+	assert_int_equal(since, DATE_NONE);
+	/* Disposed or checked out: nothing left in the safe to dispose. */
+	assert_int_equal(
+	    recon_disposal_due(CARD_DISPOSED, sent, sent + 400, &rules, &since),
+	    DUE_NOT);
+	assert_int_equal(recon_disposal_due(CARD_CHECKED_OUT, sent, sent + 400,
+					    &rules, &since),
+			 DUE_NOT);
+	assert_string_equal(recon_due_why_name(DUE_REMINDER), "reminder");
+	assert_string_equal(recon_due_why_name(DUE_MOVED), "moved");
+	assert_string_equal(recon_due_why_name(DUE_DECEASED), "deceased");
+	assert_string_equal(recon_due_why_name(DUE_CANCELLED), "cancelled");
+}
+
+/* Unknown since first, then by day, then by management ID. */
+static void disposal_due_order(void **state)
+{
+	struct recon_due_item v[] = {
+	    {"B2", DUE_REMINDER, 20},	     {"A9", DUE_REMINDER, 10},
+	    {"C1", DUE_MOVED, DATE_NONE},    {"B1", DUE_REMINDER, 20},
+	    {"A1", DUE_DECEASED, DATE_NONE},
+	};
+	const char *want[] = {"A1", "C1", "A9", "B1", "B2"};
+
+	(void)state;
+	recon_due_sort(v, 5);
+	for (int i = 0; i < 5; i++)
+		assert_string_equal(v[i].mgmt_id, want[i]);
+	recon_due_sort(v, 0);
+}
+
 /* ---- the session report ---- */
 
 static void report_categories(void **state)
@@ -318,6 +384,175 @@ static void permission_matrix(void **state)
 	assert_non_null(strstr(rule, "manager"));
 	assert_int_equal(recon_permit(ROLE_STAFF, ACT_IMPORT, &rule), 0);
 	assert_int_equal(recon_permit(ROLE_COUNT, ACT_SCAN, &rule), -1);
+	assert_int_equal(recon_permit(ROLE_STAFF, ACT_DISPOSE, &rule), 0);
+	assert_int_equal(recon_permit(ROLE_PARTTIME, ACT_DISPOSE, &rule), -1);
+	assert_non_null(strstr(rule, "dispose"));
+	assert_int_equal(recon_permit(ROLE_STAFF, ACT_TRAINING, &rule), -1);
+	assert_non_null(strstr(rule, "manager"));
+	assert_int_equal(recon_permit(ROLE_PARTTIME, ACT_TRAINING, &rule), -1);
+	assert_int_equal(recon_permit(ROLE_STAFF, ACT_KEY_HOLDER, &rule), -1);
+	assert_int_equal(recon_permit(ROLE_STAFF, ACT_KEY_OPEN, &rule), 0);
+	assert_int_equal(recon_permit(ROLE_PARTTIME, ACT_KEY_OPEN, &rule), -1);
+	assert_non_null(strstr(rule, "safe"));
+}
+
+/* ---- the training gate ---- */
+
+static void gate_nothing_required(void **state)
+{
+	size_t which;
+	int32_t since;
+
+	(void)state;
+	assert_int_equal(recon_training_gate(NULL, 0, NULL, 0,
+					     day("2026-11-23"), &which, &since),
+			 GATE_OK);
+	assert_int_equal(since, DATE_NONE);
+}
+
+static void gate_missing_and_future(void **state)
+{
+	const struct recon_course req[] = {{"BASIC", 0}, {"SAFE", 0}};
+	struct recon_attended att[] = {{"BASIC", day("2026-04-01")},
+				       {"SAFE", day("2026-11-24")}};
+	size_t which;
+	int32_t since;
+
+	(void)state;
+	/* No records at all: the first required course is named. */
+	assert_int_equal(recon_training_gate(req, 2, NULL, 0, day("2026-11-23"),
+					     &which, &since),
+			 GATE_MISSING);
+	assert_int_equal(which, 0);
+	/* A session booked for tomorrow does not count today... */
+	assert_int_equal(recon_training_gate(req, 2, att, 2, day("2026-11-23"),
+					     &which, &since),
+			 GATE_MISSING);
+	assert_int_equal(which, 1);
+	/* ...and counts from its own day on. */
+	assert_int_equal(recon_training_gate(req, 2, att, 2, day("2026-11-24"),
+					     &which, &since),
+			 GATE_OK);
+	/* A record of another course is no record of this one. */
+	att[1].course = "OTHER";
+	assert_int_equal(recon_training_gate(req, 2, att, 2, day("2026-11-24"),
+					     &which, &since),
+			 GATE_MISSING);
+	assert_int_equal(which, 1);
+}
+
+static void gate_expiry_boundary(void **state)
+{
+	const struct recon_course req[] = {{"BASIC", 365}};
+	const struct recon_attended att[] = {{"BASIC", day("2025-11-23")}};
+	size_t which;
+	int32_t since;
+
+	(void)state;
+	/* Valid on its own day and on the last of its 365 days... */
+	assert_int_equal(recon_training_gate(req, 1, att, 1, day("2025-11-23"),
+					     &which, &since),
+			 GATE_OK);
+	assert_int_equal(recon_training_gate(req, 1, att, 1, day("2026-11-22"),
+					     &which, &since),
+			 GATE_OK);
+	/* ...expired exactly valid_days after the session. */
+	assert_int_equal(recon_training_gate(req, 1, att, 1, day("2026-11-23"),
+					     &which, &since),
+			 GATE_EXPIRED);
+	assert_int_equal(since, day("2026-11-23"));
+	assert_string_equal(recon_gate_name(GATE_EXPIRED), "expired");
+}
+
+static void gate_latest_record_counts(void **state)
+{
+	const struct recon_course req[] = {{"BASIC", 30}};
+	const struct recon_attended att[] = {{"BASIC", day("2026-11-01")},
+					     {"BASIC", day("2026-01-01")}};
+	size_t which;
+	int32_t since;
+
+	(void)state;
+	/* Retaking renews, whatever order the records come in. */
+	assert_int_equal(recon_training_gate(req, 1, att, 2, day("2026-11-30"),
+					     &which, &since),
+			 GATE_OK);
+	assert_int_equal(recon_training_gate(req, 1, att, 2, day("2026-12-01"),
+					     &which, &since),
+			 GATE_EXPIRED);
+	assert_int_equal(since, day("2026-12-01"));
+}
+
+/* ---- the key log's flags ---- */
+
+/* Local seconds of a day and time. */
+static int64_t at(const char *d, int hh, int mm)
+{
+	return (int64_t)day(d) * 86400 + hh * 3600 + mm * 60;
+}
+
+static void key_flags_office_hours(void **state)
+{
+	const struct recon_key_rules *r = &recon_default_key_rules;
+
+	(void)state;
+	/* 08:30 is inside, 08:29 outside; the hours are [08:30, 17:15). */
+	assert_int_equal(recon_key_flags(at("2026-03-02", 8, 30),
+					 at("2026-03-02", 8, 40), 0, r),
+			 0);
+	assert_int_equal(recon_key_flags(at("2026-03-02", 8, 29),
+					 at("2026-03-02", 8, 40), 0, r),
+			 KEY_FLAG_OFF_HOURS);
+	/* Closed exactly at 17:15 is inside; a minute later is not. */
+	assert_int_equal(recon_key_flags(at("2026-03-02", 17, 0),
+					 at("2026-03-02", 17, 15), 0, r),
+			 0);
+	assert_int_equal(recon_key_flags(at("2026-03-02", 17, 0),
+					 at("2026-03-02", 17, 16), 0, r),
+			 KEY_FLAG_OFF_HOURS);
+	assert_int_equal(recon_key_flags(at("2026-03-02", 17, 15),
+					 at("2026-03-02", 17, 20), 0, r),
+			 KEY_FLAG_OFF_HOURS);
+	/* Just after midnight belongs to the new day, before its hours. */
+	assert_int_equal(recon_key_flags(at("2026-03-03", 0, 0),
+					 at("2026-03-03", 0, 5), 0, r),
+			 KEY_FLAG_OFF_HOURS);
+	/* Across midnight: long and off hours. */
+	assert_int_equal(recon_key_flags(at("2026-03-02", 23, 50),
+					 at("2026-03-03", 0, 30), 0, r),
+			 KEY_FLAG_OFF_HOURS | KEY_FLAG_LONG);
+	/* Before 1970 the day still starts at midnight. */
+	assert_int_equal(
+	    recon_key_flags(-86400 + 9 * 3600, -86400 + 9 * 3600 + 60, 0, r),
+	    0);
+}
+
+static void key_flags_limit(void **state)
+{
+	struct recon_key_rules r = recon_default_key_rules;
+
+	(void)state;
+	/* Exactly the limit is not too long; a second more is. */
+	assert_int_equal(recon_key_flags(at("2026-03-02", 10, 0),
+					 at("2026-03-02", 10, 30), 0, &r),
+			 0);
+	assert_int_equal(recon_key_flags(at("2026-03-02", 10, 0),
+					 at("2026-03-02", 10, 30) + 1, 0, &r),
+			 KEY_FLAG_LONG);
+	/* Still open: judged at `now`. */
+	assert_int_equal(recon_key_flags(at("2026-03-02", 10, 0), 0,
+					 at("2026-03-02", 10, 20), &r),
+			 0);
+	assert_int_equal(recon_key_flags(at("2026-03-02", 10, 0), 0,
+					 at("2026-03-02", 10, 31), &r),
+			 KEY_FLAG_LONG);
+	/* Configured rules. */
+	r.open_limit_min = 10;
+	r.office_start_min = 9 * 60;
+	r.office_end_min = 17 * 60;
+	assert_int_equal(recon_key_flags(at("2026-03-02", 8, 45),
+					 at("2026-03-02", 9, 0), 0, &r),
+			 KEY_FLAG_OFF_HOURS | KEY_FLAG_LONG);
 }
 
 /* ---- custody transitions ---- */
@@ -451,11 +686,19 @@ int main(void)
 	    cmocka_unit_test(classify_precedence),
 	    cmocka_unit_test(classify_disposal_due),
 	    cmocka_unit_test(disposal_due_rule),
+	    cmocka_unit_test(disposal_due_default_boundary),
+	    cmocka_unit_test(disposal_due_order),
 	    cmocka_unit_test(report_categories),
 	    cmocka_unit_test(partial_count_never_missing_when_seen_elsewhere),
 	    cmocka_unit_test(clean_count_has_no_discrepancy),
 	    cmocka_unit_test(empty_session),
 	    cmocka_unit_test(permission_matrix),
+	    cmocka_unit_test(gate_nothing_required),
+	    cmocka_unit_test(gate_missing_and_future),
+	    cmocka_unit_test(gate_expiry_boundary),
+	    cmocka_unit_test(gate_latest_record_counts),
+	    cmocka_unit_test(key_flags_office_hours),
+	    cmocka_unit_test(key_flags_limit),
 	    cmocka_unit_test(custody_card_transitions),
 	    cmocka_unit_test(custody_asset_transitions),
 	    cmocka_unit_test(custody_permissions),

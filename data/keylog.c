@@ -1,0 +1,312 @@
+/*
+ * The safe's key log (R14, R15; seeds 000 第3-1(1), 002 (ｳ), 003): the
+ * named key holders in order of responsibility, and every opening of the
+ * safe with who opened it, when, why, which key holder approved it and when
+ * it was closed.  One opening at a time: the schema's partial unique index
+ * keeps a second one out even if two processes race.  Whether an opening
+ * was too long or off hours is decided by reconcile/ (recon_key_flags).
+ * Every change is audited.
+ */
+#include "ledger_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int ledger_key_holder_add(struct ledger *l, int64_t staff_id, int order,
+			  int64_t actor_id, int64_t now)
+{
+	char detail[STAFF_CODE_MAX + 32];
+	struct staff_rec s;
+	sqlite3_stmt *st = NULL;
+	int own, rc;
+
+	if (order < 1 || order > KEY_HOLDER_ORDER_MAX)
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "the order is 1-%d (1: primary)",
+				   KEY_HOLDER_ORDER_MAX);
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
+	rc = ledger_staff_get_id(l, staff_id, &s);
+	if (rc == 0)
+		rc = ledger_prepare(l,
+				    "INSERT INTO key_holder(staff_id, ord, "
+				    "added_at, added_by) VALUES (?, ?, ?, ?)",
+				    &st);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, staff_id);
+	sqlite3_bind_int(st, 2, order);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, actor_id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "add key holder");
+		if (rc == LEDGER_ERR_EXISTS)
+			rc = ledger_fail(l, LEDGER_ERR_EXISTS,
+					 "%s is a key holder already, or "
+					 "order %d is taken",
+					 s.code, order);
+		goto out;
+	}
+	snprintf(detail, sizeof(detail), "staff=%s order=%d", s.code, order);
+	rc = ledger_audit(l, actor_id, now, "key.holder", "safe", detail);
+out:
+	sqlite3_finalize(st);
+	return ledger_tx_leave(l, own, rc);
+}
+
+int ledger_key_holder_each(struct ledger *l,
+			   int (*fn)(const struct key_holder_rec *h, void *ctx),
+			   void *ctx)
+{
+	sqlite3_stmt *st;
+	int stop = 0;
+	int rc =
+	    ledger_prepare(l,
+			   "SELECT k.ord, s.code, s.name FROM key_holder k "
+			   "JOIN staff s ON s.id = k.staff_id "
+			   "ORDER BY k.ord",
+			   &st);
+
+	if (rc < 0)
+		return rc;
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct key_holder_rec h = {.order = sqlite3_column_int(st, 0)};
+
+		snprintf(h.code, sizeof(h.code), "%s", ledger_col_text(st, 1));
+		snprintf(h.name, sizeof(h.name), "%s", ledger_col_text(st, 2));
+		stop = fn(&h, ctx);
+		if (stop)
+			break;
+	}
+	if (stop)
+		rc = stop;
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = ledger_sql_error(l, "key holders");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_key_holder_order(struct ledger *l, int64_t staff_id, int *order)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(
+	    l, "SELECT ord FROM key_holder WHERE staff_id = ?", &st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, staff_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*order = sqlite3_column_int(st, 0);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = ledger_fail(l, LEDGER_ERR_NOTFOUND, "not a key holder");
+	} else {
+		rc = ledger_sql_error(l, "key holder");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+#define OPENING_COLS                                                           \
+	"SELECT o.id, o.opened_at, a.code, b.code, o.purpose, "                \
+	"ifnull(o.closed_at, 0), ifnull(c.code, '') FROM key_opening o "       \
+	"JOIN staff a ON a.id = o.opened_by "                                  \
+	"JOIN staff b ON b.id = o.approved_by "                                \
+	"LEFT JOIN staff c ON c.id = o.closed_by "
+
+static void opening_from_row(sqlite3_stmt *st, struct key_opening_rec *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->id = sqlite3_column_int64(st, 0);
+	o->opened_at = sqlite3_column_int64(st, 1);
+	snprintf(o->opened_by, sizeof(o->opened_by), "%s",
+		 ledger_col_text(st, 2));
+	snprintf(o->approved_by, sizeof(o->approved_by), "%s",
+		 ledger_col_text(st, 3));
+	snprintf(o->purpose, sizeof(o->purpose), "%s", ledger_col_text(st, 4));
+	o->closed_at = sqlite3_column_int64(st, 5);
+	snprintf(o->closed_by, sizeof(o->closed_by), "%s",
+		 ledger_col_text(st, 6));
+}
+
+int ledger_key_current(struct ledger *l, struct key_opening_rec *out)
+{
+	sqlite3_stmt *st;
+	int rc =
+	    ledger_prepare(l, OPENING_COLS "WHERE o.closed_at IS NULL", &st);
+
+	if (rc < 0)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		opening_from_row(st, out);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = ledger_fail(l, LEDGER_ERR_NOTFOUND,
+				 "the safe is recorded closed");
+	} else {
+		rc = ledger_sql_error(l, "key log");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Printable text of 1..KEY_PURPOSE_MAX bytes, no control characters. */
+static int purpose_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > KEY_PURPOSE_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+int ledger_key_open(struct ledger *l, int64_t opener_id, int64_t approver_id,
+		    const char *purpose, int64_t now, int64_t *id)
+{
+	char detail[KEY_PURPOSE_MAX + 2 * STAFF_CODE_MAX + 64], subject[32];
+	struct key_opening_rec cur;
+	struct staff_rec a, b;
+	sqlite3_stmt *st = NULL;
+	int own, rc;
+
+	if (!purpose_valid(purpose))
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "a purpose is 1-%d bytes of text",
+				   KEY_PURPOSE_MAX);
+	if (opener_id == approver_id)
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "the opener cannot approve their own "
+				   "opening");
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
+	rc = ledger_key_current(l, &cur);
+	if (rc == 0) {
+		rc = ledger_fail(l, LEDGER_ERR_STATE,
+				 "the safe is open already (opening %lld by "
+				 "%s): close it first",
+				 (long long)cur.id, cur.opened_by);
+		goto out;
+	}
+	if (rc != LEDGER_ERR_NOTFOUND)
+		goto out;
+	rc = ledger_staff_get_id(l, opener_id, &a);
+	if (rc == 0)
+		rc = ledger_staff_get_id(l, approver_id, &b);
+	if (rc == 0)
+		rc = ledger_prepare(l,
+				    "INSERT INTO key_opening(opened_at, "
+				    "opened_by, approved_by, purpose) "
+				    "VALUES (?, ?, ?, ?)",
+				    &st);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, opener_id);
+	sqlite3_bind_int64(st, 3, approver_id);
+	sqlite3_bind_text(st, 4, purpose, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "open the safe");
+		if (rc == LEDGER_ERR_EXISTS)
+			rc = ledger_fail(l, LEDGER_ERR_STATE,
+					 "the safe is open already");
+		goto out;
+	}
+	*id = sqlite3_last_insert_rowid(l->db);
+	snprintf(subject, sizeof(subject), "key %lld", (long long)*id);
+	snprintf(detail, sizeof(detail),
+		 "opened_by=%s approved_by=%s "
+		 "purpose=%s",
+		 a.code, b.code, purpose);
+	rc = ledger_audit(l, opener_id, now, "key.open", subject, detail);
+out:
+	sqlite3_finalize(st);
+	return ledger_tx_leave(l, own, rc);
+}
+
+int ledger_key_close(struct ledger *l, int64_t closer_id, int64_t now,
+		     struct key_opening_rec *out)
+{
+	char detail[STAFF_CODE_MAX + 64], subject[32];
+	struct staff_rec c;
+	sqlite3_stmt *st = NULL;
+	int own, rc;
+
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
+	rc = ledger_key_current(l, out);
+	if (rc == LEDGER_ERR_NOTFOUND)
+		rc = ledger_fail(l, LEDGER_ERR_STATE,
+				 "the safe is not recorded open: nothing to "
+				 "close");
+	if (rc == 0)
+		rc = ledger_staff_get_id(l, closer_id, &c);
+	if (rc == 0)
+		rc = ledger_prepare(l,
+				    "UPDATE key_opening SET closed_at = ?, "
+				    "closed_by = ? WHERE id = ?",
+				    &st);
+	if (rc < 0)
+		goto out;
+	/* A clock set back must not give an opening a negative length. */
+	if (now < out->opened_at)
+		now = out->opened_at;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, closer_id);
+	sqlite3_bind_int64(st, 3, out->id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "close the safe");
+		goto out;
+	}
+	out->closed_at = now;
+	snprintf(out->closed_by, sizeof(out->closed_by), "%s", c.code);
+	snprintf(subject, sizeof(subject), "key %lld", (long long)out->id);
+	snprintf(detail, sizeof(detail), "closed_by=%s open_s=%lld", c.code,
+		 (long long)(now - out->opened_at));
+	rc = ledger_audit(l, closer_id, now, "key.close", subject, detail);
+out:
+	sqlite3_finalize(st);
+	return ledger_tx_leave(l, own, rc);
+}
+
+int ledger_key_each_since(struct ledger *l, int64_t since,
+			  int (*fn)(const struct key_opening_rec *o, void *ctx),
+			  void *ctx)
+{
+	sqlite3_stmt *st;
+	int stop = 0;
+	int rc = ledger_prepare(l,
+				OPENING_COLS
+				"WHERE o.opened_at >= ?1 OR o.closed_at IS "
+				"NULL OR o.closed_at >= ?1 ORDER BY o.id",
+				&st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, since);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct key_opening_rec o;
+
+		opening_from_row(st, &o);
+		stop = fn(&o, ctx);
+		if (stop)
+			break;
+	}
+	if (stop)
+		rc = stop;
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = ledger_sql_error(l, "key log");
+	sqlite3_finalize(st);
+	return rc;
+}

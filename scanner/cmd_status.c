@@ -1,0 +1,260 @@
+/*
+ * `cardtally status [--json]`: today's picture for the person at the box,
+ * read-only and without a PIN: the safe (open? since when, by whom,
+ * flagged?), today's openings of the safe and their flags, counts still
+ * open, locked accounts, and people without the required, valid training.
+ * Parts that belong to work not in this version (the window tally, cards
+ * out of the safe, disposal due) are named under "not_available" rather
+ * than shown as empty, so nobody reads "nothing" where there is "unknown".
+ */
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+
+/* What this version cannot report yet; merged branches remove theirs. */
+static const char *const not_available[] = {"tally", "checked_out",
+					    "disposal_due", NULL};
+
+struct status_ctx {
+	struct ledger *l;
+	int json, n;
+	int64_t now;
+	int32_t today;
+	const struct recon_key_rules *rules;
+	int flagged;
+};
+
+static int show_opening(const struct key_opening_rec *o, void *ctx)
+{
+	struct status_ctx *s = ctx;
+	unsigned f = cli_key_flags(o, s->now, s->rules);
+	char a[TIME_ISO_BUF], b[TIME_ISO_BUF] = "open", flags[64];
+
+	s->flagged += f != 0;
+	if (s->json) {
+		printf("%s{\"id\":%lld,\"opened_at\":", s->n ? "," : "",
+		       (long long)o->id);
+		json_time(stdout, o->opened_at);
+		fputs(",\"opened_by\":", stdout);
+		json_str(stdout, o->opened_by);
+		fputs(",\"approved_by\":", stdout);
+		json_str(stdout, o->approved_by);
+		fputs(",\"purpose\":", stdout);
+		json_str(stdout, o->purpose);
+		fputs(",\"closed_at\":", stdout);
+		json_time(stdout, o->closed_at);
+		fputs(",\"flags\":", stdout);
+		cli_key_flags_json(stdout, f);
+		fputs("}", stdout);
+	} else {
+		cli_time_iso(o->opened_at, a);
+		if (o->closed_at)
+			cli_time_iso(o->closed_at, b);
+		cli_key_flag_names(f, flags, sizeof(flags));
+		printf("  %4lld  %s - %s  %s, approved by %s: %s%s%s\n",
+		       (long long)o->id, a, b, o->opened_by, o->approved_by,
+		       o->purpose, f ? "  FLAGGED: " : "", flags);
+	}
+	s->n++;
+	return 0;
+}
+
+static int show_session(const struct session_rec *r, void *ctx)
+{
+	struct status_ctx *s = ctx;
+	char a[TIME_ISO_BUF];
+
+	if (s->json) {
+		printf("%s{\"session\":%lld,\"kind\":\"%s\",\"started_at\":",
+		       s->n ? "," : "", (long long)r->id,
+		       session_kind_name(r->kind));
+		json_time(stdout, r->started_at);
+		fputs(",\"started_by\":", stdout);
+		json_str(stdout, r->started_by);
+		fputs("}", stdout);
+	} else {
+		cli_time_iso(r->started_at, a);
+		printf("  %4lld  %-8s started %s by %s\n", (long long)r->id,
+		       session_kind_name(r->kind), a, r->started_by);
+	}
+	s->n++;
+	return 0;
+}
+
+static int show_locked(const struct staff_rec *p, void *ctx)
+{
+	struct status_ctx *s = ctx;
+
+	if (!p->locked || !p->active)
+		return 0;
+	if (s->json) {
+		fputs(s->n ? "," : "", stdout);
+		json_str(stdout, p->code);
+	} else {
+		printf("  %s (%s)\n", p->code, p->name);
+	}
+	s->n++;
+	return 0;
+}
+
+static int show_gap(const struct staff_rec *p, void *ctx)
+{
+	struct status_ctx *s = ctx;
+	struct training_gap gap;
+	char d[11] = "";
+	int rc;
+
+	if (!p->active)
+		return 0;
+	rc = cli_training_check(s->l, p->code, s->today, &gap);
+	if (rc)
+		return rc;
+	if (gap.gate == GATE_OK)
+		return 0;
+	if (gap.since != DATE_NONE)
+		date_format(gap.since, d);
+	if (s->json) {
+		printf("%s{\"staff\":", s->n ? "," : "");
+		json_str(stdout, p->code);
+		fputs(",\"course\":", stdout);
+		json_str(stdout, gap.course.code);
+		printf(",\"state\":\"%s\",\"since\":",
+		       recon_gate_name(gap.gate));
+		json_str_or_null(stdout, d);
+		fputs("}", stdout);
+	} else {
+		printf("  %-10s %s %s%s\n", p->code, gap.course.code,
+		       gap.gate == GATE_EXPIRED ? "expired since " : "missing",
+		       d);
+	}
+	s->n++;
+	return 0;
+}
+
+/* Ends a list: "]" in JSON, "none" under an empty heading in text. */
+static void end_list(const struct status_ctx *s)
+{
+	if (s->json)
+		fputs("]", stdout);
+	else if (s->n == 0)
+		puts("  none");
+}
+
+static int exec_status(struct cli *c, struct ledger *l)
+{
+	struct status_ctx s = {.l = l, .json = c->json, .now = cli_now()};
+	struct key_opening_rec cur;
+	struct config conf;
+	char when[TIME_ISO_BUF], flags[64], day[11];
+	int32_t off = cli_utc_offset(s.now);
+	int open, rc;
+
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	rc = config_load(&conf);
+	if (rc)
+		return rc;
+	s.rules = &conf.key;
+	s.today = date_of_time(s.now, off);
+	date_format(s.today, day);
+	cli_time_iso(s.now, when);
+
+	rc = ledger_key_current(l, &cur);
+	if (rc < 0 && rc != LEDGER_ERR_NOTFOUND)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	open = rc == 0;
+	if (s.json) {
+		printf("{\"date\":\"%s\",\"now\":", day);
+		json_time(stdout, s.now);
+		printf(",\"safe\":{\"open\":%s", open ? "true" : "false");
+	} else {
+		printf("status %s\nsafe: ", when);
+	}
+	if (open) {
+		unsigned f = cli_key_flags(&cur, s.now, s.rules);
+
+		cli_key_flag_names(f, flags, sizeof(flags));
+		cli_time_iso(cur.opened_at, when);
+		if (s.json) {
+			printf(",\"opening\":%lld,\"since\":",
+			       (long long)cur.id);
+			json_time(stdout, cur.opened_at);
+			fputs(",\"opened_by\":", stdout);
+			json_str(stdout, cur.opened_by);
+			fputs(",\"approved_by\":", stdout);
+			json_str(stdout, cur.approved_by);
+			fputs(",\"purpose\":", stdout);
+			json_str(stdout, cur.purpose);
+			printf(",\"open_minutes\":%lld,\"flags\":",
+			       (long long)((s.now - cur.opened_at) / 60));
+			cli_key_flags_json(stdout, f);
+		} else {
+			printf("OPEN since %s (%lld min) by %s, approved by "
+			       "%s: %s%s%s\n",
+			       when, (long long)((s.now - cur.opened_at) / 60),
+			       cur.opened_by, cur.approved_by, cur.purpose,
+			       f ? "  FLAGGED: " : "", flags);
+		}
+	} else if (!s.json) {
+		puts("closed");
+	}
+
+	/* Today: from local midnight. */
+	fputs(s.json ? "},\"key_log_today\":[" : "key log today:\n", stdout);
+	rc = ledger_key_each_since(l, (int64_t)s.today * 86400 - off,
+				   show_opening, &s);
+	if (rc < 0)
+		goto fail;
+	end_list(&s);
+	if (s.json)
+		printf(",\"key_flags_today\":%d", s.flagged);
+	else if (s.flagged)
+		printf("  %d flagged\n", s.flagged);
+
+	s.n = 0;
+	fputs(s.json ? ",\"open_counts\":[" : "open counts:\n", stdout);
+	rc = ledger_session_open_each(l, show_session, &s);
+	if (rc < 0)
+		goto fail;
+	end_list(&s);
+
+	s.n = 0;
+	fputs(s.json ? ",\"locked_accounts\":[" : "locked accounts:\n", stdout);
+	rc = ledger_staff_each(l, show_locked, &s);
+	if (rc < 0)
+		goto fail;
+	end_list(&s);
+
+	s.n = 0;
+	fputs(s.json ? ",\"training_gaps\":[" : "training gaps:\n", stdout);
+	rc = ledger_staff_each(l, show_gap, &s);
+	if (rc > 0)
+		return rc; /* cli_training_check printed why */
+	if (rc < 0)
+		goto fail;
+	end_list(&s);
+
+	fputs(s.json ? ",\"not_available\":[" : "not in this version:", stdout);
+	for (int i = 0; not_available[i]; i++) {
+		if (s.json) {
+			fputs(i ? "," : "", stdout);
+			json_str(stdout, not_available[i]);
+		} else {
+			printf(" %s", not_available[i]);
+		}
+	}
+	fputs(s.json ? "]}\n" : "\n", stdout);
+	return EXIT_OK;
+fail:
+	return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+}
+
+const struct cmd_entry cmd_status_entry = {
+    .name = "status",
+    .usage = "[--json]",
+    .help = "today: the safe, open counts, locks, training gaps",
+    .options = NULL,
+    .needs_db = 1,
+    .exec = exec_status,
+};

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# End-to-end tests of the safe's key log (R14, R15): key holders named in
+# order by a manager; `key open` by the opener with a key holder's (or a
+# manager's) approval in the same command; one opening at a time; `key
+# close`; the flags for openings that last too long or happen outside office
+# hours, with the limits from the configuration file; and the refusals.
+. "$(dirname "$0")/lib.sh"
+
+# 2026-03-02 10:00 in Tokyo.
+export TZ=Asia/Tokyo CARDTALLY_NOW=1772413200
+export CARDTALLY_CONF="$WORK/none.conf"
+T0=1772413200
+MIN=60
+
+new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }
+as M01 1111 staff add S05 --name "Person S05" --role staff --new-pin-fd 4 \
+	4<<<5555
+is "$RC" 0 "prepared: a fifth person"
+
+# open_as OPENER PIN APPROVER APPROVER-PIN ARGS...: key open with both PINs.
+open_as() {
+	local who=$1 pin=$2 appr=$3 apin=$4
+	shift 4
+	ct key open --as "$who" --pin-fd 3 --witness "$appr" \
+		--witness-pin-fd 4 "$@" 3<<<"$pin" 4<<<"$apin"
+}
+
+# Key holders: a manager names them, in order; never a part-timer.
+as S02 2222 key holder add S02 --order 1
+is "$RC" 77 "holder add by staff: exit 77"
+like "$ERR" "only a manager may name key holders" "holder add: names the rule"
+as M01 1111 key holder add S02 --order 1
+is "$RC" 0 "holder add S02 as primary: exit 0"
+as M01 1111 key holder add S05 --order 2
+is "$RC" 0 "holder add S05 as deputy: exit 0"
+as M01 1111 key holder add S03 --order 2
+is "$RC" 65 "an order taken twice: exit 65"
+as M01 1111 key holder add S02 --order 3
+is "$RC" 65 "the same holder twice: exit 65"
+as M01 1111 key holder add P04 --order 3
+is "$RC" 65 "a part-timer as key holder: exit 65"
+as M01 1111 key holder add S03 --order 0
+is "$RC" 2 "order 0: usage error"
+ct key holder list
+is "$RC" 0 "holder list: exit 0"
+is_text "$OUT" " 1  S02        Person S02
+ 2  S05        Person S05" "holder list: in order"
+ct key holder list --json
+is "$(pyjson '[[h["order"], h["staff"]] for h in d["key_holders"]]' \
+	<<<"$OUT")" '[[1,"S02"],[2,"S05"]]' "holder list --json"
+
+# Refusals of key open; none of them records anything.
+ct key open --purpose "pickups" --as S03 --pin-fd 3 3<<<3333
+is "$RC" 77 "open without an approver: exit 77"
+like "$ERR" "needs a key holder's approval" "no approver: says so"
+open_as S02 2222 S02 2222 --purpose "pickups"
+is "$RC" 77 "the same person twice: exit 77"
+like "$ERR" "two-person rule" "same person twice: names the rule"
+open_as P04 4444 S02 2222 --purpose "pickups"
+is "$RC" 77 "a part-timer opens: exit 77"
+like "$ERR" "part-time staff may not open the safe" "part-timer: names the rule"
+open_as S02 2222 S03 3333 --purpose "pickups"
+is "$RC" 77 "approver neither key holder nor manager: exit 77"
+like "$ERR" "only a named key holder or a manager may approve" \
+	"approver: names the rule"
+open_as S03 3333 S02 9999 --purpose "pickups"
+is "$RC" 77 "wrong PIN of the approver: exit 77"
+like "$ERR" "wrong PIN for S02" "wrong PIN: says whose"
+open_as S03 0000 S02 2222 --purpose "pickups"
+is "$RC" 77 "wrong PIN of the opener: exit 77"
+open_as S03 3333 S02 2222
+is "$RC" 2 "no purpose: usage error"
+is "$(sqlq "select count(*) from key_opening")" 0 "refusals recorded nothing"
+
+# A regular opening, approved by the primary key holder.
+open_as S03 3333 S02 2222 --purpose "pickups for the 10:00 window"
+is "$RC" 0 "open: exit 0"
+is "$OUT" 1 "open: prints the opening's id"
+like "$ERR" "safe opened by S03, approved by S02 \(key holder 1\)" \
+	"open: says who and who approved"
+open_as S05 5555 M01 1111 --purpose "again"
+is "$RC" 65 "a second open while open: exit 65"
+like "$ERR" "the safe is open already \(opening 1 by S03\)" \
+	"second open: says which opening is open"
+CARDTALLY_NOW=$((T0 + 20 * MIN)) as S03 3333 key close
+is "$RC" 0 "close: exit 0"
+like "$ERR" "safe closed by S03 after 20 min \(opening 1\)$" \
+	"close: not flagged"
+as S03 3333 key close
+is "$RC" 65 "close with nothing open: exit 65"
+like "$ERR" "not recorded open" "close with nothing open: says so"
+
+# Approved by a manager who is not a key holder; left open 45 minutes.
+CARDTALLY_NOW=$((T0 + 60 * MIN)) open_as S02 2222 M01 1111 \
+	--purpose "count" --json
+is "$RC" 0 "open approved by a manager: exit 0"
+is "$(pyjson 'd["opening"]' <<<"$OUT")" 2 "open --json: the id"
+like "$ERR" "approved by M01 \(manager\)" "open: approved by a manager"
+CARDTALLY_NOW=$((T0 + 105 * MIN)) as S02 2222 key close --json
+is "$RC" 0 "close after 45 min: exit 0"
+is "$(pyjson '[d["open_minutes"], d["flags"]]' <<<"$OUT")" '[45,["long"]]' \
+	"close --json: 45 minutes, flagged long"
+like "$ERR" "flagged: open too long" "close: says it is flagged"
+
+# Before office hours: 07:00.
+CARDTALLY_NOW=$((T0 - 180 * MIN)) open_as S02 2222 S05 5555 \
+	--purpose "early delivery"
+is "$RC" 0 "open at 07:00 approved by the deputy: exit 0"
+like "$ERR" "key holder 2" "open: the deputy's order"
+like "$ERR" "flagged: outside office hours" "07:00: flagged at once"
+CARDTALLY_NOW=$((T0 - 170 * MIN)) as S02 2222 key close
+is "$RC" 0 "close at 07:10"
+
+ct key log --json
+is "$(pyjson '[[o["id"], o["opened_by"], o["approved_by"], o["closed_by"],
+	o["flags"]] for o in d["openings"]]' <<<"$OUT")" \
+	'[[1,"S03","S02","S03",[]],[2,"S02","M01","S02",["long"]],[3,"S02","S05","S02",["off_hours"]]]' \
+	"key log --json: who, approved by whom, closed by whom, flags"
+ct key log
+is "$RC" 0 "key log: exit 0"
+like "$OUT" "^   1  2026-03-02T10:00:00\+09:00  2026-03-02T10:20:00\+09:00  by S03, approved by S02, closed by S03: pickups for the 10:00 window$" \
+	"key log: one line per opening"
+
+# The limits come from the configuration file.
+printf 'key_open_limit_minutes = 60\noffice_hours = 07:00-17:00\n' \
+	>"$WORK/cardtally.conf"
+CARDTALLY_CONF="$WORK/cardtally.conf" ct key log --json
+is "$(pyjson '[o["flags"] for o in d["openings"]]' <<<"$OUT")" '[[],[],[]]' \
+	"configured limit and hours: nothing flagged"
+printf 'office_hours = 17:00-08:00\n' >"$WORK/bad.conf"
+CARDTALLY_CONF="$WORK/bad.conf" ct key log
+is "$RC" 65 "office hours ending before they start: exit 65"
+like "$ERR" "bad.conf:1: office_hours" "bad config: names file and line"
+printf 'key_open_limit_minutes = 0\n' >"$WORK/bad.conf"
+CARDTALLY_CONF="$WORK/bad.conf" ct key log
+is "$RC" 65 "a zero limit: exit 65"
+
+# A locked approver cannot approve.
+for i in 1 2 3 4 5; do as S05 0000 key close; done
+open_as S02 2222 S05 5555 --purpose "pickups"
+is "$RC" 77 "locked approver: exit 77"
+like "$ERR" "account S05 is locked" "locked approver: says so"
+
+# Opening the safe is work with cards: the training gate applies.
+as M01 1111 training course add BASIC --name "Card handling" \
+	--required-for cards
+open_as S03 3333 S02 2222 --purpose "pickups"
+is "$RC" 77 "untrained opener: exit 77"
+like "$ERR" "BASIC.*missing" "untrained opener: names the course"
+
+is "$(sqlq "select action || '|' || subject || '|' || detail from audit
+	where action like 'key.%' order by id limit 4")" \
+	"key.holder|safe|staff=S02 order=1
+key.holder|safe|staff=S05 order=2
+key.open|key 1|opened_by=S03 approved_by=S02 purpose=pickups for the 10:00 window
+key.close|key 1|closed_by=S03 open_s=1200" "audited"
+ct audit verify
+is "$RC" 0 "audit verify: intact"
+
+done_testing

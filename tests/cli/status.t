@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# End-to-end tests of `cardtally status`: read-only, no person needed; the
+# safe (open since when, by whom, flagged), today's openings and their
+# flags, counts still open, locked accounts and training gaps, in text and
+# JSON; parts of other work not in this version are named, not faked.
+. "$(dirname "$0")/lib.sh"
+
+# 2026-03-02 10:00 in Tokyo.
+export TZ=Asia/Tokyo CARDTALLY_NOW=1772413200
+export CARDTALLY_CONF="$WORK/none.conf"
+T0=1772413200
+MIN=60
+
+new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }
+printf 'mgmt_id,serial,location,received\nA101,04A101,SAFE1/T01,2025-06-01\n' \
+	>"$WORK/stock.csv"
+as M01 1111 import "$WORK/stock.csv"
+
+ct status
+is "$RC" 0 "fresh ledger: exit 0"
+is_text "$OUT" "status 2026-03-02T10:00:00+09:00
+safe: closed
+key log today:
+  none
+open counts:
+  none
+locked accounts:
+  none
+training gaps:
+  none
+not in this version: tally checked_out disposal_due" \
+	"fresh ledger: everything closed and empty, the rest named"
+
+# Yesterday's opening, long and late; today's, still open past the limit.
+as M01 1111 key holder add S02 --order 1
+CARDTALLY_NOW=$((T0 - 17 * 60 * MIN)) ct key open --purpose "late" \
+	--as S03 --pin-fd 3 --witness S02 --witness-pin-fd 4 3<<<3333 4<<<2222
+is "$RC" 0 "prepared: an opening yesterday 17:00"
+CARDTALLY_NOW=$((T0 - 16 * 60 * MIN)) as S03 3333 key close
+ct key open --purpose "pickups" --as S03 --pin-fd 3 --witness S02 \
+	--witness-pin-fd 4 3<<<3333 4<<<2222
+is "$RC" 0 "prepared: the safe opened at 10:00"
+as S02 2222 count start --kind full
+is "$RC" 0 "prepared: a count left open"
+# Five wrong PINs lock P04.
+for i in 1 2 3 4 5; do as P04 0000 note add --text x; done
+as M01 1111 training course add BASIC --name "Card handling" \
+	--required-for cards --valid-days 365
+as M01 1111 training record BASIC --staff S02,M01 --date 2026-03-01
+as M01 1111 training record BASIC --staff S03 --date 2025-03-01
+
+CARDTALLY_NOW=$((T0 + 40 * MIN)) ct status
+is "$RC" 0 "status: exit 0"
+is_text "$OUT" "status 2026-03-02T10:40:00+09:00
+safe: OPEN since 2026-03-02T10:00:00+09:00 (40 min) by S03, approved by S02: pickups  FLAGGED: open too long
+key log today:
+     2  2026-03-02T10:00:00+09:00 - open  S03, approved by S02: pickups  FLAGGED: open too long
+  1 flagged
+open counts:
+     1  full     started 2026-03-02T10:00:00+09:00 by S02
+locked accounts:
+  P04 (Person P04)
+training gaps:
+  P04        BASIC missing
+  S03        BASIC expired since 2026-03-01
+not in this version: tally checked_out disposal_due" \
+	"status: the safe, today's key log, counts, locks, training gaps"
+
+CARDTALLY_NOW=$((T0 + 40 * MIN)) ct status --json
+is "$RC" 0 "status --json: exit 0"
+is "$(pyjson '[d["date"], d["safe"]["open"], d["safe"]["opened_by"],
+	d["safe"]["approved_by"], d["safe"]["open_minutes"],
+	d["safe"]["flags"]]' <<<"$OUT")" \
+	'["2026-03-02",true,"S03","S02",40,["long"]]' "status --json: the safe"
+is "$(pyjson '[[o["id"], o["flags"]] for o in d["key_log_today"]]' \
+	<<<"$OUT")" '[[2,["long"]]]' "status --json: today's openings only"
+is "$(pyjson '[d["key_flags_today"], [s["session"] for s in d["open_counts"]],
+	d["locked_accounts"]]' <<<"$OUT")" '[1,[1],["P04"]]' \
+	"status --json: flags, open counts, locked accounts"
+is "$(pyjson '[[g["staff"], g["course"], g["state"], g["since"]]
+	for g in d["training_gaps"]]' <<<"$OUT")" \
+	'[["P04","BASIC","missing",null],["S03","BASIC","expired","2026-03-01"]]' \
+	"status --json: training gaps"
+is "$(pyjson 'd["not_available"]' <<<"$OUT")" \
+	'["tally","checked_out","disposal_due"]' \
+	"status --json: what this version cannot tell"
+
+# Within the limit, and once closed, nothing is flagged today.
+CARDTALLY_NOW=$((T0 + 10 * MIN)) ct status --json
+is "$(pyjson '[d["safe"]["flags"], d["key_flags_today"]]' <<<"$OUT")" \
+	'[[],0]' "10 minutes open: not flagged"
+CARDTALLY_NOW=$((T0 + 15 * MIN)) as S03 3333 key close
+before=$(ledger_state)
+CARDTALLY_NOW=$((T0 + 60 * MIN)) ct status --json
+is "$(pyjson '[d["safe"], d["key_flags_today"]]' <<<"$OUT")" \
+	'[{"open":false},0]' "closed after 15 minutes: closed, no flags"
+# Read-only and without a person: nothing changed, no audit row.
+is "$(ledger_state)" "$before" "status changed nothing"
+ct audit verify
+is "$RC" 0 "audit verify: intact"
+
+done_testing
