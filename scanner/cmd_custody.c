@@ -183,6 +183,10 @@ static int move_items(struct cli *c, struct ledger *l, const struct movement *m,
 	rc = cli_permit(&actor, m->action);
 	if (rc)
 		return rc;
+	/* Moving cards and terminals is handling them (R20). */
+	rc = cli_training_gate(l, &actor);
+	if (rc)
+		return rc;
 	if (!reader)
 		return apply_items(c, l, m, to_path, for_date, c->pos,
 				   (size_t)c->npos, 0, &actor);

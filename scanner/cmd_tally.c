@@ -27,6 +27,10 @@ static int exec_tally_start(struct cli *c, struct ledger *l)
 	rc = cli_permit(&actor, ACT_TALLY_START);
 	if (rc)
 		return rc;
+	/* Opening a tally starts work on cards (R20). */
+	rc = cli_training_gate(l, &actor);
+	if (rc)
+		return rc;
 	rc = ledger_tally_start(l, actor.id, cli_now(), &id, &n);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
@@ -195,6 +199,10 @@ static int exec_tally_close(struct cli *c, struct ledger *l)
 	if (rc)
 		return rc;
 	rc = cli_permit(&actor, ACT_TALLY_CLOSE);
+	if (rc)
+		return rc;
+	/* Closing turns the reads into returns: handling cards (R20). */
+	rc = cli_training_gate(l, &actor);
 	if (rc)
 		return rc;
 	rc = ledger_session_get(l, id, &sess);

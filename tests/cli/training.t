@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of training (R20): courses and attendance by a manager
 # only, the per-session and per-person exports in text and JSON, and the
-# gate on `count start` and `scan`: nothing is required on a fresh ledger,
+# gate on `count start`, `scan`, disposal and custody: nothing is required on a fresh ledger,
 # and from the moment a course is required, nobody without a valid record
 # of it may start or join a count (missing, or expired since a date).
 . "$(dirname "$0")/lib.sh"
@@ -73,6 +73,17 @@ ct dispose start --as S02 --pin-fd 3 3<<<2222 --witness M01 \
 	--witness-pin-fd 4 4<<<1111
 is "$RC" 77 "untrained: dispose start refused with 77"
 like "$ERR" "BASIC.*missing" "untrained dispose start: names the course"
+# So do custody's commands: every one that moves cards or terminals, and
+# opening or closing the end-of-day tally.
+for cmd in "checkout A101" "return A101" "issue A101" \
+	"move --to SAFE1/T02 A101" "tally start" "tally close $SID"; do
+	# shellcheck disable=SC2086 # the command's words
+	as S02 2222 $cmd
+	is "$RC" 77 "untrained: $cmd refused with 77"
+	like "$ERR" "BASIC.*missing" "untrained $cmd: names the course"
+done
+is "$(sqlq "select status from card where mgmt_id = 'A101'")" stored \
+	"untrained custody commands changed nothing"
 
 # Recording: manager only; unknown course, unknown person, future date and
 # duplicates are refused and change nothing.
