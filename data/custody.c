@@ -411,6 +411,60 @@ int ledger_tally_each(struct ledger *l, int64_t session_id,
 	return rc;
 }
 
+int ledger_checked_out_each(struct ledger *l,
+			    int (*fn)(void *ctx,
+				      const struct checked_out_row *r),
+			    void *ctx)
+{
+	sqlite3_stmt *st;
+	int stop = 0;
+	/* The latest checkout of each item says who took it and when. */
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT 0, c.mgmt_id, p.path, coalesce(w.code, ''), "
+	    " coalesce(e.at, 0), e.for_date "
+	    "FROM card c JOIN location p ON p.id = c.location_id "
+	    "LEFT JOIN custody_event e ON e.id = (SELECT max(x.id) FROM "
+	    " custody_event x WHERE x.card_id = c.id AND x.kind = 'checkout') "
+	    "LEFT JOIN staff w ON w.id = e.staff_id "
+	    "WHERE c.status = 'checked_out' "
+	    "UNION ALL "
+	    "SELECT 1, a.code, p.path, coalesce(w.code, ''), "
+	    " coalesce(e.at, 0), e.for_date "
+	    "FROM asset a JOIN location p ON p.id = a.location_id "
+	    "LEFT JOIN custody_event e ON e.id = (SELECT max(x.id) FROM "
+	    " custody_event x WHERE x.asset_id = a.id AND x.kind = 'checkout') "
+	    "LEFT JOIN staff w ON w.id = e.staff_id "
+	    "WHERE a.status = 'checked_out' "
+	    "ORDER BY 1, 2",
+	    &st);
+
+	if (rc < 0)
+		return rc;
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct checked_out_row r = {
+		    .is_asset = sqlite3_column_int(st, 0),
+		    .name = ledger_col_text(st, 1),
+		    .location = ledger_col_text(st, 2),
+		    .checked_out_by = ledger_col_text(st, 3),
+		    .checked_out_at = sqlite3_column_int64(st, 4),
+		    .for_date = ledger_col_date(st, 5),
+		};
+
+		stop = fn(ctx, &r);
+		if (stop)
+			break;
+	}
+	if (stop)
+		rc = stop;
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = ledger_sql_error(l, "checked-out items");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int ledger_session_note(struct ledger *l, int64_t id, const char *note)
 {
 	sqlite3_stmt *st;

@@ -426,6 +426,23 @@ struct tally_row {
 int ledger_tally_each(struct ledger *l, int64_t session_id,
 		      int (*fn)(void *ctx, const struct tally_row *r),
 		      void *ctx);
+/* One card or terminal checked out now; strings live until fn returns. */
+struct checked_out_row {
+	int is_asset;
+	const char *name;	    /* mgmt_id or asset code */
+	const char *location;	    /* its home in the safe */
+	const char *checked_out_by; /* "" when unknown */
+	int64_t checked_out_at;	    /* 0 when unknown */
+	int32_t for_date;	    /* DATE_NONE when none */
+};
+
+/* Calls fn for every card and terminal checked out now, cards first, by
+ * name, with its latest checkout; a non-zero return stops the walk and is
+ * returned. */
+int ledger_checked_out_each(struct ledger *l,
+			    int (*fn)(void *ctx,
+				      const struct checked_out_row *r),
+			    void *ctx);
 /* Ids of every tally session, oldest first; *out is malloc'ed (free()). */
 int ledger_tally_ids(struct ledger *l, int64_t **out, size_t *n);
 /* The session's closing note into out ("" when none). */

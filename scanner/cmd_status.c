@@ -2,19 +2,21 @@
  * `cardtally status [--json]`: today's picture for the person at the box,
  * read-only and without a PIN: the safe (open? since when, by whom,
  * flagged?), today's openings of the safe and their flags, counts still
- * open, locked accounts, and people without the required, valid training.
- * Parts that belong to work not in this version (the window tally, cards
- * out of the safe, disposal due) are named under "not_available" rather
- * than shown as empty, so nobody reads "nothing" where there is "unknown".
+ * open, end-of-day tallies still open or missing something, the cards and
+ * terminals checked out now, locked accounts, and people without the
+ * required, valid training.  Parts that belong to work not in this version
+ * (disposal due) are named under "not_available" rather than shown as
+ * empty, so nobody reads "nothing" where there is "unknown".
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "config.h"
+#include "report.h"
 
 /* What this version cannot report yet; merged branches remove theirs. */
-static const char *const not_available[] = {"tally", "checked_out",
-					    "disposal_due", NULL};
+static const char *const not_available[] = {"disposal_due", NULL};
 
 struct status_ctx {
 	struct ledger *l;
@@ -65,6 +67,9 @@ static int show_session(const struct session_rec *r, void *ctx)
 	struct status_ctx *s = ctx;
 	char a[TIME_ISO_BUF];
 
+	/* Tallies have their own list, with what they miss. */
+	if (r->kind == SESSION_TALLY)
+		return 0;
 	if (s->json) {
 		printf("%s{\"session\":%lld,\"kind\":\"%s\",\"started_at\":",
 		       s->n ? "," : "", (long long)r->id,
@@ -127,6 +132,86 @@ static int show_gap(const struct staff_rec *p, void *ctx)
 		printf("  %-10s %s %s%s\n", p->code, gap.course.code,
 		       gap.gate == GATE_EXPIRED ? "expired since " : "missing",
 		       d);
+	}
+	s->n++;
+	return 0;
+}
+
+/*
+ * Every tally still open, or closed imbalanced and still missing something
+ * (R12: it stays visible until resolved), as `tally list` counts them.
+ */
+static int show_tallies(struct status_ctx *s)
+{
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc = ledger_tally_ids(s->l, &ids, &n);
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct recon_tally t;
+		struct session_rec sess;
+		char a[TIME_ISO_BUF];
+		size_t missing;
+
+		rc = ledger_session_get(s->l, ids[i], &sess);
+		if (rc == 0)
+			rc = tally_summary(s->l, ids[i], &t);
+		if (rc < 0)
+			break;
+		missing = t.by_state[TALLY_MISSING];
+		if (sess.closed_at && !missing)
+			continue;
+		if (s->json) {
+			printf("%s{\"session\":%lld,\"open\":%s,"
+			       "\"started_at\":",
+			       s->n ? "," : "", (long long)ids[i],
+			       sess.closed_at ? "false" : "true");
+			json_time(stdout, sess.started_at);
+			fputs(",\"started_by\":", stdout);
+			json_str(stdout, sess.started_by);
+			printf(",\"expected\":%zu,\"missing\":%zu}", t.expected,
+			       missing);
+		} else {
+			cli_time_iso(sess.started_at, a);
+			printf("  %4lld  %-6s started %s by %s, expected %zu, "
+			       "missing %zu\n",
+			       (long long)ids[i],
+			       sess.closed_at ? "closed" : "open", a,
+			       sess.started_by, t.expected, missing);
+		}
+		s->n++;
+	}
+	free(ids);
+	return rc;
+}
+
+static int show_checked_out(void *ctx, const struct checked_out_row *r)
+{
+	struct status_ctx *s = ctx;
+	char a[TIME_ISO_BUF] = "?", day[11] = "-";
+
+	if (r->for_date != DATE_NONE)
+		date_format(r->for_date, day);
+	if (s->json) {
+		printf("%s{\"%s\":", s->n ? "," : "",
+		       r->is_asset ? "asset" : "mgmt_id");
+		json_str(stdout, r->name);
+		fputs(",\"checked_out_by\":", stdout);
+		json_str_or_null(stdout, r->checked_out_by);
+		fputs(",\"checked_out_at\":", stdout);
+		json_time(stdout, r->checked_out_at);
+		fputs(",\"for\":", stdout);
+		json_str_or_null(stdout, r->for_date != DATE_NONE ? day : NULL);
+		fputs(",\"location\":", stdout);
+		json_str(stdout, r->location);
+		fputs("}", stdout);
+	} else {
+		if (r->checked_out_at)
+			cli_time_iso(r->checked_out_at, a);
+		printf("  %-8s %-12s out by %-8s since %s for %s (home %s)\n",
+		       r->is_asset ? "terminal" : "card", r->name,
+		       r->checked_out_by[0] ? r->checked_out_by : "?", a, day,
+		       r->location);
 	}
 	s->n++;
 	return 0;
@@ -220,6 +305,20 @@ static int exec_status(struct cli *c, struct ledger *l)
 	end_list(&s);
 
 	s.n = 0;
+	fputs(s.json ? ",\"tallies\":[" : "tallies open or missing:\n", stdout);
+	rc = show_tallies(&s);
+	if (rc < 0)
+		goto fail;
+	end_list(&s);
+
+	s.n = 0;
+	fputs(s.json ? ",\"checked_out\":[" : "checked out:\n", stdout);
+	rc = ledger_checked_out_each(l, show_checked_out, &s);
+	if (rc < 0)
+		goto fail;
+	end_list(&s);
+
+	s.n = 0;
 	fputs(s.json ? ",\"locked_accounts\":[" : "locked accounts:\n", stdout);
 	rc = ledger_staff_each(l, show_locked, &s);
 	if (rc < 0)
@@ -253,7 +352,8 @@ fail:
 const struct cmd_entry cmd_status_entry = {
     .name = "status",
     .usage = "[--json]",
-    .help = "today: the safe, open counts, locks, training gaps",
+    .help = "today: the safe, open counts and tallies, what is checked out, "
+	    "locks, training gaps",
     .options = NULL,
     .needs_db = 1,
     .exec = exec_status,

@@ -306,6 +306,12 @@ static int count_row(void *ctx, const struct tally_row *r)
 	return 0;
 }
 
+int tally_summary(struct ledger *l, int64_t id, struct recon_tally *t)
+{
+	memset(t, 0, sizeof(*t));
+	return ledger_tally_each(l, id, count_row, t);
+}
+
 static int exec_tally_list(struct cli *c, struct ledger *l)
 {
 	int64_t *ids = NULL;
@@ -320,14 +326,14 @@ static int exec_tally_list(struct cli *c, struct ledger *l)
 	if (c->json)
 		fputs("{\"tallies\":[", stdout);
 	for (size_t i = 0; i < n; i++) {
-		struct recon_tally t = {0};
+		struct recon_tally t;
 		struct session_rec sess;
 		char note[NOTE_MAX_BYTES + 1], when[TIME_ISO_BUF];
 		size_t missing;
 
 		rc = ledger_session_get(l, ids[i], &sess);
 		if (rc == 0)
-			rc = ledger_tally_each(l, ids[i], count_row, &t);
+			rc = tally_summary(l, ids[i], &t);
 		if (rc == 0)
 			rc = ledger_session_get_note(l, ids[i], note,
 						     sizeof(note));

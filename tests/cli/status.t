@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end tests of `cardtally status`: read-only, no person needed; the
 # safe (open since when, by whom, flagged), today's openings and their
-# flags, counts still open, locked accounts and training gaps, in text and
+# flags, counts still open, tallies open or missing something, the cards
+# and terminals checked out, locked accounts and training gaps, in text and
 # JSON; parts of other work not in this version are named, not faked.
 . "$(dirname "$0")/lib.sh"
 
@@ -24,11 +25,15 @@ key log today:
   none
 open counts:
   none
+tallies open or missing:
+  none
+checked out:
+  none
 locked accounts:
   none
 training gaps:
   none
-not in this version: tally checked_out disposal_due" \
+not in this version: disposal_due" \
 	"fresh ledger: everything closed and empty, the rest named"
 
 # Yesterday's opening, long and late; today's, still open past the limit.
@@ -58,12 +63,16 @@ key log today:
   1 flagged
 open counts:
      1  full     started 2026-03-02T10:00:00+09:00 by S02
+tallies open or missing:
+  none
+checked out:
+  none
 locked accounts:
   P04 (Person P04)
 training gaps:
   P04        BASIC missing
   S03        BASIC expired since 2026-03-01
-not in this version: tally checked_out disposal_due" \
+not in this version: disposal_due" \
 	"status: the safe, today's key log, counts, locks, training gaps"
 
 CARDTALLY_NOW=$((T0 + 40 * MIN)) ct status --json
@@ -82,7 +91,7 @@ is "$(pyjson '[[g["staff"], g["course"], g["state"], g["since"]]
 	'[["P04","BASIC","missing",null],["S03","BASIC","expired","2026-03-01"]]' \
 	"status --json: training gaps"
 is "$(pyjson 'd["not_available"]' <<<"$OUT")" \
-	'["tally","checked_out","disposal_due"]' \
+	'["disposal_due"]' \
 	"status --json: what this version cannot tell"
 
 # Within the limit, and once closed, nothing is flagged today.
@@ -98,5 +107,52 @@ is "$(pyjson '[d["safe"], d["key_flags_today"]]' <<<"$OUT")" \
 is "$(ledger_state)" "$before" "status changed nothing"
 ct audit verify
 is "$RC" 0 "audit verify: intact"
+
+# ---- custody: what is out, and the end-of-day tally (R11, R12) ----
+# The tallies and checked-out parts of the text status.
+section() { printf '%s\n' "$1" | sed -n '/^tallies open/,/^locked accounts:/p' |
+	sed '$d'; }
+as M01 1111 asset add TERM1 --name "Issuing terminal 1" --tag 04FFEE01 \
+	--location SAFE1/SHELF
+CARDTALLY_NOW=$((T0 + 70 * MIN)) as S02 2222 checkout A101 TERM1
+is "$RC" 0 "prepared: a card and a terminal checked out at 11:10"
+CARDTALLY_NOW=$((T0 + 80 * MIN)) ct status
+is "$RC" 0 "checked out: exit 0"
+is_text "$(section "$OUT")" "tallies open or missing:
+  none
+checked out:
+  card     A101         out by S02      since 2026-03-02T11:10:00+09:00 for 2026-03-02 (home SAFE1/T01)
+  terminal TERM1        out by S02      since 2026-03-02T11:10:00+09:00 for 2026-03-02 (home SAFE1/SHELF)" \
+	"status: the card and the terminal that are out"
+like "$OUT" "not in this version: disposal_due" \
+	"status: tally and checked_out are no longer placeholders"
+
+CARDTALLY_NOW=$((T0 + 7 * 60 * MIN)) as S02 2222 tally start
+is "$RC" 0 "prepared: a tally opened at 17:00"
+tid=$OUT
+CARDTALLY_NOW=$((T0 + 7 * 60 * MIN + MIN)) ct status --json
+is "$(pyjson '[[t["session"], t["open"], t["started_by"], t["expected"],
+	t["missing"]] for t in d["tallies"]]' <<<"$OUT")" \
+	"[[$tid,true,\"S02\",2,2]]" "status --json: the open tally, 2 missing"
+is "$(pyjson '[[c.get("mgmt_id"), c.get("asset"), c["checked_out_by"],
+	c["for"], c["location"]] for c in d["checked_out"]]' <<<"$OUT")" \
+	'[["A101",null,"S02","2026-03-02","SAFE1/T01"],[null,"TERM1","S02","2026-03-02","SAFE1/SHELF"]]' \
+	"status --json: what is checked out, by whom, for when"
+is "$(pyjson '[s["session"] for s in d["open_counts"]]' <<<"$OUT")" '[1]' \
+	"status --json: a tally is not listed among the open counts"
+
+# Closed imbalanced: still shown, until what is missing comes back.
+CARDTALLY_NOW=$((T0 + 8 * 60 * MIN)) ct tally close "$tid" --note "at home" \
+	--as S02 --pin-fd 3 --witness M01 --witness-pin-fd 4 3<<<2222 4<<<1111
+is "$RC" 0 "prepared: the tally closed imbalanced with a witness"
+CARDTALLY_NOW=$((T0 + 8 * 60 * MIN)) ct status
+is_text "$(section "$OUT" | head -n 2)" "tallies open or missing:
+  $(printf '%4s' "$tid")  closed started 2026-03-02T17:00:00+09:00 by S02, expected 2, missing 2" \
+	"status: an imbalanced closed tally stays visible"
+CARDTALLY_NOW=$((T0 + 9 * 60 * MIN)) as S02 2222 return A101 TERM1
+is "$RC" 0 "prepared: both returned"
+CARDTALLY_NOW=$((T0 + 9 * 60 * MIN)) ct status --json
+is "$(pyjson '[d["tallies"], d["checked_out"]]' <<<"$OUT")" '[[],[]]' \
+	"status --json: resolved tally and nothing out: both lists empty"
 
 done_testing
