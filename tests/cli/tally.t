@@ -62,6 +62,7 @@ is "$(events event why mgmt_id <<<"$OUT" | grep alert)" \
 alert unknown null" "alerts: a card that was not out, an unknown serial"
 as S02 2222 scan --session "$tid" --range SAFE1/T01 --reader "sim:$WORK/back.sim"
 is "$RC" 2 "a tally is scanned without --range"
+like "$ERR" "is a tally: scan it without --range" "a tally with --range: says so"
 
 ct reconcile "$tid" --json
 is "$RC" 1 "reconcile of an imbalanced tally: exit 1"
@@ -154,5 +155,12 @@ is "$(pyjson '[[t["session"], t["missing"], t["witness"]] for t in d["tallies"]]
 
 ct audit verify
 is "$RC" 0 "audit verify: intact after the tally"
+
+# The scan loop tells the kinds apart: a count still needs its --range.
+as S02 2222 count start --kind full
+cid=$OUT
+as S02 2222 scan --session "$cid" --reader "sim:$WORK/one.sim"
+is "$RC" 2 "a count scanned without --range: usage error"
+like "$ERR" "is a count: --range is required" "a count without --range: says so"
 
 done_testing
