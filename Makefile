@@ -30,6 +30,14 @@ ifeq ($(WERROR),1)
 CT_CFLAGS += -Werror
 endif
 
+# libusb (USB reader listing and hotplug, drivers/usbwatch.c) only where
+# pkg-config finds it; without it `readers` says so and scans go on.
+HAVE_LIBUSB = $(shell $(PKG_CONFIG) --exists libusb-1.0 2>/dev/null && echo 1)
+ifeq ($(HAVE_LIBUSB),1)
+LIBS_PC += libusb-1.0
+CT_CFLAGS += -DCT_HAVE_LIBUSB
+endif
+
 # pkg-config is asked lazily so that `make deps` works before it exists.
 PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIBS_PC))
 PC_LIBS = $(shell $(PKG_CONFIG) --libs $(LIBS_PC))
