@@ -10,11 +10,13 @@
  *       arrival is reported with the right identity, a non-reader is not,
  *       a departure is reported, a second arrival is reported again.
  *
- *   usb_hotplug ctl DEVICE.umockdev CMD [ARG...]
- *       Adds every device, runs CMD (which inherits the testbed), then
- *       reads commands on stdin: "remove" (the first device leaves),
- *       "add" (it comes back).  Each is answered "done" on stdout.  At end
- *       of input CMD gets SIGTERM; the exit status is CMD's.
+ *   usb_hotplug ctl DEVICE.umockdev CTL CMD [ARG...]
+ *       Adds every device, runs CMD (which inherits the testbed and every
+ *       descriptor), then reads commands from the file CTL (a FIFO): "remove"
+ *       (the first device leaves), "add" (it comes back).  At the end of CTL it
+ *       waits for CMD to end (a signal could hit CMD after it restored its
+ *       handlers, so ending CMD is the caller's business); the exit status
+ *       is CMD's.
  *
  * Waits are bounded by deadlines and wake on libusb's descriptors, never on
  * fixed sleeps.
@@ -22,7 +24,6 @@
 #include "../../drivers/usbwatch.h"
 
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,9 +197,11 @@ static int run_watch(UMockdevTestbed *tb, struct devfile *f)
 	return tap_failed != 0;
 }
 
-static int run_ctl(UMockdevTestbed *tb, struct devfile *f, char **cmd)
+static int run_ctl(UMockdevTestbed *tb, struct devfile *f, const char *ctl,
+		   char **cmd)
 {
 	char line[64];
+	FILE *in;
 	pid_t pid;
 	int status;
 
@@ -212,16 +215,16 @@ static int run_ctl(UMockdevTestbed *tb, struct devfile *f, char **cmd)
 		execvp(cmd[0], cmd);
 		_exit(127);
 	}
-	while (fgets(line, sizeof(line), stdin) != NULL) {
+	in = fopen(ctl, "r");
+	while (in != NULL && fgets(line, sizeof(line), in) != NULL) {
 		if (strcmp(line, "remove\n") == 0)
 			unplug(tb, f->syspath);
 		else if (strcmp(line, "add\n") == 0 &&
 			 add(tb, f->first, f->syspath) != 0)
 			break;
-		puts("done");
-		fflush(stdout);
 	}
-	kill(pid, SIGTERM);
+	if (in != NULL)
+		fclose(in);
 	if (waitpid(pid, &status, 0) < 0)
 		return 70;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
@@ -234,9 +237,10 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (argc < 3 || (strcmp(argv[1], "watch") != 0 &&
-			 (strcmp(argv[1], "ctl") != 0 || argc < 4))) {
-		fprintf(stderr, "usage: usb_hotplug watch|ctl DEVICE.umockdev "
-				"[CMD...]\n");
+			 (strcmp(argv[1], "ctl") != 0 || argc < 5))) {
+		fprintf(stderr, "usage: usb_hotplug watch DEVICE.umockdev\n"
+				"       usb_hotplug ctl DEVICE.umockdev CTL "
+				"CMD...\n");
 		return 2;
 	}
 	if (getenv("LD_PRELOAD") == NULL ||
@@ -248,8 +252,9 @@ int main(int argc, char **argv)
 	tb = umockdev_testbed_new();
 	if (load_devfile(argv[2], &f) != 0)
 		return 2;
-	ret = strcmp(argv[1], "watch") == 0 ? run_watch(tb, &f)
-					    : run_ctl(tb, &f, argv + 3);
+	ret = strcmp(argv[1], "watch") == 0
+		  ? run_watch(tb, &f)
+		  : run_ctl(tb, &f, argv[3], argv + 4);
 	g_free(f.all);
 	g_free(f.first);
 	g_object_unref(tb);
