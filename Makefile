@@ -35,7 +35,7 @@ endif
 HAVE_LIBUSB = $(shell $(PKG_CONFIG) --exists libusb-1.0 2>/dev/null && echo 1)
 ifeq ($(HAVE_LIBUSB),1)
 LIBS_PC += libusb-1.0
-CT_CFLAGS += -DCT_HAVE_LIBUSB
+CT_CFLAGS += -DHAVE_LIBUSB
 endif
 
 # pkg-config is asked lazily so that `make deps` works before it exists.
@@ -46,6 +46,26 @@ LIB_SRC := $(wildcard common/*.c data/*.c drivers/*.c reconcile/*.c)
 APP_SRC := $(filter-out scanner/main.c,$(wildcard scanner/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 TOOL_SRC := $(wildcard tests/tools/*.c bench/*.c)
+
+# The pcsc backend is built only where PC/SC Lite is installed; without it
+# the backend is simply not offered (DESIGN.md "Reader drivers").
+HAVE_PCSC := $(shell $(PKG_CONFIG) --exists libpcsclite 2>/dev/null && echo 1)
+ifeq ($(HAVE_PCSC),1)
+LIBS_PC += libpcsclite
+CT_CFLAGS += -DHAVE_PCSC
+else
+LIB_SRC := $(filter-out drivers/rdr_pcsc.c,$(LIB_SRC))
+endif
+
+# libnfc is optional: the nfc reader backend is built only where pkg-config
+# finds it (DESIGN.md: a backend missing at build time is not offered).
+HAVE_NFC := $(shell $(PKG_CONFIG) --exists libnfc 2>/dev/null && echo 1)
+ifeq ($(HAVE_NFC),1)
+LIBS_PC += libnfc
+CT_CFLAGS += -DHAVE_NFC
+else
+LIB_SRC := $(filter-out drivers/rdr_nfc.c,$(LIB_SRC))
+endif
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 APP_OBJ := $(APP_SRC:%.c=$(BUILD)/%.o)

@@ -8,11 +8,13 @@
 #include "ledger_int.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /*
  * The card table's indexes, named (not inline UNIQUE constraints) so that a
@@ -26,6 +28,11 @@
 	"CREATE INDEX card_location ON card(location_id);"
 
 /* Version 1: the foundation schema.  Names follow DESIGN.md "Ledger". */
+/* Also used by migration 2, which lifts it while it chains old rows. */
+#define AUDIT_NO_UPDATE_SQL                                                    \
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"          \
+	" SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+
 static const char schema_v1[] =
     "CREATE TABLE location ("
     " id INTEGER PRIMARY KEY,"
@@ -91,8 +98,8 @@ static const char schema_v1[] =
     " location_id INTEGER REFERENCES location(id),"
     " note TEXT);"
     "CREATE INDEX custody_card ON custody_event(card_id, at);"
-    /* The audit log is append-only; hash and prev_hash are filled by the
-     * hash chain (custody issue).  The triggers make accidental edits
+    /* The audit log is append-only; hash and prev_hash chain the rows
+     * (data/audit.c).  The triggers make accidental edits
      * fail loudly; they are no defence against someone with the file,
      * which is what the hash chain is for. */
     "CREATE TABLE audit ("
@@ -103,14 +110,168 @@ static const char schema_v1[] =
     " subject TEXT,"
     " detail TEXT,"
     " prev_hash BLOB,"
-    " hash BLOB);"
-    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
-    " SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+    " hash BLOB);" AUDIT_NO_UPDATE_SQL
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
     " SELECT RAISE(ABORT, 'audit log is append-only'); END;";
 
-/* migrations[i] takes a file from user_version i to i + 1. */
-static const char *const migrations[] = {schema_v1};
+/*
+ * Version 2: near-misses (R22), and the audit chain over files written
+ * before it.  A near-miss row is repeated by its audit entry, which
+ * `audit verify` checks it against, like scan rows.
+ */
+static const char schema_v2[] =
+    "CREATE TABLE near_miss ("
+    " id INTEGER PRIMARY KEY,"
+    " at INTEGER NOT NULL,"
+    " staff_id INTEGER NOT NULL REFERENCES staff(id),"
+    " card_id INTEGER REFERENCES card(id),"
+    " text TEXT NOT NULL);";
+
+/*
+ * A version-1 file may hold audit rows written before the chain existed
+ * (no hashes) and reads without audit entries.  They are chained now, in
+ * id order, and each such read gets its entry, so that the whole file
+ * verifies; the chain vouches for them only from this moment on, which the
+ * "ledger.migrate" entry records.
+ */
+static int chain_v1_rows(struct ledger *l)
+{
+	sqlite3_stmt *st = NULL, *upd = NULL;
+	uint8_t prev[AUDIT_HASH_BYTES] = {0};
+	int64_t sealed = 0, folded = 0;
+	char detail[96];
+	int rc, step;
+
+	rc = ledger_exec(l, "DROP TRIGGER audit_no_update");
+	if (rc == 0)
+		rc = ledger_prepare(l,
+				    "SELECT id, at, staff_id, action, subject, "
+				    "detail, hash FROM audit ORDER BY id",
+				    &st);
+	if (rc == 0)
+		rc = ledger_prepare(l,
+				    "UPDATE audit SET prev_hash = ?, hash = ? "
+				    "WHERE id = ?",
+				    &upd);
+	for (step = rc == 0 ? sqlite3_step(st) : SQLITE_DONE;
+	     rc == 0 && step == SQLITE_ROW; step = sqlite3_step(st)) {
+		struct audit_entry e = {0};
+		uint8_t h[AUDIT_HASH_BYTES];
+
+		if (sqlite3_column_type(st, 6) == SQLITE_BLOB &&
+		    sqlite3_column_bytes(st, 6) == AUDIT_HASH_BYTES) {
+			memcpy(prev, sqlite3_column_blob(st, 6), sizeof(prev));
+			continue;
+		}
+		e.id = sqlite3_column_int64(st, 0);
+		e.at = sqlite3_column_int64(st, 1);
+		e.staff_id = sqlite3_column_int64(st, 2);
+		e.action = (const char *)sqlite3_column_text(st, 3);
+		e.action_len = (size_t)sqlite3_column_bytes(st, 3);
+		e.subject = (const char *)sqlite3_column_text(st, 4);
+		e.subject_len = (size_t)sqlite3_column_bytes(st, 4);
+		e.detail = (const char *)sqlite3_column_text(st, 5);
+		e.detail_len = (size_t)sqlite3_column_bytes(st, 5);
+		audit_hash(prev, &e, h);
+		sqlite3_reset(upd);
+		sqlite3_bind_blob(upd, 1, prev, sizeof(prev), SQLITE_TRANSIENT);
+		sqlite3_bind_blob(upd, 2, h, sizeof(h), SQLITE_TRANSIENT);
+		sqlite3_bind_int64(upd, 3, e.id);
+		if (sqlite3_step(upd) != SQLITE_DONE)
+			rc = ledger_sql_error(l, "chain audit log");
+		memcpy(prev, h, sizeof(prev));
+		sealed++;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = ledger_sql_error(l, "chain audit log");
+	sqlite3_finalize(st);
+	sqlite3_finalize(upd);
+	st = NULL;
+	if (rc == 0)
+		rc = ledger_exec(l, AUDIT_NO_UPDATE_SQL);
+	if (rc == 0)
+		rc = ledger_prepare(
+		    l,
+		    "SELECT id, session_id, range_id, serial, card_id, "
+		    "staff_id, at, outcome, why FROM scan WHERE id > "
+		    "(SELECT ifnull(max(CAST(substr(detail, 6) AS INTEGER)), "
+		    "0) FROM audit WHERE action = 'scan') ORDER BY id",
+		    &st);
+	for (step = rc == 0 ? sqlite3_step(st) : SQLITE_DONE;
+	     rc == 0 && step == SQLITE_ROW; step = sqlite3_step(st)) {
+		char subject[32], d[SERIAL_BUF + 160];
+
+		snprintf(subject, sizeof(subject), "session %lld",
+			 (long long)sqlite3_column_int64(st, 1));
+		if (ledger_scan_detail(
+			d, sizeof(d), sqlite3_column_int64(st, 0),
+			sqlite3_column_int64(st, 1),
+			sqlite3_column_int64(st, 2), ledger_col_text(st, 3),
+			sqlite3_column_int64(st, 4), ledger_col_text(st, 7),
+			ledger_col_text(st, 8)) < 0) {
+			rc =
+			    ledger_fail(l, LEDGER_ERR_INVALID,
+					"scan %lld does not fit the audit log",
+					(long long)sqlite3_column_int64(st, 0));
+			break;
+		}
+		rc = ledger_audit(l, sqlite3_column_int64(st, 5),
+				  sqlite3_column_int64(st, 6), "scan", subject,
+				  d);
+		folded++;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = ledger_sql_error(l, "chain reads");
+	sqlite3_finalize(st);
+	if (rc < 0 || (sealed == 0 && folded == 0))
+		return rc;
+	snprintf(detail, sizeof(detail), "version=2 chained=%lld reads=%lld",
+		 (long long)sealed, (long long)folded);
+	return ledger_audit(l, 0, (int64_t)time(NULL), "ledger.migrate", NULL,
+			    detail);
+}
+
+/*
+ * Version 3, disposal (R16-R18): a
+ * disposal batch is opened by two people, collects the cards scanned into
+ * it one by one, and when closed is the disposal ledger: who, witness,
+ * method, certificate, and per card why it was due.  Separate tables, not a
+ * session kind: session.kind has a CHECK constraint that only a table
+ * rebuild could lift.
+ */
+static const char schema_disposal[] =
+    "CREATE TABLE disposal_batch ("
+    " id INTEGER PRIMARY KEY,"
+    " started_at INTEGER NOT NULL,"
+    " started_by INTEGER NOT NULL REFERENCES staff(id),"
+    " witness_id INTEGER NOT NULL REFERENCES staff(id),"
+    " closed_at INTEGER,"
+    " closed_by INTEGER REFERENCES staff(id),"
+    " close_witness_id INTEGER REFERENCES staff(id),"
+    " method TEXT CHECK (method IN ('shred','contractor')),"
+    " certificate TEXT,"
+    " CHECK (method IS NOT 'contractor' OR certificate <> ''));"
+    "CREATE TABLE disposal ("
+    " batch_id INTEGER NOT NULL REFERENCES disposal_batch(id),"
+    " card_id INTEGER NOT NULL REFERENCES card(id),"
+    " why TEXT NOT NULL CHECK (why IN ('reminder','moved','deceased',"
+    "  'cancelled')),"
+    " due_since TEXT,"
+    " scanned_at INTEGER NOT NULL,"
+    " scanned_by INTEGER NOT NULL REFERENCES staff(id),"
+    " PRIMARY KEY (batch_id, card_id)) WITHOUT ROWID;"
+    "CREATE INDEX disposal_card ON disposal(card_id);";
+
+/* migrations[i] takes a file from user_version i to i + 1: its SQL, then
+ * its C step, if any, in the same transaction. */
+static const struct migration {
+	const char *sql;
+	int (*step)(struct ledger *l);
+} migrations[] = {
+    {schema_v1, NULL},
+    {schema_v2, chain_v1_rows},
+    {schema_disposal, NULL},
+};
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
 		   LEDGER_SCHEMA_VERSION,
@@ -229,7 +390,9 @@ static int migrate(struct ledger *l)
 		rc = ledger_begin(l);
 		if (rc < 0)
 			return rc;
-		rc = ledger_exec(l, migrations[v]);
+		rc = ledger_exec(l, migrations[v].sql);
+		if (rc == 0 && migrations[v].step)
+			rc = migrations[v].step(l);
 		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", v + 1);
 		if (rc == 0)
 			rc = ledger_exec(l, sql);
@@ -254,6 +417,13 @@ static int open_db(const char *path, int flags, struct ledger **out, char *err,
 	if (!l) {
 		snprintf(err, errlen, "out of memory");
 		return LEDGER_ERR_NOMEM;
+	}
+	/* The audit chain hashes with libsodium; sodium_init is idempotent
+	 * and picks the fastest implementation for this CPU. */
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "cannot initialise libsodium");
+		free(l);
+		return LEDGER_ERR_SQL;
 	}
 	/* One connection per process, used by one thread: no mutexes. */
 	if (sqlite3_open_v2(path, &l->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
@@ -308,6 +478,8 @@ void ledger_close(struct ledger *l)
 		return;
 	if (l->in_tx)
 		ledger_rollback(l);
+	sqlite3_finalize(l->audit_last);
+	sqlite3_finalize(l->audit_ins);
 	sqlite3_close(l->db);
 	free(l);
 }
@@ -354,26 +526,19 @@ int ledger_rollback(struct ledger *l)
 	return ledger_exec(l, "ROLLBACK");
 }
 
-int ledger_audit(struct ledger *l, int64_t staff_id, int64_t at,
-		 const char *action, const char *subject, const char *detail)
+int ledger_tx_enter(struct ledger *l, int *own)
 {
-	sqlite3_stmt *st;
-	int rc = ledger_prepare(l,
-				"INSERT INTO audit(at, staff_id, action, "
-				"subject, detail) VALUES (?, ?, ?, ?, ?)",
-				&st);
+	*own = !l->in_tx;
+	return *own ? ledger_begin(l) : 0;
+}
 
-	if (rc < 0)
+int ledger_tx_leave(struct ledger *l, int own, int rc)
+{
+	if (!own)
 		return rc;
-	sqlite3_bind_int64(st, 1, at);
-	if (staff_id > 0)
-		sqlite3_bind_int64(st, 2, staff_id);
-	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, subject, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, detail, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = ledger_sql_error(l, "audit");
-	sqlite3_finalize(st);
+	if (rc == 0)
+		return ledger_commit(l);
+	ledger_rollback(l);
 	return rc;
 }
 
@@ -401,7 +566,7 @@ int ledger_staff_add(struct ledger *l, const char *code, const char *name,
 		     int64_t actor_id, int64_t now)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc, own;
 
 	if (!staff_code_valid(code))
 		return ledger_fail(l, LEDGER_ERR_INVALID,
@@ -411,12 +576,15 @@ int ledger_staff_add(struct ledger *l, const char *code, const char *name,
 	if (name[0] == '\0' || strlen(name) > NAME_MAX_BYTES)
 		return ledger_fail(l, LEDGER_ERR_INVALID,
 				   "name must be 1-%d bytes", NAME_MAX_BYTES);
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
 	rc = ledger_prepare(l,
 			    "INSERT INTO staff(code, name, role, pin_hash, "
 			    "created_at) VALUES (?, ?, ?, ?, ?)",
 			    &st);
 	if (rc < 0)
-		return rc;
+		return ledger_tx_leave(l, own, rc);
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, staff_role_name(role), -1, SQLITE_STATIC);
@@ -432,7 +600,7 @@ int ledger_staff_add(struct ledger *l, const char *code, const char *name,
 	if (rc == 0)
 		rc = ledger_audit(l, actor_id, now, "staff.add", code,
 				  staff_role_name(role));
-	return rc;
+	return ledger_tx_leave(l, own, rc);
 }
 
 static void staff_from_row(sqlite3_stmt *st, struct staff_rec *out)
@@ -494,9 +662,12 @@ int ledger_staff_pin_result(struct ledger *l, int64_t staff_id, int ok,
 			    int max_failures, int64_t now, int *locked_now)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc, own;
 
 	*locked_now = 0;
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
 	rc = ledger_prepare(
 	    l,
 	    ok ? "UPDATE staff SET failed_pins = 0 WHERE id = ?1 "
@@ -506,30 +677,33 @@ int ledger_staff_pin_result(struct ledger *l, int64_t staff_id, int ok,
 		 "WHERE id = ?1 RETURNING locked",
 	    &st);
 	if (rc < 0)
-		return rc;
+		return ledger_tx_leave(l, own, rc);
 	sqlite3_bind_int64(st, 1, staff_id);
 	if (!ok)
 		sqlite3_bind_int(st, 2, max_failures);
 	rc = sqlite3_step(st);
 	int locked = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	/* A success changes the row only when it resets a failure count. */
+	int reset = ok && rc == SQLITE_ROW;
 	if (rc == SQLITE_ROW)
 		rc = sqlite3_step(st);
 	rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "pin result");
 	sqlite3_finalize(st);
-	if (rc == 0 && !ok) {
-		struct staff_rec s;
-
-		if (ledger_staff_get_id(l, staff_id, &s) == 0 && locked &&
-		    s.failed_pins == max_failures) {
-			*locked_now = 1;
-			rc = ledger_audit(l, staff_id, now, "staff.lock",
-					  s.code, "too many wrong PINs");
-		} else {
-			rc = ledger_audit(l, staff_id, now, "staff.pin_failed",
-					  s.code, NULL);
-		}
+	struct staff_rec s;
+	if (rc == 0 && (!ok || reset))
+		rc = ledger_staff_get_id(l, staff_id, &s);
+	if (rc == 0 && !ok && locked && s.failed_pins == max_failures) {
+		*locked_now = 1;
+		rc = ledger_audit(l, staff_id, now, "staff.lock", s.code,
+				  "too many wrong PINs");
+	} else if (rc == 0 && !ok) {
+		rc = ledger_audit(l, staff_id, now, "staff.pin_failed", s.code,
+				  NULL);
+	} else if (rc == 0 && reset) {
+		rc = ledger_audit(l, staff_id, now, "staff.pin_ok", s.code,
+				  "failed PIN count reset");
 	}
-	return rc;
+	return ledger_tx_leave(l, own, rc);
 }
 
 int ledger_staff_unlock(struct ledger *l, int64_t staff_id, int64_t actor_id,
@@ -537,19 +711,23 @@ int ledger_staff_unlock(struct ledger *l, int64_t staff_id, int64_t actor_id,
 {
 	struct staff_rec s;
 	sqlite3_stmt *st;
-	int rc = ledger_staff_get_id(l, staff_id, &s);
+	int own, rc = ledger_staff_get_id(l, staff_id, &s);
 
 	if (rc < 0)
 		return rc;
 	if (!s.locked)
 		return ledger_fail(l, LEDGER_ERR_STATE,
 				   "account %s is not locked", s.code);
+	/* The unlock and its audit entry commit together. */
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
 	rc = ledger_prepare(l,
 			    "UPDATE staff SET locked = 0, failed_pins = 0 "
 			    "WHERE id = ?",
 			    &st);
 	if (rc < 0)
-		return rc;
+		return ledger_tx_leave(l, own, rc);
 	sqlite3_bind_int64(st, 1, staff_id);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = ledger_sql_error(l, "unlock");
@@ -557,7 +735,7 @@ int ledger_staff_unlock(struct ledger *l, int64_t staff_id, int64_t actor_id,
 	if (rc == 0)
 		rc = ledger_audit(l, actor_id, now, "staff.unlock", s.code,
 				  NULL);
-	return rc;
+	return ledger_tx_leave(l, own, rc);
 }
 
 int ledger_staff_each(struct ledger *l,

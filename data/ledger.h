@@ -36,7 +36,7 @@ enum {
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
-#define LEDGER_SCHEMA_VERSION 1
+#define LEDGER_SCHEMA_VERSION 3
 
 #define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128
@@ -62,8 +62,12 @@ int ledger_begin(struct ledger *l); /* BEGIN IMMEDIATE (waits for the lock) */
 int ledger_commit(struct ledger *l);
 int ledger_rollback(struct ledger *l);
 
-/* Appends one row to the audit log (in the caller's transaction, if any).
- * staff_id 0 means the system itself. */
+/*
+ * Appends one row to the audit log, chained to the row before it (see
+ * "audit log" below), in the caller's transaction, or in one of its own
+ * when the caller has none.  staff_id 0 means the system itself; subject
+ * and detail may be NULL.
+ */
 int ledger_audit(struct ledger *l, int64_t staff_id, int64_t at,
 		 const char *action, const char *subject, const char *detail);
 
@@ -172,14 +176,16 @@ struct range_rec {
 int ledger_session_start(struct ledger *l, enum session_kind kind,
 			 const char *const *ranges, size_t n, int64_t actor_id,
 			 int64_t now, int64_t *id);
-/* Gives range `path` of session `id` to staff member `code` alone. */
+/* Gives range `path` of session `id` to staff member `code` alone;
+ * audited as done by actor_id. */
 int ledger_session_assign(struct ledger *l, int64_t id, const char *path,
-			  const char *code);
+			  const char *code, int64_t actor_id, int64_t now);
 int ledger_session_get(struct ledger *l, int64_t id, struct session_rec *out);
 /* The session's ranges, ordered by path; *out is malloc'ed (free()). */
 int ledger_session_ranges(struct ledger *l, int64_t id, struct range_rec **out,
 			  size_t *n);
-/* Marks the session closed; LEDGER_ERR_STATE when it was closed already. */
+/* Marks the session closed; LEDGER_ERR_STATE when it was closed already.
+ * Audited. */
 int ledger_session_close(struct ledger *l, int64_t id, int64_t actor_id,
 			 int64_t witness_id, int64_t now);
 
@@ -201,7 +207,8 @@ int ledger_scanner_open(struct ledger *l, int64_t session_id,
 			struct ledger_scanner **out);
 int ledger_scanner_lookup(struct ledger_scanner *s, const char *serial,
 			  struct scan_lookup *out);
-/* card_id 0 for an unknown serial; why NULL unless the outcome is alert. */
+/* card_id 0 for an unknown serial; why NULL unless the outcome is alert.
+ * Also appends the read to the audit chain (action "scan"). */
 int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 			  const char *serial, int64_t card_id, int64_t staff_id,
 			  int64_t at, const char *outcome, const char *why);
@@ -231,5 +238,196 @@ int ledger_last_seen(struct ledger *l, int64_t card_id, int64_t session_id,
 /* Staff code of the latest check-out of the card, "" when none. */
 int ledger_checked_out_by(struct ledger *l, int64_t card_id,
 			  char by[STAFF_CODE_MAX + 1]);
+
+/* ---- audit log: the hash chain (audit.c) ---- */
+
+/*
+ * Each audit row's hash is BLAKE2b-256 (libsodium crypto_generichash) over
+ * audit_encode() of the row and the previous row's hash; the first row's
+ * previous hash is AUDIT_HASH_BYTES zero bytes.  The encoding is canonical
+ * and unambiguous: a domain string, then every field as a type tag
+ * (null, integer, text, bytes) followed by a fixed 8-byte big-endian
+ * integer or an 8-byte big-endian length and the bytes.  No two different
+ * rows encode alike ("ab"+"c" vs "a"+"bc", NULL vs "").
+ */
+#define AUDIT_HASH_BYTES 32
+#define AUDIT_HEX_BUF	 (2 * AUDIT_HASH_BYTES + 1)
+
+/* One row; texts are byte strings with a length, NULL for SQL NULL. */
+struct audit_entry {
+	int64_t id;
+	int64_t at;
+	int64_t staff_id; /* 0: none (the system) */
+	const char *action;
+	size_t action_len;
+	const char *subject;
+	size_t subject_len;
+	const char *detail;
+	size_t detail_len;
+};
+
+/* Writes the canonical encoding into buf (up to cap bytes) and returns its
+ * full length, so a first call with cap 0 sizes the buffer. */
+size_t audit_encode(const uint8_t prev[AUDIT_HASH_BYTES],
+		    const struct audit_entry *e, uint8_t *buf, size_t cap);
+/* The row's hash: BLAKE2b-256 of audit_encode(). */
+void audit_hash(const uint8_t prev[AUDIT_HASH_BYTES],
+		const struct audit_entry *e, uint8_t out[AUDIT_HASH_BYTES]);
+/* Lowercase hex; parsing takes either case, exactly 64 digits. */
+void audit_hex(const uint8_t h[AUDIT_HASH_BYTES], char out[AUDIT_HEX_BUF]);
+int audit_hex_parse(const char *s, uint8_t out[AUDIT_HASH_BYTES]);
+
+/* What audit verification found; numbered once, never reused. */
+enum audit_problem {
+	AUDIT_INTACT = 0,
+	AUDIT_GAP = 1,	     /* an id is missing: a row was deleted */
+	AUDIT_LINK = 2,	     /* previous hash differs from the row before */
+	AUDIT_ORDER = 3,     /* the row follows another row: moved */
+	AUDIT_CONTENT = 4,   /* the row's content no longer hashes to it */
+	AUDIT_MALFORMED = 5, /* a column of the wrong type or size */
+	AUDIT_ANCHOR_MISSING = 6,   /* no row has the anchor's hash */
+	AUDIT_ANCHOR_MISMATCH = 7,  /* the anchor's row has another hash */
+	AUDIT_TRUNCATED = 8,	    /* the log ends before the anchor's row */
+	AUDIT_RECORD_CHANGED = 9,   /* a scan/note row differs from its entry */
+	AUDIT_RECORD_UNLOGGED = 10, /* a scan/note row without its entry */
+	AUDIT_RECORD_MISSING = 11,  /* an entry whose scan/note row is gone */
+};
+
+struct audit_verify {
+	int64_t entries;		  /* audit rows checked */
+	int64_t last_id;		  /* id of the last row, 0 when empty */
+	uint8_t anchor[AUDIT_HASH_BYTES]; /* hash of the last row */
+	int64_t records;		  /* scan and note rows checked */
+	enum audit_problem problem;
+	const char *table; /* where bad_id is: "audit", "scan", "near_miss" */
+	int64_t bad_id;	   /* the first broken row */
+	char what[256];	   /* one sentence on what is wrong */
+};
+
+/* Short name of a problem for JSON ("content_changed", ...). */
+const char *audit_problem_name(enum audit_problem p);
+
+/*
+ * Walks the whole chain in id order in one read snapshot, recomputing every
+ * hash, then checks that every scan and near-miss row is exactly what its
+ * audit entry recorded.  With anchor (a hash recorded earlier), the chain
+ * must still hold it: at entry anchor_entry when that is > 0, else
+ * anywhere.  Stops at the first problem.  Returns 0 when the check ran
+ * (out->problem says what it found), a negative LEDGER_ERR_* otherwise.
+ * Read-only.
+ */
+int ledger_audit_verify(struct ledger *l, const uint8_t *anchor,
+			int64_t anchor_entry, struct audit_verify *out);
+
+struct audit_row {
+	int64_t id;
+	int64_t at;
+	const char *staff; /* staff code, "" for the system */
+	const char *action;
+	const char *subject; /* "" when none */
+	const char *detail;  /* "" when none */
+	char hash[AUDIT_HEX_BUF];
+};
+
+/*
+ * Calls fn for each audit row in id order, the last `last` rows only when
+ * last > 0.  The row's strings live until fn returns.  A non-zero return
+ * from fn stops the walk and is returned.
+ */
+int ledger_audit_list(struct ledger *l, int64_t last,
+		      int (*fn)(void *ctx, const struct audit_row *r),
+		      void *ctx);
+
+/* ---- near-misses (R22, note.c) ---- */
+
+#define NOTE_MAX_BYTES 2000
+
+/* Records a near-miss by staff_id, optionally about the card with
+ * management ID mgmt_id (NULL: none).  Audited, with its text. */
+int ledger_note_add(struct ledger *l, int64_t staff_id, int64_t at,
+		    const char *text, const char *mgmt_id, int64_t *id);
+
+struct note_row {
+	int64_t id;
+	int64_t at;
+	const char *staff;   /* staff code */
+	const char *mgmt_id; /* "" when about no card */
+	const char *text;
+};
+
+/* Calls fn for each near-miss, oldest first; strings live until fn
+ * returns; a non-zero return from fn stops the walk and is returned. */
+int ledger_note_list(struct ledger *l,
+		     int (*fn)(void *ctx, const struct note_row *r), void *ctx);
+
+/* ---- disposal (R16-R18, disposal.c) ---- */
+
+/* Calls fn for every card in storage (stored, cancelled, moved, deceased),
+ * by management ID; a non-zero return from fn stops the walk and is
+ * returned. */
+int ledger_cards_in_storage(struct ledger *l,
+			    int (*fn)(void *ctx, const struct card_rec *c),
+			    void *ctx);
+
+struct disposal_batch_rec {
+	int64_t id;
+	int64_t started_at;
+	char started_by[STAFF_CODE_MAX + 1];
+	char witness[STAFF_CODE_MAX + 1];
+	int64_t closed_at; /* 0 while open */
+	char closed_by[STAFF_CODE_MAX + 1];
+	char close_witness[STAFF_CODE_MAX + 1];
+	char method[16];       /* "" while open */
+	char certificate[128]; /* "" when none */
+	int64_t ncards;
+};
+
+#define DISPOSAL_CERT_MAX 120
+
+/* Opens a disposal batch started by actor_id with witness_id.  Audited. */
+int ledger_disposal_start(struct ledger *l, int64_t actor_id,
+			  int64_t witness_id, int64_t now, int64_t *id);
+int ledger_disposal_get(struct ledger *l, int64_t id,
+			struct disposal_batch_rec *out);
+/* 1 when the card is in batch id already, 0 when not. */
+int ledger_disposal_has(struct ledger *l, int64_t id, int64_t card_id);
+/* The open batch other than `id` that holds the card, 0 when none, in
+ * *other. */
+int ledger_disposal_other_open(struct ledger *l, int64_t id, int64_t card_id,
+			       int64_t *other);
+/*
+ * Adds a due card to an open batch (why: recon_due_why_name, since
+ * DATE_NONE when unknown), in the caller's transaction.  Audited.
+ */
+int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
+			const char *mgmt_id, const char *why, int32_t since,
+			int64_t staff_id, int64_t now);
+/*
+ * Closes batch id: records method ("shred", "contractor") and certificate
+ * (required for a contractor), sets every card of the batch to disposed
+ * with one audit entry per card, all in one transaction.  LEDGER_ERR_STATE
+ * when the batch was closed already or one of its cards left storage
+ * meanwhile.  *n is the number of cards disposed.
+ */
+int ledger_disposal_close(struct ledger *l, int64_t id, const char *method,
+			  const char *certificate, int64_t actor_id,
+			  int64_t witness_id, int64_t now, int64_t *n);
+
+struct disposal_card_row {
+	const char *mgmt_id;
+	const char *serial;
+	const char *why;
+	int32_t due_since; /* DATE_NONE when unknown */
+	int64_t scanned_at;
+	const char *scanned_by;
+};
+
+/* Calls batch_fn for every batch (by id) and card_fn for each of its
+ * cards (by management ID) after it; strings live until the call returns;
+ * a non-zero return stops the walk and is returned. */
+int ledger_disposal_list(
+    struct ledger *l,
+    int (*batch_fn)(void *ctx, const struct disposal_batch_rec *b),
+    int (*card_fn)(void *ctx, const struct disposal_card_row *c), void *ctx);
 
 #endif

@@ -13,6 +13,9 @@ struct ledger {
 	sqlite3 *db;
 	char errmsg[256];
 	int in_tx; /* inside ledger_begin .. commit/rollback */
+	/* ledger_audit's statements, prepared on first use: a sweep appends
+	 * one audit row per read. */
+	sqlite3_stmt *audit_last, *audit_ins;
 };
 
 /* Records SQLite's message for `what` in l->errmsg; returns LEDGER_ERR_SQL
@@ -21,6 +24,14 @@ int ledger_sql_error(struct ledger *l, const char *what);
 /* printf-style message into l->errmsg; returns code. */
 int ledger_fail(struct ledger *l, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/*
+ * A change and its audit row must commit together: ledger_tx_enter begins
+ * a transaction unless the caller holds one (*own says which), and
+ * ledger_tx_leave commits it when rc is 0, else rolls it back; it returns
+ * rc, or the commit's error.
+ */
+int ledger_tx_enter(struct ledger *l, int *own);
+int ledger_tx_leave(struct ledger *l, int own, int rc);
 /* sqlite3_prepare_v2 with error reporting. */
 int ledger_prepare(struct ledger *l, const char *sql, sqlite3_stmt **st);
 /* Runs SQL without results. */
@@ -36,6 +47,17 @@ int32_t ledger_col_date(sqlite3_stmt *st, int i);
  * caller (building a UNIQUE index over duplicates fails).
  */
 int ledger_card_indexes(struct ledger *l, int present);
+/*
+ * The audit detail of a scan row: what ledger_scanner_record writes and
+ * ledger_audit_verify compares the scan table against.  Returns the length,
+ * or -1 when it does not fit in cap.
+ */
+int ledger_scan_detail(char *buf, size_t cap, int64_t scan_id,
+		       int64_t session_id, int64_t range_id, const char *serial,
+		       int64_t card_id, const char *outcome, const char *why);
+/* The audit detail of a near-miss row (note.c), likewise. */
+int ledger_note_detail(char *buf, size_t cap, int64_t note_id,
+		       const char *mgmt_id, const char *text);
 /* Binds days as YYYY-MM-DD text, or NULL for DATE_NONE. */
 int ledger_bind_date(sqlite3_stmt *st, int i, int32_t days);
 

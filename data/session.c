@@ -178,7 +178,7 @@ out:
 }
 
 int ledger_session_assign(struct ledger *l, int64_t id, const char *path,
-			  const char *code)
+			  const char *code, int64_t actor_id, int64_t now)
 {
 	struct staff_rec who;
 	sqlite3_stmt *st;
@@ -204,6 +204,12 @@ int ledger_session_assign(struct ledger *l, int64_t id, const char *path,
 			    &st);
 	if (rc < 0)
 		return rc;
+	int own;
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	sqlite3_bind_int64(st, 1, who.id);
 	sqlite3_bind_int64(st, 2, id);
 	sqlite3_bind_int64(st, 3, loc);
@@ -214,7 +220,17 @@ int ledger_session_assign(struct ledger *l, int64_t id, const char *path,
 				 "%s is not a range of session %lld", path,
 				 (long long)id);
 	sqlite3_finalize(st);
-	return rc;
+	if (rc == 0) {
+		char subject[32], detail[LOCATION_MAX + STAFF_CODE_MAX + 16];
+
+		snprintf(subject, sizeof(subject), "session %lld",
+			 (long long)id);
+		snprintf(detail, sizeof(detail), "range=%s staff=%s", path,
+			 code);
+		rc = ledger_audit(l, actor_id, now, "count.assign", subject,
+				  detail);
+	}
+	return ledger_tx_leave(l, own, rc);
 }
 
 int ledger_session_get(struct ledger *l, int64_t id, struct session_rec *out)
@@ -314,14 +330,17 @@ int ledger_session_close(struct ledger *l, int64_t id, int64_t actor_id,
 {
 	sqlite3_stmt *st;
 	char subject[32];
-	int rc = ledger_prepare(l,
-				"UPDATE session SET closed_at = ?, "
-				"closed_by = ?, witness_id = ? "
-				"WHERE id = ? AND closed_at IS NULL",
-				&st);
+	int own, rc = ledger_tx_enter(l, &own);
 
 	if (rc < 0)
 		return rc;
+	rc = ledger_prepare(l,
+			    "UPDATE session SET closed_at = ?, "
+			    "closed_by = ?, witness_id = ? "
+			    "WHERE id = ? AND closed_at IS NULL",
+			    &st);
+	if (rc < 0)
+		return ledger_tx_leave(l, own, rc);
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, actor_id);
 	if (witness_id > 0)
@@ -338,7 +357,7 @@ int ledger_session_close(struct ledger *l, int64_t id, int64_t actor_id,
 	if (rc == 0)
 		rc = ledger_audit(l, actor_id, now, "count.close", subject,
 				  NULL);
-	return rc;
+	return ledger_tx_leave(l, own, rc);
 }
 
 /* ---- recording reads ---- */
@@ -455,7 +474,24 @@ int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = ledger_sql_error(s->l, "record read");
 	sqlite3_reset(st);
-	return rc;
+	if (rc < 0)
+		return rc;
+	/*
+	 * The read enters the audit chain: its audit row repeats the scan
+	 * row, and `audit verify` checks the scan table against those rows,
+	 * so a scan changed, added or deleted behind cardtally's back is
+	 * found.  One small insert and one hash per read.
+	 */
+	char subject[32], detail[SERIAL_BUF + 160];
+	snprintf(subject, sizeof(subject), "session %lld",
+		 (long long)s->session_id);
+	if (ledger_scan_detail(
+		detail, sizeof(detail), sqlite3_last_insert_rowid(s->l->db),
+		s->session_id, range_id, serial, card_id, outcome, why) < 0)
+		return ledger_fail(s->l, LEDGER_ERR_INVALID,
+				   "read of %s does not fit the audit log",
+				   serial);
+	return ledger_audit(s->l, staff_id, at, "scan", subject, detail);
 }
 
 void ledger_scanner_close(struct ledger_scanner *s)

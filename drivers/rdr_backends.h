@@ -14,10 +14,16 @@
 /* One entry per backend file; each is listed once in reader.c. */
 extern const struct rdr_ops rdr_sim_ops;
 extern const struct rdr_ops rdr_kbd_ops;
+#ifdef HAVE_PCSC
+extern const struct rdr_ops rdr_pcsc_ops;
+#endif
 
 /* The APDU identity profiles, one per profile_*.c; each is listed once in
  * profile.c's table. */
 extern const struct rdr_profile rdr_profile_mynumber;
+#ifdef HAVE_NFC
+extern const struct rdr_ops rdr_nfc_ops; /* rdr_nfc.c, built with libnfc */
+#endif
 
 /*
  * Writes a formatted message into err (at most errlen bytes, always

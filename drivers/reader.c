@@ -18,6 +18,12 @@
 static const struct rdr_ops *const backends[] = {
     &rdr_sim_ops,
     &rdr_kbd_ops,
+#ifdef HAVE_PCSC
+    &rdr_pcsc_ops,
+#endif
+#ifdef HAVE_NFC
+    &rdr_nfc_ops,
+#endif
     NULL,
 };
 

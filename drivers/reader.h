@@ -96,6 +96,13 @@ struct rdr_ops {
 	/* Optional (NULL: the backend reports identifiers as they come, like
 	 * sim): the identity profile to read cards with (profile.h). */
 	int (*set_profile)(void *state, const struct rdr_profile *p);
+	/* Optional (NULL: nothing to list): calls cb once per reader
+	 * attached now, for `cardtally readers`: its name (valid during the
+	 * call only) and whether a card lies on it (1), not (0) or unknown
+	 * (-1).  Returns 0 or a negative RDR_ERR_* (err says why, e.g. the
+	 * daemon is not running). */
+	int (*list)(void (*cb)(void *arg, const char *name, int card),
+		    void *arg, char *err, size_t errlen);
 };
 
 struct rdr;
@@ -108,7 +115,10 @@ int rdr_open(const char *spec, struct rdr **out, char *err, size_t errlen);
 /*
  * Next event, waiting at most timeout_ms (-1: forever).  Returns 0 with *ev
  * filled, or a negative RDR_ERR_* with rdr_error() describing it.  A signal
- * arriving while waiting returns RDR_ERR_INTERRUPTED.
+ * arriving while waiting returns RDR_ERR_INTERRUPTED where the backend can
+ * see it; some libraries retry their waits on EINTR (pcsc-lite does), so a
+ * caller that must react to a signal passes a bounded timeout and checks
+ * its flag on RDR_EV_TIMEOUT.
  */
 int rdr_next(struct rdr *r, int timeout_ms, struct rdr_event *ev);
 /*

@@ -64,7 +64,7 @@ int usbw_model_driven_by(const struct usbw_model *m, const char *backend)
 	return 0;
 }
 
-#ifdef CT_HAVE_LIBUSB
+#ifdef HAVE_LIBUSB
 
 #include <libusb.h>
 #include <stdlib.h>
@@ -266,7 +266,7 @@ void usbwatch_close(struct usbwatch *w)
 	free(w);
 }
 
-#else /* !CT_HAVE_LIBUSB */
+#else /* !HAVE_LIBUSB */
 
 /* A build without libusb: the same API, always unavailable. */
 

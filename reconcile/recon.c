@@ -55,6 +55,21 @@ const char *recon_due_why_name(enum recon_due_why why)
 	}
 }
 
+static int cmp_due_item(const void *pa, const void *pb)
+{
+	const struct recon_due_item *a = pa, *b = pb;
+
+	if (a->since != b->since)
+		return a->since < b->since ? -1 : 1;
+	return strcmp(a->mgmt_id, b->mgmt_id);
+}
+
+void recon_due_sort(struct recon_due_item *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_due_item);
+}
+
 enum recon_outcome recon_classify(const struct recon_read *r, int32_t today,
 				  const struct recon_rules *rules,
 				  enum recon_why *why)
@@ -320,6 +335,15 @@ static const struct {
     [ACT_WITNESS] = {"witness",
 		     {1, 0, 0},
 		     "the witness of a two-person step must be a manager"},
+    /* Anyone may report a near-miss: the part-timer who saw it first
+     * is the one the record is for (R22). */
+    [ACT_NOTE_ADD] = {"note add", {1, 1, 1}, ""},
+    /* Destroying a card is irreversible: part-time staff may scan cards
+     * into a disposal but not hold the responsibility for one (報告書
+     * 3(5)); the second person is the witness (ACT_WITNESS). */
+    [ACT_DISPOSE] = {"dispose",
+		     {1, 1, 0},
+		     "part-time staff may not dispose of cards"},
 };
 
 int recon_permit(enum staff_role role, enum recon_action action,

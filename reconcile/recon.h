@@ -46,6 +46,20 @@ enum recon_due_why recon_disposal_due(enum card_status status,
 /* "reminder", "moved", "deceased", "cancelled". */
 const char *recon_due_why_name(enum recon_due_why why);
 
+/* One line of the list of cards due for disposal (`dispose due`). */
+struct recon_due_item {
+	const char *mgmt_id;
+	enum recon_due_why why;
+	int32_t since; /* DATE_NONE when unknown */
+};
+
+/*
+ * Sorts the due list by since (unknown first: DATE_NONE is the smallest
+ * day, so it sorts like SQL's NULL), then by management ID, so the list is
+ * the same on every run whatever order the ledger returned.
+ */
+void recon_due_sort(struct recon_due_item *v, size_t n);
+
 /* ---- one read ---- */
 
 enum recon_outcome { RECON_ACCEPTED = 0, RECON_REPEAT, RECON_ALERT };
@@ -136,6 +150,8 @@ enum recon_action {
 	ACT_COUNT_CLOSE,   /* close a count */
 	ACT_WITNESS,	   /* be the second person of a two-person step */
 	ACT_STAFF_UNLOCK,  /* reopen an account locked by wrong PINs */
+	ACT_NOTE_ADD,	   /* record a near-miss (R22) */
+	ACT_DISPOSE,	   /* start or close a disposal (R16-R18) */
 	ACT_COUNT,
 };
 

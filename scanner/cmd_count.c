@@ -8,6 +8,7 @@
 
 #include "../common/count.h"
 #include "cli.h"
+#include "config.h"
 #include "report.h"
 
 #define MAX_RANGES 4096
@@ -77,7 +78,8 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 		char *eq = strchr(assigns[i], '=');
 
 		*eq = '\0';
-		rc = ledger_session_assign(l, id, assigns[i], eq + 1);
+		rc = ledger_session_assign(l, id, assigns[i], eq + 1, actor.id,
+					   cli_now());
 	}
 	if (rc == 0)
 		rc = ledger_commit(l);
@@ -123,6 +125,7 @@ static int exec_count_close(struct cli *c, struct ledger *l)
 {
 	struct staff_rec actor, witness = {0};
 	struct session_rec sess;
+	struct config conf;
 	struct count_data d;
 	struct recon_report r;
 	int64_t id = 0;
@@ -148,11 +151,14 @@ static int exec_count_close(struct cli *c, struct ledger *l)
 	rc = cli_permit(&actor, ACT_COUNT_CLOSE);
 	if (rc)
 		return rc;
+	rc = config_load(&conf);
+	if (rc)
+		return rc;
 	rc = ledger_count_load(l, id, &d);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 	if (recon_run(&d, date_of_time(cli_now(), cli_utc_offset(cli_now())),
-		      &recon_default_rules, &r) < 0) {
+		      &conf.rules, &r) < 0) {
 		count_data_free(&d);
 		return cli_error(EXIT_SOFTWARE, "out of memory");
 	}

@@ -312,7 +312,8 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 		rc = ledger_session_assign(
 		    l, id, ranges[i].path,
 		    strncmp(ranges[i].path, "SAFE1/", 6) == 0 ? staff[1].code
-							      : staff[2].code);
+							      : staff[2].code,
+		    staff[0].id, now);
 	if (rc == 0)
 		rc = ledger_commit(l);
 	if (rc < 0) {
@@ -343,8 +344,9 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 	rc = reconcile_session(l, id, 0, stdout);
 	if (rc == EXIT_FOUND) {
 		printf("\nThe sim scripts of each tray are in %s.\n"
-		       "Try: %s reconcile %lld --json --db %s\n",
-		       dir, c->prog, (long long)id, db);
+		       "Try: %s reconcile %lld --json --db %s\n"
+		       "     %s audit verify --db %s\n",
+		       dir, c->prog, (long long)id, db, c->prog, db);
 		rc = EXIT_OK; /* finding the faults is the demo working */
 	}
 out:

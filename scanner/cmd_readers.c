@@ -1,15 +1,82 @@
 /*
  * `cardtally readers`: the reader backends compiled into this build and the
- * spec each takes, the identity profiles, and the known USB contactless
- * readers that libusb sees attached (drivers/usbwatch.h's VID:PID table),
- * each with the backends that can drive it.
+ * spec each takes, the readers attached now (for backends that can list
+ * them, e.g. pcsc while pcscd runs), the few setup facts an operator trips
+ * over, and the known USB contactless readers that libusb sees attached
+ * (drivers/usbwatch.h's VID:PID table), each with the backends that can
+ * drive it.
  */
+#include <string.h>
+
 #include "../drivers/profile.h"
 #include "../drivers/reader.h"
 #include "../drivers/usbwatch.h"
 #include "cli.h"
 
-#include <string.h>
+struct attached {
+	const char *backend;
+	int json;
+	int n;	    /* readers printed so far, over every backend */
+	int failed; /* backends that could not list */
+};
+
+/* Reader names come from drivers and devices: shown without control
+ * characters so that a strange device cannot garble the terminal. */
+static void put_name(const char *s)
+{
+	for (; *s; s++)
+		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+}
+
+static void on_reader(void *arg, const char *name, int card)
+{
+	struct attached *a = arg;
+
+	if (a->json) {
+		fputs(a->n ? ",{\"backend\":" : "{\"backend\":", stdout);
+		json_str(stdout, a->backend);
+		fputs(",\"name\":", stdout);
+		json_str(stdout, name);
+		printf(",\"card\":%s}", card < 0 ? "null"
+					: card	 ? "true"
+						 : "false");
+	} else {
+		printf("  %-6s ", a->backend);
+		put_name(name);
+		puts(card > 0 ? " (card present)" : "");
+	}
+	a->n++;
+}
+
+/* Every backend's attached readers; for text, a line for a backend that
+ * cannot list (its daemon is not running). */
+static void list_attached(const struct rdr_ops *const *b, int json)
+{
+	struct attached a = {.json = json};
+	char err[RDR_ERRMSG_MAX];
+
+	for (int i = 0; b[i]; i++) {
+		if (!b[i]->list)
+			continue;
+		a.backend = b[i]->name;
+		err[0] = '\0';
+		if (b[i]->list(on_reader, &a, err, sizeof(err)) < 0) {
+			a.failed++;
+			if (!json)
+				printf("  %-6s (%s)\n", b[i]->name, err);
+		}
+	}
+	if (!json && a.n == 0 && a.failed == 0)
+		puts("  none");
+}
+
+static int has_backend(const struct rdr_ops *const *b, const char *name)
+{
+	for (int i = 0; b[i]; i++)
+		if (strcmp(b[i]->name, name) == 0)
+			return 1;
+	return 0;
+}
 
 /* More than this many attached readers are counted but not listed. */
 #define USB_LIST_MAX 16
@@ -69,9 +136,6 @@ static void print_usb(int json)
 		if (d[i].model->note[0] != '\0')
 			printf("          %s\n", d[i].model->note);
 	}
-	if (n > 0)
-		puts("  pcscd and libnfc cannot share one USB reader: stop "
-		     "pcscd to use nfc:");
 }
 
 static int exec_readers(struct cli *c, struct ledger *l)
@@ -97,6 +161,18 @@ static int exec_readers(struct cli *c, struct ledger *l)
 			json_str(stdout, p[i]->help);
 			fputc('}', stdout);
 		}
+		fputs("],\"hints\":[", stdout);
+		if (has_backend(b, "nfc"))
+			fputs(
+			    "\"nfc: libnfc claims a PN533 / ACR122U only when "
+			    "the kernel's pn533, pn533_usb and nfc modules are "
+			    "blacklisted (README \\\"libnfc readers\\\")\","
+			    "\"nfc: pcscd and libnfc cannot share one USB "
+			    "reader: stop pcscd for a reader used as nfc:, or "
+			    "use it through pcsc: instead\"",
+			    stdout);
+		fputs("],\"attached\":[", stdout);
+		list_attached(b, 1);
 		fputc(']', stdout);
 		print_usb(1);
 		fputs("}\n", stdout);
@@ -109,6 +185,25 @@ static int exec_readers(struct cli *c, struct ledger *l)
 	     "configuration):");
 	for (int i = 0; p[i]; i++)
 		printf("  %-14s %s\n", p[i]->name, p[i]->help);
+	puts("readers attached now:");
+	list_attached(b, 0);
+	if (has_backend(b, "nfc"))
+		puts(
+		    "  hint: nfc: libnfc claims a PN533 / ACR122U only when "
+		    "the "
+		    "kernel's pn533, pn533_usb and nfc modules are blacklisted "
+		    "(README \"libnfc readers\")\n"
+		    "  hint: nfc: pcscd and libnfc cannot share one USB "
+		    "reader: "
+		    "stop pcscd for a reader used as nfc:, or use it through "
+		    "pcsc: instead");
+	if (has_backend(b, "pcsc"))
+		puts("hints:\n"
+		     "  pcscd and libnfc cannot share one USB reader: use "
+		     "pcsc: while pcscd runs\n"
+		     "  ACR122U buzzer/LED through pcscd need the CCID "
+		     "driver's escape: ifdDriverOptions 0x0001 in its "
+		     "Info.plist");
 	print_usb(0);
 	return EXIT_OK;
 }
@@ -116,7 +211,8 @@ static int exec_readers(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_readers_entry = {
     .name = "readers",
     .usage = "[--json]",
-    .help = "list the reader backends of this build and USB readers",
+    .help = "list the reader backends of this build, attached readers "
+	    "and known USB readers",
     .options = NULL,
     .needs_db = 0,
     .exec = exec_readers,

@@ -3,21 +3,27 @@
  * prints the report (text, or JSON with --json).  Read-only: needs no
  * person.  Exit 1 when there are discrepancies.
  */
+#include "config.h"
 #include "report.h"
 
 int reconcile_session(struct ledger *l, int64_t id, int json, FILE *out)
 {
 	struct count_data d;
 	struct recon_report r;
+	struct config conf;
 	int64_t now = cli_now();
-	int rc = ledger_count_load(l, id, &d);
+	/* The installation's due rules, as the scan loop used them. */
+	int rc = config_load(&conf);
 
+	if (rc)
+		return rc;
+	rc = ledger_count_load(l, id, &d);
 	if (rc == LEDGER_ERR_NOTFOUND)
 		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (recon_run(&d, date_of_time(now, cli_utc_offset(now)),
-		      &recon_default_rules, &r) < 0) {
+	if (recon_run(&d, date_of_time(now, cli_utc_offset(now)), &conf.rules,
+		      &r) < 0) {
 		count_data_free(&d);
 		return cli_error(EXIT_SOFTWARE, "out of memory");
 	}

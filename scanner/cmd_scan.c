@@ -4,7 +4,8 @@
  * only after the commit returns is the operator told (event line, reader
  * beep).  A card read twice in a session is a repeat and never counted
  * twice.  Ctrl-C or SIGTERM stop the loop between reads: everything reported
- * so far is already on disk.
+ * so far is already on disk.  The same loop fills a disposal batch
+ * (`--session D<n>`): each card read is confirmed due, or refused.
  *
  * Reader lost/back has two sources: the backend's own RDR_EV_LOST/BACK
  * (pcsc's PnP notifications, nfc's I/O errors) and, for backends that drive
@@ -24,15 +25,17 @@
 #include "config.h"
 #include "report.h"
 
-/*
- * How long one backend wait lasts while hotplug is watched too: the
- * backend's wait cannot also wake on libusb's descriptors, so the loop
- * alternates.  Four wakeups a second cost no measurable CPU and bound how
- * late an unplug is noticed.
- */
-#define USB_SLICE_MS 250
-
 static volatile sig_atomic_t stop_requested;
+
+/*
+ * How long one reader wait may last.  Some reader libraries retry their
+ * waits when a signal arrives (pcsc-lite does), so a stop request is only
+ * seen when the wait ends: a bounded wait keeps Ctrl-C prompt without
+ * polling (the backend blocks in between).  It also bounds how late a USB
+ * unplug is noticed: the backend's wait cannot wake on libusb's
+ * descriptors, so hotplug events are taken between two waits.
+ */
+#define SCAN_WAIT_MS 250
 
 static void on_stop(int sig)
 {
@@ -258,7 +261,7 @@ static int handle_card(struct ledger *l, struct ledger_scanner *sc,
 	rd.in_range = lk.known && location_within(lk.card.location, a->range);
 	rd.reminder_sent = lk.known ? lk.card.reminder_sent : DATE_NONE;
 	o = recon_classify(&rd, date_of_time(now, cli_utc_offset(now)),
-			   &recon_default_rules, &why);
+			   a->rules ? a->rules : &recon_default_rules, &why);
 	rc = ledger_scanner_record(sc, range_id, serial,
 				   lk.known ? lk.card.id : 0, a->actor->id, now,
 				   recon_outcome_name(o), recon_why_name(why));
@@ -286,20 +289,177 @@ fail:
 			 serial, ledger_errmsg(l));
 }
 
-int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
+static void emit_disposal_read(const struct scan_args *a, const char *serial,
+			       const struct card_rec *card, int known,
+			       enum recon_outcome o, enum recon_due_why due,
+			       int32_t since, int64_t other, int64_t at)
 {
-	struct sigaction old_int, old_term;
-	struct presence pr;
-	struct ledger_scanner *sc = NULL;
+	FILE *f = a->out;
+	char day[11];
+
+	if (a->json) {
+		fprintf(f, "{\"event\":\"%s\"", recon_outcome_name(o));
+		if (o == RECON_ALERT)
+			fprintf(f, ",\"why\":\"%s\"",
+				!known ? "unknown"
+				       : (other ? "in_disposal" : "not_due"));
+		if (other)
+			fprintf(f, ",\"other_disposal\":\"D%lld\"",
+				(long long)other);
+		fputs(",\"serial\":", f);
+		json_str(f, serial);
+		fputs(",\"mgmt_id\":", f);
+		json_str_or_null(f, known ? card->mgmt_id : NULL);
+		fprintf(f, ",\"disposal\":\"D%lld\"",
+			(long long)a->disposal_id);
+		if (known && o == RECON_ALERT)
+			fprintf(f, ",\"status\":\"%s\"",
+				card_status_name(card->status));
+		if (o == RECON_ACCEPTED) {
+			fprintf(f, ",\"due\":\"%s\",\"due_since\":",
+				recon_due_why_name(due));
+			if (since == DATE_NONE) {
+				fputs("null", f);
+			} else {
+				date_format(since, day);
+				json_str(f, day);
+			}
+		}
+		fputs(",\"at\":", f);
+		json_time(f, at);
+		fputs("}\n", f);
+	} else if (a->verbosity != SCAN_QUIET) {
+		if (o == RECON_ACCEPTED)
+			fprintf(f, "   dispose %-12s %s (%s)\n", card->mgmt_id,
+				serial, recon_due_why_name(due));
+		else if (o == RECON_REPEAT)
+			fprintf(f,
+				"   repeat  %-12s %s (already in this "
+				"disposal)\n",
+				card->mgmt_id, serial);
+		else if (other)
+			fprintf(f,
+				"!! REFUSED %-12s %s: already in disposal "
+				"D%lld, still open\n",
+				card->mgmt_id, serial, (long long)other);
+		else if (known)
+			fprintf(f,
+				"!! REFUSED %-12s %s: not due for disposal "
+				"(ledger says %s); put it back\n",
+				card->mgmt_id, serial,
+				card_status_name(card->status));
+		else
+			fprintf(f,
+				"!! REFUSED -            %s: unknown card, not "
+				"in the ledger\n",
+				serial);
+	}
+	fflush(f);
+}
+
+/*
+ * One read into a disposal batch: a due card is added (on disk before the
+ * operator is told), a card already in the batch is a repeat, any other
+ * card is refused and left alone -- it is not due, so it must go back.
+ */
+static int handle_disposal_card(struct ledger *l, const struct scan_args *a,
+				const struct rdr_id *id, struct rdr *r,
+				struct scan_totals *t)
+{
+	char serial[SERIAL_BUF];
+	struct card_rec card = {0};
+	enum recon_outcome o = RECON_ALERT;
+	enum recon_due_why due = DUE_NOT;
+	int32_t since = DATE_NONE;
+	int64_t now = cli_now(), other = 0;
+	int known = 0, rc;
+
+	if ((id->text
+		 ? serial_normalize((const char *)id->bytes, id->len, serial)
+		 : serial_from_bytes(id->bytes, id->len, serial)) < 0)
+		return 0;
+	rc = ledger_begin(l);
+	if (rc < 0)
+		goto fail;
+	rc = ledger_card_by_serial(l, serial, &card);
+	if (rc == LEDGER_ERR_NOTFOUND) {
+		rc = 0;
+	} else if (rc == 0) {
+		known = 1;
+		rc = ledger_disposal_has(l, a->disposal_id, card.id);
+	}
+	if (rc < 0)
+		goto fail;
+	if (rc == 1) {
+		o = RECON_REPEAT;
+		rc = 0;
+	} else if (known) {
+		due = recon_disposal_due(
+		    card.status, card.reminder_sent,
+		    date_of_time(now, cli_utc_offset(now)),
+		    a->rules ? a->rules : &recon_default_rules, &since);
+		/* In another open batch: closing both would dispose of
+		 * it twice, so the second one may not have it. */
+		if (due != DUE_NOT)
+			rc = ledger_disposal_other_open(l, a->disposal_id,
+							card.id, &other);
+		if (rc == 0 && due != DUE_NOT && !other) {
+			o = RECON_ACCEPTED;
+			rc = ledger_disposal_add(
+			    l, a->disposal_id, card.id, card.mgmt_id,
+			    recon_due_why_name(due), since, a->actor->id, now);
+		}
+	}
+	if (rc == 0)
+		rc = ledger_commit(l);
+	if (rc < 0)
+		goto fail;
+	emit_disposal_read(a, serial, &card, known, o, due, since, other, now);
+	rdr_feedback(r, o == RECON_ACCEPTED ? RDR_FB_ACCEPTED
+			: o == RECON_REPEAT ? RDR_FB_REPEAT
+					    : RDR_FB_ALERT);
+	if (o == RECON_ACCEPTED)
+		t->accepted++;
+	else if (o == RECON_REPEAT)
+		t->repeats++;
+	else
+		t->alerts++;
+	return 0;
+fail:
+	ledger_rollback(l);
+	return cli_error(rc == LEDGER_ERR_STATE ? EXIT_DATAERR : EXIT_SOFTWARE,
+			 "could not record card %s: %s (it was NOT added to "
+			 "the disposal)",
+			 serial, ledger_errmsg(l));
+}
+
+/* A disposal batch is scanned only while open. */
+static int disposal_check(struct ledger *l, const struct scan_args *a)
+{
+	struct disposal_batch_rec b;
+	int rc = ledger_disposal_get(l, a->disposal_id, &b);
+
+	if (rc < 0)
+		return cli_error(rc == LEDGER_ERR_NOTFOUND ? EXIT_DATAERR
+							   : EXIT_SOFTWARE,
+				 "%s", ledger_errmsg(l));
+	if (b.closed_at)
+		return cli_error(EXIT_DATAERR,
+				 "disposal D%lld is closed: start a new one",
+				 (long long)a->disposal_id);
+	return 0;
+}
+
+/* Checks the session and finds the range's id; 0 or an exit code. */
+static int session_check(struct ledger *l, const struct scan_args *a,
+			 int64_t *range_id_out)
+{
 	struct range_rec *ranges = NULL;
 	struct session_rec sess;
-	struct rdr *r = NULL;
 	int64_t range_id = 0;
 	size_t n;
-	char err[RDR_ERRMSG_MAX];
 	int rc, ex = EXIT_OK;
 
-	memset(t, 0, sizeof(*t));
 	rc = ledger_session_get(l, a->session_id, &sess);
 	if (rc < 0)
 		return cli_error(rc == LEDGER_ERR_NOTFOUND ? EXIT_DATAERR
@@ -331,7 +491,25 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 		return cli_error(EXIT_DATAERR,
 				 "%s is not a range of session %lld", a->range,
 				 (long long)a->session_id);
+	*range_id_out = range_id;
+	return 0;
+}
 
+int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
+{
+	struct sigaction old_int, old_term;
+	struct presence pr;
+	struct ledger_scanner *sc = NULL;
+	struct rdr *r = NULL;
+	int64_t range_id = 0;
+	char err[RDR_ERRMSG_MAX];
+	int rc, ex;
+
+	memset(t, 0, sizeof(*t));
+	ex = a->disposal_id ? disposal_check(l, a)
+			    : session_check(l, a, &range_id);
+	if (ex)
+		return ex;
 	rc = rdr_open(a->reader, &r, err, sizeof(err));
 	if (rc == RDR_ERR_SPEC)
 		return cli_error(EXIT_USAGE, "%s", err);
@@ -346,7 +524,7 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 		rdr_close(r);
 		return ex;
 	}
-	if (ledger_scanner_open(l, a->session_id, &sc) < 0) {
+	if (!a->disposal_id && ledger_scanner_open(l, a->session_id, &sc) < 0) {
 		rdr_close(r);
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 	}
@@ -357,8 +535,10 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 
 		if (pr.w != NULL)
 			usbwatch_dispatch(pr.w, 0);
-		rc = rdr_next(r, pr.w != NULL ? USB_SLICE_MS : -1, &ev);
+		rc = rdr_next(r, SCAN_WAIT_MS, &ev);
 		if (rc == RDR_ERR_INTERRUPTED)
+			continue;
+		if (rc == 0 && ev.kind == RDR_EV_TIMEOUT)
 			continue;
 		if (rc == RDR_ERR_SCRIPT) {
 			ex = cli_error(EXIT_DATAERR, "%s", rdr_error(r));
@@ -375,6 +555,8 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 			presence_set(&pr, &pr.backend_gone, 1);
 		else if (ev.kind == RDR_EV_BACK)
 			presence_set(&pr, &pr.backend_gone, 0);
+		else if (ev.kind == RDR_EV_CARD && a->disposal_id)
+			ex = handle_disposal_card(l, a, &ev.id, r, t);
 		else if (ev.kind == RDR_EV_CARD)
 			ex = handle_card(l, sc, a, range_id, &ev.id, r, t);
 		else if (ev.kind == RDR_EV_UNREADABLE)
@@ -385,7 +567,8 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	usbwatch_close(pr.w);
-	ledger_scanner_close(sc);
+	if (sc)
+		ledger_scanner_close(sc);
 	rdr_close(r);
 	return ex;
 }
@@ -402,17 +585,32 @@ static int exec_scan(struct cli *c, struct ledger *l)
 
 	a.range = cli_opt(c, "range");
 	a.reader = cli_opt(c, "reader");
-	if (!sid || !a.range || !a.reader)
+	if (sid && cli_is_disposal_id(sid, &a.disposal_id)) {
+		/* A disposal batch has no ranges: cards come from anywhere
+		 * in the safe. */
+		if (!a.disposal_id)
+			return cli_usage(c, "'%s' is not a disposal id", sid);
+		if (a.range)
+			return cli_usage(c, "a disposal has no --range");
+		a.range = "";
+	} else if (!sid || !a.range) {
+		return cli_usage(c, "--session, --range and --reader are "
+				    "required");
+	}
+	if (!a.reader)
 		return cli_usage(c, "--session, --range and --reader are "
 				    "required");
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	rc = cli_session_id(c, sid, &a.session_id);
-	if (rc)
-		return rc;
+	if (!a.disposal_id) {
+		rc = cli_session_id(c, sid, &a.session_id);
+		if (rc)
+			return rc;
+	}
 	rc = config_load(&conf);
 	if (rc)
 		return rc;
+	a.rules = &conf.rules;
 	a.profile = rdr_profile_find(profile ? profile : conf.profile);
 	if (!a.profile)
 		return cli_usage(c, "unknown identity profile '%s'", profile);
@@ -427,19 +625,26 @@ static int exec_scan(struct cli *c, struct ledger *l)
 	a.verbosity = SCAN_EVERY_READ;
 	a.out = stdout;
 	rc = scan_run(l, &a, &t);
-	if (!c->json)
+	if (!c->json && a.disposal_id)
+		fprintf(
+		    stderr, "D%lld: %ld added, %ld repeats, %ld refused%s\n",
+		    (long long)a.disposal_id, t.accepted, t.repeats, t.alerts,
+		    stop_requested ? " (stopped; all reads kept)" : "");
+	else if (!c->json)
 		fprintf(stderr, "%s: %ld accepted, %ld repeats, %ld alerts%s\n",
 			a.range, t.accepted, t.repeats, t.alerts,
 			stop_requested ? " (stopped; all reads kept)" : "");
 	return rc;
 }
 
-static const char *const scan_options[] = {"session", "range", "reader", NULL};
+static const char *const scan_options[] = {"session", "range", "reader",
+					   "profile", NULL};
 
 const struct cmd_entry cmd_scan_entry = {
     .name = "scan",
     .usage = "--session ID --range R --reader SPEC [--profile NAME] "
-	     "--as CODE [--pin-fd N] [--json]",
+	     "--as CODE [--pin-fd N] [--json]  (disposal: --session D<n>, "
+	     "no --range)",
     .help = "read cards into a count, one range (tray) at a time",
     .options = scan_options,
     .needs_db = 1,

@@ -38,6 +38,23 @@ static int set_key(struct config *c, const char *key, const char *val,
 		snprintf(c->profile, sizeof(c->profile), "%s", val);
 		return 0;
 	}
+	if (strcmp(key, "disposal_reminder_days") == 0) {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(val, &end, 10);
+		/* A bound keeps a typo (an extra digit) from quietly holding
+		 * back every disposal for decades. */
+		if (*val == '\0' || *end != '\0' || errno || v < 1 || v > 3650)
+			return cli_error(EXIT_DATAERR,
+					 "%s:%ld: disposal_reminder_days: "
+					 "'%s' is not a number of days "
+					 "(1-3650)",
+					 c->path, line, val);
+		c->rules.reminder_days = (int)v;
+		return 0;
+	}
 	return cli_error(EXIT_DATAERR, "%s:%ld: %s: unknown setting", c->path,
 			 line, key);
 }
@@ -52,6 +69,7 @@ int config_load(struct config *c)
 
 	memset(c, 0, sizeof(*c));
 	snprintf(c->profile, sizeof(c->profile), "uid");
+	c->rules = recon_default_rules;
 	if (!path || !*path)
 		path = CONFIG_DEFAULT_PATH;
 	f = fopen(path, "r");

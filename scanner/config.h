@@ -5,15 +5,21 @@
  * fine; an unknown key or a bad value is an error naming file and line.
  *
  *   profile = uid | apdu:NAME    card identity profile (default uid)
+ *   disposal_reminder_days = N   a card whose reminder went out N days ago
+ *                                is due for disposal (default 90; 1-3650)
  */
 #ifndef CT_CONFIG_H
 #define CT_CONFIG_H
+
+#include "../reconcile/recon.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/cardtally/cardtally.conf"
 
 struct config {
 	char path[512];	  /* the file read, or "" when there was none */
 	char profile[64]; /* identity profile name */
+	/* The disposal-due rules (R16), handed to reconcile/ as they are. */
+	struct recon_rules rules;
 };
 
 /* Reads the configuration into *c (defaults first).  Returns 0, or an exit

@@ -14,10 +14,16 @@
 #define DEFAULT_DB "/var/lib/cardtally/ledger.db"
 
 static const struct cmd_entry *const commands[] = {
-    &cmd_init_entry,	    &cmd_staff_add_entry, &cmd_staff_unlock_entry,
-    &cmd_staff_list_entry,  &cmd_import_entry,	  &cmd_count_start_entry,
-    &cmd_count_close_entry, &cmd_scan_entry,	  &cmd_reconcile_entry,
-    &cmd_demo_entry,	    &cmd_readers_entry,	  NULL,
+    &cmd_init_entry,	     &cmd_staff_add_entry,
+    &cmd_staff_unlock_entry, &cmd_staff_list_entry,
+    &cmd_import_entry,	     &cmd_count_start_entry,
+    &cmd_count_close_entry,  &cmd_scan_entry,
+    &cmd_reconcile_entry,    &cmd_demo_entry,
+    &cmd_readers_entry,	     &cmd_audit_verify_entry,
+    &cmd_audit_show_entry,   &cmd_note_add_entry,
+    &cmd_note_list_entry,    &cmd_dispose_due_entry,
+    &cmd_dispose_start_entry, &cmd_dispose_close_entry,
+    &cmd_dispose_list_entry,  NULL,
 };
 
 static const struct cmd_entry *current;

@@ -15,6 +15,9 @@
 
 /* Parses a session id argument; 0 or a usage exit code. */
 int cli_session_id(struct cli *c, const char *s, int64_t *id);
+/* 1 when s names a disposal batch ("D" and its number, as `dispose start`
+ * prints it): *id is then its number, or 0 when the number is invalid. */
+int cli_is_disposal_id(const char *s, int64_t *id);
 
 enum scan_verbosity {
 	SCAN_EVERY_READ = 0, /* one line per read (the `scan` command) */
@@ -24,6 +27,8 @@ enum scan_verbosity {
 
 struct scan_args {
 	int64_t session_id;
+	int64_t disposal_id; /* instead of session_id: a disposal batch */
+	const struct recon_rules *rules; /* due rules; NULL: the defaults */
 	const char *range;  /* location path, one of the session's ranges */
 	const char *reader; /* reader spec, e.g. sim:FILE */
 	const struct rdr_profile *profile; /* identity profile; NULL: uid */

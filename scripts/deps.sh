@@ -10,10 +10,12 @@ set -eu
 #   backends and the TUI build on
 # tests: cmocka, prove (perl), the sqlite3 CLI (integrity checks and the
 #   bench baseline), python3 (JSON checks and generated fixtures in the CLI
-#   tests and the bench), tmux (for the TUI tests)
+#   tests and the bench, the virtual card), tmux (for the TUI tests); pcscd
+#   with vsmartcard's virtual reader driver and the CCID driver, for the
+#   pcsc backend's tests against a real daemon
 PACKAGES="gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev
 libcmocka-dev libnfc-dev libpcsclite-dev libusb-1.0-0-dev libncurses-dev
-sqlite3 perl python3 tmux"
+sqlite3 perl python3 tmux pcscd vsmartcard-vpcd libccid"
 # usb tests: umockdev fakes USB readers (umockdev-run, umockdev-wrapper) and
 #   libumockdev-dev builds the hotplug tool that adds and removes them
 PACKAGES="$PACKAGES umockdev libumockdev-dev"

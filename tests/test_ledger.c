@@ -320,11 +320,13 @@ static void session_ranges_validated(void **state)
 	assert_string_equal(rr[0].path, "S/A/T1");
 	assert_string_equal(rr[1].path, "S/A/T2");
 	free(rr);
-	assert_int_equal(ledger_session_assign(f->l, id, "S/A/T1", "M01"), 0);
-	assert_int_equal(ledger_session_assign(f->l, id, "S/B/T1", "M01"),
+	assert_int_equal(ledger_session_assign(f->l, id, "S/A/T1", "M01", 0, 1),
+			 0);
+	assert_int_equal(ledger_session_assign(f->l, id, "S/B/T1", "M01", 0, 1),
 			 LEDGER_ERR_INVALID);
-	assert_int_equal(ledger_session_assign(f->l, id, "S/A/T1", "NOBODY"),
-			 LEDGER_ERR_INVALID);
+	assert_int_equal(
+	    ledger_session_assign(f->l, id, "S/A/T1", "NOBODY", 0, 1),
+	    LEDGER_ERR_INVALID);
 
 	assert_int_equal(ledger_session_close(f->l, id, m, 0, 9), 0);
 	assert_int_equal(ledger_session_close(f->l, id, m, 0, 9),

@@ -171,6 +171,72 @@ static void disposal_due_rule(void **state)
 			 DUE_NOT);
 }
 
+/*
+ * The default rule (90 days) at the day boundary: the reminder day + 89 is
+ * not due, + 90 is due since that very day; a shorter configured rule moves
+ * the boundary with it.
+ */
+static void disposal_due_default_boundary(void **state)
+{
+	struct recon_rules rules = recon_default_rules;
+	int32_t since = 0, sent = day("2026-08-25");
+
+	(void)state;
+	assert_int_equal(rules.reminder_days, 90);
+	assert_int_equal(
+	    recon_disposal_due(CARD_STORED, sent, sent + 89, &rules, &since),
+	    DUE_NOT);
+	assert_int_equal(since, DATE_NONE);
+	assert_int_equal(recon_disposal_due(CARD_STORED, sent,
+					    day("2026-11-23"), &rules, &since),
+			 DUE_REMINDER);
+	assert_int_equal(since, day("2026-11-23"));
+	assert_int_equal(
+	    recon_disposal_due(CARD_STORED, sent, sent + 400, &rules, &since),
+	    DUE_REMINDER);
+	assert_int_equal(since, sent + 90); /* since stays the first day */
+	rules.reminder_days = 60;
+	assert_int_equal(
+	    recon_disposal_due(CARD_STORED, sent, sent + 59, &rules, &since),
+	    DUE_NOT);
+	assert_int_equal(
+	    recon_disposal_due(CARD_STORED, sent, sent + 60, &rules, &since),
+	    DUE_REMINDER);
+	/* Status reasons do not wait for a reminder, and win over it. */
+	assert_int_equal(
+	    recon_disposal_due(CARD_MOVED, sent, sent + 1, &rules, &since),
+	    DUE_MOVED);
+	assert_int_equal(since, DATE_NONE);
+	/* Disposed or checked out: nothing left in the safe to dispose. */
+	assert_int_equal(
+	    recon_disposal_due(CARD_DISPOSED, sent, sent + 400, &rules, &since),
+	    DUE_NOT);
+	assert_int_equal(recon_disposal_due(CARD_CHECKED_OUT, sent, sent + 400,
+					    &rules, &since),
+			 DUE_NOT);
+	assert_string_equal(recon_due_why_name(DUE_REMINDER), "reminder");
+	assert_string_equal(recon_due_why_name(DUE_MOVED), "moved");
+	assert_string_equal(recon_due_why_name(DUE_DECEASED), "deceased");
+	assert_string_equal(recon_due_why_name(DUE_CANCELLED), "cancelled");
+}
+
+/* Unknown since first, then by day, then by management ID. */
+static void disposal_due_order(void **state)
+{
+	struct recon_due_item v[] = {
+	    {"B2", DUE_REMINDER, 20},	     {"A9", DUE_REMINDER, 10},
+	    {"C1", DUE_MOVED, DATE_NONE},    {"B1", DUE_REMINDER, 20},
+	    {"A1", DUE_DECEASED, DATE_NONE},
+	};
+	const char *want[] = {"A1", "C1", "A9", "B1", "B2"};
+
+	(void)state;
+	recon_due_sort(v, 5);
+	for (int i = 0; i < 5; i++)
+		assert_string_equal(v[i].mgmt_id, want[i]);
+	recon_due_sort(v, 0);
+}
+
 /* ---- the session report ---- */
 
 static void report_categories(void **state)
@@ -318,6 +384,9 @@ static void permission_matrix(void **state)
 	assert_non_null(strstr(rule, "manager"));
 	assert_int_equal(recon_permit(ROLE_STAFF, ACT_IMPORT, &rule), 0);
 	assert_int_equal(recon_permit(ROLE_COUNT, ACT_SCAN, &rule), -1);
+	assert_int_equal(recon_permit(ROLE_STAFF, ACT_DISPOSE, &rule), 0);
+	assert_int_equal(recon_permit(ROLE_PARTTIME, ACT_DISPOSE, &rule), -1);
+	assert_non_null(strstr(rule, "dispose"));
 }
 
 int main(void)
@@ -326,6 +395,8 @@ int main(void)
 	    cmocka_unit_test(classify_precedence),
 	    cmocka_unit_test(classify_disposal_due),
 	    cmocka_unit_test(disposal_due_rule),
+	    cmocka_unit_test(disposal_due_default_boundary),
+	    cmocka_unit_test(disposal_due_order),
 	    cmocka_unit_test(report_categories),
 	    cmocka_unit_test(partial_count_never_missing_when_seen_elsewhere),
 	    cmocka_unit_test(clean_count_has_no_discrepancy),

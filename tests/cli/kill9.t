@@ -181,6 +181,9 @@ trial() {
 		fails+=("$ondisk reads on disk but $nreported reported")
 	integrity=$(sqlq 'PRAGMA integrity_check')
 	[ "$integrity" = ok ] || fails+=("integrity_check: $integrity")
+	# A read and its audit entry commit together: the chain holds.
+	"$CT" audit verify >"$d/verify.out" 2>&1 ||
+		fails+=("audit verify: $(head -c 200 "$d/verify.out")")
 	if [ "$rc" = 137 ] && [ "$ondisk" -lt "$NCARDS" ]; then
 		cut=1
 	fi
@@ -207,7 +210,7 @@ trial() {
 	[ "$counted" = "$NCARDS/$NCARDS" ] ||
 		fails+=("counted reads/distinct serials $counted")
 
-	echo "${#fails[@]} $cut killed $how (exit $rc): $nreported reads reported, $ondisk on disk; durable, intact, resumable"
+	echo "${#fails[@]} $cut killed $how (exit $rc): $nreported reads reported, $ondisk on disk; durable, intact, chained, resumable"
 	for f in "${fails[@]}"; do echo "$f"; done
 }
 

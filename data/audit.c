@@ -1,0 +1,625 @@
+/*
+ * The audit log's hash chain: the canonical encoding of a row, its BLAKE2b
+ * hash, appending a chained row (ledger_audit) and verifying the whole log.
+ * Every row's hash covers its own content and the previous row's hash, so
+ * changing, deleting, inserting or moving a row breaks the chain from that
+ * row on.  Scan and near-miss rows, which live in their own tables, are each
+ * recorded by an audit row that repeats their content; verification checks
+ * those tables against the chain, so they are covered too.  What the chain
+ * cannot show (truncation, a rewrite with recomputed hashes) needs an anchor
+ * kept elsewhere: see README "Audit log".
+ */
+#include "ledger_int.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Part of every encoding, so that a hash of this log can never be mistaken
+ * for a hash of anything else, and a future encoding can change it. */
+static const char audit_domain[] = "cardtally audit v1";
+
+enum { TAG_NULL = 0, TAG_INT = 1, TAG_TEXT = 2, TAG_BYTES = 3 };
+
+/* Where an encoding goes: a buffer (possibly too small, then only counted)
+ * and/or a running hash. */
+struct sink {
+	uint8_t *buf;
+	size_t cap;
+	size_t len;
+	crypto_generichash_state *h;
+};
+
+static void put(struct sink *s, const void *p, size_t n)
+{
+	if (s->h)
+		crypto_generichash_update(s->h, p, n);
+	if (s->buf && s->len <= s->cap && n <= s->cap - s->len)
+		memcpy(s->buf + s->len, p, n);
+	s->len += n;
+}
+
+static void put_u64(struct sink *s, uint64_t v)
+{
+	uint8_t b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)(v >> (56 - 8 * i));
+	put(s, b, sizeof(b));
+}
+
+static void put_tag(struct sink *s, uint8_t tag)
+{
+	put(s, &tag, 1);
+}
+
+static void put_int(struct sink *s, int64_t v)
+{
+	put_tag(s, TAG_INT);
+	put_u64(s, (uint64_t)v);
+}
+
+static void put_bytes(struct sink *s, uint8_t tag, const void *p, size_t n)
+{
+	if (!p) {
+		put_tag(s, TAG_NULL);
+		return;
+	}
+	put_tag(s, tag);
+	put_u64(s, (uint64_t)n);
+	put(s, p, n);
+}
+
+static void encode(struct sink *s, const uint8_t prev[AUDIT_HASH_BYTES],
+		   const struct audit_entry *e)
+{
+	put_bytes(s, TAG_TEXT, audit_domain, sizeof(audit_domain) - 1);
+	put_bytes(s, TAG_BYTES, prev, AUDIT_HASH_BYTES);
+	put_int(s, e->id);
+	put_int(s, e->at);
+	if (e->staff_id > 0)
+		put_int(s, e->staff_id);
+	else
+		put_tag(s, TAG_NULL);
+	put_bytes(s, TAG_TEXT, e->action, e->action_len);
+	put_bytes(s, TAG_TEXT, e->subject, e->subject_len);
+	put_bytes(s, TAG_TEXT, e->detail, e->detail_len);
+}
+
+size_t audit_encode(const uint8_t prev[AUDIT_HASH_BYTES],
+		    const struct audit_entry *e, uint8_t *buf, size_t cap)
+{
+	struct sink s = {.buf = buf, .cap = cap};
+
+	encode(&s, prev, e);
+	return s.len;
+}
+
+void audit_hash(const uint8_t prev[AUDIT_HASH_BYTES],
+		const struct audit_entry *e, uint8_t out[AUDIT_HASH_BYTES])
+{
+	crypto_generichash_state h;
+	struct sink s = {.h = &h};
+
+	crypto_generichash_init(&h, NULL, 0, AUDIT_HASH_BYTES);
+	encode(&s, prev, e);
+	crypto_generichash_final(&h, out, AUDIT_HASH_BYTES);
+}
+
+void audit_hex(const uint8_t h[AUDIT_HASH_BYTES], char out[AUDIT_HEX_BUF])
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 0; i < AUDIT_HASH_BYTES; i++) {
+		out[2 * i] = digits[h[i] >> 4];
+		out[2 * i + 1] = digits[h[i] & 15];
+	}
+	out[2 * AUDIT_HASH_BYTES] = '\0';
+}
+
+int audit_hex_parse(const char *s, uint8_t out[AUDIT_HASH_BYTES])
+{
+	if (strlen(s) != 2 * AUDIT_HASH_BYTES)
+		return -1;
+	for (int i = 0; i < 2 * AUDIT_HASH_BYTES; i++) {
+		int v = hex_digit((unsigned char)s[i]);
+
+		if (v < 0)
+			return -1;
+		if (i % 2 == 0)
+			out[i / 2] = (uint8_t)(v << 4);
+		else
+			out[i / 2] |= (uint8_t)v;
+	}
+	return 0;
+}
+
+const char *audit_problem_name(enum audit_problem p)
+{
+	static const char *const names[] = {
+	    [AUDIT_INTACT] = "intact",
+	    [AUDIT_GAP] = "entry_missing",
+	    [AUDIT_LINK] = "previous_hash_mismatch",
+	    [AUDIT_ORDER] = "out_of_order",
+	    [AUDIT_CONTENT] = "content_changed",
+	    [AUDIT_MALFORMED] = "malformed",
+	    [AUDIT_ANCHOR_MISSING] = "anchor_missing",
+	    [AUDIT_ANCHOR_MISMATCH] = "anchor_mismatch",
+	    [AUDIT_TRUNCATED] = "truncated",
+	    [AUDIT_RECORD_CHANGED] = "record_changed",
+	    [AUDIT_RECORD_UNLOGGED] = "record_not_logged",
+	    [AUDIT_RECORD_MISSING] = "record_missing",
+	};
+
+	if ((unsigned)p >= sizeof(names) / sizeof(names[0]) || !names[p])
+		return "unknown";
+	return names[p];
+}
+
+/* ---- appending ---- */
+
+static void entry_text(const char *s, const char **p, size_t *len)
+{
+	*p = s;
+	*len = s ? strlen(s) : 0;
+}
+
+int ledger_audit(struct ledger *l, int64_t staff_id, int64_t at,
+		 const char *action, const char *subject, const char *detail)
+{
+	struct audit_entry e = {.at = at, .staff_id = staff_id};
+	uint8_t prev[AUDIT_HASH_BYTES] = {0}, h[AUDIT_HASH_BYTES];
+	int own_tx = !l->in_tx, rc = 0, step;
+
+	/* The previous hash must be read and the row written under one
+	 * write lock, or two processes could chain to the same row. */
+	if (own_tx) {
+		rc = ledger_begin(l);
+		if (rc < 0)
+			return rc;
+	}
+	if (!l->audit_last)
+		rc = ledger_prepare(l,
+				    "SELECT id, hash FROM audit "
+				    "ORDER BY id DESC LIMIT 1",
+				    &l->audit_last);
+	if (rc == 0 && !l->audit_ins)
+		rc = ledger_prepare(l,
+				    "INSERT INTO audit(id, at, staff_id, "
+				    "action, subject, detail, prev_hash, "
+				    "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+				    &l->audit_ins);
+	if (rc < 0)
+		goto out;
+	step = sqlite3_step(l->audit_last);
+	if (step == SQLITE_ROW) {
+		e.id = sqlite3_column_int64(l->audit_last, 0) + 1;
+		if (sqlite3_column_type(l->audit_last, 1) != SQLITE_BLOB ||
+		    sqlite3_column_bytes(l->audit_last, 1) != AUDIT_HASH_BYTES)
+			rc = ledger_fail(l, LEDGER_ERR_STATE,
+					 "the audit log's last entry %lld has "
+					 "no valid hash: run 'cardtally audit "
+					 "verify'",
+					 (long long)e.id - 1);
+		else
+			memcpy(prev, sqlite3_column_blob(l->audit_last, 1),
+			       AUDIT_HASH_BYTES);
+	} else if (step == SQLITE_DONE) {
+		e.id = 1;
+	} else {
+		rc = ledger_sql_error(l, "audit");
+	}
+	sqlite3_reset(l->audit_last);
+	if (rc < 0)
+		goto out;
+	entry_text(action, &e.action, &e.action_len);
+	entry_text(subject, &e.subject, &e.subject_len);
+	entry_text(detail, &e.detail, &e.detail_len);
+	audit_hash(prev, &e, h);
+
+	sqlite3_stmt *st = l->audit_ins;
+	sqlite3_clear_bindings(st);
+	sqlite3_bind_int64(st, 1, e.id);
+	sqlite3_bind_int64(st, 2, at);
+	if (staff_id > 0)
+		sqlite3_bind_int64(st, 3, staff_id);
+	sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, detail, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 7, prev, AUDIT_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 8, h, AUDIT_HASH_BYTES, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = ledger_sql_error(l, "audit");
+	sqlite3_reset(st);
+out:
+	if (own_tx) {
+		if (rc == 0)
+			rc = ledger_commit(l);
+		else
+			ledger_rollback(l);
+	}
+	return rc;
+}
+
+int ledger_scan_detail(char *buf, size_t cap, int64_t scan_id,
+		       int64_t session_id, int64_t range_id, const char *serial,
+		       int64_t card_id, const char *outcome, const char *why)
+{
+	int n =
+	    snprintf(buf, cap,
+		     "scan=%lld session=%lld range=%lld serial=%s "
+		     "card=%lld outcome=%s%s%s",
+		     (long long)scan_id, (long long)session_id,
+		     (long long)range_id, serial, (long long)card_id, outcome,
+		     why && why[0] ? " why=" : "", why && why[0] ? why : "");
+
+	return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
+/* ---- verifying ---- */
+
+static int problem(struct audit_verify *out, enum audit_problem p,
+		   const char *table, int64_t id, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int problem(struct audit_verify *out, enum audit_problem p,
+		   const char *table, int64_t id, const char *fmt, ...)
+{
+	va_list ap;
+
+	out->problem = p;
+	out->table = table;
+	out->bad_id = id;
+	va_start(ap, fmt);
+	vsnprintf(out->what, sizeof(out->what), fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+static int col_is_text_or_null(sqlite3_stmt *st, int i, int null_ok)
+{
+	int t = sqlite3_column_type(st, i);
+
+	return t == SQLITE_TEXT || (null_ok && t == SQLITE_NULL);
+}
+
+static int col_is_hash(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_BLOB &&
+	       sqlite3_column_bytes(st, i) == AUDIT_HASH_BYTES;
+}
+
+/* A text column as an entry field (NULL for SQL NULL), with its length
+ * in bytes: a value holding a NUL byte is hashed whole, not cut short. */
+static void col_entry_text(sqlite3_stmt *st, int i, const char **p, size_t *len)
+{
+	*p = (const char *)sqlite3_column_text(st, i);
+	*len = *p ? (size_t)sqlite3_column_bytes(st, i) : 0;
+}
+
+/* Id of another row whose hash is h, or 0: tells a moved row from a row
+ * whose previous hash was simply changed. */
+static int64_t row_with_hash(struct ledger *l, const void *h, int64_t not_id)
+{
+	sqlite3_stmt *st;
+	int64_t id = 0;
+
+	if (ledger_prepare(l, "SELECT id FROM audit WHERE hash = ? AND id <> ?",
+			   &st) < 0)
+		return 0;
+	sqlite3_bind_blob(st, 1, h, AUDIT_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, not_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* Returns 1 at the first problem (recorded in out), 0 when the chain
+ * holds, negative on errors. */
+static int check_chain(struct ledger *l, const uint8_t *anchor,
+		       int64_t anchor_entry, struct audit_verify *out)
+{
+	uint8_t prev[AUDIT_HASH_BYTES] = {0}, h[AUDIT_HASH_BYTES];
+	int64_t expect = 1, anchor_at = 0;
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l,
+				"SELECT id, at, staff_id, action, subject, "
+				"detail, prev_hash, hash FROM audit "
+				"ORDER BY id",
+				&st);
+
+	if (rc < 0)
+		return rc;
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct audit_entry e = {0};
+		int st_type = sqlite3_column_type(st, 2);
+
+		e.id = sqlite3_column_int64(st, 0);
+		if (e.id != expect) {
+			rc = problem(out, AUDIT_GAP, "audit", expect,
+				     expect == 1
+					 ? "entry %lld is missing: the log "
+					   "starts at entry %lld"
+					 : "entry %lld is missing: the log "
+					   "goes on at entry %lld",
+				     (long long)expect, (long long)e.id);
+			break;
+		}
+		if (sqlite3_column_type(st, 1) != SQLITE_INTEGER ||
+		    (st_type != SQLITE_INTEGER && st_type != SQLITE_NULL) ||
+		    !col_is_text_or_null(st, 3, 0) ||
+		    !col_is_text_or_null(st, 4, 1) ||
+		    !col_is_text_or_null(st, 5, 1) || !col_is_hash(st, 6) ||
+		    !col_is_hash(st, 7)) {
+			rc = problem(out, AUDIT_MALFORMED, "audit", e.id,
+				     "entry %lld was changed: a column holds "
+				     "a value of the wrong type",
+				     (long long)e.id);
+			break;
+		}
+		const void *stored_prev = sqlite3_column_blob(st, 6);
+		if (memcmp(stored_prev, prev, AUDIT_HASH_BYTES) != 0) {
+			int64_t after = row_with_hash(l, stored_prev, e.id);
+
+			if (after)
+				rc = problem(out, AUDIT_ORDER, "audit", e.id,
+					     "entry %lld is out of order: it "
+					     "follows entry %lld, not entry "
+					     "%lld",
+					     (long long)e.id, (long long)after,
+					     (long long)e.id - 1);
+			else
+				rc = problem(
+				    out, AUDIT_LINK, "audit", e.id,
+				    "entry %lld does not follow the entry "
+				    "before it: its previous hash is not %s",
+				    (long long)e.id,
+				    e.id == 1 ? "the start of the log's"
+					      : "that entry's hash");
+			break;
+		}
+		e.at = sqlite3_column_int64(st, 1);
+		e.staff_id = sqlite3_column_int64(st, 2);
+		col_entry_text(st, 3, &e.action, &e.action_len);
+		col_entry_text(st, 4, &e.subject, &e.subject_len);
+		col_entry_text(st, 5, &e.detail, &e.detail_len);
+		audit_hash(prev, &e, h);
+		if (memcmp(h, sqlite3_column_blob(st, 7), AUDIT_HASH_BYTES) !=
+		    0) {
+			rc = problem(out, AUDIT_CONTENT, "audit", e.id,
+				     "entry %lld was changed: its content no "
+				     "longer matches its hash",
+				     (long long)e.id);
+			break;
+		}
+		if (anchor && !anchor_at &&
+		    (anchor_entry <= 0 || anchor_entry == e.id)) {
+			if (memcmp(h, anchor, AUDIT_HASH_BYTES) == 0) {
+				anchor_at = e.id;
+			} else if (anchor_entry == e.id) {
+				rc = problem(out, AUDIT_ANCHOR_MISMATCH,
+					     "audit", e.id,
+					     "entry %lld does not match the "
+					     "anchor: the log up to entry %lld "
+					     "was rewritten since the anchor "
+					     "was taken",
+					     (long long)e.id, (long long)e.id);
+				break;
+			}
+		}
+		memcpy(prev, h, AUDIT_HASH_BYTES);
+		out->entries++;
+		out->last_id = e.id;
+		expect = e.id + 1;
+	}
+	if (rc == SQLITE_DONE) {
+		rc = 0;
+		if (anchor && !anchor_at && anchor_entry > out->last_id)
+			rc = problem(
+			    out, AUDIT_TRUNCATED, "audit", out->last_id + 1,
+			    "entry %lld is missing: the log ends at "
+			    "entry %lld but the anchor is entry %lld "
+			    "(entries were removed from the end)",
+			    (long long)out->last_id + 1,
+			    (long long)out->last_id, (long long)anchor_entry);
+		else if (anchor && !anchor_at)
+			rc = problem(out, AUDIT_ANCHOR_MISSING, "audit", 0,
+				     "no entry has the anchor's hash: entries "
+				     "were removed from the end, or the log "
+				     "was rewritten");
+	} else if (rc != 1) {
+		rc = ledger_sql_error(l, "audit log");
+	}
+	sqlite3_finalize(st);
+	memcpy(out->anchor, prev, AUDIT_HASH_BYTES);
+	return rc;
+}
+
+/*
+ * A table whose rows each have an audit entry repeating their content:
+ * rows_sql gives (id, staff_id, at, ...) in id order and render() the
+ * detail the entry must hold; the entries are the rows of `action`, whose
+ * detail starts with "<prefix><id> ".
+ */
+struct record_kind {
+	const char *table;
+	const char *action;
+	const char *prefix;
+	const char *rows_sql;
+	int (*render)(sqlite3_stmt *st, char *buf, size_t cap);
+};
+
+static int render_scan(sqlite3_stmt *st, char *buf, size_t cap)
+{
+	return ledger_scan_detail(
+	    buf, cap, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 3),
+	    sqlite3_column_int64(st, 4), ledger_col_text(st, 5),
+	    sqlite3_column_int64(st, 6), ledger_col_text(st, 7),
+	    ledger_col_text(st, 8));
+}
+
+static int render_note(sqlite3_stmt *st, char *buf, size_t cap)
+{
+	return ledger_note_detail(buf, cap, sqlite3_column_int64(st, 0),
+				  ledger_col_text(st, 3),
+				  ledger_col_text(st, 4));
+}
+
+static const struct record_kind record_kinds[] = {
+    {"scan", "scan", "scan=",
+     "SELECT id, staff_id, at, session_id, range_id, serial, card_id, "
+     "outcome, why FROM scan ORDER BY id",
+     render_scan},
+    {"near_miss", "note.add", "note=",
+     "SELECT n.id, n.staff_id, n.at, c.mgmt_id, n.text FROM near_miss n "
+     "LEFT JOIN card c ON c.id = n.card_id ORDER BY n.id",
+     render_note},
+};
+
+static int64_t entry_record_id(sqlite3_stmt *a, const char *prefix)
+{
+	const char *d = ledger_col_text(a, 3);
+	size_t n = strlen(prefix);
+
+	if (strncmp(d, prefix, n) != 0)
+		return 0;
+	return strtoll(d + n, NULL, 10);
+}
+
+static int check_records(struct ledger *l, const struct record_kind *k,
+			 struct audit_verify *out)
+{
+	sqlite3_stmt *a = NULL, *r = NULL;
+	char want[NOTE_MAX_BYTES + 1024];
+	int ra, rr, rc;
+
+	rc = ledger_prepare(l,
+			    "SELECT id, staff_id, at, detail FROM audit "
+			    "WHERE action = ? ORDER BY id",
+			    &a);
+	if (rc == 0)
+		rc = ledger_prepare(l, k->rows_sql, &r);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_text(a, 1, k->action, -1, SQLITE_STATIC);
+	ra = sqlite3_step(a);
+	rr = sqlite3_step(r);
+	/* Both walks go up in id order: every row was written in the same
+	 * transaction as its entry. */
+	while (ra == SQLITE_ROW || rr == SQLITE_ROW) {
+		int64_t logged =
+		    ra == SQLITE_ROW ? entry_record_id(a, k->prefix) : 0;
+		int64_t id = rr == SQLITE_ROW ? sqlite3_column_int64(r, 0) : 0;
+
+		if (ra == SQLITE_ROW && (rr != SQLITE_ROW || logged < id)) {
+			rc =
+			    problem(out, AUDIT_RECORD_MISSING, k->table, logged,
+				    "%s row %lld is missing: audit entry "
+				    "%lld recorded it",
+				    k->table, (long long)logged,
+				    (long long)sqlite3_column_int64(a, 0));
+			goto out;
+		}
+		if (ra != SQLITE_ROW || id < logged) {
+			rc = problem(out, AUDIT_RECORD_UNLOGGED, k->table, id,
+				     "%s row %lld has no audit entry: it was "
+				     "added outside cardtally",
+				     k->table, (long long)id);
+			goto out;
+		}
+		int n = k->render(r, want, sizeof(want));
+		const char *got = ledger_col_text(a, 3);
+		if (n < 0 || (size_t)n != (size_t)sqlite3_column_bytes(a, 3) ||
+		    memcmp(want, got, (size_t)n) != 0 ||
+		    sqlite3_column_int64(a, 1) != sqlite3_column_int64(r, 1) ||
+		    sqlite3_column_int64(a, 2) != sqlite3_column_int64(r, 2)) {
+			rc = problem(out, AUDIT_RECORD_CHANGED, k->table, id,
+				     "%s row %lld was changed: it differs "
+				     "from what audit entry %lld recorded",
+				     k->table, (long long)id,
+				     (long long)sqlite3_column_int64(a, 0));
+			goto out;
+		}
+		out->records++;
+		ra = sqlite3_step(a);
+		rr = sqlite3_step(r);
+	}
+	if (ra != SQLITE_DONE || rr != SQLITE_DONE)
+		rc = ledger_sql_error(l, k->table);
+out:
+	sqlite3_finalize(a);
+	sqlite3_finalize(r);
+	return rc;
+}
+
+int ledger_audit_verify(struct ledger *l, const uint8_t *anchor,
+			int64_t anchor_entry, struct audit_verify *out)
+{
+	int own = !l->in_tx;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->table = "audit";
+	/* One snapshot: a scan committed while we read cannot look like a
+	 * row without its entry. */
+	if (own) {
+		rc = ledger_exec(l, "BEGIN");
+		if (rc < 0)
+			return rc;
+	}
+	rc = check_chain(l, anchor, anchor_entry, out);
+	for (size_t i = 0;
+	     rc == 0 && i < sizeof(record_kinds) / sizeof(record_kinds[0]); i++)
+		rc = check_records(l, &record_kinds[i], out);
+	if (own)
+		ledger_exec(l, "COMMIT");
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- listing ---- */
+
+int ledger_audit_list(struct ledger *l, int64_t last,
+		      int (*fn)(void *ctx, const struct audit_row *r),
+		      void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT a.id, a.at, p.code, a.action, a.subject, a.detail, "
+	    "a.hash FROM audit a LEFT JOIN staff p ON p.id = a.staff_id "
+	    "WHERE ?1 <= 0 OR a.id IN (SELECT id FROM audit "
+	    "ORDER BY id DESC LIMIT ?1) ORDER BY a.id",
+	    &st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, last);
+	int stop = 0;
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct audit_row r = {
+		    .id = sqlite3_column_int64(st, 0),
+		    .at = sqlite3_column_int64(st, 1),
+		    .staff = ledger_col_text(st, 2),
+		    .action = ledger_col_text(st, 3),
+		    .subject = ledger_col_text(st, 4),
+		    .detail = ledger_col_text(st, 5),
+		};
+
+		if (col_is_hash(st, 6))
+			audit_hex(sqlite3_column_blob(st, 6), r.hash);
+		stop = fn(ctx, &r);
+		if (stop)
+			break;
+	}
+	if (stop)
+		rc = stop;
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = ledger_sql_error(l, "audit log");
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,403 @@
+/*
+ * Disposal in the ledger (R16-R18): the cards in storage that the due rules
+ * of reconcile/ are applied to, and the disposal batches.  A batch is
+ * opened by two people, receives the due cards scanned into it one by one,
+ * and on closing becomes the disposal ledger: the batch row says when, who,
+ * witness, method and certificate; its disposal rows say which cards and
+ * why.  Every change is audited in the same transaction.
+ */
+#include "ledger_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int ledger_cards_in_storage(struct ledger *l,
+			    int (*fn)(void *ctx, const struct card_rec *c),
+			    void *ctx)
+{
+	sqlite3_stmt *st;
+	struct card_rec c;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT c.id, c.mgmt_id, c.serial, c.location_id, l.path, "
+	    "c.status, c.received, c.notice_sent, c.reminder_sent "
+	    "FROM card c JOIN location l ON l.id = c.location_id "
+	    "WHERE c.status IN ('stored','cancelled','moved','deceased') "
+	    "ORDER BY c.mgmt_id",
+	    &st);
+
+	if (rc < 0)
+		return rc;
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		memset(&c, 0, sizeof(c));
+		c.id = sqlite3_column_int64(st, 0);
+		snprintf(c.mgmt_id, sizeof(c.mgmt_id), "%s",
+			 ledger_col_text(st, 1));
+		snprintf(c.serial, sizeof(c.serial), "%s",
+			 ledger_col_text(st, 2));
+		c.location_id = sqlite3_column_int64(st, 3);
+		snprintf(c.location, sizeof(c.location), "%s",
+			 ledger_col_text(st, 4));
+		if (card_status_parse(ledger_col_text(st, 5), &c.status) < 0)
+			c.status = CARD_STORED;
+		c.received = ledger_col_date(st, 6);
+		c.notice_sent = ledger_col_date(st, 7);
+		c.reminder_sent = ledger_col_date(st, 8);
+		rc = fn(ctx, &c);
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "cards in storage");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_disposal_start(struct ledger *l, int64_t actor_id,
+			  int64_t witness_id, int64_t now, int64_t *id)
+{
+	sqlite3_stmt *st = NULL;
+	char subject[32], detail[64];
+	int own, rc = ledger_tx_enter(l, &own);
+
+	if (rc < 0)
+		return rc;
+	rc = ledger_prepare(l,
+			    "INSERT INTO disposal_batch (started_at, "
+			    "started_by, witness_id) VALUES (?, ?, ?)",
+			    &st);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, actor_id);
+	sqlite3_bind_int64(st, 3, witness_id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "start disposal");
+		goto out;
+	}
+	*id = sqlite3_last_insert_rowid(l->db);
+	snprintf(subject, sizeof(subject), "disposal %lld", (long long)*id);
+	snprintf(detail, sizeof(detail), "witness=%lld", (long long)witness_id);
+	rc = ledger_audit(l, actor_id, now, "dispose.start", subject, detail);
+out:
+	sqlite3_finalize(st);
+	return ledger_tx_leave(l, own, rc);
+}
+
+int ledger_disposal_get(struct ledger *l, int64_t id,
+			struct disposal_batch_rec *out)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT b.started_at, a.code, w.code, b.closed_at, c.code, "
+	    "cw.code, b.method, b.certificate, "
+	    "(SELECT count(*) FROM disposal d WHERE d.batch_id = b.id) "
+	    "FROM disposal_batch b JOIN staff a ON a.id = b.started_by "
+	    "JOIN staff w ON w.id = b.witness_id "
+	    "LEFT JOIN staff c ON c.id = b.closed_by "
+	    "LEFT JOIN staff cw ON cw.id = b.close_witness_id WHERE b.id = ?",
+	    &st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		out->id = id;
+		out->started_at = sqlite3_column_int64(st, 0);
+		snprintf(out->started_by, sizeof(out->started_by), "%s",
+			 ledger_col_text(st, 1));
+		snprintf(out->witness, sizeof(out->witness), "%s",
+			 ledger_col_text(st, 2));
+		out->closed_at = sqlite3_column_int64(st, 3);
+		snprintf(out->closed_by, sizeof(out->closed_by), "%s",
+			 ledger_col_text(st, 4));
+		snprintf(out->close_witness, sizeof(out->close_witness), "%s",
+			 ledger_col_text(st, 5));
+		snprintf(out->method, sizeof(out->method), "%s",
+			 ledger_col_text(st, 6));
+		snprintf(out->certificate, sizeof(out->certificate), "%s",
+			 ledger_col_text(st, 7));
+		out->ncards = sqlite3_column_int64(st, 8);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = ledger_fail(l, LEDGER_ERR_NOTFOUND, "no disposal D%lld",
+				 (long long)id);
+	} else {
+		rc = ledger_sql_error(l, "disposal batch");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_disposal_has(struct ledger *l, int64_t id, int64_t card_id)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l,
+				"SELECT 1 FROM disposal WHERE batch_id = ? "
+				"AND card_id = ?",
+				&st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, card_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = 1;
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = ledger_sql_error(l, "disposal card");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_disposal_other_open(struct ledger *l, int64_t id, int64_t card_id,
+			       int64_t *other)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l,
+				"SELECT b.id FROM disposal d JOIN "
+				"disposal_batch b ON b.id = d.batch_id WHERE "
+				"d.card_id = ? AND b.id <> ? AND b.closed_at "
+				"IS NULL ORDER BY b.id LIMIT 1",
+				&st);
+
+	*other = 0;
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, card_id);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*other = sqlite3_column_int64(st, 0);
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE
+		 ? 0
+		 : ledger_sql_error(l, "disposal of card");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
+			const char *mgmt_id, const char *why, int32_t since,
+			int64_t staff_id, int64_t now)
+{
+	sqlite3_stmt *st = NULL;
+	char detail[96];
+	int own, rc = ledger_tx_enter(l, &own);
+
+	if (rc < 0)
+		return rc;
+	rc = ledger_prepare(l,
+			    "INSERT INTO disposal (batch_id, card_id, why, "
+			    "due_since, scanned_at, scanned_by) "
+			    "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS "
+			    "(SELECT 1 FROM disposal_batch WHERE id = ?1 AND "
+			    "closed_at IS NULL)",
+			    &st);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, card_id);
+	sqlite3_bind_text(st, 3, why, -1, SQLITE_STATIC);
+	ledger_bind_date(st, 4, since);
+	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int64(st, 6, staff_id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "add card to disposal");
+		goto out;
+	}
+	if (sqlite3_changes(l->db) == 0) {
+		rc = ledger_fail(l, LEDGER_ERR_STATE,
+				 "disposal D%lld is closed", (long long)id);
+		goto out;
+	}
+	snprintf(detail, sizeof(detail), "disposal=%lld why=%s", (long long)id,
+		 why);
+	rc = ledger_audit(l, staff_id, now, "dispose.scan", mgmt_id, detail);
+out:
+	sqlite3_finalize(st);
+	return ledger_tx_leave(l, own, rc);
+}
+
+/* Sets one batch's cards to disposed and audits each, by management ID. */
+static int dispose_cards(struct ledger *l, int64_t id, const char *method,
+			 const char *certificate, int64_t actor_id,
+			 int64_t witness_id, int64_t now, int64_t *n)
+{
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	char detail[256];
+	int rc = ledger_prepare(l,
+				"SELECT c.id, c.mgmt_id, d.why FROM disposal d "
+				"JOIN card c ON c.id = d.card_id WHERE "
+				"d.batch_id = ? ORDER BY c.mgmt_id",
+				&sel);
+
+	if (rc < 0)
+		return rc;
+	/* Only from storage: a card issued or disposed since it was
+	 * scanned must not be overwritten (the whole close then fails). */
+	rc = ledger_prepare(l,
+			    "UPDATE card SET status = 'disposed', "
+			    "updated_at = ? WHERE id = ? AND status IN "
+			    "('stored','cancelled','moved','deceased')",
+			    &upd);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_int64(sel, 1, id);
+	for (rc = sqlite3_step(sel); rc == SQLITE_ROW; rc = sqlite3_step(sel)) {
+		const char *mgmt = ledger_col_text(sel, 1);
+
+		sqlite3_reset(upd);
+		sqlite3_bind_int64(upd, 1, now);
+		sqlite3_bind_int64(upd, 2, sqlite3_column_int64(sel, 0));
+		if (sqlite3_step(upd) != SQLITE_DONE) {
+			rc = ledger_sql_error(l, "dispose card");
+			goto out;
+		}
+		if (sqlite3_changes(l->db) == 0) {
+			rc = ledger_fail(l, LEDGER_ERR_STATE,
+					 "card %s left storage after it was "
+					 "scanned into disposal D%lld",
+					 mgmt, (long long)id);
+			goto out;
+		}
+		snprintf(detail, sizeof(detail),
+			 "disposal=%lld why=%s method=%s certificate=%s "
+			 "witness=%lld",
+			 (long long)id, ledger_col_text(sel, 2), method,
+			 certificate ? certificate : "", (long long)witness_id);
+		rc = ledger_audit(l, actor_id, now, "dispose.card", mgmt,
+				  detail);
+		if (rc < 0)
+			goto out;
+		(*n)++;
+	}
+	rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "disposal cards");
+out:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
+int ledger_disposal_close(struct ledger *l, int64_t id, const char *method,
+			  const char *certificate, int64_t actor_id,
+			  int64_t witness_id, int64_t now, int64_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	char subject[32], detail[64];
+	int own, rc;
+
+	*n = 0;
+	if (strcmp(method, "shred") != 0 && strcmp(method, "contractor") != 0)
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "method must be shred or contractor");
+	if (strcmp(method, "contractor") == 0 &&
+	    (!certificate || !*certificate))
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "a contractor's destruction needs its "
+				   "certificate reference (--certificate)");
+	if (certificate && strlen(certificate) > DISPOSAL_CERT_MAX)
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "certificate reference longer than %d "
+				   "bytes",
+				   DISPOSAL_CERT_MAX);
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
+	rc =
+	    ledger_prepare(l,
+			   "UPDATE disposal_batch SET closed_at = ?, "
+			   "closed_by = ?, close_witness_id = ?, method = ?, "
+			   "certificate = ? WHERE id = ? AND closed_at IS NULL",
+			   &st);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, actor_id);
+	sqlite3_bind_int64(st, 3, witness_id);
+	sqlite3_bind_text(st, 4, method, -1, SQLITE_STATIC);
+	if (certificate && *certificate)
+		sqlite3_bind_text(st, 5, certificate, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "close disposal");
+		goto out;
+	}
+	if (sqlite3_changes(l->db) == 0) {
+		rc = ledger_fail(l, LEDGER_ERR_STATE,
+				 "disposal D%lld is closed already",
+				 (long long)id);
+		goto out;
+	}
+	rc = dispose_cards(l, id, method, certificate, actor_id, witness_id,
+			   now, n);
+	if (rc < 0)
+		goto out;
+	snprintf(subject, sizeof(subject), "disposal %lld", (long long)id);
+	snprintf(detail, sizeof(detail), "cards=%lld witness=%lld",
+		 (long long)*n, (long long)witness_id);
+	rc = ledger_audit(l, actor_id, now, "dispose.close", subject, detail);
+out:
+	sqlite3_finalize(st);
+	return ledger_tx_leave(l, own, rc);
+}
+
+int ledger_disposal_list(
+    struct ledger *l,
+    int (*batch_fn)(void *ctx, const struct disposal_batch_rec *b),
+    int (*card_fn)(void *ctx, const struct disposal_card_row *c), void *ctx)
+{
+	sqlite3_stmt *ids = NULL, *cards = NULL;
+	struct disposal_batch_rec b;
+	int rc = ledger_prepare(l, "SELECT id FROM disposal_batch ORDER BY id",
+				&ids);
+
+	if (rc < 0)
+		return rc;
+	rc = ledger_prepare(l,
+			    "SELECT c.mgmt_id, c.serial, d.why, d.due_since, "
+			    "d.scanned_at, s.code FROM disposal d "
+			    "JOIN card c ON c.id = d.card_id "
+			    "JOIN staff s ON s.id = d.scanned_by "
+			    "WHERE d.batch_id = ? ORDER BY c.mgmt_id",
+			    &cards);
+	if (rc < 0)
+		goto out;
+	for (rc = sqlite3_step(ids); rc == SQLITE_ROW; rc = sqlite3_step(ids)) {
+		rc = ledger_disposal_get(l, sqlite3_column_int64(ids, 0), &b);
+		if (rc == 0)
+			rc = batch_fn(ctx, &b);
+		if (rc != 0)
+			goto out;
+		sqlite3_reset(cards);
+		sqlite3_bind_int64(cards, 1, b.id);
+		for (rc = sqlite3_step(cards); rc == SQLITE_ROW;
+		     rc = sqlite3_step(cards)) {
+			struct disposal_card_row r = {
+			    .mgmt_id = ledger_col_text(cards, 0),
+			    .serial = ledger_col_text(cards, 1),
+			    .why = ledger_col_text(cards, 2),
+			    .due_since = ledger_col_date(cards, 3),
+			    .scanned_at = sqlite3_column_int64(cards, 4),
+			    .scanned_by = ledger_col_text(cards, 5),
+			};
+
+			rc = card_fn(ctx, &r);
+			if (rc != 0)
+				goto out;
+		}
+		if (rc != SQLITE_DONE) {
+			rc = ledger_sql_error(l, "disposal cards");
+			goto out;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "disposal batches");
+out:
+	sqlite3_finalize(ids);
+	sqlite3_finalize(cards);
+	return rc;
+}

@@ -1,0 +1,191 @@
+/*
+ * `cardtally audit verify` and `cardtally audit show`: checking and listing
+ * the hash-chained audit log.  Both are read-only and need no person, so
+ * that anyone (an auditor, a script run from cron) can check the ledger.
+ * verify exits 1 naming the first broken row; when the log is intact it
+ * prints the anchor (the last entry and its hash): kept off the box or in
+ * the daily report, it is what later shows a truncated or recomputed log.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* A whole number >= 1 for --expect-rows / --last. */
+static int parse_count(const struct cli *c, const char *opt, const char *s,
+		       int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (*s < '0' || *s > '9')
+		return cli_usage(c, "%s needs a number, not '%s'", opt, s);
+	v = strtoll(s, &end, 10);
+	if (*end != '\0' || v < 1)
+		return cli_usage(c, "%s needs a number from 1, not '%s'", opt,
+				 s);
+	*out = v;
+	return 0;
+}
+
+static void print_verify_json(const struct audit_verify *v)
+{
+	char hex[AUDIT_HEX_BUF];
+
+	audit_hex(v->anchor, hex);
+	printf("{\"intact\":%s,\"entries\":%lld,\"records\":%lld",
+	       v->problem == AUDIT_INTACT ? "true" : "false",
+	       (long long)v->entries, (long long)v->records);
+	if (v->problem == AUDIT_INTACT) {
+		printf(",\"anchor\":\"%s\",\"anchor_entry\":%lld}\n", hex,
+		       (long long)v->last_id);
+		return;
+	}
+	printf(",\"broken\":{\"table\":\"%s\",\"id\":", v->table);
+	if (v->bad_id > 0)
+		printf("%lld", (long long)v->bad_id);
+	else
+		fputs("null", stdout);
+	printf(",\"problem\":\"%s\",\"message\":",
+	       audit_problem_name(v->problem));
+	json_str(stdout, v->what);
+	fputs("}}\n", stdout);
+}
+
+static int exec_verify(struct cli *c, struct ledger *l)
+{
+	const char *anchor_s = cli_opt(c, "anchor");
+	const char *rows_s = cli_opt(c, "expect-rows");
+	uint8_t anchor[AUDIT_HASH_BYTES];
+	int64_t rows = 0;
+	struct audit_verify v;
+	int rc;
+
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	if (rows_s && !anchor_s)
+		return cli_usage(c, "--expect-rows goes with --anchor");
+	if (rows_s) {
+		rc = parse_count(c, "--expect-rows", rows_s, &rows);
+		if (rc)
+			return rc;
+	}
+	if (anchor_s && audit_hex_parse(anchor_s, anchor) < 0)
+		return cli_usage(c, "--anchor needs the 64 hex digits that "
+				    "'audit verify' printed");
+	rc = ledger_audit_verify(l, anchor_s ? anchor : NULL, rows, &v);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (c->json) {
+		print_verify_json(&v);
+	} else if (v.problem == AUDIT_INTACT) {
+		char hex[AUDIT_HEX_BUF];
+
+		audit_hex(v.anchor, hex);
+		printf("audit log intact: %lld entries; %lld scan and "
+		       "near-miss rows match their entries\n",
+		       (long long)v.entries, (long long)v.records);
+		if (anchor_s)
+			puts("the anchor given holds: the log up to it is "
+			     "unchanged");
+		printf("anchor: --expect-rows %lld --anchor %s\n",
+		       (long long)v.last_id, hex);
+	} else {
+		if (v.bad_id > 0)
+			printf("BROKEN at %s row %lld (%s): %s\n", v.table,
+			       (long long)v.bad_id,
+			       audit_problem_name(v.problem), v.what);
+		else
+			printf("BROKEN (%s): %s\n",
+			       audit_problem_name(v.problem), v.what);
+		if (strcmp(v.table, "audit") == 0)
+			printf("%lld entries before it are intact\n",
+			       (long long)v.entries);
+		else
+			printf("the chain's %lld entries are intact; the %s "
+			       "table no longer matches them\n",
+			       (long long)v.entries, v.table);
+	}
+	return v.problem == AUDIT_INTACT ? EXIT_OK : EXIT_FOUND;
+}
+
+static const char *const verify_options[] = {"anchor", "expect-rows", NULL};
+
+const struct cmd_entry cmd_audit_verify_entry = {
+    .name = "audit verify",
+    .usage = "[--anchor HASH [--expect-rows N]] [--json]",
+    .help = "check the audit log's hash chain; exit 1 if it is broken",
+    .options = verify_options,
+    .needs_db = 1,
+    .exec = exec_verify,
+};
+
+struct show_ctx {
+	int json;
+	int64_t n;
+};
+
+static int show_row(void *ctx, const struct audit_row *r)
+{
+	struct show_ctx *s = ctx;
+	char when[TIME_ISO_BUF];
+
+	if (s->json) {
+		printf("%s{\"id\":%lld,\"at\":", s->n ? "," : "",
+		       (long long)r->id);
+		json_time(stdout, r->at);
+		fputs(",\"staff\":", stdout);
+		json_str_or_null(stdout, r->staff);
+		fputs(",\"action\":", stdout);
+		json_str(stdout, r->action);
+		fputs(",\"subject\":", stdout);
+		json_str_or_null(stdout, r->subject);
+		fputs(",\"detail\":", stdout);
+		json_str_or_null(stdout, r->detail);
+		fputs(",\"hash\":", stdout);
+		json_str_or_null(stdout, r->hash);
+		fputs("}", stdout);
+	} else {
+		cli_time_iso(r->at, when);
+		printf("%6lld  %s  %-8s %-16s %s%s%s\n", (long long)r->id, when,
+		       r->staff[0] ? r->staff : "-", r->action, r->subject,
+		       r->subject[0] && r->detail[0] ? "  " : "", r->detail);
+	}
+	s->n++;
+	return 0;
+}
+
+static int exec_show(struct cli *c, struct ledger *l)
+{
+	const char *last_s = cli_opt(c, "last");
+	struct show_ctx s = {.json = c->json};
+	int64_t last = 0;
+	int rc;
+
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	if (last_s) {
+		rc = parse_count(c, "--last", last_s, &last);
+		if (rc)
+			return rc;
+	}
+	if (s.json)
+		fputs("{\"entries\":[", stdout);
+	rc = ledger_audit_list(l, last, show_row, &s);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (s.json)
+		fputs("]}\n", stdout);
+	return EXIT_OK;
+}
+
+static const char *const show_options[] = {"last", NULL};
+
+const struct cmd_entry cmd_audit_show_entry = {
+    .name = "audit show",
+    .usage = "[--last N] [--json]",
+    .help = "list the audit log, oldest first",
+    .options = show_options,
+    .needs_db = 1,
+    .exec = exec_show,
+};

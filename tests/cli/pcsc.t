@@ -1,0 +1,315 @@
+#!/usr/bin/env bash
+# End-to-end tests of the pcsc reader backend against a real pcscd, with
+# vsmartcard's virtual reader (vpcd) and virtual cards of our own
+# (tests/tools/vcard.py): present, hold, remove and present again, a random
+# UID refused, pcscd stopping and starting mid-session, the second virtual
+# slot, idle CPU, and the apdu:mynumber profile once it exists.
+#
+# The test starts pcscd itself (`pcscd -f`) and stops it by PID.  pcscd's
+# socket path is fixed, so one pcscd runs per machine: if someone else's is
+# running the whole file is skipped rather than disturb it.  pcscd polls its
+# readers every 400 ms: every step waits for what it expects, never for a
+# fixed time.
+. "$(dirname "$0")/lib.sh"
+
+SOCK=/run/pcscd/pcscd.comm
+VCARD="$TESTS/tools/vcard.py"
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+"$CT" readers | grep -q '^  pcsc ' || skip_all "pcsc backend not in this build"
+command -v pcscd >/dev/null || skip_all "pcscd is not installed"
+[ -e /etc/reader.conf.d/vpcd ] || skip_all "vsmartcard-vpcd is not installed"
+if [ -S "$SOCK" ] && python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])' "$SOCK" 2>/dev/null; then
+	skip_all "a pcscd is already running on this machine (not ours to stop)"
+fi
+
+PCSCD= SCAN= CARDS=
+cleanup() {
+	# Ours only, by PID; the card programs end when their FIFO closes.
+	[ -n "$SCAN" ] && kill "$SCAN" 2>/dev/null && wait "$SCAN" 2>/dev/null
+	for p in $CARDS; do kill "$p" 2>/dev/null; done
+	[ -n "$PCSCD" ] && kill "$PCSCD" 2>/dev/null && wait "$PCSCD" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+# Killed or cut off (a closed pipe): still clean up through the EXIT trap.
+trap 'exit 1' HUP INT TERM PIPE
+
+# waitfor SECONDS COMMAND...: runs COMMAND every 50 ms until it succeeds;
+# fails after SECONDS.
+waitfor() {
+	local tries=$(($1 * 20))
+	shift
+	while ! "$@"; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || return 1
+		sleep 0.05
+	done
+}
+lines_at_least() { [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; }
+
+# start_pcscd [ARGS]: our pcscd, up and answering; fails if it is not ours
+# that answers (another one started meanwhile: ours exits at once).
+start_pcscd() {
+	pcscd -f "$@" >>"$WORK/pcscd.log" 2>&1 &
+	PCSCD=$!
+	waitfor 10 test -S "$SOCK" && kill -0 "$PCSCD" 2>/dev/null
+}
+stop_pcscd() {
+	kill -TERM "$PCSCD"
+	wait "$PCSCD"
+	PCSCD=
+}
+
+# card_start N PORT [ARGS]: virtual card N on vpcd's PORT, commands through
+# the FIFO on descriptor 6+N, acknowledgements in $WORK/cardN.out.
+card_start() {
+	local n=$1 port=$2
+	shift 2
+	mkfifo "$WORK/card$n.in"
+	eval "exec $((6 + n))<>\"\$WORK/card$n.in\""
+	# The card must not hold the FIFOs open itself (6-9>&-): when this
+	# shell ends, however, the cards see end of file and end too.
+	python3 "$VCARD" --port "$port" --log "$WORK/apdu$n.log" "$@" \
+		<"$WORK/card$n.in" >"$WORK/card$n.out" 2>&1 6>&- 7>&- 8>&- 9>&- &
+	CARDS="$CARDS $!"
+}
+# card N COMMAND...: sends a command to card N and waits for its answer.
+card() {
+	local n=$1
+	shift
+	local acks
+	acks=$(cat "$WORK/card$n.out" 2>/dev/null | wc -l)
+	echo "$*" >&$((6 + n))
+	waitfor 15 lines_at_least "$WORK/card$n.out" $((acks + 1))
+}
+# slot_empty NAME: pcscd sees no card on the reader NAME (so that the next
+# card laid there is a new one, not a missed removal).
+slot_empty() {
+	"$CT" readers --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+sys.exit(0 if any(r["name"] == sys.argv[1] and r["card"] is False
+                  for r in d["attached"]) else 1)' "$1"
+}
+# take_away N SLOT: card N leaves the reader, and pcscd has seen it go.
+take_away() {
+	card "$1" remove && waitfor 10 slot_empty "$2"
+}
+
+# start_scan SPEC [ARGS...]: scan --json of SAFE1/T01 with reader SPEC, in
+# the background ($SCAN), events to $WORK/scan.out.  The file is emptied
+# here, not by the job's redirection, which the caller's polling would race.
+start_scan() {
+	local spec=$1
+	shift
+	: >"$WORK/scan.out"
+	"$CT" scan --session 1 --range SAFE1/T01 --reader "$spec" --json \
+		--as S02 --pin-fd 3 "$@" 3<"$PIN_S02" >"$WORK/scan.out" \
+		2>"$WORK/scan.err" &
+	SCAN=$!
+}
+# stop_scan: SIGTERM, and the scan's exit status in $RC.
+stop_scan() {
+	kill -TERM "$SCAN"
+	wait "$SCAN"
+	RC=$?
+	SCAN=
+}
+# scan_events: the scan's events so far, "event mgmt_id" a line.
+scan_events() { events event mgmt_id <"$WORK/scan.out"; }
+# expect_events N NAME: waits for the scan's N-th event line.
+expect_events() {
+	waitfor 10 lines_at_least "$WORK/scan.out" "$1"
+	ok $? "$2: event $1 arrived"
+}
+# cpu_ticks PID: user + system clock ticks the process has used.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+now_ms() { date +%s%3N; }
+
+# ---- fixtures -----------------------------------------------------------------
+
+# pcscd first, so that losing a race with someone else's can still skip.
+if ! start_pcscd; then
+	grep -q 'seems to be running\|already exists' "$WORK/pcscd.log" &&
+		skip_all "another pcscd started at the same time (not ours to stop)"
+	echo "Bail out! pcscd does not start: $(tail -n 3 "$WORK/pcscd.log")"
+	exit 1
+fi
+new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }
+PIN_S02=$(pin_file S02 2222)
+printf '%s\n' mgmt_id,serial,location,received \
+	A101,04A101,SAFE1/T01,2025-06-01 A102,04A102,SAFE1/T01,2025-06-01 \
+	A103,04A103,SAFE1/T01,2025-06-01 A104,04A104,SAFE1/T01,2025-06-01 \
+	>"$WORK/stock.csv"
+as S02 2222 import "$WORK/stock.csv"
+is "$RC" 0 "stock imported"
+as S02 2222 count start --kind full
+is "$OUT" 1 "count started: session 1"
+
+card_start 0 35963
+card_start 1 35964
+
+# No reader by that name: the scan says which readers there are.
+as S02 2222 scan --session 1 --range SAFE1/T01 --reader pcsc:NoSuchReader \
+	--json
+is "$RC" 69 "unknown reader name: reader unavailable (69)"
+like "$ERR" "Virtual PCD 00 00" "unknown reader name: the readers are listed"
+
+ct readers
+like "$OUT" '^  pcsc +Virtual PCD 00 00$' "readers: lists the virtual reader"
+like "$OUT" 'ifdDriverOptions' "readers: the ACR122U escape hint"
+
+# ---- one session on "Virtual PCD 00 00" -------------------------------------
+
+start_scan pcsc:Virtual
+
+card 0 insert 04A101
+expect_events 1 "present"
+is "$(scan_events)" "accepted A101" "present: accepted"
+
+# Held in the field: the scan sits idle (no busy polling) and does not read
+# the card again.  Two seconds of wall clock are the measuring window.
+t0=$(now_ms) c0=$(cpu_ticks "$SCAN")
+sleep 2 # the measuring window, not a synchronisation
+t1=$(now_ms) c1=$(cpu_ticks "$SCAN")
+hz=$(getconf CLK_TCK)
+pct=$(((c1 - c0) * 1000 * 100 / hz / (t1 - t0)))
+ok $((pct >= 5)) "idle with a card held: scan used ${pct}% CPU (< 5%)"
+is "$(scan_events)" "accepted A101" "hold: still one read"
+
+take_away 0 "Virtual PCD 00 00"
+ok $? "remove: pcscd sees the slot empty"
+card 0 insert 04A101
+expect_events 2 "present again"
+is "$(scan_events | tail -n 1)" "repeat A101" "present again: a repeat"
+
+take_away 0 "Virtual PCD 00 00"
+card 0 insert 08A1B2C3
+expect_events 3 "random UID"
+is "$(events event <"$WORK/scan.out" | tail -n 1)" "unreadable" \
+	"random UID: unreadable"
+like "$(tail -n 1 "$WORK/scan.out")" 'random UID.*apdu:mynumber' \
+	"random UID: the message names an APDU profile"
+
+# Answers no one should trust: a UID longer than any card's (40 bytes), and
+# a card that refuses the get-UID command.  Neither is counted.
+take_away 0 "Virtual PCD 00 00"
+card 0 insert "$(printf '04%.0s' $(seq 40))"
+expect_events 4 "oversized UID"
+like "$(tail -n 1 "$WORK/scan.out")" '"unreadable".*no usable UID' \
+	"oversized UID: unreadable, no usable UID"
+take_away 0 "Virtual PCD 00 00"
+card 0 insert none
+expect_events 5 "no UID"
+like "$(tail -n 1 "$WORK/scan.out")" '"unreadable".*no usable UID' \
+	"card refusing GET DATA: unreadable"
+
+take_away 0 "Virtual PCD 00 00"
+card 0 insert 04A103
+expect_events 6 "before the restart"
+is "$(scan_events | tail -n 1)" "accepted A103" "before the restart: accepted"
+
+# pcscd stops with A103 lying on the reader: the reader is lost.  A pcscd
+# without the virtual reader is not the reader back.  When pcscd is back
+# with it, so is the reader, and A103 is read again (a repeat).
+stop_pcscd
+expect_events 7 "pcscd stopped"
+is "$(scan_events | tail -n 1)" "reader_lost -" "pcscd stopped: reader_lost"
+mkdir "$WORK/no-readers"
+start_pcscd -c "$WORK/no-readers"
+ok $? "pcscd without the reader: started"
+waitfor 10 eval '"$CT" readers --json | grep -q "\"attached\":\[\]"'
+ok $? "pcscd without the reader: answers, lists no reader"
+t0=$(now_ms) c0=$(cpu_ticks "$SCAN")
+sleep 1 # absence takes time: the scan retries every 250 ms, 4 rounds
+t1=$(now_ms) c1=$(cpu_ticks "$SCAN")
+is "$(wc -l <"$WORK/scan.out")" 7 "pcscd without the reader: no reader_back"
+pct=$(((c1 - c0) * 1000 * 100 / hz / (t1 - t0)))
+ok $((pct >= 5)) "waiting for the reader to arrive: ${pct}% CPU (< 5%)"
+stop_pcscd
+start_pcscd
+ok $? "pcscd started again, with the reader"
+expect_events 9 "pcscd started"
+is "$(scan_events | tail -n 2 | tr '\n' ',')" "reader_back -,repeat A103," \
+	"pcscd started: reader_back, the card lying there read again"
+
+take_away 0 "Virtual PCD 00 00"
+card 0 insert 04A104
+expect_events 10 "after the restart"
+is "$(scan_events | tail -n 1)" "accepted A104" \
+	"after the restart: scanning goes on"
+
+t0=$(now_ms)
+stop_scan
+t1=$(now_ms)
+is "$RC" 0 "SIGTERM: the scan stops and exits 0"
+ok $(((t1 - t0) >= 2000)) "SIGTERM: seen at once while waiting ($((t1 - t0)) ms)"
+is "$(cat "$WORK/scan.err")" "" "nothing on stderr"
+is "$(sqlq "select group_concat(serial || ':' || outcome, ' ') from
+	(select * from scan where session_id = 1 order by id)")" \
+	"04A101:accepted 04A101:repeat 04A103:accepted 04A103:repeat 04A104:accepted" \
+	"every read recorded, the random UID not at all"
+is "$(sort -u "$WORK/apdu0.log" | tr '\n' ' ')" "FFCA000000 " \
+	"uid profile: GET DATA for the UID is all the card was sent"
+
+# ---- the second slot ----------------------------------------------------------
+
+# A104 still lies on slot 00; a scan of slot 01 sees only the card there.
+# (With the profile named on the command line, as an operator may.)
+card 1 insert 04A102
+start_scan "pcsc:Virtual PCD 00 01" --profile uid
+expect_events 1 "second slot"
+stop_scan
+is "$(scan_events)" "accepted A102" "second slot: its own card only"
+
+# The card's technology comes from the ATR: an ISO 14443 type B card
+# (ATR with 8 historical bytes from its ATQB) whose 4-byte PUPI begins with
+# 08 is not taken for a random type A UID, which the uid profile refuses.
+take_away 1 "Virtual PCD 00 01"
+card_start 3 35964 --atr 3B88800100000000778181007E
+card 3 insert 08123456
+start_scan "pcsc:Virtual PCD 00 01"
+expect_events 1 "type B card"
+stop_scan
+is "$(events event serial <"$WORK/scan.out")" "alert 08123456" \
+	"type B card: its PUPI is read (an unknown card), not refused"
+
+# ---- the apdu:mynumber profile -------------------------------------------------
+
+if ! "$CT" readers | grep -q '^  apdu:mynumber'; then
+	echo "ok $((_n + 1)) # SKIP apdu:mynumber profile not in this build yet"
+	_n=$((_n + 1))
+elif ! command -v openssl >/dev/null; then
+	echo "ok $((_n + 1)) # SKIP openssl is needed to make a certificate"
+	_n=$((_n + 1))
+else
+	openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=cardtally-test \
+		-set_serial 0x1234ABCD -days 1 -keyout "$WORK/key.pem" \
+		-outform DER -out "$WORK/cert.der" 2>/dev/null
+	take_away 0 "Virtual PCD 00 00"
+	: >"$WORK/apdu2.log"
+	card_start 2 35963 --cert "$WORK/cert.der"
+	# Card 2 takes card 0's place on slot 00, with a random UID.
+	card 2 insert 08C0FFEE
+	start_scan pcsc:Virtual --profile apdu:mynumber
+	expect_events 1 "apdu:mynumber"
+	stop_scan
+	like "$(events serial <"$WORK/scan.out")" '1234ABCD' \
+		"apdu:mynumber: the certificate's serial is the card's identity"
+	# After the backend's get-UID (answered by a real reader itself),
+	# the profile's first command selects the JPKI application.
+	like "$(grep -v '^FFCA' "$WORK/apdu2.log" | head -n 1)" \
+		'^00A4040C0AD392F00026010000000' \
+		"apdu:mynumber: selects the JPKI application"
+	is "$(cut -c3-4 "$WORK/apdu2.log" | grep -cv '^\(A4\|B0\|CA\)$')" 0 \
+		"apdu:mynumber: only SELECT, READ BINARY and GET DATA were sent"
+	is "$(cut -c3-4 "$WORK/apdu2.log" | grep -c '^20$')" 0 \
+		"apdu:mynumber: no VERIFY ever"
+fi
+
+done_testing
