@@ -30,6 +30,14 @@ ifeq ($(WERROR),1)
 CT_CFLAGS += -Werror
 endif
 
+# libusb (USB reader listing and hotplug, drivers/usbwatch.c) only where
+# pkg-config finds it; without it `readers` says so and scans go on.
+HAVE_LIBUSB = $(shell $(PKG_CONFIG) --exists libusb-1.0 2>/dev/null && echo 1)
+ifeq ($(HAVE_LIBUSB),1)
+LIBS_PC += libusb-1.0
+CT_CFLAGS += -DHAVE_LIBUSB
+endif
+
 # pkg-config is asked lazily so that `make deps` works before it exists.
 PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIBS_PC))
 PC_LIBS = $(shell $(PKG_CONFIG) --libs $(LIBS_PC))
@@ -97,6 +105,22 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libcardtally.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
 		-o $@ $< $(BUILD)/libcardtally.a $(PC_LIBS)
+
+# The USB hotplug tool needs libumockdev; without it the tool is not built
+# and tests/cli/usb.t skips its hotplug part.
+UMOCKDEV_PC := umockdev-1.0 gobject-2.0 glib-2.0
+HAVE_UMOCKDEV = $(shell $(PKG_CONFIG) --exists $(UMOCKDEV_PC) 2>/dev/null && \
+	echo 1)
+ifneq ($(HAVE_LIBUSB)$(HAVE_UMOCKDEV),11)
+TOOL_BIN := $(filter-out $(BUILD)/tests/tools/usb_hotplug,$(TOOL_BIN))
+endif
+$(BUILD)/tests/tools/usb_hotplug: tests/tools/usb_hotplug.c \
+		$(BUILD)/libcardtally.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) \
+		$(shell $(PKG_CONFIG) --cflags $(UMOCKDEV_PC)) $(CPPFLAGS) \
+		$(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libcardtally.a \
+		$(PC_LIBS) $(shell $(PKG_CONFIG) --libs $(UMOCKDEV_PC))
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libcardtally.a
 	@mkdir -p $(dir $@)

@@ -8,6 +8,14 @@
  * handle_read), fills an end-of-day tally (no --range: each read is a
  * return of something checked out) and a disposal batch (`--session D<n>`:
  * each card read is confirmed due, or refused).
+ *
+ * Reader lost/back has two sources: the backend's own RDR_EV_LOST/BACK
+ * (pcsc's PnP notifications, nfc's I/O errors) and, for backends that drive
+ * USB readers, libusb hotplug (drivers/usbwatch.h).  They are combined, not
+ * added: the reader is lost while either source says so, and back only
+ * when both agree, so one unplug is one reader_lost and one reader_back
+ * whichever source sees it first, and a backend that knows nothing of USB
+ * still pauses the session when its reader is pulled out.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -15,6 +23,7 @@
 
 #include "../drivers/profile.h"
 #include "../drivers/reader.h"
+#include "../drivers/usbwatch.h"
 #include "config.h"
 #include "report.h"
 
@@ -24,7 +33,9 @@ static volatile sig_atomic_t stop_requested;
  * How long one reader wait may last.  Some reader libraries retry their
  * waits when a signal arrives (pcsc-lite does), so a stop request is only
  * seen when the wait ends: a bounded wait keeps Ctrl-C prompt without
- * polling (the backend blocks in between).
+ * polling (the backend blocks in between).  It also bounds how late a USB
+ * unplug is noticed: the backend's wait cannot wake on libusb's
+ * descriptors, so hotplug events are taken between two waits.
  */
 #define SCAN_WAIT_MS 250
 
@@ -184,6 +195,75 @@ static void emit_read(const struct scan_args *a, const char *serial,
 		break;
 	}
 	fflush(f);
+}
+
+/* The two sources of reader presence (see the top of this file). */
+struct presence {
+	const struct scan_args *a;
+	struct usbwatch *w;  /* NULL: no USB watch for this session */
+	const char *backend; /* count only readers it drives; NULL: all */
+	char name[32];	     /* the spec's backend name; backend points here */
+	int usb_gone;	     /* no known reader left on the bus */
+	int backend_gone;    /* the backend reported RDR_EV_LOST */
+};
+
+static void presence_set(struct presence *p, int *flag, int gone)
+{
+	int was_lost = p->usb_gone || p->backend_gone;
+
+	*flag = gone;
+	if (!was_lost && (p->usb_gone || p->backend_gone))
+		emit_reader_event(p->a, "reader_lost", cli_now());
+	else if (was_lost && !p->usb_gone && !p->backend_gone)
+		emit_reader_event(p->a, "reader_back", cli_now());
+}
+
+/* Runs inside usbwatch_dispatch, once per arrival or departure, so that a
+ * quick unplug and replug between two dispatches is still seen. */
+static void on_usb_change(void *arg, enum usbw_change change,
+			  const struct usbw_device *dev)
+{
+	struct presence *p = arg;
+
+	(void)change;
+	(void)dev;
+	presence_set(p, &p->usb_gone, usbwatch_present(p->w, p->backend) == 0);
+}
+
+/*
+ * Starts the USB watch when the session's reader is a USB reader we know:
+ * $CARDTALLY_USB_WATCH is "auto" (the default: backends that drive a reader
+ * of the table, i.e. not sim or kbd), "off", or "on" (every backend, for
+ * tests and for backends the table does not name).  No known reader on the
+ * bus at the start means the reader is reached some other way (a serial
+ * PN532, a reader not in the table): there is nothing to watch.
+ */
+static void presence_start(struct presence *p, const struct scan_args *a)
+{
+	const char *mode = getenv("CARDTALLY_USB_WATCH");
+	const struct usbw_model *m = usbw_models();
+	size_t len = strcspn(a->reader, ":");
+	int driven = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->a = a;
+	if (mode == NULL || *mode == '\0')
+		mode = "auto";
+	if (strcmp(mode, "off") == 0 || len >= sizeof(p->name))
+		return;
+	memcpy(p->name, a->reader, len);
+	p->name[len] = '\0';
+	for (; m->name != NULL && !driven; m++)
+		driven = usbw_model_driven_by(m, p->name);
+	if (!driven && strcmp(mode, "on") != 0)
+		return;
+	if (usbwatch_open(on_usb_change, p, &p->w, NULL, 0) != 0)
+		return; /* no libusb or no hotplug: the backend alone decides */
+	p->backend = driven ? p->name : NULL;
+	if (usbwatch_present(p->w, p->backend) == 0) {
+		usbwatch_close(p->w);
+		p->w = NULL;
+	}
 }
 
 /*
@@ -557,6 +637,7 @@ static int target_open(struct ledger *l, const struct scan_args *a,
 int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 {
 	struct sigaction old_int, old_term;
+	struct presence pr;
 	struct scan_target tg;
 	struct rdr *r = NULL;
 	int rc, ex;
@@ -570,10 +651,13 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 			ledger_scanner_close(tg.sc);
 		return ex;
 	}
+	presence_start(&pr, a);
 	catch_stop_signals(&old_int, &old_term);
 	while (!stop_requested) {
 		struct rdr_event ev;
 
+		if (pr.w != NULL)
+			usbwatch_dispatch(pr.w, 0);
 		rc = rdr_next(r, SCAN_WAIT_MS, &ev);
 		if (rc == RDR_ERR_INTERRUPTED)
 			continue;
@@ -591,9 +675,9 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 		if (ev.kind == RDR_EV_END)
 			break;
 		if (ev.kind == RDR_EV_LOST)
-			emit_reader_event(a, "reader_lost", cli_now());
+			presence_set(&pr, &pr.backend_gone, 1);
 		else if (ev.kind == RDR_EV_BACK)
-			emit_reader_event(a, "reader_back", cli_now());
+			presence_set(&pr, &pr.backend_gone, 0);
 		else if (ev.kind == RDR_EV_CARD)
 			ex = handle_read(l, a, &tg, &ev.id, r, t);
 		else if (ev.kind == RDR_EV_UNREADABLE)
@@ -603,6 +687,7 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	usbwatch_close(pr.w);
 	if (tg.sc)
 		ledger_scanner_close(tg.sc);
 	rdr_close(r);

@@ -16,6 +16,9 @@ set -eu
 PACKAGES="gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev
 libcmocka-dev libnfc-dev libpcsclite-dev libusb-1.0-0-dev libncurses-dev
 sqlite3 perl python3 tmux pcscd vsmartcard-vpcd libccid"
+# usb tests: umockdev fakes USB readers (umockdev-run, umockdev-wrapper) and
+#   libumockdev-dev builds the hotplug tool that adds and removes them
+PACKAGES="$PACKAGES umockdev libumockdev-dev"
 
 # fuzz (`make fuzz` only, never the default): clang and its libFuzzer and
 # sanitizer runtimes.  `scripts/deps.sh fuzz` checks these instead.
