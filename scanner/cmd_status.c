@@ -4,9 +4,8 @@
  * flagged?), today's openings of the safe and their flags, counts still
  * open, end-of-day tallies still open or missing something, the cards and
  * terminals checked out now, locked accounts, and people without the
- * required, valid training.  Parts that belong to work not in this version
- * (disposal due) are named under "not_available" rather than shown as
- * empty, so nobody reads "nothing" where there is "unknown".
+ * required, valid training, and how many cards are due for disposal
+ * (`dispose due` lists them).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +13,6 @@
 #include "cli.h"
 #include "config.h"
 #include "report.h"
-
-/* What this version cannot report yet; merged branches remove theirs. */
-static const char *const not_available[] = {"disposal_due", NULL};
 
 struct status_ctx {
 	struct ledger *l;
@@ -26,6 +22,25 @@ struct status_ctx {
 	const struct recon_key_rules *rules;
 	int flagged;
 };
+
+/* Counts the cards in storage that are due for disposal today (R16, R17),
+ * by the installation's rules. */
+struct due_count {
+	const struct recon_rules *rules;
+	int32_t today;
+	long n;
+};
+
+static int count_due(void *ctx, const struct card_rec *c)
+{
+	struct due_count *d = ctx;
+	int32_t since;
+
+	if (recon_disposal_due(c->status, c->reminder_sent, d->today, d->rules,
+			       &since) != DUE_NOT)
+		d->n++;
+	return 0;
+}
 
 static int show_opening(const struct key_opening_rec *o, void *ctx)
 {
@@ -334,16 +349,15 @@ static int exec_status(struct cli *c, struct ledger *l)
 		goto fail;
 	end_list(&s);
 
-	fputs(s.json ? ",\"not_available\":[" : "not in this version:", stdout);
-	for (int i = 0; not_available[i]; i++) {
-		if (s.json) {
-			fputs(i ? "," : "", stdout);
-			json_str(stdout, not_available[i]);
-		} else {
-			printf(" %s", not_available[i]);
-		}
-	}
-	fputs(s.json ? "]}\n" : "\n", stdout);
+	struct due_count due = {.rules = &conf.rules, .today = s.today};
+	rc = ledger_cards_in_storage(l, count_due, &due);
+	if (rc < 0)
+		goto fail;
+	if (s.json)
+		printf(",\"disposal_due\":%ld}\n", due.n);
+	else
+		printf("due for disposal: %ld%s\n", due.n,
+		       due.n ? " (cardtally dispose due lists them)" : "");
 	return EXIT_OK;
 fail:
 	return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));

@@ -52,6 +52,10 @@ is "$(printf '%s' "$OUT" | pyjson '" ".join(e["mgmt_id"]+":"+e["why"]+":"+str(e[
 ct dispose due
 like "$OUT" "^D101 +reminder +since 2026-03-02" "due: text lists D101 with its day"
 like "$OUT" "D103 +moved +since -" "due: text shows an unknown since as -"
+# The morning status counts the same five, by the same rules.
+ct status --json
+is "$(printf '%s' "$OUT" | pyjson 'd["disposal_due"]')" 5 \
+	"status: five cards due for disposal"
 
 CARDTALLY_NOW=$((CARDTALLY_NOW - 86400)) ct dispose due --json
 is "$(printf '%s' "$OUT" | pyjson '",".join(e["mgmt_id"] for e in d)')" \

@@ -3,7 +3,7 @@
 # safe (open since when, by whom, flagged), today's openings and their
 # flags, counts still open, tallies open or missing something, the cards
 # and terminals checked out, locked accounts and training gaps, in text and
-# JSON; parts of other work not in this version are named, not faked.
+# JSON, down to how many cards are due for disposal.
 . "$(dirname "$0")/lib.sh"
 
 # 2026-03-02 10:00 in Tokyo.
@@ -33,8 +33,8 @@ locked accounts:
   none
 training gaps:
   none
-not in this version: disposal_due" \
-	"fresh ledger: everything closed and empty, the rest named"
+due for disposal: 0" \
+	"fresh ledger: everything closed and empty"
 
 # Yesterday's opening, long and late; today's, still open past the limit.
 as M01 1111 key holder add S02 --order 1
@@ -72,7 +72,7 @@ locked accounts:
 training gaps:
   P04        BASIC missing
   S03        BASIC expired since 2026-03-01
-not in this version: disposal_due" \
+due for disposal: 0" \
 	"status: the safe, today's key log, counts, locks, training gaps"
 
 CARDTALLY_NOW=$((T0 + 40 * MIN)) ct status --json
@@ -90,9 +90,8 @@ is "$(pyjson '[[g["staff"], g["course"], g["state"], g["since"]]
 	for g in d["training_gaps"]]' <<<"$OUT")" \
 	'[["P04","BASIC","missing",null],["S03","BASIC","expired","2026-03-01"]]' \
 	"status --json: training gaps"
-is "$(pyjson 'd["not_available"]' <<<"$OUT")" \
-	'["disposal_due"]' \
-	"status --json: what this version cannot tell"
+is "$(pyjson 'd["disposal_due"]' <<<"$OUT")" 0 \
+	"status --json: nothing due for disposal"
 
 # Within the limit, and once closed, nothing is flagged today.
 CARDTALLY_NOW=$((T0 + 10 * MIN)) ct status --json
@@ -124,8 +123,8 @@ checked out:
   card     A101         out by S02      since 2026-03-02T11:10:00+09:00 for 2026-03-02 (home SAFE1/T01)
   terminal TERM1        out by S02      since 2026-03-02T11:10:00+09:00 for 2026-03-02 (home SAFE1/SHELF)" \
 	"status: the card and the terminal that are out"
-like "$OUT" "not in this version: disposal_due" \
-	"status: tally and checked_out are no longer placeholders"
+like "$OUT" "^due for disposal: 0$" \
+	"status: the disposal-due count"
 
 CARDTALLY_NOW=$((T0 + 7 * 60 * MIN)) as S02 2222 tally start
 is "$RC" 0 "prepared: a tally opened at 17:00"
