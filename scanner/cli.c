@@ -243,6 +243,18 @@ int cli_actor(struct cli *c, struct ledger *l, struct staff_rec *out)
 	return cli_authenticate(l, c->as, c->pin_fd, "--pin-fd", out);
 }
 
+int cli_card_worker(struct cli *c, struct ledger *l, enum recon_action action,
+		    struct staff_rec *out)
+{
+	int rc = cli_actor(c, l, out);
+
+	if (rc == 0)
+		rc = cli_permit(out, action);
+	if (rc == 0)
+		rc = cli_training_gate(l, out);
+	return rc;
+}
+
 int cli_permit(const struct staff_rec *who, enum recon_action action)
 {
 	const char *rule;

@@ -101,6 +101,13 @@ int cli_new_pin_hash(int fd, const char *fd_option, const char *code,
 /* Argon2id hash of a PIN into out (crypto_pwhash_STRBYTES). */
 int cli_hash_pin(const char *pin, char out[128]);
 
+/*
+ * The acting person (--as, PIN checked) for work that handles cards: the
+ * role must allow `action` and the required training must be valid (R19,
+ * R20).  0 and *out, or the exit code after saying which rule refused.
+ */
+int cli_card_worker(struct cli *c, struct ledger *l, enum recon_action action,
+		    struct staff_rec *out);
 /* 0 when who's role allows action; else prints the rule, returns 77. */
 int cli_permit(const struct staff_rec *who, enum recon_action action);
 /* The first --witness: another person than actor, authenticated (PIN from

@@ -62,14 +62,8 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 					 "--assign takes RANGE=STAFF, not "
 					 "'%s'",
 					 assigns[i]);
-	rc = cli_actor(c, l, &actor);
-	if (rc)
-		return rc;
-	rc = cli_permit(&actor, ACT_COUNT_START);
-	if (rc)
-		return rc;
 	/* Opening a count is starting work with cards (R20). */
-	rc = cli_training_gate(l, &actor);
+	rc = cli_card_worker(c, l, ACT_COUNT_START, &actor);
 	if (rc)
 		return rc;
 

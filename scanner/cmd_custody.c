@@ -177,14 +177,8 @@ static int move_items(struct cli *c, struct ledger *l, const struct movement *m,
 	if (!reader && c->npos == 0)
 		return cli_usage(c, "name at least one card or terminal, or "
 				    "--reader SPEC");
-	rc = cli_actor(c, l, &actor);
-	if (rc)
-		return rc;
-	rc = cli_permit(&actor, m->action);
-	if (rc)
-		return rc;
 	/* Moving cards and terminals is handling them (R20). */
-	rc = cli_training_gate(l, &actor);
+	rc = cli_card_worker(c, l, m->action, &actor);
 	if (rc)
 		return rc;
 	if (!reader)

@@ -167,14 +167,8 @@ static int exec_dispose_start(struct cli *c, struct ledger *l)
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	rc = cli_actor(c, l, &actor);
-	if (rc)
-		return rc;
-	rc = cli_permit(&actor, ACT_DISPOSE);
-	if (rc)
-		return rc;
 	/* Disposal handles cards: the training gate applies (R20). */
-	rc = cli_training_gate(l, &actor);
+	rc = cli_card_worker(c, l, ACT_DISPOSE, &actor);
 	if (rc)
 		return rc;
 	/* Two people, in this one command: the witness is another person,
@@ -238,14 +232,8 @@ static int exec_dispose_close(struct cli *c, struct ledger *l)
 		return cli_error(EXIT_DATAERR,
 				 "disposal D%lld was closed already by %s",
 				 (long long)id, b.closed_by);
-	rc = cli_actor(c, l, &actor);
-	if (rc)
-		return rc;
-	rc = cli_permit(&actor, ACT_DISPOSE);
-	if (rc)
-		return rc;
 	/* Disposal handles cards: the training gate applies (R20). */
-	rc = cli_training_gate(l, &actor);
+	rc = cli_card_worker(c, l, ACT_DISPOSE, &actor);
 	if (rc)
 		return rc;
 	rc = cli_witness(c, l, &actor, &witness);

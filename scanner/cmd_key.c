@@ -206,14 +206,8 @@ static int exec_open(struct cli *c, struct ledger *l)
 	rc = config_load(&conf);
 	if (rc)
 		return rc;
-	rc = cli_actor(c, l, &actor);
-	if (rc)
-		return rc;
-	rc = cli_permit(&actor, ACT_KEY_OPEN);
-	if (rc)
-		return rc;
 	/* The safe holds the cards: opening it is work with cards (R20). */
-	rc = cli_training_gate(l, &actor);
+	rc = cli_card_worker(c, l, ACT_KEY_OPEN, &actor);
 	if (rc)
 		return rc;
 	rc = approver(c, l, &actor, &appr, &order);

@@ -308,6 +308,22 @@ static int tally_classify(struct ledger *l, const struct scan_args *a,
 	return 0;
 }
 
+/* After a read is on disk: the reader's beep or light, and the totals.
+ * Accepted, repeat and alert sound and look different (DESIGN.md). */
+static void count_outcome(struct rdr *r, enum recon_outcome o,
+			  struct scan_totals *t)
+{
+	rdr_feedback(r, o == RECON_ACCEPTED ? RDR_FB_ACCEPTED
+			: o == RECON_REPEAT ? RDR_FB_REPEAT
+					    : RDR_FB_ALERT);
+	if (o == RECON_ACCEPTED)
+		t->accepted++;
+	else if (o == RECON_REPEAT)
+		t->repeats++;
+	else
+		t->alerts++;
+}
+
 /*
  * One read into a count or a tally: look up, decide, record, commit, and
  * only then report.
@@ -346,15 +362,7 @@ static int handle_card(struct ledger *l, struct ledger_scanner *sc,
 		goto fail;
 	/* On disk: now the operator may be told. */
 	emit_read(a, serial, &lk, o, why, now);
-	rdr_feedback(r, o == RECON_ACCEPTED ? RDR_FB_ACCEPTED
-			: o == RECON_REPEAT ? RDR_FB_REPEAT
-					    : RDR_FB_ALERT);
-	if (o == RECON_ACCEPTED)
-		t->accepted++;
-	else if (o == RECON_REPEAT)
-		t->repeats++;
-	else
-		t->alerts++;
+	count_outcome(r, o, t);
 	return 0;
 fail:
 	ledger_rollback(l);
@@ -488,15 +496,7 @@ static int handle_disposal_card(struct ledger *l, const struct scan_args *a,
 	if (rc < 0)
 		goto fail;
 	emit_disposal_read(a, serial, &card, known, o, due, since, other, now);
-	rdr_feedback(r, o == RECON_ACCEPTED ? RDR_FB_ACCEPTED
-			: o == RECON_REPEAT ? RDR_FB_REPEAT
-					    : RDR_FB_ALERT);
-	if (o == RECON_ACCEPTED)
-		t->accepted++;
-	else if (o == RECON_REPEAT)
-		t->repeats++;
-	else
-		t->alerts++;
+	count_outcome(r, o, t);
 	return 0;
 fail:
 	ledger_rollback(l);
@@ -797,14 +797,8 @@ static int exec_scan(struct cli *c, struct ledger *l)
 	a.profile = rdr_profile_find(profile ? profile : conf.profile);
 	if (!a.profile)
 		return cli_usage(c, "unknown identity profile '%s'", profile);
-	rc = cli_actor(c, l, &actor);
-	if (rc)
-		return rc;
-	rc = cli_permit(&actor, ACT_SCAN);
-	if (rc)
-		return rc;
 	/* Joining a session is handling cards (R20). */
-	rc = cli_training_gate(l, &actor);
+	rc = cli_card_worker(c, l, ACT_SCAN, &actor);
 	if (rc)
 		return rc;
 	a.actor = &actor;

@@ -21,14 +21,8 @@ static int exec_tally_start(struct cli *c, struct ledger *l)
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	rc = cli_actor(c, l, &actor);
-	if (rc)
-		return rc;
-	rc = cli_permit(&actor, ACT_TALLY_START);
-	if (rc)
-		return rc;
 	/* Opening a tally starts work on cards (R20). */
-	rc = cli_training_gate(l, &actor);
+	rc = cli_card_worker(c, l, ACT_TALLY_START, &actor);
 	if (rc)
 		return rc;
 	rc = ledger_tally_start(l, actor.id, cli_now(), &id, &n);
@@ -195,14 +189,8 @@ static int exec_tally_close(struct cli *c, struct ledger *l)
 	rc = cli_session_id(c, c->pos[0], &id);
 	if (rc)
 		return rc;
-	rc = cli_actor(c, l, &actor);
-	if (rc)
-		return rc;
-	rc = cli_permit(&actor, ACT_TALLY_CLOSE);
-	if (rc)
-		return rc;
 	/* Closing turns the reads into returns: handling cards (R20). */
-	rc = cli_training_gate(l, &actor);
+	rc = cli_card_worker(c, l, ACT_TALLY_CLOSE, &actor);
 	if (rc)
 		return rc;
 	rc = ledger_session_get(l, id, &sess);
