@@ -614,12 +614,5 @@ int ledger_audit_list(struct ledger *l, int64_t last,
 		if (stop)
 			break;
 	}
-	if (stop)
-		rc = stop;
-	else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = ledger_sql_error(l, "audit log");
-	sqlite3_finalize(st);
-	return rc;
+	return ledger_walk_end(l, st, rc, stop, "audit log");
 }

@@ -401,14 +401,7 @@ int ledger_tally_each(struct ledger *l, int64_t session_id,
 		if (stop)
 			break;
 	}
-	if (stop)
-		rc = stop;
-	else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = ledger_sql_error(l, "tally items");
-	sqlite3_finalize(st);
-	return rc;
+	return ledger_walk_end(l, st, rc, stop, "tally items");
 }
 
 int ledger_checked_out_each(struct ledger *l,
@@ -455,14 +448,7 @@ int ledger_checked_out_each(struct ledger *l,
 		if (stop)
 			break;
 	}
-	if (stop)
-		rc = stop;
-	else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = ledger_sql_error(l, "checked-out items");
-	sqlite3_finalize(st);
-	return rc;
+	return ledger_walk_end(l, st, rc, stop, "checked-out items");
 }
 
 int ledger_session_note(struct ledger *l, int64_t id, const char *note)

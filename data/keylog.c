@@ -79,14 +79,7 @@ int ledger_key_holder_each(struct ledger *l,
 		if (stop)
 			break;
 	}
-	if (stop)
-		rc = stop;
-	else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = ledger_sql_error(l, "key holders");
-	sqlite3_finalize(st);
-	return rc;
+	return ledger_walk_end(l, st, rc, stop, "key holders");
 }
 
 int ledger_key_holder_order(struct ledger *l, int64_t staff_id, int *order)
@@ -301,12 +294,5 @@ int ledger_key_each_since(struct ledger *l, int64_t since,
 		if (stop)
 			break;
 	}
-	if (stop)
-		rc = stop;
-	else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = ledger_sql_error(l, "key log");
-	sqlite3_finalize(st);
-	return rc;
+	return ledger_walk_end(l, st, rc, stop, "key log");
 }

@@ -382,6 +382,19 @@ int ledger_sql_error(struct ledger *l, const char *what)
 	return ledger_fail(l, code, "%s: %s", what, sqlite3_errmsg(l->db));
 }
 
+int ledger_walk_end(struct ledger *l, sqlite3_stmt *st, int rc, int stop,
+		    const char *what)
+{
+	if (stop)
+		rc = stop;
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = ledger_sql_error(l, what);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int ledger_prepare(struct ledger *l, const char *sql, sqlite3_stmt **st)
 {
 	if (sqlite3_prepare_v2(l->db, sql, -1, st, NULL) != SQLITE_OK)

@@ -32,6 +32,13 @@ int ledger_fail(struct ledger *l, int code, const char *fmt, ...)
  */
 int ledger_tx_enter(struct ledger *l, int *own);
 int ledger_tx_leave(struct ledger *l, int own, int rc);
+/*
+ * The end of a walk over rows with a callback that may stop it: finalizes
+ * st and returns the callback's non-zero `stop`, or 0 when the rows ran out
+ * (rc == SQLITE_DONE), or the SQL error of `what`.
+ */
+int ledger_walk_end(struct ledger *l, sqlite3_stmt *st, int rc, int stop,
+		    const char *what);
 /* sqlite3_prepare_v2 with error reporting. */
 int ledger_prepare(struct ledger *l, const char *sql, sqlite3_stmt **st);
 /* Runs SQL without results. */

@@ -117,12 +117,5 @@ int ledger_note_list(struct ledger *l,
 		if (stop)
 			break;
 	}
-	if (stop)
-		rc = stop;
-	else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = ledger_sql_error(l, "notes");
-	sqlite3_finalize(st);
-	return rc;
+	return ledger_walk_end(l, st, rc, stop, "notes");
 }

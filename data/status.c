@@ -27,12 +27,5 @@ int ledger_session_open_each(struct ledger *l,
 		if (stop)
 			break;
 	}
-	if (stop)
-		rc = stop;
-	else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = ledger_sql_error(l, "open sessions");
-	sqlite3_finalize(st);
-	return rc;
+	return ledger_walk_end(l, st, rc, stop, "open sessions");
 }

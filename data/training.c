@@ -171,14 +171,7 @@ int ledger_course_each(struct ledger *l,
 		if (stop)
 			break;
 	}
-	if (stop)
-		rc = stop;
-	else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = ledger_sql_error(l, "courses");
-	sqlite3_finalize(st);
-	return rc;
+	return ledger_walk_end(l, st, rc, stop, "courses");
 }
 
 int ledger_training_record(struct ledger *l, const char *course,
@@ -275,12 +268,5 @@ int ledger_attendance_each(struct ledger *l, const char *staff,
 		if (stop)
 			break;
 	}
-	if (stop)
-		rc = stop;
-	else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = ledger_sql_error(l, "attendance");
-	sqlite3_finalize(st);
-	return rc;
+	return ledger_walk_end(l, st, rc, stop, "attendance");
 }
