@@ -233,6 +233,17 @@ static int show_checked_out(void *ctx, const struct checked_out_row *r)
 }
 
 /* Ends a list: "]" in JSON, "none" under an empty heading in text. */
+/* A section: its JSON key or its heading; end_list closes it. */
+static void begin_list(struct status_ctx *s, const char *key,
+		       const char *heading)
+{
+	s->n = 0;
+	if (s->json)
+		printf(",\"%s\":[", key);
+	else
+		printf("%s\n", heading);
+}
+
 static void end_list(const struct status_ctx *s)
 {
 	if (s->json)
@@ -312,36 +323,31 @@ static int exec_status(struct cli *c, struct ledger *l)
 	else if (s.flagged)
 		printf("  %d flagged\n", s.flagged);
 
-	s.n = 0;
-	fputs(s.json ? ",\"open_counts\":[" : "open counts:\n", stdout);
+	begin_list(&s, "open_counts", "open counts:");
 	rc = ledger_session_open_each(l, show_session, &s);
 	if (rc < 0)
 		goto fail;
 	end_list(&s);
 
-	s.n = 0;
-	fputs(s.json ? ",\"tallies\":[" : "tallies open or missing:\n", stdout);
+	begin_list(&s, "tallies", "tallies open or missing:");
 	rc = show_tallies(&s);
 	if (rc < 0)
 		goto fail;
 	end_list(&s);
 
-	s.n = 0;
-	fputs(s.json ? ",\"checked_out\":[" : "checked out:\n", stdout);
+	begin_list(&s, "checked_out", "checked out:");
 	rc = ledger_checked_out_each(l, show_checked_out, &s);
 	if (rc < 0)
 		goto fail;
 	end_list(&s);
 
-	s.n = 0;
-	fputs(s.json ? ",\"locked_accounts\":[" : "locked accounts:\n", stdout);
+	begin_list(&s, "locked_accounts", "locked accounts:");
 	rc = ledger_staff_each(l, show_locked, &s);
 	if (rc < 0)
 		goto fail;
 	end_list(&s);
 
-	s.n = 0;
-	fputs(s.json ? ",\"training_gaps\":[" : "training gaps:\n", stdout);
+	begin_list(&s, "training_gaps", "training gaps:");
 	rc = ledger_staff_each(l, show_gap, &s);
 	if (rc > 0)
 		return rc; /* cli_training_check printed why */
