@@ -340,6 +340,38 @@ static const char schema_custody[] =
     " checkout_id INTEGER REFERENCES custody_event(id));"
     "CREATE INDEX tally_expected_session ON tally_expected(session_id);";
 
+/*
+ * Version 6: the counting programme (R5, R6).  A cycle plan says in which
+ * month of the cycle (0-based, from start_day, the first day of its first
+ * month) each range gets its full count; the newest plan is the one in
+ * force.  A count-only check records a total number of cards per range,
+ * typed or counted by a reader without identifying the cards; the newest
+ * total of a range counts.
+ */
+static const char schema_plan[] =
+    "CREATE TABLE cycle_plan ("
+    " id INTEGER PRIMARY KEY,"
+    " start_day TEXT NOT NULL,"
+    " months INTEGER NOT NULL CHECK (months BETWEEN 1 AND 12),"
+    " created_at INTEGER NOT NULL,"
+    " created_by INTEGER NOT NULL REFERENCES staff(id));"
+    "CREATE TABLE cycle_plan_range ("
+    " plan_id INTEGER NOT NULL REFERENCES cycle_plan(id),"
+    " location_id INTEGER NOT NULL REFERENCES location(id),"
+    " month INTEGER NOT NULL CHECK (month >= 0),"
+    " PRIMARY KEY (plan_id, location_id)) WITHOUT ROWID;"
+    "CREATE TABLE count_total ("
+    " id INTEGER PRIMARY KEY,"
+    " session_id INTEGER NOT NULL REFERENCES session(id),"
+    " location_id INTEGER NOT NULL REFERENCES location(id),"
+    " cards INTEGER NOT NULL CHECK (cards >= 0),"
+    " method TEXT NOT NULL CHECK (method IN ('typed','reader')),"
+    " staff_id INTEGER NOT NULL REFERENCES staff(id),"
+    " at INTEGER NOT NULL);"
+    "CREATE INDEX count_total_session ON count_total(session_id,"
+    " location_id);"
+    "CREATE INDEX session_range_location ON session_range(location_id);";
+
 /* migrations[i] takes a file from user_version i to i + 1: its SQL, then
  * its C step, if any, in the same transaction. */
 static const struct migration {
@@ -351,6 +383,7 @@ static const struct migration {
     {schema_disposal, NULL},	/* 3 */
     {schema_training, NULL},	/* 4 */
     {schema_custody, NULL},	/* 5 */
+    {schema_plan, NULL},	/* 6 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==

@@ -36,7 +36,7 @@ enum {
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
-#define LEDGER_SCHEMA_VERSION 5
+#define LEDGER_SCHEMA_VERSION 6
 
 #define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128
@@ -645,5 +645,83 @@ int ledger_key_current(struct ledger *l, struct key_opening_rec *out);
 int ledger_key_each_since(struct ledger *l, int64_t since,
 			  int (*fn)(const struct key_opening_rec *o, void *ctx),
 			  void *ctx);
+
+/* ---- the counting programme (R5, R6, plan.c) ---- */
+
+/* People remembered per count of a range: its assignee and whoever read
+ * cards or typed a total into it. */
+#define RANGE_WHO_MAX 8
+
+/* One count of a range: a session (full, partial or countonly) over the
+ * range or a location it lies within, in which somebody was assigned the
+ * range or read cards or typed a total into it. */
+struct range_count_rec {
+	int64_t session;
+	enum session_kind kind;
+	int64_t started_at;
+	size_t nwho;
+	char who[RANGE_WHO_MAX][STAFF_CODE_MAX + 1]; /* by code */
+};
+
+/*
+ * The latest counts of range `path`, newest first, at most `max` of them,
+ * into out: only sessions before session `before` (0: any), and with
+ * full_only only card-by-card counts (full, partial) that were closed:
+ * finished.  *n is how many.
+ */
+int ledger_range_counts(struct ledger *l, const char *path, int64_t before,
+			int full_only, struct range_count_rec *out, size_t max,
+			size_t *n);
+/* How many cards the ledger has in the safe within range `path` (stored,
+ * cancelled, moved, deceased: not checked out). */
+int ledger_range_expected(struct ledger *l, const char *path, int64_t *n);
+/* The ranges of a count over everything (as count start without --ranges
+ * takes them), by path; *out is malloc'ed (free()). */
+int ledger_all_ranges(struct ledger *l, char (**out)[LOCATION_MAX + 1],
+		      size_t *n);
+
+struct cycle_rec {
+	int64_t id;
+	int32_t start_day; /* first day of the cycle's first month */
+	int months;
+	int64_t created_at;
+	char created_by[STAFF_CODE_MAX + 1];
+};
+
+/* Stores a cycle plan: range paths[i] is counted in full in month
+ * month[i] (0-based) of the cycle.  Audited ("plan.cycle"). */
+int ledger_cycle_save(struct ledger *l, int32_t start_day, int months,
+		      const char *const *paths, const int32_t *month, size_t n,
+		      int64_t actor_id, int64_t now, int64_t *id);
+/* The plan in force (the newest); LEDGER_ERR_NOTFOUND when none. */
+int ledger_cycle_current(struct ledger *l, struct cycle_rec *out);
+/* Calls fn for each range of plan id, by month then path; the path lives
+ * until fn returns; a non-zero return stops the walk and is returned. */
+int ledger_cycle_each(struct ledger *l, int64_t id,
+		      int (*fn)(void *ctx, const char *path, int month),
+		      void *ctx);
+
+/* Records a count-only total for range `path` of session `id`: `cards`
+ * cards, method "typed" or "reader", by staff_id.  Audited
+ * ("count.total"). */
+int ledger_count_total_add(struct ledger *l, int64_t id, const char *path,
+			   int64_t cards, const char *method, int64_t staff_id,
+			   int64_t now);
+
+/* One range of a count-only check; strings live until fn returns. */
+struct count_total_row {
+	const char *range;
+	int64_t expected; /* cards the ledger has in the safe there now */
+	int64_t counted;  /* the newest total, -1 when none */
+	const char *by;	  /* "" when none */
+	const char *method;
+	int64_t at; /* 0 when none */
+};
+
+/* Calls fn for every range of session id, by path; a non-zero return stops
+ * the walk and is returned. */
+int ledger_count_totals(struct ledger *l, int64_t id,
+			int (*fn)(void *ctx, const struct count_total_row *r),
+			void *ctx);
 
 #endif

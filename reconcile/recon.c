@@ -382,6 +382,11 @@ static const struct {
     [ACT_TALLY_CLOSE] = {"tally close",
 			 {1, 1, 0},
 			 "part-time staff may not close a tally"},
+    /* Deciding who counts what, and when, is the plan the office keeps
+     * and submits (R8): a manager's. */
+    [ACT_PLAN] = {"plan",
+		  {1, 0, 0},
+		  "only a manager may apply a counting plan"},
 };
 
 int recon_permit(enum staff_role role, enum recon_action action,

@@ -165,6 +165,7 @@ enum recon_action {
 	ACT_MOVE,	   /* move cards tray to tray (R13) */
 	ACT_TALLY_START,   /* open the end-of-day window tally (R12) */
 	ACT_TALLY_CLOSE,   /* close it (imbalanced: with a witness) */
+	ACT_PLAN,	   /* apply rotation and cycle plans (R5, R6) */
 	ACT_COUNT,
 };
 

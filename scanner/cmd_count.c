@@ -1,7 +1,9 @@
 /*
  * `cardtally count start` opens a counting session over a set of ranges and
- * prints its id; `cardtally count close` closes it, which needs a manager as
- * witness when the count found discrepancies (two-person rule).
+ * prints its id; each range is given to one person (R7): to whom --assign
+ * says, if the rotation rule allows it (R6), else to whom the rotation
+ * planner picks.  `cardtally count close` closes it, which needs a manager
+ * as witness when the count found discrepancies (two-person rule).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,17 +37,17 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 	int nranges = 0, nassign = 0, rc;
 	enum session_kind kind;
 	struct staff_rec actor;
+	struct plan_result res;
 	int64_t id = 0;
+	int ex;
 
 	if (!kind_s)
-		return cli_usage(c, "--kind full|partial is required");
+		return cli_usage(c,
+				 "--kind full|partial|countonly is required");
 	if (session_kind_parse(kind_s, &kind) < 0)
 		return cli_usage(c, "unknown kind '%s'", kind_s);
-	if (kind == SESSION_TALLY || kind == SESSION_COUNTONLY)
-		return cli_usage(c,
-				 "kind %s is not available in this version: "
-				 "use full or partial",
-				 kind_s);
+	if (kind == SESSION_TALLY)
+		return cli_usage(c, "a tally is opened with tally start");
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
 	if (ranges_s &&
@@ -76,22 +78,51 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 		char *eq = strchr(assigns[i], '=');
 
 		*eq = '\0';
+		/* A manual assignment keeps the rotation rule too (R6). */
+		ex = plan_check_assign(l, id, assigns[i], eq + 1);
+		if (ex) {
+			ledger_rollback(l);
+			return ex;
+		}
 		rc = ledger_session_assign(l, id, assigns[i], eq + 1, actor.id,
 					   cli_now());
 	}
-	if (rc == 0)
-		rc = ledger_commit(l);
 	if (rc < 0) {
 		ledger_rollback(l);
 		return cli_error(rc == LEDGER_ERR_INVALID ? EXIT_DATAERR
 							  : EXIT_SOFTWARE,
 				 "%s", ledger_errmsg(l));
 	}
-	if (c->json)
-		printf("{\"session\":%lld,\"kind\":\"%s\"}\n", (long long)id,
+	/* Every range nobody was named for goes to the planner's pick. */
+	ex = plan_count_fill(l, id, &actor, 1, &res);
+	if (ex) {
+		ledger_rollback(l);
+		return ex;
+	}
+	rc = ledger_commit(l);
+	if (rc < 0) {
+		ledger_rollback(l);
+		plan_result_free(&res);
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	}
+	if (c->json) {
+		printf("{\"session\":%lld,\"kind\":\"%s\",", (long long)id,
 		       session_kind_name(kind));
-	else
+		plan_result_json(stdout, &res);
+		puts("}");
+	} else {
 		printf("%lld\n", (long long)id);
+		if (res.n > res.nunassigned && (size_t)nassign < res.n) {
+			fputs("assigned by the rotation planner:\n", stderr);
+			plan_result_text(stderr, &res, 1);
+		}
+		for (size_t i = 0; i < res.n; i++)
+			if (!res.v[i].staff[0])
+				cli_error(EXIT_OK,
+					  "range %s has nobody to count it: %s",
+					  res.v[i].range, res.v[i].why);
+	}
+	plan_result_free(&res);
 	return EXIT_OK;
 }
 
@@ -100,9 +131,10 @@ static const char *const count_start_options[] = {"kind", "ranges", "assign",
 
 const struct cmd_entry cmd_count_start_entry = {
     .name = "count start",
-    .usage = "--kind full|partial [--ranges R1,R2,...] "
-	     "[--assign R=STAFF,...] --as CODE [--pin-fd N]",
-    .help = "open a count over ranges (all locations by default)",
+    .usage = "--kind full|partial|countonly [--ranges R1,R2,...] "
+	     "[--assign R=STAFF,...] --as CODE [--pin-fd N] [--json]",
+    .help = "open a count over ranges (all locations by default), one "
+	    "person per range",
     .options = count_start_options,
     .needs_db = 1,
     .exec = exec_count_start,
@@ -119,15 +151,45 @@ int cli_session_id(struct cli *c, const char *s, int64_t *id)
 	return 0;
 }
 
+/* Whether count sess found discrepancies: cards for a count, totals off
+ * for a count-only check.  0 or an exit code. */
+static int discrepancies(struct ledger *l, const struct session_rec *sess,
+			 int *found)
+{
+	struct config conf;
+	struct count_data d;
+	struct recon_report r;
+	size_t off;
+	int rc;
+
+	if (sess->kind == SESSION_COUNTONLY) {
+		rc = countonly_found(l, sess->id, &off);
+		*found = off > 0;
+		return rc;
+	}
+	rc = config_load(&conf);
+	if (rc)
+		return rc;
+	rc = ledger_count_load(l, sess->id, &d);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (recon_run(&d, date_of_time(cli_now(), cli_utc_offset(cli_now())),
+		      &conf.rules, &r) < 0) {
+		count_data_free(&d);
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	}
+	*found = recon_has_discrepancy(&r);
+	recon_report_free(&r);
+	count_data_free(&d);
+	return 0;
+}
+
 static int exec_count_close(struct cli *c, struct ledger *l)
 {
 	struct staff_rec actor, witness = {0};
 	struct session_rec sess;
-	struct config conf;
-	struct count_data d;
-	struct recon_report r;
 	int64_t id = 0;
-	int rc, found;
+	int rc, found = 0;
 
 	if (c->npos != 1)
 		return cli_usage(c, "a session ID is required");
@@ -154,20 +216,9 @@ static int exec_count_close(struct cli *c, struct ledger *l)
 	rc = cli_permit(&actor, ACT_COUNT_CLOSE);
 	if (rc)
 		return rc;
-	rc = config_load(&conf);
+	rc = discrepancies(l, &sess, &found);
 	if (rc)
 		return rc;
-	rc = ledger_count_load(l, id, &d);
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (recon_run(&d, date_of_time(cli_now(), cli_utc_offset(cli_now())),
-		      &conf.rules, &r) < 0) {
-		count_data_free(&d);
-		return cli_error(EXIT_SOFTWARE, "out of memory");
-	}
-	found = recon_has_discrepancy(&r);
-	recon_report_free(&r);
-	count_data_free(&d);
 	if (found || c->nwitness) {
 		if (found && !c->nwitness)
 			return cli_error(EXIT_NOPERM,

@@ -18,6 +18,9 @@ int reconcile_session(struct ledger *l, int64_t id, int json, FILE *out)
 	/* A tally compares with what went out, not with the trays. */
 	if (rc == 0 && sess.kind == SESSION_TALLY)
 		return reconcile_tally(l, &sess, json, out);
+	/* A count-only check compares totals, not serials (R5). */
+	if (rc == 0 && sess.kind == SESSION_COUNTONLY)
+		return reconcile_countonly(l, &sess, json, out);
 	/* The installation's due rules, as the scan loop used them. */
 	rc = config_load(&conf);
 	if (rc)

@@ -547,6 +547,12 @@ static int session_check(struct ledger *l, const struct scan_args *a,
 		return cli_error(EXIT_DATAERR,
 				 "session %lld is closed: open a new count",
 				 (long long)a->session_id);
+	if (sess.kind == SESSION_COUNTONLY)
+		return cli_error(EXIT_DATAERR,
+				 "session %lld is a count-only check: record "
+				 "each range's number of cards with count "
+				 "total",
+				 (long long)a->session_id);
 	tally = sess.kind == SESSION_TALLY;
 	if (tally != (a->range == NULL))
 		return cli_error(EXIT_USAGE,

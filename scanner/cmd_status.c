@@ -5,7 +5,8 @@
  * open, end-of-day tallies still open or missing something, the cards and
  * terminals checked out now, locked accounts, and people without the
  * required, valid training, and how many cards are due for disposal
- * (`dispose due` lists them).
+ * (`dispose due` lists them), and the counting plan: what is due this
+ * month, what is overdue, when each range was last counted and by whom.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -354,6 +355,11 @@ static int exec_status(struct cli *c, struct ledger *l)
 	if (rc < 0)
 		goto fail;
 	end_list(&s);
+
+	/* The counting programme: due, overdue, last counts (R5). */
+	rc = plan_status(l, s.json, s.now);
+	if (rc)
+		return rc;
 
 	struct due_count due = {.rules = &conf.rules, .today = s.today};
 	rc = ledger_cards_in_storage(l, count_due, &due);

@@ -52,6 +52,10 @@ static const struct cmd_entry *const commands[] = {
     &cmd_tally_start_entry,
     &cmd_tally_close_entry,
     &cmd_tally_list_entry,
+    /* The counting programme (R5, R6). */
+    &cmd_plan_assign_entry,
+    &cmd_plan_cycle_entry,
+    &cmd_count_total_entry,
     NULL,
 };
 

@@ -484,6 +484,10 @@ static void version_1_file_is_chained(void **state)
 		  " location_id INTEGER REFERENCES location(id), note TEXT);"
 		  "CREATE INDEX custody_card ON custody_event(card_id, at);"
 		  "DROP TABLE asset;"
+		  /* Version 6: cycle plans and count-only totals. */
+		  "DROP TABLE cycle_plan_range; DROP TABLE cycle_plan;"
+		  "DROP TABLE count_total;"
+		  "DROP INDEX session_range_location;"
 		  "PRAGMA user_version = 1;");
 	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
 	assert_int_equal(ledger_schema_version(f->l), LEDGER_SCHEMA_VERSION);

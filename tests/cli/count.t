@@ -81,7 +81,8 @@ is "$RC" 0 "earlier count: A202 read in SAFE1/T02 by S03"
 
 # count start prints the session id; a full count covers every tray holding
 # cards.
-as M01 1111 count start --kind full
+as M01 1111 count start --kind full \
+	--assign SAFE1/T01=S02,SAFE1/T02=S02,SAFE1/T03=S03
 is "$RC" 0 "full count: started"
 is "$OUT" 2 "full count: prints session id 2"
 is "$(sqlq "select group_concat(path, ' ') from (select l.path from
@@ -199,7 +200,8 @@ like "$OUT" '^RESULT: 5 discrepancies to resolve$' "reconcile text: 5 discrepanc
 
 # A card of range A found in range B of the same count is misplaced, not
 # missing; the cards of the third tray are not expected.
-as S02 2222 count start --kind partial --ranges SAFE1/T01,SAFE1/T02
+as S02 2222 count start --kind partial --ranges SAFE1/T01,SAFE1/T02 \
+	--assign SAFE1/T01=S02,SAFE1/T02=S02
 is "$OUT" 3 "partial count: session 3"
 scan_as S02 2222 3 SAFE1/T01 "$(script p1 'card 04A101' 'card 04A102' \
 	'card 04A103' 'card 04A104' 'card 04A201')"
@@ -263,19 +265,19 @@ is "$(due_at 1769697000)" '[]' "not due at 2026-01-29 23:30 Tokyo time"
 
 # ---- assignments ------------------------------------------------------------
 
-# A range assigned to S02 can be scanned by S02 alone.
+# A range assigned to S03 can be scanned by S03 alone.
 as M01 1111 count start --kind partial --ranges SAFE1/T03 \
-	--assign SAFE1/T03=S02
+	--assign SAFE1/T03=S03
 is "$OUT" 5 "assigned count: session 5"
-scan_as S03 3333 5 SAFE1/T03 "$T03"
-is "$RC" 77 "assigned to S02, scanned by S03: exit 77"
-like "$ERR" "assigned to S02" "assigned to S02, scanned by S03: says who may"
-is "$(sqlq 'select count(*) from scan where session_id = 5')" 0 \
-	"assigned to S02, scanned by S03: nothing recorded"
 scan_as S02 2222 5 SAFE1/T03 "$T03"
-is "$RC" 0 "assigned to S02, scanned by S02: exit 0"
+is "$RC" 77 "assigned to S03, scanned by S02: exit 77"
+like "$ERR" "assigned to S03" "assigned to S03, scanned by S02: says who may"
+is "$(sqlq 'select count(*) from scan where session_id = 5')" 0 \
+	"assigned to S03, scanned by S02: nothing recorded"
+scan_as S03 3333 5 SAFE1/T03 "$T03"
+is "$RC" 0 "assigned to S03, scanned by S03: exit 0"
 is "$(sqlq 'select count(*) from scan where session_id = 5')" 5 \
-	"assigned to S02, scanned by S02: 5 reads"
+	"assigned to S03, scanned by S03: 5 reads"
 
 as M01 1111 count start --kind partial --ranges SAFE1/T03 \
 	--assign SAFE1/T01=S02

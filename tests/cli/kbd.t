@@ -12,7 +12,7 @@ printf '%s\n' 'mgmt_id,serial,location,received' \
 	'P3,555,SAFE1/T02,2026-01-01' >"$WORK/stock.csv"
 as M01 1111 import "$WORK/stock.csv"
 is "$RC" 0 "import of printed numbers"
-as M01 1111 count start --kind full
+as M01 1111 count start --kind full --assign SAFE1/T01=S02
 sid=$OUT
 
 # Typed: P1, a stray line, P1 again, P3 (from the other tray), blank lines.

@@ -55,7 +55,7 @@ EOF
 as M01 1111 import "$WORK/stock.csv"
 is "$OUT" "$WORK/stock.csv (utf-8): $NCARDS rows: $NCARDS added, 0 updated, 0 unchanged" \
 	"prepared: $NCARDS cards imported"
-as M01 1111 count start --kind partial --ranges SAFE1
+as M01 1111 count start --kind partial --ranges SAFE1 --assign SAFE1=S02
 is "$OUT" "$SID" "prepared: count $SID over SAFE1 opened"
 sqlq 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 cp "$CARDTALLY_DB" "$WORK/base.db"

@@ -33,6 +33,8 @@ locked accounts:
   none
 training gaps:
   none
+plan: no cycle plan (plan cycle --months K --apply)
+  ranges: 1, never counted in full: 1
 due for disposal: 0" \
 	"fresh ledger: everything closed and empty"
 
@@ -72,6 +74,8 @@ locked accounts:
 training gaps:
   P04        BASIC missing
   S03        BASIC expired since 2026-03-01
+plan: no cycle plan (plan cycle --months K --apply)
+  ranges: 1, never counted in full: 1
 due for disposal: 0" \
 	"status: the safe, today's key log, counts, locks, training gaps"
 

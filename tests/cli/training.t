@@ -18,7 +18,7 @@ is "$RC" 0 "prepared: stock imported"
 printf 'card 04A101\nremove\n' >"$WORK/one.sim"
 
 # A fresh ledger requires nothing: an untrained person may count.
-as S02 2222 count start --kind full
+as S02 2222 count start --kind full --assign SAFE1/T01=P04
 is "$RC" 0 "fresh ledger: untrained staff may start a count"
 SID=$OUT
 as P04 4444 scan --session "$SID" --range SAFE1/T01 --reader "sim:$WORK/one.sim"

@@ -25,7 +25,7 @@ printf '%s\n' 'mgmt_id,serial,location,received' \
 	'A2,04A302,SAFE1/T01,2026-01-01' \
 	'A3,04A303,SAFE1/T01,2026-01-01' >"$WORK/stock.csv"
 as M01 1111 import "$WORK/stock.csv"
-as M01 1111 count start --kind full
+as M01 1111 count start --kind full --assign SAFE1/T01=S02
 sid=$OUT
 
 # wait_events N: polls (up to 10 s) until the scan printed N events.

@@ -1,0 +1,396 @@
+/*
+ * The counting programme's records (R5, R6): who counted a range in its
+ * earlier counts (the rotation planner's history), how many cards the
+ * ledger expects in a range, the ranges of a count over everything, cycle
+ * plans, and count-only totals.  The rules that use them live in
+ * reconcile/plan.c.
+ */
+#include "ledger_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* SQL: location path p is range r or lies within it (both expressions). */
+#define WITHIN(p, r)                                                           \
+	"(" p " = " r " OR substr(" p ", 1, length(" r ") + 1) = " r " || "    \
+								     "'/')"
+
+/* Cards physically in the safe: what a count-only total is compared
+ * with (a checked-out card is at the window, not in the tray). */
+#define IN_SAFE_STATES "('stored','cancelled','moved','deceased')"
+
+static int range_who(struct ledger *l, sqlite3_stmt *who, int64_t session,
+		     int64_t loc, struct range_count_rec *r)
+{
+	int rc;
+
+	sqlite3_reset(who);
+	sqlite3_bind_int64(who, 1, session);
+	sqlite3_bind_int64(who, 2, loc);
+	r->nwho = 0;
+	for (rc = sqlite3_step(who); rc == SQLITE_ROW; rc = sqlite3_step(who))
+		if (r->nwho < RANGE_WHO_MAX)
+			snprintf(r->who[r->nwho++], sizeof(r->who[0]), "%s",
+				 ledger_col_text(who, 0));
+	rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "who counted");
+	sqlite3_reset(who);
+	return rc;
+}
+
+int ledger_range_counts(struct ledger *l, const char *path, int64_t before,
+			int full_only, struct range_count_rec *out, size_t max,
+			size_t *n)
+{
+	sqlite3_stmt *st = NULL, *who = NULL;
+	int rc;
+
+	*n = 0;
+	/*
+	 * A session counted the range when it covered it and somebody was
+	 * given it, read cards in it or typed its total: a count opened and
+	 * left untouched is no count of anything.
+	 */
+	rc = ledger_prepare(
+	    l,
+	    "SELECT s.id, s.kind, s.started_at, r.location_id FROM session s "
+	    "JOIN session_range r ON r.session_id = s.id "
+	    "JOIN location x ON x.id = r.location_id "
+	    "WHERE s.kind IN ('full','partial','countonly') "
+	    "AND (?3 = 0 OR (s.kind <> 'countonly' AND s.closed_at IS NOT "
+	    "NULL)) "
+	    "AND (?2 = 0 OR s.id < ?2) AND " WITHIN(
+		"?1", "x.path") " "
+				"AND (r.assignee_id IS NOT NULL "
+				" OR EXISTS (SELECT 1 FROM scan c WHERE "
+				"c.session_id = s.id "
+				"  AND c.range_id = r.location_id) "
+				" OR EXISTS (SELECT 1 FROM count_total t WHERE "
+				"t.session_id = "
+				"  s.id AND t.location_id = r.location_id)) "
+				"ORDER BY s.id DESC LIMIT ?4",
+	    &st);
+	if (rc == 0)
+		rc = ledger_prepare(
+		    l,
+		    "SELECT p.code FROM staff p WHERE p.id IN ("
+		    " SELECT assignee_id FROM session_range WHERE "
+		    "  session_id = ?1 AND location_id = ?2"
+		    " UNION SELECT staff_id FROM scan WHERE session_id = ?1 "
+		    "  AND range_id = ?2"
+		    " UNION SELECT staff_id FROM count_total WHERE "
+		    "  session_id = ?1 AND location_id = ?2) ORDER BY p.code",
+		    &who);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, before);
+	sqlite3_bind_int(st, 3, full_only);
+	sqlite3_bind_int64(st, 4, (int64_t)max);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW && *n < max;
+	     rc = sqlite3_step(st)) {
+		struct range_count_rec *r = &out[*n];
+
+		memset(r, 0, sizeof(*r));
+		r->session = sqlite3_column_int64(st, 0);
+		if (session_kind_parse(ledger_col_text(st, 1), &r->kind) < 0)
+			r->kind = SESSION_FULL;
+		r->started_at = sqlite3_column_int64(st, 2);
+		rc = range_who(l, who, r->session, sqlite3_column_int64(st, 3),
+			       r);
+		if (rc < 0)
+			goto out;
+		(*n)++;
+	}
+	rc = rc == SQLITE_DONE || rc == SQLITE_ROW
+		 ? 0
+		 : ledger_sql_error(l, "range counts");
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(who);
+	return rc;
+}
+
+int ledger_range_expected(struct ledger *l, const char *path, int64_t *n)
+{
+	sqlite3_stmt *st;
+	int rc =
+	    ledger_prepare(l,
+			   "SELECT count(*) FROM card c JOIN location x "
+			   "ON x.id = c.location_id WHERE c.status IN "
+			   "" IN_SAFE_STATES " AND " WITHIN("x.path", "?1") "",
+			   &st);
+
+	*n = 0;
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	rc = rc == SQLITE_ROW ? 0 : ledger_sql_error(l, "expected cards");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_all_ranges(struct ledger *l, char (**out)[LOCATION_MAX + 1],
+		      size_t *n)
+{
+	sqlite3_stmt *st;
+	char(*v)[LOCATION_MAX + 1] = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT path FROM location WHERE id IN (SELECT location_id FROM "
+	    "card WHERE status IN ('stored','cancelled','moved','deceased',"
+	    "'checked_out')) ORDER BY path",
+	    &st);
+
+	*out = NULL;
+	*n = 0;
+	if (rc < 0)
+		return rc;
+	/* Paths sort parents first: a location within one kept already is
+	 * covered by it, as in a count over everything (session.c). */
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		const char *path = ledger_col_text(st, 0);
+		int covered = 0;
+
+		for (size_t i = 0; i < cnt && !covered; i++)
+			covered = location_within(path, v[i]);
+		if (covered)
+			continue;
+		if (cnt == cap) {
+			size_t ncap = cap ? cap * 2 : 32;
+			void *p = realloc(v, ncap * sizeof(*v));
+
+			if (!p) {
+				sqlite3_finalize(st);
+				free(v);
+				return ledger_fail(l, LEDGER_ERR_NOMEM,
+						   "out of memory");
+			}
+			v = p;
+			cap = ncap;
+		}
+		snprintf(v[cnt++], sizeof(v[0]), "%s", path);
+	}
+	rc = ledger_walk_end(l, st, rc, 0, "ranges");
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+int ledger_cycle_save(struct ledger *l, int32_t start_day, int months,
+		      const char *const *paths, const int32_t *month, size_t n,
+		      int64_t actor_id, int64_t now, int64_t *id)
+{
+	sqlite3_stmt *st = NULL, *ins = NULL;
+	char subject[32], detail[64], day[11];
+	int own, rc = ledger_tx_enter(l, &own);
+
+	if (rc < 0)
+		return rc;
+	rc = ledger_prepare(l,
+			    "INSERT INTO cycle_plan(start_day, months, "
+			    "created_at, created_by) VALUES (?, ?, ?, ?)",
+			    &st);
+	if (rc < 0)
+		goto out;
+	ledger_bind_date(st, 1, start_day);
+	sqlite3_bind_int(st, 2, months);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, actor_id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "save cycle plan");
+		goto out;
+	}
+	*id = sqlite3_last_insert_rowid(l->db);
+	rc = ledger_prepare(l,
+			    "INSERT INTO cycle_plan_range(plan_id, "
+			    "location_id, month) VALUES (?, ?, ?)",
+			    &ins);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int64_t loc;
+
+		rc = ledger_location_find(l, paths[i], &loc);
+		if (rc < 0)
+			break;
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, *id);
+		sqlite3_bind_int64(ins, 2, loc);
+		sqlite3_bind_int(ins, 3, month[i]);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			rc = ledger_sql_error(l, "save cycle plan range");
+	}
+	if (rc < 0)
+		goto out;
+	date_format(start_day, day);
+	snprintf(subject, sizeof(subject), "plan %lld", (long long)*id);
+	snprintf(detail, sizeof(detail), "start=%s months=%d ranges=%zu", day,
+		 months, n);
+	rc = ledger_audit(l, actor_id, now, "plan.cycle", subject, detail);
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(ins);
+	return ledger_tx_leave(l, own, rc);
+}
+
+int ledger_cycle_current(struct ledger *l, struct cycle_rec *out)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l,
+				"SELECT c.id, c.start_day, c.months, "
+				"c.created_at, p.code FROM cycle_plan c "
+				"JOIN staff p ON p.id = c.created_by "
+				"ORDER BY c.id DESC LIMIT 1",
+				&st);
+
+	if (rc < 0)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		out->start_day = ledger_col_date(st, 1);
+		out->months = sqlite3_column_int(st, 2);
+		out->created_at = sqlite3_column_int64(st, 3);
+		snprintf(out->created_by, sizeof(out->created_by), "%s",
+			 ledger_col_text(st, 4));
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = ledger_fail(l, LEDGER_ERR_NOTFOUND, "no cycle plan");
+	} else {
+		rc = ledger_sql_error(l, "cycle plan");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_cycle_each(struct ledger *l, int64_t id,
+		      int (*fn)(void *ctx, const char *path, int month),
+		      void *ctx)
+{
+	sqlite3_stmt *st;
+	int stop = 0;
+	int rc = ledger_prepare(l,
+				"SELECT x.path, r.month FROM cycle_plan_range "
+				"r JOIN location x ON x.id = r.location_id "
+				"WHERE r.plan_id = ? ORDER BY r.month, x.path",
+				&st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		stop =
+		    fn(ctx, ledger_col_text(st, 0), sqlite3_column_int(st, 1));
+		if (stop)
+			break;
+	}
+	return ledger_walk_end(l, st, rc, stop, "cycle plan ranges");
+}
+
+int ledger_count_total_add(struct ledger *l, int64_t id, const char *path,
+			   int64_t cards, const char *method, int64_t staff_id,
+			   int64_t now)
+{
+	sqlite3_stmt *st;
+	char subject[32], detail[LOCATION_MAX + 64];
+	int64_t loc;
+	int own, rc;
+
+	if (cards < 0)
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "a total is a number of cards, 0 or more");
+	rc = ledger_location_find(l, path, &loc);
+	if (rc == LEDGER_ERR_NOTFOUND)
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "range %s is not a known location", path);
+	if (rc < 0)
+		return rc;
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
+	rc = ledger_prepare(l,
+			    "INSERT INTO count_total(session_id, location_id, "
+			    "cards, method, staff_id, at) SELECT ?1, ?2, ?3, "
+			    "?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM "
+			    "session_range WHERE session_id = ?1 AND "
+			    "location_id = ?2)",
+			    &st);
+	if (rc < 0)
+		return ledger_tx_leave(l, own, rc);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, loc);
+	sqlite3_bind_int64(st, 3, cards);
+	sqlite3_bind_text(st, 4, method, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, staff_id);
+	sqlite3_bind_int64(st, 6, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = ledger_sql_error(l, "record total");
+	else if (sqlite3_changes(l->db) == 0)
+		rc = ledger_fail(l, LEDGER_ERR_INVALID,
+				 "%s is not a range of session %lld", path,
+				 (long long)id);
+	sqlite3_finalize(st);
+	if (rc == 0) {
+		snprintf(subject, sizeof(subject), "session %lld",
+			 (long long)id);
+		snprintf(detail, sizeof(detail),
+			 "range=%s cards=%lld method=%s", path,
+			 (long long)cards, method);
+		rc = ledger_audit(l, staff_id, now, "count.total", subject,
+				  detail);
+	}
+	return ledger_tx_leave(l, own, rc);
+}
+
+int ledger_count_totals(struct ledger *l, int64_t id,
+			int (*fn)(void *ctx, const struct count_total_row *r),
+			void *ctx)
+{
+	sqlite3_stmt *st;
+	int stop = 0;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT x.path, (SELECT count(*) FROM card c JOIN location y ON "
+	    " y.id = c.location_id WHERE c.status IN " IN_SAFE_STATES " AND "
+	    "" WITHIN("y.path",
+		      "x.path") "), t.cards, p.code, t.method, t.at "
+				"FROM session_range r JOIN location x ON x.id "
+				"= r.location_id "
+				"LEFT JOIN count_total t ON t.id = (SELECT "
+				"max(id) FROM "
+				" count_total WHERE session_id = r.session_id "
+				"AND location_id = "
+				" r.location_id) "
+				"LEFT JOIN staff p ON p.id = t.staff_id "
+				"WHERE r.session_id = ? ORDER BY x.path",
+	    &st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct count_total_row r = {
+		    .range = ledger_col_text(st, 0),
+		    .expected = sqlite3_column_int64(st, 1),
+		    .counted = sqlite3_column_type(st, 2) == SQLITE_NULL
+				   ? -1
+				   : sqlite3_column_int64(st, 2),
+		    .by = ledger_col_text(st, 3),
+		    .method = ledger_col_text(st, 4),
+		    .at = sqlite3_column_int64(st, 5),
+		};
+
+		stop = fn(ctx, &r);
+		if (stop)
+			break;
+	}
+	return ledger_walk_end(l, st, rc, stop, "count totals");
+}
