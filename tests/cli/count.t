@@ -420,8 +420,9 @@ usage "count start with an argument" count start --kind full extra
 usage "scan without --reader" scan --session 2 --range SAFE1/T01
 usage "scan with a bad session id" scan --session abc --range SAFE1/T01 \
 	--reader "sim:$T01"
-usage "scan with an unknown reader" scan --session 6 --range SAFE1/T03 \
-	--reader nosuch:x
+# (as S02, to whom session 6's only range went)
+as S02 2222 scan --session 6 --range SAFE1/T03 --reader nosuch:x
+is "$RC" 2 "usage: scan with an unknown reader"
 usage "scan with an unknown option" scan --session 6 --range SAFE1/T03 \
 	--reader "sim:$T03" --speed 3
 usage "count close without an id" count close
