@@ -169,5 +169,9 @@ extern const struct cmd_entry cmd_training_course_add_entry,
 extern const struct cmd_entry cmd_asset_add_entry, cmd_checkout_entry,
     cmd_return_entry, cmd_issue_entry, cmd_move_entry, cmd_tally_start_entry,
     cmd_tally_close_entry, cmd_tally_list_entry;
+/* The record book (cmd_book.c, cmd_report.c). */
+extern const struct cmd_entry cmd_count_resolve_entry,
+    cmd_count_discrepancies_entry, cmd_count_recount_entry,
+    cmd_report_record_book_entry, cmd_report_incident_entry;
 
 #endif

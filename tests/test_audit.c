@@ -484,6 +484,11 @@ static void version_1_file_is_chained(void **state)
 		  " location_id INTEGER REFERENCES location(id), note TEXT);"
 		  "CREATE INDEX custody_card ON custody_event(card_id, at);"
 		  "DROP TABLE asset;"
+		  /* Version 6's record book. */
+		  "DROP TABLE resolution; DROP TABLE recount;"
+		  "ALTER TABLE session_range DROP COLUMN expected;"
+		  "ALTER TABLE session_range DROP COLUMN seen;"
+		  "ALTER TABLE session_range DROP COLUMN in_place;"
 		  "PRAGMA user_version = 1;");
 	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
 	assert_int_equal(ledger_schema_version(f->l), LEDGER_SCHEMA_VERSION);
