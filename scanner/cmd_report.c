@@ -533,9 +533,10 @@ static int opening_out(const struct key_opening_rec *o, void *ctx)
 	} else {
 		cli_time_iso(o->opened_at, a);
 		iso_or_empty(o->closed_at, b);
-		fprintf(in->f, "    %s by %s, approved by %s, closed %s\n", a,
-			o->opened_by, o->approved_by, b[0] ? b : "never");
-		fprintf(in->f, "      purpose: %s\n", o->purpose);
+		fprintf(in->f, "    %s by %s, approved by %s\n", a,
+			o->opened_by, o->approved_by);
+		fprintf(in->f, "      closed %s; purpose: %s\n",
+			b[0] ? b : "never", o->purpose);
 	}
 	in->first = 0;
 	return 0;
