@@ -372,6 +372,41 @@ static const char schema_plan[] =
     " location_id);"
     "CREATE INDEX session_range_location ON session_range(location_id);";
 
+/*
+ * Version 7: the record book (R7, R8, R10).  Each range of a count keeps,
+ * besides who and when (session_range's assignee_id, started_at, ended_at,
+ * filled since this version), what the count found there, stored when the
+ * count closes so that the record shows what was true then: expected,
+ * seen (distinct cards read there) and in_place.  A discrepancy gets one
+ * resolution by a manager, with a reason; the row keeps the discrepancy as
+ * it was (kind, card, where).  A recount is a session of one range, linked
+ * to the count whose range it recounts.
+ */
+static const char schema_book[] =
+    "ALTER TABLE session_range ADD COLUMN expected INTEGER;"
+    "ALTER TABLE session_range ADD COLUMN seen INTEGER;"
+    "ALTER TABLE session_range ADD COLUMN in_place INTEGER;"
+    "CREATE TABLE resolution ("
+    " id INTEGER PRIMARY KEY,"
+    " session_id INTEGER NOT NULL REFERENCES session(id),"
+    " card_id INTEGER REFERENCES card(id),"
+    " serial TEXT NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind IN ('missing','misplaced','extra',"
+    "  'not_in_stock')),"
+    " location TEXT NOT NULL,"
+    " found TEXT,"
+    " reason TEXT NOT NULL CHECK (reason IN ('found_elsewhere',"
+    "  'data_error','recounted','lost')),"
+    " note TEXT,"
+    " staff_id INTEGER NOT NULL REFERENCES staff(id),"
+    " at INTEGER NOT NULL,"
+    " UNIQUE (session_id, serial));"
+    "CREATE TABLE recount ("
+    " session_id INTEGER PRIMARY KEY REFERENCES session(id),"
+    " of_session_id INTEGER NOT NULL REFERENCES session(id),"
+    " location_id INTEGER NOT NULL REFERENCES location(id));"
+    "CREATE INDEX recount_of ON recount(of_session_id);";
+
 /* migrations[i] takes a file from user_version i to i + 1: its SQL, then
  * its C step, if any, in the same transaction. */
 static const struct migration {
@@ -384,6 +419,7 @@ static const struct migration {
     {schema_training, NULL},	/* 4 */
     {schema_custody, NULL},	/* 5 */
     {schema_plan, NULL},	/* 6 */
+    {schema_book, NULL},	/* 7 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==

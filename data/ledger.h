@@ -36,7 +36,7 @@ enum {
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
-#define LEDGER_SCHEMA_VERSION 6
+#define LEDGER_SCHEMA_VERSION 7
 
 #define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128
@@ -723,5 +723,165 @@ struct count_total_row {
 int ledger_count_totals(struct ledger *l, int64_t id,
 			int (*fn)(void *ctx, const struct count_total_row *r),
 			void *ctx);
+/* ---- the record book: ranges, resolutions, recounts (R7-R10, book.c) ---- */
+
+/*
+ * Marks the start of range location_id in a count: started_at is set the
+ * first time someone scans it (later scans keep it).  Audited
+ * ("count.range_start") when it sets it.
+ */
+int ledger_range_begin(struct ledger *l, int64_t session_id,
+		       int64_t location_id, int64_t staff_id, int64_t now);
+/* Marks the end of a scan of the range: ended_at = now.  Audited
+ * ("count.range_end"). */
+int ledger_range_end(struct ledger *l, int64_t session_id, int64_t location_id,
+		     int64_t staff_id, int64_t now);
+
+/* What a count found in one range, stored when it closes. */
+struct range_result {
+	int64_t location_id;
+	int64_t expected, seen, in_place;
+};
+
+/*
+ * Stores the results of every range of a count being closed, and ends each
+ * range begun and not ended (a scan killed midway) at its last read, else
+ * at close_at.  In the caller's transaction; one audit entry
+ * ("count.results").
+ */
+int ledger_range_results(struct ledger *l, int64_t session_id,
+			 const struct range_result *v, size_t n,
+			 int64_t actor_id, int64_t close_at);
+
+#define RESOLUTION_NOTE_MAX 500
+
+/* A manager's resolution of one discrepancy of a count. */
+struct resolution_rec {
+	int64_t id;
+	int64_t session_id;
+	int64_t card_id; /* 0: an unknown serial */
+	char serial[SERIAL_BUF];
+	char mgmt_id[MGMT_ID_MAX + 1];	 /* "" for an unknown serial */
+	char kind[16];			 /* recon_disc_name */
+	char location[LOCATION_MAX + 1]; /* the card's home; "" if unknown */
+	char found[LOCATION_MAX + 1];	 /* where it was read; "" if not */
+	char reason[20];		 /* recon_reason_name */
+	char note[RESOLUTION_NOTE_MAX + 1];
+	char by[STAFF_CODE_MAX + 1];
+	int64_t at;
+};
+
+/*
+ * Records a resolution (id, mgmt_id and by are ignored; by is actor_id):
+ * LEDGER_ERR_EXISTS when that serial of the count is resolved already,
+ * LEDGER_ERR_INVALID when a field is.  Audited ("count.resolve").  Which
+ * reasons are valid is the caller's rule (recon_resolution_valid).
+ */
+int ledger_resolution_add(struct ledger *l, const struct resolution_rec *r,
+			  int64_t actor_id, int64_t now);
+/* Calls fn for each resolution of the count, by management ID then
+ * serial; a non-zero return stops the walk and is returned. */
+int ledger_resolution_each(struct ledger *l, int64_t session_id,
+			   int (*fn)(void *ctx, const struct resolution_rec *r),
+			   void *ctx);
+
+/*
+ * Opens a recount of range `path` of count of_session: a session of kind
+ * partial over that one range, assigned to assignee_id alone, linked to
+ * the count.  Who may recount is the caller's rule.  Audited
+ * ("count.recount").
+ */
+int ledger_recount_start(struct ledger *l, int64_t of_session, const char *path,
+			 int64_t assignee_id, int64_t actor_id, int64_t now,
+			 int64_t *id);
+/* The count that session_id recounts (*of 0 when it is no recount) and the
+ * range's location id. */
+int ledger_recount_of(struct ledger *l, int64_t session_id, int64_t *of,
+		      int64_t *location_id);
+/*
+ * The people who counted range location_id of a session: its assignee and
+ * everyone who read a card in it.  *out is malloc'ed (free()), staff ids.
+ */
+int ledger_range_counters(struct ledger *l, int64_t session_id,
+			  int64_t location_id, int64_t **out, size_t *n);
+/* The recount of session_id that read the card (*recount 0: none). */
+int ledger_recount_read(struct ledger *l, int64_t session_id, int64_t card_id,
+			int64_t *recount);
+
+/* One count of the record book. */
+struct book_count {
+	int64_t id;
+	enum session_kind kind;
+	int64_t recount_of; /* 0: not a recount */
+	int64_t started_at;
+	char started_by[STAFF_CODE_MAX + 1];
+	int64_t closed_at; /* 0: open */
+	char closed_by[STAFF_CODE_MAX + 1];
+	char witness[STAFF_CODE_MAX + 1];
+	int results; /* 1: the ranges' results were stored at close */
+};
+
+/* Calls fn for every count (not tallies) begun in [from, to), by start
+ * time then id; a non-zero return stops the walk and is returned. */
+int ledger_book_counts(struct ledger *l, int64_t from, int64_t to,
+		       int (*fn)(void *ctx, const struct book_count *c),
+		       void *ctx);
+
+/* One range of a count, as the record book shows it; strings live until
+ * fn returns. */
+struct book_range {
+	const char *path;
+	const char *assignee; /* "" when anyone could scan it */
+	/* The staff codes of everyone who read cards in it, in the order of
+	 * their first read, and their names, each list separated by 0x1f
+	 * (names may hold any other character); "" when nobody did. */
+	const char *counted_by;
+	const char *counted_names;
+	int64_t started_at, ended_at;	  /* 0: not begun / not ended */
+	int64_t expected, seen, in_place; /* -1: not stored (open count) */
+};
+
+int ledger_book_ranges(struct ledger *l, int64_t session_id,
+		       int (*fn)(void *ctx, const struct book_range *r),
+		       void *ctx);
+
+/* A card's last sighting before a time (R10), with what it was. */
+struct last_sighting {
+	int64_t at; /* 0: never seen */
+	char location[LOCATION_MAX + 1];
+	char by[STAFF_CODE_MAX + 1];
+	char what[32]; /* "scan in count N" or "custody KIND" */
+};
+
+/* The card's latest read in another session than session_id, or custody
+ * event, at or before `before`. */
+int ledger_last_sighting(struct ledger *l, int64_t card_id, int64_t session_id,
+			 int64_t before, struct last_sighting *out);
+
+/* One custody event of a card; strings live until fn returns. */
+struct custody_row {
+	int64_t at;
+	const char *kind;
+	const char *by;
+	const char *from; /* "" when unknown */
+	const char *to;
+};
+
+/* Calls fn for each custody event of the card in [from, to], oldest
+ * first. */
+int ledger_card_custody_each(struct ledger *l, int64_t card_id, int64_t from,
+			     int64_t to,
+			     int (*fn)(void *ctx, const struct custody_row *e),
+			     void *ctx);
+/*
+ * Calls fn for each person who read cards, in [from, to], in a range of a
+ * count that holds location `path` (the range is path or one of its
+ * parents), with the first such read's time and session; by staff code.
+ */
+int ledger_range_readers_each(struct ledger *l, const char *path, int64_t from,
+			      int64_t to,
+			      int (*fn)(void *ctx, const char *code, int64_t at,
+					int64_t session),
+			      void *ctx);
 
 #endif

@@ -202,8 +202,9 @@ int recon_run(const struct count_data *d, int32_t today,
 
 	r.range_expected = calloc(nr, sizeof(size_t));
 	r.range_ok = calloc(nr, sizeof(size_t));
+	r.range_seen = calloc(nr, sizeof(size_t));
 	first = malloc((d->ncards ? d->ncards : 1) * sizeof(*first));
-	if (!r.range_expected || !r.range_ok || !first)
+	if (!r.range_expected || !r.range_ok || !r.range_seen || !first)
 		goto fail;
 	memset(first, 0xff, (d->ncards ? d->ncards : 1) * sizeof(*first));
 
@@ -218,6 +219,8 @@ int recon_run(const struct count_data *d, int32_t today,
 			continue;
 		}
 		r.seen++;
+		if (s->range >= 0 && (size_t)s->range < d->nranges)
+			r.range_seen[s->range]++;
 		if (s->card >= 0)
 			first[s->card] = idx;
 		else if (PUSH(r.extra, r.nextra, cap_extra, idx) < 0)
@@ -296,6 +299,7 @@ void recon_report_free(struct recon_report *r)
 {
 	free(r->range_expected);
 	free(r->range_ok);
+	free(r->range_seen);
 	free(r->missing);
 	free(r->misplaced);
 	free(r->extra);
@@ -387,6 +391,15 @@ static const struct {
     [ACT_PLAN] = {"plan",
 		  {1, 0, 0},
 		  "only a manager may apply a counting plan"},
+    /* Settling a discrepancy, and deciding who recounts, is what seed 000
+     * (報告書 3(1)イ) gives the manager (責任職): the people who counted
+     * must not be the ones who certify what their count found. */
+    [ACT_RESOLVE] = {"count resolve",
+		     {1, 0, 0},
+		     "only a manager may resolve a discrepancy"},
+    [ACT_RECOUNT] = {"count recount",
+		     {1, 0, 0},
+		     "only a manager may order a recount"},
 };
 
 int recon_permit(enum staff_role role, enum recon_action action,
@@ -611,4 +624,126 @@ void recon_tally_add(struct recon_tally *t, enum tally_state s)
 int recon_tally_balanced(const struct recon_tally *t)
 {
 	return t->by_state[TALLY_MISSING] == 0;
+}
+
+/* ---- discrepancies, their resolution, closing and recounts ---- */
+
+static const char *const disc_names[DISC_KIND_COUNT] = {
+    [DISC_MISSING] = "missing",
+    [DISC_MISPLACED] = "misplaced",
+    [DISC_EXTRA] = "extra",
+    [DISC_NOT_IN_STOCK] = "not_in_stock",
+};
+
+static const char *const reason_names[REASON_COUNT] = {
+    [REASON_FOUND_ELSEWHERE] = "found_elsewhere",
+    [REASON_DATA_ERROR] = "data_error",
+    [REASON_RECOUNTED] = "recounted",
+    [REASON_LOST] = "lost",
+};
+
+const char *recon_disc_name(enum recon_disc k)
+{
+	return (unsigned)k < DISC_KIND_COUNT ? disc_names[k] : "?";
+}
+
+int recon_disc_parse(const char *s, enum recon_disc *out)
+{
+	for (int i = 0; i < DISC_KIND_COUNT; i++) {
+		if (strcmp(s, disc_names[i]) == 0) {
+			*out = (enum recon_disc)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *recon_reason_name(enum recon_reason r)
+{
+	return (unsigned)r < REASON_COUNT ? reason_names[r] : "?";
+}
+
+int recon_reason_parse(const char *s, enum recon_reason *out)
+{
+	for (int i = 0; i < REASON_COUNT; i++) {
+		if (strcmp(s, reason_names[i]) == 0) {
+			*out = (enum recon_reason)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Which reasons settle which kind.  A card that was read (misplaced, extra,
+ * not in stock) is in the office, so it cannot be `lost`; an unknown serial
+ * or a card the ledger says left the safe is a question of the records
+ * (`data_error`), or for an unknown serial a card of another office
+ * (`found_elsewhere`); only a missing or misplaced card can be settled by
+ * a recount, and only when the recount read it.
+ */
+static const unsigned char reason_ok[DISC_KIND_COUNT][REASON_COUNT] = {
+    [DISC_MISSING] = {1, 1, 1, 1},
+    [DISC_MISPLACED] = {1, 1, 1, 0},
+    [DISC_EXTRA] = {1, 1, 0, 0},
+    [DISC_NOT_IN_STOCK] = {0, 1, 0, 0},
+};
+
+int recon_resolution_valid(enum recon_disc k, enum recon_reason reason,
+			   int recount_read, const char **rule)
+{
+	*rule = "";
+	if ((unsigned)k >= DISC_KIND_COUNT ||
+	    (unsigned)reason >= REASON_COUNT) {
+		*rule = "unknown discrepancy or reason";
+		return -1;
+	}
+	if (!reason_ok[k][reason]) {
+		switch (k) {
+		case DISC_MISPLACED:
+			*rule = "a misplaced card was read in the safe: it "
+				"is not lost (found_elsewhere, data_error or "
+				"recounted)";
+			break;
+		case DISC_EXTRA:
+			*rule = "an unknown serial is settled as data_error "
+				"or found_elsewhere";
+			break;
+		default:
+			*rule = "a card the ledger says left the safe, read "
+				"in it, is a data_error";
+			break;
+		}
+		return -1;
+	}
+	if (reason == REASON_RECOUNTED && !recount_read) {
+		*rule = "recounted needs a recount of the range, by another "
+			"person, that read the card (count recount)";
+		return -1;
+	}
+	return 0;
+}
+
+enum recon_close recon_close_check(size_t ndisc, size_t nunresolved,
+				   int witnessed)
+{
+	if (ndisc == 0)
+		return CLOSE_OK;
+	if (nunresolved > 0)
+		return CLOSE_UNRESOLVED;
+	return witnessed ? CLOSE_OK : CLOSE_NEEDS_WITNESS;
+}
+
+int recon_recount_allowed(int64_t candidate, const int64_t *first, size_t n,
+			  const char **rule)
+{
+	*rule = "";
+	for (size_t i = 0; i < n; i++) {
+		if (first[i] == candidate) {
+			*rule = "a recount of a range is done by a different "
+				"person than the first count";
+			return -1;
+		}
+	}
+	return 0;
 }

@@ -11,6 +11,9 @@
  *  - recon_training_gate: who may touch cards (R20)
  *  - recon_key_flags: which openings of the safe need a second look (R14)
  *  - recon_custody: the custody transitions of cards and terminals (R11, R13)
+ *  - recon_resolution_valid, recon_close_check, recon_recount_allowed: how
+ *    discrepancies are resolved, when a count may close, who may recount
+ *    (R7, R8, R10)
  */
 #ifndef CT_RECON_H
 #define CT_RECON_H
@@ -121,7 +124,8 @@ struct recon_report {
 	size_t ok;	 /* expected cards read in their own range */
 	size_t repeats;	 /* reads of a serial already read */
 	size_t *range_expected, *range_ok; /* per range, nranges entries */
-	int32_t *missing;		   /* card indices */
+	size_t *range_seen; /* distinct serials first read in each range */
+	int32_t *missing;   /* card indices */
 	size_t nmissing;
 	struct recon_found *misplaced;
 	size_t nmisplaced;
@@ -166,6 +170,8 @@ enum recon_action {
 	ACT_TALLY_START,   /* open the end-of-day window tally (R12) */
 	ACT_TALLY_CLOSE,   /* close it (imbalanced: with a witness) */
 	ACT_PLAN,	   /* apply rotation and cycle plans (R5, R6) */
+	ACT_RESOLVE,	   /* resolve a discrepancy of a count (R8) */
+	ACT_RECOUNT,	   /* order a recount of a range (R7) */
 	ACT_COUNT,
 };
 
@@ -297,5 +303,62 @@ struct recon_tally {
 void recon_tally_add(struct recon_tally *t, enum tally_state s);
 /* 1 when nothing is missing: the tally may close without a witness. */
 int recon_tally_balanced(const struct recon_tally *t);
+
+/* ---- discrepancies, their resolution, closing and recounts (R7-R10) ---- */
+
+/* What kind of discrepancy a count found (the lists of recon_report). */
+enum recon_disc {
+	DISC_MISSING = 0,
+	DISC_MISPLACED,
+	DISC_EXTRA,
+	DISC_NOT_IN_STOCK,
+	DISC_KIND_COUNT
+};
+
+/* Why a manager says a discrepancy is settled (issue 5). */
+enum recon_reason {
+	REASON_FOUND_ELSEWHERE = 0, /* the card is somewhere known */
+	REASON_DATA_ERROR,	    /* the ledger was wrong, not the safe */
+	REASON_RECOUNTED,	    /* a recount by another person found it */
+	REASON_LOST,		    /* gone: an incident (R23) */
+	REASON_COUNT
+};
+
+/* "missing", "misplaced", "extra", "not_in_stock". */
+const char *recon_disc_name(enum recon_disc k);
+int recon_disc_parse(const char *s, enum recon_disc *out);
+/* "found_elsewhere", "data_error", "recounted", "lost". */
+const char *recon_reason_name(enum recon_reason r);
+int recon_reason_parse(const char *s, enum recon_reason *out);
+
+/*
+ * Whether `reason` may settle a discrepancy of kind k.  recount_read is 1
+ * when a recount of the count (by another person) read the card: only then
+ * is `recounted` a reason.  0, or -1 with *rule naming the rule (static).
+ */
+int recon_resolution_valid(enum recon_disc k, enum recon_reason reason,
+			   int recount_read, const char **rule);
+
+enum recon_close {
+	CLOSE_OK = 0,
+	CLOSE_UNRESOLVED,    /* a discrepancy has no resolution yet */
+	CLOSE_NEEDS_WITNESS, /* discrepancies: a manager must witness */
+};
+
+/*
+ * Whether a count with ndisc discrepancies, nunresolved of them without a
+ * resolution, may close; witnessed is 1 when a manager witnesses the close.
+ */
+enum recon_close recon_close_check(size_t ndisc, size_t nunresolved,
+				   int witnessed);
+
+/*
+ * Whether staff member `candidate` may recount a range that the people
+ * first[0..n-1] counted before (assignee and everyone who read cards in it,
+ * in the count and its earlier recounts): a recount is done by a different
+ * person than the first count.  0, or -1 with *rule set (static).
+ */
+int recon_recount_allowed(int64_t candidate, const int64_t *first, size_t n,
+			  const char **rule);
 
 #endif

@@ -214,5 +214,9 @@ int reconcile_countonly(struct ledger *l, const struct session_rec *sess,
 /* The plan section of `status` (cmd_plan.c): the cycle plan in force,
  * what is due this month and overdue, each range's last count. */
 int plan_status(struct ledger *l, int json, int64_t now);
+/* The record book (cmd_book.c, cmd_report.c). */
+extern const struct cmd_entry cmd_count_resolve_entry,
+    cmd_count_discrepancies_entry, cmd_count_recount_entry,
+    cmd_report_record_book_entry, cmd_report_incident_entry;
 
 #endif

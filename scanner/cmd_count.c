@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../common/count.h"
+#include "book.h"
 #include "cli.h"
 #include "config.h"
 #include "report.h"
@@ -151,10 +152,33 @@ int cli_session_id(struct cli *c, const char *s, int64_t *id)
 	return 0;
 }
 
-/* Whether count sess found discrepancies: cards for a count, totals off
- * for a count-only check.  0 or an exit code. */
-static int discrepancies(struct ledger *l, const struct session_rec *sess,
-			 int *found)
+/* What the count found in each range, to be stored with the close. */
+static struct range_result *range_results(const struct count_data *d,
+					  const struct recon_report *r)
+{
+	struct range_result *v =
+	    calloc(d->nranges ? d->nranges : 1, sizeof(*v));
+
+	for (size_t i = 0; v && i < d->nranges; i++) {
+		v[i].location_id = d->ranges[i].location_id;
+		v[i].expected = (int64_t)r->range_expected[i];
+		v[i].seen = (int64_t)r->range_seen[i];
+		v[i].in_place = (int64_t)r->range_ok[i];
+	}
+	return v;
+}
+
+/*
+ * What closing count sess must know: whether it found discrepancies, the
+ * per-range results to store (card counts; *res NULL and *nranges 0 for a
+ * count-only check, whose totals are its record) and the discrepancies
+ * with their resolutions (none for a count-only check: a total that is off
+ * has no card to resolve, only the witness's signature).  0 or an exit
+ * code; on 0 the caller frees *res and disc.
+ */
+static int close_facts(struct ledger *l, const struct session_rec *sess,
+		       int *found, struct range_result **res, size_t *nranges,
+		       struct disc_list *disc)
 {
 	struct config conf;
 	struct count_data d;
@@ -162,9 +186,13 @@ static int discrepancies(struct ledger *l, const struct session_rec *sess,
 	size_t off;
 	int rc;
 
+	*res = NULL;
+	*nranges = 0;
+	memset(disc, 0, sizeof(*disc));
 	if (sess->kind == SESSION_COUNTONLY) {
 		rc = countonly_found(l, sess->id, &off);
 		*found = off > 0;
+		disc->n = off;
 		return rc;
 	}
 	rc = config_load(&conf);
@@ -179,15 +207,27 @@ static int discrepancies(struct ledger *l, const struct session_rec *sess,
 		return cli_error(EXIT_SOFTWARE, "out of memory");
 	}
 	*found = recon_has_discrepancy(&r);
+	*res = range_results(&d, &r);
+	*nranges = d.nranges;
 	recon_report_free(&r);
 	count_data_free(&d);
-	return 0;
+	if (!*res)
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	rc = book_discrepancies(l, sess->id, disc);
+	if (rc) {
+		free(*res);
+		*res = NULL;
+	}
+	return rc;
 }
 
 static int exec_count_close(struct cli *c, struct ledger *l)
 {
 	struct staff_rec actor, witness = {0};
 	struct session_rec sess;
+	struct range_result *res;
+	struct disc_list disc;
+	size_t nranges;
 	int64_t id = 0;
 	int rc, found = 0;
 
@@ -216,26 +256,58 @@ static int exec_count_close(struct cli *c, struct ledger *l)
 	rc = cli_permit(&actor, ACT_COUNT_CLOSE);
 	if (rc)
 		return rc;
-	rc = discrepancies(l, &sess, &found);
+	rc = close_facts(l, &sess, &found, &res, &nranges, &disc);
 	if (rc)
 		return rc;
-	if (found || c->nwitness) {
-		if (found && !c->nwitness)
-			return cli_error(EXIT_NOPERM,
-					 "session %lld has discrepancies: "
-					 "closing it needs a manager as "
-					 "--witness (two-person rule)",
-					 (long long)id);
+	if (found && !c->nwitness && disc.unresolved)
+		rc = cli_error(EXIT_NOPERM,
+			       "session %lld has discrepancies: closing it "
+			       "needs a manager as --witness (two-person "
+			       "rule), and every discrepancy a manager's "
+			       "resolution (count resolve; %zu open)",
+			       (long long)id, disc.unresolved);
+	else if (found && !c->nwitness)
+		rc = cli_error(EXIT_NOPERM,
+			       "session %lld has discrepancies: closing it "
+			       "needs a manager as --witness (two-person "
+			       "rule)",
+			       (long long)id);
+	else if (found || c->nwitness)
 		rc = cli_witness(c, l, &actor, &witness);
-		if (rc)
-			return rc;
+	/* The rule itself is reconcile/'s; the witness was checked above.
+	 * A resolution whose discrepancy has gone since (the card turned up
+	 * in its tray) does not count as one. */
+	enum recon_close verdict = recon_close_check(
+	    found ? disc.n : 0, disc.unresolved, witness.id != 0);
+	if (rc == 0 && verdict == CLOSE_UNRESOLVED)
+		rc = cli_error(EXIT_NOPERM,
+			       "session %lld has %zu discrepanc%s without a "
+			       "resolution: a manager resolves each one "
+			       "before the count closes (count discrepancies "
+			       "%lld, count resolve)",
+			       (long long)id, disc.unresolved,
+			       disc.unresolved == 1 ? "y" : "ies",
+			       (long long)id);
+	else if (rc == 0 && verdict == CLOSE_NEEDS_WITNESS)
+		rc = cli_error(EXIT_NOPERM,
+			       "session %lld has discrepancies: closing it "
+			       "needs a manager as --witness (two-person rule)",
+			       (long long)id);
+	disc_list_free(&disc);
+	if (rc) {
+		free(res);
+		return rc;
 	}
 	rc = ledger_begin(l);
 	if (rc == 0)
 		rc = ledger_session_close(l, id, actor.id, witness.id,
 					  cli_now());
 	if (rc == 0)
+		rc = ledger_range_results(l, id, res, nranges, actor.id,
+					  cli_now());
+	if (rc == 0)
 		rc = ledger_commit(l);
+	free(res);
 	if (rc < 0) {
 		ledger_rollback(l);
 		return cli_error(rc == LEDGER_ERR_STATE ? EXIT_DATAERR
@@ -248,7 +320,8 @@ static int exec_count_close(struct cli *c, struct ledger *l)
 		       (long long)id, found ? "true" : "false");
 	else
 		printf("session %lld closed%s\n", (long long)id,
-		       found ? " with discrepancies (witnessed)" : "");
+		       found ? " with discrepancies (resolved, witnessed)"
+			     : "");
 	return EXIT_OK;
 }
 
@@ -256,7 +329,8 @@ const struct cmd_entry cmd_count_close_entry = {
     .name = "count close",
     .usage = "ID --as CODE [--pin-fd N] [--witness CODE "
 	     "--witness-pin-fd N]",
-    .help = "close a count (a manager witnesses one with discrepancies)",
+    .help = "close a count (discrepancies: each resolved, a manager "
+	    "witnesses)",
     .options = NULL,
     .needs_db = 1,
     .exec = exec_count_close,

@@ -24,6 +24,7 @@
 #include "../drivers/profile.h"
 #include "../drivers/reader.h"
 #include "../drivers/usbwatch.h"
+#include "book.h"
 #include "config.h"
 #include "report.h"
 
@@ -580,12 +581,32 @@ static int session_check(struct ledger *l, const struct scan_args *a,
 				       ranges[i].assignee, a->actor->code);
 	}
 	free(ranges);
-	if (ex)
-		return ex;
-	if (!range_id)
+	if (!range_id && !ex)
 		return cli_error(EXIT_DATAERR,
 				 "%s is not a range of session %lld", a->range,
 				 (long long)a->session_id);
+	/* A recount is scanned by someone other than the first counter;
+	 * said before the assignment, whose message would not name it. */
+	int64_t of = 0, loc = 0, *first = NULL;
+	size_t nfirst = 0;
+	const char *rule;
+	if (ledger_recount_of(l, a->session_id, &of, &loc) < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (of) {
+		int rx = book_first_counters(l, of, loc, &first, &nfirst);
+		if (rx)
+			return rx;
+		rx = recon_recount_allowed(a->actor->id, first, nfirst, &rule);
+		free(first);
+		if (rx < 0)
+			return cli_error(EXIT_NOPERM,
+					 "session %lld recounts %s of count "
+					 "%lld, which %s counted: %s",
+					 (long long)a->session_id, a->range,
+					 (long long)of, a->actor->code, rule);
+	}
+	if (ex)
+		return ex;
 	*range_id_out = range_id;
 	return 0;
 }
@@ -652,9 +673,16 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 	ex = target_open(l, a, &tg);
 	if (ex == 0)
 		ex = reader_open(a->reader, a->profile, &r);
+	/* The range's record (R7, R8): begun at its first scan, once the
+	 * reader is there to scan with. */
+	if (ex == 0 && tg.kind == SCAN_COUNT &&
+	    ledger_range_begin(l, a->session_id, tg.range_id, a->actor->id,
+			       cli_now()) < 0)
+		ex = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 	if (ex) {
 		if (tg.sc)
 			ledger_scanner_close(tg.sc);
+		rdr_close(r);
 		return ex;
 	}
 	presence_start(&pr, a);
@@ -697,6 +725,13 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 	if (tg.sc)
 		ledger_scanner_close(tg.sc);
 	rdr_close(r);
+	/* The range's scan ended, also when stopped or failed: what was
+	 * read is kept, and the record says until when it was counted. */
+	if (tg.kind == SCAN_COUNT &&
+	    ledger_range_end(l, a->session_id, tg.range_id, a->actor->id,
+			     cli_now()) < 0 &&
+	    ex == 0)
+		ex = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 	return ex;
 }
 

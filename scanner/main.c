@@ -56,6 +56,12 @@ static const struct cmd_entry *const commands[] = {
     &cmd_plan_assign_entry,
     &cmd_plan_cycle_entry,
     &cmd_count_total_entry,
+    /* The record book (R7-R10, R23). */
+    &cmd_count_discrepancies_entry,
+    &cmd_count_resolve_entry,
+    &cmd_count_recount_entry,
+    &cmd_report_record_book_entry,
+    &cmd_report_incident_entry,
     NULL,
 };
 

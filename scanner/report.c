@@ -9,6 +9,8 @@
 
 #include "report.h"
 
+#include <stdlib.h>
+
 static const char *range_path(const struct count_data *d, int32_t r)
 {
 	return r >= 0 && (size_t)r < d->nranges ? d->ranges[r].path : "";
@@ -39,8 +41,75 @@ static void json_card_head(FILE *f, const struct count_card *k)
 	json_str(f, k->serial);
 }
 
+/* The managers' resolutions of the session's discrepancies (R8). */
+struct res_set {
+	struct resolution_rec *v;
+	size_t n;
+};
+
+static int res_collect(void *ctx, const struct resolution_rec *r)
+{
+	struct res_set *s = ctx;
+	struct resolution_rec *p = realloc(s->v, (s->n + 1) * sizeof(*p));
+
+	if (!p)
+		return LEDGER_ERR_NOMEM;
+	s->v = p;
+	s->v[s->n++] = *r;
+	return 0;
+}
+
+static const struct resolution_rec *res_find(const struct res_set *s,
+					     const char *serial)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].serial, serial) == 0)
+			return &s->v[i];
+	return NULL;
+}
+
+/* ,"resolution":{reason, note, by, at} or null, then the closing brace. */
+static void json_res_end(FILE *f, const struct res_set *rs, const char *serial)
+{
+	const struct resolution_rec *x = res_find(rs, serial);
+
+	fputs(",\"resolution\":", f);
+	if (!x) {
+		fputs("null}", f);
+		return;
+	}
+	fputs("{\"reason\":", f);
+	json_str(f, x->reason);
+	fputs(",\"note\":", f);
+	json_str_or_null(f, x->note);
+	fputs(",\"by\":", f);
+	json_str(f, x->by);
+	fputs(",\"at\":", f);
+	json_time(f, x->at);
+	fputs("}}", f);
+}
+
+/* The line under a resolved discrepancy in the text report. */
+static void text_res(FILE *f, const struct res_set *rs, const char *serial)
+{
+	const struct resolution_rec *x = res_find(rs, serial);
+	char at[TIME_ISO_BUF];
+
+	if (!x)
+		return;
+	cli_time_iso(x->at, at);
+	fprintf(f, "      resolved %s by %s at %s\n", x->reason, x->by, at);
+	if (!x->note[0])
+		return;
+	/* A note may hold line breaks; the report keeps it on one line. */
+	fputs("      note: ", f);
+	for (const char *p = x->note; *p; p++)
+		fputc(*p == '\n' || *p == '\r' ? ' ' : *p, f);
+	fputc('\n', f);
+}
+
 static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
-		      const struct recon_report *r)
+		      const struct recon_report *r, const struct res_set *rs)
 {
 	fprintf(f, "{\"session\":%lld,\"kind\":\"%s\",\"ranges\":[",
 		(long long)d->session_id, session_kind_name(d->kind));
@@ -74,16 +143,17 @@ static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
 		json_str(f, k->location);
 		fputs(",\"last_seen\":", f);
 		if (!s.at) {
-			fputs("null}", f);
-			continue;
+			fputs("null", f);
+		} else {
+			fputs("{\"at\":", f);
+			json_time(f, s.at);
+			fputs(",\"location\":", f);
+			json_str_or_null(f, s.location);
+			fputs(",\"by\":", f);
+			json_str_or_null(f, s.by);
+			fputc('}', f);
 		}
-		fputs("{\"at\":", f);
-		json_time(f, s.at);
-		fputs(",\"location\":", f);
-		json_str_or_null(f, s.location);
-		fputs(",\"by\":", f);
-		json_str_or_null(f, s.by);
-		fputs("}}", f);
+		json_res_end(f, rs, k->serial);
 	}
 	fputs("],\"misplaced\":[", f);
 	for (size_t i = 0; i < r->nmisplaced; i++) {
@@ -97,7 +167,7 @@ static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
 		json_str(f, range_path(d, h->range));
 		fputs(",\"at\":", f);
 		json_time(f, d->scans[h->scan].at);
-		fputc('}', f);
+		json_res_end(f, rs, d->cards[h->card].serial);
 	}
 	fputs("],\"extra\":[", f);
 	for (size_t i = 0; i < r->nextra; i++) {
@@ -109,7 +179,7 @@ static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
 		json_str(f, range_path(d, s->range));
 		fputs(",\"at\":", f);
 		json_time(f, s->at);
-		fputc('}', f);
+		json_res_end(f, rs, s->serial);
 	}
 	fputs("],\"not_in_stock\":[", f);
 	for (size_t i = 0; i < r->nnot_in_stock; i++) {
@@ -125,7 +195,7 @@ static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
 		json_str(f, range_path(d, h->range));
 		fputs(",\"at\":", f);
 		json_time(f, d->scans[h->scan].at);
-		fputc('}', f);
+		json_res_end(f, rs, k->serial);
 	}
 	fputs("],\"disposal_due\":[", f);
 	for (size_t i = 0; i < r->ndisposal_due; i++) {
@@ -219,7 +289,7 @@ static void text_heading(FILE *f, const char *title, size_t n, const char *what)
 }
 
 static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
-		      const struct recon_report *r)
+		      const struct recon_report *r, const struct res_set *rs)
 {
 	char at[TIME_ISO_BUF];
 
@@ -247,6 +317,7 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 		} else {
 			fputs("never seen since import\n", f);
 		}
+		text_res(f, rs, k->serial);
 	}
 	text_heading(f, "MISPLACED", r->nmisplaced,
 		     "found in another range than the ledger says");
@@ -257,6 +328,7 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 		fprintf(f, "  %-12s %-16s belongs to %s, found in %s\n",
 			k->mgmt_id, k->serial, k->location,
 			range_path(d, h->range));
+		text_res(f, rs, k->serial);
 	}
 	text_heading(f, "EXTRA", r->nextra, "serial unknown to the ledger");
 	for (size_t i = 0; i < r->nextra; i++) {
@@ -264,6 +336,7 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 
 		fprintf(f, "  %-12s %-16s found in %s\n", "-", s->serial,
 			range_path(d, s->range));
+		text_res(f, rs, s->serial);
 	}
 	text_heading(f, "NOT IN STOCK", r->nnot_in_stock,
 		     "the ledger says this card left the safe");
@@ -274,6 +347,7 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 		fprintf(f, "  %-12s %-16s ledger: %s, found in %s\n",
 			k->mgmt_id, k->serial, card_status_name(k->status),
 			range_path(d, h->range));
+		text_res(f, rs, k->serial);
 	}
 	text_heading(f, "DISPOSAL DUE", r->ndisposal_due,
 		     "present, and due for disposal");
@@ -322,7 +396,24 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 	fprintf(f, "  %zu of %zu range%s complete\n", complete, d->nranges,
 		d->nranges == 1 ? "" : "s");
 	size_t n = r->nmissing + r->nmisplaced + r->nextra + r->nnot_in_stock;
-	if (n)
+	size_t open = n;
+	for (size_t i = 0; i < r->nmissing; i++)
+		open -= res_find(rs, d->cards[r->missing[i]].serial) != NULL;
+	for (size_t i = 0; i < r->nmisplaced; i++)
+		open -=
+		    res_find(rs, d->cards[r->misplaced[i].card].serial) != NULL;
+	for (size_t i = 0; i < r->nextra; i++)
+		open -= res_find(rs, d->scans[r->extra[i]].serial) != NULL;
+	for (size_t i = 0; i < r->nnot_in_stock; i++)
+		open -=
+		    res_find(rs, d->cards[r->not_in_stock[i].card].serial) !=
+		    NULL;
+	if (n && open < n)
+		fprintf(f,
+			"\nRESULT: %zu discrepanc%s, %zu resolved, %zu to "
+			"resolve\n",
+			n, n == 1 ? "y" : "ies", n - open, open);
+	else if (n)
 		fprintf(f, "\nRESULT: %zu discrepanc%s to resolve\n", n,
 			n == 1 ? "y" : "ies");
 	else
@@ -333,8 +424,15 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 int report_print(FILE *f, struct ledger *l, const struct count_data *d,
 		 const struct recon_report *r, int json)
 {
-	int rc = json ? print_json(f, l, d, r) : print_text(f, l, d, r);
+	struct res_set rs = {0};
+	int rc = ledger_resolution_each(l, d->session_id, res_collect, &rs);
 
+	if (rc < 0) {
+		free(rs.v);
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	}
+	rc = json ? print_json(f, l, d, r, &rs) : print_text(f, l, d, r, &rs);
+	free(rs.v);
 	if (rc)
 		return rc;
 	return recon_has_discrepancy(r) ? EXIT_FOUND : EXIT_OK;

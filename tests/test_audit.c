@@ -488,6 +488,11 @@ static void version_1_file_is_chained(void **state)
 		  "DROP TABLE cycle_plan_range; DROP TABLE cycle_plan;"
 		  "DROP TABLE count_total;"
 		  "DROP INDEX session_range_location;"
+		  /* Version 6's record book. */
+		  "DROP TABLE resolution; DROP TABLE recount;"
+		  "ALTER TABLE session_range DROP COLUMN expected;"
+		  "ALTER TABLE session_range DROP COLUMN seen;"
+		  "ALTER TABLE session_range DROP COLUMN in_place;"
 		  "PRAGMA user_version = 1;");
 	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
 	assert_int_equal(ledger_schema_version(f->l), LEDGER_SCHEMA_VERSION);

@@ -680,6 +680,170 @@ static void tally_balance_tsurumi(void **state)
 	assert_true(recon_tally_balanced(&empty));
 }
 
+/* ---- discrepancies, resolutions, closing, recounts (R7-R10) ---- */
+
+static void range_seen_per_range(void **state)
+{
+	struct count_data d = {0};
+	struct recon_report r;
+
+	(void)state;
+	add_range(&d, "S/T01");
+	add_range(&d, "S/T02");
+	int32_t a = add_card(&d, "A1", "01", "S/T01", CARD_STORED, DATE_NONE);
+	int32_t b = add_card(&d, "A2", "02", "S/T01", CARD_STORED, DATE_NONE);
+	int32_t c = add_card(&d, "B1", "03", "S/T02", CARD_STORED, DATE_NONE);
+	add_card(&d, "B2", "04", "S/T02", CARD_STORED, DATE_NONE);
+	add_scan(&d, a, NULL, 0, 0);
+	add_scan(&d, a, NULL, 0, 1);  /* a repeat is not seen twice */
+	add_scan(&d, c, NULL, 0, 0);  /* B1 misplaced into T01 */
+	add_scan(&d, -1, "FF", 1, 0); /* unknown, in T02 */
+	add_scan(&d, b, NULL, 1, 0);  /* A2 misplaced into T02 */
+	add_scan(&d, b, NULL, 0, 0);  /* read again in T01: repeat */
+	assert_int_equal(
+	    recon_run(&d, day("2026-03-02"), &recon_default_rules, &r), 0);
+	/* Seen where first read: A1 and B1 in T01; FF and A2 in T02. */
+	assert_int_equal(r.range_seen[0], 2);
+	assert_int_equal(r.range_seen[1], 2);
+	assert_int_equal(r.range_expected[0], 2);
+	assert_int_equal(r.range_expected[1], 2);
+	assert_int_equal(r.range_ok[0], 1);
+	assert_int_equal(r.range_ok[1], 0);
+	assert_int_equal(r.range_seen[0] + r.range_seen[1], r.seen);
+	recon_report_free(&r);
+	count_data_free(&d);
+}
+
+static void resolution_names(void **state)
+{
+	enum recon_disc k;
+	enum recon_reason why;
+
+	(void)state;
+	for (int i = 0; i < DISC_KIND_COUNT; i++) {
+		assert_int_equal(
+		    recon_disc_parse(recon_disc_name((enum recon_disc)i), &k),
+		    0);
+		assert_int_equal(k, i);
+	}
+	for (int i = 0; i < REASON_COUNT; i++) {
+		assert_int_equal(
+		    recon_reason_parse(recon_reason_name((enum recon_reason)i),
+				       &why),
+		    0);
+		assert_int_equal(why, i);
+	}
+	assert_int_equal(recon_reason_parse("stolen", &why), -1);
+	assert_int_equal(recon_reason_parse("", &why), -1);
+	assert_int_equal(recon_disc_parse("repeat", &k), -1);
+	assert_string_equal(recon_reason_name(REASON_FOUND_ELSEWHERE),
+			    "found_elsewhere");
+	assert_string_equal(recon_disc_name(DISC_NOT_IN_STOCK), "not_in_stock");
+}
+
+static void resolution_reasons_by_kind(void **state)
+{
+	/* The rule, row by row: what a manager may say of each kind when a
+	 * recount read the card (recounted is then possible where it fits).
+	 * found_elsewhere, data_error, recounted, lost. */
+	static const int want[DISC_KIND_COUNT][REASON_COUNT] = {
+	    [DISC_MISSING] = {1, 1, 1, 1},
+	    [DISC_MISPLACED] = {1, 1, 1, 0},
+	    [DISC_EXTRA] = {1, 1, 0, 0},
+	    [DISC_NOT_IN_STOCK] = {0, 1, 0, 0},
+	};
+	const char *rule;
+
+	(void)state;
+	for (int k = 0; k < DISC_KIND_COUNT; k++) {
+		for (int why = 0; why < REASON_COUNT; why++) {
+			int rc = recon_resolution_valid((enum recon_disc)k,
+							(enum recon_reason)why,
+							1, &rule);
+
+			assert_int_equal(rc == 0, want[k][why]);
+			if (rc < 0)
+				assert_true(rule[0] != '\0');
+		}
+	}
+	/* A card that was read is in the office: never lost. */
+	assert_int_equal(
+	    recon_resolution_valid(DISC_MISPLACED, REASON_LOST, 0, &rule), -1);
+	assert_non_null(strstr(rule, "not lost"));
+	assert_int_equal(recon_resolution_valid(DISC_NOT_IN_STOCK,
+						REASON_FOUND_ELSEWHERE, 0,
+						&rule),
+			 -1);
+	assert_int_equal(
+	    recon_resolution_valid((enum recon_disc)99, REASON_LOST, 0, &rule),
+	    -1);
+}
+
+static void recounted_needs_a_recount_that_read_it(void **state)
+{
+	const char *rule;
+
+	(void)state;
+	assert_int_equal(
+	    recon_resolution_valid(DISC_MISSING, REASON_RECOUNTED, 0, &rule),
+	    -1);
+	assert_non_null(strstr(rule, "recount"));
+	assert_int_equal(
+	    recon_resolution_valid(DISC_MISSING, REASON_RECOUNTED, 1, &rule),
+	    0);
+	assert_int_equal(
+	    recon_resolution_valid(DISC_MISPLACED, REASON_RECOUNTED, 0, &rule),
+	    -1);
+	/* The other reasons do not depend on a recount. */
+	assert_int_equal(
+	    recon_resolution_valid(DISC_MISSING, REASON_LOST, 0, &rule), 0);
+	assert_int_equal(
+	    recon_resolution_valid(DISC_EXTRA, REASON_DATA_ERROR, 0, &rule), 0);
+}
+
+static void close_rule(void **state)
+{
+	(void)state;
+	/* Nothing found: no witness, nothing to resolve. */
+	assert_int_equal(recon_close_check(0, 0, 0), CLOSE_OK);
+	assert_int_equal(recon_close_check(0, 0, 1), CLOSE_OK);
+	/* Found: every one resolved, and a witness. */
+	assert_int_equal(recon_close_check(3, 3, 0), CLOSE_UNRESOLVED);
+	assert_int_equal(recon_close_check(3, 1, 1), CLOSE_UNRESOLVED);
+	assert_int_equal(recon_close_check(3, 0, 0), CLOSE_NEEDS_WITNESS);
+	assert_int_equal(recon_close_check(3, 0, 1), CLOSE_OK);
+	assert_int_equal(recon_close_check(1, 0, 1), CLOSE_OK);
+}
+
+static void recount_by_another_person(void **state)
+{
+	const int64_t first[] = {2, 7};
+	const char *rule;
+
+	(void)state;
+	assert_int_equal(recon_recount_allowed(2, first, 2, &rule), -1);
+	assert_non_null(strstr(rule, "different person"));
+	assert_int_equal(recon_recount_allowed(7, first, 2, &rule), -1);
+	assert_int_equal(recon_recount_allowed(3, first, 2, &rule), 0);
+	assert_string_equal(rule, "");
+	assert_int_equal(recon_recount_allowed(2, NULL, 0, &rule), 0);
+}
+
+static void resolve_and_recount_are_managers(void **state)
+{
+	const char *rule;
+
+	(void)state;
+	assert_int_equal(recon_permit(ROLE_MANAGER, ACT_RESOLVE, &rule), 0);
+	assert_int_equal(recon_permit(ROLE_STAFF, ACT_RESOLVE, &rule), -1);
+	assert_non_null(strstr(rule, "manager"));
+	assert_int_equal(recon_permit(ROLE_PARTTIME, ACT_RESOLVE, &rule), -1);
+	assert_int_equal(recon_permit(ROLE_MANAGER, ACT_RECOUNT, &rule), 0);
+	assert_int_equal(recon_permit(ROLE_STAFF, ACT_RECOUNT, &rule), -1);
+	assert_int_equal(recon_permit(ROLE_PARTTIME, ACT_RECOUNT, &rule), -1);
+	assert_string_equal(recon_action_name(ACT_RESOLVE), "count resolve");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -704,6 +868,13 @@ int main(void)
 	    cmocka_unit_test(custody_permissions),
 	    cmocka_unit_test(tally_read_classification),
 	    cmocka_unit_test(tally_balance_tsurumi),
+	    cmocka_unit_test(range_seen_per_range),
+	    cmocka_unit_test(resolution_names),
+	    cmocka_unit_test(resolution_reasons_by_kind),
+	    cmocka_unit_test(recounted_needs_a_recount_that_read_it),
+	    cmocka_unit_test(close_rule),
+	    cmocka_unit_test(recount_by_another_person),
+	    cmocka_unit_test(resolve_and_recount_are_managers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

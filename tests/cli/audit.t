@@ -44,7 +44,7 @@ like "$OUT" "^  audit verify " "--help: lists audit verify"
 # ---- every change is in the chain ---------------------------------------------
 
 is "$(sqlq "select group_concat(action, ' ') from audit where id > $audit0")" \
-	"count.start count.assign scan scan scan scan" \
+	"count.start count.assign count.range_start scan scan scan scan count.range_end" \
 	"the count, its assignment and each read are audit entries"
 is "$(sqlq "select count(*) from audit where action = 'scan'")" \
 	"$(sqlq 'select count(*) from scan')" "one entry per read"

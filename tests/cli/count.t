@@ -170,7 +170,7 @@ is "$(as_json '[d["session"], d["kind"], d["ranges"], d["expected"],
 	'[2,"full",["SAFE1/T01","SAFE1/T02","SAFE1/T03"],14,14,11,1]' \
 	"reconcile --json: session, kind, ranges and numbers"
 is "$(as_json 'd["missing"]')" \
-	'[{"mgmt_id":"A102","serial":"04A102","expected_location":"SAFE1/T01","last_seen":null},{"mgmt_id":"A202","serial":"04A202","expected_location":"SAFE1/T02","last_seen":{"at":"'"$EARLIER_ISO"'","location":"SAFE1/T02","by":"S03"}}]' \
+	'[{"mgmt_id":"A102","serial":"04A102","expected_location":"SAFE1/T01","last_seen":null,"resolution":null},{"mgmt_id":"A202","serial":"04A202","expected_location":"SAFE1/T02","last_seen":{"at":"'"$EARLIER_ISO"'","location":"SAFE1/T02","by":"S03"},"resolution":null}]' \
 	"reconcile --json: missing, last_seen null or from the earlier count"
 is "$(as_json '[[e["mgmt_id"], e["serial"], e["expected_location"],
 	e["found_location"]] for e in d["misplaced"]]')" \
@@ -376,6 +376,14 @@ WPIN=$PIN_S02 close_s02 2 --witness M01 --witness-pin-fd 4
 is "$RC" 77 "witness with a wrong PIN: exit 77"
 is "$(open2)" 1 "witness with a wrong PIN: still open"
 
+# Every discrepancy needs a manager's resolution before the close
+# (tests/cli/recordbook.t tests the rules; here all are data errors).
+close_s02 2 --witness M01 --witness-pin-fd 4
+is "$RC" 77 "close witnessed, discrepancies unresolved: exit 77"
+ct count discrepancies 2 --json
+as M01 1111 count resolve 2 --reason data_error --card \
+	"$(pyjson '",".join(x["mgmt_id"] or x["serial"] for x in d["discrepancies"])' <<<"$OUT")"
+is "$RC" 0 "a manager resolves the discrepancies"
 close_s02 2 --witness M01 --witness-pin-fd 4
 is "$RC" 0 "close witnessed by manager M01: exit 0"
 is "$(sqlq 'select c.code, w.code from session s join staff c on

@@ -194,12 +194,20 @@ is "$RC" 77 "closing a countonly check with a difference needs a witness"
 
 # A full count counts for the cycle once closed.  Count 1 covered all four
 # trays; a newer full count of T01 and T04 makes T02 and T03 the oldest.
+# Nothing was read, so every card is missing: a manager resolves each one
+# before the witnessed close (the record book's rule).
+as M01 1111 count resolve 1 --card A101,A102,A201,A301,A302,A401 \
+	--reason found_elsewhere --note "at the window"
+is "$RC" 0 "full count 1: its missing cards resolved"
 as S02 2222 count close 1 --witness M01 --witness-pin-fd 4 4<<<1111
 is "$RC" 0 "full count 1 closed (witnessed: nothing was read)"
 CARDTALLY_NOW=$((CARDTALLY_NOW + DAY)) as M01 1111 count start \
 	--kind partial --ranges SAFE1/T01,SAFE1/T04 \
 	--assign SAFE1/T01=S03,SAFE1/T04=P04
 NEWER=$OUT
+as M01 1111 count resolve "$NEWER" --card A101,A102,A401 \
+	--reason found_elsewhere --note "at the window"
+is "$RC" 0 "count $NEWER: its missing cards resolved"
 as S02 2222 count close "$NEWER" --witness M01 --witness-pin-fd 4 4<<<1111
 is "$RC" 0 "a newer full count of T01 and T04, closed"
 

@@ -1,0 +1,619 @@
+/*
+ * The record book's side of the ledger (R7, R8, R10): when each range of a
+ * count was begun and ended and what the count found there, the managers'
+ * resolutions of discrepancies, recounts of a range linked to their count,
+ * and the questions an incident report asks about a missing card (its last
+ * sighting, its custody events, who read cards in its range).  Every change
+ * is audited in the same transaction.
+ */
+#include "ledger_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void session_subject(char *buf, size_t cap, int64_t id)
+{
+	snprintf(buf, cap, "session %lld", (long long)id);
+}
+
+/* ---- range marks and results ---- */
+
+static int range_path(struct ledger *l, int64_t location_id, char *out,
+		      size_t cap)
+{
+	sqlite3_stmt *st;
+	int rc =
+	    ledger_prepare(l, "SELECT path FROM location WHERE id = ?", &st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, location_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(out, cap, "%s", ledger_col_text(st, 0));
+	rc = rc == SQLITE_ROW	 ? 0
+	     : rc == SQLITE_DONE ? ledger_fail(l, LEDGER_ERR_NOTFOUND,
+					       "no location with id %lld",
+					       (long long)location_id)
+				 : ledger_sql_error(l, "location");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int range_mark(struct ledger *l, int64_t session_id, int64_t location_id,
+		      int64_t staff_id, int64_t now, int begin)
+{
+	char subject[32], detail[LOCATION_MAX + 16];
+	sqlite3_stmt *st;
+	int own, rc = ledger_tx_enter(l, &own);
+
+	if (rc < 0)
+		return rc;
+	rc = ledger_prepare(
+	    l,
+	    begin ? "UPDATE session_range SET started_at = ?1 WHERE "
+		    "session_id = ?2 AND location_id = ?3 AND started_at "
+		    "IS NULL"
+		  : "UPDATE session_range SET ended_at = ?1 WHERE "
+		    "session_id = ?2 AND location_id = ?3",
+	    &st);
+	if (rc < 0)
+		return ledger_tx_leave(l, own, rc);
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, session_id);
+	sqlite3_bind_int64(st, 3, location_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = ledger_sql_error(l, "mark range");
+	int changed = rc == 0 && sqlite3_changes(l->db) > 0;
+	sqlite3_finalize(st);
+	if (changed)
+		rc = range_path(l, location_id, detail, sizeof(detail));
+	if (changed && rc == 0) {
+		session_subject(subject, sizeof(subject), session_id);
+		rc = ledger_audit(l, staff_id, now,
+				  begin ? "count.range_start"
+					: "count.range_end",
+				  subject, detail);
+	}
+	return ledger_tx_leave(l, own, rc);
+}
+
+int ledger_range_begin(struct ledger *l, int64_t session_id,
+		       int64_t location_id, int64_t staff_id, int64_t now)
+{
+	return range_mark(l, session_id, location_id, staff_id, now, 1);
+}
+
+int ledger_range_end(struct ledger *l, int64_t session_id, int64_t location_id,
+		     int64_t staff_id, int64_t now)
+{
+	return range_mark(l, session_id, location_id, staff_id, now, 0);
+}
+
+int ledger_range_results(struct ledger *l, int64_t session_id,
+			 const struct range_result *v, size_t n,
+			 int64_t actor_id, int64_t close_at)
+{
+	sqlite3_stmt *st = NULL, *end = NULL;
+	char subject[32], detail[256];
+	int64_t expected = 0, seen = 0, in_place = 0;
+	int own, rc = ledger_tx_enter(l, &own);
+
+	if (rc < 0)
+		return rc;
+	rc = ledger_prepare(l,
+			    "UPDATE session_range SET expected = ?, seen = ?, "
+			    "in_place = ? WHERE session_id = ? AND "
+			    "location_id = ?",
+			    &st);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, v[i].expected);
+		sqlite3_bind_int64(st, 2, v[i].seen);
+		sqlite3_bind_int64(st, 3, v[i].in_place);
+		sqlite3_bind_int64(st, 4, session_id);
+		sqlite3_bind_int64(st, 5, v[i].location_id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = ledger_sql_error(l, "range results");
+		expected += v[i].expected;
+		seen += v[i].seen;
+		in_place += v[i].in_place;
+	}
+	/* A scan killed midway never ended its range: its last read did. */
+	if (rc == 0)
+		rc = ledger_prepare(
+		    l,
+		    "UPDATE session_range SET ended_at = coalesce("
+		    "(SELECT max(at) FROM scan s WHERE s.session_id = "
+		    "session_range.session_id AND s.range_id = "
+		    "session_range.location_id), ?2) WHERE session_id = ?1 "
+		    "AND started_at IS NOT NULL AND ended_at IS NULL",
+		    &end);
+	if (rc == 0) {
+		sqlite3_bind_int64(end, 1, session_id);
+		sqlite3_bind_int64(end, 2, close_at);
+		if (sqlite3_step(end) != SQLITE_DONE)
+			rc = ledger_sql_error(l, "end ranges");
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(end);
+	if (rc == 0) {
+		session_subject(subject, sizeof(subject), session_id);
+		snprintf(detail, sizeof(detail),
+			 "ranges=%zu expected=%lld seen=%lld in_place=%lld", n,
+			 (long long)expected, (long long)seen,
+			 (long long)in_place);
+		rc = ledger_audit(l, actor_id, close_at, "count.results",
+				  subject, detail);
+	}
+	return ledger_tx_leave(l, own, rc);
+}
+
+/* ---- resolutions ---- */
+
+int ledger_resolution_add(struct ledger *l, const struct resolution_rec *r,
+			  int64_t actor_id, int64_t now)
+{
+	char subject[32], detail[SERIAL_BUF + 2 * LOCATION_MAX + 96];
+	sqlite3_stmt *st;
+	int own, rc;
+
+	if (strlen(r->note) > RESOLUTION_NOTE_MAX)
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "the note is longer than %d bytes",
+				   RESOLUTION_NOTE_MAX);
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
+	rc = ledger_prepare(l,
+			    "INSERT INTO resolution(session_id, card_id, "
+			    "serial, kind, location, found, reason, note, "
+			    "staff_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+			    "?)",
+			    &st);
+	if (rc < 0)
+		return ledger_tx_leave(l, own, rc);
+	sqlite3_bind_int64(st, 1, r->session_id);
+	if (r->card_id > 0)
+		sqlite3_bind_int64(st, 2, r->card_id);
+	sqlite3_bind_text(st, 3, r->serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r->location, -1, SQLITE_STATIC);
+	if (r->found[0])
+		sqlite3_bind_text(st, 6, r->found, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, r->reason, -1, SQLITE_STATIC);
+	if (r->note[0])
+		sqlite3_bind_text(st, 8, r->note, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, actor_id);
+	sqlite3_bind_int64(st, 10, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "resolve");
+		if (rc == LEDGER_ERR_EXISTS)
+			ledger_fail(l, rc,
+				    "%s of session %lld is resolved already",
+				    r->mgmt_id[0] ? r->mgmt_id : r->serial,
+				    (long long)r->session_id);
+		else if (sqlite3_extended_errcode(l->db) ==
+			 SQLITE_CONSTRAINT_CHECK)
+			rc = ledger_fail(l, LEDGER_ERR_INVALID,
+					 "kind %s or reason %s is unknown",
+					 r->kind, r->reason);
+	}
+	sqlite3_finalize(st);
+	if (rc == 0) {
+		session_subject(subject, sizeof(subject), r->session_id);
+		snprintf(detail, sizeof(detail),
+			 "serial=%s kind=%s location=%s found=%s reason=%s",
+			 r->serial, r->kind, r->location, r->found, r->reason);
+		rc = ledger_audit(l, actor_id, now, "count.resolve", subject,
+				  detail);
+	}
+	return ledger_tx_leave(l, own, rc);
+}
+
+int ledger_resolution_each(struct ledger *l, int64_t session_id,
+			   int (*fn)(void *ctx, const struct resolution_rec *r),
+			   void *ctx)
+{
+	sqlite3_stmt *st;
+	int stop = 0;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT r.id, r.card_id, r.serial, c.mgmt_id, r.kind, "
+	    "r.location, r.found, r.reason, r.note, p.code, r.at "
+	    "FROM resolution r "
+	    "LEFT JOIN card c ON c.id = r.card_id "
+	    "JOIN staff p ON p.id = r.staff_id WHERE r.session_id = ? "
+	    "ORDER BY c.mgmt_id IS NULL, c.mgmt_id, r.serial",
+	    &st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, session_id);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct resolution_rec r;
+
+		memset(&r, 0, sizeof(r));
+		r.id = sqlite3_column_int64(st, 0);
+		r.session_id = session_id;
+		r.card_id = sqlite3_column_int64(st, 1);
+		snprintf(r.serial, sizeof(r.serial), "%s",
+			 ledger_col_text(st, 2));
+		snprintf(r.mgmt_id, sizeof(r.mgmt_id), "%s",
+			 ledger_col_text(st, 3));
+		snprintf(r.kind, sizeof(r.kind), "%s", ledger_col_text(st, 4));
+		snprintf(r.location, sizeof(r.location), "%s",
+			 ledger_col_text(st, 5));
+		snprintf(r.found, sizeof(r.found), "%s",
+			 ledger_col_text(st, 6));
+		snprintf(r.reason, sizeof(r.reason), "%s",
+			 ledger_col_text(st, 7));
+		snprintf(r.note, sizeof(r.note), "%s", ledger_col_text(st, 8));
+		snprintf(r.by, sizeof(r.by), "%s", ledger_col_text(st, 9));
+		r.at = sqlite3_column_int64(st, 10);
+		stop = fn(ctx, &r);
+		if (stop)
+			break;
+	}
+	return ledger_walk_end(l, st, rc, stop, "resolutions");
+}
+
+/* ---- recounts ---- */
+
+int ledger_recount_start(struct ledger *l, int64_t of_session, const char *path,
+			 int64_t assignee_id, int64_t actor_id, int64_t now,
+			 int64_t *id)
+{
+	const char *ranges[1] = {path};
+	struct staff_rec who;
+	sqlite3_stmt *st = NULL;
+	char subject[32], detail[LOCATION_MAX + STAFF_CODE_MAX + 48];
+	int64_t loc = 0;
+	int own, rc = ledger_staff_get_id(l, assignee_id, &who);
+
+	if (rc < 0)
+		return rc;
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
+	rc = ledger_session_start(l, SESSION_PARTIAL, ranges, 1, actor_id, now,
+				  id);
+	if (rc == 0)
+		rc = ledger_session_assign(l, *id, path, who.code, actor_id,
+					   now);
+	if (rc == 0)
+		rc = ledger_location_find(l, path, &loc);
+	if (rc == 0)
+		rc = ledger_prepare(l,
+				    "INSERT INTO recount(session_id, "
+				    "of_session_id, location_id) "
+				    "VALUES (?, ?, ?)",
+				    &st);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, *id);
+		sqlite3_bind_int64(st, 2, of_session);
+		sqlite3_bind_int64(st, 3, loc);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = ledger_sql_error(l, "recount");
+	}
+	sqlite3_finalize(st);
+	if (rc == 0) {
+		session_subject(subject, sizeof(subject), *id);
+		snprintf(detail, sizeof(detail), "of=%lld range=%s staff=%s",
+			 (long long)of_session, path, who.code);
+		rc = ledger_audit(l, actor_id, now, "count.recount", subject,
+				  detail);
+	}
+	return ledger_tx_leave(l, own, rc);
+}
+
+int ledger_recount_of(struct ledger *l, int64_t session_id, int64_t *of,
+		      int64_t *location_id)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l,
+				"SELECT of_session_id, location_id FROM "
+				"recount WHERE session_id = ?",
+				&st);
+
+	*of = 0;
+	*location_id = 0;
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, session_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*of = sqlite3_column_int64(st, 0);
+		*location_id = sqlite3_column_int64(st, 1);
+	}
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE
+		 ? 0
+		 : ledger_sql_error(l, "recount");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_range_counters(struct ledger *l, int64_t session_id,
+			  int64_t location_id, int64_t **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	int64_t *v = NULL;
+	size_t cnt = 0;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT assignee_id FROM session_range WHERE session_id = ?1 "
+	    "AND location_id = ?2 AND assignee_id IS NOT NULL "
+	    "UNION SELECT staff_id FROM scan WHERE session_id = ?1 AND "
+	    "range_id = ?2",
+	    &st);
+
+	*out = NULL;
+	*n = 0;
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, session_id);
+	sqlite3_bind_int64(st, 2, location_id);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		int64_t *p = realloc(v, (cnt + 1) * sizeof(*v));
+
+		if (!p) {
+			free(v);
+			sqlite3_finalize(st);
+			return ledger_fail(l, LEDGER_ERR_NOMEM,
+					   "out of memory");
+		}
+		v = p;
+		v[cnt++] = sqlite3_column_int64(st, 0);
+	}
+	rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "range counters");
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+int ledger_recount_read(struct ledger *l, int64_t session_id, int64_t card_id,
+			int64_t *recount)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l,
+				"SELECT min(s.session_id) FROM scan s JOIN "
+				"recount r ON r.session_id = s.session_id "
+				"WHERE r.of_session_id = ? AND s.card_id = ?",
+				&st);
+
+	*recount = 0;
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, session_id);
+	sqlite3_bind_int64(st, 2, card_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*recount = sqlite3_column_int64(st, 0);
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE
+		 ? 0
+		 : ledger_sql_error(l, "recount read");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- the record book ---- */
+
+int ledger_book_counts(struct ledger *l, int64_t from, int64_t to,
+		       int (*fn)(void *ctx, const struct book_count *c),
+		       void *ctx)
+{
+	sqlite3_stmt *st;
+	int stop = 0;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT s.id, s.kind, r.of_session_id, s.started_at, a.code, "
+	    "s.closed_at, c.code, w.code, (SELECT count(*) FROM "
+	    "session_range x WHERE x.session_id = s.id AND x.expected IS "
+	    "NOT NULL) FROM session s JOIN staff a ON a.id = s.started_by "
+	    "LEFT JOIN staff c ON c.id = s.closed_by "
+	    "LEFT JOIN staff w ON w.id = s.witness_id "
+	    "LEFT JOIN recount r ON r.session_id = s.id "
+	    "WHERE s.kind <> 'tally' AND s.started_at >= ? AND "
+	    "s.started_at < ? ORDER BY s.started_at, s.id",
+	    &st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct book_count b;
+
+		memset(&b, 0, sizeof(b));
+		b.id = sqlite3_column_int64(st, 0);
+		if (session_kind_parse(ledger_col_text(st, 1), &b.kind) < 0)
+			b.kind = SESSION_FULL;
+		b.recount_of = sqlite3_column_int64(st, 2);
+		b.started_at = sqlite3_column_int64(st, 3);
+		snprintf(b.started_by, sizeof(b.started_by), "%s",
+			 ledger_col_text(st, 4));
+		b.closed_at = sqlite3_column_int64(st, 5);
+		snprintf(b.closed_by, sizeof(b.closed_by), "%s",
+			 ledger_col_text(st, 6));
+		snprintf(b.witness, sizeof(b.witness), "%s",
+			 ledger_col_text(st, 7));
+		b.results = sqlite3_column_int64(st, 8) > 0;
+		stop = fn(ctx, &b);
+		if (stop)
+			break;
+	}
+	return ledger_walk_end(l, st, rc, stop, "record book");
+}
+
+int ledger_book_ranges(struct ledger *l, int64_t session_id,
+		       int (*fn)(void *ctx, const struct book_range *r),
+		       void *ctx)
+{
+	sqlite3_stmt *st;
+	int stop = 0;
+	/* Who counted a range: everyone who read a card in it, in the
+	 * order of their first read there. */
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT l.path, a.code, (SELECT group_concat(code, char(31)) FROM "
+	    " (SELECT p.code AS code FROM scan s JOIN staff p ON p.id = "
+	    " s.staff_id WHERE s.session_id = r.session_id AND s.range_id = "
+	    " r.location_id GROUP BY p.id ORDER BY min(s.id))), "
+	    "(SELECT group_concat(name, char(31)) FROM "
+	    " (SELECT p.name AS name FROM scan s JOIN staff p ON p.id = "
+	    " s.staff_id WHERE s.session_id = r.session_id AND s.range_id = "
+	    " r.location_id GROUP BY p.id ORDER BY min(s.id))), "
+	    "r.started_at, r.ended_at, ifnull(r.expected, -1), "
+	    "ifnull(r.seen, -1), ifnull(r.in_place, -1) "
+	    "FROM session_range r JOIN location l ON l.id = r.location_id "
+	    "LEFT JOIN staff a ON a.id = r.assignee_id "
+	    "WHERE r.session_id = ? ORDER BY l.path",
+	    &st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, session_id);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct book_range b = {
+		    .path = ledger_col_text(st, 0),
+		    .assignee = ledger_col_text(st, 1),
+		    .counted_by = ledger_col_text(st, 2),
+		    .counted_names = ledger_col_text(st, 3),
+		    .started_at = sqlite3_column_int64(st, 4),
+		    .ended_at = sqlite3_column_int64(st, 5),
+		    .expected = sqlite3_column_int64(st, 6),
+		    .seen = sqlite3_column_int64(st, 7),
+		    .in_place = sqlite3_column_int64(st, 8),
+		};
+
+		stop = fn(ctx, &b);
+		if (stop)
+			break;
+	}
+	return ledger_walk_end(l, st, rc, stop, "record book ranges");
+}
+
+/* ---- where did it go (R10) ---- */
+
+int ledger_last_sighting(struct ledger *l, int64_t card_id, int64_t session_id,
+			 int64_t before, struct last_sighting *out)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT at, loc, who, what FROM ("
+	    " SELECT s.at AS at, r.path AS loc, p.code AS who,"
+	    "  'scan in count ' || s.session_id AS what, s.id AS n, 0 AS t"
+	    " FROM scan s LEFT JOIN location r ON r.id = s.range_id"
+	    " LEFT JOIN staff p ON p.id = s.staff_id"
+	    " WHERE s.card_id = ?1 AND s.session_id <> ?2 AND s.at <= ?3"
+	    " UNION ALL"
+	    " SELECT e.at, r.path, p.code, 'custody ' || e.kind, e.id, 1"
+	    " FROM custody_event e"
+	    " LEFT JOIN location r ON r.id = e.location_id"
+	    " LEFT JOIN staff p ON p.id = e.staff_id"
+	    " WHERE e.card_id = ?1 AND e.at <= ?3"
+	    ") ORDER BY at DESC, t DESC, n DESC LIMIT 1",
+	    &st);
+
+	memset(out, 0, sizeof(*out));
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, card_id);
+	sqlite3_bind_int64(st, 2, session_id);
+	sqlite3_bind_int64(st, 3, before);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->at = sqlite3_column_int64(st, 0);
+		snprintf(out->location, sizeof(out->location), "%s",
+			 ledger_col_text(st, 1));
+		snprintf(out->by, sizeof(out->by), "%s",
+			 ledger_col_text(st, 2));
+		snprintf(out->what, sizeof(out->what), "%s",
+			 ledger_col_text(st, 3));
+		rc = 0;
+	} else {
+		rc = rc == SQLITE_DONE ? 0
+				       : ledger_sql_error(l, "last sighting");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_card_custody_each(struct ledger *l, int64_t card_id, int64_t from,
+			     int64_t to,
+			     int (*fn)(void *ctx, const struct custody_row *e),
+			     void *ctx)
+{
+	sqlite3_stmt *st;
+	int stop = 0;
+	int rc = ledger_prepare(l,
+				"SELECT e.at, e.kind, p.code, f.path, t.path "
+				"FROM custody_event e "
+				"LEFT JOIN staff p ON p.id = e.staff_id "
+				"LEFT JOIN location f ON f.id = "
+				"e.from_location_id "
+				"LEFT JOIN location t ON t.id = e.location_id "
+				"WHERE e.card_id = ? AND e.at >= ? AND "
+				"e.at <= ? ORDER BY e.at, e.id",
+				&st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, card_id);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct custody_row e = {
+		    .at = sqlite3_column_int64(st, 0),
+		    .kind = ledger_col_text(st, 1),
+		    .by = ledger_col_text(st, 2),
+		    .from = ledger_col_text(st, 3),
+		    .to = ledger_col_text(st, 4),
+		};
+
+		stop = fn(ctx, &e);
+		if (stop)
+			break;
+	}
+	return ledger_walk_end(l, st, rc, stop, "custody events");
+}
+
+int ledger_range_readers_each(struct ledger *l, const char *path, int64_t from,
+			      int64_t to,
+			      int (*fn)(void *ctx, const char *code, int64_t at,
+					int64_t session),
+			      void *ctx)
+{
+	sqlite3_stmt *st;
+	int stop = 0;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT p.code, min(s.at), s.session_id FROM scan s "
+	    "JOIN location r ON r.id = s.range_id "
+	    "JOIN staff p ON p.id = s.staff_id "
+	    "WHERE (r.path = ?1 OR substr(?1, 1, length(r.path) + 1) = "
+	    "r.path || '/') AND s.at >= ?2 AND s.at <= ?3 "
+	    "GROUP BY p.id ORDER BY p.code",
+	    &st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		stop =
+		    fn(ctx, ledger_col_text(st, 0), sqlite3_column_int64(st, 1),
+		       sqlite3_column_int64(st, 2));
+		if (stop)
+			break;
+	}
+	return ledger_walk_end(l, st, rc, stop, "range readers");
+}
