@@ -36,7 +36,7 @@ enum {
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
-#define LEDGER_SCHEMA_VERSION 5
+#define LEDGER_SCHEMA_VERSION 6
 
 #define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128
@@ -212,11 +212,14 @@ int ledger_scanner_open(struct ledger *l, int64_t session_id,
 			struct ledger_scanner **out);
 int ledger_scanner_lookup(struct ledger_scanner *s, const char *serial,
 			  struct scan_lookup *out);
-/* card_id 0 for an unknown serial; why NULL unless the outcome is alert.
- * Also appends the read to the audit chain (action "scan"). */
+/* card_id 0 for an unknown serial; why NULL unless the outcome is alert;
+ * safe_closed 1 when the read is flagged as handling cards while the safe
+ * is recorded closed (recon_safe_flag).  Also appends the read to the
+ * audit chain (action "scan"). */
 int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 			  const char *serial, int64_t card_id, int64_t staff_id,
-			  int64_t at, const char *outcome, const char *why);
+			  int64_t at, const char *outcome, const char *why,
+			  int safe_closed);
 void ledger_scanner_close(struct ledger_scanner *s);
 /* Serials already read in the session (for resuming), count only. */
 int64_t ledger_session_scan_count(struct ledger *l, int64_t session_id);
@@ -381,12 +384,14 @@ int ledger_custody_find_serial(struct ledger *l, const char *serial,
  * `to` and location (to_path, an existing location; NULL: unchanged;
  * LEDGER_ERR_NOTFOUND when it does not exist), a custody_event with
  * who, when, from, to and for_date (DATE_NONE: none), and its audit entry
- * (action "custody.<kind>"), in the caller's transaction.  Updates *it.
+ * (action "custody.<kind>"), in the caller's transaction.  safe_closed 1
+ * flags the movement as made while the safe was recorded closed
+ * (recon_safe_flag).  Updates *it.
  */
 int ledger_custody_record(struct ledger *l, struct custody_item *it,
 			  const char *kind, enum card_status to,
 			  const char *to_path, int32_t for_date,
-			  int64_t staff_id, int64_t now);
+			  int64_t staff_id, int64_t now, int safe_closed);
 
 /* The card (is_asset 0, by management ID) or terminal (by code) `name`. */
 int ledger_custody_get(struct ledger *l, int is_asset, const char *name,
@@ -510,11 +515,12 @@ int ledger_disposal_other_open(struct ledger *l, int64_t id, int64_t card_id,
 			       int64_t *other);
 /*
  * Adds a due card to an open batch (why: recon_due_why_name, since
- * DATE_NONE when unknown), in the caller's transaction.  Audited.
+ * DATE_NONE when unknown; safe_closed 1: flagged, recon_safe_flag), in the
+ * caller's transaction.  Audited.
  */
 int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
 			const char *mgmt_id, const char *why, int32_t since,
-			int64_t staff_id, int64_t now);
+			int64_t staff_id, int64_t now, int safe_closed);
 /*
  * Closes batch id: records method ("shred", "contractor") and certificate
  * (required for a contractor), sets every card of the batch to disposed
@@ -638,6 +644,9 @@ int ledger_key_open(struct ledger *l, int64_t opener_id, int64_t approver_id,
  * is open).  Audited. */
 int ledger_key_close(struct ledger *l, int64_t closer_id, int64_t now,
 		     struct key_opening_rec *out);
+/* *open = 1 while an opening is recorded open (the safe is open), else 0.
+ * One indexed look-up: cheap enough for every read of a sweep. */
+int ledger_safe_open(struct ledger *l, int *open);
 /* The open opening; LEDGER_ERR_NOTFOUND when the safe is recorded closed. */
 int ledger_key_current(struct ledger *l, struct key_opening_rec *out);
 /* Calls fn, oldest first, for every opening open at some time at or after

@@ -41,6 +41,7 @@ struct scan_args {
 
 struct scan_totals {
 	long accepted, repeats, alerts;
+	long safe_closed; /* reads flagged: the safe was recorded closed */
 };
 
 /*

@@ -454,10 +454,10 @@ static void version_1_file_is_chained(void **state)
 			 0);
 	assert_int_equal(ledger_scanner_open(f->l, sid, &sc), 0);
 	assert_int_equal(ledger_scanner_record(sc, loc, "04C1", 1, s.id, 6,
-					       "accepted", NULL),
+					       "accepted", NULL, 0),
 			 0);
 	assert_int_equal(ledger_scanner_record(sc, loc, "04C9", 0, s.id, 7,
-					       "alert", "unknown"),
+					       "alert", "unknown", 0),
 			 0);
 	ledger_scanner_close(sc);
 	ledger_close(f->l);
@@ -484,6 +484,9 @@ static void version_1_file_is_chained(void **state)
 		  " location_id INTEGER REFERENCES location(id), note TEXT);"
 		  "CREATE INDEX custody_card ON custody_event(card_id, at);"
 		  "DROP TABLE asset;"
+		  /* Version 6's flag on reads. */
+		  "DROP INDEX scan_safe_closed;"
+		  "ALTER TABLE scan DROP COLUMN safe_closed;"
 		  "PRAGMA user_version = 1;");
 	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
 	assert_int_equal(ledger_schema_version(f->l), LEDGER_SCHEMA_VERSION);

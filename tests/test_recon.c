@@ -637,6 +637,48 @@ static void custody_permissions(void **state)
 
 /* ---- the end-of-day tally ---- */
 
+/* ---- handling cards while the safe is recorded closed ---- */
+
+/* Every handling with the safe open and closed: only what takes cards
+ * into, out of or around storage is flagged, and only while closed. */
+static void safe_flag_table(void **state)
+{
+	static const int needs[HANDLE_COUNT] = {
+	    [HANDLE_CHECKOUT] = 1,	[HANDLE_RETURN] = 1,
+	    [HANDLE_ISSUE] = 0,		[HANDLE_MOVE] = 1,
+	    [HANDLE_COUNT_SCAN] = 1,	[HANDLE_TALLY_SCAN] = 0,
+	    [HANDLE_DISPOSAL_SCAN] = 1,
+	};
+
+	(void)state;
+	for (int h = 0; h < HANDLE_COUNT; h++) {
+		assert_int_equal(recon_needs_safe(h), needs[h]);
+		assert_int_equal(recon_safe_flag(h, 1), 0);
+		assert_int_equal(recon_safe_flag(h, 0), needs[h]);
+		assert_string_not_equal(recon_handling_name(h), "?");
+	}
+	/* Something unknown is flagged rather than waved through. */
+	assert_int_equal(recon_safe_flag(HANDLE_COUNT, 0), 1);
+	assert_string_equal(recon_handling_name(HANDLE_COUNT), "?");
+}
+
+static void safe_flag_custody(void **state)
+{
+	(void)state;
+	assert_int_equal(recon_custody_handling(CUSTODY_CHECKOUT),
+			 HANDLE_CHECKOUT);
+	assert_int_equal(recon_custody_handling(CUSTODY_RETURN), HANDLE_RETURN);
+	assert_int_equal(recon_custody_handling(CUSTODY_ISSUE), HANDLE_ISSUE);
+	assert_int_equal(recon_custody_handling(CUSTODY_MOVE), HANDLE_MOVE);
+	assert_int_equal(recon_custody_handling(CUSTODY_KIND_COUNT),
+			 HANDLE_COUNT);
+	/* A checkout with the safe closed is flagged, an issue is not. */
+	assert_int_equal(
+	    recon_safe_flag(recon_custody_handling(CUSTODY_CHECKOUT), 0), 1);
+	assert_int_equal(
+	    recon_safe_flag(recon_custody_handling(CUSTODY_ISSUE), 0), 0);
+}
+
 static void tally_read_classification(void **state)
 {
 	enum recon_why why;
@@ -702,6 +744,8 @@ int main(void)
 	    cmocka_unit_test(custody_card_transitions),
 	    cmocka_unit_test(custody_asset_transitions),
 	    cmocka_unit_test(custody_permissions),
+	    cmocka_unit_test(safe_flag_table),
+	    cmocka_unit_test(safe_flag_custody),
 	    cmocka_unit_test(tally_read_classification),
 	    cmocka_unit_test(tally_balance_tsurumi),
 	};
