@@ -193,6 +193,12 @@ int ledger_session_close(struct ledger *l, int64_t id, int64_t actor_id,
 int ledger_session_open_each(struct ledger *l,
 			     int (*fn)(const struct session_rec *s, void *ctx),
 			     void *ctx);
+/* Likewise for every session (counts and tallies) started or closed in
+ * [from, to), unix times. */
+int ledger_session_between_each(struct ledger *l, int64_t from, int64_t to,
+				int (*fn)(const struct session_rec *s,
+					  void *ctx),
+				void *ctx);
 
 /*
  * Recording reads.  A ledger_scanner keeps the statements of the scan loop
@@ -455,6 +461,42 @@ int ledger_session_get_note(struct ledger *l, int64_t id, char *out,
 			    size_t cap);
 /* Sets the session's closing note, in the caller's transaction. */
 int ledger_session_note(struct ledger *l, int64_t id, const char *note);
+
+/* ---- the day's picture (status.c) ---- */
+
+/*
+ * Cards handled while the safe was recorded closed (R14): one custody
+ * movement (what: its kind; item: the card or terminal; n 1), or the reads
+ * of one count session by one person (what "count"), or the cards one
+ * person scanned into one disposal batch (what "disposal"), with the first
+ * and last time.  Strings live until fn returns.
+ */
+struct safe_closed_row {
+	const char *what;
+	const char *item;  /* "" for "count" and "disposal" */
+	int64_t session;   /* count session or disposal batch; 0: none */
+	const char *staff; /* staff code */
+	int64_t first, last;
+	int64_t n;
+};
+
+/* Calls fn for each flagged handling in [from, to) (use INT64_MIN and
+ * INT64_MAX for all time), by time; a non-zero return stops the walk and
+ * is returned. */
+int ledger_safe_closed_each(struct ledger *l, int64_t from, int64_t to,
+			    int (*fn)(void *ctx,
+				      const struct safe_closed_row *r),
+			    void *ctx);
+/* Calls fn with the number of custody movements of each kind by each
+ * person in [from, to), by kind and person. */
+int ledger_custody_summary(struct ledger *l, int64_t from, int64_t to,
+			   int (*fn)(void *ctx, const char *kind,
+				     const char *staff, int64_t n),
+			   void *ctx);
+/* The audit chain's head before `before`: the last entry written before
+ * that time (*id, 0 when none) and its hash, for the day's anchor. */
+int ledger_audit_head_before(struct ledger *l, int64_t before, int64_t *id,
+			     uint8_t hash[AUDIT_HASH_BYTES]);
 
 /* ---- near-misses (R22, note.c) ---- */
 

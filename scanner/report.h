@@ -83,4 +83,34 @@ int reconcile_tally(struct ledger *l, const struct session_rec *sess, int json,
 /* Loads, reconciles and prints session id; returns an exit code. */
 int reconcile_session(struct ledger *l, int64_t id, int json, FILE *out);
 
+/* Text reports are written for this many columns (a printed A4 page). */
+#define REPORT_COLUMNS 80
+
+/* Prints text in lines of at most REPORT_COLUMNS display cells, each line
+ * starting with indent; breaks at blanks where it can, anywhere in
+ * Japanese text, and at every newline. */
+void report_wrapped(FILE *f, const char *indent, const char *text);
+
+/*
+ * The one printer of the safe's openings and of the cards handled while it
+ * was recorded closed, for `key log`, `status` and `report daily`: set up
+ * the list, pass report_opening to ledger_key_each_since and
+ * report_safe_closed to ledger_safe_closed_each with it as ctx.  JSON: one
+ * object per item, comma-separated (the caller writes the brackets).
+ * Text: an opening is three or four lines (times and minutes; who opened,
+ * approved and closed; the purpose; FLAGGED and why), a handling one line.
+ */
+struct opening_list {
+	FILE *f;
+	int json;
+	const char *indent; /* text: before every line */
+	int64_t now;	    /* open openings are judged at this time */
+	const struct recon_key_rules *rules;
+	int n;	     /* items printed so far */
+	int flagged; /* openings with flags */
+};
+
+int report_opening(const struct key_opening_rec *o, void *ctx);
+int report_safe_closed(void *ctx, const struct safe_closed_row *r);
+
 #endif
