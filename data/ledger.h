@@ -299,23 +299,27 @@ enum audit_problem {
 	AUDIT_ORDER = 3,     /* the row follows another row: moved */
 	AUDIT_CONTENT = 4,   /* the row's content no longer hashes to it */
 	AUDIT_MALFORMED = 5, /* a column of the wrong type or size */
-	AUDIT_ANCHOR_MISSING = 6,   /* no row has the anchor's hash */
-	AUDIT_ANCHOR_MISMATCH = 7,  /* the anchor's row has another hash */
-	AUDIT_TRUNCATED = 8,	    /* the log ends before the anchor's row */
-	AUDIT_RECORD_CHANGED = 9,   /* a scan/note row differs from its entry */
-	AUDIT_RECORD_UNLOGGED = 10, /* a scan/note row without its entry */
-	AUDIT_RECORD_MISSING = 11,  /* an entry whose scan/note row is gone */
+	AUDIT_ANCHOR_MISSING = 6,  /* no row has the anchor's hash */
+	AUDIT_ANCHOR_MISMATCH = 7, /* the anchor's row has another hash */
+	AUDIT_TRUNCATED = 8,	   /* the log ends before the anchor's row */
+	/* Rows that their audit entries repeat: scan, near_miss,
+	 * custody_event, disposal, disposal_batch. */
+	AUDIT_RECORD_CHANGED = 9,   /* a row differs from its entry */
+	AUDIT_RECORD_UNLOGGED = 10, /* a row without its entry */
+	AUDIT_RECORD_MISSING = 11,  /* an entry whose row is gone */
 };
 
 struct audit_verify {
 	int64_t entries;		  /* audit rows checked */
 	int64_t last_id;		  /* id of the last row, 0 when empty */
 	uint8_t anchor[AUDIT_HASH_BYTES]; /* hash of the last row */
-	int64_t records;		  /* scan and note rows checked */
+	int64_t records; /* rows checked against entries (see above) */
 	enum audit_problem problem;
-	const char *table; /* where bad_id is: "audit", "scan", "near_miss" */
-	int64_t bad_id;	   /* the first broken row */
-	char what[256];	   /* one sentence on what is wrong */
+	/* Where bad_id is: "audit", or a table of AUDIT_RECORD_*; for
+	 * "disposal" (keyed by batch and card) it is the batch's id. */
+	const char *table;
+	int64_t bad_id; /* the first broken row */
+	char what[256]; /* one sentence on what is wrong */
 };
 
 /* Short name of a problem for JSON ("content_changed", ...). */
@@ -323,12 +327,12 @@ const char *audit_problem_name(enum audit_problem p);
 
 /*
  * Walks the whole chain in id order in one read snapshot, recomputing every
- * hash, then checks that every scan and near-miss row is exactly what its
- * audit entry recorded.  With anchor (a hash recorded earlier), the chain
- * must still hold it: at entry anchor_entry when that is > 0, else
- * anywhere.  Stops at the first problem.  Returns 0 when the check ran
- * (out->problem says what it found), a negative LEDGER_ERR_* otherwise.
- * Read-only.
+ * hash, then checks that every scan, near-miss, custody event, disposal
+ * card and disposal batch row is exactly what its audit entries recorded.  With
+ * anchor (a hash recorded earlier), the chain must still hold it: at entry
+ * anchor_entry when that is > 0, else anywhere.  Stops at the first problem.
+ * Returns 0 when the check ran (out->problem says what it found), a negative
+ * LEDGER_ERR_* otherwise. Read-only.
  */
 int ledger_audit_verify(struct ledger *l, const uint8_t *anchor,
 			int64_t anchor_entry, struct audit_verify *out);

@@ -83,7 +83,7 @@ before=$(ledger_state)
 ct audit verify
 is "$RC" 0 "verify, intact: exit 0"
 N=$(sqlq 'select count(*) from audit')
-like "$OUT" "^audit log intact: $N entries; 4 scan and near-miss rows" \
+like "$OUT" "^audit log intact: $N entries; 4 scan, near-miss, custody and disposal rows" \
 	"verify, intact: counts entries and reads"
 ANCHOR=$(sqlq 'select lower(hex(hash)) from audit order by id desc limit 1')
 like "$OUT" "anchor: --expect-rows $N --anchor $ANCHOR\$" \
