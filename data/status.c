@@ -11,43 +11,15 @@
 
 #include <string.h>
 
-int ledger_session_open_each(struct ledger *l,
-			     int (*fn)(const struct session_rec *s, void *ctx),
-			     void *ctx)
+/* Calls fn for each session id the query gives (bound to from and to). */
+static int sessions_each(struct ledger *l, const char *sql, int64_t from,
+			 int64_t to,
+			 int (*fn)(const struct session_rec *s, void *ctx),
+			 void *ctx)
 {
 	sqlite3_stmt *st;
 	int stop = 0;
-	int rc = ledger_prepare(l,
-				"SELECT id FROM session WHERE closed_at IS "
-				"NULL ORDER BY id",
-				&st);
-
-	if (rc < 0)
-		return rc;
-	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
-		struct session_rec s;
-		int r = ledger_session_get(l, sqlite3_column_int64(st, 0), &s);
-
-		stop = r < 0 ? r : fn(&s, ctx);
-		if (stop)
-			break;
-	}
-	return ledger_walk_end(l, st, rc, stop, "open sessions");
-}
-
-int ledger_session_between_each(struct ledger *l, int64_t from, int64_t to,
-				int (*fn)(const struct session_rec *s,
-					  void *ctx),
-				void *ctx)
-{
-	sqlite3_stmt *st;
-	int stop = 0;
-	int rc =
-	    ledger_prepare(l,
-			   "SELECT id FROM session WHERE (started_at >= ?1 "
-			   "AND started_at < ?2) OR (closed_at >= ?1 AND "
-			   "closed_at < ?2) ORDER BY id",
-			   &st);
+	int rc = ledger_prepare(l, sql, &st);
 
 	if (rc < 0)
 		return rc;
@@ -61,7 +33,29 @@ int ledger_session_between_each(struct ledger *l, int64_t from, int64_t to,
 		if (stop)
 			break;
 	}
-	return ledger_walk_end(l, st, rc, stop, "sessions of the day");
+	return ledger_walk_end(l, st, rc, stop, "sessions");
+}
+
+int ledger_session_open_each(struct ledger *l,
+			     int (*fn)(const struct session_rec *s, void *ctx),
+			     void *ctx)
+{
+	return sessions_each(l,
+			     "SELECT id FROM session WHERE closed_at IS NULL "
+			     "ORDER BY id",
+			     0, 0, fn, ctx);
+}
+
+int ledger_session_between_each(struct ledger *l, int64_t from, int64_t to,
+				int (*fn)(const struct session_rec *s,
+					  void *ctx),
+				void *ctx)
+{
+	return sessions_each(l,
+			     "SELECT id FROM session WHERE (started_at >= ?1 "
+			     "AND started_at < ?2) OR (closed_at >= ?1 AND "
+			     "closed_at < ?2) ORDER BY id",
+			     from, to, fn, ctx);
 }
 
 int ledger_safe_closed_each(struct ledger *l, int64_t from, int64_t to,

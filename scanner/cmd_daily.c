@@ -26,6 +26,8 @@ struct daily {
 	int32_t day;
 	const struct config *conf;
 	int n; /* items in the current section */
+	/* The safe's part and the locked accounts, printed by report.c. */
+	struct report_list list;
 };
 
 /* A section: its JSON key or its heading; end_section closes it. */
@@ -228,16 +230,11 @@ static int show_tally(const struct session_rec *s, void *ctx)
 
 /* ledger_key_each_since gives every opening since the morning, also those
  * of later days when an earlier day is printed. */
-struct day_openings {
-	struct opening_list list;
-	int64_t to;
-};
-
 static int show_opening(const struct key_opening_rec *o, void *ctx)
 {
-	struct day_openings *p = ctx;
+	struct daily *d = ctx;
 
-	return o->opened_at < p->to ? report_opening(o, &p->list) : 0;
+	return o->opened_at < d->to ? report_opening(o, &d->list) : 0;
 }
 
 /* ---- custody ---- */
@@ -351,22 +348,6 @@ static int show_note(void *ctx, const struct note_row *r)
 	return 0;
 }
 
-static int show_locked(const struct staff_rec *p, void *ctx)
-{
-	struct daily *d = ctx;
-
-	if (!p->locked || !p->active)
-		return 0;
-	if (d->json) {
-		fputs(d->n ? "," : "", d->f);
-		json_str(d->f, p->code);
-	} else {
-		fprintf(d->f, "  %s (%s)\n", p->code, p->name);
-	}
-	d->n++;
-	return 0;
-}
-
 /* ---- the audit chain ---- */
 
 /* Verifies the whole chain and prints the day's anchor; 0 when intact,
@@ -433,12 +414,77 @@ static int show_audit(struct daily *d)
 	return 0;
 }
 
+/* ---- the sections, in the order printed ---- */
+
+static int counts(struct daily *d)
+{
+	return ledger_session_between_each(d->l, d->from, d->to, show_count, d);
+}
+
+static int tallies(struct daily *d)
+{
+	return ledger_session_between_each(d->l, d->from, d->to, show_tally, d);
+}
+
+static int openings(struct daily *d)
+{
+	int rc = ledger_key_each_since(d->l, d->from, show_opening, d);
+
+	d->n = d->list.n;
+	return rc;
+}
+
+static int safe_closed(struct daily *d)
+{
+	int rc = ledger_safe_closed_each(d->l, d->from, d->to,
+					 report_safe_closed, &d->list);
+
+	d->n = d->list.n;
+	return rc;
+}
+
+static int custody(struct daily *d)
+{
+	return ledger_custody_summary(d->l, d->from, d->to, show_custody, d);
+}
+
+static int disposals(struct daily *d)
+{
+	return ledger_disposal_list(d->l, show_batch, skip_card, d);
+}
+
+static int near_misses(struct daily *d)
+{
+	return ledger_note_list(d->l, show_note, d);
+}
+
+static int locked(struct daily *d)
+{
+	int rc = ledger_staff_each(d->l, report_locked, &d->list);
+
+	d->n = d->list.n;
+	return rc;
+}
+
+static const struct section {
+	const char *key, *heading;
+	int (*print)(struct daily *d);
+} sections[] = {
+    {"counts", "COUNTS", counts},
+    {"tallies", "WINDOW TALLIES", tallies},
+    {"key_openings", "SAFE OPENINGS", openings},
+    {"safe_closed", "HANDLED WHILE THE SAFE WAS RECORDED CLOSED", safe_closed},
+    {"custody", "CUSTODY MOVEMENTS (kind, by, how many)", custody},
+    {"disposals", "DISPOSALS", disposals},
+    {"near_misses", "NEAR-MISSES", near_misses},
+    {"locked_accounts", "LOCKED ACCOUNTS (now)", locked},
+};
+
 static int exec_daily(struct cli *c, struct ledger *l)
 {
 	const char *date_s = cli_opt(c, "date");
 	struct config conf;
 	struct daily d = {.l = l, .f = stdout, .json = c->json, .conf = &conf};
-	struct day_openings ko = {0};
 	char day[11], now_iso[TIME_ISO_BUF];
 	int64_t now = cli_now();
 	int broken, rc;
@@ -474,68 +520,26 @@ static int exec_daily(struct cli *c, struct ledger *l)
 			now_iso);
 	}
 
-	begin_section(&d, "counts", "COUNTS");
-	rc = ledger_session_between_each(l, d.from, d.to, show_count, &d);
-	if (rc < 0)
-		goto fail;
-	end_section(&d);
-
-	begin_section(&d, "tallies", "WINDOW TALLIES");
-	rc = ledger_session_between_each(l, d.from, d.to, show_tally, &d);
-	if (rc < 0)
-		goto fail;
-	end_section(&d);
-
-	begin_section(&d, "key_openings", "SAFE OPENINGS");
-	ko.list = (struct opening_list){.f = d.f,
-					.json = d.json,
-					.indent = "  ",
-					.now = now,
-					.rules = &conf.key};
-	ko.to = d.to;
-	rc = ledger_key_each_since(l, d.from, show_opening, &ko);
-	if (rc < 0)
-		goto fail;
-	d.n = ko.list.n;
-	end_section(&d);
-	if (d.json)
-		fprintf(d.f, ",\"key_flags\":%d", ko.list.flagged);
-	else if (ko.list.flagged)
-		fprintf(d.f, "  %d flagged\n", ko.list.flagged);
-
-	begin_section(&d, "safe_closed",
-		      "HANDLED WHILE THE SAFE WAS RECORDED CLOSED");
-	ko.list.n = 0;
-	rc = ledger_safe_closed_each(l, d.from, d.to, report_safe_closed,
-				     &ko.list);
-	if (rc < 0)
-		goto fail;
-	d.n = ko.list.n;
-	end_section(&d);
-
-	begin_section(&d, "custody", "CUSTODY MOVEMENTS (kind, by, how many)");
-	rc = ledger_custody_summary(l, d.from, d.to, show_custody, &d);
-	if (rc < 0)
-		goto fail;
-	end_section(&d);
-
-	begin_section(&d, "disposals", "DISPOSALS");
-	rc = ledger_disposal_list(l, show_batch, skip_card, &d);
-	if (rc < 0)
-		goto fail;
-	end_section(&d);
-
-	begin_section(&d, "near_misses", "NEAR-MISSES");
-	rc = ledger_note_list(l, show_note, &d);
-	if (rc < 0)
-		goto fail;
-	end_section(&d);
-
-	begin_section(&d, "locked_accounts", "LOCKED ACCOUNTS (now)");
-	rc = ledger_staff_each(l, show_locked, &d);
-	if (rc < 0)
-		goto fail;
-	end_section(&d);
+	d.list = (struct report_list){.f = d.f,
+				      .json = d.json,
+				      .indent = "  ",
+				      .now = now,
+				      .rules = &conf.key};
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		begin_section(&d, sections[i].key, sections[i].heading);
+		d.list.n = 0;
+		rc = sections[i].print(&d);
+		if (rc < 0)
+			goto fail;
+		end_section(&d);
+		/* The openings' flags, after their list. */
+		if (sections[i].print != openings)
+			continue;
+		if (d.json)
+			fprintf(d.f, ",\"key_flags\":%d", d.list.flagged);
+		else if (d.list.flagged)
+			fprintf(d.f, "  %d flagged\n", d.list.flagged);
+	}
 
 	broken = show_audit(&d);
 	if (broken < 0) {

@@ -305,7 +305,7 @@ const struct cmd_entry cmd_key_close_entry = {
 
 static int exec_log(struct cli *c, struct ledger *l)
 {
-	struct opening_list p = {
+	struct report_list p = {
 	    .f = stdout, .json = c->json, .indent = "", .now = cli_now()};
 	struct config conf;
 	int rc;

@@ -66,22 +66,6 @@ static int show_session(const struct session_rec *r, void *ctx)
 	return 0;
 }
 
-static int show_locked(const struct staff_rec *p, void *ctx)
-{
-	struct status_ctx *s = ctx;
-
-	if (!p->locked || !p->active)
-		return 0;
-	if (s->json) {
-		fputs(s->n ? "," : "", stdout);
-		json_str(stdout, p->code);
-	} else {
-		printf("  %s (%s)\n", p->code, p->name);
-	}
-	s->n++;
-	return 0;
-}
-
 static int show_gap(const struct staff_rec *p, void *ctx)
 {
 	struct status_ctx *s = ctx;
@@ -277,11 +261,11 @@ static int exec_status(struct cli *c, struct ledger *l)
 
 	/* Today: from local midnight. */
 	fputs(s.json ? "},\"key_log_today\":[" : "key log today:\n", stdout);
-	struct opening_list ol = {.f = stdout,
-				  .json = s.json,
-				  .indent = "  ",
-				  .now = s.now,
-				  .rules = s.rules};
+	struct report_list ol = {.f = stdout,
+				 .json = s.json,
+				 .indent = "  ",
+				 .now = s.now,
+				 .rules = s.rules};
 	int64_t midnight = (int64_t)s.today * 86400 - off;
 	rc = ledger_key_each_since(l, midnight, report_opening, &ol);
 	if (rc < 0)
@@ -323,9 +307,11 @@ static int exec_status(struct cli *c, struct ledger *l)
 	end_list(&s);
 
 	begin_list(&s, "locked_accounts", "locked accounts:");
-	rc = ledger_staff_each(l, show_locked, &s);
+	ol.n = 0;
+	rc = ledger_staff_each(l, report_locked, &ol);
 	if (rc < 0)
 		goto fail;
+	s.n = ol.n;
 	end_list(&s);
 
 	begin_list(&s, "training_gaps", "training gaps:");

@@ -402,7 +402,7 @@ static void short_time(int64_t t, int64_t day_of, char out[24])
 
 int report_opening(const struct key_opening_rec *o, void *ctx)
 {
-	struct opening_list *p = ctx;
+	struct report_list *p = ctx;
 	int64_t end = o->closed_at ? o->closed_at : p->now;
 	unsigned flags = cli_key_flags(o, p->now, p->rules);
 	char from[24], to[24] = "open", names[64];
@@ -452,7 +452,7 @@ int report_opening(const struct key_opening_rec *o, void *ctx)
 
 int report_safe_closed(void *ctx, const struct safe_closed_row *r)
 {
-	struct opening_list *p = ctx;
+	struct report_list *p = ctx;
 	char first[24], last[24];
 
 	if (p->json) {
@@ -490,6 +490,22 @@ int report_safe_closed(void *ctx, const struct safe_closed_row *r)
 	else
 		fprintf(p->f, "%s %s", r->what, r->item);
 	fprintf(p->f, " by %s\n", r->staff);
+	p->n++;
+	return 0;
+}
+
+int report_locked(const struct staff_rec *s, void *ctx)
+{
+	struct report_list *p = ctx;
+
+	if (!s->locked || !s->active)
+		return 0;
+	if (p->json) {
+		fputs(p->n ? "," : "", p->f);
+		json_str(p->f, s->code);
+	} else {
+		fprintf(p->f, "%s%s (%s)\n", p->indent, s->code, s->name);
+	}
 	p->n++;
 	return 0;
 }

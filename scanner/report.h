@@ -92,15 +92,16 @@ int reconcile_session(struct ledger *l, int64_t id, int json, FILE *out);
 void report_wrapped(FILE *f, const char *indent, const char *text);
 
 /*
- * The one printer of the safe's openings and of the cards handled while it
- * was recorded closed, for `key log`, `status` and `report daily`: set up
- * the list, pass report_opening to ledger_key_each_since and
- * report_safe_closed to ledger_safe_closed_each with it as ctx.  JSON: one
- * object per item, comma-separated (the caller writes the brackets).
- * Text: an opening is three or four lines (times and minutes; who opened,
- * approved and closed; the purpose; FLAGGED and why), a handling one line.
+ * The one printer of the safe's openings, of the cards handled while it
+ * was recorded closed and of locked accounts, for `key log`, `status` and
+ * `report daily`: set up the list, pass report_opening to
+ * ledger_key_each_since, report_safe_closed to ledger_safe_closed_each or
+ * report_locked to ledger_staff_each with it as ctx.  JSON: one item per
+ * call, comma-separated (the caller writes the brackets).  Text: an
+ * opening is three or four lines (times and minutes; who opened, approved
+ * and closed; the purpose; FLAGGED and why), the others one line.
  */
-struct opening_list {
+struct report_list {
 	FILE *f;
 	int json;
 	const char *indent; /* text: before every line */
@@ -112,5 +113,7 @@ struct opening_list {
 
 int report_opening(const struct key_opening_rec *o, void *ctx);
 int report_safe_closed(void *ctx, const struct safe_closed_row *r);
+/* Locked, active accounts: "CODE (name)"; in JSON the code. */
+int report_locked(const struct staff_rec *s, void *ctx);
 
 #endif

@@ -10,12 +10,6 @@
 export TZ=Asia/Tokyo CARDTALLY_NOW=1772413200 CARDTALLY_CONF="$WORK/none.conf"
 
 new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }
-with_witness() {
-	local who=$1 pin=$2 w=$3 wpin=$4
-	shift 4
-	ct "$@" --as "$who" --pin-fd 3 --witness "$w" --witness-pin-fd 4 \
-		3<<<"$pin" 4<<<"$wpin"
-}
 printf '%s\n' mgmt_id,serial,location,received,status \
 	A101,04A101,SAFE1/T01,2025-06-01, A102,04A102,SAFE1/T01,2025-06-01, \
 	D301,04D301,SAFE1/T03,2025-06-01,moved \

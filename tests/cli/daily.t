@@ -18,13 +18,6 @@ export CARDTALLY_NOW=$(at 08 00)
 
 new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }
 
-# with_witness CODE PIN WITNESS WPIN ARGS...: a two-person command.
-with_witness() {
-	local who=$1 pin=$2 w=$3 wpin=$4
-	shift 4
-	ct "$@" --as "$who" --pin-fd 3 --witness "$w" --witness-pin-fd 4 \
-		3<<<"$pin" 4<<<"$wpin"
-}
 sim() { # sim NAME SERIAL...: a reader script, its path printed
 	local f="$WORK/$1.sim"
 	shift
