@@ -477,11 +477,13 @@ int report_safe_closed(void *ctx, const struct safe_closed_row *r)
 		return 0;
 	}
 	short_time(r->first, 0, first);
-	short_time(r->last, r->first, last);
+	short_time(r->last, 0, last);
 	/* A run of reads within one minute shows one time. */
-	fprintf(p->f, "%s%s%s%s  ", p->indent, first,
-		strcmp(first, last) ? " - " : "",
-		strcmp(first, last) ? last : "");
+	int run = strcmp(first, last) != 0;
+	if (run)
+		short_time(r->last, r->first, last);
+	fprintf(p->f, "%s%s%s%s  ", p->indent, first, run ? " - " : "",
+		run ? last : "");
 	if (strcmp(r->what, "count") == 0)
 		fprintf(p->f, "count %lld: %lld read%s", (long long)r->session,
 			(long long)r->n, r->n == 1 ? "" : "s");
