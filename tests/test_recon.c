@@ -647,12 +647,12 @@ static void readme_matrix_is_the_code(void **state)
 			    strncmp(line, "## Who may do what", 18) == 0;
 		if (!in_section || line[0] != '|')
 			continue;
-		tick = strchr(line, '`');
-		/* Skip the header and the rows' own `code` in column 1. */
+		/* The rule is the first `code` after the first column. */
 		p = strchr(line + 1, '|');
-		if (!p || !(tick = strchr(p, '`')) ||
-		    !(end = strchr(tick + 1, '`')))
-			continue;
+		tick = p ? strchr(p, '`') : NULL;
+		end = tick ? strchr(tick + 1, '`') : NULL;
+		if (!end)
+			continue; /* the header and its rule line */
 		snprintf(rule, sizeof(rule), "%.*s", (int)(end - tick - 1),
 			 tick + 1);
 		p = strchr(end, '|');
