@@ -179,7 +179,7 @@ int ledger_custody_find_serial(struct ledger *l, const char *serial,
 int ledger_custody_record(struct ledger *l, struct custody_item *it,
 			  const char *kind, enum card_status to,
 			  const char *to_path, int32_t for_date,
-			  int64_t staff_id, int64_t now)
+			  int64_t staff_id, int64_t now, int safe_closed)
 {
 	char detail[2 * LOCATION_MAX + 128], subject[ASSET_CODE_MAX + 64];
 	char from[LOCATION_MAX + 1], action[32], day[11] = "-";
@@ -218,8 +218,8 @@ int ledger_custody_record(struct ledger *l, struct custody_item *it,
 	rc = ledger_prepare(l,
 			    "INSERT INTO custody_event(card_id, asset_id, "
 			    "kind, at, staff_id, location_id, "
-			    "from_location_id, for_date) "
-			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			    "from_location_id, for_date, safe_closed) "
+			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			    &st);
 	if (rc < 0)
 		goto out;
@@ -230,6 +230,7 @@ int ledger_custody_record(struct ledger *l, struct custody_item *it,
 	sqlite3_bind_int64(st, 6, dest);
 	sqlite3_bind_int64(st, 7, it->location_id);
 	ledger_bind_date(st, 8, for_date);
+	sqlite3_bind_int(st, 9, safe_closed ? 1 : 0);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = ledger_sql_error(l, "custody event");
 		goto out;
@@ -241,10 +242,14 @@ int ledger_custody_record(struct ledger *l, struct custody_item *it,
 		snprintf(it->location, sizeof(it->location), "%s", to_path);
 	snprintf(subject, sizeof(subject), "%s %s",
 		 it->is_asset ? "asset" : "card", it->name);
-	snprintf(detail, sizeof(detail),
-		 "event=%lld status=%s->%s from=%s to=%s for=%s",
-		 (long long)sqlite3_last_insert_rowid(l->db), from_status,
-		 to_status, from, it->location, day);
+	if (ledger_custody_detail(detail, sizeof(detail),
+				  sqlite3_last_insert_rowid(l->db), from_status,
+				  to_status, from, it->location, day,
+				  safe_closed ? 1 : 0) < 0) {
+		rc = ledger_fail(l, LEDGER_ERR_INVALID,
+				 "custody event does not fit the audit log");
+		goto out;
+	}
 	snprintf(action, sizeof(action), "custody.%s", kind);
 	it->status = to;
 	it->location_id = dest;

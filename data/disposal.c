@@ -183,18 +183,19 @@ int ledger_disposal_other_open(struct ledger *l, int64_t id, int64_t card_id,
 
 int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
 			const char *mgmt_id, const char *why, int32_t since,
-			int64_t staff_id, int64_t now)
+			int64_t staff_id, int64_t now, int safe_closed)
 {
 	sqlite3_stmt *st = NULL;
-	char detail[96];
+	char detail[128];
 	int own, rc = ledger_tx_enter(l, &own);
 
 	if (rc < 0)
 		return rc;
 	rc = ledger_prepare(l,
 			    "INSERT INTO disposal (batch_id, card_id, why, "
-			    "due_since, scanned_at, scanned_by) "
-			    "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS "
+			    "due_since, scanned_at, scanned_by, "
+			    "safe_closed) "
+			    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS "
 			    "(SELECT 1 FROM disposal_batch WHERE id = ?1 AND "
 			    "closed_at IS NULL)",
 			    &st);
@@ -206,6 +207,7 @@ int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
 	ledger_bind_date(st, 4, since);
 	sqlite3_bind_int64(st, 5, now);
 	sqlite3_bind_int64(st, 6, staff_id);
+	sqlite3_bind_int(st, 7, safe_closed ? 1 : 0);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = ledger_sql_error(l, "add card to disposal");
 		goto out;
@@ -215,8 +217,12 @@ int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
 				 "disposal D%lld is closed", (long long)id);
 		goto out;
 	}
-	snprintf(detail, sizeof(detail), "disposal=%lld why=%s", (long long)id,
-		 why);
+	if (ledger_disposal_detail(detail, sizeof(detail), id, why, since,
+				   safe_closed ? 1 : 0) < 0) {
+		rc = ledger_fail(l, LEDGER_ERR_INVALID,
+				 "disposal row does not fit the audit log");
+		goto out;
+	}
 	rc = ledger_audit(l, staff_id, now, "dispose.scan", mgmt_id, detail);
 out:
 	sqlite3_finalize(st);
@@ -288,7 +294,7 @@ int ledger_disposal_close(struct ledger *l, int64_t id, const char *method,
 			  int64_t witness_id, int64_t now, int64_t *n)
 {
 	sqlite3_stmt *st = NULL;
-	char subject[32], detail[64];
+	char subject[32], detail[DISPOSAL_CERT_MAX + 128];
 	int own, rc;
 
 	*n = 0;
@@ -338,8 +344,10 @@ int ledger_disposal_close(struct ledger *l, int64_t id, const char *method,
 	if (rc < 0)
 		goto out;
 	snprintf(subject, sizeof(subject), "disposal %lld", (long long)id);
-	snprintf(detail, sizeof(detail), "cards=%lld witness=%lld",
-		 (long long)*n, (long long)witness_id);
+	/* The batch row's method and certificate are in the entry, so
+	 * `audit verify` sees them changed. */
+	ledger_batch_close_detail(detail, sizeof(detail), *n, witness_id,
+				  method, certificate);
 	rc = ledger_audit(l, actor_id, now, "dispose.close", subject, detail);
 out:
 	sqlite3_finalize(st);

@@ -148,6 +148,28 @@ int ledger_key_current(struct ledger *l, struct key_opening_rec *out)
 	return rc;
 }
 
+int ledger_safe_open(struct ledger *l, int *open)
+{
+	sqlite3_stmt *st;
+	/* key_one_open, the partial index, answers this. */
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT EXISTS (SELECT 1 FROM key_opening WHERE closed_at IS NULL)",
+	    &st);
+
+	if (rc < 0)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*open = sqlite3_column_int(st, 0);
+		rc = 0;
+	} else {
+		rc = ledger_sql_error(l, "key log");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* Printable text of 1..KEY_PURPOSE_MAX bytes, no control characters. */
 static int purpose_valid(const char *s)
 {

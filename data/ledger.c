@@ -208,7 +208,7 @@ static int chain_v1_rows(struct ledger *l)
 			sqlite3_column_int64(st, 1),
 			sqlite3_column_int64(st, 2), ledger_col_text(st, 3),
 			sqlite3_column_int64(st, 4), ledger_col_text(st, 7),
-			ledger_col_text(st, 8)) < 0) {
+			ledger_col_text(st, 8), 0) < 0) {
 			rc =
 			    ledger_fail(l, LEDGER_ERR_INVALID,
 					"scan %lld does not fit the audit log",
@@ -407,6 +407,24 @@ static const char schema_book[] =
     " location_id INTEGER NOT NULL REFERENCES location(id));"
     "CREATE INDEX recount_of ON recount(of_session_id);";
 
+/*
+ * Version 8: cards handled while the safe is recorded closed (R14).  A
+ * custody movement, a read in a count and a card scanned into a disposal
+ * record whether reconcile/ flagged them (recon_safe_flag) at that moment:
+ * 1 flagged, 0 not, NULL written before the flag existed.  The flag is in
+ * each row's audit entry too, so `audit verify` sees it changed.  The
+ * partial indexes keep the (rare) flagged rows quick to list; custody_at
+ * serves the daily report's movements of one day.
+ */
+static const char schema_safe_flag[] =
+    "ALTER TABLE custody_event ADD COLUMN safe_closed INTEGER;"
+    "ALTER TABLE scan ADD COLUMN safe_closed INTEGER;"
+    "ALTER TABLE disposal ADD COLUMN safe_closed INTEGER;"
+    "CREATE INDEX custody_at ON custody_event(at);"
+    "CREATE INDEX custody_safe_closed ON custody_event(at)"
+    " WHERE safe_closed = 1;"
+    "CREATE INDEX scan_safe_closed ON scan(at) WHERE safe_closed = 1;";
+
 /* migrations[i] takes a file from user_version i to i + 1: its SQL, then
  * its C step, if any, in the same transaction. */
 static const struct migration {
@@ -420,6 +438,7 @@ static const struct migration {
     {schema_custody, NULL},	/* 5 */
     {schema_plan, NULL},	/* 6 */
     {schema_book, NULL},	/* 7 */
+    {schema_safe_flag, NULL},	/* 8 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==

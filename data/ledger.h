@@ -36,7 +36,7 @@ enum {
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
-#define LEDGER_SCHEMA_VERSION 7
+#define LEDGER_SCHEMA_VERSION 8
 
 #define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128
@@ -193,6 +193,12 @@ int ledger_session_close(struct ledger *l, int64_t id, int64_t actor_id,
 int ledger_session_open_each(struct ledger *l,
 			     int (*fn)(const struct session_rec *s, void *ctx),
 			     void *ctx);
+/* Likewise for every session (counts and tallies) started or closed in
+ * [from, to), unix times. */
+int ledger_session_between_each(struct ledger *l, int64_t from, int64_t to,
+				int (*fn)(const struct session_rec *s,
+					  void *ctx),
+				void *ctx);
 
 /*
  * Recording reads.  A ledger_scanner keeps the statements of the scan loop
@@ -212,11 +218,14 @@ int ledger_scanner_open(struct ledger *l, int64_t session_id,
 			struct ledger_scanner **out);
 int ledger_scanner_lookup(struct ledger_scanner *s, const char *serial,
 			  struct scan_lookup *out);
-/* card_id 0 for an unknown serial; why NULL unless the outcome is alert.
- * Also appends the read to the audit chain (action "scan"). */
+/* card_id 0 for an unknown serial; why NULL unless the outcome is alert;
+ * safe_closed 1 when the read is flagged as handling cards while the safe
+ * is recorded closed (recon_safe_flag).  Also appends the read to the
+ * audit chain (action "scan"). */
 int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 			  const char *serial, int64_t card_id, int64_t staff_id,
-			  int64_t at, const char *outcome, const char *why);
+			  int64_t at, const char *outcome, const char *why,
+			  int safe_closed);
 void ledger_scanner_close(struct ledger_scanner *s);
 /* Serials already read in the session (for resuming), count only. */
 int64_t ledger_session_scan_count(struct ledger *l, int64_t session_id);
@@ -290,23 +299,27 @@ enum audit_problem {
 	AUDIT_ORDER = 3,     /* the row follows another row: moved */
 	AUDIT_CONTENT = 4,   /* the row's content no longer hashes to it */
 	AUDIT_MALFORMED = 5, /* a column of the wrong type or size */
-	AUDIT_ANCHOR_MISSING = 6,   /* no row has the anchor's hash */
-	AUDIT_ANCHOR_MISMATCH = 7,  /* the anchor's row has another hash */
-	AUDIT_TRUNCATED = 8,	    /* the log ends before the anchor's row */
-	AUDIT_RECORD_CHANGED = 9,   /* a scan/note row differs from its entry */
-	AUDIT_RECORD_UNLOGGED = 10, /* a scan/note row without its entry */
-	AUDIT_RECORD_MISSING = 11,  /* an entry whose scan/note row is gone */
+	AUDIT_ANCHOR_MISSING = 6,  /* no row has the anchor's hash */
+	AUDIT_ANCHOR_MISMATCH = 7, /* the anchor's row has another hash */
+	AUDIT_TRUNCATED = 8,	   /* the log ends before the anchor's row */
+	/* Rows that their audit entries repeat: scan, near_miss,
+	 * custody_event, disposal, disposal_batch. */
+	AUDIT_RECORD_CHANGED = 9,   /* a row differs from its entry */
+	AUDIT_RECORD_UNLOGGED = 10, /* a row without its entry */
+	AUDIT_RECORD_MISSING = 11,  /* an entry whose row is gone */
 };
 
 struct audit_verify {
 	int64_t entries;		  /* audit rows checked */
 	int64_t last_id;		  /* id of the last row, 0 when empty */
 	uint8_t anchor[AUDIT_HASH_BYTES]; /* hash of the last row */
-	int64_t records;		  /* scan and note rows checked */
+	int64_t records; /* rows checked against entries (see above) */
 	enum audit_problem problem;
-	const char *table; /* where bad_id is: "audit", "scan", "near_miss" */
-	int64_t bad_id;	   /* the first broken row */
-	char what[256];	   /* one sentence on what is wrong */
+	/* Where bad_id is: "audit", or a table of AUDIT_RECORD_*; for
+	 * "disposal" (keyed by batch and card) it is the batch's id. */
+	const char *table;
+	int64_t bad_id; /* the first broken row */
+	char what[256]; /* one sentence on what is wrong */
 };
 
 /* Short name of a problem for JSON ("content_changed", ...). */
@@ -314,12 +327,12 @@ const char *audit_problem_name(enum audit_problem p);
 
 /*
  * Walks the whole chain in id order in one read snapshot, recomputing every
- * hash, then checks that every scan and near-miss row is exactly what its
- * audit entry recorded.  With anchor (a hash recorded earlier), the chain
- * must still hold it: at entry anchor_entry when that is > 0, else
- * anywhere.  Stops at the first problem.  Returns 0 when the check ran
- * (out->problem says what it found), a negative LEDGER_ERR_* otherwise.
- * Read-only.
+ * hash, then checks that every scan, near-miss, custody event, disposal
+ * card and disposal batch row is exactly what its audit entries recorded.  With
+ * anchor (a hash recorded earlier), the chain must still hold it: at entry
+ * anchor_entry when that is > 0, else anywhere.  Stops at the first problem.
+ * Returns 0 when the check ran (out->problem says what it found), a negative
+ * LEDGER_ERR_* otherwise. Read-only.
  */
 int ledger_audit_verify(struct ledger *l, const uint8_t *anchor,
 			int64_t anchor_entry, struct audit_verify *out);
@@ -381,12 +394,14 @@ int ledger_custody_find_serial(struct ledger *l, const char *serial,
  * `to` and location (to_path, an existing location; NULL: unchanged;
  * LEDGER_ERR_NOTFOUND when it does not exist), a custody_event with
  * who, when, from, to and for_date (DATE_NONE: none), and its audit entry
- * (action "custody.<kind>"), in the caller's transaction.  Updates *it.
+ * (action "custody.<kind>"), in the caller's transaction.  safe_closed 1
+ * flags the movement as made while the safe was recorded closed
+ * (recon_safe_flag).  Updates *it.
  */
 int ledger_custody_record(struct ledger *l, struct custody_item *it,
 			  const char *kind, enum card_status to,
 			  const char *to_path, int32_t for_date,
-			  int64_t staff_id, int64_t now);
+			  int64_t staff_id, int64_t now, int safe_closed);
 
 /* The card (is_asset 0, by management ID) or terminal (by code) `name`. */
 int ledger_custody_get(struct ledger *l, int is_asset, const char *name,
@@ -451,6 +466,42 @@ int ledger_session_get_note(struct ledger *l, int64_t id, char *out,
 /* Sets the session's closing note, in the caller's transaction. */
 int ledger_session_note(struct ledger *l, int64_t id, const char *note);
 
+/* ---- the day's picture (status.c) ---- */
+
+/*
+ * Cards handled while the safe was recorded closed (R14): one custody
+ * movement (what: its kind; item: the card or terminal; n 1), or the reads
+ * of one count session by one person (what "count"), or the cards one
+ * person scanned into one disposal batch (what "disposal"), with the first
+ * and last time.  Strings live until fn returns.
+ */
+struct safe_closed_row {
+	const char *what;
+	const char *item;  /* "" for "count" and "disposal" */
+	int64_t session;   /* count session or disposal batch; 0: none */
+	const char *staff; /* staff code */
+	int64_t first, last;
+	int64_t n;
+};
+
+/* Calls fn for each flagged handling in [from, to) (use INT64_MIN and
+ * INT64_MAX for all time), by time; a non-zero return stops the walk and
+ * is returned. */
+int ledger_safe_closed_each(struct ledger *l, int64_t from, int64_t to,
+			    int (*fn)(void *ctx,
+				      const struct safe_closed_row *r),
+			    void *ctx);
+/* Calls fn with the number of custody movements of each kind by each
+ * person in [from, to), by kind and person. */
+int ledger_custody_summary(struct ledger *l, int64_t from, int64_t to,
+			   int (*fn)(void *ctx, const char *kind,
+				     const char *staff, int64_t n),
+			   void *ctx);
+/* The audit chain's head before `before`: the last entry written before
+ * that time (*id, 0 when none) and its hash, for the day's anchor. */
+int ledger_audit_head_before(struct ledger *l, int64_t before, int64_t *id,
+			     uint8_t hash[AUDIT_HASH_BYTES]);
+
 /* ---- near-misses (R22, note.c) ---- */
 
 #define NOTE_MAX_BYTES 2000
@@ -510,11 +561,12 @@ int ledger_disposal_other_open(struct ledger *l, int64_t id, int64_t card_id,
 			       int64_t *other);
 /*
  * Adds a due card to an open batch (why: recon_due_why_name, since
- * DATE_NONE when unknown), in the caller's transaction.  Audited.
+ * DATE_NONE when unknown; safe_closed 1: flagged, recon_safe_flag), in the
+ * caller's transaction.  Audited.
  */
 int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
 			const char *mgmt_id, const char *why, int32_t since,
-			int64_t staff_id, int64_t now);
+			int64_t staff_id, int64_t now, int safe_closed);
 /*
  * Closes batch id: records method ("shred", "contractor") and certificate
  * (required for a contractor), sets every card of the batch to disposed
@@ -638,6 +690,9 @@ int ledger_key_open(struct ledger *l, int64_t opener_id, int64_t approver_id,
  * is open).  Audited. */
 int ledger_key_close(struct ledger *l, int64_t closer_id, int64_t now,
 		     struct key_opening_rec *out);
+/* *open = 1 while an opening is recorded open (the safe is open), else 0.
+ * One indexed look-up: cheap enough for every read of a sweep. */
+int ledger_safe_open(struct ledger *l, int *open);
 /* The open opening; LEDGER_ERR_NOTFOUND when the safe is recorded closed. */
 int ledger_key_current(struct ledger *l, struct key_opening_rec *out);
 /* Calls fn, oldest first, for every opening open at some time at or after

@@ -61,7 +61,27 @@ int ledger_card_indexes(struct ledger *l, int present);
  */
 int ledger_scan_detail(char *buf, size_t cap, int64_t scan_id,
 		       int64_t session_id, int64_t range_id, const char *serial,
-		       int64_t card_id, const char *outcome, const char *why);
+		       int64_t card_id, const char *outcome, const char *why,
+		       int safe_closed);
+/*
+ * The audit details of a custody event (custody.c) and of a card scanned
+ * into a disposal (disposal.c), likewise.  safe_closed: the row's flag
+ * (1 flagged; 0 or -1 for NULL, not flagged); a flagged row's detail ends
+ * in " safe=closed".  A disposal row written before the flag existed
+ * (safe_closed -1) has the shorter detail of that time, without since=.
+ */
+int ledger_custody_detail(char *buf, size_t cap, int64_t event_id,
+			  const char *from_status, const char *to_status,
+			  const char *from, const char *to, const char *day,
+			  int safe_closed);
+int ledger_disposal_detail(char *buf, size_t cap, int64_t batch_id,
+			   const char *why, int32_t since, int safe_closed);
+/* The audit detail of closing a disposal batch (certificate NULL or ""
+ * when none); closes written before it held the method and certificate
+ * have only "cards=N witness=ID". */
+int ledger_batch_close_detail(char *buf, size_t cap, int64_t ncards,
+			      int64_t witness_id, const char *method,
+			      const char *certificate);
 /* The audit detail of a near-miss row (note.c), likewise. */
 int ledger_note_detail(char *buf, size_t cap, int64_t note_id,
 		       const char *mgmt_id, const char *text);

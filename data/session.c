@@ -396,7 +396,8 @@ int ledger_scanner_open(struct ledger *l, int64_t session_id,
 		rc = ledger_prepare(l,
 				    "INSERT INTO scan(session_id, range_id, "
 				    "serial, card_id, staff_id, at, outcome, "
-				    "why) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+				    "why, safe_closed) "
+				    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				    &s->ins);
 	if (rc < 0) {
 		ledger_scanner_close(s);
@@ -453,7 +454,8 @@ int ledger_scanner_lookup(struct ledger_scanner *s, const char *serial,
 
 int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 			  const char *serial, int64_t card_id, int64_t staff_id,
-			  int64_t at, const char *outcome, const char *why)
+			  int64_t at, const char *outcome, const char *why,
+			  int safe_closed)
 {
 	sqlite3_stmt *st = s->ins;
 	int rc = 0;
@@ -471,6 +473,7 @@ int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 	sqlite3_bind_text(st, 7, outcome, -1, SQLITE_STATIC);
 	if (why && why[0])
 		sqlite3_bind_text(st, 8, why, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 9, safe_closed ? 1 : 0);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = ledger_sql_error(s->l, "record read");
 	sqlite3_reset(st);
@@ -485,9 +488,10 @@ int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 	char subject[32], detail[SERIAL_BUF + 160];
 	snprintf(subject, sizeof(subject), "session %lld",
 		 (long long)s->session_id);
-	if (ledger_scan_detail(
-		detail, sizeof(detail), sqlite3_last_insert_rowid(s->l->db),
-		s->session_id, range_id, serial, card_id, outcome, why) < 0)
+	if (ledger_scan_detail(detail, sizeof(detail),
+			       sqlite3_last_insert_rowid(s->l->db),
+			       s->session_id, range_id, serial, card_id,
+			       outcome, why, safe_closed ? 1 : 0) < 0)
 		return ledger_fail(s->l, LEDGER_ERR_INVALID,
 				   "read of %s does not fit the audit log",
 				   serial);

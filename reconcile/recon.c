@@ -570,6 +570,63 @@ int recon_custody(enum custody_kind k, int is_asset, enum card_status from,
 	return -1;
 }
 
+/* ---- handling cards while the safe is recorded closed (R14) ---- */
+
+/*
+ * Which handling needs the safe open.  The safe holds the cards in
+ * storage, so whatever takes cards out of it (checkout, disposal), puts
+ * them back (return) or handles them in it (move, count) happens with the
+ * safe open, and an opening must be on record (seeds 000 第3-1(1), 003).
+ * Issuing and the tally's reads happen at the window, with cards that are
+ * checked out: the safe is rightly closed meanwhile, and flagging them
+ * would flag every ordinary hour at the window and hide the real cases.
+ */
+static const struct {
+	const char *name;
+	unsigned char needs_safe;
+} handlings[HANDLE_COUNT] = {
+    [HANDLE_CHECKOUT] = {"checkout", 1},
+    [HANDLE_RETURN] = {"return", 1},
+    [HANDLE_ISSUE] = {"issue", 0},
+    [HANDLE_MOVE] = {"move", 1},
+    [HANDLE_COUNT_SCAN] = {"count scan", 1},
+    [HANDLE_TALLY_SCAN] = {"tally scan", 0},
+    [HANDLE_DISPOSAL_SCAN] = {"disposal scan", 1},
+};
+
+enum recon_handling recon_custody_handling(enum custody_kind k)
+{
+	switch (k) {
+	case CUSTODY_CHECKOUT:
+		return HANDLE_CHECKOUT;
+	case CUSTODY_RETURN:
+		return HANDLE_RETURN;
+	case CUSTODY_ISSUE:
+		return HANDLE_ISSUE;
+	case CUSTODY_MOVE:
+		return HANDLE_MOVE;
+	case CUSTODY_KIND_COUNT:
+		break;
+	}
+	return HANDLE_COUNT;
+}
+
+int recon_needs_safe(enum recon_handling h)
+{
+	/* Unknown handling: flag it rather than let it pass unseen. */
+	return (unsigned)h < HANDLE_COUNT ? handlings[h].needs_safe : 1;
+}
+
+int recon_safe_flag(enum recon_handling h, int safe_open)
+{
+	return recon_needs_safe(h) && !safe_open;
+}
+
+const char *recon_handling_name(enum recon_handling h)
+{
+	return (unsigned)h < HANDLE_COUNT ? handlings[h].name : "?";
+}
+
 /* ---- the end-of-day window tally (R12) ---- */
 
 enum recon_outcome recon_tally_classify(int seen_before, int known,

@@ -14,6 +14,7 @@
  *  - recon_resolution_valid, recon_close_check, recon_recount_allowed: how
  *    discrepancies are resolved, when a count may close, who may recount
  *    (R7, R8, R10)
+ *  - recon_safe_flag: handling cards while the safe is recorded closed (R14)
  */
 #ifndef CT_RECON_H
 #define CT_RECON_H
@@ -272,6 +273,36 @@ const char *custody_kind_name(enum custody_kind k);
  */
 int recon_custody(enum custody_kind k, int is_asset, enum card_status from,
 		  enum card_status *to, const char **rule);
+
+/* ---- handling cards while the safe is recorded closed (R14) ---- */
+
+/* Every way the program handles cards, as far as the safe is concerned. */
+enum recon_handling {
+	HANDLE_CHECKOUT = 0,  /* out of storage to the window */
+	HANDLE_RETURN,	      /* back into storage */
+	HANDLE_ISSUE,	      /* from the window to the applicant */
+	HANDLE_MOVE,	      /* tray to tray in storage */
+	HANDLE_COUNT_SCAN,    /* a read in a count: cards in storage */
+	HANDLE_TALLY_SCAN,    /* a read in a tally: at the window */
+	HANDLE_DISPOSAL_SCAN, /* a due card taken out of storage to destroy */
+	HANDLE_COUNT,
+};
+
+/* The handling of a custody movement of kind k. */
+enum recon_handling recon_custody_handling(enum custody_kind k);
+/* 1 when the handling takes cards out of storage, puts them in, or
+ * touches them there: the safe must be open for it. */
+int recon_needs_safe(enum recon_handling h);
+/*
+ * 1 when handling h, done while the safe is recorded open (safe_open 1)
+ * or closed (0), is flagged: it needs the safe and no opening is recorded.
+ * The movement is never refused -- the cards are already in someone's
+ * hands -- only flagged for the key log, status and the daily report.
+ */
+int recon_safe_flag(enum recon_handling h, int safe_open);
+/* "checkout", "return", "issue", "move", "count scan", "tally scan",
+ * "disposal scan". */
+const char *recon_handling_name(enum recon_handling h);
 
 /* ---- the end-of-day window tally (R12) ---- */
 

@@ -82,8 +82,9 @@ static int exec_verify(struct cli *c, struct ledger *l)
 		char hex[AUDIT_HEX_BUF];
 
 		audit_hex(v.anchor, hex);
-		printf("audit log intact: %lld entries; %lld scan and "
-		       "near-miss rows match their entries\n",
+		printf("audit log intact: %lld entries; %lld scan, "
+		       "near-miss, custody and disposal rows match their "
+		       "entries\n",
 		       (long long)v.entries, (long long)v.records);
 		if (anchor_s)
 			puts("the anchor given holds: the log up to it is "

@@ -85,7 +85,7 @@ static int apply_items(struct cli *c, struct ledger *l,
 	enum card_status to;
 	const char *rule;
 	int64_t now = cli_now();
-	int code = EXIT_OK, rc;
+	int code = EXIT_OK, open = 0, flag, rc;
 
 	if (n == 0)
 		return cli_error(EXIT_DATAERR,
@@ -93,6 +93,11 @@ static int apply_items(struct cli *c, struct ledger *l,
 				 "changed");
 	if (ledger_begin(l) < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	/* Read in the same transaction as the movement: the flag says what
+	 * the key log said at that moment (R14). */
+	if (ledger_safe_open(l, &open) < 0)
+		goto fail;
+	flag = recon_safe_flag(recon_custody_handling(m->kind), open);
 	for (size_t i = 0; i < n; i++) {
 		rc = by_serial ? ledger_custody_find_serial(l, names[i], &it)
 			       : ledger_custody_find(l, names[i], &it);
@@ -118,7 +123,7 @@ static int apply_items(struct cli *c, struct ledger *l,
 		}
 		rc = ledger_custody_record(l, &it, custody_kind_name(m->kind),
 					   to, to_path, for_date, actor->id,
-					   now);
+					   now, flag);
 		if (rc == LEDGER_ERR_NOTFOUND) {
 			code = cli_error(EXIT_DATAERR,
 					 "no location %s: nothing changed",
@@ -136,7 +141,8 @@ static int apply_items(struct cli *c, struct ledger *l,
 					     : card_status_name(to));
 			fputs(",\"location\":", stdout);
 			json_str(stdout, it.location);
-			fputs("}\n", stdout);
+			printf(",\"safe_closed\":%s}\n",
+			       flag ? "true" : "false");
 		} else {
 			printf("%s\t%s\n", it.name, it.location);
 		}
@@ -144,6 +150,13 @@ static int apply_items(struct cli *c, struct ledger *l,
 	if (ledger_commit(l) < 0)
 		goto fail;
 	fprintf(stderr, "%zu %s by %s\n", n, m->done, actor->code);
+	/* Never refused: the cards are in someone's hands already. */
+	if (flag)
+		fprintf(stderr,
+			"warning: the safe is recorded closed: %zu %s while "
+			"it was closed, flagged in the key log and the daily "
+			"report (record openings with 'cardtally key open')\n",
+			n, m->done);
 	return EXIT_OK;
 fail:
 	code = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));

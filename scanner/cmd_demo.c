@@ -229,6 +229,23 @@ static int demo_scan(struct ledger *l, const char *dir, int64_t session,
 	return scan_run(l, &a, t);
 }
 
+/*
+ * Opens (open 1) or closes the safe as the procedure wants for a count:
+ * the counter opens it, approved by the manager, so that the reads are not
+ * flagged as handled while the safe was recorded closed.  0 or a ledger
+ * error.
+ */
+static int demo_safe(struct ledger *l, const struct staff_rec *staff, int open)
+{
+	struct key_opening_rec o;
+	int64_t id;
+
+	if (open)
+		return ledger_key_open(l, staff[1].id, staff[0].id,
+				       "count of the trays", cli_now(), &id);
+	return ledger_key_close(l, staff[1].id, cli_now(), &o);
+}
+
 /* Last month's count of the trays where cards will go missing, so the
  * report can say when and where they were last seen (R10). */
 static int demo_last_month(struct ledger *l, const char *dir,
@@ -242,8 +259,10 @@ static int demo_last_month(struct ledger *l, const char *dir,
 
 	snprintf(then, sizeof(then), "%lld", (long long)(now - 30 * DEMO_DAY));
 	setenv("CARDTALLY_NOW", then, 1);
-	rc = ledger_session_start(l, SESSION_PARTIAL, trays, 3, staff[1].id,
-				  cli_now(), &id);
+	rc = demo_safe(l, staff, 1);
+	if (rc == 0)
+		rc = ledger_session_start(l, SESSION_PARTIAL, trays, 3,
+					  staff[1].id, cli_now(), &id);
 	for (int i = 0; rc == 0 && i < 3; i++) {
 		rc = demo_scan(l, dir, id, trays[i], &staff[1], 0, &t);
 		if (rc)
@@ -251,6 +270,8 @@ static int demo_last_month(struct ledger *l, const char *dir,
 	}
 	if (rc == 0)
 		rc = ledger_session_close(l, id, staff[1].id, 0, cli_now());
+	if (rc == 0)
+		rc = demo_safe(l, staff, 0);
 	unsetenv("CARDTALLY_NOW");
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
@@ -316,6 +337,8 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 		    staff[0].id, now);
 	if (rc == 0)
 		rc = ledger_commit(l);
+	if (rc == 0)
+		rc = demo_safe(l, staff, 1);
 	if (rc < 0) {
 		rc = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 		goto out;
@@ -335,6 +358,10 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 		sum.accepted += t.accepted;
 		sum.repeats += t.repeats;
 		sum.alerts += t.alerts;
+	}
+	if (demo_safe(l, staff, 0) < 0) {
+		rc = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+		goto out;
 	}
 	printf("   %ld accepted, %ld repeats, %ld alerts\n\n4. The report "
 	       "(%s reconcile %lld --db %s):\n\n",

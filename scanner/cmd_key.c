@@ -7,13 +7,16 @@
  * holders are named by a manager in order of responsibility (1 primary,
  * 2 deputy, ...).  One opening at a time; `key close` ends it.  Openings
  * longer than key_open_limit_minutes, or outside office_hours, are flagged
- * (recon_key_flags) here, in `key log` and in `cardtally status`.
+ * (recon_key_flags) here, in `key log`, `cardtally status` and the daily
+ * report, which also list the cards handled while no opening was recorded
+ * (recon_safe_flag); report.c prints both for all three.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "config.h"
+#include "report.h"
 
 unsigned cli_key_flags(const struct key_opening_rec *o, int64_t now,
 		       const struct recon_key_rules *rules)
@@ -300,54 +303,11 @@ const struct cmd_entry cmd_key_close_entry = {
 
 /* ---- key log ---- */
 
-struct log_ctx {
-	int json, n;
-	int64_t now;
-	const struct recon_key_rules *rules;
-};
-
-static int list_opening(const struct key_opening_rec *o, void *ctx)
-{
-	struct log_ctx *s = ctx;
-	unsigned f = cli_key_flags(o, s->now, s->rules);
-	char a[TIME_ISO_BUF], b[TIME_ISO_BUF] = "open", flags[64];
-
-	if (s->json) {
-		printf("%s{\"id\":%lld,\"opened_at\":", s->n ? "," : "",
-		       (long long)o->id);
-		json_time(stdout, o->opened_at);
-		fputs(",\"opened_by\":", stdout);
-		json_str(stdout, o->opened_by);
-		fputs(",\"approved_by\":", stdout);
-		json_str(stdout, o->approved_by);
-		fputs(",\"purpose\":", stdout);
-		json_str(stdout, o->purpose);
-		fputs(",\"closed_at\":", stdout);
-		json_time(stdout, o->closed_at);
-		fputs(",\"closed_by\":", stdout);
-		json_str_or_null(stdout, o->closed_by);
-		fputs(",\"flags\":", stdout);
-		cli_key_flags_json(stdout, f);
-		fputs("}", stdout);
-	} else {
-		cli_time_iso(o->opened_at, a);
-		if (o->closed_at)
-			cli_time_iso(o->closed_at, b);
-		cli_key_flag_names(f, flags, sizeof(flags));
-		printf("%4lld  %s  %s  by %s, approved by %s, closed by %s: "
-		       "%s%s%s\n",
-		       (long long)o->id, a, b, o->opened_by, o->approved_by,
-		       o->closed_by[0] ? o->closed_by : "-", o->purpose,
-		       f ? "  FLAGGED: " : "", flags);
-	}
-	s->n++;
-	return 0;
-}
-
 static int exec_log(struct cli *c, struct ledger *l)
 {
+	struct report_list p = {
+	    .f = stdout, .json = c->json, .indent = "", .now = cli_now()};
 	struct config conf;
-	struct log_ctx s = {.json = c->json, .now = cli_now()};
 	int rc;
 
 	if (c->npos)
@@ -355,23 +315,39 @@ static int exec_log(struct cli *c, struct ledger *l)
 	rc = config_load(&conf);
 	if (rc)
 		return rc;
-	s.rules = &conf.key;
-	if (s.json)
+	p.rules = &conf.key;
+	if (p.json)
 		fputs("{\"openings\":[", stdout);
-	rc = ledger_key_each_since(l, INT64_MIN, list_opening, &s);
+	rc = ledger_key_each_since(l, INT64_MIN, report_opening, &p);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (s.json)
-		fputs("]}\n", stdout);
-	else if (s.n == 0)
+	if (p.json)
+		fputs("],\"safe_closed\":[", stdout);
+	else if (p.n == 0)
 		fputs("the safe has no recorded openings\n", stderr);
+	else if (p.flagged)
+		printf("%d flagged\n", p.flagged);
+	/* R14: cards handled with no opening on record, at any time. */
+	p.n = 0;
+	p.indent = "  ";
+	if (!p.json)
+		puts("handled while the safe was recorded closed:");
+	rc = ledger_safe_closed_each(l, INT64_MIN, INT64_MAX,
+				     report_safe_closed, &p);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (p.json)
+		fputs("]}\n", stdout);
+	else if (p.n == 0)
+		puts("  none");
 	return EXIT_OK;
 }
 
 const struct cmd_entry cmd_key_log_entry = {
     .name = "key log",
     .usage = "[--json]",
-    .help = "every opening of the safe, with its flags",
+    .help = "every opening of the safe, with its flags, and what was "
+	    "handled while it was closed",
     .options = NULL,
     .needs_db = 1,
     .exec = exec_log,

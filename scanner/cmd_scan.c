@@ -326,6 +326,35 @@ static void count_outcome(struct rdr *r, enum recon_outcome o,
 }
 
 /*
+ * Whether this read is flagged as handling cards while the safe is
+ * recorded closed (R14, recon_safe_flag), in the read's transaction: the
+ * safe may be opened or closed by someone else during a long sweep.  A
+ * flagged read is still taken; the first one of a run says so on stderr.
+ * 0 or a ledger error.
+ */
+static int safe_flag(struct ledger *l, enum recon_handling h, int *flag)
+{
+	int open = 0;
+	int rc = ledger_safe_open(l, &open);
+
+	*flag = rc == 0 && recon_safe_flag(h, open);
+	return rc;
+}
+
+static void safe_warn(const struct scan_args *a, int flag,
+		      struct scan_totals *t)
+{
+	if (!flag)
+		return;
+	if (t->safe_closed++ == 0 && a->verbosity != SCAN_QUIET)
+		fprintf(stderr,
+			"warning: the safe is recorded closed: reads are "
+			"taken but flagged in the key log and the daily "
+			"report (record the opening with 'cardtally key "
+			"open')\n");
+}
+
+/*
  * One read into a count or a tally: look up, decide, record, commit, and
  * only then report.
  */
@@ -339,13 +368,16 @@ static int handle_card(struct ledger *l, struct ledger_scanner *sc,
 	enum recon_outcome o = RECON_ALERT;
 	enum recon_why why = WHY_NONE;
 	int64_t now = cli_now();
-	int rc;
+	int flag = 0, rc;
 
 	if (id_serial(id, serial) < 0)
 		return 0; /* backends deliver only valid identifiers */
 	rc = ledger_begin(l);
 	if (rc == 0)
 		rc = ledger_scanner_lookup(sc, serial, &lk);
+	if (rc == 0)
+		rc = safe_flag(l, tally ? HANDLE_TALLY_SCAN : HANDLE_COUNT_SCAN,
+			       &flag);
 	if (rc < 0)
 		goto fail;
 	if (tally)
@@ -354,14 +386,15 @@ static int handle_card(struct ledger *l, struct ledger_scanner *sc,
 		o = count_classify(a, &lk, now, &why);
 	if (rc < 0)
 		goto fail;
-	rc = ledger_scanner_record(sc, range_id, serial,
-				   lk.known ? lk.card.id : 0, a->actor->id, now,
-				   recon_outcome_name(o), recon_why_name(why));
+	rc = ledger_scanner_record(
+	    sc, range_id, serial, lk.known ? lk.card.id : 0, a->actor->id, now,
+	    recon_outcome_name(o), recon_why_name(why), flag);
 	if (rc == 0)
 		rc = ledger_commit(l);
 	if (rc < 0)
 		goto fail;
 	/* On disk: now the operator may be told. */
+	safe_warn(a, flag, t);
 	emit_read(a, serial, &lk, o, why, now);
 	count_outcome(r, o, t);
 	return 0;
@@ -456,11 +489,13 @@ static int handle_disposal_card(struct ledger *l, const struct scan_args *a,
 	enum recon_due_why due = DUE_NOT;
 	int32_t since = DATE_NONE;
 	int64_t now = cli_now(), other = 0;
-	int known = 0, rc;
+	int known = 0, flag = 0, rc;
 
 	if (id_serial(id, serial) < 0)
 		return 0;
 	rc = ledger_begin(l);
+	if (rc == 0)
+		rc = safe_flag(l, HANDLE_DISPOSAL_SCAN, &flag);
 	if (rc < 0)
 		goto fail;
 	rc = ledger_card_by_serial(l, serial, &card);
@@ -487,15 +522,19 @@ static int handle_disposal_card(struct ledger *l, const struct scan_args *a,
 							card.id, &other);
 		if (rc == 0 && due != DUE_NOT && !other) {
 			o = RECON_ACCEPTED;
-			rc = ledger_disposal_add(
-			    l, a->disposal_id, card.id, card.mgmt_id,
-			    recon_due_why_name(due), since, a->actor->id, now);
+			rc = ledger_disposal_add(l, a->disposal_id, card.id,
+						 card.mgmt_id,
+						 recon_due_why_name(due), since,
+						 a->actor->id, now, flag);
 		}
 	}
 	if (rc == 0)
 		rc = ledger_commit(l);
 	if (rc < 0)
 		goto fail;
+	/* Only a card taken into the batch left storage: refusals and
+	 * repeats are not flagged. */
+	safe_warn(a, flag && o == RECON_ACCEPTED, t);
 	emit_disposal_read(a, serial, &card, known, o, due, since, other, now);
 	count_outcome(r, o, t);
 	return 0;
@@ -857,6 +896,11 @@ static int exec_scan(struct cli *c, struct ledger *l)
 			a.range ? a.range : "tally", t.accepted, t.repeats,
 			t.alerts,
 			stop_requested ? " (stopped; all reads kept)" : "");
+	if (t.safe_closed)
+		fprintf(stderr,
+			"warning: %ld %s while the safe was recorded closed "
+			"(flagged)\n",
+			t.safe_closed, t.safe_closed == 1 ? "read" : "reads");
 	return rc;
 }
 

@@ -21,7 +21,6 @@ struct status_ctx {
 	int64_t now;
 	int32_t today;
 	const struct recon_key_rules *rules;
-	int flagged;
 };
 
 /* Counts the cards in storage that are due for disposal today (R16, R17),
@@ -40,41 +39,6 @@ static int count_due(void *ctx, const struct card_rec *c)
 	if (recon_disposal_due(c->status, c->reminder_sent, d->today, d->rules,
 			       &since) != DUE_NOT)
 		d->n++;
-	return 0;
-}
-
-static int show_opening(const struct key_opening_rec *o, void *ctx)
-{
-	struct status_ctx *s = ctx;
-	unsigned f = cli_key_flags(o, s->now, s->rules);
-	char a[TIME_ISO_BUF], b[TIME_ISO_BUF] = "open", flags[64];
-
-	s->flagged += f != 0;
-	if (s->json) {
-		printf("%s{\"id\":%lld,\"opened_at\":", s->n ? "," : "",
-		       (long long)o->id);
-		json_time(stdout, o->opened_at);
-		fputs(",\"opened_by\":", stdout);
-		json_str(stdout, o->opened_by);
-		fputs(",\"approved_by\":", stdout);
-		json_str(stdout, o->approved_by);
-		fputs(",\"purpose\":", stdout);
-		json_str(stdout, o->purpose);
-		fputs(",\"closed_at\":", stdout);
-		json_time(stdout, o->closed_at);
-		fputs(",\"flags\":", stdout);
-		cli_key_flags_json(stdout, f);
-		fputs("}", stdout);
-	} else {
-		cli_time_iso(o->opened_at, a);
-		if (o->closed_at)
-			cli_time_iso(o->closed_at, b);
-		cli_key_flag_names(f, flags, sizeof(flags));
-		printf("  %4lld  %s - %s  %s, approved by %s: %s%s%s\n",
-		       (long long)o->id, a, b, o->opened_by, o->approved_by,
-		       o->purpose, f ? "  FLAGGED: " : "", flags);
-	}
-	s->n++;
 	return 0;
 }
 
@@ -98,22 +62,6 @@ static int show_session(const struct session_rec *r, void *ctx)
 		cli_time_iso(r->started_at, a);
 		printf("  %4lld  %-8s started %s by %s\n", (long long)r->id,
 		       session_kind_name(r->kind), a, r->started_by);
-	}
-	s->n++;
-	return 0;
-}
-
-static int show_locked(const struct staff_rec *p, void *ctx)
-{
-	struct status_ctx *s = ctx;
-
-	if (!p->locked || !p->active)
-		return 0;
-	if (s->json) {
-		fputs(s->n ? "," : "", stdout);
-		json_str(stdout, p->code);
-	} else {
-		printf("  %s (%s)\n", p->code, p->name);
 	}
 	s->n++;
 	return 0;
@@ -314,15 +262,32 @@ static int exec_status(struct cli *c, struct ledger *l)
 
 	/* Today: from local midnight. */
 	fputs(s.json ? "},\"key_log_today\":[" : "key log today:\n", stdout);
-	rc = ledger_key_each_since(l, (int64_t)s.today * 86400 - off,
-				   show_opening, &s);
+	struct report_list ol = {.f = stdout,
+				 .json = s.json,
+				 .indent = "  ",
+				 .now = s.now,
+				 .rules = s.rules};
+	int64_t midnight = (int64_t)s.today * 86400 - off;
+	rc = ledger_key_each_since(l, midnight, report_opening, &ol);
 	if (rc < 0)
 		goto fail;
+	s.n = ol.n;
 	end_list(&s);
 	if (s.json)
-		printf(",\"key_flags_today\":%d", s.flagged);
-	else if (s.flagged)
-		printf("  %d flagged\n", s.flagged);
+		printf(",\"key_flags_today\":%d", ol.flagged);
+	else if (ol.flagged)
+		printf("  %d flagged\n", ol.flagged);
+
+	/* R14: today's cards handled with no opening on record. */
+	begin_list(&s, "safe_closed_today",
+		   "handled today while the safe was recorded closed:");
+	ol.n = 0;
+	rc = ledger_safe_closed_each(l, midnight, INT64_MAX, report_safe_closed,
+				     &ol);
+	if (rc < 0)
+		goto fail;
+	s.n = ol.n;
+	end_list(&s);
 
 	begin_list(&s, "open_counts", "open counts:");
 	rc = ledger_session_open_each(l, show_session, &s);
@@ -343,9 +308,11 @@ static int exec_status(struct cli *c, struct ledger *l)
 	end_list(&s);
 
 	begin_list(&s, "locked_accounts", "locked accounts:");
-	rc = ledger_staff_each(l, show_locked, &s);
+	ol.n = 0;
+	rc = ledger_staff_each(l, report_locked, &ol);
 	if (rc < 0)
 		goto fail;
+	s.n = ol.n;
 	end_list(&s);
 
 	begin_list(&s, "training_gaps", "training gaps:");

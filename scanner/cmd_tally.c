@@ -181,7 +181,8 @@ static int exec_tally_close(struct cli *c, struct ledger *l)
 	struct session_rec sess;
 	const char *note = cli_opt(c, "note");
 	int64_t id, now = cli_now();
-	int balanced, code = EXIT_OK, rc;
+	int balanced, code = EXIT_OK, open = 0, flag = 0, rc;
+	size_t nflagged = 0;
 	char detail[256];
 
 	if (c->npos != 1)
@@ -232,6 +233,10 @@ static int exec_tally_close(struct cli *c, struct ledger *l)
 	}
 	if (ledger_begin(l) < 0)
 		goto fail;
+	/* The reads become returns into storage: the safe must be open. */
+	if (ledger_safe_open(l, &open) < 0)
+		goto fail_tx;
+	flag = recon_safe_flag(HANDLE_RETURN, open);
 	for (size_t i = 0; i < s.nback; i++) {
 		struct custody_item it;
 		enum card_status to;
@@ -244,9 +249,10 @@ static int exec_tally_close(struct cli *c, struct ledger *l)
 				  &rule) < 0)
 			continue; /* changed since the read: nothing to do */
 		rc = ledger_custody_record(l, &it, "return", to, NULL,
-					   DATE_NONE, actor.id, now);
+					   DATE_NONE, actor.id, now, flag);
 		if (rc < 0)
 			goto fail_tx;
+		nflagged += flag;
 	}
 	rc = ledger_session_close(l, id, actor.id, witness.id, now);
 	if (rc == 0 && note)
@@ -262,6 +268,12 @@ static int exec_tally_close(struct cli *c, struct ledger *l)
 		goto fail_tx;
 	fprintf(stderr, "tally %lld closed by %s: %s%s\n", (long long)id,
 		actor.code, detail, balanced ? "" : " (witnessed)");
+	if (nflagged)
+		fprintf(stderr,
+			"warning: the safe is recorded closed: %zu returned "
+			"while it was closed, flagged in the key log and the "
+			"daily report\n",
+			nflagged);
 	goto out;
 fail_tx:
 	code = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));

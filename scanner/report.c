@@ -437,3 +437,177 @@ int report_print(FILE *f, struct ledger *l, const struct count_data *d,
 		return rc;
 	return recon_has_discrepancy(r) ? EXIT_FOUND : EXIT_OK;
 }
+
+/* ---- the safe: openings and cards handled while it was closed ---- */
+
+/* Bytes of the UTF-8 character at p (1 for a stray byte). */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1;
+
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return i;
+	return n;
+}
+
+void report_wrapped(FILE *f, const char *indent, const char *text)
+{
+	int room = REPORT_COLUMNS - display_width(indent);
+	const unsigned char *p = (const unsigned char *)text;
+
+	if (room < 20)
+		room = 20;
+	while (*p) {
+		const unsigned char *brk = NULL, *q = p;
+		int w = 0;
+
+		/* As much as fits; break at the last blank if there is one
+		 * (Japanese text has none: it breaks anywhere). */
+		while (*q && *q != '\n') {
+			size_t n = utf8_len(q);
+			char ch[5] = {0};
+
+			memcpy(ch, q, n);
+			if (w + display_width(ch) > room)
+				break;
+			w += display_width(ch);
+			if (*q == ' ')
+				brk = q;
+			q += n;
+		}
+		if (*q && *q != '\n' && brk && brk > p)
+			q = brk;
+		fprintf(f, "%s%.*s\n", indent, (int)(q - p), (const char *)p);
+		p = q;
+		while (*p == ' ' || *p == '\n')
+			p++;
+	}
+}
+
+/* "2026-03-02 10:05" (local), or "10:05" when on the day of `day_of`. */
+static void short_time(int64_t t, int64_t day_of, char out[24])
+{
+	char a[TIME_ISO_BUF], b[TIME_ISO_BUF];
+
+	cli_time_iso(t, a);
+	cli_time_iso(day_of, b);
+	if (day_of && memcmp(a, b, 10) == 0)
+		snprintf(out, 24, "%.5s", a + 11);
+	else
+		snprintf(out, 24, "%.10s %.5s", a, a + 11);
+}
+
+int report_opening(const struct key_opening_rec *o, void *ctx)
+{
+	struct report_list *p = ctx;
+	int64_t end = o->closed_at ? o->closed_at : p->now;
+	unsigned flags = cli_key_flags(o, p->now, p->rules);
+	char from[24], to[24] = "open", names[64];
+
+	p->flagged += flags != 0;
+	if (p->json) {
+		fprintf(p->f, "%s{\"id\":%lld,\"opened_at\":", p->n ? "," : "",
+			(long long)o->id);
+		json_time(p->f, o->opened_at);
+		fputs(",\"opened_by\":", p->f);
+		json_str(p->f, o->opened_by);
+		fputs(",\"approved_by\":", p->f);
+		json_str(p->f, o->approved_by);
+		fputs(",\"purpose\":", p->f);
+		json_str(p->f, o->purpose);
+		fputs(",\"closed_at\":", p->f);
+		json_time(p->f, o->closed_at);
+		fputs(",\"closed_by\":", p->f);
+		json_str_or_null(p->f, o->closed_by);
+		fprintf(p->f, ",\"open_minutes\":%lld,\"flags\":",
+			(long long)((end - o->opened_at) / 60));
+		cli_key_flags_json(p->f, flags);
+		fputc('}', p->f);
+		p->n++;
+		return 0;
+	}
+	short_time(o->opened_at, 0, from);
+	if (o->closed_at)
+		short_time(o->closed_at, o->opened_at, to);
+	fprintf(p->f, "%s%4lld  %s - %s  %lld min\n", p->indent,
+		(long long)o->id, from, to,
+		(long long)((end - o->opened_at) / 60));
+	fprintf(p->f, "%s      by %s, approved by %s", p->indent, o->opened_by,
+		o->approved_by);
+	if (o->closed_by[0])
+		fprintf(p->f, ", closed by %s", o->closed_by);
+	fputc('\n', p->f);
+	snprintf(to, sizeof(to), "%s      ", p->indent);
+	report_wrapped(p->f, to, o->purpose);
+	if (flags) {
+		cli_key_flag_names(flags, names, sizeof(names));
+		fprintf(p->f, "%s      FLAGGED: %s\n", p->indent, names);
+	}
+	p->n++;
+	return 0;
+}
+
+int report_safe_closed(void *ctx, const struct safe_closed_row *r)
+{
+	struct report_list *p = ctx;
+	char first[24], last[24];
+
+	if (p->json) {
+		fprintf(p->f, "%s{\"what\":", p->n ? "," : "");
+		json_str(p->f, r->what);
+		fputs(",\"item\":", p->f);
+		json_str_or_null(p->f, r->item);
+		if (strcmp(r->what, "disposal") == 0)
+			fprintf(p->f, ",\"disposal\":\"D%lld\"",
+				(long long)r->session);
+		else if (r->session)
+			fprintf(p->f, ",\"session\":%lld",
+				(long long)r->session);
+		fputs(",\"by\":", p->f);
+		json_str(p->f, r->staff);
+		fputs(",\"first\":", p->f);
+		json_time(p->f, r->first);
+		fputs(",\"last\":", p->f);
+		json_time(p->f, r->last);
+		fprintf(p->f, ",\"n\":%lld}", (long long)r->n);
+		p->n++;
+		return 0;
+	}
+	short_time(r->first, 0, first);
+	short_time(r->last, 0, last);
+	/* A run of reads within one minute shows one time. */
+	int run = strcmp(first, last) != 0;
+	if (run)
+		short_time(r->last, r->first, last);
+	fprintf(p->f, "%s%s%s%s  ", p->indent, first, run ? " - " : "",
+		run ? last : "");
+	if (strcmp(r->what, "count") == 0)
+		fprintf(p->f, "count %lld: %lld read%s", (long long)r->session,
+			(long long)r->n, r->n == 1 ? "" : "s");
+	else if (strcmp(r->what, "disposal") == 0)
+		fprintf(p->f, "disposal D%lld: %lld card%s",
+			(long long)r->session, (long long)r->n,
+			r->n == 1 ? "" : "s");
+	else
+		fprintf(p->f, "%s %s", r->what, r->item);
+	fprintf(p->f, " by %s\n", r->staff);
+	p->n++;
+	return 0;
+}
+
+int report_locked(const struct staff_rec *s, void *ctx)
+{
+	struct report_list *p = ctx;
+
+	if (!s->locked || !s->active)
+		return 0;
+	if (p->json) {
+		fputs(p->n ? "," : "", p->f);
+		json_str(p->f, s->code);
+	} else {
+		fprintf(p->f, "%s%s (%s)\n", p->indent, s->code, s->name);
+	}
+	p->n++;
+	return 0;
+}

@@ -41,6 +41,7 @@ struct scan_args {
 
 struct scan_totals {
 	long accepted, repeats, alerts;
+	long safe_closed; /* reads flagged: the safe was recorded closed */
 };
 
 /*
@@ -81,5 +82,38 @@ int reconcile_tally(struct ledger *l, const struct session_rec *sess, int json,
 
 /* Loads, reconciles and prints session id; returns an exit code. */
 int reconcile_session(struct ledger *l, int64_t id, int json, FILE *out);
+
+/* Text reports are written for this many columns (a printed A4 page). */
+#define REPORT_COLUMNS 80
+
+/* Prints text in lines of at most REPORT_COLUMNS display cells, each line
+ * starting with indent; breaks at blanks where it can, anywhere in
+ * Japanese text, and at every newline. */
+void report_wrapped(FILE *f, const char *indent, const char *text);
+
+/*
+ * The one printer of the safe's openings, of the cards handled while it
+ * was recorded closed and of locked accounts, for `key log`, `status` and
+ * `report daily`: set up the list, pass report_opening to
+ * ledger_key_each_since, report_safe_closed to ledger_safe_closed_each or
+ * report_locked to ledger_staff_each with it as ctx.  JSON: one item per
+ * call, comma-separated (the caller writes the brackets).  Text: an
+ * opening is three or four lines (times and minutes; who opened, approved
+ * and closed; the purpose; FLAGGED and why), the others one line.
+ */
+struct report_list {
+	FILE *f;
+	int json;
+	const char *indent; /* text: before every line */
+	int64_t now;	    /* open openings are judged at this time */
+	const struct recon_key_rules *rules;
+	int n;	     /* items printed so far */
+	int flagged; /* openings with flags */
+};
+
+int report_opening(const struct key_opening_rec *o, void *ctx);
+int report_safe_closed(void *ctx, const struct safe_closed_row *r);
+/* Locked, active accounts: "CODE (name)"; in JSON the code. */
+int report_locked(const struct staff_rec *s, void *ctx);
 
 #endif

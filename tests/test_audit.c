@@ -454,10 +454,10 @@ static void version_1_file_is_chained(void **state)
 			 0);
 	assert_int_equal(ledger_scanner_open(f->l, sid, &sc), 0);
 	assert_int_equal(ledger_scanner_record(sc, loc, "04C1", 1, s.id, 6,
-					       "accepted", NULL),
+					       "accepted", NULL, 0),
 			 0);
 	assert_int_equal(ledger_scanner_record(sc, loc, "04C9", 0, s.id, 7,
-					       "alert", "unknown"),
+					       "alert", "unknown", 0),
 			 0);
 	ledger_scanner_close(sc);
 	ledger_close(f->l);
@@ -488,11 +488,14 @@ static void version_1_file_is_chained(void **state)
 		  "DROP TABLE cycle_plan_range; DROP TABLE cycle_plan;"
 		  "DROP TABLE count_total;"
 		  "DROP INDEX session_range_location;"
-		  /* Version 6's record book. */
+		  /* Version 7's record book. */
 		  "DROP TABLE resolution; DROP TABLE recount;"
 		  "ALTER TABLE session_range DROP COLUMN expected;"
 		  "ALTER TABLE session_range DROP COLUMN seen;"
 		  "ALTER TABLE session_range DROP COLUMN in_place;"
+		  /* Version 8's flag on reads. */
+		  "DROP INDEX scan_safe_closed;"
+		  "ALTER TABLE scan DROP COLUMN safe_closed;"
 		  "PRAGMA user_version = 1;");
 	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
 	assert_int_equal(ledger_schema_version(f->l), LEDGER_SCHEMA_VERSION);

@@ -339,11 +339,11 @@ static void record(struct ledger_scanner *sc, int64_t range, const char *serial,
 	struct scan_lookup lk;
 
 	assert_int_equal(ledger_scanner_lookup(sc, serial, &lk), 0);
-	assert_int_equal(
-	    ledger_scanner_record(sc, range, serial, lk.known ? lk.card.id : 0,
-				  staff, at,
-				  lk.seen_before ? "repeat" : "accepted", NULL),
-	    0);
+	assert_int_equal(ledger_scanner_record(
+			     sc, range, serial, lk.known ? lk.card.id : 0,
+			     staff, at, lk.seen_before ? "repeat" : "accepted",
+			     NULL, 0),
+			 0);
 }
 
 static void reads_load_and_last_seen(void **state)

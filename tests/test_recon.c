@@ -618,6 +618,76 @@ static void custody_asset_transitions(void **state)
 	    recon_custody(CUSTODY_MOVE, 1, CARD_STORED, &to, &rule), 0);
 }
 
+/*
+ * The README's permission table ("Who may do what") is the matrix in
+ * recon.c: every row names a rule (`name`) and gives yes/no per role; every
+ * action appears exactly once.  Read from the source tree's README.md
+ * ($CARDTALLY_TESTS/../README.md under tests/run).
+ */
+static void readme_matrix_is_the_code(void **state)
+{
+	const char *dir = getenv("CARDTALLY_TESTS");
+	char path[4096], line[512];
+	int seen[ACT_COUNT] = {0}, in_section = 0, rows = 0;
+	FILE *f;
+
+	(void)state;
+	if (!dir)
+		skip(); /* run outside tests/run: no source tree known */
+	snprintf(path, sizeof(path), "%s/../README.md", dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		char rule[64], cell[ROLE_COUNT][8];
+		const char *tick, *end, *p;
+		int a;
+
+		if (strncmp(line, "## ", 3) == 0)
+			in_section =
+			    strncmp(line, "## Who may do what", 18) == 0;
+		if (!in_section || line[0] != '|')
+			continue;
+		/* The rule is the first `code` after the first column. */
+		p = strchr(line + 1, '|');
+		tick = p ? strchr(p, '`') : NULL;
+		end = tick ? strchr(tick + 1, '`') : NULL;
+		if (!end)
+			continue; /* the header and its rule line */
+		snprintf(rule, sizeof(rule), "%.*s", (int)(end - tick - 1),
+			 tick + 1);
+		p = strchr(end, '|');
+		for (int r = 0; r < ROLE_COUNT; r++) {
+			assert_non_null(p);
+			assert_int_equal(sscanf(p + 1, " %7[a-z] ", cell[r]),
+					 1);
+			p = strchr(p + 1, '|');
+		}
+		for (a = 0; a < ACT_COUNT; a++)
+			if (strcmp(recon_action_name(a), rule) == 0)
+				break;
+		if (a == ACT_COUNT)
+			fail_msg("README rule `%s` is not in recon.c", rule);
+		seen[a]++;
+		rows++;
+		for (int r = 0; r < ROLE_COUNT; r++) {
+			const char *why;
+			int allowed = recon_permit(r, a, &why) == 0;
+
+			if (allowed != (strcmp(cell[r], "yes") == 0))
+				fail_msg("README says %s for `%s`, role %d; "
+					 "recon.c says %s",
+					 cell[r], rule, r,
+					 allowed ? "yes" : "no");
+		}
+	}
+	fclose(f);
+	assert_int_equal(rows, ACT_COUNT);
+	for (int a = 0; a < ACT_COUNT; a++)
+		if (seen[a] != 1)
+			fail_msg("`%s` is in the README %d times",
+				 recon_action_name(a), seen[a]);
+}
+
 static void custody_permissions(void **state)
 {
 	static const enum recon_action acts[] = {ACT_CHECKOUT, ACT_RETURN,
@@ -636,6 +706,48 @@ static void custody_permissions(void **state)
 }
 
 /* ---- the end-of-day tally ---- */
+
+/* ---- handling cards while the safe is recorded closed ---- */
+
+/* Every handling with the safe open and closed: only what takes cards
+ * into, out of or around storage is flagged, and only while closed. */
+static void safe_flag_table(void **state)
+{
+	static const int needs[HANDLE_COUNT] = {
+	    [HANDLE_CHECKOUT] = 1,	[HANDLE_RETURN] = 1,
+	    [HANDLE_ISSUE] = 0,		[HANDLE_MOVE] = 1,
+	    [HANDLE_COUNT_SCAN] = 1,	[HANDLE_TALLY_SCAN] = 0,
+	    [HANDLE_DISPOSAL_SCAN] = 1,
+	};
+
+	(void)state;
+	for (int h = 0; h < HANDLE_COUNT; h++) {
+		assert_int_equal(recon_needs_safe(h), needs[h]);
+		assert_int_equal(recon_safe_flag(h, 1), 0);
+		assert_int_equal(recon_safe_flag(h, 0), needs[h]);
+		assert_string_not_equal(recon_handling_name(h), "?");
+	}
+	/* Something unknown is flagged rather than waved through. */
+	assert_int_equal(recon_safe_flag(HANDLE_COUNT, 0), 1);
+	assert_string_equal(recon_handling_name(HANDLE_COUNT), "?");
+}
+
+static void safe_flag_custody(void **state)
+{
+	(void)state;
+	assert_int_equal(recon_custody_handling(CUSTODY_CHECKOUT),
+			 HANDLE_CHECKOUT);
+	assert_int_equal(recon_custody_handling(CUSTODY_RETURN), HANDLE_RETURN);
+	assert_int_equal(recon_custody_handling(CUSTODY_ISSUE), HANDLE_ISSUE);
+	assert_int_equal(recon_custody_handling(CUSTODY_MOVE), HANDLE_MOVE);
+	assert_int_equal(recon_custody_handling(CUSTODY_KIND_COUNT),
+			 HANDLE_COUNT);
+	/* A checkout with the safe closed is flagged, an issue is not. */
+	assert_int_equal(
+	    recon_safe_flag(recon_custody_handling(CUSTODY_CHECKOUT), 0), 1);
+	assert_int_equal(
+	    recon_safe_flag(recon_custody_handling(CUSTODY_ISSUE), 0), 0);
+}
 
 static void tally_read_classification(void **state)
 {
@@ -866,6 +978,9 @@ int main(void)
 	    cmocka_unit_test(custody_card_transitions),
 	    cmocka_unit_test(custody_asset_transitions),
 	    cmocka_unit_test(custody_permissions),
+	    cmocka_unit_test(readme_matrix_is_the_code),
+	    cmocka_unit_test(safe_flag_table),
+	    cmocka_unit_test(safe_flag_custody),
 	    cmocka_unit_test(tally_read_classification),
 	    cmocka_unit_test(tally_balance_tsurumi),
 	    cmocka_unit_test(range_seen_per_range),

@@ -49,8 +49,8 @@ is "$(sqlq "select group_concat(action, ' ') from audit where id > $audit0")" \
 is "$(sqlq "select count(*) from audit where action = 'scan'")" \
 	"$(sqlq 'select count(*) from scan')" "one entry per read"
 like "$(sqlq "select detail from audit where action = 'scan' limit 1")" \
-	'^scan=1 session=1 range=[0-9]+ serial=04A101 card=[0-9]+ outcome=accepted$' \
-	"a read's entry repeats the scan row"
+	'^scan=1 session=1 range=[0-9]+ serial=04A101 card=[0-9]+ outcome=accepted safe=closed$' \
+	"a read's entry repeats the scan row (and its flag: no opening of the safe is recorded)"
 is "$(sqlq 'select count(*) from audit where length(hash) = 32 and
 	length(prev_hash) = 32')" "$(sqlq 'select count(*) from audit')" \
 	"every entry has its hash and the previous one"
@@ -83,7 +83,7 @@ before=$(ledger_state)
 ct audit verify
 is "$RC" 0 "verify, intact: exit 0"
 N=$(sqlq 'select count(*) from audit')
-like "$OUT" "^audit log intact: $N entries; 4 scan and near-miss rows" \
+like "$OUT" "^audit log intact: $N entries; 4 scan, near-miss, custody and disposal rows" \
 	"verify, intact: counts entries and reads"
 ANCHOR=$(sqlq 'select lower(hex(hash)) from audit order by id desc limit 1')
 like "$OUT" "anchor: --expect-rows $N --anchor $ANCHOR\$" \

@@ -76,8 +76,8 @@ checkout TERM1 S02 1772413200 SAFE1/SHELF SAFE1/SHELF 2026-03-02" \
 	"checkout: one custody event each: who, when, from, to, for"
 is "$(sqlq "select subject || '|' || detail from audit
 	where action = 'custody.checkout' order by id limit 1")" \
-	"card A101|event=1 status=stored->checked_out from=SAFE1/T01 to=SAFE1/T01 for=2026-03-02" \
-	"checkout: audited with the event"
+	"card A101|event=1 status=stored->checked_out from=SAFE1/T01 to=SAFE1/T01 for=2026-03-02 safe=closed" \
+	"checkout: audited with the event (flagged: the safe is recorded closed)"
 as S03 3333 checkout A104 --json
 is "$RC" 0 "checkout without --for: exit 0"
 is "$(pyjson '[d["mgmt_id"], d["status"]]' <<<"$OUT")" \

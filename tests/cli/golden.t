@@ -71,7 +71,8 @@ scan_at() {
 	printf '%s\n' "$@" >"$WORK/scan.sim"
 	CARDTALLY_NOW=$at "$CT" scan --session "$SID" --range "$range" \
 		--reader "sim:$WORK/scan.sim" --json --as "$code" --pin-fd 3 \
-		3<"$(pin_file "$code" "$pin")" >>"$WORK/events.jsonl"
+		3<"$(pin_file "$code" "$pin")" >>"$WORK/events.jsonl" \
+		2>>"$WORK/scan.err" # the summaries and the safe's warnings
 	ok $? "session $SID: $range scanned by $code"
 }
 

@@ -118,8 +118,13 @@ is "$(pyjson '[[o["id"], o["opened_by"], o["approved_by"], o["closed_by"],
 	"key log --json: who, approved by whom, closed by whom, flags"
 ct key log
 is "$RC" 0 "key log: exit 0"
-like "$OUT" "^   1  2026-03-02T10:00:00\+09:00  2026-03-02T10:20:00\+09:00  by S03, approved by S02, closed by S03: pickups for the 10:00 window$" \
-	"key log: one line per opening"
+is_text "$(head -n 4 <<<"$OUT")" "   1  2026-03-02 10:00 - 10:20  20 min
+      by S03, approved by S02, closed by S03
+      pickups for the 10:00 window
+   2  2026-03-02 11:00 - 11:45  45 min" \
+	"key log: times and minutes, who, the purpose, per opening"
+is "$(grep -A1 '^      early delivery$' <<<"$OUT")" "      early delivery
+      FLAGGED: outside office hours" "key log: a flagged opening says why"
 
 # The limits come from the configuration file.
 printf 'key_open_limit_minutes = 60\noffice_hours = 07:00-17:00\n' \

@@ -154,3 +154,12 @@ ledger_state() {
 # stderr_problems: the `LINE: column: reason` lines of $ERR, without the
 # final "cardtally: FILE: N problems" summary.
 stderr_problems() { printf '%s\n' "$ERR" | grep -v '^cardtally: '; }
+
+# with_witness CODE PIN WITNESS WPIN ARGS...: a two-person command, the
+# acting person's PIN on fd 3 and the witness's on fd 4.
+with_witness() {
+	local who=$1 pin=$2 w=$3 wpin=$4
+	shift 4
+	ct "$@" --as "$who" --pin-fd 3 --witness "$w" --witness-pin-fd 4 \
+		3<<<"$pin" 4<<<"$wpin"
+}

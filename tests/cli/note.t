@@ -43,7 +43,7 @@ note.add|note 2|note=2 card=A101 text=A101 nearly handed to the wrong applicant"
 	"each note is an audit entry with its whole text"
 ct audit verify
 is "$RC" 0 "notes keep the chain intact"
-like "$OUT" "; 2 scan and near-miss rows match" "verify checks the notes"
+like "$OUT" "; 2 scan, near-miss, custody and disposal rows match" "verify checks the notes"
 
 # Refusals change nothing.
 before=$(sqlq 'select count(*) from near_miss')

@@ -148,6 +148,10 @@ printf '%s\n' mgmt_id,serial,location,received \
 	>"$WORK/stock.csv"
 as S02 2222 import "$WORK/stock.csv"
 is "$RC" 0 "stock imported"
+# The count is done with the safe open, as the daily procedure has it;
+# reads with the safe recorded closed would be flagged (and warned about).
+with_witness S02 2222 M01 1111 key open --purpose "monthly count"
+is "$RC" 0 "safe opened for the count"
 as S02 2222 count start --kind full
 is "$OUT" 1 "count started: session 1"
 

@@ -23,6 +23,8 @@ is_text "$OUT" "status 2026-03-02T10:00:00+09:00
 safe: closed
 key log today:
   none
+handled today while the safe was recorded closed:
+  none
 open counts:
   none
 tallies open or missing:
@@ -61,8 +63,13 @@ is "$RC" 0 "status: exit 0"
 is_text "$OUT" "status 2026-03-02T10:40:00+09:00
 safe: OPEN since 2026-03-02T10:00:00+09:00 (40 min) by S03, approved by S02: pickups  FLAGGED: open too long
 key log today:
-     2  2026-03-02T10:00:00+09:00 - open  S03, approved by S02: pickups  FLAGGED: open too long
+     2  2026-03-02 10:00 - open  40 min
+        by S03, approved by S02
+        pickups
+        FLAGGED: open too long
   1 flagged
+handled today while the safe was recorded closed:
+  none
 open counts:
      1  full     started 2026-03-02T10:00:00+09:00 by S02
 tallies open or missing:

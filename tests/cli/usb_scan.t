@@ -25,6 +25,10 @@ printf '%s\n' 'mgmt_id,serial,location,received' \
 	'A2,04A302,SAFE1/T01,2026-01-01' \
 	'A3,04A303,SAFE1/T01,2026-01-01' >"$WORK/stock.csv"
 as M01 1111 import "$WORK/stock.csv"
+# The count is done with the safe open, as the daily procedure has it;
+# reads with the safe recorded closed would be flagged (and warned about).
+with_witness S02 2222 M01 1111 key open --purpose "monthly count"
+is "$RC" 0 "safe opened for the count"
 as M01 1111 count start --kind full --assign SAFE1/T01=S02
 sid=$OUT
 
