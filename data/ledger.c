@@ -340,6 +340,21 @@ static const char schema_custody[] =
     " checkout_id INTEGER REFERENCES custody_event(id));"
     "CREATE INDEX tally_expected_session ON tally_expected(session_id);";
 
+/*
+ * Version 6: undoing a read (the TUI's undo, `scan undo`).  A read is never
+ * deleted: the scan row stays, its audit entry stays (audit verify checks
+ * the scan table against the chain), and the undo is a row of its own with
+ * who, when and why.  scan_live is what counts: every read not undone.
+ */
+static const char schema_scan_undo[] =
+    "CREATE TABLE scan_undo ("
+    " scan_id INTEGER PRIMARY KEY REFERENCES scan(id),"
+    " staff_id INTEGER NOT NULL REFERENCES staff(id),"
+    " at INTEGER NOT NULL,"
+    " reason TEXT NOT NULL);"
+    "CREATE VIEW scan_live AS SELECT s.* FROM scan s"
+    " WHERE NOT EXISTS (SELECT 1 FROM scan_undo u WHERE u.scan_id = s.id);";
+
 /* migrations[i] takes a file from user_version i to i + 1: its SQL, then
  * its C step, if any, in the same transaction. */
 static const struct migration {
@@ -351,6 +366,7 @@ static const struct migration {
     {schema_disposal, NULL},	/* 3 */
     {schema_training, NULL},	/* 4 */
     {schema_custody, NULL},	/* 5 */
+    {schema_scan_undo, NULL},	/* 6 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==

@@ -22,6 +22,7 @@ static const struct cmd_entry *const commands[] = {
     &cmd_count_start_entry,
     &cmd_count_close_entry,
     &cmd_scan_entry,
+    &cmd_scan_undo_entry,
     &cmd_reconcile_entry,
     &cmd_demo_entry,
     &cmd_readers_entry,
