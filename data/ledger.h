@@ -243,11 +243,13 @@ struct scan_undone {
 int ledger_scan_undo(struct ledger *l, int64_t session_id, int64_t staff_id,
 		     const char *reason, int64_t now, struct scan_undone *out);
 /*
- * The distinct serials read (and not undone) in the session, in no
- * particular order; *out is one malloc'ed array (free()).
+ * The distinct serials read (and not undone) in the session, in range
+ * range_id only unless it is 0, in no particular order; *out is one
+ * malloc'ed array (free()).
  */
 int ledger_session_serials(struct ledger *l, int64_t session_id,
-			   char (**out)[SERIAL_BUF], size_t *n);
+			   int64_t range_id, char (**out)[SERIAL_BUF],
+			   size_t *n);
 /* Serials already read in the session (for resuming), count only. */
 int64_t ledger_session_scan_count(struct ledger *l, int64_t session_id);
 

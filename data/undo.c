@@ -145,13 +145,14 @@ int ledger_scan_undo(struct ledger *l, int64_t session_id, int64_t staff_id,
 }
 
 int ledger_session_serials(struct ledger *l, int64_t session_id,
-			   char (**out)[SERIAL_BUF], size_t *n)
+			   int64_t range_id, char (**out)[SERIAL_BUF],
+			   size_t *n)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
 	int rc = ledger_prepare(l,
 				"SELECT DISTINCT serial FROM scan_live WHERE "
-				"session_id = ?",
+				"session_id = ?1 AND (?2 = 0 OR range_id = ?2)",
 				&st);
 
 	*out = NULL;
@@ -159,6 +160,7 @@ int ledger_session_serials(struct ledger *l, int64_t session_id,
 	if (rc < 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, session_id);
+	sqlite3_bind_int64(st, 2, range_id);
 	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		if (*n == cap) {
 			size_t ncap = cap ? cap * 2 : 64;

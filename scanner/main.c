@@ -40,6 +40,7 @@ static const struct cmd_entry *const commands[] = {
     &cmd_key_close_entry,
     &cmd_key_log_entry,
     &cmd_status_entry,
+    &cmd_tui_entry,
     &cmd_dispose_due_entry,
     &cmd_dispose_start_entry,
     &cmd_dispose_close_entry,

@@ -15,7 +15,7 @@ set -eu
 #   pcsc backend's tests against a real daemon
 PACKAGES="gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev
 libcmocka-dev libnfc-dev libpcsclite-dev libusb-1.0-0-dev libncurses-dev
-sqlite3 perl python3 tmux pcscd vsmartcard-vpcd libccid"
+sqlite3 perl python3 tmux pcscd vsmartcard-vpcd libccid gettext"
 # usb tests: umockdev fakes USB readers (umockdev-run, umockdev-wrapper) and
 #   libumockdev-dev builds the hotplug tool that adds and removes them
 PACKAGES="$PACKAGES umockdev libumockdev-dev"
