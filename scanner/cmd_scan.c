@@ -264,13 +264,14 @@ static void presence_start(struct presence *p, const struct scan_args *a)
 {
 	const char *mode = getenv("CARDTALLY_USB_WATCH");
 	const struct usbw_model *m = usbw_models();
-	size_t len = strcspn(a->reader, ":");
+	size_t len;
 	int driven = 0;
 
 	memset(p, 0, sizeof(*p));
 	p->a = a;
 	if (a->reader == NULL)
-		return;
+		return; /* typed numbers only: no reader to watch */
+	len = strcspn(a->reader, ":");
 	if (mode == NULL || *mode == '\0')
 		mode = "auto";
 	if (strcmp(mode, "off") == 0 || len >= sizeof(p->name))

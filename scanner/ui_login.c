@@ -106,6 +106,10 @@ static enum ui_result login_try(struct ui *u, struct login_state *st)
 	sodium_memzero(st->pin, sizeof(st->pin));
 	if (ex) {
 		login_failed(u, st->code, ex);
+		/* The next try starts from an empty form: at a counter,
+		 * it may be someone else's. */
+		memset(st->code, 0, sizeof(st->code));
+		st->field = 0;
 		return UI_REDRAW;
 	}
 	sodium_memzero(who.pin_hash, sizeof(who.pin_hash));

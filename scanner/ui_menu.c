@@ -57,11 +57,12 @@ static void menu_view(const struct ui *u, struct ui_view *v)
 	if (st->n == 0)
 		ui_view_add(v, UI_A_DIM, "  %s", _("Nothing you may do here"));
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
-	if (!u->trained)
-		ui_view_add(v, UI_A_ALERT, "  ! %s %s",
+	if (!u->trained) {
+		ui_view_add(v, UI_A_ALERT, "  ! %s",
 			    _("Required training missing or expired, work "
-			      "with cards is not offered:"),
-			    u->training_gap);
+			      "with cards is not offered:"));
+		ui_view_add(v, UI_A_ALERT, "    %s", u->training_gap);
+	}
 	ui_view_add(v, UI_A_DIM, "  %s",
 		    _("Up/Down and Enter, or the number.  q logs out."));
 }
