@@ -509,10 +509,11 @@ int64_t ledger_session_scan_count(struct ledger *l, int64_t session_id)
 	sqlite3_stmt *st;
 	int64_t n = -1;
 
-	if (ledger_prepare(l,
-			   "SELECT count(*) FROM scan_live WHERE session_id = ? "
-			   "AND outcome <> 'repeat'",
-			   &st) < 0)
+	if (ledger_prepare(
+		l,
+		"SELECT count(*) FROM scan_live WHERE session_id = ? "
+		"AND outcome <> 'repeat'",
+		&st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, session_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -724,11 +725,12 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 
 	rc = ledger_prepare(l, CARD_COLS "WHERE id = ?", &one);
 	if (rc == 0)
-		rc = ledger_prepare(l,
-				    "SELECT serial, card_id, range_id, at, "
-				    "outcome FROM scan_live WHERE session_id = ? "
-				    "ORDER BY id",
-				    &st);
+		rc = ledger_prepare(
+		    l,
+		    "SELECT serial, card_id, range_id, at, "
+		    "outcome FROM scan_live WHERE session_id = ? "
+		    "ORDER BY id",
+		    &st);
 	if (rc < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, session_id);

@@ -166,10 +166,9 @@ void json_str_or_null(FILE *f, const char *s);
 extern const struct cmd_entry cmd_init_entry, cmd_staff_add_entry,
     cmd_staff_unlock_entry, cmd_staff_list_entry, cmd_import_entry,
     cmd_count_start_entry, cmd_count_close_entry, cmd_scan_entry,
-    cmd_scan_undo_entry, cmd_tui_entry,
-    cmd_reconcile_entry, cmd_demo_entry, cmd_readers_entry,
-    cmd_audit_verify_entry, cmd_audit_show_entry, cmd_note_add_entry,
-    cmd_note_list_entry;
+    cmd_scan_undo_entry, cmd_tui_entry, cmd_reconcile_entry, cmd_demo_entry,
+    cmd_readers_entry, cmd_audit_verify_entry, cmd_audit_show_entry,
+    cmd_note_add_entry, cmd_note_list_entry;
 /* Disposal (R16-R18, cmd_dispose.c). */
 extern const struct cmd_entry cmd_dispose_due_entry, cmd_dispose_start_entry,
     cmd_dispose_close_entry, cmd_dispose_list_entry;

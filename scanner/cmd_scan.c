@@ -222,8 +222,8 @@ static void presence_set(struct presence *p, int *flag, int gone)
 		change = 1;
 	else if (was_lost && !p->usb_gone && !p->backend_gone)
 		change = 0;
-	if (change >= 0 && p->nqueue < (int)(sizeof(p->queue) /
-					     sizeof(p->queue[0])))
+	if (change >= 0 &&
+	    p->nqueue < (int)(sizeof(p->queue) / sizeof(p->queue[0])))
 		p->queue[p->nqueue++] = change;
 }
 
@@ -504,9 +504,8 @@ static int handle_disposal_card(struct ledger *l, const struct scan_args *a,
 		/* In another open batch: closing both would dispose of
 		 * it twice, so the second one may not have it. */
 		if (res->due != DUE_NOT)
-			rc = ledger_disposal_other_open(l, a->disposal_id,
-							card->id,
-							&res->other_disposal);
+			rc = ledger_disposal_other_open(
+			    l, a->disposal_id, card->id, &res->other_disposal);
 		if (rc == 0 && res->due != DUE_NOT && !res->other_disposal) {
 			res->outcome = RECON_ACCEPTED;
 			rc = ledger_disposal_add(

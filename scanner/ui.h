@@ -191,7 +191,7 @@ struct ui_screen {
 struct ui {
 	struct ledger *l;
 	struct config conf;
-	const char *reader;		   /* --reader, NULL: typed numbers only */
+	const char *reader; /* --reader, NULL: typed numbers only */
 	const struct rdr_profile *profile; /* identity profile */
 	/* Who is logged in; nobody when logged_in is 0.  trained: the
 	 * training gate let them work with cards at login. */
@@ -212,11 +212,11 @@ struct ui {
 	/* Set by a screen when the operator did something besides typing
 	 * (a card read): the idle clock starts again. */
 	int activity;
-	int64_t idle_logouts;	    /* how many, for the message */
+	int64_t idle_logouts; /* how many, for the message */
 };
 
-extern const struct ui_screen ui_login_screen, ui_menu_screen,
-    ui_scan_screen, ui_status_screen;
+extern const struct ui_screen ui_login_screen, ui_menu_screen, ui_scan_screen,
+    ui_status_screen;
 
 /* The screen table (ui_main.c), NULL-terminated, in menu order. */
 const struct ui_screen *const *ui_screens(void);
@@ -286,24 +286,23 @@ struct ui_scan_model {
 	char range[LOCATION_MAX + 1];
 	long expected, seen; /* cards of the range; of them, read */
 	long accepted, repeats, alerts;
-	char last[160];	     /* the last card read, "" before the first */
-	int last_kind;	     /* -1 accepted, else UI_ALERT_* */
+	char last[160]; /* the last card read, "" before the first */
+	int last_kind;	/* -1 accepted, else UI_ALERT_* */
 	char last_serial[SERIAL_BUF];
-	int last_undone; /* the last read was taken back */
+	int last_undone;		      /* the last read was taken back */
 	struct ui_alert alert[UI_ALERTS_MAX]; /* oldest first */
 	int nalerts;
 	int reader_lost; /* the full-screen notice */
 	int reader_back; /* "reader back" shown until the next read */
 	int has_reader;
-	int reader_ended;   /* a sim script ran out */
-	char typed[64];	    /* digits typed or wedged in so far */
-	int undo_mode;	    /* typing the reason of an undo */
+	int reader_ended; /* a sim script ran out */
+	char typed[64];	  /* digits typed or wedged in so far */
+	int undo_mode;	  /* typing the reason of an undo */
 	char reason[UNDO_REASON_MAX + 1];
 };
 
 /* The scanning view of m, cols wide (tests call it directly). */
-void ui_scan_render(const struct ui_scan_model *m, int cols,
-		    struct ui_view *v);
+void ui_scan_render(const struct ui_scan_model *m, int cols, struct ui_view *v);
 /* Records a read's outcome in m (counters, last card, alerts list);
  * in_range: the card is one of the range's expected cards. */
 void ui_scan_note_read(struct ui_scan_model *m, int outcome, int why,

@@ -112,8 +112,8 @@ void ui_term_paint(const struct ui_view *v)
 			top = 1;
 		for (int i = 1; i < v->nlines && top + i - 1 < rows; i++) {
 			char fitted[UI_LINE_BYTES];
-			int w = ui_fit(fitted, sizeof(fitted),
-				       v->line[i].text, cols - 1, 0);
+			int w = ui_fit(fitted, sizeof(fitted), v->line[i].text,
+				       cols - 1, 0);
 			int x = (cols - w) / 2;
 
 			attron(attr_of(UI_A_BANNER));

@@ -161,11 +161,10 @@ static enum ui_result login_key(struct ui *u, int key)
 	if (key >= 0x80 || key < 0x20)
 		return UI_IGNORED;
 	/* Staff codes are [A-Za-z0-9_-]; PINs digits. */
-	if (st->field == 1 ? (key < '0' || key > '9')
-			   : !(key == '-' || key == '_' ||
-			       (key >= '0' && key <= '9') ||
-			       (key >= 'A' && key <= 'Z') ||
-			       (key >= 'a' && key <= 'z')))
+	if (st->field == 1
+		? (key < '0' || key > '9')
+		: !(key == '-' || key == '_' || (key >= '0' && key <= '9') ||
+		    (key >= 'A' && key <= 'Z') || (key >= 'a' && key <= 'z')))
 		return UI_HANDLED;
 	if (n + 1 < cap) {
 		f[n] = (char)key;

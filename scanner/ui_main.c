@@ -107,9 +107,8 @@ int ui_login(struct ui *u, const struct staff_rec *who)
 {
 	struct training_gap gap;
 	int64_t now = cli_now();
-	int rc = cli_training_check(u->l, who->code,
-				    date_of_time(now, cli_utc_offset(now)),
-				    &gap);
+	int rc = cli_training_check(
+	    u->l, who->code, date_of_time(now, cli_utc_offset(now)), &gap);
 
 	if (rc)
 		return rc;
@@ -175,8 +174,8 @@ static int apply(struct ui *u, enum ui_result r)
 {
 	switch (r) {
 	case UI_LEAVE:
-		open_screen(u, u->logged_in ? &ui_menu_screen
-					    : &ui_login_screen);
+		open_screen(u,
+			    u->logged_in ? &ui_menu_screen : &ui_login_screen);
 		break;
 	case UI_LOGOUT:
 		ui_message(u, UI_A_NORMAL, "%s", _("Logged out"));

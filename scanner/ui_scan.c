@@ -156,8 +156,7 @@ static void alert_text(const struct ui_alert *a, char *out, size_t cap)
 }
 
 /* Three labelled big counters side by side, each `w` columns. */
-static void counters(const struct ui_scan_model *m, int cols,
-		     struct ui_view *v)
+static void counters(const struct ui_scan_model *m, int cols, struct ui_view *v)
 {
 	const char *label[3] = {_("Expected"), _("Seen"), _("Remaining")};
 	long val[3] = {m->expected, m->seen,
@@ -189,8 +188,7 @@ static void counters(const struct ui_scan_model *m, int cols,
 	}
 }
 
-void ui_scan_render(const struct ui_scan_model *m, int cols,
-		    struct ui_view *v)
+void ui_scan_render(const struct ui_scan_model *m, int cols, struct ui_view *v)
 {
 	char bar[128], line[UI_LINE_BYTES];
 	int at, barw = cols - 24;
@@ -362,8 +360,7 @@ static void scan_view(const struct ui *u, struct ui_view *v)
 }
 
 /* The range's cards, and how many of them this count has read there. */
-static int load_range(struct ui *u, struct scan_state *st,
-		      const struct pick *k)
+static int load_range(struct ui *u, struct scan_state *st, const struct pick *k)
 {
 	char(*ser)[SERIAL_BUF] = NULL;
 	size_t n = 0;
@@ -380,13 +377,12 @@ static int load_range(struct ui *u, struct scan_state *st,
 	if (!st->expected || strmap_count(st->expected) != n)
 		return cli_error(EXIT_SOFTWARE, "out of memory");
 	st->m.expected = (long)n;
-	rc = ledger_session_serials(u->l, k->session_id, k->range_id, &ser,
-				    &n);
+	rc = ledger_session_serials(u->l, k->session_id, k->range_id, &ser, &n);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
 	for (size_t i = 0; i < n; i++)
-		st->m.seen += strmap_get(st->expected, ser[i], strlen(ser[i]),
-					 NULL);
+		st->m.seen +=
+		    strmap_get(st->expected, ser[i], strlen(ser[i]), NULL);
 	free(ser);
 	return 0;
 }
@@ -438,15 +434,14 @@ static enum ui_result start_scanning(struct ui *u, struct scan_state *st)
 static void show_read(struct ui *u, struct scan_state *st,
 		      const struct scan_result *res)
 {
-	int in = strmap_get(st->expected, res->serial, strlen(res->serial),
-			    NULL);
+	int in =
+	    strmap_get(st->expected, res->serial, strlen(res->serial), NULL);
 
-	ui_scan_note_read(&st->m, res->outcome, res->why,
-			  res->lk.known ? res->lk.card.mgmt_id : "",
-			  res->serial, res->lk.card.location,
-			  res->lk.known ? card_status_name(res->lk.card.status)
-					: "",
-			  in);
+	ui_scan_note_read(
+	    &st->m, res->outcome, res->why,
+	    res->lk.known ? res->lk.card.mgmt_id : "", res->serial,
+	    res->lk.card.location,
+	    res->lk.known ? card_status_name(res->lk.card.status) : "", in);
 	u->bells = res->outcome == RECON_ACCEPTED ? 0
 		   : res->outcome == RECON_REPEAT ? 2
 						  : 3;
@@ -601,8 +596,7 @@ static enum ui_result typed_read(struct ui *u, struct scan_state *st)
 	return UI_REDRAW;
 }
 
-static enum ui_result scanning_key(struct ui *u, struct scan_state *st,
-				   int key)
+static enum ui_result scanning_key(struct ui *u, struct scan_state *st, int key)
 {
 	struct ui_scan_model *m = &st->m;
 

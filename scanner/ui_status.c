@@ -27,8 +27,8 @@ struct status_state {
 	struct ledger *l;
 };
 
-static void add(struct status_state *st, enum ui_attr a, const char *fmt,
-		...) __attribute__((format(printf, 3, 4)));
+static void add(struct status_state *st, enum ui_attr a, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void add(struct status_state *st, enum ui_attr a, const char *fmt, ...)
 {
@@ -112,7 +112,7 @@ static int on_card(void *ctx, const struct card_rec *c)
 			return cli_error(EXIT_SOFTWARE, "%s",                  \
 					 ledger_errmsg((st)->l));              \
 		if ((st)->n == before_)                                        \
-			add(st, UI_A_DIM, "    %s", _("none"));               \
+			add(st, UI_A_DIM, "    %s", _("none"));                \
 	} while (0)
 
 static int tallies(struct status_state *st)
@@ -163,9 +163,9 @@ static int load(struct ui *u, struct status_state *st)
 		unsigned f = cli_key_flags(&cur, st->now, &u->conf.key);
 
 		cli_time_iso(cur.opened_at, when);
-		add(st, f ? UI_A_ALERT : UI_A_NORMAL,
-		    "  %s %s %s (%s %s)%s", _("Safe: OPEN since"), when,
-		    cur.opened_by, _("approved by"), cur.approved_by,
+		add(st, f ? UI_A_ALERT : UI_A_NORMAL, "  %s %s %s (%s %s)%s",
+		    _("Safe: OPEN since"), when, cur.opened_by,
+		    _("approved by"), cur.approved_by,
 		    f ? _("  ! flagged") : "");
 	} else {
 		add(st, UI_A_NORMAL, "  %s", _("Safe: closed"));

@@ -138,8 +138,8 @@ void ui_frame(const struct ui *u, struct ui_view *v, int cols, int rows)
 	if (keep < 1)
 		keep = 1;
 	for (int i = 0; i < body.nlines && i < keep; i++) {
-		int at = ui_view_add(v, body.line[i].attr, "%s",
-				     body.line[i].text);
+		int at =
+		    ui_view_add(v, body.line[i].attr, "%s", body.line[i].text);
 
 		if (body.cursor_line == i && at >= 0) {
 			v->cursor_line = at;
