@@ -208,6 +208,7 @@ struct ui {
 	 * repeat, 3 for an alert (accepted reads are silent on the terminal;
 	 * the reader's own beep confirms them). */
 	int bells;
+	int repaint;		    /* the next paint redraws every cell */
 	const struct ui_screen *go; /* set by ui_goto: open next */
 	/* Set by a screen when the operator did something besides typing
 	 * (a card read): the idle clock starts again. */

@@ -22,6 +22,11 @@ void ui_term_start(void)
 	keypad(stdscr, TRUE);
 	/* Esc is a key here (cancel), not the start of a slow sequence. */
 	set_escdelay(25);
+	/* No shifting of characters within a row by insert/delete: with
+	 * Japanese text a shifted row can be off by the width of a wide
+	 * character on some terminals.  Rows are rewritten instead. */
+	idcok(stdscr, FALSE);
+	idlok(stdscr, FALSE);
 	if (has_colors()) {
 		start_color();
 		use_default_colors();
@@ -93,11 +98,15 @@ static void put_line(int y, int cols, const struct ui_line *ln)
 	attroff(a);
 }
 
-void ui_term_paint(const struct ui_view *v)
+void ui_term_paint(const struct ui_view *v, int full)
 {
 	int rows, cols, top = 0;
 
 	getmaxyx(stdscr, rows, cols);
+	/* After a resize or a language switch nothing on the terminal is
+	 * trusted: everything is sent again. */
+	if (full)
+		clearok(curscr, TRUE);
 	erase();
 	if (v->banner) {
 		/* Centred, the whole screen in the banner's colour: seen

@@ -13,8 +13,9 @@
 void ui_term_start(void);
 void ui_term_end(void);
 void ui_term_size(int *cols, int *rows);
-/* Paints a whole frame (ui_frame's view). */
-void ui_term_paint(const struct ui_view *v);
+/* Paints a whole frame (ui_frame's view); full: redraw every cell, not
+ * only what changed (after a resize or a language switch). */
+void ui_term_paint(const struct ui_view *v, int full);
 /* The next key within timeout_ms (0: only one already typed; -1: wait),
  * UI_KEY_NONE when none came. */
 int ui_term_key(int timeout_ms);

@@ -200,6 +200,11 @@ static enum ui_result global_key(struct ui *u, int key)
 {
 	if (key == UI_KEY_F2 || key == 'L') {
 		ui_i18n_set(strcmp(ui_i18n_lang(), "ja") == 0 ? "en" : "ja");
+		u->repaint = 1;
+		return UI_REDRAW;
+	}
+	if (key == UI_KEY_RESIZE) {
+		u->repaint = 1;
 		return UI_REDRAW;
 	}
 	if (key == UI_KEY_F10)
@@ -214,7 +219,8 @@ static void paint(struct ui *u)
 
 	ui_term_size(&cols, &rows);
 	ui_frame(u, &v, cols, rows);
-	ui_term_paint(&v);
+	ui_term_paint(&v, u->repaint);
+	u->repaint = 0;
 	if (u->bells) {
 		ui_term_bells(u->bells);
 		u->bells = 0;

@@ -68,11 +68,39 @@ wait_for() {
 	return 1
 }
 
+# row_is SESSION ROW PREFIX: polls until screen row ROW starts with PREFIX.
+row_is() {
+	local i=0
+	while [ "$i" -lt 200 ]; do
+		case "$(screen "$1" | sed -n "$2p")" in "$3"*) return 0 ;; esac
+		sleep 0.05
+		i=$((i + 1))
+	done
+	diag "row $2 never started with '$3'; the screen:"
+	screen "$1" | sed 's/^/#   | /'
+	return 1
+}
+
 # see SESSION TEXT NAME: a test that the screen comes to show TEXT.
 see() { wait_for "$1" "$2"; ok $? "$3"; }
 keys() { local s=$1; shift; tm send-keys -t "$s" "$@"; }
 # login SESSION CODE PIN
 login() { keys "$1" "$2" Enter; keys "$1" "$3" Enter; }
+
+# ---- refusals before the screen opens ----------------------------------------
+
+ct tui --lang fr
+is "$RC" 2 "--lang is ja or en"
+like "$ERR" "--lang is ja or en, not 'fr'" "and says so"
+ct tui </dev/null
+is "$RC" 2 "no terminal, no TUI"
+like "$ERR" "tui needs a terminal" "and says so"
+printf 'idle_logout_seconds = 0\n' >"$WORK/bad.conf"
+tui bad LANG=C.UTF-8 CARDTALLY_CONF="$WORK/bad.conf" --
+see bad "idle_logout_seconds: 1-86400" \
+	"a bad idle time is refused, naming the key"
+see bad "tui exited: 65" "with exit 65"
+tm kill-session -t bad
 
 # ---- English: PINs, menu, a tray count ----------------------------------------
 
@@ -130,6 +158,18 @@ see en "Main menu" "the right PIN opens the menu"
 see en "M01 Manager (manager)" "the header names the person and the role"
 see en "1  Tray count" "a manager may count"
 see en "2  Status overview" "and see the status"
+
+# A smaller terminal: the frame is laid out again for it.
+tm resize-window -t en -x 60 -y 16
+# tmux keeps the bottom rows of the old screen: wait for the repaint.
+row_is en 1 "cardtally | Main menu"
+row_is en 16 "F2 日本語/English"
+ok $? "after a resize the key help is on the new last row"
+like "$(screen en | sed -n 1p)" "M01 Manager \(manager\) *$" \
+	"and the header still names the person"
+tm resize-window -t en -x 80 -y 24
+row_is en 24 "F2 日本語/English"
+ok $? "and back at 80x24"
 
 keys en 2
 see en "Open counts" "status overview"
