@@ -5,7 +5,8 @@
 # and the command that would install it.
 set -eu
 
-# build: compiler, pkg-config, SQLite and libsodium; the reader and terminal
+# build: compiler, pkg-config, SQLite and libsodium; gettext (msgfmt builds
+#   the TUI's message catalogs); the reader and terminal
 #   libraries (libnfc, PC/SC Lite, libusb, ncursesw) that the hardware
 #   backends and the TUI build on
 # tests: cmocka, prove (perl), the sqlite3 CLI (integrity checks and the
