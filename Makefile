@@ -22,7 +22,7 @@ CFLAGS ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 BUILD ?= build
 
-LIBS_PC := sqlite3 libsodium
+LIBS_PC := sqlite3 libsodium ncursesw
 CT_CFLAGS := -std=c11 -D_GNU_SOURCE -DCT_VERSION='"$(VERSION)"' \
 	-Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
 	-Wstrict-prototypes -Wvla
@@ -73,10 +73,16 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TOOL_BIN := $(TOOL_SRC:%.c=$(BUILD)/%)
 
 CT_CFLAGS += -DCT_DATADIR='"$(PREFIX)/share/cardtally"'
+CT_CFLAGS += -DCT_LOCALEDIR='"$(PREFIX)/share/locale"'
+
+# The TUI's message catalogs (po/LANG.po, gettext): built next to the
+# binary in $(BUILD)/locale, where an uninstalled cardtally finds them.
+PO_FILES := $(wildcard po/*.po)
+MO_FILES := $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/cardtally.mo)
 
 .PHONY: build-tests all deps test check stress bench demo install clean format \
-	fuzz
-all: cardtally
+	fuzz pot
+all: cardtally $(MO_FILES)
 
 deps:
 	@scripts/deps.sh
@@ -92,8 +98,28 @@ $(BUILD)/libcardtally.a: $(LIB_OBJ)
 $(BUILD)/cardtally: $(BUILD)/scanner/main.o $(APP_OBJ) $(BUILD)/libcardtally.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PC_LIBS)
 
-cardtally: $(BUILD)/cardtally
+cardtally: $(BUILD)/cardtally $(MO_FILES)
 	cp $< $@
+
+$(BUILD)/locale/%/LC_MESSAGES/cardtally.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# Refreshes po/cardtally.pot from the TUI's sources and merges it into
+# every po/*.po (run by hand when strings change).
+pot:
+	xgettext --from-code=UTF-8 -k_ -kN_ -c -o po/cardtally.pot \
+		--package-name=cardtally --package-version=$(VERSION) \
+		$(wildcard scanner/ui*.c)
+	for p in $(PO_FILES); do msgmerge -q -U --backup=none $$p \
+		po/cardtally.pot; done
+
+# The TUI's model lives in scanner/: its test links the program's objects.
+$(BUILD)/tests/test_ui: tests/test_ui.c $(APP_OBJ) $(BUILD)/libcardtally.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
+		-o $@ $< $(APP_OBJ) $(BUILD)/libcardtally.a $(PC_LIBS) \
+		$(shell $(PKG_CONFIG) --libs cmocka)
 
 $(BUILD)/tests/test_%: tests/test_%.c $(BUILD)/libcardtally.a
 	@mkdir -p $(dir $@)
@@ -131,7 +157,7 @@ test: deps
 	@$(MAKE) build-tests
 	@CARDTALLY=$(CURDIR)/$(BUILD)/cardtally BUILD=$(CURDIR)/$(BUILD) tests/run
 
-build-tests: $(BUILD)/cardtally $(TEST_BIN) $(TOOL_BIN)
+build-tests: $(BUILD)/cardtally $(MO_FILES) $(TEST_BIN) $(TOOL_BIN)
 
 # The whole suite again, built with sanitizers into a separate tree.
 check: deps
@@ -190,11 +216,15 @@ demo: deps
 	@$(MAKE) cardtally
 	@./cardtally demo
 
-install: cardtally
+install: cardtally $(MO_FILES)
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 cardtally $(DESTDIR)$(BINDIR)/cardtally
 	install -d $(DESTDIR)$(PREFIX)/share/cardtally
 	install -m 644 data/demo/*.csv $(DESTDIR)$(PREFIX)/share/cardtally/
+	for mo in $(MO_FILES); do \
+		d=$(DESTDIR)$(PREFIX)/share/$${mo#$(BUILD)/}; \
+		install -d $$(dirname $$d) && install -m 644 $$mo $$d; \
+	done
 
 format:
 	clang-format -i $(LIB_SRC) $(APP_SRC) scanner/main.c \

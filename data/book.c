@@ -125,7 +125,7 @@ int ledger_range_results(struct ledger *l, int64_t session_id,
 		rc = ledger_prepare(
 		    l,
 		    "UPDATE session_range SET ended_at = coalesce("
-		    "(SELECT max(at) FROM scan s WHERE s.session_id = "
+		    "(SELECT max(at) FROM scan_live s WHERE s.session_id = "
 		    "session_range.session_id AND s.range_id = "
 		    "session_range.location_id), ?2) WHERE session_id = ?1 "
 		    "AND started_at IS NOT NULL AND ended_at IS NULL",
@@ -344,7 +344,7 @@ int ledger_range_counters(struct ledger *l, int64_t session_id,
 	    l,
 	    "SELECT assignee_id FROM session_range WHERE session_id = ?1 "
 	    "AND location_id = ?2 AND assignee_id IS NOT NULL "
-	    "UNION SELECT staff_id FROM scan WHERE session_id = ?1 AND "
+	    "UNION SELECT staff_id FROM scan_live WHERE session_id = ?1 AND "
 	    "range_id = ?2",
 	    &st);
 
@@ -382,7 +382,7 @@ int ledger_recount_read(struct ledger *l, int64_t session_id, int64_t card_id,
 {
 	sqlite3_stmt *st;
 	int rc = ledger_prepare(l,
-				"SELECT min(s.session_id) FROM scan s JOIN "
+				"SELECT min(s.session_id) FROM scan_live s JOIN "
 				"recount r ON r.session_id = s.session_id "
 				"WHERE r.of_session_id = ? AND s.card_id = ?",
 				&st);
@@ -462,11 +462,11 @@ int ledger_book_ranges(struct ledger *l, int64_t session_id,
 	int rc = ledger_prepare(
 	    l,
 	    "SELECT l.path, a.code, (SELECT group_concat(code, char(31)) FROM "
-	    " (SELECT p.code AS code FROM scan s JOIN staff p ON p.id = "
+	    " (SELECT p.code AS code FROM scan_live s JOIN staff p ON p.id = "
 	    " s.staff_id WHERE s.session_id = r.session_id AND s.range_id = "
 	    " r.location_id GROUP BY p.id ORDER BY min(s.id))), "
 	    "(SELECT group_concat(name, char(31)) FROM "
-	    " (SELECT p.name AS name FROM scan s JOIN staff p ON p.id = "
+	    " (SELECT p.name AS name FROM scan_live s JOIN staff p ON p.id = "
 	    " s.staff_id WHERE s.session_id = r.session_id AND s.range_id = "
 	    " r.location_id GROUP BY p.id ORDER BY min(s.id))), "
 	    "r.started_at, r.ended_at, ifnull(r.expected, -1), "
@@ -510,7 +510,7 @@ int ledger_last_sighting(struct ledger *l, int64_t card_id, int64_t session_id,
 	    "SELECT at, loc, who, what FROM ("
 	    " SELECT s.at AS at, r.path AS loc, p.code AS who,"
 	    "  'scan in count ' || s.session_id AS what, s.id AS n, 0 AS t"
-	    " FROM scan s LEFT JOIN location r ON r.id = s.range_id"
+	    " FROM scan_live s LEFT JOIN location r ON r.id = s.range_id"
 	    " LEFT JOIN staff p ON p.id = s.staff_id"
 	    " WHERE s.card_id = ?1 AND s.session_id <> ?2 AND s.at <= ?3"
 	    " UNION ALL"
@@ -595,7 +595,7 @@ int ledger_range_readers_each(struct ledger *l, const char *path, int64_t from,
 	int stop = 0;
 	int rc = ledger_prepare(
 	    l,
-	    "SELECT p.code, min(s.at), s.session_id FROM scan s "
+	    "SELECT p.code, min(s.at), s.session_id FROM scan_live s "
 	    "JOIN location r ON r.id = s.range_id "
 	    "JOIN staff p ON p.id = s.staff_id "
 	    "WHERE (r.path = ?1 OR substr(?1, 1, length(r.path) + 1) = "

@@ -373,7 +373,8 @@ int ledger_tally_each(struct ledger *l, int64_t session_id,
 	    l,
 	    "SELECT t.asset_id IS NOT NULL, coalesce(c.mgmt_id, a.code), "
 	    " coalesce(c.status, a.status), p.path, coalesce(w.code, ''), "
-	    " e.for_date, EXISTS (SELECT 1 FROM scan s WHERE s.session_id = "
+	    " e.for_date, EXISTS (SELECT 1 FROM scan_live s WHERE s.session_id "
+	    "= "
 	    " t.session_id AND s.outcome = 'accepted' AND (s.card_id = "
 	    " t.card_id OR (a.tag IS NOT NULL AND s.serial = a.tag))) "
 	    "FROM tally_expected t "

@@ -425,6 +425,21 @@ static const char schema_safe_flag[] =
     " WHERE safe_closed = 1;"
     "CREATE INDEX scan_safe_closed ON scan(at) WHERE safe_closed = 1;";
 
+/*
+ * Version 9: undoing a read (the TUI's undo, `scan undo`).  A read is never
+ * deleted: the scan row stays, its audit entry stays (audit verify checks
+ * the scan table against the chain), and the undo is a row of its own with
+ * who, when and why.  scan_live is what counts: every read not undone.
+ */
+static const char schema_scan_undo[] =
+    "CREATE TABLE scan_undo ("
+    " scan_id INTEGER PRIMARY KEY REFERENCES scan(id),"
+    " staff_id INTEGER NOT NULL REFERENCES staff(id),"
+    " at INTEGER NOT NULL,"
+    " reason TEXT NOT NULL);"
+    "CREATE VIEW scan_live AS SELECT s.* FROM scan s"
+    " WHERE NOT EXISTS (SELECT 1 FROM scan_undo u WHERE u.scan_id = s.id);";
+
 /* migrations[i] takes a file from user_version i to i + 1: its SQL, then
  * its C step, if any, in the same transaction. */
 static const struct migration {
@@ -439,6 +454,7 @@ static const struct migration {
     {schema_plan, NULL},	/* 6 */
     {schema_book, NULL},	/* 7 */
     {schema_safe_flag, NULL},	/* 8 */
+    {schema_scan_undo, NULL},	/* 9 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==

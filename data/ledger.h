@@ -36,7 +36,7 @@ enum {
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
-#define LEDGER_SCHEMA_VERSION 8
+#define LEDGER_SCHEMA_VERSION 9
 
 #define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128
@@ -227,6 +227,38 @@ int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 			  int64_t at, const char *outcome, const char *why,
 			  int safe_closed);
 void ledger_scanner_close(struct ledger_scanner *s);
+/* A read taken back (scan_undo). */
+struct scan_undone {
+	int64_t scan_id;
+	char serial[SERIAL_BUF];
+	char mgmt_id[MGMT_ID_MAX + 1]; /* "" for an unknown serial */
+	char outcome[16];	       /* "accepted", "repeat", "alert" */
+	char why[16];		       /* "" unless an alert */
+	char range[LOCATION_MAX + 1];  /* "" in a tally */
+};
+
+#define UNDO_REASON_MAX 200
+
+/*
+ * Takes back staff_id's latest read in session session_id that still
+ * counts: it stays in the scan table and the audit chain, and a scan_undo
+ * row (who, when, reason) makes it count no more; audited ("scan.undo").
+ * Refused with LEDGER_ERR_STATE when the session is closed or the same
+ * card was read again after it (undo that read first), LEDGER_ERR_NOTFOUND
+ * when staff_id has no read left to undo in the session, and
+ * LEDGER_ERR_INVALID for an empty reason or one longer than
+ * UNDO_REASON_MAX bytes.  What was undone is in *out.
+ */
+int ledger_scan_undo(struct ledger *l, int64_t session_id, int64_t staff_id,
+		     const char *reason, int64_t now, struct scan_undone *out);
+/*
+ * The distinct serials read (and not undone) in the session, in range
+ * range_id only unless it is 0, in no particular order; *out is one
+ * malloc'ed array (free()).
+ */
+int ledger_session_serials(struct ledger *l, int64_t session_id,
+			   int64_t range_id, char (**out)[SERIAL_BUF],
+			   size_t *n);
 /* Serials already read in the session (for resuming), count only. */
 int64_t ledger_session_scan_count(struct ledger *l, int64_t session_id);
 

@@ -62,7 +62,7 @@ int ledger_range_counts(struct ledger *l, const char *path, int64_t before,
 	    "AND (?2 = 0 OR s.id < ?2) AND " WITHIN(
 		"?1", "x.path") " "
 				"AND (r.assignee_id IS NOT NULL "
-				" OR EXISTS (SELECT 1 FROM scan c WHERE "
+				" OR EXISTS (SELECT 1 FROM scan_live c WHERE "
 				"c.session_id = s.id "
 				"  AND c.range_id = r.location_id) "
 				" OR EXISTS (SELECT 1 FROM count_total t WHERE "
@@ -76,7 +76,7 @@ int ledger_range_counts(struct ledger *l, const char *path, int64_t before,
 		    "SELECT p.code FROM staff p WHERE p.id IN ("
 		    " SELECT assignee_id FROM session_range WHERE "
 		    "  session_id = ?1 AND location_id = ?2"
-		    " UNION SELECT staff_id FROM scan WHERE session_id = ?1 "
+		    " UNION SELECT staff_id FROM scan_live WHERE session_id = ?1 "
 		    "  AND range_id = ?2"
 		    " UNION SELECT staff_id FROM count_total WHERE "
 		    "  session_id = ?1 AND location_id = ?2) ORDER BY p.code",

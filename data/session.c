@@ -387,7 +387,7 @@ int ledger_scanner_open(struct ledger *l, int64_t session_id,
 	    &s->card);
 	if (rc == 0)
 		rc = ledger_prepare(l,
-				    "SELECT l.path FROM scan s LEFT JOIN "
+				    "SELECT l.path FROM scan_live s LEFT JOIN "
 				    "location l ON l.id = s.range_id "
 				    "WHERE s.session_id = ? AND s.serial = ? "
 				    "ORDER BY s.id LIMIT 1",
@@ -513,10 +513,11 @@ int64_t ledger_session_scan_count(struct ledger *l, int64_t session_id)
 	sqlite3_stmt *st;
 	int64_t n = -1;
 
-	if (ledger_prepare(l,
-			   "SELECT count(*) FROM scan WHERE session_id = ? "
-			   "AND outcome <> 'repeat'",
-			   &st) < 0)
+	if (ledger_prepare(
+		l,
+		"SELECT count(*) FROM scan_live WHERE session_id = ? "
+		"AND outcome <> 'repeat'",
+		&st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, session_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -679,7 +680,7 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	    l,
 	    "SELECT (SELECT max(id) FROM card), "
 	    "(SELECT count(*) FROM card WHERE status IN " IN_SCOPE_STATES "), "
-	    "(SELECT count(*) FROM scan WHERE session_id = ?)",
+	    "(SELECT count(*) FROM scan_live WHERE session_id = ?)",
 	    &st);
 	if (rc < 0)
 		goto out;
@@ -728,11 +729,12 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 
 	rc = ledger_prepare(l, CARD_COLS "WHERE id = ?", &one);
 	if (rc == 0)
-		rc = ledger_prepare(l,
-				    "SELECT serial, card_id, range_id, at, "
-				    "outcome FROM scan WHERE session_id = ? "
-				    "ORDER BY id",
-				    &st);
+		rc = ledger_prepare(
+		    l,
+		    "SELECT serial, card_id, range_id, at, "
+		    "outcome FROM scan_live WHERE session_id = ? "
+		    "ORDER BY id",
+		    &st);
 	if (rc < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, session_id);
@@ -799,7 +801,7 @@ int ledger_last_seen(struct ledger *l, int64_t card_id, int64_t session_id,
 	    l,
 	    "SELECT at, loc, who FROM ("
 	    " SELECT s.at AS at, r.path AS loc, p.code AS who, s.id AS n"
-	    " FROM scan s LEFT JOIN location r ON r.id = s.range_id"
+	    " FROM scan_live s LEFT JOIN location r ON r.id = s.range_id"
 	    " LEFT JOIN staff p ON p.id = s.staff_id"
 	    " WHERE s.card_id = ?1 AND s.session_id < ?2"
 	    " UNION ALL"

@@ -21,12 +21,30 @@
 /* Wrong PINs in a row that lock an account (R21, custody issue). */
 #define PIN_MAX_FAILURES 5
 
+/* Where cli_error writes while a full-screen program owns the terminal
+ * (cli_error_capture); NULL: stderr. */
+static char *capture_buf;
+static size_t capture_cap;
+
+void cli_error_capture(char *buf, size_t cap)
+{
+	capture_buf = cap ? buf : NULL;
+	capture_cap = cap;
+	if (capture_buf)
+		capture_buf[0] = '\0';
+}
+
 int cli_error(int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("cardtally: ", stderr);
 	va_start(ap, fmt);
+	if (capture_buf) {
+		vsnprintf(capture_buf, capture_cap, fmt, ap);
+		va_end(ap);
+		return code;
+	}
+	fputs("cardtally: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
@@ -198,16 +216,17 @@ int cli_new_pin_hash(int fd, const char *fd_option, const char *code,
 	return rc;
 }
 
-int cli_authenticate(struct ledger *l, const char *code, int pin_fd,
-		     const char *fd_option, struct staff_rec *out)
+/* The account may try a PIN: it exists, is active and not locked. */
+static int auth_account(struct ledger *l, const char *code,
+			struct staff_rec *out)
 {
-	char pin[16], prompt[80];
-	int locked_now, ok, rc;
+	int rc;
 
 	if (sodium_init() < 0)
 		return cli_error(EXIT_SOFTWARE, "libsodium failed to start");
 	rc = ledger_staff_get(l, code, out);
-	if (rc == LEDGER_ERR_NOTFOUND)
+	/* A code that is not even well-formed names nobody either. */
+	if (rc == LEDGER_ERR_NOTFOUND || rc == LEDGER_ERR_INVALID)
 		return cli_error(EXIT_NOPERM, "no staff member %s", code);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
@@ -219,21 +238,54 @@ int cli_authenticate(struct ledger *l, const char *code, int pin_fd,
 				 "account %s is locked after %d wrong PINs: "
 				 "a manager must unlock it",
 				 code, PIN_MAX_FAILURES);
-	snprintf(prompt, sizeof(prompt), "PIN for %s: ", code);
-	rc = cli_read_pin(pin_fd, prompt, fd_option, pin);
-	if (rc != 0)
-		return rc;
+	return 0;
+}
+
+/* Checks pin against the account found by auth_account and records the
+ * outcome (audited; the 5th failure in a row locks). */
+static int auth_pin(struct ledger *l, const char *pin, struct staff_rec *out)
+{
+	int locked_now, ok, rc;
+
 	ok = crypto_pwhash_str_verify(out->pin_hash, pin, strlen(pin)) == 0;
-	sodium_memzero(pin, sizeof(pin));
 	rc = ledger_staff_pin_result(l, out->id, ok, PIN_MAX_FAILURES,
 				     cli_now(), &locked_now);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 	if (!ok)
-		return cli_error(EXIT_NOPERM, "wrong PIN for %s%s", code,
+		return cli_error(EXIT_NOPERM, "wrong PIN for %s%s", out->code,
 				 locked_now ? ": the account is now locked"
 					    : "");
 	return 0;
+}
+
+int cli_pin_login(struct ledger *l, const char *code, const char *pin,
+		  struct staff_rec *out)
+{
+	int rc = auth_account(l, code, out);
+
+	if (rc)
+		return rc;
+	if (!pin_valid(pin))
+		return cli_error(EXIT_DATAERR, "a PIN is 4-12 digits");
+	return auth_pin(l, pin, out);
+}
+
+int cli_authenticate(struct ledger *l, const char *code, int pin_fd,
+		     const char *fd_option, struct staff_rec *out)
+{
+	char pin[16], prompt[80];
+	int rc = auth_account(l, code, out);
+
+	if (rc)
+		return rc;
+	snprintf(prompt, sizeof(prompt), "PIN for %s: ", code);
+	rc = cli_read_pin(pin_fd, prompt, fd_option, pin);
+	if (rc != 0)
+		return rc;
+	rc = auth_pin(l, pin, out);
+	sodium_memzero(pin, sizeof(pin));
+	return rc;
 }
 
 int cli_actor(struct cli *c, struct ledger *l, struct staff_rec *out)

@@ -65,9 +65,15 @@ struct cmd_entry {
 
 /* Value of a command-specific option, or NULL; "" for a given flag. */
 const char *cli_opt(const struct cli *c, const char *name);
-/* Prints "cardtally: <message>" on stderr; returns code. */
+/* Prints "cardtally: <message>" on stderr; returns code.  While a capture
+ * buffer is set (cli_error_capture), the message goes there instead (the
+ * last one wins), for the TUI, which owns the terminal. */
 int cli_error(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Sends cli_error's messages to buf (cap bytes, cleared now) instead of
+ * stderr; cli_error_capture(NULL, 0) goes back to stderr.  buf must live
+ * until then. */
+void cli_error_capture(char *buf, size_t cap);
 /* Usage error for the current command: message + usage line; returns 2. */
 int cli_usage(const struct cli *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -86,6 +92,14 @@ void cli_time_iso(int64_t t, char out[TIME_ISO_BUF]);
  */
 int cli_authenticate(struct ledger *l, const char *code, int pin_fd,
 		     const char *fd_option, struct staff_rec *out);
+/*
+ * The same check as cli_authenticate with a PIN already typed (the TUI's
+ * login): the account exists, is active and not locked; the PIN is right.
+ * The outcome is recorded and audited like every PIN check (5 failures in
+ * a row lock the account).  0 and *out, or an exit code after cli_error.
+ */
+int cli_pin_login(struct ledger *l, const char *code, const char *pin,
+		  struct staff_rec *out);
 /* The --as person; usage error when --as is missing. */
 int cli_actor(struct cli *c, struct ledger *l, struct staff_rec *out);
 /* Reads a PIN (4-12 digits) from fd, or the terminal with echo off when fd
@@ -152,9 +166,9 @@ void json_str_or_null(FILE *f, const char *s);
 extern const struct cmd_entry cmd_init_entry, cmd_staff_add_entry,
     cmd_staff_unlock_entry, cmd_staff_list_entry, cmd_import_entry,
     cmd_count_start_entry, cmd_count_close_entry, cmd_scan_entry,
-    cmd_reconcile_entry, cmd_demo_entry, cmd_readers_entry,
-    cmd_audit_verify_entry, cmd_audit_show_entry, cmd_note_add_entry,
-    cmd_note_list_entry;
+    cmd_scan_undo_entry, cmd_tui_entry, cmd_reconcile_entry, cmd_demo_entry,
+    cmd_readers_entry, cmd_audit_verify_entry, cmd_audit_show_entry,
+    cmd_note_add_entry, cmd_note_list_entry;
 /* Disposal (R16-R18, cmd_dispose.c). */
 extern const struct cmd_entry cmd_dispose_due_entry, cmd_dispose_start_entry,
     cmd_dispose_close_entry, cmd_dispose_list_entry;

@@ -114,7 +114,7 @@ static int id_serial(const struct rdr_id *id, char serial[SERIAL_BUF])
 
 /* A card the profile could not identify: told, alerted, never counted. */
 static void emit_unreadable(const struct scan_args *a, const char *why,
-			    int64_t at, struct rdr *r)
+			    int64_t at)
 {
 	if (a->json) {
 		fputs("{\"event\":\"unreadable\",\"range\":", a->out);
@@ -128,14 +128,16 @@ static void emit_unreadable(const struct scan_args *a, const char *why,
 		fprintf(a->out, "!! CARD NOT READ: %s (not counted)\n", why);
 	}
 	fflush(a->out);
-	rdr_feedback(r, RDR_FB_ALERT);
 }
 
-static void emit_read(const struct scan_args *a, const char *serial,
-		      const struct scan_lookup *lk, enum recon_outcome o,
-		      enum recon_why why, int64_t at)
+static void emit_read(const struct scan_args *a, const struct scan_result *res)
 {
 	FILE *f = a->out;
+	const char *serial = res->serial;
+	const struct scan_lookup *lk = &res->lk;
+	enum recon_outcome o = res->outcome;
+	enum recon_why why = res->why;
+	int64_t at = res->at;
 
 	if (a->json) {
 		fprintf(f, "{\"event\":\"%s\"", recon_outcome_name(o));
@@ -206,17 +208,37 @@ struct presence {
 	char name[32];	     /* the spec's backend name; backend points here */
 	int usb_gone;	     /* no known reader left on the bus */
 	int backend_gone;    /* the backend reported RDR_EV_LOST */
+	/* Changes not yet reported (1: lost, 0: back), oldest first: a quick
+	 * unplug and replug inside one usbwatch_dispatch is two changes. */
+	int queue[8];
+	int nqueue;
 };
 
 static void presence_set(struct presence *p, int *flag, int gone)
 {
-	int was_lost = p->usb_gone || p->backend_gone;
+	int was_lost = p->usb_gone || p->backend_gone, change = -1;
 
 	*flag = gone;
 	if (!was_lost && (p->usb_gone || p->backend_gone))
-		emit_reader_event(p->a, "reader_lost", cli_now());
+		change = 1;
 	else if (was_lost && !p->usb_gone && !p->backend_gone)
-		emit_reader_event(p->a, "reader_back", cli_now());
+		change = 0;
+	if (change >= 0 &&
+	    p->nqueue < (int)(sizeof(p->queue) / sizeof(p->queue[0])))
+		p->queue[p->nqueue++] = change;
+}
+
+/* The oldest change not yet reported: 1 lost, 0 back, -1 none. */
+static int presence_pop(struct presence *p)
+{
+	int change;
+
+	if (p->nqueue == 0)
+		return -1;
+	change = p->queue[0];
+	memmove(p->queue, p->queue + 1,
+		(size_t)(--p->nqueue) * sizeof(p->queue[0]));
+	return change;
 }
 
 /* Runs inside usbwatch_dispatch, once per arrival or departure, so that a
@@ -243,11 +265,14 @@ static void presence_start(struct presence *p, const struct scan_args *a)
 {
 	const char *mode = getenv("CARDTALLY_USB_WATCH");
 	const struct usbw_model *m = usbw_models();
-	size_t len = strcspn(a->reader, ":");
+	size_t len;
 	int driven = 0;
 
 	memset(p, 0, sizeof(*p));
 	p->a = a;
+	if (a->reader == NULL)
+		return; /* typed numbers only: no reader to watch */
+	len = strcspn(a->reader, ":");
 	if (mode == NULL || *mode == '\0')
 		mode = "auto";
 	if (strcmp(mode, "off") == 0 || len >= sizeof(p->name))
@@ -314,9 +339,10 @@ static int tally_classify(struct ledger *l, const struct scan_args *a,
 static void count_outcome(struct rdr *r, enum recon_outcome o,
 			  struct scan_totals *t)
 {
-	rdr_feedback(r, o == RECON_ACCEPTED ? RDR_FB_ACCEPTED
-			: o == RECON_REPEAT ? RDR_FB_REPEAT
-					    : RDR_FB_ALERT);
+	if (r != NULL)
+		rdr_feedback(r, o == RECON_ACCEPTED ? RDR_FB_ACCEPTED
+				: o == RECON_REPEAT ? RDR_FB_REPEAT
+						    : RDR_FB_ALERT);
 	if (o == RECON_ACCEPTED)
 		t->accepted++;
 	else if (o == RECON_REPEAT)
@@ -356,62 +382,61 @@ static void safe_warn(const struct scan_args *a, int flag,
 
 /*
  * One read into a count or a tally: look up, decide, record, commit, and
- * only then report.
+ * only then fill *res for the caller to report.
  */
 static int handle_card(struct ledger *l, struct ledger_scanner *sc,
 		       const struct scan_args *a, int64_t range_id, int tally,
-		       const struct rdr_id *id, struct rdr *r,
-		       struct scan_totals *t)
+		       struct scan_result *res)
 {
-	char serial[SERIAL_BUF];
-	struct scan_lookup lk;
-	enum recon_outcome o = RECON_ALERT;
-	enum recon_why why = WHY_NONE;
-	int64_t now = cli_now();
+	struct scan_lookup *lk = &res->lk;
 	int flag = 0, rc;
 
-	if (id_serial(id, serial) < 0)
-		return 0; /* backends deliver only valid identifiers */
+	res->outcome = RECON_ALERT;
+	res->why = WHY_NONE;
 	rc = ledger_begin(l);
 	if (rc == 0)
-		rc = ledger_scanner_lookup(sc, serial, &lk);
+		rc = ledger_scanner_lookup(sc, res->serial, lk);
 	if (rc == 0)
 		rc = safe_flag(l, tally ? HANDLE_TALLY_SCAN : HANDLE_COUNT_SCAN,
 			       &flag);
 	if (rc < 0)
 		goto fail;
 	if (tally)
-		rc = tally_classify(l, a, serial, &lk, &o, &why);
+		rc = tally_classify(l, a, res->serial, lk, &res->outcome,
+				    &res->why);
 	else
-		o = count_classify(a, &lk, now, &why);
+		res->outcome = count_classify(a, lk, res->at, &res->why);
 	if (rc < 0)
 		goto fail;
-	rc = ledger_scanner_record(
-	    sc, range_id, serial, lk.known ? lk.card.id : 0, a->actor->id, now,
-	    recon_outcome_name(o), recon_why_name(why), flag);
+	rc = ledger_scanner_record(sc, range_id, res->serial,
+				   lk->known ? lk->card.id : 0, a->actor->id,
+				   res->at, recon_outcome_name(res->outcome),
+				   recon_why_name(res->why), flag);
 	if (rc == 0)
 		rc = ledger_commit(l);
 	if (rc < 0)
 		goto fail;
-	/* On disk: now the operator may be told. */
-	safe_warn(a, flag, t);
-	emit_read(a, serial, &lk, o, why, now);
-	count_outcome(r, o, t);
+	res->safe_closed = flag;
 	return 0;
 fail:
 	ledger_rollback(l);
 	return cli_error(EXIT_SOFTWARE,
 			 "could not record card %s: %s (it was NOT counted; "
 			 "present it again)",
-			 serial, ledger_errmsg(l));
+			 res->serial, ledger_errmsg(l));
 }
 
-static void emit_disposal_read(const struct scan_args *a, const char *serial,
-			       const struct card_rec *card, int known,
-			       enum recon_outcome o, enum recon_due_why due,
-			       int32_t since, int64_t other, int64_t at)
+static void emit_disposal_read(const struct scan_args *a,
+			       const struct scan_result *res)
 {
 	FILE *f = a->out;
+	const char *serial = res->serial;
+	const struct card_rec *card = &res->lk.card;
+	int known = res->lk.known;
+	enum recon_outcome o = res->outcome;
+	enum recon_due_why due = res->due;
+	int32_t since = res->due_since;
+	int64_t other = res->other_disposal, at = res->at;
 	char day[11];
 
 	if (a->json) {
@@ -480,52 +505,49 @@ static void emit_disposal_read(const struct scan_args *a, const char *serial,
  * card is refused and left alone -- it is not due, so it must go back.
  */
 static int handle_disposal_card(struct ledger *l, const struct scan_args *a,
-				const struct rdr_id *id, struct rdr *r,
-				struct scan_totals *t)
+				struct scan_result *res)
 {
-	char serial[SERIAL_BUF];
-	struct card_rec card = {0};
-	enum recon_outcome o = RECON_ALERT;
-	enum recon_due_why due = DUE_NOT;
-	int32_t since = DATE_NONE;
-	int64_t now = cli_now(), other = 0;
-	int known = 0, flag = 0, rc;
+	struct card_rec *card = &res->lk.card;
+	int flag = 0, rc;
 
-	if (id_serial(id, serial) < 0)
-		return 0;
+	res->outcome = RECON_ALERT;
+	res->due = DUE_NOT;
+	res->due_since = DATE_NONE;
 	rc = ledger_begin(l);
 	if (rc == 0)
 		rc = safe_flag(l, HANDLE_DISPOSAL_SCAN, &flag);
 	if (rc < 0)
 		goto fail;
-	rc = ledger_card_by_serial(l, serial, &card);
+	rc = ledger_card_by_serial(l, res->serial, card);
 	if (rc == LEDGER_ERR_NOTFOUND) {
+		memset(card, 0, sizeof(*card));
 		rc = 0;
 	} else if (rc == 0) {
-		known = 1;
-		rc = ledger_disposal_has(l, a->disposal_id, card.id);
+		res->lk.known = 1;
+		rc = ledger_disposal_has(l, a->disposal_id, card->id);
 	}
 	if (rc < 0)
 		goto fail;
 	if (rc == 1) {
-		o = RECON_REPEAT;
+		res->outcome = RECON_REPEAT;
 		rc = 0;
-	} else if (known) {
-		due = recon_disposal_due(
-		    card.status, card.reminder_sent,
-		    date_of_time(now, cli_utc_offset(now)),
-		    a->rules ? a->rules : &recon_default_rules, &since);
+	} else if (res->lk.known) {
+		res->due = recon_disposal_due(
+		    card->status, card->reminder_sent,
+		    date_of_time(res->at, cli_utc_offset(res->at)),
+		    a->rules ? a->rules : &recon_default_rules,
+		    &res->due_since);
 		/* In another open batch: closing both would dispose of
 		 * it twice, so the second one may not have it. */
-		if (due != DUE_NOT)
-			rc = ledger_disposal_other_open(l, a->disposal_id,
-							card.id, &other);
-		if (rc == 0 && due != DUE_NOT && !other) {
-			o = RECON_ACCEPTED;
-			rc = ledger_disposal_add(l, a->disposal_id, card.id,
-						 card.mgmt_id,
-						 recon_due_why_name(due), since,
-						 a->actor->id, now, flag);
+		if (res->due != DUE_NOT)
+			rc = ledger_disposal_other_open(
+			    l, a->disposal_id, card->id, &res->other_disposal);
+		if (rc == 0 && res->due != DUE_NOT && !res->other_disposal) {
+			res->outcome = RECON_ACCEPTED;
+			rc = ledger_disposal_add(
+			    l, a->disposal_id, card->id, card->mgmt_id,
+			    recon_due_why_name(res->due), res->due_since,
+			    a->actor->id, res->at, flag);
 		}
 	}
 	if (rc == 0)
@@ -534,16 +556,14 @@ static int handle_disposal_card(struct ledger *l, const struct scan_args *a,
 		goto fail;
 	/* Only a card taken into the batch left storage: refusals and
 	 * repeats are not flagged. */
-	safe_warn(a, flag && o == RECON_ACCEPTED, t);
-	emit_disposal_read(a, serial, &card, known, o, due, since, other, now);
-	count_outcome(r, o, t);
+	res->safe_closed = flag && res->outcome == RECON_ACCEPTED;
 	return 0;
 fail:
 	ledger_rollback(l);
 	return cli_error(rc == LEDGER_ERR_STATE ? EXIT_DATAERR : EXIT_SOFTWARE,
 			 "could not record card %s: %s (it was NOT added to "
 			 "the disposal)",
-			 serial, ledger_errmsg(l));
+			 res->serial, ledger_errmsg(l));
 }
 
 /* A disposal batch is scanned only while open. */
@@ -657,121 +677,218 @@ enum scan_kind {
 	SCAN_DISPOSAL, /* a disposal batch: reads are confirmed due */
 };
 
-/* The state one scan_run keeps between reads. */
-struct scan_target {
+/* The state kept between reads (report.h). */
+struct scan_session {
+	struct ledger *l;
+	const struct scan_args *a;
 	enum scan_kind kind;
 	struct ledger_scanner *sc; /* count and tally; NULL for a disposal */
 	int64_t range_id;	   /* count only */
+	struct rdr *r;		   /* NULL: reads come typed only */
+	struct presence pr;
+	struct scan_totals totals;
+	int range_begun; /* a count's range: its end is recorded at close */
 };
 
-/* One card read, recorded durably before it is reported; an exit code. */
-static int handle_read(struct ledger *l, const struct scan_args *a,
-		       const struct scan_target *tg, const struct rdr_id *id,
-		       struct rdr *r, struct scan_totals *t)
-{
-	switch (tg->kind) {
-	case SCAN_COUNT:
-		return handle_card(l, tg->sc, a, tg->range_id, 0, id, r, t);
-	case SCAN_TALLY:
-		return handle_card(l, tg->sc, a, 0, 1, id, r, t);
-	case SCAN_DISPOSAL:
-		return handle_disposal_card(l, a, id, r, t);
-	}
-	return cli_error(EXIT_SOFTWARE, "unknown scan kind");
-}
-
 /* Checks what is to be scanned and gets it ready; 0 or an exit code. */
-static int target_open(struct ledger *l, const struct scan_args *a,
-		       struct scan_target *tg)
+static int target_open(struct scan_session *s)
 {
 	int tally = 0, ex;
 
-	memset(tg, 0, sizeof(*tg));
-	if (a->disposal_id) {
-		tg->kind = SCAN_DISPOSAL;
-		return disposal_check(l, a);
+	if (s->a->disposal_id) {
+		s->kind = SCAN_DISPOSAL;
+		return disposal_check(s->l, s->a);
 	}
-	ex = session_check(l, a, &tg->range_id, &tally);
+	ex = session_check(s->l, s->a, &s->range_id, &tally);
 	if (ex)
 		return ex;
-	tg->kind = tally ? SCAN_TALLY : SCAN_COUNT;
-	if (ledger_scanner_open(l, a->session_id, &tg->sc) < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	s->kind = tally ? SCAN_TALLY : SCAN_COUNT;
+	if (ledger_scanner_open(s->l, s->a->session_id, &s->sc) < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(s->l));
+	return 0;
+}
+
+int scan_session_open(struct ledger *l, const struct scan_args *a,
+		      struct scan_session **out)
+{
+	struct scan_session *s = calloc(1, sizeof(*s));
+	int ex;
+
+	*out = NULL;
+	if (!s)
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	s->l = l;
+	s->a = a;
+	ex = target_open(s);
+	if (ex == 0 && a->reader)
+		ex = reader_open(a->reader, a->profile, &s->r);
+	/* The range's record (R7, R8): begun at its first scan, once the
+	 * reader is there to scan with. */
+	if (ex == 0 && s->kind == SCAN_COUNT) {
+		if (ledger_range_begin(l, a->session_id, s->range_id,
+				       a->actor->id, cli_now()) < 0)
+			ex = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+		else
+			s->range_begun = 1;
+	}
+	if (ex) {
+		scan_session_close(s);
+		return ex;
+	}
+	presence_start(&s->pr, a);
+	*out = s;
+	return 0;
+}
+
+int scan_session_close(struct scan_session *s)
+{
+	int ex = 0;
+
+	if (!s)
+		return 0;
+	usbwatch_close(s->pr.w);
+	ledger_scanner_close(s->sc);
+	rdr_close(s->r);
+	/* The range's scan ended, also when stopped or failed: what was
+	 * read is kept, and the record says until when it was counted. */
+	if (s->range_begun &&
+	    ledger_range_end(s->l, s->a->session_id, s->range_id,
+			     s->a->actor->id, cli_now()) < 0)
+		ex = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(s->l));
+	free(s);
+	return ex;
+}
+
+const struct scan_totals *scan_session_totals(const struct scan_session *s)
+{
+	return &s->totals;
+}
+
+int scan_session_serial(struct scan_session *s, const char *serial,
+			struct scan_result *res)
+{
+	int ex = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (serial_normalize(serial, strlen(serial), res->serial) < 0)
+		return cli_error(EXIT_DATAERR,
+				 "'%s' is not a card number (hex digits or "
+				 "the printed number)",
+				 serial);
+	res->at = cli_now();
+	switch (s->kind) {
+	case SCAN_COUNT:
+		ex = handle_card(s->l, s->sc, s->a, s->range_id, 0, res);
+		break;
+	case SCAN_TALLY:
+		ex = handle_card(s->l, s->sc, s->a, 0, 1, res);
+		break;
+	case SCAN_DISPOSAL:
+		ex = handle_disposal_card(s->l, s->a, res);
+		break;
+	}
+	if (ex)
+		return ex;
+	/* On disk: now the operator may be told. */
+	safe_warn(s->a, res->safe_closed, &s->totals);
+	count_outcome(s->r, res->outcome, &s->totals);
+	return 0;
+}
+
+int scan_session_step(struct scan_session *s, int timeout_ms,
+		      struct scan_step *st)
+{
+	struct rdr_event ev;
+	char serial[SERIAL_BUF];
+	int change, rc;
+
+	memset(st, 0, sizeof(*st));
+	st->kind = SCAN_STEP_IDLE;
+	if (s->pr.w != NULL && s->pr.nqueue == 0)
+		usbwatch_dispatch(s->pr.w, 0);
+	change = presence_pop(&s->pr);
+	if (change >= 0) {
+		st->kind = change ? SCAN_STEP_LOST : SCAN_STEP_BACK;
+		return 0;
+	}
+	if (s->r == NULL)
+		return 0;
+	rc = rdr_next(s->r, timeout_ms, &ev);
+	if (rc == RDR_ERR_INTERRUPTED || (rc == 0 && ev.kind == RDR_EV_TIMEOUT))
+		return 0;
+	if (rc == RDR_ERR_SCRIPT)
+		return cli_error(EXIT_DATAERR, "%s", rdr_error(s->r));
+	if (rc < 0)
+		return cli_error(EXIT_UNAVAILABLE, "reader: %s",
+				 rdr_error(s->r));
+	switch (ev.kind) {
+	case RDR_EV_END:
+		st->kind = SCAN_STEP_END;
+		break;
+	case RDR_EV_LOST:
+	case RDR_EV_BACK:
+		presence_set(&s->pr, &s->pr.backend_gone,
+			     ev.kind == RDR_EV_LOST);
+		change = presence_pop(&s->pr);
+		if (change >= 0)
+			st->kind = change ? SCAN_STEP_LOST : SCAN_STEP_BACK;
+		break;
+	case RDR_EV_UNREADABLE:
+		st->kind = SCAN_STEP_UNREADABLE;
+		st->at = cli_now();
+		snprintf(st->message, sizeof(st->message), "%s",
+			 rdr_error(s->r));
+		rdr_feedback(s->r, RDR_FB_ALERT);
+		break;
+	case RDR_EV_CARD:
+		/* Backends deliver only valid identifiers. */
+		if (id_serial(&ev.id, serial) < 0)
+			break;
+		rc = scan_session_serial(s, serial, &st->res);
+		if (rc)
+			return rc;
+		st->kind = SCAN_STEP_READ;
+		break;
+	default:
+		break;
+	}
 	return 0;
 }
 
 int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 {
 	struct sigaction old_int, old_term;
-	struct presence pr;
-	struct scan_target tg;
-	struct rdr *r = NULL;
-	int rc, ex;
+	struct scan_session *s = NULL;
+	struct scan_step st;
+	int ex, ec;
 
 	memset(t, 0, sizeof(*t));
-	ex = target_open(l, a, &tg);
-	if (ex == 0)
-		ex = reader_open(a->reader, a->profile, &r);
-	/* The range's record (R7, R8): begun at its first scan, once the
-	 * reader is there to scan with. */
-	if (ex == 0 && tg.kind == SCAN_COUNT &&
-	    ledger_range_begin(l, a->session_id, tg.range_id, a->actor->id,
-			       cli_now()) < 0)
-		ex = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (ex) {
-		if (tg.sc)
-			ledger_scanner_close(tg.sc);
-		rdr_close(r);
+	ex = scan_session_open(l, a, &s);
+	if (ex)
 		return ex;
-	}
-	presence_start(&pr, a);
 	catch_stop_signals(&old_int, &old_term);
 	while (!stop_requested) {
-		struct rdr_event ev;
-
-		if (pr.w != NULL)
-			usbwatch_dispatch(pr.w, 0);
-		rc = rdr_next(r, SCAN_WAIT_MS, &ev);
-		if (rc == RDR_ERR_INTERRUPTED)
-			continue;
-		if (rc == 0 && ev.kind == RDR_EV_TIMEOUT)
-			continue;
-		if (rc == RDR_ERR_SCRIPT) {
-			ex = cli_error(EXIT_DATAERR, "%s", rdr_error(r));
+		ex = scan_session_step(s, SCAN_WAIT_MS, &st);
+		if (ex || st.kind == SCAN_STEP_END)
 			break;
-		}
-		if (rc < 0) {
-			ex = cli_error(EXIT_UNAVAILABLE, "reader: %s",
-				       rdr_error(r));
-			break;
-		}
-		if (ev.kind == RDR_EV_END)
-			break;
-		if (ev.kind == RDR_EV_LOST)
-			presence_set(&pr, &pr.backend_gone, 1);
-		else if (ev.kind == RDR_EV_BACK)
-			presence_set(&pr, &pr.backend_gone, 0);
-		else if (ev.kind == RDR_EV_CARD)
-			ex = handle_read(l, a, &tg, &ev.id, r, t);
-		else if (ev.kind == RDR_EV_UNREADABLE)
-			emit_unreadable(a, rdr_error(r), cli_now(), r);
-		if (ex)
-			break;
+		if (st.kind == SCAN_STEP_LOST || st.kind == SCAN_STEP_BACK)
+			emit_reader_event(a,
+					  st.kind == SCAN_STEP_LOST
+					      ? "reader_lost"
+					      : "reader_back",
+					  cli_now());
+		else if (st.kind == SCAN_STEP_UNREADABLE)
+			emit_unreadable(a, st.message, st.at);
+		else if (st.kind == SCAN_STEP_READ && a->disposal_id)
+			emit_disposal_read(a, &st.res);
+		else if (st.kind == SCAN_STEP_READ)
+			emit_read(a, &st.res);
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	usbwatch_close(pr.w);
-	if (tg.sc)
-		ledger_scanner_close(tg.sc);
-	rdr_close(r);
-	/* The range's scan ended, also when stopped or failed: what was
-	 * read is kept, and the record says until when it was counted. */
-	if (tg.kind == SCAN_COUNT &&
-	    ledger_range_end(l, a->session_id, tg.range_id, a->actor->id,
-			     cli_now()) < 0 &&
-	    ex == 0)
-		ex = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	return ex;
+	*t = s->totals;
+	ec = scan_session_close(s);
+	return ex ? ex : ec;
 }
 
 int reader_collect(const char *spec, const struct rdr_profile *profile,
@@ -917,4 +1034,67 @@ const struct cmd_entry cmd_scan_entry = {
     .options = scan_options,
     .needs_db = 1,
     .exec = exec_scan,
+};
+
+/*
+ * `scan undo`: takes back the acting person's last read in a session, with
+ * a reason (the TUI's undo key does the same).  Only one's own reads: the
+ * person who presented the wrong card is the one who knows it.
+ */
+static int exec_scan_undo(struct cli *c, struct ledger *l)
+{
+	const char *sid = cli_opt(c, "session");
+	const char *reason = cli_opt(c, "reason");
+	struct staff_rec actor;
+	struct scan_undone u;
+	int64_t id;
+	int rc;
+
+	if (!sid || !reason)
+		return cli_usage(c, "--session and --reason are required");
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	rc = cli_session_id(c, sid, &id);
+	if (rc)
+		return rc;
+	rc = cli_card_worker(c, l, ACT_SCAN, &actor);
+	if (rc)
+		return rc;
+	rc = ledger_scan_undo(l, id, actor.id, reason, cli_now(), &u);
+	if (rc == LEDGER_ERR_INVALID || rc == LEDGER_ERR_STATE ||
+	    rc == LEDGER_ERR_NOTFOUND)
+		return cli_error(EXIT_DATAERR, "%s (nothing changed)",
+				 ledger_errmsg(l));
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (c->json) {
+		printf("{\"session\":%lld,\"undone\":%lld,\"serial\":",
+		       (long long)id, (long long)u.scan_id);
+		json_str(stdout, u.serial);
+		fputs(",\"mgmt_id\":", stdout);
+		json_str_or_null(stdout, u.mgmt_id);
+		printf(",\"outcome\":\"%s\",\"range\":", u.outcome);
+		json_str_or_null(stdout, u.range);
+		fputs(",\"reason\":", stdout);
+		json_str(stdout, reason);
+		fputs("}\n", stdout);
+	} else {
+		printf("undone: %s %s (%s%s%s) in %s; it no longer counts\n",
+		       u.mgmt_id[0] ? u.mgmt_id : "-", u.serial, u.outcome,
+		       u.why[0] ? " " : "", u.why,
+		       u.range[0] ? u.range : "the tally");
+	}
+	return EXIT_OK;
+}
+
+static const char *const scan_undo_options[] = {"session", "reason", NULL};
+
+const struct cmd_entry cmd_scan_undo_entry = {
+    .name = "scan undo",
+    .usage = "--session ID --reason TEXT --as CODE [--pin-fd N] [--json]",
+    .help = "take back your last read in a count or tally (it stays in "
+	    "the audit log)",
+    .options = scan_undo_options,
+    .needs_db = 1,
+    .exec = exec_scan_undo,
 };

@@ -58,6 +58,20 @@ static int set_key(struct config *c, const char *key, const char *val,
 		c->key.open_limit_min = (int)n;
 		return 0;
 	}
+	if (strcmp(key, "idle_logout_seconds") == 0) {
+		char *end;
+		long n = strtol(val, &end, 10);
+
+		/* Short times are for tests; an appliance keeps the
+		 * default, R21's two minutes. */
+		if (*val == '\0' || *end != '\0' || n < 1 || n > 86400)
+			return cli_error(EXIT_DATAERR,
+					 "%s:%ld: idle_logout_seconds: "
+					 "1-86400, not '%s'",
+					 c->path, line, val);
+		c->idle_logout_s = (int)n;
+		return 0;
+	}
 	if (strcmp(key, "office_hours") == 0) {
 		char a[6], b[6];
 		const char *dash = strchr(val, '-');
@@ -120,6 +134,7 @@ int config_load(struct config *c)
 	snprintf(c->profile, sizeof(c->profile), "uid");
 	c->rules = recon_default_rules;
 	c->key = recon_default_key_rules;
+	c->idle_logout_s = CONFIG_IDLE_LOGOUT_DEFAULT;
 	if (!path || !*path)
 		path = CONFIG_DEFAULT_PATH;
 	f = fopen(path, "r");

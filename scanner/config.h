@@ -11,6 +11,9 @@
  *                                is flagged (1-1440, default 30)
  *   office_hours = HH:MM-HH:MM   openings outside are flagged
  *                                (default 08:30-17:15)
+ *   idle_logout_seconds = N      the TUI logs its user out after N
+ *                                seconds without a key or a card read
+ *                                (1-86400, default 120: R21's 2 minutes)
  */
 #ifndef CT_CONFIG_H
 #define CT_CONFIG_H
@@ -25,7 +28,10 @@ struct config {
 	/* The disposal-due rules (R16), handed to reconcile/ as they are. */
 	struct recon_rules rules;
 	struct recon_key_rules key; /* the key log's flags (R14) */
+	int idle_logout_s;	    /* the TUI's idle logout (R21) */
 };
+
+#define CONFIG_IDLE_LOGOUT_DEFAULT 120
 
 /* Reads the configuration into *c (defaults first).  Returns 0, or an exit
  * code after printing what is wrong. */

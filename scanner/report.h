@@ -45,6 +45,66 @@ struct scan_totals {
 };
 
 /*
+ * The per-read path that `scan` and the TUI's scan screen share (cmd_scan.c).
+ *
+ * Order of calls: scan_session_open -> scan_session_step (reader events)
+ * and scan_session_serial (a number typed or wedged in) in any order ->
+ * scan_session_close.  A read is looked up, classified by reconcile/,
+ * recorded and committed, and the reader's feedback given, before either
+ * function returns it: the caller only reports what is already on disk.
+ * Errors go through cli_error; the functions return exit codes.
+ */
+struct scan_session;
+
+/* What one read came to. */
+struct scan_result {
+	char serial[SERIAL_BUF];
+	struct scan_lookup lk; /* disposal: lk.known and lk.card only */
+	enum recon_outcome outcome;
+	enum recon_why why; /* count and tally alerts */
+	int64_t at;
+	/* A disposal: why the card is due and since when (DATE_NONE), and
+	 * the other open batch that holds it (0: none). */
+	enum recon_due_why due;
+	int32_t due_since;
+	int64_t other_disposal;
+	int safe_closed; /* flagged: taken while the safe was recorded closed */
+};
+
+enum scan_step_kind {
+	SCAN_STEP_IDLE = 0,   /* nothing within the timeout */
+	SCAN_STEP_READ,	      /* a card was read: res */
+	SCAN_STEP_UNREADABLE, /* a card could not be identified: message */
+	SCAN_STEP_LOST,	      /* the reader went away: the session pauses */
+	SCAN_STEP_BACK,	      /* it came back */
+	SCAN_STEP_END,	      /* the reader's script ended (sim) */
+};
+
+struct scan_step {
+	enum scan_step_kind kind;
+	struct scan_result res;
+	char message[256];
+	int64_t at;
+};
+
+/* Checks the session (or disposal batch), the range and its assignee,
+ * and opens a->reader (NULL: no reader, typed numbers only).  `a` must
+ * outlive the session.  0 and *out, or an exit code. */
+int scan_session_open(struct ledger *l, const struct scan_args *a,
+		      struct scan_session **out);
+/* Waits at most timeout_ms for the reader and handles what it reports. */
+int scan_session_step(struct scan_session *s, int timeout_ms,
+		      struct scan_step *out);
+/* A card number typed, or sent by a barcode scanner, as one read. */
+int scan_session_serial(struct scan_session *s, const char *serial,
+			struct scan_result *out);
+const struct scan_totals *scan_session_totals(const struct scan_session *s);
+/* Closes the reader and records the end of a count's range; 0 or an exit
+ * code (the range's end could not be recorded).  scan_session_close(NULL)
+ * does nothing. */
+int scan_session_close(struct scan_session *s);
+
+/*
  * Reads until the reader's script ends (sim) or SIGINT/SIGTERM, recording
  * every read durably before reporting it.  Returns an exit code; totals
  * are filled either way.

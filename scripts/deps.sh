@@ -5,7 +5,8 @@
 # and the command that would install it.
 set -eu
 
-# build: compiler, pkg-config, SQLite and libsodium; the reader and terminal
+# build: compiler, pkg-config, SQLite and libsodium; gettext (msgfmt builds
+#   the TUI's message catalogs); the reader and terminal
 #   libraries (libnfc, PC/SC Lite, libusb, ncursesw) that the hardware
 #   backends and the TUI build on
 # tests: cmocka, prove (perl), the sqlite3 CLI (integrity checks and the
@@ -15,7 +16,7 @@ set -eu
 #   pcsc backend's tests against a real daemon
 PACKAGES="gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev
 libcmocka-dev libnfc-dev libpcsclite-dev libusb-1.0-0-dev libncurses-dev
-sqlite3 perl python3 tmux pcscd vsmartcard-vpcd libccid"
+sqlite3 perl python3 tmux pcscd vsmartcard-vpcd libccid gettext"
 # usb tests: umockdev fakes USB readers (umockdev-run, umockdev-wrapper) and
 #   libumockdev-dev builds the hotplug tool that adds and removes them
 PACKAGES="$PACKAGES umockdev libumockdev-dev"

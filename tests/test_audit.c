@@ -484,6 +484,8 @@ static void version_1_file_is_chained(void **state)
 		  " location_id INTEGER REFERENCES location(id), note TEXT);"
 		  "CREATE INDEX custody_card ON custody_event(card_id, at);"
 		  "DROP TABLE asset;"
+		  /* Version 9: undoing reads. */
+		  "DROP VIEW scan_live; DROP TABLE scan_undo;"
 		  /* Version 6: cycle plans and count-only totals. */
 		  "DROP TABLE cycle_plan_range; DROP TABLE cycle_plan;"
 		  "DROP TABLE count_total;"

@@ -1,0 +1,313 @@
+/*
+ * The operator terminal UI, `cardtally tui`: the program on the box's
+ * screen.  Its parts, and who may include what:
+ *
+ *   ui_main.c     the command, the event loop, login state, idle logout,
+ *                 and the screen table (one line per screen, like the
+ *                 command table in main.c)
+ *   ui_<name>.c   one file per screen: its state, what it shows (a pure
+ *                 function from state to a struct ui_view), and its keys
+ *   ui_view.c     building views: lines with attributes, the frame
+ *                 (header with the person's name and role, message line,
+ *                 key help), big digits, progress bars
+ *   ui_text.c     display-column arithmetic for UTF-8 (wcwidth): padding
+ *                 and truncating Japanese text by columns, not bytes
+ *   ui_i18n.c     gettext: finding the catalogs, switching language
+ *   ui_curses.c   the only file that includes curses: draws a view, reads
+ *                 keys, rings the bell
+ *
+ * A screen never draws: it fills a struct ui_view, which tests inspect
+ * (tests/test_ui.c) and ui_curses.c paints.  Key handlers return what
+ * happens next (htop's Panel): handled, redraw, leave to the menu, log
+ * out, quit.  A screen that waits on something besides the keyboard (a
+ * reader) has a tick, called by the loop between keys with a short
+ * timeout, so the reader never blocks the keyboard.
+ *
+ * Adding a screen: write scanner/ui_<name>.c with a `const struct
+ * ui_screen ui_<name>_screen`, declare it below, add one line to the
+ * screen table in ui_main.c, and its strings to po/ja.po.  The menu shows
+ * it to whoever recon_permit and the training gate allow.
+ */
+#ifndef CT_UI_H
+#define CT_UI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../data/ledger.h"
+#include "../reconcile/recon.h"
+#include "config.h"
+
+#include <libintl.h>
+#define _(s)  gettext(s)
+#define N_(s) (s)
+
+/* ---- text by display columns (ui_text.c) ---- */
+
+/* Columns that UTF-8 text s takes on a terminal (wcwidth: a Japanese
+ * character is 2); invalid bytes and control characters count 1. */
+int ui_width(const char *s);
+/*
+ * Copies s into out (cap bytes), cut to at most `cols` columns: a wide
+ * character that would straddle the edge is left out, and a cut text ends
+ * in '~' so that the reader sees something is missing.  pad: fill with
+ * spaces to exactly `cols` columns.  Never splits a UTF-8 sequence.
+ * Returns the columns written.
+ */
+int ui_fit(char *out, size_t cap, const char *s, int cols, int pad);
+/* Like ui_fit with pad, text right-aligned in `cols` columns. */
+int ui_fit_right(char *out, size_t cap, const char *s, int cols);
+
+/* ---- views (ui_view.c) ---- */
+
+/* How a line looks.  Every alert kind has its own symbol in the text as
+ * well: colour is never the only difference (a colour-blind operator, a
+ * monochrome console). */
+enum ui_attr {
+	UI_A_NORMAL = 0,
+	UI_A_HEADER,   /* the top line: who is logged in */
+	UI_A_TITLE,    /* a screen's title */
+	UI_A_DIM,      /* help, secondary text */
+	UI_A_SELECTED, /* the menu's cursor */
+	UI_A_BIG,      /* big counters */
+	UI_A_OK,       /* accepted */
+	UI_A_REPEAT,   /* repeat */
+	UI_A_ALERT,    /* alerts, errors */
+	UI_A_BANNER,   /* full-screen notices (reader lost) */
+	UI_A_INPUT,    /* a field being edited */
+	UI_A_COUNT
+};
+
+#define UI_VIEW_LINES 48
+#define UI_LINE_BYTES 512
+
+struct ui_line {
+	enum ui_attr attr;
+	char text[UI_LINE_BYTES];
+};
+
+/*
+ * What a screen shows: lines top to bottom, each cut to the width by the
+ * painter.  A banner view (reader lost) is painted centred, full screen.
+ * cursor_line >= 0 puts the terminal cursor in that line at cursor_col.
+ */
+struct ui_view {
+	int nlines;
+	struct ui_line line[UI_VIEW_LINES];
+	int banner;
+	int cursor_line, cursor_col;
+	int cols, rows; /* the size it is laid out for */
+};
+
+void ui_view_clear(struct ui_view *v, int cols, int rows);
+/* Appends a line (printf-style); lines beyond UI_VIEW_LINES are dropped.
+ * Returns the line's index or -1. */
+int ui_view_add(struct ui_view *v, enum ui_attr attr, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Index of the first line containing `needle`, or -1 (for tests). */
+int ui_view_find(const struct ui_view *v, const char *needle);
+/* Three rows of seven-segment ASCII digits for n (n >= 0), each row
+ * appended to rows[i] (cap bytes each). */
+void ui_big_number(long n, char rows[3][64]);
+/* "[#####.....]" of `width` columns for done out of total. */
+void ui_progress_bar(char *out, size_t cap, long done, long total, int width);
+
+/* ---- language (ui_i18n.c) ---- */
+
+/* Sets the locale from the environment (falling back to C.UTF-8: curses
+ * needs UTF-8 for Japanese), binds the message catalog (the build tree's
+ * build/locale when run from it, else the installed one) and picks the
+ * language: `lang` ("ja", "en"), else the one LANG / LC_ALL / LC_MESSAGES
+ * name.  0, or -1 when lang is neither. */
+int ui_i18n_init(const char *lang);
+/* Switches every later _() to "ja" or "en". */
+void ui_i18n_set(const char *lang);
+/* "ja" or "en". */
+const char *ui_i18n_lang(void);
+
+/* ---- screens ---- */
+
+/* What a key handler or a tick says should happen next. */
+enum ui_result {
+	UI_IGNORED = 0, /* not mine: the loop may use the key */
+	UI_HANDLED,	/* done; nothing visible changed */
+	UI_REDRAW,	/* done; draw again */
+	UI_LEAVE,	/* close this screen, back to the menu */
+	UI_LOGOUT,	/* close this screen and log out */
+	UI_QUIT,	/* leave the program (only from the login screen) */
+};
+
+/* Keys: a character is its Unicode code point; special keys are above. */
+enum {
+	UI_KEY_NONE = 0,
+	UI_KEY_ENTER = '\n',
+	UI_KEY_TAB = '\t',
+	UI_KEY_ESC = 27,
+	UI_KEY_BACKSPACE = 0x7f,
+	UI_KEY_UP = 0x110000,
+	UI_KEY_DOWN,
+	UI_KEY_LEFT,
+	UI_KEY_RIGHT,
+	UI_KEY_HOME,
+	UI_KEY_END,
+	UI_KEY_PGUP,
+	UI_KEY_PGDN,
+	UI_KEY_F1,
+	UI_KEY_F2,
+	UI_KEY_F3,
+	UI_KEY_F4,
+	UI_KEY_F5,
+	UI_KEY_F10 = UI_KEY_F1 + 9,
+	UI_KEY_RESIZE = 0x110100,
+};
+
+struct ui;
+
+struct ui_screen {
+	const char *name;  /* "scan", also the screen's id */
+	const char *title; /* N_("Tray count"): header and menu label */
+	int in_menu;	   /* listed in the main menu */
+	/* Who may open it: recon_permit(role, action) when gated, and the
+	 * training gate (R20) when it touches cards. */
+	int gated;
+	enum recon_action action;
+	int touches_cards;
+	/* Opens the screen's state (u->state); 0, or an exit code after
+	 * cli_error (the message is shown, the screen is not opened). */
+	int (*enter)(struct ui *u);
+	/* Frees the state and whatever it holds (a reader); also called on
+	 * logout and on quit.  NULL: nothing to free. */
+	void (*leave)(struct ui *u);
+	/* Fills v (already cleared, below the header) from the state. */
+	void (*view)(const struct ui *u, struct ui_view *v);
+	enum ui_result (*key)(struct ui *u, int key);
+	/* NULL, or background work (a reader), waiting at most wait_ms;
+	 * UI_IGNORED when it had nothing to wait on (the loop then waits
+	 * on the keyboard instead). */
+	enum ui_result (*tick)(struct ui *u, int wait_ms);
+};
+
+/* The program's state, shared by the screens. */
+struct ui {
+	struct ledger *l;
+	struct config conf;
+	const char *reader; /* --reader, NULL: typed numbers only */
+	const struct rdr_profile *profile; /* identity profile */
+	/* Who is logged in; nobody when logged_in is 0.  trained: the
+	 * training gate let them work with cards at login. */
+	int logged_in;
+	struct staff_rec who;
+	int trained;
+	char training_gap[128]; /* what is missing, "" when trained */
+	const struct ui_screen *screen;
+	void *state; /* the current screen's, owned by it */
+	/* The message line: the outcome of the last action. */
+	char msg[256];
+	enum ui_attr msg_attr;
+	/* Terminal bells the painter rings after the next draw: 2 for a
+	 * repeat, 3 for an alert (accepted reads are silent on the terminal;
+	 * the reader's own beep confirms them). */
+	int bells;
+	int repaint;		    /* the next paint redraws every cell */
+	const struct ui_screen *go; /* set by ui_goto: open next */
+	/* Set by a screen when the operator did something besides typing
+	 * (a card read): the idle clock starts again. */
+	int activity;
+	int64_t idle_logouts; /* how many, for the message */
+};
+
+extern const struct ui_screen ui_login_screen, ui_menu_screen, ui_scan_screen,
+    ui_status_screen;
+
+/* The screen table (ui_main.c), NULL-terminated, in menu order. */
+const struct ui_screen *const *ui_screens(void);
+/* 1 when `who` may open s: role (recon_permit) and training. */
+int ui_screen_allowed(const struct ui_screen *s, enum staff_role role,
+		      int trained);
+/* The last message cli_error gave while the TUI runs (a refusal, a
+ * ledger error), "" when none. */
+const char *ui_last_error(void);
+/* Asks the loop to open s after this handler returns. */
+void ui_goto(struct ui *u, const struct ui_screen *s);
+/* Sets the message line (printf-style). */
+void ui_message(struct ui *u, enum ui_attr attr, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The role's name in the current language. */
+const char *ui_role_name(enum staff_role r);
+/* Logs u->who in after a PIN check (cli_pin_login): runs the training
+ * gate and remembers what is missing.  0 or an exit code. */
+int ui_login(struct ui *u, const struct staff_rec *who);
+/*
+ * The whole frame around a screen's lines: header (program, person, role,
+ * screen title), the screen's view, message line and key help at the
+ * bottom.  What the painter draws, and what tests inspect.
+ */
+void ui_frame(const struct ui *u, struct ui_view *v, int cols, int rows);
+
+/* ---- the menu (ui_menu.c) ---- */
+
+#define UI_MENU_MAX 32
+
+/* The screens a person with `role` sees in the menu; trained: whether
+ * the training gate lets them work with cards.  Returns the count. */
+size_t ui_menu_items(enum staff_role role, int trained,
+		     const struct ui_screen **out, size_t max);
+
+/* ---- the tray scan screen (ui_scan.c) ---- */
+
+#define UI_ALERTS_MAX 64
+
+/* One read worth listing: an alert, a repeat or an unreadable card. */
+struct ui_alert {
+	int kind; /* UI_ALERT_* */
+	char mgmt_id[MGMT_ID_MAX + 1];
+	char serial[SERIAL_BUF];
+	char where[LOCATION_MAX + 1]; /* misplaced: its home; */
+	char status[24];	      /* not in stock: the ledger's status */
+	int undone;
+};
+
+enum {
+	UI_ALERT_UNKNOWN = 0,
+	UI_ALERT_MISPLACED,
+	UI_ALERT_NOT_IN_STOCK,
+	UI_ALERT_DISPOSAL_DUE,
+	UI_ALERT_REPEAT,
+	UI_ALERT_UNREADABLE,
+	UI_ALERT_KINDS
+};
+
+/* The symbol shown with an alert kind ("?", ">", ...), never only its
+ * colour. */
+const char *ui_alert_symbol(int kind);
+
+/* What the scan screen shows while scanning (its model). */
+struct ui_scan_model {
+	int64_t session_id;
+	char range[LOCATION_MAX + 1];
+	long expected, seen; /* cards of the range; of them, read */
+	long accepted, repeats, alerts;
+	char last[160]; /* the last card read, "" before the first */
+	int last_kind;	/* -1 accepted, else UI_ALERT_* */
+	char last_serial[SERIAL_BUF];
+	int last_undone;		      /* the last read was taken back */
+	struct ui_alert alert[UI_ALERTS_MAX]; /* oldest first */
+	int nalerts;
+	int reader_lost; /* the full-screen notice */
+	int reader_back; /* "reader back" shown until the next read */
+	int has_reader;
+	int reader_ended; /* a sim script ran out */
+	char typed[64];	  /* digits typed or wedged in so far */
+	int undo_mode;	  /* typing the reason of an undo */
+	char reason[UNDO_REASON_MAX + 1];
+};
+
+/* The scanning view of m, cols wide (tests call it directly). */
+void ui_scan_render(const struct ui_scan_model *m, int cols, struct ui_view *v);
+/* Records a read's outcome in m (counters, last card, alerts list);
+ * in_range: the card is one of the range's expected cards. */
+void ui_scan_note_read(struct ui_scan_model *m, int outcome, int why,
+		       const char *mgmt_id, const char *serial,
+		       const char *home, const char *status, int in_range);
+
+#endif

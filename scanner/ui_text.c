@@ -1,0 +1,118 @@
+/*
+ * Display columns of UTF-8 text.  A byte count is not a width: "棚卸し" is
+ * 9 bytes and 6 columns, and a line cut in the middle of a character, or a
+ * wide character half off the edge, garbles the whole row on a terminal.
+ * Everything the TUI lays out goes through here.  Decoding is our own
+ * (not mbrtowc) so that the result does not depend on LC_CTYPE; only the
+ * width of a code point asks wcwidth, which needs a UTF-8 locale
+ * (ui_i18n_init sets one).
+ */
+#include "ui.h"
+
+#include <string.h>
+#include <wchar.h>
+
+/* Decodes one UTF-8 sequence at s; *len gets its length (1 for a bad
+ * byte, which is then shown as one column). */
+static unsigned decode(const unsigned char *s, size_t *len)
+{
+	unsigned c = s[0], need, cp;
+
+	*len = 1;
+	if (c < 0x80)
+		return c;
+	if (c >= 0xc2 && c <= 0xdf) {
+		need = 1;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		need = 2;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 3;
+		cp = c & 0x07;
+	} else {
+		return 0xfffd;
+	}
+	for (unsigned i = 1; i <= need; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0xfffd;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	*len = need + 1;
+	return cp;
+}
+
+static int cp_width(unsigned cp)
+{
+	int w;
+
+	if (cp < 0x20 || cp == 0x7f)
+		return 1; /* shown as a placeholder by the painter */
+	w = wcwidth((wchar_t)cp);
+	return w < 0 ? 1 : w;
+}
+
+int ui_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int cols = 0;
+
+	while (*p) {
+		size_t len;
+		unsigned cp = decode(p, &len);
+
+		cols += cp_width(cp);
+		p += len;
+	}
+	return cols;
+}
+
+int ui_fit(char *out, size_t cap, const char *s, int cols, int pad)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+	int used = 0, total = ui_width(s);
+	/* Room for the text: all of it when it fits, else one column less
+	 * for the '~' that marks the cut. */
+	int room = total <= cols ? cols : cols - 1;
+
+	if (cap == 0)
+		return 0;
+	while (*p && room > 0) {
+		size_t len;
+		unsigned cp = decode(p, &len);
+		int w = cp_width(cp);
+
+		if (used + w > room || n + len >= cap)
+			break;
+		memcpy(out + n, p, len);
+		n += len;
+		used += w;
+		p += len;
+	}
+	if (*p && cols > 0 && n + 1 < cap) {
+		out[n++] = '~';
+		used++;
+	}
+	while (pad && used < cols && n + 1 < cap) {
+		out[n++] = ' ';
+		used++;
+	}
+	out[n] = '\0';
+	return used;
+}
+
+int ui_fit_right(char *out, size_t cap, const char *s, int cols)
+{
+	char tmp[UI_LINE_BYTES];
+	int w = ui_fit(tmp, sizeof(tmp), s, cols, 0);
+	size_t n = 0, len = strlen(tmp);
+
+	for (; w < cols && n + 1 < cap; w++)
+		out[n++] = ' ';
+	if (n + len >= cap)
+		len = cap - n - 1;
+	memcpy(out + n, tmp, len);
+	out[n + len] = '\0';
+	return w;
+}

@@ -1,0 +1,153 @@
+/*
+ * Building what the TUI shows: lines with attributes (struct ui_view), big
+ * seven-segment digits for counters that must be read from a step away,
+ * progress bars, and the frame every screen sits in, whose first line
+ * always names the person logged in and their role (R21: the operator's
+ * name is always on screen).
+ */
+#include "ui.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void ui_view_clear(struct ui_view *v, int cols, int rows)
+{
+	memset(v, 0, sizeof(*v));
+	v->cursor_line = -1;
+	v->cols = cols;
+	v->rows = rows;
+}
+
+int ui_view_add(struct ui_view *v, enum ui_attr attr, const char *fmt, ...)
+{
+	va_list ap;
+	struct ui_line *ln;
+
+	if (v->nlines >= UI_VIEW_LINES)
+		return -1;
+	ln = &v->line[v->nlines];
+	ln->attr = attr;
+	va_start(ap, fmt);
+	vsnprintf(ln->text, sizeof(ln->text), fmt, ap);
+	va_end(ap);
+	return v->nlines++;
+}
+
+int ui_view_find(const struct ui_view *v, const char *needle)
+{
+	for (int i = 0; i < v->nlines; i++)
+		if (strstr(v->line[i].text, needle))
+			return i;
+	return -1;
+}
+
+/* Seven segments in three rows of three columns per digit. */
+static const char *const digit_rows[10][3] = {
+    {" _ ", "| |", "|_|"}, {"   ", "  |", "  |"}, {" _ ", " _|", "|_ "},
+    {" _ ", " _|", " _|"}, {"   ", "|_|", "  |"}, {" _ ", "|_ ", " _|"},
+    {" _ ", "|_ ", "|_|"}, {" _ ", "  |", "  |"}, {" _ ", "|_|", "|_|"},
+    {" _ ", "|_|", " _|"},
+};
+
+void ui_big_number(long n, char rows[3][64])
+{
+	char digits[24];
+	int len = snprintf(digits, sizeof(digits), "%ld", n < 0 ? 0 : n);
+
+	for (int r = 0; r < 3; r++) {
+		size_t at = strlen(rows[r]);
+
+		for (int i = 0; i < len && at + 4 < 64; i++) {
+			memcpy(rows[r] + at, digit_rows[digits[i] - '0'][r], 3);
+			at += 3;
+			rows[r][at++] = ' ';
+		}
+		rows[r][at] = '\0';
+	}
+}
+
+void ui_progress_bar(char *out, size_t cap, long done, long total, int width)
+{
+	int inner = width - 2, fill;
+	size_t n = 0;
+
+	if (cap == 0)
+		return;
+	if (inner < 1 || (size_t)width + 1 > cap) {
+		out[0] = '\0';
+		return;
+	}
+	if (done < 0)
+		done = 0;
+	fill = total > 0 ? (int)((done > total ? total : done) * inner / total)
+			 : 0;
+	out[n++] = '[';
+	for (int i = 0; i < inner; i++)
+		out[n++] = i < fill ? '#' : '.';
+	out[n++] = ']';
+	out[n] = '\0';
+}
+
+/* Key help shown at the bottom of every screen. */
+static const char *frame_keys(const struct ui *u)
+{
+	if (!u->logged_in)
+		return _("F2 日本語/English   Enter next field   F10 quit");
+	return _("F2 日本語/English   q back   F10 log out");
+}
+
+void ui_frame(const struct ui *u, struct ui_view *v, int cols, int rows)
+{
+	struct ui_view body;
+	char left[UI_LINE_BYTES], right[UI_LINE_BYTES], cut[UI_LINE_BYTES];
+	int keep, wright;
+
+	ui_view_clear(v, cols, rows);
+	ui_view_clear(&body, cols, rows);
+	if (u->screen && u->screen->view)
+		u->screen->view(u, &body);
+	/* Header: program and screen on the left, the person on the right,
+	 * which is never cut: whoever looks at the screen sees who is
+	 * logged in. */
+	snprintf(left, sizeof(left), "cardtally | %s",
+		 u->screen ? _(u->screen->title) : "");
+	if (u->logged_in)
+		snprintf(right, sizeof(right), "%s %s (%s) ", u->who.code,
+			 u->who.name, ui_role_name(u->who.role));
+	else
+		snprintf(right, sizeof(right), "%s ", _("not logged in"));
+	wright = ui_width(right);
+	if (wright > cols - 10) {
+		ui_fit(cut, sizeof(cut), right, cols - 10, 0);
+		snprintf(right, sizeof(right), "%s", cut);
+		wright = ui_width(right);
+	}
+	/* The painter leaves the last column alone. */
+	ui_fit(cut, sizeof(cut), left, cols - wright - 2, 1);
+	ui_view_add(v, UI_A_HEADER, "%s %s", cut, right);
+	if (body.banner) {
+		v->banner = 1;
+		for (int i = 0; i < body.nlines; i++)
+			ui_view_add(v, body.line[i].attr, "%s",
+				    body.line[i].text);
+		return;
+	}
+	/* The body gets what is left after header, message and help. */
+	keep = rows - 3;
+	if (keep < 1)
+		keep = 1;
+	for (int i = 0; i < body.nlines && i < keep; i++) {
+		int at =
+		    ui_view_add(v, body.line[i].attr, "%s", body.line[i].text);
+
+		if (body.cursor_line == i && at >= 0) {
+			v->cursor_line = at;
+			v->cursor_col = body.cursor_col;
+		}
+	}
+	while (v->nlines < rows - 2 && v->nlines < UI_VIEW_LINES - 2)
+		ui_view_add(v, UI_A_NORMAL, "%s", "");
+	ui_view_add(v, u->msg[0] ? u->msg_attr : UI_A_NORMAL, "%s", u->msg);
+	ui_view_add(v, UI_A_DIM, "%s", frame_keys(u));
+}
