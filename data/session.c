@@ -660,7 +660,7 @@ static int undo_own_resolutions(struct ledger *l, int64_t session_id,
 	int rc = ledger_prepare(
 	    l,
 	    "SELECT c.id, c.mgmt_id, c.serial, c.location_id, c.status, "
-	    "c.reminder_sent, r.reason = 'lost' FROM resolution r "
+	    "c.reminder_sent, r.reason = 'lost', r.location FROM resolution r "
 	    "JOIN card c ON c.id = r.card_id WHERE r.session_id = ? AND "
 	    "((r.kind = 'missing' AND r.reason = 'lost' AND c.status = "
 	    "'lost') OR (r.kind = 'not_in_stock' AND r.reason = "
@@ -688,7 +688,20 @@ static int undo_own_resolutions(struct ledger *l, int64_t session_id,
 				break;
 			by_id[id] = (int32_t)(d->ncards - 1);
 		}
-		d->cards[by_id[id]].status = lost ? CARD_STORED : CARD_LOST;
+		struct count_card *c = &d->cards[by_id[id]];
+		c->status = lost ? CARD_STORED : CARD_LOST;
+		/* Found, its home is where it was read now; the count
+		 * shows the home it had when the count read it. */
+		if (!lost) {
+			const char *home = ledger_col_text(st, 7);
+
+			c->location = count_data_strdup(d, home, strlen(home));
+			if (!c->location) {
+				stop = ledger_fail(l, LEDGER_ERR_NOMEM,
+						   "out of memory");
+				break;
+			}
+		}
 	}
 	return ledger_walk_end(l, st, rc, stop, "resolved cards");
 }

@@ -131,11 +131,55 @@ static void emit_unreadable(const struct scan_args *a, const char *why,
 	rdr_feedback(r, RDR_FB_ALERT);
 }
 
+/*
+ * A card the ledger says is lost, read: the loud part of the alert (JSON:
+ * "lost", its declaration or null when none is on record).  lost NULL: no
+ * declaration on record (a card imported as lost).
+ */
+static void lost_json(FILE *f, const struct lost_rec *lost)
+{
+	if (!lost) {
+		fputs(",\"lost\":null", f);
+		return;
+	}
+	fputs(",\"lost\":{\"count\":", f);
+	if (lost->session)
+		fprintf(f, "%lld", (long long)lost->session);
+	else
+		fputs("null", f);
+	fputs(",\"at\":", f);
+	json_time(f, lost->at);
+	fputs(",\"by\":", f);
+	json_str(f, lost->by);
+	fputc('}', f);
+}
+
+/* "ledger: lost (count 3, 2026-04-25), found in SAFE1/T02" */
+static void lost_text(FILE *f, const struct lost_rec *lost, const char *where)
+{
+	char day[11];
+
+	fputs("LOST CARD READ: ledger: lost (", f);
+	if (!lost) {
+		fputs("no declaration on record", f);
+	} else {
+		date_format(date_of_time(lost->at, cli_utc_offset(lost->at)),
+			    day);
+		if (lost->session)
+			fprintf(f, "count %lld, ", (long long)lost->session);
+		fprintf(f, "%s, by %s", day, lost->by);
+	}
+	fprintf(f, "), found %s", where);
+}
+
 static void emit_read(const struct scan_args *a, const char *serial,
 		      const struct scan_lookup *lk, enum recon_outcome o,
-		      enum recon_why why, int64_t at)
+		      enum recon_why why, const struct lost_rec *lost,
+		      int64_t at)
 {
 	FILE *f = a->out;
+	int is_lost = lk->known && why == WHY_NOT_IN_STOCK &&
+		      lk->card.status == CARD_LOST;
 
 	if (a->json) {
 		fprintf(f, "{\"event\":\"%s\"", recon_outcome_name(o));
@@ -155,6 +199,8 @@ static void emit_read(const struct scan_args *a, const char *serial,
 		if (why == WHY_NOT_IN_STOCK)
 			fprintf(f, ",\"status\":\"%s\"",
 				card_status_name(lk->card.status));
+		if (is_lost)
+			lost_json(f, lost);
 		if (o == RECON_REPEAT) {
 			fputs(",\"first_range\":", f);
 			json_str_or_null(f, lk->first_range);
@@ -188,7 +234,21 @@ static void emit_read(const struct scan_args *a, const char *serial,
 		else if (why == WHY_MISPLACED)
 			fprintf(f, "misplaced, belongs to %s\n",
 				lk->card.location);
-		else if (why == WHY_NOT_IN_STOCK)
+		else if (is_lost && a->range) {
+			lost_text(f, lost, "in ");
+			fprintf(f,
+				"%s\n!! keep it apart: a manager resolves it "
+				"(count resolve %lld --card %s --reason "
+				"found_elsewhere)\n",
+				a->range, (long long)a->session_id,
+				lk->card.mgmt_id);
+		} else if (is_lost) {
+			lost_text(f, lost, "at the window");
+			fputs(
+			    "\n!! keep it apart: a count of its tray reads it "
+			    "and a manager resolves it as found\n",
+			    f);
+		} else if (why == WHY_NOT_IN_STOCK)
 			fprintf(f, "should not be here, ledger says %s\n",
 				card_status_name(lk->card.status));
 		else
@@ -365,10 +425,11 @@ static int handle_card(struct ledger *l, struct ledger_scanner *sc,
 {
 	char serial[SERIAL_BUF];
 	struct scan_lookup lk;
+	struct lost_rec lost;
 	enum recon_outcome o = RECON_ALERT;
 	enum recon_why why = WHY_NONE;
 	int64_t now = cli_now();
-	int flag = 0, rc;
+	int flag = 0, have_lost = 0, rc;
 
 	if (id_serial(id, serial) < 0)
 		return 0; /* backends deliver only valid identifiers */
@@ -384,6 +445,14 @@ static int handle_card(struct ledger *l, struct ledger_scanner *sc,
 		rc = tally_classify(l, a, serial, &lk, &o, &why);
 	else
 		o = count_classify(a, &lk, now, &why);
+	/* The ledger says it is lost: the alert says since when and by
+	 * which count, in the read's snapshot. */
+	if (rc == 0 && lk.known && lk.card.status == CARD_LOST) {
+		rc = ledger_card_lost(l, lk.card.id, &lost);
+		have_lost = rc == 0;
+		if (rc == LEDGER_ERR_NOTFOUND)
+			rc = 0;
+	}
 	if (rc < 0)
 		goto fail;
 	rc = ledger_scanner_record(
@@ -395,7 +464,7 @@ static int handle_card(struct ledger *l, struct ledger_scanner *sc,
 		goto fail;
 	/* On disk: now the operator may be told. */
 	safe_warn(a, flag, t);
-	emit_read(a, serial, &lk, o, why, now);
+	emit_read(a, serial, &lk, o, why, have_lost ? &lost : NULL, now);
 	count_outcome(r, o, t);
 	return 0;
 fail:
@@ -409,17 +478,23 @@ fail:
 static void emit_disposal_read(const struct scan_args *a, const char *serial,
 			       const struct card_rec *card, int known,
 			       enum recon_outcome o, enum recon_due_why due,
-			       int32_t since, int64_t other, int64_t at)
+			       int32_t since, int64_t other,
+			       const struct lost_rec *lost, int64_t at)
 {
 	FILE *f = a->out;
 	char day[11];
+	int is_lost = known && o == RECON_ALERT && card->status == CARD_LOST;
 
 	if (a->json) {
 		fprintf(f, "{\"event\":\"%s\"", recon_outcome_name(o));
+		/* A lost card is not in stock at all, which matters more
+		 * than that it is not due. */
 		if (o == RECON_ALERT)
 			fprintf(f, ",\"why\":\"%s\"",
-				!known ? "unknown"
-				       : (other ? "in_disposal" : "not_due"));
+				!known	  ? "unknown"
+				: other	  ? "in_disposal"
+				: is_lost ? "not_in_stock"
+					  : "not_due");
 		if (other)
 			fprintf(f, ",\"other_disposal\":\"D%lld\"",
 				(long long)other);
@@ -432,6 +507,8 @@ static void emit_disposal_read(const struct scan_args *a, const char *serial,
 		if (known && o == RECON_ALERT)
 			fprintf(f, ",\"status\":\"%s\"",
 				card_status_name(card->status));
+		if (is_lost)
+			lost_json(f, lost);
 		if (o == RECON_ACCEPTED) {
 			fprintf(f, ",\"due\":\"%s\",\"due_since\":",
 				recon_due_why_name(due));
@@ -459,7 +536,16 @@ static void emit_disposal_read(const struct scan_args *a, const char *serial,
 				"!! REFUSED %-12s %s: already in disposal "
 				"D%lld, still open\n",
 				card->mgmt_id, serial, (long long)other);
-		else if (known)
+		else if (is_lost) {
+			fprintf(f, "!! REFUSED %-12s %s: ", card->mgmt_id,
+				serial);
+			lost_text(f, lost, "in a disposal");
+			fputs(
+			    "\n!! keep it apart, not in the disposal: a count "
+			    "of its tray reads it and a manager resolves it "
+			    "as found\n",
+			    f);
+		} else if (known)
 			fprintf(f,
 				"!! REFUSED %-12s %s: not due for disposal "
 				"(ledger says %s); put it back\n",
@@ -485,11 +571,12 @@ static int handle_disposal_card(struct ledger *l, const struct scan_args *a,
 {
 	char serial[SERIAL_BUF];
 	struct card_rec card = {0};
+	struct lost_rec lost;
 	enum recon_outcome o = RECON_ALERT;
 	enum recon_due_why due = DUE_NOT;
 	int32_t since = DATE_NONE;
 	int64_t now = cli_now(), other = 0;
-	int known = 0, flag = 0, rc;
+	int known = 0, flag = 0, have_lost = 0, rc;
 
 	if (id_serial(id, serial) < 0)
 		return 0;
@@ -503,7 +590,15 @@ static int handle_disposal_card(struct ledger *l, const struct scan_args *a,
 		rc = 0;
 	} else if (rc == 0) {
 		known = 1;
-		rc = ledger_disposal_has(l, a->disposal_id, card.id);
+		/* Never due (recon_disposal_due): refused, loudly. */
+		if (card.status == CARD_LOST) {
+			rc = ledger_card_lost(l, card.id, &lost);
+			have_lost = rc == 0;
+			if (rc == LEDGER_ERR_NOTFOUND)
+				rc = 0;
+		}
+		if (rc == 0)
+			rc = ledger_disposal_has(l, a->disposal_id, card.id);
 	}
 	if (rc < 0)
 		goto fail;
@@ -535,7 +630,8 @@ static int handle_disposal_card(struct ledger *l, const struct scan_args *a,
 	/* Only a card taken into the batch left storage: refusals and
 	 * repeats are not flagged. */
 	safe_warn(a, flag && o == RECON_ACCEPTED, t);
-	emit_disposal_read(a, serial, &card, known, o, due, since, other, now);
+	emit_disposal_read(a, serial, &card, known, o, due, since, other,
+			   have_lost ? &lost : NULL, now);
 	count_outcome(r, o, t);
 	return 0;
 fail:
