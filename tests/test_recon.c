@@ -362,6 +362,53 @@ static void empty_session(void **state)
 	count_data_free(&d);
 }
 
+/*
+ * A lost card in a count's ranges: not expected, not missing when unread,
+ * not in stock when read (in its own tray or another), never due.
+ */
+static void lost_card_is_not_expected(void **state)
+{
+	struct count_data d = {0};
+	struct recon_report r;
+	struct recon_read rd = {.known = 1,
+				.status = CARD_LOST,
+				.in_range = 1,
+				.reminder_sent = day("2020-01-01")};
+	int32_t today = day("2026-11-23"), since;
+	enum recon_why why;
+
+	(void)state;
+	add_range(&d, "S/A");
+	add_card(&d, "M01", "A1", "S/A", CARD_STORED, DATE_NONE);
+	add_card(&d, "M02", "A2", "S/A", CARD_LOST, DATE_NONE); /* unread */
+	int32_t back = add_card(&d, "M03", "A3", "S/A", CARD_LOST, DATE_NONE);
+	add_scan(&d, 0, NULL, 0, 0);
+	add_scan(&d, back, NULL, 0, 0);
+	assert_int_equal(recon_run(&d, today, &recon_default_rules, &r), 0);
+	assert_int_equal(r.expected, 1);
+	assert_int_equal(r.range_expected[0], 1);
+	assert_int_equal(r.ok, 1);
+	assert_int_equal(r.nmissing, 0);
+	assert_int_equal(r.nchecked_out, 0);
+	assert_int_equal(r.nnot_in_stock, 1);
+	assert_int_equal(r.not_in_stock[0].card, back);
+	assert_true(recon_has_discrepancy(&r));
+	recon_report_free(&r);
+	count_data_free(&d);
+
+	/* One read: an alert, not in stock, in its own tray or not. */
+	assert_int_equal(recon_classify(&rd, today, &recon_default_rules, &why),
+			 RECON_ALERT);
+	assert_int_equal(why, WHY_NOT_IN_STOCK);
+	rd.in_range = 0;
+	recon_classify(&rd, today, &recon_default_rules, &why);
+	assert_int_equal(why, WHY_NOT_IN_STOCK);
+	/* Never due for disposal, whatever its reminder. */
+	assert_int_equal(recon_disposal_due(CARD_LOST, day("2020-01-01"), today,
+					    &recon_default_rules, &since),
+			 DUE_NOT);
+}
+
 /* ---- permissions ---- */
 
 static void permission_matrix(void **state)
@@ -1084,6 +1131,7 @@ int main(void)
 	    cmocka_unit_test(partial_count_never_missing_when_seen_elsewhere),
 	    cmocka_unit_test(clean_count_has_no_discrepancy),
 	    cmocka_unit_test(empty_session),
+	    cmocka_unit_test(lost_card_is_not_expected),
 	    cmocka_unit_test(permission_matrix),
 	    cmocka_unit_test(gate_nothing_required),
 	    cmocka_unit_test(gate_missing_and_future),
