@@ -10,7 +10,7 @@ static const char *const status_names[CARD_STATUS_COUNT] = {
     [CARD_STORED] = "stored",	    [CARD_CHECKED_OUT] = "checked_out",
     [CARD_ISSUED] = "issued",	    [CARD_DISPOSED] = "disposed",
     [CARD_CANCELLED] = "cancelled", [CARD_MOVED] = "moved",
-    [CARD_DECEASED] = "deceased",
+    [CARD_DECEASED] = "deceased",   [CARD_LOST] = "lost",
 };
 
 static const char *const role_names[ROLE_COUNT] = {

@@ -19,6 +19,10 @@ enum card_status {
 	CARD_CANCELLED,
 	CARD_MOVED,
 	CARD_DECEASED,
+	/* Declared lost by a manager resolving a count (R10, R23): out of the
+	 * expected stock until a count reads it again and a manager resolves
+	 * that as found. */
+	CARD_LOST,
 	CARD_STATUS_COUNT
 };
 
@@ -28,7 +32,8 @@ const char *card_status_name(enum card_status s);
 int card_status_parse(const char *s, enum card_status *out);
 /*
  * A card physically in the safe: stored, or stored while its applicant moved,
- * died or cancelled (such cards wait there for disposal).
+ * died or cancelled (such cards wait there for disposal).  A lost card is
+ * not: the ledger no longer expects it anywhere.
  */
 int card_status_in_storage(enum card_status s);
 

@@ -501,6 +501,13 @@ int ledger_book_ranges(struct ledger *l, int64_t session_id,
 
 /* ---- where did it go (R10) ---- */
 
+/*
+ * A sighting is a moment someone had the card in hand or in view: a read,
+ * or a custody event.  A declaration that it is lost is a manager's
+ * conclusion at the desk that nobody has seen it, so it is never one: the
+ * loss window must stay open back to the last time the card was seen.
+ */
+
 int ledger_last_sighting(struct ledger *l, int64_t card_id, int64_t session_id,
 			 int64_t before, struct last_sighting *out)
 {
@@ -518,7 +525,7 @@ int ledger_last_sighting(struct ledger *l, int64_t card_id, int64_t session_id,
 	    " FROM custody_event e"
 	    " LEFT JOIN location r ON r.id = e.location_id"
 	    " LEFT JOIN staff p ON p.id = e.staff_id"
-	    " WHERE e.card_id = ?1 AND e.at <= ?3"
+	    " WHERE e.card_id = ?1 AND e.at <= ?3 AND e.kind <> 'lost'"
 	    ") ORDER BY at DESC, t DESC, n DESC LIMIT 1",
 	    &st);
 
@@ -561,7 +568,8 @@ int ledger_card_custody_each(struct ledger *l, int64_t card_id, int64_t from,
 				"e.from_location_id "
 				"LEFT JOIN location t ON t.id = e.location_id "
 				"WHERE e.card_id = ? AND e.at >= ? AND "
-				"e.at <= ? ORDER BY e.at, e.id",
+				"e.at <= ? AND e.kind <> 'lost' "
+				"ORDER BY e.at, e.id",
 				&st);
 
 	if (rc < 0)
@@ -616,4 +624,120 @@ int ledger_range_readers_each(struct ledger *l, const char *path, int64_t from,
 			break;
 	}
 	return ledger_walk_end(l, st, rc, stop, "range readers");
+}
+
+/* ---- lost cards (R10, R23) ---- */
+
+/* The status before "->" in a custody entry's "event=N status=A->B ...". */
+static enum card_status status_before(const char *detail)
+{
+	const char *p = strstr(detail, " status=");
+	char buf[32];
+	size_t n;
+	enum card_status s;
+
+	if (!p)
+		return CARD_STORED;
+	p += strlen(" status=");
+	n = strcspn(p, "-");
+	if (n >= sizeof(buf) || strncmp(p + n, "->", 2) != 0)
+		return CARD_STORED;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return card_status_parse(buf, &s) == 0 ? s : CARD_STORED;
+}
+
+int ledger_card_lost(struct ledger *l, int64_t card_id, struct lost_rec *out)
+{
+	sqlite3_stmt *st;
+	char prefix[48];
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT e.id, e.at, coalesce(p.code, ''), c.mgmt_id, "
+	    " (SELECT r.session_id FROM resolution r WHERE r.card_id = "
+	    "  e.card_id AND r.reason = 'lost' AND r.at <= e.at "
+	    "  ORDER BY r.at DESC, r.id DESC LIMIT 1) "
+	    "FROM custody_event e JOIN card c ON c.id = e.card_id "
+	    "LEFT JOIN staff p ON p.id = e.staff_id "
+	    "WHERE e.card_id = ? AND e.kind = 'lost' "
+	    "ORDER BY e.at DESC, e.id DESC LIMIT 1",
+	    &st);
+
+	memset(out, 0, sizeof(*out));
+	out->before = CARD_STORED;
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, card_id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE
+			 ? ledger_fail(l, LEDGER_ERR_NOTFOUND,
+				       "card %lld was never declared lost",
+				       (long long)card_id)
+			 : ledger_sql_error(l, "lost card");
+		sqlite3_finalize(st);
+		return rc;
+	}
+	out->at = sqlite3_column_int64(st, 1);
+	snprintf(out->by, sizeof(out->by), "%s", ledger_col_text(st, 2));
+	out->session = sqlite3_column_int64(st, 4);
+	snprintf(prefix, sizeof(prefix), "event=%lld ",
+		 (long long)sqlite3_column_int64(st, 0));
+	/* The entry names the card by management ID; copy it before the
+	 * statement is reused. */
+	char subject[MGMT_ID_MAX + 8];
+	snprintf(subject, sizeof(subject), "card %s", ledger_col_text(st, 3));
+	sqlite3_finalize(st);
+	rc = ledger_prepare(l,
+			    "SELECT detail FROM audit WHERE action = "
+			    "'custody.lost' AND subject = ?1 AND "
+			    "substr(detail, 1, length(?2)) = ?2 "
+			    "ORDER BY id DESC LIMIT 1",
+			    &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		out->before = status_before(ledger_col_text(st, 0));
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE
+		 ? 0
+		 : ledger_sql_error(l, "lost card's entry");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_lost_each(struct ledger *l,
+		     int (*fn)(void *ctx, const struct lost_row *r), void *ctx)
+{
+	sqlite3_stmt *st;
+	int stop = 0;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT c.mgmt_id, x.path, coalesce(e.at, 0), coalesce("
+	    " (SELECT r.session_id FROM resolution r WHERE r.card_id = c.id "
+	    "  AND r.reason = 'lost' ORDER BY r.at DESC, r.id DESC LIMIT 1),"
+	    " 0) "
+	    "FROM card c JOIN location x ON x.id = c.location_id "
+	    "LEFT JOIN custody_event e ON e.id = (SELECT max(id) FROM "
+	    " custody_event WHERE card_id = c.id AND kind = 'lost') "
+	    "WHERE c.status = 'lost' ORDER BY c.mgmt_id",
+	    &st);
+
+	if (rc < 0)
+		return rc;
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct lost_row r = {
+		    .mgmt_id = ledger_col_text(st, 0),
+		    .location = ledger_col_text(st, 1),
+		    .at = sqlite3_column_int64(st, 2),
+		    .session = sqlite3_column_int64(st, 3),
+		};
+
+		stop = fn(ctx, &r);
+		if (stop)
+			break;
+	}
+	return ledger_walk_end(l, st, rc, stop, "lost cards");
 }

@@ -440,6 +440,136 @@ static const char schema_scan_undo[] =
     "CREATE VIEW scan_live AS SELECT s.* FROM scan s"
     " WHERE NOT EXISTS (SELECT 1 FROM scan_undo u WHERE u.scan_id = s.id);";
 
+/*
+ * Version 10: card status `lost` (R10, R23).  The card table's status CHECK
+ * dates from version 1 and SQLite's ALTER TABLE cannot change a CHECK; the
+ * 12-step rebuild would copy every card (a million rows on a large ward).
+ * Widening a CHECK changes no stored row -- every row that satisfied the old
+ * list satisfies the longer one -- so the documented shortcut for such
+ * changes applies (sqlite.org/lang_altertable.html, "Making Other Kinds Of
+ * Table Schema Changes"): inside the migration's transaction, note PRAGMA
+ * schema_version, edit the table's text in sqlite_schema under PRAGMA
+ * writable_schema, set schema_version one higher (so that every connection,
+ * this one included, parses the schema again), turn writable_schema off.
+ * A rollback undoes the edit with the rest of the step.
+ *
+ * The edit is a replacement of one exact fragment of the text version 1
+ * wrote; a file whose card table reads otherwise is not touched (the step
+ * fails and the file stays at version 9), because a blind edit of unknown
+ * SQL could leave a schema SQLite cannot parse.
+ */
+#define CARD_STATUS_OLD "'cancelled','moved','deceased'))"
+#define CARD_STATUS_NEW "'cancelled','moved','deceased','lost'))"
+
+/* Runs one statement that returns one integer (a PRAGMA's value). */
+static int pragma_int(struct ledger *l, const char *sql, int64_t *v)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l, sql, &st);
+
+	if (rc < 0)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	else
+		rc = ledger_sql_error(l, sql);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The card table's CREATE TABLE text with the longer status list, into a
+ * malloc'ed *out; LEDGER_ERR_VERSION when the old list is not there once. */
+static int card_sql_widened(struct ledger *l, char **out)
+{
+	sqlite3_stmt *st;
+	const char *sql, *at;
+	char *w = NULL;
+	size_t len, old = strlen(CARD_STATUS_OLD), add;
+	int rc = ledger_prepare(l,
+				"SELECT sql FROM sqlite_schema WHERE "
+				"type = 'table' AND name = 'card'",
+				&st);
+
+	*out = NULL;
+	if (rc < 0)
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = ledger_sql_error(l, "card table");
+		goto out;
+	}
+	sql = ledger_col_text(st, 0);
+	at = strstr(sql, CARD_STATUS_OLD);
+	if (!at || strstr(at + 1, CARD_STATUS_OLD)) {
+		rc = ledger_fail(l, LEDGER_ERR_VERSION,
+				 "the card table's status constraint is not "
+				 "the one cardtally wrote: not migrating to "
+				 "version 10 (status lost)");
+		goto out;
+	}
+	len = strlen(sql);
+	add = strlen(CARD_STATUS_NEW) - old;
+	w = malloc(len + add + 1);
+	if (!w) {
+		rc = ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(w, sql, (size_t)(at - sql));
+	memcpy(w + (at - sql), CARD_STATUS_NEW, strlen(CARD_STATUS_NEW));
+	memcpy(w + (at - sql) + strlen(CARD_STATUS_NEW), at + old,
+	       len - (size_t)(at - sql) - old + 1);
+	*out = w;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int widen_card_status(struct ledger *l)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t version = 0, n = 0;
+	char *sql = NULL, bump[64];
+	int rc = card_sql_widened(l, &sql);
+
+	if (rc == 0)
+		rc = pragma_int(l, "PRAGMA schema_version", &version);
+	if (rc < 0)
+		goto out;
+	rc = ledger_exec(l, "PRAGMA writable_schema = ON");
+	if (rc < 0)
+		goto out;
+	rc = ledger_prepare(l,
+			    "UPDATE sqlite_schema SET sql = ? WHERE "
+			    "type = 'table' AND name = 'card'",
+			    &st);
+	if (rc == 0) {
+		sqlite3_bind_text(st, 1, sql, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE ||
+		    sqlite3_changes(l->db) != 1)
+			rc = ledger_sql_error(l, "edit the card table");
+	}
+	snprintf(bump, sizeof(bump), "PRAGMA schema_version = %lld",
+		 (long long)version + 1);
+	if (rc == 0)
+		rc = ledger_exec(l, bump);
+	/* Off again whatever happened: nothing else may write the schema
+	 * table by accident. */
+	if (ledger_exec(l, "PRAGMA writable_schema = OFF") < 0 && rc == 0)
+		rc = LEDGER_ERR_SQL;
+	/* The schema is parsed again here: a text SQLite could not parse
+	 * fails now, inside the transaction, and is rolled back.  A file
+	 * that holds cards records the change in its audit log (as version
+	 * 2's step does); a new, empty ledger has nothing to vouch for. */
+	if (rc == 0)
+		rc = pragma_int(l, "SELECT EXISTS (SELECT 1 FROM card)", &n);
+	if (rc == 0 && n)
+		rc = ledger_audit(l, 0, (int64_t)time(NULL), "ledger.migrate",
+				  NULL, "version=10 card.status+=lost");
+out:
+	sqlite3_finalize(st);
+	free(sql);
+	return rc;
+}
+
 /* migrations[i] takes a file from user_version i to i + 1: its SQL, then
  * its C step, if any, in the same transaction. */
 static const struct migration {
@@ -455,6 +585,7 @@ static const struct migration {
     {schema_book, NULL},	/* 7 */
     {schema_safe_flag, NULL},	/* 8 */
     {schema_scan_undo, NULL},	/* 9 */
+    {"", widen_card_status},	/* 10 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==

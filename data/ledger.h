@@ -36,7 +36,7 @@ enum {
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
-#define LEDGER_SCHEMA_VERSION 9
+#define LEDGER_SCHEMA_VERSION 10
 
 #define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128
@@ -278,7 +278,8 @@ struct sighting {
 };
 
 /* The card's latest scan in a session before `session_id`, or its latest
- * custody event, whichever is later; out->at == 0 when there is none. */
+ * custody event (a declaration that it is lost is none: nobody saw it),
+ * whichever is later; out->at == 0 when there is none. */
 int ledger_last_seen(struct ledger *l, int64_t card_id, int64_t session_id,
 		     struct sighting *out);
 /* Staff code of the latest check-out of the card, "" when none. */
@@ -941,9 +942,40 @@ struct last_sighting {
 };
 
 /* The card's latest read in another session than session_id, or custody
- * event, at or before `before`. */
+ * event other than "lost" (not a sighting), at or before `before`. */
 int ledger_last_sighting(struct ledger *l, int64_t card_id, int64_t session_id,
 			 int64_t before, struct last_sighting *out);
+
+/* When and by which count a card was declared lost (R10, R23). */
+struct lost_rec {
+	int64_t at;	 /* when the manager declared it lost */
+	int64_t session; /* the count whose resolution did; 0: unknown */
+	char by[STAFF_CODE_MAX + 1];
+	enum card_status before; /* its status then; CARD_STORED if unknown */
+};
+
+/*
+ * The card's latest declaration as lost (its latest custody event "lost",
+ * the count's resolution, and from that event's audit entry the status it
+ * had before).  LEDGER_ERR_NOTFOUND when it has none (a card imported as
+ * lost).  The status before is looked up in the audit log from its end:
+ * quick for a recent loss, a scan of the log for an old one -- fine for
+ * the rare card that turns up again.
+ */
+int ledger_card_lost(struct ledger *l, int64_t card_id, struct lost_rec *out);
+
+/* One lost card; strings live until fn returns. */
+struct lost_row {
+	const char *mgmt_id;
+	const char *location; /* its home when it was declared lost */
+	int64_t at;	      /* 0: no declaration on record (imported) */
+	int64_t session;      /* 0: unknown */
+};
+
+/* Calls fn for every card whose status is lost, by management ID; a
+ * non-zero return stops the walk and is returned. */
+int ledger_lost_each(struct ledger *l,
+		     int (*fn)(void *ctx, const struct lost_row *r), void *ctx);
 
 /* One custody event of a card; strings live until fn returns. */
 struct custody_row {
@@ -955,7 +987,7 @@ struct custody_row {
 };
 
 /* Calls fn for each custody event of the card in [from, to], oldest
- * first. */
+ * first; not its declaration as lost, which nobody did to the card. */
 int ledger_card_custody_each(struct ledger *l, int64_t card_id, int64_t from,
 			     int64_t to,
 			     int (*fn)(void *ctx, const struct custody_row *e),

@@ -641,6 +641,72 @@ static int card_from_row(struct ledger *l, sqlite3_stmt *st,
 	"SELECT id, mgmt_id, serial, location_id, status, "                    \
 	"reminder_sent FROM card "
 
+/*
+ * Resolutions of this count that changed a card's status are undone in
+ * what the count sees, so that the count keeps the discrepancies it found
+ * (and their resolutions stay attached to them): a card it missed and a
+ * manager declared lost is still a card the count expected, in storage; a
+ * lost card it read and a manager declared found is still a lost card it
+ * read.  Without this, resolving `lost` would take the card out of the
+ * count's expected stock and its discrepancy list, and a count whose only
+ * discrepancy was that card would close without a witness.
+ */
+static int undo_own_resolutions(struct ledger *l, int64_t session_id,
+				struct count_data *d,
+				const struct loc_index *ix, int32_t *by_id,
+				int64_t max_card)
+{
+	sqlite3_stmt *st;
+	int stop = 0;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT c.id, c.mgmt_id, c.serial, c.location_id, c.status, "
+	    "c.reminder_sent, r.reason = 'lost', r.location FROM resolution r "
+	    "JOIN card c ON c.id = r.card_id WHERE r.session_id = ? AND "
+	    "((r.kind = 'missing' AND r.reason = 'lost' AND c.status = "
+	    "'lost') OR (r.kind = 'not_in_stock' AND r.reason = "
+	    "'found_elsewhere'))",
+	    &st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, session_id);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		int64_t loc = sqlite3_column_int64(st, 3);
+		int lost = sqlite3_column_int(st, 6);
+
+		if (id <= 0 || id > max_card)
+			continue;
+		if (by_id[id] < 0) {
+			/* Declared lost: expected only where the count
+			 * looked (a card moved home since is not). */
+			if (lost &&
+			    (loc < 0 || loc > ix->max_id || ix->range[loc] < 0))
+				continue;
+			stop = card_from_row(l, st, d, ix);
+			if (stop < 0)
+				break;
+			by_id[id] = (int32_t)(d->ncards - 1);
+		}
+		struct count_card *c = &d->cards[by_id[id]];
+		c->status = lost ? CARD_STORED : CARD_LOST;
+		/* Found, its home is where it was read now; the count
+		 * shows the home it had when the count read it. */
+		if (!lost) {
+			const char *home = ledger_col_text(st, 7);
+
+			c->location = count_data_strdup(d, home, strlen(home));
+			if (!c->location) {
+				stop = ledger_fail(l, LEDGER_ERR_NOMEM,
+						   "out of memory");
+				break;
+			}
+		}
+	}
+	return ledger_walk_end(l, st, rc, stop, "resolved cards");
+}
+
 int ledger_count_load(struct ledger *l, int64_t session_id,
 		      struct count_data *d)
 {
@@ -726,6 +792,9 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	rc = undo_own_resolutions(l, session_id, d, &ix, by_id, max_card);
+	if (rc < 0)
+		goto out;
 
 	rc = ledger_prepare(l, CARD_COLS "WHERE id = ?", &one);
 	if (rc == 0)
@@ -808,7 +877,7 @@ int ledger_last_seen(struct ledger *l, int64_t card_id, int64_t session_id,
 	    " SELECT e.at, r.path, p.code, e.id FROM custody_event e"
 	    " LEFT JOIN location r ON r.id = e.location_id"
 	    " LEFT JOIN staff p ON p.id = e.staff_id"
-	    " WHERE e.card_id = ?1"
+	    " WHERE e.card_id = ?1 AND e.kind <> 'lost'"
 	    ") ORDER BY at DESC, n DESC LIMIT 1",
 	    &st);
 

@@ -505,10 +505,9 @@ unsigned recon_key_flags(int64_t opened, int64_t closed, int64_t now,
 /* ---- custody transitions (R11, R13) ---- */
 
 static const char *const custody_names[CUSTODY_KIND_COUNT] = {
-    [CUSTODY_CHECKOUT] = "checkout",
-    [CUSTODY_RETURN] = "return",
-    [CUSTODY_ISSUE] = "issue",
-    [CUSTODY_MOVE] = "move",
+    [CUSTODY_CHECKOUT] = "checkout", [CUSTODY_RETURN] = "return",
+    [CUSTODY_ISSUE] = "issue",	     [CUSTODY_MOVE] = "move",
+    [CUSTODY_LOST] = "lost",	     [CUSTODY_FOUND] = "found",
 };
 
 const char *custody_kind_name(enum custody_kind k)
@@ -530,6 +529,17 @@ int recon_custody(enum custody_kind k, int is_asset, enum card_status from,
 {
 	*rule = "";
 	*to = from;
+	/* A lost card is nowhere the ledger knows: nothing is done with it
+	 * until a count has read it and a manager has said it is found. */
+	if (!is_asset && from == CARD_LOST && k != CUSTODY_FOUND &&
+	    (unsigned)k < CUSTODY_KIND_COUNT) {
+		*rule = k == CUSTODY_LOST
+			    ? "it is lost already"
+			    : "the ledger says it is lost: a count must read "
+			      "it and a manager resolve that as found "
+			      "(count resolve --reason found_elsewhere) first";
+		return -1;
+	}
 	switch (k) {
 	case CUSTODY_CHECKOUT:
 		if (from == CARD_STORED) {
@@ -563,11 +573,37 @@ int recon_custody(enum custody_kind k, int is_asset, enum card_status from,
 			return 0;
 		*rule = "only a card in storage can be moved";
 		return -1;
+	/* A card is declared lost when a count misses it, so it was
+	 * expected in the safe: stored, or waiting there for disposal.  A
+	 * card at the window is the tally's question, not a count's. */
+	case CUSTODY_LOST:
+		if (is_asset) {
+			*rule = "a terminal is not declared lost by a count";
+			return -1;
+		}
+		if (card_status_in_storage(from)) {
+			*to = CARD_LOST;
+			return 0;
+		}
+		*rule = "only a card in storage can be declared lost";
+		return -1;
+	case CUSTODY_FOUND:
+		if (!is_asset && from == CARD_LOST) {
+			*to = CARD_STORED;
+			return 0;
+		}
+		*rule = "only a lost card can be found";
+		return -1;
 	case CUSTODY_KIND_COUNT:
 		break;
 	}
 	*rule = "unknown movement";
 	return -1;
+}
+
+enum card_status recon_found_status(enum card_status before)
+{
+	return card_status_in_storage(before) ? before : CARD_STORED;
 }
 
 /* ---- handling cards while the safe is recorded closed (R14) ---- */
@@ -605,6 +641,9 @@ enum recon_handling recon_custody_handling(enum custody_kind k)
 		return HANDLE_ISSUE;
 	case CUSTODY_MOVE:
 		return HANDLE_MOVE;
+	/* Decisions at the desk: no card changes hands. */
+	case CUSTODY_LOST:
+	case CUSTODY_FOUND:
 	case CUSTODY_KIND_COUNT:
 		break;
 	}
@@ -737,7 +776,11 @@ int recon_reason_parse(const char *s, enum recon_reason *out)
  * or a card the ledger says left the safe is a question of the records
  * (`data_error`), or for an unknown serial a card of another office
  * (`found_elsewhere`); only a missing or misplaced card can be settled by
- * a recount, and only when the recount read it.
+ * a recount, and only when the recount read it.  A card the ledger says is
+ * lost, read in the safe, is the one case where the safe is right and the
+ * ledger's last word was a guess: it is found (`found_elsewhere`, and it
+ * goes back into storage where it was read), or the read is a question of
+ * the records (`data_error`, and it stays lost).
  */
 static const unsigned char reason_ok[DISC_KIND_COUNT][REASON_COUNT] = {
     [DISC_MISSING] = {1, 1, 1, 1},
@@ -745,14 +788,25 @@ static const unsigned char reason_ok[DISC_KIND_COUNT][REASON_COUNT] = {
     [DISC_EXTRA] = {1, 1, 0, 0},
     [DISC_NOT_IN_STOCK] = {0, 1, 0, 0},
 };
+/* found_elsewhere, data_error, recounted, lost */
+static const unsigned char lost_read_ok[REASON_COUNT] = {1, 1, 0, 0};
 
 int recon_resolution_valid(enum recon_disc k, enum recon_reason reason,
-			   int recount_read, const char **rule)
+			   int recount_read, enum card_status status,
+			   const char **rule)
 {
 	*rule = "";
 	if ((unsigned)k >= DISC_KIND_COUNT ||
 	    (unsigned)reason >= REASON_COUNT) {
 		*rule = "unknown discrepancy or reason";
+		return -1;
+	}
+	if (k == DISC_NOT_IN_STOCK && status == CARD_LOST) {
+		if (lost_read_ok[reason])
+			return 0;
+		*rule = "a card the ledger says is lost, read in the safe, is "
+			"found (found_elsewhere: back in storage where it "
+			"was read) or a data_error";
 		return -1;
 	}
 	if (!reason_ok[k][reason]) {
@@ -777,6 +831,21 @@ int recon_resolution_valid(enum recon_disc k, enum recon_reason reason,
 		*rule = "recounted needs a recount of the range, by another "
 			"person, that read the card (count recount)";
 		return -1;
+	}
+	return 0;
+}
+
+int recon_resolution_effect(enum recon_disc k, enum recon_reason reason,
+			    enum card_status status, enum custody_kind *kind)
+{
+	if (k == DISC_MISSING && reason == REASON_LOST) {
+		*kind = CUSTODY_LOST;
+		return 1;
+	}
+	if (k == DISC_NOT_IN_STOCK && reason == REASON_FOUND_ELSEWHERE &&
+	    status == CARD_LOST) {
+		*kind = CUSTODY_FOUND;
+		return 1;
 	}
 	return 0;
 }

@@ -257,10 +257,17 @@ enum custody_kind {
 	CUSTODY_RETURN,
 	CUSTODY_ISSUE,
 	CUSTODY_MOVE,
+	/* Not movements but a manager's resolutions of a count (R10, R23),
+	 * recorded as custody events so that the card's history holds them:
+	 * a missing card declared lost, and a lost card read again declared
+	 * found where it was read.  Neither is a sighting by itself. */
+	CUSTODY_LOST,
+	CUSTODY_FOUND,
 	CUSTODY_KIND_COUNT
 };
 
-/* "checkout", "return", "issue", "move": the custody_event.kind text. */
+/* "checkout", "return", "issue", "move", "lost", "found": the
+ * custody_event.kind text. */
 const char *custody_kind_name(enum custody_kind k);
 
 /*
@@ -273,6 +280,12 @@ const char *custody_kind_name(enum custody_kind k);
  */
 int recon_custody(enum custody_kind k, int is_asset, enum card_status from,
 		  enum card_status *to, const char **rule);
+/*
+ * The status a lost card returns to when it is found: the one it had when
+ * it was declared lost, `before`, if that was a state in storage (a card
+ * waiting for disposal keeps waiting), else stored.
+ */
+enum card_status recon_found_status(enum card_status before);
 
 /* ---- handling cards while the safe is recorded closed (R14) ---- */
 
@@ -288,7 +301,8 @@ enum recon_handling {
 	HANDLE_COUNT,
 };
 
-/* The handling of a custody movement of kind k. */
+/* The handling of a custody movement of kind k; HANDLE_COUNT (none) for
+ * lost and found, which are decisions, not handlings. */
 enum recon_handling recon_custody_handling(enum custody_kind k);
 /* 1 when the handling takes cards out of storage, puts them in, or
  * touches them there: the safe must be open for it. */
@@ -363,12 +377,24 @@ const char *recon_reason_name(enum recon_reason r);
 int recon_reason_parse(const char *s, enum recon_reason *out);
 
 /*
- * Whether `reason` may settle a discrepancy of kind k.  recount_read is 1
- * when a recount of the count (by another person) read the card: only then
- * is `recounted` a reason.  0, or -1 with *rule naming the rule (static).
+ * Whether `reason` may settle a discrepancy of kind k of a card whose
+ * ledger status is `status` (CARD_STORED for an unknown serial).
+ * recount_read is 1 when a recount of the count (by another person) read
+ * the card: only then is `recounted` a reason.  0, or -1 with *rule naming
+ * the rule (static).
  */
 int recon_resolution_valid(enum recon_disc k, enum recon_reason reason,
-			   int recount_read, const char **rule);
+			   int recount_read, enum card_status status,
+			   const char **rule);
+/*
+ * What a valid resolution does to the card besides being recorded: 1 with
+ * *kind set when it changes the card's status in the same transaction
+ * (a missing card resolved `lost` is declared lost, CUSTODY_LOST; a lost
+ * card read in a count and resolved `found_elsewhere` is found where it was
+ * read, CUSTODY_FOUND), 0 when the resolution is a record only.
+ */
+int recon_resolution_effect(enum recon_disc k, enum recon_reason reason,
+			    enum card_status status, enum custody_kind *kind);
 
 enum recon_close {
 	CLOSE_OK = 0,

@@ -58,6 +58,7 @@ static void item_from_card(struct disc_item *it, enum recon_disc kind,
 	snprintf(it->mgmt_id, sizeof(it->mgmt_id), "%s", k->mgmt_id);
 	snprintf(it->serial, sizeof(it->serial), "%s", k->serial);
 	snprintf(it->location, sizeof(it->location), "%s", k->location);
+	it->status = k->status;
 	if (range >= 0 && (size_t)range < d->nranges)
 		snprintf(it->found, sizeof(it->found), "%s",
 			 d->ranges[range].path);

@@ -23,6 +23,9 @@ struct disc_item {
 	char serial[SERIAL_BUF];
 	char location[LOCATION_MAX + 1]; /* the card's home; "" if unknown */
 	char found[LOCATION_MAX + 1];	 /* where read; "" when not read */
+	/* The card's status as the count sees it (see ledger_count_load);
+	 * CARD_STORED for an unknown serial or a resolution's own item. */
+	enum card_status status;
 	int resolved;
 	struct resolution_rec res;
 };

@@ -138,15 +138,70 @@ const struct cmd_entry cmd_count_discrepancies_entry = {
 
 #define MAX_CARDS 64
 
+/* One card of a resolution, checked, and what it will do to the ledger. */
+struct resolve_item {
+	struct disc_item *it;
+	int moves; /* 1: the resolution changes the card's status */
+	enum custody_kind kind;
+	enum card_status to;
+	struct custody_item card;
+};
+
+/*
+ * What a resolution does to the card besides being recorded
+ * (recon_resolution_effect): a missing card declared lost leaves the
+ * expected stock; a lost card that a count read, declared found, goes back
+ * into storage where it was read, with the status it had before it was
+ * lost.  Checked against the card's state now; 0 or an exit code.
+ */
+static int resolve_effect(struct ledger *l, const char *card,
+			  enum recon_reason reason, struct resolve_item *ri)
+{
+	struct disc_item *it = ri->it;
+	struct lost_rec lost;
+	const char *rule;
+	int rc;
+
+	ri->moves =
+	    recon_resolution_effect(it->kind, reason, it->status, &ri->kind);
+	if (!ri->moves)
+		return 0;
+	rc = ledger_custody_get(l, 0, it->mgmt_id, &ri->card);
+	if (rc < 0)
+		return cli_error(rc == LEDGER_ERR_NOTFOUND ? EXIT_DATAERR
+							   : EXIT_SOFTWARE,
+				 "%s", ledger_errmsg(l));
+	if (recon_custody(ri->kind, 0, ri->card.status, &ri->to, &rule) < 0)
+		return cli_error(EXIT_DATAERR,
+				 "%s (%s) cannot be resolved %s: the card "
+				 "cannot be declared %s: %s",
+				 card, card_status_name(ri->card.status),
+				 recon_reason_name(reason),
+				 custody_kind_name(ri->kind), rule);
+	if (ri->kind != CUSTODY_FOUND)
+		return 0;
+	if (!it->found[0])
+		return cli_error(EXIT_DATAERR,
+				 "%s was not read in a range of this count: "
+				 "nowhere to put it back",
+				 card);
+	rc = ledger_card_lost(l, ri->card.id, &lost);
+	if (rc < 0 && rc != LEDGER_ERR_NOTFOUND)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	ri->to = recon_found_status(lost.before);
+	return 0;
+}
+
 /* Checks one card's resolution against the rules; 0 or an exit code. */
 static int resolve_check(struct ledger *l, int64_t id, struct disc_list *d,
 			 const char *card, enum recon_reason reason,
-			 struct disc_item **out)
+			 struct resolve_item *ri)
 {
 	struct disc_item *it = disc_list_find(d, card);
 	const char *rule;
 	int64_t recount = 0;
 
+	memset(ri, 0, sizeof(*ri));
 	if (!it)
 		return cli_error(EXIT_DATAERR,
 				 "%s is not a discrepancy of count %lld "
@@ -161,12 +216,66 @@ static int resolve_check(struct ledger *l, int64_t id, struct disc_list *d,
 	if (it->card_id &&
 	    ledger_recount_read(l, id, it->card_id, &recount) < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (recon_resolution_valid(it->kind, reason, recount != 0, &rule) < 0)
+	if (recon_resolution_valid(it->kind, reason, recount != 0, it->status,
+				   &rule) < 0)
 		return cli_error(
 		    EXIT_DATAERR, "%s (%s) cannot be resolved %s: %s", card,
 		    recon_disc_name(it->kind), recon_reason_name(reason), rule);
-	*out = it;
-	return 0;
+	ri->it = it;
+	return resolve_effect(l, card, reason, ri);
+}
+
+/* The resolution row and, when it moves the card, its custody event, in
+ * the caller's transaction. */
+static int resolve_write(struct ledger *l, int64_t id, enum recon_reason reason,
+			 const char *note, struct resolve_item *ri,
+			 int64_t actor, int64_t now)
+{
+	struct disc_item *it = ri->it;
+	struct resolution_rec r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.session_id = id;
+	r.card_id = it->card_id;
+	snprintf(r.serial, sizeof(r.serial), "%s", it->serial);
+	snprintf(r.mgmt_id, sizeof(r.mgmt_id), "%s", it->mgmt_id);
+	snprintf(r.kind, sizeof(r.kind), "%s", recon_disc_name(it->kind));
+	snprintf(r.location, sizeof(r.location), "%s", it->location);
+	snprintf(r.found, sizeof(r.found), "%s", it->found);
+	snprintf(r.reason, sizeof(r.reason), "%s", recon_reason_name(reason));
+	snprintf(r.note, sizeof(r.note), "%s", note ? note : "");
+	rc = ledger_resolution_add(l, &r, actor, now);
+	/* A decision at the desk: no card is handled, so the safe's state
+	 * does not flag it (recon_custody_handling). */
+	if (rc == 0 && ri->moves)
+		rc = ledger_custody_record(
+		    l, &ri->card, custody_kind_name(ri->kind), ri->to,
+		    ri->kind == CUSTODY_FOUND ? it->found : NULL, DATE_NONE,
+		    actor, now, 0);
+	return rc;
+}
+
+static void resolve_print(int json, int first, enum recon_reason reason,
+			  const struct resolve_item *ri)
+{
+	const struct disc_item *it = ri->it;
+	const char *name = it->mgmt_id[0] ? it->mgmt_id : it->serial;
+
+	if (json) {
+		fputs(first ? "" : ",", stdout);
+		json_str(stdout, name);
+		return;
+	}
+	printf("%s (%s): resolved %s", name, recon_disc_name(it->kind),
+	       recon_reason_name(reason));
+	if (ri->moves && ri->kind == CUSTODY_LOST)
+		printf("; ledger status now lost: no longer expected in %s",
+		       it->location);
+	else if (ri->moves)
+		printf("; back in storage at %s (%s)", ri->card.location,
+		       card_status_name(ri->to));
+	fputc('\n', stdout);
 }
 
 static int exec_resolve(struct cli *c, struct ledger *l)
@@ -174,7 +283,7 @@ static int exec_resolve(struct cli *c, struct ledger *l)
 	const char *reason_s = cli_opt(c, "reason");
 	const char *note = cli_opt(c, "note");
 	char *cards_s = (char *)cli_opt(c, "card");
-	struct disc_item *items[MAX_CARDS];
+	struct resolve_item items[MAX_CARDS];
 	char *cards[MAX_CARDS];
 	enum recon_reason reason;
 	struct staff_rec actor;
@@ -222,7 +331,7 @@ static int exec_resolve(struct cli *c, struct ledger *l)
 	for (int i = 0; rc == 0 && i < n; i++) {
 		rc = resolve_check(l, id, &d, cards[i], reason, &items[i]);
 		for (int j = 0; rc == 0 && j < i; j++)
-			if (items[j] == items[i])
+			if (items[j].it == items[i].it)
 				rc = cli_error(EXIT_DATAERR,
 					       "%s is named twice", cards[i]);
 	}
@@ -231,31 +340,17 @@ static int exec_resolve(struct cli *c, struct ledger *l)
 		return rc;
 	}
 	rc = ledger_begin(l);
-	for (int i = 0; rc == 0 && i < n; i++) {
-		struct resolution_rec r;
-		struct disc_item *it = items[i];
-
-		memset(&r, 0, sizeof(r));
-		r.session_id = id;
-		r.card_id = it->card_id;
-		snprintf(r.serial, sizeof(r.serial), "%s", it->serial);
-		snprintf(r.mgmt_id, sizeof(r.mgmt_id), "%s", it->mgmt_id);
-		snprintf(r.kind, sizeof(r.kind), "%s",
-			 recon_disc_name(it->kind));
-		snprintf(r.location, sizeof(r.location), "%s", it->location);
-		snprintf(r.found, sizeof(r.found), "%s", it->found);
-		snprintf(r.reason, sizeof(r.reason), "%s",
-			 recon_reason_name(reason));
-		snprintf(r.note, sizeof(r.note), "%s", note ? note : "");
-		rc = ledger_resolution_add(l, &r, actor.id, now);
-	}
+	for (int i = 0; rc == 0 && i < n; i++)
+		rc = resolve_write(l, id, reason, note, &items[i], actor.id,
+				   now);
 	if (rc == 0)
 		rc = ledger_commit(l);
 	if (rc < 0) {
 		ledger_rollback(l);
 		disc_list_free(&d);
 		return cli_error(rc == LEDGER_ERR_EXISTS ||
-					 rc == LEDGER_ERR_INVALID
+					 rc == LEDGER_ERR_INVALID ||
+					 rc == LEDGER_ERR_NOTFOUND
 				     ? EXIT_DATAERR
 				     : EXIT_SOFTWARE,
 				 "%s", ledger_errmsg(l));
@@ -263,25 +358,28 @@ static int exec_resolve(struct cli *c, struct ledger *l)
 	if (c->json)
 		printf("{\"session\":%lld,\"reason\":\"%s\",\"resolved\":[",
 		       (long long)id, recon_reason_name(reason));
-	for (int i = 0; i < n; i++) {
-		const struct disc_item *it = items[i];
-		const char *name = it->mgmt_id[0] ? it->mgmt_id : it->serial;
-
-		if (c->json) {
-			fputs(i ? "," : "", stdout);
-			json_str(stdout, name);
-		} else {
-			printf("%s (%s): resolved %s\n", name,
-			       recon_disc_name(it->kind),
-			       recon_reason_name(reason));
+	for (int i = 0; i < n; i++)
+		resolve_print(c->json, i == 0, reason, &items[i]);
+	if (c->json) {
+		/* Cards whose ledger status the resolution changed. */
+		fputs("],\"status_changed\":[", stdout);
+		for (int i = 0, k = 0; i < n; i++) {
+			if (!items[i].moves)
+				continue;
+			fputs(k++ ? "," : "", stdout);
+			fputs("{\"mgmt_id\":", stdout);
+			json_str(stdout, items[i].it->mgmt_id);
+			printf(",\"status\":\"%s\",\"location\":",
+			       card_status_name(items[i].to));
+			json_str(stdout, items[i].card.location);
+			fputc('}', stdout);
 		}
-	}
-	if (c->json)
 		printf("],\"unresolved\":%zu}\n", d.unresolved - (size_t)n);
-	else
+	} else {
 		printf("count %lld: %zu discrepanc%s still open\n",
 		       (long long)id, d.unresolved - (size_t)n,
 		       d.unresolved - (size_t)n == 1 ? "y" : "ies");
+	}
 	disc_list_free(&d);
 	return EXIT_OK;
 }

@@ -130,6 +130,47 @@ static void emit_unreadable(const struct scan_args *a, const char *why,
 	fflush(a->out);
 }
 
+/*
+ * A card the ledger says is lost, read: the loud part of the alert (JSON:
+ * "lost", its declaration or null when none is on record).  lost NULL: no
+ * declaration on record (a card imported as lost).
+ */
+static void lost_json(FILE *f, const struct lost_rec *lost)
+{
+	if (!lost) {
+		fputs(",\"lost\":null", f);
+		return;
+	}
+	fputs(",\"lost\":{\"count\":", f);
+	if (lost->session)
+		fprintf(f, "%lld", (long long)lost->session);
+	else
+		fputs("null", f);
+	fputs(",\"at\":", f);
+	json_time(f, lost->at);
+	fputs(",\"by\":", f);
+	json_str(f, lost->by);
+	fputc('}', f);
+}
+
+/* "ledger: lost (count 3, 2026-04-25), found in SAFE1/T02" */
+static void lost_text(FILE *f, const struct lost_rec *lost, const char *where)
+{
+	char day[11];
+
+	fputs("LOST CARD READ: ledger: lost (", f);
+	if (!lost) {
+		fputs("no declaration on record", f);
+	} else {
+		date_format(date_of_time(lost->at, cli_utc_offset(lost->at)),
+			    day);
+		if (lost->session)
+			fprintf(f, "count %lld, ", (long long)lost->session);
+		fprintf(f, "%s, by %s", day, lost->by);
+	}
+	fprintf(f, "), found %s", where);
+}
+
 static void emit_read(const struct scan_args *a, const struct scan_result *res)
 {
 	FILE *f = a->out;
@@ -138,6 +179,9 @@ static void emit_read(const struct scan_args *a, const struct scan_result *res)
 	enum recon_outcome o = res->outcome;
 	enum recon_why why = res->why;
 	int64_t at = res->at;
+	const struct lost_rec *lost = res->have_lost ? &res->lost : NULL;
+	int is_lost = lk->known && why == WHY_NOT_IN_STOCK &&
+		      lk->card.status == CARD_LOST;
 
 	if (a->json) {
 		fprintf(f, "{\"event\":\"%s\"", recon_outcome_name(o));
@@ -157,6 +201,8 @@ static void emit_read(const struct scan_args *a, const struct scan_result *res)
 		if (why == WHY_NOT_IN_STOCK)
 			fprintf(f, ",\"status\":\"%s\"",
 				card_status_name(lk->card.status));
+		if (is_lost)
+			lost_json(f, lost);
 		if (o == RECON_REPEAT) {
 			fputs(",\"first_range\":", f);
 			json_str_or_null(f, lk->first_range);
@@ -190,7 +236,21 @@ static void emit_read(const struct scan_args *a, const struct scan_result *res)
 		else if (why == WHY_MISPLACED)
 			fprintf(f, "misplaced, belongs to %s\n",
 				lk->card.location);
-		else if (why == WHY_NOT_IN_STOCK)
+		else if (is_lost && a->range) {
+			lost_text(f, lost, "in ");
+			fprintf(f,
+				"%s\n!! keep it apart: a manager resolves it "
+				"(count resolve %lld --card %s --reason "
+				"found_elsewhere)\n",
+				a->range, (long long)a->session_id,
+				lk->card.mgmt_id);
+		} else if (is_lost) {
+			lost_text(f, lost, "at the window");
+			fputs(
+			    "\n!! keep it apart: a count of its tray reads it "
+			    "and a manager resolves it as found\n",
+			    f);
+		} else if (why == WHY_NOT_IN_STOCK)
 			fprintf(f, "should not be here, ledger says %s\n",
 				card_status_name(lk->card.status));
 		else
@@ -406,6 +466,14 @@ static int handle_card(struct ledger *l, struct ledger_scanner *sc,
 				    &res->why);
 	else
 		res->outcome = count_classify(a, lk, res->at, &res->why);
+	/* The ledger says it is lost: the alert says since when and by
+	 * which count, in the read's snapshot. */
+	if (rc == 0 && lk->known && lk->card.status == CARD_LOST) {
+		rc = ledger_card_lost(l, lk->card.id, &res->lost);
+		res->have_lost = rc == 0;
+		if (rc == LEDGER_ERR_NOTFOUND)
+			rc = 0;
+	}
 	if (rc < 0)
 		goto fail;
 	rc = ledger_scanner_record(sc, range_id, res->serial,
@@ -437,14 +505,20 @@ static void emit_disposal_read(const struct scan_args *a,
 	enum recon_due_why due = res->due;
 	int32_t since = res->due_since;
 	int64_t other = res->other_disposal, at = res->at;
+	const struct lost_rec *lost = res->have_lost ? &res->lost : NULL;
 	char day[11];
+	int is_lost = known && o == RECON_ALERT && card->status == CARD_LOST;
 
 	if (a->json) {
 		fprintf(f, "{\"event\":\"%s\"", recon_outcome_name(o));
+		/* A lost card is not in stock at all, which matters more
+		 * than that it is not due. */
 		if (o == RECON_ALERT)
 			fprintf(f, ",\"why\":\"%s\"",
-				!known ? "unknown"
-				       : (other ? "in_disposal" : "not_due"));
+				!known	  ? "unknown"
+				: other	  ? "in_disposal"
+				: is_lost ? "not_in_stock"
+					  : "not_due");
 		if (other)
 			fprintf(f, ",\"other_disposal\":\"D%lld\"",
 				(long long)other);
@@ -457,6 +531,8 @@ static void emit_disposal_read(const struct scan_args *a,
 		if (known && o == RECON_ALERT)
 			fprintf(f, ",\"status\":\"%s\"",
 				card_status_name(card->status));
+		if (is_lost)
+			lost_json(f, lost);
 		if (o == RECON_ACCEPTED) {
 			fprintf(f, ",\"due\":\"%s\",\"due_since\":",
 				recon_due_why_name(due));
@@ -484,7 +560,16 @@ static void emit_disposal_read(const struct scan_args *a,
 				"!! REFUSED %-12s %s: already in disposal "
 				"D%lld, still open\n",
 				card->mgmt_id, serial, (long long)other);
-		else if (known)
+		else if (is_lost) {
+			fprintf(f, "!! REFUSED %-12s %s: ", card->mgmt_id,
+				serial);
+			lost_text(f, lost, "in a disposal");
+			fputs(
+			    "\n!! keep it apart, not in the disposal: a count "
+			    "of its tray reads it and a manager resolves it "
+			    "as found\n",
+			    f);
+		} else if (known)
 			fprintf(f,
 				"!! REFUSED %-12s %s: not due for disposal "
 				"(ledger says %s); put it back\n",
@@ -524,7 +609,15 @@ static int handle_disposal_card(struct ledger *l, const struct scan_args *a,
 		rc = 0;
 	} else if (rc == 0) {
 		res->lk.known = 1;
-		rc = ledger_disposal_has(l, a->disposal_id, card->id);
+		/* Never due (recon_disposal_due): refused, loudly. */
+		if (card->status == CARD_LOST) {
+			rc = ledger_card_lost(l, card->id, &res->lost);
+			res->have_lost = rc == 0;
+			if (rc == LEDGER_ERR_NOTFOUND)
+				rc = 0;
+		}
+		if (rc == 0)
+			rc = ledger_disposal_has(l, a->disposal_id, card->id);
 	}
 	if (rc < 0)
 		goto fail;

@@ -6,7 +6,8 @@
  * terminals checked out now, locked accounts, and people without the
  * required, valid training, and how many cards are due for disposal
  * (`dispose due` lists them), and the counting plan: what is due this
- * month, what is overdue, when each range was last counted and by whom.
+ * month, what is overdue, when each range was last counted and by whom;
+ * and the cards declared lost.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,42 @@ static int count_due(void *ctx, const struct card_rec *c)
 	if (recon_disposal_due(c->status, c->reminder_sent, d->today, d->rules,
 			       &since) != DUE_NOT)
 		d->n++;
+	return 0;
+}
+
+/* One card the ledger says is lost (R10, R23): not expected anywhere, an
+ * alert if it is ever read again. */
+static int show_lost(void *ctx, const struct lost_row *r)
+{
+	struct status_ctx *s = ctx;
+	char day[11] = "-";
+
+	if (r->at)
+		date_format(date_of_time(r->at, cli_utc_offset(r->at)), day);
+	if (s->json) {
+		fputs(s->n ? ",{\"mgmt_id\":" : "{\"mgmt_id\":", stdout);
+		json_str(stdout, r->mgmt_id);
+		fputs(",\"location\":", stdout);
+		json_str(stdout, r->location);
+		fputs(",\"since\":", stdout);
+		if (r->at)
+			json_time(stdout, r->at);
+		else
+			fputs("null", stdout);
+		fputs(",\"count\":", stdout);
+		if (r->session)
+			printf("%lld", (long long)r->session);
+		else
+			fputs("null", stdout);
+		fputc('}', stdout);
+	} else {
+		printf("  %-12s %s, lost since %s", r->mgmt_id, r->location,
+		       day);
+		if (r->session)
+			printf(" (count %lld)", (long long)r->session);
+		fputc('\n', stdout);
+	}
+	s->n++;
 	return 0;
 }
 
@@ -327,6 +364,14 @@ static int exec_status(struct cli *c, struct ledger *l)
 	rc = plan_status(l, s.json, s.now);
 	if (rc)
 		return rc;
+
+	begin_list(&s, "lost_cards", "lost cards:");
+	rc = ledger_lost_each(l, show_lost, &s);
+	if (rc < 0)
+		goto fail;
+	end_list(&s);
+	if (s.json)
+		printf(",\"lost\":%d", s.n);
 
 	struct due_count due = {.rules = &conf.rules, .today = s.today};
 	rc = ledger_cards_in_storage(l, count_due, &due);

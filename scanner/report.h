@@ -69,6 +69,9 @@ struct scan_result {
 	int32_t due_since;
 	int64_t other_disposal;
 	int safe_closed; /* flagged: taken while the safe was recorded closed */
+	/* A card the ledger says is lost: its declaration, when on record. */
+	int have_lost;
+	struct lost_rec lost;
 };
 
 enum scan_step_kind {

@@ -190,6 +190,144 @@ static void old_file_is_migrated_forward(void **state)
 	unlink(err);
 }
 
+/*
+ * Turns the fixture's file back into version 9: the card table's status
+ * CHECK without 'lost', edited the way the migration edits it (see
+ * data/ledger.c, version 10), with `to` (SQL-quoted) as the list's end.
+ */
+static void card_check_back(const char *path, const char *to)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char sql[512];
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "PRAGMA schema_version", -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	snprintf(sql, sizeof(sql),
+		 "BEGIN; PRAGMA writable_schema = ON;"
+		 "UPDATE sqlite_schema SET sql = replace(sql, "
+		 "'''deceased'',''lost''))', '%s') WHERE name = 'card';"
+		 "PRAGMA schema_version = %lld; PRAGMA writable_schema = OFF;"
+		 "PRAGMA user_version = 9; COMMIT;",
+		 to, (long long)v + 1);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static const char *card_table_sql(const char *path, char *buf, size_t cap)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	buf[0] = '\0';
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT sql FROM sqlite_schema "
+					    "WHERE name = 'card'",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(buf, cap, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return buf;
+}
+
+/* Version 9 -> 10 widens the card table's status CHECK in place: the cards
+ * stay as they were, `lost` is accepted, anything else still is not. */
+static void v9_file_with_cards_gains_lost(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_verify v;
+	struct card_rec c;
+	char err[256], ok[64], sql[1024];
+	int64_t pages;
+
+	add_card(f, "C1", "04C1", "A/T1", "stored");
+	add_card(f, "C2", "04C2", "A/T1", "moved");
+	add_card(f, "C3", "04C3", "A/T2", "issued");
+	ledger_close(f->l);
+	f->l = NULL;
+	card_check_back(f->path, "''deceased''))");
+	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 9);
+	assert_null(strstr(card_table_sql(f->path, sql, sizeof(sql)), "lost"));
+	/* Version 9 refuses the status. */
+	assert_int_not_equal(
+	    raw_sql(f->path, "UPDATE card SET status = 'lost' WHERE id = 1"),
+	    SQLITE_OK);
+	pages = raw_int(f->path, "PRAGMA page_count");
+
+	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
+	assert_int_equal(ledger_schema_version(f->l), 10);
+	assert_int_equal(ledger_integrity_check(f->l, ok, sizeof(ok)), 0);
+	assert_string_equal(ok, "ok");
+	assert_non_null(strstr(card_table_sql(f->path, sql, sizeof(sql)),
+			       "'deceased','lost'))"));
+	/* Not a copy of the table: the file did not grow. */
+	assert_int_equal(raw_int(f->path, "PRAGMA page_count"), pages);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM card"), 3);
+	assert_int_equal(ledger_card_by_mgmt(f->l, "C2", &c), 0);
+	assert_int_equal(c.status, CARD_MOVED);
+	assert_string_equal(c.serial, "04C2");
+	assert_int_equal(ledger_card_by_serial(f->l, "04C3", &c), 0);
+	assert_int_equal(c.status, CARD_ISSUED);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM sqlite_schema "
+					  "WHERE type = 'index' AND "
+					  "tbl_name = 'card'"),
+			 3);
+	/* The wider constraint holds for every connection. */
+	assert_int_equal(
+	    raw_sql(f->path, "UPDATE card SET status = 'lost' WHERE id = 1"),
+	    SQLITE_OK);
+	assert_int_equal(ledger_card_by_mgmt(f->l, "C1", &c), 0);
+	assert_int_equal(c.status, CARD_LOST);
+	assert_int_not_equal(
+	    raw_sql(f->path, "UPDATE card SET status = 'gone' WHERE id = 1"),
+	    SQLITE_OK);
+	/* Recorded in the audit log, which still verifies. */
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit WHERE "
+					  "action = 'ledger.migrate' AND "
+					  "detail LIKE 'version=10 %'"),
+			 1);
+	assert_int_equal(ledger_audit_verify(f->l, NULL, 0, &v), 0);
+	assert_int_equal(v.problem, AUDIT_INTACT);
+	ledger_close(f->l);
+	f->l = NULL;
+	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
+	assert_int_equal(ledger_integrity_check(f->l, ok, sizeof(ok)), 0);
+	assert_string_equal(ok, "ok");
+}
+
+/* A card table whose text is not the one cardtally wrote is left alone:
+ * the open fails naming why and the file stays at version 9. */
+static void v9_file_with_foreign_card_table_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	char err[256], before[1024], after[1024];
+
+	ledger_close(f->l);
+	f->l = NULL;
+	card_check_back(f->path, "''deceased'',''gone''))");
+	card_table_sql(f->path, before, sizeof(before));
+	assert_non_null(strstr(before, "'gone'"));
+	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)),
+			 LEDGER_ERR_VERSION);
+	assert_null(f->l);
+	assert_non_null(strstr(err, "status constraint"));
+	assert_int_equal(raw_int(f->path, "PRAGMA user_version"), 9);
+	assert_string_equal(card_table_sql(f->path, after, sizeof(after)),
+			    before);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit WHERE "
+					  "action = 'ledger.migrate'"),
+			 0);
+}
+
 /* ---- staff ---- */
 
 static void staff_add_get_and_duplicates(void **state)
@@ -441,6 +579,10 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(old_file_is_migrated_forward, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(v9_file_with_cards_gains_lost,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		v9_file_with_foreign_card_table_is_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(staff_add_get_and_duplicates, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(five_wrong_pins_lock, setup,

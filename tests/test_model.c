@@ -158,8 +158,13 @@ static void names_round_trip(void **state)
 		assert_int_equal(back, s);
 	}
 	enum card_status st;
-	assert_int_equal(card_status_parse("lost", &st), -1);
+	assert_int_equal(card_status_parse("lost", &st), 0);
+	assert_int_equal(st, CARD_LOST);
+	assert_int_equal(card_status_parse("Lost", &st), -1);
+	assert_int_equal(card_status_parse("missing", &st), -1);
 	assert_true(card_status_in_storage(CARD_STORED));
+	/* A lost card is expected nowhere: not in storage. */
+	assert_false(card_status_in_storage(CARD_LOST));
 	assert_true(card_status_in_storage(CARD_MOVED));
 	assert_false(card_status_in_storage(CARD_CHECKED_OUT));
 	assert_false(card_status_in_storage(CARD_ISSUED));

@@ -362,6 +362,53 @@ static void empty_session(void **state)
 	count_data_free(&d);
 }
 
+/*
+ * A lost card in a count's ranges: not expected, not missing when unread,
+ * not in stock when read (in its own tray or another), never due.
+ */
+static void lost_card_is_not_expected(void **state)
+{
+	struct count_data d = {0};
+	struct recon_report r;
+	struct recon_read rd = {.known = 1,
+				.status = CARD_LOST,
+				.in_range = 1,
+				.reminder_sent = day("2020-01-01")};
+	int32_t today = day("2026-11-23"), since;
+	enum recon_why why;
+
+	(void)state;
+	add_range(&d, "S/A");
+	add_card(&d, "M01", "A1", "S/A", CARD_STORED, DATE_NONE);
+	add_card(&d, "M02", "A2", "S/A", CARD_LOST, DATE_NONE); /* unread */
+	int32_t back = add_card(&d, "M03", "A3", "S/A", CARD_LOST, DATE_NONE);
+	add_scan(&d, 0, NULL, 0, 0);
+	add_scan(&d, back, NULL, 0, 0);
+	assert_int_equal(recon_run(&d, today, &recon_default_rules, &r), 0);
+	assert_int_equal(r.expected, 1);
+	assert_int_equal(r.range_expected[0], 1);
+	assert_int_equal(r.ok, 1);
+	assert_int_equal(r.nmissing, 0);
+	assert_int_equal(r.nchecked_out, 0);
+	assert_int_equal(r.nnot_in_stock, 1);
+	assert_int_equal(r.not_in_stock[0].card, back);
+	assert_true(recon_has_discrepancy(&r));
+	recon_report_free(&r);
+	count_data_free(&d);
+
+	/* One read: an alert, not in stock, in its own tray or not. */
+	assert_int_equal(recon_classify(&rd, today, &recon_default_rules, &why),
+			 RECON_ALERT);
+	assert_int_equal(why, WHY_NOT_IN_STOCK);
+	rd.in_range = 0;
+	recon_classify(&rd, today, &recon_default_rules, &why);
+	assert_int_equal(why, WHY_NOT_IN_STOCK);
+	/* Never due for disposal, whatever its reminder. */
+	assert_int_equal(recon_disposal_due(CARD_LOST, day("2020-01-01"), today,
+					    &recon_default_rules, &since),
+			 DUE_NOT);
+}
+
 /* ---- permissions ---- */
 
 static void permission_matrix(void **state)
@@ -561,11 +608,16 @@ static void key_flags_limit(void **state)
 static void custody_card_transitions(void **state)
 {
 	/* Expected status after each movement, -1 where it is refused. */
+	/* Columns: stored, checked_out, issued, disposed, cancelled, moved,
+	 * deceased, lost. */
 	static const int want[CUSTODY_KIND_COUNT][CARD_STATUS_COUNT] = {
-	    [CUSTODY_CHECKOUT] = {CARD_CHECKED_OUT, -1, -1, -1, -1, -1, -1},
-	    [CUSTODY_RETURN] = {-1, CARD_STORED, -1, -1, -1, -1, -1},
-	    [CUSTODY_ISSUE] = {-1, CARD_ISSUED, -1, -1, -1, -1, -1},
-	    [CUSTODY_MOVE] = {CARD_STORED, -1, -1, -1, -1, -1, -1},
+	    [CUSTODY_CHECKOUT] = {CARD_CHECKED_OUT, -1, -1, -1, -1, -1, -1, -1},
+	    [CUSTODY_RETURN] = {-1, CARD_STORED, -1, -1, -1, -1, -1, -1},
+	    [CUSTODY_ISSUE] = {-1, CARD_ISSUED, -1, -1, -1, -1, -1, -1},
+	    [CUSTODY_MOVE] = {CARD_STORED, -1, -1, -1, -1, -1, -1, -1},
+	    [CUSTODY_LOST] = {CARD_LOST, -1, -1, -1, CARD_LOST, CARD_LOST,
+			      CARD_LOST, -1},
+	    [CUSTODY_FOUND] = {-1, -1, -1, -1, -1, -1, -1, CARD_STORED},
 	};
 	enum card_status to;
 	const char *rule;
@@ -592,6 +644,25 @@ static void custody_card_transitions(void **state)
 	assert_string_equal(rule, "only a checked-out card can be returned");
 	recon_custody(CUSTODY_CHECKOUT, 0, CARD_CHECKED_OUT, &to, &rule);
 	assert_string_equal(rule, "it is checked out already");
+	/* A lost card: every movement names the state and the way back. */
+	for (int k = CUSTODY_CHECKOUT; k <= CUSTODY_MOVE; k++) {
+		assert_int_equal(recon_custody(k, 0, CARD_LOST, &to, &rule),
+				 -1);
+		assert_non_null(strstr(rule, "lost"));
+		assert_non_null(strstr(rule, "found_elsewhere"));
+	}
+	recon_custody(CUSTODY_LOST, 0, CARD_LOST, &to, &rule);
+	assert_string_equal(rule, "it is lost already");
+	recon_custody(CUSTODY_LOST, 0, CARD_CHECKED_OUT, &to, &rule);
+	assert_string_equal(rule,
+			    "only a card in storage can be declared lost");
+	recon_custody(CUSTODY_FOUND, 0, CARD_STORED, &to, &rule);
+	assert_string_equal(rule, "only a lost card can be found");
+	assert_string_equal(custody_kind_name(CUSTODY_LOST), "lost");
+	assert_string_equal(custody_kind_name(CUSTODY_FOUND), "found");
+	/* Decisions at the desk, not handlings of the safe. */
+	assert_int_equal(recon_custody_handling(CUSTODY_LOST), HANDLE_COUNT);
+	assert_int_equal(recon_custody_handling(CUSTODY_FOUND), HANDLE_COUNT);
 	assert_int_equal(
 	    recon_custody(CUSTODY_KIND_COUNT, 0, CARD_STORED, &to, &rule), -1);
 	assert_string_equal(custody_kind_name(CUSTODY_CHECKOUT), "checkout");
@@ -616,6 +687,26 @@ static void custody_asset_transitions(void **state)
 	assert_non_null(strstr(rule, "terminal"));
 	assert_int_equal(
 	    recon_custody(CUSTODY_MOVE, 1, CARD_STORED, &to, &rule), 0);
+	/* Terminals are not declared lost or found by a count. */
+	assert_int_equal(
+	    recon_custody(CUSTODY_LOST, 1, CARD_STORED, &to, &rule), -1);
+	assert_non_null(strstr(rule, "terminal"));
+	assert_int_equal(
+	    recon_custody(CUSTODY_FOUND, 1, CARD_STORED, &to, &rule), -1);
+}
+
+/* A found card waits for disposal again if it did before it was lost. */
+static void found_card_gets_its_status_back(void **state)
+{
+	(void)state;
+	assert_int_equal(recon_found_status(CARD_STORED), CARD_STORED);
+	assert_int_equal(recon_found_status(CARD_MOVED), CARD_MOVED);
+	assert_int_equal(recon_found_status(CARD_DECEASED), CARD_DECEASED);
+	assert_int_equal(recon_found_status(CARD_CANCELLED), CARD_CANCELLED);
+	/* Never back to a state outside the safe: it was read in it. */
+	assert_int_equal(recon_found_status(CARD_LOST), CARD_STORED);
+	assert_int_equal(recon_found_status(CARD_ISSUED), CARD_STORED);
+	assert_int_equal(recon_found_status(CARD_CHECKED_OUT), CARD_STORED);
 }
 
 /*
@@ -869,9 +960,13 @@ static void resolution_reasons_by_kind(void **state)
 	(void)state;
 	for (int k = 0; k < DISC_KIND_COUNT; k++) {
 		for (int why = 0; why < REASON_COUNT; why++) {
+			/* A card out of stock: issued, say (lost is
+			 * below). */
+			enum card_status st =
+			    k == DISC_NOT_IN_STOCK ? CARD_ISSUED : CARD_STORED;
 			int rc = recon_resolution_valid((enum recon_disc)k,
 							(enum recon_reason)why,
-							1, &rule);
+							1, st, &rule);
 
 			assert_int_equal(rc == 0, want[k][why]);
 			if (rc < 0)
@@ -879,16 +974,81 @@ static void resolution_reasons_by_kind(void **state)
 		}
 	}
 	/* A card that was read is in the office: never lost. */
-	assert_int_equal(
-	    recon_resolution_valid(DISC_MISPLACED, REASON_LOST, 0, &rule), -1);
+	assert_int_equal(recon_resolution_valid(DISC_MISPLACED, REASON_LOST, 0,
+						CARD_STORED, &rule),
+			 -1);
 	assert_non_null(strstr(rule, "not lost"));
 	assert_int_equal(recon_resolution_valid(DISC_NOT_IN_STOCK,
 						REASON_FOUND_ELSEWHERE, 0,
+						CARD_ISSUED, &rule),
+			 -1);
+	assert_int_equal(recon_resolution_valid((enum recon_disc)99,
+						REASON_LOST, 0, CARD_STORED,
 						&rule),
 			 -1);
-	assert_int_equal(
-	    recon_resolution_valid((enum recon_disc)99, REASON_LOST, 0, &rule),
-	    -1);
+}
+
+/* A card the ledger says is lost, read in a count: found or data error. */
+static void lost_card_read_is_found_or_data_error(void **state)
+{
+	/* found_elsewhere, data_error, recounted, lost */
+	static const int want[REASON_COUNT] = {1, 1, 0, 0};
+	enum custody_kind kind = CUSTODY_KIND_COUNT;
+	const char *rule;
+
+	(void)state;
+	for (int why = 0; why < REASON_COUNT; why++) {
+		int rc = recon_resolution_valid(DISC_NOT_IN_STOCK,
+						(enum recon_reason)why, 1,
+						CARD_LOST, &rule);
+
+		assert_int_equal(rc == 0, want[why]);
+		if (rc < 0) {
+			assert_non_null(strstr(rule, "lost"));
+			assert_non_null(strstr(rule, "found_elsewhere"));
+		}
+	}
+	/* Any other card out of stock, read in the safe, is still only a
+	 * data error: an issued card is not "found". */
+	for (int s = 0; s < CARD_STATUS_COUNT; s++) {
+		if (s == CARD_LOST)
+			continue;
+		assert_int_equal(recon_resolution_valid(DISC_NOT_IN_STOCK,
+							REASON_FOUND_ELSEWHERE,
+							1, s, &rule),
+				 -1);
+		assert_int_equal(recon_resolution_valid(DISC_NOT_IN_STOCK,
+							REASON_DATA_ERROR, 1, s,
+							&rule),
+				 0);
+	}
+	/* What each resolution does to the card. */
+	assert_int_equal(recon_resolution_effect(DISC_NOT_IN_STOCK,
+						 REASON_FOUND_ELSEWHERE,
+						 CARD_LOST, &kind),
+			 1);
+	assert_int_equal(kind, CUSTODY_FOUND);
+	kind = CUSTODY_KIND_COUNT;
+	assert_int_equal(recon_resolution_effect(DISC_MISSING, REASON_LOST,
+						 CARD_STORED, &kind),
+			 1);
+	assert_int_equal(kind, CUSTODY_LOST);
+	/* Records only: the ledger stays as it is. */
+	assert_int_equal(recon_resolution_effect(DISC_NOT_IN_STOCK,
+						 REASON_DATA_ERROR, CARD_LOST,
+						 &kind),
+			 0);
+	assert_int_equal(recon_resolution_effect(DISC_MISSING,
+						 REASON_FOUND_ELSEWHERE,
+						 CARD_STORED, &kind),
+			 0);
+	assert_int_equal(recon_resolution_effect(DISC_MISPLACED,
+						 REASON_FOUND_ELSEWHERE,
+						 CARD_STORED, &kind),
+			 0);
+	assert_int_equal(recon_resolution_effect(DISC_MISSING, REASON_RECOUNTED,
+						 CARD_STORED, &kind),
+			 0);
 }
 
 static void recounted_needs_a_recount_that_read_it(void **state)
@@ -896,21 +1056,24 @@ static void recounted_needs_a_recount_that_read_it(void **state)
 	const char *rule;
 
 	(void)state;
-	assert_int_equal(
-	    recon_resolution_valid(DISC_MISSING, REASON_RECOUNTED, 0, &rule),
-	    -1);
+	assert_int_equal(recon_resolution_valid(DISC_MISSING, REASON_RECOUNTED,
+						0, CARD_STORED, &rule),
+			 -1);
 	assert_non_null(strstr(rule, "recount"));
-	assert_int_equal(
-	    recon_resolution_valid(DISC_MISSING, REASON_RECOUNTED, 1, &rule),
-	    0);
-	assert_int_equal(
-	    recon_resolution_valid(DISC_MISPLACED, REASON_RECOUNTED, 0, &rule),
-	    -1);
+	assert_int_equal(recon_resolution_valid(DISC_MISSING, REASON_RECOUNTED,
+						1, CARD_STORED, &rule),
+			 0);
+	assert_int_equal(recon_resolution_valid(DISC_MISPLACED,
+						REASON_RECOUNTED, 0,
+						CARD_STORED, &rule),
+			 -1);
 	/* The other reasons do not depend on a recount. */
-	assert_int_equal(
-	    recon_resolution_valid(DISC_MISSING, REASON_LOST, 0, &rule), 0);
-	assert_int_equal(
-	    recon_resolution_valid(DISC_EXTRA, REASON_DATA_ERROR, 0, &rule), 0);
+	assert_int_equal(recon_resolution_valid(DISC_MISSING, REASON_LOST, 0,
+						CARD_STORED, &rule),
+			 0);
+	assert_int_equal(recon_resolution_valid(DISC_EXTRA, REASON_DATA_ERROR,
+						0, CARD_STORED, &rule),
+			 0);
 }
 
 static void close_rule(void **state)
@@ -968,6 +1131,7 @@ int main(void)
 	    cmocka_unit_test(partial_count_never_missing_when_seen_elsewhere),
 	    cmocka_unit_test(clean_count_has_no_discrepancy),
 	    cmocka_unit_test(empty_session),
+	    cmocka_unit_test(lost_card_is_not_expected),
 	    cmocka_unit_test(permission_matrix),
 	    cmocka_unit_test(gate_nothing_required),
 	    cmocka_unit_test(gate_missing_and_future),
@@ -977,6 +1141,7 @@ int main(void)
 	    cmocka_unit_test(key_flags_limit),
 	    cmocka_unit_test(custody_card_transitions),
 	    cmocka_unit_test(custody_asset_transitions),
+	    cmocka_unit_test(found_card_gets_its_status_back),
 	    cmocka_unit_test(custody_permissions),
 	    cmocka_unit_test(readme_matrix_is_the_code),
 	    cmocka_unit_test(safe_flag_table),
@@ -986,6 +1151,7 @@ int main(void)
 	    cmocka_unit_test(range_seen_per_range),
 	    cmocka_unit_test(resolution_names),
 	    cmocka_unit_test(resolution_reasons_by_kind),
+	    cmocka_unit_test(lost_card_read_is_found_or_data_error),
 	    cmocka_unit_test(recounted_needs_a_recount_that_read_it),
 	    cmocka_unit_test(close_rule),
 	    cmocka_unit_test(recount_by_another_person),

@@ -235,11 +235,11 @@ printf '\xef\xbb\xbf%s\r\nX001,04E0000001,SAFE1/S1/T01,2024-01-01\r\nX002,04E000
 bad_import "BOM and CRLF" "$WORK/bom-crlf.csv" \
 	"3: serial: not hexadecimal: 04E000000X"
 
-printf '%s,status\nX001,04E0000001,SAFE1/S1/T01,2024-01-01,lost\n' "$HDR" \
+printf '%s,status\nX001,04E0000001,SAFE1/S1/T01,2024-01-01,gone\n' "$HDR" \
 	>"$WORK/bad-status.csv"
 import_as_s02 "$WORK/bad-status.csv"
 is "$RC" 65 "unknown status: exit 65"
-like "$(stderr_problems)" "^2: status: unknown status 'lost' \\(stored, " \
+like "$(stderr_problems)" "^2: status: unknown status 'gone' \\(stored, .*, lost\\)" \
 	"unknown status: line, column and the valid names"
 
 # Quoted fields: a comma and a newline inside quotes belong to the field, so

@@ -37,6 +37,8 @@ training gaps:
   none
 plan: no cycle plan (plan cycle --months K --apply)
   ranges: 1, never counted in full: 1
+lost cards:
+  none
 due for disposal: 0" \
 	"fresh ledger: everything closed and empty"
 
@@ -83,6 +85,8 @@ training gaps:
   S03        BASIC expired since 2026-03-01
 plan: no cycle plan (plan cycle --months K --apply)
   ranges: 1, never counted in full: 1
+lost cards:
+  none
 due for disposal: 0" \
 	"status: the safe, today's key log, counts, locks, training gaps"
 
