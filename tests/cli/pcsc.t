@@ -21,6 +21,13 @@ pcscd_prepare || skip_all "$PCSCD_SKIP"
 # The virtual readers: "Virtual PCD 00 00" / "00 01" on PORT / PORT+1.
 PORT=$(free_port_pair)
 pcscd_conf "$PCSCD_CONF" "Virtual PCD" "$PORT"
+# A reader named like an ACS one, so that the backend sends it the ACS
+# LED/buzzer commands; being vpcd, it takes none of them (its own copy of
+# the driver: entries sharing one file share slots).
+ACS_PORT=$(free_port_pair)
+cp "$VPCD_SO" "$WORK/libifdvpcd-acs.so"
+pcscd_conf "$PCSCD_CONF" "ACS ACR122U PICC Interface" "$ACS_PORT" \
+	"$WORK/libifdvpcd-acs.so"
 
 SCAN= CARDS=
 cleanup() {
@@ -124,6 +131,7 @@ PIN_S02=$(pin_file S02 2222)
 printf '%s\n' mgmt_id,serial,location,received \
 	A101,04A101,SAFE1/T01,2025-06-01 A102,04A102,SAFE1/T01,2025-06-01 \
 	A103,04A103,SAFE1/T01,2025-06-01 A104,04A104,SAFE1/T01,2025-06-01 \
+	A105,04A105,SAFE1/T01,2025-06-01 \
 	>"$WORK/stock.csv"
 as S02 2222 import "$WORK/stock.csv"
 is "$RC" 0 "stock imported"
@@ -257,6 +265,36 @@ expect_events 1 "type B card"
 stop_scan
 is "$(events event serial <"$WORK/scan.out")" "alert 08123456" \
 	"type B card: its PUPI is read (an unknown card), not refused"
+
+# ---- feedback on a reader that takes no LED/buzzer commands ----------------
+
+# The backend sends an ACS reader the LED/buzzer pseudo-APDU of each
+# outcome (drivers/acs.c); this "ACS" reader is vpcd, which passes it to
+# the card (logged, answered 6D 00) and refuses the CCID escape after it.
+# Feedback then degrades silently: the three outcomes still differ on the
+# wire, the scan goes on, and nothing is printed on stderr.
+card_start 4 "$ACS_PORT"
+start_scan pcsc:ACS
+card 4 insert 04A105
+expect_events 1 "ACS-named reader, accepted"
+take_away 4 "ACS ACR122U PICC Interface 00 00"
+card 4 insert 04A105
+expect_events 2 "ACS-named reader, repeat"
+take_away 4 "ACS ACR122U PICC Interface 00 00"
+card 4 insert 04EEEE
+expect_events 3 "ACS-named reader, alert"
+take_away 4 "ACS ACR122U PICC Interface 00 00"
+card 4 insert 04A101
+expect_events 4 "ACS-named reader, after three refused feedbacks"
+stop_scan
+is "$RC" 0 "feedback refused: the scan exits 0"
+is "$(events event mgmt_id <"$WORK/scan.out" | tr '\n' ' ')" \
+	"accepted A105 repeat A105 alert null repeat A101 " \
+	"feedback refused: every read told and recorded all the same"
+is "$(cat "$WORK/scan.err")" "" "feedback refused: nothing on stderr"
+is "$(grep '^FF0040' "$WORK/apdu4.log" | head -n 3 | tr '\n' ' ')" \
+	"FF00400E0401010101 FF0040AE0401010201 FF00405D0403010301 " \
+	"accepted, repeat and alert: three different LED/buzzer commands"
 
 # ---- the apdu:mynumber profile -------------------------------------------------
 
