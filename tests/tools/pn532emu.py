@@ -25,6 +25,7 @@ Control lines on stdin (one per line):
   insert B PUPI     a type B card with that 4-byte PUPI
   insert F IDM      a FeliCa card with that 8-byte IDm
   add A UID [SAK]   one more card in the field (any type, as for insert)
+  pair UID UID      two type A ISO-DEP cards laid in the field together
   remove            every card leaves the field
   cert PATH         the DER certificate ISO-DEP cards serve as EF 000A of
                     the JPKI application ("cert -": none, SELECT of the EF
@@ -326,6 +327,12 @@ def control(chip, line):
         if any(c.ident == card.ident for c in chip.cards):
             raise ValueError("that card is in the field already")
         chip.cards.append(card)
+    elif words[0] == "pair":
+        if len(words) != 3 or words[1] == words[2]:
+            raise ValueError("expected: pair UID UID (two different)")
+        chip.cards = [parse_card(["insert", "A", w]) for w in words[1:]]
+        chip.card = None
+        chip.halted.clear()
     elif words[0] == "remove":
         chip.cards = []
         chip.card = None
