@@ -17,6 +17,10 @@ MAKEFLAGS += --no-print-directory
 VERSION := 0.1.0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+# udev and modprobe read /etc (and /usr/lib), never $(PREFIX): the reader
+# permissions and the pn533 blacklist go there whatever the prefix.
+UDEVDIR ?= /etc/udev/rules.d
+MODPROBEDIR ?= /etc/modprobe.d
 CC ?= cc
 CFLAGS ?= -O2 -g
 PKG_CONFIG ?= pkg-config
@@ -75,7 +79,7 @@ TOOL_BIN := $(TOOL_SRC:%.c=$(BUILD)/%)
 CT_CFLAGS += -DCT_DATADIR='"$(PREFIX)/share/cardtally"'
 
 .PHONY: build-tests all deps test check stress bench demo install clean format \
-	fuzz
+	fuzz install-dist
 all: cardtally
 
 deps:
@@ -190,11 +194,20 @@ demo: deps
 	@$(MAKE) cardtally
 	@./cardtally demo
 
-install: cardtally
+install: cardtally install-dist
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 cardtally $(DESTDIR)$(BINDIR)/cardtally
 	install -d $(DESTDIR)$(PREFIX)/share/cardtally
 	install -m 644 data/demo/*.csv $(DESTDIR)$(PREFIX)/share/cardtally/
+
+# The system files for readers (README "Supported readers"): the udev rule
+# for reader permissions and the kernel NFC driver blacklist.  Nothing to
+# build, so tests/cli/dist.t installs them into a scratch DESTDIR.
+install-dist:
+	install -d $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(MODPROBEDIR)
+	install -m 644 dist/udev/60-cardtally-readers.rules $(DESTDIR)$(UDEVDIR)/
+	install -m 644 dist/modprobe.d/cardtally-blacklist-pn533.conf \
+		$(DESTDIR)$(MODPROBEDIR)/
 
 format:
 	clang-format -i $(LIB_SRC) $(APP_SRC) scanner/main.c \
