@@ -668,9 +668,12 @@ static int nfcr_next(void *state, int timeout_ms, struct rdr_event *ev,
 	return ret;
 }
 
-/* libnfc devices have no portable buzzer or LED interface (the ACR122U's
- * escape is not reachable through libnfc's API): the screen and the
- * terminal bell give the feedback instead. */
+/*
+ * libnfc 1.8's device properties (nfc_property: timeouts, CRC, parity,
+ * field, framing, ...) hold no buzzer or LED, and the ACR122U's LED escape
+ * is internal to its libnfc driver: there is nothing to drive, so feedback
+ * is the screen's and the terminal bell's, and succeeds silently here.
+ */
 static int nfcr_feedback(void *state, enum rdr_feedback fb)
 {
 	(void)state;
