@@ -177,11 +177,11 @@ card() {
 	wait_for "[ \$(wc -l <\"\$WORK/card.out\") -gt $acks ]"
 }
 slot_empty() {
-	"$CT" readers --json | python3 -c '
+	"$CT" readers --json 2>/dev/null | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 sys.exit(0 if any(r["name"] == sys.argv[1] and r["card"] is False
-                  for r in d["attached"]) else 1)' "$READER"
+                  for r in d["attached"]) else 1)' "$READER" 2>/dev/null
 }
 pcsc_present() { card insert "$1"; }
 pcsc_remove() { card remove && wait_for slot_empty; }
