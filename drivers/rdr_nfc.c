@@ -10,9 +10,15 @@
  * Idle CPU stays near zero and rdr_next's own timeout is honoured to within
  * one bounded libnfc call.
  *
- * A card is polled for as ISO 14443 A, ISO 14443 B and FeliCa in turn; the
- * first one found is identified through the identity profile and reported
- * once, then checked for presence until it leaves.  A device that fails at
+ * Cards are polled for as ISO 14443 A, ISO 14443 B and FeliCa in turn.  Up
+ * to two type A cards are listed at once (nfc_initiator_list_passive_targets
+ * halts each card found so that the next one answers), each is selected
+ * again by its UID after a reset of the RF field (which wakes halted cards
+ * on any chip) and identified through the identity profile, and each is
+ * reported once: two cards in the field are two events.  One card is then
+ * checked for presence until it leaves; two are listed again at each check,
+ * and the field is empty (RDR_EV_REMOVED) when neither answers.  Type B and
+ * FeliCa cards are taken one at a time.  A device that fails at
  * the I/O level, or times out several commands in a row, is closed
  * (RDR_EV_LOST) and reopened periodically (RDR_EV_BACK).  Every byte libnfc
  * hands over comes from a card or a device and is checked before use.
@@ -48,6 +54,8 @@
 /* Timeouts and chip errors in a row before the device counts as lost: one
  * is often a card leaving mid-command, several mean a wedged device. */
 #define NFCR_SOFT_FAILS_MAX 3
+/* Type A cards listed in one poll (a PN53x handles two targets at once). */
+#define NFCR_CARDS_MAX 2
 
 /* What a failed libnfc call means for the session. */
 enum nfcr_fault {
@@ -63,10 +71,18 @@ struct nfcr {
 	int any_device; /* `nfc:`: whichever device libnfc finds first */
 	const struct rdr_profile *profile;
 
-	int in_field;	    /* a card is selected and being watched */
-	int iso_dep;	    /* it speaks ISO 14443-4, so APDUs */
-	nfc_modulation mod; /* of the card in the field */
-	struct rdr_card_info card;
+	/* The cards in the field as reported, by identifier: 0 to
+	 * NFCR_CARDS_MAX (several only of type A). */
+	struct rdr_card_info field[NFCR_CARDS_MAX];
+	int nfield;
+	int iso_dep;	    /* the selected card speaks ISO 14443-4 (APDUs) */
+	nfc_modulation mod; /* of the selected card */
+	struct rdr_card_info card; /* the selected card */
+	/* Events found together (two cards) and handed out one per call,
+	 * with the message of an UNREADABLE one. */
+	struct rdr_event pend[NFCR_CARDS_MAX];
+	char pend_msg[NFCR_CARDS_MAX][RDR_ERRMSG_MAX];
+	int npend;
 	int soft_fails;	     /* consecutive NFCR_FAULT_SOFT results */
 	int device_failed;   /* set by the transmit callback */
 	struct timespec due; /* when the next poll / check / reopen is due */
@@ -192,8 +208,10 @@ static void lose_device(struct nfcr *s)
 	if (s->dev != NULL)
 		nfc_close(s->dev);
 	s->dev = NULL;
-	/* reader.h: cards in the field of a lost reader are forgotten. */
-	s->in_field = 0;
+	/* reader.h: cards in the field of a lost reader are forgotten, and
+	 * so are the events of cards identified as it failed. */
+	s->nfield = 0;
+	s->npend = 0;
 	due_in(s, NFCR_REOPEN_MS);
 }
 
@@ -283,16 +301,153 @@ static void identify(struct nfcr *s, struct rdr_event *ev, char *err,
 			 rc);
 }
 
-/*
- * One poll over every modulation.  Returns 1 with *ev set when a card was
- * found, 0 when none, or a negative libnfc code.
- */
-static int poll_cards(struct nfcr *s, struct rdr_event *ev, char *err,
-		      size_t errlen)
+static int same_card(const struct rdr_card_info *a,
+		     const struct rdr_card_info *b)
 {
-	for (size_t i = 0; i < sizeof(nfcr_mods) / sizeof(nfcr_mods[0]); i++) {
+	return a->uid_len == b->uid_len &&
+	       memcmp(a->uid, b->uid, a->uid_len) == 0;
+}
+
+/* Identifies the selected card and queues its event (CARD, or UNREADABLE
+ * with the profile's reason).  Returns 0, or NFC_EIO when the device
+ * failed during the exchange. */
+static int queue_card(struct nfcr *s)
+{
+	struct rdr_event *ev = &s->pend[s->npend];
+	char *msg = s->pend_msg[s->npend];
+
+	memset(ev, 0, sizeof(*ev));
+	msg[0] = '\0';
+	s->device_failed = 0;
+	identify(s, ev, msg, RDR_ERRMSG_MAX);
+	if (s->device_failed)
+		return NFC_EIO;
+	s->npend++;
+	return 0;
+}
+
+/* Powers the field off and on: every card in it starts afresh, halted
+ * ones included.  0 or a negative libnfc code. */
+static int field_reset(struct nfcr *s)
+{
+	int rc = nfc_device_set_property_bool(s->dev, NP_ACTIVATE_FIELD, false);
+
+	if (rc == 0)
+		rc = nfc_device_set_property_bool(s->dev, NP_ACTIVATE_FIELD,
+						  true);
+	return rc;
+}
+
+/*
+ * Selects the type A card field[k] by its UID, after a field reset (a card
+ * that nfc_initiator_list_passive_targets halted answers only then on
+ * every chip).  Returns 1 when it answered, 0 when it is gone, or a
+ * negative libnfc code for a device-level failure.
+ */
+static int select_uid(struct nfcr *s, int k)
+{
+	struct rdr_card_info now;
+	nfc_target nt;
+	int rc;
+
+	rc = field_reset(s);
+	if (rc < 0)
+		return rc;
+	memset(&nt, 0, sizeof(nt));
+	rc = nfc_initiator_select_passive_target(
+	    s->dev, nfcr_mods[0], s->field[k].uid, s->field[k].uid_len, &nt);
+	if (rc < 0 && classify(rc) != NFCR_FAULT_CARD)
+		return rc;
+	if (rc <= 0 || card_info(&nt, &now) != 0 ||
+	    !same_card(&now, &s->field[k]))
+		return 0;
+	s->card = now;
+	s->mod = nfcr_mods[0];
+	s->iso_dep = (nt.nti.nai.btSak & 0x20) != 0;
+	return 1;
+}
+
+/*
+ * Lists the type A cards in the field (at most NFCR_CARDS_MAX) into
+ * found[]; returns how many, or a negative libnfc code for a device-level
+ * failure.  Nonsense from the device is left out.
+ */
+static int list_type_a(struct nfcr *s, struct rdr_card_info *found)
+{
+	nfc_target nts[NFCR_CARDS_MAX];
+	int n, count = 0;
+
+	memset(nts, 0, sizeof(nts));
+	n = nfc_initiator_list_passive_targets(s->dev, nfcr_mods[0], nts,
+					       NFCR_CARDS_MAX);
+	if (n < 0 && classify(n) != NFCR_FAULT_CARD)
+		return n;
+	for (int i = 0; i < n && i < NFCR_CARDS_MAX; i++) {
+		int dup = 0;
+
+		if (card_info(&nts[i], &found[count]) != 0)
+			continue;
+		for (int j = 0; j < count; j++)
+			dup |= same_card(&found[j], &found[count]);
+		if (!dup)
+			count++;
+	}
+	return count;
+}
+
+/*
+ * Selects and identifies the type A cards field[first..] (new in the
+ * field), queueing one event each; a card that left meanwhile is dropped.
+ * Leaves a lone card selected for its presence checks.  0 or a negative
+ * libnfc code.
+ */
+static int announce_type_a(struct nfcr *s, int first)
+{
+	int k = first, rc;
+
+	while (k < s->nfield) {
+		rc = select_uid(s, k);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			s->field[k] = s->field[--s->nfield];
+			continue;
+		}
+		rc = queue_card(s);
+		if (rc < 0)
+			return rc;
+		k++;
+	}
+	if (s->nfield == 1 && first > 0) {
+		rc = select_uid(s, 0);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			s->nfield = 0;
+	}
+	return 0;
+}
+
+/*
+ * One poll over every modulation.  Returns 1 when cards were found (their
+ * events queued), 0 when none, or a negative libnfc code.
+ */
+static int poll_cards(struct nfcr *s)
+{
+	int rc;
+
+	rc = list_type_a(s, s->field);
+	if (rc < 0)
+		return rc;
+	if (rc > 0) {
+		s->nfield = rc;
+		rc = announce_type_a(s, 0);
+		if (rc < 0)
+			return rc;
+		return s->nfield > 0;
+	}
+	for (size_t i = 1; i < sizeof(nfcr_mods) / sizeof(nfcr_mods[0]); i++) {
 		nfc_target nt;
-		int rc;
 
 		memset(&nt, 0, sizeof(nt));
 		rc = nfc_initiator_select_passive_target(s->dev, nfcr_mods[i],
@@ -307,19 +462,55 @@ static int poll_cards(struct nfcr *s, struct rdr_event *ev, char *err,
 			continue;
 		}
 		s->mod = nfcr_mods[i];
-		/* ISO-DEP: type A announcing ISO 14443-4 in its SAK, and
-		 * type B (the chip has sent ATTRIB). */
-		s->iso_dep = nt.nm.nmt == NMT_ISO14443B ||
-			     (nt.nm.nmt == NMT_ISO14443A &&
-			      (nt.nti.nai.btSak & 0x20) != 0);
-		s->in_field = 1;
-		s->device_failed = 0;
-		identify(s, ev, err, errlen);
-		if (s->device_failed)
-			return NFC_EIO;
+		/* Type B: the chip has sent ATTRIB, so ISO-DEP. */
+		s->iso_dep = nt.nm.nmt == NMT_ISO14443B;
+		s->field[0] = s->card;
+		s->nfield = 1;
+		rc = queue_card(s);
+		if (rc < 0)
+			return rc;
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * Several type A cards in the field: lists them again.  Cards that left
+ * are forgotten (presented again, they are reported again), new ones are
+ * identified and queued.  Returns 1 while any card is there, 0 when the
+ * field is empty, or a negative libnfc code.
+ */
+static int recheck_many(struct nfcr *s)
+{
+	struct rdr_card_info now[NFCR_CARDS_MAX];
+	int n, kept = 0, rc;
+
+	rc = field_reset(s);
+	if (rc < 0)
+		return rc;
+	n = list_type_a(s, now);
+	if (n < 0)
+		return n;
+	/* Known cards still there first, then the new ones. */
+	for (int k = 0; k < s->nfield; k++)
+		for (int j = 0; j < n; j++)
+			if (same_card(&s->field[k], &now[j]))
+				s->field[kept++] = s->field[k];
+	s->nfield = kept;
+	for (int j = 0; j < n && s->nfield < NFCR_CARDS_MAX; j++) {
+		int known = 0;
+
+		for (int k = 0; k < kept; k++)
+			known |= same_card(&s->field[k], &now[j]);
+		if (!known)
+			s->field[s->nfield++] = now[j];
+	}
+	if (s->nfield == 0)
+		return 0;
+	rc = announce_type_a(s, kept);
+	if (rc < 0)
+		return rc;
+	return s->nfield > 0;
 }
 
 /*
@@ -353,9 +544,9 @@ static int still_present(struct nfcr *s)
 
 /*
  * Does the step that is due.  Returns 1 with *ev set when it produced an
- * event, 0 when not.
+ * event, 0 when not (cards found are queued in s->pend instead).
  */
-static int step(struct nfcr *s, struct rdr_event *ev, char *err, size_t errlen)
+static int step(struct nfcr *s, struct rdr_event *ev)
 {
 	int rc;
 
@@ -368,31 +559,31 @@ static int step(struct nfcr *s, struct rdr_event *ev, char *err, size_t errlen)
 		due_in(s, 0); /* poll at once: a card may lie there */
 		return 1;
 	}
-	if (s->in_field) {
-		rc = still_present(s);
+	if (s->nfield > 0) {
+		rc = s->nfield > 1 ? recheck_many(s) : still_present(s);
 		if (rc == 1) {
 			s->soft_fails = 0;
 			due_in(s, NFCR_PRESENCE_MS);
 			return 0;
 		}
 		if (rc == 0) {
-			s->in_field = 0;
+			s->nfield = 0;
 			s->soft_fails = 0;
 			ev->kind = RDR_EV_REMOVED;
 			due_in(s, NFCR_POLL_MS);
 			return 1;
 		}
 	} else {
-		rc = poll_cards(s, ev, err, errlen);
+		rc = poll_cards(s);
 		if (rc >= 0) {
 			s->soft_fails = 0;
 			due_in(s, rc == 1 ? NFCR_PRESENCE_MS : NFCR_POLL_MS);
-			return rc;
+			return 0; /* the cards' events are queued */
 		}
 	}
 	if (classify(rc) == NFCR_FAULT_SOFT &&
 	    ++s->soft_fails < NFCR_SOFT_FAILS_MAX) {
-		due_in(s, s->in_field ? NFCR_PRESENCE_MS : NFCR_POLL_MS);
+		due_in(s, s->nfield > 0 ? NFCR_PRESENCE_MS : NFCR_POLL_MS);
 		return 0;
 	}
 	/*
@@ -437,10 +628,22 @@ static int nfcr_next(void *state, int timeout_ms, struct rdr_event *ev,
 		struct timespec wake, now, nap;
 		int ms;
 
+		if (s->npend > 0) {
+			/* Events found together go out one per call, in
+			 * order. */
+			*ev = s->pend[0];
+			rdr_errf(err, errlen, "%s", s->pend_msg[0]);
+			s->npend--;
+			memmove(s->pend, s->pend + 1,
+				(size_t)s->npend * sizeof(s->pend[0]));
+			memmove(s->pend_msg, s->pend_msg + 1,
+				(size_t)s->npend * sizeof(s->pend_msg[0]));
+			break;
+		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (!ts_before(&now, &s->due)) {
 			memset(ev, 0, sizeof(*ev));
-			if (step(s, ev, err, errlen))
+			if (step(s, ev))
 				break;
 			continue;
 		}
@@ -465,9 +668,12 @@ static int nfcr_next(void *state, int timeout_ms, struct rdr_event *ev,
 	return ret;
 }
 
-/* libnfc devices have no portable buzzer or LED interface (the ACR122U's
- * escape is not reachable through libnfc's API): the screen and the
- * terminal bell give the feedback instead. */
+/*
+ * libnfc 1.8's device properties (nfc_property: timeouts, CRC, parity,
+ * field, framing, ...) hold no buzzer or LED, and the ACR122U's LED escape
+ * is internal to its libnfc driver: there is nothing to drive, so feedback
+ * is the screen's and the terminal bell's, and succeeds silently here.
+ */
 static int nfcr_feedback(void *state, enum rdr_feedback fb)
 {
 	(void)state;

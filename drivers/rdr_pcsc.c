@@ -20,6 +20,7 @@
 #include "reader.h"
 #include "rdr_backends.h"
 
+#include "acs.h"
 #include "profile.h"
 
 #include <errno.h>
@@ -41,8 +42,6 @@
 /* CCID escape for pseudo-APDUs when no card is connected (ccid's ifdhandler
  * accepts it only with ifdDriverOptions 0x0001 in its Info.plist). */
 #define PCSC_IOCTL_CCID_ESCAPE SCARD_CTL_CODE(3500)
-/* ACS LED/buzzer pseudo-APDU: FF 00 40 P2 04 T1 T2 N LINK. */
-#define ACS_FB_LEN 9
 
 static const char pnp_name[] = "\\\\?PnP?\\Notification";
 
@@ -506,33 +505,24 @@ static int pcsc_next(void *state, int timeout_ms, struct rdr_event *ev,
 }
 
 /*
- * ACR122U / ACR1252U bi-colour LED and buzzer (ACS "FF 00 40 P2 04 T1 T2
- * N LINK"): P2 sets the final and the blinking LED states, T1/T2 are
- * on/off times in 100 ms, N the repetitions, LINK 01 sounds the buzzer
- * during T1.  Accepted: green, one short beep; repeat: green, two short
- * beeps; alert: red blinking, three long beeps.
+ * ACR122U / ACR1252U bi-colour LED and buzzer: the pseudo-APDU that
+ * acs.c builds per outcome.  Readers that are not ACS ones are sent
+ * nothing (to them it would be a command for the card); an ACS reader, or
+ * a CCID configuration, that refuses it stays silent: feedback is never
+ * an error, and the screen tells the outcome anyway.
  */
 static int pcsc_feedback(void *state, enum rdr_feedback fb)
 {
-	static const uint8_t cmds[][ACS_FB_LEN] = {
-	    [RDR_FB_ACCEPTED] = {0xff, 0x00, 0x40, 0x2e, 0x04, 0x01, 0x01, 0x01,
-				 0x01},
-	    [RDR_FB_REPEAT] = {0xff, 0x00, 0x40, 0x2e, 0x04, 0x01, 0x01, 0x02,
-			       0x01},
-	    [RDR_FB_ALERT] = {0xff, 0x00, 0x40, 0x5d, 0x04, 0x03, 0x01, 0x03,
-			      0x01},
-	};
 	struct pcsc *s = state;
-	const uint8_t *cmd;
+	uint8_t cmd[ACS_FB_LEN];
 	uint8_t resp[PCSC_RESP_MAX];
 	DWORD rlen = sizeof(resp);
 	SCARDHANDLE h;
 	DWORD proto;
 	size_t n = sizeof(resp);
 
-	if ((size_t)fb >= sizeof(cmds) / sizeof(cmds[0]) || fb == 0)
+	if (acs_feedback_apdu(fb, cmd) != 0)
 		return 0;
-	cmd = cmds[fb];
 	if (!s->acs || !s->have_ctx || s->reader[0] == '\0')
 		return 0;
 	/* With a card connected the reader takes the pseudo-APDU itself and

@@ -5,34 +5,36 @@
 # UID refused, pcscd stopping and starting mid-session, the second virtual
 # slot, idle CPU, and the apdu:mynumber profile once it exists.
 #
-# The test starts pcscd itself (`pcscd -f`) and stops it by PID.  pcscd's
-# socket path is fixed, so one pcscd runs per machine: if someone else's is
-# running the whole file is skipped rather than disturb it.  pcscd polls its
-# readers every 400 ms: every step waits for what it expects, never for a
-# fixed time.
+# The test starts its own pcscd (`pcscd -f`, in a mount namespace with its
+# own /run/pcscd: tests/cli/pcscd.sh says why) and stops it by PID, so it
+# runs beside a system pcscd too.  pcscd polls its readers every 400 ms:
+# every step waits for what it expects, never for a fixed time.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/pcscd.sh"
 
-SOCK=/run/pcscd/pcscd.comm
 VCARD="$TESTS/tools/vcard.py"
 skip_all() {
 	echo "1..0 # SKIP $*"
 	exit 0
 }
-"$CT" readers | grep -q '^  pcsc ' || skip_all "pcsc backend not in this build"
-command -v pcscd >/dev/null || skip_all "pcscd is not installed"
-[ -e /etc/reader.conf.d/vpcd ] || skip_all "vsmartcard-vpcd is not installed"
-if [ -S "$SOCK" ] && python3 -c 'import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])' "$SOCK" 2>/dev/null; then
-	skip_all "a pcscd is already running on this machine (not ours to stop)"
-fi
+pcscd_prepare || skip_all "$PCSCD_SKIP"
+# The virtual readers: "Virtual PCD 00 00" / "00 01" on PORT / PORT+1.
+PORT=$(free_port_pair)
+pcscd_conf "$PCSCD_CONF" "Virtual PCD" "$PORT"
+# A reader named like an ACS one, so that the backend sends it the ACS
+# LED/buzzer commands; being vpcd, it takes none of them (its own copy of
+# the driver: entries sharing one file share slots).
+ACS_PORT=$(free_port_pair)
+cp "$VPCD_SO" "$WORK/libifdvpcd-acs.so"
+pcscd_conf "$PCSCD_CONF" "ACS ACR122U PICC Interface" "$ACS_PORT" \
+	"$WORK/libifdvpcd-acs.so"
 
-PCSCD= SCAN= CARDS=
+SCAN= CARDS=
 cleanup() {
 	# Ours only, by PID; the card programs end when their FIFO closes.
 	[ -n "$SCAN" ] && kill "$SCAN" 2>/dev/null && wait "$SCAN" 2>/dev/null
 	for p in $CARDS; do kill "$p" 2>/dev/null; done
-	[ -n "$PCSCD" ] && kill "$PCSCD" 2>/dev/null && wait "$PCSCD" 2>/dev/null
+	stop_pcscd
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -51,19 +53,6 @@ waitfor() {
 	done
 }
 lines_at_least() { [ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]; }
-
-# start_pcscd [ARGS]: our pcscd, up and answering; fails if it is not ours
-# that answers (another one started meanwhile: ours exits at once).
-start_pcscd() {
-	pcscd -f "$@" >>"$WORK/pcscd.log" 2>&1 &
-	PCSCD=$!
-	waitfor 10 test -S "$SOCK" && kill -0 "$PCSCD" 2>/dev/null
-}
-stop_pcscd() {
-	kill -TERM "$PCSCD"
-	wait "$PCSCD"
-	PCSCD=
-}
 
 # card_start N PORT [ARGS]: virtual card N on vpcd's PORT, commands through
 # the FIFO on descriptor 6+N, acknowledgements in $WORK/cardN.out.
@@ -133,10 +122,7 @@ now_ms() { date +%s%3N; }
 
 # ---- fixtures -----------------------------------------------------------------
 
-# pcscd first, so that losing a race with someone else's can still skip.
 if ! start_pcscd; then
-	grep -q 'seems to be running\|already exists' "$WORK/pcscd.log" &&
-		skip_all "another pcscd started at the same time (not ours to stop)"
 	echo "Bail out! pcscd does not start: $(tail -n 3 "$WORK/pcscd.log")"
 	exit 1
 fi
@@ -145,6 +131,7 @@ PIN_S02=$(pin_file S02 2222)
 printf '%s\n' mgmt_id,serial,location,received \
 	A101,04A101,SAFE1/T01,2025-06-01 A102,04A102,SAFE1/T01,2025-06-01 \
 	A103,04A103,SAFE1/T01,2025-06-01 A104,04A104,SAFE1/T01,2025-06-01 \
+	A105,04A105,SAFE1/T01,2025-06-01 \
 	>"$WORK/stock.csv"
 as S02 2222 import "$WORK/stock.csv"
 is "$RC" 0 "stock imported"
@@ -155,8 +142,8 @@ is "$RC" 0 "safe opened for the count"
 as S02 2222 count start --kind full
 is "$OUT" 1 "count started: session 1"
 
-card_start 0 35963
-card_start 1 35964
+card_start 0 "$PORT"
+card_start 1 $((PORT + 1))
 
 # No reader by that name: the scan says which readers there are.
 as S02 2222 scan --session 1 --range SAFE1/T01 --reader pcsc:NoSuchReader \
@@ -275,13 +262,43 @@ is "$(scan_events)" "accepted A102" "second slot: its own card only"
 # (ATR with 8 historical bytes from its ATQB) whose 4-byte PUPI begins with
 # 08 is not taken for a random type A UID, which the uid profile refuses.
 take_away 1 "Virtual PCD 00 01"
-card_start 3 35964 --atr 3B88800100000000778181007E
+card_start 3 $((PORT + 1)) --atr 3B88800100000000778181007E
 card 3 insert 08123456
 start_scan "pcsc:Virtual PCD 00 01"
 expect_events 1 "type B card"
 stop_scan
 is "$(events event serial <"$WORK/scan.out")" "alert 08123456" \
 	"type B card: its PUPI is read (an unknown card), not refused"
+
+# ---- feedback on a reader that takes no LED/buzzer commands ----------------
+
+# The backend sends an ACS reader the LED/buzzer pseudo-APDU of each
+# outcome (drivers/acs.c); this "ACS" reader is vpcd, which passes it to
+# the card (logged, answered 6D 00) and refuses the CCID escape after it.
+# Feedback then degrades silently: the three outcomes still differ on the
+# wire, the scan goes on, and nothing is printed on stderr.
+card_start 4 "$ACS_PORT"
+start_scan pcsc:ACS
+card 4 insert 04A105
+expect_events 1 "ACS-named reader, accepted"
+take_away 4 "ACS ACR122U PICC Interface 00 00"
+card 4 insert 04A105
+expect_events 2 "ACS-named reader, repeat"
+take_away 4 "ACS ACR122U PICC Interface 00 00"
+card 4 insert 04EEEE
+expect_events 3 "ACS-named reader, alert"
+take_away 4 "ACS ACR122U PICC Interface 00 00"
+card 4 insert 04A101
+expect_events 4 "ACS-named reader, after three refused feedbacks"
+stop_scan
+is "$RC" 0 "feedback refused: the scan exits 0"
+is "$(events event mgmt_id <"$WORK/scan.out" | tr '\n' ' ')" \
+	"accepted A105 repeat A105 alert null repeat A101 " \
+	"feedback refused: every read told and recorded all the same"
+is "$(cat "$WORK/scan.err")" "" "feedback refused: nothing on stderr"
+is "$(grep '^FF0040' "$WORK/apdu4.log" | head -n 3 | tr '\n' ' ')" \
+	"FF00400E0401010101 FF0040AE0401010201 FF00405D0403010301 " \
+	"accepted, repeat and alert: three different LED/buzzer commands"
 
 # ---- the apdu:mynumber profile -------------------------------------------------
 
@@ -297,7 +314,7 @@ else
 		-outform DER -out "$WORK/cert.der" 2>/dev/null
 	take_away 0 "Virtual PCD 00 00"
 	: >"$WORK/apdu2.log"
-	card_start 2 35963 --cert "$WORK/cert.der"
+	card_start 2 "$PORT" --cert "$WORK/cert.der"
 	# Card 2 takes card 0's place on slot 00, with a random UID.
 	card 2 insert 08C0FFEE
 	start_scan pcsc:Virtual --profile apdu:mynumber

@@ -10,13 +10,26 @@ libnfc uses to open a device, poll ISO 14443 A, ISO 14443 B and FeliCa,
 check a card's presence and exchange APDUs; anything else gets the PN532's
 error frame, so a new command shows up in a test instead of hanging it.
 
+Several type A cards can lie in the field at once, as ISO 14443-3 allows:
+InListPassiveTarget selects the first card that is not halted (or, given a
+UID as initiator data, that card); InDeselect halts the selected card, so
+that libnfc's nfc_initiator_list_passive_targets finds the next one; turning
+the RF field off wakes every card again.  ISO-DEP cards answer the read-only
+path of the My Number JPKI profile (SELECT the application, SELECT EF 000A,
+READ BINARY) once given a certificate with `cert`.
+
 Control lines on stdin (one per line):
-  insert A UID [SAK]  a type A card with that UID (hex); SAK 20 (ISO
-                    14443-4) unless given: another SAK makes a card that
-                    takes no APDUs and that libnfc cannot ping
+  insert A UID [SAK]  a type A card with that UID (hex), alone in the field;
+                    SAK 20 (ISO 14443-4) unless given: another SAK makes a
+                    card that takes no APDUs and that libnfc cannot ping
   insert B PUPI     a type B card with that 4-byte PUPI
   insert F IDM      a FeliCa card with that 8-byte IDm
-  remove            the card leaves the field
+  add A UID [SAK]   one more card in the field (any type, as for insert)
+  pair UID UID      two type A ISO-DEP cards laid in the field together
+  remove            every card leaves the field
+  cert PATH         the DER certificate ISO-DEP cards serve as EF 000A of
+                    the JPKI application ("cert -": none, SELECT of the EF
+                    then fails 6A 82)
   vanish            the device disappears (the pty is closed)
   appear            the device comes back (a new pty behind LINK)
   mute              the chip acknowledges commands but never answers them,
@@ -38,14 +51,28 @@ import tty
 
 ACK = bytes([0x00, 0x00, 0xFF, 0x00, 0xFF, 0x00])
 ERROR_FRAME = bytes([0x00, 0x00, 0xFF, 0x01, 0xFF, 0x7F, 0x81, 0x00])
-JPKI_SELECT = bytes.fromhex("00A4040C0AD392F000260100000001")
+JPKI_AID = bytes.fromhex("D392F000260100000001")
 
 
 def frame(payload):
     """A normal information frame chip -> host around payload (D5 ...)."""
     n = len(payload)
-    return (bytes([0x00, 0x00, 0xFF, n & 0xFF, (-n) & 0xFF]) + payload +
-            bytes([(-sum(payload)) & 0xFF, 0x00]))
+    if n > 255:  # an extended frame: FF FF, LENM LENL, LCS
+        head = bytes([0x00, 0x00, 0xFF, 0xFF, 0xFF, n >> 8, n & 0xFF,
+                      (-((n >> 8) + (n & 0xFF))) & 0xFF])
+    else:
+        head = bytes([0x00, 0x00, 0xFF, n, (-n) & 0xFF])
+    return head + payload + bytes([(-sum(payload)) & 0xFF, 0x00])
+
+
+def decascade(data):
+    """The UID in a type A InListPassiveTarget's initiator data, whose
+    7- and 10-byte UIDs carry cascade tags (88) as libnfc sends them."""
+    if len(data) == 8 and data[0] == 0x88:
+        return data[1:]
+    if len(data) == 12 and data[0] == 0x88 and data[4] == 0x88:
+        return data[1:4] + data[5:]
+    return data
 
 
 class Card:
@@ -53,6 +80,7 @@ class Card:
         self.kind = kind
         self.ident = ident
         self.sak = sak
+        self.app = None  # what SELECT chose: None, "jpki", "ef"
 
 
 class Chip:
@@ -61,7 +89,10 @@ class Chip:
         self.master = -1
         self.slave = -1
         self.buf = b""
-        self.card = None
+        self.cards = []  # in the field
+        self.card = None  # the selected one
+        self.halted = set()  # identifiers of halted type A cards
+        self.cert = None
         self.regs = {}
         self.frames = 0
         self.mute = False
@@ -108,16 +139,29 @@ class Chip:
             for i in range(0, len(data) - 2, 3):
                 self.regs[data[i:i + 2]] = data[i + 2]
             return b""
+        if cmd == 0x32 and len(data) >= 2 and data[0] == 0x01 and \
+                not data[1] & 0x01:
+            # RFConfiguration, RF field off: every card powers down, so
+            # none is halted or selected any more.
+            self.halted.clear()
+            self.card = None
+            return b""
         if cmd in (0x12, 0x14, 0x32):  # SetParameters, SAMConfig, RFConfig
             return b""
         if cmd == 0x16:  # PowerDown
             return b"\x00"
-        if cmd in (0x44, 0x52):  # InDeselect, InRelease
+        if cmd == 0x44:  # InDeselect: a type A card goes to HALT
+            if c is not None and c.kind == "A":
+                self.halted.add(c.ident)
+            self.card = None
+            return b"\x00"
+        if cmd == 0x52:  # InRelease
+            self.card = None
             return b"\x00"
         if cmd == 0x4A:  # InListPassiveTarget MaxTg BrTy [InitiatorData]
             if len(data) < 2:
                 return None
-            return self.list_target(data[1])
+            return self.list_target(data[1], data[2:])
         if cmd == 0x40:  # InDataExchange Tg DATA: chip-framed exchange
             return self.exchange(data[1:])
         if cmd == 0x42:  # InCommunicateThru DATA: raw frames
@@ -130,10 +174,28 @@ class Chip:
             return b"\x01"
         return None
 
-    def list_target(self, brty):
-        c = self.card
+    def pick(self, brty, init):
+        """The card an InListPassiveTarget of BrTy selects, or None."""
+        kind = {0x00: "A", 0x01: "F", 0x02: "F", 0x03: "B"}.get(brty)
+        for c in self.cards:
+            if c.kind != kind:
+                continue
+            if kind == "A" and init:
+                if c.ident == decascade(init):
+                    self.halted.discard(c.ident)
+                    return c
+                continue
+            if kind == "A" and c.ident in self.halted:
+                continue
+            return c
+        return None
+
+    def list_target(self, brty, init=b""):
+        c = self.pick(brty, init)
+        self.card = c
         if c is None:
             return b"\x00"
+        c.app = None
         if brty == 0x00 and c.kind == "A":
             # SENS_RES 00 04, SEL_RES 20 (ISO 14443-4), UID, then the ATS
             # the chip's automatic RATS got.
@@ -163,11 +225,29 @@ class Chip:
             if len(data) >= 10 and data[1] == 0x04 and data[2:10] == c.ident:
                 return b"\x00" + bytes([0x0B, 0x05]) + c.ident + b"\x00"
             return b"\x01"
-        # An APDU: SELECT of the JPKI application (My Number cards) is
-        # answered 90 00, anything else 6A 82 (file not found).
-        if data == JPKI_SELECT:
-            return b"\x00\x90\x00"
-        return b"\x00\x6A\x82"
+        return b"\x00" + self.apdu(c, data)
+
+    def apdu(self, c, a):
+        """A response APDU: SELECT of the JPKI application is answered
+        90 00; with a certificate, SELECT of EF 000A and READ BINARY of it
+        too; anything else 6A 82 (file not found) or 6D 00."""
+        if len(a) >= 5 and a[0] == 0x00 and a[1] == 0xA4:
+            body = a[5:5 + a[4]]
+            if a[2] == 0x04 and body == JPKI_AID:
+                c.app = "jpki"
+                return b"\x90\x00"
+            if a[2] == 0x02 and body == b"\x00\x0a" and c.app and \
+                    self.cert is not None:
+                c.app = "ef"
+                return b"\x90\x00"
+            return b"\x6A\x82"
+        if len(a) >= 4 and a[0] == 0x00 and a[1] == 0xB0 and c.app == "ef":
+            off = (a[2] & 0x7F) << 8 | a[3]
+            le = a[4] if len(a) > 4 and a[4] else 256
+            if off > len(self.cert):
+                return b"\x6B\x00"
+            return self.cert[off:off + le] + b"\x90\x00"
+        return b"\x6D\x00"
 
     def feed(self, data):
         self.buf += data
@@ -239,9 +319,29 @@ def control(chip, line):
     if not words:
         return True
     if words[0] == "insert":
-        chip.card = parse_card(words)
-    elif words[0] == "remove":
+        chip.cards = [parse_card(words)]
         chip.card = None
+        chip.halted.clear()
+    elif words[0] == "add":
+        card = parse_card(words)
+        if any(c.ident == card.ident for c in chip.cards):
+            raise ValueError("that card is in the field already")
+        chip.cards.append(card)
+    elif words[0] == "pair":
+        if len(words) != 3 or words[1] == words[2]:
+            raise ValueError("expected: pair UID UID (two different)")
+        chip.cards = [parse_card(["insert", "A", w]) for w in words[1:]]
+        chip.card = None
+        chip.halted.clear()
+    elif words[0] == "remove":
+        chip.cards = []
+        chip.card = None
+        chip.halted.clear()
+    elif words[0] == "cert":
+        if len(words) != 2:
+            raise ValueError("expected: cert PATH|-")
+        chip.cert = None if words[1] == "-" else \
+            open(words[1], "rb").read()
     elif words[0] == "vanish":
         chip.vanish()
     elif words[0] == "appear":
