@@ -501,58 +501,6 @@ int ledger_book_ranges(struct ledger *l, int64_t session_id,
 
 /* ---- where did it go (R10) ---- */
 
-/*
- * A sighting is a moment someone had the card in hand or in view: a read,
- * or a custody event.  A declaration that it is lost is a manager's
- * conclusion at the desk that nobody has seen it, so it is never one: the
- * loss window must stay open back to the last time the card was seen.
- */
-
-int ledger_last_sighting(struct ledger *l, int64_t card_id, int64_t session_id,
-			 int64_t before, struct last_sighting *out)
-{
-	sqlite3_stmt *st;
-	int rc = ledger_prepare(
-	    l,
-	    "SELECT at, loc, who, what FROM ("
-	    " SELECT s.at AS at, r.path AS loc, p.code AS who,"
-	    "  'scan in count ' || s.session_id AS what, s.id AS n, 0 AS t"
-	    " FROM scan_live s LEFT JOIN location r ON r.id = s.range_id"
-	    " LEFT JOIN staff p ON p.id = s.staff_id"
-	    " WHERE s.card_id = ?1 AND s.session_id <> ?2 AND s.at <= ?3"
-	    " UNION ALL"
-	    " SELECT e.at, r.path, p.code, 'custody ' || e.kind, e.id, 1"
-	    " FROM custody_event e"
-	    " LEFT JOIN location r ON r.id = e.location_id"
-	    " LEFT JOIN staff p ON p.id = e.staff_id"
-	    " WHERE e.card_id = ?1 AND e.at <= ?3 AND e.kind <> 'lost'"
-	    ") ORDER BY at DESC, t DESC, n DESC LIMIT 1",
-	    &st);
-
-	memset(out, 0, sizeof(*out));
-	if (rc < 0)
-		return rc;
-	sqlite3_bind_int64(st, 1, card_id);
-	sqlite3_bind_int64(st, 2, session_id);
-	sqlite3_bind_int64(st, 3, before);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->at = sqlite3_column_int64(st, 0);
-		snprintf(out->location, sizeof(out->location), "%s",
-			 ledger_col_text(st, 1));
-		snprintf(out->by, sizeof(out->by), "%s",
-			 ledger_col_text(st, 2));
-		snprintf(out->what, sizeof(out->what), "%s",
-			 ledger_col_text(st, 3));
-		rc = 0;
-	} else {
-		rc = rc == SQLITE_DONE ? 0
-				       : ledger_sql_error(l, "last sighting");
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 int ledger_card_custody_each(struct ledger *l, int64_t card_id, int64_t from,
 			     int64_t to,
 			     int (*fn)(void *ctx, const struct custody_row *e),

@@ -270,18 +270,22 @@ struct count_data;
 int ledger_count_load(struct ledger *l, int64_t session_id,
 		      struct count_data *d);
 
-/* Where and when a card was last seen, and by whom (R10). */
+/* Where and when a card was last seen, by whom, and what it was (R10). */
 struct sighting {
 	int64_t at; /* 0: never seen */
 	char location[LOCATION_MAX + 1];
 	char by[STAFF_CODE_MAX + 1];
+	char what[32]; /* "scan in count N" or "custody KIND" */
 };
 
-/* The card's latest scan in a session before `session_id`, or its latest
- * custody event (a declaration that it is lost is none: nobody saw it),
- * whichever is later; out->at == 0 when there is none. */
+/*
+ * The card's latest read in another session than session_id, or its
+ * latest custody event (a declaration that it is lost is none: nobody saw
+ * it), at or before `before` (INT64_MAX: any time), whichever is later;
+ * out->at == 0 when there is none.
+ */
 int ledger_last_seen(struct ledger *l, int64_t card_id, int64_t session_id,
-		     struct sighting *out);
+		     int64_t before, struct sighting *out);
 /* Staff code of the latest check-out of the card, "" when none. */
 int ledger_checked_out_by(struct ledger *l, int64_t card_id,
 			  char by[STAFF_CODE_MAX + 1]);
@@ -932,19 +936,6 @@ struct book_range {
 int ledger_book_ranges(struct ledger *l, int64_t session_id,
 		       int (*fn)(void *ctx, const struct book_range *r),
 		       void *ctx);
-
-/* A card's last sighting before a time (R10), with what it was. */
-struct last_sighting {
-	int64_t at; /* 0: never seen */
-	char location[LOCATION_MAX + 1];
-	char by[STAFF_CODE_MAX + 1];
-	char what[32]; /* "scan in count N" or "custody KIND" */
-};
-
-/* The card's latest read in another session than session_id, or custody
- * event other than "lost" (not a sighting), at or before `before`. */
-int ledger_last_sighting(struct ledger *l, int64_t card_id, int64_t session_id,
-			 int64_t before, struct last_sighting *out);
 
 /* When and by which count a card was declared lost (R10, R23). */
 struct lost_rec {

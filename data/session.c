@@ -862,23 +862,32 @@ out:
 	return rc;
 }
 
+/*
+ * A sighting is a moment someone had the card in hand or in view: a read,
+ * or a custody event.  A declaration that it is lost is a manager's
+ * conclusion at the desk that nobody has seen it, so it is never one: the
+ * loss window must stay open back to the last time the card was seen.
+ */
+
 int ledger_last_seen(struct ledger *l, int64_t card_id, int64_t session_id,
-		     struct sighting *out)
+		     int64_t before, struct sighting *out)
 {
 	sqlite3_stmt *st;
 	int rc = ledger_prepare(
 	    l,
-	    "SELECT at, loc, who FROM ("
-	    " SELECT s.at AS at, r.path AS loc, p.code AS who, s.id AS n"
+	    "SELECT at, loc, who, what FROM ("
+	    " SELECT s.at AS at, r.path AS loc, p.code AS who,"
+	    "  'scan in count ' || s.session_id AS what, s.id AS n, 0 AS t"
 	    " FROM scan_live s LEFT JOIN location r ON r.id = s.range_id"
 	    " LEFT JOIN staff p ON p.id = s.staff_id"
-	    " WHERE s.card_id = ?1 AND s.session_id < ?2"
+	    " WHERE s.card_id = ?1 AND s.session_id <> ?2 AND s.at <= ?3"
 	    " UNION ALL"
-	    " SELECT e.at, r.path, p.code, e.id FROM custody_event e"
+	    " SELECT e.at, r.path, p.code, 'custody ' || e.kind, e.id, 1"
+	    " FROM custody_event e"
 	    " LEFT JOIN location r ON r.id = e.location_id"
 	    " LEFT JOIN staff p ON p.id = e.staff_id"
-	    " WHERE e.card_id = ?1 AND e.kind <> 'lost'"
-	    ") ORDER BY at DESC, n DESC LIMIT 1",
+	    " WHERE e.card_id = ?1 AND e.at <= ?3 AND e.kind <> 'lost'"
+	    ") ORDER BY at DESC, t DESC, n DESC LIMIT 1",
 	    &st);
 
 	memset(out, 0, sizeof(*out));
@@ -886,6 +895,7 @@ int ledger_last_seen(struct ledger *l, int64_t card_id, int64_t session_id,
 		return rc;
 	sqlite3_bind_int64(st, 1, card_id);
 	sqlite3_bind_int64(st, 2, session_id);
+	sqlite3_bind_int64(st, 3, before);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		out->at = sqlite3_column_int64(st, 0);
@@ -893,6 +903,8 @@ int ledger_last_seen(struct ledger *l, int64_t card_id, int64_t session_id,
 			 ledger_col_text(st, 1));
 		snprintf(out->by, sizeof(out->by), "%s",
 			 ledger_col_text(st, 2));
+		snprintf(out->what, sizeof(out->what), "%s",
+			 ledger_col_text(st, 3));
 		rc = 0;
 	} else {
 		rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "last seen");

@@ -563,7 +563,7 @@ static int incident_card(struct incident *in, const struct session_rec *s,
 {
 	struct ledger *l = in->l;
 	FILE *f = in->f;
-	struct last_sighting ls;
+	struct sighting ls;
 	struct card_rec card;
 	struct range_start rs = {it->location, 0};
 	char a[TIME_ISO_BUF], b[TIME_ISO_BUF], name[NAME_MAX_BYTES + 1];
@@ -573,7 +573,7 @@ static int incident_card(struct incident *in, const struct session_rec *s,
 	    ledger_book_ranges(l, s->id, range_start_of, &rs) < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 	in->to = rs.at ? rs.at : s->started_at;
-	if (ledger_last_sighting(l, card.id, s->id, in->to, &ls) < 0)
+	if (ledger_last_seen(l, card.id, s->id, in->to, &ls) < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 	/* Never seen: the window opens on the day the card was received. */
 	if (ls.at) {

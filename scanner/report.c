@@ -135,7 +135,7 @@ static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
 		const struct count_card *k = &d->cards[r->missing[i]];
 		struct sighting s;
 
-		if (ledger_last_seen(l, k->id, d->session_id, &s) < 0)
+		if (ledger_last_seen(l, k->id, d->session_id, INT64_MAX, &s) < 0)
 			return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 		fputs(i ? "," : "", f);
 		json_card_head(f, k);
@@ -305,7 +305,7 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 		const struct count_card *k = &d->cards[r->missing[i]];
 		struct sighting s;
 
-		if (ledger_last_seen(l, k->id, d->session_id, &s) < 0)
+		if (ledger_last_seen(l, k->id, d->session_id, INT64_MAX, &s) < 0)
 			return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 		fprintf(f, "  %-12s %-16s ", k->mgmt_id, k->serial);
 		put_padded(f, k->location, 17);

@@ -546,12 +546,12 @@ static void reads_load_and_last_seen(void **state)
 	count_data_free(&d);
 
 	assert_int_equal(ledger_card_by_mgmt(f->l, "C1", &c), 0);
-	assert_int_equal(ledger_last_seen(f->l, c.id, second, &s), 0);
+	assert_int_equal(ledger_last_seen(f->l, c.id, second, INT64_MAX, &s), 0);
 	assert_int_equal(s.at, 100);
 	assert_string_equal(s.location, "S/T1");
 	assert_string_equal(s.by, "S02");
 	assert_int_equal(ledger_card_by_mgmt(f->l, "C2", &c), 0);
-	assert_int_equal(ledger_last_seen(f->l, c.id, second, &s), 0);
+	assert_int_equal(ledger_last_seen(f->l, c.id, second, INT64_MAX, &s), 0);
 	assert_int_equal(s.at, 0);
 }
 
