@@ -102,7 +102,6 @@ void ui_custody_render(const struct ui_custody_model *m, int cols,
 {
 	char line[UI_LINE_BYTES], cut[UI_LINE_BYTES];
 
-	(void)cols;
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
 	ui_view_add(v, UI_A_TITLE, "  %s", kind_title(m->kind));
 	if (m->kind == CUSTODY_CHECKOUT)
@@ -147,7 +146,7 @@ void ui_custody_render(const struct ui_custody_model *m, int cols,
 			snprintf(line, sizeof(line), "[!!] %s: %s",
 				 _("Refused"), why);
 		}
-		ui_fit(cut, sizeof(cut), line, 76, 0);
+		ui_fit(cut, sizeof(cut), line, cols - 3, 0);
 		ui_view_add(v, ok ? UI_A_OK : UI_A_ALERT, "  %s", cut);
 	}
 }

@@ -154,6 +154,9 @@ static enum ui_result open_safe(struct ui *u, struct key_screen *st)
 			   "may not approve"),
 			 f->code);
 		ui_second_refused(u, f, rc, rule);
+		/* The next try starts from an empty login; the purpose
+		 * stays. */
+		memset(f->code, 0, sizeof(f->code));
 		f->field = 0;
 		return UI_REDRAW;
 	}

@@ -345,6 +345,7 @@ static enum ui_result do_close(struct ui *u, struct tally_screen *st,
 		/* R12's refusal, said in the operator's language. */
 		st->m.closing = 1;
 		st->m.form.has_note = 1;
+		st->m.form.field = 0;
 		ui_message(u, UI_A_ALERT,
 			   _("Tally %lld is not balanced (%zu missing): "
 			     "a manager must witness the close"),
@@ -407,7 +408,9 @@ static enum ui_result close_key(struct ui *u, struct tally_screen *st, int key)
 			 _("%s is not a manager: a manager must witness"),
 			 f->code);
 		ui_second_refused(u, f, ex, rule);
+		/* The next try starts from an empty login; the note stays. */
 		sodium_memzero(f->pin, sizeof(f->pin));
+		memset(f->code, 0, sizeof(f->code));
 		f->field = 0;
 		return UI_REDRAW;
 	}
