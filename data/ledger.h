@@ -994,4 +994,37 @@ int ledger_range_readers_each(struct ledger *l, const char *path, int64_t from,
 					int64_t session),
 			      void *ctx);
 
+/* ---- one card's history (history.c) ---- */
+
+enum card_event_kind {
+	CARD_EV_CUSTODY = 0, /* what: the movement ("checkout") */
+	CARD_EV_READ,	     /* what: the outcome ("accepted", "alert") */
+	CARD_EV_RESOLUTION,  /* what: the reason ("lost") */
+	CARD_EV_DISPOSAL,    /* what: why it was due ("reminder") */
+};
+
+/* One event of a card's history; strings live until fn returns. */
+struct card_event {
+	int64_t at;
+	enum card_event_kind kind;
+	const char *what;
+	/* Custody: the day a checkout is for (YYYY-MM-DD, "" when none); a
+	 * read: why it was an alert ("" when none); a resolution: the kind
+	 * of discrepancy ("missing"). */
+	const char *detail;
+	int64_t session;	  /* the count, tally or disposal batch */
+	const char *session_kind; /* a read: "full", "tally", ... */
+	const char *where;	  /* location after a movement, range of a read,
+				     where a resolution found it; "" unknown */
+	const char *by;		  /* staff code */
+	int undone;		  /* a read taken back (scan undo) */
+};
+
+/* Calls fn for every event of the card, oldest first (custody before a
+ * read at the same second); a non-zero return stops the walk and is
+ * returned. */
+int ledger_card_history_each(struct ledger *l, int64_t card_id,
+			     int (*fn)(void *ctx, const struct card_event *e),
+			     void *ctx);
+
 #endif

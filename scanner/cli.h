@@ -128,6 +128,12 @@ int cli_permit(const struct staff_rec *who, enum recon_action action);
  * --witness-pin-fd or the terminal), and a manager.  0 or an exit code. */
 int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,
 		struct staff_rec *out);
+/* The same checks with the witness's code and PIN typed on the actor's
+ * screen (the TUI): another person than actor (refused before the PIN is
+ * checked), the PIN right (cli_pin_login: recorded, 5 failures lock), a
+ * manager.  0 and *out, or an exit code after cli_error. */
+int cli_witness_pin(struct ledger *l, const struct staff_rec *actor,
+		    const char *code, const char *pin, struct staff_rec *out);
 
 /* A gap in someone's required training (R20). */
 struct training_gap {

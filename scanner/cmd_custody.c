@@ -70,6 +70,91 @@ struct movement {
 	const char *done; /* "checked out", for the summary */
 };
 
+const char *custody_status_name(int is_asset, enum card_status s)
+{
+	return is_asset && s == CARD_STORED ? "in_storage"
+					    : card_status_name(s);
+}
+
+static int custody_find(struct ledger *l, const char *ident, enum custody_by by,
+			struct custody_item *it)
+{
+	char serial[SERIAL_BUF];
+	int rc;
+
+	if (by == CUSTODY_BY_SERIAL)
+		return ledger_custody_find_serial(l, ident, it);
+	rc = ledger_custody_find(l, ident, it);
+	/* A barcode scanner may send the card's number instead. */
+	if (rc == LEDGER_ERR_NOTFOUND && by == CUSTODY_BY_EITHER &&
+	    serial_normalize(ident, strlen(ident), serial) == 0 &&
+	    ledger_custody_find_serial(l, serial, it) == 0)
+		return 0;
+	return rc;
+}
+
+int custody_move_one(struct ledger *l, enum custody_kind k, const char *ident,
+		     enum custody_by by, const char *to_path, int32_t for_date,
+		     int64_t actor_id, int64_t now, int flag,
+		     struct custody_result *res)
+{
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	rc = custody_find(l, ident, by, &res->it);
+	if (rc == LEDGER_ERR_NOTFOUND) {
+		res->not_found = 1;
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	res->from = res->it.status;
+	if (recon_custody(k, res->it.is_asset, res->from, &res->to,
+			  &res->rule) < 0)
+		return 0;
+	res->rule = NULL;
+	rc = ledger_custody_record(l, &res->it, custody_kind_name(k), res->to,
+				   to_path, for_date, actor_id, now, flag);
+	if (rc == LEDGER_ERR_NOTFOUND) {
+		res->no_location = 1;
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	res->safe_closed = flag;
+	return 0;
+}
+
+int custody_move_now(struct ledger *l, enum custody_kind k, const char *ident,
+		     enum custody_by by, int32_t for_date,
+		     const struct staff_rec *actor, struct custody_result *res)
+{
+	int open = 0, rc;
+
+	memset(res, 0, sizeof(*res));
+	if (ledger_begin(l) < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	/* Read in the movement's transaction: the flag says what the key
+	 * log said at that moment (R14). */
+	rc = ledger_safe_open(l, &open);
+	if (rc == 0)
+		rc = custody_move_one(
+		    l, k, ident, by, NULL, for_date, actor->id, cli_now(),
+		    recon_safe_flag(recon_custody_handling(k), open), res);
+	if (rc == 0 && (res->not_found || res->rule || res->no_location)) {
+		ledger_rollback(l);
+		return 0;
+	}
+	if (rc == 0)
+		rc = ledger_commit(l);
+	if (rc < 0) {
+		rc = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+		ledger_rollback(l);
+		return rc;
+	}
+	return 0;
+}
+
 /*
  * Applies the movement to every item of names (management IDs or asset
  * codes; with by_serial, serials read by a reader) in one transaction.  An
@@ -81,9 +166,7 @@ static int apply_items(struct cli *c, struct ledger *l,
 		       int32_t for_date, const char *const *names, size_t n,
 		       int by_serial, const struct staff_rec *actor)
 {
-	struct custody_item it;
-	enum card_status to;
-	const char *rule;
+	struct custody_result res;
 	int64_t now = cli_now();
 	int code = EXIT_OK, open = 0, flag, rc;
 
@@ -99,52 +182,45 @@ static int apply_items(struct cli *c, struct ledger *l,
 		goto fail;
 	flag = recon_safe_flag(recon_custody_handling(m->kind), open);
 	for (size_t i = 0; i < n; i++) {
-		rc = by_serial ? ledger_custody_find_serial(l, names[i], &it)
-			       : ledger_custody_find(l, names[i], &it);
-		if (rc == LEDGER_ERR_NOTFOUND) {
+		rc = custody_move_one(
+		    l, m->kind, names[i],
+		    by_serial ? CUSTODY_BY_SERIAL : CUSTODY_BY_NAME, to_path,
+		    for_date, actor->id, now, flag, &res);
+		if (rc < 0)
+			goto fail;
+		if (res.not_found) {
 			code = cli_error(EXIT_DATAERR, "%s: nothing changed",
 					 ledger_errmsg(l));
 			goto out;
 		}
-		if (rc < 0)
-			goto fail;
-		if (recon_custody(m->kind, it.is_asset, it.status, &to, &rule) <
-		    0) {
-			code = cli_error(EXIT_DATAERR,
-					 "%s %s (%s) cannot be %s: %s; "
-					 "nothing changed",
-					 it.is_asset ? "terminal" : "card",
-					 it.name,
-					 it.is_asset && it.status == CARD_STORED
-					     ? "in_storage"
-					     : card_status_name(it.status),
-					 m->done, rule);
+		if (res.rule) {
+			code = cli_error(
+			    EXIT_DATAERR,
+			    "%s %s (%s) cannot be %s: %s; nothing changed",
+			    res.it.is_asset ? "terminal" : "card", res.it.name,
+			    custody_status_name(res.it.is_asset, res.from),
+			    m->done, res.rule);
 			goto out;
 		}
-		rc = ledger_custody_record(l, &it, custody_kind_name(m->kind),
-					   to, to_path, for_date, actor->id,
-					   now, flag);
-		if (rc == LEDGER_ERR_NOTFOUND) {
+		if (res.no_location) {
 			code = cli_error(EXIT_DATAERR,
 					 "no location %s: nothing changed",
 					 to_path);
 			goto out;
 		}
-		if (rc < 0)
-			goto fail;
 		if (c->json) {
-			printf("{\"%s\":", it.is_asset ? "asset" : "mgmt_id");
-			json_str(stdout, it.name);
+			printf("{\"%s\":",
+			       res.it.is_asset ? "asset" : "mgmt_id");
+			json_str(stdout, res.it.name);
 			fputs(",\"status\":", stdout);
-			json_str(stdout, it.is_asset && to == CARD_STORED
-					     ? "in_storage"
-					     : card_status_name(to));
+			json_str(stdout,
+				 custody_status_name(res.it.is_asset, res.to));
 			fputs(",\"location\":", stdout);
-			json_str(stdout, it.location);
+			json_str(stdout, res.it.location);
 			printf(",\"safe_closed\":%s}\n",
 			       flag ? "true" : "false");
 		} else {
-			printf("%s\t%s\n", it.name, it.location);
+			printf("%s\t%s\n", res.it.name, res.it.location);
 		}
 	}
 	if (ledger_commit(l) < 0)

@@ -152,6 +152,32 @@ const struct cmd_entry cmd_key_holder_list_entry = {
 
 /* ---- key open / close ---- */
 
+int key_approver_check(struct ledger *l, const struct staff_rec *actor,
+		       const struct staff_rec *appr, int *order)
+{
+	int rc;
+
+	*order = 0;
+	if (appr->id == actor->id)
+		return cli_error(
+		    EXIT_NOPERM,
+		    "two-person rule: the approver must be another "
+		    "person than %s",
+		    actor->code);
+	rc = ledger_key_holder_order(l, appr->id, order);
+	if (rc == LEDGER_ERR_NOTFOUND && appr->role == ROLE_MANAGER)
+		return 0;
+	if (rc == LEDGER_ERR_NOTFOUND)
+		return cli_error(EXIT_NOPERM,
+				 "only a named key holder or a manager may "
+				 "approve opening the safe (%s is neither): "
+				 "permission denied",
+				 appr->code);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	return 0;
+}
+
 /*
  * The approver: another person, authenticated in the same command, and a
  * named key holder or a manager (R14: "a named key holder's permission").
@@ -167,6 +193,7 @@ static int approver(struct cli *c, struct ledger *l,
 		return cli_error(EXIT_NOPERM,
 				 "opening the safe needs a key holder's "
 				 "approval: --witness KEY_HOLDER");
+	/* Said before the PIN is asked for. */
 	if (strcmp(c->witness[0], actor->code) == 0)
 		return cli_error(
 		    EXIT_NOPERM,
@@ -178,18 +205,7 @@ static int approver(struct cli *c, struct ledger *l,
 			      "--witness-pin-fd", out);
 	if (rc)
 		return rc;
-	rc = ledger_key_holder_order(l, out->id, order);
-	if (rc == LEDGER_ERR_NOTFOUND && out->role == ROLE_MANAGER)
-		return 0;
-	if (rc == LEDGER_ERR_NOTFOUND)
-		return cli_error(EXIT_NOPERM,
-				 "only a named key holder or a manager may "
-				 "approve opening the safe (%s is neither): "
-				 "permission denied",
-				 out->code);
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	return 0;
+	return key_approver_check(l, actor, out, order);
 }
 
 static int exec_open(struct cli *c, struct ledger *l)

@@ -984,12 +984,95 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 	return ex ? ex : ec;
 }
 
+struct card_reader {
+	struct rdr *r;
+};
+
+int card_reader_open(const char *spec, const struct rdr_profile *profile,
+		     struct card_reader **out)
+{
+	struct card_reader *cr = calloc(1, sizeof(*cr));
+	int ex;
+
+	*out = NULL;
+	if (!cr)
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	ex = reader_open(spec, profile, &cr->r);
+	if (ex) {
+		free(cr);
+		return ex;
+	}
+	*out = cr;
+	return 0;
+}
+
+int card_reader_step(struct card_reader *cr, int timeout_ms,
+		     struct scan_step *st)
+{
+	struct rdr_event ev;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	st->kind = SCAN_STEP_IDLE;
+	rc = rdr_next(cr->r, timeout_ms, &ev);
+	if (rc == RDR_ERR_INTERRUPTED || (rc == 0 && ev.kind == RDR_EV_TIMEOUT))
+		return 0;
+	if (rc == RDR_ERR_SCRIPT)
+		return cli_error(EXIT_DATAERR, "%s", rdr_error(cr->r));
+	if (rc < 0)
+		return cli_error(EXIT_UNAVAILABLE, "reader: %s",
+				 rdr_error(cr->r));
+	st->at = cli_now();
+	switch (ev.kind) {
+	case RDR_EV_END:
+		st->kind = SCAN_STEP_END;
+		break;
+	case RDR_EV_LOST:
+		st->kind = SCAN_STEP_LOST;
+		break;
+	case RDR_EV_BACK:
+		st->kind = SCAN_STEP_BACK;
+		break;
+	case RDR_EV_UNREADABLE:
+		st->kind = SCAN_STEP_UNREADABLE;
+		snprintf(st->message, sizeof(st->message), "%s",
+			 rdr_error(cr->r));
+		rdr_feedback(cr->r, RDR_FB_ALERT);
+		break;
+	case RDR_EV_CARD:
+		/* Backends deliver only valid identifiers. */
+		if (id_serial(&ev.id, st->res.serial) == 0) {
+			st->kind = SCAN_STEP_READ;
+			st->res.at = st->at;
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+void card_reader_feedback(struct card_reader *cr, enum recon_outcome o)
+{
+	rdr_feedback(cr->r, o == RECON_ACCEPTED ? RDR_FB_ACCEPTED
+			    : o == RECON_REPEAT ? RDR_FB_REPEAT
+						: RDR_FB_ALERT);
+}
+
+void card_reader_close(struct card_reader *cr)
+{
+	if (!cr)
+		return;
+	rdr_close(cr->r);
+	free(cr);
+}
+
 int reader_collect(const char *spec, const struct rdr_profile *profile,
 		   char (**out)[SERIAL_BUF], size_t *n)
 {
 	struct sigaction old_int, old_term;
-	struct rdr *r = NULL;
-	int ex = reader_open(spec, profile, &r);
+	struct card_reader *r = NULL;
+	int ex = card_reader_open(spec, profile, &r);
 
 	*out = NULL;
 	*n = 0;
@@ -997,34 +1080,20 @@ int reader_collect(const char *spec, const struct rdr_profile *profile,
 		return ex;
 	catch_stop_signals(&old_int, &old_term);
 	while (!stop_requested) {
-		char serial[SERIAL_BUF];
-		struct rdr_event ev;
-		int rc = rdr_next(r, SCAN_WAIT_MS, &ev), again = 0;
+		struct scan_step st;
+		int again = 0;
 
-		if (rc == RDR_ERR_INTERRUPTED ||
-		    (rc == 0 && ev.kind == RDR_EV_TIMEOUT))
-			continue;
-		if (rc == RDR_ERR_SCRIPT) {
-			ex = cli_error(EXIT_DATAERR, "%s", rdr_error(r));
+		ex = card_reader_step(r, SCAN_WAIT_MS, &st);
+		if (ex || st.kind == SCAN_STEP_END)
 			break;
-		}
-		if (rc < 0) {
-			ex = cli_error(EXIT_UNAVAILABLE, "reader: %s",
-				       rdr_error(r));
-			break;
-		}
-		if (ev.kind == RDR_EV_END)
-			break;
-		if (ev.kind == RDR_EV_UNREADABLE) {
+		if (st.kind == SCAN_STEP_UNREADABLE)
 			fprintf(stderr, "!! CARD NOT READ: %s (not taken)\n",
-				rdr_error(r));
-			rdr_feedback(r, RDR_FB_ALERT);
-		}
-		if (ev.kind != RDR_EV_CARD || id_serial(&ev.id, serial) < 0)
+				st.message);
+		if (st.kind != SCAN_STEP_READ)
 			continue;
 		/* Cards lie in a stack on the reader: one read each. */
 		for (size_t i = 0; i < *n && !again; i++)
-			again = strcmp((*out)[i], serial) == 0;
+			again = strcmp((*out)[i], st.res.serial) == 0;
 		if (!again) {
 			void *p = realloc(*out, (*n + 1) * sizeof(**out));
 
@@ -1033,13 +1102,13 @@ int reader_collect(const char *spec, const struct rdr_profile *profile,
 				break;
 			}
 			*out = p;
-			memcpy((*out)[(*n)++], serial, SERIAL_BUF);
+			memcpy((*out)[(*n)++], st.res.serial, SERIAL_BUF);
 		}
-		rdr_feedback(r, again ? RDR_FB_REPEAT : RDR_FB_ACCEPTED);
+		card_reader_feedback(r, again ? RECON_REPEAT : RECON_ACCEPTED);
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	rdr_close(r);
+	card_reader_close(r);
 	if (ex) {
 		free(*out);
 		*out = NULL;

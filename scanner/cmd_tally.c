@@ -137,34 +137,22 @@ int reconcile_tally(struct ledger *l, const struct session_rec *sess, int json,
 
 /* ---- close ---- */
 
-struct close_ctx {
-	struct recon_tally t;
-	char (*back)[CUSTODY_NAME_MAX + 1]; /* read, still out */
-	int *back_asset;
-	size_t nback;
-	int oom;
-};
-
 static int close_row(void *ctx, const struct tally_row *r)
 {
-	struct close_ctx *s = ctx;
+	struct tally_close *s = ctx;
 	enum tally_state st = recon_tally_item(r->read_back, r->status);
+	void *p;
 
 	recon_tally_add(&s->t, st);
 	if (st != TALLY_RETURNED || r->status != CARD_CHECKED_OUT)
 		return 0;
-	void *p = realloc(s->back, (s->nback + 1) * sizeof(*s->back));
-
-	if (!p) {
-		s->oom = 1;
-		return 1;
-	}
+	p = realloc(s->back, (s->nback + 1) * sizeof(*s->back));
+	if (!p)
+		return LEDGER_ERR_NOMEM;
 	s->back = p;
 	p = realloc(s->back_asset, (s->nback + 1) * sizeof(*s->back_asset));
-	if (!p) {
-		s->oom = 1;
-		return 1;
-	}
+	if (!p)
+		return LEDGER_ERR_NOMEM;
 	s->back_asset = p;
 	snprintf(s->back[s->nback], sizeof(s->back[0]), "%s", r->name);
 	s->back_asset[s->nback] = r->is_asset;
@@ -172,28 +160,20 @@ static int close_row(void *ctx, const struct tally_row *r)
 	return 0;
 }
 
-static const char *const tally_close_options[] = {"note", NULL};
-
-static int exec_tally_close(struct cli *c, struct ledger *l)
+void tally_close_free(struct tally_close *tc)
 {
-	struct staff_rec actor, witness = {0};
-	struct close_ctx s = {0};
-	struct session_rec sess;
-	const char *note = cli_opt(c, "note");
-	int64_t id, now = cli_now();
-	int balanced, code = EXIT_OK, open = 0, flag = 0, rc;
-	size_t nflagged = 0;
-	char detail[256];
+	free(tc->back);
+	free(tc->back_asset);
+	memset(tc, 0, sizeof(*tc));
+}
 
-	if (c->npos != 1)
-		return cli_usage(c, "a tally session ID is required");
-	rc = cli_session_id(c, c->pos[0], &id);
-	if (rc)
-		return rc;
-	/* Closing turns the reads into returns: handling cards (R20). */
-	rc = cli_card_worker(c, l, ACT_TALLY_CLOSE, &actor);
-	if (rc)
-		return rc;
+int tally_close_prepare(struct ledger *l, int64_t id, struct tally_close *tc)
+{
+	struct session_rec sess;
+	int rc;
+
+	memset(tc, 0, sizeof(*tc));
+	tc->id = id;
 	rc = ledger_session_get(l, id, &sess);
 	if (rc < 0)
 		return cli_error(rc == LEDGER_ERR_NOTFOUND ? EXIT_DATAERR
@@ -206,23 +186,107 @@ static int exec_tally_close(struct cli *c, struct ledger *l)
 	if (sess.closed_at)
 		return cli_error(EXIT_DATAERR, "tally %lld is closed already",
 				 (long long)id);
-	rc = ledger_tally_each(l, id, close_row, &s);
-	if (s.oom || rc < 0) {
-		code = cli_error(EXIT_SOFTWARE, "%s",
-				 s.oom ? "out of memory" : ledger_errmsg(l));
-		goto out;
-	}
-	balanced = recon_tally_balanced(&s.t);
+	rc = ledger_tally_each(l, id, close_row, tc);
+	if (rc == LEDGER_ERR_NOMEM)
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	tc->balanced = recon_tally_balanced(&tc->t);
+	return 0;
+}
+
+int tally_close_apply(struct ledger *l, struct tally_close *tc,
+		      const struct staff_rec *actor,
+		      const struct staff_rec *witness, const char *note)
+{
+	int64_t now = cli_now();
+	int open = 0, flag, rc;
+	char detail[256], subject[24];
+
 	/* R12: what is missing is certified by two people, with a reason. */
-	if (!balanced && !c->nwitness) {
-		code = cli_error(EXIT_NOPERM,
+	if (!tc->balanced && !witness)
+		return cli_error(EXIT_NOPERM,
 				 "tally %lld is not balanced (%zu missing): "
 				 "closing it needs a manager's --witness and "
 				 "a --note (two-person rule)",
-				 (long long)id, s.t.by_state[TALLY_MISSING]);
+				 (long long)tc->id,
+				 tc->t.by_state[TALLY_MISSING]);
+	if (!tc->balanced && (!note || !note[0]))
+		return cli_error(EXIT_DATAERR,
+				 "an imbalanced tally needs a note saying "
+				 "what happened");
+	tc->nflagged = 0;
+	if (ledger_begin(l) < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	/* The reads become returns into storage: the safe must be open. */
+	rc = ledger_safe_open(l, &open);
+	flag = recon_safe_flag(HANDLE_RETURN, open);
+	for (size_t i = 0; rc == 0 && i < tc->nback; i++) {
+		struct custody_item it;
+		enum card_status to;
+		const char *rule;
+
+		rc = ledger_custody_get(l, tc->back_asset[i], tc->back[i], &it);
+		if (rc < 0)
+			break;
+		if (recon_custody(CUSTODY_RETURN, it.is_asset, it.status, &to,
+				  &rule) < 0)
+			continue; /* changed since the read: nothing to do */
+		rc = ledger_custody_record(l, &it, "return", to, NULL,
+					   DATE_NONE, actor->id, now, flag);
+		tc->nflagged += flag;
+	}
+	if (rc == 0)
+		rc = ledger_session_close(l, tc->id, actor->id,
+					  witness ? witness->id : 0, now);
+	if (rc == 0 && note && note[0])
+		rc = ledger_session_note(l, tc->id, note);
+	snprintf(detail, sizeof(detail),
+		 "expected=%zu returned=%zu issued=%zu missing=%zu",
+		 tc->t.expected, tc->t.by_state[TALLY_RETURNED],
+		 tc->t.by_state[TALLY_ISSUED], tc->t.by_state[TALLY_MISSING]);
+	snprintf(subject, sizeof(subject), "%lld", (long long)tc->id);
+	if (rc == 0)
+		rc = ledger_audit(l, actor->id, now, "tally.close", subject,
+				  detail);
+	if (rc == 0)
+		rc = ledger_commit(l);
+	if (rc < 0) {
+		rc = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+		ledger_rollback(l);
+		return rc;
+	}
+	return 0;
+}
+
+static const char *const tally_close_options[] = {"note", NULL};
+
+static int exec_tally_close(struct cli *c, struct ledger *l)
+{
+	struct staff_rec actor, witness = {0};
+	struct tally_close tc;
+	const char *note = cli_opt(c, "note");
+	int64_t id;
+	int code, rc;
+
+	if (c->npos != 1)
+		return cli_usage(c, "a tally session ID is required");
+	rc = cli_session_id(c, c->pos[0], &id);
+	if (rc)
+		return rc;
+	/* Closing turns the reads into returns: handling cards (R20). */
+	rc = cli_card_worker(c, l, ACT_TALLY_CLOSE, &actor);
+	if (rc)
+		return rc;
+	code = tally_close_prepare(l, id, &tc);
+	if (code)
+		goto out;
+	/* Said before the witness is asked for a PIN. */
+	if (!tc.balanced && !c->nwitness) {
+		code = tally_close_apply(l, &tc, &actor, NULL, note);
 		goto out;
 	}
-	if (!balanced && (!note || !note[0])) {
+	if (!tc.balanced && (!note || !note[0])) {
 		code = cli_usage(c, "an imbalanced tally needs --note TEXT");
 		goto out;
 	}
@@ -231,59 +295,25 @@ static int exec_tally_close(struct cli *c, struct ledger *l)
 		if (code)
 			goto out;
 	}
-	if (ledger_begin(l) < 0)
-		goto fail;
-	/* The reads become returns into storage: the safe must be open. */
-	if (ledger_safe_open(l, &open) < 0)
-		goto fail_tx;
-	flag = recon_safe_flag(HANDLE_RETURN, open);
-	for (size_t i = 0; i < s.nback; i++) {
-		struct custody_item it;
-		enum card_status to;
-		const char *rule;
-
-		rc = ledger_custody_get(l, s.back_asset[i], s.back[i], &it);
-		if (rc < 0)
-			goto fail_tx;
-		if (recon_custody(CUSTODY_RETURN, it.is_asset, it.status, &to,
-				  &rule) < 0)
-			continue; /* changed since the read: nothing to do */
-		rc = ledger_custody_record(l, &it, "return", to, NULL,
-					   DATE_NONE, actor.id, now, flag);
-		if (rc < 0)
-			goto fail_tx;
-		nflagged += flag;
-	}
-	rc = ledger_session_close(l, id, actor.id, witness.id, now);
-	if (rc == 0 && note)
-		rc = ledger_session_note(l, id, note);
-	snprintf(detail, sizeof(detail),
-		 "expected=%zu returned=%zu issued=%zu missing=%zu",
-		 s.t.expected, s.t.by_state[TALLY_RETURNED],
-		 s.t.by_state[TALLY_ISSUED], s.t.by_state[TALLY_MISSING]);
-	if (rc == 0)
-		rc = ledger_audit(l, actor.id, now, "tally.close", c->pos[0],
-				  detail);
-	if (rc < 0 || ledger_commit(l) < 0)
-		goto fail_tx;
-	fprintf(stderr, "tally %lld closed by %s: %s%s\n", (long long)id,
-		actor.code, detail, balanced ? "" : " (witnessed)");
-	if (nflagged)
+	code = tally_close_apply(l, &tc, &actor, c->nwitness ? &witness : NULL,
+				 note);
+	if (code)
+		goto out;
+	fprintf(stderr,
+		"tally %lld closed by %s: expected=%zu returned=%zu "
+		"issued=%zu missing=%zu%s\n",
+		(long long)id, actor.code, tc.t.expected,
+		tc.t.by_state[TALLY_RETURNED], tc.t.by_state[TALLY_ISSUED],
+		tc.t.by_state[TALLY_MISSING],
+		tc.balanced ? "" : " (witnessed)");
+	if (tc.nflagged)
 		fprintf(stderr,
 			"warning: the safe is recorded closed: %zu returned "
 			"while it was closed, flagged in the key log and the "
 			"daily report\n",
-			nflagged);
-	goto out;
-fail_tx:
-	code = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	ledger_rollback(l);
-	goto out;
-fail:
-	code = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+			tc.nflagged);
 out:
-	free(s.back);
-	free(s.back_asset);
+	tally_close_free(&tc);
 	return code;
 }
 

@@ -179,4 +179,113 @@ int report_safe_closed(void *ctx, const struct safe_closed_row *r);
 /* Locked, active accounts: "CODE (name)"; in JSON the code. */
 int report_locked(const struct staff_rec *s, void *ctx);
 
+/* ---- custody movements, one item at a time (cmd_custody.c) ---- */
+
+/* How an item is named. */
+enum custody_by {
+	CUSTODY_BY_NAME = 0, /* management ID, or a terminal's code or tag */
+	CUSTODY_BY_SERIAL,   /* a card's serial (read), or a terminal's tag */
+	CUSTODY_BY_EITHER,   /* typed or wedged: a name, else a serial */
+};
+
+/* What one movement of one item came to. */
+struct custody_result {
+	struct custody_item it; /* the item; after the movement when done */
+	enum card_status from, to;
+	int not_found;	  /* neither a card nor a terminal: nothing written */
+	int no_location;  /* to_path does not exist: nothing written */
+	const char *rule; /* refused by recon_custody (static), else NULL */
+	int safe_closed;  /* recorded, flagged: the safe was recorded closed */
+};
+
+/*
+ * Finds the item `ident`, checks the movement k against its state
+ * (recon_custody) and records it (flag: recon_safe_flag, read by the
+ * caller in the same transaction), in the caller's transaction.  The CLI
+ * moves all its items this way in one transaction, the TUI one item per
+ * transaction (custody_move_now).  0 with res->not_found, no_location or
+ * rule set when refused (nothing written), or a ledger error.
+ */
+int custody_move_one(struct ledger *l, enum custody_kind k, const char *ident,
+		     enum custody_by by, const char *to_path, int32_t for_date,
+		     int64_t actor_id, int64_t now, int flag,
+		     struct custody_result *res);
+/* One item moved and committed in its own transaction, the safe's flag
+ * read in it: what the TUI's custody screen does for each card before it
+ * shows it.  0 (res says whether it was refused), or an exit code after
+ * cli_error (nothing written). */
+int custody_move_now(struct ledger *l, enum custody_kind k, const char *ident,
+		     enum custody_by by, int32_t for_date,
+		     const struct staff_rec *actor, struct custody_result *res);
+/* The status of an item as the CLI prints it: "in_storage" for a
+ * terminal in storage, else card_status_name. */
+const char *custody_status_name(int is_asset, enum card_status s);
+
+/* ---- the tally's close, shared by `tally close` and the TUI ---- */
+
+/* What closing a tally finds and does (cmd_tally.c). */
+struct tally_close {
+	int64_t id;
+	struct recon_tally t;
+	int balanced;
+	char (*back)[CUSTODY_NAME_MAX + 1]; /* read, still out: to return */
+	int *back_asset;
+	size_t nback;
+	size_t nflagged; /* returns flagged: the safe was recorded closed */
+};
+
+/*
+ * Checks that id is an open tally and finds what closing it would do
+ * (tc->t, tc->balanced, the reads to turn into returns).  Nothing is
+ * written.  0, or an exit code after cli_error; tally_close_free either
+ * way.
+ */
+int tally_close_prepare(struct ledger *l, int64_t id, struct tally_close *tc);
+/*
+ * Closes the prepared tally in one transaction: the reads become returns,
+ * the session is closed by actor with witness (NULL: none) and note (NULL
+ * or "": none), audited ("tally.close").  R12: an imbalanced tally is
+ * refused (77) without a witness, or without a note (65).  The witness is
+ * the caller's to have authenticated as another person and a manager
+ * (cli_witness, cli_witness_pin).  0 or an exit code after cli_error.
+ */
+int tally_close_apply(struct ledger *l, struct tally_close *tc,
+		      const struct staff_rec *actor,
+		      const struct staff_rec *witness, const char *note);
+void tally_close_free(struct tally_close *tc);
+
+/* ---- the safe's approver (cmd_key.c) ---- */
+
+/*
+ * Whether appr, authenticated already, may approve actor's opening of the
+ * safe (R14): another person, and a named key holder (*order: their
+ * order) or a manager (*order 0).  0, or 77 after cli_error naming the
+ * rule.
+ */
+int key_approver_check(struct ledger *l, const struct staff_rec *actor,
+		       const struct staff_rec *appr, int *order);
+
+/* ---- a reader outside a session (cmd_scan.c) ---- */
+
+/*
+ * A reader for work that names cards by presenting them without a count
+ * or tally (checkout, return, the TUI's lookup and custody screens):
+ * card_reader_open, then card_reader_step between keys, then
+ * card_reader_close.  Nothing is written to the ledger; the caller gives
+ * the reader's feedback once it has done its work with the card.
+ */
+struct card_reader;
+
+int card_reader_open(const char *spec, const struct rdr_profile *profile,
+		     struct card_reader **out);
+/* Waits at most timeout_ms.  out->kind: IDLE, READ (out->res.serial),
+ * UNREADABLE (out->message; the reader has signalled it), LOST, BACK or
+ * END.  0, or an exit code after cli_error (the reader failed). */
+int card_reader_step(struct card_reader *r, int timeout_ms,
+		     struct scan_step *out);
+/* The reader's beep or light for an outcome (accepted, repeat, alert). */
+void card_reader_feedback(struct card_reader *r, enum recon_outcome o);
+/* card_reader_close(NULL) does nothing. */
+void card_reader_close(struct card_reader *r);
+
 #endif

@@ -37,6 +37,7 @@
 #include "../data/ledger.h"
 #include "../reconcile/recon.h"
 #include "config.h"
+#include "report.h"
 
 #include <libintl.h>
 #define _(s)  gettext(s)
@@ -309,5 +310,190 @@ void ui_scan_render(const struct ui_scan_model *m, int cols, struct ui_view *v);
 void ui_scan_note_read(struct ui_scan_model *m, int outcome, int why,
 		       const char *mgmt_id, const char *serial,
 		       const char *home, const char *status, int in_range);
+
+/* ==== lookup, custody, tally and safe screens ==== */
+
+extern const struct ui_screen ui_lookup_screen, ui_custody_screen,
+    ui_tally_screen, ui_key_screen;
+
+/* ---- input fields (ui_form.c) ---- */
+
+/* What a field accepts. */
+enum ui_field_kind {
+	UI_FIELD_TEXT = 0, /* any printable character (notes, purposes) */
+	UI_FIELD_ID,	   /* [A-Za-z0-9_-]: management IDs, staff codes */
+	UI_FIELD_HEX,	   /* a card's number */
+	UI_FIELD_DIGITS,   /* PINs */
+	UI_FIELD_DATE,	   /* YYYY-MM-DD */
+};
+
+/* Edits buf (cap bytes) with key: a character the field accepts is
+ * appended when it fits, Backspace removes the last character.  1 when
+ * the key was the field's, 0 when not (a command key). */
+int ui_field_key(char *buf, size_t cap, enum ui_field_kind kind, int key);
+/* Adds "  LABEL VALUE" (a PIN as stars) to v; the active field gets the
+ * input colour and the terminal cursor at its end.  The line's index. */
+int ui_form_line(struct ui_view *v, const char *label, const char *value,
+		 int masked, int active);
+
+#define UI_TIME_BUF 20
+/* "2025-06-10 10:00" in local time; "-" for 0. */
+void ui_time_short(int64_t t, char out[UI_TIME_BUF]);
+/* YYYY-MM-DD, "-" for DATE_NONE. */
+void ui_date_text(int32_t day, char out[11]);
+/* A card's (or terminal's) status in the current language. */
+const char *ui_card_status(enum card_status s, int is_asset);
+
+/*
+ * A second person on the same screen (a witness, the safe's approver):
+ * their staff code, their PIN (shown as stars, wiped after each try) and,
+ * with has_note, a note or purpose.  Tab / Down / Up move between fields.
+ */
+struct ui_second {
+	char code[STAFF_CODE_MAX + 1];
+	char pin[16];
+	char note[256];
+	int has_note;
+	int field; /* 0 code, 1 PIN, 2 note */
+};
+
+/* Wipes the form (the PIN with it). */
+void ui_second_clear(struct ui_second *f);
+/* The field keys; UI_IGNORED for others (Enter, Esc: the screen's). */
+enum ui_result ui_second_key(struct ui_second *f, int key);
+/* Says why the second person was refused (ex: the exit code of
+ * cli_witness_pin or of cli_pin_login and the screen's rule), in the
+ * operator's language: the same person, no such person, locked, a wrong
+ * PIN, or else `rule` (the screen's own rule refused them). */
+void ui_second_refused(struct ui *u, const struct ui_second *f, int ex,
+		       const char *rule);
+/* Its lines: "WHO: code", "WHO: PIN", and note_label's field. */
+void ui_second_view(const struct ui_second *f, const char *who,
+		    const char *note_label, struct ui_view *v);
+
+/* ---- the single-card lookup (ui_lookup.c) ---- */
+
+#define UI_HISTORY_MAX 200
+
+/* One event of the card's history, kept (ledger_card_history_each). */
+struct ui_history_item {
+	int64_t at;
+	enum card_event_kind kind;
+	char what[24];
+	char detail[24];
+	int64_t session;
+	char session_kind[16];
+	char where[LOCATION_MAX + 1];
+	char by[STAFF_CODE_MAX + 1];
+	int undone;
+};
+
+struct ui_lookup_model {
+	char typed[64]; /* typed or wedged so far */
+	int has_reader, reader_lost;
+	int state;	/* 0: nothing asked yet, 1: found, 2: no such card */
+	char asked[64]; /* what was asked (typed, or the serial read) */
+	struct card_rec card;
+	struct last_sighting seen;
+	enum recon_due_why due;
+	int32_t due_since;
+	char checked_out_by[STAFF_CODE_MAX + 1];
+	/* The newest UI_HISTORY_MAX events, oldest first; more: older ones
+	 * were left out. */
+	struct ui_history_item hist[UI_HISTORY_MAX];
+	int nhist, more;
+	int top; /* history scrolled by */
+};
+
+/* Keeps event e of the card's history in m (the oldest dropped when
+ * full).  Always 0: a callback of ledger_card_history_each. */
+int ui_lookup_add_event(void *m, const struct card_event *e);
+/* What one history event says, in the current language. */
+void ui_lookup_history_text(const struct ui_history_item *h, char *out,
+			    size_t cap);
+/* The lookup's view (tests call it directly). */
+void ui_lookup_render(const struct ui_lookup_model *m, int cols, int rows,
+		      struct ui_view *v);
+
+/* ---- check-out / return / issue (ui_custody.c) ---- */
+
+#define UI_CUSTODY_MAX 64
+
+/* One item as the custody screen recorded or refused it. */
+struct ui_custody_line {
+	char ident[64]; /* as typed or read */
+	struct custody_result res;
+};
+
+struct ui_custody_model {
+	int kind;	  /* enum custody_kind; -1 while choosing */
+	char for_day[11]; /* checkout: the day the cards are for */
+	int field;	  /* 0: card, 1: the date (checkout) */
+	char typed[64];
+	int has_reader, reader_lost;
+	struct ui_custody_line line[UI_CUSTODY_MAX]; /* oldest first */
+	int nlines;
+	long done, refused, flagged;
+};
+
+/* Records in m what custody_move_now did with ident. */
+void ui_custody_note(struct ui_custody_model *m, const char *ident,
+		     const struct custody_result *res);
+/* What a refusal says, in the current language ("" when recorded). */
+void ui_custody_refusal(const struct ui_custody_line *ln, char *out,
+			size_t cap);
+void ui_custody_render(const struct ui_custody_model *m, int cols,
+		       struct ui_view *v);
+
+/* ---- the end-of-day tally (ui_tally.c) ---- */
+
+#define UI_TALLY_OUT_MAX 200
+
+/* One item the tally still misses. */
+struct ui_tally_out {
+	int is_asset;
+	char name[CUSTODY_NAME_MAX + 1];
+	char by[STAFF_CODE_MAX + 1]; /* who checked it out, "" unknown */
+	int32_t for_date;
+	char location[LOCATION_MAX + 1];
+};
+
+struct ui_tally_model {
+	int64_t id; /* 0: no tally open */
+	struct recon_tally t;
+	struct ui_tally_out out[UI_TALLY_OUT_MAX];
+	int nout;
+	char last[160]; /* the last read, "" before the first */
+	int last_kind;	/* -1 accepted, else UI_ALERT_* */
+	long accepted, repeats, alerts;
+	char typed[64];
+	int has_reader, reader_lost, reader_ended;
+	int closing;	       /* the witness form is shown */
+	struct ui_second form; /* the manager who witnesses the close */
+	char closed_note[160]; /* after the close: what it came to */
+};
+
+/* Records a read's outcome in m (the last card, the counters); name is
+ * the card's management ID or the terminal's code, "" when unknown. */
+void ui_tally_note_read(struct ui_tally_model *m, int outcome, int why,
+			const char *name, const char *serial);
+/* Adds row r of the tally to m: counted, and listed when missing. */
+int ui_tally_add_row(void *m, const struct tally_row *r);
+void ui_tally_render(const struct ui_tally_model *m, int cols, int rows,
+		     struct ui_view *v);
+
+/* ---- the safe's key (ui_key.c) ---- */
+
+struct ui_key_model {
+	int open; /* an opening is recorded open: cur */
+	struct key_opening_rec cur;
+	unsigned flags;	       /* KEY_FLAG_* of cur, judged now */
+	int opening;	       /* the opening form is shown */
+	struct ui_second form; /* the approver; note: the purpose */
+	struct key_opening_rec last_closed; /* id 0: none this visit */
+	unsigned last_flags;
+};
+
+void ui_key_render(const struct ui_key_model *m, int cols, struct ui_view *v);
 
 #endif

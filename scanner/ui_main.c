@@ -28,6 +28,11 @@
 static const struct ui_screen *const screens[] = {
     &ui_scan_screen,
     &ui_status_screen,
+    /* Lookup, custody at the window, the tally, the safe's key. */
+    &ui_lookup_screen,
+    &ui_custody_screen,
+    &ui_tally_screen,
+    &ui_key_screen,
     NULL,
 };
 

@@ -310,6 +310,301 @@ static void menu_follows_role_and_training(void **state)
 	}
 }
 
+/* ---- the lookup, custody, tally and key screens ---- */
+
+static void assert_narrow(const struct ui_view *v, int cols)
+{
+	for (int i = 0; i < v->nlines; i++)
+		assert_true(ui_width(v->line[i].text) <= cols);
+}
+
+static void fields_take_only_what_they_hold(void **state)
+{
+	char buf[8] = "";
+
+	(void)state;
+	assert_int_equal(ui_field_key(buf, sizeof(buf), UI_FIELD_HEX, 'g'), 0);
+	assert_int_equal(ui_field_key(buf, sizeof(buf), UI_FIELD_HEX, 'a'), 1);
+	assert_int_equal(ui_field_key(buf, sizeof(buf), UI_FIELD_DIGITS, 'x'),
+			 0);
+	assert_int_equal(ui_field_key(buf, sizeof(buf), UI_FIELD_ID, ' '), 0);
+	assert_int_equal(ui_field_key(buf, sizeof(buf), UI_FIELD_ID, 'Z'), 1);
+	assert_string_equal(buf, "aZ");
+	/* Text takes Japanese; Backspace removes a whole character. */
+	assert_int_equal(ui_field_key(buf, sizeof(buf), UI_FIELD_TEXT, 0x68da),
+			 1);
+	assert_string_equal(buf, "aZ棚");
+	ui_field_key(buf, sizeof(buf), UI_FIELD_TEXT, UI_KEY_BACKSPACE);
+	assert_string_equal(buf, "aZ");
+	/* Never past the buffer: 7 bytes of room. */
+	for (int i = 0; i < 20; i++)
+		ui_field_key(buf, sizeof(buf), UI_FIELD_DIGITS, '1');
+	assert_int_equal(strlen(buf), sizeof(buf) - 1);
+}
+
+static void lookup_shows_record_and_history_newest_first(void **state)
+{
+	struct ui_lookup_model *m = calloc(1, sizeof(*m));
+	struct card_event e = {.what = "",
+			       .detail = "",
+			       .session_kind = "",
+			       .where = "SAFE1/T01",
+			       .by = "S02"};
+	struct ui_view v;
+	int out, read, back, res;
+
+	(void)state;
+	assert_non_null(m);
+	m->state = 1;
+	snprintf(m->card.mgmt_id, sizeof(m->card.mgmt_id), "A101");
+	snprintf(m->card.serial, sizeof(m->card.serial), "04A101");
+	snprintf(m->card.location, sizeof(m->card.location), "SAFE1/T01");
+	m->card.status = CARD_STORED;
+	m->card.received = 20000;
+	m->card.notice_sent = DATE_NONE;
+	m->card.reminder_sent = 20100;
+	m->due = DUE_REMINDER;
+	m->due_since = 20130;
+	e.at = 1000;
+	e.kind = CARD_EV_CUSTODY;
+	e.what = "checkout";
+	e.detail = "2025-06-10";
+	ui_lookup_add_event(m, &e);
+	e.at = 2000;
+	e.kind = CARD_EV_READ;
+	e.what = "accepted";
+	e.detail = "";
+	e.session = 3;
+	e.session_kind = "tally";
+	e.where = "";
+	ui_lookup_add_event(m, &e);
+	e.at = 3000;
+	e.kind = CARD_EV_CUSTODY;
+	e.what = "return";
+	e.where = "SAFE1/T01";
+	e.session = 0;
+	ui_lookup_add_event(m, &e);
+	e.at = 4000;
+	e.kind = CARD_EV_RESOLUTION;
+	e.what = "found_elsewhere";
+	e.detail = "misplaced";
+	e.session = 7;
+	e.by = "M01";
+	ui_lookup_add_event(m, &e);
+	assert_int_equal(m->nhist, 4);
+	ui_view_clear(&v, 80, 24);
+	ui_lookup_render(m, 80, 24, &v);
+	assert_true(ui_view_find(&v, "A101  04A101  in storage") >= 0);
+	assert_true(ui_view_find(&v, "Home: SAFE1/T01") >= 0);
+	assert_true(ui_view_find(&v, "Notice -") >= 0);
+	/* Due: said, with its own symbol, not only its colour. */
+	int due = ui_view_find(&v, "[D] Due for disposal");
+	assert_true(due >= 0);
+	assert_int_equal(v.line[due].attr, UI_A_ALERT);
+	out = ui_view_find(&v,
+			   "Checked out  by S02  SAFE1/T01  (for 2025-06-10)");
+	read = ui_view_find(&v, "Read in tally 3  by S02: accepted");
+	back = ui_view_find(&v, "Returned  by S02");
+	res = ui_view_find(&v, "Resolved in count 7  by M01: misplaced, "
+			       "found_elsewhere");
+	assert_true(out > 0 && read > 0 && back > 0 && res > 0);
+	assert_true(res < back && back < read && read < out);
+	assert_narrow(&v, 80);
+	/* A card nobody knows. */
+	m->state = 2;
+	snprintf(m->asked, sizeof(m->asked), "04FFFF");
+	ui_view_clear(&v, 80, 24);
+	ui_lookup_render(m, 80, 24, &v);
+	assert_true(ui_view_find(&v, "No card with this number or management "
+				     "ID: 04FFFF") >= 0);
+	assert_true(ui_view_find(&v, "History") < 0);
+	free(m);
+}
+
+static void lookup_keeps_the_newest_history(void **state)
+{
+	struct ui_lookup_model *m = calloc(1, sizeof(*m));
+	struct card_event e = {.kind = CARD_EV_READ,
+			       .what = "accepted",
+			       .detail = "",
+			       .session_kind = "full",
+			       .where = "SAFE1/T01",
+			       .by = "S02"};
+
+	(void)state;
+	assert_non_null(m);
+	for (int i = 0; i < UI_HISTORY_MAX + 3; i++) {
+		e.at = 1000 + i;
+		e.session = i + 1;
+		ui_lookup_add_event(m, &e);
+	}
+	assert_int_equal(m->nhist, UI_HISTORY_MAX);
+	assert_int_equal(m->more, 1);
+	assert_int_equal(m->hist[0].session, 4);
+	assert_int_equal(m->hist[m->nhist - 1].session, UI_HISTORY_MAX + 3);
+	free(m);
+}
+
+static void custody_lists_recorded_and_refused(void **state)
+{
+	struct ui_custody_model *m = calloc(1, sizeof(*m));
+	struct custody_result ok1, refused, unknown;
+	struct ui_view v;
+	int a, b, c;
+
+	(void)state;
+	assert_non_null(m);
+	m->kind = CUSTODY_CHECKOUT;
+	snprintf(m->for_day, sizeof(m->for_day), "2025-06-10");
+	memset(&ok1, 0, sizeof(ok1));
+	snprintf(ok1.it.name, sizeof(ok1.it.name), "A101");
+	ok1.from = CARD_STORED;
+	ok1.to = CARD_CHECKED_OUT;
+	ok1.safe_closed = 1;
+	refused = ok1;
+	snprintf(refused.it.name, sizeof(refused.it.name), "A105");
+	refused.from = CARD_ISSUED;
+	refused.to = CARD_ISSUED;
+	refused.safe_closed = 0;
+	refused.rule = "only a card in storage can be checked out";
+	memset(&unknown, 0, sizeof(unknown));
+	unknown.not_found = 1;
+	ui_custody_note(m, "A101", &ok1);
+	ui_custody_note(m, "A105", &refused);
+	ui_custody_note(m, "ZZ9", &unknown);
+	assert_int_equal(m->done, 1);
+	assert_int_equal(m->refused, 2);
+	assert_int_equal(m->flagged, 1);
+	ui_view_clear(&v, 80, 24);
+	ui_custody_render(m, 80, &v);
+	assert_true(ui_view_find(&v, "2025-06-10") >= 0);
+	a = ui_view_find(&v, "[OK] A101  in storage -> checked out  ! flagged");
+	b = ui_view_find(&v, "[!!] Refused: card A105 (issued): only a card in "
+			     "storage can be checked out");
+	c = ui_view_find(&v, "no card or terminal ZZ9");
+	assert_true(a > 0 && b > 0 && c > 0);
+	/* Newest first, and a refusal looks like one. */
+	assert_true(c < b && b < a);
+	assert_int_equal(v.line[b].attr, UI_A_ALERT);
+	assert_int_equal(v.line[a].attr, UI_A_OK);
+	assert_true(ui_view_find(&v, "Safe recorded closed") >= 0);
+	assert_true(ui_view_find(&v, "Recorded: 1   Refused: 2") >= 0);
+	assert_narrow(&v, 80);
+	/* Not a checkout: no date field. */
+	m->kind = CUSTODY_RETURN;
+	ui_view_clear(&v, 80, 24);
+	ui_custody_render(m, 80, &v);
+	assert_true(ui_view_find(&v, "For the day") < 0);
+	free(m);
+}
+
+static void tally_lists_what_is_out_and_masks_the_witness_pin(void **state)
+{
+	struct ui_tally_model *m = calloc(1, sizeof(*m));
+	struct tally_row r = {.name = "A101",
+			      .status = CARD_CHECKED_OUT,
+			      .location = "SAFE1/T01",
+			      .checked_out_by = "S02",
+			      .for_date = DATE_NONE,
+			      .read_back = 1};
+	struct ui_view v;
+
+	(void)state;
+	assert_non_null(m);
+	m->id = 4;
+	ui_tally_add_row(m, &r); /* read back */
+	r.name = "A102";
+	r.read_back = 0;
+	ui_tally_add_row(m, &r); /* missing */
+	r.name = "A103";
+	r.status = CARD_ISSUED;
+	ui_tally_add_row(m, &r); /* issued meanwhile */
+	r.name = "T1";
+	r.is_asset = 1;
+	r.status = CARD_CHECKED_OUT;
+	r.checked_out_by = "";
+	ui_tally_add_row(m, &r); /* a terminal missing */
+	assert_int_equal(m->t.expected, 4);
+	assert_int_equal(m->t.by_state[TALLY_MISSING], 2);
+	assert_int_equal(m->nout, 2);
+	ui_tally_note_read(m, RECON_ACCEPTED, WHY_NONE, "A101", "04A101");
+	ui_tally_note_read(m, RECON_ALERT, WHY_UNKNOWN, "", "04FFFF");
+	assert_int_equal(m->accepted, 1);
+	assert_int_equal(m->alerts, 1);
+	assert_int_equal(m->last_kind, UI_ALERT_UNKNOWN);
+	m->closing = 1;
+	m->form.has_note = 1;
+	snprintf(m->form.code, sizeof(m->form.code), "M01");
+	snprintf(m->form.pin, sizeof(m->form.pin), "1111");
+	ui_view_clear(&v, 80, 24);
+	ui_tally_render(m, 80, 24, &v);
+	assert_true(ui_view_find(&v, "Tally 4") >= 0);
+	assert_true(ui_view_find(&v, "missing 2") >= 0);
+	assert_true(ui_view_find(&v, "Still out (2)") >= 0);
+	assert_true(ui_view_find(&v, "card A102  out by S02") >= 0);
+	assert_true(ui_view_find(&v, "terminal T1  out by ?") >= 0);
+	assert_true(ui_view_find(&v, "A101  out by") < 0);
+	assert_true(ui_view_find(&v, "[?] - 04FFFF") >= 0);
+	assert_true(ui_view_find(&v, "M01") >= 0);
+	assert_true(ui_view_find(&v, "****") >= 0);
+	assert_true(ui_view_find(&v, "1111") < 0);
+	assert_narrow(&v, 80);
+	free(m);
+}
+
+static void key_shows_state_and_flags(void **state)
+{
+	struct ui_key_model m;
+	struct ui_view v;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	ui_view_clear(&v, 80, 24);
+	ui_key_render(&m, 80, &v);
+	assert_true(ui_view_find(&v, "Safe: closed") >= 0);
+	assert_true(ui_view_find(&v, "o open the safe") >= 0);
+	m.open = 1;
+	m.cur.opened_at = 1750000000;
+	snprintf(m.cur.opened_by, sizeof(m.cur.opened_by), "S02");
+	snprintf(m.cur.approved_by, sizeof(m.cur.approved_by), "M01");
+	snprintf(m.cur.purpose, sizeof(m.cur.purpose), "checkout");
+	m.flags = KEY_FLAG_LONG | KEY_FLAG_OFF_HOURS;
+	ui_view_clear(&v, 80, 24);
+	ui_key_render(&m, 80, &v);
+	int open = ui_view_find(&v, "Safe: OPEN since");
+	assert_true(open >= 0);
+	assert_non_null(strstr(v.line[open].text, "S02"));
+	assert_non_null(strstr(v.line[open].text, "approved by M01"));
+	assert_int_equal(v.line[open].attr, UI_A_ALERT);
+	assert_true(ui_view_find(&v, "! flagged: open too long, outside "
+				     "office hours") >= 0);
+	assert_true(ui_view_find(&v, "c close the safe") >= 0);
+	assert_narrow(&v, 80);
+}
+
+static void new_screens_follow_the_matrix(void **state)
+{
+	const struct ui_screen *items[UI_MENU_MAX];
+	size_t n;
+
+	(void)state;
+	n = ui_menu_items(ROLE_PARTTIME, 1, items, UI_MENU_MAX);
+	/* R11: part-timers do not move stock; they look up, scan returns
+	 * into a tally and see the safe. */
+	assert_false(menu_has(items, n, &ui_custody_screen));
+	assert_true(menu_has(items, n, &ui_lookup_screen));
+	assert_true(menu_has(items, n, &ui_tally_screen));
+	assert_true(menu_has(items, n, &ui_key_screen));
+	n = ui_menu_items(ROLE_STAFF, 1, items, UI_MENU_MAX);
+	assert_true(menu_has(items, n, &ui_custody_screen));
+	/* Untrained: what touches cards goes; the read-only screens stay. */
+	n = ui_menu_items(ROLE_MANAGER, 0, items, UI_MENU_MAX);
+	assert_false(menu_has(items, n, &ui_custody_screen));
+	assert_false(menu_has(items, n, &ui_tally_screen));
+	assert_true(menu_has(items, n, &ui_lookup_screen));
+	assert_true(menu_has(items, n, &ui_key_screen));
+}
+
 /* ---- language ---- */
 
 static void japanese_from_the_build_tree(void **state)
@@ -350,6 +645,13 @@ int main(void)
 	    cmocka_unit_test(reader_lost_is_a_banner),
 	    cmocka_unit_test(big_numbers_and_bar),
 	    cmocka_unit_test(menu_follows_role_and_training),
+	    cmocka_unit_test(fields_take_only_what_they_hold),
+	    cmocka_unit_test(lookup_shows_record_and_history_newest_first),
+	    cmocka_unit_test(lookup_keeps_the_newest_history),
+	    cmocka_unit_test(custody_lists_recorded_and_refused),
+	    cmocka_unit_test(tally_lists_what_is_out_and_masks_the_witness_pin),
+	    cmocka_unit_test(key_shows_state_and_flags),
+	    cmocka_unit_test(new_screens_follow_the_matrix),
 	    cmocka_unit_test(japanese_from_the_build_tree),
 	};
 

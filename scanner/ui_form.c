@@ -1,0 +1,250 @@
+/*
+ * What the screens' input fields share: editing a field one key at a time
+ * (a barcode scanner types a number and Enter like a person, only faster,
+ * so a wedge needs nothing more), showing a field with its label (a PIN
+ * as stars) and the terminal cursor at its end, a second person's code and
+ * PIN typed on the same screen, and times in the short form the screens
+ * show.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ui.h"
+
+/* Appends code point cp to s as UTF-8 when it fits. */
+static void append_utf8(char *s, size_t cap, int cp)
+{
+	char b[4];
+	size_t n = strlen(s), len;
+
+	if (cp < 0x80) {
+		b[0] = (char)cp;
+		len = 1;
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xc0 | (cp >> 6));
+		b[1] = (char)(0x80 | (cp & 0x3f));
+		len = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xe0 | (cp >> 12));
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[2] = (char)(0x80 | (cp & 0x3f));
+		len = 3;
+	} else {
+		b[0] = (char)(0xf0 | (cp >> 18));
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[3] = (char)(0x80 | (cp & 0x3f));
+		len = 4;
+	}
+	if (n + len < cap) {
+		memcpy(s + n, b, len);
+		s[n + len] = '\0';
+	}
+}
+
+/* Removes the last UTF-8 character of s. */
+static void backspace_utf8(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && ((unsigned char)s[n - 1] & 0xc0) == 0x80)
+		n--;
+	if (n > 0)
+		n--;
+	s[n] = '\0';
+}
+
+static int takes(enum ui_field_kind kind, int key)
+{
+	int digit = key >= '0' && key <= '9';
+	int hex =
+	    digit || (key >= 'a' && key <= 'f') || (key >= 'A' && key <= 'F');
+
+	switch (kind) {
+	case UI_FIELD_DIGITS:
+		return digit;
+	case UI_FIELD_HEX:
+		return hex;
+	case UI_FIELD_ID:
+		return digit || (key >= 'a' && key <= 'z') ||
+		       (key >= 'A' && key <= 'Z') || key == '-' || key == '_';
+	case UI_FIELD_DATE:
+		return digit || key == '-';
+	case UI_FIELD_TEXT:
+		return key >= 0x20 && key < 0x110000 && key != 0x7f;
+	}
+	return 0;
+}
+
+int ui_field_key(char *buf, size_t cap, enum ui_field_kind kind, int key)
+{
+	if (key == UI_KEY_BACKSPACE) {
+		backspace_utf8(buf);
+		return 1;
+	}
+	if (!takes(kind, key))
+		return 0;
+	append_utf8(buf, cap, key);
+	return 1;
+}
+
+int ui_form_line(struct ui_view *v, const char *label, const char *value,
+		 int masked, int active)
+{
+	char lab[96], shown[256], line[UI_LINE_BYTES];
+	size_t n = strlen(value);
+	int at;
+
+	if (masked) {
+		if (n >= sizeof(shown))
+			n = sizeof(shown) - 1;
+		memset(shown, '*', n);
+		shown[n] = '\0';
+	} else {
+		snprintf(shown, sizeof(shown), "%s", value);
+	}
+	ui_fit(lab, sizeof(lab), label, 24, 1);
+	snprintf(line, sizeof(line), "  %s %s", lab, shown);
+	at = ui_view_add(v, active ? UI_A_INPUT : UI_A_NORMAL, "%s", line);
+	if (active && at >= 0) {
+		v->cursor_line = at;
+		v->cursor_col = ui_width(line);
+	}
+	return at;
+}
+
+void ui_time_short(int64_t t, char out[UI_TIME_BUF])
+{
+	char iso[TIME_ISO_BUF];
+
+	if (t == 0) {
+		snprintf(out, UI_TIME_BUF, "-");
+		return;
+	}
+	/* 2025-06-10T10:00:00+09:00 -> 2025-06-10 10:00: the office's
+	 * local time, as everyone there reads it. */
+	cli_time_iso(t, iso);
+	snprintf(out, UI_TIME_BUF, "%.10s %.5s", iso, iso + 11);
+}
+
+void ui_date_text(int32_t day, char out[11])
+{
+	if (day == DATE_NONE)
+		snprintf(out, 11, "-");
+	else
+		date_format(day, out);
+}
+
+/* ---- a second person on the same screen ---- */
+
+void ui_second_clear(struct ui_second *f)
+{
+	sodium_memzero(f, sizeof(*f));
+}
+
+enum ui_result ui_second_key(struct ui_second *f, int key)
+{
+	switch (key) {
+	case UI_KEY_TAB:
+	case UI_KEY_DOWN:
+		f->field = (f->field + 1) % (f->has_note ? 3 : 2);
+		return UI_REDRAW;
+	case UI_KEY_UP:
+		f->field = f->field > 0 ? f->field - 1 : 0;
+		return UI_REDRAW;
+	default:
+		break;
+	}
+	switch (f->field) {
+	case 0:
+		return ui_field_key(f->code, sizeof(f->code), UI_FIELD_ID, key)
+			   ? UI_REDRAW
+			   : UI_IGNORED;
+	case 1:
+		return ui_field_key(f->pin, sizeof(f->pin) - 1, UI_FIELD_DIGITS,
+				    key)
+			   ? UI_REDRAW
+			   : UI_IGNORED;
+	default:
+		return ui_field_key(f->note, sizeof(f->note), UI_FIELD_TEXT,
+				    key)
+			   ? UI_REDRAW
+			   : UI_IGNORED;
+	}
+}
+
+void ui_second_view(const struct ui_second *f, const char *who,
+		    const char *note_label, struct ui_view *v)
+{
+	char label[96];
+
+	snprintf(label, sizeof(label), "%s: %s", who, _("code"));
+	ui_form_line(v, label, f->code, 0, f->field == 0);
+	snprintf(label, sizeof(label), "%s: %s", who, _("PIN"));
+	ui_form_line(v, label, f->pin, 1, f->field == 1);
+	if (f->has_note)
+		ui_form_line(v, note_label, f->note, 0, f->field == 2);
+}
+
+const char *ui_card_status(enum card_status s, int is_asset)
+{
+	switch (s) {
+	case CARD_STORED:
+		return _("in storage");
+	case CARD_CHECKED_OUT:
+		return _("checked out");
+	case CARD_ISSUED:
+		return is_asset ? "?" : _("issued");
+	case CARD_DISPOSED:
+		return _("disposed");
+	case CARD_CANCELLED:
+		return _("cancelled");
+	case CARD_MOVED:
+		return _("moved away");
+	case CARD_DECEASED:
+		return _("deceased");
+	default:
+		return card_status_name(s);
+	}
+}
+
+void ui_second_refused(struct ui *u, const struct ui_second *f, int ex,
+		       const char *rule)
+{
+	struct staff_rec s;
+
+	u->bells = 3;
+	if (strcmp(f->code, u->who.code) == 0) {
+		ui_message(u, UI_A_ALERT,
+			   _("Another person than %s must log in"),
+			   u->who.code);
+		return;
+	}
+	if (ex != EXIT_NOPERM && ex != EXIT_DATAERR) {
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		return;
+	}
+	/* What the PIN check left on the account says which check failed;
+	 * a right PIN resets the count. */
+	if (ledger_staff_get(u->l, f->code, &s) < 0)
+		ui_message(u, UI_A_ALERT, _("No staff member %s"), f->code);
+	else if (!s.active)
+		ui_message(u, UI_A_ALERT, _("Staff member %s is not active"),
+			   f->code);
+	else if (s.locked)
+		ui_message(u, UI_A_ALERT,
+			   _("Account %s is locked after %d wrong PINs: a "
+			     "manager must unlock it"),
+			   f->code, 5);
+	else if (ex == EXIT_DATAERR)
+		ui_message(u, UI_A_ALERT, "%s", _("A PIN is 4 to 12 digits"));
+	else if (s.failed_pins > 0)
+		ui_message(u, UI_A_ALERT,
+			   _("Wrong PIN for %s (%d of %d tries)"), f->code,
+			   s.failed_pins, 5);
+	else
+		ui_message(u, UI_A_ALERT, "%s", rule);
+	sodium_memzero(s.pin_hash, sizeof(s.pin_hash));
+}
