@@ -394,7 +394,7 @@ struct ui_lookup_model {
 	int state;	/* 0: nothing asked yet, 1: found, 2: no such card */
 	char asked[64]; /* what was asked (typed, or the serial read) */
 	struct card_rec card;
-	struct last_sighting seen;
+	struct sighting seen;
 	enum recon_due_why due;
 	int32_t due_since;
 	char checked_out_by[STAFF_CODE_MAX + 1];

@@ -6,7 +6,7 @@
  * and when it was last seen, and its history -- movements, reads in
  * counts and tallies, resolutions, disposal -- newest first.  Everything
  * comes from the ledger functions the reports use (ledger_card_by_*,
- * ledger_last_sighting, ledger_card_history_each, recon_disposal_due);
+ * ledger_last_seen, ledger_card_history_each, recon_disposal_due);
  * nothing is written.
  */
 #include <stdlib.h>
@@ -275,7 +275,7 @@ static int lookup(struct ui *u, struct lookup_state *st, const char *what,
 		return 0;
 	}
 	if (rc == 0)
-		rc = ledger_last_sighting(u->l, m->card.id, 0, now, &m->seen);
+		rc = ledger_last_seen(u->l, m->card.id, 0, now, &m->seen);
 	if (rc == 0)
 		rc = ledger_checked_out_by(u->l, m->card.id, m->checked_out_by);
 	if (rc == 0)
