@@ -317,6 +317,17 @@ int cli_permit(const struct staff_rec *who, enum recon_action action)
 			 who->code, staff_role_name(who->role));
 }
 
+/* The two-person rule's first half: the witness is someone else. */
+static int witness_not_actor(const char *code, const struct staff_rec *actor)
+{
+	if (strcmp(code, actor->code) == 0)
+		return cli_error(EXIT_NOPERM,
+				 "two-person rule: the witness must be another "
+				 "person than %s",
+				 actor->code);
+	return 0;
+}
+
 int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,
 		struct staff_rec *out)
 {
@@ -326,17 +337,27 @@ int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,
 		return cli_error(EXIT_NOPERM,
 				 "this step needs a second person: "
 				 "--witness MANAGER_CODE");
-	if (strcmp(c->witness[0], actor->code) == 0)
-		return cli_error(EXIT_NOPERM,
-				 "two-person rule: the witness must be another "
-				 "person than %s",
-				 actor->code);
+	rc = witness_not_actor(c->witness[0], actor);
+	if (rc)
+		return rc;
 	rc = cli_authenticate(l, c->witness[0],
 			      c->nwitness_pin_fd ? c->witness_pin_fd[0] : -1,
 			      "--witness-pin-fd", out);
 	if (rc != 0)
 		return rc;
 	return cli_permit(out, ACT_WITNESS);
+}
+
+int cli_witness_pin(struct ledger *l, const struct staff_rec *actor,
+		    const char *code, const char *pin, struct staff_rec *out)
+{
+	int rc = witness_not_actor(code, actor);
+
+	if (rc == 0)
+		rc = cli_pin_login(l, code, pin, out);
+	if (rc == 0)
+		rc = cli_permit(out, ACT_WITNESS);
+	return rc;
 }
 
 void json_str(FILE *f, const char *s)
