@@ -28,6 +28,12 @@
 static const struct ui_screen *const screens[] = {
     &ui_scan_screen,
     &ui_status_screen,
+    /* The counting programme and the reports (ui_count_start.c,
+     * ui_count.c, ui_dispose.c, ui_reports.c). */
+    &ui_count_start_screen,
+    &ui_count_screen,
+    &ui_dispose_screen,
+    &ui_reports_screen,
     NULL,
 };
 

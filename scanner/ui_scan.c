@@ -500,49 +500,6 @@ static enum ui_result scan_tick(struct ui *u, int wait_ms)
 	}
 }
 
-/* Appends code point cp to s as UTF-8 when it fits. */
-static void append_utf8(char *s, size_t cap, int cp)
-{
-	char b[4];
-	size_t n = strlen(s), len;
-
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		len = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xc0 | (cp >> 6));
-		b[1] = (char)(0x80 | (cp & 0x3f));
-		len = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xe0 | (cp >> 12));
-		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[2] = (char)(0x80 | (cp & 0x3f));
-		len = 3;
-	} else {
-		b[0] = (char)(0xf0 | (cp >> 18));
-		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[3] = (char)(0x80 | (cp & 0x3f));
-		len = 4;
-	}
-	if (n + len < cap) {
-		memcpy(s + n, b, len);
-		s[n + len] = '\0';
-	}
-}
-
-/* Removes the last UTF-8 character of s. */
-static void backspace_utf8(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n > 0 && ((unsigned char)s[n - 1] & 0xc0) == 0x80)
-		n--;
-	if (n > 0)
-		n--;
-	s[n] = '\0';
-}
-
 static enum ui_result do_undo(struct ui *u, struct scan_state *st)
 {
 	struct scan_undone un;
@@ -607,9 +564,9 @@ static enum ui_result scanning_key(struct ui *u, struct scan_state *st, int key)
 		} else if (key == UI_KEY_ENTER) {
 			return m->reason[0] ? do_undo(u, st) : UI_HANDLED;
 		} else if (key == UI_KEY_BACKSPACE) {
-			backspace_utf8(m->reason);
+			ui_text_backspace(m->reason);
 		} else if (key >= 0x20 && key < 0x110000) {
-			append_utf8(m->reason, sizeof(m->reason), key);
+			ui_text_append(m->reason, sizeof(m->reason), key);
 		} else {
 			return UI_IGNORED;
 		}
@@ -627,7 +584,7 @@ static enum ui_result scanning_key(struct ui *u, struct scan_state *st, int key)
 	}
 	switch (key) {
 	case UI_KEY_BACKSPACE:
-		backspace_utf8(m->typed);
+		ui_text_backspace(m->typed);
 		return UI_REDRAW;
 	case UI_KEY_ENTER:
 		return m->typed[0] ? typed_read(u, st) : UI_HANDLED;
