@@ -64,6 +64,10 @@ void ui_text_backspace(char *s);
 /* The part of s after its first `skip` columns (a wide character cut by
  * the edge is left out whole). */
 const char *ui_skip_cols(const char *s, int skip);
+/* Cuts lines from..end of v to v->cols - 1 columns (ui_fit), so that a
+ * screen's own view already fits the terminal the painter draws on. */
+struct ui_view;
+void ui_view_fit_lines(struct ui_view *v, int from);
 
 /* ---- views (ui_view.c) ---- */
 

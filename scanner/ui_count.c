@@ -105,8 +105,8 @@ static void disc_part(const struct ui_count_model *m, size_t room,
 		const struct disc_item_view *d = &m->d[i];
 		int sel = m->focus == 1 && i == m->dsel;
 
-		ui_fit(card, sizeof(card), d->card, 14, 1);
-		ui_fit(where, sizeof(where), d->where, 24, 1);
+		ui_fit(card, sizeof(card), d->card, 12, 1);
+		ui_fit(where, sizeof(where), d->where, 18, 1);
 		if (d->resolved)
 			ui_view_add(v, sel ? UI_A_SELECTED : UI_A_OK,
 				    "  [%-9s] %s %s %s %s %s",
@@ -133,7 +133,8 @@ static void input_line(struct ui_view *v, const char *label, const char *text)
 	}
 }
 
-void ui_count_render(const struct ui_count_model *m, struct ui_view *v)
+static void ui_count_render_body(const struct ui_count_model *m,
+				 struct ui_view *v)
 {
 	int body = v->rows - 3; /* what the frame leaves */
 	size_t below = m->mode == UI_CV_BROWSE	  ? 1
@@ -186,6 +187,14 @@ void ui_count_render(const struct ui_count_model *m, struct ui_view *v)
 			      " c close  g reload  q back"));
 		break;
 	}
+}
+
+void ui_count_render(const struct ui_count_model *m, struct ui_view *v)
+{
+	int from = v->nlines;
+
+	ui_count_render_body(m, v);
+	ui_view_fit_lines(v, from);
 }
 
 /* ---- loading ---- */

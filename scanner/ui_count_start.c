@@ -128,8 +128,8 @@ static void plan_view(const struct ui_count_start_model *m, struct ui_view *v)
 		    _("c change the assignee  o open the count  Esc back"));
 }
 
-void ui_count_start_render(const struct ui_count_start_model *m,
-			   struct ui_view *v)
+static void ui_count_start_render_body(const struct ui_count_start_model *m,
+				       struct ui_view *v)
 {
 	if (m->step == UI_CS_RANGES) {
 		ranges_view(m, v);
@@ -148,6 +148,15 @@ void ui_count_start_render(const struct ui_count_start_model *m,
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
 	ui_view_add(v, UI_A_DIM, "  %s",
 		    _("Up/Down and Enter, or the number.  q back."));
+}
+
+void ui_count_start_render(const struct ui_count_start_model *m,
+			   struct ui_view *v)
+{
+	int from = v->nlines;
+
+	ui_count_start_render_body(m, v);
+	ui_view_fit_lines(v, from);
 }
 
 /* ---- the screen ---- */

@@ -116,7 +116,8 @@ static void pick_view(const struct ui_dispose_model *m, struct ui_view *v)
 		    _("Up/Down and Enter, or the number.  q back."));
 }
 
-void ui_dispose_render(const struct ui_dispose_model *m, struct ui_view *v)
+static void ui_dispose_render_body(const struct ui_dispose_model *m,
+				   struct ui_view *v)
 {
 	char line[UI_LINE_BYTES];
 	int room;
@@ -185,6 +186,14 @@ void ui_dispose_render(const struct ui_dispose_model *m, struct ui_view *v)
 		read_text(&m->read[i], line, sizeof(line));
 		ui_view_add(v, read_attr(m->read[i].kind), "  %s", line);
 	}
+}
+
+void ui_dispose_render(const struct ui_dispose_model *m, struct ui_view *v)
+{
+	int from = v->nlines;
+
+	ui_dispose_render_body(m, v);
+	ui_view_fit_lines(v, from);
 }
 
 /* ---- the screen ---- */

@@ -171,3 +171,13 @@ const char *ui_skip_cols(const char *s, int skip)
 	}
 	return (const char *)p;
 }
+
+void ui_view_fit_lines(struct ui_view *v, int from)
+{
+	char fitted[UI_LINE_BYTES];
+
+	for (int i = from < 0 ? 0 : from; i < v->nlines; i++) {
+		ui_fit(fitted, sizeof(fitted), v->line[i].text, v->cols - 1, 0);
+		memcpy(v->line[i].text, fitted, strlen(fitted) + 1);
+	}
+}
