@@ -3,7 +3,9 @@
  * prints its id; each range is given to one person (R7): to whom --assign
  * says, if the rotation rule allows it (R6), else to whom the rotation
  * planner picks.  `cardtally count close` closes it, which needs a manager
- * as witness when the count found discrepancies (two-person rule).
+ * as witness when the count found discrepancies (two-person rule).  The
+ * steps are functions (count_open, count_close_*) that the TUI's count
+ * screens call too, so both keep the same rules.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -193,12 +195,13 @@ static struct range_result *range_results(const struct count_data *d,
 }
 
 /*
- * What closing count sess must know: whether it found discrepancies, the
- * per-range results to store (card counts; *res NULL and *nranges 0 for a
+ * What closing count sess must know, into *cc: whether it found
+ * discrepancies, the per-range results to store (card counts; none for a
  * count-only check, whose totals are its record) and the discrepancies
- * with their resolutions (none for a count-only check: a total that is off
- * has no card to resolve, only the witness's signature).  0 or an exit
- * code; on 0 the caller frees *res and disc.
+ * with their resolutions (for a count-only check only how many ranges are
+ * off: a total that is off has no card to resolve, only the witness's
+ * signature).  0 or an exit code; on 0 the caller calls
+ * count_closing_free.
  */
 int count_close_facts(struct ledger *l, const struct session_rec *sess,
 		      struct count_closing *cc)
