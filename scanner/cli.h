@@ -135,6 +135,13 @@ int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,
 int cli_witness_pin(struct ledger *l, const struct staff_rec *actor,
 		    const char *code, const char *pin, struct staff_rec *out);
 
+/* The same rules as cli_witness with a PIN already typed (the TUI's
+ * second login on the same screen): another person than actor, the PIN
+ * checked by cli_pin_login (audited, lockout), and a manager.  0 and
+ * *out, or an exit code after cli_error. */
+int cli_witness_pin(struct ledger *l, const struct staff_rec *actor,
+		    const char *code, const char *pin, struct staff_rec *out);
+
 /* A gap in someone's required training (R20). */
 struct training_gap {
 	enum recon_gate gate;	  /* GATE_OK: nothing missing */
@@ -236,6 +243,12 @@ int reconcile_countonly(struct ledger *l, const struct session_rec *sess,
 /* The plan section of `status` (cmd_plan.c): the cycle plan in force,
  * what is due this month and overdue, each range's last count. */
 int plan_status(struct ledger *l, int json, int64_t now);
+/* The ranges of the cycle plan in force with their state at `now`
+ * (enum plan_due of reconcile/plan.h: done, later, due now, overdue), as
+ * `status` shows them; none when there is no plan.  *paths and *state
+ * are malloc'ed (free()).  0 or an exit code. */
+int plan_due_ranges(struct ledger *l, int64_t now,
+		    char (**paths)[LOCATION_MAX + 1], int **state, size_t *n);
 /* The record book (cmd_book.c, cmd_report.c). */
 extern const struct cmd_entry cmd_count_resolve_entry,
     cmd_count_discrepancies_entry, cmd_count_recount_entry,

@@ -138,15 +138,6 @@ const struct cmd_entry cmd_count_discrepancies_entry = {
 
 #define MAX_CARDS 64
 
-/* One card of a resolution, checked, and what it will do to the ledger. */
-struct resolve_item {
-	struct disc_item *it;
-	int moves; /* 1: the resolution changes the card's status */
-	enum custody_kind kind;
-	enum card_status to;
-	struct custody_item card;
-};
-
 /*
  * What a resolution does to the card besides being recorded
  * (recon_resolution_effect): a missing card declared lost leaves the
@@ -192,10 +183,22 @@ static int resolve_effect(struct ledger *l, const char *card,
 	return 0;
 }
 
-/* Checks one card's resolution against the rules; 0 or an exit code. */
-static int resolve_check(struct ledger *l, int64_t id, struct disc_list *d,
-			 const char *card, enum recon_reason reason,
-			 struct resolve_item *ri)
+int book_reason_fits(struct ledger *l, int64_t id, const struct disc_item *it,
+		     enum recon_reason reason)
+{
+	const char *rule;
+	int64_t recount = 0;
+
+	if (it->card_id &&
+	    ledger_recount_read(l, id, it->card_id, &recount) < 0)
+		return -1;
+	return recon_resolution_valid(it->kind, reason, recount != 0,
+				      it->status, &rule) == 0;
+}
+
+int book_resolve_check(struct ledger *l, int64_t id, struct disc_list *d,
+		       const char *card, enum recon_reason reason,
+		       struct resolve_item *ri)
 {
 	struct disc_item *it = disc_list_find(d, card);
 	const char *rule;
@@ -278,6 +281,30 @@ static void resolve_print(int json, int first, enum recon_reason reason,
 	fputc('\n', stdout);
 }
 
+int book_resolve_write(struct ledger *l, int64_t id, struct resolve_item *items,
+		       size_t n, enum recon_reason reason, const char *note,
+		       const struct staff_rec *actor)
+{
+	int64_t now = cli_now();
+	int rc = ledger_begin(l);
+
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = resolve_write(l, id, reason, note, &items[i], actor->id,
+				   now);
+	if (rc == 0)
+		rc = ledger_commit(l);
+	if (rc < 0) {
+		ledger_rollback(l);
+		return cli_error(rc == LEDGER_ERR_EXISTS ||
+					 rc == LEDGER_ERR_INVALID ||
+					 rc == LEDGER_ERR_NOTFOUND
+				     ? EXIT_DATAERR
+				     : EXIT_SOFTWARE,
+				 "%s", ledger_errmsg(l));
+	}
+	return 0;
+}
+
 static int exec_resolve(struct cli *c, struct ledger *l)
 {
 	const char *reason_s = cli_opt(c, "reason");
@@ -289,7 +316,7 @@ static int exec_resolve(struct cli *c, struct ledger *l)
 	struct staff_rec actor;
 	struct session_rec s;
 	struct disc_list d;
-	int64_t id, now = cli_now();
+	int64_t id;
 	int n = 0, rc;
 
 	if (!cards_s || !reason_s)
@@ -329,7 +356,7 @@ static int exec_resolve(struct cli *c, struct ledger *l)
 	/* Every card is checked before anything is written: all or
 	 * nothing. */
 	for (int i = 0; rc == 0 && i < n; i++) {
-		rc = resolve_check(l, id, &d, cards[i], reason, &items[i]);
+		rc = book_resolve_check(l, id, &d, cards[i], reason, &items[i]);
 		for (int j = 0; rc == 0 && j < i; j++)
 			if (items[j].it == items[i].it)
 				rc = cli_error(EXIT_DATAERR,
@@ -339,21 +366,10 @@ static int exec_resolve(struct cli *c, struct ledger *l)
 		disc_list_free(&d);
 		return rc;
 	}
-	rc = ledger_begin(l);
-	for (int i = 0; rc == 0 && i < n; i++)
-		rc = resolve_write(l, id, reason, note, &items[i], actor.id,
-				   now);
-	if (rc == 0)
-		rc = ledger_commit(l);
-	if (rc < 0) {
-		ledger_rollback(l);
+	rc = book_resolve_write(l, id, items, (size_t)n, reason, note, &actor);
+	if (rc) {
 		disc_list_free(&d);
-		return cli_error(rc == LEDGER_ERR_EXISTS ||
-					 rc == LEDGER_ERR_INVALID ||
-					 rc == LEDGER_ERR_NOTFOUND
-				     ? EXIT_DATAERR
-				     : EXIT_SOFTWARE,
-				 "%s", ledger_errmsg(l));
+		return rc;
 	}
 	if (c->json)
 		printf("{\"session\":%lld,\"reason\":\"%s\",\"resolved\":[",
@@ -397,28 +413,21 @@ const struct cmd_entry cmd_count_resolve_entry = {
     .exec = exec_resolve,
 };
 
-static int exec_recount(struct cli *c, struct ledger *l)
+int book_recount(struct ledger *l, int64_t id, const char *range,
+		 const char *who_s, const struct staff_rec *actor, int64_t *rid)
 {
-	const char *range = cli_opt(c, "range");
-	const char *who_s = cli_opt(c, "assign");
-	struct staff_rec actor, who;
+	struct staff_rec who;
 	struct range_rec *ranges = NULL;
 	struct session_rec s;
-	int64_t id, loc = 0, rid = 0, *first = NULL;
+	int64_t loc = 0, *first = NULL;
 	size_t n = 0, nfirst = 0;
 	const char *rule;
-	int rc;
+	int rc = ledger_session_get(l, id, &s);
 
-	if (!range || !who_s)
-		return cli_usage(c, "--range and --assign are required");
-	rc = count_arg(c, l, &s, &id);
-	if (rc)
-		return rc;
-	rc = cli_actor(c, l, &actor);
-	if (rc == 0)
-		rc = cli_permit(&actor, ACT_RECOUNT);
-	if (rc)
-		return rc;
+	if (rc < 0)
+		return cli_error(rc == LEDGER_ERR_NOTFOUND ? EXIT_DATAERR
+							   : EXIT_SOFTWARE,
+				 "%s", ledger_errmsg(l));
 	if (s.closed_at)
 		return cli_error(EXIT_DATAERR,
 				 "count %lld is closed: recount before "
@@ -456,16 +465,40 @@ static int exec_recount(struct cli *c, struct ledger *l)
 				 who.code, range, (long long)id, rule);
 	}
 	free(first);
-	rc = ledger_recount_start(l, id, range, who.id, actor.id, cli_now(),
-				  &rid);
+	rc = ledger_recount_start(l, id, range, who.id, actor->id, cli_now(),
+				  rid);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	return 0;
+}
+
+static int exec_recount(struct cli *c, struct ledger *l)
+{
+	const char *range = cli_opt(c, "range");
+	const char *who_s = cli_opt(c, "assign");
+	struct staff_rec actor;
+	struct session_rec s;
+	int64_t id, rid = 0;
+	int rc;
+
+	if (!range || !who_s)
+		return cli_usage(c, "--range and --assign are required");
+	rc = count_arg(c, l, &s, &id);
+	if (rc)
+		return rc;
+	rc = cli_actor(c, l, &actor);
+	if (rc == 0)
+		rc = cli_permit(&actor, ACT_RECOUNT);
+	if (rc == 0)
+		rc = book_recount(l, id, range, who_s, &actor, &rid);
+	if (rc)
+		return rc;
 	if (c->json) {
 		printf("{\"session\":%lld,\"recount_of\":%lld,\"range\":",
 		       (long long)rid, (long long)id);
 		json_str(stdout, range);
 		fputs(",\"assignee\":", stdout);
-		json_str(stdout, who.code);
+		json_str(stdout, who_s);
 		puts("}");
 	} else {
 		printf("%lld\n", (long long)rid);

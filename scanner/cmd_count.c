@@ -3,7 +3,9 @@
  * prints its id; each range is given to one person (R7): to whom --assign
  * says, if the rotation rule allows it (R6), else to whom the rotation
  * planner picks.  `cardtally count close` closes it, which needs a manager
- * as witness when the count found discrepancies (two-person rule).
+ * as witness when the count found discrepancies (two-person rule).  The
+ * steps are functions (count_open, count_close_*) that the TUI's count
+ * screens call too, so both keep the same rules.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,25 +31,72 @@ static int split_list(char *s, char **out, int max)
 	return n;
 }
 
+int count_open(struct ledger *l, const struct count_open_args *a, int64_t *id,
+	       struct plan_result *res)
+{
+	int rc, ex;
+
+	memset(res, 0, sizeof(*res));
+	*id = 0;
+	rc = ledger_begin(l);
+	if (rc == 0)
+		rc = ledger_session_start(l, a->kind, a->ranges, a->nranges,
+					  a->actor->id, cli_now(), id);
+	for (size_t i = 0; rc == 0 && i < a->nassign; i++) {
+		/* A manual assignment keeps the rotation rule too (R6). */
+		ex = plan_check_assign(l, *id, a->assign_range[i],
+				       a->assign_staff[i]);
+		if (ex) {
+			ledger_rollback(l);
+			return ex;
+		}
+		rc = ledger_session_assign(l, *id, a->assign_range[i],
+					   a->assign_staff[i], a->actor->id,
+					   cli_now());
+	}
+	if (rc < 0) {
+		ex = cli_error(rc == LEDGER_ERR_INVALID ? EXIT_DATAERR
+							: EXIT_SOFTWARE,
+			       "%s", ledger_errmsg(l));
+		ledger_rollback(l);
+		return ex;
+	}
+	/* Every range nobody was named for goes to the planner's pick. */
+	ex = plan_count_fill(l, *id, a->actor, !a->dry_run, res);
+	if (ex) {
+		ledger_rollback(l);
+		return ex;
+	}
+	/* A dry run ends here: what would happen is known, nothing of it
+	 * stays (the session, its audit rows and its id are rolled back). */
+	rc = a->dry_run ? ledger_rollback(l) : ledger_commit(l);
+	if (rc < 0) {
+		ledger_rollback(l);
+		plan_result_free(res);
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	}
+	return 0;
+}
+
 static int exec_count_start(struct cli *c, struct ledger *l)
 {
 	const char *kind_s = cli_opt(c, "kind");
 	char *ranges_s = (char *)cli_opt(c, "ranges");
 	char *assign_s = (char *)cli_opt(c, "assign");
-	static char *ranges[MAX_RANGES], *assigns[MAX_RANGES];
+	static char *ranges[MAX_RANGES], *assigns[MAX_RANGES],
+	    *staff[MAX_RANGES];
 	int nranges = 0, nassign = 0, rc;
-	enum session_kind kind;
+	struct count_open_args a = {0};
 	struct staff_rec actor;
 	struct plan_result res;
 	int64_t id = 0;
-	int ex;
 
 	if (!kind_s)
 		return cli_usage(c,
 				 "--kind full|partial|countonly is required");
-	if (session_kind_parse(kind_s, &kind) < 0)
+	if (session_kind_parse(kind_s, &a.kind) < 0)
 		return cli_usage(c, "unknown kind '%s'", kind_s);
-	if (kind == SESSION_TALLY)
+	if (a.kind == SESSION_TALLY)
 		return cli_usage(c, "a tally is opened with tally start");
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
@@ -57,58 +106,35 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 	if (assign_s &&
 	    (nassign = split_list(assign_s, assigns, MAX_RANGES)) < 0)
 		return cli_usage(c, "too many assignments");
-	if (kind == SESSION_PARTIAL && nranges == 0)
+	if (a.kind == SESSION_PARTIAL && nranges == 0)
 		return cli_usage(c, "a partial count needs --ranges R1,R2,...");
-	for (int i = 0; i < nassign; i++)
-		if (!strchr(assigns[i], '='))
+	for (int i = 0; i < nassign; i++) {
+		char *eq = strchr(assigns[i], '=');
+
+		if (!eq)
 			return cli_usage(c,
 					 "--assign takes RANGE=STAFF, not "
 					 "'%s'",
 					 assigns[i]);
+		*eq = '\0';
+		staff[i] = eq + 1;
+	}
 	/* Opening a count is starting work with cards (R20). */
 	rc = cli_card_worker(c, l, ACT_COUNT_START, &actor);
 	if (rc)
 		return rc;
-
-	rc = ledger_begin(l);
-	if (rc == 0)
-		rc = ledger_session_start(l, kind, (const char *const *)ranges,
-					  (size_t)nranges, actor.id, cli_now(),
-					  &id);
-	for (int i = 0; rc == 0 && i < nassign; i++) {
-		char *eq = strchr(assigns[i], '=');
-
-		*eq = '\0';
-		/* A manual assignment keeps the rotation rule too (R6). */
-		ex = plan_check_assign(l, id, assigns[i], eq + 1);
-		if (ex) {
-			ledger_rollback(l);
-			return ex;
-		}
-		rc = ledger_session_assign(l, id, assigns[i], eq + 1, actor.id,
-					   cli_now());
-	}
-	if (rc < 0) {
-		ledger_rollback(l);
-		return cli_error(rc == LEDGER_ERR_INVALID ? EXIT_DATAERR
-							  : EXIT_SOFTWARE,
-				 "%s", ledger_errmsg(l));
-	}
-	/* Every range nobody was named for goes to the planner's pick. */
-	ex = plan_count_fill(l, id, &actor, 1, &res);
-	if (ex) {
-		ledger_rollback(l);
-		return ex;
-	}
-	rc = ledger_commit(l);
-	if (rc < 0) {
-		ledger_rollback(l);
-		plan_result_free(&res);
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	}
+	a.ranges = (const char *const *)ranges;
+	a.nranges = (size_t)nranges;
+	a.assign_range = (const char *const *)assigns;
+	a.assign_staff = (const char *const *)staff;
+	a.nassign = (size_t)nassign;
+	a.actor = &actor;
+	rc = count_open(l, &a, &id, &res);
+	if (rc)
+		return rc;
 	if (c->json) {
 		printf("{\"session\":%lld,\"kind\":\"%s\",", (long long)id,
-		       session_kind_name(kind));
+		       session_kind_name(a.kind));
 		plan_result_json(stdout, &res);
 		puts("}");
 	} else {
@@ -169,16 +195,16 @@ static struct range_result *range_results(const struct count_data *d,
 }
 
 /*
- * What closing count sess must know: whether it found discrepancies, the
- * per-range results to store (card counts; *res NULL and *nranges 0 for a
+ * What closing count sess must know, into *cc: whether it found
+ * discrepancies, the per-range results to store (card counts; none for a
  * count-only check, whose totals are its record) and the discrepancies
- * with their resolutions (none for a count-only check: a total that is off
- * has no card to resolve, only the witness's signature).  0 or an exit
- * code; on 0 the caller frees *res and disc.
+ * with their resolutions (for a count-only check only how many ranges are
+ * off: a total that is off has no card to resolve, only the witness's
+ * signature).  0 or an exit code; on 0 the caller calls
+ * count_closing_free.
  */
-static int close_facts(struct ledger *l, const struct session_rec *sess,
-		       int *found, struct range_result **res, size_t *nranges,
-		       struct disc_list *disc)
+int count_close_facts(struct ledger *l, const struct session_rec *sess,
+		      struct count_closing *cc)
 {
 	struct config conf;
 	struct count_data d;
@@ -186,13 +212,12 @@ static int close_facts(struct ledger *l, const struct session_rec *sess,
 	size_t off;
 	int rc;
 
-	*res = NULL;
-	*nranges = 0;
-	memset(disc, 0, sizeof(*disc));
+	memset(cc, 0, sizeof(*cc));
+	cc->sess = *sess;
 	if (sess->kind == SESSION_COUNTONLY) {
 		rc = countonly_found(l, sess->id, &off);
-		*found = off > 0;
-		disc->n = off;
+		cc->found = off > 0;
+		cc->disc.n = off;
 		return rc;
 	}
 	rc = config_load(&conf);
@@ -206,122 +231,146 @@ static int close_facts(struct ledger *l, const struct session_rec *sess,
 		count_data_free(&d);
 		return cli_error(EXIT_SOFTWARE, "out of memory");
 	}
-	*found = recon_has_discrepancy(&r);
-	*res = range_results(&d, &r);
-	*nranges = d.nranges;
+	cc->found = recon_has_discrepancy(&r);
+	cc->res = range_results(&d, &r);
+	cc->nranges = d.nranges;
 	recon_report_free(&r);
 	count_data_free(&d);
-	if (!*res)
+	if (!cc->res)
 		return cli_error(EXIT_SOFTWARE, "out of memory");
-	rc = book_discrepancies(l, sess->id, disc);
-	if (rc) {
-		free(*res);
-		*res = NULL;
-	}
+	rc = book_discrepancies(l, sess->id, &cc->disc);
+	if (rc)
+		count_closing_free(cc);
 	return rc;
 }
 
-static int exec_count_close(struct cli *c, struct ledger *l)
+void count_closing_free(struct count_closing *cc)
 {
-	struct staff_rec actor, witness = {0};
-	struct session_rec sess;
-	struct range_result *res;
-	struct disc_list disc;
-	size_t nranges;
-	int64_t id = 0;
-	int rc, found = 0;
+	free(cc->res);
+	cc->res = NULL;
+	if (cc->sess.kind != SESSION_COUNTONLY)
+		disc_list_free(&cc->disc);
+	memset(&cc->disc, 0, sizeof(cc->disc));
+}
 
-	if (c->npos != 1)
-		return cli_usage(c, "a session ID is required");
-	rc = cli_session_id(c, c->pos[0], &id);
-	if (rc)
-		return rc;
-	rc = ledger_session_get(l, id, &sess);
+int count_close_session(struct ledger *l, int64_t id, struct session_rec *sess)
+{
+	int rc = ledger_session_get(l, id, sess);
+
 	if (rc == LEDGER_ERR_NOTFOUND)
 		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (sess.closed_at)
+	if (sess->closed_at)
 		return cli_error(EXIT_DATAERR,
 				 "session %lld was closed already by %s",
-				 (long long)id, sess.closed_by);
+				 (long long)id, sess->closed_by);
 	/* A tally's witness rule and returns live in `tally close`. */
-	if (sess.kind == SESSION_TALLY)
+	if (sess->kind == SESSION_TALLY)
 		return cli_error(EXIT_DATAERR,
 				 "session %lld is a tally: use tally close",
 				 (long long)id);
-	rc = cli_actor(c, l, &actor);
-	if (rc)
-		return rc;
-	rc = cli_permit(&actor, ACT_COUNT_CLOSE);
-	if (rc)
-		return rc;
-	rc = close_facts(l, &sess, &found, &res, &nranges, &disc);
-	if (rc)
-		return rc;
-	if (found && !c->nwitness && disc.unresolved)
-		rc = cli_error(EXIT_NOPERM,
-			       "session %lld has discrepancies: closing it "
-			       "needs a manager as --witness (two-person "
-			       "rule), and every discrepancy a manager's "
-			       "resolution (count resolve; %zu open)",
-			       (long long)id, disc.unresolved);
-	else if (found && !c->nwitness)
-		rc = cli_error(EXIT_NOPERM,
-			       "session %lld has discrepancies: closing it "
-			       "needs a manager as --witness (two-person "
-			       "rule)",
-			       (long long)id);
-	else if (found || c->nwitness)
-		rc = cli_witness(c, l, &actor, &witness);
-	/* The rule itself is reconcile/'s; the witness was checked above.
-	 * A resolution whose discrepancy has gone since (the card turned up
-	 * in its tray) does not count as one. */
+	return 0;
+}
+
+int count_close_commit(struct ledger *l, struct count_closing *cc,
+		       const struct staff_rec *actor,
+		       const struct staff_rec *witness)
+{
+	int64_t id = cc->sess.id, wid = witness ? witness->id : 0;
+	/* The rule itself is reconcile/'s; the witness was checked by the
+	 * caller.  A resolution whose discrepancy has gone since (the card
+	 * turned up in its tray) does not count as one. */
 	enum recon_close verdict = recon_close_check(
-	    found ? disc.n : 0, disc.unresolved, witness.id != 0);
-	if (rc == 0 && verdict == CLOSE_UNRESOLVED)
+	    cc->found ? cc->disc.n : 0, cc->disc.unresolved, wid != 0);
+	int rc = 0;
+
+	if (verdict == CLOSE_UNRESOLVED)
 		rc = cli_error(EXIT_NOPERM,
 			       "session %lld has %zu discrepanc%s without a "
 			       "resolution: a manager resolves each one "
 			       "before the count closes (count discrepancies "
 			       "%lld, count resolve)",
-			       (long long)id, disc.unresolved,
-			       disc.unresolved == 1 ? "y" : "ies",
+			       (long long)id, cc->disc.unresolved,
+			       cc->disc.unresolved == 1 ? "y" : "ies",
 			       (long long)id);
-	else if (rc == 0 && verdict == CLOSE_NEEDS_WITNESS)
+	else if (verdict == CLOSE_NEEDS_WITNESS)
 		rc = cli_error(EXIT_NOPERM,
 			       "session %lld has discrepancies: closing it "
 			       "needs a manager as --witness (two-person rule)",
 			       (long long)id);
-	disc_list_free(&disc);
-	if (rc) {
-		free(res);
+	if (rc)
 		return rc;
-	}
 	rc = ledger_begin(l);
 	if (rc == 0)
-		rc = ledger_session_close(l, id, actor.id, witness.id,
-					  cli_now());
+		rc = ledger_session_close(l, id, actor->id, wid, cli_now());
 	if (rc == 0)
-		rc = ledger_range_results(l, id, res, nranges, actor.id,
-					  cli_now());
+		rc = ledger_range_results(l, id, cc->res, cc->nranges,
+					  actor->id, cli_now());
 	if (rc == 0)
 		rc = ledger_commit(l);
-	free(res);
 	if (rc < 0) {
 		ledger_rollback(l);
 		return cli_error(rc == LEDGER_ERR_STATE ? EXIT_DATAERR
 							: EXIT_SOFTWARE,
 				 "%s", ledger_errmsg(l));
 	}
+	return 0;
+}
+
+static int exec_count_close(struct cli *c, struct ledger *l)
+{
+	struct staff_rec actor, witness = {0};
+	struct session_rec sess;
+	struct count_closing cc;
+	int64_t id = 0;
+	int rc;
+
+	if (c->npos != 1)
+		return cli_usage(c, "a session ID is required");
+	rc = cli_session_id(c, c->pos[0], &id);
+	if (rc)
+		return rc;
+	rc = count_close_session(l, id, &sess);
+	if (rc)
+		return rc;
+	rc = cli_actor(c, l, &actor);
+	if (rc)
+		return rc;
+	rc = cli_permit(&actor, ACT_COUNT_CLOSE);
+	if (rc)
+		return rc;
+	rc = count_close_facts(l, &sess, &cc);
+	if (rc)
+		return rc;
+	if (cc.found && !c->nwitness && cc.disc.unresolved)
+		rc = cli_error(EXIT_NOPERM,
+			       "session %lld has discrepancies: closing it "
+			       "needs a manager as --witness (two-person "
+			       "rule), and every discrepancy a manager's "
+			       "resolution (count resolve; %zu open)",
+			       (long long)id, cc.disc.unresolved);
+	else if (cc.found && !c->nwitness)
+		rc = cli_error(EXIT_NOPERM,
+			       "session %lld has discrepancies: closing it "
+			       "needs a manager as --witness (two-person "
+			       "rule)",
+			       (long long)id);
+	else if (cc.found || c->nwitness)
+		rc = cli_witness(c, l, &actor, &witness);
+	if (rc == 0)
+		rc = count_close_commit(l, &cc, &actor, &witness);
+	count_closing_free(&cc);
+	if (rc)
+		return rc;
 	if (c->json)
 		printf("{\"session\":%lld,\"closed\":true,"
 		       "\"discrepancies\":%s}\n",
-		       (long long)id, found ? "true" : "false");
+		       (long long)id, cc.found ? "true" : "false");
 	else
 		printf("session %lld closed%s\n", (long long)id,
-		       found ? " with discrepancies (resolved, witnessed)"
-			     : "");
+		       cc.found ? " with discrepancies (resolved, witnessed)"
+				: "");
 	return EXIT_OK;
 }
 

@@ -480,24 +480,15 @@ static const struct section {
     {"locked_accounts", "LOCKED ACCOUNTS (now)", locked},
 };
 
-static int exec_daily(struct cli *c, struct ledger *l)
+int report_daily(struct ledger *l, int32_t day_n, int json, FILE *f)
 {
-	const char *date_s = cli_opt(c, "date");
 	struct config conf;
-	struct daily d = {.l = l, .f = stdout, .json = c->json, .conf = &conf};
+	struct daily d = {.l = l, .f = f, .json = json, .conf = &conf};
 	char day[11], now_iso[TIME_ISO_BUF];
 	int64_t now = cli_now();
 	int broken, rc;
 
-	if (c->npos)
-		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	if (date_s) {
-		if (date_parse(date_s, strlen(date_s), &d.day) < 0)
-			return cli_usage(c, "--date takes YYYY-MM-DD, not '%s'",
-					 date_s);
-	} else {
-		d.day = date_of_time(now, cli_utc_offset(now));
-	}
+	d.day = day_n;
 	rc = config_load(&conf);
 	if (rc)
 		return rc;
@@ -557,6 +548,24 @@ fail:
 	return cli_error(EXIT_SOFTWARE, "%s",
 			 rc == LEDGER_ERR_NOMEM ? "out of memory"
 						: ledger_errmsg(l));
+}
+
+static int exec_daily(struct cli *c, struct ledger *l)
+{
+	const char *date_s = cli_opt(c, "date");
+	int64_t now = cli_now();
+	int32_t day;
+
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	if (date_s) {
+		if (date_parse(date_s, strlen(date_s), &day) < 0)
+			return cli_usage(c, "--date takes YYYY-MM-DD, not '%s'",
+					 date_s);
+	} else {
+		day = date_of_time(now, cli_utc_offset(now));
+	}
+	return report_daily(l, day, c->json, stdout);
 }
 
 static const char *const daily_options[] = {"date", NULL};

@@ -59,17 +59,9 @@ static void print_day(FILE *f, int32_t day, int json)
 
 /* ---- dispose due ---- */
 
-struct due_ctx {
-	const struct recon_rules *rules;
-	int32_t today;
-	struct recon_due_item *v;
-	char (*ids)[MGMT_ID_MAX + 1];
-	size_t n, cap;
-};
-
 static int collect_due(void *ctx, const struct card_rec *c)
 {
-	struct due_ctx *d = ctx;
+	struct dispose_due *d = ctx;
 	int32_t since;
 	enum recon_due_why why = recon_disposal_due(c->status, c->reminder_sent,
 						    d->today, d->rules, &since);
@@ -96,30 +88,50 @@ static int collect_due(void *ctx, const struct card_rec *c)
 	return 0;
 }
 
+int dispose_due_load(struct ledger *l, const struct recon_rules *rules,
+		     int32_t today, struct dispose_due *d)
+{
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	d->rules = rules;
+	d->today = today;
+	rc = ledger_cards_in_storage(l, collect_due, d);
+	if (rc != 0) {
+		dispose_due_free(d);
+		return cli_error(EXIT_SOFTWARE, "%s",
+				 rc == -1 ? "out of memory" : ledger_errmsg(l));
+	}
+	/* The ids array may have moved while growing: point at it now. */
+	for (size_t i = 0; i < d->n; i++)
+		d->v[i].mgmt_id = d->ids[i];
+	recon_due_sort(d->v, d->n);
+	return 0;
+}
+
+void dispose_due_free(struct dispose_due *d)
+{
+	free(d->v);
+	free(d->ids);
+	memset(d, 0, sizeof(*d));
+}
+
 static int exec_dispose_due(struct cli *c, struct ledger *l)
 {
 	struct config conf;
-	struct due_ctx d = {0};
+	struct dispose_due d;
 	int64_t now = cli_now();
-	int rc, ex = EXIT_OK;
+	int rc;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
 	rc = config_load(&conf);
 	if (rc)
 		return rc;
-	d.rules = &conf.rules;
-	d.today = date_of_time(now, cli_utc_offset(now));
-	rc = ledger_cards_in_storage(l, collect_due, &d);
-	if (rc != 0) {
-		ex = cli_error(EXIT_SOFTWARE, "%s",
-			       rc == -1 ? "out of memory" : ledger_errmsg(l));
-		goto out;
-	}
-	/* The ids array may have moved while growing: point at it now. */
-	for (size_t i = 0; i < d.n; i++)
-		d.v[i].mgmt_id = d.ids[i];
-	recon_due_sort(d.v, d.n);
+	rc = dispose_due_load(l, &conf.rules,
+			      date_of_time(now, cli_utc_offset(now)), &d);
+	if (rc)
+		return rc;
 	if (c->json)
 		fputs("[", stdout);
 	else if (d.n == 0)
@@ -142,10 +154,8 @@ static int exec_dispose_due(struct cli *c, struct ledger *l)
 	}
 	if (c->json)
 		fputs("]\n", stdout);
-out:
-	free(d.v);
-	free(d.ids);
-	return ex;
+	dispose_due_free(&d);
+	return EXIT_OK;
 }
 
 const struct cmd_entry cmd_dispose_due_entry = {
@@ -202,10 +212,53 @@ const struct cmd_entry cmd_dispose_start_entry = {
 
 /* ---- dispose close ---- */
 
+const char *dispose_method_check(const char *method, const char *cert)
+{
+	if (strcmp(method, "shred") != 0 && strcmp(method, "contractor") != 0)
+		return "--method is shred or contractor";
+	if (strcmp(method, "contractor") == 0 && (!cert || !*cert))
+		return "--method contractor needs --certificate REF (the "
+		       "contractor's certificate)";
+	return NULL;
+}
+
+int dispose_batch_open(struct ledger *l, int64_t id,
+		       struct disposal_batch_rec *b)
+{
+	int rc = ledger_disposal_get(l, id, b);
+
+	if (rc < 0)
+		return cli_error(rc == LEDGER_ERR_NOTFOUND ? EXIT_DATAERR
+							   : EXIT_SOFTWARE,
+				 "%s", ledger_errmsg(l));
+	if (b->closed_at)
+		return cli_error(EXIT_DATAERR,
+				 "disposal D%lld was closed already by %s",
+				 (long long)id, b->closed_by);
+	return 0;
+}
+
+int dispose_close(struct ledger *l, int64_t id, const char *method,
+		  const char *cert, const struct staff_rec *actor,
+		  const struct staff_rec *witness, int64_t *n)
+{
+	int rc = ledger_disposal_close(l, id, method, cert, actor->id,
+				       witness->id, cli_now(), n);
+
+	if (rc < 0)
+		return cli_error(rc == LEDGER_ERR_STATE ||
+					 rc == LEDGER_ERR_INVALID
+				     ? EXIT_DATAERR
+				     : EXIT_SOFTWARE,
+				 "%s (nothing was disposed)", ledger_errmsg(l));
+	return 0;
+}
+
 static int exec_dispose_close(struct cli *c, struct ledger *l)
 {
 	const char *method = cli_opt(c, "method");
 	const char *cert = cli_opt(c, "certificate");
+	const char *bad;
 	struct staff_rec actor, witness;
 	struct disposal_batch_rec b;
 	int64_t id = 0, n = 0;
@@ -218,20 +271,12 @@ static int exec_dispose_close(struct cli *c, struct ledger *l)
 		return rc;
 	if (!method)
 		method = "shred";
-	if (strcmp(method, "shred") != 0 && strcmp(method, "contractor") != 0)
-		return cli_usage(c, "--method is shred or contractor");
-	if (strcmp(method, "contractor") == 0 && (!cert || !*cert))
-		return cli_usage(c, "--method contractor needs --certificate "
-				    "REF (the contractor's certificate)");
-	rc = ledger_disposal_get(l, id, &b);
-	if (rc < 0)
-		return cli_error(rc == LEDGER_ERR_NOTFOUND ? EXIT_DATAERR
-							   : EXIT_SOFTWARE,
-				 "%s", ledger_errmsg(l));
-	if (b.closed_at)
-		return cli_error(EXIT_DATAERR,
-				 "disposal D%lld was closed already by %s",
-				 (long long)id, b.closed_by);
+	bad = dispose_method_check(method, cert);
+	if (bad)
+		return cli_usage(c, "%s", bad);
+	rc = dispose_batch_open(l, id, &b);
+	if (rc)
+		return rc;
 	/* Disposal handles cards: the training gate applies (R20). */
 	rc = cli_card_worker(c, l, ACT_DISPOSE, &actor);
 	if (rc)
@@ -239,14 +284,9 @@ static int exec_dispose_close(struct cli *c, struct ledger *l)
 	rc = cli_witness(c, l, &actor, &witness);
 	if (rc)
 		return rc;
-	rc = ledger_disposal_close(l, id, method, cert, actor.id, witness.id,
-				   cli_now(), &n);
-	if (rc < 0)
-		return cli_error(rc == LEDGER_ERR_STATE ||
-					 rc == LEDGER_ERR_INVALID
-				     ? EXIT_DATAERR
-				     : EXIT_SOFTWARE,
-				 "%s (nothing was disposed)", ledger_errmsg(l));
+	rc = dispose_close(l, id, method, cert, &actor, &witness, &n);
+	if (rc)
+		return rc;
 	if (c->json)
 		printf("{\"disposal\":\"D%lld\",\"closed\":true,\"cards\":%lld}"
 		       "\n",

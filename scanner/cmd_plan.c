@@ -942,6 +942,70 @@ static int status_ranges(struct ledger *l, int json)
 	return rc;
 }
 
+/* The ranges of cycle plan cy with their state in `month`. */
+static int load_planned(struct ledger *l, const struct cycle_rec *cy,
+			int32_t month, struct planned_list *pl)
+{
+	int32_t start = plan_month_of_day(cy->start_day);
+	size_t got;
+	int rc = ledger_cycle_each(l, cy->id, collect_planned, pl);
+
+	for (size_t i = 0; rc == 0 && i < pl->n; i++) {
+		struct planned *p = &pl->v[i];
+
+		rc = ledger_range_counts(l, p->path, 0, 1, &p->last, 1, &got);
+		p->last_full =
+		    got ? date_of_time(p->last.started_at,
+				       cli_utc_offset(p->last.started_at))
+			: DATE_NONE;
+		p->state =
+		    plan_cycle_state(start, p->month, month, p->last_full);
+	}
+	return rc;
+}
+
+int plan_due_ranges(struct ledger *l, int64_t now,
+		    char (**out)[LOCATION_MAX + 1], int **state, size_t *n)
+{
+	struct planned_list pl = {0};
+	struct cycle_rec cy;
+	int rc = ledger_cycle_current(l, &cy);
+
+	*out = NULL;
+	*state = NULL;
+	*n = 0;
+	if (rc == LEDGER_ERR_NOTFOUND)
+		return 0;
+	if (rc == 0)
+		rc = load_planned(
+		    l, &cy,
+		    plan_month_of_day(date_of_time(now, cli_utc_offset(now))),
+		    &pl);
+	if (rc < 0) {
+		free(pl.v);
+		return cli_error(EXIT_SOFTWARE, "%s",
+				 rc == LEDGER_ERR_NOMEM ? "out of memory"
+							: ledger_errmsg(l));
+	}
+	*out = calloc(pl.n ? pl.n : 1, sizeof(**out));
+	*state = calloc(pl.n ? pl.n : 1, sizeof(**state));
+	if (!*out || !*state) {
+		free(*out);
+		free(*state);
+		*out = NULL;
+		*state = NULL;
+		free(pl.v);
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	}
+	for (size_t i = 0; i < pl.n; i++) {
+		snprintf((*out)[i], sizeof((*out)[i]), "%s", pl.v[i].path);
+		(*state)[i] = (int)pl.v[i].state;
+	}
+	*n = pl.n;
+	free(pl.v);
+	return 0;
+}
+
 int plan_status(struct ledger *l, int json, int64_t now)
 {
 	struct planned_list pl = {0};
@@ -950,7 +1014,6 @@ int plan_status(struct ledger *l, int json, int64_t now)
 	    plan_month_of_day(date_of_time(now, cli_utc_offset(now)));
 	int32_t start;
 	char m0[8], m1[8];
-	size_t got;
 	int rc = ledger_cycle_current(l, &cy);
 
 	if (rc == LEDGER_ERR_NOTFOUND) {
@@ -968,19 +1031,8 @@ int plan_status(struct ledger *l, int json, int64_t now)
 	}
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	rc = ledger_cycle_each(l, cy.id, collect_planned, &pl);
+	rc = load_planned(l, &cy, month, &pl);
 	start = plan_month_of_day(cy.start_day);
-	for (size_t i = 0; rc == 0 && i < pl.n; i++) {
-		struct planned *p = &pl.v[i];
-
-		rc = ledger_range_counts(l, p->path, 0, 1, &p->last, 1, &got);
-		p->last_full =
-		    got ? date_of_time(p->last.started_at,
-				       cli_utc_offset(p->last.started_at))
-			: DATE_NONE;
-		p->state =
-		    plan_cycle_state(start, p->month, month, p->last_full);
-	}
 	if (rc < 0) {
 		free(pl.v);
 		return cli_error(EXIT_SOFTWARE, "%s",

@@ -76,8 +76,6 @@ static void list_json(FILE *f, const char *s)
 
 /* ---- the record book ---- */
 
-enum book_format { FMT_TEXT = 0, FMT_CSV, FMT_JSON };
-
 struct count_list {
 	struct book_count *v;
 	size_t n;
@@ -344,51 +342,20 @@ static int month_bounds(const char *s, int64_t *from, int64_t *to)
 	return 0;
 }
 
-static int exec_record_book(struct cli *c, struct ledger *l)
+int report_record_book(struct ledger *l, const char *month,
+		       enum book_format fmt, FILE *f)
 {
-	const char *month = cli_opt(c, "month");
-	const char *fmt_s = cli_opt(c, "format");
-	const char *enc_s = cli_opt(c, "encoding");
 	struct count_list cl = {0};
-	struct book_out o = {0};
-	enum book_encoding enc = ENC_UTF8;
+	struct book_out o = {.f = f, .fmt = fmt};
 	int64_t from, to;
-	char *buf = NULL;
-	size_t len = 0;
 	int rc = 0;
 
-	if (c->npos)
-		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
 	if (!month || month_bounds(month, &from, &to) < 0)
-		return cli_usage(c, "--month YYYY-MM is required");
-	o.fmt = c->json ? FMT_JSON : FMT_TEXT;
-	if (fmt_s && strcmp(fmt_s, "text") == 0 && !c->json)
-		o.fmt = FMT_TEXT;
-	else if (fmt_s && strcmp(fmt_s, "csv") == 0 && !c->json)
-		o.fmt = FMT_CSV;
-	else if (fmt_s && strcmp(fmt_s, "json") == 0)
-		o.fmt = FMT_JSON;
-	else if (fmt_s)
-		return cli_usage(c, "--format is text, csv or json, not '%s'%s",
-				 fmt_s, c->json ? " (with --json)" : "");
-	if (enc_s && strcmp(enc_s, "cp932") == 0)
-		enc = ENC_CP932;
-	else if (enc_s && strcmp(enc_s, "utf-8") != 0)
-		return cli_usage(c, "--encoding is utf-8 or cp932, not '%s'",
-				 enc_s);
-	if (enc == ENC_CP932 && o.fmt == FMT_JSON)
-		return cli_usage(c, "JSON is UTF-8: --encoding cp932 is for "
-				    "text and csv");
+		return cli_error(EXIT_USAGE, "the month is YYYY-MM, not '%s'",
+				 month ? month : "");
 	if (ledger_book_counts(l, from, to, collect_count, &cl) < 0) {
 		free(cl.v);
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	}
-	/* The whole report is made first, so that a character CP932 cannot
-	 * hold stops it before any of it is written. */
-	o.f = open_memstream(&buf, &len);
-	if (!o.f) {
-		free(cl.v);
-		return cli_error(EXIT_SOFTWARE, "out of memory");
 	}
 	if (o.fmt == FMT_CSV) {
 		for (int i = 0; csv_header[i]; i++)
@@ -406,11 +373,55 @@ static int exec_record_book(struct cli *c, struct ledger *l)
 		rc = book_count_out(l, &o, &cl.v[i], i == 0);
 	if (o.fmt == FMT_JSON)
 		fputs("]}\n", o.f);
-	fclose(o.f);
 	free(cl.v);
+	return rc;
+}
+
+static int exec_record_book(struct cli *c, struct ledger *l)
+{
+	const char *month = cli_opt(c, "month");
+	const char *fmt_s = cli_opt(c, "format");
+	const char *enc_s = cli_opt(c, "encoding");
+	enum book_format fmt;
+	enum book_encoding enc = ENC_UTF8;
+	int64_t from, to;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int rc = 0;
+
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	if (!month || month_bounds(month, &from, &to) < 0)
+		return cli_usage(c, "--month YYYY-MM is required");
+	fmt = c->json ? FMT_JSON : FMT_TEXT;
+	if (fmt_s && strcmp(fmt_s, "text") == 0 && !c->json)
+		fmt = FMT_TEXT;
+	else if (fmt_s && strcmp(fmt_s, "csv") == 0 && !c->json)
+		fmt = FMT_CSV;
+	else if (fmt_s && strcmp(fmt_s, "json") == 0)
+		fmt = FMT_JSON;
+	else if (fmt_s)
+		return cli_usage(c, "--format is text, csv or json, not '%s'%s",
+				 fmt_s, c->json ? " (with --json)" : "");
+	if (enc_s && strcmp(enc_s, "cp932") == 0)
+		enc = ENC_CP932;
+	else if (enc_s && strcmp(enc_s, "utf-8") != 0)
+		return cli_usage(c, "--encoding is utf-8 or cp932, not '%s'",
+				 enc_s);
+	if (enc == ENC_CP932 && fmt == FMT_JSON)
+		return cli_usage(c, "JSON is UTF-8: --encoding cp932 is for "
+				    "text and csv");
+	/* The whole report is made first, so that a character CP932 cannot
+	 * hold stops it before any of it is written. */
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	rc = report_record_book(l, month, fmt, f);
+	fclose(f);
 	if (rc == 0)
 		rc = book_write(stdout, buf, len, enc,
-				enc == ENC_UTF8 && o.fmt == FMT_CSV,
+				enc == ENC_UTF8 && fmt == FMT_CSV,
 				"the record book");
 	free(buf);
 	return rc;
@@ -713,25 +724,15 @@ static int incident_card(struct incident *in, const struct session_rec *s,
 	return 0;
 }
 
-static int exec_incident(struct cli *c, struct ledger *l)
+int report_incident(struct ledger *l, int64_t id, int json, FILE *f)
 {
-	const char *count_s = cli_opt(c, "count");
-	struct incident in = {.l = l, .f = stdout, .json = c->json};
+	struct incident in = {.l = l, .f = f, .json = json};
 	struct session_rec s;
 	struct disc_list d;
 	char at[TIME_ISO_BUF];
-	size_t n = 0;
-	int64_t id;
-	int rc;
+	size_t n = 0, done = 0;
+	int rc = ledger_session_get(l, id, &s);
 
-	if (!count_s)
-		return cli_usage(c, "--count ID is required");
-	if (c->npos)
-		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	rc = cli_session_id(c, count_s, &id);
-	if (rc)
-		return rc;
-	rc = ledger_session_get(l, id, &s);
 	if (rc < 0)
 		return cli_error(rc == LEDGER_ERR_NOTFOUND ? EXIT_DATAERR
 							   : EXIT_SOFTWARE,
@@ -746,34 +747,50 @@ static int exec_incident(struct cli *c, struct ledger *l)
 		     (!d.v[i].resolved ||
 		      strcmp(d.v[i].res.reason, "lost") == 0);
 	cli_time_iso(s.started_at, at);
-	if (c->json) {
-		printf(
-		    "{\"session\":%lld,\"kind\":\"%s\",\"started_at\":\"%s\","
-		    "\"closed\":%s,\"affected\":%zu,\"cards\":[",
-		    (long long)id, session_kind_name(s.kind), at,
-		    s.closed_at ? "true" : "false", n);
+	if (json) {
+		fprintf(f,
+			"{\"session\":%lld,\"kind\":\"%s\",\"started_at\":"
+			"\"%s\",\"closed\":%s,\"affected\":%zu,\"cards\":[",
+			(long long)id, session_kind_name(s.kind), at,
+			s.closed_at ? "true" : "false", n);
 	} else {
-		printf("Incident report, count %lld (%s) begun %s\n",
-		       (long long)id, session_kind_name(s.kind), at);
-		printf("%zu card%s missing and not found since (the applicants "
-		       "to contact)\n",
-		       n, n == 1 ? "" : "s");
+		fprintf(f, "Incident report, count %lld (%s) begun %s\n",
+			(long long)id, session_kind_name(s.kind), at);
+		fprintf(f,
+			"%zu card%s missing and not found since (the "
+			"applicants to contact)\n",
+			n, n == 1 ? "" : "s");
 	}
-	size_t done = 0;
 	for (size_t i = 0; rc == 0 && i < d.n; i++) {
 		const struct disc_item *it = &d.v[i];
 
 		if (it->kind != DISC_MISSING ||
 		    (it->resolved && strcmp(it->res.reason, "lost") != 0))
 			continue;
-		if (c->json && done++)
-			fputc(',', stdout);
+		if (json && done++)
+			fputc(',', f);
 		rc = incident_card(&in, &s, it);
 	}
-	if (c->json && rc == 0)
-		puts("]}");
+	if (json && rc == 0)
+		fputs("]}\n", f);
 	disc_list_free(&d);
 	return rc;
+}
+
+static int exec_incident(struct cli *c, struct ledger *l)
+{
+	const char *count_s = cli_opt(c, "count");
+	int64_t id;
+	int rc;
+
+	if (!count_s)
+		return cli_usage(c, "--count ID is required");
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	rc = cli_session_id(c, count_s, &id);
+	if (rc)
+		return rc;
+	return report_incident(l, id, c->json, stdout);
 }
 
 static const char *const incident_options[] = {"count", NULL};

@@ -58,6 +58,17 @@ int ui_width(const char *s);
 int ui_fit(char *out, size_t cap, const char *s, int cols, int pad);
 /* Like ui_fit with pad, text right-aligned in `cols` columns. */
 int ui_fit_right(char *out, size_t cap, const char *s, int cols);
+/* Appends code point cp to s (cap bytes) as UTF-8 when it fits. */
+void ui_text_append(char *s, size_t cap, int cp);
+/* Removes the last UTF-8 character of s. */
+void ui_text_backspace(char *s);
+/* The part of s after its first `skip` columns (a wide character cut by
+ * the edge is left out whole). */
+const char *ui_skip_cols(const char *s, int skip);
+/* Cuts lines from..end of v to v->cols - 1 columns (ui_fit), so that a
+ * screen's own view already fits the terminal the painter draws on. */
+struct ui_view;
+void ui_view_fit_lines(struct ui_view *v, int from);
 
 /* ---- views (ui_view.c) ---- */
 
@@ -219,6 +230,9 @@ struct ui {
 
 extern const struct ui_screen ui_login_screen, ui_menu_screen, ui_scan_screen,
     ui_status_screen;
+/* The counting programme's and the reports' screens. */
+extern const struct ui_screen ui_count_start_screen, ui_count_screen,
+    ui_dispose_screen, ui_reports_screen;
 
 /* The screen table (ui_main.c), NULL-terminated, in menu order. */
 const struct ui_screen *const *ui_screens(void);
@@ -495,5 +509,174 @@ struct ui_key_model {
 };
 
 void ui_key_render(const struct ui_key_model *m, int cols, struct ui_view *v);
+
+/* ---- a second person's login on the same screen (ui_witness.c) ---- */
+
+/* The form: staff code, then the PIN, shown as '*'. */
+struct ui_witness {
+	char code[STAFF_CODE_MAX + 1];
+	char pin[16];
+	int field; /* 0: staff code, 1: PIN */
+};
+
+enum { UI_W_DONE = 1, UI_W_HANDLED = 0, UI_W_CANCEL = -1, UI_W_NOT_MINE = -2 };
+
+/* Appends the form's lines to v under `title` (what the witness signs). */
+void ui_witness_render(const struct ui_witness *w, const char *title,
+		       struct ui_view *v);
+/* One key into the form: UI_W_DONE when Enter completed the PIN,
+ * UI_W_CANCEL on Esc (the form wiped), UI_W_HANDLED, or UI_W_NOT_MINE. */
+int ui_witness_key(struct ui_witness *w, int key);
+/*
+ * Checks the witness against the person logged in by the two-person rule
+ * (cli_witness_pin: another person, the PIN, a manager), wipes the form
+ * and, when refused, puts why on the message line in the operator's
+ * language.  0 and *out, or the exit code.
+ */
+int ui_witness_check(struct ui *u, struct ui_witness *w, struct staff_rec *out);
+
+/* ---- a scrollable text (ui_reports.c) ---- */
+
+/* Lines of a report made by the CLI's own printer into memory. */
+struct ui_text {
+	char **line;
+	size_t n;
+	int top, left; /* first line and first column shown */
+};
+
+/* Splits buf (len bytes) into t's lines.  0 or -1 (out of memory). */
+int ui_text_load(struct ui_text *t, const char *buf, size_t len);
+void ui_text_free(struct ui_text *t);
+/* Appends the lines of t that fit in `rows` from t->top, each cut to
+ * v->cols - 1 columns from column t->left (ui_fit: wide characters never
+ * split), and a "more below" line when some are left out. */
+void ui_text_render(const struct ui_text *t, int rows, struct ui_view *v);
+/* Scrolling keys (Up, Down, PgUp, PgDn, Home, End, Left, Right): 1 when
+ * the key was one of them. */
+int ui_text_key(struct ui_text *t, int key, int rows);
+
+/* ---- the count screens' models (ui_count_start.c, ui_count.c) ---- */
+
+#define UI_ASSIGNEE_MAX STAFF_CODE_MAX
+
+/* One range offered for a new count. */
+struct ui_cs_range {
+	char path[LOCATION_MAX + 1];
+	int due; /* enum plan_due of the cycle plan, -1: not in a plan */
+	int on;	 /* selected */
+};
+
+/* One range of the proposal: who the planner (or the operator) gives it. */
+struct ui_cs_assign {
+	char range[LOCATION_MAX + 1];
+	char staff[STAFF_CODE_MAX + 1]; /* "" nobody may count it */
+	int manual;			/* changed by the operator */
+	int kept;
+	char why[512]; /* why nobody */
+};
+
+enum { UI_CS_KIND = 0, UI_CS_RANGES, UI_CS_PLAN, UI_CS_CHANGE };
+
+struct ui_count_start_model {
+	int step; /* UI_CS_* */
+	int kind; /* 0 full, 1 partial, 2 count-only */
+	struct ui_cs_range *r;
+	size_t nr, sel;
+	int have_plan; /* a cycle plan is in force */
+	struct ui_cs_assign *a;
+	size_t na, asel;
+	char typed[STAFF_CODE_MAX + 1]; /* the new assignee being typed */
+};
+
+void ui_count_start_render(const struct ui_count_start_model *m,
+			   struct ui_view *v);
+
+/* One range of an open count as the overview shows it. */
+struct ui_cv_range {
+	char path[LOCATION_MAX + 1];
+	char assignee[STAFF_CODE_MAX + 1];
+	long expected, seen; /* seen -1: not counted (count-only) */
+};
+
+enum {
+	UI_CV_BROWSE = 0,
+	UI_CV_REASON,  /* choosing the reason of a resolution */
+	UI_CV_NOTE,    /* typing its note */
+	UI_CV_RECOUNT, /* typing who recounts the range */
+	UI_CV_WITNESS, /* the witness logs in to close */
+};
+
+struct ui_count_model {
+	int64_t id;
+	int kind; /* enum session_kind */
+	struct ui_cv_range *r;
+	size_t nr, rsel;
+	struct disc_item_view {
+		int kind; /* enum recon_disc */
+		char card[MGMT_ID_MAX + SERIAL_BUF + 2];
+		char where[2 * LOCATION_MAX + 8];
+		int resolved;
+		char reason[20], by[STAFF_CODE_MAX + 1];
+	} * d;
+	size_t nd, dsel, unresolved, offrange; /* offrange: count-only */
+	int focus;			       /* 0: ranges, 1: discrepancies */
+	int mode;			       /* UI_CV_* */
+	int reason[8], nreason, rsel_reason;   /* valid reasons for the item */
+	char note[RESOLUTION_NOTE_MAX + 1];
+	char typed[STAFF_CODE_MAX + 1];
+	struct ui_witness w;
+};
+
+void ui_count_render(const struct ui_count_model *m, struct ui_view *v);
+
+/* ---- two-person disposal (ui_dispose.c) ---- */
+
+enum {
+	UI_DR_ACCEPTED = 0, /* due: in the batch */
+	UI_DR_REPEAT,	    /* in the batch already */
+	UI_DR_NOT_DUE,	    /* refused: put it back */
+	UI_DR_OTHER,	    /* refused: in another open batch */
+	UI_DR_UNKNOWN,	    /* refused: not a card of the ledger */
+};
+
+#define UI_DISPOSE_READS 32
+
+struct ui_dispose_read {
+	int kind; /* UI_DR_* */
+	char mgmt_id[MGMT_ID_MAX + 1];
+	char serial[SERIAL_BUF];
+	char detail[48]; /* why due, the ledger's status, the other batch */
+};
+
+enum {
+	UI_DS_PICK = 0,	     /* open batches, or a new one */
+	UI_DS_START_WITNESS, /* the witness logs in to start */
+	UI_DS_SCAN,	     /* cards into the batch */
+	UI_DS_METHOD,	     /* shred or contractor */
+	UI_DS_CERT,	     /* the certificate's reference */
+	UI_DS_CLOSE_WITNESS, /* the witness logs in again to close */
+};
+
+struct ui_dispose_model {
+	int mode; /* UI_DS_* */
+	int64_t batch;
+	/* Open batches to continue (mode pick). */
+	int64_t open[16];
+	size_t nopen, sel;
+	/* The cards due now. */
+	char (*due)[MGMT_ID_MAX + 1];
+	char (*due_why)[16];
+	size_t ndue;
+	long in_batch;				       /* accepted so far */
+	struct ui_dispose_read read[UI_DISPOSE_READS]; /* oldest first */
+	int nread;
+	char typed[64];
+	int method; /* 0 shred, 1 contractor */
+	char cert[DISPOSAL_CERT_MAX + 1];
+	struct ui_witness w;
+};
+
+const char *ui_dispose_symbol(int kind);
+void ui_dispose_render(const struct ui_dispose_model *m, struct ui_view *v);
 
 #endif

@@ -33,6 +33,12 @@ static const struct ui_screen *const screens[] = {
     &ui_custody_screen,
     &ui_tally_screen,
     &ui_key_screen,
+    /* The counting programme and the reports (ui_count_start.c,
+     * ui_count.c, ui_dispose.c, ui_reports.c). */
+    &ui_count_start_screen,
+    &ui_count_screen,
+    &ui_dispose_screen,
+    &ui_reports_screen,
     NULL,
 };
 

@@ -44,6 +44,13 @@ static void menu_leave(struct ui *u)
 	free(u->state);
 }
 
+/* The key of menu item i: 1-9, then a, b, c, ... (more screens than
+ * digits; q stays logout, far beyond any menu's length). */
+static int item_key(size_t i)
+{
+	return i < 9 ? (int)('1' + i) : (int)('a' + (i - 9));
+}
+
 static void menu_view(const struct ui *u, struct ui_view *v)
 {
 	const struct menu_state *st = u->state;
@@ -53,7 +60,7 @@ static void menu_view(const struct ui *u, struct ui_view *v)
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
 	for (size_t i = 0; i < st->n; i++)
 		ui_view_add(v, i == st->sel ? UI_A_SELECTED : UI_A_NORMAL,
-			    "  %zu  %s", i + 1, _(st->item[i]->title));
+			    "  %c  %s", item_key(i), _(st->item[i]->title));
 	if (st->n == 0)
 		ui_view_add(v, UI_A_DIM, "  %s", _("Nothing you may do here"));
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
@@ -83,10 +90,11 @@ static enum ui_result menu_key(struct ui *u, int key)
 		ui_goto(u, st->item[st->sel]);
 		return UI_REDRAW;
 	}
-	if (key >= '1' && key <= '9' && (size_t)(key - '1') < st->n) {
-		ui_goto(u, st->item[key - '1']);
-		return UI_REDRAW;
-	}
+	for (size_t i = 0; i < st->n && i < 16; i++)
+		if (key == item_key(i)) {
+			ui_goto(u, st->item[i]);
+			return UI_REDRAW;
+		}
 	if (key == 'q' || key == UI_KEY_ESC)
 		return UI_LOGOUT;
 	return UI_IGNORED;

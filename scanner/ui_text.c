@@ -116,3 +116,68 @@ int ui_fit_right(char *out, size_t cap, const char *s, int cols)
 	out[n + len] = '\0';
 	return w;
 }
+
+void ui_text_append(char *s, size_t cap, int cp)
+{
+	char b[4];
+	size_t n = strlen(s), len;
+
+	if (cp < 0x80) {
+		b[0] = (char)cp;
+		len = 1;
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xc0 | (cp >> 6));
+		b[1] = (char)(0x80 | (cp & 0x3f));
+		len = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xe0 | (cp >> 12));
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[2] = (char)(0x80 | (cp & 0x3f));
+		len = 3;
+	} else {
+		b[0] = (char)(0xf0 | (cp >> 18));
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[3] = (char)(0x80 | (cp & 0x3f));
+		len = 4;
+	}
+	if (n + len < cap) {
+		memcpy(s + n, b, len);
+		s[n + len] = '\0';
+	}
+}
+
+void ui_text_backspace(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && ((unsigned char)s[n - 1] & 0xc0) == 0x80)
+		n--;
+	if (n > 0)
+		n--;
+	s[n] = '\0';
+}
+
+const char *ui_skip_cols(const char *s, int skip)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int used = 0;
+
+	while (*p && used < skip) {
+		size_t len;
+
+		used += cp_width(decode(p, &len));
+		p += len;
+	}
+	return (const char *)p;
+}
+
+void ui_view_fit_lines(struct ui_view *v, int from)
+{
+	char fitted[UI_LINE_BYTES];
+
+	for (int i = from < 0 ? 0 : from; i < v->nlines; i++) {
+		ui_fit(fitted, sizeof(fitted), v->line[i].text, v->cols - 1, 0);
+		memcpy(v->line[i].text, fitted, strlen(fitted) + 1);
+	}
+}

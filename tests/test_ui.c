@@ -607,6 +607,280 @@ static void new_screens_follow_the_matrix(void **state)
 
 /* ---- language ---- */
 
+/* ---- the counting programme's screens ---- */
+
+static int attr_of(const struct ui_view *v, const char *needle)
+{
+	int i = ui_view_find(v, needle);
+
+	return i < 0 ? -1 : (int)v->line[i].attr;
+}
+
+static void count_start_shows_the_plans_selection(void **state)
+{
+	struct ui_cs_range r[6] = {
+	    {"SAFE1/T01", 2 /* PLAN_DUE_NOW */, 1},
+	    {"SAFE1/T02", 1 /* PLAN_DUE_LATER */, 0},
+	    {"SAFE1/T03", 3 /* PLAN_DUE_OVERDUE */, 1},
+	    {"SAFE1/T04", -1, 0},
+	    {"SAFE1/T05", -1, 0},
+	    {"SAFE1/T06", -1, 0},
+	};
+	struct ui_count_start_model m;
+	struct ui_view v;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.step = UI_CS_RANGES;
+	m.kind = 1;
+	m.r = r;
+	m.nr = 6;
+	m.sel = 1;
+	m.have_plan = 1;
+	ui_view_clear(&v, 80, 24);
+	ui_count_start_render(&m, &v);
+	assert_true(ui_view_find(&v, "[x] SAFE1/T01") >= 0);
+	assert_true(ui_view_find(&v, "due this month") ==
+		    ui_view_find(&v, "[x] SAFE1/T01"));
+	assert_true(ui_view_find(&v, "[ ] SAFE1/T02") >= 0);
+	assert_int_equal(attr_of(&v, "[ ] SAFE1/T02"), UI_A_SELECTED);
+	assert_int_equal(attr_of(&v, "SAFE1/T03"), UI_A_ALERT);
+	assert_true(ui_view_find(&v, "OVERDUE") >= 0);
+	assert_true(ui_view_find(&v, "Selected: 2 / 6") >= 0);
+	/* A short terminal: the window follows the cursor. */
+	m.sel = 5;
+	ui_view_clear(&v, 80, 12);
+	ui_count_start_render(&m, &v);
+	assert_true(ui_view_find(&v, "SAFE1/T06") >= 0);
+	assert_int_equal(ui_view_find(&v, "SAFE1/T01"), -1);
+}
+
+static void count_start_proposal_says_who_and_why(void **state)
+{
+	struct ui_cs_assign a[3] = {
+	    {"SAFE1/T01", "S02", 1, 0, ""},
+	    {"SAFE1/T02", "M01", 0, 0, ""},
+	    {"SAFE1/T03", "", 0, 0, "every trained person counted it"},
+	};
+	struct ui_count_start_model m;
+	struct ui_view v;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.step = UI_CS_PLAN;
+	m.a = a;
+	m.na = 3;
+	m.asel = 1;
+	ui_view_clear(&v, 80, 24);
+	ui_count_start_render(&m, &v);
+	assert_true(ui_view_find(&v, "S02      (changed by hand)") >= 0);
+	assert_true(ui_view_find(&v, "M01      (planner)") >= 0);
+	assert_int_equal(attr_of(&v, "(planner)"), UI_A_SELECTED);
+	assert_true(ui_view_find(&v, "! nobody: every trained person") >= 0);
+	assert_int_equal(attr_of(&v, "! nobody"), UI_A_ALERT);
+	assert_int_equal(v.cursor_line, -1);
+	m.step = UI_CS_CHANGE;
+	strcpy(m.typed, "S0");
+	ui_view_clear(&v, 80, 24);
+	ui_count_start_render(&m, &v);
+	assert_int_equal(ui_view_find(&v, "New assignee of SAFE1/T02: S0"),
+			 v.cursor_line);
+}
+
+static void count_overview_shows_resolution_state(void **state)
+{
+	struct ui_cv_range r[2] = {{"SAFE1/T01", "S02", 3, 2},
+				   {"SAFE1/T02", "", 1, 1}};
+	struct disc_item_view d[2];
+	struct ui_count_model m;
+	struct ui_view v;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	memset(d, 0, sizeof(d));
+	d[0].kind = DISC_MISSING;
+	strcpy(d[0].card, "A103");
+	strcpy(d[0].where, "SAFE1/T01");
+	d[1].kind = DISC_MISPLACED;
+	strcpy(d[1].card, "A201");
+	strcpy(d[1].where, "SAFE1/T02>SAFE1/T01");
+	d[1].resolved = 1;
+	strcpy(d[1].reason, "found_elsewhere");
+	strcpy(d[1].by, "M01");
+	m.id = 3;
+	m.kind = SESSION_PARTIAL;
+	m.r = r;
+	m.nr = 2;
+	m.d = d;
+	m.nd = 2;
+	m.unresolved = 1;
+	m.focus = 1;
+	ui_view_clear(&v, 80, 24);
+	ui_count_render(&m, &v);
+	assert_true(ui_view_find(&v, "Count 3 (partial)") >= 0);
+	assert_true(ui_view_find(&v, "S02              3      2") >= 0);
+	assert_int_equal(attr_of(&v, "SAFE1/T01                  S02"),
+			 UI_A_ALERT);
+	assert_true(ui_view_find(&v, "anyone") >= 0);
+	assert_true(ui_view_find(&v, "Discrepancies: 2, 1 without") >= 0);
+	assert_true(ui_view_find(&v, "A103") == ui_view_find(&v, "! OPEN"));
+	assert_int_equal(attr_of(&v, "! OPEN"), UI_A_SELECTED);
+	assert_true(ui_view_find(&v, "resolved found_elsewhere M01") >= 0);
+	assert_int_equal(attr_of(&v, "resolved found_elsewhere"), UI_A_OK);
+	/* Resolving: only the reasons the screen was given are offered. */
+	m.mode = UI_CV_REASON;
+	m.reason[0] = REASON_FOUND_ELSEWHERE;
+	m.reason[1] = REASON_LOST;
+	m.nreason = 2;
+	ui_view_clear(&v, 80, 24);
+	ui_count_render(&m, &v);
+	assert_true(ui_view_find(&v, "1  found elsewhere") >= 0);
+	assert_true(ui_view_find(&v, "2  lost (an incident)") >= 0);
+	assert_int_equal(ui_view_find(&v, "recounted"), -1);
+	assert_int_equal(ui_view_find(&v, "data error"), -1);
+	for (int i = 0; i < v.nlines; i++)
+		assert_true(ui_width(v.line[i].text) <= 80);
+	/* The witness's PIN never shows. */
+	m.mode = UI_CV_WITNESS;
+	strcpy(m.w.code, "M05");
+	strcpy(m.w.pin, "5555");
+	m.w.field = 1;
+	ui_view_clear(&v, 80, 24);
+	ui_count_render(&m, &v);
+	assert_true(ui_view_find(&v, "****") >= 0);
+	assert_int_equal(ui_view_find(&v, "5555"), -1);
+	assert_int_equal(ui_view_find(&v, "****"), v.cursor_line);
+	/* A count-only check has totals, not cards. */
+	m.mode = UI_CV_BROWSE;
+	m.kind = SESSION_COUNTONLY;
+	m.offrange = 1;
+	ui_view_clear(&v, 80, 24);
+	ui_count_render(&m, &v);
+	assert_true(ui_view_find(&v, "Ranges whose total is off: 1") >= 0);
+	assert_int_equal(ui_view_find(&v, "A103"), -1);
+}
+
+static void witness_form_keys(void **state)
+{
+	struct ui_witness w;
+
+	(void)state;
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(ui_witness_key(&w, 'M'), UI_W_HANDLED);
+	assert_int_equal(ui_witness_key(&w, '0'), UI_W_HANDLED);
+	/* A code holds no blanks; the PIN only digits. */
+	assert_int_equal(ui_witness_key(&w, ' '), UI_W_HANDLED);
+	assert_string_equal(w.code, "M0");
+	assert_int_equal(ui_witness_key(&w, UI_KEY_ENTER), UI_W_HANDLED);
+	assert_int_equal(w.field, 1);
+	/* Enter on an empty PIN is not a try. */
+	assert_int_equal(ui_witness_key(&w, UI_KEY_ENTER), UI_W_HANDLED);
+	ui_witness_key(&w, '1');
+	ui_witness_key(&w, 'x');
+	ui_witness_key(&w, '2');
+	assert_string_equal(w.pin, "12");
+	assert_int_equal(ui_witness_key(&w, UI_KEY_F10), UI_W_NOT_MINE);
+	assert_int_equal(ui_witness_key(&w, UI_KEY_ENTER), UI_W_DONE);
+	assert_int_equal(ui_witness_key(&w, UI_KEY_ESC), UI_W_CANCEL);
+	assert_string_equal(w.pin, "");
+	assert_string_equal(w.code, "");
+}
+
+static void disposal_reads_look_different(void **state)
+{
+	struct ui_dispose_model m;
+	struct ui_view v;
+	const char *sym[5];
+	int a, b, c;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.mode = UI_DS_SCAN;
+	m.batch = 7;
+	m.in_batch = 1;
+	for (int k = 0; k < 5; k++) {
+		m.read[k].kind = k;
+		snprintf(m.read[k].mgmt_id, sizeof(m.read[k].mgmt_id), "D10%d",
+			 k);
+		snprintf(m.read[k].serial, sizeof(m.read[k].serial), "04D10%d",
+			 k);
+		sym[k] = ui_dispose_symbol(k);
+		for (int j = 0; j < k; j++)
+			assert_string_not_equal(sym[j], sym[k]);
+	}
+	strcpy(m.read[0].detail, "reminder");
+	strcpy(m.read[2].detail, "stored");
+	m.nread = 5;
+	ui_view_clear(&v, 80, 24);
+	ui_dispose_render(&m, &v);
+	assert_true(ui_view_find(&v, "Disposal D7") >= 0);
+	assert_true(ui_view_find(&v, "In the batch: 1") >= 0);
+	a = ui_view_find(&v, "[+] D100");
+	b = ui_view_find(&v, "[=] D101");
+	c = ui_view_find(&v, "[X] D102");
+	assert_true(a >= 0 && b >= 0 && c >= 0);
+	/* Newest first. */
+	assert_true(c < b && b < a);
+	assert_int_equal(v.line[a].attr, UI_A_OK);
+	assert_int_equal(v.line[b].attr, UI_A_REPEAT);
+	assert_int_equal(v.line[c].attr, UI_A_ALERT);
+	assert_true(ui_view_find(&v, "into the batch (reminder)") == a);
+	assert_true(ui_view_find(&v, "not due, put it back (stored)") == c);
+	assert_true(ui_view_find(&v, "[?] D104") >= 0);
+	for (int i = 0; i < v.nlines; i++)
+		assert_true(ui_width(v.line[i].text) <= 80);
+	m.mode = UI_DS_CERT;
+	m.method = 1;
+	ui_view_clear(&v, 80, 24);
+	ui_dispose_render(&m, &v);
+	assert_true(ui_view_find(&v, "Certificate reference (required)") >= 0);
+}
+
+static void text_view_fits_and_scrolls(void **state)
+{
+	const char buf[] = "a,b\r\n"
+			   "棚卸し記録簿 棚卸し記録簿 棚卸し記録簿 棚卸し\n"
+			   "3\n4\n5\n6\n7\n8\n9\n10";
+	struct ui_text t;
+	struct ui_view v;
+
+	(void)state;
+	assert_int_equal(ui_text_load(&t, buf, strlen(buf)), 0);
+	assert_int_equal(t.n, 10);
+	assert_string_equal(t.line[0], "a,b");
+	ui_view_clear(&v, 20, 24);
+	ui_text_render(&t, 5, &v);
+	assert_int_equal(v.nlines, 5);
+	for (int i = 0; i < v.nlines; i++)
+		assert_true(ui_width(v.line[i].text) <= 19);
+	/* A wide character at the edge is left out whole. */
+	assert_string_equal(v.line[1].text, "棚卸し記録簿 棚卸~");
+	assert_true(ui_view_find(&v, "lines 1-4 of 10") == 4);
+	assert_int_equal(ui_text_key(&t, UI_KEY_END, 5), 1);
+	assert_int_equal(t.top, 6);
+	ui_view_clear(&v, 20, 24);
+	ui_text_render(&t, 5, &v);
+	assert_string_equal(v.line[3].text, "10");
+	assert_int_equal(ui_view_find(&v, "more below"), -1);
+	ui_text_key(&t, UI_KEY_PGDN, 5);
+	assert_int_equal(t.top, 6);
+	ui_text_key(&t, UI_KEY_HOME, 5);
+	ui_text_key(&t, UI_KEY_UP, 5);
+	assert_int_equal(t.top, 0);
+	/* Shifting right by columns, never half a character: 3 columns
+	 * into "棚卸" the whole 卸 goes. */
+	t.left = 3;
+	ui_view_clear(&v, 20, 24);
+	ui_text_render(&t, 5, &v);
+	assert_true(strncmp(v.line[1].text, "し記録簿", strlen("し記録簿")) ==
+		    0);
+	assert_int_equal(ui_text_key(&t, 'z', 5), 0);
+	ui_text_free(&t);
+	assert_int_equal(t.n, 0);
+}
+
+/* ---- language ---- */
+
 static void japanese_from_the_build_tree(void **state)
 {
 	const char *dir = getenv("CARDTALLY_LOCALEDIR");
@@ -652,6 +926,12 @@ int main(void)
 	    cmocka_unit_test(tally_lists_what_is_out_and_masks_the_witness_pin),
 	    cmocka_unit_test(key_shows_state_and_flags),
 	    cmocka_unit_test(new_screens_follow_the_matrix),
+	    cmocka_unit_test(count_start_shows_the_plans_selection),
+	    cmocka_unit_test(count_start_proposal_says_who_and_why),
+	    cmocka_unit_test(count_overview_shows_resolution_state),
+	    cmocka_unit_test(witness_form_keys),
+	    cmocka_unit_test(disposal_reads_look_different),
+	    cmocka_unit_test(text_view_fits_and_scrolls),
 	    cmocka_unit_test(japanese_from_the_build_tree),
 	};
 
