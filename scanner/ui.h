@@ -359,9 +359,11 @@ void ui_date_text(int32_t day, char out[11]);
 const char *ui_card_status(enum card_status s, int is_asset);
 
 /*
- * A second person on the same screen (a witness, the safe's approver):
- * their staff code, their PIN (shown as stars, wiped after each try) and,
- * with has_note, a note or purpose.  Tab / Down / Up move between fields.
+ * A second person on the same screen (the witness of a two-person step,
+ * the safe's approver): their staff code, their PIN (shown as stars,
+ * wiped after every try) and, with has_note, a note or purpose.  Tab /
+ * Down / Up move between the fields; Enter moves on and, on the last
+ * field (the PIN, or the note), completes the form; Esc cancels it.
  */
 struct ui_second {
 	char code[STAFF_CODE_MAX + 1];
@@ -371,19 +373,40 @@ struct ui_second {
 	int field; /* 0 code, 1 PIN, 2 note */
 };
 
-/* Wipes the form (the PIN with it). */
+/* What a key did to the form (ui_second_key). */
+enum ui_second_step {
+	UI_SECOND_NOT_MINE = -2, /* a command key: the screen's or the loop's */
+	UI_SECOND_CANCEL = -1,	 /* Esc: the form is wiped */
+	UI_SECOND_HANDLED = 0,	 /* the form's; draw again */
+	UI_SECOND_DONE = 1,	 /* Enter on the last field: try it */
+};
+
+/* Wipes the form (the PIN with it), has_note too. */
 void ui_second_clear(struct ui_second *f);
-/* The field keys; UI_IGNORED for others (Enter, Esc: the screen's). */
-enum ui_result ui_second_key(struct ui_second *f, int key);
-/* Says why the second person was refused (ex: the exit code of
- * cli_witness_pin or of cli_pin_login and the screen's rule), in the
- * operator's language: the same person, no such person, locked, a wrong
- * PIN, or else `rule` (the screen's own rule refused them). */
-void ui_second_refused(struct ui *u, const struct ui_second *f, int ex,
-		       const char *rule);
-/* Its lines: "WHO: code", "WHO: PIN", and note_label's field. */
+/* One key into the form.  Every character is the form's (one a field
+ * does not take is swallowed, so 'L' in a PIN switches no language);
+ * Enter on an empty code or, without a note, an empty PIN is no try. */
+enum ui_second_step ui_second_key(struct ui_second *f, int key);
+/* Its lines: "WHO: code", "WHO: PIN" and, with has_note, note_label's. */
 void ui_second_view(const struct ui_second *f, const char *who,
 		    const char *note_label, struct ui_view *v);
+/*
+ * Says why the second person was refused (ex: the exit code of
+ * cli_witness_pin, or of cli_pin_login and the screen's own check), in
+ * the operator's language -- the same person, no such person, not active,
+ * locked, a malformed or wrong PIN, or else `rule` (the screen's rule
+ * refused them) -- then readies the next try: PIN and code wiped, the
+ * code's field active, the note kept.
+ */
+void ui_second_refused(struct ui *u, struct ui_second *f, int ex,
+		       const char *rule);
+/*
+ * Checks the form as a two-person step's witness (cli_witness_pin: another
+ * person than the one logged in, the PIN with its audit and lockout, a
+ * manager) and wipes the PIN.  0 and *out (its PIN hash wiped); or the
+ * exit code, with why on the message line (ui_second_refused).
+ */
+int ui_second_witness(struct ui *u, struct ui_second *f, struct staff_rec *out);
 
 /* ---- the single-card lookup (ui_lookup.c) ---- */
 
@@ -510,31 +533,6 @@ struct ui_key_model {
 
 void ui_key_render(const struct ui_key_model *m, int cols, struct ui_view *v);
 
-/* ---- a second person's login on the same screen (ui_witness.c) ---- */
-
-/* The form: staff code, then the PIN, shown as '*'. */
-struct ui_witness {
-	char code[STAFF_CODE_MAX + 1];
-	char pin[16];
-	int field; /* 0: staff code, 1: PIN */
-};
-
-enum { UI_W_DONE = 1, UI_W_HANDLED = 0, UI_W_CANCEL = -1, UI_W_NOT_MINE = -2 };
-
-/* Appends the form's lines to v under `title` (what the witness signs). */
-void ui_witness_render(const struct ui_witness *w, const char *title,
-		       struct ui_view *v);
-/* One key into the form: UI_W_DONE when Enter completed the PIN,
- * UI_W_CANCEL on Esc (the form wiped), UI_W_HANDLED, or UI_W_NOT_MINE. */
-int ui_witness_key(struct ui_witness *w, int key);
-/*
- * Checks the witness against the person logged in by the two-person rule
- * (cli_witness_pin: another person, the PIN, a manager), wipes the form
- * and, when refused, puts why on the message line in the operator's
- * language.  0 and *out, or the exit code.
- */
-int ui_witness_check(struct ui *u, struct ui_witness *w, struct staff_rec *out);
-
 /* ---- a scrollable text (ui_reports.c) ---- */
 
 /* Lines of a report made by the CLI's own printer into memory. */
@@ -624,7 +622,7 @@ struct ui_count_model {
 	int reason[8], nreason, rsel_reason;   /* valid reasons for the item */
 	char note[RESOLUTION_NOTE_MAX + 1];
 	char typed[STAFF_CODE_MAX + 1];
-	struct ui_witness w;
+	struct ui_second form; /* the witness of the close */
 };
 
 void ui_count_render(const struct ui_count_model *m, struct ui_view *v);
@@ -673,7 +671,7 @@ struct ui_dispose_model {
 	char typed[64];
 	int method; /* 0 shred, 1 contractor */
 	char cert[DISPOSAL_CERT_MAX + 1];
-	struct ui_witness w;
+	struct ui_second form; /* the witness, at the start and the close */
 };
 
 const char *ui_dispose_symbol(int kind);

@@ -176,10 +176,13 @@ static void ui_count_render_body(const struct ui_count_model *m,
 			      "cancels."));
 		break;
 	case UI_CV_WITNESS:
-		ui_witness_render(&m->w,
-				  _("The count has discrepancies: a manager "
-				    "witnesses the close"),
-				  v);
+		ui_view_add(v, UI_A_TITLE, "  %s",
+			    _("The count has discrepancies: a manager "
+			      "witnesses the close"));
+		ui_second_view(&m->form, _("Witness"), NULL, v);
+		ui_view_add(v, UI_A_DIM, "  %s",
+			    _("A manager other than you: code, Enter, PIN, "
+			      "Enter.  Esc cancels."));
 		break;
 	default:
 		ui_view_add(v, UI_A_DIM, "  %s",
@@ -513,7 +516,7 @@ static enum ui_result do_close(struct ui *u, struct count_state *st,
 	/* Discrepancies all resolved: the witness logs in here first. */
 	if (!witness && cc.found && cc.disc.unresolved == 0) {
 		count_closing_free(&cc);
-		memset(&m->w, 0, sizeof(m->w));
+		ui_second_clear(&m->form);
 		m->mode = UI_CV_WITNESS;
 		ui_message(u, UI_A_NORMAL, "%s", "");
 		return UI_REDRAW;
@@ -650,19 +653,20 @@ static enum ui_result count_key(struct ui *u, int key)
 			return UI_IGNORED;
 		return UI_REDRAW;
 	case UI_CV_WITNESS:
-		switch (ui_witness_key(&m->w, key)) {
-		case UI_W_DONE: {
+		switch (ui_second_key(&m->form, key)) {
+		case UI_SECOND_DONE: {
 			struct staff_rec w;
 
-			if (ui_witness_check(u, &m->w, &w))
+			if (ui_second_witness(u, &m->form, &w))
 				return UI_REDRAW; /* stays on the form */
+			ui_second_clear(&m->form);
 			m->mode = UI_CV_BROWSE;
 			return do_close(u, st, &w);
 		}
-		case UI_W_CANCEL:
+		case UI_SECOND_CANCEL:
 			m->mode = UI_CV_BROWSE;
 			return UI_REDRAW;
-		case UI_W_NOT_MINE:
+		case UI_SECOND_NOT_MINE:
 			return UI_IGNORED;
 		default:
 			return UI_REDRAW;

@@ -95,6 +95,17 @@ static void input_line(struct ui_view *v, const char *label, const char *text)
 	}
 }
 
+/* The witness's login under `title` (what they sign). */
+static void witness_view(const struct ui_dispose_model *m, const char *title,
+			 struct ui_view *v)
+{
+	ui_view_add(v, UI_A_TITLE, "  %s", title);
+	ui_second_view(&m->form, _("Witness"), NULL, v);
+	ui_view_add(v, UI_A_DIM, "  %s",
+		    _("A manager other than you: code, Enter, PIN, Enter.  "
+		      "Esc cancels."));
+}
+
 static void pick_view(const struct ui_dispose_model *m, struct ui_view *v)
 {
 	ui_view_add(v, UI_A_TITLE, "  %s: %zu", _("Cards due for disposal"),
@@ -130,10 +141,10 @@ static void ui_dispose_render_body(const struct ui_dispose_model *m,
 		ui_view_add(v, UI_A_TITLE, "  %s: %zu",
 			    _("Cards due for disposal"), m->ndue);
 		ui_view_add(v, UI_A_NORMAL, "%s", "");
-		ui_witness_render(&m->w,
-				  _("Two people dispose of cards: the witness "
-				    "logs in to start"),
-				  v);
+		witness_view(m,
+			     _("Two people dispose of cards: the witness "
+			       "logs in to start"),
+			     v);
 		return;
 	}
 	ui_view_add(v, UI_A_TITLE, "  %s D%lld   %s: %ld   %s: %zu",
@@ -165,10 +176,10 @@ static void ui_dispose_render_body(const struct ui_dispose_model *m,
 		ui_view_add(v, UI_A_NORMAL, "  %s: %s  %s: %s", _("Method"),
 			    m->method ? "contractor" : "shred",
 			    _("Certificate"), m->cert[0] ? m->cert : "-");
-		ui_witness_render(&m->w,
-				  _("The witness logs in again to close the "
-				    "batch"),
-				  v);
+		witness_view(m,
+			     _("The witness logs in again to close the "
+			       "batch"),
+			     v);
 		return;
 	}
 	snprintf(line, sizeof(line), "  %s: %s", _("Card number"), m->typed);
@@ -335,8 +346,9 @@ static enum ui_result start_batch(struct ui *u, struct dispose_state *st)
 	int64_t id = 0;
 	int rc;
 
-	if (ui_witness_check(u, &st->m.w, &w))
+	if (ui_second_witness(u, &st->m.form, &w))
 		return UI_REDRAW; /* the form stays, with why */
+	ui_second_clear(&st->m.form);
 	rc = ledger_disposal_start(u->l, u->who.id, w.id, cli_now(), &id);
 	if (rc < 0) {
 		ui_message(u, UI_A_ALERT, "%s", ledger_errmsg(u->l));
@@ -430,8 +442,9 @@ static enum ui_result close_batch(struct ui *u, struct dispose_state *st)
 	struct staff_rec w;
 	int64_t n = 0, id = m->batch;
 
-	if (ui_witness_check(u, &m->w, &w))
-		return UI_REDRAW;
+	if (ui_second_witness(u, &m->form, &w))
+		return UI_REDRAW; /* the form stays, with why */
+	ui_second_clear(&m->form);
 	/* The reader is let go before the cards leave the ledger. */
 	stop(st);
 	if (dispose_close(u->l, id, method, m->cert[0] ? m->cert : NULL,
@@ -514,8 +527,8 @@ static enum ui_result dispose_key(struct ui *u, int key)
 {
 	struct dispose_state *st = u->state;
 	struct ui_dispose_model *m = &st->m;
+	enum ui_second_step step;
 	const char *bad;
-	int r;
 
 	switch (m->mode) {
 	case UI_DS_PICK:
@@ -531,7 +544,7 @@ static enum ui_result dispose_key(struct ui *u, int key)
 			if (m->sel > 0)
 				return start_scanning(u, st,
 						      m->open[m->sel - 1]);
-			memset(&m->w, 0, sizeof(m->w));
+			ui_second_clear(&m->form);
 			m->mode = UI_DS_START_WITNESS;
 		} else if (key == 'q' || key == UI_KEY_ESC)
 			return UI_LEAVE;
@@ -540,15 +553,15 @@ static enum ui_result dispose_key(struct ui *u, int key)
 		return UI_REDRAW;
 	case UI_DS_START_WITNESS:
 	case UI_DS_CLOSE_WITNESS:
-		r = ui_witness_key(&m->w, key);
-		if (r == UI_W_NOT_MINE)
+		step = ui_second_key(&m->form, key);
+		if (step == UI_SECOND_NOT_MINE)
 			return UI_IGNORED;
-		if (r == UI_W_CANCEL) {
+		if (step == UI_SECOND_CANCEL) {
 			m->mode = m->mode == UI_DS_START_WITNESS ? UI_DS_PICK
 								 : UI_DS_SCAN;
 			return UI_REDRAW;
 		}
-		if (r != UI_W_DONE)
+		if (step != UI_SECOND_DONE)
 			return UI_REDRAW;
 		return m->mode == UI_DS_START_WITNESS ? start_batch(u, st)
 						      : close_batch(u, st);
@@ -574,7 +587,7 @@ static enum ui_result dispose_key(struct ui *u, int key)
 					     "the certificate's reference"));
 				return UI_REDRAW;
 			}
-			memset(&m->w, 0, sizeof(m->w));
+			ui_second_clear(&m->form);
 			m->mode = UI_DS_CLOSE_WITNESS;
 		} else if (key == UI_KEY_ESC) {
 			m->mode = UI_DS_METHOD;

@@ -2,9 +2,11 @@
  * What the screens' input fields share: editing a field one key at a time
  * (a barcode scanner types a number and Enter like a person, only faster,
  * so a wedge needs nothing more), showing a field with its label (a PIN
- * as stars) and the terminal cursor at its end, a second person's code and
- * PIN typed on the same screen, and times in the short form the screens
- * show.
+ * as stars) and the terminal cursor at its end, the one form for a second
+ * person logging in on the same screen (a witness, the safe's approver:
+ * code, PIN wiped after every try, an optional note, and why they were
+ * refused in the operator's language), and times in the short form the
+ * screens show.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -139,40 +141,70 @@ void ui_date_text(int32_t day, char out[11])
 
 /* ---- a second person on the same screen ---- */
 
+#define PIN_TRIES 5
+
 void ui_second_clear(struct ui_second *f)
 {
 	sodium_memzero(f, sizeof(*f));
 }
 
-enum ui_result ui_second_key(struct ui_second *f, int key)
+enum ui_second_step ui_second_key(struct ui_second *f, int key)
 {
+	int nfields = f->has_note ? 3 : 2;
+	char *buf = f->field == 0 ? f->code : f->field == 1 ? f->pin : f->note;
+
 	switch (key) {
+	case UI_KEY_ESC:
+		ui_second_clear(f);
+		return UI_SECOND_CANCEL;
 	case UI_KEY_TAB:
 	case UI_KEY_DOWN:
-		f->field = (f->field + 1) % (f->has_note ? 3 : 2);
-		return UI_REDRAW;
+		f->field = (f->field + 1) % nfields;
+		return UI_SECOND_HANDLED;
 	case UI_KEY_UP:
 		f->field = f->field > 0 ? f->field - 1 : 0;
-		return UI_REDRAW;
+		return UI_SECOND_HANDLED;
+	case UI_KEY_ENTER:
+		/* A login is typed code, Enter, PIN, Enter; a note, when
+		 * there is one, is the last field. */
+		if (f->field == 0) {
+			if (f->code[0])
+				f->field = 1;
+			return UI_SECOND_HANDLED;
+		}
+		if (f->field == 1 && f->has_note) {
+			f->field = 2;
+			return UI_SECOND_HANDLED;
+		}
+		if (f->field == 1 && !f->pin[0])
+			return UI_SECOND_HANDLED;
+		if (f->field == 1 && !f->code[0]) {
+			f->field = 0;
+			return UI_SECOND_HANDLED;
+		}
+		return UI_SECOND_DONE;
+	case UI_KEY_BACKSPACE:
+		/* In an empty field: back to the one before. */
+		if (!buf[0] && f->field > 0)
+			f->field--;
+		else
+			backspace_utf8(buf);
+		return UI_SECOND_HANDLED;
 	default:
 		break;
 	}
-	switch (f->field) {
-	case 0:
-		return ui_field_key(f->code, sizeof(f->code), UI_FIELD_ID, key)
-			   ? UI_REDRAW
-			   : UI_IGNORED;
-	case 1:
-		return ui_field_key(f->pin, sizeof(f->pin) - 1, UI_FIELD_DIGITS,
-				    key)
-			   ? UI_REDRAW
-			   : UI_IGNORED;
-	default:
-		return ui_field_key(f->note, sizeof(f->note), UI_FIELD_TEXT,
-				    key)
-			   ? UI_REDRAW
-			   : UI_IGNORED;
-	}
+	/* F10, F2, a resize: the loop's keys, even here. */
+	if (key < 0x20 || key >= UI_KEY_UP)
+		return UI_SECOND_NOT_MINE;
+	/* Staff codes are [A-Za-z0-9_-], PINs digits (the last byte stays
+	 * free, so the PIN's buffer is wiped whole). */
+	if (f->field == 0)
+		ui_field_key(f->code, sizeof(f->code), UI_FIELD_ID, key);
+	else if (f->field == 1)
+		ui_field_key(f->pin, sizeof(f->pin) - 1, UI_FIELD_DIGITS, key);
+	else
+		ui_field_key(f->note, sizeof(f->note), UI_FIELD_TEXT, key);
+	return UI_SECOND_HANDLED;
 }
 
 void ui_second_view(const struct ui_second *f, const char *who,
@@ -210,16 +242,16 @@ const char *ui_card_status(enum card_status s, int is_asset)
 	}
 }
 
-void ui_second_refused(struct ui *u, const struct ui_second *f, int ex,
-		       const char *rule)
+/* Why the second person was refused: the ledger's state after the check
+ * tells which rule it was. */
+static void refusal(struct ui *u, const char *code, int ex, const char *rule)
 {
 	struct staff_rec s;
+	int rc;
 
-	u->bells = 3;
-	if (strcmp(f->code, u->who.code) == 0) {
+	if (strcmp(code, u->who.code) == 0) {
 		ui_message(u, UI_A_ALERT,
-			   _("Another person than %s must log in"),
-			   u->who.code);
+			   _("Another person than %s must log in"), code);
 		return;
 	}
 	if (ex != EXIT_NOPERM && ex != EXIT_DATAERR) {
@@ -228,23 +260,55 @@ void ui_second_refused(struct ui *u, const struct ui_second *f, int ex,
 	}
 	/* What the PIN check left on the account says which check failed;
 	 * a right PIN resets the count. */
-	if (ledger_staff_get(u->l, f->code, &s) < 0)
-		ui_message(u, UI_A_ALERT, _("No staff member %s"), f->code);
+	rc = ledger_staff_get(u->l, code, &s);
+	if (rc == LEDGER_ERR_SQL)
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+	else if (rc < 0)
+		ui_message(u, UI_A_ALERT, _("No staff member %s"), code);
 	else if (!s.active)
 		ui_message(u, UI_A_ALERT, _("Staff member %s is not active"),
-			   f->code);
+			   code);
 	else if (s.locked)
 		ui_message(u, UI_A_ALERT,
 			   _("Account %s is locked after %d wrong PINs: a "
 			     "manager must unlock it"),
-			   f->code, 5);
+			   code, PIN_TRIES);
 	else if (ex == EXIT_DATAERR)
 		ui_message(u, UI_A_ALERT, "%s", _("A PIN is 4 to 12 digits"));
 	else if (s.failed_pins > 0)
 		ui_message(u, UI_A_ALERT,
-			   _("Wrong PIN for %s (%d of %d tries)"), f->code,
-			   s.failed_pins, 5);
+			   _("Wrong PIN for %s (%d of %d tries)"), code,
+			   s.failed_pins, PIN_TRIES);
 	else
 		ui_message(u, UI_A_ALERT, "%s", rule);
-	sodium_memzero(s.pin_hash, sizeof(s.pin_hash));
+	if (rc == 0)
+		sodium_memzero(s.pin_hash, sizeof(s.pin_hash));
+}
+
+void ui_second_refused(struct ui *u, struct ui_second *f, int ex,
+		       const char *rule)
+{
+	u->bells = 3;
+	refusal(u, f->code, ex, rule);
+	/* The next try starts from an empty login; the note stays. */
+	sodium_memzero(f->pin, sizeof(f->pin));
+	sodium_memzero(f->code, sizeof(f->code));
+	f->field = 0;
+}
+
+int ui_second_witness(struct ui *u, struct ui_second *f, struct staff_rec *out)
+{
+	int ex = cli_witness_pin(u->l, &u->who, f->code, f->pin, out);
+
+	sodium_memzero(f->pin, sizeof(f->pin));
+	sodium_memzero(out->pin_hash, sizeof(out->pin_hash));
+	if (ex) {
+		char rule[128];
+
+		snprintf(rule, sizeof(rule),
+			 _("%s is not a manager: a manager must witness"),
+			 f->code);
+		ui_second_refused(u, f, ex, rule);
+	}
+	return ex;
 }

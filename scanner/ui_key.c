@@ -154,10 +154,6 @@ static enum ui_result open_safe(struct ui *u, struct key_screen *st)
 			   "may not approve"),
 			 f->code);
 		ui_second_refused(u, f, rc, rule);
-		/* The next try starts from an empty login; the purpose
-		 * stays. */
-		memset(f->code, 0, sizeof(f->code));
-		f->field = 0;
 		return UI_REDRAW;
 	}
 	rc = ledger_key_open(u->l, u->who.id, appr.id, f->note, cli_now(), &id);
@@ -194,24 +190,18 @@ static enum ui_result close_safe(struct ui *u, struct key_screen *st)
 
 static enum ui_result form_key(struct ui *u, struct key_screen *st, int key)
 {
-	struct ui_second *f = &st->m.form;
-	enum ui_result r;
-
-	if (key == UI_KEY_ESC) {
+	switch (ui_second_key(&st->m.form, key)) {
+	case UI_SECOND_NOT_MINE:
+		return UI_IGNORED;
+	case UI_SECOND_CANCEL:
 		st->m.opening = 0;
-		ui_second_clear(f);
 		u->msg[0] = '\0';
 		return UI_REDRAW;
-	}
-	if (key == UI_KEY_ENTER) {
-		if (f->field < 2) {
-			f->field++;
-			return UI_REDRAW;
-		}
+	case UI_SECOND_DONE:
 		return open_safe(u, st);
+	default:
+		return UI_REDRAW;
 	}
-	r = ui_second_key(f, key);
-	return r == UI_IGNORED ? UI_HANDLED : r;
 }
 
 static enum ui_result key_key(struct ui *u, int key)

@@ -382,39 +382,23 @@ static enum ui_result close_key(struct ui *u, struct tally_screen *st, int key)
 	struct ui_second *f = &st->m.form;
 	struct staff_rec w;
 	enum ui_result r;
-	int ex;
 
-	if (key == UI_KEY_ESC) {
+	switch (ui_second_key(f, key)) {
+	case UI_SECOND_NOT_MINE:
+		return UI_IGNORED;
+	case UI_SECOND_CANCEL:
 		st->m.closing = 0;
-		ui_second_clear(f);
 		u->msg[0] = '\0';
 		return UI_REDRAW;
-	}
-	if (key != UI_KEY_ENTER) {
-		r = ui_second_key(f, key);
-		return r == UI_IGNORED ? UI_HANDLED : r;
-	}
-	if (f->field < 2) {
-		f->field++;
+	case UI_SECOND_DONE:
+		break;
+	default:
 		return UI_REDRAW;
 	}
 	if (!f->code[0])
 		return do_close(u, st, NULL, f->note);
-	ex = cli_witness_pin(u->l, &u->who, f->code, f->pin, &w);
-	if (ex) {
-		char rule[128];
-
-		snprintf(rule, sizeof(rule),
-			 _("%s is not a manager: a manager must witness"),
-			 f->code);
-		ui_second_refused(u, f, ex, rule);
-		/* The next try starts from an empty login; the note stays. */
-		sodium_memzero(f->pin, sizeof(f->pin));
-		memset(f->code, 0, sizeof(f->code));
-		f->field = 0;
-		return UI_REDRAW;
-	}
-	sodium_memzero(f->pin, sizeof(f->pin));
+	if (ui_second_witness(u, f, &w))
+		return UI_REDRAW; /* the form stays, with why */
 	r = do_close(u, st, &w, f->note);
 	sodium_memzero(&w, sizeof(w));
 	return r;

@@ -1,9 +1,11 @@
 /*
  * The TUI's model without a terminal: display-column arithmetic for
  * Japanese text, the scan screen's counters and alert list, the frame's
- * header, and the menu built from the permission matrix and the training
- * gate.  Strings are the English msgids (no catalog is bound here), except
- * in the test that switches to Japanese through the build tree's catalog.
+ * header, the menu built from the permission matrix and the training
+ * gate, and the one form for a second person on the same screen (its
+ * refusals checked against a scratch ledger).  Strings are the English msgids
+ * (no catalog is bound here), except in the test that switches to Japanese
+ * through the build tree's catalog.
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -742,9 +745,9 @@ static void count_overview_shows_resolution_state(void **state)
 		assert_true(ui_width(v.line[i].text) <= 80);
 	/* The witness's PIN never shows. */
 	m.mode = UI_CV_WITNESS;
-	strcpy(m.w.code, "M05");
-	strcpy(m.w.pin, "5555");
-	m.w.field = 1;
+	strcpy(m.form.code, "M05");
+	strcpy(m.form.pin, "5555");
+	m.form.field = 1;
 	ui_view_clear(&v, 80, 24);
 	ui_count_render(&m, &v);
 	assert_true(ui_view_find(&v, "****") >= 0);
@@ -760,30 +763,252 @@ static void count_overview_shows_resolution_state(void **state)
 	assert_int_equal(ui_view_find(&v, "A103"), -1);
 }
 
-static void witness_form_keys(void **state)
+/* Types each character of s into the form. */
+static void type_into(struct ui_second *f, const char *s)
 {
-	struct ui_witness w;
+	for (; *s; s++)
+		assert_int_equal(ui_second_key(f, (unsigned char)*s),
+				 UI_SECOND_HANDLED);
+}
+
+/* The witness's login (count, disposal): code, Enter, PIN, Enter. */
+static void second_form_login_keys(void **state)
+{
+	struct ui_second f;
 
 	(void)state;
-	memset(&w, 0, sizeof(w));
-	assert_int_equal(ui_witness_key(&w, 'M'), UI_W_HANDLED);
-	assert_int_equal(ui_witness_key(&w, '0'), UI_W_HANDLED);
-	/* A code holds no blanks; the PIN only digits. */
-	assert_int_equal(ui_witness_key(&w, ' '), UI_W_HANDLED);
-	assert_string_equal(w.code, "M0");
-	assert_int_equal(ui_witness_key(&w, UI_KEY_ENTER), UI_W_HANDLED);
-	assert_int_equal(w.field, 1);
+	ui_second_clear(&f);
+	/* Enter on an empty code goes nowhere. */
+	assert_int_equal(ui_second_key(&f, UI_KEY_ENTER), UI_SECOND_HANDLED);
+	assert_int_equal(f.field, 0);
+	type_into(&f, "M0");
+	/* A code holds no blanks, nor Japanese; both are swallowed. */
+	assert_int_equal(ui_second_key(&f, ' '), UI_SECOND_HANDLED);
+	assert_int_equal(ui_second_key(&f, 0x68da), UI_SECOND_HANDLED);
+	assert_string_equal(f.code, "M0");
+	assert_int_equal(ui_second_key(&f, UI_KEY_ENTER), UI_SECOND_HANDLED);
+	assert_int_equal(f.field, 1);
 	/* Enter on an empty PIN is not a try. */
-	assert_int_equal(ui_witness_key(&w, UI_KEY_ENTER), UI_W_HANDLED);
-	ui_witness_key(&w, '1');
-	ui_witness_key(&w, 'x');
-	ui_witness_key(&w, '2');
-	assert_string_equal(w.pin, "12");
-	assert_int_equal(ui_witness_key(&w, UI_KEY_F10), UI_W_NOT_MINE);
-	assert_int_equal(ui_witness_key(&w, UI_KEY_ENTER), UI_W_DONE);
-	assert_int_equal(ui_witness_key(&w, UI_KEY_ESC), UI_W_CANCEL);
-	assert_string_equal(w.pin, "");
-	assert_string_equal(w.code, "");
+	assert_int_equal(ui_second_key(&f, UI_KEY_ENTER), UI_SECOND_HANDLED);
+	assert_int_equal(f.field, 1);
+	/* A PIN only digits: 'x', and 'L' (the loop's language key), are
+	 * the form's and change nothing. */
+	type_into(&f, "1xL2");
+	assert_string_equal(f.pin, "12");
+	/* Never past the buffer, and its last byte stays free. */
+	for (int i = 0; i < 40; i++)
+		ui_second_key(&f, '9');
+	assert_int_equal(strlen(f.pin), sizeof(f.pin) - 2);
+	while (f.pin[0])
+		ui_second_key(&f, UI_KEY_BACKSPACE);
+	assert_int_equal(f.field, 1);
+	/* Backspace in the empty PIN goes back to the code. */
+	assert_int_equal(ui_second_key(&f, UI_KEY_BACKSPACE),
+			 UI_SECOND_HANDLED);
+	assert_int_equal(f.field, 0);
+	assert_string_equal(f.code, "M0");
+	ui_second_key(&f, UI_KEY_BACKSPACE);
+	assert_string_equal(f.code, "M");
+	type_into(&f, "0");
+	assert_int_equal(ui_second_key(&f, UI_KEY_TAB), UI_SECOND_HANDLED);
+	type_into(&f, "12");
+	/* Keys of the loop and of the terminal are not the form's. */
+	assert_int_equal(ui_second_key(&f, UI_KEY_F10), UI_SECOND_NOT_MINE);
+	assert_int_equal(ui_second_key(&f, UI_KEY_F2), UI_SECOND_NOT_MINE);
+	assert_int_equal(ui_second_key(&f, UI_KEY_RESIZE), UI_SECOND_NOT_MINE);
+	assert_int_equal(ui_second_key(&f, UI_KEY_ENTER), UI_SECOND_DONE);
+	/* A PIN typed with the code erased is not a try either. */
+	memset(f.code, 0, sizeof(f.code));
+	assert_int_equal(ui_second_key(&f, UI_KEY_ENTER), UI_SECOND_HANDLED);
+	assert_int_equal(f.field, 0);
+	/* Esc cancels and wipes. */
+	type_into(&f, "M05");
+	assert_int_equal(ui_second_key(&f, UI_KEY_ESC), UI_SECOND_CANCEL);
+	assert_string_equal(f.pin, "");
+	assert_string_equal(f.code, "");
+	assert_int_equal(f.field, 0);
+}
+
+/* With a note (the tally's close, the safe's purpose): Tab, Down and Up
+ * move, Enter moves on and completes on the note. */
+static void second_form_with_a_note(void **state)
+{
+	struct ui_second f;
+	struct ui_view v;
+
+	(void)state;
+	ui_second_clear(&f);
+	f.has_note = 1;
+	assert_int_equal(ui_second_key(&f, UI_KEY_TAB), UI_SECOND_HANDLED);
+	assert_int_equal(ui_second_key(&f, UI_KEY_DOWN), UI_SECOND_HANDLED);
+	assert_int_equal(f.field, 2);
+	/* The note takes any text, Japanese too. */
+	type_into(&f, "A102 ");
+	assert_int_equal(ui_second_key(&f, 0x68da), UI_SECOND_HANDLED);
+	assert_string_equal(f.note, "A102 棚");
+	assert_int_equal(ui_second_key(&f, UI_KEY_TAB), UI_SECOND_HANDLED);
+	assert_int_equal(f.field, 0);
+	assert_int_equal(ui_second_key(&f, UI_KEY_UP), UI_SECOND_HANDLED);
+	assert_int_equal(f.field, 0);
+	type_into(&f, "M01");
+	assert_int_equal(ui_second_key(&f, UI_KEY_ENTER), UI_SECOND_HANDLED);
+	type_into(&f, "1111");
+	/* Enter on the PIN goes on to the note... */
+	assert_int_equal(ui_second_key(&f, UI_KEY_ENTER), UI_SECOND_HANDLED);
+	assert_int_equal(f.field, 2);
+	assert_int_equal(ui_second_key(&f, UI_KEY_UP), UI_SECOND_HANDLED);
+	assert_int_equal(f.field, 1);
+	assert_int_equal(ui_second_key(&f, UI_KEY_DOWN), UI_SECOND_HANDLED);
+	/* ...where Enter completes, an empty code too (the screen says
+	 * what that means: no witness). */
+	assert_int_equal(ui_second_key(&f, UI_KEY_ENTER), UI_SECOND_DONE);
+	ui_view_clear(&v, 80, 24);
+	ui_second_view(&f, "Approver", "Purpose", &v);
+	assert_int_equal(v.nlines, 3);
+	assert_true(ui_view_find(&v, "Approver: code") >= 0);
+	assert_true(ui_view_find(&v, "M01") >= 0);
+	assert_true(ui_view_find(&v, "****") >= 0);
+	assert_int_equal(ui_view_find(&v, "1111"), -1);
+	assert_int_equal(ui_view_find(&v, "Purpose"), v.cursor_line);
+	/* Without a note, no note line. */
+	f.has_note = 0;
+	f.field = 1;
+	ui_view_clear(&v, 80, 24);
+	ui_second_view(&f, "Witness", NULL, &v);
+	assert_int_equal(v.nlines, 2);
+	assert_int_equal(ui_view_find(&v, "Witness: PIN"), v.cursor_line);
+	assert_int_equal(ui_second_key(&f, UI_KEY_ESC), UI_SECOND_CANCEL);
+	assert_string_equal(f.note, "");
+	assert_int_equal(f.has_note, 0);
+}
+
+/* A ledger with M01/1111 (manager, logged in), M05/5555 (manager) and
+ * S03/3333 (staff), for the refusals. */
+struct refusal_fixture {
+	char dir[64];
+	char path[96];
+	struct ui u;
+};
+
+static void add_staff(struct ledger *l, const char *code, enum staff_role role,
+		      const char *pin)
+{
+	char hash[128];
+
+	assert_int_equal(cli_hash_pin(pin, hash), 0);
+	assert_int_equal(ledger_staff_add(l, code, code, role, hash, 0, 1), 0);
+}
+
+static int refusal_setup(void **state)
+{
+	struct refusal_fixture *fx = calloc(1, sizeof(*fx));
+	char err[256];
+
+	if (!fx)
+		return -1;
+	setlocale(LC_ALL, "C.UTF-8");
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_ui.XXXXXX");
+	if (!mkdtemp(fx->dir))
+		return -1;
+	snprintf(fx->path, sizeof(fx->path), "%s/ledger.db", fx->dir);
+	if (ledger_create(fx->path, &fx->u.l, err, sizeof(err)) < 0)
+		return -1;
+	add_staff(fx->u.l, "M01", ROLE_MANAGER, "1111");
+	add_staff(fx->u.l, "M05", ROLE_MANAGER, "5555");
+	add_staff(fx->u.l, "S03", ROLE_STAFF, "3333");
+	if (ledger_staff_get(fx->u.l, "M01", &fx->u.who) < 0)
+		return -1;
+	fx->u.logged_in = 1;
+	*state = fx;
+	return 0;
+}
+
+static int refusal_teardown(void **state)
+{
+	struct refusal_fixture *fx = *state;
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	char p[128];
+
+	ledger_close(fx->u.l);
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", fx->path, suffixes[i]);
+		unlink(p);
+	}
+	rmdir(fx->dir);
+	free(fx);
+	return 0;
+}
+
+/* Fills the form, tries it as a witness; the exit code.  The PIN is
+ * wiped after every try, and a refusal leaves an empty login (the note
+ * kept) with why on the message line and the bell. */
+static int try_witness(struct ui *u, struct ui_second *f, const char *code,
+		       const char *pin)
+{
+	struct staff_rec w;
+	int ex;
+
+	snprintf(f->code, sizeof(f->code), "%s", code);
+	snprintf(f->pin, sizeof(f->pin), "%s", pin);
+	f->field = 1;
+	u->msg[0] = '\0';
+	u->bells = 0;
+	ex = ui_second_witness(u, f, &w);
+	assert_string_equal(f->pin, "");
+	if (ex) {
+		assert_string_equal(f->code, "");
+		assert_int_equal(f->field, 0);
+		assert_int_equal(u->bells, 3);
+	} else {
+		assert_string_equal(w.code, code);
+		assert_string_equal(w.pin_hash, "");
+	}
+	return ex;
+}
+
+static void second_person_refusals_say_why(void **state)
+{
+	struct refusal_fixture *fx = *state;
+	struct ui *u = &fx->u;
+	struct ui_second f;
+
+	ui_second_clear(&f);
+	f.has_note = 1;
+	snprintf(f.note, sizeof(f.note), "A102 not back");
+	assert_int_equal(try_witness(u, &f, "M01", "1111"), EXIT_NOPERM);
+	assert_string_equal(u->msg, "Another person than M01 must log in");
+	assert_int_equal(try_witness(u, &f, "X99", "1234"), EXIT_NOPERM);
+	assert_string_equal(u->msg, "No staff member X99");
+	assert_int_equal(try_witness(u, &f, "M05", "12"), EXIT_DATAERR);
+	assert_string_equal(u->msg, "A PIN is 4 to 12 digits");
+	assert_int_equal(try_witness(u, &f, "S03", "3333"), EXIT_NOPERM);
+	assert_string_equal(u->msg,
+			    "S03 is not a manager: a manager must witness");
+	for (int i = 1; i <= 4; i++) {
+		char want[64];
+
+		assert_int_equal(try_witness(u, &f, "M05", "0000"),
+				 EXIT_NOPERM);
+		snprintf(want, sizeof(want),
+			 "Wrong PIN for M05 (%d of 5 tries)", i);
+		assert_string_equal(u->msg, want);
+	}
+	/* The note outlives every refusal. */
+	assert_string_equal(f.note, "A102 not back");
+	assert_int_equal(try_witness(u, &f, "M05", "5555"), 0);
+	/* The right PIN reset the count; five wrong ones lock. */
+	for (int i = 0; i < 5; i++)
+		try_witness(u, &f, "M05", "0000");
+	assert_string_equal(u->msg, "Account M05 is locked after 5 wrong PINs: "
+				    "a manager must unlock it");
+	assert_int_equal(try_witness(u, &f, "M05", "5555"), EXIT_NOPERM);
+	assert_true(strstr(u->msg, "is locked") != NULL);
+	/* A screen's own rule (the safe's approver) when the login is
+	 * right. */
+	snprintf(f.code, sizeof(f.code), "S03");
+	ui_second_refused(u, &f, EXIT_NOPERM, "S03 may not approve");
+	assert_string_equal(u->msg, "S03 may not approve");
+	assert_string_equal(f.code, "");
 }
 
 static void disposal_reads_look_different(void **state)
@@ -929,7 +1154,10 @@ int main(void)
 	    cmocka_unit_test(count_start_shows_the_plans_selection),
 	    cmocka_unit_test(count_start_proposal_says_who_and_why),
 	    cmocka_unit_test(count_overview_shows_resolution_state),
-	    cmocka_unit_test(witness_form_keys),
+	    cmocka_unit_test(second_form_login_keys),
+	    cmocka_unit_test(second_form_with_a_note),
+	    cmocka_unit_test_setup_teardown(second_person_refusals_say_why,
+					    refusal_setup, refusal_teardown),
 	    cmocka_unit_test(disposal_reads_look_different),
 	    cmocka_unit_test(text_view_fits_and_scrolls),
 	    cmocka_unit_test(japanese_from_the_build_tree),

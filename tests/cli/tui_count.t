@@ -250,12 +250,12 @@ is "$(sqlq "select reason || '|' || note from resolution where session_id = 3")"
 # Closing: the witness logs in on this screen.
 keys en c
 see en "a manager witnesses the close" "the witness form"
-see en "Witness code" "code"
+see en "Witness: code" "code"
 keys en M01 Enter 1111
 see en "****" "the witness's PIN is masked"
 gone en "1111" "its digits never show"
 keys en Enter
-see en "the witness must be another person than M01" \
+see en "Another person than M01 must log in" \
 	"the same person twice is refused"
 keys en M05 Enter 9999 Enter
 see en "Wrong PIN for M05 (1 of 5 tries)" "a wrong witness PIN is refused"
@@ -283,7 +283,7 @@ see en "1  Start a new batch" "a new batch"
 keys en Enter
 see en "the witness logs in to start" "the witness form"
 keys en S02 Enter 2222 Enter
-see en "the witness must be another person than S02" \
+see en "Another person than S02 must log in" \
 	"the same person twice is refused"
 is "$(sqlq "select count(*) from disposal_batch")" 0 "no batch yet"
 keys en M01 Enter 1111 Enter
@@ -370,7 +370,8 @@ see ja "廃棄対象のカード: 1" "one card due"
 keys ja Enter
 see ja "立会人が開始のためにログイン" "the witness form in Japanese"
 keys ja S03 Enter 3333 Enter
-see ja "二人制: 立会人は S03 以外の人" "the same person, refused in Japanese"
+see ja "S03 以外の人がログインしてください" \
+	"the same person, refused in Japanese"
 keys ja M05 Enter 5555 Enter
 see ja "廃棄 D2 を開始しました（立会人 M05）" "started"
 typed ja 04D103
