@@ -135,13 +135,6 @@ int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,
 int cli_witness_pin(struct ledger *l, const struct staff_rec *actor,
 		    const char *code, const char *pin, struct staff_rec *out);
 
-/* The same rules as cli_witness with a PIN already typed (the TUI's
- * second login on the same screen): another person than actor, the PIN
- * checked by cli_pin_login (audited, lockout), and a manager.  0 and
- * *out, or an exit code after cli_error. */
-int cli_witness_pin(struct ledger *l, const struct staff_rec *actor,
-		    const char *code, const char *pin, struct staff_rec *out);
-
 /* A gap in someone's required training (R20). */
 struct training_gap {
 	enum recon_gate gate;	  /* GATE_OK: nothing missing */
