@@ -15,49 +15,6 @@
 #include "cli.h"
 #include "ui.h"
 
-/* Appends code point cp to s as UTF-8 when it fits. */
-static void append_utf8(char *s, size_t cap, int cp)
-{
-	char b[4];
-	size_t n = strlen(s), len;
-
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		len = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xc0 | (cp >> 6));
-		b[1] = (char)(0x80 | (cp & 0x3f));
-		len = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xe0 | (cp >> 12));
-		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[2] = (char)(0x80 | (cp & 0x3f));
-		len = 3;
-	} else {
-		b[0] = (char)(0xf0 | (cp >> 18));
-		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[3] = (char)(0x80 | (cp & 0x3f));
-		len = 4;
-	}
-	if (n + len < cap) {
-		memcpy(s + n, b, len);
-		s[n + len] = '\0';
-	}
-}
-
-/* Removes the last UTF-8 character of s. */
-static void backspace_utf8(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n > 0 && ((unsigned char)s[n - 1] & 0xc0) == 0x80)
-		n--;
-	if (n > 0)
-		n--;
-	s[n] = '\0';
-}
-
 static int takes(enum ui_field_kind kind, int key)
 {
 	int digit = key >= '0' && key <= '9';
@@ -83,12 +40,12 @@ static int takes(enum ui_field_kind kind, int key)
 int ui_field_key(char *buf, size_t cap, enum ui_field_kind kind, int key)
 {
 	if (key == UI_KEY_BACKSPACE) {
-		backspace_utf8(buf);
+		ui_text_backspace(buf);
 		return 1;
 	}
 	if (!takes(kind, key))
 		return 0;
-	append_utf8(buf, cap, key);
+	ui_text_append(buf, cap, key);
 	return 1;
 }
 
@@ -188,7 +145,7 @@ enum ui_second_step ui_second_key(struct ui_second *f, int key)
 		if (!buf[0] && f->field > 0)
 			f->field--;
 		else
-			backspace_utf8(buf);
+			ui_text_backspace(buf);
 		return UI_SECOND_HANDLED;
 	default:
 		break;
