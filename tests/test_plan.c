@@ -109,7 +109,8 @@ static void random_ward(struct ward *w, size_t np, size_t nr)
 	w->np = np;
 	w->nr = nr;
 	for (size_t p = 0; p < np; p++) {
-		snprintf(w->codes[p], sizeof(w->codes[p]), "S%02zu", p + 1);
+		snprintf(w->codes[p], sizeof(w->codes[p]), "S%02u",
+			 (unsigned)((p + 1) % 100));
 		w->people[p].code = w->codes[p];
 		w->people[p].role = rng(5) == 0	  ? ROLE_PARTTIME
 				    : rng(4) == 0 ? ROLE_MANAGER
@@ -118,8 +119,9 @@ static void random_ward(struct ward *w, size_t np, size_t nr)
 		w->people[p].trained = rng(5) != 0;
 	}
 	for (size_t r = 0; r < nr; r++) {
-		snprintf(w->paths[r], sizeof(w->paths[r]), "SAFE%zu/T%02zu",
-			 r / 20 + 1, r % 20 + 1);
+		snprintf(w->paths[r], sizeof(w->paths[r]), "SAFE%u/T%02u",
+			 (unsigned)((r / 20 + 1) % 100),
+			 (unsigned)(r % 20 + 1));
 		w->cards[r] = rng(200);
 		/* Earlier counts made by hand: anything, even a person three
 		 * times running. */
@@ -438,7 +440,8 @@ static void cycles_cover_every_range(void **state)
 		n = 1 + rng(50);
 		k = 1 + (int)rng(6);
 		for (size_t i = 0; i < n; i++) {
-			snprintf(paths[i], sizeof(paths[i]), "T%02zu", i);
+			snprintf(paths[i], sizeof(paths[i]), "T%02u",
+				 (unsigned)(i % 100));
 			r[i].path = paths[i];
 			r[i].last_full = rng(3) == 0
 					     ? DATE_NONE
