@@ -14,7 +14,7 @@
 /* SQL: location path p is range r or lies within it (both expressions). */
 #define WITHIN(p, r)                                                           \
 	"(" p " = " r " OR substr(" p ", 1, length(" r ") + 1) = " r " || "    \
-								     "'/')"
+	"'/')"
 
 /* Cards physically in the safe: what a count-only total is compared
  * with (a checked-out card is at the window, not in the tray). */
@@ -76,7 +76,8 @@ int ledger_range_counts(struct ledger *l, const char *path, int64_t before,
 		    "SELECT p.code FROM staff p WHERE p.id IN ("
 		    " SELECT assignee_id FROM session_range WHERE "
 		    "  session_id = ?1 AND location_id = ?2"
-		    " UNION SELECT staff_id FROM scan_live WHERE session_id = ?1 "
+		    " UNION SELECT staff_id FROM scan_live WHERE session_id = "
+		    "?1 "
 		    "  AND range_id = ?2"
 		    " UNION SELECT staff_id FROM count_total WHERE "
 		    "  session_id = ?1 AND location_id = ?2) ORDER BY p.code",
@@ -131,58 +132,6 @@ int ledger_range_expected(struct ledger *l, const char *path, int64_t *n)
 	rc = rc == SQLITE_ROW ? 0 : ledger_sql_error(l, "expected cards");
 	sqlite3_finalize(st);
 	return rc;
-}
-
-int ledger_all_ranges(struct ledger *l, char (**out)[LOCATION_MAX + 1],
-		      size_t *n)
-{
-	sqlite3_stmt *st;
-	char(*v)[LOCATION_MAX + 1] = NULL;
-	size_t cnt = 0, cap = 0;
-	int rc = ledger_prepare(
-	    l,
-	    "SELECT path FROM location WHERE id IN (SELECT location_id FROM "
-	    "card WHERE status IN ('stored','cancelled','moved','deceased',"
-	    "'checked_out')) ORDER BY path",
-	    &st);
-
-	*out = NULL;
-	*n = 0;
-	if (rc < 0)
-		return rc;
-	/* Paths sort parents first: a location within one kept already is
-	 * covered by it, as in a count over everything (session.c). */
-	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
-		const char *path = ledger_col_text(st, 0);
-		int covered = 0;
-
-		for (size_t i = 0; i < cnt && !covered; i++)
-			covered = location_within(path, v[i]);
-		if (covered)
-			continue;
-		if (cnt == cap) {
-			size_t ncap = cap ? cap * 2 : 32;
-			void *p = realloc(v, ncap * sizeof(*v));
-
-			if (!p) {
-				sqlite3_finalize(st);
-				free(v);
-				return ledger_fail(l, LEDGER_ERR_NOMEM,
-						   "out of memory");
-			}
-			v = p;
-			cap = ncap;
-		}
-		snprintf(v[cnt++], sizeof(v[0]), "%s", path);
-	}
-	rc = ledger_walk_end(l, st, rc, 0, "ranges");
-	if (rc < 0) {
-		free(v);
-		return rc;
-	}
-	*out = v;
-	*n = cnt;
-	return 0;
 }
 
 int ledger_cycle_save(struct ledger *l, int32_t start_day, int months,

@@ -49,56 +49,78 @@ static int add_range(struct ledger *l, sqlite3_stmt *ins, int64_t session,
 	return 0;
 }
 
-/*
- * The ranges of a count over everything: every location holding cards in
- * scope, except that a location within another such location is covered by
- * it (cards kept on a shelf and in a tray of that shelf make one range, the
- * shelf), so that ranges never nest.  Paths sort parents first.
- */
+/* See ledger.h: every location holding cards in scope, a location within
+ * another such location covered by it, so that ranges never nest. */
+int ledger_all_ranges(struct ledger *l, char (**out)[LOCATION_MAX + 1],
+		      size_t *n)
+{
+	sqlite3_stmt *st;
+	char(*v)[LOCATION_MAX + 1] = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT path FROM location WHERE id IN (SELECT location_id FROM "
+	    "card WHERE status IN " IN_SCOPE_STATES ") ORDER BY path",
+	    &st);
+
+	*out = NULL;
+	*n = 0;
+	if (rc < 0)
+		return rc;
+	/* Paths sort parents first: a location within one kept already is
+	 * covered by it. */
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		const char *path = ledger_col_text(st, 0);
+		int covered = 0;
+
+		for (size_t i = 0; i < cnt && !covered; i++)
+			covered = location_within(path, v[i]);
+		if (covered)
+			continue;
+		if (cnt == cap) {
+			size_t ncap = cap ? cap * 2 : 32;
+			void *p = realloc(v, ncap * sizeof(*v));
+
+			if (!p) {
+				sqlite3_finalize(st);
+				free(v);
+				return ledger_fail(l, LEDGER_ERR_NOMEM,
+						   "out of memory");
+			}
+			v = p;
+			cap = ncap;
+		}
+		snprintf(v[cnt++], sizeof(v[0]), "%s", path);
+	}
+	rc = ledger_walk_end(l, st, rc, 0, "ranges");
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+/* The ranges of a count over everything (ledger_all_ranges) into the
+ * session being started. */
 static int add_all_ranges(struct ledger *l, sqlite3_stmt *ins, int64_t session,
 			  size_t *added)
 {
-	sqlite3_stmt *st;
-	char **kept = NULL;
-	size_t nkept = 0;
-	int rc = ledger_prepare(l,
-				"SELECT id, path FROM location WHERE id IN "
-				"(SELECT location_id FROM card WHERE status "
-				"IN " IN_SCOPE_STATES ") ORDER BY path",
-				&st);
+	char(*v)[LOCATION_MAX + 1] = NULL;
+	size_t n = 0;
+	int rc = ledger_all_ranges(l, &v, &n);
 
-	if (rc < 0)
-		return rc;
-	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
-		const char *path = ledger_col_text(st, 1);
-		int covered = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int64_t loc;
 
-		for (size_t i = 0; i < nkept && !covered; i++)
-			covered = location_within(path, kept[i]);
-		if (covered)
-			continue;
-		char **p = realloc(kept, (nkept + 1) * sizeof(*kept));
-		if (p)
-			kept = p;
-		char *copy = p ? strdup(path) : NULL;
-		if (!copy) {
-			rc = ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
-			break;
-		}
-		kept[nkept++] = copy;
-		rc = add_range(l, ins, session, sqlite3_column_int64(st, 0));
-		if (rc < 0)
-			break;
-		(*added)++;
+		rc = ledger_location_find(l, v[i], &loc);
+		if (rc == 0)
+			rc = add_range(l, ins, session, loc);
+		if (rc == 0)
+			(*added)++;
 	}
-	if (rc == SQLITE_DONE)
-		rc = 0;
-	else if (rc > 0)
-		rc = ledger_sql_error(l, "ranges");
-	sqlite3_finalize(st);
-	for (size_t i = 0; i < nkept; i++)
-		free(kept[i]);
-	free(kept);
+	free(v);
 	return rc;
 }
 
