@@ -36,58 +36,7 @@ as M01 1111 count start --kind partial --ranges SAFE1/T03 \
 	--assign SAFE1/T03=S02
 is "$OUT" 2 "count 2 opened, SAFE1/T03 assigned to S02"
 
-SOCK="$WORK/tmux.sock"
-tm() { tmux -S "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
-
-# tui NAME ENV... -- ARGS...: starts `cardtally tui ARGS` in a new tmux
-# session of 80x24 with the environment ENV (after `env -u LC_ALL`, as
-# tests/run sets LC_ALL).  When it ends, the pane says so with its exit.
-tui() {
-	local name=$1 envs=()
-	shift
-	while [ "$1" != -- ]; do envs+=("$1"); shift; done
-	shift
-	tm new-session -d -s "$name" -x 80 -y 24 \
-		env -u LC_ALL -u LANGUAGE "${envs[@]}" \
-		CARDTALLY_DB="$CARDTALLY_DB" sh -c \
-		'"$0" tui "$@"; echo "tui exited: $?"; sleep 600' "$CT" "$@"
-}
-
-screen() { tm capture-pane -p -t "$1"; }
-
-# wait_for SESSION TEXT [SECONDS]: polls the screen until it shows TEXT
-# (fixed string); fails after SECONDS (default 10), showing the screen.
-wait_for() {
-	local s=$1 text=$2 limit=${3:-10} i=0
-	while [ "$i" -lt $((limit * 20)) ]; do
-		screen "$s" | grep -qF -- "$text" && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	diag "timed out waiting for '$text'; the screen:"
-	screen "$s" | sed 's/^/#   | /'
-	return 1
-}
-
-# row_is SESSION ROW PREFIX: polls until screen row ROW starts with PREFIX.
-row_is() {
-	local i=0
-	while [ "$i" -lt 200 ]; do
-		case "$(screen "$1" | sed -n "$2p")" in "$3"*) return 0 ;; esac
-		sleep 0.05
-		i=$((i + 1))
-	done
-	diag "row $2 never started with '$3'; the screen:"
-	screen "$1" | sed 's/^/#   | /'
-	return 1
-}
-
-# see SESSION TEXT NAME: a test that the screen comes to show TEXT.
-see() { wait_for "$1" "$2"; ok $? "$3"; }
-keys() { local s=$1; shift; tm send-keys -t "$s" "$@"; }
-# login SESSION CODE PIN
-login() { keys "$1" "$2" Enter; keys "$1" "$3" Enter; }
+. "$(dirname "$0")/tmux.sh"
 
 # ---- refusals before the screen opens ----------------------------------------
 

@@ -27,50 +27,7 @@ EOF
 as M01 1111 import "$WORK/stock.csv"
 is "$RC" 0 "stock imported"
 
-SOCK="$WORK/tmux.sock"
-tm() { tmux -S "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
-
-# The helpers of tui.t: tui NAME ENV... -- ARGS... starts `cardtally tui
-# ARGS` in a tmux session of 80x24; wait_for polls the screen for a text.
-tui() {
-	local name=$1 envs=()
-	shift
-	while [ "$1" != -- ]; do envs+=("$1"); shift; done
-	shift
-	tm new-session -d -s "$name" -x 80 -y 24 \
-		env -u LC_ALL -u LANGUAGE "${envs[@]}" \
-		CARDTALLY_DB="$CARDTALLY_DB" sh -c \
-		'"$0" tui "$@"; echo "tui exited: $?"; sleep 600' "$CT" "$@"
-}
-
-screen() { tm capture-pane -p -t "$1"; }
-
-wait_for() {
-	local s=$1 text=$2 limit=${3:-10} i=0
-	while [ "$i" -lt $((limit * 20)) ]; do
-		screen "$s" | grep -qF -- "$text" && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	diag "timed out waiting for '$text'; the screen:"
-	screen "$s" | sed 's/^/#   | /'
-	return 1
-}
-
-see() { wait_for "$1" "$2"; ok $? "$3"; }
-keys() { local s=$1; shift; tm send-keys -t "$s" "$@"; }
-login() { keys "$1" "$2" Enter; keys "$1" "$3" Enter; }
-
-# narrow SESSION NAME: no row of the screen is wider than 80 columns.
-narrow() {
-	local wide
-	wide=$(screen "$1" | python3 -c '
-import sys, unicodedata
-w = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-print(max(w(l.rstrip("\n")) for l in sys.stdin))')
-	ok $((wide > 80)) "$2: no row is wider than 80 columns (widest: $wide)"
-}
+. "$(dirname "$0")/tmux.sh"
 
 status_of() { sqlq "select status from card where mgmt_id = '$1'"; }
 

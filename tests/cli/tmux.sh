@@ -1,0 +1,74 @@
+# Helpers for the tests that drive the real TUI in tmux (tests/cli/tui*.t),
+# on a private server socket in the test's work directory.  Source it after
+# lib.sh: . "$(dirname "$0")/tmux.sh"
+
+SOCK="$WORK/tmux.sock"
+tm() { tmux -S "$SOCK" -f /dev/null "$@"; }
+trap 'tm kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
+
+# tui NAME ENV... -- ARGS...: starts `cardtally tui ARGS` in a new tmux
+# session of 80x24 with the environment ENV (after `env -u LC_ALL`, as
+# tests/run sets LC_ALL; the test's TZ, CARDTALLY_NOW and CARDTALLY_CONF,
+# when set, come first, so ENV may override them).  When it ends, the pane
+# says so with its exit.
+tui() {
+	local name=$1 envs=()
+	shift
+	while [ "$1" != -- ]; do envs+=("$1"); shift; done
+	shift
+	tm new-session -d -s "$name" -x 80 -y 24 \
+		env -u LC_ALL -u LANGUAGE TZ="$TZ" \
+		${CARDTALLY_NOW:+CARDTALLY_NOW="$CARDTALLY_NOW"} \
+		${CARDTALLY_CONF:+CARDTALLY_CONF="$CARDTALLY_CONF"} \
+		"${envs[@]}" CARDTALLY_DB="$CARDTALLY_DB" sh -c \
+		'"$0" tui "$@"; echo "tui exited: $?"; sleep 600' "$CT" "$@"
+}
+
+screen() { tm capture-pane -p -t "$1"; }
+
+# wait_for SESSION TEXT [SECONDS]: polls the screen until it shows TEXT
+# (fixed string); fails after SECONDS (default 10), showing the screen.
+wait_for() {
+	local s=$1 text=$2 limit=${3:-10} i=0
+	while [ "$i" -lt $((limit * 20)) ]; do
+		screen "$s" | grep -qF -- "$text" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	diag "timed out waiting for '$text'; the screen:"
+	screen "$s" | sed 's/^/#   | /'
+	return 1
+}
+
+# row_is SESSION ROW PREFIX: polls until screen row ROW starts with PREFIX.
+row_is() {
+	local i=0
+	while [ "$i" -lt 200 ]; do
+		case "$(screen "$1" | sed -n "$2p")" in "$3"*) return 0 ;; esac
+		sleep 0.05
+		i=$((i + 1))
+	done
+	diag "row $2 never started with '$3'; the screen:"
+	screen "$1" | sed 's/^/#   | /'
+	return 1
+}
+
+# see SESSION TEXT NAME: a test that the screen comes to show TEXT.
+see() { wait_for "$1" "$2"; ok $? "$3"; }
+# gone SESSION TEXT NAME: the screen does not show TEXT now.
+gone() { screen "$1" | grep -qF -- "$2"; ok $((!$?)) "$3"; }
+keys() { local s=$1; shift; tm send-keys -t "$s" "$@"; }
+# login SESSION CODE PIN
+login() { keys "$1" "$2" Enter; keys "$1" "$3" Enter; }
+# typed SESSION TEXT: types TEXT literally, then Enter.
+typed() { keys "$1" -l "$2"; keys "$1" Enter; }
+
+# narrow SESSION NAME: no row of the screen is wider than 80 columns.
+narrow() {
+	local wide
+	wide=$(screen "$1" | python3 -c '
+import sys, unicodedata
+w = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+print(max(w(l.rstrip("\n")) for l in sys.stdin))')
+	ok $((wide > 80)) "$2: no row is wider than 80 columns (widest: $wide)"
+}
