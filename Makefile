@@ -47,7 +47,7 @@ PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIBS_PC))
 PC_LIBS = $(shell $(PKG_CONFIG) --libs $(LIBS_PC))
 
 LIB_SRC := $(wildcard common/*.c data/*.c drivers/*.c reconcile/*.c)
-APP_SRC := $(filter-out scanner/main.c,$(wildcard scanner/*.c))
+APP_SRC := $(filter-out scanner/cli/main.c,$(wildcard scanner/*/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 TOOL_SRC := $(wildcard tests/tools/*.c bench/*.c)
 
@@ -99,7 +99,7 @@ $(BUILD)/libcardtally.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/cardtally: $(BUILD)/scanner/main.o $(APP_OBJ) $(BUILD)/libcardtally.a
+$(BUILD)/cardtally: $(BUILD)/scanner/cli/main.o $(APP_OBJ) $(BUILD)/libcardtally.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PC_LIBS)
 
 cardtally: $(BUILD)/cardtally $(MO_FILES)
@@ -114,7 +114,7 @@ $(BUILD)/locale/%/LC_MESSAGES/cardtally.mo: po/%.po
 pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ -c -o po/cardtally.pot \
 		--package-name=cardtally --package-version=$(VERSION) \
-		$(wildcard scanner/ui*.c)
+		$(wildcard scanner/tui/*.c scanner/workflow/*.c)
 	for p in $(PO_FILES); do msgmerge -q -U --backup=none $$p \
 		po/cardtally.pot; done
 
@@ -243,8 +243,8 @@ install-dist:
 		$(DESTDIR)$(MODPROBEDIR)/
 
 format:
-	clang-format -i $(LIB_SRC) $(APP_SRC) scanner/main.c \
-		$(wildcard */*.h) $(TEST_SRC) $(TOOL_SRC) \
+	clang-format -i $(LIB_SRC) $(APP_SRC) scanner/cli/main.c \
+		$(wildcard */*.h */*/*.h) $(TEST_SRC) $(TOOL_SRC) \
 		$(wildcard tests/fuzz/*.c)
 
 clean:

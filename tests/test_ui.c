@@ -18,8 +18,8 @@
 
 #include <cmocka.h>
 
-#include "../scanner/cli.h"
-#include "../scanner/ui.h"
+#include "../scanner/cli/cli.h"
+#include "../scanner/tui/ui.h"
 
 /* main.c's usage message: this binary has its own main, and no command
  * runs here, so it only has to exist for the linker. */

@@ -1,0 +1,411 @@
+/*
+ * Helpers shared by the commands: messages, the clock, reading and checking
+ * PINs, and JSON string output.  Everything that prints lives in scanner/;
+ * this file is where the error format is decided (git's guideline:
+ * lowercase, no trailing period, say what failed).
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../reconcile/recon.h"
+
+/* Wrong PINs in a row that lock an account (R21, custody issue). */
+#define PIN_MAX_FAILURES 5
+
+/* Where cli_error writes while a full-screen program owns the terminal
+ * (cli_error_capture); NULL: stderr. */
+static char *capture_buf;
+static size_t capture_cap;
+
+void cli_error_capture(char *buf, size_t cap)
+{
+	capture_buf = cap ? buf : NULL;
+	capture_cap = cap;
+	if (capture_buf)
+		capture_buf[0] = '\0';
+}
+
+int cli_error(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (capture_buf) {
+		vsnprintf(capture_buf, capture_cap, fmt, ap);
+		va_end(ap);
+		return code;
+	}
+	fputs("cardtally: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+const char *cli_opt(const struct cli *c, const char *name)
+{
+	for (int i = 0; i < c->nopt; i++)
+		if (strcmp(c->opt_name[i], name) == 0)
+			return c->opt_val[i];
+	return NULL;
+}
+
+int64_t cli_now(void)
+{
+	const char *fake = getenv("CARDTALLY_NOW");
+
+	if (fake && *fake) {
+		char *end;
+		long long v = strtoll(fake, &end, 10);
+
+		if (*end == '\0')
+			return v;
+	}
+	return (int64_t)time(NULL);
+}
+
+int32_t cli_utc_offset(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm))
+		return 0;
+	return (int32_t)tm.tm_gmtoff;
+}
+
+void cli_time_iso(int64_t t, char out[TIME_ISO_BUF])
+{
+	time_format_iso(t, cli_utc_offset(t), out);
+}
+
+static int pin_valid(const char *pin)
+{
+	size_t n = strlen(pin);
+
+	if (n < 4 || n > 12)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (pin[i] < '0' || pin[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* Reads one line (without its newline) from fd, byte by byte so nothing
+ * after it is consumed: several PINs may share one pipe. */
+static int read_line_fd(int fd, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (;;) {
+		char ch;
+		ssize_t r = read(fd, &ch, 1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (ch == '\n')
+			break;
+		if (n + 1 < len)
+			buf[n++] = ch;
+		else
+			n = len; /* too long: reported as invalid below */
+	}
+	if (n >= len) {
+		buf[0] = '\0';
+		return -1;
+	}
+	buf[n] = '\0';
+	if (n > 0 && buf[n - 1] == '\r')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+int cli_read_pin(int fd, const char *prompt, const char *fd_option,
+		 char pin[16])
+{
+	int tty = -1, rc;
+
+	if (fd < 0) {
+		struct termios old, noecho;
+
+		tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
+		if (tty < 0)
+			return cli_error(EXIT_USAGE,
+					 "no terminal to read the PIN from: "
+					 "use %s N",
+					 fd_option);
+		if (write(tty, prompt, strlen(prompt)) < 0) {
+			close(tty);
+			return cli_error(EXIT_SOFTWARE, "cannot prompt: %s",
+					 strerror(errno));
+		}
+		tcgetattr(tty, &old);
+		noecho = old;
+		noecho.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(tty, TCSAFLUSH, &noecho);
+		rc = read_line_fd(tty, pin, 16);
+		tcsetattr(tty, TCSAFLUSH, &old);
+		if (write(tty, "\n", 1) < 0)
+			rc = -1;
+		close(tty);
+	} else {
+		rc = read_line_fd(fd, pin, 16);
+	}
+	if (rc < 0 || !pin_valid(pin)) {
+		sodium_memzero(pin, 16);
+		return cli_error(EXIT_DATAERR, "a PIN is 4-12 digits");
+	}
+	return 0;
+}
+
+int cli_hash_pin(const char *pin, char out[128])
+{
+	/*
+	 * Argon2id.  A 4-12 digit PIN has too little entropy for any hash
+	 * to resist an offline search of a stolen ledger; what protects it
+	 * is the lockout after 5 wrong PINs.  So the cost is kept moderate
+	 * (3 passes over 8 MiB, ~20 ms) to keep a scan process small.
+	 */
+	_Static_assert(crypto_pwhash_STRBYTES <= 128, "hash buffer size");
+	if (crypto_pwhash_str_alg(out, pin, strlen(pin), 3, 8u << 20,
+				  crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return cli_error(EXIT_SOFTWARE, "out of memory hashing a PIN");
+	return 0;
+}
+
+/*
+ * Reads a new PIN and hashes it.  Typed at a terminal it is asked twice:
+ * a typo in a PIN nobody saw would lock its owner out (for the first
+ * manager, out of the whole ledger).
+ */
+int cli_new_pin_hash(int fd, const char *fd_option, const char *code,
+		     char hash[128])
+{
+	char pin[16], again[16], prompt[80];
+	int rc;
+
+	if (sodium_init() < 0)
+		return cli_error(EXIT_SOFTWARE, "libsodium failed to start");
+	snprintf(prompt, sizeof(prompt), "new PIN for %s: ", code);
+	rc = cli_read_pin(fd, prompt, fd_option, pin);
+	if (rc)
+		return rc;
+	if (fd < 0) {
+		snprintf(prompt, sizeof(prompt),
+			 "new PIN for %s again: ", code);
+		rc = cli_read_pin(fd, prompt, fd_option, again);
+		if (rc == 0 && strcmp(pin, again) != 0)
+			rc = cli_error(EXIT_DATAERR,
+				       "the two PINs differ: nothing changed");
+		sodium_memzero(again, sizeof(again));
+	}
+	if (rc == 0)
+		rc = cli_hash_pin(pin, hash);
+	sodium_memzero(pin, sizeof(pin));
+	return rc;
+}
+
+/* The account may try a PIN: it exists, is active and not locked. */
+static int auth_account(struct ledger *l, const char *code,
+			struct staff_rec *out)
+{
+	int rc;
+
+	if (sodium_init() < 0)
+		return cli_error(EXIT_SOFTWARE, "libsodium failed to start");
+	rc = ledger_staff_get(l, code, out);
+	/* A code that is not even well-formed names nobody either. */
+	if (rc == LEDGER_ERR_NOTFOUND || rc == LEDGER_ERR_INVALID)
+		return cli_error(EXIT_NOPERM, "no staff member %s", code);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (!out->active)
+		return cli_error(EXIT_NOPERM, "staff member %s is not active",
+				 code);
+	if (out->locked)
+		return cli_error(EXIT_NOPERM,
+				 "account %s is locked after %d wrong PINs: "
+				 "a manager must unlock it",
+				 code, PIN_MAX_FAILURES);
+	return 0;
+}
+
+/* Checks pin against the account found by auth_account and records the
+ * outcome (audited; the 5th failure in a row locks). */
+static int auth_pin(struct ledger *l, const char *pin, struct staff_rec *out)
+{
+	int locked_now, ok, rc;
+
+	ok = crypto_pwhash_str_verify(out->pin_hash, pin, strlen(pin)) == 0;
+	rc = ledger_staff_pin_result(l, out->id, ok, PIN_MAX_FAILURES,
+				     cli_now(), &locked_now);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (!ok)
+		return cli_error(EXIT_NOPERM, "wrong PIN for %s%s", out->code,
+				 locked_now ? ": the account is now locked"
+					    : "");
+	return 0;
+}
+
+int cli_pin_login(struct ledger *l, const char *code, const char *pin,
+		  struct staff_rec *out)
+{
+	int rc = auth_account(l, code, out);
+
+	if (rc)
+		return rc;
+	if (!pin_valid(pin))
+		return cli_error(EXIT_DATAERR, "a PIN is 4-12 digits");
+	return auth_pin(l, pin, out);
+}
+
+int cli_authenticate(struct ledger *l, const char *code, int pin_fd,
+		     const char *fd_option, struct staff_rec *out)
+{
+	char pin[16], prompt[80];
+	int rc = auth_account(l, code, out);
+
+	if (rc)
+		return rc;
+	snprintf(prompt, sizeof(prompt), "PIN for %s: ", code);
+	rc = cli_read_pin(pin_fd, prompt, fd_option, pin);
+	if (rc != 0)
+		return rc;
+	rc = auth_pin(l, pin, out);
+	sodium_memzero(pin, sizeof(pin));
+	return rc;
+}
+
+int cli_actor(struct cli *c, struct ledger *l, struct staff_rec *out)
+{
+	if (!c->as)
+		return cli_usage(c, "--as STAFF_CODE is required");
+	return cli_authenticate(l, c->as, c->pin_fd, "--pin-fd", out);
+}
+
+int cli_card_worker(struct cli *c, struct ledger *l, enum recon_action action,
+		    struct staff_rec *out)
+{
+	int rc = cli_actor(c, l, out);
+
+	if (rc == 0)
+		rc = cli_permit(out, action);
+	if (rc == 0)
+		rc = cli_training_gate(l, out);
+	return rc;
+}
+
+int cli_permit(const struct staff_rec *who, enum recon_action action)
+{
+	const char *rule;
+
+	if (recon_permit(who->role, action, &rule) == 0)
+		return 0;
+	return cli_error(EXIT_NOPERM, "%s (%s is %s): permission denied", rule,
+			 who->code, staff_role_name(who->role));
+}
+
+/* The two-person rule's first half: the witness is someone else. */
+static int witness_other(const char *code, const struct staff_rec *actor)
+{
+	if (strcmp(code, actor->code) != 0)
+		return 0;
+	return cli_error(EXIT_NOPERM,
+			 "two-person rule: the witness must be another "
+			 "person than %s",
+			 actor->code);
+}
+
+int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,
+		struct staff_rec *out)
+{
+	int rc;
+
+	if (c->nwitness == 0)
+		return cli_error(EXIT_NOPERM,
+				 "this step needs a second person: "
+				 "--witness MANAGER_CODE");
+	rc = witness_other(c->witness[0], actor);
+	if (rc != 0)
+		return rc;
+	rc = cli_authenticate(l, c->witness[0],
+			      c->nwitness_pin_fd ? c->witness_pin_fd[0] : -1,
+			      "--witness-pin-fd", out);
+	if (rc != 0)
+		return rc;
+	return cli_permit(out, ACT_WITNESS);
+}
+
+int cli_witness_pin(struct ledger *l, const struct staff_rec *actor,
+		    const char *code, const char *pin, struct staff_rec *out)
+{
+	int rc = witness_other(code, actor);
+
+	if (rc == 0)
+		rc = cli_pin_login(l, code, pin, out);
+	if (rc == 0)
+		rc = cli_permit(out, ACT_WITNESS);
+	return rc;
+}
+
+void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		default:
+			if (*p < 0x20)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+void json_time(FILE *f, int64_t t)
+{
+	char buf[TIME_ISO_BUF];
+
+	if (t == 0) {
+		fputs("null", f);
+		return;
+	}
+	cli_time_iso(t, buf);
+	json_str(f, buf);
+}
+
+void json_str_or_null(FILE *f, const char *s)
+{
+	if (!s || !*s)
+		fputs("null", f);
+	else
+		json_str(f, s);
+}

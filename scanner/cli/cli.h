@@ -1,0 +1,250 @@
+/*
+ * The command-line program: one `const struct cmd_entry` per subcommand
+ * (scanner/cmd_*.c, after tmux's cmd-*.c), the shared option parser, exit
+ * codes of INTERFACE.md, and the helpers every command uses to open the
+ * ledger, identify the acting person and print.  Only scanner/ prints.
+ */
+#ifndef CT_CLI_H
+#define CT_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../../common/model.h"
+#include "../../data/ledger.h"
+#include "../../reconcile/recon.h"
+
+/* Exit codes (INTERFACE.md "General"), never renumbered. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FOUND = 1,	       /* ran, and found discrepancies */
+	EXIT_USAGE = 2,	       /* usage error */
+	EXIT_DATAERR = 65,     /* bad input data, nothing changed */
+	EXIT_UNAVAILABLE = 69, /* reader unavailable */
+	EXIT_SOFTWARE = 70,    /* internal error */
+	EXIT_NOPERM = 77,      /* role, training, PIN or two-person rule */
+};
+
+#define CLI_MAX_POS   64
+#define CLI_MAX_MULTI 16
+
+/*
+ * Options common to the commands, parsed once by cli_parse.  Strings point
+ * into argv and live as long as it does.
+ */
+struct cli {
+	const char *prog;
+	const char *cmd; /* e.g. "count start" */
+	const char *db;
+	int json;
+	int help;
+	const char *as;
+	int pin_fd; /* -1: read from the terminal */
+	const char *witness[CLI_MAX_MULTI];
+	int nwitness;
+	int witness_pin_fd[CLI_MAX_MULTI];
+	int nwitness_pin_fd;
+	/* command-specific options, by name */
+	const char *opt_name[32];
+	const char *opt_val[32];
+	int nopt;
+	const char *pos[CLI_MAX_POS];
+	int npos;
+};
+
+struct cmd_entry {
+	const char *name;  /* "import", "count start" */
+	const char *usage; /* arguments after the name */
+	const char *help;  /* one line */
+	/* Options this command takes besides the common ones; each is
+	 * "name" (takes a value) or "name!" (a flag). */
+	const char *const *options;
+	int needs_db; /* 1: opens the ledger from --db / $CARDTALLY_DB */
+	int (*exec)(struct cli *c, struct ledger *l);
+};
+
+/* Value of a command-specific option, or NULL; "" for a given flag. */
+const char *cli_opt(const struct cli *c, const char *name);
+/* Prints "cardtally: <message>" on stderr; returns code.  While a capture
+ * buffer is set (cli_error_capture), the message goes there instead (the
+ * last one wins), for the TUI, which owns the terminal. */
+int cli_error(int code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Sends cli_error's messages to buf (cap bytes, cleared now) instead of
+ * stderr; cli_error_capture(NULL, 0) goes back to stderr.  buf must live
+ * until then. */
+void cli_error_capture(char *buf, size_t cap);
+/* Usage error for the current command: message + usage line; returns 2. */
+int cli_usage(const struct cli *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The clock: unix time, or $CARDTALLY_NOW (unix seconds) in tests. */
+int64_t cli_now(void);
+/* Local UTC offset in seconds at time t (TZ respected). */
+int32_t cli_utc_offset(int64_t t);
+/* ISO 8601 local time with offset. */
+void cli_time_iso(int64_t t, char out[TIME_ISO_BUF]);
+
+/*
+ * The acting person: looks up --as (or `code`), reads the PIN from --pin-fd
+ * or the terminal, verifies it, records the outcome (5 failures lock).
+ * Returns 0 and *out, or an exit code after printing why.
+ */
+int cli_authenticate(struct ledger *l, const char *code, int pin_fd,
+		     const char *fd_option, struct staff_rec *out);
+/*
+ * The same check as cli_authenticate with a PIN already typed (the TUI's
+ * login): the account exists, is active and not locked; the PIN is right.
+ * The outcome is recorded and audited like every PIN check (5 failures in
+ * a row lock the account).  0 and *out, or an exit code after cli_error.
+ */
+int cli_pin_login(struct ledger *l, const char *code, const char *pin,
+		  struct staff_rec *out);
+/* The --as person; usage error when --as is missing. */
+int cli_actor(struct cli *c, struct ledger *l, struct staff_rec *out);
+/* Reads a PIN (4-12 digits) from fd, or the terminal with echo off when fd
+ * is -1, prompting with `prompt`; fd_option names the option that gives a
+ * descriptor instead ("--pin-fd"), for the error when there is no
+ * terminal.  Returns 0, or an exit code. */
+int cli_read_pin(int fd, const char *prompt, const char *fd_option,
+		 char pin[16]);
+/* Reads a new PIN for `code` (twice at a terminal) and hashes it into
+ * hash.  0 or an exit code. */
+int cli_new_pin_hash(int fd, const char *fd_option, const char *code,
+		     char hash[128]);
+/* Argon2id hash of a PIN into out (crypto_pwhash_STRBYTES). */
+int cli_hash_pin(const char *pin, char out[128]);
+
+/*
+ * The acting person (--as, PIN checked) for work that handles cards: the
+ * role must allow `action` and the required training must be valid (R19,
+ * R20).  0 and *out, or the exit code after saying which rule refused.
+ */
+int cli_card_worker(struct cli *c, struct ledger *l, enum recon_action action,
+		    struct staff_rec *out);
+/* 0 when who's role allows action; else prints the rule, returns 77. */
+int cli_permit(const struct staff_rec *who, enum recon_action action);
+/* The first --witness: another person than actor, authenticated (PIN from
+ * --witness-pin-fd or the terminal), and a manager.  0 or an exit code. */
+int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,
+		struct staff_rec *out);
+/* The same checks with the witness's code and PIN typed on the actor's
+ * screen (the TUI): another person than actor (refused before the PIN is
+ * checked), the PIN right (cli_pin_login: recorded, 5 failures lock), a
+ * manager.  0 and *out, or an exit code after cli_error. */
+int cli_witness_pin(struct ledger *l, const struct staff_rec *actor,
+		    const char *code, const char *pin, struct staff_rec *out);
+
+/* A gap in someone's required training (R20). */
+struct training_gap {
+	enum recon_gate gate;	  /* GATE_OK: nothing missing */
+	struct course_rec course; /* the course missing or expired */
+	int32_t since;		  /* GATE_EXPIRED: the day it expired */
+};
+
+/* Runs the training gate for staff member `staff` on `today` into *out.
+ * 0, or an exit code after printing why it could not. */
+int cli_training_check(struct ledger *l, const char *staff, int32_t today,
+		       struct training_gap *out);
+/* 0 when `who` may work with cards today (every required course done and
+ * unexpired); else prints which course is missing or expired since when
+ * and returns 77.  Every command that starts or joins work on cards calls
+ * it after cli_permit. */
+int cli_training_gate(struct ledger *l, const struct staff_rec *who);
+
+/* The key log's flags (KEY_FLAG_*) of an opening, judged at `now` while
+ * it is open, in the office hours of the day it began. */
+unsigned cli_key_flags(const struct key_opening_rec *o, int64_t now,
+		       const struct recon_key_rules *rules);
+/* "open too long, outside office hours", "" for none. */
+void cli_key_flag_names(unsigned flags, char *out, size_t cap);
+/* ["long","off_hours"] */
+void cli_key_flags_json(FILE *f, unsigned flags);
+
+/* JSON output: strings escaped per RFC 8259. */
+void json_str(FILE *f, const char *s);
+/* ISO 8601 string, or null for 0. */
+void json_time(FILE *f, int64_t t);
+/* null for NULL or "". */
+void json_str_or_null(FILE *f, const char *s);
+
+/* The commands (scanner/cmd_*.c). */
+extern const struct cmd_entry cmd_init_entry, cmd_staff_add_entry,
+    cmd_staff_unlock_entry, cmd_staff_list_entry, cmd_import_entry,
+    cmd_count_start_entry, cmd_count_close_entry, cmd_scan_entry,
+    cmd_scan_undo_entry, cmd_tui_entry, cmd_reconcile_entry, cmd_demo_entry,
+    cmd_readers_entry, cmd_audit_verify_entry, cmd_audit_show_entry,
+    cmd_note_add_entry, cmd_note_list_entry;
+/* Disposal (R16-R18, cmd_dispose.c). */
+extern const struct cmd_entry cmd_dispose_due_entry, cmd_dispose_start_entry,
+    cmd_dispose_close_entry, cmd_dispose_list_entry;
+/* Training, the safe's key log, status (cmd_training.c, cmd_key.c,
+ * cmd_status.c). */
+extern const struct cmd_entry cmd_training_course_add_entry,
+    cmd_training_course_require_entry, cmd_training_record_entry,
+    cmd_training_list_entry, cmd_key_holder_add_entry,
+    cmd_key_holder_list_entry, cmd_key_open_entry, cmd_key_close_entry,
+    cmd_key_log_entry, cmd_status_entry;
+/* The evening's report to sign (cmd_daily.c). */
+extern const struct cmd_entry cmd_report_daily_entry;
+/* Custody (cmd_custody.c). */
+extern const struct cmd_entry cmd_asset_add_entry, cmd_checkout_entry,
+    cmd_return_entry, cmd_issue_entry, cmd_move_entry, cmd_tally_start_entry,
+    cmd_tally_close_entry, cmd_tally_list_entry;
+/* The counting programme (R5, R6, cmd_plan.c). */
+extern const struct cmd_entry cmd_plan_assign_entry, cmd_plan_cycle_entry,
+    cmd_count_total_entry;
+
+/* One range of a count as the rotation planner leaves it. */
+struct plan_line {
+	char range[LOCATION_MAX + 1];
+	char staff[STAFF_CODE_MAX + 1]; /* "" when nobody may count it */
+	int kept;			/* assigned before: left as it was */
+	char why[512];			/* why nobody, when staff is "" */
+};
+
+struct plan_result {
+	struct plan_line *v; /* one per range of the count, by path */
+	size_t n;
+	size_t nunassigned;
+};
+
+/*
+ * Runs the rotation planner (R6) over count id: ranges already assigned
+ * are kept, the others go to the people the planner picks, `actor` (may be
+ * NULL) first among equals.  With apply, the picks are assigned (audited
+ * as actor's, in the caller's transaction).  0 and *res (free with
+ * plan_result_free), or an exit code after saying why.
+ */
+int plan_count_fill(struct ledger *l, int64_t id, const struct staff_rec *actor,
+		    int apply, struct plan_result *res);
+void plan_result_free(struct plan_result *r);
+/* "assignments":[...],"unassigned":[...] (no braces around them). */
+void plan_result_json(FILE *f, const struct plan_result *r);
+/* One line a range; only_news: skip ranges kept as they were. */
+void plan_result_text(FILE *f, const struct plan_result *r, int only_news);
+/* 0 when staff may be given range of count id by the rotation rule, the
+ * training gate and the permission matrix; else 77 after naming the rule
+ * (and for the rotation rule, the two earlier counts). */
+int plan_check_assign(struct ledger *l, int64_t id, const char *range,
+		      const char *staff);
+/* How many ranges of count-only check id are off (or not counted). */
+int countonly_found(struct ledger *l, int64_t id, size_t *found);
+/* The report of a count-only check; exit 1 when a range is off. */
+int reconcile_countonly(struct ledger *l, const struct session_rec *sess,
+			int json, FILE *out);
+/* The plan section of `status` (cmd_plan.c): the cycle plan in force,
+ * what is due this month and overdue, each range's last count. */
+int plan_status(struct ledger *l, int json, int64_t now);
+/* The ranges of the cycle plan in force with their state at `now`
+ * (enum plan_due of reconcile/plan.h: done, later, due now, overdue), as
+ * `status` shows them; none when there is no plan.  *paths and *state
+ * are malloc'ed (free()).  0 or an exit code. */
+int plan_due_ranges(struct ledger *l, int64_t now,
+		    char (**paths)[LOCATION_MAX + 1], int **state, size_t *n);
+/* The record book (cmd_book.c, cmd_report.c). */
+extern const struct cmd_entry cmd_count_resolve_entry,
+    cmd_count_discrepancies_entry, cmd_count_recount_entry,
+    cmd_report_record_book_entry, cmd_report_incident_entry;
+
+#endif

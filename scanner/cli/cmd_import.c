@@ -1,0 +1,154 @@
+/*
+ * `cardtally import FILE`: reads the stock list and hands it to data/import.
+ * Every problem is printed as `LINE: column: reason` on stderr (and in the
+ * JSON document with --json); a file with any problem changes nothing and
+ * exits 65.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../data/import.h"
+#include "cli.h"
+
+/* Reads a whole file (or stdin for "-") into a malloc'ed buffer. */
+static int slurp(const char *path, char **out, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0;
+	char *buf;
+
+	*out = NULL;
+	if (!f)
+		return -1;
+	buf = malloc(cap);
+	while (buf) {
+		size_t r = fread(buf + n, 1, cap - n, f);
+
+		n += r;
+		if (n < cap) {
+			if (ferror(f)) {
+				free(buf);
+				buf = NULL;
+			}
+			break;
+		}
+		char *p = realloc(buf, cap * 2);
+		if (!p) {
+			free(buf);
+			buf = NULL;
+			errno = ENOMEM;
+			break;
+		}
+		buf = p;
+		cap *= 2;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (!buf)
+		return -1;
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static const char *enc_name(enum import_encoding e)
+{
+	return e == IMPORT_ENC_CP932 ? "cp932" : "utf-8";
+}
+
+static void print_json(const struct import_result *res, int dry_run, int ok)
+{
+	printf("{\"ok\":%s,\"dry_run\":%s,\"encoding\":\"%s\",\"rows\":%ld,"
+	       "\"added\":%ld,\"updated\":%ld,\"unchanged\":%ld,"
+	       "\"problems\":[",
+	       ok ? "true" : "false", dry_run ? "true" : "false",
+	       enc_name(res->detected), res->rows, res->added, res->updated,
+	       res->unchanged);
+	for (size_t i = 0; i < res->nproblems; i++) {
+		const struct import_problem *p = &res->problems[i];
+
+		printf("%s{\"line\":%ld,\"column\":", i ? "," : "", p->line);
+		json_str(stdout, p->column);
+		fputs(",\"reason\":", stdout);
+		json_str(stdout, p->reason);
+		fputc('}', stdout);
+	}
+	puts("]}");
+}
+
+static int exec_import(struct cli *c, struct ledger *l)
+{
+	const char *enc_s = cli_opt(c, "encoding");
+	struct import_opts opts = {0};
+	struct import_result res = {0};
+	struct staff_rec actor;
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (c->npos != 1)
+		return cli_usage(c, "one stock list FILE is required");
+	if (!enc_s || strcmp(enc_s, "auto") == 0)
+		opts.encoding = IMPORT_ENC_AUTO;
+	else if (strcmp(enc_s, "utf-8") == 0 || strcmp(enc_s, "utf8") == 0)
+		opts.encoding = IMPORT_ENC_UTF8;
+	else if (strcmp(enc_s, "cp932") == 0 || strcmp(enc_s, "shift_jis") == 0)
+		opts.encoding = IMPORT_ENC_CP932;
+	else
+		return cli_usage(c, "--encoding must be auto, utf-8 or cp932");
+	opts.dry_run = cli_opt(c, "dry-run") != NULL;
+	rc = cli_actor(c, l, &actor);
+	if (rc)
+		return rc;
+	rc = cli_permit(&actor, ACT_IMPORT);
+	if (rc)
+		return rc;
+	if (slurp(c->pos[0], &buf, &len) < 0)
+		return cli_error(EXIT_DATAERR, "cannot read %s: %s", c->pos[0],
+				 strerror(errno));
+	opts.actor_id = actor.id;
+	opts.now = cli_now();
+	rc = import_run(l, buf, len, &opts, &res);
+	free(buf);
+	if (rc == IMPORT_ERR_INVALID) {
+		for (size_t i = 0; i < res.nproblems; i++)
+			fprintf(stderr, "%ld: %s: %s\n", res.problems[i].line,
+				res.problems[i].column, res.problems[i].reason);
+		if (c->json)
+			print_json(&res, opts.dry_run, 0);
+		fprintf(
+		    stderr, "cardtally: %s: %zu problem%s, nothing imported\n",
+		    c->pos[0], res.nproblems, res.nproblems == 1 ? "" : "s");
+		import_result_free(&res);
+		return EXIT_DATAERR;
+	}
+	if (rc < 0) {
+		import_result_free(&res);
+		return cli_error(EXIT_SOFTWARE, "import failed: %s",
+				 ledger_errmsg(l));
+	}
+	if (c->json)
+		print_json(&res, opts.dry_run, 1);
+	else
+		printf("%s%s (%s): %ld row%s: %ld added, %ld updated, "
+		       "%ld unchanged\n",
+		       opts.dry_run ? "dry run, nothing changed: " : "",
+		       c->pos[0], enc_name(res.detected), res.rows,
+		       res.rows == 1 ? "" : "s", res.added, res.updated,
+		       res.unchanged);
+	import_result_free(&res);
+	return EXIT_OK;
+}
+
+static const char *const import_options[] = {"encoding", "dry-run!", NULL};
+
+const struct cmd_entry cmd_import_entry = {
+    .name = "import",
+    .usage = "FILE [--encoding auto|utf-8|cp932] [--dry-run] --as CODE "
+	     "[--pin-fd N]",
+    .help = "import the stock list (CSV, UTF-8 or CP932)",
+    .options = import_options,
+    .needs_db = 1,
+    .exec = exec_import,
+};

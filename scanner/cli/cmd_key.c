@@ -1,0 +1,370 @@
+/*
+ * `cardtally key ...`: the safe's key log (R14, R15; seeds 000 第3-1(1),
+ * 002 (ｳ), 003).  The safe stays locked, also during office hours; each
+ * opening needs a named key holder's permission.  So `key open` takes two
+ * people in one command: the opener (--as) and the approver (--witness),
+ * who must be another person and a named key holder or a manager.  Key
+ * holders are named by a manager in order of responsibility (1 primary,
+ * 2 deputy, ...).  One opening at a time; `key close` ends it.  Openings
+ * longer than key_open_limit_minutes, or outside office_hours, are flagged
+ * (recon_key_flags) here, in `key log`, `cardtally status` and the daily
+ * report, which also list the cards handled while no opening was recorded
+ * (recon_safe_flag); report.c prints both for all three.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "../workflow/config.h"
+#include "report.h"
+
+unsigned cli_key_flags(const struct key_opening_rec *o, int64_t now,
+		       const struct recon_key_rules *rules)
+{
+	/* One offset for both ends: the opening is judged against the
+	 * office hours of the day it began. */
+	int64_t off = cli_utc_offset(o->opened_at);
+
+	return recon_key_flags(o->opened_at + off,
+			       o->closed_at ? o->closed_at + off : 0, now + off,
+			       rules);
+}
+
+void cli_key_flag_names(unsigned flags, char *out, size_t cap)
+{
+	snprintf(
+	    out, cap, "%s%s%s", flags & KEY_FLAG_LONG ? "open too long" : "",
+	    (flags & KEY_FLAG_LONG) && (flags & KEY_FLAG_OFF_HOURS) ? ", " : "",
+	    flags & KEY_FLAG_OFF_HOURS ? "outside office hours" : "");
+}
+
+void cli_key_flags_json(FILE *f, unsigned flags)
+{
+	fprintf(f, "[%s%s%s]", flags & KEY_FLAG_LONG ? "\"long\"" : "",
+		(flags & KEY_FLAG_LONG) && (flags & KEY_FLAG_OFF_HOURS) ? ","
+									: "",
+		flags & KEY_FLAG_OFF_HOURS ? "\"off_hours\"" : "");
+}
+
+/* ---- key holder add / list ---- */
+
+static int exec_holder_add(struct cli *c, struct ledger *l)
+{
+	const char *order_s = cli_opt(c, "order");
+	struct staff_rec actor, who;
+	char *end;
+	long order;
+	int rc;
+
+	if (c->npos != 1)
+		return cli_usage(c, "one staff CODE is required");
+	if (!order_s)
+		return cli_usage(c, "--order N is required (1: primary)");
+	order = strtol(order_s, &end, 10);
+	if (*order_s == '\0' || *end != '\0' || order < 1 ||
+	    order > KEY_HOLDER_ORDER_MAX)
+		return cli_usage(c, "--order takes 1-%d, not '%s'",
+				 KEY_HOLDER_ORDER_MAX, order_s);
+	rc = cli_actor(c, l, &actor);
+	if (rc)
+		return rc;
+	rc = cli_permit(&actor, ACT_KEY_HOLDER);
+	if (rc)
+		return rc;
+	rc = ledger_staff_get(l, c->pos[0], &who);
+	if (rc == LEDGER_ERR_NOTFOUND)
+		return cli_error(EXIT_DATAERR, "no staff member %s", c->pos[0]);
+	if (rc == 0 && who.role == ROLE_PARTTIME)
+		return cli_error(EXIT_DATAERR,
+				 "%s is part-time staff: a key holder answers "
+				 "for the safe and must be staff or a manager",
+				 who.code);
+	if (rc == 0)
+		rc = ledger_key_holder_add(l, who.id, (int)order, actor.id,
+					   cli_now());
+	if (rc == LEDGER_ERR_EXISTS || rc == LEDGER_ERR_INVALID)
+		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	fprintf(stderr, "%s is key holder %ld\n", who.code, order);
+	return EXIT_OK;
+}
+
+static const char *const holder_add_options[] = {"order", NULL};
+
+const struct cmd_entry cmd_key_holder_add_entry = {
+    .name = "key holder add",
+    .usage = "CODE --order N --as MANAGER [--pin-fd N]",
+    .help = "name a key holder of the safe (1 primary, 2 deputy)",
+    .options = holder_add_options,
+    .needs_db = 1,
+    .exec = exec_holder_add,
+};
+
+struct holder_ctx {
+	int json, n;
+};
+
+static int list_holder(const struct key_holder_rec *h, void *ctx)
+{
+	struct holder_ctx *s = ctx;
+
+	if (s->json) {
+		printf("%s{\"order\":%d,\"staff\":", s->n ? "," : "", h->order);
+		json_str(stdout, h->code);
+		fputs(",\"name\":", stdout);
+		json_str(stdout, h->name);
+		fputs("}", stdout);
+	} else {
+		printf("%2d  %-10s %s\n", h->order, h->code, h->name);
+	}
+	s->n++;
+	return 0;
+}
+
+static int exec_holder_list(struct cli *c, struct ledger *l)
+{
+	struct holder_ctx s = {.json = c->json};
+	int rc;
+
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	if (s.json)
+		fputs("{\"key_holders\":[", stdout);
+	rc = ledger_key_holder_each(l, list_holder, &s);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (s.json)
+		fputs("]}\n", stdout);
+	else if (s.n == 0)
+		fputs("no key holders named\n", stderr);
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_key_holder_list_entry = {
+    .name = "key holder list",
+    .usage = "[--json]",
+    .help = "the key holders of the safe, in order",
+    .options = NULL,
+    .needs_db = 1,
+    .exec = exec_holder_list,
+};
+
+/* ---- key open / close ---- */
+
+int key_approver_check(struct ledger *l, const struct staff_rec *actor,
+		       const struct staff_rec *appr, int *order)
+{
+	int rc;
+
+	*order = 0;
+	if (appr->id == actor->id)
+		return cli_error(
+		    EXIT_NOPERM,
+		    "two-person rule: the approver must be another "
+		    "person than %s",
+		    actor->code);
+	rc = ledger_key_holder_order(l, appr->id, order);
+	if (rc == LEDGER_ERR_NOTFOUND && appr->role == ROLE_MANAGER)
+		return 0;
+	if (rc == LEDGER_ERR_NOTFOUND)
+		return cli_error(EXIT_NOPERM,
+				 "only a named key holder or a manager may "
+				 "approve opening the safe (%s is neither): "
+				 "permission denied",
+				 appr->code);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	return 0;
+}
+
+/*
+ * The approver: another person, authenticated in the same command, and a
+ * named key holder or a manager (R14: "a named key holder's permission").
+ */
+static int approver(struct cli *c, struct ledger *l,
+		    const struct staff_rec *actor, struct staff_rec *out,
+		    int *order)
+{
+	int rc;
+
+	*order = 0;
+	if (c->nwitness == 0)
+		return cli_error(EXIT_NOPERM,
+				 "opening the safe needs a key holder's "
+				 "approval: --witness KEY_HOLDER");
+	/* Said before the PIN is asked for. */
+	if (strcmp(c->witness[0], actor->code) == 0)
+		return cli_error(
+		    EXIT_NOPERM,
+		    "two-person rule: the approver must be another "
+		    "person than %s",
+		    actor->code);
+	rc = cli_authenticate(l, c->witness[0],
+			      c->nwitness_pin_fd ? c->witness_pin_fd[0] : -1,
+			      "--witness-pin-fd", out);
+	if (rc)
+		return rc;
+	return key_approver_check(l, actor, out, order);
+}
+
+static int exec_open(struct cli *c, struct ledger *l)
+{
+	const char *purpose = cli_opt(c, "purpose");
+	struct staff_rec actor, appr;
+	struct key_opening_rec o;
+	struct config conf;
+	char flags[64];
+	int order, rc;
+	int64_t id;
+
+	if (!purpose)
+		return cli_usage(c, "--purpose TEXT is required");
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	rc = config_load(&conf);
+	if (rc)
+		return rc;
+	/* The safe holds the cards: opening it is work with cards (R20). */
+	rc = cli_card_worker(c, l, ACT_KEY_OPEN, &actor);
+	if (rc)
+		return rc;
+	rc = approver(c, l, &actor, &appr, &order);
+	if (rc)
+		return rc;
+	rc = ledger_key_open(l, actor.id, appr.id, purpose, cli_now(), &id);
+	if (rc == LEDGER_ERR_STATE || rc == LEDGER_ERR_INVALID)
+		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (c->json)
+		printf("{\"opening\":%lld}\n", (long long)id);
+	else
+		printf("%lld\n", (long long)id);
+	if (order)
+		fprintf(stderr,
+			"safe opened by %s, approved by %s (key holder %d)\n",
+			actor.code, appr.code, order);
+	else
+		fprintf(stderr, "safe opened by %s, approved by %s (manager)\n",
+			actor.code, appr.code);
+	if (ledger_key_current(l, &o) == 0) {
+		unsigned f = cli_key_flags(&o, cli_now(), &conf.key);
+
+		cli_key_flag_names(f, flags, sizeof(flags));
+		if (f)
+			fprintf(stderr, "flagged: %s\n", flags);
+	}
+	return EXIT_OK;
+}
+
+static const char *const open_options[] = {"purpose", NULL};
+
+const struct cmd_entry cmd_key_open_entry = {
+    .name = "key open",
+    .usage = "--purpose TEXT --as CODE [--pin-fd N] --witness KEY_HOLDER "
+	     "[--witness-pin-fd N] [--json]",
+    .help = "record an opening of the safe, approved by a key holder",
+    .options = open_options,
+    .needs_db = 1,
+    .exec = exec_open,
+};
+
+static int exec_close(struct cli *c, struct ledger *l)
+{
+	struct staff_rec actor;
+	struct key_opening_rec o;
+	struct config conf;
+	char flags[64];
+	unsigned f;
+	int rc;
+
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	rc = config_load(&conf);
+	if (rc)
+		return rc;
+	/* Anyone may close the safe: shutting it is never the risk. */
+	rc = cli_actor(c, l, &actor);
+	if (rc)
+		return rc;
+	rc = ledger_key_close(l, actor.id, cli_now(), &o);
+	if (rc == LEDGER_ERR_STATE)
+		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	f = cli_key_flags(&o, o.closed_at, &conf.key);
+	cli_key_flag_names(f, flags, sizeof(flags));
+	if (c->json) {
+		printf("{\"opening\":%lld,\"open_minutes\":%lld,\"flags\":",
+		       (long long)o.id,
+		       (long long)((o.closed_at - o.opened_at) / 60));
+		cli_key_flags_json(stdout, f);
+		fputs("}\n", stdout);
+	}
+	fprintf(stderr, "safe closed by %s after %lld min (opening %lld)%s%s\n",
+		actor.code, (long long)((o.closed_at - o.opened_at) / 60),
+		(long long)o.id, f ? ": flagged: " : "", flags);
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_key_close_entry = {
+    .name = "key close",
+    .usage = "--as CODE [--pin-fd N] [--json]",
+    .help = "record that the safe is closed again",
+    .options = NULL,
+    .needs_db = 1,
+    .exec = exec_close,
+};
+
+/* ---- key log ---- */
+
+static int exec_log(struct cli *c, struct ledger *l)
+{
+	struct report_list p = {
+	    .f = stdout, .json = c->json, .indent = "", .now = cli_now()};
+	struct config conf;
+	int rc;
+
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	rc = config_load(&conf);
+	if (rc)
+		return rc;
+	p.rules = &conf.key;
+	if (p.json)
+		fputs("{\"openings\":[", stdout);
+	rc = ledger_key_each_since(l, INT64_MIN, report_opening, &p);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (p.json)
+		fputs("],\"safe_closed\":[", stdout);
+	else if (p.n == 0)
+		fputs("the safe has no recorded openings\n", stderr);
+	else if (p.flagged)
+		printf("%d flagged\n", p.flagged);
+	/* R14: cards handled with no opening on record, at any time. */
+	p.n = 0;
+	p.indent = "  ";
+	if (!p.json)
+		puts("handled while the safe was recorded closed:");
+	rc = ledger_safe_closed_each(l, INT64_MIN, INT64_MAX,
+				     report_safe_closed, &p);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (p.json)
+		fputs("]}\n", stdout);
+	else if (p.n == 0)
+		puts("  none");
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_key_log_entry = {
+    .name = "key log",
+    .usage = "[--json]",
+    .help = "every opening of the safe, with its flags, and what was "
+	    "handled while it was closed",
+    .options = NULL,
+    .needs_db = 1,
+    .exec = exec_log,
+};

@@ -1,0 +1,680 @@
+/*
+ * The operator terminal UI, `cardtally tui`: the program on the box's
+ * screen.  Its parts, and who may include what:
+ *
+ *   ui_main.c     the command, the event loop, login state, idle logout,
+ *                 and the screen table (one line per screen, like the
+ *                 command table in main.c)
+ *   ui_<name>.c   one file per screen: its state, what it shows (a pure
+ *                 function from state to a struct ui_view), and its keys
+ *   ui_view.c     building views: lines with attributes, the frame
+ *                 (header with the person's name and role, message line,
+ *                 key help), big digits, progress bars
+ *   ui_text.c     display-column arithmetic for UTF-8 (wcwidth): padding
+ *                 and truncating Japanese text by columns, not bytes
+ *   ui_i18n.c     gettext: finding the catalogs, switching language
+ *   ui_curses.c   the only file that includes curses: draws a view, reads
+ *                 keys, rings the bell
+ *
+ * A screen never draws: it fills a struct ui_view, which tests inspect
+ * (tests/test_ui.c) and ui_curses.c paints.  Key handlers return what
+ * happens next (htop's Panel): handled, redraw, leave to the menu, log
+ * out, quit.  A screen that waits on something besides the keyboard (a
+ * reader) has a tick, called by the loop between keys with a short
+ * timeout, so the reader never blocks the keyboard.
+ *
+ * Adding a screen: write scanner/ui_<name>.c with a `const struct
+ * ui_screen ui_<name>_screen`, declare it below, add one line to the
+ * screen table in ui_main.c, and its strings to po/ja.po.  The menu shows
+ * it to whoever recon_permit and the training gate allow.
+ */
+#ifndef CT_UI_H
+#define CT_UI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../data/ledger.h"
+#include "../../reconcile/recon.h"
+#include "../workflow/config.h"
+#include "../cli/report.h"
+
+#include <libintl.h>
+#define _(s)  gettext(s)
+#define N_(s) (s)
+
+/* ---- text by display columns (ui_text.c) ---- */
+
+/* Columns that UTF-8 text s takes on a terminal (wcwidth: a Japanese
+ * character is 2); invalid bytes and control characters count 1. */
+int ui_width(const char *s);
+/*
+ * Copies s into out (cap bytes), cut to at most `cols` columns: a wide
+ * character that would straddle the edge is left out, and a cut text ends
+ * in '~' so that the reader sees something is missing.  pad: fill with
+ * spaces to exactly `cols` columns.  Never splits a UTF-8 sequence.
+ * Returns the columns written.
+ */
+int ui_fit(char *out, size_t cap, const char *s, int cols, int pad);
+/* Like ui_fit with pad, text right-aligned in `cols` columns. */
+int ui_fit_right(char *out, size_t cap, const char *s, int cols);
+/* Appends code point cp to s (cap bytes) as UTF-8 when it fits. */
+void ui_text_append(char *s, size_t cap, int cp);
+/* Removes the last UTF-8 character of s. */
+void ui_text_backspace(char *s);
+/* The part of s after its first `skip` columns (a wide character cut by
+ * the edge is left out whole). */
+const char *ui_skip_cols(const char *s, int skip);
+/* Cuts lines from..end of v to v->cols - 1 columns (ui_fit), so that a
+ * screen's own view already fits the terminal the painter draws on. */
+struct ui_view;
+void ui_view_fit_lines(struct ui_view *v, int from);
+
+/* ---- views (ui_view.c) ---- */
+
+/* How a line looks.  Every alert kind has its own symbol in the text as
+ * well: colour is never the only difference (a colour-blind operator, a
+ * monochrome console). */
+enum ui_attr {
+	UI_A_NORMAL = 0,
+	UI_A_HEADER,   /* the top line: who is logged in */
+	UI_A_TITLE,    /* a screen's title */
+	UI_A_DIM,      /* help, secondary text */
+	UI_A_SELECTED, /* the menu's cursor */
+	UI_A_BIG,      /* big counters */
+	UI_A_OK,       /* accepted */
+	UI_A_REPEAT,   /* repeat */
+	UI_A_ALERT,    /* alerts, errors */
+	UI_A_BANNER,   /* full-screen notices (reader lost) */
+	UI_A_INPUT,    /* a field being edited */
+	UI_A_COUNT
+};
+
+#define UI_VIEW_LINES 48
+#define UI_LINE_BYTES 512
+
+struct ui_line {
+	enum ui_attr attr;
+	char text[UI_LINE_BYTES];
+};
+
+/*
+ * What a screen shows: lines top to bottom, each cut to the width by the
+ * painter.  A banner view (reader lost) is painted centred, full screen.
+ * cursor_line >= 0 puts the terminal cursor in that line at cursor_col.
+ */
+struct ui_view {
+	int nlines;
+	struct ui_line line[UI_VIEW_LINES];
+	int banner;
+	int cursor_line, cursor_col;
+	int cols, rows; /* the size it is laid out for */
+};
+
+void ui_view_clear(struct ui_view *v, int cols, int rows);
+/* Appends a line (printf-style); lines beyond UI_VIEW_LINES are dropped.
+ * Returns the line's index or -1. */
+int ui_view_add(struct ui_view *v, enum ui_attr attr, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Index of the first line containing `needle`, or -1 (for tests). */
+int ui_view_find(const struct ui_view *v, const char *needle);
+/* Three rows of seven-segment ASCII digits for n (n >= 0), each row
+ * appended to rows[i] (cap bytes each). */
+void ui_big_number(long n, char rows[3][64]);
+/* "[#####.....]" of `width` columns for done out of total. */
+void ui_progress_bar(char *out, size_t cap, long done, long total, int width);
+
+/* ---- language (ui_i18n.c) ---- */
+
+/* Sets the locale from the environment (falling back to C.UTF-8: curses
+ * needs UTF-8 for Japanese), binds the message catalog (the build tree's
+ * build/locale when run from it, else the installed one) and picks the
+ * language: `lang` ("ja", "en"), else the one LANG / LC_ALL / LC_MESSAGES
+ * name.  0, or -1 when lang is neither. */
+int ui_i18n_init(const char *lang);
+/* Switches every later _() to "ja" or "en". */
+void ui_i18n_set(const char *lang);
+/* "ja" or "en". */
+const char *ui_i18n_lang(void);
+
+/* ---- screens ---- */
+
+/* What a key handler or a tick says should happen next. */
+enum ui_result {
+	UI_IGNORED = 0, /* not mine: the loop may use the key */
+	UI_HANDLED,	/* done; nothing visible changed */
+	UI_REDRAW,	/* done; draw again */
+	UI_LEAVE,	/* close this screen, back to the menu */
+	UI_LOGOUT,	/* close this screen and log out */
+	UI_QUIT,	/* leave the program (only from the login screen) */
+};
+
+/* Keys: a character is its Unicode code point; special keys are above. */
+enum {
+	UI_KEY_NONE = 0,
+	UI_KEY_ENTER = '\n',
+	UI_KEY_TAB = '\t',
+	UI_KEY_ESC = 27,
+	UI_KEY_BACKSPACE = 0x7f,
+	UI_KEY_UP = 0x110000,
+	UI_KEY_DOWN,
+	UI_KEY_LEFT,
+	UI_KEY_RIGHT,
+	UI_KEY_HOME,
+	UI_KEY_END,
+	UI_KEY_PGUP,
+	UI_KEY_PGDN,
+	UI_KEY_F1,
+	UI_KEY_F2,
+	UI_KEY_F3,
+	UI_KEY_F4,
+	UI_KEY_F5,
+	UI_KEY_F10 = UI_KEY_F1 + 9,
+	UI_KEY_RESIZE = 0x110100,
+};
+
+struct ui;
+
+struct ui_screen {
+	const char *name;  /* "scan", also the screen's id */
+	const char *title; /* N_("Tray count"): header and menu label */
+	int in_menu;	   /* listed in the main menu */
+	/* Who may open it: recon_permit(role, action) when gated, and the
+	 * training gate (R20) when it touches cards. */
+	int gated;
+	enum recon_action action;
+	int touches_cards;
+	/* Opens the screen's state (u->state); 0, or an exit code after
+	 * cli_error (the message is shown, the screen is not opened). */
+	int (*enter)(struct ui *u);
+	/* Frees the state and whatever it holds (a reader); also called on
+	 * logout and on quit.  NULL: nothing to free. */
+	void (*leave)(struct ui *u);
+	/* Fills v (already cleared, below the header) from the state. */
+	void (*view)(const struct ui *u, struct ui_view *v);
+	enum ui_result (*key)(struct ui *u, int key);
+	/* NULL, or background work (a reader), waiting at most wait_ms;
+	 * UI_IGNORED when it had nothing to wait on (the loop then waits
+	 * on the keyboard instead). */
+	enum ui_result (*tick)(struct ui *u, int wait_ms);
+};
+
+/* The program's state, shared by the screens. */
+struct ui {
+	struct ledger *l;
+	struct config conf;
+	const char *reader; /* --reader, NULL: typed numbers only */
+	const struct rdr_profile *profile; /* identity profile */
+	/* Who is logged in; nobody when logged_in is 0.  trained: the
+	 * training gate let them work with cards at login. */
+	int logged_in;
+	struct staff_rec who;
+	int trained;
+	char training_gap[128]; /* what is missing, "" when trained */
+	const struct ui_screen *screen;
+	void *state; /* the current screen's, owned by it */
+	/* The message line: the outcome of the last action. */
+	char msg[256];
+	enum ui_attr msg_attr;
+	/* Terminal bells the painter rings after the next draw: 2 for a
+	 * repeat, 3 for an alert (accepted reads are silent on the terminal;
+	 * the reader's own beep confirms them). */
+	int bells;
+	int repaint;		    /* the next paint redraws every cell */
+	const struct ui_screen *go; /* set by ui_goto: open next */
+	/* Set by a screen when the operator did something besides typing
+	 * (a card read): the idle clock starts again. */
+	int activity;
+	int64_t idle_logouts; /* how many, for the message */
+};
+
+extern const struct ui_screen ui_login_screen, ui_menu_screen, ui_scan_screen,
+    ui_status_screen;
+/* The counting programme's and the reports' screens. */
+extern const struct ui_screen ui_count_start_screen, ui_count_screen,
+    ui_dispose_screen, ui_reports_screen;
+
+/* The screen table (ui_main.c), NULL-terminated, in menu order. */
+const struct ui_screen *const *ui_screens(void);
+/* 1 when `who` may open s: role (recon_permit) and training. */
+int ui_screen_allowed(const struct ui_screen *s, enum staff_role role,
+		      int trained);
+/* The last message cli_error gave while the TUI runs (a refusal, a
+ * ledger error), "" when none. */
+const char *ui_last_error(void);
+/* Asks the loop to open s after this handler returns. */
+void ui_goto(struct ui *u, const struct ui_screen *s);
+/* Sets the message line (printf-style). */
+void ui_message(struct ui *u, enum ui_attr attr, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The role's name in the current language. */
+const char *ui_role_name(enum staff_role r);
+/* Logs u->who in after a PIN check (cli_pin_login): runs the training
+ * gate and remembers what is missing.  0 or an exit code. */
+int ui_login(struct ui *u, const struct staff_rec *who);
+/*
+ * The whole frame around a screen's lines: header (program, person, role,
+ * screen title), the screen's view, message line and key help at the
+ * bottom.  What the painter draws, and what tests inspect.
+ */
+void ui_frame(const struct ui *u, struct ui_view *v, int cols, int rows);
+
+/* ---- the menu (ui_menu.c) ---- */
+
+#define UI_MENU_MAX 32
+
+/* The screens a person with `role` sees in the menu; trained: whether
+ * the training gate lets them work with cards.  Returns the count. */
+size_t ui_menu_items(enum staff_role role, int trained,
+		     const struct ui_screen **out, size_t max);
+
+/* ---- the tray scan screen (ui_scan.c) ---- */
+
+#define UI_ALERTS_MAX 64
+
+/* One read worth listing: an alert, a repeat or an unreadable card. */
+struct ui_alert {
+	int kind; /* UI_ALERT_* */
+	char mgmt_id[MGMT_ID_MAX + 1];
+	char serial[SERIAL_BUF];
+	char where[LOCATION_MAX + 1]; /* misplaced: its home; */
+	char status[24];	      /* not in stock: the ledger's status */
+	int undone;
+};
+
+enum {
+	UI_ALERT_UNKNOWN = 0,
+	UI_ALERT_MISPLACED,
+	UI_ALERT_NOT_IN_STOCK,
+	UI_ALERT_DISPOSAL_DUE,
+	UI_ALERT_REPEAT,
+	UI_ALERT_UNREADABLE,
+	UI_ALERT_KINDS
+};
+
+/* The symbol shown with an alert kind ("?", ">", ...), never only its
+ * colour. */
+const char *ui_alert_symbol(int kind);
+
+/* What the scan screen shows while scanning (its model). */
+struct ui_scan_model {
+	int64_t session_id;
+	char range[LOCATION_MAX + 1];
+	long expected, seen; /* cards of the range; of them, read */
+	long accepted, repeats, alerts;
+	char last[160]; /* the last card read, "" before the first */
+	int last_kind;	/* -1 accepted, else UI_ALERT_* */
+	char last_serial[SERIAL_BUF];
+	int last_undone;		      /* the last read was taken back */
+	struct ui_alert alert[UI_ALERTS_MAX]; /* oldest first */
+	int nalerts;
+	int reader_lost; /* the full-screen notice */
+	int reader_back; /* "reader back" shown until the next read */
+	int has_reader;
+	int reader_ended; /* a sim script ran out */
+	char typed[64];	  /* digits typed or wedged in so far */
+	int undo_mode;	  /* typing the reason of an undo */
+	char reason[UNDO_REASON_MAX + 1];
+};
+
+/* The scanning view of m, cols wide (tests call it directly). */
+void ui_scan_render(const struct ui_scan_model *m, int cols, struct ui_view *v);
+/* Records a read's outcome in m (counters, last card, alerts list);
+ * in_range: the card is one of the range's expected cards. */
+void ui_scan_note_read(struct ui_scan_model *m, int outcome, int why,
+		       const char *mgmt_id, const char *serial,
+		       const char *home, const char *status, int in_range);
+
+/* ==== lookup, custody, tally and safe screens ==== */
+
+extern const struct ui_screen ui_lookup_screen, ui_custody_screen,
+    ui_tally_screen, ui_key_screen;
+
+/* ---- input fields (ui_form.c) ---- */
+
+/* What a field accepts. */
+enum ui_field_kind {
+	UI_FIELD_TEXT = 0, /* any printable character (notes, purposes) */
+	UI_FIELD_ID,	   /* [A-Za-z0-9_-]: management IDs, staff codes */
+	UI_FIELD_HEX,	   /* a card's number */
+	UI_FIELD_DIGITS,   /* PINs */
+	UI_FIELD_DATE,	   /* YYYY-MM-DD */
+};
+
+/* Edits buf (cap bytes) with key: a character the field accepts is
+ * appended when it fits, Backspace removes the last character.  1 when
+ * the key was the field's, 0 when not (a command key). */
+int ui_field_key(char *buf, size_t cap, enum ui_field_kind kind, int key);
+/* Adds "  LABEL VALUE" (a PIN as stars) to v; the active field gets the
+ * input colour and the terminal cursor at its end.  The line's index. */
+int ui_form_line(struct ui_view *v, const char *label, const char *value,
+		 int masked, int active);
+
+#define UI_TIME_BUF 20
+/* "2025-06-10 10:00" in local time; "-" for 0. */
+void ui_time_short(int64_t t, char out[UI_TIME_BUF]);
+/* YYYY-MM-DD, "-" for DATE_NONE. */
+void ui_date_text(int32_t day, char out[11]);
+/* A card's (or terminal's) status in the current language. */
+const char *ui_card_status(enum card_status s, int is_asset);
+
+/*
+ * A second person on the same screen (the witness of a two-person step,
+ * the safe's approver): their staff code, their PIN (shown as stars,
+ * wiped after every try) and, with has_note, a note or purpose.  Tab /
+ * Down / Up move between the fields; Enter moves on and, on the last
+ * field (the PIN, or the note), completes the form; Esc cancels it.
+ */
+struct ui_second {
+	char code[STAFF_CODE_MAX + 1];
+	char pin[16];
+	char note[256];
+	int has_note;
+	int field; /* 0 code, 1 PIN, 2 note */
+};
+
+/* What a key did to the form (ui_second_key). */
+enum ui_second_step {
+	UI_SECOND_NOT_MINE = -2, /* a command key: the screen's or the loop's */
+	UI_SECOND_CANCEL = -1,	 /* Esc: the form is wiped */
+	UI_SECOND_HANDLED = 0,	 /* the form's; draw again */
+	UI_SECOND_DONE = 1,	 /* Enter on the last field: try it */
+};
+
+/* Wipes the form (the PIN with it), has_note too. */
+void ui_second_clear(struct ui_second *f);
+/* One key into the form.  Every character is the form's (one a field
+ * does not take is swallowed, so 'L' in a PIN switches no language);
+ * Enter on an empty code or, without a note, an empty PIN is no try. */
+enum ui_second_step ui_second_key(struct ui_second *f, int key);
+/* Its lines: "WHO: code", "WHO: PIN" and, with has_note, note_label's. */
+void ui_second_view(const struct ui_second *f, const char *who,
+		    const char *note_label, struct ui_view *v);
+/*
+ * Says why the second person was refused (ex: the exit code of
+ * cli_witness_pin, or of cli_pin_login and the screen's own check), in
+ * the operator's language -- the same person, no such person, not active,
+ * locked, a malformed or wrong PIN, or else `rule` (the screen's rule
+ * refused them) -- then readies the next try: PIN and code wiped, the
+ * code's field active, the note kept.
+ */
+void ui_second_refused(struct ui *u, struct ui_second *f, int ex,
+		       const char *rule);
+/*
+ * Checks the form as a two-person step's witness (cli_witness_pin: another
+ * person than the one logged in, the PIN with its audit and lockout, a
+ * manager) and wipes the PIN.  0 and *out (its PIN hash wiped); or the
+ * exit code, with why on the message line (ui_second_refused).
+ */
+int ui_second_witness(struct ui *u, struct ui_second *f, struct staff_rec *out);
+
+/* ---- the single-card lookup (ui_lookup.c) ---- */
+
+#define UI_HISTORY_MAX 200
+
+/* One event of the card's history, kept (ledger_card_history_each). */
+struct ui_history_item {
+	int64_t at;
+	enum card_event_kind kind;
+	char what[24];
+	char detail[24];
+	int64_t session;
+	char session_kind[16];
+	char where[LOCATION_MAX + 1];
+	char by[STAFF_CODE_MAX + 1];
+	int undone;
+};
+
+struct ui_lookup_model {
+	char typed[64]; /* typed or wedged so far */
+	int has_reader, reader_lost;
+	int state;	/* 0: nothing asked yet, 1: found, 2: no such card */
+	char asked[64]; /* what was asked (typed, or the serial read) */
+	struct card_rec card;
+	struct sighting seen;
+	enum recon_due_why due;
+	int32_t due_since;
+	char checked_out_by[STAFF_CODE_MAX + 1];
+	/* The newest UI_HISTORY_MAX events, oldest first; more: older ones
+	 * were left out. */
+	struct ui_history_item hist[UI_HISTORY_MAX];
+	int nhist, more;
+	int top; /* history scrolled by */
+};
+
+/* Keeps event e of the card's history in m (the oldest dropped when
+ * full).  Always 0: a callback of ledger_card_history_each. */
+int ui_lookup_add_event(void *m, const struct card_event *e);
+/* What one history event says, in the current language. */
+void ui_lookup_history_text(const struct ui_history_item *h, char *out,
+			    size_t cap);
+/* The lookup's view (tests call it directly). */
+void ui_lookup_render(const struct ui_lookup_model *m, int cols, int rows,
+		      struct ui_view *v);
+
+/* ---- check-out / return / issue (ui_custody.c) ---- */
+
+#define UI_CUSTODY_MAX 64
+
+/* One item as the custody screen recorded or refused it. */
+struct ui_custody_line {
+	char ident[64]; /* as typed or read */
+	struct custody_result res;
+};
+
+struct ui_custody_model {
+	int kind;	  /* enum custody_kind; -1 while choosing */
+	char for_day[11]; /* checkout: the day the cards are for */
+	int field;	  /* 0: card, 1: the date (checkout) */
+	char typed[64];
+	int has_reader, reader_lost;
+	struct ui_custody_line line[UI_CUSTODY_MAX]; /* oldest first */
+	int nlines;
+	long done, refused, flagged;
+};
+
+/* Records in m what custody_move_now did with ident. */
+void ui_custody_note(struct ui_custody_model *m, const char *ident,
+		     const struct custody_result *res);
+/* What a refusal says, in the current language ("" when recorded). */
+void ui_custody_refusal(const struct ui_custody_line *ln, char *out,
+			size_t cap);
+void ui_custody_render(const struct ui_custody_model *m, int cols,
+		       struct ui_view *v);
+
+/* ---- the end-of-day tally (ui_tally.c) ---- */
+
+#define UI_TALLY_OUT_MAX 200
+
+/* One item the tally still misses. */
+struct ui_tally_out {
+	int is_asset;
+	char name[CUSTODY_NAME_MAX + 1];
+	char by[STAFF_CODE_MAX + 1]; /* who checked it out, "" unknown */
+	int32_t for_date;
+	char location[LOCATION_MAX + 1];
+};
+
+struct ui_tally_model {
+	int64_t id; /* 0: no tally open */
+	struct recon_tally t;
+	struct ui_tally_out out[UI_TALLY_OUT_MAX];
+	int nout;
+	char last[160]; /* the last read, "" before the first */
+	int last_kind;	/* -1 accepted, else UI_ALERT_* */
+	long accepted, repeats, alerts;
+	char typed[64];
+	int has_reader, reader_lost, reader_ended;
+	int closing;	       /* the witness form is shown */
+	struct ui_second form; /* the manager who witnesses the close */
+	char closed_note[160]; /* after the close: what it came to */
+};
+
+/* Records a read's outcome in m (the last card, the counters); name is
+ * the card's management ID or the terminal's code, "" when unknown. */
+void ui_tally_note_read(struct ui_tally_model *m, int outcome, int why,
+			const char *name, const char *serial);
+/* Adds row r of the tally to m: counted, and listed when missing. */
+int ui_tally_add_row(void *m, const struct tally_row *r);
+void ui_tally_render(const struct ui_tally_model *m, int cols, int rows,
+		     struct ui_view *v);
+
+/* ---- the safe's key (ui_key.c) ---- */
+
+struct ui_key_model {
+	int open; /* an opening is recorded open: cur */
+	struct key_opening_rec cur;
+	unsigned flags;	       /* KEY_FLAG_* of cur, judged now */
+	int opening;	       /* the opening form is shown */
+	struct ui_second form; /* the approver; note: the purpose */
+	struct key_opening_rec last_closed; /* id 0: none this visit */
+	unsigned last_flags;
+};
+
+void ui_key_render(const struct ui_key_model *m, int cols, struct ui_view *v);
+
+/* ---- a scrollable text (ui_reports.c) ---- */
+
+/* Lines of a report made by the CLI's own printer into memory. */
+struct ui_text {
+	char **line;
+	size_t n;
+	int top, left; /* first line and first column shown */
+};
+
+/* Splits buf (len bytes) into t's lines.  0 or -1 (out of memory). */
+int ui_text_load(struct ui_text *t, const char *buf, size_t len);
+void ui_text_free(struct ui_text *t);
+/* Appends the lines of t that fit in `rows` from t->top, each cut to
+ * v->cols - 1 columns from column t->left (ui_fit: wide characters never
+ * split), and a "more below" line when some are left out. */
+void ui_text_render(const struct ui_text *t, int rows, struct ui_view *v);
+/* Scrolling keys (Up, Down, PgUp, PgDn, Home, End, Left, Right): 1 when
+ * the key was one of them. */
+int ui_text_key(struct ui_text *t, int key, int rows);
+
+/* ---- the count screens' models (ui_count_start.c, ui_count.c) ---- */
+
+#define UI_ASSIGNEE_MAX STAFF_CODE_MAX
+
+/* One range offered for a new count. */
+struct ui_cs_range {
+	char path[LOCATION_MAX + 1];
+	int due; /* enum plan_due of the cycle plan, -1: not in a plan */
+	int on;	 /* selected */
+};
+
+/* One range of the proposal: who the planner (or the operator) gives it. */
+struct ui_cs_assign {
+	char range[LOCATION_MAX + 1];
+	char staff[STAFF_CODE_MAX + 1]; /* "" nobody may count it */
+	int manual;			/* changed by the operator */
+	int kept;
+	char why[512]; /* why nobody */
+};
+
+enum { UI_CS_KIND = 0, UI_CS_RANGES, UI_CS_PLAN, UI_CS_CHANGE };
+
+struct ui_count_start_model {
+	int step; /* UI_CS_* */
+	int kind; /* 0 full, 1 partial, 2 count-only */
+	struct ui_cs_range *r;
+	size_t nr, sel;
+	int have_plan; /* a cycle plan is in force */
+	struct ui_cs_assign *a;
+	size_t na, asel;
+	char typed[STAFF_CODE_MAX + 1]; /* the new assignee being typed */
+};
+
+void ui_count_start_render(const struct ui_count_start_model *m,
+			   struct ui_view *v);
+
+/* One range of an open count as the overview shows it. */
+struct ui_cv_range {
+	char path[LOCATION_MAX + 1];
+	char assignee[STAFF_CODE_MAX + 1];
+	long expected, seen; /* seen -1: not counted (count-only) */
+};
+
+enum {
+	UI_CV_BROWSE = 0,
+	UI_CV_REASON,  /* choosing the reason of a resolution */
+	UI_CV_NOTE,    /* typing its note */
+	UI_CV_RECOUNT, /* typing who recounts the range */
+	UI_CV_WITNESS, /* the witness logs in to close */
+};
+
+struct ui_count_model {
+	int64_t id;
+	int kind; /* enum session_kind */
+	struct ui_cv_range *r;
+	size_t nr, rsel;
+	struct disc_item_view {
+		int kind; /* enum recon_disc */
+		char card[MGMT_ID_MAX + SERIAL_BUF + 2];
+		char where[2 * LOCATION_MAX + 8];
+		int resolved;
+		char reason[20], by[STAFF_CODE_MAX + 1];
+	} * d;
+	size_t nd, dsel, unresolved, offrange; /* offrange: count-only */
+	int focus;			       /* 0: ranges, 1: discrepancies */
+	int mode;			       /* UI_CV_* */
+	int reason[8], nreason, rsel_reason;   /* valid reasons for the item */
+	char note[RESOLUTION_NOTE_MAX + 1];
+	char typed[STAFF_CODE_MAX + 1];
+	struct ui_second form; /* the witness of the close */
+};
+
+void ui_count_render(const struct ui_count_model *m, struct ui_view *v);
+
+/* ---- two-person disposal (ui_dispose.c) ---- */
+
+enum {
+	UI_DR_ACCEPTED = 0, /* due: in the batch */
+	UI_DR_REPEAT,	    /* in the batch already */
+	UI_DR_NOT_DUE,	    /* refused: put it back */
+	UI_DR_OTHER,	    /* refused: in another open batch */
+	UI_DR_UNKNOWN,	    /* refused: not a card of the ledger */
+};
+
+#define UI_DISPOSE_READS 32
+
+struct ui_dispose_read {
+	int kind; /* UI_DR_* */
+	char mgmt_id[MGMT_ID_MAX + 1];
+	char serial[SERIAL_BUF];
+	char detail[48]; /* why due, the ledger's status, the other batch */
+};
+
+enum {
+	UI_DS_PICK = 0,	     /* open batches, or a new one */
+	UI_DS_START_WITNESS, /* the witness logs in to start */
+	UI_DS_SCAN,	     /* cards into the batch */
+	UI_DS_METHOD,	     /* shred or contractor */
+	UI_DS_CERT,	     /* the certificate's reference */
+	UI_DS_CLOSE_WITNESS, /* the witness logs in again to close */
+};
+
+struct ui_dispose_model {
+	int mode; /* UI_DS_* */
+	int64_t batch;
+	/* Open batches to continue (mode pick). */
+	int64_t open[16];
+	size_t nopen, sel;
+	/* The cards due now. */
+	char (*due)[MGMT_ID_MAX + 1];
+	char (*due_why)[16];
+	size_t ndue;
+	long in_batch;				       /* accepted so far */
+	struct ui_dispose_read read[UI_DISPOSE_READS]; /* oldest first */
+	int nread;
+	char typed[64];
+	int method; /* 0 shred, 1 contractor */
+	char cert[DISPOSAL_CERT_MAX + 1];
+	struct ui_second form; /* the witness, at the start and the close */
+};
+
+const char *ui_dispose_symbol(int kind);
+void ui_dispose_render(const struct ui_dispose_model *m, struct ui_view *v);
+
+#endif

@@ -1,0 +1,689 @@
+/*
+ * An open count, and closing it: per range its assignee and expected /
+ * seen (reconcile/'s per-range figures, or a count-only check's totals),
+ * the discrepancies with their resolution state; a manager resolves one
+ * (only the reasons recon_resolution_valid allows for its kind, and a
+ * note), orders a recount of a range by someone else, and closes the
+ * count.  With discrepancies the witness -- a manager other than the one
+ * closing -- logs in on this screen.  Every step is the command's own
+ * (count resolve, count recount, count close: book_resolve_*,
+ * book_recount, count_close_*), so the rules and their messages are the
+ * same as at the command line.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../common/count.h"
+#include "../cli/book.h"
+#include "../cli/cli.h"
+#include "../workflow/config.h"
+#include "../cli/report.h"
+#include "ui.h"
+
+#define PICKS_MAX 64
+
+struct count_state {
+	int picked; /* 0: choosing a count */
+	int64_t pick[PICKS_MAX];
+	char pick_kind[PICKS_MAX][16];
+	size_t npicks, sel;
+	struct ui_count_model m;
+	struct disc_list disc; /* what m.d shows, for resolving */
+};
+
+/* ---- the view: pure, tested in tests/test_ui.c ---- */
+
+static size_t window(size_t sel, size_t n, size_t room)
+{
+	if (room < 1)
+		room = 1;
+	if (n <= room || sel < room)
+		return 0;
+	return sel - room + 1;
+}
+
+static const char *reason_label(int r)
+{
+	switch (r) {
+	case REASON_FOUND_ELSEWHERE:
+		return _("found elsewhere");
+	case REASON_DATA_ERROR:
+		return _("data error (the ledger was wrong)");
+	case REASON_RECOUNTED:
+		return _("recounted (a recount found it)");
+	default:
+		return _("lost (an incident)");
+	}
+}
+
+static void ranges_part(const struct ui_count_model *m, size_t room,
+			struct ui_view *v)
+{
+	size_t top = window(m->rsel, m->nr, room);
+	char path[LOCATION_MAX + 8], seen[24];
+
+	ui_view_add(v, UI_A_TITLE, "  %-26s %-8s %9s %6s", _("Range"),
+		    _("Assignee"), _("Expected"), _("Seen"));
+	for (size_t i = top; i < m->nr && i - top < room; i++) {
+		const struct ui_cv_range *r = &m->r[i];
+		int sel = m->focus == 0 && i == m->rsel;
+
+		ui_fit(path, sizeof(path), r->path, 26, 1);
+		if (r->seen < 0)
+			snprintf(seen, sizeof(seen), "-");
+		else
+			snprintf(seen, sizeof(seen), "%ld", r->seen);
+		ui_view_add(v,
+			    sel ? UI_A_SELECTED
+			    : r->seen >= 0 && r->seen != r->expected
+				? UI_A_ALERT
+				: UI_A_NORMAL,
+			    "  %s %-8s %9ld %6s", path,
+			    r->assignee[0] ? r->assignee : _("anyone"),
+			    r->expected, seen);
+	}
+}
+
+static void disc_part(const struct ui_count_model *m, size_t room,
+		      struct ui_view *v)
+{
+	size_t top = window(m->dsel, m->nd, room);
+	char card[32], where[48];
+
+	if (m->kind == SESSION_COUNTONLY) {
+		ui_view_add(v, m->offrange ? UI_A_ALERT : UI_A_NORMAL,
+			    "  %s: %zu", _("Ranges whose total is off"),
+			    m->offrange);
+		return;
+	}
+	snprintf(card, sizeof(card), "%zu", m->nd);
+	snprintf(where, sizeof(where), "%zu", m->unresolved);
+	ui_view_add(v, m->unresolved ? UI_A_ALERT : UI_A_TITLE,
+		    "  %s: %s, %s %s", _("Discrepancies"), card, where,
+		    _("without a resolution"));
+	for (size_t i = top; i < m->nd && i - top < room; i++) {
+		const struct disc_item_view *d = &m->d[i];
+		int sel = m->focus == 1 && i == m->dsel;
+
+		ui_fit(card, sizeof(card), d->card, 12, 1);
+		ui_fit(where, sizeof(where), d->where, 18, 1);
+		if (d->resolved)
+			ui_view_add(v, sel ? UI_A_SELECTED : UI_A_OK,
+				    "  [%-9s] %s %s %s %s %s",
+				    recon_disc_name(d->kind), card, where,
+				    _("resolved"), d->reason, d->by);
+		else
+			ui_view_add(v, sel ? UI_A_SELECTED : UI_A_ALERT,
+				    "  [%-9s] %s %s ! %s",
+				    recon_disc_name(d->kind), card, where,
+				    _("OPEN"));
+	}
+}
+
+static void input_line(struct ui_view *v, const char *label, const char *text)
+{
+	char line[UI_LINE_BYTES];
+	int at;
+
+	snprintf(line, sizeof(line), "  %s: %s", label, text);
+	at = ui_view_add(v, UI_A_INPUT, "%s", line);
+	if (at >= 0) {
+		v->cursor_line = at;
+		v->cursor_col = ui_width(line);
+	}
+}
+
+static void ui_count_render_body(const struct ui_count_model *m,
+				 struct ui_view *v)
+{
+	int body = v->rows - 3; /* what the frame leaves */
+	size_t below = m->mode == UI_CV_BROWSE	  ? 1
+		       : m->mode == UI_CV_REASON  ? (size_t)m->nreason + 2
+		       : m->mode == UI_CV_WITNESS ? 4
+						  : 2;
+	size_t room = body > 8 ? (size_t)body - 4 - below : 2;
+	size_t rroom = m->nr < room / 2 ? m->nr : room / 2;
+
+	if (rroom < 1)
+		rroom = 1;
+	ui_view_add(v, UI_A_TITLE, "  %s %lld (%s)", _("Count"),
+		    (long long)m->id, session_kind_name(m->kind));
+	ranges_part(m, rroom, v);
+	disc_part(m, room - rroom > 0 ? room - rroom : 1, v);
+	switch (m->mode) {
+	case UI_CV_REASON:
+		ui_view_add(v, UI_A_TITLE, "  %s %s", _("Resolve"),
+			    m->d[m->dsel].card);
+		for (int i = 0; i < m->nreason; i++)
+			ui_view_add(
+			    v,
+			    i == m->rsel_reason ? UI_A_SELECTED : UI_A_NORMAL,
+			    "   %d  %s", i + 1, reason_label(m->reason[i]));
+		ui_view_add(v, UI_A_DIM, "  %s",
+			    _("Only the reasons valid for this kind.  Enter "
+			      "chooses, Esc cancels."));
+		break;
+	case UI_CV_NOTE:
+		input_line(v, _("Note (Enter records the resolution)"),
+			   m->note);
+		ui_view_add(v, UI_A_DIM, "  %s %s", _("Reason:"),
+			    reason_label(m->reason[m->rsel_reason]));
+		break;
+	case UI_CV_RECOUNT:
+		input_line(v, _("Who recounts it (staff code)"), m->typed);
+		ui_view_add(v, UI_A_DIM, "  %s",
+			    _("Someone who did not count it first.  Esc "
+			      "cancels."));
+		break;
+	case UI_CV_WITNESS:
+		ui_view_add(v, UI_A_TITLE, "  %s",
+			    _("The count has discrepancies: a manager "
+			      "witnesses the close"));
+		ui_second_view(&m->form, _("Witness"), NULL, v);
+		ui_view_add(v, UI_A_DIM, "  %s",
+			    _("A manager other than you: code, Enter, PIN, "
+			      "Enter.  Esc cancels."));
+		break;
+	default:
+		ui_view_add(v, UI_A_DIM, "  %s",
+			    _("Tab ranges/discrepancies  r resolve  n recount "
+			      " c close  g reload  q back"));
+		break;
+	}
+}
+
+void ui_count_render(const struct ui_count_model *m, struct ui_view *v)
+{
+	int from = v->nlines;
+
+	ui_count_render_body(m, v);
+	ui_view_fit_lines(v, from);
+}
+
+/* ---- loading ---- */
+
+static int fill_ranges(struct ui *u, struct ui_count_model *m)
+{
+	struct range_rec *rr = NULL;
+	size_t n = 0;
+
+	if (ledger_session_ranges(u->l, m->id, &rr, &n) < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+	m->r = calloc(n ? n : 1, sizeof(*m->r));
+	if (!m->r) {
+		free(rr);
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	}
+	m->nr = n;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(m->r[i].path, sizeof(m->r[i].path), "%s", rr[i].path);
+		snprintf(m->r[i].assignee, sizeof(m->r[i].assignee), "%s",
+			 rr[i].assignee);
+		m->r[i].seen = -1;
+		/* Expected until reconciled: what the ledger holds there. */
+		int64_t e = 0;
+
+		if (ledger_range_expected(u->l, rr[i].path, &e) == 0)
+			m->r[i].expected = (long)e;
+	}
+	free(rr);
+	return 0;
+}
+
+/* Per range what reconcile/ finds: expected and seen. */
+static int fill_seen(struct ui *u, struct ui_count_model *m)
+{
+	struct config conf;
+	struct count_data d;
+	struct recon_report r;
+	int64_t now = cli_now();
+	int rc = config_load(&conf);
+
+	if (rc)
+		return rc;
+	if (ledger_count_load(u->l, m->id, &d) < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+	if (recon_run(&d, date_of_time(now, cli_utc_offset(now)), &conf.rules,
+		      &r) < 0) {
+		count_data_free(&d);
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	}
+	for (size_t i = 0; i < d.nranges; i++)
+		for (size_t k = 0; k < m->nr; k++)
+			if (strcmp(m->r[k].path, d.ranges[i].path) == 0) {
+				m->r[k].expected = (long)r.range_expected[i];
+				m->r[k].seen = (long)r.range_seen[i];
+			}
+	recon_report_free(&r);
+	count_data_free(&d);
+	return 0;
+}
+
+static int on_total(void *ctx, const struct count_total_row *t)
+{
+	struct ui_count_model *m = ctx;
+
+	for (size_t k = 0; k < m->nr; k++)
+		if (strcmp(m->r[k].path, t->range) == 0) {
+			m->r[k].expected = (long)t->expected;
+			m->r[k].seen = t->counted >= 0 ? (long)t->counted : -1;
+		}
+	return 0;
+}
+
+static void model_free(struct count_state *st)
+{
+	free(st->m.r);
+	free(st->m.d);
+	st->m.r = NULL;
+	st->m.d = NULL;
+	st->m.nr = st->m.nd = 0;
+	disc_list_free(&st->disc);
+}
+
+static int load(struct ui *u, struct count_state *st, int64_t id)
+{
+	struct ui_count_model *m = &st->m;
+	struct session_rec s;
+	size_t rsel = m->rsel, dsel = m->dsel;
+	int focus = m->focus, rc;
+
+	model_free(st);
+	memset(m, 0, sizeof(*m));
+	m->id = id;
+	rc = ledger_session_get(u->l, id, &s);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+	m->kind = s.kind;
+	rc = fill_ranges(u, m);
+	if (rc)
+		return rc;
+	if (s.kind == SESSION_COUNTONLY) {
+		if (ledger_count_totals(u->l, id, on_total, m) < 0)
+			return cli_error(EXIT_SOFTWARE, "%s",
+					 ledger_errmsg(u->l));
+		return countonly_found(u->l, id, &m->offrange);
+	}
+	rc = fill_seen(u, m);
+	if (rc == 0)
+		rc = book_discrepancies(u->l, id, &st->disc);
+	if (rc)
+		return rc;
+	m->d = calloc(st->disc.n ? st->disc.n : 1, sizeof(*m->d));
+	if (!m->d)
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	m->nd = st->disc.n;
+	m->unresolved = st->disc.unresolved;
+	for (size_t i = 0; i < m->nd; i++) {
+		const struct disc_item *it = &st->disc.v[i];
+		struct disc_item_view *d = &m->d[i];
+
+		d->kind = it->kind;
+		snprintf(d->card, sizeof(d->card), "%s",
+			 it->mgmt_id[0] ? it->mgmt_id : it->serial);
+		snprintf(d->where, sizeof(d->where), "%s%s%s",
+			 it->location[0] ? it->location : "-",
+			 it->found[0] ? ">" : "", it->found);
+		d->resolved = it->resolved;
+		if (it->resolved) {
+			snprintf(d->reason, sizeof(d->reason), "%s",
+				 it->res.reason);
+			snprintf(d->by, sizeof(d->by), "%s", it->res.by);
+		}
+	}
+	/* Where the operator was, after a resolution or a reload. */
+	m->focus = focus;
+	m->rsel = rsel < m->nr ? rsel : 0;
+	m->dsel = dsel < m->nd ? dsel : 0;
+	return 0;
+}
+
+static int add_pick(const struct session_rec *s, void *ctx)
+{
+	struct count_state *st = ctx;
+
+	if (s->kind == SESSION_TALLY || st->npicks == PICKS_MAX)
+		return 0;
+	st->pick[st->npicks] = s->id;
+	snprintf(st->pick_kind[st->npicks], sizeof(st->pick_kind[0]), "%s",
+		 session_kind_name(s->kind));
+	st->npicks++;
+	return 0;
+}
+
+static int load_picks(struct ui *u, struct count_state *st)
+{
+	st->npicks = 0;
+	st->sel = 0;
+	st->picked = 0;
+	if (ledger_session_open_each(u->l, add_pick, st) < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+	return 0;
+}
+
+static int count_enter(struct ui *u)
+{
+	struct count_state *st = calloc(1, sizeof(*st));
+	int rc;
+
+	if (!st)
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	rc = load_picks(u, st);
+	if (rc) {
+		free(st);
+		return rc;
+	}
+	u->state = st;
+	return 0;
+}
+
+static void count_leave(struct ui *u)
+{
+	struct count_state *st = u->state;
+
+	if (!st)
+		return;
+	model_free(st);
+	free(st);
+}
+
+static void count_view(const struct ui *u, struct ui_view *v)
+{
+	const struct count_state *st = u->state;
+
+	if (st->picked) {
+		ui_count_render(&st->m, v);
+		return;
+	}
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	ui_view_add(v, UI_A_TITLE, "  %s", _("Choose an open count"));
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	for (size_t i = 0; i < st->npicks; i++)
+		ui_view_add(v, i == st->sel ? UI_A_SELECTED : UI_A_NORMAL,
+			    "  %2zu  %s %lld  %s", i + 1, _("Count"),
+			    (long long)st->pick[i], st->pick_kind[i]);
+	if (st->npicks == 0)
+		ui_view_add(v, UI_A_DIM, "  %s", _("No count is open"));
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	ui_view_add(v, UI_A_DIM, "  %s",
+		    _("Up/Down and Enter, or the number.  q back."));
+}
+
+/* ---- actions ---- */
+
+static enum ui_result refuse(struct ui *u)
+{
+	ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+	u->bells = 3;
+	return UI_REDRAW;
+}
+
+static enum ui_result start_resolve(struct ui *u, struct count_state *st)
+{
+	struct ui_count_model *m = &st->m;
+	const struct disc_item *it;
+
+	if (m->nd == 0 || m->focus != 1) {
+		ui_message(u, UI_A_ALERT, "%s",
+			   _("Choose a discrepancy first (Tab, Up/Down)"));
+		return UI_REDRAW;
+	}
+	if (cli_permit(&u->who, ACT_RESOLVE))
+		return refuse(u);
+	it = &st->disc.v[m->dsel];
+	if (it->resolved) {
+		ui_message(u, UI_A_ALERT, _("%s is resolved already"),
+			   m->d[m->dsel].card);
+		return UI_REDRAW;
+	}
+	m->nreason = 0;
+	for (int r = 0; r < REASON_COUNT; r++) {
+		int fits = book_reason_fits(u->l, m->id, it, r);
+
+		if (fits < 0)
+			return refuse(u);
+		if (fits)
+			m->reason[m->nreason++] = r;
+	}
+	if (m->nreason == 0) {
+		ui_message(u, UI_A_ALERT, "%s",
+			   _("No reason fits this discrepancy yet"));
+		return UI_REDRAW;
+	}
+	m->rsel_reason = 0;
+	m->note[0] = '\0';
+	m->mode = UI_CV_REASON;
+	return UI_REDRAW;
+}
+
+static enum ui_result do_resolve(struct ui *u, struct count_state *st)
+{
+	struct ui_count_model *m = &st->m;
+	const struct disc_item *it = &st->disc.v[m->dsel];
+	char card[SERIAL_BUF + MGMT_ID_MAX];
+	struct resolve_item item;
+	enum recon_reason reason = m->reason[m->rsel_reason];
+	int ex;
+
+	snprintf(card, sizeof(card), "%s",
+		 it->mgmt_id[0] ? it->mgmt_id : it->serial);
+	m->mode = UI_CV_BROWSE;
+	ex = book_resolve_check(u->l, m->id, &st->disc, card, reason, &item);
+	if (ex == 0)
+		ex = book_resolve_write(u->l, m->id, &item, 1, reason, m->note,
+					&u->who);
+	if (ex)
+		return refuse(u);
+	ui_message(u, UI_A_OK, _("%s resolved: %s"), card,
+		   recon_reason_name(reason));
+	if (load(u, st, m->id))
+		return refuse(u);
+	return UI_REDRAW;
+}
+
+static enum ui_result do_recount(struct ui *u, struct count_state *st)
+{
+	struct ui_count_model *m = &st->m;
+	char range[LOCATION_MAX + 1];
+	int64_t rid = 0;
+
+	snprintf(range, sizeof(range), "%s", m->r[m->rsel].path);
+	m->mode = UI_CV_BROWSE;
+	if (book_recount(u->l, m->id, range, m->typed, &u->who, &rid))
+		return refuse(u);
+	ui_message(u, UI_A_OK, _("Recount %lld of %s opened for %s"),
+		   (long long)rid, range, m->typed);
+	m->typed[0] = '\0';
+	return UI_REDRAW;
+}
+
+/* Closes the count; witness NULL: none logged in (yet). */
+static enum ui_result do_close(struct ui *u, struct count_state *st,
+			       const struct staff_rec *witness)
+{
+	struct ui_count_model *m = &st->m;
+	struct session_rec s;
+	struct count_closing cc;
+	int64_t id = m->id;
+	int ex = count_close_session(u->l, id, &s);
+
+	if (ex == 0)
+		ex = cli_permit(&u->who, ACT_COUNT_CLOSE);
+	if (ex == 0)
+		ex = count_close_facts(u->l, &s, &cc);
+	if (ex)
+		return refuse(u);
+	/* Discrepancies all resolved: the witness logs in here first. */
+	if (!witness && cc.found && cc.disc.unresolved == 0) {
+		count_closing_free(&cc);
+		ui_second_clear(&m->form);
+		m->mode = UI_CV_WITNESS;
+		ui_message(u, UI_A_NORMAL, "%s", "");
+		return UI_REDRAW;
+	}
+	ex = count_close_commit(u->l, &cc, &u->who, witness);
+	count_closing_free(&cc);
+	if (ex)
+		return refuse(u);
+	if (witness)
+		ui_message(u, UI_A_OK, _("Count %lld closed, witnessed by %s"),
+			   (long long)id, witness->code);
+	else
+		ui_message(u, UI_A_OK, _("Count %lld closed"), (long long)id);
+	model_free(st);
+	if (load_picks(u, st))
+		return refuse(u);
+	return UI_REDRAW;
+}
+
+static enum ui_result browse_key(struct ui *u, struct count_state *st, int key)
+{
+	struct ui_count_model *m = &st->m;
+
+	switch (key) {
+	case UI_KEY_TAB:
+		m->focus = !m->focus;
+		return UI_REDRAW;
+	case UI_KEY_UP:
+		if (m->focus == 0 && m->rsel > 0)
+			m->rsel--;
+		else if (m->focus == 1 && m->dsel > 0)
+			m->dsel--;
+		return UI_REDRAW;
+	case UI_KEY_DOWN:
+		if (m->focus == 0 && m->rsel + 1 < m->nr)
+			m->rsel++;
+		else if (m->focus == 1 && m->dsel + 1 < m->nd)
+			m->dsel++;
+		return UI_REDRAW;
+	case 'r':
+		return start_resolve(u, st);
+	case 'n':
+		if (cli_permit(&u->who, ACT_RECOUNT))
+			return refuse(u);
+		if (m->nr == 0)
+			return UI_HANDLED;
+		m->focus = 0;
+		m->typed[0] = '\0';
+		m->mode = UI_CV_RECOUNT;
+		return UI_REDRAW;
+	case 'c':
+		return do_close(u, st, NULL);
+	case 'g':
+		if (load(u, st, m->id))
+			return refuse(u);
+		return UI_REDRAW;
+	case 'q':
+	case UI_KEY_ESC:
+		model_free(st);
+		if (load_picks(u, st))
+			return refuse(u);
+		return UI_REDRAW;
+	default:
+		return UI_IGNORED;
+	}
+}
+
+static enum ui_result count_key(struct ui *u, int key)
+{
+	struct count_state *st = u->state;
+	struct ui_count_model *m = &st->m;
+	size_t n;
+
+	if (!st->picked) {
+		if (key == UI_KEY_UP && st->sel > 0)
+			st->sel--;
+		else if (key == UI_KEY_DOWN && st->sel + 1 < st->npicks)
+			st->sel++;
+		else if ((key == UI_KEY_ENTER && st->npicks) ||
+			 (key >= '1' && key <= '9' &&
+			  (size_t)(key - '1') < st->npicks)) {
+			if (key != UI_KEY_ENTER)
+				st->sel = (size_t)(key - '1');
+			memset(m, 0, sizeof(*m));
+			if (load(u, st, st->pick[st->sel]))
+				return refuse(u);
+			st->picked = 1;
+		} else if (key == 'q' || key == UI_KEY_ESC)
+			return UI_LEAVE;
+		else
+			return UI_IGNORED;
+		return UI_REDRAW;
+	}
+	switch (m->mode) {
+	case UI_CV_REASON:
+		if (key == UI_KEY_UP && m->rsel_reason > 0)
+			m->rsel_reason--;
+		else if (key == UI_KEY_DOWN && m->rsel_reason + 1 < m->nreason)
+			m->rsel_reason++;
+		else if (key >= '1' && key < '1' + m->nreason) {
+			m->rsel_reason = key - '1';
+			m->mode = UI_CV_NOTE;
+		} else if (key == UI_KEY_ENTER)
+			m->mode = UI_CV_NOTE;
+		else if (key == UI_KEY_ESC)
+			m->mode = UI_CV_BROWSE;
+		else
+			return UI_IGNORED;
+		return UI_REDRAW;
+	case UI_CV_NOTE:
+		if (key == UI_KEY_ENTER)
+			return do_resolve(u, st);
+		if (key == UI_KEY_ESC)
+			m->mode = UI_CV_BROWSE;
+		else if (key == UI_KEY_BACKSPACE)
+			ui_text_backspace(m->note);
+		else if (key >= 0x20 && key < 0x110000)
+			ui_text_append(m->note, sizeof(m->note), key);
+		else
+			return UI_IGNORED;
+		return UI_REDRAW;
+	case UI_CV_RECOUNT:
+		n = strlen(m->typed);
+		if (key == UI_KEY_ENTER)
+			return m->typed[0] ? do_recount(u, st) : UI_HANDLED;
+		if (key == UI_KEY_ESC)
+			m->mode = UI_CV_BROWSE;
+		else if (key == UI_KEY_BACKSPACE && n > 0)
+			m->typed[n - 1] = '\0';
+		else if (key > 0x20 && key < 0x7f && n + 1 < sizeof(m->typed)) {
+			m->typed[n] = (char)key;
+			m->typed[n + 1] = '\0';
+		} else
+			return UI_IGNORED;
+		return UI_REDRAW;
+	case UI_CV_WITNESS:
+		switch (ui_second_key(&m->form, key)) {
+		case UI_SECOND_DONE: {
+			struct staff_rec w;
+
+			if (ui_second_witness(u, &m->form, &w))
+				return UI_REDRAW; /* stays on the form */
+			ui_second_clear(&m->form);
+			m->mode = UI_CV_BROWSE;
+			return do_close(u, st, &w);
+		}
+		case UI_SECOND_CANCEL:
+			m->mode = UI_CV_BROWSE;
+			return UI_REDRAW;
+		case UI_SECOND_NOT_MINE:
+			return UI_IGNORED;
+		default:
+			return UI_REDRAW;
+		}
+	default:
+		return browse_key(u, st, key);
+	}
+}
+
+const struct ui_screen ui_count_screen = {
+    .name = "count",
+    .title = N_("Count overview and close"),
+    .in_menu = 1,
+    .gated = 1,
+    .action = ACT_COUNT_CLOSE,
+    .enter = count_enter,
+    .leave = count_leave,
+    .view = count_view,
+    .key = count_key,
+};

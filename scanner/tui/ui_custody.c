@@ -1,0 +1,357 @@
+/*
+ * Check-out, return and issue at the window (R11): choose the movement,
+ * then present the cards one by one, or type or wedge their management
+ * IDs or numbers and Enter.  Each card goes through the CLI's custody
+ * path (custody_move_now: recon_custody decides, the movement and its
+ * audit entry are committed in their own transaction, flagged when the
+ * safe is recorded closed) before the screen shows it as recorded, or
+ * shows why it was refused: one card refused does not hold up the others,
+ * unlike `cardtally checkout A B C`, which moves all or none.  A checkout
+ * is for a day (today unless changed in the date field).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli/cli.h"
+#include "ui.h"
+
+/* The rules recon_custody names, for the catalog: the screen shows them
+ * in the operator's language. */
+static const char *const rule_msgids[] __attribute__((unused)) = {
+    N_("it is checked out already"),
+    N_("only a card in storage can be checked out"),
+    N_("only a checked-out card can be returned"),
+    N_("a terminal is not issued to an applicant"),
+    N_("only a checked-out card can be issued"),
+};
+
+struct custody_state {
+	struct ui_custody_model m;
+	struct card_reader *r;
+	int reader_ended;
+};
+
+static const struct {
+	enum custody_kind kind;
+	enum recon_action action;
+	const char *label;
+} actions[] = {
+    {CUSTODY_CHECKOUT, ACT_CHECKOUT,
+     N_("Check out: from the safe to the window")},
+    {CUSTODY_RETURN, ACT_RETURN, N_("Return: back into the safe")},
+    {CUSTODY_ISSUE, ACT_ISSUE, N_("Issue: handed to the applicant")},
+};
+
+#define NACTIONS (sizeof(actions) / sizeof(actions[0]))
+
+static const char *kind_title(int kind)
+{
+	switch (kind) {
+	case CUSTODY_CHECKOUT:
+		return _("Check out");
+	case CUSTODY_RETURN:
+		return _("Return");
+	case CUSTODY_ISSUE:
+		return _("Issue");
+	default:
+		return "?";
+	}
+}
+
+/* ---- the model: pure, tested in tests/test_ui.c ---- */
+
+void ui_custody_note(struct ui_custody_model *m, const char *ident,
+		     const struct custody_result *res)
+{
+	struct ui_custody_line *ln;
+
+	if (m->nlines == UI_CUSTODY_MAX) {
+		memmove(m->line, m->line + 1,
+			(UI_CUSTODY_MAX - 1) * sizeof(m->line[0]));
+		m->nlines--;
+	}
+	ln = &m->line[m->nlines++];
+	snprintf(ln->ident, sizeof(ln->ident), "%s", ident);
+	ln->res = *res;
+	if (res->not_found || res->rule || res->no_location) {
+		m->refused++;
+		return;
+	}
+	m->done++;
+	m->flagged += res->safe_closed;
+}
+
+void ui_custody_refusal(const struct ui_custody_line *ln, char *out, size_t cap)
+{
+	const struct custody_result *r = &ln->res;
+
+	if (r->not_found)
+		snprintf(out, cap, _("no card or terminal %s"), ln->ident);
+	else if (r->rule)
+		snprintf(out, cap, "%s %s (%s): %s",
+			 r->it.is_asset ? _("terminal") : _("card"), r->it.name,
+			 ui_card_status(r->from, r->it.is_asset), _(r->rule));
+	else if (r->no_location)
+		snprintf(out, cap, "%s", _("no such location"));
+	else
+		out[0] = '\0';
+}
+
+void ui_custody_render(const struct ui_custody_model *m, int cols,
+		       struct ui_view *v)
+{
+	char line[UI_LINE_BYTES], cut[UI_LINE_BYTES];
+
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	ui_view_add(v, UI_A_TITLE, "  %s", kind_title(m->kind));
+	if (m->kind == CUSTODY_CHECKOUT)
+		ui_form_line(v, _("For the day"), m->for_day, 0, m->field == 1);
+	ui_form_line(v, _("Card or management ID"), m->typed, 0, m->field == 0);
+	if (m->reader_lost)
+		ui_view_add(v, UI_A_ALERT, "  !! %s", _("READER LOST"));
+	else
+		ui_view_add(v, UI_A_DIM, "  %s",
+			    m->has_reader
+				? _("Present the cards one by one, or type "
+				    "the ID and Enter")
+				: _("No reader: type or scan the card "
+				    "number, then Enter"));
+	ui_view_add(v, UI_A_DIM, "  %s",
+		    m->kind == CUSTODY_CHECKOUT
+			? _("Tab: the date   Esc: another movement")
+			: _("Esc: another movement"));
+	ui_view_add(v, UI_A_NORMAL, "  %s: %ld   %s: %ld", _("Recorded"),
+		    m->done, _("Refused"), m->refused);
+	if (m->flagged)
+		ui_view_add(v, UI_A_ALERT, "  ! %s (%ld)",
+			    _("Safe recorded closed: flagged in the key log"),
+			    m->flagged);
+	/* Newest first: the card just presented is where the eye is. */
+	for (int i = m->nlines - 1; i >= 0; i--) {
+		const struct ui_custody_line *ln = &m->line[i];
+		const struct custody_result *r = &ln->res;
+		int ok = !(r->not_found || r->rule || r->no_location);
+
+		if (ok) {
+			snprintf(line, sizeof(line), "[OK] %s  %s -> %s%s%s",
+				 r->it.name,
+				 ui_card_status(r->from, r->it.is_asset),
+				 ui_card_status(r->to, r->it.is_asset),
+				 r->safe_closed ? "  ! " : "",
+				 r->safe_closed ? _("flagged") : "");
+		} else {
+			char why[UI_LINE_BYTES - 32];
+
+			ui_custody_refusal(ln, why, sizeof(why));
+			snprintf(line, sizeof(line), "[!!] %s: %s",
+				 _("Refused"), why);
+		}
+		ui_fit(cut, sizeof(cut), line, cols - 3, 0);
+		ui_view_add(v, ok ? UI_A_OK : UI_A_ALERT, "  %s", cut);
+	}
+}
+
+/* ---- the screen ---- */
+
+static int custody_enter(struct ui *u)
+{
+	struct custody_state *st = calloc(1, sizeof(*st));
+	int64_t now = cli_now();
+
+	if (!st)
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	st->m.kind = -1;
+	/* Without a change, the cards are for today, as for `checkout`. */
+	date_format(date_of_time(now, cli_utc_offset(now)), st->m.for_day);
+	if (u->reader) {
+		if (card_reader_open(u->reader, u->profile, &st->r) == 0)
+			st->m.has_reader = 1;
+		else
+			ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+	}
+	u->state = st;
+	return 0;
+}
+
+static void custody_leave(struct ui *u)
+{
+	struct custody_state *st = u->state;
+
+	if (st)
+		card_reader_close(st->r);
+	free(st);
+}
+
+static void choose_view(struct ui_view *v)
+{
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	ui_view_add(v, UI_A_TITLE, "  %s", _("What do you record?"));
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	for (size_t i = 0; i < NACTIONS; i++)
+		ui_view_add(v, UI_A_NORMAL, "  %zu  %s", i + 1,
+			    _(actions[i].label));
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	ui_view_add(v, UI_A_DIM, "  %s", _("The number.  q back."));
+}
+
+static void custody_view(const struct ui *u, struct ui_view *v)
+{
+	const struct custody_state *st = u->state;
+
+	if (st->m.kind < 0)
+		choose_view(v);
+	else
+		ui_custody_render(&st->m, v->cols, v);
+}
+
+/* One card, through the custody path; shown once it is committed. */
+static void record(struct ui *u, struct custody_state *st, const char *ident,
+		   enum custody_by by)
+{
+	struct custody_result res;
+	int32_t for_date = DATE_NONE;
+	int ok;
+
+	if (st->m.kind == CUSTODY_CHECKOUT &&
+	    date_parse(st->m.for_day, strlen(st->m.for_day), &for_date) < 0) {
+		ui_message(u, UI_A_ALERT, "%s: %s", _("For the day"),
+			   _("a date is YYYY-MM-DD"));
+		u->bells = 3;
+		if (st->r)
+			card_reader_feedback(st->r, RECON_ALERT);
+		return;
+	}
+	if (custody_move_now(u->l, (enum custody_kind)st->m.kind, ident, by,
+			     for_date, &u->who, &res)) {
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		u->bells = 3;
+		return;
+	}
+	ui_custody_note(&st->m, ident, &res);
+	ok = !(res.not_found || res.rule || res.no_location);
+	u->bells = ok ? 0 : 3;
+	u->msg[0] = '\0';
+	if (st->r)
+		card_reader_feedback(st->r, ok ? RECON_ACCEPTED : RECON_ALERT);
+}
+
+static enum ui_result custody_tick(struct ui *u, int wait_ms)
+{
+	struct custody_state *st = u->state;
+	struct scan_step step;
+
+	if (!st->r || st->reader_ended)
+		return UI_IGNORED;
+	if (card_reader_step(st->r, wait_ms, &step)) {
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		st->reader_ended = 1;
+		return UI_REDRAW;
+	}
+	switch (step.kind) {
+	case SCAN_STEP_READ:
+		u->activity = 1;
+		if (st->m.kind < 0) {
+			ui_message(u, UI_A_ALERT, "%s",
+				   _("Choose the movement first"));
+			card_reader_feedback(st->r, RECON_ALERT);
+			u->bells = 3;
+			return UI_REDRAW;
+		}
+		record(u, st, step.res.serial, CUSTODY_BY_SERIAL);
+		return UI_REDRAW;
+	case SCAN_STEP_UNREADABLE:
+		ui_message(u, UI_A_ALERT, "%s: %s", _("card not read"),
+			   step.message);
+		u->bells = 3;
+		u->activity = 1;
+		return UI_REDRAW;
+	case SCAN_STEP_LOST:
+	case SCAN_STEP_BACK:
+		st->m.reader_lost = step.kind == SCAN_STEP_LOST;
+		u->bells = st->m.reader_lost ? 3 : 1;
+		return UI_REDRAW;
+	case SCAN_STEP_END:
+		st->reader_ended = 1;
+		return UI_HANDLED;
+	default:
+		return UI_HANDLED;
+	}
+}
+
+static enum ui_result choose_key(struct ui *u, struct custody_state *st,
+				 int key)
+{
+	size_t i;
+
+	if (key == 'q' || key == UI_KEY_ESC)
+		return UI_LEAVE;
+	if (key < '1' || key > '0' + (int)NACTIONS)
+		return UI_IGNORED;
+	i = (size_t)(key - '1');
+	/* The screen is offered by the checkout row of the matrix; each
+	 * movement still asks its own. */
+	if (cli_permit(&u->who, actions[i].action)) {
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		return UI_REDRAW;
+	}
+	st->m.kind = (int)actions[i].kind;
+	st->m.field = 0;
+	u->msg[0] = '\0';
+	return UI_REDRAW;
+}
+
+static enum ui_result custody_key(struct ui *u, int key)
+{
+	struct custody_state *st = u->state;
+	struct ui_custody_model *m = &st->m;
+	char *f = m->field == 1 ? m->for_day : m->typed;
+
+	if (m->kind < 0)
+		return choose_key(u, st, key);
+	if (key == UI_KEY_ESC || (key == 'q' && !f[0] && m->field == 0)) {
+		if (m->field == 0 && m->typed[0]) {
+			m->typed[0] = '\0';
+			return UI_REDRAW;
+		}
+		m->kind = -1;
+		m->field = 0;
+		return UI_REDRAW;
+	}
+	if ((key == UI_KEY_TAB || key == UI_KEY_UP || key == UI_KEY_DOWN) &&
+	    m->kind == CUSTODY_CHECKOUT) {
+		m->field = !m->field;
+		return UI_REDRAW;
+	}
+	if (m->field == 1) {
+		if (key == UI_KEY_ENTER) {
+			m->field = 0;
+			return UI_REDRAW;
+		}
+		return ui_field_key(m->for_day, sizeof(m->for_day),
+				    UI_FIELD_DATE, key)
+			   ? UI_REDRAW
+			   : UI_IGNORED;
+	}
+	if (ui_field_key(m->typed, sizeof(m->typed), UI_FIELD_ID, key))
+		return UI_REDRAW;
+	if (key == UI_KEY_ENTER && m->typed[0]) {
+		record(u, st, m->typed, CUSTODY_BY_EITHER);
+		m->typed[0] = '\0';
+		return UI_REDRAW;
+	}
+	return UI_IGNORED;
+}
+
+const struct ui_screen ui_custody_screen = {
+    .name = "custody",
+    .title = N_("Check out / return / issue"),
+    .in_menu = 1,
+    .gated = 1,
+    .action = ACT_CHECKOUT,
+    .touches_cards = 1,
+    .enter = custody_enter,
+    .leave = custody_leave,
+    .view = custody_view,
+    .key = custody_key,
+    .tick = custody_tick,
+};

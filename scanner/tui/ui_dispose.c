@@ -1,0 +1,619 @@
+/*
+ * Two-person disposal (R16-R18): the person logged in starts a batch with
+ * a manager witness who logs in on this screen (not the same person), the
+ * cards due are listed (`dispose due`), cards are presented one by one --
+ * a due card goes into the batch, a card not due is refused and must go
+ * back, a card read twice is a repeat, each shown with its own symbol and
+ * colour -- and the batch is closed with its method and certificate after
+ * the witness logs in again.  Reads go through the per-read path of `scan
+ * --session D<n>` (scan_session_*), start and close through the
+ * commands' own steps (cli_witness_pin, dispose_*), so the rules are the
+ * command line's.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli/cli.h"
+#include "../workflow/config.h"
+#include "../cli/report.h"
+#include "ui.h"
+
+struct dispose_state {
+	struct ui_dispose_model m;
+	struct scan_args args;
+	struct scan_session *s;
+	int has_reader;
+};
+
+/* ---- the view: pure, tested in tests/test_ui.c ---- */
+
+const char *ui_dispose_symbol(int kind)
+{
+	switch (kind) {
+	case UI_DR_ACCEPTED:
+		return "+";
+	case UI_DR_REPEAT:
+		return "=";
+	case UI_DR_NOT_DUE:
+		return "X";
+	case UI_DR_OTHER:
+		return "D";
+	default:
+		return "?";
+	}
+}
+
+static enum ui_attr read_attr(int kind)
+{
+	return kind == UI_DR_ACCEPTED ? UI_A_OK
+	       : kind == UI_DR_REPEAT ? UI_A_REPEAT
+				      : UI_A_ALERT;
+}
+
+static void read_text(const struct ui_dispose_read *r, char *out, size_t cap)
+{
+	char mg[64];
+
+	ui_fit(mg, sizeof(mg), r->mgmt_id[0] ? r->mgmt_id : "-", 12, 1);
+	switch (r->kind) {
+	case UI_DR_ACCEPTED:
+		snprintf(out, cap, "[%s] %s %s  %s (%s)",
+			 ui_dispose_symbol(r->kind), mg, r->serial,
+			 _("into the batch"), r->detail);
+		break;
+	case UI_DR_REPEAT:
+		snprintf(out, cap, "[%s] %s %s  %s", ui_dispose_symbol(r->kind),
+			 mg, r->serial, _("already in this batch"));
+		break;
+	case UI_DR_NOT_DUE:
+		snprintf(out, cap, "[%s] %s %s  %s (%s)",
+			 ui_dispose_symbol(r->kind), mg, r->serial,
+			 _("REFUSED: not due, put it back"), r->detail);
+		break;
+	case UI_DR_OTHER:
+		snprintf(out, cap, "[%s] %s %s  %s %s",
+			 ui_dispose_symbol(r->kind), mg, r->serial,
+			 _("REFUSED: in another open batch"), r->detail);
+		break;
+	default:
+		snprintf(out, cap, "[%s] %s %s  %s", ui_dispose_symbol(r->kind),
+			 mg, r->serial, _("REFUSED: unknown card"));
+		break;
+	}
+}
+
+static void input_line(struct ui_view *v, const char *label, const char *text)
+{
+	char line[UI_LINE_BYTES];
+	int at;
+
+	snprintf(line, sizeof(line), "  %s: %s", label, text);
+	at = ui_view_add(v, UI_A_INPUT, "%s", line);
+	if (at >= 0) {
+		v->cursor_line = at;
+		v->cursor_col = ui_width(line);
+	}
+}
+
+/* The witness's login under `title` (what they sign). */
+static void witness_view(const struct ui_dispose_model *m, const char *title,
+			 struct ui_view *v)
+{
+	ui_view_add(v, UI_A_TITLE, "  %s", title);
+	ui_second_view(&m->form, _("Witness"), NULL, v);
+	ui_view_add(v, UI_A_DIM, "  %s",
+		    _("A manager other than you: code, Enter, PIN, Enter.  "
+		      "Esc cancels."));
+}
+
+static void pick_view(const struct ui_dispose_model *m, struct ui_view *v)
+{
+	ui_view_add(v, UI_A_TITLE, "  %s: %zu", _("Cards due for disposal"),
+		    m->ndue);
+	for (size_t i = 0; i < m->ndue && i < 6; i++)
+		ui_view_add(v, UI_A_NORMAL, "    %-12s %s", m->due[i],
+			    m->due_why[i]);
+	if (m->ndue > 6)
+		ui_view_add(v, UI_A_DIM, "    (+%zu)", m->ndue - 6);
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	ui_view_add(v, m->sel == 0 ? UI_A_SELECTED : UI_A_NORMAL, "   1  %s",
+		    _("Start a new batch (with a manager witness)"));
+	for (size_t i = 0; i < m->nopen; i++)
+		ui_view_add(v, m->sel == i + 1 ? UI_A_SELECTED : UI_A_NORMAL,
+			    "  %2zu  %s D%lld", i + 2, _("Continue open batch"),
+			    (long long)m->open[i]);
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	ui_view_add(v, UI_A_DIM, "  %s",
+		    _("Up/Down and Enter, or the number.  q back."));
+}
+
+static void ui_dispose_render_body(const struct ui_dispose_model *m,
+				   struct ui_view *v)
+{
+	char line[UI_LINE_BYTES];
+	int room;
+
+	if (m->mode == UI_DS_PICK) {
+		pick_view(m, v);
+		return;
+	}
+	if (m->mode == UI_DS_START_WITNESS) {
+		ui_view_add(v, UI_A_TITLE, "  %s: %zu",
+			    _("Cards due for disposal"), m->ndue);
+		ui_view_add(v, UI_A_NORMAL, "%s", "");
+		witness_view(m,
+			     _("Two people dispose of cards: the witness "
+			       "logs in to start"),
+			     v);
+		return;
+	}
+	ui_view_add(v, UI_A_TITLE, "  %s D%lld   %s: %ld   %s: %zu",
+		    _("Disposal"), (long long)m->batch, _("In the batch"),
+		    m->in_batch, _("Due"), m->ndue);
+	if (m->mode == UI_DS_METHOD) {
+		ui_view_add(v, UI_A_NORMAL, "%s", "");
+		ui_view_add(v, UI_A_TITLE, "  %s",
+			    _("How are they destroyed?"));
+		ui_view_add(v, m->method == 0 ? UI_A_SELECTED : UI_A_NORMAL,
+			    "   1  %s", _("shred (here)"));
+		ui_view_add(v, m->method == 1 ? UI_A_SELECTED : UI_A_NORMAL,
+			    "   2  %s", _("contractor (with a certificate)"));
+		ui_view_add(v, UI_A_DIM, "  %s",
+			    _("Enter chooses.  Esc back to scanning."));
+		return;
+	}
+	if (m->mode == UI_DS_CERT) {
+		ui_view_add(v, UI_A_NORMAL, "%s", "");
+		input_line(v,
+			   m->method == 1
+			       ? _("Certificate reference (required)")
+			       : _("Certificate reference (optional)"),
+			   m->cert);
+		ui_view_add(v, UI_A_DIM, "  %s", _("Enter next.  Esc back."));
+		return;
+	}
+	if (m->mode == UI_DS_CLOSE_WITNESS) {
+		ui_view_add(v, UI_A_NORMAL, "  %s: %s  %s: %s", _("Method"),
+			    m->method ? "contractor" : "shred",
+			    _("Certificate"), m->cert[0] ? m->cert : "-");
+		witness_view(m,
+			     _("The witness logs in again to close the "
+			       "batch"),
+			     v);
+		return;
+	}
+	snprintf(line, sizeof(line), "  %s: %s", _("Card number"), m->typed);
+	room = ui_view_add(v, UI_A_NORMAL, "%s", line);
+	if (room >= 0) {
+		v->cursor_line = room;
+		v->cursor_col = ui_width(line);
+	}
+	ui_view_add(v, UI_A_DIM, "  %s",
+		    _("Present or type each card, Enter.  x close the batch  "
+		      "q back"));
+	/* Newest first: the card just read is where the eye is. */
+	room = v->rows - 8;
+	for (int i = m->nread - 1; i >= 0 && m->nread - 1 - i < room; i--) {
+		read_text(&m->read[i], line, sizeof(line));
+		ui_view_add(v, read_attr(m->read[i].kind), "  %s", line);
+	}
+}
+
+void ui_dispose_render(const struct ui_dispose_model *m, struct ui_view *v)
+{
+	int from = v->nlines;
+
+	ui_dispose_render_body(m, v);
+	ui_view_fit_lines(v, from);
+}
+
+/* ---- the screen ---- */
+
+static int add_open(void *ctx, const struct disposal_batch_rec *b)
+{
+	struct ui_dispose_model *m = ctx;
+
+	if (!b->closed_at && m->nopen < sizeof(m->open) / sizeof(m->open[0]))
+		m->open[m->nopen++] = b->id;
+	return 0;
+}
+
+static int skip_card(void *ctx, const struct disposal_card_row *c)
+{
+	(void)ctx;
+	(void)c;
+	return 0;
+}
+
+static int load(struct ui *u, struct dispose_state *st)
+{
+	struct ui_dispose_model *m = &st->m;
+	struct dispose_due d;
+	int64_t now = cli_now();
+	int rc = dispose_due_load(u->l, &u->conf.rules,
+				  date_of_time(now, cli_utc_offset(now)), &d);
+
+	if (rc)
+		return rc;
+	free(m->due);
+	free(m->due_why);
+	m->due = calloc(d.n ? d.n : 1, sizeof(*m->due));
+	m->due_why = calloc(d.n ? d.n : 1, sizeof(*m->due_why));
+	if (!m->due || !m->due_why) {
+		dispose_due_free(&d);
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	}
+	for (size_t i = 0; i < d.n; i++) {
+		snprintf(m->due[i], sizeof(m->due[i]), "%s", d.v[i].mgmt_id);
+		snprintf(m->due_why[i], sizeof(m->due_why[i]), "%s",
+			 recon_due_why_name(d.v[i].why));
+	}
+	m->ndue = d.n;
+	dispose_due_free(&d);
+	m->nopen = 0;
+	if (ledger_disposal_list(u->l, add_open, skip_card, m) < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+	return 0;
+}
+
+static int dispose_enter(struct ui *u)
+{
+	struct dispose_state *st = calloc(1, sizeof(*st));
+	int rc;
+
+	if (!st)
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	rc = load(u, st);
+	if (rc) {
+		free(st->m.due);
+		free(st->m.due_why);
+		free(st);
+		return rc;
+	}
+	u->state = st;
+	return 0;
+}
+
+static void stop(struct dispose_state *st)
+{
+	scan_session_close(st->s);
+	st->s = NULL;
+}
+
+static void dispose_leave(struct ui *u)
+{
+	struct dispose_state *st = u->state;
+
+	if (!st)
+		return;
+	stop(st);
+	free(st->m.due);
+	free(st->m.due_why);
+	free(st);
+}
+
+static void dispose_view(const struct ui *u, struct ui_view *v)
+{
+	const struct dispose_state *st = u->state;
+
+	ui_dispose_render(&st->m, v);
+}
+
+static enum ui_result refuse(struct ui *u)
+{
+	ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+	u->bells = 3;
+	return UI_REDRAW;
+}
+
+/* Opens the per-read path on batch id: the reader when there is one,
+ * else typed numbers. */
+static enum ui_result start_scanning(struct ui *u, struct dispose_state *st,
+				     int64_t id)
+{
+	struct disposal_batch_rec b;
+	int ex = dispose_batch_open(u->l, id, &b);
+
+	if (ex)
+		return refuse(u);
+	memset(&st->args, 0, sizeof(st->args));
+	st->args.disposal_id = id;
+	st->args.range = "";
+	st->args.reader = u->reader;
+	st->args.profile = u->profile;
+	st->args.rules = &u->conf.rules;
+	st->args.actor = &u->who;
+	st->args.verbosity = SCAN_QUIET;
+	ex = scan_session_open(u->l, &st->args, &st->s);
+	if (ex && u->reader) {
+		st->args.reader = NULL;
+		ex = scan_session_open(u->l, &st->args, &st->s);
+	}
+	if (ex)
+		return refuse(u);
+	st->has_reader = st->args.reader != NULL;
+	st->m.batch = id;
+	st->m.in_batch = (long)b.ncards;
+	st->m.nread = 0;
+	st->m.typed[0] = '\0';
+	st->m.mode = UI_DS_SCAN;
+	return UI_REDRAW;
+}
+
+static enum ui_result start_batch(struct ui *u, struct dispose_state *st)
+{
+	struct staff_rec w;
+	int64_t id = 0;
+	int rc;
+
+	if (ui_second_witness(u, &st->m.form, &w))
+		return UI_REDRAW; /* the form stays, with why */
+	ui_second_clear(&st->m.form);
+	rc = ledger_disposal_start(u->l, u->who.id, w.id, cli_now(), &id);
+	if (rc < 0) {
+		ui_message(u, UI_A_ALERT, "%s", ledger_errmsg(u->l));
+		return UI_REDRAW;
+	}
+	ui_message(u, UI_A_OK, _("Disposal D%lld started, witnessed by %s"),
+		   (long long)id, w.code);
+	return start_scanning(u, st, id);
+}
+
+static void note_read(struct ui *u, struct dispose_state *st,
+		      const struct scan_result *res)
+{
+	struct ui_dispose_model *m = &st->m;
+	struct ui_dispose_read r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.serial, sizeof(r.serial), "%s", res->serial);
+	if (res->lk.known)
+		snprintf(r.mgmt_id, sizeof(r.mgmt_id), "%s",
+			 res->lk.card.mgmt_id);
+	if (res->outcome == RECON_ACCEPTED) {
+		r.kind = UI_DR_ACCEPTED;
+		snprintf(r.detail, sizeof(r.detail), "%s",
+			 recon_due_why_name(res->due));
+		m->in_batch++;
+	} else if (res->outcome == RECON_REPEAT) {
+		r.kind = UI_DR_REPEAT;
+	} else if (!res->lk.known) {
+		r.kind = UI_DR_UNKNOWN;
+	} else if (res->other_disposal) {
+		r.kind = UI_DR_OTHER;
+		snprintf(r.detail, sizeof(r.detail), "D%lld",
+			 (long long)res->other_disposal);
+	} else {
+		r.kind = UI_DR_NOT_DUE;
+		snprintf(r.detail, sizeof(r.detail), "%s",
+			 card_status_name(res->lk.card.status));
+	}
+	if (m->nread == UI_DISPOSE_READS) {
+		memmove(m->read, m->read + 1,
+			(UI_DISPOSE_READS - 1) * sizeof(m->read[0]));
+		m->nread--;
+	}
+	m->read[m->nread++] = r;
+	u->bells = r.kind == UI_DR_ACCEPTED ? 0
+		   : r.kind == UI_DR_REPEAT ? 2
+					    : 3;
+	u->activity = 1;
+	u->msg[0] = '\0';
+}
+
+static enum ui_result dispose_tick(struct ui *u, int wait_ms)
+{
+	struct dispose_state *st = u->state;
+	struct scan_step step;
+
+	if (st->m.mode != UI_DS_SCAN || !st->s || !st->has_reader)
+		return UI_IGNORED;
+	if (scan_session_step(st->s, wait_ms, &step)) {
+		st->has_reader = 0;
+		return refuse(u);
+	}
+	switch (step.kind) {
+	case SCAN_STEP_READ:
+		note_read(u, st, &step.res);
+		return UI_REDRAW;
+	case SCAN_STEP_UNREADABLE:
+	case SCAN_STEP_LOST:
+		ui_message(u, UI_A_ALERT, "%s",
+			   step.kind == SCAN_STEP_LOST ? _("READER LOST")
+						       : _("card not read"));
+		u->bells = 3;
+		return UI_REDRAW;
+	case SCAN_STEP_BACK:
+		ui_message(u, UI_A_OK, "%s",
+			   _("Reader is back: scanning resumes"));
+		return UI_REDRAW;
+	case SCAN_STEP_END:
+		st->has_reader = 0;
+		return UI_REDRAW;
+	default:
+		return UI_HANDLED;
+	}
+}
+
+static enum ui_result close_batch(struct ui *u, struct dispose_state *st)
+{
+	struct ui_dispose_model *m = &st->m;
+	const char *method = m->method ? "contractor" : "shred";
+	struct staff_rec w;
+	int64_t n = 0, id = m->batch;
+
+	if (ui_second_witness(u, &m->form, &w))
+		return UI_REDRAW; /* the form stays, with why */
+	ui_second_clear(&m->form);
+	/* The reader is let go before the cards leave the ledger. */
+	stop(st);
+	if (dispose_close(u->l, id, method, m->cert[0] ? m->cert : NULL,
+			  &u->who, &w, &n)) {
+		/* Nothing was disposed: back to the batch, with why. */
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", ui_last_error());
+		start_scanning(u, st, id);
+		ui_message(u, UI_A_ALERT, "%s", why);
+		u->bells = 3;
+		return UI_REDRAW;
+	}
+	ui_message(u, UI_A_OK,
+		   _("Disposal D%lld closed: %lld cards disposed (%s), "
+		     "witnessed by %s"),
+		   (long long)id, (long long)n, method, w.code);
+	m->mode = UI_DS_PICK;
+	m->sel = 0;
+	m->cert[0] = '\0';
+	if (load(u, st))
+		return refuse(u);
+	return UI_REDRAW;
+}
+
+static enum ui_result typed_read(struct ui *u, struct dispose_state *st)
+{
+	struct scan_result res;
+	int ex = scan_session_serial(st->s, st->m.typed, &res);
+
+	st->m.typed[0] = '\0';
+	if (ex)
+		return refuse(u);
+	note_read(u, st, &res);
+	return UI_REDRAW;
+}
+
+static enum ui_result scan_key(struct ui *u, struct dispose_state *st, int key)
+{
+	struct ui_dispose_model *m = &st->m;
+	size_t n = strlen(m->typed);
+
+	if ((key >= '0' && key <= '9') || (key >= 'a' && key <= 'f') ||
+	    (key >= 'A' && key <= 'F')) {
+		if (n + 1 < sizeof(m->typed)) {
+			m->typed[n] = (char)key;
+			m->typed[n + 1] = '\0';
+		}
+		return UI_REDRAW;
+	}
+	switch (key) {
+	case UI_KEY_BACKSPACE:
+		ui_text_backspace(m->typed);
+		return UI_REDRAW;
+	case UI_KEY_ENTER:
+		return m->typed[0] ? typed_read(u, st) : UI_HANDLED;
+	case 'x': /* not a hex digit: card numbers are typed in hex */
+	case 'X':
+		m->typed[0] = '\0';
+		m->mode = UI_DS_METHOD;
+		return UI_REDRAW;
+	case 'q':
+	case UI_KEY_ESC:
+		if (m->typed[0]) {
+			m->typed[0] = '\0';
+			return UI_REDRAW;
+		}
+		/* The batch stays open: it can be continued later. */
+		stop(st);
+		m->mode = UI_DS_PICK;
+		if (load(u, st))
+			return refuse(u);
+		return UI_REDRAW;
+	default:
+		return UI_IGNORED;
+	}
+}
+
+static enum ui_result dispose_key(struct ui *u, int key)
+{
+	struct dispose_state *st = u->state;
+	struct ui_dispose_model *m = &st->m;
+	enum ui_second_step step;
+	const char *bad;
+
+	switch (m->mode) {
+	case UI_DS_PICK:
+		if (key == UI_KEY_UP && m->sel > 0)
+			m->sel--;
+		else if (key == UI_KEY_DOWN && m->sel < m->nopen)
+			m->sel++;
+		else if (key >= '1' && key <= '9' &&
+			 (size_t)(key - '1') <= m->nopen) {
+			m->sel = (size_t)(key - '1');
+			return dispose_key(u, UI_KEY_ENTER);
+		} else if (key == UI_KEY_ENTER) {
+			if (m->sel > 0)
+				return start_scanning(u, st,
+						      m->open[m->sel - 1]);
+			ui_second_clear(&m->form);
+			m->mode = UI_DS_START_WITNESS;
+		} else if (key == 'q' || key == UI_KEY_ESC)
+			return UI_LEAVE;
+		else
+			return UI_IGNORED;
+		return UI_REDRAW;
+	case UI_DS_START_WITNESS:
+	case UI_DS_CLOSE_WITNESS:
+		step = ui_second_key(&m->form, key);
+		if (step == UI_SECOND_NOT_MINE)
+			return UI_IGNORED;
+		if (step == UI_SECOND_CANCEL) {
+			m->mode = m->mode == UI_DS_START_WITNESS ? UI_DS_PICK
+								 : UI_DS_SCAN;
+			return UI_REDRAW;
+		}
+		if (step != UI_SECOND_DONE)
+			return UI_REDRAW;
+		return m->mode == UI_DS_START_WITNESS ? start_batch(u, st)
+						      : close_batch(u, st);
+	case UI_DS_METHOD:
+		if (key == UI_KEY_UP || key == '1')
+			m->method = 0;
+		else if (key == UI_KEY_DOWN || key == '2')
+			m->method = 1;
+		else if (key == UI_KEY_ENTER)
+			m->mode = UI_DS_CERT;
+		else if (key == UI_KEY_ESC)
+			m->mode = UI_DS_SCAN;
+		else
+			return UI_IGNORED;
+		return UI_REDRAW;
+	case UI_DS_CERT:
+		if (key == UI_KEY_ENTER) {
+			bad = dispose_method_check(
+			    m->method ? "contractor" : "shred", m->cert);
+			if (bad) {
+				ui_message(u, UI_A_ALERT, "%s",
+					   _("A contractor's disposal needs "
+					     "the certificate's reference"));
+				return UI_REDRAW;
+			}
+			ui_second_clear(&m->form);
+			m->mode = UI_DS_CLOSE_WITNESS;
+		} else if (key == UI_KEY_ESC) {
+			m->mode = UI_DS_METHOD;
+		} else if (key == UI_KEY_BACKSPACE) {
+			ui_text_backspace(m->cert);
+		} else if (key >= 0x20 && key < 0x110000) {
+			ui_text_append(m->cert, sizeof(m->cert), key);
+		} else {
+			return UI_IGNORED;
+		}
+		return UI_REDRAW;
+	default:
+		return scan_key(u, st, key);
+	}
+}
+
+const struct ui_screen ui_dispose_screen = {
+    .name = "dispose",
+    .title = N_("Disposal (two people)"),
+    .in_menu = 1,
+    .gated = 1,
+    .action = ACT_DISPOSE,
+    .touches_cards = 1,
+    .enter = dispose_enter,
+    .leave = dispose_leave,
+    .view = dispose_view,
+    .key = dispose_key,
+    .tick = dispose_tick,
+};

@@ -1,0 +1,271 @@
+/*
+ * What the screens' input fields share: editing a field one key at a time
+ * (a barcode scanner types a number and Enter like a person, only faster,
+ * so a wedge needs nothing more), showing a field with its label (a PIN
+ * as stars) and the terminal cursor at its end, the one form for a second
+ * person logging in on the same screen (a witness, the safe's approver:
+ * code, PIN wiped after every try, an optional note, and why they were
+ * refused in the operator's language), and times in the short form the
+ * screens show.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../cli/cli.h"
+#include "ui.h"
+
+static int takes(enum ui_field_kind kind, int key)
+{
+	int digit = key >= '0' && key <= '9';
+	int hex =
+	    digit || (key >= 'a' && key <= 'f') || (key >= 'A' && key <= 'F');
+
+	switch (kind) {
+	case UI_FIELD_DIGITS:
+		return digit;
+	case UI_FIELD_HEX:
+		return hex;
+	case UI_FIELD_ID:
+		return digit || (key >= 'a' && key <= 'z') ||
+		       (key >= 'A' && key <= 'Z') || key == '-' || key == '_';
+	case UI_FIELD_DATE:
+		return digit || key == '-';
+	case UI_FIELD_TEXT:
+		return key >= 0x20 && key < 0x110000 && key != 0x7f;
+	}
+	return 0;
+}
+
+int ui_field_key(char *buf, size_t cap, enum ui_field_kind kind, int key)
+{
+	if (key == UI_KEY_BACKSPACE) {
+		ui_text_backspace(buf);
+		return 1;
+	}
+	if (!takes(kind, key))
+		return 0;
+	ui_text_append(buf, cap, key);
+	return 1;
+}
+
+int ui_form_line(struct ui_view *v, const char *label, const char *value,
+		 int masked, int active)
+{
+	char lab[96], shown[256], line[UI_LINE_BYTES];
+	size_t n = strlen(value);
+	int at;
+
+	if (masked) {
+		if (n >= sizeof(shown))
+			n = sizeof(shown) - 1;
+		memset(shown, '*', n);
+		shown[n] = '\0';
+	} else {
+		snprintf(shown, sizeof(shown), "%s", value);
+	}
+	ui_fit(lab, sizeof(lab), label, 24, 1);
+	snprintf(line, sizeof(line), "  %s %s", lab, shown);
+	at = ui_view_add(v, active ? UI_A_INPUT : UI_A_NORMAL, "%s", line);
+	if (active && at >= 0) {
+		v->cursor_line = at;
+		v->cursor_col = ui_width(line);
+	}
+	return at;
+}
+
+void ui_time_short(int64_t t, char out[UI_TIME_BUF])
+{
+	char iso[TIME_ISO_BUF];
+
+	if (t == 0) {
+		snprintf(out, UI_TIME_BUF, "-");
+		return;
+	}
+	/* 2025-06-10T10:00:00+09:00 -> 2025-06-10 10:00: the office's
+	 * local time, as everyone there reads it. */
+	cli_time_iso(t, iso);
+	snprintf(out, UI_TIME_BUF, "%.10s %.5s", iso, iso + 11);
+}
+
+void ui_date_text(int32_t day, char out[11])
+{
+	if (day == DATE_NONE)
+		snprintf(out, 11, "-");
+	else
+		date_format(day, out);
+}
+
+/* ---- a second person on the same screen ---- */
+
+#define PIN_TRIES 5
+
+void ui_second_clear(struct ui_second *f)
+{
+	sodium_memzero(f, sizeof(*f));
+}
+
+enum ui_second_step ui_second_key(struct ui_second *f, int key)
+{
+	int nfields = f->has_note ? 3 : 2;
+	char *buf = f->field == 0 ? f->code : f->field == 1 ? f->pin : f->note;
+
+	switch (key) {
+	case UI_KEY_ESC:
+		ui_second_clear(f);
+		return UI_SECOND_CANCEL;
+	case UI_KEY_TAB:
+	case UI_KEY_DOWN:
+		f->field = (f->field + 1) % nfields;
+		return UI_SECOND_HANDLED;
+	case UI_KEY_UP:
+		f->field = f->field > 0 ? f->field - 1 : 0;
+		return UI_SECOND_HANDLED;
+	case UI_KEY_ENTER:
+		/* A login is typed code, Enter, PIN, Enter; a note, when
+		 * there is one, is the last field. */
+		if (f->field == 0) {
+			if (f->code[0])
+				f->field = 1;
+			return UI_SECOND_HANDLED;
+		}
+		if (f->field == 1 && f->has_note) {
+			f->field = 2;
+			return UI_SECOND_HANDLED;
+		}
+		if (f->field == 1 && !f->pin[0])
+			return UI_SECOND_HANDLED;
+		if (f->field == 1 && !f->code[0]) {
+			f->field = 0;
+			return UI_SECOND_HANDLED;
+		}
+		return UI_SECOND_DONE;
+	case UI_KEY_BACKSPACE:
+		/* In an empty field: back to the one before. */
+		if (!buf[0] && f->field > 0)
+			f->field--;
+		else
+			ui_text_backspace(buf);
+		return UI_SECOND_HANDLED;
+	default:
+		break;
+	}
+	/* F10, F2, a resize: the loop's keys, even here. */
+	if (key < 0x20 || key >= UI_KEY_UP)
+		return UI_SECOND_NOT_MINE;
+	/* Staff codes are [A-Za-z0-9_-], PINs digits (the last byte stays
+	 * free, so the PIN's buffer is wiped whole). */
+	if (f->field == 0)
+		ui_field_key(f->code, sizeof(f->code), UI_FIELD_ID, key);
+	else if (f->field == 1)
+		ui_field_key(f->pin, sizeof(f->pin) - 1, UI_FIELD_DIGITS, key);
+	else
+		ui_field_key(f->note, sizeof(f->note), UI_FIELD_TEXT, key);
+	return UI_SECOND_HANDLED;
+}
+
+void ui_second_view(const struct ui_second *f, const char *who,
+		    const char *note_label, struct ui_view *v)
+{
+	char label[96];
+
+	snprintf(label, sizeof(label), "%s: %s", who, _("code"));
+	ui_form_line(v, label, f->code, 0, f->field == 0);
+	snprintf(label, sizeof(label), "%s: %s", who, _("PIN"));
+	ui_form_line(v, label, f->pin, 1, f->field == 1);
+	if (f->has_note)
+		ui_form_line(v, note_label, f->note, 0, f->field == 2);
+}
+
+const char *ui_card_status(enum card_status s, int is_asset)
+{
+	switch (s) {
+	case CARD_STORED:
+		return _("in storage");
+	case CARD_CHECKED_OUT:
+		return _("checked out");
+	case CARD_ISSUED:
+		return is_asset ? "?" : _("issued");
+	case CARD_DISPOSED:
+		return _("disposed");
+	case CARD_CANCELLED:
+		return _("cancelled");
+	case CARD_MOVED:
+		return _("moved away");
+	case CARD_DECEASED:
+		return _("deceased");
+	default:
+		return card_status_name(s);
+	}
+}
+
+/* Why the second person was refused: the ledger's state after the check
+ * tells which rule it was. */
+static void refusal(struct ui *u, const char *code, int ex, const char *rule)
+{
+	struct staff_rec s;
+	int rc;
+
+	if (strcmp(code, u->who.code) == 0) {
+		ui_message(u, UI_A_ALERT,
+			   _("Another person than %s must log in"), code);
+		return;
+	}
+	if (ex != EXIT_NOPERM && ex != EXIT_DATAERR) {
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		return;
+	}
+	/* What the PIN check left on the account says which check failed;
+	 * a right PIN resets the count. */
+	rc = ledger_staff_get(u->l, code, &s);
+	if (rc == LEDGER_ERR_SQL)
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+	else if (rc < 0)
+		ui_message(u, UI_A_ALERT, _("No staff member %s"), code);
+	else if (!s.active)
+		ui_message(u, UI_A_ALERT, _("Staff member %s is not active"),
+			   code);
+	else if (s.locked)
+		ui_message(u, UI_A_ALERT,
+			   _("Account %s is locked after %d wrong PINs: a "
+			     "manager must unlock it"),
+			   code, PIN_TRIES);
+	else if (ex == EXIT_DATAERR)
+		ui_message(u, UI_A_ALERT, "%s", _("A PIN is 4 to 12 digits"));
+	else if (s.failed_pins > 0)
+		ui_message(u, UI_A_ALERT,
+			   _("Wrong PIN for %s (%d of %d tries)"), code,
+			   s.failed_pins, PIN_TRIES);
+	else
+		ui_message(u, UI_A_ALERT, "%s", rule);
+	if (rc == 0)
+		sodium_memzero(s.pin_hash, sizeof(s.pin_hash));
+}
+
+void ui_second_refused(struct ui *u, struct ui_second *f, int ex,
+		       const char *rule)
+{
+	u->bells = 3;
+	refusal(u, f->code, ex, rule);
+	/* The next try starts from an empty login; the note stays. */
+	sodium_memzero(f->pin, sizeof(f->pin));
+	sodium_memzero(f->code, sizeof(f->code));
+	f->field = 0;
+}
+
+int ui_second_witness(struct ui *u, struct ui_second *f, struct staff_rec *out)
+{
+	int ex = cli_witness_pin(u->l, &u->who, f->code, f->pin, out);
+
+	sodium_memzero(f->pin, sizeof(f->pin));
+	sodium_memzero(out->pin_hash, sizeof(out->pin_hash));
+	if (ex) {
+		char rule[128];
+
+		snprintf(rule, sizeof(rule),
+			 _("%s is not a manager: a manager must witness"),
+			 f->code);
+		ui_second_refused(u, f, ex, rule);
+	}
+	return ex;
+}

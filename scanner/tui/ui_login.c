@@ -1,0 +1,183 @@
+/*
+ * The login screen: staff code and PIN, the PIN shown as '*'.  The check
+ * is the CLI's (cli_pin_login): the same Argon2id verification, the same
+ * lockout after 5 wrong PINs, the same audit entries.  The PIN lives only
+ * in this screen's state and is wiped after every attempt and when the
+ * screen closes.
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli/cli.h"
+#include "ui.h"
+
+#define PIN_TRIES 5
+
+struct login_state {
+	char code[STAFF_CODE_MAX + 1];
+	char pin[16];
+	int field; /* 0: staff code, 1: PIN */
+};
+
+static int login_enter(struct ui *u)
+{
+	u->state = calloc(1, sizeof(struct login_state));
+	return u->state ? 0 : cli_error(EXIT_SOFTWARE, "out of memory");
+}
+
+static void login_leave(struct ui *u)
+{
+	if (u->state)
+		sodium_memzero(u->state, sizeof(struct login_state));
+	free(u->state);
+}
+
+static void login_view(const struct ui *u, struct ui_view *v)
+{
+	const struct login_state *st = u->state;
+	char stars[16] = "", label[64], line[UI_LINE_BYTES];
+	size_t n = strlen(st->pin);
+	int at;
+
+	memset(stars, '*', n);
+	stars[n] = '\0';
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	ui_view_add(v, UI_A_TITLE, "  %s", _("Log in"));
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	ui_fit(label, sizeof(label), _("Staff code"), 14, 1);
+	snprintf(line, sizeof(line), "  %s %s", label, st->code);
+	at = ui_view_add(v, st->field == 0 ? UI_A_INPUT : UI_A_NORMAL, "%s",
+			 line);
+	if (st->field == 0) {
+		v->cursor_line = at;
+		v->cursor_col = ui_width(line);
+	}
+	ui_fit(label, sizeof(label), _("PIN"), 14, 1);
+	snprintf(line, sizeof(line), "  %s %s", label, stars);
+	at = ui_view_add(v, st->field == 1 ? UI_A_INPUT : UI_A_NORMAL, "%s",
+			 line);
+	if (st->field == 1) {
+		v->cursor_line = at;
+		v->cursor_col = ui_width(line);
+	}
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	ui_view_add(v, UI_A_DIM, "  %s",
+		    _("Type your staff code, Enter, then your PIN and Enter."));
+}
+
+/* Says why a login failed, in the operator's language. */
+static void login_failed(struct ui *u, const char *code, int ex)
+{
+	struct staff_rec s;
+	int rc;
+
+	if (ex == EXIT_DATAERR) {
+		ui_message(u, UI_A_ALERT, "%s", _("A PIN is 4 to 12 digits"));
+		return;
+	}
+	if (ex != EXIT_NOPERM) {
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		return;
+	}
+	rc = ledger_staff_get(u->l, code, &s);
+	if (rc < 0)
+		ui_message(u, UI_A_ALERT, _("No staff member %s"), code);
+	else if (!s.active)
+		ui_message(u, UI_A_ALERT, _("Staff member %s is not active"),
+			   code);
+	else if (s.locked)
+		ui_message(u, UI_A_ALERT,
+			   _("Account %s is locked after %d wrong PINs: a "
+			     "manager must unlock it"),
+			   code, PIN_TRIES);
+	else
+		ui_message(u, UI_A_ALERT,
+			   _("Wrong PIN for %s (%d of %d tries)"), code,
+			   s.failed_pins, PIN_TRIES);
+	u->bells = 3;
+}
+
+static enum ui_result login_try(struct ui *u, struct login_state *st)
+{
+	struct staff_rec who;
+	int ex = cli_pin_login(u->l, st->code, st->pin, &who);
+
+	sodium_memzero(st->pin, sizeof(st->pin));
+	if (ex) {
+		login_failed(u, st->code, ex);
+		/* The next try starts from an empty form: at a counter,
+		 * it may be someone else's. */
+		memset(st->code, 0, sizeof(st->code));
+		st->field = 0;
+		return UI_REDRAW;
+	}
+	sodium_memzero(who.pin_hash, sizeof(who.pin_hash));
+	ex = ui_login(u, &who);
+	if (ex) {
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		return UI_REDRAW;
+	}
+	ui_message(u, UI_A_OK, _("Logged in: %s"), who.name);
+	ui_goto(u, &ui_menu_screen);
+	return UI_REDRAW;
+}
+
+static enum ui_result login_key(struct ui *u, int key)
+{
+	struct login_state *st = u->state;
+	char *f = st->field == 0 ? st->code : st->pin;
+	size_t cap = st->field == 0 ? sizeof(st->code) : sizeof(st->pin) - 1;
+	size_t n = strlen(f);
+
+	switch (key) {
+	case UI_KEY_ENTER:
+	case UI_KEY_TAB:
+	case UI_KEY_DOWN:
+		if (st->field == 0) {
+			if (st->code[0])
+				st->field = 1;
+			return UI_REDRAW;
+		}
+		if (key != UI_KEY_ENTER)
+			return UI_HANDLED;
+		return login_try(u, st);
+	case UI_KEY_UP:
+		st->field = 0;
+		return UI_REDRAW;
+	case UI_KEY_BACKSPACE:
+		if (n > 0)
+			f[n - 1] = '\0';
+		else
+			st->field = 0;
+		return UI_REDRAW;
+	case UI_KEY_ESC:
+		sodium_memzero(st, sizeof(*st));
+		u->msg[0] = '\0';
+		return UI_REDRAW;
+	default:
+		break;
+	}
+	if (key >= 0x80 || key < 0x20)
+		return UI_IGNORED;
+	/* Staff codes are [A-Za-z0-9_-]; PINs digits. */
+	if (st->field == 1
+		? (key < '0' || key > '9')
+		: !(key == '-' || key == '_' || (key >= '0' && key <= '9') ||
+		    (key >= 'A' && key <= 'Z') || (key >= 'a' && key <= 'z')))
+		return UI_HANDLED;
+	if (n + 1 < cap) {
+		f[n] = (char)key;
+		f[n + 1] = '\0';
+	}
+	return UI_REDRAW;
+}
+
+const struct ui_screen ui_login_screen = {
+    .name = "login",
+    .title = N_("Log in"),
+    .enter = login_enter,
+    .leave = login_leave,
+    .view = login_view,
+    .key = login_key,
+};

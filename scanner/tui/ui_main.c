@@ -1,0 +1,339 @@
+/*
+ * `cardtally tui`: the event loop and what every screen shares -- who is
+ * logged in, the screen table, navigation, the idle logout (R21) and the
+ * language switch.
+ *
+ * The loop: paint the frame, take every key already typed (a barcode
+ * scanner types a whole number at once), let the current screen's tick
+ * wait briefly on its reader, check the idle time.  Key handlers and ticks
+ * return what happens next (enum ui_result); the loop alone opens and
+ * closes screens, so a logout always closes the open screen first (its
+ * reads are committed already: the scan path commits before it reports)
+ * and nothing done after the logout can be attributed to the person who
+ * left.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../drivers/profile.h"
+#include "../cli/cli.h"
+#include "ui.h"
+#include "ui_curses.h"
+
+/* The screens, in menu order; one line each. */
+static const struct ui_screen *const screens[] = {
+    &ui_scan_screen,
+    &ui_status_screen,
+    /* Lookup, custody at the window, the tally, the safe's key. */
+    &ui_lookup_screen,
+    &ui_custody_screen,
+    &ui_tally_screen,
+    &ui_key_screen,
+    /* The counting programme and the reports (ui_count_start.c,
+     * ui_count.c, ui_dispose.c, ui_reports.c). */
+    &ui_count_start_screen,
+    &ui_count_screen,
+    &ui_dispose_screen,
+    &ui_reports_screen,
+    NULL,
+};
+
+const struct ui_screen *const *ui_screens(void)
+{
+	return screens;
+}
+
+/* How long the keyboard is waited on when no screen waits on a reader:
+ * short enough for the idle logout to be on time. */
+#define UI_KEY_WAIT_MS 200
+/* How long a screen's tick may wait on its reader. */
+#define UI_TICK_MS 100
+
+static volatile sig_atomic_t quit_requested;
+static char last_error[256];
+
+static void on_quit(int sig)
+{
+	(void)sig;
+	quit_requested = 1;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+const char *ui_last_error(void)
+{
+	return last_error;
+}
+
+void ui_message(struct ui *u, enum ui_attr attr, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(u->msg, sizeof(u->msg), fmt, ap);
+	va_end(ap);
+	u->msg_attr = attr;
+}
+
+void ui_goto(struct ui *u, const struct ui_screen *s)
+{
+	u->go = s;
+}
+
+const char *ui_role_name(enum staff_role r)
+{
+	switch (r) {
+	case ROLE_MANAGER:
+		return _("manager");
+	case ROLE_STAFF:
+		return _("staff");
+	case ROLE_PARTTIME:
+		return _("part-time");
+	default:
+		return "?";
+	}
+}
+
+int ui_screen_allowed(const struct ui_screen *s, enum staff_role role,
+		      int trained)
+{
+	const char *rule;
+
+	if (s->gated && recon_permit(role, s->action, &rule) != 0)
+		return 0;
+	return !s->touches_cards || trained;
+}
+
+int ui_login(struct ui *u, const struct staff_rec *who)
+{
+	struct training_gap gap;
+	int64_t now = cli_now();
+	int rc = cli_training_check(
+	    u->l, who->code, date_of_time(now, cli_utc_offset(now)), &gap);
+
+	if (rc)
+		return rc;
+	u->who = *who;
+	u->logged_in = 1;
+	u->trained = gap.gate == GATE_OK;
+	u->training_gap[0] = '\0';
+	if (!u->trained)
+		snprintf(u->training_gap, sizeof(u->training_gap), "%s (%s)",
+			 gap.course.code,
+			 gap.gate == GATE_EXPIRED ? "expired" : "missing");
+	return 0;
+}
+
+/* Closes the current screen, whatever it holds. */
+static void close_screen(struct ui *u)
+{
+	if (u->screen && u->screen->leave)
+		u->screen->leave(u);
+	u->state = NULL;
+	u->screen = NULL;
+}
+
+/* Opens s; when it cannot be opened, says why and stays on the menu (or
+ * the login screen). */
+static void open_screen(struct ui *u, const struct ui_screen *s)
+{
+	close_screen(u);
+	if (u->logged_in && s != &ui_login_screen && s != &ui_menu_screen &&
+	    !ui_screen_allowed(s, u->who.role, u->trained)) {
+		/* The menu never offers it; a stale ui_goto must not open
+		 * it either. */
+		ui_message(u, UI_A_ALERT, "%s", _("Not allowed for you"));
+		s = &ui_menu_screen;
+	}
+	u->screen = s;
+	if (s->enter && s->enter(u) != 0) {
+		ui_message(u, UI_A_ALERT, "%s", last_error);
+		u->state = NULL;
+		u->screen = u->logged_in ? &ui_menu_screen : &ui_login_screen;
+		if (u->screen->enter)
+			u->screen->enter(u);
+	}
+}
+
+/* Ends the session of the person logged in: the open screen is closed
+ * (its reads are on disk), the logout audited, the login screen shown. */
+static void logout(struct ui *u, const char *why)
+{
+	close_screen(u);
+	if (u->logged_in)
+		ledger_audit(u->l, u->who.id, cli_now(), "tui.logout",
+			     u->who.code, why);
+	memset(&u->who, 0, sizeof(u->who));
+	u->logged_in = 0;
+	u->trained = 0;
+	u->training_gap[0] = '\0';
+	open_screen(u, &ui_login_screen);
+}
+
+/* What a result means for the loop; 1 when the program should end. */
+static int apply(struct ui *u, enum ui_result r)
+{
+	switch (r) {
+	case UI_LEAVE:
+		open_screen(u,
+			    u->logged_in ? &ui_menu_screen : &ui_login_screen);
+		break;
+	case UI_LOGOUT:
+		ui_message(u, UI_A_NORMAL, "%s", _("Logged out"));
+		logout(u, "logout");
+		break;
+	case UI_QUIT:
+		return 1;
+	default:
+		break;
+	}
+	if (u->go) {
+		const struct ui_screen *s = u->go;
+
+		u->go = NULL;
+		open_screen(u, s);
+	}
+	return 0;
+}
+
+/* Keys every screen has, when the screen does not take them itself. */
+static enum ui_result global_key(struct ui *u, int key)
+{
+	if (key == UI_KEY_F2 || key == 'L') {
+		ui_i18n_set(strcmp(ui_i18n_lang(), "ja") == 0 ? "en" : "ja");
+		u->repaint = 1;
+		return UI_REDRAW;
+	}
+	if (key == UI_KEY_RESIZE) {
+		u->repaint = 1;
+		return UI_REDRAW;
+	}
+	if (key == UI_KEY_F10)
+		return u->logged_in ? UI_LOGOUT : UI_QUIT;
+	return UI_IGNORED;
+}
+
+static void paint(struct ui *u)
+{
+	struct ui_view v;
+	int cols, rows;
+
+	ui_term_size(&cols, &rows);
+	ui_frame(u, &v, cols, rows);
+	ui_term_paint(&v, u->repaint);
+	u->repaint = 0;
+	if (u->bells) {
+		ui_term_bells(u->bells);
+		u->bells = 0;
+	}
+}
+
+static int run(struct ui *u)
+{
+	int64_t last = mono_ms();
+	int done = 0;
+
+	open_screen(u, &ui_login_screen);
+	while (!done && !quit_requested) {
+		enum ui_result r = UI_IGNORED;
+		int key, waited = 0;
+
+		paint(u);
+		if (u->screen->tick) {
+			r = u->screen->tick(u, UI_TICK_MS);
+			waited = r != UI_IGNORED;
+			if (u->activity) {
+				last = mono_ms();
+				u->activity = 0;
+			}
+			done = apply(u, r);
+			if (r != UI_IGNORED && r != UI_HANDLED)
+				paint(u);
+		}
+		/* Every key typed so far: a wedge types a whole number. */
+		key = ui_term_key(waited ? 0 : UI_KEY_WAIT_MS);
+		while (!done && key != UI_KEY_NONE) {
+			last = mono_ms();
+			r = u->screen->key ? u->screen->key(u, key)
+					   : UI_IGNORED;
+			if (r == UI_IGNORED)
+				r = global_key(u, key);
+			done = apply(u, r);
+			key = ui_term_key(0);
+		}
+		if (u->logged_in &&
+		    mono_ms() - last >= (int64_t)u->conf.idle_logout_s * 1000) {
+			ui_message(u, UI_A_ALERT,
+				   _("Logged out after %d seconds without "
+				     "activity"),
+				   u->conf.idle_logout_s);
+			logout(u, "idle");
+			last = mono_ms();
+		}
+	}
+	if (u->logged_in)
+		logout(u, quit_requested ? "signal" : "quit");
+	close_screen(u);
+	return EXIT_OK;
+}
+
+static int exec_tui(struct cli *c, struct ledger *l)
+{
+	struct ui u;
+	struct sigaction sa, old_int, old_term, old_hup;
+	const char *lang = cli_opt(c, "lang");
+	int rc;
+
+	memset(&u, 0, sizeof(u));
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	if (lang && strcmp(lang, "ja") != 0 && strcmp(lang, "en") != 0)
+		return cli_usage(c, "--lang is ja or en, not '%s'", lang);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return cli_error(EXIT_USAGE, "tui needs a terminal");
+	rc = config_load(&u.conf);
+	if (rc)
+		return rc;
+	u.l = l;
+	u.reader = cli_opt(c, "reader");
+	u.profile = rdr_profile_find(u.conf.profile);
+	ui_i18n_init(lang);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_quit;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	/* From here the terminal is the screen's: messages go to it. */
+	cli_error_capture(last_error, sizeof(last_error));
+	ui_term_start();
+	rc = run(&u);
+	ui_term_end();
+	cli_error_capture(NULL, 0);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	return rc;
+}
+
+static const char *const tui_options[] = {"reader", "lang", NULL};
+
+const struct cmd_entry cmd_tui_entry = {
+    .name = "tui",
+    .usage = "[--reader SPEC] [--lang ja|en]",
+    .help = "the operator's full-screen terminal UI (login, menu, tray "
+	    "count, status)",
+    .options = tui_options,
+    .needs_db = 1,
+    .exec = exec_tui,
+};

@@ -1,0 +1,110 @@
+/*
+ * The main menu: the screens of the screen table that the person logged
+ * in may open, by role (recon_permit, the same matrix every command
+ * checks) and by training (R20: without the required course, nothing
+ * that touches cards is offered, and the menu says which course is
+ * missing).  A screen someone may not open is not shown at all.
+ */
+#include <stdlib.h>
+
+#include "../cli/cli.h"
+#include "ui.h"
+
+struct menu_state {
+	const struct ui_screen *item[UI_MENU_MAX];
+	size_t n;
+	size_t sel;
+};
+
+size_t ui_menu_items(enum staff_role role, int trained,
+		     const struct ui_screen **out, size_t max)
+{
+	const struct ui_screen *const *s = ui_screens();
+	size_t n = 0;
+
+	for (; *s && n < max; s++)
+		if ((*s)->in_menu && ui_screen_allowed(*s, role, trained))
+			out[n++] = *s;
+	return n;
+}
+
+static int menu_enter(struct ui *u)
+{
+	struct menu_state *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	st->n = ui_menu_items(u->who.role, u->trained, st->item, UI_MENU_MAX);
+	u->state = st;
+	return 0;
+}
+
+static void menu_leave(struct ui *u)
+{
+	free(u->state);
+}
+
+/* The key of menu item i: 1-9, then a, b, c, ... (more screens than
+ * digits; q stays logout, far beyond any menu's length). */
+static int item_key(size_t i)
+{
+	return i < 9 ? (int)('1' + i) : (int)('a' + (i - 9));
+}
+
+static void menu_view(const struct ui *u, struct ui_view *v)
+{
+	const struct menu_state *st = u->state;
+
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	ui_view_add(v, UI_A_TITLE, "  %s", _("Main menu"));
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	for (size_t i = 0; i < st->n; i++)
+		ui_view_add(v, i == st->sel ? UI_A_SELECTED : UI_A_NORMAL,
+			    "  %c  %s", item_key(i), _(st->item[i]->title));
+	if (st->n == 0)
+		ui_view_add(v, UI_A_DIM, "  %s", _("Nothing you may do here"));
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	if (!u->trained) {
+		ui_view_add(v, UI_A_ALERT, "  ! %s",
+			    _("Required training missing or expired, work "
+			      "with cards is not offered:"));
+		ui_view_add(v, UI_A_ALERT, "    %s", u->training_gap);
+	}
+	ui_view_add(v, UI_A_DIM, "  %s",
+		    _("Up/Down and Enter, or the number.  q logs out."));
+}
+
+static enum ui_result menu_key(struct ui *u, int key)
+{
+	struct menu_state *st = u->state;
+
+	if (key == UI_KEY_UP && st->sel > 0) {
+		st->sel--;
+		return UI_REDRAW;
+	}
+	if (key == UI_KEY_DOWN && st->sel + 1 < st->n) {
+		st->sel++;
+		return UI_REDRAW;
+	}
+	if (key == UI_KEY_ENTER && st->n > 0) {
+		ui_goto(u, st->item[st->sel]);
+		return UI_REDRAW;
+	}
+	for (size_t i = 0; i < st->n && i < 16; i++)
+		if (key == item_key(i)) {
+			ui_goto(u, st->item[i]);
+			return UI_REDRAW;
+		}
+	if (key == 'q' || key == UI_KEY_ESC)
+		return UI_LOGOUT;
+	return UI_IGNORED;
+}
+
+const struct ui_screen ui_menu_screen = {
+    .name = "menu",
+    .title = N_("Main menu"),
+    .enter = menu_enter,
+    .leave = menu_leave,
+    .view = menu_view,
+    .key = menu_key,
+};

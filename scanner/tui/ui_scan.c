@@ -1,0 +1,631 @@
+/*
+ * The tray scan screen: pick an open count and one of its ranges that is
+ * yours (assigned to you, or to nobody), then present the tray's cards.
+ * Each read goes through the CLI's per-read path (scan_session_*: look up,
+ * classify, commit, reader feedback) before this screen shows it.  The
+ * screen shows the range, big expected / seen / remaining counters, a
+ * progress bar, the last card, and the alerts newest first, each with its
+ * own symbol and colour and bell pattern; a number typed or sent by a
+ * barcode scanner plus Enter is a read too.  `u` takes the last read back
+ * with a reason (ledger_scan_undo).  A lost reader fills the screen until
+ * it is back.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../common/strmap.h"
+#include "../cli/cli.h"
+#include "../cli/report.h"
+#include "ui.h"
+
+#define PICKS_MAX 64
+
+struct pick {
+	int64_t session_id;
+	int64_t range_id;
+	char range[LOCATION_MAX + 1];
+	int mine; /* assigned to the person logged in */
+};
+
+struct scan_state {
+	int scanning; /* 0: choosing a range */
+	struct pick pick[PICKS_MAX];
+	size_t npicks, sel;
+	/* While scanning. */
+	struct scan_args args;
+	struct scan_session *s;
+	struct strmap *expected; /* serials of the range's cards */
+	struct ui_scan_model m;
+};
+
+/* ---- the model: pure, tested in tests/test_ui.c ---- */
+
+const char *ui_alert_symbol(int kind)
+{
+	static const char *const sym[UI_ALERT_KINDS] = {"?", ">", "X",
+							"D", "=", "!"};
+
+	return kind >= 0 && kind < UI_ALERT_KINDS ? sym[kind] : "!";
+}
+
+static int alert_kind(int outcome, int why)
+{
+	if (outcome == RECON_REPEAT)
+		return UI_ALERT_REPEAT;
+	switch (why) {
+	case WHY_UNKNOWN:
+		return UI_ALERT_UNKNOWN;
+	case WHY_MISPLACED:
+		return UI_ALERT_MISPLACED;
+	case WHY_NOT_IN_STOCK:
+		return UI_ALERT_NOT_IN_STOCK;
+	default:
+		return UI_ALERT_DISPOSAL_DUE;
+	}
+}
+
+static void add_alert(struct ui_scan_model *m, const struct ui_alert *a)
+{
+	if (m->nalerts == UI_ALERTS_MAX) {
+		memmove(m->alert, m->alert + 1,
+			(UI_ALERTS_MAX - 1) * sizeof(m->alert[0]));
+		m->nalerts--;
+	}
+	m->alert[m->nalerts++] = *a;
+}
+
+void ui_scan_note_read(struct ui_scan_model *m, int outcome, int why,
+		       const char *mgmt_id, const char *serial,
+		       const char *home, const char *status, int in_range)
+{
+	struct ui_alert a;
+
+	memset(&a, 0, sizeof(a));
+	if (outcome != RECON_REPEAT && in_range)
+		m->seen++;
+	snprintf(m->last, sizeof(m->last), "%s %s",
+		 mgmt_id && *mgmt_id ? mgmt_id : "-", serial);
+	snprintf(m->last_serial, sizeof(m->last_serial), "%s", serial);
+	m->last_undone = 0;
+	m->reader_back = 0;
+	if (outcome == RECON_ACCEPTED) {
+		m->accepted++;
+		m->last_kind = -1;
+		return;
+	}
+	if (outcome == RECON_REPEAT)
+		m->repeats++;
+	else
+		m->alerts++;
+	a.kind = alert_kind(outcome, why);
+	m->last_kind = a.kind;
+	snprintf(a.mgmt_id, sizeof(a.mgmt_id), "%s",
+		 mgmt_id && *mgmt_id ? mgmt_id : "-");
+	snprintf(a.serial, sizeof(a.serial), "%s", serial);
+	snprintf(a.where, sizeof(a.where), "%s", home ? home : "");
+	snprintf(a.status, sizeof(a.status), "%s", status ? status : "");
+	add_alert(m, &a);
+}
+
+static enum ui_attr kind_attr(int kind)
+{
+	if (kind < 0)
+		return UI_A_OK;
+	return kind == UI_ALERT_REPEAT ? UI_A_REPEAT : UI_A_ALERT;
+}
+
+/* What an alert says, in the current language. */
+static void alert_text(const struct ui_alert *a, char *out, size_t cap)
+{
+	char mg[64];
+
+	ui_fit(mg, sizeof(mg), a->mgmt_id, 12, 1);
+	switch (a->kind) {
+	case UI_ALERT_UNKNOWN:
+		snprintf(out, cap, "[%s] %s %s  %s", ui_alert_symbol(a->kind),
+			 mg, a->serial, _("unknown card, not in the ledger"));
+		break;
+	case UI_ALERT_MISPLACED:
+		snprintf(out, cap, "[%s] %s %s  %s %s",
+			 ui_alert_symbol(a->kind), mg, a->serial,
+			 _("misplaced, belongs to"), a->where);
+		break;
+	case UI_ALERT_NOT_IN_STOCK:
+		snprintf(out, cap, "[%s] %s %s  %s %s",
+			 ui_alert_symbol(a->kind), mg, a->serial,
+			 _("should not be here, ledger says"), a->status);
+		break;
+	case UI_ALERT_DISPOSAL_DUE:
+		snprintf(out, cap, "[%s] %s %s  %s", ui_alert_symbol(a->kind),
+			 mg, a->serial, _("due for disposal"));
+		break;
+	case UI_ALERT_REPEAT:
+		snprintf(out, cap, "[%s] %s %s  %s", ui_alert_symbol(a->kind),
+			 mg, a->serial, _("read again, not counted twice"));
+		break;
+	default:
+		snprintf(out, cap, "[%s] %s  %s", ui_alert_symbol(a->kind),
+			 _("card not read"), a->where);
+		break;
+	}
+	if (a->undone) {
+		size_t n = strlen(out);
+
+		snprintf(out + n, cap - n, "  (%s)", _("undone"));
+	}
+}
+
+/* Three labelled big counters side by side, each `w` columns. */
+static void counters(const struct ui_scan_model *m, int cols, struct ui_view *v)
+{
+	const char *label[3] = {_("Expected"), _("Seen"), _("Remaining")};
+	long val[3] = {m->expected, m->seen,
+		       m->expected > m->seen ? m->expected - m->seen : 0};
+	char big[3][3][64], line[UI_LINE_BYTES], cell[128];
+	int w = cols / 3 > 26 ? 26 : cols / 3;
+
+	memset(big, 0, sizeof(big));
+	line[0] = '\0';
+	for (int i = 0; i < 3; i++) {
+		char lab[96];
+
+		snprintf(lab, sizeof(lab), "  %s: %ld", label[i], val[i]);
+		ui_fit(cell, sizeof(cell), lab, w, 1);
+		strncat(line, cell, sizeof(line) - strlen(line) - 1);
+		ui_big_number(val[i], big[i]);
+	}
+	ui_view_add(v, UI_A_TITLE, "%s", line);
+	for (int r = 0; r < 3; r++) {
+		line[0] = '\0';
+		for (int i = 0; i < 3; i++) {
+			char pad[96];
+
+			snprintf(pad, sizeof(pad), "  %s", big[i][r]);
+			ui_fit(cell, sizeof(cell), pad, w, 1);
+			strncat(line, cell, sizeof(line) - strlen(line) - 1);
+		}
+		ui_view_add(v, UI_A_BIG, "%s", line);
+	}
+}
+
+void ui_scan_render(const struct ui_scan_model *m, int cols, struct ui_view *v)
+{
+	char bar[128], line[UI_LINE_BYTES];
+	int at, barw = cols - 24;
+
+	if (m->reader_lost) {
+		v->banner = 1;
+		ui_view_add(v, UI_A_BANNER, "!! %s !!", _("READER LOST"));
+		ui_view_add(v, UI_A_BANNER, "%s", "");
+		ui_view_add(v, UI_A_BANNER, "%s",
+			    _("Reconnect the reader to go on."));
+		ui_view_add(v, UI_A_BANNER,
+			    _("Nothing read so far is lost: %ld of %ld seen "
+			      "in %s."),
+			    m->seen, m->expected, m->range);
+		return;
+	}
+	ui_view_add(v, UI_A_TITLE, "  %s %lld  %s %s", _("Count"),
+		    (long long)m->session_id, _("Range"), m->range);
+	if (m->reader_back)
+		ui_view_add(v, UI_A_OK, "  %s",
+			    _("Reader is back: scanning resumes"));
+	else if (!m->has_reader)
+		ui_view_add(v, UI_A_DIM, "  %s",
+			    _("No reader: type or scan the card number, then "
+			      "Enter"));
+	else if (m->reader_ended)
+		ui_view_add(v, UI_A_DIM, "  %s", _("The reader stopped"));
+	else
+		ui_view_add(v, UI_A_DIM, "  %s",
+			    _("Present the cards one by one"));
+	counters(m, cols, v);
+	if (barw > 60)
+		barw = 60;
+	ui_progress_bar(bar, sizeof(bar), m->seen, m->expected, barw);
+	ui_view_add(v, UI_A_NORMAL, "  %s %ld/%ld", bar, m->seen, m->expected);
+	if (m->last[0])
+		ui_view_add(v, kind_attr(m->last_kind), "  %s: [%s] %s%s%s%s",
+			    _("Last card"),
+			    m->last_kind < 0 ? "OK"
+					     : ui_alert_symbol(m->last_kind),
+			    m->last, m->last_undone ? "  (" : "",
+			    m->last_undone ? _("undone") : "",
+			    m->last_undone ? ")" : "");
+	else
+		ui_view_add(v, UI_A_DIM, "  %s: -", _("Last card"));
+	if (m->undo_mode) {
+		snprintf(line, sizeof(line), "  %s: %s",
+			 _("Why undo the last read? Reason"), m->reason);
+		at = ui_view_add(v, UI_A_INPUT, "%s", line);
+	} else {
+		snprintf(line, sizeof(line), "  %s: %s", _("Card number"),
+			 m->typed);
+		at = ui_view_add(v, UI_A_NORMAL, "%s", line);
+	}
+	v->cursor_line = at;
+	v->cursor_col = ui_width(line);
+	ui_view_add(v, UI_A_DIM, "  %s",
+		    m->undo_mode ? _("Enter undo   Esc cancel")
+				 : _("u undo the last read   q end this tray"));
+	ui_view_add(v, UI_A_NORMAL, "  %s (%ld)  %s (%ld)", _("Alerts"),
+		    m->alerts, _("Repeats"), m->repeats);
+	/* Newest first: the one just read is where the eye is. */
+	for (int i = m->nalerts - 1; i >= 0; i--) {
+		alert_text(&m->alert[i], line, sizeof(line));
+		ui_view_add(v, kind_attr(m->alert[i].kind), "  %s", line);
+	}
+}
+
+/* ---- the screen ---- */
+
+struct pick_ctx {
+	struct ui *u;
+	struct scan_state *st;
+	int rc;
+};
+
+static int add_picks(const struct session_rec *sess, void *ctx)
+{
+	struct pick_ctx *p = ctx;
+	struct range_rec *r = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (sess->kind == SESSION_TALLY)
+		return 0;
+	rc = ledger_session_ranges(p->u->l, sess->id, &r, &n);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < n && p->st->npicks < PICKS_MAX; i++) {
+		struct pick *k;
+
+		if (r[i].assignee_id && r[i].assignee_id != p->u->who.id)
+			continue; /* someone else's range (R7) */
+		k = &p->st->pick[p->st->npicks++];
+		k->session_id = sess->id;
+		k->range_id = r[i].location_id;
+		snprintf(k->range, sizeof(k->range), "%s", r[i].path);
+		k->mine = r[i].assignee_id == p->u->who.id;
+	}
+	free(r);
+	return 0;
+}
+
+static int scan_enter(struct ui *u)
+{
+	struct scan_state *st = calloc(1, sizeof(*st));
+	struct pick_ctx p = {u, st, 0};
+	int rc;
+
+	if (!st)
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	rc = ledger_session_open_each(u->l, add_picks, &p);
+	if (rc < 0) {
+		free(st);
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+	}
+	u->state = st;
+	return 0;
+}
+
+static void stop_scanning(struct scan_state *st)
+{
+	scan_session_close(st->s);
+	st->s = NULL;
+	strmap_free(st->expected);
+	st->expected = NULL;
+	st->scanning = 0;
+}
+
+static void scan_leave(struct ui *u)
+{
+	struct scan_state *st = u->state;
+
+	if (st)
+		stop_scanning(st);
+	free(st);
+}
+
+static void pick_view(const struct ui *u, const struct scan_state *st,
+		      struct ui_view *v)
+{
+	(void)u;
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	ui_view_add(v, UI_A_TITLE, "  %s", _("Choose the range to count"));
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	for (size_t i = 0; i < st->npicks; i++)
+		ui_view_add(v, i == st->sel ? UI_A_SELECTED : UI_A_NORMAL,
+			    "  %2zu  %s %lld  %s  %s", i + 1, _("Count"),
+			    (long long)st->pick[i].session_id,
+			    st->pick[i].range,
+			    st->pick[i].mine ? _("(assigned to you)")
+					     : _("(open to all)"));
+	if (st->npicks == 0)
+		ui_view_add(v, UI_A_DIM, "  %s",
+			    _("No open count has a range for you"));
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	ui_view_add(v, UI_A_DIM, "  %s",
+		    _("Up/Down and Enter to start.  q back."));
+}
+
+static void scan_view(const struct ui *u, struct ui_view *v)
+{
+	const struct scan_state *st = u->state;
+
+	if (!st->scanning)
+		pick_view(u, st, v);
+	else
+		ui_scan_render(&st->m, v->cols, v);
+}
+
+/* The range's cards, and how many of them this count has read there. */
+static int load_range(struct ui *u, struct scan_state *st, const struct pick *k)
+{
+	char(*ser)[SERIAL_BUF] = NULL;
+	size_t n = 0;
+	int rc = ledger_range_serials(u->l, k->range, &ser, &n);
+
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+	st->expected = strmap_new(n);
+	for (size_t i = 0; st->expected && i < n; i++)
+		if (strmap_put(st->expected, ser[i], strlen(ser[i]), 1, NULL) <
+		    0)
+			break;
+	free(ser);
+	if (!st->expected || strmap_count(st->expected) != n)
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	st->m.expected = (long)n;
+	rc = ledger_session_serials(u->l, k->session_id, k->range_id, &ser, &n);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+	for (size_t i = 0; i < n; i++)
+		st->m.seen +=
+		    strmap_get(st->expected, ser[i], strlen(ser[i]), NULL);
+	free(ser);
+	return 0;
+}
+
+static enum ui_result start_scanning(struct ui *u, struct scan_state *st)
+{
+	const struct pick *k = &st->pick[st->sel];
+	int ex;
+
+	memset(&st->m, 0, sizeof(st->m));
+	memset(&st->args, 0, sizeof(st->args));
+	st->args.session_id = k->session_id;
+	st->args.range = k->range;
+	st->args.reader = u->reader;
+	st->args.profile = u->profile;
+	st->args.rules = &u->conf.rules;
+	st->args.actor = &u->who;
+	st->args.verbosity = SCAN_QUIET;
+	ex = load_range(u, st, k);
+	if (ex == 0)
+		ex = scan_session_open(u->l, &st->args, &st->s);
+	if (ex && u->reader && st->expected) {
+		/* The reader cannot be opened: the count can still go on
+		 * with typed or wedged numbers, and the screen says why. */
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", ui_last_error());
+		st->args.reader = NULL;
+		ex = scan_session_open(u->l, &st->args, &st->s);
+		if (ex == 0)
+			ui_message(u, UI_A_ALERT, "%s", why);
+	}
+	if (ex) {
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		stop_scanning(st);
+		return UI_REDRAW;
+	}
+	st->scanning = 1;
+	st->m.session_id = k->session_id;
+	snprintf(st->m.range, sizeof(st->m.range), "%s", k->range);
+	st->m.has_reader = st->args.reader != NULL;
+	st->m.last_kind = -1;
+	if (!u->msg[0] || u->msg_attr != UI_A_ALERT)
+		ui_message(u, UI_A_NORMAL, "%s", "");
+	return UI_REDRAW;
+}
+
+/* After a read is on disk: the model, the bell. */
+static void show_read(struct ui *u, struct scan_state *st,
+		      const struct scan_result *res)
+{
+	int in =
+	    strmap_get(st->expected, res->serial, strlen(res->serial), NULL);
+
+	ui_scan_note_read(
+	    &st->m, res->outcome, res->why,
+	    res->lk.known ? res->lk.card.mgmt_id : "", res->serial,
+	    res->lk.card.location,
+	    res->lk.known ? card_status_name(res->lk.card.status) : "", in);
+	u->bells = res->outcome == RECON_ACCEPTED ? 0
+		   : res->outcome == RECON_REPEAT ? 2
+						  : 3;
+	u->activity = 1;
+	u->msg[0] = '\0';
+}
+
+static enum ui_result scan_tick(struct ui *u, int wait_ms)
+{
+	struct scan_state *st = u->state;
+	struct scan_step step;
+	int ex;
+
+	if (!st->scanning || !st->m.has_reader || st->m.reader_ended)
+		return UI_IGNORED;
+	ex = scan_session_step(st->s, wait_ms, &step);
+	if (ex) {
+		/* The reader failed for good (not a lost reader, which
+		 * comes back): typed numbers still work. */
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		st->m.reader_ended = 1;
+		return UI_REDRAW;
+	}
+	switch (step.kind) {
+	case SCAN_STEP_READ:
+		show_read(u, st, &step.res);
+		return UI_REDRAW;
+	case SCAN_STEP_UNREADABLE: {
+		struct ui_alert a;
+
+		memset(&a, 0, sizeof(a));
+		a.kind = UI_ALERT_UNREADABLE;
+		snprintf(a.where, sizeof(a.where), "%.*s",
+			 (int)sizeof(a.where) - 1, step.message);
+		add_alert(&st->m, &a);
+		st->m.alerts++;
+		u->bells = 3;
+		u->activity = 1;
+		return UI_REDRAW;
+	}
+	case SCAN_STEP_LOST:
+		st->m.reader_lost = 1;
+		st->m.reader_back = 0;
+		u->bells = 3;
+		return UI_REDRAW;
+	case SCAN_STEP_BACK:
+		st->m.reader_lost = 0;
+		st->m.reader_back = 1;
+		u->bells = 1;
+		return UI_REDRAW;
+	case SCAN_STEP_END:
+		st->m.reader_ended = 1;
+		return UI_REDRAW;
+	default:
+		return UI_HANDLED;
+	}
+}
+
+static enum ui_result do_undo(struct ui *u, struct scan_state *st)
+{
+	struct scan_undone un;
+	int rc = ledger_scan_undo(u->l, st->m.session_id, u->who.id,
+				  st->m.reason, cli_now(), &un);
+
+	if (rc < 0) {
+		ui_message(u, UI_A_ALERT, "%s: %s", _("Nothing undone"),
+			   ledger_errmsg(u->l));
+		return UI_REDRAW;
+	}
+	st->m.undo_mode = 0;
+	st->m.reason[0] = '\0';
+	if (strcmp(un.outcome, "repeat") != 0 &&
+	    strmap_get(st->expected, un.serial, strlen(un.serial), NULL) &&
+	    strcmp(un.range, st->m.range) == 0 && st->m.seen > 0)
+		st->m.seen--;
+	if (strcmp(un.outcome, "accepted") == 0 && st->m.accepted > 0)
+		st->m.accepted--;
+	else if (strcmp(un.outcome, "repeat") == 0 && st->m.repeats > 0)
+		st->m.repeats--;
+	else if (st->m.alerts > 0)
+		st->m.alerts--;
+	if (strcmp(st->m.last_serial, un.serial) == 0)
+		st->m.last_undone = 1;
+	/* The alert stays listed, marked: what happened is not erased. */
+	for (int i = st->m.nalerts - 1; i >= 0; i--) {
+		if (strcmp(st->m.alert[i].serial, un.serial) == 0 &&
+		    !st->m.alert[i].undone) {
+			st->m.alert[i].undone = 1;
+			break;
+		}
+	}
+	ui_message(u, UI_A_OK, _("Undone: %s %s, it no longer counts"),
+		   un.mgmt_id[0] ? un.mgmt_id : "-", un.serial);
+	return UI_REDRAW;
+}
+
+static enum ui_result typed_read(struct ui *u, struct scan_state *st)
+{
+	struct scan_result res;
+	int ex = scan_session_serial(st->s, st->m.typed, &res);
+
+	st->m.typed[0] = '\0';
+	if (ex) {
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		u->bells = 3;
+		return UI_REDRAW;
+	}
+	show_read(u, st, &res);
+	return UI_REDRAW;
+}
+
+static enum ui_result scanning_key(struct ui *u, struct scan_state *st, int key)
+{
+	struct ui_scan_model *m = &st->m;
+
+	if (m->undo_mode) {
+		if (key == UI_KEY_ESC) {
+			m->undo_mode = 0;
+			m->reason[0] = '\0';
+		} else if (key == UI_KEY_ENTER) {
+			return m->reason[0] ? do_undo(u, st) : UI_HANDLED;
+		} else if (!ui_field_key(m->reason, sizeof(m->reason),
+					 UI_FIELD_TEXT, key)) {
+			return UI_IGNORED;
+		}
+		return UI_REDRAW;
+	}
+	if (ui_field_key(m->typed, sizeof(m->typed), UI_FIELD_HEX, key))
+		return UI_REDRAW;
+	switch (key) {
+	case UI_KEY_ENTER:
+		return m->typed[0] ? typed_read(u, st) : UI_HANDLED;
+	case 'u':
+	case 'U':
+		m->undo_mode = 1;
+		m->typed[0] = '\0';
+		return UI_REDRAW;
+	case 'q':
+	case UI_KEY_ESC:
+		if (m->typed[0]) {
+			m->typed[0] = '\0';
+			return UI_REDRAW;
+		}
+		return UI_LEAVE;
+	default:
+		return UI_IGNORED;
+	}
+}
+
+static enum ui_result scan_key(struct ui *u, int key)
+{
+	struct scan_state *st = u->state;
+
+	if (st->scanning)
+		return scanning_key(u, st, key);
+	if (key == UI_KEY_UP && st->sel > 0) {
+		st->sel--;
+		return UI_REDRAW;
+	}
+	if (key == UI_KEY_DOWN && st->sel + 1 < st->npicks) {
+		st->sel++;
+		return UI_REDRAW;
+	}
+	if (key >= '1' && key <= '9' && (size_t)(key - '1') < st->npicks) {
+		st->sel = (size_t)(key - '1');
+		return start_scanning(u, st);
+	}
+	if (key == UI_KEY_ENTER && st->npicks > 0)
+		return start_scanning(u, st);
+	if (key == 'q' || key == UI_KEY_ESC)
+		return UI_LEAVE;
+	return UI_IGNORED;
+}
+
+const struct ui_screen ui_scan_screen = {
+    .name = "scan",
+    .title = N_("Tray count"),
+    .in_menu = 1,
+    .gated = 1,
+    .action = ACT_SCAN,
+    .touches_cards = 1,
+    .enter = scan_enter,
+    .leave = scan_leave,
+    .view = scan_view,
+    .key = scan_key,
+    .tick = scan_tick,
+};

@@ -1,0 +1,260 @@
+/*
+ * The status overview, read-only: the picture `cardtally status` gives --
+ * the safe, counts and tallies still open, what is checked out, locked
+ * accounts, training gaps, cards due for disposal -- from the same ledger
+ * functions (data/status.c and the modules that own each part), taken
+ * when the screen opens and again on `r`.  Long lists scroll.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli/cli.h"
+#include "../cli/report.h"
+#include "ui.h"
+
+#define STATUS_LINES 200
+
+struct status_state {
+	char line[STATUS_LINES][160];
+	enum ui_attr attr[STATUS_LINES];
+	int n, top;
+	int64_t now;
+	int32_t today;
+	const struct recon_rules *rules;
+	long due;
+	struct ledger *l;
+};
+
+static void add(struct status_state *st, enum ui_attr a, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void add(struct status_state *st, enum ui_attr a, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (st->n >= STATUS_LINES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(st->line[st->n], sizeof(st->line[0]), fmt, ap);
+	va_end(ap);
+	st->attr[st->n++] = a;
+}
+
+static int on_session(const struct session_rec *r, void *ctx)
+{
+	struct status_state *st = ctx;
+	char when[TIME_ISO_BUF];
+
+	if (r->kind == SESSION_TALLY)
+		return 0;
+	cli_time_iso(r->started_at, when);
+	add(st, UI_A_NORMAL, "    %s %lld  %s  %s %s", _("Count"),
+	    (long long)r->id, session_kind_name(r->kind), when, r->started_by);
+	return 0;
+}
+
+static int on_checked_out(void *ctx, const struct checked_out_row *r)
+{
+	struct status_state *st = ctx;
+
+	add(st, UI_A_NORMAL, "    %s %-12s %s %s",
+	    r->is_asset ? _("terminal") : _("card"), r->name,
+	    r->checked_out_by[0] ? r->checked_out_by : "?", r->location);
+	return 0;
+}
+
+static int on_locked(const struct staff_rec *p, void *ctx)
+{
+	struct status_state *st = ctx;
+
+	if (p->locked && p->active)
+		add(st, UI_A_ALERT, "    ! %s %s", p->code, p->name);
+	return 0;
+}
+
+static int on_gap(const struct staff_rec *p, void *ctx)
+{
+	struct status_state *st = ctx;
+	struct training_gap gap;
+	int rc;
+
+	if (!p->active)
+		return 0;
+	rc = cli_training_check(st->l, p->code, st->today, &gap);
+	if (rc)
+		return rc;
+	if (gap.gate != GATE_OK)
+		add(st, UI_A_ALERT, "    ! %s %s %s", p->code, gap.course.code,
+		    gap.gate == GATE_EXPIRED ? _("expired") : _("missing"));
+	return 0;
+}
+
+static int on_card(void *ctx, const struct card_rec *c)
+{
+	struct status_state *st = ctx;
+	int32_t since;
+
+	if (recon_disposal_due(c->status, c->reminder_sent, st->today,
+			       st->rules, &since) != DUE_NOT)
+		st->due++;
+	return 0;
+}
+
+/* One heading, its rows from walk, "none" when it added nothing. */
+#define SECTION(st, title, call)                                               \
+	do {                                                                   \
+		int before_;                                                   \
+		add(st, UI_A_TITLE, "  %s", title);                            \
+		before_ = (st)->n;                                             \
+		if ((call) < 0)                                                \
+			return cli_error(EXIT_SOFTWARE, "%s",                  \
+					 ledger_errmsg((st)->l));              \
+		if ((st)->n == before_)                                        \
+			add(st, UI_A_DIM, "    %s", _("none"));                \
+	} while (0)
+
+static int tallies(struct status_state *st)
+{
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc = ledger_tally_ids(st->l, &ids, &n);
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct recon_tally t;
+		struct session_rec sess;
+
+		rc = ledger_session_get(st->l, ids[i], &sess);
+		if (rc == 0)
+			rc = tally_summary(st->l, ids[i], &t);
+		if (rc < 0)
+			break;
+		if (sess.closed_at && !t.by_state[TALLY_MISSING])
+			continue;
+		add(st, t.by_state[TALLY_MISSING] ? UI_A_ALERT : UI_A_NORMAL,
+		    "    %s %lld  %s  %s %zu  %s %zu", _("Tally"),
+		    (long long)ids[i], sess.closed_at ? _("closed") : _("open"),
+		    _("expected"), t.expected, _("missing"),
+		    t.by_state[TALLY_MISSING]);
+	}
+	free(ids);
+	return rc;
+}
+
+static int load(struct ui *u, struct status_state *st)
+{
+	struct key_opening_rec cur;
+	char when[TIME_ISO_BUF];
+	int rc;
+
+	st->n = 0;
+	st->due = 0;
+	st->l = u->l;
+	st->now = cli_now();
+	st->today = date_of_time(st->now, cli_utc_offset(st->now));
+	st->rules = &u->conf.rules;
+	cli_time_iso(st->now, when);
+	add(st, UI_A_DIM, "  %s %s", _("As of"), when);
+	rc = ledger_key_current(u->l, &cur);
+	if (rc < 0 && rc != LEDGER_ERR_NOTFOUND)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+	if (rc == 0) {
+		unsigned f = cli_key_flags(&cur, st->now, &u->conf.key);
+
+		cli_time_iso(cur.opened_at, when);
+		add(st, f ? UI_A_ALERT : UI_A_NORMAL, "  %s %s %s (%s %s)%s",
+		    _("Safe: OPEN since"), when, cur.opened_by,
+		    _("approved by"), cur.approved_by,
+		    f ? _("  ! flagged") : "");
+	} else {
+		add(st, UI_A_NORMAL, "  %s", _("Safe: closed"));
+	}
+	SECTION(st, _("Open counts"),
+		ledger_session_open_each(u->l, on_session, st));
+	SECTION(st, _("Tallies open or missing something"), tallies(st));
+	SECTION(st, _("Checked out"),
+		ledger_checked_out_each(u->l, on_checked_out, st));
+	SECTION(st, _("Locked accounts"),
+		ledger_staff_each(u->l, on_locked, st));
+	SECTION(st, _("Training gaps"), ledger_staff_each(u->l, on_gap, st));
+	rc = ledger_cards_in_storage(u->l, on_card, st);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+	add(st, st->due ? UI_A_ALERT : UI_A_NORMAL, "  %s: %ld",
+	    _("Due for disposal"), st->due);
+	return 0;
+}
+
+static int status_enter(struct ui *u)
+{
+	struct status_state *st = calloc(1, sizeof(*st));
+	int rc;
+
+	if (!st)
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	rc = load(u, st);
+	if (rc) {
+		free(st);
+		return rc;
+	}
+	u->state = st;
+	return 0;
+}
+
+static void status_leave(struct ui *u)
+{
+	free(u->state);
+}
+
+static void status_view(const struct ui *u, struct ui_view *v)
+{
+	const struct status_state *st = u->state;
+	int room = v->rows - 4;
+
+	for (int i = st->top; i < st->n && i - st->top < room; i++)
+		ui_view_add(v, st->attr[i], "%s", st->line[i]);
+	if (st->n - st->top > room)
+		ui_view_add(v, UI_A_DIM, "  %s",
+			    _("(more below: Down / PgDn)"));
+}
+
+static enum ui_result status_key(struct ui *u, int key)
+{
+	struct status_state *st = u->state;
+
+	switch (key) {
+	case UI_KEY_DOWN:
+	case UI_KEY_PGDN:
+		if (st->top + 1 < st->n)
+			st->top += key == UI_KEY_DOWN ? 1 : 10;
+		if (st->top >= st->n)
+			st->top = st->n - 1;
+		return UI_REDRAW;
+	case UI_KEY_UP:
+	case UI_KEY_PGUP:
+		st->top -= key == UI_KEY_UP ? 1 : 10;
+		if (st->top < 0)
+			st->top = 0;
+		return UI_REDRAW;
+	case 'r':
+		if (load(u, st))
+			ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		return UI_REDRAW;
+	case 'q':
+	case UI_KEY_ESC:
+		return UI_LEAVE;
+	default:
+		return UI_IGNORED;
+	}
+}
+
+const struct ui_screen ui_status_screen = {
+    .name = "status",
+    .title = N_("Status overview"),
+    .in_menu = 1,
+    .enter = status_enter,
+    .leave = status_leave,
+    .view = status_view,
+    .key = status_key,
+};

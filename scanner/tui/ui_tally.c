@@ -1,0 +1,470 @@
+/*
+ * The end-of-day window tally (R12) on one screen: start today's tally
+ * (or go on with the one open), present what comes back -- each read goes
+ * through the same per-read path as the tray count (scan_session_*: the
+ * read is committed before it is shown) -- watch the list of what is
+ * still out and who took it, and close.  A balanced tally closes at once;
+ * an imbalanced one needs a manager to witness the close on this screen
+ * (their code and PIN, checked by cli_witness_pin: another person, the
+ * right PIN, a manager) and a note, and then closes through the same
+ * function as `tally close` (tally_close_apply).  Part-time staff may scan
+ * the returns; opening and closing the tally ask the matrix.
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli/cli.h"
+#include "ui.h"
+
+struct tally_screen {
+	struct ui_tally_model m;
+	struct scan_args args;
+	struct scan_session *s;
+};
+
+/* ---- the model: pure, tested in tests/test_ui.c ---- */
+
+void ui_tally_note_read(struct ui_tally_model *m, int outcome, int why,
+			const char *name, const char *serial)
+{
+	snprintf(m->last, sizeof(m->last), "%s %s", name && *name ? name : "-",
+		 serial);
+	if (outcome == RECON_ACCEPTED) {
+		m->accepted++;
+		m->last_kind = -1;
+	} else if (outcome == RECON_REPEAT) {
+		m->repeats++;
+		m->last_kind = UI_ALERT_REPEAT;
+	} else {
+		m->alerts++;
+		m->last_kind = why == WHY_UNKNOWN ? UI_ALERT_UNKNOWN
+						  : UI_ALERT_NOT_IN_STOCK;
+	}
+}
+
+int ui_tally_add_row(void *ctx, const struct tally_row *r)
+{
+	struct ui_tally_model *m = ctx;
+	enum tally_state ts = recon_tally_item(r->read_back, r->status);
+	struct ui_tally_out *o;
+
+	recon_tally_add(&m->t, ts);
+	if (ts != TALLY_MISSING || m->nout == UI_TALLY_OUT_MAX)
+		return 0;
+	o = &m->out[m->nout++];
+	o->is_asset = r->is_asset;
+	snprintf(o->name, sizeof(o->name), "%s", r->name);
+	snprintf(o->by, sizeof(o->by), "%s", r->checked_out_by);
+	o->for_date = r->for_date;
+	snprintf(o->location, sizeof(o->location), "%s", r->location);
+	return 0;
+}
+
+static const char *last_text(int kind)
+{
+	switch (kind) {
+	case -1:
+		return _("back");
+	case UI_ALERT_REPEAT:
+		return _("read again, not counted twice");
+	case UI_ALERT_UNKNOWN:
+		return _("unknown card, not in the ledger");
+	default:
+		return _("was not out when the tally began");
+	}
+}
+
+void ui_tally_render(const struct ui_tally_model *m, int cols, int rows,
+		     struct ui_view *v)
+{
+	char line[UI_LINE_BYTES], cut[UI_LINE_BYTES], day[11];
+	int room;
+
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	if (m->id == 0) {
+		if (m->closed_note[0])
+			ui_view_add(v, UI_A_OK, "  %s", m->closed_note);
+		ui_view_add(v, UI_A_TITLE, "  %s", _("No tally is open"));
+		ui_view_add(v, UI_A_NORMAL, "%s", "");
+		ui_view_add(v, UI_A_NORMAL, "  %s",
+			    _("s  start today's tally: everything checked "
+			      "out now is expected back"));
+		ui_view_add(v, UI_A_DIM, "  %s", _("q back"));
+		return;
+	}
+	ui_view_add(v, UI_A_TITLE, "  %s %lld   %s %zu  %s %zu  %s %zu  %s %zu",
+		    _("Tally"), (long long)m->id, _("expected"), m->t.expected,
+		    _("back"), m->t.by_state[TALLY_RETURNED], _("issued"),
+		    m->t.by_state[TALLY_ISSUED], _("missing"),
+		    m->t.by_state[TALLY_MISSING]);
+	if (m->last[0])
+		ui_view_add(v,
+			    m->last_kind < 0		      ? UI_A_OK
+			    : m->last_kind == UI_ALERT_REPEAT ? UI_A_REPEAT
+							      : UI_A_ALERT,
+			    "  %s: [%s] %s  %s", _("Last card"),
+			    m->last_kind < 0 ? "OK"
+					     : ui_alert_symbol(m->last_kind),
+			    m->last, last_text(m->last_kind));
+	else
+		ui_view_add(v, UI_A_DIM, "  %s: -", _("Last card"));
+	if (m->closing) {
+		ui_view_add(v, UI_A_ALERT, "  ! %s",
+			    _("Not balanced: a manager witnesses the close, "
+			      "with a note"));
+		ui_second_view(&m->form, _("Witness"), _("Note"), v);
+		ui_view_add(v, UI_A_DIM, "  %s",
+			    _("Tab next field   Enter on the note: close   "
+			      "Esc cancel"));
+	} else {
+		ui_form_line(v, _("Card number"), m->typed, 0, 1);
+		if (m->reader_lost)
+			ui_view_add(v, UI_A_ALERT, "  !! %s", _("READER LOST"));
+		else
+			ui_view_add(v, UI_A_DIM, "  %s",
+				    m->has_reader && !m->reader_ended
+					? _("Present what comes back")
+					: _("No reader: type or scan the "
+					    "card number, then Enter"));
+		ui_view_add(v, UI_A_DIM, "  %s",
+			    _("x close the tally   q back"));
+	}
+	ui_view_add(v, UI_A_TITLE, "  %s (%zu)", _("Still out"),
+		    m->t.by_state[TALLY_MISSING]);
+	room = rows - 3 - v->nlines;
+	for (int i = 0; i < m->nout && room > 0; i++, room--) {
+		const struct ui_tally_out *o = &m->out[i];
+
+		ui_date_text(o->for_date, day);
+		snprintf(line, sizeof(line), "%s %s  %s %s  %s %s  (%s %s)",
+			 o->is_asset ? _("terminal") : _("card"), o->name,
+			 _("out by"), o->by[0] ? o->by : "?", _("for"), day,
+			 _("home"), o->location);
+		ui_fit(cut, sizeof(cut), line, cols - 5, 0);
+		ui_view_add(v, UI_A_NORMAL, "    %s", cut);
+	}
+	if (m->t.by_state[TALLY_MISSING] == 0)
+		ui_view_add(v, UI_A_OK, "    %s",
+			    _("none: the tally is balanced"));
+}
+
+/* ---- the screen ---- */
+
+static int reload(struct ui *u, struct tally_screen *st)
+{
+	memset(&st->m.t, 0, sizeof(st->m.t));
+	st->m.nout = 0;
+	if (ledger_tally_each(u->l, st->m.id, ui_tally_add_row, &st->m) < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+	return 0;
+}
+
+static void stop_session(struct tally_screen *st)
+{
+	scan_session_close(st->s);
+	st->s = NULL;
+}
+
+/* Opens tally id for reads (the reader if there is one) and loads it. */
+static int open_tally(struct ui *u, struct tally_screen *st, int64_t id)
+{
+	int ex;
+
+	stop_session(st);
+	memset(&st->args, 0, sizeof(st->args));
+	st->args.session_id = id;
+	st->args.range = NULL; /* a tally: reads are returns */
+	st->args.reader = u->reader;
+	st->args.profile = u->profile;
+	st->args.rules = &u->conf.rules;
+	st->args.actor = &u->who;
+	st->args.verbosity = SCAN_QUIET;
+	ex = scan_session_open(u->l, &st->args, &st->s);
+	if (ex && u->reader) {
+		/* The reader cannot be opened: typed numbers still work. */
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", ui_last_error());
+		st->args.reader = NULL;
+		ex = scan_session_open(u->l, &st->args, &st->s);
+		if (ex == 0)
+			ui_message(u, UI_A_ALERT, "%s", why);
+	}
+	if (ex)
+		return ex;
+	st->m.id = id;
+	st->m.has_reader = st->args.reader != NULL;
+	st->m.reader_ended = 0;
+	st->m.last_kind = -1;
+	return reload(u, st);
+}
+
+/* The newest tally still open, 0 when none. */
+static int open_tally_id(struct ledger *l, int64_t *id)
+{
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc = ledger_tally_ids(l, &ids, &n);
+
+	*id = 0;
+	for (size_t i = n; rc == 0 && i > 0 && !*id; i--) {
+		struct session_rec sess;
+
+		rc = ledger_session_get(l, ids[i - 1], &sess);
+		if (rc == 0 && !sess.closed_at)
+			*id = ids[i - 1];
+	}
+	free(ids);
+	return rc < 0 ? cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l)) : 0;
+}
+
+static int tally_enter(struct ui *u)
+{
+	struct tally_screen *st = calloc(1, sizeof(*st));
+	int64_t id;
+	int ex;
+
+	if (!st)
+		return cli_error(EXIT_SOFTWARE, "out of memory");
+	ex = open_tally_id(u->l, &id);
+	if (ex == 0 && id)
+		ex = open_tally(u, st, id);
+	if (ex) {
+		stop_session(st);
+		free(st);
+		return ex;
+	}
+	u->state = st;
+	return 0;
+}
+
+static void tally_leave(struct ui *u)
+{
+	struct tally_screen *st = u->state;
+
+	if (st) {
+		stop_session(st);
+		sodium_memzero(&st->m.form, sizeof(st->m.form));
+	}
+	free(st);
+}
+
+static void tally_view(const struct ui *u, struct ui_view *v)
+{
+	const struct tally_screen *st = u->state;
+
+	ui_tally_render(&st->m, v->cols, v->rows, v);
+}
+
+/* After a read is on disk: the model, the list, the bell. */
+static void show_read(struct ui *u, struct tally_screen *st,
+		      const struct scan_result *res)
+{
+	ui_tally_note_read(&st->m, res->outcome, res->why,
+			   res->lk.known ? res->lk.card.mgmt_id : "",
+			   res->serial);
+	if (reload(u, st))
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+	else
+		u->msg[0] = '\0';
+	u->bells = res->outcome == RECON_ACCEPTED ? 0
+		   : res->outcome == RECON_REPEAT ? 2
+						  : 3;
+	u->activity = 1;
+}
+
+static enum ui_result tally_tick(struct ui *u, int wait_ms)
+{
+	struct tally_screen *st = u->state;
+	struct scan_step step;
+
+	if (!st->s || !st->m.has_reader || st->m.reader_ended)
+		return UI_IGNORED;
+	if (scan_session_step(st->s, wait_ms, &step)) {
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		st->m.reader_ended = 1;
+		return UI_REDRAW;
+	}
+	switch (step.kind) {
+	case SCAN_STEP_READ:
+		show_read(u, st, &step.res);
+		return UI_REDRAW;
+	case SCAN_STEP_UNREADABLE:
+		ui_message(u, UI_A_ALERT, "%s: %s", _("card not read"),
+			   step.message);
+		u->bells = 3;
+		u->activity = 1;
+		return UI_REDRAW;
+	case SCAN_STEP_LOST:
+	case SCAN_STEP_BACK:
+		st->m.reader_lost = step.kind == SCAN_STEP_LOST;
+		u->bells = st->m.reader_lost ? 3 : 1;
+		return UI_REDRAW;
+	case SCAN_STEP_END:
+		st->m.reader_ended = 1;
+		return UI_REDRAW;
+	default:
+		return UI_HANDLED;
+	}
+}
+
+static enum ui_result start(struct ui *u, struct tally_screen *st)
+{
+	int64_t id, n;
+
+	if (cli_permit(&u->who, ACT_TALLY_START)) {
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		return UI_REDRAW;
+	}
+	if (ledger_tally_start(u->l, u->who.id, cli_now(), &id, &n) < 0) {
+		ui_message(u, UI_A_ALERT, "%s", ledger_errmsg(u->l));
+		return UI_REDRAW;
+	}
+	st->m.closed_note[0] = '\0';
+	if (open_tally(u, st, id)) {
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		return UI_REDRAW;
+	}
+	ui_message(u, UI_A_OK, _("Tally %lld started: %lld expected back"),
+		   (long long)id, (long long)n);
+	return UI_REDRAW;
+}
+
+/* Closes through tally_close_apply; witness NULL: nobody witnessed. */
+static enum ui_result do_close(struct ui *u, struct tally_screen *st,
+			       const struct staff_rec *witness,
+			       const char *note)
+{
+	struct tally_close tc;
+	int ex = tally_close_prepare(u->l, st->m.id, &tc);
+
+	if (ex == 0)
+		ex = tally_close_apply(u->l, &tc, &u->who, witness, note);
+	if (ex == EXIT_NOPERM && !witness) {
+		/* R12's refusal, said in the operator's language. */
+		st->m.closing = 1;
+		st->m.form.has_note = 1;
+		st->m.form.field = 0;
+		ui_message(u, UI_A_ALERT,
+			   _("Tally %lld is not balanced (%zu missing): "
+			     "a manager must witness the close"),
+			   (long long)st->m.id, tc.t.by_state[TALLY_MISSING]);
+		u->bells = 3;
+	} else if (ex) {
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		u->bells = 3;
+	} else {
+		snprintf(st->m.closed_note, sizeof(st->m.closed_note),
+			 _("Tally %lld closed: %zu back, %zu issued, %zu "
+			   "missing%s"),
+			 (long long)st->m.id, tc.t.by_state[TALLY_RETURNED],
+			 tc.t.by_state[TALLY_ISSUED],
+			 tc.t.by_state[TALLY_MISSING],
+			 witness ? _(" (witnessed)") : "");
+		ui_message(u, UI_A_OK, "%s", st->m.closed_note);
+		if (tc.nflagged)
+			ui_message(
+			    u, UI_A_ALERT, "%s (%zu)",
+			    _("Safe recorded closed: flagged in the key log"),
+			    tc.nflagged);
+		stop_session(st);
+		st->m.id = 0;
+		st->m.closing = 0;
+		ui_second_clear(&st->m.form);
+	}
+	tally_close_free(&tc);
+	return UI_REDRAW;
+}
+
+static enum ui_result close_key(struct ui *u, struct tally_screen *st, int key)
+{
+	struct ui_second *f = &st->m.form;
+	struct staff_rec w;
+	enum ui_result r;
+
+	switch (ui_second_key(f, key)) {
+	case UI_SECOND_NOT_MINE:
+		return UI_IGNORED;
+	case UI_SECOND_CANCEL:
+		st->m.closing = 0;
+		u->msg[0] = '\0';
+		return UI_REDRAW;
+	case UI_SECOND_DONE:
+		break;
+	default:
+		return UI_REDRAW;
+	}
+	if (!f->code[0])
+		return do_close(u, st, NULL, f->note);
+	if (ui_second_witness(u, f, &w))
+		return UI_REDRAW; /* the form stays, with why */
+	r = do_close(u, st, &w, f->note);
+	sodium_memzero(&w, sizeof(w));
+	return r;
+}
+
+static enum ui_result tally_key(struct ui *u, int key)
+{
+	struct tally_screen *st = u->state;
+	struct ui_tally_model *m = &st->m;
+	struct scan_result res;
+
+	if (m->id == 0) {
+		if (key == 's' || key == UI_KEY_ENTER)
+			return start(u, st);
+		if (key == 'q' || key == UI_KEY_ESC)
+			return UI_LEAVE;
+		return UI_IGNORED;
+	}
+	if (m->closing)
+		return close_key(u, st, key);
+	if (ui_field_key(m->typed, sizeof(m->typed), UI_FIELD_HEX, key))
+		return UI_REDRAW;
+	switch (key) {
+	case UI_KEY_ENTER:
+		if (!m->typed[0])
+			return UI_HANDLED;
+		if (scan_session_serial(st->s, m->typed, &res)) {
+			ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+			u->bells = 3;
+		} else {
+			show_read(u, st, &res);
+		}
+		m->typed[0] = '\0';
+		return UI_REDRAW;
+	case 'x':
+	case 'X':
+		if (cli_permit(&u->who, ACT_TALLY_CLOSE)) {
+			ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+			return UI_REDRAW;
+		}
+		m->typed[0] = '\0';
+		return do_close(u, st, NULL, NULL);
+	case 'q':
+	case UI_KEY_ESC:
+		if (m->typed[0]) {
+			m->typed[0] = '\0';
+			return UI_REDRAW;
+		}
+		return UI_LEAVE;
+	default:
+		return UI_IGNORED;
+	}
+}
+
+const struct ui_screen ui_tally_screen = {
+    .name = "tally",
+    .title = N_("End-of-day tally"),
+    .in_menu = 1,
+    /* Part-time staff may scan the returns (ACT_SCAN); opening and
+     * closing ask their own rows of the matrix. */
+    .gated = 1,
+    .action = ACT_SCAN,
+    .touches_cards = 1,
+    .enter = tally_enter,
+    .leave = tally_leave,
+    .view = tally_view,
+    .key = tally_key,
+    .tick = tally_tick,
+};

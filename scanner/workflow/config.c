@@ -1,0 +1,171 @@
+/*
+ * Reading the configuration file (see config.h).  Small on purpose: a few
+ * keys an installation sets once, validated where they are read so that a
+ * typo is reported with its line, not discovered at the window.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../drivers/profile.h"
+#include "../cli/cli.h"
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+			 e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+/* "HH:MM" at s into minutes after midnight; -1 when it is not one. */
+static int parse_hhmm(const char *s)
+{
+	int h, m;
+
+	if (strlen(s) != 5 || s[2] != ':')
+		return -1;
+	for (int i = 0; i < 5; i++)
+		if (i != 2 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (h > 23 || m > 59)
+		return -1;
+	return h * 60 + m;
+}
+
+static int set_key(struct config *c, const char *key, const char *val,
+		   long line)
+{
+	if (strcmp(key, "key_open_limit_minutes") == 0) {
+		char *end;
+		long n = strtol(val, &end, 10);
+
+		if (*val == '\0' || *end != '\0' || n < 1 || n > 1440)
+			return cli_error(EXIT_DATAERR,
+					 "%s:%ld: key_open_limit_minutes: "
+					 "1-1440, not '%s'",
+					 c->path, line, val);
+		c->key.open_limit_min = (int)n;
+		return 0;
+	}
+	if (strcmp(key, "idle_logout_seconds") == 0) {
+		char *end;
+		long n = strtol(val, &end, 10);
+
+		/* Short times are for tests; an appliance keeps the
+		 * default, R21's two minutes. */
+		if (*val == '\0' || *end != '\0' || n < 1 || n > 86400)
+			return cli_error(EXIT_DATAERR,
+					 "%s:%ld: idle_logout_seconds: "
+					 "1-86400, not '%s'",
+					 c->path, line, val);
+		c->idle_logout_s = (int)n;
+		return 0;
+	}
+	if (strcmp(key, "office_hours") == 0) {
+		char a[6], b[6];
+		const char *dash = strchr(val, '-');
+		int start = -1, stop = -1;
+
+		if (dash && dash - val == 5 && strlen(dash + 1) == 5) {
+			snprintf(a, sizeof(a), "%.5s", val);
+			snprintf(b, sizeof(b), "%s", dash + 1);
+			start = parse_hhmm(a);
+			stop = parse_hhmm(b);
+		}
+		if (start < 0 || stop <= start)
+			return cli_error(EXIT_DATAERR,
+					 "%s:%ld: office_hours: HH:MM-HH:MM "
+					 "with the start first, not '%s'",
+					 c->path, line, val);
+		c->key.office_start_min = start;
+		c->key.office_end_min = stop;
+		return 0;
+	}
+	if (strcmp(key, "profile") == 0) {
+		if (!rdr_profile_find(val))
+			return cli_error(EXIT_DATAERR,
+					 "%s:%ld: profile: unknown identity "
+					 "profile '%s'",
+					 c->path, line, val);
+		snprintf(c->profile, sizeof(c->profile), "%s", val);
+		return 0;
+	}
+	if (strcmp(key, "disposal_reminder_days") == 0) {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(val, &end, 10);
+		/* A bound keeps a typo (an extra digit) from quietly holding
+		 * back every disposal for decades. */
+		if (*val == '\0' || *end != '\0' || errno || v < 1 || v > 3650)
+			return cli_error(EXIT_DATAERR,
+					 "%s:%ld: disposal_reminder_days: "
+					 "'%s' is not a number of days "
+					 "(1-3650)",
+					 c->path, line, val);
+		c->rules.reminder_days = (int)v;
+		return 0;
+	}
+	return cli_error(EXIT_DATAERR, "%s:%ld: %s: unknown setting", c->path,
+			 line, key);
+}
+
+int config_load(struct config *c)
+{
+	const char *path = getenv("CARDTALLY_CONF");
+	char buf[1024];
+	long line = 0;
+	FILE *f;
+	int rc = 0;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->profile, sizeof(c->profile), "uid");
+	c->rules = recon_default_rules;
+	c->key = recon_default_key_rules;
+	c->idle_logout_s = CONFIG_IDLE_LOGOUT_DEFAULT;
+	if (!path || !*path)
+		path = CONFIG_DEFAULT_PATH;
+	f = fopen(path, "r");
+	if (!f) {
+		if (errno == ENOENT)
+			return 0;
+		return cli_error(EXIT_DATAERR, "cannot read %s: %s", path,
+				 strerror(errno));
+	}
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	while (rc == 0 && fgets(buf, sizeof(buf), f)) {
+		char *hash = strchr(buf, '#'), *eq, *key, *val;
+
+		line++;
+		if (hash)
+			*hash = '\0';
+		key = trim(buf);
+		if (*key == '\0')
+			continue;
+		eq = strchr(key, '=');
+		if (!eq) {
+			rc = cli_error(EXIT_DATAERR,
+				       "%s:%ld: expected 'key = value'", path,
+				       line);
+			break;
+		}
+		*eq = '\0';
+		val = trim(eq + 1);
+		key = trim(key);
+		rc = set_key(c, key, val, line);
+	}
+	fclose(f);
+	return rc;
+}

@@ -1,0 +1,40 @@
+/*
+ * The installation's configuration file: $CARDTALLY_CONF, else
+ * /etc/cardtally/cardtally.conf; a missing file means every default.
+ * Format: one `key = value` per line, `#` starts a comment, blank lines are
+ * fine; an unknown key or a bad value is an error naming file and line.
+ *
+ *   profile = uid | apdu:NAME    card identity profile (default uid)
+ *   disposal_reminder_days = N   a card whose reminder went out N days ago
+ *                                is due for disposal (default 90; 1-3650)
+ *   key_open_limit_minutes = N   an opening of the safe longer than this
+ *                                is flagged (1-1440, default 30)
+ *   office_hours = HH:MM-HH:MM   openings outside are flagged
+ *                                (default 08:30-17:15)
+ *   idle_logout_seconds = N      the TUI logs its user out after N
+ *                                seconds without a key or a card read
+ *                                (1-86400, default 120: R21's 2 minutes)
+ */
+#ifndef CT_CONFIG_H
+#define CT_CONFIG_H
+
+#include "../../reconcile/recon.h"
+
+#define CONFIG_DEFAULT_PATH "/etc/cardtally/cardtally.conf"
+
+struct config {
+	char path[512];	  /* the file read, or "" when there was none */
+	char profile[64]; /* identity profile name */
+	/* The disposal-due rules (R16), handed to reconcile/ as they are. */
+	struct recon_rules rules;
+	struct recon_key_rules key; /* the key log's flags (R14) */
+	int idle_logout_s;	    /* the TUI's idle logout (R21) */
+};
+
+#define CONFIG_IDLE_LOGOUT_DEFAULT 120
+
+/* Reads the configuration into *c (defaults first).  Returns 0, or an exit
+ * code after printing what is wrong. */
+int config_load(struct config *c);
+
+#endif
