@@ -109,14 +109,27 @@ $(BUILD)/locale/%/LC_MESSAGES/cardtally.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
 
-# Refreshes po/cardtally.pot from the TUI's sources and merges it into
-# every po/*.po (run by hand when strings change).
+# Refreshes po/cardtally.pot from the TUI's and the workflows' sources
+# (with the workflows' error table and the rules' and roles' words that
+# refusals quote) and merges it into every po/*.po (run by hand when
+# strings change).
+POT_SRC := $(wildcard scanner/tui/*.c scanner/workflow/*.c) \
+	scanner/workflow/wf_errors.def reconcile/recon.c common/model.c
 pot:
-	xgettext --from-code=UTF-8 -k_ -kN_ -c -o po/cardtally.pot \
-		--package-name=cardtally --package-version=$(VERSION) \
-		$(wildcard scanner/tui/*.c scanner/workflow/*.c)
+	xgettext --from-code=UTF-8 --language=C -k_ -kN_ -c \
+		-o po/cardtally.pot --package-name=cardtally \
+		--package-version=$(VERSION) $(POT_SRC)
 	for p in $(PO_FILES); do msgmerge -q -U --backup=none $$p \
 		po/cardtally.pot; done
+
+# The workflows' test links their objects alone: the layer stands on
+# reconcile/ and data/, not on a front end.
+WF_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard scanner/workflow/wf*.c))
+$(BUILD)/tests/test_wf: tests/test_wf.c $(WF_OBJ) $(BUILD)/libcardtally.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
+		-o $@ $< $(WF_OBJ) $(BUILD)/libcardtally.a $(PC_LIBS) \
+		$(shell $(PKG_CONFIG) --libs cmocka)
 
 # The TUI's model lives in scanner/: its test links the program's objects.
 $(BUILD)/tests/test_ui: tests/test_ui.c $(APP_OBJ) $(BUILD)/libcardtally.a

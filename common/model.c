@@ -13,10 +13,14 @@ static const char *const status_names[CARD_STATUS_COUNT] = {
     [CARD_DECEASED] = "deceased",   [CARD_LOST] = "lost",
 };
 
+/* Marks words for the message catalog (xgettext -kN_): a role's name is
+ * an argument of refusals that the TUI translates. */
+#define N_(s) s
+
 static const char *const role_names[ROLE_COUNT] = {
-    [ROLE_MANAGER] = "manager",
-    [ROLE_STAFF] = "staff",
-    [ROLE_PARTTIME] = "parttime",
+    [ROLE_MANAGER] = N_("manager"),
+    [ROLE_STAFF] = N_("staff"),
+    [ROLE_PARTTIME] = N_("parttime"),
 };
 
 static const char *const kind_names[SESSION_KIND_COUNT] = {

@@ -311,6 +311,10 @@ void recon_report_free(struct recon_report *r)
 
 /* ---- permissions (R19) ---- */
 
+/* Marks the rules' words for the message catalog (xgettext -kN_); the
+ * front ends translate them, reconcile/ stays libc only. */
+#define N_(s) s
+
 /*
  * The permission matrix.  Source: seed 000 第3-5 and 報告書 3(5): part-time
  * staff work under a regular employee and may not hold responsibility for
@@ -322,23 +326,23 @@ static const struct {
 	unsigned char allowed[ROLE_COUNT];
 	const char *rule;
 } matrix[ACT_COUNT] = {
-    [ACT_STAFF_ADD] = {"staff add", {1, 0, 0}, "only a manager may add staff"},
+    [ACT_STAFF_ADD] = {"staff add", {1, 0, 0}, N_("only a manager may add staff")},
     [ACT_IMPORT] = {"import",
 		    {1, 1, 0},
-		    "part-time staff may not import the stock list"},
+		    N_("part-time staff may not import the stock list")},
     [ACT_COUNT_START] = {"count start",
 			 {1, 1, 0},
-			 "part-time staff may not open a count"},
+			 N_("part-time staff may not open a count")},
     [ACT_SCAN] = {"scan", {1, 1, 1}, ""},
     [ACT_COUNT_CLOSE] = {"count close",
 			 {1, 1, 0},
-			 "part-time staff may not close a count"},
+			 N_("part-time staff may not close a count")},
     [ACT_STAFF_UNLOCK] = {"staff unlock",
 			  {1, 0, 0},
-			  "only a manager may unlock an account"},
+			  N_("only a manager may unlock an account")},
     [ACT_WITNESS] = {"witness",
 		     {1, 0, 0},
-		     "the witness of a two-person step must be a manager"},
+		     N_("the witness of a two-person step must be a manager")},
     /* Anyone may report a near-miss: the part-timer who saw it first
      * is the one the record is for (R22). */
     [ACT_NOTE_ADD] = {"note add", {1, 1, 1}, ""},
@@ -347,59 +351,59 @@ static const struct {
      * 3(5)); the second person is the witness (ACT_WITNESS). */
     [ACT_DISPOSE] = {"dispose",
 		     {1, 1, 0},
-		     "part-time staff may not dispose of cards"},
+		     N_("part-time staff may not dispose of cards")},
     /* Deciding what training is required, and vouching that someone
      * attended, is a responsibility (000 第3-4): a manager's. */
     [ACT_TRAINING] = {"training",
 		      {1, 0, 0},
-		      "only a manager may add courses or record training"},
+		      N_("only a manager may add courses or record training")},
     /* Naming who answers for the key is a manager's decision (003). */
     [ACT_KEY_HOLDER] = {"key holder",
 			{1, 0, 0},
-			"only a manager may name key holders"},
+			N_("only a manager may name key holders")},
     /* Part-timers work under a regular employee (000 第3-5), who opens
      * the safe for them. */
     [ACT_KEY_OPEN] = {"key open",
 		      {1, 1, 0},
-		      "part-time staff may not open the safe"},
+		      N_("part-time staff may not open the safe")},
     /* A terminal is stock like a card: registering one edits the ledger. */
     [ACT_ASSET_ADD] = {"asset add",
 		       {1, 0, 0},
-		       "only a manager may register an issuing terminal"},
+		       N_("only a manager may register an issuing terminal")},
     /* Taking cards out of the safe, handing them over and putting them
      * back move responsibility for stock, which seed 000 gives to regular
      * employees only; a part-timer may scan what comes back in a tally
      * (ACT_SCAN), and the staff member who closes it does the returns. */
     [ACT_CHECKOUT] = {"checkout",
 		      {1, 1, 0},
-		      "part-time staff may not check cards out"},
+		      N_("part-time staff may not check cards out")},
     [ACT_RETURN] = {"return",
 		    {1, 1, 0},
-		    "part-time staff may not return cards to stock"},
-    [ACT_ISSUE] = {"issue", {1, 1, 0}, "part-time staff may not issue cards"},
-    [ACT_MOVE] = {"move", {1, 1, 0}, "part-time staff may not move cards"},
+		    N_("part-time staff may not return cards to stock")},
+    [ACT_ISSUE] = {"issue", {1, 1, 0}, N_("part-time staff may not issue cards")},
+    [ACT_MOVE] = {"move", {1, 1, 0}, N_("part-time staff may not move cards")},
     /* The tally certifies what came back; a part-timer may scan the
      * returns into it, but not open or close it (seed 000). */
     [ACT_TALLY_START] = {"tally start",
 			 {1, 1, 0},
-			 "part-time staff may not open a tally"},
+			 N_("part-time staff may not open a tally")},
     [ACT_TALLY_CLOSE] = {"tally close",
 			 {1, 1, 0},
-			 "part-time staff may not close a tally"},
+			 N_("part-time staff may not close a tally")},
     /* Deciding who counts what, and when, is the plan the office keeps
      * and submits (R8): a manager's. */
     [ACT_PLAN] = {"plan",
 		  {1, 0, 0},
-		  "only a manager may apply a counting plan"},
+		  N_("only a manager may apply a counting plan")},
     /* Settling a discrepancy, and deciding who recounts, is what seed 000
      * (報告書 3(1)イ) gives the manager (責任職): the people who counted
      * must not be the ones who certify what their count found. */
     [ACT_RESOLVE] = {"count resolve",
 		     {1, 0, 0},
-		     "only a manager may resolve a discrepancy"},
+		     N_("only a manager may resolve a discrepancy")},
     [ACT_RECOUNT] = {"count recount",
 		     {1, 0, 0},
-		     "only a manager may order a recount"},
+		     N_("only a manager may order a recount")},
 };
 
 int recon_permit(enum staff_role role, enum recon_action action,

@@ -18,9 +18,6 @@
 
 #include "../../reconcile/recon.h"
 
-/* Wrong PINs in a row that lock an account (R21, custody issue). */
-#define PIN_MAX_FAILURES 5
-
 /* Where cli_error writes while a full-screen program owns the terminal
  * (cli_error_capture); NULL: stderr. */
 static char *capture_buf;
@@ -88,18 +85,6 @@ void cli_time_iso(int64_t t, char out[TIME_ISO_BUF])
 	time_format_iso(t, cli_utc_offset(t), out);
 }
 
-static int pin_valid(const char *pin)
-{
-	size_t n = strlen(pin);
-
-	if (n < 4 || n > 12)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (pin[i] < '0' || pin[i] > '9')
-			return 0;
-	return 1;
-}
-
 /* Reads one line (without its newline) from fd, byte by byte so nothing
  * after it is consumed: several PINs may share one pipe. */
 static int read_line_fd(int fd, char *buf, size_t len)
@@ -162,7 +147,7 @@ int cli_read_pin(int fd, const char *prompt, const char *fd_option,
 	} else {
 		rc = read_line_fd(fd, pin, 16);
 	}
-	if (rc < 0 || !pin_valid(pin)) {
+	if (rc < 0 || !wf_pin_valid(pin)) {
 		sodium_memzero(pin, 16);
 		return cli_error(EXIT_DATAERR, "a PIN is 4-12 digits");
 	}
@@ -216,74 +201,35 @@ int cli_new_pin_hash(int fd, const char *fd_option, const char *code,
 	return rc;
 }
 
-/* The account may try a PIN: it exists, is active and not locked. */
-static int auth_account(struct ledger *l, const char *code,
-			struct staff_rec *out)
+int cli_fail(const struct wf_err *e)
 {
-	int rc;
+	char msg[WF_ARGS_MAX * WF_ARG_BYTES];
 
-	if (sodium_init() < 0)
-		return cli_error(EXIT_SOFTWARE, "libsodium failed to start");
-	rc = ledger_staff_get(l, code, out);
-	/* A code that is not even well-formed names nobody either. */
-	if (rc == LEDGER_ERR_NOTFOUND || rc == LEDGER_ERR_INVALID)
-		return cli_error(EXIT_NOPERM, "no staff member %s", code);
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (!out->active)
-		return cli_error(EXIT_NOPERM, "staff member %s is not active",
-				 code);
-	if (out->locked)
-		return cli_error(EXIT_NOPERM,
-				 "account %s is locked after %d wrong PINs: "
-				 "a manager must unlock it",
-				 code, PIN_MAX_FAILURES);
-	return 0;
-}
-
-/* Checks pin against the account found by auth_account and records the
- * outcome (audited; the 5th failure in a row locks). */
-static int auth_pin(struct ledger *l, const char *pin, struct staff_rec *out)
-{
-	int locked_now, ok, rc;
-
-	ok = crypto_pwhash_str_verify(out->pin_hash, pin, strlen(pin)) == 0;
-	rc = ledger_staff_pin_result(l, out->id, ok, PIN_MAX_FAILURES,
-				     cli_now(), &locked_now);
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (!ok)
-		return cli_error(EXIT_NOPERM, "wrong PIN for %s%s", out->code,
-				 locked_now ? ": the account is now locked"
-					    : "");
-	return 0;
+	wf_render(wf_message(e->code), e, NULL, msg, sizeof(msg));
+	return cli_error(wf_exit(e->code), "%s", msg);
 }
 
 int cli_pin_login(struct ledger *l, const char *code, const char *pin,
 		  struct staff_rec *out)
 {
-	int rc = auth_account(l, code, out);
+	struct wf_err e;
 
-	if (rc)
-		return rc;
-	if (!pin_valid(pin))
-		return cli_error(EXIT_DATAERR, "a PIN is 4-12 digits");
-	return auth_pin(l, pin, out);
+	if (wf_login(l, code, pin, cli_now(), out, &e))
+		return cli_fail(&e);
+	return 0;
 }
 
 int cli_authenticate(struct ledger *l, const char *code, int pin_fd,
 		     const char *fd_option, struct staff_rec *out)
 {
 	char pin[16], prompt[80];
-	int rc = auth_account(l, code, out);
+	int rc;
 
-	if (rc)
-		return rc;
 	snprintf(prompt, sizeof(prompt), "PIN for %s: ", code);
 	rc = cli_read_pin(pin_fd, prompt, fd_option, pin);
 	if (rc != 0)
 		return rc;
-	rc = auth_pin(l, pin, out);
+	rc = cli_pin_login(l, code, pin, out);
 	sodium_memzero(pin, sizeof(pin));
 	return rc;
 }
@@ -293,6 +239,35 @@ int cli_actor(struct cli *c, struct ledger *l, struct staff_rec *out)
 	if (!c->as)
 		return cli_usage(c, "--as STAFF_CODE is required");
 	return cli_authenticate(l, c->as, c->pin_fd, "--pin-fd", out);
+}
+
+int cli_step_actor(struct cli *c, struct ledger *l, const struct wf_step *step,
+		   struct staff_rec *out)
+{
+	struct wf_err e;
+	int rc = cli_actor(c, l, out);
+
+	if (rc)
+		return rc;
+	sodium_memzero(out->pin_hash, sizeof(out->pin_hash));
+	if (wf_may(l, step, out, cli_now(), &e))
+		return cli_fail(&e);
+	return 0;
+}
+
+int cli_second_pin(struct cli *c, const struct staff_rec *actor,
+		   char pin[16])
+{
+	char prompt[80];
+
+	pin[0] = '\0';
+	/* The workflow refuses the same person before any PIN: asking for
+	 * one first would make them type it for nothing. */
+	if (!c->nwitness || strcmp(c->witness[0], actor->code) == 0)
+		return 0;
+	snprintf(prompt, sizeof(prompt), "PIN for %s: ", c->witness[0]);
+	return cli_read_pin(c->nwitness_pin_fd ? c->witness_pin_fd[0] : -1,
+			    prompt, "--witness-pin-fd", pin);
 }
 
 int cli_card_worker(struct cli *c, struct ledger *l, enum recon_action action,
@@ -309,55 +284,47 @@ int cli_card_worker(struct cli *c, struct ledger *l, enum recon_action action,
 
 int cli_permit(const struct staff_rec *who, enum recon_action action)
 {
-	const char *rule;
+	struct wf_err e;
 
-	if (recon_permit(who->role, action, &rule) == 0)
-		return 0;
-	return cli_error(EXIT_NOPERM, "%s (%s is %s): permission denied", rule,
-			 who->code, staff_role_name(who->role));
-}
-
-/* The two-person rule's first half: the witness is someone else. */
-static int witness_other(const char *code, const struct staff_rec *actor)
-{
-	if (strcmp(code, actor->code) != 0)
-		return 0;
-	return cli_error(EXIT_NOPERM,
-			 "two-person rule: the witness must be another "
-			 "person than %s",
-			 actor->code);
+	if (wf_permit(who, action, &e))
+		return cli_fail(&e);
+	return 0;
 }
 
 int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,
 		struct staff_rec *out)
 {
+	char pin[16], prompt[80];
+	struct wf_err e;
 	int rc;
 
 	if (c->nwitness == 0)
 		return cli_error(EXIT_NOPERM,
 				 "this step needs a second person: "
 				 "--witness MANAGER_CODE");
-	rc = witness_other(c->witness[0], actor);
+	/* Refused before the witness is asked for a PIN. */
+	if (strcmp(c->witness[0], actor->code) == 0) {
+		wf_fail(&e, WF_E_WITNESS_SELF, actor->code);
+		return cli_fail(&e);
+	}
+	snprintf(prompt, sizeof(prompt), "PIN for %s: ", c->witness[0]);
+	rc = cli_read_pin(c->nwitness_pin_fd ? c->witness_pin_fd[0] : -1,
+			  prompt, "--witness-pin-fd", pin);
 	if (rc != 0)
 		return rc;
-	rc = cli_authenticate(l, c->witness[0],
-			      c->nwitness_pin_fd ? c->witness_pin_fd[0] : -1,
-			      "--witness-pin-fd", out);
-	if (rc != 0)
-		return rc;
-	return cli_permit(out, ACT_WITNESS);
+	rc = wf_witness(l, actor, c->witness[0], pin, cli_now(), out, &e);
+	sodium_memzero(pin, sizeof(pin));
+	return rc ? cli_fail(&e) : 0;
 }
 
 int cli_witness_pin(struct ledger *l, const struct staff_rec *actor,
 		    const char *code, const char *pin, struct staff_rec *out)
 {
-	int rc = witness_other(code, actor);
+	struct wf_err e;
 
-	if (rc == 0)
-		rc = cli_pin_login(l, code, pin, out);
-	if (rc == 0)
-		rc = cli_permit(out, ACT_WITNESS);
-	return rc;
+	if (wf_witness(l, actor, code, pin, cli_now(), out, &e))
+		return cli_fail(&e);
+	return 0;
 }
 
 void json_str(FILE *f, const char *s)

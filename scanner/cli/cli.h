@@ -13,6 +13,7 @@
 #include "../../common/model.h"
 #include "../../data/ledger.h"
 #include "../../reconcile/recon.h"
+#include "../workflow/wf.h"
 
 /* Exit codes (INTERFACE.md "General"), never renumbered. */
 enum {
@@ -74,6 +75,9 @@ int cli_error(int code, const char *fmt, ...)
  * stderr; cli_error_capture(NULL, 0) goes back to stderr.  buf must live
  * until then. */
 void cli_error_capture(char *buf, size_t cap);
+/* Prints a workflow's refusal (in English) like cli_error; returns its
+ * exit status. */
+int cli_fail(const struct wf_err *e);
 /* Usage error for the current command: message + usage line; returns 2. */
 int cli_usage(const struct cli *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -100,6 +104,17 @@ int cli_authenticate(struct ledger *l, const char *code, int pin_fd,
  */
 int cli_pin_login(struct ledger *l, const char *code, const char *pin,
 		  struct staff_rec *out);
+/* The --as person (PIN checked), who may do step as far as the front end
+ * can tell (wf_may: role, training); the workflow checks again.  0 and
+ * *out (PIN hash wiped), or an exit code after saying why. */
+int cli_step_actor(struct cli *c, struct ledger *l, const struct wf_step *step,
+		   struct staff_rec *out);
+/* The PIN of the first --witness (from --witness-pin-fd or the terminal)
+ * into pin, for a workflow that checks the second person itself; "" when
+ * there is no witness or it is actor (the workflow refuses both before
+ * it looks at a PIN).  0 or an exit code. */
+int cli_second_pin(struct cli *c, const struct staff_rec *actor,
+		   char pin[16]);
 /* The --as person; usage error when --as is missing. */
 int cli_actor(struct cli *c, struct ledger *l, struct staff_rec *out);
 /* Reads a PIN (4-12 digits) from fd, or the terminal with echo off when fd
@@ -135,12 +150,6 @@ int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,
 int cli_witness_pin(struct ledger *l, const struct staff_rec *actor,
 		    const char *code, const char *pin, struct staff_rec *out);
 
-/* A gap in someone's required training (R20). */
-struct training_gap {
-	enum recon_gate gate;	  /* GATE_OK: nothing missing */
-	struct course_rec course; /* the course missing or expired */
-	int32_t since;		  /* GATE_EXPIRED: the day it expired */
-};
 
 /* Runs the training gate for staff member `staff` on `today` into *out.
  * 0, or an exit code after printing why it could not. */

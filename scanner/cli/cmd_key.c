@@ -11,6 +11,7 @@
  * report, which also list the cards handled while no opening was recorded
  * (recon_safe_flag); report.c prints both for all three.
  */
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,7 +52,8 @@ void cli_key_flags_json(FILE *f, unsigned flags)
 static int exec_holder_add(struct cli *c, struct ledger *l)
 {
 	const char *order_s = cli_opt(c, "order");
-	struct staff_rec actor, who;
+	struct staff_rec actor;
+	struct wf_err e;
 	char *end;
 	long order;
 	int rc;
@@ -65,28 +67,13 @@ static int exec_holder_add(struct cli *c, struct ledger *l)
 	    order > KEY_HOLDER_ORDER_MAX)
 		return cli_usage(c, "--order takes 1-%d, not '%s'",
 				 KEY_HOLDER_ORDER_MAX, order_s);
-	rc = cli_actor(c, l, &actor);
+	rc = cli_step_actor(c, l, &wf_step_key_holder_add, &actor);
+	if (rc == 0 && wf_key_holder_add(l, &actor, c->pos[0], (int)order,
+					 cli_now(), &e))
+		rc = cli_fail(&e);
 	if (rc)
 		return rc;
-	rc = cli_permit(&actor, ACT_KEY_HOLDER);
-	if (rc)
-		return rc;
-	rc = ledger_staff_get(l, c->pos[0], &who);
-	if (rc == LEDGER_ERR_NOTFOUND)
-		return cli_error(EXIT_DATAERR, "no staff member %s", c->pos[0]);
-	if (rc == 0 && who.role == ROLE_PARTTIME)
-		return cli_error(EXIT_DATAERR,
-				 "%s is part-time staff: a key holder answers "
-				 "for the safe and must be staff or a manager",
-				 who.code);
-	if (rc == 0)
-		rc = ledger_key_holder_add(l, who.id, (int)order, actor.id,
-					   cli_now());
-	if (rc == LEDGER_ERR_EXISTS || rc == LEDGER_ERR_INVALID)
-		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	fprintf(stderr, "%s is key holder %ld\n", who.code, order);
+	fprintf(stderr, "%s is key holder %ld\n", c->pos[0], order);
 	return EXIT_OK;
 }
 
@@ -152,69 +139,15 @@ const struct cmd_entry cmd_key_holder_list_entry = {
 
 /* ---- key open / close ---- */
 
-int key_approver_check(struct ledger *l, const struct staff_rec *actor,
-		       const struct staff_rec *appr, int *order)
-{
-	int rc;
-
-	*order = 0;
-	if (appr->id == actor->id)
-		return cli_error(
-		    EXIT_NOPERM,
-		    "two-person rule: the approver must be another "
-		    "person than %s",
-		    actor->code);
-	rc = ledger_key_holder_order(l, appr->id, order);
-	if (rc == LEDGER_ERR_NOTFOUND && appr->role == ROLE_MANAGER)
-		return 0;
-	if (rc == LEDGER_ERR_NOTFOUND)
-		return cli_error(EXIT_NOPERM,
-				 "only a named key holder or a manager may "
-				 "approve opening the safe (%s is neither): "
-				 "permission denied",
-				 appr->code);
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	return 0;
-}
-
-/*
- * The approver: another person, authenticated in the same command, and a
- * named key holder or a manager (R14: "a named key holder's permission").
- */
-static int approver(struct cli *c, struct ledger *l,
-		    const struct staff_rec *actor, struct staff_rec *out,
-		    int *order)
-{
-	int rc;
-
-	*order = 0;
-	if (c->nwitness == 0)
-		return cli_error(EXIT_NOPERM,
-				 "opening the safe needs a key holder's "
-				 "approval: --witness KEY_HOLDER");
-	/* Said before the PIN is asked for. */
-	if (strcmp(c->witness[0], actor->code) == 0)
-		return cli_error(
-		    EXIT_NOPERM,
-		    "two-person rule: the approver must be another "
-		    "person than %s",
-		    actor->code);
-	rc = cli_authenticate(l, c->witness[0],
-			      c->nwitness_pin_fd ? c->witness_pin_fd[0] : -1,
-			      "--witness-pin-fd", out);
-	if (rc)
-		return rc;
-	return key_approver_check(l, actor, out, order);
-}
-
 static int exec_open(struct cli *c, struct ledger *l)
 {
 	const char *purpose = cli_opt(c, "purpose");
 	struct staff_rec actor, appr;
 	struct key_opening_rec o;
+	struct wf_key_opened opened;
 	struct config conf;
-	char flags[64];
+	struct wf_err e;
+	char flags[64], pin[16];
 	int order, rc;
 	int64_t id;
 
@@ -225,18 +158,24 @@ static int exec_open(struct cli *c, struct ledger *l)
 	rc = config_load(&conf);
 	if (rc)
 		return rc;
-	/* The safe holds the cards: opening it is work with cards (R20). */
-	rc = cli_card_worker(c, l, ACT_KEY_OPEN, &actor);
+	rc = cli_step_actor(c, l, &wf_step_key_open, &actor);
 	if (rc)
 		return rc;
-	rc = approver(c, l, &actor, &appr, &order);
+	if (!c->nwitness) {
+		wf_fail(&e, WF_E_KEY_APPROVER_NEEDED);
+		return cli_fail(&e);
+	}
+	rc = cli_second_pin(c, &actor, pin);
 	if (rc)
 		return rc;
-	rc = ledger_key_open(l, actor.id, appr.id, purpose, cli_now(), &id);
-	if (rc == LEDGER_ERR_STATE || rc == LEDGER_ERR_INVALID)
-		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	rc = wf_key_open(l, &actor, c->witness[0], pin, purpose, cli_now(),
+			 &opened, &e);
+	sodium_memzero(pin, sizeof(pin));
+	if (rc)
+		return cli_fail(&e);
+	id = opened.id;
+	order = opened.order;
+	appr = opened.approver;
 	if (c->json)
 		printf("{\"opening\":%lld}\n", (long long)id);
 	else
@@ -273,6 +212,7 @@ const struct cmd_entry cmd_key_open_entry = {
 static int exec_close(struct cli *c, struct ledger *l)
 {
 	struct staff_rec actor;
+	struct wf_err e;
 	struct key_opening_rec o;
 	struct config conf;
 	char flags[64];
@@ -284,15 +224,11 @@ static int exec_close(struct cli *c, struct ledger *l)
 	rc = config_load(&conf);
 	if (rc)
 		return rc;
-	/* Anyone may close the safe: shutting it is never the risk. */
-	rc = cli_actor(c, l, &actor);
+	rc = cli_step_actor(c, l, &wf_step_key_close, &actor);
 	if (rc)
 		return rc;
-	rc = ledger_key_close(l, actor.id, cli_now(), &o);
-	if (rc == LEDGER_ERR_STATE)
-		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (wf_key_close(l, &actor, cli_now(), &o, &e))
+		return cli_fail(&e);
 	f = cli_key_flags(&o, o.closed_at, &conf.key);
 	cli_key_flag_names(f, flags, sizeof(flags));
 	if (c->json) {

@@ -13,131 +13,13 @@
 
 #define MAX_ATTENDEES 256
 
-/* ---- loading the gate's inputs ---- */
-
-struct gate_data {
-	struct course_rec *req; /* required courses */
-	size_t nreq, capreq;
-	struct {
-		char course[STAFF_CODE_MAX + 1];
-		int32_t date;
-	} * att;
-	size_t natt, capatt;
-};
-
-static int grow(void **p, size_t *cap, size_t n, size_t size)
-{
-	void *q;
-	size_t c;
-
-	if (n < *cap)
-		return 0;
-	c = *cap ? 2 * *cap : 16;
-	q = realloc(*p, c * size);
-	if (!q)
-		return -1;
-	*p = q;
-	*cap = c;
-	return 0;
-}
-
-static int collect_required(const struct course_rec *c, void *ctx)
-{
-	struct gate_data *g = ctx;
-
-	if (!c->required)
-		return 0;
-	if (grow((void **)&g->req, &g->capreq, g->nreq, sizeof(*g->req)) < 0)
-		return LEDGER_ERR_NOMEM;
-	g->req[g->nreq++] = *c;
-	return 0;
-}
-
-static int collect_attended(const struct attendance_row *r, void *ctx)
-{
-	struct gate_data *g = ctx;
-
-	if (grow((void **)&g->att, &g->capatt, g->natt, sizeof(*g->att)) < 0)
-		return LEDGER_ERR_NOMEM;
-	snprintf(g->att[g->natt].course, sizeof(g->att[0].course), "%s",
-		 r->course);
-	g->att[g->natt++].date = r->date;
-	return 0;
-}
-
-static void gate_data_free(struct gate_data *g)
-{
-	free(g->req);
-	free(g->att);
-	memset(g, 0, sizeof(*g));
-}
-
-/*
- * Runs the gate for one required course (only >= 0) or all of them
- * (only < 0) over g.  0 or -1 on OOM.
- */
-static int gate_eval(const struct gate_data *g, long only, int32_t today,
-		     struct training_gap *out)
-{
-	struct recon_course *req = NULL;
-	struct recon_attended *att = NULL;
-	size_t nreq = 0, which;
-	int rc = -1;
-
-	memset(out, 0, sizeof(*out));
-	out->since = DATE_NONE;
-	req = calloc(g->nreq ? g->nreq : 1, sizeof(*req));
-	att = calloc(g->natt ? g->natt : 1, sizeof(*att));
-	if (!req || !att)
-		goto out;
-	for (size_t i = 0; i < g->nreq; i++) {
-		if (only >= 0 && (size_t)only != i)
-			continue;
-		req[nreq].code = g->req[i].code;
-		req[nreq++].valid_days = g->req[i].valid_days;
-	}
-	for (size_t i = 0; i < g->natt; i++) {
-		att[i].course = g->att[i].course;
-		att[i].date = g->att[i].date;
-	}
-	out->gate = recon_training_gate(req, nreq, att, g->natt, today, &which,
-					&out->since);
-	if (out->gate != GATE_OK) {
-		const char *code = req[which].code;
-
-		for (size_t i = 0; i < g->nreq; i++)
-			if (strcmp(g->req[i].code, code) == 0)
-				out->course = g->req[i];
-	}
-	rc = 0;
-out:
-	free(req);
-	free(att);
-	return rc;
-}
-
-static int gate_load(struct ledger *l, const char *staff, struct gate_data *g)
-{
-	int rc = ledger_course_each(l, collect_required, g);
-
-	if (rc == 0 && g->nreq)
-		rc = ledger_attendance_each(l, staff, collect_attended, g);
-	return rc;
-}
-
 int cli_training_check(struct ledger *l, const char *staff, int32_t today,
 		       struct training_gap *out)
 {
-	struct gate_data g = {0};
-	int rc = gate_load(l, staff, &g);
+	struct wf_err e;
 
-	if (rc == 0 && gate_eval(&g, -1, today, out) < 0)
-		rc = LEDGER_ERR_NOMEM;
-	gate_data_free(&g);
-	if (rc == LEDGER_ERR_NOMEM)
-		return cli_error(EXIT_SOFTWARE, "out of memory");
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (wf_training_check(l, staff, today, out, &e))
+		return cli_fail(&e);
 	return 0;
 }
 
@@ -150,29 +32,11 @@ static int32_t today(void)
 
 int cli_training_gate(struct ledger *l, const struct staff_rec *who)
 {
-	struct training_gap gap;
-	char since[11];
-	int rc = cli_training_check(l, who->code, today(), &gap);
+	struct wf_err e;
 
-	if (rc)
-		return rc;
-	if (gap.gate == GATE_OK)
-		return 0;
-	if (gap.gate == GATE_EXPIRED) {
-		date_format(gap.since, since);
-		return cli_error(EXIT_NOPERM,
-				 "training: %s's required course %s (%s) "
-				 "expired since %s: nobody without valid "
-				 "training may work with cards: permission "
-				 "denied",
-				 who->code, gap.course.code, gap.course.name,
-				 since);
-	}
-	return cli_error(EXIT_NOPERM,
-			 "training: %s has no record of the required course "
-			 "%s (%s), missing: nobody without the required "
-			 "training may work with cards: permission denied",
-			 who->code, gap.course.code, gap.course.name);
+	if (wf_training_gate(l, who, today(), &e))
+		return cli_fail(&e);
+	return 0;
 }
 
 /* ---- training course add ---- */
@@ -446,7 +310,7 @@ static int list_record(const struct attendance_row *r, void *ctx)
 static int list_person(struct ledger *l, const struct staff_rec *p, int json)
 {
 	struct list_ctx s = {.json = json};
-	struct gate_data g = {0};
+	struct wf_training g = {0};
 	int32_t t = today();
 	int rc;
 
@@ -463,7 +327,7 @@ static int list_person(struct ledger *l, const struct staff_rec *p, int json)
 	if (rc == 0 && !json && s.n == 0)
 		puts("  none");
 	if (rc == 0)
-		rc = gate_load(l, p->code, &g);
+		rc = wf_training_load(l, p->code, &g);
 	if (rc < 0)
 		goto out;
 	fputs(json ? "],\"required\":[" : "required for work with cards:\n",
@@ -472,7 +336,7 @@ static int list_person(struct ledger *l, const struct staff_rec *p, int json)
 		struct training_gap gap;
 		char d[11] = "";
 
-		if (gate_eval(&g, (long)i, t, &gap) < 0) {
+		if (wf_training_eval(&g, (long)i, t, &gap) < 0) {
 			rc = LEDGER_ERR_NOMEM;
 			goto out;
 		}
@@ -498,7 +362,7 @@ static int list_person(struct ledger *l, const struct staff_rec *p, int json)
 	if (json)
 		fputs("]}\n", stdout);
 out:
-	gate_data_free(&g);
+	wf_training_free(&g);
 	if (rc == LEDGER_ERR_NOMEM)
 		return cli_error(EXIT_SOFTWARE, "out of memory");
 	if (rc < 0)

@@ -256,15 +256,6 @@ void tally_close_free(struct tally_close *tc);
 
 /* ---- the safe's approver (cmd_key.c) ---- */
 
-/*
- * Whether appr, authenticated already, may approve actor's opening of the
- * safe (R14): another person, and a named key holder (*order: their
- * order) or a manager (*order 0).  0, or 77 after cli_error naming the
- * rule.
- */
-int key_approver_check(struct ledger *l, const struct staff_rec *actor,
-		       const struct staff_rec *appr, int *order);
-
 /* ---- a reader outside a session (cmd_scan.c) ---- */
 
 /*

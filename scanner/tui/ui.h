@@ -41,7 +41,9 @@
 
 #include <libintl.h>
 #define _(s)  gettext(s)
+#ifndef N_
 #define N_(s) (s)
+#endif
 
 /* ---- text by display columns (ui_text.c) ---- */
 
@@ -242,6 +244,9 @@ int ui_screen_allowed(const struct ui_screen *s, enum staff_role role,
 /* The last message cli_error gave while the TUI runs (a refusal, a
  * ledger error), "" when none. */
 const char *ui_last_error(void);
+/* Shows a workflow's refusal on the message line, translated, with the
+ * alert bells. */
+void ui_fail(struct ui *u, const struct wf_err *e);
 /* Asks the loop to open s after this handler returns. */
 void ui_goto(struct ui *u, const struct ui_screen *s);
 /* Sets the message line (printf-style). */
@@ -391,17 +396,14 @@ enum ui_second_step ui_second_key(struct ui_second *f, int key);
 void ui_second_view(const struct ui_second *f, const char *who,
 		    const char *note_label, struct ui_view *v);
 /*
- * Says why the second person was refused (ex: the exit code of
- * cli_witness_pin, or of cli_pin_login and the screen's own check), in
- * the operator's language -- the same person, no such person, not active,
- * locked, a malformed or wrong PIN, or else `rule` (the screen's rule
- * refused them) -- then readies the next try: PIN and code wiped, the
- * code's field active, the note kept.
+ * Says why the second person was refused (the workflow's refusal, in the
+ * operator's language), then readies the next try: PIN and code wiped,
+ * the code's field active, the note kept.
  */
-void ui_second_refused(struct ui *u, struct ui_second *f, int ex,
-		       const char *rule);
+void ui_second_refused(struct ui *u, struct ui_second *f,
+		       const struct wf_err *e);
 /*
- * Checks the form as a two-person step's witness (cli_witness_pin: another
+ * Checks the form as a two-person step's witness (wf_witness: another
  * person than the one logged in, the PIN with its audit and lockout, a
  * manager) and wipes the PIN.  0 and *out (its PIN hash wiped); or the
  * exit code, with why on the message line (ui_second_refused).

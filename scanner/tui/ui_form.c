@@ -98,7 +98,6 @@ void ui_date_text(int32_t day, char out[11])
 
 /* ---- a second person on the same screen ---- */
 
-#define PIN_TRIES 5
 
 void ui_second_clear(struct ui_second *f)
 {
@@ -199,54 +198,10 @@ const char *ui_card_status(enum card_status s, int is_asset)
 	}
 }
 
-/* Why the second person was refused: the ledger's state after the check
- * tells which rule it was. */
-static void refusal(struct ui *u, const char *code, int ex, const char *rule)
+void ui_second_refused(struct ui *u, struct ui_second *f,
+		       const struct wf_err *e)
 {
-	struct staff_rec s;
-	int rc;
-
-	if (strcmp(code, u->who.code) == 0) {
-		ui_message(u, UI_A_ALERT,
-			   _("Another person than %s must log in"), code);
-		return;
-	}
-	if (ex != EXIT_NOPERM && ex != EXIT_DATAERR) {
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
-		return;
-	}
-	/* What the PIN check left on the account says which check failed;
-	 * a right PIN resets the count. */
-	rc = ledger_staff_get(u->l, code, &s);
-	if (rc == LEDGER_ERR_SQL)
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
-	else if (rc < 0)
-		ui_message(u, UI_A_ALERT, _("No staff member %s"), code);
-	else if (!s.active)
-		ui_message(u, UI_A_ALERT, _("Staff member %s is not active"),
-			   code);
-	else if (s.locked)
-		ui_message(u, UI_A_ALERT,
-			   _("Account %s is locked after %d wrong PINs: a "
-			     "manager must unlock it"),
-			   code, PIN_TRIES);
-	else if (ex == EXIT_DATAERR)
-		ui_message(u, UI_A_ALERT, "%s", _("A PIN is 4 to 12 digits"));
-	else if (s.failed_pins > 0)
-		ui_message(u, UI_A_ALERT,
-			   _("Wrong PIN for %s (%d of %d tries)"), code,
-			   s.failed_pins, PIN_TRIES);
-	else
-		ui_message(u, UI_A_ALERT, "%s", rule);
-	if (rc == 0)
-		sodium_memzero(s.pin_hash, sizeof(s.pin_hash));
-}
-
-void ui_second_refused(struct ui *u, struct ui_second *f, int ex,
-		       const char *rule)
-{
-	u->bells = 3;
-	refusal(u, f->code, ex, rule);
+	ui_fail(u, e);
 	/* The next try starts from an empty login; the note stays. */
 	sodium_memzero(f->pin, sizeof(f->pin));
 	sodium_memzero(f->code, sizeof(f->code));
@@ -255,17 +210,13 @@ void ui_second_refused(struct ui *u, struct ui_second *f, int ex,
 
 int ui_second_witness(struct ui *u, struct ui_second *f, struct staff_rec *out)
 {
-	int ex = cli_witness_pin(u->l, &u->who, f->code, f->pin, out);
+	struct wf_err e;
+	int ex = wf_witness(u->l, &u->who, f->code, f->pin, cli_now(), out,
+			    &e);
 
 	sodium_memzero(f->pin, sizeof(f->pin));
 	sodium_memzero(out->pin_hash, sizeof(out->pin_hash));
-	if (ex) {
-		char rule[128];
-
-		snprintf(rule, sizeof(rule),
-			 _("%s is not a manager: a manager must witness"),
-			 f->code);
-		ui_second_refused(u, f, ex, rule);
-	}
+	if (ex)
+		ui_second_refused(u, f, &e);
 	return ex;
 }

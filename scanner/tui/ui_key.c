@@ -3,7 +3,7 @@
  * when, by whom, approved by whom and why, and its flags (open too long,
  * outside office hours, judged now as `key log` and `status` judge them);
  * open it with a purpose and an approver who logs in on this screen (a
- * named key holder or a manager, another person: key_approver_check, the
+ * named key holder or a manager, another person: wf_key_open, the
  * rule `key open` uses), and close it.  As with the commands, anyone may
  * close the safe, and opening it is work with cards: the matrix's
  * ACT_KEY_OPEN and the training gate.
@@ -131,9 +131,9 @@ static void key_view(const struct ui *u, struct ui_view *v)
 static enum ui_result open_safe(struct ui *u, struct key_screen *st)
 {
 	struct ui_second *f = &st->m.form;
-	struct staff_rec appr;
-	int64_t id;
-	int order, rc;
+	struct wf_key_opened opened;
+	struct wf_err e;
+	int rc;
 
 	if (!f->note[0]) {
 		ui_message(u, UI_A_ALERT, "%s",
@@ -141,29 +141,15 @@ static enum ui_result open_safe(struct ui *u, struct key_screen *st)
 		f->field = 2;
 		return UI_REDRAW;
 	}
-	rc = cli_pin_login(u->l, f->code, f->pin, &appr);
+	rc = wf_key_open(u->l, &u->who, f->code, f->pin, f->note, cli_now(),
+			 &opened, &e);
 	sodium_memzero(f->pin, sizeof(f->pin));
-	if (rc == 0)
-		rc = key_approver_check(u->l, &u->who, &appr, &order);
-	sodium_memzero(appr.pin_hash, sizeof(appr.pin_hash));
 	if (rc) {
-		char rule[128];
-
-		snprintf(rule, sizeof(rule),
-			 _("%s is neither a key holder nor a manager: they "
-			   "may not approve"),
-			 f->code);
-		ui_second_refused(u, f, rc, rule);
-		return UI_REDRAW;
-	}
-	rc = ledger_key_open(u->l, u->who.id, appr.id, f->note, cli_now(), &id);
-	if (rc < 0) {
-		ui_message(u, UI_A_ALERT, "%s", ledger_errmsg(u->l));
-		u->bells = 3;
+		ui_second_refused(u, f, &e);
 		return UI_REDRAW;
 	}
 	ui_message(u, UI_A_OK, _("Safe opened by %s, approved by %s"),
-		   u->who.code, appr.code);
+		   u->who.code, opened.approver.code);
 	st->m.opening = 0;
 	ui_second_clear(f);
 	if (load(u, st))
@@ -174,10 +160,10 @@ static enum ui_result open_safe(struct ui *u, struct key_screen *st)
 static enum ui_result close_safe(struct ui *u, struct key_screen *st)
 {
 	struct key_opening_rec o;
-	int rc = ledger_key_close(u->l, u->who.id, cli_now(), &o);
+	struct wf_err e;
 
-	if (rc < 0) {
-		ui_message(u, UI_A_ALERT, "%s", ledger_errmsg(u->l));
+	if (wf_key_close(u->l, &u->who, cli_now(), &o, &e)) {
+		ui_fail(u, &e);
 		return UI_REDRAW;
 	}
 	st->m.last_closed = o;
@@ -207,6 +193,7 @@ static enum ui_result form_key(struct ui *u, struct key_screen *st, int key)
 static enum ui_result key_key(struct ui *u, int key)
 {
 	struct key_screen *st = u->state;
+	struct wf_err e;
 
 	if (st->m.opening)
 		return form_key(u, st, key);
@@ -218,16 +205,10 @@ static enum ui_result key_key(struct ui *u, int key)
 				   _("The safe is open already"));
 			return UI_REDRAW;
 		}
-		/* Opening the safe is work with cards (R20), as for `key
-		 * open`. */
-		if (cli_permit(&u->who, ACT_KEY_OPEN)) {
-			ui_message(u, UI_A_ALERT, "%s", ui_last_error());
-			return UI_REDRAW;
-		}
-		if (!u->trained) {
-			ui_message(u, UI_A_ALERT, "%s: %s",
-				   _("Required training missing or expired"),
-				   u->training_gap);
+		/* Refused before the form, as `key open` refuses before
+		 * asking for the approver's PIN. */
+		if (wf_may(u->l, &wf_step_key_open, &u->who, cli_now(), &e)) {
+			ui_fail(u, &e);
 			return UI_REDRAW;
 		}
 		ui_second_clear(&st->m.form);

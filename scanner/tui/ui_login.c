@@ -12,7 +12,6 @@
 #include "../cli/cli.h"
 #include "ui.h"
 
-#define PIN_TRIES 5
 
 struct login_state {
 	char code[STAFF_CODE_MAX + 1];
@@ -66,46 +65,15 @@ static void login_view(const struct ui *u, struct ui_view *v)
 		    _("Type your staff code, Enter, then your PIN and Enter."));
 }
 
-/* Says why a login failed, in the operator's language. */
-static void login_failed(struct ui *u, const char *code, int ex)
-{
-	struct staff_rec s;
-	int rc;
-
-	if (ex == EXIT_DATAERR) {
-		ui_message(u, UI_A_ALERT, "%s", _("A PIN is 4 to 12 digits"));
-		return;
-	}
-	if (ex != EXIT_NOPERM) {
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
-		return;
-	}
-	rc = ledger_staff_get(u->l, code, &s);
-	if (rc < 0)
-		ui_message(u, UI_A_ALERT, _("No staff member %s"), code);
-	else if (!s.active)
-		ui_message(u, UI_A_ALERT, _("Staff member %s is not active"),
-			   code);
-	else if (s.locked)
-		ui_message(u, UI_A_ALERT,
-			   _("Account %s is locked after %d wrong PINs: a "
-			     "manager must unlock it"),
-			   code, PIN_TRIES);
-	else
-		ui_message(u, UI_A_ALERT,
-			   _("Wrong PIN for %s (%d of %d tries)"), code,
-			   s.failed_pins, PIN_TRIES);
-	u->bells = 3;
-}
-
 static enum ui_result login_try(struct ui *u, struct login_state *st)
 {
 	struct staff_rec who;
-	int ex = cli_pin_login(u->l, st->code, st->pin, &who);
+	struct wf_err e;
+	int ex = wf_login(u->l, st->code, st->pin, cli_now(), &who, &e);
 
 	sodium_memzero(st->pin, sizeof(st->pin));
 	if (ex) {
-		login_failed(u, st->code, ex);
+		ui_fail(u, &e);
 		/* The next try starts from an empty form: at a counter,
 		 * it may be someone else's. */
 		memset(st->code, 0, sizeof(st->code));

@@ -85,6 +85,23 @@ void ui_message(struct ui *u, enum ui_attr attr, const char *fmt, ...)
 	u->msg_attr = attr;
 }
 
+static const char *translate(const char *msgid)
+{
+	return gettext(msgid);
+}
+
+void ui_fail(struct ui *u, const struct wf_err *e)
+{
+	wf_render(_(wf_message(e->code)), e, translate, u->msg,
+		  sizeof(u->msg));
+	/* The workflows' messages are in the CLI's style (lowercase); a
+	 * line of the screen starts with a capital. */
+	if (u->msg[0] >= 'a' && u->msg[0] <= 'z')
+		u->msg[0] = (char)(u->msg[0] - 'a' + 'A');
+	u->msg_attr = UI_A_ALERT;
+	u->bells = 3;
+}
+
 void ui_goto(struct ui *u, const struct ui_screen *s)
 {
 	u->go = s;

@@ -82,7 +82,7 @@ see en "Staff code" "login screen at start"
 see en "not logged in" "the header says nobody is logged in"
 
 login en S02 9999
-see en "Wrong PIN for S02 (1 of 5 tries)" "a wrong PIN is refused"
+see en "Unknown staff code or wrong PIN for S02" "a wrong PIN is refused"
 is "$(sqlq "select count(*) from audit where action = 'staff.pin_failed'")" 1 \
 	"the wrong PIN is audited"
 # The PIN field is masked: the digits never show.
@@ -94,13 +94,14 @@ keys en BSpace BSpace BSpace BSpace BSpace Escape
 
 for i in 1 2 3 4; do
 	login en P04 000$i
-	wait_for en "Wrong PIN for P04 ($i of 5 tries)" >/dev/null
+	wait_for en "Unknown staff code or wrong PIN for P04" >/dev/null
 done
 login en P04 0005
-see en "Account P04 is locked after 5 wrong PINs" "the fifth wrong PIN locks"
+see en "Wrong PIN for P04: the account is now locked" "the fifth wrong PIN locks"
 is "$(sqlq "select locked from staff where code = 'P04'")" 1 "P04 is locked"
 login en P04 4444
-see en "Account P04 is locked" "the right PIN does not open a locked account"
+see en "Account P04 is locked after 5 wrong PINs" \
+	"the right PIN does not open a locked account"
 is "$(sqlq "select count(*) from audit where action = 'staff.pin_ok' and
 	subject = 'P04'")" 0 "no successful login of P04 recorded"
 
@@ -236,7 +237,8 @@ see ja "職員コード" "LANG=ja_JP.UTF-8 gives Japanese"
 see ja "暗証番号" "PIN label in Japanese"
 login ja S02 1234
 # S02's second wrong PIN in a row (the first was in English, above).
-see ja "S02 の暗証番号が違います（2/5回）" "a wrong PIN, in Japanese"
+see ja "職員コードが登録されていないか、S02 の暗証番号が違います" \
+	"a wrong PIN, in Japanese"
 login ja S02 2222
 see ja "メインメニュー" "menu in Japanese"
 see ja "S02 Person S02 (職員)" "the header in Japanese"

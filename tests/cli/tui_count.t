@@ -189,12 +189,12 @@ keys en M01 Enter 1111
 see en "****" "the witness's PIN is masked"
 gone en "1111" "its digits never show"
 keys en Enter
-see en "Another person than M01 must log in" \
+see en "another person than M01" \
 	"the same person twice is refused"
 keys en M05 Enter 9999 Enter
-see en "Wrong PIN for M05 (1 of 5 tries)" "a wrong witness PIN is refused"
+see en "Unknown staff code or wrong PIN for M05" "a wrong witness PIN is refused"
 keys en S03 Enter 3333 Enter
-see en "S03 is not a manager" "a witness who is no manager is refused"
+see en "must be a manager (S03 is staff)" "a witness who is no manager is refused"
 is "$(sqlq "select closed_at is null from session where id = 3")" 1 \
 	"still open after the refusals"
 keys en M05 Enter 5555 Enter
@@ -217,7 +217,7 @@ see en "1  Start a new batch" "a new batch"
 keys en Enter
 see en "the witness logs in to start" "the witness form"
 keys en S02 Enter 2222 Enter
-see en "Another person than S02 must log in" \
+see en "another person than S02" \
 	"the same person twice is refused"
 is "$(sqlq "select count(*) from disposal_batch")" 0 "no batch yet"
 keys en M01 Enter 1111 Enter
@@ -243,7 +243,7 @@ see en "needs the certificate's reference" "an empty one is refused"
 typed en "CERT-42"
 see en "The witness logs in again to close the batch" "the witness again"
 keys en M01 Enter 0000 Enter
-see en "Wrong PIN for M01" "a wrong PIN is refused at the close"
+see en "Unknown staff code or wrong PIN for M01" "a wrong PIN is refused at the close"
 is "$(sqlq "select closed_at is null from disposal_batch where id = 1")" 1 \
 	"the batch is still open"
 keys en M01 Enter 1111 Enter
@@ -304,7 +304,7 @@ see ja "廃棄対象のカード: 1" "one card due"
 keys ja Enter
 see ja "立会人が開始のためにログイン" "the witness form in Japanese"
 keys ja S03 Enter 3333 Enter
-see ja "S03 以外の人がログインしてください" \
+see ja "立会いは S03 以外の人でなければなりません" \
 	"the same person, refused in Japanese"
 keys ja M05 Enter 5555 Enter
 see ja "廃棄 D2 を開始しました（立会人 M05）" "started"

@@ -51,15 +51,15 @@ see en "Approver: code" "opening asks for the approver"
 keys en S02 Enter 2222 Enter
 keys en -l "morning checkout"
 keys en Enter
-see en "Another person than S02 must log in" "the opener cannot approve"
+see en "another person than S02" "the opener cannot approve"
 screen en | grep -q 2222
 ok $((!$?)) "the approver's PIN never shows"
 # A wrong PIN.
 keys en M01 Enter 9999 Enter Enter
-see en "Wrong PIN for M01 (1 of 5 tries)" "a wrong approver PIN is refused"
+see en "Unknown staff code or wrong PIN for M01" "a wrong approver PIN is refused"
 # A staff member who is no key holder.
 keys en S03 Enter 3333 Enter Enter
-see en "S03 is neither a key holder nor a manager" \
+see en "Only a named key holder or a manager may approve opening the safe (S03" \
 	"a staff member who holds no key may not approve"
 is "$(sqlq "select count(*) from key_opening")" 0 "nothing opened so far"
 keys en M01 Enter 1111 Enter Enter
@@ -146,13 +146,13 @@ keys en Enter
 see en "Tally 1 is not balanced" "no witness, no close"
 # The same person.
 keys en S02 Tab 2222 Tab Enter
-see en "Another person than S02 must log in" "S02 cannot witness their own tally"
+see en "another person than S02" "S02 cannot witness their own tally"
 keys en M01 Tab 0000 Tab Enter
-see en "Wrong PIN for M01" "a wrong witness PIN is refused"
+see en "Unknown staff code or wrong PIN for M01" "a wrong witness PIN is refused"
 is "$(sqlq "select failed_pins from staff where code = 'M01'")" 1 \
 	"and recorded against M01"
 keys en S03 Tab 3333 Tab Enter
-see en "S03 is not a manager" "a staff member may not witness"
+see en "must be a manager (S03 is staff)" "a staff member may not witness"
 is "$(sqlq "select closed_at is null from session where id = 1")" 1 \
 	"the tally is still open after the refusals"
 keys en M01 Tab 1111 Tab Enter
@@ -228,7 +228,8 @@ is "$(sqlq "select count(*) from session where kind = 'tally'")" 1 \
 keys en q 5
 see en "Safe: closed" "the key screen"
 keys en o
-see en "part-time staff may not open the safe" "a part-timer may not open the safe"
+see en "Part-time staff may not open the safe (P04 is parttime)" \
+	"a part-timer may not open the safe"
 keys en q F10
 see en "Staff code" "logged out"
 tm kill-session -t en

@@ -1,0 +1,202 @@
+/*
+ * Error codes of the workflows (wf_errors.def) and how they become text.
+ * The formatter is our own rather than printf: the message may be a
+ * translation that reorders its arguments (%2$s before %1$s), and every
+ * argument is already text, so %s, %N$s and %% are all it has to know.
+ */
+#include "wf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+struct wf_entry {
+	enum wf_code code;
+	int exit;
+	unsigned msgid_args;
+	const char *msg;
+};
+
+static const struct wf_entry table[] = {
+#define WF_ERR(name, num, exit, mask, msg) {name, exit, mask, msg},
+#include "wf_errors.def"
+#undef WF_ERR
+};
+
+static const struct wf_entry *entry(enum wf_code code)
+{
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (table[i].code == code)
+			return &table[i];
+	return NULL;
+}
+
+int wf_exit(enum wf_code code)
+{
+	const struct wf_entry *en;
+
+	if (code == WF_OK)
+		return 0;
+	en = entry(code);
+	return en ? en->exit : 70;
+}
+
+const char *wf_message(enum wf_code code)
+{
+	const struct wf_entry *en = entry(code);
+
+	return en ? en->msg : NULL;
+}
+
+int wf_each_code(int (*fn)(enum wf_code code, const char *msg, void *ctx),
+		 void *ctx)
+{
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		int rc = fn(table[i].code, table[i].msg, ctx);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Bytes of s that fit in cap - 1 without cutting a UTF-8 sequence. */
+static size_t utf8_fit(const char *s, size_t len, size_t cap)
+{
+	if (cap == 0)
+		return 0;
+	if (len < cap)
+		return len;
+	len = cap - 1;
+	while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+		len--;
+	return len;
+}
+
+/* How many arguments a message takes: its %s and %N$s conversions. */
+static int count_args(const char *fmt)
+{
+	int n = 0, pos = 0;
+
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%')
+			continue;
+		p++;
+		if (*p == '%')
+			continue;
+		if (*p >= '1' && *p <= '9' && p[1] == '$') {
+			if (*p - '0' > pos)
+				pos = *p - '0';
+			continue;
+		}
+		n++;
+	}
+	return pos > n ? pos : n;
+}
+
+int wf_fail(struct wf_err *e, enum wf_code code, ...)
+{
+	const char *msg = wf_message(code);
+	int n = msg ? count_args(msg) : 0;
+	va_list ap;
+
+	if (n > WF_ARGS_MAX)
+		n = WF_ARGS_MAX;
+	e->code = code;
+	e->nargs = n;
+	va_start(ap, code);
+	for (int i = 0; i < n; i++) {
+		const char *a = va_arg(ap, const char *);
+		size_t len;
+
+		if (!a)
+			a = "";
+		len = utf8_fit(a, strlen(a), WF_ARG_BYTES);
+		memcpy(e->arg[i], a, len);
+		e->arg[i][len] = '\0';
+	}
+	va_end(ap);
+	return wf_exit(code);
+}
+
+int wf_fail_ledger(struct wf_err *e, struct ledger *l)
+{
+	return wf_fail(e, WF_E_LEDGER, ledger_errmsg(l));
+}
+
+/* Appends len bytes of s to out[*at..cap), whole UTF-8 characters only. */
+static void put(char *out, size_t cap, size_t *at, const char *s, size_t len)
+{
+	size_t room = *at < cap ? cap - *at : 0;
+	size_t n = utf8_fit(s, len, room);
+
+	memcpy(out + *at, s, n);
+	*at += n;
+	if (n < len)
+		*at = cap; /* full: nothing after a cut */
+}
+
+unsigned wf_msgid_args(enum wf_code code)
+{
+	const struct wf_entry *en = entry(code);
+
+	return en ? en->msgid_args : 0;
+}
+
+size_t wf_render(const char *fmt, const struct wf_err *e,
+		 const char *(*tr)(const char *), char *out, size_t cap)
+{
+	unsigned mask = wf_msgid_args(e->code);
+
+	size_t at = 0;
+	int next = 0;
+
+	if (cap == 0)
+		return 0;
+	if (!fmt) {
+		int n = snprintf(out, cap, "error %d", (int)e->code);
+
+		return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+	}
+	for (const char *p = fmt; *p && at < cap;) {
+		const char *pct = strchr(p, '%');
+		int idx;
+
+		if (!pct) {
+			put(out, cap, &at, p, strlen(p));
+			break;
+		}
+		put(out, cap, &at, p, (size_t)(pct - p));
+		p = pct + 1;
+		if (*p == '%') {
+			put(out, cap, &at, "%", 1);
+			p++;
+			continue;
+		}
+		if (*p >= '1' && *p <= '9' && p[1] == '$') {
+			idx = *p - '1';
+			p += 2;
+		} else {
+			idx = next++;
+		}
+		if (*p == 's')
+			p++;
+		if (idx < e->nargs) {
+			const char *a = e->arg[idx];
+
+			if (tr && (mask >> idx & 1u) && *a)
+				a = tr(a);
+			put(out, cap, &at, a, strlen(a));
+		}
+	}
+	if (at >= cap)
+		at = cap - 1;
+	out[at] = '\0';
+	return at;
+}
+
+const char *wf_i64(char buf[24], int64_t v)
+{
+	snprintf(buf, 24, "%lld", (long long)v);
+	return buf;
+}

@@ -1,0 +1,213 @@
+/*
+ * The workflow layer: what the command line and the TUI share.  A
+ * workflow authenticates the people it is given, asks reconcile/ whether
+ * the step is allowed, and runs it in one data/ transaction.  It never
+ * prints: a refusal or failure is a struct wf_err (a code of
+ * wf_errors.def with its arguments) that the front end renders, the CLI
+ * in English (wf_render with wf_message), the TUI translated (wf_render
+ * with gettext(wf_message)).
+ *
+ * Order of use: a front end keeps one struct wf_err per step, passes it
+ * to the workflow, and when the workflow returns non-zero renders it and
+ * exits with wf_exit(code) (the workflow also returns that status).
+ */
+#ifndef CT_WF_H
+#define CT_WF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../data/ledger.h"
+#include "../../reconcile/recon.h"
+
+#ifndef N_
+#define N_(s) s
+#endif
+
+enum wf_code {
+	WF_OK = 0,
+#define WF_ERR(name, num, exit, mask, msg) name = num,
+#include "wf_errors.def"
+#undef WF_ERR
+};
+
+#define WF_ARGS_MAX  6
+#define WF_ARG_BYTES 768
+
+/* A refusal or failure: the code and its arguments, already text. */
+struct wf_err {
+	enum wf_code code;
+	int nargs;
+	char arg[WF_ARGS_MAX][WF_ARG_BYTES];
+};
+
+/*
+ * Records code with its arguments (const char *, as many as the message
+ * has %s; NULL counts as "") into *e and returns the code's exit status.
+ * An argument longer than WF_ARG_BYTES - 1 is cut on a UTF-8 boundary.
+ */
+int wf_fail(struct wf_err *e, enum wf_code code, ...);
+/* Records a data/ failure: WF_E_LEDGER with ledger_errmsg(l); returns 70. */
+int wf_fail_ledger(struct wf_err *e, struct ledger *l);
+/* Exit status of code (0 for WF_OK, 70 for a code not in the table). */
+int wf_exit(enum wf_code code);
+/* The English message of code (a msgid of the catalog), NULL if none. */
+const char *wf_message(enum wf_code code);
+/* Which arguments of code are fixed English texts to translate too
+ * (bit i: argument i). */
+unsigned wf_msgid_args(enum wf_code code);
+/* Writes fmt (wf_message(code), or its translation) with e's arguments
+ * into out (NUL-terminated, cut at cap - 1 bytes on a UTF-8 boundary),
+ * passing the arguments of wf_msgid_args through tr when tr is not NULL
+ * (the TUI's gettext).  Understands %s, %N$s and %%.  Returns the length
+ * written. */
+size_t wf_render(const char *fmt, const struct wf_err *e,
+		 const char *(*tr)(const char *), char *out, size_t cap);
+/* Calls fn for every code of the table, in order; for tests and the
+ * catalog check.  Stops early when fn returns non-zero. */
+int wf_each_code(int (*fn)(enum wf_code code, const char *msg, void *ctx),
+		 void *ctx);
+/* Decimal text of v in buf, for an argument; returns buf. */
+const char *wf_i64(char buf[24], int64_t v);
+
+/*
+ * What a step asks of the person who does it.  Every workflow has one,
+ * and the command table (scanner/cli) and the screen table (scanner/tui)
+ * point at the same ones: the front ends check them before they call the
+ * workflow (to refuse early, or leave a menu item out), and the workflow
+ * checks them again inside its transaction (wf_begin), so a front end
+ * that forgets cannot get around them.
+ */
+enum {
+	WF_PERMIT = 1,	 /* the role must allow `action` (recon_permit) */
+	WF_TRAINING = 2, /* work with cards: the training gate (R20) */
+	WF_WITNESS = 4,	 /* a second person, a manager (two-person rule) */
+};
+
+struct wf_step {
+	const char *name; /* "key open": the command, and the audit's word */
+	enum recon_action action;
+	unsigned needs; /* WF_PERMIT | WF_TRAINING | WF_WITNESS */
+};
+
+/*
+ * Begins step's transaction for actor (someone wf_login let in, now or
+ * at the start of a TUI session): actor's row is read again inside it
+ * (still there, active, not locked), then the role and the training gate
+ * as step needs.  0 with the transaction open, or the exit status with
+ * *e and nothing open.  End it with wf_end.
+ */
+int wf_begin(struct ledger *l, const struct wf_step *step,
+	     const struct staff_rec *actor, int64_t now, struct wf_err *e);
+/* Commits the transaction wf_begin opened when rc is 0, else rolls it
+ * back; returns rc, or the ledger error of a failed commit (in *e). */
+int wf_end(struct ledger *l, int rc, struct wf_err *e);
+/* The checks of wf_begin without a transaction, for a front end that
+ * wants to refuse before asking for more input (a screen's menu, a form
+ * before its second person).  0 or the exit status with *e. */
+int wf_may(struct ledger *l, const struct wf_step *step,
+	   const struct staff_rec *actor, int64_t now, struct wf_err *e);
+/* The local calendar day of unix time t (TZ respected). */
+int32_t wf_today(int64_t t);
+
+/* ---- authentication, permission, training (wf_auth.c) ---- */
+
+/* 1 when pin has the form of a PIN (4-12 digits), else 0. */
+int wf_pin_valid(const char *pin);
+
+/*
+ * Logs staff member `code` in with `pin`, in one transaction: the attempt
+ * is counted, then the lock checked, then the PIN (a locked account
+ * refuses even the right PIN; however many processes try at once, at
+ * most PIN_MAX_FAILURES wrong PINs are ever checked).  Unknown codes and
+ * wrong PINs get the same refusal.  0 and *out, or the exit status with
+ * *e set.
+ */
+int wf_login(struct ledger *l, const char *code, const char *pin, int64_t now,
+	     struct staff_rec *out, struct wf_err *e);
+/* 0 when who's role allows action (recon_permit), else 77 with *e. */
+int wf_permit(const struct staff_rec *who, enum recon_action action,
+	      struct wf_err *e);
+
+/* A gap in someone's required training (R20). */
+struct training_gap {
+	enum recon_gate gate;	  /* GATE_OK: nothing missing */
+	struct course_rec course; /* the course missing or expired */
+	int32_t since;		  /* GATE_EXPIRED: the day it expired */
+};
+
+/* The training gate's inputs for one person: the required courses and
+ * that person's attendance.  Fill with wf_training_load, free with
+ * wf_training_free. */
+struct wf_training {
+	struct course_rec *req; /* required courses */
+	size_t nreq, capreq;
+	struct {
+		char course[STAFF_CODE_MAX + 1];
+		int32_t date;
+	} * att;
+	size_t natt, capatt;
+};
+
+int wf_training_load(struct ledger *l, const char *staff, struct wf_training *g);
+/* Runs the gate over g for required course number `only` (< 0: all of
+ * them) on `today` into *out.  0, or -1 when out of memory. */
+int wf_training_eval(const struct wf_training *g, long only, int32_t today,
+		     struct training_gap *out);
+void wf_training_free(struct wf_training *g);
+/* The gate for staff member `staff` on `today` into *out (GATE_OK when
+ * nothing is missing).  0, or the exit status with *e. */
+int wf_training_check(struct ledger *l, const char *staff, int32_t today,
+		      struct training_gap *out, struct wf_err *e);
+/* 0 when who has every course required for work with cards, unexpired on
+ * `today` (R20), else 77 with *e naming the course. */
+int wf_training_gate(struct ledger *l, const struct staff_rec *who,
+		     int32_t today, struct wf_err *e);
+/*
+ * The second person of a two-person step: another person than actor
+ * (refused before the PIN is checked), logged in with pin (wf_login), and
+ * allowed to witness (a manager).  0 and *out, or the exit status.
+ */
+int wf_witness(struct ledger *l, const struct staff_rec *actor,
+	       const char *code, const char *pin, int64_t now,
+	       struct staff_rec *out, struct wf_err *e);
+
+/* ---- the safe's key (wf_key.c) ---- */
+
+extern const struct wf_step wf_step_key_open, wf_step_key_close,
+    wf_step_key_holder_add;
+
+/* Names staff member `code` key holder number `order` (a manager's step;
+ * staff or managers only).  0 or the exit status with *e. */
+int wf_key_holder_add(struct ledger *l, const struct staff_rec *actor,
+		      const char *code, int order, int64_t now,
+		      struct wf_err *e);
+/*
+ * The approver of an opening by actor: given (else refused), another
+ * person (refused before the PIN), logged in with pin, and a named key
+ * holder or a manager.  0, *out and *order (the key holder order, 0 for
+ * a manager who is none), or the exit status with *e.
+ */
+int wf_key_approver(struct ledger *l, const struct staff_rec *actor,
+		    const char *code, const char *pin, int64_t now,
+		    struct staff_rec *out, int *order, struct wf_err *e);
+
+struct wf_key_opened {
+	int64_t id;		   /* the opening */
+	struct staff_rec approver; /* PIN hash wiped */
+	int order;		   /* approver's key holder order, 0: none */
+};
+
+/* Records an opening of the safe by actor with purpose, approved by
+ * appr_code with appr_pin (wf_key_approver), while no other is open.
+ * 0 and *out, or the exit status with *e. */
+int wf_key_open(struct ledger *l, const struct staff_rec *actor,
+		const char *appr_code, const char *appr_pin,
+		const char *purpose, int64_t now, struct wf_key_opened *out,
+		struct wf_err *e);
+/* Records that actor closed the safe; the opening in *out.  0 or the exit
+ * status with *e (WF_E_KEY_NOT_OPEN when it is not recorded open). */
+int wf_key_close(struct ledger *l, const struct staff_rec *actor, int64_t now,
+		 struct key_opening_rec *out, struct wf_err *e);
+
+#endif

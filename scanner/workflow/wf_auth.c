@@ -1,0 +1,323 @@
+/*
+ * Who may do a step: logging a person in with their PIN, the permission
+ * matrix, the training gate and the second person of a two-person step.
+ * The rules themselves are reconcile/'s (recon_permit,
+ * recon_training_gate, recon_pin_valid); this file loads their inputs,
+ * keeps the PIN check and its bookkeeping in one transaction, and words
+ * the refusals as error codes.
+ */
+#include "wf.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../../common/model.h"
+
+/* Wrong PINs in a row that lock an account (R21). */
+#define PIN_MAX_FAILURES 5
+
+int wf_pin_valid(const char *pin)
+{
+	size_t n = strlen(pin);
+
+	if (n < 4 || n > 12)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (pin[i] < '0' || pin[i] > '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * The PIN check and its bookkeeping in one IMMEDIATE transaction, so that
+ * parallel tries queue behind each other: the lock is read after every
+ * earlier try was counted, and a locked account is refused before its PIN
+ * is looked at.  A try that dies before the commit counts nothing and has
+ * learnt nothing either.
+ */
+int wf_login(struct ledger *l, const char *code, const char *pin, int64_t now,
+	     struct staff_rec *out, struct wf_err *e)
+{
+	char max[24];
+	int rc, ok, locked_now = 0;
+
+	if (sodium_init() < 0)
+		return wf_fail(e, WF_E_CRYPTO);
+	if (!wf_pin_valid(pin))
+		return wf_fail(e, WF_E_PIN_FORMAT);
+	if (ledger_begin(l) < 0)
+		return wf_fail_ledger(e, l);
+	rc = ledger_staff_get(l, code, out);
+	if (rc == LEDGER_ERR_NOTFOUND || rc == LEDGER_ERR_INVALID) {
+		/* The same answer as a wrong PIN: a code is not a secret,
+		 * but nobody should learn which ones exist by guessing. */
+		ledger_rollback(l);
+		return wf_fail(e, WF_E_LOGIN, code);
+	}
+	if (rc < 0)
+		goto ledger_error;
+	if (out->locked) {
+		rc = ledger_audit(l, out->id, now, "staff.pin_refused",
+				  out->code, "account locked");
+		if (rc < 0 || ledger_commit(l) < 0)
+			goto ledger_error;
+		return wf_fail(e, WF_E_LOCKED, out->code,
+			       wf_i64(max, PIN_MAX_FAILURES));
+	}
+	ok = crypto_pwhash_str_verify(out->pin_hash, pin, strlen(pin)) == 0;
+	rc = ledger_staff_pin_result(l, out->id, ok, PIN_MAX_FAILURES, now,
+				     &locked_now);
+	if (rc < 0 || ledger_commit(l) < 0)
+		goto ledger_error;
+	if (!ok && locked_now)
+		return wf_fail(e, WF_E_LOCKED_NOW, code);
+	if (!ok)
+		return wf_fail(e, WF_E_LOGIN, code);
+	if (!out->active)
+		return wf_fail(e, WF_E_INACTIVE, out->code);
+	return 0;
+ledger_error:
+	rc = wf_fail_ledger(e, l);
+	ledger_rollback(l);
+	return rc;
+}
+
+int wf_permit(const struct staff_rec *who, enum recon_action action,
+	      struct wf_err *e)
+{
+	const char *rule;
+
+	if (recon_permit(who->role, action, &rule) == 0)
+		return 0;
+	return wf_fail(e, WF_E_PERMISSION, rule, who->code,
+		       staff_role_name(who->role));
+}
+
+int wf_witness(struct ledger *l, const struct staff_rec *actor,
+	       const char *code, const char *pin, int64_t now,
+	       struct staff_rec *out, struct wf_err *e)
+{
+	int rc;
+
+	if (!code || !*code)
+		return wf_fail(e, WF_E_WITNESS_NEEDED);
+	if (strcmp(code, actor->code) == 0)
+		return wf_fail(e, WF_E_WITNESS_SELF, actor->code);
+	rc = wf_login(l, code, pin, now, out, e);
+	if (rc == 0)
+		rc = wf_permit(out, ACT_WITNESS, e);
+	return rc;
+}
+
+/* ---- the training gate (R20) ---- */
+
+
+static int grow(void **p, size_t *cap, size_t n, size_t size)
+{
+	void *q;
+	size_t c;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? 2 * *cap : 16;
+	q = realloc(*p, c * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+static int collect_required(const struct course_rec *c, void *ctx)
+{
+	struct wf_training *g = ctx;
+
+	if (!c->required)
+		return 0;
+	if (grow((void **)&g->req, &g->capreq, g->nreq, sizeof(*g->req)) < 0)
+		return LEDGER_ERR_NOMEM;
+	g->req[g->nreq++] = *c;
+	return 0;
+}
+
+static int collect_attended(const struct attendance_row *r, void *ctx)
+{
+	struct wf_training *g = ctx;
+
+	if (grow((void **)&g->att, &g->capatt, g->natt, sizeof(*g->att)) < 0)
+		return LEDGER_ERR_NOMEM;
+	snprintf(g->att[g->natt].course, sizeof(g->att[0].course), "%s",
+		 r->course);
+	g->att[g->natt++].date = r->date;
+	return 0;
+}
+
+void wf_training_free(struct wf_training *g)
+{
+	free(g->req);
+	free(g->att);
+	memset(g, 0, sizeof(*g));
+}
+
+/*
+ * Runs the gate for one required course (only >= 0) or all of them
+ * (only < 0) over g.  0 or -1 on OOM.
+ */
+int wf_training_eval(const struct wf_training *g, long only, int32_t today,
+		     struct training_gap *out)
+{
+	struct recon_course *req = NULL;
+	struct recon_attended *att = NULL;
+	size_t nreq = 0, which;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->since = DATE_NONE;
+	req = calloc(g->nreq ? g->nreq : 1, sizeof(*req));
+	att = calloc(g->natt ? g->natt : 1, sizeof(*att));
+	if (!req || !att)
+		goto out;
+	for (size_t i = 0; i < g->nreq; i++) {
+		if (only >= 0 && (size_t)only != i)
+			continue;
+		req[nreq].code = g->req[i].code;
+		req[nreq++].valid_days = g->req[i].valid_days;
+	}
+	for (size_t i = 0; i < g->natt; i++) {
+		att[i].course = g->att[i].course;
+		att[i].date = g->att[i].date;
+	}
+	out->gate = recon_training_gate(req, nreq, att, g->natt, today, &which,
+					&out->since);
+	if (out->gate != GATE_OK) {
+		const char *code = req[which].code;
+
+		for (size_t i = 0; i < g->nreq; i++)
+			if (strcmp(g->req[i].code, code) == 0)
+				out->course = g->req[i];
+	}
+	rc = 0;
+out:
+	free(req);
+	free(att);
+	return rc;
+}
+
+int wf_training_load(struct ledger *l, const char *staff, struct wf_training *g)
+{
+	int rc = ledger_course_each(l, collect_required, g);
+
+	if (rc == 0 && g->nreq)
+		rc = ledger_attendance_each(l, staff, collect_attended, g);
+	return rc;
+}
+
+
+int wf_training_check(struct ledger *l, const char *staff, int32_t today,
+		      struct training_gap *out, struct wf_err *e)
+{
+	struct wf_training g = {0};
+	int rc = wf_training_load(l, staff, &g);
+
+	if (rc == 0 && wf_training_eval(&g, -1, today, out) < 0)
+		rc = LEDGER_ERR_NOMEM;
+	wf_training_free(&g);
+	if (rc == LEDGER_ERR_NOMEM)
+		return wf_fail(e, WF_E_NOMEM);
+	if (rc < 0)
+		return wf_fail_ledger(e, l);
+	return 0;
+}
+
+int wf_training_gate(struct ledger *l, const struct staff_rec *who,
+		     int32_t today, struct wf_err *e)
+{
+	struct training_gap gap;
+	char since[11];
+	int rc = wf_training_check(l, who->code, today, &gap, e);
+
+	if (rc)
+		return rc;
+	if (gap.gate == GATE_OK)
+		return 0;
+	if (gap.gate == GATE_EXPIRED) {
+		date_format(gap.since, since);
+		return wf_fail(e, WF_E_TRAINING_EXPIRED, who->code,
+			       gap.course.code, gap.course.name, since);
+	}
+	return wf_fail(e, WF_E_TRAINING_MISSING, who->code, gap.course.code,
+		       gap.course.name);
+}
+
+int32_t wf_today(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm))
+		return date_of_time(t, 0);
+	return date_of_time(t, (int32_t)tm.tm_gmtoff);
+}
+
+/* The person as the ledger holds them now: a TUI session may outlive a
+ * lock, a deactivation or a change of role. */
+static int actor_now(struct ledger *l, const struct staff_rec *actor,
+		     struct staff_rec *now_rec, struct wf_err *e)
+{
+	char max[24];
+	int rc = ledger_staff_get_id(l, actor->id, now_rec);
+
+	if (rc == LEDGER_ERR_NOTFOUND)
+		return wf_fail(e, WF_E_NO_STAFF, actor->code);
+	if (rc < 0)
+		return wf_fail_ledger(e, l);
+	sodium_memzero(now_rec->pin_hash, sizeof(now_rec->pin_hash));
+	if (!now_rec->active)
+		return wf_fail(e, WF_E_INACTIVE, now_rec->code);
+	if (now_rec->locked)
+		return wf_fail(e, WF_E_LOCKED, now_rec->code,
+			       wf_i64(max, PIN_MAX_FAILURES));
+	return 0;
+}
+
+int wf_may(struct ledger *l, const struct wf_step *step,
+	   const struct staff_rec *actor, int64_t now, struct wf_err *e)
+{
+	struct staff_rec who;
+	int rc = actor_now(l, actor, &who, e);
+
+	if (rc == 0 && (step->needs & WF_PERMIT))
+		rc = wf_permit(&who, step->action, e);
+	if (rc == 0 && (step->needs & WF_TRAINING))
+		rc = wf_training_gate(l, &who, wf_today(now), e);
+	return rc;
+}
+
+int wf_begin(struct ledger *l, const struct wf_step *step,
+	     const struct staff_rec *actor, int64_t now, struct wf_err *e)
+{
+	int rc;
+
+	if (ledger_begin(l) < 0)
+		return wf_fail_ledger(e, l);
+	rc = wf_may(l, step, actor, now, e);
+	if (rc)
+		ledger_rollback(l);
+	return rc;
+}
+
+int wf_end(struct ledger *l, int rc, struct wf_err *e)
+{
+	if (rc) {
+		ledger_rollback(l);
+		return rc;
+	}
+	if (ledger_commit(l) < 0) {
+		rc = wf_fail_ledger(e, l);
+		ledger_rollback(l);
+	}
+	return rc;
+}

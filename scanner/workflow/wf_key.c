@@ -1,0 +1,150 @@
+/*
+ * The safe's key (R14, R15; seeds 000 第3-1(1), 002 (ｳ), 003): naming key
+ * holders, and recording each opening with its approval and each close.
+ * The safe stays locked, also during office hours; each opening needs a
+ * named key holder's permission, so opening takes two people at once: the
+ * opener and an approver who is another person and a named key holder or
+ * a manager.
+ */
+#include "wf.h"
+
+#include <sodium.h>
+#include <string.h>
+
+/* The safe holds the cards: opening it is work with cards (R20). */
+const struct wf_step wf_step_key_open = {
+    "key open", ACT_KEY_OPEN, WF_PERMIT | WF_TRAINING};
+/* Anyone may close the safe: shutting it is never the risk. */
+const struct wf_step wf_step_key_close = {"key close", ACT_KEY_OPEN, 0};
+/* Who may hold the key: it answers for the safe, so staff or a manager,
+ * never part-time staff (seed 000 第3-5). */
+static int key_holder_eligible(enum staff_role role)
+{
+	return role == ROLE_MANAGER || role == ROLE_STAFF;
+}
+
+/* Who may approve an opening (R14: "a named key holder's permission"):
+ * another person than the opener, who is a named key holder or a
+ * manager. */
+static int key_approver_ok(int64_t opener, int64_t approver,
+			   enum staff_role role, int is_holder)
+{
+	if (opener == approver)
+		return 0;
+	return is_holder || role == ROLE_MANAGER;
+}
+
+const struct wf_step wf_step_key_holder_add = {"key holder add",
+					       ACT_KEY_HOLDER, WF_PERMIT};
+
+int wf_key_holder_add(struct ledger *l, const struct staff_rec *actor,
+		      const char *code, int order, int64_t now,
+		      struct wf_err *e)
+{
+	struct staff_rec who;
+	char ord[24];
+	int rc = wf_begin(l, &wf_step_key_holder_add, actor, now, e);
+
+	if (rc)
+		return rc;
+	rc = ledger_staff_get(l, code, &who);
+	if (rc == LEDGER_ERR_NOTFOUND || rc == LEDGER_ERR_INVALID)
+		rc = wf_fail(e, WF_E_NO_STAFF, code);
+	else if (rc < 0)
+		rc = wf_fail_ledger(e, l);
+	else if (!key_holder_eligible(who.role))
+		rc = wf_fail(e, WF_E_KEY_HOLDER_PARTTIME, who.code);
+	if (rc == 0) {
+		rc = ledger_key_holder_add(l, who.id, order, actor->id, now);
+		if (rc == LEDGER_ERR_EXISTS || rc == LEDGER_ERR_INVALID)
+			rc = wf_fail(e, WF_E_KEY_HOLDER_TAKEN, who.code,
+				     wf_i64(ord, order));
+		else if (rc < 0)
+			rc = wf_fail_ledger(e, l);
+	}
+	return wf_end(l, rc, e);
+}
+
+int wf_key_approver(struct ledger *l, const struct staff_rec *actor,
+		    const char *code, const char *pin, int64_t now,
+		    struct staff_rec *out, int *order, struct wf_err *e)
+{
+	int rc;
+
+	*order = 0;
+	if (!code || !*code)
+		return wf_fail(e, WF_E_KEY_APPROVER_NEEDED);
+	/* Said before the approver's PIN is looked at. */
+	if (strcmp(code, actor->code) == 0)
+		return wf_fail(e, WF_E_KEY_APPROVER_SELF, actor->code);
+	rc = wf_login(l, code, pin, now, out, e);
+	if (rc)
+		return rc;
+	sodium_memzero(out->pin_hash, sizeof(out->pin_hash));
+	rc = ledger_key_holder_order(l, out->id, order);
+	if (rc < 0 && rc != LEDGER_ERR_NOTFOUND)
+		return wf_fail_ledger(e, l);
+	if (!key_approver_ok(actor->id, out->id, out->role,
+				   rc == 0))
+		return wf_fail(e, WF_E_KEY_APPROVER_RULE, out->code);
+	return 0;
+}
+
+int wf_key_open(struct ledger *l, const struct staff_rec *actor,
+		const char *appr_code, const char *appr_pin,
+		const char *purpose, int64_t now, struct wf_key_opened *out,
+		struct wf_err *e)
+{
+	struct key_opening_rec cur;
+	char max[24];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	/* The opener may not open before anyone is asked for a PIN. */
+	rc = wf_may(l, &wf_step_key_open, actor, now, e);
+	if (rc)
+		return rc;
+	if (!purpose || !*purpose || strlen(purpose) > KEY_PURPOSE_MAX)
+		return wf_fail(e, WF_E_KEY_PURPOSE,
+			       wf_i64(max, KEY_PURPOSE_MAX));
+	rc = wf_key_approver(l, actor, appr_code, appr_pin, now,
+			     &out->approver, &out->order, e);
+	if (rc)
+		return rc;
+	rc = wf_begin(l, &wf_step_key_open, actor, now, e);
+	if (rc)
+		return rc;
+	rc = ledger_key_current(l, &cur);
+	if (rc == 0) {
+		char id[24];
+
+		rc = wf_fail(e, WF_E_KEY_OPEN_ALREADY, wf_i64(id, cur.id),
+			     cur.opened_by);
+	} else if (rc == LEDGER_ERR_NOTFOUND) {
+		rc = ledger_key_open(l, actor->id, out->approver.id, purpose,
+				     now, &out->id);
+		if (rc == LEDGER_ERR_INVALID)
+			rc = wf_fail(e, WF_E_KEY_PURPOSE,
+				     wf_i64(max, KEY_PURPOSE_MAX));
+		else if (rc < 0)
+			rc = wf_fail_ledger(e, l);
+	} else {
+		rc = wf_fail_ledger(e, l);
+	}
+	return wf_end(l, rc, e);
+}
+
+int wf_key_close(struct ledger *l, const struct staff_rec *actor, int64_t now,
+		 struct key_opening_rec *out, struct wf_err *e)
+{
+	int rc = wf_begin(l, &wf_step_key_close, actor, now, e);
+
+	if (rc)
+		return rc;
+	rc = ledger_key_close(l, actor->id, now, out);
+	if (rc == LEDGER_ERR_STATE)
+		rc = wf_fail(e, WF_E_KEY_NOT_OPEN);
+	else if (rc < 0)
+		rc = wf_fail_ledger(e, l);
+	return wf_end(l, rc, e);
+}

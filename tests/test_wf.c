@@ -1,0 +1,424 @@
+/*
+ * Unit tests of the workflow layer's core (scanner/workflow/wf.c,
+ * wf_auth.c, wf_key.c): the error table and how a refusal becomes text,
+ * the Japanese catalog holding every refusal the workflows can give, and
+ * the login, step checks and key workflows against a real ledger file.
+ */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libintl.h>
+#include <sodium.h>
+
+#include "../data/ledger.h"
+#include "../scanner/workflow/wf.h"
+
+/* ---- the table ---- */
+
+struct seen {
+	int codes[4096];
+	int n;
+};
+
+static int collect(enum wf_code code, const char *msg, void *ctx)
+{
+	struct seen *s = ctx;
+
+	assert_non_null(msg);
+	for (int i = 0; i < s->n; i++)
+		assert_int_not_equal(s->codes[i], (int)code);
+	assert_true(s->n < 4096);
+	s->codes[s->n++] = (int)code;
+	return 0;
+}
+
+static void codes_are_unique_and_have_messages(void **state)
+{
+	struct seen s = {.n = 0};
+
+	(void)state;
+	assert_int_equal(wf_each_code(collect, &s), 0);
+	assert_true(s.n > 10);
+	for (int i = 0; i < s.n; i++) {
+		int ex = wf_exit((enum wf_code)s.codes[i]);
+
+		assert_true(s.codes[i] > 0);
+		/* INTERFACE.md's exit codes for a refusal or failure. */
+		assert_true(ex == 65 || ex == 69 || ex == 70 || ex == 77 ||
+			    ex == 66 || ex == 1);
+	}
+	assert_int_equal(wf_exit(WF_OK), 0);
+	assert_int_equal(wf_exit((enum wf_code)99999), 70);
+	assert_null(wf_message((enum wf_code)99999));
+}
+
+static void render_fills_arguments_in_order_and_by_position(void **state)
+{
+	struct wf_err e;
+	char out[256];
+
+	(void)state;
+	assert_int_equal(wf_fail(&e, WF_E_KEY_OPEN_ALREADY, "7", "S03"), 65);
+	assert_int_equal(e.nargs, 2);
+	wf_render(wf_message(e.code), &e, NULL, out, sizeof(out));
+	assert_string_equal(out, "the safe is open already (opening 7 by "
+				 "S03): close it first");
+	/* A translation may put the arguments in another order. */
+	wf_render("%2$s opened %1$s (100%%)", &e, NULL, out, sizeof(out));
+	assert_string_equal(out, "S03 opened 7 (100%)");
+	/* NULL is empty text, not a crash. */
+	wf_fail(&e, WF_E_NO_STAFF, NULL);
+	wf_render(wf_message(e.code), &e, NULL, out, sizeof(out));
+	assert_string_equal(out, "no staff member ");
+	/* A code outside the table still says something. */
+	e.code = (enum wf_code)4242;
+	e.nargs = 0;
+	wf_render(NULL, &e, NULL, out, sizeof(out));
+	assert_string_equal(out, "error 4242");
+}
+
+static void render_cuts_on_a_character_boundary(void **state)
+{
+	struct wf_err e;
+	char out[12], big[2 * WF_ARG_BYTES];
+
+	(void)state;
+	/* "金庫" is 6 bytes: the cut may not split a character. */
+	wf_fail(&e, WF_E_NO_STAFF, "金庫金庫金庫");
+	wf_render("%s", &e, NULL, out, sizeof(out));
+	assert_string_equal(out, "金庫金");
+	/* An argument longer than the buffer is cut the same way. */
+	memset(big, 0, sizeof(big));
+	for (size_t i = 0; i + 3 < sizeof(big) - 1; i += 3)
+		memcpy(big + i, "金", 3);
+	wf_fail(&e, WF_E_NO_STAFF, big);
+	assert_true(strlen(e.arg[0]) < WF_ARG_BYTES);
+	assert_int_equal(strlen(e.arg[0]) % 3, 0);
+}
+
+static const char *shout(const char *s)
+{
+	return strcmp(s, "staff") == 0 ? "STAFF" : s;
+}
+
+static void render_translates_the_quoted_words(void **state)
+{
+	struct staff_rec who = {.code = "P04", .role = ROLE_PARTTIME};
+	struct staff_rec s02 = {.code = "S02", .role = ROLE_STAFF};
+	struct wf_err e;
+	char out[256];
+
+	(void)state;
+	assert_int_equal(wf_permit(&who, ACT_TALLY_START, &e), 77);
+	wf_render(wf_message(e.code), &e, NULL, out, sizeof(out));
+	assert_string_equal(out, "part-time staff may not open a tally (P04 "
+				 "is parttime): permission denied");
+	assert_int_equal(wf_permit(&s02, ACT_KEY_HOLDER, &e), 77);
+	/* The rule and the role go through the translator, the code not. */
+	wf_render(wf_message(e.code), &e, shout, out, sizeof(out));
+	assert_string_equal(out, "only a manager may name key holders (S02 "
+				 "is STAFF): permission denied");
+	assert_int_equal(wf_permit(&s02, ACT_CHECKOUT, &e), 0);
+}
+
+/* ---- the Japanese catalog ---- */
+
+static int ja_catalog(void)
+{
+	const char *dir = getenv("CARDTALLY_LOCALEDIR");
+
+	if (!dir || !*dir)
+		return 0;
+	setlocale(LC_ALL, "C.UTF-8");
+	setenv("LANGUAGE", "ja", 1);
+	bindtextdomain("cardtally", dir);
+	bind_textdomain_codeset("cardtally", "UTF-8");
+	textdomain("cardtally");
+	return 1;
+}
+
+struct missing {
+	char list[4096];
+	int n;
+};
+
+static void need(struct missing *m, const char *msgid)
+{
+	if (strcmp(gettext(msgid), msgid) != 0)
+		return;
+	m->n++;
+	strncat(m->list, msgid, sizeof(m->list) - strlen(m->list) - 2);
+	strncat(m->list, "\n", sizeof(m->list) - strlen(m->list) - 1);
+}
+
+static int check_code(enum wf_code code, const char *msg, void *ctx)
+{
+	(void)code;
+	need(ctx, msg);
+	return 0;
+}
+
+static void every_refusal_has_a_japanese_translation(void **state)
+{
+	struct missing m = {.n = 0};
+
+	(void)state;
+	if (!ja_catalog())
+		skip(); /* CARDTALLY_LOCALEDIR unset: run through make test */
+	wf_each_code(check_code, &m);
+	/* The words refusals quote: every rule of the permission matrix
+	 * and every role's name. */
+	for (int a = 0; a < ACT_COUNT; a++)
+		for (int r = 0; r < ROLE_COUNT; r++) {
+			const char *rule;
+
+			if (recon_permit((enum staff_role)r,
+					 (enum recon_action)a, &rule) != 0)
+				need(&m, rule);
+		}
+	for (int r = 0; r < ROLE_COUNT; r++)
+		need(&m, staff_role_name((enum staff_role)r));
+	if (m.n)
+		fail_msg("%d message(s) without a Japanese translation in "
+			 "po/ja.po:\n%s",
+			 m.n, m.list);
+	setenv("LANGUAGE", "en", 1);
+	textdomain("cardtally");
+}
+
+/* ---- login, steps and the key against a real ledger ---- */
+
+struct fixture {
+	char dir[256];
+	char path[300];
+	struct ledger *l;
+	struct staff_rec m01, s02, p04;
+};
+
+static void add(struct fixture *f, const char *code, enum staff_role role,
+		const char *pin, struct staff_rec *out)
+{
+	char hash[crypto_pwhash_STRBYTES];
+
+	assert_int_equal(crypto_pwhash_str(hash, pin, strlen(pin), 1,
+					   8u << 20),
+			 0);
+	assert_int_equal(ledger_staff_add(f->l, code, code, role, hash, 0, 1),
+			 0);
+	assert_int_equal(ledger_staff_get(f->l, code, out), 0);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	const char *tmp = getenv("TMPDIR");
+	char err[256];
+
+	if (!f || sodium_init() < 0)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "%s/ct-wf-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/l.db", f->dir);
+	if (ledger_create(f->path, &f->l, err, sizeof(err)) != 0)
+		return -1;
+	add(f, "M01", ROLE_MANAGER, "1111", &f->m01);
+	add(f, "S02", ROLE_STAFF, "2222", &f->s02);
+	add(f, "P04", ROLE_PARTTIME, "4444", &f->p04);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char p[320];
+
+	ledger_close(f->l);
+	for (const char *const *s =
+		 (const char *const[]){"", "-wal", "-shm", NULL};
+	     *s; s++) {
+		snprintf(p, sizeof(p), "%s%s", f->path, *s);
+		unlink(p);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static void login_refuses_unknown_and_wrong_alike(void **state)
+{
+	struct fixture *f = *state;
+	struct staff_rec who;
+	struct wf_err e;
+	char a[256], b[256];
+
+	assert_int_equal(wf_login(f->l, "S02", "2222", 100, &who, &e), 0);
+	assert_string_equal(who.code, "S02");
+	assert_int_equal(wf_login(f->l, "X99", "2222", 100, &who, &e), 77);
+	assert_int_equal(e.code, WF_E_LOGIN);
+	wf_render("%s", &e, NULL, a, sizeof(a));
+	assert_int_equal(wf_login(f->l, "S02", "9999", 100, &who, &e), 77);
+	assert_int_equal(e.code, WF_E_LOGIN);
+	wf_render("%s", &e, NULL, b, sizeof(b));
+	assert_string_equal(a, "X99");
+	assert_string_equal(b, "S02");
+	assert_int_equal(wf_login(f->l, "S02", "12", 100, &who, &e), 65);
+	assert_int_equal(e.code, WF_E_PIN_FORMAT);
+}
+
+static void a_locked_account_refuses_the_right_pin(void **state)
+{
+	struct fixture *f = *state;
+	struct staff_rec who;
+	struct wf_err e;
+
+	for (int i = 1; i <= 4; i++) {
+		assert_int_equal(wf_login(f->l, "S02", "0000", 100, &who, &e),
+				 77);
+		assert_int_equal(e.code, WF_E_LOGIN);
+	}
+	assert_int_equal(wf_login(f->l, "S02", "0000", 100, &who, &e), 77);
+	assert_int_equal(e.code, WF_E_LOCKED_NOW);
+	assert_int_equal(wf_login(f->l, "S02", "2222", 100, &who, &e), 77);
+	assert_int_equal(e.code, WF_E_LOCKED);
+	/* The refused right PIN did not reset the count nor unlock. */
+	assert_int_equal(ledger_staff_get(f->l, "S02", &who), 0);
+	assert_int_equal(who.locked, 1);
+	assert_int_equal(who.failed_pins, 5);
+}
+
+static void steps_read_the_person_again(void **state)
+{
+	struct fixture *f = *state;
+	struct wf_err e;
+
+	assert_int_equal(wf_may(f->l, &wf_step_key_open, &f->s02, 100, &e),
+			 0);
+	assert_int_equal(wf_may(f->l, &wf_step_key_open, &f->p04, 100, &e),
+			 77);
+	assert_int_equal(e.code, WF_E_PERMISSION);
+	/* Locked after the session began: the next step is refused. */
+	for (int i = 0; i < 5; i++) {
+		struct staff_rec who;
+
+		wf_login(f->l, "S02", "0000", 100, &who, &e);
+	}
+	assert_int_equal(wf_may(f->l, &wf_step_key_open, &f->s02, 100, &e),
+			 77);
+	assert_int_equal(e.code, WF_E_LOCKED);
+	/* wf_begin leaves no transaction open when it refuses. */
+	assert_int_equal(wf_begin(f->l, &wf_step_key_close, &f->s02, 100, &e),
+			 77);
+	assert_int_equal(ledger_begin(f->l), 0);
+	assert_int_equal(ledger_rollback(f->l), 0);
+}
+
+static void the_key_needs_another_person_who_may_approve(void **state)
+{
+	struct fixture *f = *state;
+	struct wf_key_opened o;
+	struct key_opening_rec c;
+	struct wf_err e;
+
+	assert_int_equal(wf_key_open(f->l, &f->s02, NULL, NULL, "checkout",
+				     100, &o, &e),
+			 77);
+	assert_int_equal(e.code, WF_E_KEY_APPROVER_NEEDED);
+	assert_int_equal(wf_key_open(f->l, &f->s02, "S02", "2222", "checkout",
+				     100, &o, &e),
+			 77);
+	assert_int_equal(e.code, WF_E_KEY_APPROVER_SELF);
+	/* P04 is neither a key holder nor a manager. */
+	assert_int_equal(wf_key_open(f->l, &f->s02, "P04", "4444", "checkout",
+				     100, &o, &e),
+			 77);
+	assert_int_equal(e.code, WF_E_KEY_APPROVER_RULE);
+	assert_int_equal(wf_key_open(f->l, &f->p04, "M01", "1111", "checkout",
+				     100, &o, &e),
+			 77);
+	assert_int_equal(e.code, WF_E_PERMISSION);
+	assert_int_equal(wf_key_open(f->l, &f->s02, "M01", "1111", "", 100,
+				     &o, &e),
+			 65);
+	assert_int_equal(e.code, WF_E_KEY_PURPOSE);
+	assert_int_equal(wf_key_close(f->l, &f->s02, 100, &c, &e), 65);
+	assert_int_equal(e.code, WF_E_KEY_NOT_OPEN);
+	/* A manager approves; a second opening waits for the close. */
+	assert_int_equal(wf_key_open(f->l, &f->s02, "M01", "1111", "checkout",
+				     100, &o, &e),
+			 0);
+	assert_int_equal(o.order, 0);
+	assert_string_equal(o.approver.code, "M01");
+	assert_string_equal(o.approver.pin_hash, "");
+	assert_int_equal(wf_key_open(f->l, &f->s02, "M01", "1111", "again",
+				     110, &o, &e),
+			 65);
+	assert_int_equal(e.code, WF_E_KEY_OPEN_ALREADY);
+	/* Anyone may close, part-time staff too. */
+	assert_int_equal(wf_key_close(f->l, &f->p04, 120, &c, &e), 0);
+	assert_string_equal(c.closed_by, "P04");
+}
+
+static void key_holders_are_staff_or_managers(void **state)
+{
+	struct fixture *f = *state;
+	struct wf_key_opened o;
+	struct wf_err e;
+	int order;
+
+	assert_int_equal(wf_key_holder_add(f->l, &f->s02, "S02", 1, 100, &e),
+			 77);
+	assert_int_equal(e.code, WF_E_PERMISSION);
+	assert_int_equal(wf_key_holder_add(f->l, &f->m01, "P04", 1, 100, &e),
+			 65);
+	assert_int_equal(e.code, WF_E_KEY_HOLDER_PARTTIME);
+	assert_int_equal(wf_key_holder_add(f->l, &f->m01, "X9", 1, 100, &e),
+			 65);
+	assert_int_equal(e.code, WF_E_NO_STAFF);
+	assert_int_equal(wf_key_holder_add(f->l, &f->m01, "S02", 1, 100, &e),
+			 0);
+	assert_int_equal(ledger_key_holder_order(f->l, f->s02.id, &order), 0);
+	assert_int_equal(order, 1);
+	assert_int_equal(wf_key_holder_add(f->l, &f->m01, "M01", 1, 100, &e),
+			 65);
+	assert_int_equal(e.code, WF_E_KEY_HOLDER_TAKEN);
+	/* A key holder who is staff may approve. */
+	assert_int_equal(wf_key_open(f->l, &f->m01, "S02", "2222", "count",
+				     100, &o, &e),
+			 0);
+	assert_int_equal(o.order, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(codes_are_unique_and_have_messages),
+	    cmocka_unit_test(render_fills_arguments_in_order_and_by_position),
+	    cmocka_unit_test(render_cuts_on_a_character_boundary),
+	    cmocka_unit_test(render_translates_the_quoted_words),
+	    cmocka_unit_test(every_refusal_has_a_japanese_translation),
+	    cmocka_unit_test_setup_teardown(
+		login_refuses_unknown_and_wrong_alike, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		a_locked_account_refuses_the_right_pin, setup, teardown),
+	    cmocka_unit_test_setup_teardown(steps_read_the_person_again,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		the_key_needs_another_person_who_may_approve, setup,
+		teardown),
+	    cmocka_unit_test_setup_teardown(
+		key_holders_are_staff_or_managers, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
