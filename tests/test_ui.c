@@ -451,7 +451,9 @@ static void lookup_keeps_the_newest_history(void **state)
 static void custody_lists_recorded_and_refused(void **state)
 {
 	struct ui_custody_model *m = calloc(1, sizeof(*m));
-	struct custody_result ok1, refused, unknown;
+	struct wf_moved_item ok1;
+	struct wf_err e;
+	char why[UI_LINE_BYTES];
 	struct ui_view v;
 	int a, b, c;
 
@@ -460,21 +462,18 @@ static void custody_lists_recorded_and_refused(void **state)
 	m->kind = CUSTODY_CHECKOUT;
 	snprintf(m->for_day, sizeof(m->for_day), "2025-06-10");
 	memset(&ok1, 0, sizeof(ok1));
-	snprintf(ok1.it.name, sizeof(ok1.it.name), "A101");
+	snprintf(ok1.name, sizeof(ok1.name), "A101");
 	ok1.from = CARD_STORED;
 	ok1.to = CARD_CHECKED_OUT;
-	ok1.safe_closed = 1;
-	refused = ok1;
-	snprintf(refused.it.name, sizeof(refused.it.name), "A105");
-	refused.from = CARD_ISSUED;
-	refused.to = CARD_ISSUED;
-	refused.safe_closed = 0;
-	refused.rule = "only a card in storage can be checked out";
-	memset(&unknown, 0, sizeof(unknown));
-	unknown.not_found = 1;
-	ui_custody_note(m, "A101", &ok1);
-	ui_custody_note(m, "A105", &refused);
-	ui_custody_note(m, "ZZ9", &unknown);
+	ui_custody_note(m, "A101", &ok1, 1, NULL);
+	/* Refusals as the workflow gives them, in the screen's words. */
+	wf_fail(&e, WF_E_CHECKOUT_RULE, "card", "A105", "issued",
+		"only a card in storage can be checked out");
+	ui_wf_text(&e, why, sizeof(why));
+	ui_custody_note(m, "A105", NULL, 0, why);
+	wf_fail(&e, WF_E_CUSTODY_UNKNOWN, "ZZ9");
+	ui_wf_text(&e, why, sizeof(why));
+	ui_custody_note(m, "ZZ9", NULL, 0, why);
 	assert_int_equal(m->done, 1);
 	assert_int_equal(m->refused, 2);
 	assert_int_equal(m->flagged, 1);
@@ -482,9 +481,9 @@ static void custody_lists_recorded_and_refused(void **state)
 	ui_custody_render(m, 80, &v);
 	assert_true(ui_view_find(&v, "2025-06-10") >= 0);
 	a = ui_view_find(&v, "[OK] A101  in storage -> checked out  ! flagged");
-	b = ui_view_find(&v, "[!!] Refused: card A105 (issued): only a card in "
-			     "storage can be checked out");
-	c = ui_view_find(&v, "no card or terminal ZZ9");
+	b = ui_view_find(&v, "[!!] Refused: Card A105 (issued) cannot be "
+			     "checked out: only a card");
+	c = ui_view_find(&v, "No card or terminal ZZ9");
 	assert_true(a > 0 && b > 0 && c > 0);
 	/* Newest first, and a refusal looks like one. */
 	assert_true(c < b && b < a);

@@ -152,7 +152,9 @@ struct missing {
 
 static void need(struct missing *m, const char *msgid)
 {
-	if (strcmp(gettext(msgid), msgid) != 0)
+	/* "?" stands for a state an item cannot be in (an issued
+	 * terminal): nothing to translate. */
+	if (strcmp(msgid, "?") == 0 || strcmp(gettext(msgid), msgid) != 0)
 		return;
 	m->n++;
 	strncat(m->list, msgid, sizeof(m->list) - strlen(m->list) - 2);
@@ -186,6 +188,25 @@ static void every_refusal_has_a_japanese_translation(void **state)
 		}
 	for (int r = 0; r < ROLE_COUNT; r++)
 		need(&m, staff_role_name((enum staff_role)r));
+	/* A custody refusal quotes the rule, the item's status and what
+	 * was asked (WF_E_CUSTODY_RULE), for every movement a front end
+	 * offers. */
+	for (int k = CUSTODY_CHECKOUT; k <= CUSTODY_MOVE; k++)
+		for (int asset = 0; asset < 2; asset++)
+			for (int st = 0; st < CARD_STATUS_COUNT; st++) {
+				enum card_status to;
+				const char *rule;
+
+				if (recon_custody((enum custody_kind)k, asset,
+						  (enum card_status)st, &to,
+						  &rule) == 0)
+					continue;
+				need(&m, rule);
+				need(&m, wf_status_word(
+					     asset, (enum card_status)st));
+			}
+	need(&m, "card");
+	need(&m, "terminal");
 	if (m.n)
 		fail_msg("%d message(s) without a Japanese translation in "
 			 "po/ja.po:\n%s",

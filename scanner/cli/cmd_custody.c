@@ -22,6 +22,7 @@ static int exec_asset_add(struct cli *c, struct ledger *l)
 	const char *tag = cli_opt(c, "tag");
 	const char *location = cli_opt(c, "location");
 	struct staff_rec actor;
+	struct wf_err e;
 	int64_t id;
 	int rc;
 
@@ -29,18 +30,12 @@ static int exec_asset_add(struct cli *c, struct ledger *l)
 		return cli_usage(c, "one asset code is required");
 	if (!name || !location)
 		return cli_usage(c, "--name and --location are required");
-	rc = cli_actor(c, l, &actor);
+	rc = cli_step_actor(c, l, &wf_step_asset_add, &actor);
 	if (rc)
 		return rc;
-	rc = cli_permit(&actor, ACT_ASSET_ADD);
-	if (rc)
-		return rc;
-	rc = ledger_asset_add(l, c->pos[0], name, tag, location, actor.id,
-			      cli_now(), &id);
-	if (rc == LEDGER_ERR_INVALID || rc == LEDGER_ERR_EXISTS)
-		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (wf_asset_add(l, &actor, c->pos[0], name, tag, location, cli_now(),
+			 &id, &e))
+		return cli_fail(&e);
 	if (c->json) {
 		fputs("{\"asset\":", stdout);
 		json_str(stdout, c->pos[0]);
@@ -66,179 +61,49 @@ const struct cmd_entry cmd_asset_add_entry = {
 /* What one movement command does. */
 struct movement {
 	enum custody_kind kind;
-	enum recon_action action;
 	const char *done; /* "checked out", for the summary */
 };
 
-const char *custody_status_name(int is_asset, enum card_status s)
-{
-	return is_asset && s == CARD_STORED ? "in_storage"
-					    : card_status_name(s);
-}
-
-static int custody_find(struct ledger *l, const char *ident, enum custody_by by,
-			struct custody_item *it)
-{
-	char serial[SERIAL_BUF];
-	int rc;
-
-	if (by == CUSTODY_BY_SERIAL)
-		return ledger_custody_find_serial(l, ident, it);
-	rc = ledger_custody_find(l, ident, it);
-	/* A barcode scanner may send the card's number instead. */
-	if (rc == LEDGER_ERR_NOTFOUND && by == CUSTODY_BY_EITHER &&
-	    serial_normalize(ident, strlen(ident), serial) == 0 &&
-	    ledger_custody_find_serial(l, serial, it) == 0)
-		return 0;
-	return rc;
-}
-
-int custody_move_one(struct ledger *l, enum custody_kind k, const char *ident,
-		     enum custody_by by, const char *to_path, int32_t for_date,
-		     int64_t actor_id, int64_t now, int flag,
-		     struct custody_result *res)
-{
-	int rc;
-
-	memset(res, 0, sizeof(*res));
-	rc = custody_find(l, ident, by, &res->it);
-	if (rc == LEDGER_ERR_NOTFOUND) {
-		res->not_found = 1;
-		return 0;
-	}
-	if (rc < 0)
-		return rc;
-	res->from = res->it.status;
-	if (recon_custody(k, res->it.is_asset, res->from, &res->to,
-			  &res->rule) < 0)
-		return 0;
-	res->rule = NULL;
-	rc = ledger_custody_record(l, &res->it, custody_kind_name(k), res->to,
-				   to_path, for_date, actor_id, now, flag);
-	if (rc == LEDGER_ERR_NOTFOUND) {
-		res->no_location = 1;
-		return 0;
-	}
-	if (rc < 0)
-		return rc;
-	res->safe_closed = flag;
-	return 0;
-}
-
-int custody_move_now(struct ledger *l, enum custody_kind k, const char *ident,
-		     enum custody_by by, int32_t for_date,
-		     const struct staff_rec *actor, struct custody_result *res)
-{
-	int open = 0, rc;
-
-	memset(res, 0, sizeof(*res));
-	if (ledger_begin(l) < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	/* Read in the movement's transaction: the flag says what the key
-	 * log said at that moment (R14). */
-	rc = ledger_safe_open(l, &open);
-	if (rc == 0)
-		rc = custody_move_one(
-		    l, k, ident, by, NULL, for_date, actor->id, cli_now(),
-		    recon_safe_flag(recon_custody_handling(k), open), res);
-	if (rc == 0 && (res->not_found || res->rule || res->no_location)) {
-		ledger_rollback(l);
-		return 0;
-	}
-	if (rc == 0)
-		rc = ledger_commit(l);
-	if (rc < 0) {
-		rc = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-		ledger_rollback(l);
-		return rc;
-	}
-	return 0;
-}
-
-/*
- * Applies the movement to every item of names (management IDs or asset
- * codes; with by_serial, serials read by a reader) in one transaction.  An
- * ID named twice is refused by the rule on its second turn (the first has
- * changed its state), which keeps "one command, each item once" honest.
- */
+/* Moves the n items of names (by: how they are named) through the
+ * custody workflow, all or none, and prints each. */
 static int apply_items(struct cli *c, struct ledger *l,
 		       const struct movement *m, const char *to_path,
 		       int32_t for_date, const char *const *names, size_t n,
-		       int by_serial, const struct staff_rec *actor)
+		       enum custody_by by, const struct staff_rec *actor)
 {
-	struct custody_result res;
-	int64_t now = cli_now();
-	int code = EXIT_OK, open = 0, flag, rc;
+	struct wf_moved moved;
+	struct wf_err e;
 
-	if (n == 0)
-		return cli_error(EXIT_DATAERR,
-				 "no card or terminal was named: nothing "
-				 "changed");
-	if (ledger_begin(l) < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	/* Read in the same transaction as the movement: the flag says what
-	 * the key log said at that moment (R14). */
-	if (ledger_safe_open(l, &open) < 0)
-		goto fail;
-	flag = recon_safe_flag(recon_custody_handling(m->kind), open);
-	for (size_t i = 0; i < n; i++) {
-		rc = custody_move_one(
-		    l, m->kind, names[i],
-		    by_serial ? CUSTODY_BY_SERIAL : CUSTODY_BY_NAME, to_path,
-		    for_date, actor->id, now, flag, &res);
-		if (rc < 0)
-			goto fail;
-		if (res.not_found) {
-			code = cli_error(EXIT_DATAERR, "%s: nothing changed",
-					 ledger_errmsg(l));
-			goto out;
-		}
-		if (res.rule) {
-			code = cli_error(
-			    EXIT_DATAERR,
-			    "%s %s (%s) cannot be %s: %s; nothing changed",
-			    res.it.is_asset ? "terminal" : "card", res.it.name,
-			    custody_status_name(res.it.is_asset, res.from),
-			    m->done, res.rule);
-			goto out;
-		}
-		if (res.no_location) {
-			code = cli_error(EXIT_DATAERR,
-					 "no location %s: nothing changed",
-					 to_path);
-			goto out;
-		}
+	if (wf_custody_move(l, actor, m->kind, names, n, by, to_path,
+			    for_date, cli_now(), &moved, &e))
+		return cli_fail(&e);
+	for (size_t i = 0; i < moved.n; i++) {
+		const struct wf_moved_item *it = &moved.v[i];
+
 		if (c->json) {
-			printf("{\"%s\":",
-			       res.it.is_asset ? "asset" : "mgmt_id");
-			json_str(stdout, res.it.name);
+			printf("{\"%s\":", it->is_asset ? "asset" : "mgmt_id");
+			json_str(stdout, it->name);
 			fputs(",\"status\":", stdout);
 			json_str(stdout,
-				 custody_status_name(res.it.is_asset, res.to));
+				 wf_custody_status_name(it->is_asset, it->to));
 			fputs(",\"location\":", stdout);
-			json_str(stdout, res.it.location);
+			json_str(stdout, it->location);
 			printf(",\"safe_closed\":%s}\n",
-			       flag ? "true" : "false");
+			       moved.safe_closed ? "true" : "false");
 		} else {
-			printf("%s\t%s\n", res.it.name, res.it.location);
+			printf("%s\t%s\n", it->name, it->location);
 		}
 	}
-	if (ledger_commit(l) < 0)
-		goto fail;
 	fprintf(stderr, "%zu %s by %s\n", n, m->done, actor->code);
 	/* Never refused: the cards are in someone's hands already. */
-	if (flag)
+	if (moved.safe_closed)
 		fprintf(stderr,
 			"warning: the safe is recorded closed: %zu %s while "
 			"it was closed, flagged in the key log and the daily "
 			"report (record openings with 'cardtally key open')\n",
 			n, m->done);
+	wf_moved_free(&moved);
 	return EXIT_OK;
-fail:
-	code = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-out:
-	ledger_rollback(l);
-	return code;
 }
 
 /*
@@ -266,13 +131,12 @@ static int move_items(struct cli *c, struct ledger *l, const struct movement *m,
 	if (!reader && c->npos == 0)
 		return cli_usage(c, "name at least one card or terminal, or "
 				    "--reader SPEC");
-	/* Moving cards and terminals is handling them (R20). */
-	rc = cli_card_worker(c, l, m->action, &actor);
+	rc = cli_step_actor(c, l, wf_custody_step(m->kind), &actor);
 	if (rc)
 		return rc;
 	if (!reader)
 		return apply_items(c, l, m, to_path, for_date, c->pos,
-				   (size_t)c->npos, 0, &actor);
+				   (size_t)c->npos, CUSTODY_BY_NAME, &actor);
 	rc = config_load(&conf);
 	if (rc)
 		return rc;
@@ -289,7 +153,8 @@ static int move_items(struct cli *c, struct ledger *l, const struct movement *m,
 	}
 	for (size_t i = 0; i < n; i++)
 		names[i] = serials[i];
-	rc = apply_items(c, l, m, to_path, for_date, names, n, 1, &actor);
+	rc = apply_items(c, l, m, to_path, for_date, names, n,
+			 CUSTODY_BY_SERIAL, &actor);
 	free(names);
 	free(serials);
 	return rc;
@@ -301,8 +166,7 @@ static const char *const reader_options[] = {"reader", "profile", NULL};
 
 static int exec_checkout(struct cli *c, struct ledger *l)
 {
-	static const struct movement m = {CUSTODY_CHECKOUT, ACT_CHECKOUT,
-					  "checked out"};
+	static const struct movement m = {CUSTODY_CHECKOUT, "checked out"};
 	const char *day = cli_opt(c, "for");
 	int32_t for_date;
 
@@ -320,15 +184,14 @@ static int exec_checkout(struct cli *c, struct ledger *l)
 
 static int exec_return(struct cli *c, struct ledger *l)
 {
-	static const struct movement m = {CUSTODY_RETURN, ACT_RETURN,
-					  "returned"};
+	static const struct movement m = {CUSTODY_RETURN, "returned"};
 
 	return move_items(c, l, &m, NULL, DATE_NONE);
 }
 
 static int exec_issue(struct cli *c, struct ledger *l)
 {
-	static const struct movement m = {CUSTODY_ISSUE, ACT_ISSUE, "issued"};
+	static const struct movement m = {CUSTODY_ISSUE, "issued"};
 
 	return move_items(c, l, &m, NULL, DATE_NONE);
 }
@@ -337,7 +200,7 @@ static const char *const move_options[] = {"to", "reader", "profile", NULL};
 
 static int exec_move(struct cli *c, struct ledger *l)
 {
-	static const struct movement m = {CUSTODY_MOVE, ACT_MOVE, "moved"};
+	static const struct movement m = {CUSTODY_MOVE, "moved"};
 	const char *to = cli_opt(c, "to");
 
 	if (!to)

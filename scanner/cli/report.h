@@ -181,46 +181,6 @@ int report_locked(const struct staff_rec *s, void *ctx);
 
 /* ---- custody movements, one item at a time (cmd_custody.c) ---- */
 
-/* How an item is named. */
-enum custody_by {
-	CUSTODY_BY_NAME = 0, /* management ID, or a terminal's code or tag */
-	CUSTODY_BY_SERIAL,   /* a card's serial (read), or a terminal's tag */
-	CUSTODY_BY_EITHER,   /* typed or wedged: a name, else a serial */
-};
-
-/* What one movement of one item came to. */
-struct custody_result {
-	struct custody_item it; /* the item; after the movement when done */
-	enum card_status from, to;
-	int not_found;	  /* neither a card nor a terminal: nothing written */
-	int no_location;  /* to_path does not exist: nothing written */
-	const char *rule; /* refused by recon_custody (static), else NULL */
-	int safe_closed;  /* recorded, flagged: the safe was recorded closed */
-};
-
-/*
- * Finds the item `ident`, checks the movement k against its state
- * (recon_custody) and records it (flag: recon_safe_flag, read by the
- * caller in the same transaction), in the caller's transaction.  The CLI
- * moves all its items this way in one transaction, the TUI one item per
- * transaction (custody_move_now).  0 with res->not_found, no_location or
- * rule set when refused (nothing written), or a ledger error.
- */
-int custody_move_one(struct ledger *l, enum custody_kind k, const char *ident,
-		     enum custody_by by, const char *to_path, int32_t for_date,
-		     int64_t actor_id, int64_t now, int flag,
-		     struct custody_result *res);
-/* One item moved and committed in its own transaction, the safe's flag
- * read in it: what the TUI's custody screen does for each card before it
- * shows it.  0 (res says whether it was refused), or an exit code after
- * cli_error (nothing written). */
-int custody_move_now(struct ledger *l, enum custody_kind k, const char *ident,
-		     enum custody_by by, int32_t for_date,
-		     const struct staff_rec *actor, struct custody_result *res);
-/* The status of an item as the CLI prints it: "in_storage" for a
- * terminal in storage, else card_status_name. */
-const char *custody_status_name(int is_asset, enum card_status s);
-
 /* ---- the tally's close, shared by `tally close` and the TUI ---- */
 
 /* What closing a tally finds and does (cmd_tally.c). */

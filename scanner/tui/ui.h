@@ -58,6 +58,10 @@ int ui_width(const char *s);
  * Returns the columns written.
  */
 int ui_fit(char *out, size_t cap, const char *s, int cols, int pad);
+/* The first line of s that fits in `cols` columns into out (cap bytes),
+ * broken after the last space that fits (or at the edge when there is
+ * none); returns where the rest of s starts (its end when all fit). */
+const char *ui_wrap(char *out, size_t cap, const char *s, int cols);
 /* Like ui_fit with pad, text right-aligned in `cols` columns. */
 int ui_fit_right(char *out, size_t cap, const char *s, int cols);
 /* Appends code point cp to s (cap bytes) as UTF-8 when it fits. */
@@ -247,6 +251,9 @@ const char *ui_last_error(void);
 /* Shows a workflow's refusal on the message line, translated, with the
  * alert bells. */
 void ui_fail(struct ui *u, const struct wf_err *e);
+/* A workflow's refusal as text in the current language, starting with a
+ * capital as every line of the screen does. */
+void ui_wf_text(const struct wf_err *e, char *out, size_t cap);
 /* Asks the loop to open s after this handler returns. */
 void ui_goto(struct ui *u, const struct ui_screen *s);
 /* Sets the message line (printf-style). */
@@ -461,7 +468,10 @@ void ui_lookup_render(const struct ui_lookup_model *m, int cols, int rows,
 /* One item as the custody screen recorded or refused it. */
 struct ui_custody_line {
 	char ident[64]; /* as typed or read */
-	struct custody_result res;
+	int refused;
+	struct wf_moved_item it; /* recorded: the item after the movement */
+	int safe_closed;	 /* recorded while the safe was closed */
+	char why[UI_LINE_BYTES]; /* refused: why, in the current language */
 };
 
 struct ui_custody_model {
@@ -475,12 +485,11 @@ struct ui_custody_model {
 	long done, refused, flagged;
 };
 
-/* Records in m what custody_move_now did with ident. */
+/* Records in m what the movement did with ident: it moved (it, flagged
+ * when safe_closed), or it was refused (it NULL) for the reason why. */
 void ui_custody_note(struct ui_custody_model *m, const char *ident,
-		     const struct custody_result *res);
-/* What a refusal says, in the current language ("" when recorded). */
-void ui_custody_refusal(const struct ui_custody_line *ln, char *out,
-			size_t cap);
+		     const struct wf_moved_item *it, int safe_closed,
+		     const char *why);
 void ui_custody_render(const struct ui_custody_model *m, int cols,
 		       struct ui_view *v);
 

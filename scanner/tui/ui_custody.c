@@ -1,10 +1,11 @@
 /*
  * Check-out, return and issue at the window (R11): choose the movement,
  * then present the cards one by one, or type or wedge their management
- * IDs or numbers and Enter.  Each card goes through the CLI's custody
- * path (custody_move_now: recon_custody decides, the movement and its
- * audit entry are committed in their own transaction, flagged when the
- * safe is recorded closed) before the screen shows it as recorded, or
+ * IDs or numbers and Enter.  Each card goes through the custody workflow
+ * (wf_custody_move, one card at a time: recon_custody decides, the
+ * movement and its audit entry are committed in their own transaction,
+ * flagged when the safe is recorded closed) before the screen shows it
+ * as recorded, or
  * shows why it was refused: one card refused does not hold up the others,
  * unlike `cardtally checkout A B C`, which moves all or none.  A checkout
  * is for a day (today unless changed in the date field).
@@ -14,16 +15,6 @@
 
 #include "../cli/cli.h"
 #include "ui.h"
-
-/* The rules recon_custody names, for the catalog: the screen shows them
- * in the operator's language. */
-static const char *const rule_msgids[] __attribute__((unused)) = {
-    N_("it is checked out already"),
-    N_("only a card in storage can be checked out"),
-    N_("only a checked-out card can be returned"),
-    N_("a terminal is not issued to an applicant"),
-    N_("only a checked-out card can be issued"),
-};
 
 struct custody_state {
 	struct ui_custody_model m;
@@ -61,7 +52,8 @@ static const char *kind_title(int kind)
 /* ---- the model: pure, tested in tests/test_ui.c ---- */
 
 void ui_custody_note(struct ui_custody_model *m, const char *ident,
-		     const struct custody_result *res)
+		     const struct wf_moved_item *it, int safe_closed,
+		     const char *why)
 {
 	struct ui_custody_line *ln;
 
@@ -71,30 +63,18 @@ void ui_custody_note(struct ui_custody_model *m, const char *ident,
 		m->nlines--;
 	}
 	ln = &m->line[m->nlines++];
+	memset(ln, 0, sizeof(*ln));
 	snprintf(ln->ident, sizeof(ln->ident), "%s", ident);
-	ln->res = *res;
-	if (res->not_found || res->rule || res->no_location) {
+	if (!it) {
+		ln->refused = 1;
+		snprintf(ln->why, sizeof(ln->why), "%s", why ? why : "");
 		m->refused++;
 		return;
 	}
+	ln->it = *it;
+	ln->safe_closed = safe_closed;
 	m->done++;
-	m->flagged += res->safe_closed;
-}
-
-void ui_custody_refusal(const struct ui_custody_line *ln, char *out, size_t cap)
-{
-	const struct custody_result *r = &ln->res;
-
-	if (r->not_found)
-		snprintf(out, cap, _("no card or terminal %s"), ln->ident);
-	else if (r->rule)
-		snprintf(out, cap, "%s %s (%s): %s",
-			 r->it.is_asset ? _("terminal") : _("card"), r->it.name,
-			 ui_card_status(r->from, r->it.is_asset), _(r->rule));
-	else if (r->no_location)
-		snprintf(out, cap, "%s", _("no such location"));
-	else
-		out[0] = '\0';
+	m->flagged += safe_closed;
 }
 
 void ui_custody_render(const struct ui_custody_model *m, int cols,
@@ -129,25 +109,32 @@ void ui_custody_render(const struct ui_custody_model *m, int cols,
 	/* Newest first: the card just presented is where the eye is. */
 	for (int i = m->nlines - 1; i >= 0; i--) {
 		const struct ui_custody_line *ln = &m->line[i];
-		const struct custody_result *r = &ln->res;
-		int ok = !(r->not_found || r->rule || r->no_location);
+		int ok = !ln->refused;
 
-		if (ok) {
-			snprintf(line, sizeof(line), "[OK] %s  %s -> %s%s%s",
-				 r->it.name,
-				 ui_card_status(r->from, r->it.is_asset),
-				 ui_card_status(r->to, r->it.is_asset),
-				 r->safe_closed ? "  ! " : "",
-				 r->safe_closed ? _("flagged") : "");
-		} else {
-			char why[UI_LINE_BYTES - 32];
+		if (!ok) {
+			/* A refusal says why in full: the clerk acts on the
+			 * rule it names, so it wraps instead of being cut. */
+			const char *rest;
 
-			ui_custody_refusal(ln, why, sizeof(why));
-			snprintf(line, sizeof(line), "[!!] %s: %s",
-				 _("Refused"), why);
+			snprintf(line, sizeof(line), "[!!] %s: %.*s",
+				 _("Refused"), UI_LINE_BYTES - 32, ln->why);
+			rest = ui_wrap(cut, sizeof(cut), line, cols - 3);
+			ui_view_add(v, UI_A_ALERT, "  %s", cut);
+			while (*rest) {
+				rest = ui_wrap(cut, sizeof(cut), rest,
+					       cols - 8);
+				ui_view_add(v, UI_A_ALERT, "       %s", cut);
+			}
+			continue;
 		}
+		snprintf(line, sizeof(line), "[OK] %s  %s -> %s%s%s",
+			 ln->it.name,
+			 ui_card_status(ln->it.from, ln->it.is_asset),
+			 ui_card_status(ln->it.to, ln->it.is_asset),
+			 ln->safe_closed ? "  ! " : "",
+			 ln->safe_closed ? _("flagged") : "");
 		ui_fit(cut, sizeof(cut), line, cols - 3, 0);
-		ui_view_add(v, ok ? UI_A_OK : UI_A_ALERT, "  %s", cut);
+		ui_view_add(v, UI_A_OK, "  %s", cut);
 	}
 }
 
@@ -204,13 +191,14 @@ static void custody_view(const struct ui *u, struct ui_view *v)
 		ui_custody_render(&st->m, v->cols, v);
 }
 
-/* One card, through the custody path; shown once it is committed. */
+/* One card, through the custody workflow; shown once it is committed. */
 static void record(struct ui *u, struct custody_state *st, const char *ident,
 		   enum custody_by by)
 {
-	struct custody_result res;
+	struct wf_moved moved;
+	struct wf_err e;
 	int32_t for_date = DATE_NONE;
-	int ok;
+	char why[UI_LINE_BYTES];
 
 	if (st->m.kind == CUSTODY_CHECKOUT &&
 	    date_parse(st->m.for_day, strlen(st->m.for_day), &for_date) < 0) {
@@ -221,18 +209,27 @@ static void record(struct ui *u, struct custody_state *st, const char *ident,
 			card_reader_feedback(st->r, RECON_ALERT);
 		return;
 	}
-	if (custody_move_now(u->l, (enum custody_kind)st->m.kind, ident, by,
-			     for_date, &u->who, &res)) {
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+	if (wf_custody_move(u->l, &u->who, (enum custody_kind)st->m.kind,
+			    &ident, 1, by, NULL, for_date, cli_now(), &moved,
+			    &e) == 0) {
+		ui_custody_note(&st->m, ident, &moved.v[0], moved.safe_closed,
+				NULL);
+		wf_moved_free(&moved);
+		u->bells = 0;
+		u->msg[0] = '\0';
+	} else if (e.code == WF_E_LEDGER || e.code == WF_E_NOMEM ||
+		   wf_exit(e.code) == EXIT_NOPERM) {
+		/* Not about this card: the screen's message line. */
+		ui_fail(u, &e);
+	} else {
+		ui_wf_text(&e, why, sizeof(why));
+		ui_custody_note(&st->m, ident, NULL, 0, why);
 		u->bells = 3;
-		return;
+		u->msg[0] = '\0';
 	}
-	ui_custody_note(&st->m, ident, &res);
-	ok = !(res.not_found || res.rule || res.no_location);
-	u->bells = ok ? 0 : 3;
-	u->msg[0] = '\0';
 	if (st->r)
-		card_reader_feedback(st->r, ok ? RECON_ACCEPTED : RECON_ALERT);
+		card_reader_feedback(st->r, u->bells ? RECON_ALERT
+						     : RECON_ACCEPTED);
 }
 
 static enum ui_result custody_tick(struct ui *u, int wait_ms)
@@ -281,6 +278,7 @@ static enum ui_result custody_tick(struct ui *u, int wait_ms)
 static enum ui_result choose_key(struct ui *u, struct custody_state *st,
 				 int key)
 {
+	struct wf_err e;
 	size_t i;
 
 	if (key == 'q' || key == UI_KEY_ESC)
@@ -290,8 +288,9 @@ static enum ui_result choose_key(struct ui *u, struct custody_state *st,
 	i = (size_t)(key - '1');
 	/* The screen is offered by the checkout row of the matrix; each
 	 * movement still asks its own. */
-	if (cli_permit(&u->who, actions[i].action)) {
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+	if (wf_may(u->l, wf_custody_step(actions[i].kind), &u->who,
+		   cli_now(), &e)) {
+		ui_fail(u, &e);
 		return UI_REDRAW;
 	}
 	st->m.kind = (int)actions[i].kind;

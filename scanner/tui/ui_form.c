@@ -178,24 +178,7 @@ void ui_second_view(const struct ui_second *f, const char *who,
 
 const char *ui_card_status(enum card_status s, int is_asset)
 {
-	switch (s) {
-	case CARD_STORED:
-		return _("in storage");
-	case CARD_CHECKED_OUT:
-		return _("checked out");
-	case CARD_ISSUED:
-		return is_asset ? "?" : _("issued");
-	case CARD_DISPOSED:
-		return _("disposed");
-	case CARD_CANCELLED:
-		return _("cancelled");
-	case CARD_MOVED:
-		return _("moved away");
-	case CARD_DECEASED:
-		return _("deceased");
-	default:
-		return card_status_name(s);
-	}
+	return _(wf_status_word(is_asset, s));
 }
 
 void ui_second_refused(struct ui *u, struct ui_second *f,

@@ -90,14 +90,18 @@ static const char *translate(const char *msgid)
 	return gettext(msgid);
 }
 
-void ui_fail(struct ui *u, const struct wf_err *e)
+void ui_wf_text(const struct wf_err *e, char *out, size_t cap)
 {
-	wf_render(_(wf_message(e->code)), e, translate, u->msg,
-		  sizeof(u->msg));
+	wf_render(_(wf_message(e->code)), e, translate, out, cap);
 	/* The workflows' messages are in the CLI's style (lowercase); a
 	 * line of the screen starts with a capital. */
-	if (u->msg[0] >= 'a' && u->msg[0] <= 'z')
-		u->msg[0] = (char)(u->msg[0] - 'a' + 'A');
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 'a' + 'A');
+}
+
+void ui_fail(struct ui *u, const struct wf_err *e)
+{
+	ui_wf_text(e, u->msg, sizeof(u->msg));
 	u->msg_attr = UI_A_ALERT;
 	u->bells = 3;
 }

@@ -102,6 +102,46 @@ int ui_fit(char *out, size_t cap, const char *s, int cols, int pad)
 	return used;
 }
 
+const char *ui_wrap(char *out, size_t cap, const char *s, int cols)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *brk = NULL; /* after the last space that fit */
+	size_t n = 0, brk_n = 0;
+	int used = 0, brk_col = 0;
+
+	if (cap == 0)
+		return s + strlen(s);
+	while (*p) {
+		size_t len;
+		unsigned cp = decode(p, &len);
+		int w = cp_width(cp);
+
+		if (used + w > cols || n + len >= cap)
+			break;
+		memcpy(out + n, p, len);
+		n += len;
+		used += w;
+		p += len;
+		if (cp == ' ') {
+			brk = p;
+			brk_n = n - 1;
+			brk_col = used;
+		}
+	}
+	/* Break at the last space when the text goes on and one was seen
+	 * in the last third of the line; Japanese has few spaces, and a
+	 * line broken at an early one would waste most of its width, so it
+	 * is cut at the edge instead. */
+	if (*p && brk && brk_col * 3 >= cols * 2) {
+		p = brk;
+		n = brk_n;
+	}
+	out[n] = '\0';
+	while (*p == ' ')
+		p++;
+	return (const char *)p;
+}
+
 int ui_fit_right(char *out, size_t cap, const char *s, int cols)
 {
 	char tmp[UI_LINE_BYTES];

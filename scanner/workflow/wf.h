@@ -210,4 +210,62 @@ int wf_key_open(struct ledger *l, const struct staff_rec *actor,
 int wf_key_close(struct ledger *l, const struct staff_rec *actor, int64_t now,
 		 struct key_opening_rec *out, struct wf_err *e);
 
+/* ---- custody of cards and terminals (wf_custody.c) ---- */
+
+extern const struct wf_step wf_step_asset_add, wf_step_checkout,
+    wf_step_return, wf_step_issue, wf_step_move;
+
+/* The step of movement k (checkout, return, issue, move); NULL for
+ * another kind. */
+const struct wf_step *wf_custody_step(enum custody_kind k);
+/* The status of an item as a word for people ("in storage", "checked
+ * out", "moved away"; msgids the TUI translates), where refusals quote
+ * it. */
+const char *wf_status_word(int is_asset, enum card_status s);
+/* The status of an item as the CLI prints it: "in_storage" for a
+ * terminal in storage, else card_status_name. */
+const char *wf_custody_status_name(int is_asset, enum card_status s);
+
+/* Registers an issuing terminal (a manager's step).  0 and *id, or the
+ * exit status with *e. */
+int wf_asset_add(struct ledger *l, const struct staff_rec *actor,
+		 const char *code, const char *name, const char *tag,
+		 const char *location, int64_t now, int64_t *id,
+		 struct wf_err *e);
+
+/* How the items of a movement are named. */
+enum custody_by {
+	CUSTODY_BY_NAME = 0, /* management ID, or a terminal's code or tag */
+	CUSTODY_BY_SERIAL,   /* a card's serial (read), or a terminal's tag */
+	CUSTODY_BY_EITHER,   /* typed or wedged: a name, else a serial */
+};
+
+/* One item a movement moved. */
+struct wf_moved_item {
+	char name[CUSTODY_NAME_MAX + 1]; /* mgmt_id or asset code */
+	int is_asset;
+	enum card_status from, to;
+	char location[LOCATION_MAX + 1]; /* after the movement */
+};
+
+/* What a movement did: every item, in the order named. */
+struct wf_moved {
+	struct wf_moved_item *v; /* malloc'ed: wf_moved_free */
+	size_t n;
+	int safe_closed; /* flagged: the safe was recorded closed */
+};
+
+/*
+ * Movement k of the n items idents (named as `by` says) by actor, in one
+ * transaction: all of them or none.  to_path: the destination of a move
+ * (NULL otherwise); for_date: the day a checkout is for (DATE_NONE
+ * otherwise).  0 and *out (free with wf_moved_free), or the exit status
+ * with *e naming the first item refused and why (nothing changed).
+ */
+int wf_custody_move(struct ledger *l, const struct staff_rec *actor,
+		    enum custody_kind k, const char *const *idents, size_t n,
+		    enum custody_by by, const char *to_path, int32_t for_date,
+		    int64_t now, struct wf_moved *out, struct wf_err *e);
+void wf_moved_free(struct wf_moved *m);
+
 #endif

@@ -91,11 +91,11 @@ assets=$(sqlq 'select * from asset order by id' | md5sum)
 events_before=$(sqlq 'select count(*) from custody_event')
 as S02 2222 checkout B201 A101
 is "$RC" 65 "checkout of a checked-out card: exit 65"
-like "$ERR" "card A101 \(checked_out\) cannot be checked out: it is checked out already; nothing changed" \
+like "$ERR" "card A101 \(checked out\) cannot be checked out: it is checked out already; nothing changed" \
 	"illegal checkout: names the card and the rule"
 as S02 2222 return B201
 is "$RC" 65 "return of a card never checked out: exit 65"
-like "$ERR" "card B201 \(stored\) cannot be returned: only a checked-out card can be returned" \
+like "$ERR" "card B201 \(in storage\) cannot be returned: only a checked-out card can be returned" \
 	"illegal return: names the card and the rule"
 as S02 2222 issue B201
 is "$RC" 65 "issue straight from storage: exit 65"

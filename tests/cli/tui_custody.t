@@ -95,14 +95,14 @@ is "$(sqlq "select group_concat(p.code || ' ' || e.for_date, ',') from
 	where e.kind = 'checkout'")" "S02 $today,S02 $today,S02 $today" \
 	"each checkout is S02's, for today"
 keys en A105 Enter
-see en "[!!] Refused: card A105 (issued): only a card in storage can be checked out" \
+see en "[!!] Refused: Card A105 (issued) cannot be checked out: only a card in" \
 	"an issued card is refused, with the rule"
 see en "Refused: 1" "counted as refused"
 is "$(status_of A105)" issued "A105 is still issued"
 is "$(sqlq "select count(*) from custody_event e join card c on
 	c.id = e.card_id where c.mgmt_id = 'A105'")" 0 "and nothing was recorded for it"
 keys en NOPE9 Enter
-see en "no card or terminal NOPE9" "an unknown ID is refused"
+see en "No card or terminal NOPE9 in the ledger" "an unknown ID is refused"
 narrow en "the custody screen"
 keys en Escape
 see en "What do you record?" "Esc: another movement"
@@ -186,7 +186,7 @@ is "$(sqlq "select e.safe_closed from custody_event e join card c on
 	c.id = e.card_id where c.mgmt_id = 'A102' and e.kind = 'return'")" 1 \
 	"the flag is in the ledger"
 keys en A102 Enter
-see en "card A102 (in storage): only a checked-out card can be returned" \
+see en "Card A102 (in storage) cannot be returned: only a checked-out" \
 	"a second return is refused"
 keys en Escape q
 
@@ -249,7 +249,7 @@ see ja "返却  担当 S02" "a return in the history"
 keys ja q 4 1
 see ja "対象日" "the checkout's date field in Japanese"
 keys ja A105 Enter
-see ja "拒否: カード A105 (交付済): 保管中のカードだけが持出しできます" \
+see ja "拒否: カード A105（交付済）は持ち出せません: 保管中のカードだけが" \
 	"a refusal with its rule in Japanese"
 narrow ja "the Japanese custody screen"
 keys ja Escape q 6

@@ -1,0 +1,232 @@
+/*
+ * Custody of cards and terminals (R11-R13): registering an issuing
+ * terminal, and the movements checkout, return, issue and move of items
+ * named by management ID, asset code or a serial read by a reader.  Each
+ * item is checked against its state by recon_custody; the first refusal
+ * names the item and the rule and rolls back the whole step, so one
+ * step's items move together or not at all.  Movements are never refused
+ * for a safe recorded closed -- the cards are in someone's hands already
+ * -- but flagged (recon_safe_flag), read in the same transaction.
+ */
+#include "wf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../common/model.h"
+
+/* Words a custody refusal quotes, for the message catalog (the TUI
+ * translates them; tests/test_wf.c checks every one recon_custody can
+ * give): the rules of reconcile/. */
+static const char *const catalog[] __attribute__((unused)) = {
+    N_("it is lost already"),
+    N_("the ledger says it is lost: a count must read it and a manager "
+       "resolve that as found (count resolve --reason found_elsewhere) "
+       "first"),
+    N_("it is checked out already"),
+    N_("only a card in storage can be checked out"),
+    N_("only a checked-out card can be returned"),
+    N_("a terminal is not issued to an applicant"),
+    N_("only a checked-out card can be issued"),
+    N_("only a card in storage can be moved"),
+};
+
+const struct wf_step wf_step_asset_add = {"asset add", ACT_ASSET_ADD,
+					  WF_PERMIT};
+/* Moving cards and terminals is handling them (R20). */
+const struct wf_step wf_step_checkout = {"checkout", ACT_CHECKOUT,
+					 WF_PERMIT | WF_TRAINING};
+const struct wf_step wf_step_return = {"return", ACT_RETURN,
+				       WF_PERMIT | WF_TRAINING};
+const struct wf_step wf_step_issue = {"issue", ACT_ISSUE,
+				      WF_PERMIT | WF_TRAINING};
+const struct wf_step wf_step_move = {"move", ACT_MOVE,
+				     WF_PERMIT | WF_TRAINING};
+
+const struct wf_step *wf_custody_step(enum custody_kind k)
+{
+	switch (k) {
+	case CUSTODY_CHECKOUT:
+		return &wf_step_checkout;
+	case CUSTODY_RETURN:
+		return &wf_step_return;
+	case CUSTODY_ISSUE:
+		return &wf_step_issue;
+	case CUSTODY_MOVE:
+		return &wf_step_move;
+	default:
+		return NULL;
+	}
+}
+
+/* The refusal of movement k by its rule. */
+static enum wf_code rule_code(enum custody_kind k)
+{
+	switch (k) {
+	case CUSTODY_RETURN:
+		return WF_E_RETURN_RULE;
+	case CUSTODY_ISSUE:
+		return WF_E_ISSUE_RULE;
+	case CUSTODY_MOVE:
+		return WF_E_MOVE_RULE;
+	default:
+		return WF_E_CHECKOUT_RULE;
+	}
+}
+
+const char *wf_status_word(int is_asset, enum card_status s)
+{
+	switch (s) {
+	case CARD_STORED:
+		return N_("in storage");
+	case CARD_CHECKED_OUT:
+		return N_("checked out");
+	case CARD_ISSUED:
+		return is_asset ? "?" : N_("issued");
+	case CARD_DISPOSED:
+		return N_("disposed");
+	case CARD_CANCELLED:
+		return N_("cancelled");
+	case CARD_MOVED:
+		return N_("moved away");
+	case CARD_DECEASED:
+		return N_("deceased");
+	case CARD_LOST:
+		return N_("lost");
+	default:
+		return "?";
+	}
+}
+
+const char *wf_custody_status_name(int is_asset, enum card_status s)
+{
+	return is_asset && s == CARD_STORED ? "in_storage"
+					    : card_status_name(s);
+}
+
+int wf_asset_add(struct ledger *l, const struct staff_rec *actor,
+		 const char *code, const char *name, const char *tag,
+		 const char *location, int64_t now, int64_t *id,
+		 struct wf_err *e)
+{
+	int rc = wf_begin(l, &wf_step_asset_add, actor, now, e);
+
+	if (rc)
+		return rc;
+	rc = ledger_asset_add(l, code, name, tag, location, actor->id, now,
+			      id);
+	if (rc == LEDGER_ERR_INVALID || rc == LEDGER_ERR_EXISTS)
+		rc = wf_fail(e, WF_E_ASSET_ADD, code, ledger_errmsg(l));
+	else if (rc < 0)
+		rc = wf_fail_ledger(e, l);
+	return wf_end(l, rc, e);
+}
+
+static int find(struct ledger *l, const char *ident, enum custody_by by,
+		struct custody_item *it)
+{
+	char serial[SERIAL_BUF];
+	int rc;
+
+	if (by == CUSTODY_BY_SERIAL)
+		return ledger_custody_find_serial(l, ident, it);
+	rc = ledger_custody_find(l, ident, it);
+	/* A barcode scanner may send the card's number instead. */
+	if (rc == LEDGER_ERR_NOTFOUND && by == CUSTODY_BY_EITHER &&
+	    serial_normalize(ident, strlen(ident), serial) == 0 &&
+	    ledger_custody_find_serial(l, serial, it) == 0)
+		return 0;
+	return rc;
+}
+
+/* One item, in the caller's transaction: found, allowed, recorded. */
+static int move_one(struct ledger *l, enum custody_kind k, const char *ident,
+		    enum custody_by by, const char *to_path, int32_t for_date,
+		    int64_t actor_id, int64_t now, int flag,
+		    struct wf_moved_item *out, struct wf_err *e)
+{
+	struct custody_item it;
+	const char *rule;
+	int rc;
+
+	rc = find(l, ident, by, &it);
+	if (rc == LEDGER_ERR_NOTFOUND)
+		return wf_fail(e, by == CUSTODY_BY_SERIAL
+				      ? WF_E_CUSTODY_UNKNOWN_SERIAL
+				      : WF_E_CUSTODY_UNKNOWN,
+			       ident);
+	if (rc < 0)
+		return wf_fail_ledger(e, l);
+	memset(out, 0, sizeof(*out));
+	out->is_asset = it.is_asset;
+	out->from = it.status;
+	if (recon_custody(k, it.is_asset, it.status, &out->to, &rule) < 0)
+		return wf_fail(e, rule_code(k),
+			       it.is_asset ? N_("terminal") : N_("card"),
+			       it.name,
+			       wf_status_word(it.is_asset, it.status), rule);
+	rc = ledger_custody_record(l, &it, custody_kind_name(k), out->to,
+				   to_path, for_date, actor_id, now, flag);
+	if (rc == LEDGER_ERR_NOTFOUND)
+		return wf_fail(e, WF_E_CUSTODY_NO_LOCATION, to_path);
+	if (rc < 0)
+		return wf_fail_ledger(e, l);
+	snprintf(out->name, sizeof(out->name), "%s", it.name);
+	snprintf(out->location, sizeof(out->location), "%s", it.location);
+	return 0;
+}
+
+void wf_moved_free(struct wf_moved *m)
+{
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
+/*
+ * An item named twice is refused by the rule on its second turn (the
+ * first has changed its state), which keeps "one step, each item once"
+ * honest.
+ */
+int wf_custody_move(struct ledger *l, const struct staff_rec *actor,
+		    enum custody_kind k, const char *const *idents, size_t n,
+		    enum custody_by by, const char *to_path, int32_t for_date,
+		    int64_t now, struct wf_moved *out, struct wf_err *e)
+{
+	const struct wf_step *step = wf_custody_step(k);
+	int open = 0, rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!step)
+		return wf_fail(e, WF_E_CUSTODY_NONE);
+	if (n == 0) {
+		/* Who may not move anything hears that first. */
+		rc = wf_may(l, step, actor, now, e);
+		return rc ? rc : wf_fail(e, WF_E_CUSTODY_NONE);
+	}
+	out->v = calloc(n, sizeof(*out->v));
+	if (!out->v)
+		return wf_fail(e, WF_E_NOMEM);
+	rc = wf_begin(l, step, actor, now, e);
+	if (rc) {
+		wf_moved_free(out);
+		return rc;
+	}
+	/* Read in the same transaction as the movement: the flag says what
+	 * the key log said at that moment (R14). */
+	if (ledger_safe_open(l, &open) < 0)
+		rc = wf_fail_ledger(e, l);
+	out->safe_closed =
+	    recon_safe_flag(recon_custody_handling(k), open);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = move_one(l, k, idents[i], by, to_path, for_date,
+			      actor->id, now, out->safe_closed, &out->v[i],
+			      e);
+		if (rc == 0)
+			out->n++;
+	}
+	rc = wf_end(l, rc, e);
+	if (rc)
+		wf_moved_free(out);
+	return rc;
+}
