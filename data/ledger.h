@@ -781,7 +781,10 @@ struct cycle_rec {
 };
 
 /* Stores a cycle plan: range paths[i] is counted in full in month
- * month[i] (0-based) of the cycle.  Audited ("plan.cycle"). */
+ * month[i] (0-based) of the cycle.  Audited ("plan.cycle").
+ * LEDGER_ERR_INVALID when months is not 1-12 or a month lies outside the
+ * cycle, LEDGER_ERR_NOTFOUND for an unknown path, LEDGER_ERR_EXISTS for a
+ * path given twice; then nothing is stored. */
 int ledger_cycle_save(struct ledger *l, int32_t start_day, int months,
 		      const char *const *paths, const int32_t *month, size_t n,
 		      int64_t actor_id, int64_t now, int64_t *id);
