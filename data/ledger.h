@@ -599,7 +599,9 @@ int ledger_disposal_other_open(struct ledger *l, int64_t id, int64_t card_id,
 /*
  * Adds a due card to an open batch (why: recon_due_why_name, since
  * DATE_NONE when unknown; safe_closed 1: flagged, recon_safe_flag), in the
- * caller's transaction.  Audited.
+ * caller's transaction.  Audited.  LEDGER_ERR_STATE when the batch is
+ * closed, LEDGER_ERR_NOTFOUND when there is none, LEDGER_ERR_EXISTS when
+ * the card is in it already.
  */
 int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
 			const char *mgmt_id, const char *why, int32_t since,
@@ -609,7 +611,8 @@ int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
  * (required for a contractor), sets every card of the batch to disposed
  * with one audit entry per card, all in one transaction.  LEDGER_ERR_STATE
  * when the batch was closed already or one of its cards left storage
- * meanwhile.  *n is the number of cards disposed.
+ * meanwhile, LEDGER_ERR_NOTFOUND when there is no batch id.  *n is the
+ * number of cards disposed.
  */
 int ledger_disposal_close(struct ledger *l, int64_t id, const char *method,
 			  const char *certificate, int64_t actor_id,
