@@ -500,7 +500,8 @@ int ledger_tally_ids(struct ledger *l, int64_t **out, size_t *n);
 /* The session's closing note into out ("" when none). */
 int ledger_session_get_note(struct ledger *l, int64_t id, char *out,
 			    size_t cap);
-/* Sets the session's closing note, in the caller's transaction. */
+/* Sets the session's closing note, in the caller's transaction
+ * (LEDGER_ERR_NOTFOUND when there is no session id). */
 int ledger_session_note(struct ledger *l, int64_t id, const char *note);
 
 /* ---- the day's picture (status.c) ---- */
