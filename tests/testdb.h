@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "../data/ledger.h"
+#include "tmpdir.h"
 
 struct testdb {
 	char dir[512];
@@ -33,15 +34,11 @@ struct testdb {
 static inline int testdb_setup(void **state)
 {
 	struct testdb *t = calloc(1, sizeof(*t));
-	const char *base = getenv("TMPDIR");
 	char err[256];
 
 	if (!t)
 		return -1;
-	if (!base || !base[0])
-		base = "/tmp";
-	snprintf(t->dir, sizeof(t->dir), "%s/ct-data-XXXXXX", base);
-	if (!mkdtemp(t->dir)) {
+	if (test_mkdtemp(t->dir, sizeof(t->dir), "ct-data") < 0) {
 		free(t);
 		return -1;
 	}
