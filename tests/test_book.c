@@ -65,8 +65,7 @@ static void range_marks_and_results(void **state)
 	/* Begun at the first scan only; audited when it sets it. */
 	assert_int_equal(ledger_range_begin(t->l, f.count, f.t1, f.s2, 110), 0);
 	assert_int_equal(ledger_range_begin(t->l, f.count, f.t1, f.s2, 120), 0);
-	assert_int_equal(testdb_audits(t, "count.range_start", "session 1"),
-			 1);
+	assert_int_equal(testdb_audits(t, "count.range_start", "session 1"), 1);
 	assert_string_equal(
 	    testdb_audit_detail(t, "count.range_start", buf, sizeof(buf)),
 	    "S/T1");
@@ -186,8 +185,8 @@ static void resolutions(void **state)
 	assert_int_equal(w.n, 3);
 	assert_string_equal(
 	    w.line[0], "C1|01|misplaced|S/T1|S/T2|found_elsewhere||M01|302");
-	assert_string_equal(
-	    w.line[1], "C2|02|missing|S/T1||lost|searched twice|M01|300");
+	assert_string_equal(w.line[1],
+			    "C2|02|missing|S/T1||lost|searched twice|M01|300");
 	assert_string_equal(w.line[2], "|EE|extra|S/T1||data_error||M01|301");
 	memset(&w, 0, sizeof(w));
 	w.stop_at = 1;
@@ -248,9 +247,9 @@ static void recounts(void **state)
 	assert_int_equal(of, 0);
 	assert_int_equal(loc, 0);
 
-	assert_int_equal(ledger_recount_start(t->l, f.count, "S/T1", f.s3, f.m,
-					      300, &rc_id),
-			 0);
+	assert_int_equal(
+	    ledger_recount_start(t->l, f.count, "S/T1", f.s3, f.m, 300, &rc_id),
+	    0);
 	assert_int_equal(ledger_session_get(t->l, rc_id, &s), 0);
 	assert_int_equal(s.kind, SESSION_PARTIAL);
 	assert_int_equal(ledger_session_ranges(t->l, rc_id, &rr, &n), 0);
@@ -318,9 +317,9 @@ static void book_counts(void **state)
 			 0);
 	assert_int_equal(ledger_session_close(t->l, f.count, f.s2, f.m, 200),
 			 0);
-	assert_int_equal(ledger_recount_start(t->l, f.count, "S/T1", f.s3, f.m,
-					      300, &rc_id),
-			 0);
+	assert_int_equal(
+	    ledger_recount_start(t->l, f.count, "S/T1", f.s3, f.m, 300, &rc_id),
+	    0);
 
 	/* Counts, not tallies, begun in [from, to). */
 	assert_int_equal(ledger_book_counts(t->l, 0, 1000, count_fn, &w), 0);
@@ -345,8 +344,8 @@ static void book_counts(void **state)
 static void declare_lost(struct testdb *t, struct fx *f, int64_t card,
 			 const char *mgmt, const char *serial, int64_t at)
 {
-	struct resolution_rec r = resolution(f->count, card, serial, "missing",
-					     "lost");
+	struct resolution_rec r =
+	    resolution(f->count, card, serial, "missing", "lost");
 	struct custody_item it;
 
 	assert_int_equal(ledger_begin(t->l), 0);

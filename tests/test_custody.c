@@ -65,25 +65,25 @@ static void asset_refusals(void **state)
 	int64_t id;
 
 	testdb_card(t, "C1", "04C1", "S/T1", "stored");
-	assert_int_equal(ledger_asset_add(t->l, "TERM1", "T", "04AA", "S/SHELF",
-					  m, 10, &id),
-			 0);
+	assert_int_equal(
+	    ledger_asset_add(t->l, "TERM1", "T", "04AA", "S/SHELF", m, 10, &id),
+	    0);
 	/* Code or tag taken. */
-	assert_int_equal(ledger_asset_add(t->l, "TERM1", "T", "04BB", "S/SHELF",
-					  m, 11, &id),
-			 LEDGER_ERR_EXISTS);
-	assert_int_equal(ledger_asset_add(t->l, "TERM9", "T", "04AA", "S/SHELF",
-					  m, 11, &id),
-			 LEDGER_ERR_EXISTS);
+	assert_int_equal(
+	    ledger_asset_add(t->l, "TERM1", "T", "04BB", "S/SHELF", m, 11, &id),
+	    LEDGER_ERR_EXISTS);
+	assert_int_equal(
+	    ledger_asset_add(t->l, "TERM9", "T", "04AA", "S/SHELF", m, 11, &id),
+	    LEDGER_ERR_EXISTS);
 	/* A tag that is a card's serial would make a read name two things. */
-	assert_int_equal(ledger_asset_add(t->l, "TERM9", "T", "04C1", "X/NEW",
-					  m, 11, &id),
-			 LEDGER_ERR_EXISTS);
+	assert_int_equal(
+	    ledger_asset_add(t->l, "TERM9", "T", "04C1", "X/NEW", m, 11, &id),
+	    LEDGER_ERR_EXISTS);
 	assert_errmsg(t->l, "C1");
 	/* Bad code, name, tag, location. */
-	assert_int_equal(ledger_asset_add(t->l, "TERM 9", "T", NULL, "X/NEW", m,
-					  11, &id),
-			 LEDGER_ERR_INVALID);
+	assert_int_equal(
+	    ledger_asset_add(t->l, "TERM 9", "T", NULL, "X/NEW", m, 11, &id),
+	    LEDGER_ERR_INVALID);
 	assert_int_equal(
 	    ledger_asset_add(t->l, "TERM9", "", NULL, "X/NEW", m, 11, &id),
 	    LEDGER_ERR_INVALID);
@@ -101,7 +101,8 @@ static void asset_refusals(void **state)
 	/* Nothing of the refused ones: no asset, no new location. */
 	assert_int_equal(testdb_int(t, "SELECT count(*) FROM asset"), 1);
 	assert_int_equal(
-	    testdb_int(t, "SELECT count(*) FROM location WHERE path LIKE 'X%%'"),
+	    testdb_int(t,
+		       "SELECT count(*) FROM location WHERE path LIKE 'X%%'"),
 	    0);
 	assert_int_equal(testdb_audits(t, "asset.add", NULL), 1);
 }
@@ -119,9 +120,9 @@ static void find_by_name_serial_tag(void **state)
 					  m, 10, &term),
 			 0);
 	/* A terminal whose code is a card's management ID. */
-	assert_int_equal(ledger_asset_add(t->l, "C1", "T", NULL, "S/SHELF", m,
-					  10, &same),
-			 0);
+	assert_int_equal(
+	    ledger_asset_add(t->l, "C1", "T", NULL, "S/SHELF", m, 10, &same),
+	    0);
 
 	assert_int_equal(ledger_custody_find(t->l, "C1", &it), 0);
 	assert_int_equal(it.is_asset, 0); /* the card comes first */
@@ -194,13 +195,14 @@ static void record_card_movements(void **state)
 	    testdb_int(t, "SELECT updated_at FROM card WHERE id = %lld",
 		       (long long)c1),
 	    1000);
-	assert_int_equal(testdb_int(t, "SELECT count(*) FROM custody_event "
-				       "WHERE card_id = %lld AND kind = "
-				       "'checkout' AND at = 1000 AND staff_id "
-				       "= %lld AND location_id = %lld AND "
-				       "from_location_id = %lld AND for_date "
-				       "= '2026-04-10' AND safe_closed = 0 AND "
-				       "asset_id IS NULL",
+	assert_int_equal(testdb_int(t,
+				    "SELECT count(*) FROM custody_event "
+				    "WHERE card_id = %lld AND kind = "
+				    "'checkout' AND at = 1000 AND staff_id "
+				    "= %lld AND location_id = %lld AND "
+				    "from_location_id = %lld AND for_date "
+				    "= '2026-04-10' AND safe_closed = 0 AND "
+				    "asset_id IS NULL",
 				    (long long)c1, (long long)s, (long long)t1,
 				    (long long)t1),
 			 1);
@@ -280,9 +282,9 @@ static void record_terminal_movement(void **state)
 					       CARD_CHECKED_OUT, NULL,
 					       DATE_NONE, m, 100, 0),
 			 0);
-	assert_string_equal(testdb_text(t, buf, sizeof(buf),
-					"SELECT status FROM asset"),
-			    "checked_out");
+	assert_string_equal(
+	    testdb_text(t, buf, sizeof(buf), "SELECT status FROM asset"),
+	    "checked_out");
 	assert_int_equal(testdb_int(t, "SELECT asset_id FROM custody_event "
 				       "WHERE card_id IS NULL"),
 			 term);
@@ -296,9 +298,9 @@ static void record_terminal_movement(void **state)
 	assert_int_equal(ledger_custody_record(t->l, &it, "return", CARD_STORED,
 					       NULL, DATE_NONE, m, 200, 0),
 			 0);
-	assert_string_equal(testdb_text(t, buf, sizeof(buf),
-					"SELECT status FROM asset"),
-			    "in_storage");
+	assert_string_equal(
+	    testdb_text(t, buf, sizeof(buf), "SELECT status FROM asset"),
+	    "in_storage");
 }
 
 struct walk {
@@ -320,8 +322,8 @@ static int tally_fn(void *ctx, const struct tally_row *r)
 	return w->n == w->stop_at ? 31 : 0;
 }
 
-static void out(struct testdb *t, const char *name, int64_t staff,
-		int64_t at, int32_t for_date)
+static void out(struct testdb *t, const char *name, int64_t staff, int64_t at,
+		int32_t for_date)
 {
 	struct custody_item it;
 
@@ -332,8 +334,7 @@ static void out(struct testdb *t, const char *name, int64_t staff,
 			 0);
 }
 
-static void back(struct testdb *t, const char *name, int64_t staff,
-		 int64_t at)
+static void back(struct testdb *t, const char *name, int64_t staff, int64_t at)
 {
 	struct custody_item it;
 
@@ -477,9 +478,9 @@ static void checked_out_now(void **state)
 	testdb_card(t, "C3", "04C3", "S/T1", "stored");
 	/* Checked out with no event on record (an imported status). */
 	testdb_card(t, "C0", "04C0", "S/T1", "checked_out");
-	assert_int_equal(ledger_asset_add(t->l, "TERM1", "T", NULL, "S/SHELF",
-					  m, 10, &term),
-			 0);
+	assert_int_equal(
+	    ledger_asset_add(t->l, "TERM1", "T", NULL, "S/SHELF", m, 10, &term),
+	    0);
 	assert_int_equal(ledger_checked_out_each(t->l, checked_out_fn, &w), 0);
 	assert_int_equal(w.n, 1);
 

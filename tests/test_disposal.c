@@ -130,8 +130,9 @@ static void batch_start_add_get(void **state)
 	assert_int_equal(b.ncards, 1);
 	assert_int_equal(testdb_audits(t, "dispose.scan", "C1"), 1);
 	assert_int_equal(
-	    testdb_int(t, "SELECT scanned_by FROM disposal WHERE card_id = "
-			  "%lld",
+	    testdb_int(t,
+		       "SELECT scanned_by FROM disposal WHERE card_id = "
+		       "%lld",
 		       (long long)f.c1),
 	    f.s);
 	assert_string_equal(
@@ -154,8 +155,7 @@ static void batch_start_add_get(void **state)
 	assert_int_equal(ledger_disposal_other_open(t->l, id2, f.c1, &other),
 			 0);
 	assert_int_equal(other, id);
-	assert_int_equal(ledger_disposal_other_open(t->l, id, f.c1, &other),
-			 0);
+	assert_int_equal(ledger_disposal_other_open(t->l, id, f.c1, &other), 0);
 	assert_int_equal(other, 0);
 	assert_int_equal(ledger_disposal_other_open(t->l, id2, f.c2, &other),
 			 0);
@@ -170,9 +170,9 @@ static void add_refused_to_closed_or_unknown_batch(void **state)
 
 	people_and_cards(t, &f);
 	assert_int_equal(ledger_disposal_start(t->l, f.s, f.m, 100, &id), 0);
-	assert_int_equal(ledger_disposal_close(t->l, id, "shred", NULL, f.s,
-					       f.m, 200, &n),
-			 0);
+	assert_int_equal(
+	    ledger_disposal_close(t->l, id, "shred", NULL, f.s, f.m, 200, &n),
+	    0);
 	assert_int_equal(n, 0);
 	assert_int_equal(ledger_disposal_add(t->l, id, f.c1, "C1", "moved",
 					     DATE_NONE, f.s, 210, 0),
@@ -183,8 +183,8 @@ static void add_refused_to_closed_or_unknown_batch(void **state)
 					     DATE_NONE, f.s, 210, 0),
 			 LEDGER_ERR_NOTFOUND);
 	assert_errmsg(t->l, "no disposal");
-	assert_int_equal(ledger_disposal_close(t->l, id + 7, "shred", NULL,
-					       f.s, f.m, 220, &n),
+	assert_int_equal(ledger_disposal_close(t->l, id + 7, "shred", NULL, f.s,
+					       f.m, 220, &n),
 			 LEDGER_ERR_NOTFOUND);
 	assert_int_equal(testdb_int(t, "SELECT count(*) FROM disposal"), 0);
 	assert_int_equal(testdb_audits(t, "dispose.scan", NULL), 0);
@@ -193,9 +193,9 @@ static void add_refused_to_closed_or_unknown_batch(void **state)
 	assert_int_equal(ledger_disposal_add(t->l, id, f.c2, "C2", "reminder",
 					     DATE_NONE, f.s, 310, 0),
 			 0);
-	assert_int_equal(ledger_disposal_close(t->l, id, "shred", NULL, f.s,
-					       f.m, 320, &n),
-			 0);
+	assert_int_equal(
+	    ledger_disposal_close(t->l, id, "shred", NULL, f.s, f.m, 320, &n),
+	    0);
 	assert_int_equal(ledger_disposal_other_open(t->l, id + 1, f.c2, &other),
 			 0);
 	assert_int_equal(other, 0);
@@ -227,8 +227,7 @@ static void close_disposes_every_card(void **state)
 			    "disposed");
 	assert_string_equal(testdb_status(t, "C3", buf, sizeof(buf)),
 			    "disposed");
-	assert_string_equal(testdb_status(t, "C2", buf, sizeof(buf)),
-			    "stored");
+	assert_string_equal(testdb_status(t, "C2", buf, sizeof(buf)), "stored");
 	assert_int_equal(ledger_disposal_get(t->l, id, &b), 0);
 	assert_int_equal(b.closed_at, 200);
 	assert_string_equal(b.closed_by, "S02");
@@ -256,9 +255,9 @@ static void close_disposes_every_card(void **state)
 				  "'dispose.close'"));
 
 	/* Closed once only. */
-	assert_int_equal(ledger_disposal_close(t->l, id, "shred", NULL, f.s,
-					       f.m, 300, &n),
-			 LEDGER_ERR_STATE);
+	assert_int_equal(
+	    ledger_disposal_close(t->l, id, "shred", NULL, f.s, f.m, 300, &n),
+	    LEDGER_ERR_STATE);
 	assert_int_equal(n, 0);
 	assert_int_equal(testdb_audits(t, "dispose.close", NULL), 1);
 	assert_int_equal(ledger_disposal_get(t->l, id, &b), 0);
@@ -278,9 +277,9 @@ static void close_refusals(void **state)
 	assert_int_equal(ledger_disposal_add(t->l, id, f.c1, "C1", "moved",
 					     DATE_NONE, f.s, 110, 0),
 			 0);
-	assert_int_equal(ledger_disposal_close(t->l, id, "burn", NULL, f.s,
-					       f.m, 200, &n),
-			 LEDGER_ERR_INVALID);
+	assert_int_equal(
+	    ledger_disposal_close(t->l, id, "burn", NULL, f.s, f.m, 200, &n),
+	    LEDGER_ERR_INVALID);
 	/* A contractor's destruction needs its certificate. */
 	assert_int_equal(ledger_disposal_close(t->l, id, "contractor", NULL,
 					       f.s, f.m, 200, &n),
@@ -327,9 +326,9 @@ static void close_all_or_nothing(void **state)
 	/* C2 is issued after all. */
 	testdb_sqlf(t, "UPDATE card SET status = 'issued' WHERE id = %lld",
 		    (long long)f.c2);
-	assert_int_equal(ledger_disposal_close(t->l, id, "shred", NULL, f.s,
-					       f.m, 200, &n),
-			 LEDGER_ERR_STATE);
+	assert_int_equal(
+	    ledger_disposal_close(t->l, id, "shred", NULL, f.s, f.m, 200, &n),
+	    LEDGER_ERR_STATE);
 	assert_errmsg(t->l, "C2");
 	assert_string_equal(testdb_status(t, "C1", buf, sizeof(buf)), "moved");
 	assert_string_equal(testdb_status(t, "C2", buf, sizeof(buf)), "issued");
@@ -356,9 +355,9 @@ static int card_fn(void *ctx, const struct disposal_card_row *c)
 
 	if (c->due_since != DATE_NONE)
 		date_format(c->due_since, d);
-	snprintf(w->line[w->n++], sizeof(w->line[0]), "card %s %s %s %s %lld %s",
-		 c->mgmt_id, c->serial, c->why, d, (long long)c->scanned_at,
-		 c->scanned_by);
+	snprintf(w->line[w->n++], sizeof(w->line[0]),
+		 "card %s %s %s %s %lld %s", c->mgmt_id, c->serial, c->why, d,
+		 (long long)c->scanned_at, c->scanned_by);
 	return w->stop_at && w->n == w->stop_at ? 23 : 0;
 }
 
@@ -380,9 +379,9 @@ static void list_batches_and_cards(void **state)
 	assert_int_equal(ledger_disposal_add(t->l, a, f.c1, "C1", "moved",
 					     DATE_NONE, f.s, 111, 0),
 			 0);
-	assert_int_equal(ledger_disposal_close(t->l, a, "shred", NULL, f.s,
-					       f.m, 120, &n),
-			 0);
+	assert_int_equal(
+	    ledger_disposal_close(t->l, a, "shred", NULL, f.s, f.m, 120, &n),
+	    0);
 	assert_int_equal(ledger_disposal_start(t->l, f.s, f.m, 200, &b), 0);
 
 	assert_int_equal(ledger_disposal_list(t->l, batch_fn, card_fn, &w), 0);
@@ -390,7 +389,8 @@ static void list_batches_and_cards(void **state)
 	snprintf(want, sizeof(want), "batch %lld shred 2", (long long)a);
 	assert_string_equal(w.line[0], want);
 	assert_string_equal(w.line[1], "card C1 01 moved - 111 S02");
-	assert_string_equal(w.line[2], "card C3 03 deceased 2026-03-01 110 S03");
+	assert_string_equal(w.line[2],
+			    "card C3 03 deceased 2026-03-01 110 S03");
 	snprintf(want, sizeof(want), "batch %lld  0", (long long)b);
 	assert_string_equal(w.line[3], want);
 

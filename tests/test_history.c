@@ -44,7 +44,7 @@ static void session_get(void **state)
 static void all_ranges(void **state)
 {
 	struct testdb *t = *state;
-	char (*v)[LOCATION_MAX + 1];
+	char(*v)[LOCATION_MAX + 1];
 	size_t n;
 
 	assert_int_equal(ledger_all_ranges(t->l, &v, &n), 0);

@@ -306,8 +306,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, testdb_setup, testdb_teardown)
-	    T(holders_in_order),     T(holder_refusals),
-	    T(open_and_close),	     T(open_refusals),
+	    T(holders_in_order),       T(holder_refusals),
+	    T(open_and_close),	       T(open_refusals),
 	    T(close_before_open_time), T(openings_of_a_period),
 	    T(open_rolled_back),
 #undef T

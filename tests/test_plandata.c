@@ -74,9 +74,8 @@ static void range_counts_history(void **state)
 
 	/* 1: a full count, S/T1 given to S02, closed. */
 	full = testdb_session(t, SESSION_FULL, NULL, m, 100);
-	assert_int_equal(ledger_session_assign(t->l, full, "S/T1", "S02", m,
-					       101),
-			 0);
+	assert_int_equal(
+	    ledger_session_assign(t->l, full, "S/T1", "S02", m, 101), 0);
 	assert_int_equal(ledger_session_close(t->l, full, m, 0, 150), 0);
 	/* 2: opened over S/T1 and never touched: no count of it. */
 	idle = testdb_session(t, SESSION_PARTIAL, "S/T1", m, 200);

@@ -129,9 +129,8 @@ static void transactions(void **state)
 	assert_int_equal(ledger_begin(t->l), 0);
 	assert_int_equal(
 	    ledger_staff_add(t->l, "A1", "A", ROLE_STAFF, "h", 0, 10), 0);
-	assert_int_equal(ledger_staff_add(t->l, "A2", "A", ROLE_STAFF, "h", 0,
-					  10),
-			 0);
+	assert_int_equal(
+	    ledger_staff_add(t->l, "A2", "A", ROLE_STAFF, "h", 0, 10), 0);
 	/* Another connection sees nothing before the commit ... */
 	assert_int_equal(testdb_int(t, "SELECT count(*) FROM staff"), 0);
 	assert_int_equal(ledger_commit(t->l), 0);
@@ -175,7 +174,7 @@ static void transactions(void **state)
 static void range_serials(void **state)
 {
 	struct testdb *t = *state;
-	char (*v)[SERIAL_BUF];
+	char(*v)[SERIAL_BUF];
 	size_t n;
 
 	assert_int_equal(ledger_range_serials(t->l, "S/T1", &v, &n), 0);
@@ -208,11 +207,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, testdb_setup, testdb_teardown)
-	    T(staff_codes),
-	    T(staff_by_id_and_unlock),
-	    T(staff_walk),
-	    T(transactions),
-	    T(range_serials),
+	    T(staff_codes),  T(staff_by_id_and_unlock), T(staff_walk),
+	    T(transactions), T(range_serials),
 #undef T
 	};
 

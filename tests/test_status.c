@@ -183,13 +183,12 @@ static void handled_while_closed(void **state)
 	assert_int_equal(w.n, 2);
 }
 
-static int summary_fn(void *ctx, const char *kind, const char *staff,
-		      int64_t n)
+static int summary_fn(void *ctx, const char *kind, const char *staff, int64_t n)
 {
 	struct walk *w = ctx;
 
-	snprintf(w->line[w->n++], sizeof(w->line[0]), "%s %s %lld", kind,
-		 staff, (long long)n);
+	snprintf(w->line[w->n++], sizeof(w->line[0]), "%s %s %lld", kind, staff,
+		 (long long)n);
 	return w->n == w->stop_at ? 13 : 0;
 }
 
@@ -203,9 +202,8 @@ static void custody_summary(void **state)
 	testdb_card(t, "C1", "01", "S/T1", "stored");
 	testdb_card(t, "C2", "02", "S/T1", "stored");
 	testdb_card(t, "C3", "03", "S/T1", "stored");
-	assert_int_equal(ledger_custody_summary(t->l, 0, INT64_MAX, summary_fn,
-						&w),
-			 0);
+	assert_int_equal(
+	    ledger_custody_summary(t->l, 0, INT64_MAX, summary_fn, &w), 0);
 	assert_int_equal(w.n, 0);
 
 	move(t, "C1", "checkout", CARD_CHECKED_OUT, s, 100, 0);
@@ -214,24 +212,21 @@ static void custody_summary(void **state)
 	move(t, "C1", "return", CARD_STORED, s, 130, 0);
 	move(t, "C2", "issue", CARD_ISSUED, m, 200, 0); /* the next day */
 
-	assert_int_equal(ledger_custody_summary(t->l, 100, 200, summary_fn,
-						&w),
+	assert_int_equal(ledger_custody_summary(t->l, 100, 200, summary_fn, &w),
 			 0);
 	assert_int_equal(w.n, 3);
 	assert_string_equal(w.line[0], "checkout M01 1");
 	assert_string_equal(w.line[1], "checkout S02 2");
 	assert_string_equal(w.line[2], "return S02 1");
 	memset(&w, 0, sizeof(w));
-	assert_int_equal(ledger_custody_summary(t->l, 200, 300, summary_fn,
-						&w),
+	assert_int_equal(ledger_custody_summary(t->l, 200, 300, summary_fn, &w),
 			 0);
 	assert_int_equal(w.n, 1);
 	assert_string_equal(w.line[0], "issue M01 1");
 	memset(&w, 0, sizeof(w));
 	w.stop_at = 1;
-	assert_int_equal(ledger_custody_summary(t->l, 0, INT64_MAX, summary_fn,
-						&w),
-			 13);
+	assert_int_equal(
+	    ledger_custody_summary(t->l, 0, INT64_MAX, summary_fn, &w), 13);
 }
 
 struct audit_walk {
@@ -252,8 +247,7 @@ static int audit_fn(void *ctx, const struct audit_row *r)
 	w->r[w->n].at = r->at;
 	snprintf(w->r[w->n].staff, sizeof(w->r[0].staff), "%s", r->staff);
 	snprintf(w->r[w->n].action, sizeof(w->r[0].action), "%s", r->action);
-	snprintf(w->r[w->n].subject, sizeof(w->r[0].subject), "%s",
-		 r->subject);
+	snprintf(w->r[w->n].subject, sizeof(w->r[0].subject), "%s", r->subject);
 	snprintf(w->r[w->n].detail, sizeof(w->r[0].detail), "%s", r->detail);
 	snprintf(w->r[w->n].hash, sizeof(w->r[0].hash), "%s", r->hash);
 	w->n++;

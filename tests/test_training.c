@@ -85,17 +85,13 @@ static void course_refusals(void **state)
 	assert_errmsg(t->l, "exists already");
 
 	c = course("", "x", 0, 0);
-	assert_int_equal(ledger_course_add(t->l, &c, m, 2),
-			 LEDGER_ERR_INVALID);
+	assert_int_equal(ledger_course_add(t->l, &c, m, 2), LEDGER_ERR_INVALID);
 	c = course("two words", "x", 0, 0);
-	assert_int_equal(ledger_course_add(t->l, &c, m, 2),
-			 LEDGER_ERR_INVALID);
+	assert_int_equal(ledger_course_add(t->l, &c, m, 2), LEDGER_ERR_INVALID);
 	c = course("B", "", 0, 0);
-	assert_int_equal(ledger_course_add(t->l, &c, m, 2),
-			 LEDGER_ERR_INVALID);
+	assert_int_equal(ledger_course_add(t->l, &c, m, 2), LEDGER_ERR_INVALID);
 	c = course("B", "line\nbreak", 0, 0);
-	assert_int_equal(ledger_course_add(t->l, &c, m, 2),
-			 LEDGER_ERR_INVALID);
+	assert_int_equal(ledger_course_add(t->l, &c, m, 2), LEDGER_ERR_INVALID);
 	memset(name, 'n', sizeof(name));
 	name[NAME_MAX_BYTES + 1] = '\0';
 	c = course("B", "x", 0, 0);
@@ -103,11 +99,9 @@ static void course_refusals(void **state)
 	c.name[NAME_MAX_BYTES] = '\0'; /* the longest name fits */
 	assert_int_equal(ledger_course_add(t->l, &c, m, 2), 0);
 	c = course("C", "x", 0, -1);
-	assert_int_equal(ledger_course_add(t->l, &c, m, 2),
-			 LEDGER_ERR_INVALID);
+	assert_int_equal(ledger_course_add(t->l, &c, m, 2), LEDGER_ERR_INVALID);
 	c = course("C", "x", 0, COURSE_VALID_DAYS_MAX + 1);
-	assert_int_equal(ledger_course_add(t->l, &c, m, 2),
-			 LEDGER_ERR_INVALID);
+	assert_int_equal(ledger_course_add(t->l, &c, m, 2), LEDGER_ERR_INVALID);
 	c = course("C", "x", 0, COURSE_VALID_DAYS_MAX);
 	assert_int_equal(ledger_course_add(t->l, &c, m, 2), 0);
 	assert_int_equal(testdb_int(t, "SELECT count(*) FROM course"), 3);
@@ -205,21 +199,20 @@ static void attendance_recorded_and_listed(void **state)
 
 	/* One session of two people, in one transaction. */
 	assert_int_equal(ledger_begin(t->l), 0);
-	assert_int_equal(ledger_training_record(t->l, "SAFE", s3,
-						day("2026-04-01"), m, 10),
-			 0);
-	assert_int_equal(ledger_training_record(t->l, "SAFE", s2,
-						day("2026-04-01"), m, 10),
-			 0);
+	assert_int_equal(
+	    ledger_training_record(t->l, "SAFE", s3, day("2026-04-01"), m, 10),
+	    0);
+	assert_int_equal(
+	    ledger_training_record(t->l, "SAFE", s2, day("2026-04-01"), m, 10),
+	    0);
 	assert_int_equal(ledger_commit(t->l), 0);
-	assert_int_equal(ledger_training_record(t->l, "INTRO", s2,
-						day("2026-03-15"), m, 20),
-			 0);
-	assert_int_equal(ledger_training_record(t->l, "INTRO", s2,
-						day("2026-04-01"), m, 30),
-			 0);
-	assert_int_equal(testdb_audits(t, "training.record", "course SAFE"),
-			 2);
+	assert_int_equal(
+	    ledger_training_record(t->l, "INTRO", s2, day("2026-03-15"), m, 20),
+	    0);
+	assert_int_equal(
+	    ledger_training_record(t->l, "INTRO", s2, day("2026-04-01"), m, 30),
+	    0);
+	assert_int_equal(testdb_audits(t, "training.record", "course SAFE"), 2);
 	assert_string_equal(
 	    testdb_audit_detail(t, "training.record", buf, sizeof(buf)),
 	    "staff=S02 date=2026-04-01");
@@ -260,18 +253,18 @@ static void attendance_refusals(void **state)
 	struct course_rec c = course("SAFE", "Safe", 1, 0);
 
 	assert_int_equal(ledger_course_add(t->l, &c, m, 1), 0);
-	assert_int_equal(ledger_training_record(t->l, "SAFE", s2,
-						day("2026-04-01"), m, 10),
-			 0);
+	assert_int_equal(
+	    ledger_training_record(t->l, "SAFE", s2, day("2026-04-01"), m, 10),
+	    0);
 	/* The same person, course and day twice. */
-	assert_int_equal(ledger_training_record(t->l, "SAFE", s2,
-						day("2026-04-01"), m, 11),
-			 LEDGER_ERR_EXISTS);
+	assert_int_equal(
+	    ledger_training_record(t->l, "SAFE", s2, day("2026-04-01"), m, 11),
+	    LEDGER_ERR_EXISTS);
 	assert_errmsg(t->l, "recorded already");
 	/* No such course, nobody of that id, no date. */
-	assert_int_equal(ledger_training_record(t->l, "NONE", s2,
-						day("2026-04-02"), m, 11),
-			 LEDGER_ERR_INVALID);
+	assert_int_equal(
+	    ledger_training_record(t->l, "NONE", s2, day("2026-04-02"), m, 11),
+	    LEDGER_ERR_INVALID);
 	assert_int_equal(ledger_training_record(t->l, "SAFE", s2 + 40,
 						day("2026-04-02"), m, 11),
 			 LEDGER_ERR_NOTFOUND);
@@ -284,12 +277,12 @@ static void attendance_refusals(void **state)
 	/* A refused record inside the caller's transaction: the caller
 	 * rolls back, and the good record before it goes too. */
 	assert_int_equal(ledger_begin(t->l), 0);
-	assert_int_equal(ledger_training_record(t->l, "SAFE", m,
-						day("2026-04-02"), m, 12),
-			 0);
-	assert_int_equal(ledger_training_record(t->l, "NONE", s2,
-						day("2026-04-02"), m, 12),
-			 LEDGER_ERR_INVALID);
+	assert_int_equal(
+	    ledger_training_record(t->l, "SAFE", m, day("2026-04-02"), m, 12),
+	    0);
+	assert_int_equal(
+	    ledger_training_record(t->l, "NONE", s2, day("2026-04-02"), m, 12),
+	    LEDGER_ERR_INVALID);
 	assert_int_equal(ledger_rollback(t->l), 0);
 	assert_int_equal(testdb_int(t, "SELECT count(*) FROM attendance"), 1);
 	assert_int_equal(testdb_audits(t, "training.record", NULL), 1);

@@ -51,7 +51,7 @@ static void undo_takes_back_the_latest_read(void **state)
 	struct testdb *t = *state;
 	struct scan_undone u;
 	struct people p;
-	char (*v)[SERIAL_BUF];
+	char(*v)[SERIAL_BUF];
 	char buf[256];
 	size_t n;
 	int64_t first, second;
@@ -61,9 +61,8 @@ static void undo_takes_back_the_latest_read(void **state)
 	second = testdb_read(t, p.count, "S/T1", "02", p.s02, 111);
 	assert_int_equal(ledger_session_scan_count(t->l, p.count), 2);
 
-	assert_int_equal(ledger_scan_undo(t->l, p.count, p.s02, "wrong tray",
-					  120, &u),
-			 0);
+	assert_int_equal(
+	    ledger_scan_undo(t->l, p.count, p.s02, "wrong tray", 120, &u), 0);
 	assert_int_equal(u.scan_id, second);
 	assert_string_equal(u.serial, "02");
 	assert_string_equal(u.mgmt_id, "C2");
@@ -81,12 +80,13 @@ static void undo_takes_back_the_latest_read(void **state)
 	    testdb_int(t, "SELECT at FROM scan_undo WHERE scan_id = %lld",
 		       (long long)second),
 	    120);
-	assert_string_equal(testdb_text(t, buf, sizeof(buf),
-					"SELECT reason FROM scan_undo"),
-			    "wrong tray");
+	assert_string_equal(
+	    testdb_text(t, buf, sizeof(buf), "SELECT reason FROM scan_undo"),
+	    "wrong tray");
 	assert_int_equal(testdb_audits(t, "scan.undo", "session 1"), 1);
-	snprintf(buf, sizeof(buf), "scan=%lld serial=02 outcome=accepted "
-				   "reason=wrong tray",
+	snprintf(buf, sizeof(buf),
+		 "scan=%lld serial=02 outcome=accepted "
+		 "reason=wrong tray",
 		 (long long)second);
 	char detail[256];
 	assert_string_equal(
@@ -172,8 +172,9 @@ static void undo_refused_when_read_again(void **state)
 	people_and_count(t, &p);
 	testdb_read(t, p.count, "S/T1", "01", p.s02, 110);
 	int64_t repeat = testdb_read(t, p.count, "S/T1", "01", p.m01, 111);
-	assert_int_equal(testdb_int(t, "SELECT outcome = 'repeat' FROM scan "
-				       "WHERE id = %lld",
+	assert_int_equal(testdb_int(t,
+				    "SELECT outcome = 'repeat' FROM scan "
+				    "WHERE id = %lld",
 				    (long long)repeat),
 			 1);
 	assert_int_equal(
@@ -234,9 +235,9 @@ static void undo_refused_in_closed_or_unknown_session(void **state)
 
 	people_and_count(t, &p);
 	testdb_read(t, p.count, "S/T1", "01", p.s02, 110);
-	assert_int_equal(ledger_scan_undo(t->l, p.count + 1, p.s02, "no such",
-					  120, &u),
-			 LEDGER_ERR_NOTFOUND);
+	assert_int_equal(
+	    ledger_scan_undo(t->l, p.count + 1, p.s02, "no such", 120, &u),
+	    LEDGER_ERR_NOTFOUND);
 	assert_int_equal(ledger_session_close(t->l, p.count, p.m01, 0, 130), 0);
 	assert_int_equal(
 	    ledger_scan_undo(t->l, p.count, p.s02, "too late", 140, &u),
@@ -276,7 +277,7 @@ static void session_serials_distinct_by_range(void **state)
 {
 	struct testdb *t = *state;
 	struct people p;
-	char (*v)[SERIAL_BUF];
+	char(*v)[SERIAL_BUF];
 	size_t n;
 	int64_t t1, t2;
 
@@ -312,8 +313,8 @@ static void session_serials_distinct_by_range(void **state)
 	assert_false(has_serial(v, n, "01"));
 	free(v);
 	/* Another session's reads are not this one's. */
-	assert_int_equal(
-	    ledger_session_serials(t->l, p.count + 1, 0, &v, &n), 0);
+	assert_int_equal(ledger_session_serials(t->l, p.count + 1, 0, &v, &n),
+			 0);
 	assert_int_equal(n, 0);
 	assert_null(v);
 }
@@ -322,7 +323,7 @@ static void session_serials_distinct_by_range(void **state)
 static void session_serials_grow(void **state)
 {
 	struct testdb *t = *state;
-	char (*v)[SERIAL_BUF];
+	char(*v)[SERIAL_BUF];
 	char serial[16];
 	size_t n;
 	int64_t m, id;

@@ -180,8 +180,8 @@ static inline int64_t testdb_staff(const struct testdb *t, const char *code,
 	char name[64];
 
 	snprintf(name, sizeof(name), "Person %s", code);
-	assert_int_equal(
-	    ledger_staff_add(t->l, code, name, role, "hash", 0, 1), 0);
+	assert_int_equal(ledger_staff_add(t->l, code, name, role, "hash", 0, 1),
+			 0);
 	assert_int_equal(ledger_staff_get(t->l, code, &s), 0);
 	return s.id;
 }
@@ -225,9 +225,8 @@ static inline int64_t testdb_card(const struct testdb *t, const char *mgmt,
 static inline const char *testdb_status(const struct testdb *t,
 					const char *mgmt, char *buf, size_t cap)
 {
-	return testdb_text(t, buf, cap,
-			   "SELECT status FROM card WHERE mgmt_id = '%s'",
-			   mgmt);
+	return testdb_text(
+	    t, buf, cap, "SELECT status FROM card WHERE mgmt_id = '%s'", mgmt);
 }
 
 /* Opens a session of `kind` over one range (NULL: every range) started by
@@ -266,12 +265,11 @@ static inline int64_t testdb_read_flag(const struct testdb *t, int64_t session,
 	assert_int_equal(ledger_scanner_open(t->l, session, &sc), 0);
 	assert_int_equal(ledger_begin(t->l), 0);
 	assert_int_equal(ledger_scanner_lookup(sc, serial, &lk), 0);
-	assert_int_equal(
-	    ledger_scanner_record(sc, range_id, serial,
-				  lk.known ? lk.card.id : 0, staff, at,
-				  lk.seen_before ? "repeat" : "accepted", NULL,
-				  safe_closed),
-	    0);
+	assert_int_equal(ledger_scanner_record(
+			     sc, range_id, serial, lk.known ? lk.card.id : 0,
+			     staff, at, lk.seen_before ? "repeat" : "accepted",
+			     NULL, safe_closed),
+			 0);
 	assert_int_equal(ledger_commit(t->l), 0);
 	ledger_scanner_close(sc);
 	return testdb_int(t, "SELECT max(id) FROM scan");
