@@ -468,6 +468,10 @@ int ledger_session_note(struct ledger *l, int64_t id, const char *note)
 	sqlite3_bind_text(st, 1, note, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ledger_sql_error(l, "note");
+	/* A note for a session that is not there would be lost unsaid. */
+	if (rc == 0 && sqlite3_changes(l->db) == 0)
+		rc = ledger_fail(l, LEDGER_ERR_NOTFOUND, "no session %lld",
+				 (long long)id);
 	sqlite3_finalize(st);
 	return rc;
 }

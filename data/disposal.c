@@ -181,6 +181,19 @@ int ledger_disposal_other_open(struct ledger *l, int64_t id, int64_t card_id,
 	return rc;
 }
 
+/* Why batch id took no change: it is closed, or there is no such batch
+ * (not "closed": a mistyped number must not read as a finished batch). */
+static int batch_not_open(struct ledger *l, int64_t id, const char *already)
+{
+	struct disposal_batch_rec b;
+	int rc = ledger_disposal_get(l, id, &b);
+
+	if (rc < 0)
+		return rc;
+	return ledger_fail(l, LEDGER_ERR_STATE, "disposal D%lld is closed%s",
+			   (long long)id, already);
+}
+
 int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
 			const char *mgmt_id, const char *why, int32_t since,
 			int64_t staff_id, int64_t now, int safe_closed)
@@ -213,8 +226,7 @@ int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
 		goto out;
 	}
 	if (sqlite3_changes(l->db) == 0) {
-		rc = ledger_fail(l, LEDGER_ERR_STATE,
-				 "disposal D%lld is closed", (long long)id);
+		rc = batch_not_open(l, id, "");
 		goto out;
 	}
 	if (ledger_disposal_detail(detail, sizeof(detail), id, why, since,
@@ -334,9 +346,7 @@ int ledger_disposal_close(struct ledger *l, int64_t id, const char *method,
 		goto out;
 	}
 	if (sqlite3_changes(l->db) == 0) {
-		rc = ledger_fail(l, LEDGER_ERR_STATE,
-				 "disposal D%lld is closed already",
-				 (long long)id);
+		rc = batch_not_open(l, id, " already");
 		goto out;
 	}
 	rc = dispose_cards(l, id, method, certificate, actor_id, witness_id,

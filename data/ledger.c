@@ -1071,24 +1071,22 @@ int ledger_staff_each(struct ledger *l,
 		      void *ctx)
 {
 	sqlite3_stmt *st;
+	int stop = 0;
 	int rc = ledger_prepare(l, STAFF_COLS "ORDER BY code", &st);
 
 	if (rc < 0)
 		return rc;
+	/* The callback's word and SQLite's codes kept apart: a callback
+	 * stopping with 1 is not SQLITE_ERROR, nor 101 SQLITE_DONE. */
 	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		struct staff_rec s;
 
 		staff_from_row(st, &s);
-		rc = fn(&s, ctx);
-		if (rc)
+		stop = fn(&s, ctx);
+		if (stop)
 			break;
 	}
-	if (rc == SQLITE_DONE)
-		rc = 0;
-	else if (rc == SQLITE_ERROR || rc == SQLITE_BUSY)
-		rc = ledger_sql_error(l, "staff");
-	sqlite3_finalize(st);
-	return rc;
+	return ledger_walk_end(l, st, rc, stop, "staff");
 }
 
 /* ---- locations ---- */

@@ -500,7 +500,8 @@ int ledger_tally_ids(struct ledger *l, int64_t **out, size_t *n);
 /* The session's closing note into out ("" when none). */
 int ledger_session_get_note(struct ledger *l, int64_t id, char *out,
 			    size_t cap);
-/* Sets the session's closing note, in the caller's transaction. */
+/* Sets the session's closing note, in the caller's transaction
+ * (LEDGER_ERR_NOTFOUND when there is no session id). */
 int ledger_session_note(struct ledger *l, int64_t id, const char *note);
 
 /* ---- the day's picture (status.c) ---- */
@@ -599,7 +600,9 @@ int ledger_disposal_other_open(struct ledger *l, int64_t id, int64_t card_id,
 /*
  * Adds a due card to an open batch (why: recon_due_why_name, since
  * DATE_NONE when unknown; safe_closed 1: flagged, recon_safe_flag), in the
- * caller's transaction.  Audited.
+ * caller's transaction.  Audited.  LEDGER_ERR_STATE when the batch is
+ * closed, LEDGER_ERR_NOTFOUND when there is none, LEDGER_ERR_EXISTS when
+ * the card is in it already.
  */
 int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
 			const char *mgmt_id, const char *why, int32_t since,
@@ -609,7 +612,8 @@ int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
  * (required for a contractor), sets every card of the batch to disposed
  * with one audit entry per card, all in one transaction.  LEDGER_ERR_STATE
  * when the batch was closed already or one of its cards left storage
- * meanwhile.  *n is the number of cards disposed.
+ * meanwhile, LEDGER_ERR_NOTFOUND when there is no batch id.  *n is the
+ * number of cards disposed.
  */
 int ledger_disposal_close(struct ledger *l, int64_t id, const char *method,
 			  const char *certificate, int64_t actor_id,
@@ -781,7 +785,10 @@ struct cycle_rec {
 };
 
 /* Stores a cycle plan: range paths[i] is counted in full in month
- * month[i] (0-based) of the cycle.  Audited ("plan.cycle"). */
+ * month[i] (0-based) of the cycle.  Audited ("plan.cycle").
+ * LEDGER_ERR_INVALID when months is not 1-12 or a month lies outside the
+ * cycle, LEDGER_ERR_NOTFOUND for an unknown path, LEDGER_ERR_EXISTS for a
+ * path given twice; then nothing is stored. */
 int ledger_cycle_save(struct ledger *l, int32_t start_day, int months,
 		      const char *const *paths, const int32_t *month, size_t n,
 		      int64_t actor_id, int64_t now, int64_t *id);

@@ -140,8 +140,20 @@ int ledger_cycle_save(struct ledger *l, int32_t start_day, int months,
 {
 	sqlite3_stmt *st = NULL, *ins = NULL;
 	char subject[32], detail[64], day[11];
-	int own, rc = ledger_tx_enter(l, &own);
+	int own, rc;
 
+	/* The schema's CHECKs would refuse these as SQL errors; a month
+	 * past the cycle's end they would not refuse at all. */
+	if (months < 1 || months > 12)
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "a cycle is 1-12 months, not %d", months);
+	for (size_t i = 0; i < n; i++)
+		if (month[i] < 0 || month[i] >= months)
+			return ledger_fail(l, LEDGER_ERR_INVALID,
+					   "range %s: month %d is not one of "
+					   "the cycle's %d",
+					   paths[i], (int)month[i], months);
+	rc = ledger_tx_enter(l, &own);
 	if (rc < 0)
 		return rc;
 	rc = ledger_prepare(l,
@@ -256,6 +268,10 @@ int ledger_count_total_add(struct ledger *l, int64_t id, const char *path,
 	if (cards < 0)
 		return ledger_fail(l, LEDGER_ERR_INVALID,
 				   "a total is a number of cards, 0 or more");
+	if (strcmp(method, "typed") != 0 && strcmp(method, "reader") != 0)
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "method %s: a total is typed or reader",
+				   method);
 	rc = ledger_location_find(l, path, &loc);
 	if (rc == LEDGER_ERR_NOTFOUND)
 		return ledger_fail(l, LEDGER_ERR_INVALID,

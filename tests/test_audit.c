@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "../data/ledger.h"
+#include "tmpdir.h"
 
 static const uint8_t zero[AUDIT_HASH_BYTES];
 
@@ -196,8 +197,7 @@ static int setup(void **state)
 
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/ct-audit-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (test_mkdtemp(f->dir, sizeof(f->dir), "ct-audit") < 0)
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/l.db", f->dir);
 	if (ledger_create(f->path, &f->l, err, sizeof(err)) != 0)

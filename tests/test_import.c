@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "../data/import.h"
+#include "tmpdir.h"
 
 #define NOW 1700000000
 
@@ -39,8 +40,7 @@ static int setup(void **state)
 
 	if (!fx)
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_import.XXXXXX");
-	if (!mkdtemp(fx->dir)) {
+	if (test_mkdtemp(fx->dir, sizeof(fx->dir), "test_import") < 0) {
 		free(fx);
 		return -1;
 	}

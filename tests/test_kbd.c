@@ -16,14 +16,14 @@
 #include <linux/input.h>
 
 #include "../drivers/reader.h"
+#include "tmpdir.h"
 
 static char dir[64];
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/test_kbd.XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
+	return test_mkdtemp(dir, sizeof(dir), "test_kbd");
 }
 
 static int teardown(void **state)

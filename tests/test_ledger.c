@@ -18,6 +18,7 @@
 
 #include "../common/count.h"
 #include "../data/ledger.h"
+#include "tmpdir.h"
 
 struct fixture {
 	char dir[64];
@@ -32,8 +33,7 @@ static int setup(void **state)
 
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/ct-ledger-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (test_mkdtemp(f->dir, sizeof(f->dir), "ct-ledger") < 0)
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/l.db", f->dir);
 	if (ledger_create(f->path, &f->l, err, sizeof(err)) != 0)

@@ -20,6 +20,7 @@
 
 #include "../scanner/cli/cli.h"
 #include "../scanner/tui/ui.h"
+#include "tmpdir.h"
 
 /* main.c's usage message: this binary has its own main, and no command
  * runs here, so it only has to exist for the linker. */
@@ -906,8 +907,7 @@ static int refusal_setup(void **state)
 	if (!fx)
 		return -1;
 	setlocale(LC_ALL, "C.UTF-8");
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_ui.XXXXXX");
-	if (!mkdtemp(fx->dir))
+	if (test_mkdtemp(fx->dir, sizeof(fx->dir), "test_ui") < 0)
 		return -1;
 	snprintf(fx->path, sizeof(fx->path), "%s/ledger.db", fx->dir);
 	if (ledger_create(fx->path, &fx->u.l, err, sizeof(err)) < 0)

@@ -51,10 +51,6 @@ wait_for() {
 }
 lines() { wc -l <"$WORK/scan.out"; }
 wait_lines() { wait_for "[ \"\$(lines)\" -ge $1 ]"; }
-skip() { # skip REASON: one TAP skip
-	_n=$((_n + 1))
-	echo "ok $_n # SKIP $*"
-}
 # take_events: the events printed since the last call into $EV, "event
 # mgmt_id" a line, sorted (two cards may come in either order).
 SEEN=0

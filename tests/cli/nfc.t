@@ -157,7 +157,7 @@ hz=$(getconf CLK_TCK)
 pct=$(((t1 - t0) * 100 / (2 * hz)))
 diag "scan process CPU with a card held: $((t1 - t0)) ticks in 2 s ($pct%)"
 if [ -n "${CARDTALLY_SANITIZED:-}" ]; then
-	ok 0 "idle CPU: not measured under the sanitizers"
+	skip "idle CPU with a card held: not measured under the sanitizers"
 else
 	ok "$([ "$pct" -lt 5 ]; echo $?)" "idle CPU with a card held < 5% ($pct%)"
 fi
