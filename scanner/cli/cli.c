@@ -17,9 +17,10 @@
 #include <unistd.h>
 
 #include "../../reconcile/recon.h"
+#include "../../reconcile/rules.h"
 
-/* Wrong PINs in a row that lock an account (R21, custody issue). */
-#define PIN_MAX_FAILURES 5
+/* Wrong PINs in a row that lock an account: the PIN policy's (R21). */
+#define PIN_MAX_FAILURES recon_pin_policy.max_failures
 
 /* Where cli_error writes while a full-screen program owns the terminal
  * (cli_error_capture); NULL: stderr. */
@@ -90,14 +91,9 @@ void cli_time_iso(int64_t t, char out[TIME_ISO_BUF])
 
 static int pin_valid(const char *pin)
 {
-	size_t n = strlen(pin);
+	const char *rule;
 
-	if (n < 4 || n > 12)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (pin[i] < '0' || pin[i] > '9')
-			return 0;
-	return 1;
+	return recon_pin_format(pin, &rule) == 0;
 }
 
 /* Reads one line (without its newline) from fd, byte by byte so nothing
@@ -307,6 +303,13 @@ int cli_card_worker(struct cli *c, struct ledger *l, enum recon_action action,
 	return rc;
 }
 
+void cli_person(const struct staff_rec *s, struct recon_person *out)
+{
+	out->id = s->id;
+	out->role = s->role;
+	out->active = s->active;
+}
+
 int cli_permit(const struct staff_rec *who, enum recon_action action)
 {
 	const char *rule;
@@ -317,7 +320,9 @@ int cli_permit(const struct staff_rec *who, enum recon_action action)
 			 who->code, staff_role_name(who->role));
 }
 
-/* The two-person rule's first half: the witness is someone else. */
+/* The two-person rule's first half, said before a PIN is asked for:
+ * staff codes are unique and matched exactly, so another code is another
+ * person (recon_witness checks the ids once the witness is known). */
 static int witness_other(const char *code, const struct staff_rec *actor)
 {
 	if (strcmp(code, actor->code) != 0)
@@ -326,6 +331,21 @@ static int witness_other(const char *code, const struct staff_rec *actor)
 			 "two-person rule: the witness must be another "
 			 "person than %s",
 			 actor->code);
+}
+
+/* The whole rule for an authenticated witness (recon_witness). */
+static int witness_rule(const struct staff_rec *actor,
+			const struct staff_rec *w)
+{
+	struct recon_person a, b;
+	const char *rule;
+
+	cli_person(actor, &a);
+	cli_person(w, &b);
+	if (recon_witness(&a, &b, &rule) == 0)
+		return 0;
+	return cli_error(EXIT_NOPERM, "%s (%s is %s): permission denied", rule,
+			 w->code, staff_role_name(w->role));
 }
 
 int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,
@@ -345,7 +365,7 @@ int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,
 			      "--witness-pin-fd", out);
 	if (rc != 0)
 		return rc;
-	return cli_permit(out, ACT_WITNESS);
+	return witness_rule(actor, out);
 }
 
 int cli_witness_pin(struct ledger *l, const struct staff_rec *actor,
@@ -356,7 +376,7 @@ int cli_witness_pin(struct ledger *l, const struct staff_rec *actor,
 	if (rc == 0)
 		rc = cli_pin_login(l, code, pin, out);
 	if (rc == 0)
-		rc = cli_permit(out, ACT_WITNESS);
+		rc = witness_rule(actor, out);
 	return rc;
 }
 

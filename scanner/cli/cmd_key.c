@@ -74,11 +74,17 @@ static int exec_holder_add(struct cli *c, struct ledger *l)
 	rc = ledger_staff_get(l, c->pos[0], &who);
 	if (rc == LEDGER_ERR_NOTFOUND)
 		return cli_error(EXIT_DATAERR, "no staff member %s", c->pos[0]);
-	if (rc == 0 && who.role == ROLE_PARTTIME)
-		return cli_error(EXIT_DATAERR,
-				 "%s is part-time staff: a key holder answers "
-				 "for the safe and must be staff or a manager",
-				 who.code);
+	if (rc == 0) {
+		struct recon_person p;
+		const char *rule;
+
+		cli_person(&who, &p);
+		if (recon_key_holder_eligible(&p, &rule) < 0)
+			return cli_error(EXIT_DATAERR, "%s is %s%s: %s",
+					 who.code, staff_role_name(who.role),
+					 who.active ? "" : ", not active",
+					 rule);
+	}
 	if (rc == 0)
 		rc = ledger_key_holder_add(l, who.id, (int)order, actor.id,
 					   cli_now());
@@ -155,27 +161,22 @@ const struct cmd_entry cmd_key_holder_list_entry = {
 int key_approver_check(struct ledger *l, const struct staff_rec *actor,
 		       const struct staff_rec *appr, int *order)
 {
+	struct recon_person opener, ap;
+	const char *rule;
 	int rc;
 
 	*order = 0;
-	if (appr->id == actor->id)
-		return cli_error(
-		    EXIT_NOPERM,
-		    "two-person rule: the approver must be another "
-		    "person than %s",
-		    actor->code);
 	rc = ledger_key_holder_order(l, appr->id, order);
-	if (rc == LEDGER_ERR_NOTFOUND && appr->role == ROLE_MANAGER)
-		return 0;
-	if (rc == LEDGER_ERR_NOTFOUND)
-		return cli_error(EXIT_NOPERM,
-				 "only a named key holder or a manager may "
-				 "approve opening the safe (%s is neither): "
-				 "permission denied",
-				 appr->code);
-	if (rc < 0)
+	if (rc < 0 && rc != LEDGER_ERR_NOTFOUND)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	return 0;
+	cli_person(actor, &opener);
+	cli_person(appr, &ap);
+	if (recon_key_approver(&opener, &ap, rc == 0, &rule) == 0)
+		return 0; /* *order: 0 for a manager not named */
+	*order = 0;
+	return cli_error(EXIT_NOPERM, "%s (%s is %s%s): permission denied",
+			 rule, appr->code, staff_role_name(appr->role),
+			 rc == 0 ? ", a named key holder" : "");
 }
 
 /*
