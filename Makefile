@@ -114,7 +114,8 @@ $(BUILD)/locale/%/LC_MESSAGES/cardtally.mo: po/%.po
 # refusals quote) and merges it into every po/*.po (run by hand when
 # strings change).
 POT_SRC := $(wildcard scanner/tui/*.c scanner/workflow/*.c) \
-	scanner/workflow/wf_errors.def reconcile/recon.c common/model.c
+	scanner/workflow/wf_errors.def reconcile/recon.c reconcile/rules.c \
+	common/model.c
 pot:
 	xgettext --from-code=UTF-8 --language=C -k_ -kN_ -c \
 		-o po/cardtally.pot --package-name=cardtally \

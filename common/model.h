@@ -36,6 +36,13 @@ int card_status_parse(const char *s, enum card_status *out);
  * not: the ledger no longer expects it anywhere.
  */
 int card_status_in_storage(enum card_status s);
+/*
+ * The same predicate as a list of status names for the ledger's SQL
+ * (`status IN (" CARD_IN_STORAGE_SQL ")`), so that no query spells the
+ * states out on its own.  test_model checks that it names exactly the
+ * statuses card_status_in_storage accepts.
+ */
+#define CARD_IN_STORAGE_SQL "'stored','cancelled','moved','deceased'"
 
 enum staff_role { ROLE_MANAGER = 0, ROLE_STAFF, ROLE_PARTTIME, ROLE_COUNT };
 

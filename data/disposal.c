@@ -22,7 +22,7 @@ int ledger_cards_in_storage(struct ledger *l,
 	    "SELECT c.id, c.mgmt_id, c.serial, c.location_id, l.path, "
 	    "c.status, c.received, c.notice_sent, c.reminder_sent "
 	    "FROM card c JOIN location l ON l.id = c.location_id "
-	    "WHERE c.status IN ('stored','cancelled','moved','deceased') "
+	    "WHERE c.status IN (" CARD_IN_STORAGE_SQL ") "
 	    "ORDER BY c.mgmt_id",
 	    &st);
 
@@ -261,7 +261,7 @@ static int dispose_cards(struct ledger *l, int64_t id, const char *method,
 	rc = ledger_prepare(l,
 			    "UPDATE card SET status = 'disposed', "
 			    "updated_at = ? WHERE id = ? AND status IN "
-			    "('stored','cancelled','moved','deceased')",
+			    "(" CARD_IN_STORAGE_SQL ")",
 			    &upd);
 	if (rc < 0)
 		goto out;

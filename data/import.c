@@ -399,6 +399,9 @@ struct importer {
 	 * duplicate checks, which halves the memory for a million rows.
 	 */
 	struct strmap *mgmt, *serial;
+	/* Normalized tag of each registered terminal -> the offset of its
+	 * code in names: a card may not take a terminal's serial. */
+	struct strmap *tags;
 	/* UTF-8 path -> location id (0: valid path, not created because
 	 * writing has stopped); raw CP932 bytes of a path -> the same. */
 	struct strmap *locs, *locs_raw;
@@ -627,6 +630,7 @@ static int check_serial(struct importer *im, struct row *r,
 	char v[SHOW_BUF];
 	const char *p;
 	size_t len;
+	int64_t tag;
 	int rc = field_text(im, r, column, f, &p, &len);
 
 	if (rc <= 0)
@@ -643,6 +647,11 @@ static int check_serial(struct importer *im, struct row *r,
 			       v);
 	}
 	r->serial_len = len;
+	if (strmap_get(im->tags, r->serial, len, &tag))
+		return problem(im, r, r->line, column,
+			       "serial is the tag of terminal %s: a serial "
+			       "names one thing only",
+			       im->names + tag);
 	return note_key(im, r, 1, r->serial, len, &r->known_s);
 }
 
@@ -823,6 +832,50 @@ static int check_ledger(struct importer *im, struct row *r)
 	return rc;
 }
 
+/*
+ * The row's status through the state machine (opts->status_rule): a new
+ * card takes what the file says; an existing one changes only as the rule
+ * allows, and only when the file has a status column at all.
+ */
+static int check_transition(struct importer *im, struct row *r)
+{
+	const struct known *k = r->known_m >= 0 ? &im->known[r->known_m] : NULL;
+	const char *column = col_names[COL_STATUS], *rule = "";
+	enum card_status from;
+
+	if (k && !im->has[COL_STATUS])
+		return 0;
+	if (k && k->status < 0)
+		return problem(im, r, r->line, column,
+			       "the ledger's status of this card is "
+			       "unreadable");
+	from = k ? (enum card_status)k->status : r->status;
+	if (im->opts->status_rule(k != NULL, from, r->status, &rule) == 0)
+		return 0;
+	if (!k)
+		return problem(im, r, r->line, column, "%s: %s",
+			       card_status_name(r->status), rule);
+	return problem(im, r, r->line, column, "%s -> %s: %s",
+		       card_status_name(from), card_status_name(r->status),
+		       rule);
+}
+
+/* One audit entry for each status change of an existing card, so that
+ * the log says which card changed how, not only how many rows did. */
+static int audit_status(struct importer *im, const struct known *k,
+			enum card_status to)
+{
+	char detail[64];
+
+	snprintf(detail, sizeof(detail), "status=%s->%s",
+		 card_status_name((enum card_status)k->status),
+		 card_status_name(to));
+	if (ledger_audit(im->l, im->opts->actor_id, im->opts->now,
+			 "import.status", im->names + k->mgmt_off, detail) < 0)
+		return IMPORT_ERR_LEDGER;
+	return 0;
+}
+
 static void bind_dates(sqlite3_stmt *st, int first, const struct row *r)
 {
 	for (int i = 0; i < NDATES; i++)
@@ -850,6 +903,7 @@ static int write_row(struct importer *im, const struct row *r)
 {
 	const char *status = card_status_name(r->status);
 	sqlite3_stmt *st;
+	int rc;
 
 	if (r->known_m >= 0) {
 		const struct known *k = &im->known[r->known_m];
@@ -873,7 +927,11 @@ static int write_row(struct importer *im, const struct row *r)
 		sqlite3_bind_int64(st, 6, im->opts->now);
 		sqlite3_bind_int64(st, 7, k->id);
 		im->res->updated++;
-		return step_reset(im, st, "update card");
+		rc = step_reset(im, st, "update card");
+		if (rc == 0 && im->has[COL_STATUS] &&
+		    k->status != (int)r->status)
+			rc = audit_status(im, k, r->status);
+		return rc;
 	}
 	st = im->ins;
 	sqlite3_bind_text(st, 1, r->mgmt, (int)r->mgmt_len, SQLITE_STATIC);
@@ -917,6 +975,11 @@ static int process_row(struct importer *im, const struct csv *c, long line)
 	}
 	if (r.mgmt && r.serial_len && !r.dup) {
 		rc = check_ledger(im, &r);
+		if (rc < 0)
+			return rc;
+	}
+	if (!r.bad) {
+		rc = check_transition(im, &r);
 		if (rc < 0)
 			return rc;
 	}
@@ -1097,6 +1160,39 @@ static int names_add(struct importer *im, const char *s, size_t *off)
 	memcpy(im->names + im->names_len, s, n);
 	*off = im->names_len;
 	im->names_len += n;
+	return 0;
+}
+
+/* Loads the tag of every registered terminal into im->tags. */
+static int load_tags(struct importer *im)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (ledger_prepare(im->l,
+			   "SELECT code, tag FROM asset WHERE tag IS NOT NULL",
+			   &st) < 0)
+		return IMPORT_ERR_LEDGER;
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		const char *tag = ledger_col_text(st, 1);
+		char norm[SERIAL_BUF];
+		size_t off;
+
+		/* A tag that is no serial can never equal one. */
+		if (serial_normalize(tag, strlen(tag), norm) < 0)
+			continue;
+		if (names_add(im, ledger_col_text(st, 0), &off) < 0 ||
+		    strmap_put(im->tags, norm, strlen(norm), (int64_t)off,
+			       NULL) < 0) {
+			sqlite3_finalize(st);
+			return IMPORT_ERR_NOMEM;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		ledger_sql_error(im->l, "load terminal tags");
+		return IMPORT_ERR_LEDGER;
+	}
 	return 0;
 }
 
@@ -1326,6 +1422,8 @@ int import_run(struct ledger *l, const char *buf, size_t len,
 	int rc;
 
 	assert(l && opts && res && (buf || len == 0));
+	/* No path around the state machine: a caller must pass it. */
+	assert(opts->status_rule);
 	memset(res, 0, sizeof(*res));
 	rc = choose_encoding(&im, &buf, &len);
 	if (rc < 0 || res->nproblems)
@@ -1362,11 +1460,14 @@ int import_run(struct ledger *l, const char *buf, size_t len,
 	im.serial = strmap_new(lines + (size_t)ncards);
 	im.locs = strmap_new(256);
 	im.locs_raw = strmap_new(256);
-	if (!im.mgmt || !im.serial || !im.locs || !im.locs_raw) {
+	im.tags = strmap_new(16);
+	if (!im.mgmt || !im.serial || !im.locs || !im.locs_raw || !im.tags) {
 		rc = IMPORT_ERR_NOMEM;
 		goto out;
 	}
 	rc = load_locations(&im);
+	if (rc == 0)
+		rc = load_tags(&im);
 	if (rc == 0 && ncards > 0)
 		rc = load_cards(&im, (size_t)ncards);
 	/*
@@ -1403,6 +1504,7 @@ out:
 	strmap_free(im.serial);
 	strmap_free(im.locs);
 	strmap_free(im.locs_raw);
+	strmap_free(im.tags);
 	free(im.known);
 	free(im.names);
 	free(im.colmap);

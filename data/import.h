@@ -30,6 +30,16 @@ struct import_opts {
 	int dry_run;	  /* validate and count, change nothing */
 	int64_t actor_id; /* staff id recorded in the audit log */
 	int64_t now;	  /* unix time recorded as updated_at / audit time */
+	/*
+	 * The state machine's word on a row's status (reconcile/'s
+	 * recon_import_status_rule: data/ writes what reconcile/ decides and
+	 * decides nothing itself).  0 when a row may give status `to` to a
+	 * card new to the ledger (exists 0; from is then `to` as well) or to
+	 * a card whose status is `from`; otherwise -1 with *rule set (static
+	 * storage), which becomes the row's problem.  Required.
+	 */
+	int (*status_rule)(int exists, enum card_status from,
+			   enum card_status to, const char **rule);
 };
 
 /* One problem: line is the 1-based physical line where the record starts
@@ -60,9 +70,18 @@ struct import_result {
  * a row whose mgmt_id and serial match a ledger card but whose other
  * fields differ updates that card (updated).  An optional column absent
  * from the file leaves that field of existing cards as it is; present but
- * empty, it clears the date (or sets status back to stored).  A mgmt_id already
- * in the ledger with another serial, or a serial already held by another
- * mgmt_id, is a problem of that row.
+ * empty, it clears the date (or means status stored).  A mgmt_id already
+ * in the ledger with another serial, a serial already held by another
+ * mgmt_id, and a serial that is a registered terminal's tag (serials and
+ * tags are one namespace: a read must name one thing) are problems of
+ * that row.
+ *
+ * Statuses go through opts->status_rule: new cards take the status the
+ * file gives; an existing card may change only as the rule allows (the
+ * applicant events of the issuing system), anything else is a problem of
+ * the row, column "status", reason "FROM -> TO: rule".  Each status change
+ * of an existing card is audited on its own ("import.status", subject the
+ * management ID, detail "status=FROM->TO") besides the one "import" entry.
  */
 int import_run(struct ledger *l, const char *buf, size_t len,
 	       const struct import_opts *opts, struct import_result *res);

@@ -1272,7 +1272,7 @@ int ledger_range_serials(struct ledger *l, const char *range,
 	    "SELECT c.serial FROM card c JOIN location l "
 	    "ON l.id = c.location_id WHERE (l.path = ?1 OR "
 	    "substr(l.path, 1, length(?1) + 1) = ?1 || '/') AND c.status "
-	    "IN ('stored','cancelled','moved','deceased') ORDER BY c.mgmt_id",
+	    "IN (" CARD_IN_STORAGE_SQL ") ORDER BY c.mgmt_id",
 	    &st);
 
 	*out = NULL;

@@ -18,7 +18,7 @@
 
 /* Cards physically in the safe: what a count-only total is compared
  * with (a checked-out card is at the window, not in the tray). */
-#define IN_SAFE_STATES "('stored','cancelled','moved','deceased')"
+#define IN_SAFE_STATES "(" CARD_IN_STORAGE_SQL ")"
 
 static int range_who(struct ledger *l, sqlite3_stmt *who, int64_t session,
 		     int64_t loc, struct range_count_rec *r)

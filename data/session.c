@@ -15,8 +15,7 @@
 
 /* States that place a card in a range's scope: in the safe, or out of it
  * with custody (checked out, to be reported separately). */
-#define IN_SCOPE_STATES                                                        \
-	"('stored','cancelled','moved','deceased','checked_out')"
+#define IN_SCOPE_STATES "(" CARD_IN_STORAGE_SQL ",'checked_out')"
 
 static int check_ranges(struct ledger *l, const char *const *ranges, size_t n)
 {

@@ -24,6 +24,7 @@
 
 #include "../data/import.h"
 #include "tmpdir.h"
+#include "../reconcile/rules.h"
 
 #define NOW 1700000000
 
@@ -80,6 +81,7 @@ static int run_opts(struct fixture *fx, const char *csv, size_t len,
 	    .dry_run = dry_run,
 	    .actor_id = 0,
 	    .now = now,
+	    .status_rule = recon_import_status_rule,
 	};
 
 	return import_run(fx->l, csv, len, &opts, res);
@@ -215,6 +217,13 @@ static int64_t n_locations(struct fixture *fx)
 static int64_t n_audit(struct fixture *fx)
 {
 	return query(fx, "SELECT count(*) FROM audit WHERE action = 'import'");
+}
+
+/* Audit entries of single cards' status changes. */
+static int64_t n_status_audit(struct fixture *fx)
+{
+	return query(fx, "SELECT count(*) FROM audit WHERE action = "
+			 "'import.status'");
 }
 
 /* The card table's indexes: a bulk import drops and rebuilds them, and a
@@ -1074,11 +1083,12 @@ static void test_update_reminder(void **state)
 			 NOW);
 	assert_int_equal(n_audit(fx), 2);
 
-	/* M000003: status only; M000001: reminder cleared. */
+	/* M000003: status only (the applicant moved); M000001: reminder
+	 * cleared. */
 	static const char upd2[] = UPD_HEAD
 	    "M000001,04A1B2C3,SAFE1/S1/T01,2024-01-15,2024-01-20,,"
 	    "\n" UPD_M2 "M000003,0a0b0c0d,SAFE1/S3/T01,2024-03-01,2024-03-05,"
-	    "2024-04-05,disposed\n";
+	    "2024-04-05,moved\n";
 	rc = run_opts(fx, upd2, sizeof(upd2) - 1, IMPORT_ENC_AUTO, 0, NOW + 120,
 		      &res);
 	expect_ok(rc, &res);
@@ -1086,11 +1096,17 @@ static void test_update_reminder(void **state)
 	assert_int_equal(res.unchanged, 1);
 	import_result_free(&res);
 	get_card(fx, "M000003", &c);
-	assert_int_equal(c.status, CARD_DISPOSED);
+	assert_int_equal(c.status, CARD_MOVED);
 	assert_string_equal(c.location, "SAFE1/S3/T01");
 	get_card(fx, "M000001", &c);
 	assert_int_equal(c.reminder_sent, DATE_NONE);
 	assert_int_equal(n_audit(fx), 3);
+	/* The status change of M000003 has its own entry. */
+	assert_int_equal(query(fx, "SELECT count(*) FROM audit WHERE action = "
+				   "'import.status' AND subject = 'M000003' "
+				   "AND detail = 'status=stored->moved'"),
+			 1);
+	assert_int_equal(n_status_audit(fx), 1);
 	assert_int_equal(n_cards(fx), 3);
 }
 
@@ -1125,21 +1141,32 @@ static void test_absent_columns_keep_ledger(void **state)
 	assert_int_equal(c.notice_sent, day("2024-03-05"));
 	assert_int_equal(c.reminder_sent, day("2024-04-05"));
 
+	/* An empty status is stored: for M000003, which moved away in the
+	 * issuing system meanwhile, the applicant event is withdrawn. */
+	rc = RUN(fx,
+		 "mgmt_id,serial,location,received,status\n"
+		 "M000003,0A0B0C0D,SAFE1/S2/T09,2024-03-01,moved\n",
+		 &res);
+	expect_ok(rc, &res);
+	import_result_free(&res);
 	rc = RUN(fx,
 		 "mgmt_id,serial,location,received,notice_sent,status\n"
 		 "M000001,04A1B2C3,SAFE1/S1/T01,2024-01-15,,\n"
-		 "M000002,123456789012,SAFE1/S1/T02,2024-02-29,,\n",
+		 "M000002,123456789012,SAFE1/S1/T02,2024-02-29,,issued\n"
+		 "M000003,0A0B0C0D,SAFE1/S2/T09,2024-03-01,2024-03-05,\n",
 		 &res);
 	expect_ok(rc, &res);
 	assert_int_equal(res.updated, 2);
+	assert_int_equal(res.unchanged, 1);
 	import_result_free(&res);
 	get_card(fx, "M000001", &c);
 	assert_int_equal(c.notice_sent, DATE_NONE);
 	assert_int_equal(c.status, CARD_STORED);
 	get_card(fx, "M000002", &c);
-	assert_int_equal(c.status, CARD_STORED);
+	assert_int_equal(c.status, CARD_ISSUED);
 	get_card(fx, "M000003", &c);
 	assert_int_equal(c.notice_sent, day("2024-03-05"));
+	assert_int_equal(c.status, CARD_STORED);
 }
 
 static void test_dry_run(void **state)
@@ -1200,7 +1227,7 @@ static void test_bad_file_changes_nothing(void **state)
 
 #define MIXED_GOOD                                                             \
 	"mgmt_id,serial,location,received,status\n"                            \
-	"M000001,04A1B2C3,NEW1/S1,2024-01-15,checked_out\n"                    \
+	"M000001,04A1B2C3,NEW1/S1,2024-01-15,cancelled\n"                      \
 	"M000010,10,NEW2/S1,2024-06-01,\n"                                     \
 	"M000011,11,NEW3,2024-06-01,\n"
 	static const char mixed[] = MIXED_GOOD "M000012,12,NEW3,2024-06-31,\n";
@@ -1230,6 +1257,196 @@ static void test_bad_file_changes_nothing(void **state)
 	import_result_free(&res);
 	assert_int_equal(n_cards(fx), 5);
 	assert_int_equal(n_audit(fx), 2);
+	/* The applicant event of M000001 has its own entry; the failed
+	 * import left none. */
+	assert_int_equal(n_status_audit(fx), 1);
+	get_card(fx, "M000001", &c);
+	assert_int_equal(c.status, CARD_CANCELLED);
+}
+
+/*
+ * An import may not do the office's own steps (issue 10): a stock list
+ * whose status column disposes of a stored card, declares one lost, puts a
+ * checked-out card back into storage or takes an issued one back is refused
+ * line by line, naming the command to use, and nothing changes -- not the
+ * good rows either.
+ */
+static void test_status_steps_refused(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	struct card_rec c;
+	int rc = RUN(fx,
+		     "mgmt_id,serial,location,received,status\n"
+		     "S001,A1,SAFE1/T01,2024-01-01,\n"
+		     "S002,A2,SAFE1/T01,2024-01-01,\n"
+		     "S003,A3,SAFE1/T01,2024-01-01,checked_out\n"
+		     "S004,A4,SAFE1/T01,2024-01-01,issued\n"
+		     "S005,A5,SAFE1/T01,2024-01-01,lost\n"
+		     "S006,A6,SAFE1/T01,2024-01-01,moved\n",
+		     &res);
+
+	expect_ok(rc, &res);
+	assert_int_equal(res.added, 6);
+	import_result_free(&res);
+	rc = RUN(fx,
+		 "mgmt_id,serial,location,received,status\n"
+		 "S001,A1,SAFE1/T01,2024-01-01,disposed\n"
+		 "S002,A2,SAFE1/T01,2024-01-01,lost\n"
+		 "S003,A3,SAFE1/T01,2024-01-01,\n"
+		 "S004,A4,SAFE1/T01,2024-01-01,stored\n"
+		 "S005,A5,SAFE1/T01,2024-01-01,stored\n"
+		 "S006,A6,SAFE1/T01,2024-01-01,disposed\n"
+		 "S007,A7,SAFE1/T01,2024-01-01,\n"
+		 "S001,A1,SAFE1/T02,2024-01-02,checked_out\n",
+		 &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(
+	    &res,
+	    {2, "status",
+	     "stored -> disposed: two people dispose of a card (use "
+	     "`cardtally dispose`)"},
+	    {3, "status",
+	     "stored -> lost: a manager declares a card lost, resolving a "
+	     "count (use `cardtally count resolve`)"},
+	    {4, "status",
+	     "checked_out -> stored: the card is checked out: it comes back "
+	     "by a return first (use `cardtally return`)"},
+	    {5, "status",
+	     "issued -> stored: the card was issued to its applicant: it is "
+	     "no longer stock"},
+	    {6, "status",
+	     "lost -> stored: only a count and a manager find a lost card "
+	     "(use `cardtally count resolve`)"},
+	    {7, "status",
+	     "moved -> disposed: two people dispose of a card (use "
+	     "`cardtally dispose`)"},
+	    {9, "mgmt_id", "duplicate of line 2"},
+	    {9, "serial", "duplicate of line 2"});
+	import_result_free(&res);
+	get_card(fx, "S001", &c);
+	assert_int_equal(c.status, CARD_STORED);
+	get_card(fx, "S003", &c);
+	assert_int_equal(c.status, CARD_CHECKED_OUT);
+	get_card(fx, "S005", &c);
+	assert_int_equal(c.status, CARD_LOST);
+	assert_int_equal(n_cards(fx), 6);
+	assert_int_equal(n_audit(fx), 1);
+	assert_int_equal(n_status_audit(fx), 0);
+
+	/* Without a status column the statuses are left alone: dates and
+	 * places still update. */
+	rc = RUN(fx,
+		 "mgmt_id,serial,location,received\n"
+		 "S003,A3,SAFE1/T02,2024-01-03\n",
+		 &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.updated, 1);
+	import_result_free(&res);
+	get_card(fx, "S003", &c);
+	assert_int_equal(c.status, CARD_CHECKED_OUT);
+	assert_int_equal(c.received, day("2024-01-03"));
+	assert_int_equal(n_status_audit(fx), 0);
+}
+
+/*
+ * The applicant events of the issuing system do go in, for cards in
+ * storage, each audited on its own; for a card at the window they wait
+ * until it is returned.
+ */
+static void test_applicant_events(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	struct card_rec c;
+	int rc = RUN(fx,
+		     "mgmt_id,serial,location,received,status\n"
+		     "E001,B1,SAFE1/T01,2024-01-01,\n"
+		     "E002,B2,SAFE1/T01,2024-01-01,\n"
+		     "E003,B3,SAFE1/T01,2024-01-01,\n"
+		     "E004,B4,SAFE1/T01,2024-01-01,checked_out\n",
+		     &res);
+
+	expect_ok(rc, &res);
+	import_result_free(&res);
+	rc = RUN(fx,
+		 "mgmt_id,serial,location,received,status\n"
+		 "E001,B1,SAFE1/T01,2024-01-01,moved\n"
+		 "E002,B2,SAFE1/T01,2024-01-01,deceased\n"
+		 "E003,B3,SAFE1/T01,2024-01-01,cancelled\n"
+		 "E004,B4,SAFE1/T01,2024-01-01,checked_out\n",
+		 &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.updated, 3);
+	assert_int_equal(res.unchanged, 1);
+	import_result_free(&res);
+	get_card(fx, "E001", &c);
+	assert_int_equal(c.status, CARD_MOVED);
+	get_card(fx, "E002", &c);
+	assert_int_equal(c.status, CARD_DECEASED);
+	get_card(fx, "E003", &c);
+	assert_int_equal(c.status, CARD_CANCELLED);
+	assert_int_equal(n_status_audit(fx), 3);
+	assert_int_equal(
+	    query(fx, "SELECT count(*) FROM audit WHERE action = "
+		      "'import.status' AND ((subject = 'E001' AND detail = "
+		      "'status=stored->moved') OR (subject = 'E002' AND "
+		      "detail = 'status=stored->deceased') OR (subject = "
+		      "'E003' AND detail = 'status=stored->cancelled'))"),
+	    3);
+
+	/* A later event replaces an earlier one; a card at the window is
+	 * returned first. */
+	rc = RUN(fx,
+		 "mgmt_id,serial,location,received,status\n"
+		 "E001,B1,SAFE1/T01,2024-01-01,deceased\n"
+		 "E004,B4,SAFE1/T01,2024-01-01,moved\n",
+		 &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res, {3, "status",
+			       "checked_out -> moved: the card is checked "
+			       "out: it comes back by a return first (use "
+			       "`cardtally return`)"});
+	import_result_free(&res);
+	get_card(fx, "E001", &c);
+	assert_int_equal(c.status, CARD_MOVED);
+	rc = RUN(fx,
+		 "mgmt_id,serial,location,received,status\n"
+		 "E001,B1,SAFE1/T01,2024-01-01,deceased\n",
+		 &res);
+	expect_ok(rc, &res);
+	import_result_free(&res);
+	get_card(fx, "E001", &c);
+	assert_int_equal(c.status, CARD_DECEASED);
+	assert_int_equal(n_status_audit(fx), 4);
+}
+
+/*
+ * Serials and terminal tags are one namespace: reading a tag must check
+ * out the terminal, so no card may have its serial (asset add refuses
+ * the reverse).  The tag is matched whatever the case in the file.
+ */
+static void test_serial_is_terminal_tag(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	int64_t id;
+	int rc = ledger_asset_add(fx->l, "TERM1", "issuing terminal 1",
+				  "04AABB01", "SAFE1/T09", 0, NOW, &id);
+
+	assert_int_equal(rc, 0);
+	rc = RUN(fx,
+		 "mgmt_id,serial,location,received\n"
+		 "T001,04AABB00,SAFE1/T01,2024-01-01\n"
+		 "T002,04aabb01,SAFE1/T01,2024-01-01\n",
+		 &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res, {3, "serial",
+			       "serial is the tag of terminal TERM1: a "
+			       "serial names one thing only"});
+	import_result_free(&res);
+	assert_int_equal(n_cards(fx), 0);
+	assert_int_equal(n_audit(fx), 0);
 }
 
 /*
@@ -1402,6 +1619,9 @@ int main(void)
 	    T(test_absent_columns_keep_ledger),
 	    T(test_dry_run),
 	    T(test_bad_file_changes_nothing),
+	    T(test_status_steps_refused),
+	    T(test_applicant_events),
+	    T(test_serial_is_terminal_tag),
 	    T(test_million_rows_checked),
 	    T(test_bulk_import),
 	};

@@ -147,6 +147,31 @@ static void string_map(void **state)
 	strmap_free(NULL);
 }
 
+/* The SQL list of the states in storage is the C predicate, name by name,
+ * each once. */
+static void in_storage_sql(void **state)
+{
+	size_t n = 0, commas = 0;
+	const char *p;
+
+	(void)state;
+	for (int s = 0; s < CARD_STATUS_COUNT; s++) {
+		char quoted[32];
+
+		snprintf(quoted, sizeof(quoted), "'%s'",
+			 card_status_name((enum card_status)s));
+		p = strstr(CARD_IN_STORAGE_SQL, quoted);
+		if ((p != NULL) != card_status_in_storage((enum card_status)s))
+			fail_msg("%s: in the SQL list %d, in storage %d",
+				 quoted, p != NULL,
+				 card_status_in_storage((enum card_status)s));
+		n += p != NULL;
+	}
+	for (p = CARD_IN_STORAGE_SQL; *p; p++)
+		commas += *p == ',';
+	assert_int_equal(commas + 1, n);
+}
+
 static void names_round_trip(void **state)
 {
 	(void)state;
@@ -185,6 +210,7 @@ int main(void)
 	    cmocka_unit_test(containment),
 	    cmocka_unit_test(string_map),
 	    cmocka_unit_test(names_round_trip),
+	    cmocka_unit_test(in_storage_sql),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

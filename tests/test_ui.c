@@ -1009,12 +1009,15 @@ static void second_person_refusals_say_why(void **state)
 	{
 		struct wf_err e;
 
-		wf_fail(&e, WF_E_KEY_APPROVER_RULE, "S03");
+		wf_fail(&e, WF_E_KEY_APPROVER_RULE,
+			"only a named key holder or a manager may approve "
+			"opening the safe",
+			"S03", "staff");
 		ui_second_refused(u, &f, &e);
 	}
 	assert_string_equal(u->msg,
 			    "Only a named key holder or a manager may approve "
-			    "opening the safe (S03 is neither): permission "
+			    "opening the safe (S03 is staff): permission "
 			    "denied");
 	assert_string_equal(f.code, "");
 }

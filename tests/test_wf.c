@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "../data/ledger.h"
+#include "../reconcile/rules.h"
 #include "../scanner/workflow/wf.h"
 
 /* ---- the table ---- */
@@ -207,6 +208,28 @@ static void every_refusal_has_a_japanese_translation(void **state)
 			}
 	need(&m, "card");
 	need(&m, "terminal");
+	/* The two-person and key rules a witness or approver refusal
+	 * quotes (WF_E_PERMISSION, WF_E_KEY_*_RULE). */
+	for (int r = 0; r < ROLE_COUNT; r++)
+		for (int active = 0; active < 2; active++)
+			for (int other = 0; other < 2; other++)
+				for (int listed = 0; listed < 2; listed++) {
+					struct recon_person a = {1, ROLE_STAFF,
+								 1};
+					struct recon_person p = {
+					    other ? 2 : 1,
+					    (enum staff_role)r, active};
+					const char *rule;
+
+					if (recon_witness(&a, &p, &rule) < 0)
+						need(&m, rule);
+					if (recon_key_approver(&a, &p, listed,
+							       &rule) < 0)
+						need(&m, rule);
+					if (recon_key_holder_eligible(
+						&p, &rule) < 0)
+						need(&m, rule);
+				}
 	if (m.n)
 		fail_msg("%d message(s) without a Japanese translation in "
 			 "po/ja.po:\n%s",
@@ -402,7 +425,7 @@ static void key_holders_are_staff_or_managers(void **state)
 	assert_int_equal(e.code, WF_E_PERMISSION);
 	assert_int_equal(wf_key_holder_add(f->l, &f->m01, "P04", 1, 100, &e),
 			 65);
-	assert_int_equal(e.code, WF_E_KEY_HOLDER_PARTTIME);
+	assert_int_equal(e.code, WF_E_KEY_HOLDER_RULE);
 	assert_int_equal(wf_key_holder_add(f->l, &f->m01, "X9", 1, 100, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_NO_STAFF);

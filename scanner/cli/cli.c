@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../../reconcile/recon.h"
+#include "../../reconcile/rules.h"
 
 /* Where cli_error writes while a full-screen program owns the terminal
  * (cli_error_capture); NULL: stderr. */
@@ -280,6 +281,13 @@ int cli_card_worker(struct cli *c, struct ledger *l, enum recon_action action,
 	if (rc == 0)
 		rc = cli_training_gate(l, out);
 	return rc;
+}
+
+void cli_person(const struct staff_rec *s, struct recon_person *out)
+{
+	out->id = s->id;
+	out->role = s->role;
+	out->active = s->active;
 }
 
 int cli_permit(const struct staff_rec *who, enum recon_action action)

@@ -14,6 +14,7 @@
 #include "../../data/ledger.h"
 #include "../../reconcile/recon.h"
 #include "../workflow/wf.h"
+#include "../../reconcile/rules.h"
 
 /* Exit codes (INTERFACE.md "General"), never renumbered. */
 enum {
@@ -137,6 +138,8 @@ int cli_hash_pin(const char *pin, char out[128]);
  */
 int cli_card_worker(struct cli *c, struct ledger *l, enum recon_action action,
 		    struct staff_rec *out);
+/* What reconcile/rules.h needs to know of a member of staff. */
+void cli_person(const struct staff_rec *s, struct recon_person *out);
 /* 0 when who's role allows action; else prints the rule, returns 77. */
 int cli_permit(const struct staff_rec *who, enum recon_action action);
 /* The first --witness: another person than actor, authenticated (PIN from

@@ -278,13 +278,24 @@ int count_close_commit(struct ledger *l, struct count_closing *cc,
 		       const struct staff_rec *witness)
 {
 	int64_t id = cc->sess.id, wid = witness ? witness->id : 0;
-	/* The rule itself is reconcile/'s; the witness was checked by the
-	 * caller.  A resolution whose discrepancy has gone since (the card
-	 * turned up in its tray) does not count as one. */
-	enum recon_close verdict = recon_close_check(
-	    cc->found ? cc->disc.n : 0, cc->disc.unresolved, wid != 0);
+	struct recon_person a, w;
+	enum recon_close verdict;
+	const char *rule;
 	int rc = 0;
 
+	/* The rule itself is reconcile/'s (the witness was authenticated by
+	 * the caller, and is checked again here).  A resolution whose
+	 * discrepancy has gone since (the card turned up in its tray) does
+	 * not count as one. */
+	cli_person(actor, &a);
+	if (wid)
+		cli_person(witness, &w);
+	if (recon_count_close(cc->found ? cc->disc.n : 0, cc->disc.unresolved,
+			      &a, wid ? &w : NULL, &verdict, &rule) == 0)
+		verdict = CLOSE_OK;
+	else if (verdict == CLOSE_OK)
+		return cli_error(EXIT_NOPERM, "%s (%s): permission denied",
+				 rule, witness->code);
 	if (verdict == CLOSE_UNRESOLVED)
 		rc = cli_error(EXIT_NOPERM,
 			       "session %lld has %zu discrepanc%s without a "

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../../data/import.h"
+#include "../../reconcile/rules.h"
 #include "report.h"
 
 /* The demo's faults, chosen from data/demo/stock.csv. */
@@ -167,7 +168,9 @@ static int write_script(struct ledger *l, const char *path, const char *range,
 static int demo_setup(struct ledger *l, const char *stock,
 		      struct staff_rec *staff)
 {
-	struct import_opts io = {.encoding = IMPORT_ENC_AUTO, .now = cli_now()};
+	struct import_opts io = {.encoding = IMPORT_ENC_AUTO,
+				 .now = cli_now(),
+				 .status_rule = recon_import_status_rule};
 	struct import_result res = {0};
 	char hash[128], *buf;
 	size_t len;

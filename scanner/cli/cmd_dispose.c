@@ -214,12 +214,16 @@ const struct cmd_entry cmd_dispose_start_entry = {
 
 const char *dispose_method_check(const char *method, const char *cert)
 {
-	if (strcmp(method, "shred") != 0 && strcmp(method, "contractor") != 0)
+	enum recon_dispose_method m;
+	const char *rule;
+
+	if (recon_dispose_method(method, cert, &m, &rule) == 0)
+		return NULL;
+	/* The rule, said in the options that satisfy it. */
+	if (m != DISPOSE_CONTRACTOR)
 		return "--method is shred or contractor";
-	if (strcmp(method, "contractor") == 0 && (!cert || !*cert))
-		return "--method contractor needs --certificate REF (the "
-		       "contractor's certificate)";
-	return NULL;
+	return "--method contractor needs --certificate REF (the "
+	       "contractor's certificate)";
 }
 
 int dispose_batch_open(struct ledger *l, int64_t id,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../data/import.h"
+#include "../../reconcile/rules.h"
 #include "cli.h"
 
 /* Reads a whole file (or stdin for "-") into a malloc'ed buffer. */
@@ -109,6 +110,8 @@ static int exec_import(struct cli *c, struct ledger *l)
 				 strerror(errno));
 	opts.actor_id = actor.id;
 	opts.now = cli_now();
+	/* Statuses change only as the state machine allows. */
+	opts.status_rule = recon_import_status_rule;
 	rc = import_run(l, buf, len, &opts, &res);
 	free(buf);
 	if (rc == IMPORT_ERR_INVALID) {

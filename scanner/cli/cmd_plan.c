@@ -612,6 +612,7 @@ static int exec_count_total(struct cli *c, struct ledger *l)
 	struct session_rec sess;
 	struct staff_rec actor;
 	int64_t id, cards = 0, expected = 0;
+	const char *why;
 	size_t n = 0, i;
 	int rc;
 
@@ -661,12 +662,12 @@ static int exec_count_total(struct cli *c, struct ledger *l)
 	if (i == n)
 		rc = cli_error(EXIT_DATAERR, "%s is not a range of count %lld",
 			       range, (long long)id);
-	else if (rr[i].assignee_id && rr[i].assignee_id != actor.id)
-		rc =
-		    cli_error(EXIT_NOPERM,
-			      "range %s of count %lld is assigned to %s "
-			      "alone: %s may not count it",
-			      range, (long long)id, rr[i].assignee, actor.code);
+	else if (recon_assignee_may_scan(rr[i].assignee_id, actor.id, &why) < 0)
+		rc = cli_error(EXIT_NOPERM,
+			       "range %s of count %lld is assigned to %s "
+			       "alone: %s may not count it (%s)",
+			       range, (long long)id, rr[i].assignee, actor.code,
+			       why);
 	free(rr);
 	if (rc)
 		return rc;

@@ -577,30 +577,29 @@ static int incident_card(struct incident *in, const struct session_rec *s,
 	struct sighting ls;
 	struct card_rec card;
 	struct range_start rs = {it->location, 0};
+	struct recon_loss_in win_in = {0};
+	struct recon_window win;
 	char a[TIME_ISO_BUF], b[TIME_ISO_BUF], name[NAME_MAX_BYTES + 1];
 	int rc;
 
 	if (ledger_card_by_mgmt(l, it->mgmt_id, &card) < 0 ||
 	    ledger_book_ranges(l, s->id, range_start_of, &rs) < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	win_in.range_started = rs.at;
+	win_in.count_started = s->started_at;
 	in->to = rs.at ? rs.at : s->started_at;
 	if (ledger_last_seen(l, card.id, s->id, in->to, &ls) < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	/* Never seen: the window opens on the day the card was received. */
-	if (ls.at) {
-		in->from = ls.at;
-	} else {
-		struct tm tm = {0};
-		char day[11];
-
-		date_format(card.received, day);
-		sscanf(day, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon,
-		       &tm.tm_mday);
-		tm.tm_year -= 1900;
-		tm.tm_mon -= 1;
-		tm.tm_isdst = -1;
-		in->from = (int64_t)mktime(&tm);
-	}
+	/* The window (R23): from the last sighting, or never seen, from the
+	 * local midnight of the day the card was received. */
+	win_in.last_seen = ls.at;
+	win_in.received = card.received;
+	win_in.utc_offset = card.received != DATE_NONE
+				? cli_utc_offset((int64_t)card.received * 86400)
+				: 0;
+	recon_loss_window(&win_in, &win);
+	in->from = win.from;
+	in->to = win.to;
 	in->npeople = 0;
 	person_add(in, ls.by,
 		   strncmp(ls.what, "scan", 4) == 0 ? PERSON_COUNTED

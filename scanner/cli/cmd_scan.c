@@ -625,17 +625,26 @@ static int handle_disposal_card(struct ledger *l, const struct scan_args *a,
 		res->outcome = RECON_REPEAT;
 		rc = 0;
 	} else if (res->lk.known) {
-		res->due = recon_disposal_due(
-		    card->status, card->reminder_sent,
-		    date_of_time(res->at, cli_utc_offset(res->at)),
-		    a->rules ? a->rules : &recon_default_rules,
-		    &res->due_since);
-		/* In another open batch: closing both would dispose of
-		 * it twice, so the second one may not have it. */
-		if (res->due != DUE_NOT)
-			rc = ledger_disposal_other_open(
-			    l, a->disposal_id, card->id, &res->other_disposal);
-		if (rc == 0 && res->due != DUE_NOT && !res->other_disposal) {
+		struct recon_dispose_read dr = {
+		    .known = 1,
+		    .status = card->status,
+		    .reminder_sent = card->reminder_sent,
+		};
+		enum recon_dispose_why why = DISPOSE_NOT_DUE;
+
+		rc = ledger_disposal_other_open(l, a->disposal_id, card->id,
+						&res->other_disposal);
+		dr.in_other_open = res->other_disposal != 0;
+		if (rc == 0)
+			why = recon_dispose_accept(
+			    &dr, date_of_time(res->at, cli_utc_offset(res->at)),
+			    a->rules ? a->rules : &recon_default_rules,
+			    &res->due, &res->due_since);
+		/* Another open batch is named only when it is why the card
+		 * was refused. */
+		if (why != DISPOSE_IN_DISPOSAL)
+			res->other_disposal = 0;
+		if (rc == 0 && why == DISPOSE_ACCEPTED) {
 			res->outcome = RECON_ACCEPTED;
 			rc = ledger_disposal_add(
 			    l, a->disposal_id, card->id, card->mgmt_id,
@@ -687,6 +696,7 @@ static int session_check(struct ledger *l, const struct scan_args *a,
 	struct range_rec *ranges = NULL;
 	struct session_rec sess;
 	int64_t range_id = 0;
+	const char *why;
 	int tally;
 	size_t n;
 	int rc, ex = EXIT_OK;
@@ -724,13 +734,13 @@ static int session_check(struct ledger *l, const struct scan_args *a,
 		if (strcmp(ranges[i].path, a->range) != 0)
 			continue;
 		range_id = ranges[i].location_id;
-		if (ranges[i].assignee_id &&
-		    ranges[i].assignee_id != a->actor->id)
+		if (recon_assignee_may_scan(ranges[i].assignee_id, a->actor->id,
+					    &why) < 0)
 			ex = cli_error(EXIT_NOPERM,
 				       "range %s of session %lld is assigned "
-				       "to %s alone: %s may not scan it",
+				       "to %s alone: %s may not scan it (%s)",
 				       a->range, (long long)a->session_id,
-				       ranges[i].assignee, a->actor->code);
+				       ranges[i].assignee, a->actor->code, why);
 	}
 	free(ranges);
 	if (!range_id && !ex)

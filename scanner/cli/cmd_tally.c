@@ -144,7 +144,7 @@ static int close_row(void *ctx, const struct tally_row *r)
 	void *p;
 
 	recon_tally_add(&s->t, st);
-	if (st != TALLY_RETURNED || r->status != CARD_CHECKED_OUT)
+	if (!recon_tally_close_returns(r->read_back, r->is_asset, r->status))
 		return 0;
 	p = realloc(s->back, (s->nback + 1) * sizeof(*s->back));
 	if (!p)
@@ -204,17 +204,22 @@ int tally_close_apply(struct ledger *l, struct tally_close *tc,
 	char detail[256], subject[24];
 
 	/* R12: what is missing is certified by two people, with a reason. */
-	if (!tc->balanced && !witness)
+	switch (
+	    recon_tally_close_check(&tc->t, witness != NULL, note && note[0])) {
+	case TALLY_CLOSE_NEEDS_WITNESS:
 		return cli_error(EXIT_NOPERM,
 				 "tally %lld is not balanced (%zu missing): "
 				 "closing it needs a manager's --witness and "
 				 "a --note (two-person rule)",
 				 (long long)tc->id,
 				 tc->t.by_state[TALLY_MISSING]);
-	if (!tc->balanced && (!note || !note[0]))
+	case TALLY_CLOSE_NEEDS_NOTE:
 		return cli_error(EXIT_DATAERR,
 				 "an imbalanced tally needs a note saying "
 				 "what happened");
+	case TALLY_CLOSE_OK:
+		break;
+	}
 	tc->nflagged = 0;
 	if (ledger_begin(l) < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
@@ -223,14 +228,16 @@ int tally_close_apply(struct ledger *l, struct tally_close *tc,
 	flag = recon_safe_flag(HANDLE_RETURN, open);
 	for (size_t i = 0; rc == 0 && i < tc->nback; i++) {
 		struct custody_item it;
+		struct recon_item ri = {0};
 		enum card_status to;
 		const char *rule;
 
 		rc = ledger_custody_get(l, tc->back_asset[i], tc->back[i], &it);
 		if (rc < 0)
 			break;
-		if (recon_custody(CUSTODY_RETURN, it.is_asset, it.status, &to,
-				  &rule) < 0)
+		ri.is_asset = it.is_asset;
+		ri.status = it.status;
+		if (recon_transition(EV_RETURN, &ri, &to, &rule) < 0)
 			continue; /* changed since the read: nothing to do */
 		rc = ledger_custody_record(l, &it, "return", to, NULL,
 					   DATE_NONE, actor->id, now, flag);

@@ -269,6 +269,7 @@ static int add_picks(const struct session_rec *sess, void *ctx)
 {
 	struct pick_ctx *p = ctx;
 	struct range_rec *r = NULL;
+	const char *why;
 	size_t n = 0;
 	int rc;
 
@@ -280,7 +281,8 @@ static int add_picks(const struct session_rec *sess, void *ctx)
 	for (size_t i = 0; i < n && p->st->npicks < PICKS_MAX; i++) {
 		struct pick *k;
 
-		if (r[i].assignee_id && r[i].assignee_id != p->u->who.id)
+		if (recon_assignee_may_scan(r[i].assignee_id, p->u->who.id,
+					    &why) < 0)
 			continue; /* someone else's range (R7) */
 		k = &p->st->pick[p->st->npicks++];
 		k->session_id = sess->id;

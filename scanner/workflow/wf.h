@@ -112,6 +112,12 @@ int32_t wf_today(int64_t t);
 
 /* ---- authentication, permission, training (wf_auth.c) ---- */
 
+struct recon_person;
+/* The person as reconcile/'s rules see them (id, role, active); returns
+ * out. */
+struct recon_person *wf_person(const struct staff_rec *s,
+			       struct recon_person *out);
+
 /* 1 when pin has the form of a PIN (4-12 digits), else 0. */
 int wf_pin_valid(const char *pin);
 

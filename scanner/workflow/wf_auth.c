@@ -15,20 +15,25 @@
 #include <time.h>
 
 #include "../../common/model.h"
+#include "../../reconcile/rules.h"
 
-/* Wrong PINs in a row that lock an account (R21). */
-#define PIN_MAX_FAILURES 5
+/* Wrong PINs in a row that lock an account: the PIN policy's (R21). */
+#define PIN_MAX_FAILURES recon_pin_policy.max_failures
 
 int wf_pin_valid(const char *pin)
 {
-	size_t n = strlen(pin);
+	const char *rule;
 
-	if (n < 4 || n > 12)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (pin[i] < '0' || pin[i] > '9')
-			return 0;
-	return 1;
+	return recon_pin_format(pin, &rule) == 0;
+}
+
+struct recon_person *wf_person(const struct staff_rec *s,
+			       struct recon_person *out)
+{
+	out->id = s->id;
+	out->role = s->role;
+	out->active = s->active;
+	return out;
 }
 
 /*
@@ -100,16 +105,23 @@ int wf_witness(struct ledger *l, const struct staff_rec *actor,
 	       const char *code, const char *pin, int64_t now,
 	       struct staff_rec *out, struct wf_err *e)
 {
+	struct recon_person a, w;
+	const char *rule;
 	int rc;
 
 	if (!code || !*code)
 		return wf_fail(e, WF_E_WITNESS_NEEDED);
+	/* Said before the witness's PIN is looked at: codes are unique and
+	 * matched exactly, so the same code is the same person. */
 	if (strcmp(code, actor->code) == 0)
 		return wf_fail(e, WF_E_WITNESS_SELF, actor->code);
 	rc = wf_login(l, code, pin, now, out, e);
-	if (rc == 0)
-		rc = wf_permit(out, ACT_WITNESS, e);
-	return rc;
+	if (rc)
+		return rc;
+	if (recon_witness(wf_person(actor, &a), wf_person(out, &w), &rule) < 0)
+		return wf_fail(e, WF_E_PERMISSION, rule, out->code,
+			       staff_role_name(out->role));
+	return 0;
 }
 
 /* ---- the training gate (R20) ---- */

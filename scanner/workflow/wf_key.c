@@ -8,6 +8,9 @@
  */
 #include "wf.h"
 
+#include "../../common/model.h"
+#include "../../reconcile/rules.h"
+
 #include <sodium.h>
 #include <string.h>
 
@@ -16,24 +19,6 @@ const struct wf_step wf_step_key_open = {
     "key open", ACT_KEY_OPEN, WF_PERMIT | WF_TRAINING};
 /* Anyone may close the safe: shutting it is never the risk. */
 const struct wf_step wf_step_key_close = {"key close", ACT_KEY_OPEN, 0};
-/* Who may hold the key: it answers for the safe, so staff or a manager,
- * never part-time staff (seed 000 第3-5). */
-static int key_holder_eligible(enum staff_role role)
-{
-	return role == ROLE_MANAGER || role == ROLE_STAFF;
-}
-
-/* Who may approve an opening (R14: "a named key holder's permission"):
- * another person than the opener, who is a named key holder or a
- * manager. */
-static int key_approver_ok(int64_t opener, int64_t approver,
-			   enum staff_role role, int is_holder)
-{
-	if (opener == approver)
-		return 0;
-	return is_holder || role == ROLE_MANAGER;
-}
-
 const struct wf_step wf_step_key_holder_add = {"key holder add",
 					       ACT_KEY_HOLDER, WF_PERMIT};
 
@@ -42,6 +27,8 @@ int wf_key_holder_add(struct ledger *l, const struct staff_rec *actor,
 		      struct wf_err *e)
 {
 	struct staff_rec who;
+	struct recon_person p;
+	const char *rule;
 	char ord[24];
 	int rc = wf_begin(l, &wf_step_key_holder_add, actor, now, e);
 
@@ -52,8 +39,9 @@ int wf_key_holder_add(struct ledger *l, const struct staff_rec *actor,
 		rc = wf_fail(e, WF_E_NO_STAFF, code);
 	else if (rc < 0)
 		rc = wf_fail_ledger(e, l);
-	else if (!key_holder_eligible(who.role))
-		rc = wf_fail(e, WF_E_KEY_HOLDER_PARTTIME, who.code);
+	else if (recon_key_holder_eligible(wf_person(&who, &p), &rule) < 0)
+		rc = wf_fail(e, WF_E_KEY_HOLDER_RULE, who.code,
+			     staff_role_name(who.role), rule);
 	if (rc == 0) {
 		rc = ledger_key_holder_add(l, who.id, order, actor->id, now);
 		if (rc == LEDGER_ERR_EXISTS || rc == LEDGER_ERR_INVALID)
@@ -69,6 +57,8 @@ int wf_key_approver(struct ledger *l, const struct staff_rec *actor,
 		    const char *code, const char *pin, int64_t now,
 		    struct staff_rec *out, int *order, struct wf_err *e)
 {
+	struct recon_person a, b;
+	const char *rule;
 	int rc;
 
 	*order = 0;
@@ -84,9 +74,10 @@ int wf_key_approver(struct ledger *l, const struct staff_rec *actor,
 	rc = ledger_key_holder_order(l, out->id, order);
 	if (rc < 0 && rc != LEDGER_ERR_NOTFOUND)
 		return wf_fail_ledger(e, l);
-	if (!key_approver_ok(actor->id, out->id, out->role,
-				   rc == 0))
-		return wf_fail(e, WF_E_KEY_APPROVER_RULE, out->code);
+	if (recon_key_approver(wf_person(actor, &a), wf_person(out, &b),
+			       rc == 0, &rule) < 0)
+		return wf_fail(e, WF_E_KEY_APPROVER_RULE, rule, out->code,
+			       staff_role_name(out->role));
 	return 0;
 }
 

@@ -79,16 +79,22 @@ is "$(ledger_state)" "$before" "re-import: ledger and audit count unchanged"
 is "$(sqlq 'select group_concat(updated_at) from card')" "$updated_at" \
 	"re-import: no card touched"
 
-# A changed row is an update of that card alone.
-sed 's/^G004,\(.*\),issued$/G004,\1,stored/' "$WORK/good.csv" >"$WORK/good2.csv"
+# A changed row is an update of that card alone: here the issuing system
+# says G003's applicant moved away, an event an import may record.
+sed 's/^G003,\(.*\),$/G003,\1,moved/' "$WORK/good.csv" >"$WORK/good2.csv"
 import_as_s02 "$WORK/good2.csv"
 is "$RC" 0 "changed row: exit 0"
 is "$OUT" "$WORK/good2.csv (utf-8): 5 rows: 0 added, 1 updated, 4 unchanged" \
 	"changed row: 1 updated"
-is "$(sqlq "select status from card where mgmt_id = 'G004'")" stored \
+is "$(sqlq "select status from card where mgmt_id = 'G003'")" moved \
 	"changed row: the new status is in the ledger"
-is "$(sqlq 'select count(*) from audit')" $((audit0 + 2)) \
-	"changed row: one more audit entry"
+is "$(sqlq 'select count(*) from audit')" $((audit0 + 3)) \
+	"changed row: the import and the card's own status entry"
+is "$(sqlq "select action || ' ' || ifnull(subject, '-') || ' ' || detail
+	from audit order by id desc limit 2" | sort)" \
+	"import - rows=5 added=0 updated=1 unchanged=4 encoding=utf-8
+import.status G003 status=stored->moved" \
+	"changed row: the status change is audited per card"
 
 # A dry run reports what it would do and changes nothing (no location, no
 # audit entry).
@@ -301,6 +307,64 @@ is "$RC" 2 "unknown --encoding: usage error"
 import_as_s02 "$WORK/does-not-exist.csv"
 is "$RC" 65 "unreadable file: exit 65"
 like "$ERR" "does-not-exist.csv" "unreadable file: names the file"
+
+# ---- the state machine (issue 10) -------------------------------------------
+
+# An import does not do the office's own steps.  G002 is at the window,
+# G004 issued, G005 waits for disposal (moved), G001 and G003 in the safe.
+as S02 2222 checkout G002 --for 2024-06-03
+is "$RC" 0 "state machine: G002 checked out"
+printf '%s\n' "mgmt_id,serial,location,received,status" \
+	"G001,04A0000001,SAFE1/S1/T01,2024-04-01,disposed" \
+	"G002,04A0000002,SAFE1/S1/T01,2024-04-01," \
+	"G003,04A0000003,SAFE1/S1/T02,2024-04-02,lost" \
+	"G004,04A0000004,SAFE1/S1/T02,2024-04-02,stored" \
+	"G005,04A0000005,SAFE2/S1/T01,2024-04-03,deceased" \
+	"G006,04A0000006,SAFE2/S1/T01,2024-04-03," >"$WORK/steps.csv"
+bad_import "status: the office's steps" "$WORK/steps.csv" \
+	"2: status: stored -> disposed: two people dispose of a card (use \`cardtally dispose\`)
+3: status: checked_out -> stored: the card is checked out: it comes back by a return first (use \`cardtally return\`)
+4: status: moved -> lost: a manager declares a card lost, resolving a count (use \`cardtally count resolve\`)
+5: status: issued -> stored: the card was issued to its applicant: it is no longer stock"
+is "$(sqlq "select group_concat(mgmt_id || '=' || status, ' ') from
+	(select * from card where mgmt_id like 'G%' order by mgmt_id)")" \
+	"G001=stored G002=checked_out G003=moved G004=issued G005=moved" \
+	"status: the office's steps: no status changed, G006 not added"
+
+# --json lists the same problems.
+import_as_s02 "$WORK/steps.csv" --json
+is "$RC" 65 "status --json: exit 65"
+is "$(printf '%s' "$OUT" | pyjson '[[p["line"], p["column"]] for p in
+	d["problems"]]')" '[[2,"status"],[3,"status"],[4,"status"],[5,"status"]]' \
+	"status --json: one problem per refused row"
+
+# An applicant event for a card at the window waits for its return.
+printf '%s\n' "mgmt_id,serial,location,received,status" \
+	"G002,04A0000002,SAFE1/S1/T01,2024-04-01,cancelled" >"$WORK/event-out.csv"
+bad_import "status: an event for a checked-out card" "$WORK/event-out.csv" \
+	"2: status: checked_out -> cancelled: the card is checked out: it comes back by a return first (use \`cardtally return\`)"
+
+# The applicant events themselves go in, each audited on its own.
+printf '%s\n' "mgmt_id,serial,location,received,status" \
+	"G001,04A0000001,SAFE1/S1/T01,2024-04-01,cancelled" \
+	"G005,04A0000005,SAFE2/S1/T01,2024-04-03,deceased" >"$WORK/events.csv"
+audit1=$(sqlq 'select count(*) from audit')
+import_as_s02 "$WORK/events.csv"
+is "$RC" 0 "applicant events: exit 0"
+is "$(sqlq "select subject || ' ' || detail from audit
+	where action = 'import.status' and id > $audit1 order by subject")" \
+	"G001 status=stored->cancelled
+G005 status=moved->deceased" "applicant events: one audit entry per card"
+
+# ---- serials and terminal tags: one namespace ---------------------------------
+
+as M01 1111 asset add TERM9 --name Terminal --tag 04E0000099 \
+	--location SAFE1/SHELF
+is "$RC" 0 "tag: terminal TERM9 registered"
+printf '%s\n' "$HDR" T001,04E0000098,SAFE1/S1/T01,2024-06-01 \
+	T002,04e0000099,SAFE1/S1/T01,2024-06-01 >"$WORK/tag.csv"
+bad_import "serial is a terminal's tag" "$WORK/tag.csv" \
+	"3: serial: serial is the tag of terminal TERM9: a serial names one thing only"
 
 # ---- no ledger --------------------------------------------------------------
 

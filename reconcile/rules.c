@@ -1,0 +1,519 @@
+/*
+ * The composed decisions of the workflows (see rules.h).  Each function is
+ * a function of its arguments only; the sentences it returns are the
+ * rules, said once, here.
+ */
+#include "rules.h"
+
+#include <string.h>
+
+/* Marks the rules' words for the message catalog (xgettext -kN_): the
+ * front ends quote them in refusals and the TUI translates them. */
+#define N_(s) s
+
+/* ---- people ---- */
+
+int recon_other_person(int64_t actor, int64_t second, const char **rule)
+{
+	*rule = "";
+	if (actor != second)
+		return 0;
+	*rule = N_("two-person rule: the second person must be another person "
+		"than the one acting");
+	return -1;
+}
+
+int recon_witness(const struct recon_person *actor,
+		  const struct recon_person *w, const char **rule)
+{
+	if (recon_other_person(actor->id, w->id, rule) < 0)
+		return -1;
+	if (!w->active) {
+		*rule = N_("the witness's account is not active");
+		return -1;
+	}
+	return recon_permit(w->role, ACT_WITNESS, rule);
+}
+
+int recon_key_holder_eligible(const struct recon_person *p, const char **rule)
+{
+	*rule = "";
+	if (!p->active) {
+		*rule = N_("a key holder must be an active member of staff");
+		return -1;
+	}
+	if (p->role == ROLE_PARTTIME || (unsigned)p->role >= ROLE_COUNT) {
+		*rule = N_("a key holder answers for the safe and must be staff "
+			"or a manager, not part-time staff");
+		return -1;
+	}
+	return 0;
+}
+
+int recon_key_approver(const struct recon_person *opener,
+		       const struct recon_person *appr, int listed,
+		       const char **rule)
+{
+	if (recon_other_person(opener->id, appr->id, rule) < 0) {
+		*rule = N_("two-person rule: the approver must be another person "
+			"than the opener");
+		return -1;
+	}
+	if (!appr->active) {
+		*rule = N_("the approver's account is not active");
+		return -1;
+	}
+	if (appr->role == ROLE_MANAGER)
+		return 0;
+	if (listed)
+		return recon_key_holder_eligible(appr, rule);
+	*rule = N_("only a named key holder or a manager may approve opening "
+		"the safe");
+	return -1;
+}
+
+/* ---- assignment (R7) ---- */
+
+int recon_assignee_may_scan(int64_t assignee, int64_t actor, const char **rule)
+{
+	*rule = "";
+	if (assignee == 0 || assignee == actor)
+		return 0;
+	*rule = "a range assigned to someone is counted by that person alone";
+	return -1;
+}
+
+/* ---- the end-of-day tally (R12) ---- */
+
+enum recon_tally_close recon_tally_close_check(const struct recon_tally *t,
+					       int witnessed, int has_note)
+{
+	if (recon_tally_balanced(t))
+		return TALLY_CLOSE_OK;
+	if (!witnessed)
+		return TALLY_CLOSE_NEEDS_WITNESS;
+	return has_note ? TALLY_CLOSE_OK : TALLY_CLOSE_NEEDS_NOTE;
+}
+
+int recon_tally_close_returns(int read_back, int is_asset, enum card_status now)
+{
+	struct recon_item it = {.is_asset = is_asset, .status = now};
+	enum card_status to;
+	const char *rule;
+
+	return read_back && recon_transition(EV_RETURN, &it, &to, &rule) == 0;
+}
+
+/* ---- closing a count (R8) ---- */
+
+int recon_count_close(size_t ndisc, size_t nunresolved,
+		      const struct recon_person *actor,
+		      const struct recon_person *w, enum recon_close *verdict,
+		      const char **rule)
+{
+	*verdict = CLOSE_OK;
+	*rule = "";
+	if (w && recon_witness(actor, w, rule) < 0)
+		return -1;
+	*verdict = recon_close_check(ndisc, nunresolved, w != NULL);
+	switch (*verdict) {
+	case CLOSE_OK:
+		return 0;
+	case CLOSE_UNRESOLVED:
+		*rule = "a manager resolves each discrepancy before the count "
+			"closes";
+		break;
+	case CLOSE_NEEDS_WITNESS:
+		*rule = "a count with discrepancies closes with a manager as "
+			"witness (two-person rule)";
+		break;
+	}
+	return -1;
+}
+
+/* ---- disposal (R16-R18) ---- */
+
+enum recon_dispose_why recon_dispose_accept(const struct recon_dispose_read *r,
+					    int32_t today,
+					    const struct recon_rules *rules,
+					    enum recon_due_why *due,
+					    int32_t *since)
+{
+	enum recon_due_why d;
+	int32_t s;
+
+	*due = DUE_NOT;
+	*since = DATE_NONE;
+	if (r->known && r->in_batch)
+		return DISPOSE_REPEAT;
+	if (!r->known)
+		return DISPOSE_UNKNOWN;
+	d = recon_disposal_due(r->status, r->reminder_sent, today, rules, &s);
+	if (d == DUE_NOT)
+		return r->status == CARD_LOST ? DISPOSE_NOT_IN_STOCK
+					      : DISPOSE_NOT_DUE;
+	if (r->in_other_open)
+		return DISPOSE_IN_DISPOSAL;
+	*due = d;
+	*since = s;
+	return DISPOSE_ACCEPTED;
+}
+
+const char *recon_dispose_why_name(enum recon_dispose_why w)
+{
+	static const char *const names[DISPOSE_WHY_COUNT] = {
+	    [DISPOSE_ACCEPTED] = "accepted",
+	    [DISPOSE_REPEAT] = "repeat",
+	    [DISPOSE_UNKNOWN] = "unknown",
+	    [DISPOSE_IN_DISPOSAL] = "in_disposal",
+	    [DISPOSE_NOT_IN_STOCK] = "not_in_stock",
+	    [DISPOSE_NOT_DUE] = "not_due",
+	};
+
+	return (unsigned)w < DISPOSE_WHY_COUNT ? names[w] : "?";
+}
+
+int recon_dispose_method(const char *method, const char *cert,
+			 enum recon_dispose_method *out, const char **rule)
+{
+	*rule = "";
+	*out = DISPOSE_SHRED;
+	if (strcmp(method, "shred") == 0)
+		return 0;
+	if (strcmp(method, "contractor") != 0) {
+		*rule = "the method is shred or contractor";
+		return -1;
+	}
+	*out = DISPOSE_CONTRACTOR;
+	if (cert && cert[0])
+		return 0;
+	*rule = "a contractor's destruction needs the reference of the "
+		"contractor's certificate";
+	return -1;
+}
+
+/* ---- taking a read back ---- */
+
+enum recon_undo recon_undo_allowed(int session_closed, int has_read,
+				   int read_again)
+{
+	if (session_closed)
+		return UNDO_CLOSED;
+	if (!has_read)
+		return UNDO_NOTHING;
+	return read_again ? UNDO_READ_AGAIN : UNDO_OK;
+}
+
+int recon_undo_reason(const char *reason, size_t len, size_t max,
+		      const char **rule)
+{
+	*rule = "";
+	if (!reason || len == 0 || len > max) {
+		*rule = "an undo needs a reason";
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if ((unsigned char)reason[i] < 0x20 || reason[i] == 0x7f) {
+			*rule = "the reason has a control character";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- the incident's loss window (R23) ---- */
+
+void recon_loss_window(const struct recon_loss_in *in, struct recon_window *w)
+{
+	w->to = in->range_started ? in->range_started : in->count_started;
+	w->from_last_seen = in->last_seen != 0;
+	if (in->last_seen)
+		w->from = in->last_seen;
+	else if (in->received != DATE_NONE)
+		w->from = (int64_t)in->received * 86400 - in->utc_offset;
+	else
+		w->from = 0;
+}
+
+/* ---- the PIN policy (R21) ---- */
+
+/*
+ * A PIN of 4-12 digits has too little entropy to resist a search of a
+ * stolen ledger; what protects it is the lockout after 5 wrong ones in a
+ * row, which only a manager lifts (staff unlock).
+ */
+const struct recon_pin_policy recon_pin_policy = {
+    .min_digits = 4,
+    .max_digits = 12,
+    .max_failures = 5,
+};
+
+int recon_pin_format(const char *pin, const char **rule)
+{
+	size_t n = strlen(pin);
+
+	*rule = "a PIN is 4-12 digits";
+	if (n < recon_pin_policy.min_digits || n > recon_pin_policy.max_digits)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (pin[i] < '0' || pin[i] > '9')
+			return -1;
+	*rule = "";
+	return 0;
+}
+
+int recon_pin_may_try(int active, int locked, const char **rule)
+{
+	*rule = "";
+	if (!active) {
+		*rule = "the account is not active";
+		return -1;
+	}
+	if (locked) {
+		*rule = "the account is locked after too many wrong PINs: a "
+			"manager must unlock it";
+		return -1;
+	}
+	return 0;
+}
+
+int recon_pin_locks(int failed_before, int ok)
+{
+	return !ok && failed_before + 1 >= recon_pin_policy.max_failures;
+}
+
+/* ---- the one state machine ---- */
+
+static const char *const event_names[EV_COUNT] = {
+    [EV_IMPORT_NEW] = "import new",
+    [EV_IMPORT_DATES] = "import dates",
+    [EV_APPLICANT_MOVED] = "moved",
+    [EV_APPLICANT_DECEASED] = "deceased",
+    [EV_APPLICANT_CANCELLED] = "cancelled",
+    [EV_APPLICANT_CLEARED] = "applicant event withdrawn",
+    [EV_CHECKOUT] = "checkout",
+    [EV_RETURN] = "return",
+    [EV_ISSUE] = "issue",
+    [EV_MOVE] = "move",
+    [EV_DISPOSE] = "dispose",
+    [EV_LOST] = "lost",
+    [EV_FOUND] = "found",
+};
+
+const char *recon_event_name(enum recon_event ev)
+{
+	return (unsigned)ev < EV_COUNT ? event_names[ev] : "?";
+}
+
+/* 1 for the statuses an applicant event leaves a card in. */
+static int applicant_status(enum card_status s)
+{
+	return s == CARD_MOVED || s == CARD_DECEASED || s == CARD_CANCELLED;
+}
+
+/*
+ * Why a card in status `from` cannot take an event that needs it in
+ * storage, naming what to do first.
+ */
+static const char *not_in_storage(enum card_status from)
+{
+	switch (from) {
+	case CARD_CHECKED_OUT:
+		return "the card is checked out: it comes back by a return "
+		       "first (use `cardtally return`)";
+	case CARD_LOST:
+		return "the ledger says it is lost: a count must read it and "
+		       "a manager resolve that as found (use `cardtally count "
+		       "resolve`)";
+	case CARD_ISSUED:
+		return "the card was issued to its applicant: it is no longer "
+		       "stock";
+	case CARD_DISPOSED:
+		return "the card was disposed of: it is no longer stock";
+	default:
+		return "only a card in storage can change so";
+	}
+}
+
+static int custody_event(enum recon_event ev, enum custody_kind *k)
+{
+	switch (ev) {
+	case EV_CHECKOUT:
+		*k = CUSTODY_CHECKOUT;
+		return 1;
+	case EV_RETURN:
+		*k = CUSTODY_RETURN;
+		return 1;
+	case EV_ISSUE:
+		*k = CUSTODY_ISSUE;
+		return 1;
+	case EV_MOVE:
+		*k = CUSTODY_MOVE;
+		return 1;
+	case EV_LOST:
+		*k = CUSTODY_LOST;
+		return 1;
+	case EV_FOUND:
+		*k = CUSTODY_FOUND;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int recon_transition(enum recon_event ev, const struct recon_item *it,
+		     enum card_status *to, const char **rule)
+{
+	enum card_status from = it->status;
+	enum custody_kind k;
+
+	*rule = "";
+	*to = from;
+	if ((unsigned)from >= CARD_STATUS_COUNT) {
+		*rule = "unknown status";
+		return -1;
+	}
+	/* Terminals are stored or checked out, nothing else. */
+	if (it->is_asset && from != CARD_STORED && from != CARD_CHECKED_OUT) {
+		*rule = "a terminal is stored or checked out";
+		return -1;
+	}
+	if (custody_event(ev, &k)) {
+		if (recon_custody(k, it->is_asset, from, to, rule) < 0)
+			return -1;
+		if (ev == EV_FOUND)
+			*to = recon_found_status(it->before_lost);
+		return 0;
+	}
+	if (it->is_asset && ev != EV_IMPORT_DATES) {
+		*rule = "a terminal changes only by checkout and return";
+		return -1;
+	}
+	switch (ev) {
+	case EV_IMPORT_NEW:
+		/*
+		 * The first stock list describes the cards as they stand,
+		 * whatever happened to them before this ledger existed
+		 * (issued, disposed, even lost or at the window).
+		 */
+		return 0;
+	case EV_IMPORT_DATES:
+		return 0;
+	case EV_APPLICANT_MOVED:
+	case EV_APPLICANT_DECEASED:
+	case EV_APPLICANT_CANCELLED:
+		/*
+		 * The applicant's news changes why a card waits in the safe
+		 * (it becomes due for disposal), never where it is: a card
+		 * out of storage must come back first, or it would be
+		 * expected in the safe while it is elsewhere.
+		 */
+		if (!card_status_in_storage(from)) {
+			*rule = not_in_storage(from);
+			return -1;
+		}
+		*to = ev == EV_APPLICANT_MOVED	    ? CARD_MOVED
+		      : ev == EV_APPLICANT_DECEASED ? CARD_DECEASED
+						    : CARD_CANCELLED;
+		return 0;
+	case EV_APPLICANT_CLEARED:
+		if (applicant_status(from)) {
+			*to = CARD_STORED;
+			return 0;
+		}
+		if (from == CARD_STORED)
+			return 0;
+		*rule = not_in_storage(from);
+		return -1;
+	case EV_DISPOSE:
+		/* Only a card in the safe can be destroyed by the office;
+		 * one at the window or lost is not in hand. */
+		if (!card_status_in_storage(from)) {
+			*rule = from == CARD_DISPOSED
+				    ? "it is disposed of already"
+				    : not_in_storage(from);
+			return -1;
+		}
+		*to = CARD_DISPOSED;
+		return 0;
+	default:
+		break;
+	}
+	*rule = "unknown event";
+	return -1;
+}
+
+/*
+ * The office's own step that makes `to` out of `from`, for an import that
+ * tried to: the rule and the command to use instead.
+ */
+static const char *office_step(enum card_status from, enum card_status to)
+{
+	if (from == CARD_LOST)
+		return "only a count and a manager find a lost card (use "
+		       "`cardtally count resolve`)";
+	if (from == CARD_ISSUED || from == CARD_DISPOSED)
+		return not_in_storage(from);
+	switch (to) {
+	case CARD_CHECKED_OUT:
+		return "a card leaves the safe by a checkout (use `cardtally "
+		       "checkout`)";
+	case CARD_ISSUED:
+		return "a card is issued at the window (use `cardtally "
+		       "issue`)";
+	case CARD_DISPOSED:
+		return "two people dispose of a card (use `cardtally "
+		       "dispose`)";
+	case CARD_LOST:
+		return "a manager declares a card lost, resolving a count "
+		       "(use `cardtally count resolve`)";
+	default:
+		return not_in_storage(from);
+	}
+}
+
+int recon_import_status(int exists, enum card_status from, enum card_status to,
+			enum recon_event *ev, const char **rule)
+{
+	struct recon_item it = {.status = from, .before_lost = from};
+	enum card_status after;
+
+	*rule = "";
+	if ((unsigned)to >= CARD_STATUS_COUNT) {
+		*rule = "unknown status";
+		return -1;
+	}
+	if (!exists) {
+		*ev = EV_IMPORT_NEW;
+		it.status = to;
+	} else if (from == to) {
+		*ev = EV_IMPORT_DATES;
+	} else if (to == CARD_MOVED) {
+		*ev = EV_APPLICANT_MOVED;
+	} else if (to == CARD_DECEASED) {
+		*ev = EV_APPLICANT_DECEASED;
+	} else if (to == CARD_CANCELLED) {
+		*ev = EV_APPLICANT_CANCELLED;
+	} else if (to == CARD_STORED && applicant_status(from)) {
+		*ev = EV_APPLICANT_CLEARED;
+	} else {
+		*rule = office_step(from, to);
+		return -1;
+	}
+	if (recon_transition(*ev, &it, &after, rule) < 0)
+		return -1;
+	/* The table above and the state machine must agree. */
+	if (after != to) {
+		*rule = "the state machine does not lead there";
+		return -1;
+	}
+	return 0;
+}
+
+int recon_import_status_rule(int exists, enum card_status from,
+			     enum card_status to, const char **rule)
+{
+	enum recon_event ev;
+
+	return recon_import_status(exists, from, to, &ev, rule);
+}

@@ -1,0 +1,299 @@
+/*
+ * The composed decisions of the workflows, as pure functions over plain
+ * values (DESIGN.md "Layers": every rule lives in reconcile/).  No I/O, no
+ * SQLite, no clock: times and days are parameters.  Each function answers
+ * one question a command or a screen used to answer inline; the caller
+ * fetches the facts from data/, asks here, and reports the refusal.  Every
+ * rule is unit-tested, table by table, in tests/test_rules.c.
+ *
+ *  - recon_other_person, recon_witness: the two-person rule
+ *  - recon_key_holder_eligible, recon_key_approver: who may answer for the
+ *    safe and approve opening it (R14, R15)
+ *  - recon_assignee_may_scan: a range's assignee counts it alone (R7)
+ *  - recon_tally_close_check, recon_tally_close_returns: closing the
+ *    end-of-day tally (R12)
+ *  - recon_count_close: closing a count, with its witness (R8)
+ *  - recon_dispose_accept, recon_dispose_method: a read into a disposal
+ *    batch, and how a batch is destroyed (R16-R18)
+ *  - recon_undo_allowed: taking a read back
+ *  - recon_loss_window: when a missing card can have gone (R23)
+ *  - recon_pin_format, recon_pin_may_try, recon_pin_locks: the PIN policy
+ *  - recon_transition, recon_import_status: the one state machine of cards
+ *    and terminals, and what a stock list import may change in it
+ *
+ * Refusals come back as a rule sentence in static storage: lowercase, no
+ * trailing period, naming the rule (and, for the state machine, the
+ * command that does instead what was refused).  Callers add the names.
+ */
+#ifndef CT_RULES_H
+#define CT_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/model.h"
+#include "recon.h"
+
+/* ---- people ---- */
+
+/* What the rules need to know about a member of staff. */
+struct recon_person {
+	int64_t id; /* staff id, never 0 for a real person */
+	enum staff_role role;
+	int active; /* 0: the account was retired */
+};
+
+/*
+ * The two-person rule's first half: the second person of a step (a
+ * witness, an approver) is someone else than the actor.  0, or -1 with
+ * *rule set.
+ */
+int recon_other_person(int64_t actor, int64_t second, const char **rule);
+
+/*
+ * Whether w may witness a two-person step that actor does: another
+ * person, an active account, and a role the permission matrix allows to
+ * witness (ACT_WITNESS: a manager).  0, or -1 with *rule set.
+ */
+int recon_witness(const struct recon_person *actor,
+		  const struct recon_person *w, const char **rule);
+
+/*
+ * Whether p may be named a key holder of the safe (R15): a key holder
+ * answers for the safe, so an active member of staff or a manager, never
+ * part-time staff.  0, or -1 with *rule set.
+ */
+int recon_key_holder_eligible(const struct recon_person *p, const char **rule);
+
+/*
+ * Whether appr may approve opener's opening of the safe (R14): another
+ * person, active, and either a manager or a named key holder (listed 1)
+ * who is still eligible to be one (a key holder made part-time since no
+ * longer approves).  0, or -1 with *rule set.
+ */
+int recon_key_approver(const struct recon_person *opener,
+		       const struct recon_person *appr, int listed,
+		       const char **rule);
+
+/* ---- assignment (R7) ---- */
+
+/*
+ * Whether staff member `actor` may scan a range assigned to `assignee`
+ * (0: to nobody, so anyone may).  0, or -1 with *rule set.
+ */
+int recon_assignee_may_scan(int64_t assignee, int64_t actor, const char **rule);
+
+/* ---- the end-of-day tally (R12) ---- */
+
+enum recon_tally_close {
+	TALLY_CLOSE_OK = 0,
+	TALLY_CLOSE_NEEDS_WITNESS, /* something is missing: a manager signs */
+	TALLY_CLOSE_NEEDS_NOTE,	   /* ... and a note says what happened */
+};
+
+/*
+ * Whether a tally in state t may close: balanced, or witnessed (witnessed
+ * 1: a witness already passed recon_witness) with a note (has_note 1).
+ * The witness is asked for first, so a missing witness is reported even
+ * when the note is missing too.
+ */
+enum recon_tally_close recon_tally_close_check(const struct recon_tally *t,
+					       int witnessed, int has_note);
+/*
+ * 1 when closing a tally turns an item into a return: it was read back
+ * and the state machine lets it return from `now` (it may have been
+ * returned or issued since the read); 0 otherwise.
+ */
+int recon_tally_close_returns(int read_back, int is_asset,
+			      enum card_status now);
+
+/* ---- closing a count (R8) ---- */
+
+/*
+ * Whether a count with ndisc discrepancies (0 when it found none),
+ * nunresolved of them unresolved, may be closed by actor with witness w
+ * (NULL: none).  A witness given is checked even when none is needed
+ * (recon_witness); then recon_close_check decides.  0 with *verdict
+ * CLOSE_OK, or -1 with *verdict (CLOSE_OK when the witness was refused)
+ * and *rule set.
+ */
+int recon_count_close(size_t ndisc, size_t nunresolved,
+		      const struct recon_person *actor,
+		      const struct recon_person *w, enum recon_close *verdict,
+		      const char **rule);
+
+/* ---- disposal (R16-R18) ---- */
+
+/* What the ledger says about a card read into a disposal batch. */
+struct recon_dispose_read {
+	int known;	   /* the serial is a card of the ledger */
+	int in_batch;	   /* already in this batch */
+	int in_other_open; /* in another batch that is still open */
+	enum card_status status;
+	int32_t reminder_sent; /* DATE_NONE when none */
+};
+
+enum recon_dispose_why {
+	DISPOSE_ACCEPTED = 0,
+	DISPOSE_REPEAT,	      /* already in this batch */
+	DISPOSE_UNKNOWN,      /* not a card of the ledger */
+	DISPOSE_IN_DISPOSAL,  /* due, but in another open batch */
+	DISPOSE_NOT_IN_STOCK, /* lost: not in the safe as far as we know */
+	DISPOSE_NOT_DUE,      /* not due (or not in storage): put it back */
+	DISPOSE_WHY_COUNT
+};
+
+/*
+ * Whether a read card joins the batch.  Precedence: repeat, unknown, then
+ * the due rule (recon_disposal_due: only cards in storage are ever due);
+ * a due card in another open batch is refused (closing both would dispose
+ * of it twice); a card not due is not_in_stock when lost, else not_due.
+ * *due and *since are the due rule's answer (DUE_NOT / DATE_NONE unless
+ * accepted).
+ */
+enum recon_dispose_why recon_dispose_accept(const struct recon_dispose_read *r,
+					    int32_t today,
+					    const struct recon_rules *rules,
+					    enum recon_due_why *due,
+					    int32_t *since);
+/* "accepted", "repeat", "unknown", "in_disposal", "not_in_stock",
+ * "not_due": the `why` of `scan --json` in a disposal. */
+const char *recon_dispose_why_name(enum recon_dispose_why w);
+
+enum recon_dispose_method { DISPOSE_SHRED = 0, DISPOSE_CONTRACTOR };
+
+/*
+ * The method of closing a batch: "shred" or "contractor"; a contractor's
+ * destruction needs the reference of the contractor's certificate (cert
+ * non-empty).  0 and *out, or -1 with *rule set.
+ */
+int recon_dispose_method(const char *method, const char *cert,
+			 enum recon_dispose_method *out, const char **rule);
+
+/* ---- taking a read back ---- */
+
+enum recon_undo {
+	UNDO_OK = 0,
+	UNDO_CLOSED,	 /* the session is closed: its reads stand */
+	UNDO_NOTHING,	 /* the person has no read left that counts */
+	UNDO_READ_AGAIN, /* the card was read again since: undo that first */
+};
+
+/*
+ * Whether a person may undo their latest read that still counts in a
+ * session: the session is open, there is such a read (has_read), and the
+ * same card was not read again after it (read_again), since that later
+ * read was decided knowing this one.  The reason is checked separately
+ * (recon_undo_reason).
+ */
+enum recon_undo recon_undo_allowed(int session_closed, int has_read,
+				   int read_again);
+/* 0 when reason (len bytes) may explain an undo: 1-max bytes, no control
+ * characters; else -1 with *rule set. */
+int recon_undo_reason(const char *reason, size_t len, size_t max,
+		      const char **rule);
+
+/* ---- the incident's loss window (R23) ---- */
+
+struct recon_loss_in {
+	int64_t last_seen;     /* unix time of the last sighting, 0: none */
+	int32_t received;      /* day the card was received (DATE_NONE) */
+	int32_t utc_offset;    /* local offset on that day, seconds */
+	int64_t range_started; /* the count began the card's range, 0: no */
+	int64_t count_started; /* the count began */
+};
+
+struct recon_window {
+	int64_t from, to;   /* unix times */
+	int from_last_seen; /* 1: from is the last sighting; 0: received */
+};
+
+/*
+ * When a card a count missed can have gone: from its last sighting (or,
+ * never seen, from local midnight of the day it was received; 0 when that
+ * is unknown too) to the moment the count reached it (its range's start,
+ * or the count's start when the range was never begun).
+ */
+void recon_loss_window(const struct recon_loss_in *in, struct recon_window *w);
+
+/* ---- the PIN policy (R21) ---- */
+
+struct recon_pin_policy {
+	size_t min_digits, max_digits; /* 4-12 */
+	int max_failures;	       /* wrong PINs in a row that lock (5) */
+};
+
+extern const struct recon_pin_policy recon_pin_policy;
+
+/* 0 when pin (NUL-terminated) is 4-12 decimal digits; else -1, *rule set. */
+int recon_pin_format(const char *pin, const char **rule);
+/* 0 when an account may try a PIN at all (active, not locked); else -1
+ * with *rule set. */
+int recon_pin_may_try(int active, int locked, const char **rule);
+/* 1 when a wrong PIN after failed_before wrong ones in a row locks the
+ * account (ok 1: the PIN was right, never locks). */
+int recon_pin_locks(int failed_before, int ok);
+
+/* ---- the one state machine of cards and terminals ---- */
+
+/*
+ * Everything that changes the status of a card or terminal.  The import
+ * and applicant events come from the issuing system's stock list; the
+ * others are the office's own steps.
+ */
+enum recon_event {
+	EV_IMPORT_NEW = 0,	/* a card first listed: the status it gives */
+	EV_IMPORT_DATES,	/* lifecycle dates updated, status as it is */
+	EV_APPLICANT_MOVED,	/* the applicant moved away */
+	EV_APPLICANT_DECEASED,	/* the applicant died */
+	EV_APPLICANT_CANCELLED, /* the application was cancelled */
+	EV_APPLICANT_CLEARED,	/* the issuing system withdrew such an event */
+	EV_CHECKOUT,		/* `checkout` */
+	EV_RETURN,		/* `return`, a tally's close */
+	EV_ISSUE,		/* `issue` */
+	EV_MOVE,		/* `move` */
+	EV_DISPOSE,		/* `dispose close` */
+	EV_LOST,		/* `count resolve --reason lost` */
+	EV_FOUND,		/* `count resolve --reason found_elsewhere` */
+	EV_COUNT
+};
+
+/* "import new", "import dates", "moved", ..., "found". */
+const char *recon_event_name(enum recon_event ev);
+
+/* The item an event happens to. */
+struct recon_item {
+	int is_asset; /* 1: an issuing terminal (stored or checked_out) */
+	/* Its status now; for EV_IMPORT_NEW, the status the list gives. */
+	enum card_status status;
+	/* EV_FOUND: the status it had when declared lost
+	 * (CARD_STATUS_COUNT when unknown). */
+	enum card_status before_lost;
+};
+
+/*
+ * The transition rule: 0 and *to, the status after event ev, or -1 with
+ * *rule naming the rule and the command to use instead.  The custody
+ * events keep recon_custody's table, found returns to recon_found_status;
+ * applicant events apply to cards in storage only (a card at the window
+ * comes back first); a card is disposed of from storage only.
+ */
+int recon_transition(enum recon_event ev, const struct recon_item *it,
+		     enum card_status *to, const char **rule);
+
+/*
+ * What a row of a stock list does to a card: exists 0 for a card the
+ * ledger does not have yet (EV_IMPORT_NEW with status `to`), else the
+ * event that takes the card from `from` to `to` (EV_IMPORT_DATES when they
+ * are the same, an applicant event when `to` is moved, deceased or
+ * cancelled, or stored again after one).  Any other status change is the
+ * office's own step: -1 with *rule naming the command that does it.  On 0,
+ * *ev is the event, already checked with recon_transition.
+ */
+int recon_import_status(int exists, enum card_status from, enum card_status to,
+			enum recon_event *ev, const char **rule);
+/* recon_import_status for data/import.h's status_rule hook. */
+int recon_import_status_rule(int exists, enum card_status from,
+			     enum card_status to, const char **rule);
+
+#endif
