@@ -7,6 +7,8 @@
  */
 #include "ledger_int.h"
 
+#include "../common/clock.h"
+
 #include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -227,7 +229,7 @@ static int chain_v1_rows(struct ledger *l)
 		return rc;
 	snprintf(detail, sizeof(detail), "version=2 chained=%lld reads=%lld",
 		 (long long)sealed, (long long)folded);
-	return ledger_audit(l, 0, (int64_t)time(NULL), "ledger.migrate", NULL,
+	return ledger_audit(l, 0, ct_now(), "ledger.migrate", NULL,
 			    detail);
 }
 
@@ -562,7 +564,7 @@ static int widen_card_status(struct ledger *l)
 	if (rc == 0)
 		rc = pragma_int(l, "SELECT EXISTS (SELECT 1 FROM card)", &n);
 	if (rc == 0 && n)
-		rc = ledger_audit(l, 0, (int64_t)time(NULL), "ledger.migrate",
+		rc = ledger_audit(l, 0, ct_now(), "ledger.migrate",
 				  NULL, "version=10 card.status+=lost");
 out:
 	sqlite3_finalize(st);

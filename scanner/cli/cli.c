@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../common/clock.h"
 #include "../../reconcile/recon.h"
 
 /* Wrong PINs in a row that lock an account (R21, custody issue). */
@@ -61,16 +62,7 @@ const char *cli_opt(const struct cli *c, const char *name)
 
 int64_t cli_now(void)
 {
-	const char *fake = getenv("CARDTALLY_NOW");
-
-	if (fake && *fake) {
-		char *end;
-		long long v = strtoll(fake, &end, 10);
-
-		if (*end == '\0')
-			return v;
-	}
-	return (int64_t)time(NULL);
+	return ct_now();
 }
 
 int32_t cli_utc_offset(int64_t t)

@@ -78,7 +78,8 @@ void cli_error_capture(char *buf, size_t cap);
 int cli_usage(const struct cli *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* The clock: unix time, or $CARDTALLY_NOW (unix seconds) in tests. */
+/* The clock: ct_now() of common/clock.h (the system clock; only the test
+ * build reads $CARDTALLY_NOW). */
 int64_t cli_now(void);
 /* Local UTC offset in seconds at time t (TZ respected). */
 int32_t cli_utc_offset(int64_t t);

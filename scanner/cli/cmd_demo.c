@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../common/clock.h"
 #include "../../data/import.h"
 #include "report.h"
 
@@ -252,27 +253,30 @@ static int demo_last_month(struct ledger *l, const char *dir,
 			   const struct staff_rec *staff, int64_t now)
 {
 	const char *trays[] = {"SAFE2/S1/B03", "SAFE2/S2/B14", "SAFE2/S4/B34"};
-	char then[32];
 	struct scan_totals t;
 	int64_t id;
 	int rc;
 
-	snprintf(then, sizeof(then), "%lld", (long long)(now - 30 * DEMO_DAY));
-	setenv("CARDTALLY_NOW", then, 1);
+	/* The replay's entries carry last month's time: the clock is pinned
+	 * there for the replay only, by this call (nothing outside the
+	 * program can move the clock). */
+	ct_clock_pin(now - 30 * DEMO_DAY);
 	rc = demo_safe(l, staff, 1);
 	if (rc == 0)
 		rc = ledger_session_start(l, SESSION_PARTIAL, trays, 3,
 					  staff[1].id, cli_now(), &id);
 	for (int i = 0; rc == 0 && i < 3; i++) {
 		rc = demo_scan(l, dir, id, trays[i], &staff[1], 0, &t);
-		if (rc)
+		if (rc) {
+			ct_clock_unpin();
 			return rc;
+		}
 	}
 	if (rc == 0)
 		rc = ledger_session_close(l, id, staff[1].id, 0, cli_now());
 	if (rc == 0)
 		rc = demo_safe(l, staff, 0);
-	unsetenv("CARDTALLY_NOW");
+	ct_clock_unpin();
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 	printf("2. Replayed last month's partial count (session %lld): "
@@ -316,7 +320,11 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 	printf("cardtally demo: a ward office's monthly count, start to end\n"
 	       "ledger: %s (staff PINs are 1234)\n\n",
 	       db);
+	/* The people and the stock list were there before last month's
+	 * count: the ledger's entries follow one another in time. */
+	ct_clock_pin(now - 31 * DEMO_DAY);
 	rc = demo_setup(l, stock, staff);
+	ct_clock_unpin();
 	if (rc == 0)
 		rc = demo_last_month(l, dir, staff, now);
 	if (rc)
