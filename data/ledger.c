@@ -15,7 +15,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
 /*
@@ -737,6 +739,88 @@ static int migrate(struct ledger *l)
 	return 0;
 }
 
+/*
+ * Why an open failed, said plainly when it is the file system: SQLite's
+ * "disk I/O error" or "attempt to write a readonly database" tell a clerk
+ * nothing.  A ledger in WAL mode needs its -wal and -shm files beside it,
+ * also to be read, so a full disk or an unwritable directory stops even a
+ * report.  LEDGER_ERR_IO with the message in err, or rc unchanged.
+ */
+static int open_error(struct ledger *l, const char *path, int rc, char *err,
+		      size_t errlen)
+{
+	int code = l->db ? sqlite3_extended_errcode(l->db) & 0xff : 0;
+	int sys = l->db ? sqlite3_system_errno(l->db) : 0;
+
+	if (sys == ENOSPC || sys == EDQUOT || code == SQLITE_FULL) {
+		snprintf(err, errlen,
+			 "ledger %s: no space left on its file system (even a "
+			 "reader needs room for %s-wal and %s-shm)",
+			 path, path, path);
+		return LEDGER_ERR_IO;
+	}
+	if (sys == EACCES || sys == EPERM || sys == EROFS ||
+	    code == SQLITE_READONLY || code == SQLITE_CANTOPEN ||
+	    code == SQLITE_PERM) {
+		/* SQLite's errno is of its last call, often a probe for a
+		 * -wal file that is not there: ask the directory itself. */
+		char dir[4096];
+		const char *slash = strrchr(path, '/');
+		int why = sys;
+
+		if (!slash)
+			snprintf(dir, sizeof(dir), ".");
+		else
+			snprintf(dir, sizeof(dir), "%.*s",
+				 (int)(slash == path ? 1 : slash - path), path);
+		if (access(dir, W_OK) < 0)
+			why = errno;
+		snprintf(err, errlen,
+			 "ledger %s: cannot write in %s (%s); even a reader "
+			 "needs to create %s-wal and %s-shm there",
+			 path, dir, why ? strerror(why) : "read-only", path,
+			 path);
+		return LEDGER_ERR_IO;
+	}
+	if (code == SQLITE_NOTADB) {
+		snprintf(err, errlen, "%s is not a cardtally ledger (%s)", path,
+			 l->errmsg);
+		return LEDGER_ERR_NOTLEDGER;
+	}
+	if (code == SQLITE_IOERR) {
+		snprintf(err, errlen, "ledger %s: input/output error%s%s", path,
+			 sys ? ": " : "", sys ? strerror(sys) : "");
+		return LEDGER_ERR_IO;
+	}
+	snprintf(err, errlen, "ledger %s: %s", path, l->errmsg);
+	return rc;
+}
+
+/*
+ * A file cardtally made has a schema version (cardtally writes version 1
+ * and up in the same step that creates its tables) and the audit log.
+ * Read-only: nothing is written before this says yes.
+ */
+static int is_cardtally_ledger(struct ledger *l)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l,
+				"SELECT (SELECT user_version FROM "
+				"pragma_user_version) > 0 AND EXISTS (SELECT 1 "
+				"FROM sqlite_schema WHERE type = 'table' AND "
+				"name = 'audit')",
+				&st);
+
+	if (rc < 0)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rc = sqlite3_column_int(st, 0) ? 0 : LEDGER_ERR_NOTLEDGER;
+	else
+		rc = ledger_sql_error(l, "read the schema");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int open_db(const char *path, int flags, struct ledger **out, char *err,
 		   size_t errlen)
 {
@@ -758,16 +842,35 @@ static int open_db(const char *path, int flags, struct ledger **out, char *err,
 	/* One connection per process, used by one thread: no mutexes. */
 	if (sqlite3_open_v2(path, &l->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
-		snprintf(err, errlen, "cannot open ledger %s: %s", path,
-			 l->db ? sqlite3_errmsg(l->db) : "out of memory");
+		if (!l->db)
+			snprintf(err, errlen, "cannot open ledger %s: out of "
+					      "memory",
+				 path);
+		else
+			snprintf(l->errmsg, sizeof(l->errmsg), "cannot open: %s",
+				 sqlite3_errmsg(l->db));
+		rc = l->db ? open_error(l, path, LEDGER_ERR_SQL, err, errlen)
+			   : LEDGER_ERR_NOMEM;
 		ledger_close(l);
-		return LEDGER_ERR_SQL;
+		return rc;
 	}
-	rc = set_pragmas(l);
+	/* An existing file is checked before anything is written to it
+	 * (the pragmas below switch it to WAL, the migrations add tables). */
+	rc = flags & SQLITE_OPEN_CREATE ? 0 : is_cardtally_ledger(l);
+	if (rc == LEDGER_ERR_NOTLEDGER) {
+		snprintf(err, errlen,
+			 "%s is not a cardtally ledger (an SQLite database "
+			 "without cardtally's tables); not touching it",
+			 path);
+		ledger_close(l);
+		return rc;
+	}
+	if (rc == 0)
+		rc = set_pragmas(l);
 	if (rc == 0)
 		rc = migrate(l);
 	if (rc < 0) {
-		snprintf(err, errlen, "ledger %s: %s", path, l->errmsg);
+		rc = open_error(l, path, rc, err, errlen);
 		ledger_close(l);
 		return rc;
 	}
@@ -775,15 +878,56 @@ static int open_db(const char *path, int flags, struct ledger **out, char *err,
 	return 0;
 }
 
+/* The first bytes of every SQLite 3 database file. */
+static const char sqlite_magic[16] = "SQLite format 3";
+
 int ledger_open(const char *path, struct ledger **out, char *err, size_t errlen)
 {
+	char head[sizeof(sqlite_magic)];
 	struct stat sb;
+	ssize_t n;
+	int fd;
 
+	*out = NULL;
 	if (stat(path, &sb) < 0) {
-		*out = NULL;
-		snprintf(err, errlen, "no ledger at %s: %s", path,
+		int e = errno;
+
+		snprintf(err, errlen, "%s %s: %s",
+			 e == ENOENT || e == ENOTDIR ? "no ledger at"
+						     : "cannot open ledger",
+			 path, strerror(e));
+		return e == ENOENT || e == ENOTDIR ? LEDGER_ERR_NOTFOUND
+						   : LEDGER_ERR_IO;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s is not a cardtally ledger (not a "
+				      "regular file)",
+			 path);
+		return LEDGER_ERR_NOTLEDGER;
+	}
+	if (sb.st_size == 0) {
+		/* SQLite would take an empty file for an empty database and
+		 * the migrations would make a new ledger of it: a ledger
+		 * truncated to nothing would read as "intact, 0 entries". */
+		snprintf(err, errlen, "%s is not a cardtally ledger (the file "
+				      "is empty); not touching it",
+			 path);
+		return LEDGER_ERR_NOTLEDGER;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot read ledger %s: %s", path,
 			 strerror(errno));
-		return LEDGER_ERR_NOTFOUND;
+		return LEDGER_ERR_IO;
+	}
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n != (ssize_t)sizeof(head) ||
+	    memcmp(head, sqlite_magic, sizeof(head)) != 0) {
+		snprintf(err, errlen, "%s is not a cardtally ledger (not an "
+				      "SQLite database); not touching it",
+			 path);
+		return LEDGER_ERR_NOTLEDGER;
 	}
 	return open_db(path, SQLITE_OPEN_READWRITE, out, err, errlen);
 }
@@ -793,13 +937,25 @@ int ledger_create(const char *path, struct ledger **out, char *err,
 {
 	struct stat sb;
 
-	if (stat(path, &sb) == 0) {
-		*out = NULL;
+	/* lstat: a symbolic link, even one pointing nowhere, is refused;
+	 * SQLite would create the ledger wherever it points.  NOFOLLOW
+	 * refuses one made between here and the open. */
+	*out = NULL;
+	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+		snprintf(err, errlen,
+			 "%s is a symbolic link: a ledger is made only at a "
+			 "real path",
+			 path);
+		return LEDGER_ERR_INVALID;
+	}
+	if (lstat(path, &sb) == 0) {
 		snprintf(err, errlen, "%s exists already", path);
 		return LEDGER_ERR_EXISTS;
 	}
-	return open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, out,
-		       err, errlen);
+	return open_db(path,
+		       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			   SQLITE_OPEN_NOFOLLOW,
+		       out, err, errlen);
 }
 
 void ledger_close(struct ledger *l)

@@ -33,6 +33,9 @@ enum {
 	LEDGER_ERR_INVALID = -6,  /* argument fails validation */
 	LEDGER_ERR_NOMEM = -7,
 	LEDGER_ERR_STATE = -8, /* e.g. session already closed */
+	LEDGER_ERR_NOTLEDGER = -9, /* the file is not a cardtally ledger */
+	LEDGER_ERR_IO = -10, /* the file or its directory cannot be written
+				(full disk, read-only, permissions) */
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
@@ -44,11 +47,20 @@ enum {
 
 struct ledger;
 
-/* Opens an existing ledger (LEDGER_ERR_NOTFOUND when the file is missing),
- * migrating it forward to LEDGER_SCHEMA_VERSION. */
+/*
+ * Opens an existing ledger, migrating it forward to LEDGER_SCHEMA_VERSION.
+ * Never creates or rebuilds one: LEDGER_ERR_NOTFOUND when the file is
+ * missing; LEDGER_ERR_NOTLEDGER, with the file left untouched, when it is
+ * not a cardtally ledger (not a regular file, empty, not SQLite, or an
+ * SQLite file cardtally did not make); LEDGER_ERR_IO when it cannot be read
+ * or when the -wal and -shm files that even a reader needs cannot be made
+ * beside it (full disk, unwritable directory).  err names the path.
+ */
 int ledger_open(const char *path, struct ledger **out, char *err,
 		size_t errlen);
-/* Creates a new ledger; LEDGER_ERR_EXISTS when the file exists already. */
+/* Creates a new ledger; LEDGER_ERR_EXISTS when the path exists already,
+ * LEDGER_ERR_INVALID when it is a symbolic link (dangling or not): the
+ * ledger is never made through one. */
 int ledger_create(const char *path, struct ledger **out, char *err,
 		  size_t errlen);
 void ledger_close(struct ledger *l);

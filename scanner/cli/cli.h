@@ -19,9 +19,13 @@ enum {
 	EXIT_OK = 0,
 	EXIT_FOUND = 1,	       /* ran, and found discrepancies */
 	EXIT_USAGE = 2,	       /* usage error */
-	EXIT_DATAERR = 65,     /* bad input data, nothing changed */
+	EXIT_DATAERR = 65,     /* bad input data, nothing changed; also a
+				  --db file that is not a ledger */
+	EXIT_NOINPUT = 66,     /* no ledger at the --db path */
 	EXIT_UNAVAILABLE = 69, /* reader unavailable */
 	EXIT_SOFTWARE = 70,    /* internal error */
+	EXIT_IOERR = 74,       /* the ledger's file system refuses (full,
+				  read-only) */
 	EXIT_NOPERM = 77,      /* role, training, PIN or two-person rule */
 };
 

@@ -306,12 +306,15 @@ int main(int argc, char **argv)
 	if (current->needs_db) {
 		rc = ledger_open(c.db, &l, err, sizeof(err));
 		if (rc == LEDGER_ERR_NOTFOUND)
-			return cli_error(EXIT_USAGE,
+			return cli_error(EXIT_NOINPUT,
 					 "%s; create one with 'cardtally init "
 					 "--db %s --manager CODE --name NAME'",
 					 err, c.db);
 		if (rc < 0)
-			return cli_error(EXIT_SOFTWARE, "%s", err);
+			return cli_error(rc == LEDGER_ERR_NOTLEDGER ? EXIT_DATAERR
+					 : rc == LEDGER_ERR_IO	    ? EXIT_IOERR
+								    : EXIT_SOFTWARE,
+					 "%s", err);
 	}
 	rc = current->exec(&c, l);
 	ledger_close(l);

@@ -307,7 +307,7 @@ like "$ERR" "does-not-exist.csv" "unreadable file: names the file"
 # A missing ledger is an error that says how to create one, and creates
 # nothing.
 as S02 2222 import "$WORK/good.csv" --db "$WORK/nowhere.db"
-is "$RC" 2 "missing ledger: exit 2"
+is "$RC" 66 "missing ledger: exit 66"
 like "$ERR" "cardtally init" "missing ledger: says to run cardtally init"
 ok "$([ ! -e "$WORK/nowhere.db" ]; echo $?)" "missing ledger: no file created"
 

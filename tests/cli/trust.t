@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# End-to-end tests of issue 19's rules on the clock, the ledger file, output
+# and free text, with the real program: the installed build's clock cannot
+# be set from outside; read-only commands never create or rebuild a ledger
+# and say plainly when the file system refuses; every command fails when
+# its output could not be written; names and other text refuse control
+# characters and invalid UTF-8.
+. "$(dirname "$0")/lib.sh"
+
+# The program as `make` builds it (without the test clock), beside the test
+# build that $CT is.
+REL=${BUILD:?run through make test}/cardtally
+
+new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }
+as M01 1111 key holder add S02 --order 1
+is "$RC" 0 "prepared: S02 is a key holder"
+
+# ---- the clock ----------------------------------------------------------------
+
+# The installed program ignores CARDTALLY_NOW: a safe opening back-dated by
+# 13 days is recorded at the real time.
+if [ -x "$REL" ]; then
+	back=$(($(date +%s) - 13 * 86400))
+	t0=$(date +%s)
+	CARDTALLY_NOW=$back "$REL" key open --purpose "back-dated?" \
+		--as S03 --pin-fd 3 --witness S02 --witness-pin-fd 4 \
+		3<<<3333 4<<<2222 >/dev/null 2>"$WORK/.err"
+	is "$?" 0 "release build: key open runs"
+	t1=$(date +%s)
+	at=$(sqlq "select opened_at from key_opening order by id desc limit 1")
+	ok "$([ "$at" -ge "$t0" ] && [ "$at" -le "$t1" ]; echo $?)" \
+		"release build: CARDTALLY_NOW ignored, opened at the real time"
+	is "$(sqlq "select count(*) from audit where at < $t0 - 3600")" 0 \
+		"release build: no audit entry back-dated"
+	CARDTALLY_NOW=$back "$REL" key close --as S03 --pin-fd 3 3<<<3333 \
+		>/dev/null 2>&1
+	at=$(sqlq "select closed_at from key_opening order by id desc limit 1")
+	ok "$([ "$at" -ge "$t0" ]; echo $?)" \
+		"release build: closed at the real time too"
+	ok "$(strings "$REL" | grep -q CARDTALLY_NOW; [ $? -ne 0 ]; echo $?)" \
+		"release build: has no code that reads CARDTALLY_NOW"
+else
+	echo "ok $((_n += 1)) # skip the release build $REL is not built"
+fi
+# The test build is the one that honours it, so the check above can fail.
+CARDTALLY_NOW=$back as S03 3333 key open --purpose "test clock" \
+	--witness S02 --witness-pin-fd 4 4<<<2222
+is "$(sqlq "select opened_at from key_opening order by id desc limit 1")" \
+	"$back" "test build: CARDTALLY_NOW sets the time"
+CARDTALLY_NOW=$((back + 60)) as S03 3333 key close
+
+# ---- read-only commands never create or rebuild a ledger ------------------------
+
+state=$(ledger_state)
+for cmd in "report daily" "audit verify" status "key log" "staff list"; do
+	# shellcheck disable=SC2086 # commands of two words
+	ct $cmd --db "$WORK/none.db"
+	is "$RC" 66 "$cmd, no ledger: exit 66"
+	like "$ERR" "no ledger at $WORK/none.db.*cardtally init" \
+		"$cmd, no ledger: names the path and init"
+	ok "$([ ! -e "$WORK/none.db" ]; echo $?)" "$cmd, no ledger: creates none"
+
+	: >"$WORK/empty.db"
+	ct $cmd --db "$WORK/empty.db"
+	is "$RC" 65 "$cmd, empty file: exit 65"
+	like "$ERR" "$WORK/empty.db is not a cardtally ledger \(the file is empty\)" \
+		"$cmd, empty file: says so, naming it"
+	is "$(stat -c %s "$WORK/empty.db")" 0 "$cmd, empty file: left empty"
+	ok "$([ ! -e "$WORK/empty.db-wal" ]; echo $?)" "$cmd, empty file: no -wal"
+done
+
+# A ledger truncated to nothing is not "intact, 0 entries".
+cp "$CARDTALLY_DB" "$WORK/cut.db"
+: >"$WORK/cut.db"
+ct audit verify --db "$WORK/cut.db" --json
+is "$RC" 65 "truncated ledger: audit verify refuses (65)"
+is "$OUT" "" "truncated ledger: no report on stdout"
+
+printf 'mgmt_id,serial\nA1,04AA\n' >"$WORK/text.db"
+ct status --db "$WORK/text.db"
+is "$RC" 65 "a text file: exit 65"
+like "$ERR" "not a cardtally ledger \(not an SQLite database\)" \
+	"a text file: says so"
+sqlite3 "$WORK/other.db" "create table keep(x); insert into keep values (1)"
+sum=$(md5sum <"$WORK/other.db")
+ct report daily --db "$WORK/other.db"
+is "$RC" 65 "another program's SQLite file: exit 65"
+like "$ERR" "other.db is not a cardtally ledger" \
+	"another program's SQLite file: says so"
+is "$(md5sum <"$WORK/other.db")" "$sum" \
+	"another program's SQLite file: untouched"
+ct status --db "$WORK"
+is "$RC" 65 "a directory: exit 65"
+is "$(ledger_state)" "$state" "refusals: the real ledger unchanged"
+
+# init refuses a symbolic link as the ledger's path, dangling or not.
+ln -s "$WORK/nowhere.db" "$WORK/dangling.db"
+ct init --db "$WORK/dangling.db" --manager M01 --name M --pin-fd 3 3<<<1111
+is "$RC" 2 "init through a dangling link: exit 2"
+like "$ERR" "dangling.db is a symbolic link" "init through a link: says so"
+ok "$([ ! -e "$WORK/nowhere.db" ]; echo $?)" \
+	"init through a dangling link: nothing created where it points"
+ln -s "$WORK/empty.db" "$WORK/link.db"
+ct init --db "$WORK/link.db" --manager M01 --name M --pin-fd 3 3<<<1111
+is "$RC" 2 "init through a link to a file: exit 2"
+is "$(stat -c %s "$WORK/empty.db")" 0 "init through a link: target untouched"
+
+# A full disk or an unwritable directory stops even a reader (WAL needs its
+# -wal and -shm files): a plain message and exit 74, not "disk I/O error".
+# Both need a file system of their own: a private mount namespace.
+mkdir "$WORK/ro"
+cp "$CARDTALLY_DB" "$WORK/ro/ledger.db"
+if unshare -m true 2>/dev/null; then
+	unshare -m sh -c 'mount --bind "$1" "$1" &&
+		mount -o remount,ro,bind "$1" &&
+		exec "$2" report daily --db "$1/ledger.db"' sh "$WORK/ro" "$CT" \
+		>"$WORK/.out" 2>"$WORK/.err"
+	is "$?" 74 "read-only directory: exit 74"
+	like "$(cat "$WORK/.err")" "cannot write in $WORK/ro \(Read-only file system\); even a reader needs to create" \
+		"read-only directory: says what and where"
+	mkdir "$WORK/full"
+	unshare -m sh -c 'mount -t tmpfs -o size=1m tmpfs "$1" &&
+		cp "$3" "$1/ledger.db" &&
+		{ dd if=/dev/zero of="$1/fill" bs=4k 2>/dev/null; true; } &&
+		exec "$2" status --db "$1/ledger.db"' sh "$WORK/full" "$CT" \
+		"$CARDTALLY_DB" >"$WORK/.out" 2>"$WORK/.err"
+	is "$?" 74 "full disk: exit 74"
+	like "$(cat "$WORK/.err")" "no space left on its file system" \
+		"full disk: says so"
+	ok "$(grep -q 'disk I/O error' "$WORK/.err"; [ $? -ne 0 ]; echo $?)" \
+		"full disk: not 'disk I/O error'"
+elif [ "$(id -u)" -ne 0 ]; then
+	chmod 555 "$WORK/ro"
+	ct report daily --db "$WORK/ro/ledger.db"
+	is "$RC" 74 "unwritable directory: exit 74"
+	like "$ERR" "cannot write in $WORK/ro \(Permission denied\)" \
+		"unwritable directory: says what and where"
+	chmod 755 "$WORK/ro"
+	echo "ok $((_n += 1)) # skip full disk: needs a private mount (unshare -m)"
+else
+	echo "ok $((_n += 1)) # skip unwritable directory and full disk: root without unshare -m"
+fi
+
+done_testing
