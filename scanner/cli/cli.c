@@ -52,6 +52,21 @@ int cli_error(int code, const char *fmt, ...)
 	return code;
 }
 
+int cli_output_done(int rc)
+{
+	int failed;
+
+	errno = 0;
+	failed = fflush(stdout) != 0;
+	failed |= ferror(stdout) != 0;
+	failed |= fclose(stdout) != 0;
+	/* A command that failed already said why (often this very write). */
+	if (!failed || (rc != EXIT_OK && rc != EXIT_FOUND))
+		return rc;
+	return cli_error(EXIT_IOERR, "cannot write output%s%s",
+			 errno ? ": " : "", errno ? strerror(errno) : "");
+}
+
 const char *cli_opt(const struct cli *c, const char *name)
 {
 	for (int i = 0; i < c->nopt; i++)

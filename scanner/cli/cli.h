@@ -24,7 +24,8 @@ enum {
 	EXIT_NOINPUT = 66,     /* no ledger at the --db path */
 	EXIT_UNAVAILABLE = 69, /* reader unavailable */
 	EXIT_SOFTWARE = 70,    /* internal error */
-	EXIT_IOERR = 74,       /* the ledger's file system refuses (full,
+	EXIT_IOERR = 74,       /* output could not be written, or the
+				  ledger's file system refuses (full,
 				  read-only) */
 	EXIT_NOPERM = 77,      /* role, training, PIN or two-person rule */
 };
@@ -78,6 +79,11 @@ int cli_error(int code, const char *fmt, ...)
  * stderr; cli_error_capture(NULL, 0) goes back to stderr.  buf must live
  * until then. */
 void cli_error_capture(char *buf, size_t cap);
+/* The end of every command: stdout flushed and closed.  When any write to
+ * it failed (now or earlier: ferror), a success (0 or 1) becomes
+ * EXIT_IOERR after saying so; another rc is returned as it is (the command
+ * said why it failed). */
+int cli_output_done(int rc);
 /* Usage error for the current command: message + usage line; returns 2. */
 int cli_usage(const struct cli *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

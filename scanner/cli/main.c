@@ -318,7 +318,5 @@ int main(int argc, char **argv)
 	}
 	rc = current->exec(&c, l);
 	ledger_close(l);
-	if (fflush(stdout) != 0)
-		rc = cli_error(EXIT_SOFTWARE, "cannot write output");
-	return rc;
+	return cli_output_done(rc);
 }

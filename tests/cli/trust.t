@@ -141,4 +141,65 @@ else
 	echo "ok $((_n += 1)) # skip unwritable directory and full disk: root without unshare -m"
 fi
 
+# ---- every command fails when its output could not be written ------------------
+
+# Enough for outputs of several pages: stdio writes them in 4 KiB blocks,
+# and a failed block used to leave the program exiting 0 with the rest cut.
+{
+	echo mgmt_id,serial,location,received
+	for t in $(seq -w 1 30); do
+		for k in 1 2 3 4; do echo "B$t$k,04B$t$k,SAFE1/T$t,2025-06-01"; done
+	done
+} >"$WORK/stock.csv"
+as M01 1111 import "$WORK/stock.csv"
+is "$RC" 0 "prepared: 120 cards in 30 trays"
+as M01 1111 count start --kind partial \
+	--ranges "$(seq -s, -f 'SAFE1/T%02g' 1 30)"
+sid=$OUT
+for t in $(seq -w 1 30); do
+	for k in 1 2 3; do printf 'card 04B%s%s\nremove\n' "$t" "$k"; done
+done >"$WORK/all.sim"
+as M01 1111 scan --session "$sid" --range SAFE1/T01 \
+	--reader "sim:$WORK/all.sim" --json
+is "$RC" 0 "prepared: 90 reads in one count"
+month=$(date +%Y-%m)
+
+# ct_full ARGS...: runs cardtally with stdout on /dev/full (a full disk).
+ct_full() { "$CT" "$@" >/dev/full 2>"$WORK/.err"; RC=$?; ERR=$(cat "$WORK/.err"); }
+
+for fmt in text csv json; do
+	"$CT" report record-book --month "$month" --format "$fmt" \
+		>"$WORK/book.$fmt" 2>/dev/null
+	ok "$([ "$(stat -c %s "$WORK/book.$fmt")" -gt 8192 ]; echo $?)" \
+		"record book ($fmt): more than two blocks long"
+	ct_full report record-book --month "$month" --format "$fmt"
+	is "$RC" 74 "record book ($fmt) to a full disk: exit 74"
+	like "$ERR" "cannot write the record book: No space left on device" \
+		"record book ($fmt) to a full disk: says so"
+done
+ct_full report record-book --month "$month" --format csv --encoding cp932
+is "$RC" 74 "record book (csv, cp932) to a full disk: exit 74"
+
+for cmd in "status --json" "audit show" "audit show --json" "staff list" \
+	"key log --json"; do
+	# shellcheck disable=SC2086 # several words
+	ct_full $cmd
+	is "$RC" 74 "$cmd to a full disk: exit 74"
+	like "$ERR" "cannot write output: No space left on device" \
+		"$cmd to a full disk: says so"
+done
+
+# A scan whose output cannot be written stops: the operator no longer sees
+# what was accepted.  What it accepted before is in the ledger.
+as M01 1111 count start --kind partial --ranges SAFE1/T02
+sid=$OUT
+"$CT" scan --session "$sid" --range SAFE1/T02 --reader "sim:$WORK/all.sim" \
+	--json --as M01 --pin-fd 3 3<<<1111 >/dev/full 2>"$WORK/.err"
+is "$?" 74 "scan --json to a full disk: exit 74"
+like "$(cat "$WORK/.err")" "cannot write the reads' output: scan stopped" \
+	"scan --json to a full disk: says it stopped"
+n=$(sqlq "select count(*) from scan where session_id = $sid")
+ok "$([ "$n" -ge 1 ] && [ "$n" -lt 90 ]; echo $?)" \
+	"scan --json to a full disk: stopped early ($n of 90 reads)"
+
 done_testing
