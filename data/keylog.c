@@ -170,19 +170,6 @@ int ledger_safe_open(struct ledger *l, int *open)
 	return rc;
 }
 
-/* Printable text of 1..KEY_PURPOSE_MAX bytes, no control characters. */
-static int purpose_valid(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > KEY_PURPOSE_MAX)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
-	return 1;
-}
-
 int ledger_key_open(struct ledger *l, int64_t opener_id, int64_t approver_id,
 		    const char *purpose, int64_t now, int64_t *id)
 {
@@ -192,10 +179,9 @@ int ledger_key_open(struct ledger *l, int64_t opener_id, int64_t approver_id,
 	sqlite3_stmt *st = NULL;
 	int own, rc;
 
-	if (!purpose_valid(purpose))
-		return ledger_fail(l, LEDGER_ERR_INVALID,
-				   "a purpose is 1-%d bytes of text",
-				   KEY_PURPOSE_MAX);
+	rc = ledger_text_check(l, "the purpose", purpose, KEY_PURPOSE_MAX, 0);
+	if (rc < 0)
+		return rc;
 	if (opener_id == approver_id)
 		return ledger_fail(l, LEDGER_ERR_INVALID,
 				   "the opener cannot approve their own "

@@ -606,6 +606,33 @@ int ledger_fail(struct ledger *l, int code, const char *fmt, ...)
 	return code;
 }
 
+int ledger_text_check(struct ledger *l, const char *what, const char *s,
+		      size_t max, unsigned flags)
+{
+	uint32_t cp = 0;
+	size_t at;
+	enum text_problem p = text_check(s, max, flags, &at, &cp);
+
+	switch (p) {
+	case TEXT_OK:
+		return 0;
+	case TEXT_EMPTY:
+	case TEXT_TOO_LONG:
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "%s must be %s-%zu bytes", what,
+				   flags & TEXT_OPTIONAL ? "0" : "1", max);
+	case TEXT_BAD_UTF8:
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "%s is not valid UTF-8 (at byte %zu)", what,
+				   at + 1);
+	case TEXT_CONTROL:
+		break;
+	}
+	return ledger_fail(l, LEDGER_ERR_INVALID,
+			   "%s has a control character (U+%04X at byte %zu)",
+			   what, (unsigned)cp, at + 1);
+}
+
 int ledger_sql_error(struct ledger *l, const char *what)
 {
 	int rc = sqlite3_extended_errcode(l->db);
@@ -1059,9 +1086,9 @@ int ledger_staff_add(struct ledger *l, const char *code, const char *name,
 				   "staff code '%s' must be 1-32 letters, "
 				   "digits, '-' or '_'",
 				   code);
-	if (name[0] == '\0' || strlen(name) > NAME_MAX_BYTES)
-		return ledger_fail(l, LEDGER_ERR_INVALID,
-				   "name must be 1-%d bytes", NAME_MAX_BYTES);
+	rc = ledger_text_check(l, "name", name, NAME_MAX_BYTES, 0);
+	if (rc < 0)
+		return rc;
 	rc = ledger_tx_enter(l, &own);
 	if (rc < 0)
 		return rc;

@@ -202,4 +202,74 @@ n=$(sqlq "select count(*) from scan where session_id = $sid")
 ok "$([ "$n" -ge 1 ] && [ "$n" -lt 90 ]; echo $?)" \
 	"scan --json to a full disk: stopped early ($n of 90 reads)"
 
+# ---- free text refuses control characters and invalid UTF-8 ----------------------
+
+# Each bad text: exit 65, the problem named, nothing recorded.  Good text in
+# Japanese goes through (the check is not an ASCII filter).
+BEL=$'Sato\aHanako' ESC=$'\e[2JSato' NL=$'Sato\nHanako' C1=$'Sato\xc2\x9bX'
+RLO=$'\xe2\x80\xaecod.exe' BAD=$'Sato\xff' CUT=$'\xe4\xbd' SJIS=$'\x8d\xb2\x93\xa1'
+texts=("$BEL" "$ESC" "$NL" "$C1" "$RLO" "$BAD" "$CUT" "$SJIS")
+names=(bell escape newline C1 bidi-override byte-ff cut-short cp932)
+# refused WHAT TABLE ARGS...: runs ARGS (with {} replaced by each bad text)
+# and checks each is refused and TABLE keeps its row count.
+refused() {
+	local what=$1 table=$2 before i a args
+	shift 2
+	before=$(sqlq "select count(*) from $table")
+	for i in "${!texts[@]}"; do
+		# A note may hold several lines.
+		[ "$table" = near_miss ] && [ "${names[$i]}" = newline ] &&
+			continue
+		args=()
+		for a in "$@"; do args+=("${a//\{\}/${texts[$i]}}"); done
+		ct "${args[@]}" 3<<<1111 4<<<2222
+		is "$RC" 65 "$what, ${names[$i]}: exit 65"
+		like "$ERR" "control character|not valid UTF-8" \
+			"$what, ${names[$i]}: says why"
+	done
+	is "$(sqlq "select count(*) from $table")" "$before" \
+		"$what: nothing recorded"
+}
+refused "staff add --name" staff staff add S77 --name "{}" --role staff \
+	--as M01 --pin-fd 3 --new-pin-fd 4
+as M01 1111 staff add S77 --name "佐藤 花子" --role staff --new-pin-fd 4 \
+	4<<<7777
+is "$RC" 0 "staff add: a Japanese name is accepted"
+is "$(sqlq "select name from staff where code = 'S77'")" "佐藤 花子" \
+	"staff add: the name kept as typed"
+refused "asset add --name" asset asset add T9 --name "{}" \
+	--location SAFE1/T01 --as M01 --pin-fd 3
+refused "key open --purpose" key_opening key open --purpose "{}" \
+	--as M01 --pin-fd 3 --witness S02 --witness-pin-fd 4
+refused "training course add --name" course training course add C9 \
+	--name "{}" --as M01 --pin-fd 3
+refused "note add --text" near_miss note add --text "{}" --as M01 --pin-fd 3
+refused "scan undo --reason" scan_undo scan undo --session "$sid" \
+	--reason "{}" --as M01 --pin-fd 3
+# A note keeps its lines: newline and tab are text there, nothing else.
+as M01 1111 note add --text $'first line\n\tsecond line'
+is "$RC" 0 "note add: newline and tab accepted in a note"
+for i in 0 1 3 5; do
+	a=$(mktemp "$WORK/init.XXXXXX") && rm -f "$a"
+	ct init --db "$a" --manager M09 --name "${texts[$i]}" --pin-fd 3 3<<<1111
+	is "$RC" 65 "init --name, ${names[$i]}: exit 65"
+	ok "$([ ! -e "$a" ]; echo $?)" "init --name, ${names[$i]}: no ledger left"
+done
+# A disposal's certificate reference and a resolution's note.
+ct dispose start --as S02 --pin-fd 3 --witness M01 --witness-pin-fd 4 \
+	3<<<2222 4<<<1111
+did=$OUT
+is "$RC" 0 "prepared: a disposal is open"
+refused "dispose close --certificate" disposal_batch dispose close "$did" \
+	--method contractor --certificate "{}" --as S02 --pin-fd 4 \
+	--witness M01 --witness-pin-fd 3
+is "$(sqlq "select count(*) from disposal_batch where closed_at is null")" 1 \
+	"dispose close refused: the disposal stays open"
+# The scan stopped by the full disk left cards of SAFE1/T02 missing.
+refused "count resolve --note" resolution count resolve "$sid" --card B024 \
+	--reason data_error --note "{}" --as M01 --pin-fd 3
+as M01 1111 count resolve "$sid" --card B024 --reason data_error \
+	--note "台帳の誤り"
+is "$RC" 0 "count resolve: a Japanese note is accepted"
+
 done_testing
