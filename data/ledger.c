@@ -574,6 +574,21 @@ out:
 	return rc;
 }
 
+/*
+ * Version 11: the key log's flags decided when they happen (issue 19).  An
+ * opening keeps the rules in force when it was opened (replaced by those
+ * in force at its close) and the flags decided at the close, so that a
+ * report no longer judges it by the configuration of whoever prints it.
+ * NULL: recorded before this version (reports say their flags are judged
+ * by today's configuration) or, for flags, still open.
+ */
+static const char schema_key_flags[] =
+    "ALTER TABLE key_opening ADD COLUMN flags INTEGER"
+    " CHECK (flags IS NULL OR flags BETWEEN 0 AND 3);"
+    "ALTER TABLE key_opening ADD COLUMN rule_limit_min INTEGER;"
+    "ALTER TABLE key_opening ADD COLUMN rule_office_start_min INTEGER;"
+    "ALTER TABLE key_opening ADD COLUMN rule_office_end_min INTEGER;";
+
 /* migrations[i] takes a file from user_version i to i + 1: its SQL, then
  * its C step, if any, in the same transaction. */
 static const struct migration {
@@ -590,6 +605,7 @@ static const struct migration {
     {schema_safe_flag, NULL},	/* 8 */
     {schema_scan_undo, NULL},	/* 9 */
     {"", widen_card_status},	/* 10 */
+    {schema_key_flags, NULL},	/* 11 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==

@@ -272,15 +272,16 @@ static void create_refuses_symlinks(void **state)
 }
 
 /*
- * Turns the fixture's file back into version 9: the card table's status
- * CHECK without 'lost', edited the way the migration edits it (see
- * data/ledger.c, version 10), with `to` (SQL-quoted) as the list's end.
+ * Turns the fixture's file back into version 9: the key log's columns of
+ * version 11 dropped, the card table's status CHECK without 'lost', edited
+ * the way the migration edits it (see data/ledger.c, version 10), with `to`
+ * (SQL-quoted) as the list's end.
  */
 static void card_check_back(const char *path, const char *to)
 {
 	sqlite3 *db;
 	sqlite3_stmt *st;
-	char sql[512];
+	char sql[1024];
 	int64_t v = -1;
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -291,7 +292,11 @@ static void card_check_back(const char *path, const char *to)
 	v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	snprintf(sql, sizeof(sql),
-		 "BEGIN; PRAGMA writable_schema = ON;"
+		 "BEGIN; ALTER TABLE key_opening DROP COLUMN flags;"
+		 "ALTER TABLE key_opening DROP COLUMN rule_limit_min;"
+		 "ALTER TABLE key_opening DROP COLUMN rule_office_start_min;"
+		 "ALTER TABLE key_opening DROP COLUMN rule_office_end_min;"
+		 "PRAGMA writable_schema = ON;"
 		 "UPDATE sqlite_schema SET sql = replace(sql, "
 		 "'''deceased'',''lost''))', '%s') WHERE name = 'card';"
 		 "PRAGMA schema_version = %lld; PRAGMA writable_schema = OFF;"
@@ -345,7 +350,7 @@ static void v9_file_with_cards_gains_lost(void **state)
 	pages = raw_int(f->path, "PRAGMA page_count");
 
 	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
-	assert_int_equal(ledger_schema_version(f->l), 10);
+	assert_int_equal(ledger_schema_version(f->l), LEDGER_SCHEMA_VERSION);
 	assert_int_equal(ledger_integrity_check(f->l, ok, sizeof(ok)), 0);
 	assert_string_equal(ok, "ok");
 	assert_non_null(strstr(card_table_sql(f->path, sql, sizeof(sql)),

@@ -163,10 +163,31 @@ int cli_training_check(struct ledger *l, const char *staff, int32_t today,
  * it after cli_permit. */
 int cli_training_gate(struct ledger *l, const struct staff_rec *who);
 
-/* The key log's flags (KEY_FLAG_*) of an opening, judged at `now` while
- * it is open, in the office hours of the day it began. */
+/*
+ * The key log's flags (KEY_FLAG_*) of an opening as recorded: those decided
+ * at its close; while it is open, judged at `now` by the rules recorded
+ * when it was opened, in the office hours of the day it began.  Only an
+ * opening recorded before flags were (cli_key_flags_recorded 0) is judged
+ * by `rules`, today's configuration.
+ */
 unsigned cli_key_flags(const struct key_opening_rec *o, int64_t now,
 		       const struct recon_key_rules *rules);
+/* 1 when cli_key_flags of o comes from what was recorded with it; 0 for an
+ * opening from before (its flags follow today's configuration: say so). */
+int cli_key_flags_recorded(const struct key_opening_rec *o);
+/*
+ * Opening and closing the safe, with what decides its flags recorded in
+ * the same transaction: at the open, the rules in force (`rules`, the
+ * configuration now); at the close, the rules in force then and the flags
+ * decided with them.  LEDGER_ERR_* as ledger_key_open / ledger_key_close
+ * (ledger_errmsg says why); cli_key_close fills *out with the flags.
+ */
+int cli_key_open(struct ledger *l, int64_t opener_id, int64_t approver_id,
+		 const char *purpose, int64_t now,
+		 const struct recon_key_rules *rules, int64_t *id);
+int cli_key_close(struct ledger *l, int64_t closer_id, int64_t now,
+		  const struct recon_key_rules *rules,
+		  struct key_opening_rec *out);
 /* "open too long, outside office hours", "" for none. */
 void cli_key_flag_names(unsigned flags, char *out, size_t cap);
 /* ["long","off_hours"] */

@@ -242,9 +242,11 @@ static int demo_safe(struct ledger *l, const struct staff_rec *staff, int open)
 	int64_t id;
 
 	if (open)
-		return ledger_key_open(l, staff[1].id, staff[0].id,
-				       "count of the trays", cli_now(), &id);
-	return ledger_key_close(l, staff[1].id, cli_now(), &o);
+		return cli_key_open(l, staff[1].id, staff[0].id,
+				    "count of the trays", cli_now(),
+				    &recon_default_key_rules, &id);
+	return cli_key_close(l, staff[1].id, cli_now(),
+			     &recon_default_key_rules, &o);
 }
 
 /* Last month's count of the trays where cards will go missing, so the

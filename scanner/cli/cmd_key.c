@@ -18,16 +18,83 @@
 #include "../workflow/config.h"
 #include "report.h"
 
+int cli_key_flags_recorded(const struct key_opening_rec *o)
+{
+	return o->has_flags || o->has_rules;
+}
+
 unsigned cli_key_flags(const struct key_opening_rec *o, int64_t now,
 		       const struct recon_key_rules *rules)
 {
 	/* One offset for both ends: the opening is judged against the
 	 * office hours of the day it began. */
 	int64_t off = cli_utc_offset(o->opened_at);
+	struct recon_key_rules then;
 
+	if (o->has_flags)
+		return o->flags;
+	if (o->has_rules) {
+		then.open_limit_min = o->limit_min;
+		then.office_start_min = o->office_start_min;
+		then.office_end_min = o->office_end_min;
+		rules = &then;
+	}
 	return recon_key_flags(o->opened_at + off,
 			       o->closed_at ? o->closed_at + off : 0, now + off,
 			       rules);
+}
+
+int cli_key_open(struct ledger *l, int64_t opener_id, int64_t approver_id,
+		 const char *purpose, int64_t now,
+		 const struct recon_key_rules *rules, int64_t *id)
+{
+	int rc = ledger_begin(l);
+
+	if (rc == 0)
+		rc = ledger_key_open(l, opener_id, approver_id, purpose, now,
+				     id);
+	if (rc == 0)
+		rc = ledger_key_record(l, *id, rules->open_limit_min,
+				       rules->office_start_min,
+				       rules->office_end_min, -1, opener_id,
+				       now);
+	if (rc == 0)
+		return ledger_commit(l);
+	ledger_rollback(l);
+	return rc;
+}
+
+int cli_key_close(struct ledger *l, int64_t closer_id, int64_t now,
+		  const struct recon_key_rules *rules,
+		  struct key_opening_rec *out)
+{
+	int rc = ledger_begin(l);
+	unsigned f = 0;
+
+	if (rc == 0)
+		rc = ledger_key_close(l, closer_id, now, out);
+	if (rc == 0) {
+		/* Decided now, with the configuration in force now. */
+		out->has_rules = 0;
+		out->has_flags = 0;
+		f = cli_key_flags(out, out->closed_at, rules);
+		rc = ledger_key_record(l, out->id, rules->open_limit_min,
+				       rules->office_start_min,
+				       rules->office_end_min, (int)f, closer_id,
+				       now);
+	}
+	if (rc == 0)
+		rc = ledger_commit(l);
+	if (rc < 0) {
+		ledger_rollback(l);
+		return rc;
+	}
+	out->has_rules = out->has_flags = 1;
+	out->limit_min = rules->open_limit_min;
+	out->office_start_min = rules->office_start_min;
+	out->office_end_min = rules->office_end_min;
+	out->flags = f;
+	return 0;
 }
 
 void cli_key_flag_names(unsigned flags, char *out, size_t cap)
@@ -232,7 +299,8 @@ static int exec_open(struct cli *c, struct ledger *l)
 	rc = approver(c, l, &actor, &appr, &order);
 	if (rc)
 		return rc;
-	rc = ledger_key_open(l, actor.id, appr.id, purpose, cli_now(), &id);
+	rc = cli_key_open(l, actor.id, appr.id, purpose, cli_now(), &conf.key,
+			  &id);
 	if (rc == LEDGER_ERR_STATE || rc == LEDGER_ERR_INVALID)
 		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
 	if (rc < 0)
@@ -288,7 +356,7 @@ static int exec_close(struct cli *c, struct ledger *l)
 	rc = cli_actor(c, l, &actor);
 	if (rc)
 		return rc;
-	rc = ledger_key_close(l, actor.id, cli_now(), &o);
+	rc = cli_key_close(l, actor.id, cli_now(), &conf.key, &o);
 	if (rc == LEDGER_ERR_STATE)
 		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
 	if (rc < 0)

@@ -156,7 +156,8 @@ static enum ui_result open_safe(struct ui *u, struct key_screen *st)
 		ui_second_refused(u, f, rc, rule);
 		return UI_REDRAW;
 	}
-	rc = ledger_key_open(u->l, u->who.id, appr.id, f->note, cli_now(), &id);
+	rc = cli_key_open(u->l, u->who.id, appr.id, f->note, cli_now(),
+			  &u->conf.key, &id);
 	if (rc < 0) {
 		ui_message(u, UI_A_ALERT, "%s", ledger_errmsg(u->l));
 		u->bells = 3;
@@ -174,7 +175,7 @@ static enum ui_result open_safe(struct ui *u, struct key_screen *st)
 static enum ui_result close_safe(struct ui *u, struct key_screen *st)
 {
 	struct key_opening_rec o;
-	int rc = ledger_key_close(u->l, u->who.id, cli_now(), &o);
+	int rc = cli_key_close(u->l, u->who.id, cli_now(), &u->conf.key, &o);
 
 	if (rc < 0) {
 		ui_message(u, UI_A_ALERT, "%s", ledger_errmsg(u->l));

@@ -272,4 +272,34 @@ as M01 1111 count resolve "$sid" --card B024 --reason data_error \
 	--note "台帳の誤り"
 is "$RC" 0 "count resolve: a Japanese note is accepted"
 
+# ---- the key log's flags are recorded when they happen ---------------------------
+
+# Each opening keeps the rules in force and the flags decided at its close
+# (key.t checks that printing with another configuration changes nothing).
+is "$(sqlq "select count(*) from key_opening where flags is null
+	or rule_limit_min is null")" 0 "every opening has its flags recorded"
+# A ledger from before (version 10): its openings are migrated without
+# flags, and the reports say they judge them by today's configuration.
+cp "$CARDTALLY_DB" "$WORK/v10.db"
+sqlite3 "$WORK/v10.db" "ALTER TABLE key_opening DROP COLUMN flags;
+	ALTER TABLE key_opening DROP COLUMN rule_limit_min;
+	ALTER TABLE key_opening DROP COLUMN rule_office_start_min;
+	ALTER TABLE key_opening DROP COLUMN rule_office_end_min;
+	PRAGMA user_version = 10"
+ct key log --db "$WORK/v10.db" --json
+is "$RC" 0 "version 10 ledger: key log runs (migrated)"
+is "$(pyjson 'sorted(set(o["flags_recorded"] for o in d["openings"]))' \
+	<<<"$OUT")" '[false]' "version 10 openings: flags_recorded false"
+is "$(sqlite3 "$WORK/v10.db" "pragma user_version")" 11 \
+	"version 10 ledger: migrated to 11"
+is "$(sqlite3 "$WORK/v10.db" "select count(*) from key_opening
+	where flags is not null")" 0 "version 10 openings: no flags made up"
+ct report daily --db "$WORK/v10.db"
+like "$OUT" "recorded before flags were: judged by the configuration in force now" \
+	"daily report: an old opening is marked as judged today"
+ct report daily
+like "$OUT" "back-dated\?" "daily report: today's opening is listed"
+ok "$(grep -q 'recorded before flags were' <<<"$OUT"; [ $? -ne 0 ]; echo $?)" \
+	"daily report: a recorded opening is not marked"
+
 done_testing
