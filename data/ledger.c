@@ -231,8 +231,7 @@ static int chain_v1_rows(struct ledger *l)
 		return rc;
 	snprintf(detail, sizeof(detail), "version=2 chained=%lld reads=%lld",
 		 (long long)sealed, (long long)folded);
-	return ledger_audit(l, 0, ct_now(), "ledger.migrate", NULL,
-			    detail);
+	return ledger_audit(l, 0, ct_now(), "ledger.migrate", NULL, detail);
 }
 
 /*
@@ -566,8 +565,8 @@ static int widen_card_status(struct ledger *l)
 	if (rc == 0)
 		rc = pragma_int(l, "SELECT EXISTS (SELECT 1 FROM card)", &n);
 	if (rc == 0 && n)
-		rc = ledger_audit(l, 0, ct_now(), "ledger.migrate",
-				  NULL, "version=10 card.status+=lost");
+		rc = ledger_audit(l, 0, ct_now(), "ledger.migrate", NULL,
+				  "version=10 card.status+=lost");
 out:
 	sqlite3_finalize(st);
 	free(sql);
@@ -886,12 +885,11 @@ static int open_db(const char *path, int flags, struct ledger **out, char *err,
 	if (sqlite3_open_v2(path, &l->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
 		if (!l->db)
-			snprintf(err, errlen, "cannot open ledger %s: out of "
-					      "memory",
-				 path);
+			snprintf(err, errlen,
+				 "cannot open ledger %s: out of memory", path);
 		else
-			snprintf(l->errmsg, sizeof(l->errmsg), "cannot open: %s",
-				 sqlite3_errmsg(l->db));
+			snprintf(l->errmsg, sizeof(l->errmsg),
+				 "cannot open: %s", sqlite3_errmsg(l->db));
 		rc = l->db ? open_error(l, path, LEDGER_ERR_SQL, err, errlen)
 			   : LEDGER_ERR_NOMEM;
 		ledger_close(l);
@@ -943,8 +941,8 @@ int ledger_open(const char *path, struct ledger **out, char *err, size_t errlen)
 						   : LEDGER_ERR_IO;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "%s is not a cardtally ledger (not a "
-				      "regular file)",
+		snprintf(err, errlen,
+			 "%s is not a cardtally ledger (not a regular file)",
 			 path);
 		return LEDGER_ERR_NOTLEDGER;
 	}
@@ -952,8 +950,9 @@ int ledger_open(const char *path, struct ledger **out, char *err, size_t errlen)
 		/* SQLite would take an empty file for an empty database and
 		 * the migrations would make a new ledger of it: a ledger
 		 * truncated to nothing would read as "intact, 0 entries". */
-		snprintf(err, errlen, "%s is not a cardtally ledger (the file "
-				      "is empty); not touching it",
+		snprintf(err, errlen,
+			 "%s is not a cardtally ledger (the file is empty); "
+			 "not touching it",
 			 path);
 		return LEDGER_ERR_NOTLEDGER;
 	}
@@ -967,8 +966,9 @@ int ledger_open(const char *path, struct ledger **out, char *err, size_t errlen)
 	close(fd);
 	if (n != (ssize_t)sizeof(head) ||
 	    memcmp(head, sqlite_magic, sizeof(head)) != 0) {
-		snprintf(err, errlen, "%s is not a cardtally ledger (not an "
-				      "SQLite database); not touching it",
+		snprintf(err, errlen,
+			 "%s is not a cardtally ledger (not an SQLite "
+			 "database); not touching it",
 			 path);
 		return LEDGER_ERR_NOTLEDGER;
 	}

@@ -32,7 +32,7 @@ enum {
 	LEDGER_ERR_BUSY = -5,	  /* another process holds the write lock */
 	LEDGER_ERR_INVALID = -6,  /* argument fails validation */
 	LEDGER_ERR_NOMEM = -7,
-	LEDGER_ERR_STATE = -8, /* e.g. session already closed */
+	LEDGER_ERR_STATE = -8,	   /* e.g. session already closed */
 	LEDGER_ERR_NOTLEDGER = -9, /* the file is not a cardtally ledger */
 	LEDGER_ERR_IO = -10, /* the file or its directory cannot be written
 				(full disk, read-only, permissions) */

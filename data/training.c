@@ -21,8 +21,7 @@ int ledger_course_add(struct ledger *l, const struct course_rec *c,
 		return ledger_fail(l, LEDGER_ERR_INVALID,
 				   "a course code is 1-%d of A-Z a-z 0-9 _ -",
 				   STAFF_CODE_MAX);
-	rc = ledger_text_check(l, "a course name", c->name, NAME_MAX_BYTES,
-			       0);
+	rc = ledger_text_check(l, "a course name", c->name, NAME_MAX_BYTES, 0);
 	if (rc < 0)
 		return rc;
 	if (c->valid_days < 0 || c->valid_days > COURSE_VALID_DAYS_MAX)

@@ -666,8 +666,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(create_refuses_symlinks, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(not_a_ledger_is_refused_untouched,
-					    setup,
-					    teardown),
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(v9_file_with_cards_gains_lost,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(

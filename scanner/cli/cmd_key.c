@@ -54,10 +54,9 @@ int cli_key_open(struct ledger *l, int64_t opener_id, int64_t approver_id,
 		rc = ledger_key_open(l, opener_id, approver_id, purpose, now,
 				     id);
 	if (rc == 0)
-		rc = ledger_key_record(l, *id, rules->open_limit_min,
-				       rules->office_start_min,
-				       rules->office_end_min, -1, opener_id,
-				       now);
+		rc = ledger_key_record(
+		    l, *id, rules->open_limit_min, rules->office_start_min,
+		    rules->office_end_min, -1, opener_id, now);
 	if (rc == 0)
 		return ledger_commit(l);
 	ledger_rollback(l);
@@ -78,10 +77,9 @@ int cli_key_close(struct ledger *l, int64_t closer_id, int64_t now,
 		out->has_rules = 0;
 		out->has_flags = 0;
 		f = cli_key_flags(out, out->closed_at, rules);
-		rc = ledger_key_record(l, out->id, rules->open_limit_min,
-				       rules->office_start_min,
-				       rules->office_end_min, (int)f, closer_id,
-				       now);
+		rc = ledger_key_record(
+		    l, out->id, rules->open_limit_min, rules->office_start_min,
+		    rules->office_end_min, (int)f, closer_id, now);
 	}
 	if (rc == 0)
 		rc = ledger_commit(l);

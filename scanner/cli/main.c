@@ -310,11 +310,12 @@ int main(int argc, char **argv)
 					 "%s; create one with 'cardtally init "
 					 "--db %s --manager CODE --name NAME'",
 					 err, c.db);
+		if (rc == LEDGER_ERR_NOTLEDGER)
+			return cli_error(EXIT_DATAERR, "%s", err);
+		if (rc == LEDGER_ERR_IO)
+			return cli_error(EXIT_IOERR, "%s", err);
 		if (rc < 0)
-			return cli_error(rc == LEDGER_ERR_NOTLEDGER ? EXIT_DATAERR
-					 : rc == LEDGER_ERR_IO	    ? EXIT_IOERR
-								    : EXIT_SOFTWARE,
-					 "%s", err);
+			return cli_error(EXIT_SOFTWARE, "%s", err);
 	}
 	rc = current->exec(&c, l);
 	ledger_close(l);
