@@ -281,11 +281,11 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		help(stdout);
-		return EXIT_OK;
+		return cli_output_done(EXIT_OK);
 	}
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("cardtally %s\n", CT_VERSION);
-		return EXIT_OK;
+		return cli_output_done(EXIT_OK);
 	}
 	current = find_command(argc, argv, 1, &used);
 	if (!current)
@@ -297,7 +297,7 @@ int main(int argc, char **argv)
 	if (c.help) {
 		print_usage(stdout, current);
 		printf("%s\n", current->help);
-		return EXIT_OK;
+		return cli_output_done(EXIT_OK);
 	}
 	if (!c.db)
 		c.db = getenv("CARDTALLY_DB");

@@ -37,8 +37,10 @@ if [ -x "$REL" ]; then
 	at=$(sqlq "select closed_at from key_opening order by id desc limit 1")
 	ok "$([ "$at" -ge "$t0" ]; echo $?)" \
 		"release build: closed at the real time too"
-	ok "$(strings "$REL" | grep -q CARDTALLY_NOW; [ $? -ne 0 ]; echo $?)" \
+	ok "$(grep -qa CARDTALLY_NOW "$REL"; [ $? -eq 1 ]; echo $?)" \
 		"release build: has no code that reads CARDTALLY_NOW"
+	ok "$(grep -qa CARDTALLY_NOW "$CT"; echo $?)" \
+		"test build: has it (the check above can fail)"
 else
 	echo "ok $((_n += 1)) # skip the release build $REL is not built"
 fi
@@ -187,6 +189,12 @@ for cmd in "status --json" "audit show" "audit show --json" "staff list" \
 	is "$RC" 74 "$cmd to a full disk: exit 74"
 	like "$ERR" "cannot write output: No space left on device" \
 		"$cmd to a full disk: says so"
+done
+
+for args in --help --version "status --help"; do
+	# shellcheck disable=SC2086 # several words
+	ct_full $args
+	is "$RC" 74 "$args to a full disk: exit 74"
 done
 
 # A scan whose output cannot be written stops: the operator no longer sees
