@@ -159,10 +159,10 @@ int ledger_resolution_add(struct ledger *l, const struct resolution_rec *r,
 	sqlite3_stmt *st;
 	int own, rc;
 
-	if (strlen(r->note) > RESOLUTION_NOTE_MAX)
-		return ledger_fail(l, LEDGER_ERR_INVALID,
-				   "the note is longer than %d bytes",
-				   RESOLUTION_NOTE_MAX);
+	rc = ledger_text_check(l, "the note", r->note, RESOLUTION_NOTE_MAX,
+			       TEXT_OPTIONAL);
+	if (rc < 0)
+		return rc;
 	rc = ledger_tx_enter(l, &own);
 	if (rc < 0)
 		return rc;

@@ -34,9 +34,9 @@ int ledger_asset_add(struct ledger *l, const char *code, const char *name,
 				   "asset code '%s' must be 1-32 letters, "
 				   "digits, '-' or '_'",
 				   code);
-	if (name[0] == '\0' || strlen(name) > NAME_MAX_BYTES)
-		return ledger_fail(l, LEDGER_ERR_INVALID,
-				   "name must be 1-%d bytes", NAME_MAX_BYTES);
+	rc = ledger_text_check(l, "name", name, NAME_MAX_BYTES, 0);
+	if (rc < 0)
+		return rc;
 	if (tag && (tag[0] == '\0' || strlen(tag) >= SERIAL_BUF))
 		return ledger_fail(l, LEDGER_ERR_INVALID,
 				   "tag serial must be 1-%d bytes",

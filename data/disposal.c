@@ -318,11 +318,12 @@ int ledger_disposal_close(struct ledger *l, int64_t id, const char *method,
 		return ledger_fail(l, LEDGER_ERR_INVALID,
 				   "a contractor's destruction needs its "
 				   "certificate reference (--certificate)");
-	if (certificate && strlen(certificate) > DISPOSAL_CERT_MAX)
-		return ledger_fail(l, LEDGER_ERR_INVALID,
-				   "certificate reference longer than %d "
-				   "bytes",
-				   DISPOSAL_CERT_MAX);
+	rc = certificate ? ledger_text_check(l, "the certificate reference",
+					     certificate, DISPOSAL_CERT_MAX,
+					     TEXT_OPTIONAL)
+			 : 0;
+	if (rc < 0)
+		return rc;
 	rc = ledger_tx_enter(l, &own);
 	if (rc < 0)
 		return rc;

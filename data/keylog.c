@@ -106,7 +106,9 @@ int ledger_key_holder_order(struct ledger *l, int64_t staff_id, int *order)
 
 #define OPENING_COLS                                                           \
 	"SELECT o.id, o.opened_at, a.code, b.code, o.purpose, "                \
-	"ifnull(o.closed_at, 0), ifnull(c.code, '') FROM key_opening o "       \
+	"ifnull(o.closed_at, 0), ifnull(c.code, ''), o.flags, "                \
+	"o.rule_limit_min, o.rule_office_start_min, o.rule_office_end_min "    \
+	"FROM key_opening o "                                                  \
 	"JOIN staff a ON a.id = o.opened_by "                                  \
 	"JOIN staff b ON b.id = o.approved_by "                                \
 	"LEFT JOIN staff c ON c.id = o.closed_by "
@@ -124,6 +126,14 @@ static void opening_from_row(sqlite3_stmt *st, struct key_opening_rec *o)
 	o->closed_at = sqlite3_column_int64(st, 5);
 	snprintf(o->closed_by, sizeof(o->closed_by), "%s",
 		 ledger_col_text(st, 6));
+	o->has_flags = sqlite3_column_type(st, 7) != SQLITE_NULL;
+	o->flags = (unsigned)sqlite3_column_int(st, 7);
+	o->has_rules = sqlite3_column_type(st, 8) != SQLITE_NULL &&
+		       sqlite3_column_type(st, 9) != SQLITE_NULL &&
+		       sqlite3_column_type(st, 10) != SQLITE_NULL;
+	o->limit_min = sqlite3_column_int(st, 8);
+	o->office_start_min = sqlite3_column_int(st, 9);
+	o->office_end_min = sqlite3_column_int(st, 10);
 }
 
 int ledger_key_current(struct ledger *l, struct key_opening_rec *out)
@@ -170,19 +180,6 @@ int ledger_safe_open(struct ledger *l, int *open)
 	return rc;
 }
 
-/* Printable text of 1..KEY_PURPOSE_MAX bytes, no control characters. */
-static int purpose_valid(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > KEY_PURPOSE_MAX)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
-	return 1;
-}
-
 int ledger_key_open(struct ledger *l, int64_t opener_id, int64_t approver_id,
 		    const char *purpose, int64_t now, int64_t *id)
 {
@@ -192,10 +189,9 @@ int ledger_key_open(struct ledger *l, int64_t opener_id, int64_t approver_id,
 	sqlite3_stmt *st = NULL;
 	int own, rc;
 
-	if (!purpose_valid(purpose))
-		return ledger_fail(l, LEDGER_ERR_INVALID,
-				   "a purpose is 1-%d bytes of text",
-				   KEY_PURPOSE_MAX);
+	rc = ledger_text_check(l, "the purpose", purpose, KEY_PURPOSE_MAX, 0);
+	if (rc < 0)
+		return rc;
 	if (opener_id == approver_id)
 		return ledger_fail(l, LEDGER_ERR_INVALID,
 				   "the opener cannot approve their own "
@@ -288,6 +284,60 @@ int ledger_key_close(struct ledger *l, int64_t closer_id, int64_t now,
 	snprintf(detail, sizeof(detail), "closed_by=%s open_s=%lld", c.code,
 		 (long long)(now - out->opened_at));
 	rc = ledger_audit(l, closer_id, now, "key.close", subject, detail);
+out:
+	sqlite3_finalize(st);
+	return ledger_tx_leave(l, own, rc);
+}
+
+int ledger_key_record(struct ledger *l, int64_t id, int limit_min,
+		      int office_start_min, int office_end_min, int flags,
+		      int64_t actor_id, int64_t now)
+{
+	char detail[96], subject[32];
+	sqlite3_stmt *st = NULL;
+	int own, rc;
+
+	if (limit_min < 0 || office_start_min < 0 || office_end_min > 24 * 60 ||
+	    office_start_min > office_end_min || flags < -1 || flags > 3)
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "key log rules or flags out of range");
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
+	rc = ledger_prepare(l,
+			    "UPDATE key_opening SET rule_limit_min = ?, "
+			    "rule_office_start_min = ?, "
+			    "rule_office_end_min = ?, flags = ? WHERE id = ?",
+			    &st);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_int(st, 1, limit_min);
+	sqlite3_bind_int(st, 2, office_start_min);
+	sqlite3_bind_int(st, 3, office_end_min);
+	if (flags >= 0)
+		sqlite3_bind_int(st, 4, flags);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_int64(st, 5, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "record the key log's flags");
+		goto out;
+	}
+	if (sqlite3_changes(l->db) != 1) {
+		rc = ledger_fail(l, LEDGER_ERR_NOTFOUND, "no opening %lld",
+				 (long long)id);
+		goto out;
+	}
+	snprintf(subject, sizeof(subject), "key %lld", (long long)id);
+	if (flags >= 0)
+		snprintf(detail, sizeof(detail),
+			 "limit_min=%d office=%d-%d flags=%d", limit_min,
+			 office_start_min, office_end_min, flags);
+	else
+		snprintf(detail, sizeof(detail),
+			 "limit_min=%d office=%d-%d flags=open", limit_min,
+			 office_start_min, office_end_min);
+	rc = ledger_audit(l, actor_id, now, "key.flags", subject, detail);
 out:
 	sqlite3_finalize(st);
 	return ledger_tx_leave(l, own, rc);

@@ -7,13 +7,17 @@
  */
 #include "ledger_int.h"
 
+#include "../common/clock.h"
+
 #include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
 /*
@@ -227,8 +231,7 @@ static int chain_v1_rows(struct ledger *l)
 		return rc;
 	snprintf(detail, sizeof(detail), "version=2 chained=%lld reads=%lld",
 		 (long long)sealed, (long long)folded);
-	return ledger_audit(l, 0, (int64_t)time(NULL), "ledger.migrate", NULL,
-			    detail);
+	return ledger_audit(l, 0, ct_now(), "ledger.migrate", NULL, detail);
 }
 
 /*
@@ -562,13 +565,28 @@ static int widen_card_status(struct ledger *l)
 	if (rc == 0)
 		rc = pragma_int(l, "SELECT EXISTS (SELECT 1 FROM card)", &n);
 	if (rc == 0 && n)
-		rc = ledger_audit(l, 0, (int64_t)time(NULL), "ledger.migrate",
-				  NULL, "version=10 card.status+=lost");
+		rc = ledger_audit(l, 0, ct_now(), "ledger.migrate", NULL,
+				  "version=10 card.status+=lost");
 out:
 	sqlite3_finalize(st);
 	free(sql);
 	return rc;
 }
+
+/*
+ * Version 11: the key log's flags decided when they happen (issue 19).  An
+ * opening keeps the rules in force when it was opened (replaced by those
+ * in force at its close) and the flags decided at the close, so that a
+ * report no longer judges it by the configuration of whoever prints it.
+ * NULL: recorded before this version (reports say their flags are judged
+ * by today's configuration) or, for flags, still open.
+ */
+static const char schema_key_flags[] =
+    "ALTER TABLE key_opening ADD COLUMN flags INTEGER"
+    " CHECK (flags IS NULL OR flags BETWEEN 0 AND 3);"
+    "ALTER TABLE key_opening ADD COLUMN rule_limit_min INTEGER;"
+    "ALTER TABLE key_opening ADD COLUMN rule_office_start_min INTEGER;"
+    "ALTER TABLE key_opening ADD COLUMN rule_office_end_min INTEGER;";
 
 /* migrations[i] takes a file from user_version i to i + 1: its SQL, then
  * its C step, if any, in the same transaction. */
@@ -586,6 +604,7 @@ static const struct migration {
     {schema_safe_flag, NULL},	/* 8 */
     {schema_scan_undo, NULL},	/* 9 */
     {"", widen_card_status},	/* 10 */
+    {schema_key_flags, NULL},	/* 11 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
@@ -600,6 +619,33 @@ int ledger_fail(struct ledger *l, int code, const char *fmt, ...)
 	vsnprintf(l->errmsg, sizeof(l->errmsg), fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+int ledger_text_check(struct ledger *l, const char *what, const char *s,
+		      size_t max, unsigned flags)
+{
+	uint32_t cp = 0;
+	size_t at;
+	enum text_problem p = text_check(s, max, flags, &at, &cp);
+
+	switch (p) {
+	case TEXT_OK:
+		return 0;
+	case TEXT_EMPTY:
+	case TEXT_TOO_LONG:
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "%s must be %s-%zu bytes", what,
+				   flags & TEXT_OPTIONAL ? "0" : "1", max);
+	case TEXT_BAD_UTF8:
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "%s is not valid UTF-8 (at byte %zu)", what,
+				   at + 1);
+	case TEXT_CONTROL:
+		break;
+	}
+	return ledger_fail(l, LEDGER_ERR_INVALID,
+			   "%s has a control character (U+%04X at byte %zu)",
+			   what, (unsigned)cp, at + 1);
 }
 
 int ledger_sql_error(struct ledger *l, const char *what)
@@ -735,6 +781,88 @@ static int migrate(struct ledger *l)
 	return 0;
 }
 
+/*
+ * Why an open failed, said plainly when it is the file system: SQLite's
+ * "disk I/O error" or "attempt to write a readonly database" tell a clerk
+ * nothing.  A ledger in WAL mode needs its -wal and -shm files beside it,
+ * also to be read, so a full disk or an unwritable directory stops even a
+ * report.  LEDGER_ERR_IO with the message in err, or rc unchanged.
+ */
+static int open_error(struct ledger *l, const char *path, int rc, char *err,
+		      size_t errlen)
+{
+	int code = l->db ? sqlite3_extended_errcode(l->db) & 0xff : 0;
+	int sys = l->db ? sqlite3_system_errno(l->db) : 0;
+
+	if (sys == ENOSPC || sys == EDQUOT || code == SQLITE_FULL) {
+		snprintf(err, errlen,
+			 "ledger %s: no space left on its file system (even a "
+			 "reader needs room for %s-wal and %s-shm)",
+			 path, path, path);
+		return LEDGER_ERR_IO;
+	}
+	if (sys == EACCES || sys == EPERM || sys == EROFS ||
+	    code == SQLITE_READONLY || code == SQLITE_CANTOPEN ||
+	    code == SQLITE_PERM) {
+		/* SQLite's errno is of its last call, often a probe for a
+		 * -wal file that is not there: ask the directory itself. */
+		char dir[4096];
+		const char *slash = strrchr(path, '/');
+		int why = sys;
+
+		if (!slash)
+			snprintf(dir, sizeof(dir), ".");
+		else
+			snprintf(dir, sizeof(dir), "%.*s",
+				 (int)(slash == path ? 1 : slash - path), path);
+		if (access(dir, W_OK) < 0)
+			why = errno;
+		snprintf(err, errlen,
+			 "ledger %s: cannot write in %s (%s); even a reader "
+			 "needs to create %s-wal and %s-shm there",
+			 path, dir, why ? strerror(why) : "read-only", path,
+			 path);
+		return LEDGER_ERR_IO;
+	}
+	if (code == SQLITE_NOTADB) {
+		snprintf(err, errlen, "%s is not a cardtally ledger (%s)", path,
+			 l->errmsg);
+		return LEDGER_ERR_NOTLEDGER;
+	}
+	if (code == SQLITE_IOERR) {
+		snprintf(err, errlen, "ledger %s: input/output error%s%s", path,
+			 sys ? ": " : "", sys ? strerror(sys) : "");
+		return LEDGER_ERR_IO;
+	}
+	snprintf(err, errlen, "ledger %s: %s", path, l->errmsg);
+	return rc;
+}
+
+/*
+ * A file cardtally made has a schema version (cardtally writes version 1
+ * and up in the same step that creates its tables) and the audit log.
+ * Read-only: nothing is written before this says yes.
+ */
+static int is_cardtally_ledger(struct ledger *l)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l,
+				"SELECT (SELECT user_version FROM "
+				"pragma_user_version) > 0 AND EXISTS (SELECT 1 "
+				"FROM sqlite_schema WHERE type = 'table' AND "
+				"name = 'audit')",
+				&st);
+
+	if (rc < 0)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rc = sqlite3_column_int(st, 0) ? 0 : LEDGER_ERR_NOTLEDGER;
+	else
+		rc = ledger_sql_error(l, "read the schema");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int open_db(const char *path, int flags, struct ledger **out, char *err,
 		   size_t errlen)
 {
@@ -756,16 +884,34 @@ static int open_db(const char *path, int flags, struct ledger **out, char *err,
 	/* One connection per process, used by one thread: no mutexes. */
 	if (sqlite3_open_v2(path, &l->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
-		snprintf(err, errlen, "cannot open ledger %s: %s", path,
-			 l->db ? sqlite3_errmsg(l->db) : "out of memory");
+		if (!l->db)
+			snprintf(err, errlen,
+				 "cannot open ledger %s: out of memory", path);
+		else
+			snprintf(l->errmsg, sizeof(l->errmsg),
+				 "cannot open: %s", sqlite3_errmsg(l->db));
+		rc = l->db ? open_error(l, path, LEDGER_ERR_SQL, err, errlen)
+			   : LEDGER_ERR_NOMEM;
 		ledger_close(l);
-		return LEDGER_ERR_SQL;
+		return rc;
 	}
-	rc = set_pragmas(l);
+	/* An existing file is checked before anything is written to it
+	 * (the pragmas below switch it to WAL, the migrations add tables). */
+	rc = flags & SQLITE_OPEN_CREATE ? 0 : is_cardtally_ledger(l);
+	if (rc == LEDGER_ERR_NOTLEDGER) {
+		snprintf(err, errlen,
+			 "%s is not a cardtally ledger (an SQLite database "
+			 "without cardtally's tables); not touching it",
+			 path);
+		ledger_close(l);
+		return rc;
+	}
+	if (rc == 0)
+		rc = set_pragmas(l);
 	if (rc == 0)
 		rc = migrate(l);
 	if (rc < 0) {
-		snprintf(err, errlen, "ledger %s: %s", path, l->errmsg);
+		rc = open_error(l, path, rc, err, errlen);
 		ledger_close(l);
 		return rc;
 	}
@@ -773,15 +919,58 @@ static int open_db(const char *path, int flags, struct ledger **out, char *err,
 	return 0;
 }
 
+/* The first bytes of every SQLite 3 database file. */
+static const char sqlite_magic[16] = "SQLite format 3";
+
 int ledger_open(const char *path, struct ledger **out, char *err, size_t errlen)
 {
+	char head[sizeof(sqlite_magic)];
 	struct stat sb;
+	ssize_t n;
+	int fd;
 
+	*out = NULL;
 	if (stat(path, &sb) < 0) {
-		*out = NULL;
-		snprintf(err, errlen, "no ledger at %s: %s", path,
+		int e = errno;
+
+		snprintf(err, errlen, "%s %s: %s",
+			 e == ENOENT || e == ENOTDIR ? "no ledger at"
+						     : "cannot open ledger",
+			 path, strerror(e));
+		return e == ENOENT || e == ENOTDIR ? LEDGER_ERR_NOTFOUND
+						   : LEDGER_ERR_IO;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen,
+			 "%s is not a cardtally ledger (not a regular file)",
+			 path);
+		return LEDGER_ERR_NOTLEDGER;
+	}
+	if (sb.st_size == 0) {
+		/* SQLite would take an empty file for an empty database and
+		 * the migrations would make a new ledger of it: a ledger
+		 * truncated to nothing would read as "intact, 0 entries". */
+		snprintf(err, errlen,
+			 "%s is not a cardtally ledger (the file is empty); "
+			 "not touching it",
+			 path);
+		return LEDGER_ERR_NOTLEDGER;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot read ledger %s: %s", path,
 			 strerror(errno));
-		return LEDGER_ERR_NOTFOUND;
+		return LEDGER_ERR_IO;
+	}
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n != (ssize_t)sizeof(head) ||
+	    memcmp(head, sqlite_magic, sizeof(head)) != 0) {
+		snprintf(err, errlen,
+			 "%s is not a cardtally ledger (not an SQLite "
+			 "database); not touching it",
+			 path);
+		return LEDGER_ERR_NOTLEDGER;
 	}
 	return open_db(path, SQLITE_OPEN_READWRITE, out, err, errlen);
 }
@@ -791,13 +980,25 @@ int ledger_create(const char *path, struct ledger **out, char *err,
 {
 	struct stat sb;
 
-	if (stat(path, &sb) == 0) {
-		*out = NULL;
+	/* lstat: a symbolic link, even one pointing nowhere, is refused;
+	 * SQLite would create the ledger wherever it points.  NOFOLLOW
+	 * refuses one made between here and the open. */
+	*out = NULL;
+	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+		snprintf(err, errlen,
+			 "%s is a symbolic link: a ledger is made only at a "
+			 "real path",
+			 path);
+		return LEDGER_ERR_INVALID;
+	}
+	if (lstat(path, &sb) == 0) {
 		snprintf(err, errlen, "%s exists already", path);
 		return LEDGER_ERR_EXISTS;
 	}
-	return open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, out,
-		       err, errlen);
+	return open_db(path,
+		       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			   SQLITE_OPEN_NOFOLLOW,
+		       out, err, errlen);
 }
 
 void ledger_close(struct ledger *l)
@@ -901,9 +1102,9 @@ int ledger_staff_add(struct ledger *l, const char *code, const char *name,
 				   "staff code '%s' must be 1-32 letters, "
 				   "digits, '-' or '_'",
 				   code);
-	if (name[0] == '\0' || strlen(name) > NAME_MAX_BYTES)
-		return ledger_fail(l, LEDGER_ERR_INVALID,
-				   "name must be 1-%d bytes", NAME_MAX_BYTES);
+	rc = ledger_text_check(l, "name", name, NAME_MAX_BYTES, 0);
+	if (rc < 0)
+		return rc;
 	rc = ledger_tx_enter(l, &own);
 	if (rc < 0)
 		return rc;

@@ -32,11 +32,14 @@ enum {
 	LEDGER_ERR_BUSY = -5,	  /* another process holds the write lock */
 	LEDGER_ERR_INVALID = -6,  /* argument fails validation */
 	LEDGER_ERR_NOMEM = -7,
-	LEDGER_ERR_STATE = -8, /* e.g. session already closed */
+	LEDGER_ERR_STATE = -8,	   /* e.g. session already closed */
+	LEDGER_ERR_NOTLEDGER = -9, /* the file is not a cardtally ledger */
+	LEDGER_ERR_IO = -10, /* the file or its directory cannot be written
+				(full disk, read-only, permissions) */
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
-#define LEDGER_SCHEMA_VERSION 10
+#define LEDGER_SCHEMA_VERSION 11
 
 #define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128
@@ -44,11 +47,20 @@ enum {
 
 struct ledger;
 
-/* Opens an existing ledger (LEDGER_ERR_NOTFOUND when the file is missing),
- * migrating it forward to LEDGER_SCHEMA_VERSION. */
+/*
+ * Opens an existing ledger, migrating it forward to LEDGER_SCHEMA_VERSION.
+ * Never creates or rebuilds one: LEDGER_ERR_NOTFOUND when the file is
+ * missing; LEDGER_ERR_NOTLEDGER, with the file left untouched, when it is
+ * not a cardtally ledger (not a regular file, empty, not SQLite, or an
+ * SQLite file cardtally did not make); LEDGER_ERR_IO when it cannot be read
+ * or when the -wal and -shm files that even a reader needs cannot be made
+ * beside it (full disk, unwritable directory).  err names the path.
+ */
 int ledger_open(const char *path, struct ledger **out, char *err,
 		size_t errlen);
-/* Creates a new ledger; LEDGER_ERR_EXISTS when the file exists already. */
+/* Creates a new ledger; LEDGER_ERR_EXISTS when the path exists already,
+ * LEDGER_ERR_INVALID when it is a symbolic link (dangling or not): the
+ * ledger is never made through one. */
 int ledger_create(const char *path, struct ledger **out, char *err,
 		  size_t errlen);
 void ledger_close(struct ledger *l);
@@ -720,6 +732,17 @@ struct key_opening_rec {
 	char purpose[KEY_PURPOSE_MAX + 1];
 	int64_t closed_at; /* 0 while open */
 	char closed_by[STAFF_CODE_MAX + 1];
+	/* What was recorded with it (schema version 11 on), so that a report
+	 * prints what was decided then, whoever prints it with whatever
+	 * configuration: the rules in force when it was opened, replaced by
+	 * those in force when it was closed (open limit, office hours in
+	 * minutes after midnight), and the flags decided at the close.
+	 * has_rules 0: recorded before version 11; has_flags 0: still open,
+	 * or closed before version 11. */
+	int has_rules;
+	int limit_min, office_start_min, office_end_min;
+	int has_flags;
+	unsigned flags; /* KEY_FLAG_* of reconcile/recon.h */
 };
 
 /* Records an opening approved by another person (LEDGER_ERR_INVALID when
@@ -731,6 +754,15 @@ int ledger_key_open(struct ledger *l, int64_t opener_id, int64_t approver_id,
  * is open).  Audited. */
 int ledger_key_close(struct ledger *l, int64_t closer_id, int64_t now,
 		     struct key_opening_rec *out);
+/* Records on opening id the rules in force now (limit_min, office hours
+ * [office_start_min, office_end_min) in minutes after midnight) and, when
+ * flags >= 0, the flags (KEY_FLAG_*) decided now, at its close; flags -1
+ * leaves them unrecorded (an opening still open).  The caller decides the
+ * flags (reconcile/) and wraps this and the open or close in one
+ * transaction.  Audited ("key.flags"). */
+int ledger_key_record(struct ledger *l, int64_t id, int limit_min,
+		      int office_start_min, int office_end_min, int flags,
+		      int64_t actor_id, int64_t now);
 /* *open = 1 while an opening is recorded open (the safe is open), else 0.
  * One indexed look-up: cheap enough for every read of a sweep. */
 int ledger_safe_open(struct ledger *l, int *open);

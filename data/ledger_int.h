@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "ledger.h"
+#include "../common/text.h"
 
 struct ledger {
 	sqlite3 *db;
@@ -21,6 +22,14 @@ struct ledger {
 /* Records SQLite's message for `what` in l->errmsg; returns LEDGER_ERR_SQL
  * (or LEDGER_ERR_BUSY / LEDGER_ERR_EXISTS when SQLite says so). */
 int ledger_sql_error(struct ledger *l, const char *what);
+/*
+ * Free text entering the ledger (common/text.h): 0, or LEDGER_ERR_INVALID
+ * with a message naming `what` ("name", "the purpose") and the problem:
+ * empty or longer than max bytes, not UTF-8, a control character (flags:
+ * TEXT_MULTILINE, TEXT_OPTIONAL).
+ */
+int ledger_text_check(struct ledger *l, const char *what, const char *s,
+		      size_t max, unsigned flags);
 /* printf-style message into l->errmsg; returns code. */
 int ledger_fail(struct ledger *l, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -19,23 +19,6 @@ int ledger_note_detail(char *buf, size_t cap, int64_t note_id,
 	return n < 0 || (size_t)n >= cap ? -1 : n;
 }
 
-/* Printable text: no control characters but newline and tab, which a
- * report can still show on its lines. */
-static int note_text_valid(const char *text)
-{
-	size_t n = strlen(text);
-
-	if (n == 0 || n > NOTE_MAX_BYTES)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)text[i];
-
-		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-			return 0;
-	}
-	return 1;
-}
-
 int ledger_note_add(struct ledger *l, int64_t staff_id, int64_t at,
 		    const char *text, const char *mgmt_id, int64_t *id)
 {
@@ -44,11 +27,12 @@ int ledger_note_add(struct ledger *l, int64_t staff_id, int64_t at,
 	sqlite3_stmt *st = NULL;
 	int own, rc;
 
-	if (!note_text_valid(text))
-		return ledger_fail(l, LEDGER_ERR_INVALID,
-				   "a note is 1-%d bytes of text without "
-				   "control characters",
-				   NOTE_MAX_BYTES);
+	/* Newline and tab stay: a report can still show them on its
+	 * lines. */
+	rc = ledger_text_check(l, "a note", text, NOTE_MAX_BYTES,
+			       TEXT_MULTILINE);
+	if (rc < 0)
+		return rc;
 	rc = ledger_tx_enter(l, &own);
 	if (rc < 0)
 		return rc;

@@ -10,22 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Printable text of 1..max bytes without control characters. */
-static int text_valid(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > max)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f)
-			return 0;
-	}
-	return 1;
-}
-
 int ledger_course_add(struct ledger *l, const struct course_rec *c,
 		      int64_t actor_id, int64_t now)
 {
@@ -37,10 +21,9 @@ int ledger_course_add(struct ledger *l, const struct course_rec *c,
 		return ledger_fail(l, LEDGER_ERR_INVALID,
 				   "a course code is 1-%d of A-Z a-z 0-9 _ -",
 				   STAFF_CODE_MAX);
-	if (!text_valid(c->name, NAME_MAX_BYTES))
-		return ledger_fail(l, LEDGER_ERR_INVALID,
-				   "a course name is 1-%d bytes of text",
-				   NAME_MAX_BYTES);
+	rc = ledger_text_check(l, "a course name", c->name, NAME_MAX_BYTES, 0);
+	if (rc < 0)
+		return rc;
 	if (c->valid_days < 0 || c->valid_days > COURSE_VALID_DAYS_MAX)
 		return ledger_fail(l, LEDGER_ERR_INVALID,
 				   "valid days must be 1-%d",

@@ -95,11 +95,9 @@ int ledger_scan_undo(struct ledger *l, int64_t session_id, int64_t staff_id,
 		return ledger_fail(l, LEDGER_ERR_INVALID,
 				   "an undo needs a reason of 1-%d bytes",
 				   UNDO_REASON_MAX);
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)reason[i] < 0x20)
-			return ledger_fail(l, LEDGER_ERR_INVALID,
-					   "the reason has a control "
-					   "character");
+	rc = ledger_text_check(l, "the reason", reason, UNDO_REASON_MAX, 0);
+	if (rc < 0)
+		return rc;
 	rc = ledger_tx_enter(l, &own);
 	if (rc < 0)
 		return rc;

@@ -166,40 +166,122 @@ static void newer_schema_is_refused(void **state)
 	assert_non_null(strstr(err, "newer"));
 }
 
-static void old_file_is_migrated_forward(void **state)
+/* The whole content of a file, for "left untouched" checks; *len bytes,
+ * malloc'ed. */
+static char *slurp(const char *path, size_t *len)
 {
-	struct fixture *f = *state;
-	struct ledger *l;
-	char err[256], p[160];
+	FILE *fp = fopen(path, "rb");
+	char *buf = malloc(1 << 20);
 
-	/* A version-0 file (empty database) is brought to the current
-	 * version on open, keeping whatever it held. */
-	snprintf(p, sizeof(p), "%s/old.db", f->dir);
-	assert_int_equal(raw_sql(p, "CREATE TABLE keep(x); "
-				    "INSERT INTO keep VALUES (42)"),
-			 SQLITE_OK);
-	assert_int_equal(ledger_open(p, &l, err, sizeof(err)), 0);
-	assert_int_equal(ledger_schema_version(l), LEDGER_SCHEMA_VERSION);
-	ledger_close(l);
-	assert_int_equal(raw_int(p, "SELECT x FROM keep"), 42);
-	assert_int_equal(raw_int(p, "SELECT count(*) FROM card"), 0);
-	unlink(p);
-	snprintf(err, sizeof(err), "%s-wal", p);
-	unlink(err);
-	snprintf(err, sizeof(err), "%s-shm", p);
-	unlink(err);
+	assert_non_null(fp);
+	assert_non_null(buf);
+	*len = fread(buf, 1, 1 << 20, fp);
+	fclose(fp);
+	return buf;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "wb");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
 }
 
 /*
- * Turns the fixture's file back into version 9: the card table's status
- * CHECK without 'lost', edited the way the migration edits it (see
- * data/ledger.c, version 10), with `to` (SQL-quoted) as the list's end.
+ * Opening never creates or rebuilds a ledger (issue 19): an empty file (a
+ * ledger truncated to nothing), a text file, a directory and an SQLite file
+ * cardtally did not make (version 0, no audit log) are refused as not a
+ * ledger, and left as they were.  An empty file used to be migrated into a
+ * new, empty ledger that read as intact; so did a version-0 database.
+ */
+static void not_a_ledger_is_refused_untouched(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const texts[] = {"", "id,serial\n1,04AA\n",
+					    "SQLite format 3"};
+	struct ledger *l;
+	char err[256], p[160], side[176];
+	size_t n0, n1;
+	char *before, *after;
+
+	snprintf(p, sizeof(p), "%s/other.db", f->dir);
+	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+		write_file(p, texts[i]);
+		l = (struct ledger *)1;
+		assert_int_equal(ledger_open(p, &l, err, sizeof(err)),
+				 LEDGER_ERR_NOTLEDGER);
+		assert_null(l);
+		assert_non_null(strstr(err, p));
+		assert_non_null(strstr(err, "not a cardtally ledger"));
+		before = slurp(p, &n0);
+		assert_int_equal(n0, strlen(texts[i]));
+		assert_memory_equal(before, texts[i], n0);
+		free(before);
+	}
+	unlink(p);
+
+	assert_int_equal(raw_sql(p, "CREATE TABLE keep(x); "
+				    "INSERT INTO keep VALUES (42)"),
+			 SQLITE_OK);
+	before = slurp(p, &n0);
+	assert_int_equal(ledger_open(p, &l, err, sizeof(err)),
+			 LEDGER_ERR_NOTLEDGER);
+	assert_null(l);
+	after = slurp(p, &n1);
+	assert_int_equal(n1, n0);
+	assert_memory_equal(after, before, n0);
+	free(before);
+	free(after);
+	assert_int_equal(raw_int(p, "PRAGMA user_version"), 0);
+	assert_int_equal(raw_int(p, "SELECT count(*) FROM sqlite_schema WHERE "
+				    "name = 'card'"),
+			 0);
+	snprintf(side, sizeof(side), "%s-wal", p);
+	assert_int_equal(access(side, F_OK), -1);
+	unlink(p);
+
+	/* A directory is not a ledger either. */
+	assert_int_equal(ledger_open(f->dir, &l, err, sizeof(err)),
+			 LEDGER_ERR_NOTLEDGER);
+}
+
+/* init never makes a ledger through a symbolic link, dangling or not: the
+ * link and what it points to stay as they were. */
+static void create_refuses_symlinks(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger *l;
+	char err[256], link[160], target[160];
+
+	snprintf(link, sizeof(link), "%s/link.db", f->dir);
+	snprintf(target, sizeof(target), "%s/target.db", f->dir);
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(ledger_create(link, &l, err, sizeof(err)),
+			 LEDGER_ERR_INVALID);
+	assert_null(l);
+	assert_non_null(strstr(err, "symbolic link"));
+	assert_int_equal(access(target, F_OK), -1);
+	unlink(link);
+	/* Pointing at an existing ledger: refused, the ledger unchanged. */
+	assert_int_equal(symlink(f->path, link), 0);
+	assert_int_equal(ledger_create(link, &l, err, sizeof(err)),
+			 LEDGER_ERR_INVALID);
+	unlink(link);
+}
+
+/*
+ * Turns the fixture's file back into version 9: the key log's columns of
+ * version 11 dropped, the card table's status CHECK without 'lost', edited
+ * the way the migration edits it (see data/ledger.c, version 10), with `to`
+ * (SQL-quoted) as the list's end.
  */
 static void card_check_back(const char *path, const char *to)
 {
 	sqlite3 *db;
 	sqlite3_stmt *st;
-	char sql[512];
+	char sql[1024];
 	int64_t v = -1;
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -210,7 +292,11 @@ static void card_check_back(const char *path, const char *to)
 	v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	snprintf(sql, sizeof(sql),
-		 "BEGIN; PRAGMA writable_schema = ON;"
+		 "BEGIN; ALTER TABLE key_opening DROP COLUMN flags;"
+		 "ALTER TABLE key_opening DROP COLUMN rule_limit_min;"
+		 "ALTER TABLE key_opening DROP COLUMN rule_office_start_min;"
+		 "ALTER TABLE key_opening DROP COLUMN rule_office_end_min;"
+		 "PRAGMA writable_schema = ON;"
 		 "UPDATE sqlite_schema SET sql = replace(sql, "
 		 "'''deceased'',''lost''))', '%s') WHERE name = 'card';"
 		 "PRAGMA schema_version = %lld; PRAGMA writable_schema = OFF;"
@@ -264,7 +350,7 @@ static void v9_file_with_cards_gains_lost(void **state)
 	pages = raw_int(f->path, "PRAGMA page_count");
 
 	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
-	assert_int_equal(ledger_schema_version(f->l), 10);
+	assert_int_equal(ledger_schema_version(f->l), LEDGER_SCHEMA_VERSION);
 	assert_int_equal(ledger_integrity_check(f->l, ok, sizeof(ok)), 0);
 	assert_string_equal(ok, "ok");
 	assert_non_null(strstr(card_table_sql(f->path, sql, sizeof(sql)),
@@ -577,8 +663,10 @@ int main(void)
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(newer_schema_is_refused, setup,
 					    teardown),
-	    cmocka_unit_test_setup_teardown(old_file_is_migrated_forward, setup,
+	    cmocka_unit_test_setup_teardown(create_refuses_symlinks, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(not_a_ledger_is_refused_untouched,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(v9_file_with_cards_gains_lost,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(

@@ -375,41 +375,40 @@ static void the_key_needs_another_person_who_may_approve(void **state)
 	struct wf_err e;
 
 	assert_int_equal(wf_key_open(f->l, &f->s02, NULL, NULL, "checkout",
-				     100, &o, &e),
+				     100, &recon_default_key_rules, &o, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_KEY_APPROVER_NEEDED);
 	assert_int_equal(wf_key_open(f->l, &f->s02, "S02", "2222", "checkout",
-				     100, &o, &e),
+				     100, &recon_default_key_rules, &o, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_KEY_APPROVER_SELF);
 	/* P04 is neither a key holder nor a manager. */
 	assert_int_equal(wf_key_open(f->l, &f->s02, "P04", "4444", "checkout",
-				     100, &o, &e),
+				     100, &recon_default_key_rules, &o, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_KEY_APPROVER_RULE);
 	assert_int_equal(wf_key_open(f->l, &f->p04, "M01", "1111", "checkout",
-				     100, &o, &e),
+				     100, &recon_default_key_rules, &o, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_PERMISSION);
-	assert_int_equal(wf_key_open(f->l, &f->s02, "M01", "1111", "", 100,
-				     &o, &e),
+	assert_int_equal(wf_key_open(f->l, &f->s02, "M01", "1111", "", 100, &recon_default_key_rules, &o, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_KEY_PURPOSE);
-	assert_int_equal(wf_key_close(f->l, &f->s02, 100, &c, &e), 65);
+	assert_int_equal(wf_key_close(f->l, &f->s02, 100, &recon_default_key_rules, &c, &e), 65);
 	assert_int_equal(e.code, WF_E_KEY_NOT_OPEN);
 	/* A manager approves; a second opening waits for the close. */
 	assert_int_equal(wf_key_open(f->l, &f->s02, "M01", "1111", "checkout",
-				     100, &o, &e),
+				     100, &recon_default_key_rules, &o, &e),
 			 0);
 	assert_int_equal(o.order, 0);
 	assert_string_equal(o.approver.code, "M01");
 	assert_string_equal(o.approver.pin_hash, "");
 	assert_int_equal(wf_key_open(f->l, &f->s02, "M01", "1111", "again",
-				     110, &o, &e),
+				     110, &recon_default_key_rules, &o, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_KEY_OPEN_ALREADY);
 	/* Anyone may close, part-time staff too. */
-	assert_int_equal(wf_key_close(f->l, &f->p04, 120, &c, &e), 0);
+	assert_int_equal(wf_key_close(f->l, &f->p04, 120, &recon_default_key_rules, &c, &e), 0);
 	assert_string_equal(c.closed_by, "P04");
 }
 
@@ -438,7 +437,7 @@ static void key_holders_are_staff_or_managers(void **state)
 	assert_int_equal(e.code, WF_E_KEY_HOLDER_TAKEN);
 	/* A key holder who is staff may approve. */
 	assert_int_equal(wf_key_open(f->l, &f->m01, "S02", "2222", "count",
-				     100, &o, &e),
+				     100, &recon_default_key_rules, &o, &e),
 			 0);
 	assert_int_equal(o.order, 1);
 }

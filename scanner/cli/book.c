@@ -234,14 +234,26 @@ static unsigned long utf8_cp(const unsigned char *s, size_t left)
 	return cp;
 }
 
+/* The record book is the archived copy: a write that failed (a full disk,
+ * /dev/full) is an error now, not a file cut short that exits 0.  errno is
+ * 0 before the writes, so that it says why when one failed. */
+static int book_flushed(FILE *f, const char *what)
+{
+	if (fflush(f) == 0 && !ferror(f))
+		return 0;
+	return cli_error(EXIT_IOERR, "cannot write %s%s%s", what,
+			 errno ? ": " : "", errno ? strerror(errno) : "");
+}
+
 int book_write(FILE *f, const char *s, size_t len, enum book_encoding enc,
 	       int bom, const char *what)
 {
 	if (enc == ENC_UTF8) {
+		errno = 0;
 		if (bom)
 			fputs("\xef\xbb\xbf", f);
 		fwrite(s, 1, len, f);
-		return 0;
+		return book_flushed(f, what);
 	}
 	/* CP932 is at most as long as UTF-8 for everything it can hold
 	 * (two bytes for what UTF-8 writes in three), plus room. */
@@ -277,9 +289,10 @@ int book_write(FILE *f, const char *s, size_t len, enum book_encoding enc,
 				 strerror(e));
 	}
 	iconv_close(cd);
+	errno = 0;
 	fwrite(buf, 1, cap - outleft, f);
 	free(buf);
-	return 0;
+	return book_flushed(f, what);
 }
 
 void csv_field(FILE *f, int first, const char *s)

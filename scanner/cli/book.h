@@ -164,8 +164,8 @@ enum book_encoding { ENC_UTF8 = 0, ENC_CP932 };
  * Writes the len bytes of UTF-8 text `s` to f in encoding enc, with a
  * UTF-8 byte order mark first when bom is set.  Text that CP932 cannot
  * hold is refused before anything is written: exit 65 naming the first
- * such character (U+XXXX), its line and what it is in (`what`).  0 or an
- * exit code.
+ * such character (U+XXXX), its line and what it is in (`what`).  A write
+ * that fails (full disk) is exit 74 naming `what`.  0 or an exit code.
  */
 int book_write(FILE *f, const char *s, size_t len, enum book_encoding enc,
 	       int bom, const char *what);

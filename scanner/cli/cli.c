@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../common/clock.h"
 #include "../../reconcile/recon.h"
 #include "../../reconcile/rules.h"
 
@@ -49,6 +50,21 @@ int cli_error(int code, const char *fmt, ...)
 	return code;
 }
 
+int cli_output_done(int rc)
+{
+	int failed;
+
+	errno = 0;
+	failed = fflush(stdout) != 0;
+	failed |= ferror(stdout) != 0;
+	failed |= fclose(stdout) != 0;
+	/* A command that failed already said why (often this very write). */
+	if (!failed || (rc != EXIT_OK && rc != EXIT_FOUND))
+		return rc;
+	return cli_error(EXIT_IOERR, "cannot write output%s%s",
+			 errno ? ": " : "", errno ? strerror(errno) : "");
+}
+
 const char *cli_opt(const struct cli *c, const char *name)
 {
 	for (int i = 0; i < c->nopt; i++)
@@ -59,16 +75,7 @@ const char *cli_opt(const struct cli *c, const char *name)
 
 int64_t cli_now(void)
 {
-	const char *fake = getenv("CARDTALLY_NOW");
-
-	if (fake && *fake) {
-		char *end;
-		long long v = strtoll(fake, &end, 10);
-
-		if (*end == '\0')
-			return v;
-	}
-	return (int64_t)time(NULL);
+	return ct_now();
 }
 
 int32_t cli_utc_offset(int64_t t)

@@ -21,9 +21,14 @@ enum {
 	EXIT_OK = 0,
 	EXIT_FOUND = 1,	       /* ran, and found discrepancies */
 	EXIT_USAGE = 2,	       /* usage error */
-	EXIT_DATAERR = 65,     /* bad input data, nothing changed */
+	EXIT_DATAERR = 65,     /* bad input data, nothing changed; also a
+				  --db file that is not a ledger */
+	EXIT_NOINPUT = 66,     /* no ledger at the --db path */
 	EXIT_UNAVAILABLE = 69, /* reader unavailable */
 	EXIT_SOFTWARE = 70,    /* internal error */
+	EXIT_IOERR = 74,       /* output could not be written, or the
+				  ledger's file system refuses (full,
+				  read-only) */
 	EXIT_NOPERM = 77,      /* role, training, PIN or two-person rule */
 };
 
@@ -79,11 +84,17 @@ void cli_error_capture(char *buf, size_t cap);
 /* Prints a workflow's refusal (in English) like cli_error; returns its
  * exit status. */
 int cli_fail(const struct wf_err *e);
+/* The end of every command: stdout flushed and closed.  When any write to
+ * it failed (now or earlier: ferror), a success (0 or 1) becomes
+ * EXIT_IOERR after saying so; another rc is returned as it is (the command
+ * said why it failed). */
+int cli_output_done(int rc);
 /* Usage error for the current command: message + usage line; returns 2. */
 int cli_usage(const struct cli *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* The clock: unix time, or $CARDTALLY_NOW (unix seconds) in tests. */
+/* The clock: ct_now() of common/clock.h (the system clock; only the test
+ * build reads $CARDTALLY_NOW). */
 int64_t cli_now(void);
 /* Local UTC offset in seconds at time t (TZ respected). */
 int32_t cli_utc_offset(int64_t t);
@@ -164,10 +175,6 @@ int cli_training_check(struct ledger *l, const char *staff, int32_t today,
  * it after cli_permit. */
 int cli_training_gate(struct ledger *l, const struct staff_rec *who);
 
-/* The key log's flags (KEY_FLAG_*) of an opening, judged at `now` while
- * it is open, in the office hours of the day it began. */
-unsigned cli_key_flags(const struct key_opening_rec *o, int64_t now,
-		       const struct recon_key_rules *rules);
 /* "open too long, outside office hours", "" for none. */
 void cli_key_flag_names(unsigned flags, char *out, size_t cap);
 /* ["long","off_hours"] */

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../common/clock.h"
 #include "../../data/import.h"
 #include "../../reconcile/rules.h"
 #include "report.h"
@@ -54,7 +55,7 @@ static int find_stock(char *out, size_t len)
 {
 	static const char *const beside_exe[] = {
 	    "data/demo/stock.csv",
-	    "../../data/demo/stock.csv",
+	    "../data/demo/stock.csv",
 	    "../share/cardtally/stock.csv",
 	};
 	const char *env = getenv("CARDTALLY_DATADIR");
@@ -235,18 +236,26 @@ static int demo_scan(struct ledger *l, const char *dir, int64_t session,
 /*
  * Opens (open 1) or closes the safe as the procedure wants for a count:
  * the counter opens it, approved by the manager, so that the reads are not
- * flagged as handled while the safe was recorded closed.  0 or a ledger
- * error.
+ * flagged as handled while the safe was recorded closed.  0, or an exit
+ * code after saying why.
  */
 static int demo_safe(struct ledger *l, const struct staff_rec *staff, int open)
 {
 	struct key_opening_rec o;
-	int64_t id;
+	struct wf_key_opened opened;
+	struct wf_err e;
+	int rc;
 
+	/* Through the workflows, as people would: the demo's staff all
+	 * have PIN 1234. */
 	if (open)
-		return ledger_key_open(l, staff[1].id, staff[0].id,
-				       "count of the trays", cli_now(), &id);
-	return ledger_key_close(l, staff[1].id, cli_now(), &o);
+		rc = wf_key_open(l, &staff[1], staff[0].code, "1234",
+				 "count of the trays", cli_now(),
+				 &recon_default_key_rules, &opened, &e);
+	else
+		rc = wf_key_close(l, &staff[1], cli_now(),
+				  &recon_default_key_rules, &o, &e);
+	return rc ? cli_fail(&e) : 0;
 }
 
 /* Last month's count of the trays where cards will go missing, so the
@@ -255,29 +264,34 @@ static int demo_last_month(struct ledger *l, const char *dir,
 			   const struct staff_rec *staff, int64_t now)
 {
 	const char *trays[] = {"SAFE2/S1/B03", "SAFE2/S2/B14", "SAFE2/S4/B34"};
-	char then[32];
 	struct scan_totals t;
 	int64_t id;
 	int rc;
 
-	snprintf(then, sizeof(then), "%lld", (long long)(now - 30 * DEMO_DAY));
-	setenv("CARDTALLY_NOW", then, 1);
+	/* The replay's entries carry last month's time: the clock is pinned
+	 * there for the replay only, by this call (nothing outside the
+	 * program can move the clock). */
+	ct_clock_pin(now - 30 * DEMO_DAY);
 	rc = demo_safe(l, staff, 1);
 	if (rc == 0)
 		rc = ledger_session_start(l, SESSION_PARTIAL, trays, 3,
 					  staff[1].id, cli_now(), &id);
 	for (int i = 0; rc == 0 && i < 3; i++) {
 		rc = demo_scan(l, dir, id, trays[i], &staff[1], 0, &t);
-		if (rc)
+		if (rc) {
+			ct_clock_unpin();
 			return rc;
+		}
 	}
 	if (rc == 0)
 		rc = ledger_session_close(l, id, staff[1].id, 0, cli_now());
 	if (rc == 0)
 		rc = demo_safe(l, staff, 0);
-	unsetenv("CARDTALLY_NOW");
+	ct_clock_unpin();
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (rc)
+		return rc; /* demo_safe said why */
 	printf("2. Replayed last month's partial count (session %lld): "
 	       "3 trays counted by %s\n",
 	       (long long)id, staff[1].code);
@@ -319,7 +333,11 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 	printf("cardtally demo: a ward office's monthly count, start to end\n"
 	       "ledger: %s (staff PINs are 1234)\n\n",
 	       db);
+	/* The people and the stock list were there before last month's
+	 * count: the ledger's entries follow one another in time. */
+	ct_clock_pin(now - 31 * DEMO_DAY);
 	rc = demo_setup(l, stock, staff);
+	ct_clock_unpin();
 	if (rc == 0)
 		rc = demo_last_month(l, dir, staff, now);
 	if (rc)
@@ -342,8 +360,10 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 		rc = ledger_commit(l);
 	if (rc == 0)
 		rc = demo_safe(l, staff, 1);
-	if (rc < 0) {
-		rc = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (rc) {
+		/* demo_safe said why; a ledger error is said here. */
+		if (rc < 0)
+			rc = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 		goto out;
 	}
 	printf("3. Full count (session %lld) of %zu trays: SAFE1 assigned to "
@@ -362,10 +382,9 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 		sum.repeats += t.repeats;
 		sum.alerts += t.alerts;
 	}
-	if (demo_safe(l, staff, 0) < 0) {
-		rc = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-		goto out;
-	}
+	rc = demo_safe(l, staff, 0);
+	if (rc)
+		goto out; /* demo_safe said why */
 	printf("   %ld accepted, %ld repeats, %ld alerts\n\n4. The report "
 	       "(%s reconcile %lld --db %s):\n\n",
 	       sum.accepted, sum.repeats, sum.alerts, c->prog, (long long)id,

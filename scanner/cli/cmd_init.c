@@ -66,6 +66,8 @@ static int exec_init(struct cli *c, struct ledger *unused)
 	if (rc == LEDGER_ERR_EXISTS)
 		return cli_error(EXIT_USAGE, "%s: not overwriting a ledger",
 				 err);
+	if (rc == LEDGER_ERR_INVALID)
+		return cli_error(EXIT_USAGE, "%s", err);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", err);
 	rc = ledger_begin(l);

@@ -19,18 +19,6 @@
 #include "../workflow/config.h"
 #include "report.h"
 
-unsigned cli_key_flags(const struct key_opening_rec *o, int64_t now,
-		       const struct recon_key_rules *rules)
-{
-	/* One offset for both ends: the opening is judged against the
-	 * office hours of the day it began. */
-	int64_t off = cli_utc_offset(o->opened_at);
-
-	return recon_key_flags(o->opened_at + off,
-			       o->closed_at ? o->closed_at + off : 0, now + off,
-			       rules);
-}
-
 void cli_key_flag_names(unsigned flags, char *out, size_t cap)
 {
 	snprintf(
@@ -169,7 +157,7 @@ static int exec_open(struct cli *c, struct ledger *l)
 	if (rc)
 		return rc;
 	rc = wf_key_open(l, &actor, c->witness[0], pin, purpose, cli_now(),
-			 &opened, &e);
+			 &conf.key, &opened, &e);
 	sodium_memzero(pin, sizeof(pin));
 	if (rc)
 		return cli_fail(&e);
@@ -188,7 +176,7 @@ static int exec_open(struct cli *c, struct ledger *l)
 		fprintf(stderr, "safe opened by %s, approved by %s (manager)\n",
 			actor.code, appr.code);
 	if (ledger_key_current(l, &o) == 0) {
-		unsigned f = cli_key_flags(&o, cli_now(), &conf.key);
+		unsigned f = wf_key_flags(&o, cli_now(), &conf.key);
 
 		cli_key_flag_names(f, flags, sizeof(flags));
 		if (f)
@@ -227,9 +215,9 @@ static int exec_close(struct cli *c, struct ledger *l)
 	rc = cli_step_actor(c, l, &wf_step_key_close, &actor);
 	if (rc)
 		return rc;
-	if (wf_key_close(l, &actor, cli_now(), &o, &e))
+	if (wf_key_close(l, &actor, cli_now(), &conf.key, &o, &e))
 		return cli_fail(&e);
-	f = cli_key_flags(&o, o.closed_at, &conf.key);
+	f = wf_key_flags(&o, o.closed_at, &conf.key);
 	cli_key_flag_names(f, flags, sizeof(flags));
 	if (c->json) {
 		printf("{\"opening\":%lld,\"open_minutes\":%lld,\"flags\":",

@@ -970,7 +970,9 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 	if (ex)
 		return ex;
 	catch_stop_signals(&old_int, &old_term);
-	while (!stop_requested) {
+	/* Output that cannot be written (a full disk) stops the scan: the
+	 * operator no longer sees what was accepted. */
+	while (!stop_requested && !ferror(a->out)) {
 		ex = scan_session_step(s, SCAN_WAIT_MS, &st);
 		if (ex || st.kind == SCAN_STEP_END)
 			break;
@@ -991,6 +993,10 @@ int scan_run(struct ledger *l, const struct scan_args *a, struct scan_totals *t)
 	sigaction(SIGTERM, &old_term, NULL);
 	*t = s->totals;
 	ec = scan_session_close(s);
+	if (!ex && ferror(a->out))
+		ex = cli_error(EXIT_IOERR, "cannot write the reads' output: "
+					   "scan stopped (every read reported "
+					   "before is in the ledger)");
 	return ex ? ex : ec;
 }
 

@@ -269,7 +269,7 @@ static int exec_status(struct cli *c, struct ledger *l)
 		printf("status %s\nsafe: ", when);
 	}
 	if (open) {
-		unsigned f = cli_key_flags(&cur, s.now, s.rules);
+		unsigned f = wf_key_flags(&cur, s.now, s.rules);
 
 		cli_key_flag_names(f, flags, sizeof(flags));
 		cli_time_iso(cur.opened_at, when);

@@ -281,11 +281,11 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		help(stdout);
-		return EXIT_OK;
+		return cli_output_done(EXIT_OK);
 	}
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("cardtally %s\n", CT_VERSION);
-		return EXIT_OK;
+		return cli_output_done(EXIT_OK);
 	}
 	current = find_command(argc, argv, 1, &used);
 	if (!current)
@@ -297,7 +297,7 @@ int main(int argc, char **argv)
 	if (c.help) {
 		print_usage(stdout, current);
 		printf("%s\n", current->help);
-		return EXIT_OK;
+		return cli_output_done(EXIT_OK);
 	}
 	if (!c.db)
 		c.db = getenv("CARDTALLY_DB");
@@ -306,16 +306,18 @@ int main(int argc, char **argv)
 	if (current->needs_db) {
 		rc = ledger_open(c.db, &l, err, sizeof(err));
 		if (rc == LEDGER_ERR_NOTFOUND)
-			return cli_error(EXIT_USAGE,
+			return cli_error(EXIT_NOINPUT,
 					 "%s; create one with 'cardtally init "
 					 "--db %s --manager CODE --name NAME'",
 					 err, c.db);
+		if (rc == LEDGER_ERR_NOTLEDGER)
+			return cli_error(EXIT_DATAERR, "%s", err);
+		if (rc == LEDGER_ERR_IO)
+			return cli_error(EXIT_IOERR, "%s", err);
 		if (rc < 0)
 			return cli_error(EXIT_SOFTWARE, "%s", err);
 	}
 	rc = current->exec(&c, l);
 	ledger_close(l);
-	if (fflush(stdout) != 0)
-		rc = cli_error(EXIT_SOFTWARE, "cannot write output");
-	return rc;
+	return cli_output_done(rc);
 }

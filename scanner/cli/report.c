@@ -502,7 +502,7 @@ int report_opening(const struct key_opening_rec *o, void *ctx)
 {
 	struct report_list *p = ctx;
 	int64_t end = o->closed_at ? o->closed_at : p->now;
-	unsigned flags = cli_key_flags(o, p->now, p->rules);
+	unsigned flags = wf_key_flags(o, p->now, p->rules);
 	char from[24], to[24] = "open", names[64];
 
 	p->flagged += flags != 0;
@@ -523,6 +523,10 @@ int report_opening(const struct key_opening_rec *o, void *ctx)
 		fprintf(p->f, ",\"open_minutes\":%lld,\"flags\":",
 			(long long)((end - o->opened_at) / 60));
 		cli_key_flags_json(p->f, flags);
+		/* false: an opening from before flags were recorded, judged
+		 * by the configuration in force now. */
+		fprintf(p->f, ",\"flags_recorded\":%s",
+			wf_key_flags_recorded(o) ? "true" : "false");
 		fputc('}', p->f);
 		p->n++;
 		return 0;
@@ -544,6 +548,11 @@ int report_opening(const struct key_opening_rec *o, void *ctx)
 		cli_key_flag_names(flags, names, sizeof(names));
 		fprintf(p->f, "%s      FLAGGED: %s\n", p->indent, names);
 	}
+	if (!wf_key_flags_recorded(o))
+		fprintf(p->f,
+			"%s      (recorded before flags were: judged by the "
+			"configuration in force now)\n",
+			p->indent);
 	p->n++;
 	return 0;
 }

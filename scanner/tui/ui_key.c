@@ -92,7 +92,7 @@ static int load(struct ui *u, struct key_screen *st)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
 	if (st->m.open)
 		st->m.flags =
-		    cli_key_flags(&st->m.cur, cli_now(), &u->conf.key);
+		    wf_key_flags(&st->m.cur, cli_now(), &u->conf.key);
 	return 0;
 }
 
@@ -142,7 +142,7 @@ static enum ui_result open_safe(struct ui *u, struct key_screen *st)
 		return UI_REDRAW;
 	}
 	rc = wf_key_open(u->l, &u->who, f->code, f->pin, f->note, cli_now(),
-			 &opened, &e);
+			 &u->conf.key, &opened, &e);
 	sodium_memzero(f->pin, sizeof(f->pin));
 	if (rc) {
 		ui_second_refused(u, f, &e);
@@ -162,12 +162,12 @@ static enum ui_result close_safe(struct ui *u, struct key_screen *st)
 	struct key_opening_rec o;
 	struct wf_err e;
 
-	if (wf_key_close(u->l, &u->who, cli_now(), &o, &e)) {
+	if (wf_key_close(u->l, &u->who, cli_now(), &u->conf.key, &o, &e)) {
 		ui_fail(u, &e);
 		return UI_REDRAW;
 	}
 	st->m.last_closed = o;
-	st->m.last_flags = cli_key_flags(&o, o.closed_at, &u->conf.key);
+	st->m.last_flags = wf_key_flags(&o, o.closed_at, &u->conf.key);
 	ui_message(u, UI_A_OK, _("Safe closed by %s"), u->who.code);
 	if (load(u, st))
 		ui_message(u, UI_A_ALERT, "%s", ui_last_error());

@@ -160,7 +160,7 @@ static int load(struct ui *u, struct status_state *st)
 	if (rc < 0 && rc != LEDGER_ERR_NOTFOUND)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
 	if (rc == 0) {
-		unsigned f = cli_key_flags(&cur, st->now, &u->conf.key);
+		unsigned f = wf_key_flags(&cur, st->now, &u->conf.key);
 
 		cli_time_iso(cur.opened_at, when);
 		add(st, f ? UI_A_ALERT : UI_A_NORMAL, "  %s %s %s (%s %s)%s",

@@ -109,6 +109,8 @@ int wf_may(struct ledger *l, const struct wf_step *step,
 	   const struct staff_rec *actor, int64_t now, struct wf_err *e);
 /* The local calendar day of unix time t (TZ respected). */
 int32_t wf_today(int64_t t);
+/* The local offset from UTC at unix time t, in seconds (TZ respected). */
+int32_t wf_utc_offset(int64_t t);
 
 /* ---- authentication, permission, training (wf_auth.c) ---- */
 
@@ -204,17 +206,38 @@ struct wf_key_opened {
 	int order;		   /* approver's key holder order, 0: none */
 };
 
-/* Records an opening of the safe by actor with purpose, approved by
- * appr_code with appr_pin (wf_key_approver), while no other is open.
- * 0 and *out, or the exit status with *e. */
+/*
+ * Records an opening of the safe by actor with purpose, approved by
+ * appr_code with appr_pin (wf_key_approver), while no other is open, with
+ * the rules that will judge it (`rules`: the configuration in force now)
+ * in the same transaction.  0 and *out, or the exit status with *e.
+ */
 int wf_key_open(struct ledger *l, const struct staff_rec *actor,
 		const char *appr_code, const char *appr_pin,
-		const char *purpose, int64_t now, struct wf_key_opened *out,
+		const char *purpose, int64_t now,
+		const struct recon_key_rules *rules, struct wf_key_opened *out,
 		struct wf_err *e);
-/* Records that actor closed the safe; the opening in *out.  0 or the exit
- * status with *e (WF_E_KEY_NOT_OPEN when it is not recorded open). */
+/*
+ * Records that actor closed the safe, and the flags of the opening
+ * decided now with `rules` (the configuration in force now), in one
+ * transaction; the opening with its flags in *out.  0 or the exit status
+ * with *e (WF_E_KEY_NOT_OPEN when it is not recorded open).
+ */
 int wf_key_close(struct ledger *l, const struct staff_rec *actor, int64_t now,
+		 const struct recon_key_rules *rules,
 		 struct key_opening_rec *out, struct wf_err *e);
+/*
+ * The key log's flags (KEY_FLAG_*) of an opening as recorded: those decided
+ * at its close; while it is open, judged at `now` by the rules recorded
+ * when it was opened, in the office hours of the day it began.  Only an
+ * opening recorded before flags were (wf_key_flags_recorded 0) is judged
+ * by `rules`, today's configuration.
+ */
+unsigned wf_key_flags(const struct key_opening_rec *o, int64_t now,
+		      const struct recon_key_rules *rules);
+/* 1 when wf_key_flags of o comes from what was recorded with it; 0 for an
+ * opening from before (its flags follow today's configuration: say so). */
+int wf_key_flags_recorded(const struct key_opening_rec *o);
 
 /* ---- custody of cards and terminals (wf_custody.c) ---- */
 

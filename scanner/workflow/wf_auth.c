@@ -264,14 +264,19 @@ int wf_training_gate(struct ledger *l, const struct staff_rec *who,
 		       gap.course.name);
 }
 
-int32_t wf_today(int64_t t)
+int32_t wf_utc_offset(int64_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 
 	if (!localtime_r(&tt, &tm))
-		return date_of_time(t, 0);
-	return date_of_time(t, (int32_t)tm.tm_gmtoff);
+		return 0;
+	return (int32_t)tm.tm_gmtoff;
+}
+
+int32_t wf_today(int64_t t)
+{
+	return date_of_time(t, wf_utc_offset(t));
 }
 
 /* The person as the ledger holds them now: a TUI session may outlive a

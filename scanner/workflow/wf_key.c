@@ -81,9 +81,36 @@ int wf_key_approver(struct ledger *l, const struct staff_rec *actor,
 	return 0;
 }
 
+int wf_key_flags_recorded(const struct key_opening_rec *o)
+{
+	return o->has_flags || o->has_rules;
+}
+
+unsigned wf_key_flags(const struct key_opening_rec *o, int64_t now,
+		      const struct recon_key_rules *rules)
+{
+	/* One offset for both ends: the opening is judged against the
+	 * office hours of the day it began. */
+	int64_t off = wf_utc_offset(o->opened_at);
+	struct recon_key_rules then;
+
+	if (o->has_flags)
+		return o->flags;
+	if (o->has_rules) {
+		then.open_limit_min = o->limit_min;
+		then.office_start_min = o->office_start_min;
+		then.office_end_min = o->office_end_min;
+		rules = &then;
+	}
+	return recon_key_flags(o->opened_at + off,
+			       o->closed_at ? o->closed_at + off : 0, now + off,
+			       rules);
+}
+
 int wf_key_open(struct ledger *l, const struct staff_rec *actor,
 		const char *appr_code, const char *appr_pin,
-		const char *purpose, int64_t now, struct wf_key_opened *out,
+		const char *purpose, int64_t now,
+		const struct recon_key_rules *rules, struct wf_key_opened *out,
 		struct wf_err *e)
 {
 	struct key_opening_rec cur;
@@ -114,6 +141,14 @@ int wf_key_open(struct ledger *l, const struct staff_rec *actor,
 	} else if (rc == LEDGER_ERR_NOTFOUND) {
 		rc = ledger_key_open(l, actor->id, out->approver.id, purpose,
 				     now, &out->id);
+		/* The rules that will judge this opening, as in force now
+		 * (whoever prints the key log later). */
+		if (rc == 0)
+			rc = ledger_key_record(l, out->id,
+					       rules->open_limit_min,
+					       rules->office_start_min,
+					       rules->office_end_min, -1,
+					       actor->id, now);
 		if (rc == LEDGER_ERR_INVALID)
 			rc = wf_fail(e, WF_E_KEY_PURPOSE,
 				     wf_i64(max, KEY_PURPOSE_MAX));
@@ -126,16 +161,36 @@ int wf_key_open(struct ledger *l, const struct staff_rec *actor,
 }
 
 int wf_key_close(struct ledger *l, const struct staff_rec *actor, int64_t now,
+		 const struct recon_key_rules *rules,
 		 struct key_opening_rec *out, struct wf_err *e)
 {
+	unsigned f = 0;
 	int rc = wf_begin(l, &wf_step_key_close, actor, now, e);
 
 	if (rc)
 		return rc;
 	rc = ledger_key_close(l, actor->id, now, out);
+	if (rc == 0) {
+		/* Decided now, with the configuration in force now. */
+		out->has_rules = 0;
+		out->has_flags = 0;
+		f = wf_key_flags(out, out->closed_at, rules);
+		rc = ledger_key_record(l, out->id, rules->open_limit_min,
+				       rules->office_start_min,
+				       rules->office_end_min, (int)f,
+				       actor->id, now);
+	}
 	if (rc == LEDGER_ERR_STATE)
 		rc = wf_fail(e, WF_E_KEY_NOT_OPEN);
 	else if (rc < 0)
 		rc = wf_fail_ledger(e, l);
-	return wf_end(l, rc, e);
+	rc = wf_end(l, rc, e);
+	if (rc)
+		return rc;
+	out->has_rules = out->has_flags = 1;
+	out->limit_min = rules->open_limit_min;
+	out->office_start_min = rules->office_start_min;
+	out->office_end_min = rules->office_end_min;
+	out->flags = f;
+	return 0;
 }

@@ -249,7 +249,7 @@ like "$ERR" "--date takes YYYY-MM-DD" "bad --date: says what it takes"
 ct report daily tomorrow
 is "$RC" 2 "an argument: usage error"
 ct report daily --db "$WORK/none.db"
-is "$RC" 2 "no ledger: usage error naming init"
+is "$RC" 66 "no ledger: exit 66 (no such ledger), naming init"
 is "$(ledger_state)" "$before" "the report changes nothing"
 
 sqlite3 "$CARDTALLY_DB" "DROP TRIGGER audit_no_update;

@@ -371,7 +371,7 @@ bad_import "serial is a terminal's tag" "$WORK/tag.csv" \
 # A missing ledger is an error that says how to create one, and creates
 # nothing.
 as S02 2222 import "$WORK/good.csv" --db "$WORK/nowhere.db"
-is "$RC" 2 "missing ledger: exit 2"
+is "$RC" 66 "missing ledger: exit 66"
 like "$ERR" "cardtally init" "missing ledger: says to run cardtally init"
 ok "$([ ! -e "$WORK/nowhere.db" ]; echo $?)" "missing ledger: no file created"
 

@@ -126,12 +126,38 @@ is_text "$(head -n 4 <<<"$OUT")" "   1  2026-03-02 10:00 - 10:20  20 min
 is "$(grep -A1 '^      early delivery$' <<<"$OUT")" "      early delivery
       FLAGGED: outside office hours" "key log: a flagged opening says why"
 
-# The limits come from the configuration file.
+# The limits come from the configuration file in force when the opening
+# happens, and its flags are recorded then: printing the log with another
+# configuration changes nothing (issue 19: whoever printed decided).
 printf 'key_open_limit_minutes = 60\noffice_hours = 07:00-17:00\n' \
 	>"$WORK/cardtally.conf"
 CARDTALLY_CONF="$WORK/cardtally.conf" ct key log --json
-is "$(pyjson '[o["flags"] for o in d["openings"]]' <<<"$OUT")" '[[],[],[]]' \
-	"configured limit and hours: nothing flagged"
+is "$(pyjson '[[o["flags"], o["flags_recorded"]] for o in d["openings"]]' \
+	<<<"$OUT")" '[[[],true],[["long"],true],[["off_hours"],true]]' \
+	"another configuration when printing: the recorded flags"
+is "$(sqlq "select group_concat(flags || ':' || rule_limit_min || ':' ||
+	rule_office_start_min || '-' || rule_office_end_min, ' ')
+	from key_opening")" "0:30:510-1035 1:30:510-1035 2:30:510-1035" \
+	"the flags and the rules in force are in each row"
+# Opened and closed under the configured limit and hours: 45 minutes from
+# 07:30 is neither too long nor outside office hours.
+CARDTALLY_CONF="$WORK/cardtally.conf" CARDTALLY_NOW=$((T0 - 150 * MIN)) \
+	open_as S02 2222 S05 5555 --purpose "early, by the new hours"
+is "$RC" 0 "open at 07:30 under the configured hours: exit 0"
+ok "$(grep -q flagged <<<"$ERR"; [ $? -ne 0 ]; echo $?)" \
+	"07:30 under the configured hours: not flagged"
+# While it is open, the rules recorded at the open judge it, not the
+# printer's: the default limit (30) would call it too long at 45 minutes.
+CARDTALLY_NOW=$((T0 - 105 * MIN)) ct key log --json
+is "$(pyjson '[o["flags"] for o in d["openings"]][3]' <<<"$OUT")" '[]' \
+	"open 45 min, printed with the defaults: judged by the recorded rules"
+CARDTALLY_CONF="$WORK/cardtally.conf" CARDTALLY_NOW=$((T0 - 105 * MIN)) \
+	as S02 2222 key close --json
+is "$(pyjson '[d["open_minutes"], d["flags"]]' <<<"$OUT")" '[45,[]]' \
+	"closed after 45 min under the configured limit: not flagged"
+ct key log --json
+is "$(pyjson '[o["flags"] for o in d["openings"]][3]' <<<"$OUT")" '[]' \
+	"printed later with the defaults: still as recorded"
 printf 'office_hours = 17:00-08:00\n' >"$WORK/bad.conf"
 CARDTALLY_CONF="$WORK/bad.conf" ct key log
 is "$RC" 65 "office hours ending before they start: exit 65"
@@ -154,11 +180,13 @@ is "$RC" 77 "untrained opener: exit 77"
 like "$ERR" "BASIC.*missing" "untrained opener: names the course"
 
 is "$(sqlq "select action || '|' || subject || '|' || detail from audit
-	where action like 'key.%' order by id limit 4")" \
+	where action like 'key.%' order by id limit 6")" \
 	"key.holder|safe|staff=S02 order=1
 key.holder|safe|staff=S05 order=2
 key.open|key 1|opened_by=S03 approved_by=S02 purpose=pickups for the 10:00 window
-key.close|key 1|closed_by=S03 open_s=1200" "audited"
+key.flags|key 1|limit_min=30 office=510-1035 flags=open
+key.close|key 1|closed_by=S03 open_s=1200
+key.flags|key 1|limit_min=30 office=510-1035 flags=0" "audited"
 ct audit verify
 is "$RC" 0 "audit verify: intact"
 

@@ -1,0 +1,104 @@
+/*
+ * Free text's check (text.h): one pass over the bytes, decoding UTF-8 by
+ * its definition (RFC 3629: no overlong forms, no surrogates, nothing above
+ * U+10FFFF) and looking at each code point.
+ */
+#include "text.h"
+
+#include <string.h>
+
+/* Code points that steer display rather than show something. */
+static int is_control(uint32_t c, unsigned flags)
+{
+	if (c == '\n' || c == '\t')
+		return !(flags & TEXT_MULTILINE);
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 ||
+	       c == 0x2029 || (c >= 0x202a && c <= 0x202e) ||
+	       (c >= 0x2066 && c <= 0x2069);
+}
+
+/* Decodes the sequence at s (n bytes left, n > 0) into *cp; its length, or
+ * 0 when it is not well-formed. */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	unsigned char b = s[0];
+	size_t need;
+	uint32_t c, min;
+
+	if (b < 0x80) {
+		*cp = b;
+		return 1;
+	}
+	if (b >= 0xc2 && b <= 0xdf) {
+		need = 1, c = b & 0x1f, min = 0x80;
+	} else if (b >= 0xe0 && b <= 0xef) {
+		need = 2, c = b & 0x0f, min = 0x800;
+	} else if (b >= 0xf0 && b <= 0xf4) {
+		need = 3, c = b & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < need + 1)
+		return 0;
+	for (size_t i = 1; i <= need; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return need + 1;
+}
+
+enum text_problem text_check(const char *s, size_t max, unsigned flags,
+			     size_t *at, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	if (at)
+		*at = 0;
+	if (n == 0)
+		return flags & TEXT_OPTIONAL ? TEXT_OK : TEXT_EMPTY;
+	if (n > max) {
+		if (at)
+			*at = max;
+		return TEXT_TOO_LONG;
+	}
+	for (size_t i = 0; i < n;) {
+		uint32_t c;
+		size_t len = utf8_decode(p + i, n - i, &c);
+
+		if (at)
+			*at = i;
+		if (len == 0)
+			return TEXT_BAD_UTF8;
+		if (is_control(c, flags)) {
+			if (cp)
+				*cp = c;
+			return TEXT_CONTROL;
+		}
+		i += len;
+	}
+	if (at)
+		*at = 0;
+	return TEXT_OK;
+}
+
+const char *text_problem_name(enum text_problem p)
+{
+	switch (p) {
+	case TEXT_OK:
+		return "ok";
+	case TEXT_EMPTY:
+		return "empty";
+	case TEXT_TOO_LONG:
+		return "too long";
+	case TEXT_BAD_UTF8:
+		return "not valid UTF-8";
+	case TEXT_CONTROL:
+		return "a control character";
+	}
+	return "?";
+}

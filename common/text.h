@@ -1,0 +1,44 @@
+/*
+ * The one check of free text typed by people: names of staff, assets and
+ * courses, key purposes, notes, resolution notes, undo reasons, disposal
+ * certificate references.  Such text ends up in reports, JSON, CSV, the
+ * audit log and on the TUI's screen, so it must be well-formed UTF-8 (JSON
+ * and the CP932 record book need that) and hold no control characters
+ * (they rewrite a terminal, break a report's lines or hide text).  Pure:
+ * no I/O; data/ calls it where text enters the ledger, so every front end
+ * gets the same refusal.
+ */
+#ifndef CT_TEXT_H
+#define CT_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum text_problem {
+	TEXT_OK = 0,
+	TEXT_EMPTY,    /* no text where some is required */
+	TEXT_TOO_LONG, /* more bytes than the field holds */
+	TEXT_BAD_UTF8, /* not well-formed UTF-8 (also overlongs, surrogates) */
+	TEXT_CONTROL,  /* a control character, see text_check */
+};
+
+/* Newline and tab allowed (a note of several lines). */
+#define TEXT_MULTILINE 1u
+/* "" is accepted (an optional field). */
+#define TEXT_OPTIONAL 2u
+
+/*
+ * Checks the NUL-terminated s: 1..max bytes (0..max with TEXT_OPTIONAL) of
+ * well-formed UTF-8 without control characters: C0 (U+0000-U+001F, but
+ * newline and tab with TEXT_MULTILINE), DEL, C1 (U+0080-U+009F), the line
+ * and paragraph separators (U+2028, U+2029) and the bidirectional controls
+ * (U+202A-U+202E, U+2066-U+2069) that make text display other than it
+ * reads.  Returns TEXT_OK or the first problem; *at (may be NULL) is its
+ * byte offset, and *cp (may be NULL) the code point for TEXT_CONTROL.
+ */
+enum text_problem text_check(const char *s, size_t max, unsigned flags,
+			     size_t *at, uint32_t *cp);
+/* "empty", "too long", "not valid UTF-8", "a control character". */
+const char *text_problem_name(enum text_problem p);
+
+#endif
