@@ -53,7 +53,7 @@ static int find_stock(char *out, size_t len)
 {
 	static const char *const beside_exe[] = {
 	    "data/demo/stock.csv",
-	    "../../data/demo/stock.csv",
+	    "../data/demo/stock.csv",
 	    "../share/cardtally/stock.csv",
 	};
 	const char *env = getenv("CARDTALLY_DATADIR");
