@@ -7,6 +7,7 @@
 # holds to the code); cardtally.conf(5) documents exactly the keys that
 # scanner/workflow/config.c reads.  Both are valid roff within 80
 # columns, and `make install-man` (part of `make install`) installs them.
+# Every citation of a document in the tree resolves inside it.
 . "$(dirname "$0")/lib.sh"
 
 SRC=$(cd "$TESTS/.." && pwd)
@@ -146,6 +147,63 @@ else
 	echo "ok $((_n += 1)) # SKIP groff is not installed"
 	echo "ok $((_n += 1)) # SKIP groff is not installed"
 fi
+
+# ---- every reference resolves inside the repository -------------------------
+
+# The documents code and docs cite are in doc/ and man/: no citation of the
+# project workspace's interface, design or requirements files outside the
+# repository (the pattern is split so that this file does not match it),
+# and every
+# `doc/X.md "Heading"` or `cardtally(1) "SECTION"` names a heading that is
+# there.
+refs=$(cd "$SRC" && python3 -c '
+import os, re
+skip = {".git", "build", "build-asan", "build-fuzz", "work", "corpus", "po"}
+heads = {}
+for f in os.listdir("doc"):
+    if f.endswith(".md"):
+        heads[f] = [l.lstrip("#").strip() for l in open("doc/" + f)
+                    if l.startswith("#")]
+man = {}
+for f, key in (("man/cardtally.1", "cardtally(1)"),
+               ("man/cardtally.conf.5", "cardtally.conf(5)")):
+    man[key] = [l.split(None, 1)[1].strip().strip("\"") for l in open(f)
+                if l.startswith((".SH ", ".SS "))]
+old = re.compile(r"(INTERFACE|DESIGN|REQUIREMENTS)\.md|\.\./sha" r"red/")
+md = re.compile(r"((?:doc/)?([a-z]+)\.md),? \(?\"([^\"]+)\"")
+mp = re.compile(r"(cardtally(?:\(1\)|\.conf\(5\))),? \(?\"([^\"]+)\"")
+n = 0
+for root, dirs, files in os.walk("."):
+    dirs[:] = [d for d in dirs if d not in skip]
+    for f in files:
+        path = os.path.join(root, f)[2:]
+        if path == "tests/cli/man.t":
+            continue
+        try:
+            text = open(path, encoding="utf-8").read()
+        except (UnicodeDecodeError, OSError):
+            continue
+        for m in old.finditer(text):
+            print("%s: cites %s" % (path, m.group(0)))
+        for m in md.finditer(text):
+            name = m.group(2) + ".md"
+            if name == "README.md":
+                continue
+            n += 1
+            if name not in heads:
+                print("%s: no doc/%s" % (path, name))
+            elif not any(h.startswith(m.group(3)) for h in heads[name]):
+                print("%s: doc/%s has no heading \"%s\"" %
+                      (path, name, m.group(3)))
+        for m in mp.finditer(text):
+            n += 1
+            if m.group(2) not in man[m.group(1)]:
+                print("%s: %s has no section \"%s\"" %
+                      (path, m.group(1), m.group(2)))
+print("checked %d" % n)')
+like "$refs" "^checked [0-9]{2,}" "references: the citations were found"
+is "$(printf '%s\n' "$refs" | grep -v '^checked ')" "" \
+	"references: every one resolves inside the repository"
 
 # ---- make install-man --------------------------------------------------------
 
