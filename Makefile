@@ -1,4 +1,5 @@
-# cardtally: build, test and install.  See README.md.
+# cardtally: build, test and install.  See README.md; the commands are
+# man/cardtally.1, the design doc/design.md.
 #
 #   make            build ./cardtally
 #   make demo       install missing Debian packages, build, run the demo
@@ -7,7 +8,8 @@
 #   make stress     the long crash test (1,000 kill -9 trials)
 #   make bench      measurements written to bench/RESULTS.md
 #   make fuzz       libFuzzer targets (clang), FUZZ_TIME seconds each
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (program, data, catalogs,
+#                   man pages, reader system files)
 #
 # User CFLAGS/LDFLAGS are respected; the project's own flags live in
 # CT_CFLAGS.  WERROR=1 turns warnings into errors (CI does this).
@@ -17,6 +19,7 @@ MAKEFLAGS += --no-print-directory
 VERSION := 0.1.0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
 # udev and modprobe read /etc (and /usr/lib), never $(PREFIX): the reader
 # permissions and the pn533 blacklist go there whatever the prefix.
 UDEVDIR ?= /etc/udev/rules.d
@@ -52,7 +55,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TOOL_SRC := $(wildcard tests/tools/*.c bench/*.c)
 
 # The pcsc backend is built only where PC/SC Lite is installed; without it
-# the backend is simply not offered (DESIGN.md "Reader drivers").
+# the backend is simply not offered (doc/design.md "Readers").
 HAVE_PCSC := $(shell $(PKG_CONFIG) --exists libpcsclite 2>/dev/null && echo 1)
 ifeq ($(HAVE_PCSC),1)
 LIBS_PC += libpcsclite
@@ -62,7 +65,7 @@ LIB_SRC := $(filter-out drivers/rdr_pcsc.c,$(LIB_SRC))
 endif
 
 # libnfc is optional: the nfc reader backend is built only where pkg-config
-# finds it (DESIGN.md: a backend missing at build time is not offered).
+# finds it (doc/design.md: a backend missing at build time is not offered).
 HAVE_NFC := $(shell $(PKG_CONFIG) --exists libnfc 2>/dev/null && echo 1)
 ifeq ($(HAVE_NFC),1)
 LIBS_PC += libnfc
@@ -85,7 +88,7 @@ PO_FILES := $(wildcard po/*.po)
 MO_FILES := $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/cardtally.mo)
 
 .PHONY: build-tests all deps test check stress bench demo install clean format \
-	fuzz pot install-dist
+	fuzz pot install-dist install-man
 all: cardtally $(MO_FILES)
 
 deps:
@@ -252,7 +255,7 @@ demo: deps
 	@$(MAKE) cardtally
 	@./cardtally demo
 
-install: cardtally $(MO_FILES) install-dist
+install: cardtally $(MO_FILES) install-dist install-man
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 cardtally $(DESTDIR)$(BINDIR)/cardtally
 	install -d $(DESTDIR)$(PREFIX)/share/cardtally
@@ -262,9 +265,17 @@ install: cardtally $(MO_FILES) install-dist
 		install -d $$(dirname $$d) && install -m 644 $$mo $$d; \
 	done
 
-# The system files for readers (README "Supported readers"): the udev rule
-# for reader permissions and the kernel NFC driver blacklist.  Nothing to
-# build, so tests/cli/dist.t installs them into a scratch DESTDIR.
+# The manual pages, written by hand in man/ (tests/cli/man.t checks them
+# against the command table and installs them into a scratch DESTDIR).
+install-man:
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 644 man/cardtally.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/cardtally.conf.5 $(DESTDIR)$(MANDIR)/man5/
+
+# The system files for readers (doc/readers.md "Supported readers"): the
+# udev rule for reader permissions and the kernel NFC driver blacklist.
+# Nothing to build, so tests/cli/dist.t installs them into a scratch
+# DESTDIR.
 install-dist:
 	install -d $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(MODPROBEDIR)
 	install -m 644 dist/udev/60-cardtally-readers.rules $(DESTDIR)$(UDEVDIR)/

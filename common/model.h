@@ -10,7 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Lifecycle state of a card in the ledger (INTERFACE.md "status" column). */
+/* Lifecycle state of a card in the ledger (cardtally(1) "STOCK LIST",
+ * column status). */
 enum card_status {
 	CARD_STORED = 0,
 	CARD_CHECKED_OUT,

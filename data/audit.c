@@ -7,7 +7,7 @@
  * recorded by an audit row that repeats their content; verification checks
  * those tables against the chain, so they are covered too.  What the chain
  * cannot show (truncation, a rewrite with recomputed hashes) needs an anchor
- * kept elsewhere: see README "Audit log".
+ * kept elsewhere: see doc/design.md "Audit log".
  */
 #include "ledger_int.h"
 

@@ -1,5 +1,5 @@
 /*
- * Stock list import (INTERFACE.md "Stock list import"): a CSV file from the
+ * Stock list import (cardtally(1) "STOCK LIST"): a CSV file from the
  * issuing system, UTF-8 or CP932, validated row by row.  Either every row is
  * valid and the ledger is updated in one transaction, or nothing changes and
  * every problem is returned as (line, column, reason).

@@ -31,7 +31,7 @@
 	"CREATE UNIQUE INDEX card_serial ON card(serial);"                     \
 	"CREATE INDEX card_location ON card(location_id);"
 
-/* Version 1: the foundation schema.  Names follow DESIGN.md "Ledger". */
+/* Version 1: the foundation schema (doc/design.md "The ledger"). */
 /* Also used by migration 2, which lifts it while it chains old rows. */
 #define AUDIT_NO_UPDATE_SQL                                                    \
 	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"          \

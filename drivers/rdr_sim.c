@@ -1,6 +1,6 @@
 /*
- * The `sim` reader backend: a scripted stream of card events (INTERFACE.md
- * "Simulated reader") that stands in for hardware in demos, scenario tests
+ * The `sim` reader backend: a scripted stream of card events (cardtally(1)
+ * "READERS") that stands in for hardware in demos, scenario tests
  * and benchmarks.  `sim:FILE` reads and checks the whole file at open, so a
  * bad script fails before any card is counted; `sim:-` reads stdin line by
  * line as it arrives, so a test or a human can feed events live, and a bad

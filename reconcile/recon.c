@@ -319,7 +319,7 @@ void recon_report_free(struct recon_report *r)
  * The permission matrix.  Source: seed 000 第3-5 and 報告書 3(5): part-time
  * staff work under a regular employee and may not hold responsibility for
  * stock; managers (責任職) approve.  One row per action, one column per role
- * (manager, staff, parttime); the README prints the same table.
+ * (manager, staff, parttime); doc/operations.md prints the same table.
  */
 static const struct {
 	const char *name;

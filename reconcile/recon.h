@@ -1,5 +1,5 @@
 /*
- * The domain rules, as pure functions over plain data (DESIGN.md
+ * The domain rules, as pure functions over plain data (doc/design.md
  * "Reconciliation", "People and controls").  No I/O, no SQLite, no clock:
  * "today" is always a parameter.  Every rule here is unit-tested in
  * tests/test_recon.c.
@@ -179,7 +179,7 @@ enum recon_action {
 /*
  * 0 when `role` may do `action`; otherwise -1 with *rule set to a sentence
  * naming the rule (static storage).  The matrix is written down once, here,
- * and printed in the README.
+ * and printed in doc/operations.md "Who may do what".
  */
 int recon_permit(enum staff_role role, enum recon_action action,
 		 const char **rule);
@@ -276,7 +276,7 @@ const char *custody_kind_name(enum custody_kind k);
  * CARD_STORED (in storage) and CARD_CHECKED_OUT.  Returns 0 and *to, the
  * status after it, or -1 with *rule set to a sentence naming the rule
  * (static storage).  The table is written down once, here, and printed in
- * the README.
+ * doc/operations.md "Custody".
  */
 int recon_custody(enum custody_kind k, int is_asset, enum card_status from,
 		  enum card_status *to, const char **rule);

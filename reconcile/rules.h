@@ -1,6 +1,6 @@
 /*
  * The composed decisions of the workflows, as pure functions over plain
- * values (DESIGN.md "Layers": every rule lives in reconcile/).  No I/O, no
+ * values (doc/design.md "Layers": every rule lives in reconcile/).  No I/O, no
  * SQLite, no clock: times and days are parameters.  Each function answers
  * one question a command or a screen used to answer inline; the caller
  * fetches the facts from data/, asks here, and reports the refusal.  Every

@@ -13,10 +13,11 @@ set -eu
 #   bench baseline), python3 (JSON checks and generated fixtures in the CLI
 #   tests and the bench, the virtual card), tmux (for the TUI tests); pcscd
 #   with vsmartcard's virtual reader driver and the CCID driver, for the
-#   pcsc backend's tests against a real daemon
+#   pcsc backend's tests against a real daemon; groff-base (tbl, groff)
+#   to check that the man pages are valid roff
 PACKAGES="gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev
 libcmocka-dev libnfc-dev libpcsclite-dev libusb-1.0-0-dev libncurses-dev
-sqlite3 perl python3 tmux pcscd vsmartcard-vpcd libccid gettext"
+sqlite3 perl python3 tmux pcscd vsmartcard-vpcd libccid gettext groff-base"
 # usb tests: umockdev fakes USB readers (umockdev-run, umockdev-wrapper) and
 #   libumockdev-dev builds the hotplug tool that adds and removes them
 PACKAGES="$PACKAGES umockdev libumockdev-dev"

@@ -86,7 +86,8 @@ static void make_view(const struct ward *w, size_t r, struct view *v,
 	out->fixed = -1;
 }
 
-/* The rules, written again from REQUIREMENTS.md, not from plan.c. */
+/* The rules, written again from doc/requirements.md (R6) and
+ * doc/operations.md "Planning the month", not from plan.c. */
 static int may_count(const struct ward *w, size_t r, size_t p)
 {
 	const char *rule;

@@ -710,12 +710,13 @@ static void found_card_gets_its_status_back(void **state)
 }
 
 /*
- * The README's permission table ("Who may do what") is the matrix in
- * recon.c: every row names a rule (`name`) and gives yes/no per role; every
- * action appears exactly once.  Read from the source tree's README.md
- * ($CARDTALLY_TESTS/../README.md under tests/run).
+ * The permission table of doc/operations.md ("Who may do what") is the
+ * matrix in recon.c: every row names a rule (`name`) and gives yes/no per
+ * role; every action appears exactly once.  Read from the source tree
+ * ($CARDTALLY_TESTS/../doc/operations.md under tests/run); tests/cli/man.t
+ * holds cardtally(1)'s copy to this one.
  */
-static void readme_matrix_is_the_code(void **state)
+static void doc_matrix_is_the_code(void **state)
 {
 	const char *dir = getenv("CARDTALLY_TESTS");
 	char path[4096], line[512];
@@ -725,7 +726,7 @@ static void readme_matrix_is_the_code(void **state)
 	(void)state;
 	if (!dir)
 		skip(); /* run outside tests/run: no source tree known */
-	snprintf(path, sizeof(path), "%s/../README.md", dir);
+	snprintf(path, sizeof(path), "%s/../doc/operations.md", dir);
 	f = fopen(path, "r");
 	assert_non_null(f);
 	while (fgets(line, sizeof(line), f)) {
@@ -757,7 +758,7 @@ static void readme_matrix_is_the_code(void **state)
 			if (strcmp(recon_action_name(a), rule) == 0)
 				break;
 		if (a == ACT_COUNT)
-			fail_msg("README rule `%s` is not in recon.c", rule);
+			fail_msg("doc rule `%s` is not in recon.c", rule);
 		seen[a]++;
 		rows++;
 		for (int r = 0; r < ROLE_COUNT; r++) {
@@ -765,7 +766,7 @@ static void readme_matrix_is_the_code(void **state)
 			int allowed = recon_permit(r, a, &why) == 0;
 
 			if (allowed != (strcmp(cell[r], "yes") == 0))
-				fail_msg("README says %s for `%s`, role %d; "
+				fail_msg("doc says %s for `%s`, role %d; "
 					 "recon.c says %s",
 					 cell[r], rule, r,
 					 allowed ? "yes" : "no");
@@ -775,7 +776,7 @@ static void readme_matrix_is_the_code(void **state)
 	assert_int_equal(rows, ACT_COUNT);
 	for (int a = 0; a < ACT_COUNT; a++)
 		if (seen[a] != 1)
-			fail_msg("`%s` is in the README %d times",
+			fail_msg("`%s` is in the doc's table %d times",
 				 recon_action_name(a), seen[a]);
 }
 
@@ -1143,7 +1144,7 @@ int main(void)
 	    cmocka_unit_test(custody_asset_transitions),
 	    cmocka_unit_test(found_card_gets_its_status_back),
 	    cmocka_unit_test(custody_permissions),
-	    cmocka_unit_test(readme_matrix_is_the_code),
+	    cmocka_unit_test(doc_matrix_is_the_code),
 	    cmocka_unit_test(safe_flag_table),
 	    cmocka_unit_test(safe_flag_custody),
 	    cmocka_unit_test(tally_read_classification),

@@ -52,7 +52,7 @@ static void codes_are_unique_and_have_messages(void **state)
 		int ex = wf_exit((enum wf_code)s.codes[i]);
 
 		assert_true(s.codes[i] > 0);
-		/* INTERFACE.md's exit codes for a refusal or failure. */
+		/* cardtally(1) "EXIT STATUS": a refusal or failure. */
 		assert_true(ex == 65 || ex == 69 || ex == 70 || ex == 77 ||
 			    ex == 66 || ex == 1);
 	}

@@ -1,8 +1,9 @@
 /*
  * The command-line program: one `const struct cmd_entry` per subcommand
- * (scanner/cmd_*.c, after tmux's cmd-*.c), the shared option parser, exit
- * codes of INTERFACE.md, and the helpers every command uses to open the
- * ledger, identify the acting person and print.  Only scanner/ prints.
+ * (scanner/cli/cmd_*.c, after tmux's cmd-*.c), the shared option parser,
+ * the exit codes of cardtally(1), and the helpers every command uses to
+ * open the ledger, identify the acting person and print.  Only scanner/cli
+ * and scanner/tui print.
  */
 #ifndef CT_CLI_H
 #define CT_CLI_H
@@ -16,7 +17,7 @@
 #include "../workflow/wf.h"
 #include "../../reconcile/rules.h"
 
-/* Exit codes (INTERFACE.md "General"), never renumbered. */
+/* Exit codes (cardtally(1) "EXIT STATUS"), never renumbered. */
 enum {
 	EXIT_OK = 0,
 	EXIT_FOUND = 1,	       /* ran, and found discrepancies */
@@ -32,12 +33,11 @@ enum {
 	EXIT_NOPERM = 77,      /* role, training, PIN or two-person rule */
 };
 
-#define CLI_MAX_POS   64
-#define CLI_MAX_MULTI 16
-
 /*
- * Options common to the commands, parsed once by cli_parse.  Strings point
- * into argv and live as long as it does.
+ * Options common to the commands, parsed once by main.c.  Strings point
+ * into argv and live as long as it does.  The arrays are main.c's, sized
+ * to the command line (no argument is ever one too many) and valid while
+ * the command runs.
  */
 struct cli {
 	const char *prog;
@@ -46,16 +46,16 @@ struct cli {
 	int json;
 	int help;
 	const char *as;
-	int pin_fd; /* -1: read from the terminal */
-	const char *witness[CLI_MAX_MULTI];
+	int pin_fd;	      /* -1: read from the terminal */
+	const char **witness; /* every --witness, in order */
 	int nwitness;
-	int witness_pin_fd[CLI_MAX_MULTI];
+	int *witness_pin_fd; /* every --witness-pin-fd, in order */
 	int nwitness_pin_fd;
 	/* command-specific options, by name */
-	const char *opt_name[32];
-	const char *opt_val[32];
+	const char **opt_name;
+	const char **opt_val;
 	int nopt;
-	const char *pos[CLI_MAX_POS];
+	const char **pos; /* the positional arguments */
 	int npos;
 };
 

@@ -166,7 +166,7 @@ static int exec_readers(struct cli *c, struct ledger *l)
 			fputs(
 			    "\"nfc: libnfc claims a PN533 / ACR122U only when "
 			    "the kernel's pn533, pn533_usb and nfc modules are "
-			    "blacklisted (README \\\"libnfc readers\\\")\","
+			    "blacklisted (cardtally(1), READERS)\","
 			    "\"nfc: pcscd and libnfc cannot share one USB "
 			    "reader: stop pcscd for a reader used as nfc:, or "
 			    "use it through pcsc: instead\"",
@@ -192,7 +192,7 @@ static int exec_readers(struct cli *c, struct ledger *l)
 		    "  hint: nfc: libnfc claims a PN533 / ACR122U only when "
 		    "the "
 		    "kernel's pn533, pn533_usb and nfc modules are blacklisted "
-		    "(README \"libnfc readers\")\n"
+		    "(cardtally(1), READERS)\n"
 		    "  hint: nfc: pcscd and libnfc cannot share one USB "
 		    "reader: "
 		    "stop pcscd for a reader used as nfc:, or use it through "

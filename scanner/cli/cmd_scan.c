@@ -395,7 +395,8 @@ static int tally_classify(struct ledger *l, const struct scan_args *a,
 }
 
 /* After a read is on disk: the reader's beep or light, and the totals.
- * Accepted, repeat and alert sound and look different (DESIGN.md). */
+ * Accepted, repeat and alert sound and look different (doc/design.md
+ * "Readers"). */
 static void count_outcome(struct rdr *r, enum recon_outcome o,
 			  struct scan_totals *t)
 {

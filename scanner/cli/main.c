@@ -1,8 +1,9 @@
 /*
  * cardtally's entry point: finds the subcommand in the command table, parses
  * the options common to every command and the command's own, opens the
- * ledger when the command needs one, and runs it.  Exit codes follow
- * INTERFACE.md "General".
+ * ledger when the command needs one, and runs it.  A noun alone
+ * (`cardtally count`) lists its commands; the help texts are help.c's.
+ * Exit codes are cli.h's, documented in cardtally(1) "EXIT STATUS".
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -10,8 +11,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-
-#define DEFAULT_DB "/var/lib/cardtally/ledger.db"
+#include "help.h"
 
 static const struct cmd_entry *const commands[] = {
     &cmd_init_entry,
@@ -70,11 +70,6 @@ static const struct cmd_entry *const commands[] = {
 
 static const struct cmd_entry *current;
 
-static void print_usage(FILE *f, const struct cmd_entry *e)
-{
-	fprintf(f, "usage: cardtally %s %s\n", e->name, e->usage);
-}
-
 int cli_usage(const struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
@@ -86,31 +81,10 @@ int cli_usage(const struct cli *c, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	if (current)
-		print_usage(stderr, current);
+		help_usage(stderr, current);
 	else
 		fputs("run 'cardtally --help' for the commands\n", stderr);
 	return EXIT_USAGE;
-}
-
-static void help(FILE *f)
-{
-	fputs("cardtally: counts stored ID cards against the stock ledger\n\n"
-	      "usage: cardtally COMMAND [OPTIONS]\n\ncommands:\n",
-	      f);
-	for (int i = 0; commands[i]; i++)
-		fprintf(f, "  %-19s %s\n", commands[i]->name,
-			commands[i]->help);
-	fputs("\noptions of every command:\n"
-	      "  --db PATH          the ledger (else $CARDTALLY_DB, "
-	      "else " DEFAULT_DB ")\n"
-	      "  --json             machine-readable output on stdout\n"
-	      "  --as CODE          the acting staff member\n"
-	      "  --pin-fd N         read the PIN from file descriptor N\n"
-	      "  --witness CODE     the second person of a two-person step\n"
-	      "  --witness-pin-fd N the witness's PIN from descriptor N\n"
-	      "\n'cardtally COMMAND --help' describes one command; "
-	      "README.md has the full reference.\n",
-	      f);
 }
 
 /*
@@ -178,6 +152,39 @@ static int own_option(const struct cmd_entry *e, const char *name)
 	return -1;
 }
 
+/*
+ * Gives c room for every argument after the command's name: no argument
+ * list is longer than argv, so nothing is ever refused for being one too
+ * many (78 cards and a terminal on one command line, and more).  Freed
+ * by cli_args_free.  0, or an exit code when memory runs out.
+ */
+static int cli_args_alloc(struct cli *c, int argc)
+{
+	size_t n = argc > 0 ? (size_t)argc : 1;
+
+	c->pos = calloc(n, sizeof(*c->pos));
+	c->witness = calloc(n, sizeof(*c->witness));
+	c->witness_pin_fd = calloc(n, sizeof(*c->witness_pin_fd));
+	c->opt_name = calloc(n, sizeof(*c->opt_name));
+	c->opt_val = calloc(n, sizeof(*c->opt_val));
+	if (!c->pos || !c->witness || !c->witness_pin_fd || !c->opt_name ||
+	    !c->opt_val)
+		return cli_error(EXIT_SOFTWARE, "out of memory parsing the "
+						"command line");
+	return 0;
+}
+
+static void cli_args_free(struct cli *c)
+{
+	free(c->pos);
+	free(c->witness);
+	free(c->witness_pin_fd);
+	free(c->opt_name);
+	free(c->opt_val);
+}
+
+/* Parses argv[start..argc) into c, whose arrays cli_args_alloc sized for
+ * argc arguments. */
 static int parse_args(struct cli *c, int argc, char **argv, int start)
 {
 	for (int i = start; i < argc; i++) {
@@ -187,13 +194,10 @@ static int parse_args(struct cli *c, int argc, char **argv, int start)
 
 		if (strcmp(a, "--") == 0) {
 			for (i++; i < argc; i++)
-				if (c->npos < CLI_MAX_POS)
-					c->pos[c->npos++] = argv[i];
+				c->pos[c->npos++] = argv[i];
 			break;
 		}
 		if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
-			if (c->npos == CLI_MAX_POS)
-				return cli_usage(c, "too many arguments");
 			c->pos[c->npos++] = a;
 			continue;
 		}
@@ -235,12 +239,8 @@ static int parse_args(struct cli *c, int argc, char **argv, int start)
 		} else if (strcmp(name, "pin-fd") == 0) {
 			rc = parse_fd(c, "--pin-fd", val, &c->pin_fd);
 		} else if (strcmp(name, "witness") == 0) {
-			if (c->nwitness == CLI_MAX_MULTI)
-				return cli_usage(c, "too many witnesses");
 			c->witness[c->nwitness++] = val;
 		} else if (strcmp(name, "witness-pin-fd") == 0) {
-			if (c->nwitness_pin_fd == CLI_MAX_MULTI)
-				return cli_usage(c, "too many witnesses");
 			rc = parse_fd(c, "--witness-pin-fd", val,
 				      &c->witness_pin_fd[c->nwitness_pin_fd++]);
 		} else {
@@ -250,8 +250,6 @@ static int parse_args(struct cli *c, int argc, char **argv, int start)
 				if (strcmp(c->opt_name[k], name) == 0)
 					return cli_usage(
 					    c, "--%s is given twice", name);
-			if (c->nopt == 32)
-				return cli_usage(c, "too many options");
 			/* Point at the option's name inside argv. */
 			c->opt_name[c->nopt] = a + 2;
 			if (eq)
@@ -264,52 +262,113 @@ static int parse_args(struct cli *c, int argc, char **argv, int start)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* Whether --help is among argv[start..argc). */
+static int wants_help(int argc, char **argv, int start)
 {
-	struct cli c = {.prog = argv[0], .pin_fd = -1};
+	for (int i = start; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * No command is named by the words at argv[i..]: when they begin the names
+ * of some (a noun: "count", "training course"), lists those, on stdout
+ * with --help (exit 0), else on stderr after saying what is missing
+ * (exit 2); otherwise the command is unknown.
+ */
+static int no_command(int argc, char **argv, int i)
+{
+	int words = help_noun_words(commands, argc - i, argv + i);
+	const char *next = i + words < argc ? argv[i + words] : NULL;
+
+	if (words == 0)
+		return cli_usage(NULL, "unknown command '%s'", argv[i]);
+	if (next && next[0] != '-') {
+		fputs("cardtally: unknown command '", stderr);
+		for (int w = 0; w <= words; w++)
+			fprintf(stderr, "%s%s", w ? " " : "", argv[i + w]);
+		fputs("'\n", stderr);
+		help_noun(stderr, commands, words, argv + i);
+		return EXIT_USAGE;
+	}
+	if (wants_help(argc, argv, i + words)) {
+		help_noun(stdout, commands, words, argv + i);
+		return EXIT_OK;
+	}
+	fputs("cardtally: '", stderr);
+	for (int w = 0; w < words; w++)
+		fprintf(stderr, "%s%s", w ? " " : "", argv[i + w]);
+	fputs("' needs one of its commands\n", stderr);
+	help_noun(stderr, commands, words, argv + i);
+	return EXIT_USAGE;
+}
+
+/*
+ * `cardtally help` (the overview), `cardtally help --commands` (the table
+ * for tests/cli/man.t) and `cardtally help COMMAND...` (as COMMAND --help).
+ */
+static int help_cmd(int argc, char **argv)
+{
+	int used = 0;
+
+	if (argc == 2) {
+		help_overview(stdout, commands);
+		return EXIT_OK;
+	}
+	if (argc == 3 && strcmp(argv[2], "--commands") == 0) {
+		help_table(stdout, commands);
+		return EXIT_OK;
+	}
+	current = find_command(argc, argv, 2, &used);
+	if (!current) {
+		/* As `cardtally NOUN --help`: the list on stdout. */
+		int words = help_noun_words(commands, argc - 2, argv + 2);
+
+		if (words == 0 || 2 + words != argc)
+			return cli_usage(NULL, "no command '%s'", argv[2]);
+		help_noun(stdout, commands, words, argv + 2);
+		return EXIT_OK;
+	}
+	if (2 + used != argc) {
+		current = NULL;
+		return cli_usage(NULL, "'help' takes a command's name");
+	}
+	help_command(stdout, commands, current);
+	return EXIT_OK;
+}
+
+static int run(struct cli *c, int argc, char **argv)
+{
 	struct ledger *l = NULL;
 	int used = 0, rc;
 	char err[512];
 
-	/* The ledger holds PIN hashes and card serials: nothing this program
-	 * creates (ledger, its -wal and -shm, demo files) is world-readable. */
-	umask(027);
-	if (argc < 2) {
-		help(stderr);
-		return EXIT_USAGE;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		help(stdout);
-		return cli_output_done(EXIT_OK);
-	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("cardtally %s\n", CT_VERSION);
-		return cli_output_done(EXIT_OK);
-	}
 	current = find_command(argc, argv, 1, &used);
 	if (!current)
-		return cli_usage(&c, "unknown command '%s'", argv[1]);
-	c.cmd = current->name;
-	rc = parse_args(&c, argc, argv, 1 + used);
+		return no_command(argc, argv, 1);
+	c->cmd = current->name;
+	rc = cli_args_alloc(c, argc);
+	if (rc == 0)
+		rc = parse_args(c, argc, argv, 1 + used);
 	if (rc)
 		return rc;
-	if (c.help) {
-		print_usage(stdout, current);
-		printf("%s\n", current->help);
-		return cli_output_done(EXIT_OK);
+	if (c->help) {
+		help_command(stdout, commands, current);
+		return EXIT_OK;
 	}
-	if (!c.db)
-		c.db = getenv("CARDTALLY_DB");
-	if (!c.db || !*c.db)
-		c.db = DEFAULT_DB;
+	if (!c->db)
+		c->db = getenv("CARDTALLY_DB");
+	if (!c->db || !*c->db)
+		c->db = CT_DEFAULT_DB;
 	if (current->needs_db) {
-		rc = ledger_open(c.db, &l, err, sizeof(err));
+		rc = ledger_open(c->db, &l, err, sizeof(err));
 		if (rc == LEDGER_ERR_NOTFOUND)
 			return cli_error(EXIT_NOINPUT,
 					 "%s; create one with 'cardtally init "
 					 "--db %s --manager CODE --name NAME'",
-					 err, c.db);
+					 err, c->db);
 		if (rc == LEDGER_ERR_NOTLEDGER)
 			return cli_error(EXIT_DATAERR, "%s", err);
 		if (rc == LEDGER_ERR_IO)
@@ -317,7 +376,34 @@ int main(int argc, char **argv)
 		if (rc < 0)
 			return cli_error(EXIT_SOFTWARE, "%s", err);
 	}
-	rc = current->exec(&c, l);
+	rc = current->exec(c, l);
 	ledger_close(l);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = {.prog = argv[0], .pin_fd = -1};
+	int rc;
+
+	/* The ledger holds PIN hashes and card serials: nothing this program
+	 * creates (ledger, its -wal and -shm, demo files) is world-readable. */
+	umask(027);
+	if (argc < 2) {
+		help_overview(stderr, commands);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		help_overview(stdout, commands);
+		return cli_output_done(EXIT_OK);
+	}
+	if (strcmp(argv[1], "help") == 0)
+		return cli_output_done(help_cmd(argc, argv));
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("cardtally %s\n", CT_VERSION);
+		return cli_output_done(EXIT_OK);
+	}
+	rc = run(&c, argc, argv);
+	cli_args_free(&c);
 	return cli_output_done(rc);
 }

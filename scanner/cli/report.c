@@ -1,6 +1,6 @@
 /*
  * Printing a reconciliation report, as text for the person at the safe and
- * as one JSON document for programs (INTERFACE.md "Counting").  The numbers
+ * as one JSON document for programs (cardtally(1) "reconcile").  The numbers
  * come from reconcile/; this file only adds what the ledger knows about the
  * people and times around a missing card (R10).
  */

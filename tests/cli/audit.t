@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end tests of the audit log (INTERFACE.md `audit verify`): every
+# End-to-end tests of the audit log (cardtally(1) "audit verify"): every
 # change of the ledger appends a chained entry; `audit verify` finds a
 # ledger file tampered with directly (through the sqlite3 CLI and Python's
 # sqlite3, triggers dropped, as someone holding the file would) and names

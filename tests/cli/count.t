@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end tests of counting (INTERFACE.md "Simulated reader", "Counting"):
+# End-to-end tests of counting (cardtally(1) "READERS", "count start"):
 # import -> count start -> scan with the sim reader -> reconcile -> count
 # close, with every kind of read the scan loop distinguishes, the JSON event
 # lines, the reconcile report, and the rules around sessions (ranges,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end tests of disposal (R16-R18, INTERFACE.md "Movements, tally,
-# disposal"): the due list with each reason and the configured reminder
+# End-to-end tests of disposal (R16-R18, doc/operations.md "Disposal",
+# cardtally(1) "dispose due" to "dispose list"): the due list with each reason and the configured reminder
 # days, the two-person start and its refusals, scanning into a disposal
 # (a card that is not due is refused), closing (the disposal ledger, cards
 # set disposed), the disposal ledger listed, a card in two open disposals,

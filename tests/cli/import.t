@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end tests of `cardtally import` (INTERFACE.md "Stock list import"):
+# End-to-end tests of `cardtally import` (cardtally(1) "STOCK LIST"):
 # what a good file adds, that a second import changes nothing, dry runs,
 # CP932 detection, and that every kind of bad file is refused as a whole with
 # `LINE: column: reason` lines naming the right place.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end tests of the program as a whole (INTERFACE.md "General", "Ledger
-# and people"): help and version, usage errors, creating a ledger and adding
+# End-to-end tests of the program as a whole (cardtally(1) "COMMON OPTIONS",
+# "init", "staff add"): help and version, usage errors, creating a ledger and adding
 # people, PIN rules and the lockout, `readers` and `demo`.
 . "$(dirname "$0")/lib.sh"
 
