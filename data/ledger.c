@@ -1138,8 +1138,7 @@ int ledger_staff_pin_set(struct ledger *l, int64_t staff_id,
 				    "failed_pins = 0 WHERE id = ?1",
 				    staff_id, pin_hash, actor_id,
 				    "staff.pin_change", s.code, NULL, now);
-	snprintf(detail, sizeof(detail), "%s%s%s%s",
-		 s.locked ? "unlocked" : "",
+	snprintf(detail, sizeof(detail), "%s%s%s%s", s.locked ? "unlocked" : "",
 		 s.locked && witness_code ? " " : "",
 		 witness_code ? "witness=" : "",
 		 witness_code ? witness_code : "");
@@ -1166,8 +1165,9 @@ int ledger_staff_set_active(struct ledger *l, int64_t staff_id, int active,
 	if (witness_code)
 		snprintf(detail, sizeof(detail), "witness=%s", witness_code);
 	return staff_update(l,
-			    active ? "UPDATE staff SET active = 1 WHERE id = ?1"
-				   : "UPDATE staff SET active = 0 WHERE id = ?1",
+			    active
+				? "UPDATE staff SET active = 1 WHERE id = ?1"
+				: "UPDATE staff SET active = 0 WHERE id = ?1",
 			    staff_id, NULL, actor_id,
 			    active ? "staff.reactivate" : "staff.deactivate",
 			    s.code, witness_code ? detail : NULL, now);

@@ -34,8 +34,7 @@ static void add(struct fixture *f, const char *code, enum staff_role role,
 {
 	char hash[crypto_pwhash_STRBYTES];
 
-	assert_int_equal(crypto_pwhash_str(hash, pin, strlen(pin), 1,
-					   8u << 20),
+	assert_int_equal(crypto_pwhash_str(hash, pin, strlen(pin), 1, 8u << 20),
 			 0);
 	assert_int_equal(ledger_staff_add(f->l, code, code, role, hash, 0, 1),
 			 0);
@@ -97,8 +96,8 @@ static void add_stock(struct fixture *f)
 	struct wf_err e;
 
 	assert_int_equal(wf_import(f->l, &f->s02, "stock.csv", stock,
-				   strlen(stock), IMPORT_ENC_AUTO, 0, NOW,
-				   &res, &e),
+				   strlen(stock), IMPORT_ENC_AUTO, 0, NOW, &res,
+				   &e),
 			 0);
 	assert_int_equal(res.added, 1);
 	import_result_free(&res);
@@ -164,36 +163,31 @@ static void a_new_manager_needs_a_second_one(void **state)
 			 0);
 	/* Now there is another manager: the third needs a witness even
 	 * before the stock arrives. */
-	assert_int_equal(wf_staff_add(f->l, &f->m01, "M06", "Six",
-				      ROLE_MANAGER, "6666", NULL, NULL, NOW,
-				      &e),
+	assert_int_equal(wf_staff_add(f->l, &f->m01, "M06", "Six", ROLE_MANAGER,
+				      "6666", NULL, NULL, NOW, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_STAFF_ADD_MANAGER_WITNESS);
 	add_stock(f);
-	assert_int_equal(wf_staff_add(f->l, &f->m01, "M06", "Six",
-				      ROLE_MANAGER, "6666", "", NULL, NOW, &e),
+	assert_int_equal(wf_staff_add(f->l, &f->m01, "M06", "Six", ROLE_MANAGER,
+				      "6666", "", NULL, NOW, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_STAFF_ADD_MANAGER_WITNESS);
-	assert_int_equal(wf_staff_add(f->l, &f->m01, "M06", "Six",
-				      ROLE_MANAGER, "6666", "M01", "1111", NOW,
-				      &e),
+	assert_int_equal(wf_staff_add(f->l, &f->m01, "M06", "Six", ROLE_MANAGER,
+				      "6666", "M01", "1111", NOW, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_WITNESS_SELF);
-	assert_int_equal(wf_staff_add(f->l, &f->m01, "M06", "Six",
-				      ROLE_MANAGER, "6666", "S02", "2222", NOW,
-				      &e),
+	assert_int_equal(wf_staff_add(f->l, &f->m01, "M06", "Six", ROLE_MANAGER,
+				      "6666", "S02", "2222", NOW, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_PERMISSION);
-	assert_int_equal(wf_staff_add(f->l, &f->m01, "M06", "Six",
-				      ROLE_MANAGER, "6666", "M05", "0000", NOW,
-				      &e),
+	assert_int_equal(wf_staff_add(f->l, &f->m01, "M06", "Six", ROLE_MANAGER,
+				      "6666", "M05", "0000", NOW, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_LOGIN);
 	assert_int_equal(ledger_staff_get(f->l, "M06", &s),
 			 LEDGER_ERR_NOTFOUND);
-	assert_int_equal(wf_staff_add(f->l, &f->m01, "M06", "Six",
-				      ROLE_MANAGER, "6666", "M05", "5555", NOW,
-				      &e),
+	assert_int_equal(wf_staff_add(f->l, &f->m01, "M06", "Six", ROLE_MANAGER,
+				      "6666", "M05", "5555", NOW, &e),
 			 0);
 	assert_int_equal(ledger_staff_get(f->l, "M06", &s), 0);
 	assert_int_equal(s.role, ROLE_MANAGER);
@@ -211,8 +205,8 @@ static void one_manager_with_stock_cannot_make_another(void **state)
 			 77);
 	assert_int_equal(e.code, WF_E_STAFF_ADD_MANAGER_WITNESS);
 	/* Nor by promoting someone. */
-	assert_int_equal(wf_staff_role(f->l, &f->m01, "S02", ROLE_MANAGER,
-				       NULL, NULL, NOW, &e),
+	assert_int_equal(wf_staff_role(f->l, &f->m01, "S02", ROLE_MANAGER, NULL,
+				       NULL, NOW, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_STAFF_ROLE_WITNESS);
 }
@@ -296,9 +290,9 @@ static void managers_reset_pins(void **state)
 					    NULL, NOW, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_NO_STAFF);
-	assert_int_equal(wf_staff_reset_pin(f->l, &f->m01, "P04", "45", NULL,
-					    NULL, NOW, &e),
-			 65);
+	assert_int_equal(
+	    wf_staff_reset_pin(f->l, &f->m01, "P04", "45", NULL, NULL, NOW, &e),
+	    65);
 	assert_int_equal(e.code, WF_E_PIN_FORMAT);
 	lock(f, "P04");
 	assert_int_equal(wf_staff_reset_pin(f->l, &f->m01, "P04", "4545", NULL,
@@ -317,8 +311,8 @@ static void managers_reset_pins(void **state)
 	assert_int_equal(e.code, WF_E_STAFF_RESET_WITNESS);
 	assert_int_equal(wf_login(f->l, "M05", "5555", NOW, &s, &e), 0);
 	add(f, "M06", ROLE_MANAGER, "6666", &s);
-	assert_int_equal(wf_staff_reset_pin(f->l, &f->m01, "M05", "5656",
-					    "M06", "6666", NOW, &e),
+	assert_int_equal(wf_staff_reset_pin(f->l, &f->m01, "M05", "5656", "M06",
+					    "6666", NOW, &e),
 			 0);
 	assert_int_equal(wf_login(f->l, "M05", "5656", NOW, &s, &e), 0);
 }
@@ -341,9 +335,9 @@ static void deactivation_and_reactivation(void **state)
 					     "5555", NOW, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_NO_STAFF);
-	assert_int_equal(wf_staff_set_active(f->l, &f->m01, "P04", 0, NULL,
-					     NULL, NOW, &e),
-			 77);
+	assert_int_equal(
+	    wf_staff_set_active(f->l, &f->m01, "P04", 0, NULL, NULL, NOW, &e),
+	    77);
 	assert_int_equal(e.code, WF_E_STAFF_ACTIVE_WITNESS);
 	assert_int_equal(wf_staff_set_active(f->l, &f->m01, "P04", 0, "M05",
 					     "5555", NOW, &e),
@@ -378,9 +372,9 @@ static void the_last_manager_stays(void **state)
 
 	/* Setup, one manager: no witness is needed, but the ledger keeps
 	 * its manager. */
-	assert_int_equal(wf_staff_set_active(f->l, &f->m01, "M01", 0, NULL,
-					     NULL, NOW, &e),
-			 65);
+	assert_int_equal(
+	    wf_staff_set_active(f->l, &f->m01, "M01", 0, NULL, NULL, NOW, &e),
+	    65);
 	assert_int_equal(e.code, WF_E_STAFF_LAST_MANAGER);
 	assert_int_equal(wf_staff_role(f->l, &f->m01, "M01", ROLE_STAFF, NULL,
 				       NULL, NOW, &e),
@@ -439,8 +433,8 @@ static void staff_list_has_everyone_without_hashes(void **state)
 static void training_steps(void **state)
 {
 	struct fixture *f = *state;
-	struct course_rec c = {.code = "BASIC", .name = "Card handling",
-			       .valid_days = 365};
+	struct course_rec c = {
+	    .code = "BASIC", .name = "Card handling", .valid_days = 365};
 	struct course_rec bad = c;
 	const char *who[] = {"S02", "P04"};
 	const char *unknown[] = {"S02", "X99"};
@@ -471,29 +465,26 @@ static void training_steps(void **state)
 			 65);
 	assert_int_equal(e.code, WF_E_COURSE_EXISTS);
 
-	assert_int_equal(wf_training_course_require(f->l, &f->m01, "NOPE", NOW,
-						    &e),
-			 65);
+	assert_int_equal(
+	    wf_training_course_require(f->l, &f->m01, "NOPE", NOW, &e), 65);
 	assert_int_equal(e.code, WF_E_COURSE_NONE);
-	assert_int_equal(wf_training_course_require(f->l, &f->m01, "BASIC",
-						    NOW, &e),
-			 0);
-	assert_int_equal(wf_training_course_require(f->l, &f->m01, "BASIC",
-						    NOW, &e),
-			 65);
+	assert_int_equal(
+	    wf_training_course_require(f->l, &f->m01, "BASIC", NOW, &e), 0);
+	assert_int_equal(
+	    wf_training_course_require(f->l, &f->m01, "BASIC", NOW, &e), 65);
 	assert_int_equal(e.code, WF_E_COURSE_REQUIRED_ALREADY);
 
-	assert_int_equal(wf_training_record(f->l, &f->m01, "BASIC", who, 0,
-					    today, NOW, &e),
-			 65);
+	assert_int_equal(
+	    wf_training_record(f->l, &f->m01, "BASIC", who, 0, today, NOW, &e),
+	    65);
 	assert_int_equal(e.code, WF_E_TRAINING_NOBODY);
 	assert_int_equal(wf_training_record(f->l, &f->m01, "BASIC", who, 2,
 					    today + 1, NOW, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_TRAINING_FUTURE);
-	assert_int_equal(wf_training_record(f->l, &f->m01, "NOPE", who, 2,
-					    today, NOW, &e),
-			 65);
+	assert_int_equal(
+	    wf_training_record(f->l, &f->m01, "NOPE", who, 2, today, NOW, &e),
+	    65);
 	assert_int_equal(e.code, WF_E_TRAINING_NO_COURSE);
 	/* All or nothing: S02 is not recorded when X99 is refused. */
 	assert_int_equal(wf_training_record(f->l, &f->m01, "BASIC", unknown, 2,
@@ -548,17 +539,16 @@ static void notes(void **state)
 	assert_int_equal(wf_note_add(f->l, &f->p04, "", NULL, NOW, &id, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_NOTE_TEXT);
-	assert_int_equal(wf_note_add(f->l, &f->p04, "bad\x01text", NULL, NOW,
-				     &id, &e),
-			 65);
+	assert_int_equal(
+	    wf_note_add(f->l, &f->p04, "bad\x01text", NULL, NOW, &id, &e), 65);
 	assert_int_equal(e.code, WF_E_NOTE_TEXT);
 	assert_int_equal(wf_note_add(f->l, &f->p04, "x", "NOPE", NOW, &id, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_NOTE_CARD);
 	add_stock(f);
-	assert_int_equal(wf_note_add(f->l, &f->p04, "tray left open", "A101",
-				     NOW, &id, &e),
-			 0);
+	assert_int_equal(
+	    wf_note_add(f->l, &f->p04, "tray left open", "A101", NOW, &id, &e),
+	    0);
 	assert_int_equal(id, 1);
 	assert_int_equal(wf_note_list(f->l, &n, &e), 0);
 	assert_int_equal(n.n, 1);
@@ -580,9 +570,8 @@ static void import_steps(void **state)
 	struct wf_err e;
 	char out[256];
 
-	assert_int_equal(wf_import(f->l, &f->p04, "s.csv", stock,
-				   strlen(stock), IMPORT_ENC_AUTO, 0, NOW,
-				   &res, &e),
+	assert_int_equal(wf_import(f->l, &f->p04, "s.csv", stock, strlen(stock),
+				   IMPORT_ENC_AUTO, 0, NOW, &res, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_PERMISSION);
 	import_result_free(&res);
@@ -594,27 +583,24 @@ static void import_steps(void **state)
 	wf_render(wf_message(e.code), &e, NULL, out, sizeof(out));
 	assert_string_equal(out, "bad.csv: 2 problems, nothing imported");
 	import_result_free(&res);
-	assert_int_equal(wf_import(f->l, &f->s02, "s.csv", stock,
-				   strlen(stock), IMPORT_ENC_AUTO, 1, NOW,
-				   &res, &e),
+	assert_int_equal(wf_import(f->l, &f->s02, "s.csv", stock, strlen(stock),
+				   IMPORT_ENC_AUTO, 1, NOW, &res, &e),
 			 0);
 	assert_int_equal(res.added, 1);
 	import_result_free(&res);
 	assert_int_equal(ledger_card_count(f->l), 0); /* a dry run */
 	/* The actor is read again in the import's transaction. */
-	assert_int_equal(ledger_staff_set_active(f->l, f->s02.id, 0,
-						 f->m01.id, NULL, NOW),
-			 0);
-	assert_int_equal(wf_import(f->l, &f->s02, "s.csv", stock,
-				   strlen(stock), IMPORT_ENC_AUTO, 0, NOW,
-				   &res, &e),
+	assert_int_equal(
+	    ledger_staff_set_active(f->l, f->s02.id, 0, f->m01.id, NULL, NOW),
+	    0);
+	assert_int_equal(wf_import(f->l, &f->s02, "s.csv", stock, strlen(stock),
+				   IMPORT_ENC_AUTO, 0, NOW, &res, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_INACTIVE);
 	import_result_free(&res);
 	assert_int_equal(ledger_card_count(f->l), 0);
-	assert_int_equal(wf_import(f->l, &f->m01, "s.csv", stock,
-				   strlen(stock), IMPORT_ENC_AUTO, 0, NOW,
-				   &res, &e),
+	assert_int_equal(wf_import(f->l, &f->m01, "s.csv", stock, strlen(stock),
+				   IMPORT_ENC_AUTO, 0, NOW, &res, &e),
 			 0);
 	import_result_free(&res);
 	assert_int_equal(ledger_card_count(f->l), 1);

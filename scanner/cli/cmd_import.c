@@ -109,8 +109,8 @@ static int exec_import(struct cli *c, struct ledger *l)
 	rc = wf_import(l, &actor, c->pos[0], buf, len, (int)enc, dry_run,
 		       cli_now(), &res, &e);
 	free(buf);
-	if (rc && (e.code == WF_E_IMPORT_PROBLEM ||
-		   e.code == WF_E_IMPORT_PROBLEMS)) {
+	if (rc &&
+	    (e.code == WF_E_IMPORT_PROBLEM || e.code == WF_E_IMPORT_PROBLEMS)) {
 		for (size_t i = 0; i < res.nproblems; i++)
 			fprintf(stderr, "%ld: %s: %s\n", res.problems[i].line,
 				res.problems[i].column, res.problems[i].reason);
@@ -127,8 +127,9 @@ static int exec_import(struct cli *c, struct ledger *l)
 		printf("%s%s (%s): %ld row%s: %ld added, %ld updated, "
 		       "%ld unchanged\n",
 		       dry_run ? "dry run, nothing changed: " : "", c->pos[0],
-		       enc_name(res.detected), res.rows, res.rows == 1 ? "" : "s",
-		       res.added, res.updated, res.unchanged);
+		       enc_name(res.detected), res.rows,
+		       res.rows == 1 ? "" : "s", res.added, res.updated,
+		       res.unchanged);
 	import_result_free(&res);
 	return EXIT_OK;
 }

@@ -105,8 +105,7 @@ static int exec_staff_unlock(struct cli *c, struct ledger *l)
 	if (c->npos != 1)
 		return cli_usage(c, "the staff code to unlock is required");
 	rc = cli_step_actor(c, l, &wf_step_staff_unlock, &actor);
-	if (rc == 0 &&
-	    wf_staff_unlock(l, &actor, c->pos[0], cli_now(), &e))
+	if (rc == 0 && wf_staff_unlock(l, &actor, c->pos[0], cli_now(), &e))
 		rc = cli_fail(&e);
 	if (rc)
 		return rc;
@@ -180,10 +179,9 @@ static int exec_staff_reset_pin(struct cli *c, struct ledger *l)
 		rc = cli_new_pin(new_fd, "--new-pin-fd", c->pos[0], pin);
 	if (rc == 0)
 		rc = cli_second_pin(c, &actor, wpin);
-	if (rc == 0 &&
-	    wf_staff_reset_pin(l, &actor, c->pos[0], pin,
-			       c->nwitness ? c->witness[0] : NULL, wpin,
-			       cli_now(), &e))
+	if (rc == 0 && wf_staff_reset_pin(l, &actor, c->pos[0], pin,
+					  c->nwitness ? c->witness[0] : NULL,
+					  wpin, cli_now(), &e))
 		rc = cli_fail(&e);
 	sodium_memzero(pin, sizeof(pin));
 	sodium_memzero(wpin, sizeof(wpin));
@@ -241,8 +239,8 @@ static int witnessed(struct cli *c, struct ledger *l,
 		fprintf(stderr, "%s is %s now\n", c->pos[0],
 			staff_role_name(role));
 	else
-		fprintf(stderr, "%s %s\n", active ? "reactivated" : "deactivated",
-			c->pos[0]);
+		fprintf(stderr, "%s %s\n",
+			active ? "reactivated" : "deactivated", c->pos[0]);
 	return EXIT_OK;
 }
 

@@ -110,8 +110,8 @@ static int exec_course_require(struct cli *c, struct ledger *l)
 	if (c->npos != 1)
 		return cli_usage(c, "one course CODE is required");
 	rc = cli_step_actor(c, l, &wf_step_training, &actor);
-	if (rc == 0 && wf_training_course_require(l, &actor, c->pos[0],
-						  cli_now(), &e))
+	if (rc == 0 &&
+	    wf_training_course_require(l, &actor, c->pos[0], cli_now(), &e))
 		rc = cli_fail(&e);
 	if (rc)
 		return rc;
@@ -281,7 +281,7 @@ static void print_person(const struct wf_training_person *p, int json)
 			fputs("}", stdout);
 		} else {
 			printf("  %-12s %s%s\n", q->course,
-			       q->gate == GATE_OK	  ? "valid"
+			       q->gate == GATE_OK	 ? "valid"
 			       : q->gate == GATE_EXPIRED ? "expired since "
 							 : "missing",
 			       d);

@@ -87,7 +87,8 @@ int wf_init(const char *path, const char *code, const char *name,
 	}
 	rc = ledger_begin(l);
 	if (rc == 0)
-		rc = ledger_staff_add(l, code, name, ROLE_MANAGER, hash, 0, now);
+		rc =
+		    ledger_staff_add(l, code, name, ROLE_MANAGER, hash, 0, now);
 	if (rc == 0)
 		rc = ledger_audit(l, 0, now, "ledger.init", path, NULL);
 	if (rc == 0)

@@ -21,8 +21,8 @@ const struct wf_step wf_step_staff_unlock = {"staff unlock", ACT_STAFF_UNLOCK,
 					     WF_PERMIT};
 const struct wf_step wf_step_staff_pin = {"staff pin", ACT_STAFF_PIN,
 					  WF_PERMIT};
-const struct wf_step wf_step_staff_reset_pin = {
-    "staff reset-pin", ACT_STAFF_PIN_RESET, WF_PERMIT};
+const struct wf_step wf_step_staff_reset_pin = {"staff reset-pin",
+						ACT_STAFF_PIN_RESET, WF_PERMIT};
 /* WF_WITNESS: a second manager, but for an office being set up. */
 const struct wf_step wf_step_staff_deactivate = {
     "staff deactivate", ACT_STAFF_ACTIVE, WF_PERMIT | WF_WITNESS};
@@ -80,8 +80,7 @@ static int name_ok(const char *name, struct wf_err *e)
 	 * the one free-text check where the name enters the ledger
 	 * (ledger_staff_add); here the length. */
 	if (!name || !*name || strlen(name) > NAME_MAX_BYTES)
-		return wf_fail(e, WF_E_STAFF_NAME,
-			       wf_i64(max, NAME_MAX_BYTES));
+		return wf_fail(e, WF_E_STAFF_NAME, wf_i64(max, NAME_MAX_BYTES));
 	return 0;
 }
 
@@ -180,11 +179,11 @@ int wf_staff_add(struct ledger *l, const struct staff_rec *actor,
 		return rc;
 	}
 	if (role == ROLE_MANAGER)
-		rc = second_manager(l, actor, &w, WF_E_STAFF_ADD_MANAGER_WITNESS,
-				    e);
+		rc = second_manager(l, actor, &w,
+				    WF_E_STAFF_ADD_MANAGER_WITNESS, e);
 	if (rc == 0) {
-		rc = ledger_staff_add(l, code, name, role, hash, actor->id,
-				      now);
+		rc =
+		    ledger_staff_add(l, code, name, role, hash, actor->id, now);
 		if (rc == LEDGER_ERR_EXISTS)
 			rc = wf_fail(e, WF_E_STAFF_EXISTS, code);
 		else if (rc == LEDGER_ERR_INVALID) /* the code was checked */
@@ -245,8 +244,8 @@ int wf_staff_pin(struct ledger *l, const char *code, const char *old_pin,
 	if (rc == 0)
 		rc = wf_begin(l, &wf_step_staff_pin, &who, now, e);
 	if (rc == 0) {
-		rc = ledger_staff_pin_set(l, who.id, hash, 0, who.id, NULL,
-					  now);
+		rc =
+		    ledger_staff_pin_set(l, who.id, hash, 0, who.id, NULL, now);
 		if (rc < 0)
 			rc = wf_fail_ledger(e, l);
 		rc = wf_end(l, rc, e);
@@ -378,8 +377,7 @@ static int collect_staff(const struct staff_rec *s, void *ctx)
 	return 0;
 }
 
-int wf_staff_list(struct ledger *l, struct wf_staff_list *out,
-		  struct wf_err *e)
+int wf_staff_list(struct ledger *l, struct wf_staff_list *out, struct wf_err *e)
 {
 	int rc;
 

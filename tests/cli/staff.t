@@ -90,7 +90,8 @@ ct staff pin --as S03 --pin-fd 3 --new-pin-fd 4 3<<<3456 4<<<12
 is "$RC" 65 "a new PIN that is not 4-12 digits: exit 65"
 ct staff pin --as S03 --pin-fd 3 --new-pin-fd 4 3<<<0000 4<<<4567
 is "$RC" 77 "a wrong old PIN: exit 77"
-like "$ERR" "unknown staff code or wrong PIN for S03$" "a wrong old PIN: says so"
+like "$ERR" "unknown staff code or wrong PIN for S03$" \
+	"a wrong old PIN: says so"
 is "$(sqlq "select failed_pins from staff where code = 'S03'")" 1 \
 	"a wrong old PIN counts as a wrong PIN"
 is "$(sqlq "select count(*) from audit where action = 'staff.pin_change'
@@ -153,7 +154,7 @@ is "$(sqlq "select group_concat(action, ' ') from audit where subject =
 as P04 4444 staff deactivate S03 --witness M01 --witness-pin-fd 4 4<<<1111
 is "$RC" 77 "deactivate by a part-timer: exit 77"
 
-# ---- roles --------------------------------------------------------------------
+# ---- roles ------------------------------------------------------------------
 
 as M01 1111 staff role P04 --role staff
 is "$RC" 77 "role change without a witness: exit 77"
