@@ -142,7 +142,9 @@ pot:
 # The workflows' test links their objects alone: the layer stands on
 # reconcile/ and data/, not on a front end.
 WF_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard scanner/workflow/wf*.c))
-$(BUILD)/tests/test_wf: tests/test_wf.c $(WF_OBJ) $(BUILD)/libcardtally.a
+WF_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,\
+	$(wildcard tests/test_wf.c tests/test_wf_*.c))
+$(WF_TESTS): $(BUILD)/tests/%: tests/%.c $(WF_OBJ) $(BUILD)/libcardtally.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
 		-o $@ $< $(WF_OBJ) $(BUILD)/libcardtally.a $(PC_LIBS) \

@@ -386,6 +386,7 @@ struct importer {
 	struct import_result *res;
 	enum import_encoding enc;
 	int check_utf8; /* non-ASCII fields still need validating */
+	int own_tx;	/* began the transaction (not the caller's) */
 	iconv_t cd;	/* CP932 -> UTF-8, or (iconv_t)-1 */
 	char *conv;	/* the current field decoded to UTF-8 */
 	size_t conv_cap;
@@ -1386,13 +1387,16 @@ static int finish(struct importer *im)
 	if (res->nproblems) {
 		/* Counts of a file that was not imported would mislead. */
 		res->added = res->updated = res->unchanged = 0;
-		return ledger_rollback(im->l) < 0 ? IMPORT_ERR_LEDGER
-						  : IMPORT_ERR_INVALID;
+		return im->own_tx && ledger_rollback(im->l) < 0
+			   ? IMPORT_ERR_LEDGER
+			   : IMPORT_ERR_INVALID;
 	}
 	/* Nothing to change (a re-import) or a dry run: no write at all, not
 	 * even an audit row. */
 	if (im->opts->dry_run || res->added + res->updated == 0)
-		return ledger_rollback(im->l) < 0 ? IMPORT_ERR_LEDGER : 0;
+		return im->own_tx && ledger_rollback(im->l) < 0
+			   ? IMPORT_ERR_LEDGER
+			   : 0;
 	if (im->bulk && ledger_card_indexes(im->l, 1) < 0)
 		return IMPORT_ERR_LEDGER;
 	snprintf(detail, sizeof(detail),
@@ -1401,7 +1405,7 @@ static int finish(struct importer *im)
 		 im->enc == IMPORT_ENC_CP932 ? "cp932" : "utf-8");
 	if (ledger_audit(im->l, im->opts->actor_id, im->opts->now, "import",
 			 NULL, detail) < 0 ||
-	    ledger_commit(im->l) < 0)
+	    (im->own_tx && ledger_commit(im->l) < 0))
 		return IMPORT_ERR_LEDGER;
 	return 0;
 }
@@ -1447,7 +1451,9 @@ int import_run(struct ledger *l, const char *buf, size_t len,
 		cache_size_set(l, -IMPORT_CACHE_KB);
 	else
 		cache_was = 0;
-	if (ledger_begin(l) < 0) {
+	/* In the caller's transaction when it holds one (a workflow that
+	 * checked its actor in it), else in one of its own. */
+	if (ledger_tx_enter(l, &im.own_tx) < 0) {
 		rc = IMPORT_ERR_LEDGER;
 		goto out;
 	}
@@ -1492,7 +1498,7 @@ int import_run(struct ledger *l, const char *buf, size_t len,
 out:
 	if (rc == 0 && res->nproblems)
 		rc = IMPORT_ERR_INVALID;
-	if (l->in_tx)
+	if (im.own_tx && l->in_tx)
 		ledger_rollback(l);
 	if (cache_was)
 		cache_size_set(l, cache_was);

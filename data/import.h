@@ -66,6 +66,10 @@ struct import_result {
  * IMPORT_ERR_INVALID (nothing changed; res->problems lists every bad row in
  * file order), or another negative code.
  *
+ * Runs in the caller's transaction when it holds one (ledger_begin): then
+ * the caller commits a successful import and rolls back anything else,
+ * a dry run too; otherwise import_run begins and ends its own.
+ *
  * Re-importing rows identical to the ledger changes nothing (unchanged);
  * a row whose mgmt_id and serial match a ledger card but whose other
  * fields differ updates that card (updated).  An optional column absent

@@ -1290,6 +1290,150 @@ int ledger_staff_each(struct ledger *l,
 	return ledger_walk_end(l, st, rc, stop, "staff");
 }
 
+/* Runs sql (one UPDATE of staff ?1 binding text ?2 or nothing) and
+ * appends the audit row, in the caller's transaction or one of its own. */
+static int staff_update(struct ledger *l, const char *sql, int64_t staff_id,
+			const char *text, int64_t actor_id, const char *action,
+			const char *subject, const char *detail, int64_t now)
+{
+	sqlite3_stmt *st;
+	int own, rc = ledger_tx_enter(l, &own);
+
+	if (rc < 0)
+		return rc;
+	rc = ledger_prepare(l, sql, &st);
+	if (rc < 0)
+		return ledger_tx_leave(l, own, rc);
+	sqlite3_bind_int64(st, 1, staff_id);
+	if (text)
+		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = ledger_sql_error(l, action);
+	else if (sqlite3_changes(l->db) != 1)
+		rc = ledger_fail(l, LEDGER_ERR_NOTFOUND, "no staff member %s",
+				 subject);
+	sqlite3_finalize(st);
+	if (rc == 0)
+		rc = ledger_audit(l, actor_id, now, action, subject, detail);
+	return ledger_tx_leave(l, own, rc);
+}
+
+int ledger_staff_pin_set(struct ledger *l, int64_t staff_id,
+			 const char *pin_hash, int reset, int64_t actor_id,
+			 const char *witness_code, int64_t now)
+{
+	char detail[STAFF_CODE_MAX + 64];
+	struct staff_rec s;
+	int rc;
+
+	if (!pin_hash[0] || strlen(pin_hash) >= sizeof(s.pin_hash))
+		return ledger_fail(l, LEDGER_ERR_INVALID, "bad PIN hash");
+	rc = ledger_staff_get_id(l, staff_id, &s);
+	if (rc < 0)
+		return rc;
+	if (!reset)
+		return staff_update(l,
+				    "UPDATE staff SET pin_hash = ?2, "
+				    "failed_pins = 0 WHERE id = ?1",
+				    staff_id, pin_hash, actor_id,
+				    "staff.pin_change", s.code, NULL, now);
+	snprintf(detail, sizeof(detail), "%s%s%s%s", s.locked ? "unlocked" : "",
+		 s.locked && witness_code ? " " : "",
+		 witness_code ? "witness=" : "",
+		 witness_code ? witness_code : "");
+	return staff_update(l,
+			    "UPDATE staff SET pin_hash = ?2, failed_pins = 0, "
+			    "locked = 0 WHERE id = ?1",
+			    staff_id, pin_hash, actor_id, "staff.pin_reset",
+			    s.code, detail[0] ? detail : NULL, now);
+}
+
+int ledger_staff_set_active(struct ledger *l, int64_t staff_id, int active,
+			    int64_t actor_id, const char *witness_code,
+			    int64_t now)
+{
+	char detail[STAFF_CODE_MAX + 16];
+	struct staff_rec s;
+	int rc = ledger_staff_get_id(l, staff_id, &s);
+
+	if (rc < 0)
+		return rc;
+	if (s.active == !!active)
+		return ledger_fail(l, LEDGER_ERR_STATE, "%s is %s already",
+				   s.code, active ? "active" : "inactive");
+	if (witness_code)
+		snprintf(detail, sizeof(detail), "witness=%s", witness_code);
+	return staff_update(l,
+			    active
+				? "UPDATE staff SET active = 1 WHERE id = ?1"
+				: "UPDATE staff SET active = 0 WHERE id = ?1",
+			    staff_id, NULL, actor_id,
+			    active ? "staff.reactivate" : "staff.deactivate",
+			    s.code, witness_code ? detail : NULL, now);
+}
+
+int ledger_staff_set_role(struct ledger *l, int64_t staff_id,
+			  enum staff_role role, int64_t actor_id,
+			  const char *witness_code, int64_t now)
+{
+	char detail[STAFF_CODE_MAX + 64];
+	struct staff_rec s;
+	int rc;
+
+	if ((unsigned)role >= ROLE_COUNT)
+		return ledger_fail(l, LEDGER_ERR_INVALID, "unknown role");
+	rc = ledger_staff_get_id(l, staff_id, &s);
+	if (rc < 0)
+		return rc;
+	if (s.role == role)
+		return ledger_fail(l, LEDGER_ERR_STATE, "%s is %s already",
+				   s.code, staff_role_name(role));
+	snprintf(detail, sizeof(detail), "from=%s to=%s%s%s",
+		 staff_role_name(s.role), staff_role_name(role),
+		 witness_code ? " witness=" : "",
+		 witness_code ? witness_code : "");
+	return staff_update(l, "UPDATE staff SET role = ?2 WHERE id = ?1",
+			    staff_id, staff_role_name(role), actor_id,
+			    "staff.role", s.code, detail, now);
+}
+
+int ledger_staff_managers(struct ledger *l, int64_t except, int64_t *n)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l,
+				"SELECT count(*) FROM staff WHERE role = "
+				"'manager' AND active AND id <> ?",
+				&st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, except);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		rc = ledger_sql_error(l, "managers");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_stock_empty(struct ledger *l, int *empty)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l,
+				"SELECT NOT EXISTS (SELECT 1 FROM card) AND "
+				"NOT EXISTS (SELECT 1 FROM asset)",
+				&st);
+
+	if (rc < 0)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*empty = sqlite3_column_int(st, 0);
+	else
+		rc = ledger_sql_error(l, "stock");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* ---- locations ---- */
 
 int location_path_valid(const char *path, size_t len)

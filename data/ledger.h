@@ -123,6 +123,35 @@ int ledger_staff_unlock(struct ledger *l, int64_t staff_id, int64_t actor_id,
 int ledger_staff_each(struct ledger *l,
 		      int (*fn)(const struct staff_rec *s, void *ctx),
 		      void *ctx);
+/*
+ * Sets staff_id's PIN hash.  reset 0: the owner changed it (audited
+ * "staff.pin_change" as the owner's); reset 1: a manager actor_id set a new
+ * one, which also clears the failure count and the lock (audited
+ * "staff.pin_reset", with witness_code when not NULL).
+ */
+int ledger_staff_pin_set(struct ledger *l, int64_t staff_id,
+			 const char *pin_hash, int reset, int64_t actor_id,
+			 const char *witness_code, int64_t now);
+/*
+ * Deactivates (active 0) or reactivates (1) staff_id: the row and its
+ * history stay, the person may no longer log in.  LEDGER_ERR_STATE when it
+ * is so already.  Audited ("staff.deactivate", "staff.reactivate") as
+ * actor_id's, with witness_code when not NULL.
+ */
+int ledger_staff_set_active(struct ledger *l, int64_t staff_id, int active,
+			    int64_t actor_id, const char *witness_code,
+			    int64_t now);
+/* Gives staff_id role (LEDGER_ERR_STATE when it has it already).  Audited
+ * ("staff.role", detail "from=OLD to=NEW [witness=CODE]"). */
+int ledger_staff_set_role(struct ledger *l, int64_t staff_id,
+			  enum staff_role role, int64_t actor_id,
+			  const char *witness_code, int64_t now);
+/* How many active managers there are, besides staff_id `except` (0: none
+ * excepted). */
+int ledger_staff_managers(struct ledger *l, int64_t except, int64_t *n);
+/* *empty = 1 while the ledger holds no card and no terminal (an office
+ * still being set up), else 0. */
+int ledger_stock_empty(struct ledger *l, int *empty);
 
 /* ---- locations ---- */
 

@@ -404,6 +404,21 @@ static const struct {
     [ACT_RECOUNT] = {"count recount",
 		     {1, 0, 0},
 		     N_("only a manager may order a recount")},
+    /* Everyone keeps their own PIN; they prove it with the old one. */
+    [ACT_STAFF_PIN] = {"staff pin", {1, 1, 1}, ""},
+    /* Who may log in, as whom, is a manager's to decide; the steps that
+     * could make one manager two people (a new manager, a role, a
+     * manager's PIN, who is active) also need a second manager. */
+    [ACT_STAFF_PIN_RESET] = {"staff reset-pin",
+			     {1, 0, 0},
+			     N_("only a manager may reset a PIN")},
+    [ACT_STAFF_ACTIVE] = {"staff deactivate",
+			  {1, 0, 0},
+			  N_("only a manager may deactivate or reactivate a "
+			     "person")},
+    [ACT_STAFF_ROLE] = {"staff role",
+			{1, 0, 0},
+			N_("only a manager may change a role")},
 };
 
 int recon_permit(enum staff_role role, enum recon_action action,

@@ -173,6 +173,10 @@ enum recon_action {
 	ACT_PLAN,	   /* apply rotation and cycle plans (R5, R6) */
 	ACT_RESOLVE,	   /* resolve a discrepancy of a count (R8) */
 	ACT_RECOUNT,	   /* order a recount of a range (R7) */
+	ACT_STAFF_PIN,	   /* change one's own PIN (with the old one) */
+	ACT_STAFF_PIN_RESET, /* set another person's PIN */
+	ACT_STAFF_ACTIVE,    /* deactivate or reactivate a person */
+	ACT_STAFF_ROLE,	     /* change a person's role */
 	ACT_COUNT,
 };
 

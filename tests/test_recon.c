@@ -429,6 +429,18 @@ static void permission_matrix(void **state)
 			 -1);
 	assert_int_equal(recon_permit(ROLE_STAFF, ACT_WITNESS, &rule), -1);
 	assert_non_null(strstr(rule, "manager"));
+	/* Everyone keeps their own PIN; who may log in, as whom and in
+	 * which role is a manager's. */
+	for (int r = 0; r < ROLE_COUNT; r++)
+		assert_int_equal(recon_permit(r, ACT_STAFF_PIN, &rule), 0);
+	assert_int_equal(recon_permit(ROLE_STAFF, ACT_STAFF_PIN_RESET, &rule),
+			 -1);
+	assert_non_null(strstr(rule, "reset a PIN"));
+	assert_int_equal(recon_permit(ROLE_STAFF, ACT_STAFF_ACTIVE, &rule), -1);
+	assert_non_null(strstr(rule, "deactivate"));
+	assert_int_equal(recon_permit(ROLE_PARTTIME, ACT_STAFF_ROLE, &rule),
+			 -1);
+	assert_non_null(strstr(rule, "change a role"));
 	assert_int_equal(recon_permit(ROLE_STAFF, ACT_IMPORT, &rule), 0);
 	assert_int_equal(recon_permit(ROLE_COUNT, ACT_SCAN, &rule), -1);
 	assert_int_equal(recon_permit(ROLE_STAFF, ACT_DISPOSE, &rule), 0);

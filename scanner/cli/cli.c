@@ -164,48 +164,34 @@ int cli_read_pin(int fd, const char *prompt, const char *fd_option,
 
 int cli_hash_pin(const char *pin, char out[128])
 {
-	/*
-	 * Argon2id.  A 4-12 digit PIN has too little entropy for any hash
-	 * to resist an offline search of a stolen ledger; what protects it
-	 * is the lockout after 5 wrong PINs.  So the cost is kept moderate
-	 * (3 passes over 8 MiB, ~20 ms) to keep a scan process small.
-	 */
-	_Static_assert(crypto_pwhash_STRBYTES <= 128, "hash buffer size");
-	if (crypto_pwhash_str_alg(out, pin, strlen(pin), 3, 8u << 20,
-				  crypto_pwhash_ALG_ARGON2ID13) != 0)
-		return cli_error(EXIT_SOFTWARE, "out of memory hashing a PIN");
+	struct wf_err e;
+
+	if (wf_pin_hash(pin, out, &e))
+		return cli_fail(&e);
 	return 0;
 }
 
 /*
- * Reads a new PIN and hashes it.  Typed at a terminal it is asked twice:
- * a typo in a PIN nobody saw would lock its owner out (for the first
- * manager, out of the whole ledger).
+ * Reads a new PIN.  Typed at a terminal it is asked twice: a typo in a
+ * PIN nobody saw would lock its owner out (for the first manager, out of
+ * the whole ledger).
  */
-int cli_new_pin_hash(int fd, const char *fd_option, const char *code,
-		     char hash[128])
+int cli_new_pin(int fd, const char *fd_option, const char *code, char pin[16])
 {
-	char pin[16], again[16], prompt[80];
+	char again[16], prompt[80];
 	int rc;
 
-	if (sodium_init() < 0)
-		return cli_error(EXIT_SOFTWARE, "libsodium failed to start");
 	snprintf(prompt, sizeof(prompt), "new PIN for %s: ", code);
 	rc = cli_read_pin(fd, prompt, fd_option, pin);
-	if (rc)
+	if (rc || fd >= 0)
 		return rc;
-	if (fd < 0) {
-		snprintf(prompt, sizeof(prompt),
-			 "new PIN for %s again: ", code);
-		rc = cli_read_pin(fd, prompt, fd_option, again);
-		if (rc == 0 && strcmp(pin, again) != 0)
-			rc = cli_error(EXIT_DATAERR,
-				       "the two PINs differ: nothing changed");
-		sodium_memzero(again, sizeof(again));
-	}
-	if (rc == 0)
-		rc = cli_hash_pin(pin, hash);
-	sodium_memzero(pin, sizeof(pin));
+	snprintf(prompt, sizeof(prompt), "new PIN for %s again: ", code);
+	rc = cli_read_pin(fd, prompt, fd_option, again);
+	if (rc == 0 && strcmp(pin, again) != 0)
+		rc = cli_error(EXIT_DATAERR, "the two PINs differ: nothing changed");
+	sodium_memzero(again, sizeof(again));
+	if (rc)
+		sodium_memzero(pin, 16);
 	return rc;
 }
 

@@ -135,11 +135,10 @@ int cli_actor(struct cli *c, struct ledger *l, struct staff_rec *out);
  * terminal.  Returns 0, or an exit code. */
 int cli_read_pin(int fd, const char *prompt, const char *fd_option,
 		 char pin[16]);
-/* Reads a new PIN for `code` (twice at a terminal) and hashes it into
- * hash.  0 or an exit code. */
-int cli_new_pin_hash(int fd, const char *fd_option, const char *code,
-		     char hash[128]);
-/* Argon2id hash of a PIN into out (crypto_pwhash_STRBYTES). */
+/* Reads a new PIN for `code` into pin (twice at a terminal, and the two
+ * must match).  0 or an exit code. */
+int cli_new_pin(int fd, const char *fd_option, const char *code, char pin[16]);
+/* Argon2id hash of a PIN into out (wf_pin_hash). */
 int cli_hash_pin(const char *pin, char out[128]);
 
 /*
@@ -189,7 +188,9 @@ void json_str_or_null(FILE *f, const char *s);
 
 /* The commands (scanner/cmd_*.c). */
 extern const struct cmd_entry cmd_init_entry, cmd_staff_add_entry,
-    cmd_staff_unlock_entry, cmd_staff_list_entry, cmd_import_entry,
+    cmd_staff_unlock_entry, cmd_staff_list_entry, cmd_staff_pin_entry,
+    cmd_staff_reset_pin_entry, cmd_staff_deactivate_entry,
+    cmd_staff_reactivate_entry, cmd_staff_role_entry, cmd_import_entry,
     cmd_count_start_entry, cmd_count_close_entry, cmd_scan_entry,
     cmd_scan_undo_entry, cmd_tui_entry, cmd_reconcile_entry, cmd_demo_entry,
     cmd_readers_entry, cmd_audit_verify_entry, cmd_audit_show_entry,

@@ -1,6 +1,7 @@
 /*
- * `cardtally import FILE`: reads the stock list and hands it to data/import.
- * Every problem is printed as `LINE: column: reason` on stderr (and in the
+ * `cardtally import FILE`: reads the stock list and hands it to the import
+ * workflow (who may import, one transaction around data/import.c).  Every
+ * problem is printed as `LINE: column: reason` on stderr (and in the
  * JSON document with --json); a file with any problem changes nothing and
  * exits 65.
  */
@@ -81,9 +82,11 @@ static void print_json(const struct import_result *res, int dry_run, int ok)
 static int exec_import(struct cli *c, struct ledger *l)
 {
 	const char *enc_s = cli_opt(c, "encoding");
-	struct import_opts opts = {0};
+	int dry_run = cli_opt(c, "dry-run") != NULL;
+	enum import_encoding enc;
 	struct import_result res = {0};
 	struct staff_rec actor;
+	struct wf_err e;
 	char *buf;
 	size_t len;
 	int rc;
@@ -91,53 +94,41 @@ static int exec_import(struct cli *c, struct ledger *l)
 	if (c->npos != 1)
 		return cli_usage(c, "one stock list FILE is required");
 	if (!enc_s || strcmp(enc_s, "auto") == 0)
-		opts.encoding = IMPORT_ENC_AUTO;
+		enc = IMPORT_ENC_AUTO;
 	else if (strcmp(enc_s, "utf-8") == 0 || strcmp(enc_s, "utf8") == 0)
-		opts.encoding = IMPORT_ENC_UTF8;
+		enc = IMPORT_ENC_UTF8;
 	else if (strcmp(enc_s, "cp932") == 0 || strcmp(enc_s, "shift_jis") == 0)
-		opts.encoding = IMPORT_ENC_CP932;
+		enc = IMPORT_ENC_CP932;
 	else
 		return cli_usage(c, "--encoding must be auto, utf-8 or cp932");
-	opts.dry_run = cli_opt(c, "dry-run") != NULL;
-	rc = cli_actor(c, l, &actor);
-	if (rc)
-		return rc;
-	rc = cli_permit(&actor, ACT_IMPORT);
+	rc = cli_step_actor(c, l, &wf_step_import, &actor);
 	if (rc)
 		return rc;
 	if (slurp(c->pos[0], &buf, &len) < 0)
 		return cli_error(EXIT_DATAERR, "cannot read %s: %s", c->pos[0],
 				 strerror(errno));
-	opts.actor_id = actor.id;
-	opts.now = cli_now();
-	/* Statuses change only as the state machine allows. */
-	opts.status_rule = recon_import_status_rule;
-	rc = import_run(l, buf, len, &opts, &res);
+	rc = wf_import(l, &actor, c->pos[0], buf, len, (int)enc, dry_run,
+		       cli_now(), &res, &e);
 	free(buf);
-	if (rc == IMPORT_ERR_INVALID) {
+	if (rc &&
+	    (e.code == WF_E_IMPORT_PROBLEM || e.code == WF_E_IMPORT_PROBLEMS)) {
 		for (size_t i = 0; i < res.nproblems; i++)
 			fprintf(stderr, "%ld: %s: %s\n", res.problems[i].line,
 				res.problems[i].column, res.problems[i].reason);
 		if (c->json)
-			print_json(&res, opts.dry_run, 0);
-		fprintf(
-		    stderr, "cardtally: %s: %zu problem%s, nothing imported\n",
-		    c->pos[0], res.nproblems, res.nproblems == 1 ? "" : "s");
-		import_result_free(&res);
-		return EXIT_DATAERR;
+			print_json(&res, dry_run, 0);
 	}
-	if (rc < 0) {
+	if (rc) {
 		import_result_free(&res);
-		return cli_error(EXIT_SOFTWARE, "import failed: %s",
-				 ledger_errmsg(l));
+		return cli_fail(&e);
 	}
 	if (c->json)
-		print_json(&res, opts.dry_run, 1);
+		print_json(&res, dry_run, 1);
 	else
 		printf("%s%s (%s): %ld row%s: %ld added, %ld updated, "
 		       "%ld unchanged\n",
-		       opts.dry_run ? "dry run, nothing changed: " : "",
-		       c->pos[0], enc_name(res.detected), res.rows,
+		       dry_run ? "dry run, nothing changed: " : "", c->pos[0],
+		       enc_name(res.detected), res.rows,
 		       res.rows == 1 ? "" : "s", res.added, res.updated,
 		       res.unchanged);
 	import_result_free(&res);

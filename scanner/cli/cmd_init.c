@@ -1,6 +1,7 @@
 /*
- * `cardtally init` creates a ledger with its first manager.  The PIN is read
- * without echo (or from a descriptor) and stored only as an Argon2id hash.
+ * `cardtally init` creates a ledger with its first manager (the init
+ * workflow).  The PIN is read without echo (or from a descriptor) and
+ * stored only as an Argon2id hash.
  */
 #include <errno.h>
 #include <limits.h>
@@ -41,8 +42,8 @@ static int make_parent_dir(const char *db)
 static int exec_init(struct cli *c, struct ledger *unused)
 {
 	const char *code = cli_opt(c, "manager"), *name = cli_opt(c, "name");
-	struct ledger *l;
-	char err[512], hash[128];
+	struct wf_err e;
+	char pin[16];
 	int rc;
 
 	(void)unused;
@@ -51,43 +52,17 @@ static int exec_init(struct cli *c, struct ledger *unused)
 				    "required");
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	if (!staff_code_valid(code))
-		return cli_error(EXIT_DATAERR,
-				 "staff code '%s' must be 1-32 letters, "
-				 "digits, '-' or '_'",
-				 code);
-	rc = cli_new_pin_hash(c->pin_fd, "--pin-fd", code, hash);
+	/* Refused before anyone types a PIN. */
+	if (wf_init_check(code, name, &e))
+		return cli_fail(&e);
+	rc = cli_new_pin(c->pin_fd, "--pin-fd", code, pin);
+	if (rc == 0)
+		rc = make_parent_dir(c->db);
+	if (rc == 0 && wf_init(c->db, code, name, pin, cli_now(), &e))
+		rc = cli_fail(&e);
+	sodium_memzero(pin, sizeof(pin));
 	if (rc)
 		return rc;
-	rc = make_parent_dir(c->db);
-	if (rc)
-		return rc;
-	rc = ledger_create(c->db, &l, err, sizeof(err));
-	if (rc == LEDGER_ERR_EXISTS)
-		return cli_error(EXIT_USAGE, "%s: not overwriting a ledger",
-				 err);
-	if (rc == LEDGER_ERR_INVALID)
-		return cli_error(EXIT_USAGE, "%s", err);
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", err);
-	rc = ledger_begin(l);
-	if (rc == 0)
-		rc = ledger_staff_add(l, code, name, ROLE_MANAGER, hash, 0,
-				      cli_now());
-	if (rc == 0)
-		rc = ledger_audit(l, 0, cli_now(), "ledger.init", c->db, NULL);
-	if (rc == 0)
-		rc = ledger_commit(l);
-	if (rc < 0) {
-		int code_rc =
-		    rc == LEDGER_ERR_INVALID ? EXIT_DATAERR : EXIT_SOFTWARE;
-
-		cli_error(code_rc, "%s", ledger_errmsg(l));
-		ledger_close(l);
-		remove(c->db);
-		return code_rc;
-	}
-	ledger_close(l);
 	fprintf(stderr, "created ledger %s with manager %s\n", c->db, code);
 	return EXIT_OK;
 }

@@ -11,6 +11,7 @@ static int exec_note_add(struct cli *c, struct ledger *l)
 	const char *text = cli_opt(c, "text");
 	const char *card = cli_opt(c, "card");
 	struct staff_rec actor;
+	struct wf_err e;
 	int64_t id;
 	int rc;
 
@@ -18,17 +19,11 @@ static int exec_note_add(struct cli *c, struct ledger *l)
 		return cli_usage(c, "--text is required");
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	rc = cli_actor(c, l, &actor);
+	rc = cli_step_actor(c, l, &wf_step_note_add, &actor);
+	if (rc == 0 && wf_note_add(l, &actor, text, card, cli_now(), &id, &e))
+		rc = cli_fail(&e);
 	if (rc)
 		return rc;
-	rc = cli_permit(&actor, ACT_NOTE_ADD);
-	if (rc)
-		return rc;
-	rc = ledger_note_add(l, actor.id, cli_now(), text, card, &id);
-	if (rc == LEDGER_ERR_INVALID)
-		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 	if (c->json)
 		printf("{\"note\":%lld}\n", (long long)id);
 	else
@@ -49,18 +44,12 @@ const struct cmd_entry cmd_note_add_entry = {
     .exec = exec_note_add,
 };
 
-struct list_ctx {
-	int json;
-	int n;
-};
-
-static int list_row(void *ctx, const struct note_row *r)
+static void print_note(const struct wf_note *r, int json, int first)
 {
-	struct list_ctx *s = ctx;
 	char when[TIME_ISO_BUF];
 
-	if (s->json) {
-		printf("%s{\"id\":%lld,\"at\":", s->n ? "," : "",
+	if (json) {
+		printf("%s{\"id\":%lld,\"at\":", first ? "" : ",",
 		       (long long)r->id);
 		json_time(stdout, r->at);
 		fputs(",\"by\":", stdout);
@@ -70,31 +59,31 @@ static int list_row(void *ctx, const struct note_row *r)
 		fputs(",\"text\":", stdout);
 		json_str(stdout, r->text);
 		fputs("}", stdout);
-	} else {
-		cli_time_iso(r->at, when);
-		printf("%4lld  %s  %-8s %-12s %s\n", (long long)r->id, when,
-		       r->staff, r->mgmt_id[0] ? r->mgmt_id : "-", r->text);
+		return;
 	}
-	s->n++;
-	return 0;
+	cli_time_iso(r->at, when);
+	printf("%4lld  %s  %-8s %-12s %s\n", (long long)r->id, when, r->staff,
+	       r->mgmt_id[0] ? r->mgmt_id : "-", r->text);
 }
 
 static int exec_note_list(struct cli *c, struct ledger *l)
 {
-	struct list_ctx s = {.json = c->json};
-	int rc;
+	struct wf_note_list n;
+	struct wf_err e;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	if (s.json)
+	if (wf_note_list(l, &n, &e))
+		return cli_fail(&e);
+	if (c->json)
 		fputs("{\"notes\":[", stdout);
-	rc = ledger_note_list(l, list_row, &s);
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (s.json)
+	for (size_t i = 0; i < n.n; i++)
+		print_note(&n.v[i], c->json, i == 0);
+	if (c->json)
 		fputs("]}\n", stdout);
-	else if (s.n == 0)
+	else if (n.n == 0)
 		fputs("no near-misses recorded\n", stderr);
+	wf_note_list_free(&n);
 	return EXIT_OK;
 }
 

@@ -3,8 +3,8 @@
  * the gate that keeps people without the required, unexpired training away
  * from cards.  Managers add courses and record who attended; listing is
  * read-only and exports attendance per session (date and course) or per
- * person.  The gate itself is reconcile/'s recon_training_gate; this file
- * only loads its inputs and words its refusal.
+ * person.  The gate itself is reconcile/'s recon_training_gate and the
+ * steps are scanner/workflow/wf_training.c's; this file parses and prints.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +48,7 @@ static int exec_course_add(struct cli *c, struct ledger *l)
 	const char *days = cli_opt(c, "valid-days");
 	struct course_rec course = {0};
 	struct staff_rec actor;
+	struct wf_err e;
 	int rc;
 
 	if (c->npos != 1)
@@ -67,23 +68,18 @@ static int exec_course_add(struct cli *c, struct ledger *l)
 					 COURSE_VALID_DAYS_MAX, days);
 		course.valid_days = (int)n;
 	}
-	snprintf(course.code, sizeof(course.code), "%s", c->pos[0]);
 	if (strlen(c->pos[0]) >= sizeof(course.code) ||
 	    strlen(name) >= sizeof(course.name))
 		return cli_error(EXIT_DATAERR, "course code or name too long");
+	snprintf(course.code, sizeof(course.code), "%s", c->pos[0]);
 	snprintf(course.name, sizeof(course.name), "%s", name);
 	course.required = req != NULL;
-	rc = cli_actor(c, l, &actor);
+	rc = cli_step_actor(c, l, &wf_step_training, &actor);
+	if (rc == 0 &&
+	    wf_training_course_add(l, &actor, &course, cli_now(), &e))
+		rc = cli_fail(&e);
 	if (rc)
 		return rc;
-	rc = cli_permit(&actor, ACT_TRAINING);
-	if (rc)
-		return rc;
-	rc = ledger_course_add(l, &course, actor.id, cli_now());
-	if (rc == LEDGER_ERR_INVALID || rc == LEDGER_ERR_EXISTS)
-		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 	fprintf(stderr, "course %s added%s\n", course.code,
 		course.required ? ": required for work with cards from now on"
 				: "");
@@ -108,21 +104,17 @@ const struct cmd_entry cmd_training_course_add_entry = {
 static int exec_course_require(struct cli *c, struct ledger *l)
 {
 	struct staff_rec actor;
+	struct wf_err e;
 	int rc;
 
 	if (c->npos != 1)
 		return cli_usage(c, "one course CODE is required");
-	rc = cli_actor(c, l, &actor);
+	rc = cli_step_actor(c, l, &wf_step_training, &actor);
+	if (rc == 0 &&
+	    wf_training_course_require(l, &actor, c->pos[0], cli_now(), &e))
+		rc = cli_fail(&e);
 	if (rc)
 		return rc;
-	rc = cli_permit(&actor, ACT_TRAINING);
-	if (rc)
-		return rc;
-	rc = ledger_course_require(l, c->pos[0], actor.id, cli_now());
-	if (rc == LEDGER_ERR_NOTFOUND || rc == LEDGER_ERR_STATE)
-		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 	fprintf(stderr,
 		"course %s is required for work with cards from now on\n",
 		c->pos[0]);
@@ -144,11 +136,12 @@ static int exec_record(struct cli *c, struct ledger *l)
 {
 	char *staff_s = (char *)cli_opt(c, "staff");
 	const char *date_s = cli_opt(c, "date");
-	char *who[MAX_ATTENDEES];
-	struct staff_rec actor, s;
-	int n = 0, rc;
+	const char *who[MAX_ATTENDEES];
+	struct staff_rec actor;
+	struct wf_err e;
+	size_t n = 0;
 	int32_t date;
-	int64_t now;
+	int rc;
 
 	if (c->npos != 1)
 		return cli_usage(c, "one COURSE is required");
@@ -165,40 +158,13 @@ static int exec_record(struct cli *c, struct ledger *l)
 					 MAX_ATTENDEES);
 		who[n++] = tok;
 	}
-	rc = cli_actor(c, l, &actor);
+	rc = cli_step_actor(c, l, &wf_step_training, &actor);
+	if (rc == 0 && wf_training_record(l, &actor, c->pos[0], who, n, date,
+					  cli_now(), &e))
+		rc = cli_fail(&e);
 	if (rc)
 		return rc;
-	rc = cli_permit(&actor, ACT_TRAINING);
-	if (rc)
-		return rc;
-	now = cli_now();
-	/* A record vouches that a session took place: one dated in the
-	 * future would open the gate before anyone was trained. */
-	if (date > today())
-		return cli_error(EXIT_DATAERR,
-				 "%s is in the future: record training after "
-				 "it took place",
-				 date_s);
-	rc = ledger_begin(l);
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	for (int i = 0; rc == 0 && i < n; i++) {
-		rc = ledger_staff_get(l, who[i], &s);
-		if (rc == 0)
-			rc = ledger_training_record(l, c->pos[0], s.id, date,
-						    actor.id, now);
-	}
-	if (rc == 0)
-		rc = ledger_commit(l);
-	if (rc < 0) {
-		ledger_rollback(l);
-		if (rc == LEDGER_ERR_INVALID || rc == LEDGER_ERR_EXISTS ||
-		    rc == LEDGER_ERR_NOTFOUND)
-			return cli_error(EXIT_DATAERR, "%s: nothing recorded",
-					 ledger_errmsg(l));
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	}
-	fprintf(stderr, "%d attendance record%s of %s on %s\n", n,
+	fprintf(stderr, "%zu attendance record%s of %s on %s\n", n,
 		n == 1 ? "" : "s", c->pos[0], date_s);
 	return EXIT_OK;
 }
@@ -217,19 +183,10 @@ const struct cmd_entry cmd_training_record_entry = {
 
 /* ---- training list ---- */
 
-struct list_ctx {
-	int json;
-	int n;	      /* items printed in the current list */
-	int32_t date; /* the session being printed (per-session export) */
-	char course[STAFF_CODE_MAX + 1];
-};
-
-static int list_course(const struct course_rec *co, void *ctx)
+static void print_course(const struct course_rec *co, int json, int first)
 {
-	struct list_ctx *s = ctx;
-
-	if (s->json) {
-		printf("%s{\"code\":", s->n ? "," : "");
+	if (json) {
+		printf("%s{\"code\":", first ? "" : ",");
 		json_str(stdout, co->code);
 		fputs(",\"name\":", stdout);
 		json_str(stdout, co->name);
@@ -239,170 +196,135 @@ static int list_course(const struct course_rec *co, void *ctx)
 			printf("%d}", co->valid_days);
 		else
 			fputs("null}", stdout);
-	} else {
-		printf("  %-12s %-30s %-18s ", co->code, co->name,
-		       co->required ? "required for cards" : "-");
-		if (co->valid_days > 0)
-			printf("valid %d days\n", co->valid_days);
-		else
-			puts("no expiry");
+		return;
 	}
-	s->n++;
-	return 0;
+	printf("  %-12s %-30s %-18s ", co->code, co->name,
+	       co->required ? "required for cards" : "-");
+	if (co->valid_days > 0)
+		printf("valid %d days\n", co->valid_days);
+	else
+		puts("no expiry");
 }
 
-/* One session is the run of rows with the same date and course. */
-static int list_session(const struct attendance_row *r, void *ctx)
+static void print_session(const struct wf_training_session *s, int json,
+			  int first)
 {
-	struct list_ctx *s = ctx;
-	int same =
-	    s->n && s->date == r->date && strcmp(s->course, r->course) == 0;
 	char d[11];
 
-	date_format(r->date, d);
-	if (s->json) {
-		if (same) {
-			fputc(',', stdout);
-		} else {
-			printf("%s{\"date\":\"%s\",\"course\":",
-			       s->n ? "]}," : "", d);
-			json_str(stdout, r->course);
-			fputs(",\"name\":", stdout);
-			json_str(stdout, r->course_name);
-			fputs(",\"attendees\":[", stdout);
-		}
-		json_str(stdout, r->staff);
-	} else {
-		if (!same)
-			printf("%s  %s %s (%s):", s->n ? "\n" : "", d,
-			       r->course, r->course_name);
-		printf(" %s", r->staff);
-	}
-	s->date = r->date;
-	snprintf(s->course, sizeof(s->course), "%s", r->course);
-	s->n++;
-	return 0;
-}
-
-static int list_record(const struct attendance_row *r, void *ctx)
-{
-	struct list_ctx *s = ctx;
-	char d[11];
-
-	date_format(r->date, d);
-	if (s->json) {
-		printf("%s{\"date\":\"%s\",\"course\":", s->n ? "," : "", d);
-		json_str(stdout, r->course);
+	date_format(s->date, d);
+	if (json) {
+		printf("%s{\"date\":\"%s\",\"course\":", first ? "" : ",", d);
+		json_str(stdout, s->course);
 		fputs(",\"name\":", stdout);
-		json_str(stdout, r->course_name);
-		fputs(",\"recorded_by\":", stdout);
-		json_str(stdout, r->recorded_by);
-		fputs("}", stdout);
-	} else {
-		printf("  %s %-12s %-30s recorded by %s\n", d, r->course,
-		       r->course_name, r->recorded_by);
+		json_str(stdout, s->name);
+		fputs(",\"attendees\":[", stdout);
+		for (size_t i = 0; i < s->nwho; i++) {
+			if (i)
+				fputc(',', stdout);
+			json_str(stdout, s->who[i]);
+		}
+		fputs("]}", stdout);
+		return;
 	}
-	s->n++;
-	return 0;
+	printf("%s  %s %s (%s):", first ? "" : "\n", d, s->course, s->name);
+	for (size_t i = 0; i < s->nwho; i++)
+		printf(" %s", s->who[i]);
 }
 
 /* Per person: the records, then the state of every required course. */
-static int list_person(struct ledger *l, const struct staff_rec *p, int json)
+static void print_person(const struct wf_training_person *p, int json)
 {
-	struct list_ctx s = {.json = json};
-	struct wf_training g = {0};
-	int32_t t = today();
-	int rc;
-
 	if (json) {
 		fputs("{\"staff\":", stdout);
-		json_str(stdout, p->code);
+		json_str(stdout, p->who.code);
 		fputs(",\"name\":", stdout);
-		json_str(stdout, p->name);
+		json_str(stdout, p->who.name);
 		fputs(",\"records\":[", stdout);
 	} else {
-		printf("%s (%s)\nrecords:\n", p->code, p->name);
+		printf("%s (%s)\nrecords:\n", p->who.code, p->who.name);
 	}
-	rc = ledger_attendance_each(l, p->code, list_record, &s);
-	if (rc == 0 && !json && s.n == 0)
+	for (size_t i = 0; i < p->nrecords; i++) {
+		const struct wf_training_record *r = &p->records[i];
+		char d[11];
+
+		date_format(r->date, d);
+		if (json) {
+			printf("%s{\"date\":\"%s\",\"course\":", i ? "," : "",
+			       d);
+			json_str(stdout, r->course);
+			fputs(",\"name\":", stdout);
+			json_str(stdout, r->name);
+			fputs(",\"recorded_by\":", stdout);
+			json_str(stdout, r->recorded_by);
+			fputs("}", stdout);
+		} else {
+			printf("  %s %-12s %-30s recorded by %s\n", d,
+			       r->course, r->name, r->recorded_by);
+		}
+	}
+	if (!json && p->nrecords == 0)
 		puts("  none");
-	if (rc == 0)
-		rc = wf_training_load(l, p->code, &g);
-	if (rc < 0)
-		goto out;
 	fputs(json ? "],\"required\":[" : "required for work with cards:\n",
 	      stdout);
-	for (size_t i = 0; i < g.nreq; i++) {
-		struct training_gap gap;
+	for (size_t i = 0; i < p->nrequired; i++) {
+		const struct wf_training_required *q = &p->required[i];
 		char d[11] = "";
 
-		if (wf_training_eval(&g, (long)i, t, &gap) < 0) {
-			rc = LEDGER_ERR_NOMEM;
-			goto out;
-		}
-		if (gap.since != DATE_NONE)
-			date_format(gap.since, d);
+		if (q->since != DATE_NONE)
+			date_format(q->since, d);
 		if (json) {
 			printf("%s{\"course\":", i ? "," : "");
-			json_str(stdout, g.req[i].code);
+			json_str(stdout, q->course);
 			printf(",\"state\":\"%s\",\"since\":",
-			       recon_gate_name(gap.gate));
+			       recon_gate_name(q->gate));
 			json_str_or_null(stdout, d);
 			fputs("}", stdout);
 		} else {
-			printf("  %-12s %s%s\n", g.req[i].code,
-			       gap.gate == GATE_OK	  ? "valid"
-			       : gap.gate == GATE_EXPIRED ? "expired since "
-							  : "missing",
+			printf("  %-12s %s%s\n", q->course,
+			       q->gate == GATE_OK	 ? "valid"
+			       : q->gate == GATE_EXPIRED ? "expired since "
+							 : "missing",
 			       d);
 		}
 	}
-	if (!json && g.nreq == 0)
+	if (!json && p->nrequired == 0)
 		puts("  nothing is required");
 	if (json)
 		fputs("]}\n", stdout);
-out:
-	wf_training_free(&g);
-	if (rc == LEDGER_ERR_NOMEM)
-		return cli_error(EXIT_SOFTWARE, "out of memory");
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	return EXIT_OK;
 }
 
 static int exec_list(struct cli *c, struct ledger *l)
 {
 	const char *staff = cli_opt(c, "staff");
-	struct list_ctx s = {.json = c->json};
-	struct staff_rec p;
-	int rc;
+	struct wf_training_list t;
+	struct wf_err e;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
 	if (staff) {
-		rc = ledger_staff_get(l, staff, &p);
-		if (rc == LEDGER_ERR_NOTFOUND)
-			return cli_error(EXIT_DATAERR, "no staff member %s",
-					 staff);
-		if (rc < 0)
-			return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-		return list_person(l, &p, c->json);
+		struct wf_training_person p;
+
+		if (wf_training_person(l, staff, today(), &p, &e))
+			return cli_fail(&e);
+		print_person(&p, c->json);
+		wf_training_person_free(&p);
+		return EXIT_OK;
 	}
-	fputs(s.json ? "{\"courses\":[" : "courses:\n", stdout);
-	rc = ledger_course_each(l, list_course, &s);
-	if (rc == 0 && !s.json && s.n == 0)
+	if (wf_training_list(l, &t, &e))
+		return cli_fail(&e);
+	fputs(c->json ? "{\"courses\":[" : "courses:\n", stdout);
+	for (size_t i = 0; i < t.ncourses; i++)
+		print_course(&t.courses[i], c->json, i == 0);
+	if (!c->json && t.ncourses == 0)
 		puts("  none");
-	if (rc == 0) {
-		fputs(s.json ? "],\"sessions\":[" : "sessions:\n", stdout);
-		s.n = 0;
-		rc = ledger_attendance_each(l, NULL, list_session, &s);
-	}
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (s.json)
-		fputs(s.n ? "]}]}\n" : "]}\n", stdout);
+	fputs(c->json ? "],\"sessions\":[" : "sessions:\n", stdout);
+	for (size_t i = 0; i < t.nsessions; i++)
+		print_session(&t.sessions[i], c->json, i == 0);
+	if (c->json)
+		fputs("]}\n", stdout);
 	else
-		puts(s.n ? "" : "  none");
+		puts(t.nsessions ? "" : "  none");
+	wf_training_list_free(&t);
 	return EXIT_OK;
 }
 

@@ -1,9 +1,10 @@
 /*
  * The login screen: staff code and PIN, the PIN shown as '*'.  The check
- * is the CLI's (cli_pin_login): the same Argon2id verification, the same
- * lockout after 5 wrong PINs, the same audit entries.  The PIN lives only
- * in this screen's state and is wiped after every attempt and when the
- * screen closes.
+ * is the workflow layer's (wf_login, as for --as): the same Argon2id
+ * verification in one transaction with its count, the same lockout after
+ * 5 wrong PINs, the same audit entries, and for a deactivated person the
+ * same refusal.  The PIN lives only in this screen's state and is wiped
+ * after every attempt and when the screen closes.
  */
 #include <sodium.h>
 #include <stdlib.h>

@@ -297,4 +297,183 @@ int wf_custody_move(struct ledger *l, const struct staff_rec *actor,
 		    int64_t now, struct wf_moved *out, struct wf_err *e);
 void wf_moved_free(struct wf_moved *m);
 
+/* ---- staff and their PINs (wf_staff.c) ---- */
+
+extern const struct wf_step wf_step_staff_add, wf_step_staff_unlock,
+    wf_step_staff_pin, wf_step_staff_reset_pin, wf_step_staff_deactivate,
+    wf_step_staff_reactivate, wf_step_staff_role;
+
+/* Argon2id hash of pin (4-12 digits) into out.  0, or the exit status
+ * with *e. */
+int wf_pin_hash(const char *pin, char out[128], struct wf_err *e);
+/* 0 when code and name may be a new person's (code well-formed and
+ * free, name text), else the exit status with *e: a front end asks it
+ * before it asks for the new PIN. */
+int wf_staff_add_check(struct ledger *l, const char *code, const char *name,
+		       struct wf_err *e);
+/*
+ * Adds person `code` with name, role and new_pin, by actor (a manager).  A
+ * new manager needs a second manager as witness (w_code with w_pin,
+ * checked by wf_witness; NULL or "" for none) except while the office is
+ * set up (no stock and no other manager yet); a witness given is always
+ * checked.  0 or the exit status with *e.
+ */
+int wf_staff_add(struct ledger *l, const struct staff_rec *actor,
+		 const char *code, const char *name, enum staff_role role,
+		 const char *new_pin, const char *w_code, const char *w_pin,
+		 int64_t now, struct wf_err *e);
+/* Reopens `code`'s account locked by wrong PINs (a manager).  0 or the
+ * exit status with *e (WF_E_STAFF_NOT_LOCKED when it is not). */
+int wf_staff_unlock(struct ledger *l, const struct staff_rec *actor,
+		    const char *code, int64_t now, struct wf_err *e);
+/* The owner `code` changes their PIN: logged in with old_pin (wf_login:
+ * counted, a locked account refused), then new_pin set.  0 or the exit
+ * status with *e. */
+int wf_staff_pin(struct ledger *l, const char *code, const char *old_pin,
+		 const char *new_pin, int64_t now, struct wf_err *e);
+/* A manager sets `code`'s PIN to new_pin and reopens the account; a
+ * manager's PIN needs a second manager as witness (as wf_staff_add).  Not
+ * one's own (wf_staff_pin).  0 or the exit status with *e. */
+int wf_staff_reset_pin(struct ledger *l, const struct staff_rec *actor,
+		       const char *code, const char *new_pin,
+		       const char *w_code, const char *w_pin, int64_t now,
+		       struct wf_err *e);
+/* Deactivates (active 0) or reactivates (1) `code`, with a second
+ * manager as witness (as wf_staff_add); the last active manager stays.
+ * 0 or the exit status with *e. */
+int wf_staff_set_active(struct ledger *l, const struct staff_rec *actor,
+			const char *code, int active, const char *w_code,
+			const char *w_pin, int64_t now, struct wf_err *e);
+/* Gives `code` role, with a second manager as witness (as wf_staff_add);
+ * the last active manager stays one.  0 or the exit status with *e. */
+int wf_staff_role(struct ledger *l, const struct staff_rec *actor,
+		  const char *code, enum staff_role role, const char *w_code,
+		  const char *w_pin, int64_t now, struct wf_err *e);
+
+/* Everyone on the ledger, by code, PIN hashes wiped; free with
+ * wf_staff_list_free. */
+struct wf_staff_list {
+	struct staff_rec *v;
+	size_t n;
+};
+
+int wf_staff_list(struct ledger *l, struct wf_staff_list *out,
+		  struct wf_err *e);
+void wf_staff_list_free(struct wf_staff_list *s);
+
+/* ---- training (wf_training.c) ---- */
+
+extern const struct wf_step wf_step_training;
+
+/* Adds course c (a manager's).  0 or the exit status with *e. */
+int wf_training_course_add(struct ledger *l, const struct staff_rec *actor,
+			   const struct course_rec *c, int64_t now,
+			   struct wf_err *e);
+/* Makes course `code` required for work with cards from now on. */
+int wf_training_course_require(struct ledger *l, const struct staff_rec *actor,
+			       const char *code, int64_t now,
+			       struct wf_err *e);
+/* Records that the n people of staff[] attended `course` on date (not
+ * after the day of now): all of them or nobody.  0 or the exit status. */
+int wf_training_record(struct ledger *l, const struct staff_rec *actor,
+		       const char *course, const char *const *staff, size_t n,
+		       int32_t date, int64_t now, struct wf_err *e);
+
+/* One session: the people who attended course on date. */
+struct wf_training_session {
+	int32_t date;
+	char course[STAFF_CODE_MAX + 1];
+	char name[NAME_MAX_BYTES + 1];
+	char (*who)[STAFF_CODE_MAX + 1]; /* staff codes, in order */
+	size_t nwho;
+};
+
+/* Every course, by code, and every session, by date and course. */
+struct wf_training_list {
+	struct course_rec *courses;
+	size_t ncourses;
+	struct wf_training_session *sessions;
+	size_t nsessions;
+};
+
+int wf_training_list(struct ledger *l, struct wf_training_list *out,
+		     struct wf_err *e);
+void wf_training_list_free(struct wf_training_list *t);
+
+/* One person's training: their records and, for each required course,
+ * the gate's state on `today`. */
+struct wf_training_person {
+	struct staff_rec who; /* PIN hash wiped */
+	struct wf_training_record {
+		int32_t date;
+		char course[STAFF_CODE_MAX + 1];
+		char name[NAME_MAX_BYTES + 1];
+		char recorded_by[STAFF_CODE_MAX + 1];
+	} * records;
+	size_t nrecords;
+	struct wf_training_required {
+		char course[STAFF_CODE_MAX + 1];
+		enum recon_gate gate;
+		int32_t since; /* GATE_EXPIRED: the day; else DATE_NONE */
+	} * required;
+	size_t nrequired;
+};
+
+/* 0 and *out (WF_E_NO_STAFF when there is nobody `code`). */
+int wf_training_person(struct ledger *l, const char *code, int32_t today,
+		       struct wf_training_person *out, struct wf_err *e);
+void wf_training_person_free(struct wf_training_person *p);
+
+/* ---- near-misses (wf_note.c) ---- */
+
+extern const struct wf_step wf_step_note_add;
+
+/* Records a near-miss by actor with text, about the card with management
+ * ID card (NULL: none).  0 and *id, or the exit status with *e. */
+int wf_note_add(struct ledger *l, const struct staff_rec *actor,
+		const char *text, const char *card, int64_t now, int64_t *id,
+		struct wf_err *e);
+
+struct wf_note {
+	int64_t id, at;
+	char staff[STAFF_CODE_MAX + 1];
+	char mgmt_id[MGMT_ID_MAX + 1]; /* "" when about no card */
+	char *text;		       /* owned by the list */
+};
+
+/* Every near-miss, oldest first; free with wf_note_list_free. */
+struct wf_note_list {
+	struct wf_note *v;
+	size_t n;
+};
+
+int wf_note_list(struct ledger *l, struct wf_note_list *out,
+		 struct wf_err *e);
+void wf_note_list_free(struct wf_note_list *n);
+
+/* ---- import and init (wf_import.c) ---- */
+
+struct import_result;
+
+extern const struct wf_step wf_step_import;
+
+/*
+ * Imports the stock list of len bytes in buf (named `source` in a refusal)
+ * by actor, with encoding (enum import_encoding) and dry_run, in one
+ * transaction with the check of the actor.  0 and *res (free with
+ * import_result_free, also after a refusal: its problems), or the exit
+ * status with *e (WF_E_IMPORT_PROBLEM(S): res->problems says which).
+ */
+int wf_import(struct ledger *l, const struct staff_rec *actor,
+	      const char *source, const char *buf, size_t len, int encoding,
+	      int dry_run, int64_t now, struct import_result *res,
+	      struct wf_err *e);
+/* 0 when code and name may be the first manager's (before the PIN is
+ * asked for), else the exit status with *e. */
+int wf_init_check(const char *code, const char *name, struct wf_err *e);
+/* Creates the ledger at path with its first manager (code, name, pin); on
+ * failure no file is left.  0 or the exit status with *e. */
+int wf_init(const char *path, const char *code, const char *name,
+	    const char *pin, int64_t now, struct wf_err *e);
+
 #endif

@@ -37,6 +37,23 @@ struct recon_person *wf_person(const struct staff_rec *s,
 }
 
 /*
+ * As long as a wrong PIN takes: one Argon2id check at the cost cardtally
+ * stores PINs with (wf_pin_hash: 3 passes, 8 MiB), against the hash of a
+ * PIN nobody can type (it is not digits), so it never matches.
+ */
+static void unknown_code_delay(const char *pin)
+{
+	static const char dummy[crypto_pwhash_STRBYTES] =
+	    "$argon2id$v=19$m=8192,t=3,p=1$4gE1xi8sCdGJf3p3dHvWjg$"
+	    "Z4Lm1W7ddcG2/EUlRNwC1acTLLyxiVa+I4ADeN1pwUM";
+
+	/* Never a match: the hash is of a text that is not digits. */
+	int never = crypto_pwhash_str_verify(dummy, pin, strlen(pin));
+
+	(void)never;
+}
+
+/*
  * The PIN check and its bookkeeping in one IMMEDIATE transaction, so that
  * parallel tries queue behind each other: the lock is read after every
  * earlier try was counted, and a locked account is refused before its PIN
@@ -58,8 +75,11 @@ int wf_login(struct ledger *l, const char *code, const char *pin, int64_t now,
 	rc = ledger_staff_get(l, code, out);
 	if (rc == LEDGER_ERR_NOTFOUND || rc == LEDGER_ERR_INVALID) {
 		/* The same answer as a wrong PIN: a code is not a secret,
-		 * but nobody should learn which ones exist by guessing. */
+		 * but nobody should learn which ones exist by guessing; nor
+		 * by the time the answer takes, so a PIN is checked all the
+		 * same. */
 		ledger_rollback(l);
+		unknown_code_delay(pin);
 		return wf_fail(e, WF_E_LOGIN, code);
 	}
 	if (rc < 0)

@@ -16,6 +16,11 @@ new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }
 PIN_M01=$(pin_file M01 1111)
 PIN_S03=$(pin_file S03 3333)
 BAD_PIN=$(pin_file BAD 9999)
+# A second manager, added while the office is set up (no stock yet): from
+# the first card on, a new manager needs a second manager as witness.
+"$CT" staff add M05 --name "Manager 5" --role manager --as M01 --pin-fd 3 \
+	--new-pin-fd 4 3<"$PIN_M01" 4<"$(pin_file M05 5555)" >/dev/null 2>&1
+is "$?" 0 "a second manager, M05, added before the stock"
 
 # D101's reminder went out 90 days ago (due from today), D102's 89 days ago
 # (due tomorrow), D108's 152 days ago (due since 2025-12-30); D103-D105 are
@@ -182,8 +187,6 @@ is "$(sqlq "select count(*) from disposal where batch_id = 4")" 0 \
 
 # ---- a locked account may not witness ---------------------------------------
 
-"$CT" staff add M05 --name "Manager 5" --role manager --as M01 --pin-fd 3 \
-	--new-pin-fd 4 3<"$PIN_M01" 4<"$(pin_file M05 5555)" >/dev/null 2>&1
 for i in 1 2 3 4 5; do
 	as S02 2222 dispose start --witness M05 --witness-pin-fd 4 4<"$BAD_PIN"
 done
