@@ -1187,6 +1187,88 @@ int ledger_staff_get_id(struct ledger *l, int64_t id, struct staff_rec *out)
 	return staff_get(l, STAFF_COLS "WHERE id = ?", NULL, id, out);
 }
 
+/* Runs one statement whose only parameter ?1 is id. */
+static int exec_id(struct ledger *l, const char *sql, int64_t id)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l, sql, &st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ledger_sql_error(l, sql);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_staff_pin_try(struct ledger *l, int64_t staff_id, int max_failures,
+			 int *may)
+{
+	sqlite3_stmt *st;
+	int rc, own;
+
+	*may = 0;
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
+	/* The attempt is counted before its PIN is looked at; an account
+	 * locked, or with max_failures attempts counted and not yet
+	 * settled, gets none. */
+	rc = ledger_prepare(l,
+			    "UPDATE staff SET failed_pins = failed_pins + 1 "
+			    "WHERE id = ?1 AND locked = 0 AND failed_pins < ?2 "
+			    "RETURNING failed_pins",
+			    &st);
+	if (rc < 0)
+		return ledger_tx_leave(l, own, rc);
+	sqlite3_bind_int64(st, 1, staff_id);
+	sqlite3_bind_int(st, 2, max_failures);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*may = 1;
+		rc = sqlite3_step(st);
+	}
+	rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "pin try");
+	sqlite3_finalize(st);
+	return ledger_tx_leave(l, own, rc);
+}
+
+int ledger_staff_pin_settle(struct ledger *l, int64_t staff_id, int ok,
+			    int max_failures, int64_t now, int *locked_now)
+{
+	struct staff_rec s;
+	int rc, own;
+
+	*locked_now = 0;
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
+	rc = ledger_staff_get_id(l, staff_id, &s);
+	if (rc == 0 && ok) {
+		/* Right: the failures in a row end; this attempt counted
+		 * one, so more than one means wrong PINs came before. */
+		rc = exec_id(l, "UPDATE staff SET failed_pins = 0 "
+				       "WHERE id = ?1",
+				    staff_id);
+		if (rc == 0 && s.failed_pins > 1)
+			rc = ledger_audit(l, staff_id, now, "staff.pin_ok",
+					  s.code, "failed PIN count reset");
+	} else if (rc == 0 && !s.locked && s.failed_pins >= max_failures) {
+		rc = exec_id(l, "UPDATE staff SET locked = 1 "
+				       "WHERE id = ?1",
+				    staff_id);
+		if (rc == 0)
+			rc = ledger_audit(l, staff_id, now, "staff.lock",
+					  s.code, "too many wrong PINs");
+		*locked_now = rc == 0;
+	} else if (rc == 0) {
+		rc = ledger_audit(l, staff_id, now, "staff.pin_failed", s.code,
+				  NULL);
+	}
+	sodium_memzero(s.pin_hash, sizeof(s.pin_hash));
+	return ledger_tx_leave(l, own, rc);
+}
+
 int ledger_staff_pin_result(struct ledger *l, int64_t staff_id, int ok,
 			    int max_failures, int64_t now, int *locked_now)
 {

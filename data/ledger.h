@@ -108,6 +108,23 @@ int ledger_staff_get_id(struct ledger *l, int64_t id, struct staff_rec *out);
  * otherwise counts the failure and locks the account at max_failures
  * (*locked_now = 1 when this failure locked it).  Audited.
  */
+/*
+ * A PIN check in two short transactions, so that no write lock is held
+ * while a PIN is hashed and parallel tries do not queue behind each
+ * other's hashing.  ledger_staff_pin_try counts the attempt first: *may is
+ * 1 when the account is not locked and fewer than max_failures attempts
+ * are counted (the failures in a row, and tries not yet settled), else 0
+ * and nothing is counted -- so however many processes try at once, at
+ * most max_failures PINs are ever checked before the lock.
+ * ledger_staff_pin_settle then records the outcome: right, the count
+ * starts again (audited when wrong PINs came before); wrong, audited, and
+ * the account locked (*locked_now 1) once max_failures are counted.  A try
+ * that dies between the two stays counted.
+ */
+int ledger_staff_pin_try(struct ledger *l, int64_t staff_id, int max_failures,
+			 int *may);
+int ledger_staff_pin_settle(struct ledger *l, int64_t staff_id, int ok,
+			    int max_failures, int64_t now, int *locked_now);
 int ledger_staff_pin_result(struct ledger *l, int64_t staff_id, int ok,
 			    int max_failures, int64_t now, int *locked_now);
 

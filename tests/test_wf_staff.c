@@ -123,13 +123,13 @@ static void staff_add_refusals_and_success(void **state)
 	assert_int_equal(wf_staff_add(f->l, &f->m01, "S09", "", ROLE_STAFF,
 				      "9999", NULL, NULL, NOW, &e),
 			 65);
-	assert_int_equal(e.code, WF_E_STAFF_NAME);
+	assert_int_equal(e.code, WF_E_TEXT_LENGTH);
 	memset(longname, 'x', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
 	assert_int_equal(wf_staff_add(f->l, &f->m01, "S09", longname,
 				      ROLE_STAFF, "9999", NULL, NULL, NOW, &e),
 			 65);
-	assert_int_equal(e.code, WF_E_STAFF_NAME);
+	assert_int_equal(e.code, WF_E_TEXT_LENGTH);
 	assert_int_equal(wf_staff_add(f->l, &f->m01, "S02", "N", ROLE_STAFF,
 				      "9999", NULL, NULL, NOW, &e),
 			 65);
@@ -454,7 +454,7 @@ static void training_steps(void **state)
 	bad.name[0] = '\0';
 	assert_int_equal(wf_training_course_add(f->l, &f->m01, &bad, NOW, &e),
 			 65);
-	assert_int_equal(e.code, WF_E_COURSE_NAME);
+	assert_int_equal(e.code, WF_E_TEXT_LENGTH);
 	bad = c;
 	bad.valid_days = COURSE_VALID_DAYS_MAX + 1;
 	assert_int_equal(wf_training_course_add(f->l, &f->m01, &bad, NOW, &e),
@@ -538,10 +538,10 @@ static void notes(void **state)
 
 	assert_int_equal(wf_note_add(f->l, &f->p04, "", NULL, NOW, &id, &e),
 			 65);
-	assert_int_equal(e.code, WF_E_NOTE_TEXT);
+	assert_int_equal(e.code, WF_E_TEXT_LENGTH);
 	assert_int_equal(
 	    wf_note_add(f->l, &f->p04, "bad\x01text", NULL, NOW, &id, &e), 65);
-	assert_int_equal(e.code, WF_E_NOTE_TEXT);
+	assert_int_equal(e.code, WF_E_TEXT_CONTROL);
 	assert_int_equal(wf_note_add(f->l, &f->p04, "x", "NOPE", NOW, &id, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_NOTE_CARD);
@@ -622,7 +622,7 @@ static void init_steps(void **state)
 	assert_int_equal(wf_init_check("M 1", "M", &e), 65);
 	assert_int_equal(e.code, WF_E_STAFF_CODE);
 	assert_int_equal(wf_init_check("M01", "", &e), 65);
-	assert_int_equal(e.code, WF_E_STAFF_NAME);
+	assert_int_equal(e.code, WF_E_TEXT_LENGTH);
 	assert_int_equal(wf_init(path, "M01", "Manager", "1", NOW, &e), 65);
 	assert_int_equal(e.code, WF_E_PIN_FORMAT);
 	assert_int_equal(access(path, F_OK), -1); /* nothing made */

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../common/text.h"
+
 struct wf_entry {
 	enum wf_code code;
 	int exit;
@@ -199,4 +201,30 @@ const char *wf_i64(char buf[24], int64_t v)
 {
 	snprintf(buf, 24, "%lld", (long long)v);
 	return buf;
+}
+
+int wf_text(struct wf_err *e, const char *what, const char *s, size_t max,
+	    unsigned flags)
+{
+	char a[24], b[24];
+	uint32_t cp = 0;
+	size_t at = 0;
+
+	switch (text_check(s ? s : "", max, flags, &at, &cp)) {
+	case TEXT_OK:
+		return 0;
+	case TEXT_EMPTY:
+	case TEXT_TOO_LONG:
+		return wf_fail(e, WF_E_TEXT_LENGTH, what,
+			       flags & TEXT_OPTIONAL ? "0" : "1",
+			       wf_i64(a, (int64_t)max));
+	case TEXT_BAD_UTF8:
+		return wf_fail(e, WF_E_TEXT_UTF8, what,
+			       wf_i64(a, (int64_t)at + 1));
+	case TEXT_CONTROL:
+	default:
+		snprintf(b, sizeof(b), "%04X", (unsigned)cp);
+		return wf_fail(e, WF_E_TEXT_CONTROL, what, b,
+			       wf_i64(a, (int64_t)at + 1));
+	}
 }

@@ -49,6 +49,16 @@ struct wf_err {
 int wf_fail(struct wf_err *e, enum wf_code code, ...);
 /* Records a data/ failure: WF_E_LEDGER with ledger_errmsg(l); returns 70. */
 int wf_fail_ledger(struct wf_err *e, struct ledger *l);
+/*
+ * The one check of free text typed by people (common/text.h text_check:
+ * 1..max bytes, or 0..max with TEXT_OPTIONAL, of UTF-8 without control
+ * characters; TEXT_MULTILINE allows newline and tab), as a refusal naming
+ * `what` (a msgid such as N_("a course name")) and the problem.  0, or 65
+ * with *e.  The same check guards the ledger (ledger_text_check); the
+ * workflow's says it in the operator's language.
+ */
+int wf_text(struct wf_err *e, const char *what, const char *s, size_t max,
+	    unsigned flags);
 /* Exit status of code (0 for WF_OK, 70 for a code not in the table). */
 int wf_exit(enum wf_code code);
 /* The English message of code (a msgid of the catalog), NULL if none. */
@@ -124,12 +134,14 @@ struct recon_person *wf_person(const struct staff_rec *s,
 int wf_pin_valid(const char *pin);
 
 /*
- * Logs staff member `code` in with `pin`, in one transaction: the attempt
- * is counted, then the lock checked, then the PIN (a locked account
- * refuses even the right PIN; however many processes try at once, at
- * most PIN_MAX_FAILURES wrong PINs are ever checked).  Unknown codes and
- * wrong PINs get the same refusal.  0 and *out, or the exit status with
- * *e set.
+ * Logs staff member `code` in with `pin`: the attempt is counted, then
+ * the lock checked (both in one transaction, ledger_staff_pin_try), then
+ * the PIN, then the outcome recorded (ledger_staff_pin_settle).  A locked
+ * account refuses even the right PIN; however many processes try at
+ * once, at most the PIN policy's max_failures PINs are checked before the
+ * lock, and no write lock is held while a PIN is hashed.  Unknown codes
+ * and wrong PINs get the same refusal.  0 and *out, or the exit status
+ * with *e set.
  */
 int wf_login(struct ledger *l, const char *code, const char *pin, int64_t now,
 	     struct staff_rec *out, struct wf_err *e);

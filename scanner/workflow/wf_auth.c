@@ -64,39 +64,40 @@ int wf_login(struct ledger *l, const char *code, const char *pin, int64_t now,
 	     struct staff_rec *out, struct wf_err *e)
 {
 	char max[24];
-	int rc, ok, locked_now = 0;
+	int rc, ok, may, locked_now = 0;
 
 	if (sodium_init() < 0)
 		return wf_fail(e, WF_E_CRYPTO);
 	if (!wf_pin_valid(pin))
 		return wf_fail(e, WF_E_PIN_FORMAT);
-	if (ledger_begin(l) < 0)
-		return wf_fail_ledger(e, l);
 	rc = ledger_staff_get(l, code, out);
 	if (rc == LEDGER_ERR_NOTFOUND || rc == LEDGER_ERR_INVALID) {
 		/* The same answer as a wrong PIN: a code is not a secret,
 		 * but nobody should learn which ones exist by guessing; nor
 		 * by the time the answer takes, so a PIN is checked all the
 		 * same. */
-		ledger_rollback(l);
 		unknown_code_delay(pin);
 		return wf_fail(e, WF_E_LOGIN, code);
 	}
 	if (rc < 0)
-		goto ledger_error;
-	if (out->locked) {
+		return wf_fail_ledger(e, l);
+	/* Counted first, then the lock, then the PIN. */
+	rc = ledger_staff_pin_try(l, out->id, PIN_MAX_FAILURES, &may);
+	if (rc < 0)
+		return wf_fail_ledger(e, l);
+	if (!may) {
 		rc = ledger_audit(l, out->id, now, "staff.pin_refused",
 				  out->code, "account locked");
-		if (rc < 0 || ledger_commit(l) < 0)
-			goto ledger_error;
+		if (rc < 0)
+			return wf_fail_ledger(e, l);
 		return wf_fail(e, WF_E_LOCKED, out->code,
 			       wf_i64(max, PIN_MAX_FAILURES));
 	}
 	ok = crypto_pwhash_str_verify(out->pin_hash, pin, strlen(pin)) == 0;
-	rc = ledger_staff_pin_result(l, out->id, ok, PIN_MAX_FAILURES, now,
+	rc = ledger_staff_pin_settle(l, out->id, ok, PIN_MAX_FAILURES, now,
 				     &locked_now);
-	if (rc < 0 || ledger_commit(l) < 0)
-		goto ledger_error;
+	if (rc < 0)
+		return wf_fail_ledger(e, l);
 	if (!ok && locked_now)
 		return wf_fail(e, WF_E_LOCKED_NOW, code);
 	if (!ok)
@@ -104,10 +105,6 @@ int wf_login(struct ledger *l, const char *code, const char *pin, int64_t now,
 	if (!out->active)
 		return wf_fail(e, WF_E_INACTIVE, out->code);
 	return 0;
-ledger_error:
-	rc = wf_fail_ledger(e, l);
-	ledger_rollback(l);
-	return rc;
 }
 
 int wf_permit(const struct staff_rec *who, enum recon_action action,

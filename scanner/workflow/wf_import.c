@@ -8,6 +8,8 @@
  */
 #include "wf.h"
 
+#include "../../common/text.h"
+
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,15 +59,9 @@ int wf_import(struct ledger *l, const struct staff_rec *actor,
 
 int wf_init_check(const char *code, const char *name, struct wf_err *e)
 {
-	char max[24];
-
 	if (!staff_code_valid(code))
 		return wf_fail(e, WF_E_STAFF_CODE, code);
-	/* text rule: characters are checked where the name enters the
-	 * ledger (ledger_staff_add); here its length. */
-	if (!name || !*name || strlen(name) > NAME_MAX_BYTES)
-		return wf_fail(e, WF_E_STAFF_NAME, wf_i64(max, NAME_MAX_BYTES));
-	return 0;
+	return wf_text(e, N_("name"), name, NAME_MAX_BYTES, 0);
 }
 
 int wf_init(const char *path, const char *code, const char *name,

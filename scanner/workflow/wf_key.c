@@ -8,6 +8,8 @@
  */
 #include "wf.h"
 
+#include "../../common/text.h"
+
 #include "../../common/model.h"
 #include "../../reconcile/rules.h"
 
@@ -122,9 +124,9 @@ int wf_key_open(struct ledger *l, const struct staff_rec *actor,
 	rc = wf_may(l, &wf_step_key_open, actor, now, e);
 	if (rc)
 		return rc;
-	if (!purpose || !*purpose || strlen(purpose) > KEY_PURPOSE_MAX)
-		return wf_fail(e, WF_E_KEY_PURPOSE,
-			       wf_i64(max, KEY_PURPOSE_MAX));
+	rc = wf_text(e, N_("the purpose"), purpose, KEY_PURPOSE_MAX, 0);
+	if (rc)
+		return rc;
 	rc = wf_key_approver(l, actor, appr_code, appr_pin, now,
 			     &out->approver, &out->order, e);
 	if (rc)

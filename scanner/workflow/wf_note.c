@@ -6,6 +6,8 @@
  */
 #include "wf.h"
 
+#include "../../common/text.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +22,9 @@ int wf_note_add(struct ledger *l, const struct staff_rec *actor,
 	int rc;
 
 	*id = 0;
-	/* text rule: the one check of free text runs where the note enters
-	 * the ledger (ledger_note_add); a refusal there is this one. */
-	if (!text || !*text || strlen(text) > NOTE_MAX_BYTES)
-		return wf_fail(e, WF_E_NOTE_TEXT, wf_i64(max, NOTE_MAX_BYTES));
+	rc = wf_text(e, N_("a note"), text, NOTE_MAX_BYTES, TEXT_MULTILINE);
+	if (rc)
+		return rc;
 	rc = wf_begin(l, &wf_step_note_add, actor, now, e);
 	if (rc)
 		return rc;

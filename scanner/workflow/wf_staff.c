@@ -11,6 +11,8 @@
  */
 #include "wf.h"
 
+#include "../../common/text.h"
+
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,14 +76,7 @@ int wf_pin_hash(const char *pin, char out[128], struct wf_err *e)
 /* The name rule of a person: text, 1..NAME_MAX_BYTES bytes. */
 static int name_ok(const char *name, struct wf_err *e)
 {
-	char max[24];
-
-	/* text rule: control characters and invalid UTF-8 are refused by
-	 * the one free-text check where the name enters the ledger
-	 * (ledger_staff_add); here the length. */
-	if (!name || !*name || strlen(name) > NAME_MAX_BYTES)
-		return wf_fail(e, WF_E_STAFF_NAME, wf_i64(max, NAME_MAX_BYTES));
-	return 0;
+	return wf_text(e, N_("name"), name, NAME_MAX_BYTES, 0);
 }
 
 /* `code`'s row into *out; WF_E_NO_STAFF when there is none. */

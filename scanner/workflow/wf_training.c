@@ -8,6 +8,8 @@
  */
 #include "wf.h"
 
+#include "../../common/text.h"
+
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,11 +56,9 @@ int wf_training_course_add(struct ledger *l, const struct staff_rec *actor,
 	if (!staff_code_valid(c->code))
 		return wf_fail(e, WF_E_COURSE_CODE,
 			       wf_i64(max, STAFF_CODE_MAX));
-	/* text rule: the name's characters are checked where it enters
-	 * the ledger (ledger_course_add); here its length. */
-	if (!c->name[0] || strlen(c->name) > NAME_MAX_BYTES)
-		return wf_fail(e, WF_E_COURSE_NAME,
-			       wf_i64(max, NAME_MAX_BYTES));
+	rc = wf_text(e, N_("a course name"), c->name, NAME_MAX_BYTES, 0);
+	if (rc)
+		return rc;
 	if (c->valid_days < 0 || c->valid_days > COURSE_VALID_DAYS_MAX)
 		return wf_fail(e, WF_E_COURSE_DAYS,
 			       wf_i64(max, COURSE_VALID_DAYS_MAX));

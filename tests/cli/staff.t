@@ -250,26 +250,18 @@ is "$(sqlq "select count(*) from audit where action = 'staff.pin_failed'")" \
 
 # ---- names ------------------------------------------------------------------
 
-# The one check of free text (control characters, invalid UTF-8) comes with
-# the trust branch; until it lands these are known to fail: TAP TODO, which
-# prove reports ("unexpectedly succeeded" once it lands) without failing.
-todo_is() { # todo_is GOT EXPECTED NAME REASON
-	_n=$((_n + 1))
-	if [ "$1" = "$2" ]; then
-		echo "ok $_n - $3 # TODO $4"
-	else
-		echo "not ok $_n - $3 # TODO $4"
-		printf 'got:      %s\nexpected: %s\n' "$1" "$2" | sed 's/^/#   /'
-	fi
-}
+# The one check of free text refuses control characters and invalid UTF-8
+# in a name, and says which.
 ct staff add S20 --name "$(printf 'Bell\aName')" --role staff --as M01 \
 	--pin-fd 3 --new-pin-fd 4 3<<<1111 4<<<2020
-todo_is "$RC $(sqlq "select count(*) from staff where code = 'S20'")" "65 0" \
-	"a name with a control character is refused" "text rule"
+is "$RC $(sqlq "select count(*) from staff where code = 'S20'")" "65 0" \
+	"a name with a control character is refused"
+like "$ERR" "name has a control character \\(U\\+0007" "and says which"
 ct staff add S21 --name "$(printf 'Bad\377UTF8')" --role staff --as M01 \
 	--pin-fd 3 --new-pin-fd 4 3<<<1111 4<<<2121
-todo_is "$RC $(sqlq "select count(*) from staff where code = 'S21'")" "65 0" \
-	"a name that is not UTF-8 is refused" "text rule"
+is "$RC $(sqlq "select count(*) from staff where code = 'S21'")" "65 0" \
+	"a name that is not UTF-8 is refused"
+like "$ERR" "name is not valid UTF-8" "and says so"
 
 ct audit verify
 is "$RC" 0 "the audit chain is intact at the end"
