@@ -8,6 +8,7 @@
  * missing from it, so an imbalanced one stays visible until it is resolved
  * (the missing items issued or returned).
  */
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,18 +17,17 @@
 static int exec_tally_start(struct cli *c, struct ledger *l)
 {
 	struct staff_rec actor;
+	struct wf_err e;
 	int64_t id, n;
 	int rc;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	/* Opening a tally starts work on cards (R20). */
-	rc = cli_card_worker(c, l, ACT_TALLY_START, &actor);
+	rc = cli_step_actor(c, l, &wf_step_tally_start, &actor);
 	if (rc)
 		return rc;
-	rc = ledger_tally_start(l, actor.id, cli_now(), &id, &n);
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (wf_tally_start(l, &actor, cli_now(), &id, &n, &e))
+		return cli_fail(&e);
 	if (c->json)
 		printf("{\"session\":%lld,\"kind\":\"tally\",\"expected\":%lld}"
 		       "\n",
@@ -137,191 +137,54 @@ int reconcile_tally(struct ledger *l, const struct session_rec *sess, int json,
 
 /* ---- close ---- */
 
-static int close_row(void *ctx, const struct tally_row *r)
-{
-	struct tally_close *s = ctx;
-	enum tally_state st = recon_tally_item(r->read_back, r->status);
-	void *p;
-
-	recon_tally_add(&s->t, st);
-	if (!recon_tally_close_returns(r->read_back, r->is_asset, r->status))
-		return 0;
-	p = realloc(s->back, (s->nback + 1) * sizeof(*s->back));
-	if (!p)
-		return LEDGER_ERR_NOMEM;
-	s->back = p;
-	p = realloc(s->back_asset, (s->nback + 1) * sizeof(*s->back_asset));
-	if (!p)
-		return LEDGER_ERR_NOMEM;
-	s->back_asset = p;
-	snprintf(s->back[s->nback], sizeof(s->back[0]), "%s", r->name);
-	s->back_asset[s->nback] = r->is_asset;
-	s->nback++;
-	return 0;
-}
-
-void tally_close_free(struct tally_close *tc)
-{
-	free(tc->back);
-	free(tc->back_asset);
-	memset(tc, 0, sizeof(*tc));
-}
-
-int tally_close_prepare(struct ledger *l, int64_t id, struct tally_close *tc)
-{
-	struct session_rec sess;
-	int rc;
-
-	memset(tc, 0, sizeof(*tc));
-	tc->id = id;
-	rc = ledger_session_get(l, id, &sess);
-	if (rc < 0)
-		return cli_error(rc == LEDGER_ERR_NOTFOUND ? EXIT_DATAERR
-							   : EXIT_SOFTWARE,
-				 "%s", ledger_errmsg(l));
-	if (sess.kind != SESSION_TALLY)
-		return cli_error(EXIT_DATAERR,
-				 "session %lld is not a tally: use count close",
-				 (long long)id);
-	if (sess.closed_at)
-		return cli_error(EXIT_DATAERR, "tally %lld is closed already",
-				 (long long)id);
-	rc = ledger_tally_each(l, id, close_row, tc);
-	if (rc == LEDGER_ERR_NOMEM)
-		return cli_error(EXIT_SOFTWARE, "out of memory");
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	tc->balanced = recon_tally_balanced(&tc->t);
-	return 0;
-}
-
-int tally_close_apply(struct ledger *l, struct tally_close *tc,
-		      const struct staff_rec *actor,
-		      const struct staff_rec *witness, const char *note)
-{
-	int64_t now = cli_now();
-	int open = 0, flag, rc;
-	char detail[256], subject[24];
-
-	/* R12: what is missing is certified by two people, with a reason. */
-	switch (
-	    recon_tally_close_check(&tc->t, witness != NULL, note && note[0])) {
-	case TALLY_CLOSE_NEEDS_WITNESS:
-		return cli_error(EXIT_NOPERM,
-				 "tally %lld is not balanced (%zu missing): "
-				 "closing it needs a manager's --witness and "
-				 "a --note (two-person rule)",
-				 (long long)tc->id,
-				 tc->t.by_state[TALLY_MISSING]);
-	case TALLY_CLOSE_NEEDS_NOTE:
-		return cli_error(EXIT_DATAERR,
-				 "an imbalanced tally needs a note saying "
-				 "what happened");
-	case TALLY_CLOSE_OK:
-		break;
-	}
-	tc->nflagged = 0;
-	if (ledger_begin(l) < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	/* The reads become returns into storage: the safe must be open. */
-	rc = ledger_safe_open(l, &open);
-	flag = recon_safe_flag(HANDLE_RETURN, open);
-	for (size_t i = 0; rc == 0 && i < tc->nback; i++) {
-		struct custody_item it;
-		struct recon_item ri = {0};
-		enum card_status to;
-		const char *rule;
-
-		rc = ledger_custody_get(l, tc->back_asset[i], tc->back[i], &it);
-		if (rc < 0)
-			break;
-		ri.is_asset = it.is_asset;
-		ri.status = it.status;
-		if (recon_transition(EV_RETURN, &ri, &to, &rule) < 0)
-			continue; /* changed since the read: nothing to do */
-		rc = ledger_custody_record(l, &it, "return", to, NULL,
-					   DATE_NONE, actor->id, now, flag);
-		tc->nflagged += flag;
-	}
-	if (rc == 0)
-		rc = ledger_session_close(l, tc->id, actor->id,
-					  witness ? witness->id : 0, now);
-	if (rc == 0 && note && note[0])
-		rc = ledger_session_note(l, tc->id, note);
-	snprintf(detail, sizeof(detail),
-		 "expected=%zu returned=%zu issued=%zu missing=%zu",
-		 tc->t.expected, tc->t.by_state[TALLY_RETURNED],
-		 tc->t.by_state[TALLY_ISSUED], tc->t.by_state[TALLY_MISSING]);
-	snprintf(subject, sizeof(subject), "%lld", (long long)tc->id);
-	if (rc == 0)
-		rc = ledger_audit(l, actor->id, now, "tally.close", subject,
-				  detail);
-	if (rc == 0)
-		rc = ledger_commit(l);
-	if (rc < 0) {
-		rc = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-		ledger_rollback(l);
-		return rc;
-	}
-	return 0;
-}
-
 static const char *const tally_close_options[] = {"note", NULL};
 
 static int exec_tally_close(struct cli *c, struct ledger *l)
 {
-	struct staff_rec actor, witness = {0};
-	struct tally_close tc;
+	struct staff_rec actor;
+	struct wf_tally_closed done;
+	struct recon_tally t;
+	struct wf_err e;
 	const char *note = cli_opt(c, "note");
+	char pin[16];
 	int64_t id;
-	int code, rc;
+	int rc;
 
 	if (c->npos != 1)
 		return cli_usage(c, "a tally session ID is required");
 	rc = cli_session_id(c, c->pos[0], &id);
 	if (rc)
 		return rc;
-	/* Closing turns the reads into returns: handling cards (R20). */
-	rc = cli_card_worker(c, l, ACT_TALLY_CLOSE, &actor);
+	rc = cli_step_actor(c, l, &wf_step_tally_close, &actor);
 	if (rc)
 		return rc;
-	code = tally_close_prepare(l, id, &tc);
-	if (code)
-		goto out;
 	/* Said before the witness is asked for a PIN. */
-	if (!tc.balanced && !c->nwitness) {
-		code = tally_close_apply(l, &tc, &actor, NULL, note);
-		goto out;
-	}
-	if (!tc.balanced && (!note || !note[0])) {
-		code = cli_usage(c, "an imbalanced tally needs --note TEXT");
-		goto out;
-	}
-	if (c->nwitness) {
-		code = cli_witness(c, l, &actor, &witness);
-		if (code)
-			goto out;
-	}
-	code = tally_close_apply(l, &tc, &actor, c->nwitness ? &witness : NULL,
-				 note);
-	if (code)
-		goto out;
+	if (wf_tally_preview(l, id, &t, &e))
+		return cli_fail(&e);
+	if (!recon_tally_balanced(&t) && c->nwitness && (!note || !note[0]))
+		return cli_usage(c, "an imbalanced tally needs --note TEXT");
+	rc = cli_second_pin(c, &actor, pin);
+	if (rc)
+		return rc;
+	rc = wf_tally_close(l, &actor, id, c->nwitness ? c->witness[0] : NULL,
+			    pin, note, cli_now(), &done, &e);
+	sodium_memzero(pin, sizeof(pin));
+	if (rc)
+		return cli_fail(&e);
 	fprintf(stderr,
 		"tally %lld closed by %s: expected=%zu returned=%zu "
 		"issued=%zu missing=%zu%s\n",
-		(long long)id, actor.code, tc.t.expected,
-		tc.t.by_state[TALLY_RETURNED], tc.t.by_state[TALLY_ISSUED],
-		tc.t.by_state[TALLY_MISSING],
-		tc.balanced ? "" : " (witnessed)");
-	if (tc.nflagged)
+		(long long)id, actor.code, done.t.expected,
+		done.t.by_state[TALLY_RETURNED], done.t.by_state[TALLY_ISSUED],
+		done.t.by_state[TALLY_MISSING],
+		done.balanced ? "" : " (witnessed)");
+	if (done.nflagged)
 		fprintf(stderr,
 			"warning: the safe is recorded closed: %zu returned "
 			"while it was closed, flagged in the key log and the "
 			"daily report\n",
-			tc.nflagged);
-out:
-	tally_close_free(&tc);
-	return code;
+			done.nflagged);
+	return EXIT_OK;
 }
 
 const struct cmd_entry cmd_tally_close_entry = {

@@ -181,38 +181,7 @@ int report_locked(const struct staff_rec *s, void *ctx);
 
 /* ---- custody movements, one item at a time (cmd_custody.c) ---- */
 
-/* ---- the tally's close, shared by `tally close` and the TUI ---- */
 
-/* What closing a tally finds and does (cmd_tally.c). */
-struct tally_close {
-	int64_t id;
-	struct recon_tally t;
-	int balanced;
-	char (*back)[CUSTODY_NAME_MAX + 1]; /* read, still out: to return */
-	int *back_asset;
-	size_t nback;
-	size_t nflagged; /* returns flagged: the safe was recorded closed */
-};
-
-/*
- * Checks that id is an open tally and finds what closing it would do
- * (tc->t, tc->balanced, the reads to turn into returns).  Nothing is
- * written.  0, or an exit code after cli_error; tally_close_free either
- * way.
- */
-int tally_close_prepare(struct ledger *l, int64_t id, struct tally_close *tc);
-/*
- * Closes the prepared tally in one transaction: the reads become returns,
- * the session is closed by actor with witness (NULL: none) and note (NULL
- * or "": none), audited ("tally.close").  R12: an imbalanced tally is
- * refused (77) without a witness, or without a note (65).  The witness is
- * the caller's to have authenticated as another person and a manager
- * (cli_witness, cli_witness_pin).  0 or an exit code after cli_error.
- */
-int tally_close_apply(struct ledger *l, struct tally_close *tc,
-		      const struct staff_rec *actor,
-		      const struct staff_rec *witness, const char *note);
-void tally_close_free(struct tally_close *tc);
 
 /* ---- the safe's approver (cmd_key.c) ---- */
 

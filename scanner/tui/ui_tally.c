@@ -7,7 +7,7 @@
  * an imbalanced one needs a manager to witness the close on this screen
  * (their code and PIN, checked by cli_witness_pin: another person, the
  * right PIN, a manager) and a note, and then closes through the same
- * function as `tally close` (tally_close_apply).  Part-time staff may scan
+ * workflow as `tally close` (wf_tally_close).  Part-time staff may scan
  * the returns; opening and closing the tally ask the matrix.
  */
 #include <sodium.h>
@@ -311,14 +311,11 @@ static enum ui_result tally_tick(struct ui *u, int wait_ms)
 
 static enum ui_result start(struct ui *u, struct tally_screen *st)
 {
+	struct wf_err e;
 	int64_t id, n;
 
-	if (cli_permit(&u->who, ACT_TALLY_START)) {
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
-		return UI_REDRAW;
-	}
-	if (ledger_tally_start(u->l, u->who.id, cli_now(), &id, &n) < 0) {
-		ui_message(u, UI_A_ALERT, "%s", ledger_errmsg(u->l));
+	if (wf_tally_start(u->l, &u->who, cli_now(), &id, &n, &e)) {
+		ui_fail(u, &e);
 		return UI_REDRAW;
 	}
 	st->m.closed_note[0] = '\0';
@@ -331,56 +328,51 @@ static enum ui_result start(struct ui *u, struct tally_screen *st)
 	return UI_REDRAW;
 }
 
-/* Closes through tally_close_apply; witness NULL: nobody witnessed. */
+/* Closes through the tally workflow; code NULL: nobody witnessed. */
 static enum ui_result do_close(struct ui *u, struct tally_screen *st,
-			       const struct staff_rec *witness,
+			       const char *code, const char *pin,
 			       const char *note)
 {
-	struct tally_close tc;
-	int ex = tally_close_prepare(u->l, st->m.id, &tc);
+	struct wf_tally_closed done;
+	struct wf_err e;
+	int ex = wf_tally_close(u->l, &u->who, st->m.id, code, pin, note,
+				cli_now(), &done, &e);
 
-	if (ex == 0)
-		ex = tally_close_apply(u->l, &tc, &u->who, witness, note);
-	if (ex == EXIT_NOPERM && !witness) {
-		/* R12's refusal, said in the operator's language. */
+	if (ex && e.code == WF_E_TALLY_WITNESS && !code) {
+		/* R12: the form for the second person opens, with why. */
 		st->m.closing = 1;
 		st->m.form.has_note = 1;
 		st->m.form.field = 0;
-		ui_message(u, UI_A_ALERT,
-			   _("Tally %lld is not balanced (%zu missing): "
-			     "a manager must witness the close"),
-			   (long long)st->m.id, tc.t.by_state[TALLY_MISSING]);
-		u->bells = 3;
+		ui_fail(u, &e);
+	} else if (ex && code) {
+		ui_second_refused(u, &st->m.form, &e);
 	} else if (ex) {
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
-		u->bells = 3;
+		ui_fail(u, &e);
 	} else {
 		snprintf(st->m.closed_note, sizeof(st->m.closed_note),
 			 _("Tally %lld closed: %zu back, %zu issued, %zu "
 			   "missing%s"),
-			 (long long)st->m.id, tc.t.by_state[TALLY_RETURNED],
-			 tc.t.by_state[TALLY_ISSUED],
-			 tc.t.by_state[TALLY_MISSING],
-			 witness ? _(" (witnessed)") : "");
+			 (long long)st->m.id, done.t.by_state[TALLY_RETURNED],
+			 done.t.by_state[TALLY_ISSUED],
+			 done.t.by_state[TALLY_MISSING],
+			 done.witnessed ? _(" (witnessed)") : "");
 		ui_message(u, UI_A_OK, "%s", st->m.closed_note);
-		if (tc.nflagged)
+		if (done.nflagged)
 			ui_message(
 			    u, UI_A_ALERT, "%s (%zu)",
 			    _("Safe recorded closed: flagged in the key log"),
-			    tc.nflagged);
+			    done.nflagged);
 		stop_session(st);
 		st->m.id = 0;
 		st->m.closing = 0;
 		ui_second_clear(&st->m.form);
 	}
-	tally_close_free(&tc);
 	return UI_REDRAW;
 }
 
 static enum ui_result close_key(struct ui *u, struct tally_screen *st, int key)
 {
 	struct ui_second *f = &st->m.form;
-	struct staff_rec w;
 	enum ui_result r;
 
 	switch (ui_second_key(f, key)) {
@@ -396,11 +388,9 @@ static enum ui_result close_key(struct ui *u, struct tally_screen *st, int key)
 		return UI_REDRAW;
 	}
 	if (!f->code[0])
-		return do_close(u, st, NULL, f->note);
-	if (ui_second_witness(u, f, &w))
-		return UI_REDRAW; /* the form stays, with why */
-	r = do_close(u, st, &w, f->note);
-	sodium_memzero(&w, sizeof(w));
+		return do_close(u, st, NULL, NULL, f->note);
+	r = do_close(u, st, f->code, f->pin, f->note);
+	sodium_memzero(f->pin, sizeof(f->pin));
 	return r;
 }
 
@@ -435,12 +425,8 @@ static enum ui_result tally_key(struct ui *u, int key)
 		return UI_REDRAW;
 	case 'x':
 	case 'X':
-		if (cli_permit(&u->who, ACT_TALLY_CLOSE)) {
-			ui_message(u, UI_A_ALERT, "%s", ui_last_error());
-			return UI_REDRAW;
-		}
 		m->typed[0] = '\0';
-		return do_close(u, st, NULL, NULL);
+		return do_close(u, st, NULL, NULL, NULL);
 	case 'q':
 	case UI_KEY_ESC:
 		if (m->typed[0]) {

@@ -488,4 +488,38 @@ int wf_init_check(const char *code, const char *name, struct wf_err *e);
 int wf_init(const char *path, const char *code, const char *name,
 	    const char *pin, int64_t now, struct wf_err *e);
 
+/* ---- the end-of-day tally (wf_tally.c) ---- */
+
+extern const struct wf_step wf_step_tally_start, wf_step_tally_close;
+
+/* Opens a tally: every card and terminal checked out now is expected
+ * back.  0, *id and *nexpected, or the exit status with *e. */
+int wf_tally_start(struct ledger *l, const struct staff_rec *actor,
+		   int64_t now, int64_t *id, int64_t *nexpected,
+		   struct wf_err *e);
+/* What closing open tally id would find now (nothing is written), e.g.
+ * to ask for a witness before anyone types a PIN.  0 and *t, or the exit
+ * status with *e (no such tally, not a tally, closed already). */
+int wf_tally_preview(struct ledger *l, int64_t id, struct recon_tally *t,
+		     struct wf_err *e);
+
+struct wf_tally_closed {
+	struct recon_tally t; /* as the close found it */
+	int balanced;
+	int witnessed;
+	size_t nflagged; /* returns flagged: the safe was recorded closed */
+};
+
+/*
+ * Closes tally id by actor: the tally is read again inside the close's
+ * transaction, every read still out becomes a return, and when something
+ * is missing the close needs a witness (witness_code with witness_pin:
+ * another person, a manager, wf_witness) and a note (R12).  0 and *out,
+ * or the exit status with *e and nothing changed.
+ */
+int wf_tally_close(struct ledger *l, const struct staff_rec *actor, int64_t id,
+		   const char *witness_code, const char *witness_pin,
+		   const char *note, int64_t now, struct wf_tally_closed *out,
+		   struct wf_err *e);
+
 #endif

@@ -222,7 +222,7 @@ see en "Card lookup" "but may look a card up"
 keys en 4
 see en "No tally is open" "and may open the tally screen (to scan returns)"
 keys en s
-see en "part-time staff may not open a tally" "but not start a tally"
+see en "Part-time staff may not open a tally (P04 is parttime)" "but not start a tally"
 is "$(sqlq "select count(*) from session where kind = 'tally'")" 1 \
 	"no tally was started"
 keys en q 5
