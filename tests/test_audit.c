@@ -441,8 +441,10 @@ static void version_1_file_is_chained(void **state)
 	int64_t sid, loc;
 	char err[256];
 
+	/* Times after the fixture's entries (1001-1006): the clock only
+	 * goes forward. */
 	assert_int_equal(
-	    ledger_staff_add(f->l, "S1", "N", ROLE_STAFF, "h", 0, 1), 0);
+	    ledger_staff_add(f->l, "S1", "N", ROLE_STAFF, "h", 0, 2001), 0);
 	assert_int_equal(ledger_staff_get(f->l, "S1", &s), 0);
 	assert_int_equal(ledger_location_ensure(f->l, "A/T1", &loc), 0);
 	tamper(f, "INSERT INTO card(mgmt_id, serial, location_id, status, "
@@ -450,13 +452,13 @@ static void version_1_file_is_chained(void **state)
 		  "'2026-01-01', 0)");
 	assert_int_equal(ledger_session_start(f->l, SESSION_PARTIAL,
 					      (const char *const[]){"A/T1"}, 1,
-					      s.id, 5, &sid),
+					      s.id, 2005, &sid),
 			 0);
 	assert_int_equal(ledger_scanner_open(f->l, sid, &sc), 0);
-	assert_int_equal(ledger_scanner_record(sc, loc, "04C1", 1, s.id, 6,
+	assert_int_equal(ledger_scanner_record(sc, loc, "04C1", 1, s.id, 2006,
 					       "accepted", NULL, 0),
 			 0);
-	assert_int_equal(ledger_scanner_record(sc, loc, "04C9", 0, s.id, 7,
+	assert_int_equal(ledger_scanner_record(sc, loc, "04C9", 0, s.id, 2007,
 					       "alert", "unknown", 0),
 			 0);
 	ledger_scanner_close(sc);
@@ -512,8 +514,12 @@ static void version_1_file_is_chained(void **state)
 	assert_int_equal(v.problem, AUDIT_INTACT);
 	assert_int_equal(v.records, 2);
 	/* 6 + staff + session = 8 old rows, 2 reads, 2 migration entries
-	 * (version 2's chain, version 10's card status). */
-	assert_int_equal(v.entries, 12);
+	 * (version 2's chain, version 10's card status), and version 11's
+	 * state of the card (added behind the log's back in version 1) and of
+	 * the staff member, with its migration entry. */
+	assert_int_equal(v.entries, 15);
+	assert_int_equal(v.replayed, 2);
+	assert_int_equal(v.unreplayed, 0);
 	/* The trigger is back. */
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
@@ -531,16 +537,16 @@ static void notes_are_chained(void **state)
 	int64_t id;
 
 	assert_int_equal(
-	    ledger_staff_add(f->l, "P1", "N", ROLE_PARTTIME, "h", 0, 1), 0);
+	    ledger_staff_add(f->l, "P1", "N", ROLE_PARTTIME, "h", 0, 2001), 0);
 	assert_int_equal(ledger_staff_get(f->l, "P1", &s), 0);
-	assert_int_equal(ledger_note_add(f->l, s.id, 9, "", NULL, &id),
+	assert_int_equal(ledger_note_add(f->l, s.id, 2009, "", NULL, &id),
 			 LEDGER_ERR_INVALID);
-	assert_int_equal(ledger_note_add(f->l, s.id, 9, "a\x01b", NULL, &id),
+	assert_int_equal(ledger_note_add(f->l, s.id, 2009, "a\x01b", NULL, &id),
 			 LEDGER_ERR_INVALID);
-	assert_int_equal(ledger_note_add(f->l, s.id, 9, "x", "NOCARD", &id),
+	assert_int_equal(ledger_note_add(f->l, s.id, 2009, "x", "NOCARD", &id),
 			 LEDGER_ERR_INVALID);
-	assert_int_equal(ledger_note_add(f->l, s.id, 9, "left open", NULL, &id),
-			 0);
+	assert_int_equal(
+	    ledger_note_add(f->l, s.id, 2009, "left open", NULL, &id), 0);
 	assert_int_equal(ledger_audit_verify(f->l, NULL, 0, &v), 0);
 	assert_int_equal(v.problem, AUDIT_INTACT);
 	assert_int_equal(v.records, 1);
