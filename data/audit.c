@@ -163,6 +163,11 @@ const char *audit_problem_name(enum audit_problem p)
 	return names[p];
 }
 
+int audit_problem_breaks_chain(enum audit_problem p)
+{
+	return p >= AUDIT_GAP && p <= AUDIT_TRUNCATED;
+}
+
 /* ---- appending ---- */
 
 static void entry_text(const char *s, const char **p, size_t *len)

@@ -450,6 +450,10 @@ struct audit_verify {
 
 /* Short name of a problem for JSON ("content_changed", ...). */
 const char *audit_problem_name(enum audit_problem p);
+/* 1 for a problem of the chain itself (AUDIT_GAP .. AUDIT_TRUNCATED): the
+ * entries from it on prove nothing, and no anchor can be given.  The other
+ * problems leave the chain and its anchor good. */
+int audit_problem_breaks_chain(enum audit_problem p);
 
 /*
  * Replaying the log.  Each entry that changes a card, an asset or a staff
@@ -715,8 +719,9 @@ int ledger_custody_summary(struct ledger *l, int64_t from, int64_t to,
 			   int (*fn)(void *ctx, const char *kind,
 				     const char *staff, int64_t n),
 			   void *ctx);
-/* The audit chain's head before `before`: the last entry written before
- * that time (*id, 0 when none) and its hash, for the day's anchor. */
+/* The audit chain's head before `before`, for the day's anchor: the entry
+ * just before the first one dated `before` or later (*id, 0 when none) and
+ * its hash.  Its id is the number of entries up to it. */
 int ledger_audit_head_before(struct ledger *l, int64_t before, int64_t *id,
 			     uint8_t hash[AUDIT_HASH_BYTES]);
 

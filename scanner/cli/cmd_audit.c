@@ -32,12 +32,6 @@ static int parse_count(const struct cli *c, const char *opt, const char *s,
 	return 0;
 }
 
-/* A chain problem: the entries from it on cannot be trusted. */
-static int chain_problem(enum audit_problem p)
-{
-	return p >= AUDIT_GAP && p <= AUDIT_TRUNCATED;
-}
-
 static void print_finding_json(const struct audit_finding *f)
 {
 	printf("{\"problem\":\"%s\",\"table\":\"%s\",\"id\":",
@@ -165,7 +159,7 @@ static void print_verify_text(const struct audit_verify *v, int anchored)
 	if (v->nfindings > listed)
 		printf("... and %lld more problems\n",
 		       (long long)(v->nfindings - listed));
-	if (chain_problem(v->problem))
+	if (audit_problem_breaks_chain(v->problem))
 		printf("%lld entries before it are intact\n",
 		       (long long)v->entries);
 	else if (strcmp(v->table, "audit") == 0)

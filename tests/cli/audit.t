@@ -106,6 +106,15 @@ is "$(pyjson '[d["replayed"], d["unreplayed_fields"], d["problems"],
 	d["problems_total"], d["tail_checked"], "anchor" in d["tail"]]' <<<"$OUT")" \
 	"[8,0,[],0,false,true]" \
 	"verify --json: rows replayed, no problems, the tail unchecked and why"
+# The daily report gives the same anchor: the day's last entry, the number
+# of entries up to it and its hash.
+ct report daily --json
+is "$(pyjson '[d["audit"]["intact"], d["audit"]["anchor_entry"],
+	d["audit"]["anchor_rows"], d["audit"]["anchor"]]' <<<"$OUT")" \
+	"[true,$N,$N,\"$ANCHOR\"]" "report daily: the day's anchor and its row count"
+ct report daily
+like "$OUT" "^  anchor at the end of the day: the chain's $N entries up to\$" \
+	"report daily text: the anchor's row count"
 ct audit verify --anchor "$ANCHOR" --expect-rows "$N"
 is "$RC" 0 "verify with the current anchor: exit 0"
 like "$OUT" "^the anchor given holds" "verify with an anchor: says it holds"
@@ -331,6 +340,18 @@ state() {
 fresh
 tamper "UPDATE card SET status = 'disposed' WHERE mgmt_id = 'A102'"
 state "a card disposed by hand" card A102 status stored disposed
+# The daily report says so too, and still gives the anchor: the chain
+# itself is intact.
+ct report daily --json
+is "$RC" 1 "a card disposed by hand: the daily report exits 1"
+is "$(pyjson '[d["audit"]["intact"], d["audit"]["problem"], d["audit"]["table"],
+	d["audit"]["anchor_entry"], d["audit"]["anchor"]]' <<<"$OUT")" \
+	"[false,\"state_changed\",\"card\",$N,\"$ANCHOR\"]" \
+	"a card disposed by hand: the daily report names it, with the anchor"
+ct report daily
+like "$OUT" "^  the chain itself is intact$" \
+	"daily report text: the chain is intact"
+like "$OUT" "^    --anchor $ANCHOR$" "daily report text: the anchor"
 
 fresh
 tamper "UPDATE card SET location_id =
