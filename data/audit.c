@@ -5,9 +5,12 @@
  * changing, deleting, inserting or moving a row breaks the chain from that
  * row on.  Scan and near-miss rows, which live in their own tables, are each
  * recorded by an audit row that repeats their content; verification checks
- * those tables against the chain, so they are covered too.  What the chain
- * cannot show (truncation, a rewrite with recomputed hashes) needs an anchor
- * kept elsewhere: see doc/design.md "Audit log".
+ * those tables against the chain, so they are covered too; the card, asset
+ * and staff tables are compared with the state the log replays to
+ * (audit_replay.c), and an entry dated back is reported.  What the chain
+ * cannot show (truncation, a rewrite with recomputed hashes that the tables
+ * do not contradict) needs an anchor kept elsewhere: see doc/design.md
+ * "Audit log".
  */
 #include "ledger_int.h"
 

@@ -880,6 +880,10 @@ out:
 int ledger_audit_baseline(struct ledger *l)
 {
 	int64_t at = (int64_t)time(NULL), cards = 0, assets = 0, staff = 0;
+	/* The version this step migrates to: the file's, plus one (the
+	 * migration sets it after its step), so that the step can take any
+	 * place in the list. */
+	int version = ledger_schema_version(l) + 1;
 	char detail[LOCATION_MAX + 256];
 	sqlite3_stmt *st = NULL;
 	int rc, step;
@@ -930,8 +934,9 @@ int ledger_audit_baseline(struct ledger *l)
 	if (rc < 0 || cards + assets + staff == 0)
 		return rc;
 	snprintf(detail, sizeof(detail),
-		 "version=11 state recorded: cards=%lld assets=%lld "
+		 "version=%d state recorded: cards=%lld assets=%lld "
 		 "staff=%lld",
-		 (long long)cards, (long long)assets, (long long)staff);
+		 version, (long long)cards, (long long)assets,
+		 (long long)staff);
 	return ledger_audit(l, 0, at, "ledger.migrate", NULL, detail);
 }

@@ -775,17 +775,18 @@ static void find_problem(const struct audit_verify *v, enum audit_problem p,
 		 table, key, field ? field : "", (long long)v->nfindings);
 }
 
-/* A file from before version 11: its entries hold less.  Opening it records
+/* A file from before the state was recorded (version 11, the last
+ * migration): its entries hold less.  Opening it records
  * every row's state; a row changed behind the log before that is named
  * where the recorded state contradicts an older entry. */
-static void version_10_file_gets_its_state(void **state)
+static void older_file_gets_its_state(void **state)
 {
 	struct fixture *f = *state;
 	struct custody_item it;
 	struct audit_verify v;
 	struct staff_rec s;
 	int64_t loc, checkout, n;
-	char err[256];
+	char err[256], sql[256];
 
 	assert_int_equal(
 	    ledger_staff_add(f->l, "S1", "N", ROLE_STAFF, "h", 0, 2001), 0);
@@ -807,9 +808,13 @@ static void version_10_file_gets_its_state(void **state)
 			 0);
 	checkout = raw_int(f, "SELECT max(id) FROM audit WHERE action = "
 			      "'custody.checkout'");
-	/* The checkout put back by hand, and the file made version 10. */
-	tamper(f, "UPDATE card SET status = 'stored' WHERE mgmt_id = 'C1';"
-		  "PRAGMA user_version = 10;");
+	/* The checkout put back by hand, and the file made what it was
+	 * before the last migration (which records the state). */
+	snprintf(sql, sizeof(sql),
+		 "UPDATE card SET status = 'stored' WHERE mgmt_id = 'C1';"
+		 "PRAGMA user_version = %d;",
+		 LEDGER_SCHEMA_VERSION - 1);
+	tamper(f, sql);
 	ledger_close(f->l);
 	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
 	verify(f, NULL, 0, &v);
@@ -826,9 +831,12 @@ static void version_10_file_gets_its_state(void **state)
 	/* Every row recorded once, and the migration says so. */
 	assert_int_equal(v.replayed, 3);
 	assert_int_equal(v.unreplayed, 0);
-	n = raw_int(f, "SELECT count(*) FROM audit WHERE action = "
-		       "'ledger.migrate' AND detail = 'version=11 state "
-		       "recorded: cards=2 assets=0 staff=1'");
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM audit WHERE action = 'ledger.migrate' "
+		 "AND detail = 'version=%d state recorded: cards=2 assets=0 "
+		 "staff=1'",
+		 LEDGER_SCHEMA_VERSION);
+	n = raw_int(f, sql);
 	assert_int_equal(n, 1);
 	/* From here on C2 is known too. */
 	tamper(f, "UPDATE card SET location_id = 1 WHERE mgmt_id = 'C2'");
@@ -1065,8 +1073,8 @@ int main(void)
 	    cmocka_unit_test(entry_facts_table),
 	    cmocka_unit_test(entry_facts_stop),
 	    cmocka_unit_test(pin_digest_hides_the_hash),
-	    cmocka_unit_test_setup_teardown(version_10_file_gets_its_state,
-					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(older_file_gets_its_state, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(
 		old_entries_are_judged_by_what_they_hold, setup, teardown),
 	    cmocka_unit_test_setup_teardown(import_records_its_cards, setup,
