@@ -10,7 +10,7 @@
  *
  * Entries written before a detail existed are read for what they say: a
  * field no entry recorded is not compared, and counted (see
- * audit_entry_facts in ledger.h).  Version 11's migration records every
+ * audit_entry_facts in ledger.h).  Version 12's migration records every
  * row's state once (ledger_audit_baseline), so that from then on every
  * field is known.
  */
@@ -56,7 +56,8 @@ void audit_pin_digest(const char *pin_hash, size_t len,
 {
 	/* The NUL ends the domain: no hash text can run into it. */
 	static const char domain[] = "cardtally pin v1";
-	static const char digits[] = "0123456789abcdef";
+	/* Letters, not hex: no run of digits in the log looks like a PIN. */
+	static const char digits[] = "abcdefghijklmnop";
 	crypto_generichash_state h;
 	uint8_t d[(AUDIT_PIN_DIGEST_BUF - 1) / 2];
 
@@ -285,16 +286,45 @@ static int staff_facts(struct audit_text action, struct audit_text subject,
 		       int (*fn)(void *, const struct audit_fact *), void *ctx)
 {
 	struct audit_fact f = {.kind = AUDIT_ROW_STAFF, .key = subject};
+	struct audit_text pin = token(value_of(d, "pin="));
 
 	if (!subject.p || subject.len == 0)
 		return 0;
+	/* Entries that change nothing replayed: the failure count, a
+	 * locked account's refusal, a witness's own entry. */
 	if (text_is(action, "staff.pin_failed") ||
-	    text_is(action, "staff.pin_ok"))
+	    text_is(action, "staff.pin_ok") ||
+	    text_is(action, "staff.pin_refused") ||
+	    text_is(action, "staff.witness"))
 		return 0;
 	if (text_is(action, "staff.lock")) {
 		leave(&f, AUDIT_F_LOCKED, text_of("1", 1));
 	} else if (text_is(action, "staff.unlock")) {
 		leave(&f, AUDIT_F_LOCKED, text_of("0", 1));
+	} else if (text_is(action, "staff.deactivate")) {
+		leave(&f, AUDIT_F_ACTIVE, text_of("0", 1));
+	} else if (text_is(action, "staff.reactivate")) {
+		leave(&f, AUDIT_F_ACTIVE, text_of("1", 1));
+	} else if (text_is(action, "staff.role")) {
+		/* "from=A to=B[ witness=W]" */
+		struct audit_text from = token(value_of(d, "from="));
+		struct audit_text to = token(value_of(d, "to="));
+
+		if (!to.p)
+			return 0;
+		if (from.p)
+			find(&f, AUDIT_F_ROLE, from);
+		leave(&f, AUDIT_F_ROLE, to);
+	} else if (text_is(action, "staff.pin_change") ||
+		   text_is(action, "staff.pin_reset")) {
+		/* A reset also unlocks; an entry without the digest (none
+		 * had it before version 12) leaves the PIN unknown. */
+		if (pin.p)
+			leave(&f, AUDIT_F_PIN, pin);
+		else
+			f.forget = BIT(AUDIT_F_PIN);
+		if (text_is(action, "staff.pin_reset"))
+			leave(&f, AUDIT_F_LOCKED, text_of("0", 1));
 	} else if (text_is(action, "staff.add") && d.p &&
 		   !memchr(d.p, '=', d.len)) {
 		/* Before the digest: the role alone, on a new row. */
@@ -307,7 +337,7 @@ static int staff_facts(struct audit_text action, struct audit_text subject,
 	} else {
 		staff_fields(&f, d, 0);
 	}
-	return f.left || f.forget ? fn(ctx, &f) : 0;
+	return f.left || f.forget || f.found ? fn(ctx, &f) : 0;
 }
 
 int audit_entry_facts(const struct audit_entry *e,
@@ -329,6 +359,20 @@ int audit_entry_facts(const struct audit_entry *e,
 		return card_list_facts(subject, d, 0, fn, ctx);
 	if (text_is(action, "state.card"))
 		return card_list_facts(subject, d, 1, fn, ctx);
+	if (text_is(action, "import.status") && subject.p) {
+		/* An applicant event from the issuing system, per card:
+		 * subject MGMT, detail "status=A->B". */
+		struct audit_text before, after;
+
+		split_arrow(token(value_of(d, "status=")), &before, &after);
+		if (!before.p)
+			return 0;
+		f.kind = AUDIT_ROW_CARD;
+		f.key = subject;
+		find(&f, AUDIT_F_STATUS, before);
+		leave(&f, AUDIT_F_STATUS, after);
+		return fn(ctx, &f);
+	}
 	if (text_is(action, "dispose.card") && subject.p) {
 		f.kind = AUDIT_ROW_CARD;
 		f.key = subject;

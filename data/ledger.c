@@ -1334,7 +1334,8 @@ int ledger_staff_pin_set(struct ledger *l, int64_t staff_id,
 			 const char *pin_hash, int reset, int64_t actor_id,
 			 const char *witness_code, int64_t now)
 {
-	char detail[STAFF_CODE_MAX + 64];
+	char detail[STAFF_CODE_MAX + 64 + AUDIT_PIN_DIGEST_BUF];
+	char pin[AUDIT_PIN_DIGEST_BUF];
 	struct staff_rec s;
 	int rc;
 
@@ -1343,21 +1344,26 @@ int ledger_staff_pin_set(struct ledger *l, int64_t staff_id,
 	rc = ledger_staff_get_id(l, staff_id, &s);
 	if (rc < 0)
 		return rc;
-	if (!reset)
+	/* The digest of the new hash, so that `audit verify` can tell it
+	 * from one put in the table behind the log's back. */
+	audit_pin_digest(pin_hash, strlen(pin_hash), pin);
+	if (!reset) {
+		snprintf(detail, sizeof(detail), "pin=%s", pin);
 		return staff_update(l,
 				    "UPDATE staff SET pin_hash = ?2, "
 				    "failed_pins = 0 WHERE id = ?1",
 				    staff_id, pin_hash, actor_id,
-				    "staff.pin_change", s.code, NULL, now);
-	snprintf(detail, sizeof(detail), "%s%s%s%s", s.locked ? "unlocked" : "",
-		 s.locked && witness_code ? " " : "",
-		 witness_code ? "witness=" : "",
-		 witness_code ? witness_code : "");
+				    "staff.pin_change", s.code, detail, now);
+	}
+	snprintf(detail, sizeof(detail), "%s%s%s%spin=%s",
+		 s.locked ? "unlocked " : "", witness_code ? "witness=" : "",
+		 witness_code ? witness_code : "", witness_code ? " " : "",
+		 pin);
 	return staff_update(l,
 			    "UPDATE staff SET pin_hash = ?2, failed_pins = 0, "
 			    "locked = 0 WHERE id = ?1",
 			    staff_id, pin_hash, actor_id, "staff.pin_reset",
-			    s.code, detail[0] ? detail : NULL, now);
+			    s.code, detail, now);
 }
 
 int ledger_staff_set_active(struct ledger *l, int64_t staff_id, int active,

@@ -479,7 +479,7 @@ int audit_problem_breaks_chain(enum audit_problem p);
  *                 every card's status and location unknown (the entry does
  *                 not say which cards changed)
  *   state.card, state.asset, state.staff  the state as the tables held it
- *                 when the entry was written (version 11's migration):
+ *                 when the entry was written (version 12's migration):
  *                 found and left the same
  * A fact that says what the entry found is checked against what the log
  * said before (a row changed outside the log in between is reported); what
@@ -523,9 +523,10 @@ const char *audit_field_name(enum audit_field f);
 /* The table of a row kind: "card", "asset", "staff". */
 const char *audit_row_table(enum audit_row_kind k);
 /*
- * What the log keeps of a PIN hash: the first 16 bytes of BLAKE2b over a
- * domain string and the hash's text, in hex.  It shows that the hash
- * changed without putting the hash (and its salt) in the log.
+ * What the log keeps of a PIN hash: 16 bytes of BLAKE2b over a domain
+ * string and the hash's text, a nibble a letter ('a' + value), so that no
+ * digits in the log look like a PIN.  It shows that the hash changed
+ * without putting the hash (and its salt) in the log.
  */
 #define AUDIT_PIN_DIGEST_BUF 33
 void audit_pin_digest(const char *pin_hash, size_t len,

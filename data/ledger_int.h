@@ -130,7 +130,7 @@ int ledger_audit_card_states(struct ledger *l, int64_t staff_id, int64_t at,
 			     const char *action, int64_t updated_at,
 			     const char *status_from, int64_t *n);
 /*
- * Version 11's migration step: records the state of every card, asset
+ * Version 12's migration step: records the state of every card, asset
  * and staff row as the tables hold it (state.card, state.asset,
  * state.staff) and a ledger.migrate entry saying so, so that the log
  * vouches for every row from here on.  Nothing on an empty ledger.

@@ -480,7 +480,7 @@ ct audit show
 is "$RC" 0 "show: exit 0, no person needed"
 is "$(printf '%s\n' "$OUT" | wc -l)" "$N" "show: one line per entry"
 like "$(printf '%s\n' "$OUT" | head -n 1)" \
-	'^ +1  2026-03-02T10:00:00\+09:00  - +staff.add +M01  role=manager active=1 locked=0 pin=[0-9a-f]{32}$' \
+	'^ +1  2026-03-02T10:00:00\+09:00  - +staff.add +M01  role=manager active=1 locked=0 pin=[a-p]{32}$' \
 	"show: id, time, person, action, subject, detail"
 ct audit show --last 2 --json
 is "$RC" 0 "show --last 2 --json: exit 0"
