@@ -5,9 +5,12 @@
  * changing, deleting, inserting or moving a row breaks the chain from that
  * row on.  Scan and near-miss rows, which live in their own tables, are each
  * recorded by an audit row that repeats their content; verification checks
- * those tables against the chain, so they are covered too.  What the chain
- * cannot show (truncation, a rewrite with recomputed hashes) needs an anchor
- * kept elsewhere: see doc/design.md "Audit log".
+ * those tables against the chain, so they are covered too; the card, asset
+ * and staff tables are compared with the state the log replays to
+ * (audit_replay.c), and an entry dated back is reported.  What the chain
+ * cannot show (truncation, a rewrite with recomputed hashes that the tables
+ * do not contradict) needs an anchor kept elsewhere: see doc/design.md
+ * "Audit log".
  */
 #include "ledger_int.h"
 
@@ -16,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Part of every encoding, so that a hash of this log can never be mistaken
  * for a hash of anything else, and a future encoding can change it. */
@@ -151,11 +155,20 @@ const char *audit_problem_name(enum audit_problem p)
 	    [AUDIT_RECORD_CHANGED] = "record_changed",
 	    [AUDIT_RECORD_UNLOGGED] = "record_not_logged",
 	    [AUDIT_RECORD_MISSING] = "record_missing",
+	    [AUDIT_STATE_CHANGED] = "state_changed",
+	    [AUDIT_STATE_UNLOGGED] = "state_not_logged",
+	    [AUDIT_STATE_MISSING] = "state_missing",
+	    [AUDIT_TIME_BACKWARDS] = "time_backwards",
 	};
 
 	if ((unsigned)p >= sizeof(names) / sizeof(names[0]) || !names[p])
 		return "unknown";
 	return names[p];
+}
+
+int audit_problem_breaks_chain(enum audit_problem p)
+{
+	return p >= AUDIT_GAP && p <= AUDIT_TRUNCATED;
 }
 
 /* ---- appending ---- */
@@ -312,22 +325,73 @@ int ledger_batch_close_detail(char *buf, size_t cap, int64_t ncards,
 
 /* ---- verifying ---- */
 
+void audit_add_finding(struct audit_verify *out, const struct audit_finding *f)
+{
+	if (out->nfindings == 0) {
+		out->problem = f->problem;
+		out->table = f->table;
+		out->bad_id = f->id;
+		snprintf(out->what, sizeof(out->what), "%s", f->what);
+	}
+	if (out->nfindings < AUDIT_FINDINGS_MAX)
+		out->findings[out->nfindings] = *f;
+	out->nfindings++;
+}
+
 static int problem(struct audit_verify *out, enum audit_problem p,
 		   const char *table, int64_t id, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* Adds a finding of the chain or of a table its entries repeat; returns 1
+ * (the walk that found it stops). */
 static int problem(struct audit_verify *out, enum audit_problem p,
 		   const char *table, int64_t id, const char *fmt, ...)
 {
+	struct audit_finding f = {.problem = p, .table = table, .id = id};
 	va_list ap;
 
-	out->problem = p;
-	out->table = table;
-	out->bad_id = id;
 	va_start(ap, fmt);
-	vsnprintf(out->what, sizeof(out->what), fmt, ap);
+	vsnprintf(f.what, sizeof(f.what), fmt, ap);
 	va_end(ap);
+	audit_add_finding(out, &f);
 	return 1;
+}
+
+/* An entry's time as the office reads it, for messages. */
+static void time_text(int64_t at, char out[32])
+{
+	time_t t = (time_t)at;
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) ||
+	    strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(out, 32, "%lld", (long long)at);
+}
+
+/* Entry e dated more than AUDIT_CLOCK_SLACK before the entry before it
+ * (at prev_at) is a finding; the walk goes on. */
+static void check_time(struct audit_verify *out, const struct audit_entry *e,
+		       int64_t prev_at)
+{
+	struct audit_finding f = {
+	    .problem = AUDIT_TIME_BACKWARDS,
+	    .table = "audit",
+	    .id = e->id,
+	};
+	char was[32], is[32];
+
+	if (e->id <= 1 || e->at >= prev_at - AUDIT_CLOCK_SLACK)
+		return;
+	time_text(prev_at, was);
+	time_text(e->at, is);
+	snprintf(f.logged, sizeof(f.logged), "%s", was);
+	snprintf(f.held, sizeof(f.held), "%s", is);
+	snprintf(f.what, sizeof(f.what),
+		 "entry %lld is dated %s, %lld s before entry %lld (%s): "
+		 "the clock went back or the entry was back-dated",
+		 (long long)e->id, is, (long long)(prev_at - e->at),
+		 (long long)e->id - 1, was);
+	audit_add_finding(out, &f);
 }
 
 static int col_is_text_or_null(sqlite3_stmt *st, int i, int null_ok)
@@ -369,23 +433,26 @@ static int64_t row_with_hash(struct ledger *l, const void *h, int64_t not_id)
 	return id;
 }
 
-/* Returns 1 at the first problem (recorded in out), 0 when the chain
- * holds, negative on errors. */
+/* Returns 1 at the first problem of the chain (recorded in out), 0 when
+ * the chain holds, negative on errors.  Each entry whose hash holds is
+ * checked for its time and replayed into r. */
 static int check_chain(struct ledger *l, const uint8_t *anchor,
-		       int64_t anchor_entry, struct audit_verify *out)
+		       int64_t anchor_entry, struct audit_replay *r,
+		       struct audit_verify *out)
 {
 	uint8_t prev[AUDIT_HASH_BYTES] = {0}, h[AUDIT_HASH_BYTES];
-	int64_t expect = 1, anchor_at = 0;
+	int64_t expect = 1, anchor_at = 0, prev_at = 0;
 	sqlite3_stmt *st;
-	int rc = ledger_prepare(l,
-				"SELECT id, at, staff_id, action, subject, "
-				"detail, prev_hash, hash FROM audit "
-				"ORDER BY id",
-				&st);
+	int step, rc = ledger_prepare(l,
+				      "SELECT id, at, staff_id, action, "
+				      "subject, detail, prev_hash, hash FROM "
+				      "audit ORDER BY id",
+				      &st);
 
 	if (rc < 0)
 		return rc;
-	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+	for (step = sqlite3_step(st); step == SQLITE_ROW;
+	     step = sqlite3_step(st)) {
 		struct audit_entry e = {0};
 		int st_type = sqlite3_column_type(st, 2);
 
@@ -462,13 +529,21 @@ static int check_chain(struct ledger *l, const uint8_t *anchor,
 				break;
 			}
 		}
+		check_time(out, &e, prev_at);
+		rc = audit_replay_entry(r, &e, out);
+		if (rc < 0) {
+			ledger_fail(l, rc,
+				    "replaying the audit log: out of "
+				    "memory");
+			break;
+		}
+		prev_at = e.at;
 		memcpy(prev, h, AUDIT_HASH_BYTES);
 		out->entries++;
 		out->last_id = e.id;
 		expect = e.id + 1;
 	}
-	if (rc == SQLITE_DONE) {
-		rc = 0;
+	if (rc == 0 && step == SQLITE_DONE) {
 		if (anchor && !anchor_at && anchor_entry > out->last_id)
 			rc = problem(
 			    out, AUDIT_TRUNCATED, "audit", out->last_id + 1,
@@ -482,7 +557,7 @@ static int check_chain(struct ledger *l, const uint8_t *anchor,
 				     "no entry has the anchor's hash: entries "
 				     "were removed from the end, or the log "
 				     "was rewritten");
-	} else if (rc != 1) {
+	} else if (rc == 0) {
 		rc = ledger_sql_error(l, "audit log");
 	}
 	sqlite3_finalize(st);
@@ -840,26 +915,43 @@ out:
 int ledger_audit_verify(struct ledger *l, const uint8_t *anchor,
 			int64_t anchor_entry, struct audit_verify *out)
 {
+	struct audit_replay *r = audit_replay_new();
 	int own = !l->in_tx;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->table = "audit";
+	out->tail_checked = anchor != NULL;
+	if (!r)
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
 	/* One snapshot: a scan committed while we read cannot look like a
 	 * row without its entry. */
 	if (own) {
 		rc = ledger_exec(l, "BEGIN");
-		if (rc < 0)
+		if (rc < 0) {
+			audit_replay_free(r);
 			return rc;
+		}
 	}
-	rc = check_chain(l, anchor, anchor_entry, out);
+	/* A broken chain stops here: what it says after the break, or what
+	 * the tables hold of it, proves nothing. */
+	rc = check_chain(l, anchor, anchor_entry, r, out);
+	/* Each table its entries repeat stops at its first problem; the next
+	 * table is still checked. */
 	for (size_t i = 0;
-	     rc == 0 && i < sizeof(record_kinds) / sizeof(record_kinds[0]); i++)
+	     rc == 0 && i < sizeof(record_kinds) / sizeof(record_kinds[0]);
+	     i++) {
 		rc = record_kinds[i].check
 			 ? record_kinds[i].check(l, out)
 			 : check_records(l, &record_kinds[i], out);
+		if (rc > 0)
+			rc = 0;
+	}
+	if (rc == 0)
+		rc = audit_replay_compare(l, r, out);
 	if (own)
 		ledger_exec(l, "COMMIT");
+	audit_replay_free(r);
 	return rc < 0 ? rc : 0;
 }
 

@@ -1403,7 +1403,14 @@ static int finish(struct importer *im)
 		 "rows=%ld added=%ld updated=%ld unchanged=%ld encoding=%s",
 		 res->rows, res->added, res->updated, res->unchanged,
 		 im->enc == IMPORT_ENC_CP932 ? "cp932" : "utf-8");
-	if (ledger_audit(im->l, im->opts->actor_id, im->opts->now, "import",
+	/* Where each card written now is and its status (every row written
+	 * has updated_at = now), just before the import's own entry, so that
+	 * `audit verify` can replay them (see audit_entry_facts). */
+	if (ledger_audit_card_states(im->l, im->opts->actor_id, im->opts->now,
+				     "import.cards", im->opts->now,
+				     im->has[COL_STATUS] ? "file" : "ledger",
+				     NULL) < 0 ||
+	    ledger_audit(im->l, im->opts->actor_id, im->opts->now, "import",
 			 NULL, detail) < 0 ||
 	    (im->own_tx && ledger_commit(im->l) < 0))
 		return IMPORT_ERR_LEDGER;

@@ -39,7 +39,7 @@ enum {
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
-#define LEDGER_SCHEMA_VERSION 11
+#define LEDGER_SCHEMA_VERSION 12
 
 #define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128
@@ -402,6 +402,45 @@ enum audit_problem {
 	AUDIT_RECORD_CHANGED = 9,   /* a row differs from its entry */
 	AUDIT_RECORD_UNLOGGED = 10, /* a row without its entry */
 	AUDIT_RECORD_MISSING = 11,  /* an entry whose row is gone */
+	/* The card, asset (terminal) and staff tables against the state the
+	 * log replays to (see audit_entry_facts). */
+	AUDIT_STATE_CHANGED = 12,  /* a field differs from what the log says */
+	AUDIT_STATE_UNLOGGED = 13, /* a row the log never recorded */
+	AUDIT_STATE_MISSING = 14,  /* a row the log recorded is gone */
+	AUDIT_TIME_BACKWARDS = 15, /* an entry dated before the one before it */
+};
+
+/*
+ * Entries are written in id order by one writer at a time, but each
+ * process takes its time when its command starts or a card is read, so
+ * concurrent commands interleave a few seconds out of order.  An entry
+ * dated more than this many seconds before the entry before it is
+ * reported (AUDIT_TIME_BACKWARDS): a clock set back, or a back-dated
+ * entry.
+ */
+#define AUDIT_CLOCK_SLACK 60
+
+/* How many problems an audit_verify lists (all are counted). */
+#define AUDIT_FINDINGS_MAX 32
+#define AUDIT_VALUE_MAX	   LOCATION_MAX
+
+/* One problem found by ledger_audit_verify. */
+struct audit_finding {
+	enum audit_problem problem;
+	/* "audit", a table of AUDIT_RECORD_* or "card", "asset", "staff". */
+	const char *table;
+	int64_t id; /* the row's id (an entry's for "audit"); 0: none */
+	/* For AUDIT_STATE_*: the row's key (management ID, terminal or
+	 * staff code), the field ("status", "location", "role", "active",
+	 * "locked", "pin"; NULL for a whole row), what the log says (and
+	 * the entry that says it, 0 when none) and what the table holds
+	 * ("" when the row is gone).  Empty otherwise. */
+	char key[MGMT_ID_MAX + 1];
+	const char *field;
+	char logged[AUDIT_VALUE_MAX + 1];
+	char held[AUDIT_VALUE_MAX + 1];
+	int64_t entry;
+	char what[384]; /* one sentence on what is wrong */
 };
 
 struct audit_verify {
@@ -413,21 +452,126 @@ struct audit_verify {
 	/* Where bad_id is: "audit", or a table of AUDIT_RECORD_*; for
 	 * "disposal" (keyed by batch and card) it is the batch's id. */
 	const char *table;
-	int64_t bad_id; /* the first broken row */
-	char what[256]; /* one sentence on what is wrong */
+	int64_t bad_id;	    /* the first broken row */
+	char what[384];	    /* one sentence on what is wrong */
+	int64_t replayed;   /* card, asset and staff rows compared */
+	int64_t unreplayed; /* their fields no entry recorded: not compared */
+	/* 1 when an anchor was given: without one, entries cut from the end
+	 * of the log cannot be told from a log that ends there. */
+	int tail_checked;
+	/* Every problem found (problem, table, bad_id and what above are the
+	 * first); the first AUDIT_FINDINGS_MAX are listed. */
+	int64_t nfindings;
+	struct audit_finding findings[AUDIT_FINDINGS_MAX];
 };
 
 /* Short name of a problem for JSON ("content_changed", ...). */
 const char *audit_problem_name(enum audit_problem p);
+/* 1 for a problem of the chain itself (AUDIT_GAP .. AUDIT_TRUNCATED): the
+ * entries from it on prove nothing, and no anchor can be given.  The other
+ * problems leave the chain and its anchor good. */
+int audit_problem_breaks_chain(enum audit_problem p);
+
+/*
+ * Replaying the log.  Each entry that changes a card, an asset or a staff
+ * member says what it found and what it left, as facts about one row (or
+ * about every row of a table):
+ *   custody.*     subject "card MGMT" / "asset CODE": found status A at F,
+ *                 left status B at T ("status=A->B from=F to=T")
+ *   dispose.card  subject MGMT: left status disposed
+ *   asset.add     subject CODE: left in_storage at its location=
+ *   staff.add     subject CODE: left role, active, locked and pin (the
+ *                 digest of its PIN hash); an entry of a version before
+ *                 the digest holds the role alone: active 1, locked 0,
+ *                 the PIN unknown
+ *   staff.lock    locked 1; staff.unlock: locked 0; staff.pin_failed and
+ *                 staff.pin_ok: nothing replayed (the failure count is not)
+ *   staff.*       other actions: the role=, active=, locked=, pin= they
+ *                 hold (value after "->" when "A->B"); the rest unknown
+ *   import.cards  subject a location, detail "status=S status_from=file|
+ *                 ledger cards=M1 M2 ...": left each card there in status
+ *                 S (status_from=ledger: the file had no status column, so
+ *                 the card was found in S too)
+ *   import        written before import.cards existed, with updated=N > 0:
+ *                 every card's status and location unknown (the entry does
+ *                 not say which cards changed)
+ *   state.card, state.asset, state.staff  the state as the tables held it
+ *                 when the entry was written (version 12's migration):
+ *                 found and left the same
+ * A fact that says what the entry found is checked against what the log
+ * said before (a row changed outside the log in between is reported); what
+ * it left is what later entries and finally the table must hold.  Fields
+ * no entry recorded are not compared (audit_verify.unreplayed).
+ */
+enum audit_row_kind { AUDIT_ROW_CARD, AUDIT_ROW_ASSET, AUDIT_ROW_STAFF };
+enum audit_field {
+	AUDIT_F_STATUS,	  /* cards and assets */
+	AUDIT_F_LOCATION, /* cards and assets: the location's path */
+	AUDIT_F_ROLE,	  /* staff */
+	AUDIT_F_ACTIVE,	  /* staff: "1" or "0" */
+	AUDIT_F_LOCKED,	  /* staff: "1" or "0" */
+	AUDIT_F_PIN,	  /* staff: audit_pin_digest of the PIN hash */
+	AUDIT_F_COUNT
+};
+/* A byte string inside an entry (not NUL-terminated). */
+struct audit_text {
+	const char *p;
+	size_t len;
+};
+struct audit_fact {
+	enum audit_row_kind kind;
+	struct audit_text key; /* p NULL: every row of the kind */
+	/* Bit masks of (1u << enum audit_field). */
+	unsigned found;	 /* the entry saw before[f] in the table */
+	unsigned left;	 /* the entry left after[f] */
+	unsigned forget; /* unknown from here on */
+	struct audit_text before[AUDIT_F_COUNT], after[AUDIT_F_COUNT];
+};
+/*
+ * Calls fn with each fact of entry e, in order; the texts point into e and
+ * live as long as it does.  Returns 0, or fn's non-zero return, which
+ * stops the walk.  Pure: no ledger needed.
+ */
+int audit_entry_facts(const struct audit_entry *e,
+		      int (*fn)(void *ctx, const struct audit_fact *f),
+		      void *ctx);
+/* "status", "location", "role", "active", "locked", "pin". */
+const char *audit_field_name(enum audit_field f);
+/* The table of a row kind: "card", "asset", "staff". */
+const char *audit_row_table(enum audit_row_kind k);
+/*
+ * What the log keeps of a PIN hash: 16 bytes of BLAKE2b over a domain
+ * string and the hash's text, a nibble a letter ('a' + value), so that no
+ * digits in the log look like a PIN.  It shows that the hash changed
+ * without putting the hash (and its salt) in the log.
+ */
+#define AUDIT_PIN_DIGEST_BUF 33
+void audit_pin_digest(const char *pin_hash, size_t len,
+		      char out[AUDIT_PIN_DIGEST_BUF]);
+/*
+ * The detail of an entry that leaves a staff member in this state
+ * ("role=R active=A locked=L pin=DIGEST"), for staff.add and for any
+ * later staff.* entry that changes the row.  Returns the length, or -1
+ * when it does not fit in cap.
+ */
+int audit_staff_detail(char *buf, size_t cap, const char *role, int active,
+		       int locked, const char *pin_hash);
 
 /*
  * Walks the whole chain in id order in one read snapshot, recomputing every
- * hash, then checks that every scan, near-miss, custody event, disposal
- * card and disposal batch row is exactly what its audit entries recorded.  With
- * anchor (a hash recorded earlier), the chain must still hold it: at entry
- * anchor_entry when that is > 0, else anywhere.  Stops at the first problem.
- * Returns 0 when the check ran (out->problem says what it found), a negative
- * LEDGER_ERR_* otherwise. Read-only.
+ * hash and checking that no entry is dated more than AUDIT_CLOCK_SLACK
+ * before the one before it; then checks that every scan, near-miss,
+ * custody event, disposal card and disposal batch row is exactly what its
+ * audit entries recorded; then replays the entries (audit_entry_facts) and
+ * compares every card (status, location), asset (status, location) and
+ * staff row (role, active, locked, PIN hash) with what the log says, naming
+ * each row and field that differs, each row the log never recorded and each
+ * row it recorded that is gone.  With anchor (a hash recorded earlier), the
+ * chain must still hold it: at entry anchor_entry when that is > 0, else
+ * anywhere.  A broken chain stops the walk (nothing after it can be
+ * trusted); every other problem is listed.  Returns 0 when the check ran
+ * (out->problem says what it found first), a negative LEDGER_ERR_*
+ * otherwise.  Read-only.
  */
 int ledger_audit_verify(struct ledger *l, const uint8_t *anchor,
 			int64_t anchor_entry, struct audit_verify *out);
@@ -593,8 +737,9 @@ int ledger_custody_summary(struct ledger *l, int64_t from, int64_t to,
 			   int (*fn)(void *ctx, const char *kind,
 				     const char *staff, int64_t n),
 			   void *ctx);
-/* The audit chain's head before `before`: the last entry written before
- * that time (*id, 0 when none) and its hash, for the day's anchor. */
+/* The audit chain's head before `before`, for the day's anchor: the entry
+ * just before the first one dated `before` or later (*id, 0 when none) and
+ * its hash.  Its id is the number of entries up to it. */
 int ledger_audit_head_before(struct ledger *l, int64_t before, int64_t *id,
 			     uint8_t hash[AUDIT_HASH_BYTES]);
 

@@ -97,4 +97,44 @@ int ledger_note_detail(char *buf, size_t cap, int64_t note_id,
 /* Binds days as YYYY-MM-DD text, or NULL for DATE_NONE. */
 int ledger_bind_date(sqlite3_stmt *st, int i, int32_t days);
 
+/* ---- replaying the audit log (audit_replay.c; see audit_entry_facts) ---- */
+
+/*
+ * Order of calls: audit_replay_new, audit_replay_entry for each verified
+ * entry in id order, audit_replay_compare once, audit_replay_free.
+ */
+struct audit_replay;
+struct audit_replay *audit_replay_new(void); /* NULL on OOM */
+void audit_replay_free(struct audit_replay *r);
+/* Applies entry e; a fact contradicting what the log said before is a
+ * finding in out.  LEDGER_ERR_NOMEM, else 0. */
+int audit_replay_entry(struct audit_replay *r, const struct audit_entry *e,
+		       struct audit_verify *out);
+/* Compares the card, asset and staff tables with the replayed state,
+ * adding a finding for each difference; counts out->replayed and
+ * out->unreplayed.  0, or a negative LEDGER_ERR_*. */
+int audit_replay_compare(struct ledger *l, struct audit_replay *r,
+			 struct audit_verify *out);
+/* Counts f in out and lists it while there is room; the first finding
+ * also fills out->problem, table, bad_id and what. */
+void audit_add_finding(struct audit_verify *out, const struct audit_finding *f);
+/*
+ * Writes entries `action` (subject a location, detail "status=S
+ * [status_from=FROM ]cards=M1 M2 ...", at most a few hundred cards each)
+ * recording the status and location of every card whose updated_at is
+ * updated_at (every card when updated_at < 0), in the caller's
+ * transaction.  status_from NULL leaves the field out.  *n: the cards
+ * recorded (may be NULL).
+ */
+int ledger_audit_card_states(struct ledger *l, int64_t staff_id, int64_t at,
+			     const char *action, int64_t updated_at,
+			     const char *status_from, int64_t *n);
+/*
+ * Version 12's migration step: records the state of every card, asset
+ * and staff row as the tables hold it (state.card, state.asset,
+ * state.staff) and a ledger.migrate entry saying so, so that the log
+ * vouches for every row from here on.  Nothing on an empty ledger.
+ */
+int ledger_audit_baseline(struct ledger *l);
+
 #endif

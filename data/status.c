@@ -144,10 +144,14 @@ int ledger_audit_head_before(struct ledger *l, int64_t before, int64_t *id,
 			     uint8_t hash[AUDIT_HASH_BYTES])
 {
 	sqlite3_stmt *st;
-	/* The newest entry written before the end of the day: ids only grow,
-	 * so that is the chain's head as the day ended. */
+	/* The chain's head as the day ended: the entry before the first one
+	 * written after it.  (Not the newest entry dated before the end: an
+	 * entry back-dated later, which `audit verify` reports, would then
+	 * move the day's anchor.) */
 	int rc = ledger_prepare(l,
-				"SELECT id, hash FROM audit WHERE at < ? "
+				"SELECT id, hash FROM audit WHERE at < ?1 AND "
+				"id < coalesce((SELECT min(id) FROM audit "
+				"WHERE at >= ?1), 9223372036854775807) "
 				"ORDER BY id DESC LIMIT 1",
 				&st);
 

@@ -19,7 +19,9 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "../data/import.h"
 #include "../data/ledger.h"
+#include "../reconcile/rules.h"
 #include "tmpdir.h"
 
 static const uint8_t zero[AUDIT_HASH_BYTES];
@@ -185,8 +187,8 @@ static void hex_round_trip(void **state)
 /* ---- the chain in a ledger ---- */
 
 struct fixture {
-	char dir[64];
-	char path[128];
+	char dir[256];
+	char path[300];
 	struct ledger *l;
 };
 
@@ -216,7 +218,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[160];
+	char p[320];
 
 	ledger_close(f->l);
 	for (const char *const *s =
@@ -246,6 +248,22 @@ static void tamper(const struct fixture *f, const char *sql)
 	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
 		fail_msg("%s: %s", sql, err);
 	sqlite3_close(db);
+}
+
+/* One integer from SQL run on the file through its own connection. */
+static int64_t raw_int(const struct fixture *f, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
 }
 
 static void verify(struct fixture *f, const uint8_t *anchor, int64_t at,
@@ -441,8 +459,10 @@ static void version_1_file_is_chained(void **state)
 	int64_t sid, loc;
 	char err[256];
 
+	/* Times after the fixture's entries (1001-1006): the clock only
+	 * goes forward. */
 	assert_int_equal(
-	    ledger_staff_add(f->l, "S1", "N", ROLE_STAFF, "h", 0, 1), 0);
+	    ledger_staff_add(f->l, "S1", "N", ROLE_STAFF, "h", 0, 2001), 0);
 	assert_int_equal(ledger_staff_get(f->l, "S1", &s), 0);
 	assert_int_equal(ledger_location_ensure(f->l, "A/T1", &loc), 0);
 	tamper(f, "INSERT INTO card(mgmt_id, serial, location_id, status, "
@@ -450,13 +470,13 @@ static void version_1_file_is_chained(void **state)
 		  "'2026-01-01', 0)");
 	assert_int_equal(ledger_session_start(f->l, SESSION_PARTIAL,
 					      (const char *const[]){"A/T1"}, 1,
-					      s.id, 5, &sid),
+					      s.id, 2005, &sid),
 			 0);
 	assert_int_equal(ledger_scanner_open(f->l, sid, &sc), 0);
-	assert_int_equal(ledger_scanner_record(sc, loc, "04C1", 1, s.id, 6,
+	assert_int_equal(ledger_scanner_record(sc, loc, "04C1", 1, s.id, 2006,
 					       "accepted", NULL, 0),
 			 0);
-	assert_int_equal(ledger_scanner_record(sc, loc, "04C9", 0, s.id, 7,
+	assert_int_equal(ledger_scanner_record(sc, loc, "04C9", 0, s.id, 2007,
 					       "alert", "unknown", 0),
 			 0);
 	ledger_scanner_close(sc);
@@ -512,8 +532,12 @@ static void version_1_file_is_chained(void **state)
 	assert_int_equal(v.problem, AUDIT_INTACT);
 	assert_int_equal(v.records, 2);
 	/* 6 + staff + session = 8 old rows, 2 reads, 2 migration entries
-	 * (version 2's chain, version 10's card status). */
-	assert_int_equal(v.entries, 12);
+	 * (version 2's chain, version 10's card status), and version 12's
+	 * state of the card (added behind the log's back in version 1) and of
+	 * the staff member, with its migration entry. */
+	assert_int_equal(v.entries, 15);
+	assert_int_equal(v.replayed, 2);
+	assert_int_equal(v.unreplayed, 0);
 	/* The trigger is back. */
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
@@ -531,16 +555,16 @@ static void notes_are_chained(void **state)
 	int64_t id;
 
 	assert_int_equal(
-	    ledger_staff_add(f->l, "P1", "N", ROLE_PARTTIME, "h", 0, 1), 0);
+	    ledger_staff_add(f->l, "P1", "N", ROLE_PARTTIME, "h", 0, 2001), 0);
 	assert_int_equal(ledger_staff_get(f->l, "P1", &s), 0);
-	assert_int_equal(ledger_note_add(f->l, s.id, 9, "", NULL, &id),
+	assert_int_equal(ledger_note_add(f->l, s.id, 2009, "", NULL, &id),
 			 LEDGER_ERR_INVALID);
-	assert_int_equal(ledger_note_add(f->l, s.id, 9, "a\x01b", NULL, &id),
+	assert_int_equal(ledger_note_add(f->l, s.id, 2009, "a\x01b", NULL, &id),
 			 LEDGER_ERR_INVALID);
-	assert_int_equal(ledger_note_add(f->l, s.id, 9, "x", "NOCARD", &id),
+	assert_int_equal(ledger_note_add(f->l, s.id, 2009, "x", "NOCARD", &id),
 			 LEDGER_ERR_INVALID);
-	assert_int_equal(ledger_note_add(f->l, s.id, 9, "left open", NULL, &id),
-			 0);
+	assert_int_equal(
+	    ledger_note_add(f->l, s.id, 2009, "left open", NULL, &id), 0);
 	assert_int_equal(ledger_audit_verify(f->l, NULL, 0, &v), 0);
 	assert_int_equal(v.problem, AUDIT_INTACT);
 	assert_int_equal(v.records, 1);
@@ -555,6 +579,446 @@ static void notes_are_chained(void **state)
 	assert_int_equal(v.bad_id, id);
 }
 
+/* ---- replaying the log ---- */
+
+/* The facts of an entry as one line: "TABLE KEY found:F=V,... left:F=V,...
+ * forget:F,..." per fact, "; " between facts, KEY "*" for every row. */
+struct facts_text {
+	char buf[1024];
+};
+
+static void put_fields(struct facts_text *t, const char *label, unsigned set,
+		       const struct audit_text *v)
+{
+	size_t n = strlen(t->buf);
+	int first = 1;
+
+	if (!set)
+		return;
+	snprintf(t->buf + n, sizeof(t->buf) - n, " %s:", label);
+	for (int f = 0; f < AUDIT_F_COUNT; f++) {
+		if (!(set & (1u << f)))
+			continue;
+		n = strlen(t->buf);
+		if (v)
+			snprintf(t->buf + n, sizeof(t->buf) - n, "%s%s=%.*s",
+				 first ? "" : ",",
+				 audit_field_name((enum audit_field)f),
+				 (int)v[f].len, v[f].p);
+		else
+			snprintf(t->buf + n, sizeof(t->buf) - n, "%s%s",
+				 first ? "" : ",",
+				 audit_field_name((enum audit_field)f));
+		first = 0;
+	}
+}
+
+static int put_fact(void *ctx, const struct audit_fact *f)
+{
+	struct facts_text *t = ctx;
+	size_t n = strlen(t->buf);
+
+	snprintf(t->buf + n, sizeof(t->buf) - n, "%s%s %.*s", n ? "; " : "",
+		 audit_row_table(f->kind), f->key.p ? (int)f->key.len : 1,
+		 f->key.p ? f->key.p : "*");
+	put_fields(t, "found", f->found, f->before);
+	put_fields(t, "left", f->left, f->after);
+	put_fields(t, "forget", f->forget, NULL);
+	return 0;
+}
+
+/* What each kind of entry says about the tables: the pure reading that
+ * audit verify replays. */
+static void entry_facts_table(void **state)
+{
+	static const struct {
+		const char *action, *subject, *detail, *want;
+	} cases[] = {
+	    {"custody.checkout", "card A101",
+	     "event=3 status=stored->checked_out from=SAFE1/T01 to=SAFE1/T01 "
+	     "for=2026-03-02",
+	     "card A101 found:status=stored,location=SAFE1/T01 "
+	     "left:status=checked_out,location=SAFE1/T01"},
+	    /* Paths with blanks, and the flag at the end. */
+	    {"custody.move", "card A102",
+	     "event=4 status=stored->stored from=Safe 1/Tray 2 to=Safe 1/Tray "
+	     "3 "
+	     "for=- safe=closed",
+	     "card A102 found:status=stored,location=Safe 1/Tray 2 "
+	     "left:status=stored,location=Safe 1/Tray 3"},
+	    {"custody.return", "asset TERM1",
+	     "event=5 status=checked_out->in_storage from=WINDOW "
+	     "to=SAFE1/SHELF "
+	     "for=-",
+	     "asset TERM1 found:status=checked_out,location=WINDOW "
+	     "left:status=in_storage,location=SAFE1/SHELF"},
+	    {"custody.lost", "card L104",
+	     "event=9 status=stored->lost from=SAFE1/T01 to=SAFE1/T01 for=-",
+	     "card L104 found:status=stored,location=SAFE1/T01 "
+	     "left:status=lost,location=SAFE1/T01"},
+	    /* Not the shape a custody entry has: nothing is read into it. */
+	    {"custody.move", "card A103", "event=6 status=stored", ""},
+	    {"custody.move", "someone", "event=6 status=a->b from=x to=y for=-",
+	     ""},
+	    {"dispose.card", "D301",
+	     "disposal=1 why=moved method=shred certificate= witness=1",
+	     "card D301 left:status=disposed"},
+	    /* The location is the last field, after a free-text name. */
+	    {"asset.add", "TERM1",
+	     "name=Term location=FAKE tag=- location=SAFE1/SHELF",
+	     "asset TERM1 left:status=in_storage,location=SAFE1/SHELF"},
+	    {"staff.add", "S02", "role=staff active=1 locked=0 pin=0123abcd",
+	     "staff S02 left:role=staff,active=1,locked=0,pin=0123abcd"},
+	    /* Written before the digest: the role alone, on a new row. */
+	    {"staff.add", "S02", "staff",
+	     "staff S02 left:role=staff,active=1,locked=0 forget:pin"},
+	    {"staff.lock", "P04", "too many wrong PINs",
+	     "staff P04 left:locked=1"},
+	    {"staff.unlock", "P04", NULL, "staff P04 left:locked=0"},
+	    {"staff.pin_failed", "P04", NULL, ""},
+	    {"staff.pin_ok", "P04", "failed PIN count reset", ""},
+	    {"staff.pin_refused", "P04", "account locked", ""},
+	    {"staff.witness", "M05", "staff add by M01 role=manager", ""},
+	    {"staff.role", "S02", "from=staff to=manager witness=M05",
+	     "staff S02 found:role=staff left:role=manager"},
+	    {"staff.deactivate", "S03", "witness=M05",
+	     "staff S03 left:active=0"},
+	    {"staff.reactivate", "S03", NULL, "staff S03 left:active=1"},
+	    {"staff.pin_change", "S03", "pin=abcdef",
+	     "staff S03 left:pin=abcdef"},
+	    {"staff.pin_reset", "S03", "unlocked witness=M05 pin=abcdef",
+	     "staff S03 left:locked=0,pin=abcdef"},
+	    /* Written before the digest: the PIN unknown from there on. */
+	    {"staff.pin_reset", "S03", "unlocked",
+	     "staff S03 left:locked=0 forget:pin"},
+	    {"staff.pin_change", "S03", NULL, "staff S03 forget:pin"},
+	    /* An action this version does not know: what it says, the rest
+	     * unknown. */
+	    {"staff.rename", "S02", "role=staff->manager",
+	     "staff S02 left:role=manager forget:active,locked,pin"},
+	    {"staff.rename", "S02", NULL,
+	     "staff S02 forget:role,active,locked,pin"},
+	    {"import.status", "G003", "status=stored->moved",
+	     "card G003 found:status=stored left:status=moved"},
+	    {"state.staff", "M01", "role=manager active=0 locked=1 pin=ff",
+	     "staff M01 found:role=manager,active=0,locked=1,pin=ff "
+	     "left:role=manager,active=0,locked=1,pin=ff"},
+	    {"import.cards", "SAFE1/T01",
+	     "status=stored status_from=ledger cards=A101 A102",
+	     "card A101 found:status=stored "
+	     "left:status=stored,location=SAFE1/T01; card A102 "
+	     "found:status=stored left:status=stored,location=SAFE1/T01"},
+	    {"import.cards", "SAFE1/T03",
+	     "status=moved status_from=file cards=D3",
+	     "card D3 left:status=moved,location=SAFE1/T03"},
+	    {"state.card", "SAFE1/T01", "status=lost cards=L1",
+	     "card L1 found:status=lost,location=SAFE1/T01 "
+	     "left:status=lost,location=SAFE1/T01"},
+	    {"state.asset", "TERM1", "status=checked_out location=WINDOW",
+	     "asset TERM1 found:status=checked_out,location=WINDOW "
+	     "left:status=checked_out,location=WINDOW"},
+	    /* An import before import.cards: which cards it changed is not
+	     * said. */
+	    {"import", NULL,
+	     "rows=3 added=1 updated=2 unchanged=0 encoding=utf-8",
+	     "card * forget:status,location"},
+	    {"import", NULL,
+	     "rows=3 added=3 updated=0 unchanged=0 encoding=utf-8", ""},
+	    {"note.add", "card A101", "note=1 card=A101 text=x", ""},
+	    {"scan", "session 1", "scan=1 session=1 range=2 serial=04A101", ""},
+	    {"count.resolve", "session 2", "serial=04 kind=missing", ""},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct audit_entry e = entry(1, 1, 0, cases[i].action,
+					     cases[i].subject, cases[i].detail);
+		struct facts_text t = {{0}};
+
+		assert_int_equal(audit_entry_facts(&e, put_fact, &t), 0);
+		if (strcmp(t.buf, cases[i].want) != 0)
+			fail_msg("%s %s: got '%s', want '%s'", cases[i].action,
+				 cases[i].detail ? cases[i].detail : "(null)",
+				 t.buf, cases[i].want);
+	}
+}
+
+static int stop_at_first(void *ctx, const struct audit_fact *f)
+{
+	(void)f;
+	++*(int *)ctx;
+	return 7;
+}
+
+static void entry_facts_stop(void **state)
+{
+	struct audit_entry e = entry(1, 1, 0, "import.cards", "A/T1",
+				     "status=stored cards=C1 C2 C3");
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(audit_entry_facts(&e, stop_at_first, &n), 7);
+	assert_int_equal(n, 1);
+}
+
+static void pin_digest_hides_the_hash(void **state)
+{
+	char a[AUDIT_PIN_DIGEST_BUF], b[AUDIT_PIN_DIGEST_BUF], d[128];
+	int n;
+
+	(void)state;
+	audit_pin_digest("$argon2id$v=19$x", 16, a);
+	audit_pin_digest("$argon2id$v=19$y", 16, b);
+	assert_int_equal(strlen(a), 32);
+	assert_int_equal(strspn(a, "abcdefghijklmnop"), 32);
+	assert_string_not_equal(a, b);
+	n = audit_staff_detail(d, sizeof(d), "staff", 1, 0, "$argon2id$v=19$x");
+	assert_int_equal(n, (int)strlen(d));
+	assert_null(strstr(d, "argon2"));
+	assert_non_null(strstr(d, a));
+	assert_int_equal(
+	    audit_staff_detail(d, 20, "staff", 1, 0, "$argon2id$v=19$x"), -1);
+}
+
+static void find_problem(const struct audit_verify *v, enum audit_problem p,
+			 const char *table, const char *key, const char *field)
+{
+	for (int64_t i = 0; i < v->nfindings && i < AUDIT_FINDINGS_MAX; i++) {
+		const struct audit_finding *f = &v->findings[i];
+
+		if (f->problem == p && strcmp(f->table, table) == 0 &&
+		    strcmp(f->key, key) == 0 &&
+		    (!field || (f->field && strcmp(f->field, field) == 0)))
+			return;
+	}
+	fail_msg("no %s of %s %s %s among %lld problems", audit_problem_name(p),
+		 table, key, field ? field : "", (long long)v->nfindings);
+}
+
+/* A file from before the state was recorded (version 12, the last
+ * migration): its entries hold less.  Opening it records
+ * every row's state; a row changed behind the log before that is named
+ * where the recorded state contradicts an older entry. */
+static void older_file_gets_its_state(void **state)
+{
+	struct fixture *f = *state;
+	struct custody_item it;
+	struct audit_verify v;
+	struct staff_rec s;
+	int64_t loc, checkout, n;
+	char err[256], sql[256];
+
+	assert_int_equal(
+	    ledger_staff_add(f->l, "S1", "N", ROLE_STAFF, "h", 0, 2001), 0);
+	assert_int_equal(ledger_staff_get(f->l, "S1", &s), 0);
+	assert_int_equal(ledger_location_ensure(f->l, "A/T1", &loc), 0);
+	/* Cards as a version 10 import wrote them: one entry, no cards. */
+	tamper(f, "INSERT INTO card(mgmt_id, serial, location_id, status, "
+		  "received, updated_at) VALUES "
+		  "('C1', '04C1', 2, 'stored', '2026-01-01', 2002),"
+		  "('C2', '04C2', 2, 'stored', '2026-01-01', 2002)");
+	assert_int_equal(ledger_audit(f->l, s.id, 2002, "import", NULL,
+				      "rows=2 added=2 updated=0 unchanged=0 "
+				      "encoding=utf-8"),
+			 0);
+	assert_int_equal(ledger_custody_get(f->l, 0, "C1", &it), 0);
+	assert_int_equal(ledger_custody_record(f->l, &it, "checkout",
+					       CARD_CHECKED_OUT, NULL,
+					       DATE_NONE, s.id, 2003, 0),
+			 0);
+	checkout = raw_int(f, "SELECT max(id) FROM audit WHERE action = "
+			      "'custody.checkout'");
+	/* The checkout put back by hand, and the file made what it was
+	 * before the last migration (which records the state). */
+	snprintf(sql, sizeof(sql),
+		 "UPDATE card SET status = 'stored' WHERE mgmt_id = 'C1';"
+		 "PRAGMA user_version = %d;",
+		 LEDGER_SCHEMA_VERSION - 1);
+	tamper(f, sql);
+	ledger_close(f->l);
+	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
+	verify(f, NULL, 0, &v);
+	assert_int_equal(v.problem, AUDIT_STATE_CHANGED);
+	assert_int_equal(v.nfindings, 1);
+	assert_string_equal(v.findings[0].table, "card");
+	assert_string_equal(v.findings[0].key, "C1");
+	assert_string_equal(v.findings[0].field, "status");
+	assert_string_equal(v.findings[0].logged, "checked_out");
+	assert_string_equal(v.findings[0].held, "stored");
+	assert_int_equal(v.findings[0].entry, checkout);
+	assert_int_equal(v.bad_id, 1);
+	assert_non_null(strstr(v.what, "changed outside the log in between"));
+	/* Every row recorded once, and the migration says so. */
+	assert_int_equal(v.replayed, 3);
+	assert_int_equal(v.unreplayed, 0);
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM audit WHERE action = 'ledger.migrate' "
+		 "AND detail = 'version=%d state recorded: cards=2 assets=0 "
+		 "staff=1'",
+		 LEDGER_SCHEMA_VERSION);
+	n = raw_int(f, sql);
+	assert_int_equal(n, 1);
+	/* From here on C2 is known too. */
+	tamper(f, "UPDATE card SET location_id = 1 WHERE mgmt_id = 'C2'");
+	verify(f, NULL, 0, &v);
+	assert_int_equal(v.nfindings, 2);
+	find_problem(&v, AUDIT_STATE_CHANGED, "card", "C2", "location");
+}
+
+/* Entries of an older version hold less: what they hold is compared, the
+ * rest is counted as not compared. */
+static void old_entries_are_judged_by_what_they_hold(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_verify v;
+
+	/* A person added before staff.add held the PIN's digest. */
+	tamper(f, "INSERT INTO staff(code, name, role, pin_hash, created_at) "
+		  "VALUES ('S9', 'N', 'parttime', 'h', 2001)");
+	assert_int_equal(
+	    ledger_audit(f->l, 0, 2001, "staff.add", "S9", "parttime"), 0);
+	verify(f, NULL, 0, &v);
+	assert_int_equal(v.problem, AUDIT_INTACT);
+	assert_int_equal(v.replayed, 1);
+	assert_int_equal(v.unreplayed, 1);
+	tamper(f, "UPDATE staff SET pin_hash = 'other' WHERE code = 'S9'");
+	verify(f, NULL, 0, &v);
+	assert_int_equal(v.problem, AUDIT_INTACT);
+	tamper(f, "UPDATE staff SET role = 'manager' WHERE code = 'S9'");
+	verify(f, NULL, 0, &v);
+	assert_int_equal(v.problem, AUDIT_STATE_CHANGED);
+	assert_string_equal(v.findings[0].field, "role");
+	assert_string_equal(v.findings[0].logged, "parttime");
+	assert_string_equal(v.findings[0].held, "manager");
+	tamper(f, "UPDATE staff SET role = 'parttime' WHERE code = 'S9'");
+	/* A card whose place the log knew, then an import of that time that
+	 * does not say which cards it changed: the card is unknown again. */
+	tamper(f, "INSERT INTO location(path, depth) VALUES ('A', 1);"
+		  "INSERT INTO card(mgmt_id, serial, location_id, status, "
+		  "received, updated_at) VALUES ('C5', '04C5', 1, 'stored', "
+		  "'2026-01-01', 2002)");
+	assert_int_equal(ledger_audit(f->l, 0, 2002, "state.card", "A",
+				      "status=stored cards=C5"),
+			 0);
+	verify(f, NULL, 0, &v);
+	assert_int_equal(v.problem, AUDIT_INTACT);
+	assert_int_equal(v.replayed, 2);
+	assert_int_equal(v.unreplayed, 1);
+	assert_int_equal(ledger_audit(f->l, 0, 2003, "import", NULL,
+				      "rows=1 added=0 updated=1 unchanged=0 "
+				      "encoding=utf-8"),
+			 0);
+	tamper(f, "UPDATE card SET status = 'issued'");
+	verify(f, NULL, 0, &v);
+	assert_int_equal(v.problem, AUDIT_INTACT);
+	assert_int_equal(v.unreplayed, 3);
+}
+
+/* An import records where each card it wrote is, a tray's worth of cards
+ * per entry, just before its own entry (which then takes nothing away). */
+static void import_records_its_cards(void **state)
+{
+	struct fixture *f = *state;
+	struct import_opts o = {.encoding = IMPORT_ENC_UTF8,
+				.now = 2001,
+				.status_rule = recon_import_status_rule};
+	struct import_result res;
+	struct audit_verify v;
+	size_t cap = 600 * 48 + 64, len;
+	char *csv = malloc(cap);
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t per[4] = {0};
+	int n = 0;
+
+	assert_non_null(csv);
+	len = (size_t)snprintf(csv, cap, "mgmt_id,serial,location,received\n");
+	for (int i = 0; i < 600; i++)
+		len += (size_t)snprintf(csv + len, cap - len,
+					"M%04d,04%06d,S/T%d,2026-01-01\n", i, i,
+					i < 590 ? 1 : 2);
+	assert_int_equal(import_run(f->l, csv, len, &o, &res), IMPORT_OK);
+	import_result_free(&res);
+	free(csv);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db,
+			       "SELECT length(detail) - length(replace(detail, "
+			       "' ', '')) - 1 FROM audit WHERE action = "
+			       "'import.cards' ORDER BY id",
+			       -1, &st, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW && n < 4)
+		per[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	/* 590 in S/T1 (256 + 256 + 78), 10 in S/T2. */
+	assert_int_equal(n, 4);
+	assert_int_equal(per[0], 256);
+	assert_int_equal(per[1], 256);
+	assert_int_equal(per[2], 78);
+	assert_int_equal(per[3], 10);
+	verify(f, NULL, 0, &v);
+	assert_int_equal(v.problem, AUDIT_INTACT);
+	assert_int_equal(v.replayed, 600);
+	assert_int_equal(v.unreplayed, 0);
+	tamper(f, "UPDATE card SET status = 'issued' WHERE mgmt_id = 'M0595'");
+	verify(f, NULL, 0, &v);
+	assert_int_equal(v.problem, AUDIT_STATE_CHANGED);
+	assert_string_equal(v.findings[0].key, "M0595");
+	assert_string_equal(v.findings[0].logged, "stored");
+	assert_string_equal(v.findings[0].held, "issued");
+}
+
+/* An entry dated more than AUDIT_CLOCK_SLACK before the one before it is
+ * named; within the slack it is not; later entries do not hide it. */
+static void time_going_back_is_found(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_verify v;
+
+	/* The fixture's entries are at 1001..1006. */
+	assert_int_equal(
+	    ledger_audit(f->l, 0, 1006 - AUDIT_CLOCK_SLACK, "t", NULL, NULL),
+	    0);
+	verify(f, NULL, 0, &v);
+	assert_int_equal(v.problem, AUDIT_INTACT);
+	assert_int_equal(ledger_audit(f->l, 0, 5000, "t", NULL, NULL), 0);
+	assert_int_equal(ledger_audit(f->l, 0, 5000 - AUDIT_CLOCK_SLACK - 1,
+				      "t", NULL, NULL),
+			 0);
+	assert_int_equal(ledger_audit(f->l, 0, 5100, "t", NULL, NULL), 0);
+	verify(f, NULL, 0, &v);
+	assert_int_equal(v.problem, AUDIT_TIME_BACKWARDS);
+	assert_string_equal(v.table, "audit");
+	assert_int_equal(v.bad_id, 9);
+	assert_int_equal(v.nfindings, 1);
+	assert_int_equal(v.entries, 10);
+	assert_non_null(strstr(v.what, "61 s before entry 8"));
+}
+
+/* The day's anchor is the chain as it stood when the day ended: an entry
+ * written after the end but dated before it (within the slack) does not
+ * move it. */
+static void day_head_is_a_prefix(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t h[AUDIT_HASH_BYTES];
+	struct audit_verify v;
+	int64_t id;
+
+	verify(f, NULL, 0, &v);
+	assert_int_equal(ledger_audit(f->l, 0, 2000, "t", NULL, NULL), 0);
+	assert_int_equal(ledger_audit(f->l, 0, 1990, "t", NULL, NULL), 0);
+	assert_int_equal(ledger_audit_head_before(f->l, 1995, &id, h), 0);
+	assert_int_equal(id, 6);
+	assert_memory_equal(h, v.anchor, AUDIT_HASH_BYTES);
+	assert_int_equal(ledger_audit_head_before(f->l, 2001, &id, h), 0);
+	assert_int_equal(id, 8);
+	assert_int_equal(ledger_audit_head_before(f->l, 1000, &id, h), 0);
+	assert_int_equal(id, 0);
+}
+
 static void problem_names(void **state)
 {
 	(void)state;
@@ -563,6 +1027,39 @@ static void problem_names(void **state)
 			    "content_changed");
 	assert_string_equal(audit_problem_name((enum audit_problem)99),
 			    "unknown");
+	assert_string_equal(audit_problem_name(AUDIT_STATE_CHANGED),
+			    "state_changed");
+	assert_string_equal(audit_problem_name(AUDIT_STATE_UNLOGGED),
+			    "state_not_logged");
+	assert_string_equal(audit_problem_name(AUDIT_STATE_MISSING),
+			    "state_missing");
+	assert_string_equal(audit_problem_name(AUDIT_TIME_BACKWARDS),
+			    "time_backwards");
+	/* Which problems leave the chain (and an anchor) good. */
+	static const struct {
+		enum audit_problem p;
+		int breaks;
+	} chain[] = {
+	    {AUDIT_INTACT, 0},
+	    {AUDIT_GAP, 1},
+	    {AUDIT_LINK, 1},
+	    {AUDIT_ORDER, 1},
+	    {AUDIT_CONTENT, 1},
+	    {AUDIT_MALFORMED, 1},
+	    {AUDIT_ANCHOR_MISSING, 1},
+	    {AUDIT_ANCHOR_MISMATCH, 1},
+	    {AUDIT_TRUNCATED, 1},
+	    {AUDIT_RECORD_CHANGED, 0},
+	    {AUDIT_RECORD_UNLOGGED, 0},
+	    {AUDIT_RECORD_MISSING, 0},
+	    {AUDIT_STATE_CHANGED, 0},
+	    {AUDIT_STATE_UNLOGGED, 0},
+	    {AUDIT_STATE_MISSING, 0},
+	    {AUDIT_TIME_BACKWARDS, 0},
+	};
+	for (size_t i = 0; i < sizeof(chain) / sizeof(chain[0]); i++)
+		assert_int_equal(audit_problem_breaks_chain(chain[i].p),
+				 chain[i].breaks);
 }
 
 int main(void)
@@ -595,6 +1092,19 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(version_1_file_is_chained, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(notes_are_chained, setup, teardown),
+	    cmocka_unit_test(entry_facts_table),
+	    cmocka_unit_test(entry_facts_stop),
+	    cmocka_unit_test(pin_digest_hides_the_hash),
+	    cmocka_unit_test_setup_teardown(older_file_gets_its_state, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(
+		old_entries_are_judged_by_what_they_hold, setup, teardown),
+	    cmocka_unit_test_setup_teardown(import_records_its_cards, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(time_going_back_is_found, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(day_head_is_a_prefix, setup,
+					    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

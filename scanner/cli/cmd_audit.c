@@ -2,9 +2,13 @@
  * `cardtally audit verify` and `cardtally audit show`: checking and listing
  * the hash-chained audit log.  Both are read-only and need no person, so
  * that anyone (an auditor, a script run from cron) can check the ledger.
- * verify exits 1 naming the first broken row; when the log is intact it
- * prints the anchor (the last entry and its hash): kept off the box or in
- * the daily report, it is what later shows a truncated or recomputed log.
+ * verify exits 1 naming every broken row it found (a broken chain stops
+ * it at the first): a changed, missing or reordered entry, an entry dated
+ * back, a row of a table its entries repeat, or a card, terminal or staff
+ * row that no longer holds what the log replays to.  When the log is intact
+ * it prints the anchor (the last entry and its hash): kept off the box or
+ * in the daily report, it is what later shows a truncated or recomputed
+ * log, which without it cannot be seen (and verify says so).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,14 +32,58 @@ static int parse_count(const struct cli *c, const char *opt, const char *s,
 	return 0;
 }
 
+static void print_finding_json(const struct audit_finding *f)
+{
+	printf("{\"problem\":\"%s\",\"table\":\"%s\",\"id\":",
+	       audit_problem_name(f->problem), f->table);
+	if (f->id > 0)
+		printf("%lld", (long long)f->id);
+	else
+		fputs("null", stdout);
+	fputs(",\"key\":", stdout);
+	json_str_or_null(stdout, f->key);
+	fputs(",\"field\":", stdout);
+	json_str_or_null(stdout, f->field ? f->field : "");
+	fputs(",\"logged\":", stdout);
+	json_str_or_null(stdout, f->logged);
+	fputs(",\"held\":", stdout);
+	json_str_or_null(stdout, f->held);
+	fputs(",\"entry\":", stdout);
+	if (f->entry > 0)
+		printf("%lld", (long long)f->entry);
+	else
+		fputs("null", stdout);
+	fputs(",\"message\":", stdout);
+	json_str(stdout, f->what);
+	fputc('}', stdout);
+}
+
 static void print_verify_json(const struct audit_verify *v)
 {
 	char hex[AUDIT_HEX_BUF];
+	int64_t listed = v->nfindings < AUDIT_FINDINGS_MAX ? v->nfindings
+							   : AUDIT_FINDINGS_MAX;
 
 	audit_hex(v->anchor, hex);
 	printf("{\"intact\":%s,\"entries\":%lld,\"records\":%lld",
 	       v->problem == AUDIT_INTACT ? "true" : "false",
 	       (long long)v->entries, (long long)v->records);
+	printf(",\"replayed\":%lld,\"unreplayed_fields\":%lld"
+	       ",\"tail_checked\":%s",
+	       (long long)v->replayed, (long long)v->unreplayed,
+	       v->tail_checked ? "true" : "false");
+	if (!v->tail_checked)
+		fputs(",\"tail\":\"entries cut from the end of the log "
+		      "cannot be detected without an anchor\"",
+		      stdout);
+	printf(",\"problems_total\":%lld,\"problems\":[",
+	       (long long)v->nfindings);
+	for (int64_t i = 0; i < listed; i++) {
+		if (i)
+			fputc(',', stdout);
+		print_finding_json(&v->findings[i]);
+	}
+	fputc(']', stdout);
 	if (v->problem == AUDIT_INTACT) {
 		printf(",\"anchor\":\"%s\",\"anchor_entry\":%lld}\n", hex,
 		       (long long)v->last_id);
@@ -50,6 +98,85 @@ static void print_verify_json(const struct audit_verify *v)
 	       audit_problem_name(v->problem));
 	json_str(stdout, v->what);
 	fputs("}}\n", stdout);
+}
+
+static void print_finding(const struct audit_finding *f)
+{
+	if (f->id > 0)
+		printf("BROKEN at %s row %lld (%s): %s\n", f->table,
+		       (long long)f->id, audit_problem_name(f->problem),
+		       f->what);
+	else
+		printf("BROKEN (%s): %s\n", audit_problem_name(f->problem),
+		       f->what);
+}
+
+/* 1 when every problem listed is in the same table. */
+static int one_table(const struct audit_verify *v)
+{
+	int64_t listed = v->nfindings < AUDIT_FINDINGS_MAX ? v->nfindings
+							   : AUDIT_FINDINGS_MAX;
+
+	for (int64_t i = 1; i < listed; i++)
+		if (strcmp(v->findings[i].table, v->table) != 0)
+			return 0;
+	return 1;
+}
+
+static void print_verify_text(const struct audit_verify *v, int anchored)
+{
+	int64_t listed = v->nfindings < AUDIT_FINDINGS_MAX ? v->nfindings
+							   : AUDIT_FINDINGS_MAX;
+	char hex[AUDIT_HEX_BUF];
+
+	if (v->problem == AUDIT_INTACT) {
+		audit_hex(v->anchor, hex);
+		printf("audit log intact: %lld entries; %lld scan, "
+		       "near-miss, custody and disposal rows match their "
+		       "entries\n",
+		       (long long)v->entries, (long long)v->records);
+		printf("replayed: %lld card, terminal and staff rows hold "
+		       "what the log says\n",
+		       (long long)v->replayed);
+		if (v->unreplayed)
+			printf("%lld fields of them no entry recorded "
+			       "(written by an older version): not "
+			       "compared\n",
+			       (long long)v->unreplayed);
+		if (anchored)
+			puts("the anchor given holds: the log up to it is "
+			     "unchanged");
+		else
+			puts("entries cut from the end of the log cannot be "
+			     "detected without an anchor: check with the "
+			     "one from an earlier day (report daily)");
+		printf("anchor: --expect-rows %lld --anchor %s\n",
+		       (long long)v->last_id, hex);
+		return;
+	}
+	for (int64_t i = 0; i < listed; i++)
+		print_finding(&v->findings[i]);
+	if (v->nfindings > listed)
+		printf("... and %lld more problems\n",
+		       (long long)(v->nfindings - listed));
+	if (audit_problem_breaks_chain(v->problem))
+		printf("%lld entries before it are intact\n",
+		       (long long)v->entries);
+	else if (strcmp(v->table, "audit") == 0)
+		printf("the chain's %lld entries are intact; their times are "
+		       "not\n",
+		       (long long)v->entries);
+	else if (one_table(v))
+		printf("the chain's %lld entries are intact; the %s "
+		       "table no longer matches them\n",
+		       (long long)v->entries, v->table);
+	else
+		printf("the chain's %lld entries are intact; the problems "
+		       "above are not in the chain\n",
+		       (long long)v->entries);
+	if (!anchored)
+		puts("entries cut from the end of the log cannot be detected "
+		     "without an anchor");
 }
 
 static int exec_verify(struct cli *c, struct ledger *l)
@@ -76,37 +203,10 @@ static int exec_verify(struct cli *c, struct ledger *l)
 	rc = ledger_audit_verify(l, anchor_s ? anchor : NULL, rows, &v);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (c->json) {
+	if (c->json)
 		print_verify_json(&v);
-	} else if (v.problem == AUDIT_INTACT) {
-		char hex[AUDIT_HEX_BUF];
-
-		audit_hex(v.anchor, hex);
-		printf("audit log intact: %lld entries; %lld scan, "
-		       "near-miss, custody and disposal rows match their "
-		       "entries\n",
-		       (long long)v.entries, (long long)v.records);
-		if (anchor_s)
-			puts("the anchor given holds: the log up to it is "
-			     "unchanged");
-		printf("anchor: --expect-rows %lld --anchor %s\n",
-		       (long long)v.last_id, hex);
-	} else {
-		if (v.bad_id > 0)
-			printf("BROKEN at %s row %lld (%s): %s\n", v.table,
-			       (long long)v.bad_id,
-			       audit_problem_name(v.problem), v.what);
-		else
-			printf("BROKEN (%s): %s\n",
-			       audit_problem_name(v.problem), v.what);
-		if (strcmp(v.table, "audit") == 0)
-			printf("%lld entries before it are intact\n",
-			       (long long)v.entries);
-		else
-			printf("the chain's %lld entries are intact; the %s "
-			       "table no longer matches them\n",
-			       (long long)v.entries, v.table);
-	}
+	else
+		print_verify_text(&v, anchor_s != NULL);
 	return v.problem == AUDIT_INTACT ? EXIT_OK : EXIT_FOUND;
 }
 
@@ -115,7 +215,8 @@ static const char *const verify_options[] = {"anchor", "expect-rows", NULL};
 const struct cmd_entry cmd_audit_verify_entry = {
     .name = "audit verify",
     .usage = "[--anchor HASH [--expect-rows N]] [--json]",
-    .help = "check the audit log's hash chain; exit 1 if it is broken",
+    .help = "check the audit log's hash chain and replay it against the "
+	    "tables; exit 1 if anything differs",
     .options = verify_options,
     .needs_db = 1,
     .exec = exec_verify,

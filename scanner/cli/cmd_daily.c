@@ -350,6 +350,19 @@ static int show_note(void *ctx, const struct note_row *r)
 
 /* ---- the audit chain ---- */
 
+static void anchor_text(struct daily *d, int64_t id, const char *hex)
+{
+	fprintf(
+	    d->f,
+	    "  anchor at the end of the day: the chain's %lld entries up to\n"
+	    "  then and the last one's hash (write both down; later\n"
+	    "  'cardtally audit verify' with them shows a rewrite, or\n"
+	    "  entries cut from the end of the log):\n"
+	    "    --expect-rows %lld\n"
+	    "    --anchor %s\n",
+	    (long long)id, (long long)id, hex);
+}
+
 /* Verifies the whole chain and prints the day's anchor; 0 when intact,
  * 1 when broken, negative on a ledger error. */
 static int show_audit(struct daily *d)
@@ -359,12 +372,14 @@ static int show_audit(struct daily *d)
 	struct audit_verify v;
 	int64_t id;
 	int rc = ledger_audit_verify(d->l, NULL, 0, &v);
+	int anchored;
 
 	if (rc == 0)
 		rc = ledger_audit_head_before(d->l, d->to, &id, hash);
 	if (rc < 0)
 		return rc;
 	audit_hex(hash, hex);
+	anchored = id && !audit_problem_breaks_chain(v.problem);
 	if (d->json) {
 		fprintf(d->f, ",\"audit\":{\"intact\":%s,\"entries\":%lld,",
 			v.problem == AUDIT_INTACT ? "true" : "false",
@@ -376,17 +391,20 @@ static int show_audit(struct daily *d)
 				audit_problem_name(v.problem), v.table,
 				(long long)v.bad_id);
 			json_str(d->f, v.what);
-			fputs(",\"anchor\":null,\"anchor_entry\":null}", d->f);
-		} else if (id) {
-			fprintf(d->f,
-				"\"problem\":null,\"anchor\":\"%s\","
-				"\"anchor_entry\":%lld}",
-				hex, (long long)id);
+			fprintf(d->f, ",\"problems_total\":%lld,",
+				(long long)v.nfindings);
 		} else {
-			fputs("\"problem\":null,\"anchor\":null,"
-			      "\"anchor_entry\":null}",
-			      d->f);
+			fputs("\"problem\":null,", d->f);
 		}
+		/* The chain is intact from entry 1: the head's id is the
+		 * number of entries up to it. */
+		if (anchored)
+			fprintf(d->f,
+				"\"anchor\":\"%s\",\"anchor_entry\":%lld,"
+				"\"anchor_rows\":%lld}",
+				hex, (long long)id, (long long)id);
+		else
+			fputs("\"anchor\":null,\"anchor_entry\":null}", d->f);
 		return v.problem != AUDIT_INTACT;
 	}
 	fputs("\nAUDIT LOG\n", d->f);
@@ -394,9 +412,20 @@ static int show_audit(struct daily *d)
 		fprintf(d->f, "  BROKEN (%s):\n",
 			audit_problem_name(v.problem));
 		report_wrapped(d->f, "    ", v.what);
-		fputs(
-		    "  no anchor can be given: run 'cardtally audit verify'\n",
-		    d->f);
+		if (v.nfindings > 1)
+			fprintf(d->f,
+				"  and %lld more problems: run 'cardtally "
+				"audit verify'\n",
+				(long long)v.nfindings - 1);
+		if (audit_problem_breaks_chain(v.problem)) {
+			fputs("  no anchor can be given: run 'cardtally audit "
+			      "verify'\n",
+			      d->f);
+			return 1;
+		}
+		fputs("  the chain itself is intact\n", d->f);
+		if (anchored)
+			anchor_text(d, id, hex);
 		return 1;
 	}
 	fprintf(d->f, "  intact: %lld entries, %lld rows match their entries\n",
@@ -405,12 +434,7 @@ static int show_audit(struct daily *d)
 		fputs("  no entries before the end of the day\n", d->f);
 		return 0;
 	}
-	fprintf(d->f,
-		"  anchor at the end of the day (write it down; later\n"
-		"  'cardtally audit verify' with it shows any rewrite):\n"
-		"    --expect-rows %lld\n"
-		"    --anchor %s\n",
-		(long long)id, hex);
+	anchor_text(d, id, hex);
 	return 0;
 }
 

@@ -13,6 +13,8 @@ export TZ=Asia/Tokyo
 T0=1769907600 # 2026-02-01T10:00:00+09:00: count 1, everything there
 T1=1772413200 # 2026-03-02T10:00:00+09:00: count 2, two cards missing
 T2=1775091600 # 2026-04-02T10:00:00+09:00: later counts
+# The clock only goes forward (audit verify reports an entry dated back):
+# a step later in the day stays in force for what follows.
 export CARDTALLY_NOW=$T0
 iso() { TZ=Asia/Tokyo date -d "@$1" +%Y-%m-%dT%H:%M:%S+09:00; }
 
@@ -71,7 +73,8 @@ is "$(sqlq "select status from card where mgmt_id = 'L104'")" stored \
 	"refused: the card is still stored"
 is "$(sqlq "select count(*) from audit")" "$before" "refused: nothing audited"
 
-CARDTALLY_NOW=$((T1 + 600)) as M01 1111 count resolve 2 --card L104 \
+export CARDTALLY_NOW=$((T1 + 600))
+as M01 1111 count resolve 2 --card L104 \
 	--reason lost --note "not in the tray"
 is "$RC" 0 "a manager declares L104 lost"
 like "$OUT" "L104 \\(missing\\): resolved lost; ledger status now lost" \
@@ -173,7 +176,8 @@ L=$(printf '%s\n' "$OUT" | grep '"L300"')
 is "$(pyjson '(d["why"],d["status"],d["lost"])' <<<"$L")" \
 	'["not_in_stock","lost",null]' "L300 read: lost, no declaration on record"
 printf 'card 04B105\n' >"$WORK/s.sim"
-CARDTALLY_NOW=$((T2 + 180)) as S03 3333 scan --session "$CNT" --range SAFE1/T02 \
+export CARDTALLY_NOW=$((T2 + 180))
+as S03 3333 scan --session "$CNT" --range SAFE1/T02 \
 	--reader "sim:$WORK/s.sim"
 like "$OUT" "ALERT +L105 +04B105 in SAFE1/T02: LOST CARD READ: ledger: lost \\(count 2, 2026-03-02, by M01\\), found in SAFE1/T02" \
 	"text: the alert says lost, since when, by which count, found where"
@@ -196,7 +200,8 @@ is "$RC" 65 "resolved recounted: 65"
 is "$(sqlq "select status from card where mgmt_id = 'L104'")" lost \
 	"refusals: L104 is still lost"
 
-CARDTALLY_NOW=$((T2 + 900)) as M01 1111 count resolve "$CNT" --card L104,L105 \
+export CARDTALLY_NOW=$((T2 + 900))
+as M01 1111 count resolve "$CNT" --card L104,L105 \
 	--reason found_elsewhere --note "behind the tray"
 is "$RC" 0 "L104 and L105 resolved found_elsewhere"
 like "$OUT" "L104 \\(not_in_stock\\): resolved found_elsewhere; back in storage at SAFE1/T02 \\(stored\\)" \

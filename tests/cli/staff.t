@@ -113,7 +113,7 @@ is "$(sqlq "select locked || failed_pins from staff where code = 'S03'")" \
 as S03 3333 note add --text "after the reset"
 is "$RC" 0 "the reset PIN works"
 is "$(sqlq "select count(*) from audit where action = 'staff.pin_reset' and
-	subject = 'S03' and detail = 'unlocked' and staff_id = (select id
+	subject = 'S03' and detail like 'unlocked pin=%' and staff_id = (select id
 	from staff where code = 'M01')")" 1 "the reset is audited with the manager"
 ct staff reset-pin M05 --as M01 --pin-fd 3 --new-pin-fd 4 3<<<1111 4<<<1234
 is "$RC" 77 "resetting a manager's PIN alone: exit 77"

@@ -11,13 +11,17 @@ export TZ=Asia/Tokyo CARDTALLY_NOW=1772413200
 export CARDTALLY_CONF="$WORK/none.conf"
 T0=1772413200
 MIN=60
+# The ledger is set up the day before, at 16:00: the clock only goes
+# forward (audit verify reports an entry dated back).
+export CARDTALLY_NOW=$((T0 - 18 * 60 * MIN))
 
 new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }
 printf 'mgmt_id,serial,location,received\nA101,04A101,SAFE1/T01,2025-06-01\n' \
 	>"$WORK/stock.csv"
 as M01 1111 import "$WORK/stock.csv"
+as M01 1111 key holder add S02 --order 1
 
-ct status
+CARDTALLY_NOW=$T0 ct status
 is "$RC" 0 "fresh ledger: exit 0"
 is_text "$OUT" "status 2026-03-02T10:00:00+09:00
 safe: closed
@@ -43,11 +47,11 @@ due for disposal: 0" \
 	"fresh ledger: everything closed and empty"
 
 # Yesterday's opening, long and late; today's, still open past the limit.
-as M01 1111 key holder add S02 --order 1
 CARDTALLY_NOW=$((T0 - 17 * 60 * MIN)) ct key open --purpose "late" \
 	--as S03 --pin-fd 3 --witness S02 --witness-pin-fd 4 3<<<3333 4<<<2222
 is "$RC" 0 "prepared: an opening yesterday 17:00"
 CARDTALLY_NOW=$((T0 - 16 * 60 * MIN)) as S03 3333 key close
+export CARDTALLY_NOW=$T0
 ct key open --purpose "pickups" --as S03 --pin-fd 3 --witness S02 \
 	--witness-pin-fd 4 3<<<3333 4<<<2222
 is "$RC" 0 "prepared: the safe opened at 10:00"

@@ -1,0 +1,986 @@
+/*
+ * Replaying the audit log against the tables it describes.  The chain
+ * (audit.c) proves that the entries are the ones written; this file reads
+ * what they say about cards, assets (terminals) and staff -- which entry
+ * found a row in which state, and in which state it left it -- and checks
+ * that the tables still hold what the last entry about each row left
+ * there.  A card whose status was set to "disposed" with the sqlite3 shell,
+ * a PIN hash replaced or an account unlocked by hand is then named, with
+ * the entry that says otherwise.
+ *
+ * Entries written before a detail existed are read for what they say: a
+ * field no entry recorded is not compared, and counted (see
+ * audit_entry_facts in ledger.h).  Version 12's migration records every
+ * row's state once (ledger_audit_baseline), so that from then on every
+ * field is known.
+ */
+#include "ledger_int.h"
+#include "../common/arena.h"
+#include "../common/strmap.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- the facts of one entry (pure) ---- */
+
+static const char *const field_names[AUDIT_F_COUNT] = {
+    [AUDIT_F_STATUS] = "status", [AUDIT_F_LOCATION] = "location",
+    [AUDIT_F_ROLE] = "role",	 [AUDIT_F_ACTIVE] = "active",
+    [AUDIT_F_LOCKED] = "locked", [AUDIT_F_PIN] = "pin",
+};
+
+const char *audit_field_name(enum audit_field f)
+{
+	return (unsigned)f < AUDIT_F_COUNT ? field_names[f] : "unknown";
+}
+
+const char *audit_row_table(enum audit_row_kind k)
+{
+	switch (k) {
+	case AUDIT_ROW_CARD:
+		return "card";
+	case AUDIT_ROW_ASSET:
+		return "asset";
+	case AUDIT_ROW_STAFF:
+		return "staff";
+	}
+	return "unknown";
+}
+
+void audit_pin_digest(const char *pin_hash, size_t len,
+		      char out[AUDIT_PIN_DIGEST_BUF])
+{
+	/* The NUL ends the domain: no hash text can run into it. */
+	static const char domain[] = "cardtally pin v1";
+	/* Letters, not hex: no run of digits in the log looks like a PIN. */
+	static const char digits[] = "abcdefghijklmnop";
+	crypto_generichash_state h;
+	uint8_t d[(AUDIT_PIN_DIGEST_BUF - 1) / 2];
+
+	crypto_generichash_init(&h, NULL, 0, sizeof(d));
+	crypto_generichash_update(&h, (const uint8_t *)domain, sizeof(domain));
+	crypto_generichash_update(&h, (const uint8_t *)pin_hash, len);
+	crypto_generichash_final(&h, d, sizeof(d));
+	for (size_t i = 0; i < sizeof(d); i++) {
+		out[2 * i] = digits[d[i] >> 4];
+		out[2 * i + 1] = digits[d[i] & 15];
+	}
+	out[2 * sizeof(d)] = '\0';
+}
+
+int audit_staff_detail(char *buf, size_t cap, const char *role, int active,
+		       int locked, const char *pin_hash)
+{
+	char pin[AUDIT_PIN_DIGEST_BUF];
+	int n;
+
+	audit_pin_digest(pin_hash, strlen(pin_hash), pin);
+	n = snprintf(buf, cap, "role=%s active=%d locked=%d pin=%s", role,
+		     active, locked, pin);
+	return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
+static struct audit_text text_of(const char *p, size_t len)
+{
+	return (struct audit_text){.p = p, .len = len};
+}
+
+static int text_is(struct audit_text t, const char *s)
+{
+	return t.p && t.len == strlen(s) && memcmp(t.p, s, t.len) == 0;
+}
+
+static int text_starts(struct audit_text t, const char *s)
+{
+	size_t n = strlen(s);
+
+	return t.p && t.len >= n && memcmp(t.p, s, n) == 0;
+}
+
+/*
+ * The value of `key` ("name=") in a detail of space-separated fields: the
+ * first place where key starts the text or follows a space.  .p NULL when
+ * it is not there; .len runs to the end of the text (callers cut it).
+ */
+static struct audit_text value_of(struct audit_text d, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (size_t i = 0; d.p && i + n <= d.len; i++)
+		if ((i == 0 || d.p[i - 1] == ' ') &&
+		    memcmp(d.p + i, key, n) == 0)
+			return text_of(d.p + i + n, d.len - i - n);
+	return text_of(NULL, 0);
+}
+
+/* The same for the last place: a value that runs to the end of the
+ * detail and follows free text (an asset's name) that could hold key. */
+static struct audit_text last_value_of(struct audit_text d, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (size_t i = d.p && d.len >= n ? d.len - n + 1 : 0; i-- > 0;)
+		if ((i == 0 || d.p[i - 1] == ' ') &&
+		    memcmp(d.p + i, key, n) == 0)
+			return text_of(d.p + i + n, d.len - i - n);
+	return text_of(NULL, 0);
+}
+
+/* v cut at the first space. */
+static struct audit_text token(struct audit_text v)
+{
+	const char *sp = v.p ? memchr(v.p, ' ', v.len) : NULL;
+
+	if (sp)
+		v.len = (size_t)(sp - v.p);
+	return v;
+}
+
+/* v cut where marker (" to=") begins, if it is there. */
+static struct audit_text cut_at(struct audit_text v, const char *marker)
+{
+	size_t n = strlen(marker);
+
+	for (size_t i = 0; v.p && i + n <= v.len; i++)
+		if (memcmp(v.p + i, marker, n) == 0) {
+			v.len = i;
+			break;
+		}
+	return v;
+}
+
+/* "A->B" split in two; *after only (and *before .p NULL) without "->". */
+static void split_arrow(struct audit_text v, struct audit_text *before,
+			struct audit_text *after)
+{
+	*before = text_of(NULL, 0);
+	*after = v;
+	for (size_t i = 0; v.p && i + 2 <= v.len; i++)
+		if (v.p[i] == '-' && v.p[i + 1] == '>') {
+			*before = text_of(v.p, i);
+			*after = text_of(v.p + i + 2, v.len - i - 2);
+			return;
+		}
+}
+
+#define BIT(f) (1u << (f))
+
+static void leave(struct audit_fact *f, enum audit_field field,
+		  struct audit_text v)
+{
+	f->left |= BIT(field);
+	f->after[field] = v;
+}
+
+static void find(struct audit_fact *f, enum audit_field field,
+		 struct audit_text v)
+{
+	f->found |= BIT(field);
+	f->before[field] = v;
+}
+
+/* custody.<kind>, subject "card MGMT" or "asset CODE", detail
+ * "event=N status=A->B from=F to=T for=D[ safe=closed]". */
+static int custody_facts(struct audit_text subject, struct audit_text d,
+			 int (*fn)(void *, const struct audit_fact *),
+			 void *ctx)
+{
+	struct audit_fact f = {0};
+	struct audit_text st, before, after, from, to;
+
+	if (text_starts(subject, "card ")) {
+		f.kind = AUDIT_ROW_CARD;
+		f.key = text_of(subject.p + 5, subject.len - 5);
+	} else if (text_starts(subject, "asset ")) {
+		f.kind = AUDIT_ROW_ASSET;
+		f.key = text_of(subject.p + 6, subject.len - 6);
+	} else {
+		return 0;
+	}
+	st = token(value_of(d, "status="));
+	from = cut_at(value_of(d, "from="), " to=");
+	to = cut_at(value_of(d, "to="), " for=");
+	split_arrow(st, &before, &after);
+	if (!st.p || !before.p || !from.p || !to.p)
+		return 0;
+	find(&f, AUDIT_F_STATUS, before);
+	find(&f, AUDIT_F_LOCATION, from);
+	leave(&f, AUDIT_F_STATUS, after);
+	leave(&f, AUDIT_F_LOCATION, to);
+	return fn(ctx, &f);
+}
+
+/* import.cards and state.card: subject the location, detail "status=S
+ * [status_from=file|ledger ]cards=M1 M2 ...". */
+static int card_list_facts(struct audit_text subject, struct audit_text d,
+			   int found_too,
+			   int (*fn)(void *, const struct audit_fact *),
+			   void *ctx)
+{
+	struct audit_text st = token(value_of(d, "status="));
+	struct audit_text from = token(value_of(d, "status_from="));
+	struct audit_text cards = value_of(d, "cards=");
+	int found_status = found_too || text_is(from, "ledger");
+	int rc = 0;
+
+	if (!st.p || !cards.p || !subject.p)
+		return 0;
+	while (rc == 0 && cards.len > 0) {
+		struct audit_text key = token(cards);
+		struct audit_fact f = {.kind = AUDIT_ROW_CARD, .key = key};
+
+		if (key.len > 0) {
+			if (found_status)
+				find(&f, AUDIT_F_STATUS, st);
+			if (found_too)
+				find(&f, AUDIT_F_LOCATION, subject);
+			leave(&f, AUDIT_F_STATUS, st);
+			leave(&f, AUDIT_F_LOCATION, subject);
+			rc = fn(ctx, &f);
+		}
+		if (key.len >= cards.len)
+			break;
+		cards = text_of(key.p + key.len + 1, cards.len - key.len - 1);
+	}
+	return rc;
+}
+
+/* staff.* entries and state.staff: "role=R active=A locked=L pin=P",
+ * each field optional, "A->B" read as B.  A field the entry does not hold
+ * may have changed with it (an action this version does not know): it is
+ * forgotten, never guessed. */
+static void staff_fields(struct audit_fact *f, struct audit_text d,
+			 int found_too)
+{
+	static const struct {
+		enum audit_field field;
+		const char *key;
+	} keys[] = {
+	    {AUDIT_F_ROLE, "role="},
+	    {AUDIT_F_ACTIVE, "active="},
+	    {AUDIT_F_LOCKED, "locked="},
+	    {AUDIT_F_PIN, "pin="},
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		struct audit_text v = token(value_of(d, keys[i].key));
+		struct audit_text before, after;
+
+		if (!v.p) {
+			f->forget |= BIT(keys[i].field);
+			continue;
+		}
+		split_arrow(v, &before, &after);
+		if (found_too)
+			find(f, keys[i].field, after);
+		leave(f, keys[i].field, after);
+	}
+}
+
+static int staff_facts(struct audit_text action, struct audit_text subject,
+		       struct audit_text d,
+		       int (*fn)(void *, const struct audit_fact *), void *ctx)
+{
+	struct audit_fact f = {.kind = AUDIT_ROW_STAFF, .key = subject};
+	struct audit_text pin = token(value_of(d, "pin="));
+
+	if (!subject.p || subject.len == 0)
+		return 0;
+	/* Entries that change nothing replayed: the failure count, a
+	 * locked account's refusal, a witness's own entry. */
+	if (text_is(action, "staff.pin_failed") ||
+	    text_is(action, "staff.pin_ok") ||
+	    text_is(action, "staff.pin_refused") ||
+	    text_is(action, "staff.witness"))
+		return 0;
+	if (text_is(action, "staff.lock")) {
+		leave(&f, AUDIT_F_LOCKED, text_of("1", 1));
+	} else if (text_is(action, "staff.unlock")) {
+		leave(&f, AUDIT_F_LOCKED, text_of("0", 1));
+	} else if (text_is(action, "staff.deactivate")) {
+		leave(&f, AUDIT_F_ACTIVE, text_of("0", 1));
+	} else if (text_is(action, "staff.reactivate")) {
+		leave(&f, AUDIT_F_ACTIVE, text_of("1", 1));
+	} else if (text_is(action, "staff.role")) {
+		/* "from=A to=B[ witness=W]" */
+		struct audit_text from = token(value_of(d, "from="));
+		struct audit_text to = token(value_of(d, "to="));
+
+		if (!to.p)
+			return 0;
+		if (from.p)
+			find(&f, AUDIT_F_ROLE, from);
+		leave(&f, AUDIT_F_ROLE, to);
+	} else if (text_is(action, "staff.pin_change") ||
+		   text_is(action, "staff.pin_reset")) {
+		/* A reset also unlocks; an entry without the digest (none
+		 * had it before version 12) leaves the PIN unknown. */
+		if (pin.p)
+			leave(&f, AUDIT_F_PIN, pin);
+		else
+			f.forget = BIT(AUDIT_F_PIN);
+		if (text_is(action, "staff.pin_reset"))
+			leave(&f, AUDIT_F_LOCKED, text_of("0", 1));
+	} else if (text_is(action, "staff.add") && d.p &&
+		   !memchr(d.p, '=', d.len)) {
+		/* Before the digest: the role alone, on a new row. */
+		leave(&f, AUDIT_F_ROLE, d);
+		leave(&f, AUDIT_F_ACTIVE, text_of("1", 1));
+		leave(&f, AUDIT_F_LOCKED, text_of("0", 1));
+		f.forget = BIT(AUDIT_F_PIN);
+	} else if (text_is(action, "state.staff")) {
+		staff_fields(&f, d, 1);
+	} else {
+		staff_fields(&f, d, 0);
+	}
+	return f.left || f.forget || f.found ? fn(ctx, &f) : 0;
+}
+
+int audit_entry_facts(const struct audit_entry *e,
+		      int (*fn)(void *ctx, const struct audit_fact *f),
+		      void *ctx)
+{
+	struct audit_text action = text_of(e->action, e->action_len);
+	struct audit_text subject = text_of(e->subject, e->subject_len);
+	struct audit_text d = text_of(e->detail, e->detail_len);
+	struct audit_fact f = {0};
+
+	if (!action.p)
+		return 0;
+	if (text_starts(action, "custody."))
+		return custody_facts(subject, d, fn, ctx);
+	if (text_starts(action, "staff.") || text_is(action, "state.staff"))
+		return staff_facts(action, subject, d, fn, ctx);
+	if (text_is(action, "import.cards"))
+		return card_list_facts(subject, d, 0, fn, ctx);
+	if (text_is(action, "state.card"))
+		return card_list_facts(subject, d, 1, fn, ctx);
+	if (text_is(action, "import.status") && subject.p) {
+		/* An applicant event from the issuing system, per card:
+		 * subject MGMT, detail "status=A->B". */
+		struct audit_text before, after;
+
+		split_arrow(token(value_of(d, "status=")), &before, &after);
+		if (!before.p)
+			return 0;
+		f.kind = AUDIT_ROW_CARD;
+		f.key = subject;
+		find(&f, AUDIT_F_STATUS, before);
+		leave(&f, AUDIT_F_STATUS, after);
+		return fn(ctx, &f);
+	}
+	if (text_is(action, "dispose.card") && subject.p) {
+		f.kind = AUDIT_ROW_CARD;
+		f.key = subject;
+		leave(&f, AUDIT_F_STATUS, text_of("disposed", 8));
+		return fn(ctx, &f);
+	}
+	if ((text_is(action, "asset.add") || text_is(action, "state.asset")) &&
+	    subject.p) {
+		struct audit_text loc = last_value_of(d, "location=");
+		struct audit_text st = token(value_of(d, "status="));
+
+		if (!loc.p)
+			return 0;
+		if (text_is(action, "asset.add"))
+			st = text_of("in_storage", 10);
+		else if (!st.p)
+			return 0;
+		f.kind = AUDIT_ROW_ASSET;
+		f.key = subject;
+		if (text_is(action, "state.asset")) {
+			find(&f, AUDIT_F_STATUS, st);
+			find(&f, AUDIT_F_LOCATION, loc);
+		}
+		leave(&f, AUDIT_F_STATUS, st);
+		leave(&f, AUDIT_F_LOCATION, loc);
+		return fn(ctx, &f);
+	}
+	if (text_is(action, "import")) {
+		/* Written before import.cards: which cards changed is not
+		 * said, so none of them is known any more. */
+		struct audit_text u = token(value_of(d, "updated="));
+
+		if (!u.p || (u.len == 1 && u.p[0] == '0'))
+			return 0;
+		f.kind = AUDIT_ROW_CARD;
+		f.forget = BIT(AUDIT_F_STATUS) | BIT(AUDIT_F_LOCATION);
+		return fn(ctx, &f);
+	}
+	return 0;
+}
+
+/* ---- the replayed state ---- */
+
+/* Where a field is kept in a row: cards and assets use the first two
+ * slots, staff the four. */
+#define SLOTS 4
+static int slot_of(enum audit_field f)
+{
+	return f <= AUDIT_F_LOCATION ? (int)f : (int)f - AUDIT_F_ROLE;
+}
+
+static unsigned kind_fields(enum audit_row_kind k)
+{
+	return k == AUDIT_ROW_STAFF
+		   ? BIT(AUDIT_F_ROLE) | BIT(AUDIT_F_ACTIVE) |
+			 BIT(AUDIT_F_LOCKED) | BIT(AUDIT_F_PIN)
+		   : BIT(AUDIT_F_STATUS) | BIT(AUDIT_F_LOCATION);
+}
+
+struct rrow {
+	const char *key;      /* in the replay's arena */
+	int64_t entry[SLOTS]; /* the entry that left the value; 0: unknown */
+	uint32_t val[SLOTS];  /* index into the replay's values */
+	int seen;	      /* the table has the row */
+};
+
+struct rtable {
+	struct strmap *map; /* key -> index into rows */
+	struct rrow *rows;
+	size_t n, cap;
+	int64_t forgot; /* values left at or before this entry are unknown */
+};
+
+struct audit_replay {
+	struct rtable t[3];
+	struct strmap *vals; /* value -> index into valv */
+	const char **valv;
+	size_t nvals, capvals;
+	struct arena arena;
+	int after_import_cards; /* the entry before was import.cards */
+	int64_t entry;		/* the entry being applied */
+	struct audit_verify *out;
+};
+
+struct audit_replay *audit_replay_new(void)
+{
+	struct audit_replay *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->vals = strmap_new(256);
+	for (int i = 0; i < 3; i++)
+		r->t[i].map = strmap_new(i == AUDIT_ROW_CARD ? 4096 : 64);
+	if (!r->vals || !r->t[0].map || !r->t[1].map || !r->t[2].map) {
+		audit_replay_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void audit_replay_free(struct audit_replay *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i < 3; i++) {
+		strmap_free(r->t[i].map);
+		free(r->t[i].rows);
+	}
+	strmap_free(r->vals);
+	free(r->valv);
+	arena_free(&r->arena);
+	free(r);
+}
+
+/* The index of value v, added when new; -1 on OOM. */
+static int64_t intern(struct audit_replay *r, struct audit_text v)
+{
+	const char *p = v.p ? v.p : "";
+	int64_t idx;
+	int put;
+
+	if (strmap_get(r->vals, p, v.len, &idx))
+		return idx;
+	if (r->nvals == r->capvals) {
+		size_t cap = r->capvals ? 2 * r->capvals : 64;
+		const char **nv = realloc(r->valv, cap * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		r->valv = nv;
+		r->capvals = cap;
+	}
+	r->valv[r->nvals] = arena_strdup(&r->arena, p, v.len);
+	put = strmap_put(r->vals, p, v.len, (int64_t)r->nvals, NULL);
+	if (!r->valv[r->nvals] || put < 0)
+		return -1;
+	return (int64_t)r->nvals++;
+}
+
+/* The row of key in t, added when new and `add`; NULL when absent (or
+ * on OOM, with *oom set). */
+static struct rrow *row_of(struct audit_replay *r, struct rtable *t,
+			   const char *key, size_t len, int add, int *oom)
+{
+	int64_t idx;
+
+	if (strmap_get(t->map, key, len, &idx))
+		return &t->rows[idx];
+	if (!add)
+		return NULL;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 256;
+		struct rrow *nr = realloc(t->rows, cap * sizeof(*nr));
+
+		if (!nr) {
+			*oom = 1;
+			return NULL;
+		}
+		t->rows = nr;
+		t->cap = cap;
+	}
+	memset(&t->rows[t->n], 0, sizeof(t->rows[0]));
+	t->rows[t->n].key = arena_strdup(&r->arena, key, len);
+	if (!t->rows[t->n].key ||
+	    strmap_put(t->map, key, len, (int64_t)t->n, NULL) < 0) {
+		*oom = 1;
+		return NULL;
+	}
+	return &t->rows[t->n++];
+}
+
+static int known(const struct rtable *t, const struct rrow *row, int slot)
+{
+	return row->entry[slot] > t->forgot;
+}
+
+static void copy_text(char *dst, size_t cap, const char *p, size_t len)
+{
+	if (len >= cap)
+		len = cap - 1;
+	memcpy(dst, p, len);
+	dst[len] = '\0';
+}
+
+static int apply_fact(void *ctx, const struct audit_fact *f)
+{
+	struct audit_replay *r = ctx;
+	struct rtable *t = &r->t[f->kind];
+	struct rrow *row;
+	int oom = 0;
+
+	if (!f->key.p) {
+		if (f->forget)
+			t->forgot = r->entry;
+		return 0;
+	}
+	row = row_of(r, t, f->key.p, f->key.len, f->left || f->found, &oom);
+	if (!row)
+		return oom ? LEDGER_ERR_NOMEM : 0;
+	for (int field = 0; field < AUDIT_F_COUNT; field++) {
+		int s = slot_of((enum audit_field)field);
+
+		if (!(f->found & BIT(field)) || !known(t, row, s))
+			continue;
+		const char *was = r->valv[row->val[s]];
+		struct audit_text now = f->before[field];
+
+		if (strlen(was) == now.len && memcmp(was, now.p, now.len) == 0)
+			continue;
+		struct audit_finding fd = {
+		    .problem = AUDIT_STATE_CHANGED,
+		    .table = audit_row_table(f->kind),
+		    .field = audit_field_name((enum audit_field)field),
+		    .entry = row->entry[s],
+		};
+		copy_text(fd.key, sizeof(fd.key), f->key.p, f->key.len);
+		copy_text(fd.logged, sizeof(fd.logged), was, strlen(was));
+		copy_text(fd.held, sizeof(fd.held), now.p, now.len);
+		snprintf(fd.what, sizeof(fd.what),
+			 "%s %s %s: the log says %s (entry %lld), entry %lld "
+			 "found %s: changed outside the log in between",
+			 fd.table, fd.key, fd.field, fd.logged,
+			 (long long)row->entry[s], (long long)r->entry,
+			 fd.held);
+		audit_add_finding(r->out, &fd);
+	}
+	for (int field = 0; field < AUDIT_F_COUNT; field++) {
+		int s = slot_of((enum audit_field)field);
+
+		if (f->left & BIT(field)) {
+			int64_t v = intern(r, f->after[field]);
+
+			if (v < 0)
+				return LEDGER_ERR_NOMEM;
+			row->val[s] = (uint32_t)v;
+			row->entry[s] = r->entry;
+		} else if (f->forget & BIT(field)) {
+			row->entry[s] = 0;
+		}
+	}
+	return 0;
+}
+
+int audit_replay_entry(struct audit_replay *r, const struct audit_entry *e,
+		       struct audit_verify *out)
+{
+	int is_cards = e->action && e->action_len == 12 &&
+		       memcmp(e->action, "import.cards", 12) == 0;
+	int skip = r->after_import_cards && e->action && e->action_len == 6 &&
+		   memcmp(e->action, "import", 6) == 0;
+	int rc = 0;
+
+	r->entry = e->id;
+	r->out = out;
+	/* An import that recorded its cards says so just before its own
+	 * entry: that entry then takes nothing away. */
+	if (!skip)
+		rc = audit_entry_facts(e, apply_fact, r);
+	r->after_import_cards = is_cards;
+	return rc;
+}
+
+/* ---- the tables against the replay ---- */
+
+static const struct {
+	const char *sql;
+	const char *keycol;
+} table_sql[] = {
+    [AUDIT_ROW_CARD] = {"SELECT c.id, c.mgmt_id, c.status, l.path FROM card c "
+			"LEFT JOIN location l ON l.id = c.location_id "
+			"ORDER BY c.id",
+			"mgmt_id"},
+    [AUDIT_ROW_ASSET] = {"SELECT a.id, a.code, a.status, l.path FROM asset a "
+			 "LEFT JOIN location l ON l.id = a.location_id "
+			 "ORDER BY a.id",
+			 "code"},
+    [AUDIT_ROW_STAFF] = {"SELECT id, code, role, active, locked, pin_hash "
+			 "FROM staff ORDER BY id",
+			 "code"},
+};
+
+/* The table's value of field (column 2 on) as text, into buf. */
+static const char *held_value(sqlite3_stmt *st, enum audit_field field,
+			      char *buf, size_t cap)
+{
+	int col = 2 + slot_of(field);
+	const char *v = (const char *)sqlite3_column_text(st, col);
+	size_t len = v ? (size_t)sqlite3_column_bytes(st, col) : 0;
+
+	if (!v)
+		return "";
+	if (field == AUDIT_F_PIN) {
+		char d[AUDIT_PIN_DIGEST_BUF];
+
+		audit_pin_digest(v, len, d);
+		copy_text(buf, cap, d, strlen(d));
+		return buf;
+	}
+	return v;
+}
+
+static int compare_table(struct ledger *l, struct audit_replay *r,
+			 enum audit_row_kind k, struct audit_verify *out)
+{
+	struct rtable *t = &r->t[k];
+	const char *table = audit_row_table(k);
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l, table_sql[k].sql, &st), step;
+
+	if (rc < 0)
+		return rc;
+	for (step = sqlite3_step(st); step == SQLITE_ROW;
+	     step = sqlite3_step(st)) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		const char *key = ledger_col_text(st, 1);
+		struct rrow *row = row_of(r, t, key, strlen(key), 0, NULL);
+
+		if (!row) {
+			struct audit_finding fd = {
+			    .problem = AUDIT_STATE_UNLOGGED,
+			    .table = table,
+			    .id = id,
+			};
+
+			copy_text(fd.key, sizeof(fd.key), key, strlen(key));
+			snprintf(fd.what, sizeof(fd.what),
+				 "%s %s (row %lld) is in no audit entry: it "
+				 "was added outside cardtally",
+				 table, fd.key, (long long)id);
+			audit_add_finding(out, &fd);
+			continue;
+		}
+		row->seen = 1;
+		out->replayed++;
+		for (int field = 0; field < AUDIT_F_COUNT; field++) {
+			int s = slot_of((enum audit_field)field);
+			char buf[AUDIT_PIN_DIGEST_BUF];
+			const char *held;
+
+			if (!(kind_fields(k) & BIT(field)))
+				continue;
+			if (!known(t, row, s)) {
+				out->unreplayed++;
+				continue;
+			}
+			held = held_value(st, (enum audit_field)field, buf,
+					  sizeof(buf));
+			if (strcmp(held, r->valv[row->val[s]]) == 0)
+				continue;
+			struct audit_finding fd = {
+			    .problem = AUDIT_STATE_CHANGED,
+			    .table = table,
+			    .id = id,
+			    .field = audit_field_name((enum audit_field)field),
+			    .entry = row->entry[s],
+			};
+			copy_text(fd.key, sizeof(fd.key), key, strlen(key));
+			copy_text(fd.logged, sizeof(fd.logged),
+				  r->valv[row->val[s]],
+				  strlen(r->valv[row->val[s]]));
+			copy_text(fd.held, sizeof(fd.held), held, strlen(held));
+			snprintf(fd.what, sizeof(fd.what),
+				 "%s %s %s: the log says %s (entry %lld), the "
+				 "%s table holds %s: changed outside the log",
+				 table, fd.key, fd.field, fd.logged,
+				 (long long)fd.entry, table,
+				 fd.held[0] ? fd.held : "nothing");
+			audit_add_finding(out, &fd);
+		}
+	}
+	rc = step == SQLITE_DONE ? 0 : ledger_sql_error(l, table);
+	sqlite3_finalize(st);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct rrow *row = &t->rows[i];
+		int64_t last = 0;
+
+		if (row->seen)
+			continue;
+		for (int s = 0; s < SLOTS; s++)
+			if (row->entry[s] > last)
+				last = row->entry[s];
+		struct audit_finding fd = {
+		    .problem = AUDIT_STATE_MISSING,
+		    .table = table,
+		    .entry = last,
+		};
+		copy_text(fd.key, sizeof(fd.key), row->key, strlen(row->key));
+		if (k != AUDIT_ROW_STAFF && known(t, row, 0) &&
+		    known(t, row, 1))
+			snprintf(fd.what, sizeof(fd.what),
+				 "%s %s is gone from the %s table: entry %lld "
+				 "left it %s at %s",
+				 table, fd.key, table, (long long)last,
+				 r->valv[row->val[0]], r->valv[row->val[1]]);
+		else
+			snprintf(fd.what, sizeof(fd.what),
+				 "%s %s is gone from the %s table: the audit "
+				 "log recorded it",
+				 table, fd.key, table);
+		audit_add_finding(out, &fd);
+	}
+	return 0;
+}
+
+/* Findings made while replaying name a row by key: its id, for "id". */
+static int resolve_ids(struct ledger *l, struct audit_verify *out)
+{
+	int64_t listed = out->nfindings < AUDIT_FINDINGS_MAX
+			     ? out->nfindings
+			     : AUDIT_FINDINGS_MAX;
+
+	for (int64_t i = 0; i < listed; i++) {
+		struct audit_finding *fd = &out->findings[i];
+		char sql[96];
+		sqlite3_stmt *st;
+		int k;
+
+		if (fd->problem != AUDIT_STATE_CHANGED || fd->id)
+			continue;
+		for (k = 0; k < 3; k++)
+			if (strcmp(fd->table, audit_row_table(
+						  (enum audit_row_kind)k)) == 0)
+				break;
+		if (k == 3)
+			continue;
+		snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE %s = ?",
+			 fd->table, table_sql[k].keycol);
+		if (ledger_prepare(l, sql, &st) < 0)
+			return LEDGER_ERR_SQL;
+		sqlite3_bind_text(st, 1, fd->key, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			fd->id = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (i == 0)
+			out->bad_id = fd->id;
+	}
+	return 0;
+}
+
+int audit_replay_compare(struct ledger *l, struct audit_replay *r,
+			 struct audit_verify *out)
+{
+	int rc = 0;
+
+	for (int k = 0; rc == 0 && k < 3; k++)
+		rc = compare_table(l, r, (enum audit_row_kind)k, out);
+	if (rc == 0)
+		rc = resolve_ids(l, out);
+	return rc;
+}
+
+/* ---- recording the state ---- */
+
+/* Cards per entry: a tray's worth, so that an entry stays readable in
+ * `audit show` and a million cards make a few thousand entries. */
+#define CARDS_PER_ENTRY 256
+
+struct card_batch {
+	char subject[LOCATION_MAX + 1];
+	char status[32];
+	char detail[CARDS_PER_ENTRY * (MGMT_ID_MAX + 1) + 96];
+	size_t len;
+	int n;
+};
+
+static int batch_flush(struct ledger *l, struct card_batch *b, int64_t staff_id,
+		       int64_t at, const char *action)
+{
+	int rc;
+
+	if (b->n == 0)
+		return 0;
+	rc = ledger_audit(l, staff_id, at, action, b->subject, b->detail);
+	b->n = 0;
+	b->len = 0;
+	return rc;
+}
+
+int ledger_audit_card_states(struct ledger *l, int64_t staff_id, int64_t at,
+			     const char *action, int64_t updated_at,
+			     const char *status_from, int64_t *n)
+{
+	struct card_batch *b = calloc(1, sizeof(*b));
+	sqlite3_stmt *st = NULL;
+	int64_t count = 0;
+	int rc, step;
+
+	if (n)
+		*n = 0;
+	if (!b)
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	rc = ledger_prepare(l,
+			    "SELECT l.path, c.status, c.mgmt_id FROM card c "
+			    "JOIN location l ON l.id = c.location_id "
+			    "WHERE ?1 < 0 OR c.updated_at = ?1 "
+			    "ORDER BY c.location_id, c.status, c.mgmt_id",
+			    &st);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, updated_at);
+	for (step = sqlite3_step(st); rc == 0 && step == SQLITE_ROW;
+	     step = sqlite3_step(st)) {
+		const char *path = ledger_col_text(st, 0);
+		const char *status = ledger_col_text(st, 1);
+		const char *mgmt = ledger_col_text(st, 2);
+		int w;
+
+		if (b->n &&
+		    (b->n == CARDS_PER_ENTRY || strcmp(path, b->subject) != 0 ||
+		     strcmp(status, b->status) != 0))
+			rc = batch_flush(l, b, staff_id, at, action);
+		if (rc < 0)
+			break;
+		if (b->n == 0) {
+			snprintf(b->subject, sizeof(b->subject), "%s", path);
+			snprintf(b->status, sizeof(b->status), "%s", status);
+			w = snprintf(b->detail, sizeof(b->detail),
+				     "status=%s%s%s cards=%s", status,
+				     status_from ? " status_from=" : "",
+				     status_from ? status_from : "", mgmt);
+		} else {
+			w = snprintf(b->detail + b->len,
+				     sizeof(b->detail) - b->len, " %s", mgmt);
+		}
+		if (w < 0 || (size_t)w >= sizeof(b->detail) - b->len) {
+			rc = ledger_fail(l, LEDGER_ERR_INVALID,
+					 "card %s does not fit the audit log",
+					 mgmt);
+			break;
+		}
+		b->len += (size_t)w;
+		b->n++;
+		count++;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = ledger_sql_error(l, "card states");
+	if (rc == 0)
+		rc = batch_flush(l, b, staff_id, at, action);
+	if (rc == 0 && n)
+		*n = count;
+out:
+	sqlite3_finalize(st);
+	free(b);
+	return rc;
+}
+
+int ledger_audit_baseline(struct ledger *l)
+{
+	int64_t at = (int64_t)time(NULL), cards = 0, assets = 0, staff = 0;
+	/* The version this step migrates to: the file's, plus one (the
+	 * migration sets it after its step), so that the step can take any
+	 * place in the list. */
+	int version = ledger_schema_version(l) + 1;
+	char detail[LOCATION_MAX + 256];
+	sqlite3_stmt *st = NULL;
+	int rc, step;
+
+	rc = ledger_audit_card_states(l, 0, at, "state.card", -1, NULL, &cards);
+	if (rc == 0)
+		rc =
+		    ledger_prepare(l,
+				   "SELECT a.code, a.status, l.path FROM asset "
+				   "a JOIN location l ON l.id = a.location_id "
+				   "ORDER BY a.id",
+				   &st);
+	for (step = rc == 0 ? sqlite3_step(st) : SQLITE_DONE;
+	     rc == 0 && step == SQLITE_ROW; step = sqlite3_step(st)) {
+		snprintf(detail, sizeof(detail), "status=%s location=%s",
+			 ledger_col_text(st, 1), ledger_col_text(st, 2));
+		rc = ledger_audit(l, 0, at, "state.asset",
+				  ledger_col_text(st, 0), detail);
+		assets++;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = ledger_sql_error(l, "asset states");
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc == 0)
+		rc = ledger_prepare(l,
+				    "SELECT code, role, active, locked, "
+				    "pin_hash FROM staff ORDER BY id",
+				    &st);
+	for (step = rc == 0 ? sqlite3_step(st) : SQLITE_DONE;
+	     rc == 0 && step == SQLITE_ROW; step = sqlite3_step(st)) {
+		if (audit_staff_detail(
+			detail, sizeof(detail), ledger_col_text(st, 1),
+			sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
+			ledger_col_text(st, 4)) < 0) {
+			rc = ledger_fail(l, LEDGER_ERR_INVALID,
+					 "staff %s does not fit the audit log",
+					 ledger_col_text(st, 0));
+			break;
+		}
+		rc = ledger_audit(l, 0, at, "state.staff",
+				  ledger_col_text(st, 0), detail);
+		staff++;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = ledger_sql_error(l, "staff states");
+	sqlite3_finalize(st);
+	if (rc < 0 || cards + assets + staff == 0)
+		return rc;
+	snprintf(detail, sizeof(detail),
+		 "version=%d state recorded: cards=%lld assets=%lld "
+		 "staff=%lld",
+		 version, (long long)cards, (long long)assets,
+		 (long long)staff);
+	return ledger_audit(l, 0, at, "ledger.migrate", NULL, detail);
+}
