@@ -159,8 +159,10 @@ int ledger_resolution_add(struct ledger *l, const struct resolution_rec *r,
 	sqlite3_stmt *st;
 	int own, rc;
 
+	/* A resolution's note may take several lines (what was found where,
+	 * who was asked): the record book's CSV quotes them. */
 	rc = ledger_text_check(l, "the note", r->note, RESOLUTION_NOTE_MAX,
-			       TEXT_OPTIONAL);
+			       TEXT_OPTIONAL | TEXT_MULTILINE);
 	if (rc < 0)
 		return rc;
 	rc = ledger_tx_enter(l, &own);
