@@ -186,6 +186,10 @@ int tally_close_prepare(struct ledger *l, int64_t id, struct tally_close *tc)
 	if (sess.closed_at)
 		return cli_error(EXIT_DATAERR, "tally %lld is closed already",
 				 (long long)id);
+	/* Taken before the walk: a read that comes in while the tally is
+	 * walked and decided on changes it (tally_close_apply). */
+	if (ledger_session_mark(l, id, &tc->mark) < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 	rc = ledger_tally_each(l, id, close_row, tc);
 	if (rc == LEDGER_ERR_NOMEM)
 		return cli_error(EXIT_SOFTWARE, "out of memory");
@@ -199,7 +203,7 @@ int tally_close_apply(struct ledger *l, struct tally_close *tc,
 		      const struct staff_rec *actor,
 		      const struct staff_rec *witness, const char *note)
 {
-	int64_t now = cli_now();
+	int64_t now = cli_now(), mark = 0;
 	int open = 0, flag, rc;
 	char detail[256], subject[24];
 
@@ -218,8 +222,21 @@ int tally_close_apply(struct ledger *l, struct tally_close *tc,
 	tc->nflagged = 0;
 	if (ledger_begin(l) < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	rc = ledger_session_mark(l, tc->id, &mark);
+	if (rc == 0 && mark != tc->mark) {
+		/* A return read, or undone, after the walk above: closing
+		 * now would leave it out (the card would stay checked out
+		 * and `tally list` disagree with the close). */
+		ledger_rollback(l);
+		return cli_error(EXIT_DATAERR,
+				 "tally %lld changed while it was being closed "
+				 "(a read or an undo came in): nothing was "
+				 "closed; end the scan and close it again",
+				 (long long)tc->id);
+	}
 	/* The reads become returns into storage: the safe must be open. */
-	rc = ledger_safe_open(l, &open);
+	if (rc == 0)
+		rc = ledger_safe_open(l, &open);
 	flag = recon_safe_flag(HANDLE_RETURN, open);
 	for (size_t i = 0; rc == 0 && i < tc->nback; i++) {
 		struct custody_item it;
