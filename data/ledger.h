@@ -225,8 +225,8 @@ int ledger_scanner_lookup(struct ledger_scanner *s, const char *serial,
 struct scan_target {
 	int found; /* the session exists */
 	enum session_kind kind;
-	int64_t closed_at; /* 0 while open */
-	int in_session;	   /* range_id is one of its ranges */
+	int64_t closed_at;   /* 0 while open */
+	int in_session;	     /* range_id is one of its ranges */
 	int64_t assignee_id; /* the range's; 0: anyone may scan it */
 	char assignee[STAFF_CODE_MAX + 1];
 };

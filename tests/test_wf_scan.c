@@ -40,8 +40,9 @@ static void only_the_assignee_scans_a_range(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		assert_int_equal(wf_scan_range_open_to(t[i].assignee, t[i].actor),
-				 t[i].open);
+		assert_int_equal(
+		    wf_scan_range_open_to(t[i].assignee, t[i].actor),
+		    t[i].open);
 }
 
 /* ---- the fixture ---- */
@@ -70,13 +71,12 @@ static void add(struct fixture *f, const char *code, enum staff_role role,
 	assert_int_equal(ledger_staff_get(f->l, code, out), 0);
 }
 
-static const char stock[] =
-    "mgmt_id,serial,location,received,status\n"
-    "A101,04A101,SAFE1/T01,2025-06-01,stored\n"
-    "A102,04A102,SAFE1/T01,2025-06-01,stored\n"
-    "A201,04A201,SAFE1/T02,2025-06-01,stored\n"
-    "A202,04A202,SAFE1/T02,2025-06-01,stored\n"
-    "M301,04B301,SAFE1/T03,2025-06-01,moved\n";
+static const char stock[] = "mgmt_id,serial,location,received,status\n"
+			    "A101,04A101,SAFE1/T01,2025-06-01,stored\n"
+			    "A102,04A102,SAFE1/T01,2025-06-01,stored\n"
+			    "A201,04A201,SAFE1/T02,2025-06-01,stored\n"
+			    "A202,04A202,SAFE1/T02,2025-06-01,stored\n"
+			    "M301,04B301,SAFE1/T03,2025-06-01,moved\n";
 
 static int setup(void **state)
 {
@@ -167,8 +167,7 @@ static void lock(struct fixture *f, const struct staff_rec *who)
 	int locked = 0;
 
 	for (int i = 0; i < 5; i++)
-		assert_int_equal(ledger_staff_pin_result(f->l, who->id, 0,
-							 5,
+		assert_int_equal(ledger_staff_pin_result(f->l, who->id, 0, 5,
 							 fake_now, &locked),
 				 0);
 	assert_int_equal(locked, 1);
@@ -185,8 +184,8 @@ static void write_sim(struct fixture *f, const char *script)
 
 /* ---- opening a session ---- */
 
-static void expect_open(struct fixture *f, const struct wf_scan_args *a,
-			int ex, enum wf_code code)
+static void expect_open(struct fixture *f, const struct wf_scan_args *a, int ex,
+			enum wf_code code)
 {
 	struct wf_scan *s = (struct wf_scan *)1;
 	struct wf_err e;
@@ -233,9 +232,8 @@ static void opening_refuses_what_may_not_be_scanned(void **state)
 	assert_int_equal(wf_scan_open(f->l, &a, &s, &e), 0);
 	assert_int_equal(wf_scan_close(s, &e), 0);
 	/* A tally takes no range. */
-	assert_int_equal(ledger_tally_start(f->l, f->m01.id, fake_now, &tally,
-					    &n),
-			 0);
+	assert_int_equal(
+	    ledger_tally_start(f->l, f->m01.id, fake_now, &tally, &n), 0);
 	a = args(&f->s02, tally, "SAFE1/T01");
 	expect_open(f, &a, 2, WF_E_SCAN_TALLY_RANGE);
 	/* A count-only check is counted, not scanned. */
@@ -253,9 +251,8 @@ static void opening_refuses_what_may_not_be_scanned(void **state)
 	a = args(&f->s02, 0, NULL);
 	a.disposal_id = 42;
 	expect_open(f, &a, 65, WF_E_SCAN_NO_DISPOSAL);
-	assert_int_equal(ledger_disposal_start(f->l, f->s02.id, f->m01.id,
-					       fake_now, &d),
-			 0);
+	assert_int_equal(
+	    ledger_disposal_start(f->l, f->s02.id, f->m01.id, fake_now, &d), 0);
 	assert_int_equal(ledger_disposal_close(f->l, d, "shred", NULL,
 					       f->s02.id, f->m01.id, fake_now,
 					       &n),
@@ -281,9 +278,8 @@ static void a_recount_is_someone_elses(void **state)
 	assert_int_equal(wf_scan_serial(s, "04A101", &res, &e), 0);
 	assert_int_equal(wf_scan_close(s, &e), 0);
 	/* Opened (wrongly) for S02, who counted it first. */
-	assert_int_equal(ledger_recount_start(f->l, id, "SAFE1/T01",
-					      f->s02.id, f->m01.id, fake_now,
-					      &re),
+	assert_int_equal(ledger_recount_start(f->l, id, "SAFE1/T01", f->s02.id,
+					      f->m01.id, fake_now, &re),
 			 0);
 	a = args(&f->s02, re, "SAFE1/T01");
 	expect_open(f, &a, 77, WF_E_SCAN_RECOUNT);
@@ -392,25 +388,22 @@ static void a_tally_read_after_its_close_is_refused(void **state)
 	int64_t tally, n;
 
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(ledger_custody_get(f->l, 0,
-						    i ? "A202" : "A201", &it),
-				 0);
+		assert_int_equal(
+		    ledger_custody_get(f->l, 0, i ? "A202" : "A201", &it), 0);
 		assert_int_equal(ledger_custody_record(
 				     f->l, &it, "checkout", CARD_CHECKED_OUT,
 				     NULL, DATE_NONE, f->s02.id, fake_now, 0),
 				 0);
 	}
-	assert_int_equal(ledger_tally_start(f->l, f->s02.id, fake_now, &tally,
-					    &n),
-			 0);
+	assert_int_equal(
+	    ledger_tally_start(f->l, f->s02.id, fake_now, &tally, &n), 0);
 	assert_int_equal(n, 2);
 	a = args(&f->s03, tally, NULL);
 	assert_int_equal(wf_scan_open(f->l, &a, &s, &e), 0);
 	assert_int_equal(wf_scan_serial(s, "04A201", &res, &e), 0);
 	assert_int_equal(res.outcome, RECON_ACCEPTED);
-	assert_int_equal(ledger_session_close(f->l, tally, f->m01.id, 0,
-					      fake_now),
-			 0);
+	assert_int_equal(
+	    ledger_session_close(f->l, tally, f->m01.id, 0, fake_now), 0);
 	assert_int_equal(wf_scan_serial(s, "04A202", &res, &e), 65);
 	assert_int_equal(e.code, WF_E_SCAN_READ_TALLY_CLOSED);
 	assert_int_equal(reads(f, tally), 1);
@@ -426,9 +419,8 @@ static void a_disposal_read_after_its_close_is_refused(void **state)
 	struct wf_err e;
 	int64_t d, n;
 
-	assert_int_equal(ledger_disposal_start(f->l, f->s02.id, f->m01.id,
-					       fake_now, &d),
-			 0);
+	assert_int_equal(
+	    ledger_disposal_start(f->l, f->s02.id, f->m01.id, fake_now, &d), 0);
 	a.disposal_id = d;
 	assert_int_equal(wf_scan_open(f->l, &a, &s, &e), 0);
 	assert_int_equal(wf_scan_serial(s, "04B301", &res, &e), 0);
@@ -592,13 +584,11 @@ static void undo_takes_back_ones_own_last_read(void **state)
 	assert_int_equal(wf_scan_undo(f->l, &f->s02, id, "", fake_now, &u, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_UNDO_REASON);
-	assert_int_equal(wf_scan_undo(f->l, &f->s02, 77, "wrong", fake_now, &u,
-				      &e),
-			 65);
+	assert_int_equal(
+	    wf_scan_undo(f->l, &f->s02, 77, "wrong", fake_now, &u, &e), 65);
 	assert_int_equal(e.code, WF_E_SCAN_NO_SESSION);
-	assert_int_equal(wf_scan_undo(f->l, &f->s02, id, "wrong", fake_now, &u,
-				      &e),
-			 65);
+	assert_int_equal(
+	    wf_scan_undo(f->l, &f->s02, id, "wrong", fake_now, &u, &e), 65);
 	assert_int_equal(e.code, WF_E_UNDO_NONE);
 	assert_int_equal(wf_scan_open(f->l, &a, &s, &e), 0);
 	assert_int_equal(wf_scan_open(f->l, &b, &s3, &e), 0);
@@ -607,18 +597,16 @@ static void undo_takes_back_ones_own_last_read(void **state)
 	/* S03 reads A102 again after S02's read of it. */
 	assert_int_equal(wf_scan_serial(s3, "04A102", &res, &e), 0);
 	assert_int_equal(ledger_session_mark(f->l, id, &before), 0);
-	assert_int_equal(wf_scan_undo(f->l, &f->s02, id, "wrong card",
-				      fake_now, &u, &e),
-			 65);
+	assert_int_equal(
+	    wf_scan_undo(f->l, &f->s02, id, "wrong card", fake_now, &u, &e),
+	    65);
 	assert_int_equal(e.code, WF_E_UNDO_READ_AGAIN);
 	/* S03 takes theirs back, then S02 may. */
-	assert_int_equal(wf_scan_undo(f->l, &f->s03, id, "wrong card",
-				      fake_now, &u, &e),
-			 0);
+	assert_int_equal(
+	    wf_scan_undo(f->l, &f->s03, id, "wrong card", fake_now, &u, &e), 0);
 	assert_string_equal(u.serial, "04A102");
-	assert_int_equal(wf_scan_undo(f->l, &f->s02, id, "wrong card",
-				      fake_now, &u, &e),
-			 0);
+	assert_int_equal(
+	    wf_scan_undo(f->l, &f->s02, id, "wrong card", fake_now, &u, &e), 0);
 	assert_string_equal(u.mgmt_id, "A102");
 	assert_string_equal(u.range, "SAFE1/T01");
 	assert_int_equal(reads(f, id), 1);
@@ -628,14 +616,12 @@ static void undo_takes_back_ones_own_last_read(void **state)
 	/* A closed session's reads stand. */
 	assert_int_equal(ledger_session_close(f->l, id, f->m01.id, 0, fake_now),
 			 0);
-	assert_int_equal(wf_scan_undo(f->l, &f->s02, id, "late", fake_now, &u,
-				      &e),
-			 65);
+	assert_int_equal(
+	    wf_scan_undo(f->l, &f->s02, id, "late", fake_now, &u, &e), 65);
 	assert_int_equal(e.code, WF_E_UNDO_CLOSED);
 	lock(f, &f->s03);
-	assert_int_equal(wf_scan_undo(f->l, &f->s03, id, "late", fake_now, &u,
-				      &e),
-			 77);
+	assert_int_equal(
+	    wf_scan_undo(f->l, &f->s03, id, "late", fake_now, &u, &e), 77);
 	assert_int_equal(e.code, WF_E_LOCKED);
 	assert_int_equal(wf_scan_close(s, &e), 0);
 	assert_int_equal(wf_scan_close(s3, &e), 0);
@@ -653,9 +639,8 @@ static void picks_are_the_ranges_open_to_the_person(void **state)
 	int64_t range_id;
 	size_t np = 0;
 
-	assert_int_equal(ledger_tally_start(f->l, f->m01.id, fake_now, &tally,
-					    &n),
-			 0);
+	assert_int_equal(
+	    ledger_tally_start(f->l, f->m01.id, fake_now, &tally, &n), 0);
 	assert_int_equal(ledger_session_start(f->l, SESSION_COUNTONLY, r, 1,
 					      f->m01.id, fake_now, &only),
 			 0);
@@ -672,13 +657,11 @@ static void picks_are_the_ranges_open_to_the_person(void **state)
 	assert_int_equal(p[0].range_id, f->t01);
 	free(p);
 	/* The same rule for count total: */
-	assert_int_equal(wf_scan_range(f->l, id, "SAFE1/T01", &f->s02,
-				       &range_id, &e),
-			 77);
+	assert_int_equal(
+	    wf_scan_range(f->l, id, "SAFE1/T01", &f->s02, &range_id, &e), 77);
 	assert_int_equal(e.code, WF_E_SCAN_ASSIGNED);
-	assert_int_equal(wf_scan_range(f->l, id, "SAFE1/T02", &f->s02,
-				       &range_id, &e),
-			 0);
+	assert_int_equal(
+	    wf_scan_range(f->l, id, "SAFE1/T02", &f->s02, &range_id, &e), 0);
 	assert_int_equal(range_id, f->t02);
 }
 
@@ -745,10 +728,10 @@ int main(void)
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		the_loop_reads_to_the_end_and_honours_stop, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		a_reader_outside_a_session_collects, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		undo_takes_back_ones_own_last_read, setup, teardown),
+	    cmocka_unit_test_setup_teardown(a_reader_outside_a_session_collects,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(undo_takes_back_ones_own_last_read,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		picks_are_the_ranges_open_to_the_person, setup, teardown),
 	    cmocka_unit_test_setup_teardown(the_ledger_guards_a_closed_session,

@@ -129,8 +129,7 @@ static void emit_unreadable(const struct scan_out *a, const char *why,
  * the command's error (cli_fail), where the operator sees it once.
  */
 static void emit_refused(const struct scan_out *a,
-			 const struct wf_scan_read *res,
-			 const struct wf_err *e)
+			 const struct wf_scan_read *res, const struct wf_err *e)
 {
 	char msg[WF_ARGS_MAX * WF_ARG_BYTES];
 
@@ -380,10 +379,9 @@ static int report_event(void *ctx, const struct wf_scan_event *ev,
 	switch (ev->kind) {
 	case WF_SCAN_LOST:
 	case WF_SCAN_BACK:
-		emit_reader_event(a,
-				  ev->kind == WF_SCAN_LOST ? "reader_lost"
-							   : "reader_back",
-				  cli_now());
+		emit_reader_event(
+		    a, ev->kind == WF_SCAN_LOST ? "reader_lost" : "reader_back",
+		    cli_now());
 		break;
 	case WF_SCAN_UNREADABLE:
 		emit_unreadable(a, ev->message, ev->at);
@@ -425,8 +423,7 @@ static int report_and_warn(void *ctx, const struct wf_scan_event *ev,
 }
 
 int scan_run(struct ledger *l, const struct wf_scan_args *a,
-	     const struct scan_print *p, struct wf_scan_totals *t,
-	     int *opened)
+	     const struct scan_print *p, struct wf_scan_totals *t, int *opened)
 {
 	struct scan_out o = {
 	    .out = p->out,

@@ -313,8 +313,7 @@ static enum ui_result lookup_tick(struct ui *u, int wait_ms)
 	case WF_SCAN_READ: {
 		int found = lookup(u, st, step.res.serial, 1);
 
-		wf_reader_feedback(st->r,
-				     found ? RECON_ACCEPTED : RECON_ALERT);
+		wf_reader_feedback(st->r, found ? RECON_ACCEPTED : RECON_ALERT);
 		u->activity = 1;
 		return UI_REDRAW;
 	}

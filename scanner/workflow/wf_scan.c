@@ -27,8 +27,7 @@
 #include "../../drivers/usbwatch.h"
 
 /* Reading cards into a session is handling them (R19, R20). */
-const struct wf_step wf_step_scan = {"scan", ACT_SCAN,
-				     WF_PERMIT | WF_TRAINING};
+const struct wf_step wf_step_scan = {"scan", ACT_SCAN, WF_PERMIT | WF_TRAINING};
 /* Taking one's own read back is part of the same work. */
 const struct wf_step wf_step_scan_undo = {"scan undo", ACT_SCAN,
 					  WF_PERMIT | WF_TRAINING};
@@ -424,8 +423,7 @@ const struct wf_scan_totals *wf_scan_totals(const struct wf_scan *s)
  * read's transaction: the count or tally still open, and a count's range
  * still open to the actor (R7).  0 or the exit status.
  */
-static int target_check(struct wf_scan *s, const char *serial,
-			struct wf_err *e)
+static int target_check(struct wf_scan *s, const char *serial, struct wf_err *e)
 {
 	struct scan_target t;
 	char sid[24];
@@ -444,8 +442,8 @@ static int target_check(struct wf_scan *s, const char *serial,
 			       serial, sid);
 	if (s->kind == SCAN_COUNT &&
 	    !wf_scan_range_open_to(t.assignee_id, s->a->actor->id))
-		return wf_fail(e, WF_E_SCAN_READ_ASSIGNED, serial,
-			       s->a->range, sid, t.assignee);
+		return wf_fail(e, WF_E_SCAN_READ_ASSIGNED, serial, s->a->range,
+			       sid, t.assignee);
 	return 0;
 }
 
@@ -553,9 +551,8 @@ static int handle_card(struct wf_scan *s, struct wf_scan_read *res,
 		return read_end(s, rc, WF_E_SCAN_RECORD, res->serial, e);
 	rc = ledger_scanner_lookup(s->sc, res->serial, lk);
 	if (rc == 0)
-		rc = safe_flag(s->l,
-			       tally ? HANDLE_TALLY_SCAN : HANDLE_COUNT_SCAN,
-			       &flag);
+		rc = safe_flag(
+		    s->l, tally ? HANDLE_TALLY_SCAN : HANDLE_COUNT_SCAN, &flag);
 	if (rc == 0 && tally)
 		rc = tally_classify(s, res->serial, lk, &res->outcome,
 				    &res->why);
@@ -632,14 +629,14 @@ static int handle_disposal_card(struct wf_scan *s, struct wf_scan_read *res,
 		res->outcome = RECON_REPEAT;
 		rc = 0;
 	} else if (rc == 0 && res->lk.known) {
-		res->due = recon_disposal_due(
-		    card->status, card->reminder_sent, wf_today(res->at),
-		    scan_rules(s), &res->due_since);
+		res->due = recon_disposal_due(card->status, card->reminder_sent,
+					      wf_today(res->at), scan_rules(s),
+					      &res->due_since);
 		/* In another open batch: closing both would dispose of
 		 * it twice, so the second one may not have it. */
 		if (res->due != DUE_NOT)
-			rc = ledger_disposal_other_open(
-			    s->l, id, card->id, &res->other_disposal);
+			rc = ledger_disposal_other_open(s->l, id, card->id,
+							&res->other_disposal);
 		if (rc == 0 && res->due != DUE_NOT && !res->other_disposal) {
 			res->outcome = RECON_ACCEPTED;
 			rc = ledger_disposal_add(
@@ -743,8 +740,8 @@ int wf_scan_next(struct wf_scan *s, int timeout_ms, struct wf_scan_event *ev,
 		if (id_serial(&rev.id, ev->res.serial) < 0)
 			break;
 		ev->res.at = ev->at = scan_now(s);
-		ev->kind = take_read(s, &ev->res, e) ? WF_SCAN_REFUSED
-						     : WF_SCAN_READ;
+		ev->kind =
+		    take_read(s, &ev->res, e) ? WF_SCAN_REFUSED : WF_SCAN_READ;
 		break;
 	default:
 		break;
@@ -859,9 +856,8 @@ void wf_reader_close(struct wf_reader *cr)
 
 int wf_reader_collect(const char *spec, const struct rdr_profile *profile,
 		      const volatile sig_atomic_t *stop,
-		      void (*unreadable)(void *ctx, const char *why),
-		      void *ctx, char (**out)[SERIAL_BUF], size_t *n,
-		      struct wf_err *e)
+		      void (*unreadable)(void *ctx, const char *why), void *ctx,
+		      char (**out)[SERIAL_BUF], size_t *n, struct wf_err *e)
 {
 	struct wf_reader *r = NULL;
 	int ex = wf_reader_open(spec, profile, &r, e);

@@ -59,8 +59,8 @@ struct wf_scan_args {
 	int64_t session_id;  /* a count or a tally */
 	int64_t disposal_id; /* instead of session_id: a disposal batch */
 	const struct recon_rules *rules; /* due rules; NULL: the defaults */
-	const char *range; /* a count: one of its ranges; a tally: NULL;
-			      unused for a disposal */
+	const char *range;  /* a count: one of its ranges; a tally: NULL;
+			       unused for a disposal */
 	const char *reader; /* reader spec, e.g. sim:FILE; NULL: typed
 			       numbers only */
 	const struct rdr_profile *profile; /* identity profile; NULL: uid */
@@ -190,9 +190,8 @@ void wf_reader_close(struct wf_reader *r);
  */
 int wf_reader_collect(const char *spec, const struct rdr_profile *profile,
 		      const volatile sig_atomic_t *stop,
-		      void (*unreadable)(void *ctx, const char *why),
-		      void *ctx, char (**out)[SERIAL_BUF], size_t *n,
-		      struct wf_err *e);
+		      void (*unreadable)(void *ctx, const char *why), void *ctx,
+		      char (**out)[SERIAL_BUF], size_t *n, struct wf_err *e);
 
 /*
  * Takes back actor's last read in session id that still counts, with a
