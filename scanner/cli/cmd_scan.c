@@ -472,12 +472,23 @@ int reader_collect(const char *spec, const struct rdr_profile *profile,
 	int ex;
 
 	/* Here Ctrl-C or SIGTERM is how the operator says the last card
-	 * is on the reader: the cards read so far are taken. */
+	 * is on the reader: the cards read so far are taken.  A hangup or
+	 * a broken pipe is no such word: nothing is taken. */
 	catch_stop_signals(old);
 	ex = wf_reader_collect(spec, profile, &stop_signal, collect_unreadable,
 			       NULL, out, n, &e);
 	restore_signals(old);
-	return ex ? cli_fail(&e) : 0;
+	if (ex)
+		return cli_fail(&e);
+	if (stop_signal == SIGHUP || stop_signal == SIGPIPE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return cli_error(128 + stop_signal,
+				 "stopped by %s: no card taken",
+				 signal_name(stop_signal));
+	}
+	return 0;
 }
 
 static int exec_scan(struct cli *c, struct ledger *l)

@@ -57,11 +57,12 @@ int report_print(FILE *f, struct ledger *l, const struct count_data *d,
 
 /*
  * Reads cards from reader `spec` (identity profile `profile`, NULL: uid)
- * until the reader's script ends or Ctrl-C/SIGTERM/SIGHUP/SIGPIPE, for
- * commands that name cards by scanning (checkout, return, move, count
- * total): wf_reader_collect, with unreadable cards told on stderr.  Each
- * distinct serial is kept once, in reading order, in *out (malloc'ed,
- * free()).  Nothing is written to the ledger.  Returns an exit code.
+ * until the reader's script ends or Ctrl-C/SIGTERM (the last card is on
+ * the reader), for commands that name cards by scanning (checkout, return,
+ * move, count total): wf_reader_collect, with unreadable cards told on
+ * stderr.  Each distinct serial is kept once, in reading order, in *out
+ * (malloc'ed, free()).  SIGHUP or SIGPIPE take nothing (128 + N).  Nothing
+ * is written to the ledger.  Returns an exit code.
  */
 int reader_collect(const char *spec, const struct rdr_profile *profile,
 		   char (**out)[SERIAL_BUF], size_t *n);
