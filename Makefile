@@ -150,6 +150,13 @@ $(WF_TESTS): $(BUILD)/tests/%: tests/%.c $(WF_OBJ) $(BUILD)/libcardtally.a
 		-o $@ $< $(WF_OBJ) $(BUILD)/libcardtally.a $(PC_LIBS) \
 		$(shell $(PKG_CONFIG) --libs cmocka)
 
+# Each workflow's own test (tests/test_wf_NAME.c) likewise.
+$(BUILD)/tests/test_wf_%: tests/test_wf_%.c $(WF_OBJ) $(BUILD)/libcardtally.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
+		-o $@ $< $(WF_OBJ) $(BUILD)/libcardtally.a $(PC_LIBS) \
+		$(shell $(PKG_CONFIG) --libs cmocka)
+
 # The TUI's model lives in scanner/: its test links the program's objects.
 $(BUILD)/tests/test_ui: tests/test_ui.c $(APP_OBJ) $(BUILD)/libcardtally.a
 	@mkdir -p $(dir $@)

@@ -276,10 +276,29 @@ int ledger_scanner_open(struct ledger *l, int64_t session_id,
 			struct ledger_scanner **out);
 int ledger_scanner_lookup(struct ledger_scanner *s, const char *serial,
 			  struct scan_lookup *out);
+/* What a read into the scanner's session must know inside its own
+ * transaction: the session as it is now and, for a count, who its range
+ * is assigned to now (another process may close the session or assign
+ * the range while a scan runs). */
+struct scan_target {
+	int found; /* the session exists */
+	enum session_kind kind;
+	int64_t closed_at;   /* 0 while open */
+	int in_session;	     /* range_id is one of its ranges */
+	int64_t assignee_id; /* the range's; 0: anyone may scan it */
+	char assignee[STAFF_CODE_MAX + 1];
+};
+
+/* The scanner's session and range range_id (0: none, a tally) now, into
+ * *out; 0 or a ledger error. */
+int ledger_scanner_target(struct ledger_scanner *s, int64_t range_id,
+			  struct scan_target *out);
 /* card_id 0 for an unknown serial; why NULL unless the outcome is alert;
  * safe_closed 1 when the read is flagged as handling cards while the safe
  * is recorded closed (recon_safe_flag).  Also appends the read to the
- * audit chain (action "scan"). */
+ * audit chain (action "scan").  LEDGER_ERR_STATE, nothing written, when
+ * the session is closed (the caller decides before; this is the
+ * ledger's own guard). */
 int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 			  const char *serial, int64_t card_id, int64_t staff_id,
 			  int64_t at, const char *outcome, const char *why,
@@ -309,6 +328,13 @@ struct scan_undone {
  */
 int ledger_scan_undo(struct ledger *l, int64_t session_id, int64_t staff_id,
 		     const char *reason, int64_t now, struct scan_undone *out);
+/* staff_id's latest read in the session that still counts, into *out;
+ * LEDGER_ERR_NOTFOUND when there is none. */
+int ledger_scan_last_read(struct ledger *l, int64_t session_id,
+			  int64_t staff_id, struct scan_undone *out);
+/* *again = 1 when u's card was read again in the session after u. */
+int ledger_scan_read_after(struct ledger *l, int64_t session_id,
+			   const struct scan_undone *u, int *again);
 /*
  * The distinct serials read (and not undone) in the session, in range
  * range_id only unless it is 0, in no particular order; *out is one
@@ -319,6 +345,14 @@ int ledger_session_serials(struct ledger *l, int64_t session_id,
 			   size_t *n);
 /* Serials already read in the session (for resuming), count only. */
 int64_t ledger_session_scan_count(struct ledger *l, int64_t session_id);
+/*
+ * A number that grows with every read and every undo in the session (the
+ * rows of scan and scan_undo are never deleted), into *mark: a close that
+ * decided on what it read outside its transaction takes the mark then and
+ * compares it inside, so that a read arriving in between is not left out
+ * of what the close decided.  0 or a ledger error.
+ */
+int ledger_session_mark(struct ledger *l, int64_t session_id, int64_t *mark);
 
 /*
  * Loads a session's ranges, the cards in scope and every read into d (see

@@ -386,7 +386,7 @@ int ledger_session_close(struct ledger *l, int64_t id, int64_t actor_id,
 struct ledger_scanner {
 	struct ledger *l;
 	int64_t session_id;
-	sqlite3_stmt *card, *seen, *ins;
+	sqlite3_stmt *card, *seen, *ins, *target;
 };
 
 int ledger_scanner_open(struct ledger *l, int64_t session_id,
@@ -418,8 +418,20 @@ int ledger_scanner_open(struct ledger *l, int64_t session_id,
 				    "INSERT INTO scan(session_id, range_id, "
 				    "serial, card_id, staff_id, at, outcome, "
 				    "why, safe_closed) "
-				    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 "
+				    "WHERE EXISTS (SELECT 1 FROM session "
+				    "WHERE id = ?1 AND closed_at IS NULL)",
 				    &s->ins);
+	if (rc == 0)
+		rc = ledger_prepare(
+		    l,
+		    "SELECT s.kind, s.closed_at, r.location_id, "
+		    "r.assignee_id, coalesce(a.code, '') FROM session s "
+		    "LEFT JOIN session_range r ON r.session_id = s.id "
+		    "AND r.location_id = ?2 "
+		    "LEFT JOIN staff a ON a.id = r.assignee_id "
+		    "WHERE s.id = ?1",
+		    &s->target);
 	if (rc < 0) {
 		ledger_scanner_close(s);
 		return rc;
@@ -473,6 +485,36 @@ int ledger_scanner_lookup(struct ledger_scanner *s, const char *serial,
 	return 0;
 }
 
+int ledger_scanner_target(struct ledger_scanner *s, int64_t range_id,
+			  struct scan_target *out)
+{
+	sqlite3_stmt *st = s->target;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, s->session_id);
+	sqlite3_bind_int64(st, 2, range_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->found = 1;
+		if (session_kind_parse(ledger_col_text(st, 0), &out->kind) < 0)
+			out->kind = SESSION_FULL;
+		out->closed_at = sqlite3_column_int64(st, 1);
+		out->in_session = sqlite3_column_type(st, 2) != SQLITE_NULL;
+		out->assignee_id = sqlite3_column_int64(st, 3);
+		snprintf(out->assignee, sizeof(out->assignee), "%s",
+			 ledger_col_text(st, 4));
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = 0; /* the session is gone: found stays 0 */
+	} else {
+		rc = ledger_sql_error(s->l, "session of the read");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
 int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 			  const char *serial, int64_t card_id, int64_t staff_id,
 			  int64_t at, const char *outcome, const char *why,
@@ -497,6 +539,11 @@ int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 	sqlite3_bind_int(st, 9, safe_closed ? 1 : 0);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = ledger_sql_error(s->l, "record read");
+	else if (sqlite3_changes(s->l->db) == 0)
+		rc = ledger_fail(s->l, LEDGER_ERR_STATE,
+				 "session %lld is closed: the read of %s "
+				 "was not recorded",
+				 (long long)s->session_id, serial);
 	sqlite3_reset(st);
 	if (rc < 0)
 		return rc;
@@ -526,7 +573,30 @@ void ledger_scanner_close(struct ledger_scanner *s)
 	sqlite3_finalize(s->card);
 	sqlite3_finalize(s->seen);
 	sqlite3_finalize(s->ins);
+	sqlite3_finalize(s->target);
 	free(s);
+}
+
+int ledger_session_mark(struct ledger *l, int64_t session_id, int64_t *mark)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT (SELECT count(*) FROM scan WHERE session_id = ?1) + "
+	    "(SELECT count(*) FROM scan_undo u JOIN scan s "
+	    "ON s.id = u.scan_id WHERE s.session_id = ?1)",
+	    &st);
+
+	*mark = -1;
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, session_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*mark = sqlite3_column_int64(st, 0);
+	else
+		rc = ledger_sql_error(l, "reads of the session");
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int64_t ledger_session_scan_count(struct ledger *l, int64_t session_id)

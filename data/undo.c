@@ -14,8 +14,7 @@
 
 #include "ledger_int.h"
 
-/* The latest read of staff_id in the session that still counts. */
-static int last_live_read(struct ledger *l, int64_t session_id,
+int ledger_scan_last_read(struct ledger *l, int64_t session_id,
 			  int64_t staff_id, struct scan_undone *out)
 {
 	sqlite3_stmt *st;
@@ -58,9 +57,8 @@ static int last_live_read(struct ledger *l, int64_t session_id,
 	return rc;
 }
 
-/* 1 when the serial was read again after scan_id in the session. */
-static int read_again(struct ledger *l, int64_t session_id,
-		      const struct scan_undone *u, int *again)
+int ledger_scan_read_after(struct ledger *l, int64_t session_id,
+			   const struct scan_undone *u, int *again)
 {
 	sqlite3_stmt *st;
 	int rc = ledger_prepare(l,
@@ -68,6 +66,7 @@ static int read_again(struct ledger *l, int64_t session_id,
 				"session_id = ? AND serial = ? AND id > ?)",
 				&st);
 
+	*again = 0;
 	if (rc < 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, session_id);
@@ -107,9 +106,9 @@ int ledger_scan_undo(struct ledger *l, int64_t session_id, int64_t staff_id,
 				 "session %lld is closed: its reads stand",
 				 (long long)session_id);
 	if (rc == 0)
-		rc = last_live_read(l, session_id, staff_id, out);
+		rc = ledger_scan_last_read(l, session_id, staff_id, out);
 	if (rc == 0)
-		rc = read_again(l, session_id, out, &again);
+		rc = ledger_scan_read_after(l, session_id, out, &again);
 	if (rc == 0 && again)
 		rc = ledger_fail(l, LEDGER_ERR_STATE,
 				 "card %s was read again after this read: "

@@ -15,6 +15,13 @@
  * again is a repeat, which the caller decides).  Blank lines are nothing; a
  * line that is not a card number is RDR_EV_UNREADABLE with the reason.  End
  * of input is RDR_EV_END.
+ *
+ * A wait lasts at most its timeout also while input keeps arriving: a
+ * stuck scanner that types blank lines, or one endless line, would
+ * otherwise keep kbd_next reading forever, and its caller, which checks
+ * its stop flag (Ctrl-C, SIGTERM) between two waits, could never stop.
+ * So before every read of more input the clock is looked at; what was
+ * typed so far of a line is kept for the next wait.
  */
 #include "reader.h"
 #include "rdr_backends.h"
@@ -26,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../common/model.h"
@@ -79,12 +87,23 @@ static char evdev_char(unsigned code, int shift)
 	return '?';
 }
 
+/* Monotonic milliseconds. */
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /*
- * The next character typed, 0 when there is none yet, -1 at end of input,
- * or a negative RDR_ERR_*.  Waits at most wait_ms for input.
+ * The next character typed, 0 when there is none yet or the wait is over,
+ * -1 at end of input, or a negative RDR_ERR_*.  Reads more input only
+ * until deadline (monotonic ms; -1: none), and at least once per wait
+ * (*reads counts them): a zero timeout still takes what is there.
  */
-static int next_char(struct kbd *k, int wait_ms, char *c, char *err,
-		     size_t errlen)
+static int next_char(struct kbd *k, int64_t deadline, int *reads, char *c,
+		     char *err, size_t errlen)
 {
 	for (;;) {
 		if (!k->evdev && k->raw_pos < k->raw_len) {
@@ -108,6 +127,15 @@ static int next_char(struct kbd *k, int wait_ms, char *c, char *err,
 		}
 		if (k->ended)
 			return -1;
+		int wait_ms = -1;
+		if (deadline >= 0) {
+			int64_t left = deadline - now_ms();
+
+			if (left <= 0 && *reads > 0)
+				return 0; /* the wait is over, input or not */
+			wait_ms = left > 0 ? (int)left : 0;
+		}
+		(*reads)++;
 		struct pollfd pfd = {.fd = k->fd, .events = POLLIN};
 		int n = poll(&pfd, 1, wait_ms);
 
@@ -195,6 +223,8 @@ static int kbd_next(void *state, int timeout_ms, struct rdr_event *ev,
 		    char *err, size_t errlen)
 {
 	struct kbd *k = state;
+	int64_t deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : -1;
+	int reads = 0;
 
 	if (k->has_pending) {
 		*ev = k->pending;
@@ -203,7 +233,7 @@ static int kbd_next(void *state, int timeout_ms, struct rdr_event *ev,
 	}
 	for (;;) {
 		char c;
-		int rc = next_char(k, timeout_ms, &c, err, errlen);
+		int rc = next_char(k, deadline, &reads, &c, err, errlen);
 
 		if (rc == 0) {
 			memset(ev, 0, sizeof(*ev));

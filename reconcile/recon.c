@@ -885,8 +885,8 @@ int recon_recount_allowed(int64_t candidate, const int64_t *first, size_t n,
 	*rule = "";
 	for (size_t i = 0; i < n; i++) {
 		if (first[i] == candidate) {
-			*rule = "a recount of a range is done by a different "
-				"person than the first count";
+			*rule = N_("a recount of a range is done by a "
+				   "different person than the first count");
 			return -1;
 		}
 	}

@@ -52,8 +52,9 @@ static void codes_are_unique_and_have_messages(void **state)
 		int ex = wf_exit((enum wf_code)s.codes[i]);
 
 		assert_true(s.codes[i] > 0);
-		/* cardtally(1) "EXIT STATUS": a refusal or failure (2:
-		 * init over an existing ledger, a usage error as before). */
+		/* cardtally(1) "EXIT STATUS": a refusal or failure; 2 for a
+		 * usage error only the ledger can tell (init over an existing
+		 * ledger, a scan's --range given for a tally). */
 		assert_true(ex == 65 || ex == 69 || ex == 70 || ex == 77 ||
 			    ex == 66 || ex == 1 || ex == 2);
 	}

@@ -13,6 +13,7 @@
 
 #include "../../common/count.h"
 #include "../workflow/config.h"
+#include "../workflow/wf_scan.h"
 
 static int disc_push(struct disc_list *d, const struct disc_item *it)
 {
@@ -187,36 +188,11 @@ int book_discrepancies(struct ledger *l, int64_t id, struct disc_list *out)
 int book_first_counters(struct ledger *l, int64_t session, int64_t location_id,
 			int64_t **ids, size_t *n)
 {
-	int64_t *all = NULL;
-	size_t nall = 0;
-	/* A chain of recounts is short; the bound only stops a cycle that
-	 * a damaged file could hold. */
-	for (int depth = 0; session && depth < 64; depth++) {
-		int64_t *v, of, loc;
-		size_t nv;
+	struct wf_err e;
 
-		if (ledger_range_counters(l, session, location_id, &v, &nv) <
-			0 ||
-		    ledger_recount_of(l, session, &of, &loc) < 0) {
-			free(all);
-			return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-		}
-		int64_t *p = realloc(all, (nall + nv + 1) * sizeof(*p));
-		if (!p) {
-			free(v);
-			free(all);
-			return cli_error(EXIT_SOFTWARE, "out of memory");
-		}
-		all = p;
-		if (nv)
-			memcpy(all + nall, v, nv * sizeof(*v));
-		nall += nv;
-		free(v);
-		session = of;
-	}
-	*ids = all;
-	*n = nall;
-	return 0;
+	return wf_first_counters(l, session, location_id, ids, n, &e)
+		   ? cli_fail(&e)
+		   : 0;
 }
 
 /* ---- output ---- */

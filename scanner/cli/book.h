@@ -102,6 +102,9 @@ struct count_closing {
 	 * disc.n, the ranges that are off; a total has no card to
 	 * resolve, only the witness's signature). */
 	struct disc_list disc;
+	/* ledger_session_mark before the facts were read: the close is
+	 * refused when a read or an undo came in since. */
+	int64_t mark;
 };
 
 /* Session id exists, is open and is no tally; 0 or an exit code. */

@@ -214,6 +214,10 @@ int count_close_facts(struct ledger *l, const struct session_rec *sess,
 
 	memset(cc, 0, sizeof(*cc));
 	cc->sess = *sess;
+	/* Taken before the facts: a read that comes in while they are
+	 * read and decided on changes it (count_close_commit). */
+	if (ledger_session_mark(l, sess->id, &cc->mark) < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 	if (sess->kind == SESSION_COUNTONLY) {
 		rc = countonly_found(l, sess->id, &off);
 		cc->found = off > 0;
@@ -277,7 +281,7 @@ int count_close_commit(struct ledger *l, struct count_closing *cc,
 		       const struct staff_rec *actor,
 		       const struct staff_rec *witness)
 {
-	int64_t id = cc->sess.id, wid = witness ? witness->id : 0;
+	int64_t id = cc->sess.id, wid = witness ? witness->id : 0, mark = 0;
 	struct recon_person a, w;
 	enum recon_close verdict;
 	const char *rule;
@@ -313,6 +317,19 @@ int count_close_commit(struct ledger *l, struct count_closing *cc,
 	if (rc)
 		return rc;
 	rc = ledger_begin(l);
+	if (rc == 0)
+		rc = ledger_session_mark(l, id, &mark);
+	if (rc == 0 && mark != cc->mark) {
+		/* A scan still running read a card, or a read was undone,
+		 * after the facts above were read: closing now would
+		 * leave it out of what the close decided. */
+		ledger_rollback(l);
+		return cli_error(EXIT_DATAERR,
+				 "session %lld changed while it was being "
+				 "closed (a read or an undo came in): nothing "
+				 "was closed; end the scans and close it again",
+				 (long long)id);
+	}
 	if (rc == 0)
 		rc = ledger_session_close(l, id, actor->id, wid, cli_now());
 	if (rc == 0)

@@ -211,10 +211,12 @@ static int demo_setup(struct ledger *l, const char *stock,
 /* Scans one range with a generated script; returns an exit code. */
 static int demo_scan(struct ledger *l, const char *dir, int64_t session,
 		     const char *range, const struct staff_rec *who, int faults,
-		     struct scan_totals *t)
+		     struct wf_scan_totals *t)
 {
 	char script[PATH_MAX], spec[PATH_MAX + 8];
-	struct scan_args a = {0};
+	struct wf_scan_args a = {0};
+	struct scan_print out = {.out = stdout};
+	int opened;
 
 	snprintf(script, sizeof(script), "%s/%s-%s.sim", dir,
 		 faults ? "sweep" : "lastmonth", range);
@@ -228,9 +230,9 @@ static int demo_scan(struct ledger *l, const char *dir, int64_t session,
 	a.range = range;
 	a.reader = spec;
 	a.actor = who;
-	a.verbosity = faults ? SCAN_ALERTS_ONLY : SCAN_QUIET;
-	a.out = stdout;
-	return scan_run(l, &a, t);
+	a.clock = cli_now;
+	out.verbosity = faults ? SCAN_ALERTS_ONLY : SCAN_QUIET;
+	return scan_run(l, &a, &out, t, &opened);
 }
 
 /*
@@ -264,7 +266,7 @@ static int demo_last_month(struct ledger *l, const char *dir,
 			   const struct staff_rec *staff, int64_t now)
 {
 	const char *trays[] = {"SAFE2/S1/B03", "SAFE2/S2/B14", "SAFE2/S4/B34"};
-	struct scan_totals t;
+	struct wf_scan_totals t;
 	int64_t id;
 	int rc;
 
@@ -304,7 +306,7 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 	const char *tmp = getenv("TMPDIR");
 	struct staff_rec staff[4];
 	struct range_rec *ranges = NULL;
-	struct scan_totals t, sum = {0};
+	struct wf_scan_totals t, sum = {0};
 	struct ledger *l = NULL;
 	char err[512];
 	int64_t id, now = cli_now();

@@ -608,12 +608,10 @@ static int exec_count_total(struct cli *c, struct ledger *l)
 	const char *cards_s = cli_opt(c, "cards"),
 		   *reader = cli_opt(c, "reader");
 	const char *profile = cli_opt(c, "profile");
-	struct range_rec *rr = NULL;
 	struct session_rec sess;
 	struct staff_rec actor;
-	int64_t id, cards = 0, expected = 0;
-	const char *why;
-	size_t n = 0, i;
+	struct wf_err e;
+	int64_t id, range_id, cards = 0, expected = 0;
 	int rc;
 
 	if (c->npos)
@@ -654,23 +652,10 @@ static int exec_count_total(struct cli *c, struct ledger *l)
 	rc = cli_card_worker(c, l, ACT_SCAN, &actor);
 	if (rc)
 		return rc;
-	if (ledger_session_ranges(l, id, &rr, &n) < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	for (i = 0; i < n; i++)
-		if (strcmp(rr[i].path, range) == 0)
-			break;
-	if (i == n)
-		rc = cli_error(EXIT_DATAERR, "%s is not a range of count %lld",
-			       range, (long long)id);
-	else if (recon_assignee_may_scan(rr[i].assignee_id, actor.id, &why) < 0)
-		rc = cli_error(EXIT_NOPERM,
-			       "range %s of count %lld is assigned to %s "
-			       "alone: %s may not count it (%s)",
-			       range, (long long)id, rr[i].assignee, actor.code,
-			       why);
-	free(rr);
-	if (rc)
-		return rc;
+	/* Only the assignee counts a range, as only the assignee scans it
+	 * (R7): one rule for both. */
+	if (wf_scan_range(l, id, range, &actor, &range_id, &e))
+		return cli_fail(&e);
 	if (reader) {
 		/* Reads are counted, serials not matched: a count-only check
 		 * learns how many cards lie there, not which. */

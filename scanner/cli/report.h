@@ -1,6 +1,7 @@
 /*
- * The work the commands share: the scan loop (used by `scan` and `demo`) and
- * printing a reconciliation report (used by `reconcile`, `count close` and
+ * The work the commands share: printing the scan loop (used by `scan` and
+ * `demo`; the loop itself is scanner/workflow/wf_scan.c) and printing a
+ * reconciliation report (used by `reconcile`, `count close` and
  * `demo`).  Text for people, JSON for programs; both go to the FILE given.
  */
 #ifndef CT_REPORT_H
@@ -11,6 +12,7 @@
 #include "../../common/count.h"
 #include "../../data/ledger.h"
 #include "../../reconcile/recon.h"
+#include "../workflow/wf_scan.h"
 #include "cli.h"
 
 /* Parses a session id argument; 0 or a usage exit code. */
@@ -25,95 +27,25 @@ enum scan_verbosity {
 	SCAN_QUIET,	     /* nothing (the demo's replay of last month) */
 };
 
-struct scan_args {
-	int64_t session_id;
-	int64_t disposal_id; /* instead of session_id: a disposal batch */
-	const struct recon_rules *rules; /* due rules; NULL: the defaults */
-	/* A count: one of its ranges; a tally: NULL; a disposal: "". */
-	const char *range;
-	const char *reader;		   /* reader spec, e.g. sim:FILE */
-	const struct rdr_profile *profile; /* identity profile; NULL: uid */
-	const struct staff_rec *actor;
+/* How `scan` and `demo` print a scan's events (cmd_scan.c). */
+struct scan_print {
+	FILE *out;
 	int json;
 	enum scan_verbosity verbosity;
-	FILE *out;
-};
-
-struct scan_totals {
-	long accepted, repeats, alerts;
-	long safe_closed; /* reads flagged: the safe was recorded closed */
 };
 
 /*
- * The per-read path that `scan` and the TUI's scan screen share (cmd_scan.c).
- *
- * Order of calls: scan_session_open -> scan_session_step (reader events)
- * and scan_session_serial (a number typed or wedged in) in any order ->
- * scan_session_close.  A read is looked up, classified by reconcile/,
- * recorded and committed, and the reader's feedback given, before either
- * function returns it: the caller only reports what is already on disk.
- * Errors go through cli_error; the functions return exit codes.
+ * The command line's scan (cmd_scan.c, also `demo`): opens a's session
+ * (wf_scan_open), reads until the reader's script ends, a read is refused
+ * or SIGINT, SIGTERM, SIGHUP or SIGPIPE stops it (wf_scan_run), printing
+ * every event as p says, and closes it.  *opened: the session was opened
+ * (else nothing was read, and the refusal was said); *totals are filled
+ * either way.  Returns the exit code: 0, 128 + N when stopped by signal
+ * N, or the refusal's or failure's after saying why.
  */
-struct scan_session;
-
-/* What one read came to. */
-struct scan_result {
-	char serial[SERIAL_BUF];
-	struct scan_lookup lk; /* disposal: lk.known and lk.card only */
-	enum recon_outcome outcome;
-	enum recon_why why; /* count and tally alerts */
-	int64_t at;
-	/* A disposal: why the card is due and since when (DATE_NONE), and
-	 * the other open batch that holds it (0: none). */
-	enum recon_due_why due;
-	int32_t due_since;
-	int64_t other_disposal;
-	int safe_closed; /* flagged: taken while the safe was recorded closed */
-	/* A card the ledger says is lost: its declaration, when on record. */
-	int have_lost;
-	struct lost_rec lost;
-};
-
-enum scan_step_kind {
-	SCAN_STEP_IDLE = 0,   /* nothing within the timeout */
-	SCAN_STEP_READ,	      /* a card was read: res */
-	SCAN_STEP_UNREADABLE, /* a card could not be identified: message */
-	SCAN_STEP_LOST,	      /* the reader went away: the session pauses */
-	SCAN_STEP_BACK,	      /* it came back */
-	SCAN_STEP_END,	      /* the reader's script ended (sim) */
-};
-
-struct scan_step {
-	enum scan_step_kind kind;
-	struct scan_result res;
-	char message[256];
-	int64_t at;
-};
-
-/* Checks the session (or disposal batch), the range and its assignee,
- * and opens a->reader (NULL: no reader, typed numbers only).  `a` must
- * outlive the session.  0 and *out, or an exit code. */
-int scan_session_open(struct ledger *l, const struct scan_args *a,
-		      struct scan_session **out);
-/* Waits at most timeout_ms for the reader and handles what it reports. */
-int scan_session_step(struct scan_session *s, int timeout_ms,
-		      struct scan_step *out);
-/* A card number typed, or sent by a barcode scanner, as one read. */
-int scan_session_serial(struct scan_session *s, const char *serial,
-			struct scan_result *out);
-const struct scan_totals *scan_session_totals(const struct scan_session *s);
-/* Closes the reader and records the end of a count's range; 0 or an exit
- * code (the range's end could not be recorded).  scan_session_close(NULL)
- * does nothing. */
-int scan_session_close(struct scan_session *s);
-
-/*
- * Reads until the reader's script ends (sim) or SIGINT/SIGTERM, recording
- * every read durably before reporting it.  Returns an exit code; totals
- * are filled either way.
- */
-int scan_run(struct ledger *l, const struct scan_args *a,
-	     struct scan_totals *totals);
+int scan_run(struct ledger *l, const struct wf_scan_args *a,
+	     const struct scan_print *p, struct wf_scan_totals *totals,
+	     int *opened);
 
 /*
  * Prints the report of session `d` (today is used for disposal-due rules).
@@ -125,11 +57,12 @@ int report_print(FILE *f, struct ledger *l, const struct count_data *d,
 
 /*
  * Reads cards from reader `spec` (identity profile `profile`, NULL: uid)
- * until the reader's script ends or Ctrl-C/SIGTERM, for commands that name
- * cards by scanning (checkout, return, move).  Each distinct serial is kept
- * once, in reading order, in *out (malloc'ed, free()); a card read again
- * gets the reader's repeat signal.  Unreadable cards are told on stderr and
- * skipped.  Nothing is written to the ledger.  Returns an exit code.
+ * until the reader's script ends or Ctrl-C/SIGTERM (the last card is on
+ * the reader), for commands that name cards by scanning (checkout, return,
+ * move, count total): wf_reader_collect, with unreadable cards told on
+ * stderr.  Each distinct serial is kept once, in reading order, in *out
+ * (malloc'ed, free()).  SIGHUP or SIGPIPE take nothing (128 + N).  Nothing
+ * is written to the ledger.  Returns an exit code.
  */
 int reader_collect(const char *spec, const struct rdr_profile *profile,
 		   char (**out)[SERIAL_BUF], size_t *n);
@@ -184,29 +117,6 @@ int report_locked(const struct staff_rec *s, void *ctx);
 
 
 /* ---- the safe's approver (cmd_key.c) ---- */
-
-/* ---- a reader outside a session (cmd_scan.c) ---- */
-
-/*
- * A reader for work that names cards by presenting them without a count
- * or tally (checkout, return, the TUI's lookup and custody screens):
- * card_reader_open, then card_reader_step between keys, then
- * card_reader_close.  Nothing is written to the ledger; the caller gives
- * the reader's feedback once it has done its work with the card.
- */
-struct card_reader;
-
-int card_reader_open(const char *spec, const struct rdr_profile *profile,
-		     struct card_reader **out);
-/* Waits at most timeout_ms.  out->kind: IDLE, READ (out->res.serial),
- * UNREADABLE (out->message; the reader has signalled it), LOST, BACK or
- * END.  0, or an exit code after cli_error (the reader failed). */
-int card_reader_step(struct card_reader *r, int timeout_ms,
-		     struct scan_step *out);
-/* The reader's beep or light for an outcome (accepted, repeat, alert). */
-void card_reader_feedback(struct card_reader *r, enum recon_outcome o);
-/* card_reader_close(NULL) does nothing. */
-void card_reader_close(struct card_reader *r);
 
 /* ---- disposal (cmd_dispose.c), shared with the TUI ---- */
 

@@ -14,11 +14,12 @@
 #include <string.h>
 
 #include "../cli/cli.h"
+#include "../workflow/wf_scan.h"
 #include "ui.h"
 
 struct custody_state {
 	struct ui_custody_model m;
-	struct card_reader *r;
+	struct wf_reader *r;
 	int reader_ended;
 };
 
@@ -144,6 +145,7 @@ static int custody_enter(struct ui *u)
 {
 	struct custody_state *st = calloc(1, sizeof(*st));
 	int64_t now = cli_now();
+	struct wf_err e;
 
 	if (!st)
 		return cli_error(EXIT_SOFTWARE, "out of memory");
@@ -151,10 +153,10 @@ static int custody_enter(struct ui *u)
 	/* Without a change, the cards are for today, as for `checkout`. */
 	date_format(date_of_time(now, cli_utc_offset(now)), st->m.for_day);
 	if (u->reader) {
-		if (card_reader_open(u->reader, u->profile, &st->r) == 0)
+		if (wf_reader_open(u->reader, u->profile, &st->r, &e) == 0)
 			st->m.has_reader = 1;
 		else
-			ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+			ui_fail(u, &e);
 	}
 	u->state = st;
 	return 0;
@@ -165,7 +167,7 @@ static void custody_leave(struct ui *u)
 	struct custody_state *st = u->state;
 
 	if (st)
-		card_reader_close(st->r);
+		wf_reader_close(st->r);
 	free(st);
 }
 
@@ -206,7 +208,7 @@ static void record(struct ui *u, struct custody_state *st, const char *ident,
 			   _("a date is YYYY-MM-DD"));
 		u->bells = 3;
 		if (st->r)
-			card_reader_feedback(st->r, RECON_ALERT);
+			wf_reader_feedback(st->r, RECON_ALERT);
 		return;
 	}
 	if (wf_custody_move(u->l, &u->who, (enum custody_kind)st->m.kind,
@@ -228,46 +230,47 @@ static void record(struct ui *u, struct custody_state *st, const char *ident,
 		u->msg[0] = '\0';
 	}
 	if (st->r)
-		card_reader_feedback(st->r, u->bells ? RECON_ALERT
-						     : RECON_ACCEPTED);
+		wf_reader_feedback(st->r, u->bells ? RECON_ALERT
+						   : RECON_ACCEPTED);
 }
 
 static enum ui_result custody_tick(struct ui *u, int wait_ms)
 {
 	struct custody_state *st = u->state;
-	struct scan_step step;
+	struct wf_scan_event step;
+	struct wf_err e;
 
 	if (!st->r || st->reader_ended)
 		return UI_IGNORED;
-	if (card_reader_step(st->r, wait_ms, &step)) {
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+	if (wf_reader_next(st->r, wait_ms, &step, &e)) {
+		ui_fail(u, &e);
 		st->reader_ended = 1;
 		return UI_REDRAW;
 	}
 	switch (step.kind) {
-	case SCAN_STEP_READ:
+	case WF_SCAN_READ:
 		u->activity = 1;
 		if (st->m.kind < 0) {
 			ui_message(u, UI_A_ALERT, "%s",
 				   _("Choose the movement first"));
-			card_reader_feedback(st->r, RECON_ALERT);
+			wf_reader_feedback(st->r, RECON_ALERT);
 			u->bells = 3;
 			return UI_REDRAW;
 		}
 		record(u, st, step.res.serial, CUSTODY_BY_SERIAL);
 		return UI_REDRAW;
-	case SCAN_STEP_UNREADABLE:
+	case WF_SCAN_UNREADABLE:
 		ui_message(u, UI_A_ALERT, "%s: %s", _("card not read"),
 			   step.message);
 		u->bells = 3;
 		u->activity = 1;
 		return UI_REDRAW;
-	case SCAN_STEP_LOST:
-	case SCAN_STEP_BACK:
-		st->m.reader_lost = step.kind == SCAN_STEP_LOST;
+	case WF_SCAN_LOST:
+	case WF_SCAN_BACK:
+		st->m.reader_lost = step.kind == WF_SCAN_LOST;
 		u->bells = st->m.reader_lost ? 3 : 1;
 		return UI_REDRAW;
-	case SCAN_STEP_END:
+	case WF_SCAN_END:
 		st->reader_ended = 1;
 		return UI_HANDLED;
 	default:

@@ -6,7 +6,8 @@
  * back, a card read twice is a repeat, each shown with its own symbol and
  * colour -- and the batch is closed with its method and certificate after
  * the witness logs in again.  Reads go through the per-read path of `scan
- * --session D<n>` (scan_session_*), start and close through the
+ * --session D<n>` (the workflow's scan session, wf_scan_*), start and
+ * close through the
  * commands' own steps (cli_witness_pin, dispose_*), so the rules are the
  * command line's.
  */
@@ -16,12 +17,13 @@
 #include "../cli/cli.h"
 #include "../workflow/config.h"
 #include "../cli/report.h"
+#include "../workflow/wf_scan.h"
 #include "ui.h"
 
 struct dispose_state {
 	struct ui_dispose_model m;
-	struct scan_args args;
-	struct scan_session *s;
+	struct wf_scan_args args;
+	struct wf_scan *s;
 	int has_reader;
 };
 
@@ -276,7 +278,9 @@ static int dispose_enter(struct ui *u)
 
 static void stop(struct dispose_state *st)
 {
-	scan_session_close(st->s);
+	struct wf_err e;
+
+	wf_scan_close(st->s, &e); /* a disposal has no range to end */
 	st->s = NULL;
 }
 
@@ -312,25 +316,27 @@ static enum ui_result start_scanning(struct ui *u, struct dispose_state *st,
 				     int64_t id)
 {
 	struct disposal_batch_rec b;
+	struct wf_err e;
 	int ex = dispose_batch_open(u->l, id, &b);
 
 	if (ex)
 		return refuse(u);
 	memset(&st->args, 0, sizeof(st->args));
 	st->args.disposal_id = id;
-	st->args.range = "";
 	st->args.reader = u->reader;
 	st->args.profile = u->profile;
 	st->args.rules = &u->conf.rules;
 	st->args.actor = &u->who;
-	st->args.verbosity = SCAN_QUIET;
-	ex = scan_session_open(u->l, &st->args, &st->s);
+	st->args.clock = cli_now;
+	ex = wf_scan_open(u->l, &st->args, &st->s, &e);
 	if (ex && u->reader) {
 		st->args.reader = NULL;
-		ex = scan_session_open(u->l, &st->args, &st->s);
+		ex = wf_scan_open(u->l, &st->args, &st->s, &e);
 	}
-	if (ex)
-		return refuse(u);
+	if (ex) {
+		ui_fail(u, &e);
+		return UI_REDRAW;
+	}
 	st->has_reader = st->args.reader != NULL;
 	st->m.batch = id;
 	st->m.in_batch = (long)b.ncards;
@@ -360,7 +366,7 @@ static enum ui_result start_batch(struct ui *u, struct dispose_state *st)
 }
 
 static void note_read(struct ui *u, struct dispose_state *st,
-		      const struct scan_result *res)
+		      const struct wf_scan_read *res)
 {
 	struct ui_dispose_model *m = &st->m;
 	struct ui_dispose_read r;
@@ -404,30 +410,37 @@ static void note_read(struct ui *u, struct dispose_state *st,
 static enum ui_result dispose_tick(struct ui *u, int wait_ms)
 {
 	struct dispose_state *st = u->state;
-	struct scan_step step;
+	struct wf_scan_event step;
+	struct wf_err e;
 
 	if (st->m.mode != UI_DS_SCAN || !st->s || !st->has_reader)
 		return UI_IGNORED;
-	if (scan_session_step(st->s, wait_ms, &step)) {
+	if (wf_scan_next(st->s, wait_ms, &step, &e)) {
 		st->has_reader = 0;
-		return refuse(u);
+		ui_fail(u, &e);
+		return UI_REDRAW;
 	}
 	switch (step.kind) {
-	case SCAN_STEP_READ:
+	case WF_SCAN_READ:
 		note_read(u, st, &step.res);
 		return UI_REDRAW;
-	case SCAN_STEP_UNREADABLE:
-	case SCAN_STEP_LOST:
+	case WF_SCAN_REFUSED:
+		/* Not added (the batch was closed meanwhile): said. */
+		ui_fail(u, &e);
+		u->activity = 1;
+		return UI_REDRAW;
+	case WF_SCAN_UNREADABLE:
+	case WF_SCAN_LOST:
 		ui_message(u, UI_A_ALERT, "%s",
-			   step.kind == SCAN_STEP_LOST ? _("READER LOST")
-						       : _("card not read"));
+			   step.kind == WF_SCAN_LOST ? _("READER LOST")
+						     : _("card not read"));
 		u->bells = 3;
 		return UI_REDRAW;
-	case SCAN_STEP_BACK:
+	case WF_SCAN_BACK:
 		ui_message(u, UI_A_OK, "%s",
 			   _("Reader is back: scanning resumes"));
 		return UI_REDRAW;
-	case SCAN_STEP_END:
+	case WF_SCAN_END:
 		st->has_reader = 0;
 		return UI_REDRAW;
 	default:
@@ -472,12 +485,15 @@ static enum ui_result close_batch(struct ui *u, struct dispose_state *st)
 
 static enum ui_result typed_read(struct ui *u, struct dispose_state *st)
 {
-	struct scan_result res;
-	int ex = scan_session_serial(st->s, st->m.typed, &res);
+	struct wf_scan_read res;
+	struct wf_err e;
+	int ex = wf_scan_serial(st->s, st->m.typed, &res, &e);
 
 	st->m.typed[0] = '\0';
-	if (ex)
-		return refuse(u);
+	if (ex) {
+		ui_fail(u, &e);
+		return UI_REDRAW;
+	}
 	note_read(u, st, &res);
 	return UI_REDRAW;
 }

@@ -13,11 +13,12 @@
 #include <string.h>
 
 #include "../cli/cli.h"
+#include "../workflow/wf_scan.h"
 #include "ui.h"
 
 struct lookup_state {
 	struct ui_lookup_model m;
-	struct card_reader *r;
+	struct wf_reader *r;
 	int reader_ended;
 };
 
@@ -220,15 +221,16 @@ void ui_lookup_render(const struct ui_lookup_model *m, int cols, int rows,
 static int lookup_enter(struct ui *u)
 {
 	struct lookup_state *st = calloc(1, sizeof(*st));
+	struct wf_err e;
 
 	if (!st)
 		return cli_error(EXIT_SOFTWARE, "out of memory");
 	if (u->reader) {
-		if (card_reader_open(u->reader, u->profile, &st->r) == 0)
+		if (wf_reader_open(u->reader, u->profile, &st->r, &e) == 0)
 			st->m.has_reader = 1;
 		else
 			/* Typed and wedged numbers still work. */
-			ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+			ui_fail(u, &e);
 	}
 	u->state = st;
 	return 0;
@@ -239,7 +241,7 @@ static void lookup_leave(struct ui *u)
 	struct lookup_state *st = u->state;
 
 	if (st)
-		card_reader_close(st->r);
+		wf_reader_close(st->r);
 	free(st);
 }
 
@@ -297,36 +299,36 @@ static int lookup(struct ui *u, struct lookup_state *st, const char *what,
 static enum ui_result lookup_tick(struct ui *u, int wait_ms)
 {
 	struct lookup_state *st = u->state;
-	struct scan_step step;
+	struct wf_scan_event step;
+	struct wf_err e;
 
 	if (!st->r || st->reader_ended)
 		return UI_IGNORED;
-	if (card_reader_step(st->r, wait_ms, &step)) {
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+	if (wf_reader_next(st->r, wait_ms, &step, &e)) {
+		ui_fail(u, &e);
 		st->reader_ended = 1;
 		return UI_REDRAW;
 	}
 	switch (step.kind) {
-	case SCAN_STEP_READ: {
+	case WF_SCAN_READ: {
 		int found = lookup(u, st, step.res.serial, 1);
 
-		card_reader_feedback(st->r,
-				     found ? RECON_ACCEPTED : RECON_ALERT);
+		wf_reader_feedback(st->r, found ? RECON_ACCEPTED : RECON_ALERT);
 		u->activity = 1;
 		return UI_REDRAW;
 	}
-	case SCAN_STEP_UNREADABLE:
+	case WF_SCAN_UNREADABLE:
 		ui_message(u, UI_A_ALERT, "%s: %s", _("card not read"),
 			   step.message);
 		u->bells = 3;
 		u->activity = 1;
 		return UI_REDRAW;
-	case SCAN_STEP_LOST:
-	case SCAN_STEP_BACK:
-		st->m.reader_lost = step.kind == SCAN_STEP_LOST;
+	case WF_SCAN_LOST:
+	case WF_SCAN_BACK:
+		st->m.reader_lost = step.kind == WF_SCAN_LOST;
 		u->bells = st->m.reader_lost ? 3 : 1;
 		return UI_REDRAW;
-	case SCAN_STEP_END:
+	case WF_SCAN_END:
 		st->reader_ended = 1;
 		return UI_HANDLED;
 	default:

@@ -1,39 +1,33 @@
 /*
  * The tray scan screen: pick an open count and one of its ranges that is
- * yours (assigned to you, or to nobody), then present the tray's cards.
- * Each read goes through the CLI's per-read path (scan_session_*: look up,
- * classify, commit, reader feedback) before this screen shows it.  The
+ * yours (assigned to you, or to nobody: wf_scan_picks), then present the
+ * tray's cards.  Each read goes through the scan session of the workflow
+ * layer (wf_scan_*: the person and the count checked again, look up,
+ * classify, commit, reader feedback) before this screen shows it; a read
+ * the workflow refuses (the count was closed meanwhile, the range given to
+ * someone else) is shown as refused, translated, and never counted.  The
  * screen shows the range, big expected / seen / remaining counters, a
  * progress bar, the last card, and the alerts newest first, each with its
  * own symbol and colour and bell pattern; a number typed or sent by a
  * barcode scanner plus Enter is a read too.  `u` takes the last read back
- * with a reason (ledger_scan_undo).  A lost reader fills the screen until
- * it is back.
+ * with a reason (wf_scan_undo, as `scan undo`).  A lost reader fills the
+ * screen until it is back.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../common/strmap.h"
 #include "../cli/cli.h"
-#include "../cli/report.h"
+#include "../workflow/wf_scan.h"
 #include "ui.h"
-
-#define PICKS_MAX 64
-
-struct pick {
-	int64_t session_id;
-	int64_t range_id;
-	char range[LOCATION_MAX + 1];
-	int mine; /* assigned to the person logged in */
-};
 
 struct scan_state {
 	int scanning; /* 0: choosing a range */
-	struct pick pick[PICKS_MAX];
+	struct wf_scan_pick *pick;
 	size_t npicks, sel;
 	/* While scanning. */
-	struct scan_args args;
-	struct scan_session *s;
+	struct wf_scan_args args;
+	struct wf_scan *s;
 	struct strmap *expected; /* serials of the range's cards */
 	struct ui_scan_model m;
 };
@@ -259,61 +253,28 @@ void ui_scan_render(const struct ui_scan_model *m, int cols, struct ui_view *v)
 
 /* ---- the screen ---- */
 
-struct pick_ctx {
-	struct ui *u;
-	struct scan_state *st;
-	int rc;
-};
-
-static int add_picks(const struct session_rec *sess, void *ctx)
-{
-	struct pick_ctx *p = ctx;
-	struct range_rec *r = NULL;
-	const char *why;
-	size_t n = 0;
-	int rc;
-
-	if (sess->kind == SESSION_TALLY)
-		return 0;
-	rc = ledger_session_ranges(p->u->l, sess->id, &r, &n);
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; i < n && p->st->npicks < PICKS_MAX; i++) {
-		struct pick *k;
-
-		if (recon_assignee_may_scan(r[i].assignee_id, p->u->who.id,
-					    &why) < 0)
-			continue; /* someone else's range (R7) */
-		k = &p->st->pick[p->st->npicks++];
-		k->session_id = sess->id;
-		k->range_id = r[i].location_id;
-		snprintf(k->range, sizeof(k->range), "%s", r[i].path);
-		k->mine = r[i].assignee_id == p->u->who.id;
-	}
-	free(r);
-	return 0;
-}
-
 static int scan_enter(struct ui *u)
 {
 	struct scan_state *st = calloc(1, sizeof(*st));
-	struct pick_ctx p = {u, st, 0};
-	int rc;
+	struct wf_err e;
 
 	if (!st)
 		return cli_error(EXIT_SOFTWARE, "out of memory");
-	rc = ledger_session_open_each(u->l, add_picks, &p);
-	if (rc < 0) {
-		free(st);
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
-	}
+	/* Without its list the screen says there is nothing for you, and
+	 * why. */
+	if (wf_scan_picks(u->l, &u->who, &st->pick, &st->npicks, &e))
+		ui_fail(u, &e);
 	u->state = st;
 	return 0;
 }
 
 static void stop_scanning(struct scan_state *st)
 {
-	scan_session_close(st->s);
+	struct wf_err e;
+
+	/* The range's end not recorded: the count's record lacks it, the
+	 * reads are kept; nothing the screen could do about it now. */
+	wf_scan_close(st->s, &e);
 	st->s = NULL;
 	strmap_free(st->expected);
 	st->expected = NULL;
@@ -324,8 +285,10 @@ static void scan_leave(struct ui *u)
 {
 	struct scan_state *st = u->state;
 
-	if (st)
+	if (st) {
 		stop_scanning(st);
+		free(st->pick);
+	}
 	free(st);
 }
 
@@ -362,7 +325,8 @@ static void scan_view(const struct ui *u, struct ui_view *v)
 }
 
 /* The range's cards, and how many of them this count has read there. */
-static int load_range(struct ui *u, struct scan_state *st, const struct pick *k)
+static int load_range(struct ui *u, struct scan_state *st,
+		      const struct wf_scan_pick *k)
 {
 	char(*ser)[SERIAL_BUF] = NULL;
 	size_t n = 0;
@@ -391,7 +355,8 @@ static int load_range(struct ui *u, struct scan_state *st, const struct pick *k)
 
 static enum ui_result start_scanning(struct ui *u, struct scan_state *st)
 {
-	const struct pick *k = &st->pick[st->sel];
+	const struct wf_scan_pick *k = &st->pick[st->sel];
+	struct wf_err e, why;
 	int ex;
 
 	memset(&st->m, 0, sizeof(st->m));
@@ -402,23 +367,24 @@ static enum ui_result start_scanning(struct ui *u, struct scan_state *st)
 	st->args.profile = u->profile;
 	st->args.rules = &u->conf.rules;
 	st->args.actor = &u->who;
-	st->args.verbosity = SCAN_QUIET;
-	ex = load_range(u, st, k);
-	if (ex == 0)
-		ex = scan_session_open(u->l, &st->args, &st->s);
-	if (ex && u->reader && st->expected) {
+	st->args.clock = cli_now;
+	if (load_range(u, st, k)) {
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		stop_scanning(st);
+		return UI_REDRAW;
+	}
+	ex = wf_scan_open(u->l, &st->args, &st->s, &e);
+	if (ex && u->reader) {
 		/* The reader cannot be opened: the count can still go on
 		 * with typed or wedged numbers, and the screen says why. */
-		char why[256];
-
-		snprintf(why, sizeof(why), "%s", ui_last_error());
+		why = e;
 		st->args.reader = NULL;
-		ex = scan_session_open(u->l, &st->args, &st->s);
+		ex = wf_scan_open(u->l, &st->args, &st->s, &e);
 		if (ex == 0)
-			ui_message(u, UI_A_ALERT, "%s", why);
+			ui_fail(u, &why);
 	}
 	if (ex) {
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		ui_fail(u, &e);
 		stop_scanning(st);
 		return UI_REDRAW;
 	}
@@ -434,7 +400,7 @@ static enum ui_result start_scanning(struct ui *u, struct scan_state *st)
 
 /* After a read is on disk: the model, the bell. */
 static void show_read(struct ui *u, struct scan_state *st,
-		      const struct scan_result *res)
+		      const struct wf_scan_read *res)
 {
 	int in =
 	    strmap_get(st->expected, res->serial, strlen(res->serial), NULL);
@@ -454,47 +420,51 @@ static void show_read(struct ui *u, struct scan_state *st,
 static enum ui_result scan_tick(struct ui *u, int wait_ms)
 {
 	struct scan_state *st = u->state;
-	struct scan_step step;
-	int ex;
+	struct wf_scan_event ev;
+	struct wf_err e;
 
 	if (!st->scanning || !st->m.has_reader || st->m.reader_ended)
 		return UI_IGNORED;
-	ex = scan_session_step(st->s, wait_ms, &step);
-	if (ex) {
+	if (wf_scan_next(st->s, wait_ms, &ev, &e)) {
 		/* The reader failed for good (not a lost reader, which
 		 * comes back): typed numbers still work. */
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		ui_fail(u, &e);
 		st->m.reader_ended = 1;
 		return UI_REDRAW;
 	}
-	switch (step.kind) {
-	case SCAN_STEP_READ:
-		show_read(u, st, &step.res);
+	switch (ev.kind) {
+	case WF_SCAN_READ:
+		show_read(u, st, &ev.res);
 		return UI_REDRAW;
-	case SCAN_STEP_UNREADABLE: {
+	case WF_SCAN_REFUSED:
+		/* Not counted, and the screen says why. */
+		ui_fail(u, &e);
+		u->activity = 1;
+		return UI_REDRAW;
+	case WF_SCAN_UNREADABLE: {
 		struct ui_alert a;
 
 		memset(&a, 0, sizeof(a));
 		a.kind = UI_ALERT_UNREADABLE;
 		snprintf(a.where, sizeof(a.where), "%.*s",
-			 (int)sizeof(a.where) - 1, step.message);
+			 (int)sizeof(a.where) - 1, ev.message);
 		add_alert(&st->m, &a);
 		st->m.alerts++;
 		u->bells = 3;
 		u->activity = 1;
 		return UI_REDRAW;
 	}
-	case SCAN_STEP_LOST:
+	case WF_SCAN_LOST:
 		st->m.reader_lost = 1;
 		st->m.reader_back = 0;
 		u->bells = 3;
 		return UI_REDRAW;
-	case SCAN_STEP_BACK:
+	case WF_SCAN_BACK:
 		st->m.reader_lost = 0;
 		st->m.reader_back = 1;
 		u->bells = 1;
 		return UI_REDRAW;
-	case SCAN_STEP_END:
+	case WF_SCAN_END:
 		st->m.reader_ended = 1;
 		return UI_REDRAW;
 	default:
@@ -505,12 +475,11 @@ static enum ui_result scan_tick(struct ui *u, int wait_ms)
 static enum ui_result do_undo(struct ui *u, struct scan_state *st)
 {
 	struct scan_undone un;
-	int rc = ledger_scan_undo(u->l, st->m.session_id, u->who.id,
-				  st->m.reason, cli_now(), &un);
+	struct wf_err e;
 
-	if (rc < 0) {
-		ui_message(u, UI_A_ALERT, "%s: %s", _("Nothing undone"),
-			   ledger_errmsg(u->l));
+	if (wf_scan_undo(u->l, &u->who, st->m.session_id, st->m.reason,
+			 cli_now(), &un, &e)) {
+		ui_fail(u, &e);
 		return UI_REDRAW;
 	}
 	st->m.undo_mode = 0;
@@ -542,13 +511,13 @@ static enum ui_result do_undo(struct ui *u, struct scan_state *st)
 
 static enum ui_result typed_read(struct ui *u, struct scan_state *st)
 {
-	struct scan_result res;
-	int ex = scan_session_serial(st->s, st->m.typed, &res);
+	struct wf_scan_read res;
+	struct wf_err e;
+	int ex = wf_scan_serial(st->s, st->m.typed, &res, &e);
 
 	st->m.typed[0] = '\0';
 	if (ex) {
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
-		u->bells = 3;
+		ui_fail(u, &e);
 		return UI_REDRAW;
 	}
 	show_read(u, st, &res);

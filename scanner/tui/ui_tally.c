@@ -1,8 +1,9 @@
 /*
  * The end-of-day window tally (R12) on one screen: start today's tally
  * (or go on with the one open), present what comes back -- each read goes
- * through the same per-read path as the tray count (scan_session_*: the
- * read is committed before it is shown) -- watch the list of what is
+ * through the same scan session as the tray count (wf_scan_*: the
+ * read is committed before it is shown, and refused once the tally is
+ * closed) -- watch the list of what is
  * still out and who took it, and close.  A balanced tally closes at once;
  * an imbalanced one needs a manager to witness the close on this screen
  * (their code and PIN, checked by cli_witness_pin: another person, the
@@ -15,12 +16,13 @@
 #include <string.h>
 
 #include "../cli/cli.h"
+#include "../workflow/wf_scan.h"
 #include "ui.h"
 
 struct tally_screen {
 	struct ui_tally_model m;
-	struct scan_args args;
-	struct scan_session *s;
+	struct wf_scan_args args;
+	struct wf_scan *s;
 };
 
 /* ---- the model: pure, tested in tests/test_ui.c ---- */
@@ -162,13 +164,16 @@ static int reload(struct ui *u, struct tally_screen *st)
 
 static void stop_session(struct tally_screen *st)
 {
-	scan_session_close(st->s);
+	struct wf_err e;
+
+	wf_scan_close(st->s, &e); /* a tally has no range to end */
 	st->s = NULL;
 }
 
 /* Opens tally id for reads (the reader if there is one) and loads it. */
 static int open_tally(struct ui *u, struct tally_screen *st, int64_t id)
 {
+	struct wf_err e;
 	int ex;
 
 	stop_session(st);
@@ -179,20 +184,20 @@ static int open_tally(struct ui *u, struct tally_screen *st, int64_t id)
 	st->args.profile = u->profile;
 	st->args.rules = &u->conf.rules;
 	st->args.actor = &u->who;
-	st->args.verbosity = SCAN_QUIET;
-	ex = scan_session_open(u->l, &st->args, &st->s);
+	st->args.clock = cli_now;
+	ex = wf_scan_open(u->l, &st->args, &st->s, &e);
 	if (ex && u->reader) {
 		/* The reader cannot be opened: typed numbers still work. */
-		char why[256];
+		struct wf_err why = e;
 
-		snprintf(why, sizeof(why), "%s", ui_last_error());
 		st->args.reader = NULL;
-		ex = scan_session_open(u->l, &st->args, &st->s);
+		ex = wf_scan_open(u->l, &st->args, &st->s, &e);
 		if (ex == 0)
-			ui_message(u, UI_A_ALERT, "%s", why);
+			ui_fail(u, &why);
 	}
+	/* Said where the callers look (ui_last_error). */
 	if (ex)
-		return ex;
+		return cli_fail(&e);
 	st->m.id = id;
 	st->m.has_reader = st->args.reader != NULL;
 	st->m.reader_ended = 0;
@@ -259,7 +264,7 @@ static void tally_view(const struct ui *u, struct ui_view *v)
 
 /* After a read is on disk: the model, the list, the bell. */
 static void show_read(struct ui *u, struct tally_screen *st,
-		      const struct scan_result *res)
+		      const struct wf_scan_read *res)
 {
 	ui_tally_note_read(&st->m, res->outcome, res->why,
 			   res->lk.known ? res->lk.card.mgmt_id : "",
@@ -277,31 +282,37 @@ static void show_read(struct ui *u, struct tally_screen *st,
 static enum ui_result tally_tick(struct ui *u, int wait_ms)
 {
 	struct tally_screen *st = u->state;
-	struct scan_step step;
+	struct wf_scan_event step;
+	struct wf_err e;
 
 	if (!st->s || !st->m.has_reader || st->m.reader_ended)
 		return UI_IGNORED;
-	if (scan_session_step(st->s, wait_ms, &step)) {
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+	if (wf_scan_next(st->s, wait_ms, &step, &e)) {
+		ui_fail(u, &e);
 		st->m.reader_ended = 1;
 		return UI_REDRAW;
 	}
 	switch (step.kind) {
-	case SCAN_STEP_READ:
+	case WF_SCAN_READ:
 		show_read(u, st, &step.res);
 		return UI_REDRAW;
-	case SCAN_STEP_UNREADABLE:
+	case WF_SCAN_REFUSED:
+		/* Not taken (the tally was closed meanwhile): said. */
+		ui_fail(u, &e);
+		u->activity = 1;
+		return UI_REDRAW;
+	case WF_SCAN_UNREADABLE:
 		ui_message(u, UI_A_ALERT, "%s: %s", _("card not read"),
 			   step.message);
 		u->bells = 3;
 		u->activity = 1;
 		return UI_REDRAW;
-	case SCAN_STEP_LOST:
-	case SCAN_STEP_BACK:
-		st->m.reader_lost = step.kind == SCAN_STEP_LOST;
+	case WF_SCAN_LOST:
+	case WF_SCAN_BACK:
+		st->m.reader_lost = step.kind == WF_SCAN_LOST;
 		u->bells = st->m.reader_lost ? 3 : 1;
 		return UI_REDRAW;
-	case SCAN_STEP_END:
+	case WF_SCAN_END:
 		st->m.reader_ended = 1;
 		return UI_REDRAW;
 	default:
@@ -398,7 +409,8 @@ static enum ui_result tally_key(struct ui *u, int key)
 {
 	struct tally_screen *st = u->state;
 	struct ui_tally_model *m = &st->m;
-	struct scan_result res;
+	struct wf_scan_read res;
+	struct wf_err e;
 
 	if (m->id == 0) {
 		if (key == 's' || key == UI_KEY_ENTER)
@@ -415,12 +427,10 @@ static enum ui_result tally_key(struct ui *u, int key)
 	case UI_KEY_ENTER:
 		if (!m->typed[0])
 			return UI_HANDLED;
-		if (scan_session_serial(st->s, m->typed, &res)) {
-			ui_message(u, UI_A_ALERT, "%s", ui_last_error());
-			u->bells = 3;
-		} else {
+		if (wf_scan_serial(st->s, m->typed, &res, &e))
+			ui_fail(u, &e);
+		else
 			show_read(u, st, &res);
-		}
 		m->typed[0] = '\0';
 		return UI_REDRAW;
 	case 'x':

@@ -78,6 +78,23 @@ stop_scan() {
 	RC=$?
 	SCAN=
 }
+# stopped_cleanly WHAT: two tests that $B's scan (after ${B}_stop) ended
+# cleanly: sim and kbd end with their input (exit 0, nothing on stderr);
+# pcsc and nfc are stopped by SIGTERM (exit 128+15, and its summary alone
+# on stderr).
+stopped_cleanly() {
+	case $B in
+	sim | kbd)
+		is "$RC" 0 "$B: $1 ends with its input (exit 0)"
+		is "$(cat "$WORK/scan.err")" "" "$B: $1: nothing on stderr"
+		;;
+	*)
+		is "$RC" 143 "$B: $1 stopped by SIGTERM (exit 143)"
+		stop_summary "$WORK/scan.err" SIGTERM \
+			"$B: $1: its summary alone on stderr"
+		;;
+	esac
+}
 # A FIFO as the scan's stdin, held open on fd 5 so that it never sees end
 # of file before we say so.
 open_input() {

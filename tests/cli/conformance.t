@@ -91,8 +91,7 @@ sc_random() {
 # a random UID is identified by its certificate's serial.
 sc_mynumber() {
 	${B}_stop
-	is "$RC" 0 "$B: the uid-profile scan ends cleanly (exit 0)"
-	is "$(cat "$WORK/scan.err")" "" "$B: nothing on stderr"
+	stopped_cleanly "the uid-profile scan"
 	${B}_start --profile apdu:mynumber
 	${B}_mynumber
 	wait_lines 1
@@ -144,8 +143,7 @@ for B in $BACKENDS; do
 		sc_$s
 	done
 	${B}_stop
-	is "$RC" 0 "$B: the scan ends cleanly (exit 0)"
-	is "$(cat "$WORK/scan.err")" "" "$B: nothing on stderr"
+	stopped_cleanly "the scan"
 	# From the ledger: every read recorded once, in order; the random
 	# UID not at all.
 	is "$(sqlq "select group_concat(serial || ':' || outcome, ' ') from

@@ -313,8 +313,9 @@ like "$ERR" "line 3" "unknown sim line on stdin: names line 3"
 is "$(sqlq 'select group_concat(serial) from scan where session_id = 6')" \
 	04A301 "unknown sim line on stdin: the read before it is kept"
 
-# SIGTERM stops a scan between reads; everything read so far is kept and
-# the scan exits 0.  The script comes through a FIFO held open by this shell.
+# SIGTERM stops a scan between reads; everything read so far is kept, the
+# summary says it was stopped, and the scan exits 128+15 (stopped, not
+# done).  The script comes through a FIFO held open by this shell.
 mkfifo "$WORK/fifo"
 exec 5<>"$WORK/fifo"
 "$CT" scan --session 6 --range SAFE1/T03 --reader sim:- --json --as S02 \
@@ -327,7 +328,8 @@ for _ in $(seq 200); do # poll for both events, up to 10 s
 done
 kill -TERM "$pid"
 wait "$pid"
-is "$?" 0 "SIGTERM: scan exits 0"
+is "$?" 143 "SIGTERM: scan exits 143 (128+15)"
+stop_summary "$WORK/term.err" SIGTERM "SIGTERM: the summary alone on stderr"
 exec 5>&-
 is "$(events mgmt_id <"$WORK/term.out" | tr '\n' ' ')" "A302 A303 " \
 	"SIGTERM: both reads reported"

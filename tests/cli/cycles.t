@@ -74,8 +74,7 @@ repeat Y$i" ]; then
 	diag "$B: $done_cycles cycles in $((t1 - t0)) s"
 	is "$bad" "" "$B: every cycle: accepted, reader_lost, reader_back, repeat"
 	${B}_stop
-	is "$RC" 0 "$B: the scan ends cleanly after $CYCLES cycles (exit 0)"
-	is "$(cat "$WORK/scan.err")" "" "$B: nothing on stderr"
+	stopped_cleanly "the scan after $CYCLES cycles"
 	is "$(grep -c '"reader_lost"' "$WORK/scan.out")/$(grep -c \
 		'"reader_back"' "$WORK/scan.out")" "$CYCLES/$CYCLES" \
 		"$B: $CYCLES reader_lost and $CYCLES reader_back"

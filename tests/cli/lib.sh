@@ -169,3 +169,14 @@ with_witness() {
 	ct "$@" --as "$who" --pin-fd 3 --witness "$w" --witness-pin-fd 4 \
 		3<<<"$pin" 4<<<"$wpin"
 }
+
+# stop_summary FILE SIGNAME NAME: one test that FILE (a scan's stderr) is
+# exactly one line, the summary of a scan stopped by SIGNAME ("SAFE1/T01:
+# 3 accepted, 0 repeats, 0 alerts (stopped by SIGTERM; all reads kept)").
+stop_summary() {
+	local n
+	n=$(wc -l <"$1")
+	like "$n:$(cat "$1")" \
+		"^1:[^ ]+: [0-9]+ (accepted|added), [0-9]+ repeats, [0-9]+ (alerts|refused)(, [0-9]+ NOT (counted|added))? \\(stopped by $2; all reads kept\\)\$" \
+		"$3"
+}

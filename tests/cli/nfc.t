@@ -273,10 +273,10 @@ wait_for gone
 ok $? "SIGTERM during a libnfc call: the scan stops"
 gone || kill -KILL "$SCAN_PID"
 wait "$SCAN_PID"
-is "$?" 0 "SIGTERM: the scan exits 0"
+is "$?" 143 "SIGTERM: the scan exits 143 (128+15)"
 SCAN_PID=
 emu "slow 0"
-is "$(cat "$WORK/scan.err")" "" "scan: nothing on stderr"
+stop_summary "$WORK/scan.err" SIGTERM "scan: stderr: the summary alone"
 is "$(sqlq "select group_concat(serial || ':' || outcome, ' ') from
 	(select * from scan where session_id = 1 order by id)")" \
 	"04A10102030405:accepted 04A10102030405:repeat 11223344:accepted 0102030405060708:accepted 04A40102030405:accepted 04A40102030405:repeat 04A20102030405:accepted 04A30102030405:accepted 04A30102030405:repeat 04A30102030405:repeat 04A30102030405:repeat 04A30102030405:repeat" \
@@ -293,7 +293,7 @@ is "$(last_event event mgmt_id)" "repeat N005" \
 	"nfc:pn532_uart:PATH: reads the card in the field"
 kill -TERM "$SCAN_PID"
 wait "$SCAN_PID"
-is "$?" 0 "nfc:pn532_uart:PATH: SIGTERM, exit 0"
+is "$?" 143 "nfc:pn532_uart:PATH: SIGTERM, exit 143"
 SCAN_PID=
 
 # rdr_next's timeout is honoured: with a card held, and with a chip that

@@ -238,9 +238,9 @@ is "$(scan_events | tail -n 1)" "accepted A104" \
 t0=$(now_ms)
 stop_scan
 t1=$(now_ms)
-is "$RC" 0 "SIGTERM: the scan stops and exits 0"
+is "$RC" 143 "SIGTERM: the scan stops and exits 143 (128+15)"
 ok $(((t1 - t0) >= 2000)) "SIGTERM: seen at once while waiting ($((t1 - t0)) ms)"
-is "$(cat "$WORK/scan.err")" "" "nothing on stderr"
+stop_summary "$WORK/scan.err" SIGTERM "stderr: the summary alone"
 is "$(sqlq "select group_concat(serial || ':' || outcome, ' ') from
 	(select * from scan where session_id = 1 order by id)")" \
 	"04A101:accepted 04A101:repeat 04A103:accepted 04A103:repeat 04A104:accepted" \
@@ -291,11 +291,12 @@ take_away 4 "ACS ACR122U PICC Interface 00 00"
 card 4 insert 04A101
 expect_events 4 "ACS-named reader, after three refused feedbacks"
 stop_scan
-is "$RC" 0 "feedback refused: the scan exits 0"
+is "$RC" 143 "feedback refused: the scan stops as usual (143)"
 is "$(events event mgmt_id <"$WORK/scan.out" | tr '\n' ' ')" \
 	"accepted A105 repeat A105 alert null repeat A101 " \
 	"feedback refused: every read told and recorded all the same"
-is "$(cat "$WORK/scan.err")" "" "feedback refused: nothing on stderr"
+stop_summary "$WORK/scan.err" SIGTERM \
+	"feedback refused: stderr: the summary alone"
 is "$(grep '^FF0040' "$WORK/apdu4.log" | head -n 3 | tr '\n' ' ')" \
 	"FF00400E0401010101 FF0040AE0401010201 FF00405D0403010301 " \
 	"accepted, repeat and alert: three different LED/buzzer commands"

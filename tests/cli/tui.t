@@ -265,6 +265,31 @@ keys ja F10
 see ja "Logged out" "F10 logs out (message in the language shown)"
 tm kill-session -t ja
 
+# ---- a read after someone else closed the count -------------------------------
+
+# The tray screen reads through the same scan session as `scan`: once the
+# count is closed elsewhere, a read is refused and the screen says so.
+as S02 2222 count start --kind partial --ranges SAFE1/T03 \
+	--assign SAFE1/T03=S02
+LATE=$OUT
+tui late LANG=ja_JP.UTF-8 --
+login late S02 2222
+see late "メインメニュー" "S02 logs in"
+keys late 1
+see late "3  棚卸し $LATE  SAFE1/T03  （あなたの担当）" "the new count's range"
+keys late 3
+see late "予定: 1" "its tray is open, no reader"
+keys late 04A301 Enter
+see late "最後のカード: [OK] A301 04A301" "a typed read is taken"
+as S02 2222 count close "$LATE"
+is "$RC" 0 "the count is closed from the command line meanwhile"
+keys late 04EEEE Enter
+see late "カード 04EEEE は数えていません: 棚卸し $LATE は締められました" \
+	"the next read is refused, in Japanese"
+is "$(sqlq "select group_concat(serial) from scan where session_id = $LATE")" \
+	04A301 "nothing recorded after the close"
+tm kill-session -t late
+
 # ---- the training gate --------------------------------------------------------
 
 as M01 1111 training course add SEC1 --name "Security" --required-for cards
