@@ -45,6 +45,12 @@ static const struct {
     {"staff add/role", "manager, staff or parttime"},
     {"staff add/new-pin-fd", "read the new person's PIN from file "
 			     "descriptor N instead of the terminal"},
+    {"staff pin/new-pin-fd", "read your new PIN from file descriptor N "
+			     "instead of asking twice at the terminal"},
+    {"staff reset-pin/new-pin-fd", "read the person's new PIN from file "
+				   "descriptor N instead of the terminal"},
+    {"staff role/role", "the person's new role: manager, staff or "
+			"parttime"},
     {"import/encoding", "the file's encoding (default auto: UTF-8 with or "
 			"without a BOM, or CP932)"},
     {"import/dry-run", "validate and count only: nothing changes"},
