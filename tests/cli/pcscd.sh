@@ -100,9 +100,9 @@ pcscd_prepare() {
 	if [ -z "$PCSCD_SKIP" ] && [ -z "$_pcscd_ns" ]; then
 		pid=$(cat /run/pcscd/pcscd.pid 2>/dev/null | tr -cd 0-9)
 		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-			PCSCD_SKIP="no mount namespace (unshare -m refused) and another pcscd runs (pid $pid): ours would overwrite its /run/pcscd/pcscd.pid"
+			PCSCD_SKIP="no mount namespace for our pcscd and another pcscd runs (pid $pid): ours would overwrite its /run/pcscd/pcscd.pid"
 		elif [ ! -d /run/pcscd ] && ! [ -w /run ]; then
-			PCSCD_SKIP="no mount namespace (unshare -m refused) and /run/pcscd cannot be created: pcscd needs it for its pid file"
+			PCSCD_SKIP="no mount namespace for our pcscd and /run/pcscd cannot be created (not root): pcscd needs it for its pid file"
 		fi
 	fi
 	[ -z "$PCSCD_SKIP" ] || return 1
