@@ -5,7 +5,7 @@
 #   make demo       install missing Debian packages, build, run the demo
 #   make test       install missing Debian packages, build, run every test
 #   make check      the test suite under AddressSanitizer + UBSan (leaks fail)
-#   make stress     the long crash test (1,000 kill -9 trials)
+#   make stress     the long tests: 1,000 kill -9 trials, 100 reader cycles
 #   make bench      measurements written to bench/RESULTS.md
 #   make fuzz       libFuzzer targets (clang), FUZZ_TIME seconds each
 #   make install    PREFIX=/usr/local DESTDIR= (program, data, catalogs,
@@ -88,13 +88,43 @@ PO_FILES := $(wildcard po/*.po)
 MO_FILES := $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/cardtally.mo)
 
 .PHONY: build-tests all deps test check stress bench demo install clean format \
-	fuzz pot install-dist install-man
+	fuzz pot install-dist install-man need-deps FORCE
 all: cardtally $(MO_FILES)
 
 deps:
 	@scripts/deps.sh
 
-$(BUILD)/%.o: %.c
+# The prefix is compiled in (CT_DATADIR, CT_LOCALEDIR): a stamp holding it,
+# rewritten only when it changes, rebuilds the objects for another one
+# (`make install PREFIX=/usr` after a plain `make`).
+PREFIX_STAMP := $(BUILD)/prefix.stamp
+$(PREFIX_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' >$@
+FORCE:
+
+# Before anything is compiled: the compiler, pkg-config, the libraries and
+# msgfmt are there, or the way to get them (not "pkg-config: No such file").
+need-deps:
+	@missing=; \
+	command -v $(firstword $(CC)) >/dev/null 2>&1 || \
+		missing="$$missing $(firstword $(CC))"; \
+	command -v msgfmt >/dev/null 2>&1 || missing="$$missing msgfmt"; \
+	if ! command -v $(PKG_CONFIG) >/dev/null 2>&1; then \
+		missing="$$missing $(PKG_CONFIG)"; \
+	else \
+		for p in $(LIBS_PC); do \
+			$(PKG_CONFIG) --exists $$p || missing="$$missing $$p"; \
+		done; \
+	fi; \
+	if [ -n "$$missing" ]; then \
+		echo "cardtally: missing build dependencies:$$missing" >&2; \
+		echo "cardtally: run 'make deps' to install them (as root;" \
+			"otherwise it names the Debian packages)" >&2; \
+		exit 1; \
+	fi
+
+$(BUILD)/%.o: %.c $(PREFIX_STAMP) | need-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
@@ -112,7 +142,7 @@ cardtally: $(BUILD)/cardtally $(MO_FILES)
 # (common/clock.c built with -DCT_TEST_CLOCK, linked before the library so
 # that its ct_now is the one used), which honours $CARDTALLY_NOW.  Only the
 # tests run it; `make`, `make install` and `make demo` never build it.
-$(BUILD)/test-clock/clock.o: common/clock.c
+$(BUILD)/test-clock/clock.o: common/clock.c $(PREFIX_STAMP) | need-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CT_CFLAGS) -DCT_TEST_CLOCK $(CPPFLAGS) $(CFLAGS) -MMD -MP \
 		-c $< -o $@
@@ -121,7 +151,7 @@ $(BUILD)/cardtally-test: $(BUILD)/scanner/cli/main.o $(APP_OBJ) \
 		$(BUILD)/test-clock/clock.o $(BUILD)/libcardtally.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PC_LIBS)
 
-$(BUILD)/locale/%/LC_MESSAGES/cardtally.mo: po/%.po
+$(BUILD)/locale/%/LC_MESSAGES/cardtally.mo: po/%.po | need-deps
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
 
@@ -196,18 +226,25 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libcardtally.a
 	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
 		-o $@ $< $(BUILD)/libcardtally.a $(PC_LIBS)
 
+# The reader unplug/replug cycles of tests/cli/cycles.t, per backend:
+# each pcsc cycle restarts pcscd and takes about a second, so `make test`
+# and `make check` run 20 (every reconnect path, many times over) and
+# `make stress` the full 100.
+TEST_CYCLES ?= 20
+STRESS_CYCLES ?= 100
+
 test: deps
 	@$(MAKE) build-tests
 	@CARDTALLY=$(CURDIR)/$(BUILD)/cardtally-test BUILD=$(CURDIR)/$(BUILD) \
-		tests/run
+		CARDTALLY_CYCLES=$(TEST_CYCLES) tests/run
 
 build-tests: $(BUILD)/cardtally $(BUILD)/cardtally-test $(MO_FILES) \
 	$(TEST_BIN) $(TOOL_BIN)
 
 # The whole suite again, built with sanitizers into a separate tree.
 # The sanitizers look for memory errors, which 20 reader unplug/replug
-# cycles exercise as well as 100; `make test` runs the full 100 (issue 3).
-CHECK_CYCLES ?= 20
+# cycles exercise as well as 100; `make stress` runs the full 100.
+CHECK_CYCLES ?= $(TEST_CYCLES)
 check: deps
 	@$(MAKE) BUILD=build-asan \
 		CFLAGS="-O1 -g -fsanitize=address,undefined \
@@ -253,9 +290,11 @@ fuzz:
 			build-fuzz/fuzz_$$t.log; \
 	done
 
-stress: deps build-tests
+stress: deps
+	@$(MAKE) build-tests
 	@CARDTALLY=$(CURDIR)/$(BUILD)/cardtally-test BUILD=$(CURDIR)/$(BUILD) \
-		KILL_TRIALS=1000 prove -f --exec "" tests/cli/kill9.t
+		KILL_TRIALS=1000 CARDTALLY_CYCLES=$(STRESS_CYCLES) \
+		tests/run tests/cli/kill9.t tests/cli/cycles.t
 
 bench: deps $(BUILD)/cardtally $(filter $(BUILD)/bench/%,$(TOOL_BIN))
 	@CARDTALLY=$(CURDIR)/$(BUILD)/cardtally BUILD=$(CURDIR)/$(BUILD) bench/run

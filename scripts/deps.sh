@@ -2,7 +2,7 @@
 # Installs the Debian packages that building and testing cardtally need, when
 # they are missing.  Run by `make deps` (and so by `make demo` and
 # `make test`).  As root it runs apt-get; otherwise it names what is missing
-# and the command that would install it.
+# and the commands that would install it.
 set -eu
 
 # build: compiler, pkg-config, SQLite and libsodium; gettext (msgfmt builds
@@ -13,11 +13,15 @@ set -eu
 #   bench baseline), python3 (JSON checks and generated fixtures in the CLI
 #   tests and the bench, the virtual card), tmux (for the TUI tests); pcscd
 #   with vsmartcard's virtual reader driver and the CCID driver, for the
-#   pcsc backend's tests against a real daemon; groff-base (tbl, groff)
-#   to check that the man pages are valid roff
+#   pcsc backend's tests against a real daemon; openssl (the certificate
+#   that the virtual My Number cards of the pcsc and nfc tests carry);
+#   util-linux and mount (unshare, mount, setsid: a private pcscd, a
+#   process without a terminal), on every Debian but named all the same;
+#   groff-base (tbl, groff) to check that the man pages are valid roff
 PACKAGES="gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev
 libcmocka-dev libnfc-dev libpcsclite-dev libusb-1.0-0-dev libncurses-dev
-sqlite3 perl python3 tmux pcscd vsmartcard-vpcd libccid gettext groff-base"
+sqlite3 perl python3 tmux pcscd vsmartcard-vpcd libccid gettext groff-base
+openssl util-linux mount"
 # usb tests: umockdev fakes USB readers (umockdev-run, umockdev-wrapper) and
 #   libumockdev-dev builds the hotplug tool that adds and removes them
 PACKAGES="$PACKAGES umockdev libumockdev-dev"
@@ -42,7 +46,8 @@ done
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps: missing Debian packages:$missing" >&2
-	echo "deps: install them with: sudo apt-get install$missing" >&2
+	echo "deps: install them as root: apt-get update &&" \
+		"apt-get install --no-install-recommends$missing" >&2
 	exit 1
 fi
 

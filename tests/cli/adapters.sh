@@ -158,10 +158,7 @@ kbd_cannot() {
 READER="Virtual PCD 00 00"
 pcsc_setup() {
 	pcscd_prepare || { SKIP_WHY=$PCSCD_SKIP; return 1; }
-	if ! command -v openssl >/dev/null; then
-		SKIP_WHY="openssl is needed to make the test certificate"
-		return 1
-	fi
+	cert_ready || return 1
 	PORT=$(free_port_pair)
 	pcscd_conf "$PCSCD_CONF" "Virtual PCD" "$PORT"
 	if ! start_pcscd; then
@@ -219,6 +216,7 @@ nfc_setup() {
 		SKIP_WHY="the nfc backend is not in this build (no libnfc)"
 		return 1
 	fi
+	cert_ready || return 1
 	LINK="$WORK/pn532"
 	export LIBNFC_DEVICE="pn532_uart:$LINK" LIBNFC_AUTO_SCAN=false
 	unset LIBNFC_LOG_LEVEL
@@ -232,7 +230,10 @@ nfc_setup() {
 		SKIP_WHY="the PN532 emulator does not start: $(cat "$WORK/emu.err")"
 		return 1
 	fi
-	emu "cert $CERT"
+	if ! emu "cert $CERT"; then
+		SKIP_WHY="the PN532 emulator does not take the test certificate: $(tail -n 1 "$WORK/emu.err")"
+		return 1
+	fi
 }
 acks() { grep -c '^ok ' "$WORK/emu.out"; }
 emu() {
@@ -270,10 +271,20 @@ nfc_mynumber() { emu "insert A 08C0FFEE"; }
 nfc_cannot() { return 1; }
 
 # make_cert: the test certificate (serial $MN_SERIAL) in $CERT, when
-# openssl is there.
+# openssl is there; cert_ready says why not in SKIP_WHY (returning 1).
 make_cert() {
 	command -v openssl >/dev/null || return 0
 	openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=cardtally-test \
 		-set_serial 0x$MN_SERIAL -days 1 -keyout "$WORK/key.pem" \
-		-outform DER -out "$CERT" 2>/dev/null
+		-outform DER -out "$CERT" 2>"$WORK/openssl.err"
+}
+cert_ready() {
+	if ! command -v openssl >/dev/null; then
+		SKIP_WHY="openssl is not installed (Debian: openssl): it makes the test certificate"
+	elif [ ! -s "$CERT" ]; then
+		SKIP_WHY="openssl made no test certificate: $(tail -n 1 "$WORK/openssl.err")"
+	else
+		return 0
+	fi
+	return 1
 }

@@ -118,6 +118,8 @@ expected_rows() {
 for B in $BACKENDS; do
 	SKIP_WHY=
 	if ! ${B}_setup; then
+		# Never an empty reason (run-one fails those).
+		SKIP_WHY=${SKIP_WHY:-${B}_setup failed without saying why}
 		for s in $SCENARIOS; do skip "$B: $s: $SKIP_WHY"; done
 		continue
 	fi

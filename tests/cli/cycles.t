@@ -30,7 +30,8 @@ for B in $BACKENDS; do
 	fi
 	SKIP_WHY=
 	if ! ${B}_setup; then
-		skip "$B: $CYCLES unplug/replug cycles: $SKIP_WHY"
+		skip "$B: $CYCLES unplug/replug cycles:" \
+			"${SKIP_WHY:-${B}_setup failed without saying why}"
 		continue
 	fi
 	new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }

@@ -9,6 +9,8 @@ CT=${CARDTALLY:?run through make test}
 TESTS=${CARDTALLY_TESTS:-$(cd "$(dirname "$0")/.." && pwd)}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cardtally-test.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
+# tests/run-one checks that the work directory is gone when the test ends.
+[ -z "${CARDTALLY_WORKLOG:-}" ] || echo "$WORK" >>"$CARDTALLY_WORKLOG"
 export CARDTALLY_DB="$WORK/ledger.db"
 export TZ=${TZ:-Asia/Tokyo}
 

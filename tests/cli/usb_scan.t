@@ -14,8 +14,12 @@ if [ -n "${CARDTALLY_SANITIZED:-}" ]; then
 fi
 
 tool="$BUILD/tests/tools/usb_hotplug"
-if [ ! -x "$tool" ] || ! command -v umockdev-wrapper >/dev/null; then
-	echo "1..0 # SKIP no libusb or libumockdev in this build"
+if [ ! -x "$tool" ]; then
+	echo "1..0 # SKIP tests/tools/usb_hotplug is not built: it needs" \
+		"libusb and libumockdev (Debian: libusb-1.0-0-dev, libumockdev-dev)"
+	exit 0
+elif ! command -v umockdev-wrapper >/dev/null; then
+	echo "1..0 # SKIP umockdev-wrapper is not installed (Debian: umockdev)"
 	exit 0
 fi
 
