@@ -1005,6 +1005,9 @@ static void test_reimport_idempotent(void **state)
 	expect_ok(rc, &res);
 	import_result_free(&res);
 	assert_int_equal(n_audit(fx), 2);
+	/* Each import also wrote what it set each card to (import.cards,
+	 * for audit verify's replay): the re-imports below write nothing. */
+	int64_t entries = query(fx, "SELECT count(*) FROM audit");
 	int64_t locs = n_locations(fx);
 	size_t before_len, after_len;
 	char *before = snapshot(fx, &before_len);
@@ -1031,7 +1034,7 @@ static void test_reimport_idempotent(void **state)
 	assert_int_equal(query(fx, "SELECT count(*) FROM card "
 				   "WHERE updated_at <> 1700000000"),
 			 0);
-	assert_int_equal(query(fx, "SELECT count(*) FROM audit"), 2);
+	assert_int_equal(query(fx, "SELECT count(*) FROM audit"), entries);
 	/* Not a byte of the ledger or its WAL changed. */
 	char *after = snapshot(fx, &after_len);
 	assert_int_equal(after_len, before_len);
