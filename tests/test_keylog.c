@@ -1,7 +1,8 @@
 /*
  * Unit tests of data/keylog.c against a real ledger file: the key holders
  * in order of responsibility, openings of the safe with their approver and
- * purpose, one opening at a time, closing, and the openings of a period.
+ * purpose, one opening at a time, closing, the rules and flags recorded
+ * with an opening, and the openings of a period.
  * Every change must leave its audit entry; a refused one leaves nothing.
  */
 #include <setjmp.h>
@@ -302,6 +303,125 @@ static void open_rolled_back(void **state)
 	assert_int_equal(testdb_audits(t, "key.open", NULL), 0);
 }
 
+/* The rules and flags recorded with an opening: at its open (flags left
+ * unrecorded), replaced at its close with the flags decided then. */
+static void record_rules_and_flags(void **state)
+{
+	struct testdb *t = *state;
+	struct key_opening_rec o;
+	char buf[128], subject[32];
+	int64_t m = testdb_staff(t, "M01", ROLE_MANAGER);
+	int64_t s = testdb_staff(t, "S02", ROLE_STAFF);
+	int64_t id;
+
+	assert_int_equal(ledger_key_open(t->l, s, m, "window", 1000, &id), 0);
+	snprintf(subject, sizeof(subject), "key %lld", (long long)id);
+	/* Nothing recorded yet. */
+	assert_int_equal(ledger_key_current(t->l, &o), 0);
+	assert_int_equal(o.has_rules, 0);
+	assert_int_equal(o.has_flags, 0);
+
+	assert_int_equal(
+	    ledger_key_record(t->l, id, 30, 510, 1050, -1, s, 1000), 0);
+	assert_int_equal(ledger_key_current(t->l, &o), 0);
+	assert_int_equal(o.has_rules, 1);
+	assert_int_equal(o.limit_min, 30);
+	assert_int_equal(o.office_start_min, 510);
+	assert_int_equal(o.office_end_min, 1050);
+	assert_int_equal(o.has_flags, 0);
+	assert_int_equal(
+	    testdb_int(t,
+		       "SELECT flags IS NULL FROM key_opening WHERE id = %lld",
+		       (long long)id),
+	    1);
+	assert_int_equal(testdb_audits(t, "key.flags", subject), 1);
+	assert_string_equal(
+	    testdb_audit_detail(t, "key.flags", buf, sizeof(buf)),
+	    "limit_min=30 office=510-1050 flags=open");
+	assert_int_equal(testdb_int(t, "SELECT staff_id FROM audit WHERE "
+				       "action = 'key.flags'"),
+			 s);
+
+	/* At the close, in the caller's transaction with it: the rules then
+	 * in force replace those of the open; flags 3 is long and off
+	 * hours both. */
+	assert_int_equal(ledger_begin(t->l), 0);
+	assert_int_equal(ledger_key_close(t->l, m, 5000, &o), 0);
+	assert_int_equal(ledger_key_record(t->l, id, 45, 480, 1080, 3, m, 5000),
+			 0);
+	assert_int_equal(ledger_commit(t->l), 0);
+	assert_int_equal(testdb_int(t,
+				    "SELECT rule_limit_min = 45 AND "
+				    "rule_office_start_min = 480 AND "
+				    "rule_office_end_min = 1080 FROM "
+				    "key_opening WHERE id = %lld",
+				    (long long)id),
+			 1);
+	assert_int_equal(
+	    testdb_int(t, "SELECT flags FROM key_opening WHERE id = %lld",
+		       (long long)id),
+	    3);
+	assert_int_equal(testdb_audits(t, "key.flags", subject), 2);
+	assert_string_equal(
+	    testdb_audit_detail(t, "key.flags", buf, sizeof(buf)),
+	    "limit_min=45 office=480-1080 flags=3");
+	/* Flags 0 (nothing to say) is recorded, not left open. */
+	assert_int_equal(ledger_key_record(t->l, id, 45, 480, 1080, 0, m, 5001),
+			 0);
+	assert_int_equal(
+	    testdb_int(t, "SELECT flags FROM key_opening WHERE id = %lld",
+		       (long long)id),
+	    0);
+	/* Office hours may span the whole day. */
+	assert_int_equal(ledger_key_record(t->l, id, 0, 0, 24 * 60, 1, m, 5002),
+			 0);
+}
+
+static void record_refusals(void **state)
+{
+	struct testdb *t = *state;
+	int64_t m = testdb_staff(t, "M01", ROLE_MANAGER);
+	int64_t s = testdb_staff(t, "S02", ROLE_STAFF);
+	int64_t id;
+
+	assert_int_equal(ledger_key_open(t->l, s, m, "window", 1000, &id), 0);
+	/* Rules out of range: a negative limit, hours before midnight or
+	 * after the next, a start after the end; flags beyond the known. */
+	assert_int_equal(ledger_key_record(t->l, id, -1, 510, 1050, -1, s, 1),
+			 LEDGER_ERR_INVALID);
+	assert_errmsg(t->l, "out of range");
+	assert_int_equal(ledger_key_record(t->l, id, 30, -1, 1050, -1, s, 1),
+			 LEDGER_ERR_INVALID);
+	assert_int_equal(
+	    ledger_key_record(t->l, id, 30, 510, 24 * 60 + 1, -1, s, 1),
+	    LEDGER_ERR_INVALID);
+	assert_int_equal(ledger_key_record(t->l, id, 30, 1051, 1050, -1, s, 1),
+			 LEDGER_ERR_INVALID);
+	assert_int_equal(ledger_key_record(t->l, id, 30, 510, 1050, -2, s, 1),
+			 LEDGER_ERR_INVALID);
+	assert_int_equal(ledger_key_record(t->l, id, 30, 510, 1050, 4, s, 1),
+			 LEDGER_ERR_INVALID);
+	/* No such opening. */
+	assert_int_equal(
+	    ledger_key_record(t->l, id + 1, 30, 510, 1050, -1, s, 1),
+	    LEDGER_ERR_NOTFOUND);
+	assert_errmsg(t->l, "no opening");
+	/* Nothing written. */
+	assert_int_equal(testdb_audits(t, "key.flags", NULL), 0);
+	assert_int_equal(testdb_int(t, "SELECT count(*) FROM key_opening "
+				       "WHERE rule_limit_min IS NOT NULL OR "
+				       "flags IS NOT NULL"),
+			 0);
+	/* Rolled back with the caller's transaction. */
+	assert_int_equal(ledger_begin(t->l), 0);
+	assert_int_equal(ledger_key_record(t->l, id, 30, 510, 1050, -1, s, 1),
+			 0);
+	assert_int_equal(ledger_rollback(t->l), 0);
+	assert_int_equal(testdb_audits(t, "key.flags", NULL), 0);
+	assert_int_equal(
+	    testdb_int(t, "SELECT rule_limit_min IS NULL FROM key_opening"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,7 +429,8 @@ int main(void)
 	    T(holders_in_order),       T(holder_refusals),
 	    T(open_and_close),	       T(open_refusals),
 	    T(close_before_open_time), T(openings_of_a_period),
-	    T(open_rolled_back),
+	    T(open_rolled_back),       T(record_rules_and_flags),
+	    T(record_refusals),
 #undef T
 	};
 

@@ -1,8 +1,10 @@
 /*
  * Unit tests of the parts of data/ledger.c that tests/test_ledger.c leaves
  * out, against a real ledger file: staff codes, looking staff up by id,
- * unlocking, the staff walk, the caller's transactions (commit, rollback,
- * what another connection sees meanwhile) and the serials a range expects.
+ * unlocking, the PIN check's try and outcome and the lock, setting a PIN
+ * and a role, counting managers, whether the office holds any stock yet,
+ * the staff walk, the caller's transactions (commit, rollback, what another
+ * connection sees meanwhile) and the serials a range expects.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -203,12 +205,316 @@ static void range_serials(void **state)
 	free(v);
 }
 
+/* The failure count and lock as stored. */
+static int64_t stored_failures(const struct testdb *t, int64_t id)
+{
+	return testdb_int(t, "SELECT failed_pins FROM staff WHERE id = %lld",
+			  (long long)id);
+}
+
+static int64_t stored_locked(const struct testdb *t, int64_t id)
+{
+	return testdb_int(t, "SELECT locked FROM staff WHERE id = %lld",
+			  (long long)id);
+}
+
+/* One whole check: the try (which must be let through), then its outcome. */
+static int pin_check(const struct testdb *t, int64_t id, int ok, int max,
+		     int64_t now)
+{
+	int may = -1, locked = -1;
+
+	assert_int_equal(ledger_staff_pin_try(t->l, id, max, &may), 0);
+	assert_int_equal(may, 1);
+	assert_int_equal(
+	    ledger_staff_pin_settle(t->l, id, ok, max, now, &locked), 0);
+	return locked;
+}
+
+static void pin_try_and_settle(void **state)
+{
+	struct testdb *t = *state;
+	char buf[128];
+	int64_t p = testdb_staff(t, "P04", ROLE_PARTTIME);
+	int may = -1, locked = -1;
+
+	/* The try is counted before the PIN is looked at. */
+	assert_int_equal(ledger_staff_pin_try(t->l, p, 3, &may), 0);
+	assert_int_equal(may, 1);
+	assert_int_equal(stored_failures(t, p), 1);
+	/* Right with no wrong PIN before: the count starts again, and the
+	 * audit log is not filled with every login. */
+	assert_int_equal(ledger_staff_pin_settle(t->l, p, 1, 3, 10, &locked),
+			 0);
+	assert_int_equal(locked, 0);
+	assert_int_equal(stored_failures(t, p), 0);
+	assert_int_equal(testdb_audits(t, "staff.pin_ok", NULL), 0);
+
+	/* Wrong: stays counted, audited as the person's own. */
+	assert_int_equal(pin_check(t, p, 0, 3, 20), 0);
+	assert_int_equal(stored_failures(t, p), 1);
+	assert_int_equal(stored_locked(t, p), 0);
+	assert_int_equal(testdb_audits(t, "staff.pin_failed", "P04"), 1);
+	assert_int_equal(testdb_int(t, "SELECT staff_id FROM audit WHERE "
+				       "action = 'staff.pin_failed'"),
+			 p);
+	/* Right after a wrong one: reset and audited. */
+	assert_int_equal(pin_check(t, p, 1, 3, 30), 0);
+	assert_int_equal(stored_failures(t, p), 0);
+	assert_int_equal(testdb_audits(t, "staff.pin_ok", "P04"), 1);
+	assert_string_equal(
+	    testdb_audit_detail(t, "staff.pin_ok", buf, sizeof(buf)),
+	    "failed PIN count reset");
+
+	/* Three wrong in a row: the third locks, audited once. */
+	assert_int_equal(pin_check(t, p, 0, 3, 40), 0);
+	assert_int_equal(pin_check(t, p, 0, 3, 41), 0);
+	assert_int_equal(testdb_audits(t, "staff.lock", NULL), 0);
+	assert_int_equal(pin_check(t, p, 0, 3, 42), 1);
+	assert_int_equal(stored_locked(t, p), 1);
+	assert_int_equal(stored_failures(t, p), 3);
+	assert_int_equal(testdb_audits(t, "staff.lock", "P04"), 1);
+	assert_string_equal(
+	    testdb_audit_detail(t, "staff.lock", buf, sizeof(buf)),
+	    "too many wrong PINs");
+	assert_int_equal(testdb_audits(t, "staff.pin_failed", NULL), 3);
+
+	/* Locked: no try, nothing counted, nothing audited; even with a
+	 * higher limit, only an unlock lets the person in again. */
+	assert_int_equal(ledger_staff_pin_try(t->l, p, 3, &may), 0);
+	assert_int_equal(may, 0);
+	assert_int_equal(ledger_staff_pin_try(t->l, p, 10, &may), 0);
+	assert_int_equal(may, 0);
+	assert_int_equal(stored_failures(t, p), 3);
+	assert_int_equal(testdb_int(t, "SELECT count(*) FROM audit WHERE "
+				       "action LIKE 'staff.pin%%' OR "
+				       "action = 'staff.lock'"),
+			 5);
+
+	/* Nobody of that id gets a try. */
+	assert_int_equal(ledger_staff_pin_try(t->l, p + 10, 3, &may), 0);
+	assert_int_equal(may, 0);
+	assert_int_equal(
+	    ledger_staff_pin_settle(t->l, p + 10, 0, 3, 50, &locked),
+	    LEDGER_ERR_NOTFOUND);
+	assert_int_equal(locked, 0);
+}
+
+/* Tries not yet settled count against the limit: however many checks run
+ * at once, at most max_failures PINs are looked at before the lock. */
+static void pin_tries_unsettled(void **state)
+{
+	struct testdb *t = *state;
+	int64_t s = testdb_staff(t, "S02", ROLE_STAFF);
+	int may = -1, locked = -1;
+
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(ledger_staff_pin_try(t->l, s, 3, &may), 0);
+		assert_int_equal(may, 1);
+	}
+	assert_int_equal(ledger_staff_pin_try(t->l, s, 3, &may), 0);
+	assert_int_equal(may, 0);
+	assert_int_equal(stored_failures(t, s), 3);
+	/* Not locked yet: a wrong outcome settles the lock... */
+	assert_int_equal(stored_locked(t, s), 0);
+	assert_int_equal(ledger_staff_pin_settle(t->l, s, 0, 3, 10, &locked),
+			 0);
+	assert_int_equal(locked, 1);
+	assert_int_equal(stored_locked(t, s), 1);
+	/* ...and a later wrong outcome of the same burst does not lock it
+	 * twice. */
+	assert_int_equal(ledger_staff_pin_settle(t->l, s, 0, 3, 11, &locked),
+			 0);
+	assert_int_equal(locked, 0);
+	assert_int_equal(testdb_audits(t, "staff.lock", "S02"), 1);
+	assert_int_equal(testdb_audits(t, "staff.pin_failed", "S02"), 1);
+
+	/* Inside the caller's transaction the count goes with it. */
+	int64_t q = testdb_staff(t, "S03", ROLE_STAFF);
+	assert_int_equal(ledger_begin(t->l), 0);
+	assert_int_equal(ledger_staff_pin_try(t->l, q, 3, &may), 0);
+	assert_int_equal(may, 1);
+	assert_int_equal(ledger_rollback(t->l), 0);
+	assert_int_equal(stored_failures(t, q), 0);
+}
+
+static void pin_set(void **state)
+{
+	struct testdb *t = *state;
+	struct staff_rec s;
+	char buf[256], want[128], digest[AUDIT_PIN_DIGEST_BUF];
+	char longest[sizeof(s.pin_hash) + 1];
+	int64_t m = testdb_staff(t, "M01", ROLE_MANAGER);
+	int64_t p = testdb_staff(t, "P04", ROLE_PARTTIME);
+
+	/* Refused: no hash, one too long to store, nobody of that id. */
+	assert_int_equal(ledger_staff_pin_set(t->l, p, "", 0, p, NULL, 10),
+			 LEDGER_ERR_INVALID);
+	memset(longest, 'h', sizeof(longest) - 1);
+	longest[sizeof(longest) - 1] = '\0';
+	assert_int_equal(ledger_staff_pin_set(t->l, p, longest, 0, p, NULL, 10),
+			 LEDGER_ERR_INVALID);
+	assert_int_equal(
+	    ledger_staff_pin_set(t->l, p + 10, "new", 1, m, NULL, 10),
+	    LEDGER_ERR_NOTFOUND);
+	assert_int_equal(testdb_int(t, "SELECT count(*) FROM audit WHERE "
+				       "action LIKE 'staff.pin_%%'"),
+			 0);
+	assert_string_equal(testdb_text(t, buf, sizeof(buf),
+					"SELECT pin_hash FROM staff WHERE "
+					"id = %lld",
+					(long long)p),
+			    "hash");
+
+	/* The owner changes it: the new hash, the count cleared, audited as
+	 * the owner's with the digest of the hash, never the hash. */
+	assert_int_equal(pin_check(t, p, 0, 3, 20), 0);
+	assert_int_equal(
+	    ledger_staff_pin_set(t->l, p, "owner-hash", 0, p, NULL, 30), 0);
+	assert_int_equal(ledger_staff_get_id(t->l, p, &s), 0);
+	assert_string_equal(s.pin_hash, "owner-hash");
+	assert_int_equal(s.failed_pins, 0);
+	assert_int_equal(testdb_audits(t, "staff.pin_change", "P04"), 1);
+	assert_int_equal(testdb_int(t, "SELECT staff_id FROM audit WHERE "
+				       "action = 'staff.pin_change'"),
+			 p);
+	audit_pin_digest("owner-hash", strlen("owner-hash"), digest);
+	snprintf(want, sizeof(want), "pin=%s", digest);
+	assert_string_equal(
+	    testdb_audit_detail(t, "staff.pin_change", buf, sizeof(buf)), want);
+
+	/* A manager resets a locked account before a witness: unlocked. */
+	for (int i = 0; i < 3; i++)
+		pin_check(t, p, 0, 3, 40 + i);
+	assert_int_equal(stored_locked(t, p), 1);
+	assert_int_equal(
+	    ledger_staff_pin_set(t->l, p, "reset-hash", 1, m, "M02", 50), 0);
+	assert_int_equal(ledger_staff_get_id(t->l, p, &s), 0);
+	assert_string_equal(s.pin_hash, "reset-hash");
+	assert_int_equal(s.locked, 0);
+	assert_int_equal(s.failed_pins, 0);
+	assert_int_equal(testdb_audits(t, "staff.pin_reset", "P04"), 1);
+	assert_int_equal(testdb_int(t, "SELECT staff_id FROM audit WHERE "
+				       "action = 'staff.pin_reset'"),
+			 m);
+	audit_pin_digest("reset-hash", strlen("reset-hash"), digest);
+	snprintf(want, sizeof(want), "unlocked witness=M02 pin=%s", digest);
+	assert_string_equal(
+	    testdb_audit_detail(t, "staff.pin_reset", buf, sizeof(buf)), want);
+	/* Not locked, no witness: only the digest. */
+	assert_int_equal(
+	    ledger_staff_pin_set(t->l, p, "again-hash", 1, m, NULL, 60), 0);
+	audit_pin_digest("again-hash", strlen("again-hash"), digest);
+	snprintf(want, sizeof(want), "pin=%s", digest);
+	assert_string_equal(
+	    testdb_audit_detail(t, "staff.pin_reset", buf, sizeof(buf)), want);
+	assert_int_equal(pin_check(t, p, 1, 3, 70), 0);
+}
+
+static void set_role_and_managers(void **state)
+{
+	struct testdb *t = *state;
+	struct staff_rec s;
+	char buf[128];
+	int64_t n = -1;
+
+	assert_int_equal(ledger_staff_managers(t->l, 0, &n), 0);
+	assert_int_equal(n, 0);
+	int64_t m = testdb_staff(t, "M01", ROLE_MANAGER);
+	int64_t m2 = testdb_staff(t, "M02", ROLE_MANAGER);
+	int64_t p = testdb_staff(t, "P04", ROLE_PARTTIME);
+	assert_int_equal(ledger_staff_managers(t->l, 0, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ledger_staff_managers(t->l, m, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ledger_staff_managers(t->l, p, &n), 0);
+	assert_int_equal(n, 2);
+
+	/* Refused: the role it has, no such role, nobody of that id. */
+	assert_int_equal(
+	    ledger_staff_set_role(t->l, p, ROLE_PARTTIME, m, NULL, 10),
+	    LEDGER_ERR_STATE);
+	assert_errmsg(t->l, "P04 is parttime already");
+	assert_int_equal(
+	    ledger_staff_set_role(t->l, p, ROLE_COUNT, m, NULL, 10),
+	    LEDGER_ERR_INVALID);
+	assert_int_equal(
+	    ledger_staff_set_role(t->l, p + 10, ROLE_STAFF, m, NULL, 10),
+	    LEDGER_ERR_NOTFOUND);
+	assert_int_equal(testdb_audits(t, "staff.role", NULL), 0);
+
+	assert_int_equal(
+	    ledger_staff_set_role(t->l, p, ROLE_STAFF, m, NULL, 20), 0);
+	assert_int_equal(ledger_staff_get_id(t->l, p, &s), 0);
+	assert_int_equal(s.role, ROLE_STAFF);
+	assert_string_equal(
+	    testdb_audit_detail(t, "staff.role", buf, sizeof(buf)),
+	    "from=parttime to=staff");
+	assert_int_equal(testdb_int(t, "SELECT staff_id FROM audit WHERE "
+				       "action = 'staff.role'"),
+			 m);
+	assert_int_equal(
+	    ledger_staff_set_role(t->l, p, ROLE_MANAGER, m, "M02", 30), 0);
+	assert_string_equal(
+	    testdb_audit_detail(t, "staff.role", buf, sizeof(buf)),
+	    "from=staff to=manager witness=M02");
+	assert_int_equal(testdb_audits(t, "staff.role", "P04"), 2);
+	assert_int_equal(ledger_staff_managers(t->l, 0, &n), 0);
+	assert_int_equal(n, 3);
+
+	/* An inactive manager is not counted; one stepping down neither. */
+	assert_int_equal(ledger_staff_set_active(t->l, m2, 0, m, NULL, 40), 0);
+	assert_int_equal(
+	    ledger_staff_set_role(t->l, p, ROLE_STAFF, m, NULL, 50), 0);
+	assert_int_equal(ledger_staff_managers(t->l, 0, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ledger_staff_managers(t->l, m, &n), 0);
+	assert_int_equal(n, 0);
+}
+
+static void stock_empty(void **state)
+{
+	struct testdb *t = *state;
+	int64_t m = testdb_staff(t, "M01", ROLE_MANAGER);
+	int64_t id;
+	int empty = -1;
+
+	/* People and locations are no stock. */
+	testdb_location(t, "S/T1");
+	assert_int_equal(ledger_stock_empty(t->l, &empty), 0);
+	assert_int_equal(empty, 1);
+	testdb_card(t, "C1", "01", "S/T1", "stored");
+	assert_int_equal(ledger_stock_empty(t->l, &empty), 0);
+	assert_int_equal(empty, 0);
+	/* A card in any state is stock, even one handed back. */
+	testdb_sqlf(t, "UPDATE card SET status = 'cancelled'");
+	assert_int_equal(ledger_stock_empty(t->l, &empty), 0);
+	assert_int_equal(empty, 0);
+	testdb_sqlf(t, "DELETE FROM card");
+	assert_int_equal(ledger_stock_empty(t->l, &empty), 0);
+	assert_int_equal(empty, 1);
+	/* So is a terminal alone. */
+	assert_int_equal(ledger_asset_add(t->l, "TERM1", "Terminal 1", NULL,
+					  "S/SHELF", m, 10, &id),
+			 0);
+	assert_int_equal(ledger_stock_empty(t->l, &empty), 0);
+	assert_int_equal(empty, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, testdb_setup, testdb_teardown)
-	    T(staff_codes),  T(staff_by_id_and_unlock), T(staff_walk),
-	    T(transactions), T(range_serials),
+	    T(staff_codes),
+	    T(staff_by_id_and_unlock),
+	    T(staff_walk),
+	    T(transactions),
+	    T(range_serials),
+	    T(pin_try_and_settle),
+	    T(pin_tries_unsettled),
+	    T(pin_set),
+	    T(set_role_and_managers),
+	    T(stock_empty),
 #undef T
 	};
 

@@ -1,6 +1,7 @@
 /*
  * Unit tests of data/undo.c against a real ledger file: taking a read back
- * (ledger_scan_undo) and the serials a session still counts
+ * (ledger_scan_undo, and the look-ups it is made of, ledger_scan_last_read
+ * and ledger_scan_read_after) and the serials a session still counts
  * (ledger_session_serials).  An undo deletes nothing: the scan row and its
  * audit entry stay, a scan_undo row and a "scan.undo" entry are added, and
  * only the reads not taken back count.
@@ -342,6 +343,95 @@ static void session_serials_grow(void **state)
 	free(v);
 }
 
+/* The read an undo would take back, and whether its card was read again
+ * after it: looked at, nothing written. */
+static void last_read_and_read_after(void **state)
+{
+	struct testdb *t = *state;
+	struct scan_undone u, mu;
+	struct people p;
+	int again = -1;
+
+	people_and_count(t, &p);
+	assert_int_equal(ledger_scan_last_read(t->l, p.count, p.s02, &u),
+			 LEDGER_ERR_NOTFOUND);
+	assert_errmsg(t->l, "no read left to undo");
+
+	testdb_read(t, p.count, "S/T1", "01", p.s02, 110);
+	int64_t m04 = testdb_read(t, p.count, "S/T2", "04", p.m01, 111);
+	int64_t s02 = testdb_read(t, p.count, "S/T1", "02", p.s02, 112);
+	/* The person's own latest, whoever read after it. */
+	testdb_read(t, p.count, "S/T1", "03", p.m01, 113);
+	assert_int_equal(ledger_scan_last_read(t->l, p.count, p.s02, &u), 0);
+	assert_int_equal(u.scan_id, s02);
+	assert_string_equal(u.serial, "02");
+	assert_string_equal(u.mgmt_id, "C2");
+	assert_string_equal(u.outcome, "accepted");
+	assert_string_equal(u.why, "");
+	assert_string_equal(u.range, "S/T1");
+	/* Another session has none of them. */
+	assert_int_equal(ledger_scan_last_read(t->l, p.count + 1, p.s02, &u),
+			 LEDGER_ERR_NOTFOUND);
+
+	/* Another person's read of other cards is no read again. */
+	assert_int_equal(ledger_scan_last_read(t->l, p.count, p.s02, &u), 0);
+	assert_int_equal(ledger_scan_read_after(t->l, p.count, &u, &again), 0);
+	assert_int_equal(again, 0);
+	/* The same card read again, by anyone. */
+	int64_t rep = testdb_read(t, p.count, "S/T1", "02", p.m01, 114);
+	assert_int_equal(ledger_scan_read_after(t->l, p.count, &u, &again), 0);
+	assert_int_equal(again, 1);
+	/* The later read itself has none after it. */
+	assert_int_equal(ledger_scan_last_read(t->l, p.count, p.m01, &mu), 0);
+	assert_int_equal(mu.scan_id, rep);
+	assert_string_equal(mu.outcome, "repeat");
+	assert_int_equal(ledger_scan_read_after(t->l, p.count, &mu, &again), 0);
+	assert_int_equal(again, 0);
+	/* Only the session's reads count. */
+	assert_int_equal(ledger_scan_read_after(t->l, p.count + 1, &u, &again),
+			 0);
+	assert_int_equal(again, 0);
+
+	/* Looking wrote nothing. */
+	assert_int_equal(testdb_int(t, "SELECT count(*) FROM scan_undo"), 0);
+	assert_int_equal(testdb_audits(t, "scan.undo", NULL), 0);
+
+	/* An undone read counts no more: neither as the last read nor as
+	 * a read again. */
+	assert_int_equal(
+	    ledger_scan_undo(t->l, p.count, p.m01, "double", 120, &mu), 0);
+	assert_int_equal(ledger_scan_read_after(t->l, p.count, &u, &again), 0);
+	assert_int_equal(again, 0);
+	assert_int_equal(
+	    ledger_scan_undo(t->l, p.count, p.m01, "wrong tray", 121, &mu), 0);
+	assert_int_equal(ledger_scan_last_read(t->l, p.count, p.m01, &mu), 0);
+	assert_int_equal(mu.scan_id, m04);
+	assert_string_equal(mu.range, "S/T2");
+	assert_string_equal(mu.mgmt_id, "C4");
+}
+
+/* In a tally (no range) and for a serial the ledger does not know. */
+static void last_read_unknown_in_tally(void **state)
+{
+	struct testdb *t = *state;
+	struct scan_undone u;
+	int64_t s = testdb_staff(t, "S02", ROLE_STAFF);
+	int64_t tally, expected;
+	int again = -1;
+
+	assert_int_equal(ledger_tally_start(t->l, s, 100, &tally, &expected),
+			 0);
+
+	int64_t id = testdb_read(t, tally, NULL, "FF", s, 110);
+	assert_int_equal(ledger_scan_last_read(t->l, tally, s, &u), 0);
+	assert_int_equal(u.scan_id, id);
+	assert_string_equal(u.serial, "FF");
+	assert_string_equal(u.mgmt_id, "");
+	assert_string_equal(u.range, "");
+	assert_int_equal(ledger_scan_read_after(t->l, tally, &u, &again), 0);
+	assert_int_equal(again, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +445,8 @@ int main(void)
 	    T(undo_follows_the_callers_transaction),
 	    T(session_serials_distinct_by_range),
 	    T(session_serials_grow),
+	    T(last_read_and_read_after),
+	    T(last_read_unknown_in_tally),
 #undef T
 	};
 
