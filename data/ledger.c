@@ -684,9 +684,23 @@ int ledger_walk_end(struct ledger *l, sqlite3_stmt *st, int rc, int stop,
 
 int ledger_prepare(struct ledger *l, const char *sql, sqlite3_stmt **st)
 {
-	if (sqlite3_prepare_v2(l->db, sql, -1, st, NULL) != SQLITE_OK)
-		return ledger_sql_error(l, "prepare");
-	return 0;
+	/*
+	 * Preparing reads the schema, and SQLite does not always wait for a
+	 * lock there: while another process recovers or checkpoints the WAL
+	 * it answers SQLITE_BUSY at once.  With many processes starting
+	 * together (a hundred PIN tries, a window checkout during a count)
+	 * that would fail a command that only had to wait, so it waits here
+	 * as long as the busy timeout would.
+	 */
+	for (int waited = 0;; waited += 5) {
+		int rc = sqlite3_prepare_v2(l->db, sql, -1, st, NULL);
+
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= 10000)
+			return ledger_sql_error(l, "prepare");
+		sqlite3_sleep(5);
+	}
 }
 
 int ledger_exec(struct ledger *l, const char *sql)

@@ -455,6 +455,10 @@ int scan_run(struct ledger *l, const struct wf_scan_args *a,
 		ex = cli_fail(&ec);
 	else if (stop_signal)
 		ex = 128 + stop_signal;
+	else if (ferror(o.out))
+		ex = cli_error(EXIT_IOERR, "cannot write the reads' output: "
+					   "scan stopped (every read reported "
+					   "before is in the ledger)");
 	return ex;
 }
 

@@ -225,9 +225,10 @@ refused() {
 	shift 2
 	before=$(sqlq "select count(*) from $table")
 	for i in "${!texts[@]}"; do
-		# A note may hold several lines.
-		[ "$table" = near_miss ] && [ "${names[$i]}" = newline ] &&
-			continue
+		# A note may hold several lines: a near-miss, and a
+		# resolution's note (what was found where, who was asked).
+		[ "$table" = near_miss ] || [ "$table" = resolution ] &&
+			[ "${names[$i]}" = newline ] && continue
 		args=()
 		for a in "$@"; do args+=("${a//\{\}/${texts[$i]}}"); done
 		ct "${args[@]}" 3<<<1111 4<<<2222
