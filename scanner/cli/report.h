@@ -112,10 +112,6 @@ int report_safe_closed(void *ctx, const struct safe_closed_row *r);
 /* Locked, active accounts: "CODE (name)"; in JSON the code. */
 int report_locked(const struct staff_rec *s, void *ctx);
 
-/* ---- custody movements, one item at a time (cmd_custody.c) ---- */
-
-
-
 /* ---- the safe's approver (cmd_key.c) ---- */
 
 /* ---- disposal (cmd_dispose.c), shared with the TUI ---- */
