@@ -754,6 +754,26 @@ static int set_pragmas(struct ledger *l)
 	return ledger_exec(l, pragmas);
 }
 
+int ledger_read_only(struct ledger *l)
+{
+	if (sqlite3_exec(l->db, "PRAGMA query_only = 1", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return ledger_sql_error(l, "read-only");
+	l->read_only = 1;
+	return 0;
+}
+
+/* The PIN-try bookkeeping writes even on a read-only connection: lifts
+ * query_only for it (on = 1) and puts it back (on = 0). */
+static void pin_bookkeeping(struct ledger *l, int on)
+{
+	if (l->read_only)
+		sqlite3_exec(l->db,
+			     on ? "PRAGMA query_only = 0"
+				: "PRAGMA query_only = 1",
+			     NULL, NULL, NULL);
+}
+
 int ledger_schema_version(struct ledger *l)
 {
 	sqlite3_stmt *st;
@@ -1234,9 +1254,12 @@ int ledger_staff_pin_try(struct ledger *l, int64_t staff_id, int max_failures,
 	int rc, own;
 
 	*may = 0;
+	pin_bookkeeping(l, 1);
 	rc = ledger_tx_enter(l, &own);
-	if (rc < 0)
+	if (rc < 0) {
+		pin_bookkeeping(l, 0);
 		return rc;
+	}
 	/* The attempt is counted before its PIN is looked at; an account
 	 * locked, or with max_failures attempts counted and not yet
 	 * settled, gets none. */
@@ -1246,7 +1269,7 @@ int ledger_staff_pin_try(struct ledger *l, int64_t staff_id, int max_failures,
 			    "RETURNING failed_pins",
 			    &st);
 	if (rc < 0)
-		return ledger_tx_leave(l, own, rc);
+		goto out;
 	sqlite3_bind_int64(st, 1, staff_id);
 	sqlite3_bind_int(st, 2, max_failures);
 	rc = sqlite3_step(st);
@@ -1256,7 +1279,10 @@ int ledger_staff_pin_try(struct ledger *l, int64_t staff_id, int max_failures,
 	}
 	rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "pin try");
 	sqlite3_finalize(st);
-	return ledger_tx_leave(l, own, rc);
+out:
+	rc = ledger_tx_leave(l, own, rc);
+	pin_bookkeeping(l, 0);
+	return rc;
 }
 
 int ledger_staff_pin_settle(struct ledger *l, int64_t staff_id, int ok,
@@ -1266,9 +1292,12 @@ int ledger_staff_pin_settle(struct ledger *l, int64_t staff_id, int ok,
 	int rc, own;
 
 	*locked_now = 0;
+	pin_bookkeeping(l, 1);
 	rc = ledger_tx_enter(l, &own);
-	if (rc < 0)
+	if (rc < 0) {
+		pin_bookkeeping(l, 0);
 		return rc;
+	}
 	rc = ledger_staff_get_id(l, staff_id, &s);
 	if (rc == 0 && ok) {
 		/* Right: the failures in a row end; this attempt counted
@@ -1292,7 +1321,9 @@ int ledger_staff_pin_settle(struct ledger *l, int64_t staff_id, int ok,
 				  NULL);
 	}
 	sodium_memzero(s.pin_hash, sizeof(s.pin_hash));
-	return ledger_tx_leave(l, own, rc);
+	rc = ledger_tx_leave(l, own, rc);
+	pin_bookkeeping(l, 0);
+	return rc;
 }
 
 int ledger_staff_pin_result(struct ledger *l, int64_t staff_id, int ok,
@@ -1302,9 +1333,12 @@ int ledger_staff_pin_result(struct ledger *l, int64_t staff_id, int ok,
 	int rc, own;
 
 	*locked_now = 0;
+	pin_bookkeeping(l, 1);
 	rc = ledger_tx_enter(l, &own);
-	if (rc < 0)
+	if (rc < 0) {
+		pin_bookkeeping(l, 0);
 		return rc;
+	}
 	rc = ledger_prepare(
 	    l,
 	    ok ? "UPDATE staff SET failed_pins = 0 WHERE id = ?1 "
@@ -1314,7 +1348,7 @@ int ledger_staff_pin_result(struct ledger *l, int64_t staff_id, int ok,
 		 "WHERE id = ?1 RETURNING locked",
 	    &st);
 	if (rc < 0)
-		return ledger_tx_leave(l, own, rc);
+		goto out;
 	sqlite3_bind_int64(st, 1, staff_id);
 	if (!ok)
 		sqlite3_bind_int(st, 2, max_failures);
@@ -1340,7 +1374,10 @@ int ledger_staff_pin_result(struct ledger *l, int64_t staff_id, int ok,
 		rc = ledger_audit(l, staff_id, now, "staff.pin_ok", s.code,
 				  "failed PIN count reset");
 	}
-	return ledger_tx_leave(l, own, rc);
+out:
+	rc = ledger_tx_leave(l, own, rc);
+	pin_bookkeeping(l, 0);
+	return rc;
 }
 
 int ledger_staff_unlock(struct ledger *l, int64_t staff_id, int64_t actor_id,

@@ -64,6 +64,15 @@ int ledger_open(const char *path, struct ledger **out, char *err,
 int ledger_create(const char *path, struct ledger **out, char *err,
 		  size_t errlen);
 void ledger_close(struct ledger *l);
+/*
+ * From now on this connection changes nothing (PRAGMA query_only): every
+ * write fails with LEDGER_ERR_SQL and "attempt to write a readonly
+ * database", except the PIN-try bookkeeping of ledger_staff_pin_try,
+ * _settle and _result (a wrong PIN counts wherever it is typed).  The
+ * command line opens the ledger so for every command that runs no
+ * workflow step, so that such a command cannot write by mistake.
+ */
+int ledger_read_only(struct ledger *l);
 const char *ledger_errmsg(const struct ledger *l);
 /* PRAGMA user_version of the open file. */
 int ledger_schema_version(struct ledger *l);

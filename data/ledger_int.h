@@ -14,6 +14,7 @@ struct ledger {
 	sqlite3 *db;
 	char errmsg[256];
 	int in_tx; /* inside ledger_begin .. commit/rollback */
+	int read_only; /* ledger_read_only: PRAGMA query_only is on */
 	/* ledger_audit's statements, prepared on first use: a sweep appends
 	 * one audit row per read. */
 	sqlite3_stmt *audit_last, *audit_ins;

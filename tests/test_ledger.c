@@ -479,6 +479,49 @@ static void five_wrong_pins_lock(void **state)
 			 1);
 }
 
+/* A read-only connection changes nothing, but a wrong PIN still counts
+ * and can still lock the account. */
+static void read_only_writes_only_pin_tries(void **state)
+{
+	struct fixture *f = *state;
+	struct staff_rec s;
+	int64_t id;
+	int may, locked;
+
+	add_staff(f->l, "S03", ROLE_STAFF, &id);
+	int before = raw_int(f->path, "SELECT count(*) FROM audit");
+	assert_int_equal(ledger_read_only(f->l), 0);
+	assert_int_equal(
+	    ledger_staff_add(f->l, "S04", "X", ROLE_STAFF, "h", 0, 1),
+	    LEDGER_ERR_SQL);
+	assert_non_null(strstr(ledger_errmsg(f->l), "readonly"));
+	assert_int_equal(ledger_audit(f->l, 0, 10, "test.write", "x", NULL),
+			 LEDGER_ERR_SQL);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM staff WHERE "
+					  "code = 'S04'"),
+			 0);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit"),
+			 before);
+	/* Reads work. */
+	assert_int_equal(ledger_staff_get(f->l, "S03", &s), 0);
+	/* The PIN bookkeeping writes, and the connection stays read-only. */
+	for (int i = 1; i <= 5; i++) {
+		assert_int_equal(ledger_staff_pin_try(f->l, id, 5, &may), 0);
+		assert_int_equal(may, 1);
+		assert_int_equal(
+		    ledger_staff_pin_settle(f->l, id, 0, 5, 10, &locked), 0);
+	}
+	assert_int_equal(locked, 1);
+	assert_int_equal(ledger_staff_pin_result(f->l, id, 0, 5, 10, &locked),
+			 0);
+	assert_int_equal(raw_int(f->path, "SELECT locked FROM staff WHERE "
+					  "code = 'S03'"),
+			 1);
+	assert_int_equal(
+	    ledger_staff_add(f->l, "S05", "X", ROLE_STAFF, "h", 0, 1),
+	    LEDGER_ERR_SQL);
+}
+
 /* ---- locations ---- */
 
 static void location_paths(void **state)
@@ -667,6 +710,8 @@ static void audit_log_is_append_only(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(read_only_writes_only_pin_tries,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(create_sets_version_and_wal, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(open_missing_and_create_existing,

@@ -235,12 +235,17 @@ int cli_actor(struct cli *c, struct ledger *l, struct staff_rec *out)
 	return cli_authenticate(l, c->as, c->pin_fd, "--pin-fd", out);
 }
 
-int cli_step_actor(struct cli *c, struct ledger *l, const struct wf_step *step,
-		   struct staff_rec *out)
+int cli_step_actor(struct cli *c, struct ledger *l, struct staff_rec *out)
 {
+	const struct wf_step *step = c->entry ? c->entry->step : NULL;
 	struct wf_err e;
-	int rc = cli_actor(c, l, out);
+	int rc;
 
+	if (!step)
+		return cli_error(EXIT_SOFTWARE,
+				 "internal error: '%s' runs no workflow step",
+				 c->cmd);
+	rc = cli_actor(c, l, out);
 	if (rc)
 		return rc;
 	sodium_memzero(out->pin_hash, sizeof(out->pin_hash));

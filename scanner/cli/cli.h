@@ -42,6 +42,7 @@ enum {
 struct cli {
 	const char *prog;
 	const char *cmd; /* e.g. "count start" */
+	const struct cmd_entry *entry; /* the command being run */
 	const char *db;
 	int json;
 	int help;
@@ -67,6 +68,16 @@ struct cmd_entry {
 	 * "name" (takes a value) or "name!" (a flag). */
 	const char *const *options;
 	int needs_db; /* 1: opens the ledger from --db / $CARDTALLY_DB */
+	/*
+	 * What the command may change.  step: the workflow step it runs
+	 * (who may, training, a witness); cli_step_actor checks them for
+	 * the --as person, the workflow again inside its transaction.
+	 * NULL: it changes nothing, and its ledger is opened read-only
+	 * (ledger_read_only), so it cannot.  session: it runs many steps,
+	 * each screen with its own (tui).
+	 */
+	const struct wf_step *step;
+	int session;
 	int (*exec)(struct cli *c, struct ledger *l);
 };
 
@@ -116,11 +127,11 @@ int cli_authenticate(struct ledger *l, const char *code, int pin_fd,
  */
 int cli_pin_login(struct ledger *l, const char *code, const char *pin,
 		  struct staff_rec *out);
-/* The --as person (PIN checked), who may do step as far as the front end
- * can tell (wf_may: role, training); the workflow checks again.  0 and
- * *out (PIN hash wiped), or an exit code after saying why. */
-int cli_step_actor(struct cli *c, struct ledger *l, const struct wf_step *step,
-		   struct staff_rec *out);
+/* The --as person (PIN checked), who may do the command's step (its
+ * cmd_entry's .step) as far as the front end can tell (wf_may: role,
+ * training); the workflow checks again.  0 and *out (PIN hash wiped), or
+ * an exit code after saying why. */
+int cli_step_actor(struct cli *c, struct ledger *l, struct staff_rec *out);
 /* The PIN of the first --witness (from --witness-pin-fd or the terminal)
  * into pin, for a workflow that checks the second person itself; "" when
  * there is no witness or it is actor (the workflow refuses both before

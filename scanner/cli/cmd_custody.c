@@ -30,7 +30,7 @@ static int exec_asset_add(struct cli *c, struct ledger *l)
 		return cli_usage(c, "one asset code is required");
 	if (!name || !location)
 		return cli_usage(c, "--name and --location are required");
-	rc = cli_step_actor(c, l, &wf_step_asset_add, &actor);
+	rc = cli_step_actor(c, l, &actor);
 	if (rc)
 		return rc;
 	if (wf_asset_add(l, &actor, c->pos[0], name, tag, location, cli_now(),
@@ -55,6 +55,7 @@ const struct cmd_entry cmd_asset_add_entry = {
     .help = "register an issuing terminal (counted like a card)",
     .options = asset_add_options,
     .needs_db = 1,
+    .step = &wf_step_asset_add,
     .exec = exec_asset_add,
 };
 
@@ -131,7 +132,7 @@ static int move_items(struct cli *c, struct ledger *l, const struct movement *m,
 	if (!reader && c->npos == 0)
 		return cli_usage(c, "name at least one card or terminal, or "
 				    "--reader SPEC");
-	rc = cli_step_actor(c, l, wf_custody_step(m->kind), &actor);
+	rc = cli_step_actor(c, l, &actor);
 	if (rc)
 		return rc;
 	if (!reader)
@@ -215,6 +216,7 @@ const struct cmd_entry cmd_checkout_entry = {
     .help = "take cards or terminals out of storage for the window",
     .options = checkout_options,
     .needs_db = 1,
+    .step = &wf_step_checkout,
     .exec = exec_checkout,
 };
 
@@ -225,6 +227,7 @@ const struct cmd_entry cmd_return_entry = {
     .help = "put checked-out cards or terminals back into storage",
     .options = reader_options,
     .needs_db = 1,
+    .step = &wf_step_return,
     .exec = exec_return,
 };
 
@@ -234,6 +237,7 @@ const struct cmd_entry cmd_issue_entry = {
     .help = "record checked-out cards as handed to their applicants",
     .options = NULL,
     .needs_db = 1,
+    .step = &wf_step_issue,
     .exec = exec_issue,
 };
 
@@ -244,5 +248,6 @@ const struct cmd_entry cmd_move_entry = {
     .help = "move stored cards or terminals to another location",
     .options = move_options,
     .needs_db = 1,
+    .step = &wf_step_move,
     .exec = exec_move,
 };

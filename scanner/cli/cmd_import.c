@@ -101,7 +101,7 @@ static int exec_import(struct cli *c, struct ledger *l)
 		enc = IMPORT_ENC_CP932;
 	else
 		return cli_usage(c, "--encoding must be auto, utf-8 or cp932");
-	rc = cli_step_actor(c, l, &wf_step_import, &actor);
+	rc = cli_step_actor(c, l, &actor);
 	if (rc)
 		return rc;
 	if (slurp(c->pos[0], &buf, &len) < 0)
@@ -144,5 +144,6 @@ const struct cmd_entry cmd_import_entry = {
     .help = "import the stock list (CSV, UTF-8 or CP932)",
     .options = import_options,
     .needs_db = 1,
+    .step = &wf_step_import,
     .exec = exec_import,
 };

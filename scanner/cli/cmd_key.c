@@ -55,7 +55,7 @@ static int exec_holder_add(struct cli *c, struct ledger *l)
 	    order > KEY_HOLDER_ORDER_MAX)
 		return cli_usage(c, "--order takes 1-%d, not '%s'",
 				 KEY_HOLDER_ORDER_MAX, order_s);
-	rc = cli_step_actor(c, l, &wf_step_key_holder_add, &actor);
+	rc = cli_step_actor(c, l, &actor);
 	if (rc == 0 && wf_key_holder_add(l, &actor, c->pos[0], (int)order,
 					 cli_now(), &e))
 		rc = cli_fail(&e);
@@ -73,6 +73,7 @@ const struct cmd_entry cmd_key_holder_add_entry = {
     .help = "name a key holder of the safe (1 primary, 2 deputy)",
     .options = holder_add_options,
     .needs_db = 1,
+    .step = &wf_step_key_holder_add,
     .exec = exec_holder_add,
 };
 
@@ -146,7 +147,7 @@ static int exec_open(struct cli *c, struct ledger *l)
 	rc = config_load(&conf);
 	if (rc)
 		return rc;
-	rc = cli_step_actor(c, l, &wf_step_key_open, &actor);
+	rc = cli_step_actor(c, l, &actor);
 	if (rc)
 		return rc;
 	if (!c->nwitness) {
@@ -194,6 +195,7 @@ const struct cmd_entry cmd_key_open_entry = {
     .help = "record an opening of the safe, approved by a key holder",
     .options = open_options,
     .needs_db = 1,
+    .step = &wf_step_key_open,
     .exec = exec_open,
 };
 
@@ -212,7 +214,7 @@ static int exec_close(struct cli *c, struct ledger *l)
 	rc = config_load(&conf);
 	if (rc)
 		return rc;
-	rc = cli_step_actor(c, l, &wf_step_key_close, &actor);
+	rc = cli_step_actor(c, l, &actor);
 	if (rc)
 		return rc;
 	if (wf_key_close(l, &actor, cli_now(), &conf.key, &o, &e))
@@ -238,6 +240,7 @@ const struct cmd_entry cmd_key_close_entry = {
     .help = "record that the safe is closed again",
     .options = NULL,
     .needs_db = 1,
+    .step = &wf_step_key_close,
     .exec = exec_close,
 };
 

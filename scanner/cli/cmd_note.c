@@ -19,7 +19,7 @@ static int exec_note_add(struct cli *c, struct ledger *l)
 		return cli_usage(c, "--text is required");
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	rc = cli_step_actor(c, l, &wf_step_note_add, &actor);
+	rc = cli_step_actor(c, l, &actor);
 	if (rc == 0 && wf_note_add(l, &actor, text, card, cli_now(), &id, &e))
 		rc = cli_fail(&e);
 	if (rc)
@@ -41,6 +41,7 @@ const struct cmd_entry cmd_note_add_entry = {
     .help = "record a near-miss (who, when, what, which card)",
     .options = note_add_options,
     .needs_db = 1,
+    .step = &wf_step_note_add,
     .exec = exec_note_add,
 };
 

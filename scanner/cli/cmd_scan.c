@@ -536,7 +536,7 @@ static int exec_scan(struct cli *c, struct ledger *l)
 	if (!a.profile)
 		return cli_usage(c, "unknown identity profile '%s'", profile);
 	/* Joining a session is handling cards (R20). */
-	rc = cli_step_actor(c, l, &wf_step_scan, &actor);
+	rc = cli_step_actor(c, l, &actor);
 	if (rc)
 		return rc;
 	a.actor = &actor;
@@ -590,6 +590,7 @@ const struct cmd_entry cmd_scan_entry = {
 	    "disposal",
     .options = scan_options,
     .needs_db = 1,
+    .step = &wf_step_scan,
     .exec = exec_scan,
 };
 
@@ -615,7 +616,7 @@ static int exec_scan_undo(struct cli *c, struct ledger *l)
 	rc = cli_session_id(c, sid, &id);
 	if (rc)
 		return rc;
-	rc = cli_step_actor(c, l, &wf_step_scan_undo, &actor);
+	rc = cli_step_actor(c, l, &actor);
 	if (rc)
 		return rc;
 	if (wf_scan_undo(l, &actor, id, reason, cli_now(), &u, &e))
@@ -649,5 +650,6 @@ const struct cmd_entry cmd_scan_undo_entry = {
 	    "the audit log)",
     .options = scan_undo_options,
     .needs_db = 1,
+    .step = &wf_step_scan_undo,
     .exec = exec_scan_undo,
 };

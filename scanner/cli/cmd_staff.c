@@ -57,7 +57,7 @@ static int exec_staff_add(struct cli *c, struct ledger *l)
 	if (rc == 0)
 		rc = new_pin_fd(c, &new_fd);
 	if (rc == 0)
-		rc = cli_step_actor(c, l, &wf_step_staff_add, &actor);
+		rc = cli_step_actor(c, l, &actor);
 	if (rc)
 		return rc;
 	/* Refused before anyone types the new PIN. */
@@ -91,6 +91,7 @@ const struct cmd_entry cmd_staff_add_entry = {
 	    "with a second manager)",
     .options = staff_add_options,
     .needs_db = 1,
+    .step = &wf_step_staff_add,
     .exec = exec_staff_add,
 };
 
@@ -104,7 +105,7 @@ static int exec_staff_unlock(struct cli *c, struct ledger *l)
 
 	if (c->npos != 1)
 		return cli_usage(c, "the staff code to unlock is required");
-	rc = cli_step_actor(c, l, &wf_step_staff_unlock, &actor);
+	rc = cli_step_actor(c, l, &actor);
 	if (rc == 0 && wf_staff_unlock(l, &actor, c->pos[0], cli_now(), &e))
 		rc = cli_fail(&e);
 	if (rc)
@@ -119,6 +120,7 @@ const struct cmd_entry cmd_staff_unlock_entry = {
     .help = "reopen an account locked after wrong PINs (a manager)",
     .options = NULL,
     .needs_db = 1,
+    .step = &wf_step_staff_unlock,
     .exec = exec_staff_unlock,
 };
 
@@ -159,6 +161,7 @@ const struct cmd_entry cmd_staff_pin_entry = {
     .help = "change your own PIN (the old one, then the new one)",
     .options = pin_options,
     .needs_db = 1,
+    .step = &wf_step_staff_pin,
     .exec = exec_staff_pin,
 };
 
@@ -174,7 +177,7 @@ static int exec_staff_reset_pin(struct cli *c, struct ledger *l)
 				    "required");
 	rc = new_pin_fd(c, &new_fd);
 	if (rc == 0)
-		rc = cli_step_actor(c, l, &wf_step_staff_reset_pin, &actor);
+		rc = cli_step_actor(c, l, &actor);
 	if (rc == 0)
 		rc = cli_new_pin(new_fd, "--new-pin-fd", c->pos[0], pin);
 	if (rc == 0)
@@ -199,6 +202,7 @@ const struct cmd_entry cmd_staff_reset_pin_entry = {
 	    "manager's PIN: with a second manager)",
     .options = pin_options,
     .needs_db = 1,
+    .step = &wf_step_staff_reset_pin,
     .exec = exec_staff_reset_pin,
 };
 
@@ -219,7 +223,7 @@ static int witnessed(struct cli *c, struct ledger *l,
 	if (step == &wf_step_staff_role)
 		rc = parse_role(c, role_s, &role);
 	if (rc == 0)
-		rc = cli_step_actor(c, l, step, &actor);
+		rc = cli_step_actor(c, l, &actor);
 	if (rc == 0)
 		rc = cli_second_pin(c, &actor, wpin);
 	if (rc)
@@ -266,6 +270,7 @@ const struct cmd_entry cmd_staff_deactivate_entry = {
     .help = "a person may no longer log in (their history stays)",
     .options = NULL,
     .needs_db = 1,
+    .step = &wf_step_staff_deactivate,
     .exec = exec_staff_deactivate,
 };
 
@@ -276,6 +281,7 @@ const struct cmd_entry cmd_staff_reactivate_entry = {
     .help = "let a deactivated person log in again",
     .options = NULL,
     .needs_db = 1,
+    .step = &wf_step_staff_reactivate,
     .exec = exec_staff_reactivate,
 };
 
@@ -288,6 +294,7 @@ const struct cmd_entry cmd_staff_role_entry = {
     .help = "change a person's role (with a second manager)",
     .options = role_options,
     .needs_db = 1,
+    .step = &wf_step_staff_role,
     .exec = exec_staff_role,
 };
 

@@ -23,7 +23,7 @@ static int exec_tally_start(struct cli *c, struct ledger *l)
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	rc = cli_step_actor(c, l, &wf_step_tally_start, &actor);
+	rc = cli_step_actor(c, l, &actor);
 	if (rc)
 		return rc;
 	if (wf_tally_start(l, &actor, cli_now(), &id, &n, &e))
@@ -47,6 +47,7 @@ const struct cmd_entry cmd_tally_start_entry = {
     .help = "open the end-of-day tally of what went to the window",
     .options = NULL,
     .needs_db = 1,
+    .step = &wf_step_tally_start,
     .exec = exec_tally_start,
 };
 
@@ -155,7 +156,7 @@ static int exec_tally_close(struct cli *c, struct ledger *l)
 	rc = cli_session_id(c, c->pos[0], &id);
 	if (rc)
 		return rc;
-	rc = cli_step_actor(c, l, &wf_step_tally_close, &actor);
+	rc = cli_step_actor(c, l, &actor);
 	if (rc)
 		return rc;
 	/* Said before the witness is asked for a PIN. */
@@ -195,6 +196,7 @@ const struct cmd_entry cmd_tally_close_entry = {
 	    "witness and a note",
     .options = tally_close_options,
     .needs_db = 1,
+    .step = &wf_step_tally_close,
     .exec = exec_tally_close,
 };
 

@@ -74,7 +74,7 @@ static int exec_course_add(struct cli *c, struct ledger *l)
 	snprintf(course.code, sizeof(course.code), "%s", c->pos[0]);
 	snprintf(course.name, sizeof(course.name), "%s", name);
 	course.required = req != NULL;
-	rc = cli_step_actor(c, l, &wf_step_training, &actor);
+	rc = cli_step_actor(c, l, &actor);
 	if (rc == 0 &&
 	    wf_training_course_add(l, &actor, &course, cli_now(), &e))
 		rc = cli_fail(&e);
@@ -96,6 +96,7 @@ const struct cmd_entry cmd_training_course_add_entry = {
     .help = "add a training course, optionally required for card work",
     .options = course_add_options,
     .needs_db = 1,
+    .step = &wf_step_training,
     .exec = exec_course_add,
 };
 
@@ -109,7 +110,7 @@ static int exec_course_require(struct cli *c, struct ledger *l)
 
 	if (c->npos != 1)
 		return cli_usage(c, "one course CODE is required");
-	rc = cli_step_actor(c, l, &wf_step_training, &actor);
+	rc = cli_step_actor(c, l, &actor);
 	if (rc == 0 &&
 	    wf_training_course_require(l, &actor, c->pos[0], cli_now(), &e))
 		rc = cli_fail(&e);
@@ -127,6 +128,7 @@ const struct cmd_entry cmd_training_course_require_entry = {
     .help = "make a course required for work with cards from now on",
     .options = NULL,
     .needs_db = 1,
+    .step = &wf_step_training,
     .exec = exec_course_require,
 };
 
@@ -158,7 +160,7 @@ static int exec_record(struct cli *c, struct ledger *l)
 					 MAX_ATTENDEES);
 		who[n++] = tok;
 	}
-	rc = cli_step_actor(c, l, &wf_step_training, &actor);
+	rc = cli_step_actor(c, l, &actor);
 	if (rc == 0 && wf_training_record(l, &actor, c->pos[0], who, n, date,
 					  cli_now(), &e))
 		rc = cli_fail(&e);
@@ -178,6 +180,7 @@ const struct cmd_entry cmd_training_record_entry = {
     .help = "record who attended a session of a course, and when",
     .options = record_options,
     .needs_db = 1,
+    .step = &wf_step_training,
     .exec = exec_record,
 };
 

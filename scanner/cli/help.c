@@ -523,3 +523,25 @@ void help_table(FILE *f, const struct cmd_entry *const *cmds)
 		fputc('\n', f);
 	}
 }
+
+void help_steps(FILE *f, const struct cmd_entry *const *cmds)
+{
+	for (int i = 0; cmds[i]; i++) {
+		const struct cmd_entry *e = cmds[i];
+		const struct wf_step *st = e->step;
+
+		fprintf(f, "%s\t", e->name);
+		if (st)
+			fprintf(f, "step\t%s\t%s%s%s\t%s\n", st->name,
+				st->needs & WF_PERMIT ? "permit," : "",
+				st->needs & WF_TRAINING ? "training," : "",
+				st->needs & WF_WITNESS ? "witness," : "",
+				recon_action_name(st->action));
+		else if (e->session)
+			fputs("session\n", f);
+		else if (e->needs_db)
+			fputs("reads\n", f);
+		else
+			fputs("no-ledger\n", f);
+	}
+}

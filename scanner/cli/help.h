@@ -54,6 +54,14 @@ void help_command(FILE *f, const struct cmd_entry *const *cmds,
  * are left out.  Not in --help: it is for tests/cli/man.t.
  */
 void help_table(FILE *f, const struct cmd_entry *const *cmds);
+/*
+ * `cardtally help --steps`: one line a command, tab-separated: its name
+ * and what it may change: "step", the workflow step's name, its checks
+ * ("permit," "training," "witness," each with a comma) and its action;
+ * or "reads" (the ledger is opened read-only), "session" (the TUI: each
+ * screen has its own step), "no-ledger".  For tests/cli/help.t.
+ */
+void help_steps(FILE *f, const struct cmd_entry *const *cmds);
 
 /* What option `opt` (without dashes) of command `cmd` does, or NULL when
  * nobody wrote it down. */

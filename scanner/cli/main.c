@@ -326,6 +326,10 @@ static int help_cmd(int argc, char **argv)
 		help_table(stdout, commands);
 		return EXIT_OK;
 	}
+	if (argc == 3 && strcmp(argv[2], "--steps") == 0) {
+		help_steps(stdout, commands);
+		return EXIT_OK;
+	}
 	current = find_command(argc, argv, 2, &used);
 	if (!current) {
 		/* As `cardtally NOUN --help`: the list on stdout. */
@@ -354,6 +358,7 @@ static int run(struct cli *c, int argc, char **argv)
 	if (!current)
 		return no_command(argc, argv, 1);
 	c->cmd = current->name;
+	c->entry = current;
 	rc = cli_args_alloc(c, argc);
 	if (rc == 0)
 		rc = parse_args(c, argc, argv, 1 + used);
@@ -380,6 +385,13 @@ static int run(struct cli *c, int argc, char **argv)
 			return cli_error(EXIT_IOERR, "%s", err);
 		if (rc < 0)
 			return cli_error(EXIT_SOFTWARE, "%s", err);
+		/* A command that runs no workflow step changes nothing. */
+		if (!current->step && !current->session &&
+		    ledger_read_only(l) < 0) {
+			rc = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+			ledger_close(l);
+			return rc;
+		}
 	}
 	rc = current->exec(c, l);
 	ledger_close(l);

@@ -356,5 +356,6 @@ const struct cmd_entry cmd_tui_entry = {
 	    "count, status)",
     .options = tui_options,
     .needs_db = 1,
+    .session = 1,
     .exec = exec_tui,
 };

@@ -17,6 +17,27 @@ ok "$([ "$(printf '%s\n' "$NAMES" | wc -l)" -ge 40 ]; echo $?)" \
 is "$(printf '%s\n' "$NAMES" | sort | uniq -d)" "" \
 	"help --commands: every name once"
 
+# ---- what each command may change -------------------------------------------
+# Every command of the table declares the workflow step it runs (who may,
+# training, a witness: checked for --as and again inside the workflow's
+# transaction), or that it only reads: then its ledger is opened read-only
+# and it cannot write.  A command without its checks cannot be written: it
+# could not change the ledger.
+ct help --steps
+is "$RC" 0 "help --steps: exit 0"
+STEPS=$OUT
+is "$(printf '%s\n' "$STEPS" | cut -f1)" "$NAMES" \
+	"help --steps: the commands of --commands, in order"
+bad=$(printf '%s\n' "$STEPS" | grep -Ev $'\t(step\t[a-z -]+\t(permit,)?(training,)?(witness,)?\t[a-z ]+|reads|session|no-ledger)$')
+is "$bad" "" "help --steps: each a step with its checks, reads, the TUI, or no ledger"
+# The commands that change nothing; a new command is added here only when
+# it only reads (else it needs its step).
+is "$(printf '%s\n' "$STEPS" | awk -F'\t' '$2 == "reads" { print $1 }' | sort | tr '\n' ',')" \
+	"audit show,audit verify,count discrepancies,dispose due,dispose list,key holder list,key log,note list,reconcile,report daily,report incident,report record-book,staff list,status,tally list,training list," \
+	"help --steps: the read-only commands"
+# Every step that touches cards is gated by training (R20) and by role.
+is "$(printf '%s\n' "$STEPS" | awk -F'\t' '$2 == "step" && $4 ~ /training/ && $4 !~ /permit/ { print $1 }')" "" \
+	"help --steps: no training gate without a role check"
 # ---- --help, grouped by noun -------------------------------------------------
 
 ct --help
