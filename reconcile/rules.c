@@ -361,6 +361,25 @@ static int custody_event(enum recon_event ev, enum custody_kind *k)
 	}
 }
 
+enum recon_event recon_custody_event(enum custody_kind k)
+{
+	switch (k) {
+	case CUSTODY_CHECKOUT:
+		return EV_CHECKOUT;
+	case CUSTODY_RETURN:
+		return EV_RETURN;
+	case CUSTODY_ISSUE:
+		return EV_ISSUE;
+	case CUSTODY_MOVE:
+		return EV_MOVE;
+	case CUSTODY_LOST:
+		return EV_LOST;
+	case CUSTODY_FOUND:
+	default:
+		return EV_FOUND;
+	}
+}
+
 int recon_transition(enum recon_event ev, const struct recon_item *it,
 		     enum card_status *to, const char **rule)
 {

@@ -280,6 +280,9 @@ struct recon_item {
  */
 int recon_transition(enum recon_event ev, const struct recon_item *it,
 		     enum card_status *to, const char **rule);
+/* The event of a custody movement or resolution (checkout -> EV_CHECKOUT,
+ * ..., found -> EV_FOUND), for recon_transition. */
+enum recon_event recon_custody_event(enum custody_kind k);
 
 /*
  * What a row of a stock list does to a card: exists 0 for a card the

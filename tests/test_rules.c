@@ -622,6 +622,7 @@ static void transition_keeps_custody(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < N(map); i++) {
+		assert_int_equal(recon_custody_event(map[i].k), map[i].ev);
 		for (int a = 0; a < 2; a++) {
 			for (int s = 0; s < (a ? 2 : CARD_STATUS_COUNT); s++) {
 				struct recon_item it = {.is_asset = a,

@@ -2,7 +2,7 @@
  * Custody of cards and terminals (R11-R13): registering an issuing
  * terminal, and the movements checkout, return, issue and move of items
  * named by management ID, asset code or a serial read by a reader.  Each
- * item is checked against its state by recon_custody; the first refusal
+ * item is checked against its state by recon_transition; the first refusal
  * names the item and the rule and rolls back the whole step, so one
  * step's items move together or not at all.  Movements are never refused
  * for a safe recorded closed -- the cards are in someone's hands already
@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../../common/model.h"
+#include "../../reconcile/rules.h"
 
 /* Words a custody refusal quotes, for the message catalog (the TUI
  * translates them; tests/test_wf.c checks every one recon_custody can
@@ -147,6 +148,7 @@ static int move_one(struct ledger *l, enum custody_kind k, const char *ident,
 		    struct wf_moved_item *out, struct wf_err *e)
 {
 	struct custody_item it;
+	struct recon_item ri = {0};
 	const char *rule;
 	int rc;
 
@@ -161,7 +163,10 @@ static int move_one(struct ledger *l, enum custody_kind k, const char *ident,
 	memset(out, 0, sizeof(*out));
 	out->is_asset = it.is_asset;
 	out->from = it.status;
-	if (recon_custody(k, it.is_asset, it.status, &out->to, &rule) < 0)
+	ri.is_asset = it.is_asset;
+	ri.status = it.status;
+	ri.before_lost = CARD_STATUS_COUNT;
+	if (recon_transition(recon_custody_event(k), &ri, &out->to, &rule) < 0)
 		return wf_fail(e, rule_code(k),
 			       it.is_asset ? N_("terminal") : N_("card"),
 			       it.name,

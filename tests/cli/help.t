@@ -28,7 +28,7 @@ is "$RC" 0 "help --steps: exit 0"
 STEPS=$OUT
 is "$(printf '%s\n' "$STEPS" | cut -f1)" "$NAMES" \
 	"help --steps: the commands of --commands, in order"
-bad=$(printf '%s\n' "$STEPS" | grep -Ev $'\t(step\t[a-z -]+\t(permit,)?(training,)?(witness,)?\t[a-z ]+|reads|session|no-ledger)$')
+bad=$(printf '%s\n' "$STEPS" | grep -Ev $'\t(step\t[a-z -]+\t(permit,)?(training,)?(witness,)?\t[a-z -]+|reads|session|no-ledger)$')
 is "$bad" "" "help --steps: each a step with its checks, reads, the TUI, or no ledger"
 # The commands that change nothing; a new command is added here only when
 # it only reads (else it needs its step).
