@@ -185,6 +185,11 @@ struct ui_screen {
 	const char *name;  /* "scan", also the screen's id */
 	const char *title; /* N_("Tray count"): header and menu label */
 	int in_menu;	   /* listed in the main menu */
+	/* The workflow step the screen is for: the menu offers it to whom
+	 * the step's role and training allow, and opening it runs wf_may
+	 * (the person read again: still active, not locked), refusing in
+	 * the workflow's words.  NULL: a screen that changes nothing. */
+	const struct wf_step *step;
 	/* Who may open it: recon_permit(role, action) when gated, and the
 	 * training gate (R20) when it touches cards. */
 	int gated;

@@ -130,6 +130,10 @@ int ui_screen_allowed(const struct ui_screen *s, enum staff_role role,
 {
 	const char *rule;
 
+	if (s->step)
+		return (!(s->step->needs & WF_PERMIT) ||
+			recon_permit(role, s->step->action, &rule) == 0) &&
+		       (!(s->step->needs & WF_TRAINING) || trained);
 	if (s->gated && recon_permit(role, s->action, &rule) != 0)
 		return 0;
 	return !s->touches_cards || trained;
@@ -168,17 +172,27 @@ static void close_screen(struct ui *u)
  * the login screen). */
 static void open_screen(struct ui *u, const struct ui_screen *s)
 {
+	struct wf_err e;
+
 	close_screen(u);
-	if (u->logged_in && s != &ui_login_screen && s != &ui_menu_screen &&
-	    !ui_screen_allowed(s, u->who.role, u->trained)) {
+	if (u->logged_in && s->step &&
+	    wf_may(u->l, s->step, &u->who, cli_now(), &e) != 0) {
+		ui_fail(u, &e);
+		s = &ui_menu_screen;
+	} else if (u->logged_in && s != &ui_login_screen &&
+		   s != &ui_menu_screen &&
+		   !ui_screen_allowed(s, u->who.role, u->trained)) {
 		/* The menu never offers it; a stale ui_goto must not open
 		 * it either. */
 		ui_message(u, UI_A_ALERT, "%s", _("Not allowed for you"));
 		s = &ui_menu_screen;
 	}
 	u->screen = s;
+	last_error[0] = '\0';
 	if (s->enter && s->enter(u) != 0) {
-		ui_message(u, UI_A_ALERT, "%s", last_error);
+		/* A screen that refused with ui_fail said why already. */
+		if (last_error[0])
+			ui_message(u, UI_A_ALERT, "%s", last_error);
 		u->state = NULL;
 		u->screen = u->logged_in ? &ui_menu_screen : &ui_login_screen;
 		if (u->screen->enter)

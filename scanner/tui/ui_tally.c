@@ -455,9 +455,7 @@ const struct ui_screen ui_tally_screen = {
     .in_menu = 1,
     /* Part-time staff may scan the returns (ACT_SCAN); opening and
      * closing ask their own rows of the matrix. */
-    .gated = 1,
-    .action = ACT_SCAN,
-    .touches_cards = 1,
+    .step = &wf_step_scan,
     .enter = tally_enter,
     .leave = tally_leave,
     .view = tally_view,
