@@ -114,35 +114,6 @@ int report_locked(const struct staff_rec *s, void *ctx);
 
 /* ---- the safe's approver (cmd_key.c) ---- */
 
-/* ---- disposal (cmd_dispose.c), shared with the TUI ---- */
-
-/* The cards in storage that the due rules make due today, sorted
- * (recon_due_sort); v[i].mgmt_id points into ids. */
-struct dispose_due {
-	const struct recon_rules *rules;
-	int32_t today;
-	struct recon_due_item *v;
-	char (*ids)[MGMT_ID_MAX + 1];
-	size_t n, cap;
-};
-
-/* 0 and *d (dispose_due_free), or an exit code. */
-int dispose_due_load(struct ledger *l, const struct recon_rules *rules,
-		     int32_t today, struct dispose_due *d);
-void dispose_due_free(struct dispose_due *d);
-/* NULL when method (shred, contractor) and certificate go together,
- * else what is wrong. */
-const char *dispose_method_check(const char *method, const char *cert);
-/* Batch id exists and is open; 0 and *b, or an exit code. */
-int dispose_batch_open(struct ledger *l, int64_t id,
-		       struct disposal_batch_rec *b);
-/* Writes the disposal ledger for batch id (actor and witness checked
- * already: the training gate, cli_witness or cli_witness_pin); *n cards
- * disposed.  0 or an exit code (nothing disposed). */
-int dispose_close(struct ledger *l, int64_t id, const char *method,
-		  const char *cert, const struct staff_rec *actor,
-		  const struct staff_rec *witness, int64_t *n);
-
 /* ---- reports written to any FILE (the CLI's stdout, the TUI's memory
  * stream) ---- */
 

@@ -522,4 +522,94 @@ int wf_tally_close(struct ledger *l, const struct staff_rec *actor, int64_t id,
 		   const char *note, int64_t now, struct wf_tally_closed *out,
 		   struct wf_err *e);
 
+/* ---- disposal of uncollected cards (wf_dispose.c, R16-R18) ---- */
+
+/* Starting and closing a batch handle cards (R20) and take two people:
+ * the actor and a manager as witness, both present (wf_witness). */
+extern const struct wf_step wf_step_dispose_start, wf_step_dispose_close;
+
+/* The cards in storage that the due rules make due on `today`, sorted
+ * (recon_due_sort); v[i].mgmt_id points into ids.  Free with
+ * wf_dispose_due_free. */
+struct wf_dispose_due {
+	int32_t today;
+	int reminder_days; /* of the rules used */
+	struct recon_due_item *v;
+	char (*ids)[MGMT_ID_MAX + 1];
+	size_t n, cap;
+};
+
+/* The due list by `rules` (NULL: the defaults).  0 and *out, or the exit
+ * status with *e (nothing to free). */
+int wf_dispose_due(struct ledger *l, const struct recon_rules *rules,
+		   int32_t today, struct wf_dispose_due *out, struct wf_err *e);
+void wf_dispose_due_free(struct wf_dispose_due *d);
+
+/* Batch id exists and is open: 0 and *b, or the exit status with *e
+ * (WF_E_DISPOSE_NOT_FOUND, WF_E_DISPOSE_CLOSED). */
+int wf_dispose_batch(struct ledger *l, int64_t id,
+		     struct disposal_batch_rec *b, struct wf_err *e);
+/* 0 when a batch may be closed with method ("shred", "contractor") and
+ * cert (NULL or "": none): recon_dispose_method and the certificate's
+ * text; else the exit status with *e.  Front ends ask it before the
+ * witness types a PIN; wf_dispose_close asks again. */
+int wf_dispose_method(const char *method, const char *cert, struct wf_err *e);
+
+/*
+ * Opens a disposal batch by actor, witnessed by w_code with w_pin
+ * (wf_witness: another person, a manager), the actor checked first so
+ * that no witness types a PIN for a step refused anyway.  0, *id and
+ * *witness (PIN hash wiped), or the exit status with *e.
+ */
+int wf_dispose_start(struct ledger *l, const struct staff_rec *actor,
+		     const char *w_code, const char *w_pin, int64_t now,
+		     int64_t *id, struct staff_rec *witness, struct wf_err *e);
+
+struct wf_dispose_closed {
+	int64_t ncards;		  /* disposed */
+	struct staff_rec witness; /* PIN hash wiped */
+};
+
+/*
+ * Closes batch id by actor with method and cert (wf_dispose_method),
+ * witnessed by w_code with w_pin: in one transaction the batch is read
+ * again (still open), every card of it must be allowed to be disposed of
+ * (recon_transition: still in storage), the disposal ledger is written
+ * and the cards set disposed.  0 and *out, or the exit status with *e
+ * and nothing disposed.
+ */
+int wf_dispose_close(struct ledger *l, const struct staff_rec *actor,
+		     int64_t id, const char *method, const char *cert,
+		     const char *w_code, const char *w_pin, int64_t now,
+		     struct wf_dispose_closed *out, struct wf_err *e);
+
+/* One card of a batch in the disposal ledger. */
+struct wf_disposal_card {
+	char mgmt_id[MGMT_ID_MAX + 1];
+	char serial[SERIAL_BUF];
+	char why[16];	   /* recon_due_why_name */
+	int32_t due_since; /* DATE_NONE when unknown */
+	int64_t scanned_at;
+	char scanned_by[STAFF_CODE_MAX + 1];
+};
+
+/* One batch with its cards (by management ID). */
+struct wf_disposal {
+	struct disposal_batch_rec b;
+	struct wf_disposal_card *cards;
+	size_t ncards;
+};
+
+/* The disposal ledger, batches by id; free with wf_dispose_list_free. */
+struct wf_disposal_list {
+	struct wf_disposal *v;
+	size_t n;
+};
+
+/* Every batch (open_only: the open ones, without their cards).  0 and
+ * *out, or the exit status with *e (nothing to free). */
+int wf_dispose_list(struct ledger *l, int open_only,
+		    struct wf_disposal_list *out, struct wf_err *e);
+void wf_dispose_list_free(struct wf_disposal_list *d);
+
 #endif
