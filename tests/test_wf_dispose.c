@@ -71,7 +71,7 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	const char *tmp = getenv("TMPDIR");
 	struct import_opts o = {.now = 1000,
-				 .status_rule = recon_import_status_rule};
+				.status_rule = recon_import_status_rule};
 	struct import_result res;
 	char err[256];
 

@@ -177,7 +177,8 @@ static int exec_dispose_close(struct cli *c, struct ledger *l)
 	if (!method)
 		method = "shred";
 	/* Said before anyone is asked for a PIN; the workflow asks again. */
-	if (wf_dispose_method(method, cert, &e) || wf_dispose_batch(l, id, &b, &e))
+	if (wf_dispose_method(method, cert, &e) ||
+	    wf_dispose_batch(l, id, &b, &e))
 		return cli_fail(&e);
 	rc = cli_step_actor(c, l, &wf_step_dispose_close, &actor);
 	if (rc)

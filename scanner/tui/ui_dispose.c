@@ -218,7 +218,8 @@ static int load(struct ui *u, struct dispose_state *st, struct wf_err *e)
 	struct wf_disposal_list open;
 	char(*due)[MGMT_ID_MAX + 1];
 	char(*why)[16];
-	int ex = wf_dispose_due(u->l, &u->conf.rules, wf_today(cli_now()), &d, e);
+	int ex =
+	    wf_dispose_due(u->l, &u->conf.rules, wf_today(cli_now()), &d, e);
 
 	if (ex)
 		return ex;
@@ -526,8 +527,7 @@ static enum ui_result scan_key(struct ui *u, struct dispose_state *st, int key)
 	case 'x': /* not a hex digit: card numbers are typed in hex */
 	case 'X':
 		m->typed[0] = '\0';
-		return ask_witness(u, st, &wf_step_dispose_close,
-				   UI_DS_METHOD);
+		return ask_witness(u, st, &wf_step_dispose_close, UI_DS_METHOD);
 	case 'q':
 	case UI_KEY_ESC:
 		if (m->typed[0]) {

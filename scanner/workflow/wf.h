@@ -547,8 +547,8 @@ void wf_dispose_due_free(struct wf_dispose_due *d);
 
 /* Batch id exists and is open: 0 and *b, or the exit status with *e
  * (WF_E_DISPOSE_NOT_FOUND, WF_E_DISPOSE_CLOSED). */
-int wf_dispose_batch(struct ledger *l, int64_t id,
-		     struct disposal_batch_rec *b, struct wf_err *e);
+int wf_dispose_batch(struct ledger *l, int64_t id, struct disposal_batch_rec *b,
+		     struct wf_err *e);
 /* 0 when a batch may be closed with method ("shred", "contractor") and
  * cert (NULL or "": none): recon_dispose_method and the certificate's
  * text; else the exit status with *e.  Front ends ask it before the

@@ -38,8 +38,8 @@ static int collect_due(void *ctx, const struct card_rec *c)
 	struct due_walk *w = ctx;
 	struct wf_dispose_due *d = w->d;
 	int32_t since;
-	enum recon_due_why why = recon_disposal_due(
-	    c->status, c->reminder_sent, d->today, w->rules, &since);
+	enum recon_due_why why = recon_disposal_due(c->status, c->reminder_sent,
+						    d->today, w->rules, &since);
 
 	if (why == DUE_NOT)
 		return 0;
@@ -94,8 +94,8 @@ void wf_dispose_due_free(struct wf_dispose_due *d)
 
 /* ---- a batch, its method ---- */
 
-int wf_dispose_batch(struct ledger *l, int64_t id,
-		     struct disposal_batch_rec *b, struct wf_err *e)
+int wf_dispose_batch(struct ledger *l, int64_t id, struct disposal_batch_rec *b,
+		     struct wf_err *e)
 {
 	char n[24];
 	int rc = ledger_disposal_get(l, id, b);
@@ -160,8 +160,8 @@ static int list_batch(void *ctx, const struct disposal_batch_rec *b)
 	struct wf_disposal_list *o = w->out;
 	void *p;
 
-	w->mine = (!w->only || b->id == w->only) &&
-		  (!w->open_only || !b->closed_at);
+	w->mine =
+	    (!w->only || b->id == w->only) && (!w->open_only || !b->closed_at);
 	if (!w->mine)
 		return 0;
 	p = realloc(o->v, (o->n + 1) * sizeof(*o->v));
