@@ -216,7 +216,8 @@ struct ui {
 	int logged_in;
 	struct staff_rec who;
 	int trained;
-	char training_gap[128]; /* what is missing, "" when trained */
+	char training_gap[128]; /* the course missing, "" when trained */
+	int training_expired;	/* 1: attended once, expired since */
 	const struct ui_screen *screen;
 	void *state; /* the current screen's, owned by it */
 	/* The message line: the outcome of the last action. */
