@@ -39,6 +39,8 @@ enum {
 	RDR_ERR_UNSUPPORTED = -7, /* optional operation the backend lacks */
 	RDR_ERR_RANDOM_ID = -8,	  /* the card's identifier is random */
 	RDR_ERR_CARD = -9,	  /* the card answered wrongly or not at all */
+	/* apdu:jpki-auth: the card was issued without certificates. */
+	RDR_ERR_NO_CERT = -10,
 };
 
 #define RDR_ID_MAX 32
