@@ -136,6 +136,14 @@ const char *rdr_error(const struct rdr *r);
 /* Closes the reader; rdr_close(NULL) does nothing. */
 void rdr_close(struct rdr *r);
 
+/*
+ * Whether s[0..n) holds an individual number (My Number): a run of exactly
+ * 12 digits, spaces and hyphens allowed between them, whose last digit is
+ * its check digit.  The kbd backend refuses such lines without repeating
+ * them; any other front end that takes a typed card number should too.
+ */
+int rdr_kbd_is_mynumber(const char *s, size_t n);
+
 /* The compiled-in backends, NULL-terminated, for `cardtally readers`. */
 const struct rdr_ops *const *rdr_backends(void);
 
