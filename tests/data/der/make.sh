@@ -3,7 +3,8 @@
 # tests/test_profile.c (not run by the tests: the outputs are committed, so
 # the suite needs no openssl).  Each NAME.der is a self-signed certificate
 # and NAME.serial the serial number as `openssl x509 -serial` prints it,
-# which is what the parser must find.
+# which is what the parser must find; NAME.aki its authority key
+# identifier, which apdu:jpki-auth keys on with the serial.
 set -eu
 cd "$(dirname "$0")"
 tmp=$(mktemp -d)
@@ -20,6 +21,9 @@ cert() {
 	openssl req -x509 -new -key "$tmp/$key" -subj "/CN=cardtally $name" \
 		-days 3650 -set_serial "$serial" -outform DER -out "$name.der" "$@"
 	openssl x509 -inform DER -in "$name.der" -noout -serial >"$name.serial"
+	openssl x509 -inform DER -in "$name.der" -noout \
+		-ext authorityKeyIdentifier | sed -n 's/^ *//; 2p' | tr -d ':' \
+		>"$name.aki"
 }
 
 cert ec-serial1 ec.key 1
