@@ -185,6 +185,13 @@ static int exec_readers(struct cli *c, struct ledger *l)
 	     "configuration):");
 	for (int i = 0; p[i]; i++)
 		printf("  %-14s %s\n", p[i]->name, p[i]->help);
+	printf("  %-14s %s\n", "apdu:mynumber",
+	       rdr_profile_note("apdu:mynumber"));
+	puts("readers for My Number cards (ISO 14443 type B):\n"
+	     "  Sony RC-S300    pcsc: (CCID; needs libccid 1.4.35 or later)\n"
+	     "  ACS ACR1252U    pcsc: (its PICC interface)\n"
+	     "  Sony RC-S380    not through pcscd (not a CCID reader)\n"
+	     "  ACS ACR122U     nfc: (its PICC is unsupported by libccid)");
 	puts("readers attached now:");
 	list_attached(b, 0);
 	if (has_backend(b, "nfc"))
