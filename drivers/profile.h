@@ -1,5 +1,5 @@
 /*
- * Card identity profiles (doc/readers.md "Identity profiles"): how a backend
+ * Card identity profiles (doc/readers.md "Card identity profiles"): how a backend
  * turns a card in its field into the stable identifier the ledger knows.
  * Many ID cards answer with a random UID/PUPI on every power-up, so the
  * identifier is a choice made per installation, not an assumption:
