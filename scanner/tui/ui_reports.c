@@ -133,8 +133,8 @@ int ui_text_key(struct ui_text *t, int key, int rows)
 static const char *word(const char *code)
 {
 	static const char *const words[][2] = {
-	    {"full", N_("full count")},
-	    {"partial", N_("partial count")},
+	    {"full", N_("full")},
+	    {"partial", N_("partial")},
 	    {"tally", N_("tally")},
 	    {"countonly", N_("count-only check")},
 	    {"missing", N_("missing")},
@@ -206,6 +206,12 @@ static void heading(FILE *f, const char *title, size_t n)
 	fprintf(f, "\n%s (%zu)\n", title, n);
 }
 
+/* A section of the daily report: its heading, as the printed one. */
+static void section(FILE *f, const char *title)
+{
+	fprintf(f, "\n%s\n", title);
+}
+
 static void none(FILE *f, size_t n)
 {
 	if (!n)
@@ -219,9 +225,11 @@ static void draw_daily(FILE *f, const struct wf_daily *w)
 
 	ui_date_text(w->day, day);
 	ui_time_short(w->printed_at, t);
-	fprintf(f, _("Daily report %s, printed %s"), day, t);
+	fprintf(f, _("cardtally daily report %s"), day);
 	fputc('\n', f);
-	heading(f, _("Counts"), w->ncounts);
+	fprintf(f, _("printed %s"), t);
+	fputc('\n', f);
+	section(f, _("COUNTS"));
 	for (size_t i = 0; i < w->ncounts; i++) {
 		const struct wf_daily_count *c = &w->counts[i];
 
@@ -240,7 +248,7 @@ static void draw_daily(FILE *f, const struct wf_daily *w)
 		fputc('\n', f);
 	}
 	none(f, w->ncounts);
-	heading(f, _("Window tallies"), w->ntallies);
+	section(f, _("WINDOW TALLIES"));
 	for (size_t i = 0; i < w->ntallies; i++) {
 		const struct wf_daily_tally *r = &w->tallies[i];
 
@@ -270,7 +278,7 @@ static void draw_daily(FILE *f, const struct wf_daily *w)
 			fprintf(f, "     %s: %s\n", _("note"), r->note);
 	}
 	none(f, w->ntallies);
-	heading(f, _("Safe openings"), w->nopenings);
+	section(f, _("SAFE OPENINGS"));
 	for (size_t i = 0; i < w->nopenings; i++) {
 		const struct wf_opening *o = &w->openings[i];
 
@@ -306,8 +314,7 @@ static void draw_daily(FILE *f, const struct wf_daily *w)
 		fprintf(f, _("%d flagged"), w->key_flagged);
 		fputc('\n', f);
 	}
-	heading(f, _("Handled while the safe was recorded closed"),
-		w->nsafe_closed);
+	section(f, _("HANDLED WHILE THE SAFE WAS RECORDED CLOSED"));
 	for (size_t i = 0; i < w->nsafe_closed; i++) {
 		const struct wf_safe_closed *r = &w->safe_closed[i];
 
@@ -326,7 +333,7 @@ static void draw_daily(FILE *f, const struct wf_daily *w)
 		fputc('\n', f);
 	}
 	none(f, w->nsafe_closed);
-	heading(f, _("Custody movements (kind, by, how many)"), w->ncustody);
+	section(f, _("CUSTODY MOVEMENTS (kind, by, how many)"));
 	for (size_t i = 0; i < w->ncustody; i++) {
 		const struct wf_custody_sum *c = &w->custody[i];
 		char k[64];
@@ -336,7 +343,7 @@ static void draw_daily(FILE *f, const struct wf_daily *w)
 			(long long)c->n);
 	}
 	none(f, w->ncustody);
-	heading(f, _("Disposals"), w->ndisposals);
+	section(f, _("DISPOSALS"));
 	for (size_t i = 0; i < w->ndisposals; i++) {
 		const struct disposal_batch_rec *b = &w->disposals[i];
 
@@ -361,7 +368,7 @@ static void draw_daily(FILE *f, const struct wf_daily *w)
 		fputc('\n', f);
 	}
 	none(f, w->ndisposals);
-	heading(f, _("Near-misses"), w->nnotes);
+	section(f, _("NEAR-MISSES"));
 	for (size_t i = 0; i < w->nnotes; i++) {
 		const struct wf_note *r = &w->notes[i];
 
@@ -373,11 +380,11 @@ static void draw_daily(FILE *f, const struct wf_daily *w)
 		fprintf(f, "\n     %s\n", r->text);
 	}
 	none(f, w->nnotes);
-	heading(f, _("Locked accounts (now)"), w->nlocked);
+	section(f, _("LOCKED ACCOUNTS (now)"));
 	for (size_t i = 0; i < w->nlocked; i++)
 		fprintf(f, "  %s (%s)\n", w->locked[i].code, w->locked[i].name);
 	none(f, w->nlocked);
-	fprintf(f, "\n%s\n", _("Audit log"));
+	section(f, _("AUDIT LOG"));
 	if (a->problem != AUDIT_INTACT) {
 		fprintf(f, "  %s: %s\n", _("BROKEN"), a->what);
 		if (a->breaks_chain)
@@ -395,6 +402,8 @@ static void draw_daily(FILE *f, const struct wf_daily *w)
 	} else if (!a->breaks_chain) {
 		fprintf(f, "  %s\n", _("no entries before the end of the day"));
 	}
+	fprintf(f, "\n%s: ____________________  %s: ____________\n",
+		_("checked and signed (manager)"), _("date"));
 }
 
 static void draw_disc(FILE *f, const struct wf_disc *it)
@@ -407,8 +416,9 @@ static void draw_disc(FILE *f, const struct wf_disc *it)
 		it->found);
 	if (it->resolved) {
 		ui_time_short(it->res.at, at);
-		fprintf(f, "      %s, ", word(it->res.reason));
-		fprintf(f, _("by %s at %s"), it->res.by, at);
+		fputs("      ", f);
+		fprintf(f, _("%s by %s at %s"), word(it->res.reason),
+			it->res.by, at);
 		fputc('\n', f);
 		if (it->res.note[0])
 			fprintf(f, "      %s: %s\n", _("note"), it->res.note);
@@ -428,8 +438,16 @@ static void draw_book(FILE *f, const struct wf_book *b)
 		const struct wf_book_count *w = &b->counts[i];
 
 		ui_time_short(w->c.started_at, a);
-		fprintf(f, "\n%s %lld (%s)\n  ", _("Count"), (long long)w->c.id,
-			word(session_kind_name(w->c.kind)));
+		fputc('\n', f);
+		if (w->c.recount_of)
+			fprintf(f, _("Count %lld (%s, recount of count %lld)"),
+				(long long)w->c.id,
+				word(session_kind_name(w->c.kind)),
+				(long long)w->c.recount_of);
+		else
+			fprintf(f, _("Count %lld (%s)"), (long long)w->c.id,
+				word(session_kind_name(w->c.kind)));
+		fputs("\n  ", f);
 		fprintf(f, _("begun %s by %s"), a, w->c.started_by);
 		fputs("\n  ", f);
 		if (w->c.closed_at) {
@@ -478,7 +496,8 @@ static void draw_incident(FILE *f, const struct wf_incident *in)
 	char t[UI_TIME_BUF], t2[UI_TIME_BUF];
 
 	ui_time_short(in->sess.started_at, t);
-	fprintf(f, _("Count %lld (%s) begun %s"), (long long)in->sess.id,
+	fprintf(f, _("Incident report, count %lld (%s) begun %s"),
+		(long long)in->sess.id,
 		word(session_kind_name(in->sess.kind)), t);
 	fputc('\n', f);
 	fprintf(f, _("%zu cards missing and not found since"), in->ncards);
@@ -487,13 +506,16 @@ static void draw_incident(FILE *f, const struct wf_incident *in)
 		const struct wf_incident_card *k = &in->cards[i];
 		const struct sighting *ls = &k->last_seen;
 
-		fprintf(f, "\n%s  %s  %s  %s\n", k->it.mgmt_id, k->it.serial,
-			k->it.location, word(card_status_name(k->status)));
+		fputc('\n', f);
+		fprintf(f, _("%s  serial %s  home %s  ledger: %s"),
+			k->it.mgmt_id, k->it.serial, k->it.location,
+			word(card_status_name(k->status)));
+		fputc('\n', f);
 		if (k->it.resolved) {
 			ui_time_short(k->it.res.at, t);
-			fprintf(f, "  %s: %s, ", _("resolution"),
-				word(k->it.res.reason));
-			fprintf(f, _("by %s at %s"), k->it.res.by, t);
+			fprintf(f, "  %s: ", _("resolution"));
+			fprintf(f, _("%s by %s at %s"), word(k->it.res.reason),
+				k->it.res.by, t);
 			fputc('\n', f);
 		} else {
 			fprintf(f, "  %s: %s\n", _("resolution"),
