@@ -94,10 +94,9 @@ static int setup(void **state)
 	assert_int_equal(ledger_session_start(f->l, SESSION_FULL, NULL, 0,
 					      f->m01.id, NOW + 180, &f->count),
 			 0);
-	assert_int_equal(
-	    wf_note_add(f->l, &f->s02, "drawer left open", NULL, NOW + 240,
-			&note, &e),
-	    0);
+	assert_int_equal(wf_note_add(f->l, &f->s02, "drawer left open", NULL,
+				     NOW + 240, &note, &e),
+			 0);
 	for (int i = 0; i < 5; i++)
 		wf_login(f->l, "P04", "0000", NOW + 300, &who, &e);
 	*state = f;
@@ -277,9 +276,9 @@ static void incident_refusals(void **state)
 	assert_int_equal(
 	    wf_incident(f->l, 99, NOW, &recon_default_rules, &in, &e), 65);
 	assert_int_equal(e.code, WF_E_REPORT_NO_SESSION);
-	assert_int_equal(wf_incident(f->l, f->tally, NOW, &recon_default_rules,
-				     &in, &e),
-			 65);
+	assert_int_equal(
+	    wf_incident(f->l, f->tally, NOW, &recon_default_rules, &in, &e),
+	    65);
 	assert_int_equal(e.code, WF_E_REPORT_TALLY);
 	assert_string_equal(e.arg[0], wf_i64(n, f->tally));
 }

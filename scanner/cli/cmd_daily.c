@@ -110,14 +110,15 @@ static void counts(struct daily *d)
 				r->disposal_due,
 				r->discrepancy ? "true" : "false");
 		else
-			fprintf(d->f,
-				"\n     expected %zu, read %zu, in place %zu%s\n"
-				"     missing %zu, misplaced %zu, extra %zu, "
-				"not in stock %zu, due for disposal %zu\n",
-				r->expected, r->seen, r->ok,
-				r->discrepancy ? ": DISCREPANCIES" : "",
-				r->missing, r->misplaced, r->extra,
-				r->not_in_stock, r->disposal_due);
+			fprintf(
+			    d->f,
+			    "\n     expected %zu, read %zu, in place %zu%s\n"
+			    "     missing %zu, misplaced %zu, extra %zu, "
+			    "not in stock %zu, due for disposal %zu\n",
+			    r->expected, r->seen, r->ok,
+			    r->discrepancy ? ": DISCREPANCIES" : "", r->missing,
+			    r->misplaced, r->extra, r->not_in_stock,
+			    r->disposal_due);
 		d->n++;
 	}
 }
@@ -138,7 +139,8 @@ static void still_out(struct daily *d, const struct wf_tally_out *r, int n)
 		json_str_or_null(d->f, r->for_date != DATE_NONE ? day : NULL);
 		fputc('}', d->f);
 	} else {
-		fprintf(d->f, "     still out: %s %s, checked out by %s for %s\n",
+		fprintf(d->f,
+			"     still out: %s %s, checked out by %s for %s\n",
 			r->is_asset ? "terminal" : "card", r->name,
 			r->checked_out_by[0] ? r->checked_out_by : "?", day);
 	}
@@ -164,14 +166,15 @@ static void tallies(struct daily *d)
 			json_str_or_null(d->f, r->note);
 			fputs(",\"still_out\":[", d->f);
 		} else {
-			fprintf(d->f,
-				"\n     expected %zu: returned %zu, issued %zu, "
-				"back since %zu, missing %zu: %s\n",
-				t->expected, t->by_state[TALLY_RETURNED],
-				t->by_state[TALLY_ISSUED],
-				t->by_state[TALLY_RESOLVED],
-				t->by_state[TALLY_MISSING],
-				r->balanced ? "balanced" : "NOT BALANCED");
+			fprintf(
+			    d->f,
+			    "\n     expected %zu: returned %zu, issued %zu, "
+			    "back since %zu, missing %zu: %s\n",
+			    t->expected, t->by_state[TALLY_RETURNED],
+			    t->by_state[TALLY_ISSUED],
+			    t->by_state[TALLY_RESOLVED],
+			    t->by_state[TALLY_MISSING],
+			    r->balanced ? "balanced" : "NOT BALANCED");
 		}
 		for (size_t k = 0; k < r->nout; k++)
 			still_out(d, &r->out[k], (int)k);
@@ -260,8 +263,8 @@ static void batch(struct daily *d, const struct disposal_batch_rec *b)
 		return;
 	}
 	when(d, b->started_at, a);
-	fprintf(d->f, "  D%lld started %s by %s, witness %s\n", (long long)b->id,
-		a, b->started_by, b->witness);
+	fprintf(d->f, "  D%lld started %s by %s, witness %s\n",
+		(long long)b->id, a, b->started_by, b->witness);
 	if (b->closed_at) {
 		when(d, b->closed_at, c);
 		fprintf(d->f,
@@ -306,9 +309,9 @@ static void near_misses(struct daily *d)
 			fputc('}', d->f);
 		} else {
 			when(d, r->at, a);
-			fprintf(d->f, "  #%lld %s by %s%s%s\n", (long long)r->id,
-				a, r->staff, r->mgmt_id[0] ? ", card " : "",
-				r->mgmt_id);
+			fprintf(d->f, "  #%lld %s by %s%s%s\n",
+				(long long)r->id, a, r->staff,
+				r->mgmt_id[0] ? ", card " : "", r->mgmt_id);
 			report_wrapped(d->f, "     ", r->text);
 		}
 		d->n++;

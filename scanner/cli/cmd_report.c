@@ -488,12 +488,12 @@ static void incident_person(FILE *f, int json, size_t i,
 		json_str(f, p->code);
 		fputs(",\"name\":", f);
 		json_str_or_null(f, p->name);
-		fprintf(f, ",\"roles\":[%s%s%s]}",
-			p->roles & WF_PERSON_HANDLED ? "\"handled\"" : "",
-			p->roles == (WF_PERSON_HANDLED | WF_PERSON_COUNTED)
-			    ? ","
-			    : "",
-			p->roles & WF_PERSON_COUNTED ? "\"counted_range\"" : "");
+		fprintf(
+		    f, ",\"roles\":[%s%s%s]}",
+		    p->roles & WF_PERSON_HANDLED ? "\"handled\"" : "",
+		    p->roles == (WF_PERSON_HANDLED | WF_PERSON_COUNTED) ? ","
+									: "",
+		    p->roles & WF_PERSON_COUNTED ? "\"counted_range\"" : "");
 		return;
 	}
 	fprintf(f, "    %-10s %s%s%s%s\n", p->code, p->name,

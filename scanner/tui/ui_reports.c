@@ -268,10 +268,11 @@ static void draw_daily(FILE *f, const struct wf_daily *w)
 
 			ui_date_text(o->for_date, day);
 			fputs("     ", f);
-			fprintf(f, _("still out: %s %s, checked out by %s for %s"),
-				o->is_asset ? _("terminal") : _("card"), o->name,
-				o->checked_out_by[0] ? o->checked_out_by : "?",
-				day);
+			fprintf(
+			    f, _("still out: %s %s, checked out by %s for %s"),
+			    o->is_asset ? _("terminal") : _("card"), o->name,
+			    o->checked_out_by[0] ? o->checked_out_by : "?",
+			    day);
 			fputc('\n', f);
 		}
 		if (r->note[0])
@@ -302,8 +303,8 @@ static void draw_daily(FILE *f, const struct wf_daily *w)
 				fprintf(f, " %s", _("open too long"));
 			if (o->flags & KEY_FLAG_OFF_HOURS)
 				fprintf(f, " %s", _("outside office hours"));
-			if (o->flags & ~(unsigned)(KEY_FLAG_LONG |
-						   KEY_FLAG_OFF_HOURS))
+			if (o->flags &
+			    ~(unsigned)(KEY_FLAG_LONG | KEY_FLAG_OFF_HOURS))
 				fprintf(f, " %s", _("other"));
 			fputc('\n', f);
 		}
@@ -412,8 +413,8 @@ static void draw_disc(FILE *f, const struct wf_disc *it)
 
 	fprintf(f, "    %s  %s  %s%s%s\n", word(recon_disc_name(it->kind)),
 		it->mgmt_id[0] ? it->mgmt_id : it->serial,
-		it->location[0] ? it->location : "-", it->found[0] ? " -> " : "",
-		it->found);
+		it->location[0] ? it->location : "-",
+		it->found[0] ? " -> " : "", it->found);
 	if (it->resolved) {
 		ui_time_short(it->res.at, at);
 		fputs("      ", f);
@@ -469,7 +470,8 @@ static void draw_book(FILE *f, const struct wf_book *b)
 			fprintf(f, "  %s  ", r->path);
 			fputs(who[0] ? "" : _("nobody"), f);
 			for (const char *p = who; *p; p++)
-				fputs(*p == '\x1f' ? ", " : (char[2]){*p, 0}, f);
+				fputs(*p == '\x1f' ? ", " : (char[2]){*p, 0},
+				      f);
 			fputc('\n', f);
 			if (r->expected >= 0) {
 				fputs("      ", f);
@@ -497,8 +499,8 @@ static void draw_incident(FILE *f, const struct wf_incident *in)
 
 	ui_time_short(in->sess.started_at, t);
 	fprintf(f, _("Incident report, count %lld (%s) begun %s"),
-		(long long)in->sess.id,
-		word(session_kind_name(in->sess.kind)), t);
+		(long long)in->sess.id, word(session_kind_name(in->sess.kind)),
+		t);
 	fputc('\n', f);
 	fprintf(f, _("%zu cards missing and not found since"), in->ncards);
 	fputc('\n', f);
@@ -661,8 +663,7 @@ static void draw_reconcile(FILE *f, const struct wf_reconcile *w)
 	}
 	heading(f, _("Not in stock"), r->nnot_in_stock);
 	for (size_t i = 0; i < r->nnot_in_stock; i++) {
-		const struct count_card *k =
-		    &d->cards[r->not_in_stock[i].card];
+		const struct count_card *k = &d->cards[r->not_in_stock[i].card];
 
 		fprintf(f, "  %s  %s\n", k->mgmt_id,
 			word(card_status_name(k->status)));

@@ -276,10 +276,8 @@ int wf_daily(struct ledger *l, int32_t day, int64_t now,
 	     const struct recon_key_rules *key_rules, struct wf_daily *out,
 	     struct wf_err *e)
 {
-	struct daily_ctx c = {.l = l,
-			      .d = out,
-			      .rules = rules,
-			      .key_rules = key_rules};
+	struct daily_ctx c = {
+	    .l = l, .d = out, .rules = rules, .key_rules = key_rules};
 	struct wf_note_list notes = {0};
 	int rc;
 
@@ -291,8 +289,8 @@ int wf_daily(struct ledger *l, int32_t day, int64_t now,
 	out->from -= wf_utc_offset(out->from + 43200);
 	out->to = (int64_t)(day + 1) * 86400;
 	out->to -= wf_utc_offset(out->to + 43200);
-	rc = ledger_session_between_each(l, out->from, out->to, daily_count,
-					 &c);
+	rc =
+	    ledger_session_between_each(l, out->from, out->to, daily_count, &c);
 	if (rc == 0)
 		rc = ledger_session_between_each(l, out->from, out->to,
 						 daily_tally, &c);
@@ -549,9 +547,9 @@ static int live_items(struct ledger *l, int64_t id, int64_t now,
 	for (size_t i = 0; i < r.nmissing; i++)
 		bad |= !disc_from_card(s, DISC_MISSING, &d, r.missing[i], -1);
 	for (size_t i = 0; i < r.nmisplaced; i++)
-		bad |= !disc_from_card(s, DISC_MISPLACED, &d,
-				       r.misplaced[i].card,
-				       r.misplaced[i].range);
+		bad |=
+		    !disc_from_card(s, DISC_MISPLACED, &d, r.misplaced[i].card,
+				    r.misplaced[i].range);
 	for (size_t i = 0; !bad && i < r.nextra; i++) {
 		const struct count_scan *x = &d.scans[r.extra[i]];
 		struct wf_disc *it;
