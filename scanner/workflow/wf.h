@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "../../data/ledger.h"
+#include "../../reconcile/plan.h"
 #include "../../reconcile/recon.h"
 
 #ifndef N_
@@ -611,5 +612,269 @@ struct wf_disposal_list {
 int wf_dispose_list(struct ledger *l, int open_only,
 		    struct wf_disposal_list *out, struct wf_err *e);
 void wf_dispose_list_free(struct wf_disposal_list *d);
+/* ---- reports as structs (wf_report.c) ---- */
+
+/*
+ * The reports an office reads and files, gathered from the ledger into
+ * plain values (numbers, rows, times as unix seconds, days as days since
+ * the epoch), with no text made: the CLI prints them as text and JSON
+ * (scanner/cli/cmd_daily.c, cmd_report.c, report.c), the TUI draws them
+ * translated (scanner/tui/ui_reports.c).  Reports are read-only and need
+ * no person (as `status`): no step, no transaction of their own.  Each
+ * struct is filled by its wf_ function and freed by its _free, which
+ * also takes a zeroed or half-filled struct.
+ */
+
+/* One session of the day: its people and times (wf_daily). */
+struct wf_daily_count {
+	struct session_rec sess;
+	size_t expected, seen, ok;
+	size_t missing, misplaced, extra, not_in_stock, disposal_due;
+	int discrepancy;
+};
+
+/* An item a tally expected back and did not get (still out). */
+struct wf_tally_out {
+	int is_asset;
+	char name[CUSTODY_NAME_MAX + 1];
+	char checked_out_by[STAFF_CODE_MAX + 1]; /* "" when unknown */
+	int32_t for_date;			 /* DATE_NONE when none */
+	char location[LOCATION_MAX + 1];	 /* its home */
+};
+
+struct wf_daily_tally {
+	struct session_rec sess;
+	struct recon_tally t;
+	int balanced;
+	char note[NOTE_MAX_BYTES + 1]; /* the closing note, "" when none */
+	struct wf_tally_out *out;      /* still out, by name */
+	size_t nout;
+};
+
+/* An opening of the safe with its key log flags (wf_key_flags). */
+struct wf_opening {
+	struct key_opening_rec o;
+	unsigned flags;
+	int flags_recorded; /* wf_key_flags_recorded */
+	int64_t minutes;    /* open so far or in all */
+};
+
+/* What was handled while the safe was recorded closed (safe_closed_row). */
+struct wf_safe_closed {
+	char what[16];
+	char item[CUSTODY_NAME_MAX + 1];
+	int64_t session;
+	char staff[STAFF_CODE_MAX + 1];
+	int64_t first, last, n;
+};
+
+/* Custody movements of one kind by one person. */
+struct wf_custody_sum {
+	char kind[16];
+	char by[STAFF_CODE_MAX + 1];
+	int64_t n;
+};
+
+/* The audit chain as the day's report shows it (issue 10 "Audit"): the
+ * verification of the whole chain, and its head at the end of the day to
+ * sign (anchor_entry entries, the last one's hash anchor_hex). */
+struct wf_daily_audit {
+	int64_t entries, records, nfindings;
+	enum audit_problem problem; /* AUDIT_INTACT when intact */
+	char table[32];
+	int64_t bad_id;
+	char what[384];
+	int breaks_chain; /* the problem breaks the chain: no anchor */
+	int anchored;	  /* anchor_entry and anchor_hex are given */
+	int64_t anchor_entry;
+	char anchor_hex[AUDIT_HEX_BUF];
+};
+
+struct wf_daily {
+	int32_t day;
+	int64_t from, to;   /* the day, [from, to) local midnights */
+	int64_t printed_at; /* now */
+	struct wf_daily_count *counts;
+	size_t ncounts;
+	struct wf_daily_tally *tallies;
+	size_t ntallies;
+	struct wf_opening *openings; /* begun on or after the morning */
+	size_t nopenings;
+	int key_flagged; /* openings with flags */
+	struct wf_safe_closed *safe_closed;
+	size_t nsafe_closed;
+	struct wf_custody_sum *custody;
+	size_t ncustody;
+	struct disposal_batch_rec *disposals; /* begun or closed that day */
+	size_t ndisposals;
+	struct wf_note *notes; /* that day; text owned */
+	size_t nnotes;
+	struct staff_rec *locked; /* locked, active, now; PIN hash wiped */
+	size_t nlocked;
+	struct wf_daily_audit audit;
+	int broken; /* the audit found a problem (exit 1) */
+};
+
+/*
+ * The daily report of `day` (days since the epoch, local), judged at
+ * `now` with the installation's disposal-due rules and key log rules.  0
+ * and *out (wf_daily_free), or the exit status with *e.
+ */
+int wf_daily(struct ledger *l, int32_t day, int64_t now,
+	     const struct recon_rules *rules,
+	     const struct recon_key_rules *key_rules, struct wf_daily *out,
+	     struct wf_err *e);
+void wf_daily_free(struct wf_daily *d);
+
+/* One range of a count-only check (reconcile of a count-only session). */
+struct wf_total {
+	char range[LOCATION_MAX + 1];
+	int64_t expected, counted; /* counted -1: not counted */
+	enum plan_total state;
+	char by[STAFF_CODE_MAX + 1];
+	char method[16];
+	int64_t at;
+};
+
+/*
+ * What reconciling session id finds now (`reconcile`, the TUI's
+ * reconciliation): for a count (full, partial) the count's data and
+ * reconcile/'s report, with each missing card's last sighting, who has
+ * each checked-out card and the managers' resolutions; for a tally what
+ * did not come back; for a count-only check its totals.
+ */
+struct wf_reconcile {
+	struct session_rec sess;
+	/* A count. */
+	struct count_data *d;	 /* owned */
+	struct recon_report *r;	 /* owned */
+	struct sighting *last_seen; /* [r->nmissing] */
+	char (*checked_out_by)[STAFF_CODE_MAX + 1]; /* [r->nchecked_out] */
+	struct resolution_rec *res;		   /* by mgmt ID, serial */
+	size_t nres;
+	/* A tally. */
+	struct recon_tally tally;
+	struct wf_tally_out *out;
+	size_t nout;
+	/* A count-only check. */
+	struct wf_total *totals;
+	size_t ntotals;
+	int64_t expected, counted;
+	size_t off;
+	int found; /* discrepancies, missing items, ranges off (exit 1) */
+};
+
+/* 0 and *out (wf_reconcile_free), or the exit status with *e
+ * (WF_E_REPORT_NO_SESSION). */
+int wf_reconcile(struct ledger *l, int64_t id, int64_t now,
+		 const struct recon_rules *rules, struct wf_reconcile *out,
+		 struct wf_err *e);
+void wf_reconcile_free(struct wf_reconcile *r);
+/* The resolution of serial in r, NULL when none. */
+const struct resolution_rec *wf_reconcile_res(const struct wf_reconcile *r,
+					      const char *serial);
+
+/* One discrepancy of a count and its resolution when it has one (as the
+ * record book and the incident report list them). */
+struct wf_disc {
+	enum recon_disc kind;
+	int64_t card_id; /* 0: an unknown serial */
+	char mgmt_id[MGMT_ID_MAX + 1];
+	char serial[SERIAL_BUF];
+	char location[LOCATION_MAX + 1]; /* the card's home; "" if unknown */
+	char found[LOCATION_MAX + 1];	 /* where read; "" when not read */
+	int resolved;
+	struct resolution_rec res;
+};
+
+/* One range of a count in the record book (book_range, kept). */
+struct wf_book_range {
+	char path[LOCATION_MAX + 1];
+	char assignee[STAFF_CODE_MAX + 1];
+	char *counted_by;    /* 0x1f-separated codes; owned */
+	char *counted_names; /* 0x1f-separated names; owned */
+	int64_t started_at, ended_at;
+	int64_t expected, seen, in_place; /* -1: not stored */
+};
+
+struct wf_book_count {
+	struct book_count c;
+	struct wf_book_range *ranges;
+	size_t nranges;
+	struct wf_disc *disc;
+	size_t ndisc, unresolved;
+};
+
+/* The record book of a month: every count begun in it (R8). */
+struct wf_book {
+	char month[8]; /* "YYYY-MM" */
+	int64_t from, to;
+	struct wf_book_count *counts;
+	size_t ncounts;
+};
+
+/* Parses "YYYY-MM" into its local [from, to); 0, or -1 when it is not. */
+int wf_month_bounds(const char *month, int64_t *from, int64_t *to);
+/* 0 and *out (wf_book_free), or the exit status with *e
+ * (WF_E_REPORT_MONTH). */
+int wf_book(struct ledger *l, const char *month, int64_t now,
+	    const struct recon_rules *rules, struct wf_book *out,
+	    struct wf_err *e);
+void wf_book_free(struct wf_book *b);
+
+/* The discrepancies of count id with their resolutions, as the record
+ * book keeps them (as stored at its close, or what reconciling finds now
+ * for an open count).  0 and *v, *n (free()), or the exit status. */
+int wf_discrepancies(struct ledger *l, int64_t id, int64_t now,
+		     const struct recon_rules *rules, struct wf_disc **v,
+		     size_t *n, struct wf_err *e);
+
+/* Someone the incident report names, and why (bits). */
+enum {
+	WF_PERSON_HANDLED = 1, /* a custody event, or the last sighting */
+	WF_PERSON_COUNTED = 2, /* read cards in its range in the window */
+};
+
+struct wf_person {
+	char code[STAFF_CODE_MAX + 1];
+	char name[NAME_MAX_BYTES + 1]; /* "" when unknown */
+	unsigned roles;
+};
+
+struct wf_custody_event {
+	int64_t at;
+	char kind[16];
+	char by[STAFF_CODE_MAX + 1];
+	char from[LOCATION_MAX + 1], to[LOCATION_MAX + 1];
+};
+
+/* One card of the incident report: missing and not found since. */
+struct wf_incident_card {
+	struct wf_disc it;
+	enum card_status status;
+	struct sighting last_seen;
+	char last_seen_name[NAME_MAX_BYTES + 1];
+	int64_t from, to;	 /* the loss window (R23) */
+	int from_last_seen; /* from is the last sighting, else received */
+	struct wf_custody_event *events;
+	size_t nevents;
+	struct wf_person *people;
+	size_t npeople;
+	struct key_opening_rec *openings; /* begun in the window */
+	size_t nopenings;
+};
+
+struct wf_incident {
+	struct session_rec sess;
+	struct wf_incident_card *cards;
+	size_t ncards;
+};
+
+/* The incident report of count id (R10, R23).  0 and *out
+ * (wf_incident_free), or the exit status with *e. */
+int wf_incident(struct ledger *l, int64_t id, int64_t now,
+		const struct recon_rules *rules, struct wf_incident *out,
+		struct wf_err *e);
+void wf_incident_free(struct wf_incident *in);
 
 #endif
