@@ -114,7 +114,8 @@ static void emit_reader_event(const struct scan_out *a, const char *event,
 		json_w_key_opt_str(&w, "range", a->range);
 		event_end(&w, at);
 		return;
-	} else if (strcmp(event, "reader_lost") == 0) {
+	}
+	if (strcmp(event, "reader_lost") == 0) {
 		fputs("!! READER LOST: the session is paused; reconnect the "
 		      "reader to go on (nothing read so far is lost)\n",
 		      a->out);
@@ -136,7 +137,8 @@ static void emit_unreadable(const struct scan_out *a, const char *why,
 		json_w_key_str(&w, "message", why);
 		event_end(&w, at);
 		return;
-	} else if (a->verbosity != SCAN_QUIET) {
+	}
+	if (a->verbosity != SCAN_QUIET) {
 		fprintf(a->out, "!! CARD NOT READ: %s (not counted)\n", why);
 	}
 	fflush(a->out);
@@ -337,7 +339,8 @@ static void emit_disposal_read(const struct scan_out *a,
 		}
 		event_end(&w, at);
 		return;
-	} else if (a->verbosity != SCAN_QUIET) {
+	}
+	if (a->verbosity != SCAN_QUIET) {
 		if (o == RECON_ACCEPTED)
 			fprintf(f, "   dispose %-12s %s (%s)\n", card->mgmt_id,
 				serial, recon_due_why_name(due));

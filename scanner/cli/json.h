@@ -23,12 +23,20 @@
  *	json_w_array(&w);
  *	for (size_t i = 0; i < n; i++)
  *		json_w_str(&w, who[i]);
- *	json_w_end(&w);		// the array
- *	json_w_end(&w);		// the object
- *	return cli_json_done(&w);	// finish; 70 on a writer error
+ *	json_w_end_array(&w);
+ *	json_w_end_object(&w);
+ *	return cli_json_done(&w, EXIT_OK); // finish; 70 on a writer error
  *
  * writes {"mgmt_id":"M1","session":7,"attendees":["S02","S03"]} and a
- * newline.
+ * newline.  cli.h adds the CLI's own values: cli_json_time (ISO 8601 or
+ * null), cli_json_key_time, cli_key_flags_jw, and cli_json_id for the
+ * {"KEY":ID} line of a command that records one thing.
+ *
+ * Converting a printer: pass a `struct json_w *` instead of `int json`
+ * (NULL for text), drop the hand-kept "," and the `first`/`n` flags, and
+ * write each member with a _key_ call in the same order as before; the
+ * output stays byte for byte the same.  A callback that fills a list
+ * writes its item as one json_w_object ... json_w_end_object.
  *
  * Errors: every function returns 0, or a negative JSON_W_E_* code for a
  * programmer's mistake (a key outside an object, a value where a key is
