@@ -36,6 +36,10 @@ enum op_kind {
 	OP_NULL,
 	OP_KSTR, /* key s, value s2 */
 	OP_KINT, /* key s, value i */
+	OP_KOPT, /* key s, value s2 or null */
+	OP_KUINT,
+	OP_KBOOL,
+	OP_KNULL,
 	OP_RAW,	 /* s straight to the stream, as unconverted code does */
 	OP_EXT,	 /* json_w_extern(u) */
 	OP_DEEP, /* u arrays opened */
@@ -117,6 +121,22 @@ struct op {
 #define KINT(k, v)                                                             \
 	{                                                                      \
 		.kind = OP_KINT, .s = k, .i = v                                \
+	}
+#define KOPT(k, v)                                                             \
+	{                                                                      \
+		.kind = OP_KOPT, .s = k, .s2 = v                               \
+	}
+#define KUINT(k, v)                                                            \
+	{                                                                      \
+		.kind = OP_KUINT, .s = k, .u = v                               \
+	}
+#define KBOOL(k, v)                                                            \
+	{                                                                      \
+		.kind = OP_KBOOL, .s = k, .i = v                               \
+	}
+#define KNULL(k)                                                               \
+	{                                                                      \
+		.kind = OP_KNULL, .s = k                                       \
 	}
 #define RAW(t)                                                                 \
 	{                                                                      \
@@ -256,6 +276,12 @@ static const struct row rows[] = {
      {OBJ, KSTR("a", "x"), KINT("b", 2), KEY("c"), NUL, END, FIN, STOP},
      "{\"a\":\"x\",\"b\":2,\"c\":null}\n",
      0},
+    {"every key-and-value call",
+     {OBJ, KOPT("o", ""), KOPT("p", "x"), KUINT("u", 7), KBOOL("b", 0),
+      KNULL("n"), KSTR("s", NULL), END, FIN, STOP},
+     "{\"o\":null,\"p\":\"x\",\"u\":7,\"b\":false,\"n\":null,\"s\":null}"
+     "\n",
+     0},
     {"nested",
      {OBJ, KEY("a"), ARR, INT(1), OBJ, KEY("b"), NUL, ENDO, ENDA, KEY("c"),
       BOOL(1), ENDO, FIN, STOP},
@@ -296,6 +322,10 @@ static const struct row rows[] = {
     {"key at the top", {KEY("a"), STOP}, "", JSON_W_E_KEY},
     {"key in an array", {ARR, KEY("a"), STOP}, "[", JSON_W_E_KEY},
     {"two keys", {OBJ, KEY("a"), KEY("b"), STOP}, "{\"a\":", JSON_W_E_KEY},
+    {"a key-and-value call in an array writes neither",
+     {ARR, KINT("a", 1), INT(2), STOP},
+     "[",
+     JSON_W_E_KEY},
     {"value without a key", {OBJ, INT(1), STOP}, "{", JSON_W_E_VALUE},
     {"second member without a key",
      {OBJ, KINT("a", 1), STR("b"), STOP},
@@ -370,6 +400,14 @@ static int run_op(struct json_w *w, const struct op *o)
 		return json_w_key_str(w, o->s, o->s2);
 	case OP_KINT:
 		return json_w_key_int(w, o->s, o->i);
+	case OP_KOPT:
+		return json_w_key_opt_str(w, o->s, o->s2);
+	case OP_KUINT:
+		return json_w_key_uint(w, o->s, o->u);
+	case OP_KBOOL:
+		return json_w_key_bool(w, o->s, (int)o->i);
+	case OP_KNULL:
+		return json_w_key_null(w, o->s);
 	case OP_RAW:
 		fputs(o->s, w->f);
 		break;
