@@ -16,6 +16,7 @@
 #include "../../reconcile/recon.h"
 #include "../workflow/wf.h"
 #include "../../reconcile/rules.h"
+#include "json.h"
 
 /* Exit codes (cardtally(1) "EXIT STATUS"), never renumbered. */
 enum {
@@ -176,14 +177,27 @@ int cli_training_gate(struct ledger *l, const struct staff_rec *who);
 
 /* "open too long, outside office hours", "" for none. */
 void cli_key_flag_names(unsigned flags, char *out, size_t cap);
-/* ["long","off_hours"] */
-void cli_key_flags_json(FILE *f, unsigned flags);
+/* ["long","off_hours"] as a value of w. */
+int cli_key_flags_jw(struct json_w *w, unsigned flags);
 
-/* JSON output: strings escaped per RFC 8259. */
+/* JSON output goes through one writer (json.h).  An ISO 8601 string as a
+ * value of w, or null for 0. */
+int cli_json_time(struct json_w *w, int64_t t);
+int cli_json_key_time(struct json_w *w, const char *key, int64_t t);
+/* Ends w's document (json_w_finish): `rc` when the document was whole;
+ * else says what the writer refused and returns EXIT_SOFTWARE. */
+int cli_json_done(struct json_w *w, int rc);
+/* {"KEY":ID} and a newline on stdout: what a command that records one
+ * thing prints with --json.  0, or EXIT_SOFTWARE as cli_json_done. */
+int cli_json_id(const char *key, int64_t id);
+
+/* The printers not converted to json.h yet write their values with these
+ * (each a value of its own, through the writer's escaping); they go with
+ * the last of them.  ["long","off_hours"]; a JSON string; an ISO 8601
+ * string or null for 0; null for NULL or "". */
+void cli_key_flags_json(FILE *f, unsigned flags);
 void json_str(FILE *f, const char *s);
-/* ISO 8601 string, or null for 0. */
 void json_time(FILE *f, int64_t t);
-/* null for NULL or "". */
 void json_str_or_null(FILE *f, const char *s);
 
 /* The commands (scanner/cmd_*.c). */
