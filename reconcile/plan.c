@@ -56,7 +56,7 @@ enum plan_bar plan_check(const struct plan_range *r,
 
 const char *plan_bar_name(enum plan_bar b)
 {
-	static const char *const names[] = {"ok", "inactive", "role",
+	static const char *const names[] = {"ok",	 "inactive", "role",
 					    "untrained", "rotation", "locked"};
 
 	return (unsigned)b < sizeof(names) / sizeof(names[0]) ? names[b] : "?";

@@ -411,8 +411,8 @@ static void check_table(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		/* Person 1 is the row's; person 0 never counted it. */
-		struct plan_person people[2] = {
-		    {"X00", ROLE_STAFF, 1, 0, 1}, rows[i].p};
+		struct plan_person people[2] = {{"X00", ROLE_STAFF, 1, 0, 1},
+						rows[i].p};
 		struct plan_range r = {.path = "SAFE1/T01",
 				       .hist = hist,
 				       .nhist = rows[i].counted_twice ? 2 : 0,
@@ -420,8 +420,7 @@ static void check_table(void **state)
 		char why[512];
 
 		assert_int_equal(plan_check(&r, people, 1), rows[i].bar);
-		plan_bar_explain(rows[i].bar, &r, people, 1, why,
-				 sizeof(why));
+		plan_bar_explain(rows[i].bar, &r, people, 1, why, sizeof(why));
 		assert_non_null(strstr(why, rows[i].p.code));
 	}
 }

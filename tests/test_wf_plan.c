@@ -121,16 +121,14 @@ static int64_t count_at(struct fixture *f, enum session_kind kind,
 {
 	int64_t id;
 
-	assert_int_equal(ledger_session_start(f->l, kind, ranges, n,
-					      f->m01.id, t, &id),
-			 0);
+	assert_int_equal(
+	    ledger_session_start(f->l, kind, ranges, n, f->m01.id, t, &id), 0);
 	for (size_t i = 0; who && i < n; i++)
 		if (who[i])
-			assert_int_equal(ledger_session_assign(f->l, id,
-							       ranges[i],
-							       who[i],
-							       f->m01.id, t),
-					 0);
+			assert_int_equal(
+			    ledger_session_assign(f->l, id, ranges[i], who[i],
+						  f->m01.id, t),
+			    0);
 	return id;
 }
 
@@ -138,8 +136,8 @@ static const char *const both[] = {"SAFE1/T01", "SAFE1/T02"};
 
 /* A full count of the one range by who, closed at t: it counts for the
  * cycle. */
-static void full_count_at(struct fixture *f, const char *range,
-			  const char *who, int64_t t)
+static void full_count_at(struct fixture *f, const char *range, const char *who,
+			  int64_t t)
 {
 	int64_t id = count_at(f, SESSION_FULL, &range, 1, &who, t);
 
@@ -193,8 +191,7 @@ static void assign_refusals(void **state)
 	assert_string_equal(text(&e), "no count 99");
 	assert_null(res.v);
 
-	assert_int_equal(wf_tally_start(f->l, &f->m01, NOW, &tally, &n, &e),
-			 0);
+	assert_int_equal(wf_tally_start(f->l, &f->m01, NOW, &tally, &n, &e), 0);
 	assert_int_equal(wf_plan_assign(f->l, NULL, tally, 0, NOW, &res, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_PLAN_TALLY);
@@ -292,9 +289,9 @@ static void check_rotation_lock_training(void **state)
 	assert_int_equal(wf_plan_check(f->l, id, "SAFE1/T01", "S03", NOW, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_PLAN_LOCKED);
-	assert_string_equal(text(&e),
-			    "cannot give SAFE1/T01 to S03: account S03 is "
-			    "locked after wrong PINs: a manager must unlock it");
+	assert_string_equal(
+	    text(&e), "cannot give SAFE1/T01 to S03: account S03 is "
+		      "locked after wrong PINs: a manager must unlock it");
 
 	/* A required course P04 never attended. */
 	snprintf(c.code, sizeof(c.code), "BASIC");
@@ -326,9 +323,9 @@ static void never_proposes_locked_or_inactive(void **state)
 	int64_t id = count_at(f, SESSION_FULL, both, 2, NULL, NOW);
 
 	lock(f, &f->s02);
-	assert_int_equal(ledger_staff_set_active(f->l, f->s03.id, 0, f->m01.id,
-						 "M01", NOW),
-			 0);
+	assert_int_equal(
+	    ledger_staff_set_active(f->l, f->s03.id, 0, f->m01.id, "M01", NOW),
+	    0);
 	assert_int_equal(wf_plan_assign(f->l, NULL, id, 0, NOW, &res, &e), 0);
 	for (size_t i = 0; i < res.n; i++) {
 		assert_string_not_equal(res.v[i].staff, "S02");
@@ -396,13 +393,13 @@ static void cycle_proposes_then_applies(void **state)
 	wf_plan_cycle_free(&cy);
 	assert_int_equal(ledger_cycle_current(f->l, &cur), LEDGER_ERR_NOTFOUND);
 
-	assert_int_equal(wf_plan_cycle(f->l, &f->s02, march, 2, 1, NOW, &cy, &e),
-			 77);
+	assert_int_equal(
+	    wf_plan_cycle(f->l, &f->s02, march, 2, 1, NOW, &cy, &e), 77);
 	assert_int_equal(e.code, WF_E_PERMISSION);
 	assert_int_equal(ledger_cycle_current(f->l, &cur), LEDGER_ERR_NOTFOUND);
 
-	assert_int_equal(wf_plan_cycle(f->l, &f->m01, march, 2, 1, NOW, &cy, &e),
-			 0);
+	assert_int_equal(
+	    wf_plan_cycle(f->l, &f->m01, march, 2, 1, NOW, &cy, &e), 0);
 	assert_true(cy.plan_id > 0);
 	assert_int_equal(ledger_cycle_current(f->l, &cur), 0);
 	assert_int_equal(cur.id, cy.plan_id);
@@ -433,8 +430,8 @@ static void status_and_due_ranges(void **state)
 	wf_plan_status_free(&s);
 
 	assert_int_equal(plan_month_parse("2026-03", &march), 0);
-	assert_int_equal(wf_plan_cycle(f->l, &f->m01, march, 2, 1, NOW, &cy, &e),
-			 0);
+	assert_int_equal(
+	    wf_plan_cycle(f->l, &f->m01, march, 2, 1, NOW, &cy, &e), 0);
 	wf_plan_cycle_free(&cy);
 	/* T02 (second month) counted in full now: done; T01 due. */
 	full_count_at(f, "SAFE1/T02", "S02", NOW);
@@ -473,10 +470,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(assign_refusals, setup, teardown),
-	    cmocka_unit_test_setup_teardown(assign_proposes_then_applies,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(check_rotation_lock_training,
-					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(assign_proposes_then_applies, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(check_rotation_lock_training, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(never_proposes_locked_or_inactive,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(cycle_refusals, setup_empty,

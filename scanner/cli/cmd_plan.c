@@ -105,8 +105,8 @@ static int exec_plan_assign(struct cli *c, struct ledger *l)
 		if (rc)
 			return rc;
 	}
-	if (wf_plan_assign(l, apply ? &actor : NULL, id, apply, cli_now(),
-			   &res, &e))
+	if (wf_plan_assign(l, apply ? &actor : NULL, id, apply, cli_now(), &res,
+			   &e))
 		return cli_fail(&e);
 	if (c->json) {
 		printf("{\"count\":%lld,\"applied\":%s,", (long long)id,
@@ -498,8 +498,7 @@ static size_t list_state(const struct wf_plan_status *s, enum plan_due d,
 	return n;
 }
 
-static void json_last(const char *key, const struct range_count_rec *r,
-		      int got)
+static void json_last(const char *key, const struct range_count_rec *r, int got)
 {
 	printf(",\"%s\":", key);
 	if (!got) {

@@ -683,8 +683,8 @@ struct wf_cycle_range {
 struct wf_plan_cycle {
 	int32_t start; /* first month (plan_month_of_day's numbering) */
 	int months;
-	size_t share;	 /* ranges counted in full a month */
-	int64_t plan_id; /* the stored plan, 0 when only proposed */
+	size_t share;		  /* ranges counted in full a month */
+	int64_t plan_id;	  /* the stored plan, 0 when only proposed */
 	struct wf_cycle_range *v; /* every range of the ledger, by path */
 	size_t n;
 };
@@ -705,9 +705,9 @@ void wf_plan_cycle_free(struct wf_plan_cycle *c);
 /* A range of the cycle plan in force, and where it stands this month. */
 struct wf_planned {
 	char path[LOCATION_MAX + 1];
-	int month;	    /* 0-based month of the cycle for its full count */
+	int month;	     /* 0-based month of the cycle for its full count */
 	enum plan_due state; /* done, later, due now, overdue */
-	int32_t last_full;  /* day of its last full count, DATE_NONE */
+	int32_t last_full;   /* day of its last full count, DATE_NONE */
 };
 
 /* A range of the ledger with its last count and its last full count. */
@@ -719,16 +719,16 @@ struct wf_range_last {
 
 /* The counting programme as `status` shows it. */
 struct wf_plan_status {
-	int has_cycle;	       /* 0: no cycle plan; cycle..ndone unset */
-	struct cycle_rec cycle; /* the plan in force */
-	int32_t start, month;  /* its first month; the month of now */
-	int ended;	       /* the cycle's last month is past */
+	int has_cycle;		    /* 0: no cycle plan; cycle..ndone unset */
+	struct cycle_rec cycle;	    /* the plan in force */
+	int32_t start, month;	    /* its first month; the month of now */
+	int ended;		    /* the cycle's last month is past */
 	struct wf_planned *planned; /* its ranges, by month then path */
 	size_t nplanned;
 	size_t ndone; /* ranges of this month counted in full already */
 	struct wf_range_last *ranges; /* every range of the ledger, by path */
 	size_t nranges;
-	size_t nnever;	   /* ranges never counted in full */
+	size_t nnever;	  /* ranges never counted in full */
 	ptrdiff_t oldest; /* the range of the oldest full count, -1: none */
 };
 

@@ -18,8 +18,7 @@
 #include "../../common/model.h"
 #include "../../reconcile/plan.h"
 
-const struct wf_step wf_step_plan_assign = {"plan assign", ACT_PLAN,
-					    WF_PERMIT};
+const struct wf_step wf_step_plan_assign = {"plan assign", ACT_PLAN, WF_PERMIT};
 const struct wf_step wf_step_plan_cycle = {"plan cycle", ACT_PLAN, WF_PERMIT};
 
 /* The local calendar day of unix time t. */
@@ -200,8 +199,9 @@ int wf_plan_check(struct ledger *l, int64_t id, const char *range,
 	/* An unknown person or range is the ledger's to refuse. */
 	for (size_t i = 0; rc == 0 && who >= 0 && i < p.nranges; i++)
 		if (strcmp(p.ranges[i].path, range) == 0) {
-			rc = bar_refusal(plan_check(&p.ranges[i], p.people, who),
-					 &p.ranges[i], &p, who, e);
+			rc =
+			    bar_refusal(plan_check(&p.ranges[i], p.people, who),
+					&p.ranges[i], &p, who, e);
 			break;
 		}
 	plan_load_free(&p);
@@ -583,8 +583,9 @@ int wf_plan_status(struct ledger *l, int64_t now, struct wf_plan_status *out,
 		out->planned = pl.v;
 		out->nplanned = pl.n;
 		for (size_t i = 0; rc == 0 && i < pl.n; i++)
-			out->ndone += pl.v[i].month == out->month - out->start &&
-				      pl.v[i].state == PLAN_DUE_DONE;
+			out->ndone +=
+			    pl.v[i].month == out->month - out->start &&
+			    pl.v[i].state == PLAN_DUE_DONE;
 	}
 	if (rc == 0)
 		rc = load_ranges(l, out, e);
