@@ -4,7 +4,8 @@
  * application, each refusal), the check of a manual assignment (rotation
  * rule R6, a locked account, the training gate), the planner never
  * proposing a locked or inactive account, plan cycle, and the plan as
- * status shows it, against a real ledger file in $TMPDIR.
+ * status shows it, against a real ledger file in $TMPDIR (tests/testwf.h:
+ * M01, S02, S03 and P04).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,74 +14,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
-#include <sodium.h>
 
 #include "../data/import.h"
 #include "../data/ledger.h"
 #include "../scanner/workflow/wf.h"
+#include "testwf.h"
 
 /* 2026-03-02 10:00 in Tokyo (tests/run sets TZ). */
 #define NOW 1772413200
 #define DAY 86400
-
-struct fixture {
-	char dir[256];
-	char path[300];
-	struct ledger *l;
-	struct staff_rec m01, s02, s03, p04;
-};
-
-static void add(struct fixture *f, const char *code, enum staff_role role,
-		const char *pin, struct staff_rec *out)
-{
-	char hash[crypto_pwhash_STRBYTES];
-
-	assert_int_equal(crypto_pwhash_str(hash, pin, strlen(pin), 1, 8u << 20),
-			 0);
-	assert_int_equal(ledger_staff_add(f->l, code, code, role, hash, 0, 1),
-			 0);
-	assert_int_equal(ledger_staff_get(f->l, code, out), 0);
-}
 
 static const char stock[] = "mgmt_id,serial,location,received\n"
 			    "A101,04A101,SAFE1/T01,2025-06-01\n"
 			    "A102,04A102,SAFE1/T01,2025-06-01\n"
 			    "A201,04A201,SAFE1/T02,2025-06-01\n";
 
-static int setup_empty(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
-	char err[256];
-
-	if (!f || sodium_init() < 0)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/ct-wfp-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/l.db", f->dir);
-	if (ledger_create(f->path, &f->l, err, sizeof(err)) != 0)
-		return -1;
-	add(f, "M01", ROLE_MANAGER, "1111", &f->m01);
-	add(f, "S02", ROLE_STAFF, "2222", &f->s02);
-	add(f, "S03", ROLE_STAFF, "3333", &f->s03);
-	add(f, "P04", ROLE_PARTTIME, "4444", &f->p04);
-	*state = f;
-	return 0;
-}
-
 /* The office with its stock: three cards in two trays. */
 static int setup(void **state)
 {
 	struct import_result res;
-	struct fixture *f;
+	struct testwf *f;
 	struct wf_err e;
 
-	if (setup_empty(state))
+	if (testwf_setup(state))
 		return -1;
 	f = *state;
 	if (wf_import(f->l, &f->m01, "stock.csv", stock, strlen(stock),
@@ -90,32 +48,9 @@ static int setup(void **state)
 	return 0;
 }
 
-static void unlink_ledger(const char *path)
-{
-	char p[320];
-
-	for (const char *const *s =
-		 (const char *const[]){"", "-wal", "-shm", NULL};
-	     *s; s++) {
-		snprintf(p, sizeof(p), "%s%s", path, *s);
-		unlink(p);
-	}
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	ledger_close(f->l);
-	unlink_ledger(f->path);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
-
 /* A count of kind over ranges opened by M01 at t, with range i given to
  * who[i] (NULL: nobody). */
-static int64_t count_at(struct fixture *f, enum session_kind kind,
+static int64_t count_at(struct testwf *f, enum session_kind kind,
 			const char *const *ranges, size_t n,
 			const char *const *who, int64_t t)
 {
@@ -136,7 +71,7 @@ static const char *const both[] = {"SAFE1/T01", "SAFE1/T02"};
 
 /* A full count of the one range by who, closed at t: it counts for the
  * cycle. */
-static void full_count_at(struct fixture *f, const char *range, const char *who,
+static void full_count_at(struct testwf *f, const char *range, const char *who,
 			  int64_t t)
 {
 	int64_t id = count_at(f, SESSION_FULL, &range, 1, &who, t);
@@ -144,7 +79,7 @@ static void full_count_at(struct fixture *f, const char *range, const char *who,
 	assert_int_equal(ledger_session_close(f->l, id, f->m01.id, 0, t), 0);
 }
 
-static void lock(struct fixture *f, struct staff_rec *s)
+static void lock(struct testwf *f, struct staff_rec *s)
 {
 	int now_locked = 0;
 
@@ -164,7 +99,7 @@ static const char *text(const struct wf_err *e)
 	return out;
 }
 
-static int64_t assigned(struct fixture *f, int64_t id)
+static int64_t assigned(struct testwf *f, int64_t id)
 {
 	struct range_rec *rr;
 	int64_t n = 0;
@@ -181,7 +116,7 @@ static int64_t assigned(struct fixture *f, int64_t id)
 
 static void assign_refusals(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct plan_result res;
 	struct wf_err e;
 	int64_t id, tally, n;
@@ -221,7 +156,7 @@ static void assign_refusals(void **state)
 
 static void assign_proposes_then_applies(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct plan_result res;
 	struct wf_err e;
 	const char *who[] = {"S03", NULL};
@@ -255,7 +190,7 @@ static void assign_proposes_then_applies(void **state)
 
 static void check_rotation_lock_training(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	const char *const t01[] = {"SAFE1/T01"};
 	const char *const s02[] = {"S02"};
 	struct course_rec c = {.required = 0, .valid_days = 0};
@@ -317,7 +252,7 @@ static void check_rotation_lock_training(void **state)
  * that leaves a range without anyone; the reason names them. */
 static void never_proposes_locked_or_inactive(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct plan_result res;
 	struct wf_err e;
 	int64_t id = count_at(f, SESSION_FULL, both, 2, NULL, NOW);
@@ -350,7 +285,7 @@ static void never_proposes_locked_or_inactive(void **state)
 
 static void cycle_refusals(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct wf_plan_cycle cy;
 	struct wf_err e;
 
@@ -368,7 +303,7 @@ static void cycle_refusals(void **state)
 
 static void cycle_proposes_then_applies(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct wf_plan_cycle cy;
 	struct cycle_rec cur;
 	struct wf_err e;
@@ -411,7 +346,7 @@ static void cycle_proposes_then_applies(void **state)
 
 static void status_and_due_ranges(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	char(*paths)[LOCATION_MAX + 1];
 	struct wf_plan_status s;
 	struct wf_plan_cycle cy;
@@ -469,19 +404,20 @@ static void status_and_due_ranges(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(assign_refusals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(assign_refusals, setup,
+					    testwf_teardown),
 	    cmocka_unit_test_setup_teardown(assign_proposes_then_applies, setup,
-					    teardown),
+					    testwf_teardown),
 	    cmocka_unit_test_setup_teardown(check_rotation_lock_training, setup,
-					    teardown),
+					    testwf_teardown),
 	    cmocka_unit_test_setup_teardown(never_proposes_locked_or_inactive,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(cycle_refusals, setup_empty,
-					    teardown),
+					    setup, testwf_teardown),
+	    cmocka_unit_test_setup_teardown(cycle_refusals, testwf_setup,
+					    testwf_teardown),
 	    cmocka_unit_test_setup_teardown(cycle_proposes_then_applies, setup,
-					    teardown),
+					    testwf_teardown),
 	    cmocka_unit_test_setup_teardown(status_and_due_ranges, setup,
-					    teardown),
+					    testwf_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
