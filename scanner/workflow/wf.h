@@ -877,4 +877,138 @@ int wf_incident(struct ledger *l, int64_t id, int64_t now,
 		struct wf_err *e);
 void wf_incident_free(struct wf_incident *in);
 
+/* ---- the counting programme: rotation (R6) and cycle plans (R5)
+ * (wf_plan.c) ---- */
+
+/* Applying a rotation or a cycle plan is a manager's decision; looking
+ * at a proposal needs nobody. */
+extern const struct wf_step wf_step_plan_assign, wf_step_plan_cycle;
+
+/* One range of a count as the rotation planner leaves it. */
+struct plan_line {
+	char range[LOCATION_MAX + 1];
+	char staff[STAFF_CODE_MAX + 1]; /* "" when nobody may count it */
+	int kept;			/* assigned before: left as it was */
+	char why[512]; /* why nobody, when staff is "" (English, the
+			  planner's plan_explain) */
+};
+
+struct plan_result {
+	struct plan_line *v; /* one per range of the count, by path */
+	size_t n;
+	size_t nunassigned;
+};
+
+/* Frees r->v and clears *r; plan_result_free of a cleared one does
+ * nothing. */
+void plan_result_free(struct plan_result *r);
+
+/*
+ * Whether staff member `staff` may be given range `range` of count id by
+ * the rotation rule (R6), the lock, the training gate on the day of now
+ * and the permission matrix, as plan_check decides.  Reads only, in the
+ * caller's transaction (count start's manual assignments).  0, or 77
+ * with *e naming the rule (for the rotation rule, the two earlier
+ * counts).  An unknown person or range, or an inactive one, is left to
+ * ledger_session_assign to refuse (0 here), as before.
+ */
+int wf_plan_check(struct ledger *l, int64_t id, const char *range,
+		  const char *staff, int64_t now, struct wf_err *e);
+/*
+ * Runs the rotation planner (R6) over count id: ranges assigned already
+ * are kept, the others go to the people the planner picks (never an
+ * inactive or locked account), `actor` (may be NULL) first among equals.
+ * With apply, the picks are assigned, audited as actor's, in the
+ * caller's transaction.  0 and *res (free with plan_result_free), or the
+ * exit status with *e and *res empty.
+ */
+int wf_plan_fill(struct ledger *l, int64_t id, const struct staff_rec *actor,
+		 int apply, int64_t now, struct plan_result *res,
+		 struct wf_err *e);
+/*
+ * `plan assign`: the planner's proposal for open count id (apply 0: actor
+ * may be NULL, nothing is written), or, with apply, the proposal assigned
+ * by actor (wf_step_plan_assign: a manager) in one transaction.  0 and
+ * *res (plan_result_free), or the exit status with *e: no such count, a
+ * tally, a closed count (65), permission (77).
+ */
+int wf_plan_assign(struct ledger *l, const struct staff_rec *actor, int64_t id,
+		   int apply, int64_t now, struct plan_result *res,
+		   struct wf_err *e);
+
+/* A range of a cycle plan as the cycle planner placed it. */
+struct wf_cycle_range {
+	char path[LOCATION_MAX + 1];
+	int month;		     /* 0-based month of its full count */
+	int32_t last_full;	     /* day of its last full count, DATE_NONE */
+	struct range_count_rec last; /* that count, when last_full is a day */
+};
+
+struct wf_plan_cycle {
+	int32_t start; /* first month (plan_month_of_day's numbering) */
+	int months;
+	size_t share;		  /* ranges counted in full a month */
+	int64_t plan_id;	  /* the stored plan, 0 when only proposed */
+	struct wf_cycle_range *v; /* every range of the ledger, by path */
+	size_t n;
+};
+
+/*
+ * `plan cycle`: which range gets its full count in which month of a cycle
+ * of `months` months from month `start` (< 0: the month of now), every
+ * range of the ledger, the longest uncounted first (plan_cycle).  With
+ * apply, stored by actor (wf_step_plan_cycle: a manager) in one
+ * transaction.  0 and *out (wf_plan_cycle_free), or the exit status
+ * with *e (months outside 1-12, no cards, permission).
+ */
+int wf_plan_cycle(struct ledger *l, const struct staff_rec *actor,
+		  int32_t start, int months, int apply, int64_t now,
+		  struct wf_plan_cycle *out, struct wf_err *e);
+void wf_plan_cycle_free(struct wf_plan_cycle *c);
+
+/* A range of the cycle plan in force, and where it stands this month. */
+struct wf_planned {
+	char path[LOCATION_MAX + 1];
+	int month;	     /* 0-based month of the cycle for its full count */
+	enum plan_due state; /* done, later, due now, overdue */
+	int32_t last_full;   /* day of its last full count, DATE_NONE */
+};
+
+/* A range of the ledger with its last count and its last full count. */
+struct wf_range_last {
+	char path[LOCATION_MAX + 1];
+	int has_any, has_full;
+	struct range_count_rec any, full;
+};
+
+/* The counting programme as `status` shows it. */
+struct wf_plan_status {
+	int has_cycle;		    /* 0: no cycle plan; cycle..ndone unset */
+	struct cycle_rec cycle;	    /* the plan in force */
+	int32_t start, month;	    /* its first month; the month of now */
+	int ended;		    /* the cycle's last month is past */
+	struct wf_planned *planned; /* its ranges, by month then path */
+	size_t nplanned;
+	size_t ndone; /* ranges of this month counted in full already */
+	struct wf_range_last *ranges; /* every range of the ledger, by path */
+	size_t nranges;
+	size_t nnever;	  /* ranges never counted in full */
+	ptrdiff_t oldest; /* the range of the oldest full count, -1: none */
+};
+
+/* The plan in force and every range's counts at `now`.  0 and *out
+ * (wf_plan_status_free), or the exit status with *e. */
+int wf_plan_status(struct ledger *l, int64_t now, struct wf_plan_status *out,
+		   struct wf_err *e);
+void wf_plan_status_free(struct wf_plan_status *s);
+/*
+ * The ranges of the cycle plan in force with their state at `now`
+ * (enum plan_due), as `status` shows them; none when there is no plan.
+ * *paths and *state are malloc'ed (free()).  0, or the exit status with
+ * *e and nothing to free.
+ */
+int plan_due_ranges(struct ledger *l, int64_t now,
+		    char (**paths)[LOCATION_MAX + 1], int **state, size_t *n,
+		    struct wf_err *e);
+
 #endif
