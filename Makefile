@@ -194,6 +194,13 @@ $(BUILD)/tests/test_ui: tests/test_ui.c $(APP_OBJ) $(BUILD)/libcardtally.a
 		-o $@ $< $(APP_OBJ) $(BUILD)/libcardtally.a $(PC_LIBS) \
 		$(shell $(PKG_CONFIG) --libs cmocka)
 
+# The JSON writer lives in scanner/cli/ and stands alone: its test links
+# only that object.
+$(BUILD)/tests/test_json: tests/test_json.c $(BUILD)/scanner/cli/json.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CT_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ \
+		$(shell $(PKG_CONFIG) --libs cmocka)
+
 $(BUILD)/tests/test_%: tests/test_%.c $(BUILD)/libcardtally.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \

@@ -9,6 +9,7 @@
 #include "der.h"
 
 #include <stdint.h>
+#include <string.h>
 
 int der_header(const uint8_t *buf, size_t len, struct der_hdr *out)
 {
@@ -188,6 +189,159 @@ int der_cert_serial(const uint8_t *buf, size_t len, const uint8_t **serial,
 	return DER_OK;
 }
 
+/*
+ * The element at buf[off], complete, inside [off, end) where end <= the
+ * buffer's length: used where the whole container is known to be there.
+ */
+static int whole_element(const uint8_t *buf, size_t off, size_t end,
+			 struct der_hdr *h)
+{
+	int rc = der_header(buf + off, end - off, h);
+
+	if (rc == DER_ERR_TRUNCATED)
+		return DER_ERR_NESTING;
+	if (rc != DER_OK)
+		return rc;
+	if (h->hdr_len + h->len > end - off)
+		return DER_ERR_NESTING;
+	return DER_OK;
+}
+
+/* id-ce-authorityKeyIdentifier, 2.5.29.35, as content octets. */
+static const uint8_t oid_aki[] = {0x55, 0x1d, 0x23};
+
+#define DER_TAG_OID	0x06
+#define DER_TAG_BOOLEAN 0x01
+#define DER_TAG_OCTETS	0x04
+#define DER_TAG_CTX3	0xa3 /* [3] EXPLICIT Extensions */
+#define DER_TAG_KEYID	0x80 /* [0] IMPLICIT KeyIdentifier */
+
+/*
+ * One Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE,
+ * extnValue OCTET STRING } in c[0..n).  Sets *found and the keyIdentifier
+ * when it is the AKI.
+ */
+static int extension_aki(const uint8_t *c, size_t n, int *found,
+			 const uint8_t **aki, size_t *aki_len)
+{
+	struct der_hdr h, v;
+	size_t off = 0, end;
+	int rc;
+
+	rc = whole_element(c, off, n, &h);
+	if (rc != DER_OK)
+		return rc;
+	if (h.tag != DER_TAG_OID || h.len == 0)
+		return DER_ERR_TAG;
+	if (h.len != sizeof(oid_aki) ||
+	    memcmp(c + h.hdr_len, oid_aki, sizeof(oid_aki)) != 0)
+		return DER_OK; /* another extension: not ours to check */
+	if (*found)
+		return DER_ERR_VALUE; /* RFC 5280 4.2: at most once */
+	off += h.hdr_len + h.len;
+	rc = whole_element(c, off, n, &h);
+	if (rc != DER_OK)
+		return rc;
+	if (h.tag == DER_TAG_BOOLEAN) {
+		off += h.hdr_len + h.len;
+		rc = whole_element(c, off, n, &h);
+		if (rc != DER_OK)
+			return rc;
+	}
+	if (h.tag != DER_TAG_OCTETS || off + h.hdr_len + h.len != n)
+		return DER_ERR_TAG;
+	/* AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] OPTIONAL,
+	 * authorityCertIssuer [1], authorityCertSerialNumber [2] } */
+	c += off + h.hdr_len;
+	n = h.len;
+	rc = whole_element(c, 0, n, &v);
+	if (rc != DER_OK)
+		return rc;
+	if (v.tag != DER_TAG_SEQUENCE || v.hdr_len + v.len != n)
+		return DER_ERR_TAG;
+	*found = 1;
+	off = v.hdr_len;
+	end = n;
+	if (off < end) {
+		rc = whole_element(c, off, end, &h);
+		if (rc != DER_OK)
+			return rc;
+		if (h.tag == DER_TAG_KEYID && h.len > 0) {
+			*aki = c + off + h.hdr_len;
+			*aki_len = h.len;
+		}
+	}
+	return DER_OK;
+}
+
+int der_cert_aki(const uint8_t *buf, size_t len, const uint8_t **aki,
+		 size_t *aki_len, size_t *need)
+{
+	struct der_hdr cert, tbs, h, e;
+	size_t off, end, eoff, eend;
+	int rc, found = 0;
+
+	*aki = NULL;
+	*aki_len = 0;
+	if (need != NULL)
+		*need = 0;
+	rc = der_header(buf, len, &cert);
+	if (rc == DER_ERR_TRUNCATED)
+		return truncated(need, cert.hdr_len);
+	if (rc != DER_OK)
+		return rc;
+	if (cert.tag != DER_TAG_SEQUENCE)
+		return DER_ERR_TAG;
+	off = cert.hdr_len;
+	rc = inner_header(buf, len, off, off + cert.len, &tbs, need);
+	if (rc != DER_OK)
+		return rc;
+	if (tbs.tag != DER_TAG_SEQUENCE)
+		return DER_ERR_TAG;
+	off += tbs.hdr_len;
+	end = off + tbs.len;
+	if (end > len)
+		return truncated(need, end);
+
+	/* The TBSCertificate's fields in turn; the extensions, when there
+	 * are any, are the last one, [3]. */
+	while (off < end) {
+		rc = whole_element(buf, off, end, &h);
+		if (rc != DER_OK)
+			return rc;
+		if (h.tag != DER_TAG_CTX3) {
+			off += h.hdr_len + h.len;
+			continue;
+		}
+		if (off + h.hdr_len + h.len != end)
+			return DER_ERR_NESTING;
+		/* Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension */
+		eoff = off + h.hdr_len;
+		rc = whole_element(buf, eoff, end, &e);
+		if (rc != DER_OK)
+			return rc;
+		if (e.tag != DER_TAG_SEQUENCE ||
+		    eoff + e.hdr_len + e.len != end)
+			return DER_ERR_TAG;
+		eend = end;
+		eoff += e.hdr_len;
+		while (eoff < eend) {
+			rc = whole_element(buf, eoff, eend, &e);
+			if (rc != DER_OK)
+				return rc;
+			if (e.tag != DER_TAG_SEQUENCE)
+				return DER_ERR_TAG;
+			rc = extension_aki(buf + eoff + e.hdr_len, e.len,
+					   &found, aki, aki_len);
+			if (rc != DER_OK)
+				return rc;
+			eoff += e.hdr_len + e.len;
+		}
+		break;
+	}
+	return *aki_len > 0 ? DER_OK : DER_ERR_NO_AKI;
+}
+
 const char *der_strerror(int rc)
 {
 	switch (rc) {
@@ -205,7 +359,10 @@ const char *der_strerror(int rc)
 	case DER_ERR_NESTING:
 		return "an element runs past the end of its container";
 	case DER_ERR_VALUE:
-		return "an integer that is empty or not minimal";
+		return "an integer that is empty or not minimal, or an "
+		       "extension given twice";
+	case DER_ERR_NO_AKI:
+		return "no authority key identifier";
 	}
 	return "unknown DER error";
 }

@@ -33,6 +33,9 @@ enum {
 	/* Content that is not allowed: an empty or non-minimal INTEGER, a
 	 * version that is not a lone INTEGER. */
 	DER_ERR_VALUE = -6,
+	/* The certificate has no AuthorityKeyIdentifier with a
+	 * keyIdentifier (RFC 5280 4.2.1.1). */
+	DER_ERR_NO_AKI = -7,
 };
 
 /* The identifier and length octets of one element. */
@@ -72,6 +75,21 @@ int der_header(const uint8_t *buf, size_t len, struct der_hdr *out);
  */
 int der_cert_serial(const uint8_t *buf, size_t len, const uint8_t **serial,
 		    size_t *serial_len, size_t *need);
+
+/*
+ * Finds the keyIdentifier of the AuthorityKeyIdentifier extension (OID
+ * 2.5.29.35) of the X.509 certificate whose DER encoding starts at buf.
+ * Unlike der_cert_serial, it needs the whole TBSCertificate in buf (the
+ * extensions close it); the signature after it need not be there.
+ *
+ * DER_OK: *aki points into buf at the keyIdentifier's octets, *aki_len >= 1.
+ * DER_ERR_TRUNCATED: *need > len bytes from the start are needed.
+ * DER_ERR_NO_AKI: a well-formed certificate without one.
+ * Any other DER_ERR_*: not a certificate in DER (an extension found twice
+ * is DER_ERR_VALUE).  need may be NULL.
+ */
+int der_cert_aki(const uint8_t *buf, size_t len, const uint8_t **aki,
+		 size_t *aki_len, size_t *need);
 
 /* A short lowercase description of a DER_* result; never NULL. */
 const char *der_strerror(int rc);

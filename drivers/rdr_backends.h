@@ -20,7 +20,8 @@ extern const struct rdr_ops rdr_pcsc_ops;
 
 /* The APDU identity profiles, one per profile_*.c; each is listed once in
  * profile.c's table. */
-extern const struct rdr_profile rdr_profile_mynumber;
+extern const struct rdr_profile rdr_profile_seizo;     /* profile_seizo.c */
+extern const struct rdr_profile rdr_profile_jpki_auth; /* profile_jpki.c */
 #ifdef HAVE_NFC
 extern const struct rdr_ops rdr_nfc_ops; /* rdr_nfc.c, built with libnfc */
 #endif

@@ -16,6 +16,14 @@
  * line that is not a card number is RDR_EV_UNREADABLE with the reason.  End
  * of input is RDR_EV_END.
  *
+ * A barcode scanner can as well read the QR code on the back of a My
+ * Number card, which holds the holder's 12-digit individual number (個人番号),
+ * and the card case does not hide it.  An office may not collect that
+ * number without cause (My Number Act), so a line holding one, alone or
+ * among other characters, is refused: it is not reported, not put in the
+ * error message, and the line buffer is wiped.  rdr_kbd_is_mynumber()
+ * says which lines those are.
+ *
  * A wait lasts at most its timeout also while input keeps arriving: a
  * stuck scanner that types blank lines, or one endless line, would
  * otherwise keep kbd_next reading forever, and its caller, which checks
@@ -172,6 +180,61 @@ static int next_char(struct kbd *k, int64_t deadline, int *reads, char *c,
 	}
 }
 
+/*
+ * The check digit of an individual number from its first 11 digits, as the
+ * ordinance under the My Number Act defines it: with the digits numbered
+ * n = 1..11 from the right, weights n + 1 for n <= 6 and n - 5 for n >= 7
+ * (6,5,4,3,2,7,6,5,4,3,2 from the left); r = the weighted sum mod 11;
+ * the check digit is 0 when r <= 1, else 11 - r.
+ */
+static int mynumber_check_digit(const char *d)
+{
+	static const int w[11] = {6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
+	int sum = 0, r;
+
+	for (int i = 0; i < 11; i++)
+		sum += (d[i] - '0') * w[i];
+	r = sum % 11;
+	return r <= 1 ? 0 : 11 - r;
+}
+
+int rdr_kbd_is_mynumber(const char *s, size_t n)
+{
+	char d[12];
+	size_t run = 0;
+
+	/*
+	 * Every run of digits (spaces and hyphens, as printed or typed in
+	 * groups, do not break a run) that is exactly 12 digits long and
+	 * ends in its check digit.
+	 */
+	for (size_t i = 0; i <= n; i++) {
+		char c = i < n ? s[i] : '\0';
+
+		if (c >= '0' && c <= '9') {
+			if (run < sizeof(d))
+				d[run] = c;
+			run++;
+			continue;
+		}
+		if (c == ' ' || c == '-')
+			continue;
+		if (run == 12 && mynumber_check_digit(d) == d[11] - '0')
+			return 1;
+		run = 0;
+	}
+	return 0;
+}
+
+/* Forgets a line that may hold a number nobody may keep. */
+static void wipe(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+
+	while (n-- > 0)
+		*v++ = 0;
+}
+
 /* Turns a finished line into an event; 0 when the line is blank. */
 static int take_line(struct kbd *k, struct rdr_event *ev, char *err,
 		     size_t errlen)
@@ -193,6 +256,19 @@ static int take_line(struct kbd *k, struct rdr_event *ev, char *err,
 		return 0;
 	s[n] = '\0';
 	memset(ev, 0, sizeof(*ev));
+	if (rdr_kbd_is_mynumber(s, n)) {
+		/* The line, and the input it was taken from so far. */
+		wipe(k->line, sizeof(k->line));
+		wipe(k->raw, k->raw_pos);
+		wipe(k->ev, k->ev_pos * sizeof(k->ev[0]));
+		rdr_errf(err, errlen,
+			 "an individual number (My Number) was scanned, "
+			 "probably the QR code on the back of the card: it is "
+			 "not read, not kept and not shown; scan the delivery "
+			 "slip's number or the card's chip instead");
+		ev->kind = RDR_EV_UNREADABLE;
+		return 1;
+	}
 	if (overlong || n > SERIAL_MAX) {
 		rdr_errf(err, errlen,
 			 "not a card number: longer than %d characters",
@@ -202,10 +278,21 @@ static int take_line(struct kbd *k, struct rdr_event *ev, char *err,
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (hex_digit((unsigned char)s[i]) < 0) {
-			rdr_errf(err, errlen,
-				 "not a card number: '%.*s' (digits or hex "
-				 "only)",
-				 (int)(n > 40 ? 40 : n), s);
+			size_t digits = 0;
+
+			for (size_t j = 0; j < n; j++)
+				digits += s[j] >= '0' && s[j] <= '9';
+			/* A line with 12 digits or more may hide an
+			 * individual number in another layout: not shown. */
+			if (digits >= 12)
+				rdr_errf(err, errlen,
+					 "not a card number (digits or hex "
+					 "only)");
+			else
+				rdr_errf(err, errlen,
+					 "not a card number: '%.*s' (digits or "
+					 "hex only)",
+					 (int)(n > 40 ? 40 : n), s);
 			ev->kind = RDR_EV_UNREADABLE;
 			return 1;
 		}

@@ -49,8 +49,11 @@
 #define NFCR_REOPEN_MS	 500
 /* Bounds on single libnfc commands, so that no call can hang the session
  * (libnfc issue #527: a select can block when a card leaves mid-select). */
-#define NFCR_CMD_TIMEOUT_MS  500
-#define NFCR_APDU_TIMEOUT_MS 1000
+#define NFCR_CMD_TIMEOUT_MS 500
+/* A My Number card (type B) may take up to about 2.5 s to answer one
+ * frame (its frame waiting time); an APDU is given 3 s before the card
+ * counts as gone, which makes the read unreadable, never a short one. */
+#define NFCR_APDU_TIMEOUT_MS 3000
 /* Timeouts and chip errors in a row before the device counts as lost: one
  * is often a card leaving mid-command, several mean a wedged device. */
 #define NFCR_SOFT_FAILS_MAX 3

@@ -39,6 +39,8 @@ enum {
 	RDR_ERR_UNSUPPORTED = -7, /* optional operation the backend lacks */
 	RDR_ERR_RANDOM_ID = -8,	  /* the card's identifier is random */
 	RDR_ERR_CARD = -9,	  /* the card answered wrongly or not at all */
+	/* apdu:jpki-auth: the card was issued without certificates. */
+	RDR_ERR_NO_CERT = -10,
 };
 
 #define RDR_ID_MAX 32
@@ -133,6 +135,14 @@ int rdr_feedback(struct rdr *r, enum rdr_feedback fb);
 const char *rdr_error(const struct rdr *r);
 /* Closes the reader; rdr_close(NULL) does nothing. */
 void rdr_close(struct rdr *r);
+
+/*
+ * Whether s[0..n) holds an individual number (My Number): a run of exactly
+ * 12 digits, spaces and hyphens allowed between them, whose last digit is
+ * its check digit.  The kbd backend refuses such lines without repeating
+ * them; any other front end that takes a typed card number should too.
+ */
+int rdr_kbd_is_mynumber(const char *s, size_t n);
 
 /* The compiled-in backends, NULL-terminated, for `cardtally readers`. */
 const struct rdr_ops *const *rdr_backends(void);

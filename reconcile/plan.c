@@ -41,6 +41,10 @@ enum plan_bar plan_check(const struct plan_range *r,
 
 	if (!p->active)
 		return PLAN_BAR_INACTIVE;
+	/* A locked account cannot log in to scan: proposing it would
+	 * leave the range uncounted. */
+	if (p->locked)
+		return PLAN_BAR_LOCKED;
 	if (recon_permit(p->role, ACT_SCAN, &rule) != 0)
 		return PLAN_BAR_ROLE;
 	if (!p->trained)
@@ -52,8 +56,8 @@ enum plan_bar plan_check(const struct plan_range *r,
 
 const char *plan_bar_name(enum plan_bar b)
 {
-	static const char *const names[] = {"ok", "inactive", "role",
-					    "untrained", "rotation"};
+	static const char *const names[] = {"ok",	 "inactive", "role",
+					    "untrained", "rotation", "locked"};
 
 	return (unsigned)b < sizeof(names) / sizeof(names[0]) ? names[b] : "?";
 }
@@ -89,6 +93,12 @@ void plan_bar_explain(enum plan_bar bar, const struct plan_range *r,
 		break;
 	case PLAN_BAR_INACTIVE:
 		append(buf, cap, "%s is not active", p->code);
+		break;
+	case PLAN_BAR_LOCKED:
+		append(buf, cap,
+		       "account %s is locked after wrong PINs: a manager must "
+		       "unlock it",
+		       p->code);
 		break;
 	case PLAN_BAR_ROLE:
 		recon_permit(p->role, ACT_SCAN, &rule);
@@ -259,6 +269,7 @@ void plan_explain(const struct plan_range *r, const struct plan_person *people,
 	for (size_t p = 0; p < npeople; p++) {
 		enum plan_bar b = plan_check(r, people, (int32_t)p);
 		const char *what = b == PLAN_BAR_INACTIVE    ? "not active"
+				   : b == PLAN_BAR_LOCKED    ? "locked"
 				   : b == PLAN_BAR_ROLE	     ? "part-time"
 				   : b == PLAN_BAR_UNTRAINED ? "not trained"
 							     : NULL;

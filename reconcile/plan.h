@@ -28,6 +28,7 @@ struct plan_person {
 	const char *code;
 	enum staff_role role;
 	int active;  /* 0: no longer works here */
+	int locked;  /* 1: locked after wrong PINs until a manager unlocks */
 	int trained; /* passes the training gate for work with cards today */
 };
 
@@ -50,19 +51,22 @@ struct plan_range {
 	int32_t fixed; /* a person given it already (kept), or -1: to plan */
 };
 
-/* Why a person may not count a range; the first that applies. */
+/* Why a person may not count a range; the first that applies, in the
+ * order inactive, locked, role, untrained, rotation (the values are
+ * names, not that order). */
 enum plan_bar {
 	PLAN_OK = 0,
 	PLAN_BAR_INACTIVE,  /* not active */
 	PLAN_BAR_ROLE,	    /* the permission matrix (ACT_SCAN) */
 	PLAN_BAR_UNTRAINED, /* the training gate (R20) */
 	PLAN_BAR_ROTATION,  /* counted it in each of its last two counts */
+	PLAN_BAR_LOCKED,    /* locked after wrong PINs: cannot log in */
 };
 
 /* Whether people[person] may be given range r. */
 enum plan_bar plan_check(const struct plan_range *r,
 			 const struct plan_person *people, int32_t person);
-/* "ok", "inactive", "role", "untrained", "rotation". */
+/* "ok", "inactive", "role", "untrained", "rotation", "locked". */
 const char *plan_bar_name(enum plan_bar b);
 
 /*

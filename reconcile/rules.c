@@ -181,14 +181,14 @@ int recon_dispose_method(const char *method, const char *cert,
 	if (strcmp(method, "shred") == 0)
 		return 0;
 	if (strcmp(method, "contractor") != 0) {
-		*rule = "the method is shred or contractor";
+		*rule = N_("the method is shred or contractor");
 		return -1;
 	}
 	*out = DISPOSE_CONTRACTOR;
 	if (cert && cert[0])
 		return 0;
-	*rule = "a contractor's destruction needs the reference of the "
-		"contractor's certificate";
+	*rule = N_("a contractor's destruction needs the certificate's "
+		   "reference");
 	return -1;
 }
 

@@ -36,8 +36,7 @@ static int teardown(void **state)
 	return rmdir(dir);
 }
 
-static struct rdr *open_file(const char *prefix, const void *data,
-			     size_t len)
+static struct rdr *open_file(const char *prefix, const void *data, size_t len)
 {
 	char path[128], spec[160], err[RDR_ERRMSG_MAX];
 	struct rdr *r;
@@ -180,27 +179,160 @@ static void pipe_timeout(void **state)
 	close(saved);
 }
 
+/* --- individual numbers (My Number) ----------------------------------------
+ */
+
+/*
+ * The oracle, written from the ordinance's own wording rather than the
+ * driver's table: digits P_n numbered n = 1..11 from the right (the check
+ * digit excluded), weights Q_n = n + 1 for 1 <= n <= 6 and n - 5 for
+ * 7 <= n <= 11; r = sum(P_n * Q_n) mod 11; check = 0 if r <= 1, else
+ * 11 - r.
+ */
+static int oracle_check(const char *d11)
+{
+	int sum = 0, r;
+
+	for (int n = 1; n <= 11; n++) {
+		int p = d11[11 - n] - '0';
+		int q = n <= 6 ? n + 1 : n - 5;
+
+		sum += p * q;
+	}
+	r = sum % 11;
+	return r <= 1 ? 0 : 11 - r;
+}
+
+/* Twelve digits: 11 pseudo-random ones and a check digit that is right
+ * (valid) or wrong.  Generated: never a real person's number on purpose,
+ * and none written down here. */
+static void make_number(uint32_t *seed, int valid, char out[13])
+{
+	int check;
+
+	for (int i = 0; i < 11; i++) {
+		*seed = *seed * 1103515245u + 12345u;
+		out[i] = (char)('0' + (*seed >> 16) % 10);
+	}
+	check = oracle_check(out);
+	out[11] =
+	    (char)('0' + (valid ? check : (check + 1 + (int)(*seed % 9)) % 10));
+	out[12] = '\0';
+}
+
+/* The weights by hand for one number: 1,2,...: 12345678901 has the sum
+ * 1*6+2*5+3*4+4*3+5*2+6*7+7*6+8*5+9*4+0*3+1*2 = 212, r = 3, check 8. */
+static void check_digit_rule(void **state)
+{
+	(void)state;
+	assert_int_equal(oracle_check("12345678901"), 8);
+	assert_true(rdr_kbd_is_mynumber("123456789018", 12));
+	assert_false(rdr_kbd_is_mynumber("123456789012", 12));
+	/* r <= 1 gives 0: 00000000000 (sum 0) and a sum of 12 (r = 1). */
+	assert_true(rdr_kbd_is_mynumber("000000000000", 12));
+	assert_int_equal(oracle_check("00000000006"), 0); /* 6*2 = 12 */
+	assert_true(rdr_kbd_is_mynumber("000000000060", 12));
+	assert_false(rdr_kbd_is_mynumber("000000000061", 12));
+
+	uint32_t seed = 7;
+	for (int i = 0; i < 2000; i++) {
+		char num[13], line[40];
+		int valid = i % 2;
+
+		make_number(&seed, valid, num);
+		assert_int_equal(rdr_kbd_is_mynumber(num, 12), valid);
+		/* Grouped as printed, and inside other text. */
+		snprintf(line, sizeof(line), "%.4s %.4s %.4s", num, num + 4,
+			 num + 8);
+		assert_int_equal(rdr_kbd_is_mynumber(line, strlen(line)),
+				 valid);
+		snprintf(line, sizeof(line), "%.4s-%.4s-%.4s", num, num + 4,
+			 num + 8);
+		assert_int_equal(rdr_kbd_is_mynumber(line, strlen(line)),
+				 valid);
+		snprintf(line, sizeof(line), "MN:%s;", num);
+		assert_int_equal(rdr_kbd_is_mynumber(line, strlen(line)),
+				 valid);
+		/* One digit more or less is not an individual number. */
+		snprintf(line, sizeof(line), "%s7", num);
+		assert_false(rdr_kbd_is_mynumber(line, 13));
+		assert_false(rdr_kbd_is_mynumber(num + 1, 11));
+	}
+}
+
+/* Scanned: valid ones refused without a digit of them in the message,
+ * invalid ones read as the card numbers they may be. */
+static void mynumber_refused(void **state)
+{
+	char text[4096] = "", num[13], shown[20][13];
+	size_t used = 0;
+	uint32_t seed = 42;
+	struct rdr_event ev;
+	struct rdr *r;
+
+	(void)state;
+	for (int i = 0; i < 20; i++) {
+		make_number(&seed, i % 2 == 0, num);
+		memcpy(shown[i], num, 13);
+		if (i % 4 == 2)
+			used += (size_t)snprintf(
+			    text + used, sizeof(text) - used,
+			    "%.4s %.4s %.4s\n", num, num + 4, num + 8);
+		else
+			used += (size_t)snprintf(
+			    text + used, sizeof(text) - used, "%s\n", num);
+	}
+	r = open_file("", text, used);
+	for (int i = 0; i < 20; i++) {
+		if (i % 2 != 0) {
+			/* Not an individual number: a card number. */
+			expect_text(r, shown[i]);
+			continue;
+		}
+		assert_int_equal(rdr_next(r, 1000, &ev), 0);
+		assert_int_equal(ev.kind, RDR_EV_UNREADABLE);
+		assert_int_equal(ev.id.len, 0);
+		assert_non_null(strstr(rdr_error(r), "individual number"));
+		assert_non_null(strstr(rdr_error(r), "slip"));
+		assert_non_null(strstr(rdr_error(r), "chip"));
+		/* Not a digit of it, in any group, in the message. */
+		for (const char *m = rdr_error(r); *m; m++)
+			assert_false(*m >= '0' && *m <= '9');
+	}
+	expect_kind(r, RDR_EV_END);
+	rdr_close(r);
+
+	/* A line of junk with twelve digits or more is not repeated. */
+	static const char junk[] = "ID 1234-5678/9012\n";
+	r = open_file("", junk, sizeof(junk) - 1);
+	expect_kind(r, RDR_EV_UNREADABLE);
+	assert_null(strstr(rdr_error(r), "1234"));
+	assert_non_null(strstr(rdr_error(r), "not a card number"));
+	rdr_close(r);
+}
+
 static void missing_device(void **state)
 {
 	char err[RDR_ERRMSG_MAX];
 	struct rdr *r;
 
 	(void)state;
-	assert_int_equal(rdr_open("kbd:/nonexistent/event9", &r, err,
-				  sizeof(err)),
-			 RDR_ERR_UNAVAILABLE);
+	assert_int_equal(
+	    rdr_open("kbd:/nonexistent/event9", &r, err, sizeof(err)),
+	    RDR_ERR_UNAVAILABLE);
 	assert_non_null(strstr(err, "cannot open /nonexistent/event9"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(lines, setup, teardown),
-		cmocka_unit_test_setup_teardown(too_long, setup, teardown),
-		cmocka_unit_test_setup_teardown(evdev_records, setup,
-						teardown),
-		cmocka_unit_test(pipe_timeout),
-		cmocka_unit_test(missing_device),
+	    cmocka_unit_test_setup_teardown(lines, setup, teardown),
+	    cmocka_unit_test_setup_teardown(too_long, setup, teardown),
+	    cmocka_unit_test_setup_teardown(evdev_records, setup, teardown),
+	    cmocka_unit_test(pipe_timeout),
+	    cmocka_unit_test(missing_device),
+	    cmocka_unit_test(check_digit_rule),
+	    cmocka_unit_test_setup_teardown(mynumber_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

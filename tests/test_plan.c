@@ -3,11 +3,12 @@
  * after month over random wards (seeded, so a failure replays), its
  * assignments fed back as history, and every month and range is checked
  * against the rules computed here independently: nobody counts a range a
- * third time in a row, only active, trained, permitted people count, the
- * load stays within the bound plan.h states, and a range is left without
- * anyone only when brute force finds nobody who may count it.  The cycle
- * planner is run over random cycles and checked for coverage and
- * oldest-first order.
+ * third time in a row, only active, unlocked, trained, permitted people
+ * count, the load stays within the bound plan.h states, and a range is
+ * left without anyone only when brute force finds nobody who may count
+ * it.  Tables check each bar of one person and that a locked or inactive
+ * account is never proposed.  The cycle planner is run over random
+ * cycles and checked for coverage and oldest-first order.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -93,7 +94,8 @@ static int may_count(const struct ward *w, size_t r, size_t p)
 	const char *rule;
 	size_t n = w->ncounts[r];
 
-	if (!w->people[p].active || !w->people[p].trained)
+	if (!w->people[p].active || w->people[p].locked ||
+	    !w->people[p].trained)
 		return 0;
 	if (recon_permit(w->people[p].role, ACT_SCAN, &rule) != 0)
 		return 0;
@@ -118,6 +120,7 @@ static void random_ward(struct ward *w, size_t np, size_t nr)
 						  : ROLE_STAFF;
 		w->people[p].active = rng(6) != 0;
 		w->people[p].trained = rng(5) != 0;
+		w->people[p].locked = rng(8) == 0;
 	}
 	for (size_t r = 0; r < nr; r++) {
 		snprintf(w->paths[r], sizeof(w->paths[r]), "SAFE%u/T%02u",
@@ -142,6 +145,8 @@ static void drift(struct ward *w)
 			w->people[p].active = !w->people[p].active;
 		if (rng(10) == 0)
 			w->people[p].trained = !w->people[p].trained;
+		if (rng(10) == 0)
+			w->people[p].locked = !w->people[p].locked;
 	}
 }
 
@@ -288,6 +293,7 @@ static void rotation_random_bars(void **state)
 		random_ward(&w, 2 + rng(5), 1 + rng(30));
 		for (size_t p = 0; p < w.np; p++) {
 			w.people[p].active = w.people[p].trained = 1;
+			w.people[p].locked = 0;
 			w.people[p].role = ROLE_STAFF;
 		}
 		for (size_t r = 0; r < w.nr; r++) {
@@ -315,6 +321,7 @@ static void unconstrained_balance(void **state)
 		random_ward(&w, 2 + rng(6), rng(60));
 		for (size_t p = 0; p < w.np; p++) {
 			w.people[p].active = w.people[p].trained = 1;
+			w.people[p].locked = 0;
 			w.people[p].role = ROLE_STAFF;
 		}
 		for (size_t r = 0; r < w.nr; r++) {
@@ -370,6 +377,89 @@ static void manual_check_names_the_counts(void **state)
 			assert_non_null(strstr(why, s1));
 		}
 	}
+}
+
+/* One row per bar: who may be given a range, and the first bar that
+ * applies (inactive before locked before role before training before
+ * rotation). */
+static void check_table(void **state)
+{
+	static const int32_t s02[] = {1};
+	static const struct plan_count hist[] = {
+	    {.session = 5, .day = 20514, .who = s02, .nwho = 1},
+	    {.session = 3, .day = 20513, .who = s02, .nwho = 1},
+	};
+	static const struct {
+		struct plan_person p;
+		int counted_twice;
+		enum plan_bar bar;
+	} rows[] = {
+	    {{"S01", ROLE_STAFF, 1, 0, 1}, 0, PLAN_OK},
+	    {{"M01", ROLE_MANAGER, 1, 0, 1}, 0, PLAN_OK},
+	    {{"S01", ROLE_STAFF, 0, 0, 1}, 0, PLAN_BAR_INACTIVE},
+	    {{"S01", ROLE_STAFF, 0, 1, 1}, 0, PLAN_BAR_INACTIVE},
+	    {{"S01", ROLE_STAFF, 1, 1, 1}, 0, PLAN_BAR_LOCKED},
+	    {{"M01", ROLE_MANAGER, 1, 1, 1}, 0, PLAN_BAR_LOCKED},
+	    {{"S01", ROLE_STAFF, 1, 1, 0}, 1, PLAN_BAR_LOCKED},
+	    /* Every role may scan (the matrix's ACT_SCAN row). */
+	    {{"P04", ROLE_PARTTIME, 1, 0, 1}, 0, PLAN_OK},
+	    {{"S01", ROLE_STAFF, 1, 0, 0}, 0, PLAN_BAR_UNTRAINED},
+	    {{"S01", ROLE_STAFF, 1, 0, 0}, 1, PLAN_BAR_UNTRAINED},
+	    {{"S01", ROLE_STAFF, 1, 0, 1}, 1, PLAN_BAR_ROTATION},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		/* Person 1 is the row's; person 0 never counted it. */
+		struct plan_person people[2] = {{"X00", ROLE_STAFF, 1, 0, 1},
+						rows[i].p};
+		struct plan_range r = {.path = "SAFE1/T01",
+				       .hist = hist,
+				       .nhist = rows[i].counted_twice ? 2 : 0,
+				       .fixed = -1};
+		char why[512];
+
+		assert_int_equal(plan_check(&r, people, 1), rows[i].bar);
+		plan_bar_explain(rows[i].bar, &r, people, 1, why, sizeof(why));
+		assert_non_null(strstr(why, rows[i].p.code));
+	}
+}
+
+/* A locked or an inactive account is never proposed, even when nobody
+ * else may count the range; the reason names them. */
+static void never_proposes_locked_or_inactive(void **state)
+{
+	struct plan_person people[] = {
+	    {"M01", ROLE_MANAGER, 1, 1, 1},
+	    {"S02", ROLE_STAFF, 0, 0, 1},
+	    {"S03", ROLE_STAFF, 1, 1, 1},
+	    {"S05", ROLE_STAFF, 1, 0, 1},
+	};
+	struct plan_range r[2] = {
+	    {.path = "SAFE1/T01", .cards = 3, .fixed = -1},
+	    {.path = "SAFE1/T02", .cards = 1, .fixed = -1},
+	};
+	int32_t out[2];
+	char why[512];
+
+	(void)state;
+	/* S05 is the only one who may: both ranges go to S05, whoever
+	 * opens the count. */
+	for (int32_t prefer = -1; prefer < 4; prefer++) {
+		memset(out, 0xff, sizeof(out));
+		assert_int_equal(plan_assign(r, 2, people, 4, prefer, out), 0);
+		assert_int_equal(out[0], 3);
+		assert_int_equal(out[1], 3);
+	}
+	people[3].locked = 1;
+	assert_int_equal(plan_assign(r, 2, people, 4, 0, out), 0);
+	assert_int_equal(out[0], -1);
+	assert_int_equal(out[1], -1);
+	plan_explain(&r[0], people, 4, why, sizeof(why));
+	assert_string_equal(why, "nobody is active, trained and allowed to "
+				 "count (M01 locked, S02 not active, S03 "
+				 "locked, S05 locked)");
+	assert_string_equal(plan_bar_name(PLAN_BAR_LOCKED), "locked");
 }
 
 /* ---- cycles ---- */
@@ -552,6 +642,8 @@ int main(void)
 	    cmocka_unit_test(rotation_random_bars),
 	    cmocka_unit_test(unconstrained_balance),
 	    cmocka_unit_test(manual_check_names_the_counts),
+	    cmocka_unit_test(check_table),
+	    cmocka_unit_test(never_proposes_locked_or_inactive),
 	    cmocka_unit_test(cycle_order_and_share),
 	    cmocka_unit_test(cycles_cover_every_range),
 	    cmocka_unit_test(cycle_overdue),

@@ -21,6 +21,7 @@
 #include "../data/ledger.h"
 #include "../reconcile/rules.h"
 #include "../scanner/workflow/wf.h"
+#include "testwf.h"
 
 /* ---- the table ---- */
 
@@ -242,68 +243,9 @@ static void every_refusal_has_a_japanese_translation(void **state)
 
 /* ---- login, steps and the key against a real ledger ---- */
 
-struct fixture {
-	char dir[256];
-	char path[300];
-	struct ledger *l;
-	struct staff_rec m01, s02, p04;
-};
-
-static void add(struct fixture *f, const char *code, enum staff_role role,
-		const char *pin, struct staff_rec *out)
-{
-	char hash[crypto_pwhash_STRBYTES];
-
-	assert_int_equal(crypto_pwhash_str(hash, pin, strlen(pin), 1,
-					   8u << 20),
-			 0);
-	assert_int_equal(ledger_staff_add(f->l, code, code, role, hash, 0, 1),
-			 0);
-	assert_int_equal(ledger_staff_get(f->l, code, out), 0);
-}
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
-	char err[256];
-
-	if (!f || sodium_init() < 0)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/ct-wf-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/l.db", f->dir);
-	if (ledger_create(f->path, &f->l, err, sizeof(err)) != 0)
-		return -1;
-	add(f, "M01", ROLE_MANAGER, "1111", &f->m01);
-	add(f, "S02", ROLE_STAFF, "2222", &f->s02);
-	add(f, "P04", ROLE_PARTTIME, "4444", &f->p04);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char p[320];
-
-	ledger_close(f->l);
-	for (const char *const *s =
-		 (const char *const[]){"", "-wal", "-shm", NULL};
-	     *s; s++) {
-		snprintf(p, sizeof(p), "%s%s", f->path, *s);
-		unlink(p);
-	}
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
-
 static void login_refuses_unknown_and_wrong_alike(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct staff_rec who;
 	struct wf_err e;
 	char a[256], b[256];
@@ -324,7 +266,7 @@ static void login_refuses_unknown_and_wrong_alike(void **state)
 
 static void a_locked_account_refuses_the_right_pin(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct staff_rec who;
 	struct wf_err e;
 
@@ -345,7 +287,7 @@ static void a_locked_account_refuses_the_right_pin(void **state)
 
 static void steps_read_the_person_again(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct wf_err e;
 
 	assert_int_equal(wf_may(f->l, &wf_step_key_open, &f->s02, 100, &e),
@@ -371,7 +313,7 @@ static void steps_read_the_person_again(void **state)
 
 static void the_key_needs_another_person_who_may_approve(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct wf_key_opened o;
 	struct key_opening_rec c;
 	struct wf_err e;
@@ -416,7 +358,7 @@ static void the_key_needs_another_person_who_may_approve(void **state)
 
 static void key_holders_are_staff_or_managers(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct wf_key_opened o;
 	struct wf_err e;
 	int order;
@@ -453,16 +395,18 @@ int main(void)
 	    cmocka_unit_test(render_translates_the_quoted_words),
 	    cmocka_unit_test(every_refusal_has_a_japanese_translation),
 	    cmocka_unit_test_setup_teardown(
-		login_refuses_unknown_and_wrong_alike, setup, teardown),
+		login_refuses_unknown_and_wrong_alike, testwf_setup,
+		testwf_teardown),
 	    cmocka_unit_test_setup_teardown(
-		a_locked_account_refuses_the_right_pin, setup, teardown),
+		a_locked_account_refuses_the_right_pin, testwf_setup,
+		testwf_teardown),
 	    cmocka_unit_test_setup_teardown(steps_read_the_person_again,
-					    setup, teardown),
+					    testwf_setup, testwf_teardown),
 	    cmocka_unit_test_setup_teardown(
-		the_key_needs_another_person_who_may_approve, setup,
-		teardown),
-	    cmocka_unit_test_setup_teardown(
-		key_holders_are_staff_or_managers, setup, teardown),
+		the_key_needs_another_person_who_may_approve, testwf_setup,
+		testwf_teardown),
+	    cmocka_unit_test_setup_teardown(key_holders_are_staff_or_managers,
+					    testwf_setup, testwf_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

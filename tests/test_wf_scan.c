@@ -24,6 +24,7 @@
 #include "../reconcile/rules.h"
 #include "../data/ledger.h"
 #include "../scanner/workflow/wf_scan.h"
+#include "testwf.h"
 
 /* ---- the rule ---- */
 
@@ -48,12 +49,13 @@ static void only_the_assignee_scans_a_range(void **state)
 
 /* ---- the fixture ---- */
 
+/* The workflow fixture (tests/testwf.h) with stock in SAFE1/T01-T03 and a
+ * file for sim reader scripts. */
 struct fixture {
-	char dir[256];
-	char path[300];
-	char sim[300];
-	struct ledger *l;
+	struct testwf *w;
+	struct ledger *l; /* w->l */
 	struct staff_rec m01, s02, s03;
+	char sim[300];
 	int64_t t01, t02;
 };
 
@@ -62,14 +64,6 @@ static int64_t fake_now = 1772442000; /* 2026-03-02 18:00 JST */
 static int64_t fake_clock(void)
 {
 	return fake_now;
-}
-
-static void add(struct fixture *f, const char *code, enum staff_role role,
-		struct staff_rec *out)
-{
-	assert_int_equal(ledger_staff_add(f->l, code, code, role, "x", 0, 1),
-			 0);
-	assert_int_equal(ledger_staff_get(f->l, code, out), 0);
 }
 
 static const char stock[] = "mgmt_id,serial,location,received,status\n"
@@ -82,25 +76,23 @@ static const char stock[] = "mgmt_id,serial,location,received,status\n"
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 	struct import_opts o = {.now = 1000,
-				 .status_rule = recon_import_status_rule};
+				.status_rule = recon_import_status_rule};
 	struct import_result res;
-	char err[256];
+	void *w;
 
-	if (!f || sodium_init() < 0)
+	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/ct-wfscan-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir))
+	if (testwf_setup(&w) != 0) {
+		free(f);
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/l.db", f->dir);
-	snprintf(f->sim, sizeof(f->sim), "%s/r.sim", f->dir);
-	if (ledger_create(f->path, &f->l, err, sizeof(err)) != 0)
-		return -1;
-	add(f, "M01", ROLE_MANAGER, &f->m01);
-	add(f, "S02", ROLE_STAFF, &f->s02);
-	add(f, "S03", ROLE_STAFF, &f->s03);
+	}
+	f->w = w;
+	f->l = f->w->l;
+	f->m01 = f->w->m01;
+	f->s02 = f->w->s02;
+	f->s03 = f->w->s03;
+	testwf_file(f->w, "r.sim", f->sim, sizeof(f->sim));
 	o.actor_id = f->m01.id;
 	if (import_run(f->l, stock, strlen(stock), &o, &res) != 0)
 		return -1;
@@ -115,17 +107,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[320];
+	void *w = f->w;
 
-	ledger_close(f->l);
-	for (const char *const *s =
-		 (const char *const[]){"", "-wal", "-shm", NULL};
-	     *s; s++) {
-		snprintf(p, sizeof(p), "%s%s", f->path, *s);
-		unlink(p);
-	}
 	unlink(f->sim);
-	rmdir(f->dir);
+	testwf_teardown(&w);
 	free(f);
 	return 0;
 }

@@ -18,79 +18,16 @@
 #include "../data/import.h"
 #include "../data/ledger.h"
 #include "../scanner/workflow/wf.h"
+#include "testwf.h"
 
 /* 2026-03-02 10:00 in Tokyo (tests/run sets TZ). */
 #define NOW 1772413200
-
-struct fixture {
-	char dir[256];
-	char path[300];
-	struct ledger *l;
-	struct staff_rec m01, s02, p04;
-};
-
-static void add(struct fixture *f, const char *code, enum staff_role role,
-		const char *pin, struct staff_rec *out)
-{
-	char hash[crypto_pwhash_STRBYTES];
-
-	assert_int_equal(crypto_pwhash_str(hash, pin, strlen(pin), 1, 8u << 20),
-			 0);
-	assert_int_equal(ledger_staff_add(f->l, code, code, role, hash, 0, 1),
-			 0);
-	assert_int_equal(ledger_staff_get(f->l, code, out), 0);
-}
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
-	char err[256];
-
-	if (!f || sodium_init() < 0)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/ct-wfs-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/l.db", f->dir);
-	if (ledger_create(f->path, &f->l, err, sizeof(err)) != 0)
-		return -1;
-	add(f, "M01", ROLE_MANAGER, "1111", &f->m01);
-	add(f, "S02", ROLE_STAFF, "2222", &f->s02);
-	add(f, "P04", ROLE_PARTTIME, "4444", &f->p04);
-	*state = f;
-	return 0;
-}
-
-static void unlink_ledger(const char *path)
-{
-	char p[320];
-
-	for (const char *const *s =
-		 (const char *const[]){"", "-wal", "-shm", NULL};
-	     *s; s++) {
-		snprintf(p, sizeof(p), "%s%s", path, *s);
-		unlink(p);
-	}
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	ledger_close(f->l);
-	unlink_ledger(f->path);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
 
 static const char stock[] = "mgmt_id,serial,location,received\n"
 			    "A101,04A101,SAFE1/T01,2025-06-01\n";
 
 /* The office past its setup: one card in the ledger. */
-static void add_stock(struct fixture *f)
+static void add_stock(struct testwf *f)
 {
 	struct import_result res;
 	struct wf_err e;
@@ -107,7 +44,7 @@ static void add_stock(struct fixture *f)
 
 static void staff_add_refusals_and_success(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	char longname[NAME_MAX_BYTES + 2];
 	struct staff_rec s;
 	struct wf_err e;
@@ -152,7 +89,7 @@ static void staff_add_refusals_and_success(void **state)
 
 static void a_new_manager_needs_a_second_one(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct staff_rec s;
 	struct wf_err e;
 
@@ -195,7 +132,7 @@ static void a_new_manager_needs_a_second_one(void **state)
 
 static void one_manager_with_stock_cannot_make_another(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct wf_err e;
 
 	add_stock(f);
@@ -213,7 +150,7 @@ static void one_manager_with_stock_cannot_make_another(void **state)
 
 /* ---- unlock, PINs ---- */
 
-static void lock(struct fixture *f, const char *code)
+static void lock(struct testwf *f, const char *code)
 {
 	struct staff_rec s;
 	struct wf_err e;
@@ -226,7 +163,7 @@ static void lock(struct fixture *f, const char *code)
 
 static void unlock_refusals_and_success(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct staff_rec s;
 	struct wf_err e;
 
@@ -243,7 +180,7 @@ static void unlock_refusals_and_success(void **state)
 
 static void owners_change_their_pin(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct staff_rec s;
 	struct wf_err e;
 
@@ -274,7 +211,7 @@ static void owners_change_their_pin(void **state)
 
 static void managers_reset_pins(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct staff_rec s, m05;
 	struct wf_err e;
 
@@ -303,14 +240,14 @@ static void managers_reset_pins(void **state)
 	assert_int_equal(s.failed_pins, 0);
 	assert_int_equal(wf_login(f->l, "P04", "4545", NOW, &s, &e), 0);
 	/* A manager's PIN, once the office is set up: two managers. */
-	add(f, "M05", ROLE_MANAGER, "5555", &m05);
+	testwf_add(f, "M05", ROLE_MANAGER, "5555", &m05);
 	add_stock(f);
 	assert_int_equal(wf_staff_reset_pin(f->l, &f->m01, "M05", "5656", NULL,
 					    NULL, NOW, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_STAFF_RESET_WITNESS);
 	assert_int_equal(wf_login(f->l, "M05", "5555", NOW, &s, &e), 0);
-	add(f, "M06", ROLE_MANAGER, "6666", &s);
+	testwf_add(f, "M06", ROLE_MANAGER, "6666", &s);
 	assert_int_equal(wf_staff_reset_pin(f->l, &f->m01, "M05", "5656", "M06",
 					    "6666", NOW, &e),
 			 0);
@@ -321,11 +258,11 @@ static void managers_reset_pins(void **state)
 
 static void deactivation_and_reactivation(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct staff_rec s;
 	struct wf_err e;
 
-	add(f, "M05", ROLE_MANAGER, "5555", &s);
+	testwf_add(f, "M05", ROLE_MANAGER, "5555", &s);
 	add_stock(f);
 	assert_int_equal(wf_staff_set_active(f->l, &f->s02, "P04", 0, "M05",
 					     "5555", NOW, &e),
@@ -367,7 +304,7 @@ static void deactivation_and_reactivation(void **state)
 
 static void the_last_manager_stays(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct wf_err e;
 
 	/* Setup, one manager: no witness is needed, but the ledger keeps
@@ -384,11 +321,11 @@ static void the_last_manager_stays(void **state)
 
 static void roles_change_with_a_second_manager(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct staff_rec s;
 	struct wf_err e;
 
-	add(f, "M05", ROLE_MANAGER, "5555", &s);
+	testwf_add(f, "M05", ROLE_MANAGER, "5555", &s);
 	assert_int_equal(wf_staff_role(f->l, &f->s02, "P04", ROLE_STAFF, "M05",
 				       "5555", NOW, &e),
 			 77);
@@ -414,14 +351,16 @@ static void roles_change_with_a_second_manager(void **state)
 
 static void staff_list_has_everyone_without_hashes(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct wf_staff_list l;
 	struct wf_err e;
 
 	assert_int_equal(wf_staff_list(f->l, &l, &e), 0);
-	assert_int_equal(l.n, 3);
+	assert_int_equal(l.n, 4);
 	assert_string_equal(l.v[0].code, "M01");
+	assert_string_equal(l.v[1].code, "P04");
 	assert_string_equal(l.v[2].code, "S02");
+	assert_string_equal(l.v[3].code, "S03");
 	for (size_t i = 0; i < l.n; i++)
 		assert_string_equal(l.v[i].pin_hash, "");
 	wf_staff_list_free(&l);
@@ -432,7 +371,7 @@ static void staff_list_has_everyone_without_hashes(void **state)
 
 static void training_steps(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct course_rec c = {
 	    .code = "BASIC", .name = "Card handling", .valid_days = 365};
 	struct course_rec bad = c;
@@ -531,7 +470,7 @@ static void training_steps(void **state)
 
 static void notes(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	struct wf_note_list n;
 	struct wf_err e;
 	int64_t id;
@@ -562,7 +501,7 @@ static void notes(void **state)
 
 static void import_steps(void **state)
 {
-	struct fixture *f = *state;
+	struct testwf *f = *state;
 	static const char bad[] = "mgmt_id,serial,location,received\n"
 				  "A101,04A101,SAFE1/T01,2025-13-01\n"
 				  "A102,,SAFE1/T01,2025-06-01\n";
@@ -611,14 +550,14 @@ static void import_steps(void **state)
 
 static void init_steps(void **state)
 {
-	struct fixture *f = *state;
-	char path[320];
+	struct testwf *f = *state;
+	char path[700];
 	struct ledger *l;
 	struct staff_rec s;
 	struct wf_err e;
 	char err[256];
 
-	snprintf(path, sizeof(path), "%s/new.db", f->dir);
+	testwf_file(f, "new.db", path, sizeof(path));
 	assert_int_equal(wf_init_check("M 1", "M", &e), 65);
 	assert_int_equal(e.code, WF_E_STAFF_CODE);
 	assert_int_equal(wf_init_check("M01", "", &e), 65);
@@ -634,12 +573,12 @@ static void init_steps(void **state)
 	assert_int_equal(s.role, ROLE_MANAGER);
 	assert_int_equal(ledger_staff_get(l, "X01", &s), LEDGER_ERR_NOTFOUND);
 	ledger_close(l);
-	unlink_ledger(path);
+	testwf_unlink(path);
 }
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, testwf_setup, testwf_teardown)
 	const struct CMUnitTest tests[] = {
 	    T(staff_add_refusals_and_success),
 	    T(a_new_manager_needs_a_second_one),

@@ -1,8 +1,9 @@
 /*
  * Helpers shared by the commands: messages, the clock, reading and checking
- * PINs, and JSON string output.  Everything that prints lives in scanner/;
- * this file is where the error format is decided (git's guideline:
- * lowercase, no trailing period, say what failed).
+ * PINs, and the JSON values the commands share (json.h writes them).
+ * Everything that prints lives in scanner/; this file is where the error
+ * format is decided (git's guideline: lowercase, no trailing period, say
+ * what failed).
  */
 #include "cli.h"
 
@@ -333,52 +334,68 @@ int cli_witness_pin(struct ledger *l, const struct staff_rec *actor,
 	return 0;
 }
 
+/* A value on its own, for the printers not converted to json.h yet: a
+ * writer of one value on f, never finished (the caller places the commas
+ * and the newline). */
 void json_str(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
-	}
-	fputc('"', f);
+	struct json_w w;
+
+	json_w_init(&w, f);
+	json_w_str(&w, s);
 }
 
 void json_time(FILE *f, int64_t t)
 {
-	char buf[TIME_ISO_BUF];
+	struct json_w w;
 
-	if (t == 0) {
-		fputs("null", f);
-		return;
-	}
-	cli_time_iso(t, buf);
-	json_str(f, buf);
+	json_w_init(&w, f);
+	cli_json_time(&w, t);
 }
 
 void json_str_or_null(FILE *f, const char *s)
 {
-	if (!s || !*s)
-		fputs("null", f);
-	else
-		json_str(f, s);
+	struct json_w w;
+
+	json_w_init(&w, f);
+	json_w_opt_str(&w, s);
+}
+
+int cli_json_time(struct json_w *w, int64_t t)
+{
+	char buf[TIME_ISO_BUF];
+
+	if (t == 0)
+		return json_w_null(w);
+	cli_time_iso(t, buf);
+	return json_w_str(w, buf);
+}
+
+int cli_json_key_time(struct json_w *w, const char *key, int64_t t)
+{
+	int rc = json_w_key(w, key);
+
+	return rc ? rc : cli_json_time(w, t);
+}
+
+int cli_json_done(struct json_w *w, int rc)
+{
+	int err = json_w_finish(w);
+
+	if (err)
+		return cli_error(EXIT_SOFTWARE,
+				 "cannot write the JSON output: %s",
+				 json_w_strerror(err));
+	return rc;
+}
+
+int cli_json_id(const char *key, int64_t id)
+{
+	struct json_w w;
+
+	json_w_init(&w, stdout);
+	json_w_object(&w);
+	json_w_key_int(&w, key, id);
+	json_w_end_object(&w);
+	return cli_json_done(&w, EXIT_OK);
 }

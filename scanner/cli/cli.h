@@ -16,6 +16,7 @@
 #include "../../reconcile/recon.h"
 #include "../workflow/wf.h"
 #include "../../reconcile/rules.h"
+#include "json.h"
 
 /* Exit codes (cardtally(1) "EXIT STATUS"), never renumbered. */
 enum {
@@ -187,14 +188,27 @@ int cli_training_gate(struct ledger *l, const struct staff_rec *who);
 
 /* "open too long, outside office hours", "" for none. */
 void cli_key_flag_names(unsigned flags, char *out, size_t cap);
-/* ["long","off_hours"] */
-void cli_key_flags_json(FILE *f, unsigned flags);
+/* ["long","off_hours"] as a value of w. */
+int cli_key_flags_jw(struct json_w *w, unsigned flags);
 
-/* JSON output: strings escaped per RFC 8259. */
+/* JSON output goes through one writer (json.h).  An ISO 8601 string as a
+ * value of w, or null for 0. */
+int cli_json_time(struct json_w *w, int64_t t);
+int cli_json_key_time(struct json_w *w, const char *key, int64_t t);
+/* Ends w's document (json_w_finish): `rc` when the document was whole;
+ * else says what the writer refused and returns EXIT_SOFTWARE. */
+int cli_json_done(struct json_w *w, int rc);
+/* {"KEY":ID} and a newline on stdout: what a command that records one
+ * thing prints with --json.  0, or EXIT_SOFTWARE as cli_json_done. */
+int cli_json_id(const char *key, int64_t id);
+
+/* The printers not converted to json.h yet write their values with these
+ * (each a value of its own, through the writer's escaping); they go with
+ * the last of them.  ["long","off_hours"]; a JSON string; an ISO 8601
+ * string or null for 0; null for NULL or "". */
+void cli_key_flags_json(FILE *f, unsigned flags);
 void json_str(FILE *f, const char *s);
-/* ISO 8601 string, or null for 0. */
 void json_time(FILE *f, int64_t t);
-/* null for NULL or "". */
 void json_str_or_null(FILE *f, const char *s);
 
 /* The commands (scanner/cmd_*.c). */
@@ -226,53 +240,31 @@ extern const struct cmd_entry cmd_asset_add_entry, cmd_checkout_entry,
 extern const struct cmd_entry cmd_plan_assign_entry, cmd_plan_cycle_entry,
     cmd_count_total_entry;
 
-/* One range of a count as the rotation planner leaves it. */
-struct plan_line {
-	char range[LOCATION_MAX + 1];
-	char staff[STAFF_CODE_MAX + 1]; /* "" when nobody may count it */
-	int kept;			/* assigned before: left as it was */
-	char why[512];			/* why nobody, when staff is "" */
-};
-
-struct plan_result {
-	struct plan_line *v; /* one per range of the count, by path */
-	size_t n;
-	size_t nunassigned;
-};
-
 /*
- * Runs the rotation planner (R6) over count id: ranges already assigned
- * are kept, the others go to the people the planner picks, `actor` (may be
- * NULL) first among equals.  With apply, the picks are assigned (audited
- * as actor's, in the caller's transaction).  0 and *res (free with
- * plan_result_free), or an exit code after saying why.
+ * count start's planner (cmd_count.c's count_open, until it is a
+ * workflow): wf_plan_fill and wf_plan_check at cli_now(), a refusal
+ * printed (cli_fail).  plan_count_fill: 0 and *res (plan_result_free of
+ * wf.h), or the exit status; plan_check_assign: 0 when staff may be given
+ * range of count id (the rotation rule, the lock, the training gate, the
+ * permission matrix), else 77 after naming the rule.
  */
 int plan_count_fill(struct ledger *l, int64_t id, const struct staff_rec *actor,
 		    int apply, struct plan_result *res);
-void plan_result_free(struct plan_result *r);
+int plan_check_assign(struct ledger *l, int64_t id, const char *range,
+		      const char *staff);
 /* "assignments":[...],"unassigned":[...] (no braces around them). */
 void plan_result_json(FILE *f, const struct plan_result *r);
 /* One line a range; only_news: skip ranges kept as they were. */
 void plan_result_text(FILE *f, const struct plan_result *r, int only_news);
-/* 0 when staff may be given range of count id by the rotation rule, the
- * training gate and the permission matrix; else 77 after naming the rule
- * (and for the rotation rule, the two earlier counts). */
-int plan_check_assign(struct ledger *l, int64_t id, const char *range,
-		      const char *staff);
 /* How many ranges of count-only check id are off (or not counted). */
 int countonly_found(struct ledger *l, int64_t id, size_t *found);
 /* The report of a count-only check; exit 1 when a range is off. */
 int reconcile_countonly(struct ledger *l, const struct session_rec *sess,
 			int json, FILE *out);
 /* The plan section of `status` (cmd_plan.c): the cycle plan in force,
- * what is due this month and overdue, each range's last count. */
+ * what is due this month and overdue, each range's last count
+ * (wf_plan_status), printed. */
 int plan_status(struct ledger *l, int json, int64_t now);
-/* The ranges of the cycle plan in force with their state at `now`
- * (enum plan_due of reconcile/plan.h: done, later, due now, overdue), as
- * `status` shows them; none when there is no plan.  *paths and *state
- * are malloc'ed (free()).  0 or an exit code. */
-int plan_due_ranges(struct ledger *l, int64_t now,
-		    char (**paths)[LOCATION_MAX + 1], int **state, size_t *n);
 /* The record book (cmd_book.c, cmd_report.c). */
 extern const struct cmd_entry cmd_count_resolve_entry,
     cmd_count_discrepancies_entry, cmd_count_recount_entry,

@@ -32,72 +32,71 @@ static int parse_count(const struct cli *c, const char *opt, const char *s,
 	return 0;
 }
 
-static void print_finding_json(const struct audit_finding *f)
+/* A row id, or null for 0 (none). */
+static void key_id(struct json_w *w, const char *key, int64_t id)
 {
-	printf("{\"problem\":\"%s\",\"table\":\"%s\",\"id\":",
-	       audit_problem_name(f->problem), f->table);
-	if (f->id > 0)
-		printf("%lld", (long long)f->id);
+	if (id > 0)
+		json_w_key_int(w, key, id);
 	else
-		fputs("null", stdout);
-	fputs(",\"key\":", stdout);
-	json_str_or_null(stdout, f->key);
-	fputs(",\"field\":", stdout);
-	json_str_or_null(stdout, f->field ? f->field : "");
-	fputs(",\"logged\":", stdout);
-	json_str_or_null(stdout, f->logged);
-	fputs(",\"held\":", stdout);
-	json_str_or_null(stdout, f->held);
-	fputs(",\"entry\":", stdout);
-	if (f->entry > 0)
-		printf("%lld", (long long)f->entry);
-	else
-		fputs("null", stdout);
-	fputs(",\"message\":", stdout);
-	json_str(stdout, f->what);
-	fputc('}', stdout);
+		json_w_key_null(w, key);
 }
 
-static void print_verify_json(const struct audit_verify *v)
+static void print_finding_json(struct json_w *w, const struct audit_finding *f)
+{
+	json_w_object(w);
+	json_w_key_str(w, "problem", audit_problem_name(f->problem));
+	json_w_key_str(w, "table", f->table);
+	key_id(w, "id", f->id);
+	json_w_key_opt_str(w, "key", f->key);
+	json_w_key_opt_str(w, "field", f->field);
+	json_w_key_opt_str(w, "logged", f->logged);
+	json_w_key_opt_str(w, "held", f->held);
+	key_id(w, "entry", f->entry);
+	json_w_key_str(w, "message", f->what);
+	json_w_end_object(w);
+}
+
+/* The result as one JSON document on stdout; rc, or EXIT_SOFTWARE. */
+static int print_verify_json(const struct audit_verify *v, int rc)
 {
 	char hex[AUDIT_HEX_BUF];
 	int64_t listed = v->nfindings < AUDIT_FINDINGS_MAX ? v->nfindings
 							   : AUDIT_FINDINGS_MAX;
+	struct json_w w;
 
 	audit_hex(v->anchor, hex);
-	printf("{\"intact\":%s,\"entries\":%lld,\"records\":%lld",
-	       v->problem == AUDIT_INTACT ? "true" : "false",
-	       (long long)v->entries, (long long)v->records);
-	printf(",\"replayed\":%lld,\"unreplayed_fields\":%lld"
-	       ",\"tail_checked\":%s",
-	       (long long)v->replayed, (long long)v->unreplayed,
-	       v->tail_checked ? "true" : "false");
+	json_w_init(&w, stdout);
+	json_w_object(&w);
+	json_w_key_bool(&w, "intact", v->problem == AUDIT_INTACT);
+	json_w_key_int(&w, "entries", v->entries);
+	json_w_key_int(&w, "records", v->records);
+	json_w_key_int(&w, "replayed", v->replayed);
+	json_w_key_int(&w, "unreplayed_fields", v->unreplayed);
+	json_w_key_bool(&w, "tail_checked", v->tail_checked);
 	if (!v->tail_checked)
-		fputs(",\"tail\":\"entries cut from the end of the log "
-		      "cannot be detected without an anchor\"",
-		      stdout);
-	printf(",\"problems_total\":%lld,\"problems\":[",
-	       (long long)v->nfindings);
-	for (int64_t i = 0; i < listed; i++) {
-		if (i)
-			fputc(',', stdout);
-		print_finding_json(&v->findings[i]);
-	}
-	fputc(']', stdout);
+		json_w_key_str(&w, "tail",
+			       "entries cut from the end of the log cannot "
+			       "be detected without an anchor");
+	json_w_key_int(&w, "problems_total", v->nfindings);
+	json_w_key(&w, "problems");
+	json_w_array(&w);
+	for (int64_t i = 0; i < listed; i++)
+		print_finding_json(&w, &v->findings[i]);
+	json_w_end_array(&w);
 	if (v->problem == AUDIT_INTACT) {
-		printf(",\"anchor\":\"%s\",\"anchor_entry\":%lld}\n", hex,
-		       (long long)v->last_id);
-		return;
+		json_w_key_str(&w, "anchor", hex);
+		json_w_key_int(&w, "anchor_entry", v->last_id);
+	} else {
+		json_w_key(&w, "broken");
+		json_w_object(&w);
+		json_w_key_str(&w, "table", v->table);
+		key_id(&w, "id", v->bad_id);
+		json_w_key_str(&w, "problem", audit_problem_name(v->problem));
+		json_w_key_str(&w, "message", v->what);
+		json_w_end_object(&w);
 	}
-	printf(",\"broken\":{\"table\":\"%s\",\"id\":", v->table);
-	if (v->bad_id > 0)
-		printf("%lld", (long long)v->bad_id);
-	else
-		fputs("null", stdout);
-	printf(",\"problem\":\"%s\",\"message\":",
-	       audit_problem_name(v->problem));
-	json_str(stdout, v->what);
-	fputs("}}\n", stdout);
+	json_w_end_object(&w);
+	return cli_json_done(&w, rc);
 }
 
 static void print_finding(const struct audit_finding *f)
@@ -203,11 +202,11 @@ static int exec_verify(struct cli *c, struct ledger *l)
 	rc = ledger_audit_verify(l, anchor_s ? anchor : NULL, rows, &v);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	rc = v.problem == AUDIT_INTACT ? EXIT_OK : EXIT_FOUND;
 	if (c->json)
-		print_verify_json(&v);
-	else
-		print_verify_text(&v, anchor_s != NULL);
-	return v.problem == AUDIT_INTACT ? EXIT_OK : EXIT_FOUND;
+		return print_verify_json(&v, rc);
+	print_verify_text(&v, anchor_s != NULL);
+	return rc;
 }
 
 static const char *const verify_options[] = {"anchor", "expect-rows", NULL};
@@ -223,7 +222,7 @@ const struct cmd_entry cmd_audit_verify_entry = {
 };
 
 struct show_ctx {
-	int json;
+	struct json_w *jw; /* NULL: text */
 	int64_t n;
 };
 
@@ -232,21 +231,16 @@ static int show_row(void *ctx, const struct audit_row *r)
 	struct show_ctx *s = ctx;
 	char when[TIME_ISO_BUF];
 
-	if (s->json) {
-		printf("%s{\"id\":%lld,\"at\":", s->n ? "," : "",
-		       (long long)r->id);
-		json_time(stdout, r->at);
-		fputs(",\"staff\":", stdout);
-		json_str_or_null(stdout, r->staff);
-		fputs(",\"action\":", stdout);
-		json_str(stdout, r->action);
-		fputs(",\"subject\":", stdout);
-		json_str_or_null(stdout, r->subject);
-		fputs(",\"detail\":", stdout);
-		json_str_or_null(stdout, r->detail);
-		fputs(",\"hash\":", stdout);
-		json_str_or_null(stdout, r->hash);
-		fputs("}", stdout);
+	if (s->jw) {
+		json_w_object(s->jw);
+		json_w_key_int(s->jw, "id", r->id);
+		cli_json_key_time(s->jw, "at", r->at);
+		json_w_key_opt_str(s->jw, "staff", r->staff);
+		json_w_key_str(s->jw, "action", r->action);
+		json_w_key_opt_str(s->jw, "subject", r->subject);
+		json_w_key_opt_str(s->jw, "detail", r->detail);
+		json_w_key_opt_str(s->jw, "hash", r->hash);
+		json_w_end_object(s->jw);
 	} else {
 		cli_time_iso(r->at, when);
 		printf("%6lld  %s  %-8s %-16s %s%s%s\n", (long long)r->id, when,
@@ -260,7 +254,8 @@ static int show_row(void *ctx, const struct audit_row *r)
 static int exec_show(struct cli *c, struct ledger *l)
 {
 	const char *last_s = cli_opt(c, "last");
-	struct show_ctx s = {.json = c->json};
+	struct json_w w;
+	struct show_ctx s = {.jw = c->json ? &w : NULL};
 	int64_t last = 0;
 	int rc;
 
@@ -271,13 +266,20 @@ static int exec_show(struct cli *c, struct ledger *l)
 		if (rc)
 			return rc;
 	}
-	if (s.json)
-		fputs("{\"entries\":[", stdout);
+	json_w_init(&w, stdout);
+	if (s.jw) {
+		json_w_object(&w);
+		json_w_key(&w, "entries");
+		json_w_array(&w);
+	}
 	rc = ledger_audit_list(l, last, show_row, &s);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (s.json)
-		fputs("]}\n", stdout);
+	if (s.jw) {
+		json_w_end_array(&w);
+		json_w_end_object(&w);
+		return cli_json_done(&w, EXIT_OK);
+	}
 	return EXIT_OK;
 }
 

@@ -37,9 +37,15 @@ static int exec_asset_add(struct cli *c, struct ledger *l)
 			 &id, &e))
 		return cli_fail(&e);
 	if (c->json) {
-		fputs("{\"asset\":", stdout);
-		json_str(stdout, c->pos[0]);
-		fputs("}\n", stdout);
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		json_w_object(&w);
+		json_w_key_str(&w, "asset", c->pos[0]);
+		json_w_end_object(&w);
+		rc = cli_json_done(&w, EXIT_OK);
+		if (rc)
+			return rc;
 	} else {
 		printf("%s\n", c->pos[0]);
 	}
@@ -74,26 +80,35 @@ static int apply_items(struct cli *c, struct ledger *l,
 {
 	struct wf_moved moved;
 	struct wf_err e;
+	struct json_w w;
+	int rc = EXIT_OK;
 
 	if (wf_custody_move(l, actor, m->kind, names, n, by, to_path,
 			    for_date, cli_now(), &moved, &e))
 		return cli_fail(&e);
-	for (size_t i = 0; i < moved.n; i++) {
+	/* JSON: one line per item (JSON lines). */
+	json_w_init(&w, stdout);
+	for (size_t i = 0; i < moved.n && rc == EXIT_OK; i++) {
 		const struct wf_moved_item *it = &moved.v[i];
 
 		if (c->json) {
-			printf("{\"%s\":", it->is_asset ? "asset" : "mgmt_id");
-			json_str(stdout, it->name);
-			fputs(",\"status\":", stdout);
-			json_str(stdout,
-				 wf_custody_status_name(it->is_asset, it->to));
-			fputs(",\"location\":", stdout);
-			json_str(stdout, it->location);
-			printf(",\"safe_closed\":%s}\n",
-			       moved.safe_closed ? "true" : "false");
+			json_w_object(&w);
+			json_w_key_str(&w, it->is_asset ? "asset" : "mgmt_id",
+				       it->name);
+			json_w_key_str(
+			    &w, "status",
+			    wf_custody_status_name(it->is_asset, it->to));
+			json_w_key_str(&w, "location", it->location);
+			json_w_key_bool(&w, "safe_closed", moved.safe_closed);
+			json_w_end_object(&w);
+			rc = cli_json_done(&w, EXIT_OK);
 		} else {
 			printf("%s\t%s\n", it->name, it->location);
 		}
+	}
+	if (rc) {
+		wf_moved_free(&moved);
+		return rc;
 	}
 	fprintf(stderr, "%zu %s by %s\n", n, m->done, actor->code);
 	/* Never refused: the cards are in someone's hands already. */

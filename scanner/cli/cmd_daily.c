@@ -19,12 +19,9 @@
 #include "report.h"
 
 struct daily {
-	struct ledger *l;
 	FILE *f;
 	int json;
-	int64_t from, to; /* the day, [from, to) in unix time */
-	int32_t day;
-	const struct config *conf;
+	const struct wf_daily *w;
 	int n; /* items in the current section */
 	/* The safe's part and the locked accounts, printed by report.c. */
 	struct report_list list;
@@ -48,18 +45,13 @@ static void end_section(const struct daily *d)
 		fputs("  none\n", d->f);
 }
 
-static int in_day(const struct daily *d, int64_t t)
-{
-	return t >= d->from && t < d->to;
-}
-
 /* "10:05" on the report's day, else "2026-03-01 10:05". */
 static void when(const struct daily *d, int64_t t, char out[24])
 {
 	char iso[TIME_ISO_BUF];
 
 	cli_time_iso(t, iso);
-	if (in_day(d, t))
+	if (t >= d->w->from && t < d->w->to)
 		snprintf(out, 24, "%.5s", iso + 11);
 	else
 		snprintf(out, 24, "%.10s %.5s", iso, iso + 11);
@@ -99,175 +91,156 @@ static void session_head(struct daily *d, const struct session_rec *s)
 	}
 }
 
-/* ---- counts ---- */
+/* ---- the sections, in the order printed ---- */
 
-static int show_count(const struct session_rec *s, void *ctx)
+static void counts(struct daily *d)
 {
-	struct daily *d = ctx;
-	struct count_data cd;
-	struct recon_report r;
-	int rc;
+	for (size_t i = 0; i < d->w->ncounts; i++) {
+		const struct wf_daily_count *r = &d->w->counts[i];
 
-	if (s->kind == SESSION_TALLY)
-		return 0;
-	rc = ledger_count_load(d->l, s->id, &cd);
-	if (rc < 0)
-		return rc;
-	if (recon_run(&cd, d->day, &d->conf->rules, &r) < 0) {
-		count_data_free(&cd);
-		return LEDGER_ERR_NOMEM;
+		session_head(d, &r->sess);
+		if (d->json)
+			fprintf(d->f,
+				",\"expected\":%zu,\"seen\":%zu,\"ok\":%zu,"
+				"\"missing\":%zu,\"misplaced\":%zu,\"extra\":"
+				"%zu,\"not_in_stock\":%zu,\"disposal_due\":%zu,"
+				"\"discrepancies\":%s}",
+				r->expected, r->seen, r->ok, r->missing,
+				r->misplaced, r->extra, r->not_in_stock,
+				r->disposal_due,
+				r->discrepancy ? "true" : "false");
+		else
+			fprintf(
+			    d->f,
+			    "\n     expected %zu, read %zu, in place %zu%s\n"
+			    "     missing %zu, misplaced %zu, extra %zu, "
+			    "not in stock %zu, due for disposal %zu\n",
+			    r->expected, r->seen, r->ok,
+			    r->discrepancy ? ": DISCREPANCIES" : "", r->missing,
+			    r->misplaced, r->extra, r->not_in_stock,
+			    r->disposal_due);
+		d->n++;
 	}
-	session_head(d, s);
-	if (d->json)
-		fprintf(d->f,
-			",\"expected\":%zu,\"seen\":%zu,\"ok\":%zu,"
-			"\"missing\":%zu,\"misplaced\":%zu,\"extra\":%zu,"
-			"\"not_in_stock\":%zu,\"disposal_due\":%zu,"
-			"\"discrepancies\":%s}",
-			r.expected, r.seen, r.ok, r.nmissing, r.nmisplaced,
-			r.nextra, r.nnot_in_stock, r.ndisposal_due,
-			recon_has_discrepancy(&r) ? "true" : "false");
-	else
-		fprintf(d->f,
-			"\n     expected %zu, read %zu, in place %zu%s\n"
-			"     missing %zu, misplaced %zu, extra %zu, not in "
-			"stock %zu, due for disposal %zu\n",
-			r.expected, r.seen, r.ok,
-			recon_has_discrepancy(&r) ? ": DISCREPANCIES" : "",
-			r.nmissing, r.nmisplaced, r.nextra, r.nnot_in_stock,
-			r.ndisposal_due);
-	d->n++;
-	recon_report_free(&r);
-	count_data_free(&cd);
-	return 0;
 }
 
-/* ---- tallies ---- */
-
-struct still_out {
-	struct daily *d;
-	int n;
-};
-
-static int show_still_out(void *ctx, const struct tally_row *r)
+static void still_out(struct daily *d, const struct wf_tally_out *r, int n)
 {
-	struct still_out *o = ctx;
-	FILE *f = o->d->f;
 	char day[11] = "-";
 
-	if (recon_tally_item(r->read_back, r->status) != TALLY_MISSING)
-		return 0;
 	if (r->for_date != DATE_NONE)
 		date_format(r->for_date, day);
-	if (o->d->json) {
-		fprintf(f, "%s{\"%s\":", o->n ? "," : "",
+	if (d->json) {
+		fprintf(d->f, "%s{\"%s\":", n ? "," : "",
 			r->is_asset ? "asset" : "mgmt_id");
-		json_str(f, r->name);
-		fputs(",\"checked_out_by\":", f);
-		json_str_or_null(f, r->checked_out_by);
-		fputs(",\"for\":", f);
-		json_str_or_null(f, r->for_date != DATE_NONE ? day : NULL);
-		fputc('}', f);
+		json_str(d->f, r->name);
+		fputs(",\"checked_out_by\":", d->f);
+		json_str_or_null(d->f, r->checked_out_by);
+		fputs(",\"for\":", d->f);
+		json_str_or_null(d->f, r->for_date != DATE_NONE ? day : NULL);
+		fputc('}', d->f);
 	} else {
-		fprintf(f, "     still out: %s %s, checked out by %s for %s\n",
+		fprintf(d->f,
+			"     still out: %s %s, checked out by %s for %s\n",
 			r->is_asset ? "terminal" : "card", r->name,
 			r->checked_out_by[0] ? r->checked_out_by : "?", day);
 	}
-	o->n++;
-	return 0;
 }
 
-static int show_tally(const struct session_rec *s, void *ctx)
+static void tallies(struct daily *d)
 {
-	struct daily *d = ctx;
-	struct still_out o = {.d = d};
-	char note[NOTE_MAX_BYTES + 1];
-	struct recon_tally t;
-	int balanced, rc;
+	for (size_t i = 0; i < d->w->ntallies; i++) {
+		const struct wf_daily_tally *r = &d->w->tallies[i];
+		const struct recon_tally *t = &r->t;
 
-	if (s->kind != SESSION_TALLY)
-		return 0;
-	rc = tally_summary(d->l, s->id, &t);
-	if (rc == 0)
-		rc = ledger_session_get_note(d->l, s->id, note, sizeof(note));
-	if (rc < 0)
-		return rc;
-	balanced = recon_tally_balanced(&t);
-	session_head(d, s);
-	if (d->json) {
-		fprintf(d->f,
-			",\"expected\":%zu,\"returned\":%zu,\"issued\":%zu,"
-			"\"resolved\":%zu,\"missing\":%zu,\"balanced\":%s,"
-			"\"note\":",
-			t.expected, t.by_state[TALLY_RETURNED],
-			t.by_state[TALLY_ISSUED], t.by_state[TALLY_RESOLVED],
-			t.by_state[TALLY_MISSING], balanced ? "true" : "false");
-		json_str_or_null(d->f, note);
-		fputs(",\"still_out\":[", d->f);
-	} else {
-		fprintf(d->f,
-			"\n     expected %zu: returned %zu, issued %zu, back "
-			"since %zu, missing %zu: %s\n",
-			t.expected, t.by_state[TALLY_RETURNED],
-			t.by_state[TALLY_ISSUED], t.by_state[TALLY_RESOLVED],
-			t.by_state[TALLY_MISSING],
-			balanced ? "balanced" : "NOT BALANCED");
+		session_head(d, &r->sess);
+		if (d->json) {
+			fprintf(d->f,
+				",\"expected\":%zu,\"returned\":%zu,\"issued\":"
+				"%zu,\"resolved\":%zu,\"missing\":%zu,"
+				"\"balanced\":%s,\"note\":",
+				t->expected, t->by_state[TALLY_RETURNED],
+				t->by_state[TALLY_ISSUED],
+				t->by_state[TALLY_RESOLVED],
+				t->by_state[TALLY_MISSING],
+				r->balanced ? "true" : "false");
+			json_str_or_null(d->f, r->note);
+			fputs(",\"still_out\":[", d->f);
+		} else {
+			fprintf(
+			    d->f,
+			    "\n     expected %zu: returned %zu, issued %zu, "
+			    "back since %zu, missing %zu: %s\n",
+			    t->expected, t->by_state[TALLY_RETURNED],
+			    t->by_state[TALLY_ISSUED],
+			    t->by_state[TALLY_RESOLVED],
+			    t->by_state[TALLY_MISSING],
+			    r->balanced ? "balanced" : "NOT BALANCED");
+		}
+		for (size_t k = 0; k < r->nout; k++)
+			still_out(d, &r->out[k], (int)k);
+		if (d->json) {
+			fputs("]}", d->f);
+		} else if (r->note[0]) {
+			fputs("     note:\n", d->f);
+			report_wrapped(d->f, "       ", r->note);
+		}
+		d->n++;
 	}
-	rc = ledger_tally_each(d->l, s->id, show_still_out, &o);
-	if (rc < 0)
-		return rc;
-	if (d->json) {
-		fputs("]}", d->f);
-	} else if (note[0]) {
-		fputs("     note:\n", d->f);
-		report_wrapped(d->f, "       ", note);
+}
+
+static void openings(struct daily *d)
+{
+	for (size_t i = 0; i < d->w->nopenings; i++) {
+		const struct wf_opening *o = &d->w->openings[i];
+
+		report_opening_print(&d->list, &o->o, o->flags,
+				     o->flags_recorded);
 	}
-	d->n++;
-	return 0;
+	d->n = d->list.n;
 }
 
-/* ---- the safe ---- */
-
-/* ledger_key_each_since gives every opening since the morning, also those
- * of later days when an earlier day is printed. */
-static int show_opening(const struct key_opening_rec *o, void *ctx)
+static void safe_closed(struct daily *d)
 {
-	struct daily *d = ctx;
+	for (size_t i = 0; i < d->w->nsafe_closed; i++) {
+		const struct wf_safe_closed *w = &d->w->safe_closed[i];
+		struct safe_closed_row r = {
+		    .what = w->what,
+		    .item = w->item,
+		    .session = w->session,
+		    .staff = w->staff,
+		    .first = w->first,
+		    .last = w->last,
+		    .n = w->n,
+		};
 
-	return o->opened_at < d->to ? report_opening(o, &d->list) : 0;
-}
-
-/* ---- custody ---- */
-
-static int show_custody(void *ctx, const char *kind, const char *staff,
-			int64_t n)
-{
-	struct daily *d = ctx;
-
-	if (d->json) {
-		fprintf(d->f, "%s{\"kind\":", d->n ? "," : "");
-		json_str(d->f, kind);
-		fputs(",\"by\":", d->f);
-		json_str_or_null(d->f, staff);
-		fprintf(d->f, ",\"n\":%lld}", (long long)n);
-	} else {
-		fprintf(d->f, "  %-10s %-12s %6lld\n", kind,
-			staff[0] ? staff : "?", (long long)n);
+		report_safe_closed(&d->list, &r);
 	}
-	d->n++;
-	return 0;
+	d->n = d->list.n;
 }
 
-/* ---- disposals ---- */
-
-static int show_batch(void *ctx, const struct disposal_batch_rec *b)
+static void custody(struct daily *d)
 {
-	struct daily *d = ctx;
+	for (size_t i = 0; i < d->w->ncustody; i++) {
+		const struct wf_custody_sum *c = &d->w->custody[i];
+
+		if (d->json) {
+			fprintf(d->f, "%s{\"kind\":", d->n ? "," : "");
+			json_str(d->f, c->kind);
+			fputs(",\"by\":", d->f);
+			json_str_or_null(d->f, c->by);
+			fprintf(d->f, ",\"n\":%lld}", (long long)c->n);
+		} else {
+			fprintf(d->f, "  %-10s %-12s %6lld\n", c->kind,
+				c->by[0] ? c->by : "?", (long long)c->n);
+		}
+		d->n++;
+	}
+}
+
+static void batch(struct daily *d, const struct disposal_batch_rec *b)
+{
 	char a[24], c[24];
 
-	if (!in_day(d, b->started_at) &&
-	    !(b->closed_at && in_day(d, b->closed_at)))
-		return 0;
 	if (d->json) {
 		fprintf(d->f, "%s{\"disposal\":\"D%lld\",\"started_at\":",
 			d->n ? "," : "", (long long)b->id);
@@ -287,65 +260,69 @@ static int show_batch(void *ctx, const struct disposal_batch_rec *b)
 		fputs(",\"certificate\":", d->f);
 		json_str_or_null(d->f, b->certificate);
 		fprintf(d->f, ",\"cards\":%lld}", (long long)b->ncards);
-	} else {
-		when(d, b->started_at, a);
-		fprintf(d->f, "  D%lld started %s by %s, witness %s\n",
-			(long long)b->id, a, b->started_by, b->witness);
-		if (b->closed_at) {
-			when(d, b->closed_at, c);
-			fprintf(d->f,
-				"     closed %s by %s, witness %s: %lld "
-				"card%s destroyed (%s%s%s)\n",
-				c, b->closed_by, b->close_witness,
-				(long long)b->ncards, b->ncards == 1 ? "" : "s",
-				b->method,
-				b->certificate[0] ? ", certificate " : "",
-				b->certificate);
-		} else {
-			fprintf(d->f, "     still open: %lld card%s scanned\n",
-				(long long)b->ncards,
-				b->ncards == 1 ? "" : "s");
-		}
+		return;
 	}
-	d->n++;
-	return 0;
+	when(d, b->started_at, a);
+	fprintf(d->f, "  D%lld started %s by %s, witness %s\n",
+		(long long)b->id, a, b->started_by, b->witness);
+	if (b->closed_at) {
+		when(d, b->closed_at, c);
+		fprintf(d->f,
+			"     closed %s by %s, witness %s: %lld card%s "
+			"destroyed (%s%s%s)\n",
+			c, b->closed_by, b->close_witness, (long long)b->ncards,
+			b->ncards == 1 ? "" : "s", b->method,
+			b->certificate[0] ? ", certificate " : "",
+			b->certificate);
+	} else {
+		fprintf(d->f, "     still open: %lld card%s scanned\n",
+			(long long)b->ncards, b->ncards == 1 ? "" : "s");
+	}
 }
 
-static int skip_card(void *ctx, const struct disposal_card_row *c)
+static void disposals(struct daily *d)
 {
-	(void)ctx;
-	(void)c;
-	return 0;
+	for (size_t i = 0; i < d->w->ndisposals; i++) {
+		batch(d, &d->w->disposals[i]);
+		d->n++;
+	}
 }
 
-/* ---- near-misses (R22) ---- */
-
-static int show_note(void *ctx, const struct note_row *r)
+/* Near-misses (R22). */
+static void near_misses(struct daily *d)
 {
-	struct daily *d = ctx;
 	char a[24];
 
-	if (!in_day(d, r->at))
-		return 0;
-	if (d->json) {
-		fprintf(d->f, "%s{\"id\":%lld,\"at\":", d->n ? "," : "",
-			(long long)r->id);
-		json_time(d->f, r->at);
-		fputs(",\"by\":", d->f);
-		json_str(d->f, r->staff);
-		fputs(",\"mgmt_id\":", d->f);
-		json_str_or_null(d->f, r->mgmt_id);
-		fputs(",\"text\":", d->f);
-		json_str(d->f, r->text);
-		fputc('}', d->f);
-	} else {
-		when(d, r->at, a);
-		fprintf(d->f, "  #%lld %s by %s%s%s\n", (long long)r->id, a,
-			r->staff, r->mgmt_id[0] ? ", card " : "", r->mgmt_id);
-		report_wrapped(d->f, "     ", r->text);
+	for (size_t i = 0; i < d->w->nnotes; i++) {
+		const struct wf_note *r = &d->w->notes[i];
+
+		if (d->json) {
+			fprintf(d->f, "%s{\"id\":%lld,\"at\":", d->n ? "," : "",
+				(long long)r->id);
+			json_time(d->f, r->at);
+			fputs(",\"by\":", d->f);
+			json_str(d->f, r->staff);
+			fputs(",\"mgmt_id\":", d->f);
+			json_str_or_null(d->f, r->mgmt_id);
+			fputs(",\"text\":", d->f);
+			json_str(d->f, r->text);
+			fputc('}', d->f);
+		} else {
+			when(d, r->at, a);
+			fprintf(d->f, "  #%lld %s by %s%s%s\n",
+				(long long)r->id, a, r->staff,
+				r->mgmt_id[0] ? ", card " : "", r->mgmt_id);
+			report_wrapped(d->f, "     ", r->text);
+		}
+		d->n++;
 	}
-	d->n++;
-	return 0;
+}
+
+static void locked(struct daily *d)
+{
+	for (size_t i = 0; i < d->w->nlocked; i++)
+		report_locked(&d->w->locked[i], &d->list);
+	d->n = d->list.n;
 }
 
 /* ---- the audit chain ---- */
@@ -363,136 +340,71 @@ static void anchor_text(struct daily *d, int64_t id, const char *hex)
 	    (long long)id, (long long)id, hex);
 }
 
-/* Verifies the whole chain and prints the day's anchor; 0 when intact,
- * 1 when broken, negative on a ledger error. */
-static int show_audit(struct daily *d)
+/* The chain's verification and the day's anchor (the chain head to
+ * sign). */
+static void audit(struct daily *d)
 {
-	uint8_t hash[AUDIT_HASH_BYTES];
-	char hex[AUDIT_HEX_BUF];
-	struct audit_verify v;
-	int64_t id;
-	int rc = ledger_audit_verify(d->l, NULL, 0, &v);
-	int anchored;
+	const struct wf_daily_audit *a = &d->w->audit;
 
-	if (rc == 0)
-		rc = ledger_audit_head_before(d->l, d->to, &id, hash);
-	if (rc < 0)
-		return rc;
-	audit_hex(hash, hex);
-	anchored = id && !audit_problem_breaks_chain(v.problem);
 	if (d->json) {
 		fprintf(d->f, ",\"audit\":{\"intact\":%s,\"entries\":%lld,",
-			v.problem == AUDIT_INTACT ? "true" : "false",
-			(long long)v.entries);
-		if (v.problem != AUDIT_INTACT) {
+			a->problem == AUDIT_INTACT ? "true" : "false",
+			(long long)a->entries);
+		if (a->problem != AUDIT_INTACT) {
 			fprintf(d->f,
 				"\"problem\":\"%s\",\"table\":\"%s\","
 				"\"id\":%lld,\"what\":",
-				audit_problem_name(v.problem), v.table,
-				(long long)v.bad_id);
-			json_str(d->f, v.what);
+				audit_problem_name(a->problem), a->table,
+				(long long)a->bad_id);
+			json_str(d->f, a->what);
 			fprintf(d->f, ",\"problems_total\":%lld,",
-				(long long)v.nfindings);
+				(long long)a->nfindings);
 		} else {
 			fputs("\"problem\":null,", d->f);
 		}
-		/* The chain is intact from entry 1: the head's id is the
-		 * number of entries up to it. */
-		if (anchored)
+		if (a->anchored)
 			fprintf(d->f,
 				"\"anchor\":\"%s\",\"anchor_entry\":%lld,"
 				"\"anchor_rows\":%lld}",
-				hex, (long long)id, (long long)id);
+				a->anchor_hex, (long long)a->anchor_entry,
+				(long long)a->anchor_entry);
 		else
 			fputs("\"anchor\":null,\"anchor_entry\":null}", d->f);
-		return v.problem != AUDIT_INTACT;
+		return;
 	}
 	fputs("\nAUDIT LOG\n", d->f);
-	if (v.problem != AUDIT_INTACT) {
+	if (a->problem != AUDIT_INTACT) {
 		fprintf(d->f, "  BROKEN (%s):\n",
-			audit_problem_name(v.problem));
-		report_wrapped(d->f, "    ", v.what);
-		if (v.nfindings > 1)
+			audit_problem_name(a->problem));
+		report_wrapped(d->f, "    ", a->what);
+		if (a->nfindings > 1)
 			fprintf(d->f,
 				"  and %lld more problems: run 'cardtally "
 				"audit verify'\n",
-				(long long)v.nfindings - 1);
-		if (audit_problem_breaks_chain(v.problem)) {
+				(long long)a->nfindings - 1);
+		if (a->breaks_chain) {
 			fputs("  no anchor can be given: run 'cardtally audit "
 			      "verify'\n",
 			      d->f);
-			return 1;
+			return;
 		}
 		fputs("  the chain itself is intact\n", d->f);
-		if (anchored)
-			anchor_text(d, id, hex);
-		return 1;
+		if (a->anchored)
+			anchor_text(d, a->anchor_entry, a->anchor_hex);
+		return;
 	}
 	fprintf(d->f, "  intact: %lld entries, %lld rows match their entries\n",
-		(long long)v.entries, (long long)v.records);
-	if (!id) {
+		(long long)a->entries, (long long)a->records);
+	if (!a->anchor_entry) {
 		fputs("  no entries before the end of the day\n", d->f);
-		return 0;
+		return;
 	}
-	anchor_text(d, id, hex);
-	return 0;
-}
-
-/* ---- the sections, in the order printed ---- */
-
-static int counts(struct daily *d)
-{
-	return ledger_session_between_each(d->l, d->from, d->to, show_count, d);
-}
-
-static int tallies(struct daily *d)
-{
-	return ledger_session_between_each(d->l, d->from, d->to, show_tally, d);
-}
-
-static int openings(struct daily *d)
-{
-	int rc = ledger_key_each_since(d->l, d->from, show_opening, d);
-
-	d->n = d->list.n;
-	return rc;
-}
-
-static int safe_closed(struct daily *d)
-{
-	int rc = ledger_safe_closed_each(d->l, d->from, d->to,
-					 report_safe_closed, &d->list);
-
-	d->n = d->list.n;
-	return rc;
-}
-
-static int custody(struct daily *d)
-{
-	return ledger_custody_summary(d->l, d->from, d->to, show_custody, d);
-}
-
-static int disposals(struct daily *d)
-{
-	return ledger_disposal_list(d->l, show_batch, skip_card, d);
-}
-
-static int near_misses(struct daily *d)
-{
-	return ledger_note_list(d->l, show_note, d);
-}
-
-static int locked(struct daily *d)
-{
-	int rc = ledger_staff_each(d->l, report_locked, &d->list);
-
-	d->n = d->list.n;
-	return rc;
+	anchor_text(d, a->anchor_entry, a->anchor_hex);
 }
 
 static const struct section {
 	const char *key, *heading;
-	int (*print)(struct daily *d);
+	void (*print)(struct daily *d);
 } sections[] = {
     {"counts", "COUNTS", counts},
     {"tallies", "WINDOW TALLIES", tallies},
@@ -504,81 +416,61 @@ static const struct section {
     {"locked_accounts", "LOCKED ACCOUNTS (now)", locked},
 };
 
-int report_daily(struct ledger *l, int32_t day_n, int json, FILE *f)
+void report_daily_print(const struct wf_daily *w,
+			const struct recon_key_rules *rules, int json, FILE *f)
 {
-	struct config conf;
-	struct daily d = {.l = l, .f = f, .json = json, .conf = &conf};
+	struct daily d = {.f = f, .json = json, .w = w};
 	char day[11], now_iso[TIME_ISO_BUF];
-	int64_t now = cli_now();
-	int broken, rc;
 
-	d.day = day_n;
-	rc = config_load(&conf);
-	if (rc)
-		return rc;
-	/* Local midnight to midnight; the offset of noon that day. */
-	d.from = (int64_t)d.day * 86400;
-	d.from -= cli_utc_offset(d.from + 43200);
-	d.to = (int64_t)(d.day + 1) * 86400;
-	d.to -= cli_utc_offset(d.to + 43200);
-	date_format(d.day, day);
-	cli_time_iso(now, now_iso);
+	date_format(w->day, day);
+	cli_time_iso(w->printed_at, now_iso);
 	if (d.json) {
 		fprintf(d.f, "{\"date\":\"%s\",\"from\":", day);
-		json_time(d.f, d.from);
+		json_time(d.f, w->from);
 		fputs(",\"to\":", d.f);
-		json_time(d.f, d.to);
+		json_time(d.f, w->to);
 		fputs(",\"printed_at\":", d.f);
-		json_time(d.f, now);
+		json_time(d.f, w->printed_at);
 	} else {
 		fprintf(d.f, "cardtally daily report %s\nprinted %s\n", day,
 			now_iso);
 	}
-
 	d.list = (struct report_list){.f = d.f,
 				      .json = d.json,
 				      .indent = "  ",
-				      .now = now,
-				      .rules = &conf.key};
+				      .now = w->printed_at,
+				      .rules = rules};
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		begin_section(&d, sections[i].key, sections[i].heading);
 		d.list.n = 0;
-		rc = sections[i].print(&d);
-		if (rc < 0)
-			goto fail;
+		sections[i].print(&d);
 		end_section(&d);
 		/* The openings' flags, after their list. */
 		if (sections[i].print != openings)
 			continue;
 		if (d.json)
-			fprintf(d.f, ",\"key_flags\":%d", d.list.flagged);
-		else if (d.list.flagged)
-			fprintf(d.f, "  %d flagged\n", d.list.flagged);
+			fprintf(d.f, ",\"key_flags\":%d", w->key_flagged);
+		else if (w->key_flagged)
+			fprintf(d.f, "  %d flagged\n", w->key_flagged);
 	}
-
-	broken = show_audit(&d);
-	if (broken < 0) {
-		rc = broken;
-		goto fail;
-	}
+	audit(&d);
 	if (d.json)
 		fputs("}\n", d.f);
 	else
 		fputs("\nchecked and signed (manager): ____________________  "
 		      "date: ____________\n",
 		      d.f);
-	return broken ? EXIT_FOUND : EXIT_OK;
-fail:
-	return cli_error(EXIT_SOFTWARE, "%s",
-			 rc == LEDGER_ERR_NOMEM ? "out of memory"
-						: ledger_errmsg(l));
 }
 
 static int exec_daily(struct cli *c, struct ledger *l)
 {
 	const char *date_s = cli_opt(c, "date");
 	int64_t now = cli_now();
+	struct config conf;
+	struct wf_daily w;
+	struct wf_err e;
 	int32_t day;
+	int rc;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
@@ -589,7 +481,15 @@ static int exec_daily(struct cli *c, struct ledger *l)
 	} else {
 		day = date_of_time(now, cli_utc_offset(now));
 	}
-	return report_daily(l, day, c->json, stdout);
+	rc = config_load(&conf);
+	if (rc)
+		return rc;
+	if (wf_daily(l, day, now, &conf.rules, &conf.key, &w, &e))
+		return cli_fail(&e);
+	report_daily_print(&w, &conf.key, c->json, stdout);
+	rc = w.broken ? EXIT_FOUND : EXIT_OK;
+	wf_daily_free(&w);
+	return rc;
 }
 
 static const char *const daily_options[] = {"date", NULL};

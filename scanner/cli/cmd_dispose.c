@@ -1,5 +1,6 @@
 /*
- * `cardtally dispose ...`: disposal of uncollected cards (R16-R18).
+ * `cardtally dispose ...`: disposal of uncollected cards (R16-R18), the
+ * command line of the disposal workflows (scanner/workflow/wf_dispose.c).
  * `dispose due` lists the cards in storage that the due rules (reconcile/,
  * reminder days from the configuration) make due, with why and since when.
  * `dispose start` opens a disposal batch with two people present; cards are
@@ -7,8 +8,9 @@
  * due or refused; `dispose close` writes the disposal ledger and sets the
  * cards disposed, again with two people.  `dispose list` prints that
  * ledger.  Batch ids print as "D<n>" so that `scan` can tell them from
- * count sessions.
+ * count sessions.  This file parses and prints; the workflows decide.
  */
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,67 +61,11 @@ static void print_day(FILE *f, int32_t day, int json)
 
 /* ---- dispose due ---- */
 
-static int collect_due(void *ctx, const struct card_rec *c)
-{
-	struct dispose_due *d = ctx;
-	int32_t since;
-	enum recon_due_why why = recon_disposal_due(c->status, c->reminder_sent,
-						    d->today, d->rules, &since);
-
-	if (why == DUE_NOT)
-		return 0;
-	if (d->n == d->cap) {
-		size_t ncap = d->cap ? d->cap * 2 : 64;
-		void *pv = realloc(d->v, ncap * sizeof(*d->v));
-
-		if (!pv)
-			return -1;
-		d->v = pv;
-		pv = realloc(d->ids, ncap * sizeof(*d->ids));
-		if (!pv)
-			return -1;
-		d->ids = pv;
-		d->cap = ncap;
-	}
-	snprintf(d->ids[d->n], sizeof(d->ids[d->n]), "%s", c->mgmt_id);
-	d->v[d->n].why = why;
-	d->v[d->n].since = since;
-	d->n++;
-	return 0;
-}
-
-int dispose_due_load(struct ledger *l, const struct recon_rules *rules,
-		     int32_t today, struct dispose_due *d)
-{
-	int rc;
-
-	memset(d, 0, sizeof(*d));
-	d->rules = rules;
-	d->today = today;
-	rc = ledger_cards_in_storage(l, collect_due, d);
-	if (rc != 0) {
-		dispose_due_free(d);
-		return cli_error(EXIT_SOFTWARE, "%s",
-				 rc == -1 ? "out of memory" : ledger_errmsg(l));
-	}
-	/* The ids array may have moved while growing: point at it now. */
-	for (size_t i = 0; i < d->n; i++)
-		d->v[i].mgmt_id = d->ids[i];
-	recon_due_sort(d->v, d->n);
-	return 0;
-}
-
-void dispose_due_free(struct dispose_due *d)
-{
-	free(d->v);
-	free(d->ids);
-	memset(d, 0, sizeof(*d));
-}
-
 static int exec_dispose_due(struct cli *c, struct ledger *l)
 {
 	struct config conf;
-	struct dispose_due d;
+	struct wf_dispose_due d;
+	struct wf_err e;
 	int64_t now = cli_now();
 	int rc;
 
@@ -128,15 +74,13 @@ static int exec_dispose_due(struct cli *c, struct ledger *l)
 	rc = config_load(&conf);
 	if (rc)
 		return rc;
-	rc = dispose_due_load(l, &conf.rules,
-			      date_of_time(now, cli_utc_offset(now)), &d);
-	if (rc)
-		return rc;
+	if (wf_dispose_due(l, &conf.rules, wf_today(now), &d, &e))
+		return cli_fail(&e);
 	if (c->json)
 		fputs("[", stdout);
 	else if (d.n == 0)
 		printf("no card is due for disposal (reminder + %d days)\n",
-		       d.rules->reminder_days);
+		       d.reminder_days);
 	for (size_t i = 0; i < d.n; i++) {
 		if (c->json) {
 			fputs(i ? ",{\"mgmt_id\":" : "{\"mgmt_id\":", stdout);
@@ -154,7 +98,7 @@ static int exec_dispose_due(struct cli *c, struct ledger *l)
 	}
 	if (c->json)
 		fputs("]\n", stdout);
-	dispose_due_free(&d);
+	wf_dispose_due_free(&d);
 	return EXIT_OK;
 }
 
@@ -172,23 +116,24 @@ const struct cmd_entry cmd_dispose_due_entry = {
 static int exec_dispose_start(struct cli *c, struct ledger *l)
 {
 	struct staff_rec actor, witness;
+	struct wf_err e;
+	char pin[16];
 	int64_t id;
 	int rc;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	/* Disposal handles cards: the training gate applies (R20). */
-	rc = cli_card_worker(c, l, ACT_DISPOSE, &actor);
+	rc = cli_step_actor(c, l, &wf_step_dispose_start, &actor);
 	if (rc)
 		return rc;
-	/* Two people, in this one command: the witness is another person,
-	 * authenticated now, and a manager (cli_witness). */
-	rc = cli_witness(c, l, &actor, &witness);
+	rc = cli_second_pin(c, &actor, pin);
 	if (rc)
 		return rc;
-	rc = ledger_disposal_start(l, actor.id, witness.id, cli_now(), &id);
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	rc = wf_dispose_start(l, &actor, c->nwitness ? c->witness[0] : NULL,
+			      pin, cli_now(), &id, &witness, &e);
+	sodium_memzero(pin, sizeof(pin));
+	if (rc)
+		return cli_fail(&e);
 	if (c->json)
 		printf("{\"disposal\":\"D%lld\"}\n", (long long)id);
 	else
@@ -212,60 +157,16 @@ const struct cmd_entry cmd_dispose_start_entry = {
 
 /* ---- dispose close ---- */
 
-const char *dispose_method_check(const char *method, const char *cert)
-{
-	enum recon_dispose_method m;
-	const char *rule;
-
-	if (recon_dispose_method(method, cert, &m, &rule) == 0)
-		return NULL;
-	/* The rule, said in the options that satisfy it. */
-	if (m != DISPOSE_CONTRACTOR)
-		return "--method is shred or contractor";
-	return "--method contractor needs --certificate REF (the "
-	       "contractor's certificate)";
-}
-
-int dispose_batch_open(struct ledger *l, int64_t id,
-		       struct disposal_batch_rec *b)
-{
-	int rc = ledger_disposal_get(l, id, b);
-
-	if (rc < 0)
-		return cli_error(rc == LEDGER_ERR_NOTFOUND ? EXIT_DATAERR
-							   : EXIT_SOFTWARE,
-				 "%s", ledger_errmsg(l));
-	if (b->closed_at)
-		return cli_error(EXIT_DATAERR,
-				 "disposal D%lld was closed already by %s",
-				 (long long)id, b->closed_by);
-	return 0;
-}
-
-int dispose_close(struct ledger *l, int64_t id, const char *method,
-		  const char *cert, const struct staff_rec *actor,
-		  const struct staff_rec *witness, int64_t *n)
-{
-	int rc = ledger_disposal_close(l, id, method, cert, actor->id,
-				       witness->id, cli_now(), n);
-
-	if (rc < 0)
-		return cli_error(rc == LEDGER_ERR_STATE ||
-					 rc == LEDGER_ERR_INVALID
-				     ? EXIT_DATAERR
-				     : EXIT_SOFTWARE,
-				 "%s (nothing was disposed)", ledger_errmsg(l));
-	return 0;
-}
-
 static int exec_dispose_close(struct cli *c, struct ledger *l)
 {
 	const char *method = cli_opt(c, "method");
 	const char *cert = cli_opt(c, "certificate");
-	const char *bad;
-	struct staff_rec actor, witness;
+	struct staff_rec actor;
 	struct disposal_batch_rec b;
-	int64_t id = 0, n = 0;
+	struct wf_dispose_closed done;
+	struct wf_err e;
+	char pin[16];
+	int64_t id = 0, n;
 	int rc;
 
 	if (c->npos != 1)
@@ -275,22 +176,23 @@ static int exec_dispose_close(struct cli *c, struct ledger *l)
 		return rc;
 	if (!method)
 		method = "shred";
-	bad = dispose_method_check(method, cert);
-	if (bad)
-		return cli_usage(c, "%s", bad);
-	rc = dispose_batch_open(l, id, &b);
+	/* Said before anyone is asked for a PIN; the workflow asks again. */
+	if (wf_dispose_method(method, cert, &e) ||
+	    wf_dispose_batch(l, id, &b, &e))
+		return cli_fail(&e);
+	rc = cli_step_actor(c, l, &wf_step_dispose_close, &actor);
 	if (rc)
 		return rc;
-	/* Disposal handles cards: the training gate applies (R20). */
-	rc = cli_card_worker(c, l, ACT_DISPOSE, &actor);
+	rc = cli_second_pin(c, &actor, pin);
 	if (rc)
 		return rc;
-	rc = cli_witness(c, l, &actor, &witness);
+	rc = wf_dispose_close(l, &actor, id, method, cert,
+			      c->nwitness ? c->witness[0] : NULL, pin,
+			      cli_now(), &done, &e);
+	sodium_memzero(pin, sizeof(pin));
 	if (rc)
-		return rc;
-	rc = dispose_close(l, id, method, cert, &actor, &witness, &n);
-	if (rc)
-		return rc;
+		return cli_fail(&e);
+	n = done.ncards;
 	if (c->json)
 		printf("{\"disposal\":\"D%lld\",\"closed\":true,\"cards\":%lld}"
 		       "\n",
@@ -316,44 +218,52 @@ const struct cmd_entry cmd_dispose_close_entry = {
 
 /* ---- dispose list ---- */
 
-struct list_ctx {
-	int json;
-	int nbatch, ncard;
-};
-
-/* Closes the previous batch's JSON object, if any. */
-static void end_batch(struct list_ctx *s)
+static void list_batch_json(const struct wf_disposal *d, int first)
 {
-	if (s->json && s->nbatch)
-		fputs("]}", stdout);
+	const struct disposal_batch_rec *b = &d->b;
+
+	printf("%s{\"disposal\":\"D%lld\",\"started_at\":", first ? "" : ",",
+	       (long long)b->id);
+	json_time(stdout, b->started_at);
+	fputs(",\"started_by\":", stdout);
+	json_str(stdout, b->started_by);
+	fputs(",\"witness\":", stdout);
+	json_str(stdout, b->witness);
+	fputs(",\"closed_at\":", stdout);
+	json_time(stdout, b->closed_at);
+	fputs(",\"closed_by\":", stdout);
+	json_str_or_null(stdout, b->closed_by);
+	fputs(",\"close_witness\":", stdout);
+	json_str_or_null(stdout, b->close_witness);
+	fputs(",\"method\":", stdout);
+	json_str_or_null(stdout, b->method);
+	fputs(",\"certificate\":", stdout);
+	json_str_or_null(stdout, b->certificate);
+	fputs(",\"cards\":[", stdout);
+	for (size_t i = 0; i < d->ncards; i++) {
+		const struct wf_disposal_card *r = &d->cards[i];
+
+		fputs(i ? ",{\"mgmt_id\":" : "{\"mgmt_id\":", stdout);
+		json_str(stdout, r->mgmt_id);
+		fputs(",\"serial\":", stdout);
+		json_str(stdout, r->serial);
+		printf(",\"why\":\"%s\",\"due_since\":", r->why);
+		print_day(stdout, r->due_since, 1);
+		fputs(",\"scanned_by\":", stdout);
+		json_str(stdout, r->scanned_by);
+		fputs(",\"scanned_at\":", stdout);
+		json_time(stdout, r->scanned_at);
+		fputs("}", stdout);
+	}
+	fputs("]}", stdout);
 }
 
-static int list_batch(void *ctx, const struct disposal_batch_rec *b)
+static void list_batch_text(const struct wf_disposal *d)
 {
-	struct list_ctx *s = ctx;
+	const struct disposal_batch_rec *b = &d->b;
 	char when[TIME_ISO_BUF];
 
-	end_batch(s);
-	if (s->json) {
-		printf("%s{\"disposal\":\"D%lld\",\"started_at\":",
-		       s->nbatch ? "," : "", (long long)b->id);
-		json_time(stdout, b->started_at);
-		fputs(",\"started_by\":", stdout);
-		json_str(stdout, b->started_by);
-		fputs(",\"witness\":", stdout);
-		json_str(stdout, b->witness);
-		fputs(",\"closed_at\":", stdout);
-		json_time(stdout, b->closed_at);
-		fputs(",\"closed_by\":", stdout);
-		json_str_or_null(stdout, b->closed_by);
-		fputs(",\"close_witness\":", stdout);
-		json_str_or_null(stdout, b->close_witness);
-		fputs(",\"method\":", stdout);
-		json_str_or_null(stdout, b->method);
-		fputs(",\"certificate\":", stdout);
-		json_str_or_null(stdout, b->certificate);
-		fputs(",\"cards\":[", stdout);
-	} else if (b->closed_at) {
+	if (b->closed_at) {
 		cli_time_iso(b->closed_at, when);
 		printf("D%lld  %s  by %s, witness %s  %s%s%s  %lld card%s\n",
 		       (long long)b->id, when, b->closed_by, b->close_witness,
@@ -367,56 +277,37 @@ static int list_batch(void *ctx, const struct disposal_batch_rec *b)
 		       (long long)b->id, when, b->started_by, b->witness,
 		       (long long)b->ncards, b->ncards == 1 ? "" : "s");
 	}
-	s->nbatch++;
-	s->ncard = 0;
-	return 0;
-}
+	for (size_t i = 0; i < d->ncards; i++) {
+		const struct wf_disposal_card *r = &d->cards[i];
 
-static int list_card(void *ctx, const struct disposal_card_row *r)
-{
-	struct list_ctx *s = ctx;
-
-	if (s->json) {
-		fputs(s->ncard ? ",{\"mgmt_id\":" : "{\"mgmt_id\":", stdout);
-		json_str(stdout, r->mgmt_id);
-		fputs(",\"serial\":", stdout);
-		json_str(stdout, r->serial);
-		printf(",\"why\":\"%s\",\"due_since\":", r->why);
-		print_day(stdout, r->due_since, 1);
-		fputs(",\"scanned_by\":", stdout);
-		json_str(stdout, r->scanned_by);
-		fputs(",\"scanned_at\":", stdout);
-		json_time(stdout, r->scanned_at);
-		fputs("}", stdout);
-	} else {
 		printf("    %-12s %-10s since ", r->mgmt_id, r->why);
 		print_day(stdout, r->due_since, 0);
 		printf("  scanned by %s\n", r->scanned_by);
 	}
-	s->ncard++;
-	return 0;
 }
 
 static int exec_dispose_list(struct cli *c, struct ledger *l)
 {
-	struct list_ctx s = {.json = c->json};
-	int rc;
+	struct wf_disposal_list list;
+	struct wf_err e;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	if (s.json)
+	if (wf_dispose_list(l, 0, &list, &e))
+		return cli_fail(&e);
+	if (c->json)
 		fputs("[", stdout);
-	rc = ledger_disposal_list(l, list_batch, list_card, &s);
-	if (rc < 0) {
-		if (s.json)
-			fputs("\n", stdout);
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	for (size_t i = 0; i < list.n; i++) {
+		if (c->json)
+			list_batch_json(&list.v[i], i == 0);
+		else
+			list_batch_text(&list.v[i]);
 	}
-	end_batch(&s);
-	if (s.json)
+	if (c->json)
 		fputs("]\n", stdout);
-	else if (s.nbatch == 0)
+	else if (list.n == 0)
 		puts("no disposal recorded");
+	wf_dispose_list_free(&list);
 	return EXIT_OK;
 }
 

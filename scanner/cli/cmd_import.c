@@ -59,24 +59,34 @@ static const char *enc_name(enum import_encoding e)
 	return e == IMPORT_ENC_CP932 ? "cp932" : "utf-8";
 }
 
-static void print_json(const struct import_result *res, int dry_run, int ok)
+/* The result as one JSON document on stdout; 0 or EXIT_SOFTWARE. */
+static int print_json(const struct import_result *res, int dry_run, int ok)
 {
-	printf("{\"ok\":%s,\"dry_run\":%s,\"encoding\":\"%s\",\"rows\":%ld,"
-	       "\"added\":%ld,\"updated\":%ld,\"unchanged\":%ld,"
-	       "\"problems\":[",
-	       ok ? "true" : "false", dry_run ? "true" : "false",
-	       enc_name(res->detected), res->rows, res->added, res->updated,
-	       res->unchanged);
+	struct json_w w;
+
+	json_w_init(&w, stdout);
+	json_w_object(&w);
+	json_w_key_bool(&w, "ok", ok);
+	json_w_key_bool(&w, "dry_run", dry_run);
+	json_w_key_str(&w, "encoding", enc_name(res->detected));
+	json_w_key_int(&w, "rows", res->rows);
+	json_w_key_int(&w, "added", res->added);
+	json_w_key_int(&w, "updated", res->updated);
+	json_w_key_int(&w, "unchanged", res->unchanged);
+	json_w_key(&w, "problems");
+	json_w_array(&w);
 	for (size_t i = 0; i < res->nproblems; i++) {
 		const struct import_problem *p = &res->problems[i];
 
-		printf("%s{\"line\":%ld,\"column\":", i ? "," : "", p->line);
-		json_str(stdout, p->column);
-		fputs(",\"reason\":", stdout);
-		json_str(stdout, p->reason);
-		fputc('}', stdout);
+		json_w_object(&w);
+		json_w_key_int(&w, "line", p->line);
+		json_w_key_str(&w, "column", p->column);
+		json_w_key_str(&w, "reason", p->reason);
+		json_w_end_object(&w);
 	}
-	puts("]}");
+	json_w_end_array(&w);
+	json_w_end_object(&w);
+	return cli_json_done(&w, EXIT_OK);
 }
 
 static int exec_import(struct cli *c, struct ledger *l)
@@ -123,7 +133,7 @@ static int exec_import(struct cli *c, struct ledger *l)
 		return cli_fail(&e);
 	}
 	if (c->json)
-		print_json(&res, dry_run, 1);
+		rc = print_json(&res, dry_run, 1);
 	else
 		printf("%s%s (%s): %ld row%s: %ld added, %ld updated, "
 		       "%ld unchanged\n",
@@ -132,7 +142,7 @@ static int exec_import(struct cli *c, struct ledger *l)
 		       res.rows == 1 ? "" : "s", res.added, res.updated,
 		       res.unchanged);
 	import_result_free(&res);
-	return EXIT_OK;
+	return rc;
 }
 
 static const char *const import_options[] = {"encoding", "dry-run!", NULL};

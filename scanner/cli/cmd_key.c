@@ -27,12 +27,22 @@ void cli_key_flag_names(unsigned flags, char *out, size_t cap)
 	    flags & KEY_FLAG_OFF_HOURS ? "outside office hours" : "");
 }
 
+int cli_key_flags_jw(struct json_w *w, unsigned flags)
+{
+	json_w_array(w);
+	if (flags & KEY_FLAG_LONG)
+		json_w_str(w, "long");
+	if (flags & KEY_FLAG_OFF_HOURS)
+		json_w_str(w, "off_hours");
+	return json_w_end_array(w);
+}
+
 void cli_key_flags_json(FILE *f, unsigned flags)
 {
-	fprintf(f, "[%s%s%s]", flags & KEY_FLAG_LONG ? "\"long\"" : "",
-		(flags & KEY_FLAG_LONG) && (flags & KEY_FLAG_OFF_HOURS) ? ","
-									: "",
-		flags & KEY_FLAG_OFF_HOURS ? "\"off_hours\"" : "");
+	struct json_w w;
+
+	json_w_init(&w, f);
+	cli_key_flags_jw(&w, flags);
 }
 
 /* ---- key holder add / list ---- */
@@ -78,19 +88,20 @@ const struct cmd_entry cmd_key_holder_add_entry = {
 };
 
 struct holder_ctx {
-	int json, n;
+	struct json_w *jw; /* NULL: text */
+	int n;
 };
 
 static int list_holder(const struct key_holder_rec *h, void *ctx)
 {
 	struct holder_ctx *s = ctx;
 
-	if (s->json) {
-		printf("%s{\"order\":%d,\"staff\":", s->n ? "," : "", h->order);
-		json_str(stdout, h->code);
-		fputs(",\"name\":", stdout);
-		json_str(stdout, h->name);
-		fputs("}", stdout);
+	if (s->jw) {
+		json_w_object(s->jw);
+		json_w_key_int(s->jw, "order", h->order);
+		json_w_key_str(s->jw, "staff", h->code);
+		json_w_key_str(s->jw, "name", h->name);
+		json_w_end_object(s->jw);
 	} else {
 		printf("%2d  %-10s %s\n", h->order, h->code, h->name);
 	}
@@ -100,19 +111,27 @@ static int list_holder(const struct key_holder_rec *h, void *ctx)
 
 static int exec_holder_list(struct cli *c, struct ledger *l)
 {
-	struct holder_ctx s = {.json = c->json};
+	struct json_w w;
+	struct holder_ctx s = {.jw = c->json ? &w : NULL};
 	int rc;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	if (s.json)
-		fputs("{\"key_holders\":[", stdout);
+	json_w_init(&w, stdout);
+	if (s.jw) {
+		json_w_object(&w);
+		json_w_key(&w, "key_holders");
+		json_w_array(&w);
+	}
 	rc = ledger_key_holder_each(l, list_holder, &s);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (s.json)
-		fputs("]}\n", stdout);
-	else if (s.n == 0)
+	if (s.jw) {
+		json_w_end_array(&w);
+		json_w_end_object(&w);
+		return cli_json_done(&w, EXIT_OK);
+	}
+	if (s.n == 0)
 		fputs("no key holders named\n", stderr);
 	return EXIT_OK;
 }
@@ -165,10 +184,13 @@ static int exec_open(struct cli *c, struct ledger *l)
 	id = opened.id;
 	order = opened.order;
 	appr = opened.approver;
-	if (c->json)
-		printf("{\"opening\":%lld}\n", (long long)id);
-	else
+	if (c->json) {
+		rc = cli_json_id("opening", id);
+		if (rc)
+			return rc;
+	} else {
 		printf("%lld\n", (long long)id);
+	}
 	if (order)
 		fprintf(stderr,
 			"safe opened by %s, approved by %s (key holder %d)\n",
@@ -222,11 +244,19 @@ static int exec_close(struct cli *c, struct ledger *l)
 	f = wf_key_flags(&o, o.closed_at, &conf.key);
 	cli_key_flag_names(f, flags, sizeof(flags));
 	if (c->json) {
-		printf("{\"opening\":%lld,\"open_minutes\":%lld,\"flags\":",
-		       (long long)o.id,
-		       (long long)((o.closed_at - o.opened_at) / 60));
-		cli_key_flags_json(stdout, f);
-		fputs("}\n", stdout);
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		json_w_object(&w);
+		json_w_key_int(&w, "opening", o.id);
+		json_w_key_int(&w, "open_minutes",
+			       (o.closed_at - o.opened_at) / 60);
+		json_w_key(&w, "flags");
+		cli_key_flags_jw(&w, f);
+		json_w_end_object(&w);
+		rc = cli_json_done(&w, EXIT_OK);
+		if (rc)
+			return rc;
 	}
 	fprintf(stderr, "safe closed by %s after %lld min (opening %lld)%s%s\n",
 		actor.code, (long long)((o.closed_at - o.opened_at) / 60),
@@ -250,6 +280,7 @@ static int exec_log(struct cli *c, struct ledger *l)
 {
 	struct report_list p = {
 	    .f = stdout, .json = c->json, .indent = "", .now = cli_now()};
+	struct json_w w;
 	struct config conf;
 	int rc;
 
@@ -259,14 +290,23 @@ static int exec_log(struct cli *c, struct ledger *l)
 	if (rc)
 		return rc;
 	p.rules = &conf.key;
-	if (p.json)
-		fputs("{\"openings\":[", stdout);
+	/* report_opening and report_safe_closed write their items
+	 * themselves (report.c); the writer is told how many. */
+	json_w_init(&w, stdout);
+	if (p.json) {
+		json_w_object(&w);
+		json_w_key(&w, "openings");
+		json_w_array(&w);
+	}
 	rc = ledger_key_each_since(l, INT64_MIN, report_opening, &p);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (p.json)
-		fputs("],\"safe_closed\":[", stdout);
-	else if (p.n == 0)
+	if (p.json) {
+		json_w_extern(&w, (size_t)p.n);
+		json_w_end_array(&w);
+		json_w_key(&w, "safe_closed");
+		json_w_array(&w);
+	} else if (p.n == 0)
 		fputs("the safe has no recorded openings\n", stderr);
 	else if (p.flagged)
 		printf("%d flagged\n", p.flagged);
@@ -279,9 +319,13 @@ static int exec_log(struct cli *c, struct ledger *l)
 				     report_safe_closed, &p);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (p.json)
-		fputs("]}\n", stdout);
-	else if (p.n == 0)
+	if (p.json) {
+		json_w_extern(&w, (size_t)p.n);
+		json_w_end_array(&w);
+		json_w_end_object(&w);
+		return cli_json_done(&w, EXIT_OK);
+	}
+	if (p.n == 0)
 		puts("  none");
 	return EXIT_OK;
 }

@@ -24,10 +24,13 @@ static int exec_note_add(struct cli *c, struct ledger *l)
 		rc = cli_fail(&e);
 	if (rc)
 		return rc;
-	if (c->json)
-		printf("{\"note\":%lld}\n", (long long)id);
-	else
+	if (c->json) {
+		rc = cli_json_id("note", id);
+		if (rc)
+			return rc;
+	} else {
 		printf("%lld\n", (long long)id);
+	}
 	fprintf(stderr, "near-miss %lld recorded by %s\n", (long long)id,
 		actor.code);
 	return EXIT_OK;
@@ -45,21 +48,19 @@ const struct cmd_entry cmd_note_add_entry = {
     .exec = exec_note_add,
 };
 
-static void print_note(const struct wf_note *r, int json, int first)
+/* One near-miss: an object of jw, or a line of text when jw is NULL. */
+static void print_note(const struct wf_note *r, struct json_w *jw)
 {
 	char when[TIME_ISO_BUF];
 
-	if (json) {
-		printf("%s{\"id\":%lld,\"at\":", first ? "" : ",",
-		       (long long)r->id);
-		json_time(stdout, r->at);
-		fputs(",\"by\":", stdout);
-		json_str(stdout, r->staff);
-		fputs(",\"mgmt_id\":", stdout);
-		json_str_or_null(stdout, r->mgmt_id);
-		fputs(",\"text\":", stdout);
-		json_str(stdout, r->text);
-		fputs("}", stdout);
+	if (jw) {
+		json_w_object(jw);
+		json_w_key_int(jw, "id", r->id);
+		cli_json_key_time(jw, "at", r->at);
+		json_w_key_str(jw, "by", r->staff);
+		json_w_key_opt_str(jw, "mgmt_id", r->mgmt_id);
+		json_w_key_str(jw, "text", r->text);
+		json_w_end_object(jw);
 		return;
 	}
 	cli_time_iso(r->at, when);
@@ -71,21 +72,30 @@ static int exec_note_list(struct cli *c, struct ledger *l)
 {
 	struct wf_note_list n;
 	struct wf_err e;
+	struct json_w w, *jw = c->json ? &w : NULL;
+	int rc = EXIT_OK;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
 	if (wf_note_list(l, &n, &e))
 		return cli_fail(&e);
-	if (c->json)
-		fputs("{\"notes\":[", stdout);
+	json_w_init(&w, stdout);
+	if (jw) {
+		json_w_object(jw);
+		json_w_key(jw, "notes");
+		json_w_array(jw);
+	}
 	for (size_t i = 0; i < n.n; i++)
-		print_note(&n.v[i], c->json, i == 0);
-	if (c->json)
-		fputs("]}\n", stdout);
-	else if (n.n == 0)
+		print_note(&n.v[i], jw);
+	if (jw) {
+		json_w_end_array(jw);
+		json_w_end_object(jw);
+		rc = cli_json_done(jw, EXIT_OK);
+	} else if (n.n == 0) {
 		fputs("no near-misses recorded\n", stderr);
+	}
 	wf_note_list_free(&n);
-	return EXIT_OK;
+	return rc;
 }
 
 const struct cmd_entry cmd_note_list_entry = {

@@ -15,9 +15,9 @@
 
 struct attached {
 	const char *backend;
-	int json;
-	int n;	    /* readers printed so far, over every backend */
-	int failed; /* backends that could not list */
+	struct json_w *jw; /* NULL: text */
+	int n;		   /* readers printed so far, over every backend */
+	int failed;	   /* backends that could not list */
 };
 
 /* Reader names come from drivers and devices: shown without control
@@ -32,14 +32,15 @@ static void on_reader(void *arg, const char *name, int card)
 {
 	struct attached *a = arg;
 
-	if (a->json) {
-		fputs(a->n ? ",{\"backend\":" : "{\"backend\":", stdout);
-		json_str(stdout, a->backend);
-		fputs(",\"name\":", stdout);
-		json_str(stdout, name);
-		printf(",\"card\":%s}", card < 0 ? "null"
-					: card	 ? "true"
-						 : "false");
+	if (a->jw) {
+		json_w_object(a->jw);
+		json_w_key_str(a->jw, "backend", a->backend);
+		json_w_key_str(a->jw, "name", name);
+		if (card < 0)
+			json_w_key_null(a->jw, "card");
+		else
+			json_w_key_bool(a->jw, "card", card);
+		json_w_end_object(a->jw);
 	} else {
 		printf("  %-6s ", a->backend);
 		put_name(name);
@@ -50,9 +51,9 @@ static void on_reader(void *arg, const char *name, int card)
 
 /* Every backend's attached readers; for text, a line for a backend that
  * cannot list (its daemon is not running). */
-static void list_attached(const struct rdr_ops *const *b, int json)
+static void list_attached(const struct rdr_ops *const *b, struct json_w *jw)
 {
-	struct attached a = {.json = json};
+	struct attached a = {.jw = jw};
 	char err[RDR_ERRMSG_MAX];
 
 	for (int i = 0; b[i]; i++) {
@@ -62,11 +63,11 @@ static void list_attached(const struct rdr_ops *const *b, int json)
 		err[0] = '\0';
 		if (b[i]->list(on_reader, &a, err, sizeof(err)) < 0) {
 			a.failed++;
-			if (!json)
+			if (!jw)
 				printf("  %-6s (%s)\n", b[i]->name, err);
 		}
 	}
-	if (!json && a.n == 0 && a.failed == 0)
+	if (!jw && a.n == 0 && a.failed == 0)
 		puts("  none");
 }
 
@@ -81,8 +82,9 @@ static int has_backend(const struct rdr_ops *const *b, const char *name)
 /* More than this many attached readers are counted but not listed. */
 #define USB_LIST_MAX 16
 
-/* The "USB devices" part: matched devices, or why there are none. */
-static void print_usb(int json)
+/* The "USB devices" part: matched devices, or why there are none (JSON:
+ * the members "usb" and, when listing failed, "usb_error" of jw). */
+static void print_usb(struct json_w *jw)
 {
 	struct usbw_device d[USB_LIST_MAX];
 	char err[256] = "";
@@ -91,35 +93,38 @@ static void print_usb(int json)
 
 	if (n > USB_LIST_MAX)
 		n = USB_LIST_MAX;
-	if (json) {
-		fputs(",\"usb\":[", stdout);
+	if (jw) {
+		json_w_key(jw, "usb");
+		json_w_array(jw);
 		for (size_t i = 0; i < n; i++) {
 			const char *b = d[i].model->backends;
+			char hex[8];
 
-			printf("%s{\"bus\":%u,\"address\":%u,\"vid\":"
-			       "\"%04x\",\"pid\":\"%04x\",\"name\":",
-			       i ? "," : "", d[i].bus, d[i].address, d[i].vid,
-			       d[i].pid);
-			json_str(stdout, d[i].model->name);
-			fputs(",\"backends\":[", stdout);
+			json_w_object(jw);
+			json_w_key_uint(jw, "bus", d[i].bus);
+			json_w_key_uint(jw, "address", d[i].address);
+			snprintf(hex, sizeof(hex), "%04x", d[i].vid);
+			json_w_key_str(jw, "vid", hex);
+			snprintf(hex, sizeof(hex), "%04x", d[i].pid);
+			json_w_key_str(jw, "pid", hex);
+			json_w_key_str(jw, "name", d[i].model->name);
+			json_w_key(jw, "backends");
+			json_w_array(jw);
 			/* The table's space-separated names as an array. */
-			for (int first = 1; *b != '\0'; first = 0) {
+			while (*b != '\0') {
 				size_t w = strcspn(b, " ");
 
-				printf("%s\"%.*s\"", first ? "" : ",", (int)w,
-				       b);
+				json_w_strn(jw, b, w);
 				b += w;
 				b += strspn(b, " ");
 			}
-			fputs("],\"note\":", stdout);
-			json_str_or_null(stdout, d[i].model->note);
-			fputc('}', stdout);
+			json_w_end_array(jw);
+			json_w_key_opt_str(jw, "note", d[i].model->note);
+			json_w_end_object(jw);
 		}
-		fputc(']', stdout);
-		if (rc < 0) {
-			fputs(",\"usb_error\":", stdout);
-			json_str(stdout, err);
-		}
+		json_w_end_array(jw);
+		if (rc < 0)
+			json_w_key_str(jw, "usb_error", err);
 		return;
 	}
 	puts("USB devices (known contactless readers seen by libusb):");
@@ -145,38 +150,48 @@ static int exec_readers(struct cli *c, struct ledger *l)
 
 	(void)l;
 	if (c->json) {
-		fputs("{\"backends\":[", stdout);
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		json_w_object(&w);
+		json_w_key(&w, "backends");
+		json_w_array(&w);
 		for (int i = 0; b[i]; i++) {
-			fputs(i ? ",{\"name\":" : "{\"name\":", stdout);
-			json_str(stdout, b[i]->name);
-			fputs(",\"help\":", stdout);
-			json_str(stdout, b[i]->help);
-			fputc('}', stdout);
+			json_w_object(&w);
+			json_w_key_str(&w, "name", b[i]->name);
+			json_w_key_str(&w, "help", b[i]->help);
+			json_w_end_object(&w);
 		}
-		fputs("],\"profiles\":[", stdout);
+		json_w_end_array(&w);
+		json_w_key(&w, "profiles");
+		json_w_array(&w);
 		for (int i = 0; p[i]; i++) {
-			fputs(i ? ",{\"name\":" : "{\"name\":", stdout);
-			json_str(stdout, p[i]->name);
-			fputs(",\"help\":", stdout);
-			json_str(stdout, p[i]->help);
-			fputc('}', stdout);
+			json_w_object(&w);
+			json_w_key_str(&w, "name", p[i]->name);
+			json_w_key_str(&w, "help", p[i]->help);
+			json_w_end_object(&w);
 		}
-		fputs("],\"hints\":[", stdout);
-		if (has_backend(b, "nfc"))
-			fputs(
-			    "\"nfc: libnfc claims a PN533 / ACR122U only when "
-			    "the kernel's pn533, pn533_usb and nfc modules are "
-			    "blacklisted (cardtally(1), READERS)\","
-			    "\"nfc: pcscd and libnfc cannot share one USB "
-			    "reader: stop pcscd for a reader used as nfc:, or "
-			    "use it through pcsc: instead\"",
-			    stdout);
-		fputs("],\"attached\":[", stdout);
-		list_attached(b, 1);
-		fputc(']', stdout);
-		print_usb(1);
-		fputs("}\n", stdout);
-		return EXIT_OK;
+		json_w_end_array(&w);
+		json_w_key(&w, "hints");
+		json_w_array(&w);
+		if (has_backend(b, "nfc")) {
+			json_w_str(&w, "nfc: libnfc claims a PN533 / ACR122U "
+				       "only when the kernel's pn533, "
+				       "pn533_usb and nfc modules are "
+				       "blacklisted (cardtally(1), READERS)");
+			json_w_str(&w, "nfc: pcscd and libnfc cannot share "
+				       "one USB reader: stop pcscd for a "
+				       "reader used as nfc:, or use it "
+				       "through pcsc: instead");
+		}
+		json_w_end_array(&w);
+		json_w_key(&w, "attached");
+		json_w_array(&w);
+		list_attached(b, &w);
+		json_w_end_array(&w);
+		print_usb(&w);
+		json_w_end_object(&w);
+		return cli_json_done(&w, EXIT_OK);
 	}
 	puts("reader backends in this build:");
 	for (int i = 0; b[i]; i++)
@@ -185,8 +200,15 @@ static int exec_readers(struct cli *c, struct ledger *l)
 	     "configuration):");
 	for (int i = 0; p[i]; i++)
 		printf("  %-14s %s\n", p[i]->name, p[i]->help);
+	printf("  %-14s %s\n", "apdu:mynumber",
+	       rdr_profile_note("apdu:mynumber"));
+	puts("readers for My Number cards (ISO 14443 type B):\n"
+	     "  Sony RC-S300    pcsc: (CCID; needs libccid 1.4.35 or later)\n"
+	     "  ACS ACR1252U    pcsc: (its PICC interface)\n"
+	     "  Sony RC-S380    not through pcscd (not a CCID reader)\n"
+	     "  ACS ACR122U     nfc: (its PICC is unsupported by libccid)");
 	puts("readers attached now:");
-	list_attached(b, 0);
+	list_attached(b, NULL);
 	if (has_backend(b, "nfc"))
 		puts(
 		    "  hint: nfc: libnfc claims a PN533 / ACR122U only when "
@@ -204,7 +226,7 @@ static int exec_readers(struct cli *c, struct ledger *l)
 		     "  ACR122U buzzer/LED through pcscd need the CCID "
 		     "driver's escape: ifdDriverOptions 0x0001 in its "
 		     "Info.plist");
-	print_usb(0);
+	print_usb(NULL);
 	return EXIT_OK;
 }
 

@@ -8,36 +8,26 @@
 
 int reconcile_session(struct ledger *l, int64_t id, int json, FILE *out)
 {
-	struct count_data d;
-	struct recon_report r;
-	struct session_rec sess;
+	struct wf_reconcile w;
 	struct config conf;
-	int64_t now = cli_now();
-	int rc = ledger_session_get(l, id, &sess);
+	struct wf_err e;
+	int rc = config_load(&conf);
 
-	/* A tally compares with what went out, not with the trays. */
-	if (rc == 0 && sess.kind == SESSION_TALLY)
-		return reconcile_tally(l, &sess, json, out);
-	/* A count-only check compares totals, not serials (R5). */
-	if (rc == 0 && sess.kind == SESSION_COUNTONLY)
-		return reconcile_countonly(l, &sess, json, out);
 	/* The installation's due rules, as the scan loop used them. */
-	rc = config_load(&conf);
 	if (rc)
 		return rc;
-	rc = ledger_count_load(l, id, &d);
-	if (rc == LEDGER_ERR_NOTFOUND)
-		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (recon_run(&d, date_of_time(now, cli_utc_offset(now)), &conf.rules,
-		      &r) < 0) {
-		count_data_free(&d);
-		return cli_error(EXIT_SOFTWARE, "out of memory");
-	}
-	rc = report_print(out, l, &d, &r, json);
-	recon_report_free(&r);
-	count_data_free(&d);
+	if (wf_reconcile(l, id, cli_now(), &conf.rules, &w, &e))
+		return cli_fail(&e);
+	/* A tally compares with what went out, not with the trays; a
+	 * count-only check compares totals, not serials (R5): their
+	 * commands print them. */
+	if (w.sess.kind == SESSION_TALLY)
+		rc = reconcile_tally(l, &w.sess, json, out);
+	else if (w.sess.kind == SESSION_COUNTONLY)
+		rc = reconcile_countonly(l, &w.sess, json, out);
+	else
+		rc = report_print(out, &w, json);
+	wf_reconcile_free(&w);
 	return rc;
 }
 

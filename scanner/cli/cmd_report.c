@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../workflow/config.h"
 #include "book.h"
 #include "report.h"
 
@@ -74,24 +75,25 @@ static void list_json(FILE *f, const char *s)
 	fputc(']', f);
 }
 
-/* ---- the record book ---- */
-
-struct count_list {
-	struct book_count *v;
-	size_t n;
-};
-
-static int collect_count(void *ctx, const struct book_count *c)
+/* A resolution as JSON ({reason, note, by, at} or null). */
+static void resolution_json(FILE *f, const struct wf_disc *it)
 {
-	struct count_list *cl = ctx;
-	struct book_count *p = realloc(cl->v, (cl->n + 1) * sizeof(*p));
-
-	if (!p)
-		return LEDGER_ERR_NOMEM;
-	cl->v = p;
-	cl->v[cl->n++] = *c;
-	return 0;
+	if (!it->resolved) {
+		fputs("null", f);
+		return;
+	}
+	fputs("{\"reason\":", f);
+	json_str(f, it->res.reason);
+	fputs(",\"note\":", f);
+	json_str_or_null(f, it->res.note);
+	fputs(",\"by\":", f);
+	json_str(f, it->res.by);
+	fputs(",\"at\":", f);
+	json_time(f, it->res.at);
+	fputc('}', f);
 }
+
+/* ---- the record book ---- */
 
 struct book_out {
 	FILE *f;
@@ -140,9 +142,8 @@ static void num_or_empty(int64_t v, char out[24])
 		snprintf(out, 24, "%lld", (long long)v);
 }
 
-static int book_range_out(void *ctx, const struct book_range *r)
+static void book_range_out(struct book_out *o, const struct wf_book_range *r)
 {
-	struct book_out *o = ctx;
 	FILE *f = o->f;
 	char codes[512], names[1024], a[TIME_ISO_BUF], b[TIME_ISO_BUF];
 	char e[24], s[24], p[24];
@@ -204,10 +205,9 @@ static int book_range_out(void *ctx, const struct book_range *r)
 			      f);
 		break;
 	}
-	return 0;
 }
 
-static void book_disc_out(struct book_out *o, const struct disc_item *it)
+static void book_disc_out(struct book_out *o, const struct wf_disc *it)
 {
 	FILE *f = o->f;
 	char at[TIME_ISO_BUF];
@@ -232,7 +232,19 @@ static void book_disc_out(struct book_out *o, const struct disc_item *it)
 	case FMT_JSON:
 		fputs(o->first ? "" : ",", f);
 		o->first = 0;
-		book_item_json(f, it);
+		fputs("{\"kind\":", f);
+		json_str(f, recon_disc_name(it->kind));
+		fputs(",\"mgmt_id\":", f);
+		json_str_or_null(f, it->mgmt_id);
+		fputs(",\"serial\":", f);
+		json_str(f, it->serial);
+		fputs(",\"location\":", f);
+		json_str_or_null(f, it->location);
+		fputs(",\"found_location\":", f);
+		json_str_or_null(f, it->found);
+		fputs(",\"resolution\":", f);
+		resolution_json(f, it);
+		fputc('}', f);
 		break;
 	case FMT_TEXT:
 		fprintf(f, "    %-12s %-12s %s%s%s\n",
@@ -256,16 +268,13 @@ static void book_disc_out(struct book_out *o, const struct disc_item *it)
 	}
 }
 
-static int book_count_out(struct ledger *l, struct book_out *o,
-			  const struct book_count *c, int first)
+static void book_count_out(struct book_out *o, const struct wf_book_count *w,
+			   int first)
 {
+	const struct book_count *c = &w->c;
 	FILE *f = o->f;
-	struct disc_list d;
 	char a[TIME_ISO_BUF], b[TIME_ISO_BUF];
-	int rc = book_discrepancies(l, c->id, &d);
 
-	if (rc)
-		return rc;
 	o->c = c;
 	iso_or_empty(c->started_at, a);
 	iso_or_empty(c->closed_at, b);
@@ -303,78 +312,40 @@ static int book_count_out(struct ledger *l, struct book_out *o,
 			fputs("  still open\n", f);
 	}
 	o->first = 1;
-	rc = ledger_book_ranges(l, c->id, book_range_out, o);
-	if (rc < 0) {
-		disc_list_free(&d);
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	}
+	for (size_t i = 0; i < w->nranges; i++)
+		book_range_out(o, &w->ranges[i]);
 	if (o->fmt == FMT_JSON)
 		fputs("],\"discrepancies\":[", f);
 	else if (o->fmt == FMT_TEXT)
 		fprintf(f, "  discrepancies: %zu, %zu without a resolution\n",
-			d.n, d.unresolved);
+			w->ndisc, w->unresolved);
 	o->first = 1;
-	for (size_t i = 0; i < d.n; i++)
-		book_disc_out(o, &d.v[i]);
+	for (size_t i = 0; i < w->ndisc; i++)
+		book_disc_out(o, &w->disc[i]);
 	if (o->fmt == FMT_JSON)
-		fprintf(f, "],\"unresolved\":%zu}", d.unresolved);
-	disc_list_free(&d);
-	return 0;
+		fprintf(f, "],\"unresolved\":%zu}", w->unresolved);
 }
 
-/* [from, to) of month "YYYY-MM" in local time; 0 or -1. */
-static int month_bounds(const char *s, int64_t *from, int64_t *to)
+void report_book_print(const struct wf_book *b, enum book_format fmt, FILE *f)
 {
-	struct tm a = {0}, b = {0};
-	int y, m, n = 0;
-
-	if (strlen(s) != 7 || sscanf(s, "%4d-%2d%n", &y, &m, &n) != 2 ||
-	    n != 7 || s[4] != '-' || y < 1970 || y > 9999 || m < 1 || m > 12)
-		return -1;
-	a.tm_year = y - 1900;
-	a.tm_mon = m - 1;
-	a.tm_mday = 1;
-	a.tm_isdst = -1;
-	b = a;
-	b.tm_mon++;
-	*from = (int64_t)mktime(&a);
-	*to = (int64_t)mktime(&b);
-	return 0;
-}
-
-int report_record_book(struct ledger *l, const char *month,
-		       enum book_format fmt, FILE *f)
-{
-	struct count_list cl = {0};
 	struct book_out o = {.f = f, .fmt = fmt};
-	int64_t from, to;
-	int rc = 0;
 
-	if (!month || month_bounds(month, &from, &to) < 0)
-		return cli_error(EXIT_USAGE, "the month is YYYY-MM, not '%s'",
-				 month ? month : "");
-	if (ledger_book_counts(l, from, to, collect_count, &cl) < 0) {
-		free(cl.v);
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	}
 	if (o.fmt == FMT_CSV) {
 		for (int i = 0; csv_header[i]; i++)
 			csv_field(o.f, i == 0, csv_header[i]);
 		fputs("\r\n", o.f);
 	} else if (o.fmt == FMT_JSON) {
 		fputs("{\"month\":", o.f);
-		json_str(o.f, month);
+		json_str(o.f, b->month);
 		fputs(",\"counts\":[", o.f);
 	} else {
 		fprintf(o.f, "Record book %s: %zu count%s begun this month\n",
-			month, cl.n, cl.n == 1 ? "" : "s");
+			b->month, b->ncounts, b->ncounts == 1 ? "" : "s");
 	}
-	for (size_t i = 0; rc == 0 && i < cl.n; i++)
-		rc = book_count_out(l, &o, &cl.v[i], i == 0);
+	for (size_t i = 0; i < b->ncounts; i++)
+		book_count_out(&o, &b->counts[i], i == 0);
 	if (o.fmt == FMT_JSON)
 		fputs("]}\n", o.f);
-	free(cl.v);
-	return rc;
 }
 
 static int exec_record_book(struct cli *c, struct ledger *l)
@@ -384,6 +355,9 @@ static int exec_record_book(struct cli *c, struct ledger *l)
 	const char *enc_s = cli_opt(c, "encoding");
 	enum book_format fmt;
 	enum book_encoding enc = ENC_UTF8;
+	struct config conf;
+	struct wf_book b;
+	struct wf_err e;
 	int64_t from, to;
 	char *buf = NULL;
 	size_t len = 0;
@@ -392,7 +366,7 @@ static int exec_record_book(struct cli *c, struct ledger *l)
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	if (!month || month_bounds(month, &from, &to) < 0)
+	if (!month || wf_month_bounds(month, &from, &to) < 0)
 		return cli_usage(c, "--month YYYY-MM is required");
 	fmt = c->json ? FMT_JSON : FMT_TEXT;
 	if (fmt_s && strcmp(fmt_s, "text") == 0 && !c->json)
@@ -414,10 +388,18 @@ static int exec_record_book(struct cli *c, struct ledger *l)
 				    "text and csv");
 	/* The whole report is made first, so that a character CP932 cannot
 	 * hold stops it before any of it is written. */
+	rc = config_load(&conf);
+	if (rc)
+		return rc;
+	if (wf_book(l, month, cli_now(), &conf.rules, &b, &e))
+		return cli_fail(&e);
 	f = open_memstream(&buf, &len);
-	if (!f)
+	if (!f) {
+		wf_book_free(&b);
 		return cli_error(EXIT_SOFTWARE, "out of memory");
-	rc = report_record_book(l, month, fmt, f);
+	}
+	report_book_print(&b, fmt, f);
+	wf_book_free(&b);
 	fclose(f);
 	if (rc == 0)
 		rc = book_write(stdout, buf, len, enc,
@@ -443,171 +425,93 @@ const struct cmd_entry cmd_report_record_book_entry = {
 
 /* ---- the incident report ---- */
 
-#define MAX_PEOPLE 64
-
-struct person {
-	char code[STAFF_CODE_MAX + 1];
-	unsigned roles; /* PERSON_* */
-};
-
-enum {
-	PERSON_HANDLED = 1, /* a custody event, or the last sighting */
-	PERSON_COUNTED = 2, /* read cards in its range in the window */
-};
-
-struct incident {
-	struct ledger *l;
-	FILE *f;
-	int json;
-	int first;
-	int64_t from, to;
-	struct person people[MAX_PEOPLE];
-	size_t npeople;
-};
-
-static void person_add(struct incident *in, const char *code, unsigned role)
+static void incident_event(FILE *f, int json, int first,
+			   const struct wf_custody_event *e)
 {
-	if (!code[0])
-		return;
-	for (size_t i = 0; i < in->npeople; i++) {
-		if (strcmp(in->people[i].code, code) == 0) {
-			in->people[i].roles |= role;
-			return;
-		}
-	}
-	if (in->npeople == MAX_PEOPLE)
-		return;
-	snprintf(in->people[in->npeople].code, STAFF_CODE_MAX + 1, "%s", code);
-	in->people[in->npeople++].roles = role;
-}
-
-static int custody_out(void *ctx, const struct custody_row *e)
-{
-	struct incident *in = ctx;
 	char at[TIME_ISO_BUF];
 
-	person_add(in, e->by, PERSON_HANDLED);
-	if (in->json) {
-		fputs(in->first ? "{\"at\":" : ",{\"at\":", in->f);
-		json_time(in->f, e->at);
-		fputs(",\"kind\":", in->f);
-		json_str(in->f, e->kind);
-		fputs(",\"by\":", in->f);
-		json_str_or_null(in->f, e->by);
-		fputs(",\"from\":", in->f);
-		json_str_or_null(in->f, e->from);
-		fputs(",\"to\":", in->f);
-		json_str_or_null(in->f, e->to);
-		fputc('}', in->f);
-	} else {
-		cli_time_iso(e->at, at);
-		fprintf(in->f, "    %s %s by %s%s%s%s%s\n", at, e->kind,
-			e->by[0] ? e->by : "?", e->from[0] ? ", " : "", e->from,
-			e->to[0] ? " -> " : "", e->to);
+	if (json) {
+		fputs(first ? "{\"at\":" : ",{\"at\":", f);
+		json_time(f, e->at);
+		fputs(",\"kind\":", f);
+		json_str(f, e->kind);
+		fputs(",\"by\":", f);
+		json_str_or_null(f, e->by);
+		fputs(",\"from\":", f);
+		json_str_or_null(f, e->from);
+		fputs(",\"to\":", f);
+		json_str_or_null(f, e->to);
+		fputc('}', f);
+		return;
 	}
-	in->first = 0;
-	return 0;
+	cli_time_iso(e->at, at);
+	fprintf(f, "    %s %s by %s%s%s%s%s\n", at, e->kind,
+		e->by[0] ? e->by : "?", e->from[0] ? ", " : "", e->from,
+		e->to[0] ? " -> " : "", e->to);
 }
 
-static int reader_out(void *ctx, const char *code, int64_t at, int64_t session)
+static void incident_opening(FILE *f, int json, int first,
+			     const struct key_opening_rec *o)
 {
-	(void)at;
-	(void)session;
-	person_add(ctx, code, PERSON_COUNTED);
-	return 0;
-}
-
-static int opening_out(const struct key_opening_rec *o, void *ctx)
-{
-	struct incident *in = ctx;
 	char a[TIME_ISO_BUF], b[TIME_ISO_BUF];
 
-	/* Openings that began after the window are outside it. */
-	if (o->opened_at > in->to)
-		return 0;
-	if (in->json) {
-		fprintf(in->f,
-			"%s{\"id\":%lld,\"opened_at\":", in->first ? "" : ",",
+	if (json) {
+		fprintf(f, "%s{\"id\":%lld,\"opened_at\":", first ? "" : ",",
 			(long long)o->id);
-		json_time(in->f, o->opened_at);
-		fputs(",\"opened_by\":", in->f);
-		json_str(in->f, o->opened_by);
-		fputs(",\"approved_by\":", in->f);
-		json_str(in->f, o->approved_by);
-		fputs(",\"purpose\":", in->f);
-		json_str(in->f, o->purpose);
-		fputs(",\"closed_at\":", in->f);
-		json_time(in->f, o->closed_at);
-		fputs(",\"closed_by\":", in->f);
-		json_str_or_null(in->f, o->closed_by);
-		fputc('}', in->f);
-	} else {
-		cli_time_iso(o->opened_at, a);
-		iso_or_empty(o->closed_at, b);
-		fprintf(in->f, "    %s by %s, approved by %s\n", a,
-			o->opened_by, o->approved_by);
-		fprintf(in->f, "      closed %s; purpose: %s\n",
-			b[0] ? b : "never", o->purpose);
+		json_time(f, o->opened_at);
+		fputs(",\"opened_by\":", f);
+		json_str(f, o->opened_by);
+		fputs(",\"approved_by\":", f);
+		json_str(f, o->approved_by);
+		fputs(",\"purpose\":", f);
+		json_str(f, o->purpose);
+		fputs(",\"closed_at\":", f);
+		json_time(f, o->closed_at);
+		fputs(",\"closed_by\":", f);
+		json_str_or_null(f, o->closed_by);
+		fputc('}', f);
+		return;
 	}
-	in->first = 0;
-	return 0;
+	cli_time_iso(o->opened_at, a);
+	iso_or_empty(o->closed_at, b);
+	fprintf(f, "    %s by %s, approved by %s\n", a, o->opened_by,
+		o->approved_by);
+	fprintf(f, "      closed %s; purpose: %s\n", b[0] ? b : "never",
+		o->purpose);
 }
 
-/* Where the count reached the card: the start of its range's scan, or the
- * count's start when its range was never begun. */
-struct range_start {
-	const char *home;
-	int64_t at;
-};
-
-static int range_start_of(void *ctx, const struct book_range *r)
+static void incident_person(FILE *f, int json, size_t i,
+			    const struct wf_person *p)
 {
-	struct range_start *rs = ctx;
-
-	if (r->started_at && location_within(rs->home, r->path))
-		rs->at = r->started_at;
-	return 0;
+	if (json) {
+		fputs(i ? ",{\"staff\":" : "{\"staff\":", f);
+		json_str(f, p->code);
+		fputs(",\"name\":", f);
+		json_str_or_null(f, p->name);
+		fprintf(
+		    f, ",\"roles\":[%s%s%s]}",
+		    p->roles & WF_PERSON_HANDLED ? "\"handled\"" : "",
+		    p->roles == (WF_PERSON_HANDLED | WF_PERSON_COUNTED) ? ","
+									: "",
+		    p->roles & WF_PERSON_COUNTED ? "\"counted_range\"" : "");
+		return;
+	}
+	fprintf(f, "    %-10s %s%s%s%s\n", p->code, p->name,
+		p->name[0] ? ": " : "",
+		p->roles & WF_PERSON_HANDLED ? "handled it " : "",
+		p->roles & WF_PERSON_COUNTED ? "counted its range" : "");
 }
 
-static int incident_card(struct incident *in, const struct session_rec *s,
-			 const struct disc_item *it)
+static void incident_card(FILE *f, int json, const struct wf_incident_card *k)
 {
-	struct ledger *l = in->l;
-	FILE *f = in->f;
-	struct sighting ls;
-	struct card_rec card;
-	struct range_start rs = {it->location, 0};
-	struct recon_loss_in win_in = {0};
-	struct recon_window win;
-	char a[TIME_ISO_BUF], b[TIME_ISO_BUF], name[NAME_MAX_BYTES + 1];
-	int rc;
+	const struct wf_disc *it = &k->it;
+	const struct sighting *ls = &k->last_seen;
+	const char *name = k->last_seen_name;
+	char a[TIME_ISO_BUF], b[TIME_ISO_BUF], at[TIME_ISO_BUF];
 
-	if (ledger_card_by_mgmt(l, it->mgmt_id, &card) < 0 ||
-	    ledger_book_ranges(l, s->id, range_start_of, &rs) < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	win_in.range_started = rs.at;
-	win_in.count_started = s->started_at;
-	in->to = rs.at ? rs.at : s->started_at;
-	if (ledger_last_seen(l, card.id, s->id, in->to, &ls) < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	/* The window (R23): from the last sighting, or never seen, from the
-	 * local midnight of the day the card was received. */
-	win_in.last_seen = ls.at;
-	win_in.received = card.received;
-	win_in.utc_offset = card.received != DATE_NONE
-				? cli_utc_offset((int64_t)card.received * 86400)
-				: 0;
-	recon_loss_window(&win_in, &win);
-	in->from = win.from;
-	in->to = win.to;
-	in->npeople = 0;
-	person_add(in, ls.by,
-		   strncmp(ls.what, "scan", 4) == 0 ? PERSON_COUNTED
-						    : PERSON_HANDLED);
-	book_staff_name(l, ls.by, name);
-	cli_time_iso(in->from, a);
-	cli_time_iso(in->to, b);
-	if (in->json) {
+	cli_time_iso(k->from, a);
+	cli_time_iso(k->to, b);
+	if (json) {
 		fputs("{\"mgmt_id\":", f);
 		json_str(f, it->mgmt_id);
 		fputs(",\"serial\":", f);
@@ -615,20 +519,20 @@ static int incident_card(struct incident *in, const struct session_rec *s,
 		fputs(",\"home\":", f);
 		json_str(f, it->location);
 		fprintf(f, ",\"status\":\"%s\",\"resolution\":",
-			card_status_name(card.status));
-		book_resolution_json(f, it);
+			card_status_name(k->status));
+		resolution_json(f, it);
 		fputs(",\"last_seen\":", f);
-		if (ls.at) {
+		if (ls->at) {
 			fputs("{\"at\":", f);
-			json_time(f, ls.at);
+			json_time(f, ls->at);
 			fputs(",\"location\":", f);
-			json_str_or_null(f, ls.location);
+			json_str_or_null(f, ls->location);
 			fputs(",\"by\":", f);
-			json_str_or_null(f, ls.by);
+			json_str_or_null(f, ls->by);
 			fputs(",\"by_name\":", f);
 			json_str_or_null(f, name);
 			fputs(",\"what\":", f);
-			json_str(f, ls.what);
+			json_str(f, ls->what);
 			fputc('}', f);
 		} else {
 			fputs("null", f);
@@ -636,14 +540,12 @@ static int incident_card(struct incident *in, const struct session_rec *s,
 		fprintf(f,
 			",\"window\":{\"from\":\"%s\",\"to\":\"%s\","
 			"\"from_is\":\"%s\"},\"custody_events\":[",
-			a, b, ls.at ? "last_seen" : "received");
+			a, b, k->from_last_seen ? "last_seen" : "received");
 	} else {
 		fprintf(f, "\n%s  serial %s  home %s  ledger: %s\n",
 			it->mgmt_id, it->serial, it->location,
-			card_status_name(card.status));
+			card_status_name(k->status));
 		if (it->resolved) {
-			char at[TIME_ISO_BUF];
-
 			cli_time_iso(it->res.at, at);
 			fprintf(f, "  resolution  %s by %s at %s\n",
 				it->res.reason, it->res.by, at);
@@ -655,15 +557,13 @@ static int incident_card(struct incident *in, const struct session_rec *s,
 		} else {
 			fputs("  resolution  none yet\n", f);
 		}
-		if (ls.at) {
-			char at[TIME_ISO_BUF];
-
-			cli_time_iso(ls.at, at);
+		if (ls->at) {
+			cli_time_iso(ls->at, at);
 			fprintf(f, "  last seen   %s at %s\n", at,
-				ls.location[0] ? ls.location : "?");
+				ls->location[0] ? ls->location : "?");
 			fprintf(f, "              by %s%s%s%s, %s\n",
-				ls.by[0] ? ls.by : "?", name[0] ? " (" : "",
-				name, name[0] ? ")" : "", ls.what);
+				ls->by[0] ? ls->by : "?", name[0] ? " (" : "",
+				name, name[0] ? ")" : "", ls->what);
 		} else {
 			fputs("  last seen   never since the stock list "
 			      "import\n",
@@ -672,113 +572,60 @@ static int incident_card(struct incident *in, const struct session_rec *s,
 		fprintf(f, "  window      %s\n           -> %s\n", a, b);
 		fputs("  custody events in the window:\n", f);
 	}
-	in->first = 1;
-	rc = ledger_card_custody_each(l, card.id, in->from, in->to, custody_out,
-				      in);
-	if (rc == 0 && !in->json && in->first)
+	for (size_t i = 0; i < k->nevents; i++)
+		incident_event(f, json, i == 0, &k->events[i]);
+	if (!json && !k->nevents)
 		fputs("    none\n", f);
-	if (rc == 0)
-		rc = ledger_range_readers_each(l, it->location, in->from,
-					       in->to, reader_out, in);
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	fputs(in->json ? "],\"people\":[" : "  people:\n", f);
-	for (size_t i = 0; i < in->npeople; i++) {
-		const struct person *p = &in->people[i];
-
-		book_staff_name(l, p->code, name);
-		if (in->json) {
-			fputs(i ? ",{\"staff\":" : "{\"staff\":", f);
-			json_str(f, p->code);
-			fputs(",\"name\":", f);
-			json_str_or_null(f, name);
-			fprintf(f, ",\"roles\":[%s%s%s]}",
-				p->roles & PERSON_HANDLED ? "\"handled\"" : "",
-				p->roles == (PERSON_HANDLED | PERSON_COUNTED)
-				    ? ","
-				    : "",
-				p->roles & PERSON_COUNTED ? "\"counted_range\""
-							  : "");
-		} else {
-			fprintf(f, "    %-10s %s%s%s%s\n", p->code, name,
-				name[0] ? ": " : "",
-				p->roles & PERSON_HANDLED ? "handled it " : "",
-				p->roles & PERSON_COUNTED ? "counted its range"
-							  : "");
-		}
-	}
-	if (!in->json && in->npeople == 0)
+	fputs(json ? "],\"people\":[" : "  people:\n", f);
+	for (size_t i = 0; i < k->npeople; i++)
+		incident_person(f, json, i, &k->people[i]);
+	if (!json && k->npeople == 0)
 		fputs("    none recorded\n", f);
-	fputs(in->json ? "],\"key_openings\":["
-		       : "  safe opened in the window:\n",
+	fputs(json ? "],\"key_openings\":[" : "  safe opened in the window:\n",
 	      f);
-	in->first = 1;
-	rc = ledger_key_each_since(l, in->from, opening_out, in);
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (!in->json && in->first)
+	for (size_t i = 0; i < k->nopenings; i++)
+		incident_opening(f, json, i == 0, &k->openings[i]);
+	if (!json && !k->nopenings)
 		fputs("    never (per the key log)\n", f);
-	if (in->json)
+	if (json)
 		fputs("]}", f);
-	return 0;
 }
 
-int report_incident(struct ledger *l, int64_t id, int json, FILE *f)
+void report_incident_print(const struct wf_incident *in, int json, FILE *f)
 {
-	struct incident in = {.l = l, .f = f, .json = json};
-	struct session_rec s;
-	struct disc_list d;
+	const struct session_rec *s = &in->sess;
 	char at[TIME_ISO_BUF];
-	size_t n = 0, done = 0;
-	int rc = ledger_session_get(l, id, &s);
 
-	if (rc < 0)
-		return cli_error(rc == LEDGER_ERR_NOTFOUND ? EXIT_DATAERR
-							   : EXIT_SOFTWARE,
-				 "%s", ledger_errmsg(l));
-	rc = book_discrepancies(l, id, &d);
-	if (rc)
-		return rc;
-	/* Affected: missing, and not found since (no resolution yet, or
-	 * resolved lost). */
-	for (size_t i = 0; i < d.n; i++)
-		n += d.v[i].kind == DISC_MISSING &&
-		     (!d.v[i].resolved ||
-		      strcmp(d.v[i].res.reason, "lost") == 0);
-	cli_time_iso(s.started_at, at);
+	cli_time_iso(s->started_at, at);
 	if (json) {
 		fprintf(f,
 			"{\"session\":%lld,\"kind\":\"%s\",\"started_at\":"
 			"\"%s\",\"closed\":%s,\"affected\":%zu,\"cards\":[",
-			(long long)id, session_kind_name(s.kind), at,
-			s.closed_at ? "true" : "false", n);
+			(long long)s->id, session_kind_name(s->kind), at,
+			s->closed_at ? "true" : "false", in->ncards);
 	} else {
 		fprintf(f, "Incident report, count %lld (%s) begun %s\n",
-			(long long)id, session_kind_name(s.kind), at);
+			(long long)s->id, session_kind_name(s->kind), at);
 		fprintf(f,
 			"%zu card%s missing and not found since (the "
 			"applicants to contact)\n",
-			n, n == 1 ? "" : "s");
+			in->ncards, in->ncards == 1 ? "" : "s");
 	}
-	for (size_t i = 0; rc == 0 && i < d.n; i++) {
-		const struct disc_item *it = &d.v[i];
-
-		if (it->kind != DISC_MISSING ||
-		    (it->resolved && strcmp(it->res.reason, "lost") != 0))
-			continue;
-		if (json && done++)
+	for (size_t i = 0; i < in->ncards; i++) {
+		if (json && i)
 			fputc(',', f);
-		rc = incident_card(&in, &s, it);
+		incident_card(f, json, &in->cards[i]);
 	}
-	if (json && rc == 0)
+	if (json)
 		fputs("]}\n", f);
-	disc_list_free(&d);
-	return rc;
 }
 
 static int exec_incident(struct cli *c, struct ledger *l)
 {
 	const char *count_s = cli_opt(c, "count");
+	struct wf_incident in;
+	struct config conf;
+	struct wf_err e;
 	int64_t id;
 	int rc;
 
@@ -787,9 +634,15 @@ static int exec_incident(struct cli *c, struct ledger *l)
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
 	rc = cli_session_id(c, count_s, &id);
+	if (rc == 0)
+		rc = config_load(&conf);
 	if (rc)
 		return rc;
-	return report_incident(l, id, c->json, stdout);
+	if (wf_incident(l, id, cli_now(), &conf.rules, &in, &e))
+		return cli_fail(&e);
+	report_incident_print(&in, c->json, stdout);
+	wf_incident_free(&in);
+	return EXIT_OK;
 }
 
 static const char *const incident_options[] = {"count", NULL};

@@ -84,18 +84,38 @@ struct scan_out {
 	int64_t session_id, disposal_id;
 };
 
+/* JSON: each event is one line, an object that begins with its "event"
+ * and ends with its "at"; event_end closes and flushes it. */
+static void event_begin(struct json_w *w, const struct scan_out *a,
+			const char *event)
+{
+	json_w_init(w, a->out);
+	json_w_object(w);
+	json_w_key_str(w, "event", event);
+}
+
+static void event_end(struct json_w *w, int64_t at)
+{
+	cli_json_key_time(w, "at", at);
+	json_w_end_object(w);
+	cli_json_done(w, EXIT_OK); /* a writer's refusal is said */
+	fflush(w->f);
+}
+
 static void emit_reader_event(const struct scan_out *a, const char *event,
 			      int64_t at)
 {
+	struct json_w w;
+
 	if (a->verbosity == SCAN_QUIET)
 		return;
 	if (a->json) {
-		fprintf(a->out, "{\"event\":\"%s\",\"range\":", event);
-		json_str_or_null(a->out, a->range);
-		fputs(",\"at\":", a->out);
-		json_time(a->out, at);
-		fputs("}\n", a->out);
-	} else if (strcmp(event, "reader_lost") == 0) {
+		event_begin(&w, a, event);
+		json_w_key_opt_str(&w, "range", a->range);
+		event_end(&w, at);
+		return;
+	}
+	if (strcmp(event, "reader_lost") == 0) {
 		fputs("!! READER LOST: the session is paused; reconnect the "
 		      "reader to go on (nothing read so far is lost)\n",
 		      a->out);
@@ -109,15 +129,16 @@ static void emit_reader_event(const struct scan_out *a, const char *event,
 static void emit_unreadable(const struct scan_out *a, const char *why,
 			    int64_t at)
 {
+	struct json_w w;
+
 	if (a->json) {
-		fputs("{\"event\":\"unreadable\",\"range\":", a->out);
-		json_str_or_null(a->out, a->range);
-		fputs(",\"message\":", a->out);
-		json_str(a->out, why);
-		fputs(",\"at\":", a->out);
-		json_time(a->out, at);
-		fputs("}\n", a->out);
-	} else if (a->verbosity != SCAN_QUIET) {
+		event_begin(&w, a, "unreadable");
+		json_w_key_opt_str(&w, "range", a->range);
+		json_w_key_str(&w, "message", why);
+		event_end(&w, at);
+		return;
+	}
+	if (a->verbosity != SCAN_QUIET) {
 		fprintf(a->out, "!! CARD NOT READ: %s (not counted)\n", why);
 	}
 	fflush(a->out);
@@ -132,20 +153,16 @@ static void emit_refused(const struct scan_out *a,
 			 const struct wf_scan_read *res, const struct wf_err *e)
 {
 	char msg[WF_ARGS_MAX * WF_ARG_BYTES];
+	struct json_w w;
 
 	if (!a->json)
 		return;
 	wf_render(wf_message(e->code), e, NULL, msg, sizeof(msg));
-	fputs("{\"event\":\"refused\",\"serial\":", a->out);
-	json_str(a->out, res->serial);
-	fputs(",\"range\":", a->out);
-	json_str_or_null(a->out, a->range);
-	fputs(",\"message\":", a->out);
-	json_str(a->out, msg);
-	fputs(",\"at\":", a->out);
-	json_time(a->out, res->at);
-	fputs("}\n", a->out);
-	fflush(a->out);
+	event_begin(&w, a, "refused");
+	json_w_key_str(&w, "serial", res->serial);
+	json_w_key_opt_str(&w, "range", a->range);
+	json_w_key_str(&w, "message", msg);
+	event_end(&w, res->at);
 }
 
 /*
@@ -153,22 +170,21 @@ static void emit_refused(const struct scan_out *a,
  * "lost", its declaration or null when none is on record).  lost NULL: no
  * declaration on record (a card imported as lost).
  */
-static void lost_json(FILE *f, const struct lost_rec *lost)
+static void lost_json(struct json_w *w, const struct lost_rec *lost)
 {
 	if (!lost) {
-		fputs(",\"lost\":null", f);
+		json_w_key_null(w, "lost");
 		return;
 	}
-	fputs(",\"lost\":{\"count\":", f);
+	json_w_key(w, "lost");
+	json_w_object(w);
 	if (lost->session)
-		fprintf(f, "%lld", (long long)lost->session);
+		json_w_key_int(w, "count", lost->session);
 	else
-		fputs("null", f);
-	fputs(",\"at\":", f);
-	json_time(f, lost->at);
-	fputs(",\"by\":", f);
-	json_str(f, lost->by);
-	fputc('}', f);
+		json_w_key_null(w, "count");
+	cli_json_key_time(w, "at", lost->at);
+	json_w_key_str(w, "by", lost->by);
+	json_w_end_object(w);
 }
 
 /* "ledger: lost (count 3, 2026-04-25), found in SAFE1/T02" */
@@ -200,35 +216,28 @@ static void emit_read(const struct scan_out *a, const struct wf_scan_read *res)
 	const struct lost_rec *lost = res->have_lost ? &res->lost : NULL;
 	int is_lost = lk->known && why == WHY_NOT_IN_STOCK &&
 		      lk->card.status == CARD_LOST;
+	struct json_w w;
 
 	if (a->json) {
-		fprintf(f, "{\"event\":\"%s\"", recon_outcome_name(o));
+		event_begin(&w, a, recon_outcome_name(o));
 		if (o == RECON_ALERT)
-			fprintf(f, ",\"why\":\"%s\"", recon_why_name(why));
-		fputs(",\"serial\":", f);
-		json_str(f, serial);
-		fputs(",\"mgmt_id\":", f);
-		json_str_or_null(f, lk->known ? lk->card.mgmt_id : NULL);
-		fputs(",\"range\":", f);
-		json_str_or_null(f, a->range);
+			json_w_key_str(&w, "why", recon_why_name(why));
+		json_w_key_str(&w, "serial", serial);
+		json_w_key_opt_str(&w, "mgmt_id",
+				   lk->known ? lk->card.mgmt_id : NULL);
+		json_w_key_opt_str(&w, "range", a->range);
 		if (lk->known &&
-		    (why == WHY_MISPLACED || why == WHY_NOT_IN_STOCK)) {
-			fputs(",\"expected_location\":", f);
-			json_str(f, lk->card.location);
-		}
+		    (why == WHY_MISPLACED || why == WHY_NOT_IN_STOCK))
+			json_w_key_str(&w, "expected_location",
+				       lk->card.location);
 		if (why == WHY_NOT_IN_STOCK)
-			fprintf(f, ",\"status\":\"%s\"",
-				card_status_name(lk->card.status));
+			json_w_key_str(&w, "status",
+				       card_status_name(lk->card.status));
 		if (is_lost)
-			lost_json(f, lost);
-		if (o == RECON_REPEAT) {
-			fputs(",\"first_range\":", f);
-			json_str_or_null(f, lk->first_range);
-		}
-		fputs(",\"at\":", f);
-		json_time(f, at);
-		fputs("}\n", f);
-		fflush(f);
+			lost_json(&w, lost);
+		if (o == RECON_REPEAT)
+			json_w_key_opt_str(&w, "first_range", lk->first_range);
+		event_end(&w, at);
 		return;
 	}
 	if (a->verbosity == SCAN_QUIET ||
@@ -290,47 +299,48 @@ static void emit_disposal_read(const struct scan_out *a,
 	int32_t since = res->due_since;
 	int64_t other = res->other_disposal, at = res->at;
 	const struct lost_rec *lost = res->have_lost ? &res->lost : NULL;
-	char day[11];
+	char day[11], dname[24];
 	int is_lost = known && o == RECON_ALERT && card->status == CARD_LOST;
+	struct json_w w;
 
 	if (a->json) {
-		fprintf(f, "{\"event\":\"%s\"", recon_outcome_name(o));
+		event_begin(&w, a, recon_outcome_name(o));
 		/* A lost card is not in stock at all, which matters more
 		 * than that it is not due. */
 		if (o == RECON_ALERT)
-			fprintf(f, ",\"why\":\"%s\"",
-				!known	  ? "unknown"
-				: other	  ? "in_disposal"
-				: is_lost ? "not_in_stock"
-					  : "not_due");
-		if (other)
-			fprintf(f, ",\"other_disposal\":\"D%lld\"",
-				(long long)other);
-		fputs(",\"serial\":", f);
-		json_str(f, serial);
-		fputs(",\"mgmt_id\":", f);
-		json_str_or_null(f, known ? card->mgmt_id : NULL);
-		fprintf(f, ",\"disposal\":\"D%lld\"",
-			(long long)a->disposal_id);
+			json_w_key_str(&w, "why",
+				       !known	 ? "unknown"
+				       : other	 ? "in_disposal"
+				       : is_lost ? "not_in_stock"
+						 : "not_due");
+		if (other) {
+			snprintf(dname, sizeof(dname), "D%lld",
+				 (long long)other);
+			json_w_key_str(&w, "other_disposal", dname);
+		}
+		json_w_key_str(&w, "serial", serial);
+		json_w_key_opt_str(&w, "mgmt_id", known ? card->mgmt_id : NULL);
+		snprintf(dname, sizeof(dname), "D%lld",
+			 (long long)a->disposal_id);
+		json_w_key_str(&w, "disposal", dname);
 		if (known && o == RECON_ALERT)
-			fprintf(f, ",\"status\":\"%s\"",
-				card_status_name(card->status));
+			json_w_key_str(&w, "status",
+				       card_status_name(card->status));
 		if (is_lost)
-			lost_json(f, lost);
+			lost_json(&w, lost);
 		if (o == RECON_ACCEPTED) {
-			fprintf(f, ",\"due\":\"%s\",\"due_since\":",
-				recon_due_why_name(due));
+			json_w_key_str(&w, "due", recon_due_why_name(due));
 			if (since == DATE_NONE) {
-				fputs("null", f);
+				json_w_key_null(&w, "due_since");
 			} else {
 				date_format(since, day);
-				json_str(f, day);
+				json_w_key_str(&w, "due_since", day);
 			}
 		}
-		fputs(",\"at\":", f);
-		json_time(f, at);
-		fputs("}\n", f);
-	} else if (a->verbosity != SCAN_QUIET) {
+		event_end(&w, at);
+		return;
+	}
+	if (a->verbosity != SCAN_QUIET) {
 		if (o == RECON_ACCEPTED)
 			fprintf(f, "   dispose %-12s %s (%s)\n", card->mgmt_id,
 				serial, recon_due_why_name(due));
@@ -622,16 +632,19 @@ static int exec_scan_undo(struct cli *c, struct ledger *l)
 	if (wf_scan_undo(l, &actor, id, reason, cli_now(), &u, &e))
 		return cli_fail(&e);
 	if (c->json) {
-		printf("{\"session\":%lld,\"undone\":%lld,\"serial\":",
-		       (long long)id, (long long)u.scan_id);
-		json_str(stdout, u.serial);
-		fputs(",\"mgmt_id\":", stdout);
-		json_str_or_null(stdout, u.mgmt_id);
-		printf(",\"outcome\":\"%s\",\"range\":", u.outcome);
-		json_str_or_null(stdout, u.range);
-		fputs(",\"reason\":", stdout);
-		json_str(stdout, reason);
-		fputs("}\n", stdout);
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		json_w_object(&w);
+		json_w_key_int(&w, "session", id);
+		json_w_key_int(&w, "undone", u.scan_id);
+		json_w_key_str(&w, "serial", u.serial);
+		json_w_key_opt_str(&w, "mgmt_id", u.mgmt_id);
+		json_w_key_str(&w, "outcome", u.outcome);
+		json_w_key_opt_str(&w, "range", u.range);
+		json_w_key_str(&w, "reason", reason);
+		json_w_end_object(&w);
+		return cli_json_done(&w, EXIT_OK);
 	} else {
 		printf("undone: %s %s (%s%s%s) in %s; it no longer counts\n",
 		       u.mgmt_id[0] ? u.mgmt_id : "-", u.serial, u.outcome,

@@ -300,16 +300,17 @@ const struct cmd_entry cmd_staff_role_entry = {
 
 /* ---- staff list ---- */
 
-static void print_staff(const struct staff_rec *s, int json, int first)
+/* One person: an object of jw, or a line of text when jw is NULL. */
+static void print_staff(const struct staff_rec *s, struct json_w *jw)
 {
-	if (json) {
-		fputs(first ? "{\"code\":" : ",{\"code\":", stdout);
-		json_str(stdout, s->code);
-		fputs(",\"name\":", stdout);
-		json_str(stdout, s->name);
-		printf(",\"role\":\"%s\",\"locked\":%s,\"active\":%s}",
-		       staff_role_name(s->role), s->locked ? "true" : "false",
-		       s->active ? "true" : "false");
+	if (jw) {
+		json_w_object(jw);
+		json_w_key_str(jw, "code", s->code);
+		json_w_key_str(jw, "name", s->name);
+		json_w_key_str(jw, "role", staff_role_name(s->role));
+		json_w_key_bool(jw, "locked", s->locked);
+		json_w_key_bool(jw, "active", s->active);
+		json_w_end_object(jw);
 		return;
 	}
 	printf("%-12s %-9s %s%s%s\n", s->code, staff_role_name(s->role),
@@ -321,19 +322,28 @@ static int exec_staff_list(struct cli *c, struct ledger *l)
 {
 	struct wf_staff_list s;
 	struct wf_err e;
+	struct json_w w, *jw = c->json ? &w : NULL;
+	int rc = EXIT_OK;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
 	if (wf_staff_list(l, &s, &e))
 		return cli_fail(&e);
-	if (c->json)
-		fputs("{\"staff\":[", stdout);
+	json_w_init(&w, stdout);
+	if (jw) {
+		json_w_object(jw);
+		json_w_key(jw, "staff");
+		json_w_array(jw);
+	}
 	for (size_t i = 0; i < s.n; i++)
-		print_staff(&s.v[i], c->json, i == 0);
-	if (c->json)
-		fputs("]}\n", stdout);
+		print_staff(&s.v[i], jw);
+	if (jw) {
+		json_w_end_array(jw);
+		json_w_end_object(jw);
+		rc = cli_json_done(jw, EXIT_OK);
+	}
 	wf_staff_list_free(&s);
-	return EXIT_OK;
+	return rc;
 }
 
 const struct cmd_entry cmd_staff_list_entry = {

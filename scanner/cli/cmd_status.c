@@ -18,7 +18,8 @@
 
 struct status_ctx {
 	struct ledger *l;
-	int json, n;
+	struct json_w *jw; /* NULL: text */
+	int n;
 	int64_t now;
 	int32_t today;
 	const struct recon_key_rules *rules;
@@ -52,22 +53,16 @@ static int show_lost(void *ctx, const struct lost_row *r)
 
 	if (r->at)
 		date_format(date_of_time(r->at, cli_utc_offset(r->at)), day);
-	if (s->json) {
-		fputs(s->n ? ",{\"mgmt_id\":" : "{\"mgmt_id\":", stdout);
-		json_str(stdout, r->mgmt_id);
-		fputs(",\"location\":", stdout);
-		json_str(stdout, r->location);
-		fputs(",\"since\":", stdout);
-		if (r->at)
-			json_time(stdout, r->at);
-		else
-			fputs("null", stdout);
-		fputs(",\"count\":", stdout);
+	if (s->jw) {
+		json_w_object(s->jw);
+		json_w_key_str(s->jw, "mgmt_id", r->mgmt_id);
+		json_w_key_str(s->jw, "location", r->location);
+		cli_json_key_time(s->jw, "since", r->at);
 		if (r->session)
-			printf("%lld", (long long)r->session);
+			json_w_key_int(s->jw, "count", r->session);
 		else
-			fputs("null", stdout);
-		fputc('}', stdout);
+			json_w_key_null(s->jw, "count");
+		json_w_end_object(s->jw);
 	} else {
 		printf("  %-12s %s, lost since %s", r->mgmt_id, r->location,
 		       day);
@@ -87,14 +82,13 @@ static int show_session(const struct session_rec *r, void *ctx)
 	/* Tallies have their own list, with what they miss. */
 	if (r->kind == SESSION_TALLY)
 		return 0;
-	if (s->json) {
-		printf("%s{\"session\":%lld,\"kind\":\"%s\",\"started_at\":",
-		       s->n ? "," : "", (long long)r->id,
-		       session_kind_name(r->kind));
-		json_time(stdout, r->started_at);
-		fputs(",\"started_by\":", stdout);
-		json_str(stdout, r->started_by);
-		fputs("}", stdout);
+	if (s->jw) {
+		json_w_object(s->jw);
+		json_w_key_int(s->jw, "session", r->id);
+		json_w_key_str(s->jw, "kind", session_kind_name(r->kind));
+		cli_json_key_time(s->jw, "started_at", r->started_at);
+		json_w_key_str(s->jw, "started_by", r->started_by);
+		json_w_end_object(s->jw);
 	} else {
 		cli_time_iso(r->started_at, a);
 		printf("  %4lld  %-8s started %s by %s\n", (long long)r->id,
@@ -120,15 +114,13 @@ static int show_gap(const struct staff_rec *p, void *ctx)
 		return 0;
 	if (gap.since != DATE_NONE)
 		date_format(gap.since, d);
-	if (s->json) {
-		printf("%s{\"staff\":", s->n ? "," : "");
-		json_str(stdout, p->code);
-		fputs(",\"course\":", stdout);
-		json_str(stdout, gap.course.code);
-		printf(",\"state\":\"%s\",\"since\":",
-		       recon_gate_name(gap.gate));
-		json_str_or_null(stdout, d);
-		fputs("}", stdout);
+	if (s->jw) {
+		json_w_object(s->jw);
+		json_w_key_str(s->jw, "staff", p->code);
+		json_w_key_str(s->jw, "course", gap.course.code);
+		json_w_key_str(s->jw, "state", recon_gate_name(gap.gate));
+		json_w_key_opt_str(s->jw, "since", d);
+		json_w_end_object(s->jw);
 	} else {
 		printf("  %-10s %s %s%s\n", p->code, gap.course.code,
 		       gap.gate == GATE_EXPIRED ? "expired since " : "missing",
@@ -162,16 +154,15 @@ static int show_tallies(struct status_ctx *s)
 		missing = t.by_state[TALLY_MISSING];
 		if (sess.closed_at && !missing)
 			continue;
-		if (s->json) {
-			printf("%s{\"session\":%lld,\"open\":%s,"
-			       "\"started_at\":",
-			       s->n ? "," : "", (long long)ids[i],
-			       sess.closed_at ? "false" : "true");
-			json_time(stdout, sess.started_at);
-			fputs(",\"started_by\":", stdout);
-			json_str(stdout, sess.started_by);
-			printf(",\"expected\":%zu,\"missing\":%zu}", t.expected,
-			       missing);
+		if (s->jw) {
+			json_w_object(s->jw);
+			json_w_key_int(s->jw, "session", ids[i]);
+			json_w_key_bool(s->jw, "open", !sess.closed_at);
+			cli_json_key_time(s->jw, "started_at", sess.started_at);
+			json_w_key_str(s->jw, "started_by", sess.started_by);
+			json_w_key_uint(s->jw, "expected", t.expected);
+			json_w_key_uint(s->jw, "missing", missing);
+			json_w_end_object(s->jw);
 		} else {
 			cli_time_iso(sess.started_at, a);
 			printf("  %4lld  %-6s started %s by %s, expected %zu, "
@@ -193,19 +184,16 @@ static int show_checked_out(void *ctx, const struct checked_out_row *r)
 
 	if (r->for_date != DATE_NONE)
 		date_format(r->for_date, day);
-	if (s->json) {
-		printf("%s{\"%s\":", s->n ? "," : "",
-		       r->is_asset ? "asset" : "mgmt_id");
-		json_str(stdout, r->name);
-		fputs(",\"checked_out_by\":", stdout);
-		json_str_or_null(stdout, r->checked_out_by);
-		fputs(",\"checked_out_at\":", stdout);
-		json_time(stdout, r->checked_out_at);
-		fputs(",\"for\":", stdout);
-		json_str_or_null(stdout, r->for_date != DATE_NONE ? day : NULL);
-		fputs(",\"location\":", stdout);
-		json_str(stdout, r->location);
-		fputs("}", stdout);
+	if (s->jw) {
+		json_w_object(s->jw);
+		json_w_key_str(s->jw, r->is_asset ? "asset" : "mgmt_id",
+			       r->name);
+		json_w_key_opt_str(s->jw, "checked_out_by", r->checked_out_by);
+		cli_json_key_time(s->jw, "checked_out_at", r->checked_out_at);
+		json_w_key_opt_str(s->jw, "for",
+				   r->for_date != DATE_NONE ? day : NULL);
+		json_w_key_str(s->jw, "location", r->location);
+		json_w_end_object(s->jw);
 	} else {
 		if (r->checked_out_at)
 			cli_time_iso(r->checked_out_at, a);
@@ -218,29 +206,33 @@ static int show_checked_out(void *ctx, const struct checked_out_row *r)
 	return 0;
 }
 
-/* Ends a list: "]" in JSON, "none" under an empty heading in text. */
-/* A section: its JSON key or its heading; end_list closes it. */
+/* A section: its JSON key and array, or its heading; end_list closes it:
+ * the array in JSON, "none" under an empty heading in text. */
 static void begin_list(struct status_ctx *s, const char *key,
 		       const char *heading)
 {
 	s->n = 0;
-	if (s->json)
-		printf(",\"%s\":[", key);
-	else
+	if (s->jw) {
+		json_w_key(s->jw, key);
+		json_w_array(s->jw);
+	} else {
 		printf("%s\n", heading);
+	}
 }
 
 static void end_list(const struct status_ctx *s)
 {
-	if (s->json)
-		fputs("]", stdout);
+	if (s->jw)
+		json_w_end_array(s->jw);
 	else if (s->n == 0)
 		puts("  none");
 }
 
 static int exec_status(struct cli *c, struct ledger *l)
 {
-	struct status_ctx s = {.l = l, .json = c->json, .now = cli_now()};
+	struct json_w w;
+	struct status_ctx s = {
+	    .l = l, .jw = c->json ? &w : NULL, .now = cli_now()};
 	struct key_opening_rec cur;
 	struct config conf;
 	char when[TIME_ISO_BUF], flags[64], day[11];
@@ -261,10 +253,14 @@ static int exec_status(struct cli *c, struct ledger *l)
 	if (rc < 0 && rc != LEDGER_ERR_NOTFOUND)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 	open = rc == 0;
-	if (s.json) {
-		printf("{\"date\":\"%s\",\"now\":", day);
-		json_time(stdout, s.now);
-		printf(",\"safe\":{\"open\":%s", open ? "true" : "false");
+	json_w_init(&w, stdout);
+	if (s.jw) {
+		json_w_object(&w);
+		json_w_key_str(&w, "date", day);
+		cli_json_key_time(&w, "now", s.now);
+		json_w_key(&w, "safe");
+		json_w_object(&w);
+		json_w_key_bool(&w, "open", open);
 	} else {
 		printf("status %s\nsafe: ", when);
 	}
@@ -273,19 +269,16 @@ static int exec_status(struct cli *c, struct ledger *l)
 
 		cli_key_flag_names(f, flags, sizeof(flags));
 		cli_time_iso(cur.opened_at, when);
-		if (s.json) {
-			printf(",\"opening\":%lld,\"since\":",
-			       (long long)cur.id);
-			json_time(stdout, cur.opened_at);
-			fputs(",\"opened_by\":", stdout);
-			json_str(stdout, cur.opened_by);
-			fputs(",\"approved_by\":", stdout);
-			json_str(stdout, cur.approved_by);
-			fputs(",\"purpose\":", stdout);
-			json_str(stdout, cur.purpose);
-			printf(",\"open_minutes\":%lld,\"flags\":",
-			       (long long)((s.now - cur.opened_at) / 60));
-			cli_key_flags_json(stdout, f);
+		if (s.jw) {
+			json_w_key_int(&w, "opening", cur.id);
+			cli_json_key_time(&w, "since", cur.opened_at);
+			json_w_key_str(&w, "opened_by", cur.opened_by);
+			json_w_key_str(&w, "approved_by", cur.approved_by);
+			json_w_key_str(&w, "purpose", cur.purpose);
+			json_w_key_int(&w, "open_minutes",
+				       (s.now - cur.opened_at) / 60);
+			json_w_key(&w, "flags");
+			cli_key_flags_jw(&w, f);
 		} else {
 			printf("OPEN since %s (%lld min) by %s, approved by "
 			       "%s: %s%s%s\n",
@@ -293,14 +286,18 @@ static int exec_status(struct cli *c, struct ledger *l)
 			       cur.opened_by, cur.approved_by, cur.purpose,
 			       f ? "  FLAGGED: " : "", flags);
 		}
-	} else if (!s.json) {
+	} else if (!s.jw) {
 		puts("closed");
 	}
+	if (s.jw)
+		json_w_end_object(&w); /* the safe */
 
-	/* Today: from local midnight. */
-	fputs(s.json ? "},\"key_log_today\":[" : "key log today:\n", stdout);
+	/* Today: from local midnight.  report_opening, report_safe_closed
+	 * and report_locked (report.c) write their items themselves; the
+	 * writer is told how many. */
+	begin_list(&s, "key_log_today", "key log today:");
 	struct report_list ol = {.f = stdout,
-				 .json = s.json,
+				 .json = s.jw != NULL,
 				 .indent = "  ",
 				 .now = s.now,
 				 .rules = s.rules};
@@ -309,9 +306,11 @@ static int exec_status(struct cli *c, struct ledger *l)
 	if (rc < 0)
 		goto fail;
 	s.n = ol.n;
+	if (s.jw)
+		json_w_extern(&w, (size_t)ol.n);
 	end_list(&s);
-	if (s.json)
-		printf(",\"key_flags_today\":%d", ol.flagged);
+	if (s.jw)
+		json_w_key_int(&w, "key_flags_today", ol.flagged);
 	else if (ol.flagged)
 		printf("  %d flagged\n", ol.flagged);
 
@@ -324,6 +323,8 @@ static int exec_status(struct cli *c, struct ledger *l)
 	if (rc < 0)
 		goto fail;
 	s.n = ol.n;
+	if (s.jw)
+		json_w_extern(&w, (size_t)ol.n);
 	end_list(&s);
 
 	begin_list(&s, "open_counts", "open counts:");
@@ -350,6 +351,8 @@ static int exec_status(struct cli *c, struct ledger *l)
 	if (rc < 0)
 		goto fail;
 	s.n = ol.n;
+	if (s.jw)
+		json_w_extern(&w, (size_t)ol.n);
 	end_list(&s);
 
 	begin_list(&s, "training_gaps", "training gaps:");
@@ -360,28 +363,33 @@ static int exec_status(struct cli *c, struct ledger *l)
 		goto fail;
 	end_list(&s);
 
-	/* The counting programme: due, overdue, last counts (R5). */
-	rc = plan_status(l, s.json, s.now);
+	/* The counting programme: due, overdue, last counts (R5); in JSON
+	 * the member "plan", written by cmd_plan.c itself. */
+	rc = plan_status(l, s.jw != NULL, s.now);
 	if (rc)
 		return rc;
+	if (s.jw)
+		json_w_extern(&w, 1);
 
 	begin_list(&s, "lost_cards", "lost cards:");
 	rc = ledger_lost_each(l, show_lost, &s);
 	if (rc < 0)
 		goto fail;
 	end_list(&s);
-	if (s.json)
-		printf(",\"lost\":%d", s.n);
+	if (s.jw)
+		json_w_key_int(&w, "lost", s.n);
 
 	struct due_count due = {.rules = &conf.rules, .today = s.today};
 	rc = ledger_cards_in_storage(l, count_due, &due);
 	if (rc < 0)
 		goto fail;
-	if (s.json)
-		printf(",\"disposal_due\":%ld}\n", due.n);
-	else
-		printf("due for disposal: %ld%s\n", due.n,
-		       due.n ? " (cardtally dispose due lists them)" : "");
+	if (s.jw) {
+		json_w_key_int(&w, "disposal_due", due.n);
+		json_w_end_object(&w);
+		return cli_json_done(&w, EXIT_OK);
+	}
+	printf("due for disposal: %ld%s\n", due.n,
+	       due.n ? " (cardtally dispose due lists them)" : "");
 	return EXIT_OK;
 fail:
 	return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));

@@ -28,12 +28,21 @@ static int exec_tally_start(struct cli *c, struct ledger *l)
 		return rc;
 	if (wf_tally_start(l, &actor, cli_now(), &id, &n, &e))
 		return cli_fail(&e);
-	if (c->json)
-		printf("{\"session\":%lld,\"kind\":\"tally\",\"expected\":%lld}"
-		       "\n",
-		       (long long)id, (long long)n);
-	else
+	if (c->json) {
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		json_w_object(&w);
+		json_w_key_int(&w, "session", id);
+		json_w_key_str(&w, "kind", "tally");
+		json_w_key_int(&w, "expected", n);
+		json_w_end_object(&w);
+		rc = cli_json_done(&w, EXIT_OK);
+		if (rc)
+			return rc;
+	} else {
 		printf("%lld\n", (long long)id);
+	}
 	fprintf(stderr,
 		"tally %lld opened by %s: %lld cards and terminals expected "
 		"back\n",
@@ -55,7 +64,7 @@ const struct cmd_entry cmd_tally_start_entry = {
 
 struct report_ctx {
 	FILE *f;
-	int json;
+	struct json_w *jw; /* NULL: text */
 	int nmissing;
 	struct recon_tally t;
 };
@@ -71,17 +80,15 @@ static int report_row(void *ctx, const struct tally_row *r)
 		return 0;
 	if (r->for_date != DATE_NONE)
 		date_format(r->for_date, day);
-	if (s->json) {
-		fprintf(s->f, "%s{\"%s\":", s->nmissing ? "," : "",
-			r->is_asset ? "asset" : "mgmt_id");
-		json_str(s->f, r->name);
-		fputs(",\"checked_out_by\":", s->f);
-		json_str_or_null(s->f, r->checked_out_by);
-		fputs(",\"for\":", s->f);
-		json_str_or_null(s->f, r->for_date != DATE_NONE ? day : NULL);
-		fputs(",\"location\":", s->f);
-		json_str(s->f, r->location);
-		fputs("}", s->f);
+	if (s->jw) {
+		json_w_object(s->jw);
+		json_w_key_str(s->jw, r->is_asset ? "asset" : "mgmt_id",
+			       r->name);
+		json_w_key_opt_str(s->jw, "checked_out_by", r->checked_out_by);
+		json_w_key_opt_str(s->jw, "for",
+				   r->for_date != DATE_NONE ? day : NULL);
+		json_w_key_str(s->jw, "location", r->location);
+		json_w_end_object(s->jw);
 	} else {
 		fprintf(s->f, "  %-8s %-12s out by %-8s for %s (home %s)\n",
 			r->is_asset ? "terminal" : "card", r->name,
@@ -96,26 +103,34 @@ static int report_row(void *ctx, const struct tally_row *r)
 static int tally_report(struct ledger *l, const struct session_rec *sess,
 			int json, FILE *f)
 {
-	struct report_ctx s = {.f = f, .json = json};
+	struct json_w w;
+	struct report_ctx s = {.f = f, .jw = json ? &w : NULL};
 	int rc;
 
-	if (json)
-		fprintf(f, "{\"session\":%lld,\"kind\":\"tally\",\"missing\":[",
-			(long long)sess->id);
-	else
+	json_w_init(&w, f);
+	if (json) {
+		json_w_object(&w);
+		json_w_key_int(&w, "session", sess->id);
+		json_w_key_str(&w, "kind", "tally");
+		json_w_key(&w, "missing");
+		json_w_array(&w);
+	} else {
 		fprintf(f, "tally %lld%s\nnot returned:\n", (long long)sess->id,
 			sess->closed_at ? " (closed)" : "");
+	}
 	rc = ledger_tally_each(l, sess->id, report_row, &s);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	rc = recon_tally_balanced(&s.t) ? EXIT_OK : EXIT_FOUND;
 	if (json) {
-		fprintf(f,
-			"],\"expected\":%zu,\"returned\":%zu,\"issued\":%zu,"
-			"\"resolved\":%zu,\"balanced\":%s}\n",
-			s.t.expected, s.t.by_state[TALLY_RETURNED],
-			s.t.by_state[TALLY_ISSUED],
-			s.t.by_state[TALLY_RESOLVED],
-			recon_tally_balanced(&s.t) ? "true" : "false");
+		json_w_end_array(&w);
+		json_w_key_uint(&w, "expected", s.t.expected);
+		json_w_key_uint(&w, "returned", s.t.by_state[TALLY_RETURNED]);
+		json_w_key_uint(&w, "issued", s.t.by_state[TALLY_ISSUED]);
+		json_w_key_uint(&w, "resolved", s.t.by_state[TALLY_RESOLVED]);
+		json_w_key_bool(&w, "balanced", rc == EXIT_OK);
+		json_w_end_object(&w);
+		return cli_json_done(&w, rc);
 	} else {
 		if (s.nmissing == 0)
 			fputs("  (none)\n", f);
@@ -127,7 +142,7 @@ static int tally_report(struct ledger *l, const struct session_rec *sess,
 			s.t.by_state[TALLY_RESOLVED],
 			s.t.by_state[TALLY_MISSING]);
 	}
-	return recon_tally_balanced(&s.t) ? EXIT_OK : EXIT_FOUND;
+	return rc;
 }
 
 int reconcile_tally(struct ledger *l, const struct session_rec *sess, int json,
@@ -218,6 +233,7 @@ static int exec_tally_list(struct cli *c, struct ledger *l)
 {
 	int64_t *ids = NULL;
 	size_t n = 0;
+	struct json_w w, *jw = c->json ? &w : NULL;
 	int code = EXIT_OK, rc;
 
 	if (c->npos)
@@ -225,8 +241,12 @@ static int exec_tally_list(struct cli *c, struct ledger *l)
 	rc = ledger_tally_ids(l, &ids, &n);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (c->json)
-		fputs("{\"tallies\":[", stdout);
+	json_w_init(&w, stdout);
+	if (jw) {
+		json_w_object(jw);
+		json_w_key(jw, "tallies");
+		json_w_array(jw);
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct recon_tally t;
 		struct session_rec sess;
@@ -244,18 +264,16 @@ static int exec_tally_list(struct cli *c, struct ledger *l)
 			goto out;
 		}
 		missing = t.by_state[TALLY_MISSING];
-		if (c->json) {
-			printf("%s{\"session\":%lld,\"started_at\":",
-			       i ? "," : "", (long long)ids[i]);
-			json_time(stdout, sess.started_at);
-			fputs(",\"closed_at\":", stdout);
-			json_time(stdout, sess.closed_at);
-			fputs(",\"witness\":", stdout);
-			json_str_or_null(stdout, sess.witness);
-			printf(",\"expected\":%zu,\"missing\":%zu,\"note\":",
-			       t.expected, missing);
-			json_str_or_null(stdout, note);
-			fputs("}", stdout);
+		if (jw) {
+			json_w_object(jw);
+			json_w_key_int(jw, "session", ids[i]);
+			cli_json_key_time(jw, "started_at", sess.started_at);
+			cli_json_key_time(jw, "closed_at", sess.closed_at);
+			json_w_key_opt_str(jw, "witness", sess.witness);
+			json_w_key_uint(jw, "expected", t.expected);
+			json_w_key_uint(jw, "missing", missing);
+			json_w_key_opt_str(jw, "note", note);
+			json_w_end_object(jw);
 		} else {
 			cli_time_iso(sess.started_at, when);
 			printf("%4lld  %s  %-6s  expected %zu  missing %zu%s%s"
@@ -268,8 +286,11 @@ static int exec_tally_list(struct cli *c, struct ledger *l)
 		if (missing)
 			code = EXIT_FOUND;
 	}
-	if (c->json)
-		fputs("]}\n", stdout);
+	if (jw) {
+		json_w_end_array(jw);
+		json_w_end_object(jw);
+		code = cli_json_done(jw, code);
+	}
 out:
 	free(ids);
 	return code;

@@ -186,19 +186,20 @@ const struct cmd_entry cmd_training_record_entry = {
 
 /* ---- training list ---- */
 
-static void print_course(const struct course_rec *co, int json, int first)
+/* The printers below write an object of jw, or text when jw is NULL. */
+static void print_course(const struct course_rec *co, struct json_w *jw)
 {
-	if (json) {
-		printf("%s{\"code\":", first ? "" : ",");
-		json_str(stdout, co->code);
-		fputs(",\"name\":", stdout);
-		json_str(stdout, co->name);
-		printf(",\"required_for\":%s,\"valid_days\":",
-		       co->required ? "\"cards\"" : "null");
+	if (jw) {
+		json_w_object(jw);
+		json_w_key_str(jw, "code", co->code);
+		json_w_key_str(jw, "name", co->name);
+		json_w_key_str(jw, "required_for",
+			       co->required ? "cards" : NULL);
 		if (co->valid_days > 0)
-			printf("%d}", co->valid_days);
+			json_w_key_int(jw, "valid_days", co->valid_days);
 		else
-			fputs("null}", stdout);
+			json_w_key_null(jw, "valid_days");
+		json_w_end_object(jw);
 		return;
 	}
 	printf("  %-12s %-30s %-18s ", co->code, co->name,
@@ -209,24 +210,23 @@ static void print_course(const struct course_rec *co, int json, int first)
 		puts("no expiry");
 }
 
-static void print_session(const struct wf_training_session *s, int json,
-			  int first)
+static void print_session(const struct wf_training_session *s,
+			  struct json_w *jw, int first)
 {
 	char d[11];
 
 	date_format(s->date, d);
-	if (json) {
-		printf("%s{\"date\":\"%s\",\"course\":", first ? "" : ",", d);
-		json_str(stdout, s->course);
-		fputs(",\"name\":", stdout);
-		json_str(stdout, s->name);
-		fputs(",\"attendees\":[", stdout);
-		for (size_t i = 0; i < s->nwho; i++) {
-			if (i)
-				fputc(',', stdout);
-			json_str(stdout, s->who[i]);
-		}
-		fputs("]}", stdout);
+	if (jw) {
+		json_w_object(jw);
+		json_w_key_str(jw, "date", d);
+		json_w_key_str(jw, "course", s->course);
+		json_w_key_str(jw, "name", s->name);
+		json_w_key(jw, "attendees");
+		json_w_array(jw);
+		for (size_t i = 0; i < s->nwho; i++)
+			json_w_str(jw, s->who[i]);
+		json_w_end_array(jw);
+		json_w_end_object(jw);
 		return;
 	}
 	printf("%s  %s %s (%s):", first ? "" : "\n", d, s->course, s->name);
@@ -235,14 +235,14 @@ static void print_session(const struct wf_training_session *s, int json,
 }
 
 /* Per person: the records, then the state of every required course. */
-static void print_person(const struct wf_training_person *p, int json)
+static void print_person(const struct wf_training_person *p, struct json_w *jw)
 {
-	if (json) {
-		fputs("{\"staff\":", stdout);
-		json_str(stdout, p->who.code);
-		fputs(",\"name\":", stdout);
-		json_str(stdout, p->who.name);
-		fputs(",\"records\":[", stdout);
+	if (jw) {
+		json_w_object(jw);
+		json_w_key_str(jw, "staff", p->who.code);
+		json_w_key_str(jw, "name", p->who.name);
+		json_w_key(jw, "records");
+		json_w_array(jw);
 	} else {
 		printf("%s (%s)\nrecords:\n", p->who.code, p->who.name);
 	}
@@ -251,37 +251,39 @@ static void print_person(const struct wf_training_person *p, int json)
 		char d[11];
 
 		date_format(r->date, d);
-		if (json) {
-			printf("%s{\"date\":\"%s\",\"course\":", i ? "," : "",
-			       d);
-			json_str(stdout, r->course);
-			fputs(",\"name\":", stdout);
-			json_str(stdout, r->name);
-			fputs(",\"recorded_by\":", stdout);
-			json_str(stdout, r->recorded_by);
-			fputs("}", stdout);
+		if (jw) {
+			json_w_object(jw);
+			json_w_key_str(jw, "date", d);
+			json_w_key_str(jw, "course", r->course);
+			json_w_key_str(jw, "name", r->name);
+			json_w_key_str(jw, "recorded_by", r->recorded_by);
+			json_w_end_object(jw);
 		} else {
 			printf("  %s %-12s %-30s recorded by %s\n", d,
 			       r->course, r->name, r->recorded_by);
 		}
 	}
-	if (!json && p->nrecords == 0)
-		puts("  none");
-	fputs(json ? "],\"required\":[" : "required for work with cards:\n",
-	      stdout);
+	if (jw) {
+		json_w_end_array(jw);
+		json_w_key(jw, "required");
+		json_w_array(jw);
+	} else {
+		if (p->nrecords == 0)
+			puts("  none");
+		puts("required for work with cards:");
+	}
 	for (size_t i = 0; i < p->nrequired; i++) {
 		const struct wf_training_required *q = &p->required[i];
 		char d[11] = "";
 
 		if (q->since != DATE_NONE)
 			date_format(q->since, d);
-		if (json) {
-			printf("%s{\"course\":", i ? "," : "");
-			json_str(stdout, q->course);
-			printf(",\"state\":\"%s\",\"since\":",
-			       recon_gate_name(q->gate));
-			json_str_or_null(stdout, d);
-			fputs("}", stdout);
+		if (jw) {
+			json_w_object(jw);
+			json_w_key_str(jw, "course", q->course);
+			json_w_key_str(jw, "state", recon_gate_name(q->gate));
+			json_w_key_opt_str(jw, "since", d);
+			json_w_end_object(jw);
 		} else {
 			printf("  %-12s %s%s\n", q->course,
 			       q->gate == GATE_OK	 ? "valid"
@@ -290,10 +292,12 @@ static void print_person(const struct wf_training_person *p, int json)
 			       d);
 		}
 	}
-	if (!json && p->nrequired == 0)
+	if (jw) {
+		json_w_end_array(jw);
+		json_w_end_object(jw);
+	} else if (p->nrequired == 0) {
 		puts("  nothing is required");
-	if (json)
-		fputs("]}\n", stdout);
+	}
 }
 
 static int exec_list(struct cli *c, struct ledger *l)
@@ -301,34 +305,52 @@ static int exec_list(struct cli *c, struct ledger *l)
 	const char *staff = cli_opt(c, "staff");
 	struct wf_training_list t;
 	struct wf_err e;
+	struct json_w w, *jw = c->json ? &w : NULL;
+	int rc = EXIT_OK;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	json_w_init(&w, stdout);
 	if (staff) {
 		struct wf_training_person p;
 
 		if (wf_training_person(l, staff, today(), &p, &e))
 			return cli_fail(&e);
-		print_person(&p, c->json);
+		print_person(&p, jw);
 		wf_training_person_free(&p);
-		return EXIT_OK;
+		return jw ? cli_json_done(jw, EXIT_OK) : EXIT_OK;
 	}
 	if (wf_training_list(l, &t, &e))
 		return cli_fail(&e);
-	fputs(c->json ? "{\"courses\":[" : "courses:\n", stdout);
+	if (jw) {
+		json_w_object(jw);
+		json_w_key(jw, "courses");
+		json_w_array(jw);
+	} else {
+		puts("courses:");
+	}
 	for (size_t i = 0; i < t.ncourses; i++)
-		print_course(&t.courses[i], c->json, i == 0);
-	if (!c->json && t.ncourses == 0)
-		puts("  none");
-	fputs(c->json ? "],\"sessions\":[" : "sessions:\n", stdout);
+		print_course(&t.courses[i], jw);
+	if (jw) {
+		json_w_end_array(jw);
+		json_w_key(jw, "sessions");
+		json_w_array(jw);
+	} else {
+		if (t.ncourses == 0)
+			puts("  none");
+		puts("sessions:");
+	}
 	for (size_t i = 0; i < t.nsessions; i++)
-		print_session(&t.sessions[i], c->json, i == 0);
-	if (c->json)
-		fputs("]}\n", stdout);
-	else
+		print_session(&t.sessions[i], jw, i == 0);
+	if (jw) {
+		json_w_end_array(jw);
+		json_w_end_object(jw);
+		rc = cli_json_done(jw, EXIT_OK);
+	} else {
 		puts(t.nsessions ? "" : "  none");
+	}
 	wf_training_list_free(&t);
-	return EXIT_OK;
+	return rc;
 }
 
 static const char *const list_options[] = {"staff", NULL};

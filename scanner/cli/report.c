@@ -41,37 +41,11 @@ static void json_card_head(FILE *f, const struct count_card *k)
 	json_str(f, k->serial);
 }
 
-/* The managers' resolutions of the session's discrepancies (R8). */
-struct res_set {
-	struct resolution_rec *v;
-	size_t n;
-};
-
-static int res_collect(void *ctx, const struct resolution_rec *r)
-{
-	struct res_set *s = ctx;
-	struct resolution_rec *p = realloc(s->v, (s->n + 1) * sizeof(*p));
-
-	if (!p)
-		return LEDGER_ERR_NOMEM;
-	s->v = p;
-	s->v[s->n++] = *r;
-	return 0;
-}
-
-static const struct resolution_rec *res_find(const struct res_set *s,
-					     const char *serial)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->v[i].serial, serial) == 0)
-			return &s->v[i];
-	return NULL;
-}
-
 /* ,"resolution":{reason, note, by, at} or null, then the closing brace. */
-static void json_res_end(FILE *f, const struct res_set *rs, const char *serial)
+static void json_res_end(FILE *f, const struct wf_reconcile *w,
+			 const char *serial)
 {
-	const struct resolution_rec *x = res_find(rs, serial);
+	const struct resolution_rec *x = wf_reconcile_res(w, serial);
 
 	fputs(",\"resolution\":", f);
 	if (!x) {
@@ -90,9 +64,9 @@ static void json_res_end(FILE *f, const struct res_set *rs, const char *serial)
 }
 
 /* The line under a resolved discrepancy in the text report. */
-static void text_res(FILE *f, const struct res_set *rs, const char *serial)
+static void text_res(FILE *f, const struct wf_reconcile *w, const char *serial)
 {
-	const struct resolution_rec *x = res_find(rs, serial);
+	const struct resolution_rec *x = wf_reconcile_res(w, serial);
 	char at[TIME_ISO_BUF];
 
 	if (!x)
@@ -108,9 +82,10 @@ static void text_res(FILE *f, const struct res_set *rs, const char *serial)
 	fputc('\n', f);
 }
 
-static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
-		      const struct recon_report *r, const struct res_set *rs)
+static void print_json(FILE *f, const struct wf_reconcile *w)
 {
+	const struct count_data *d = w->d;
+	const struct recon_report *r = w->r;
 	fprintf(f, "{\"session\":%lld,\"kind\":\"%s\",\"ranges\":[",
 		(long long)d->session_id, session_kind_name(d->kind));
 	for (size_t i = 0; i < d->nranges; i++) {
@@ -133,10 +108,8 @@ static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
 	fputc('[', f);
 	for (size_t i = 0; i < r->nmissing; i++) {
 		const struct count_card *k = &d->cards[r->missing[i]];
-		struct sighting s;
+		const struct sighting s = w->last_seen[i];
 
-		if (ledger_last_seen(l, k->id, d->session_id, INT64_MAX, &s) < 0)
-			return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 		fputs(i ? "," : "", f);
 		json_card_head(f, k);
 		fputs(",\"expected_location\":", f);
@@ -153,7 +126,7 @@ static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
 			json_str_or_null(f, s.by);
 			fputc('}', f);
 		}
-		json_res_end(f, rs, k->serial);
+		json_res_end(f, w, k->serial);
 	}
 	fputs("],\"misplaced\":[", f);
 	for (size_t i = 0; i < r->nmisplaced; i++) {
@@ -167,7 +140,7 @@ static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
 		json_str(f, range_path(d, h->range));
 		fputs(",\"at\":", f);
 		json_time(f, d->scans[h->scan].at);
-		json_res_end(f, rs, d->cards[h->card].serial);
+		json_res_end(f, w, d->cards[h->card].serial);
 	}
 	fputs("],\"extra\":[", f);
 	for (size_t i = 0; i < r->nextra; i++) {
@@ -179,7 +152,7 @@ static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
 		json_str(f, range_path(d, s->range));
 		fputs(",\"at\":", f);
 		json_time(f, s->at);
-		json_res_end(f, rs, s->serial);
+		json_res_end(f, w, s->serial);
 	}
 	fputs("],\"not_in_stock\":[", f);
 	for (size_t i = 0; i < r->nnot_in_stock; i++) {
@@ -195,7 +168,7 @@ static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
 		json_str(f, range_path(d, h->range));
 		fputs(",\"at\":", f);
 		json_time(f, d->scans[h->scan].at);
-		json_res_end(f, rs, k->serial);
+		json_res_end(f, w, k->serial);
 	}
 	fputs("],\"disposal_due\":[", f);
 	for (size_t i = 0; i < r->ndisposal_due; i++) {
@@ -214,10 +187,8 @@ static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
 	fputs("],\"checked_out\":[", f);
 	for (size_t i = 0; i < r->nchecked_out; i++) {
 		const struct count_card *k = &d->cards[r->checked_out[i]];
-		char by[STAFF_CODE_MAX + 1];
+		const char *by = w->checked_out_by[i];
 
-		if (ledger_checked_out_by(l, k->id, by) < 0)
-			return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 		fputs(i ? "," : "", f);
 		json_card_head(f, k);
 		fputs(",\"expected_location\":", f);
@@ -228,7 +199,6 @@ static int print_json(FILE *f, struct ledger *l, const struct count_data *d,
 	}
 	fprintf(f, "],\"repeats\":%zu,\"discrepancy\":%s}\n", r->repeats,
 		recon_has_discrepancy(r) ? "true" : "false");
-	return 0;
 }
 
 /*
@@ -288,9 +258,10 @@ static void text_heading(FILE *f, const char *title, size_t n, const char *what)
 	fprintf(f, "\n%s (%zu)%s%s\n", title, n, n ? " - " : "", n ? what : "");
 }
 
-static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
-		      const struct recon_report *r, const struct res_set *rs)
+static void print_text(FILE *f, const struct wf_reconcile *w)
 {
+	const struct count_data *d = w->d;
+	const struct recon_report *r = w->r;
 	char at[TIME_ISO_BUF];
 
 	fprintf(f, "Count %lld (%s), %zu range%s\n", (long long)d->session_id,
@@ -303,10 +274,8 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 		     "expected here, not read anywhere in this count");
 	for (size_t i = 0; i < r->nmissing; i++) {
 		const struct count_card *k = &d->cards[r->missing[i]];
-		struct sighting s;
+		const struct sighting s = w->last_seen[i];
 
-		if (ledger_last_seen(l, k->id, d->session_id, INT64_MAX, &s) < 0)
-			return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 		fprintf(f, "  %-12s %-16s ", k->mgmt_id, k->serial);
 		put_padded(f, k->location, 17);
 		if (s.at) {
@@ -317,7 +286,7 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 		} else {
 			fputs("never seen since import\n", f);
 		}
-		text_res(f, rs, k->serial);
+		text_res(f, w, k->serial);
 	}
 	text_heading(f, "MISPLACED", r->nmisplaced,
 		     "found in another range than the ledger says");
@@ -328,7 +297,7 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 		fprintf(f, "  %-12s %-16s belongs to %s, found in %s\n",
 			k->mgmt_id, k->serial, k->location,
 			range_path(d, h->range));
-		text_res(f, rs, k->serial);
+		text_res(f, w, k->serial);
 	}
 	text_heading(f, "EXTRA", r->nextra, "serial unknown to the ledger");
 	for (size_t i = 0; i < r->nextra; i++) {
@@ -336,7 +305,7 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 
 		fprintf(f, "  %-12s %-16s found in %s\n", "-", s->serial,
 			range_path(d, s->range));
-		text_res(f, rs, s->serial);
+		text_res(f, w, s->serial);
 	}
 	text_heading(f, "NOT IN STOCK", r->nnot_in_stock,
 		     "the ledger says this card left the safe");
@@ -347,7 +316,7 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 		fprintf(f, "  %-12s %-16s ledger: %s, found in %s\n",
 			k->mgmt_id, k->serial, card_status_name(k->status),
 			range_path(d, h->range));
-		text_res(f, rs, k->serial);
+		text_res(f, w, k->serial);
 	}
 	text_heading(f, "DISPOSAL DUE", r->ndisposal_due,
 		     "present, and due for disposal");
@@ -367,10 +336,8 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 		     "out of the safe, per the ledger: not missing");
 	for (size_t i = 0; i < r->nchecked_out; i++) {
 		const struct count_card *k = &d->cards[r->checked_out[i]];
-		char by[STAFF_CODE_MAX + 1];
+		const char *by = w->checked_out_by[i];
 
-		if (ledger_checked_out_by(l, k->id, by) < 0)
-			return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 		fprintf(f, "  %-12s %-16s ", k->mgmt_id, k->serial);
 		put_padded(f, k->location, 17);
 		fprintf(f, "%s%s\n", by[0] ? "by " : "no check-out recorded",
@@ -398,15 +365,15 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 	size_t n = r->nmissing + r->nmisplaced + r->nextra + r->nnot_in_stock;
 	size_t open = n;
 	for (size_t i = 0; i < r->nmissing; i++)
-		open -= res_find(rs, d->cards[r->missing[i]].serial) != NULL;
+		open -= wf_reconcile_res(w, d->cards[r->missing[i]].serial) != NULL;
 	for (size_t i = 0; i < r->nmisplaced; i++)
 		open -=
-		    res_find(rs, d->cards[r->misplaced[i].card].serial) != NULL;
+		    wf_reconcile_res(w, d->cards[r->misplaced[i].card].serial) != NULL;
 	for (size_t i = 0; i < r->nextra; i++)
-		open -= res_find(rs, d->scans[r->extra[i]].serial) != NULL;
+		open -= wf_reconcile_res(w, d->scans[r->extra[i]].serial) != NULL;
 	for (size_t i = 0; i < r->nnot_in_stock; i++)
 		open -=
-		    res_find(rs, d->cards[r->not_in_stock[i].card].serial) !=
+		    wf_reconcile_res(w, d->cards[r->not_in_stock[i].card].serial) !=
 		    NULL;
 	if (n && open < n)
 		fprintf(f,
@@ -418,24 +385,15 @@ static int print_text(FILE *f, struct ledger *l, const struct count_data *d,
 			n == 1 ? "y" : "ies");
 	else
 		fputs("\nRESULT: every expected card is in its place\n", f);
-	return 0;
 }
 
-int report_print(FILE *f, struct ledger *l, const struct count_data *d,
-		 const struct recon_report *r, int json)
+int report_print(FILE *f, const struct wf_reconcile *w, int json)
 {
-	struct res_set rs = {0};
-	int rc = ledger_resolution_each(l, d->session_id, res_collect, &rs);
-
-	if (rc < 0) {
-		free(rs.v);
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	}
-	rc = json ? print_json(f, l, d, r, &rs) : print_text(f, l, d, r, &rs);
-	free(rs.v);
-	if (rc)
-		return rc;
-	return recon_has_discrepancy(r) ? EXIT_FOUND : EXIT_OK;
+	if (json)
+		print_json(f, w);
+	else
+		print_text(f, w);
+	return w->found ? EXIT_FOUND : EXIT_OK;
 }
 
 /* ---- the safe: openings and cards handled while it was closed ---- */
@@ -498,11 +456,11 @@ static void short_time(int64_t t, int64_t day_of, char out[24])
 		snprintf(out, 24, "%.10s %.5s", a, a + 11);
 }
 
-int report_opening(const struct key_opening_rec *o, void *ctx)
+void report_opening_print(struct report_list *p,
+			  const struct key_opening_rec *o, unsigned flags,
+			  int recorded)
 {
-	struct report_list *p = ctx;
 	int64_t end = o->closed_at ? o->closed_at : p->now;
-	unsigned flags = wf_key_flags(o, p->now, p->rules);
 	char from[24], to[24] = "open", names[64];
 
 	p->flagged += flags != 0;
@@ -526,10 +484,10 @@ int report_opening(const struct key_opening_rec *o, void *ctx)
 		/* false: an opening from before flags were recorded, judged
 		 * by the configuration in force now. */
 		fprintf(p->f, ",\"flags_recorded\":%s",
-			wf_key_flags_recorded(o) ? "true" : "false");
+			recorded ? "true" : "false");
 		fputc('}', p->f);
 		p->n++;
-		return 0;
+		return;
 	}
 	short_time(o->opened_at, 0, from);
 	if (o->closed_at)
@@ -548,12 +506,20 @@ int report_opening(const struct key_opening_rec *o, void *ctx)
 		cli_key_flag_names(flags, names, sizeof(names));
 		fprintf(p->f, "%s      FLAGGED: %s\n", p->indent, names);
 	}
-	if (!wf_key_flags_recorded(o))
+	if (!recorded)
 		fprintf(p->f,
 			"%s      (recorded before flags were: judged by the "
 			"configuration in force now)\n",
 			p->indent);
 	p->n++;
+}
+
+int report_opening(const struct key_opening_rec *o, void *ctx)
+{
+	struct report_list *p = ctx;
+
+	report_opening_print(p, o, wf_key_flags(o, p->now, p->rules),
+			     wf_key_flags_recorded(o));
 	return 0;
 }
 

@@ -48,12 +48,10 @@ int scan_run(struct ledger *l, const struct wf_scan_args *a,
 	     int *opened);
 
 /*
- * Prints the report of session `d` (today is used for disposal-due rules).
- * Missing cards get their last sighting from the ledger.  Returns an exit
- * code: 0, or 1 when the report has discrepancies.
+ * Prints the reconciliation of a count (wf_reconcile of a full or partial
+ * count).  Returns an exit code: 0, or 1 when it has discrepancies.
  */
-int report_print(FILE *f, struct ledger *l, const struct count_data *d,
-		 const struct recon_report *r, int json);
+int report_print(FILE *f, const struct wf_reconcile *w, int json);
 
 /*
  * Reads cards from reader `spec` (identity profile `profile`, NULL: uid)
@@ -108,56 +106,30 @@ struct report_list {
 };
 
 int report_opening(const struct key_opening_rec *o, void *ctx);
+/* The same for an opening whose flags are decided already (wf_opening). */
+void report_opening_print(struct report_list *p,
+			  const struct key_opening_rec *o, unsigned flags,
+			  int recorded);
 int report_safe_closed(void *ctx, const struct safe_closed_row *r);
 /* Locked, active accounts: "CODE (name)"; in JSON the code. */
 int report_locked(const struct staff_rec *s, void *ctx);
 
 /* ---- the safe's approver (cmd_key.c) ---- */
 
-/* ---- disposal (cmd_dispose.c), shared with the TUI ---- */
-
-/* The cards in storage that the due rules make due today, sorted
- * (recon_due_sort); v[i].mgmt_id points into ids. */
-struct dispose_due {
-	const struct recon_rules *rules;
-	int32_t today;
-	struct recon_due_item *v;
-	char (*ids)[MGMT_ID_MAX + 1];
-	size_t n, cap;
-};
-
-/* 0 and *d (dispose_due_free), or an exit code. */
-int dispose_due_load(struct ledger *l, const struct recon_rules *rules,
-		     int32_t today, struct dispose_due *d);
-void dispose_due_free(struct dispose_due *d);
-/* NULL when method (shred, contractor) and certificate go together,
- * else what is wrong. */
-const char *dispose_method_check(const char *method, const char *cert);
-/* Batch id exists and is open; 0 and *b, or an exit code. */
-int dispose_batch_open(struct ledger *l, int64_t id,
-		       struct disposal_batch_rec *b);
-/* Writes the disposal ledger for batch id (actor and witness checked
- * already: the training gate, cli_witness or cli_witness_pin); *n cards
- * disposed.  0 or an exit code (nothing disposed). */
-int dispose_close(struct ledger *l, int64_t id, const char *method,
-		  const char *cert, const struct staff_rec *actor,
-		  const struct staff_rec *witness, int64_t *n);
-
 /* ---- reports written to any FILE (the CLI's stdout, the TUI's memory
  * stream) ---- */
 
-/* `report daily` for day (days since the epoch); exit 1 when the audit
- * chain is broken. */
-int report_daily(struct ledger *l, int32_t day, int json, FILE *f);
+/* Prints `report daily` (wf_daily) as text or JSON; `rules` judge the
+ * openings the struct's flags were decided with. */
+void report_daily_print(const struct wf_daily *w,
+			const struct recon_key_rules *rules, int json, FILE *f);
 
 enum book_format { FMT_TEXT = 0, FMT_CSV, FMT_JSON };
 
-/* `report record-book` of month "YYYY-MM" in UTF-8 (the CLI converts to
- * the encoding asked for); exit 2 after cli_error when month is not
- * YYYY-MM. */
-int report_record_book(struct ledger *l, const char *month,
-		       enum book_format fmt, FILE *f);
-/* `report incident` of count id. */
-int report_incident(struct ledger *l, int64_t id, int json, FILE *f);
+/* Prints `report record-book` (wf_book) in UTF-8 (the CLI converts to
+ * the encoding asked for). */
+void report_book_print(const struct wf_book *b, enum book_format fmt, FILE *f);
+/* Prints `report incident` (wf_incident). */
+void report_incident_print(const struct wf_incident *in, int json, FILE *f);
 
 #endif

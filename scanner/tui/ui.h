@@ -221,7 +221,8 @@ struct ui {
 	int logged_in;
 	struct staff_rec who;
 	int trained;
-	char training_gap[128]; /* what is missing, "" when trained */
+	char training_gap[128]; /* the course missing, "" when trained */
+	int training_expired;	/* 1: attended once, expired since */
 	const struct ui_screen *screen;
 	void *state; /* the current screen's, owned by it */
 	/* The message line: the outcome of the last action. */
@@ -643,6 +644,45 @@ struct ui_count_model {
 
 void ui_count_render(const struct ui_count_model *m, struct ui_view *v);
 
+/* ---- a reader on a screen (ui_reader.c) ---- */
+
+struct wf_scan;
+struct wf_scan_args;
+struct wf_scan_event;
+
+/* What a screen shows of its reader (ui_reader_view). */
+struct ui_reader {
+	int has_reader; /* a reader is open; else typed numbers only */
+	int lost;	/* it went away: said until it is back */
+	int back;	/* it came back: said until the next read */
+	int ended;	/* it failed for good, or its script ran out */
+};
+
+/*
+ * Opens the scan session of args (wf_scan_open) for a screen: when
+ * args->reader cannot be opened the session opens without it (typed
+ * numbers still work; args->reader is then NULL) and the message line
+ * says why.  0 with *s and *r set, or the exit status with *e and nothing
+ * open.
+ */
+int ui_reader_open(struct ui *u, struct wf_scan_args *args, struct wf_scan **s,
+		   struct ui_reader *r, struct wf_err *e);
+/* 1 while a screen's tick should wait on the reader. */
+int ui_reader_waits(const struct ui_reader *r);
+/*
+ * What the reader reported besides a read, after wf_scan_next or
+ * wf_reader_next returned rc (with *e) and *ev: the reader failed for
+ * good (said, ended), a read refused (said), a card not read, the reader
+ * unplugged or plugged in again, a script's end; r, the message line and
+ * the bells follow.  A read (WF_SCAN_READ) is the screen's: only r->back
+ * is cleared, and UI_IGNORED returned.
+ */
+enum ui_result ui_reader_step(struct ui *u, struct ui_reader *r, int rc,
+			      const struct wf_scan_event *ev,
+			      const struct wf_err *e);
+/* The reader's notice in v: lost, or back; nothing otherwise. */
+void ui_reader_view(const struct ui_reader *r, struct ui_view *v);
+
 /* ---- two-person disposal (ui_dispose.c) ---- */
 
 enum {
@@ -688,6 +728,7 @@ struct ui_dispose_model {
 	int method; /* 0 shred, 1 contractor */
 	char cert[DISPOSAL_CERT_MAX + 1];
 	struct ui_second form; /* the witness, at the start and the close */
+	struct ui_reader reader;
 };
 
 const char *ui_dispose_symbol(int kind);

@@ -174,6 +174,7 @@ static int cs_enter(struct ui *u)
 	char(*paths)[LOCATION_MAX + 1] = NULL, (*due)[LOCATION_MAX + 1] = NULL;
 	int *state = NULL;
 	size_t n = 0, ndue = 0;
+	struct wf_err e;
 	int rc;
 
 	if (!m)
@@ -182,7 +183,9 @@ static int cs_enter(struct ui *u)
 		free(m);
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
 	}
-	rc = plan_due_ranges(u->l, cli_now(), &due, &state, &ndue);
+	rc = plan_due_ranges(u->l, cli_now(), &due, &state, &ndue, &e);
+	if (rc)
+		cli_fail(&e);
 	m->r = calloc(n ? n : 1, sizeof(*m->r));
 	if (rc || !m->r) {
 		free(paths);

@@ -5,18 +5,16 @@
  * a due card goes into the batch, a card not due is refused and must go
  * back, a card read twice is a repeat, each shown with its own symbol and
  * colour -- and the batch is closed with its method and certificate after
- * the witness logs in again.  Reads go through the per-read path of `scan
- * --session D<n>` (the workflow's scan session, wf_scan_*), start and
- * close through the
- * commands' own steps (cli_witness_pin, dispose_*), so the rules are the
- * command line's.
+ * the witness logs in again.  Start, close, the due list and the open
+ * batches are the disposal workflows (wf_dispose_*), reads the scan
+ * session's (wf_scan_*, as `scan --session D<n>`): the rules and the
+ * refusals are the command line's, shown translated (ui_fail).
  */
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../cli/cli.h"
-#include "../workflow/config.h"
-#include "../cli/report.h"
 #include "../workflow/wf_scan.h"
 #include "ui.h"
 
@@ -24,7 +22,6 @@ struct dispose_state {
 	struct ui_dispose_model m;
 	struct wf_scan_args args;
 	struct wf_scan *s;
-	int has_reader;
 };
 
 /* ---- the view: pure, tested in tests/test_ui.c ---- */
@@ -193,6 +190,7 @@ static void ui_dispose_render_body(const struct ui_dispose_model *m,
 	ui_view_add(v, UI_A_DIM, "  %s",
 		    _("Present or type each card, Enter.  x close the batch  "
 		      "q back"));
+	ui_reader_view(&m->reader, v);
 	/* Newest first: the card just read is where the eye is. */
 	room = v->rows - 8;
 	for (int i = m->nread - 1; i >= 0 && m->nread - 1 - i < room; i--) {
@@ -211,68 +209,72 @@ void ui_dispose_render(const struct ui_dispose_model *m, struct ui_view *v)
 
 /* ---- the screen ---- */
 
-static int add_open(void *ctx, const struct disposal_batch_rec *b)
-{
-	struct ui_dispose_model *m = ctx;
-
-	if (!b->closed_at && m->nopen < sizeof(m->open) / sizeof(m->open[0]))
-		m->open[m->nopen++] = b->id;
-	return 0;
-}
-
-static int skip_card(void *ctx, const struct disposal_card_row *c)
-{
-	(void)ctx;
-	(void)c;
-	return 0;
-}
-
-static int load(struct ui *u, struct dispose_state *st)
+/* The cards due and the open batches, from the workflows.  0, or the
+ * exit status with *e (the lists as they were). */
+static int load(struct ui *u, struct dispose_state *st, struct wf_err *e)
 {
 	struct ui_dispose_model *m = &st->m;
-	struct dispose_due d;
-	int64_t now = cli_now();
-	int rc = dispose_due_load(u->l, &u->conf.rules,
-				  date_of_time(now, cli_utc_offset(now)), &d);
+	struct wf_dispose_due d;
+	struct wf_disposal_list open;
+	char(*due)[MGMT_ID_MAX + 1];
+	char(*why)[16];
+	int ex =
+	    wf_dispose_due(u->l, &u->conf.rules, wf_today(cli_now()), &d, e);
 
-	if (rc)
-		return rc;
-	free(m->due);
-	free(m->due_why);
-	m->due = calloc(d.n ? d.n : 1, sizeof(*m->due));
-	m->due_why = calloc(d.n ? d.n : 1, sizeof(*m->due_why));
-	if (!m->due || !m->due_why) {
-		dispose_due_free(&d);
-		return cli_error(EXIT_SOFTWARE, "out of memory");
+	if (ex)
+		return ex;
+	ex = wf_dispose_list(u->l, 1, &open, e);
+	if (ex) {
+		wf_dispose_due_free(&d);
+		return ex;
+	}
+	due = calloc(d.n ? d.n : 1, sizeof(*due));
+	why = calloc(d.n ? d.n : 1, sizeof(*why));
+	if (!due || !why) {
+		free(due);
+		free(why);
+		ex = wf_fail(e, WF_E_NOMEM);
+		goto out;
 	}
 	for (size_t i = 0; i < d.n; i++) {
-		snprintf(m->due[i], sizeof(m->due[i]), "%s", d.v[i].mgmt_id);
-		snprintf(m->due_why[i], sizeof(m->due_why[i]), "%s",
+		snprintf(due[i], sizeof(due[i]), "%s", d.v[i].mgmt_id);
+		snprintf(why[i], sizeof(why[i]), "%s",
 			 recon_due_why_name(d.v[i].why));
 	}
+	free(m->due);
+	free(m->due_why);
+	m->due = due;
+	m->due_why = why;
 	m->ndue = d.n;
-	dispose_due_free(&d);
 	m->nopen = 0;
-	if (ledger_disposal_list(u->l, add_open, skip_card, m) < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
-	return 0;
+	for (size_t i = 0;
+	     i < open.n && m->nopen < sizeof(m->open) / sizeof(m->open[0]); i++)
+		m->open[m->nopen++] = open.v[i].b.id;
+out:
+	wf_dispose_due_free(&d);
+	wf_dispose_list_free(&open);
+	return ex;
+}
+
+/* load, a failure said on the message line. */
+static void reload(struct ui *u, struct dispose_state *st)
+{
+	struct wf_err e;
+
+	if (load(u, st, &e))
+		ui_fail(u, &e);
 }
 
 static int dispose_enter(struct ui *u)
 {
 	struct dispose_state *st = calloc(1, sizeof(*st));
-	int rc;
 
 	if (!st)
 		return cli_error(EXIT_SOFTWARE, "out of memory");
-	rc = load(u, st);
-	if (rc) {
-		free(st->m.due);
-		free(st->m.due_why);
-		free(st);
-		return rc;
-	}
 	u->state = st;
+	/* A list that cannot be read is said; the screen opens anyway
+	 * (q leaves it). */
+	reload(u, st);
 	return 0;
 }
 
@@ -303,24 +305,16 @@ static void dispose_view(const struct ui *u, struct ui_view *v)
 	ui_dispose_render(&st->m, v);
 }
 
-static enum ui_result refuse(struct ui *u)
-{
-	ui_message(u, UI_A_ALERT, "%s", ui_last_error());
-	u->bells = 3;
-	return UI_REDRAW;
-}
-
-/* Opens the per-read path on batch id: the reader when there is one,
- * else typed numbers. */
-static enum ui_result start_scanning(struct ui *u, struct dispose_state *st,
-				     int64_t id)
+/* Opens the per-read path on batch id, still open: the reader when there
+ * is one, else typed numbers.  0, or the exit status with *e. */
+static int open_batch(struct ui *u, struct dispose_state *st, int64_t id,
+		      struct wf_err *e)
 {
 	struct disposal_batch_rec b;
-	struct wf_err e;
-	int ex = dispose_batch_open(u->l, id, &b);
+	int ex = wf_dispose_batch(u->l, id, &b, e);
 
 	if (ex)
-		return refuse(u);
+		return ex;
 	memset(&st->args, 0, sizeof(st->args));
 	st->args.disposal_id = id;
 	st->args.reader = u->reader;
@@ -328,38 +322,42 @@ static enum ui_result start_scanning(struct ui *u, struct dispose_state *st,
 	st->args.rules = &u->conf.rules;
 	st->args.actor = &u->who;
 	st->args.clock = cli_now;
-	ex = wf_scan_open(u->l, &st->args, &st->s, &e);
-	if (ex && u->reader) {
-		st->args.reader = NULL;
-		ex = wf_scan_open(u->l, &st->args, &st->s, &e);
-	}
-	if (ex) {
-		ui_fail(u, &e);
-		return UI_REDRAW;
-	}
-	st->has_reader = st->args.reader != NULL;
+	ex = ui_reader_open(u, &st->args, &st->s, &st->m.reader, e);
+	if (ex)
+		return ex;
 	st->m.batch = id;
 	st->m.in_batch = (long)b.ncards;
 	st->m.nread = 0;
 	st->m.typed[0] = '\0';
 	st->m.mode = UI_DS_SCAN;
+	return 0;
+}
+
+static enum ui_result start_scanning(struct ui *u, struct dispose_state *st,
+				     int64_t id)
+{
+	struct wf_err e;
+
+	if (open_batch(u, st, id, &e))
+		ui_fail(u, &e);
 	return UI_REDRAW;
 }
 
 static enum ui_result start_batch(struct ui *u, struct dispose_state *st)
 {
+	struct ui_second *f = &st->m.form;
 	struct staff_rec w;
+	struct wf_err e;
 	int64_t id = 0;
-	int rc;
+	int rc = wf_dispose_start(u->l, &u->who, f->code, f->pin, cli_now(),
+				  &id, &w, &e);
 
-	if (ui_second_witness(u, &st->m.form, &w))
-		return UI_REDRAW; /* the form stays, with why */
-	ui_second_clear(&st->m.form);
-	rc = ledger_disposal_start(u->l, u->who.id, w.id, cli_now(), &id);
-	if (rc < 0) {
-		ui_message(u, UI_A_ALERT, "%s", ledger_errmsg(u->l));
+	sodium_memzero(f->pin, sizeof(f->pin));
+	if (rc) {
+		ui_second_refused(u, f, &e); /* the form stays, with why */
 		return UI_REDRAW;
 	}
+	ui_second_clear(f);
 	ui_message(u, UI_A_OK, _("Disposal D%lld started, witnessed by %s"),
 		   (long long)id, w.code);
 	return start_scanning(u, st, id);
@@ -376,23 +374,31 @@ static void note_read(struct ui *u, struct dispose_state *st,
 	if (res->lk.known)
 		snprintf(r.mgmt_id, sizeof(r.mgmt_id), "%s",
 			 res->lk.card.mgmt_id);
-	if (res->outcome == RECON_ACCEPTED) {
+	/* As the workflow decided (recon_dispose_accept). */
+	switch (res->dispose) {
+	case DISPOSE_ACCEPTED:
 		r.kind = UI_DR_ACCEPTED;
 		snprintf(r.detail, sizeof(r.detail), "%s",
 			 recon_due_why_name(res->due));
 		m->in_batch++;
-	} else if (res->outcome == RECON_REPEAT) {
+		break;
+	case DISPOSE_REPEAT:
 		r.kind = UI_DR_REPEAT;
-	} else if (!res->lk.known) {
-		r.kind = UI_DR_UNKNOWN;
-	} else if (res->other_disposal) {
+		break;
+	case DISPOSE_IN_DISPOSAL:
 		r.kind = UI_DR_OTHER;
 		snprintf(r.detail, sizeof(r.detail), "D%lld",
 			 (long long)res->other_disposal);
-	} else {
+		break;
+	case DISPOSE_NOT_IN_STOCK:
+	case DISPOSE_NOT_DUE:
 		r.kind = UI_DR_NOT_DUE;
 		snprintf(r.detail, sizeof(r.detail), "%s",
 			 card_status_name(res->lk.card.status));
+		break;
+	default:
+		r.kind = UI_DR_UNKNOWN;
+		break;
 	}
 	if (m->nread == UI_DISPOSE_READS) {
 		memmove(m->read, m->read + 1,
@@ -410,76 +416,60 @@ static void note_read(struct ui *u, struct dispose_state *st,
 static enum ui_result dispose_tick(struct ui *u, int wait_ms)
 {
 	struct dispose_state *st = u->state;
-	struct wf_scan_event step;
+	struct wf_scan_event ev;
 	struct wf_err e;
+	enum ui_result r;
+	int rc;
 
-	if (st->m.mode != UI_DS_SCAN || !st->s || !st->has_reader)
+	if (st->m.mode != UI_DS_SCAN || !st->s ||
+	    !ui_reader_waits(&st->m.reader))
 		return UI_IGNORED;
-	if (wf_scan_next(st->s, wait_ms, &step, &e)) {
-		st->has_reader = 0;
-		ui_fail(u, &e);
-		return UI_REDRAW;
-	}
-	switch (step.kind) {
-	case WF_SCAN_READ:
-		note_read(u, st, &step.res);
-		return UI_REDRAW;
-	case WF_SCAN_REFUSED:
-		/* Not added (the batch was closed meanwhile): said. */
-		ui_fail(u, &e);
-		u->activity = 1;
-		return UI_REDRAW;
-	case WF_SCAN_UNREADABLE:
-	case WF_SCAN_LOST:
-		ui_message(u, UI_A_ALERT, "%s",
-			   step.kind == WF_SCAN_LOST ? _("READER LOST")
-						     : _("card not read"));
-		u->bells = 3;
-		return UI_REDRAW;
-	case WF_SCAN_BACK:
-		ui_message(u, UI_A_OK, "%s",
-			   _("Reader is back: scanning resumes"));
-		return UI_REDRAW;
-	case WF_SCAN_END:
-		st->has_reader = 0;
-		return UI_REDRAW;
-	default:
-		return UI_HANDLED;
-	}
+	rc = wf_scan_next(st->s, wait_ms, &ev, &e);
+	r = ui_reader_step(u, &st->m.reader, rc, &ev, &e);
+	if (r != UI_IGNORED)
+		return r;
+	note_read(u, st, &ev.res);
+	return UI_REDRAW;
 }
 
 static enum ui_result close_batch(struct ui *u, struct dispose_state *st)
 {
 	struct ui_dispose_model *m = &st->m;
+	struct ui_second *f = &m->form;
 	const char *method = m->method ? "contractor" : "shred";
-	struct staff_rec w;
-	int64_t n = 0, id = m->batch;
+	struct wf_dispose_closed done;
+	struct wf_err e, again;
+	int64_t id = m->batch;
+	int rc;
 
-	if (ui_second_witness(u, &m->form, &w))
-		return UI_REDRAW; /* the form stays, with why */
-	ui_second_clear(&m->form);
 	/* The reader is let go before the cards leave the ledger. */
 	stop(st);
-	if (dispose_close(u->l, id, method, m->cert[0] ? m->cert : NULL,
-			  &u->who, &w, &n)) {
-		/* Nothing was disposed: back to the batch, with why. */
-		char why[256];
-
-		snprintf(why, sizeof(why), "%s", ui_last_error());
-		start_scanning(u, st, id);
-		ui_message(u, UI_A_ALERT, "%s", why);
-		u->bells = 3;
+	rc = wf_dispose_close(u->l, &u->who, id, method, m->cert, f->code,
+			      f->pin, cli_now(), &done, &e);
+	sodium_memzero(f->pin, sizeof(f->pin));
+	if (rc) {
+		/* Nothing was disposed: the batch goes on, and the form
+		 * stays for another try, with why. */
+		if (open_batch(u, st, id, &again) == 0) {
+			m->mode = UI_DS_CLOSE_WITNESS;
+		} else {
+			m->mode = UI_DS_PICK;
+			m->sel = 0;
+			reload(u, st);
+		}
+		ui_second_refused(u, f, &e);
 		return UI_REDRAW;
 	}
+	ui_second_clear(f);
 	ui_message(u, UI_A_OK,
 		   _("Disposal D%lld closed: %lld cards disposed (%s), "
 		     "witnessed by %s"),
-		   (long long)id, (long long)n, method, w.code);
+		   (long long)id, (long long)done.ncards, method,
+		   done.witness.code);
 	m->mode = UI_DS_PICK;
 	m->sel = 0;
 	m->cert[0] = '\0';
-	if (load(u, st))
-		return refuse(u);
+	reload(u, st);
 	return UI_REDRAW;
 }
 
@@ -494,7 +484,24 @@ static enum ui_result typed_read(struct ui *u, struct dispose_state *st)
 		ui_fail(u, &e);
 		return UI_REDRAW;
 	}
+	st->m.reader.back = 0;
 	note_read(u, st, &res);
+	return UI_REDRAW;
+}
+
+/* Opens the witness's form of step: refused at once when the person
+ * logged in may not do it (no witness types a PIN for nothing). */
+static enum ui_result ask_witness(struct ui *u, struct dispose_state *st,
+				  const struct wf_step *step, int mode)
+{
+	struct wf_err e;
+
+	if (wf_may(u->l, step, &u->who, cli_now(), &e)) {
+		ui_fail(u, &e);
+		return UI_REDRAW;
+	}
+	ui_second_clear(&st->m.form);
+	st->m.mode = mode;
 	return UI_REDRAW;
 }
 
@@ -520,8 +527,7 @@ static enum ui_result scan_key(struct ui *u, struct dispose_state *st, int key)
 	case 'x': /* not a hex digit: card numbers are typed in hex */
 	case 'X':
 		m->typed[0] = '\0';
-		m->mode = UI_DS_METHOD;
-		return UI_REDRAW;
+		return ask_witness(u, st, &wf_step_dispose_close, UI_DS_METHOD);
 	case 'q':
 	case UI_KEY_ESC:
 		if (m->typed[0]) {
@@ -531,8 +537,7 @@ static enum ui_result scan_key(struct ui *u, struct dispose_state *st, int key)
 		/* The batch stays open: it can be continued later. */
 		stop(st);
 		m->mode = UI_DS_PICK;
-		if (load(u, st))
-			return refuse(u);
+		reload(u, st);
 		return UI_REDRAW;
 	default:
 		return UI_IGNORED;
@@ -544,7 +549,7 @@ static enum ui_result dispose_key(struct ui *u, int key)
 	struct dispose_state *st = u->state;
 	struct ui_dispose_model *m = &st->m;
 	enum ui_second_step step;
-	const char *bad;
+	struct wf_err e;
 
 	switch (m->mode) {
 	case UI_DS_PICK:
@@ -560,8 +565,8 @@ static enum ui_result dispose_key(struct ui *u, int key)
 			if (m->sel > 0)
 				return start_scanning(u, st,
 						      m->open[m->sel - 1]);
-			ui_second_clear(&m->form);
-			m->mode = UI_DS_START_WITNESS;
+			return ask_witness(u, st, &wf_step_dispose_start,
+					   UI_DS_START_WITNESS);
 		} else if (key == 'q' || key == UI_KEY_ESC)
 			return UI_LEAVE;
 		else
@@ -595,12 +600,11 @@ static enum ui_result dispose_key(struct ui *u, int key)
 		return UI_REDRAW;
 	case UI_DS_CERT:
 		if (key == UI_KEY_ENTER) {
-			bad = dispose_method_check(
-			    m->method ? "contractor" : "shred", m->cert);
-			if (bad) {
-				ui_message(u, UI_A_ALERT, "%s",
-					   _("A contractor's disposal needs "
-					     "the certificate's reference"));
+			/* Said before the witness is asked to log in. */
+			if (wf_dispose_method(m->method ? "contractor"
+							: "shred",
+					      m->cert, &e)) {
+				ui_fail(u, &e);
 				return UI_REDRAW;
 			}
 			ui_second_clear(&m->form);

@@ -152,10 +152,11 @@ int ui_login(struct ui *u, const struct staff_rec *who)
 	u->logged_in = 1;
 	u->trained = gap.gate == GATE_OK;
 	u->training_gap[0] = '\0';
+	u->training_expired = gap.gate == GATE_EXPIRED;
+	/* The menu says it in the language shown when it is drawn. */
 	if (!u->trained)
-		snprintf(u->training_gap, sizeof(u->training_gap), "%s (%s)",
-			 gap.course.code,
-			 gap.gate == GATE_EXPIRED ? "expired" : "missing");
+		snprintf(u->training_gap, sizeof(u->training_gap), "%s",
+			 gap.course.code);
 	return 0;
 }
 
@@ -212,6 +213,7 @@ static void logout(struct ui *u, const char *why)
 	u->logged_in = 0;
 	u->trained = 0;
 	u->training_gap[0] = '\0';
+	u->training_expired = 0;
 	open_screen(u, &ui_login_screen);
 }
 

@@ -68,7 +68,8 @@ static void menu_view(const struct ui *u, struct ui_view *v)
 		ui_view_add(v, UI_A_ALERT, "  ! %s",
 			    _("Required training missing or expired, work "
 			      "with cards is not offered:"));
-		ui_view_add(v, UI_A_ALERT, "    %s", u->training_gap);
+		ui_view_add(v, UI_A_ALERT, "    %s (%s)", u->training_gap,
+			    u->training_expired ? _("expired") : _("missing"));
 	}
 	ui_view_add(v, UI_A_DIM, "  %s",
 		    _("Up/Down and Enter, or the number.  q logs out."));

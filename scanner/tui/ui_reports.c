@@ -1,10 +1,11 @@
 /*
  * Report viewing: the day's report (`report daily`), the record book of a
  * month (`report record-book`), the incident report of a count (`report
- * incident`) and the reconciliation of a count (`reconcile`), each made by
- * the command's own printer into a memory stream (open_memstream) and
- * shown as scrollable lines, so that what the screen shows is what the
- * command prints.  Lines are cut to the width by columns (ui_fit), never
+ * incident`) and the reconciliation of a session (`reconcile`): the same
+ * workflows as the commands (wf_daily, wf_book, wf_incident,
+ * wf_reconcile) give the facts as structs, drawn here in the screen's
+ * language (codes such as missing or checked_out as words) and shown as
+ * scrollable lines.  Lines are cut to the width by columns (ui_fit), never
  * in the middle of a Japanese character; Left/Right shift the view for
  * the 80-column reports on a narrower terminal.
  */
@@ -12,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cli/cli.h"
-#include "../cli/report.h"
+#include "../../common/clock.h"
+#include "../workflow/wf.h"
 #include "ui.h"
 
 /* ---- scrollable text: pure, tested in tests/test_ui.c ---- */
@@ -123,6 +124,564 @@ int ui_text_key(struct ui_text *t, int key, int rows)
 	return 1;
 }
 
+/* ---- the reports, drawn from the workflow's structs in the language of
+ * the screen ---- */
+
+/* A code of the ledger (a session's kind, a discrepancy, a status, a
+ * reason, a movement, a disposal method) as a word of the screen's
+ * language; the code itself when it has none. */
+static const char *word(const char *code)
+{
+	static const char *const words[][2] = {
+	    {"full", N_("full")},
+	    {"partial", N_("partial")},
+	    {"tally", N_("tally")},
+	    {"countonly", N_("count-only check")},
+	    {"missing", N_("missing")},
+	    {"misplaced", N_("misplaced")},
+	    {"extra", N_("extra")},
+	    {"not_in_stock", N_("not in stock")},
+	    {"stored", N_("in storage")},
+	    {"checked_out", N_("checked out")},
+	    {"issued", N_("issued")},
+	    {"disposed", N_("disposed")},
+	    {"cancelled", N_("cancelled")},
+	    {"moved", N_("moved")},
+	    {"deceased", N_("deceased")},
+	    {"lost", N_("lost")},
+	    {"found_elsewhere", N_("found elsewhere")},
+	    {"data_error", N_("data error")},
+	    {"recounted", N_("recounted")},
+	    {"checkout", N_("check-out")},
+	    {"return", N_("return")},
+	    {"issue", N_("issue")},
+	    {"move", N_("move")},
+	    {"found", N_("found")},
+	    {"count", N_("count")},
+	    {"disposal", N_("disposal")},
+	    {"shred", N_("shredded")},
+	    {"contractor", N_("contractor")},
+	    {"reminder", N_("reminder")},
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(code, words[i][0]) == 0)
+			return _(words[i][1]);
+	return code;
+}
+
+/* "10:05" on the day of `day_of` (0: never), else "2026-03-01 10:05". */
+static void hhmm(int64_t t, int64_t from, int64_t to, char out[UI_TIME_BUF])
+{
+	ui_time_short(t, out);
+	if (t >= from && t < to && strlen(out) > 11)
+		memmove(out, out + 11, strlen(out + 11) + 1);
+}
+
+static void session_line(FILE *f, const struct session_rec *s, int64_t from,
+			 int64_t to)
+{
+	char a[UI_TIME_BUF], b[UI_TIME_BUF];
+
+	hhmm(s->started_at, from, to, a);
+	fprintf(f, "  #%lld %s, ", (long long)s->id,
+		word(session_kind_name(s->kind)));
+	fprintf(f, _("started %s by %s"), a, s->started_by);
+	if (s->closed_at) {
+		hhmm(s->closed_at, from, to, b);
+		fputs(", ", f);
+		fprintf(f, _("closed %s by %s"), b, s->closed_by);
+		if (s->witness[0]) {
+			fputs(", ", f);
+			fprintf(f, _("witness %s"), s->witness);
+		}
+	} else {
+		fprintf(f, ", %s", _("still open"));
+	}
+	fputc('\n', f);
+}
+
+static void heading(FILE *f, const char *title, size_t n)
+{
+	fprintf(f, "\n%s (%zu)\n", title, n);
+}
+
+/* A section of the daily report: its heading, as the printed one. */
+static void section(FILE *f, const char *title)
+{
+	fprintf(f, "\n%s\n", title);
+}
+
+static void none(FILE *f, size_t n)
+{
+	if (!n)
+		fprintf(f, "  %s\n", _("none"));
+}
+
+static void draw_daily(FILE *f, const struct wf_daily *w)
+{
+	const struct wf_daily_audit *a = &w->audit;
+	char day[11], t[UI_TIME_BUF], t2[UI_TIME_BUF];
+
+	ui_date_text(w->day, day);
+	ui_time_short(w->printed_at, t);
+	fprintf(f, _("cardtally daily report %s"), day);
+	fputc('\n', f);
+	fprintf(f, _("printed %s"), t);
+	fputc('\n', f);
+	section(f, _("COUNTS"));
+	for (size_t i = 0; i < w->ncounts; i++) {
+		const struct wf_daily_count *c = &w->counts[i];
+
+		session_line(f, &c->sess, w->from, w->to);
+		fputs("     ", f);
+		fprintf(f, _("expected %zu, read %zu, in place %zu"),
+			c->expected, c->seen, c->ok);
+		if (c->discrepancy)
+			fprintf(f, ": %s", _("DISCREPANCIES"));
+		fputs("\n     ", f);
+		fprintf(f,
+			_("missing %zu, misplaced %zu, extra %zu, not in "
+			  "stock %zu, due for disposal %zu"),
+			c->missing, c->misplaced, c->extra, c->not_in_stock,
+			c->disposal_due);
+		fputc('\n', f);
+	}
+	none(f, w->ncounts);
+	section(f, _("WINDOW TALLIES"));
+	for (size_t i = 0; i < w->ntallies; i++) {
+		const struct wf_daily_tally *r = &w->tallies[i];
+
+		session_line(f, &r->sess, w->from, w->to);
+		fputs("     ", f);
+		fprintf(f,
+			_("expected %zu: returned %zu, issued %zu, back since "
+			  "%zu, missing %zu"),
+			r->t.expected, r->t.by_state[TALLY_RETURNED],
+			r->t.by_state[TALLY_ISSUED],
+			r->t.by_state[TALLY_RESOLVED],
+			r->t.by_state[TALLY_MISSING]);
+		fprintf(f, ": %s\n",
+			r->balanced ? _("balanced") : _("NOT BALANCED"));
+		for (size_t k = 0; k < r->nout; k++) {
+			const struct wf_tally_out *o = &r->out[k];
+
+			ui_date_text(o->for_date, day);
+			fputs("     ", f);
+			fprintf(
+			    f, _("still out: %s %s, checked out by %s for %s"),
+			    o->is_asset ? _("terminal") : _("card"), o->name,
+			    o->checked_out_by[0] ? o->checked_out_by : "?",
+			    day);
+			fputc('\n', f);
+		}
+		if (r->note[0])
+			fprintf(f, "     %s: %s\n", _("note"), r->note);
+	}
+	none(f, w->ntallies);
+	section(f, _("SAFE OPENINGS"));
+	for (size_t i = 0; i < w->nopenings; i++) {
+		const struct wf_opening *o = &w->openings[i];
+
+		hhmm(o->o.opened_at, w->from, w->to, t);
+		if (o->o.closed_at)
+			hhmm(o->o.closed_at, w->from, w->to, t2);
+		fprintf(f, "  %lld  %s - %s  ", (long long)o->o.id, t,
+			o->o.closed_at ? t2 : _("open"));
+		fprintf(f, _("%lld min"), (long long)o->minutes);
+		fputs("\n      ", f);
+		fprintf(f, _("by %s, approved by %s"), o->o.opened_by,
+			o->o.approved_by);
+		if (o->o.closed_by[0]) {
+			fputs(", ", f);
+			fprintf(f, _("closed by %s"), o->o.closed_by);
+		}
+		fprintf(f, "\n      %s\n", o->o.purpose);
+		if (o->flags) {
+			fprintf(f, "      %s:", _("FLAGGED"));
+			if (o->flags & KEY_FLAG_LONG)
+				fprintf(f, " %s", _("open too long"));
+			if (o->flags & KEY_FLAG_OFF_HOURS)
+				fprintf(f, " %s", _("outside office hours"));
+			if (o->flags &
+			    ~(unsigned)(KEY_FLAG_LONG | KEY_FLAG_OFF_HOURS))
+				fprintf(f, " %s", _("other"));
+			fputc('\n', f);
+		}
+	}
+	none(f, w->nopenings);
+	if (w->key_flagged) {
+		fputs("  ", f);
+		fprintf(f, _("%d flagged"), w->key_flagged);
+		fputc('\n', f);
+	}
+	section(f, _("HANDLED WHILE THE SAFE WAS RECORDED CLOSED"));
+	for (size_t i = 0; i < w->nsafe_closed; i++) {
+		const struct wf_safe_closed *r = &w->safe_closed[i];
+
+		hhmm(r->first, w->from, w->to, t);
+		fprintf(f, "  %s  %s ", t, word(r->what));
+		if (strcmp(r->what, "disposal") == 0)
+			fprintf(f, "D%lld: %lld", (long long)r->session,
+				(long long)r->n);
+		else if (r->session)
+			fprintf(f, "%lld: %lld", (long long)r->session,
+				(long long)r->n);
+		else
+			fputs(r->item, f);
+		fputs("  ", f);
+		fprintf(f, _("by %s"), r->staff);
+		fputc('\n', f);
+	}
+	none(f, w->nsafe_closed);
+	section(f, _("CUSTODY MOVEMENTS (kind, by, how many)"));
+	for (size_t i = 0; i < w->ncustody; i++) {
+		const struct wf_custody_sum *c = &w->custody[i];
+		char k[64];
+
+		ui_fit(k, sizeof(k), word(c->kind), 12, 1);
+		fprintf(f, "  %s %-12s %6lld\n", k, c->by[0] ? c->by : "?",
+			(long long)c->n);
+	}
+	none(f, w->ncustody);
+	section(f, _("DISPOSALS"));
+	for (size_t i = 0; i < w->ndisposals; i++) {
+		const struct disposal_batch_rec *b = &w->disposals[i];
+
+		hhmm(b->started_at, w->from, w->to, t);
+		fprintf(f, "  D%lld ", (long long)b->id);
+		fprintf(f, _("started %s by %s"), t, b->started_by);
+		fputs(", ", f);
+		fprintf(f, _("witness %s"), b->witness);
+		fputs("\n     ", f);
+		if (b->closed_at) {
+			hhmm(b->closed_at, w->from, w->to, t2);
+			fprintf(f, _("closed %s by %s"), t2, b->closed_by);
+			fputs(", ", f);
+			fprintf(f, _("witness %s"), b->close_witness);
+			fputs(": ", f);
+			fprintf(f, _("%lld cards destroyed (%s)"),
+				(long long)b->ncards, word(b->method));
+		} else {
+			fprintf(f, _("still open: %lld cards scanned"),
+				(long long)b->ncards);
+		}
+		fputc('\n', f);
+	}
+	none(f, w->ndisposals);
+	section(f, _("NEAR-MISSES"));
+	for (size_t i = 0; i < w->nnotes; i++) {
+		const struct wf_note *r = &w->notes[i];
+
+		hhmm(r->at, w->from, w->to, t);
+		fprintf(f, "  #%lld %s ", (long long)r->id, t);
+		fprintf(f, _("by %s"), r->staff);
+		if (r->mgmt_id[0])
+			fprintf(f, ", %s %s", _("card"), r->mgmt_id);
+		fprintf(f, "\n     %s\n", r->text);
+	}
+	none(f, w->nnotes);
+	section(f, _("LOCKED ACCOUNTS (now)"));
+	for (size_t i = 0; i < w->nlocked; i++)
+		fprintf(f, "  %s (%s)\n", w->locked[i].code, w->locked[i].name);
+	none(f, w->nlocked);
+	section(f, _("AUDIT LOG"));
+	if (a->problem != AUDIT_INTACT) {
+		fprintf(f, "  %s: %s\n", _("BROKEN"), a->what);
+		if (a->breaks_chain)
+			fprintf(f, "  %s\n", _("no anchor can be given"));
+	} else {
+		fputs("  ", f);
+		fprintf(f, _("intact: %lld entries"), (long long)a->entries);
+		fputc('\n', f);
+	}
+	/* The chain head of the day, to write down and sign (issue 10). */
+	if (a->anchored) {
+		fprintf(f, "  %s\n", _("anchor at the end of the day:"));
+		fprintf(f, "    --expect-rows %lld\n    --anchor %s\n",
+			(long long)a->anchor_entry, a->anchor_hex);
+	} else if (!a->breaks_chain) {
+		fprintf(f, "  %s\n", _("no entries before the end of the day"));
+	}
+	fprintf(f, "\n%s: ____________________  %s: ____________\n",
+		_("checked and signed (manager)"), _("date"));
+}
+
+static void draw_disc(FILE *f, const struct wf_disc *it)
+{
+	char at[UI_TIME_BUF];
+
+	fprintf(f, "    %s  %s  %s%s%s\n", word(recon_disc_name(it->kind)),
+		it->mgmt_id[0] ? it->mgmt_id : it->serial,
+		it->location[0] ? it->location : "-",
+		it->found[0] ? " -> " : "", it->found);
+	if (it->resolved) {
+		ui_time_short(it->res.at, at);
+		fputs("      ", f);
+		fprintf(f, _("%s by %s at %s"), word(it->res.reason),
+			it->res.by, at);
+		fputc('\n', f);
+		if (it->res.note[0])
+			fprintf(f, "      %s: %s\n", _("note"), it->res.note);
+	} else {
+		fprintf(f, "      %s\n", _("open: no resolution yet"));
+	}
+}
+
+static void draw_book(FILE *f, const struct wf_book *b)
+{
+	char a[UI_TIME_BUF], c[UI_TIME_BUF];
+
+	fprintf(f, _("Record book %s: %zu counts begun this month"), b->month,
+		b->ncounts);
+	fputc('\n', f);
+	for (size_t i = 0; i < b->ncounts; i++) {
+		const struct wf_book_count *w = &b->counts[i];
+
+		ui_time_short(w->c.started_at, a);
+		fputc('\n', f);
+		if (w->c.recount_of)
+			fprintf(f, _("Count %lld (%s, recount of count %lld)"),
+				(long long)w->c.id,
+				word(session_kind_name(w->c.kind)),
+				(long long)w->c.recount_of);
+		else
+			fprintf(f, _("Count %lld (%s)"), (long long)w->c.id,
+				word(session_kind_name(w->c.kind)));
+		fputs("\n  ", f);
+		fprintf(f, _("begun %s by %s"), a, w->c.started_by);
+		fputs("\n  ", f);
+		if (w->c.closed_at) {
+			ui_time_short(w->c.closed_at, c);
+			fprintf(f, _("closed %s by %s"), c, w->c.closed_by);
+			if (w->c.witness[0]) {
+				fputs(", ", f);
+				fprintf(f, _("witness %s"), w->c.witness);
+			}
+		} else {
+			fputs(_("still open"), f);
+		}
+		fputc('\n', f);
+		for (size_t k = 0; k < w->nranges; k++) {
+			const struct wf_book_range *r = &w->ranges[k];
+			const char *who =
+			    r->counted_by[0] ? r->counted_by : r->assignee;
+
+			fprintf(f, "  %s  ", r->path);
+			fputs(who[0] ? "" : _("nobody"), f);
+			for (const char *p = who; *p; p++)
+				fputs(*p == '\x1f' ? ", " : (char[2]){*p, 0},
+				      f);
+			fputc('\n', f);
+			if (r->expected >= 0) {
+				fputs("      ", f);
+				fprintf(f,
+					_("expected %lld  seen %lld  in place "
+					  "%lld"),
+					(long long)r->expected,
+					(long long)r->seen,
+					(long long)r->in_place);
+				fputc('\n', f);
+			}
+		}
+		fputs("  ", f);
+		fprintf(f, _("discrepancies: %zu, %zu without a resolution"),
+			w->ndisc, w->unresolved);
+		fputc('\n', f);
+		for (size_t k = 0; k < w->ndisc; k++)
+			draw_disc(f, &w->disc[k]);
+	}
+}
+
+static void draw_incident(FILE *f, const struct wf_incident *in)
+{
+	char t[UI_TIME_BUF], t2[UI_TIME_BUF];
+
+	ui_time_short(in->sess.started_at, t);
+	fprintf(f, _("Incident report, count %lld (%s) begun %s"),
+		(long long)in->sess.id, word(session_kind_name(in->sess.kind)),
+		t);
+	fputc('\n', f);
+	fprintf(f, _("%zu cards missing and not found since"), in->ncards);
+	fputc('\n', f);
+	for (size_t i = 0; i < in->ncards; i++) {
+		const struct wf_incident_card *k = &in->cards[i];
+		const struct sighting *ls = &k->last_seen;
+
+		fputc('\n', f);
+		fprintf(f, _("%s  serial %s  home %s  ledger: %s"),
+			k->it.mgmt_id, k->it.serial, k->it.location,
+			word(card_status_name(k->status)));
+		fputc('\n', f);
+		if (k->it.resolved) {
+			ui_time_short(k->it.res.at, t);
+			fprintf(f, "  %s: ", _("resolution"));
+			fprintf(f, _("%s by %s at %s"), word(k->it.res.reason),
+				k->it.res.by, t);
+			fputc('\n', f);
+		} else {
+			fprintf(f, "  %s: %s\n", _("resolution"),
+				_("none yet"));
+		}
+		/* Where and by whom it was last seen: on lines of their own,
+		 * so that nothing of it is cut at 80 columns. */
+		if (ls->at) {
+			ui_time_short(ls->at, t);
+			fprintf(f, "  %s: %s\n", _("last seen"), t);
+			fprintf(f, "    %s %s\n", _("at"),
+				ls->location[0] ? ls->location : "?");
+			fputs("    ", f);
+			fprintf(f, _("by %s"), ls->by[0] ? ls->by : "?");
+			if (k->last_seen_name[0])
+				fprintf(f, " (%s)", k->last_seen_name);
+			fputc('\n', f);
+		} else {
+			fprintf(f, "  %s: %s\n", _("last seen"),
+				_("never since the stock list import"));
+		}
+		ui_time_short(k->from, t);
+		ui_time_short(k->to, t2);
+		fprintf(f, "  %s: %s - %s\n", _("window"), t, t2);
+		fprintf(f, "  %s:\n", _("custody events in the window"));
+		for (size_t j = 0; j < k->nevents; j++) {
+			const struct wf_custody_event *e = &k->events[j];
+
+			ui_time_short(e->at, t);
+			fprintf(f, "    %s %s ", t, word(e->kind));
+			fprintf(f, _("by %s"), e->by[0] ? e->by : "?");
+			fputc('\n', f);
+		}
+		none(f, k->nevents);
+		fprintf(f, "  %s:\n", _("people"));
+		for (size_t j = 0; j < k->npeople; j++) {
+			const struct wf_person *p = &k->people[j];
+
+			fprintf(f, "    %s %s:", p->code, p->name);
+			if (p->roles & WF_PERSON_HANDLED)
+				fprintf(f, " %s", _("handled it"));
+			if (p->roles & WF_PERSON_COUNTED)
+				fprintf(f, " %s", _("counted its range"));
+			fputc('\n', f);
+		}
+		none(f, k->npeople);
+		fprintf(f, "  %s:\n", _("safe opened in the window"));
+		for (size_t j = 0; j < k->nopenings; j++) {
+			const struct key_opening_rec *o = &k->openings[j];
+
+			ui_time_short(o->opened_at, t);
+			fprintf(f, "    %s ", t);
+			fprintf(f, _("by %s, approved by %s"), o->opened_by,
+				o->approved_by);
+			fprintf(f, "\n      %s\n", o->purpose);
+		}
+		none(f, k->nopenings);
+	}
+}
+
+static void draw_reconcile(FILE *f, const struct wf_reconcile *w)
+{
+	char t[UI_TIME_BUF];
+
+	fprintf(f, "%s %lld (%s)\n", _("Session"), (long long)w->sess.id,
+		word(session_kind_name(w->sess.kind)));
+	if (w->sess.kind == SESSION_TALLY) {
+		fputs("  ", f);
+		fprintf(f,
+			_("expected %zu: returned %zu, issued %zu, back since "
+			  "%zu, missing %zu"),
+			w->tally.expected, w->tally.by_state[TALLY_RETURNED],
+			w->tally.by_state[TALLY_ISSUED],
+			w->tally.by_state[TALLY_RESOLVED],
+			w->tally.by_state[TALLY_MISSING]);
+		fputc('\n', f);
+		heading(f, _("Not returned"), w->nout);
+		for (size_t i = 0; i < w->nout; i++)
+			fprintf(f, "  %s %s  %s\n",
+				w->out[i].is_asset ? _("terminal") : _("card"),
+				w->out[i].name, w->out[i].checked_out_by);
+		return;
+	}
+	if (w->sess.kind == SESSION_COUNTONLY) {
+		for (size_t i = 0; i < w->ntotals; i++) {
+			const struct wf_total *r = &w->totals[i];
+
+			fprintf(f, "  %s  ", r->range);
+			if (r->counted < 0)
+				fprintf(f, _("expected %lld, not counted"),
+					(long long)r->expected);
+			else
+				fprintf(f, _("expected %lld, counted %lld"),
+					(long long)r->expected,
+					(long long)r->counted);
+			fputc('\n', f);
+		}
+		fprintf(f, _("%zu ranges off"), w->off);
+		fputc('\n', f);
+		return;
+	}
+	const struct count_data *d = w->d;
+	const struct recon_report *r = w->r;
+
+	fputs("  ", f);
+	fprintf(f, _("expected %zu, read %zu, in place %zu"), r->expected,
+		r->seen, r->ok);
+	fputc('\n', f);
+	heading(f, _("Missing"), r->nmissing);
+	for (size_t i = 0; i < r->nmissing; i++) {
+		const struct count_card *k = &d->cards[r->missing[i]];
+		const struct sighting *s = &w->last_seen[i];
+
+		fprintf(f, "  %s  %s  %s\n", k->mgmt_id, k->serial,
+			k->location);
+		if (s->at) {
+			ui_time_short(s->at, t);
+			fprintf(f, "    %s: %s\n", _("last seen"), t);
+			fprintf(f, "      %s %s\n", _("at"),
+				s->location[0] ? s->location : "?");
+			fputs("      ", f);
+			fprintf(f, _("by %s"), s->by[0] ? s->by : "?");
+			fputc('\n', f);
+		} else {
+			fprintf(f, "    %s: %s\n", _("last seen"),
+				_("never since the stock list import"));
+		}
+	}
+	heading(f, _("Misplaced"), r->nmisplaced);
+	for (size_t i = 0; i < r->nmisplaced; i++) {
+		const struct recon_found *h = &r->misplaced[i];
+		const struct count_card *k = &d->cards[h->card];
+
+		fprintf(f, "  %s  %s -> %s\n", k->mgmt_id, k->location,
+			h->range >= 0 ? d->ranges[h->range].path : "");
+	}
+	heading(f, _("Extra"), r->nextra);
+	for (size_t i = 0; i < r->nextra; i++) {
+		const struct count_scan *s = &d->scans[r->extra[i]];
+
+		fprintf(f, "  %s  %s\n", s->serial,
+			s->range >= 0 ? d->ranges[s->range].path : "");
+	}
+	heading(f, _("Not in stock"), r->nnot_in_stock);
+	for (size_t i = 0; i < r->nnot_in_stock; i++) {
+		const struct count_card *k = &d->cards[r->not_in_stock[i].card];
+
+		fprintf(f, "  %s  %s\n", k->mgmt_id,
+			word(card_status_name(k->status)));
+	}
+	heading(f, _("Checked out"), r->nchecked_out);
+	for (size_t i = 0; i < r->nchecked_out; i++) {
+		const struct count_card *k = &d->cards[r->checked_out[i]];
+
+		fprintf(f, "  %s  ", k->mgmt_id);
+		fprintf(f, _("by %s"),
+			w->checked_out_by[i][0] ? w->checked_out_by[i] : "?");
+		fputc('\n', f);
+	}
+	fprintf(f, "\n%s\n",
+		w->found ? _("Discrepancies to resolve")
+			 : _("Every expected card is in its place"));
+}
+
 /* ---- the screen ---- */
 
 enum report_kind { REP_DAILY = 0, REP_BOOK, REP_INCIDENT, REP_RECONCILE, REPS };
@@ -145,6 +704,7 @@ struct reports_state {
 static int reports_enter(struct ui *u)
 {
 	u->state = calloc(1, sizeof(struct reports_state));
+	/* The screen table's contract: an exit code after cli_error. */
 	return u->state ? 0 : cli_error(EXIT_SOFTWARE, "out of memory");
 }
 
@@ -192,61 +752,87 @@ static void reports_view(const struct ui *u, struct ui_view *v)
 	}
 }
 
-/* Runs the report into memory and shows it. */
+/* Asks the workflow for the report chosen and draws it into memory. */
 static enum ui_result show(struct ui *u, struct reports_state *st)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int64_t now = cli_now(), id = 0;
-	int ex;
+	int64_t now = ct_now(), id = 0;
+	struct wf_err e;
+	FILE *f;
+	int rc;
 
-	if (!f) {
-		ui_message(u, UI_A_ALERT, "%s", "out of memory");
-		return UI_REDRAW;
-	}
 	if (st->sel == REP_INCIDENT || st->sel == REP_RECONCILE) {
 		char *end;
 
 		id = strtoll(st->arg, &end, 10);
 		if (!st->arg[0] || *end || id <= 0) {
-			fclose(f);
-			free(buf);
 			ui_message(u, UI_A_ALERT,
 				   _("'%s' is not a count number"), st->arg);
 			return UI_REDRAW;
 		}
 	}
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		ui_message(u, UI_A_ALERT, "%s", _("out of memory"));
+		return UI_REDRAW;
+	}
 	switch (st->sel) {
-	case REP_DAILY:
-		ex = report_daily(u->l, date_of_time(now, cli_utc_offset(now)),
-				  0, f);
-		break;
-	case REP_BOOK:
-		ex = report_record_book(u->l, st->arg, FMT_TEXT, f);
-		break;
-	case REP_INCIDENT:
-		ex = report_incident(u->l, id, 0, f);
-		break;
-	default:
-		ex = reconcile_session(u->l, id, 0, f);
+	case REP_DAILY: {
+		struct wf_daily w;
+
+		rc = wf_daily(u->l, wf_today(now), now, &u->conf.rules,
+			      &u->conf.key, &w, &e);
+		if (rc == 0) {
+			draw_daily(f, &w);
+			wf_daily_free(&w);
+		}
 		break;
 	}
+	case REP_BOOK: {
+		struct wf_book b;
+
+		rc = wf_book(u->l, st->arg, now, &u->conf.rules, &b, &e);
+		if (rc == 0) {
+			draw_book(f, &b);
+			wf_book_free(&b);
+		}
+		break;
+	}
+	case REP_INCIDENT: {
+		struct wf_incident in;
+
+		rc = wf_incident(u->l, id, now, &u->conf.rules, &in, &e);
+		if (rc == 0) {
+			draw_incident(f, &in);
+			wf_incident_free(&in);
+		}
+		break;
+	}
+	default: {
+		struct wf_reconcile w;
+
+		rc = wf_reconcile(u->l, id, now, &u->conf.rules, &w, &e);
+		if (rc == 0) {
+			draw_reconcile(f, &w);
+			wf_reconcile_free(&w);
+		}
+		break;
+	}
+	}
 	fclose(f);
-	/* Exit 1 is a finding (discrepancies, a broken chain), and the
-	 * report says so; only other codes mean there is no report. */
-	if (ex != EXIT_OK && ex != EXIT_FOUND) {
+	if (rc) {
 		free(buf);
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		ui_fail(u, &e);
 		return UI_REDRAW;
 	}
 	ui_text_free(&st->text);
-	if (ui_text_load(&st->text, buf, len) < 0) {
-		free(buf);
-		ui_message(u, UI_A_ALERT, "%s", "out of memory");
+	rc = ui_text_load(&st->text, buf, len);
+	free(buf);
+	if (rc < 0) {
+		ui_message(u, UI_A_ALERT, "%s", _("out of memory"));
 		return UI_REDRAW;
 	}
-	free(buf);
 	snprintf(st->heading, sizeof(st->heading), "%s %s",
 		 _(rep_title[st->sel]), st->sel == REP_DAILY ? "" : st->arg);
 	st->mode = 2;
@@ -258,15 +844,14 @@ static enum ui_result show(struct ui *u, struct reports_state *st)
 
 static enum ui_result choose(struct ui *u, struct reports_state *st)
 {
-	int64_t now = cli_now();
-	char iso[TIME_ISO_BUF];
+	char t[UI_TIME_BUF];
 
 	st->arg[0] = '\0';
 	if (st->sel == REP_DAILY)
 		return show(u, st);
 	if (st->sel == REP_BOOK) {
-		cli_time_iso(now, iso);
-		snprintf(st->arg, sizeof(st->arg), "%.7s", iso);
+		ui_time_short(ct_now(), t);
+		snprintf(st->arg, sizeof(st->arg), "%.7s", t);
 	}
 	st->mode = 1;
 	return UI_REDRAW;

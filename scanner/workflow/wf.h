@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "../../data/ledger.h"
+#include "../../reconcile/plan.h"
 #include "../../reconcile/recon.h"
 
 #ifndef N_
@@ -521,5 +522,493 @@ int wf_tally_close(struct ledger *l, const struct staff_rec *actor, int64_t id,
 		   const char *witness_code, const char *witness_pin,
 		   const char *note, int64_t now, struct wf_tally_closed *out,
 		   struct wf_err *e);
+
+/* ---- disposal of uncollected cards (wf_dispose.c, R16-R18) ---- */
+
+/* Starting and closing a batch handle cards (R20) and take two people:
+ * the actor and a manager as witness, both present (wf_witness). */
+extern const struct wf_step wf_step_dispose_start, wf_step_dispose_close;
+
+/* The cards in storage that the due rules make due on `today`, sorted
+ * (recon_due_sort); v[i].mgmt_id points into ids.  Free with
+ * wf_dispose_due_free. */
+struct wf_dispose_due {
+	int32_t today;
+	int reminder_days; /* of the rules used */
+	struct recon_due_item *v;
+	char (*ids)[MGMT_ID_MAX + 1];
+	size_t n, cap;
+};
+
+/* The due list by `rules` (NULL: the defaults).  0 and *out, or the exit
+ * status with *e (nothing to free). */
+int wf_dispose_due(struct ledger *l, const struct recon_rules *rules,
+		   int32_t today, struct wf_dispose_due *out, struct wf_err *e);
+void wf_dispose_due_free(struct wf_dispose_due *d);
+
+/* Batch id exists and is open: 0 and *b, or the exit status with *e
+ * (WF_E_DISPOSE_NOT_FOUND, WF_E_DISPOSE_CLOSED). */
+int wf_dispose_batch(struct ledger *l, int64_t id, struct disposal_batch_rec *b,
+		     struct wf_err *e);
+/* 0 when a batch may be closed with method ("shred", "contractor") and
+ * cert (NULL or "": none): recon_dispose_method and the certificate's
+ * text; else the exit status with *e.  Front ends ask it before the
+ * witness types a PIN; wf_dispose_close asks again. */
+int wf_dispose_method(const char *method, const char *cert, struct wf_err *e);
+
+/*
+ * Opens a disposal batch by actor, witnessed by w_code with w_pin
+ * (wf_witness: another person, a manager), the actor checked first so
+ * that no witness types a PIN for a step refused anyway.  0, *id and
+ * *witness (PIN hash wiped), or the exit status with *e.
+ */
+int wf_dispose_start(struct ledger *l, const struct staff_rec *actor,
+		     const char *w_code, const char *w_pin, int64_t now,
+		     int64_t *id, struct staff_rec *witness, struct wf_err *e);
+
+struct wf_dispose_closed {
+	int64_t ncards;		  /* disposed */
+	struct staff_rec witness; /* PIN hash wiped */
+};
+
+/*
+ * Closes batch id by actor with method and cert (wf_dispose_method),
+ * witnessed by w_code with w_pin: in one transaction the batch is read
+ * again (still open), every card of it must be allowed to be disposed of
+ * (recon_transition: still in storage), the disposal ledger is written
+ * and the cards set disposed.  0 and *out, or the exit status with *e
+ * and nothing disposed.
+ */
+int wf_dispose_close(struct ledger *l, const struct staff_rec *actor,
+		     int64_t id, const char *method, const char *cert,
+		     const char *w_code, const char *w_pin, int64_t now,
+		     struct wf_dispose_closed *out, struct wf_err *e);
+
+/* One card of a batch in the disposal ledger. */
+struct wf_disposal_card {
+	char mgmt_id[MGMT_ID_MAX + 1];
+	char serial[SERIAL_BUF];
+	char why[16];	   /* recon_due_why_name */
+	int32_t due_since; /* DATE_NONE when unknown */
+	int64_t scanned_at;
+	char scanned_by[STAFF_CODE_MAX + 1];
+};
+
+/* One batch with its cards (by management ID). */
+struct wf_disposal {
+	struct disposal_batch_rec b;
+	struct wf_disposal_card *cards;
+	size_t ncards;
+};
+
+/* The disposal ledger, batches by id; free with wf_dispose_list_free. */
+struct wf_disposal_list {
+	struct wf_disposal *v;
+	size_t n;
+};
+
+/* Every batch (open_only: the open ones, without their cards).  0 and
+ * *out, or the exit status with *e (nothing to free). */
+int wf_dispose_list(struct ledger *l, int open_only,
+		    struct wf_disposal_list *out, struct wf_err *e);
+void wf_dispose_list_free(struct wf_disposal_list *d);
+/* ---- reports as structs (wf_report.c) ---- */
+
+/*
+ * The reports an office reads and files, gathered from the ledger into
+ * plain values (numbers, rows, times as unix seconds, days as days since
+ * the epoch), with no text made: the CLI prints them as text and JSON
+ * (scanner/cli/cmd_daily.c, cmd_report.c, report.c), the TUI draws them
+ * translated (scanner/tui/ui_reports.c).  Reports are read-only and need
+ * no person (as `status`): no step, no transaction of their own.  Each
+ * struct is filled by its wf_ function and freed by its _free, which
+ * also takes a zeroed or half-filled struct.
+ */
+
+/* One session of the day: its people and times (wf_daily). */
+struct wf_daily_count {
+	struct session_rec sess;
+	size_t expected, seen, ok;
+	size_t missing, misplaced, extra, not_in_stock, disposal_due;
+	int discrepancy;
+};
+
+/* An item a tally expected back and did not get (still out). */
+struct wf_tally_out {
+	int is_asset;
+	char name[CUSTODY_NAME_MAX + 1];
+	char checked_out_by[STAFF_CODE_MAX + 1]; /* "" when unknown */
+	int32_t for_date;			 /* DATE_NONE when none */
+	char location[LOCATION_MAX + 1];	 /* its home */
+};
+
+struct wf_daily_tally {
+	struct session_rec sess;
+	struct recon_tally t;
+	int balanced;
+	char note[NOTE_MAX_BYTES + 1]; /* the closing note, "" when none */
+	struct wf_tally_out *out;      /* still out, by name */
+	size_t nout;
+};
+
+/* An opening of the safe with its key log flags (wf_key_flags). */
+struct wf_opening {
+	struct key_opening_rec o;
+	unsigned flags;
+	int flags_recorded; /* wf_key_flags_recorded */
+	int64_t minutes;    /* open so far or in all */
+};
+
+/* What was handled while the safe was recorded closed (safe_closed_row). */
+struct wf_safe_closed {
+	char what[16];
+	char item[CUSTODY_NAME_MAX + 1];
+	int64_t session;
+	char staff[STAFF_CODE_MAX + 1];
+	int64_t first, last, n;
+};
+
+/* Custody movements of one kind by one person. */
+struct wf_custody_sum {
+	char kind[16];
+	char by[STAFF_CODE_MAX + 1];
+	int64_t n;
+};
+
+/* The audit chain as the day's report shows it (issue 10 "Audit"): the
+ * verification of the whole chain, and its head at the end of the day to
+ * sign (anchor_entry entries, the last one's hash anchor_hex). */
+struct wf_daily_audit {
+	int64_t entries, records, nfindings;
+	enum audit_problem problem; /* AUDIT_INTACT when intact */
+	char table[32];
+	int64_t bad_id;
+	char what[384];
+	int breaks_chain; /* the problem breaks the chain: no anchor */
+	int anchored;	  /* anchor_entry and anchor_hex are given */
+	int64_t anchor_entry;
+	char anchor_hex[AUDIT_HEX_BUF];
+};
+
+struct wf_daily {
+	int32_t day;
+	int64_t from, to;   /* the day, [from, to) local midnights */
+	int64_t printed_at; /* now */
+	struct wf_daily_count *counts;
+	size_t ncounts;
+	struct wf_daily_tally *tallies;
+	size_t ntallies;
+	struct wf_opening *openings; /* begun on or after the morning */
+	size_t nopenings;
+	int key_flagged; /* openings with flags */
+	struct wf_safe_closed *safe_closed;
+	size_t nsafe_closed;
+	struct wf_custody_sum *custody;
+	size_t ncustody;
+	struct disposal_batch_rec *disposals; /* begun or closed that day */
+	size_t ndisposals;
+	struct wf_note *notes; /* that day; text owned */
+	size_t nnotes;
+	struct staff_rec *locked; /* locked, active, now; PIN hash wiped */
+	size_t nlocked;
+	struct wf_daily_audit audit;
+	int broken; /* the audit found a problem (exit 1) */
+};
+
+/*
+ * The daily report of `day` (days since the epoch, local), judged at
+ * `now` with the installation's disposal-due rules and key log rules.  0
+ * and *out (wf_daily_free), or the exit status with *e.
+ */
+int wf_daily(struct ledger *l, int32_t day, int64_t now,
+	     const struct recon_rules *rules,
+	     const struct recon_key_rules *key_rules, struct wf_daily *out,
+	     struct wf_err *e);
+void wf_daily_free(struct wf_daily *d);
+
+/* One range of a count-only check (reconcile of a count-only session). */
+struct wf_total {
+	char range[LOCATION_MAX + 1];
+	int64_t expected, counted; /* counted -1: not counted */
+	enum plan_total state;
+	char by[STAFF_CODE_MAX + 1];
+	char method[16];
+	int64_t at;
+};
+
+/*
+ * What reconciling session id finds now (`reconcile`, the TUI's
+ * reconciliation): for a count (full, partial) the count's data and
+ * reconcile/'s report, with each missing card's last sighting, who has
+ * each checked-out card and the managers' resolutions; for a tally what
+ * did not come back; for a count-only check its totals.
+ */
+struct wf_reconcile {
+	struct session_rec sess;
+	/* A count. */
+	struct count_data *d;	 /* owned */
+	struct recon_report *r;	 /* owned */
+	struct sighting *last_seen; /* [r->nmissing] */
+	char (*checked_out_by)[STAFF_CODE_MAX + 1]; /* [r->nchecked_out] */
+	struct resolution_rec *res;		   /* by mgmt ID, serial */
+	size_t nres;
+	/* A tally. */
+	struct recon_tally tally;
+	struct wf_tally_out *out;
+	size_t nout;
+	/* A count-only check. */
+	struct wf_total *totals;
+	size_t ntotals;
+	int64_t expected, counted;
+	size_t off;
+	int found; /* discrepancies, missing items, ranges off (exit 1) */
+};
+
+/* 0 and *out (wf_reconcile_free), or the exit status with *e
+ * (WF_E_REPORT_NO_SESSION). */
+int wf_reconcile(struct ledger *l, int64_t id, int64_t now,
+		 const struct recon_rules *rules, struct wf_reconcile *out,
+		 struct wf_err *e);
+void wf_reconcile_free(struct wf_reconcile *r);
+/* The resolution of serial in r, NULL when none. */
+const struct resolution_rec *wf_reconcile_res(const struct wf_reconcile *r,
+					      const char *serial);
+
+/* One discrepancy of a count and its resolution when it has one (as the
+ * record book and the incident report list them). */
+struct wf_disc {
+	enum recon_disc kind;
+	int64_t card_id; /* 0: an unknown serial */
+	char mgmt_id[MGMT_ID_MAX + 1];
+	char serial[SERIAL_BUF];
+	char location[LOCATION_MAX + 1]; /* the card's home; "" if unknown */
+	char found[LOCATION_MAX + 1];	 /* where read; "" when not read */
+	int resolved;
+	struct resolution_rec res;
+};
+
+/* One range of a count in the record book (book_range, kept). */
+struct wf_book_range {
+	char path[LOCATION_MAX + 1];
+	char assignee[STAFF_CODE_MAX + 1];
+	char *counted_by;    /* 0x1f-separated codes; owned */
+	char *counted_names; /* 0x1f-separated names; owned */
+	int64_t started_at, ended_at;
+	int64_t expected, seen, in_place; /* -1: not stored */
+};
+
+struct wf_book_count {
+	struct book_count c;
+	struct wf_book_range *ranges;
+	size_t nranges;
+	struct wf_disc *disc;
+	size_t ndisc, unresolved;
+};
+
+/* The record book of a month: every count begun in it (R8). */
+struct wf_book {
+	char month[8]; /* "YYYY-MM" */
+	int64_t from, to;
+	struct wf_book_count *counts;
+	size_t ncounts;
+};
+
+/* Parses "YYYY-MM" into its local [from, to); 0, or -1 when it is not. */
+int wf_month_bounds(const char *month, int64_t *from, int64_t *to);
+/* 0 and *out (wf_book_free), or the exit status with *e
+ * (WF_E_REPORT_MONTH). */
+int wf_book(struct ledger *l, const char *month, int64_t now,
+	    const struct recon_rules *rules, struct wf_book *out,
+	    struct wf_err *e);
+void wf_book_free(struct wf_book *b);
+
+/* The discrepancies of count id with their resolutions, as the record
+ * book keeps them (as stored at its close, or what reconciling finds now
+ * for an open count).  0 and *v, *n (free()), or the exit status. */
+int wf_discrepancies(struct ledger *l, int64_t id, int64_t now,
+		     const struct recon_rules *rules, struct wf_disc **v,
+		     size_t *n, struct wf_err *e);
+
+/* Someone the incident report names, and why (bits). */
+enum {
+	WF_PERSON_HANDLED = 1, /* a custody event, or the last sighting */
+	WF_PERSON_COUNTED = 2, /* read cards in its range in the window */
+};
+
+struct wf_person {
+	char code[STAFF_CODE_MAX + 1];
+	char name[NAME_MAX_BYTES + 1]; /* "" when unknown */
+	unsigned roles;
+};
+
+struct wf_custody_event {
+	int64_t at;
+	char kind[16];
+	char by[STAFF_CODE_MAX + 1];
+	char from[LOCATION_MAX + 1], to[LOCATION_MAX + 1];
+};
+
+/* One card of the incident report: missing and not found since. */
+struct wf_incident_card {
+	struct wf_disc it;
+	enum card_status status;
+	struct sighting last_seen;
+	char last_seen_name[NAME_MAX_BYTES + 1];
+	int64_t from, to;	 /* the loss window (R23) */
+	int from_last_seen; /* from is the last sighting, else received */
+	struct wf_custody_event *events;
+	size_t nevents;
+	struct wf_person *people;
+	size_t npeople;
+	struct key_opening_rec *openings; /* begun in the window */
+	size_t nopenings;
+};
+
+struct wf_incident {
+	struct session_rec sess;
+	struct wf_incident_card *cards;
+	size_t ncards;
+};
+
+/* The incident report of count id (R10, R23).  0 and *out
+ * (wf_incident_free), or the exit status with *e. */
+int wf_incident(struct ledger *l, int64_t id, int64_t now,
+		const struct recon_rules *rules, struct wf_incident *out,
+		struct wf_err *e);
+void wf_incident_free(struct wf_incident *in);
+
+/* ---- the counting programme: rotation (R6) and cycle plans (R5)
+ * (wf_plan.c) ---- */
+
+/* Applying a rotation or a cycle plan is a manager's decision; looking
+ * at a proposal needs nobody. */
+extern const struct wf_step wf_step_plan_assign, wf_step_plan_cycle;
+
+/* One range of a count as the rotation planner leaves it. */
+struct plan_line {
+	char range[LOCATION_MAX + 1];
+	char staff[STAFF_CODE_MAX + 1]; /* "" when nobody may count it */
+	int kept;			/* assigned before: left as it was */
+	char why[512]; /* why nobody, when staff is "" (English, the
+			  planner's plan_explain) */
+};
+
+struct plan_result {
+	struct plan_line *v; /* one per range of the count, by path */
+	size_t n;
+	size_t nunassigned;
+};
+
+/* Frees r->v and clears *r; plan_result_free of a cleared one does
+ * nothing. */
+void plan_result_free(struct plan_result *r);
+
+/*
+ * Whether staff member `staff` may be given range `range` of count id by
+ * the rotation rule (R6), the lock, the training gate on the day of now
+ * and the permission matrix, as plan_check decides.  Reads only, in the
+ * caller's transaction (count start's manual assignments).  0, or 77
+ * with *e naming the rule (for the rotation rule, the two earlier
+ * counts).  An unknown person or range, or an inactive one, is left to
+ * ledger_session_assign to refuse (0 here), as before.
+ */
+int wf_plan_check(struct ledger *l, int64_t id, const char *range,
+		  const char *staff, int64_t now, struct wf_err *e);
+/*
+ * Runs the rotation planner (R6) over count id: ranges assigned already
+ * are kept, the others go to the people the planner picks (never an
+ * inactive or locked account), `actor` (may be NULL) first among equals.
+ * With apply, the picks are assigned, audited as actor's, in the
+ * caller's transaction.  0 and *res (free with plan_result_free), or the
+ * exit status with *e and *res empty.
+ */
+int wf_plan_fill(struct ledger *l, int64_t id, const struct staff_rec *actor,
+		 int apply, int64_t now, struct plan_result *res,
+		 struct wf_err *e);
+/*
+ * `plan assign`: the planner's proposal for open count id (apply 0: actor
+ * may be NULL, nothing is written), or, with apply, the proposal assigned
+ * by actor (wf_step_plan_assign: a manager) in one transaction.  0 and
+ * *res (plan_result_free), or the exit status with *e: no such count, a
+ * tally, a closed count (65), permission (77).
+ */
+int wf_plan_assign(struct ledger *l, const struct staff_rec *actor, int64_t id,
+		   int apply, int64_t now, struct plan_result *res,
+		   struct wf_err *e);
+
+/* A range of a cycle plan as the cycle planner placed it. */
+struct wf_cycle_range {
+	char path[LOCATION_MAX + 1];
+	int month;		     /* 0-based month of its full count */
+	int32_t last_full;	     /* day of its last full count, DATE_NONE */
+	struct range_count_rec last; /* that count, when last_full is a day */
+};
+
+struct wf_plan_cycle {
+	int32_t start; /* first month (plan_month_of_day's numbering) */
+	int months;
+	size_t share;		  /* ranges counted in full a month */
+	int64_t plan_id;	  /* the stored plan, 0 when only proposed */
+	struct wf_cycle_range *v; /* every range of the ledger, by path */
+	size_t n;
+};
+
+/*
+ * `plan cycle`: which range gets its full count in which month of a cycle
+ * of `months` months from month `start` (< 0: the month of now), every
+ * range of the ledger, the longest uncounted first (plan_cycle).  With
+ * apply, stored by actor (wf_step_plan_cycle: a manager) in one
+ * transaction.  0 and *out (wf_plan_cycle_free), or the exit status
+ * with *e (months outside 1-12, no cards, permission).
+ */
+int wf_plan_cycle(struct ledger *l, const struct staff_rec *actor,
+		  int32_t start, int months, int apply, int64_t now,
+		  struct wf_plan_cycle *out, struct wf_err *e);
+void wf_plan_cycle_free(struct wf_plan_cycle *c);
+
+/* A range of the cycle plan in force, and where it stands this month. */
+struct wf_planned {
+	char path[LOCATION_MAX + 1];
+	int month;	     /* 0-based month of the cycle for its full count */
+	enum plan_due state; /* done, later, due now, overdue */
+	int32_t last_full;   /* day of its last full count, DATE_NONE */
+};
+
+/* A range of the ledger with its last count and its last full count. */
+struct wf_range_last {
+	char path[LOCATION_MAX + 1];
+	int has_any, has_full;
+	struct range_count_rec any, full;
+};
+
+/* The counting programme as `status` shows it. */
+struct wf_plan_status {
+	int has_cycle;		    /* 0: no cycle plan; cycle..ndone unset */
+	struct cycle_rec cycle;	    /* the plan in force */
+	int32_t start, month;	    /* its first month; the month of now */
+	int ended;		    /* the cycle's last month is past */
+	struct wf_planned *planned; /* its ranges, by month then path */
+	size_t nplanned;
+	size_t ndone; /* ranges of this month counted in full already */
+	struct wf_range_last *ranges; /* every range of the ledger, by path */
+	size_t nranges;
+	size_t nnever;	  /* ranges never counted in full */
+	ptrdiff_t oldest; /* the range of the oldest full count, -1: none */
+};
+
+/* The plan in force and every range's counts at `now`.  0 and *out
+ * (wf_plan_status_free), or the exit status with *e. */
+int wf_plan_status(struct ledger *l, int64_t now, struct wf_plan_status *out,
+		   struct wf_err *e);
+void wf_plan_status_free(struct wf_plan_status *s);
+/*
+ * The ranges of the cycle plan in force with their state at `now`
+ * (enum plan_due), as `status` shows them; none when there is no plan.
+ * *paths and *state are malloc'ed (free()).  0, or the exit status with
+ * *e and nothing to free.
+ */
+int plan_due_ranges(struct ledger *l, int64_t now,
+		    char (**paths)[LOCATION_MAX + 1], int **state, size_t *n,
+		    struct wf_err *e);
 
 #endif

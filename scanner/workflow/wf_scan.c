@@ -592,12 +592,15 @@ static int handle_disposal_card(struct wf_scan *s, struct wf_scan_read *res,
 				struct wf_err *e)
 {
 	struct card_rec *card = &res->lk.card;
+	struct recon_dispose_read in = {0};
 	struct disposal_batch_rec b;
-	int64_t id = s->a->disposal_id;
+	int64_t id = s->a->disposal_id, other = 0;
 	char ids[24];
 	int flag = 0, rc;
 
 	res->outcome = RECON_ALERT;
+	res->dispose = DISPOSE_UNKNOWN;
+	res->other_disposal = 0;
 	res->due = DUE_NOT;
 	res->due_since = DATE_NONE;
 	rc = wf_begin(s->l, &wf_step_scan, s->a->actor, res->at, e);
@@ -625,30 +628,37 @@ static int handle_disposal_card(struct wf_scan *s, struct wf_scan_read *res,
 		rc = 0;
 	} else if (rc == 0) {
 		res->lk.known = 1;
-		/* Never due (recon_disposal_due): refused, loudly. */
 		rc = lost_of(s->l, card, res);
 		if (rc == 0)
 			rc = ledger_disposal_has(s->l, id, card->id);
-	}
-	if (rc == 1) {
-		res->outcome = RECON_REPEAT;
-		rc = 0;
-	} else if (rc == 0 && res->lk.known) {
-		res->due = recon_disposal_due(card->status, card->reminder_sent,
-					      wf_today(res->at), scan_rules(s),
-					      &res->due_since);
-		/* In another open batch: closing both would dispose of
-		 * it twice, so the second one may not have it. */
-		if (res->due != DUE_NOT)
+		if (rc >= 0) {
+			in.in_batch = rc == 1;
+			rc = 0;
+		}
+		if (rc == 0 && !in.in_batch)
 			rc = ledger_disposal_other_open(s->l, id, card->id,
-							&res->other_disposal);
-		if (rc == 0 && res->due != DUE_NOT && !res->other_disposal) {
-			res->outcome = RECON_ACCEPTED;
+							&other);
+	}
+	/* The facts gathered, reconcile/ decides: only a due card in no
+	 * other open batch joins this one. */
+	if (rc == 0) {
+		in.known = res->lk.known;
+		in.in_other_open = other != 0;
+		in.status = card->status;
+		in.reminder_sent = card->reminder_sent;
+		res->dispose =
+		    recon_dispose_accept(&in, wf_today(res->at), scan_rules(s),
+					 &res->due, &res->due_since);
+		res->outcome = res->dispose == DISPOSE_ACCEPTED ? RECON_ACCEPTED
+			       : res->dispose == DISPOSE_REPEAT ? RECON_REPEAT
+								: RECON_ALERT;
+		if (res->dispose == DISPOSE_IN_DISPOSAL)
+			res->other_disposal = other;
+		if (res->dispose == DISPOSE_ACCEPTED)
 			rc = ledger_disposal_add(
 			    s->l, id, card->id, card->mgmt_id,
 			    recon_due_why_name(res->due), res->due_since,
 			    s->a->actor->id, res->at, flag);
-		}
 	}
 	if (rc < 0)
 		rc = wf_fail(e, WF_E_SCAN_DISPOSAL_RECORD, res->serial,

@@ -27,6 +27,8 @@
 
 #include "wf.h"
 
+#include "../../reconcile/rules.h"
+
 struct rdr_profile; /* drivers/profile.h */
 
 /* The step of reading cards into a session, and of taking one back:
@@ -81,8 +83,10 @@ struct wf_scan_read {
 	enum recon_outcome outcome;
 	enum recon_why why; /* count and tally alerts */
 	int64_t at;
-	/* A disposal: why the card is due and since when (DATE_NONE), and
-	 * the other open batch that holds it (0: none). */
+	/* A disposal: recon_dispose_accept's answer, why the card is due
+	 * and since when (DATE_NONE) when accepted, and the other open
+	 * batch that holds it (DISPOSE_IN_DISPOSAL; else 0). */
+	enum recon_dispose_why dispose;
 	enum recon_due_why due;
 	int32_t due_since;
 	int64_t other_disposal;

@@ -12,7 +12,8 @@
 # (two events), reader lost mid-session and back (reader_lost, reader_back,
 # the card lying there read again as a repeat: no read lost, none counted
 # twice), random UID refused with a message naming an APDU profile, and an
-# APDU profile read (apdu:mynumber: the JPKI certificate's serial).
+# APDU profile read (apdu:mynumber, now apdu:jpki-auth: the JPKI
+# certificate's authority key identifier and serial).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pcscd.sh"
 . "$(dirname "$0")/adapters.sh"
@@ -83,7 +84,7 @@ sc_random() {
 	take_events
 	is "$EV" "unreadable -" "$B: random UID: unreadable, not counted"
 	like "$(printf '%s' "$last" | pyjson 'd["message"]')" \
-		'random UID.*APDU profile.*apdu:mynumber' \
+		'random UID.*APDU profile.*apdu:seizo' \
 		"$B: random UID: the message points to an APDU profile"
 	${B}_remove
 }
@@ -97,7 +98,7 @@ sc_mynumber() {
 	wait_lines 1
 	take_events
 	is "$EV" "accepted MN1" \
-		"$B: apdu:mynumber: the certificate's serial identifies the card"
+		"$B: apdu:mynumber: the certificate's AKI + serial identify the card"
 	${B}_remove
 }
 

@@ -3,7 +3,9 @@
 # vsmartcard's virtual reader (vpcd) and virtual cards of our own
 # (tests/tools/vcard.py): present, hold, remove and present again, a random
 # UID refused, pcscd stopping and starting mid-session, the second virtual
-# slot, idle CPU, and the apdu:mynumber profile once it exists.
+# slot, idle CPU, and the My Number card profiles (apdu:seizo,
+# apdu:jpki-auth and its old name apdu:mynumber), a type B frame waiting
+# time of 2.4 s, and a card pulled away mid-read.
 #
 # The test starts its own pcscd (`pcscd -f` on a socket of ours, in a mount
 # namespace with its own /run/pcscd where one is allowed: tests/cli/pcscd.sh
@@ -186,7 +188,7 @@ card 0 insert 08A1B2C3
 expect_events 3 "random UID"
 is "$(events event <"$WORK/scan.out" | tail -n 1)" "unreadable" \
 	"random UID: unreadable"
-like "$(tail -n 1 "$WORK/scan.out")" 'random UID.*apdu:mynumber' \
+like "$(tail -n 1 "$WORK/scan.out")" 'random UID.*apdu:seizo' \
 	"random UID: the message names an APDU profile"
 
 # Answers no one should trust: a UID longer than any card's (40 bytes), and
@@ -261,16 +263,19 @@ stop_scan
 is "$(scan_events)" "accepted A102" "second slot: its own card only"
 
 # The card's technology comes from the ATR: an ISO 14443 type B card
-# (ATR with 8 historical bytes from its ATQB) whose 4-byte PUPI begins with
-# 08 is not taken for a random type A UID, which the uid profile refuses.
+# (ATR with 8 historical bytes from its ATQB).  Its PUPI is not a stable
+# identifier (a My Number card's is drawn anew), so the uid profile refuses
+# it, whatever its first byte, saying why and which profile to use.
 take_away 1 "Virtual PCD 00 01"
 card_start 3 $((PORT + 1)) --atr 3B88800100000000778181007E
-card 3 insert 08123456
+card 3 insert 11223344
 start_scan "pcsc:Virtual PCD 00 01"
 expect_events 1 "type B card"
 stop_scan
-is "$(events event serial <"$WORK/scan.out")" "alert 08123456" \
-	"type B card: its PUPI is read (an unknown card), not refused"
+is "$(events event serial <"$WORK/scan.out")" "unreadable -" \
+	"type B card under uid: unreadable, not counted"
+like "$(tail -n 1 "$WORK/scan.out")" 'type B.*not a stable identifier.*apdu:seizo' \
+	"type B card under uid: the message says why and names apdu:seizo"
 
 # ---- feedback on a reader that takes no LED/buzzer commands ----------------
 
@@ -303,35 +308,108 @@ is "$(grep '^FF0040' "$WORK/apdu4.log" | head -n 3 | tr '\n' ' ')" \
 	"FF00400E0401010101 FF0040AE0401010201 FF00405D0403010301 " \
 	"accepted, repeat and alert: three different LED/buzzer commands"
 
-# ---- the apdu:mynumber profile -------------------------------------------------
+# ---- the My Number card profiles ------------------------------------------------
 
-if ! command -v openssl >/dev/null; then
-	skip "openssl is not installed (Debian: openssl): it makes the test" \
-		"certificate"
-else
-	openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=cardtally-test \
-		-set_serial 0x1234ABCD -days 1 -keyout "$WORK/key.pem" \
-		-outform DER -out "$WORK/cert.der" 2>/dev/null
-	take_away 0 "Virtual PCD 00 00"
-	: >"$WORK/apdu2.log"
-	card_start 2 "$PORT" --cert "$WORK/cert.der"
-	# Card 2 takes card 0's place on slot 00, with a random UID.
-	card 2 insert 08C0FFEE
-	start_scan pcsc:Virtual --profile apdu:mynumber
-	expect_events 1 "apdu:mynumber"
+# Virtual My Number cards on slot 00, each with a random type B PUPI, the
+# manufacturing number's application, and a user-authentication
+# certificate from one of two CA generations (same issuer name, same
+# serial 1234ABCD: tests/data/der/jpki-ca*.der).  Every APDU is logged.
+DER="$TESTS/data/der"
+# jpki_id GEN: the identity apdu:jpki-auth reads: the first 12 bytes of
+# the AKI, then the serial.
+jpki_id() {
+	printf '%s%s' "$(cut -c1-24 "$DER/jpki-ca$1.aki")" \
+		"$(sed 's/^serial=//' "$DER/jpki-ca$1.serial")"
+}
+TYPEB_ATR=3B88800100000000778181007E
+take_away 0 "Virtual PCD 00 00"
+# mn_card N GEN SEIZO [ARGS]: a card N on slot 00, laid on the reader.
+mn_card() {
+	local n=$1 gen=$2 seizo=$3
+	shift 3
+	: >"$WORK/apdu$n.log"
+	card_start "$n" "$PORT" --atr "$TYPEB_ATR" --seizo "$seizo" \
+		${gen:+--cert "$DER/jpki-ca$gen.der"} "$@"
+	card "$n" insert "$(printf '%08X' $((RANDOM * 32768 + RANDOM)))"
+}
+# mn_scan PROFILE N: one scan with PROFILE of the card N lying there.
+mn_scan() {
+	start_scan pcsc:Virtual --profile "$1"
+	expect_events 1 "$1, card $2"
 	stop_scan
-	like "$(events serial <"$WORK/scan.out")" '1234ABCD' \
-		"apdu:mynumber: the certificate's serial is the card's identity"
-	# After the backend's get-UID (answered by a real reader itself),
-	# the profile's first command selects the JPKI application.
-	like "$(grep -v '^FFCA' "$WORK/apdu2.log" | head -n 1)" \
-		'^00A4040C0AD392F00026010000000' \
-		"apdu:mynumber: selects the JPKI application"
-	is "$(cut -c3-4 "$WORK/apdu2.log" | grep -cv '^\(A4\|B0\|CA\)$')" 0 \
-		"apdu:mynumber: only SELECT, READ BINARY and GET DATA were sent"
-	is "$(cut -c3-4 "$WORK/apdu2.log" | grep -c '^20$')" 0 \
-		"apdu:mynumber: no VERIFY ever"
-fi
+	take_away "$2" "Virtual PCD 00 00"
+}
+# only_reads N: the commands the card got, other than GET DATA, all
+# SELECT, READ BINARY or READ RECORD; never VERIFY.
+only_reads() {
+	is "$(grep -v '^FFCA' "$WORK/apdu$1.log" | cut -c1-4 |
+		grep -cv '^00\(A4\|B0\|B2\)$')" 0 "$2: only SELECT and READs sent"
+	is "$(cut -c3-4 "$WORK/apdu$1.log" | grep -c '^20$')" 0 \
+		"$2: no VERIFY ever"
+}
+
+mn_card 2 2015 0123456789ABC
+mn_scan apdu:seizo 2
+is "$(events event serial <"$WORK/scan.out")" "alert 0123456789ABC" \
+	"apdu:seizo: the manufacturing number is the card's identity"
+is "$(grep -v '^FFCA' "$WORK/apdu2.log" | tr '\n' ' ')" \
+	"00A4040C0AD3921000310001010100 00B2010C00 " \
+	"apdu:seizo: one SELECT and one READ RECORD, exactly"
+only_reads 2 "apdu:seizo"
+
+# apdu:jpki-auth: two cards of the two CA generations, one serial: two
+# identities.
+mn_card 11 2015 0123456789ABD
+mn_scan apdu:jpki-auth 11
+is "$(events event serial <"$WORK/scan.out")" "alert $(jpki_id 2015)" \
+	"apdu:jpki-auth: the 2015 CA's card: AKI + serial"
+only_reads 11 "apdu:jpki-auth"
+mn_card 12 2023 0123456789ABE
+mn_scan apdu:jpki-auth 12
+is "$(events event serial <"$WORK/scan.out")" "alert $(jpki_id 2023)" \
+	"apdu:jpki-auth: the 2023 CA's card, same serial: another identity"
+ok "$([ "$(jpki_id 2015)" != "$(jpki_id 2023)" ]; echo $?)" \
+	"the two CA generations' cards are told apart"
+
+# The old name still works, as apdu:jpki-auth: the same card read again
+# in the same session is the same identity, a repeat.
+mn_card 13 2023 0123456789ABE
+mn_scan apdu:mynumber 13
+is "$(events event serial <"$WORK/scan.out")" "repeat $(jpki_id 2023)" \
+	"apdu:mynumber: read as apdu:jpki-auth (the same identity: a repeat)"
+
+# A card issued without certificates: its own outcome under jpki-auth,
+# read all the same by apdu:seizo.
+mn_card 14 "" 0123456789ABF
+mn_scan apdu:jpki-auth 14
+is "$(events event <"$WORK/scan.out")" "unreadable" \
+	"no certificate: unreadable under apdu:jpki-auth"
+like "$(tail -n 1 "$WORK/scan.out")" 'no certificate on this card.*apdu:seizo' \
+	"no certificate: said so, naming apdu:seizo"
+mn_card 15 "" 0123456789ABF
+mn_scan apdu:seizo 15
+is "$(events event serial <"$WORK/scan.out")" "alert 0123456789ABF" \
+	"no certificate: apdu:seizo reads it"
+
+# Type B timing: every READ answered after 2.4 s (the frame waiting time a
+# My Number card may take): still read.
+mn_card 16 2015 0123456789AC0 --delay 2.4
+start_scan pcsc:Virtual --profile apdu:seizo
+waitfor 20 lines_at_least "$WORK/scan.out" 1
+ok $? "a READ answered after 2.4 s: event arrived"
+stop_scan
+take_away 16 "Virtual PCD 00 00"
+is "$(events event serial <"$WORK/scan.out")" "alert 0123456789AC0" \
+	"a READ answered after 2.4 s: read all the same"
+
+# Pulled away mid-read (at the fourth APDU: GET DATA, two SELECTs, the
+# first READ BINARY): unreadable, never a serial made of what came.
+mn_card 17 2015 0123456789AC1 --pull 4
+start_scan pcsc:Virtual --profile apdu:jpki-auth
+expect_events 1 "card pulled away mid-read"
+stop_scan
+is "$(events event serial <"$WORK/scan.out" | head -n 1)" "unreadable -" \
+	"card pulled away mid-read: unreadable, no serial"
 
 # ---- where no mount namespace is allowed ---------------------------------
 

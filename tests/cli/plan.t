@@ -134,6 +134,26 @@ like "$ERR" "range SAFE1/T01 has nobody to count it: M01 counted it" \
 	"count start in text: the unassigned range on stderr"
 export CARDTALLY_DB="$WORK/ledger.db"
 
+# ---- a locked account is never proposed, nor given a range by hand ----------
+
+export CARDTALLY_DB="$WORK/locked.db"
+new_ledger
+as M01 1111 import "$WORK/stock.csv"
+for i in 1 2 3 4 5; do as S03 0000 note add --text x; done
+like "$ERR" "locked" "locked ward: S03 locked after 5 wrong PINs"
+as M01 1111 count start --kind full --json
+is "$RC" 0 "locked ward: a full count opened"
+is "$(printf '%s' "$OUT" | pyjson 'sorted(set(a["staff"] for a in d["assignments"]))')" \
+	'["M01","P04","S02"]' "locked ward: the planner gives S03 nothing"
+before=$(ledger_state)
+as M01 1111 count start --kind partial --ranges SAFE1/T01 \
+	--assign SAFE1/T01=S03
+is "$RC" 77 "locked ward: T01 given to locked S03 by hand: refused with 77"
+like "$ERR" "cannot give SAFE1/T01 to S03: account S03 is locked after wrong PINs: a manager must unlock it" \
+	"locked ward: the refusal says the account is locked"
+is "$(ledger_state)" "$before" "locked ward: the refused count changed nothing"
+export CARDTALLY_DB="$WORK/ledger.db"
+
 # ---- count-only checks ---------------------------------------------------------
 
 as M01 1111 count start --kind countonly --ranges SAFE1/T01,SAFE1/T03 \

@@ -266,4 +266,17 @@ like "$ERR" "name is not valid UTF-8" "and says so"
 ct audit verify
 is "$RC" 0 "the audit chain is intact at the end"
 
+# ---- JSON of what the ledger holds -------------------------------------------
+
+# A name the checks above never saw (an older version's, or one written into
+# the ledger file by hand) still gives valid JSON: a control character
+# escaped, a byte that is not UTF-8 as U+FFFD.
+sqlq "update staff set name = CAST(X'4261641B5BFF' AS TEXT) where code = 'S02'"
+ct staff list --json
+is "$RC" 0 "staff list --json with a name that is not UTF-8: exit 0"
+like "$OUT" '"name":"Bad\\u001b\[�"' \
+	"the escape character escaped, the byte replaced"
+is "$(pyjson 'ascii([s["name"] for s in d["staff"] if s["code"] == "S02"])' \
+	<<<"$OUT")" "['Bad\x1b[\ufffd']" "and the document is valid UTF-8 and JSON"
+
 done_testing

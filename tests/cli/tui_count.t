@@ -288,7 +288,7 @@ see en "A103  serial 04A103  home SAFE1/T01" "A103 in it"
 keys en q
 keys en 3
 typed en 99
-see en "no session 99" "an unknown count is refused"
+see en "No session 99" "an unknown count is refused"
 keys en F10
 see en "Logged out" "logged out"
 tm kill-session -t en
@@ -327,6 +327,21 @@ is "$(sqlq "select m.code || '|' || w.code || '|' || b.method from
 	"S03|M05|shred" "the disposal ledger"
 is "$(sqlq "select status from card where mgmt_id = 'D103'")" disposed \
 	"D103 disposed"
+
+# The reports in Japanese: codes as words, no English headings.
+keys ja q
+keys ja a
+keys ja 3
+typed ja 3
+see ja "事故報告、棚卸し 3（" "the incident report in Japanese"
+see ja "保管場所 SAFE1/T01  台帳: 紛失" "its card: status lost as a word"
+keys ja q
+keys ja 1
+see ja "cardtally 日報" "the daily report in Japanese"
+keys ja End
+see ja "確認・署名（管理者）" "its signature line"
+see ja "--anchor" "the chain head to sign"
+keys ja q
 tm kill-session -t ja
 
 ct audit verify

@@ -51,6 +51,7 @@ import tty
 
 ACK = bytes([0x00, 0x00, 0xFF, 0x00, 0xFF, 0x00])
 ERROR_FRAME = bytes([0x00, 0x00, 0xFF, 0x01, 0xFF, 0x7F, 0x81, 0x00])
+SEIZO_AID = bytes.fromhex("D39210003100010101 00".replace(" ", ""))
 JPKI_AID = bytes.fromhex("D392F000260100000001")
 
 
@@ -93,6 +94,7 @@ class Chip:
         self.card = None  # the selected one
         self.halted = set()  # identifiers of halted type A cards
         self.cert = None
+        self.seizo = None
         self.regs = {}
         self.frames = 0
         self.mute = False
@@ -236,6 +238,9 @@ class Chip:
             if a[2] == 0x04 and body == JPKI_AID:
                 c.app = "jpki"
                 return b"\x90\x00"
+            if a[2] == 0x04 and body == SEIZO_AID and self.seizo:
+                c.app = "seizo"
+                return b"\x90\x00"
             if a[2] == 0x02 and body == b"\x00\x0a" and c.app and \
                     self.cert is not None:
                 c.app = "ef"
@@ -247,6 +252,11 @@ class Chip:
             if off > len(self.cert):
                 return b"\x6B\x00"
             return self.cert[off:off + le] + b"\x90\x00"
+        if a[:4] == b"\x00\xB2\x01\x0C" and c.app == "seizo":
+            # The manufacturing number's record: tag 30, two leading
+            # bytes, the 13 characters, one more.
+            value = b"\x00\x01" + self.seizo + b"\x00"
+            return bytes([0x30, len(value)]) + value + b"\x90\x00"
         return b"\x6D\x00"
 
     def feed(self, data):
@@ -342,6 +352,12 @@ def control(chip, line):
             raise ValueError("expected: cert PATH|-")
         chip.cert = None if words[1] == "-" else \
             open(words[1], "rb").read()
+    elif words[0] == "seizo":
+        # seizo TEXT: ISO-DEP cards answer the manufacturing number's
+        # application with these 13 characters ("seizo -": they do not).
+        if len(words) != 2 or (words[1] != "-" and len(words[1]) != 13):
+            raise ValueError("expected: seizo TEXT(13)|-")
+        chip.seizo = None if words[1] == "-" else words[1].encode()
     elif words[0] == "vanish":
         chip.vanish()
     elif words[0] == "appear":

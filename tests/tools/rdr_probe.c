@@ -18,6 +18,8 @@
 #include <string.h>
 #include <time.h>
 
+static const struct rdr_profile probe_profile;
+
 static int probe_identify(const struct rdr_card_info *info, rdr_transmit_fn tx,
 			  void *ctx, struct rdr_id *out, char *err,
 			  size_t errlen)
@@ -30,8 +32,8 @@ static int probe_identify(const struct rdr_card_info *info, rdr_transmit_fn tx,
 	int rc;
 
 	(void)info;
-	rc = rdr_profile_transmit(tx, ctx, select_jpki, sizeof(select_jpki),
-				  resp, &n);
+	rc = rdr_profile_transmit(&probe_profile, tx, ctx, select_jpki,
+				  sizeof(select_jpki), resp, &n);
 	if (rc == 0 && n > RDR_ID_MAX)
 		rc = RDR_ERR_CARD;
 	if (rc != 0) {
@@ -43,9 +45,23 @@ static int probe_identify(const struct rdr_card_info *info, rdr_transmit_fn tx,
 	return 0;
 }
 
+static const uint8_t jpki_aid[] = {0xd3, 0x92, 0xf0, 0x00, 0x26,
+				   0x01, 0x00, 0x00, 0x00, 0x01};
+static const struct rdr_apdu_rule probe_allow[] = {
+    {.cla = 0x00,
+     .ins = 0xa4,
+     .p1 = 0x04,
+     .p2 = 0x0c,
+     .data = jpki_aid,
+     .data_len = sizeof(jpki_aid)},
+};
+
 static const struct rdr_profile probe_profile = {
     .name = "probe",
+    .version = 1,
     .help = "one SELECT; the response is the identifier",
+    .allow = probe_allow,
+    .n_allow = 1,
     .identify = probe_identify,
 };
 

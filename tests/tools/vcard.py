@@ -7,10 +7,15 @@ a TCP client of vpcd (insert = connect, remove = close).  Frames are a
 (0x00 power off, 0x01 on, 0x02 reset, 0x04 send the ATR), anything longer a
 command APDU to answer with a response APDU.
 
-It answers the PC/SC GET DATA pseudo-APDU (FF CA 00 00 00) with its UID and,
-given --cert, the read-only path of the My Number JPKI profile: SELECT the
-JPKI application, SELECT EF 000A, READ BINARY of the certificate.  Every
-other command gets 6D 00.  Every APDU received is logged (hex, one a line)
+It answers the PC/SC GET DATA pseudo-APDU (FF CA 00 00 00) with its UID;
+given --cert, the read-only path of the apdu:jpki-auth profile: SELECT the
+JPKI application, SELECT EF 000A, READ BINARY of the certificate; given
+--seizo, the apdu:seizo one: SELECT of the manufacturing number's
+application and READ RECORD 1 of SFI 1 (with --seizo and no --cert: a
+card issued without certificates, whose JPKI application has no EF 000A).  --delay makes every READ wait
+that long before answering (a type B card's frame waiting time), --pull N
+takes the card away on the Nth APDU of a presentation, before answering
+it.  Every other command gets 6D 00.  Every APDU received is logged (hex, one a line)
 so that a test can show what was, and was not, sent.
 
 Commands, one a line on stdin (a FIFO the test keeps open):
@@ -29,6 +34,7 @@ import sys
 import time
 
 JPKI_AID = bytes.fromhex("D392F000260100000001")
+SEIZO_AID = bytes.fromhex("D3921000310001010100")
 ATR = bytes.fromhex("3B8F8001804F0CA000000306030001000000006A")
 
 
@@ -42,7 +48,11 @@ class Card:
         self.inserted = False
         self.sock = None
         self.buf = b""
-        self.app = None  # what SELECT chose: None, "jpki", "ef"
+        self.app = None  # what SELECT chose: None, "jpki", "ef", "seizo"
+        self.seizo = args.seizo.encode() if args.seizo else None
+        self.delay = args.delay
+        self.pull = args.pull
+        self.napdu = 0
 
     def connect(self):
         try:
@@ -52,6 +62,7 @@ class Card:
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         quickack(s)
         self.sock, self.buf, self.app = s, b"", None
+        self.napdu = 0
         return True
 
     def close(self):
@@ -64,11 +75,34 @@ class Card:
             self.log.write(apdu.hex().upper() + "\n")
         if len(apdu) < 4:
             return b"\x67\x00"
+        self.napdu += 1
+        if self.pull and self.napdu == self.pull:
+            self.inserted = False
+            self.close()
+            return None
+        if self.delay and apdu[1] in (0xB0, 0xB2):
+            time.sleep(self.delay)
         cla, ins, p1, p2 = apdu[0], apdu[1], apdu[2], apdu[3]
         if cla == 0xFF and ins == 0xCA and p1 == 0 and p2 == 0:
             if self.uid is None:
                 return b"\x6a\x81"
             return self.uid + b"\x90\x00"
+        if cla == 0x00 and ins == 0xA4 and self.seizo is not None and \
+                p1 == 0x04 and apdu[5:5 + apdu[4]] == SEIZO_AID:
+            self.app = "seizo"
+            return b"\x90\x00"
+        if cla == 0x00 and ins == 0xB2 and self.app == "seizo" and \
+                p1 == 0x01 and p2 == 0x0C:
+            value = b"\x00\x01" + self.seizo + b"\x00"
+            return bytes([0x30, len(value)]) + value + b"\x90\x00"
+        if cla == 0x00 and ins == 0xA4 and self.cert is None and \
+                self.seizo is not None:
+            # A My Number card issued without certificates: the JPKI
+            # application is there, its certificate EF is not.
+            if p1 == 0x04 and apdu[5:5 + apdu[4]] == JPKI_AID:
+                self.app = "jpki"
+                return b"\x90\x00"
+            return b"\x6a\x82"
         if cla == 0x00 and ins == 0xA4 and self.cert is not None:
             lc = apdu[4] if len(apdu) > 4 else 0
             data = apdu[5:5 + lc]
@@ -111,6 +145,8 @@ class Card:
                 break
             payload, self.buf = self.buf[2:2 + n], self.buf[2 + n:]
             reply = self.frame(payload)
+            if self.sock is None:
+                return  # pulled away
             if reply is not None:
                 self.sock.sendall(len(reply).to_bytes(2, "big") + reply)
 
@@ -132,6 +168,11 @@ def main():
     ap.add_argument("--log", help="file to append every APDU to")
     ap.add_argument("--cert", help="DER certificate for the JPKI EF 000A")
     ap.add_argument("--atr", help="ATR in hex")
+    ap.add_argument("--seizo", help="13-character manufacturing number")
+    ap.add_argument("--delay", type=float, default=0,
+                    help="seconds every READ waits before its answer")
+    ap.add_argument("--pull", type=int, default=0,
+                    help="take the card away on this APDU (1-based)")
     card = Card(ap.parse_args())
     pending = b""
     while True:

@@ -1,0 +1,947 @@
+/*
+ * The reports as structs (wf.h "reports as structs"): the daily report to
+ * sign, the reconciliation of a session, the record book of a month and
+ * the incident report of a count.  Everything here reads the ledger and
+ * asks reconcile/ (recon_run, the tally states, the loss window); nothing
+ * is formatted: the front ends print the values, the CLI as text and
+ * JSON, the TUI translated.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../../common/count.h"
+#include "../../reconcile/rules.h"
+#include "wf.h"
+
+/* Appends one zeroed item to array arr of n items: out points at it, or
+ * is NULL when out of memory (then arr is unchanged). */
+#define GROW(arr, n, out)                                                      \
+	do {                                                                   \
+		void *p_ = realloc((arr), ((n) + 1) * sizeof(*(arr)));         \
+		(out) = NULL;                                                  \
+		if (p_) {                                                      \
+			(arr) = p_;                                            \
+			(out) = &(arr)[(n)++];                                 \
+			memset((out), 0, sizeof(*(out)));                      \
+		}                                                              \
+	} while (0)
+
+#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
+
+/* A ledger walk's return as a refusal: out of memory or the ledger's. */
+static int walk_fail(struct ledger *l, int rc, struct wf_err *e)
+{
+	if (rc == LEDGER_ERR_NOMEM)
+		return wf_fail(e, WF_E_NOMEM);
+	return wf_fail_ledger(e, l);
+}
+
+/* ---- the daily report ---- */
+
+struct daily_ctx {
+	struct ledger *l;
+	struct wf_daily *d;
+	const struct recon_rules *rules;
+	const struct recon_key_rules *key_rules;
+	struct wf_daily_tally *tally; /* being filled */
+};
+
+static int in_day(const struct wf_daily *d, int64_t t)
+{
+	return t >= d->from && t < d->to;
+}
+
+static int daily_count(const struct session_rec *s, void *ctx)
+{
+	struct daily_ctx *c = ctx;
+	struct wf_daily_count *k;
+	struct count_data cd;
+	struct recon_report r;
+	int rc;
+
+	if (s->kind == SESSION_TALLY)
+		return 0;
+	rc = ledger_count_load(c->l, s->id, &cd);
+	if (rc < 0)
+		return rc;
+	if (recon_run(&cd, c->d->day, c->rules, &r) < 0) {
+		count_data_free(&cd);
+		return LEDGER_ERR_NOMEM;
+	}
+	GROW(c->d->counts, c->d->ncounts, k);
+	if (k) {
+		k->sess = *s;
+		k->expected = r.expected;
+		k->seen = r.seen;
+		k->ok = r.ok;
+		k->missing = r.nmissing;
+		k->misplaced = r.nmisplaced;
+		k->extra = r.nextra;
+		k->not_in_stock = r.nnot_in_stock;
+		k->disposal_due = r.ndisposal_due;
+		k->discrepancy = recon_has_discrepancy(&r);
+	}
+	recon_report_free(&r);
+	count_data_free(&cd);
+	return k ? 0 : LEDGER_ERR_NOMEM;
+}
+
+/* A tally's row: counted in *t, and kept in v when it is still out. */
+static int tally_row_out(const struct tally_row *r, struct recon_tally *t,
+			 struct wf_tally_out **v, size_t *n)
+{
+	enum tally_state st = recon_tally_item(r->read_back, r->status);
+	struct wf_tally_out *o;
+
+	recon_tally_add(t, st);
+	if (st != TALLY_MISSING)
+		return 0;
+	GROW(*v, *n, o);
+	if (!o)
+		return LEDGER_ERR_NOMEM;
+	o->is_asset = r->is_asset;
+	COPY(o->name, r->name);
+	COPY(o->checked_out_by, r->checked_out_by);
+	o->for_date = r->for_date;
+	COPY(o->location, r->location);
+	return 0;
+}
+
+static int daily_tally_row(void *ctx, const struct tally_row *r)
+{
+	struct wf_daily_tally *t = ctx;
+
+	return tally_row_out(r, &t->t, &t->out, &t->nout);
+}
+
+static int daily_tally(const struct session_rec *s, void *ctx)
+{
+	struct daily_ctx *c = ctx;
+	struct wf_daily_tally *t;
+	int rc;
+
+	if (s->kind != SESSION_TALLY)
+		return 0;
+	GROW(c->d->tallies, c->d->ntallies, t);
+	if (!t)
+		return LEDGER_ERR_NOMEM;
+	t->sess = *s;
+	rc = ledger_tally_each(c->l, s->id, daily_tally_row, t);
+	if (rc == 0)
+		rc = ledger_session_get_note(c->l, s->id, t->note,
+					     sizeof(t->note));
+	t->balanced = recon_tally_balanced(&t->t);
+	return rc;
+}
+
+static int opening_push(struct wf_opening **v, size_t *n,
+			const struct key_opening_rec *o, int64_t now,
+			const struct recon_key_rules *rules)
+{
+	int64_t end = o->closed_at ? o->closed_at : now;
+	struct wf_opening *w;
+
+	GROW(*v, *n, w);
+	if (!w)
+		return LEDGER_ERR_NOMEM;
+	w->o = *o;
+	w->flags = wf_key_flags(o, now, rules);
+	w->flags_recorded = wf_key_flags_recorded(o);
+	w->minutes = (end - o->opened_at) / 60;
+	return 0;
+}
+
+/* ledger_key_each_since gives every opening since the morning, also those
+ * of later days when an earlier day is asked for. */
+static int daily_opening(const struct key_opening_rec *o, void *ctx)
+{
+	struct daily_ctx *c = ctx;
+	int rc;
+
+	if (o->opened_at >= c->d->to)
+		return 0;
+	rc = opening_push(&c->d->openings, &c->d->nopenings, o,
+			  c->d->printed_at, c->key_rules);
+	if (rc == 0 && c->d->openings[c->d->nopenings - 1].flags)
+		c->d->key_flagged++;
+	return rc;
+}
+
+static int daily_safe_closed(void *ctx, const struct safe_closed_row *r)
+{
+	struct daily_ctx *c = ctx;
+	struct wf_safe_closed *w;
+
+	GROW(c->d->safe_closed, c->d->nsafe_closed, w);
+
+	if (!w)
+		return LEDGER_ERR_NOMEM;
+	COPY(w->what, r->what);
+	COPY(w->item, r->item);
+	w->session = r->session;
+	COPY(w->staff, r->staff);
+	w->first = r->first;
+	w->last = r->last;
+	w->n = r->n;
+	return 0;
+}
+
+static int daily_custody(void *ctx, const char *kind, const char *staff,
+			 int64_t n)
+{
+	struct daily_ctx *c = ctx;
+	struct wf_custody_sum *w;
+
+	GROW(c->d->custody, c->d->ncustody, w);
+
+	if (!w)
+		return LEDGER_ERR_NOMEM;
+	COPY(w->kind, kind);
+	COPY(w->by, staff);
+	w->n = n;
+	return 0;
+}
+
+static int daily_batch(void *ctx, const struct disposal_batch_rec *b)
+{
+	struct daily_ctx *c = ctx;
+	struct disposal_batch_rec *w;
+
+	if (!in_day(c->d, b->started_at) &&
+	    !(b->closed_at && in_day(c->d, b->closed_at)))
+		return 0;
+	GROW(c->d->disposals, c->d->ndisposals, w);
+	if (!w)
+		return LEDGER_ERR_NOMEM;
+	*w = *b;
+	return 0;
+}
+
+static int skip_card(void *ctx, const struct disposal_card_row *r)
+{
+	(void)ctx;
+	(void)r;
+	return 0;
+}
+
+static int daily_locked(const struct staff_rec *s, void *ctx)
+{
+	struct daily_ctx *c = ctx;
+	struct staff_rec *w;
+
+	if (!s->locked || !s->active)
+		return 0;
+	GROW(c->d->locked, c->d->nlocked, w);
+	if (!w)
+		return LEDGER_ERR_NOMEM;
+	*w = *s;
+	memset(w->pin_hash, 0, sizeof(w->pin_hash));
+	return 0;
+}
+
+/* Verifies the whole chain and finds its head at the end of the day. */
+static int daily_audit(struct ledger *l, struct wf_daily *d)
+{
+	struct wf_daily_audit *a = &d->audit;
+	uint8_t hash[AUDIT_HASH_BYTES];
+	struct audit_verify v;
+	int64_t id = 0;
+	int rc = ledger_audit_verify(l, NULL, 0, &v);
+
+	if (rc == 0)
+		rc = ledger_audit_head_before(l, d->to, &id, hash);
+	if (rc < 0)
+		return rc;
+	a->entries = v.entries;
+	a->records = v.records;
+	a->nfindings = v.nfindings;
+	a->problem = v.problem;
+	COPY(a->table, v.table);
+	a->bad_id = v.bad_id;
+	COPY(a->what, v.what);
+	a->breaks_chain = audit_problem_breaks_chain(v.problem);
+	/* The chain is intact from entry 1 when it is not broken: the head's
+	 * id is the number of entries up to it. */
+	a->anchored = id && !a->breaks_chain;
+	a->anchor_entry = id;
+	audit_hex(hash, a->anchor_hex);
+	d->broken = v.problem != AUDIT_INTACT;
+	return 0;
+}
+
+int wf_daily(struct ledger *l, int32_t day, int64_t now,
+	     const struct recon_rules *rules,
+	     const struct recon_key_rules *key_rules, struct wf_daily *out,
+	     struct wf_err *e)
+{
+	struct daily_ctx c = {
+	    .l = l, .d = out, .rules = rules, .key_rules = key_rules};
+	struct wf_note_list notes = {0};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->day = day;
+	out->printed_at = now;
+	/* Local midnight to midnight; the offset of noon that day. */
+	out->from = (int64_t)day * 86400;
+	out->from -= wf_utc_offset(out->from + 43200);
+	out->to = (int64_t)(day + 1) * 86400;
+	out->to -= wf_utc_offset(out->to + 43200);
+	rc =
+	    ledger_session_between_each(l, out->from, out->to, daily_count, &c);
+	if (rc == 0)
+		rc = ledger_session_between_each(l, out->from, out->to,
+						 daily_tally, &c);
+	if (rc == 0)
+		rc = ledger_key_each_since(l, out->from, daily_opening, &c);
+	if (rc == 0)
+		rc = ledger_safe_closed_each(l, out->from, out->to,
+					     daily_safe_closed, &c);
+	if (rc == 0)
+		rc = ledger_custody_summary(l, out->from, out->to,
+					    daily_custody, &c);
+	if (rc == 0)
+		rc = ledger_disposal_list(l, daily_batch, skip_card, &c);
+	if (rc == 0)
+		rc = ledger_staff_each(l, daily_locked, &c);
+	if (rc == 0)
+		rc = daily_audit(l, out);
+	if (rc < 0) {
+		rc = walk_fail(l, rc, e);
+		wf_daily_free(out);
+		return rc;
+	}
+	rc = wf_note_list(l, &notes, e);
+	if (rc) {
+		wf_daily_free(out);
+		return rc;
+	}
+	/* The day's near-misses: the list's texts change hands. */
+	for (size_t i = 0; i < notes.n; i++) {
+		struct wf_note *w;
+
+		if (!in_day(out, notes.v[i].at))
+			continue;
+		GROW(out->notes, out->nnotes, w);
+		if (!w) {
+			wf_note_list_free(&notes);
+			wf_daily_free(out);
+			return wf_fail(e, WF_E_NOMEM);
+		}
+		*w = notes.v[i];
+		notes.v[i].text = NULL;
+	}
+	wf_note_list_free(&notes);
+	return 0;
+}
+
+void wf_daily_free(struct wf_daily *d)
+{
+	for (size_t i = 0; i < d->ntallies; i++)
+		free(d->tallies[i].out);
+	for (size_t i = 0; i < d->nnotes; i++)
+		free(d->notes[i].text);
+	free(d->counts);
+	free(d->tallies);
+	free(d->openings);
+	free(d->safe_closed);
+	free(d->custody);
+	free(d->disposals);
+	free(d->notes);
+	free(d->locked);
+	memset(d, 0, sizeof(*d));
+}
+
+/* ---- reconciling a session ---- */
+
+static int res_collect(void *ctx, const struct resolution_rec *r)
+{
+	struct wf_reconcile *w = ctx;
+	struct resolution_rec *p;
+
+	GROW(w->res, w->nres, p);
+
+	if (!p)
+		return LEDGER_ERR_NOMEM;
+	*p = *r;
+	return 0;
+}
+
+const struct resolution_rec *wf_reconcile_res(const struct wf_reconcile *r,
+					      const char *serial)
+{
+	for (size_t i = 0; i < r->nres; i++)
+		if (strcmp(r->res[i].serial, serial) == 0)
+			return &r->res[i];
+	return NULL;
+}
+
+static int recon_tally_row(void *ctx, const struct tally_row *r)
+{
+	struct wf_reconcile *w = ctx;
+
+	return tally_row_out(r, &w->tally, &w->out, &w->nout);
+}
+
+static int recon_total_row(void *ctx, const struct count_total_row *r)
+{
+	struct wf_reconcile *w = ctx;
+	struct wf_total *t;
+
+	GROW(w->totals, w->ntotals, t);
+
+	if (!t)
+		return LEDGER_ERR_NOMEM;
+	COPY(t->range, r->range);
+	t->expected = r->expected;
+	t->counted = r->counted;
+	t->state = plan_total_compare(r->expected, r->counted);
+	COPY(t->by, r->by);
+	COPY(t->method, r->method);
+	t->at = r->at;
+	w->expected += r->expected;
+	w->counted += r->counted > 0 ? r->counted : 0;
+	w->off += t->state != PLAN_TOTAL_OK;
+	return 0;
+}
+
+/* A count: reconcile/'s report and what the ledger knows around it. */
+static int recon_count(struct ledger *l, struct wf_reconcile *w, int64_t now,
+		       const struct recon_rules *rules)
+{
+	struct recon_report *r;
+	int rc;
+
+	w->d = calloc(1, sizeof(*w->d));
+	w->r = calloc(1, sizeof(*w->r));
+	if (!w->d || !w->r) {
+		free(w->d);
+		free(w->r);
+		w->d = NULL;
+		w->r = NULL;
+		return LEDGER_ERR_NOMEM;
+	}
+	rc = ledger_count_load(l, w->sess.id, w->d);
+	if (rc < 0) {
+		free(w->d);
+		w->d = NULL;
+		return rc;
+	}
+	if (recon_run(w->d, wf_today(now), rules, w->r) < 0) {
+		free(w->r);
+		w->r = NULL;
+		return LEDGER_ERR_NOMEM;
+	}
+	r = w->r;
+	w->found = recon_has_discrepancy(r);
+	w->last_seen = calloc(r->nmissing + 1, sizeof(*w->last_seen));
+	w->checked_out_by =
+	    calloc(r->nchecked_out + 1, sizeof(*w->checked_out_by));
+	if (!w->last_seen || !w->checked_out_by)
+		return LEDGER_ERR_NOMEM;
+	rc = ledger_resolution_each(l, w->sess.id, res_collect, w);
+	for (size_t i = 0; rc == 0 && i < r->nmissing; i++)
+		rc = ledger_last_seen(l, w->d->cards[r->missing[i]].id,
+				      w->sess.id, INT64_MAX, &w->last_seen[i]);
+	for (size_t i = 0; rc == 0 && i < r->nchecked_out; i++)
+		rc = ledger_checked_out_by(l, w->d->cards[r->checked_out[i]].id,
+					   w->checked_out_by[i]);
+	return rc < 0 ? rc : 0;
+}
+
+int wf_reconcile(struct ledger *l, int64_t id, int64_t now,
+		 const struct recon_rules *rules, struct wf_reconcile *out,
+		 struct wf_err *e)
+{
+	char n[24];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = ledger_session_get(l, id, &out->sess);
+	if (rc == LEDGER_ERR_NOTFOUND)
+		return wf_fail(e, WF_E_REPORT_NO_SESSION, wf_i64(n, id));
+	if (rc < 0)
+		return wf_fail_ledger(e, l);
+	switch (out->sess.kind) {
+	case SESSION_TALLY:
+		/* A tally compares with what went out, not with trays. */
+		rc = ledger_tally_each(l, id, recon_tally_row, out);
+		out->found = !recon_tally_balanced(&out->tally);
+		break;
+	case SESSION_COUNTONLY:
+		/* A count-only check compares totals, not serials (R5). */
+		rc = ledger_count_totals(l, id, recon_total_row, out);
+		out->found = out->off != 0;
+		break;
+	default:
+		rc = recon_count(l, out, now, rules);
+		break;
+	}
+	if (rc < 0) {
+		rc = walk_fail(l, rc, e);
+		wf_reconcile_free(out);
+	}
+	return rc;
+}
+
+void wf_reconcile_free(struct wf_reconcile *r)
+{
+	if (r->r)
+		recon_report_free(r->r);
+	if (r->d)
+		count_data_free(r->d);
+	free(r->r);
+	free(r->d);
+	free(r->last_seen);
+	free(r->checked_out_by);
+	free(r->res);
+	free(r->out);
+	free(r->totals);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- the discrepancies of a count, with their resolutions ---- */
+
+struct disc_set {
+	struct wf_disc *v;
+	size_t n;
+};
+
+static struct wf_disc *disc_from_card(struct disc_set *s, enum recon_disc kind,
+				      const struct count_data *d, int32_t card,
+				      int32_t range)
+{
+	const struct count_card *k = &d->cards[card];
+	struct wf_disc *it;
+
+	GROW(s->v, s->n, it);
+
+	if (!it)
+		return NULL;
+	it->kind = kind;
+	it->card_id = k->id;
+	COPY(it->mgmt_id, k->mgmt_id);
+	COPY(it->serial, k->serial);
+	COPY(it->location, k->location);
+	if (range >= 0 && (size_t)range < d->nranges)
+		COPY(it->found, d->ranges[range].path);
+	return it;
+}
+
+/* What reconciling an open count finds now, in the report's order. */
+static int live_items(struct ledger *l, int64_t id, int64_t now,
+		      const struct recon_rules *rules, struct disc_set *s)
+{
+	struct count_data d;
+	struct recon_report r;
+	int bad = 0, rc = ledger_count_load(l, id, &d);
+
+	if (rc < 0)
+		return rc;
+	if (recon_run(&d, wf_today(now), rules, &r) < 0) {
+		count_data_free(&d);
+		return LEDGER_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < r.nmissing; i++)
+		bad |= !disc_from_card(s, DISC_MISSING, &d, r.missing[i], -1);
+	for (size_t i = 0; i < r.nmisplaced; i++)
+		bad |=
+		    !disc_from_card(s, DISC_MISPLACED, &d, r.misplaced[i].card,
+				    r.misplaced[i].range);
+	for (size_t i = 0; !bad && i < r.nextra; i++) {
+		const struct count_scan *x = &d.scans[r.extra[i]];
+		struct wf_disc *it;
+
+		GROW(s->v, s->n, it);
+
+		if (!it) {
+			bad = 1;
+			break;
+		}
+		it->kind = DISC_EXTRA;
+		COPY(it->serial, x->serial);
+		if (x->range >= 0 && (size_t)x->range < d.nranges)
+			COPY(it->found, d.ranges[x->range].path);
+	}
+	for (size_t i = 0; i < r.nnot_in_stock; i++)
+		bad |= !disc_from_card(s, DISC_NOT_IN_STOCK, &d,
+				       r.not_in_stock[i].card,
+				       r.not_in_stock[i].range);
+	recon_report_free(&r);
+	count_data_free(&d);
+	return bad ? LEDGER_ERR_NOMEM : 0;
+}
+
+/* Attaches a resolution to its item, or adds the item it was given for. */
+static int attach(void *ctx, const struct resolution_rec *res)
+{
+	struct disc_set *s = ctx;
+	struct wf_disc *it;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (strcmp(s->v[i].serial, res->serial) == 0) {
+			s->v[i].resolved = 1;
+			s->v[i].res = *res;
+			return 0;
+		}
+	}
+	GROW(s->v, s->n, it);
+	if (!it)
+		return LEDGER_ERR_NOMEM;
+	if (recon_disc_parse(res->kind, &it->kind) < 0)
+		it->kind = DISC_MISSING;
+	it->card_id = res->card_id;
+	COPY(it->mgmt_id, res->mgmt_id);
+	COPY(it->serial, res->serial);
+	COPY(it->location, res->location);
+	COPY(it->found, res->found);
+	it->resolved = 1;
+	it->res = *res;
+	return 0;
+}
+
+static int has_results(void *ctx, const struct book_range *r)
+{
+	if (r->expected >= 0)
+		*(int *)ctx = 1;
+	return 0;
+}
+
+int wf_discrepancies(struct ledger *l, int64_t id, int64_t now,
+		     const struct recon_rules *rules, struct wf_disc **v,
+		     size_t *n, struct wf_err *e)
+{
+	struct disc_set s = {0};
+	struct session_rec sess;
+	int snapshot = 0;
+	char num[24];
+	int rc = ledger_session_get(l, id, &sess);
+
+	*v = NULL;
+	*n = 0;
+	wf_i64(num, id);
+	if (rc == LEDGER_ERR_NOTFOUND)
+		return wf_fail(e, WF_E_REPORT_NO_SESSION, num);
+	if (rc < 0)
+		return wf_fail_ledger(e, l);
+	if (sess.kind == SESSION_TALLY)
+		return wf_fail(e, WF_E_REPORT_TALLY, num);
+	/* A count closed with its results stored: its resolutions are its
+	 * discrepancies at the close (closing needs every one resolved). */
+	if (sess.closed_at)
+		rc = ledger_book_ranges(l, id, has_results, &snapshot);
+	if (rc == 0 && !snapshot)
+		rc = live_items(l, id, now, rules, &s);
+	if (rc == 0)
+		rc = ledger_resolution_each(l, id, attach, &s);
+	if (rc < 0) {
+		free(s.v);
+		return walk_fail(l, rc, e);
+	}
+	*v = s.v;
+	*n = s.n;
+	return 0;
+}
+
+/* ---- the record book ---- */
+
+int wf_month_bounds(const char *s, int64_t *from, int64_t *to)
+{
+	struct tm a = {0}, b;
+	int y, m, n = 0;
+
+	if (!s || strlen(s) != 7 || sscanf(s, "%4d-%2d%n", &y, &m, &n) != 2 ||
+	    n != 7 || s[4] != '-' || y < 1970 || y > 9999 || m < 1 || m > 12)
+		return -1;
+	a.tm_year = y - 1900;
+	a.tm_mon = m - 1;
+	a.tm_mday = 1;
+	a.tm_isdst = -1;
+	b = a;
+	b.tm_mon++;
+	*from = (int64_t)mktime(&a);
+	*to = (int64_t)mktime(&b);
+	return 0;
+}
+
+static int book_collect(void *ctx, const struct book_count *c)
+{
+	struct wf_book *b = ctx;
+	struct wf_book_count *w;
+
+	GROW(b->counts, b->ncounts, w);
+
+	if (!w)
+		return LEDGER_ERR_NOMEM;
+	w->c = *c;
+	return 0;
+}
+
+static int book_range(void *ctx, const struct book_range *r)
+{
+	struct wf_book_count *c = ctx;
+	struct wf_book_range *w;
+
+	GROW(c->ranges, c->nranges, w);
+
+	if (!w)
+		return LEDGER_ERR_NOMEM;
+	COPY(w->path, r->path);
+	COPY(w->assignee, r->assignee);
+	w->counted_by = strdup(r->counted_by ? r->counted_by : "");
+	w->counted_names = strdup(r->counted_names ? r->counted_names : "");
+	w->started_at = r->started_at;
+	w->ended_at = r->ended_at;
+	w->expected = r->expected;
+	w->seen = r->seen;
+	w->in_place = r->in_place;
+	return w->counted_by && w->counted_names ? 0 : LEDGER_ERR_NOMEM;
+}
+
+int wf_book(struct ledger *l, const char *month, int64_t now,
+	    const struct recon_rules *rules, struct wf_book *out,
+	    struct wf_err *e)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (wf_month_bounds(month, &out->from, &out->to) < 0)
+		return wf_fail(e, WF_E_REPORT_MONTH, month);
+	COPY(out->month, month);
+	rc = ledger_book_counts(l, out->from, out->to, book_collect, out);
+	for (size_t i = 0; rc == 0 && i < out->ncounts; i++)
+		rc = ledger_book_ranges(l, out->counts[i].c.id, book_range,
+					&out->counts[i]);
+	if (rc < 0) {
+		rc = walk_fail(l, rc, e);
+		wf_book_free(out);
+		return rc;
+	}
+	for (size_t i = 0; i < out->ncounts; i++) {
+		struct wf_book_count *c = &out->counts[i];
+
+		rc = wf_discrepancies(l, c->c.id, now, rules, &c->disc,
+				      &c->ndisc, e);
+		if (rc) {
+			wf_book_free(out);
+			return rc;
+		}
+		for (size_t k = 0; k < c->ndisc; k++)
+			c->unresolved += !c->disc[k].resolved;
+	}
+	return 0;
+}
+
+void wf_book_free(struct wf_book *b)
+{
+	for (size_t i = 0; i < b->ncounts; i++) {
+		struct wf_book_count *c = &b->counts[i];
+
+		for (size_t k = 0; k < c->nranges; k++) {
+			free(c->ranges[k].counted_by);
+			free(c->ranges[k].counted_names);
+		}
+		free(c->ranges);
+		free(c->disc);
+	}
+	free(b->counts);
+	memset(b, 0, sizeof(*b));
+}
+
+/* ---- the incident report ---- */
+
+/* People beyond this many are left out of one card's list. */
+#define INCIDENT_PEOPLE_MAX 64
+
+static void person_add(struct wf_incident_card *k, const char *code,
+		       unsigned role)
+{
+	if (!code[0])
+		return;
+	for (size_t i = 0; i < k->npeople; i++) {
+		if (strcmp(k->people[i].code, code) == 0) {
+			k->people[i].roles |= role;
+			return;
+		}
+	}
+	if (k->npeople == INCIDENT_PEOPLE_MAX)
+		return;
+	COPY(k->people[k->npeople].code, code);
+	k->people[k->npeople++].roles = role;
+}
+
+static int incident_event(void *ctx, const struct custody_row *r)
+{
+	struct wf_incident_card *k = ctx;
+	struct wf_custody_event *w;
+
+	GROW(k->events, k->nevents, w);
+
+	if (!w)
+		return LEDGER_ERR_NOMEM;
+	w->at = r->at;
+	COPY(w->kind, r->kind);
+	COPY(w->by, r->by);
+	COPY(w->from, r->from);
+	COPY(w->to, r->to);
+	person_add(k, w->by, WF_PERSON_HANDLED);
+	return 0;
+}
+
+static int incident_reader(void *ctx, const char *code, int64_t at,
+			   int64_t session)
+{
+	(void)at;
+	(void)session;
+	person_add(ctx, code, WF_PERSON_COUNTED);
+	return 0;
+}
+
+static int incident_opening(const struct key_opening_rec *o, void *ctx)
+{
+	struct wf_incident_card *k = ctx;
+	struct key_opening_rec *w;
+
+	/* Openings that began after the window are outside it. */
+	if (o->opened_at > k->to)
+		return 0;
+	GROW(k->openings, k->nopenings, w);
+	if (!w)
+		return LEDGER_ERR_NOMEM;
+	*w = *o;
+	return 0;
+}
+
+/* Where the count reached the card: the start of its range's scan, or the
+ * count's start when its range was never begun. */
+struct range_start {
+	const char *home;
+	int64_t at;
+};
+
+static int range_start_of(void *ctx, const struct book_range *r)
+{
+	struct range_start *rs = ctx;
+
+	if (r->started_at && location_within(rs->home, r->path))
+		rs->at = r->started_at;
+	return 0;
+}
+
+/* A staff code's name, "" when unknown. */
+static void staff_name(struct ledger *l, const char *code,
+		       char out[NAME_MAX_BYTES + 1])
+{
+	struct staff_rec s;
+
+	out[0] = '\0';
+	if (code[0] && ledger_staff_get(l, code, &s) == 0)
+		snprintf(out, NAME_MAX_BYTES + 1, "%s", s.name);
+}
+
+static int incident_card(struct ledger *l, const struct session_rec *s,
+			 struct wf_incident_card *k)
+{
+	struct card_rec card;
+	struct range_start rs = {k->it.location, 0};
+	struct recon_loss_in in = {0};
+	struct recon_window win;
+	int rc;
+
+	rc = ledger_card_by_mgmt(l, k->it.mgmt_id, &card);
+	if (rc == 0)
+		rc = ledger_book_ranges(l, s->id, range_start_of, &rs);
+	if (rc < 0)
+		return rc;
+	k->status = card.status;
+	in.range_started = rs.at;
+	in.count_started = s->started_at;
+	rc = ledger_last_seen(l, card.id, s->id, rs.at ? rs.at : s->started_at,
+			      &k->last_seen);
+	if (rc < 0)
+		return rc;
+	/* The window (R23): from the last sighting, or never seen, from the
+	 * local midnight of the day the card was received. */
+	in.last_seen = k->last_seen.at;
+	in.received = card.received;
+	in.utc_offset = card.received != DATE_NONE
+			    ? wf_utc_offset((int64_t)card.received * 86400)
+			    : 0;
+	recon_loss_window(&in, &win);
+	k->from = win.from;
+	k->to = win.to;
+	k->from_last_seen = k->last_seen.at != 0;
+	k->people = calloc(INCIDENT_PEOPLE_MAX, sizeof(*k->people));
+	if (!k->people)
+		return LEDGER_ERR_NOMEM;
+	person_add(k, k->last_seen.by,
+		   strncmp(k->last_seen.what, "scan", 4) == 0
+		       ? WF_PERSON_COUNTED
+		       : WF_PERSON_HANDLED);
+	staff_name(l, k->last_seen.by, k->last_seen_name);
+	rc = ledger_card_custody_each(l, card.id, k->from, k->to,
+				      incident_event, k);
+	if (rc == 0)
+		rc = ledger_range_readers_each(l, k->it.location, k->from,
+					       k->to, incident_reader, k);
+	if (rc == 0)
+		rc = ledger_key_each_since(l, k->from, incident_opening, k);
+	for (size_t i = 0; rc == 0 && i < k->npeople; i++)
+		staff_name(l, k->people[i].code, k->people[i].name);
+	return rc;
+}
+
+int wf_incident(struct ledger *l, int64_t id, int64_t now,
+		const struct recon_rules *rules, struct wf_incident *out,
+		struct wf_err *e)
+{
+	struct wf_disc *v;
+	char n[24];
+	size_t nv;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = ledger_session_get(l, id, &out->sess);
+	if (rc == LEDGER_ERR_NOTFOUND)
+		return wf_fail(e, WF_E_REPORT_NO_SESSION, wf_i64(n, id));
+	if (rc < 0)
+		return wf_fail_ledger(e, l);
+	rc = wf_discrepancies(l, id, now, rules, &v, &nv, e);
+	if (rc)
+		return rc;
+	/* Affected: missing, and not found since (no resolution yet, or
+	 * resolved lost). */
+	for (size_t i = 0; rc == 0 && i < nv; i++) {
+		struct wf_incident_card *k;
+
+		if (v[i].kind != DISC_MISSING ||
+		    (v[i].resolved && strcmp(v[i].res.reason, "lost") != 0))
+			continue;
+		GROW(out->cards, out->ncards, k);
+		if (!k) {
+			rc = LEDGER_ERR_NOMEM;
+			break;
+		}
+		k->it = v[i];
+		rc = incident_card(l, &out->sess, k);
+	}
+	free(v);
+	if (rc < 0) {
+		rc = walk_fail(l, rc, e);
+		wf_incident_free(out);
+	}
+	return rc;
+}
+
+void wf_incident_free(struct wf_incident *in)
+{
+	for (size_t i = 0; i < in->ncards; i++) {
+		free(in->cards[i].events);
+		free(in->cards[i].people);
+		free(in->cards[i].openings);
+	}
+	free(in->cards);
+	memset(in, 0, sizeof(*in));
+}
