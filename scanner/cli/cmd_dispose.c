@@ -123,7 +123,7 @@ static int exec_dispose_start(struct cli *c, struct ledger *l)
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	rc = cli_step_actor(c, l, &wf_step_dispose_start, &actor);
+	rc = cli_step_actor(c, l, &actor);
 	if (rc)
 		return rc;
 	rc = cli_second_pin(c, &actor, pin);
@@ -152,6 +152,7 @@ const struct cmd_entry cmd_dispose_start_entry = {
     .help = "open a disposal batch (two people, one a manager)",
     .options = NULL,
     .needs_db = 1,
+    .step = &wf_step_dispose_start,
     .exec = exec_dispose_start,
 };
 
@@ -180,7 +181,7 @@ static int exec_dispose_close(struct cli *c, struct ledger *l)
 	if (wf_dispose_method(method, cert, &e) ||
 	    wf_dispose_batch(l, id, &b, &e))
 		return cli_fail(&e);
-	rc = cli_step_actor(c, l, &wf_step_dispose_close, &actor);
+	rc = cli_step_actor(c, l, &actor);
 	if (rc)
 		return rc;
 	rc = cli_second_pin(c, &actor, pin);
@@ -213,6 +214,7 @@ const struct cmd_entry cmd_dispose_close_entry = {
     .help = "write the disposal ledger and mark the batch's cards disposed",
     .options = dispose_close_options,
     .needs_db = 1,
+    .step = &wf_step_dispose_close,
     .exec = exec_dispose_close,
 };
 

@@ -101,7 +101,7 @@ static int exec_plan_assign(struct cli *c, struct ledger *l)
 		return rc;
 	/* A proposal needs nobody; applying it is the manager's step. */
 	if (apply) {
-		rc = cli_step_actor(c, l, &wf_step_plan_assign, &actor);
+		rc = cli_step_actor(c, l, &actor);
 		if (rc)
 			return rc;
 	}
@@ -130,6 +130,7 @@ const struct cmd_entry cmd_plan_assign_entry = {
     .help = "who counts which range of a count (rotation rule R6)",
     .options = plan_assign_options,
     .needs_db = 1,
+    .step = &wf_step_plan_assign,
     .exec = exec_plan_assign,
 };
 
@@ -248,7 +249,7 @@ static int exec_plan_cycle(struct cli *c, struct ledger *l)
 		return cli_usage(c, "--start takes a month YYYY-MM, not '%s'",
 				 start_s);
 	if (apply) {
-		rc = cli_step_actor(c, l, &wf_step_plan_cycle, &actor);
+		rc = cli_step_actor(c, l, &actor);
 		if (rc)
 			return rc;
 	}
@@ -273,6 +274,7 @@ const struct cmd_entry cmd_plan_cycle_entry = {
     .help = "which ranges get a full count in which month (R5)",
     .options = plan_cycle_options,
     .needs_db = 1,
+    .step = &wf_step_plan_cycle,
     .exec = exec_plan_cycle,
 };
 
