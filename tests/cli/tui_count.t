@@ -141,10 +141,11 @@ see en "Discrepancies: 1, 1 without a resolution" "one discrepancy, open"
 see en "[missing  ] A103" "A103 is missing"
 see en "! OPEN" "not resolved"
 keys en Tab r
-see en "only a manager may resolve a discrepancy" \
+see en "Only a manager may resolve a discrepancy (S02 is staff)" \
 	"staff may not resolve (the rule named)"
 keys en n
-see en "only a manager may order a recount" "nor order a recount"
+see en "Only a manager may order a recount (S02 is staff)" \
+	"nor order a recount"
 keys en F10
 see en "Logged out" "S02 logs out"
 
