@@ -328,6 +328,29 @@ is "$(sqlq "select m.code || '|' || w.code || '|' || b.method from
 	"S03|M05|shred" "the disposal ledger"
 is "$(sqlq "select status from card where mgmt_id = 'D103'")" disposed \
 	"D103 disposed"
+
+# ---- the count screen's refusals, in Japanese -------------------------------
+
+as M01 1111 count start --kind partial --ranges SAFE1/T02 \
+	--assign SAFE1/T02=S03
+CNT=$OUT
+is "$RC" 0 "count $CNT of SAFE1/T02 opened, nothing read: A201 missing"
+# Where the overview lists it: open counts, oldest first.
+NTH=$(sqlq "select count(*) from session where closed_at is null
+	and kind <> 'tally' and id <= $CNT")
+keys ja q
+keys ja 8
+see ja "実施中の棚卸しを選択" "the overview in Japanese"
+keys ja "$NTH"
+see ja "[missing  ] A201" "A201 is missing"
+keys ja Tab r
+see ja "差異を処理できるのは管理職だけです（S03 は職員）" \
+	"staff may not resolve: the refusal in Japanese"
+keys ja c
+see ja "未解決の不一致が 1 件あります" \
+	"closing with an open discrepancy: refused in Japanese"
+gone ja "permission denied" "no English refusal"
+gone ja "without a resolution" "no English refusal"
 tm kill-session -t ja
 
 ct audit verify
