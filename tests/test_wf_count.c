@@ -110,9 +110,9 @@ static int64_t count(struct fixture *f, enum session_kind kind,
 	const char *ranges[1] = {range};
 	int64_t id;
 
-	assert_int_equal(ledger_session_start(f->l, kind, ranges, 1,
-					      f->m01.id, NOW, &id),
-			 0);
+	assert_int_equal(
+	    ledger_session_start(f->l, kind, ranges, 1, f->m01.id, NOW, &id),
+	    0);
 	if (who)
 		assert_int_equal(ledger_session_assign(f->l, id, range,
 						       who->code, f->m01.id,
@@ -308,36 +308,36 @@ static void recount_refusals_and_success(void **state)
 	const char *read[] = {"04A101"};
 	struct wf_err e;
 
-	assert_int_equal(wf_count_recount(f->l, &f->s02, id, "SAFE1/T01",
-					  "S03", NOW, &rid, &e),
+	assert_int_equal(wf_count_recount(f->l, &f->s02, id, "SAFE1/T01", "S03",
+					  NOW, &rid, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_PERMISSION);
-	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T01",
-					  "S03", NOW, &rid, &e),
+	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T01", "S03",
+					  NOW, &rid, &e),
 			 0);
 	/* The assignee is its first counter even before a read. */
-	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T01",
-					  "S02", NOW, &rid, &e),
+	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T01", "S02",
+					  NOW, &rid, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_RECOUNT_RULE);
-	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T09",
-					  "S03", NOW, &rid, &e),
+	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T09", "S03",
+					  NOW, &rid, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_RECOUNT_NOT_RANGE);
-	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T01",
-					  "X99", NOW, &rid, &e),
+	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T01", "X99",
+					  NOW, &rid, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_RECOUNT_NO_STAFF);
 	scan(f, &f->s02, id, "SAFE1/T01", read, 1);
-	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T01",
-					  "S03", NOW, &rid, &e),
+	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T01", "S03",
+					  NOW, &rid, &e),
 			 0);
 	assert_true(rid > id);
 
 	/* A range nobody counted yet: nothing to recount. */
 	id = count(f, SESSION_PARTIAL, "SAFE1/T02", NULL);
-	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T02",
-					  "S03", NOW, &rid, &e),
+	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T02", "S03",
+					  NOW, &rid, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_RECOUNT_NOT_COUNTED);
 }
@@ -446,9 +446,8 @@ static void totals_and_clean_close(void **state)
 			 65);
 	assert_int_equal(e.code, WF_E_TOTAL_NOT_COUNTONLY);
 	/* R7: the range is S02's alone. */
-	assert_int_equal(wf_count_total_check(f->l, &f->s03, co, "SAFE1/T01",
-					      NOW, &e),
-			 77);
+	assert_int_equal(
+	    wf_count_total_check(f->l, &f->s03, co, "SAFE1/T01", NOW, &e), 77);
 	assert_int_equal(e.code, WF_E_SCAN_ASSIGNED);
 	assert_int_equal(wf_count_total(f->l, &f->s03, co, "SAFE1/T01", 3,
 					"typed", NOW, &t, &e),
@@ -493,10 +492,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(discrepancies_and_view, setup,
 					    teardown),
-	    cmocka_unit_test_setup_teardown(resolve_refusals_and_success,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(recount_refusals_and_success,
-					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(resolve_refusals_and_success, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(recount_refusals_and_success, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(close_refusals_and_success, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(totals_and_clean_close, setup,

@@ -285,8 +285,7 @@ static int add_pick(const struct session_rec *s, void *ctx)
 	return 0;
 }
 
-static int load_picks(struct ui *u, struct count_state *st,
-		      struct wf_err *e)
+static int load_picks(struct ui *u, struct count_state *st, struct wf_err *e)
 {
 	st->npicks = 0;
 	st->sel = 0;
@@ -602,7 +601,8 @@ static enum ui_result count_key(struct ui *u, int key)
 		case UI_SECOND_DONE: {
 			/* The workflow checks the witness (wf_witness) and
 			 * closes; a refusal keeps the form open. */
-			char code[sizeof(m->form.code)], pin[sizeof(m->form.pin)];
+			char code[sizeof(m->form.code)],
+			    pin[sizeof(m->form.pin)];
 			enum ui_result r;
 
 			memcpy(code, m->form.code, sizeof(code));

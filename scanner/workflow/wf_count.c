@@ -374,8 +374,7 @@ int wf_count_view(struct ledger *l, int64_t id, int64_t now,
 
 /* Whether a recount of count id read the card of it. */
 static int recount_read(struct ledger *l, int64_t id,
-			const struct disc_item *it, int *read,
-			struct wf_err *e)
+			const struct disc_item *it, int *read, struct wf_err *e)
 {
 	int64_t recount = 0;
 
@@ -398,8 +397,8 @@ int wf_count_reasons(struct ledger *l, int64_t id, const struct disc_item *it,
 	if (rc)
 		return rc;
 	for (int r = 0; r < REASON_COUNT; r++)
-		if (recon_resolution_valid(it->kind, (enum recon_reason)r,
-					   read, it->status, &rule) == 0)
+		if (recon_resolution_valid(it->kind, (enum recon_reason)r, read,
+					   it->status, &rule) == 0)
 			out[(*n)++] = (enum recon_reason)r;
 	return 0;
 }
@@ -465,13 +464,13 @@ static int resolve_check(struct ledger *l, int64_t id, struct disc_list *d,
 	if (!it)
 		return wf_fail(e, WF_E_RESOLVE_NOT_DISC, card, n, n);
 	if (it->resolved)
-		return wf_fail(e, WF_E_RESOLVE_ALREADY, card, n,
-			       it->res.reason, it->res.by);
+		return wf_fail(e, WF_E_RESOLVE_ALREADY, card, n, it->res.reason,
+			       it->res.by);
 	rc = recount_read(l, id, it, &read, e);
 	if (rc)
 		return rc;
-	if (recon_resolution_valid(it->kind, reason, read, it->status,
-				   &rule) < 0)
+	if (recon_resolution_valid(it->kind, reason, read, it->status, &rule) <
+	    0)
 		return wf_fail(e, WF_E_RESOLVE_REASON, card,
 			       recon_disc_name(it->kind),
 			       recon_reason_name(reason), rule);
@@ -643,8 +642,7 @@ static int recount(struct ledger *l, const struct staff_rec *actor, int64_t id,
 	free(first);
 	if (rc)
 		return rc;
-	if (ledger_recount_start(l, id, range, who.id, actor->id, now, rid) <
-	    0)
+	if (ledger_recount_start(l, id, range, who.id, actor->id, now, rid) < 0)
 		return wf_fail_ledger(e, l);
 	return 0;
 }
@@ -793,8 +791,7 @@ static int close_count(struct ledger *l, const struct staff_rec *actor,
 		rc = close_refusal(verdict, rule, &c, id, w, e);
 	if (rc == 0 &&
 	    (ledger_session_close(l, id, actor->id, w ? w->id : 0, now) < 0 ||
-	     ledger_range_results(l, id, c.res, c.nranges, actor->id, now) <
-		 0))
+	     ledger_range_results(l, id, c.res, c.nranges, actor->id, now) < 0))
 		rc = wf_fail_ledger(e, l);
 	free(c.res);
 	return rc;
