@@ -522,7 +522,7 @@ int wf_tally_close(struct ledger *l, const struct staff_rec *actor, int64_t id,
 		   const char *note, int64_t now, struct wf_tally_closed *out,
 		   struct wf_err *e);
 
-/* ---- counts: open, close, discrepancies, resolve, recount, totals
+/* ---- counts: close, discrepancies, resolve, recount, totals
  * (wf_count.c) ---- */
 
 extern const struct wf_step wf_step_count_close, wf_step_count_resolve,
