@@ -365,7 +365,8 @@ int ledger_session_mark(struct ledger *l, int64_t session_id, int64_t *mark);
 
 /*
  * Loads a session's ranges, the cards in scope and every read into d (see
- * common/count.h), ready for recon_run.
+ * common/count.h), ready for recon_run: in one read transaction of its
+ * own, or inside the caller's when one is open.
  */
 struct count_data;
 int ledger_count_load(struct ledger *l, int64_t session_id,

@@ -806,7 +806,7 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	sqlite3_stmt *st = NULL, *one = NULL;
 	int32_t *by_id = NULL; /* card id -> index into d->cards, or -1 */
 	int64_t max_card = 0, nscope = 0, nscans = 0;
-	int rc;
+	int own = !l->in_tx, rc;
 
 	memset(d, 0, sizeof(*d));
 	rc = ledger_session_get(l, session_id, &sess);
@@ -821,7 +821,9 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	 * rows (a 100k-card count stays within the appliance's budget).
 	 */
 	rc = ledger_exec(l, "PRAGMA cache_size = -256");
-	if (rc == 0)
+	/* Inside the caller's transaction (a count's close reads what it
+	 * decides on in its own) that transaction is the snapshot. */
+	if (rc == 0 && own)
 		rc = ledger_exec(l, "BEGIN");
 	if (rc < 0)
 		return rc;
@@ -943,7 +945,8 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(one);
-	ledger_exec(l, "COMMIT");
+	if (own)
+		ledger_exec(l, "COMMIT");
 	ledger_exec(l, "PRAGMA cache_size = -2000"); /* SQLite's default */
 	free(by_id);
 	free(ix.path);

@@ -817,38 +817,39 @@ int recon_resolution_valid(enum recon_disc k, enum recon_reason reason,
 	*rule = "";
 	if ((unsigned)k >= DISC_KIND_COUNT ||
 	    (unsigned)reason >= REASON_COUNT) {
-		*rule = "unknown discrepancy or reason";
+		*rule = N_("unknown discrepancy or reason");
 		return -1;
 	}
 	if (k == DISC_NOT_IN_STOCK && status == CARD_LOST) {
 		if (lost_read_ok[reason])
 			return 0;
-		*rule = "a card the ledger says is lost, read in the safe, is "
-			"found (found_elsewhere: back in storage where it "
-			"was read) or a data_error";
+		*rule = N_("a card the ledger says is lost, read in the safe, "
+			   "is found (found_elsewhere: back in storage where "
+			   "it was read) or a data_error");
 		return -1;
 	}
 	if (!reason_ok[k][reason]) {
 		switch (k) {
 		case DISC_MISPLACED:
-			*rule = "a misplaced card was read in the safe: it "
-				"is not lost (found_elsewhere, data_error or "
-				"recounted)";
+			*rule = N_("a misplaced card was read in the safe: "
+				   "it is not lost (found_elsewhere, "
+				   "data_error or recounted)");
 			break;
 		case DISC_EXTRA:
-			*rule = "an unknown serial is settled as data_error "
-				"or found_elsewhere";
+			*rule = N_("an unknown serial is settled as "
+				   "data_error or found_elsewhere");
 			break;
 		default:
-			*rule = "a card the ledger says left the safe, read "
-				"in it, is a data_error";
+			*rule = N_("a card the ledger says left the safe, "
+				   "read in it, is a data_error");
 			break;
 		}
 		return -1;
 	}
 	if (reason == REASON_RECOUNTED && !recount_read) {
-		*rule = "recounted needs a recount of the range, by another "
-			"person, that read the card (count recount)";
+		*rule = N_("recounted needs a recount of the range, by "
+			   "another person, that read the card (count "
+			   "recount)");
 		return -1;
 	}
 	return 0;

@@ -1,8 +1,7 @@
 /*
  * Helpers of the record-book commands (see book.h): the discrepancies of a
- * count merged with the managers' resolutions, the people a recount must
- * not be given to, and writing reports in UTF-8 (with a BOM for Excel) or
- * CP932 through glibc's iconv.
+ * count as the count workflow finds them, and writing reports in UTF-8
+ * (with a BOM for Excel) or CP932 through glibc's iconv.
  */
 #include "book.h"
 
@@ -11,188 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../common/count.h"
 #include "../workflow/config.h"
-#include "../workflow/wf_scan.h"
-
-static int disc_push(struct disc_list *d, const struct disc_item *it)
-{
-	struct disc_item *p = realloc(d->v, (d->n + 1) * sizeof(*p));
-
-	if (!p)
-		return -1;
-	d->v = p;
-	d->v[d->n++] = *it;
-	return 0;
-}
-
-void disc_list_free(struct disc_list *d)
-{
-	free(d->v);
-	memset(d, 0, sizeof(*d));
-}
-
-struct disc_item *disc_list_find(struct disc_list *d, const char *card)
-{
-	char serial[SERIAL_BUF];
-	int is_serial = serial_normalize(card, strlen(card), serial) == 0;
-
-	for (size_t i = 0; i < d->n; i++) {
-		struct disc_item *it = &d->v[i];
-
-		if ((it->mgmt_id[0] && strcmp(it->mgmt_id, card) == 0) ||
-		    (is_serial && strcmp(it->serial, serial) == 0))
-			return it;
-	}
-	return NULL;
-}
-
-static void item_from_card(struct disc_item *it, enum recon_disc kind,
-			   const struct count_data *d, int32_t card,
-			   int32_t range)
-{
-	const struct count_card *k = &d->cards[card];
-
-	memset(it, 0, sizeof(*it));
-	it->kind = kind;
-	it->card_id = k->id;
-	snprintf(it->mgmt_id, sizeof(it->mgmt_id), "%s", k->mgmt_id);
-	snprintf(it->serial, sizeof(it->serial), "%s", k->serial);
-	snprintf(it->location, sizeof(it->location), "%s", k->location);
-	it->status = k->status;
-	if (range >= 0 && (size_t)range < d->nranges)
-		snprintf(it->found, sizeof(it->found), "%s",
-			 d->ranges[range].path);
-}
-
-/* The live discrepancies of a count, in the report's order. */
-static int live_items(struct ledger *l, int64_t id, struct disc_list *out)
-{
-	struct config conf;
-	struct count_data d;
-	struct recon_report r;
-	struct disc_item it;
-	int64_t now = cli_now();
-	int rc = config_load(&conf), bad = 0;
-
-	if (rc)
-		return rc;
-	rc = ledger_count_load(l, id, &d);
-	if (rc < 0)
-		return cli_error(rc == LEDGER_ERR_NOTFOUND ? EXIT_DATAERR
-							   : EXIT_SOFTWARE,
-				 "%s", ledger_errmsg(l));
-	if (recon_run(&d, date_of_time(now, cli_utc_offset(now)), &conf.rules,
-		      &r) < 0) {
-		count_data_free(&d);
-		return cli_error(EXIT_SOFTWARE, "out of memory");
-	}
-	for (size_t i = 0; i < r.nmissing; i++) {
-		item_from_card(&it, DISC_MISSING, &d, r.missing[i], -1);
-		bad |= disc_push(out, &it);
-	}
-	for (size_t i = 0; i < r.nmisplaced; i++) {
-		item_from_card(&it, DISC_MISPLACED, &d, r.misplaced[i].card,
-			       r.misplaced[i].range);
-		bad |= disc_push(out, &it);
-	}
-	for (size_t i = 0; i < r.nextra; i++) {
-		const struct count_scan *s = &d.scans[r.extra[i]];
-
-		memset(&it, 0, sizeof(it));
-		it.kind = DISC_EXTRA;
-		snprintf(it.serial, sizeof(it.serial), "%s", s->serial);
-		if (s->range >= 0 && (size_t)s->range < d.nranges)
-			snprintf(it.found, sizeof(it.found), "%s",
-				 d.ranges[s->range].path);
-		bad |= disc_push(out, &it);
-	}
-	for (size_t i = 0; i < r.nnot_in_stock; i++) {
-		item_from_card(&it, DISC_NOT_IN_STOCK, &d,
-			       r.not_in_stock[i].card, r.not_in_stock[i].range);
-		bad |= disc_push(out, &it);
-	}
-	recon_report_free(&r);
-	count_data_free(&d);
-	return bad ? cli_error(EXIT_SOFTWARE, "out of memory") : 0;
-}
-
-/* Attaches a resolution to its item, or adds the item it was given for. */
-static int attach(void *ctx, const struct resolution_rec *res)
-{
-	struct disc_list *d = ctx;
-	struct disc_item it;
-
-	for (size_t i = 0; i < d->n; i++) {
-		if (strcmp(d->v[i].serial, res->serial) == 0) {
-			d->v[i].resolved = 1;
-			d->v[i].res = *res;
-			return 0;
-		}
-	}
-	memset(&it, 0, sizeof(it));
-	if (recon_disc_parse(res->kind, &it.kind) < 0)
-		it.kind = DISC_MISSING;
-	it.card_id = res->card_id;
-	snprintf(it.mgmt_id, sizeof(it.mgmt_id), "%s", res->mgmt_id);
-	snprintf(it.serial, sizeof(it.serial), "%s", res->serial);
-	snprintf(it.location, sizeof(it.location), "%s", res->location);
-	snprintf(it.found, sizeof(it.found), "%s", res->found);
-	it.resolved = 1;
-	it.res = *res;
-	return disc_push(d, &it) < 0 ? LEDGER_ERR_NOMEM : 0;
-}
-
-static int has_results(void *ctx, const struct book_range *r)
-{
-	if (r->expected >= 0)
-		*(int *)ctx = 1;
-	return 0;
-}
 
 int book_discrepancies(struct ledger *l, int64_t id, struct disc_list *out)
 {
-	struct session_rec sess;
-	int rc = ledger_session_get(l, id, &sess);
+	struct config conf;
+	struct wf_err e;
+	int rc = config_load(&conf);
 
 	memset(out, 0, sizeof(*out));
-	if (rc < 0)
-		return cli_error(rc == LEDGER_ERR_NOTFOUND ? EXIT_DATAERR
-							   : EXIT_SOFTWARE,
-				 "%s", ledger_errmsg(l));
-	if (sess.kind == SESSION_TALLY)
-		return cli_error(EXIT_DATAERR,
-				 "session %lld is a tally: see reconcile and "
-				 "tally list",
-				 (long long)id);
-	if (sess.closed_at &&
-	    ledger_book_ranges(l, id, has_results, &out->snapshot) < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (!out->snapshot) {
-		rc = live_items(l, id, out);
-		if (rc) {
-			disc_list_free(out);
-			return rc;
-		}
-	}
-	rc = ledger_resolution_each(l, id, attach, out);
-	if (rc < 0) {
-		disc_list_free(out);
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	}
-	for (size_t i = 0; i < out->n; i++)
-		out->unresolved += !out->v[i].resolved;
+	if (rc)
+		return rc;
+	if (wf_count_discrepancies(l, id, cli_now(), &conf.rules, out, &e))
+		return cli_fail(&e);
 	return 0;
-}
-
-int book_first_counters(struct ledger *l, int64_t session, int64_t location_id,
-			int64_t **ids, size_t *n)
-{
-	struct wf_err e;
-
-	return wf_first_counters(l, session, location_id, ids, n, &e)
-		   ? cli_fail(&e)
-		   : 0;
 }
 
 /* ---- output ---- */

@@ -3,14 +3,19 @@
  * prints its id; each range is given to one person (R7): to whom --assign
  * says, if the rotation rule allows it (R6), else to whom the rotation
  * planner picks.  `cardtally count close` closes it, which needs a manager
- * as witness when the count found discrepancies (two-person rule).  The
- * steps are functions (count_open, count_close_*) that the TUI's count
- * screens call too, so both keep the same rules.
+ * as witness when the count found discrepancies (two-person rule);
+ * `cardtally count total` records a count-only check's number of cards in
+ * a range.  Closing and totals are the count workflow's (wf_count_close,
+ * wf_count_total), which the TUI's count screen calls too; opening is
+ * count_open, shared with the TUI's screen that starts a count.
  */
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../common/count.h"
+#include "../../drivers/profile.h"
+#include "../../reconcile/plan.h"
 #include "book.h"
 #include "cli.h"
 #include "../workflow/config.h"
@@ -178,179 +183,14 @@ int cli_session_id(struct cli *c, const char *s, int64_t *id)
 	return 0;
 }
 
-/* What the count found in each range, to be stored with the close. */
-static struct range_result *range_results(const struct count_data *d,
-					  const struct recon_report *r)
-{
-	struct range_result *v =
-	    calloc(d->nranges ? d->nranges : 1, sizeof(*v));
-
-	for (size_t i = 0; v && i < d->nranges; i++) {
-		v[i].location_id = d->ranges[i].location_id;
-		v[i].expected = (int64_t)r->range_expected[i];
-		v[i].seen = (int64_t)r->range_seen[i];
-		v[i].in_place = (int64_t)r->range_ok[i];
-	}
-	return v;
-}
-
-/*
- * What closing count sess must know, into *cc: whether it found
- * discrepancies, the per-range results to store (card counts; none for a
- * count-only check, whose totals are its record) and the discrepancies
- * with their resolutions (for a count-only check only how many ranges are
- * off: a total that is off has no card to resolve, only the witness's
- * signature).  0 or an exit code; on 0 the caller calls
- * count_closing_free.
- */
-int count_close_facts(struct ledger *l, const struct session_rec *sess,
-		      struct count_closing *cc)
-{
-	struct config conf;
-	struct count_data d;
-	struct recon_report r;
-	size_t off;
-	int rc;
-
-	memset(cc, 0, sizeof(*cc));
-	cc->sess = *sess;
-	/* Taken before the facts: a read that comes in while they are
-	 * read and decided on changes it (count_close_commit). */
-	if (ledger_session_mark(l, sess->id, &cc->mark) < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (sess->kind == SESSION_COUNTONLY) {
-		rc = countonly_found(l, sess->id, &off);
-		cc->found = off > 0;
-		cc->disc.n = off;
-		return rc;
-	}
-	rc = config_load(&conf);
-	if (rc)
-		return rc;
-	rc = ledger_count_load(l, sess->id, &d);
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (recon_run(&d, date_of_time(cli_now(), cli_utc_offset(cli_now())),
-		      &conf.rules, &r) < 0) {
-		count_data_free(&d);
-		return cli_error(EXIT_SOFTWARE, "out of memory");
-	}
-	cc->found = recon_has_discrepancy(&r);
-	cc->res = range_results(&d, &r);
-	cc->nranges = d.nranges;
-	recon_report_free(&r);
-	count_data_free(&d);
-	if (!cc->res)
-		return cli_error(EXIT_SOFTWARE, "out of memory");
-	rc = book_discrepancies(l, sess->id, &cc->disc);
-	if (rc)
-		count_closing_free(cc);
-	return rc;
-}
-
-void count_closing_free(struct count_closing *cc)
-{
-	free(cc->res);
-	cc->res = NULL;
-	if (cc->sess.kind != SESSION_COUNTONLY)
-		disc_list_free(&cc->disc);
-	memset(&cc->disc, 0, sizeof(cc->disc));
-}
-
-int count_close_session(struct ledger *l, int64_t id, struct session_rec *sess)
-{
-	int rc = ledger_session_get(l, id, sess);
-
-	if (rc == LEDGER_ERR_NOTFOUND)
-		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (sess->closed_at)
-		return cli_error(EXIT_DATAERR,
-				 "session %lld was closed already by %s",
-				 (long long)id, sess->closed_by);
-	/* A tally's witness rule and returns live in `tally close`. */
-	if (sess->kind == SESSION_TALLY)
-		return cli_error(EXIT_DATAERR,
-				 "session %lld is a tally: use tally close",
-				 (long long)id);
-	return 0;
-}
-
-int count_close_commit(struct ledger *l, struct count_closing *cc,
-		       const struct staff_rec *actor,
-		       const struct staff_rec *witness)
-{
-	int64_t id = cc->sess.id, wid = witness ? witness->id : 0, mark = 0;
-	struct recon_person a, w;
-	enum recon_close verdict;
-	const char *rule;
-	int rc = 0;
-
-	/* The rule itself is reconcile/'s (the witness was authenticated by
-	 * the caller, and is checked again here).  A resolution whose
-	 * discrepancy has gone since (the card turned up in its tray) does
-	 * not count as one. */
-	cli_person(actor, &a);
-	if (wid)
-		cli_person(witness, &w);
-	if (recon_count_close(cc->found ? cc->disc.n : 0, cc->disc.unresolved,
-			      &a, wid ? &w : NULL, &verdict, &rule) == 0)
-		verdict = CLOSE_OK;
-	else if (verdict == CLOSE_OK)
-		return cli_error(EXIT_NOPERM, "%s (%s): permission denied",
-				 rule, witness->code);
-	if (verdict == CLOSE_UNRESOLVED)
-		rc = cli_error(EXIT_NOPERM,
-			       "session %lld has %zu discrepanc%s without a "
-			       "resolution: a manager resolves each one "
-			       "before the count closes (count discrepancies "
-			       "%lld, count resolve)",
-			       (long long)id, cc->disc.unresolved,
-			       cc->disc.unresolved == 1 ? "y" : "ies",
-			       (long long)id);
-	else if (verdict == CLOSE_NEEDS_WITNESS)
-		rc = cli_error(EXIT_NOPERM,
-			       "session %lld has discrepancies: closing it "
-			       "needs a manager as --witness (two-person rule)",
-			       (long long)id);
-	if (rc)
-		return rc;
-	rc = ledger_begin(l);
-	if (rc == 0)
-		rc = ledger_session_mark(l, id, &mark);
-	if (rc == 0 && mark != cc->mark) {
-		/* A scan still running read a card, or a read was undone,
-		 * after the facts above were read: closing now would
-		 * leave it out of what the close decided. */
-		ledger_rollback(l);
-		return cli_error(EXIT_DATAERR,
-				 "session %lld changed while it was being "
-				 "closed (a read or an undo came in): nothing "
-				 "was closed; end the scans and close it again",
-				 (long long)id);
-	}
-	if (rc == 0)
-		rc = ledger_session_close(l, id, actor->id, wid, cli_now());
-	if (rc == 0)
-		rc = ledger_range_results(l, id, cc->res, cc->nranges,
-					  actor->id, cli_now());
-	if (rc == 0)
-		rc = ledger_commit(l);
-	if (rc < 0) {
-		ledger_rollback(l);
-		return cli_error(rc == LEDGER_ERR_STATE ? EXIT_DATAERR
-							: EXIT_SOFTWARE,
-				 "%s", ledger_errmsg(l));
-	}
-	return 0;
-}
-
 static int exec_count_close(struct cli *c, struct ledger *l)
 {
-	struct staff_rec actor, witness = {0};
+	struct staff_rec actor;
 	struct session_rec sess;
-	struct count_closing cc;
+	struct wf_count_closed done;
+	struct config conf;
+	struct wf_err e;
+	char pin[16];
 	int64_t id = 0;
 	int rc;
 
@@ -359,46 +199,29 @@ static int exec_count_close(struct cli *c, struct ledger *l)
 	rc = cli_session_id(c, c->pos[0], &id);
 	if (rc)
 		return rc;
-	rc = count_close_session(l, id, &sess);
-	if (rc)
-		return rc;
-	rc = cli_actor(c, l, &actor);
-	if (rc)
-		return rc;
-	rc = cli_permit(&actor, ACT_COUNT_CLOSE);
-	if (rc)
-		return rc;
-	rc = count_close_facts(l, &sess, &cc);
-	if (rc)
-		return rc;
-	if (cc.found && !c->nwitness && cc.disc.unresolved)
-		rc = cli_error(EXIT_NOPERM,
-			       "session %lld has discrepancies: closing it "
-			       "needs a manager as --witness (two-person "
-			       "rule), and every discrepancy a manager's "
-			       "resolution (count resolve; %zu open)",
-			       (long long)id, cc.disc.unresolved);
-	else if (cc.found && !c->nwitness)
-		rc = cli_error(EXIT_NOPERM,
-			       "session %lld has discrepancies: closing it "
-			       "needs a manager as --witness (two-person "
-			       "rule)",
-			       (long long)id);
-	else if (cc.found || c->nwitness)
-		rc = cli_witness(c, l, &actor, &witness);
+	/* Said before anyone is asked for a PIN. */
+	if (wf_count_close_check(l, id, &sess, &e))
+		return cli_fail(&e);
+	rc = config_load(&conf);
 	if (rc == 0)
-		rc = count_close_commit(l, &cc, &actor, &witness);
-	count_closing_free(&cc);
+		rc = cli_step_actor(c, l, &wf_step_count_close, &actor);
+	if (rc == 0)
+		rc = cli_second_pin(c, &actor, pin);
 	if (rc)
 		return rc;
+	rc = wf_count_close(l, &actor, id, c->nwitness ? c->witness[0] : NULL,
+			    pin, cli_now(), &conf.rules, &done, &e);
+	sodium_memzero(pin, sizeof(pin));
+	if (rc)
+		return cli_fail(&e);
 	if (c->json)
 		printf("{\"session\":%lld,\"closed\":true,"
 		       "\"discrepancies\":%s}\n",
-		       (long long)id, cc.found ? "true" : "false");
+		       (long long)id, done.found ? "true" : "false");
 	else
 		printf("session %lld closed%s\n", (long long)id,
-		       cc.found ? " with discrepancies (resolved, witnessed)"
-				: "");
+		       done.found ? " with discrepancies (resolved, witnessed)"
+				  : "");
 	return EXIT_OK;
 }
 
@@ -411,4 +234,99 @@ const struct cmd_entry cmd_count_close_entry = {
     .options = NULL,
     .needs_db = 1,
     .exec = exec_count_close,
+};
+
+/* ---- count-only checks ---- */
+
+static int exec_count_total(struct cli *c, struct ledger *l)
+{
+	const char *sid = cli_opt(c, "session"), *range = cli_opt(c, "range");
+	const char *cards_s = cli_opt(c, "cards"),
+		   *reader = cli_opt(c, "reader");
+	const char *profile = cli_opt(c, "profile");
+	const char *method = reader ? "reader" : "typed";
+	struct staff_rec actor;
+	struct wf_count_total t;
+	struct wf_err e;
+	int64_t id = 0, cards = 0;
+	int rc;
+
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	if (!sid || !range)
+		return cli_usage(c, "--session ID and --range R are required");
+	if (!cards_s == !reader)
+		return cli_usage(c, "give the total with --cards N or count it "
+				    "with --reader SPEC (one of them)");
+	if (cards_s) {
+		char *end;
+		long long v = strtoll(cards_s, &end, 10);
+
+		if (*cards_s == '\0' || *end != '\0' || v < 0 || v > 10000000)
+			return cli_usage(c,
+					 "--cards takes a number of cards, 0 "
+					 "or more, not '%s'",
+					 cards_s);
+		cards = v;
+	}
+	rc = cli_session_id(c, sid, &id);
+	if (rc == 0)
+		rc = cli_step_actor(c, l, &wf_step_count_total, &actor);
+	if (rc)
+		return rc;
+	/* Refused before the cards are counted, and again when recorded. */
+	if (wf_count_total_check(l, &actor, id, range, cli_now(), &e))
+		return cli_fail(&e);
+	if (reader) {
+		/* Reads are counted, serials not matched: a count-only check
+		 * learns how many cards lie there, not which. */
+		const struct rdr_profile *prof;
+		char(*serials)[SERIAL_BUF] = NULL;
+		struct config conf;
+		size_t nread = 0;
+
+		rc = config_load(&conf);
+		if (rc)
+			return rc;
+		prof = rdr_profile_find(profile ? profile : conf.profile);
+		if (!prof)
+			return cli_usage(c, "unknown identity profile '%s'",
+					 profile);
+		rc = reader_collect(reader, prof, &serials, &nread);
+		free(serials);
+		if (rc)
+			return rc;
+		cards = (int64_t)nread;
+	}
+	if (wf_count_total(l, &actor, id, range, cards, method, cli_now(), &t,
+			   &e))
+		return cli_fail(&e);
+	if (c->json) {
+		printf("{\"count\":%lld,\"range\":", (long long)id);
+		json_str(stdout, range);
+		printf(",\"cards\":%lld,\"method\":\"%s\",\"expected\":%lld,"
+		       "\"state\":\"%s\"}\n",
+		       (long long)cards, method, (long long)t.expected,
+		       plan_total_name((enum plan_total)t.state));
+	} else {
+		printf("%s: %lld cards (%s), the ledger has %lld: %s\n", range,
+		       (long long)cards, method, (long long)t.expected,
+		       t.state == PLAN_TOTAL_OK
+			   ? "matches"
+			   : plan_total_name((enum plan_total)t.state));
+	}
+	return EXIT_OK;
+}
+
+static const char *const count_total_options[] = {"session", "range",	"cards",
+						  "reader",  "profile", NULL};
+
+const struct cmd_entry cmd_count_total_entry = {
+    .name = "count total",
+    .usage = "--session ID --range R (--cards N | --reader SPEC "
+	     "[--profile NAME]) --as CODE [--pin-fd N] [--json]",
+    .help = "record a count-only check's number of cards in a range (R5)",
+    .options = count_total_options,
+    .needs_db = 1,
+    .exec = exec_count_total,
 };

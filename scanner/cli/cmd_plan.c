@@ -1,13 +1,12 @@
 /*
  * The counting programme at the command line (R5, R6): `plan assign` (who
  * counts which range of a count, by the rotation planner), `plan cycle`
- * (which ranges get their full count in which month), `count total` (a
- * count-only check's number of cards per range), the report of a
- * count-only check, and the plan section of `status`.  The plans are
- * the workflow's (scanner/workflow/wf_plan.c, over reconcile/plan.c's
- * rules): this file parses the options and prints the results.  `count
- * start` uses the same planner for every range it is not told who counts
- * (cmd_count.c, through plan_check_assign and plan_count_fill).
+ * (which ranges get their full count in which month), the report of a
+ * count-only check, and the plan section of `status`.  The plans are the
+ * workflow's (scanner/workflow/wf_plan.c, over reconcile/plan.c's rules):
+ * this file parses the options and prints the results.  `count start` uses
+ * the same planner for every range it is not told who counts (cmd_count.c,
+ * through plan_check_assign and plan_count_fill).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -279,117 +278,6 @@ const struct cmd_entry cmd_plan_cycle_entry = {
 };
 
 /* ---- count-only checks ---- */
-
-static int exec_count_total(struct cli *c, struct ledger *l)
-{
-	const char *sid = cli_opt(c, "session"), *range = cli_opt(c, "range");
-	const char *cards_s = cli_opt(c, "cards"),
-		   *reader = cli_opt(c, "reader");
-	const char *profile = cli_opt(c, "profile");
-	struct session_rec sess;
-	struct staff_rec actor;
-	struct wf_err e;
-	int64_t id, range_id, cards = 0, expected = 0;
-	int rc;
-
-	if (c->npos)
-		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	if (!sid || !range)
-		return cli_usage(c, "--session ID and --range R are required");
-	if (!cards_s == !reader)
-		return cli_usage(c, "give the total with --cards N or count it "
-				    "with --reader SPEC (one of them)");
-	if (cards_s) {
-		char *end;
-		long long v = strtoll(cards_s, &end, 10);
-
-		if (*cards_s == '\0' || *end != '\0' || v < 0 || v > 10000000)
-			return cli_usage(c,
-					 "--cards takes a number of cards, 0 "
-					 "or more, not '%s'",
-					 cards_s);
-		cards = v;
-	}
-	rc = cli_session_id(c, sid, &id);
-	if (rc)
-		return rc;
-	rc = ledger_session_get(l, id, &sess);
-	if (rc == LEDGER_ERR_NOTFOUND)
-		return cli_error(EXIT_DATAERR, "no count %lld", (long long)id);
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (sess.kind != SESSION_COUNTONLY)
-		return cli_error(EXIT_DATAERR,
-				 "session %lld is a %s count: totals belong to "
-				 "a countonly check (scan its cards instead)",
-				 (long long)id, session_kind_name(sess.kind));
-	if (sess.closed_at)
-		return cli_error(EXIT_DATAERR, "count %lld is closed",
-				 (long long)id);
-	/* Counting the cards of a tray is handling them (R20). */
-	rc = cli_card_worker(c, l, ACT_SCAN, &actor);
-	if (rc)
-		return rc;
-	/* Only the assignee counts a range, as only the assignee scans it
-	 * (R7): one rule for both. */
-	if (wf_scan_range(l, id, range, &actor, &range_id, &e))
-		return cli_fail(&e);
-	if (reader) {
-		/* Reads are counted, serials not matched: a count-only check
-		 * learns how many cards lie there, not which. */
-		const struct rdr_profile *prof;
-		char(*serials)[SERIAL_BUF] = NULL;
-		struct config conf;
-		size_t nread = 0;
-
-		rc = config_load(&conf);
-		if (rc)
-			return rc;
-		prof = rdr_profile_find(profile ? profile : conf.profile);
-		if (!prof)
-			return cli_usage(c, "unknown identity profile '%s'",
-					 profile);
-		rc = reader_collect(reader, prof, &serials, &nread);
-		free(serials);
-		if (rc)
-			return rc;
-		cards = (int64_t)nread;
-	}
-	if (ledger_count_total_add(l, id, range, cards,
-				   reader ? "reader" : "typed", actor.id,
-				   cli_now()) < 0)
-		return cli_error(EXIT_DATAERR, "%s", ledger_errmsg(l));
-	if (ledger_range_expected(l, range, &expected) < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	enum plan_total t = plan_total_compare(expected, cards);
-	if (c->json) {
-		printf("{\"count\":%lld,\"range\":", (long long)id);
-		json_str(stdout, range);
-		printf(",\"cards\":%lld,\"method\":\"%s\",\"expected\":%lld,"
-		       "\"state\":\"%s\"}\n",
-		       (long long)cards, reader ? "reader" : "typed",
-		       (long long)expected, plan_total_name(t));
-	} else {
-		printf("%s: %lld cards (%s), the ledger has %lld: %s\n", range,
-		       (long long)cards, reader ? "reader" : "typed",
-		       (long long)expected,
-		       t == PLAN_TOTAL_OK ? "matches" : plan_total_name(t));
-	}
-	return EXIT_OK;
-}
-
-static const char *const count_total_options[] = {"session", "range",	"cards",
-						  "reader",  "profile", NULL};
-
-const struct cmd_entry cmd_count_total_entry = {
-    .name = "count total",
-    .usage = "--session ID --range R (--cards N | --reader SPEC "
-	     "[--profile NAME]) --as CODE [--pin-fd N] [--json]",
-    .help = "record a count-only check's number of cards in a range (R5)",
-    .options = count_total_options,
-    .needs_db = 1,
-    .exec = exec_count_total,
-};
 
 struct totals_ctx {
 	FILE *out;

@@ -6,18 +6,15 @@
  * note), orders a recount of a range by someone else, and closes the
  * count.  With discrepancies the witness -- a manager other than the one
  * closing -- logs in on this screen.  Every step is the command's own
- * (count resolve, count recount, count close: book_resolve_*,
- * book_recount, count_close_*), so the rules and their messages are the
- * same as at the command line.
+ * workflow (wf_count_view, wf_count_resolve, wf_count_recount,
+ * wf_count_close), so the rules and their refusals are the same as at the
+ * command line, here translated.
  */
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../common/count.h"
-#include "../cli/book.h"
 #include "../cli/cli.h"
-#include "../workflow/config.h"
-#include "../cli/report.h"
 #include "ui.h"
 
 #define PICKS_MAX 64
@@ -202,75 +199,6 @@ void ui_count_render(const struct ui_count_model *m, struct ui_view *v)
 
 /* ---- loading ---- */
 
-static int fill_ranges(struct ui *u, struct ui_count_model *m)
-{
-	struct range_rec *rr = NULL;
-	size_t n = 0;
-
-	if (ledger_session_ranges(u->l, m->id, &rr, &n) < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
-	m->r = calloc(n ? n : 1, sizeof(*m->r));
-	if (!m->r) {
-		free(rr);
-		return cli_error(EXIT_SOFTWARE, "out of memory");
-	}
-	m->nr = n;
-	for (size_t i = 0; i < n; i++) {
-		snprintf(m->r[i].path, sizeof(m->r[i].path), "%s", rr[i].path);
-		snprintf(m->r[i].assignee, sizeof(m->r[i].assignee), "%s",
-			 rr[i].assignee);
-		m->r[i].seen = -1;
-		/* Expected until reconciled: what the ledger holds there. */
-		int64_t e = 0;
-
-		if (ledger_range_expected(u->l, rr[i].path, &e) == 0)
-			m->r[i].expected = (long)e;
-	}
-	free(rr);
-	return 0;
-}
-
-/* Per range what reconcile/ finds: expected and seen. */
-static int fill_seen(struct ui *u, struct ui_count_model *m)
-{
-	struct config conf;
-	struct count_data d;
-	struct recon_report r;
-	int64_t now = cli_now();
-	int rc = config_load(&conf);
-
-	if (rc)
-		return rc;
-	if (ledger_count_load(u->l, m->id, &d) < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
-	if (recon_run(&d, date_of_time(now, cli_utc_offset(now)), &conf.rules,
-		      &r) < 0) {
-		count_data_free(&d);
-		return cli_error(EXIT_SOFTWARE, "out of memory");
-	}
-	for (size_t i = 0; i < d.nranges; i++)
-		for (size_t k = 0; k < m->nr; k++)
-			if (strcmp(m->r[k].path, d.ranges[i].path) == 0) {
-				m->r[k].expected = (long)r.range_expected[i];
-				m->r[k].seen = (long)r.range_seen[i];
-			}
-	recon_report_free(&r);
-	count_data_free(&d);
-	return 0;
-}
-
-static int on_total(void *ctx, const struct count_total_row *t)
-{
-	struct ui_count_model *m = ctx;
-
-	for (size_t k = 0; k < m->nr; k++)
-		if (strcmp(m->r[k].path, t->range) == 0) {
-			m->r[k].expected = (long)t->expected;
-			m->r[k].seen = t->counted >= 0 ? (long)t->counted : -1;
-		}
-	return 0;
-}
-
 static void model_free(struct count_state *st)
 {
 	free(st->m.r);
@@ -281,37 +209,43 @@ static void model_free(struct count_state *st)
 	disc_list_free(&st->disc);
 }
 
-static int load(struct ui *u, struct count_state *st, int64_t id)
+/* The overview of count id from the count workflow (wf_count_view) into
+ * the model; 0, or the exit status with *e. */
+static int load(struct ui *u, struct count_state *st, int64_t id,
+		struct wf_err *e)
 {
 	struct ui_count_model *m = &st->m;
-	struct session_rec s;
+	struct wf_count_view cv;
 	size_t rsel = m->rsel, dsel = m->dsel;
 	int focus = m->focus, rc;
 
 	model_free(st);
 	memset(m, 0, sizeof(*m));
 	m->id = id;
-	rc = ledger_session_get(u->l, id, &s);
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
-	m->kind = s.kind;
-	rc = fill_ranges(u, m);
+	rc = wf_count_view(u->l, id, cli_now(), &u->conf.rules, &cv, e);
 	if (rc)
 		return rc;
-	if (s.kind == SESSION_COUNTONLY) {
-		if (ledger_count_totals(u->l, id, on_total, m) < 0)
-			return cli_error(EXIT_SOFTWARE, "%s",
-					 ledger_errmsg(u->l));
-		return countonly_found(u->l, id, &m->offrange);
+	m->kind = cv.sess.kind;
+	m->offrange = cv.offrange;
+	m->r = calloc(cv.nr ? cv.nr : 1, sizeof(*m->r));
+	m->d = calloc(cv.disc.n ? cv.disc.n : 1, sizeof(*m->d));
+	if (!m->r || !m->d) {
+		wf_count_view_free(&cv);
+		return wf_fail(e, WF_E_NOMEM);
 	}
-	rc = fill_seen(u, m);
-	if (rc == 0)
-		rc = book_discrepancies(u->l, id, &st->disc);
-	if (rc)
-		return rc;
-	m->d = calloc(st->disc.n ? st->disc.n : 1, sizeof(*m->d));
-	if (!m->d)
-		return cli_error(EXIT_SOFTWARE, "out of memory");
+	m->nr = cv.nr;
+	for (size_t i = 0; i < cv.nr; i++) {
+		snprintf(m->r[i].path, sizeof(m->r[i].path), "%s",
+			 cv.r[i].path);
+		snprintf(m->r[i].assignee, sizeof(m->r[i].assignee), "%s",
+			 cv.r[i].assignee);
+		m->r[i].expected = (long)cv.r[i].expected;
+		m->r[i].seen = (long)cv.r[i].seen;
+	}
+	/* The list the resolutions are chosen from, the workflow's own. */
+	st->disc = cv.disc;
+	memset(&cv.disc, 0, sizeof(cv.disc));
+	wf_count_view_free(&cv);
 	m->nd = st->disc.n;
 	m->unresolved = st->disc.unresolved;
 	for (size_t i = 0; i < m->nd; i++) {
@@ -351,27 +285,30 @@ static int add_pick(const struct session_rec *s, void *ctx)
 	return 0;
 }
 
-static int load_picks(struct ui *u, struct count_state *st)
+static int load_picks(struct ui *u, struct count_state *st, struct wf_err *e)
 {
 	st->npicks = 0;
 	st->sel = 0;
 	st->picked = 0;
 	if (ledger_session_open_each(u->l, add_pick, st) < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+		return wf_fail_ledger(e, u->l);
 	return 0;
 }
 
 static int count_enter(struct ui *u)
 {
 	struct count_state *st = calloc(1, sizeof(*st));
-	int rc;
+	struct wf_err e;
 
-	if (!st)
-		return cli_error(EXIT_SOFTWARE, "out of memory");
-	rc = load_picks(u, st);
-	if (rc) {
+	if (!st) {
+		wf_fail(&e, WF_E_NOMEM);
+		ui_fail(u, &e);
+		return wf_exit(e.code);
+	}
+	if (load_picks(u, st, &e)) {
 		free(st);
-		return rc;
+		ui_fail(u, &e);
+		return wf_exit(e.code);
 	}
 	u->state = st;
 	return 0;
@@ -411,40 +348,42 @@ static void count_view(const struct ui *u, struct ui_view *v)
 
 /* ---- actions ---- */
 
-static enum ui_result refuse(struct ui *u)
+/* Shows a refusal; the screen stays as it was. */
+static enum ui_result refuse(struct ui *u, const struct wf_err *e)
 {
-	ui_message(u, UI_A_ALERT, "%s", ui_last_error());
-	u->bells = 3;
+	ui_fail(u, e);
 	return UI_REDRAW;
 }
 
 static enum ui_result start_resolve(struct ui *u, struct count_state *st)
 {
 	struct ui_count_model *m = &st->m;
+	enum recon_reason fits[REASON_COUNT];
 	const struct disc_item *it;
+	struct wf_err e;
+	int n;
 
 	if (m->nd == 0 || m->focus != 1) {
 		ui_message(u, UI_A_ALERT, "%s",
 			   _("Choose a discrepancy first (Tab, Up/Down)"));
 		return UI_REDRAW;
 	}
-	if (cli_permit(&u->who, ACT_RESOLVE))
-		return refuse(u);
+	/* Refused before a reason is chosen; the workflow checks again. */
+	if (wf_may(u->l, &wf_step_count_resolve, &u->who, cli_now(), &e))
+		return refuse(u, &e);
 	it = &st->disc.v[m->dsel];
 	if (it->resolved) {
 		ui_message(u, UI_A_ALERT, _("%s is resolved already"),
 			   m->d[m->dsel].card);
 		return UI_REDRAW;
 	}
+	if (wf_count_reasons(u->l, m->id, it, fits, &n, &e))
+		return refuse(u, &e);
 	m->nreason = 0;
-	for (int r = 0; r < REASON_COUNT; r++) {
-		int fits = book_reason_fits(u->l, m->id, it, r);
-
-		if (fits < 0)
-			return refuse(u);
-		if (fits)
-			m->reason[m->nreason++] = r;
-	}
+	for (int i = 0; i < n && m->nreason < (int)(sizeof(m->reason) /
+						    sizeof(m->reason[0]));
+	     i++)
+		m->reason[m->nreason++] = (int)fits[i];
 	if (m->nreason == 0) {
 		ui_message(u, UI_A_ALERT, "%s",
 			   _("No reason fits this discrepancy yet"));
@@ -461,23 +400,22 @@ static enum ui_result do_resolve(struct ui *u, struct count_state *st)
 	struct ui_count_model *m = &st->m;
 	const struct disc_item *it = &st->disc.v[m->dsel];
 	char card[SERIAL_BUF + MGMT_ID_MAX];
-	struct resolve_item item;
+	const char *cards[1] = {card};
 	enum recon_reason reason = m->reason[m->rsel_reason];
-	int ex;
+	struct wf_resolved done;
+	struct wf_err e;
 
 	snprintf(card, sizeof(card), "%s",
 		 it->mgmt_id[0] ? it->mgmt_id : it->serial);
 	m->mode = UI_CV_BROWSE;
-	ex = book_resolve_check(u->l, m->id, &st->disc, card, reason, &item);
-	if (ex == 0)
-		ex = book_resolve_write(u->l, m->id, &item, 1, reason, m->note,
-					&u->who);
-	if (ex)
-		return refuse(u);
+	if (wf_count_resolve(u->l, &u->who, m->id, cards, 1, reason, m->note,
+			     cli_now(), &u->conf.rules, &done, &e))
+		return refuse(u, &e);
+	wf_resolved_free(&done);
 	ui_message(u, UI_A_OK, _("%s resolved: %s"), card,
 		   recon_reason_name(reason));
-	if (load(u, st, m->id))
-		return refuse(u);
+	if (load(u, st, m->id, &e))
+		return refuse(u, &e);
 	return UI_REDRAW;
 }
 
@@ -485,60 +423,64 @@ static enum ui_result do_recount(struct ui *u, struct count_state *st)
 {
 	struct ui_count_model *m = &st->m;
 	char range[LOCATION_MAX + 1];
+	struct wf_err e;
 	int64_t rid = 0;
 
 	snprintf(range, sizeof(range), "%s", m->r[m->rsel].path);
 	m->mode = UI_CV_BROWSE;
-	if (book_recount(u->l, m->id, range, m->typed, &u->who, &rid))
-		return refuse(u);
+	if (wf_count_recount(u->l, &u->who, m->id, range, m->typed, cli_now(),
+			     &rid, &e))
+		return refuse(u, &e);
 	ui_message(u, UI_A_OK, _("Recount %lld of %s opened for %s"),
 		   (long long)rid, range, m->typed);
 	m->typed[0] = '\0';
 	return UI_REDRAW;
 }
 
-/* Closes the count; witness NULL: none logged in (yet). */
+/* Closes the count through the count workflow; code and pin NULL: no
+ * witness logged in (yet).  When the count needs one, the form for the
+ * witness opens. */
 static enum ui_result do_close(struct ui *u, struct count_state *st,
-			       const struct staff_rec *witness)
+			       const char *code, const char *pin)
 {
 	struct ui_count_model *m = &st->m;
-	struct session_rec s;
-	struct count_closing cc;
+	struct wf_count_closed done;
+	struct wf_err e;
 	int64_t id = m->id;
-	int ex = count_close_session(u->l, id, &s);
 
-	if (ex == 0)
-		ex = cli_permit(&u->who, ACT_COUNT_CLOSE);
-	if (ex == 0)
-		ex = count_close_facts(u->l, &s, &cc);
-	if (ex)
-		return refuse(u);
-	/* Discrepancies all resolved: the witness logs in here first. */
-	if (!witness && cc.found && cc.disc.unresolved == 0) {
-		count_closing_free(&cc);
-		ui_second_clear(&m->form);
-		m->mode = UI_CV_WITNESS;
-		ui_message(u, UI_A_NORMAL, "%s", "");
+	if (wf_count_close(u->l, &u->who, id, code, pin, cli_now(),
+			   &u->conf.rules, &done, &e)) {
+		if (e.code == WF_E_COUNT_WITNESS && !code) {
+			/* Discrepancies all resolved: the witness logs in
+			 * here. */
+			ui_second_clear(&m->form);
+			m->mode = UI_CV_WITNESS;
+			ui_message(u, UI_A_NORMAL, "%s", "");
+		} else if (code) {
+			m->mode = UI_CV_WITNESS;
+			ui_second_refused(u, &m->form, &e);
+		} else {
+			ui_fail(u, &e);
+		}
 		return UI_REDRAW;
 	}
-	ex = count_close_commit(u->l, &cc, &u->who, witness);
-	count_closing_free(&cc);
-	if (ex)
-		return refuse(u);
-	if (witness)
+	ui_second_clear(&m->form);
+	m->mode = UI_CV_BROWSE;
+	if (done.witnessed)
 		ui_message(u, UI_A_OK, _("Count %lld closed, witnessed by %s"),
-			   (long long)id, witness->code);
+			   (long long)id, done.witness);
 	else
 		ui_message(u, UI_A_OK, _("Count %lld closed"), (long long)id);
 	model_free(st);
-	if (load_picks(u, st))
-		return refuse(u);
+	if (load_picks(u, st, &e))
+		return refuse(u, &e);
 	return UI_REDRAW;
 }
 
 static enum ui_result browse_key(struct ui *u, struct count_state *st, int key)
 {
 	struct ui_count_model *m = &st->m;
+	struct wf_err e;
 
 	switch (key) {
 	case UI_KEY_TAB:
@@ -559,8 +501,9 @@ static enum ui_result browse_key(struct ui *u, struct count_state *st, int key)
 	case 'r':
 		return start_resolve(u, st);
 	case 'n':
-		if (cli_permit(&u->who, ACT_RECOUNT))
-			return refuse(u);
+		if (wf_may(u->l, &wf_step_count_recount, &u->who, cli_now(),
+			   &e))
+			return refuse(u, &e);
 		if (m->nr == 0)
 			return UI_HANDLED;
 		m->focus = 0;
@@ -568,16 +511,16 @@ static enum ui_result browse_key(struct ui *u, struct count_state *st, int key)
 		m->mode = UI_CV_RECOUNT;
 		return UI_REDRAW;
 	case 'c':
-		return do_close(u, st, NULL);
+		return do_close(u, st, NULL, NULL);
 	case 'g':
-		if (load(u, st, m->id))
-			return refuse(u);
+		if (load(u, st, m->id, &e))
+			return refuse(u, &e);
 		return UI_REDRAW;
 	case 'q':
 	case UI_KEY_ESC:
 		model_free(st);
-		if (load_picks(u, st))
-			return refuse(u);
+		if (load_picks(u, st, &e))
+			return refuse(u, &e);
 		return UI_REDRAW;
 	default:
 		return UI_IGNORED;
@@ -588,6 +531,7 @@ static enum ui_result count_key(struct ui *u, int key)
 {
 	struct count_state *st = u->state;
 	struct ui_count_model *m = &st->m;
+	struct wf_err e;
 	size_t n;
 
 	if (!st->picked) {
@@ -601,8 +545,8 @@ static enum ui_result count_key(struct ui *u, int key)
 			if (key != UI_KEY_ENTER)
 				st->sel = (size_t)(key - '1');
 			memset(m, 0, sizeof(*m));
-			if (load(u, st, st->pick[st->sel]))
-				return refuse(u);
+			if (load(u, st, st->pick[st->sel], &e))
+				return refuse(u, &e);
 			st->picked = 1;
 		} else if (key == 'q' || key == UI_KEY_ESC)
 			return UI_LEAVE;
@@ -655,13 +599,17 @@ static enum ui_result count_key(struct ui *u, int key)
 	case UI_CV_WITNESS:
 		switch (ui_second_key(&m->form, key)) {
 		case UI_SECOND_DONE: {
-			struct staff_rec w;
+			/* The workflow checks the witness (wf_witness) and
+			 * closes; a refusal keeps the form open. */
+			char code[sizeof(m->form.code)],
+			    pin[sizeof(m->form.pin)];
+			enum ui_result r;
 
-			if (ui_second_witness(u, &m->form, &w))
-				return UI_REDRAW; /* stays on the form */
-			ui_second_clear(&m->form);
-			m->mode = UI_CV_BROWSE;
-			return do_close(u, st, &w);
+			memcpy(code, m->form.code, sizeof(code));
+			memcpy(pin, m->form.pin, sizeof(pin));
+			r = do_close(u, st, code, pin);
+			sodium_memzero(pin, sizeof(pin));
+			return r;
 		}
 		case UI_SECOND_CANCEL:
 			m->mode = UI_CV_BROWSE;

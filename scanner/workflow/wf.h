@@ -1011,4 +1011,176 @@ int plan_due_ranges(struct ledger *l, int64_t now,
 		    char (**paths)[LOCATION_MAX + 1], int **state, size_t *n,
 		    struct wf_err *e);
 
+
+/* ---- counts: close, discrepancies, resolve, recount, totals
+ * (wf_count.c) ---- */
+
+extern const struct wf_step wf_step_count_close, wf_step_count_resolve,
+    wf_step_count_recount, wf_step_count_total;
+
+/* One discrepancy of a count, and its resolution when it has one. */
+struct disc_item {
+	enum recon_disc kind;
+	int64_t card_id; /* 0: an unknown serial */
+	char mgmt_id[MGMT_ID_MAX + 1];
+	char serial[SERIAL_BUF];
+	char location[LOCATION_MAX + 1]; /* the card's home; "" if unknown */
+	char found[LOCATION_MAX + 1];	 /* where read; "" when not read */
+	/* The card's status as the count sees it (see ledger_count_load);
+	 * CARD_STORED for an unknown serial or a resolution's own item. */
+	enum card_status status;
+	int resolved;
+	struct resolution_rec res;
+};
+
+/* The discrepancies of a count; free with disc_list_free. */
+struct disc_list {
+	struct disc_item *v;
+	size_t n;
+	size_t unresolved;
+	int snapshot; /* 1: as recorded when the count closed */
+};
+
+void disc_list_free(struct disc_list *d);
+/* The item of a card (by management ID or serial), or NULL. */
+struct disc_item *disc_list_find(struct disc_list *d, const char *card);
+
+/*
+ * The discrepancies of count id on `now` under `rules` (the
+ * configuration's): for an open count (or one closed before the record
+ * book existed) what reconciling it finds now, with the resolutions given
+ * so far, plus any resolution of a discrepancy that has since gone; for a
+ * count closed with its results stored, the resolutions recorded by then.
+ * A tally is refused (WF_E_COUNT_TALLY_BOOK).  0 and *out, or the exit
+ * status with *e (nothing to free).
+ */
+int wf_count_discrepancies(struct ledger *l, int64_t id, int64_t now,
+			   const struct recon_rules *rules,
+			   struct disc_list *out, struct wf_err *e);
+
+/* Session id as a count whose discrepancies are settled (no tally:
+ * WF_E_COUNT_TALLY_SETTLE); 0 and *s, or the exit status with *e. */
+int wf_count_get(struct ledger *l, int64_t id, struct session_rec *s,
+		 struct wf_err *e);
+
+/* One range of a count as its overview shows it. */
+struct wf_count_range {
+	char path[LOCATION_MAX + 1];
+	char assignee[STAFF_CODE_MAX + 1];
+	int64_t expected;
+	int64_t seen; /* -1: not counted yet (a count-only check's total) */
+};
+
+/* What a count looks like now: its ranges, its discrepancies (a count by
+ * card) or how many ranges' totals are off (a count-only check). */
+struct wf_count_view {
+	struct session_rec sess;
+	struct wf_count_range *r; /* malloc'ed: wf_count_view_free */
+	size_t nr;
+	struct disc_list disc; /* empty for a count-only check */
+	size_t offrange;       /* a count-only check: ranges off */
+};
+
+int wf_count_view(struct ledger *l, int64_t id, int64_t now,
+		  const struct recon_rules *rules, struct wf_count_view *out,
+		  struct wf_err *e);
+void wf_count_view_free(struct wf_count_view *v);
+
+/* The reasons valid for item `it` of count id (recon_resolution_valid,
+ * with whether a recount read the card): out[0..*n).  0 or the exit
+ * status with *e. */
+int wf_count_reasons(struct ledger *l, int64_t id, const struct disc_item *it,
+		     enum recon_reason out[REASON_COUNT], int *n,
+		     struct wf_err *e);
+
+/* One card a resolution settled, and what it did to the ledger. */
+struct wf_resolved_item {
+	struct disc_item it;
+	int moves; /* 1: the card's status changed */
+	enum custody_kind kind;
+	enum card_status to;
+	char location[LOCATION_MAX + 1]; /* the card's, after */
+};
+
+struct wf_resolved {
+	struct wf_resolved_item *v; /* malloc'ed: wf_resolved_free */
+	size_t n;
+	size_t unresolved; /* discrepancies of the count still open */
+};
+
+/*
+ * A manager's resolution with `reason` (and note, NULL or "" for none) of
+ * the n cards (management IDs or serials) of open count id, by actor, in
+ * one transaction: every card checked first (a discrepancy, not resolved
+ * yet, the reason valid for it and for the card's status), then every
+ * resolution and the status change it makes (recon_resolution_effect:
+ * lost, or found where a count read it) written.  0 and *out, or the exit
+ * status with *e and nothing changed.
+ */
+int wf_count_resolve(struct ledger *l, const struct staff_rec *actor,
+		     int64_t id, const char *const *cards, size_t n,
+		     enum recon_reason reason, const char *note, int64_t now,
+		     const struct recon_rules *rules, struct wf_resolved *out,
+		     struct wf_err *e);
+void wf_resolved_free(struct wf_resolved *r);
+
+/*
+ * Opens a recount of range `range` of open count id by staff member `who`
+ * (active, and not a first counter of it: recon_recount_allowed), ordered
+ * by actor.  0 and *rid, or the exit status with *e.
+ */
+int wf_count_recount(struct ledger *l, const struct staff_rec *actor,
+		     int64_t id, const char *range, const char *who,
+		     int64_t now, int64_t *rid, struct wf_err *e);
+
+/* Session id exists, is open and is a count (no tally): what a front end
+ * asks before anyone types a witness's PIN.  0 and *s, or the exit status
+ * with *e. */
+int wf_count_close_check(struct ledger *l, int64_t id, struct session_rec *s,
+			 struct wf_err *e);
+
+struct wf_count_closed {
+	int found;     /* the count found discrepancies */
+	int witnessed; /* a witness signed the close */
+	char witness[STAFF_CODE_MAX + 1];
+};
+
+/*
+ * Closes count id by actor.  A witness given (w_code with w_pin: another
+ * person, a manager, wf_witness) is checked even when none is needed.
+ * Inside one transaction the count is read again (its discrepancies,
+ * their resolutions, the per-range results to store) and recon_count_close
+ * decides: every discrepancy resolved, and a witness when there are any
+ * (WF_E_COUNT_WITNESS when one is needed and none was given, so a screen
+ * can ask for one).  0 and *out, or the exit status with *e.
+ */
+int wf_count_close(struct ledger *l, const struct staff_rec *actor, int64_t id,
+		   const char *w_code, const char *w_pin, int64_t now,
+		   const struct recon_rules *rules, struct wf_count_closed *out,
+		   struct wf_err *e);
+
+/* What `count total` recorded. */
+struct wf_count_total {
+	int64_t expected; /* what the ledger holds in the range */
+	int state;	  /* enum plan_total of reconcile/plan.h */
+};
+
+/* The checks of wf_count_total before any card is counted (a reader's
+ * pass takes a while): actor may count, count id is an open count-only
+ * check, range is one of its ranges and actor may count it (R7).  0 or
+ * the exit status with *e. */
+int wf_count_total_check(struct ledger *l, const struct staff_rec *actor,
+			 int64_t id, const char *range, int64_t now,
+			 struct wf_err *e);
+/* Records `cards` cards in range `range` of count-only check id, counted by
+ * actor with method "typed" or "reader", with every check of
+ * wf_count_total_check again in the transaction.  0 and *out, or the exit
+ * status with *e. */
+int wf_count_total(struct ledger *l, const struct staff_rec *actor, int64_t id,
+		   const char *range, int64_t cards, const char *method,
+		   int64_t now, struct wf_count_total *out, struct wf_err *e);
+/* How many ranges of count-only check id have a total that is off (or
+ * none).  0 and *off, or the exit status with *e. */
+int wf_count_off(struct ledger *l, int64_t id, size_t *off, struct wf_err *e);
+
 #endif

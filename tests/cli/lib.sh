@@ -93,7 +93,7 @@ EOF_B
 }
 
 # sqlq SQL: runs a query on the ledger with the sqlite3 CLI.
-sqlq() { sqlite3 -batch -noheader "$CARDTALLY_DB" "$1"; }
+sqlq() { sqlite3 -batch -noheader -cmd ".timeout 10000" "$CARDTALLY_DB" "$1"; }
 
 # ---- helpers added for the end-to-end tests ----
 

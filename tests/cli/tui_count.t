@@ -141,10 +141,11 @@ see en "Discrepancies: 1, 1 without a resolution" "one discrepancy, open"
 see en "[missing  ] A103" "A103 is missing"
 see en "! OPEN" "not resolved"
 keys en Tab r
-see en "only a manager may resolve a discrepancy" \
+see en "Only a manager may resolve a discrepancy (S02 is staff)" \
 	"staff may not resolve (the rule named)"
 keys en n
-see en "only a manager may order a recount" "nor order a recount"
+see en "Only a manager may order a recount (S02 is staff)" \
+	"nor order a recount"
 keys en F10
 see en "Logged out" "S02 logs out"
 
@@ -342,6 +343,28 @@ keys ja End
 see ja "確認・署名（管理者）" "its signature line"
 see ja "--anchor" "the chain head to sign"
 keys ja q
+# ---- the count screen's refusals, in Japanese -------------------------------
+
+as M01 1111 count start --kind partial --ranges SAFE1/T02 \
+	--assign SAFE1/T02=S03
+CNT=$OUT
+is "$RC" 0 "count $CNT of SAFE1/T02 opened, nothing read: A201 missing"
+# Where the overview lists it: open counts, oldest first.
+NTH=$(sqlq "select count(*) from session where closed_at is null
+	and kind <> 'tally' and id <= $CNT")
+keys ja q
+keys ja 8
+see ja "実施中の棚卸しを選択" "the overview in Japanese"
+keys ja "$NTH"
+see ja "[missing  ] A201" "A201 is missing"
+keys ja Tab r
+see ja "差異を処理できるのは管理職だけです（S03 は職員）" \
+	"staff may not resolve: the refusal in Japanese"
+keys ja c
+see ja "未解決の不一致が 1 件あります" \
+	"closing with an open discrepancy: refused in Japanese"
+gone ja "permission denied" "no English refusal"
+gone ja "without a resolution" "no English refusal"
 tm kill-session -t ja
 
 ct audit verify

@@ -217,8 +217,6 @@ gate_text() {
 	screen "$1" | grep -F -A1 '  ! ' | sed 's/^ *!* *//' | tr '\n' ' '
 }
 
-COUNT_TODO="converted by the count/dispose branch"
-
 # ---- English: the same refusals show the English text -----------------------
 
 tui en LANG=C.UTF-8 -- --lang en
@@ -273,7 +271,7 @@ en_msg en S03 "must be a manager (S03 is staff)" \
 keys en Escape q 8 2
 see en "A201" "count 2's discrepancy"
 act en Tab r
-en_msg en S02 "only a manager may resolve a discrepancy" \
+en_msg en S02 "Only a manager may resolve a discrepancy" \
 	"staff resolving a discrepancy, in English"
 keys en q q F10
 see en "Staff code" "S02 logs out"
@@ -353,9 +351,9 @@ see ja "メインメニュー" "back to the menu"
 keys ja 8 2
 see ja "A201" "count 2's discrepancy"
 act ja Tab r
-ja_msg ja S02 "staff resolving a discrepancy" "$COUNT_TODO"
+ja_msg ja S02 "staff resolving a discrepancy"
 act ja n
-ja_msg ja S02 "staff ordering a recount" "$COUNT_TODO"
+ja_msg ja S02 "staff ordering a recount"
 is "$(sqlq "select count(*) from resolution where session_id = 2")" 0 \
 	"nothing was resolved"
 keys ja q q F10
