@@ -276,13 +276,11 @@ static void menu_follows_role_and_training(void **state)
 {
 	const struct ui_screen *items[UI_MENU_MAX];
 	size_t n;
-	/* A screen for managers only, gated like `dispose` is. */
+	/* A screen gated by its step, as `dispose` is. */
 	struct ui_screen dispose = {.name = "dispose",
 				    .title = "Disposal",
 				    .in_menu = 1,
-				    .gated = 1,
-				    .action = ACT_DISPOSE,
-				    .touches_cards = 1};
+				    .step = &wf_step_dispose_start};
 
 	(void)state;
 	n = ui_menu_items(ROLE_PARTTIME, 1, items, UI_MENU_MAX);
@@ -305,10 +303,11 @@ static void menu_follows_role_and_training(void **state)
 		for (size_t i = 0; i < n; i++) {
 			const char *rule;
 
-			if (items[i]->gated)
+			if (items[i]->step &&
+			    (items[i]->step->needs & WF_PERMIT))
 				assert_int_equal(
 				    recon_permit((enum staff_role)r,
-						 items[i]->action, &rule),
+						 items[i]->step->action, &rule),
 				    0);
 		}
 	}

@@ -270,18 +270,6 @@ int cli_second_pin(struct cli *c, const struct staff_rec *actor,
 			    prompt, "--witness-pin-fd", pin);
 }
 
-int cli_card_worker(struct cli *c, struct ledger *l, enum recon_action action,
-		    struct staff_rec *out)
-{
-	int rc = cli_actor(c, l, out);
-
-	if (rc == 0)
-		rc = cli_permit(out, action);
-	if (rc == 0)
-		rc = cli_training_gate(l, out);
-	return rc;
-}
-
 void cli_person(const struct staff_rec *s, struct recon_person *out)
 {
 	out->id = s->id;

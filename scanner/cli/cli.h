@@ -153,13 +153,6 @@ int cli_new_pin(int fd, const char *fd_option, const char *code, char pin[16]);
 /* Argon2id hash of a PIN into out (wf_pin_hash). */
 int cli_hash_pin(const char *pin, char out[128]);
 
-/*
- * The acting person (--as, PIN checked) for work that handles cards: the
- * role must allow `action` and the required training must be valid (R19,
- * R20).  0 and *out, or the exit code after saying which rule refused.
- */
-int cli_card_worker(struct cli *c, struct ledger *l, enum recon_action action,
-		    struct staff_rec *out);
 /* What reconcile/rules.h needs to know of a member of staff. */
 void cli_person(const struct staff_rec *s, struct recon_person *out);
 /* 0 when who's role allows action; else prints the rule, returns 77. */

@@ -187,7 +187,7 @@ static int exec_resolve(struct cli *c, struct ledger *l)
 	if (rc == 0)
 		rc = config_load(&conf);
 	if (rc == 0)
-		rc = cli_step_actor(c, l, &wf_step_count_resolve, &actor);
+		rc = cli_step_actor(c, l, &actor);
 	if (rc == 0 && wf_count_resolve(l, &actor, id, cards, n, reason, note,
 					cli_now(), &conf.rules, &done, &e))
 		rc = cli_fail(&e);
@@ -233,6 +233,7 @@ const struct cmd_entry cmd_count_resolve_entry = {
     .help = "a manager's resolution of discrepancies of a count",
     .options = resolve_options,
     .needs_db = 1,
+    .step = &wf_step_count_resolve,
     .exec = exec_resolve,
 };
 
@@ -250,7 +251,7 @@ static int exec_recount(struct cli *c, struct ledger *l)
 		return cli_usage(c, "--range and --assign are required");
 	rc = count_arg(c, l, &s, &id);
 	if (rc == 0)
-		rc = cli_step_actor(c, l, &wf_step_count_recount, &actor);
+		rc = cli_step_actor(c, l, &actor);
 	if (rc)
 		return rc;
 	if (wf_count_recount(l, &actor, id, range, who_s, cli_now(), &rid, &e))
@@ -278,5 +279,6 @@ const struct cmd_entry cmd_count_recount_entry = {
 	    "prints its id",
     .options = recount_options,
     .needs_db = 1,
+    .step = &wf_step_count_recount,
     .exec = exec_recount,
 };

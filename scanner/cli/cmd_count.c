@@ -125,7 +125,7 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 		staff[i] = eq + 1;
 	}
 	/* Opening a count is starting work with cards (R20). */
-	rc = cli_card_worker(c, l, ACT_COUNT_START, &actor);
+	rc = cli_step_actor(c, l, &actor);
 	if (rc)
 		return rc;
 	a.ranges = (const char *const *)ranges;
@@ -169,6 +169,7 @@ const struct cmd_entry cmd_count_start_entry = {
 	    "person per range",
     .options = count_start_options,
     .needs_db = 1,
+    .step = &wf_step_count_start,
     .exec = exec_count_start,
 };
 
@@ -204,7 +205,7 @@ static int exec_count_close(struct cli *c, struct ledger *l)
 		return cli_fail(&e);
 	rc = config_load(&conf);
 	if (rc == 0)
-		rc = cli_step_actor(c, l, &wf_step_count_close, &actor);
+		rc = cli_step_actor(c, l, &actor);
 	if (rc == 0)
 		rc = cli_second_pin(c, &actor, pin);
 	if (rc)
@@ -233,6 +234,7 @@ const struct cmd_entry cmd_count_close_entry = {
 	    "witnesses)",
     .options = NULL,
     .needs_db = 1,
+    .step = &wf_step_count_close,
     .exec = exec_count_close,
 };
 
@@ -271,7 +273,7 @@ static int exec_count_total(struct cli *c, struct ledger *l)
 	}
 	rc = cli_session_id(c, sid, &id);
 	if (rc == 0)
-		rc = cli_step_actor(c, l, &wf_step_count_total, &actor);
+		rc = cli_step_actor(c, l, &actor);
 	if (rc)
 		return rc;
 	/* Refused before the cards are counted, and again when recorded. */
@@ -328,5 +330,6 @@ const struct cmd_entry cmd_count_total_entry = {
     .help = "record a count-only check's number of cards in a range (R5)",
     .options = count_total_options,
     .needs_db = 1,
+    .step = &wf_step_count_total,
     .exec = exec_count_total,
 };

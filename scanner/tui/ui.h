@@ -190,11 +190,6 @@ struct ui_screen {
 	 * (the person read again: still active, not locked), refusing in
 	 * the workflow's words.  NULL: a screen that changes nothing. */
 	const struct wf_step *step;
-	/* Who may open it: recon_permit(role, action) when gated, and the
-	 * training gate (R20) when it touches cards. */
-	int gated;
-	enum recon_action action;
-	int touches_cards;
 	/* Opens the screen's state (u->state); 0, or an exit code after
 	 * cli_error (the message is shown, the screen is not opened). */
 	int (*enter)(struct ui *u);
@@ -248,7 +243,8 @@ extern const struct ui_screen ui_count_start_screen, ui_count_screen,
 
 /* The screen table (ui_main.c), NULL-terminated, in menu order. */
 const struct ui_screen *const *ui_screens(void);
-/* 1 when `who` may open s: role (recon_permit) and training. */
+/* 1 when `who` may open s: its step's role (recon_permit) and training
+ * (no step: anyone). */
 int ui_screen_allowed(const struct ui_screen *s, enum staff_role role,
 		      int trained);
 /* The last message cli_error gave while the TUI runs (a refusal, a

@@ -130,13 +130,11 @@ int ui_screen_allowed(const struct ui_screen *s, enum staff_role role,
 {
 	const char *rule;
 
-	if (s->step)
-		return (!(s->step->needs & WF_PERMIT) ||
-			recon_permit(role, s->step->action, &rule) == 0) &&
-		       (!(s->step->needs & WF_TRAINING) || trained);
-	if (s->gated && recon_permit(role, s->action, &rule) != 0)
-		return 0;
-	return !s->touches_cards || trained;
+	if (!s->step)
+		return 1;
+	return (!(s->step->needs & WF_PERMIT) ||
+		recon_permit(role, s->step->action, &rule) == 0) &&
+	       (!(s->step->needs & WF_TRAINING) || trained);
 }
 
 int ui_login(struct ui *u, const struct staff_rec *who)

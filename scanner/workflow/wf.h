@@ -1015,7 +1015,7 @@ int plan_due_ranges(struct ledger *l, int64_t now,
 /* ---- counts: close, discrepancies, resolve, recount, totals
  * (wf_count.c) ---- */
 
-extern const struct wf_step wf_step_count_close, wf_step_count_resolve,
+extern const struct wf_step wf_step_count_start, wf_step_count_close, wf_step_count_resolve,
     wf_step_count_recount, wf_step_count_total;
 
 /* One discrepancy of a count, and its resolution when it has one. */

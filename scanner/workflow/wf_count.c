@@ -26,6 +26,8 @@
 #include "wf_scan.h"
 
 /* Closing a count certifies it: who may is the matrix's. */
+const struct wf_step wf_step_count_start = {
+    "count start", ACT_COUNT_START, WF_PERMIT | WF_TRAINING};
 const struct wf_step wf_step_count_close = {"count close", ACT_COUNT_CLOSE,
 					    WF_PERMIT};
 /* A manager's decision at the desk: no card is handled. */
