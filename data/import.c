@@ -271,10 +271,26 @@ static int csv_blank(const struct csv *c)
 
 /* ---- text ---- */
 
-/* 1 when the n bytes at s are well-formed UTF-8 (no overlongs, surrogates
- * or code points above U+10FFFF). */
-static int utf8_valid(const unsigned char *s, size_t n)
+/*
+ * What n bytes read as UTF-8 say about the file's encoding.  Japanese text
+ * in UTF-8 is made of characters from U+0800 up (three bytes each); the
+ * two-byte characters U+0080..U+07FF (Latin letters with accents, Greek,
+ * IPA, C1 controls) are what CP932 half-width katakana look like when read
+ * as UTF-8: ﾊｺ (CA BA) is U+02BA, ﾏｽ (CF BD) is U+03FD.
+ */
+enum u8class {
+	U8_INVALID = 0, /* not well-formed UTF-8 */
+	U8_ASCII,	/* ASCII only */
+	U8_LATIN1,	/* non-ASCII only U+00A0..U+00FF (¥, é, °) */
+	U8_ODD,		/* only U+0080..U+07FF, not all of them Latin-1 */
+	U8_WIDE,	/* a character from U+0800 up */
+};
+
+/* Classifies n bytes at s (no overlongs, surrogates or code points above
+ * U+10FFFF are well-formed). */
+static enum u8class utf8_class(const unsigned char *s, size_t n)
 {
+	enum u8class k = U8_ASCII;
 	size_t i = 0;
 
 	while (i < n) {
@@ -307,22 +323,28 @@ static int utf8_valid(const unsigned char *s, size_t n)
 			need = 3;
 			cp = ch & 0x07;
 		} else {
-			return 0;
+			return U8_INVALID;
 		}
 		if (n - i - 1 < need)
-			return 0;
-		for (size_t k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3f);
+			return U8_INVALID;
+		for (size_t j = 1; j <= need; j++) {
+			if ((s[i + j] & 0xc0) != 0x80)
+				return U8_INVALID;
+			cp = cp << 6 | (s[i + j] & 0x3f);
 		}
 		if (need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
-			return 0;
+			return U8_INVALID;
 		if (need == 3 && (cp < 0x10000 || cp > 0x10ffff))
-			return 0;
+			return U8_INVALID;
+		if (cp >= 0x800)
+			k = U8_WIDE;
+		else if (k != U8_WIDE && (cp < 0xa0 || cp > 0xff))
+			k = U8_ODD;
+		else if (k == U8_ASCII)
+			k = U8_LATIN1;
 		i += need + 1;
 	}
-	return 1;
+	return k;
 }
 
 /*
@@ -385,10 +407,21 @@ struct importer {
 	const struct import_opts *opts;
 	struct import_result *res;
 	enum import_encoding enc;
-	int check_utf8; /* non-ASCII fields still need validating */
-	int own_tx;	/* began the transaction (not the caller's) */
-	iconv_t cd;	/* CP932 -> UTF-8, or (iconv_t)-1 */
-	char *conv;	/* the current field decoded to UTF-8 */
+	/*
+	 * How the encoding was settled, for the messages about text that
+	 * reads otherwise: given (--encoding), by the byte order mark, or by
+	 * the first text that only one encoding reads (on line enc_line).
+	 * ambiguous: no text settled it, yet some non-ASCII text reads as
+	 * either; each such value is then a problem.
+	 */
+	int forced;
+	int bom;
+	long enc_line;
+	int ambiguous;
+	char why[160]; /* decode_field's reason, when it is formatted */
+	int own_tx;    /* began the transaction (not the caller's) */
+	iconv_t cd;    /* CP932 -> UTF-8, or (iconv_t)-1 */
+	char *conv;    /* the current field decoded to UTF-8 */
 	size_t conv_cap;
 	int *colmap; /* header field index -> enum col */
 	size_t ncols;
@@ -490,6 +523,9 @@ static int cp932_decode(struct importer *im, const char *p, size_t n,
 	char *in = (char *)p, *out = im->conv;
 	size_t inleft = n, outleft = im->conv_cap;
 
+	if (im->cd == (iconv_t)-1)
+		return 0;
+
 	iconv(im->cd, NULL, NULL, NULL, NULL);
 	if (iconv(im->cd, &in, &inleft, &out, &outleft) == (size_t)-1)
 		return 0;
@@ -509,14 +545,122 @@ static const char *field_flaw(unsigned flags)
 	return NULL;
 }
 
+/* What a stretch of non-ASCII text says about the file's encoding. */
+enum evidence {
+	EV_NONE = 0, /* ASCII, or text that reads sensibly either way */
+	EV_UTF8,
+	EV_CP932,
+	EV_NEITHER, /* neither encoding reads it */
+};
+
+/* A stretch of text read both ways (weigh). */
+struct reading {
+	enum u8class u;
+	int cp932; /* 1: valid CP932, decoded into im->conv (clen bytes) */
+	size_t clen;
+	enum evidence ev;
+};
+
+/*
+ * Reads n bytes both ways.  Text that one encoding cannot read is the
+ * other's; text that both read is UTF-8 when it holds a character from
+ * U+0800 up (Japanese), CP932 when its UTF-8 reading is made of two-byte
+ * characters outside Latin-1 (half-width katakana), and either when its
+ * UTF-8 reading is Latin-1 (¥ is C2 A5 in UTF-8 and ﾂ･ in CP932).
+ * Returns 0 or IMPORT_ERR_NOMEM.
+ */
+static int weigh(struct importer *im, const char *p, size_t n,
+		 struct reading *rd)
+{
+	int rc;
+
+	rd->u = utf8_class((const unsigned char *)p, n);
+	rd->cp932 = 0;
+	if (rd->u == U8_ASCII) {
+		rd->ev = EV_NONE;
+		return 0;
+	}
+	/* Japanese UTF-8 needs no CP932 decoding unless the file is CP932
+	 * and it is to be stored (or refused as garbled). */
+	if (rd->u != U8_WIDE || im->enc == IMPORT_ENC_CP932) {
+		rc = cp932_decode(im, p, n, &rd->clen);
+		if (rc < 0)
+			return rc;
+		rd->cp932 = rc;
+	}
+	if (rd->u == U8_WIDE)
+		rd->ev = EV_UTF8;
+	else if (rd->u == U8_INVALID)
+		rd->ev = rd->cp932 ? EV_CP932 : EV_NEITHER;
+	else if (!rd->cp932)
+		rd->ev = EV_UTF8;
+	else
+		rd->ev = rd->u == U8_ODD ? EV_CP932 : EV_NONE;
+	return 0;
+}
+
+static const char *enc_label(enum import_encoding e)
+{
+	return e == IMPORT_ENC_CP932 ? "CP932" : "UTF-8";
+}
+
+/*
+ * Why a field that decode_field refused does not fit the file's encoding,
+ * in im->why.  Bytes the file's encoding cannot read keep the short
+ * reason; text that it reads but that is the other encoding's says which
+ * and how the file's encoding was settled.
+ */
+static const char *misfit(struct importer *im, const struct field *f,
+			  const struct reading *rd)
+{
+	enum import_encoding other =
+	    im->enc == IMPORT_ENC_CP932 ? IMPORT_ENC_UTF8 : IMPORT_ENC_CP932;
+	int readable =
+	    im->enc == IMPORT_ENC_CP932 ? rd->cp932 : rd->u != U8_INVALID;
+	char a[SHOW_BUF], b[SHOW_BUF];
+
+	if (rd->ev == EV_NONE) {
+		/* Only an unsettled file gets here (im->ambiguous). */
+		show(a, sizeof(a), f->p, f->len);
+		show(b, sizeof(b), im->conv, rd->clen);
+		snprintf(im->why, sizeof(im->why),
+			 "reads as UTF-8 '%s' or as CP932 '%s': give "
+			 "--encoding utf-8 or cp932",
+			 a, b);
+	} else if (rd->ev == EV_NEITHER || (im->forced && !readable)) {
+		snprintf(im->why, sizeof(im->why), "invalid %s byte sequence",
+			 enc_label(im->enc));
+	} else if (im->forced) {
+		snprintf(im->why, sizeof(im->why),
+			 "%s text, not %s as --encoding says: it would be "
+			 "stored garbled",
+			 enc_label(other), enc_label(im->enc));
+	} else if (im->bom) {
+		snprintf(im->why, sizeof(im->why),
+			 "%s text, but the file is %s (byte order mark): save "
+			 "the whole list in one encoding",
+			 enc_label(other), enc_label(im->enc));
+	} else {
+		snprintf(im->why, sizeof(im->why),
+			 "%s text, but the file is %s (line %ld): save the "
+			 "whole list in one encoding",
+			 enc_label(other), enc_label(im->enc), im->enc_line);
+	}
+	return im->why;
+}
+
 /*
  * The UTF-8 text of a field in *p, *len.  Returns 1; 0 with *why set when
  * the field is unusable; or IMPORT_ERR_NOMEM.  *p points into the input,
- * the record's scratch, or im->conv (valid until the next decode).
+ * the record's scratch, or im->conv (valid until the next decode).  Every
+ * non-ASCII field is read both ways, so that no row of another encoding
+ * is stored garbled.
  */
 static int decode_field(struct importer *im, const struct field *f,
 			const char **p, size_t *len, const char **why)
 {
+	struct reading rd;
+	enum evidence mine = im->enc == IMPORT_ENC_CP932 ? EV_CP932 : EV_UTF8;
 	int rc;
 
 	*why = field_flaw(f->flags);
@@ -526,17 +670,17 @@ static int decode_field(struct importer *im, const struct field *f,
 	*len = f->len;
 	if (!(f->flags & F_NONASCII))
 		return 1;
-	if (im->enc == IMPORT_ENC_CP932) {
-		rc = cp932_decode(im, f->p, f->len, len);
-		if (rc == 0)
-			*why = "invalid CP932 byte sequence";
-		*p = im->conv;
+	rc = weigh(im, f->p, f->len, &rd);
+	if (rc < 0)
 		return rc;
-	}
-	if (im->check_utf8 &&
-	    !utf8_valid((const unsigned char *)f->p, f->len)) {
-		*why = "invalid UTF-8 byte sequence";
+	if ((rd.ev == EV_NONE && im->ambiguous) ||
+	    (rd.ev != EV_NONE && rd.ev != mine)) {
+		*why = misfit(im, f, &rd);
 		return 0;
+	}
+	if (im->enc == IMPORT_ENC_CP932) {
+		*p = im->conv;
+		*len = rd.clen;
 	}
 	return 1;
 }
@@ -1065,6 +1209,64 @@ static int read_header(struct importer *im, struct csv *c)
 	return 0;
 }
 
+/* Bytes that end a stretch of text for sniff: never part of a CP932
+ * character (its second bytes are 0x40 and up) nor of a UTF-8 one. */
+static int text_end(char ch)
+{
+	return ch == '\n' || ch == '\r' || ch == ',' || ch == '"';
+}
+
+/*
+ * Settles the encoding of a file given without one: the first stretch of
+ * non-ASCII text between separators that only one encoding reads sensibly
+ * decides (weigh), and its line is kept for the message about any text
+ * that reads otherwise.  Every field is weighed again when it is decoded,
+ * so a file of two encodings is refused at the first line that does not
+ * fit.  With no deciding text, a file holding text that neither encoding
+ * reads is taken for CP932 (as before: its problems name those bytes), and
+ * one whose text reads as either is UTF-8 with im->ambiguous set.
+ */
+static int sniff(struct importer *im, const char *p, size_t len,
+		 enum import_encoding *enc)
+{
+	const char *s = p, *end = p + len, *counted = p;
+	int either = 0, neither = 0;
+	long line = 1;
+
+	while (s < end) {
+		struct reading rd;
+		const char *a, *b;
+		int rc;
+
+		while (s < end && !((unsigned char)*s & 0x80))
+			s++;
+		if (s == end)
+			break;
+		for (a = s; a > p && !text_end(a[-1]); a--)
+			;
+		for (b = s; b < end && !text_end(*b); b++)
+			;
+		for (const char *q = counted; q < a; q++)
+			line += *q == '\n';
+		counted = a;
+		rc = weigh(im, a, (size_t)(b - a), &rd);
+		if (rc < 0)
+			return rc;
+		if (rd.ev == EV_UTF8 || rd.ev == EV_CP932) {
+			*enc = rd.ev == EV_UTF8 ? IMPORT_ENC_UTF8
+						: IMPORT_ENC_CP932;
+			im->enc_line = line;
+			return 0;
+		}
+		either |= rd.ev == EV_NONE;
+		neither |= rd.ev == EV_NEITHER;
+		s = b;
+	}
+	*enc = neither && !either ? IMPORT_ENC_CP932 : IMPORT_ENC_UTF8;
+	im->ambiguous = either;
+	return 0;
+}
+
 /* Chooses the encoding and strips a UTF-8 BOM.  Returns 0 (check
  * res->nproblems) or a negative IMPORT_ERR_*. */
 static int choose_encoding(struct importer *im, const char **buf, size_t *len)
@@ -1097,24 +1299,24 @@ static int choose_encoding(struct importer *im, const char **buf, size_t *len)
 		*buf += 3;
 		*len -= 3;
 	}
-	/* One pass over the whole file usually settles it: valid UTF-8 means
-	 * no field needs checking again. */
-	int valid = enc == IMPORT_ENC_CP932
-			? 0
-			: utf8_valid((const unsigned char *)*buf, *len);
+	im->cd = iconv_open("UTF-8", "CP932");
+	if (im->cd == (iconv_t)-1 && enc != IMPORT_ENC_UTF8) {
+		im->res->detected = IMPORT_ENC_CP932;
+		return problem(im, NULL, 1, "file",
+			       "this system cannot decode cp932 (iconv)");
+	}
+	im->forced = enc != IMPORT_ENC_AUTO;
+	im->bom = bom;
+	if (enc == IMPORT_ENC_AUTO && bom)
+		enc = IMPORT_ENC_UTF8;
+	if (enc == IMPORT_ENC_AUTO) {
+		int rc = sniff(im, *buf, *len, &enc);
 
-	if (enc == IMPORT_ENC_AUTO)
-		enc = bom || valid ? IMPORT_ENC_UTF8 : IMPORT_ENC_CP932;
+		if (rc < 0)
+			return rc;
+	}
 	im->enc = enc;
 	im->res->detected = enc;
-	im->check_utf8 = enc == IMPORT_ENC_UTF8 && !valid;
-	if (enc == IMPORT_ENC_CP932) {
-		im->cd = iconv_open("UTF-8", "CP932");
-		if (im->cd == (iconv_t)-1)
-			return problem(im, NULL, 1, "file",
-				       "this system cannot decode cp932 "
-				       "(iconv)");
-	}
 	return 0;
 }
 

@@ -204,6 +204,20 @@ static char *snapshot(struct fixture *fx, size_t *len)
 	return buf;
 }
 
+/* Removes every card and location through a second connection, so that a
+ * table-driven test starts each row from an empty stock. */
+static void wipe(struct fixture *fx)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "DELETE FROM card; DELETE FROM location",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+}
+
 static int64_t n_cards(struct fixture *fx)
 {
 	return ledger_card_count(fx->l);
@@ -415,6 +429,161 @@ static void test_cp932_forced(void **state)
 	expect_ok(rc, &res);
 	assert_int_equal(res.detected, IMPORT_ENC_CP932);
 	import_result_free(&res);
+}
+
+/*
+ * Every row's encoding is proven (issue 13): one table row per file, its
+ * encoding option, and what the import must say.  金庫 is E9 87 91 E5 BA AB
+ * in UTF-8 (which CP932 also reads, as garble) and 8B E0 8C C9 in CP932;
+ * ﾊｺ/ﾏｽ1 is CA BA 2F CF BD 31 in CP932 (which UTF-8 reads as U+02BA and
+ * U+03FD); é is C3 A9 in UTF-8 and ﾃｩ in CP932.
+ */
+#define U8_KINKO "\xe9\x87\x91\xe5\xba\xab"
+#define SJ_KINKO "\x8b\xe0\x8c\xc9"
+#define SJ_HAKO                                                                \
+	"\xca\xba/\xcf\xbd"                                                    \
+	"1"
+#define ENC_HDR "mgmt_id,serial,location,received\n"
+
+struct enc_case {
+	const char *name;
+	const char *csv;
+	enum import_encoding enc;
+	enum import_encoding detected;
+	const char *location; /* of M1 when the file is good */
+	size_t nproblems;     /* 0: the file is good */
+	struct want problem[2];
+};
+
+static const struct enc_case enc_cases[] = {
+    {"utf-8 rows, then cp932 rows",
+     ENC_HDR "M1,01," U8_KINKO "/T1,2024-01-01\n"
+	     "M2,02," U8_KINKO "/T2,2024-01-01\n"
+	     "M3,03," SJ_KINKO "/T1,2024-01-01\n"
+	     "M4,04," SJ_KINKO "/T2,2024-01-01\n",
+     IMPORT_ENC_AUTO,
+     IMPORT_ENC_UTF8,
+     NULL,
+     2,
+     {{4, "location",
+       "CP932 text, but the file is UTF-8 (line 2): save the whole list in "
+       "one encoding"},
+      {5, "location",
+       "CP932 text, but the file is UTF-8 (line 2): save the whole list in "
+       "one encoding"}}},
+    {"cp932 rows, then utf-8 rows (which cp932 reads as garble)",
+     ENC_HDR "M1,01," SJ_KINKO "/T1,2024-01-01\n"
+	     "M2,02," U8_KINKO "/T2,2024-01-01\n",
+     IMPORT_ENC_AUTO,
+     IMPORT_ENC_CP932,
+     NULL,
+     1,
+     {{3, "location",
+       "UTF-8 text, but the file is CP932 (line 2): save the whole list in "
+       "one encoding"}}},
+    {"cp932 with half-width katakana only",
+     ENC_HDR "M1,01," SJ_HAKO ",2024-01-01\n",
+     IMPORT_ENC_AUTO,
+     IMPORT_ENC_CP932,
+     "ﾊｺ/ﾏｽ1",
+     0,
+     {{0}}},
+    {"--encoding cp932 on a utf-8 file",
+     ENC_HDR "M1,01," U8_KINKO "/T1,2024-01-01\n",
+     IMPORT_ENC_CP932,
+     IMPORT_ENC_CP932,
+     NULL,
+     1,
+     {{2, "location",
+       "UTF-8 text, not CP932 as --encoding says: it would be stored "
+       "garbled"}}},
+    {"--encoding utf-8 on a half-width katakana cp932 file",
+     ENC_HDR "M1,01," SJ_HAKO ",2024-01-01\n",
+     IMPORT_ENC_UTF8,
+     IMPORT_ENC_UTF8,
+     NULL,
+     1,
+     {{2, "location",
+       "CP932 text, not UTF-8 as --encoding says: it would be stored "
+       "garbled"}}},
+    {"a byte order mark, then cp932 rows",
+     "\xef\xbb\xbf" ENC_HDR "M1,01," U8_KINKO "/T1,2024-01-01\n"
+     "M2,02," SJ_KINKO "/T1,2024-01-01\n",
+     IMPORT_ENC_AUTO,
+     IMPORT_ENC_UTF8,
+     NULL,
+     1,
+     {{3, "location",
+       "CP932 text, but the file is UTF-8 (byte order mark): save the whole "
+       "list in one encoding"}}},
+    {"text that reads as either, nothing to settle it",
+     ENC_HDR "M1,01,Caf\xc3\xa9/T1,2024-01-01\n",
+     IMPORT_ENC_AUTO,
+     IMPORT_ENC_UTF8,
+     NULL,
+     1,
+     {{2, "location",
+       "reads as UTF-8 'Café/T1' or as CP932 'Cafﾃｩ/T1': give --encoding "
+       "utf-8 or cp932"}}},
+    {"the same, given as utf-8",
+     ENC_HDR "M1,01,Caf\xc3\xa9/T1,2024-01-01\n",
+     IMPORT_ENC_UTF8,
+     IMPORT_ENC_UTF8,
+     "Café/T1",
+     0,
+     {{0}}},
+    {"the same, given as cp932",
+     ENC_HDR "M1,01,Caf\xc3\xa9/T1,2024-01-01\n",
+     IMPORT_ENC_CP932,
+     IMPORT_ENC_CP932,
+     "Cafﾃｩ/T1",
+     0,
+     {{0}}},
+    {"text that reads as either, settled by a later line",
+     ENC_HDR "M1,01,Caf\xc3\xa9/T1,2024-01-01\n"
+	     "M2,02," U8_KINKO "/T1,2024-01-01\n",
+     IMPORT_ENC_AUTO,
+     IMPORT_ENC_UTF8,
+     "Café/T1",
+     0,
+     {{0}}},
+    {"bytes neither reads, in a utf-8 file",
+     ENC_HDR "M1,01," U8_KINKO "/T1,2024-01-01\n"
+	     "M2,02,\xff/T1,2024-01-01\n",
+     IMPORT_ENC_AUTO,
+     IMPORT_ENC_UTF8,
+     NULL,
+     1,
+     {{3, "location", "invalid UTF-8 byte sequence"}}},
+};
+
+static void test_encoding_proven(void **state)
+{
+	struct fixture *fx = *state;
+
+	for (size_t i = 0; i < sizeof(enc_cases) / sizeof(enc_cases[0]); i++) {
+		const struct enc_case *t = &enc_cases[i];
+		struct import_result res;
+		struct card_rec c;
+		int rc =
+		    run_opts(fx, t->csv, strlen(t->csv), t->enc, 0, NOW, &res);
+
+		print_message("# %s\n", t->name);
+		assert_int_equal(res.detected, t->detected);
+		if (t->nproblems) {
+			assert_int_equal(rc, IMPORT_ERR_INVALID);
+			expect_problems(&res, t->problem, t->nproblems);
+			assert_int_equal(n_cards(fx), 0);
+			assert_int_equal(n_locations(fx), 0);
+		} else {
+			expect_ok(rc, &res);
+			get_card(fx, "M1", &c);
+			assert_string_equal(c.location, t->location);
+			/* The next row starts from an empty ledger. */
+			wipe(fx);
+		}
+		import_result_free(&res);
+	}
 }
 
 static void test_columns_any_order(void **state)
@@ -1600,6 +1769,7 @@ int main(void)
 	    T(test_bom_with_cp932),
 	    T(test_cp932_auto),
 	    T(test_cp932_forced),
+	    T(test_encoding_proven),
 	    T(test_columns_any_order),
 	    T(test_header_problems),
 	    T(test_duplicates_in_file),

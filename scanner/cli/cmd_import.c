@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../../data/import.h"
 #include "../../reconcile/rules.h"
@@ -93,11 +94,14 @@ static int exec_import(struct cli *c, struct ledger *l)
 
 	if (c->npos != 1)
 		return cli_usage(c, "one stock list FILE is required");
-	if (!enc_s || strcmp(enc_s, "auto") == 0)
+	/* In any case: UTF-8 and CP932 are how people write them. */
+	if (!enc_s || strcasecmp(enc_s, "auto") == 0)
 		enc = IMPORT_ENC_AUTO;
-	else if (strcmp(enc_s, "utf-8") == 0 || strcmp(enc_s, "utf8") == 0)
+	else if (strcasecmp(enc_s, "utf-8") == 0 ||
+		 strcasecmp(enc_s, "utf8") == 0)
 		enc = IMPORT_ENC_UTF8;
-	else if (strcmp(enc_s, "cp932") == 0 || strcmp(enc_s, "shift_jis") == 0)
+	else if (strcasecmp(enc_s, "cp932") == 0 ||
+		 strcasecmp(enc_s, "shift_jis") == 0)
 		enc = IMPORT_ENC_CP932;
 	else
 		return cli_usage(c, "--encoding must be auto, utf-8 or cp932");

@@ -162,6 +162,43 @@ is "$RC" 0 "cp932 explicit: exit 0"
 is "$(printf '%s' "$OUT" | pyjson '[d["encoding"], d["added"], d["unchanged"]]')" \
 	'["cp932",0,2]' "cp932 explicit: JSON says cp932, 2 unchanged"
 
+# ---- every row's encoding is proven (issue 13) ------------------------------
+
+# Two exports pasted together: UTF-8 rows, then CP932 rows.  金庫 is
+# E9 87 91 E5 BA AB in UTF-8, 8B E0 8C C9 in CP932.
+{
+	printf '%s\n' "$HDR"
+	printf 'E001,04D1000001,\xe9\x87\x91\xe5\xba\xab/T01,2024-06-01\n'
+	printf 'E002,04D1000002,\x8b\xe0\x8c\xc9/T01,2024-06-01\n'
+	printf 'E003,04D1000003,\x8b\xe0\x8c\xc9/T02,2024-06-01\n'
+} >"$WORK/mixed.csv"
+bad_import "utf-8 rows, then cp932 rows" "$WORK/mixed.csv" \
+	"3: location: CP932 text, but the file is UTF-8 (line 2): save the whole list in one encoding
+4: location: CP932 text, but the file is UTF-8 (line 2): save the whole list in one encoding"
+
+# A CP932 file whose only non-ASCII text is half-width katakana (ﾊｺ, ﾏｽ:
+# CA BA, CF BD, which UTF-8 reads as U+02BA and U+03FD) is CP932.
+printf '%s\nK001,04D2000001,\xca\xba/\xcf\xbd1,2024-06-01\n' "$HDR" \
+	>"$WORK/hankaku.csv"
+import_as_s02 "$WORK/hankaku.csv" --dry-run
+is "$RC" 0 "half-width katakana: exit 0"
+is "$OUT" "dry run, nothing changed: $WORK/hankaku.csv (cp932): 1 row: 1 added, 0 updated, 0 unchanged" \
+	"half-width katakana: read as cp932"
+bad_import "half-width katakana given as UTF-8" "$WORK/hankaku.csv" \
+	"2: location: CP932 text, not UTF-8 as --encoding says: it would be stored garbled" \
+	--encoding UTF-8
+
+# --encoding in any case; a UTF-8 file given as CP932 is refused, not
+# stored garbled.
+printf '%s\nE004,04D1000004,\xe9\x87\x91\xe5\xba\xab/T03,2024-06-01\n' "$HDR" \
+	>"$WORK/utf8-kinko.csv"
+bad_import "utf-8 file given as CP932" "$WORK/utf8-kinko.csv" \
+	"2: location: UTF-8 text, not CP932 as --encoding says: it would be stored garbled" \
+	--encoding CP932
+import_as_s02 "$WORK/utf8-kinko.csv" --dry-run --encoding Utf-8
+is "$RC" 0 "--encoding Utf-8: exit 0"
+like "$OUT" '\(utf-8\): 1 row: 1 added' "--encoding Utf-8: read as utf-8"
+
 # ---- bad files: each exits 65, names line and column, changes nothing ------
 
 printf 'mgmt_id,serial,location\nX001,04E0000001,SAFE1/S1/T01\n' \
