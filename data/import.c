@@ -19,6 +19,8 @@
 
 #include <assert.h>
 #include <iconv.h>
+#include <uninorm.h>
+#include <unistr.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -423,6 +425,8 @@ struct importer {
 	iconv_t cd;    /* CP932 -> UTF-8, or (iconv_t)-1 */
 	char *conv;    /* the current field decoded to UTF-8 */
 	size_t conv_cap;
+	uint8_t *norm; /* the current location path, normalized */
+	size_t norm_cap;
 	int *colmap; /* header field index -> enum col */
 	size_t ncols;
 	unsigned char has[COL_COUNT]; /* the header names the column */
@@ -840,11 +844,133 @@ static const char *location_flaw(const char *p, size_t len)
 	return "not a location path";
 }
 
+/* Makes room for n bytes in im->norm.  0 or IMPORT_ERR_NOMEM. */
+static int norm_reserve(struct importer *im, size_t n)
+{
+	if (im->norm_cap < n) {
+		uint8_t *b = realloc(im->norm, n);
+
+		if (!b)
+			return IMPORT_ERR_NOMEM;
+		im->norm = b;
+		im->norm_cap = n;
+	}
+	return 0;
+}
+
+/*
+ * Characters that are never part of a location path: invisible ones
+ * that only change how text around them is shown (1: dropped), and those
+ * that reorder it on screen or are control characters (-1: refused).
+ */
+static int invisible(ucs4_t c)
+{
+	switch (c) {
+	case 0x00ad: /* soft hyphen */
+	case 0x200b: /* zero-width space */
+	case 0x200c: /* zero-width non-joiner */
+	case 0x200d: /* zero-width joiner */
+	case 0x2060: /* word joiner */
+	case 0xfeff: /* zero-width no-break space (a byte order mark) */
+		return 1;
+	}
+	if ((c >= 0x80 && c <= 0x9f) || c == 0x061c || c == 0x200e ||
+	    c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
+	    (c >= 0x2066 && c <= 0x2069))
+		return -1;
+	return 0;
+}
+
+/*
+ * Look-alikes that NFKC keeps apart but that are one character of the
+ * same list saved on Windows (CP932, Microsoft's table) and on a Mac (JIS's
+ * table): the Windows one after NFKC is what the ledger keeps
+ * (doc/operations.md "Location paths").
+ */
+static ucs4_t lookalike(ucs4_t c)
+{
+	switch (c) {
+	case 0x00a5: /* ¥: CP932's 0x5C is '\'; ￥ is ¥ after NFKC */
+		return '\\';
+	case 0x301c: /* 〜 wave dash: CP932's ～ is '~' after NFKC */
+		return '~';
+	case 0x2212: /* − minus sign: CP932's － is '-' after NFKC */
+		return '-';
+	case 0x2014: /* — em dash: CP932's ― horizontal bar */
+		return 0x2015;
+	case 0x2016: /* ‖ double vertical line: CP932's ∥ */
+		return 0x2225;
+	}
+	return c;
+}
+
+/*
+ * The location path that a value names, as the ledger keeps it, in
+ * im->norm: invisible characters dropped, NFKC (full-width letters, digits,
+ * spaces and '／' become ASCII, half-width katakana full-width), then the
+ * look-alikes of lookalike().  ASCII text is its own normal form, so only
+ * non-ASCII values come here.  Returns 1 with *outlen set; 0 with the
+ * reason in im->why (a character that reorders text or controls the
+ * terminal); or IMPORT_ERR_NOMEM.
+ */
+static int location_normalize(struct importer *im, const char *p, size_t len,
+			      size_t *outlen)
+{
+	const uint8_t *s = (const uint8_t *)p;
+	uint8_t *nfkc, *o;
+	size_t n = 0, nlen;
+	int rc;
+	ucs4_t c;
+
+	/* Dropping first lets NFKC compose what they kept apart. */
+	rc = norm_reserve(im, len + 1);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < len;) {
+		int k = u8_mbtouc(&c, s + i, len - i);
+		int inv = invisible(c);
+
+		if (inv < 0) {
+			snprintf(im->why, sizeof(im->why),
+				 "character U+%04X (invisible, or it "
+				 "reorders text on screen) in the path",
+				 (unsigned)c);
+			return 0;
+		}
+		if (!inv) {
+			memcpy(im->norm + n, s + i, (size_t)k);
+			n += (size_t)k;
+		}
+		i += (size_t)k;
+	}
+	nfkc = u8_normalize(UNINORM_NFKC, im->norm, n, NULL, &nlen);
+	if (!nfkc)
+		return IMPORT_ERR_NOMEM; /* the text is valid UTF-8 */
+	/* A look-alike is never longer in UTF-8 than what it replaces. */
+	rc = norm_reserve(im, nlen + 1);
+	if (rc < 0) {
+		free(nfkc);
+		return rc;
+	}
+	o = im->norm;
+	for (size_t i = 0; i < nlen;) {
+		int k = u8_mbtouc(&c, nfkc + i, nlen - i);
+
+		o += u8_uctomb(o, lookalike(c), 4);
+		i += (size_t)k;
+	}
+	free(nfkc);
+	*outlen = (size_t)(o - im->norm);
+	return 1;
+}
+
 static int check_location(struct importer *im, struct row *r,
 			  const struct field *f)
 {
 	const char *column = col_names[COL_LOCATION];
-	int raw_key = im->enc == IMPORT_ENC_CP932 && (f->flags & F_NONASCII);
+	/* Non-ASCII values may be other bytes for a path already seen (in
+	 * CP932, or not in normal form): their own map. */
+	int raw_key = (f->flags & F_NONASCII) != 0;
 	char v[SHOW_BUF], path[LOCATION_MAX + 1];
 	const char *p;
 	size_t len;
@@ -863,6 +989,14 @@ static int check_location(struct importer *im, struct row *r,
 		return rc;
 	if (len == 0)
 		return empty_required(im, r, column);
+	if (raw_key) {
+		rc = location_normalize(im, p, len, &len);
+		if (rc == 0)
+			return problem(im, r, r->line, column, "%s", im->why);
+		if (rc < 0)
+			return rc;
+		p = (const char *)im->norm;
+	}
 	if (!location_path_valid(p, len)) {
 		show(v, sizeof(v), p, len);
 		return problem(im, r, r->line, column, "%s: %s",
@@ -1724,6 +1858,7 @@ out:
 	free(im.names);
 	free(im.colmap);
 	free(im.conv);
+	free(im.norm);
 	if (im.cd != (iconv_t)-1)
 		iconv_close(im.cd);
 	free(c.f);

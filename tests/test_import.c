@@ -485,7 +485,7 @@ static const struct enc_case enc_cases[] = {
      ENC_HDR "M1,01," SJ_HAKO ",2024-01-01\n",
      IMPORT_ENC_AUTO,
      IMPORT_ENC_CP932,
-     "ﾊｺ/ﾏｽ1",
+     "ハコ/マス1",
      0,
      {{0}}},
     {"--encoding cp932 on a utf-8 file",
@@ -536,7 +536,7 @@ static const struct enc_case enc_cases[] = {
      ENC_HDR "M1,01,Caf\xc3\xa9/T1,2024-01-01\n",
      IMPORT_ENC_CP932,
      IMPORT_ENC_CP932,
-     "Cafﾃｩ/T1",
+     "Cafテゥ/T1",
      0,
      {{0}}},
     {"text that reads as either, settled by a later line",
@@ -584,6 +584,113 @@ static void test_encoding_proven(void **state)
 		}
 		import_result_free(&res);
 	}
+}
+
+/*
+ * Location paths in one normal form (issue 13): NFKC, invisible characters
+ * dropped, and the look-alikes that NFKC keeps apart mapped to what a
+ * Windows export gives (doc/operations.md "Location paths").  NULL stored:
+ * the value is refused with `reason`.
+ */
+static const struct {
+	const char *raw, *stored, *reason;
+} loc_cases[] = {
+    {"金庫～1", "金庫~1", NULL},  /* U+FF5E, CP932 81 60 */
+    {"金庫〜1", "金庫~1", NULL},  /* U+301C, a Mac's 81 60 */
+    {"金庫¥1", "金庫\\1", NULL},  /* U+00A5, a Mac's yen */
+    {"金庫￥1", "金庫\\1", NULL}, /* U+FFE5 */
+    {"棚－1", "棚-1", NULL},	  /* U+FF0D, CP932 81 7C */
+    {"棚−1", "棚-1", NULL},	  /* U+2212, a Mac's 81 7C */
+    {"A―B", "A―B", NULL},	  /* U+2015, CP932 81 5C */
+    {"A—B", "A―B", NULL},	  /* U+2014, a Mac's 81 5C */
+    {"棚∥1", "棚∥1", NULL},	  /* U+2225, CP932 81 61 */
+    {"棚‖1", "棚∥1", NULL},	  /* U+2016, a Mac's 81 61 */
+    {"金庫　１/ＴＲＡＹ０１", "金庫 1/TRAY01", NULL}, /* full width */
+    {"金庫／棚1", "金庫/棚1", NULL},		      /* a level */
+    {"金\xe2\x80\x8b庫1\xef\xbb\xbf", "金庫1", NULL}, /* ZWSP, ZWNBSP */
+    {"ｶﾞｰﾄﾞ1", "ガード1", NULL},		      /* half width */
+    {"金庫\xe2\x80\xae"
+     "1",
+     NULL,
+     "character U+202E (invisible, or it reorders text on screen) in the "
+     "path"},
+    {"金庫\xc2\x85"
+     "1",
+     NULL,
+     "character U+0085 (invisible, or it reorders text on screen) in the "
+     "path"},
+    {"金庫，1", NULL, "',' is not allowed in a path: 金庫,1"},
+    {"金庫／／1", NULL, "empty level: 金庫//1"},
+};
+
+static void test_location_normal_form(void **state)
+{
+	struct fixture *fx = *state;
+	char csv[256];
+
+	for (size_t i = 0; i < sizeof(loc_cases) / sizeof(loc_cases[0]); i++) {
+		struct import_result res;
+		struct card_rec c;
+		int rc;
+
+		snprintf(csv, sizeof(csv), ENC_HDR "M1,01,%s,2024-01-01\n",
+			 loc_cases[i].raw);
+		print_message("# %s\n", loc_cases[i].raw);
+		rc = run_opts(fx, csv, strlen(csv), IMPORT_ENC_UTF8, 0, NOW,
+			      &res);
+		if (loc_cases[i].stored) {
+			expect_ok(rc, &res);
+			get_card(fx, "M1", &c);
+			assert_string_equal(c.location, loc_cases[i].stored);
+			wipe(fx);
+		} else {
+			assert_int_equal(rc, IMPORT_ERR_INVALID);
+			expect_problems(
+			    &res,
+			    &(struct want){2, "location", loc_cases[i].reason},
+			    1);
+			assert_int_equal(n_locations(fx), 0);
+		}
+		import_result_free(&res);
+	}
+}
+
+/* The same list saved on Windows (CP932) and on a Mac (UTF-8, JIS's
+ * table, a zero-width space, a full-width space): the same cards in the
+ * same places, nothing changed, no twin location. */
+static void test_same_list_windows_and_mac(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	static const char windows[] = "mgmt_id,serial,location,received\r\n"
+				      "M1,01," SJ_KINKO "\x81\x60"
+				      "1/\x92\x49\x81\x7c"
+				      "1,2024-01-01\r\n"
+				      "M2,02," SJ_KINKO "\\2/\x92\x49\x81\x40"
+				      "2,2024-01-01\r\n";
+	static const char mac[] = "mgmt_id,serial,location,received\n"
+				  "M1,01,金庫〜1/棚−1,2024-01-01\n"
+				  "M2,02,金\xe2\x80\x8b庫¥2/棚 2,2024-01-01\n";
+	int64_t locations;
+	struct card_rec c;
+	int rc = RUN(fx, windows, &res);
+
+	expect_ok(rc, &res);
+	assert_int_equal(res.detected, IMPORT_ENC_CP932);
+	get_card(fx, "M1", &c);
+	assert_string_equal(c.location, "金庫~1/棚-1");
+	get_card(fx, "M2", &c);
+	assert_string_equal(c.location, "金庫\\2/棚 2");
+	import_result_free(&res);
+	locations = n_locations(fx);
+
+	rc = RUN(fx, mac, &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.detected, IMPORT_ENC_UTF8);
+	assert_int_equal(res.unchanged, 2);
+	assert_int_equal(res.updated, 0);
+	assert_int_equal(n_locations(fx), locations);
+	import_result_free(&res);
 }
 
 static void test_columns_any_order(void **state)
@@ -1770,6 +1877,8 @@ int main(void)
 	    T(test_cp932_auto),
 	    T(test_cp932_forced),
 	    T(test_encoding_proven),
+	    T(test_location_normal_form),
+	    T(test_same_list_windows_and_mac),
 	    T(test_columns_any_order),
 	    T(test_header_problems),
 	    T(test_duplicates_in_file),

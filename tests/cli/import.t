@@ -199,6 +199,31 @@ import_as_s02 "$WORK/utf8-kinko.csv" --dry-run --encoding Utf-8
 is "$RC" 0 "--encoding Utf-8: exit 0"
 like "$OUT" '\(utf-8\): 1 row: 1 added' "--encoding Utf-8: read as utf-8"
 
+# ---- one list saved on Windows and on a Mac: one location (issue 13) -------
+
+# Windows (CP932): 金庫～1/棚－1 and 金庫\2/棚<full-width space>2; a Mac
+# (UTF-8, JIS's table): 金庫〜1/棚−1, and 金<zero-width space>庫¥2/棚 2.
+printf '%s\r\nW001,04D3000001,\x8b\xe0\x8c\xc9\x81\x601/\x92\x49\x81\x7c1,2024-06-01\r\nW002,04D3000002,\x8b\xe0\x8c\xc9\\2/\x92\x49\x81\x402,2024-06-01\r\n' \
+	"$HDR" >"$WORK/windows.csv"
+printf '%s\nW001,04D3000001,金庫〜1/棚−1,2024-06-01\nW002,04D3000002,金\xe2\x80\x8b庫¥2/棚 2,2024-06-01\n' \
+	"$HDR" >"$WORK/mac.csv"
+import_as_s02 "$WORK/windows.csv"
+is "$RC" 0 "windows list: exit 0"
+is "$(sqlq "select group_concat(l.path, ' | ') from card c join location l
+	on l.id = c.location_id where c.mgmt_id like 'W00%' order by c.mgmt_id")" \
+	'金庫~1/棚-1 | 金庫\2/棚 2' "windows list: paths in normal form"
+locations=$(sqlq 'select count(*) from location')
+import_as_s02 "$WORK/mac.csv"
+is "$RC" 0 "mac list: exit 0"
+is "$OUT" "$WORK/mac.csv (utf-8): 2 rows: 0 added, 0 updated, 2 unchanged" \
+	"mac list: the same cards in the same places"
+is "$(sqlq 'select count(*) from location')" "$locations" \
+	"mac list: no twin location"
+printf '%s\nW003,04D3000003,金庫\xe2\x80\xae1,2024-06-01\n' "$HDR" \
+	>"$WORK/bidi.csv"
+bad_import "a character that reorders text" "$WORK/bidi.csv" \
+	"2: location: character U+202E (invisible, or it reorders text on screen) in the path"
+
 # ---- bad files: each exits 65, names line and column, changes nothing ------
 
 printf 'mgmt_id,serial,location\nX001,04E0000001,SAFE1/S1/T01\n' \
