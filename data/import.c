@@ -462,7 +462,8 @@ struct row {
 	size_t serial_len;
 	int64_t known_m, known_s; /* known[] index by mgmt_id / serial */
 	int64_t loc_id;
-	const char *date_text[NDATES];
+	const char *date_text[NDATES]; /* date_buf[i] when given */
+	char date_buf[NDATES][11];
 	int32_t date[NDATES];
 	enum card_status status;
 };
@@ -1019,10 +1020,70 @@ static int check_location(struct importer *im, struct row *r,
 	return 0;
 }
 
+/* The digits at *p (at most 4), as a number; *n is how many there were. */
+static int digits(const char **p, const char *end, size_t *n)
+{
+	int v = 0;
+
+	*n = 0;
+	while (*p < end && **p >= '0' && **p <= '9' && *n < 5) {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		(*n)++;
+	}
+	return v;
+}
+
+/*
+ * A date as the ledger keeps it (YYYY-MM-DD in out, 11 bytes), from
+ * YYYY-MM-DD or from what a Japanese Excel writes, YYYY/M/D (one or two
+ * digits each).  Slash dates whose year is not first and 4 digits long
+ * are ambiguous (03/01/2024 is March or January; 24/4/1 is 2024, or a
+ * day first).  Returns 0, or -1 with the reason in *why.
+ */
+static int date_read(const char *p, size_t len, char *out, int32_t *d,
+		     const char **why)
+{
+	const char *s = p, *end = p + len;
+	size_t n[3];
+	int v[3];
+
+	*why = "not a date (YYYY-MM-DD or YYYY/M/D)";
+	if (memchr(p, '/', len) == NULL) {
+		if (date_parse(p, len, d) < 0)
+			return -1;
+		memcpy(out, p, 10);
+		out[10] = '\0';
+		return 0;
+	}
+	for (int i = 0; i < 3; i++) {
+		v[i] = digits(&s, end, &n[i]);
+		if (n[i] == 0 || n[i] > 4 ||
+		    (i < 2 && (s == end || *s++ != '/')))
+			return -1;
+	}
+	if (s != end)
+		return -1;
+	if (n[0] != 4) {
+		if (n[0] > 2 || n[1] > 2)
+			return -1;
+		*why = n[2] == 4
+			   ? "ambiguous date: day and month in an unknown "
+			     "order (write YYYY/M/D)"
+			   : "ambiguous date: a two-digit year (write "
+			     "YYYY/M/D)";
+		return -1;
+	}
+	if (n[1] > 2 || n[2] > 2)
+		return -1;
+	snprintf(out, 11, "%04d-%02d-%02d", v[0], v[1], v[2]);
+	return date_parse(out, 10, d);
+}
+
 static int check_date(struct importer *im, struct row *r, enum col col,
 		      const struct field *f)
 {
-	const char *column = col_names[col];
+	const char *column = col_names[col], *why;
 	int i = col - COL_RECEIVED;
 	char v[SHOW_BUF];
 	const char *p;
@@ -1033,14 +1094,11 @@ static int check_date(struct importer *im, struct row *r, enum col col,
 		return rc;
 	if (len == 0)
 		return col_required[col] ? empty_required(im, r, column) : 0;
-	if (date_parse(p, len, &r->date[i]) < 0) {
+	if (date_read(p, len, r->date_buf[i], &r->date[i], &why) < 0) {
 		show(v, sizeof(v), p, len);
-		return problem(im, r, r->line, column,
-			       "not a date (YYYY-MM-DD): %s", v);
+		return problem(im, r, r->line, column, "%s: %s", why, v);
 	}
-	/* date_parse takes exactly YYYY-MM-DD, so the text is canonical
-	 * and is bound as it stands. */
-	r->date_text[i] = p;
+	r->date_text[i] = r->date_buf[i];
 	return 0;
 }
 

@@ -837,24 +837,93 @@ static void test_bad_dates(void **state)
 		     "M2,02,S1,2024-13-01,,\n"
 		     "M3,03,S1,24-01-01,,\n"
 		     "M4,04,S1,,,\n"
-		     "M5,05,S1,2024-02-29,2023-02-29,2024/03/01\n"
+		     "M5,05,S1,2024-02-29,2023-02-29,03/01/2024\n"
 		     "M6,06,S1,2024-01-01,2024-1-05,1899-12-31\n"
 		     "M7,07,S1,2024-01-01,2024-01-02,2024-01-03\n",
 		     &res);
 
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
 	EXPECT_PROBLEMS(
-	    &res, {2, "received", "not a date (YYYY-MM-DD): 2024-02-30"},
-	    {3, "received", "not a date (YYYY-MM-DD): 2024-13-01"},
-	    {4, "received", "not a date (YYYY-MM-DD): 24-01-01"},
+	    &res,
+	    {2, "received", "not a date (YYYY-MM-DD or YYYY/M/D): 2024-02-30"},
+	    {3, "received", "not a date (YYYY-MM-DD or YYYY/M/D): 2024-13-01"},
+	    {4, "received", "not a date (YYYY-MM-DD or YYYY/M/D): 24-01-01"},
 	    {5, "received", "required value is empty"},
-	    {6, "notice_sent", "not a date (YYYY-MM-DD): 2023-02-29"},
-	    {6, "reminder_sent", "not a date (YYYY-MM-DD): 2024/03/01"},
-	    {7, "notice_sent", "not a date (YYYY-MM-DD): 2024-1-05"},
-	    {7, "reminder_sent", "not a date (YYYY-MM-DD): 1899-12-31"});
+	    {6, "notice_sent",
+	     "not a date (YYYY-MM-DD or YYYY/M/D): 2023-02-29"},
+	    {6, "reminder_sent",
+	     "ambiguous date: day and month in an unknown order (write "
+	     "YYYY/M/D): 03/01/2024"},
+	    {7, "notice_sent",
+	     "not a date (YYYY-MM-DD or YYYY/M/D): 2024-1-05"},
+	    {7, "reminder_sent",
+	     "not a date (YYYY-MM-DD or YYYY/M/D): 1899-12-31"});
 	assert_int_equal(res.rows, 7);
 	assert_int_equal(n_cards(fx), 0);
 	import_result_free(&res);
+}
+
+/* Dates as a Japanese Excel writes them (issue 13): one table row per
+ * value; NULL stored: refused with `reason`. */
+static const struct {
+	const char *text, *stored, *reason;
+} date_cases[] = {
+    {"2024-04-01", "2024-04-01", NULL},
+    {"2024/4/1", "2024-04-01", NULL},
+    {"2024/04/01", "2024-04-01", NULL},
+    {"2024/12/31", "2024-12-31", NULL},
+    {"2024/2/29", "2024-02-29", NULL},
+    {"2023/2/29", NULL, "not a date (YYYY-MM-DD or YYYY/M/D): 2023/2/29"},
+    {"2024/13/1", NULL, "not a date (YYYY-MM-DD or YYYY/M/D): 2024/13/1"},
+    {"2024/4/1/", NULL, "not a date (YYYY-MM-DD or YYYY/M/D): 2024/4/1/"},
+    {"2024/004/1", NULL, "not a date (YYYY-MM-DD or YYYY/M/D): 2024/004/1"},
+    {"2024/4", NULL, "not a date (YYYY-MM-DD or YYYY/M/D): 2024/4"},
+    {"2024/4/1 0:00", NULL,
+     "not a date (YYYY-MM-DD or YYYY/M/D): 2024/4/1 0:00"},
+    {"2024-4-1", NULL, "not a date (YYYY-MM-DD or YYYY/M/D): 2024-4-1"},
+    {"4/1/2024", NULL,
+     "ambiguous date: day and month in an unknown order (write YYYY/M/D): "
+     "4/1/2024"},
+    {"01/04/2024", NULL,
+     "ambiguous date: day and month in an unknown order (write YYYY/M/D): "
+     "01/04/2024"},
+    {"24/4/1", NULL,
+     "ambiguous date: a two-digit year (write YYYY/M/D): 24/4/1"},
+    {"202/4/1", NULL, "not a date (YYYY-MM-DD or YYYY/M/D): 202/4/1"},
+};
+
+static void test_excel_dates(void **state)
+{
+	struct fixture *fx = *state;
+	char csv[128], got[16];
+
+	for (size_t i = 0; i < sizeof(date_cases) / sizeof(date_cases[0]);
+	     i++) {
+		struct import_result res;
+		int rc;
+
+		snprintf(csv, sizeof(csv),
+			 "mgmt_id,serial,location,received\nM1,01,S1,%s\n",
+			 date_cases[i].text);
+		print_message("# %s\n", date_cases[i].text);
+		rc = run_opts(fx, csv, strlen(csv), IMPORT_ENC_AUTO, 0, NOW,
+			      &res);
+		if (date_cases[i].stored) {
+			expect_ok(rc, &res);
+			query_text(fx, "SELECT received FROM card", got,
+				   sizeof(got));
+			assert_string_equal(got, date_cases[i].stored);
+			wipe(fx);
+		} else {
+			assert_int_equal(rc, IMPORT_ERR_INVALID);
+			expect_problems(
+			    &res,
+			    &(struct want){2, "received", date_cases[i].reason},
+			    1);
+			assert_int_equal(n_cards(fx), 0);
+		}
+		import_result_free(&res);
+	}
 }
 
 static void test_bad_serial_and_mgmt_id(void **state)
@@ -893,7 +962,7 @@ static void test_bad_serial_and_mgmt_id(void **state)
 	     "longer than 32 characters: "
 	     "M123456789012345678901234567890123"},
 	    {10, "serial", "not hexadecimal: zz"},
-	    {10, "received", "not a date (YYYY-MM-DD): x"});
+	    {10, "received", "not a date (YYYY-MM-DD or YYYY/M/D): x"});
 	import_result_free(&res);
 }
 
@@ -1074,7 +1143,7 @@ static void test_quoted_problems_and_lines(void **state)
 	    {4, "status",
 	     "unknown status 'sto\\x0Ared' (stored, checked_out, issued, "
 	     "disposed, cancelled, moved, deceased, lost)"},
-	    {6, "received", "not a date (YYYY-MM-DD): 2024-01-0x"},
+	    {6, "received", "not a date (YYYY-MM-DD or YYYY/M/D): 2024-01-0x"},
 	    {7, "serial", "not hexadecimal: 0\\x0A\\x0A5"},
 	    {7, "status",
 	     "unknown status 'a,\"b\"' (stored, checked_out, issued, "
@@ -1123,8 +1192,9 @@ static void test_crlf(void **state)
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
 	EXPECT_PROBLEMS(
 	    &res, {2, "serial", "not hexadecimal: 0\\x0D\\x0A5"},
-	    {4, "received", "not a date (YYYY-MM-DD): 2024-01-32"},
-	    {5, "received", "not a date (YYYY-MM-DD): 2024-01-01\\x0D"});
+	    {4, "received", "not a date (YYYY-MM-DD or YYYY/M/D): 2024-01-32"},
+	    {5, "received",
+	     "not a date (YYYY-MM-DD or YYYY/M/D): 2024-01-01\\x0D"});
 	import_result_free(&res);
 }
 
@@ -1489,7 +1559,8 @@ static void test_dry_run(void **state)
 				  "M1,01,S1,x\n";
 	rc = run_opts(fx, bad, sizeof(bad) - 1, IMPORT_ENC_AUTO, 1, NOW, &res);
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
-	EXPECT_PROBLEMS(&res, {2, "received", "not a date (YYYY-MM-DD): x"});
+	EXPECT_PROBLEMS(
+	    &res, {2, "received", "not a date (YYYY-MM-DD or YYYY/M/D): x"});
 	assert_int_equal(res.added, 0);
 	import_result_free(&res);
 }
@@ -1514,8 +1585,9 @@ static void test_bad_file_changes_nothing(void **state)
 	rc = run_opts(fx, mixed, sizeof(mixed) - 1, IMPORT_ENC_AUTO, 0, NOW + 1,
 		      &res);
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
-	EXPECT_PROBLEMS(&res,
-			{5, "received", "not a date (YYYY-MM-DD): 2024-06-31"});
+	EXPECT_PROBLEMS(
+	    &res,
+	    {5, "received", "not a date (YYYY-MM-DD or YYYY/M/D): 2024-06-31"});
 	assert_int_equal(res.rows, 4);
 	assert_int_equal(res.added + res.updated + res.unchanged, 0);
 	import_result_free(&res);
@@ -1798,11 +1870,15 @@ static void test_million_rows_checked(void **state)
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
 	assert_int_equal(res.detected, IMPORT_ENC_CP932);
 	assert_int_equal(res.rows, 1000000);
-	EXPECT_PROBLEMS(
-	    &res, {1236, "received", "not a date (YYYY-MM-DD): 2024-02-30"},
-	    {251236, "received", "not a date (YYYY-MM-DD): 2024-02-30"},
-	    {501236, "received", "not a date (YYYY-MM-DD): 2024-02-30"},
-	    {751236, "received", "not a date (YYYY-MM-DD): 2024-02-30"});
+	EXPECT_PROBLEMS(&res,
+			{1236, "received",
+			 "not a date (YYYY-MM-DD or YYYY/M/D): 2024-02-30"},
+			{251236, "received",
+			 "not a date (YYYY-MM-DD or YYYY/M/D): 2024-02-30"},
+			{501236, "received",
+			 "not a date (YYYY-MM-DD or YYYY/M/D): 2024-02-30"},
+			{751236, "received",
+			 "not a date (YYYY-MM-DD or YYYY/M/D): 2024-02-30"});
 	import_result_free(&res);
 	assert_int_equal(n_cards(fx), 0);
 	assert_int_equal(n_locations(fx), 0);
@@ -1884,6 +1960,7 @@ int main(void)
 	    T(test_duplicates_in_file),
 	    T(test_conflicts_with_ledger),
 	    T(test_bad_dates),
+	    T(test_excel_dates),
 	    T(test_bad_serial_and_mgmt_id),
 	    T(test_bad_status),
 	    T(test_bad_location),

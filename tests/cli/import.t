@@ -162,6 +162,20 @@ is "$RC" 0 "cp932 explicit: exit 0"
 is "$(printf '%s' "$OUT" | pyjson '[d["encoding"], d["added"], d["unchanged"]]')" \
 	'["cp932",0,2]' "cp932 explicit: JSON says cp932, 2 unchanged"
 
+# ---- dates as a Japanese Excel writes them (issue 13) -------------------------
+
+printf '%s,notice_sent\nD001,04D4000001,SAFE1/S1/T01,2024/4/1,2024/04/05\n' \
+	"$HDR" >"$WORK/excel-dates.csv"
+import_as_s02 "$WORK/excel-dates.csv"
+is "$RC" 0 "excel dates: exit 0"
+is "$(sqlq "select received || ' ' || notice_sent from card
+	where mgmt_id = 'D001'")" "2024-04-01 2024-04-05" \
+	"excel dates: 2024/4/1 and 2024/04/05 stored as YYYY-MM-DD"
+printf '%s\nD002,04D4000002,SAFE1/S1/T01,24/4/1\n' "$HDR" \
+	>"$WORK/two-digit-year.csv"
+bad_import "a two-digit year" "$WORK/two-digit-year.csv" \
+	"2: received: ambiguous date: a two-digit year (write YYYY/M/D): 24/4/1"
+
 # ---- every row's encoding is proven (issue 13) ------------------------------
 
 # Two exports pasted together: UTF-8 rows, then CP932 rows.  金庫 is
@@ -240,11 +254,11 @@ cat >"$WORK/bad-date.csv" <<'EOF'
 mgmt_id,serial,location,received,notice_sent
 X001,04E0000001,SAFE1/S1/T01,2024-01-01,
 X002,04E0000002,SAFE1/S1/T01,2024-02-30,
-X003,04E0000003,SAFE1/S1/T01,2024-01-01,2024/01/05
+X003,04E0000003,SAFE1/S1/T01,2024-01-01,01/05/2024
 EOF
 bad_import "bad date" "$WORK/bad-date.csv" \
-	"3: received: not a date (YYYY-MM-DD): 2024-02-30
-4: notice_sent: not a date (YYYY-MM-DD): 2024/01/05"
+	"3: received: not a date (YYYY-MM-DD or YYYY/M/D): 2024-02-30
+4: notice_sent: ambiguous date: day and month in an unknown order (write YYYY/M/D): 01/05/2024"
 is "$(sqlq "select count(*) from card where mgmt_id = 'X001'")" 0 \
 	"bad date: the good row before it is not imported"
 
@@ -335,14 +349,14 @@ like "$(stderr_problems)" "^2: status: unknown status 'gone' \\(stored, .*, lost
 bad_import "quoted fields" "$WORK/quoted.csv" \
 	"3: mgmt_id: not a management ID (letters, digits, '-', '_'): Q,002
 4: mgmt_id: not a management ID (letters, digits, '-', '_'): Q003\\x0AQ
-7: received: not a date (YYYY-MM-DD): 2024-13-01"
+7: received: not a date (YYYY-MM-DD or YYYY/M/D): 2024-13-01"
 
 # The same problems in the JSON document.
 import_as_s02 "$WORK/bad-date.csv" --json
 is "$RC" 65 "bad file --json: exit 65"
 is "$(printf '%s' "$OUT" | pyjson '[d["ok"], d["added"], [[p["line"],
 	p["column"], p["reason"]] for p in d["problems"]]]')" \
-	'[false,0,[[3,"received","not a date (YYYY-MM-DD): 2024-02-30"],[4,"notice_sent","not a date (YYYY-MM-DD): 2024/01/05"]]]' \
+	'[false,0,[[3,"received","not a date (YYYY-MM-DD or YYYY/M/D): 2024-02-30"],[4,"notice_sent","ambiguous date: day and month in an unknown order (write YYYY/M/D): 01/05/2024"]]]' \
 	"bad file --json: parses, lists every problem"
 
 # ---- who may import -------------------------------------------------------
