@@ -18,6 +18,7 @@
 #include "../common/strmap.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <iconv.h>
 #include <uninorm.h>
 #include <unistr.h>
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 enum col {
 	COL_MGMT_ID = 0,
@@ -78,7 +80,9 @@ struct field {
 
 struct csv {
 	const char *p, *end;
-	long line; /* physical line of p, 1-based */
+	long line;   /* physical line of p, 1-based */
+	int unended; /* the last record read ends the input without a line end
+		      */
 	struct field *f;
 	size_t nf, cap;
 	/* Quoted fields with doubled quotes are unescaped here; every other
@@ -220,6 +224,7 @@ static int csv_next(struct csv *c, long *line)
 		return 0;
 	c->nf = 0;
 	c->slen = 0;
+	c->unended = 0;
 	*line = c->line;
 	for (;;) {
 		if (c->nf == c->cap) {
@@ -249,6 +254,8 @@ static int csv_next(struct csv *c, long *line)
 		if (c->p < c->end) { /* '\n' */
 			c->p++;
 			c->line++;
+		} else {
+			c->unended = 1;
 		}
 		break;
 	}
@@ -1296,15 +1303,20 @@ static int process_row(struct importer *im, const struct csv *c, long line)
 	for (size_t i = 0; i < c->nf; i++) {
 		if (!(c->f[i].flags & F_UNTERMINATED))
 			continue;
+		/* A quote that never closes runs to the end of the file. */
 		return problem(im, &r, line,
 			       i < im->ncols ? col_names[im->colmap[i]] : "row",
-			       "unterminated quoted field starting on line %ld",
+			       "unterminated quoted field starting on line "
+			       "%ld: the file ends inside it (cut off?)",
 			       c->f[i].line);
 	}
 	if (c->nf != im->ncols)
 		return problem(im, &r, line, "row",
-			       "expected %zu fields, found %zu", im->ncols,
-			       c->nf);
+			       "expected %zu fields, found %zu%s", im->ncols,
+			       c->nf,
+			       c->unended && c->nf < im->ncols
+				   ? ": the file ends in this row (cut off?)"
+				   : "");
 	for (size_t i = 0; i < im->ncols; i++) {
 		rc = check_field(im, &r, im->colmap[i], &c->f[i]);
 		if (rc < 0)
@@ -1356,7 +1368,8 @@ static int read_header(struct importer *im, struct csv *c)
 		if (f->flags & F_UNTERMINATED)
 			return problem(im, NULL, line, "header",
 				       "unterminated quoted field starting "
-				       "on line %ld",
+				       "on line %ld: the file ends inside it "
+				       "(cut off?)",
 				       f->line);
 		rc = decode_field(im, f, &p, &len, &why);
 		if (rc == 0)
@@ -1459,6 +1472,44 @@ static int sniff(struct importer *im, const char *p, size_t len,
 	return 0;
 }
 
+/*
+ * What a file of UTF-16 or UTF-32 text (or of NUL bytes) is, told by its
+ * first four bytes: a byte order mark, or the NUL bytes around the ASCII
+ * of the header row.  NULL for anything else.
+ */
+static const char *wide_text(const unsigned char *b, size_t n)
+{
+	if (n >= 4 && memcmp(b, "\x00\x00\xfe\xff", 4) == 0)
+		return "UTF-32 text (byte order mark 00 00 FE FF): save it as "
+		       "CSV in UTF-8 or CP932";
+	if (n >= 4 && memcmp(b, "\xff\xfe\x00\x00", 4) == 0)
+		return "UTF-32 text (byte order mark FF FE 00 00): save it as "
+		       "CSV in UTF-8 or CP932";
+	if (n >= 2 && memcmp(b, "\xff\xfe", 2) == 0)
+		return "UTF-16 text (byte order mark FF FE): save it as CSV in "
+		       "UTF-8 or CP932";
+	if (n >= 2 && memcmp(b, "\xfe\xff", 2) == 0)
+		return "UTF-16 text (byte order mark FE FF): save it as CSV in "
+		       "UTF-8 or CP932";
+	if (n < 4 || (b[0] && b[1] && b[2] && b[3]))
+		return NULL;
+	if (b[0] && !b[1] && !b[2] && !b[3])
+		return "UTF-32 text (little-endian, no byte order mark): save "
+		       "it as CSV in UTF-8 or CP932";
+	if (!b[0] && !b[1] && !b[2] && b[3])
+		return "UTF-32 text (big-endian, no byte order mark): save it "
+		       "as CSV in UTF-8 or CP932";
+	if (b[0] && !b[1] && b[2] && !b[3])
+		return "UTF-16 text (little-endian, no byte order mark): save "
+		       "it as CSV in UTF-8 or CP932";
+	if (!b[0] && b[1] && !b[2] && b[3])
+		return "UTF-16 text (big-endian, no byte order mark): save it "
+		       "as CSV in UTF-8 or CP932";
+	if (!b[0] && !b[1] && !b[2] && !b[3])
+		return "starts with NUL bytes: not a text file";
+	return NULL;
+}
+
 /* Chooses the encoding and strips a UTF-8 BOM.  Returns 0 (check
  * res->nproblems) or a negative IMPORT_ERR_*. */
 static int choose_encoding(struct importer *im, const char **buf, size_t *len)
@@ -1468,15 +1519,12 @@ static int choose_encoding(struct importer *im, const char **buf, size_t *len)
 
 	/* Spreadsheets offer "Unicode text", which is UTF-16: say so rather
 	 * than list a problem for every field. */
-	if (*len >= 2 && (memcmp(*buf, "\xff\xfe", 2) == 0 ||
-			  memcmp(*buf, "\xfe\xff", 2) == 0)) {
+	const char *wide = wide_text((const unsigned char *)*buf, *len);
+
+	if (wide) {
 		im->res->detected =
 		    enc == IMPORT_ENC_CP932 ? enc : IMPORT_ENC_UTF8;
-		return problem(im, NULL, 1, "file",
-			       "UTF-16 text (byte order mark %02X %02X): save "
-			       "it as CSV in UTF-8 or CP932",
-			       (unsigned char)(*buf)[0],
-			       (unsigned char)(*buf)[1]);
+		return problem(im, NULL, 1, "file", "%s", wide);
 	}
 
 	if (bom && enc == IMPORT_ENC_CP932) {
@@ -1822,6 +1870,7 @@ int import_run(struct ledger *l, const char *buf, size_t len,
 	    .writing = 1,
 	};
 	struct csv c = {.line = 1};
+	char *cr_only = NULL;
 	int64_t ncards, cache_was = 0;
 	size_t lines;
 	int rc;
@@ -1830,6 +1879,18 @@ int import_run(struct ledger *l, const char *buf, size_t len,
 	/* No path around the state machine: a caller must pass it. */
 	assert(opts->status_rule);
 	memset(res, 0, sizeof(*res));
+	/* Old Mac files end each line with CR alone: read as LF, so that
+	 * lines are counted as an editor counts them. */
+	if (len && !memchr(buf, '\n', len) && memchr(buf, '\r', len)) {
+		cr_only = malloc(len);
+		if (!cr_only) {
+			rc = IMPORT_ERR_NOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < len; i++)
+			cr_only[i] = buf[i] == '\r' ? '\n' : buf[i];
+		buf = cr_only;
+	}
 	rc = choose_encoding(&im, &buf, &len);
 	if (rc < 0 || res->nproblems)
 		goto out;
@@ -1921,6 +1982,7 @@ out:
 		iconv_close(im.cd);
 	free(c.f);
 	free(c.scratch);
+	free(cr_only);
 	return rc;
 }
 
@@ -1931,4 +1993,62 @@ void import_result_free(struct import_result *res)
 	free(res->problems);
 	res->problems = NULL;
 	res->nproblems = 0;
+}
+
+int import_read(FILE *f, char **buf, size_t *len, char *why, size_t why_size)
+{
+	struct stat st;
+	size_t cap = IMPORT_HEAD_BYTES, n = 0;
+	char *b = NULL;
+
+	*buf = NULL;
+	*len = 0;
+	/* A regular file says its size: no need to read it to refuse it. */
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uintmax_t)st.st_size > IMPORT_MAX_BYTES)
+		goto too_big;
+	for (;;) {
+		char *p = realloc(b, cap + 1);
+		size_t r;
+
+		if (!p) {
+			snprintf(why, why_size, "%s", strerror(ENOMEM));
+			goto fail;
+		}
+		b = p;
+		r = fread(b + n, 1, cap + 1 - n, f);
+		n += r;
+		if (n <= cap && ferror(f)) {
+			snprintf(why, why_size, "%s", strerror(errno));
+			goto fail;
+		}
+		if (n <= cap && feof(f))
+			break;
+		if (n < cap + 1)
+			continue;
+		/* cap + 1 bytes: the input is larger than cap. */
+		if (cap == IMPORT_HEAD_BYTES &&
+		    !memchr(b, '\n', IMPORT_HEAD_BYTES) &&
+		    !memchr(b, '\r', IMPORT_HEAD_BYTES)) {
+			snprintf(why, why_size,
+				 "no line end in the first %zu KiB: not a "
+				 "stock list (CSV)",
+				 IMPORT_HEAD_BYTES >> 10);
+			goto fail;
+		}
+		if (cap == IMPORT_MAX_BYTES)
+			goto too_big;
+		cap = cap * 4 < IMPORT_MAX_BYTES ? cap * 4 : IMPORT_MAX_BYTES;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+too_big:
+	snprintf(why, why_size,
+		 "larger than %zu MiB: not a stock list (a million cards "
+		 "are about 70 MB)",
+		 IMPORT_MAX_BYTES >> 20);
+fail:
+	free(b);
+	return -1;
 }

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ledger.h"
 
@@ -90,5 +91,24 @@ struct import_result {
 int import_run(struct ledger *l, const char *buf, size_t len,
 	       const struct import_opts *opts, struct import_result *res);
 void import_result_free(struct import_result *res);
+
+/*
+ * The largest stock list import_read takes: a million cards are about
+ * 70 MB of CSV, so a larger input is not a stock list (a device such as
+ * /dev/zero, a wrong file), and is refused before it fills the memory.
+ */
+#define IMPORT_MAX_BYTES ((size_t)256 << 20)
+/* A header row ends within this many bytes, or the input is no CSV. */
+#define IMPORT_HEAD_BYTES ((size_t)64 << 10)
+
+/*
+ * Reads a whole stock list from f (a file or a pipe) into *buf (malloc'ed,
+ * the caller frees it) and *len.  Returns 0; or -1 with *buf NULL and the
+ * reason in why (why_size bytes): a read error (strerror), a regular file
+ * larger than IMPORT_MAX_BYTES (refused before reading), any input that
+ * grows past it (refused when it does), or one with no line end in its
+ * first IMPORT_HEAD_BYTES (refused after reading them).
+ */
+int import_read(FILE *f, char **buf, size_t *len, char *why, size_t why_size);
 
 #endif

@@ -1240,6 +1240,172 @@ static void test_empty_file(void **state)
 	assert_int_equal(n_audit(fx), 0);
 }
 
+/*
+ * Files as they arrive damaged or in the wrong form (issue 13): cut off
+ * mid-row, old-Mac CR line ends, UTF-16 and UTF-32 with and without a
+ * byte order mark.  Each row: the bytes (len, as they may hold NUL), and
+ * the one problem, or line 0 when the file is good.
+ */
+#define CASE(lit) lit, sizeof(lit) - 1
+static const struct {
+	const char *name;
+	const char *csv;
+	size_t len;
+	struct want problem;
+	long rows;
+} damaged_cases[] = {
+    {"cut off inside a quoted value",
+     CASE("mgmt_id,serial,location,received\nM1,01,S1,2024-01-01\n"
+	  "M2,\"04A1B2"),
+     {3, "serial",
+      "unterminated quoted field starting on line 3: the file ends inside "
+      "it (cut off?)"},
+     0},
+    {"cut off: the last row shorter than the header",
+     CASE("mgmt_id,serial,location,received\nM1,01,S1,2024-01-01\n"
+	  "M2,04A1B2"),
+     {3, "row",
+      "expected 4 fields, found 2: the file ends in this row (cut off?)"},
+     0},
+    {"a short row that is not the last",
+     CASE("mgmt_id,serial,location,received\nM2,04A1B2\n"
+	  "M1,01,S1,2024-01-01\n"),
+     {2, "row", "expected 4 fields, found 2"},
+     0},
+    {"old-Mac CR line ends",
+     CASE("mgmt_id,serial,location,received\rM1,01,S1,2024-01-01\r"
+	  "M2,02,S1,2024-01-02\r"),
+     {0, NULL, NULL},
+     2},
+    {"old-Mac CR line ends: line numbers as an editor counts them",
+     CASE("mgmt_id,serial,location,received\rM1,01,S1,2024-01-01\r"
+	  "M2,0X,S1,2024-01-02\r"),
+     {3, "serial", "not hexadecimal: 0X"},
+     0},
+    {"UTF-16 little-endian without a byte order mark",
+     CASE("m\0g\0m\0t\0_\0i\0d\0,\0"),
+     {1, "file",
+      "UTF-16 text (little-endian, no byte order mark): save it as CSV in "
+      "UTF-8 or CP932"},
+     0},
+    {"UTF-16 big-endian without a byte order mark",
+     CASE("\0m\0g\0m\0t"),
+     {1, "file",
+      "UTF-16 text (big-endian, no byte order mark): save it as CSV in "
+      "UTF-8 or CP932"},
+     0},
+    {"UTF-16 with a byte order mark",
+     CASE("\xfe\xff\0m\0g"),
+     {1, "file",
+      "UTF-16 text (byte order mark FE FF): save it as CSV in UTF-8 or "
+      "CP932"},
+     0},
+    {"UTF-32 little-endian with a byte order mark",
+     CASE("\xff\xfe\0\0m\0\0\0"),
+     {1, "file",
+      "UTF-32 text (byte order mark FF FE 00 00): save it as CSV in UTF-8 "
+      "or CP932"},
+     0},
+    {"UTF-32 big-endian with a byte order mark",
+     CASE("\0\0\xfe\xff\0\0\0m"),
+     {1, "file",
+      "UTF-32 text (byte order mark 00 00 FE FF): save it as CSV in UTF-8 "
+      "or CP932"},
+     0},
+    {"UTF-32 little-endian without a byte order mark",
+     CASE("m\0\0\0g\0\0\0"),
+     {1, "file",
+      "UTF-32 text (little-endian, no byte order mark): save it as CSV in "
+      "UTF-8 or CP932"},
+     0},
+    {"UTF-32 big-endian without a byte order mark",
+     CASE("\0\0\0m\0\0\0g"),
+     {1, "file",
+      "UTF-32 text (big-endian, no byte order mark): save it as CSV in "
+      "UTF-8 or CP932"},
+     0},
+    {"NUL bytes",
+     CASE("\0\0\0\0\0\0"),
+     {1, "file", "starts with NUL bytes: not a text file"},
+     0},
+};
+
+static void test_damaged_files(void **state)
+{
+	struct fixture *fx = *state;
+
+	for (size_t i = 0; i < sizeof(damaged_cases) / sizeof(damaged_cases[0]);
+	     i++) {
+		struct import_result res;
+		int rc =
+		    run_opts(fx, damaged_cases[i].csv, damaged_cases[i].len,
+			     IMPORT_ENC_AUTO, 1, NOW, &res);
+
+		print_message("# %s\n", damaged_cases[i].name);
+		if (damaged_cases[i].problem.line) {
+			assert_int_equal(rc, IMPORT_ERR_INVALID);
+			expect_problems(&res, &damaged_cases[i].problem, 1);
+		} else {
+			expect_ok(rc, &res);
+			assert_int_equal(res.added, damaged_cases[i].rows);
+		}
+		assert_int_equal(n_cards(fx), 0);
+		import_result_free(&res);
+	}
+}
+
+/* import_read through a FILE: a file's bytes as they are; an input that
+ * is no stock list refused before it is read whole. */
+static void test_read_cap(void **state)
+{
+	struct fixture *fx = *state;
+	char path[128], why[128], *buf;
+	size_t len;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/list.csv", fx->dir);
+	f = fopen(path, "wb+");
+	assert_non_null(f);
+	fputs("mgmt_id,serial,location,received\n", f);
+	rewind(f);
+	assert_int_equal(import_read(f, &buf, &len, why, sizeof(why)), 0);
+	assert_int_equal(len, 33);
+	assert_memory_equal(buf, "mgmt_id,serial,location,received\n", 33);
+	free(buf);
+
+	/* A regular file over the cap: refused by its size alone (sparse,
+	 * so the test writes nothing). */
+	assert_int_equal(ftruncate(fileno(f), (off_t)IMPORT_MAX_BYTES + 1), 0);
+	rewind(f);
+	assert_int_equal(import_read(f, &buf, &len, why, sizeof(why)), -1);
+	assert_null(buf);
+	assert_string_equal(why, "larger than 256 MiB: not a stock list (a "
+				 "million cards are about 70 MB)");
+	fclose(f);
+	unlink(path);
+
+	/* /dev/zero: no line end, refused after 64 KiB. */
+	f = fopen("/dev/zero", "rb");
+	if (f) {
+		assert_int_equal(import_read(f, &buf, &len, why, sizeof(why)),
+				 -1);
+		assert_string_equal(
+		    why, "no line end in the first 64 KiB: not a stock list "
+			 "(CSV)");
+		assert_true(ftell(f) <= (long)IMPORT_HEAD_BYTES + 1);
+		fclose(f);
+	}
+
+	/* An endless stream of lines: refused at the cap. */
+	f = popen("yes mgmt_id,serial,location,received 2>/dev/null", "r");
+	assert_non_null(f);
+	assert_int_equal(import_read(f, &buf, &len, why, sizeof(why)), -1);
+	assert_null(buf);
+	assert_string_equal(why, "larger than 256 MiB: not a stock list (a "
+				 "million cards are about 70 MB)");
+	pclose(f);
+}
+
 static void test_header_only(void **state)
 {
 	struct fixture *fx = *state;
@@ -1271,7 +1437,8 @@ static void test_unterminated_quote(void **state)
 
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
 	EXPECT_PROBLEMS(&res, {3, "serial",
-			       "unterminated quoted field starting on line 3"});
+			       "unterminated quoted field starting on line 3: "
+			       "the file ends inside it (cut off?)"});
 	assert_int_equal(res.rows, 2);
 	assert_int_equal(n_cards(fx), 0);
 	import_result_free(&res);
@@ -1282,14 +1449,16 @@ static void test_unterminated_quote(void **state)
 		 "M2,02,S1,2024-01-01,\"\n\n",
 		 &res);
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
-	EXPECT_PROBLEMS(
-	    &res, {3, "row", "unterminated quoted field starting on line 3"});
+	EXPECT_PROBLEMS(&res, {3, "row",
+			       "unterminated quoted field starting on line 3: "
+			       "the file ends inside it (cut off?)"});
 	import_result_free(&res);
 
 	rc = RUN(fx, "mgmt_id,serial,\"location,received\n", &res);
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
 	EXPECT_PROBLEMS(&res, {1, "header",
-			       "unterminated quoted field starting on line 1"});
+			       "unterminated quoted field starting on line 1: "
+			       "the file ends inside it (cut off?)"});
 	import_result_free(&res);
 }
 
@@ -1971,6 +2140,8 @@ int main(void)
 	    T(test_crlf),
 	    T(test_empty_file),
 	    T(test_header_only),
+	    T(test_damaged_files),
+	    T(test_read_cap),
 	    T(test_unterminated_quote),
 	    T(test_wrong_field_count),
 	    T(test_reimport_idempotent),

@@ -14,45 +14,22 @@
 #include "../../reconcile/rules.h"
 #include "cli.h"
 
-/* Reads a whole file (or stdin for "-") into a malloc'ed buffer. */
-static int slurp(const char *path, char **out, size_t *len)
+/* Reads a whole file (or stdin for "-") with import_read's cap. */
+static int slurp(const char *path, char **out, size_t *len, char *why,
+		 size_t why_size)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0;
-	char *buf;
+	int rc;
 
 	*out = NULL;
-	if (!f)
+	if (!f) {
+		snprintf(why, why_size, "%s", strerror(errno));
 		return -1;
-	buf = malloc(cap);
-	while (buf) {
-		size_t r = fread(buf + n, 1, cap - n, f);
-
-		n += r;
-		if (n < cap) {
-			if (ferror(f)) {
-				free(buf);
-				buf = NULL;
-			}
-			break;
-		}
-		char *p = realloc(buf, cap * 2);
-		if (!p) {
-			free(buf);
-			buf = NULL;
-			errno = ENOMEM;
-			break;
-		}
-		buf = p;
-		cap *= 2;
 	}
+	rc = import_read(f, out, len, why, why_size);
 	if (f != stdin)
 		fclose(f);
-	if (!buf)
-		return -1;
-	*out = buf;
-	*len = n;
-	return 0;
+	return rc;
 }
 
 static const char *enc_name(enum import_encoding e)
@@ -88,7 +65,7 @@ static int exec_import(struct cli *c, struct ledger *l)
 	struct import_result res = {0};
 	struct staff_rec actor;
 	struct wf_err e;
-	char *buf;
+	char *buf, why[128];
 	size_t len;
 	int rc;
 
@@ -108,9 +85,9 @@ static int exec_import(struct cli *c, struct ledger *l)
 	rc = cli_step_actor(c, l, &wf_step_import, &actor);
 	if (rc)
 		return rc;
-	if (slurp(c->pos[0], &buf, &len) < 0)
+	if (slurp(c->pos[0], &buf, &len, why, sizeof(why)) < 0)
 		return cli_error(EXIT_DATAERR, "cannot read %s: %s", c->pos[0],
-				 strerror(errno));
+				 why);
 	rc = wf_import(l, &actor, c->pos[0], buf, len, (int)enc, dry_run,
 		       cli_now(), &res, &e);
 	free(buf);

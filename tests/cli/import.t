@@ -359,6 +359,45 @@ is "$(printf '%s' "$OUT" | pyjson '[d["ok"], d["added"], [[p["line"],
 	'[false,0,[[3,"received","not a date (YYYY-MM-DD or YYYY/M/D): 2024-02-30"],[4,"notice_sent","ambiguous date: day and month in an unknown order (write YYYY/M/D): 01/05/2024"]]]' \
 	"bad file --json: parses, lists every problem"
 
+# ---- files cut off, in old-Mac form, in UTF-16 or -32, or endless (issue 13)
+
+printf '%s\nC001,04D5000001,SAFE1/S1/T01,2024-06-01\nC002,"04A1B2' "$HDR" \
+	>"$WORK/cut-quoted.csv"
+bad_import "cut off inside a quoted value" "$WORK/cut-quoted.csv" \
+	"3: serial: unterminated quoted field starting on line 3: the file ends inside it (cut off?)"
+printf '%s\nC001,04D5000001,SAFE1/S1/T01,2024-06-01\nC002,04A1B2' "$HDR" \
+	>"$WORK/cut-row.csv"
+bad_import "cut off: last row short" "$WORK/cut-row.csv" \
+	"3: row: expected 4 fields, found 2: the file ends in this row (cut off?)"
+
+# Old-Mac line ends (CR alone) are line ends.
+printf '%s\rC003,04D5000003,SAFE1/S1/T01,2024-06-01\rC004,04D500000X,SAFE1/S1/T01,2024-06-01\r' \
+	"$HDR" >"$WORK/mac-cr.csv"
+bad_import "CR line ends: lines counted" "$WORK/mac-cr.csv" \
+	"3: serial: not hexadecimal: 04D500000X"
+printf '%s\rC003,04D5000003,SAFE1/S1/T01,2024-06-01\r' "$HDR" >"$WORK/mac-cr2.csv"
+import_as_s02 "$WORK/mac-cr2.csv" --dry-run
+is "$RC" 0 "CR line ends: exit 0"
+like "$OUT" ': 1 row: 1 added' "CR line ends: the row is read"
+
+# UTF-16 without a byte order mark and UTF-32 are named as such.
+printf '%s\n' "$HDR" | python3 -c 'import sys; sys.stdout.buffer.write(sys.stdin.read().encode("utf-16-le"))' \
+	>"$WORK/utf16le.csv"
+bad_import "UTF-16 without a byte order mark" "$WORK/utf16le.csv" \
+	"1: file: UTF-16 text (little-endian, no byte order mark): save it as CSV in UTF-8 or CP932"
+printf '%s\n' "$HDR" | python3 -c 'import sys; sys.stdout.buffer.write(sys.stdin.read().encode("utf-32"))' \
+	>"$WORK/utf32.csv"
+bad_import "UTF-32" "$WORK/utf32.csv" \
+	"1: file: UTF-32 text (byte order mark FF FE 00 00): save it as CSV in UTF-8 or CP932"
+
+# An endless input is refused without reading it whole.
+before=$(ledger_state)
+import_as_s02 /dev/zero
+is "$RC" 65 "/dev/zero: exit 65"
+is "$ERR" "cardtally: cannot read /dev/zero: no line end in the first 64 KiB: not a stock list (CSV)" \
+	"/dev/zero: says why"
+is "$(ledger_state)" "$before" "/dev/zero: ledger unchanged"
+
 # ---- who may import -------------------------------------------------------
 
 # Part-time staff may not import; a wrong PIN is refused; neither changes
