@@ -1821,10 +1821,47 @@ static int prepare_writes(struct importer *im)
 	return 0;
 }
 
+/*
+ * For a full list: the cards of the ledger in the office's keeping that no
+ * line names, counted, the first few by management ID kept to be shown.
+ */
+static void find_missing(struct importer *im)
+{
+	struct import_result *res = im->res;
+	const size_t max = IMPORT_MISSING_SHOWN;
+
+	for (size_t i = 0; i < im->nknown; i++) {
+		const struct known *k = &im->known[i];
+		const char *m = im->names + k->mgmt_off;
+		size_t j;
+
+		/* Issued, disposed and lost cards have left the stock. */
+		if (k->mgmt_line || k->status < 0 ||
+		    !(card_status_in_storage((enum card_status)k->status) ||
+		      k->status == CARD_CHECKED_OUT))
+			continue;
+		res->missing++;
+		/* Insertion into the few shown, in mgmt_id order. */
+		for (j = res->nmissing_shown; j > 0; j--)
+			if (strcmp(res->missing_shown[j - 1], m) < 0)
+				break;
+		if (j == max)
+			continue;
+		memmove(
+		    res->missing_shown[j + 1], res->missing_shown[j],
+		    (res->nmissing_shown - j - (res->nmissing_shown == max)) *
+			sizeof(res->missing_shown[0]));
+		snprintf(res->missing_shown[j], sizeof(res->missing_shown[j]),
+			 "%s", m);
+		if (res->nmissing_shown < max)
+			res->nmissing_shown++;
+	}
+}
+
 static int finish(struct importer *im)
 {
 	struct import_result *res = im->res;
-	char detail[128];
+	char detail[160];
 
 	if (res->nproblems) {
 		/* Counts of a file that was not imported would mislead. */
@@ -1833,6 +1870,8 @@ static int finish(struct importer *im)
 			   ? IMPORT_ERR_LEDGER
 			   : IMPORT_ERR_INVALID;
 	}
+	if (im->opts->full)
+		find_missing(im);
 	/* Nothing to change (a re-import) or a dry run: no write at all, not
 	 * even an audit row. */
 	if (im->opts->dry_run || res->added + res->updated == 0)
@@ -1845,6 +1884,10 @@ static int finish(struct importer *im)
 		 "rows=%ld added=%ld updated=%ld unchanged=%ld encoding=%s",
 		 res->rows, res->added, res->updated, res->unchanged,
 		 im->enc == IMPORT_ENC_CP932 ? "cp932" : "utf-8");
+	if (im->opts->full)
+		snprintf(detail + strlen(detail),
+			 sizeof(detail) - strlen(detail), " full missing=%ld",
+			 res->missing);
 	/* Where each card written now is and its status (every row written
 	 * has updated_at = now), just before the import's own entry, so that
 	 * `audit verify` can replay them (see audit_entry_facts). */

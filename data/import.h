@@ -26,9 +26,19 @@ enum {
 	IMPORT_ERR_NOMEM = -103,
 };
 
+/* Flags of a run as the workflow takes them (wf_import). */
+enum { IMPORT_DRY_RUN = 1, IMPORT_FULL = 2 };
+
 struct import_opts {
 	enum import_encoding encoding;
-	int dry_run;	  /* validate and count, change nothing */
+	int dry_run; /* validate and count, change nothing */
+	/*
+	 * The file is the whole stock: the ledger's cards in the office's
+	 * keeping (stored, at the window, or waiting for disposal) that it
+	 * does not name are counted in import_result.missing.  Nothing is
+	 * changed for them: where they are is a count's question.
+	 */
+	int full;
 	int64_t actor_id; /* staff id recorded in the audit log */
 	int64_t now;	  /* unix time recorded as updated_at / audit time */
 	/*
@@ -52,6 +62,8 @@ struct import_problem {
 	char reason[160];
 };
 
+#define IMPORT_MISSING_SHOWN 10
+
 /* Counts are 0 when import_run returns IMPORT_ERR_INVALID. */
 struct import_result {
 	enum import_encoding detected; /* UTF8 or CP932 */
@@ -59,6 +71,12 @@ struct import_result {
 	long added, updated, unchanged;
 	size_t nproblems;
 	struct import_problem *problems; /* owned; import_result_free */
+	/* With opts.full and no problem: how many cards of the ledger the
+	 * file leaves out, and the first IMPORT_MISSING_SHOWN of them by
+	 * management ID (nmissing_shown of them). */
+	long missing;
+	size_t nmissing_shown;
+	char missing_shown[IMPORT_MISSING_SHOWN][MGMT_ID_MAX + 1];
 };
 
 /*

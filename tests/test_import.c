@@ -1946,6 +1946,91 @@ static void test_applicant_events(void **state)
  * out the terminal, so no card may have its serial (asset add refuses
  * the reverse).  The tag is matched whatever the case in the file.
  */
+/* A full list that leaves out cards (issue 13): counted and the first
+ * shown, nothing changed for them; issued, disposed and lost cards have
+ * left the stock and are not missing from it. */
+static void test_full_list_missing(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	struct import_opts opts = {
+	    .encoding = IMPORT_ENC_AUTO,
+	    .dry_run = 1,
+	    .now = NOW + 1,
+	    .status_rule = recon_import_status_rule,
+	};
+	static const char first[] =
+	    "mgmt_id,serial,location,received,status\n"
+	    "M16,16,S1,2024-01-01,moved\n"
+	    "M12,12,S1,2024-01-01,\nM11,11,S1,2024-01-01,\n"
+	    "M10,10,S1,2024-01-01,\nM09,09,S1,2024-01-01,\n"
+	    "M08,08,S1,2024-01-01,\nM07,07,S1,2024-01-01,\n"
+	    "M06,06,S1,2024-01-01,\nM05,05,S1,2024-01-01,\n"
+	    "M04,04,S1,2024-01-01,\nM03,03,S1,2024-01-01,\n"
+	    "M02,02,S1,2024-01-01,\nM01,01,S1,2024-01-01,\n"
+	    "M13,13,S1,2024-01-01,issued\nM14,14,S1,2024-01-01,disposed\n"
+	    "M15,15,S1,2024-01-01,lost\n";
+	static const char full[] = "mgmt_id,serial,location,received\n"
+				   "M01,01,S1,2024-01-01\n"
+				   "M02,02,S2,2024-01-01\n";
+	static const char *const shown[] = {"M03", "M04", "M05", "M06", "M07",
+					    "M08", "M09", "M10", "M11", "M12"};
+	int rc = RUN(fx, first, &res);
+
+	expect_ok(rc, &res);
+	assert_int_equal(res.added, 16);
+	assert_int_equal(res.missing, 0);
+	import_result_free(&res);
+
+	/* Not said to be full: a list of some cards is no news. */
+	rc = import_run(fx->l, full, sizeof(full) - 1, &opts, &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.missing, 0);
+	assert_int_equal(res.nmissing_shown, 0);
+	import_result_free(&res);
+
+	opts.full = 1;
+	rc = import_run(fx->l, full, sizeof(full) - 1, &opts, &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.missing, 11); /* M03-M12 and M16 */
+	assert_int_equal(res.nmissing_shown, IMPORT_MISSING_SHOWN);
+	for (size_t i = 0; i < IMPORT_MISSING_SHOWN; i++)
+		assert_string_equal(res.missing_shown[i], shown[i]);
+	import_result_free(&res);
+
+	/* A real run: M02 moves, the missing cards stay as they are, and
+	 * the import's audit entry says how many were missing. */
+	opts.dry_run = 0;
+	opts.now = NOW + 2;
+	rc = import_run(fx->l, full, sizeof(full) - 1, &opts, &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.updated, 1);
+	assert_int_equal(res.missing, 11);
+	import_result_free(&res);
+	assert_int_equal(n_cards(fx), 16);
+	assert_int_equal(query(fx, "SELECT count(*) FROM card WHERE "
+				   "updated_at = 1700000002"),
+			 1);
+	{
+		char detail[160];
+
+		query_text(fx,
+			   "SELECT detail FROM audit WHERE action = 'import' "
+			   "ORDER BY id DESC LIMIT 1",
+			   detail, sizeof(detail));
+		assert_string_equal(detail,
+				    "rows=2 added=0 updated=1 unchanged=1 "
+				    "encoding=utf-8 full missing=11");
+	}
+
+	/* A bad full list reports its problems, not missing cards. */
+	rc = import_run(fx->l, "mgmt_id,serial,location,received\nM01,01\n", 40,
+			&opts, &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	assert_int_equal(res.missing, 0);
+	import_result_free(&res);
+}
+
 static void test_serial_is_terminal_tag(void **state)
 {
 	struct fixture *fx = *state;
@@ -2151,6 +2236,7 @@ int main(void)
 	    T(test_bad_file_changes_nothing),
 	    T(test_status_steps_refused),
 	    T(test_applicant_events),
+	    T(test_full_list_missing),
 	    T(test_serial_is_terminal_tag),
 	    T(test_million_rows_checked),
 	    T(test_bulk_import),

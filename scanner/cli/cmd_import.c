@@ -37,14 +37,35 @@ static const char *enc_name(enum import_encoding e)
 	return e == IMPORT_ENC_CP932 ? "cp932" : "utf-8";
 }
 
+/* A full list that leaves out cards of the ledger: how many, the first. */
+static void print_missing(const struct import_result *res)
+{
+	fprintf(stderr,
+		"cardtally: %ld card%s of the ledger %s not in this full list:",
+		res->missing, res->missing == 1 ? "" : "s",
+		res->missing == 1 ? "is" : "are");
+	for (size_t i = 0; i < res->nmissing_shown; i++)
+		fprintf(stderr, " %s", res->missing_shown[i]);
+	if (res->missing > (long)res->nmissing_shown)
+		fprintf(stderr, " and %ld more",
+			res->missing - (long)res->nmissing_shown);
+	fputs("; the import changed nothing for them: count their trays\n",
+	      stderr);
+}
+
 static void print_json(const struct import_result *res, int dry_run, int ok)
 {
 	printf("{\"ok\":%s,\"dry_run\":%s,\"encoding\":\"%s\",\"rows\":%ld,"
 	       "\"added\":%ld,\"updated\":%ld,\"unchanged\":%ld,"
-	       "\"problems\":[",
+	       "\"missing\":%ld,\"missing_cards\":[",
 	       ok ? "true" : "false", dry_run ? "true" : "false",
 	       enc_name(res->detected), res->rows, res->added, res->updated,
-	       res->unchanged);
+	       res->unchanged, res->missing);
+	for (size_t i = 0; i < res->nmissing_shown; i++) {
+		fputs(i ? "," : "", stdout);
+		json_str(stdout, res->missing_shown[i]);
+	}
+	fputs("],\"problems\":[", stdout);
 	for (size_t i = 0; i < res->nproblems; i++) {
 		const struct import_problem *p = &res->problems[i];
 
@@ -61,6 +82,7 @@ static int exec_import(struct cli *c, struct ledger *l)
 {
 	const char *enc_s = cli_opt(c, "encoding");
 	int dry_run = cli_opt(c, "dry-run") != NULL;
+	int full = cli_opt(c, "full") != NULL;
 	enum import_encoding enc;
 	struct import_result res = {0};
 	struct staff_rec actor;
@@ -88,8 +110,10 @@ static int exec_import(struct cli *c, struct ledger *l)
 	if (slurp(c->pos[0], &buf, &len, why, sizeof(why)) < 0)
 		return cli_error(EXIT_DATAERR, "cannot read %s: %s", c->pos[0],
 				 why);
-	rc = wf_import(l, &actor, c->pos[0], buf, len, (int)enc, dry_run,
-		       cli_now(), &res, &e);
+	rc =
+	    wf_import(l, &actor, c->pos[0], buf, len, (int)enc,
+		      (dry_run ? IMPORT_DRY_RUN : 0) | (full ? IMPORT_FULL : 0),
+		      cli_now(), &res, &e);
 	free(buf);
 	if (rc &&
 	    (e.code == WF_E_IMPORT_PROBLEM || e.code == WF_E_IMPORT_PROBLEMS)) {
@@ -103,6 +127,8 @@ static int exec_import(struct cli *c, struct ledger *l)
 		import_result_free(&res);
 		return cli_fail(&e);
 	}
+	if (full && res.missing)
+		print_missing(&res);
 	if (c->json)
 		print_json(&res, dry_run, 1);
 	else
@@ -116,12 +142,13 @@ static int exec_import(struct cli *c, struct ledger *l)
 	return EXIT_OK;
 }
 
-static const char *const import_options[] = {"encoding", "dry-run!", NULL};
+static const char *const import_options[] = {"encoding", "dry-run!", "full!",
+					     NULL};
 
 const struct cmd_entry cmd_import_entry = {
     .name = "import",
-    .usage = "FILE [--encoding auto|utf-8|cp932] [--dry-run] --as CODE "
-	     "[--pin-fd N]",
+    .usage = "FILE [--encoding auto|utf-8|cp932] [--dry-run] [--full] "
+	     "--as CODE [--pin-fd N]",
     .help = "import the stock list (CSV, UTF-8 or CP932)",
     .options = import_options,
     .needs_db = 1,

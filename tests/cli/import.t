@@ -491,6 +491,40 @@ printf '%s\n' "$HDR" T001,04E0000098,SAFE1/S1/T01,2024-06-01 \
 bad_import "serial is a terminal's tag" "$WORK/tag.csv" \
 	"3: serial: serial is the tag of terminal TERM9: a serial names one thing only"
 
+# ---- a full list that leaves cards out (issue 13) -----------------------------
+
+# --full: the list is the whole stock.  The ledger's cards in the office's
+# keeping that it leaves out are counted and the first ten named, on
+# stderr; nothing is changed for them.  Without --full a list of some
+# cards is no news.
+printf '%s\n' "mgmt_id,serial,location,received" \
+	F001,04D6000001,SAFE1/S1/T03,2024-06-01 \
+	F002,04D6000002,SAFE1/S1/T03,2024-06-01 \
+	F003,04D6000003,SAFE1/S1/T03,2024-06-01 >"$WORK/more.csv"
+import_as_s02 "$WORK/more.csv"
+is "$RC" 0 "full list: three more cards imported first"
+printf '%s\n' "mgmt_id,serial,location,received" \
+	"G001,04A0000001,SAFE1/S1/T01,2024-04-01" >"$WORK/full.csv"
+kept="status in ('stored','checked_out','cancelled','moved','deceased')"
+n_missing=$(sqlq "select count(*) from card where $kept and mgmt_id <> 'G001'")
+first=$(sqlq "select group_concat(mgmt_id, ' ') from (select mgmt_id from card
+	where $kept and mgmt_id <> 'G001' order by mgmt_id limit 10)")
+ok "$([ "$n_missing" -gt 10 ]; echo $?)" "full list: $n_missing cards to leave out"
+before=$(ledger_state)
+import_as_s02 "$WORK/full.csv"
+is "$RC" 0 "partial list: exit 0"
+is "$ERR" "" "partial list: no word of the others"
+import_as_s02 "$WORK/full.csv" --full
+is "$RC" 0 "full list: exit 0"
+is "$OUT" "$WORK/full.csv (utf-8): 1 row: 0 added, 0 updated, 1 unchanged" \
+	"full list: the counts as ever"
+is "$ERR" "cardtally: $n_missing cards of the ledger are not in this full list: $first and $((n_missing - 10)) more; the import changed nothing for them: count their trays" \
+	"full list: says how many are left out and names the first ten"
+is "$(ledger_state)" "$before" "full list: nothing changed"
+import_as_s02 "$WORK/full.csv" --full --dry-run --json
+is "$(printf '%s' "$OUT" | pyjson '[d["missing"], " ".join(d["missing_cards"])]')" \
+	"[$n_missing,\"$first\"]" "full list --json: missing and the first ten"
+
 # ---- no ledger --------------------------------------------------------------
 
 # A missing ledger is an error that says how to create one, and creates
