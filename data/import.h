@@ -99,6 +99,12 @@ struct import_result {
  * tags are one namespace: a read must name one thing) are problems of
  * that row.
  *
+ * Every row's encoding is proven: a non-ASCII value that the file's
+ * encoding reads but that is the other one's (see weigh in import.c) is a
+ * problem of its row.  Location paths are brought to one form (NFKC,
+ * invisible characters dropped, Windows/Mac look-alikes joined) before
+ * they are looked up or created.  Dates are YYYY-MM-DD or YYYY/M/D.
+ *
  * Statuses go through opts->status_rule: new cards take the status the
  * file gives; an existing card may change only as the rule allows (the
  * applicant events of the issuing system), anything else is a problem of
