@@ -45,9 +45,14 @@ LIBS_PC += libusb-1.0
 CT_CFLAGS += -DHAVE_LIBUSB
 endif
 
+# libunistring (NFKC of the stock list's location paths, data/import.c)
+# has no pkg-config file on Debian: linked by name, its header checked by
+# need-deps.
+UNISTRING_LIBS := -lunistring
+
 # pkg-config is asked lazily so that `make deps` works before it exists.
 PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIBS_PC))
-PC_LIBS = $(shell $(PKG_CONFIG) --libs $(LIBS_PC))
+PC_LIBS = $(shell $(PKG_CONFIG) --libs $(LIBS_PC)) $(UNISTRING_LIBS)
 
 LIB_SRC := $(wildcard common/*.c data/*.c drivers/*.c reconcile/*.c)
 APP_SRC := $(filter-out scanner/cli/main.c,$(wildcard scanner/*/*.c))
@@ -110,6 +115,9 @@ need-deps:
 	command -v $(firstword $(CC)) >/dev/null 2>&1 || \
 		missing="$$missing $(firstword $(CC))"; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing msgfmt"; \
+	printf '#include <uninorm.h>\n' | \
+		$(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1 || \
+		missing="$$missing libunistring"; \
 	if ! command -v $(PKG_CONFIG) >/dev/null 2>&1; then \
 		missing="$$missing $(PKG_CONFIG)"; \
 	else \

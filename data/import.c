@@ -18,11 +18,15 @@
 #include "../common/strmap.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <iconv.h>
+#include <uninorm.h>
+#include <unistr.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 enum col {
 	COL_MGMT_ID = 0,
@@ -76,7 +80,9 @@ struct field {
 
 struct csv {
 	const char *p, *end;
-	long line; /* physical line of p, 1-based */
+	long line;   /* physical line of p, 1-based */
+	int unended; /* the last record read ends the input without a line end
+		      */
 	struct field *f;
 	size_t nf, cap;
 	/* Quoted fields with doubled quotes are unescaped here; every other
@@ -218,6 +224,7 @@ static int csv_next(struct csv *c, long *line)
 		return 0;
 	c->nf = 0;
 	c->slen = 0;
+	c->unended = 0;
 	*line = c->line;
 	for (;;) {
 		if (c->nf == c->cap) {
@@ -247,6 +254,8 @@ static int csv_next(struct csv *c, long *line)
 		if (c->p < c->end) { /* '\n' */
 			c->p++;
 			c->line++;
+		} else {
+			c->unended = 1;
 		}
 		break;
 	}
@@ -271,10 +280,26 @@ static int csv_blank(const struct csv *c)
 
 /* ---- text ---- */
 
-/* 1 when the n bytes at s are well-formed UTF-8 (no overlongs, surrogates
- * or code points above U+10FFFF). */
-static int utf8_valid(const unsigned char *s, size_t n)
+/*
+ * What n bytes read as UTF-8 say about the file's encoding.  Japanese text
+ * in UTF-8 is made of characters from U+0800 up (three bytes each); the
+ * two-byte characters U+0080..U+07FF (Latin letters with accents, Greek,
+ * IPA, C1 controls) are what CP932 half-width katakana look like when read
+ * as UTF-8: ﾊｺ (CA BA) is U+02BA, ﾏｽ (CF BD) is U+03FD.
+ */
+enum u8class {
+	U8_INVALID = 0, /* not well-formed UTF-8 */
+	U8_ASCII,	/* ASCII only */
+	U8_LATIN1,	/* non-ASCII only U+00A0..U+00FF (¥, é, °) */
+	U8_ODD,		/* only U+0080..U+07FF, not all of them Latin-1 */
+	U8_WIDE,	/* a character from U+0800 up */
+};
+
+/* Classifies n bytes at s (no overlongs, surrogates or code points above
+ * U+10FFFF are well-formed). */
+static enum u8class utf8_class(const unsigned char *s, size_t n)
 {
+	enum u8class k = U8_ASCII;
 	size_t i = 0;
 
 	while (i < n) {
@@ -307,22 +332,28 @@ static int utf8_valid(const unsigned char *s, size_t n)
 			need = 3;
 			cp = ch & 0x07;
 		} else {
-			return 0;
+			return U8_INVALID;
 		}
 		if (n - i - 1 < need)
-			return 0;
-		for (size_t k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3f);
+			return U8_INVALID;
+		for (size_t j = 1; j <= need; j++) {
+			if ((s[i + j] & 0xc0) != 0x80)
+				return U8_INVALID;
+			cp = cp << 6 | (s[i + j] & 0x3f);
 		}
 		if (need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
-			return 0;
+			return U8_INVALID;
 		if (need == 3 && (cp < 0x10000 || cp > 0x10ffff))
-			return 0;
+			return U8_INVALID;
+		if (cp >= 0x800)
+			k = U8_WIDE;
+		else if (k != U8_WIDE && (cp < 0xa0 || cp > 0xff))
+			k = U8_ODD;
+		else if (k == U8_ASCII)
+			k = U8_LATIN1;
 		i += need + 1;
 	}
-	return 1;
+	return k;
 }
 
 /*
@@ -385,11 +416,24 @@ struct importer {
 	const struct import_opts *opts;
 	struct import_result *res;
 	enum import_encoding enc;
-	int check_utf8; /* non-ASCII fields still need validating */
-	int own_tx;	/* began the transaction (not the caller's) */
-	iconv_t cd;	/* CP932 -> UTF-8, or (iconv_t)-1 */
-	char *conv;	/* the current field decoded to UTF-8 */
+	/*
+	 * How the encoding was settled, for the messages about text that
+	 * reads otherwise: given (--encoding), by the byte order mark, or by
+	 * the first text that only one encoding reads (on line enc_line).
+	 * ambiguous: no text settled it, yet some non-ASCII text reads as
+	 * either; each such value is then a problem.
+	 */
+	int forced;
+	int bom;
+	long enc_line;
+	int ambiguous;
+	char why[160]; /* decode_field's reason, when it is formatted */
+	int own_tx;    /* began the transaction (not the caller's) */
+	iconv_t cd;    /* CP932 -> UTF-8, or (iconv_t)-1 */
+	char *conv;    /* the current field decoded to UTF-8 */
 	size_t conv_cap;
+	uint8_t *norm; /* the current location path, normalized */
+	size_t norm_cap;
 	int *colmap; /* header field index -> enum col */
 	size_t ncols;
 	unsigned char has[COL_COUNT]; /* the header names the column */
@@ -425,7 +469,8 @@ struct row {
 	size_t serial_len;
 	int64_t known_m, known_s; /* known[] index by mgmt_id / serial */
 	int64_t loc_id;
-	const char *date_text[NDATES];
+	const char *date_text[NDATES]; /* date_buf[i] when given */
+	char date_buf[NDATES][11];
 	int32_t date[NDATES];
 	enum card_status status;
 };
@@ -490,6 +535,9 @@ static int cp932_decode(struct importer *im, const char *p, size_t n,
 	char *in = (char *)p, *out = im->conv;
 	size_t inleft = n, outleft = im->conv_cap;
 
+	if (im->cd == (iconv_t)-1)
+		return 0;
+
 	iconv(im->cd, NULL, NULL, NULL, NULL);
 	if (iconv(im->cd, &in, &inleft, &out, &outleft) == (size_t)-1)
 		return 0;
@@ -509,14 +557,122 @@ static const char *field_flaw(unsigned flags)
 	return NULL;
 }
 
+/* What a stretch of non-ASCII text says about the file's encoding. */
+enum evidence {
+	EV_NONE = 0, /* ASCII, or text that reads sensibly either way */
+	EV_UTF8,
+	EV_CP932,
+	EV_NEITHER, /* neither encoding reads it */
+};
+
+/* A stretch of text read both ways (weigh). */
+struct reading {
+	enum u8class u;
+	int cp932; /* 1: valid CP932, decoded into im->conv (clen bytes) */
+	size_t clen;
+	enum evidence ev;
+};
+
+/*
+ * Reads n bytes both ways.  Text that one encoding cannot read is the
+ * other's; text that both read is UTF-8 when it holds a character from
+ * U+0800 up (Japanese), CP932 when its UTF-8 reading is made of two-byte
+ * characters outside Latin-1 (half-width katakana), and either when its
+ * UTF-8 reading is Latin-1 (¥ is C2 A5 in UTF-8 and ﾂ･ in CP932).
+ * Returns 0 or IMPORT_ERR_NOMEM.
+ */
+static int weigh(struct importer *im, const char *p, size_t n,
+		 struct reading *rd)
+{
+	int rc;
+
+	rd->u = utf8_class((const unsigned char *)p, n);
+	rd->cp932 = 0;
+	if (rd->u == U8_ASCII) {
+		rd->ev = EV_NONE;
+		return 0;
+	}
+	/* Japanese UTF-8 needs no CP932 decoding unless the file is CP932
+	 * and it is to be stored (or refused as garbled). */
+	if (rd->u != U8_WIDE || im->enc == IMPORT_ENC_CP932) {
+		rc = cp932_decode(im, p, n, &rd->clen);
+		if (rc < 0)
+			return rc;
+		rd->cp932 = rc;
+	}
+	if (rd->u == U8_WIDE)
+		rd->ev = EV_UTF8;
+	else if (rd->u == U8_INVALID)
+		rd->ev = rd->cp932 ? EV_CP932 : EV_NEITHER;
+	else if (!rd->cp932)
+		rd->ev = EV_UTF8;
+	else
+		rd->ev = rd->u == U8_ODD ? EV_CP932 : EV_NONE;
+	return 0;
+}
+
+static const char *enc_label(enum import_encoding e)
+{
+	return e == IMPORT_ENC_CP932 ? "CP932" : "UTF-8";
+}
+
+/*
+ * Why a field that decode_field refused does not fit the file's encoding,
+ * in im->why.  Bytes the file's encoding cannot read keep the short
+ * reason; text that it reads but that is the other encoding's says which
+ * and how the file's encoding was settled.
+ */
+static const char *misfit(struct importer *im, const struct field *f,
+			  const struct reading *rd)
+{
+	enum import_encoding other =
+	    im->enc == IMPORT_ENC_CP932 ? IMPORT_ENC_UTF8 : IMPORT_ENC_CP932;
+	int readable =
+	    im->enc == IMPORT_ENC_CP932 ? rd->cp932 : rd->u != U8_INVALID;
+	char a[SHOW_BUF], b[SHOW_BUF];
+
+	if (rd->ev == EV_NONE) {
+		/* Only an unsettled file gets here (im->ambiguous). */
+		show(a, sizeof(a), f->p, f->len);
+		show(b, sizeof(b), im->conv, rd->clen);
+		snprintf(im->why, sizeof(im->why),
+			 "reads as UTF-8 '%s' or as CP932 '%s': give "
+			 "--encoding utf-8 or cp932",
+			 a, b);
+	} else if (rd->ev == EV_NEITHER || (im->forced && !readable)) {
+		snprintf(im->why, sizeof(im->why), "invalid %s byte sequence",
+			 enc_label(im->enc));
+	} else if (im->forced) {
+		snprintf(im->why, sizeof(im->why),
+			 "%s text, not %s as --encoding says: it would be "
+			 "stored garbled",
+			 enc_label(other), enc_label(im->enc));
+	} else if (im->bom) {
+		snprintf(im->why, sizeof(im->why),
+			 "%s text, but the file is %s (byte order mark): save "
+			 "the whole list in one encoding",
+			 enc_label(other), enc_label(im->enc));
+	} else {
+		snprintf(im->why, sizeof(im->why),
+			 "%s text, but the file is %s (line %ld): save the "
+			 "whole list in one encoding",
+			 enc_label(other), enc_label(im->enc), im->enc_line);
+	}
+	return im->why;
+}
+
 /*
  * The UTF-8 text of a field in *p, *len.  Returns 1; 0 with *why set when
  * the field is unusable; or IMPORT_ERR_NOMEM.  *p points into the input,
- * the record's scratch, or im->conv (valid until the next decode).
+ * the record's scratch, or im->conv (valid until the next decode).  Every
+ * non-ASCII field is read both ways, so that no row of another encoding
+ * is stored garbled.
  */
 static int decode_field(struct importer *im, const struct field *f,
 			const char **p, size_t *len, const char **why)
 {
+	struct reading rd;
+	enum evidence mine = im->enc == IMPORT_ENC_CP932 ? EV_CP932 : EV_UTF8;
 	int rc;
 
 	*why = field_flaw(f->flags);
@@ -526,17 +682,17 @@ static int decode_field(struct importer *im, const struct field *f,
 	*len = f->len;
 	if (!(f->flags & F_NONASCII))
 		return 1;
-	if (im->enc == IMPORT_ENC_CP932) {
-		rc = cp932_decode(im, f->p, f->len, len);
-		if (rc == 0)
-			*why = "invalid CP932 byte sequence";
-		*p = im->conv;
+	rc = weigh(im, f->p, f->len, &rd);
+	if (rc < 0)
 		return rc;
-	}
-	if (im->check_utf8 &&
-	    !utf8_valid((const unsigned char *)f->p, f->len)) {
-		*why = "invalid UTF-8 byte sequence";
+	if ((rd.ev == EV_NONE && im->ambiguous) ||
+	    (rd.ev != EV_NONE && rd.ev != mine)) {
+		*why = misfit(im, f, &rd);
 		return 0;
+	}
+	if (im->enc == IMPORT_ENC_CP932) {
+		*p = im->conv;
+		*len = rd.clen;
 	}
 	return 1;
 }
@@ -696,11 +852,133 @@ static const char *location_flaw(const char *p, size_t len)
 	return "not a location path";
 }
 
+/* Makes room for n bytes in im->norm.  0 or IMPORT_ERR_NOMEM. */
+static int norm_reserve(struct importer *im, size_t n)
+{
+	if (im->norm_cap < n) {
+		uint8_t *b = realloc(im->norm, n);
+
+		if (!b)
+			return IMPORT_ERR_NOMEM;
+		im->norm = b;
+		im->norm_cap = n;
+	}
+	return 0;
+}
+
+/*
+ * Characters that are never part of a location path: invisible ones
+ * that only change how text around them is shown (1: dropped), and those
+ * that reorder it on screen or are control characters (-1: refused).
+ */
+static int invisible(ucs4_t c)
+{
+	switch (c) {
+	case 0x00ad: /* soft hyphen */
+	case 0x200b: /* zero-width space */
+	case 0x200c: /* zero-width non-joiner */
+	case 0x200d: /* zero-width joiner */
+	case 0x2060: /* word joiner */
+	case 0xfeff: /* zero-width no-break space (a byte order mark) */
+		return 1;
+	}
+	if ((c >= 0x80 && c <= 0x9f) || c == 0x061c || c == 0x200e ||
+	    c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
+	    (c >= 0x2066 && c <= 0x2069))
+		return -1;
+	return 0;
+}
+
+/*
+ * Look-alikes that NFKC keeps apart but that are one character of the
+ * same list saved on Windows (CP932, Microsoft's table) and on a Mac (JIS's
+ * table): the Windows one after NFKC is what the ledger keeps
+ * (doc/operations.md "Location paths").
+ */
+static ucs4_t lookalike(ucs4_t c)
+{
+	switch (c) {
+	case 0x00a5: /* ¥: CP932's 0x5C is '\'; ￥ is ¥ after NFKC */
+		return '\\';
+	case 0x301c: /* 〜 wave dash: CP932's ～ is '~' after NFKC */
+		return '~';
+	case 0x2212: /* − minus sign: CP932's － is '-' after NFKC */
+		return '-';
+	case 0x2014: /* — em dash: CP932's ― horizontal bar */
+		return 0x2015;
+	case 0x2016: /* ‖ double vertical line: CP932's ∥ */
+		return 0x2225;
+	}
+	return c;
+}
+
+/*
+ * The location path that a value names, as the ledger keeps it, in
+ * im->norm: invisible characters dropped, NFKC (full-width letters, digits,
+ * spaces and '／' become ASCII, half-width katakana full-width), then the
+ * look-alikes of lookalike().  ASCII text is its own normal form, so only
+ * non-ASCII values come here.  Returns 1 with *outlen set; 0 with the
+ * reason in im->why (a character that reorders text or controls the
+ * terminal); or IMPORT_ERR_NOMEM.
+ */
+static int location_normalize(struct importer *im, const char *p, size_t len,
+			      size_t *outlen)
+{
+	const uint8_t *s = (const uint8_t *)p;
+	uint8_t *nfkc, *o;
+	size_t n = 0, nlen;
+	int rc;
+	ucs4_t c;
+
+	/* Dropping first lets NFKC compose what they kept apart. */
+	rc = norm_reserve(im, len + 1);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < len;) {
+		int k = u8_mbtouc(&c, s + i, len - i);
+		int inv = invisible(c);
+
+		if (inv < 0) {
+			snprintf(im->why, sizeof(im->why),
+				 "character U+%04X (invisible, or it "
+				 "reorders text on screen) in the path",
+				 (unsigned)c);
+			return 0;
+		}
+		if (!inv) {
+			memcpy(im->norm + n, s + i, (size_t)k);
+			n += (size_t)k;
+		}
+		i += (size_t)k;
+	}
+	nfkc = u8_normalize(UNINORM_NFKC, im->norm, n, NULL, &nlen);
+	if (!nfkc)
+		return IMPORT_ERR_NOMEM; /* the text is valid UTF-8 */
+	/* A look-alike is never longer in UTF-8 than what it replaces. */
+	rc = norm_reserve(im, nlen + 1);
+	if (rc < 0) {
+		free(nfkc);
+		return rc;
+	}
+	o = im->norm;
+	for (size_t i = 0; i < nlen;) {
+		int k = u8_mbtouc(&c, nfkc + i, nlen - i);
+
+		o += u8_uctomb(o, lookalike(c), 4);
+		i += (size_t)k;
+	}
+	free(nfkc);
+	*outlen = (size_t)(o - im->norm);
+	return 1;
+}
+
 static int check_location(struct importer *im, struct row *r,
 			  const struct field *f)
 {
 	const char *column = col_names[COL_LOCATION];
-	int raw_key = im->enc == IMPORT_ENC_CP932 && (f->flags & F_NONASCII);
+	/* Non-ASCII values may be other bytes for a path already seen (in
+	 * CP932, or not in normal form): their own map. */
+	int raw_key = (f->flags & F_NONASCII) != 0;
 	char v[SHOW_BUF], path[LOCATION_MAX + 1];
 	const char *p;
 	size_t len;
@@ -719,6 +997,14 @@ static int check_location(struct importer *im, struct row *r,
 		return rc;
 	if (len == 0)
 		return empty_required(im, r, column);
+	if (raw_key) {
+		rc = location_normalize(im, p, len, &len);
+		if (rc == 0)
+			return problem(im, r, r->line, column, "%s", im->why);
+		if (rc < 0)
+			return rc;
+		p = (const char *)im->norm;
+	}
 	if (!location_path_valid(p, len)) {
 		show(v, sizeof(v), p, len);
 		return problem(im, r, r->line, column, "%s: %s",
@@ -741,10 +1027,70 @@ static int check_location(struct importer *im, struct row *r,
 	return 0;
 }
 
+/* The digits at *p (at most 4), as a number; *n is how many there were. */
+static int digits(const char **p, const char *end, size_t *n)
+{
+	int v = 0;
+
+	*n = 0;
+	while (*p < end && **p >= '0' && **p <= '9' && *n < 5) {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		(*n)++;
+	}
+	return v;
+}
+
+/*
+ * A date as the ledger keeps it (YYYY-MM-DD in out, 11 bytes), from
+ * YYYY-MM-DD or from what a Japanese Excel writes, YYYY/M/D (one or two
+ * digits each).  Slash dates whose year is not first and 4 digits long
+ * are ambiguous (03/01/2024 is March or January; 24/4/1 is 2024, or a
+ * day first).  Returns 0, or -1 with the reason in *why.
+ */
+static int date_read(const char *p, size_t len, char *out, int32_t *d,
+		     const char **why)
+{
+	const char *s = p, *end = p + len;
+	size_t n[3];
+	int v[3];
+
+	*why = "not a date (YYYY-MM-DD or YYYY/M/D)";
+	if (memchr(p, '/', len) == NULL) {
+		if (date_parse(p, len, d) < 0)
+			return -1;
+		memcpy(out, p, 10);
+		out[10] = '\0';
+		return 0;
+	}
+	for (int i = 0; i < 3; i++) {
+		v[i] = digits(&s, end, &n[i]);
+		if (n[i] == 0 || n[i] > 4 ||
+		    (i < 2 && (s == end || *s++ != '/')))
+			return -1;
+	}
+	if (s != end)
+		return -1;
+	if (n[0] != 4) {
+		if (n[0] > 2 || n[1] > 2)
+			return -1;
+		*why = n[2] == 4
+			   ? "ambiguous date: day and month in an unknown "
+			     "order (write YYYY/M/D)"
+			   : "ambiguous date: a two-digit year (write "
+			     "YYYY/M/D)";
+		return -1;
+	}
+	if (n[1] > 2 || n[2] > 2)
+		return -1;
+	snprintf(out, 11, "%04d-%02d-%02d", v[0], v[1], v[2]);
+	return date_parse(out, 10, d);
+}
+
 static int check_date(struct importer *im, struct row *r, enum col col,
 		      const struct field *f)
 {
-	const char *column = col_names[col];
+	const char *column = col_names[col], *why;
 	int i = col - COL_RECEIVED;
 	char v[SHOW_BUF];
 	const char *p;
@@ -755,14 +1101,11 @@ static int check_date(struct importer *im, struct row *r, enum col col,
 		return rc;
 	if (len == 0)
 		return col_required[col] ? empty_required(im, r, column) : 0;
-	if (date_parse(p, len, &r->date[i]) < 0) {
+	if (date_read(p, len, r->date_buf[i], &r->date[i], &why) < 0) {
 		show(v, sizeof(v), p, len);
-		return problem(im, r, r->line, column,
-			       "not a date (YYYY-MM-DD): %s", v);
+		return problem(im, r, r->line, column, "%s: %s", why, v);
 	}
-	/* date_parse takes exactly YYYY-MM-DD, so the text is canonical
-	 * and is bound as it stands. */
-	r->date_text[i] = p;
+	r->date_text[i] = r->date_buf[i];
 	return 0;
 }
 
@@ -960,15 +1303,20 @@ static int process_row(struct importer *im, const struct csv *c, long line)
 	for (size_t i = 0; i < c->nf; i++) {
 		if (!(c->f[i].flags & F_UNTERMINATED))
 			continue;
+		/* A quote that never closes runs to the end of the file. */
 		return problem(im, &r, line,
 			       i < im->ncols ? col_names[im->colmap[i]] : "row",
-			       "unterminated quoted field starting on line %ld",
+			       "unterminated quoted field starting on line "
+			       "%ld: the file ends inside it (cut off?)",
 			       c->f[i].line);
 	}
 	if (c->nf != im->ncols)
 		return problem(im, &r, line, "row",
-			       "expected %zu fields, found %zu", im->ncols,
-			       c->nf);
+			       "expected %zu fields, found %zu%s", im->ncols,
+			       c->nf,
+			       c->unended && c->nf < im->ncols
+				   ? ": the file ends in this row (cut off?)"
+				   : "");
 	for (size_t i = 0; i < im->ncols; i++) {
 		rc = check_field(im, &r, im->colmap[i], &c->f[i]);
 		if (rc < 0)
@@ -1020,7 +1368,8 @@ static int read_header(struct importer *im, struct csv *c)
 		if (f->flags & F_UNTERMINATED)
 			return problem(im, NULL, line, "header",
 				       "unterminated quoted field starting "
-				       "on line %ld",
+				       "on line %ld: the file ends inside it "
+				       "(cut off?)",
 				       f->line);
 		rc = decode_field(im, f, &p, &len, &why);
 		if (rc == 0)
@@ -1065,6 +1414,102 @@ static int read_header(struct importer *im, struct csv *c)
 	return 0;
 }
 
+/* Bytes that end a stretch of text for sniff: never part of a CP932
+ * character (its second bytes are 0x40 and up) nor of a UTF-8 one. */
+static int text_end(char ch)
+{
+	return ch == '\n' || ch == '\r' || ch == ',' || ch == '"';
+}
+
+/*
+ * Settles the encoding of a file given without one: the first stretch of
+ * non-ASCII text between separators that only one encoding reads sensibly
+ * decides (weigh), and its line is kept for the message about any text
+ * that reads otherwise.  Every field is weighed again when it is decoded,
+ * so a file of two encodings is refused at the first line that does not
+ * fit.  With no deciding text, a file holding text that neither encoding
+ * reads is taken for CP932 (as before: its problems name those bytes), and
+ * one whose text reads as either is UTF-8 with im->ambiguous set.
+ */
+static int sniff(struct importer *im, const char *p, size_t len,
+		 enum import_encoding *enc)
+{
+	const char *s = p, *end = p + len, *counted = p;
+	int either = 0, neither = 0;
+	long line = 1;
+
+	while (s < end) {
+		struct reading rd;
+		const char *a, *b;
+		int rc;
+
+		while (s < end && !((unsigned char)*s & 0x80))
+			s++;
+		if (s == end)
+			break;
+		for (a = s; a > p && !text_end(a[-1]); a--)
+			;
+		for (b = s; b < end && !text_end(*b); b++)
+			;
+		for (const char *q = counted; q < a; q++)
+			line += *q == '\n';
+		counted = a;
+		rc = weigh(im, a, (size_t)(b - a), &rd);
+		if (rc < 0)
+			return rc;
+		if (rd.ev == EV_UTF8 || rd.ev == EV_CP932) {
+			*enc = rd.ev == EV_UTF8 ? IMPORT_ENC_UTF8
+						: IMPORT_ENC_CP932;
+			im->enc_line = line;
+			return 0;
+		}
+		either |= rd.ev == EV_NONE;
+		neither |= rd.ev == EV_NEITHER;
+		s = b;
+	}
+	*enc = neither && !either ? IMPORT_ENC_CP932 : IMPORT_ENC_UTF8;
+	im->ambiguous = either;
+	return 0;
+}
+
+/*
+ * What a file of UTF-16 or UTF-32 text (or of NUL bytes) is, told by its
+ * first four bytes: a byte order mark, or the NUL bytes around the ASCII
+ * of the header row.  NULL for anything else.
+ */
+static const char *wide_text(const unsigned char *b, size_t n)
+{
+	if (n >= 4 && memcmp(b, "\x00\x00\xfe\xff", 4) == 0)
+		return "UTF-32 text (byte order mark 00 00 FE FF): save it as "
+		       "CSV in UTF-8 or CP932";
+	if (n >= 4 && memcmp(b, "\xff\xfe\x00\x00", 4) == 0)
+		return "UTF-32 text (byte order mark FF FE 00 00): save it as "
+		       "CSV in UTF-8 or CP932";
+	if (n >= 2 && memcmp(b, "\xff\xfe", 2) == 0)
+		return "UTF-16 text (byte order mark FF FE): save it as CSV in "
+		       "UTF-8 or CP932";
+	if (n >= 2 && memcmp(b, "\xfe\xff", 2) == 0)
+		return "UTF-16 text (byte order mark FE FF): save it as CSV in "
+		       "UTF-8 or CP932";
+	if (n < 4 || (b[0] && b[1] && b[2] && b[3]))
+		return NULL;
+	if (b[0] && !b[1] && !b[2] && !b[3])
+		return "UTF-32 text (little-endian, no byte order mark): save "
+		       "it as CSV in UTF-8 or CP932";
+	if (!b[0] && !b[1] && !b[2] && b[3])
+		return "UTF-32 text (big-endian, no byte order mark): save it "
+		       "as CSV in UTF-8 or CP932";
+	if (b[0] && !b[1] && b[2] && !b[3])
+		return "UTF-16 text (little-endian, no byte order mark): save "
+		       "it as CSV in UTF-8 or CP932";
+	if (!b[0] && b[1] && !b[2] && b[3])
+		return "UTF-16 text (big-endian, no byte order mark): save it "
+		       "as CSV in UTF-8 or CP932";
+	if (!b[0] && !b[1] && !b[2] && !b[3])
+		return "starts with NUL bytes: not a text file";
+	return NULL;
+}
+
 /* Chooses the encoding and strips a UTF-8 BOM.  Returns 0 (check
  * res->nproblems) or a negative IMPORT_ERR_*. */
 static int choose_encoding(struct importer *im, const char **buf, size_t *len)
@@ -1074,15 +1519,12 @@ static int choose_encoding(struct importer *im, const char **buf, size_t *len)
 
 	/* Spreadsheets offer "Unicode text", which is UTF-16: say so rather
 	 * than list a problem for every field. */
-	if (*len >= 2 && (memcmp(*buf, "\xff\xfe", 2) == 0 ||
-			  memcmp(*buf, "\xfe\xff", 2) == 0)) {
+	const char *wide = wide_text((const unsigned char *)*buf, *len);
+
+	if (wide) {
 		im->res->detected =
 		    enc == IMPORT_ENC_CP932 ? enc : IMPORT_ENC_UTF8;
-		return problem(im, NULL, 1, "file",
-			       "UTF-16 text (byte order mark %02X %02X): save "
-			       "it as CSV in UTF-8 or CP932",
-			       (unsigned char)(*buf)[0],
-			       (unsigned char)(*buf)[1]);
+		return problem(im, NULL, 1, "file", "%s", wide);
 	}
 
 	if (bom && enc == IMPORT_ENC_CP932) {
@@ -1097,24 +1539,24 @@ static int choose_encoding(struct importer *im, const char **buf, size_t *len)
 		*buf += 3;
 		*len -= 3;
 	}
-	/* One pass over the whole file usually settles it: valid UTF-8 means
-	 * no field needs checking again. */
-	int valid = enc == IMPORT_ENC_CP932
-			? 0
-			: utf8_valid((const unsigned char *)*buf, *len);
+	im->cd = iconv_open("UTF-8", "CP932");
+	if (im->cd == (iconv_t)-1 && enc != IMPORT_ENC_UTF8) {
+		im->res->detected = IMPORT_ENC_CP932;
+		return problem(im, NULL, 1, "file",
+			       "this system cannot decode cp932 (iconv)");
+	}
+	im->forced = enc != IMPORT_ENC_AUTO;
+	im->bom = bom;
+	if (enc == IMPORT_ENC_AUTO && bom)
+		enc = IMPORT_ENC_UTF8;
+	if (enc == IMPORT_ENC_AUTO) {
+		int rc = sniff(im, *buf, *len, &enc);
 
-	if (enc == IMPORT_ENC_AUTO)
-		enc = bom || valid ? IMPORT_ENC_UTF8 : IMPORT_ENC_CP932;
+		if (rc < 0)
+			return rc;
+	}
 	im->enc = enc;
 	im->res->detected = enc;
-	im->check_utf8 = enc == IMPORT_ENC_UTF8 && !valid;
-	if (enc == IMPORT_ENC_CP932) {
-		im->cd = iconv_open("UTF-8", "CP932");
-		if (im->cd == (iconv_t)-1)
-			return problem(im, NULL, 1, "file",
-				       "this system cannot decode cp932 "
-				       "(iconv)");
-	}
 	return 0;
 }
 
@@ -1379,10 +1821,47 @@ static int prepare_writes(struct importer *im)
 	return 0;
 }
 
+/*
+ * For a full list: the cards of the ledger in the office's keeping that no
+ * line names, counted, the first few by management ID kept to be shown.
+ */
+static void find_missing(struct importer *im)
+{
+	struct import_result *res = im->res;
+	const size_t max = IMPORT_MISSING_SHOWN;
+
+	for (size_t i = 0; i < im->nknown; i++) {
+		const struct known *k = &im->known[i];
+		const char *m = im->names + k->mgmt_off;
+		size_t j;
+
+		/* Issued, disposed and lost cards have left the stock. */
+		if (k->mgmt_line || k->status < 0 ||
+		    !(card_status_in_storage((enum card_status)k->status) ||
+		      k->status == CARD_CHECKED_OUT))
+			continue;
+		res->missing++;
+		/* Insertion into the few shown, in mgmt_id order. */
+		for (j = res->nmissing_shown; j > 0; j--)
+			if (strcmp(res->missing_shown[j - 1], m) < 0)
+				break;
+		if (j == max)
+			continue;
+		memmove(
+		    res->missing_shown[j + 1], res->missing_shown[j],
+		    (res->nmissing_shown - j - (res->nmissing_shown == max)) *
+			sizeof(res->missing_shown[0]));
+		snprintf(res->missing_shown[j], sizeof(res->missing_shown[j]),
+			 "%s", m);
+		if (res->nmissing_shown < max)
+			res->nmissing_shown++;
+	}
+}
+
 static int finish(struct importer *im)
 {
 	struct import_result *res = im->res;
-	char detail[128];
+	char detail[160];
 
 	if (res->nproblems) {
 		/* Counts of a file that was not imported would mislead. */
@@ -1391,6 +1870,8 @@ static int finish(struct importer *im)
 			   ? IMPORT_ERR_LEDGER
 			   : IMPORT_ERR_INVALID;
 	}
+	if (im->opts->full)
+		find_missing(im);
 	/* Nothing to change (a re-import) or a dry run: no write at all, not
 	 * even an audit row. */
 	if (im->opts->dry_run || res->added + res->updated == 0)
@@ -1403,6 +1884,10 @@ static int finish(struct importer *im)
 		 "rows=%ld added=%ld updated=%ld unchanged=%ld encoding=%s",
 		 res->rows, res->added, res->updated, res->unchanged,
 		 im->enc == IMPORT_ENC_CP932 ? "cp932" : "utf-8");
+	if (im->opts->full)
+		snprintf(detail + strlen(detail),
+			 sizeof(detail) - strlen(detail), " full missing=%ld",
+			 res->missing);
 	/* Where each card written now is and its status (every row written
 	 * has updated_at = now), just before the import's own entry, so that
 	 * `audit verify` can replay them (see audit_entry_facts). */
@@ -1428,6 +1913,7 @@ int import_run(struct ledger *l, const char *buf, size_t len,
 	    .writing = 1,
 	};
 	struct csv c = {.line = 1};
+	char *cr_only = NULL;
 	int64_t ncards, cache_was = 0;
 	size_t lines;
 	int rc;
@@ -1436,6 +1922,18 @@ int import_run(struct ledger *l, const char *buf, size_t len,
 	/* No path around the state machine: a caller must pass it. */
 	assert(opts->status_rule);
 	memset(res, 0, sizeof(*res));
+	/* Old Mac files end each line with CR alone: read as LF, so that
+	 * lines are counted as an editor counts them. */
+	if (len && !memchr(buf, '\n', len) && memchr(buf, '\r', len)) {
+		cr_only = malloc(len);
+		if (!cr_only) {
+			rc = IMPORT_ERR_NOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < len; i++)
+			cr_only[i] = buf[i] == '\r' ? '\n' : buf[i];
+		buf = cr_only;
+	}
 	rc = choose_encoding(&im, &buf, &len);
 	if (rc < 0 || res->nproblems)
 		goto out;
@@ -1522,10 +2020,12 @@ out:
 	free(im.names);
 	free(im.colmap);
 	free(im.conv);
+	free(im.norm);
 	if (im.cd != (iconv_t)-1)
 		iconv_close(im.cd);
 	free(c.f);
 	free(c.scratch);
+	free(cr_only);
 	return rc;
 }
 
@@ -1536,4 +2036,62 @@ void import_result_free(struct import_result *res)
 	free(res->problems);
 	res->problems = NULL;
 	res->nproblems = 0;
+}
+
+int import_read(FILE *f, char **buf, size_t *len, char *why, size_t why_size)
+{
+	struct stat st;
+	size_t cap = IMPORT_HEAD_BYTES, n = 0;
+	char *b = NULL;
+
+	*buf = NULL;
+	*len = 0;
+	/* A regular file says its size: no need to read it to refuse it. */
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uintmax_t)st.st_size > IMPORT_MAX_BYTES)
+		goto too_big;
+	for (;;) {
+		char *p = realloc(b, cap + 1);
+		size_t r;
+
+		if (!p) {
+			snprintf(why, why_size, "%s", strerror(ENOMEM));
+			goto fail;
+		}
+		b = p;
+		r = fread(b + n, 1, cap + 1 - n, f);
+		n += r;
+		if (n <= cap && ferror(f)) {
+			snprintf(why, why_size, "%s", strerror(errno));
+			goto fail;
+		}
+		if (n <= cap && feof(f))
+			break;
+		if (n < cap + 1)
+			continue;
+		/* cap + 1 bytes: the input is larger than cap. */
+		if (cap == IMPORT_HEAD_BYTES &&
+		    !memchr(b, '\n', IMPORT_HEAD_BYTES) &&
+		    !memchr(b, '\r', IMPORT_HEAD_BYTES)) {
+			snprintf(why, why_size,
+				 "no line end in the first %zu KiB: not a "
+				 "stock list (CSV)",
+				 IMPORT_HEAD_BYTES >> 10);
+			goto fail;
+		}
+		if (cap == IMPORT_MAX_BYTES)
+			goto too_big;
+		cap = cap * 4 < IMPORT_MAX_BYTES ? cap * 4 : IMPORT_MAX_BYTES;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+too_big:
+	snprintf(why, why_size,
+		 "larger than %zu MiB: not a stock list (a million cards "
+		 "are about 70 MB)",
+		 IMPORT_MAX_BYTES >> 20);
+fail:
+	free(b);
+	return -1;
 }

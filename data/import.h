@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ledger.h"
 
@@ -25,9 +26,19 @@ enum {
 	IMPORT_ERR_NOMEM = -103,
 };
 
+/* Flags of a run as the workflow takes them (wf_import). */
+enum { IMPORT_DRY_RUN = 1, IMPORT_FULL = 2 };
+
 struct import_opts {
 	enum import_encoding encoding;
-	int dry_run;	  /* validate and count, change nothing */
+	int dry_run; /* validate and count, change nothing */
+	/*
+	 * The file is the whole stock: the ledger's cards in the office's
+	 * keeping (stored, at the window, or waiting for disposal) that it
+	 * does not name are counted in import_result.missing.  Nothing is
+	 * changed for them: where they are is a count's question.
+	 */
+	int full;
 	int64_t actor_id; /* staff id recorded in the audit log */
 	int64_t now;	  /* unix time recorded as updated_at / audit time */
 	/*
@@ -51,6 +62,8 @@ struct import_problem {
 	char reason[160];
 };
 
+#define IMPORT_MISSING_SHOWN 10
+
 /* Counts are 0 when import_run returns IMPORT_ERR_INVALID. */
 struct import_result {
 	enum import_encoding detected; /* UTF8 or CP932 */
@@ -58,6 +71,12 @@ struct import_result {
 	long added, updated, unchanged;
 	size_t nproblems;
 	struct import_problem *problems; /* owned; import_result_free */
+	/* With opts.full and no problem: how many cards of the ledger the
+	 * file leaves out, and the first IMPORT_MISSING_SHOWN of them by
+	 * management ID (nmissing_shown of them). */
+	long missing;
+	size_t nmissing_shown;
+	char missing_shown[IMPORT_MISSING_SHOWN][MGMT_ID_MAX + 1];
 };
 
 /*
@@ -80,6 +99,12 @@ struct import_result {
  * tags are one namespace: a read must name one thing) are problems of
  * that row.
  *
+ * Every row's encoding is proven: a non-ASCII value that the file's
+ * encoding reads but that is the other one's (see weigh in import.c) is a
+ * problem of its row.  Location paths are brought to one form (NFKC,
+ * invisible characters dropped, Windows/Mac look-alikes joined) before
+ * they are looked up or created.  Dates are YYYY-MM-DD or YYYY/M/D.
+ *
  * Statuses go through opts->status_rule: new cards take the status the
  * file gives; an existing card may change only as the rule allows (the
  * applicant events of the issuing system), anything else is a problem of
@@ -90,5 +115,24 @@ struct import_result {
 int import_run(struct ledger *l, const char *buf, size_t len,
 	       const struct import_opts *opts, struct import_result *res);
 void import_result_free(struct import_result *res);
+
+/*
+ * The largest stock list import_read takes: a million cards are about
+ * 70 MB of CSV, so a larger input is not a stock list (a device such as
+ * /dev/zero, a wrong file), and is refused before it fills the memory.
+ */
+#define IMPORT_MAX_BYTES ((size_t)256 << 20)
+/* A header row ends within this many bytes, or the input is no CSV. */
+#define IMPORT_HEAD_BYTES ((size_t)64 << 10)
+
+/*
+ * Reads a whole stock list from f (a file or a pipe) into *buf (malloc'ed,
+ * the caller frees it) and *len.  Returns 0; or -1 with *buf NULL and the
+ * reason in why (why_size bytes): a read error (strerror), a regular file
+ * larger than IMPORT_MAX_BYTES (refused before reading), any input that
+ * grows past it (refused when it does), or one with no line end in its
+ * first IMPORT_HEAD_BYTES (refused after reading them).
+ */
+int import_read(FILE *f, char **buf, size_t *len, char *why, size_t why_size);
 
 #endif

@@ -5,7 +5,8 @@
 # and the commands that would install it.
 set -eu
 
-# build: compiler, pkg-config, SQLite and libsodium; gettext (msgfmt builds
+# build: compiler, pkg-config, SQLite and libsodium; libunistring (NFKC of
+#   the stock list's location paths); gettext (msgfmt builds
 #   the TUI's message catalogs); the reader and terminal
 #   libraries (libnfc, PC/SC Lite, libusb, ncursesw) that the hardware
 #   backends and the TUI build on
@@ -19,7 +20,7 @@ set -eu
 #   process without a terminal), on every Debian but named all the same;
 #   groff-base (tbl, groff) to check that the man pages are valid roff
 PACKAGES="gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev
-libcmocka-dev libnfc-dev libpcsclite-dev libusb-1.0-0-dev libncurses-dev
+libunistring-dev libcmocka-dev libnfc-dev libpcsclite-dev libusb-1.0-0-dev libncurses-dev
 sqlite3 perl python3 tmux pcscd vsmartcard-vpcd libccid gettext groff-base
 openssl util-linux mount"
 # usb tests: umockdev fakes USB readers (umockdev-run, umockdev-wrapper) and

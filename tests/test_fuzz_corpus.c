@@ -5,7 +5,7 @@
  * kept in the corpus and fails this test if the bug comes back, without
  * clang or libFuzzer.  The targets abort() on a broken promise.
  *
- * The two target files are included here rather than linked, each with its
+ * The target files are included here rather than linked, each with its
  * entry point renamed, because each defines LLVMFuzzerTestOneInput.
  */
 #include <dirent.h>
@@ -23,6 +23,9 @@
 #undef FUZZ_ENTRY
 #define FUZZ_ENTRY fuzz_mynumber_entry
 #include "fuzz/fuzz_mynumber.c"
+#undef FUZZ_ENTRY
+#define FUZZ_ENTRY fuzz_import_entry
+#include "fuzz/fuzz_import.c"
 #undef FUZZ_ENTRY
 
 typedef int (*fuzz_entry_fn)(const uint8_t *data, size_t size);
@@ -81,11 +84,18 @@ static void corpus_mynumber(void **state)
 	assert_true(replay("mynumber", fuzz_mynumber_entry) >= 10);
 }
 
+static void corpus_import(void **state)
+{
+	(void)state;
+	assert_true(replay("import", fuzz_import_entry) >= 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(corpus_der),
 	    cmocka_unit_test(corpus_mynumber),
+	    cmocka_unit_test(corpus_import),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

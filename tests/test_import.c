@@ -204,6 +204,20 @@ static char *snapshot(struct fixture *fx, size_t *len)
 	return buf;
 }
 
+/* Removes every card and location through a second connection, so that a
+ * table-driven test starts each row from an empty stock. */
+static void wipe(struct fixture *fx)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "DELETE FROM card; DELETE FROM location",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+}
+
 static int64_t n_cards(struct fixture *fx)
 {
 	return ledger_card_count(fx->l);
@@ -417,6 +431,268 @@ static void test_cp932_forced(void **state)
 	import_result_free(&res);
 }
 
+/*
+ * Every row's encoding is proven (issue 13): one table row per file, its
+ * encoding option, and what the import must say.  金庫 is E9 87 91 E5 BA AB
+ * in UTF-8 (which CP932 also reads, as garble) and 8B E0 8C C9 in CP932;
+ * ﾊｺ/ﾏｽ1 is CA BA 2F CF BD 31 in CP932 (which UTF-8 reads as U+02BA and
+ * U+03FD); é is C3 A9 in UTF-8 and ﾃｩ in CP932.
+ */
+#define U8_KINKO "\xe9\x87\x91\xe5\xba\xab"
+#define SJ_KINKO "\x8b\xe0\x8c\xc9"
+#define SJ_HAKO                                                                \
+	"\xca\xba/\xcf\xbd"                                                    \
+	"1"
+#define ENC_HDR "mgmt_id,serial,location,received\n"
+
+struct enc_case {
+	const char *name;
+	const char *csv;
+	enum import_encoding enc;
+	enum import_encoding detected;
+	const char *location; /* of M1 when the file is good */
+	size_t nproblems;     /* 0: the file is good */
+	struct want problem[2];
+};
+
+static const struct enc_case enc_cases[] = {
+    {"utf-8 rows, then cp932 rows",
+     ENC_HDR "M1,01," U8_KINKO "/T1,2024-01-01\n"
+	     "M2,02," U8_KINKO "/T2,2024-01-01\n"
+	     "M3,03," SJ_KINKO "/T1,2024-01-01\n"
+	     "M4,04," SJ_KINKO "/T2,2024-01-01\n",
+     IMPORT_ENC_AUTO,
+     IMPORT_ENC_UTF8,
+     NULL,
+     2,
+     {{4, "location",
+       "CP932 text, but the file is UTF-8 (line 2): save the whole list in "
+       "one encoding"},
+      {5, "location",
+       "CP932 text, but the file is UTF-8 (line 2): save the whole list in "
+       "one encoding"}}},
+    {"cp932 rows, then utf-8 rows (which cp932 reads as garble)",
+     ENC_HDR "M1,01," SJ_KINKO "/T1,2024-01-01\n"
+	     "M2,02," U8_KINKO "/T2,2024-01-01\n",
+     IMPORT_ENC_AUTO,
+     IMPORT_ENC_CP932,
+     NULL,
+     1,
+     {{3, "location",
+       "UTF-8 text, but the file is CP932 (line 2): save the whole list in "
+       "one encoding"}}},
+    {"cp932 with half-width katakana only",
+     ENC_HDR "M1,01," SJ_HAKO ",2024-01-01\n",
+     IMPORT_ENC_AUTO,
+     IMPORT_ENC_CP932,
+     "ハコ/マス1",
+     0,
+     {{0}}},
+    {"--encoding cp932 on a utf-8 file",
+     ENC_HDR "M1,01," U8_KINKO "/T1,2024-01-01\n",
+     IMPORT_ENC_CP932,
+     IMPORT_ENC_CP932,
+     NULL,
+     1,
+     {{2, "location",
+       "UTF-8 text, not CP932 as --encoding says: it would be stored "
+       "garbled"}}},
+    {"--encoding utf-8 on a half-width katakana cp932 file",
+     ENC_HDR "M1,01," SJ_HAKO ",2024-01-01\n",
+     IMPORT_ENC_UTF8,
+     IMPORT_ENC_UTF8,
+     NULL,
+     1,
+     {{2, "location",
+       "CP932 text, not UTF-8 as --encoding says: it would be stored "
+       "garbled"}}},
+    {"a byte order mark, then cp932 rows",
+     "\xef\xbb\xbf" ENC_HDR "M1,01," U8_KINKO "/T1,2024-01-01\n"
+     "M2,02," SJ_KINKO "/T1,2024-01-01\n",
+     IMPORT_ENC_AUTO,
+     IMPORT_ENC_UTF8,
+     NULL,
+     1,
+     {{3, "location",
+       "CP932 text, but the file is UTF-8 (byte order mark): save the whole "
+       "list in one encoding"}}},
+    {"text that reads as either, nothing to settle it",
+     ENC_HDR "M1,01,Caf\xc3\xa9/T1,2024-01-01\n",
+     IMPORT_ENC_AUTO,
+     IMPORT_ENC_UTF8,
+     NULL,
+     1,
+     {{2, "location",
+       "reads as UTF-8 'Café/T1' or as CP932 'Cafﾃｩ/T1': give --encoding "
+       "utf-8 or cp932"}}},
+    {"the same, given as utf-8",
+     ENC_HDR "M1,01,Caf\xc3\xa9/T1,2024-01-01\n",
+     IMPORT_ENC_UTF8,
+     IMPORT_ENC_UTF8,
+     "Café/T1",
+     0,
+     {{0}}},
+    {"the same, given as cp932",
+     ENC_HDR "M1,01,Caf\xc3\xa9/T1,2024-01-01\n",
+     IMPORT_ENC_CP932,
+     IMPORT_ENC_CP932,
+     "Cafテゥ/T1",
+     0,
+     {{0}}},
+    {"text that reads as either, settled by a later line",
+     ENC_HDR "M1,01,Caf\xc3\xa9/T1,2024-01-01\n"
+	     "M2,02," U8_KINKO "/T1,2024-01-01\n",
+     IMPORT_ENC_AUTO,
+     IMPORT_ENC_UTF8,
+     "Café/T1",
+     0,
+     {{0}}},
+    {"bytes neither reads, in a utf-8 file",
+     ENC_HDR "M1,01," U8_KINKO "/T1,2024-01-01\n"
+	     "M2,02,\xff/T1,2024-01-01\n",
+     IMPORT_ENC_AUTO,
+     IMPORT_ENC_UTF8,
+     NULL,
+     1,
+     {{3, "location", "invalid UTF-8 byte sequence"}}},
+};
+
+static void test_encoding_proven(void **state)
+{
+	struct fixture *fx = *state;
+
+	for (size_t i = 0; i < sizeof(enc_cases) / sizeof(enc_cases[0]); i++) {
+		const struct enc_case *t = &enc_cases[i];
+		struct import_result res;
+		struct card_rec c;
+		int rc =
+		    run_opts(fx, t->csv, strlen(t->csv), t->enc, 0, NOW, &res);
+
+		print_message("# %s\n", t->name);
+		assert_int_equal(res.detected, t->detected);
+		if (t->nproblems) {
+			assert_int_equal(rc, IMPORT_ERR_INVALID);
+			expect_problems(&res, t->problem, t->nproblems);
+			assert_int_equal(n_cards(fx), 0);
+			assert_int_equal(n_locations(fx), 0);
+		} else {
+			expect_ok(rc, &res);
+			get_card(fx, "M1", &c);
+			assert_string_equal(c.location, t->location);
+			/* The next row starts from an empty ledger. */
+			wipe(fx);
+		}
+		import_result_free(&res);
+	}
+}
+
+/*
+ * Location paths in one normal form (issue 13): NFKC, invisible characters
+ * dropped, and the look-alikes that NFKC keeps apart mapped to what a
+ * Windows export gives (doc/operations.md "Location paths").  NULL stored:
+ * the value is refused with `reason`.
+ */
+static const struct {
+	const char *raw, *stored, *reason;
+} loc_cases[] = {
+    {"金庫～1", "金庫~1", NULL},  /* U+FF5E, CP932 81 60 */
+    {"金庫〜1", "金庫~1", NULL},  /* U+301C, a Mac's 81 60 */
+    {"金庫¥1", "金庫\\1", NULL},  /* U+00A5, a Mac's yen */
+    {"金庫￥1", "金庫\\1", NULL}, /* U+FFE5 */
+    {"棚－1", "棚-1", NULL},	  /* U+FF0D, CP932 81 7C */
+    {"棚−1", "棚-1", NULL},	  /* U+2212, a Mac's 81 7C */
+    {"A―B", "A―B", NULL},	  /* U+2015, CP932 81 5C */
+    {"A—B", "A―B", NULL},	  /* U+2014, a Mac's 81 5C */
+    {"棚∥1", "棚∥1", NULL},	  /* U+2225, CP932 81 61 */
+    {"棚‖1", "棚∥1", NULL},	  /* U+2016, a Mac's 81 61 */
+    {"金庫　１/ＴＲＡＹ０１", "金庫 1/TRAY01", NULL}, /* full width */
+    {"金庫／棚1", "金庫/棚1", NULL},		      /* a level */
+    {"金\xe2\x80\x8b庫1\xef\xbb\xbf", "金庫1", NULL}, /* ZWSP, ZWNBSP */
+    {"ｶﾞｰﾄﾞ1", "ガード1", NULL},		      /* half width */
+    {"金庫\xe2\x80\xae"
+     "1",
+     NULL,
+     "character U+202E (invisible, or it reorders text on screen) in the "
+     "path"},
+    {"金庫\xc2\x85"
+     "1",
+     NULL,
+     "character U+0085 (invisible, or it reorders text on screen) in the "
+     "path"},
+    {"金庫，1", NULL, "',' is not allowed in a path: 金庫,1"},
+    {"金庫／／1", NULL, "empty level: 金庫//1"},
+};
+
+static void test_location_normal_form(void **state)
+{
+	struct fixture *fx = *state;
+	char csv[256];
+
+	for (size_t i = 0; i < sizeof(loc_cases) / sizeof(loc_cases[0]); i++) {
+		struct import_result res;
+		struct card_rec c;
+		int rc;
+
+		snprintf(csv, sizeof(csv), ENC_HDR "M1,01,%s,2024-01-01\n",
+			 loc_cases[i].raw);
+		print_message("# %s\n", loc_cases[i].raw);
+		rc = run_opts(fx, csv, strlen(csv), IMPORT_ENC_UTF8, 0, NOW,
+			      &res);
+		if (loc_cases[i].stored) {
+			expect_ok(rc, &res);
+			get_card(fx, "M1", &c);
+			assert_string_equal(c.location, loc_cases[i].stored);
+			wipe(fx);
+		} else {
+			assert_int_equal(rc, IMPORT_ERR_INVALID);
+			expect_problems(
+			    &res,
+			    &(struct want){2, "location", loc_cases[i].reason},
+			    1);
+			assert_int_equal(n_locations(fx), 0);
+		}
+		import_result_free(&res);
+	}
+}
+
+/* The same list saved on Windows (CP932) and on a Mac (UTF-8, JIS's
+ * table, a zero-width space, a full-width space): the same cards in the
+ * same places, nothing changed, no twin location. */
+static void test_same_list_windows_and_mac(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	static const char windows[] = "mgmt_id,serial,location,received\r\n"
+				      "M1,01," SJ_KINKO "\x81\x60"
+				      "1/\x92\x49\x81\x7c"
+				      "1,2024-01-01\r\n"
+				      "M2,02," SJ_KINKO "\\2/\x92\x49\x81\x40"
+				      "2,2024-01-01\r\n";
+	static const char mac[] = "mgmt_id,serial,location,received\n"
+				  "M1,01,金庫〜1/棚−1,2024-01-01\n"
+				  "M2,02,金\xe2\x80\x8b庫¥2/棚 2,2024-01-01\n";
+	int64_t locations;
+	struct card_rec c;
+	int rc = RUN(fx, windows, &res);
+
+	expect_ok(rc, &res);
+	assert_int_equal(res.detected, IMPORT_ENC_CP932);
+	get_card(fx, "M1", &c);
+	assert_string_equal(c.location, "金庫~1/棚-1");
+	get_card(fx, "M2", &c);
+	assert_string_equal(c.location, "金庫\\2/棚 2");
+	import_result_free(&res);
+	locations = n_locations(fx);
+
+	rc = RUN(fx, mac, &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.detected, IMPORT_ENC_UTF8);
+	assert_int_equal(res.unchanged, 2);
+	assert_int_equal(res.updated, 0);
+	assert_int_equal(n_locations(fx), locations);
+	import_result_free(&res);
+}
+
 static void test_columns_any_order(void **state)
 {
 	struct fixture *fx = *state;
@@ -561,24 +837,93 @@ static void test_bad_dates(void **state)
 		     "M2,02,S1,2024-13-01,,\n"
 		     "M3,03,S1,24-01-01,,\n"
 		     "M4,04,S1,,,\n"
-		     "M5,05,S1,2024-02-29,2023-02-29,2024/03/01\n"
+		     "M5,05,S1,2024-02-29,2023-02-29,03/01/2024\n"
 		     "M6,06,S1,2024-01-01,2024-1-05,1899-12-31\n"
 		     "M7,07,S1,2024-01-01,2024-01-02,2024-01-03\n",
 		     &res);
 
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
 	EXPECT_PROBLEMS(
-	    &res, {2, "received", "not a date (YYYY-MM-DD): 2024-02-30"},
-	    {3, "received", "not a date (YYYY-MM-DD): 2024-13-01"},
-	    {4, "received", "not a date (YYYY-MM-DD): 24-01-01"},
+	    &res,
+	    {2, "received", "not a date (YYYY-MM-DD or YYYY/M/D): 2024-02-30"},
+	    {3, "received", "not a date (YYYY-MM-DD or YYYY/M/D): 2024-13-01"},
+	    {4, "received", "not a date (YYYY-MM-DD or YYYY/M/D): 24-01-01"},
 	    {5, "received", "required value is empty"},
-	    {6, "notice_sent", "not a date (YYYY-MM-DD): 2023-02-29"},
-	    {6, "reminder_sent", "not a date (YYYY-MM-DD): 2024/03/01"},
-	    {7, "notice_sent", "not a date (YYYY-MM-DD): 2024-1-05"},
-	    {7, "reminder_sent", "not a date (YYYY-MM-DD): 1899-12-31"});
+	    {6, "notice_sent",
+	     "not a date (YYYY-MM-DD or YYYY/M/D): 2023-02-29"},
+	    {6, "reminder_sent",
+	     "ambiguous date: day and month in an unknown order (write "
+	     "YYYY/M/D): 03/01/2024"},
+	    {7, "notice_sent",
+	     "not a date (YYYY-MM-DD or YYYY/M/D): 2024-1-05"},
+	    {7, "reminder_sent",
+	     "not a date (YYYY-MM-DD or YYYY/M/D): 1899-12-31"});
 	assert_int_equal(res.rows, 7);
 	assert_int_equal(n_cards(fx), 0);
 	import_result_free(&res);
+}
+
+/* Dates as a Japanese Excel writes them (issue 13): one table row per
+ * value; NULL stored: refused with `reason`. */
+static const struct {
+	const char *text, *stored, *reason;
+} date_cases[] = {
+    {"2024-04-01", "2024-04-01", NULL},
+    {"2024/4/1", "2024-04-01", NULL},
+    {"2024/04/01", "2024-04-01", NULL},
+    {"2024/12/31", "2024-12-31", NULL},
+    {"2024/2/29", "2024-02-29", NULL},
+    {"2023/2/29", NULL, "not a date (YYYY-MM-DD or YYYY/M/D): 2023/2/29"},
+    {"2024/13/1", NULL, "not a date (YYYY-MM-DD or YYYY/M/D): 2024/13/1"},
+    {"2024/4/1/", NULL, "not a date (YYYY-MM-DD or YYYY/M/D): 2024/4/1/"},
+    {"2024/004/1", NULL, "not a date (YYYY-MM-DD or YYYY/M/D): 2024/004/1"},
+    {"2024/4", NULL, "not a date (YYYY-MM-DD or YYYY/M/D): 2024/4"},
+    {"2024/4/1 0:00", NULL,
+     "not a date (YYYY-MM-DD or YYYY/M/D): 2024/4/1 0:00"},
+    {"2024-4-1", NULL, "not a date (YYYY-MM-DD or YYYY/M/D): 2024-4-1"},
+    {"4/1/2024", NULL,
+     "ambiguous date: day and month in an unknown order (write YYYY/M/D): "
+     "4/1/2024"},
+    {"01/04/2024", NULL,
+     "ambiguous date: day and month in an unknown order (write YYYY/M/D): "
+     "01/04/2024"},
+    {"24/4/1", NULL,
+     "ambiguous date: a two-digit year (write YYYY/M/D): 24/4/1"},
+    {"202/4/1", NULL, "not a date (YYYY-MM-DD or YYYY/M/D): 202/4/1"},
+};
+
+static void test_excel_dates(void **state)
+{
+	struct fixture *fx = *state;
+	char csv[128], got[16];
+
+	for (size_t i = 0; i < sizeof(date_cases) / sizeof(date_cases[0]);
+	     i++) {
+		struct import_result res;
+		int rc;
+
+		snprintf(csv, sizeof(csv),
+			 "mgmt_id,serial,location,received\nM1,01,S1,%s\n",
+			 date_cases[i].text);
+		print_message("# %s\n", date_cases[i].text);
+		rc = run_opts(fx, csv, strlen(csv), IMPORT_ENC_AUTO, 0, NOW,
+			      &res);
+		if (date_cases[i].stored) {
+			expect_ok(rc, &res);
+			query_text(fx, "SELECT received FROM card", got,
+				   sizeof(got));
+			assert_string_equal(got, date_cases[i].stored);
+			wipe(fx);
+		} else {
+			assert_int_equal(rc, IMPORT_ERR_INVALID);
+			expect_problems(
+			    &res,
+			    &(struct want){2, "received", date_cases[i].reason},
+			    1);
+			assert_int_equal(n_cards(fx), 0);
+		}
+		import_result_free(&res);
+	}
 }
 
 static void test_bad_serial_and_mgmt_id(void **state)
@@ -617,7 +962,7 @@ static void test_bad_serial_and_mgmt_id(void **state)
 	     "longer than 32 characters: "
 	     "M123456789012345678901234567890123"},
 	    {10, "serial", "not hexadecimal: zz"},
-	    {10, "received", "not a date (YYYY-MM-DD): x"});
+	    {10, "received", "not a date (YYYY-MM-DD or YYYY/M/D): x"});
 	import_result_free(&res);
 }
 
@@ -798,7 +1143,7 @@ static void test_quoted_problems_and_lines(void **state)
 	    {4, "status",
 	     "unknown status 'sto\\x0Ared' (stored, checked_out, issued, "
 	     "disposed, cancelled, moved, deceased, lost)"},
-	    {6, "received", "not a date (YYYY-MM-DD): 2024-01-0x"},
+	    {6, "received", "not a date (YYYY-MM-DD or YYYY/M/D): 2024-01-0x"},
 	    {7, "serial", "not hexadecimal: 0\\x0A\\x0A5"},
 	    {7, "status",
 	     "unknown status 'a,\"b\"' (stored, checked_out, issued, "
@@ -847,8 +1192,9 @@ static void test_crlf(void **state)
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
 	EXPECT_PROBLEMS(
 	    &res, {2, "serial", "not hexadecimal: 0\\x0D\\x0A5"},
-	    {4, "received", "not a date (YYYY-MM-DD): 2024-01-32"},
-	    {5, "received", "not a date (YYYY-MM-DD): 2024-01-01\\x0D"});
+	    {4, "received", "not a date (YYYY-MM-DD or YYYY/M/D): 2024-01-32"},
+	    {5, "received",
+	     "not a date (YYYY-MM-DD or YYYY/M/D): 2024-01-01\\x0D"});
 	import_result_free(&res);
 }
 
@@ -894,6 +1240,172 @@ static void test_empty_file(void **state)
 	assert_int_equal(n_audit(fx), 0);
 }
 
+/*
+ * Files as they arrive damaged or in the wrong form (issue 13): cut off
+ * mid-row, old-Mac CR line ends, UTF-16 and UTF-32 with and without a
+ * byte order mark.  Each row: the bytes (len, as they may hold NUL), and
+ * the one problem, or line 0 when the file is good.
+ */
+#define CASE(lit) lit, sizeof(lit) - 1
+static const struct {
+	const char *name;
+	const char *csv;
+	size_t len;
+	struct want problem;
+	long rows;
+} damaged_cases[] = {
+    {"cut off inside a quoted value",
+     CASE("mgmt_id,serial,location,received\nM1,01,S1,2024-01-01\n"
+	  "M2,\"04A1B2"),
+     {3, "serial",
+      "unterminated quoted field starting on line 3: the file ends inside "
+      "it (cut off?)"},
+     0},
+    {"cut off: the last row shorter than the header",
+     CASE("mgmt_id,serial,location,received\nM1,01,S1,2024-01-01\n"
+	  "M2,04A1B2"),
+     {3, "row",
+      "expected 4 fields, found 2: the file ends in this row (cut off?)"},
+     0},
+    {"a short row that is not the last",
+     CASE("mgmt_id,serial,location,received\nM2,04A1B2\n"
+	  "M1,01,S1,2024-01-01\n"),
+     {2, "row", "expected 4 fields, found 2"},
+     0},
+    {"old-Mac CR line ends",
+     CASE("mgmt_id,serial,location,received\rM1,01,S1,2024-01-01\r"
+	  "M2,02,S1,2024-01-02\r"),
+     {0, NULL, NULL},
+     2},
+    {"old-Mac CR line ends: line numbers as an editor counts them",
+     CASE("mgmt_id,serial,location,received\rM1,01,S1,2024-01-01\r"
+	  "M2,0X,S1,2024-01-02\r"),
+     {3, "serial", "not hexadecimal: 0X"},
+     0},
+    {"UTF-16 little-endian without a byte order mark",
+     CASE("m\0g\0m\0t\0_\0i\0d\0,\0"),
+     {1, "file",
+      "UTF-16 text (little-endian, no byte order mark): save it as CSV in "
+      "UTF-8 or CP932"},
+     0},
+    {"UTF-16 big-endian without a byte order mark",
+     CASE("\0m\0g\0m\0t"),
+     {1, "file",
+      "UTF-16 text (big-endian, no byte order mark): save it as CSV in "
+      "UTF-8 or CP932"},
+     0},
+    {"UTF-16 with a byte order mark",
+     CASE("\xfe\xff\0m\0g"),
+     {1, "file",
+      "UTF-16 text (byte order mark FE FF): save it as CSV in UTF-8 or "
+      "CP932"},
+     0},
+    {"UTF-32 little-endian with a byte order mark",
+     CASE("\xff\xfe\0\0m\0\0\0"),
+     {1, "file",
+      "UTF-32 text (byte order mark FF FE 00 00): save it as CSV in UTF-8 "
+      "or CP932"},
+     0},
+    {"UTF-32 big-endian with a byte order mark",
+     CASE("\0\0\xfe\xff\0\0\0m"),
+     {1, "file",
+      "UTF-32 text (byte order mark 00 00 FE FF): save it as CSV in UTF-8 "
+      "or CP932"},
+     0},
+    {"UTF-32 little-endian without a byte order mark",
+     CASE("m\0\0\0g\0\0\0"),
+     {1, "file",
+      "UTF-32 text (little-endian, no byte order mark): save it as CSV in "
+      "UTF-8 or CP932"},
+     0},
+    {"UTF-32 big-endian without a byte order mark",
+     CASE("\0\0\0m\0\0\0g"),
+     {1, "file",
+      "UTF-32 text (big-endian, no byte order mark): save it as CSV in "
+      "UTF-8 or CP932"},
+     0},
+    {"NUL bytes",
+     CASE("\0\0\0\0\0\0"),
+     {1, "file", "starts with NUL bytes: not a text file"},
+     0},
+};
+
+static void test_damaged_files(void **state)
+{
+	struct fixture *fx = *state;
+
+	for (size_t i = 0; i < sizeof(damaged_cases) / sizeof(damaged_cases[0]);
+	     i++) {
+		struct import_result res;
+		int rc =
+		    run_opts(fx, damaged_cases[i].csv, damaged_cases[i].len,
+			     IMPORT_ENC_AUTO, 1, NOW, &res);
+
+		print_message("# %s\n", damaged_cases[i].name);
+		if (damaged_cases[i].problem.line) {
+			assert_int_equal(rc, IMPORT_ERR_INVALID);
+			expect_problems(&res, &damaged_cases[i].problem, 1);
+		} else {
+			expect_ok(rc, &res);
+			assert_int_equal(res.added, damaged_cases[i].rows);
+		}
+		assert_int_equal(n_cards(fx), 0);
+		import_result_free(&res);
+	}
+}
+
+/* import_read through a FILE: a file's bytes as they are; an input that
+ * is no stock list refused before it is read whole. */
+static void test_read_cap(void **state)
+{
+	struct fixture *fx = *state;
+	char path[128], why[128], *buf;
+	size_t len;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/list.csv", fx->dir);
+	f = fopen(path, "wb+");
+	assert_non_null(f);
+	fputs("mgmt_id,serial,location,received\n", f);
+	rewind(f);
+	assert_int_equal(import_read(f, &buf, &len, why, sizeof(why)), 0);
+	assert_int_equal(len, 33);
+	assert_memory_equal(buf, "mgmt_id,serial,location,received\n", 33);
+	free(buf);
+
+	/* A regular file over the cap: refused by its size alone (sparse,
+	 * so the test writes nothing). */
+	assert_int_equal(ftruncate(fileno(f), (off_t)IMPORT_MAX_BYTES + 1), 0);
+	rewind(f);
+	assert_int_equal(import_read(f, &buf, &len, why, sizeof(why)), -1);
+	assert_null(buf);
+	assert_string_equal(why, "larger than 256 MiB: not a stock list (a "
+				 "million cards are about 70 MB)");
+	fclose(f);
+	unlink(path);
+
+	/* /dev/zero: no line end, refused after 64 KiB. */
+	f = fopen("/dev/zero", "rb");
+	if (f) {
+		assert_int_equal(import_read(f, &buf, &len, why, sizeof(why)),
+				 -1);
+		assert_string_equal(
+		    why, "no line end in the first 64 KiB: not a stock list "
+			 "(CSV)");
+		assert_true(ftell(f) <= (long)IMPORT_HEAD_BYTES + 1);
+		fclose(f);
+	}
+
+	/* An endless stream of lines: refused at the cap. */
+	f = popen("yes mgmt_id,serial,location,received 2>/dev/null", "r");
+	assert_non_null(f);
+	assert_int_equal(import_read(f, &buf, &len, why, sizeof(why)), -1);
+	assert_null(buf);
+	assert_string_equal(why, "larger than 256 MiB: not a stock list (a "
+				 "million cards are about 70 MB)");
+	pclose(f);
+}
+
 static void test_header_only(void **state)
 {
 	struct fixture *fx = *state;
@@ -925,7 +1437,8 @@ static void test_unterminated_quote(void **state)
 
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
 	EXPECT_PROBLEMS(&res, {3, "serial",
-			       "unterminated quoted field starting on line 3"});
+			       "unterminated quoted field starting on line 3: "
+			       "the file ends inside it (cut off?)"});
 	assert_int_equal(res.rows, 2);
 	assert_int_equal(n_cards(fx), 0);
 	import_result_free(&res);
@@ -936,14 +1449,16 @@ static void test_unterminated_quote(void **state)
 		 "M2,02,S1,2024-01-01,\"\n\n",
 		 &res);
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
-	EXPECT_PROBLEMS(
-	    &res, {3, "row", "unterminated quoted field starting on line 3"});
+	EXPECT_PROBLEMS(&res, {3, "row",
+			       "unterminated quoted field starting on line 3: "
+			       "the file ends inside it (cut off?)"});
 	import_result_free(&res);
 
 	rc = RUN(fx, "mgmt_id,serial,\"location,received\n", &res);
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
 	EXPECT_PROBLEMS(&res, {1, "header",
-			       "unterminated quoted field starting on line 1"});
+			       "unterminated quoted field starting on line 1: "
+			       "the file ends inside it (cut off?)"});
 	import_result_free(&res);
 }
 
@@ -1213,7 +1728,8 @@ static void test_dry_run(void **state)
 				  "M1,01,S1,x\n";
 	rc = run_opts(fx, bad, sizeof(bad) - 1, IMPORT_ENC_AUTO, 1, NOW, &res);
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
-	EXPECT_PROBLEMS(&res, {2, "received", "not a date (YYYY-MM-DD): x"});
+	EXPECT_PROBLEMS(
+	    &res, {2, "received", "not a date (YYYY-MM-DD or YYYY/M/D): x"});
 	assert_int_equal(res.added, 0);
 	import_result_free(&res);
 }
@@ -1238,8 +1754,9 @@ static void test_bad_file_changes_nothing(void **state)
 	rc = run_opts(fx, mixed, sizeof(mixed) - 1, IMPORT_ENC_AUTO, 0, NOW + 1,
 		      &res);
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
-	EXPECT_PROBLEMS(&res,
-			{5, "received", "not a date (YYYY-MM-DD): 2024-06-31"});
+	EXPECT_PROBLEMS(
+	    &res,
+	    {5, "received", "not a date (YYYY-MM-DD or YYYY/M/D): 2024-06-31"});
 	assert_int_equal(res.rows, 4);
 	assert_int_equal(res.added + res.updated + res.unchanged, 0);
 	import_result_free(&res);
@@ -1429,6 +1946,91 @@ static void test_applicant_events(void **state)
  * out the terminal, so no card may have its serial (asset add refuses
  * the reverse).  The tag is matched whatever the case in the file.
  */
+/* A full list that leaves out cards (issue 13): counted and the first
+ * shown, nothing changed for them; issued, disposed and lost cards have
+ * left the stock and are not missing from it. */
+static void test_full_list_missing(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	struct import_opts opts = {
+	    .encoding = IMPORT_ENC_AUTO,
+	    .dry_run = 1,
+	    .now = NOW + 1,
+	    .status_rule = recon_import_status_rule,
+	};
+	static const char first[] =
+	    "mgmt_id,serial,location,received,status\n"
+	    "M16,16,S1,2024-01-01,moved\n"
+	    "M12,12,S1,2024-01-01,\nM11,11,S1,2024-01-01,\n"
+	    "M10,10,S1,2024-01-01,\nM09,09,S1,2024-01-01,\n"
+	    "M08,08,S1,2024-01-01,\nM07,07,S1,2024-01-01,\n"
+	    "M06,06,S1,2024-01-01,\nM05,05,S1,2024-01-01,\n"
+	    "M04,04,S1,2024-01-01,\nM03,03,S1,2024-01-01,\n"
+	    "M02,02,S1,2024-01-01,\nM01,01,S1,2024-01-01,\n"
+	    "M13,13,S1,2024-01-01,issued\nM14,14,S1,2024-01-01,disposed\n"
+	    "M15,15,S1,2024-01-01,lost\n";
+	static const char full[] = "mgmt_id,serial,location,received\n"
+				   "M01,01,S1,2024-01-01\n"
+				   "M02,02,S2,2024-01-01\n";
+	static const char *const shown[] = {"M03", "M04", "M05", "M06", "M07",
+					    "M08", "M09", "M10", "M11", "M12"};
+	int rc = RUN(fx, first, &res);
+
+	expect_ok(rc, &res);
+	assert_int_equal(res.added, 16);
+	assert_int_equal(res.missing, 0);
+	import_result_free(&res);
+
+	/* Not said to be full: a list of some cards is no news. */
+	rc = import_run(fx->l, full, sizeof(full) - 1, &opts, &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.missing, 0);
+	assert_int_equal(res.nmissing_shown, 0);
+	import_result_free(&res);
+
+	opts.full = 1;
+	rc = import_run(fx->l, full, sizeof(full) - 1, &opts, &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.missing, 11); /* M03-M12 and M16 */
+	assert_int_equal(res.nmissing_shown, IMPORT_MISSING_SHOWN);
+	for (size_t i = 0; i < IMPORT_MISSING_SHOWN; i++)
+		assert_string_equal(res.missing_shown[i], shown[i]);
+	import_result_free(&res);
+
+	/* A real run: M02 moves, the missing cards stay as they are, and
+	 * the import's audit entry says how many were missing. */
+	opts.dry_run = 0;
+	opts.now = NOW + 2;
+	rc = import_run(fx->l, full, sizeof(full) - 1, &opts, &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.updated, 1);
+	assert_int_equal(res.missing, 11);
+	import_result_free(&res);
+	assert_int_equal(n_cards(fx), 16);
+	assert_int_equal(query(fx, "SELECT count(*) FROM card WHERE "
+				   "updated_at = 1700000002"),
+			 1);
+	{
+		char detail[160];
+
+		query_text(fx,
+			   "SELECT detail FROM audit WHERE action = 'import' "
+			   "ORDER BY id DESC LIMIT 1",
+			   detail, sizeof(detail));
+		assert_string_equal(detail,
+				    "rows=2 added=0 updated=1 unchanged=1 "
+				    "encoding=utf-8 full missing=11");
+	}
+
+	/* A bad full list reports its problems, not missing cards. */
+	rc = import_run(fx->l, "mgmt_id,serial,location,received\nM01,01\n", 40,
+			&opts, &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	assert_int_equal(res.missing, 0);
+	import_result_free(&res);
+}
+
 static void test_serial_is_terminal_tag(void **state)
 {
 	struct fixture *fx = *state;
@@ -1522,11 +2124,15 @@ static void test_million_rows_checked(void **state)
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
 	assert_int_equal(res.detected, IMPORT_ENC_CP932);
 	assert_int_equal(res.rows, 1000000);
-	EXPECT_PROBLEMS(
-	    &res, {1236, "received", "not a date (YYYY-MM-DD): 2024-02-30"},
-	    {251236, "received", "not a date (YYYY-MM-DD): 2024-02-30"},
-	    {501236, "received", "not a date (YYYY-MM-DD): 2024-02-30"},
-	    {751236, "received", "not a date (YYYY-MM-DD): 2024-02-30"});
+	EXPECT_PROBLEMS(&res,
+			{1236, "received",
+			 "not a date (YYYY-MM-DD or YYYY/M/D): 2024-02-30"},
+			{251236, "received",
+			 "not a date (YYYY-MM-DD or YYYY/M/D): 2024-02-30"},
+			{501236, "received",
+			 "not a date (YYYY-MM-DD or YYYY/M/D): 2024-02-30"},
+			{751236, "received",
+			 "not a date (YYYY-MM-DD or YYYY/M/D): 2024-02-30"});
 	import_result_free(&res);
 	assert_int_equal(n_cards(fx), 0);
 	assert_int_equal(n_locations(fx), 0);
@@ -1600,11 +2206,15 @@ int main(void)
 	    T(test_bom_with_cp932),
 	    T(test_cp932_auto),
 	    T(test_cp932_forced),
+	    T(test_encoding_proven),
+	    T(test_location_normal_form),
+	    T(test_same_list_windows_and_mac),
 	    T(test_columns_any_order),
 	    T(test_header_problems),
 	    T(test_duplicates_in_file),
 	    T(test_conflicts_with_ledger),
 	    T(test_bad_dates),
+	    T(test_excel_dates),
 	    T(test_bad_serial_and_mgmt_id),
 	    T(test_bad_status),
 	    T(test_bad_location),
@@ -1615,6 +2225,8 @@ int main(void)
 	    T(test_crlf),
 	    T(test_empty_file),
 	    T(test_header_only),
+	    T(test_damaged_files),
+	    T(test_read_cap),
 	    T(test_unterminated_quote),
 	    T(test_wrong_field_count),
 	    T(test_reimport_idempotent),
@@ -1624,6 +2236,7 @@ int main(void)
 	    T(test_bad_file_changes_nothing),
 	    T(test_status_steps_refused),
 	    T(test_applicant_events),
+	    T(test_full_list_missing),
 	    T(test_serial_is_terminal_tag),
 	    T(test_million_rows_checked),
 	    T(test_bulk_import),

@@ -8,55 +8,49 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../../data/import.h"
 #include "../../reconcile/rules.h"
 #include "cli.h"
 
-/* Reads a whole file (or stdin for "-") into a malloc'ed buffer. */
-static int slurp(const char *path, char **out, size_t *len)
+/* Reads a whole file (or stdin for "-") with import_read's cap. */
+static int slurp(const char *path, char **out, size_t *len, char *why,
+		 size_t why_size)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0;
-	char *buf;
+	int rc;
 
 	*out = NULL;
-	if (!f)
+	if (!f) {
+		snprintf(why, why_size, "%s", strerror(errno));
 		return -1;
-	buf = malloc(cap);
-	while (buf) {
-		size_t r = fread(buf + n, 1, cap - n, f);
-
-		n += r;
-		if (n < cap) {
-			if (ferror(f)) {
-				free(buf);
-				buf = NULL;
-			}
-			break;
-		}
-		char *p = realloc(buf, cap * 2);
-		if (!p) {
-			free(buf);
-			buf = NULL;
-			errno = ENOMEM;
-			break;
-		}
-		buf = p;
-		cap *= 2;
 	}
+	rc = import_read(f, out, len, why, why_size);
 	if (f != stdin)
 		fclose(f);
-	if (!buf)
-		return -1;
-	*out = buf;
-	*len = n;
-	return 0;
+	return rc;
 }
 
 static const char *enc_name(enum import_encoding e)
 {
 	return e == IMPORT_ENC_CP932 ? "cp932" : "utf-8";
+}
+
+/* A full list that leaves out cards of the ledger: how many, the first. */
+static void print_missing(const struct import_result *res)
+{
+	fprintf(stderr,
+		"cardtally: %ld card%s of the ledger %s not in this full list:",
+		res->missing, res->missing == 1 ? "" : "s",
+		res->missing == 1 ? "is" : "are");
+	for (size_t i = 0; i < res->nmissing_shown; i++)
+		fprintf(stderr, " %s", res->missing_shown[i]);
+	if (res->missing > (long)res->nmissing_shown)
+		fprintf(stderr, " and %ld more",
+			res->missing - (long)res->nmissing_shown);
+	fputs("; the import changed nothing for them: count their trays\n",
+	      stderr);
 }
 
 /* The result as one JSON document on stdout; 0 or EXIT_SOFTWARE. */
@@ -73,6 +67,12 @@ static int print_json(const struct import_result *res, int dry_run, int ok)
 	json_w_key_int(&w, "added", res->added);
 	json_w_key_int(&w, "updated", res->updated);
 	json_w_key_int(&w, "unchanged", res->unchanged);
+	json_w_key_int(&w, "missing", res->missing);
+	json_w_key(&w, "missing_cards");
+	json_w_array(&w);
+	for (size_t i = 0; i < res->nmissing_shown; i++)
+		json_w_str(&w, res->missing_shown[i]);
+	json_w_end_array(&w);
 	json_w_key(&w, "problems");
 	json_w_array(&w);
 	for (size_t i = 0; i < res->nproblems; i++) {
@@ -93,32 +93,38 @@ static int exec_import(struct cli *c, struct ledger *l)
 {
 	const char *enc_s = cli_opt(c, "encoding");
 	int dry_run = cli_opt(c, "dry-run") != NULL;
+	int full = cli_opt(c, "full") != NULL;
 	enum import_encoding enc;
 	struct import_result res = {0};
 	struct staff_rec actor;
 	struct wf_err e;
-	char *buf;
+	char *buf, why[128];
 	size_t len;
 	int rc;
 
 	if (c->npos != 1)
 		return cli_usage(c, "one stock list FILE is required");
-	if (!enc_s || strcmp(enc_s, "auto") == 0)
+	/* In any case: UTF-8 and CP932 are how people write them. */
+	if (!enc_s || strcasecmp(enc_s, "auto") == 0)
 		enc = IMPORT_ENC_AUTO;
-	else if (strcmp(enc_s, "utf-8") == 0 || strcmp(enc_s, "utf8") == 0)
+	else if (strcasecmp(enc_s, "utf-8") == 0 ||
+		 strcasecmp(enc_s, "utf8") == 0)
 		enc = IMPORT_ENC_UTF8;
-	else if (strcmp(enc_s, "cp932") == 0 || strcmp(enc_s, "shift_jis") == 0)
+	else if (strcasecmp(enc_s, "cp932") == 0 ||
+		 strcasecmp(enc_s, "shift_jis") == 0)
 		enc = IMPORT_ENC_CP932;
 	else
 		return cli_usage(c, "--encoding must be auto, utf-8 or cp932");
 	rc = cli_step_actor(c, l, &actor);
 	if (rc)
 		return rc;
-	if (slurp(c->pos[0], &buf, &len) < 0)
+	if (slurp(c->pos[0], &buf, &len, why, sizeof(why)) < 0)
 		return cli_error(EXIT_DATAERR, "cannot read %s: %s", c->pos[0],
-				 strerror(errno));
-	rc = wf_import(l, &actor, c->pos[0], buf, len, (int)enc, dry_run,
-		       cli_now(), &res, &e);
+				 why);
+	rc =
+	    wf_import(l, &actor, c->pos[0], buf, len, (int)enc,
+		      (dry_run ? IMPORT_DRY_RUN : 0) | (full ? IMPORT_FULL : 0),
+		      cli_now(), &res, &e);
 	free(buf);
 	if (rc &&
 	    (e.code == WF_E_IMPORT_PROBLEM || e.code == WF_E_IMPORT_PROBLEMS)) {
@@ -132,6 +138,8 @@ static int exec_import(struct cli *c, struct ledger *l)
 		import_result_free(&res);
 		return cli_fail(&e);
 	}
+	if (full && res.missing)
+		print_missing(&res);
 	if (c->json)
 		rc = print_json(&res, dry_run, 1);
 	else
@@ -145,12 +153,13 @@ static int exec_import(struct cli *c, struct ledger *l)
 	return rc;
 }
 
-static const char *const import_options[] = {"encoding", "dry-run!", NULL};
+static const char *const import_options[] = {"encoding", "dry-run!", "full!",
+					     NULL};
 
 const struct cmd_entry cmd_import_entry = {
     .name = "import",
-    .usage = "FILE [--encoding auto|utf-8|cp932] [--dry-run] --as CODE "
-	     "[--pin-fd N]",
+    .usage = "FILE [--encoding auto|utf-8|cp932] [--dry-run] [--full] "
+	     "--as CODE [--pin-fd N]",
     .help = "import the stock list (CSV, UTF-8 or CP932)",
     .options = import_options,
     .needs_db = 1,

@@ -54,6 +54,8 @@ static const struct {
     {"import/encoding", "the file's encoding (default auto: UTF-8 with or "
 			"without a BOM, or CP932)"},
     {"import/dry-run", "validate and count only: nothing changes"},
+    {"import/full", "the file is the whole stock: list the ledger's cards "
+		    "it leaves out"},
     {"count start/kind", "full, partial (needs --ranges) or countonly"},
     {"count start/ranges", "the ranges to count, comma-separated (default "
 			   "for a full count: every location holding "

@@ -472,14 +472,15 @@ extern const struct wf_step wf_step_import;
 
 /*
  * Imports the stock list of len bytes in buf (named `source` in a refusal)
- * by actor, with encoding (enum import_encoding) and dry_run, in one
+ * by actor, with encoding (enum import_encoding) and flags (IMPORT_DRY_RUN,
+ * IMPORT_FULL; 1 is a dry run, as this argument once was), in one
  * transaction with the check of the actor.  0 and *res (free with
  * import_result_free, also after a refusal: its problems), or the exit
  * status with *e (WF_E_IMPORT_PROBLEM(S): res->problems says which).
  */
 int wf_import(struct ledger *l, const struct staff_rec *actor,
 	      const char *source, const char *buf, size_t len, int encoding,
-	      int dry_run, int64_t now, struct import_result *res,
+	      int flags, int64_t now, struct import_result *res,
 	      struct wf_err *e);
 /* 0 when code and name may be the first manager's (before the PIN is
  * asked for), else the exit status with *e. */

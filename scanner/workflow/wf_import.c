@@ -21,12 +21,14 @@ const struct wf_step wf_step_import = {"import", ACT_IMPORT, WF_PERMIT};
 
 int wf_import(struct ledger *l, const struct staff_rec *actor,
 	      const char *source, const char *buf, size_t len, int encoding,
-	      int dry_run, int64_t now, struct import_result *res,
+	      int flags, int64_t now, struct import_result *res,
 	      struct wf_err *e)
 {
+	int dry_run = (flags & IMPORT_DRY_RUN) != 0;
 	struct import_opts opts = {
 	    .encoding = (enum import_encoding)encoding,
 	    .dry_run = dry_run,
+	    .full = (flags & IMPORT_FULL) != 0,
 	    .actor_id = actor->id,
 	    .now = now,
 	    /* Statuses change only as the state machine allows. */

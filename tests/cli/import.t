@@ -162,6 +162,82 @@ is "$RC" 0 "cp932 explicit: exit 0"
 is "$(printf '%s' "$OUT" | pyjson '[d["encoding"], d["added"], d["unchanged"]]')" \
 	'["cp932",0,2]' "cp932 explicit: JSON says cp932, 2 unchanged"
 
+# ---- dates as a Japanese Excel writes them (issue 13) -------------------------
+
+printf '%s,notice_sent\nD001,04D4000001,SAFE1/S1/T01,2024/4/1,2024/04/05\n' \
+	"$HDR" >"$WORK/excel-dates.csv"
+import_as_s02 "$WORK/excel-dates.csv"
+is "$RC" 0 "excel dates: exit 0"
+is "$(sqlq "select received || ' ' || notice_sent from card
+	where mgmt_id = 'D001'")" "2024-04-01 2024-04-05" \
+	"excel dates: 2024/4/1 and 2024/04/05 stored as YYYY-MM-DD"
+printf '%s\nD002,04D4000002,SAFE1/S1/T01,24/4/1\n' "$HDR" \
+	>"$WORK/two-digit-year.csv"
+bad_import "a two-digit year" "$WORK/two-digit-year.csv" \
+	"2: received: ambiguous date: a two-digit year (write YYYY/M/D): 24/4/1"
+
+# ---- every row's encoding is proven (issue 13) ------------------------------
+
+# Two exports pasted together: UTF-8 rows, then CP932 rows.  金庫 is
+# E9 87 91 E5 BA AB in UTF-8, 8B E0 8C C9 in CP932.
+{
+	printf '%s\n' "$HDR"
+	printf 'E001,04D1000001,\xe9\x87\x91\xe5\xba\xab/T01,2024-06-01\n'
+	printf 'E002,04D1000002,\x8b\xe0\x8c\xc9/T01,2024-06-01\n'
+	printf 'E003,04D1000003,\x8b\xe0\x8c\xc9/T02,2024-06-01\n'
+} >"$WORK/mixed.csv"
+bad_import "utf-8 rows, then cp932 rows" "$WORK/mixed.csv" \
+	"3: location: CP932 text, but the file is UTF-8 (line 2): save the whole list in one encoding
+4: location: CP932 text, but the file is UTF-8 (line 2): save the whole list in one encoding"
+
+# A CP932 file whose only non-ASCII text is half-width katakana (ﾊｺ, ﾏｽ:
+# CA BA, CF BD, which UTF-8 reads as U+02BA and U+03FD) is CP932.
+printf '%s\nK001,04D2000001,\xca\xba/\xcf\xbd1,2024-06-01\n' "$HDR" \
+	>"$WORK/hankaku.csv"
+import_as_s02 "$WORK/hankaku.csv" --dry-run
+is "$RC" 0 "half-width katakana: exit 0"
+is "$OUT" "dry run, nothing changed: $WORK/hankaku.csv (cp932): 1 row: 1 added, 0 updated, 0 unchanged" \
+	"half-width katakana: read as cp932"
+bad_import "half-width katakana given as UTF-8" "$WORK/hankaku.csv" \
+	"2: location: CP932 text, not UTF-8 as --encoding says: it would be stored garbled" \
+	--encoding UTF-8
+
+# --encoding in any case; a UTF-8 file given as CP932 is refused, not
+# stored garbled.
+printf '%s\nE004,04D1000004,\xe9\x87\x91\xe5\xba\xab/T03,2024-06-01\n' "$HDR" \
+	>"$WORK/utf8-kinko.csv"
+bad_import "utf-8 file given as CP932" "$WORK/utf8-kinko.csv" \
+	"2: location: UTF-8 text, not CP932 as --encoding says: it would be stored garbled" \
+	--encoding CP932
+import_as_s02 "$WORK/utf8-kinko.csv" --dry-run --encoding Utf-8
+is "$RC" 0 "--encoding Utf-8: exit 0"
+like "$OUT" '\(utf-8\): 1 row: 1 added' "--encoding Utf-8: read as utf-8"
+
+# ---- one list saved on Windows and on a Mac: one location (issue 13) -------
+
+# Windows (CP932): 金庫～1/棚－1 and 金庫\2/棚<full-width space>2; a Mac
+# (UTF-8, JIS's table): 金庫〜1/棚−1, and 金<zero-width space>庫¥2/棚 2.
+printf '%s\r\nW001,04D3000001,\x8b\xe0\x8c\xc9\x81\x601/\x92\x49\x81\x7c1,2024-06-01\r\nW002,04D3000002,\x8b\xe0\x8c\xc9\\2/\x92\x49\x81\x402,2024-06-01\r\n' \
+	"$HDR" >"$WORK/windows.csv"
+printf '%s\nW001,04D3000001,金庫〜1/棚−1,2024-06-01\nW002,04D3000002,金\xe2\x80\x8b庫¥2/棚 2,2024-06-01\n' \
+	"$HDR" >"$WORK/mac.csv"
+import_as_s02 "$WORK/windows.csv"
+is "$RC" 0 "windows list: exit 0"
+is "$(sqlq "select group_concat(l.path, ' | ') from card c join location l
+	on l.id = c.location_id where c.mgmt_id like 'W00%' order by c.mgmt_id")" \
+	'金庫~1/棚-1 | 金庫\2/棚 2' "windows list: paths in normal form"
+locations=$(sqlq 'select count(*) from location')
+import_as_s02 "$WORK/mac.csv"
+is "$RC" 0 "mac list: exit 0"
+is "$OUT" "$WORK/mac.csv (utf-8): 2 rows: 0 added, 0 updated, 2 unchanged" \
+	"mac list: the same cards in the same places"
+is "$(sqlq 'select count(*) from location')" "$locations" \
+	"mac list: no twin location"
+printf '%s\nW003,04D3000003,金庫\xe2\x80\xae1,2024-06-01\n' "$HDR" \
+	>"$WORK/bidi.csv"
+bad_import "a character that reorders text" "$WORK/bidi.csv" \
+	"2: location: character U+202E (invisible, or it reorders text on screen) in the path"
+
 # ---- bad files: each exits 65, names line and column, changes nothing ------
 
 printf 'mgmt_id,serial,location\nX001,04E0000001,SAFE1/S1/T01\n' \
@@ -178,11 +254,11 @@ cat >"$WORK/bad-date.csv" <<'EOF'
 mgmt_id,serial,location,received,notice_sent
 X001,04E0000001,SAFE1/S1/T01,2024-01-01,
 X002,04E0000002,SAFE1/S1/T01,2024-02-30,
-X003,04E0000003,SAFE1/S1/T01,2024-01-01,2024/01/05
+X003,04E0000003,SAFE1/S1/T01,2024-01-01,01/05/2024
 EOF
 bad_import "bad date" "$WORK/bad-date.csv" \
-	"3: received: not a date (YYYY-MM-DD): 2024-02-30
-4: notice_sent: not a date (YYYY-MM-DD): 2024/01/05"
+	"3: received: not a date (YYYY-MM-DD or YYYY/M/D): 2024-02-30
+4: notice_sent: ambiguous date: day and month in an unknown order (write YYYY/M/D): 01/05/2024"
 is "$(sqlq "select count(*) from card where mgmt_id = 'X001'")" 0 \
 	"bad date: the good row before it is not imported"
 
@@ -273,15 +349,54 @@ like "$(stderr_problems)" "^2: status: unknown status 'gone' \\(stored, .*, lost
 bad_import "quoted fields" "$WORK/quoted.csv" \
 	"3: mgmt_id: not a management ID (letters, digits, '-', '_'): Q,002
 4: mgmt_id: not a management ID (letters, digits, '-', '_'): Q003\\x0AQ
-7: received: not a date (YYYY-MM-DD): 2024-13-01"
+7: received: not a date (YYYY-MM-DD or YYYY/M/D): 2024-13-01"
 
 # The same problems in the JSON document.
 import_as_s02 "$WORK/bad-date.csv" --json
 is "$RC" 65 "bad file --json: exit 65"
 is "$(printf '%s' "$OUT" | pyjson '[d["ok"], d["added"], [[p["line"],
 	p["column"], p["reason"]] for p in d["problems"]]]')" \
-	'[false,0,[[3,"received","not a date (YYYY-MM-DD): 2024-02-30"],[4,"notice_sent","not a date (YYYY-MM-DD): 2024/01/05"]]]' \
+	'[false,0,[[3,"received","not a date (YYYY-MM-DD or YYYY/M/D): 2024-02-30"],[4,"notice_sent","ambiguous date: day and month in an unknown order (write YYYY/M/D): 01/05/2024"]]]' \
 	"bad file --json: parses, lists every problem"
+
+# ---- files cut off, in old-Mac form, in UTF-16 or -32, or endless (issue 13)
+
+printf '%s\nC001,04D5000001,SAFE1/S1/T01,2024-06-01\nC002,"04A1B2' "$HDR" \
+	>"$WORK/cut-quoted.csv"
+bad_import "cut off inside a quoted value" "$WORK/cut-quoted.csv" \
+	"3: serial: unterminated quoted field starting on line 3: the file ends inside it (cut off?)"
+printf '%s\nC001,04D5000001,SAFE1/S1/T01,2024-06-01\nC002,04A1B2' "$HDR" \
+	>"$WORK/cut-row.csv"
+bad_import "cut off: last row short" "$WORK/cut-row.csv" \
+	"3: row: expected 4 fields, found 2: the file ends in this row (cut off?)"
+
+# Old-Mac line ends (CR alone) are line ends.
+printf '%s\rC003,04D5000003,SAFE1/S1/T01,2024-06-01\rC004,04D500000X,SAFE1/S1/T01,2024-06-01\r' \
+	"$HDR" >"$WORK/mac-cr.csv"
+bad_import "CR line ends: lines counted" "$WORK/mac-cr.csv" \
+	"3: serial: not hexadecimal: 04D500000X"
+printf '%s\rC003,04D5000003,SAFE1/S1/T01,2024-06-01\r' "$HDR" >"$WORK/mac-cr2.csv"
+import_as_s02 "$WORK/mac-cr2.csv" --dry-run
+is "$RC" 0 "CR line ends: exit 0"
+like "$OUT" ': 1 row: 1 added' "CR line ends: the row is read"
+
+# UTF-16 without a byte order mark and UTF-32 are named as such.
+printf '%s\n' "$HDR" | python3 -c 'import sys; sys.stdout.buffer.write(sys.stdin.read().encode("utf-16-le"))' \
+	>"$WORK/utf16le.csv"
+bad_import "UTF-16 without a byte order mark" "$WORK/utf16le.csv" \
+	"1: file: UTF-16 text (little-endian, no byte order mark): save it as CSV in UTF-8 or CP932"
+printf '%s\n' "$HDR" | python3 -c 'import sys; sys.stdout.buffer.write(sys.stdin.read().encode("utf-32"))' \
+	>"$WORK/utf32.csv"
+bad_import "UTF-32" "$WORK/utf32.csv" \
+	"1: file: UTF-32 text (byte order mark FF FE 00 00): save it as CSV in UTF-8 or CP932"
+
+# An endless input is refused without reading it whole.
+before=$(ledger_state)
+import_as_s02 /dev/zero
+is "$RC" 65 "/dev/zero: exit 65"
+is "$ERR" "cardtally: cannot read /dev/zero: no line end in the first 64 KiB: not a stock list (CSV)" \
+	"/dev/zero: says why"
+is "$(ledger_state)" "$before" "/dev/zero: ledger unchanged"
 
 # ---- who may import -------------------------------------------------------
 
@@ -375,6 +490,40 @@ printf '%s\n' "$HDR" T001,04E0000098,SAFE1/S1/T01,2024-06-01 \
 	T002,04e0000099,SAFE1/S1/T01,2024-06-01 >"$WORK/tag.csv"
 bad_import "serial is a terminal's tag" "$WORK/tag.csv" \
 	"3: serial: serial is the tag of terminal TERM9: a serial names one thing only"
+
+# ---- a full list that leaves cards out (issue 13) -----------------------------
+
+# --full: the list is the whole stock.  The ledger's cards in the office's
+# keeping that it leaves out are counted and the first ten named, on
+# stderr; nothing is changed for them.  Without --full a list of some
+# cards is no news.
+printf '%s\n' "mgmt_id,serial,location,received" \
+	F001,04D6000001,SAFE1/S1/T03,2024-06-01 \
+	F002,04D6000002,SAFE1/S1/T03,2024-06-01 \
+	F003,04D6000003,SAFE1/S1/T03,2024-06-01 >"$WORK/more.csv"
+import_as_s02 "$WORK/more.csv"
+is "$RC" 0 "full list: three more cards imported first"
+printf '%s\n' "mgmt_id,serial,location,received" \
+	"G001,04A0000001,SAFE1/S1/T01,2024-04-01" >"$WORK/full.csv"
+kept="status in ('stored','checked_out','cancelled','moved','deceased')"
+n_missing=$(sqlq "select count(*) from card where $kept and mgmt_id <> 'G001'")
+first=$(sqlq "select group_concat(mgmt_id, ' ') from (select mgmt_id from card
+	where $kept and mgmt_id <> 'G001' order by mgmt_id limit 10)")
+ok "$([ "$n_missing" -gt 10 ]; echo $?)" "full list: $n_missing cards to leave out"
+before=$(ledger_state)
+import_as_s02 "$WORK/full.csv"
+is "$RC" 0 "partial list: exit 0"
+is "$ERR" "" "partial list: no word of the others"
+import_as_s02 "$WORK/full.csv" --full
+is "$RC" 0 "full list: exit 0"
+is "$OUT" "$WORK/full.csv (utf-8): 1 row: 0 added, 0 updated, 1 unchanged" \
+	"full list: the counts as ever"
+is "$ERR" "cardtally: $n_missing cards of the ledger are not in this full list: $first and $((n_missing - 10)) more; the import changed nothing for them: count their trays" \
+	"full list: says how many are left out and names the first ten"
+is "$(ledger_state)" "$before" "full list: nothing changed"
+import_as_s02 "$WORK/full.csv" --full --dry-run --json
+is "$(printf '%s' "$OUT" | pyjson '[d["missing"], " ".join(d["missing_cards"])]')" \
+	"[$n_missing,\"$first\"]" "full list --json: missing and the first ten"
 
 # ---- no ledger --------------------------------------------------------------
 

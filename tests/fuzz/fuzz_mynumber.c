@@ -1,11 +1,14 @@
 /*
- * libFuzzer target for the apdu:mynumber profile (drivers/profile_mynumber.c):
+ * libFuzzer target for the apdu:jpki-auth profile (drivers/profile_jpki.c;
+ * "apdu:mynumber" is its old name, kept working):
  * the input is the card's side of the conversation, a sequence of responses,
  * each one length octet followed by that many bytes.  The fake card hands
  * them out in order, whatever was asked; when the input runs out, the card
  * "leaves" (RDR_ERR_IO).  Checked besides memory safety: only SELECT and
- * READ BINARY reach the card, reads stay within the profile's bounds, and
- * the result is an identifier of a valid length or an error with a message.
+ * READ BINARY reach the card, reads stay within the profile's bounds (the
+ * certificate's first 4096 bytes, at most 32 reads), and the result is an
+ * identifier of a valid length or an error with a message ("no
+ * certificate" among them).
  *
  * Built by `make fuzz` with clang; tests/test_fuzz_corpus.c includes this
  * file (with FUZZ_ENTRY renamed) to replay the corpus in `make test`.
@@ -34,15 +37,15 @@ static int fuzz_card_tx(void *ctx, const uint8_t *apdu, size_t len,
 	size_t n, copy;
 
 	/* What the profile may send: the two SELECTs and READ BINARY with
-	 * a short Le inside the first 512 bytes of the file. */
+	 * a short Le inside the first 4096 bytes of the file. */
 	if (len < 4 || apdu[0] != 0x00 || (apdu[1] != 0xa4 && apdu[1] != 0xb0))
 		abort();
 	if (apdu[1] == 0xb0 &&
 	    (len != 5 || apdu[4] == 0 ||
-	     ((size_t)apdu[2] << 8 | apdu[3]) + apdu[4] > 512))
+	     ((size_t)apdu[2] << 8 | apdu[3]) + apdu[4] > 4096))
 		abort();
-	if (++c->napdu > 2 + 16 * 2)
-		abort(); /* two SELECTs, 16 reads, one 6C retry each */
+	if (++c->napdu > 2 + 32 * 2)
+		abort(); /* two SELECTs, 32 reads, one 6C retry each */
 	if (c->left == 0)
 		return RDR_ERR_IO; /* the card left */
 	n = c->p[0];
@@ -77,7 +80,8 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
 	if (rc == 0) {
 		if (id.len == 0 || id.len > RDR_ID_MAX)
 			abort();
-	} else if (rc == RDR_ERR_CARD || rc == RDR_ERR_IO) {
+	} else if (rc == RDR_ERR_CARD || rc == RDR_ERR_IO ||
+		   rc == RDR_ERR_NO_CERT) {
 		if (err[0] == '\0')
 			abort();
 	} else {

@@ -8,6 +8,10 @@ code) and are kept as they are, as is any crash-* input the fuzzer found.
 corpus/der/       certificates, some truncations, hand-made malformed headers
 corpus/mynumber/  card conversations for fuzz_mynumber.c: responses, each one
                   length octet then that many bytes
+corpus/import/    stock lists for fuzz_import.c: good ones in UTF-8 and CP932,
+                  and each kind of damage issue 13 found (two encodings in one
+                  file, half-width katakana, look-alike paths, Excel dates,
+                  cut off, CR line ends, UTF-16/32, state changes, --full)
 """
 import os
 import sys
@@ -16,6 +20,64 @@ here = os.path.dirname(os.path.abspath(__file__))
 fixtures = os.path.join(here, "..", "data", "der")
 der_dir = os.path.join(here, "corpus", "der")
 mn_dir = os.path.join(here, "corpus", "mynumber")
+imp_dir = os.path.join(here, "corpus", "import")
+HDR = b"mgmt_id,serial,location,received"
+KINKO_U8 = "金庫".encode("utf-8")
+KINKO_SJ = "金庫".encode("cp932")
+
+
+def import_seeds():
+    """Stock lists; the fuzz target picks the encoding by the size (size
+    % 4: 1 utf-8, 2 cp932, else auto)."""
+    rows = b"".join(b"M%d,04A10000%02d,SAFE1/S1/T0%d,2024-04-01\n" % (i, i, i % 3)
+                    for i in range(1, 6))
+    seeds = {
+        "good-utf8": HDR + b"\n" + rows,
+        "good-crlf": (HDR + b"\n" + rows).replace(b"\n", b"\r\n"),
+        "good-all-columns": b"mgmt_id,serial,location,received,notice_sent,"
+        b"reminder_sent,status\nA001,04A0000001,SAFE1/S1/T01,2024-04-01,"
+        b"2024-04-05,,\nA003,04A0000003," + KINKO_U8 + "/棚1".encode() +
+        b",2024-04-02,,,deceased\nB001,0B01,S9,2024-04-01,,,issued\n",
+        "cp932": b"location,received,serial,mgmt_id\r\n" + KINKO_SJ +
+        b"/T01,2024-06-01,04D0000001,J001\r\n" + KINKO_SJ +
+        "\\棚/A".encode("cp932") + b",2024-06-01,04D0000002,J002\r\n",
+        "bom": b"\xef\xbb\xbf" + HDR + b"\n" + b"B1,0B1," + KINKO_U8 + b",2024-05-01\n",
+        "mixed-utf8-cp932": HDR + b"\nE1,0E1," + KINKO_U8 + b",2024-06-01\nE2,0E2,"
+        + KINKO_SJ + b",2024-06-01\n",
+        "mixed-cp932-utf8": HDR + b"\nE1,0E1," + KINKO_SJ + b",2024-06-01\nE2,0E2,"
+        + KINKO_U8 + b",2024-06-01\n",
+        "hankaku": HDR + b"\nK1,0C1," + "ﾊｺ/ﾏｽ1".encode("cp932") + b",2024-06-01\n",
+        "either": HDR + b"\nK1,0C1,Caf\xc3\xa9,2024-06-01\n",
+        "utf8-kinko": HDR + b"\nE1,0E1," + KINKO_U8 + b",2024-06-01\n",
+        "lookalikes": HDR + ("\nL1,0D1,金庫〜1/棚−1,2024-06-01\nL2,0D2,金\u200b庫¥2/棚　2,"
+                       "2024-06-01\nL3,0D3,ＳＡＦＥ１／ｶﾞ,2024-06-01\nL4,0D4,金庫\u202e1,"
+                       "2024-06-01\nL5,0D5,金庫，1,2024-06-01\n").encode(),
+        "excel-dates": HDR + b",notice_sent\nD1,0D1,S1,2024/4/1,2024/04/05\n"
+        b"D2,0D2,S1,4/1/2024,\nD3,0D3,S1,24/4/1,2024/2/30\nD4,0D4,S1,2024/4/1 0:00,\n",
+        "cut-quoted": HDR + b"\nC1,0C1,S1,2024-06-01\nC2,\"04A1B2",
+        "cut-row": HDR + b"\nC1,0C1,S1,2024-06-01\nC2,04A1B2",
+        "mac-cr": (HDR + b"\n" + rows).replace(b"\n", b"\r"),
+        "utf16le": (HDR.decode() + "\n").encode("utf-16-le"),
+        "utf16-bom": (HDR.decode() + "\n").encode("utf-16"),
+        "utf32": (HDR.decode() + "\n").encode("utf-32"),
+        "utf32be": (HDR.decode() + "\n").encode("utf-32-be"),
+        "nul": b"\0" * 64,
+        "quoted": HDR + b"\n\"Q1\",\"0F1\",\"SAFE \"\"A\"\"/S1\",\"2024-01-01\"\n"
+        b"\"Q,2\",0F2,S1,2024-01-01\n\"Q3\nQ\",0F3,S1,2024-01-01\n\"Q4\"x,0F4,S1,2024-01-01\n",
+        "blank-lines": HDR + b"\nX1,0E1,S1,2024-01-01\n\n,,,\nX2,0E2,S1,2024-01-01\n\n\r\n",
+        "state-steps": b"mgmt_id,serial,location,received,status\n"
+        b"A001,04A0000001,SAFE1/S1/T01,2024-04-01,disposed\n"
+        b"A002,04A0000002,SAFE1/S1/T01,2024-04-01,stored\n"
+        b"A003,04A0000003,S1,2024-04-02,lost\nA004,04A0000004,S1,2024-04-02,stored\n",
+        "ledger-conflicts": HDR + b"\nX001,04A0000001,S1,2024-01-01\n"
+        b"A002,04E0000009,S1,2024-04-01\nT1,04e0000099,S1,2024-01-01\n",
+        "duplicates": HDR + b"\nX1,0E1,S1,2024-01-01\nX1,0E2,S1,2024-01-01\n"
+        b"X3,0e1,S1,2024-01-01\n",
+        "header-problems": b"mgmt_id,serial,serial,colour,\nX1,01,02,red,\n",
+        "empty": b"",
+    }
+    for name, data in seeds.items():
+        write(imp_dir, name, data)
 OK = b"\x90\x00"
 
 
@@ -32,6 +94,8 @@ def frame(resp):
 def main():
     os.makedirs(der_dir, exist_ok=True)
     os.makedirs(mn_dir, exist_ok=True)
+    os.makedirs(imp_dir, exist_ok=True)
+    import_seeds()
     certs = sorted(f[:-4] for f in os.listdir(fixtures) if f.endswith(".der"))
     for name in certs:
         with open(os.path.join(fixtures, name + ".der"), "rb") as f:
