@@ -270,58 +270,6 @@ int cli_second_pin(struct cli *c, const struct staff_rec *actor,
 			    prompt, "--witness-pin-fd", pin);
 }
 
-void cli_person(const struct staff_rec *s, struct recon_person *out)
-{
-	out->id = s->id;
-	out->role = s->role;
-	out->active = s->active;
-}
-
-int cli_permit(const struct staff_rec *who, enum recon_action action)
-{
-	struct wf_err e;
-
-	if (wf_permit(who, action, &e))
-		return cli_fail(&e);
-	return 0;
-}
-
-int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,
-		struct staff_rec *out)
-{
-	char pin[16], prompt[80];
-	struct wf_err e;
-	int rc;
-
-	if (c->nwitness == 0)
-		return cli_error(EXIT_NOPERM,
-				 "this step needs a second person: "
-				 "--witness MANAGER_CODE");
-	/* Refused before the witness is asked for a PIN. */
-	if (strcmp(c->witness[0], actor->code) == 0) {
-		wf_fail(&e, WF_E_WITNESS_SELF, actor->code);
-		return cli_fail(&e);
-	}
-	snprintf(prompt, sizeof(prompt), "PIN for %s: ", c->witness[0]);
-	rc = cli_read_pin(c->nwitness_pin_fd ? c->witness_pin_fd[0] : -1,
-			  prompt, "--witness-pin-fd", pin);
-	if (rc != 0)
-		return rc;
-	rc = wf_witness(l, actor, c->witness[0], pin, cli_now(), out, &e);
-	sodium_memzero(pin, sizeof(pin));
-	return rc ? cli_fail(&e) : 0;
-}
-
-int cli_witness_pin(struct ledger *l, const struct staff_rec *actor,
-		    const char *code, const char *pin, struct staff_rec *out)
-{
-	struct wf_err e;
-
-	if (wf_witness(l, actor, code, pin, cli_now(), out, &e))
-		return cli_fail(&e);
-	return 0;
-}
-
 /* A value on its own, for the printers not converted to json.h yet: a
  * writer of one value on f, never finished (the caller places the commas
  * and the newline). */

@@ -153,31 +153,10 @@ int cli_new_pin(int fd, const char *fd_option, const char *code, char pin[16]);
 /* Argon2id hash of a PIN into out (wf_pin_hash). */
 int cli_hash_pin(const char *pin, char out[128]);
 
-/* What reconcile/rules.h needs to know of a member of staff. */
-void cli_person(const struct staff_rec *s, struct recon_person *out);
-/* 0 when who's role allows action; else prints the rule, returns 77. */
-int cli_permit(const struct staff_rec *who, enum recon_action action);
-/* The first --witness: another person than actor, authenticated (PIN from
- * --witness-pin-fd or the terminal), and a manager.  0 or an exit code. */
-int cli_witness(struct cli *c, struct ledger *l, const struct staff_rec *actor,
-		struct staff_rec *out);
-/* The same checks with the witness's code and PIN typed on the actor's
- * screen (the TUI): another person than actor (refused before the PIN is
- * checked), the PIN right (cli_pin_login: recorded, 5 failures lock), a
- * manager.  0 and *out, or an exit code after cli_error. */
-int cli_witness_pin(struct ledger *l, const struct staff_rec *actor,
-		    const char *code, const char *pin, struct staff_rec *out);
-
-
 /* Runs the training gate for staff member `staff` on `today` into *out.
  * 0, or an exit code after printing why it could not. */
 int cli_training_check(struct ledger *l, const char *staff, int32_t today,
 		       struct training_gap *out);
-/* 0 when `who` may work with cards today (every required course done and
- * unexpired); else prints which course is missing or expired since when
- * and returns 77.  Every command that starts or joins work on cards calls
- * it after cli_permit. */
-int cli_training_gate(struct ledger *l, const struct staff_rec *who);
 
 /* "open too long, outside office hours", "" for none. */
 void cli_key_flag_names(unsigned flags, char *out, size_t cap);

@@ -30,15 +30,6 @@ static int32_t today(void)
 	return date_of_time(now, cli_utc_offset(now));
 }
 
-int cli_training_gate(struct ledger *l, const struct staff_rec *who)
-{
-	struct wf_err e;
-
-	if (wf_training_gate(l, who, today(), &e))
-		return cli_fail(&e);
-	return 0;
-}
-
 /* ---- training course add ---- */
 
 static int exec_course_add(struct cli *c, struct ledger *l)

@@ -6,7 +6,7 @@
  * closed) -- watch the list of what is
  * still out and who took it, and close.  A balanced tally closes at once;
  * an imbalanced one needs a manager to witness the close on this screen
- * (their code and PIN, checked by cli_witness_pin: another person, the
+ * (their code and PIN, checked by the workflow: another person, the
  * right PIN, a manager) and a note, and then closes through the same
  * workflow as `tally close` (wf_tally_close).  Part-time staff may scan
  * the returns; opening and closing the tally ask the matrix.
