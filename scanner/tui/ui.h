@@ -191,7 +191,8 @@ struct ui_screen {
 	 * the workflow's words.  NULL: a screen that changes nothing. */
 	const struct wf_step *step;
 	/* Opens the screen's state (u->state); 0, or an exit code after
-	 * cli_error (the message is shown, the screen is not opened). */
+	 * saying why (ui_fail, ui_nomem, ui_ledger_fail; the screen is not
+	 * opened). */
 	int (*enter)(struct ui *u);
 	/* Frees the state and whatever it holds (a reader); also called on
 	 * logout and on quit.  NULL: nothing to free. */
@@ -253,6 +254,11 @@ const char *ui_last_error(void);
 /* Shows a workflow's refusal on the message line, translated, with the
  * alert bells. */
 void ui_fail(struct ui *u, const struct wf_err *e);
+/* A screen's own failures, said as ui_fail says a workflow's (translated):
+ * out of memory, and the ledger failing (its message).  Both return
+ * EXIT_SOFTWARE, for a screen's enter to return. */
+int ui_nomem(struct ui *u);
+int ui_ledger_fail(struct ui *u);
 /* A workflow's refusal as text in the current language, starting with a
  * capital as every line of the screen does. */
 void ui_wf_text(const struct wf_err *e, char *out, size_t cap);
@@ -263,8 +269,9 @@ void ui_message(struct ui *u, enum ui_attr attr, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The role's name in the current language. */
 const char *ui_role_name(enum staff_role r);
-/* Logs u->who in after a PIN check (cli_pin_login): runs the training
- * gate and remembers what is missing.  0 or an exit code. */
+/* Logs u->who in after a PIN check (wf_login): runs the training gate and
+ * remembers what is missing.  0, or an exit code after saying why on the
+ * message line. */
 int ui_login(struct ui *u, const struct staff_rec *who);
 /*
  * The whole frame around a screen's lines: header (program, person, role,

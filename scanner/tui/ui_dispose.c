@@ -270,7 +270,7 @@ static int dispose_enter(struct ui *u)
 	struct dispose_state *st = calloc(1, sizeof(*st));
 
 	if (!st)
-		return cli_error(EXIT_SOFTWARE, "out of memory");
+		return ui_nomem(u);
 	u->state = st;
 	/* A list that cannot be read is said; the screen opens anyway
 	 * (q leaves it). */

@@ -89,7 +89,7 @@ static int load(struct ui *u, struct key_screen *st)
 	st->m.open = rc == 0;
 	st->m.flags = 0;
 	if (rc < 0 && rc != LEDGER_ERR_NOTFOUND)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+		return ui_ledger_fail(u);
 	if (st->m.open)
 		st->m.flags =
 		    wf_key_flags(&st->m.cur, cli_now(), &u->conf.key);
@@ -102,7 +102,7 @@ static int key_enter(struct ui *u)
 	int ex;
 
 	if (!st)
-		return cli_error(EXIT_SOFTWARE, "out of memory");
+		return ui_nomem(u);
 	ex = load(u, st);
 	if (ex) {
 		free(st);
@@ -152,8 +152,7 @@ static enum ui_result open_safe(struct ui *u, struct key_screen *st)
 		   u->who.code, opened.approver.code);
 	st->m.opening = 0;
 	ui_second_clear(f);
-	if (load(u, st))
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+	load(u, st); /* a failure says why on the message line */
 	return UI_REDRAW;
 }
 
@@ -169,8 +168,7 @@ static enum ui_result close_safe(struct ui *u, struct key_screen *st)
 	st->m.last_closed = o;
 	st->m.last_flags = wf_key_flags(&o, o.closed_at, &u->conf.key);
 	ui_message(u, UI_A_OK, _("Safe closed by %s"), u->who.code);
-	if (load(u, st))
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+	load(u, st); /* a failure says why on the message line */
 	return UI_REDRAW;
 }
 
@@ -220,8 +218,7 @@ static enum ui_result key_key(struct ui *u, int key)
 	case 'C':
 		return close_safe(u, st);
 	case 'r':
-		if (load(u, st))
-			ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		load(u, st); /* a failure says why on the message line */
 		return UI_REDRAW;
 	case 'q':
 	case UI_KEY_ESC:

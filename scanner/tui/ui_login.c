@@ -23,7 +23,7 @@ struct login_state {
 static int login_enter(struct ui *u)
 {
 	u->state = calloc(1, sizeof(struct login_state));
-	return u->state ? 0 : cli_error(EXIT_SOFTWARE, "out of memory");
+	return u->state ? 0 : ui_nomem(u);
 }
 
 static void login_leave(struct ui *u)
@@ -82,11 +82,8 @@ static enum ui_result login_try(struct ui *u, struct login_state *st)
 		return UI_REDRAW;
 	}
 	sodium_memzero(who.pin_hash, sizeof(who.pin_hash));
-	ex = ui_login(u, &who);
-	if (ex) {
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
-		return UI_REDRAW;
-	}
+	if (ui_login(u, &who))
+		return UI_REDRAW; /* it said why */
 	ui_message(u, UI_A_OK, _("Logged in: %s"), who.name);
 	ui_goto(u, &ui_menu_screen);
 	return UI_REDRAW;

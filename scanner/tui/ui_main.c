@@ -106,6 +106,24 @@ void ui_fail(struct ui *u, const struct wf_err *e)
 	u->bells = 3;
 }
 
+int ui_nomem(struct ui *u)
+{
+	struct wf_err e;
+	int rc = wf_fail(&e, WF_E_NOMEM);
+
+	ui_fail(u, &e);
+	return rc;
+}
+
+int ui_ledger_fail(struct ui *u)
+{
+	struct wf_err e;
+	int rc = wf_fail_ledger(&e, u->l);
+
+	ui_fail(u, &e);
+	return rc;
+}
+
 void ui_goto(struct ui *u, const struct ui_screen *s)
 {
 	u->go = s;
@@ -140,12 +158,16 @@ int ui_screen_allowed(const struct ui_screen *s, enum staff_role role,
 int ui_login(struct ui *u, const struct staff_rec *who)
 {
 	struct training_gap gap;
+	struct wf_err e;
 	int64_t now = cli_now();
-	int rc = cli_training_check(
-	    u->l, who->code, date_of_time(now, cli_utc_offset(now)), &gap);
+	int rc = wf_training_check(u->l, who->code,
+				   date_of_time(now, cli_utc_offset(now)), &gap,
+				   &e);
 
-	if (rc)
+	if (rc) {
+		ui_fail(u, &e);
 		return rc;
+	}
 	u->who = *who;
 	u->logged_in = 1;
 	u->trained = gap.gate == GATE_OK;

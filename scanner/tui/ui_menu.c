@@ -33,7 +33,7 @@ static int menu_enter(struct ui *u)
 	struct menu_state *st = calloc(1, sizeof(*st));
 
 	if (!st)
-		return cli_error(EXIT_SOFTWARE, "out of memory");
+		return ui_nomem(u);
 	st->n = ui_menu_items(u->who.role, u->trained, st->item, UI_MENU_MAX);
 	u->state = st;
 	return 0;

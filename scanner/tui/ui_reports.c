@@ -704,8 +704,7 @@ struct reports_state {
 static int reports_enter(struct ui *u)
 {
 	u->state = calloc(1, sizeof(struct reports_state));
-	/* The screen table's contract: an exit code after cli_error. */
-	return u->state ? 0 : cli_error(EXIT_SOFTWARE, "out of memory");
+	return u->state ? 0 : ui_nomem(u);
 }
 
 static void reports_leave(struct ui *u)

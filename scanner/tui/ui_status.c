@@ -78,13 +78,13 @@ static int on_gap(const struct staff_rec *p, void *ctx)
 {
 	struct status_state *st = ctx;
 	struct training_gap gap;
-	int rc;
+	struct wf_err e;
 
 	if (!p->active)
 		return 0;
-	rc = cli_training_check(st->l, p->code, st->today, &gap);
-	if (rc)
-		return rc;
+	/* Fails only as the ledger does: SECTION says so. */
+	if (wf_training_check(st->l, p->code, st->today, &gap, &e))
+		return LEDGER_ERR_SQL;
 	if (gap.gate != GATE_OK)
 		add(st, UI_A_ALERT, "    ! %s %s %s", p->code, gap.course.code,
 		    gap.gate == GATE_EXPIRED ? _("expired") : _("missing"));
@@ -109,8 +109,7 @@ static int on_card(void *ctx, const struct card_rec *c)
 		add(st, UI_A_TITLE, "  %s", title);                            \
 		before_ = (st)->n;                                             \
 		if ((call) < 0)                                                \
-			return cli_error(EXIT_SOFTWARE, "%s",                  \
-					 ledger_errmsg((st)->l));              \
+			return ui_ledger_fail(u);                              \
 		if ((st)->n == before_)                                        \
 			add(st, UI_A_DIM, "    %s", _("none"));                \
 	} while (0)
@@ -158,7 +157,7 @@ static int load(struct ui *u, struct status_state *st)
 	add(st, UI_A_DIM, "  %s %s", _("As of"), when);
 	rc = ledger_key_current(u->l, &cur);
 	if (rc < 0 && rc != LEDGER_ERR_NOTFOUND)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+		return ui_ledger_fail(u);
 	if (rc == 0) {
 		unsigned f = wf_key_flags(&cur, st->now, &u->conf.key);
 
@@ -180,7 +179,7 @@ static int load(struct ui *u, struct status_state *st)
 	SECTION(st, _("Training gaps"), ledger_staff_each(u->l, on_gap, st));
 	rc = ledger_cards_in_storage(u->l, on_card, st);
 	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+		return ui_ledger_fail(u);
 	add(st, st->due ? UI_A_ALERT : UI_A_NORMAL, "  %s: %ld",
 	    _("Due for disposal"), st->due);
 	return 0;
@@ -192,7 +191,7 @@ static int status_enter(struct ui *u)
 	int rc;
 
 	if (!st)
-		return cli_error(EXIT_SOFTWARE, "out of memory");
+		return ui_nomem(u);
 	rc = load(u, st);
 	if (rc) {
 		free(st);
@@ -238,8 +237,7 @@ static enum ui_result status_key(struct ui *u, int key)
 			st->top = 0;
 		return UI_REDRAW;
 	case 'r':
-		if (load(u, st))
-			ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		load(u, st); /* a failure says why on the message line */
 		return UI_REDRAW;
 	case 'q':
 	case UI_KEY_ESC:
