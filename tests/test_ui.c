@@ -22,15 +22,6 @@
 #include "../scanner/tui/ui.h"
 #include "tmpdir.h"
 
-/* main.c's usage message: this binary has its own main, and no command
- * runs here, so it only has to exist for the linker. */
-int cli_usage(const struct cli *c, const char *fmt, ...)
-{
-	(void)c;
-	(void)fmt;
-	return 2;
-}
-
 static int setup(void **state)
 {
 	(void)state;

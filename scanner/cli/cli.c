@@ -20,6 +20,7 @@
 #include "../../common/clock.h"
 #include "../../reconcile/recon.h"
 #include "../../reconcile/rules.h"
+#include "help.h"
 
 /* Where cli_error writes while a full-screen program owns the terminal
  * (cli_error_capture); NULL: stderr. */
@@ -32,6 +33,22 @@ void cli_error_capture(char *buf, size_t cap)
 	capture_cap = cap;
 	if (capture_buf)
 		capture_buf[0] = '\0';
+}
+
+int cli_usage(const struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cardtally: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (c && c->entry)
+		help_usage(stderr, c->entry);
+	else
+		fputs("run 'cardtally --help' for the commands\n", stderr);
+	return EXIT_USAGE;
 }
 
 int cli_error(int code, const char *fmt, ...)

@@ -75,23 +75,6 @@ static const struct cmd_entry *const commands[] = {
 
 static const struct cmd_entry *current;
 
-int cli_usage(const struct cli *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)c;
-	fputs("cardtally: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	if (current)
-		help_usage(stderr, current);
-	else
-		fputs("run 'cardtally --help' for the commands\n", stderr);
-	return EXIT_USAGE;
-}
-
 /*
  * Matches up to three words ("training course add") against the table,
  * longest first, so that a command's name may be the prefix of another's.

@@ -123,3 +123,17 @@ int ui_i18n_init(const char *lang)
 	ui_i18n_set(lang ? lang : env_lang());
 	return 0;
 }
+
+const char *ui_role_name(enum staff_role r)
+{
+	switch (r) {
+	case ROLE_MANAGER:
+		return _("manager");
+	case ROLE_STAFF:
+		return _("staff");
+	case ROLE_PARTTIME:
+		return _("part-time");
+	default:
+		return "?";
+	}
+}

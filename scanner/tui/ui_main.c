@@ -129,20 +129,6 @@ void ui_goto(struct ui *u, const struct ui_screen *s)
 	u->go = s;
 }
 
-const char *ui_role_name(enum staff_role r)
-{
-	switch (r) {
-	case ROLE_MANAGER:
-		return _("manager");
-	case ROLE_STAFF:
-		return _("staff");
-	case ROLE_PARTTIME:
-		return _("part-time");
-	default:
-		return "?";
-	}
-}
-
 int ui_screen_allowed(const struct ui_screen *s, enum staff_role role,
 		      int trained)
 {
