@@ -128,4 +128,31 @@ done
 is "$(sqlq 'SELECT count(*) FROM card')" 10 \
 	"damaged page: the ledger it was copied from is whole"
 
+# ---- text in the ledger never reaches a terminal as control sequences ------
+# Text is checked where it enters (text_check), but a ledger edited behind
+# the program's back, or restored from elsewhere, may hold any bytes: the
+# text output shows them escaped.
+new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }
+printf '%s\n' 'mgmt_id,serial,location,received,status' \
+	'A1,04A1,SAFE1/T1,2026-01-01,lost' >"$WORK/lost.csv"
+as M01 1111 import "$WORK/lost.csv"
+is "$RC" 0 "escaped: a lost card imported"
+with_witness S02 2222 M01 1111 key open --purpose "count"
+is "$RC" 0 "escaped: the safe is open"
+sqlq "UPDATE location SET path = 'SAFE1/' || char(27) || '[2JT1'
+	WHERE path = 'SAFE1/T1';
+	UPDATE key_opening SET purpose = 'count' || char(27) || ']0;x' || char(7) ||
+	char(155) || '2J'"
+ct status
+is "$RC" 0 "escaped: status runs"
+is "$(printf '%s' "$OUT" | tr -d '\n' | LC_ALL=C grep -c "$(printf '[\001-\037\177]')")" \
+	0 "escaped: status prints no control character"
+is "$(printf '%s' "$OUT" | grep -c "$(printf '\302\233')")" 0 \
+	"escaped: status prints no C1 control (CSI)"
+like "$OUT" 'SAFE1/\\x1B\[2JT1, lost since' "escaped: the location shown escaped"
+like "$OUT" 'count\\x1B\]0;x\\x07\\u\{009B\}2J' \
+	"escaped: the safe's purpose shown escaped"
+ct status --json
+like "$OUT" 'SAFE1/\\u001b\[2JT1' "escaped: JSON keeps the text (as JSON escapes)"
+
 done_testing
