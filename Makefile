@@ -290,7 +290,8 @@ FUZZ_TIME ?= 30
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 # The configuration and command-line targets stand on the program's objects
-# (scanner/), which every target links: unused ones cost nothing.
+# (scanner/), in an archive of their own so that a target takes only the
+# ones it uses.
 FUZZ_APP_OBJ := $(APP_SRC:%.c=build-fuzz/%.o)
 
 fuzz:
@@ -299,11 +300,13 @@ fuzz:
 	@$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) \
 		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
 		build-fuzz/libcardtally.a $(FUZZ_APP_OBJ)
+	@rm -f build-fuzz/libapp.a
+	@$(AR) rcs build-fuzz/libapp.a $(FUZZ_APP_OBJ)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz: building $$t"; \
 		$(FUZZ_CC) $(CT_CFLAGS) $(PC_CFLAGS) -O1 -g \
 			-fsanitize=fuzzer $(FUZZ_SAN) -o build-fuzz/fuzz_$$t \
-			tests/fuzz/fuzz_$$t.c $(FUZZ_APP_OBJ) \
+			tests/fuzz/fuzz_$$t.c build-fuzz/libapp.a \
 			build-fuzz/libcardtally.a \
 			$(PC_LIBS); \
 		rm -rf build-fuzz/corpus-$$t; \
