@@ -202,6 +202,16 @@ $(BUILD)/tests/test_ui: tests/test_ui.c $(APP_OBJ) $(BUILD)/libcardtally.a
 		-o $@ $< $(APP_OBJ) $(BUILD)/libcardtally.a $(PC_LIBS) \
 		$(shell $(PKG_CONFIG) --libs cmocka)
 
+# The fuzz corpus replay includes the targets' sources (a change to one
+# rebuilds it), the configuration's and the command line's among them,
+# which stand on the program's objects.
+$(BUILD)/tests/test_fuzz_corpus: tests/test_fuzz_corpus.c \
+		$(wildcard tests/fuzz/*.c) $(APP_OBJ) $(BUILD)/libcardtally.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
+		-o $@ $< $(APP_OBJ) $(BUILD)/libcardtally.a $(PC_LIBS) \
+		$(shell $(PKG_CONFIG) --libs cmocka)
+
 # The JSON writer lives in scanner/cli/ and stands alone: its test links
 # only that object.
 $(BUILD)/tests/test_json: tests/test_json.c $(BUILD)/scanner/cli/json.o
@@ -279,18 +289,25 @@ FUZZ_CC ?= clang
 FUZZ_TIME ?= 30
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+# The configuration and command-line targets stand on the program's objects
+# (scanner/), in an archive of their own so that a target takes only the
+# ones it uses.
+FUZZ_APP_OBJ := $(APP_SRC:%.c=build-fuzz/%.o)
 
 fuzz:
 	@scripts/deps.sh fuzz
 	@$(MAKE) deps
 	@$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) \
 		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
-		build-fuzz/libcardtally.a
+		build-fuzz/libcardtally.a $(FUZZ_APP_OBJ)
+	@rm -f build-fuzz/libapp.a
+	@$(AR) rcs build-fuzz/libapp.a $(FUZZ_APP_OBJ)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz: building $$t"; \
 		$(FUZZ_CC) $(CT_CFLAGS) $(PC_CFLAGS) -O1 -g \
 			-fsanitize=fuzzer $(FUZZ_SAN) -o build-fuzz/fuzz_$$t \
-			tests/fuzz/fuzz_$$t.c build-fuzz/libcardtally.a \
+			tests/fuzz/fuzz_$$t.c build-fuzz/libapp.a \
+			build-fuzz/libcardtally.a \
 			$(PC_LIBS); \
 		rm -rf build-fuzz/corpus-$$t; \
 		mkdir -p build-fuzz/corpus-$$t build-fuzz/crashes-$$t; \

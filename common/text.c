@@ -5,6 +5,7 @@
  */
 #include "text.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Code points that steer display rather than show something. */
@@ -101,4 +102,55 @@ const char *text_problem_name(enum text_problem p)
 		return "a control character";
 	}
 	return "?";
+}
+
+/* The escaped form of the character at p (n bytes left) in piece; its
+ * length.  *len is how many bytes of p it stands for. */
+static size_t escape_piece(const unsigned char *p, size_t n, char piece[16],
+			   size_t *len)
+{
+	uint32_t c;
+
+	*len = utf8_decode(p, n, &c);
+	if (*len == 0) {
+		*len = 1;
+		return (size_t)snprintf(piece, 16, "\\x%02X", p[0]);
+	}
+	if (c == '\\') {
+		memcpy(piece, "\\\\", 2);
+		return 2;
+	}
+	if (is_control(c, 0) && c < 0x80)
+		return (size_t)snprintf(piece, 16, "\\x%02X", (unsigned)c);
+	if (is_control(c, 0))
+		return (size_t)snprintf(piece, 16, "\\u{%04X}", (unsigned)c);
+	memcpy(piece, p, *len);
+	return *len;
+}
+
+char *text_escape(char *out, size_t cap, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), o = 0, whole = 0, room = cap - 1;
+	char piece[16];
+
+	for (size_t i = 0, len; i < n; i += len)
+		whole += escape_piece(p + i, n - i, piece, &len);
+	/* Cut: keep room for "..." (when there is room for it at all). */
+	if (whole > room)
+		room = room >= 3 ? room - 3 : 0;
+	for (size_t i = 0, len; i < n; i += len) {
+		size_t plen = escape_piece(p + i, n - i, piece, &len);
+
+		if (o + plen > room)
+			break;
+		memcpy(out + o, piece, plen);
+		o += plen;
+	}
+	if (whole > cap - 1 && cap > 3) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	return out;
 }

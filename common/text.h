@@ -38,6 +38,16 @@ enum text_problem {
  */
 enum text_problem text_check(const char *s, size_t max, unsigned flags,
 			     size_t *at, uint32_t *cp);
+/*
+ * Writes the NUL-terminated s into out (cap bytes, cap > 0, always
+ * terminated) fit to be shown on a terminal: every code point text_check
+ * calls a control character (newline and tab included) becomes \xNN (below
+ * U+0080) or \u{NNNN}, every byte that is not well-formed UTF-8 \xNN, and a
+ * backslash \\, so that text from a file, a card or a person can neither
+ * move the cursor nor pass for something else.  Text that does not fit is
+ * cut at a character and ends in "...".  Returns out.
+ */
+char *text_escape(char *out, size_t cap, const char *s);
 /* "empty", "too long", "not valid UTF-8", "a control character". */
 const char *text_problem_name(enum text_problem p);
 

@@ -624,6 +624,7 @@ int ledger_fail(struct ledger *l, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(l->errmsg, sizeof(l->errmsg), fmt, ap);
 	va_end(ap);
+	l->errcode = code;
 	return code;
 }
 
@@ -666,6 +667,32 @@ int ledger_sql_error(struct ledger *l, const char *what)
 		code = LEDGER_ERR_EXISTS;
 	else if ((rc & 0xff) == SQLITE_NOMEM)
 		code = LEDGER_ERR_NOMEM;
+	/* The file system, said plainly (as open_error does at open): a
+	 * disk that fills up or turns read-only while a command runs. */
+	if ((rc & 0xff) == SQLITE_FULL)
+		return ledger_fail(l, LEDGER_ERR_IO,
+				   "%s: no space left on the ledger's file "
+				   "system",
+				   what);
+	if ((rc & 0xff) == SQLITE_READONLY)
+		return ledger_fail(l, LEDGER_ERR_IO,
+				   "%s: the ledger's file cannot be written "
+				   "(%s)",
+				   what, sqlite3_errmsg(l->db));
+	if ((rc & 0xff) == SQLITE_IOERR)
+		return ledger_fail(l, LEDGER_ERR_IO,
+				   "%s: input/output error on the ledger's "
+				   "file system%s%s",
+				   what,
+				   sqlite3_system_errno(l->db) ? ": " : "",
+				   sqlite3_system_errno(l->db)
+				       ? strerror(sqlite3_system_errno(l->db))
+				       : "");
+	if ((rc & 0xff) == SQLITE_CORRUPT)
+		return ledger_fail(l, code,
+				   "%s: the ledger file is damaged (%s): "
+				   "restore it from a backup",
+				   what, sqlite3_errmsg(l->db));
 	return ledger_fail(l, code, "%s: %s", what, sqlite3_errmsg(l->db));
 }
 
@@ -740,6 +767,11 @@ int ledger_bind_date(sqlite3_stmt *st, int i, int32_t days)
 const char *ledger_errmsg(const struct ledger *l)
 {
 	return l ? l->errmsg : "out of memory";
+}
+
+int ledger_errcode(const struct ledger *l)
+{
+	return l ? l->errcode : LEDGER_ERR_NOMEM;
 }
 
 static int set_pragmas(struct ledger *l)

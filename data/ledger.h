@@ -74,6 +74,10 @@ void ledger_close(struct ledger *l);
  */
 int ledger_read_only(struct ledger *l);
 const char *ledger_errmsg(const struct ledger *l);
+/* The LEDGER_ERR_* that ledger_errmsg explains (LEDGER_ERR_NOMEM for a
+ * NULL l); LEDGER_ERR_IO when the file system refused (full, read-only,
+ * input/output error). */
+int ledger_errcode(const struct ledger *l);
 /* PRAGMA user_version of the open file. */
 int ledger_schema_version(struct ledger *l);
 /* "ok", or the first problem PRAGMA integrity_check reports, into out. */

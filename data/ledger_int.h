@@ -13,6 +13,7 @@
 struct ledger {
 	sqlite3 *db;
 	char errmsg[256];
+	int errcode; /* the LEDGER_ERR_* that errmsg explains */
 	int in_tx; /* inside ledger_begin .. commit/rollback */
 	int read_only; /* ledger_read_only: PRAGMA query_only is on */
 	/* ledger_audit's statements, prepared on first use: a sweep appends

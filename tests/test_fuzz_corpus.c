@@ -27,6 +27,15 @@
 #define FUZZ_ENTRY fuzz_import_entry
 #include "fuzz/fuzz_import.c"
 #undef FUZZ_ENTRY
+#define FUZZ_ENTRY fuzz_sim_entry
+#include "fuzz/fuzz_sim.c"
+#undef FUZZ_ENTRY
+#define FUZZ_ENTRY fuzz_config_entry
+#include "fuzz/fuzz_config.c"
+#undef FUZZ_ENTRY
+#define FUZZ_ENTRY fuzz_cli_entry
+#include "fuzz/fuzz_cli.c"
+#undef FUZZ_ENTRY
 
 typedef int (*fuzz_entry_fn)(const uint8_t *data, size_t size);
 
@@ -90,12 +99,33 @@ static void corpus_import(void **state)
 	assert_true(replay("import", fuzz_import_entry) >= 20);
 }
 
+static void corpus_sim(void **state)
+{
+	(void)state;
+	assert_true(replay("sim", fuzz_sim_entry) >= 10);
+}
+
+static void corpus_config(void **state)
+{
+	(void)state;
+	assert_true(replay("config", fuzz_config_entry) >= 10);
+}
+
+static void corpus_cli(void **state)
+{
+	(void)state;
+	assert_true(replay("cli", fuzz_cli_entry) >= 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(corpus_der),
 	    cmocka_unit_test(corpus_mynumber),
 	    cmocka_unit_test(corpus_import),
+	    cmocka_unit_test(corpus_sim),
+	    cmocka_unit_test(corpus_config),
+	    cmocka_unit_test(corpus_cli),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

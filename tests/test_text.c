@@ -141,12 +141,66 @@ static void every_single_byte(void **state)
 	}
 }
 
+/* What text_escape makes of text from a file, a card or a person. */
+static void escape(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} t[] = {
+	    {"", ""},
+	    {"SAFE1/\xe9\x87\x91\xe5\xba\xab",
+	     "SAFE1/\xe9\x87\x91\xe5\xba\xab"},
+	    {"a\x1b[2Jb", "a\\x1B[2Jb"},
+	    {"\x1b]0;owned\x07", "\\x1B]0;owned\\x07"},
+	    {"line\nnext\ttab\r", "line\\x0Anext\\x09tab\\x0D"},
+	    {"del\x7f", "del\\x7F"},
+	    {"c1\xc2\x9b"
+	     "2J",
+	     "c1\\u{009B}2J"},
+	    {"rtl\xe2\x80\xae"
+	     "cba",
+	     "rtl\\u{202E}cba"},
+	    {"bad\xff\xc3", "bad\\xFF\\xC3"},
+	    {"back\\x1B", "back\\\\x1B"},
+	};
+	char out[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_string_equal(text_escape(out, sizeof(out), t[i].in),
+				    t[i].out);
+}
+
+/* Text longer than the room is cut at a character, never inside an escape
+ * or a UTF-8 sequence, and says so. */
+static void escape_cut(void **state)
+{
+	char out[12];
+
+	(void)state;
+	assert_string_equal(text_escape(out, sizeof(out), "0123456789AB"),
+			    "01234567...");
+	assert_string_equal(text_escape(out, sizeof(out), "0123456789A"),
+			    "0123456789A");
+	assert_string_equal(text_escape(out, sizeof(out), "012345\x1b\x1b"),
+			    "012345...");
+	/* 金 is three bytes: four do not fit in 11, two and "..." do. */
+	assert_string_equal(
+	    text_escape(out, sizeof(out),
+			"\xe9\x87\x91\xe9\x87\x91\xe9\x87\x91\xe9\x87\x91"),
+	    "\xe9\x87\x91\xe9\x87\x91...");
+	assert_string_equal(text_escape(out, 4, "abcd"), "...");
+	assert_string_equal(text_escape(out, 1, "abcd"), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(table),
 	    cmocka_unit_test(null_outputs),
 	    cmocka_unit_test(every_single_byte),
+	    cmocka_unit_test(escape),
+	    cmocka_unit_test(escape_cut),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -55,10 +55,12 @@ static void codes_are_unique_and_have_messages(void **state)
 		assert_true(s.codes[i] > 0);
 		/* cardtally(1) "EXIT STATUS": a refusal or failure; 2 for a
 		 * usage error only the ledger can tell (init over an existing
-		 * ledger, a scan's --range given for a tally). */
+		 * ledger, a scan's --range given for a tally); 74 when the
+		 * ledger's file system refuses. */
 		assert_true(ex == 65 || ex == 69 || ex == 70 || ex == 77 ||
-			    ex == 66 || ex == 1 || ex == 2);
+			    ex == 66 || ex == 74 || ex == 1 || ex == 2);
 	}
+	assert_int_equal(wf_exit(WF_E_LEDGER_IO), 74);
 	assert_int_equal(wf_exit(WF_OK), 0);
 	assert_int_equal(wf_exit((enum wf_code)99999), 70);
 	assert_null(wf_message((enum wf_code)99999));

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../../common/clock.h"
+#include "../../common/text.h"
 #include "../../reconcile/recon.h"
 #include "../../reconcile/rules.h"
 #include "help.h"
@@ -351,4 +352,13 @@ int cli_json_id(const char *key, int64_t id)
 	json_w_key_int(&w, key, id);
 	json_w_end_object(&w);
 	return cli_json_done(&w, EXIT_OK);
+}
+
+const char *cli_text(const char *s)
+{
+	static char ring[8][512];
+	static unsigned next;
+	char *out = ring[next++ % 8];
+
+	return text_escape(out, sizeof(ring[0]), s ? s : "");
 }

@@ -101,6 +101,14 @@ int cli_fail(const struct wf_err *e);
  * EXIT_IOERR after saying so; another rc is returned as it is (the command
  * said why it failed). */
 int cli_output_done(int rc);
+/*
+ * Text from a file, a card or a person (a name, a location, a note, a
+ * purpose) made fit for a terminal by text_escape (common/text.h), for
+ * the text output's printf arguments: control characters and bad UTF-8
+ * are shown escaped, never sent.  The result lives in one of eight static
+ * buffers used in turn: valid until eight more calls.  JSON needs none.
+ */
+const char *cli_text(const char *s);
 /* Usage error for the current command: message + usage line; returns 2. */
 int cli_usage(const struct cli *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

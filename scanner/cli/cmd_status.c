@@ -64,8 +64,8 @@ static int show_lost(void *ctx, const struct lost_row *r)
 			json_w_key_null(s->jw, "count");
 		json_w_end_object(s->jw);
 	} else {
-		printf("  %-12s %s, lost since %s", r->mgmt_id, r->location,
-		       day);
+		printf("  %-12s %s, lost since %s", cli_text(r->mgmt_id),
+		       cli_text(r->location), day);
 		if (r->session)
 			printf(" (count %lld)", (long long)r->session);
 		fputc('\n', stdout);
@@ -92,7 +92,7 @@ static int show_session(const struct session_rec *r, void *ctx)
 	} else {
 		cli_time_iso(r->started_at, a);
 		printf("  %4lld  %-8s started %s by %s\n", (long long)r->id,
-		       session_kind_name(r->kind), a, r->started_by);
+		       session_kind_name(r->kind), a, cli_text(r->started_by));
 	}
 	s->n++;
 	return 0;
@@ -169,7 +169,7 @@ static int show_tallies(struct status_ctx *s)
 			       "missing %zu\n",
 			       (long long)ids[i],
 			       sess.closed_at ? "closed" : "open", a,
-			       sess.started_by, t.expected, missing);
+			       cli_text(sess.started_by), t.expected, missing);
 		}
 		s->n++;
 	}
@@ -198,9 +198,9 @@ static int show_checked_out(void *ctx, const struct checked_out_row *r)
 		if (r->checked_out_at)
 			cli_time_iso(r->checked_out_at, a);
 		printf("  %-8s %-12s out by %-8s since %s for %s (home %s)\n",
-		       r->is_asset ? "terminal" : "card", r->name,
-		       r->checked_out_by[0] ? r->checked_out_by : "?", a, day,
-		       r->location);
+		       r->is_asset ? "terminal" : "card", cli_text(r->name),
+		       r->checked_out_by[0] ? cli_text(r->checked_out_by) : "?",
+		       a, day, cli_text(r->location));
 	}
 	s->n++;
 	return 0;
@@ -283,7 +283,8 @@ static int exec_status(struct cli *c, struct ledger *l)
 			printf("OPEN since %s (%lld min) by %s, approved by "
 			       "%s: %s%s%s\n",
 			       when, (long long)((s.now - cur.opened_at) / 60),
-			       cur.opened_by, cur.approved_by, cur.purpose,
+			       cli_text(cur.opened_by), cli_text(cur.approved_by),
+			       cli_text(cur.purpose),
 			       f ? "  FLAGGED: " : "", flags);
 		}
 	} else if (!s.jw) {

@@ -9,6 +9,8 @@
 
 #include "report.h"
 
+#include "../../common/text.h"
+
 #include <stdlib.h>
 
 static const char *range_path(const struct count_data *d, int32_t r)
@@ -72,14 +74,20 @@ static void text_res(FILE *f, const struct wf_reconcile *w, const char *serial)
 	if (!x)
 		return;
 	cli_time_iso(x->at, at);
-	fprintf(f, "      resolved %s by %s at %s\n", x->reason, x->by, at);
+	fprintf(f, "      resolved %s by %s at %s\n", cli_text(x->reason),
+		cli_text(x->by), at);
 	if (!x->note[0])
 		return;
 	/* A note may hold line breaks; the report keeps it on one line. */
-	fputs("      note: ", f);
-	for (const char *p = x->note; *p; p++)
-		fputc(*p == '\n' || *p == '\r' ? ' ' : *p, f);
-	fputc('\n', f);
+	char note[sizeof(x->note)];
+	size_t i;
+
+	for (i = 0; x->note[i] && i + 1 < sizeof(note); i++)
+		note[i] = x->note[i] == '\n' || x->note[i] == '\r'
+			      ? ' '
+			      : x->note[i];
+	note[i] = '\0';
+	fprintf(f, "      note: %s\n", cli_text(note));
 }
 
 static void print_json(FILE *f, const struct wf_reconcile *w)
@@ -245,8 +253,10 @@ static int display_width(const char *s)
 /* s, then blanks up to `width` display cells (at least one blank). */
 static void put_padded(FILE *f, const char *s, int width)
 {
-	int w = display_width(s);
+	int w;
 
+	s = cli_text(s);
+	w = display_width(s);
 	fputs(s, f);
 	do
 		fputc(' ', f);
@@ -281,8 +291,8 @@ static void print_text(FILE *f, const struct wf_reconcile *w)
 		if (s.at) {
 			cli_time_iso(s.at, at);
 			fprintf(f, "last seen %s at %s by %s\n", at,
-				s.location[0] ? s.location : "?",
-				s.by[0] ? s.by : "?");
+				s.location[0] ? cli_text(s.location) : "?",
+				s.by[0] ? cli_text(s.by) : "?");
 		} else {
 			fputs("never seen since import\n", f);
 		}
@@ -295,8 +305,8 @@ static void print_text(FILE *f, const struct wf_reconcile *w)
 		const struct count_card *k = &d->cards[h->card];
 
 		fprintf(f, "  %-12s %-16s belongs to %s, found in %s\n",
-			k->mgmt_id, k->serial, k->location,
-			range_path(d, h->range));
+			cli_text(k->mgmt_id), k->serial, cli_text(k->location),
+			cli_text(range_path(d, h->range)));
 		text_res(f, w, k->serial);
 	}
 	text_heading(f, "EXTRA", r->nextra, "serial unknown to the ledger");
@@ -304,7 +314,7 @@ static void print_text(FILE *f, const struct wf_reconcile *w)
 		const struct count_scan *s = &d->scans[r->extra[i]];
 
 		fprintf(f, "  %-12s %-16s found in %s\n", "-", s->serial,
-			range_path(d, s->range));
+			cli_text(range_path(d, s->range)));
 		text_res(f, w, s->serial);
 	}
 	text_heading(f, "NOT IN STOCK", r->nnot_in_stock,
@@ -314,8 +324,9 @@ static void print_text(FILE *f, const struct wf_reconcile *w)
 		const struct count_card *k = &d->cards[h->card];
 
 		fprintf(f, "  %-12s %-16s ledger: %s, found in %s\n",
-			k->mgmt_id, k->serial, card_status_name(k->status),
-			range_path(d, h->range));
+			cli_text(k->mgmt_id), k->serial,
+			card_status_name(k->status),
+			cli_text(range_path(d, h->range)));
 		text_res(f, w, k->serial);
 	}
 	text_heading(f, "DISPOSAL DUE", r->ndisposal_due,
@@ -341,7 +352,7 @@ static void print_text(FILE *f, const struct wf_reconcile *w)
 		fprintf(f, "  %-12s %-16s ", k->mgmt_id, k->serial);
 		put_padded(f, k->location, 17);
 		fprintf(f, "%s%s\n", by[0] ? "by " : "no check-out recorded",
-			by);
+			by[0] ? cli_text(by) : "");
 	}
 	/* Only the ranges that need attention: a sweep has dozens. */
 	size_t complete = 0;
@@ -357,7 +368,8 @@ static void print_text(FILE *f, const struct wf_reconcile *w)
 		put_padded(f, d->ranges[i].path, 21);
 		fprintf(f, "%5zu of %5zu in place", ok, e);
 		if (d->ranges[i].assignee)
-			fprintf(f, "  (counted by %s)", d->ranges[i].assignee);
+			fprintf(f, "  (counted by %s)",
+				cli_text(d->ranges[i].assignee));
 		fputc('\n', f);
 	}
 	fprintf(f, "  %zu of %zu range%s complete\n", complete, d->nranges,
@@ -409,10 +421,44 @@ static size_t utf8_len(const unsigned char *p)
 	return n;
 }
 
+/*
+ * text with each line's control characters escaped (text_escape), its line
+ * breaks kept; malloc'd, NULL when memory runs out.  An escape is at most
+ * four times the bytes it stands for.
+ */
+static char *escape_lines(const char *text)
+{
+	size_t len = strlen(text), cap = 4 * len + 1, at = 0;
+	char *out = malloc(cap);
+
+	if (!out)
+		return NULL;
+	for (const char *p = text;;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = strndup(p, n);
+
+		if (!line) {
+			free(out);
+			return NULL;
+		}
+		text_escape(out + at, cap - at, line);
+		at += strlen(out + at);
+		free(line);
+		if (!nl)
+			break;
+		out[at++] = '\n';
+		out[at] = '\0';
+		p = nl + 1;
+	}
+	return out;
+}
+
 void report_wrapped(FILE *f, const char *indent, const char *text)
 {
 	int room = REPORT_COLUMNS - display_width(indent);
-	const unsigned char *p = (const unsigned char *)text;
+	char *shown = escape_lines(text);
+	const unsigned char *p = (const unsigned char *)(shown ? shown : "");
 
 	if (room < 20)
 		room = 20;
@@ -441,6 +487,7 @@ void report_wrapped(FILE *f, const char *indent, const char *text)
 		while (*p == ' ' || *p == '\n')
 			p++;
 	}
+	free(shown);
 }
 
 /* "2026-03-02 10:05" (local), or "10:05" when on the day of `day_of`. */
@@ -495,10 +542,10 @@ void report_opening_print(struct report_list *p,
 	fprintf(p->f, "%s%4lld  %s - %s  %lld min\n", p->indent,
 		(long long)o->id, from, to,
 		(long long)((end - o->opened_at) / 60));
-	fprintf(p->f, "%s      by %s, approved by %s", p->indent, o->opened_by,
-		o->approved_by);
+	fprintf(p->f, "%s      by %s, approved by %s", p->indent,
+		cli_text(o->opened_by), cli_text(o->approved_by));
 	if (o->closed_by[0])
-		fprintf(p->f, ", closed by %s", o->closed_by);
+		fprintf(p->f, ", closed by %s", cli_text(o->closed_by));
 	fputc('\n', p->f);
 	snprintf(to, sizeof(to), "%s      ", p->indent);
 	report_wrapped(p->f, to, o->purpose);

@@ -219,8 +219,8 @@ static void record(struct ui *u, struct custody_state *st, const char *ident,
 		wf_moved_free(&moved);
 		u->bells = 0;
 		u->msg[0] = '\0';
-	} else if (e.code == WF_E_LEDGER || e.code == WF_E_NOMEM ||
-		   wf_exit(e.code) == EXIT_NOPERM) {
+	} else if (e.code == WF_E_LEDGER || e.code == WF_E_LEDGER_IO ||
+		   e.code == WF_E_NOMEM || wf_exit(e.code) == EXIT_NOPERM) {
 		/* Not about this card: the screen's message line. */
 		ui_fail(u, &e);
 	} else {

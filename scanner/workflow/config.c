@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/text.h"
 #include "../../drivers/profile.h"
 #include "../cli/cli.h"
 
@@ -46,6 +47,11 @@ static int parse_hhmm(const char *s)
 static int set_key(struct config *c, const char *key, const char *val,
 		   long line)
 {
+	/* A value quoted in a message is shown escaped: the file's bytes
+	 * never reach the terminal as control sequences. */
+	char shown[96];
+
+	text_escape(shown, sizeof(shown), val);
 	if (strcmp(key, "key_open_limit_minutes") == 0) {
 		char *end;
 		long n = strtol(val, &end, 10);
@@ -54,7 +60,7 @@ static int set_key(struct config *c, const char *key, const char *val,
 			return cli_error(EXIT_DATAERR,
 					 "%s:%ld: key_open_limit_minutes: "
 					 "1-1440, not '%s'",
-					 c->path, line, val);
+					 c->path, line, shown);
 		c->key.open_limit_min = (int)n;
 		return 0;
 	}
@@ -68,7 +74,7 @@ static int set_key(struct config *c, const char *key, const char *val,
 			return cli_error(EXIT_DATAERR,
 					 "%s:%ld: idle_logout_seconds: "
 					 "1-86400, not '%s'",
-					 c->path, line, val);
+					 c->path, line, shown);
 		c->idle_logout_s = (int)n;
 		return 0;
 	}
@@ -87,7 +93,7 @@ static int set_key(struct config *c, const char *key, const char *val,
 			return cli_error(EXIT_DATAERR,
 					 "%s:%ld: office_hours: HH:MM-HH:MM "
 					 "with the start first, not '%s'",
-					 c->path, line, val);
+					 c->path, line, shown);
 		c->key.office_start_min = start;
 		c->key.office_end_min = stop;
 		return 0;
@@ -97,7 +103,7 @@ static int set_key(struct config *c, const char *key, const char *val,
 			return cli_error(EXIT_DATAERR,
 					 "%s:%ld: profile: unknown identity "
 					 "profile '%s'",
-					 c->path, line, val);
+					 c->path, line, shown);
 		snprintf(c->profile, sizeof(c->profile), "%s", val);
 		return 0;
 	}
@@ -114,12 +120,38 @@ static int set_key(struct config *c, const char *key, const char *val,
 					 "%s:%ld: disposal_reminder_days: "
 					 "'%s' is not a number of days "
 					 "(1-3650)",
-					 c->path, line, val);
+					 c->path, line, shown);
 		c->rules.reminder_days = (int)v;
 		return 0;
 	}
+	text_escape(shown, sizeof(shown), key);
 	return cli_error(EXIT_DATAERR, "%s:%ld: %s: unknown setting", c->path,
-			 line, key);
+			 line, shown);
+}
+
+/*
+ * Reads one line of f (its newline dropped) into buf (cap bytes).  1: a
+ * line; 0: end of file; -1: the line is longer than cap - 1 bytes; -2: it
+ * holds a NUL byte.  Either refusal reads the line to its end, so that no
+ * part of it (the end of a long comment) is ever taken for a setting.
+ */
+static int read_line(FILE *f, char *buf, size_t cap)
+{
+	size_t n = 0;
+	int ch, rc = 1;
+
+	while ((ch = getc(f)) != EOF && ch != '\n') {
+		if (ch == '\0')
+			rc = -2;
+		else if (n + 1 >= cap && rc == 1)
+			rc = -1;
+		else if (rc == 1)
+			buf[n++] = (char)ch;
+	}
+	buf[n] = '\0';
+	if (ch == EOF && n == 0 && rc == 1)
+		return 0;
+	return rc;
 }
 
 int config_load(struct config *c)
@@ -128,7 +160,7 @@ int config_load(struct config *c)
 	char buf[1024];
 	long line = 0;
 	FILE *f;
-	int rc = 0;
+	int rc = 0, got;
 
 	memset(c, 0, sizeof(*c));
 	snprintf(c->profile, sizeof(c->profile), "uid");
@@ -145,10 +177,19 @@ int config_load(struct config *c)
 				 strerror(errno));
 	}
 	snprintf(c->path, sizeof(c->path), "%s", path);
-	while (rc == 0 && fgets(buf, sizeof(buf), f)) {
+	while (rc == 0 && (got = read_line(f, buf, sizeof(buf))) != 0) {
 		char *hash = strchr(buf, '#'), *eq, *key, *val;
 
 		line++;
+		if (got < 0) {
+			rc = cli_error(EXIT_DATAERR,
+				       got == -1 ? "%s:%ld: line longer than "
+						   "1023 bytes"
+						 : "%s:%ld: a NUL byte: not a "
+						   "text file",
+				       path, line);
+			break;
+		}
 		if (hash)
 			*hash = '\0';
 		key = trim(buf);
@@ -166,6 +207,8 @@ int config_load(struct config *c)
 		key = trim(key);
 		rc = set_key(c, key, val, line);
 	}
+	if (rc == 0 && ferror(f))
+		rc = cli_error(EXIT_DATAERR, "cannot read %s", path);
 	fclose(f);
 	return rc;
 }

@@ -123,6 +123,8 @@ int wf_fail(struct wf_err *e, enum wf_code code, ...)
 
 int wf_fail_ledger(struct wf_err *e, struct ledger *l)
 {
+	if (ledger_errcode(l) == LEDGER_ERR_IO)
+		return wf_fail(e, WF_E_LEDGER_IO, ledger_errmsg(l));
 	return wf_fail(e, WF_E_LEDGER, ledger_errmsg(l));
 }
 

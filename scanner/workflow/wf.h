@@ -48,7 +48,8 @@ struct wf_err {
  * An argument longer than WF_ARG_BYTES - 1 is cut on a UTF-8 boundary.
  */
 int wf_fail(struct wf_err *e, enum wf_code code, ...);
-/* Records a data/ failure: WF_E_LEDGER with ledger_errmsg(l); returns 70. */
+/* Records a data/ failure: WF_E_LEDGER with ledger_errmsg(l) (returns 70),
+ * or WF_E_LEDGER_IO when the file system refused (returns 74). */
 int wf_fail_ledger(struct wf_err *e, struct ledger *l);
 /*
  * The one check of free text typed by people (common/text.h text_check:

@@ -212,6 +212,31 @@ CARDTALLY_CONF=$WORK/bad.conf as S02 2222 scan --session 1 --range X \
 is "$RC" 65 "config with an unknown profile: exit 65"
 like "$ERR" "bad.conf:1: profile: unknown identity profile 'apdu:nosuch'" \
 	"config with an unknown profile: says which"
+# A value quoted back is escaped: the file's control characters never reach
+# the terminal.
+printf 'profile = \033]0;owned\007\033[2J\n' >"$WORK/bad.conf"
+CARDTALLY_CONF=$WORK/bad.conf as S02 2222 scan --session 1 --range X \
+	--reader "sim:$WORK/one.sim"
+is "$RC" 65 "config with control characters: exit 65"
+is "$(printf '%s' "$ERR" | tr -d '\n' | LC_ALL=C grep -c "$(printf '[\001-\037]')")" \
+	0 "config with control characters: none on stderr"
+like "$ERR" "unknown identity profile '\\\\x1B\\]0;owned\\\\x07\\\\x1B\\[2J'" \
+	"config with control characters: shown escaped"
+# A comment longer than a line may be is refused, not read in two parts
+# (the second once taken for a setting); so is a NUL byte.
+{ printf '# '; head -c 1100 /dev/zero | tr '\0' x; printf ' profile = x\n'; } \
+	>"$WORK/bad.conf"
+CARDTALLY_CONF=$WORK/bad.conf as S02 2222 scan --session 1 --range X \
+	--reader "sim:$WORK/one.sim"
+is "$RC" 65 "config with a 1100-byte comment: exit 65"
+like "$ERR" "bad.conf:1: line longer than 1023 bytes" \
+	"config with a 1100-byte comment: says so, on its line"
+printf 'profile = uid\0 junk\n' >"$WORK/bad.conf"
+CARDTALLY_CONF=$WORK/bad.conf as S02 2222 scan --session 1 --range X \
+	--reader "sim:$WORK/one.sim"
+is "$RC" 65 "config with a NUL byte: exit 65"
+like "$ERR" "bad.conf:1: a NUL byte: not a text file" \
+	"config with a NUL byte: says so"
 as S02 2222 scan --session 1 --range X --reader "sim:$WORK/one.sim" \
 	--profile nosuch
 is "$RC" 2 "scan --profile nosuch: exit 2"

@@ -12,6 +12,9 @@ corpus/import/    stock lists for fuzz_import.c: good ones in UTF-8 and CP932,
                   and each kind of damage issue 13 found (two encodings in one
                   file, half-width katakana, look-alike paths, Excel dates,
                   cut off, CR line ends, UTF-16/32, state changes, --full)
+corpus/sim/       sim reader scripts for fuzz_sim.c: every command, bad lines
+corpus/config/    configuration files for fuzz_config.c: every key, bad values
+corpus/cli/       command lines for fuzz_cli.c, arguments separated by NUL
 """
 import os
 import sys
@@ -81,6 +84,93 @@ def import_seeds():
 OK = b"\x90\x00"
 
 
+def sim_seeds():
+    """Scripts of the sim reader (cardtally(1) READERS)."""
+    d = os.path.join(here, "corpus", "sim")
+    os.makedirs(d, exist_ok=True)
+    for name, data in {
+        "every-command": b"# a comment\ncard 04A0000001\nremove\n"
+        b"two 04A0000001 04A0000002\nunplug\nreplug\nremove\n"
+        b"card 04a0000003 # trailing\n\t \nend\ncard zz\n",
+        "replug-with-card": b"card 0102\nunplug\ncard 0304\nreplug\nend\n",
+        "unplugged-twice": b"unplug\nunplug\nremove\nreplug\nreplug\n",
+        "wait": b"card 01\nwait 0\ncard 02\nwait 5\ncard 03\n",
+        "no-newline": b"card 0A0B",
+        "crlf": b"card 0A0B\r\nremove\r\nend\r\n",
+        "bad-serial": b"card 04A0000001\ncard 04G0\n",
+        "odd-serial": b"card 123\n",
+        "long-serial": b"card " + b"ab" * 33 + b"\n",
+        "max-serial": b"card " + b"ab" * 32 + b"\n",
+        "two-same": b"two 0101 0101\n",
+        "missing-arg": b"wait\n",
+        "extra-arg": b"remove now\n",
+        "bad-wait": b"wait 3600001\nwait -1\n",
+        "unknown": b"cardd 01\n\x1b[2Jcard 01\n",
+        "binary": bytes(range(256)),
+        "long-line": b"#" + b"x" * 5000 + b"\ncard 01\n",
+        "empty": b"",
+    }.items():
+        write(d, name, data)
+
+
+def config_seeds():
+    """Configuration files (scanner/workflow/config.h)."""
+    d = os.path.join(here, "corpus", "config")
+    os.makedirs(d, exist_ok=True)
+    for name, data in {
+        "every-key": b"# cardtally.conf\nprofile = uid\n"
+        b"disposal_reminder_days = 90\nkey_open_limit_minutes = 30\n"
+        b"office_hours = 08:30-17:15\nidle_logout_seconds = 120\n",
+        "apdu-profile": b"profile = apdu:jpki-auth\n",
+        "crlf-tabs": b"\tprofile\t=\tuid\t\r\n\r\n",
+        "bounds": b"disposal_reminder_days = 3650\nkey_open_limit_minutes=1\n"
+        b"idle_logout_seconds=86400\noffice_hours=00:00-23:59\n",
+        "no-equals": b"profile uid\n",
+        "unknown-key": b"colour = blue\n",
+        "bad-number": b"disposal_reminder_days = 9O\n",
+        "overflow": b"key_open_limit_minutes = 99999999999999999999999\n",
+        "hours-backwards": b"office_hours = 17:15-08:30\n",
+        "hours-junk": b"office_hours = 8:30-17:15\noffice_hours = 24:00-25:00\n",
+        "unknown-profile": b"profile = apdu:nothing\n",
+        "control-value": b"profile = \x1b]0;owned\x07\n",
+        "control-key": b"\x1b[2J = 1\n",
+        "long-comment": b"# " + b"x" * 1100 + b" profile = apdu:nothing\n",
+        "long-line": b"profile = " + b"u" * 2000 + b"\n",
+        "nul": b"profile = uid\x00junk\n",
+        "empty": b"",
+    }.items():
+        write(d, name, data)
+
+
+def cli_seeds():
+    """Command lines, the arguments separated by NUL (fuzz_cli.c)."""
+    d = os.path.join(here, "corpus", "cli")
+    os.makedirs(d, exist_ok=True)
+    for name, args in {
+        "import": ["import", "--db", "x.db", "--as", "M01", "--pin-fd", "3",
+                   "--dry-run", "stock.csv"],
+        "import-eq": ["import", "--db=x.db", "--encoding=cp932", "--full",
+                      "stock.csv"],
+        "count-start": ["count", "start", "--as", "M01", "--witness", "S01",
+                        "--witness-pin-fd", "4", "--json", "SAFE1"],
+        "training": ["training", "course", "add", "--help"],
+        "noun": ["count"],
+        "noun-help": ["training", "--help"],
+        "noun-unknown": ["count", "frobnicate"],
+        "unknown": ["frobnicate", "--x"],
+        "twice": ["import", "--encoding", "cp932", "--encoding=utf-8", "f"],
+        "flag-value": ["import", "--full=yes", "f"],
+        "json-value": ["status", "--json=1"],
+        "missing-value": ["status", "--db"],
+        "bad-fd": ["status", "--pin-fd", "1024"],
+        "dashdash": ["scan", "--", "--db", "-"],
+        "long-option": ["status", "--" + "d" * 60 + "=x"],
+        "empty-name": ["status", "--=x", "--", ""],
+        "control": ["status", "--[2J", "]0;x"],
+    }.items():
+        write(d, name, "\0".join(args).encode())
+
+
 def write(d, name, data):
     with open(os.path.join(d, name), "wb") as f:
         f.write(data)
@@ -96,6 +186,9 @@ def main():
     os.makedirs(mn_dir, exist_ok=True)
     os.makedirs(imp_dir, exist_ok=True)
     import_seeds()
+    sim_seeds()
+    config_seeds()
+    cli_seeds()
     certs = sorted(f[:-4] for f in os.listdir(fixtures) if f.endswith(".der"))
     for name in certs:
         with open(os.path.join(fixtures, name + ".der"), "rb") as f:
