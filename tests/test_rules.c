@@ -179,14 +179,16 @@ static void ranges_table(void **state)
 		enum recon_ranges want;
 		size_t a, b;
 	} t[] = {
-	    {{NULL}, 0, RANGES_OK, 0, 0},		  /* nothing given */
-	    {{"SAFE1/T01"}, 1, RANGES_OK, 0, 0},	  /* one range */
+	    {{NULL}, 0, RANGES_OK, 0, 0},
+	    {{"SAFE1/T01"}, 1, RANGES_OK, 0, 0},
 	    {{"SAFE1/T01", "SAFE1/T02"}, 2, RANGES_OK, 0, 0},
 	    {{"SAFE1/T01", "SAFE1/T01"}, 2, RANGES_TWICE, 0, 1},
 	    {{"SAFE1/T02", "SAFE1/T01", "SAFE1/T02"}, 3, RANGES_TWICE, 0, 2},
-	    {{"SAFE1", "SAFE1/T01"}, 2, RANGES_WITHIN, 1, 0}, /* a tray in its safe */
+	    /* A tray within its safe, either way round. */
+	    {{"SAFE1", "SAFE1/T01"}, 2, RANGES_WITHIN, 1, 0},
 	    {{"SAFE1/T01", "SAFE1"}, 2, RANGES_WITHIN, 0, 1},
-	    {{"SAFE1/T01", "SAFE1/T01X"}, 2, RANGES_OK, 0, 0}, /* a prefix only */
+	    /* A path that only begins with another is not within it. */
+	    {{"SAFE1/T01", "SAFE1/T01X"}, 2, RANGES_OK, 0, 0},
 	    {{"SAFE1/T1", "SAFE1/T1-2"}, 2, RANGES_OK, 0, 0},
 	    {{"SAFE2", "SAFE1/T01", "SAFE2/S1/T03"}, 3, RANGES_WITHIN, 2, 0},
 	};

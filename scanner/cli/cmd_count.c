@@ -89,8 +89,8 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 	if (wf_count_start(l, &actor, &a, cli_now(), &res, &e))
 		return cli_fail(&e);
 	if (c->json) {
-		printf("{\"session\":%lld,\"kind\":\"%s\",",
-		       (long long)res.id, session_kind_name(a.kind));
+		printf("{\"session\":%lld,\"kind\":\"%s\",", (long long)res.id,
+		       session_kind_name(a.kind));
 		plan_result_json(stdout, &res.plan);
 		puts("}");
 	} else {

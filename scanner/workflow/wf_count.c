@@ -26,8 +26,8 @@
 #include "wf_scan.h"
 
 /* Closing a count certifies it: who may is the matrix's. */
-const struct wf_step wf_step_count_start = {
-    "count start", ACT_COUNT_START, WF_PERMIT | WF_TRAINING};
+const struct wf_step wf_step_count_start = {"count start", ACT_COUNT_START,
+					    WF_PERMIT | WF_TRAINING};
 const struct wf_step wf_step_count_close = {"count close", ACT_COUNT_CLOSE,
 					    WF_PERMIT};
 /* A manager's decision at the desk: no card is handled. */
@@ -964,9 +964,9 @@ int wf_count_start(struct ledger *l, const struct staff_rec *actor,
 		return rc;
 	rc = start_ranges(l, a, e);
 	if (rc == 0) {
-		int lrc = ledger_session_start(l, a->kind, a->ranges,
-					       a->nranges, actor->id, now,
-					       &out->id);
+		int lrc =
+		    ledger_session_start(l, a->kind, a->ranges, a->nranges,
+					 actor->id, now, &out->id);
 
 		/* The ranges were checked: what is left is an empty ledger,
 		 * or the ledger failing. */

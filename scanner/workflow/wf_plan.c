@@ -253,8 +253,7 @@ int wf_planner_check(const struct wf_planner *pl, const char *range,
 	/* An unknown person or range is the ledger's to refuse. */
 	if (!r || who < 0)
 		return 0;
-	return bar_refusal(plan_check(r, pl->p.people, who), r, &pl->p, who,
-			   e);
+	return bar_refusal(plan_check(r, pl->p.people, who), r, &pl->p, who, e);
 }
 
 void wf_planner_assigned(struct wf_planner *pl, const char *range,
@@ -306,8 +305,7 @@ int wf_planner_fill(struct ledger *l, struct wf_planner *pl,
 	for (size_t i = 0; i < p->nranges; i++) {
 		struct plan_line *ln = &res->v[i];
 
-		snprintf(ln->range, sizeof(ln->range), "%s",
-			 p->ranges[i].path);
+		snprintf(ln->range, sizeof(ln->range), "%s", p->ranges[i].path);
 		ln->kept = p->ranges[i].fixed >= 0;
 		if (out[i] < 0) {
 			plan_explain(&p->ranges[i], p->people, p->staff.n,
