@@ -10,6 +10,7 @@
  *  - recon_key_holder_eligible, recon_key_approver: who may answer for the
  *    safe and approve opening it (R14, R15)
  *  - recon_assignee_may_scan: a range's assignee counts it alone (R7)
+ *  - recon_ranges_check: the ranges of one count neither repeat nor nest
  *  - recon_tally_close_check, recon_tally_close_returns: closing the
  *    end-of-day tally (R12)
  *  - recon_count_close: closing a count, with its witness (R8)
@@ -82,6 +83,21 @@ int recon_key_approver(const struct recon_person *opener,
  * (0: to nobody, so anyone may).  0, or -1 with *rule set.
  */
 int recon_assignee_may_scan(int64_t assignee, int64_t actor, const char **rule);
+
+enum recon_ranges {
+	RANGES_OK = 0,
+	RANGES_TWICE,  /* ranges[*a] is given again as ranges[*b] */
+	RANGES_WITHIN, /* ranges[*a] lies within ranges[*b] */
+};
+
+/*
+ * Whether the n location paths may be the ranges of one count: each
+ * given once and none within another (location_within), so that every
+ * card lies in one range at most.  The first offending pair, in the
+ * order a then b, goes to *a and *b.
+ */
+enum recon_ranges recon_ranges_check(const char *const *ranges, size_t n,
+				     size_t *a, size_t *b);
 
 /* ---- the end-of-day tally (R12) ---- */
 

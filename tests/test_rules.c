@@ -171,6 +171,39 @@ static void assignee_table(void **state)
 		    t[i].want, "alone", i);
 }
 
+static void ranges_table(void **state)
+{
+	static const struct {
+		const char *r[3];
+		size_t n;
+		enum recon_ranges want;
+		size_t a, b;
+	} t[] = {
+	    {{NULL}, 0, RANGES_OK, 0, 0},
+	    {{"SAFE1/T01"}, 1, RANGES_OK, 0, 0},
+	    {{"SAFE1/T01", "SAFE1/T02"}, 2, RANGES_OK, 0, 0},
+	    {{"SAFE1/T01", "SAFE1/T01"}, 2, RANGES_TWICE, 0, 1},
+	    {{"SAFE1/T02", "SAFE1/T01", "SAFE1/T02"}, 3, RANGES_TWICE, 0, 2},
+	    /* A tray within its safe, either way round. */
+	    {{"SAFE1", "SAFE1/T01"}, 2, RANGES_WITHIN, 1, 0},
+	    {{"SAFE1/T01", "SAFE1"}, 2, RANGES_WITHIN, 0, 1},
+	    /* A path that only begins with another is not within it. */
+	    {{"SAFE1/T01", "SAFE1/T01X"}, 2, RANGES_OK, 0, 0},
+	    {{"SAFE1/T1", "SAFE1/T1-2"}, 2, RANGES_OK, 0, 0},
+	    {{"SAFE2", "SAFE1/T01", "SAFE2/S1/T03"}, 3, RANGES_WITHIN, 2, 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(t); i++) {
+		size_t a = 99, b = 99;
+
+		assert_int_equal(recon_ranges_check(t[i].r, t[i].n, &a, &b),
+				 t[i].want);
+		assert_int_equal(a, t[i].a);
+		assert_int_equal(b, t[i].b);
+	}
+}
+
 /* ---- the tally (R12) ---- */
 
 static void tally_close_table(void **state)
@@ -771,6 +804,7 @@ int main(void)
 	    cmocka_unit_test(key_holder_table),
 	    cmocka_unit_test(key_approver_table),
 	    cmocka_unit_test(assignee_table),
+	    cmocka_unit_test(ranges_table),
 	    cmocka_unit_test(tally_close_table),
 	    cmocka_unit_test(tally_close_returns_table),
 	    cmocka_unit_test(count_close_table),

@@ -1,8 +1,8 @@
 /*
  * Unit tests of the count workflows (scanner/workflow/wf_count.c): each
- * refusal and each success of count close, count resolve, count recount,
- * count total and the discrepancies and overview a count shows, against a
- * real ledger file in $TMPDIR.
+ * refusal and each success of count start, count close, count resolve, count
+ * recount, count total and the discrepancies and overview a count shows,
+ * against a real ledger file in $TMPDIR.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -206,6 +206,146 @@ static void discrepancies_and_view(void **state)
 	assert_int_equal(wf_count_view(f->l, tally, NOW, &f->rules, &v, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_COUNT_TALLY_BOOK);
+}
+
+/* ---- start ---- */
+
+/* How many sessions the ledger holds: the next id less one. */
+static int64_t sessions(struct fixture *f)
+{
+	struct session_rec s;
+	int64_t n = 0;
+
+	while (ledger_session_get(f->l, n + 1, &s) == 0)
+		n++;
+	return n;
+}
+
+/* count start over ranges (nr) with the manual assignments ar[i]=as[i]
+ * (na), by who; returns the exit status, *e and *out as it left them. */
+static int start(struct fixture *f, const struct staff_rec *who,
+		 const char *const *ranges, size_t nr, const char *const *ar,
+		 const char *const *as, size_t na, int dry,
+		 struct wf_count_started *out, struct wf_err *e)
+{
+	struct wf_count_start_args a = {0};
+
+	a.kind = SESSION_PARTIAL;
+	a.ranges = ranges;
+	a.nranges = nr;
+	a.assign_range = ar;
+	a.assign_staff = as;
+	a.nassign = na;
+	a.dry_run = dry;
+	return wf_count_start(f->l, who, &a, NOW, out, e);
+}
+
+/* One refusal of count start: exit status, code, first argument, and
+ * nothing recorded. */
+static void start_refused(struct fixture *f, const char *const *ranges,
+			  size_t nr, const char *range, const char *staff,
+			  int want, enum wf_code code, const char *arg0)
+{
+	const char *ar[1] = {range}, *as[1] = {staff};
+	int64_t before = sessions(f);
+	struct wf_count_started out;
+	struct wf_err e;
+
+	assert_int_equal(
+	    start(f, &f->m01, ranges, nr, ar, as, range ? 1 : 0, 0, &out, &e),
+	    want);
+	assert_int_equal(e.code, code);
+	assert_string_equal(e.arg[0], arg0);
+	assert_int_equal(out.id, 0);
+	assert_int_equal(out.plan.n, 0);
+	assert_int_equal(sessions(f), before);
+}
+
+static void start_refusals(void **state)
+{
+	struct fixture *f = *state;
+	const char *t01[1] = {"SAFE1/T01"},
+		   *twice[2] = {"SAFE1/T01", "SAFE1/T01"};
+	const char *nested[2] = {"SAFE1/T01", "SAFE1"},
+		   *nowhere[1] = {"SAFE9/T01"};
+	struct wf_count_started out;
+	struct wf_err e;
+	char id[24];
+
+	start_refused(f, twice, 2, NULL, NULL, 65, WF_E_START_RANGE_TWICE,
+		      "SAFE1/T01");
+	start_refused(f, nested, 2, NULL, NULL, 65, WF_E_START_RANGE_WITHIN,
+		      "SAFE1/T01");
+	start_refused(f, nowhere, 1, NULL, NULL, 65, WF_E_START_RANGE_UNKNOWN,
+		      "SAFE9/T01");
+	/* Manual assignments: an unknown place, an unknown person, a range
+	 * outside the count, an inactive person. */
+	start_refused(f, t01, 1, "SAFE9/T01", "S02", 65,
+		      WF_E_START_RANGE_UNKNOWN, "SAFE9/T01");
+	start_refused(f, t01, 1, "SAFE1/T01", "X99", 65, WF_E_NO_STAFF, "X99");
+	start_refused(f, t01, 1, "SAFE1/T02", "S02", 65, WF_E_START_NOT_A_RANGE,
+		      "SAFE1/T02");
+	/* The session it names is the one the count would have had. */
+	{
+		const char *ar[1] = {"SAFE1/T02"}, *as[1] = {"S02"};
+
+		assert_int_equal(
+		    start(f, &f->m01, t01, 1, ar, as, 1, 0, &out, &e), 65);
+		assert_string_equal(e.arg[1], wf_i64(id, sessions(f) + 1));
+	}
+	assert_int_equal(
+	    ledger_staff_set_active(f->l, f->s03.id, 0, f->m01.id, "M05", NOW),
+	    0);
+	start_refused(f, t01, 1, "SAFE1/T01", "S03", 65, WF_E_START_INACTIVE,
+		      "S03");
+	/* The rotation rule (R6): S02 counted SAFE1/T01 in its last two
+	 * counts. */
+	count(f, SESSION_PARTIAL, "SAFE1/T01", &f->s02);
+	count(f, SESSION_PARTIAL, "SAFE1/T01", &f->s02);
+	start_refused(f, t01, 1, "SAFE1/T01", "S02", 77, WF_E_PLAN_ROTATION,
+		      "SAFE1/T01");
+	/* The actor, read again inside the transaction: S03 is inactive. */
+	assert_int_equal(start(f, &f->s03, t01, 1, NULL, NULL, 0, 0, &out, &e),
+			 77);
+	assert_int_equal(e.code, WF_E_INACTIVE);
+}
+
+static void start_success(void **state)
+{
+	struct fixture *f = *state;
+	const char *both[2] = {"SAFE1/T01", "SAFE1/T02"};
+	const char *ar[1] = {"SAFE1/T02"}, *as[1] = {"S03"};
+	struct wf_count_started out;
+	struct range_rec *rr;
+	struct wf_err e;
+	size_t n;
+	int64_t before = sessions(f);
+
+	/* A dry run: the plan, and nothing of it stays. */
+	assert_int_equal(start(f, &f->m01, both, 2, ar, as, 1, 1, &out, &e), 0);
+	assert_int_equal(out.id, before + 1);
+	assert_int_equal(out.plan.n, 2);
+	assert_int_equal(out.plan.nunassigned, 0);
+	assert_string_equal(out.plan.v[0].range, "SAFE1/T01");
+	assert_true(out.plan.v[0].staff[0] != '\0');
+	assert_int_equal(out.plan.v[0].kept, 0);
+	assert_string_equal(out.plan.v[1].range, "SAFE1/T02");
+	assert_string_equal(out.plan.v[1].staff, "S03");
+	assert_int_equal(out.plan.v[1].kept, 1);
+	wf_count_started_free(&out);
+	assert_int_equal(sessions(f), before);
+
+	/* Opened: the manual assignment and the planner's pick recorded. */
+	assert_int_equal(start(f, &f->m01, both, 2, ar, as, 1, 0, &out, &e), 0);
+	assert_int_equal(out.id, before + 1);
+	assert_int_equal(sessions(f), before + 1);
+	assert_int_equal(ledger_session_ranges(f->l, out.id, &rr, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(rr[0].assignee, out.plan.v[0].staff);
+	assert_string_equal(rr[1].assignee, "S03");
+	free(rr);
+	wf_count_started_free(&out);
+	assert_int_equal(out.plan.n, 0);
 }
 
 /* ---- resolve ---- */
@@ -490,6 +630,8 @@ static void totals_and_clean_close(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(start_refusals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(start_success, setup, teardown),
 	    cmocka_unit_test_setup_teardown(discrepancies_and_view, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(resolve_refusals_and_success, setup,

@@ -1,11 +1,10 @@
 /*
  * What the record-book commands share (scanner/cli/book.c): the
- * discrepancies of a count with their resolutions as JSON, opening a count,
- * and output in the encodings an office's Excel opens.  The discrepancies
- * themselves and every step on them are the count workflow's
- * (scanner/workflow/wf_count.c).  Used by `count start`, `count
- * discrepancies`, `reconcile`, `report record-book` and `report
- * incident`.
+ * discrepancies of a count with their resolutions as JSON, and output in
+ * the encodings an office's Excel opens.  The discrepancies themselves and
+ * every step on them are the count workflow's (scanner/workflow/wf_count.c).
+ * Used by `count discrepancies`, `reconcile`, `report record-book` and
+ * `report incident`.
  */
 #ifndef CT_BOOK_H
 #define CT_BOOK_H
@@ -25,33 +24,6 @@ int book_discrepancies(struct ledger *l, int64_t id, struct disc_list *out);
  * resolution; and the resolution alone ({reason, note, by, at} or null). */
 void book_item_json(FILE *f, const struct disc_item *it);
 void book_resolution_json(FILE *f, const struct disc_item *it);
-
-/* ---- opening a count (cmd_count.c): `count start` and the TUI's
- * count screen go through this ---- */
-
-struct count_open_args {
-	enum session_kind kind;
-	const char *const *ranges; /* nranges 0: every location */
-	size_t nranges;
-	/* Manual assignments: assign_range[i] to assign_staff[i]. */
-	const char *const *assign_range;
-	const char *const *assign_staff;
-	size_t nassign;
-	const struct staff_rec *actor; /* permitted and trained already */
-	/* Check and plan everything, then roll it all back: what opening
-	 * would do (the planner's picks, a refused manual assignment). */
-	int dry_run;
-};
-
-/*
- * Opens a count: the session, the manual assignments (each checked
- * against the rotation rule, plan_check_assign), then the planner's pick
- * for every other range, in one transaction.  0 with *id and *res (free
- * with plan_result_free), or an exit code after cli_error (nothing
- * changed).
- */
-int count_open(struct ledger *l, const struct count_open_args *a, int64_t *id,
-	       struct plan_result *res);
 
 /* ---- output encodings (R8: "CSV opens correctly in Excel") ---- */
 

@@ -220,18 +220,6 @@ extern const struct cmd_entry cmd_asset_add_entry, cmd_checkout_entry,
 extern const struct cmd_entry cmd_plan_assign_entry, cmd_plan_cycle_entry,
     cmd_count_total_entry;
 
-/*
- * count start's planner (cmd_count.c's count_open, until it is a
- * workflow): wf_plan_fill and wf_plan_check at cli_now(), a refusal
- * printed (cli_fail).  plan_count_fill: 0 and *res (plan_result_free of
- * wf.h), or the exit status; plan_check_assign: 0 when staff may be given
- * range of count id (the rotation rule, the lock, the training gate, the
- * permission matrix), else 77 after naming the rule.
- */
-int plan_count_fill(struct ledger *l, int64_t id, const struct staff_rec *actor,
-		    int apply, struct plan_result *res);
-int plan_check_assign(struct ledger *l, int64_t id, const char *range,
-		      const char *staff);
 /* "assignments":[...],"unassigned":[...] (no braces around them). */
 void plan_result_json(FILE *f, const struct plan_result *r);
 /* One line a range; only_news: skip ranges kept as they were. */

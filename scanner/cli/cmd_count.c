@@ -5,9 +5,9 @@
  * planner picks.  `cardtally count close` closes it, which needs a manager
  * as witness when the count found discrepancies (two-person rule);
  * `cardtally count total` records a count-only check's number of cards in
- * a range.  Closing and totals are the count workflow's (wf_count_close,
- * wf_count_total), which the TUI's count screen calls too; opening is
- * count_open, shared with the TUI's screen that starts a count.
+ * a range.  Opening, closing and totals are the count workflow's
+ * (wf_count_start, wf_count_close, wf_count_total), which the TUI's count
+ * screens call too.
  */
 #include <sodium.h>
 #include <stdlib.h>
@@ -36,53 +36,6 @@ static int split_list(char *s, char **out, int max)
 	return n;
 }
 
-int count_open(struct ledger *l, const struct count_open_args *a, int64_t *id,
-	       struct plan_result *res)
-{
-	int rc, ex;
-
-	memset(res, 0, sizeof(*res));
-	*id = 0;
-	rc = ledger_begin(l);
-	if (rc == 0)
-		rc = ledger_session_start(l, a->kind, a->ranges, a->nranges,
-					  a->actor->id, cli_now(), id);
-	for (size_t i = 0; rc == 0 && i < a->nassign; i++) {
-		/* A manual assignment keeps the rotation rule too (R6). */
-		ex = plan_check_assign(l, *id, a->assign_range[i],
-				       a->assign_staff[i]);
-		if (ex) {
-			ledger_rollback(l);
-			return ex;
-		}
-		rc = ledger_session_assign(l, *id, a->assign_range[i],
-					   a->assign_staff[i], a->actor->id,
-					   cli_now());
-	}
-	if (rc < 0) {
-		ex = cli_error(rc == LEDGER_ERR_INVALID ? EXIT_DATAERR
-							: EXIT_SOFTWARE,
-			       "%s", ledger_errmsg(l));
-		ledger_rollback(l);
-		return ex;
-	}
-	/* Every range nobody was named for goes to the planner's pick. */
-	ex = plan_count_fill(l, *id, a->actor, !a->dry_run, res);
-	if (ex) {
-		ledger_rollback(l);
-		return ex;
-	}
-	/* A dry run ends here: what would happen is known, nothing of it
-	 * stays (the session, its audit rows and its id are rolled back). */
-	rc = a->dry_run ? ledger_rollback(l) : ledger_commit(l);
-	if (rc < 0) {
-		ledger_rollback(l);
-		plan_result_free(res);
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	}
-	return 0;
-}
-
 static int exec_count_start(struct cli *c, struct ledger *l)
 {
 	const char *kind_s = cli_opt(c, "kind");
@@ -91,10 +44,10 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 	static char *ranges[MAX_RANGES], *assigns[MAX_RANGES],
 	    *staff[MAX_RANGES];
 	int nranges = 0, nassign = 0, rc;
-	struct count_open_args a = {0};
+	struct wf_count_start_args a = {0};
+	struct wf_count_started res;
 	struct staff_rec actor;
-	struct plan_result res;
-	int64_t id = 0;
+	struct wf_err e;
 
 	if (!kind_s)
 		return cli_usage(c,
@@ -133,28 +86,28 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 	a.assign_range = (const char *const *)assigns;
 	a.assign_staff = (const char *const *)staff;
 	a.nassign = (size_t)nassign;
-	a.actor = &actor;
-	rc = count_open(l, &a, &id, &res);
-	if (rc)
-		return rc;
+	if (wf_count_start(l, &actor, &a, cli_now(), &res, &e))
+		return cli_fail(&e);
 	if (c->json) {
-		printf("{\"session\":%lld,\"kind\":\"%s\",", (long long)id,
+		printf("{\"session\":%lld,\"kind\":\"%s\",", (long long)res.id,
 		       session_kind_name(a.kind));
-		plan_result_json(stdout, &res);
+		plan_result_json(stdout, &res.plan);
 		puts("}");
 	} else {
-		printf("%lld\n", (long long)id);
-		if (res.n > res.nunassigned && (size_t)nassign < res.n) {
+		const struct plan_result *p = &res.plan;
+
+		printf("%lld\n", (long long)res.id);
+		if (p->n > p->nunassigned && (size_t)nassign < p->n) {
 			fputs("assigned by the rotation planner:\n", stderr);
-			plan_result_text(stderr, &res, 1);
+			plan_result_text(stderr, p, 1);
 		}
-		for (size_t i = 0; i < res.n; i++)
-			if (!res.v[i].staff[0])
+		for (size_t i = 0; i < p->n; i++)
+			if (!p->v[i].staff[0])
 				cli_error(EXIT_OK,
 					  "range %s has nobody to count it: %s",
-					  res.v[i].range, res.v[i].why);
+					  p->v[i].range, p->v[i].why);
 	}
-	plan_result_free(&res);
+	wf_count_started_free(&res);
 	return EXIT_OK;
 }
 

@@ -5,8 +5,9 @@
  * count-only check, and the plan section of `status`.  The plans are the
  * workflow's (scanner/workflow/wf_plan.c, over reconcile/plan.c's rules):
  * this file parses the options and prints the results.  `count start` uses
- * the same planner for every range it is not told who counts (cmd_count.c,
- * through plan_check_assign and plan_count_fill).
+ * the same planner for every range it is not told who counts
+ * (wf_count_start), and prints its plan with plan_result_text and
+ * plan_result_json.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,27 +17,6 @@
 #include "cli.h"
 #include "../workflow/config.h"
 #include "report.h"
-
-/* ---- count start's planner (until count_open is a workflow) ---- */
-
-int plan_check_assign(struct ledger *l, int64_t id, const char *range,
-		      const char *staff)
-{
-	struct wf_err e;
-
-	return wf_plan_check(l, id, range, staff, cli_now(), &e) ? cli_fail(&e)
-								 : 0;
-}
-
-int plan_count_fill(struct ledger *l, int64_t id, const struct staff_rec *actor,
-		    int apply, struct plan_result *res)
-{
-	struct wf_err e;
-
-	return wf_plan_fill(l, id, actor, apply, cli_now(), res, &e)
-		   ? cli_fail(&e)
-		   : 0;
-}
 
 void plan_result_json(FILE *f, const struct plan_result *r)
 {

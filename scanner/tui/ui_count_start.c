@@ -4,16 +4,15 @@
  * overdue this month selected to begin with, as `status` shows them), the
  * rotation planner's proposed assignment of each range, one changed by
  * hand if need be, then open.  The proposal is `count start` run as a dry
- * run (count_open: the session, the manual assignments checked against
- * the rotation rule, the planner's picks, all rolled back), so a manual
- * change that breaks the rule is refused with the rule's own words, and
- * opening does exactly what was shown.
+ * run (wf_count_start: the session, the manual assignments checked
+ * against the rotation rule, the planner's picks, all rolled back), so a
+ * manual change that breaks the rule is refused with the rule's own words
+ * (translated), and opening does exactly what was shown.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../reconcile/plan.h"
-#include "../cli/book.h"
 #include "../cli/cli.h"
 #include "ui.h"
 
@@ -168,6 +167,13 @@ static void cs_free(struct ui_count_start_model *m)
 	free(m);
 }
 
+/* Shows e on the message line; returns its exit status. */
+static int refuse(struct ui *u, const struct wf_err *e)
+{
+	ui_fail(u, e);
+	return wf_exit(e->code);
+}
+
 static int cs_enter(struct ui *u)
 {
 	struct ui_count_start_model *m = calloc(1, sizeof(*m));
@@ -175,24 +181,27 @@ static int cs_enter(struct ui *u)
 	int *state = NULL;
 	size_t n = 0, ndue = 0;
 	struct wf_err e;
-	int rc;
+	int rc = 0;
 
-	if (!m)
-		return cli_error(EXIT_SOFTWARE, "out of memory");
-	if (ledger_all_ranges(u->l, &paths, &n) < 0) {
-		free(m);
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+	if (!m) {
+		wf_fail(&e, WF_E_NOMEM);
+		return refuse(u, &e);
 	}
-	rc = plan_due_ranges(u->l, cli_now(), &due, &state, &ndue, &e);
-	if (rc)
-		cli_fail(&e);
-	m->r = calloc(n ? n : 1, sizeof(*m->r));
-	if (rc || !m->r) {
+	if (ledger_all_ranges(u->l, &paths, &n) < 0)
+		rc = wf_fail_ledger(&e, u->l);
+	if (rc == 0)
+		rc = plan_due_ranges(u->l, cli_now(), &due, &state, &ndue, &e);
+	if (rc == 0) {
+		m->r = calloc(n ? n : 1, sizeof(*m->r));
+		if (!m->r)
+			rc = wf_fail(&e, WF_E_NOMEM);
+	}
+	if (rc) {
 		free(paths);
 		free(due);
 		free(state);
 		cs_free(m);
-		return rc ? rc : cli_error(EXIT_SOFTWARE, "out of memory");
+		return refuse(u, &e);
 	}
 	m->nr = n;
 	m->have_plan = ndue > 0;
@@ -228,10 +237,10 @@ static void cs_view(const struct ui *u, struct ui_view *v)
 }
 
 /*
- * count_open with the chosen kind, ranges and manual assignments (plus
- * `extra_range`=`extra_staff` when given): a dry run fills the proposal,
- * the real run opens the count.  0, or the exit code (the message is on
- * the message line, the proposal unchanged).
+ * wf_count_start with the chosen kind, ranges and manual assignments
+ * (plus `extra_range`=`extra_staff` when given): a dry run fills the
+ * proposal, the real run opens the count.  0, or the exit status (the
+ * refusal on the message line, translated; the proposal unchanged).
  */
 static int run(struct ui *u, struct ui_count_start_model *m, int dry,
 	       const char *extra_range, const char *extra_staff, int64_t *id)
@@ -239,13 +248,14 @@ static int run(struct ui *u, struct ui_count_start_model *m, int dry,
 	const char **ranges = calloc(m->nr + 1, sizeof(*ranges));
 	const char **ar = calloc(m->na + 2, sizeof(*ar));
 	const char **as = calloc(m->na + 2, sizeof(*as));
-	struct count_open_args a = {0};
-	struct plan_result res;
-	struct ui_cs_assign *na;
-	int ex;
+	struct wf_count_start_args a = {0};
+	struct wf_count_started res = {0};
+	struct ui_cs_assign *na = NULL;
+	struct wf_err e;
+	int ex = 0;
 
 	if (!ranges || !ar || !as) {
-		ex = cli_error(EXIT_SOFTWARE, "out of memory");
+		ex = wf_fail(&e, WF_E_NOMEM);
 		goto out;
 	}
 	for (size_t i = 0; i < m->nr; i++)
@@ -266,40 +276,39 @@ static int run(struct ui *u, struct ui_count_start_model *m, int dry,
 	a.ranges = ranges;
 	a.assign_range = ar;
 	a.assign_staff = as;
-	a.actor = &u->who;
 	a.dry_run = dry;
-	ex = count_open(u->l, &a, id, &res);
+	ex = wf_count_start(u->l, &u->who, &a, cli_now(), &res, &e);
 	if (ex)
 		goto out;
-	na = calloc(res.n ? res.n : 1, sizeof(*na));
+	*id = res.id;
+	na = calloc(res.plan.n ? res.plan.n : 1, sizeof(*na));
 	if (!na) {
-		plan_result_free(&res);
-		ex = cli_error(EXIT_SOFTWARE, "out of memory");
+		ex = wf_fail(&e, WF_E_NOMEM);
 		goto out;
 	}
-	for (size_t i = 0; i < res.n; i++) {
-		snprintf(na[i].range, sizeof(na[i].range), "%s",
-			 res.v[i].range);
-		snprintf(na[i].staff, sizeof(na[i].staff), "%s",
-			 res.v[i].staff);
-		snprintf(na[i].why, sizeof(na[i].why), "%s", res.v[i].why);
-		na[i].kept = res.v[i].kept;
+	for (size_t i = 0; i < res.plan.n; i++) {
+		const struct plan_line *ln = &res.plan.v[i];
+
+		snprintf(na[i].range, sizeof(na[i].range), "%s", ln->range);
+		snprintf(na[i].staff, sizeof(na[i].staff), "%s", ln->staff);
+		snprintf(na[i].why, sizeof(na[i].why), "%s", ln->why);
+		na[i].kept = ln->kept;
 		for (size_t k = 0; k < a.nassign; k++)
 			if (strcmp(ar[k], na[i].range) == 0)
 				na[i].manual = 1;
 	}
 	free(m->a);
 	m->a = na;
-	m->na = res.n;
+	m->na = res.plan.n;
 	if (m->asel >= m->na)
 		m->asel = 0;
-	plan_result_free(&res);
 out:
+	wf_count_started_free(&res);
 	free(ranges);
 	free(ar);
 	free(as);
 	if (ex)
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		ui_fail(u, &e);
 	return ex;
 }
 

@@ -928,6 +928,33 @@ int wf_plan_fill(struct ledger *l, int64_t id, const struct staff_rec *actor,
 		 int apply, int64_t now, struct plan_result *res,
 		 struct wf_err *e);
 /*
+ * The planner's input for count id (everyone with their lock and training
+ * on the day of now, the count's ranges with their cards and last
+ * counts), loaded once: a workflow that checks and assigns many ranges of
+ * one count reads the ledger for it once, not once per range (issue 12:
+ * count start with 100 ranges given by hand reloaded everything 100
+ * times).  wf_plan_check and wf_plan_fill are a load, one call and a
+ * free.  Reads in the caller's transaction.  0 and *out (free with
+ * wf_planner_free, which takes NULL), or the exit status with *e.
+ */
+struct wf_planner;
+int wf_planner_load(struct ledger *l, int64_t id, int64_t now,
+		    struct wf_planner **out, struct wf_err *e);
+void wf_planner_free(struct wf_planner *pl);
+/* 1 when range is one of the count's ranges, else 0. */
+int wf_planner_has_range(const struct wf_planner *pl, const char *range);
+/* wf_plan_check against what pl holds. */
+int wf_planner_check(const struct wf_planner *pl, const char *range,
+		     const char *staff, struct wf_err *e);
+/* Notes that range went to staff (ledger_session_assign): from now on the
+ * planner keeps it as assigned. */
+void wf_planner_assigned(struct wf_planner *pl, const char *range,
+			 const char *staff);
+/* wf_plan_fill with what pl holds (at the now it was loaded with). */
+int wf_planner_fill(struct ledger *l, struct wf_planner *pl,
+		    const struct staff_rec *actor, int apply,
+		    struct plan_result *res, struct wf_err *e);
+/*
  * `plan assign`: the planner's proposal for open count id (apply 0: actor
  * may be NULL, nothing is written), or, with apply, the proposal assigned
  * by actor (wf_step_plan_assign: a manager) in one transaction.  0 and
@@ -1014,11 +1041,46 @@ int plan_due_ranges(struct ledger *l, int64_t now,
 		    struct wf_err *e);
 
 
-/* ---- counts: close, discrepancies, resolve, recount, totals
+/* ---- counts: start, close, discrepancies, resolve, recount, totals
  * (wf_count.c) ---- */
 
-extern const struct wf_step wf_step_count_start, wf_step_count_close, wf_step_count_resolve,
-    wf_step_count_recount, wf_step_count_total;
+extern const struct wf_step wf_step_count_start, wf_step_count_close,
+    wf_step_count_resolve, wf_step_count_recount, wf_step_count_total;
+
+/* What to open: `count start`'s options, the TUI's choices. */
+struct wf_count_start_args {
+	enum session_kind kind;	   /* full, partial or countonly */
+	const char *const *ranges; /* nranges 0: every location */
+	size_t nranges;
+	/* Manual assignments: assign_range[i] to assign_staff[i]. */
+	const char *const *assign_range;
+	const char *const *assign_staff;
+	size_t nassign;
+	/* Check and plan everything, then roll it all back: what opening
+	 * would do (the planner's picks, a refused manual assignment). */
+	int dry_run;
+};
+
+struct wf_count_started {
+	int64_t id; /* the session (a dry run: the id it would have had) */
+	struct plan_result plan; /* every range and who counts it */
+};
+
+/*
+ * Opens a count by actor (wf_step_count_start: the matrix and the
+ * training gate) in one transaction: the session over the ranges (each a
+ * known location, given once, none within another), each manual
+ * assignment (to a known, active person, of a range of the count, as
+ * the rotation rule, the lock, the training gate and the matrix allow:
+ * wf_planner_check), then the planner's pick for every other range.  The
+ * planner's input is loaded once.  A dry run rolls everything back.  0
+ * and *out (wf_count_started_free), or the exit status with *e and
+ * nothing changed.
+ */
+int wf_count_start(struct ledger *l, const struct staff_rec *actor,
+		   const struct wf_count_start_args *a, int64_t now,
+		   struct wf_count_started *out, struct wf_err *e);
+void wf_count_started_free(struct wf_count_started *s);
 
 /* One discrepancy of a count, and its resolution when it has one. */
 struct disc_item {

@@ -26,8 +26,8 @@
 #include "wf_scan.h"
 
 /* Closing a count certifies it: who may is the matrix's. */
-const struct wf_step wf_step_count_start = {
-    "count start", ACT_COUNT_START, WF_PERMIT | WF_TRAINING};
+const struct wf_step wf_step_count_start = {"count start", ACT_COUNT_START,
+					    WF_PERMIT | WF_TRAINING};
 const struct wf_step wf_step_count_close = {"count close", ACT_COUNT_CLOSE,
 					    WF_PERMIT};
 /* A manager's decision at the desk: no card is handled. */
@@ -879,4 +879,120 @@ int wf_count_total(struct ledger *l, const struct staff_rec *actor, int64_t id,
 	if (rc == 0)
 		out->state = (int)plan_total_compare(out->expected, cards);
 	return wf_end(l, rc, e);
+}
+
+/* ---- starting a count ---- */
+
+void wf_count_started_free(struct wf_count_started *s)
+{
+	plan_result_free(&s->plan);
+	s->id = 0;
+}
+
+/* The ranges asked for: given once, none within another, each a known
+ * location (the ledger checks it again; this says it as a refusal). */
+static int start_ranges(struct ledger *l, const struct wf_count_start_args *a,
+			struct wf_err *e)
+{
+	size_t i, j;
+	int64_t loc;
+	int rc;
+
+	switch (recon_ranges_check(a->ranges, a->nranges, &i, &j)) {
+	case RANGES_TWICE:
+		return wf_fail(e, WF_E_START_RANGE_TWICE, a->ranges[i]);
+	case RANGES_WITHIN:
+		return wf_fail(e, WF_E_START_RANGE_WITHIN, a->ranges[i],
+			       a->ranges[j]);
+	default:
+		break;
+	}
+	for (i = 0; i < a->nranges; i++) {
+		rc = ledger_location_find(l, a->ranges[i], &loc);
+		if (rc == LEDGER_ERR_NOTFOUND)
+			return wf_fail(e, WF_E_START_RANGE_UNKNOWN,
+				       a->ranges[i]);
+		if (rc < 0)
+			return wf_fail_ledger(e, l);
+	}
+	return 0;
+}
+
+/* Gives range to staff by hand in count id, in the order of refusals
+ * `count start` always had: the planner's rules (rotation, lock,
+ * training, matrix), then the location, the person and the range. */
+static int start_assign(struct ledger *l, struct wf_planner *pl, int64_t id,
+			const struct staff_rec *actor, const char *range,
+			const char *staff, int64_t now, struct wf_err *e)
+{
+	struct staff_rec who;
+	int64_t loc;
+	char n[24];
+	int rc = wf_planner_check(pl, range, staff, e);
+
+	if (rc)
+		return rc;
+	rc = ledger_location_find(l, range, &loc);
+	if (rc == LEDGER_ERR_NOTFOUND)
+		return wf_fail(e, WF_E_START_RANGE_UNKNOWN, range);
+	if (rc == 0)
+		rc = ledger_staff_get(l, staff, &who);
+	if (rc == LEDGER_ERR_NOTFOUND)
+		return wf_fail(e, WF_E_NO_STAFF, staff);
+	if (rc < 0)
+		return wf_fail_ledger(e, l);
+	if (!who.active)
+		return wf_fail(e, WF_E_START_INACTIVE, staff);
+	if (!wf_planner_has_range(pl, range))
+		return wf_fail(e, WF_E_START_NOT_A_RANGE, range, wf_i64(n, id));
+	if (ledger_session_assign(l, id, range, staff, actor->id, now) < 0)
+		return wf_fail_ledger(e, l);
+	wf_planner_assigned(pl, range, staff);
+	return 0;
+}
+
+int wf_count_start(struct ledger *l, const struct staff_rec *actor,
+		   const struct wf_count_start_args *a, int64_t now,
+		   struct wf_count_started *out, struct wf_err *e)
+{
+	struct wf_planner *pl = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = wf_begin(l, &wf_step_count_start, actor, now, e);
+	if (rc)
+		return rc;
+	rc = start_ranges(l, a, e);
+	if (rc == 0) {
+		int lrc =
+		    ledger_session_start(l, a->kind, a->ranges, a->nranges,
+					 actor->id, now, &out->id);
+
+		/* The ranges were checked: what is left is an empty ledger,
+		 * or the ledger failing. */
+		if (lrc == LEDGER_ERR_INVALID && a->nranges == 0)
+			rc = wf_fail(e, WF_E_START_NOTHING);
+		else if (lrc < 0)
+			rc = wf_fail_ledger(e, l);
+	}
+	/* Loaded once for every assignment and the planner's picks. */
+	if (rc == 0)
+		rc = wf_planner_load(l, out->id, now, &pl, e);
+	for (size_t i = 0; rc == 0 && i < a->nassign; i++)
+		rc = start_assign(l, pl, out->id, actor, a->assign_range[i],
+				  a->assign_staff[i], now, e);
+	if (rc == 0)
+		rc = wf_planner_fill(l, pl, actor, !a->dry_run, &out->plan, e);
+	wf_planner_free(pl);
+	/* A dry run ends here: what would happen is known, nothing of it
+	 * stays (the session, its audit rows and its id are rolled back). */
+	if (rc == 0 && a->dry_run) {
+		if (ledger_rollback(l) < 0)
+			rc = wf_fail_ledger(e, l);
+	} else {
+		rc = wf_end(l, rc, e);
+	}
+	if (rc)
+		wf_count_started_free(out);
+	return rc;
 }

@@ -189,22 +189,92 @@ static int bar_refusal(enum plan_bar bar, const struct plan_range *r,
 	}
 }
 
+/* ---- the planner loaded once for a count ---- */
+
+struct wf_planner {
+	struct plan_load p;
+	int64_t id;
+	int64_t now;
+};
+
+int wf_planner_load(struct ledger *l, int64_t id, int64_t now,
+		    struct wf_planner **out, struct wf_err *e)
+{
+	struct wf_planner *pl = calloc(1, sizeof(*pl));
+	int rc;
+
+	*out = NULL;
+	if (!pl)
+		return wf_fail(e, WF_E_NOMEM);
+	pl->id = id;
+	pl->now = now;
+	rc = plan_load_session(l, id, now, &pl->p, e);
+	if (rc) {
+		wf_planner_free(pl);
+		return rc;
+	}
+	*out = pl;
+	return 0;
+}
+
+void wf_planner_free(struct wf_planner *pl)
+{
+	if (!pl)
+		return;
+	plan_load_free(&pl->p);
+	free(pl);
+}
+
+static int range_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct plan_range *)elem)->path);
+}
+
+/* The range of the count at path, or NULL: ledger_session_ranges orders
+ * them by path (SQLite's binary order, strcmp's). */
+static struct plan_range *planner_range(const struct wf_planner *pl,
+					const char *path)
+{
+	return bsearch(path, pl->p.ranges, pl->p.nranges,
+		       sizeof(pl->p.ranges[0]), range_cmp);
+}
+
+int wf_planner_has_range(const struct wf_planner *pl, const char *range)
+{
+	return planner_range(pl, range) != NULL;
+}
+
+int wf_planner_check(const struct wf_planner *pl, const char *range,
+		     const char *staff, struct wf_err *e)
+{
+	const struct plan_range *r = planner_range(pl, range);
+	int32_t who = person_index(&pl->p, staff);
+
+	/* An unknown person or range is the ledger's to refuse. */
+	if (!r || who < 0)
+		return 0;
+	return bar_refusal(plan_check(r, pl->p.people, who), r, &pl->p, who, e);
+}
+
+void wf_planner_assigned(struct wf_planner *pl, const char *range,
+			 const char *staff)
+{
+	struct plan_range *r = planner_range(pl, range);
+	int32_t who = person_index(&pl->p, staff);
+
+	if (r && who >= 0)
+		r->fixed = who;
+}
+
 int wf_plan_check(struct ledger *l, int64_t id, const char *range,
 		  const char *staff, int64_t now, struct wf_err *e)
 {
-	struct plan_load p;
-	int rc = plan_load_session(l, id, now, &p, e);
-	int32_t who = rc ? -1 : person_index(&p, staff);
+	struct wf_planner *pl;
+	int rc = wf_planner_load(l, id, now, &pl, e);
 
-	/* An unknown person or range is the ledger's to refuse. */
-	for (size_t i = 0; rc == 0 && who >= 0 && i < p.nranges; i++)
-		if (strcmp(p.ranges[i].path, range) == 0) {
-			rc =
-			    bar_refusal(plan_check(&p.ranges[i], p.people, who),
-					&p.ranges[i], &p, who, e);
-			break;
-		}
-	plan_load_free(&p);
+	if (rc == 0)
+		rc = wf_planner_check(pl, range, staff, e);
+	wf_planner_free(pl);
 	return rc;
 }
 
@@ -214,54 +284,66 @@ void plan_result_free(struct plan_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-int wf_plan_fill(struct ledger *l, int64_t id, const struct staff_rec *actor,
-		 int apply, int64_t now, struct plan_result *res,
-		 struct wf_err *e)
+int wf_planner_fill(struct ledger *l, struct wf_planner *pl,
+		    const struct staff_rec *actor, int apply,
+		    struct plan_result *res, struct wf_err *e)
 {
-	struct plan_load p;
+	struct plan_load *p = &pl->p;
 	int32_t *out = NULL;
-	int rc;
+	int rc = 0;
 
 	memset(res, 0, sizeof(*res));
-	rc = plan_load_session(l, id, now, &p, e);
-	if (rc)
-		goto done;
-	out = calloc(p.nranges ? p.nranges : 1, sizeof(*out));
-	res->v = calloc(p.nranges ? p.nranges : 1, sizeof(*res->v));
+	out = calloc(p->nranges ? p->nranges : 1, sizeof(*out));
+	res->v = calloc(p->nranges ? p->nranges : 1, sizeof(*res->v));
 	if (!out || !res->v ||
-	    plan_assign(p.ranges, p.nranges, p.people, p.staff.n,
-			actor ? person_index(&p, actor->code) : -1, out) < 0) {
+	    plan_assign(p->ranges, p->nranges, p->people, p->staff.n,
+			actor ? person_index(p, actor->code) : -1, out) < 0) {
 		rc = wf_fail(e, WF_E_NOMEM);
 		goto done;
 	}
-	res->n = p.nranges;
-	for (size_t i = 0; i < p.nranges; i++) {
+	res->n = p->nranges;
+	for (size_t i = 0; i < p->nranges; i++) {
 		struct plan_line *ln = &res->v[i];
 
-		snprintf(ln->range, sizeof(ln->range), "%s", p.ranges[i].path);
-		ln->kept = p.ranges[i].fixed >= 0;
+		snprintf(ln->range, sizeof(ln->range), "%s", p->ranges[i].path);
+		ln->kept = p->ranges[i].fixed >= 0;
 		if (out[i] < 0) {
-			plan_explain(&p.ranges[i], p.people, p.staff.n, ln->why,
-				     sizeof(ln->why));
+			plan_explain(&p->ranges[i], p->people, p->staff.n,
+				     ln->why, sizeof(ln->why));
 			res->nunassigned++;
 			continue;
 		}
 		snprintf(ln->staff, sizeof(ln->staff), "%s",
-			 p.staff.v[out[i]].code);
+			 p->staff.v[out[i]].code);
 		if (!apply || ln->kept)
 			continue;
 		/* R7: the range is this person's alone from now on. */
-		if (ledger_session_assign(l, id, ln->range, ln->staff,
-					  actor ? actor->id : 0, now) < 0) {
+		if (ledger_session_assign(l, pl->id, ln->range, ln->staff,
+					  actor ? actor->id : 0, pl->now) < 0) {
 			rc = wf_fail_ledger(e, l);
 			goto done;
 		}
+		p->ranges[i].fixed = out[i];
 	}
 done:
 	free(out);
-	plan_load_free(&p);
 	if (rc)
 		plan_result_free(res);
+	return rc;
+}
+
+int wf_plan_fill(struct ledger *l, int64_t id, const struct staff_rec *actor,
+		 int apply, int64_t now, struct plan_result *res,
+		 struct wf_err *e)
+{
+	struct wf_planner *pl;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	rc = wf_planner_load(l, id, now, &pl, e);
+	if (rc == 0)
+		rc = wf_planner_fill(l, pl, actor, apply, res, e);
+	wf_planner_free(pl);
 	return rc;
 }
 

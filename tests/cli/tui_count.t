@@ -85,7 +85,7 @@ is "$(sqlq "select count(*) from session")" 2 "the proposal opened nothing"
 keys en c
 see en "New assignee of SAFE1/T01:" "c asks for the new assignee"
 typed en S03
-see en "cannot give SAFE1/T01 to S03" "S03 for SAFE1/T01 is refused"
+see en "Cannot give SAFE1/T01 to S03" "S03 for SAFE1/T01 is refused"
 see en "rotation rule (R6): S03 counted SAFE1/T01" "naming the rule"
 gone en "(changed by hand)" "the proposal is unchanged"
 keys en c

@@ -5,7 +5,9 @@
 # opening a tally or the safe, or standing as the second person of the
 # safe's opening, a tally's, a count's close or a disposal; a staff member doing a manager's work (approving the
 # safe's opening, witnessing a tally, resolving a discrepancy, ordering a
-# recount); the two-person forms given the same person twice; the training
+# recount); a range given by hand at the start of a count that the rules
+# refuse (R6, a locked or inactive account, an unknown code); the
+# two-person forms given the same person twice; the training
 # gate; a read refused during a tray count and a tally because the count or
 # tally was closed meanwhile.
 #
@@ -422,6 +424,53 @@ act ja o
 ja_msg ja P04 "a part-timer opening the safe"
 keys ja q F10
 see ja "職員コード" "P04 logs out"
+
+# Starting a count (M01): a range given by hand to someone who counted it
+# in its last two counts (R6), to a locked account, to an inactive one and
+# to nobody the ledger knows.
+as M01 1111 count start --kind partial --ranges SAFE1/T01 \
+	--assign SAFE1/T01=S02
+is "$RC" 0 "a second count of SAFE1/T01 in a row by S02"
+with_witness M01 1111 M05 5555 staff deactivate S07
+is "$RC" 0 "S07 is deactivated"
+SESSIONS=$(sqlq "select count(*) from session")
+login ja M01 1111
+see ja "メインメニュー" "M01 logs in"
+keys ja 7
+see ja "棚卸しの種類" "the count-start screen"
+keys ja 2 Enter
+see ja "範囲ごとの担当者" "the planner's proposal"
+act ja c
+typed ja S02
+ja_msg ja S02 "count start: a third count in a row (R6)"
+act ja c
+typed ja S06
+ja_msg ja S06 "count start: a locked account"
+act ja c
+typed ja S07
+ja_msg ja S07 "count start: an inactive account"
+act ja c
+typed ja X99
+ja_msg ja X99 "count start: nobody of that code"
+is "$(sqlq "select count(*) from session")" "$SESSIONS" "no count was opened"
+keys ja Escape Escape q F10
+see ja "職員コード" "M01 logs out"
+
+# The count-start refusal in English, for the proof that the check fails
+# on it.
+tui en LANG=C.UTF-8 -- --lang en
+see en "Staff code" "--lang en again"
+login en M01 1111
+see en "Main menu" "M01 logs in"
+keys en 7
+see en "What kind of count?" "the count-start screen"
+keys en 2 Enter
+see en "Who counts which range" "the planner's proposal"
+act en c
+typed en S02
+en_msg en S02 "Cannot give SAFE1/T01 to S02: rotation rule (R6)" \
+	"count start: a third count in a row, in English"
+tm kill-session -t en
 
 # The training gate: a required course nobody attended.
 as M01 1111 training course add SEC1 --name "Security" --required-for cards
