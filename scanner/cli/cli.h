@@ -174,15 +174,6 @@ int cli_json_done(struct json_w *w, int rc);
  * thing prints with --json.  0, or EXIT_SOFTWARE as cli_json_done. */
 int cli_json_id(const char *key, int64_t id);
 
-/* The printers not converted to json.h yet write their values with these
- * (each a value of its own, through the writer's escaping); they go with
- * the last of them.  ["long","off_hours"]; a JSON string; an ISO 8601
- * string or null for 0; null for NULL or "". */
-void cli_key_flags_json(FILE *f, unsigned flags);
-void json_str(FILE *f, const char *s);
-void json_time(FILE *f, int64_t t);
-void json_str_or_null(FILE *f, const char *s);
-
 /* The commands (scanner/cmd_*.c). */
 extern const struct cmd_entry cmd_init_entry, cmd_staff_add_entry,
     cmd_staff_unlock_entry, cmd_staff_list_entry, cmd_staff_pin_entry,
@@ -224,7 +215,10 @@ int plan_count_fill(struct ledger *l, int64_t id, const struct staff_rec *actor,
 		    int apply, struct plan_result *res);
 int plan_check_assign(struct ledger *l, int64_t id, const char *range,
 		      const char *staff);
-/* "assignments":[...],"unassigned":[...] (no braces around them). */
+/* The members "assignments":[...] and "unassigned":[...] of the object
+ * open on w.  plan_result_json writes them to f for count start (no
+ * braces around them) until it has a writer of its own. */
+int plan_result_jw(struct json_w *w, const struct plan_result *r);
 void plan_result_json(FILE *f, const struct plan_result *r);
 /* One line a range; only_news: skip ranges kept as they were. */
 void plan_result_text(FILE *f, const struct plan_result *r, int only_news);
@@ -235,8 +229,9 @@ int reconcile_countonly(struct ledger *l, const struct session_rec *sess,
 			int json, FILE *out);
 /* The plan section of `status` (cmd_plan.c): the cycle plan in force,
  * what is due this month and overdue, each range's last count
- * (wf_plan_status), printed. */
-int plan_status(struct ledger *l, int json, int64_t now);
+ * (wf_plan_status), printed as text (w NULL) or as the member "plan" of
+ * the object open on w. */
+int plan_status(struct ledger *l, struct json_w *w, int64_t now);
 /* The record book (cmd_book.c, cmd_report.c). */
 extern const struct cmd_entry cmd_count_resolve_entry,
     cmd_count_discrepancies_entry, cmd_count_recount_entry,

@@ -124,16 +124,6 @@ int json_w_key_uint(struct json_w *w, const char *key, unsigned long long v);
 int json_w_key_bool(struct json_w *w, const char *key, int v);
 int json_w_key_null(struct json_w *w, const char *key);
 
-/*
- * For code not converted yet, while it is: `n` items (of the open array)
- * or members (of the open object) were written straight to w->f by a
- * function that places its own commas (a leading "," before all but its
- * first item, or before every member when the object already holds one).
- * The writer counts them so that its next comma is right.  It goes away
- * with the last hand-written printer.
- */
-int json_w_extern(struct json_w *w, size_t n);
-
 /* Ends the document: checks it is one whole value, writes "\n" and makes
  * the writer ready for the next document.  Returns the sticky error, if
  * any (then nothing is written).  It does not flush. */
