@@ -32,11 +32,11 @@
  * null), cli_json_key_time, cli_key_flags_jw, and cli_json_id for the
  * {"KEY":ID} line of a command that records one thing.
  *
- * Converting a printer: pass a `struct json_w *` instead of `int json`
- * (NULL for text), drop the hand-kept "," and the `first`/`n` flags, and
- * write each member with a _key_ call in the same order as before; the
- * output stays byte for byte the same.  A callback that fills a list
- * writes its item as one json_w_object ... json_w_end_object.
+ * A printer shared by text and JSON takes a `struct json_w *` (NULL for
+ * text) rather than an `int json`; a part of a document (a list's item, a
+ * section's members) is written to the caller's writer, never to its FILE
+ * by hand, so that the writer places every comma.  A callback that fills
+ * a list writes its item as one json_w_object ... json_w_end_object.
  *
  * Errors: every function returns 0, or a negative JSON_W_E_* code for a
  * programmer's mistake (a key outside an object, a value where a key is
