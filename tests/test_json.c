@@ -40,8 +40,6 @@ enum op_kind {
 	OP_KUINT,
 	OP_KBOOL,
 	OP_KNULL,
-	OP_RAW,	 /* s straight to the stream, as unconverted code does */
-	OP_EXT,	 /* json_w_extern(u) */
 	OP_DEEP, /* u arrays opened */
 	OP_FIN,
 };
@@ -137,14 +135,6 @@ struct op {
 #define KNULL(k)                                                               \
 	{                                                                      \
 		.kind = OP_KNULL, .s = k                                       \
-	}
-#define RAW(t)                                                                 \
-	{                                                                      \
-		.kind = OP_RAW, .s = t                                         \
-	}
-#define EXT(n)                                                                 \
-	{                                                                      \
-		.kind = OP_EXT, .u = n                                         \
 	}
 #define DEEP(n)                                                                \
 	{                                                                      \
@@ -301,18 +291,6 @@ static const struct row rows[] = {
      "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1",
      0},
 
-    /* The bridge: items written by hand, then counted. */
-    {"items written by hand, then more",
-     {ARR, RAW("1,2"), EXT(2), INT(3), END, FIN, STOP},
-     "[1,2,3]\n",
-     0},
-    {"a member written by hand, then more",
-     {OBJ, KINT("a", 1), RAW(",\"b\":2"), EXT(1), KINT("c", 3), END, FIN, STOP},
-     "{\"a\":1,\"b\":2,\"c\":3}\n",
-     0},
-    {"none written by hand", {ARR, EXT(0), INT(1), END, FIN, STOP}, "[1]\n", 0},
-    {"a whole document by hand", {RAW("{}"), EXT(1), FIN, STOP}, "{}\n", 0},
-
     /* Mistakes: the first sticks, nothing more is written. */
     {"end with nothing open", {END, STOP}, "", JSON_W_E_END},
     {"array closed as an object", {ARR, ENDO, STOP}, "[", JSON_W_E_END},
@@ -352,14 +330,6 @@ static const struct row rows[] = {
      {ARR, KEY("a"), INT(1), END, FIN, STOP},
      "[",
      JSON_W_E_KEY},
-    {"the bridge in an object with a key due",
-     {OBJ, KEY("a"), EXT(1), STOP},
-     "{\"a\":",
-     JSON_W_E_VALUE},
-    {"the bridge: a second document by hand",
-     {INT(1), RAW("2"), EXT(1), STOP},
-     "12",
-     JSON_W_E_SECOND},
 };
 
 /* Runs one op; its return code. */
@@ -408,11 +378,6 @@ static int run_op(struct json_w *w, const struct op *o)
 		return json_w_key_bool(w, o->s, (int)o->i);
 	case OP_KNULL:
 		return json_w_key_null(w, o->s);
-	case OP_RAW:
-		fputs(o->s, w->f);
-		break;
-	case OP_EXT:
-		return json_w_extern(w, o->u);
 	case OP_DEEP:
 		for (unsigned long long i = 0; i < o->u && rc == 0; i++)
 			rc = json_w_array(w);

@@ -333,9 +333,9 @@ static void book_refusal_and_months(void **state)
 	assert_string_equal(b.month, "2026-03");
 	assert_int_equal(b.ncounts, 1);
 	assert_int_equal(b.counts[0].c.id, f->count);
-	assert_int_equal(b.counts[0].ndisc, 2);
-	assert_int_equal(b.counts[0].unresolved, 2);
-	assert_int_equal(b.counts[0].disc[0].kind, DISC_MISSING);
+	assert_int_equal(b.counts[0].disc.n, 2);
+	assert_int_equal(b.counts[0].disc.unresolved, 2);
+	assert_int_equal(b.counts[0].disc.v[0].kind, DISC_MISSING);
 	assert_true(b.counts[0].nranges > 0);
 	wf_book_free(&b);
 

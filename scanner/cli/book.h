@@ -20,10 +20,13 @@
  * code after saying why. */
 int book_discrepancies(struct ledger *l, int64_t id, struct disc_list *out);
 
-/* A discrepancy as JSON: kind, mgmt_id, serial, location, found_location,
- * resolution; and the resolution alone ({reason, note, by, at} or null). */
-void book_item_json(FILE *f, const struct disc_item *it);
-void book_resolution_json(FILE *f, const struct disc_item *it);
+/* A discrepancy as a JSON object of w: kind, mgmt_id, serial, location,
+ * found_location, resolution.  The resolution alone as a value of w:
+ * {reason, note, by, at}, or null for NULL (none yet); the one printer of
+ * a resolution, for `count discrepancies`, `reconcile` and `report
+ * record-book`. */
+int book_item_jw(struct json_w *w, const struct disc_item *it);
+int book_resolution_jw(struct json_w *w, const struct resolution_rec *x);
 
 /* ---- output encodings (R8: "CSV opens correctly in Excel") ---- */
 

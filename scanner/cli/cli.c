@@ -288,33 +288,6 @@ int cli_second_pin(struct cli *c, const struct staff_rec *actor,
 			    prompt, "--witness-pin-fd", pin);
 }
 
-/* A value on its own, for the printers not converted to json.h yet: a
- * writer of one value on f, never finished (the caller places the commas
- * and the newline). */
-void json_str(FILE *f, const char *s)
-{
-	struct json_w w;
-
-	json_w_init(&w, f);
-	json_w_str(&w, s);
-}
-
-void json_time(FILE *f, int64_t t)
-{
-	struct json_w w;
-
-	json_w_init(&w, f);
-	cli_json_time(&w, t);
-}
-
-void json_str_or_null(FILE *f, const char *s)
-{
-	struct json_w w;
-
-	json_w_init(&w, f);
-	json_w_opt_str(&w, s);
-}
-
 int cli_json_time(struct json_w *w, int64_t t)
 {
 	char buf[TIME_ISO_BUF];

@@ -182,15 +182,6 @@ int cli_json_done(struct json_w *w, int rc);
  * thing prints with --json.  0, or EXIT_SOFTWARE as cli_json_done. */
 int cli_json_id(const char *key, int64_t id);
 
-/* The printers not converted to json.h yet write their values with these
- * (each a value of its own, through the writer's escaping); they go with
- * the last of them.  ["long","off_hours"]; a JSON string; an ISO 8601
- * string or null for 0; null for NULL or "". */
-void cli_key_flags_json(FILE *f, unsigned flags);
-void json_str(FILE *f, const char *s);
-void json_time(FILE *f, int64_t t);
-void json_str_or_null(FILE *f, const char *s);
-
 /* The commands (scanner/cmd_*.c). */
 extern const struct cmd_entry cmd_init_entry, cmd_staff_add_entry,
     cmd_staff_unlock_entry, cmd_staff_list_entry, cmd_staff_pin_entry,
@@ -220,8 +211,9 @@ extern const struct cmd_entry cmd_asset_add_entry, cmd_checkout_entry,
 extern const struct cmd_entry cmd_plan_assign_entry, cmd_plan_cycle_entry,
     cmd_count_total_entry;
 
-/* "assignments":[...],"unassigned":[...] (no braces around them). */
-void plan_result_json(FILE *f, const struct plan_result *r);
+/* The members "assignments":[...] and "unassigned":[...] of the object
+ * open on w. */
+int plan_result_jw(struct json_w *w, const struct plan_result *r);
 /* One line a range; only_news: skip ranges kept as they were. */
 void plan_result_text(FILE *f, const struct plan_result *r, int only_news);
 /* How many ranges of count-only check id are off (or not counted). */
@@ -231,8 +223,9 @@ int reconcile_countonly(struct ledger *l, const struct session_rec *sess,
 			int json, FILE *out);
 /* The plan section of `status` (cmd_plan.c): the cycle plan in force,
  * what is due this month and overdue, each range's last count
- * (wf_plan_status), printed. */
-int plan_status(struct ledger *l, int json, int64_t now);
+ * (wf_plan_status), printed as text (w NULL) or as the member "plan" of
+ * the object open on w. */
+int plan_status(struct ledger *l, struct json_w *w, int64_t now);
 /* The record book (cmd_book.c, cmd_report.c). */
 extern const struct cmd_entry cmd_count_resolve_entry,
     cmd_count_discrepancies_entry, cmd_count_recount_entry,

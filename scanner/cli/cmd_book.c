@@ -28,38 +28,29 @@ static int count_arg(struct cli *c, struct ledger *l, struct session_rec *s,
 	return wf_count_get(l, *id, s, &e) ? cli_fail(&e) : 0;
 }
 
-void book_resolution_json(FILE *f, const struct disc_item *it)
+int book_resolution_jw(struct json_w *w, const struct resolution_rec *x)
 {
-	if (!it->resolved) {
-		fputs("null", f);
-		return;
-	}
-	fputs("{\"reason\":", f);
-	json_str(f, it->res.reason);
-	fputs(",\"note\":", f);
-	json_str_or_null(f, it->res.note);
-	fputs(",\"by\":", f);
-	json_str(f, it->res.by);
-	fputs(",\"at\":", f);
-	json_time(f, it->res.at);
-	fputc('}', f);
+	if (!x)
+		return json_w_null(w);
+	json_w_object(w);
+	json_w_key_str(w, "reason", x->reason);
+	json_w_key_opt_str(w, "note", x->note);
+	json_w_key_str(w, "by", x->by);
+	cli_json_key_time(w, "at", x->at);
+	return json_w_end_object(w);
 }
 
-void book_item_json(FILE *f, const struct disc_item *it)
+int book_item_jw(struct json_w *w, const struct disc_item *it)
 {
-	fputs("{\"kind\":", f);
-	json_str(f, recon_disc_name(it->kind));
-	fputs(",\"mgmt_id\":", f);
-	json_str_or_null(f, it->mgmt_id);
-	fputs(",\"serial\":", f);
-	json_str(f, it->serial);
-	fputs(",\"location\":", f);
-	json_str_or_null(f, it->location);
-	fputs(",\"found_location\":", f);
-	json_str_or_null(f, it->found);
-	fputs(",\"resolution\":", f);
-	book_resolution_json(f, it);
-	fputc('}', f);
+	json_w_object(w);
+	json_w_key_str(w, "kind", recon_disc_name(it->kind));
+	json_w_key_opt_str(w, "mgmt_id", it->mgmt_id);
+	json_w_key_str(w, "serial", it->serial);
+	json_w_key_opt_str(w, "location", it->location);
+	json_w_key_opt_str(w, "found_location", it->found);
+	json_w_key(w, "resolution");
+	book_resolution_jw(w, it->resolved ? &it->res : NULL);
+	return json_w_end_object(w);
 }
 
 static int exec_discrepancies(struct cli *c, struct ledger *l)
@@ -75,16 +66,22 @@ static int exec_discrepancies(struct cli *c, struct ledger *l)
 	rc = book_discrepancies(l, id, &d);
 	if (rc)
 		return rc;
+	rc = d.unresolved ? EXIT_FOUND : EXIT_OK;
 	if (c->json) {
-		printf("{\"session\":%lld,\"closed\":%s,\"unresolved\":%zu,"
-		       "\"discrepancies\":[",
-		       (long long)id, s.closed_at ? "true" : "false",
-		       d.unresolved);
-		for (size_t i = 0; i < d.n; i++) {
-			fputs(i ? "," : "", stdout);
-			book_item_json(stdout, &d.v[i]);
-		}
-		puts("]}");
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		json_w_object(&w);
+		json_w_key_int(&w, "session", id);
+		json_w_key_bool(&w, "closed", s.closed_at != 0);
+		json_w_key_uint(&w, "unresolved", d.unresolved);
+		json_w_key(&w, "discrepancies");
+		json_w_array(&w);
+		for (size_t i = 0; i < d.n; i++)
+			book_item_jw(&w, &d.v[i]);
+		json_w_end_array(&w);
+		json_w_end_object(&w);
+		rc = cli_json_done(&w, rc);
 	} else {
 		printf("Count %lld: %zu discrepanc%s, %zu without a "
 		       "resolution\n",
@@ -113,7 +110,6 @@ static int exec_discrepancies(struct cli *c, struct ledger *l)
 			}
 		}
 	}
-	rc = d.unresolved ? EXIT_FOUND : EXIT_OK;
 	disc_list_free(&d);
 	return rc;
 }
@@ -128,17 +124,17 @@ const struct cmd_entry cmd_count_discrepancies_entry = {
     .exec = exec_discrepancies,
 };
 
-static void resolve_print(int json, int first, enum recon_reason reason,
+static const char *resolved_name(const struct wf_resolved_item *ri)
+{
+	return ri->it.mgmt_id[0] ? ri->it.mgmt_id : ri->it.serial;
+}
+
+static void resolve_print(enum recon_reason reason,
 			  const struct wf_resolved_item *ri)
 {
 	const struct disc_item *it = &ri->it;
-	const char *name = it->mgmt_id[0] ? it->mgmt_id : it->serial;
+	const char *name = resolved_name(ri);
 
-	if (json) {
-		fputs(first ? "" : ",", stdout);
-		json_str(stdout, name);
-		return;
-	}
 	printf("%s (%s): resolved %s", name, recon_disc_name(it->kind),
 	       recon_reason_name(reason));
 	if (ri->moves && ri->kind == CUSTODY_LOST)
@@ -194,33 +190,44 @@ static int exec_resolve(struct cli *c, struct ledger *l)
 	free(cards);
 	if (rc)
 		return rc;
-	if (c->json)
-		printf("{\"session\":%lld,\"reason\":\"%s\",\"resolved\":[",
-		       (long long)id, recon_reason_name(reason));
-	for (size_t i = 0; i < done.n; i++)
-		resolve_print(c->json, i == 0, reason, &done.v[i]);
 	if (c->json) {
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		json_w_object(&w);
+		json_w_key_int(&w, "session", id);
+		json_w_key_str(&w, "reason", recon_reason_name(reason));
+		json_w_key(&w, "resolved");
+		json_w_array(&w);
+		for (size_t i = 0; i < done.n; i++)
+			json_w_str(&w, resolved_name(&done.v[i]));
+		json_w_end_array(&w);
 		/* Cards whose ledger status the resolution changed. */
-		fputs("],\"status_changed\":[", stdout);
-		for (size_t i = 0, k = 0; i < done.n; i++) {
+		json_w_key(&w, "status_changed");
+		json_w_array(&w);
+		for (size_t i = 0; i < done.n; i++) {
 			if (!done.v[i].moves)
 				continue;
-			fputs(k++ ? "," : "", stdout);
-			fputs("{\"mgmt_id\":", stdout);
-			json_str(stdout, done.v[i].it.mgmt_id);
-			printf(",\"status\":\"%s\",\"location\":",
-			       card_status_name(done.v[i].to));
-			json_str(stdout, done.v[i].location);
-			fputc('}', stdout);
+			json_w_object(&w);
+			json_w_key_str(&w, "mgmt_id", done.v[i].it.mgmt_id);
+			json_w_key_str(&w, "status",
+				       card_status_name(done.v[i].to));
+			json_w_key_str(&w, "location", done.v[i].location);
+			json_w_end_object(&w);
 		}
-		printf("],\"unresolved\":%zu}\n", done.unresolved);
+		json_w_end_array(&w);
+		json_w_key_uint(&w, "unresolved", done.unresolved);
+		json_w_end_object(&w);
+		rc = cli_json_done(&w, EXIT_OK);
 	} else {
+		for (size_t i = 0; i < done.n; i++)
+			resolve_print(reason, &done.v[i]);
 		printf("count %lld: %zu discrepanc%s still open\n",
 		       (long long)id, done.unresolved,
 		       done.unresolved == 1 ? "y" : "ies");
 	}
 	wf_resolved_free(&done);
-	return EXIT_OK;
+	return rc;
 }
 
 static const char *const resolve_options[] = {"card", "reason", "note", NULL};
@@ -257,15 +264,18 @@ static int exec_recount(struct cli *c, struct ledger *l)
 	if (wf_count_recount(l, &actor, id, range, who_s, cli_now(), &rid, &e))
 		return cli_fail(&e);
 	if (c->json) {
-		printf("{\"session\":%lld,\"recount_of\":%lld,\"range\":",
-		       (long long)rid, (long long)id);
-		json_str(stdout, range);
-		fputs(",\"assignee\":", stdout);
-		json_str(stdout, who_s);
-		puts("}");
-	} else {
-		printf("%lld\n", (long long)rid);
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		json_w_object(&w);
+		json_w_key_int(&w, "session", rid);
+		json_w_key_int(&w, "recount_of", id);
+		json_w_key_str(&w, "range", range);
+		json_w_key_str(&w, "assignee", who_s);
+		json_w_end_object(&w);
+		return cli_json_done(&w, EXIT_OK);
 	}
+	printf("%lld\n", (long long)rid);
 	return EXIT_OK;
 }
 

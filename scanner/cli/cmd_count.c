@@ -89,13 +89,19 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 	if (wf_count_start(l, &actor, &a, cli_now(), &res, &e))
 		return cli_fail(&e);
 	if (c->json) {
-		printf("{\"session\":%lld,\"kind\":\"%s\",", (long long)res.id,
-		       session_kind_name(a.kind));
-		plan_result_json(stdout, &res.plan);
-		puts("}");
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		json_w_object(&w);
+		json_w_key_int(&w, "session", res.id);
+		json_w_key_str(&w, "kind", session_kind_name(a.kind));
+		plan_result_jw(&w, &res.plan);
+		json_w_end_object(&w);
+		rc = cli_json_done(&w, EXIT_OK);
 	} else {
 		const struct plan_result *p = &res.plan;
 
+		rc = EXIT_OK;
 		printf("%lld\n", (long long)res.id);
 		if (p->n > p->nunassigned && (size_t)nassign < p->n) {
 			fputs("assigned by the rotation planner:\n", stderr);
@@ -108,7 +114,7 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 					  p->v[i].range, p->v[i].why);
 	}
 	wf_count_started_free(&res);
-	return EXIT_OK;
+	return rc;
 }
 
 static const char *const count_start_options[] = {"kind", "ranges", "assign",
@@ -168,14 +174,19 @@ static int exec_count_close(struct cli *c, struct ledger *l)
 	sodium_memzero(pin, sizeof(pin));
 	if (rc)
 		return cli_fail(&e);
-	if (c->json)
-		printf("{\"session\":%lld,\"closed\":true,"
-		       "\"discrepancies\":%s}\n",
-		       (long long)id, done.found ? "true" : "false");
-	else
-		printf("session %lld closed%s\n", (long long)id,
-		       done.found ? " with discrepancies (resolved, witnessed)"
-				  : "");
+	if (c->json) {
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		json_w_object(&w);
+		json_w_key_int(&w, "session", id);
+		json_w_key_bool(&w, "closed", 1);
+		json_w_key_bool(&w, "discrepancies", done.found);
+		json_w_end_object(&w);
+		return cli_json_done(&w, EXIT_OK);
+	}
+	printf("session %lld closed%s\n", (long long)id,
+	       done.found ? " with discrepancies (resolved, witnessed)" : "");
 	return EXIT_OK;
 }
 
@@ -257,12 +268,19 @@ static int exec_count_total(struct cli *c, struct ledger *l)
 			   &e))
 		return cli_fail(&e);
 	if (c->json) {
-		printf("{\"count\":%lld,\"range\":", (long long)id);
-		json_str(stdout, range);
-		printf(",\"cards\":%lld,\"method\":\"%s\",\"expected\":%lld,"
-		       "\"state\":\"%s\"}\n",
-		       (long long)cards, method, (long long)t.expected,
-		       plan_total_name((enum plan_total)t.state));
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		json_w_object(&w);
+		json_w_key_int(&w, "count", id);
+		json_w_key_str(&w, "range", range);
+		json_w_key_int(&w, "cards", cards);
+		json_w_key_str(&w, "method", method);
+		json_w_key_int(&w, "expected", t.expected);
+		json_w_key_str(&w, "state",
+			       plan_total_name((enum plan_total)t.state));
+		json_w_end_object(&w);
+		return cli_json_done(&w, EXIT_OK);
 	} else {
 		printf("%s: %lld cards (%s), the ledger has %lld: %s\n", range,
 		       (long long)cards, method, (long long)t.expected,

@@ -19,8 +19,8 @@
 #include "report.h"
 
 struct daily {
-	FILE *f;
-	int json;
+	FILE *f;	   /* text */
+	struct json_w *jw; /* JSON, or NULL for text */
 	const struct wf_daily *w;
 	int n; /* items in the current section */
 	/* The safe's part and the locked accounts, printed by report.c. */
@@ -31,16 +31,18 @@ struct daily {
 static void begin_section(struct daily *d, const char *key, const char *heading)
 {
 	d->n = 0;
-	if (d->json)
-		fprintf(d->f, ",\"%s\":[", key);
-	else
+	if (d->jw) {
+		json_w_key(d->jw, key);
+		json_w_array(d->jw);
+	} else {
 		fprintf(d->f, "\n%s\n", heading);
+	}
 }
 
 static void end_section(const struct daily *d)
 {
-	if (d->json)
-		fputc(']', d->f);
+	if (d->jw)
+		json_w_end_array(d->jw);
 	else if (d->n == 0)
 		fputs("  none\n", d->f);
 }
@@ -57,25 +59,21 @@ static void when(const struct daily *d, int64_t t, char out[24])
 		snprintf(out, 24, "%.10s %.5s", iso, iso + 11);
 }
 
-/* The session's people and times, shared by counts and tallies. */
+/* The session's people and times, shared by counts and tallies; in JSON
+ * the item's object is left open for the rest. */
 static void session_head(struct daily *d, const struct session_rec *s)
 {
 	char a[24], b[24];
 
-	if (d->json) {
-		fprintf(d->f, "%s{\"session\":%lld,\"kind\":\"%s\",",
-			d->n ? "," : "", (long long)s->id,
-			session_kind_name(s->kind));
-		fputs("\"started_at\":", d->f);
-		json_time(d->f, s->started_at);
-		fputs(",\"started_by\":", d->f);
-		json_str(d->f, s->started_by);
-		fputs(",\"closed_at\":", d->f);
-		json_time(d->f, s->closed_at);
-		fputs(",\"closed_by\":", d->f);
-		json_str_or_null(d->f, s->closed_by);
-		fputs(",\"witness\":", d->f);
-		json_str_or_null(d->f, s->witness);
+	if (d->jw) {
+		json_w_object(d->jw);
+		json_w_key_int(d->jw, "session", s->id);
+		json_w_key_str(d->jw, "kind", session_kind_name(s->kind));
+		cli_json_key_time(d->jw, "started_at", s->started_at);
+		json_w_key_str(d->jw, "started_by", s->started_by);
+		cli_json_key_time(d->jw, "closed_at", s->closed_at);
+		json_w_key_opt_str(d->jw, "closed_by", s->closed_by);
+		json_w_key_opt_str(d->jw, "witness", s->witness);
 		return;
 	}
 	when(d, s->started_at, a);
@@ -99,17 +97,20 @@ static void counts(struct daily *d)
 		const struct wf_daily_count *r = &d->w->counts[i];
 
 		session_head(d, &r->sess);
-		if (d->json)
-			fprintf(d->f,
-				",\"expected\":%zu,\"seen\":%zu,\"ok\":%zu,"
-				"\"missing\":%zu,\"misplaced\":%zu,\"extra\":"
-				"%zu,\"not_in_stock\":%zu,\"disposal_due\":%zu,"
-				"\"discrepancies\":%s}",
-				r->expected, r->seen, r->ok, r->missing,
-				r->misplaced, r->extra, r->not_in_stock,
-				r->disposal_due,
-				r->discrepancy ? "true" : "false");
-		else
+		if (d->jw) {
+			struct json_w *w = d->jw;
+
+			json_w_key_uint(w, "expected", r->expected);
+			json_w_key_uint(w, "seen", r->seen);
+			json_w_key_uint(w, "ok", r->ok);
+			json_w_key_uint(w, "missing", r->missing);
+			json_w_key_uint(w, "misplaced", r->misplaced);
+			json_w_key_uint(w, "extra", r->extra);
+			json_w_key_uint(w, "not_in_stock", r->not_in_stock);
+			json_w_key_uint(w, "disposal_due", r->disposal_due);
+			json_w_key_bool(w, "discrepancies", r->discrepancy);
+			json_w_end_object(w);
+		} else {
 			fprintf(
 			    d->f,
 			    "\n     expected %zu, read %zu, in place %zu%s\n"
@@ -119,25 +120,25 @@ static void counts(struct daily *d)
 			    r->discrepancy ? ": DISCREPANCIES" : "", r->missing,
 			    r->misplaced, r->extra, r->not_in_stock,
 			    r->disposal_due);
+		}
 		d->n++;
 	}
 }
 
-static void still_out(struct daily *d, const struct wf_tally_out *r, int n)
+static void still_out(struct daily *d, const struct wf_tally_out *r)
 {
 	char day[11] = "-";
 
 	if (r->for_date != DATE_NONE)
 		date_format(r->for_date, day);
-	if (d->json) {
-		fprintf(d->f, "%s{\"%s\":", n ? "," : "",
-			r->is_asset ? "asset" : "mgmt_id");
-		json_str(d->f, r->name);
-		fputs(",\"checked_out_by\":", d->f);
-		json_str_or_null(d->f, r->checked_out_by);
-		fputs(",\"for\":", d->f);
-		json_str_or_null(d->f, r->for_date != DATE_NONE ? day : NULL);
-		fputc('}', d->f);
+	if (d->jw) {
+		json_w_object(d->jw);
+		json_w_key_str(d->jw, r->is_asset ? "asset" : "mgmt_id",
+			       r->name);
+		json_w_key_opt_str(d->jw, "checked_out_by", r->checked_out_by);
+		json_w_key_opt_str(d->jw, "for",
+				   r->for_date != DATE_NONE ? day : NULL);
+		json_w_end_object(d->jw);
 	} else {
 		fprintf(d->f,
 			"     still out: %s %s, checked out by %s for %s\n",
@@ -153,18 +154,21 @@ static void tallies(struct daily *d)
 		const struct recon_tally *t = &r->t;
 
 		session_head(d, &r->sess);
-		if (d->json) {
-			fprintf(d->f,
-				",\"expected\":%zu,\"returned\":%zu,\"issued\":"
-				"%zu,\"resolved\":%zu,\"missing\":%zu,"
-				"\"balanced\":%s,\"note\":",
-				t->expected, t->by_state[TALLY_RETURNED],
-				t->by_state[TALLY_ISSUED],
-				t->by_state[TALLY_RESOLVED],
-				t->by_state[TALLY_MISSING],
-				r->balanced ? "true" : "false");
-			json_str_or_null(d->f, r->note);
-			fputs(",\"still_out\":[", d->f);
+		if (d->jw) {
+			struct json_w *w = d->jw;
+
+			json_w_key_uint(w, "expected", t->expected);
+			json_w_key_uint(w, "returned",
+					t->by_state[TALLY_RETURNED]);
+			json_w_key_uint(w, "issued", t->by_state[TALLY_ISSUED]);
+			json_w_key_uint(w, "resolved",
+					t->by_state[TALLY_RESOLVED]);
+			json_w_key_uint(w, "missing",
+					t->by_state[TALLY_MISSING]);
+			json_w_key_bool(w, "balanced", r->balanced);
+			json_w_key_opt_str(w, "note", r->note);
+			json_w_key(w, "still_out");
+			json_w_array(w);
 		} else {
 			fprintf(
 			    d->f,
@@ -177,9 +181,10 @@ static void tallies(struct daily *d)
 			    r->balanced ? "balanced" : "NOT BALANCED");
 		}
 		for (size_t k = 0; k < r->nout; k++)
-			still_out(d, &r->out[k], (int)k);
-		if (d->json) {
-			fputs("]}", d->f);
+			still_out(d, &r->out[k]);
+		if (d->jw) {
+			json_w_end_array(d->jw);
+			json_w_end_object(d->jw);
 		} else if (r->note[0]) {
 			fputs("     note:\n", d->f);
 			report_wrapped(d->f, "       ", r->note);
@@ -223,12 +228,12 @@ static void custody(struct daily *d)
 	for (size_t i = 0; i < d->w->ncustody; i++) {
 		const struct wf_custody_sum *c = &d->w->custody[i];
 
-		if (d->json) {
-			fprintf(d->f, "%s{\"kind\":", d->n ? "," : "");
-			json_str(d->f, c->kind);
-			fputs(",\"by\":", d->f);
-			json_str_or_null(d->f, c->by);
-			fprintf(d->f, ",\"n\":%lld}", (long long)c->n);
+		if (d->jw) {
+			json_w_object(d->jw);
+			json_w_key_str(d->jw, "kind", c->kind);
+			json_w_key_opt_str(d->jw, "by", c->by);
+			json_w_key_int(d->jw, "n", c->n);
+			json_w_end_object(d->jw);
 		} else {
 			fprintf(d->f, "  %-10s %-12s %6lld\n", c->kind,
 				c->by[0] ? c->by : "?", (long long)c->n);
@@ -241,25 +246,22 @@ static void batch(struct daily *d, const struct disposal_batch_rec *b)
 {
 	char a[24], c[24];
 
-	if (d->json) {
-		fprintf(d->f, "%s{\"disposal\":\"D%lld\",\"started_at\":",
-			d->n ? "," : "", (long long)b->id);
-		json_time(d->f, b->started_at);
-		fputs(",\"started_by\":", d->f);
-		json_str(d->f, b->started_by);
-		fputs(",\"witness\":", d->f);
-		json_str(d->f, b->witness);
-		fputs(",\"closed_at\":", d->f);
-		json_time(d->f, b->closed_at);
-		fputs(",\"closed_by\":", d->f);
-		json_str_or_null(d->f, b->closed_by);
-		fputs(",\"close_witness\":", d->f);
-		json_str_or_null(d->f, b->close_witness);
-		fputs(",\"method\":", d->f);
-		json_str_or_null(d->f, b->method);
-		fputs(",\"certificate\":", d->f);
-		json_str_or_null(d->f, b->certificate);
-		fprintf(d->f, ",\"cards\":%lld}", (long long)b->ncards);
+	if (d->jw) {
+		struct json_w *w = d->jw;
+
+		snprintf(a, sizeof(a), "D%lld", (long long)b->id);
+		json_w_object(w);
+		json_w_key_str(w, "disposal", a);
+		cli_json_key_time(w, "started_at", b->started_at);
+		json_w_key_str(w, "started_by", b->started_by);
+		json_w_key_str(w, "witness", b->witness);
+		cli_json_key_time(w, "closed_at", b->closed_at);
+		json_w_key_opt_str(w, "closed_by", b->closed_by);
+		json_w_key_opt_str(w, "close_witness", b->close_witness);
+		json_w_key_opt_str(w, "method", b->method);
+		json_w_key_opt_str(w, "certificate", b->certificate);
+		json_w_key_int(w, "cards", b->ncards);
+		json_w_end_object(w);
 		return;
 	}
 	when(d, b->started_at, a);
@@ -296,17 +298,14 @@ static void near_misses(struct daily *d)
 	for (size_t i = 0; i < d->w->nnotes; i++) {
 		const struct wf_note *r = &d->w->notes[i];
 
-		if (d->json) {
-			fprintf(d->f, "%s{\"id\":%lld,\"at\":", d->n ? "," : "",
-				(long long)r->id);
-			json_time(d->f, r->at);
-			fputs(",\"by\":", d->f);
-			json_str(d->f, r->staff);
-			fputs(",\"mgmt_id\":", d->f);
-			json_str_or_null(d->f, r->mgmt_id);
-			fputs(",\"text\":", d->f);
-			json_str(d->f, r->text);
-			fputc('}', d->f);
+		if (d->jw) {
+			json_w_object(d->jw);
+			json_w_key_int(d->jw, "id", r->id);
+			cli_json_key_time(d->jw, "at", r->at);
+			json_w_key_str(d->jw, "by", r->staff);
+			json_w_key_opt_str(d->jw, "mgmt_id", r->mgmt_id);
+			json_w_key_str(d->jw, "text", r->text);
+			json_w_end_object(d->jw);
 		} else {
 			when(d, r->at, a);
 			fprintf(d->f, "  #%lld %s by %s%s%s\n",
@@ -346,30 +345,32 @@ static void audit(struct daily *d)
 {
 	const struct wf_daily_audit *a = &d->w->audit;
 
-	if (d->json) {
-		fprintf(d->f, ",\"audit\":{\"intact\":%s,\"entries\":%lld,",
-			a->problem == AUDIT_INTACT ? "true" : "false",
-			(long long)a->entries);
+	if (d->jw) {
+		struct json_w *w = d->jw;
+
+		json_w_key(w, "audit");
+		json_w_object(w);
+		json_w_key_bool(w, "intact", a->problem == AUDIT_INTACT);
+		json_w_key_int(w, "entries", a->entries);
 		if (a->problem != AUDIT_INTACT) {
-			fprintf(d->f,
-				"\"problem\":\"%s\",\"table\":\"%s\","
-				"\"id\":%lld,\"what\":",
-				audit_problem_name(a->problem), a->table,
-				(long long)a->bad_id);
-			json_str(d->f, a->what);
-			fprintf(d->f, ",\"problems_total\":%lld,",
-				(long long)a->nfindings);
+			json_w_key_str(w, "problem",
+				       audit_problem_name(a->problem));
+			json_w_key_str(w, "table", a->table);
+			json_w_key_int(w, "id", a->bad_id);
+			json_w_key_str(w, "what", a->what);
+			json_w_key_int(w, "problems_total", a->nfindings);
 		} else {
-			fputs("\"problem\":null,", d->f);
+			json_w_key_null(w, "problem");
 		}
-		if (a->anchored)
-			fprintf(d->f,
-				"\"anchor\":\"%s\",\"anchor_entry\":%lld,"
-				"\"anchor_rows\":%lld}",
-				a->anchor_hex, (long long)a->anchor_entry,
-				(long long)a->anchor_entry);
-		else
-			fputs("\"anchor\":null,\"anchor_entry\":null}", d->f);
+		if (a->anchored) {
+			json_w_key_str(w, "anchor", a->anchor_hex);
+			json_w_key_int(w, "anchor_entry", a->anchor_entry);
+			json_w_key_int(w, "anchor_rows", a->anchor_entry);
+		} else {
+			json_w_key_null(w, "anchor");
+			json_w_key_null(w, "anchor_entry");
+		}
+		json_w_end_object(w);
 		return;
 	}
 	fputs("\nAUDIT LOG\n", d->f);
@@ -416,27 +417,28 @@ static const struct section {
     {"locked_accounts", "LOCKED ACCOUNTS (now)", locked},
 };
 
-void report_daily_print(const struct wf_daily *w,
-			const struct recon_key_rules *rules, int json, FILE *f)
+int report_daily_print(const struct wf_daily *w,
+		       const struct recon_key_rules *rules, int json, FILE *f)
 {
-	struct daily d = {.f = f, .json = json, .w = w};
+	struct json_w jw;
+	struct daily d = {.f = f, .jw = json ? &jw : NULL, .w = w};
 	char day[11], now_iso[TIME_ISO_BUF];
 
 	date_format(w->day, day);
 	cli_time_iso(w->printed_at, now_iso);
-	if (d.json) {
-		fprintf(d.f, "{\"date\":\"%s\",\"from\":", day);
-		json_time(d.f, w->from);
-		fputs(",\"to\":", d.f);
-		json_time(d.f, w->to);
-		fputs(",\"printed_at\":", d.f);
-		json_time(d.f, w->printed_at);
+	json_w_init(&jw, f);
+	if (d.jw) {
+		json_w_object(d.jw);
+		json_w_key_str(d.jw, "date", day);
+		cli_json_key_time(d.jw, "from", w->from);
+		cli_json_key_time(d.jw, "to", w->to);
+		cli_json_key_time(d.jw, "printed_at", w->printed_at);
 	} else {
 		fprintf(d.f, "cardtally daily report %s\nprinted %s\n", day,
 			now_iso);
 	}
 	d.list = (struct report_list){.f = d.f,
-				      .json = d.json,
+				      .jw = d.jw,
 				      .indent = "  ",
 				      .now = w->printed_at,
 				      .rules = rules};
@@ -448,18 +450,20 @@ void report_daily_print(const struct wf_daily *w,
 		/* The openings' flags, after their list. */
 		if (sections[i].print != openings)
 			continue;
-		if (d.json)
-			fprintf(d.f, ",\"key_flags\":%d", w->key_flagged);
+		if (d.jw)
+			json_w_key_int(d.jw, "key_flags", w->key_flagged);
 		else if (w->key_flagged)
 			fprintf(d.f, "  %d flagged\n", w->key_flagged);
 	}
 	audit(&d);
-	if (d.json)
-		fputs("}\n", d.f);
-	else
-		fputs("\nchecked and signed (manager): ____________________  "
-		      "date: ____________\n",
-		      d.f);
+	if (d.jw) {
+		json_w_end_object(d.jw);
+		return cli_json_done(d.jw, EXIT_OK);
+	}
+	fputs("\nchecked and signed (manager): ____________________  "
+	      "date: ____________\n",
+	      d.f);
+	return EXIT_OK;
 }
 
 static int exec_daily(struct cli *c, struct ledger *l)
@@ -486,8 +490,9 @@ static int exec_daily(struct cli *c, struct ledger *l)
 		return rc;
 	if (wf_daily(l, day, now, &conf.rules, &conf.key, &w, &e))
 		return cli_fail(&e);
-	report_daily_print(&w, &conf.key, c->json, stdout);
-	rc = w.broken ? EXIT_FOUND : EXIT_OK;
+	rc = report_daily_print(&w, &conf.key, c->json, stdout);
+	if (rc == EXIT_OK && w.broken)
+		rc = EXIT_FOUND;
 	wf_daily_free(&w);
 	return rc;
 }

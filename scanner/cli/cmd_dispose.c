@@ -44,19 +44,39 @@ static int disposal_arg(struct cli *c, const char *s, int64_t *id)
 	return cli_session_id(c, s, id);
 }
 
-static void print_day(FILE *f, int32_t day, int json)
+static void print_day(FILE *f, int32_t day)
 {
 	char buf[11];
 
 	if (day == DATE_NONE) {
-		fputs(json ? "null" : "-", f);
+		fputs("-", f);
 		return;
 	}
 	date_format(day, buf);
-	if (json)
-		json_str(f, buf);
-	else
-		fputs(buf, f);
+	fputs(buf, f);
+}
+
+/* A day as a member of w: "YYYY-MM-DD", or null for none. */
+static void key_day(struct json_w *w, const char *key, int32_t day)
+{
+	char buf[11];
+
+	if (day == DATE_NONE) {
+		json_w_key_null(w, key);
+		return;
+	}
+	date_format(day, buf);
+	json_w_key_str(w, key, buf);
+}
+
+/* {"disposal":"D12"} and more members: the object is left open. */
+static void batch_head(struct json_w *w, int64_t id)
+{
+	char name[24];
+
+	snprintf(name, sizeof(name), "D%lld", (long long)id);
+	json_w_object(w);
+	json_w_key_str(w, "disposal", name);
 }
 
 /* ---- dispose due ---- */
@@ -76,30 +96,34 @@ static int exec_dispose_due(struct cli *c, struct ledger *l)
 		return rc;
 	if (wf_dispose_due(l, &conf.rules, wf_today(now), &d, &e))
 		return cli_fail(&e);
-	if (c->json)
-		fputs("[", stdout);
-	else if (d.n == 0)
+	rc = EXIT_OK;
+	if (c->json) {
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		json_w_array(&w);
+		for (size_t i = 0; i < d.n; i++) {
+			json_w_object(&w);
+			json_w_key_str(&w, "mgmt_id", d.v[i].mgmt_id);
+			json_w_key_str(&w, "why",
+				       recon_due_why_name(d.v[i].why));
+			key_day(&w, "due_since", d.v[i].since);
+			json_w_end_object(&w);
+		}
+		json_w_end_array(&w);
+		rc = cli_json_done(&w, rc);
+	} else if (d.n == 0) {
 		printf("no card is due for disposal (reminder + %d days)\n",
 		       d.reminder_days);
-	for (size_t i = 0; i < d.n; i++) {
-		if (c->json) {
-			fputs(i ? ",{\"mgmt_id\":" : "{\"mgmt_id\":", stdout);
-			json_str(stdout, d.v[i].mgmt_id);
-			printf(",\"why\":\"%s\",\"due_since\":",
-			       recon_due_why_name(d.v[i].why));
-			print_day(stdout, d.v[i].since, 1);
-			fputs("}", stdout);
-		} else {
-			printf("%-12s %-10s since ", d.v[i].mgmt_id,
-			       recon_due_why_name(d.v[i].why));
-			print_day(stdout, d.v[i].since, 0);
-			fputs("\n", stdout);
-		}
 	}
-	if (c->json)
-		fputs("]\n", stdout);
+	for (size_t i = 0; !c->json && i < d.n; i++) {
+		printf("%-12s %-10s since ", d.v[i].mgmt_id,
+		       recon_due_why_name(d.v[i].why));
+		print_day(stdout, d.v[i].since);
+		fputs("\n", stdout);
+	}
 	wf_dispose_due_free(&d);
-	return EXIT_OK;
+	return rc;
 }
 
 const struct cmd_entry cmd_dispose_due_entry = {
@@ -134,15 +158,21 @@ static int exec_dispose_start(struct cli *c, struct ledger *l)
 	sodium_memzero(pin, sizeof(pin));
 	if (rc)
 		return cli_fail(&e);
-	if (c->json)
-		printf("{\"disposal\":\"D%lld\"}\n", (long long)id);
-	else
+	if (c->json) {
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		batch_head(&w, id);
+		json_w_end_object(&w);
+		rc = cli_json_done(&w, EXIT_OK);
+	} else {
 		printf("D%lld\n", (long long)id);
+	}
 	fprintf(stderr,
 		"disposal D%lld started by %s, witnessed by %s: scan the due "
 		"cards with `cardtally scan --session D%lld --reader SPEC`\n",
 		(long long)id, actor.code, witness.code, (long long)id);
-	return EXIT_OK;
+	return rc;
 }
 
 const struct cmd_entry cmd_dispose_start_entry = {
@@ -194,13 +224,18 @@ static int exec_dispose_close(struct cli *c, struct ledger *l)
 	if (rc)
 		return cli_fail(&e);
 	n = done.ncards;
-	if (c->json)
-		printf("{\"disposal\":\"D%lld\",\"closed\":true,\"cards\":%lld}"
-		       "\n",
-		       (long long)id, (long long)n);
-	else
-		printf("disposal D%lld closed: %lld card%s disposed (%s)\n",
-		       (long long)id, (long long)n, n == 1 ? "" : "s", method);
+	if (c->json) {
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		batch_head(&w, id);
+		json_w_key_bool(&w, "closed", 1);
+		json_w_key_int(&w, "cards", n);
+		json_w_end_object(&w);
+		return cli_json_done(&w, EXIT_OK);
+	}
+	printf("disposal D%lld closed: %lld card%s disposed (%s)\n",
+	       (long long)id, (long long)n, n == 1 ? "" : "s", method);
 	return EXIT_OK;
 }
 
@@ -220,44 +255,35 @@ const struct cmd_entry cmd_dispose_close_entry = {
 
 /* ---- dispose list ---- */
 
-static void list_batch_json(const struct wf_disposal *d, int first)
+static void list_batch_json(struct json_w *w, const struct wf_disposal *d)
 {
 	const struct disposal_batch_rec *b = &d->b;
 
-	printf("%s{\"disposal\":\"D%lld\",\"started_at\":", first ? "" : ",",
-	       (long long)b->id);
-	json_time(stdout, b->started_at);
-	fputs(",\"started_by\":", stdout);
-	json_str(stdout, b->started_by);
-	fputs(",\"witness\":", stdout);
-	json_str(stdout, b->witness);
-	fputs(",\"closed_at\":", stdout);
-	json_time(stdout, b->closed_at);
-	fputs(",\"closed_by\":", stdout);
-	json_str_or_null(stdout, b->closed_by);
-	fputs(",\"close_witness\":", stdout);
-	json_str_or_null(stdout, b->close_witness);
-	fputs(",\"method\":", stdout);
-	json_str_or_null(stdout, b->method);
-	fputs(",\"certificate\":", stdout);
-	json_str_or_null(stdout, b->certificate);
-	fputs(",\"cards\":[", stdout);
+	batch_head(w, b->id);
+	cli_json_key_time(w, "started_at", b->started_at);
+	json_w_key_str(w, "started_by", b->started_by);
+	json_w_key_str(w, "witness", b->witness);
+	cli_json_key_time(w, "closed_at", b->closed_at);
+	json_w_key_opt_str(w, "closed_by", b->closed_by);
+	json_w_key_opt_str(w, "close_witness", b->close_witness);
+	json_w_key_opt_str(w, "method", b->method);
+	json_w_key_opt_str(w, "certificate", b->certificate);
+	json_w_key(w, "cards");
+	json_w_array(w);
 	for (size_t i = 0; i < d->ncards; i++) {
 		const struct wf_disposal_card *r = &d->cards[i];
 
-		fputs(i ? ",{\"mgmt_id\":" : "{\"mgmt_id\":", stdout);
-		json_str(stdout, r->mgmt_id);
-		fputs(",\"serial\":", stdout);
-		json_str(stdout, r->serial);
-		printf(",\"why\":\"%s\",\"due_since\":", r->why);
-		print_day(stdout, r->due_since, 1);
-		fputs(",\"scanned_by\":", stdout);
-		json_str(stdout, r->scanned_by);
-		fputs(",\"scanned_at\":", stdout);
-		json_time(stdout, r->scanned_at);
-		fputs("}", stdout);
+		json_w_object(w);
+		json_w_key_str(w, "mgmt_id", r->mgmt_id);
+		json_w_key_str(w, "serial", r->serial);
+		json_w_key_str(w, "why", r->why);
+		key_day(w, "due_since", r->due_since);
+		json_w_key_str(w, "scanned_by", r->scanned_by);
+		cli_json_key_time(w, "scanned_at", r->scanned_at);
+		json_w_end_object(w);
 	}
-	fputs("]}", stdout);
+	json_w_end_array(w);
+	json_w_end_object(w);
 }
 
 static void list_batch_text(const struct wf_disposal *d)
@@ -283,7 +309,7 @@ static void list_batch_text(const struct wf_disposal *d)
 		const struct wf_disposal_card *r = &d->cards[i];
 
 		printf("    %-12s %-10s since ", r->mgmt_id, r->why);
-		print_day(stdout, r->due_since, 0);
+		print_day(stdout, r->due_since);
 		printf("  scanned by %s\n", r->scanned_by);
 	}
 }
@@ -292,25 +318,30 @@ static int exec_dispose_list(struct cli *c, struct ledger *l)
 {
 	struct wf_disposal_list list;
 	struct wf_err e;
+	int rc;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
 	if (wf_dispose_list(l, 0, &list, &e))
 		return cli_fail(&e);
-	if (c->json)
-		fputs("[", stdout);
-	for (size_t i = 0; i < list.n; i++) {
-		if (c->json)
-			list_batch_json(&list.v[i], i == 0);
-		else
+	rc = EXIT_OK;
+	if (c->json) {
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		json_w_array(&w);
+		for (size_t i = 0; i < list.n; i++)
+			list_batch_json(&w, &list.v[i]);
+		json_w_end_array(&w);
+		rc = cli_json_done(&w, rc);
+	} else {
+		for (size_t i = 0; i < list.n; i++)
 			list_batch_text(&list.v[i]);
+		if (list.n == 0)
+			puts("no disposal recorded");
 	}
-	if (c->json)
-		fputs("]\n", stdout);
-	else if (list.n == 0)
-		puts("no disposal recorded");
 	wf_dispose_list_free(&list);
-	return EXIT_OK;
+	return rc;
 }
 
 const struct cmd_entry cmd_dispose_list_entry = {

@@ -37,14 +37,6 @@ int cli_key_flags_jw(struct json_w *w, unsigned flags)
 	return json_w_end_array(w);
 }
 
-void cli_key_flags_json(FILE *f, unsigned flags)
-{
-	struct json_w w;
-
-	json_w_init(&w, f);
-	cli_key_flags_jw(&w, flags);
-}
-
 /* ---- key holder add / list ---- */
 
 static int exec_holder_add(struct cli *c, struct ledger *l)
@@ -278,9 +270,11 @@ const struct cmd_entry cmd_key_close_entry = {
 
 static int exec_log(struct cli *c, struct ledger *l)
 {
-	struct report_list p = {
-	    .f = stdout, .json = c->json, .indent = "", .now = cli_now()};
 	struct json_w w;
+	struct report_list p = {.f = stdout,
+				.jw = c->json ? &w : NULL,
+				.indent = "",
+				.now = cli_now()};
 	struct config conf;
 	int rc;
 
@@ -290,10 +284,10 @@ static int exec_log(struct cli *c, struct ledger *l)
 	if (rc)
 		return rc;
 	p.rules = &conf.key;
-	/* report_opening and report_safe_closed write their items
-	 * themselves (report.c); the writer is told how many. */
+	/* report_opening and report_safe_closed (report.c) write their
+	 * items through p.jw. */
 	json_w_init(&w, stdout);
-	if (p.json) {
+	if (p.jw) {
 		json_w_object(&w);
 		json_w_key(&w, "openings");
 		json_w_array(&w);
@@ -301,8 +295,7 @@ static int exec_log(struct cli *c, struct ledger *l)
 	rc = ledger_key_each_since(l, INT64_MIN, report_opening, &p);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (p.json) {
-		json_w_extern(&w, (size_t)p.n);
+	if (p.jw) {
 		json_w_end_array(&w);
 		json_w_key(&w, "safe_closed");
 		json_w_array(&w);
@@ -313,14 +306,13 @@ static int exec_log(struct cli *c, struct ledger *l)
 	/* R14: cards handled with no opening on record, at any time. */
 	p.n = 0;
 	p.indent = "  ";
-	if (!p.json)
+	if (!p.jw)
 		puts("handled while the safe was recorded closed:");
 	rc = ledger_safe_closed_each(l, INT64_MIN, INT64_MAX,
 				     report_safe_closed, &p);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (p.json) {
-		json_w_extern(&w, (size_t)p.n);
+	if (p.jw) {
 		json_w_end_array(&w);
 		json_w_end_object(&w);
 		return cli_json_done(&w, EXIT_OK);

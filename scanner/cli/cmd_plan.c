@@ -7,7 +7,7 @@
  * this file parses the options and prints the results.  `count start` uses
  * the same planner for every range it is not told who counts
  * (wf_count_start), and prints its plan with plan_result_text and
- * plan_result_json.
+ * plan_result_jw.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,32 +18,31 @@
 #include "../workflow/config.h"
 #include "report.h"
 
-void plan_result_json(FILE *f, const struct plan_result *r)
+int plan_result_jw(struct json_w *w, const struct plan_result *r)
 {
-	int n = 0;
-
-	fputs("\"assignments\":[", f);
+	json_w_key(w, "assignments");
+	json_w_array(w);
 	for (size_t i = 0; i < r->n; i++) {
 		if (!r->v[i].staff[0])
 			continue;
-		fputs(n++ ? ",{\"range\":" : "{\"range\":", f);
-		json_str(f, r->v[i].range);
-		fputs(",\"staff\":", f);
-		json_str(f, r->v[i].staff);
-		fprintf(f, ",\"kept\":%s}", r->v[i].kept ? "true" : "false");
+		json_w_object(w);
+		json_w_key_str(w, "range", r->v[i].range);
+		json_w_key_str(w, "staff", r->v[i].staff);
+		json_w_key_bool(w, "kept", r->v[i].kept);
+		json_w_end_object(w);
 	}
-	fputs("],\"unassigned\":[", f);
-	n = 0;
+	json_w_end_array(w);
+	json_w_key(w, "unassigned");
+	json_w_array(w);
 	for (size_t i = 0; i < r->n; i++) {
 		if (r->v[i].staff[0])
 			continue;
-		fputs(n++ ? ",{\"range\":" : "{\"range\":", f);
-		json_str(f, r->v[i].range);
-		fputs(",\"why\":", f);
-		json_str(f, r->v[i].why);
-		fputs("}", f);
+		json_w_object(w);
+		json_w_key_str(w, "range", r->v[i].range);
+		json_w_key_str(w, "why", r->v[i].why);
+		json_w_end_object(w);
 	}
-	fputs("]", f);
+	return json_w_end_array(w);
 }
 
 void plan_result_text(FILE *f, const struct plan_result *r, int only_news)
@@ -87,18 +86,24 @@ static int exec_plan_assign(struct cli *c, struct ledger *l)
 	if (wf_plan_assign(l, apply ? &actor : NULL, id, apply, cli_now(), &res,
 			   &e))
 		return cli_fail(&e);
+	rc = EXIT_OK;
 	if (c->json) {
-		printf("{\"count\":%lld,\"applied\":%s,", (long long)id,
-		       apply ? "true" : "false");
-		plan_result_json(stdout, &res);
-		puts("}");
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		json_w_object(&w);
+		json_w_key_int(&w, "count", id);
+		json_w_key_bool(&w, "applied", apply);
+		plan_result_jw(&w, &res);
+		json_w_end_object(&w);
+		rc = cli_json_done(&w, rc);
 	} else {
 		printf("count %lld: %s\n", (long long)id,
 		       apply ? "assigned" : "proposed (--apply to assign)");
 		plan_result_text(stdout, &res, 0);
 	}
 	plan_result_free(&res);
-	return EXIT_OK;
+	return rc;
 }
 
 static const char *const plan_assign_options[] = {"count", "apply!", NULL};
@@ -115,64 +120,76 @@ const struct cmd_entry cmd_plan_assign_entry = {
 
 /* ---- plan cycle ---- */
 
-static void json_who(FILE *f, const struct range_count_rec *r)
+static void json_who(struct json_w *w, const struct range_count_rec *r)
 {
-	fputc('[', f);
-	for (size_t w = 0; w < r->nwho; w++) {
-		if (w)
-			fputc(',', f);
-		json_str(f, r->who[w]);
-	}
-	fputc(']', f);
+	json_w_array(w);
+	for (size_t i = 0; i < r->nwho; i++)
+		json_w_str(w, r->who[i]);
+	json_w_end_array(w);
 }
 
-static void print_cycle_json(const struct wf_plan_cycle *cy)
+/* The ranges of cy counted in full in month k (full), or not. */
+static void cycle_month_list(struct json_w *w, const struct wf_plan_cycle *cy,
+			     int k, int full)
 {
+	json_w_array(w);
+	for (size_t i = 0; i < cy->n; i++)
+		if ((cy->v[i].month == k) == full)
+			json_w_str(w, cy->v[i].path);
+	json_w_end_array(w);
+}
+
+static int print_cycle_json(const struct wf_plan_cycle *cy)
+{
+	struct json_w w;
 	char m[8], d[11];
 
+	json_w_init(&w, stdout);
 	plan_month_format(cy->start, m);
-	printf("{\"plan\":");
+	json_w_object(&w);
 	if (cy->plan_id)
-		printf("%lld", (long long)cy->plan_id);
+		json_w_key_int(&w, "plan", cy->plan_id);
 	else
-		fputs("null", stdout);
-	printf(",\"start\":\"%s\",\"months\":%d,\"share\":%zu,\"ranges\":[", m,
-	       cy->months, cy->share);
+		json_w_key_null(&w, "plan");
+	json_w_key_str(&w, "start", m);
+	json_w_key_int(&w, "months", cy->months);
+	json_w_key_uint(&w, "share", cy->share);
+	json_w_key(&w, "ranges");
+	json_w_array(&w);
 	for (size_t i = 0; i < cy->n; i++) {
 		plan_month_format(cy->start + cy->v[i].month, m);
-		fputs(i ? ",{\"range\":" : "{\"range\":", stdout);
-		json_str(stdout, cy->v[i].path);
-		printf(",\"month\":\"%s\",\"last_full\":", m);
+		json_w_object(&w);
+		json_w_key_str(&w, "range", cy->v[i].path);
+		json_w_key_str(&w, "month", m);
 		if (cy->v[i].last_full == DATE_NONE) {
-			fputs("null,\"last_by\":[]}", stdout);
-			continue;
+			json_w_key_null(&w, "last_full");
+			json_w_key(&w, "last_by");
+			json_w_array(&w);
+			json_w_end_array(&w);
+		} else {
+			date_format(cy->v[i].last_full, d);
+			json_w_key_str(&w, "last_full", d);
+			json_w_key(&w, "last_by");
+			json_who(&w, &cy->v[i].last);
 		}
-		date_format(cy->v[i].last_full, d);
-		printf("\"%s\",\"last_by\":", d);
-		json_who(stdout, &cy->v[i].last);
-		fputs("}", stdout);
+		json_w_end_object(&w);
 	}
-	fputs("],\"schedule\":[", stdout);
+	json_w_end_array(&w);
+	json_w_key(&w, "schedule");
+	json_w_array(&w);
 	for (int k = 0; k < cy->months; k++) {
-		int n = 0;
-
 		plan_month_format(cy->start + k, m);
-		printf("%s{\"month\":\"%s\",\"full\":[", k ? "," : "", m);
-		for (size_t i = 0; i < cy->n; i++)
-			if (cy->v[i].month == k) {
-				fputs(n++ ? "," : "", stdout);
-				json_str(stdout, cy->v[i].path);
-			}
-		fputs("],\"countonly\":[", stdout);
-		n = 0;
-		for (size_t i = 0; i < cy->n; i++)
-			if (cy->v[i].month != k) {
-				fputs(n++ ? "," : "", stdout);
-				json_str(stdout, cy->v[i].path);
-			}
-		fputs("]}", stdout);
+		json_w_object(&w);
+		json_w_key_str(&w, "month", m);
+		json_w_key(&w, "full");
+		cycle_month_list(&w, cy, k, 1);
+		json_w_key(&w, "countonly");
+		cycle_month_list(&w, cy, k, 0);
+		json_w_end_object(&w);
 	}
-	puts("]}");
+	json_w_end_array(&w);
+	json_w_end_object(&w);
+	return cli_json_done(&w, EXIT_OK);
 }
 
 static void print_cycle_text(const struct wf_plan_cycle *cy)
@@ -235,12 +252,13 @@ static int exec_plan_cycle(struct cli *c, struct ledger *l)
 	if (wf_plan_cycle(l, apply ? &actor : NULL, start, (int)months, apply,
 			  cli_now(), &cy, &e))
 		return cli_fail(&e);
+	rc = EXIT_OK;
 	if (c->json)
-		print_cycle_json(&cy);
+		rc = print_cycle_json(&cy);
 	else
 		print_cycle_text(&cy);
 	wf_plan_cycle_free(&cy);
-	return EXIT_OK;
+	return rc;
 }
 
 static const char *const plan_cycle_options[] = {"months", "start", "apply!",
@@ -260,8 +278,9 @@ const struct cmd_entry cmd_plan_cycle_entry = {
 /* ---- count-only checks ---- */
 
 struct totals_ctx {
-	FILE *out;
-	int json, n;
+	FILE *out;	   /* text; NULL with jw NULL: only counting */
+	struct json_w *jw; /* JSON */
+	int n;
 	int64_t expected, counted;
 	size_t found;
 };
@@ -274,27 +293,25 @@ static int print_total(void *ctx, const struct count_total_row *r)
 	t->expected += r->expected;
 	t->counted += r->counted > 0 ? r->counted : 0;
 	t->found += s != PLAN_TOTAL_OK;
-	if (!t->out)
+	if (t->jw) {
+		json_w_object(t->jw);
+		json_w_key_str(t->jw, "range", r->range);
+		json_w_key_int(t->jw, "expected", r->expected);
+		if (r->counted < 0) {
+			json_w_key_null(t->jw, "counted");
+			json_w_key_null(t->jw, "difference");
+		} else {
+			json_w_key_int(t->jw, "counted", r->counted);
+			json_w_key_int(t->jw, "difference",
+				       r->counted - r->expected);
+		}
+		json_w_key_str(t->jw, "state", plan_total_name(s));
+		json_w_key_opt_str(t->jw, "by", r->by);
+		json_w_key_opt_str(t->jw, "method", r->method);
+		cli_json_key_time(t->jw, "at", r->at);
+		json_w_end_object(t->jw);
+	} else if (!t->out) {
 		return 0; /* only counting what is off */
-	if (t->json) {
-		fputs(t->n ? ",{\"range\":" : "{\"range\":", t->out);
-		json_str(t->out, r->range);
-		fprintf(t->out, ",\"expected\":%lld,\"counted\":",
-			(long long)r->expected);
-		if (r->counted < 0)
-			fputs("null,\"difference\":null", t->out);
-		else
-			fprintf(t->out, "%lld,\"difference\":%lld",
-				(long long)r->counted,
-				(long long)(r->counted - r->expected));
-		fprintf(t->out,
-			",\"state\":\"%s\",\"by\":", plan_total_name(s));
-		json_str_or_null(t->out, r->by);
-		fputs(",\"method\":", t->out);
-		json_str_or_null(t->out, r->method);
-		fputs(",\"at\":", t->out);
-		json_time(t->out, r->at);
-		fputs("}", t->out);
 	} else if (r->counted < 0) {
 		fprintf(t->out, "  %-24s expected %lld, not counted\n",
 			r->range, (long long)r->expected);
@@ -322,87 +339,101 @@ int countonly_found(struct ledger *l, int64_t id, size_t *found)
 int reconcile_countonly(struct ledger *l, const struct session_rec *sess,
 			int json, FILE *out)
 {
-	struct totals_ctx t = {.out = out, .json = json};
+	struct json_w w;
+	struct totals_ctx t = {.out = out, .jw = json ? &w : NULL};
 	int rc;
 
-	if (json)
-		fprintf(out,
-			"{\"session\":%lld,\"kind\":\"countonly\",\"ranges\":[",
-			(long long)sess->id);
-	else
+	json_w_init(&w, out);
+	if (json) {
+		json_w_object(&w);
+		json_w_key_int(&w, "session", sess->id);
+		json_w_key_str(&w, "kind", "countonly");
+		json_w_key(&w, "ranges");
+		json_w_array(&w);
+	} else {
 		fprintf(out, "count-only check %lld\n", (long long)sess->id);
+	}
 	rc = ledger_count_totals(l, sess->id, print_total, &t);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (json)
-		fprintf(out,
-			"],\"expected\":%lld,\"counted\":%lld,"
-			"\"discrepancies\":%zu}\n",
-			(long long)t.expected, (long long)t.counted, t.found);
-	else
-		fprintf(out, "expected %lld, counted %lld, %zu range%s off\n",
-			(long long)t.expected, (long long)t.counted, t.found,
-			t.found == 1 ? "" : "s");
-	return t.found ? EXIT_FOUND : EXIT_OK;
+	rc = t.found ? EXIT_FOUND : EXIT_OK;
+	if (json) {
+		json_w_end_array(&w);
+		json_w_key_int(&w, "expected", t.expected);
+		json_w_key_int(&w, "counted", t.counted);
+		json_w_key_uint(&w, "discrepancies", t.found);
+		json_w_end_object(&w);
+		return cli_json_done(&w, rc);
+	}
+	fprintf(out, "expected %lld, counted %lld, %zu range%s off\n",
+		(long long)t.expected, (long long)t.counted, t.found,
+		t.found == 1 ? "" : "s");
+	return rc;
 }
 
 /* ---- the plan in `status` ---- */
 
-/* The planned ranges of s in state d, comma-separated; how many. */
+/* The planned ranges of s in state d: in text after a blank each, how
+ * many; in JSON (w set) an array of their paths. */
 static size_t list_state(const struct wf_plan_status *s, enum plan_due d,
-			 int json)
+			 struct json_w *w)
 {
 	size_t n = 0;
 
+	if (w)
+		json_w_array(w);
 	for (size_t i = 0; i < s->nplanned; i++) {
 		if (s->planned[i].state != d)
 			continue;
-		if (json) {
-			fputs(n ? "," : "", stdout);
-			json_str(stdout, s->planned[i].path);
-		} else {
+		if (w)
+			json_w_str(w, s->planned[i].path);
+		else
 			printf("%s%s", n ? ", " : " ", s->planned[i].path);
-		}
 		n++;
 	}
+	if (w)
+		json_w_end_array(w);
 	return n;
 }
 
-static void json_last(const char *key, const struct range_count_rec *r, int got)
+static void json_last(struct json_w *w, const char *key,
+		      const struct range_count_rec *r, int got)
 {
-	printf(",\"%s\":", key);
+	json_w_key(w, key);
 	if (!got) {
-		fputs("null", stdout);
+		json_w_null(w);
 		return;
 	}
-	printf("{\"session\":%lld,\"kind\":\"%s\",\"at\":",
-	       (long long)r->session, session_kind_name(r->kind));
-	json_time(stdout, r->started_at);
-	fputs(",\"by\":", stdout);
-	json_who(stdout, r);
-	fputs("}", stdout);
+	json_w_object(w);
+	json_w_key_int(w, "session", r->session);
+	json_w_key_str(w, "kind", session_kind_name(r->kind));
+	cli_json_key_time(w, "at", r->started_at);
+	json_w_key(w, "by");
+	json_who(w, r);
+	json_w_end_object(w);
 }
 
 /* Every range of the ledger with its last count and last full count: all
  * of them in JSON, the oldest full count and those never counted in
  * text. */
-static void status_ranges(const struct wf_plan_status *s, int json)
+static void status_ranges(const struct wf_plan_status *s, struct json_w *w)
 {
 	const struct wf_range_last *old;
 	char a[TIME_ISO_BUF];
 
-	if (json) {
-		fputs(",\"ranges\":[", stdout);
+	if (w) {
+		json_w_key(w, "ranges");
+		json_w_array(w);
 		for (size_t i = 0; i < s->nranges; i++) {
-			fputs(i ? ",{\"range\":" : "{\"range\":", stdout);
-			json_str(stdout, s->ranges[i].path);
-			json_last("last_count", &s->ranges[i].any,
+			json_w_object(w);
+			json_w_key_str(w, "range", s->ranges[i].path);
+			json_last(w, "last_count", &s->ranges[i].any,
 				  s->ranges[i].has_any);
-			json_last("last_full_count", &s->ranges[i].full,
+			json_last(w, "last_full_count", &s->ranges[i].full,
 				  s->ranges[i].has_full);
-			fputs("}", stdout);
+			json_w_end_object(w);
 		}
-		fputs("]", stdout);
+		json_w_end_array(w);
 		return;
 	}
 	printf("  ranges: %zu, never counted in full: %zu\n", s->nranges,
@@ -413,38 +444,47 @@ static void status_ranges(const struct wf_plan_status *s, int json)
 	cli_time_iso(old->full.started_at, a);
 	printf("  oldest full count: %s, count %lld on %.10s by", old->path,
 	       (long long)old->full.session, a);
-	for (size_t w = 0; w < old->full.nwho; w++)
-		printf(" %s", old->full.who[w]);
+	for (size_t i = 0; i < old->full.nwho; i++)
+		printf(" %s", old->full.who[i]);
 	puts(old->full.nwho ? "" : " nobody");
 }
 
-static void status_cycle_json(const struct wf_plan_status *s)
+/* "plan":{"cycle":{...},"due":[...],"overdue":[...],"planned":[...], and
+ * the object left open for "ranges". */
+static void status_cycle_json(const struct wf_plan_status *s, struct json_w *w)
 {
 	char m0[8], m1[8];
 
 	plan_month_format(s->start, m0);
 	plan_month_format(s->start + s->cycle.months - 1, m1);
-	printf(",\"plan\":{\"cycle\":{\"id\":%lld,\"start\":\"%s\","
-	       "\"end\":\"%s\",\"months\":%d,\"ended\":%s,"
-	       "\"created_by\":",
-	       (long long)s->cycle.id, m0, m1, s->cycle.months,
-	       s->ended ? "true" : "false");
-	json_str(stdout, s->cycle.created_by);
-	fputs("},\"due\":[", stdout);
-	list_state(s, PLAN_DUE_NOW, 1);
-	fputs("],\"overdue\":[", stdout);
-	list_state(s, PLAN_DUE_OVERDUE, 1);
-	fputs("],\"planned\":[", stdout);
+	json_w_key(w, "plan");
+	json_w_object(w);
+	json_w_key(w, "cycle");
+	json_w_object(w);
+	json_w_key_int(w, "id", s->cycle.id);
+	json_w_key_str(w, "start", m0);
+	json_w_key_str(w, "end", m1);
+	json_w_key_int(w, "months", s->cycle.months);
+	json_w_key_bool(w, "ended", s->ended);
+	json_w_key_str(w, "created_by", s->cycle.created_by);
+	json_w_end_object(w);
+	json_w_key(w, "due");
+	list_state(s, PLAN_DUE_NOW, w);
+	json_w_key(w, "overdue");
+	list_state(s, PLAN_DUE_OVERDUE, w);
+	json_w_key(w, "planned");
+	json_w_array(w);
 	for (size_t i = 0; i < s->nplanned; i++) {
 		char pm[8];
 
 		plan_month_format(s->start + s->planned[i].month, pm);
-		fputs(i ? ",{\"range\":" : "{\"range\":", stdout);
-		json_str(stdout, s->planned[i].path);
-		printf(",\"month\":\"%s\",\"state\":\"%s\"}", pm,
-		       plan_due_name(s->planned[i].state));
+		json_w_object(w);
+		json_w_key_str(w, "range", s->planned[i].path);
+		json_w_key_str(w, "month", pm);
+		json_w_key_str(w, "state", plan_due_name(s->planned[i].state));
+		json_w_end_object(w);
 	}
-	fputs("]", stdout);
+	json_w_end_array(w);
 }
 
 static void status_cycle_text(const struct wf_plan_status *s)
@@ -458,31 +498,33 @@ static void status_cycle_text(const struct wf_plan_status *s)
 	       s->cycle.months == 1 ? "" : "s",
 	       s->ended ? ", ended: make the next one (plan cycle)" : "");
 	fputs("  due this month:", stdout);
-	due = list_state(s, PLAN_DUE_NOW, 0);
+	due = list_state(s, PLAN_DUE_NOW, NULL);
 	printf("%s (%zu done)\n", due ? "" : " none", s->ndone);
 	fputs("  overdue:", stdout);
-	puts(list_state(s, PLAN_DUE_OVERDUE, 0) ? "" : " none");
+	puts(list_state(s, PLAN_DUE_OVERDUE, NULL) ? "" : " none");
 }
 
-int plan_status(struct ledger *l, int json, int64_t now)
+int plan_status(struct ledger *l, struct json_w *w, int64_t now)
 {
 	struct wf_plan_status s;
 	struct wf_err e;
 
 	if (wf_plan_status(l, now, &s, &e))
 		return cli_fail(&e);
-	if (!s.has_cycle)
-		fputs(json ? ",\"plan\":{\"cycle\":null"
-			   : "plan: no cycle plan (plan cycle --months K "
-			     "--apply)\n",
-		      stdout);
-	else if (json)
-		status_cycle_json(&s);
-	else
+	if (s.has_cycle && w) {
+		status_cycle_json(&s, w);
+	} else if (w) {
+		json_w_key(w, "plan");
+		json_w_object(w);
+		json_w_key_null(w, "cycle");
+	} else if (s.has_cycle) {
 		status_cycle_text(&s);
-	status_ranges(&s, json);
-	if (json)
-		fputs("}", stdout);
+	} else {
+		puts("plan: no cycle plan (plan cycle --months K --apply)");
+	}
+	status_ranges(&s, w);
+	if (w)
+		json_w_end_object(w); /* the plan */
 	wf_plan_status_free(&s);
 	return 0;
 }

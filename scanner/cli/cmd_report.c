@@ -55,42 +55,27 @@ static void list_text(const char *s, char *out, size_t cap)
 }
 
 /* A 0x1f-separated list as a JSON array of strings. */
-static void list_json(FILE *f, const char *s)
+static void list_json(struct json_w *w, const char *s)
 {
-	char item[NAME_MAX_BYTES + 1];
-	int first = 1;
-
-	fputc('[', f);
+	json_w_array(w);
 	while (*s) {
 		size_t n = strcspn(s, "\x1f");
 
-		snprintf(item, sizeof(item), "%.*s", (int)n, s);
-		fputs(first ? "" : ",", f);
-		json_str(f, item);
-		first = 0;
+		json_w_strn(w, s, n);
 		s += n;
 		if (*s)
 			s++;
 	}
-	fputc(']', f);
+	json_w_end_array(w);
 }
 
-/* A resolution as JSON ({reason, note, by, at} or null). */
-static void resolution_json(FILE *f, const struct wf_disc *it)
+/* A number of the record book as a member of w, null for none (-1). */
+static void key_num(struct json_w *w, const char *key, int64_t v)
 {
-	if (!it->resolved) {
-		fputs("null", f);
-		return;
-	}
-	fputs("{\"reason\":", f);
-	json_str(f, it->res.reason);
-	fputs(",\"note\":", f);
-	json_str_or_null(f, it->res.note);
-	fputs(",\"by\":", f);
-	json_str(f, it->res.by);
-	fputs(",\"at\":", f);
-	json_time(f, it->res.at);
-	fputc('}', f);
+	if (v >= 0)
+		json_w_key_int(w, key, v);
+	else
+		json_w_key_null(w, key);
 }
 
 /* ---- the record book ---- */
@@ -98,8 +83,8 @@ static void resolution_json(FILE *f, const struct wf_disc *it)
 struct book_out {
 	FILE *f;
 	enum book_format fmt;
+	struct json_w *jw; /* FMT_JSON: the writer on f */
 	const struct book_count *c;
-	int first; /* JSON: no comma before the next element */
 };
 
 static const char *const csv_header[] = {
@@ -172,22 +157,19 @@ static void book_range_out(struct book_out *o, const struct wf_book_range *r)
 		fputs("\r\n", f);
 		break;
 	case FMT_JSON:
-		fputs(o->first ? "{\"range\":" : ",{\"range\":", f);
-		o->first = 0;
-		json_str(f, r->path);
-		fputs(",\"assignee\":", f);
-		json_str_or_null(f, r->assignee);
-		fputs(",\"counted_by\":", f);
-		list_json(f, r->counted_by);
-		fputs(",\"counted_by_names\":", f);
-		list_json(f, r->counted_names);
-		fputs(",\"started_at\":", f);
-		json_time(f, r->started_at);
-		fputs(",\"ended_at\":", f);
-		json_time(f, r->ended_at);
-		fprintf(f, ",\"expected\":%s,\"seen\":%s,\"in_place\":%s}",
-			e[0] ? e : "null", s[0] ? s : "null",
-			p[0] ? p : "null");
+		json_w_object(o->jw);
+		json_w_key_str(o->jw, "range", r->path);
+		json_w_key_opt_str(o->jw, "assignee", r->assignee);
+		json_w_key(o->jw, "counted_by");
+		list_json(o->jw, r->counted_by);
+		json_w_key(o->jw, "counted_by_names");
+		list_json(o->jw, r->counted_names);
+		cli_json_key_time(o->jw, "started_at", r->started_at);
+		cli_json_key_time(o->jw, "ended_at", r->ended_at);
+		key_num(o->jw, "expected", r->expected);
+		key_num(o->jw, "seen", r->seen);
+		key_num(o->jw, "in_place", r->in_place);
+		json_w_end_object(o->jw);
 		break;
 	case FMT_TEXT:
 		iso_or_empty(r->started_at, a);
@@ -207,7 +189,7 @@ static void book_range_out(struct book_out *o, const struct wf_book_range *r)
 	}
 }
 
-static void book_disc_out(struct book_out *o, const struct wf_disc *it)
+static void book_disc_out(struct book_out *o, const struct disc_item *it)
 {
 	FILE *f = o->f;
 	char at[TIME_ISO_BUF];
@@ -230,21 +212,7 @@ static void book_disc_out(struct book_out *o, const struct wf_disc *it)
 		fputs("\r\n", f);
 		break;
 	case FMT_JSON:
-		fputs(o->first ? "" : ",", f);
-		o->first = 0;
-		fputs("{\"kind\":", f);
-		json_str(f, recon_disc_name(it->kind));
-		fputs(",\"mgmt_id\":", f);
-		json_str_or_null(f, it->mgmt_id);
-		fputs(",\"serial\":", f);
-		json_str(f, it->serial);
-		fputs(",\"location\":", f);
-		json_str_or_null(f, it->location);
-		fputs(",\"found_location\":", f);
-		json_str_or_null(f, it->found);
-		fputs(",\"resolution\":", f);
-		resolution_json(f, it);
-		fputc('}', f);
+		book_item_jw(o->jw, it);
 		break;
 	case FMT_TEXT:
 		fprintf(f, "    %-12s %-12s %s%s%s\n",
@@ -268,8 +236,7 @@ static void book_disc_out(struct book_out *o, const struct wf_disc *it)
 	}
 }
 
-static void book_count_out(struct book_out *o, const struct wf_book_count *w,
-			   int first)
+static void book_count_out(struct book_out *o, const struct wf_book_count *w)
 {
 	const struct book_count *c = &w->c;
 	FILE *f = o->f;
@@ -279,25 +246,19 @@ static void book_count_out(struct book_out *o, const struct wf_book_count *w,
 	iso_or_empty(c->started_at, a);
 	iso_or_empty(c->closed_at, b);
 	if (o->fmt == FMT_JSON) {
-		fprintf(f,
-			"%s{\"session\":%lld,\"kind\":\"%s\",\"recount_of\":",
-			first ? "" : ",", (long long)c->id,
-			session_kind_name(c->kind));
-		if (c->recount_of)
-			fprintf(f, "%lld", (long long)c->recount_of);
-		else
-			fputs("null", f);
-		fputs(",\"plan\":null,\"started_at\":", f);
-		json_time(f, c->started_at);
-		fputs(",\"started_by\":", f);
-		json_str(f, c->started_by);
-		fputs(",\"closed_at\":", f);
-		json_time(f, c->closed_at);
-		fputs(",\"closed_by\":", f);
-		json_str_or_null(f, c->closed_by);
-		fputs(",\"witness\":", f);
-		json_str_or_null(f, c->witness);
-		fputs(",\"ranges\":[", f);
+		json_w_object(o->jw);
+		json_w_key_int(o->jw, "session", c->id);
+		json_w_key_str(o->jw, "kind", session_kind_name(c->kind));
+		key_num(o->jw, "recount_of",
+			c->recount_of ? c->recount_of : -1);
+		json_w_key_null(o->jw, "plan");
+		cli_json_key_time(o->jw, "started_at", c->started_at);
+		json_w_key_str(o->jw, "started_by", c->started_by);
+		cli_json_key_time(o->jw, "closed_at", c->closed_at);
+		json_w_key_opt_str(o->jw, "closed_by", c->closed_by);
+		json_w_key_opt_str(o->jw, "witness", c->witness);
+		json_w_key(o->jw, "ranges");
+		json_w_array(o->jw);
 	} else if (o->fmt == FMT_TEXT) {
 		fprintf(f, "\nCount %lld (%s", (long long)c->id,
 			session_kind_name(c->kind));
@@ -311,41 +272,50 @@ static void book_count_out(struct book_out *o, const struct wf_book_count *w,
 		else
 			fputs("  still open\n", f);
 	}
-	o->first = 1;
 	for (size_t i = 0; i < w->nranges; i++)
 		book_range_out(o, &w->ranges[i]);
-	if (o->fmt == FMT_JSON)
-		fputs("],\"discrepancies\":[", f);
-	else if (o->fmt == FMT_TEXT)
+	if (o->fmt == FMT_JSON) {
+		json_w_end_array(o->jw);
+		json_w_key(o->jw, "discrepancies");
+		json_w_array(o->jw);
+	} else if (o->fmt == FMT_TEXT)
 		fprintf(f, "  discrepancies: %zu, %zu without a resolution\n",
-			w->ndisc, w->unresolved);
-	o->first = 1;
-	for (size_t i = 0; i < w->ndisc; i++)
-		book_disc_out(o, &w->disc[i]);
-	if (o->fmt == FMT_JSON)
-		fprintf(f, "],\"unresolved\":%zu}", w->unresolved);
+			w->disc.n, w->disc.unresolved);
+	for (size_t i = 0; i < w->disc.n; i++)
+		book_disc_out(o, &w->disc.v[i]);
+	if (o->fmt == FMT_JSON) {
+		json_w_end_array(o->jw);
+		json_w_key_uint(o->jw, "unresolved", w->disc.unresolved);
+		json_w_end_object(o->jw);
+	}
 }
 
-void report_book_print(const struct wf_book *b, enum book_format fmt, FILE *f)
+int report_book_print(const struct wf_book *b, enum book_format fmt, FILE *f)
 {
-	struct book_out o = {.f = f, .fmt = fmt};
+	struct json_w jw;
+	struct book_out o = {.f = f, .fmt = fmt, .jw = &jw};
 
+	json_w_init(&jw, f);
 	if (o.fmt == FMT_CSV) {
 		for (int i = 0; csv_header[i]; i++)
 			csv_field(o.f, i == 0, csv_header[i]);
 		fputs("\r\n", o.f);
 	} else if (o.fmt == FMT_JSON) {
-		fputs("{\"month\":", o.f);
-		json_str(o.f, b->month);
-		fputs(",\"counts\":[", o.f);
+		json_w_object(&jw);
+		json_w_key_str(&jw, "month", b->month);
+		json_w_key(&jw, "counts");
+		json_w_array(&jw);
 	} else {
 		fprintf(o.f, "Record book %s: %zu count%s begun this month\n",
 			b->month, b->ncounts, b->ncounts == 1 ? "" : "s");
 	}
 	for (size_t i = 0; i < b->ncounts; i++)
-		book_count_out(&o, &b->counts[i], i == 0);
-	if (o.fmt == FMT_JSON)
-		fputs("]}\n", o.f);
+		book_count_out(&o, &b->counts[i]);
+	if (o.fmt != FMT_JSON)
+		return EXIT_OK;
+	json_w_end_array(&jw);
+	json_w_end_object(&jw);
+	return cli_json_done(&jw, EXIT_OK);
 }
 
 static int exec_record_book(struct cli *c, struct ledger *l)
@@ -398,7 +368,7 @@ static int exec_record_book(struct cli *c, struct ledger *l)
 		wf_book_free(&b);
 		return cli_error(EXIT_SOFTWARE, "out of memory");
 	}
-	report_book_print(&b, fmt, f);
+	rc = report_book_print(&b, fmt, f);
 	wf_book_free(&b);
 	fclose(f);
 	if (rc == 0)
@@ -425,23 +395,19 @@ const struct cmd_entry cmd_report_record_book_entry = {
 
 /* ---- the incident report ---- */
 
-static void incident_event(FILE *f, int json, int first,
+static void incident_event(FILE *f, struct json_w *w,
 			   const struct wf_custody_event *e)
 {
 	char at[TIME_ISO_BUF];
 
-	if (json) {
-		fputs(first ? "{\"at\":" : ",{\"at\":", f);
-		json_time(f, e->at);
-		fputs(",\"kind\":", f);
-		json_str(f, e->kind);
-		fputs(",\"by\":", f);
-		json_str_or_null(f, e->by);
-		fputs(",\"from\":", f);
-		json_str_or_null(f, e->from);
-		fputs(",\"to\":", f);
-		json_str_or_null(f, e->to);
-		fputc('}', f);
+	if (w) {
+		json_w_object(w);
+		cli_json_key_time(w, "at", e->at);
+		json_w_key_str(w, "kind", e->kind);
+		json_w_key_opt_str(w, "by", e->by);
+		json_w_key_opt_str(w, "from", e->from);
+		json_w_key_opt_str(w, "to", e->to);
+		json_w_end_object(w);
 		return;
 	}
 	cli_time_iso(e->at, at);
@@ -450,26 +416,21 @@ static void incident_event(FILE *f, int json, int first,
 		e->to[0] ? " -> " : "", e->to);
 }
 
-static void incident_opening(FILE *f, int json, int first,
+static void incident_opening(FILE *f, struct json_w *w,
 			     const struct key_opening_rec *o)
 {
 	char a[TIME_ISO_BUF], b[TIME_ISO_BUF];
 
-	if (json) {
-		fprintf(f, "%s{\"id\":%lld,\"opened_at\":", first ? "" : ",",
-			(long long)o->id);
-		json_time(f, o->opened_at);
-		fputs(",\"opened_by\":", f);
-		json_str(f, o->opened_by);
-		fputs(",\"approved_by\":", f);
-		json_str(f, o->approved_by);
-		fputs(",\"purpose\":", f);
-		json_str(f, o->purpose);
-		fputs(",\"closed_at\":", f);
-		json_time(f, o->closed_at);
-		fputs(",\"closed_by\":", f);
-		json_str_or_null(f, o->closed_by);
-		fputc('}', f);
+	if (w) {
+		json_w_object(w);
+		json_w_key_int(w, "id", o->id);
+		cli_json_key_time(w, "opened_at", o->opened_at);
+		json_w_key_str(w, "opened_by", o->opened_by);
+		json_w_key_str(w, "approved_by", o->approved_by);
+		json_w_key_str(w, "purpose", o->purpose);
+		cli_json_key_time(w, "closed_at", o->closed_at);
+		json_w_key_opt_str(w, "closed_by", o->closed_by);
+		json_w_end_object(w);
 		return;
 	}
 	cli_time_iso(o->opened_at, a);
@@ -480,20 +441,21 @@ static void incident_opening(FILE *f, int json, int first,
 		o->purpose);
 }
 
-static void incident_person(FILE *f, int json, size_t i,
+static void incident_person(FILE *f, struct json_w *w,
 			    const struct wf_person *p)
 {
-	if (json) {
-		fputs(i ? ",{\"staff\":" : "{\"staff\":", f);
-		json_str(f, p->code);
-		fputs(",\"name\":", f);
-		json_str_or_null(f, p->name);
-		fprintf(
-		    f, ",\"roles\":[%s%s%s]}",
-		    p->roles & WF_PERSON_HANDLED ? "\"handled\"" : "",
-		    p->roles == (WF_PERSON_HANDLED | WF_PERSON_COUNTED) ? ","
-									: "",
-		    p->roles & WF_PERSON_COUNTED ? "\"counted_range\"" : "");
+	if (w) {
+		json_w_object(w);
+		json_w_key_str(w, "staff", p->code);
+		json_w_key_opt_str(w, "name", p->name);
+		json_w_key(w, "roles");
+		json_w_array(w);
+		if (p->roles & WF_PERSON_HANDLED)
+			json_w_str(w, "handled");
+		if (p->roles & WF_PERSON_COUNTED)
+			json_w_str(w, "counted_range");
+		json_w_end_array(w);
+		json_w_end_object(w);
 		return;
 	}
 	fprintf(f, "    %-10s %s%s%s%s\n", p->code, p->name,
@@ -502,45 +464,45 @@ static void incident_person(FILE *f, int json, size_t i,
 		p->roles & WF_PERSON_COUNTED ? "counted its range" : "");
 }
 
-static void incident_card(FILE *f, int json, const struct wf_incident_card *k)
+static void incident_card(FILE *f, struct json_w *w,
+			  const struct wf_incident_card *k)
 {
-	const struct wf_disc *it = &k->it;
+	const struct disc_item *it = &k->it;
 	const struct sighting *ls = &k->last_seen;
 	const char *name = k->last_seen_name;
 	char a[TIME_ISO_BUF], b[TIME_ISO_BUF], at[TIME_ISO_BUF];
 
 	cli_time_iso(k->from, a);
 	cli_time_iso(k->to, b);
-	if (json) {
-		fputs("{\"mgmt_id\":", f);
-		json_str(f, it->mgmt_id);
-		fputs(",\"serial\":", f);
-		json_str(f, it->serial);
-		fputs(",\"home\":", f);
-		json_str(f, it->location);
-		fprintf(f, ",\"status\":\"%s\",\"resolution\":",
-			card_status_name(k->status));
-		resolution_json(f, it);
-		fputs(",\"last_seen\":", f);
+	if (w) {
+		json_w_object(w);
+		json_w_key_str(w, "mgmt_id", it->mgmt_id);
+		json_w_key_str(w, "serial", it->serial);
+		json_w_key_str(w, "home", it->location);
+		json_w_key_str(w, "status", card_status_name(k->status));
+		json_w_key(w, "resolution");
+		book_resolution_jw(w, it->resolved ? &it->res : NULL);
+		json_w_key(w, "last_seen");
 		if (ls->at) {
-			fputs("{\"at\":", f);
-			json_time(f, ls->at);
-			fputs(",\"location\":", f);
-			json_str_or_null(f, ls->location);
-			fputs(",\"by\":", f);
-			json_str_or_null(f, ls->by);
-			fputs(",\"by_name\":", f);
-			json_str_or_null(f, name);
-			fputs(",\"what\":", f);
-			json_str(f, ls->what);
-			fputc('}', f);
+			json_w_object(w);
+			cli_json_key_time(w, "at", ls->at);
+			json_w_key_opt_str(w, "location", ls->location);
+			json_w_key_opt_str(w, "by", ls->by);
+			json_w_key_opt_str(w, "by_name", name);
+			json_w_key_str(w, "what", ls->what);
+			json_w_end_object(w);
 		} else {
-			fputs("null", f);
+			json_w_null(w);
 		}
-		fprintf(f,
-			",\"window\":{\"from\":\"%s\",\"to\":\"%s\","
-			"\"from_is\":\"%s\"},\"custody_events\":[",
-			a, b, k->from_last_seen ? "last_seen" : "received");
+		json_w_key(w, "window");
+		json_w_object(w);
+		json_w_key_str(w, "from", a);
+		json_w_key_str(w, "to", b);
+		json_w_key_str(w, "from_is",
+			       k->from_last_seen ? "last_seen" : "received");
+		json_w_end_object(w);
+		json_w_key(w, "custody_events");
+		json_w_array(w);
 	} else {
 		fprintf(f, "\n%s  serial %s  home %s  ledger: %s\n",
 			it->mgmt_id, it->serial, it->location,
@@ -573,36 +535,53 @@ static void incident_card(FILE *f, int json, const struct wf_incident_card *k)
 		fputs("  custody events in the window:\n", f);
 	}
 	for (size_t i = 0; i < k->nevents; i++)
-		incident_event(f, json, i == 0, &k->events[i]);
-	if (!json && !k->nevents)
-		fputs("    none\n", f);
-	fputs(json ? "],\"people\":[" : "  people:\n", f);
+		incident_event(f, w, &k->events[i]);
+	if (w) {
+		json_w_end_array(w);
+		json_w_key(w, "people");
+		json_w_array(w);
+	} else {
+		fputs(k->nevents ? "  people:\n" : "    none\n  people:\n", f);
+	}
 	for (size_t i = 0; i < k->npeople; i++)
-		incident_person(f, json, i, &k->people[i]);
-	if (!json && k->npeople == 0)
-		fputs("    none recorded\n", f);
-	fputs(json ? "],\"key_openings\":[" : "  safe opened in the window:\n",
-	      f);
+		incident_person(f, w, &k->people[i]);
+	if (w) {
+		json_w_end_array(w);
+		json_w_key(w, "key_openings");
+		json_w_array(w);
+	} else {
+		if (k->npeople == 0)
+			fputs("    none recorded\n", f);
+		fputs("  safe opened in the window:\n", f);
+	}
 	for (size_t i = 0; i < k->nopenings; i++)
-		incident_opening(f, json, i == 0, &k->openings[i]);
-	if (!json && !k->nopenings)
+		incident_opening(f, w, &k->openings[i]);
+	if (w) {
+		json_w_end_array(w);
+		json_w_end_object(w);
+	} else if (!k->nopenings) {
 		fputs("    never (per the key log)\n", f);
-	if (json)
-		fputs("]}", f);
+	}
 }
 
-void report_incident_print(const struct wf_incident *in, int json, FILE *f)
+int report_incident_print(const struct wf_incident *in, int json, FILE *f)
 {
 	const struct session_rec *s = &in->sess;
 	char at[TIME_ISO_BUF];
+	struct json_w jw;
+	struct json_w *w = json ? &jw : NULL;
 
+	json_w_init(&jw, f);
 	cli_time_iso(s->started_at, at);
-	if (json) {
-		fprintf(f,
-			"{\"session\":%lld,\"kind\":\"%s\",\"started_at\":"
-			"\"%s\",\"closed\":%s,\"affected\":%zu,\"cards\":[",
-			(long long)s->id, session_kind_name(s->kind), at,
-			s->closed_at ? "true" : "false", in->ncards);
+	if (w) {
+		json_w_object(w);
+		json_w_key_int(w, "session", s->id);
+		json_w_key_str(w, "kind", session_kind_name(s->kind));
+		json_w_key_str(w, "started_at", at);
+		json_w_key_bool(w, "closed", s->closed_at != 0);
+		json_w_key_uint(w, "affected", in->ncards);
+		json_w_key(w, "cards");
+		json_w_array(w);
 	} else {
 		fprintf(f, "Incident report, count %lld (%s) begun %s\n",
 			(long long)s->id, session_kind_name(s->kind), at);
@@ -611,13 +590,13 @@ void report_incident_print(const struct wf_incident *in, int json, FILE *f)
 			"applicants to contact)\n",
 			in->ncards, in->ncards == 1 ? "" : "s");
 	}
-	for (size_t i = 0; i < in->ncards; i++) {
-		if (json && i)
-			fputc(',', f);
-		incident_card(f, json, &in->cards[i]);
-	}
-	if (json)
-		fputs("]}\n", f);
+	for (size_t i = 0; i < in->ncards; i++)
+		incident_card(f, w, &in->cards[i]);
+	if (!w)
+		return EXIT_OK;
+	json_w_end_array(w);
+	json_w_end_object(w);
+	return cli_json_done(w, EXIT_OK);
 }
 
 static int exec_incident(struct cli *c, struct ledger *l)
@@ -640,9 +619,9 @@ static int exec_incident(struct cli *c, struct ledger *l)
 		return rc;
 	if (wf_incident(l, id, cli_now(), &conf.rules, &in, &e))
 		return cli_fail(&e);
-	report_incident_print(&in, c->json, stdout);
+	rc = report_incident_print(&in, c->json, stdout);
 	wf_incident_free(&in);
-	return EXIT_OK;
+	return rc;
 }
 
 static const char *const incident_options[] = {"count", NULL};

@@ -294,11 +294,10 @@ static int exec_status(struct cli *c, struct ledger *l)
 		json_w_end_object(&w); /* the safe */
 
 	/* Today: from local midnight.  report_opening, report_safe_closed
-	 * and report_locked (report.c) write their items themselves; the
-	 * writer is told how many. */
+	 * and report_locked (report.c) write their items through s.jw. */
 	begin_list(&s, "key_log_today", "key log today:");
 	struct report_list ol = {.f = stdout,
-				 .json = s.jw != NULL,
+				 .jw = s.jw,
 				 .indent = "  ",
 				 .now = s.now,
 				 .rules = s.rules};
@@ -307,8 +306,6 @@ static int exec_status(struct cli *c, struct ledger *l)
 	if (rc < 0)
 		goto fail;
 	s.n = ol.n;
-	if (s.jw)
-		json_w_extern(&w, (size_t)ol.n);
 	end_list(&s);
 	if (s.jw)
 		json_w_key_int(&w, "key_flags_today", ol.flagged);
@@ -324,8 +321,6 @@ static int exec_status(struct cli *c, struct ledger *l)
 	if (rc < 0)
 		goto fail;
 	s.n = ol.n;
-	if (s.jw)
-		json_w_extern(&w, (size_t)ol.n);
 	end_list(&s);
 
 	begin_list(&s, "open_counts", "open counts:");
@@ -352,8 +347,6 @@ static int exec_status(struct cli *c, struct ledger *l)
 	if (rc < 0)
 		goto fail;
 	s.n = ol.n;
-	if (s.jw)
-		json_w_extern(&w, (size_t)ol.n);
 	end_list(&s);
 
 	begin_list(&s, "training_gaps", "training gaps:");
@@ -365,12 +358,10 @@ static int exec_status(struct cli *c, struct ledger *l)
 	end_list(&s);
 
 	/* The counting programme: due, overdue, last counts (R5); in JSON
-	 * the member "plan", written by cmd_plan.c itself. */
-	rc = plan_status(l, s.jw != NULL, s.now);
+	 * the members "plan" and "ranges" (cmd_plan.c). */
+	rc = plan_status(l, s.jw, s.now);
 	if (rc)
 		return rc;
-	if (s.jw)
-		json_w_extern(&w, 1);
 
 	begin_list(&s, "lost_cards", "lost cards:");
 	rc = ledger_lost_each(l, show_lost, &s);

@@ -309,24 +309,6 @@ int json_w_key_null(struct json_w *w, const char *key)
 	return rc ? rc : json_w_null(w);
 }
 
-int json_w_extern(struct json_w *w, size_t n)
-{
-	if (w->err)
-		return w->err;
-	if (w->key_due)
-		return fail(w, JSON_W_E_VALUE);
-	if (n == 0)
-		return 0;
-	if (w->depth == 0) {
-		if (w->done || n > 1)
-			return fail(w, JSON_W_E_SECOND);
-		w->done = 1;
-		return 0;
-	}
-	w->items[w->depth - 1] = 1;
-	return 0;
-}
-
 int json_w_finish(struct json_w *w)
 {
 	if (w->err)

@@ -32,11 +32,11 @@
  * null), cli_json_key_time, cli_key_flags_jw, and cli_json_id for the
  * {"KEY":ID} line of a command that records one thing.
  *
- * Converting a printer: pass a `struct json_w *` instead of `int json`
- * (NULL for text), drop the hand-kept "," and the `first`/`n` flags, and
- * write each member with a _key_ call in the same order as before; the
- * output stays byte for byte the same.  A callback that fills a list
- * writes its item as one json_w_object ... json_w_end_object.
+ * A printer shared by text and JSON takes a `struct json_w *` (NULL for
+ * text) rather than an `int json`; a part of a document (a list's item, a
+ * section's members) is written to the caller's writer, never to its FILE
+ * by hand, so that the writer places every comma.  A callback that fills
+ * a list writes its item as one json_w_object ... json_w_end_object.
  *
  * Errors: every function returns 0, or a negative JSON_W_E_* code for a
  * programmer's mistake (a key outside an object, a value where a key is
@@ -123,16 +123,6 @@ int json_w_key_int(struct json_w *w, const char *key, long long v);
 int json_w_key_uint(struct json_w *w, const char *key, unsigned long long v);
 int json_w_key_bool(struct json_w *w, const char *key, int v);
 int json_w_key_null(struct json_w *w, const char *key);
-
-/*
- * For code not converted yet, while it is: `n` items (of the open array)
- * or members (of the open object) were written straight to w->f by a
- * function that places its own commas (a leading "," before all but its
- * first item, or before every member when the object already holds one).
- * The writer counts them so that its next comma is right.  It goes away
- * with the last hand-written printer.
- */
-int json_w_extern(struct json_w *w, size_t n);
 
 /* Ends the document: checks it is one whole value, writes "\n" and makes
  * the writer ready for the next document.  Returns the sticky error, if

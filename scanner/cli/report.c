@@ -10,6 +10,7 @@
 #include "report.h"
 
 #include "../../common/text.h"
+#include "book.h"
 
 #include <stdlib.h>
 
@@ -18,51 +19,33 @@ static const char *range_path(const struct count_data *d, int32_t r)
 	return r >= 0 && (size_t)r < d->nranges ? d->ranges[r].path : "";
 }
 
-static void json_date(FILE *f, int32_t day)
+static void key_date(struct json_w *w, const char *key, int32_t day)
 {
 	char buf[11];
 
 	if (day == DATE_NONE) {
-		fputs("null", f);
+		json_w_key_null(w, key);
 		return;
 	}
 	date_format(day, buf);
-	json_str(f, buf);
+	json_w_key_str(w, key, buf);
 }
 
-static void json_key(FILE *f, int first, const char *key)
+/* An item's first members: its management id and serial. */
+static void json_card_head(struct json_w *w, const struct count_card *k)
 {
-	fprintf(f, "%s\"%s\":", first ? "" : ",", key);
+	json_w_object(w);
+	json_w_key_str(w, "mgmt_id", k->mgmt_id);
+	json_w_key_str(w, "serial", k->serial);
 }
 
-static void json_card_head(FILE *f, const struct count_card *k)
-{
-	fputs("{\"mgmt_id\":", f);
-	json_str(f, k->mgmt_id);
-	fputs(",\"serial\":", f);
-	json_str(f, k->serial);
-}
-
-/* ,"resolution":{reason, note, by, at} or null, then the closing brace. */
-static void json_res_end(FILE *f, const struct wf_reconcile *w,
+/* "resolution":{reason, note, by, at} or null, then the item's end. */
+static void json_res_end(struct json_w *jw, const struct wf_reconcile *w,
 			 const char *serial)
 {
-	const struct resolution_rec *x = wf_reconcile_res(w, serial);
-
-	fputs(",\"resolution\":", f);
-	if (!x) {
-		fputs("null}", f);
-		return;
-	}
-	fputs("{\"reason\":", f);
-	json_str(f, x->reason);
-	fputs(",\"note\":", f);
-	json_str_or_null(f, x->note);
-	fputs(",\"by\":", f);
-	json_str(f, x->by);
-	fputs(",\"at\":", f);
-	json_time(f, x->at);
-	fputs("}}", f);
+	json_w_key(jw, "resolution");
+	book_resolution_jw(jw, wf_reconcile_res(w, serial));
+	json_w_end_object(jw);
 }
 
 /* The line under a resolved discrepancy in the text report. */
@@ -90,123 +73,121 @@ static void text_res(FILE *f, const struct wf_reconcile *w, const char *serial)
 	fprintf(f, "      note: %s\n", cli_text(note));
 }
 
-static void print_json(FILE *f, const struct wf_reconcile *w)
+static void print_json(struct json_w *jw, const struct wf_reconcile *w)
 {
 	const struct count_data *d = w->d;
 	const struct recon_report *r = w->r;
-	fprintf(f, "{\"session\":%lld,\"kind\":\"%s\",\"ranges\":[",
-		(long long)d->session_id, session_kind_name(d->kind));
-	for (size_t i = 0; i < d->nranges; i++) {
-		fputs(i ? "," : "", f);
-		json_str(f, d->ranges[i].path);
-	}
-	fputs("],\"by_range\":[", f);
-	for (size_t i = 0; i < d->nranges; i++) {
-		fputs(i ? ",{\"range\":" : "{\"range\":", f);
-		json_str(f, d->ranges[i].path);
-		fputs(",\"assignee\":", f);
-		json_str_or_null(f, d->ranges[i].assignee);
-		fprintf(f, ",\"expected\":%zu,\"ok\":%zu}",
-			r->range_expected[i], r->range_ok[i]);
-	}
-	fprintf(f, "],\"expected\":%zu,\"seen\":%zu,\"ok\":%zu,", r->expected,
-		r->seen, r->ok);
 
-	json_key(f, 1, "missing");
-	fputc('[', f);
+	json_w_object(jw);
+	json_w_key_int(jw, "session", d->session_id);
+	json_w_key_str(jw, "kind", session_kind_name(d->kind));
+	json_w_key(jw, "ranges");
+	json_w_array(jw);
+	for (size_t i = 0; i < d->nranges; i++)
+		json_w_str(jw, d->ranges[i].path);
+	json_w_end_array(jw);
+	json_w_key(jw, "by_range");
+	json_w_array(jw);
+	for (size_t i = 0; i < d->nranges; i++) {
+		json_w_object(jw);
+		json_w_key_str(jw, "range", d->ranges[i].path);
+		json_w_key_opt_str(jw, "assignee", d->ranges[i].assignee);
+		json_w_key_uint(jw, "expected", r->range_expected[i]);
+		json_w_key_uint(jw, "ok", r->range_ok[i]);
+		json_w_end_object(jw);
+	}
+	json_w_end_array(jw);
+	json_w_key_uint(jw, "expected", r->expected);
+	json_w_key_uint(jw, "seen", r->seen);
+	json_w_key_uint(jw, "ok", r->ok);
+
+	json_w_key(jw, "missing");
+	json_w_array(jw);
 	for (size_t i = 0; i < r->nmissing; i++) {
 		const struct count_card *k = &d->cards[r->missing[i]];
 		const struct sighting s = w->last_seen[i];
 
-		fputs(i ? "," : "", f);
-		json_card_head(f, k);
-		fputs(",\"expected_location\":", f);
-		json_str(f, k->location);
-		fputs(",\"last_seen\":", f);
+		json_card_head(jw, k);
+		json_w_key_str(jw, "expected_location", k->location);
+		json_w_key(jw, "last_seen");
 		if (!s.at) {
-			fputs("null", f);
+			json_w_null(jw);
 		} else {
-			fputs("{\"at\":", f);
-			json_time(f, s.at);
-			fputs(",\"location\":", f);
-			json_str_or_null(f, s.location);
-			fputs(",\"by\":", f);
-			json_str_or_null(f, s.by);
-			fputc('}', f);
+			json_w_object(jw);
+			cli_json_key_time(jw, "at", s.at);
+			json_w_key_opt_str(jw, "location", s.location);
+			json_w_key_opt_str(jw, "by", s.by);
+			json_w_end_object(jw);
 		}
-		json_res_end(f, w, k->serial);
+		json_res_end(jw, w, k->serial);
 	}
-	fputs("],\"misplaced\":[", f);
+	json_w_end_array(jw);
+	json_w_key(jw, "misplaced");
+	json_w_array(jw);
 	for (size_t i = 0; i < r->nmisplaced; i++) {
 		const struct recon_found *h = &r->misplaced[i];
 
-		fputs(i ? "," : "", f);
-		json_card_head(f, &d->cards[h->card]);
-		fputs(",\"expected_location\":", f);
-		json_str(f, d->cards[h->card].location);
-		fputs(",\"found_location\":", f);
-		json_str(f, range_path(d, h->range));
-		fputs(",\"at\":", f);
-		json_time(f, d->scans[h->scan].at);
-		json_res_end(f, w, d->cards[h->card].serial);
+		json_card_head(jw, &d->cards[h->card]);
+		json_w_key_str(jw, "expected_location",
+			       d->cards[h->card].location);
+		json_w_key_str(jw, "found_location", range_path(d, h->range));
+		cli_json_key_time(jw, "at", d->scans[h->scan].at);
+		json_res_end(jw, w, d->cards[h->card].serial);
 	}
-	fputs("],\"extra\":[", f);
+	json_w_end_array(jw);
+	json_w_key(jw, "extra");
+	json_w_array(jw);
 	for (size_t i = 0; i < r->nextra; i++) {
 		const struct count_scan *s = &d->scans[r->extra[i]];
 
-		fputs(i ? ",{\"serial\":" : "{\"serial\":", f);
-		json_str(f, s->serial);
-		fputs(",\"found_location\":", f);
-		json_str(f, range_path(d, s->range));
-		fputs(",\"at\":", f);
-		json_time(f, s->at);
-		json_res_end(f, w, s->serial);
+		json_w_object(jw);
+		json_w_key_str(jw, "serial", s->serial);
+		json_w_key_str(jw, "found_location", range_path(d, s->range));
+		cli_json_key_time(jw, "at", s->at);
+		json_res_end(jw, w, s->serial);
 	}
-	fputs("],\"not_in_stock\":[", f);
+	json_w_end_array(jw);
+	json_w_key(jw, "not_in_stock");
+	json_w_array(jw);
 	for (size_t i = 0; i < r->nnot_in_stock; i++) {
 		const struct recon_found *h = &r->not_in_stock[i];
 		const struct count_card *k = &d->cards[h->card];
 
-		fputs(i ? "," : "", f);
-		json_card_head(f, k);
-		fprintf(f, ",\"status\":\"%s\",\"expected_location\":",
-			card_status_name(k->status));
-		json_str(f, k->location);
-		fputs(",\"found_location\":", f);
-		json_str(f, range_path(d, h->range));
-		fputs(",\"at\":", f);
-		json_time(f, d->scans[h->scan].at);
-		json_res_end(f, w, k->serial);
+		json_card_head(jw, k);
+		json_w_key_str(jw, "status", card_status_name(k->status));
+		json_w_key_str(jw, "expected_location", k->location);
+		json_w_key_str(jw, "found_location", range_path(d, h->range));
+		cli_json_key_time(jw, "at", d->scans[h->scan].at);
+		json_res_end(jw, w, k->serial);
 	}
-	fputs("],\"disposal_due\":[", f);
+	json_w_end_array(jw);
+	json_w_key(jw, "disposal_due");
+	json_w_array(jw);
 	for (size_t i = 0; i < r->ndisposal_due; i++) {
 		const struct recon_due *u = &r->disposal_due[i];
 		const struct count_card *k = &d->cards[u->card];
 
-		fputs(i ? "," : "", f);
-		json_card_head(f, k);
-		fputs(",\"location\":", f);
-		json_str(f, k->location);
-		fprintf(f, ",\"why\":\"%s\",\"due_since\":",
-			recon_due_why_name(u->why));
-		json_date(f, u->since);
-		fputc('}', f);
+		json_card_head(jw, k);
+		json_w_key_str(jw, "location", k->location);
+		json_w_key_str(jw, "why", recon_due_why_name(u->why));
+		key_date(jw, "due_since", u->since);
+		json_w_end_object(jw);
 	}
-	fputs("],\"checked_out\":[", f);
+	json_w_end_array(jw);
+	json_w_key(jw, "checked_out");
+	json_w_array(jw);
 	for (size_t i = 0; i < r->nchecked_out; i++) {
 		const struct count_card *k = &d->cards[r->checked_out[i]];
-		const char *by = w->checked_out_by[i];
 
-		fputs(i ? "," : "", f);
-		json_card_head(f, k);
-		fputs(",\"expected_location\":", f);
-		json_str(f, k->location);
-		fputs(",\"checked_out_by\":", f);
-		json_str_or_null(f, by);
-		fputc('}', f);
+		json_card_head(jw, k);
+		json_w_key_str(jw, "expected_location", k->location);
+		json_w_key_opt_str(jw, "checked_out_by", w->checked_out_by[i]);
+		json_w_end_object(jw);
 	}
-	fprintf(f, "],\"repeats\":%zu,\"discrepancy\":%s}\n", r->repeats,
-		recon_has_discrepancy(r) ? "true" : "false");
+	json_w_end_array(jw);
+	json_w_key_uint(jw, "repeats", r->repeats);
+	json_w_key_bool(jw, "discrepancy", recon_has_discrepancy(r));
+	json_w_end_object(jw);
 }
 
 /*
@@ -401,11 +382,16 @@ static void print_text(FILE *f, const struct wf_reconcile *w)
 
 int report_print(FILE *f, const struct wf_reconcile *w, int json)
 {
-	if (json)
-		print_json(f, w);
-	else
+	int rc = w->found ? EXIT_FOUND : EXIT_OK;
+	struct json_w jw;
+
+	if (!json) {
 		print_text(f, w);
-	return w->found ? EXIT_FOUND : EXIT_OK;
+		return rc;
+	}
+	json_w_init(&jw, f);
+	print_json(&jw, w);
+	return cli_json_done(&jw, rc);
 }
 
 /* ---- the safe: openings and cards handled while it was closed ---- */
@@ -511,28 +497,23 @@ void report_opening_print(struct report_list *p,
 	char from[24], to[24] = "open", names[64];
 
 	p->flagged += flags != 0;
-	if (p->json) {
-		fprintf(p->f, "%s{\"id\":%lld,\"opened_at\":", p->n ? "," : "",
-			(long long)o->id);
-		json_time(p->f, o->opened_at);
-		fputs(",\"opened_by\":", p->f);
-		json_str(p->f, o->opened_by);
-		fputs(",\"approved_by\":", p->f);
-		json_str(p->f, o->approved_by);
-		fputs(",\"purpose\":", p->f);
-		json_str(p->f, o->purpose);
-		fputs(",\"closed_at\":", p->f);
-		json_time(p->f, o->closed_at);
-		fputs(",\"closed_by\":", p->f);
-		json_str_or_null(p->f, o->closed_by);
-		fprintf(p->f, ",\"open_minutes\":%lld,\"flags\":",
-			(long long)((end - o->opened_at) / 60));
-		cli_key_flags_json(p->f, flags);
+	if (p->jw) {
+		json_w_object(p->jw);
+		json_w_key_int(p->jw, "id", o->id);
+		cli_json_key_time(p->jw, "opened_at", o->opened_at);
+		json_w_key_str(p->jw, "opened_by", o->opened_by);
+		json_w_key_str(p->jw, "approved_by", o->approved_by);
+		json_w_key_str(p->jw, "purpose", o->purpose);
+		cli_json_key_time(p->jw, "closed_at", o->closed_at);
+		json_w_key_opt_str(p->jw, "closed_by", o->closed_by);
+		json_w_key_int(p->jw, "open_minutes",
+			       (end - o->opened_at) / 60);
+		json_w_key(p->jw, "flags");
+		cli_key_flags_jw(p->jw, flags);
 		/* false: an opening from before flags were recorded, judged
 		 * by the configuration in force now. */
-		fprintf(p->f, ",\"flags_recorded\":%s",
-			recorded ? "true" : "false");
-		fputc('}', p->f);
+		json_w_key_bool(p->jw, "flags_recorded", recorded);
+		json_w_end_object(p->jw);
 		p->n++;
 		return;
 	}
@@ -575,24 +556,23 @@ int report_safe_closed(void *ctx, const struct safe_closed_row *r)
 	struct report_list *p = ctx;
 	char first[24], last[24];
 
-	if (p->json) {
-		fprintf(p->f, "%s{\"what\":", p->n ? "," : "");
-		json_str(p->f, r->what);
-		fputs(",\"item\":", p->f);
-		json_str_or_null(p->f, r->item);
-		if (strcmp(r->what, "disposal") == 0)
-			fprintf(p->f, ",\"disposal\":\"D%lld\"",
-				(long long)r->session);
-		else if (r->session)
-			fprintf(p->f, ",\"session\":%lld",
-				(long long)r->session);
-		fputs(",\"by\":", p->f);
-		json_str(p->f, r->staff);
-		fputs(",\"first\":", p->f);
-		json_time(p->f, r->first);
-		fputs(",\"last\":", p->f);
-		json_time(p->f, r->last);
-		fprintf(p->f, ",\"n\":%lld}", (long long)r->n);
+	if (p->jw) {
+		json_w_object(p->jw);
+		json_w_key_str(p->jw, "what", r->what);
+		json_w_key_opt_str(p->jw, "item", r->item);
+		if (strcmp(r->what, "disposal") == 0) {
+			char d[24];
+
+			snprintf(d, sizeof(d), "D%lld", (long long)r->session);
+			json_w_key_str(p->jw, "disposal", d);
+		} else if (r->session) {
+			json_w_key_int(p->jw, "session", r->session);
+		}
+		json_w_key_str(p->jw, "by", r->staff);
+		cli_json_key_time(p->jw, "first", r->first);
+		cli_json_key_time(p->jw, "last", r->last);
+		json_w_key_int(p->jw, "n", r->n);
+		json_w_end_object(p->jw);
 		p->n++;
 		return 0;
 	}
@@ -624,9 +604,8 @@ int report_locked(const struct staff_rec *s, void *ctx)
 
 	if (!s->locked || !s->active)
 		return 0;
-	if (p->json) {
-		fputs(p->n ? "," : "", p->f);
-		json_str(p->f, s->code);
+	if (p->jw) {
+		json_w_str(p->jw, s->code);
 	} else {
 		fprintf(p->f, "%s%s (%s)\n", p->indent, s->code, s->name);
 	}

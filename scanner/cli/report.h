@@ -90,14 +90,14 @@ void report_wrapped(FILE *f, const char *indent, const char *text);
  * was recorded closed and of locked accounts, for `key log`, `status` and
  * `report daily`: set up the list, pass report_opening to
  * ledger_key_each_since, report_safe_closed to ledger_safe_closed_each or
- * report_locked to ledger_staff_each with it as ctx.  JSON: one item per
- * call, comma-separated (the caller writes the brackets).  Text: an
+ * report_locked to ledger_staff_each with it as ctx.  JSON (jw set): one
+ * item of the array the caller opened on jw per call.  Text (jw NULL): an
  * opening is three or four lines (times and minutes; who opened, approved
  * and closed; the purpose; FLAGGED and why), the others one line.
  */
 struct report_list {
-	FILE *f;
-	int json;
+	FILE *f;	    /* text */
+	struct json_w *jw;  /* JSON: the caller's writer, or NULL for text */
 	const char *indent; /* text: before every line */
 	int64_t now;	    /* open openings are judged at this time */
 	const struct recon_key_rules *rules;
@@ -120,16 +120,18 @@ int report_locked(const struct staff_rec *s, void *ctx);
  * stream) ---- */
 
 /* Prints `report daily` (wf_daily) as text or JSON; `rules` judge the
- * openings the struct's flags were decided with. */
-void report_daily_print(const struct wf_daily *w,
-			const struct recon_key_rules *rules, int json, FILE *f);
+ * openings the struct's flags were decided with.  0, or EXIT_SOFTWARE
+ * when the JSON writer refused (cli_json_done). */
+int report_daily_print(const struct wf_daily *w,
+		       const struct recon_key_rules *rules, int json, FILE *f);
 
 enum book_format { FMT_TEXT = 0, FMT_CSV, FMT_JSON };
 
 /* Prints `report record-book` (wf_book) in UTF-8 (the CLI converts to
- * the encoding asked for). */
-void report_book_print(const struct wf_book *b, enum book_format fmt, FILE *f);
-/* Prints `report incident` (wf_incident). */
-void report_incident_print(const struct wf_incident *in, int json, FILE *f);
+ * the encoding asked for).  0, or EXIT_SOFTWARE as report_daily_print. */
+int report_book_print(const struct wf_book *b, enum book_format fmt, FILE *f);
+/* Prints `report incident` (wf_incident).  0, or EXIT_SOFTWARE as
+ * report_daily_print. */
+int report_incident_print(const struct wf_incident *in, int json, FILE *f);
 
 #endif

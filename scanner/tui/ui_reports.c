@@ -407,7 +407,7 @@ static void draw_daily(FILE *f, const struct wf_daily *w)
 		_("checked and signed (manager)"), _("date"));
 }
 
-static void draw_disc(FILE *f, const struct wf_disc *it)
+static void draw_disc(FILE *f, const struct disc_item *it)
 {
 	char at[UI_TIME_BUF];
 
@@ -486,10 +486,10 @@ static void draw_book(FILE *f, const struct wf_book *b)
 		}
 		fputs("  ", f);
 		fprintf(f, _("discrepancies: %zu, %zu without a resolution"),
-			w->ndisc, w->unresolved);
+			w->disc.n, w->disc.unresolved);
 		fputc('\n', f);
-		for (size_t k = 0; k < w->ndisc; k++)
-			draw_disc(f, &w->disc[k]);
+		for (size_t k = 0; k < w->disc.n; k++)
+			draw_disc(f, &w->disc.v[k]);
 	}
 }
 

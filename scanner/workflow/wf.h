@@ -776,17 +776,30 @@ void wf_reconcile_free(struct wf_reconcile *r);
 const struct resolution_rec *wf_reconcile_res(const struct wf_reconcile *r,
 					      const char *serial);
 
-/* One discrepancy of a count and its resolution when it has one (as the
- * record book and the incident report list them). */
-struct wf_disc {
+/* One discrepancy of a count, and its resolution when it has one: the
+ * one list of them (wf_count_discrepancies, in the counts section below),
+ * which `count discrepancies`, the record book and the incident report
+ * show. */
+struct disc_item {
 	enum recon_disc kind;
 	int64_t card_id; /* 0: an unknown serial */
 	char mgmt_id[MGMT_ID_MAX + 1];
 	char serial[SERIAL_BUF];
 	char location[LOCATION_MAX + 1]; /* the card's home; "" if unknown */
 	char found[LOCATION_MAX + 1];	 /* where read; "" when not read */
+	/* The card's status as the count sees it (see ledger_count_load);
+	 * CARD_STORED for an unknown serial or a resolution's own item. */
+	enum card_status status;
 	int resolved;
 	struct resolution_rec res;
+};
+
+/* The discrepancies of a count; free with disc_list_free. */
+struct disc_list {
+	struct disc_item *v;
+	size_t n;
+	size_t unresolved;
+	int snapshot; /* 1: as recorded when the count closed */
 };
 
 /* One range of a count in the record book (book_range, kept). */
@@ -803,8 +816,7 @@ struct wf_book_count {
 	struct book_count c;
 	struct wf_book_range *ranges;
 	size_t nranges;
-	struct wf_disc *disc;
-	size_t ndisc, unresolved;
+	struct disc_list disc; /* wf_count_discrepancies' */
 };
 
 /* The record book of a month: every count begun in it (R8). */
@@ -823,13 +835,6 @@ int wf_book(struct ledger *l, const char *month, int64_t now,
 	    const struct recon_rules *rules, struct wf_book *out,
 	    struct wf_err *e);
 void wf_book_free(struct wf_book *b);
-
-/* The discrepancies of count id with their resolutions, as the record
- * book keeps them (as stored at its close, or what reconciling finds now
- * for an open count).  0 and *v, *n (free()), or the exit status. */
-int wf_discrepancies(struct ledger *l, int64_t id, int64_t now,
-		     const struct recon_rules *rules, struct wf_disc **v,
-		     size_t *n, struct wf_err *e);
 
 /* Someone the incident report names, and why (bits). */
 enum {
@@ -852,7 +857,7 @@ struct wf_custody_event {
 
 /* One card of the incident report: missing and not found since. */
 struct wf_incident_card {
-	struct wf_disc it;
+	struct disc_item it;
 	enum card_status status;
 	struct sighting last_seen;
 	char last_seen_name[NAME_MAX_BYTES + 1];
@@ -1081,29 +1086,6 @@ int wf_count_start(struct ledger *l, const struct staff_rec *actor,
 		   const struct wf_count_start_args *a, int64_t now,
 		   struct wf_count_started *out, struct wf_err *e);
 void wf_count_started_free(struct wf_count_started *s);
-
-/* One discrepancy of a count, and its resolution when it has one. */
-struct disc_item {
-	enum recon_disc kind;
-	int64_t card_id; /* 0: an unknown serial */
-	char mgmt_id[MGMT_ID_MAX + 1];
-	char serial[SERIAL_BUF];
-	char location[LOCATION_MAX + 1]; /* the card's home; "" if unknown */
-	char found[LOCATION_MAX + 1];	 /* where read; "" when not read */
-	/* The card's status as the count sees it (see ledger_count_load);
-	 * CARD_STORED for an unknown serial or a resolution's own item. */
-	enum card_status status;
-	int resolved;
-	struct resolution_rec res;
-};
-
-/* The discrepancies of a count; free with disc_list_free. */
-struct disc_list {
-	struct disc_item *v;
-	size_t n;
-	size_t unresolved;
-	int snapshot; /* 1: as recorded when the count closed */
-};
 
 void disc_list_free(struct disc_list *d);
 /* The item of a card (by management ID or serial), or NULL. */

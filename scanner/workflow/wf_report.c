@@ -502,149 +502,6 @@ void wf_reconcile_free(struct wf_reconcile *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* ---- the discrepancies of a count, with their resolutions ---- */
-
-struct disc_set {
-	struct wf_disc *v;
-	size_t n;
-};
-
-static struct wf_disc *disc_from_card(struct disc_set *s, enum recon_disc kind,
-				      const struct count_data *d, int32_t card,
-				      int32_t range)
-{
-	const struct count_card *k = &d->cards[card];
-	struct wf_disc *it;
-
-	GROW(s->v, s->n, it);
-
-	if (!it)
-		return NULL;
-	it->kind = kind;
-	it->card_id = k->id;
-	COPY(it->mgmt_id, k->mgmt_id);
-	COPY(it->serial, k->serial);
-	COPY(it->location, k->location);
-	if (range >= 0 && (size_t)range < d->nranges)
-		COPY(it->found, d->ranges[range].path);
-	return it;
-}
-
-/* What reconciling an open count finds now, in the report's order. */
-static int live_items(struct ledger *l, int64_t id, int64_t now,
-		      const struct recon_rules *rules, struct disc_set *s)
-{
-	struct count_data d;
-	struct recon_report r;
-	int bad = 0, rc = ledger_count_load(l, id, &d);
-
-	if (rc < 0)
-		return rc;
-	if (recon_run(&d, wf_today(now), rules, &r) < 0) {
-		count_data_free(&d);
-		return LEDGER_ERR_NOMEM;
-	}
-	for (size_t i = 0; i < r.nmissing; i++)
-		bad |= !disc_from_card(s, DISC_MISSING, &d, r.missing[i], -1);
-	for (size_t i = 0; i < r.nmisplaced; i++)
-		bad |=
-		    !disc_from_card(s, DISC_MISPLACED, &d, r.misplaced[i].card,
-				    r.misplaced[i].range);
-	for (size_t i = 0; !bad && i < r.nextra; i++) {
-		const struct count_scan *x = &d.scans[r.extra[i]];
-		struct wf_disc *it;
-
-		GROW(s->v, s->n, it);
-
-		if (!it) {
-			bad = 1;
-			break;
-		}
-		it->kind = DISC_EXTRA;
-		COPY(it->serial, x->serial);
-		if (x->range >= 0 && (size_t)x->range < d.nranges)
-			COPY(it->found, d.ranges[x->range].path);
-	}
-	for (size_t i = 0; i < r.nnot_in_stock; i++)
-		bad |= !disc_from_card(s, DISC_NOT_IN_STOCK, &d,
-				       r.not_in_stock[i].card,
-				       r.not_in_stock[i].range);
-	recon_report_free(&r);
-	count_data_free(&d);
-	return bad ? LEDGER_ERR_NOMEM : 0;
-}
-
-/* Attaches a resolution to its item, or adds the item it was given for. */
-static int attach(void *ctx, const struct resolution_rec *res)
-{
-	struct disc_set *s = ctx;
-	struct wf_disc *it;
-
-	for (size_t i = 0; i < s->n; i++) {
-		if (strcmp(s->v[i].serial, res->serial) == 0) {
-			s->v[i].resolved = 1;
-			s->v[i].res = *res;
-			return 0;
-		}
-	}
-	GROW(s->v, s->n, it);
-	if (!it)
-		return LEDGER_ERR_NOMEM;
-	if (recon_disc_parse(res->kind, &it->kind) < 0)
-		it->kind = DISC_MISSING;
-	it->card_id = res->card_id;
-	COPY(it->mgmt_id, res->mgmt_id);
-	COPY(it->serial, res->serial);
-	COPY(it->location, res->location);
-	COPY(it->found, res->found);
-	it->resolved = 1;
-	it->res = *res;
-	return 0;
-}
-
-static int has_results(void *ctx, const struct book_range *r)
-{
-	if (r->expected >= 0)
-		*(int *)ctx = 1;
-	return 0;
-}
-
-int wf_discrepancies(struct ledger *l, int64_t id, int64_t now,
-		     const struct recon_rules *rules, struct wf_disc **v,
-		     size_t *n, struct wf_err *e)
-{
-	struct disc_set s = {0};
-	struct session_rec sess;
-	int snapshot = 0;
-	char num[24];
-	int rc = ledger_session_get(l, id, &sess);
-
-	*v = NULL;
-	*n = 0;
-	wf_i64(num, id);
-	if (rc == LEDGER_ERR_NOTFOUND)
-		return wf_fail(e, WF_E_REPORT_NO_SESSION, num);
-	if (rc < 0)
-		return wf_fail_ledger(e, l);
-	if (sess.kind == SESSION_TALLY)
-		return wf_fail(e, WF_E_REPORT_TALLY, num);
-	/* A count closed with its results stored: its resolutions are its
-	 * discrepancies at the close (closing needs every one resolved). */
-	if (sess.closed_at)
-		rc = ledger_book_ranges(l, id, has_results, &snapshot);
-	if (rc == 0 && !snapshot)
-		rc = live_items(l, id, now, rules, &s);
-	if (rc == 0)
-		rc = ledger_resolution_each(l, id, attach, &s);
-	if (rc < 0) {
-		free(s.v);
-		return walk_fail(l, rc, e);
-	}
-	*v = s.v;
-	*n = s.n;
-	return 0;
-}
-
 /* ---- the record book ---- */
 
 int wf_month_bounds(const char *s, int64_t *from, int64_t *to)
@@ -719,17 +576,17 @@ int wf_book(struct ledger *l, const char *month, int64_t now,
 		wf_book_free(out);
 		return rc;
 	}
+	/* The count's own list: as stored at its close, or what
+	 * reconciling finds now for an open count. */
 	for (size_t i = 0; i < out->ncounts; i++) {
 		struct wf_book_count *c = &out->counts[i];
 
-		rc = wf_discrepancies(l, c->c.id, now, rules, &c->disc,
-				      &c->ndisc, e);
+		rc = wf_count_discrepancies(l, c->c.id, now, rules, &c->disc,
+					    e);
 		if (rc) {
 			wf_book_free(out);
 			return rc;
 		}
-		for (size_t k = 0; k < c->ndisc; k++)
-			c->unresolved += !c->disc[k].resolved;
 	}
 	return 0;
 }
@@ -744,7 +601,7 @@ void wf_book_free(struct wf_book *b)
 			free(c->ranges[k].counted_names);
 		}
 		free(c->ranges);
-		free(c->disc);
+		disc_list_free(&c->disc);
 	}
 	free(b->counts);
 	memset(b, 0, sizeof(*b));
@@ -897,9 +754,9 @@ int wf_incident(struct ledger *l, int64_t id, int64_t now,
 		const struct recon_rules *rules, struct wf_incident *out,
 		struct wf_err *e)
 {
-	struct wf_disc *v;
+	struct disc_list d;
+	struct disc_item *v;
 	char n[24];
-	size_t nv;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -908,12 +765,15 @@ int wf_incident(struct ledger *l, int64_t id, int64_t now,
 		return wf_fail(e, WF_E_REPORT_NO_SESSION, wf_i64(n, id));
 	if (rc < 0)
 		return wf_fail_ledger(e, l);
-	rc = wf_discrepancies(l, id, now, rules, &v, &nv, e);
+	if (out->sess.kind == SESSION_TALLY)
+		return wf_fail(e, WF_E_REPORT_TALLY, wf_i64(n, id));
+	rc = wf_count_discrepancies(l, id, now, rules, &d, e);
 	if (rc)
 		return rc;
+	v = d.v;
 	/* Affected: missing, and not found since (no resolution yet, or
 	 * resolved lost). */
-	for (size_t i = 0; rc == 0 && i < nv; i++) {
+	for (size_t i = 0; rc == 0 && i < d.n; i++) {
 		struct wf_incident_card *k;
 
 		if (v[i].kind != DISC_MISSING ||
@@ -927,7 +787,7 @@ int wf_incident(struct ledger *l, int64_t id, int64_t now,
 		k->it = v[i];
 		rc = incident_card(l, &out->sess, k);
 	}
-	free(v);
+	disc_list_free(&d);
 	if (rc < 0) {
 		rc = walk_fail(l, rc, e);
 		wf_incident_free(out);

@@ -205,6 +205,15 @@ is "$(pyjson '[(x["kind"],x["mgmt_id"] or x["serial"],x["resolution"]["reason"],
 	"record book: discrepancies and their resolutions"
 is "$(pyjson '(d["counts"][0]["closed_by"],d["counts"][0]["witness"])' <<<"$OUT")" \
 	'["S02","M01"]' "record book: closer and witness"
+BOOK=$OUT
+# The record book lists each count's discrepancies as count discrepancies
+# does (one list in the workflow): the same items, resolutions and order.
+for n in 2 3 4; do
+	ct count discrepancies "$n" --json
+	is "$(pyjson "[c for c in d['counts'] if c['session'] == $n][0]['discrepancies']" <<<"$BOOK")" \
+		"$(pyjson 'd["discrepancies"]' <<<"$OUT")" \
+		"record book, count $n: the discrepancies count discrepancies lists"
+done
 ct report record-book --month 2026-02 --format json
 is "$(pyjson '[c["session"] for c in d["counts"]]' <<<"$OUT")" "[1]" \
 	"record book of February: count 1"
