@@ -176,6 +176,36 @@ int ledger_custody_find_serial(struct ledger *l, const char *serial,
 	return rc;
 }
 
+int ledger_custody_serial(struct ledger *l, const char *ident,
+			  char serial[SERIAL_BUF])
+{
+	struct card_rec card;
+	sqlite3_stmt *st;
+	int rc = ledger_card_by_mgmt(l, ident, &card);
+
+	if (rc == 0)
+		snprintf(serial, SERIAL_BUF, "%s", card.serial);
+	if (rc != LEDGER_ERR_NOTFOUND)
+		return rc;
+	rc = ledger_prepare(
+	    l, "SELECT tag FROM asset WHERE code = ?1 AND tag IS NOT NULL",
+	    &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, ident, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(serial, SERIAL_BUF, "%s", ledger_col_text(st, 0));
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = LEDGER_ERR_NOTFOUND;
+	} else {
+		rc = ledger_sql_error(l, "asset");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int ledger_custody_record(struct ledger *l, struct custody_item *it,
 			  const char *kind, enum card_status to,
 			  const char *to_path, int32_t for_date,

@@ -356,6 +356,18 @@ int ledger_scan_read_after(struct ledger *l, int64_t session_id,
 int ledger_session_serials(struct ledger *l, int64_t session_id,
 			   int64_t range_id, char (**out)[SERIAL_BUF],
 			   size_t *n);
+/*
+ * Calls fn for every card in storage within location `range` (as
+ * ledger_range_serials) that session session_id has not read in its range
+ * range_id, or whose read there was undone, by management ID; strings
+ * live until fn returns.  A non-zero return stops the walk and is
+ * returned.
+ */
+int ledger_range_unread_each(struct ledger *l, const char *range,
+			     int64_t session_id, int64_t range_id,
+			     int (*fn)(void *ctx, const char *mgmt_id,
+				       const char *serial),
+			     void *ctx);
 /* Serials already read in the session (for resuming), count only. */
 int64_t ledger_session_scan_count(struct ledger *l, int64_t session_id);
 /*
@@ -676,6 +688,12 @@ int ledger_custody_find(struct ledger *l, const char *ident,
 /* The card with that serial, else the terminal with that tag. */
 int ledger_custody_find_serial(struct ledger *l, const char *serial,
 			       struct custody_item *out);
+/* What a reader reads from the card with management ID `ident` (its
+ * serial), else from the terminal with code `ident` (its tag), into
+ * serial (SERIAL_BUF bytes); LEDGER_ERR_NOTFOUND when neither, or when
+ * that terminal has no tag. */
+int ledger_custody_serial(struct ledger *l, const char *ident,
+			  char serial[SERIAL_BUF]);
 /*
  * Records one movement decided by recon_custody: the item's new status
  * `to` and location (to_path, an existing location; NULL: unchanged;

@@ -185,3 +185,32 @@ int ledger_session_serials(struct ledger *l, int64_t session_id,
 	}
 	return rc;
 }
+
+int ledger_range_unread_each(struct ledger *l, const char *range,
+			     int64_t session_id, int64_t range_id,
+			     int (*fn)(void *ctx, const char *mgmt_id,
+				       const char *serial),
+			     void *ctx)
+{
+	sqlite3_stmt *st;
+	int stop = 0;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT c.mgmt_id, c.serial FROM card c JOIN location l "
+	    "ON l.id = c.location_id WHERE (l.path = ?1 OR "
+	    "substr(l.path, 1, length(?1) + 1) = ?1 || '/') AND c.status "
+	    "IN (" CARD_IN_STORAGE_SQL ") AND c.serial NOT IN (SELECT serial "
+	    "FROM scan_live WHERE session_id = ?2 AND range_id = ?3) "
+	    "ORDER BY c.mgmt_id",
+	    &st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, range, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, session_id);
+	sqlite3_bind_int64(st, 3, range_id);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW && !stop;
+	     rc = sqlite3_step(st))
+		stop = fn(ctx, ledger_col_text(st, 0), ledger_col_text(st, 1));
+	return ledger_walk_end(l, st, rc, stop, "cards not read");
+}

@@ -152,6 +152,31 @@ static void find_by_name_serial_tag(void **state)
 			 LEDGER_ERR_NOTFOUND);
 	assert_errmsg(t->l, "serial C1");
 
+	/* What a reader reads from a name (the tally's typed field): a
+	 * card's serial before a terminal's tag; a tagless terminal has
+	 * nothing to read. */
+	{
+		char serial[SERIAL_BUF];
+		int64_t bare;
+
+		assert_int_equal(ledger_asset_add(t->l, "TERM2", "T", NULL,
+						  "S/SHELF", m, 10, &bare),
+				 0);
+		assert_int_equal(ledger_custody_serial(t->l, "TERM2", serial),
+				 LEDGER_ERR_NOTFOUND);
+		assert_int_equal(ledger_custody_serial(t->l, "C2", serial), 0);
+		assert_string_equal(serial, "04C2");
+		assert_int_equal(ledger_custody_serial(t->l, "C1", serial), 0);
+		assert_string_equal(serial, "04C1");
+		assert_int_equal(ledger_custody_serial(t->l, "TERM1", serial),
+				 0);
+		assert_string_equal(serial, "04AA");
+		assert_int_equal(ledger_custody_serial(t->l, "04AA", serial),
+				 LEDGER_ERR_NOTFOUND);
+		assert_int_equal(ledger_custody_serial(t->l, "NONE", serial),
+				 LEDGER_ERR_NOTFOUND);
+	}
+
 	/* Get says which kind it wants. */
 	assert_int_equal(ledger_custody_get(t->l, 1, "C1", &it), 0);
 	assert_int_equal(it.is_asset, 1);

@@ -219,16 +219,16 @@ static void reader_lost_is_a_banner(void **state)
 	memset(&m, 0, sizeof(m));
 	m.expected = 4;
 	m.seen = 1;
-	m.reader_lost = 1;
+	m.reader.lost = 1;
 	snprintf(m.range, sizeof(m.range), "SAFE1/T01");
 	ui_view_clear(&v, 80, 24);
 	ui_scan_render(&m, 80, &v);
 	assert_int_equal(v.banner, 1);
 	assert_true(ui_view_find(&v, "READER LOST") >= 0);
 	assert_true(ui_view_find(&v, "1 of 4 seen in SAFE1/T01") >= 0);
-	m.reader_lost = 0;
-	m.reader_back = 1;
-	m.has_reader = 1;
+	m.reader.lost = 0;
+	m.reader.back = 1;
+	m.reader.has_reader = 1;
 	ui_view_clear(&v, 80, 24);
 	ui_scan_render(&m, 80, &v);
 	assert_int_equal(v.banner, 0);
@@ -1012,6 +1012,86 @@ static void second_person_refusals_say_why(void **state)
 	assert_string_equal(f.code, "");
 }
 
+/* The banner of a reader unplugged, the same on every screen that reads
+ * cards, and nothing else on it: none of the screen's lines shows. */
+static void assert_banner(const struct ui_view *v, const char *hidden)
+{
+	assert_int_equal(v->banner, 1);
+	assert_int_equal(ui_view_find(v, "!! READER LOST !!"), 0);
+	assert_true(ui_view_find(v, "Reconnect the reader to go on.") >= 0);
+	assert_true(ui_view_find(v, "Nothing read so far is lost") >= 0);
+	assert_true(ui_view_find(v, hidden) < 0);
+}
+
+static void every_reading_screen_has_the_same_reader(void **state)
+{
+	struct ui_tally_model *t = calloc(1, sizeof(*t));
+	struct ui_custody_model *c = calloc(1, sizeof(*c));
+	struct ui_lookup_model *k = calloc(1, sizeof(*k));
+	struct ui_dispose_model *d = calloc(1, sizeof(*d));
+	struct ui_reader r;
+	struct ui_view v;
+
+	(void)state;
+	assert_true(t && c && k && d);
+	t->id = 3;
+	c->kind = CUSTODY_RETURN;
+	d->mode = UI_DS_SCAN;
+	d->batch = 2;
+	t->reader.lost = c->reader.lost = k->reader.lost = 1;
+	d->reader.lost = 1;
+	ui_view_clear(&v, 80, 24);
+	ui_tally_render(t, 80, 24, &v);
+	assert_banner(&v, "Tally 3");
+	ui_view_clear(&v, 80, 24);
+	ui_custody_render(c, 80, &v);
+	assert_banner(&v, "Return");
+	ui_view_clear(&v, 80, 24);
+	ui_lookup_render(k, 80, 24, &v);
+	assert_banner(&v, "Card or management ID");
+	ui_view_clear(&v, 80, 24);
+	ui_dispose_render(d, &v);
+	assert_banner(&v, "Disposal D2");
+	/* Plugged in again: the screen, and the reader's line. */
+	t->reader.lost = 0;
+	t->reader.back = 1;
+	t->reader.has_reader = 1;
+	ui_view_clear(&v, 80, 24);
+	ui_tally_render(t, 80, 24, &v);
+	assert_int_equal(v.banner, 0);
+	assert_true(ui_view_find(&v, "Tally 3") >= 0);
+	assert_true(ui_view_find(&v, "Reader is back: scanning resumes") >= 0);
+	/* The reader's line says the same for the same state everywhere. */
+	memset(&r, 0, sizeof(r));
+	ui_view_clear(&v, 80, 24);
+	ui_reader_view(&r, "Present", &v);
+	assert_true(ui_view_find(&v, "No reader: type or scan") >= 0);
+	r.has_reader = 1;
+	r.ended = 1;
+	ui_view_clear(&v, 80, 24);
+	ui_reader_view(&r, "Present", &v);
+	assert_true(ui_view_find(&v, "The reader stopped: type or scan") >= 0);
+	r.ended = 0;
+	ui_view_clear(&v, 80, 24);
+	ui_reader_view(&r, "Present", &v);
+	assert_true(ui_view_find(&v, "Present") >= 0);
+	ui_view_clear(&v, 80, 24);
+	ui_reader_view(&r, NULL, &v);
+	assert_int_equal(v.nlines, 0);
+	/* The idle logout near: said before anything else. */
+	r.back = 1;
+	r.idle_left = 7;
+	ui_view_clear(&v, 80, 24);
+	ui_reader_view(&r, "Present", &v);
+	assert_true(ui_view_find(&v, "Logging out in 7 s without activity") >=
+		    0);
+	assert_int_equal(v.line[0].attr, UI_A_ALERT);
+	free(t);
+	free(c);
+	free(k);
+	free(d);
+}
+
 static void disposal_reads_look_different(void **state)
 {
 	struct ui_dispose_model m;
@@ -1143,6 +1223,7 @@ int main(void)
 	    cmocka_unit_test(alerts_newest_first_each_with_its_symbol),
 	    cmocka_unit_test(alert_list_keeps_the_newest),
 	    cmocka_unit_test(reader_lost_is_a_banner),
+	    cmocka_unit_test(every_reading_screen_has_the_same_reader),
 	    cmocka_unit_test(big_numbers_and_bar),
 	    cmocka_unit_test(menu_follows_role_and_training),
 	    cmocka_unit_test(fields_take_only_what_they_hold),

@@ -40,7 +40,7 @@
 #include "../cli/report.h"
 
 #include <libintl.h>
-#define _(s)  gettext(s)
+#define _(s) gettext(s)
 #ifndef N_
 #define N_(s) (s)
 #endif
@@ -234,6 +234,9 @@ struct ui {
 	 * (a card read): the idle clock starts again. */
 	int activity;
 	int64_t idle_logouts; /* how many, for the message */
+	/* Seconds before the idle logout once it is near (the loop sets
+	 * it), else 0: a screen with a place for it warns. */
+	int idle_left;
 };
 
 extern const struct ui_screen ui_login_screen, ui_menu_screen, ui_scan_screen,
@@ -289,6 +292,73 @@ void ui_frame(const struct ui *u, struct ui_view *v, int cols, int rows);
 size_t ui_menu_items(enum staff_role role, int trained,
 		     const struct ui_screen **out, size_t max);
 
+/* ---- a reader on a screen (ui_reader.c) ---- */
+
+struct wf_scan;
+struct wf_scan_args;
+struct wf_scan_event;
+struct wf_reader;
+
+/*
+ * A screen's card reader: the scan session it reads into (a count, a
+ * tally, a disposal) or a reader alone (the lookup, custody), and what
+ * the screen shows of it.  Every screen that reads cards keeps one, so
+ * that an unplugged reader, a reader back, a card not read, a refused
+ * read and a reader that stopped look and sound the same on all of them.
+ * Order of calls: ui_reader_open or ui_reader_open_plain ->
+ * ui_reader_tick (and wf_scan_serial on r->s) -> ui_reader_close.
+ */
+struct ui_reader {
+	int has_reader; /* a reader is open; else typed numbers only */
+	int lost;	/* it went away: the full-screen notice until back */
+	int back;	/* it came back: said until the next read */
+	int ended;	/* it failed for good, or its script ran out */
+	int idle_left;	/* seconds before the idle logout when near, else 0 */
+	struct wf_scan *s;    /* the scan session, owned; NULL: none */
+	struct wf_reader *rd; /* a reader alone, owned; NULL: none */
+};
+
+/*
+ * Opens the scan session of args (wf_scan_open) into r: when args->reader
+ * cannot be opened the session opens without it (typed numbers still
+ * work; args->reader is then NULL) and the message line says why.  0, or
+ * the exit status with *e and nothing open.
+ */
+int ui_reader_open(struct ui *u, struct wf_scan_args *args, struct ui_reader *r,
+		   struct wf_err *e);
+/* Opens u->reader alone into r (no session: nothing is written); a
+ * reader that cannot be opened is said, and typed numbers still work. */
+void ui_reader_open_plain(struct ui *u, struct ui_reader *r);
+/* Closes what r holds (a count's range end is recorded: 0, or the exit
+ * status with *e when it could not be); r is then as if never opened. */
+int ui_reader_close(struct ui_reader *r, struct wf_err *e);
+/*
+ * A screen's tick: waits at most wait_ms on r's reader and deals with
+ * every event besides a read -- the reader failed for good (said, ended),
+ * a read refused (said), a card not read (said, alert bells), the reader
+ * unplugged (the banner; the idle logout held off while it lasts) or
+ * back, a script's end.  Returns 1 when *ev is a read for the screen to
+ * show (r->back cleared); else 0 with *res what the tick returns
+ * (UI_IGNORED: no reader to wait on).
+ */
+int ui_reader_tick(struct ui *u, struct ui_reader *r, int wait_ms,
+		   struct wf_scan_event *ev, enum ui_result *res);
+/* The reader's beep or light for what a screen made of a read from a
+ * reader alone (a session's reads have theirs already). */
+void ui_reader_feedback(struct ui_reader *r, enum recon_outcome o);
+/*
+ * The full-screen notice while r's reader is unplugged: fills v (banner)
+ * and returns 1, the screen then shows nothing else; kept says what is
+ * kept (NULL: that nothing read so far is lost).  0 when plugged in.
+ */
+int ui_reader_banner(const struct ui_reader *r, const char *kept,
+		     struct ui_view *v);
+/* The reader's line in v: the idle logout near, the reader back, no
+ * reader or a stopped one (type the number), else `present` (NULL: no
+ * line). */
+void ui_reader_view(const struct ui_reader *r, const char *present,
+		    struct ui_view *v);
+
 /* ---- the tray scan screen (ui_scan.c) ---- */
 
 #define UI_ALERTS_MAX 64
@@ -329,12 +399,9 @@ struct ui_scan_model {
 	int last_undone;		      /* the last read was taken back */
 	struct ui_alert alert[UI_ALERTS_MAX]; /* oldest first */
 	int nalerts;
-	int reader_lost; /* the full-screen notice */
-	int reader_back; /* "reader back" shown until the next read */
-	int has_reader;
-	int reader_ended; /* a sim script ran out */
-	char typed[64];	  /* digits typed or wedged in so far */
-	int undo_mode;	  /* typing the reason of an undo */
+	struct ui_reader reader;
+	char typed[64]; /* digits typed or wedged in so far */
+	int undo_mode;	/* typing the reason of an undo */
 	char reason[UNDO_REASON_MAX + 1];
 };
 
@@ -445,7 +512,7 @@ struct ui_history_item {
 
 struct ui_lookup_model {
 	char typed[64]; /* typed or wedged so far */
-	int has_reader, reader_lost;
+	struct ui_reader reader;
 	int state;	/* 0: nothing asked yet, 1: found, 2: no such card */
 	char asked[64]; /* what was asked (typed, or the serial read) */
 	struct card_rec card;
@@ -488,7 +555,7 @@ struct ui_custody_model {
 	char for_day[11]; /* checkout: the day the cards are for */
 	int field;	  /* 0: card, 1: the date (checkout) */
 	char typed[64];
-	int has_reader, reader_lost;
+	struct ui_reader reader;
 	struct ui_custody_line line[UI_CUSTODY_MAX]; /* oldest first */
 	int nlines;
 	long done, refused, flagged;
@@ -524,7 +591,7 @@ struct ui_tally_model {
 	int last_kind;	/* -1 accepted, else UI_ALERT_* */
 	long accepted, repeats, alerts;
 	char typed[64];
-	int has_reader, reader_lost, reader_ended;
+	struct ui_reader reader;
 	int closing;	       /* the witness form is shown */
 	struct ui_second form; /* the manager who witnesses the close */
 	char closed_note[160]; /* after the close: what it came to */
@@ -646,45 +713,6 @@ struct ui_count_model {
 };
 
 void ui_count_render(const struct ui_count_model *m, struct ui_view *v);
-
-/* ---- a reader on a screen (ui_reader.c) ---- */
-
-struct wf_scan;
-struct wf_scan_args;
-struct wf_scan_event;
-
-/* What a screen shows of its reader (ui_reader_view). */
-struct ui_reader {
-	int has_reader; /* a reader is open; else typed numbers only */
-	int lost;	/* it went away: said until it is back */
-	int back;	/* it came back: said until the next read */
-	int ended;	/* it failed for good, or its script ran out */
-};
-
-/*
- * Opens the scan session of args (wf_scan_open) for a screen: when
- * args->reader cannot be opened the session opens without it (typed
- * numbers still work; args->reader is then NULL) and the message line
- * says why.  0 with *s and *r set, or the exit status with *e and nothing
- * open.
- */
-int ui_reader_open(struct ui *u, struct wf_scan_args *args, struct wf_scan **s,
-		   struct ui_reader *r, struct wf_err *e);
-/* 1 while a screen's tick should wait on the reader. */
-int ui_reader_waits(const struct ui_reader *r);
-/*
- * What the reader reported besides a read, after wf_scan_next or
- * wf_reader_next returned rc (with *e) and *ev: the reader failed for
- * good (said, ended), a read refused (said), a card not read, the reader
- * unplugged or plugged in again, a script's end; r, the message line and
- * the bells follow.  A read (WF_SCAN_READ) is the screen's: only r->back
- * is cleared, and UI_IGNORED returned.
- */
-enum ui_result ui_reader_step(struct ui *u, struct ui_reader *r, int rc,
-			      const struct wf_scan_event *ev,
-			      const struct wf_err *e);
-/* The reader's notice in v: lost, or back; nothing otherwise. */
-void ui_reader_view(const struct ui_reader *r, struct ui_view *v);
 
 /* ---- two-person disposal (ui_dispose.c) ---- */
 

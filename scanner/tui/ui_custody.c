@@ -19,8 +19,6 @@
 
 struct custody_state {
 	struct ui_custody_model m;
-	struct wf_reader *r;
-	int reader_ended;
 };
 
 static const struct {
@@ -83,20 +81,17 @@ void ui_custody_render(const struct ui_custody_model *m, int cols,
 {
 	char line[UI_LINE_BYTES], cut[UI_LINE_BYTES];
 
+	if (ui_reader_banner(&m->reader, NULL, v))
+		return;
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
 	ui_view_add(v, UI_A_TITLE, "  %s", kind_title(m->kind));
 	if (m->kind == CUSTODY_CHECKOUT)
 		ui_form_line(v, _("For the day"), m->for_day, 0, m->field == 1);
 	ui_form_line(v, _("Card or management ID"), m->typed, 0, m->field == 0);
-	if (m->reader_lost)
-		ui_view_add(v, UI_A_ALERT, "  !! %s", _("READER LOST"));
-	else
-		ui_view_add(v, UI_A_DIM, "  %s",
-			    m->has_reader
-				? _("Present the cards one by one, or type "
-				    "the ID and Enter")
-				: _("No reader: type or scan the card "
-				    "number, then Enter"));
+	ui_reader_view(&m->reader,
+		       _("Present the cards one by one, or type the ID and "
+			 "Enter"),
+		       v);
 	ui_view_add(v, UI_A_DIM, "  %s",
 		    m->kind == CUSTODY_CHECKOUT
 			? _("Tab: the date   Esc: another movement")
@@ -122,8 +117,8 @@ void ui_custody_render(const struct ui_custody_model *m, int cols,
 			rest = ui_wrap(cut, sizeof(cut), line, cols - 3);
 			ui_view_add(v, UI_A_ALERT, "  %s", cut);
 			while (*rest) {
-				rest = ui_wrap(cut, sizeof(cut), rest,
-					       cols - 8);
+				rest =
+				    ui_wrap(cut, sizeof(cut), rest, cols - 8);
 				ui_view_add(v, UI_A_ALERT, "       %s", cut);
 			}
 			continue;
@@ -145,19 +140,13 @@ static int custody_enter(struct ui *u)
 {
 	struct custody_state *st = calloc(1, sizeof(*st));
 	int64_t now = cli_now();
-	struct wf_err e;
 
 	if (!st)
 		return cli_error(EXIT_SOFTWARE, "out of memory");
 	st->m.kind = -1;
 	/* Without a change, the cards are for today, as for `checkout`. */
 	date_format(date_of_time(now, cli_utc_offset(now)), st->m.for_day);
-	if (u->reader) {
-		if (wf_reader_open(u->reader, u->profile, &st->r, &e) == 0)
-			st->m.has_reader = 1;
-		else
-			ui_fail(u, &e);
-	}
+	ui_reader_open_plain(u, &st->m.reader);
 	u->state = st;
 	return 0;
 }
@@ -165,9 +154,10 @@ static int custody_enter(struct ui *u)
 static void custody_leave(struct ui *u)
 {
 	struct custody_state *st = u->state;
+	struct wf_err e;
 
 	if (st)
-		wf_reader_close(st->r);
+		ui_reader_close(&st->m.reader, &e);
 	free(st);
 }
 
@@ -207,8 +197,7 @@ static void record(struct ui *u, struct custody_state *st, const char *ident,
 		ui_message(u, UI_A_ALERT, "%s: %s", _("For the day"),
 			   _("a date is YYYY-MM-DD"));
 		u->bells = 3;
-		if (st->r)
-			wf_reader_feedback(st->r, RECON_ALERT);
+		ui_reader_feedback(&st->m.reader, RECON_ALERT);
 		return;
 	}
 	if (wf_custody_move(u->l, &u->who, (enum custody_kind)st->m.kind,
@@ -229,53 +218,26 @@ static void record(struct ui *u, struct custody_state *st, const char *ident,
 		u->bells = 3;
 		u->msg[0] = '\0';
 	}
-	if (st->r)
-		wf_reader_feedback(st->r, u->bells ? RECON_ALERT
-						   : RECON_ACCEPTED);
+	ui_reader_feedback(&st->m.reader,
+			   u->bells ? RECON_ALERT : RECON_ACCEPTED);
 }
 
 static enum ui_result custody_tick(struct ui *u, int wait_ms)
 {
 	struct custody_state *st = u->state;
-	struct wf_scan_event step;
-	struct wf_err e;
+	struct wf_scan_event ev;
+	enum ui_result r;
 
-	if (!st->r || st->reader_ended)
-		return UI_IGNORED;
-	if (wf_reader_next(st->r, wait_ms, &step, &e)) {
-		ui_fail(u, &e);
-		st->reader_ended = 1;
-		return UI_REDRAW;
-	}
-	switch (step.kind) {
-	case WF_SCAN_READ:
-		u->activity = 1;
-		if (st->m.kind < 0) {
-			ui_message(u, UI_A_ALERT, "%s",
-				   _("Choose the movement first"));
-			wf_reader_feedback(st->r, RECON_ALERT);
-			u->bells = 3;
-			return UI_REDRAW;
-		}
-		record(u, st, step.res.serial, CUSTODY_BY_SERIAL);
-		return UI_REDRAW;
-	case WF_SCAN_UNREADABLE:
-		ui_message(u, UI_A_ALERT, "%s: %s", _("card not read"),
-			   step.message);
+	if (!ui_reader_tick(u, &st->m.reader, wait_ms, &ev, &r))
+		return r;
+	if (st->m.kind < 0) {
+		ui_message(u, UI_A_ALERT, "%s", _("Choose the movement first"));
+		ui_reader_feedback(&st->m.reader, RECON_ALERT);
 		u->bells = 3;
-		u->activity = 1;
 		return UI_REDRAW;
-	case WF_SCAN_LOST:
-	case WF_SCAN_BACK:
-		st->m.reader_lost = step.kind == WF_SCAN_LOST;
-		u->bells = st->m.reader_lost ? 3 : 1;
-		return UI_REDRAW;
-	case WF_SCAN_END:
-		st->reader_ended = 1;
-		return UI_HANDLED;
-	default:
-		return UI_HANDLED;
 	}
+	record(u, st, ev.res.serial, CUSTODY_BY_SERIAL);
+	return UI_REDRAW;
 }
 
 static enum ui_result choose_key(struct ui *u, struct custody_state *st,
@@ -291,8 +253,8 @@ static enum ui_result choose_key(struct ui *u, struct custody_state *st,
 	i = (size_t)(key - '1');
 	/* The screen is offered by the checkout row of the matrix; each
 	 * movement still asks its own. */
-	if (wf_may(u->l, wf_custody_step(actions[i].kind), &u->who,
-		   cli_now(), &e)) {
+	if (wf_may(u->l, wf_custody_step(actions[i].kind), &u->who, cli_now(),
+		   &e)) {
 		ui_fail(u, &e);
 		return UI_REDRAW;
 	}

@@ -21,7 +21,6 @@
 struct dispose_state {
 	struct ui_dispose_model m;
 	struct wf_scan_args args;
-	struct wf_scan *s;
 };
 
 /* ---- the view: pure, tested in tests/test_ui.c ---- */
@@ -132,6 +131,9 @@ static void ui_dispose_render_body(const struct ui_dispose_model *m,
 	char line[UI_LINE_BYTES];
 	int room;
 
+	/* Only scanning waits on the reader (dispose_tick). */
+	if (m->mode == UI_DS_SCAN && ui_reader_banner(&m->reader, NULL, v))
+		return;
 	if (m->mode == UI_DS_PICK) {
 		pick_view(m, v);
 		return;
@@ -190,7 +192,7 @@ static void ui_dispose_render_body(const struct ui_dispose_model *m,
 	ui_view_add(v, UI_A_DIM, "  %s",
 		    _("Present or type each card, Enter.  x close the batch  "
 		      "q back"));
-	ui_reader_view(&m->reader, v);
+	ui_reader_view(&m->reader, NULL, v);
 	/* Newest first: the card just read is where the eye is. */
 	room = v->rows - 8;
 	for (int i = m->nread - 1; i >= 0 && m->nread - 1 - i < room; i--) {
@@ -282,8 +284,7 @@ static void stop(struct dispose_state *st)
 {
 	struct wf_err e;
 
-	wf_scan_close(st->s, &e); /* a disposal has no range to end */
-	st->s = NULL;
+	ui_reader_close(&st->m.reader, &e); /* no range to end */
 }
 
 static void dispose_leave(struct ui *u)
@@ -322,7 +323,7 @@ static int open_batch(struct ui *u, struct dispose_state *st, int64_t id,
 	st->args.rules = &u->conf.rules;
 	st->args.actor = &u->who;
 	st->args.clock = cli_now;
-	ex = ui_reader_open(u, &st->args, &st->s, &st->m.reader, e);
+	ex = ui_reader_open(u, &st->args, &st->m.reader, e);
 	if (ex)
 		return ex;
 	st->m.batch = id;
@@ -417,16 +418,10 @@ static enum ui_result dispose_tick(struct ui *u, int wait_ms)
 {
 	struct dispose_state *st = u->state;
 	struct wf_scan_event ev;
-	struct wf_err e;
-	enum ui_result r;
-	int rc;
+	enum ui_result r = UI_IGNORED;
 
-	if (st->m.mode != UI_DS_SCAN || !st->s ||
-	    !ui_reader_waits(&st->m.reader))
-		return UI_IGNORED;
-	rc = wf_scan_next(st->s, wait_ms, &ev, &e);
-	r = ui_reader_step(u, &st->m.reader, rc, &ev, &e);
-	if (r != UI_IGNORED)
+	if (st->m.mode != UI_DS_SCAN ||
+	    !ui_reader_tick(u, &st->m.reader, wait_ms, &ev, &r))
 		return r;
 	note_read(u, st, &ev.res);
 	return UI_REDRAW;
@@ -477,7 +472,7 @@ static enum ui_result typed_read(struct ui *u, struct dispose_state *st)
 {
 	struct wf_scan_read res;
 	struct wf_err e;
-	int ex = wf_scan_serial(st->s, st->m.typed, &res, &e);
+	int ex = wf_scan_serial(st->m.reader.s, st->m.typed, &res, &e);
 
 	st->m.typed[0] = '\0';
 	if (ex) {

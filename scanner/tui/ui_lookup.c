@@ -18,8 +18,6 @@
 
 struct lookup_state {
 	struct ui_lookup_model m;
-	struct wf_reader *r;
-	int reader_ended;
 };
 
 /* ---- the model: pure, tested in tests/test_ui.c ---- */
@@ -178,17 +176,14 @@ void ui_lookup_render(const struct ui_lookup_model *m, int cols, int rows,
 	char line[UI_LINE_BYTES], cut[UI_LINE_BYTES];
 	int room;
 
+	if (ui_reader_banner(&m->reader, NULL, v))
+		return;
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
 	ui_form_line(v, _("Card or management ID"), m->typed, 0, 1);
-	if (m->reader_lost)
-		ui_view_add(v, UI_A_ALERT, "  !! %s", _("READER LOST"));
-	else
-		ui_view_add(v, UI_A_DIM, "  %s",
-			    m->has_reader
-				? _("Present a card, or type its number or "
-				    "management ID and Enter")
-				: _("No reader: type or scan the card "
-				    "number, then Enter"));
+	ui_reader_view(&m->reader,
+		       _("Present a card, or type its number or management ID "
+			 "and Enter"),
+		       v);
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
 	if (m->state == 0)
 		return;
@@ -221,17 +216,10 @@ void ui_lookup_render(const struct ui_lookup_model *m, int cols, int rows,
 static int lookup_enter(struct ui *u)
 {
 	struct lookup_state *st = calloc(1, sizeof(*st));
-	struct wf_err e;
 
 	if (!st)
 		return cli_error(EXIT_SOFTWARE, "out of memory");
-	if (u->reader) {
-		if (wf_reader_open(u->reader, u->profile, &st->r, &e) == 0)
-			st->m.has_reader = 1;
-		else
-			/* Typed and wedged numbers still work. */
-			ui_fail(u, &e);
-	}
+	ui_reader_open_plain(u, &st->m.reader);
 	u->state = st;
 	return 0;
 }
@@ -239,9 +227,10 @@ static int lookup_enter(struct ui *u)
 static void lookup_leave(struct ui *u)
 {
 	struct lookup_state *st = u->state;
+	struct wf_err e;
 
 	if (st)
-		wf_reader_close(st->r);
+		ui_reader_close(&st->m.reader, &e);
 	free(st);
 }
 
@@ -299,41 +288,15 @@ static int lookup(struct ui *u, struct lookup_state *st, const char *what,
 static enum ui_result lookup_tick(struct ui *u, int wait_ms)
 {
 	struct lookup_state *st = u->state;
-	struct wf_scan_event step;
-	struct wf_err e;
+	struct wf_scan_event ev;
+	enum ui_result r;
 
-	if (!st->r || st->reader_ended)
-		return UI_IGNORED;
-	if (wf_reader_next(st->r, wait_ms, &step, &e)) {
-		ui_fail(u, &e);
-		st->reader_ended = 1;
-		return UI_REDRAW;
-	}
-	switch (step.kind) {
-	case WF_SCAN_READ: {
-		int found = lookup(u, st, step.res.serial, 1);
-
-		wf_reader_feedback(st->r, found ? RECON_ACCEPTED : RECON_ALERT);
-		u->activity = 1;
-		return UI_REDRAW;
-	}
-	case WF_SCAN_UNREADABLE:
-		ui_message(u, UI_A_ALERT, "%s: %s", _("card not read"),
-			   step.message);
-		u->bells = 3;
-		u->activity = 1;
-		return UI_REDRAW;
-	case WF_SCAN_LOST:
-	case WF_SCAN_BACK:
-		st->m.reader_lost = step.kind == WF_SCAN_LOST;
-		u->bells = st->m.reader_lost ? 3 : 1;
-		return UI_REDRAW;
-	case WF_SCAN_END:
-		st->reader_ended = 1;
-		return UI_HANDLED;
-	default:
-		return UI_HANDLED;
-	}
+	if (!ui_reader_tick(u, &st->m.reader, wait_ms, &ev, &r))
+		return r;
+	ui_reader_feedback(&st->m.reader, lookup(u, st, ev.res.serial, 1)
+					      ? RECON_ACCEPTED
+					      : RECON_ALERT);
+	return UI_REDRAW;
 }
 
 static enum ui_result lookup_key(struct ui *u, int key)

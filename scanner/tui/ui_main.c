@@ -281,6 +281,21 @@ static void paint(struct ui *u)
 	}
 }
 
+/* Seconds before the idle logout once it is near (the last third of the
+ * idle time, at most UI_IDLE_WARN_S), else 0; idle_ms: idle so far. */
+#define UI_IDLE_WARN_S 30
+static int idle_left(const struct ui *u, int64_t idle_ms)
+{
+	int64_t limit = (int64_t)u->conf.idle_logout_s * 1000;
+	int64_t warn = limit / 3 < UI_IDLE_WARN_S * 1000
+			   ? limit / 3
+			   : UI_IDLE_WARN_S * 1000;
+
+	if (!u->logged_in || limit - idle_ms > warn)
+		return 0;
+	return (int)((limit - idle_ms + 999) / 1000);
+}
+
 static int run(struct ui *u)
 {
 	int64_t last = mono_ms();
@@ -323,6 +338,7 @@ static int run(struct ui *u)
 			logout(u, "idle");
 			last = mono_ms();
 		}
+		u->idle_left = idle_left(u, mono_ms() - last);
 	}
 	if (u->logged_in)
 		logout(u, quit_requested ? "signal" : "quit");

@@ -11,7 +11,8 @@
  * own symbol and colour and bell pattern; a number typed or sent by a
  * barcode scanner plus Enter is a read too.  `u` takes the last read back
  * with a reason (wf_scan_undo, as `scan undo`).  A lost reader fills the
- * screen until it is back.
+ * screen until it is back (ui_reader.c).  Leaving a tray with cards not
+ * read yet names them first, and asks.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "../cli/cli.h"
 #include "../workflow/wf_scan.h"
 #include "ui.h"
+#include "ui_curses.h"
 
 struct scan_state {
 	int scanning; /* 0: choosing a range */
@@ -27,9 +29,11 @@ struct scan_state {
 	size_t npicks, sel;
 	/* While scanning. */
 	struct wf_scan_args args;
-	struct wf_scan *s;
 	struct strmap *expected; /* serials of the range's cards */
 	struct ui_scan_model m;
+	/* Leaving with cards not read: they are listed, the clerk asked. */
+	int leaving;
+	struct ui_text unread;
 };
 
 /* ---- the model: pure, tested in tests/test_ui.c ---- */
@@ -81,7 +85,7 @@ void ui_scan_note_read(struct ui_scan_model *m, int outcome, int why,
 		 mgmt_id && *mgmt_id ? mgmt_id : "-", serial);
 	snprintf(m->last_serial, sizeof(m->last_serial), "%s", serial);
 	m->last_undone = 0;
-	m->reader_back = 0;
+	m->reader.back = 0;
 	if (outcome == RECON_ACCEPTED) {
 		m->accepted++;
 		m->last_kind = -1;
@@ -111,42 +115,22 @@ static enum ui_attr kind_attr(int kind)
 /* What an alert says, in the current language. */
 static void alert_text(const struct ui_alert *a, char *out, size_t cap)
 {
+	static const char *const what[UI_ALERT_KINDS] = {
+	    N_("unknown card, not in the ledger"), N_("misplaced, belongs to"),
+	    N_("should not be here, ledger says"), N_("due for disposal"),
+	    N_("read again, not counted twice"),   N_("card not read")};
+	int k = a->kind >= 0 && a->kind < UI_ALERT_KINDS ? a->kind
+							 : UI_ALERT_UNREADABLE;
+	const char *more = k == UI_ALERT_MISPLACED	? a->where
+			   : k == UI_ALERT_NOT_IN_STOCK ? a->status
+							: "";
 	char mg[64];
 
 	ui_fit(mg, sizeof(mg), a->mgmt_id, 12, 1);
-	switch (a->kind) {
-	case UI_ALERT_UNKNOWN:
-		snprintf(out, cap, "[%s] %s %s  %s", ui_alert_symbol(a->kind),
-			 mg, a->serial, _("unknown card, not in the ledger"));
-		break;
-	case UI_ALERT_MISPLACED:
-		snprintf(out, cap, "[%s] %s %s  %s %s",
-			 ui_alert_symbol(a->kind), mg, a->serial,
-			 _("misplaced, belongs to"), a->where);
-		break;
-	case UI_ALERT_NOT_IN_STOCK:
-		snprintf(out, cap, "[%s] %s %s  %s %s",
-			 ui_alert_symbol(a->kind), mg, a->serial,
-			 _("should not be here, ledger says"), a->status);
-		break;
-	case UI_ALERT_DISPOSAL_DUE:
-		snprintf(out, cap, "[%s] %s %s  %s", ui_alert_symbol(a->kind),
-			 mg, a->serial, _("due for disposal"));
-		break;
-	case UI_ALERT_REPEAT:
-		snprintf(out, cap, "[%s] %s %s  %s", ui_alert_symbol(a->kind),
-			 mg, a->serial, _("read again, not counted twice"));
-		break;
-	default:
-		snprintf(out, cap, "[%s] %s  %s", ui_alert_symbol(a->kind),
-			 _("card not read"), a->where);
-		break;
-	}
-	if (a->undone) {
-		size_t n = strlen(out);
-
-		snprintf(out + n, cap - n, "  (%s)", _("undone"));
-	}
+	snprintf(out, cap, "[%s] %s %s  %s%s%s%s%s%s", ui_alert_symbol(k), mg,
+		 a->serial, _(what[k]), *more ? " " : "", more,
+		 a->undone ? "  (" : "", a->undone ? _("undone") : "",
+		 a->undone ? ")" : "");
 }
 
 /* Three labelled big counters side by side, each `w` columns. */
@@ -187,32 +171,14 @@ void ui_scan_render(const struct ui_scan_model *m, int cols, struct ui_view *v)
 	char bar[128], line[UI_LINE_BYTES];
 	int at, barw = cols - 24;
 
-	if (m->reader_lost) {
-		v->banner = 1;
-		ui_view_add(v, UI_A_BANNER, "!! %s !!", _("READER LOST"));
-		ui_view_add(v, UI_A_BANNER, "%s", "");
-		ui_view_add(v, UI_A_BANNER, "%s",
-			    _("Reconnect the reader to go on."));
-		ui_view_add(v, UI_A_BANNER,
-			    _("Nothing read so far is lost: %ld of %ld seen "
-			      "in %s."),
-			    m->seen, m->expected, m->range);
+	snprintf(line, sizeof(line),
+		 _("Nothing read so far is lost: %ld of %ld seen in %s."),
+		 m->seen, m->expected, m->range);
+	if (ui_reader_banner(&m->reader, line, v))
 		return;
-	}
 	ui_view_add(v, UI_A_TITLE, "  %s %lld  %s %s", _("Count"),
 		    (long long)m->session_id, _("Range"), m->range);
-	if (m->reader_back)
-		ui_view_add(v, UI_A_OK, "  %s",
-			    _("Reader is back: scanning resumes"));
-	else if (!m->has_reader)
-		ui_view_add(v, UI_A_DIM, "  %s",
-			    _("No reader: type or scan the card number, then "
-			      "Enter"));
-	else if (m->reader_ended)
-		ui_view_add(v, UI_A_DIM, "  %s", _("The reader stopped"));
-	else
-		ui_view_add(v, UI_A_DIM, "  %s",
-			    _("Present the cards one by one"));
+	ui_reader_view(&m->reader, _("Present the cards one by one"), v);
 	counters(m, cols, v);
 	if (barw > 60)
 		barw = 60;
@@ -274,11 +240,12 @@ static void stop_scanning(struct scan_state *st)
 
 	/* The range's end not recorded: the count's record lacks it, the
 	 * reads are kept; nothing the screen could do about it now. */
-	wf_scan_close(st->s, &e);
-	st->s = NULL;
+	ui_reader_close(&st->m.reader, &e);
 	strmap_free(st->expected);
 	st->expected = NULL;
 	st->scanning = 0;
+	st->leaving = 0;
+	ui_text_free(&st->unread);
 }
 
 static void scan_leave(struct ui *u)
@@ -314,12 +281,31 @@ static void pick_view(const struct ui *u, const struct scan_state *st,
 		    _("Up/Down and Enter to start.  q back."));
 }
 
+/* The cards not read, before the clerk leaves the tray. */
+static void leave_view(const struct scan_state *st, struct ui_view *v)
+{
+	const struct ui_scan_model *m = &st->m;
+	char line[UI_LINE_BYTES];
+
+	ui_view_add(v, UI_A_TITLE, "  %s %lld  %s %s", _("Count"),
+		    (long long)m->session_id, _("Range"), m->range);
+	snprintf(line, sizeof(line), _("Not read yet: %zu of %ld cards"),
+		 st->unread.n, m->expected);
+	ui_view_add(v, UI_A_ALERT, "  ! %s", line);
+	ui_text_render(&st->unread, v->rows - 6, v);
+	ui_view_add(v, UI_A_DIM, "  %s",
+		    _("Enter leave the tray (the count stays open)   Esc go "
+		      "on counting"));
+}
+
 static void scan_view(const struct ui *u, struct ui_view *v)
 {
 	const struct scan_state *st = u->state;
 
 	if (!st->scanning)
 		pick_view(u, st, v);
+	else if (st->leaving && !st->m.reader.lost)
+		leave_view(st, v);
 	else
 		ui_scan_render(&st->m, v->cols, v);
 }
@@ -356,8 +342,7 @@ static int load_range(struct ui *u, struct scan_state *st,
 static enum ui_result start_scanning(struct ui *u, struct scan_state *st)
 {
 	const struct wf_scan_pick *k = &st->pick[st->sel];
-	struct wf_err e, why;
-	int ex;
+	struct wf_err e;
 
 	memset(&st->m, 0, sizeof(st->m));
 	memset(&st->args, 0, sizeof(st->args));
@@ -373,17 +358,7 @@ static enum ui_result start_scanning(struct ui *u, struct scan_state *st)
 		stop_scanning(st);
 		return UI_REDRAW;
 	}
-	ex = wf_scan_open(u->l, &st->args, &st->s, &e);
-	if (ex && u->reader) {
-		/* The reader cannot be opened: the count can still go on
-		 * with typed or wedged numbers, and the screen says why. */
-		why = e;
-		st->args.reader = NULL;
-		ex = wf_scan_open(u->l, &st->args, &st->s, &e);
-		if (ex == 0)
-			ui_fail(u, &why);
-	}
-	if (ex) {
+	if (ui_reader_open(u, &st->args, &st->m.reader, &e)) {
 		ui_fail(u, &e);
 		stop_scanning(st);
 		return UI_REDRAW;
@@ -391,7 +366,6 @@ static enum ui_result start_scanning(struct ui *u, struct scan_state *st)
 	st->scanning = 1;
 	st->m.session_id = k->session_id;
 	snprintf(st->m.range, sizeof(st->m.range), "%s", k->range);
-	st->m.has_reader = st->args.reader != NULL;
 	st->m.last_kind = -1;
 	if (!u->msg[0] || u->msg_attr != UI_A_ALERT)
 		ui_message(u, UI_A_NORMAL, "%s", "");
@@ -413,63 +387,24 @@ static void show_read(struct ui *u, struct scan_state *st,
 	u->bells = res->outcome == RECON_ACCEPTED ? 0
 		   : res->outcome == RECON_REPEAT ? 2
 						  : 3;
-	u->activity = 1;
 	u->msg[0] = '\0';
+	/* A card found while the list of those not read was shown: back
+	 * to counting, where it shows. */
+	st->leaving = 0;
+	ui_text_free(&st->unread);
 }
 
 static enum ui_result scan_tick(struct ui *u, int wait_ms)
 {
 	struct scan_state *st = u->state;
 	struct wf_scan_event ev;
-	struct wf_err e;
+	enum ui_result r = UI_IGNORED;
 
-	if (!st->scanning || !st->m.has_reader || st->m.reader_ended)
-		return UI_IGNORED;
-	if (wf_scan_next(st->s, wait_ms, &ev, &e)) {
-		/* The reader failed for good (not a lost reader, which
-		 * comes back): typed numbers still work. */
-		ui_fail(u, &e);
-		st->m.reader_ended = 1;
-		return UI_REDRAW;
-	}
-	switch (ev.kind) {
-	case WF_SCAN_READ:
-		show_read(u, st, &ev.res);
-		return UI_REDRAW;
-	case WF_SCAN_REFUSED:
-		/* Not counted, and the screen says why. */
-		ui_fail(u, &e);
-		u->activity = 1;
-		return UI_REDRAW;
-	case WF_SCAN_UNREADABLE: {
-		struct ui_alert a;
-
-		memset(&a, 0, sizeof(a));
-		a.kind = UI_ALERT_UNREADABLE;
-		snprintf(a.where, sizeof(a.where), "%.*s",
-			 (int)sizeof(a.where) - 1, ev.message);
-		add_alert(&st->m, &a);
-		st->m.alerts++;
-		u->bells = 3;
-		u->activity = 1;
-		return UI_REDRAW;
-	}
-	case WF_SCAN_LOST:
-		st->m.reader_lost = 1;
-		st->m.reader_back = 0;
-		u->bells = 3;
-		return UI_REDRAW;
-	case WF_SCAN_BACK:
-		st->m.reader_lost = 0;
-		st->m.reader_back = 1;
-		u->bells = 1;
-		return UI_REDRAW;
-	case WF_SCAN_END:
-		st->m.reader_ended = 1;
-		return UI_REDRAW;
-	default:
-		return UI_HANDLED;
-	}
+	if (!st->scanning ||
+	    !ui_reader_tick(u, &st->m.reader, wait_ms, &ev, &r))
+		return r;
+	show_read(u, st, &ev.res);
+	return UI_REDRAW;
 }
 
 static enum ui_result do_undo(struct ui *u, struct scan_state *st)
@@ -513,7 +448,7 @@ static enum ui_result typed_read(struct ui *u, struct scan_state *st)
 {
 	struct wf_scan_read res;
 	struct wf_err e;
-	int ex = wf_scan_serial(st->s, st->m.typed, &res, &e);
+	int ex = wf_scan_serial(st->m.reader.s, st->m.typed, &res, &e);
 
 	st->m.typed[0] = '\0';
 	if (ex) {
@@ -521,6 +456,53 @@ static enum ui_result typed_read(struct ui *u, struct scan_state *st)
 		return UI_REDRAW;
 	}
 	show_read(u, st, &res);
+	return UI_REDRAW;
+}
+
+/* One card not read, a line of the list (ledger_range_unread_each); 1
+ * when it cannot be written. */
+static int add_unread(void *ctx, const char *mgmt_id, const char *serial)
+{
+	char mg[64];
+
+	ui_fit(mg, sizeof(mg), mgmt_id, 12, 1);
+	return fprintf(ctx, "    %s %s\n", mg, serial) < 0;
+}
+
+/* The range's cards this count has not read (yet) into st->unread.  0,
+ * or the exit status (said). */
+static int load_unread(struct ui *u, struct scan_state *st)
+{
+	const struct wf_scan_pick *k = &st->pick[st->sel];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int rc = 1;
+
+	if (f)
+		rc = ledger_range_unread_each(u->l, k->range, k->session_id,
+					      k->range_id, add_unread, f);
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = 1;
+	if (rc == 0 && ui_text_load(&st->unread, buf, len) < 0)
+		rc = 1;
+	free(buf);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+	return rc ? cli_error(EXIT_SOFTWARE, "out of memory") : 0;
+}
+
+/* q on a tray: when cards of it are not read yet, they are named first
+ * and the clerk asked; else the tray is left. */
+static enum ui_result ask_leave(struct ui *u, struct scan_state *st)
+{
+	if (load_unread(u, st)) {
+		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+		return UI_LEAVE;
+	}
+	if (st->unread.n == 0)
+		return UI_LEAVE;
+	st->leaving = 1;
 	return UI_REDRAW;
 }
 
@@ -556,16 +538,33 @@ static enum ui_result scanning_key(struct ui *u, struct scan_state *st, int key)
 			m->typed[0] = '\0';
 			return UI_REDRAW;
 		}
-		return UI_LEAVE;
+		return ask_leave(u, st);
 	default:
 		return UI_IGNORED;
 	}
+}
+
+static enum ui_result leaving_key(struct scan_state *st, int key)
+{
+	int cols, rows;
+
+	ui_term_size(&cols, &rows);
+	if (key == UI_KEY_ENTER || key == 'q')
+		return UI_LEAVE;
+	if (key == UI_KEY_ESC) {
+		st->leaving = 0;
+		ui_text_free(&st->unread);
+		return UI_REDRAW;
+	}
+	return ui_text_key(&st->unread, key, rows - 6) ? UI_REDRAW : UI_IGNORED;
 }
 
 static enum ui_result scan_key(struct ui *u, int key)
 {
 	struct scan_state *st = u->state;
 
+	if (st->scanning && st->leaving)
+		return leaving_key(st, key);
 	if (st->scanning)
 		return scanning_key(u, st, key);
 	if (key == UI_KEY_UP && st->sel > 0) {

@@ -22,7 +22,6 @@
 struct tally_screen {
 	struct ui_tally_model m;
 	struct wf_scan_args args;
-	struct wf_scan *s;
 };
 
 /* ---- the model: pure, tested in tests/test_ui.c ---- */
@@ -83,6 +82,8 @@ void ui_tally_render(const struct ui_tally_model *m, int cols, int rows,
 	char line[UI_LINE_BYTES], cut[UI_LINE_BYTES], day[11];
 	int room;
 
+	if (ui_reader_banner(&m->reader, NULL, v))
+		return;
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
 	if (m->id == 0) {
 		if (m->closed_note[0])
@@ -120,15 +121,8 @@ void ui_tally_render(const struct ui_tally_model *m, int cols, int rows,
 			    _("Tab next field   Enter on the note: close   "
 			      "Esc cancel"));
 	} else {
-		ui_form_line(v, _("Card number"), m->typed, 0, 1);
-		if (m->reader_lost)
-			ui_view_add(v, UI_A_ALERT, "  !! %s", _("READER LOST"));
-		else
-			ui_view_add(v, UI_A_DIM, "  %s",
-				    m->has_reader && !m->reader_ended
-					? _("Present what comes back")
-					: _("No reader: type or scan the "
-					    "card number, then Enter"));
+		ui_form_line(v, _("Card or management ID"), m->typed, 0, 1);
+		ui_reader_view(&m->reader, _("Present what comes back"), v);
 		ui_view_add(v, UI_A_DIM, "  %s",
 			    _("x close the tally   q back"));
 	}
@@ -166,15 +160,13 @@ static void stop_session(struct tally_screen *st)
 {
 	struct wf_err e;
 
-	wf_scan_close(st->s, &e); /* a tally has no range to end */
-	st->s = NULL;
+	ui_reader_close(&st->m.reader, &e); /* a tally has no range to end */
 }
 
 /* Opens tally id for reads (the reader if there is one) and loads it. */
 static int open_tally(struct ui *u, struct tally_screen *st, int64_t id)
 {
 	struct wf_err e;
-	int ex;
 
 	stop_session(st);
 	memset(&st->args, 0, sizeof(st->args));
@@ -185,22 +177,10 @@ static int open_tally(struct ui *u, struct tally_screen *st, int64_t id)
 	st->args.rules = &u->conf.rules;
 	st->args.actor = &u->who;
 	st->args.clock = cli_now;
-	ex = wf_scan_open(u->l, &st->args, &st->s, &e);
-	if (ex && u->reader) {
-		/* The reader cannot be opened: typed numbers still work. */
-		struct wf_err why = e;
-
-		st->args.reader = NULL;
-		ex = wf_scan_open(u->l, &st->args, &st->s, &e);
-		if (ex == 0)
-			ui_fail(u, &why);
-	}
 	/* Said where the callers look (ui_last_error). */
-	if (ex)
+	if (ui_reader_open(u, &st->args, &st->m.reader, &e))
 		return cli_fail(&e);
 	st->m.id = id;
-	st->m.has_reader = st->args.reader != NULL;
-	st->m.reader_ended = 0;
 	st->m.last_kind = -1;
 	return reload(u, st);
 }
@@ -276,48 +256,18 @@ static void show_read(struct ui *u, struct tally_screen *st,
 	u->bells = res->outcome == RECON_ACCEPTED ? 0
 		   : res->outcome == RECON_REPEAT ? 2
 						  : 3;
-	u->activity = 1;
 }
 
 static enum ui_result tally_tick(struct ui *u, int wait_ms)
 {
 	struct tally_screen *st = u->state;
-	struct wf_scan_event step;
-	struct wf_err e;
+	struct wf_scan_event ev;
+	enum ui_result r;
 
-	if (!st->s || !st->m.has_reader || st->m.reader_ended)
-		return UI_IGNORED;
-	if (wf_scan_next(st->s, wait_ms, &step, &e)) {
-		ui_fail(u, &e);
-		st->m.reader_ended = 1;
-		return UI_REDRAW;
-	}
-	switch (step.kind) {
-	case WF_SCAN_READ:
-		show_read(u, st, &step.res);
-		return UI_REDRAW;
-	case WF_SCAN_REFUSED:
-		/* Not taken (the tally was closed meanwhile): said. */
-		ui_fail(u, &e);
-		u->activity = 1;
-		return UI_REDRAW;
-	case WF_SCAN_UNREADABLE:
-		ui_message(u, UI_A_ALERT, "%s: %s", _("card not read"),
-			   step.message);
-		u->bells = 3;
-		u->activity = 1;
-		return UI_REDRAW;
-	case WF_SCAN_LOST:
-	case WF_SCAN_BACK:
-		st->m.reader_lost = step.kind == WF_SCAN_LOST;
-		u->bells = st->m.reader_lost ? 3 : 1;
-		return UI_REDRAW;
-	case WF_SCAN_END:
-		st->m.reader_ended = 1;
-		return UI_REDRAW;
-	default:
-		return UI_HANDLED;
-	}
+	if (!ui_reader_tick(u, &st->m.reader, wait_ms, &ev, &r))
+		return r;
+	show_read(u, st, &ev.res);
+	return UI_REDRAW;
 }
 
 static enum ui_result start(struct ui *u, struct tally_screen *st)
@@ -405,12 +355,34 @@ static enum ui_result close_key(struct ui *u, struct tally_screen *st, int key)
 	return r;
 }
 
+/*
+ * A card or terminal typed as the tally lists it -- a card's management
+ * ID, a terminal's code -- is read as its number or tag; anything else is
+ * taken as a number (a barcode scanner's), so that what is typed is the
+ * item listed, never a false unknown card.
+ */
+static void typed_read(struct ui *u, struct tally_screen *st)
+{
+	char serial[SERIAL_BUF];
+	struct wf_scan_read res;
+	struct wf_err e;
+	int rc = ledger_custody_serial(u->l, st->m.typed, serial);
+
+	if (rc < 0 && rc != LEDGER_ERR_NOTFOUND) {
+		ui_message(u, UI_A_ALERT, "%s", ledger_errmsg(u->l));
+		return;
+	}
+	if (wf_scan_serial(st->m.reader.s, rc == 0 ? serial : st->m.typed, &res,
+			   &e))
+		ui_fail(u, &e);
+	else
+		show_read(u, st, &res);
+}
+
 static enum ui_result tally_key(struct ui *u, int key)
 {
 	struct tally_screen *st = u->state;
 	struct ui_tally_model *m = &st->m;
-	struct wf_scan_read res;
-	struct wf_err e;
 
 	if (m->id == 0) {
 		if (key == 's' || key == UI_KEY_ENTER)
@@ -421,32 +393,23 @@ static enum ui_result tally_key(struct ui *u, int key)
 	}
 	if (m->closing)
 		return close_key(u, st, key);
-	if (ui_field_key(m->typed, sizeof(m->typed), UI_FIELD_HEX, key))
-		return UI_REDRAW;
-	switch (key) {
-	case UI_KEY_ENTER:
-		if (!m->typed[0])
-			return UI_HANDLED;
-		if (wf_scan_serial(st->s, m->typed, &res, &e))
-			ui_fail(u, &e);
-		else
-			show_read(u, st, &res);
-		m->typed[0] = '\0';
-		return UI_REDRAW;
-	case 'x':
-	case 'X':
-		m->typed[0] = '\0';
+	/* x and q act only while nothing is typed: IDs hold letters. */
+	if ((key == 'x' || key == 'X') && !m->typed[0])
 		return do_close(u, st, NULL, NULL, NULL);
-	case 'q':
-	case UI_KEY_ESC:
-		if (m->typed[0]) {
-			m->typed[0] = '\0';
-			return UI_REDRAW;
-		}
-		return UI_LEAVE;
-	default:
-		return UI_IGNORED;
+	if ((key == 'q' && !m->typed[0]) || key == UI_KEY_ESC) {
+		if (!m->typed[0])
+			return UI_LEAVE;
+		m->typed[0] = '\0';
+		return UI_REDRAW;
 	}
+	if (ui_field_key(m->typed, sizeof(m->typed), UI_FIELD_ID, key))
+		return UI_REDRAW;
+	if (key != UI_KEY_ENTER)
+		return UI_IGNORED;
+	if (m->typed[0])
+		typed_read(u, st);
+	m->typed[0] = '\0';
+	return UI_REDRAW;
 }
 
 const struct ui_screen ui_tally_screen = {

@@ -2,8 +2,9 @@
 # The operator terminal UI (`cardtally tui`) driven for real in tmux, on a
 # private socket, at 80x24: login (a wrong PIN, the lockout after five),
 # the menu, a tray count with the sim reader (counters, every kind of
-# alert, reader lost and back, a typed number, undo), the idle logout, the
-# language switch, and the same in Japanese.  Every step waits for the
+# alert, reader lost and back, a typed number, undo, leaving with a card
+# unread), the idle logout and its warning (never while the reader is
+# unplugged), the language switch, and the same in Japanese.  Every step waits for the
 # screen it expects (wait_for polls capture-pane up to a timeout); nothing
 # sleeps a fixed time.  What the screen shows as accepted is checked in the
 # ledger.
@@ -188,8 +189,17 @@ see en "M01 Manager (管理者)" "the role in Japanese"
 keys en F2
 see en "Expected: 4" "and back to English"
 
+# Leaving a tray with cards not read names them first (issue 18).
 keys en q
-see en "Main menu" "q ends the tray"
+see en "Not read yet: 2 of 4 cards" "q on a tray with cards unread asks first"
+see en "A103         04A103" "and names the cards not read: the one undone"
+see en "A104         04A104" "and the one never read"
+keys en Escape
+see en "Seen: 2" "Esc goes on counting"
+keys en q
+see en "Not read yet: 2 of 4 cards" "asked again"
+keys en Enter
+see en "Main menu" "Enter ends the tray"
 keys en q
 see en "Logged out" "q in the menu logs out"
 see en "Staff code" "back at the login screen"
@@ -200,16 +210,18 @@ see en "tui exited: 0" "F10 at the login screen quits"
 
 # ---- the idle logout ----------------------------------------------------------
 
-printf 'idle_logout_seconds = 2\n' >"$WORK/idle.conf"
+printf 'idle_logout_seconds = 6\n' >"$WORK/idle.conf"
 tui idle LANG=C.UTF-8 CARDTALLY_CONF="$WORK/idle.conf" --
-see idle "Staff code" "login screen (idle logout after 2 s)"
+see idle "Staff code" "login screen (idle logout after 6 s)"
 login idle M01 1111
 see idle "Main menu" "logged in"
 keys idle 1 Enter
 see idle "Expected: 4" "a tray open, no reader"
 see idle "No reader: type or scan the card number" "typed numbers only"
 before=$(sqlq "select count(*) from scan")
-see idle "Logged out after 2 seconds without activity" "idle logout"
+see idle "Logging out in 2 s without activity" \
+	"the idle logout is said before it comes, where the reader's line was"
+see idle "Logged out after 6 seconds without activity" "idle logout"
 see idle "not logged in" "nobody is shown logged in"
 # A number wedged in now is no read: the scan screen is closed.
 keys idle 04A104 Enter
@@ -221,6 +233,34 @@ is "$(sqlq "select count(*) from scan")" "$before" \
 is "$(sqlq "select detail from audit where action = 'tui.logout'
 	order by id desc limit 1")" "idle" "the idle logout is audited as such"
 tm kill-session -t idle
+
+# While the screen asks for the reader back, nobody is idle (issue 18): a
+# reader unplugged for twice the idle time, then plugged in again, finds
+# the tray still open; the idle clock starts when it is back.
+cat >"$WORK/idle.sim" <<'EOF'
+wait 800
+unplug
+wait 7000
+replug
+wait 600000
+EOF
+printf 'idle_logout_seconds = 3\n' >"$WORK/idle3.conf"
+tui idlelost LANG=C.UTF-8 CARDTALLY_CONF="$WORK/idle3.conf" -- \
+	--reader "sim:$WORK/idle.sim"
+see idlelost "Staff code" "login screen (idle logout after 3 s, a reader)"
+login idlelost M01 1111
+see idlelost "Main menu" "logged in"
+keys idlelost 1 Enter
+see idlelost "READER LOST" "the reader unplugged fills the screen"
+idle_before=$(sqlq "select count(*) from audit where action = 'tui.logout'")
+see idlelost "Reader is back: scanning resumes" \
+	"7 s unplugged with a 3 s idle logout: the tray is still open"
+is "$(sqlq "select count(*) from audit where action = 'tui.logout'")" \
+	"$idle_before" "no logout while the reader was unplugged"
+see idlelost "Logging out in 1 s without activity" "then the warning"
+see idlelost "Logged out after 3 seconds without activity" \
+	"and the idle logout, once the reader is back"
+tm kill-session -t idlelost
 
 # ---- Japanese -----------------------------------------------------------------
 

@@ -122,6 +122,9 @@ see en "Seen: 1" "A101 read"
 typed en 04A102
 see en "Seen: 2" "A102 read"
 keys en q
+see en "Not read yet: 1 of 3 cards" "leaving the tray names what is not read"
+see en "A103         04A103" "A103"
+keys en Enter
 see en "Main menu" "back to the menu"
 keys en 1
 see en "2  Count 3  SAFE1/T02" "and the other range"

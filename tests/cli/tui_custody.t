@@ -7,8 +7,8 @@
 # safe is recorded closed; the end-of-day tally with a card missing: the
 # close refused without a witness, then refused for the same person, a
 # wrong PIN and a non-manager, then witnessed with a note; a card's
-# history in the lookup, in English and in Japanese; and a part-timer's
-# refusals.  Every step waits for the screen it expects (wait_for polls
+# history in the lookup, in English and in Japanese; a part-timer's
+# refusals; a tally read by typing an ID with letters and a terminal's code.  Every step waits for the screen it expects (wait_for polls
 # capture-pane); what the screen shows as recorded is checked in the
 # ledger.
 . "$(dirname "$0")/lib.sh"
@@ -257,6 +257,45 @@ see ja "金庫: 施錠" "the safe's state in Japanese"
 keys ja F10
 see ja "職員コード" "logged out"
 tm kill-session -t ja
+
+# ---- the tally takes what is typed as it is listed (issue 18) -------------------
+
+# A management ID with letters beyond hex, and a terminal by its code: typed
+# as the tally lists them, each is the item listed, not an unknown card.
+cat >"$WORK/more.csv" <<'EOF'
+mgmt_id,serial,location,received,reminder_sent,status
+M000402,04B402,SAFE1/T02,2025-06-01,,
+EOF
+as M01 1111 import "$WORK/more.csv"
+is "$RC" 0 "a card whose ID has letters imported"
+as M01 1111 asset add TERM1 --name "Issuing terminal 1" --tag 04FFEE01 \
+	--location SAFE1/SHELF
+is "$RC" 0 "a terminal with a tag registered"
+as S02 2222 checkout M000402 TERM1
+is "$RC" 0 "both checked out"
+tui tt LANG=C.UTF-8 --
+see tt "Staff code" "login screen"
+login tt M01 1111
+see tt "Main menu" "M01 logs in"
+keys tt 5 s
+see tt "Tally 2 started: 2 expected back" "a tally of M000402 and TERM1"
+see tt "card M000402  out by S02" "the card listed by its ID"
+see tt "terminal TERM1  out by S02" "the terminal listed by its code"
+typed tt M000402
+see tt "Last card: [OK] M000402 04B402  back" \
+	"M000402 typed as listed is the card listed"
+typed tt TERM1
+see tt "Last card: [OK] TERM1 04FFEE01  back" \
+	"a terminal typed by its code is the terminal"
+is "$(sqlq "select group_concat(serial || ' ' || outcome, ',') from (select
+	serial, outcome from scan where session_id = 2 order by id)")" \
+	"04B402 accepted,04FFEE01 accepted" "both reads are returns, no alert"
+see tt "none: the tally is balanced" "nothing is still out"
+keys tt x
+see tt "Tally 2 closed: 2 back, 0 issued, 0 missing" "and it closes"
+keys tt F10
+see tt "Staff code" "logged out"
+tm kill-session -t tt
 
 as M01 1111 audit verify
 is "$RC" 0 "the audit chain is intact after all of it"
