@@ -453,6 +453,8 @@ int scan_run(struct ledger *l, const struct wf_scan_args *a,
 	if (wf_scan_open(l, a, &s, &e))
 		return cli_fail(&e);
 	*opened = 1;
+	if (p->note)
+		fprintf(stderr, "note: %s\n", p->note);
 	safe_warned = 0;
 	catch_stop_signals(old);
 	ex = wf_scan_run(s, &stop_signal, report_and_warn, &o, &e);
@@ -553,6 +555,7 @@ static int exec_scan(struct cli *c, struct ledger *l)
 	a.clock = cli_now;
 	p.json = c->json;
 	p.verbosity = SCAN_EVERY_READ;
+	p.note = wf_profile_note(profile ? profile : conf.profile);
 	rc = scan_run(l, &a, &p, &t, &opened);
 	/* A scan refused at the start read nothing: its refusal is all
 	 * there is to say. */

@@ -56,6 +56,11 @@ static enum wf_code undo_refusal(int closed, int have_read, int read_again)
 
 /* ---- opening a reader ---- */
 
+const char *wf_profile_note(const char *name)
+{
+	return rdr_profile_note(name);
+}
+
 /* Opens the reader with its identity profile; 0 or the exit status. */
 static int reader_open(const char *spec, const struct rdr_profile *profile,
 		       struct rdr **out, struct wf_err *e)

@@ -30,6 +30,12 @@ CERT="$TESTS/data/der/jpki-ca2015.der"
 MN_SERIAL=$(cut -c1-24 "$TESTS/data/der/jpki-ca2015.aki")$(sed \
 	's/^serial=//' "$TESTS/data/der/jpki-ca2015.serial")
 
+# These scenarios read cards by their UID: the installation's profile is
+# uid (the default, apdu:seizo, is for My Number cards); the My Number
+# scenarios name their profile with --profile.
+printf 'profile = uid\n' >"$WORK/uid.conf"
+export CARDTALLY_CONF="$WORK/uid.conf"
+
 BACKENDS="sim kbd pcsc nfc"
 SCAN= CHILDREN=
 cleanup() {

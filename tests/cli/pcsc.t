@@ -14,6 +14,11 @@
 # every step waits for what it expects, never for a fixed time.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pcscd.sh"
+# These scenarios read cards by their UID: the installation's profile is
+# uid (the default, apdu:seizo, is for My Number cards); the My Number
+# scenarios name their profile with --profile.
+printf 'profile = uid\n' >"$WORK/uid.conf"
+export CARDTALLY_CONF="$WORK/uid.conf"
 
 VCARD="$TESTS/tools/vcard.py"
 skip_all() {
