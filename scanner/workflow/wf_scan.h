@@ -122,7 +122,14 @@ struct wf_scan_event {
 	struct wf_scan_read res;
 	char message[256];
 	int64_t at;
+	/* WF_SCAN_UNREADABLE: the card holds no certificate (apdu:jpki-auth
+	 * on a card issued without one), an outcome of its own: message is
+	 * WF_NO_CERT_MESSAGE, and the front end says it as such (the CLI's
+	 * event no_certificate), not as an unreadable card. */
+	int no_cert;
 };
+
+#define WF_NO_CERT_MESSAGE "no certificate on this card: use apdu:seizo"
 
 /*
  * The session.  Order of calls: wf_scan_open -> wf_scan_next (reader
