@@ -414,16 +414,17 @@ int ledger_scanner_open(struct ledger *l, int64_t session_id,
 				    "ORDER BY s.id LIMIT 1",
 				    &s->seen);
 	if (rc == 0)
-		rc = ledger_prepare(l,
-				    "INSERT INTO scan(session_id, range_id, "
-				    "serial, card_id, staff_id, at, outcome, "
-				    "why, safe_closed, profile, "
-				    "profile_version) "
-				    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-				    "?10, ?11 "
-				    "WHERE EXISTS (SELECT 1 FROM session "
-				    "WHERE id = ?1 AND closed_at IS NULL)",
-				    &s->ins);
+		rc =
+		    ledger_prepare(l,
+				   "INSERT INTO scan(session_id, range_id, "
+				   "serial, card_id, staff_id, at, outcome, "
+				   "why, safe_closed, profile, "
+				   "profile_version) "
+				   "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+				   "?10, ?11 "
+				   "WHERE EXISTS (SELECT 1 FROM session "
+				   "WHERE id = ?1 AND closed_at IS NULL)",
+				   &s->ins);
 	if (rc == 0)
 		rc = ledger_prepare(
 		    l,

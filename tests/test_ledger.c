@@ -671,21 +671,20 @@ static void v12_file_gains_the_profile_of_each_read(void **state)
 					  "serial = '01' AND profile IS NULL "
 					  "AND profile_version IS NULL"),
 			 1);
-	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1,
-						      other, sizeof(other),
-						      &ov),
+	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1, other,
+						      sizeof(other), &ov),
 			 0);
 	/* A read of after: its profile recorded, and told apart. */
 	assert_int_equal(ledger_scanner_open(f->l, id, &sc), 0);
 	record(sc, t1, "02", m, 110);
 	ledger_scanner_close(sc);
-	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM scan WHERE "
-					  "serial = '02' AND profile = "
-					  "'apdu:seizo' AND profile_version = 1"),
+	assert_int_equal(raw_int(f->path,
+				 "SELECT count(*) FROM scan WHERE "
+				 "serial = '02' AND profile = "
+				 "'apdu:seizo' AND profile_version = 1"),
 			 1);
-	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1,
-						      other, sizeof(other),
-						      &ov),
+	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1, other,
+						      sizeof(other), &ov),
 			 1);
 	assert_string_equal(other, "apdu:seizo");
 	assert_int_equal(ov, 1);

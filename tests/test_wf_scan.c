@@ -544,20 +544,18 @@ static void one_session_reads_with_one_profile(void **state)
 	assert_int_equal(reads(f, id), 1);
 	/* Recorded as uid v1: the same profile finds nothing else, another
 	 * version of it or another profile finds that read. */
-	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1,
-						      other, sizeof(other),
-						      &ov),
+	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1, other,
+						      sizeof(other), &ov),
 			 0);
 	assert_string_equal(other, "");
 	assert_int_equal(ov, 0);
-	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 2,
-						      other, sizeof(other),
-						      &ov),
+	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 2, other,
+						      sizeof(other), &ov),
 			 1);
 	assert_string_equal(other, "uid");
 	assert_int_equal(ov, 1);
-	assert_int_equal(ledger_session_other_profile(f->l, id, "apdu:seizo",
-						      1, other, sizeof(other),
+	assert_int_equal(ledger_session_other_profile(f->l, id, "apdu:seizo", 1,
+						      other, sizeof(other),
 						      &ov),
 			 1);
 	assert_string_equal(other, "uid");
@@ -579,9 +577,8 @@ static void one_session_reads_with_one_profile(void **state)
 	assert_int_equal(res.outcome, RECON_ACCEPTED);
 	assert_int_equal(wf_scan_close(s, &e), 0);
 	assert_int_equal(reads(f, id), 2);
-	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1,
-						      other, sizeof(other),
-						      &ov),
+	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1, other,
+						      sizeof(other), &ov),
 			 0);
 }
 
@@ -651,12 +648,11 @@ static void typed_my_numbers_are_refused_unseen(void **state)
 		assert_int_equal(wf_scan_serial(s, grouped, &res, &e), 65);
 		assert_int_equal(e.code, WF_E_TYPED_MYNUMBER);
 		ident[0] = n;
-		assert_int_equal(wf_custody_move(f->l, &f->s02,
-						 CUSTODY_CHECKOUT, ident, 1,
-						 CUSTODY_BY_EITHER, NULL,
-						 DATE_NONE, fake_now, &moved,
-						 &e),
-				 65);
+		assert_int_equal(
+		    wf_custody_move(f->l, &f->s02, CUSTODY_CHECKOUT, ident, 1,
+				    CUSTODY_BY_EITHER, NULL, DATE_NONE,
+				    fake_now, &moved, &e),
+		    65);
 		assert_int_equal(e.code, WF_E_TYPED_MYNUMBER);
 		assert_int_equal(e.nargs, 0);
 	}
@@ -671,12 +667,11 @@ static void typed_my_numbers_are_refused_unseen(void **state)
 	{
 		const char *ident[1] = {n};
 
-		assert_int_equal(wf_custody_move(f->l, &f->s02,
-						 CUSTODY_CHECKOUT, ident, 1,
-						 CUSTODY_BY_EITHER, NULL,
-						 DATE_NONE, fake_now, &moved,
-						 &e),
-				 65);
+		assert_int_equal(
+		    wf_custody_move(f->l, &f->s02, CUSTODY_CHECKOUT, ident, 1,
+				    CUSTODY_BY_EITHER, NULL, DATE_NONE,
+				    fake_now, &moved, &e),
+		    65);
 		assert_int_equal(e.code, WF_E_CUSTODY_UNKNOWN);
 	}
 	assert_int_equal(wf_scan_close(s, &e), 0);
@@ -886,8 +881,8 @@ int main(void)
 		the_loop_reads_to_the_end_and_honours_stop, setup, teardown),
 	    cmocka_unit_test_setup_teardown(one_session_reads_with_one_profile,
 					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		typed_my_numbers_are_refused_unseen, setup, teardown),
+	    cmocka_unit_test_setup_teardown(typed_my_numbers_are_refused_unseen,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(a_reader_outside_a_session_collects,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(undo_takes_back_ones_own_last_read,

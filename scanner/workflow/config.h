@@ -35,7 +35,7 @@ struct config {
 };
 
 #define CONFIG_IDLE_LOGOUT_DEFAULT 120
-#define CONFIG_PROFILE_DEFAULT "apdu:seizo"
+#define CONFIG_PROFILE_DEFAULT	   "apdu:seizo"
 
 /* Reads the configuration into *c (defaults first).  Returns 0, or an exit
  * code after printing what is wrong. */

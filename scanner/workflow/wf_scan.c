@@ -227,7 +227,7 @@ struct wf_scan {
 	struct rdr *r;		   /* NULL: reads come typed only */
 	struct presence pr;
 	struct wf_scan_totals totals;
-	int range_begun; /* a count's range: its end is recorded at close */
+	int range_begun;  /* a count's range: its end is recorded at close */
 	int typed_reader; /* kbd: the reader types numbers, no profile */
 };
 
@@ -823,11 +823,11 @@ int wf_scan_next(struct wf_scan *s, int timeout_ms, struct wf_scan_event *ev,
 		 * chip profile; a chip's identifier (text or bytes: the
 		 * manufacturing number is text) by the session's, and the
 		 * simulated reader stands for a chip reader. */
-		ev->kind = take_read(s, &ev->res,
-				     s->typed_reader ? NULL : scan_profile(s),
-				     e)
-			       ? WF_SCAN_REFUSED
-			       : WF_SCAN_READ;
+		ev->kind =
+		    take_read(s, &ev->res,
+			      s->typed_reader ? NULL : scan_profile(s), e)
+			? WF_SCAN_REFUSED
+			: WF_SCAN_READ;
 		break;
 	default:
 		break;
