@@ -588,6 +588,21 @@ static const char schema_key_flags[] =
     "ALTER TABLE key_opening ADD COLUMN rule_office_start_min INTEGER;"
     "ALTER TABLE key_opening ADD COLUMN rule_office_end_min INTEGER;";
 
+/*
+ * Version 13: the identity profile that produced each read (issue 11):
+ * its name and version (drivers/profile.h), so that serials read by two
+ * profiles -- a chip's manufacturing number and a certificate's key
+ * identifier, or one profile before and after a change of what it reads
+ * -- are never taken for one another.  NULL: typed or keyed in, or read
+ * before this version (the profile then is not known).
+ */
+static const char schema_scan_profile[] =
+    "ALTER TABLE scan ADD COLUMN profile TEXT"
+    " CHECK (profile IS NULL OR length(profile) BETWEEN 1 AND 64);"
+    "ALTER TABLE scan ADD COLUMN profile_version INTEGER"
+    " CHECK ((profile IS NULL) = (profile_version IS NULL) AND"
+    " coalesce(profile_version, 1) > 0);";
+
 /* migrations[i] takes a file from user_version i to i + 1: its SQL, then
  * its C step, if any, in the same transaction. */
 static const struct migration {
@@ -611,6 +626,7 @@ static const struct migration {
      * tables hold it now (audit_replay.c); from here on every change
      * records its own.  Self-contained: no SQL, one C step. */
     {"", ledger_audit_baseline}, /* 12 */
+    {schema_scan_profile, NULL}, /* 13 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==

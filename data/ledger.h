@@ -39,7 +39,7 @@ enum {
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
-#define LEDGER_SCHEMA_VERSION 12
+#define LEDGER_SCHEMA_VERSION 13
 
 #define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128
@@ -312,10 +312,26 @@ int ledger_scanner_target(struct ledger_scanner *s, int64_t range_id,
  * audit chain (action "scan").  LEDGER_ERR_STATE, nothing written, when
  * the session is closed (the caller decides before; this is the
  * ledger's own guard). */
+/* profile: the identity profile that produced the serial and its
+ * version (drivers/profile.h; 1, 2, ...), recorded with the read; NULL
+ * (version 0) for a number typed or keyed in, which no profile read. */
 int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 			  const char *serial, int64_t card_id, int64_t staff_id,
 			  int64_t at, const char *outcome, const char *why,
-			  int safe_closed);
+			  int safe_closed, const char *profile,
+			  unsigned profile_version);
+/*
+ * Whether a read of session_id that still counts (not undone) was
+ * produced by another identity profile than `profile` version `version`
+ * (another name, or the same name in another version): 1 with its name
+ * in other[cap] and its version in *other_version (the first such read),
+ * 0 when none; reads without a profile (typed numbers) are not looked
+ * at.  Or a ledger error.
+ */
+int ledger_session_other_profile(struct ledger *l, int64_t session_id,
+				 const char *profile, unsigned version,
+				 char *other, size_t cap,
+				 unsigned *other_version);
 void ledger_scanner_close(struct ledger_scanner *s);
 /* A read taken back (scan_undo). */
 struct scan_undone {

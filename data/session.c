@@ -414,14 +414,17 @@ int ledger_scanner_open(struct ledger *l, int64_t session_id,
 				    "ORDER BY s.id LIMIT 1",
 				    &s->seen);
 	if (rc == 0)
-		rc = ledger_prepare(l,
-				    "INSERT INTO scan(session_id, range_id, "
-				    "serial, card_id, staff_id, at, outcome, "
-				    "why, safe_closed) "
-				    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 "
-				    "WHERE EXISTS (SELECT 1 FROM session "
-				    "WHERE id = ?1 AND closed_at IS NULL)",
-				    &s->ins);
+		rc =
+		    ledger_prepare(l,
+				   "INSERT INTO scan(session_id, range_id, "
+				   "serial, card_id, staff_id, at, outcome, "
+				   "why, safe_closed, profile, "
+				   "profile_version) "
+				   "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+				   "?10, ?11 "
+				   "WHERE EXISTS (SELECT 1 FROM session "
+				   "WHERE id = ?1 AND closed_at IS NULL)",
+				   &s->ins);
 	if (rc == 0)
 		rc = ledger_prepare(
 		    l,
@@ -518,7 +521,8 @@ int ledger_scanner_target(struct ledger_scanner *s, int64_t range_id,
 int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 			  const char *serial, int64_t card_id, int64_t staff_id,
 			  int64_t at, const char *outcome, const char *why,
-			  int safe_closed)
+			  int safe_closed, const char *profile,
+			  unsigned profile_version)
 {
 	sqlite3_stmt *st = s->ins;
 	int rc = 0;
@@ -537,6 +541,10 @@ int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 	if (why && why[0])
 		sqlite3_bind_text(st, 8, why, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 9, safe_closed ? 1 : 0);
+	if (profile) {
+		sqlite3_bind_text(st, 10, profile, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 11, profile_version);
+	}
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = ledger_sql_error(s->l, "record read");
 	else if (sqlite3_changes(s->l->db) == 0)
@@ -564,6 +572,41 @@ int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 				   "read of %s does not fit the audit log",
 				   serial);
 	return ledger_audit(s->l, staff_id, at, "scan", subject, detail);
+}
+
+int ledger_session_other_profile(struct ledger *l, int64_t session_id,
+				 const char *profile, unsigned version,
+				 char *other, size_t cap,
+				 unsigned *other_version)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l,
+				"SELECT profile, profile_version FROM "
+				"scan_live WHERE session_id = ?1 AND "
+				"profile IS NOT NULL AND (profile <> ?2 OR "
+				"profile_version <> ?3) ORDER BY id LIMIT 1",
+				&st);
+
+	if (cap)
+		other[0] = '\0';
+	*other_version = 0;
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, session_id);
+	sqlite3_bind_text(st, 2, profile, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, version);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(other, cap, "%s", ledger_col_text(st, 0));
+		*other_version = (unsigned)sqlite3_column_int64(st, 1);
+		rc = 1;
+	} else if (rc == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		rc = ledger_sql_error(l, "profiles of the session's reads");
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
 void ledger_scanner_close(struct ledger_scanner *s)

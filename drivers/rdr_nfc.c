@@ -297,6 +297,7 @@ static void identify(struct nfcr *s, struct rdr_event *ev, char *err,
 	}
 	memset(&ev->id, 0, sizeof(ev->id));
 	ev->kind = RDR_EV_UNREADABLE;
+	ev->error = rc;
 	if (err != NULL && errlen > 0 && err[0] == '\0')
 		rdr_errf(err, errlen,
 			 "the card could not be identified "

@@ -310,6 +310,7 @@ static int read_card(struct pcsc *s, struct rdr_event *ev, char *err,
 		return 1;
 	}
 	memset(&ev->id, 0, sizeof(ev->id));
+	ev->error = ret < 0 ? ret : 0;
 	if (ret == 0 || err == NULL || err[0] == '\0')
 		rdr_errf(err, errlen,
 			 "the card could not be identified (profile %s)",

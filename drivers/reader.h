@@ -72,6 +72,9 @@ enum rdr_event_kind {
 struct rdr_event {
 	enum rdr_event_kind kind;
 	struct rdr_id id; /* valid for RDR_EV_CARD only */
+	/* RDR_EV_UNREADABLE: the profile's RDR_ERR_* when it said why
+	 * (RDR_ERR_NO_CERT: a card without certificates), else 0. */
+	int error;
 };
 
 enum rdr_feedback { RDR_FB_ACCEPTED = 1, RDR_FB_REPEAT, RDR_FB_ALERT };

@@ -474,10 +474,10 @@ static void version_1_file_is_chained(void **state)
 			 0);
 	assert_int_equal(ledger_scanner_open(f->l, sid, &sc), 0);
 	assert_int_equal(ledger_scanner_record(sc, loc, "04C1", 1, s.id, 2006,
-					       "accepted", NULL, 0),
+					       "accepted", NULL, 0, "uid", 1),
 			 0);
 	assert_int_equal(ledger_scanner_record(sc, loc, "04C9", 0, s.id, 2007,
-					       "alert", "unknown", 0),
+					       "alert", "unknown", 0, "uid", 1),
 			 0);
 	ledger_scanner_close(sc);
 	ledger_close(f->l);
@@ -504,6 +504,9 @@ static void version_1_file_is_chained(void **state)
 		  " location_id INTEGER REFERENCES location(id), note TEXT);"
 		  "CREATE INDEX custody_card ON custody_event(card_id, at);"
 		  "DROP TABLE asset;"
+		  /* Version 13: the profile of each read. */
+		  "ALTER TABLE scan DROP COLUMN profile_version;"
+		  "ALTER TABLE scan DROP COLUMN profile;"
 		  /* Version 9: undoing reads. */
 		  "DROP VIEW scan_live; DROP TABLE scan_undo;"
 		  /* Version 6: cycle plans and count-only totals. */
@@ -806,7 +809,7 @@ static void older_file_gets_its_state(void **state)
 	struct audit_verify v;
 	struct staff_rec s;
 	int64_t loc, checkout, n;
-	char err[256], sql[256];
+	char err[256], sql[320];
 
 	assert_int_equal(
 	    ledger_staff_add(f->l, "S1", "N", ROLE_STAFF, "h", 0, 2001), 0);
@@ -829,11 +832,14 @@ static void older_file_gets_its_state(void **state)
 	checkout = raw_int(f, "SELECT max(id) FROM audit WHERE action = "
 			      "'custody.checkout'");
 	/* The checkout put back by hand, and the file made what it was
-	 * before the last migration (which records the state). */
+	 * before version 12's migration (which records the state): version
+	 * 13's columns go too. */
 	snprintf(sql, sizeof(sql),
 		 "UPDATE card SET status = 'stored' WHERE mgmt_id = 'C1';"
+		 "ALTER TABLE scan DROP COLUMN profile_version;"
+		 "ALTER TABLE scan DROP COLUMN profile;"
 		 "PRAGMA user_version = %d;",
-		 LEDGER_SCHEMA_VERSION - 1);
+		 11);
 	tamper(f, sql);
 	ledger_close(f->l);
 	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
@@ -855,7 +861,7 @@ static void older_file_gets_its_state(void **state)
 		 "SELECT count(*) FROM audit WHERE action = 'ledger.migrate' "
 		 "AND detail = 'version=%d state recorded: cards=2 assets=0 "
 		 "staff=1'",
-		 LEDGER_SCHEMA_VERSION);
+		 12);
 	n = raw_int(f, sql);
 	assert_int_equal(n, 1);
 	/* From here on C2 is known too. */

@@ -292,7 +292,9 @@ static void card_check_back(const char *path, const char *to)
 	v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	snprintf(sql, sizeof(sql),
-		 "BEGIN; ALTER TABLE key_opening DROP COLUMN flags;"
+		 "BEGIN; ALTER TABLE scan DROP COLUMN profile_version;"
+		 "ALTER TABLE scan DROP COLUMN profile;"
+		 "ALTER TABLE key_opening DROP COLUMN flags;"
 		 "ALTER TABLE key_opening DROP COLUMN rule_limit_min;"
 		 "ALTER TABLE key_opening DROP COLUMN rule_office_start_min;"
 		 "ALTER TABLE key_opening DROP COLUMN rule_office_end_min;"
@@ -619,8 +621,78 @@ static void record(struct ledger_scanner *sc, int64_t range, const char *serial,
 	assert_int_equal(ledger_scanner_record(
 			     sc, range, serial, lk.known ? lk.card.id : 0,
 			     staff, at, lk.seen_before ? "repeat" : "accepted",
-			     NULL, 0),
+			     NULL, 0, "apdu:seizo", 1),
 			 0);
+}
+
+/*
+ * Version 12 -> 13 records the identity profile of each read: a read of
+ * before keeps its row with no profile (not known), a read recorded after
+ * carries name and version, and the columns hold only a name with a
+ * version.
+ */
+static void v12_file_gains_the_profile_of_each_read(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_scanner *sc;
+	const char *r[] = {"S/T1"};
+	char err[256], ok[64], other[72];
+	unsigned ov = 0;
+	int64_t m, id, t1;
+
+	add_staff(f->l, "M01", ROLE_MANAGER, &m);
+	add_card(f, "C1", "01", "S/T1", "stored");
+	add_card(f, "C2", "02", "S/T1", "stored");
+	assert_int_equal(ledger_location_find(f->l, "S/T1", &t1), 0);
+	assert_int_equal(
+	    ledger_session_start(f->l, SESSION_PARTIAL, r, 1, m, 50, &id), 0);
+	assert_int_equal(ledger_scanner_open(f->l, id, &sc), 0);
+	record(sc, t1, "01", m, 100);
+	ledger_scanner_close(sc);
+	ledger_close(f->l);
+	f->l = NULL;
+	assert_int_equal(raw_sql(f->path,
+				 "BEGIN; ALTER TABLE scan DROP COLUMN "
+				 "profile_version; ALTER TABLE scan DROP "
+				 "COLUMN profile; PRAGMA user_version = 12; "
+				 "COMMIT;"),
+			 SQLITE_OK);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM "
+					  "pragma_table_info('scan') WHERE "
+					  "name LIKE 'profile%'"),
+			 0);
+
+	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
+	assert_int_equal(ledger_schema_version(f->l), LEDGER_SCHEMA_VERSION);
+	assert_int_equal(ledger_integrity_check(f->l, ok, sizeof(ok)), 0);
+	assert_string_equal(ok, "ok");
+	/* The read of before: kept, its profile not known. */
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM scan WHERE "
+					  "serial = '01' AND profile IS NULL "
+					  "AND profile_version IS NULL"),
+			 1);
+	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1, other,
+						      sizeof(other), &ov),
+			 0);
+	/* A read of after: its profile recorded, and told apart. */
+	assert_int_equal(ledger_scanner_open(f->l, id, &sc), 0);
+	record(sc, t1, "02", m, 110);
+	ledger_scanner_close(sc);
+	assert_int_equal(raw_int(f->path,
+				 "SELECT count(*) FROM scan WHERE "
+				 "serial = '02' AND profile = "
+				 "'apdu:seizo' AND profile_version = 1"),
+			 1);
+	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1, other,
+						      sizeof(other), &ov),
+			 1);
+	assert_string_equal(other, "apdu:seizo");
+	assert_int_equal(ov, 1);
+	/* A name without a version: refused. */
+	assert_int_not_equal(
+	    raw_sql(f->path, "UPDATE scan SET profile_version = NULL WHERE "
+			     "serial = '02'"),
+	    SQLITE_OK);
 }
 
 static void reads_load_and_last_seen(void **state)
@@ -733,6 +805,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(location_paths, setup, teardown),
 	    cmocka_unit_test_setup_teardown(session_ranges_validated, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(
+		v12_file_gains_the_profile_of_each_read, setup, teardown),
 	    cmocka_unit_test_setup_teardown(reads_load_and_last_seen, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(audit_log_is_append_only, setup,

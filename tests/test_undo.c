@@ -153,7 +153,7 @@ static void undo_unknown_serial_and_alert(void **state)
 
 	assert_int_equal(ledger_scanner_open(t->l, p.count, &sc), 0);
 	assert_int_equal(ledger_scanner_record(sc, t1, "FFEE", 0, p.s02, 130,
-					       "alert", "unknown", 0),
+					       "alert", "unknown", 0, NULL, 0),
 			 0);
 	ledger_scanner_close(sc);
 	assert_int_equal(

@@ -23,6 +23,7 @@
 #include "../data/import.h"
 #include "../reconcile/rules.h"
 #include "../data/ledger.h"
+#include "../drivers/profile.h"
 #include "../scanner/workflow/wf_scan.h"
 #include "testwf.h"
 
@@ -513,6 +514,169 @@ static void the_loop_reads_to_the_end_and_honours_stop(void **state)
 	assert_int_equal(reads(f, id), 2);
 }
 
+/*
+ * A session takes the reads of one identity profile (issue 11): each read
+ * is recorded with its profile's name and version, a chip read under
+ * another profile (or another version of the same) is refused naming
+ * both, nothing recorded, and a typed number, which no profile read, is
+ * taken either way.
+ */
+static void one_session_reads_with_one_profile(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = count(f, "S02");
+	struct wf_scan_args a = args(&f->s02, id, "SAFE1/T01");
+	struct seen seen = {.f = f};
+	static volatile sig_atomic_t no_stop;
+	char spec[320], other[72];
+	struct wf_scan_read res;
+	struct wf_scan *s;
+	struct wf_err e;
+	unsigned ov = 9;
+
+	write_sim(f, "card 04A101\nremove\n");
+	snprintf(spec, sizeof(spec), "sim:%s", f->sim);
+	a.reader = spec;
+	a.profile = rdr_profile_find("uid");
+	assert_int_equal(wf_scan_open(f->l, &a, &s, &e), 0);
+	assert_int_equal(wf_scan_run(s, &no_stop, report, &seen, &e), 0);
+	assert_int_equal(wf_scan_close(s, &e), 0);
+	assert_int_equal(reads(f, id), 1);
+	/* Recorded as uid v1: the same profile finds nothing else, another
+	 * version of it or another profile finds that read. */
+	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1, other,
+						      sizeof(other), &ov),
+			 0);
+	assert_string_equal(other, "");
+	assert_int_equal(ov, 0);
+	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 2, other,
+						      sizeof(other), &ov),
+			 1);
+	assert_string_equal(other, "uid");
+	assert_int_equal(ov, 1);
+	assert_int_equal(ledger_session_other_profile(f->l, id, "apdu:seizo", 1,
+						      other, sizeof(other),
+						      &ov),
+			 1);
+	assert_string_equal(other, "uid");
+
+	/* The same count read with apdu:seizo: refused, naming both. */
+	write_sim(f, "card 04A102\nremove\n");
+	a.profile = rdr_profile_find("apdu:seizo");
+	assert_int_equal(wf_scan_open(f->l, &a, &s, &e), 0);
+	assert_int_equal(wf_scan_run(s, &no_stop, report, &seen, &e), 65);
+	assert_int_equal(e.code, WF_E_SCAN_READ_PROFILE);
+	assert_int_equal(e.nargs, 4);
+	assert_string_equal(e.arg[0], "04A102");
+	assert_string_equal(e.arg[2], "uid v1");
+	assert_string_equal(e.arg[3], "apdu:seizo v1");
+	assert_int_equal(seen.refused, WF_E_SCAN_READ_PROFILE);
+	assert_int_equal(reads(f, id), 1);
+	/* A typed number carries no profile: taken. */
+	assert_int_equal(wf_scan_serial(s, "04A102", &res, &e), 0);
+	assert_int_equal(res.outcome, RECON_ACCEPTED);
+	assert_int_equal(wf_scan_close(s, &e), 0);
+	assert_int_equal(reads(f, id), 2);
+	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1, other,
+						      sizeof(other), &ov),
+			 0);
+}
+
+/*
+ * The check digit of an individual number, written from the ordinance's
+ * wording (not from the driver's table): digits P_n, n = 1..11 from the
+ * right; Q_n = n + 1 for n <= 6, n - 5 for n >= 7; r = sum mod 11; the
+ * check digit is 0 when r <= 1, else 11 - r.
+ */
+static int mn_check(const char *d11)
+{
+	int sum = 0, r;
+
+	for (int n = 1; n <= 11; n++)
+		sum += (d11[11 - n] - '0') * (n <= 6 ? n + 1 : n - 5);
+	r = sum % 11;
+	return r <= 1 ? 0 : 11 - r;
+}
+
+/* Twelve generated digits whose last is the check digit (valid) or not;
+ * never a real person's number on purpose, and none written down. */
+static void mn_make(uint32_t *seed, int valid, char out[13])
+{
+	int check;
+
+	for (int i = 0; i < 11; i++) {
+		*seed = *seed * 1103515245u + 12345u;
+		out[i] = (char)('0' + (*seed >> 16) % 10);
+	}
+	check = mn_check(out);
+	out[11] = (char)('0' + (valid ? check : (check + 1) % 10));
+	out[12] = '\0';
+}
+
+/*
+ * Every number a person types passes the workflow's check (issue 11): a
+ * valid individual number typed into a session, or given as an ID to a
+ * checkout, is refused with a message that does not carry it, and
+ * nothing is recorded; twelve digits with a wrong check digit are an
+ * ordinary number.
+ */
+static void typed_my_numbers_are_refused_unseen(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = count(f, "S02");
+	struct wf_scan_args a = args(&f->s02, id, "SAFE1/T01");
+	struct wf_scan_read res;
+	struct wf_moved moved;
+	struct wf_scan *s;
+	struct wf_err e;
+	uint32_t seed = 20261203u;
+	char n[13], grouped[16];
+
+	assert_int_equal(wf_scan_open(f->l, &a, &s, &e), 0);
+	for (int i = 0; i < 40; i++) {
+		const char *ident[1];
+
+		mn_make(&seed, 1, n);
+		memset(&e, 0, sizeof(e));
+		assert_int_equal(wf_scan_serial(s, n, &res, &e), 65);
+		assert_int_equal(e.code, WF_E_TYPED_MYNUMBER);
+		assert_int_equal(e.nargs, 0);
+		assert_string_equal(res.serial, "");
+		/* As printed on a slip: in groups of four. */
+		snprintf(grouped, sizeof(grouped), "%.4s %.4s %.4s", n, n + 4,
+			 n + 8);
+		assert_int_equal(wf_scan_serial(s, grouped, &res, &e), 65);
+		assert_int_equal(e.code, WF_E_TYPED_MYNUMBER);
+		ident[0] = n;
+		assert_int_equal(
+		    wf_custody_move(f->l, &f->s02, CUSTODY_CHECKOUT, ident, 1,
+				    CUSTODY_BY_EITHER, NULL, DATE_NONE,
+				    fake_now, &moved, &e),
+		    65);
+		assert_int_equal(e.code, WF_E_TYPED_MYNUMBER);
+		assert_int_equal(e.nargs, 0);
+	}
+	assert_int_equal(reads(f, id), 0);
+	assert_int_equal(wf_scan_totals(s)->refused, 80);
+	/* A wrong check digit: an ordinary (unknown) number, read and
+	 * recorded, and an unknown ID to a checkout. */
+	mn_make(&seed, 0, n);
+	assert_int_equal(wf_scan_serial(s, n, &res, &e), 0);
+	assert_string_equal(res.serial, n);
+	assert_int_equal(reads(f, id), 1);
+	{
+		const char *ident[1] = {n};
+
+		assert_int_equal(
+		    wf_custody_move(f->l, &f->s02, CUSTODY_CHECKOUT, ident, 1,
+				    CUSTODY_BY_EITHER, NULL, DATE_NONE,
+				    fake_now, &moved, &e),
+		    65);
+		assert_int_equal(e.code, WF_E_CUSTODY_UNKNOWN);
+	}
+	assert_int_equal(wf_scan_close(s, &e), 0);
+}
+
 static void unreadable(void *ctx, const char *why)
 {
 	(void)why;
@@ -675,7 +839,7 @@ static void the_ledger_guards_a_closed_session(void **state)
 	assert_int_equal(ledger_session_mark(f->l, id, &mark0), 0);
 	assert_int_equal(ledger_scanner_record(sc, f->t01, "04A101", 0,
 					       f->s03.id, fake_now, "accepted",
-					       NULL, 0),
+					       NULL, 0, NULL, 0),
 			 0);
 	assert_int_equal(ledger_session_mark(f->l, id, &mark1), 0);
 	assert_int_equal(mark1, mark0 + 1);
@@ -686,7 +850,7 @@ static void the_ledger_guards_a_closed_session(void **state)
 	/* Whoever forgets to ask: the ledger itself refuses. */
 	assert_int_equal(ledger_scanner_record(sc, f->t01, "04A102", 0,
 					       f->s03.id, fake_now, "accepted",
-					       NULL, 0),
+					       NULL, 0, NULL, 0),
 			 LEDGER_ERR_STATE);
 	assert_int_equal(ledger_session_mark(f->l, id, &mark0), 0);
 	assert_int_equal(mark0, mark1);
@@ -715,6 +879,10 @@ int main(void)
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		the_loop_reads_to_the_end_and_honours_stop, setup, teardown),
+	    cmocka_unit_test_setup_teardown(one_session_reads_with_one_profile,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(typed_my_numbers_are_refused_unseen,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(a_reader_outside_a_session_collects,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(undo_takes_back_ones_own_last_read,

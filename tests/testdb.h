@@ -268,7 +268,7 @@ static inline int64_t testdb_read_flag(const struct testdb *t, int64_t session,
 	assert_int_equal(ledger_scanner_record(
 			     sc, range_id, serial, lk.known ? lk.card.id : 0,
 			     staff, at, lk.seen_before ? "repeat" : "accepted",
-			     NULL, safe_closed),
+			     NULL, safe_closed, NULL, 0),
 			 0);
 	assert_int_equal(ledger_commit(t->l), 0);
 	ledger_scanner_close(sc);

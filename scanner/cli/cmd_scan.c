@@ -125,21 +125,23 @@ static void emit_reader_event(const struct scan_out *a, const char *event,
 	fflush(a->out);
 }
 
-/* A card the profile could not identify: told, alerted, never counted. */
+/* A card the profile could not identify: told, alerted, never counted.
+ * A card without certificates is said as such (no_cert). */
 static void emit_unreadable(const struct scan_out *a, const char *why,
-			    int64_t at)
+			    int no_cert, int64_t at)
 {
 	struct json_w w;
 
 	if (a->json) {
-		event_begin(&w, a, "unreadable");
+		event_begin(&w, a, no_cert ? "no_certificate" : "unreadable");
 		json_w_key_opt_str(&w, "range", a->range);
 		json_w_key_str(&w, "message", why);
 		event_end(&w, at);
 		return;
 	}
 	if (a->verbosity != SCAN_QUIET) {
-		fprintf(a->out, "!! CARD NOT READ: %s (not counted)\n", why);
+		fprintf(a->out, "!! %s: %s (not counted)\n",
+			no_cert ? "NO CERTIFICATE" : "CARD NOT READ", why);
 	}
 	fflush(a->out);
 }
@@ -394,7 +396,7 @@ static int report_event(void *ctx, const struct wf_scan_event *ev,
 		    cli_now());
 		break;
 	case WF_SCAN_UNREADABLE:
-		emit_unreadable(a, ev->message, ev->at);
+		emit_unreadable(a, ev->message, ev->no_cert, ev->at);
 		break;
 	case WF_SCAN_REFUSED:
 		emit_refused(a, &ev->res, e);
@@ -453,6 +455,8 @@ int scan_run(struct ledger *l, const struct wf_scan_args *a,
 	if (wf_scan_open(l, a, &s, &e))
 		return cli_fail(&e);
 	*opened = 1;
+	if (p->note)
+		fprintf(stderr, "note: %s\n", p->note);
 	safe_warned = 0;
 	catch_stop_signals(old);
 	ex = wf_scan_run(s, &stop_signal, report_and_warn, &o, &e);
@@ -553,6 +557,7 @@ static int exec_scan(struct cli *c, struct ledger *l)
 	a.clock = cli_now;
 	p.json = c->json;
 	p.verbosity = SCAN_EVERY_READ;
+	p.note = wf_profile_note(profile ? profile : conf.profile);
 	rc = scan_run(l, &a, &p, &t, &opened);
 	/* A scan refused at the start read nothing: its refusal is all
 	 * there is to say. */

@@ -35,7 +35,7 @@ static const struct {
     {"reader", "the reader: sim:FILE, sim:-, kbd:[DEVICE], pcsc:[PREFIX] "
 	       "or nfc:[CONNSTRING]"},
     {"profile", "the card identity profile (uid or apdu:NAME; default: "
-		"the configuration file's, else uid)"},
+		"the configuration file's, else apdu:seizo)"},
     {"apply", "make the proposal the plan (a manager, --as); without it "
 	      "nothing changes"},
     /* One command's options. */

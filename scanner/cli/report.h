@@ -32,6 +32,9 @@ struct scan_print {
 	FILE *out;
 	int json;
 	enum scan_verbosity verbosity;
+	/* Said on stderr once the session is open (wf_profile_note);
+	 * NULL: nothing to say. */
+	const char *note;
 };
 
 /*

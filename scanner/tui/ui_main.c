@@ -21,6 +21,7 @@
 
 #include "../../drivers/profile.h"
 #include "../cli/cli.h"
+#include "../workflow/wf_scan.h"
 #include "ui.h"
 #include "ui_curses.h"
 
@@ -302,6 +303,9 @@ static int run(struct ui *u)
 	int done = 0;
 
 	open_screen(u, &ui_login_screen);
+	/* An old profile name: the operator is told what it stands for. */
+	if (u->reader && wf_profile_note(u->conf.profile))
+		ui_message(u, UI_A_DIM, "%s", wf_profile_note(u->conf.profile));
 	while (!done && !quit_requested) {
 		enum ui_result r = UI_IGNORED;
 		int key, waited = 0;

@@ -163,7 +163,10 @@ int config_load(struct config *c)
 	int rc = 0, got;
 
 	memset(c, 0, sizeof(*c));
-	snprintf(c->profile, sizeof(c->profile), "uid");
+	/* The cards this appliance counts are My Number cards: their
+	 * manufacturing number is the identity every card has, with or
+	 * without certificates (doc/readers.md). */
+	snprintf(c->profile, sizeof(c->profile), "%s", CONFIG_PROFILE_DEFAULT);
 	c->rules = recon_default_rules;
 	c->key = recon_default_key_rules;
 	c->idle_logout_s = CONFIG_IDLE_LOGOUT_DEFAULT;

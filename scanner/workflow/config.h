@@ -4,7 +4,10 @@
  * Format: one `key = value` per line, `#` starts a comment, blank lines are
  * fine; an unknown key or a bad value is an error naming file and line.
  *
- *   profile = uid | apdu:NAME    card identity profile (default uid)
+ *   profile = uid | apdu:NAME    card identity profile (default apdu:seizo,
+ *                                the My Number card's manufacturing
+ *                                number; apdu:mynumber, an old name, is
+ *                                read with a note: wf_profile_note)
  *   disposal_reminder_days = N   a card whose reminder went out N days ago
  *                                is due for disposal (default 90; 1-3650)
  *   key_open_limit_minutes = N   an opening of the safe longer than this
@@ -32,6 +35,7 @@ struct config {
 };
 
 #define CONFIG_IDLE_LOGOUT_DEFAULT 120
+#define CONFIG_PROFILE_DEFAULT	   "apdu:seizo"
 
 /* Reads the configuration into *c (defaults first).  Returns 0, or an exit
  * code after printing what is wrong. */

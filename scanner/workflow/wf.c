@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../common/text.h"
+#include "../../drivers/reader.h"
 
 struct wf_entry {
 	enum wf_code code;
@@ -229,4 +230,13 @@ int wf_text(struct wf_err *e, const char *what, const char *s, size_t max,
 		return wf_fail(e, WF_E_TEXT_CONTROL, what, b,
 			       wf_i64(a, (int64_t)at + 1));
 	}
+}
+
+int wf_typed_check(const char *typed, struct wf_err *e)
+{
+	/* The QR code on the back of a My Number card holds the holder's
+	 * number; the office may not collect it (doc/readers.md). */
+	if (typed && rdr_kbd_is_mynumber(typed, strlen(typed)))
+		return wf_fail(e, WF_E_TYPED_MYNUMBER);
+	return 0;
 }

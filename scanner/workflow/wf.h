@@ -52,6 +52,16 @@ int wf_fail(struct wf_err *e, enum wf_code code, ...);
  * or WF_E_LEDGER_IO when the file system refused (returns 74). */
 int wf_fail_ledger(struct wf_err *e, struct ledger *l);
 /*
+ * Every number a person types or a barcode scanner types for them (a
+ * card number read into a session, an ID given to checkout, return,
+ * issue or move, the TUI's typed card numbers) passes here first: a
+ * valid individual number (My Number: 12 digits ending in their check
+ * digit, drivers/reader.h rdr_kbd_is_mynumber) is refused with
+ * WF_E_TYPED_MYNUMBER, whose message does not repeat it, and the caller
+ * stores, logs and echoes nothing of it.  0, or the exit status (65).
+ */
+int wf_typed_check(const char *typed, struct wf_err *e);
+/*
  * The one check of free text typed by people (common/text.h text_check:
  * 1..max bytes, or 0..max with TEXT_OPTIONAL, of UTF-8 without control
  * characters; TEXT_MULTILINE allows newline and tab), as a refusal naming

@@ -152,6 +152,13 @@ static int move_one(struct ledger *l, enum custody_kind k, const char *ident,
 	const char *rule;
 	int rc;
 
+	/* A typed ID that is a My Number is refused before it is looked up
+	 * (a serial came from a chip reader's profile). */
+	if (by != CUSTODY_BY_SERIAL) {
+		rc = wf_typed_check(ident, e);
+		if (rc)
+			return rc;
+	}
 	rc = find(l, ident, by, &it);
 	if (rc == LEDGER_ERR_NOTFOUND)
 		return wf_fail(e, by == CUSTODY_BY_SERIAL

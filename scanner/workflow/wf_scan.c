@@ -56,6 +56,11 @@ static enum wf_code undo_refusal(int closed, int have_read, int read_again)
 
 /* ---- opening a reader ---- */
 
+const char *wf_profile_note(const char *name)
+{
+	return rdr_profile_note(name);
+}
+
 /* Opens the reader with its identity profile; 0 or the exit status. */
 static int reader_open(const char *spec, const struct rdr_profile *profile,
 		       struct rdr **out, struct wf_err *e)
@@ -76,6 +81,18 @@ static int reader_open(const char *spec, const struct rdr_profile *profile,
 		return ex;
 	}
 	return 0;
+}
+
+/* A card the profile could not identify, into *ev: the reader's reason,
+ * or the no-certificate outcome in words of its own. */
+static void unreadable_event(struct rdr *r, const struct rdr_event *rev,
+			     struct wf_scan_event *ev)
+{
+	ev->kind = WF_SCAN_UNREADABLE;
+	ev->no_cert = rev->error == RDR_ERR_NO_CERT;
+	snprintf(ev->message, sizeof(ev->message), "%s",
+		 ev->no_cert ? WF_NO_CERT_MESSAGE : rdr_error(r));
+	rdr_feedback(r, RDR_FB_ALERT);
 }
 
 /* A reader's failure while reading; the exit status. */
@@ -210,7 +227,8 @@ struct wf_scan {
 	struct rdr *r;		   /* NULL: reads come typed only */
 	struct presence pr;
 	struct wf_scan_totals totals;
-	int range_begun; /* a count's range: its end is recorded at close */
+	int range_begun;  /* a count's range: its end is recorded at close */
+	int typed_reader; /* kbd: the reader types numbers, no profile */
 };
 
 static int64_t scan_now(const struct wf_scan *s)
@@ -393,6 +411,7 @@ int wf_scan_open(struct ledger *l, const struct wf_scan_args *a,
 		return ex;
 	}
 	presence_start(&s->pr, a->reader);
+	s->typed_reader = a->reader && strncmp(a->reader, "kbd:", 4) == 0;
 	*out = s;
 	return 0;
 }
@@ -450,6 +469,40 @@ static int target_check(struct wf_scan *s, const char *serial, struct wf_err *e)
 		return wf_fail(e, WF_E_SCAN_READ_ASSIGNED, serial, s->a->range,
 			       sid, t.assignee);
 	return 0;
+}
+
+/* The identity profile of the session's reader (NULL: uid). */
+static const struct rdr_profile *scan_profile(const struct wf_scan *s)
+{
+	return s->a->profile ? s->a->profile : rdr_profile_find("uid");
+}
+
+/*
+ * A read produced by profile prof joins only a session whose reads came
+ * from that profile, in that version: a manufacturing number and a
+ * certificate's key identifier, or one profile's serials before and after
+ * a change of what it reads, are never compared.  Reads without a
+ * profile (typed) are not looked at.  0 or the exit status.
+ */
+static int profile_check(struct wf_scan *s, const char *serial,
+			 const struct rdr_profile *prof, struct wf_err *e)
+{
+	char other[72], mine[72], sid[24];
+	unsigned ov = 0;
+	int rc = ledger_session_other_profile(s->l, s->a->session_id,
+					      prof->name, prof->version, other,
+					      sizeof(other), &ov);
+
+	if (rc < 0)
+		return wf_fail(e, WF_E_SCAN_RECORD, serial,
+			       ledger_errmsg(s->l));
+	if (rc == 0)
+		return 0;
+	wf_i64(sid, s->a->session_id);
+	snprintf(other + strlen(other), sizeof(other) - strlen(other), " v%u",
+		 ov);
+	snprintf(mine, sizeof(mine), "%s v%u", prof->name, prof->version);
+	return wf_fail(e, WF_E_SCAN_READ_PROFILE, serial, sid, other, mine);
 }
 
 /*
@@ -541,7 +594,7 @@ static int read_end(struct wf_scan *s, int rc, enum wf_code failed,
  * written).
  */
 static int handle_card(struct wf_scan *s, struct wf_scan_read *res,
-		       struct wf_err *e)
+		       const struct rdr_profile *prof, struct wf_err *e)
 {
 	struct scan_lookup *lk = &res->lk;
 	int tally = s->kind == SCAN_TALLY, flag = 0, rc;
@@ -552,6 +605,8 @@ static int handle_card(struct wf_scan *s, struct wf_scan_read *res,
 	if (rc)
 		return rc;
 	rc = target_check(s, res->serial, e);
+	if (rc == 0 && prof)
+		rc = profile_check(s, res->serial, prof, e);
 	if (rc)
 		return read_end(s, rc, WF_E_SCAN_RECORD, res->serial, e);
 	rc = ledger_scanner_lookup(s->sc, res->serial, lk);
@@ -572,7 +627,7 @@ static int handle_card(struct wf_scan *s, struct wf_scan_read *res,
 		    s->sc, tally ? 0 : s->range_id, res->serial,
 		    lk->known ? lk->card.id : 0, s->a->actor->id, res->at,
 		    recon_outcome_name(res->outcome), recon_why_name(res->why),
-		    flag);
+		    flag, prof ? prof->name : NULL, prof ? prof->version : 0);
 	if (rc < 0)
 		rc = wf_fail(e, WF_E_SCAN_RECORD, res->serial,
 			     ledger_errmsg(s->l));
@@ -671,13 +726,14 @@ static int handle_disposal_card(struct wf_scan *s, struct wf_scan_read *res,
 	return rc;
 }
 
-/* A read of serial (normalised already) at res->at: recorded or refused,
- * and the reader's feedback and the totals either way. */
+/* A read of serial (normalised already) at res->at, produced by profile
+ * prof (NULL: typed): recorded or refused, and the reader's feedback and
+ * the totals either way. */
 static int take_read(struct wf_scan *s, struct wf_scan_read *res,
-		     struct wf_err *e)
+		     const struct rdr_profile *prof, struct wf_err *e)
 {
 	int ex = s->kind == SCAN_DISPOSAL ? handle_disposal_card(s, res, e)
-					  : handle_card(s, res, e);
+					  : handle_card(s, res, prof, e);
 
 	if (ex) {
 		s->totals.refused++;
@@ -701,11 +757,22 @@ static int take_read(struct wf_scan *s, struct wf_scan_read *res,
 int wf_scan_serial(struct wf_scan *s, const char *serial,
 		   struct wf_scan_read *res, struct wf_err *e)
 {
+	int ex;
+
 	memset(res, 0, sizeof(*res));
+	/* Refused before anything else: not normalised, not recorded, and
+	 * the refusal does not repeat it. */
+	ex = wf_typed_check(serial, e);
+	if (ex) {
+		s->totals.refused++;
+		if (s->r)
+			rdr_feedback(s->r, RDR_FB_ALERT);
+		return ex;
+	}
 	if (serial_normalize(serial, strlen(serial), res->serial) < 0)
 		return wf_fail(e, WF_E_SCAN_NOT_A_CARD, serial);
 	res->at = scan_now(s);
-	return take_read(s, res, e);
+	return take_read(s, res, NULL, e);
 }
 
 int wf_scan_next(struct wf_scan *s, int timeout_ms, struct wf_scan_event *ev,
@@ -744,19 +811,23 @@ int wf_scan_next(struct wf_scan *s, int timeout_ms, struct wf_scan_event *ev,
 			ev->kind = change ? WF_SCAN_LOST : WF_SCAN_BACK;
 		break;
 	case RDR_EV_UNREADABLE:
-		ev->kind = WF_SCAN_UNREADABLE;
 		ev->at = scan_now(s);
-		snprintf(ev->message, sizeof(ev->message), "%s",
-			 rdr_error(s->r));
-		rdr_feedback(s->r, RDR_FB_ALERT);
+		unreadable_event(s->r, &rev, ev);
 		break;
 	case RDR_EV_CARD:
 		/* Backends deliver only valid identifiers. */
 		if (id_serial(&rev.id, ev->res.serial) < 0)
 			break;
 		ev->res.at = ev->at = scan_now(s);
+		/* A number a barcode scanner typed was produced by no
+		 * chip profile; a chip's identifier (text or bytes: the
+		 * manufacturing number is text) by the session's, and the
+		 * simulated reader stands for a chip reader. */
 		ev->kind =
-		    take_read(s, &ev->res, e) ? WF_SCAN_REFUSED : WF_SCAN_READ;
+		    take_read(s, &ev->res,
+			      s->typed_reader ? NULL : scan_profile(s), e)
+			? WF_SCAN_REFUSED
+			: WF_SCAN_READ;
 		break;
 	default:
 		break;
@@ -840,10 +911,7 @@ int wf_reader_next(struct wf_reader *cr, int timeout_ms,
 		ev->kind = WF_SCAN_BACK;
 		break;
 	case RDR_EV_UNREADABLE:
-		ev->kind = WF_SCAN_UNREADABLE;
-		snprintf(ev->message, sizeof(ev->message), "%s",
-			 rdr_error(cr->r));
-		rdr_feedback(cr->r, RDR_FB_ALERT);
+		unreadable_event(cr->r, &rev, ev);
 		break;
 	case RDR_EV_CARD:
 		/* Backends deliver only valid identifiers. */

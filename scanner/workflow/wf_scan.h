@@ -55,6 +55,16 @@ int wf_scan_range(struct ledger *l, int64_t id, const char *path,
 int wf_first_counters(struct ledger *l, int64_t session, int64_t location_id,
 		      int64_t **ids, size_t *n, struct wf_err *e);
 
+/*
+ * What the operator must be told when a reader is opened with the
+ * identity profile called `name` (a name from the configuration or
+ * --profile): for an old name (apdu:mynumber) which profile it now stands
+ * for and what that changes; NULL for a current name.  A static English
+ * string: the front end prints it (the CLI on stderr, the TUI on its
+ * message line) before the first read.
+ */
+const char *wf_profile_note(const char *name);
+
 /* What a session reads into, who reads and with what.  Every pointer must
  * outlive the session. */
 struct wf_scan_args {
@@ -112,7 +122,14 @@ struct wf_scan_event {
 	struct wf_scan_read res;
 	char message[256];
 	int64_t at;
+	/* WF_SCAN_UNREADABLE: the card holds no certificate (apdu:jpki-auth
+	 * on a card issued without one), an outcome of its own: message is
+	 * WF_NO_CERT_MESSAGE, and the front end says it as such (the CLI's
+	 * event no_certificate), not as an unreadable card. */
+	int no_cert;
 };
+
+#define WF_NO_CERT_MESSAGE "no certificate on this card: use apdu:seizo"
 
 /*
  * The session.  Order of calls: wf_scan_open -> wf_scan_next (reader

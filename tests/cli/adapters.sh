@@ -6,7 +6,10 @@
 # failure SKIP_WHY says why), B_start [ARGS] (a scan of session $SID in the
 # background, JSON events to $WORK/scan.out), B_stop (its exit status in
 # $RC), B_teardown, one function per step (B_present SERIAL, B_pair A B,
-# B_remove, B_hold, B_unplug, B_replug, B_random, B_mynumber), and
+# B_remove, B_hold, B_unplug, B_replug, B_random, B_mynumber, B_pupi: a
+# type B card with a random PUPI, B_seizo: a My Number card answering
+# the manufacturing number's application, B_nocert: one issued without
+# certificates), and
 # B_cannot SCENARIO, which prints why a scenario does not apply to B
 # (returns 1 when it does apply).  Adding a backend means adding one.
 #
@@ -23,12 +26,24 @@ LIMIT=${LIMIT:-200} # times 0.05 s
 # Card serials are 7-byte type A UIDs made of decimal digits only, so that
 # the barcode scanner can type them as well.
 RANDOM_UID=08123456
+# A My Number card: ISO 14443 type B (a PUPI drawn anew at each
+# activation: every test a new one), its manufacturing number (13
+# characters, here hex digits: the serial is that text).
+TYPEB_ATR=3B88800100000000778181007E
+SEIZO=0123456789ABC
+new_pupi() { printf '%08X' $((RANDOM * 32768 + RANDOM)); }
 # The test certificate (tests/data/der, from a CA of the 2015 generation's
 # name) and the identity apdu:jpki-auth reads from it: the first 12 bytes
 # of its authority key identifier, then its serial number.
 CERT="$TESTS/data/der/jpki-ca2015.der"
 MN_SERIAL=$(cut -c1-24 "$TESTS/data/der/jpki-ca2015.aki")$(sed \
 	's/^serial=//' "$TESTS/data/der/jpki-ca2015.serial")
+
+# These scenarios read cards by their UID: the installation's profile is
+# uid (the default, apdu:seizo, is for My Number cards); the My Number
+# scenarios name their profile with --profile.
+printf 'profile = uid\n' >"$WORK/uid.conf"
+export CARDTALLY_CONF="$WORK/uid.conf"
 
 BACKENDS="sim kbd pcsc nfc"
 SCAN= CHILDREN=
@@ -70,7 +85,8 @@ start_scan() {
 	shift
 	: >"$WORK/scan.out"
 	SEEN=0
-	"$CT" scan --session "$SID" --range SAFE1/T01 --reader "$spec" --json \
+	"$CT" scan --session "$SID" --range "${RANGE:-SAFE1/T01}" \
+		--reader "$spec" --json \
 		--as S02 --pin-fd 3 "$@" 3<"$PIN" <"$WORK/in" \
 		>"$WORK/scan.out" 2>"$WORK/scan.err" 5>&- 6>&- 7>&- &
 	SCAN=$!
@@ -127,7 +143,7 @@ sim_unplug() { echo unplug >&5; }
 sim_replug() { echo replug >&5; }
 sim_cannot() {
 	case $1 in
-	random | mynumber)
+	random | mynumber | pupi | seizo | nocert)
 		echo "sim reports the serial its script names: no UID, no card to run a profile on" ;;
 	*) return 1 ;;
 	esac
@@ -152,7 +168,8 @@ kbd_cannot() {
 	pair) echo "kbd: a barcode scanner types one number at a time" ;;
 	lost) echo "kbd: stdin cannot be unplugged (an input device can, but there is none here)" ;;
 	random) echo "kbd: printed numbers are not random UIDs" ;;
-	mynumber) echo "kbd: printed numbers are read as typed; profiles are for chip readers" ;;
+	mynumber | seizo | nocert) echo "kbd: printed numbers are read as typed; profiles are for chip readers" ;;
+	pupi) echo "kbd: printed numbers have no PUPI" ;;
 	*) return 1 ;;
 	esac
 }
@@ -206,6 +223,17 @@ pcsc_unplug() { stop_pcscd; }
 pcsc_replug() { start_pcscd; }
 pcsc_random() { card insert "$RANDOM_UID"; }
 pcsc_mynumber() { card insert 08C0FFEE; }
+# The My Number cards: type B, a new PUPI each time; the virtual card is
+# told what the next card holds, and back to a type A card with the
+# certificate afterwards (pcsc_remove's caller removes it first).
+mn_insert() { # mn_insert CERT|- SEIZO|-
+	card atr "$TYPEB_ATR" && card cert "$1" && card seizo "$2" &&
+		card insert "$(new_pupi)"
+}
+pcsc_pupi() { mn_insert "$CERT" "$SEIZO"; }
+pcsc_seizo() { mn_insert "$CERT" "$SEIZO"; }
+pcsc_nocert() { mn_insert - "$SEIZO"; }
+pcsc_typea() { card atr - && card cert "$CERT" && card seizo -; }
 pcsc_cannot() {
 	case $1 in
 	pair) echo "pcsc: a PC/SC slot holds one card (vpcd, like CCID contactless readers, reports one card per slot)" ;;
@@ -272,6 +300,10 @@ nfc_unplug() { emu vanish; }
 nfc_replug() { emu appear; }
 nfc_random() { emu "insert A $RANDOM_UID"; }
 nfc_mynumber() { emu "insert A 08C0FFEE"; }
+nfc_pupi() { emu "seizo $SEIZO" && emu "insert B $(new_pupi)"; }
+nfc_seizo() { emu "seizo $SEIZO" && emu "insert B $(new_pupi)"; }
+nfc_nocert() { emu "cert -" && emu "seizo $SEIZO" && emu "insert B $(new_pupi)"; }
+nfc_typea() { emu "cert $CERT" && emu "seizo -"; }
 nfc_cannot() { return 1; }
 
 # make_cert, cert_ready: the test certificate is committed (no openssl

@@ -10,6 +10,11 @@
 # not counted; a device that vanishes mid-session is reported lost and back,
 # and nothing read is lost; idle CPU with a card held stays near zero.
 . "$(dirname "$0")/lib.sh"
+# These scenarios read cards by their UID: the installation's profile is
+# uid (the default, apdu:seizo, is for My Number cards); the My Number
+# scenarios name their profile with --profile.
+printf 'profile = uid\n' >"$WORK/uid.conf"
+export CARDTALLY_CONF="$WORK/uid.conf"
 
 if ! "$CT" readers --json | grep -q '"name":"nfc"'; then
 	echo "1..0 # SKIP the nfc backend is not in this build (no libnfc)"

@@ -14,6 +14,11 @@
 # every step waits for what it expects, never for a fixed time.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pcscd.sh"
+# These scenarios read cards by their UID: the installation's profile is
+# uid (the default, apdu:seizo, is for My Number cards); the My Number
+# scenarios name their profile with --profile.
+printf 'profile = uid\n' >"$WORK/uid.conf"
+export CARDTALLY_CONF="$WORK/uid.conf"
 
 VCARD="$TESTS/tools/vcard.py"
 skip_all() {
@@ -101,8 +106,10 @@ start_scan() {
 	local spec=$1
 	shift
 	: >"$WORK/scan.out"
-	"$CT" scan --session 1 --range SAFE1/T01 --reader "$spec" --json \
-		--as S02 --pin-fd 3 "$@" 3<"$PIN_S02" >"$WORK/scan.out" \
+	"$CT" scan --session "${SESSION:-1}" --range SAFE1/T01 \
+		--reader "$spec" --json \
+		--as "${WHO:-S02}" --pin-fd 3 "$@" 3<"${WHO_PIN:-$PIN_S02}" \
+		>"$WORK/scan.out" \
 		2>"$WORK/scan.err" &
 	SCAN=$!
 }
@@ -348,8 +355,39 @@ only_reads() {
 		"$2: no VERIFY ever"
 }
 
+# A count takes the reads of one profile (issue 11): count 1 holds uid
+# reads, so a card read into it by apdu:seizo is refused, naming both
+# profiles, and not recorded; the scan ends with the refusal.
+mn_card 20 2015 0123456789ABC
+start_scan pcsc:Virtual --profile apdu:seizo
+expect_events 1 "a seizo read into a count of uid reads"
+wait "$SCAN"
+RC=$?
+SCAN=
+is "$RC" 65 "a seizo read into a count of uid reads: exit 65"
+is "$(events event <"$WORK/scan.out")" "refused" \
+	"a seizo read into a count of uid reads: refused"
+like "$(tail -n 1 "$WORK/scan.out")" \
+	'NOT counted: session 1 holds reads of identity profile uid v1.*apdu:seizo v1' \
+	"the refusal names both profiles"
+is "$(sqlq "select count(*) from scan where serial = '0123456789ABC'")" 0 \
+	"the refused read is not recorded"
+take_away 20 "Virtual PCD 00 00"
+
+# The My Number reads go into counts of their own, one per profile: S02
+# counts the first, S03 the second (the rotation rule, R6, wants a third
+# count of the range by someone else).
+as S02 2222 count start --kind full --assign SAFE1/T01=S02
+SEIZO_COUNT=$OUT
+as S02 2222 count start --kind full --assign SAFE1/T01=S03
+JPKI_COUNT=$OUT
+PIN_S03=$(pin_file S03 3333)
+SESSION=$SEIZO_COUNT
 mn_card 2 2015 0123456789ABC
 mn_scan apdu:seizo 2
+is "$(sqlq "select profile || ' ' || profile_version from scan where
+	serial = '0123456789ABC'")" "apdu:seizo 1" \
+	"the read is recorded with its profile and version"
 is "$(events event serial <"$WORK/scan.out")" "alert 0123456789ABC" \
 	"apdu:seizo: the manufacturing number is the card's identity"
 is "$(grep -v '^FFCA' "$WORK/apdu2.log" | tr '\n' ' ')" \
@@ -359,6 +397,7 @@ only_reads 2 "apdu:seizo"
 
 # apdu:jpki-auth: two cards of the two CA generations, one serial: two
 # identities.
+SESSION=$JPKI_COUNT WHO=S03 WHO_PIN=$PIN_S03
 mn_card 11 2015 0123456789ABD
 mn_scan apdu:jpki-auth 11
 is "$(events event serial <"$WORK/scan.out")" "alert $(jpki_id 2015)" \
@@ -382,10 +421,14 @@ is "$(events event serial <"$WORK/scan.out")" "repeat $(jpki_id 2023)" \
 # read all the same by apdu:seizo.
 mn_card 14 "" 0123456789ABF
 mn_scan apdu:jpki-auth 14
-is "$(events event <"$WORK/scan.out")" "unreadable" \
-	"no certificate: unreadable under apdu:jpki-auth"
-like "$(tail -n 1 "$WORK/scan.out")" 'no certificate on this card.*apdu:seizo' \
+is "$(events event <"$WORK/scan.out")" "no_certificate" \
+	"no certificate: an event of its own under apdu:jpki-auth, not unreadable"
+is "$(tail -n 1 "$WORK/scan.out" | pyjson 'd["message"]')" \
+	"no certificate on this card: use apdu:seizo" \
 	"no certificate: said so, naming apdu:seizo"
+is "$(sqlq "select count(*) from scan where serial like '0123456789ABF%'")" 0 \
+	"no certificate: nothing recorded"
+SESSION=$SEIZO_COUNT WHO= WHO_PIN=
 mn_card 15 "" 0123456789ABF
 mn_scan apdu:seizo 15
 is "$(events event serial <"$WORK/scan.out")" "alert 0123456789ABF" \
@@ -404,6 +447,7 @@ is "$(events event serial <"$WORK/scan.out")" "alert 0123456789AC0" \
 
 # Pulled away mid-read (at the fourth APDU: GET DATA, two SELECTs, the
 # first READ BINARY): unreadable, never a serial made of what came.
+SESSION=$JPKI_COUNT WHO=S03 WHO_PIN=$PIN_S03
 mn_card 17 2015 0123456789AC1 --pull 4
 start_scan pcsc:Virtual --profile apdu:jpki-auth
 expect_events 1 "card pulled away mid-read"

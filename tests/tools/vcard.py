@@ -23,8 +23,12 @@ Commands, one a line on stdin (a FIFO the test keeps open):
                any length, for tests of oversized answers; "none": the
                card refuses GET DATA
   remove       take it away
+  cert PATH|-  the certificate (or none) of the cards inserted from now on
+  seizo TEXT|- their manufacturing number (or none)
+  atr HEX|-    their ATR (or the default, a type A card's)
   quit
-Each command is acknowledged on stdout once done ("inserted", "removed").
+Each command is acknowledged on stdout once done ("inserted", "removed",
+"set cert" ...).
 """
 import argparse
 import os
@@ -213,6 +217,18 @@ def main():
                 card.inserted = False
                 card.close()
                 say("removed")
+            elif words[0] in ("cert", "seizo", "atr") and len(words) == 2:
+                # What the next card inserted is ("-": none, or the
+                # default ATR), as pn532emu.py's control lines: cert
+                # PATH|-, seizo TEXT(13)|-, atr HEX|-.
+                v = None if words[1] == "-" else words[1]
+                if words[0] == "cert":
+                    card.cert = open(v, "rb").read() if v else None
+                elif words[0] == "seizo":
+                    card.seizo = v.encode() if v else None
+                else:
+                    card.atr = bytes.fromhex(v) if v else ATR
+                say("set " + words[0])
             else:
                 say("? " + line.decode())
 
