@@ -690,7 +690,9 @@ int ledger_sql_error(struct ledger *l, const char *what)
 				   "%s: no space left on the ledger's file "
 				   "system",
 				   what);
-	if ((rc & 0xff) == SQLITE_READONLY)
+	/* A read-only connection (ledger_read_only) that tries to write is
+	 * the program's mistake, not the file system's. */
+	if ((rc & 0xff) == SQLITE_READONLY && !l->read_only)
 		return ledger_fail(l, LEDGER_ERR_IO,
 				   "%s: the ledger's file cannot be written "
 				   "(%s)",

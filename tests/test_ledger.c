@@ -497,6 +497,9 @@ static void read_only_writes_only_pin_tries(void **state)
 	    ledger_staff_add(f->l, "S04", "X", ROLE_STAFF, "h", 0, 1),
 	    LEDGER_ERR_SQL);
 	assert_non_null(strstr(ledger_errmsg(f->l), "readonly"));
+	/* The program's mistake, not the file system's. */
+	assert_int_equal(ledger_errcode(f->l), LEDGER_ERR_SQL);
+	assert_int_equal(ledger_errcode(NULL), LEDGER_ERR_NOMEM);
 	assert_int_equal(ledger_audit(f->l, 0, 10, "test.write", "x", NULL),
 			 LEDGER_ERR_SQL);
 	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM staff WHERE "

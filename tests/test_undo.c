@@ -112,6 +112,60 @@ static void undo_takes_back_the_latest_read(void **state)
 	assert_int_equal(testdb_audits(t, "scan.undo", NULL), 2);
 }
 
+struct unread {
+	char mgmt[8][16];
+	int n;
+	int stop_at; /* return 7 at this card (1-based); 0: never */
+};
+
+static int on_unread(void *ctx, const char *mgmt_id, const char *serial)
+{
+	struct unread *u = ctx;
+
+	(void)serial;
+	if (u->n < 8)
+		snprintf(u->mgmt[u->n], sizeof(u->mgmt[0]), "%s", mgmt_id);
+	u->n++;
+	return u->stop_at && u->n == u->stop_at ? 7 : 0;
+}
+
+/* The cards of a range not read yet: never read, or read and undone. */
+static void unread_cards_of_a_range(void **state)
+{
+	struct testdb *t = *state;
+	struct scan_undone undone;
+	struct unread u = {0};
+	struct people p;
+	int64_t t1, t2;
+
+	people_and_count(t, &p);
+	assert_int_equal(ledger_location_find(t->l, "S/T1", &t1), 0);
+	assert_int_equal(ledger_location_find(t->l, "S/T2", &t2), 0);
+	testdb_read(t, p.count, "S/T1", "01", p.s02, 110);
+	testdb_read(t, p.count, "S/T1", "02", p.s02, 111);
+	assert_int_equal(
+	    ledger_scan_undo(t->l, p.count, p.s02, "wrong", 112, &undone), 0);
+	assert_int_equal(ledger_range_unread_each(t->l, "S/T1", p.count, t1,
+						  on_unread, &u),
+			 0);
+	assert_int_equal(u.n, 2);
+	assert_string_equal(u.mgmt[0], "C2");
+	assert_string_equal(u.mgmt[1], "C3");
+	memset(&u, 0, sizeof(u));
+	assert_int_equal(ledger_range_unread_each(t->l, "S/T2", p.count, t2,
+						  on_unread, &u),
+			 0);
+	assert_int_equal(u.n, 1);
+	assert_string_equal(u.mgmt[0], "C4");
+	/* A non-zero return stops the walk and is returned. */
+	memset(&u, 0, sizeof(u));
+	u.stop_at = 1;
+	assert_int_equal(ledger_range_unread_each(t->l, "S/T1", p.count, t1,
+						  on_unread, &u),
+			 7);
+	assert_int_equal(u.n, 1);
+}
+
 /* Each person undoes their own reads only. */
 static void undo_is_per_person(void **state)
 {
@@ -437,6 +491,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, testdb_setup, testdb_teardown)
 	    T(undo_takes_back_the_latest_read),
+	    T(unread_cards_of_a_range),
 	    T(undo_is_per_person),
 	    T(undo_unknown_serial_and_alert),
 	    T(undo_refused_when_read_again),
