@@ -251,9 +251,6 @@ const struct ui_screen *const *ui_screens(void);
  * (no step: anyone). */
 int ui_screen_allowed(const struct ui_screen *s, enum staff_role role,
 		      int trained);
-/* The last message cli_error gave while the TUI runs (a refusal, a
- * ledger error), "" when none. */
-const char *ui_last_error(void);
 /* Shows a workflow's refusal on the message line, translated, with the
  * alert bells. */
 void ui_fail(struct ui *u, const struct wf_err *e);

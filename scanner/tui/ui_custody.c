@@ -142,7 +142,7 @@ static int custody_enter(struct ui *u)
 	int64_t now = cli_now();
 
 	if (!st)
-		return cli_error(EXIT_SOFTWARE, "out of memory");
+		return ui_nomem(u);
 	st->m.kind = -1;
 	/* Without a change, the cards are for today, as for `checkout`. */
 	date_format(date_of_time(now, cli_utc_offset(now)), st->m.for_day);

@@ -218,7 +218,7 @@ static int lookup_enter(struct ui *u)
 	struct lookup_state *st = calloc(1, sizeof(*st));
 
 	if (!st)
-		return cli_error(EXIT_SOFTWARE, "out of memory");
+		return ui_nomem(u);
 	ui_reader_open_plain(u, &st->m.reader);
 	u->state = st;
 	return 0;

@@ -71,11 +71,6 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-const char *ui_last_error(void)
-{
-	return last_error;
-}
-
 void ui_message(struct ui *u, enum ui_attr attr, const char *fmt, ...)
 {
 	va_list ap;
@@ -377,7 +372,10 @@ static int exec_tui(struct cli *c, struct ledger *l)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
-	/* From here the terminal is the screen's: messages go to it. */
+	/* From here the terminal is the screen's.  No screen prints through
+	 * cli_error (each says why with ui_fail, ui_nomem, ui_ledger_fail);
+	 * should a message still come that way, it goes to the message line,
+	 * not over the screen. */
 	cli_error_capture(last_error, sizeof(last_error));
 	ui_term_start();
 	rc = run(&u);

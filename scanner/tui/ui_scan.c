@@ -225,7 +225,7 @@ static int scan_enter(struct ui *u)
 	struct wf_err e;
 
 	if (!st)
-		return cli_error(EXIT_SOFTWARE, "out of memory");
+		return ui_nomem(u);
 	/* Without its list the screen says there is nothing for you, and
 	 * why. */
 	if (wf_scan_picks(u->l, &u->who, &st->pick, &st->npicks, &e))
@@ -319,7 +319,7 @@ static int load_range(struct ui *u, struct scan_state *st,
 	int rc = ledger_range_serials(u->l, k->range, &ser, &n);
 
 	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+		return ui_ledger_fail(u);
 	st->expected = strmap_new(n);
 	for (size_t i = 0; st->expected && i < n; i++)
 		if (strmap_put(st->expected, ser[i], strlen(ser[i]), 1, NULL) <
@@ -327,11 +327,11 @@ static int load_range(struct ui *u, struct scan_state *st,
 			break;
 	free(ser);
 	if (!st->expected || strmap_count(st->expected) != n)
-		return cli_error(EXIT_SOFTWARE, "out of memory");
+		return ui_nomem(u);
 	st->m.expected = (long)n;
 	rc = ledger_session_serials(u->l, k->session_id, k->range_id, &ser, &n);
 	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+		return ui_ledger_fail(u);
 	for (size_t i = 0; i < n; i++)
 		st->m.seen +=
 		    strmap_get(st->expected, ser[i], strlen(ser[i]), NULL);
@@ -353,8 +353,7 @@ static enum ui_result start_scanning(struct ui *u, struct scan_state *st)
 	st->args.rules = &u->conf.rules;
 	st->args.actor = &u->who;
 	st->args.clock = cli_now;
-	if (load_range(u, st, k)) {
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
+	if (load_range(u, st, k)) { /* it said why on the message line */
 		stop_scanning(st);
 		return UI_REDRAW;
 	}
@@ -488,18 +487,16 @@ static int load_unread(struct ui *u, struct scan_state *st)
 		rc = 1;
 	free(buf);
 	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
-	return rc ? cli_error(EXIT_SOFTWARE, "out of memory") : 0;
+		return ui_ledger_fail(u);
+	return rc ? ui_nomem(u) : 0;
 }
 
 /* q on a tray: when cards of it are not read yet, they are named first
  * and the clerk asked; else the tray is left. */
 static enum ui_result ask_leave(struct ui *u, struct scan_state *st)
 {
-	if (load_unread(u, st)) {
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
-		return UI_LEAVE;
-	}
+	if (load_unread(u, st))
+		return UI_LEAVE; /* it said why on the message line */
 	if (st->unread.n == 0)
 		return UI_LEAVE;
 	st->leaving = 1;

@@ -152,7 +152,7 @@ static int reload(struct ui *u, struct tally_screen *st)
 	memset(&st->m.t, 0, sizeof(st->m.t));
 	st->m.nout = 0;
 	if (ledger_tally_each(u->l, st->m.id, ui_tally_add_row, &st->m) < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(u->l));
+		return ui_ledger_fail(u);
 	return 0;
 }
 
@@ -177,31 +177,32 @@ static int open_tally(struct ui *u, struct tally_screen *st, int64_t id)
 	st->args.rules = &u->conf.rules;
 	st->args.actor = &u->who;
 	st->args.clock = cli_now;
-	/* Said where the callers look (ui_last_error). */
-	if (ui_reader_open(u, &st->args, &st->m.reader, &e))
-		return cli_fail(&e);
+	if (ui_reader_open(u, &st->args, &st->m.reader, &e)) {
+		ui_fail(u, &e);
+		return EXIT_SOFTWARE;
+	}
 	st->m.id = id;
 	st->m.last_kind = -1;
 	return reload(u, st);
 }
 
 /* The newest tally still open, 0 when none. */
-static int open_tally_id(struct ledger *l, int64_t *id)
+static int open_tally_id(struct ui *u, int64_t *id)
 {
 	int64_t *ids = NULL;
 	size_t n = 0;
-	int rc = ledger_tally_ids(l, &ids, &n);
+	int rc = ledger_tally_ids(u->l, &ids, &n);
 
 	*id = 0;
 	for (size_t i = n; rc == 0 && i > 0 && !*id; i--) {
 		struct session_rec sess;
 
-		rc = ledger_session_get(l, ids[i - 1], &sess);
+		rc = ledger_session_get(u->l, ids[i - 1], &sess);
 		if (rc == 0 && !sess.closed_at)
 			*id = ids[i - 1];
 	}
 	free(ids);
-	return rc < 0 ? cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l)) : 0;
+	return rc < 0 ? ui_ledger_fail(u) : 0;
 }
 
 static int tally_enter(struct ui *u)
@@ -211,8 +212,8 @@ static int tally_enter(struct ui *u)
 	int ex;
 
 	if (!st)
-		return cli_error(EXIT_SOFTWARE, "out of memory");
-	ex = open_tally_id(u->l, &id);
+		return ui_nomem(u);
+	ex = open_tally_id(u, &id);
 	if (ex == 0 && id)
 		ex = open_tally(u, st, id);
 	if (ex) {
@@ -249,9 +250,7 @@ static void show_read(struct ui *u, struct tally_screen *st,
 	ui_tally_note_read(&st->m, res->outcome, res->why,
 			   res->lk.known ? res->lk.card.mgmt_id : "",
 			   res->serial);
-	if (reload(u, st))
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
-	else
+	if (reload(u, st) == 0) /* else it said why on the message line */
 		u->msg[0] = '\0';
 	u->bells = res->outcome == RECON_ACCEPTED ? 0
 		   : res->outcome == RECON_REPEAT ? 2
@@ -280,10 +279,8 @@ static enum ui_result start(struct ui *u, struct tally_screen *st)
 		return UI_REDRAW;
 	}
 	st->m.closed_note[0] = '\0';
-	if (open_tally(u, st, id)) {
-		ui_message(u, UI_A_ALERT, "%s", ui_last_error());
-		return UI_REDRAW;
-	}
+	if (open_tally(u, st, id))
+		return UI_REDRAW; /* it said why on the message line */
 	ui_message(u, UI_A_OK, _("Tally %lld started: %lld expected back"),
 		   (long long)id, (long long)n);
 	return UI_REDRAW;
