@@ -42,16 +42,20 @@ int wf_scan_range_open_to(int64_t assignee_id, int64_t actor_id)
 	return recon_assignee_may_scan(assignee_id, actor_id, &rule) == 0;
 }
 
-/* rule: undo eligibility: only one's own latest read that still counts,
- * in an open session, and not when the same card was read again after it
- * (that later read was decided knowing the earlier one). */
+/* The refusal of reconcile/'s undo rule (recon_undo_allowed). */
 static enum wf_code undo_refusal(int closed, int have_read, int read_again)
 {
-	if (closed)
+	switch (recon_undo_allowed(closed, have_read, read_again)) {
+	case UNDO_CLOSED:
 		return WF_E_UNDO_CLOSED;
-	if (!have_read)
+	case UNDO_NOTHING:
 		return WF_E_UNDO_NONE;
-	return read_again ? WF_E_UNDO_READ_AGAIN : WF_OK;
+	case UNDO_READ_AGAIN:
+		return WF_E_UNDO_READ_AGAIN;
+	case UNDO_OK:
+	default:
+		return WF_OK;
+	}
 }
 
 /* ---- opening a reader ---- */
