@@ -52,6 +52,33 @@ int cli_usage(const struct cli *c, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int cli_session_id(struct cli *c, const char *s, int64_t *id)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v <= 0)
+		return cli_usage(c, "'%s' is not a session id", s);
+	*id = v;
+	return 0;
+}
+
+int cli_is_disposal_id(const char *s, int64_t *id)
+{
+	char *end;
+	long long v;
+
+	*id = 0;
+	if (s[0] != 'D' && s[0] != 'd')
+		return 0;
+	if (s[1] < '0' || s[1] > '9')
+		return 1;
+	v = strtoll(s + 1, &end, 10);
+	if (*end == '\0' && v > 0)
+		*id = v;
+	return 1;
+}
+
 int cli_error(int code, const char *fmt, ...)
 {
 	va_list ap;

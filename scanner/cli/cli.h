@@ -109,6 +109,12 @@ int cli_output_done(int rc);
  * buffers used in turn: valid until eight more calls.  JSON needs none.
  */
 const char *cli_text(const char *s);
+/* Parses a session id argument; 0 or a usage exit code. */
+int cli_session_id(struct cli *c, const char *s, int64_t *id);
+/* 1 when s names a disposal batch ("D" and its number, as `dispose start`
+ * prints it): *id is then its number, or 0 when the number is invalid. */
+int cli_is_disposal_id(const char *s, int64_t *id);
+
 /* Usage error for the current command: message + usage line; returns 2. */
 int cli_usage(const struct cli *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -132,17 +132,6 @@ const struct cmd_entry cmd_count_start_entry = {
     .exec = exec_count_start,
 };
 
-int cli_session_id(struct cli *c, const char *s, int64_t *id)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
-
-	if (*s == '\0' || *end != '\0' || v <= 0)
-		return cli_usage(c, "'%s' is not a session id", s);
-	*id = v;
-	return 0;
-}
-
 static int exec_count_close(struct cli *c, struct ledger *l)
 {
 	struct staff_rec actor;

@@ -17,22 +17,6 @@
 #include "../workflow/config.h"
 #include "report.h"
 
-int cli_is_disposal_id(const char *s, int64_t *id)
-{
-	char *end;
-	long long v;
-
-	*id = 0;
-	if (s[0] != 'D' && s[0] != 'd')
-		return 0;
-	if (s[1] < '0' || s[1] > '9')
-		return 1;
-	v = strtoll(s + 1, &end, 10);
-	if (*end == '\0' && v > 0)
-		*id = v;
-	return 1;
-}
-
 /* A batch argument: "D3" as printed, or the bare number. */
 static int disposal_arg(struct cli *c, const char *s, int64_t *id)
 {

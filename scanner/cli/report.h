@@ -15,12 +15,6 @@
 #include "../workflow/wf_scan.h"
 #include "cli.h"
 
-/* Parses a session id argument; 0 or a usage exit code. */
-int cli_session_id(struct cli *c, const char *s, int64_t *id);
-/* 1 when s names a disposal batch ("D" and its number, as `dispose start`
- * prints it): *id is then its number, or 0 when the number is invalid. */
-int cli_is_disposal_id(const char *s, int64_t *id);
-
 enum scan_verbosity {
 	SCAN_EVERY_READ = 0, /* one line per read (the `scan` command) */
 	SCAN_ALERTS_ONLY,    /* alerts, repeats and reader events (demo) */
