@@ -83,8 +83,13 @@ static enum ui_result step(struct ui *u, struct ui_reader *r, int rc,
 		u->activity = 1;
 		return UI_REDRAW;
 	case WF_SCAN_UNREADABLE:
-		ui_message(u, UI_A_ALERT, "%s: %s", _("card not read"),
-			   ev->message);
+		if (ev->no_cert)
+			ui_message(u, UI_A_ALERT, "%s",
+				   _("No certificate on this card: its "
+				     "identity needs the apdu:seizo profile"));
+		else
+			ui_message(u, UI_A_ALERT, "%s: %s", _("card not read"),
+				   ev->message);
 		u->bells = 3;
 		u->activity = 1;
 		return UI_REDRAW;
