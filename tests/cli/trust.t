@@ -287,13 +287,17 @@ is "$RC" 0 "count resolve: a Japanese note is accepted"
 # (key.t checks that printing with another configuration changes nothing).
 is "$(sqlq "select count(*) from key_opening where flags is null
 	or rule_limit_min is null")" 0 "every opening has its flags recorded"
-# A ledger from before (version 10): its openings are migrated without
-# flags, and the reports say they judge them by today's configuration.
+# A ledger from before (version 10, so without what versions 11-13 added:
+# the openings' flags and rules, the reads' profile): its openings are
+# migrated without flags, and the reports say they judge them by today's
+# configuration.
 cp "$CARDTALLY_DB" "$WORK/v10.db"
 sqlite3 "$WORK/v10.db" "ALTER TABLE key_opening DROP COLUMN flags;
 	ALTER TABLE key_opening DROP COLUMN rule_limit_min;
 	ALTER TABLE key_opening DROP COLUMN rule_office_start_min;
 	ALTER TABLE key_opening DROP COLUMN rule_office_end_min;
+	ALTER TABLE scan DROP COLUMN profile_version;
+	ALTER TABLE scan DROP COLUMN profile;
 	PRAGMA user_version = 10"
 ct key log --db "$WORK/v10.db" --json
 is "$RC" 0 "version 10 ledger: key log runs (migrated)"
