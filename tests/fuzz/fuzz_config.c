@@ -29,15 +29,6 @@
 
 #ifndef FUZZ_ENTRY
 #define FUZZ_ENTRY LLVMFuzzerTestOneInput
-/* Built alone, the target has no main.c, which defines cli_usage for
- * cli.c; reading the configuration never gives a usage error, so a call
- * is a bug. */
-int cli_usage(const struct cli *c, const char *fmt, ...)
-{
-	(void)c;
-	(void)fmt;
-	abort();
-}
 #endif
 
 int FUZZ_ENTRY(const uint8_t *data, size_t size);
