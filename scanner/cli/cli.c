@@ -332,6 +332,33 @@ int cli_json_key_time(struct json_w *w, const char *key, int64_t t)
 	return rc ? rc : cli_json_time(w, t);
 }
 
+int cli_json_key_date(struct json_w *w, const char *key, int32_t day)
+{
+	char buf[11];
+
+	if (day == DATE_NONE)
+		return json_w_key_null(w, key);
+	date_format(day, buf);
+	return json_w_key_str(w, key, buf);
+}
+
+void cli_json_batch(struct json_w *w, const struct disposal_batch_rec *b)
+{
+	char name[24];
+
+	snprintf(name, sizeof(name), "D%lld", (long long)b->id);
+	json_w_object(w);
+	json_w_key_str(w, "disposal", name);
+	cli_json_key_time(w, "started_at", b->started_at);
+	json_w_key_str(w, "started_by", b->started_by);
+	json_w_key_str(w, "witness", b->witness);
+	cli_json_key_time(w, "closed_at", b->closed_at);
+	json_w_key_opt_str(w, "closed_by", b->closed_by);
+	json_w_key_opt_str(w, "close_witness", b->close_witness);
+	json_w_key_opt_str(w, "method", b->method);
+	json_w_key_opt_str(w, "certificate", b->certificate);
+}
+
 int cli_json_done(struct json_w *w, int rc)
 {
 	int err = json_w_finish(w);

@@ -181,6 +181,11 @@ int cli_key_flags_jw(struct json_w *w, unsigned flags);
  * value of w, or null for 0. */
 int cli_json_time(struct json_w *w, int64_t t);
 int cli_json_key_time(struct json_w *w, const char *key, int64_t t);
+/* A day as a member of w: "YYYY-MM-DD", or null for DATE_NONE. */
+int cli_json_key_date(struct json_w *w, const char *key, int32_t day);
+/* A disposal batch's members, from "disposal":"D12" to "certificate", in
+ * an object this opens and leaves open (the caller adds its cards). */
+void cli_json_batch(struct json_w *w, const struct disposal_batch_rec *b);
 /* Ends w's document (json_w_finish): `rc` when the document was whole;
  * else says what the writer refused and returns EXIT_SOFTWARE. */
 int cli_json_done(struct json_w *w, int rc);

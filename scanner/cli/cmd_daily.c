@@ -249,17 +249,7 @@ static void batch(struct daily *d, const struct disposal_batch_rec *b)
 	if (d->jw) {
 		struct json_w *w = d->jw;
 
-		snprintf(a, sizeof(a), "D%lld", (long long)b->id);
-		json_w_object(w);
-		json_w_key_str(w, "disposal", a);
-		cli_json_key_time(w, "started_at", b->started_at);
-		json_w_key_str(w, "started_by", b->started_by);
-		json_w_key_str(w, "witness", b->witness);
-		cli_json_key_time(w, "closed_at", b->closed_at);
-		json_w_key_opt_str(w, "closed_by", b->closed_by);
-		json_w_key_opt_str(w, "close_witness", b->close_witness);
-		json_w_key_opt_str(w, "method", b->method);
-		json_w_key_opt_str(w, "certificate", b->certificate);
+		cli_json_batch(w, b);
 		json_w_key_int(w, "cards", b->ncards);
 		json_w_end_object(w);
 		return;

@@ -40,19 +40,6 @@ static void print_day(FILE *f, int32_t day)
 	fputs(buf, f);
 }
 
-/* A day as a member of w: "YYYY-MM-DD", or null for none. */
-static void key_day(struct json_w *w, const char *key, int32_t day)
-{
-	char buf[11];
-
-	if (day == DATE_NONE) {
-		json_w_key_null(w, key);
-		return;
-	}
-	date_format(day, buf);
-	json_w_key_str(w, key, buf);
-}
-
 /* {"disposal":"D12"} and more members: the object is left open. */
 static void batch_head(struct json_w *w, int64_t id)
 {
@@ -91,7 +78,7 @@ static int exec_dispose_due(struct cli *c, struct ledger *l)
 			json_w_key_str(&w, "mgmt_id", d.v[i].mgmt_id);
 			json_w_key_str(&w, "why",
 				       recon_due_why_name(d.v[i].why));
-			key_day(&w, "due_since", d.v[i].since);
+			cli_json_key_date(&w, "due_since", d.v[i].since);
 			json_w_end_object(&w);
 		}
 		json_w_end_array(&w);
@@ -243,15 +230,7 @@ static void list_batch_json(struct json_w *w, const struct wf_disposal *d)
 {
 	const struct disposal_batch_rec *b = &d->b;
 
-	batch_head(w, b->id);
-	cli_json_key_time(w, "started_at", b->started_at);
-	json_w_key_str(w, "started_by", b->started_by);
-	json_w_key_str(w, "witness", b->witness);
-	cli_json_key_time(w, "closed_at", b->closed_at);
-	json_w_key_opt_str(w, "closed_by", b->closed_by);
-	json_w_key_opt_str(w, "close_witness", b->close_witness);
-	json_w_key_opt_str(w, "method", b->method);
-	json_w_key_opt_str(w, "certificate", b->certificate);
+	cli_json_batch(w, b);
 	json_w_key(w, "cards");
 	json_w_array(w);
 	for (size_t i = 0; i < d->ncards; i++) {
@@ -261,7 +240,7 @@ static void list_batch_json(struct json_w *w, const struct wf_disposal *d)
 		json_w_key_str(w, "mgmt_id", r->mgmt_id);
 		json_w_key_str(w, "serial", r->serial);
 		json_w_key_str(w, "why", r->why);
-		key_day(w, "due_since", r->due_since);
+		cli_json_key_date(w, "due_since", r->due_since);
 		json_w_key_str(w, "scanned_by", r->scanned_by);
 		cli_json_key_time(w, "scanned_at", r->scanned_at);
 		json_w_end_object(w);

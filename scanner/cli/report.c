@@ -19,18 +19,6 @@ static const char *range_path(const struct count_data *d, int32_t r)
 	return r >= 0 && (size_t)r < d->nranges ? d->ranges[r].path : "";
 }
 
-static void key_date(struct json_w *w, const char *key, int32_t day)
-{
-	char buf[11];
-
-	if (day == DATE_NONE) {
-		json_w_key_null(w, key);
-		return;
-	}
-	date_format(day, buf);
-	json_w_key_str(w, key, buf);
-}
-
 /* An item's first members: its management id and serial. */
 static void json_card_head(struct json_w *w, const struct count_card *k)
 {
@@ -170,7 +158,7 @@ static void print_json(struct json_w *jw, const struct wf_reconcile *w)
 		json_card_head(jw, k);
 		json_w_key_str(jw, "location", k->location);
 		json_w_key_str(jw, "why", recon_due_why_name(u->why));
-		key_date(jw, "due_since", u->since);
+		cli_json_key_date(jw, "due_since", u->since);
 		json_w_end_object(jw);
 	}
 	json_w_end_array(jw);
