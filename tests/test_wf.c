@@ -99,6 +99,8 @@ static void render_cuts_on_a_character_boundary(void **state)
 	(void)state;
 	/* "金庫" is 6 bytes: the cut may not split a character. */
 	wf_fail(&e, WF_E_NO_STAFF, "金庫金庫金庫");
+	/* What the buffer held before must not show after the cut. */
+	memset(out, 'x', sizeof(out));
 	wf_render("%s", &e, NULL, out, sizeof(out));
 	assert_string_equal(out, "金庫金");
 	/* An argument longer than the buffer is cut the same way. */

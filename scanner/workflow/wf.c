@@ -7,6 +7,7 @@
 #include "wf.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -129,16 +130,19 @@ int wf_fail_ledger(struct wf_err *e, struct ledger *l)
 	return wf_fail(e, WF_E_LEDGER, ledger_errmsg(l));
 }
 
-/* Appends len bytes of s to out[*at..cap), whole UTF-8 characters only. */
-static void put(char *out, size_t cap, size_t *at, const char *s, size_t len)
+/*
+ * Appends len bytes of s to out[*at..cap), whole UTF-8 characters only, and
+ * leaves room for the terminator.  Returns false when s was cut: the output
+ * is full and nothing may follow the cut.
+ */
+static bool put(char *out, size_t cap, size_t *at, const char *s, size_t len)
 {
-	size_t room = *at < cap ? cap - *at : 0;
+	size_t room = cap - *at;
 	size_t n = utf8_fit(s, len, room);
 
 	memcpy(out + *at, s, n);
 	*at += n;
-	if (n < len)
-		*at = cap; /* full: nothing after a cut */
+	return n == len;
 }
 
 unsigned wf_msgid_args(enum wf_code code)
@@ -163,7 +167,7 @@ size_t wf_render(const char *fmt, const struct wf_err *e,
 
 		return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 	}
-	for (const char *p = fmt; *p && at < cap;) {
+	for (const char *p = fmt; *p;) {
 		const char *pct = strchr(p, '%');
 		int idx;
 
@@ -171,10 +175,12 @@ size_t wf_render(const char *fmt, const struct wf_err *e,
 			put(out, cap, &at, p, strlen(p));
 			break;
 		}
-		put(out, cap, &at, p, (size_t)(pct - p));
+		if (!put(out, cap, &at, p, (size_t)(pct - p)))
+			break;
 		p = pct + 1;
 		if (*p == '%') {
-			put(out, cap, &at, "%", 1);
+			if (!put(out, cap, &at, "%", 1))
+				break;
 			p++;
 			continue;
 		}
@@ -191,11 +197,10 @@ size_t wf_render(const char *fmt, const struct wf_err *e,
 
 			if (tr && (mask >> idx & 1u) && *a)
 				a = tr(a);
-			put(out, cap, &at, a, strlen(a));
+			if (!put(out, cap, &at, a, strlen(a)))
+				break;
 		}
 	}
-	if (at >= cap)
-		at = cap - 1;
 	out[at] = '\0';
 	return at;
 }
