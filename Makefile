@@ -10,6 +10,7 @@
 #   make fuzz       libFuzzer targets (clang), FUZZ_TIME seconds each
 #   make install    PREFIX=/usr/local DESTDIR= (program, data, catalogs,
 #                   man pages, reader system files)
+#   make deb        the Debian package, ../cardtally_VERSION_ARCH.deb
 #
 # User CFLAGS/LDFLAGS are respected; the project's own flags live in
 # CT_CFLAGS.  WERROR=1 turns warnings into errors (CI does this).
@@ -24,6 +25,9 @@ MANDIR ?= $(PREFIX)/share/man
 # permissions and the pn533 blacklist go there whatever the prefix.
 UDEVDIR ?= /etc/udev/rules.d
 MODPROBEDIR ?= /etc/modprobe.d
+# The package's systemd units (make install-systemd, which make install
+# leaves out: the Debian package installs them).
+SYSTEMDUNITDIR ?= /etc/systemd/system
 CC ?= cc
 CFLAGS ?= -O2 -g
 PKG_CONFIG ?= pkg-config
@@ -93,7 +97,7 @@ PO_FILES := $(wildcard po/*.po)
 MO_FILES := $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/cardtally.mo)
 
 .PHONY: build-tests all deps test check stress bench demo install clean format \
-	fuzz pot install-dist install-man need-deps FORCE
+	fuzz pot install-dist install-man install-systemd deb need-deps FORCE
 all: cardtally $(MO_FILES)
 
 deps:
@@ -361,6 +365,36 @@ install-dist:
 	install -m 644 dist/udev/60-cardtally-readers.rules $(DESTDIR)$(UDEVDIR)/
 	install -m 644 dist/modprobe.d/cardtally-blacklist-pn533.conf \
 		$(DESTDIR)$(MODPROBEDIR)/
+
+# The systemd units of the appliance (dist/systemd/): the kiosk on a
+# console and the daily backup.  They name /usr/bin/cardtally; another
+# BINDIR is written into the installed copies.
+SYSTEMD_UNITS := $(wildcard dist/systemd/*.service dist/systemd/*.timer)
+install-systemd:
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	for u in $(SYSTEMD_UNITS); do \
+		sed 's|/usr/bin/cardtally|$(BINDIR)/cardtally|g' $$u \
+			>$(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$u) && \
+		chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$(basename $$u) || \
+			exit 1; \
+	done
+
+# The Debian package (debian/), built unsigned; dpkg-buildpackage writes
+# into the parent directory, from where the package and its build records
+# move to $(BUILD)/deb/.  Installs the build dependencies first as root
+# (scripts/deps.sh deb), or names them.
+DEB_ARCH = $(shell dpkg-architecture -qDEB_HOST_ARCH)
+deb:
+	@scripts/deps.sh deb
+	dpkg-buildpackage -us -uc -b
+	@mkdir -p $(BUILD)/deb
+	@for f in cardtally_$(VERSION)_$(DEB_ARCH).deb \
+		cardtally-dbgsym_$(VERSION)_$(DEB_ARCH).deb \
+		cardtally_$(VERSION)_$(DEB_ARCH).buildinfo \
+		cardtally_$(VERSION)_$(DEB_ARCH).changes; do \
+		[ ! -e ../$$f ] || mv ../$$f $(BUILD)/deb/; \
+	done
+	@echo "deb: $(BUILD)/deb/cardtally_$(VERSION)_$(DEB_ARCH).deb"
 
 format:
 	clang-format -i $(LIB_SRC) $(APP_SRC) scanner/cli/main.c \

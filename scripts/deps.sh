@@ -27,11 +27,42 @@ openssl util-linux mount"
 #   libumockdev-dev builds the hotplug tool that adds and removes them
 PACKAGES="$PACKAGES umockdev libumockdev-dev"
 
+# package tests (tests/cli/deb.t): debhelper and dpkg-dev build the .deb,
+#   lintian checks it, debootstrap (with the archive keyring and wget) makes
+#   the fresh Debian 12 chroot it is installed, upgraded and purged in, and
+#   systemd brings systemd-analyze, which verifies the units
+PACKAGES="$PACKAGES debhelper dpkg-dev lintian debootstrap
+debian-archive-keyring wget systemd"
+
 # fuzz (`make fuzz` only, never the default): clang and its libFuzzer and
 # sanitizer runtimes.  `scripts/deps.sh fuzz` checks these instead.
 FUZZ_PACKAGES="clang libclang-rt-14-dev"
 if [ "${1:-}" = fuzz ]; then
 	PACKAGES=$FUZZ_PACKAGES
+fi
+
+# deb (`make deb`, what an office's IT runs): dpkg-dev and debhelper, then
+# the package's own build dependencies (debian/control), nothing the tests
+# need.
+if [ "${1:-}" = deb ]; then
+	cd "$(dirname "$0")/.."
+	if command -v dpkg-checkbuilddeps >/dev/null 2>&1 &&
+		dpkg-checkbuilddeps 2>/dev/null; then
+		exit 0
+	fi
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps: the package's build dependencies are missing" >&2
+		echo "deps: install them as root: apt-get update &&" \
+			"apt-get install --no-install-recommends dpkg-dev &&" \
+			"apt-get build-dep ./" >&2
+		exit 1
+	fi
+	echo "deps: installing the package's build dependencies"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends dpkg-dev >/dev/null
+	apt-get build-dep -y -qq ./ >/dev/null
+	exit 0
 fi
 
 missing=""
