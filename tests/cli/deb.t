@@ -28,6 +28,12 @@ CHROOT_PKGS=$CHROOT_PKGS,libunistring2,libusb-1.0-0,libpcsclite1
 CACHE=${BUILD:?run through make test}/deb-chroot
 TARBALL=$CACHE/$SUITE-minbase.tar
 
+# The package builds its own program, with Debian's flags: the sanitizers'
+# build under test changes nothing here, and make test has run it all.
+if [ -n "${CARDTALLY_SANITIZED:-}" ]; then
+	echo "1..0 # SKIP the package builds its own program: make test runs this, not make check"
+	exit 0
+fi
 for t in dpkg-buildpackage dh lintian dpkg-deb systemd-analyze debootstrap \
 	tmux sqlite3; do
 	if ! command -v "$t" >/dev/null; then
@@ -281,7 +287,7 @@ is "$(in_root dpkg-query -W -f '${Status} ${Version}' cardtally)" \
 out=$(in_root setpriv --reuid=cardtally --regid=cardtally --init-groups \
 	cardtally audit verify 2>&1)
 is "$?" 0 "audit verify on the migrated ledger, as cardtally"
-[ -z "$out" ] || diag "$out"
+[ -z "$out" ] || sed "s/^/# /" <<<"$out"
 
 # A ledger the new program cannot open (a schema from the future): the
 # configuration stops, loudly, and the file stays as it was.
