@@ -846,6 +846,26 @@ int wf_book(struct ledger *l, const char *month, int64_t now,
 	    struct wf_err *e);
 void wf_book_free(struct wf_book *b);
 
+/*
+ * The record book's 12-month trend (issue 15), the month given last: per
+ * month, from the counts begun in it (recounts left out) with their
+ * results stored: the cards held (the largest count's expected total),
+ * the share counted (read of expected, percent) and the discrepancies
+ * found.  held and share are -1 for a month without such a count.
+ */
+#define WF_TREND_MONTHS 12
+struct wf_book_trend {
+	char month[WF_TREND_MONTHS][8]; /* "YYYY-MM", oldest first */
+	int64_t held[WF_TREND_MONTHS];
+	double share[WF_TREND_MONTHS];
+	int64_t discrepancies[WF_TREND_MONTHS];
+};
+
+/* 0 and *out, or the exit status with *e (WF_E_REPORT_MONTH). */
+int wf_book_trend(struct ledger *l, const char *month, int64_t now,
+		  const struct recon_rules *rules, struct wf_book_trend *out,
+		  struct wf_err *e);
+
 /* Someone the incident report names, and why (bits). */
 enum {
 	WF_PERSON_HANDLED = 1, /* a custody event, or the last sighting */
