@@ -76,8 +76,8 @@ int cli_pdf_emit(struct cli *c, struct pdf_doc *d, const char *what)
 	errno = 0;
 	f = path ? fopen(path, "wb") : stdout;
 	if (!f) {
-		rc = cli_error(EXIT_IOERR, "cannot write %s to %s: %s",
-			       what, path, strerror(errno));
+		rc = cli_error(EXIT_IOERR, "cannot write %s to %s: %s", what,
+			       path, strerror(errno));
 		free(buf);
 		return rc;
 	}

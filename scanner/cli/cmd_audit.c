@@ -151,8 +151,7 @@ static void print_verify_text(const struct audit_verify *v, int anchored,
 			printf("the anchor given holds: the log up to it is "
 			       "unchanged (check code %s)\n",
 			       code);
-		}
-		else
+		} else
 			puts("entries cut from the end of the log cannot be "
 			     "detected without an anchor: check with the "
 			     "one from an earlier day (report daily)");

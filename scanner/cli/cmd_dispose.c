@@ -335,9 +335,9 @@ static int exec_dispose_list(struct cli *c, struct ledger *l)
 		rc = config_load(&conf);
 		if (rc == 0) {
 			cli_pdf_meta(&conf, &m);
-			rc = cli_pdf_emit(
-			    c, pdf_disposal(&list, batch, month, &m),
-			    "the disposal ledger");
+			rc = cli_pdf_emit(c,
+					  pdf_disposal(&list, batch, month, &m),
+					  "the disposal ledger");
 		}
 	} else if (c->json) {
 		struct json_w w;

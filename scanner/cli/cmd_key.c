@@ -59,8 +59,8 @@ static int exec_holder_add(struct cli *c, struct ledger *l)
 		return cli_usage(c, "--order takes 1-%d, not '%s'",
 				 KEY_HOLDER_ORDER_MAX, order_s);
 	rc = cli_step_actor(c, l, &actor);
-	if (rc == 0 && wf_key_holder_add(l, &actor, c->pos[0], (int)order,
-					 cli_now(), &e))
+	if (rc == 0 &&
+	    wf_key_holder_add(l, &actor, c->pos[0], (int)order, cli_now(), &e))
 		rc = cli_fail(&e);
 	if (rc)
 		return rc;
@@ -296,8 +296,8 @@ static int log_pdf_add(const struct key_opening_rec *o, void *ctx)
 	w->o = *o;
 	w->flags = wf_key_flags(o, p->now, p->rules);
 	w->flags_recorded = wf_key_flags_recorded(o);
-	w->minutes = ((o->closed_at ? o->closed_at : p->now) - o->opened_at) /
-		     60;
+	w->minutes =
+	    ((o->closed_at ? o->closed_at : p->now) - o->opened_at) / 60;
 	return 0;
 }
 

@@ -234,8 +234,8 @@ size_t pdf_pages(const struct pdf_doc *d)
 
 /* A wrapped paragraph in font at size; lines that do not fit on this page
  * go on the next. */
-static int paragraph(struct pdf_doc *d, const char *font, double size,
-		     int bold, const char *text, double before)
+static int paragraph(struct pdf_doc *d, const char *font, double size, int bold,
+		     const char *text, double before)
 {
 	PangoLayout *ly;
 	PangoLayoutIter *it;
@@ -380,8 +380,7 @@ out:
 	return rc;
 }
 
-int pdf_table_begin(struct pdf_doc *d, const struct pdf_col *cols,
-		    size_t ncols)
+int pdf_table_begin(struct pdf_doc *d, const struct pdf_col *cols, size_t ncols)
 {
 	double sum = 0, x = MARGIN_X;
 
@@ -466,9 +465,8 @@ static double nice_max(double v)
 	return 10 * p;
 }
 
-int pdf_chart(struct pdf_doc *d, const char *title,
-	      const char *const *labels, const double *values, size_t n,
-	      const char *unit)
+int pdf_chart(struct pdf_doc *d, const char *title, const char *const *labels,
+	      const double *values, size_t n, const char *unit)
 {
 	const double box_h = 150, axis_w = 46, label_h = 14, title_h = 16;
 	double x0, x1, y0, y1, max = 0, step;
@@ -625,8 +623,7 @@ int pdf_write(struct pdf_doc *d, FILE *f)
 		cairo_surface_destroy(pdf);
 		return -1;
 	}
-	cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_TITLE,
-				       d->title);
+	cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_TITLE, d->title);
 	cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_CREATOR,
 				       "cardtally");
 	cr = cairo_create(pdf);

@@ -74,9 +74,8 @@ int pdf_table_end(struct pdf_doc *d);
  * after the tick values ("%", or "" for counts).  Values below 0 are
  * drawn as gaps (no data).
  */
-int pdf_chart(struct pdf_doc *d, const char *title,
-	      const char *const *labels, const double *values, size_t n,
-	      const char *unit);
+int pdf_chart(struct pdf_doc *d, const char *title, const char *const *labels,
+	      const double *values, size_t n, const char *unit);
 
 /* The stamp boxes where the office signs, right-aligned: n labels
  * (n <= 6), each over an empty square. */
@@ -117,9 +116,8 @@ struct pdf_doc *pdf_book(const struct wf_book *b,
 struct pdf_doc *pdf_daily(const struct wf_daily *w, const struct pdf_meta *m);
 struct pdf_doc *pdf_incident(const struct wf_incident *in,
 			     const struct pdf_meta *m);
-struct pdf_doc *pdf_disposal(const struct wf_disposal_list *list,
-			     int64_t batch, const char *month,
-			     const struct pdf_meta *m);
+struct pdf_doc *pdf_disposal(const struct wf_disposal_list *list, int64_t batch,
+			     const char *month, const struct pdf_meta *m);
 struct wf_opening;
 /* Every opening of the safe, with its flags. */
 struct pdf_doc *pdf_key_log(const struct wf_opening *v, size_t n,

@@ -147,19 +147,17 @@ static int book_counts(struct pdf_doc *d, const struct wf_book *b)
 		opt64(ce, e);
 		opt64(cs, s);
 		i64((int64_t)w->disc.n, n);
-		rc = pdf_table_row(d, (const char *[]){
-					  id, session_kind_name(w->c.kind), a,
-					  w->c.started_by, c[0] ? c : _("open"),
-					  w->c.closed_by, w->c.witness, e, s,
-					  n});
+		rc = pdf_table_row(
+		    d, (const char *[]){id, session_kind_name(w->c.kind), a,
+					w->c.started_by, c[0] ? c : _("open"),
+					w->c.closed_by, w->c.witness, e, s, n});
 	}
 	i64(te, e);
 	i64(ts, s);
 	i64(td, n);
 	if (rc == 0)
-		rc = pdf_table_total(d, (const char *[]){_("Total"), "", "",
-							 "", "", "", "", e, s,
-							 n});
+		rc = pdf_table_total(d, (const char *[]){_("Total"), "", "", "",
+							 "", "", "", e, s, n});
 	return rc ? rc : pdf_table_end(d);
 }
 
@@ -182,10 +180,10 @@ static void unsep(const char *s, char *out, size_t cap)
 static int book_ranges(struct pdf_doc *d, const struct wf_book *b)
 {
 	const struct pdf_col cols[] = {
-	    {_("Count"), 0.6, 1},     {_("Range"), 1.8, 0},
-	    {_("Counted by"), 2, 0},  {_("Started"), 1.5, 0},
-	    {_("Ended"), 1.5, 0},     {_("Expected"), 0.8, 1},
-	    {_("Read"), 0.8, 1},      {_("In place"), 0.8, 1},
+	    {_("Count"), 0.6, 1},    {_("Range"), 1.8, 0},
+	    {_("Counted by"), 2, 0}, {_("Started"), 1.5, 0},
+	    {_("Ended"), 1.5, 0},    {_("Expected"), 0.8, 1},
+	    {_("Read"), 0.8, 1},     {_("In place"), 0.8, 1},
 	};
 	char id[24], a[TIME_ISO_BUF], z[TIME_ISO_BUF], e[24], s[24], p[24];
 	char who[512];
@@ -294,10 +292,10 @@ struct pdf_doc *pdf_book(const struct wf_book *b,
 static int daily_counts(struct pdf_doc *d, const struct wf_daily *w)
 {
 	const struct pdf_col cols[] = {
-	    {_("Count"), 0.6, 1},    {_("Kind"), 0.9, 0},
-	    {_("Started"), 1.5, 0},  {_("Closed"), 1.5, 0},
-	    {_("Expected"), 0.9, 1}, {_("Read"), 0.8, 1},
-	    {_("In place"), 0.8, 1}, {_("Missing"), 0.8, 1},
+	    {_("Count"), 0.6, 1},     {_("Kind"), 0.9, 0},
+	    {_("Started"), 1.5, 0},   {_("Closed"), 1.5, 0},
+	    {_("Expected"), 0.9, 1},  {_("Read"), 0.8, 1},
+	    {_("In place"), 0.8, 1},  {_("Missing"), 0.8, 1},
 	    {_("Misplaced"), 0.9, 1}, {_("Extra"), 0.7, 1},
 	};
 	size_t t[6] = {0};
@@ -331,16 +329,16 @@ static int daily_counts(struct pdf_doc *d, const struct wf_daily *w)
 		snprintf(c[4 + k], 64, "%zu", t[k]);
 	if (rc == 0)
 		rc = pdf_table_total(d, (const char *[]){_("Total"), "", "", "",
-							 c[4], c[5], c[6],
-							 c[7], c[8], c[9]});
+							 c[4], c[5], c[6], c[7],
+							 c[8], c[9]});
 	return rc ? rc : pdf_table_end(d);
 }
 
 static int daily_tallies(struct pdf_doc *d, const struct wf_daily *w)
 {
 	const struct pdf_col cols[] = {
-	    {_("Tally"), 0.6, 1},    {_("Started"), 1.5, 0},
-	    {_("Closed"), 1.5, 0},   {_("Expected"), 0.9, 1},
+	    {_("Tally"), 0.6, 1},     {_("Started"), 1.5, 0},
+	    {_("Closed"), 1.5, 0},    {_("Expected"), 0.9, 1},
 	    {_("Still out"), 0.9, 1}, {_("Balanced"), 0.9, 0},
 	    {_("Note"), 3, 0},
 	};
@@ -369,7 +367,7 @@ static void key_flags_text(unsigned flags, char *out, size_t cap)
 {
 	snprintf(out, cap, "%s%s%s", flags & KEY_FLAG_LONG ? _("too long") : "",
 		 (flags & KEY_FLAG_LONG) && (flags & KEY_FLAG_OFF_HOURS) ? ", "
-									: "",
+									 : "",
 		 flags & KEY_FLAG_OFF_HOURS ? _("off hours") : "");
 }
 
@@ -378,9 +376,9 @@ static int openings_table(struct pdf_doc *d, const struct wf_opening *v,
 			  size_t n)
 {
 	const struct pdf_col cols[] = {
-	    {_("Opened"), 1.5, 0},   {_("By"), 0.7, 0},
+	    {_("Opened"), 1.5, 0},	{_("By"), 0.7, 0},
 	    {_("Approved by"), 0.9, 0}, {_("Closed"), 1.5, 0},
-	    {_("Minutes"), 0.7, 1},  {_("Purpose"), 2.4, 0},
+	    {_("Minutes"), 0.7, 1},	{_("Purpose"), 2.4, 0},
 	    {_("Flags"), 1.2, 0},
 	};
 	char a[TIME_ISO_BUF], z[TIME_ISO_BUF], mins[24], fl[96];
@@ -393,10 +391,10 @@ static int openings_table(struct pdf_doc *d, const struct wf_opening *v,
 		when(o->o.closed_at, z);
 		i64(o->minutes, mins);
 		key_flags_text(o->flags, fl, sizeof(fl));
-		rc = pdf_table_row(d, (const char *[]){
-					  a, o->o.opened_by, o->o.approved_by,
-					  z[0] ? z : _("still open"), mins,
-					  o->o.purpose, fl});
+		rc = pdf_table_row(
+		    d, (const char *[]){a, o->o.opened_by, o->o.approved_by,
+					z[0] ? z : _("still open"), mins,
+					o->o.purpose, fl});
 	}
 	if (rc == 0) {
 		char t[24];
@@ -433,9 +431,8 @@ static int daily_custody(struct pdf_doc *d, const struct wf_daily *w)
 static int daily_disposals(struct pdf_doc *d, const struct wf_daily *w)
 {
 	const struct pdf_col cols[] = {
-	    {_("Batch"), 0.6, 0},  {_("Started"), 1.5, 0},
-	    {_("Closed"), 1.5, 0}, {_("Method"), 1, 0},
-	    {_("Witness"), 0.8, 0}, {_("Cards"), 0.7, 1},
+	    {_("Batch"), 0.6, 0}, {_("Started"), 1.5, 0}, {_("Closed"), 1.5, 0},
+	    {_("Method"), 1, 0},  {_("Witness"), 0.8, 0}, {_("Cards"), 0.7, 1},
 	};
 	char id[24], a[TIME_ISO_BUF], z[TIME_ISO_BUF], n[24];
 	int64_t t = 0;
@@ -452,10 +449,9 @@ static int daily_disposals(struct pdf_doc *d, const struct wf_daily *w)
 		i64(b->ncards, n);
 		t += b->ncards;
 		rc = pdf_table_row(
-		    d, (const char *[]){id, a, z[0] ? z : _("open"), b->method,
-					b->closed_at ? b->close_witness
-						     : b->witness,
-					n});
+		    d, (const char *[]){
+			   id, a, z[0] ? z : _("open"), b->method,
+			   b->closed_at ? b->close_witness : b->witness, n});
 	}
 	i64(t, n);
 	if (rc == 0)
@@ -586,21 +582,20 @@ static int incident_card(struct pdf_doc *d, const struct wf_incident_card *k)
 		const struct wf_custody_event *e = &k->events[i];
 
 		when(e->at, a);
-		rc = pdf_table_row(d, (const char *[]){a, e->kind, e->by,
-						       e->from, e->to});
+		rc = pdf_table_row(
+		    d, (const char *[]){a, e->kind, e->by, e->from, e->to});
 	}
 	if (rc == 0)
 		rc = pdf_table_end(d);
 	for (size_t i = 0; rc == 0 && i < k->npeople; i++) {
 		const struct wf_person *p = &k->people[i];
 
-		snprintf(line, sizeof(line), "%s %s: %s%s%s", p->code, p->name,
-			 p->roles & WF_PERSON_HANDLED ? _("handled it") : "",
-			 p->roles == (WF_PERSON_HANDLED | WF_PERSON_COUNTED)
-			     ? ", "
-			     : "",
-			 p->roles & WF_PERSON_COUNTED ? _("counted its range")
-						      : "");
+		snprintf(
+		    line, sizeof(line), "%s %s: %s%s%s", p->code, p->name,
+		    p->roles & WF_PERSON_HANDLED ? _("handled it") : "",
+		    p->roles == (WF_PERSON_HANDLED | WF_PERSON_COUNTED) ? ", "
+									: "",
+		    p->roles & WF_PERSON_COUNTED ? _("counted its range") : "");
 		rc = pdf_text(d, line);
 	}
 	for (size_t i = 0; rc == 0 && i < k->nopenings; i++) {
@@ -611,8 +606,8 @@ static int incident_card(struct pdf_doc *d, const struct wf_incident_card *k)
 		snprintf(line, sizeof(line),
 			 _("safe opened %s by %s, approved by %s, closed %s: "
 			   "%s"),
-			 a, o->opened_by, o->approved_by,
-			 z[0] ? z : _("never"), o->purpose);
+			 a, o->opened_by, o->approved_by, z[0] ? z : _("never"),
+			 o->purpose);
 		rc = pdf_text(d, line);
 	}
 	return rc;
@@ -631,8 +626,8 @@ struct pdf_doc *pdf_incident(const struct wf_incident *in,
 	d = doc_new(_("Incident report"), period, m);
 	if (!d)
 		return NULL;
-	snprintf(line, sizeof(line),
-		 _("%zu cards missing and not found since"), in->ncards);
+	snprintf(line, sizeof(line), _("%zu cards missing and not found since"),
+		 in->ncards);
 	rc = pdf_text(d, line);
 	for (size_t i = 0; rc == 0 && i < in->ncards; i++)
 		rc = incident_card(d, &in->cards[i]);
@@ -655,9 +650,12 @@ static int in_month(int64_t t, const char *month)
 static int disposal_batch(struct pdf_doc *d, const struct wf_disposal *x)
 {
 	const struct pdf_col cols[] = {
-	    {_("Management ID"), 1.2, 0}, {_("Serial"), 1.5, 0},
-	    {_("Why"), 1, 0},		  {_("Due since"), 1, 0},
-	    {_("Scanned"), 1.5, 0},	  {_("Scanned by"), 0.9, 0},
+	    {_("Management ID"), 1.2, 0},
+	    {_("Serial"), 1.5, 0},
+	    {_("Why"), 1, 0},
+	    {_("Due since"), 1, 0},
+	    {_("Scanned"), 1.5, 0},
+	    {_("Scanned by"), 0.9, 0},
 	};
 	const struct disposal_batch_rec *b = &x->b;
 	char line[512], a[TIME_ISO_BUF], z[TIME_ISO_BUF], due[11], n[24];
@@ -699,9 +697,8 @@ static int disposal_batch(struct pdf_doc *d, const struct wf_disposal *x)
 	return rc ? rc : pdf_table_end(d);
 }
 
-struct pdf_doc *pdf_disposal(const struct wf_disposal_list *list,
-			     int64_t batch, const char *month,
-			     const struct pdf_meta *m)
+struct pdf_doc *pdf_disposal(const struct wf_disposal_list *list, int64_t batch,
+			     const char *month, const struct pdf_meta *m)
 {
 	char period[64] = "";
 	struct pdf_doc *d;
@@ -778,10 +775,9 @@ struct pdf_doc *pdf_tally(const struct pdf_tally_row *v, size_t n,
 		i64(v[i].missing, x);
 		te += v[i].expected;
 		tm += v[i].missing;
-		rc = pdf_table_row(d, (const char *[]){id, a,
-						       z[0] ? z : _("open"),
-						       v[i].witness, e, x,
-						       v[i].note});
+		rc = pdf_table_row(
+		    d, (const char *[]){id, a, z[0] ? z : _("open"),
+					v[i].witness, e, x, v[i].note});
 	}
 	i64(te, e);
 	i64(tm, x);

@@ -581,8 +581,8 @@ int wf_book(struct ledger *l, const char *month, int64_t now,
 	for (size_t i = 0; i < out->ncounts; i++) {
 		struct wf_book_count *c = &out->counts[i];
 
-		rc = wf_count_discrepancies(l, c->c.id, now, rules, &c->disc,
-					    e);
+		rc =
+		    wf_count_discrepancies(l, c->c.id, now, rules, &c->disc, e);
 		if (rc) {
 			wf_book_free(out);
 			return rc;
@@ -661,12 +661,13 @@ int wf_book_trend(struct ledger *l, const char *month, int64_t now,
 		}
 		wf_book_free(&b);
 		out->held[k] = held;
-		out->share[k] = held < 0 ? -1
-			      : exp_sum ? 100.0 * (double)(seen_sum > exp_sum
-								? exp_sum
+		out->share[k] =
+		    held < 0  ? -1
+		    : exp_sum ? 100.0 *
+				    (double)(seen_sum > exp_sum ? exp_sum
 								: seen_sum) /
-					      (double)exp_sum
-					: 0;
+				    (double)exp_sum
+			      : 0;
 		out->discrepancies[k] = disc;
 	}
 	return 0;
