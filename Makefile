@@ -174,7 +174,8 @@ $(BUILD)/locale/%/LC_MESSAGES/cardtally.mo: po/%.po | need-deps
 # (with the workflows' error table and the rules' and roles' words that
 # refusals quote) and merges it into every po/*.po (run by hand when
 # strings change).
-POT_SRC := $(wildcard scanner/tui/*.c scanner/workflow/*.c scanner/pdf/*.c) \
+POT_SRC := $(wildcard scanner/tui/*.c scanner/workflow/*.c \
+	scanner/pdf/*.c) \
 	scanner/workflow/wf_errors.def reconcile/recon.c reconcile/rules.c \
 	common/model.c
 pot:
