@@ -41,6 +41,12 @@ ifeq ($(WERROR),1)
 CT_CFLAGS += -Werror
 endif
 
+# The paper reports (scanner/pdf/, issue 15): cairo draws the PDF, pango
+# lays out the text (Japanese with the Noto CJK fonts); libm for the
+# charts' scales.
+LIBS_PC += pangocairo cairo-pdf
+PDF_LIBS := -lm
+
 # libusb (USB reader listing and hotplug, drivers/usbwatch.c) only where
 # pkg-config finds it; without it `readers` says so and scans go on.
 HAVE_LIBUSB = $(shell $(PKG_CONFIG) --exists libusb-1.0 2>/dev/null && echo 1)
@@ -56,7 +62,8 @@ UNISTRING_LIBS := -lunistring
 
 # pkg-config is asked lazily so that `make deps` works before it exists.
 PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIBS_PC))
-PC_LIBS = $(shell $(PKG_CONFIG) --libs $(LIBS_PC)) $(UNISTRING_LIBS)
+PC_LIBS = $(shell $(PKG_CONFIG) --libs $(LIBS_PC)) $(UNISTRING_LIBS) \
+	$(PDF_LIBS)
 
 LIB_SRC := $(wildcard common/*.c data/*.c drivers/*.c reconcile/*.c)
 APP_SRC := $(filter-out scanner/cli/main.c,$(wildcard scanner/*/*.c))
@@ -171,7 +178,8 @@ $(BUILD)/locale/%/LC_MESSAGES/cardtally.mo: po/%.po | need-deps
 # (with the workflows' error table and the rules' and roles' words that
 # refusals quote) and merges it into every po/*.po (run by hand when
 # strings change).
-POT_SRC := $(wildcard scanner/tui/*.c scanner/workflow/*.c) \
+POT_SRC := $(wildcard scanner/tui/*.c scanner/workflow/*.c \
+	scanner/pdf/*.c) \
 	scanner/workflow/wf_errors.def reconcile/recon.c reconcile/rules.c \
 	common/model.c
 pot:

@@ -23,6 +23,10 @@ PACKAGES="gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev
 libunistring-dev libcmocka-dev libnfc-dev libpcsclite-dev libusb-1.0-0-dev libncurses-dev
 sqlite3 perl python3 tmux pcscd vsmartcard-vpcd libccid gettext groff-base
 openssl util-linux mount"
+# paper reports (issue 15): cairo and pango build the PDFs, fonts-noto-cjk
+#   gives them Japanese; poppler-utils (pdftotext, pdfinfo, pdftoppm)
+#   lets tests/cli/pdf.t read back the text, pages and margins
+PACKAGES="$PACKAGES libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils"
 # usb tests: umockdev fakes USB readers (umockdev-run, umockdev-wrapper) and
 #   libumockdev-dev builds the hotplug tool that adds and removes them
 PACKAGES="$PACKAGES umockdev libumockdev-dev"

@@ -102,15 +102,28 @@ int book_write(FILE *f, const char *s, size_t len, enum book_encoding enc,
 	return book_flushed(f, what);
 }
 
+/* A cell Excel would read as a formula (or as one after the blanks it
+ * strips): = + - @, TAB and CR first. */
+static int csv_formula_like(const char *s)
+{
+	return s[0] && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
 void csv_field(FILE *f, int first, const char *s)
 {
+	int esc = csv_formula_like(s);
+
 	if (!first)
 		fputc(',', f);
 	if (!s[strcspn(s, ",\"\r\n")]) {
+		if (esc)
+			fputc('\'', f);
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
+	if (esc)
+		fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);

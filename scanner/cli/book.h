@@ -43,7 +43,9 @@ int book_write(FILE *f, const char *s, size_t len, enum book_encoding enc,
 	       int bom, const char *what);
 
 /* One CSV field per RFC 4180: quoted when it holds a comma, quote, CR or
- * LF, quotes doubled; sep is written before it unless first. */
+ * LF, quotes doubled; sep is written before it unless first.  A field
+ * that starts with = + - @, TAB or CR gets a single quote in front, so
+ * that Excel shows it as text instead of running it as a formula. */
 void csv_field(FILE *f, int first, const char *s);
 /* s on one line: line breaks (which notes may hold) become blanks. */
 void book_oneline(FILE *f, const char *s);

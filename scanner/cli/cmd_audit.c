@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../pdf/pdf.h"
 #include "cli.h"
 
 /* A whole number >= 1 for --expect-rows / --last. */
@@ -122,11 +123,12 @@ static int one_table(const struct audit_verify *v)
 	return 1;
 }
 
-static void print_verify_text(const struct audit_verify *v, int anchored)
+static void print_verify_text(const struct audit_verify *v, int anchored,
+			      const char *given)
 {
 	int64_t listed = v->nfindings < AUDIT_FINDINGS_MAX ? v->nfindings
 							   : AUDIT_FINDINGS_MAX;
-	char hex[AUDIT_HEX_BUF];
+	char hex[AUDIT_HEX_BUF], code[PDF_CHECK_CODE_BUF];
 
 	if (v->problem == AUDIT_INTACT) {
 		audit_hex(v->anchor, hex);
@@ -142,15 +144,21 @@ static void print_verify_text(const struct audit_verify *v, int anchored)
 			       "(written by an older version): not "
 			       "compared\n",
 			       (long long)v->unreplayed);
-		if (anchored)
-			puts("the anchor given holds: the log up to it is "
-			     "unchanged");
-		else
+		if (anchored) {
+			/* The code the daily report printed with it, for a
+			 * person to compare paper and screen. */
+			pdf_check_code(given, code);
+			printf("the anchor given holds: the log up to it is "
+			       "unchanged (check code %s)\n",
+			       code);
+		} else
 			puts("entries cut from the end of the log cannot be "
 			     "detected without an anchor: check with the "
 			     "one from an earlier day (report daily)");
 		printf("anchor: --expect-rows %lld --anchor %s\n",
 		       (long long)v->last_id, hex);
+		pdf_check_code(hex, code);
+		printf("check code: %s\n", code);
 		return;
 	}
 	for (int64_t i = 0; i < listed; i++)
@@ -205,7 +213,7 @@ static int exec_verify(struct cli *c, struct ledger *l)
 	rc = v.problem == AUDIT_INTACT ? EXIT_OK : EXIT_FOUND;
 	if (c->json)
 		return print_verify_json(&v, rc);
-	print_verify_text(&v, anchor_s != NULL);
+	print_verify_text(&v, anchor_s != NULL, anchor_s);
 	return rc;
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../workflow/config.h"
+#include "cli_pdf.h"
 #include "report.h"
 
 struct daily {
@@ -318,6 +319,9 @@ static void locked(struct daily *d)
 
 static void anchor_text(struct daily *d, int64_t id, const char *hex)
 {
+	char code[PDF_CHECK_CODE_BUF];
+
+	pdf_check_code(hex, code);
 	fprintf(
 	    d->f,
 	    "  anchor at the end of the day: the chain's %lld entries up to\n"
@@ -325,8 +329,9 @@ static void anchor_text(struct daily *d, int64_t id, const char *hex)
 	    "  'cardtally audit verify' with them shows a rewrite, or\n"
 	    "  entries cut from the end of the log):\n"
 	    "    --expect-rows %lld\n"
-	    "    --anchor %s\n",
-	    (long long)id, (long long)id, hex);
+	    "    --anchor %s\n"
+	    "  check code %s (audit verify shows it for the same anchor)\n",
+	    (long long)id, (long long)id, hex, code);
 }
 
 /* The chain's verification and the day's anchor (the chain head to
@@ -464,10 +469,13 @@ static int exec_daily(struct cli *c, struct ledger *l)
 	struct wf_daily w;
 	struct wf_err e;
 	int32_t day;
-	int rc;
+	int rc, pdf;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	rc = cli_pdf_format(c, &pdf);
+	if (rc)
+		return rc;
 	if (date_s) {
 		if (date_parse(date_s, strlen(date_s), &day) < 0)
 			return cli_usage(c, "--date takes YYYY-MM-DD, not '%s'",
@@ -480,18 +488,26 @@ static int exec_daily(struct cli *c, struct ledger *l)
 		return rc;
 	if (wf_daily(l, day, now, &conf.rules, &conf.key, &w, &e))
 		return cli_fail(&e);
-	rc = report_daily_print(&w, &conf.key, c->json, stdout);
+	if (pdf) {
+		struct pdf_meta m;
+
+		cli_pdf_meta(&conf, &m);
+		rc = cli_pdf_emit(c, pdf_daily(&w, &m), "the daily report");
+	} else {
+		rc = report_daily_print(&w, &conf.key, c->json, stdout);
+	}
 	if (rc == EXIT_OK && w.broken)
 		rc = EXIT_FOUND;
 	wf_daily_free(&w);
 	return rc;
 }
 
-static const char *const daily_options[] = {"date", NULL};
+static const char *const daily_options[] = {"date", "format", "output", NULL};
 
 const struct cmd_entry cmd_report_daily_entry = {
     .name = "report daily",
-    .usage = "[--date YYYY-MM-DD] [--json]",
+    .usage = "[--date YYYY-MM-DD] [--json | --format text|pdf "
+	     "[--output FILE]]",
     .help = "the day's counts, tallies, safe, movements, disposals, "
 	    "near-misses and audit anchor, to sign",
     .options = daily_options,

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../workflow/config.h"
+#include "cli_pdf.h"
 #include "report.h"
 
 /* A batch argument: "D3" as printed, or the bare number. */
@@ -277,18 +278,68 @@ static void list_batch_text(const struct wf_disposal *d)
 	}
 }
 
+/* 1 when t falls in month "YYYY-MM" (local). */
+static int in_month(int64_t t, const char *month)
+{
+	char iso[TIME_ISO_BUF];
+
+	if (!t)
+		return 0;
+	cli_time_iso(t, iso);
+	return strncmp(iso, month, 7) == 0;
+}
+
 static int exec_dispose_list(struct cli *c, struct ledger *l)
 {
+	const char *batch_s = cli_opt(c, "batch");
+	const char *month = cli_opt(c, "month");
 	struct wf_disposal_list list;
 	struct wf_err e;
-	int rc;
+	int64_t batch = 0, from, to;
+	size_t kept = 0;
+	int rc, pdf;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	if (batch_s && month)
+		return cli_usage(c, "--batch and --month exclude each other");
+	if (batch_s && (!cli_is_disposal_id(batch_s, &batch) || !batch))
+		return cli_usage(c, "--batch takes a batch ID (D1), not '%s'",
+				 batch_s);
+	if (month && wf_month_bounds(month, &from, &to) < 0)
+		return cli_usage(c, "--month takes YYYY-MM, not '%s'", month);
+	rc = cli_pdf_format(c, &pdf);
+	if (rc)
+		return rc;
 	if (wf_dispose_list(l, 0, &list, &e))
 		return cli_fail(&e);
+	/* The batches asked for, in place: by ID, or begun or closed in
+	 * the month. */
+	for (size_t i = 0; i < list.n; i++) {
+		const struct wf_disposal *x = &list.v[i];
+
+		if ((batch && x->b.id != batch) ||
+		    (month && !in_month(x->b.started_at, month) &&
+		     !in_month(x->b.closed_at, month))) {
+			free(x->cards);
+			continue;
+		}
+		list.v[kept++] = *x;
+	}
+	list.n = kept;
 	rc = EXIT_OK;
-	if (c->json) {
+	if (pdf) {
+		struct config conf;
+		struct pdf_meta m;
+
+		rc = config_load(&conf);
+		if (rc == 0) {
+			cli_pdf_meta(&conf, &m);
+			rc = cli_pdf_emit(c,
+					  pdf_disposal(&list, batch, month, &m),
+					  "the disposal ledger");
+		}
+	} else if (c->json) {
 		struct json_w w;
 
 		json_w_init(&w, stdout);
@@ -307,11 +358,15 @@ static int exec_dispose_list(struct cli *c, struct ledger *l)
 	return rc;
 }
 
+static const char *const dispose_list_options[] = {"batch", "month", "format",
+						   "output", NULL};
+
 const struct cmd_entry cmd_dispose_list_entry = {
     .name = "dispose list",
-    .usage = "[--json]",
+    .usage = "[--batch ID | --month YYYY-MM] [--json | --format text|pdf "
+	     "[--output FILE]]",
     .help = "the disposal ledger: batches, who, witness, method, cards",
-    .options = NULL,
+    .options = dispose_list_options,
     .needs_db = 1,
     .exec = exec_dispose_list,
 };

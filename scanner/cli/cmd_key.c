@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "../workflow/config.h"
+#include "cli_pdf.h"
 #include "report.h"
 
 void cli_key_flag_names(unsigned flags, char *out, size_t cap)
@@ -58,8 +59,8 @@ static int exec_holder_add(struct cli *c, struct ledger *l)
 		return cli_usage(c, "--order takes 1-%d, not '%s'",
 				 KEY_HOLDER_ORDER_MAX, order_s);
 	rc = cli_step_actor(c, l, &actor);
-	if (rc == 0 && wf_key_holder_add(l, &actor, c->pos[0], (int)order,
-					 cli_now(), &e))
+	if (rc == 0 &&
+	    wf_key_holder_add(l, &actor, c->pos[0], (int)order, cli_now(), &e))
 		rc = cli_fail(&e);
 	if (rc)
 		return rc;
@@ -268,6 +269,56 @@ const struct cmd_entry cmd_key_close_entry = {
 
 /* ---- key log ---- */
 
+/* The key log's openings gathered for the paper one. */
+struct log_pdf {
+	struct wf_opening *v;
+	size_t n, cap;
+	int64_t now;
+	const struct recon_key_rules *rules;
+};
+
+static int log_pdf_add(const struct key_opening_rec *o, void *ctx)
+{
+	struct log_pdf *p = ctx;
+	struct wf_opening *w;
+
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 16;
+		struct wf_opening *v = realloc(p->v, cap * sizeof(*v));
+
+		if (!v)
+			return LEDGER_ERR_NOMEM;
+		p->v = v;
+		p->cap = cap;
+	}
+	w = &p->v[p->n++];
+	memset(w, 0, sizeof(*w));
+	w->o = *o;
+	w->flags = wf_key_flags(o, p->now, p->rules);
+	w->flags_recorded = wf_key_flags_recorded(o);
+	w->minutes =
+	    ((o->closed_at ? o->closed_at : p->now) - o->opened_at) / 60;
+	return 0;
+}
+
+static int log_pdf(struct cli *c, struct ledger *l, const struct config *conf)
+{
+	struct log_pdf p = {.now = cli_now(), .rules = &conf->key};
+	struct pdf_meta m;
+	int rc = ledger_key_each_since(l, INT64_MIN, log_pdf_add, &p);
+
+	if (rc < 0) {
+		free(p.v);
+		return rc == LEDGER_ERR_NOMEM
+			   ? cli_error(EXIT_SOFTWARE, "out of memory")
+			   : cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	}
+	cli_pdf_meta(conf, &m);
+	rc = cli_pdf_emit(c, pdf_key_log(p.v, p.n, &m), "the key log");
+	free(p.v);
+	return rc;
+}
+
 static int exec_log(struct cli *c, struct ledger *l)
 {
 	struct json_w w;
@@ -276,7 +327,7 @@ static int exec_log(struct cli *c, struct ledger *l)
 				.indent = "",
 				.now = cli_now()};
 	struct config conf;
-	int rc;
+	int rc, pdf;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
@@ -284,6 +335,11 @@ static int exec_log(struct cli *c, struct ledger *l)
 	if (rc)
 		return rc;
 	p.rules = &conf.key;
+	rc = cli_pdf_format(c, &pdf);
+	if (rc)
+		return rc;
+	if (pdf)
+		return log_pdf(c, l, &conf);
 	/* report_opening and report_safe_closed (report.c) write their
 	 * items through p.jw. */
 	json_w_init(&w, stdout);
@@ -322,12 +378,14 @@ static int exec_log(struct cli *c, struct ledger *l)
 	return EXIT_OK;
 }
 
+static const char *const key_log_options[] = {"format", "output", NULL};
+
 const struct cmd_entry cmd_key_log_entry = {
     .name = "key log",
-    .usage = "[--json]",
+    .usage = "[--json | --format text|pdf [--output FILE]]",
     .help = "every opening of the safe, with its flags, and what was "
 	    "handled while it was closed",
-    .options = NULL,
+    .options = key_log_options,
     .needs_db = 1,
     .exec = exec_log,
 };

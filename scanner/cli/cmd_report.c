@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "../workflow/config.h"
+#include "cli_pdf.h"
 #include "book.h"
 #include "report.h"
 
@@ -318,6 +319,38 @@ int report_book_print(const struct wf_book *b, enum book_format fmt, FILE *f)
 	return cli_json_done(&jw, EXIT_OK);
 }
 
+/* The record book on paper, with its 12-month trend. */
+static int record_book_pdf(struct cli *c, struct ledger *l, const char *month)
+{
+	struct wf_book_trend trend;
+	struct pdf_meta m;
+	struct config conf;
+	struct wf_book b;
+	struct wf_err e;
+	int rc;
+
+	if (c->json)
+		return cli_usage(c, "--format pdf and --json exclude each "
+				    "other");
+	if (cli_opt(c, "encoding"))
+		return cli_usage(c, "--encoding is for text and csv");
+	rc = cli_pdf_target(c);
+	if (rc == 0)
+		rc = config_load(&conf);
+	if (rc)
+		return rc;
+	if (wf_book(l, month, cli_now(), &conf.rules, &b, &e))
+		return cli_fail(&e);
+	if (wf_book_trend(l, month, cli_now(), &conf.rules, &trend, &e)) {
+		wf_book_free(&b);
+		return cli_fail(&e);
+	}
+	cli_pdf_meta(&conf, &m);
+	rc = cli_pdf_emit(c, pdf_book(&b, &trend, &m), "the record book");
+	wf_book_free(&b);
+	return rc;
+}
+
 static int exec_record_book(struct cli *c, struct ledger *l)
 {
 	const char *month = cli_opt(c, "month");
@@ -338,6 +371,10 @@ static int exec_record_book(struct cli *c, struct ledger *l)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
 	if (!month || wf_month_bounds(month, &from, &to) < 0)
 		return cli_usage(c, "--month YYYY-MM is required");
+	if (fmt_s && strcmp(fmt_s, "pdf") == 0)
+		return record_book_pdf(c, l, month);
+	if (cli_opt(c, "output"))
+		return cli_usage(c, "--output is for --format pdf");
 	fmt = c->json ? FMT_JSON : FMT_TEXT;
 	if (fmt_s && strcmp(fmt_s, "text") == 0 && !c->json)
 		fmt = FMT_TEXT;
@@ -346,7 +383,9 @@ static int exec_record_book(struct cli *c, struct ledger *l)
 	else if (fmt_s && strcmp(fmt_s, "json") == 0)
 		fmt = FMT_JSON;
 	else if (fmt_s)
-		return cli_usage(c, "--format is text, csv or json, not '%s'%s",
+		return cli_usage(c,
+				 "--format is text, csv, json or pdf, not "
+				 "'%s'%s",
 				 fmt_s, c->json ? " (with --json)" : "");
 	if (enc_s && strcmp(enc_s, "cp932") == 0)
 		enc = ENC_CP932;
@@ -380,12 +419,12 @@ static int exec_record_book(struct cli *c, struct ledger *l)
 }
 
 static const char *const record_book_options[] = {"month", "format", "encoding",
-						  NULL};
+						  "output", NULL};
 
 const struct cmd_entry cmd_report_record_book_entry = {
     .name = "report record-book",
-    .usage = "--month YYYY-MM [--format text|csv|json] "
-	     "[--encoding utf-8|cp932]",
+    .usage = "--month YYYY-MM [--format text|csv|json|pdf] "
+	     "[--encoding utf-8|cp932] [--output FILE]",
     .help = "every count of a month: ranges, who, when, results, "
 	    "discrepancies and resolutions",
     .options = record_book_options,
@@ -606,10 +645,13 @@ static int exec_incident(struct cli *c, struct ledger *l)
 	struct config conf;
 	struct wf_err e;
 	int64_t id;
-	int rc;
+	int rc, pdf;
 
 	if (!count_s)
 		return cli_usage(c, "--count ID is required");
+	rc = cli_pdf_format(c, &pdf);
+	if (rc)
+		return rc;
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
 	rc = cli_session_id(c, count_s, &id);
@@ -619,16 +661,25 @@ static int exec_incident(struct cli *c, struct ledger *l)
 		return rc;
 	if (wf_incident(l, id, cli_now(), &conf.rules, &in, &e))
 		return cli_fail(&e);
-	rc = report_incident_print(&in, c->json, stdout);
+	if (pdf) {
+		struct pdf_meta m;
+
+		cli_pdf_meta(&conf, &m);
+		rc = cli_pdf_emit(c, pdf_incident(&in, &m),
+				  "the incident report");
+	} else {
+		rc = report_incident_print(&in, c->json, stdout);
+	}
 	wf_incident_free(&in);
 	return rc;
 }
 
-static const char *const incident_options[] = {"count", NULL};
+static const char *const incident_options[] = {"count", "format", "output",
+					       NULL};
 
 const struct cmd_entry cmd_report_incident_entry = {
     .name = "report incident",
-    .usage = "--count ID [--json]",
+    .usage = "--count ID [--json | --format text|pdf [--output FILE]]",
     .help = "missing cards of a count with their last sighting, loss "
 	    "window, custody events, people and openings of the safe",
     .options = incident_options,

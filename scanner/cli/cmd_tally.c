@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../workflow/config.h"
+#include "cli_pdf.h"
 #include "report.h"
 
 static int exec_tally_start(struct cli *c, struct ledger *l)
@@ -234,13 +236,30 @@ static int exec_tally_list(struct cli *c, struct ledger *l)
 	int64_t *ids = NULL;
 	size_t n = 0;
 	struct json_w w, *jw = c->json ? &w : NULL;
-	int code = EXIT_OK, rc;
+	/* The paper list: its rows and their notes. */
+	struct pdf_tally_row *rows = NULL;
+	struct {
+		char note[NOTE_MAX_BYTES + 1];
+		char witness[STAFF_CODE_MAX + 1];
+	} *texts = NULL;
+	int code = EXIT_OK, rc, pdf;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	rc = cli_pdf_format(c, &pdf);
+	if (rc)
+		return rc;
 	rc = ledger_tally_ids(l, &ids, &n);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (pdf && n) {
+		rows = calloc(n, sizeof(*rows));
+		texts = calloc(n, sizeof(*texts));
+		if (!rows || !texts) {
+			code = cli_error(EXIT_SOFTWARE, "out of memory");
+			goto out;
+		}
+	}
 	json_w_init(&w, stdout);
 	if (jw) {
 		json_w_object(jw);
@@ -264,7 +283,20 @@ static int exec_tally_list(struct cli *c, struct ledger *l)
 			goto out;
 		}
 		missing = t.by_state[TALLY_MISSING];
-		if (jw) {
+		if (pdf) {
+			snprintf(texts[i].note, sizeof(texts[i].note), "%s",
+				 note);
+			snprintf(texts[i].witness, sizeof(texts[i].witness),
+				 "%s", sess.witness);
+			rows[i] = (struct pdf_tally_row){
+			    .id = ids[i],
+			    .started_at = sess.started_at,
+			    .closed_at = sess.closed_at,
+			    .expected = (int64_t)t.expected,
+			    .missing = (int64_t)missing,
+			    .witness = texts[i].witness,
+			    .note = texts[i].note};
+		} else if (jw) {
 			json_w_object(jw);
 			json_w_key_int(jw, "session", ids[i]);
 			cli_json_key_time(jw, "started_at", sess.started_at);
@@ -286,21 +318,39 @@ static int exec_tally_list(struct cli *c, struct ledger *l)
 		if (missing)
 			code = EXIT_FOUND;
 	}
+	if (pdf) {
+		struct config conf;
+		struct pdf_meta m;
+
+		rc = config_load(&conf);
+		if (rc) {
+			code = rc;
+			goto out;
+		}
+		cli_pdf_meta(&conf, &m);
+		rc = cli_pdf_emit(c, pdf_tally(rows, n, &m), "the tallies");
+		if (rc)
+			code = rc;
+	}
 	if (jw) {
 		json_w_end_array(jw);
 		json_w_end_object(jw);
 		code = cli_json_done(jw, code);
 	}
 out:
+	free(rows);
+	free(texts);
 	free(ids);
 	return code;
 }
 
+static const char *const tally_list_options[] = {"format", "output", NULL};
+
 const struct cmd_entry cmd_tally_list_entry = {
     .name = "tally list",
-    .usage = "[--json]",
+    .usage = "[--json | --format text|pdf [--output FILE]]",
     .help = "every tally and what is still missing from it (exit 1 if any)",
-    .options = NULL,
+    .options = tally_list_options,
     .needs_db = 1,
     .exec = exec_tally_list,
 };

@@ -36,6 +36,9 @@ static const struct {
 	       "or nfc:[CONNSTRING]"},
     {"profile", "the card identity profile (uid or apdu:NAME; default: "
 		"the configuration file's, else apdu:seizo)"},
+    {"format", "text (default) or pdf (A4, for paper: needs --output or "
+	       "a stdout that is not a terminal)"},
+    {"output", "the file a PDF is written to (default: stdout)"},
     {"apply", "make the proposal the plan (a manager, --as); without it "
 	      "nothing changes"},
     /* One command's options. */
@@ -86,8 +89,12 @@ static const struct {
     {"plan cycle/months", "the cycle's length in months, 1-12"},
     {"plan cycle/start", "the cycle's first month (default: this month)"},
     {"report record-book/month", "the month whose counts are listed"},
-    {"report record-book/format", "text (default), csv (for Excel) or "
-				  "json"},
+    {"report record-book/format", "text (default), csv (for Excel), "
+				  "json or pdf (A4, with the 12-month "
+				  "trend)"},
+    {"dispose list/batch", "only this batch (D1)"},
+    {"dispose list/month", "only the batches begun or closed that month "
+			   "(YYYY-MM)"},
     {"report record-book/encoding", "utf-8 (default; csv with a byte "
 				    "order mark) or cp932"},
     {"report incident/count", "the count whose missing cards are listed"},

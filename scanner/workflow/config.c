@@ -124,6 +124,27 @@ static int set_key(struct config *c, const char *key, const char *val,
 		c->rules.reminder_days = (int)v;
 		return 0;
 	}
+	if (strcmp(key, "ward_name") == 0 || strcmp(key, "printer") == 0) {
+		int ward = key[0] == 'w';
+		char *dst = ward ? c->ward_name : c->printer;
+		size_t cap = ward ? sizeof(c->ward_name) : sizeof(c->printer);
+		int bad = strlen(val) >= cap || *val == '\0';
+
+		/* Text for paper or a printer's name: no control bytes, and
+		 * a printer's name has no blanks either (lp -d NAME). */
+		for (const char *p = val; !bad && *p; p++)
+			bad = (unsigned char)*p < 0x20 || *p == 0x7f ||
+			      (!ward && (*p == ' ' || *p == '/'));
+		if (bad)
+			return cli_error(EXIT_DATAERR,
+					 "%s:%ld: %s: %s, not '%s'", c->path,
+					 line, key,
+					 ward ? "text of 1-127 bytes"
+					      : "a printer's name (no blanks)",
+					 shown);
+		snprintf(dst, cap, "%s", val);
+		return 0;
+	}
 	text_escape(shown, sizeof(shown), key);
 	return cli_error(EXIT_DATAERR, "%s:%ld: %s: unknown setting", c->path,
 			 line, shown);

@@ -17,6 +17,10 @@
  *   idle_logout_seconds = N      the TUI logs its user out after N
  *                                seconds without a key or a card read
  *                                (1-86400, default 120: R21's 2 minutes)
+ *   ward_name = TEXT             the office's name at the head of the
+ *                                paper reports (default: none)
+ *   printer = NAME               the CUPS printer the TUI prints reports
+ *                                to with lp (default: lp's own default)
  */
 #ifndef CT_CONFIG_H
 #define CT_CONFIG_H
@@ -32,6 +36,8 @@ struct config {
 	struct recon_rules rules;
 	struct recon_key_rules key; /* the key log's flags (R14) */
 	int idle_logout_s;	    /* the TUI's idle logout (R21) */
+	char ward_name[128];	    /* the paper reports' head; "" unset */
+	char printer[128];	    /* lp -d NAME; "" for lp's default */
 };
 
 #define CONFIG_IDLE_LOGOUT_DEFAULT 120

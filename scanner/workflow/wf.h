@@ -181,7 +181,8 @@ struct wf_training {
 	size_t natt, capatt;
 };
 
-int wf_training_load(struct ledger *l, const char *staff, struct wf_training *g);
+int wf_training_load(struct ledger *l, const char *staff,
+		     struct wf_training *g);
 /* Runs the gate over g for required course number `only` (< 0: all of
  * them) on `today` into *out.  0, or -1 when out of memory. */
 int wf_training_eval(const struct wf_training *g, long only, int32_t today,
@@ -265,8 +266,8 @@ int wf_key_flags_recorded(const struct key_opening_rec *o);
 
 /* ---- custody of cards and terminals (wf_custody.c) ---- */
 
-extern const struct wf_step wf_step_asset_add, wf_step_checkout,
-    wf_step_return, wf_step_issue, wf_step_move;
+extern const struct wf_step wf_step_asset_add, wf_step_checkout, wf_step_return,
+    wf_step_issue, wf_step_move;
 
 /* The step of movement k (checkout, return, issue, move); NULL for
  * another kind. */
@@ -395,8 +396,7 @@ int wf_training_course_add(struct ledger *l, const struct staff_rec *actor,
 			   struct wf_err *e);
 /* Makes course `code` required for work with cards from now on. */
 int wf_training_course_require(struct ledger *l, const struct staff_rec *actor,
-			       const char *code, int64_t now,
-			       struct wf_err *e);
+			       const char *code, int64_t now, struct wf_err *e);
 /* Records that the n people of staff[] attended `course` on date (not
  * after the day of now): all of them or nobody.  0 or the exit status. */
 int wf_training_record(struct ledger *l, const struct staff_rec *actor,
@@ -471,8 +471,7 @@ struct wf_note_list {
 	size_t n;
 };
 
-int wf_note_list(struct ledger *l, struct wf_note_list *out,
-		 struct wf_err *e);
+int wf_note_list(struct ledger *l, struct wf_note_list *out, struct wf_err *e);
 void wf_note_list_free(struct wf_note_list *n);
 
 /* ---- import and init (wf_import.c) ---- */
@@ -507,9 +506,8 @@ extern const struct wf_step wf_step_tally_start, wf_step_tally_close;
 
 /* Opens a tally: every card and terminal checked out now is expected
  * back.  0, *id and *nexpected, or the exit status with *e. */
-int wf_tally_start(struct ledger *l, const struct staff_rec *actor,
-		   int64_t now, int64_t *id, int64_t *nexpected,
-		   struct wf_err *e);
+int wf_tally_start(struct ledger *l, const struct staff_rec *actor, int64_t now,
+		   int64_t *id, int64_t *nexpected, struct wf_err *e);
 /* What closing open tally id would find now (nothing is written), e.g.
  * to ask for a witness before anyone types a PIN.  0 and *t, or the exit
  * status with *e (no such tally, not a tally, closed already). */
@@ -758,11 +756,11 @@ struct wf_total {
 struct wf_reconcile {
 	struct session_rec sess;
 	/* A count. */
-	struct count_data *d;	 /* owned */
-	struct recon_report *r;	 /* owned */
-	struct sighting *last_seen; /* [r->nmissing] */
+	struct count_data *d;			    /* owned */
+	struct recon_report *r;			    /* owned */
+	struct sighting *last_seen;		    /* [r->nmissing] */
 	char (*checked_out_by)[STAFF_CODE_MAX + 1]; /* [r->nchecked_out] */
-	struct resolution_rec *res;		   /* by mgmt ID, serial */
+	struct resolution_rec *res;		    /* by mgmt ID, serial */
 	size_t nres;
 	/* A tally. */
 	struct recon_tally tally;
@@ -846,6 +844,26 @@ int wf_book(struct ledger *l, const char *month, int64_t now,
 	    struct wf_err *e);
 void wf_book_free(struct wf_book *b);
 
+/*
+ * The record book's 12-month trend (issue 15), the month given last: per
+ * month, from the counts begun in it (recounts left out) with their
+ * results stored: the cards held (the largest count's expected total),
+ * the share counted (read of expected, percent) and the discrepancies
+ * found.  held and share are -1 for a month without such a count.
+ */
+#define WF_TREND_MONTHS 12
+struct wf_book_trend {
+	char month[WF_TREND_MONTHS][8]; /* "YYYY-MM", oldest first */
+	int64_t held[WF_TREND_MONTHS];
+	double share[WF_TREND_MONTHS];
+	int64_t discrepancies[WF_TREND_MONTHS];
+};
+
+/* 0 and *out, or the exit status with *e (WF_E_REPORT_MONTH). */
+int wf_book_trend(struct ledger *l, const char *month, int64_t now,
+		  const struct recon_rules *rules, struct wf_book_trend *out,
+		  struct wf_err *e);
+
 /* Someone the incident report names, and why (bits). */
 enum {
 	WF_PERSON_HANDLED = 1, /* a custody event, or the last sighting */
@@ -871,7 +889,7 @@ struct wf_incident_card {
 	enum card_status status;
 	struct sighting last_seen;
 	char last_seen_name[NAME_MAX_BYTES + 1];
-	int64_t from, to;	 /* the loss window (R23) */
+	int64_t from, to;   /* the loss window (R23) */
 	int from_last_seen; /* from is the last sighting, else received */
 	struct wf_custody_event *events;
 	size_t nevents;
@@ -1054,7 +1072,6 @@ void wf_plan_status_free(struct wf_plan_status *s);
 int plan_due_ranges(struct ledger *l, int64_t now,
 		    char (**paths)[LOCATION_MAX + 1], int **state, size_t *n,
 		    struct wf_err *e);
-
 
 /* ---- counts: start, close, discrepancies, resolve, recount, totals
  * (wf_count.c) ---- */

@@ -581,8 +581,8 @@ int wf_book(struct ledger *l, const char *month, int64_t now,
 	for (size_t i = 0; i < out->ncounts; i++) {
 		struct wf_book_count *c = &out->counts[i];
 
-		rc = wf_count_discrepancies(l, c->c.id, now, rules, &c->disc,
-					    e);
+		rc =
+		    wf_count_discrepancies(l, c->c.id, now, rules, &c->disc, e);
 		if (rc) {
 			wf_book_free(out);
 			return rc;
@@ -605,6 +605,72 @@ void wf_book_free(struct wf_book *b)
 	}
 	free(b->counts);
 	memset(b, 0, sizeof(*b));
+}
+
+int wf_book_trend(struct ledger *l, const char *month, int64_t now,
+		  const struct recon_rules *rules, struct wf_book_trend *out,
+		  struct wf_err *e)
+{
+	int64_t from, to;
+	int y, m;
+
+	memset(out, 0, sizeof(*out));
+	if (wf_month_bounds(month, &from, &to) < 0)
+		return wf_fail(e, WF_E_REPORT_MONTH, month);
+	y = atoi(month);
+	m = atoi(month + 5);
+	for (int k = 0; k < WF_TREND_MONTHS; k++) {
+		int back = WF_TREND_MONTHS - 1 - k;
+		int mm = (y * 12 + (m - 1)) - back;
+		struct wf_book b;
+		int64_t held = -1, exp_sum = 0, seen_sum = 0, disc = 0;
+		int rc;
+
+		/* y is 1970-9999 (wf_month_bounds), mm / 12 at most that. */
+		snprintf(out->month[k], sizeof(out->month[k]), "%04u-%02u",
+			 ((unsigned)mm / 12) % 10000, (unsigned)mm % 12 + 1);
+		rc = wf_book(l, out->month[k], now, rules, &b, e);
+		/* A month before 1970 has no counts: a gap. */
+		if (rc && e->code == WF_E_REPORT_MONTH) {
+			out->held[k] = -1;
+			out->share[k] = -1;
+			continue;
+		}
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < b.ncounts; i++) {
+			const struct wf_book_count *c = &b.counts[i];
+			int64_t ce = 0;
+			int stored = 0;
+
+			if (c->c.recount_of)
+				continue;
+			disc += (int64_t)c->disc.n;
+			for (size_t r = 0; r < c->nranges; r++) {
+				if (c->ranges[r].expected < 0)
+					continue;
+				stored = 1;
+				ce += c->ranges[r].expected;
+				exp_sum += c->ranges[r].expected;
+				seen_sum += c->ranges[r].seen > 0
+						? c->ranges[r].seen
+						: 0;
+			}
+			if (stored && ce > held)
+				held = ce;
+		}
+		wf_book_free(&b);
+		out->held[k] = held;
+		out->share[k] =
+		    held < 0  ? -1
+		    : exp_sum ? 100.0 *
+				    (double)(seen_sum > exp_sum ? exp_sum
+								: seen_sum) /
+				    (double)exp_sum
+			      : 0;
+		out->discrepancies[k] = disc;
+	}
+	return 0;
 }
 
 /* ---- the incident report ---- */
