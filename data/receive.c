@@ -74,8 +74,8 @@ int ledger_receive_awaiting(struct ledger *l, const char *tray,
 }
 
 /* The card's management ID and whether it has a serial (1) or not (0). */
-static int card_state(struct ledger *l, int64_t card_id, char *mgmt,
-		      size_t cap, int *bound)
+static int card_state(struct ledger *l, int64_t card_id, char *mgmt, size_t cap,
+		      int *bound)
 {
 	sqlite3_stmt *st;
 	int rc = ledger_prepare(l,
@@ -101,8 +101,7 @@ static int card_state(struct ledger *l, int64_t card_id, char *mgmt,
 	return rc;
 }
 
-static int tray_path(struct ledger *l, int64_t tray_id, char *out,
-		     size_t cap)
+static int tray_path(struct ledger *l, int64_t tray_id, char *out, size_t cap)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -142,10 +141,10 @@ int ledger_receive_bind(struct ledger *l, int64_t card_id, const char *serial,
 	*id = 0;
 	if (serial_normalize(serial, strlen(serial), norm) < 0)
 		return ledger_fail(l, LEDGER_ERR_INVALID,
-				   "serial '%s' is not 1-%d hex digits",
-				   serial, SERIAL_MAX);
-	if (profile && (!profile[0] || strlen(profile) > 64 ||
-			profile_version == 0))
+				   "serial '%s' is not 1-%d hex digits", serial,
+				   SERIAL_MAX);
+	if (profile &&
+	    (!profile[0] || strlen(profile) > 64 || profile_version == 0))
 		return ledger_fail(l, LEDGER_ERR_INVALID,
 				   "a profile has a name of 1-64 bytes and a "
 				   "version");
@@ -250,7 +249,8 @@ int ledger_receipt_get(struct ledger *l, const char *mgmt_id,
 		snprintf(out->tray, sizeof(out->tray), "%s",
 			 ledger_col_text(st, 5));
 		out->at = sqlite3_column_int64(st, 6);
-		snprintf(out->by, sizeof(out->by), "%s", ledger_col_text(st, 7));
+		snprintf(out->by, sizeof(out->by), "%s",
+			 ledger_col_text(st, 7));
 		rc = 0;
 	} else if (rc == SQLITE_DONE) {
 		rc = ledger_fail(l, LEDGER_ERR_NOTFOUND,

@@ -82,8 +82,8 @@ static void event_json(const struct receive_out *o, const char *event,
 }
 
 /* Says one event; 1 when receiving must stop (a refusal). */
-static int report(const struct receive_out *o, const struct wf_receive_event *ev,
-		  const struct wf_err *e)
+static int report(const struct receive_out *o,
+		  const struct wf_receive_event *ev, const struct wf_err *e)
 {
 	char msg[WF_ARG_BYTES * 2];
 	size_t listed, bound;
@@ -108,7 +108,8 @@ static int report(const struct receive_out *o, const struct wf_receive_event *ev
 		if (o->json)
 			event_json(o, "unreadable", NULL, ev->message);
 		else
-			fprintf(stderr, "!! CARD NOT READ: %s (nothing bound)\n",
+			fprintf(stderr,
+				"!! CARD NOT READ: %s (nothing bound)\n",
 				ev->message);
 		break;
 	case WF_RECEIVE_LOST:
@@ -204,7 +205,8 @@ static int exec_receive(struct cli *c, struct ledger *l)
 	if (o.json)
 		event_json(&o, "end", NULL, NULL);
 	fprintf(stderr, "%s: %zu of %zu bound%s\n", a.tray ? a.tray : a.card,
-		bound, listed, stop_signal ? " (stopped; all bindings kept)" : "");
+		bound, listed,
+		stop_signal ? " (stopped; all bindings kept)" : "");
 	wf_receive_close(r);
 	return ex;
 }

@@ -89,8 +89,8 @@ int wf_receive_open(struct ledger *l, const struct wf_receive_args *a,
 		else if (ex == 0)
 			r->ncards = 1;
 	} else if (ex == 0) {
-		if (ledger_receive_awaiting(l, a->tray, &r->cards,
-					    &r->ncards) < 0)
+		if (ledger_receive_awaiting(l, a->tray, &r->cards, &r->ncards) <
+		    0)
 			ex = wf_fail_ledger(e, l);
 		else if (r->ncards == 0)
 			ex = wf_fail(e, WF_E_RECEIVE_NOTHING, a->tray);
@@ -200,8 +200,8 @@ int wf_receive_chip(struct wf_receive *r, const char *serial, int chip,
 	in.has_card = r->next < r->ncards;
 	rc = 0;
 	if (in.has_card) {
-		rc = ledger_card_by_mgmt(r->l, r->cards[r->next].mgmt_id,
-					 &card);
+		rc =
+		    ledger_card_by_mgmt(r->l, r->cards[r->next].mgmt_id, &card);
 		if (rc == 0) {
 			snprintf(out->mgmt_id, sizeof(out->mgmt_id), "%s",
 				 card.mgmt_id);
@@ -283,9 +283,9 @@ int wf_receive_next(struct wf_receive *r, int timeout_ms,
 				     &ev->kind, &ev->rec, e);
 		/* On disk (or refused): now the reader may say so. */
 		wf_reader_feedback(r->r, ex ? RECON_ALERT
-				   : ev->kind == WF_RECEIVE_REPEAT
-				       ? RECON_REPEAT
-				       : RECON_ACCEPTED);
+					 : ev->kind == WF_RECEIVE_REPEAT
+					     ? RECON_REPEAT
+					     : RECON_ACCEPTED);
 		if (ex)
 			ev->kind = WF_RECEIVE_REFUSED;
 		/* A typed My Number is not repeated anywhere. */
@@ -313,9 +313,9 @@ int wf_receive_finish(struct wf_receive *r, struct wf_err *e)
 	char listed[24], bound[24];
 
 	if (r->a->card)
-		return r->nbound ? 0
-				 : wf_fail(e, WF_E_RECEIVE_CARD_NOT_READ,
-					   r->a->card);
+		return r->nbound
+			   ? 0
+			   : wf_fail(e, WF_E_RECEIVE_CARD_NOT_READ, r->a->card);
 	if (recon_receive_tray_end(r->ncards, r->nbound) == 0)
 		return 0;
 	return wf_fail(e, WF_E_RECEIVE_TRAY_COUNT, r->a->tray,

@@ -33,9 +33,9 @@ extern const struct wf_step wf_step_receive;
 /* What is received, by whom, with what.  Every pointer must outlive the
  * receiving. */
 struct wf_receive_args {
-	const char *tray; /* by tray: its location; with card: where the card
-			     must lie (NULL: anywhere) */
-	const char *card; /* by card: the delivery slip's management ID */
+	const char *tray;   /* by tray: its location; with card: where the card
+			       must lie (NULL: anywhere) */
+	const char *card;   /* by card: the delivery slip's management ID */
 	const char *reader; /* reader spec; NULL: wf_receive_chip only */
 	const struct rdr_profile *profile; /* identity profile; NULL: uid */
 	const struct staff_rec *actor;
