@@ -263,19 +263,57 @@ static const char *safe_suffix(int safe_closed)
 	return safe_closed == 1 ? " safe=closed" : "";
 }
 
+/* " profile=NAME/V" into buf for a read with a profile, else "". */
+static const char *profile_suffix(char *buf, size_t cap, const char *profile,
+				  unsigned version)
+{
+	int n;
+
+	buf[0] = '\0';
+	if (!profile || !profile[0])
+		return buf;
+	n = snprintf(buf, cap, " profile=%s/%u", profile, version);
+	return n < 0 || (size_t)n >= cap ? NULL : buf;
+}
+
 int ledger_scan_detail(char *buf, size_t cap, int64_t scan_id,
 		       int64_t session_id, int64_t range_id, const char *serial,
 		       int64_t card_id, const char *outcome, const char *why,
-		       int safe_closed)
+		       int safe_closed, const char *profile,
+		       unsigned profile_version)
 {
-	int n = snprintf(buf, cap,
-			 "scan=%lld session=%lld range=%lld serial=%s "
-			 "card=%lld outcome=%s%s%s%s",
-			 (long long)scan_id, (long long)session_id,
-			 (long long)range_id, serial, (long long)card_id,
-			 outcome, why && why[0] ? " why=" : "",
-			 why && why[0] ? why : "", safe_suffix(safe_closed));
+	char pbuf[LEDGER_PROFILE_DETAIL];
+	const char *p = profile_suffix(pbuf, sizeof(pbuf), profile,
+				       profile_version);
+	int n;
 
+	if (!p)
+		return -1;
+	n = snprintf(buf, cap,
+		     "scan=%lld session=%lld range=%lld serial=%s "
+		     "card=%lld outcome=%s%s%s%s%s",
+		     (long long)scan_id, (long long)session_id,
+		     (long long)range_id, serial, (long long)card_id, outcome,
+		     why && why[0] ? " why=" : "", why && why[0] ? why : "",
+		     safe_suffix(safe_closed), p);
+	return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
+int ledger_receipt_detail(char *buf, size_t cap, int64_t receipt_id,
+			  const char *serial, const char *profile,
+			  unsigned profile_version, const char *tray)
+{
+	int n;
+
+	if (profile && profile[0])
+		n = snprintf(buf, cap,
+			     "receipt=%lld serial=%s profile=%s/%u tray=%s",
+			     (long long)receipt_id, serial, profile,
+			     profile_version, tray && tray[0] ? tray : "-");
+	else
+		n = snprintf(buf, cap, "receipt=%lld serial=%s profile=- tray=%s",
+			     (long long)receipt_id, serial,
+			     tray && tray[0] ? tray : "-");
 	return n < 0 || (size_t)n >= cap ? -1 : n;
 }
 
@@ -293,20 +331,25 @@ int ledger_custody_detail(char *buf, size_t cap, int64_t event_id,
 }
 
 int ledger_disposal_detail(char *buf, size_t cap, int64_t batch_id,
-			   const char *why, int32_t since, int safe_closed)
+			   const char *why, int32_t since, int safe_closed,
+			   const char *profile, unsigned profile_version)
 {
-	char day[11] = "-";
+	char day[11] = "-", pbuf[LEDGER_PROFILE_DETAIL];
+	const char *p = profile_suffix(pbuf, sizeof(pbuf), profile,
+				       profile_version);
 	int n;
 
+	if (!p)
+		return -1;
 	if (since != DATE_NONE)
 		date_format(since, day);
 	if (safe_closed < 0)
 		n = snprintf(buf, cap, "disposal=%lld why=%s",
 			     (long long)batch_id, why);
 	else
-		n = snprintf(buf, cap, "disposal=%lld why=%s since=%s%s",
+		n = snprintf(buf, cap, "disposal=%lld why=%s since=%s%s%s",
 			     (long long)batch_id, why, day,
-			     safe_suffix(safe_closed));
+			     safe_suffix(safe_closed), p);
 	return n < 0 || (size_t)n >= cap ? -1 : n;
 }
 
@@ -601,15 +644,48 @@ static int col_flag(sqlite3_stmt *st, int i)
 		   : sqlite3_column_int(st, i);
 }
 
+/* The profile of row r (columns i, i + 1) as an entry of schema version
+ * 14 or later names it; an entry without " profile=" was written before
+ * the chain vouched for profiles (version 13's reads), and is compared
+ * without it: a profile changed since in such a row is not caught. */
+static const char *row_profile(sqlite3_stmt *r, int i, sqlite3_stmt *a,
+			       unsigned *version)
+{
+	*version = (unsigned)sqlite3_column_int64(r, i + 1);
+	if (sqlite3_column_type(r, i) == SQLITE_NULL ||
+	    !strstr(ledger_col_text(a, 3), " profile="))
+		return NULL;
+	return ledger_col_text(r, i);
+}
+
 static int match_scan(sqlite3_stmt *r, sqlite3_stmt *a, char *buf, size_t cap)
 {
+	unsigned v;
+	const char *prof = row_profile(r, 10, a, &v);
+
 	return detail_is(a, buf,
 			 ledger_scan_detail(
 			     buf, cap, sqlite3_column_int64(r, 0),
 			     sqlite3_column_int64(r, 3),
 			     sqlite3_column_int64(r, 4), ledger_col_text(r, 5),
 			     sqlite3_column_int64(r, 6), ledger_col_text(r, 7),
-			     ledger_col_text(r, 8), col_flag(r, 9)));
+			     ledger_col_text(r, 8), col_flag(r, 9), prof, v));
+}
+
+static int match_receipt(sqlite3_stmt *r, sqlite3_stmt *a, char *buf,
+			 size_t cap)
+{
+	int n = snprintf(buf, cap, "card %s", ledger_col_text(r, 3));
+
+	if (n < 0 || (size_t)n >= cap || strcmp(buf, ledger_col_text(a, 5)))
+		return 0;
+	return detail_is(
+	    a, buf,
+	    ledger_receipt_detail(
+		buf, cap, sqlite3_column_int64(r, 0), ledger_col_text(r, 4),
+		sqlite3_column_type(r, 5) == SQLITE_NULL ? NULL
+							 : ledger_col_text(r, 5),
+		(unsigned)sqlite3_column_int64(r, 6), ledger_col_text(r, 7)));
 }
 
 static int match_note(sqlite3_stmt *r, sqlite3_stmt *a, char *buf, size_t cap)
@@ -697,8 +773,15 @@ static int match_batch_close(sqlite3_stmt *r, sqlite3_stmt *a, char *buf,
 static const struct record_kind record_kinds[] = {
     {"scan", "scan", "scan=", 0,
      "SELECT id, staff_id, at, session_id, range_id, serial, card_id, "
-     "outcome, why, safe_closed FROM scan ORDER BY id",
+     "outcome, why, safe_closed, profile, profile_version FROM scan "
+     "ORDER BY id",
      match_scan, NULL},
+    {"receipt", "receive", "receipt=", 0,
+     "SELECT r.id, r.staff_id, r.at, c.mgmt_id, r.serial, r.profile, "
+     "r.profile_version, t.path FROM receipt r "
+     "LEFT JOIN card c ON c.id = r.card_id "
+     "LEFT JOIN location t ON t.id = r.tray_id ORDER BY r.id",
+     match_receipt, NULL},
     {"near_miss", "note.add", "note=", 0,
      "SELECT n.id, n.staff_id, n.at, c.mgmt_id, n.text FROM near_miss n "
      "LEFT JOIN card c ON c.id = n.card_id ORDER BY n.id",
@@ -813,7 +896,8 @@ static int check_disposal_rows(struct ledger *l, struct audit_verify *out)
 
 	rc = ledger_prepare(l,
 			    "SELECT d.batch_id, c.mgmt_id, d.why, d.due_since, "
-			    "d.scanned_at, d.scanned_by, d.safe_closed "
+			    "d.scanned_at, d.scanned_by, d.safe_closed, "
+			    "d.profile, d.profile_version "
 			    "FROM disposal d LEFT JOIN card c ON c.id = "
 			    "d.card_id ORDER BY d.batch_id, c.mgmt_id",
 			    &rows);
@@ -841,7 +925,8 @@ static int check_disposal_rows(struct ledger *l, struct audit_verify *out)
 	for (step = sqlite3_step(rows); step == SQLITE_ROW;
 	     step = sqlite3_step(rows)) {
 		int64_t batch = sqlite3_column_int64(rows, 0);
-		const char *mgmt = ledger_col_text(rows, 1);
+		const char *mgmt = ledger_col_text(rows, 1), *prof;
+		unsigned pv;
 		int n;
 
 		snprintf(prefix, sizeof(prefix), "disposal=%lld ",
@@ -858,9 +943,10 @@ static int check_disposal_rows(struct ledger *l, struct audit_verify *out)
 				     mgmt, (long long)batch);
 			goto out;
 		}
+		prof = row_profile(rows, 7, ent, &pv);
 		n = ledger_disposal_detail(
 		    want, sizeof(want), batch, ledger_col_text(rows, 2),
-		    ledger_col_date(rows, 3), col_flag(rows, 6));
+		    ledger_col_date(rows, 3), col_flag(rows, 6), prof, pv);
 		if (!detail_is(ent, want, n) ||
 		    sqlite3_column_int64(ent, 1) !=
 			sqlite3_column_int64(rows, 5) ||

@@ -198,8 +198,18 @@ int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
 			const char *mgmt_id, const char *why, int32_t since,
 			int64_t staff_id, int64_t now, int safe_closed)
 {
+	return ledger_disposal_add_read(l, id, card_id, mgmt_id, why, since,
+					staff_id, now, safe_closed, NULL, 0);
+}
+
+int ledger_disposal_add_read(struct ledger *l, int64_t id, int64_t card_id,
+			     const char *mgmt_id, const char *why,
+			     int32_t since, int64_t staff_id, int64_t now,
+			     int safe_closed, const char *profile,
+			     unsigned profile_version)
+{
 	sqlite3_stmt *st = NULL;
-	char detail[128];
+	char detail[128 + LEDGER_PROFILE_DETAIL];
 	int own, rc = ledger_tx_enter(l, &own);
 
 	if (rc < 0)
@@ -207,8 +217,9 @@ int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
 	rc = ledger_prepare(l,
 			    "INSERT INTO disposal (batch_id, card_id, why, "
 			    "due_since, scanned_at, scanned_by, "
-			    "safe_closed) "
-			    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS "
+			    "safe_closed, profile, profile_version) "
+			    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE "
+			    "EXISTS "
 			    "(SELECT 1 FROM disposal_batch WHERE id = ?1 AND "
 			    "closed_at IS NULL)",
 			    &st);
@@ -221,6 +232,14 @@ int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
 	sqlite3_bind_int64(st, 5, now);
 	sqlite3_bind_int64(st, 6, staff_id);
 	sqlite3_bind_int(st, 7, safe_closed ? 1 : 0);
+	if (profile && profile[0]) {
+		sqlite3_bind_text(st, 8, profile, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 9, profile_version);
+	} else {
+		profile = NULL;
+		sqlite3_bind_null(st, 8);
+		sqlite3_bind_null(st, 9);
+	}
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = ledger_sql_error(l, "add card to disposal");
 		goto out;
@@ -230,7 +249,8 @@ int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
 		goto out;
 	}
 	if (ledger_disposal_detail(detail, sizeof(detail), id, why, since,
-				   safe_closed ? 1 : 0) < 0) {
+				   safe_closed ? 1 : 0, profile,
+				   profile_version) < 0) {
 		rc = ledger_fail(l, LEDGER_ERR_INVALID,
 				 "disposal row does not fit the audit log");
 		goto out;

@@ -46,9 +46,11 @@ static const char *const col_names[COL_COUNT] = {
     [COL_STATUS] = "status",
 };
 
+/* The serial is not required: a stock list from the issuing side may
+ * carry no chip value, and a card without one awaits enrolment
+ * (`cardtally receive`, data/receive.c). */
 static const unsigned char col_required[COL_COUNT] = {
     [COL_MGMT_ID] = 1,
-    [COL_SERIAL] = 1,
     [COL_LOCATION] = 1,
     [COL_RECEIVED] = 1,
 };
@@ -793,7 +795,7 @@ static int check_serial(struct importer *im, struct row *r,
 	if (rc <= 0)
 		return rc;
 	if (len == 0)
-		return empty_required(im, r, column);
+		return 0; /* awaits enrolment */
 	if (serial_normalize(p, len, r->serial) < 0) {
 		show(v, sizeof(v), p, len);
 		if (len > SERIAL_MAX)
@@ -1165,7 +1167,13 @@ static int check_ledger(struct importer *im, struct row *r)
 {
 	int rc = 0;
 
-	if (r->known_m >= 0 && r->known_s != r->known_m)
+	if (r->known_m >= 0 && r->known_s != r->known_m &&
+	    !im->names[im->known[r->known_m].serial_off])
+		rc = problem(im, r, r->line, col_names[COL_SERIAL],
+			     "the ledger's card awaits enrolment: its chip "
+			     "is bound when it is received (cardtally "
+			     "receive)");
+	else if (r->known_m >= 0 && r->known_s != r->known_m)
 		rc = problem(im, r, r->line, col_names[COL_MGMT_ID],
 			     "already in the ledger with serial %s",
 			     im->names + im->known[r->known_m].serial_off);
@@ -1279,7 +1287,11 @@ static int write_row(struct importer *im, const struct row *r)
 	}
 	st = im->ins;
 	sqlite3_bind_text(st, 1, r->mgmt, (int)r->mgmt_len, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->serial, (int)r->serial_len, SQLITE_STATIC);
+	if (r->serial_len)
+		sqlite3_bind_text(st, 2, r->serial, (int)r->serial_len,
+				  SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
 	sqlite3_bind_int64(st, 3, r->loc_id);
 	sqlite3_bind_text(st, 4, status, -1, SQLITE_STATIC);
 	bind_dates(st, 5, r);
@@ -1666,12 +1678,15 @@ static int load_cards(struct importer *im, size_t count)
 				: -1;
 		for (int i = 0; i < NDATES; i++)
 			k->date[i] = ledger_col_date(st, 5 + i);
+		/* A card awaiting enrolment has no serial: "" here, and
+		 * nothing in the serial map. */
 		if (names_add(im, mgmt, &k->mgmt_off) < 0 ||
 		    names_add(im, serial, &k->serial_off) < 0 ||
 		    strmap_put(im->mgmt, mgmt, strlen(mgmt),
 			       (int64_t)im->nknown, NULL) < 0 ||
-		    strmap_put(im->serial, serial, strlen(serial),
-			       (int64_t)im->nknown, NULL) < 0) {
+		    (serial[0] &&
+		     strmap_put(im->serial, serial, strlen(serial),
+				(int64_t)im->nknown, NULL) < 0)) {
 			sqlite3_finalize(st);
 			return IMPORT_ERR_NOMEM;
 		}

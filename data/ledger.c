@@ -212,7 +212,7 @@ static int chain_v1_rows(struct ledger *l)
 			sqlite3_column_int64(st, 1),
 			sqlite3_column_int64(st, 2), ledger_col_text(st, 3),
 			sqlite3_column_int64(st, 4), ledger_col_text(st, 7),
-			ledger_col_text(st, 8), 0) < 0) {
+			ledger_col_text(st, 8), 0, NULL, 0) < 0) {
 			rc =
 			    ledger_fail(l, LEDGER_ERR_INVALID,
 					"scan %lld does not fit the audit log",
@@ -480,14 +480,16 @@ static int pragma_int(struct ledger *l, const char *sql, int64_t *v)
 	return rc;
 }
 
-/* The card table's CREATE TABLE text with the longer status list, into a
- * malloc'ed *out; LEDGER_ERR_VERSION when the old list is not there once. */
-static int card_sql_widened(struct ledger *l, char **out)
+/* The card table's CREATE TABLE text with fragment old replaced by new,
+ * into a malloc'ed *out; LEDGER_ERR_VERSION when old is not there once
+ * (`what` and `version` name the change in the refusal). */
+static int card_sql_edited(struct ledger *l, const char *old, const char *new,
+			   const char *what, int version, char **out)
 {
 	sqlite3_stmt *st;
 	const char *sql, *at;
 	char *w = NULL;
-	size_t len, old = strlen(CARD_STATUS_OLD), add;
+	size_t len, nold = strlen(old), nnew = strlen(new);
 	int rc = ledger_prepare(l,
 				"SELECT sql FROM sqlite_schema WHERE "
 				"type = 'table' AND name = 'card'",
@@ -501,40 +503,42 @@ static int card_sql_widened(struct ledger *l, char **out)
 		goto out;
 	}
 	sql = ledger_col_text(st, 0);
-	at = strstr(sql, CARD_STATUS_OLD);
-	if (!at || strstr(at + 1, CARD_STATUS_OLD)) {
+	at = strstr(sql, old);
+	if (!at || strstr(at + 1, old)) {
 		rc = ledger_fail(l, LEDGER_ERR_VERSION,
-				 "the card table's status constraint is not "
-				 "the one cardtally wrote: not migrating to "
-				 "version 10 (status lost)");
+				 "the card table's %s is not the one cardtally "
+				 "wrote: not migrating to version %d",
+				 what, version);
 		goto out;
 	}
 	len = strlen(sql);
-	add = strlen(CARD_STATUS_NEW) - old;
-	w = malloc(len + add + 1);
+	w = malloc(len - nold + nnew + 1);
 	if (!w) {
 		rc = ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	memcpy(w, sql, (size_t)(at - sql));
-	memcpy(w + (at - sql), CARD_STATUS_NEW, strlen(CARD_STATUS_NEW));
-	memcpy(w + (at - sql) + strlen(CARD_STATUS_NEW), at + old,
-	       len - (size_t)(at - sql) - old + 1);
+	memcpy(w + (at - sql), new, nnew);
+	memcpy(w + (at - sql) + nnew, at + nold,
+	       len - (size_t)(at - sql) - nold + 1);
 	*out = w;
 out:
 	sqlite3_finalize(st);
 	return rc;
 }
 
-static int widen_card_status(struct ledger *l)
+/* Replaces fragment old of the card table's text by new, the documented
+ * way (above); for changes that leave every stored row valid only. */
+static int edit_card_table(struct ledger *l, const char *old, const char *new,
+			   const char *what, int version)
 {
 	sqlite3_stmt *st = NULL;
-	int64_t version = 0, n = 0;
+	int64_t schema = 0;
 	char *sql = NULL, bump[64];
-	int rc = card_sql_widened(l, &sql);
+	int rc = card_sql_edited(l, old, new, what, version, &sql);
 
 	if (rc == 0)
-		rc = pragma_int(l, "PRAGMA schema_version", &version);
+		rc = pragma_int(l, "PRAGMA schema_version", &schema);
 	if (rc < 0)
 		goto out;
 	rc = ledger_exec(l, "PRAGMA writable_schema = ON");
@@ -551,13 +555,25 @@ static int widen_card_status(struct ledger *l)
 			rc = ledger_sql_error(l, "edit the card table");
 	}
 	snprintf(bump, sizeof(bump), "PRAGMA schema_version = %lld",
-		 (long long)version + 1);
+		 (long long)schema + 1);
 	if (rc == 0)
 		rc = ledger_exec(l, bump);
 	/* Off again whatever happened: nothing else may write the schema
 	 * table by accident. */
 	if (ledger_exec(l, "PRAGMA writable_schema = OFF") < 0 && rc == 0)
 		rc = LEDGER_ERR_SQL;
+out:
+	sqlite3_finalize(st);
+	free(sql);
+	return rc;
+}
+
+static int widen_card_status(struct ledger *l)
+{
+	int64_t n = 0;
+	int rc = edit_card_table(l, CARD_STATUS_OLD, CARD_STATUS_NEW,
+				 "status constraint", 10);
+
 	/* The schema is parsed again here: a text SQLite could not parse
 	 * fails now, inside the transaction, and is rolled back.  A file
 	 * that holds cards records the change in its audit log (as version
@@ -567,9 +583,6 @@ static int widen_card_status(struct ledger *l)
 	if (rc == 0 && n)
 		rc = ledger_audit(l, 0, ct_now(), "ledger.migrate", NULL,
 				  "version=10 card.status+=lost");
-out:
-	sqlite3_finalize(st);
-	free(sql);
 	return rc;
 }
 
@@ -603,6 +616,54 @@ static const char schema_scan_profile[] =
     " CHECK ((profile IS NULL) = (profile_version IS NULL) AND"
     " coalesce(profile_version, 1) > 0);";
 
+/*
+ * Version 14: receiving cards (issue 11, R1, 受領・検品).  A stock list may
+ * come without chip values: such a card has no serial (NULL, the UNIQUE
+ * index allows many) and awaits enrolment until `cardtally receive` reads
+ * its chip and binds it.  Dropping the NOT NULL of card.serial leaves
+ * every stored row valid, so it is done as version 10 widened the status
+ * CHECK (edit_card_table): no copy of a million cards.  Each binding is a
+ * receipt row -- the serial, the identity profile and version that read
+ * it, the tray, who and when -- repeated by its audit entry (`receive`),
+ * which `audit verify` checks it against.  A card scanned into a disposal
+ * batch records the profile of that read too (NULL: typed, or before).
+ */
+#define CARD_SERIAL_OLD " serial TEXT NOT NULL,"
+#define CARD_SERIAL_NEW " serial TEXT,"
+
+static const char schema_receive[] =
+    "CREATE TABLE receipt ("
+    " id INTEGER PRIMARY KEY,"
+    " card_id INTEGER NOT NULL UNIQUE REFERENCES card(id),"
+    " serial TEXT NOT NULL,"
+    " profile TEXT"
+    "  CHECK (profile IS NULL OR length(profile) BETWEEN 1 AND 64),"
+    " profile_version INTEGER"
+    "  CHECK ((profile IS NULL) = (profile_version IS NULL) AND"
+    "  coalesce(profile_version, 1) > 0),"
+    " tray_id INTEGER REFERENCES location(id),"
+    " at INTEGER NOT NULL,"
+    " staff_id INTEGER NOT NULL REFERENCES staff(id));"
+    "ALTER TABLE disposal ADD COLUMN profile TEXT"
+    " CHECK (profile IS NULL OR length(profile) BETWEEN 1 AND 64);"
+    "ALTER TABLE disposal ADD COLUMN profile_version INTEGER"
+    " CHECK ((profile IS NULL) = (profile_version IS NULL) AND"
+    " coalesce(profile_version, 1) > 0);";
+
+static int card_serial_optional(struct ledger *l)
+{
+	int64_t n = 0;
+	int rc = edit_card_table(l, CARD_SERIAL_OLD, CARD_SERIAL_NEW,
+				 "serial constraint", 14);
+
+	if (rc == 0)
+		rc = pragma_int(l, "SELECT EXISTS (SELECT 1 FROM card)", &n);
+	if (rc == 0 && n)
+		rc = ledger_audit(l, 0, ct_now(), "ledger.migrate", NULL,
+				  "version=14 card.serial optional, receipt");
+	return rc;
+}
+
 /* migrations[i] takes a file from user_version i to i + 1: its SQL, then
  * its C step, if any, in the same transaction. */
 static const struct migration {
@@ -627,6 +688,7 @@ static const struct migration {
      * records its own.  Self-contained: no SQL, one C step. */
     {"", ledger_audit_baseline}, /* 12 */
     {schema_scan_profile, NULL}, /* 13 */
+    {schema_receive, card_serial_optional}, /* 14 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==

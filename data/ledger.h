@@ -39,7 +39,7 @@ enum {
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
-#define LEDGER_SCHEMA_VERSION 13
+#define LEDGER_SCHEMA_VERSION 14
 
 #define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128
@@ -892,6 +892,14 @@ int ledger_disposal_other_open(struct ledger *l, int64_t id, int64_t card_id,
 int ledger_disposal_add(struct ledger *l, int64_t id, int64_t card_id,
 			const char *mgmt_id, const char *why, int32_t since,
 			int64_t staff_id, int64_t now, int safe_closed);
+/* ledger_disposal_add of a card read by identity profile `profile` in
+ * `profile_version` (NULL: typed), recorded with the card and vouched for
+ * by its audit entry (schema version 14). */
+int ledger_disposal_add_read(struct ledger *l, int64_t id, int64_t card_id,
+			     const char *mgmt_id, const char *why,
+			     int32_t since, int64_t staff_id, int64_t now,
+			     int safe_closed, const char *profile,
+			     unsigned profile_version);
 /*
  * Closes batch id: records method ("shred", "contractor") and certificate
  * (required for a contractor), sets every card of the batch to disposed
@@ -1338,5 +1346,49 @@ struct card_event {
 int ledger_card_history_each(struct ledger *l, int64_t card_id,
 			     int (*fn)(void *ctx, const struct card_event *e),
 			     void *ctx);
+
+/* ---- receiving cards (receive.c; issue 11, R1) ---- */
+
+/*
+ * A card on a stock list without a chip value has no serial (card_rec's
+ * serial is "") and awaits enrolment: `cardtally receive` reads its chip
+ * and binds the serial to it, once.  The binding is a receipt: what was
+ * read, by which identity profile, in which tray, by whom and when.
+ */
+struct receipt_rec {
+	int64_t id;
+	char mgmt_id[MGMT_ID_MAX + 1];
+	char serial[SERIAL_BUF];
+	char profile[65];	  /* "" when typed (none recorded) */
+	unsigned profile_version; /* 0 with no profile */
+	char tray[LOCATION_MAX + 1]; /* "" when received without a tray */
+	int64_t at;
+	char by[STAFF_CODE_MAX + 1]; /* staff code */
+};
+
+/*
+ * The cards awaiting enrolment whose home is location `tray` or lies
+ * within it, in the order of the stock list (the order they were
+ * imported): *out malloc'ed (free()), *n of them.
+ */
+int ledger_receive_awaiting(struct ledger *l, const char *tray,
+			    struct card_rec **out, size_t *n);
+/*
+ * Binds serial (normalised) to card card_id, which must still await
+ * enrolment, read by profile/profile_version (NULL: none) in tray tray_id
+ * (0: none) by staff_id at `at`: the card's serial, a receipt row and its
+ * audit entry (`receive`), in the caller's transaction or one of its own.
+ * *id: the receipt.  LEDGER_ERR_STATE when the card has a serial already,
+ * LEDGER_ERR_EXISTS when another card has this serial, LEDGER_ERR_NOTFOUND
+ * when there is no card card_id.
+ */
+int ledger_receive_bind(struct ledger *l, int64_t card_id, const char *serial,
+			const char *profile, unsigned profile_version,
+			int64_t tray_id, int64_t staff_id, int64_t at,
+			int64_t *id);
+/* The receipt of the card with management ID mgmt_id into *out;
+ * LEDGER_ERR_NOTFOUND when it was not received (or is unknown). */
+int ledger_receipt_get(struct ledger *l, const char *mgmt_id,
+		       struct receipt_rec *out);
 
 #endif

@@ -67,13 +67,18 @@ int32_t ledger_col_date(sqlite3_stmt *st, int i);
 int ledger_card_indexes(struct ledger *l, int present);
 /*
  * The audit detail of a scan row: what ledger_scanner_record writes and
- * ledger_audit_verify compares the scan table against.  Returns the length,
- * or -1 when it does not fit in cap.
+ * ledger_audit_verify compares the scan table against.  A read with an
+ * identity profile (profile not NULL or "") ends in " profile=NAME/V", so
+ * that the chain vouches for the profile too (since schema version 14;
+ * entries written before do not name it).  Returns the length, or -1 when
+ * it does not fit in cap.
  */
+#define LEDGER_PROFILE_DETAIL 96 /* room the profile takes in a detail */
 int ledger_scan_detail(char *buf, size_t cap, int64_t scan_id,
 		       int64_t session_id, int64_t range_id, const char *serial,
 		       int64_t card_id, const char *outcome, const char *why,
-		       int safe_closed);
+		       int safe_closed, const char *profile,
+		       unsigned profile_version);
 /*
  * The audit details of a custody event (custody.c) and of a card scanned
  * into a disposal (disposal.c), likewise.  safe_closed: the row's flag
@@ -86,7 +91,13 @@ int ledger_custody_detail(char *buf, size_t cap, int64_t event_id,
 			  const char *from, const char *to, const char *day,
 			  int safe_closed);
 int ledger_disposal_detail(char *buf, size_t cap, int64_t batch_id,
-			   const char *why, int32_t since, int safe_closed);
+			   const char *why, int32_t since, int safe_closed,
+			   const char *profile, unsigned profile_version);
+/* The audit detail of a receipt row (receive.c), likewise: tray "-" when
+ * none, profile "-" for none. */
+int ledger_receipt_detail(char *buf, size_t cap, int64_t receipt_id,
+			  const char *serial, const char *profile,
+			  unsigned profile_version, const char *tray);
 /* The audit detail of closing a disposal batch (certificate NULL or ""
  * when none); closes written before it held the method and certificate
  * have only "cards=N witness=ID". */

@@ -561,13 +561,14 @@ int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 	 * so a scan changed, added or deleted behind cardtally's back is
 	 * found.  One small insert and one hash per read.
 	 */
-	char subject[32], detail[SERIAL_BUF + 160];
+	char subject[32], detail[SERIAL_BUF + 160 + LEDGER_PROFILE_DETAIL];
 	snprintf(subject, sizeof(subject), "session %lld",
 		 (long long)s->session_id);
 	if (ledger_scan_detail(detail, sizeof(detail),
 			       sqlite3_last_insert_rowid(s->l->db),
 			       s->session_id, range_id, serial, card_id,
-			       outcome, why, safe_closed ? 1 : 0) < 0)
+			       outcome, why, safe_closed ? 1 : 0, profile,
+			       profile_version) < 0)
 		return ledger_fail(s->l, LEDGER_ERR_INVALID,
 				   "read of %s does not fit the audit log",
 				   serial);

@@ -419,6 +419,11 @@ static const struct {
     [ACT_STAFF_ROLE] = {"staff role",
 			{1, 0, 0},
 			N_("only a manager may change a role")},
+    /* Receiving binds a chip to a management ID for good: a regular
+     * employee's responsibility for stock (seed 000 第3-5). */
+    [ACT_RECEIVE] = {"receive",
+		     {1, 1, 0},
+		     N_("part-time staff may not receive cards")},
 };
 
 int recon_permit(enum staff_role role, enum recon_action action,

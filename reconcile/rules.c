@@ -555,3 +555,29 @@ int recon_import_status_rule(int exists, enum card_status from,
 
 	return recon_import_status(exists, from, to, &ev, rule);
 }
+
+/* ---- receiving cards: enrolment (R1) ---- */
+
+enum recon_receive recon_receive_check(const struct recon_receive_in *in)
+{
+	if (!in->chip)
+		return RECEIVE_NOT_CHIP;
+	if (in->owner == CHIP_THIS_RUN)
+		return RECEIVE_REPEAT;
+	if (!in->has_card)
+		return RECEIVE_TRAY_FULL;
+	if (in->card_bound || in->owner == CHIP_THIS_CARD)
+		return RECEIVE_CARD_BOUND;
+	if (in->owner == CHIP_OTHER)
+		return RECEIVE_CHIP_BOUND;
+	if (in->status != CARD_STORED)
+		return RECEIVE_NOT_STORED;
+	if (!in->in_tray)
+		return RECEIVE_OUTSIDE_TRAY;
+	return RECEIVE_OK;
+}
+
+int recon_receive_tray_end(size_t listed, size_t bound)
+{
+	return listed == bound ? 0 : -1;
+}

@@ -21,6 +21,8 @@
  *  - recon_pin_format, recon_pin_may_try, recon_pin_locks: the PIN policy
  *  - recon_transition, recon_import_status: the one state machine of cards
  *    and terminals, and what a stock list import may change in it
+ *  - recon_receive_check, recon_receive_tray_end: what `receive` may bind
+ *    to a card awaiting enrolment, and when a tray is complete (R1)
  *
  * Refusals come back as a rule sentence in static storage: lowercase, no
  * trailing period, naming the rule (and, for the state machine, the
@@ -314,5 +316,50 @@ int recon_import_status(int exists, enum card_status from, enum card_status to,
 /* recon_import_status for data/import.h's status_rule hook. */
 int recon_import_status_rule(int exists, enum card_status from,
 			     enum card_status to, const char **rule);
+
+/* ---- receiving cards: enrolment (R1, issue 11) ---- */
+
+/* Who holds the chip just read. */
+enum recon_chip_owner {
+	CHIP_FREE = 0,	/* no card of the ledger */
+	CHIP_THIS_RUN,	/* the card it was bound to in this very receiving */
+	CHIP_THIS_CARD, /* the card being received (bound before) */
+	CHIP_OTHER,	/* another card */
+};
+
+/* The facts of one read of a chip while receiving. */
+struct recon_receive_in {
+	int chip;     /* the identity came from a chip profile (not typed) */
+	int has_card; /* a card to bind: the one named, or in a tray the
+			 next one the list holds; 0 when none is left */
+	int card_bound;		/* that card has a chip identity already */
+	enum card_status status; /* that card's status */
+	int in_tray; /* it lies in the tray being received (1 with none) */
+	enum recon_chip_owner owner;
+};
+
+enum recon_receive {
+	RECEIVE_OK = 0,
+	RECEIVE_REPEAT,	     /* the chip just bound, read again: nothing to do */
+	RECEIVE_NOT_CHIP,    /* a typed number is no chip identity */
+	RECEIVE_TRAY_FULL,   /* every card the list has for the tray is bound */
+	RECEIVE_CARD_BOUND,  /* the card has its chip identity already */
+	RECEIVE_CHIP_BOUND,  /* the chip is another card's */
+	RECEIVE_NOT_STORED,  /* the card is not in storage */
+	RECEIVE_OUTSIDE_TRAY, /* the card's home is another tray */
+};
+
+/*
+ * Whether the chip just read may be bound to the card in `in`.  Only a
+ * chip's identity, read by a profile, is bound (a number typed or
+ * scanned from print never is); a card is bound once, to one chip, and a
+ * chip to one card; only a card in storage, in the tray received.  A
+ * repeat of the chip bound a moment ago is no refusal.
+ */
+enum recon_receive recon_receive_check(const struct recon_receive_in *in);
+/* 0 when a tray whose list had `listed` cards awaiting enrolment ends
+ * with `bound` of them bound in this receiving; -1 when they differ (a
+ * card missing from the tray, or the count was stopped early). */
+int recon_receive_tray_end(size_t listed, size_t bound);
 
 #endif

@@ -504,6 +504,9 @@ static void version_1_file_is_chained(void **state)
 		  " location_id INTEGER REFERENCES location(id), note TEXT);"
 		  "CREATE INDEX custody_card ON custody_event(card_id, at);"
 		  "DROP TABLE asset;"
+		  /* Version 14: receipts (the disposal went above), the
+		   * card's serial NOT NULL again (restored below). */
+		  "DROP TABLE receipt;"
 		  /* Version 13: the profile of each read. */
 		  "ALTER TABLE scan DROP COLUMN profile_version;"
 		  "ALTER TABLE scan DROP COLUMN profile;"
@@ -527,6 +530,8 @@ static void version_1_file_is_chained(void **state)
 		  "UPDATE sqlite_schema SET sql = replace(sql, "
 		  "'''deceased'',''lost''))', '''deceased''))') "
 		  "WHERE name = 'card';"
+		  "UPDATE sqlite_schema SET sql = replace(sql, ' serial TEXT,', "
+		  "' serial TEXT NOT NULL,') WHERE name = 'card';"
 		  "PRAGMA writable_schema = OFF;"
 		  "PRAGMA user_version = 1;");
 	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
@@ -534,11 +539,12 @@ static void version_1_file_is_chained(void **state)
 	assert_int_equal(ledger_audit_verify(f->l, NULL, 0, &v), 0);
 	assert_int_equal(v.problem, AUDIT_INTACT);
 	assert_int_equal(v.records, 2);
-	/* 6 + staff + session = 8 old rows, 2 reads, 2 migration entries
-	 * (version 2's chain, version 10's card status), and version 12's
-	 * state of the card (added behind the log's back in version 1) and of
-	 * the staff member, with its migration entry. */
-	assert_int_equal(v.entries, 15);
+	/* 6 + staff + session = 8 old rows, 2 reads, 3 migration entries
+	 * (version 2's chain, version 10's card status, version 14's
+	 * optional serial), and version 12's state of the card (added behind
+	 * the log's back in version 1) and of the staff member, with its
+	 * migration entry. */
+	assert_int_equal(v.entries, 16);
 	assert_int_equal(v.replayed, 2);
 	assert_int_equal(v.unreplayed, 0);
 	/* The trigger is back. */
@@ -809,7 +815,7 @@ static void older_file_gets_its_state(void **state)
 	struct audit_verify v;
 	struct staff_rec s;
 	int64_t loc, checkout, n;
-	char err[256], sql[320];
+	char err[256], sql[1024];
 
 	assert_int_equal(
 	    ledger_staff_add(f->l, "S1", "N", ROLE_STAFF, "h", 0, 2001), 0);
@@ -833,11 +839,18 @@ static void older_file_gets_its_state(void **state)
 			      "'custody.checkout'");
 	/* The checkout put back by hand, and the file made what it was
 	 * before version 12's migration (which records the state): version
-	 * 13's columns go too. */
+	 * 13's and 14's go too. */
 	snprintf(sql, sizeof(sql),
 		 "UPDATE card SET status = 'stored' WHERE mgmt_id = 'C1';"
 		 "ALTER TABLE scan DROP COLUMN profile_version;"
 		 "ALTER TABLE scan DROP COLUMN profile;"
+		 "DROP TABLE receipt;"
+		 "ALTER TABLE disposal DROP COLUMN profile_version;"
+		 "ALTER TABLE disposal DROP COLUMN profile;"
+		 "PRAGMA writable_schema = ON;"
+		 "UPDATE sqlite_schema SET sql = replace(sql, ' serial TEXT,', "
+		 "' serial TEXT NOT NULL,') WHERE name = 'card';"
+		 "PRAGMA writable_schema = OFF;"
 		 "PRAGMA user_version = %d;",
 		 11);
 	tamper(f, sql);

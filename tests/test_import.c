@@ -726,8 +726,7 @@ static void test_header_problems(void **state)
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
 	EXPECT_PROBLEMS(&res, {1, "colour", "unknown column"},
 			{1, "mgmt_id", "duplicate column"},
-			{1, "header", "column 6 has no name"},
-			{1, "serial", "missing required column"});
+			{1, "header", "column 6 has no name"});
 	assert_int_equal(n_cards(fx), 0);
 	import_result_free(&res);
 
@@ -739,10 +738,10 @@ static void test_header_problems(void **state)
 			{1, "mgmt_id", "missing required column"});
 	import_result_free(&res);
 
+	/* The serial is not required: cards without one await enrolment. */
 	rc = RUN(fx, "mgmt_id\n", &res);
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
-	EXPECT_PROBLEMS(&res, {1, "serial", "missing required column"},
-			{1, "location", "missing required column"},
+	EXPECT_PROBLEMS(&res, {1, "location", "missing required column"},
 			{1, "received", "missing required column"});
 	import_result_free(&res);
 
@@ -947,9 +946,9 @@ static void test_bad_serial_and_mgmt_id(void **state)
 		&res);
 
 	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	/* M2 without a serial awaits enrolment: no problem of its own. */
 	EXPECT_PROBLEMS(
 	    &res, {2, "serial", "not hexadecimal: 04G1"},
-	    {3, "serial", "required value is empty"},
 	    {4, "serial", "not hexadecimal: 0x12"},
 	    {5, "serial", "not hexadecimal: 04 A1"},
 	    {6, "serial",
@@ -964,6 +963,59 @@ static void test_bad_serial_and_mgmt_id(void **state)
 	    {10, "serial", "not hexadecimal: zz"},
 	    {10, "received", "not a date (YYYY-MM-DD or YYYY/M/D): x"});
 	import_result_free(&res);
+}
+
+/*
+ * A stock list without chip values (issue 11): its cards await
+ * enrolment (no serial, as many as there are), a later list may name
+ * them again without a serial, and a serial for one of them is refused
+ * naming receive, which binds chips.  A card with a serial keeps it when
+ * a list without one names it.
+ */
+static void test_cards_awaiting_enrolment(void **state)
+{
+	struct fixture *fx = *state;
+	struct import_result res;
+	int rc = RUN(fx,
+		     "mgmt_id,location,received\n"
+		     "A1,S1,2024-01-01\n"
+		     "A2,S1,2024-01-01\n",
+		     &res);
+
+	assert_int_equal(rc, 0);
+	assert_int_equal(res.added, 2);
+	import_result_free(&res);
+	assert_int_equal(query(fx, "SELECT count(*) FROM card WHERE serial "
+				   "IS NULL"),
+			 2);
+	rc = RUN(fx,
+		 "mgmt_id,serial,location,received\n"
+		 "A1,,S2,2024-01-01\n"
+		 "B1,0B1,S1,2024-01-01\n",
+		 &res);
+	assert_int_equal(rc, 0);
+	assert_int_equal(res.added, 1);
+	assert_int_equal(res.updated, 1);
+	import_result_free(&res);
+	rc = RUN(fx,
+		 "mgmt_id,serial,location,received\n"
+		 "A2,0A2,S1,2024-01-01\n",
+		 &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res, {2, "serial",
+			       "the ledger's card awaits enrolment: its chip "
+			       "is bound when it is received (cardtally "
+			       "receive)"});
+	import_result_free(&res);
+	rc = RUN(fx, "mgmt_id,location,received\nB1,S2,2024-01-01\n", &res);
+	assert_int_equal(rc, 0);
+	import_result_free(&res);
+	assert_int_equal(query(fx, "SELECT count(*) FROM card WHERE serial "
+				   "IS NULL"),
+			 2);
+	assert_int_equal(query(fx, "SELECT count(*) FROM card WHERE mgmt_id = "
+				   "'B1' AND serial = '0B1'"),
+			 1);
 }
 
 static void test_bad_status(void **state)
@@ -1489,7 +1541,6 @@ static void test_wrong_field_count(void **state)
 			{7, "row", "empty row"},
 			{8, "row", "expected 4 fields, found 6"},
 			{9, "mgmt_id", "required value is empty"},
-			{9, "serial", "required value is empty"},
 			{9, "location", "required value is empty"},
 			{9, "received", "required value is empty"});
 	/* Trailing blank lines and rows of bare commas (as spreadsheets
@@ -2215,6 +2266,7 @@ int main(void)
 	    T(test_conflicts_with_ledger),
 	    T(test_bad_dates),
 	    T(test_excel_dates),
+	    T(test_cards_awaiting_enrolment),
 	    T(test_bad_serial_and_mgmt_id),
 	    T(test_bad_status),
 	    T(test_bad_location),

@@ -72,6 +72,18 @@ static int raw_sql(const char *path, const char *sql)
 	return rc;
 }
 
+/* What version 14 added, taken away again, for a file of an older
+ * version: the receipts, the disposal's profile and the NOT NULL of the
+ * card's serial (as version 1 wrote it). */
+#define V14_UNDO                                                               \
+	"DROP TABLE receipt;"                                                  \
+	"ALTER TABLE disposal DROP COLUMN profile_version;"                    \
+	"ALTER TABLE disposal DROP COLUMN profile;"                            \
+	"PRAGMA writable_schema = ON;"                                         \
+	"UPDATE sqlite_schema SET sql = replace(sql, ' serial TEXT,', "        \
+	"' serial TEXT NOT NULL,') WHERE name = 'card';"                       \
+	"PRAGMA writable_schema = OFF;"
+
 static int64_t raw_int(const char *path, const char *sql)
 {
 	sqlite3 *db;
@@ -294,6 +306,9 @@ static void card_check_back(const char *path, const char *to)
 	snprintf(sql, sizeof(sql),
 		 "BEGIN; ALTER TABLE scan DROP COLUMN profile_version;"
 		 "ALTER TABLE scan DROP COLUMN profile;"
+		 "DROP TABLE receipt;"
+		 "ALTER TABLE disposal DROP COLUMN profile_version;"
+		 "ALTER TABLE disposal DROP COLUMN profile;"
 		 "ALTER TABLE key_opening DROP COLUMN flags;"
 		 "ALTER TABLE key_opening DROP COLUMN rule_limit_min;"
 		 "ALTER TABLE key_opening DROP COLUMN rule_office_start_min;"
@@ -301,6 +316,8 @@ static void card_check_back(const char *path, const char *to)
 		 "PRAGMA writable_schema = ON;"
 		 "UPDATE sqlite_schema SET sql = replace(sql, "
 		 "'''deceased'',''lost''))', '%s') WHERE name = 'card';"
+		 "UPDATE sqlite_schema SET sql = replace(sql, ' serial TEXT,', "
+		 "' serial TEXT NOT NULL,') WHERE name = 'card';"
 		 "PRAGMA schema_version = %lld; PRAGMA writable_schema = OFF;"
 		 "PRAGMA user_version = 9; COMMIT;",
 		 to, (long long)v + 1);
@@ -657,8 +674,8 @@ static void v12_file_gains_the_profile_of_each_read(void **state)
 	assert_int_equal(raw_sql(f->path,
 				 "BEGIN; ALTER TABLE scan DROP COLUMN "
 				 "profile_version; ALTER TABLE scan DROP "
-				 "COLUMN profile; PRAGMA user_version = 12; "
-				 "COMMIT;"),
+				 "COLUMN profile; " V14_UNDO
+				 "PRAGMA user_version = 12; COMMIT;"),
 			 SQLITE_OK);
 	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM "
 					  "pragma_table_info('scan') WHERE "
@@ -696,6 +713,168 @@ static void v12_file_gains_the_profile_of_each_read(void **state)
 	    raw_sql(f->path, "UPDATE scan SET profile_version = NULL WHERE "
 			     "serial = '02'"),
 	    SQLITE_OK);
+}
+
+static int card_sql_has(const char *path, const char *what)
+{
+	char buf[2048];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	buf[0] = '\0';
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT sql FROM sqlite_schema "
+					    "WHERE name = 'card'",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(buf, sizeof(buf), "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return strstr(buf, what) != NULL;
+}
+
+/*
+ * Version 13 -> 14: a card may await enrolment (no serial), and receiving
+ * binds its chip once, with a receipt: the serial, the profile that read
+ * it, the tray, who and when.  The card held before keeps its serial; the
+ * NOT NULL goes without copying the table; the change is audited.
+ */
+static void v13_file_takes_cards_awaiting_enrolment(void **state)
+{
+	struct fixture *f = *state;
+	struct card_rec *aw;
+	struct receipt_rec rr;
+	struct card_rec c;
+	char err[256], ok[64];
+	int64_t m, t2, rid, a2, a3, batch, w;
+	size_t n;
+
+	add_staff(f->l, "M01", ROLE_MANAGER, &m);
+	add_staff(f->l, "M02", ROLE_MANAGER, &w);
+	add_card(f, "C1", "01", "S/T1", "stored");
+	ledger_close(f->l);
+	f->l = NULL;
+	assert_int_equal(
+	    raw_sql(f->path, "BEGIN; " V14_UNDO "PRAGMA user_version = 13; "
+			     "COMMIT;"),
+	    SQLITE_OK);
+	assert_true(card_sql_has(f->path, " serial TEXT NOT NULL,"));
+	assert_int_equal(
+	    raw_sql(f->path, "INSERT INTO card(mgmt_id, serial, location_id, "
+			     "status, received, updated_at) VALUES ('X', NULL, "
+			     "1, 'stored', '2026-01-01', 0)"),
+	    SQLITE_CONSTRAINT);
+
+	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
+	assert_int_equal(ledger_schema_version(f->l), LEDGER_SCHEMA_VERSION);
+	assert_int_equal(ledger_integrity_check(f->l, ok, sizeof(ok)), 0);
+	assert_string_equal(ok, "ok");
+	assert_false(card_sql_has(f->path, " serial TEXT NOT NULL,"));
+	assert_true(card_sql_has(f->path, " serial TEXT,"));
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit WHERE "
+					  "action = 'ledger.migrate' AND "
+					  "detail LIKE 'version=14 %'"),
+			 1);
+	assert_int_equal(ledger_card_by_mgmt(f->l, "C1", &c), 0);
+	assert_string_equal(c.serial, "01");
+
+	/* Two cards of a list without serials, in list order. */
+	assert_int_equal(ledger_location_ensure(f->l, "S/T2", &t2), 0);
+	char sql[256];
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO card(mgmt_id, serial, location_id, status, "
+		 "received, updated_at) VALUES ('A3', NULL, %lld, 'stored', "
+		 "'2026-01-01', 0), ('A2', NULL, %lld, 'stored', '2026-01-01', "
+		 "0)",
+		 (long long)t2, (long long)t2);
+	assert_int_equal(raw_sql(f->path, sql), SQLITE_OK);
+	a3 = raw_int(f->path, "SELECT id FROM card WHERE mgmt_id = 'A3'");
+	a2 = raw_int(f->path, "SELECT id FROM card WHERE mgmt_id = 'A2'");
+	assert_int_equal(ledger_receive_awaiting(f->l, "S", &aw, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(aw[0].mgmt_id, "A3"); /* list order, not by ID */
+	assert_string_equal(aw[1].mgmt_id, "A2");
+	assert_string_equal(aw[0].serial, "");
+	assert_string_equal(aw[0].location, "S/T2");
+	free(aw);
+	assert_int_equal(ledger_receive_awaiting(f->l, "S/T1", &aw, &n), 0);
+	assert_int_equal(n, 0);
+	free(aw);
+	/* "S/T" is no prefix of a path segment: nothing within it. */
+	assert_int_equal(ledger_receive_awaiting(f->l, "S/T", &aw, &n), 0);
+	assert_int_equal(n, 0);
+	free(aw);
+
+	assert_int_equal(ledger_receive_bind(f->l, a3, "04a3", "apdu:seizo", 1,
+					     t2, m, 200, &rid),
+			 0);
+	assert_true(rid > 0);
+	assert_int_equal(ledger_receipt_get(f->l, "A3", &rr), 0);
+	assert_int_equal(rr.id, rid);
+	assert_string_equal(rr.serial, "04A3");
+	assert_string_equal(rr.profile, "apdu:seizo");
+	assert_int_equal(rr.profile_version, 1);
+	assert_string_equal(rr.tray, "S/T2");
+	assert_string_equal(rr.by, "M01");
+	assert_int_equal(rr.at, 200);
+	assert_int_equal(ledger_card_by_serial(f->l, "04A3", &c), 0);
+	assert_string_equal(c.mgmt_id, "A3");
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit WHERE "
+					  "action = 'receive' AND subject = "
+					  "'card A3' AND detail = 'receipt=1 "
+					  "serial=04A3 profile=apdu:seizo/1 "
+					  "tray=S/T2'"),
+			 1);
+	/* Once only, one chip one card; a refusal leaves nothing. */
+	assert_int_equal(ledger_receive_bind(f->l, a3, "05", "apdu:seizo", 1,
+					     t2, m, 201, &rid),
+			 LEDGER_ERR_STATE);
+	assert_int_equal(ledger_receive_bind(f->l, a2, "04A3", "apdu:seizo", 1,
+					     t2, m, 201, &rid),
+			 LEDGER_ERR_EXISTS);
+	assert_int_equal(rid, 0);
+	assert_int_equal(ledger_receive_bind(f->l, a2, "zz", NULL, 0, 0, m,
+					     201, &rid),
+			 LEDGER_ERR_INVALID);
+	assert_int_equal(ledger_receive_bind(f->l, a2, "06", "", 1, 0, m, 201,
+					     &rid),
+			 LEDGER_ERR_INVALID);
+	assert_int_equal(ledger_receive_bind(f->l, 999, "06", NULL, 0, 0, m,
+					     201, &rid),
+			 LEDGER_ERR_NOTFOUND);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM receipt"), 1);
+	assert_int_equal(ledger_receipt_get(f->l, "A2", &rr),
+			 LEDGER_ERR_NOTFOUND);
+	/* Without a profile (none recorded) and without a tray. */
+	assert_int_equal(ledger_receive_bind(f->l, a2, "06", NULL, 0, 0, m, 202,
+					     &rid),
+			 0);
+	assert_int_equal(ledger_receipt_get(f->l, "A2", &rr), 0);
+	assert_string_equal(rr.profile, "");
+	assert_string_equal(rr.tray, "");
+	assert_int_equal(ledger_receive_awaiting(f->l, "S", &aw, &n), 0);
+	assert_int_equal(n, 0);
+	free(aw);
+
+	/* A disposal records the profile of each card read. */
+	assert_int_equal(ledger_disposal_start(f->l, m, w, 300, &batch), 0);
+	assert_int_equal(ledger_disposal_add_read(f->l, batch, a3, "A3",
+						  "moved", DATE_NONE, m, 301,
+						  0, "apdu:seizo", 1),
+			 0);
+	assert_int_equal(ledger_disposal_add(f->l, batch, a2, "A2", "moved",
+					     DATE_NONE, m, 302, 0),
+			 0);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM disposal "
+					  "WHERE profile = 'apdu:seizo' AND "
+					  "profile_version = 1"),
+			 1);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit WHERE "
+					  "action = 'dispose.scan' AND detail "
+					  "LIKE '% profile=apdu:seizo/1'"),
+			 1);
 }
 
 static void reads_load_and_last_seen(void **state)
@@ -810,6 +989,8 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(
 		v12_file_gains_the_profile_of_each_read, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		v13_file_takes_cards_awaiting_enrolment, setup, teardown),
 	    cmocka_unit_test_setup_teardown(reads_load_and_last_seen, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(audit_log_is_append_only, setup,

@@ -408,6 +408,60 @@ static void undo_table(void **state)
 			fail_msg("row %zu", i);
 }
 
+/* What receiving may bind (R1): one row per fact that decides, and the
+ * order in which they are asked when several would refuse. */
+static void receive_check_table(void **state)
+{
+	static const struct {
+		struct recon_receive_in in;
+		enum recon_receive want;
+	} t[] = {
+	    /* chip, has_card, card_bound, status, in_tray, owner */
+	    {{1, 1, 0, CARD_STORED, 1, CHIP_FREE}, RECEIVE_OK},
+	    {{0, 1, 0, CARD_STORED, 1, CHIP_FREE}, RECEIVE_NOT_CHIP},
+	    /* A typed number is refused whatever else holds. */
+	    {{0, 0, 1, CARD_ISSUED, 0, CHIP_OTHER}, RECEIVE_NOT_CHIP},
+	    {{1, 1, 0, CARD_STORED, 1, CHIP_THIS_RUN}, RECEIVE_REPEAT},
+	    /* The chip just bound, read again after the tray's last card:
+	     * a repeat, not one card too many. */
+	    {{1, 0, 0, CARD_STORED, 1, CHIP_THIS_RUN}, RECEIVE_REPEAT},
+	    {{1, 0, 0, CARD_STORED, 1, CHIP_FREE}, RECEIVE_TRAY_FULL},
+	    {{1, 0, 0, CARD_STORED, 1, CHIP_OTHER}, RECEIVE_TRAY_FULL},
+	    {{1, 1, 1, CARD_STORED, 1, CHIP_FREE}, RECEIVE_CARD_BOUND},
+	    {{1, 1, 1, CARD_STORED, 1, CHIP_OTHER}, RECEIVE_CARD_BOUND},
+	    {{1, 1, 0, CARD_STORED, 1, CHIP_THIS_CARD}, RECEIVE_CARD_BOUND},
+	    {{1, 1, 0, CARD_STORED, 1, CHIP_OTHER}, RECEIVE_CHIP_BOUND},
+	    {{1, 1, 0, CARD_ISSUED, 1, CHIP_OTHER}, RECEIVE_CHIP_BOUND},
+	    {{1, 1, 0, CARD_ISSUED, 1, CHIP_FREE}, RECEIVE_NOT_STORED},
+	    {{1, 1, 0, CARD_CHECKED_OUT, 1, CHIP_FREE}, RECEIVE_NOT_STORED},
+	    {{1, 1, 0, CARD_DISPOSED, 0, CHIP_FREE}, RECEIVE_NOT_STORED},
+	    {{1, 1, 0, CARD_LOST, 1, CHIP_FREE}, RECEIVE_NOT_STORED},
+	    {{1, 1, 0, CARD_STORED, 0, CHIP_FREE}, RECEIVE_OUTSIDE_TRAY},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(t); i++)
+		if (recon_receive_check(&t[i].in) != t[i].want)
+			fail_msg("row %zu: %d, not %d", i,
+				 (int)recon_receive_check(&t[i].in),
+				 (int)t[i].want);
+}
+
+static void receive_tray_end_table(void **state)
+{
+	static const struct {
+		size_t listed, bound;
+		int want;
+	} t[] = {
+	    {3, 3, 0}, {1, 1, 0}, {3, 2, -1}, {3, 0, -1}, {1, 2, -1},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(t); i++)
+		if (recon_receive_tray_end(t[i].listed, t[i].bound) != t[i].want)
+			fail_msg("row %zu", i);
+}
+
 static void undo_reason_table(void **state)
 {
 	static const struct {
@@ -822,6 +876,8 @@ int main(void)
 	    cmocka_unit_test(transition_found),
 	    cmocka_unit_test(import_status_table),
 	    cmocka_unit_test(import_status_every_pair),
+	    cmocka_unit_test(receive_check_table),
+	    cmocka_unit_test(receive_tray_end_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

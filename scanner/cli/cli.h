@@ -221,6 +221,8 @@ extern const struct cmd_entry cmd_asset_add_entry, cmd_checkout_entry,
 /* The counting programme (R5, R6, cmd_plan.c). */
 extern const struct cmd_entry cmd_plan_assign_entry, cmd_plan_cycle_entry,
     cmd_count_total_entry;
+/* Receiving cards, enrolment (R1, cmd_receive.c). */
+extern const struct cmd_entry cmd_receive_entry;
 
 /* The members "assignments":[...] and "unassigned":[...] of the object
  * open on w. */

@@ -106,6 +106,10 @@ static const struct {
     {"audit show/last", "only the newest N entries"},
     {"note add/text", "what happened"},
     {"note add/card", "the card it concerns, by management ID"},
+    {"receive/tray", "the tray received: its cards awaiting enrolment, in "
+		     "list order"},
+    {"receive/card", "the delivery slip's management ID: the next chip "
+		     "read is bound to it"},
     {"dispose close/method", "shred (default) or contractor"},
     {"dispose close/certificate", "the contractor's certificate of "
 				  "destruction (required with "
@@ -139,7 +143,8 @@ static const struct {
 	const char *title;
 	const char *nouns[8];
 } sections[] = {
-    {"the ledger and its people", {"init", "staff", "training", "import"}},
+    {"the ledger and its people",
+     {"init", "staff", "training", "import", "receive"}},
     {"counting", {"count", "scan", "reconcile", "plan"}},
     {"the window and the safe",
      {"checkout", "return", "issue", "move", "asset", "tally", "key"}},

@@ -24,6 +24,7 @@ static const struct cmd_entry *const commands[] = {
     &cmd_staff_reactivate_entry,
     &cmd_staff_role_entry,
     &cmd_import_entry,
+    &cmd_receive_entry,
     &cmd_count_start_entry,
     &cmd_count_close_entry,
     &cmd_scan_entry,

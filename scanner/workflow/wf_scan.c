@@ -647,7 +647,10 @@ static int handle_card(struct wf_scan *s, struct wf_scan_read *res,
  * card is refused and left alone -- it is not due, so it must go back.
  * 0 or the exit status (nothing written).
  */
+/* A read into a disposal batch by profile prof (NULL: typed), which the
+ * batch records with the card. */
 static int handle_disposal_card(struct wf_scan *s, struct wf_scan_read *res,
+				const struct rdr_profile *prof,
 				struct wf_err *e)
 {
 	struct card_rec *card = &res->lk.card;
@@ -714,10 +717,11 @@ static int handle_disposal_card(struct wf_scan *s, struct wf_scan_read *res,
 		if (res->dispose == DISPOSE_IN_DISPOSAL)
 			res->other_disposal = other;
 		if (res->dispose == DISPOSE_ACCEPTED)
-			rc = ledger_disposal_add(
+			rc = ledger_disposal_add_read(
 			    s->l, id, card->id, card->mgmt_id,
 			    recon_due_why_name(res->due), res->due_since,
-			    s->a->actor->id, res->at, flag);
+			    s->a->actor->id, res->at, flag,
+			    prof ? prof->name : NULL, prof ? prof->version : 0);
 	}
 	if (rc < 0)
 		rc = wf_fail(e, WF_E_SCAN_DISPOSAL_RECORD, res->serial,
@@ -736,7 +740,7 @@ static int handle_disposal_card(struct wf_scan *s, struct wf_scan_read *res,
 static int take_read(struct wf_scan *s, struct wf_scan_read *res,
 		     const struct rdr_profile *prof, struct wf_err *e)
 {
-	int ex = s->kind == SCAN_DISPOSAL ? handle_disposal_card(s, res, e)
+	int ex = s->kind == SCAN_DISPOSAL ? handle_disposal_card(s, res, prof, e)
 					  : handle_card(s, res, prof, e);
 
 	if (ex) {

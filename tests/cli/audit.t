@@ -52,8 +52,8 @@ is "$(sqlq "select group_concat(action, ' ') from audit where id > $audit0")" \
 is "$(sqlq "select count(*) from audit where action = 'scan'")" \
 	"$(sqlq 'select count(*) from scan')" "one entry per read"
 like "$(sqlq "select detail from audit where action = 'scan' limit 1")" \
-	'^scan=1 session=1 range=[0-9]+ serial=04A101 card=[0-9]+ outcome=accepted safe=closed$' \
-	"a read's entry repeats the scan row (and its flag: no opening of the safe is recorded)"
+	'^scan=1 session=1 range=[0-9]+ serial=04A101 card=[0-9]+ outcome=accepted safe=closed profile=[a-z:-]+/[0-9]+$' \
+	"a read's entry repeats the scan row (and its flag: no opening of the safe is recorded; the profile that read it)"
 is "$(sqlq 'select count(*) from audit where length(hash) = 32 and
 	length(prev_hash) = 32')" "$(sqlq 'select count(*) from audit')" \
 	"every entry has its hash and the previous one"

@@ -287,8 +287,8 @@ is "$RC" 0 "count resolve: a Japanese note is accepted"
 # (key.t checks that printing with another configuration changes nothing).
 is "$(sqlq "select count(*) from key_opening where flags is null
 	or rule_limit_min is null")" 0 "every opening has its flags recorded"
-# A ledger from before (version 10, so without what versions 11-13 added:
-# the openings' flags and rules, the reads' profile): its openings are
+# A ledger from before (version 10, so without what versions 11-14 added:
+# the openings' flags and rules, the reads' profile, receipts): its openings are
 # migrated without flags, and the reports say they judge them by today's
 # configuration.
 cp "$CARDTALLY_DB" "$WORK/v10.db"
@@ -298,6 +298,13 @@ sqlite3 "$WORK/v10.db" "ALTER TABLE key_opening DROP COLUMN flags;
 	ALTER TABLE key_opening DROP COLUMN rule_office_end_min;
 	ALTER TABLE scan DROP COLUMN profile_version;
 	ALTER TABLE scan DROP COLUMN profile;
+	DROP TABLE receipt;
+	ALTER TABLE disposal DROP COLUMN profile_version;
+	ALTER TABLE disposal DROP COLUMN profile;
+	PRAGMA writable_schema = ON;
+	UPDATE sqlite_schema SET sql = replace(sql, ' serial TEXT,',
+		' serial TEXT NOT NULL,') WHERE name = 'card';
+	PRAGMA writable_schema = OFF;
 	PRAGMA user_version = 10"
 ct key log --db "$WORK/v10.db" --json
 is "$RC" 0 "version 10 ledger: key log runs (migrated)"
