@@ -130,6 +130,42 @@ void ui_big_number(long n, char rows[3][64]);
 /* "[#####.....]" of `width` columns for done out of total. */
 void ui_progress_bar(char *out, size_t cap, long done, long total, int width);
 
+/*
+ * A list the operator moves through (the ranges of a tray count, ...):
+ * the highlighted item, the first one shown, and a number being typed.
+ * Every list scrolls the same way: Up/Down, PgUp/PgDn, Home/End keep the
+ * highlight in view, and the list says which of its items show.
+ */
+struct ui_list {
+	size_t n;    /* items */
+	size_t sel;  /* the highlighted one */
+	size_t top;  /* the first one shown (ui_list_top adjusts it) */
+	char num[8]; /* digits typed so far (lists of more than 9) */
+};
+
+/* What a key did to a list (ui_list_key). */
+enum ui_list_step {
+	UI_LIST_NOT_MINE = 0, /* not a list key: the screen's */
+	UI_LIST_MOVED,	      /* the highlight or the number changed */
+	UI_LIST_CHOSEN,	      /* Enter (or a digit of a list of 9 or less):
+				 sel is the item chosen */
+};
+
+/* An empty list of n items, the first highlighted. */
+void ui_list_init(struct ui_list *l, size_t n);
+/* The first item to show in `rows` rows: l->top moved as little as it
+ * takes for the highlight to show (a resize may have changed rows). */
+size_t ui_list_top(const struct ui_list *l, int rows);
+/*
+ * One key into a list shown in `rows` rows: arrows, PgUp/PgDn, Home/End
+ * move the highlight; a digit chooses at once in a list of 9 or less,
+ * else adds to a number (the highlight follows it, Backspace takes a
+ * digit back, Esc drops it) that Enter chooses; Enter chooses.
+ */
+enum ui_list_step ui_list_key(struct ui_list *l, int key, int rows);
+/* "12-26 / 42": the items shown in `rows` rows, of how many. */
+void ui_list_position(const struct ui_list *l, int rows, char *out, size_t cap);
+
 /* ---- language (ui_i18n.c) ---- */
 
 /* Sets the locale from the environment (falling back to C.UTF-8: curses
