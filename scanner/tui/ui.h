@@ -526,6 +526,20 @@ void ui_second_refused(struct ui *u, struct ui_second *f,
  */
 int ui_second_witness(struct ui *u, struct ui_second *f, struct staff_rec *out);
 
+/* ---- asking before a binding step (ui_confirm.c) ---- */
+
+enum ui_confirm_answer {
+	UI_CONFIRM_NOT_MINE = -2, /* F2, F10, a resize: the loop's */
+	UI_CONFIRM_NO = -1,	  /* n, Esc, q: the step is not taken */
+	UI_CONFIRM_WAIT = 0,	  /* any other key: still asking */
+	UI_CONFIRM_YES = 1,	  /* y, Enter: take the step */
+};
+
+/* What key answers to the question shown. */
+enum ui_confirm_answer ui_confirm_key(int key);
+/* The question (translated by the caller) and the answer keys, 2 lines. */
+void ui_confirm_view(struct ui_view *v, const char *question);
+
 /* ---- the single-card lookup (ui_lookup.c) ---- */
 
 #define UI_HISTORY_MAX 200
@@ -628,6 +642,7 @@ struct ui_tally_model {
 	int closing;	       /* the witness form is shown */
 	struct ui_second form; /* the manager who witnesses the close */
 	char closed_note[160]; /* after the close: what it came to */
+	int asking;	       /* "start today's tally?" is shown */
 };
 
 /* Records a read's outcome in m (the last card, the counters); name is
@@ -743,6 +758,13 @@ struct ui_count_model {
 	char note[RESOLUTION_NOTE_MAX + 1];
 	char typed[STAFF_CODE_MAX + 1];
 	struct ui_second form; /* the witness of the close */
+	int asking;	       /* UI_CV_ASK_*: a question before the step */
+};
+
+enum {
+	UI_CV_ASK_NONE = 0,
+	UI_CV_ASK_CLOSE, /* close the count? */
+	UI_CV_ASK_LOST,	 /* declare the card lost? */
 };
 
 void ui_count_render(const struct ui_count_model *m, struct ui_view *v);
