@@ -264,7 +264,10 @@ struct ui {
 	 * repeat, 3 for an alert (accepted reads are silent on the terminal;
 	 * the reader's own beep confirms them). */
 	int bells;
-	int repaint;		    /* the next paint redraws every cell */
+	int repaint; /* the next paint redraws every cell */
+	/* A logout asked for while the safe is recorded open was warned
+	 * of: the next one goes through. */
+	int logout_warned;
 	const struct ui_screen *go; /* set by ui_goto: open next */
 	/* Set by a screen when the operator did something besides typing
 	 * (a card read): the idle clock starts again. */
@@ -662,9 +665,12 @@ struct ui_key_model {
 	unsigned flags;	       /* KEY_FLAG_* of cur, judged now */
 	int opening;	       /* the opening form is shown */
 	struct ui_second form; /* the approver; note: the purpose */
-	struct key_opening_rec last_closed; /* id 0: none this visit */
+	struct key_opening_rec last_closed; /* id 0: never closed */
 	unsigned last_flags;
+	int showing; /* UI_KEY_SHOW_*: the key log or the key holders */
 };
+
+enum { UI_KEY_SHOW_SAFE = 0, UI_KEY_SHOW_LOG, UI_KEY_SHOW_HOLDERS };
 
 void ui_key_render(const struct ui_key_model *m, int cols, struct ui_view *v);
 
