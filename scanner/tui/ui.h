@@ -130,6 +130,42 @@ void ui_big_number(long n, char rows[3][64]);
 /* "[#####.....]" of `width` columns for done out of total. */
 void ui_progress_bar(char *out, size_t cap, long done, long total, int width);
 
+/*
+ * A list the operator moves through (the ranges of a tray count, ...):
+ * the highlighted item, the first one shown, and a number being typed.
+ * Every list scrolls the same way: Up/Down, PgUp/PgDn, Home/End keep the
+ * highlight in view, and the list says which of its items show.
+ */
+struct ui_list {
+	size_t n;    /* items */
+	size_t sel;  /* the highlighted one */
+	size_t top;  /* the first one shown (ui_list_top adjusts it) */
+	char num[8]; /* digits typed so far (lists of more than 9) */
+};
+
+/* What a key did to a list (ui_list_key). */
+enum ui_list_step {
+	UI_LIST_NOT_MINE = 0, /* not a list key: the screen's */
+	UI_LIST_MOVED,	      /* the highlight or the number changed */
+	UI_LIST_CHOSEN,	      /* Enter (or a digit of a list of 9 or less):
+				 sel is the item chosen */
+};
+
+/* An empty list of n items, the first highlighted. */
+void ui_list_init(struct ui_list *l, size_t n);
+/* The first item to show in `rows` rows: l->top moved as little as it
+ * takes for the highlight to show (a resize may have changed rows). */
+size_t ui_list_top(const struct ui_list *l, int rows);
+/*
+ * One key into a list shown in `rows` rows: arrows, PgUp/PgDn, Home/End
+ * move the highlight; a digit chooses at once in a list of 9 or less,
+ * else adds to a number (the highlight follows it, Backspace takes a
+ * digit back, Esc drops it) that Enter chooses; Enter chooses.
+ */
+enum ui_list_step ui_list_key(struct ui_list *l, int key, int rows);
+/* "12-26 / 42": the items shown in `rows` rows, of how many. */
+void ui_list_position(const struct ui_list *l, int rows, char *out, size_t cap);
+
 /* ---- language (ui_i18n.c) ---- */
 
 /* Sets the locale from the environment (falling back to C.UTF-8: curses
@@ -228,7 +264,10 @@ struct ui {
 	 * repeat, 3 for an alert (accepted reads are silent on the terminal;
 	 * the reader's own beep confirms them). */
 	int bells;
-	int repaint;		    /* the next paint redraws every cell */
+	int repaint; /* the next paint redraws every cell */
+	/* A logout asked for while the safe is recorded open was warned
+	 * of: the next one goes through. */
+	int logout_warned;
 	const struct ui_screen *go; /* set by ui_goto: open next */
 	/* Set by a screen when the operator did something besides typing
 	 * (a card read): the idle clock starts again. */
@@ -490,6 +529,20 @@ void ui_second_refused(struct ui *u, struct ui_second *f,
  */
 int ui_second_witness(struct ui *u, struct ui_second *f, struct staff_rec *out);
 
+/* ---- asking before a binding step (ui_confirm.c) ---- */
+
+enum ui_confirm_answer {
+	UI_CONFIRM_NOT_MINE = -2, /* F2, F10, a resize: the loop's */
+	UI_CONFIRM_NO = -1,	  /* n, Esc, q: the step is not taken */
+	UI_CONFIRM_WAIT = 0,	  /* any other key: still asking */
+	UI_CONFIRM_YES = 1,	  /* y, Enter: take the step */
+};
+
+/* What key answers to the question shown. */
+enum ui_confirm_answer ui_confirm_key(int key);
+/* The question (translated by the caller) and the answer keys, 2 lines. */
+void ui_confirm_view(struct ui_view *v, const char *question);
+
 /* ---- the single-card lookup (ui_lookup.c) ---- */
 
 #define UI_HISTORY_MAX 200
@@ -592,6 +645,7 @@ struct ui_tally_model {
 	int closing;	       /* the witness form is shown */
 	struct ui_second form; /* the manager who witnesses the close */
 	char closed_note[160]; /* after the close: what it came to */
+	int asking;	       /* "start today's tally?" is shown */
 };
 
 /* Records a read's outcome in m (the last card, the counters); name is
@@ -611,9 +665,12 @@ struct ui_key_model {
 	unsigned flags;	       /* KEY_FLAG_* of cur, judged now */
 	int opening;	       /* the opening form is shown */
 	struct ui_second form; /* the approver; note: the purpose */
-	struct key_opening_rec last_closed; /* id 0: none this visit */
+	struct key_opening_rec last_closed; /* id 0: never closed */
 	unsigned last_flags;
+	int showing; /* UI_KEY_SHOW_*: the key log or the key holders */
 };
+
+enum { UI_KEY_SHOW_SAFE = 0, UI_KEY_SHOW_LOG, UI_KEY_SHOW_HOLDERS };
 
 void ui_key_render(const struct ui_key_model *m, int cols, struct ui_view *v);
 
@@ -707,6 +764,13 @@ struct ui_count_model {
 	char note[RESOLUTION_NOTE_MAX + 1];
 	char typed[STAFF_CODE_MAX + 1];
 	struct ui_second form; /* the witness of the close */
+	int asking;	       /* UI_CV_ASK_*: a question before the step */
+};
+
+enum {
+	UI_CV_ASK_NONE = 0,
+	UI_CV_ASK_CLOSE, /* close the count? */
+	UI_CV_ASK_LOST,	 /* declare the card lost? */
 };
 
 void ui_count_render(const struct ui_count_model *m, struct ui_view *v);

@@ -134,7 +134,8 @@ static void ui_count_render_body(const struct ui_count_model *m,
 				 struct ui_view *v)
 {
 	int body = v->rows - 3; /* what the frame leaves */
-	size_t below = m->mode == UI_CV_BROWSE	  ? 1
+	size_t below = m->asking		  ? 2
+		       : m->mode == UI_CV_BROWSE  ? 1
 		       : m->mode == UI_CV_REASON  ? (size_t)m->nreason + 2
 		       : m->mode == UI_CV_WITNESS ? 4
 						  : 2;
@@ -147,6 +148,22 @@ static void ui_count_render_body(const struct ui_count_model *m,
 		    (long long)m->id, session_kind_name(m->kind));
 	ranges_part(m, rroom, v);
 	disc_part(m, room - rroom > 0 ? room - rroom : 1, v);
+	if (m->asking) {
+		char q[UI_LINE_BYTES];
+
+		if (m->asking == UI_CV_ASK_LOST)
+			snprintf(q, sizeof(q),
+				 _("Declare %s lost? An incident: the card is "
+				   "recorded lost"),
+				 m->d[m->dsel].card);
+		else
+			snprintf(q, sizeof(q),
+				 _("Close count %lld? Its results are recorded "
+				   "and it takes no more reads"),
+				 (long long)m->id);
+		ui_confirm_view(v, q);
+		return;
+	}
 	switch (m->mode) {
 	case UI_CV_REASON:
 		ui_view_add(v, UI_A_TITLE, "  %s %s", _("Resolve"),
@@ -511,7 +528,15 @@ static enum ui_result browse_key(struct ui *u, struct count_state *st, int key)
 		m->mode = UI_CV_RECOUNT;
 		return UI_REDRAW;
 	case 'c':
-		return do_close(u, st, NULL, NULL);
+		/* With a discrepancy open the close is refused (said by the
+		 * workflow); else the question first. */
+		if (m->unresolved > 0)
+			return do_close(u, st, NULL, NULL);
+		if (wf_may(u->l, &wf_step_count_close, &u->who, cli_now(), &e))
+			return refuse(u, &e);
+		m->asking = UI_CV_ASK_CLOSE;
+		u->msg[0] = '\0';
+		return UI_REDRAW;
 	case 'g':
 		if (load(u, st, m->id, &e))
 			return refuse(u, &e);
@@ -554,6 +579,25 @@ static enum ui_result count_key(struct ui *u, int key)
 			return UI_IGNORED;
 		return UI_REDRAW;
 	}
+	if (m->asking) {
+		int what = m->asking;
+
+		switch (ui_confirm_key(key)) {
+		case UI_CONFIRM_YES:
+			m->asking = UI_CV_ASK_NONE;
+			return what == UI_CV_ASK_LOST
+				   ? do_resolve(u, st)
+				   : do_close(u, st, NULL, NULL);
+		case UI_CONFIRM_NO:
+			/* Declaring lost: back to the note, as it was. */
+			m->asking = UI_CV_ASK_NONE;
+			return UI_REDRAW;
+		case UI_CONFIRM_NOT_MINE:
+			return UI_IGNORED;
+		default:
+			return UI_HANDLED;
+		}
+	}
 	switch (m->mode) {
 	case UI_CV_REASON:
 		if (key == UI_KEY_UP && m->rsel_reason > 0)
@@ -571,6 +615,11 @@ static enum ui_result count_key(struct ui *u, int key)
 			return UI_IGNORED;
 		return UI_REDRAW;
 	case UI_CV_NOTE:
+		if (key == UI_KEY_ENTER &&
+		    m->reason[m->rsel_reason] == REASON_LOST) {
+			m->asking = UI_CV_ASK_LOST;
+			return UI_REDRAW;
+		}
 		if (key == UI_KEY_ENTER)
 			return do_resolve(u, st);
 		if (key == UI_KEY_ESC)

@@ -236,11 +236,26 @@ static void cs_view(const struct ui *u, struct ui_view *v)
 	ui_count_start_render(u->state, v);
 }
 
+/* The line of the proposal shown for range, or NULL. */
+static const struct ui_cs_assign *shown(const struct ui_count_start_model *m,
+					const char *range)
+{
+	for (size_t i = 0; i < m->na; i++)
+		if (strcmp(m->a[i].range, range) == 0)
+			return &m->a[i];
+	return NULL;
+}
+
 /*
- * wf_count_start with the chosen kind, ranges and manual assignments
- * (plus `extra_range`=`extra_staff` when given): a dry run fills the
- * proposal, the real run opens the count.  0, or the exit status (the
- * refusal on the message line, translated; the proposal unchanged).
+ * wf_count_start with the chosen kind and ranges, every range the
+ * proposal on screen gives someone given to that person (plus
+ * `extra_range`=`extra_staff` when given): a dry run fills the proposal,
+ * the real run opens the count.  What is shown is passed as it is, not
+ * planned again: a change of one range changes that range alone (the
+ * planner, evening the load, used to move other ranges to other people
+ * without a word), and opening opens what the screen shows.  0, or the
+ * exit status (the refusal on the message line, translated; the proposal
+ * unchanged).
  */
 static int run(struct ui *u, struct ui_count_start_model *m, int dry,
 	       const char *extra_range, const char *extra_staff, int64_t *id)
@@ -262,7 +277,7 @@ static int run(struct ui *u, struct ui_count_start_model *m, int dry,
 		if (m->r[i].on)
 			ranges[a.nranges++] = m->r[i].path;
 	for (size_t i = 0; i < m->na; i++) {
-		if (!m->a[i].manual ||
+		if (!m->a[i].staff[0] ||
 		    (extra_range && strcmp(extra_range, m->a[i].range) == 0))
 			continue;
 		ar[a.nassign] = m->a[i].range;
@@ -288,14 +303,20 @@ static int run(struct ui *u, struct ui_count_start_model *m, int dry,
 	}
 	for (size_t i = 0; i < res.plan.n; i++) {
 		const struct plan_line *ln = &res.plan.v[i];
+		const struct ui_cs_assign *was = shown(m, ln->range);
 
 		snprintf(na[i].range, sizeof(na[i].range), "%s", ln->range);
 		snprintf(na[i].staff, sizeof(na[i].staff), "%s", ln->staff);
 		snprintf(na[i].why, sizeof(na[i].why), "%s", ln->why);
-		na[i].kept = ln->kept;
-		for (size_t k = 0; k < a.nassign; k++)
-			if (strcmp(ar[k], na[i].range) == 0)
-				na[i].manual = 1;
+		/* A range passed as shown keeps how it came to its person. */
+		if (extra_range && strcmp(extra_range, ln->range) == 0) {
+			na[i].manual = 1;
+		} else if (was && was->staff[0]) {
+			na[i].manual = was->manual;
+			na[i].kept = was->kept;
+		} else {
+			na[i].kept = ln->kept;
+		}
 	}
 	free(m->a);
 	m->a = na;

@@ -6,7 +6,10 @@
  * named key holder or a manager, another person: wf_key_open, the
  * rule `key open` uses), and close it.  As with the commands, anyone may
  * close the safe, and opening it is work with cards: the matrix's
- * ACT_KEY_OPEN and the training gate.
+ * ACT_KEY_OPEN and the training gate.  The screen also says who closed it
+ * last and when, and shows the key log (every opening, newest first, with
+ * its flags: `key log`) and the key holders in order (`key holder list`),
+ * each a text that scrolls.
  */
 #include <sodium.h>
 #include <stdlib.h>
@@ -14,9 +17,11 @@
 
 #include "../cli/cli.h"
 #include "ui.h"
+#include "ui_curses.h"
 
 struct key_screen {
 	struct ui_key_model m;
+	struct ui_text text; /* the key log or the key holders */
 };
 
 /* ---- the model: pure, tested in tests/test_ui.c ---- */
@@ -52,12 +57,20 @@ void ui_key_render(const struct ui_key_model *m, int cols, struct ui_view *v)
 		ui_view_add(v, UI_A_TITLE, "  %s", _("Safe: closed"));
 	}
 	if (m->last_closed.id) {
+		char opened[UI_TIME_BUF];
+
 		ui_time_short(m->last_closed.closed_at, when);
+		ui_time_short(m->last_closed.opened_at, opened);
 		ui_view_add(v, m->last_flags ? UI_A_ALERT : UI_A_NORMAL,
-			    _("  Closed %s, open %lld min"), when,
+			    _("  Last closed %s by %s, open %lld min"), when,
+			    m->last_closed.closed_by,
 			    (long long)((m->last_closed.closed_at -
 					 m->last_closed.opened_at) /
 					60));
+		ui_view_add(v, UI_A_NORMAL,
+			    _("    opened %s by %s, approved by %s: %s"),
+			    opened, m->last_closed.opened_by,
+			    m->last_closed.approved_by, m->last_closed.purpose);
 		if (m->last_flags) {
 			flag_text(m->last_flags, flags, sizeof(flags));
 			ui_view_add(v, UI_A_ALERT, "    ! %s: %s", _("flagged"),
@@ -78,9 +91,18 @@ void ui_key_render(const struct ui_key_model *m, int cols, struct ui_view *v)
 	ui_view_add(v, UI_A_DIM, "  %s",
 		    m->open ? _("c close the safe   r refresh   q back")
 			    : _("o open the safe   r refresh   q back"));
+	ui_view_add(v, UI_A_DIM, "  %s", _("k key log   h key holders"));
 }
 
 /* ---- the screen ---- */
+
+/* Keeps the last opening closed (ledger_key_each_since, oldest first). */
+static int keep_closed(const struct key_opening_rec *o, void *ctx)
+{
+	if (o->closed_at)
+		*(struct key_opening_rec *)ctx = *o;
+	return 0;
+}
 
 static int load(struct ui *u, struct key_screen *st)
 {
@@ -91,8 +113,90 @@ static int load(struct ui *u, struct key_screen *st)
 	if (rc < 0 && rc != LEDGER_ERR_NOTFOUND)
 		return ui_ledger_fail(u);
 	if (st->m.open)
-		st->m.flags =
-		    wf_key_flags(&st->m.cur, cli_now(), &u->conf.key);
+		st->m.flags = wf_key_flags(&st->m.cur, cli_now(), &u->conf.key);
+	memset(&st->m.last_closed, 0, sizeof(st->m.last_closed));
+	if (ledger_key_each_since(u->l, 0, keep_closed, &st->m.last_closed) < 0)
+		return ui_ledger_fail(u);
+	st->m.last_flags =
+	    st->m.last_closed.id
+		? wf_key_flags(&st->m.last_closed, st->m.last_closed.closed_at,
+			       &u->conf.key)
+		: 0;
+	return 0;
+}
+
+/* ---- the key log and the key holders, as texts that scroll ---- */
+
+struct text_out {
+	struct ui *u;
+	FILE *f;
+};
+
+/* One opening, a line of the key log. */
+static int log_line(const struct key_opening_rec *o, void *ctx)
+{
+	struct text_out *t = ctx;
+	char from[UI_TIME_BUF], to[UI_TIME_BUF], flags[160];
+	unsigned fl = wf_key_flags(o, o->closed_at ? o->closed_at : cli_now(),
+				   &t->u->conf.key);
+
+	ui_time_short(o->opened_at, from);
+	ui_time_short(o->closed_at, to);
+	flag_text(fl, flags, sizeof(flags));
+	/* Two lines an opening (the log is turned newest first by pairs):
+	 * when and who, then its flags and purpose. */
+	return fprintf(t->f, "  %s - %s  %s %s  %s %s  %s %s\n", from,
+		       o->closed_at ? to : _("(open)"), _("by"), o->opened_by,
+		       _("approved by"), o->approved_by, _("closed by"),
+		       o->closed_at ? o->closed_by : "-") < 0 ||
+	       fprintf(t->f, "      %s%s%s%s: %s\n", fl ? "! " : "", flags,
+		       fl ? "  " : "", _("Purpose"), o->purpose) < 0;
+}
+
+static int holder_line(const struct key_holder_rec *h, void *ctx)
+{
+	struct text_out *t = ctx;
+
+	return fprintf(t->f, "  %d  %s  %s  %s\n", h->order,
+		       h->order == 1 ? _("primary") : _("deputy"), h->code,
+		       h->name) < 0;
+}
+
+/* Fills st->text with the key log (newest first) or the key holders. 0,
+ * or the exit status (said). */
+static int load_text(struct ui *u, struct key_screen *st, int what)
+{
+	struct text_out t = {.u = u};
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = 1;
+
+	ui_text_free(&st->text);
+	t.f = open_memstream(&buf, &len);
+	if (t.f)
+		rc = what == UI_KEY_SHOW_LOG
+			 ? ledger_key_each_since(u->l, 0, log_line, &t)
+			 : ledger_key_holder_each(u->l, holder_line, &t);
+	if (t.f && fclose(t.f) != 0 && rc == 0)
+		rc = 1;
+	if (rc == 0 && ui_text_load(&st->text, buf, len) < 0)
+		rc = 1;
+	free(buf);
+	if (rc < 0)
+		return ui_ledger_fail(u);
+	if (rc)
+		return ui_nomem(u);
+	/* The log newest first: where the clerk looks for today. */
+	if (what == UI_KEY_SHOW_LOG)
+		for (size_t i = 0, j = st->text.n; i + 2 <= j; i += 2, j -= 2) {
+			char *a = st->text.line[i], *b = st->text.line[i + 1];
+
+			st->text.line[i] = st->text.line[j - 2];
+			st->text.line[i + 1] = st->text.line[j - 1];
+			st->text.line[j - 2] = a;
+			st->text.line[j - 1] = b;
+		}
+	st->m.showing = what;
 	return 0;
 }
 
@@ -116,15 +220,39 @@ static void key_leave(struct ui *u)
 {
 	struct key_screen *st = u->state;
 
-	if (st)
+	if (st) {
 		sodium_memzero(&st->m.form, sizeof(st->m.form));
+		ui_text_free(&st->text);
+	}
 	free(st);
+}
+
+/* Rows of the key log's text at a terminal of `rows` rows: the frame
+ * takes 3, the title and the help 2. */
+static int text_rows(int rows)
+{
+	return rows - 6 > 1 ? rows - 6 : 1;
 }
 
 static void key_view(const struct ui *u, struct ui_view *v)
 {
 	const struct key_screen *st = u->state;
 
+	if (st->m.showing) {
+		ui_view_add(v, UI_A_TITLE, "  %s",
+			    st->m.showing == UI_KEY_SHOW_LOG
+				? _("Key log: every opening, newest first")
+				: _("Key holders, in order"));
+		if (st->text.n == 0)
+			ui_view_add(v, UI_A_DIM, "  %s",
+				    st->m.showing == UI_KEY_SHOW_LOG
+					? _("No opening recorded")
+					: _("No key holder named"));
+		ui_text_render(&st->text, text_rows(v->rows), v);
+		ui_view_add(v, UI_A_DIM, "  %s",
+			    _("Up/Down PgUp/PgDn Home/End scroll   q back"));
+		return;
+	}
 	ui_key_render(&st->m, v->cols, v);
 }
 
@@ -195,7 +323,28 @@ static enum ui_result key_key(struct ui *u, int key)
 
 	if (st->m.opening)
 		return form_key(u, st, key);
+	if (st->m.showing) {
+		int cols, rows;
+
+		if (key == 'q' || key == UI_KEY_ESC) {
+			st->m.showing = UI_KEY_SHOW_SAFE;
+			ui_text_free(&st->text);
+			return UI_REDRAW;
+		}
+		ui_term_size(&cols, &rows);
+		return ui_text_key(&st->text, key, text_rows(rows))
+			   ? UI_REDRAW
+			   : UI_IGNORED;
+	}
 	switch (key) {
+	case 'k':
+	case 'K':
+		load_text(u, st, UI_KEY_SHOW_LOG);
+		return UI_REDRAW;
+	case 'h':
+	case 'H':
+		load_text(u, st, UI_KEY_SHOW_HOLDERS);
+		return UI_REDRAW;
 	case 'o':
 	case 'O':
 		if (st->m.open) {

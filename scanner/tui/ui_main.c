@@ -142,9 +142,8 @@ int ui_login(struct ui *u, const struct staff_rec *who)
 	struct training_gap gap;
 	struct wf_err e;
 	int64_t now = cli_now();
-	int rc = wf_training_check(u->l, who->code,
-				   date_of_time(now, cli_utc_offset(now)), &gap,
-				   &e);
+	int rc = wf_training_check(
+	    u->l, who->code, date_of_time(now, cli_utc_offset(now)), &gap, &e);
 
 	if (rc) {
 		ui_fail(u, &e);
@@ -212,6 +211,7 @@ static void logout(struct ui *u, const char *why)
 		ledger_audit(u->l, u->who.id, cli_now(), "tui.logout",
 			     u->who.code, why);
 	memset(&u->who, 0, sizeof(u->who));
+	u->logout_warned = 0;
 	u->logged_in = 0;
 	u->trained = 0;
 	u->training_gap[0] = '\0';
@@ -219,15 +219,44 @@ static void logout(struct ui *u, const char *why)
 	open_screen(u, &ui_login_screen);
 }
 
+/*
+ * The first logout asked for while the safe is recorded open is not done:
+ * the message line says so, and who opened it when; asking again logs
+ * out (the safe stays recorded open).  1 when it warned.  The idle
+ * logout never waits for this.
+ */
+static int safe_open_warning(struct ui *u)
+{
+	struct key_opening_rec o;
+	char when[UI_TIME_BUF];
+
+	if (u->logout_warned || ledger_key_current(u->l, &o) != 0) {
+		u->logout_warned = 0;
+		return 0;
+	}
+	u->logout_warned = 1;
+	ui_time_short(o.opened_at, when);
+	ui_message(u, UI_A_ALERT,
+		   _("The safe is recorded open (since %s, by %s): close it "
+		     "on the Safe key screen, or log out again to leave it "
+		     "open"),
+		   when, o.opened_by);
+	u->bells = 1;
+	return 1;
+}
+
 /* What a result means for the loop; 1 when the program should end. */
 static int apply(struct ui *u, enum ui_result r)
 {
 	switch (r) {
 	case UI_LEAVE:
+		u->logout_warned = 0; /* warned again after other work */
 		open_screen(u,
 			    u->logged_in ? &ui_menu_screen : &ui_login_screen);
 		break;
 	case UI_LOGOUT:
+		if (safe_open_warning(u))
+			break;
 		ui_message(u, UI_A_NORMAL, "%s", _("Logged out"));
 		logout(u, "logout");
 		break;

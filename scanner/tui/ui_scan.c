@@ -26,7 +26,11 @@
 struct scan_state {
 	int scanning; /* 0: choosing a range */
 	struct wf_scan_pick *pick;
-	size_t npicks, sel;
+	size_t npicks;
+	struct ui_list list; /* the picks: highlight, scrolling */
+	/* Per pick: the range's cards, and how many this count has not
+	 * read there yet (-1: not known). */
+	long *cards, *left;
 	/* While scanning. */
 	struct wf_scan_args args;
 	struct strmap *expected; /* serials of the range's cards */
@@ -219,6 +223,39 @@ void ui_scan_render(const struct ui_scan_model *m, int cols, struct ui_view *v)
 
 /* ---- the screen ---- */
 
+/* Counts a card not read (ledger_range_unread_each). */
+static int count_unread(void *ctx, const char *mgmt_id, const char *serial)
+{
+	(void)mgmt_id;
+	(void)serial;
+	++*(long *)ctx;
+	return 0;
+}
+
+/* How far each pick's range is: its cards, and those this count has not
+ * read there.  0, or the exit status (said). */
+static int pick_progress(struct ui *u, struct scan_state *st)
+{
+	size_t n = st->npicks ? st->npicks : 1;
+
+	st->cards = calloc(n, sizeof(*st->cards));
+	st->left = calloc(n, sizeof(*st->left));
+	if (!st->cards || !st->left)
+		return ui_nomem(u);
+	for (size_t i = 0; i < st->npicks; i++) {
+		const struct wf_scan_pick *k = &st->pick[i];
+		int64_t cards = 0;
+
+		if (ledger_range_expected(u->l, k->range, &cards) < 0 ||
+		    ledger_range_unread_each(u->l, k->range, k->session_id,
+					     k->range_id, count_unread,
+					     &st->left[i]) < 0)
+			return ui_ledger_fail(u);
+		st->cards[i] = (long)cards;
+	}
+	return 0;
+}
+
 static int scan_enter(struct ui *u)
 {
 	struct scan_state *st = calloc(1, sizeof(*st));
@@ -230,6 +267,9 @@ static int scan_enter(struct ui *u)
 	 * why. */
 	if (wf_scan_picks(u->l, &u->who, &st->pick, &st->npicks, &e))
 		ui_fail(u, &e);
+	else if (pick_progress(u, st))
+		st->npicks = 0; /* it said why on the message line */
+	ui_list_init(&st->list, st->npicks);
 	u->state = st;
 	return 0;
 }
@@ -255,30 +295,83 @@ static void scan_leave(struct ui *u)
 	if (st) {
 		stop_scanning(st);
 		free(st->pick);
+		free(st->cards);
+		free(st->left);
 	}
 	free(st);
+}
+
+/* Rows the range list has at a terminal of `rows` rows: the frame takes
+ * 3, the title, the blanks, the position and the help 6. */
+static int pick_rows(int rows)
+{
+	return rows - 9 > 1 ? rows - 9 : 1;
+}
+
+/* One range of the list: its number, count, range, whose it is, and how
+ * far it is (done when every card is read). */
+static void pick_line(const struct scan_state *st, size_t i, int cols,
+		      struct ui_view *v)
+{
+	const struct wf_scan_pick *k = &st->pick[i];
+	char left[UI_LINE_BYTES], cut[UI_LINE_BYTES], how[64];
+	int done = st->left[i] == 0;
+	int w = cols - 19 > 20 ? cols - 19 : 20;
+
+	snprintf(left, sizeof(left), "  %3zu  %s %lld  %s  %s", i + 1,
+		 _("Count"), (long long)k->session_id, k->range,
+		 k->mine ? _("(assigned to you)") : _("(open to all)"));
+	ui_fit(cut, sizeof(cut), left, w, 1);
+	if (done)
+		snprintf(how, sizeof(how), "[%s] %ld/%ld", _("done"),
+			 st->cards[i], st->cards[i]);
+	else
+		snprintf(how, sizeof(how), "%ld/%ld",
+			 st->cards[i] - st->left[i], st->cards[i]);
+	ui_view_add(v,
+		    i == st->list.sel ? UI_A_SELECTED
+		    : done	      ? UI_A_OK
+				      : UI_A_NORMAL,
+		    "%s %s", cut, how);
 }
 
 static void pick_view(const struct ui *u, const struct scan_state *st,
 		      struct ui_view *v)
 {
+	int rows = pick_rows(v->rows), at;
+	size_t top = ui_list_top(&st->list, rows);
+	char pos[48], line[UI_LINE_BYTES];
+
 	(void)u;
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
 	ui_view_add(v, UI_A_TITLE, "  %s", _("Choose the range to count"));
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
-	for (size_t i = 0; i < st->npicks; i++)
-		ui_view_add(v, i == st->sel ? UI_A_SELECTED : UI_A_NORMAL,
-			    "  %2zu  %s %lld  %s  %s", i + 1, _("Count"),
-			    (long long)st->pick[i].session_id,
-			    st->pick[i].range,
-			    st->pick[i].mine ? _("(assigned to you)")
-					     : _("(open to all)"));
-	if (st->npicks == 0)
+	for (size_t i = top; i < st->npicks && i < top + (size_t)rows; i++)
+		pick_line(st, i, v->cols, v);
+	if (st->npicks == 0) {
 		ui_view_add(v, UI_A_DIM, "  %s",
 			    _("No open count has a range for you"));
-	ui_view_add(v, UI_A_NORMAL, "%s", "");
+		ui_view_add(v, UI_A_NORMAL, "%s", "");
+		ui_view_add(v, UI_A_DIM, "  %s", _("q back."));
+		return;
+	}
+	ui_list_position(&st->list, rows, pos, sizeof(pos));
+	if (st->list.num[0])
+		snprintf(line, sizeof(line), "  %s   %s: %s", pos, _("Number"),
+			 st->list.num);
+	else
+		snprintf(line, sizeof(line), "  %s", pos);
+	at = ui_view_add(v, UI_A_NORMAL, "%s", line);
+	if (st->list.num[0]) {
+		v->cursor_line = at;
+		v->cursor_col = ui_width(line);
+	}
 	ui_view_add(v, UI_A_DIM, "  %s",
-		    _("Up/Down and Enter to start.  q back."));
+		    st->npicks > 9
+			? _("Up/Down PgUp/PgDn Home/End, or the number, and "
+			    "Enter to start.  q back.")
+			: _("Up/Down and Enter, or the number, to start.  q "
+			    "back."));
 }
 
 /* The cards not read, before the clerk leaves the tray. */
@@ -341,7 +434,7 @@ static int load_range(struct ui *u, struct scan_state *st,
 
 static enum ui_result start_scanning(struct ui *u, struct scan_state *st)
 {
-	const struct wf_scan_pick *k = &st->pick[st->sel];
+	const struct wf_scan_pick *k = &st->pick[st->list.sel];
 	struct wf_err e;
 
 	memset(&st->m, 0, sizeof(st->m));
@@ -472,7 +565,7 @@ static int add_unread(void *ctx, const char *mgmt_id, const char *serial)
  * or the exit status (said). */
 static int load_unread(struct ui *u, struct scan_state *st)
 {
-	const struct wf_scan_pick *k = &st->pick[st->sel];
+	const struct wf_scan_pick *k = &st->pick[st->list.sel];
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -559,25 +652,21 @@ static enum ui_result leaving_key(struct scan_state *st, int key)
 static enum ui_result scan_key(struct ui *u, int key)
 {
 	struct scan_state *st = u->state;
+	int cols, rows;
 
 	if (st->scanning && st->leaving)
 		return leaving_key(st, key);
 	if (st->scanning)
 		return scanning_key(u, st, key);
-	if (key == UI_KEY_UP && st->sel > 0) {
-		st->sel--;
-		return UI_REDRAW;
-	}
-	if (key == UI_KEY_DOWN && st->sel + 1 < st->npicks) {
-		st->sel++;
-		return UI_REDRAW;
-	}
-	if (key >= '1' && key <= '9' && (size_t)(key - '1') < st->npicks) {
-		st->sel = (size_t)(key - '1');
+	ui_term_size(&cols, &rows);
+	switch (ui_list_key(&st->list, key, pick_rows(rows))) {
+	case UI_LIST_CHOSEN:
 		return start_scanning(u, st);
+	case UI_LIST_MOVED:
+		return UI_REDRAW;
+	default:
+		break;
 	}
-	if (key == UI_KEY_ENTER && st->npicks > 0)
-		return start_scanning(u, st);
 	if (key == 'q' || key == UI_KEY_ESC)
 		return UI_LEAVE;
 	return UI_IGNORED;

@@ -90,6 +90,12 @@ void ui_tally_render(const struct ui_tally_model *m, int cols, int rows,
 			ui_view_add(v, UI_A_OK, "  %s", m->closed_note);
 		ui_view_add(v, UI_A_TITLE, "  %s", _("No tally is open"));
 		ui_view_add(v, UI_A_NORMAL, "%s", "");
+		if (m->asking) {
+			ui_confirm_view(v, _("Start today's tally now? "
+					     "Everything checked out now is "
+					     "expected back"));
+			return;
+		}
 		ui_view_add(v, UI_A_NORMAL, "  %s",
 			    _("s  start today's tally: everything checked "
 			      "out now is expected back"));
@@ -381,9 +387,36 @@ static enum ui_result tally_key(struct ui *u, int key)
 	struct tally_screen *st = u->state;
 	struct ui_tally_model *m = &st->m;
 
-	if (m->id == 0) {
-		if (key == 's' || key == UI_KEY_ENTER)
+	if (m->id == 0 && m->asking) {
+		switch (ui_confirm_key(key)) {
+		case UI_CONFIRM_YES:
+			m->asking = 0;
 			return start(u, st);
+		case UI_CONFIRM_NO:
+			m->asking = 0;
+			return UI_REDRAW;
+		case UI_CONFIRM_NOT_MINE:
+			return UI_IGNORED;
+		default:
+			return UI_HANDLED;
+		}
+	}
+	if (m->id == 0) {
+		/* Only s asks, and the question comes first: a stray Enter
+		 * starts nothing.  Who may not start one is told so at
+		 * once, not after a "yes". */
+		if (key == 's' || key == 'S') {
+			struct wf_err e;
+
+			if (wf_may(u->l, &wf_step_tally_start, &u->who,
+				   cli_now(), &e)) {
+				ui_fail(u, &e);
+				return UI_REDRAW;
+			}
+			m->asking = 1;
+			u->msg[0] = '\0';
+			return UI_REDRAW;
+		}
 		if (key == 'q' || key == UI_KEY_ESC)
 			return UI_LEAVE;
 		return UI_IGNORED;

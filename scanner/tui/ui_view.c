@@ -151,3 +151,140 @@ void ui_frame(const struct ui *u, struct ui_view *v, int cols, int rows)
 	ui_view_add(v, u->msg[0] ? u->msg_attr : UI_A_NORMAL, "%s", u->msg);
 	ui_view_add(v, UI_A_DIM, "%s", frame_keys(u));
 }
+
+/* ---- lists that scroll ---- */
+
+void ui_list_init(struct ui_list *l, size_t n)
+{
+	memset(l, 0, sizeof(*l));
+	l->n = n;
+}
+
+static size_t list_rows(int rows)
+{
+	return rows > 1 ? (size_t)rows : 1;
+}
+
+size_t ui_list_top(const struct ui_list *l, int rows)
+{
+	size_t r = list_rows(rows), top = l->top;
+
+	if (l->n <= r)
+		return 0;
+	if (l->sel < top)
+		top = l->sel;
+	if (l->sel >= top + r)
+		top = l->sel - r + 1;
+	/* No empty rows below the last item while items above are hidden
+	 * (a taller terminal after a resize). */
+	if (top > l->n - r)
+		top = l->n - r;
+	return top;
+}
+
+/* The number typed so far, 0 when none. */
+static size_t list_typed(const struct ui_list *l)
+{
+	size_t v = 0;
+
+	for (const char *p = l->num; *p; p++)
+		v = v * 10 + (size_t)(*p - '0');
+	return v;
+}
+
+/* A digit: with nine items or fewer it chooses at once (as every menu);
+ * with more it adds to the number typed, the highlight following it, and
+ * Enter chooses.  A digit that would make a number beyond the list starts
+ * a new number. */
+static enum ui_list_step list_digit(struct ui_list *l, int d)
+{
+	size_t len = strlen(l->num), v;
+
+	if (l->n <= 9) {
+		if (d < 1 || (size_t)d > l->n)
+			return UI_LIST_NOT_MINE;
+		l->sel = (size_t)d - 1;
+		return UI_LIST_CHOSEN;
+	}
+	v = list_typed(l) * 10 + (size_t)d;
+	if (len + 1 >= sizeof(l->num) || v > l->n) {
+		len = 0;
+		v = (size_t)d;
+	}
+	if (v == 0 || v > l->n) { /* a leading 0, or beyond the list */
+		l->num[0] = '\0';
+		return UI_LIST_MOVED;
+	}
+	l->num[len] = (char)('0' + d);
+	l->num[len + 1] = '\0';
+	l->sel = v - 1;
+	return UI_LIST_MOVED;
+}
+
+enum ui_list_step ui_list_key(struct ui_list *l, int key, int rows)
+{
+	size_t r = list_rows(rows), page = r > 1 ? r - 1 : 1;
+	size_t len = strlen(l->num);
+
+	if (l->n == 0)
+		return UI_LIST_NOT_MINE;
+	if (key >= '0' && key <= '9') {
+		enum ui_list_step step = list_digit(l, key - '0');
+
+		l->top = ui_list_top(l, rows);
+		return step;
+	}
+	if (key == UI_KEY_BACKSPACE && len > 0) {
+		l->num[len - 1] = '\0';
+		if (list_typed(l) > 0)
+			l->sel = list_typed(l) - 1;
+		l->top = ui_list_top(l, rows);
+		return UI_LIST_MOVED;
+	}
+	if (key == UI_KEY_ESC && len > 0) {
+		l->num[0] = '\0';
+		return UI_LIST_MOVED;
+	}
+	if (key == UI_KEY_ENTER) {
+		l->num[0] = '\0';
+		return UI_LIST_CHOSEN;
+	}
+	switch (key) {
+	case UI_KEY_UP:
+		if (l->sel > 0)
+			l->sel--;
+		break;
+	case UI_KEY_DOWN:
+		if (l->sel + 1 < l->n)
+			l->sel++;
+		break;
+	case UI_KEY_PGUP:
+		l->sel = l->sel > page ? l->sel - page : 0;
+		break;
+	case UI_KEY_PGDN:
+		l->sel = l->sel + page < l->n ? l->sel + page : l->n - 1;
+		break;
+	case UI_KEY_HOME:
+		l->sel = 0;
+		break;
+	case UI_KEY_END:
+		l->sel = l->n - 1;
+		break;
+	default:
+		return UI_LIST_NOT_MINE;
+	}
+	l->num[0] = '\0';
+	l->top = ui_list_top(l, rows);
+	return UI_LIST_MOVED;
+}
+
+void ui_list_position(const struct ui_list *l, int rows, char *out, size_t cap)
+{
+	size_t top = ui_list_top(l, rows), r = list_rows(rows);
+	size_t last = top + r < l->n ? top + r : l->n;
+
+	if (l->n == 0)
+		snprintf(out, cap, "0 / 0");
+	else
+		snprintf(out, cap, "%zu-%zu / %zu", top + 1, last, l->n);
+}

@@ -180,6 +180,10 @@ gone en "recounted (a recount found it)" \
 keys en 3
 see en "Note (Enter records the resolution)" "a note is asked"
 typed en "not in the tray, police told"
+see en "Declare A103 lost?" "declaring a card lost asks first"
+is "$(sqlq "select count(*) from resolution where session_id = 3")" 0 \
+	"nothing resolved while it asks"
+keys en y
 see en "A103 resolved: lost" "resolved"
 see en "Discrepancies: 1, 0 without a resolution" "none open now"
 see en "resolved lost M01" "the discrepancy shows its resolution"
@@ -187,6 +191,8 @@ is "$(sqlq "select reason || '|' || note from resolution where session_id = 3")"
 	"lost|not in the tray, police told" "the resolution is in the ledger"
 # Closing: the witness logs in on this screen.
 keys en c
+see en "Close count 3?" "closing asks first"
+keys en y
 see en "a manager witnesses the close" "the witness form"
 see en "Witness: code" "code"
 keys en M01 Enter 1111

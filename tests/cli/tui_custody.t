@@ -119,6 +119,10 @@ see en "Main menu" "back to the menu"
 keys en 5
 see en "No tally is open" "no tally yet"
 keys en s
+see en "Start today's tally now?" "s asks before starting the tally"
+is "$(sqlq "select count(*) from session where kind = 'tally'")" 0 \
+	"nothing started while it asks"
+keys en y
 see en "Tally 1 started: 2 expected back" "S02 starts today's tally"
 see en "card A101  out by S02" "what is out is listed with who took it"
 see en "card A102  out by S02" "both cards"
@@ -278,6 +282,8 @@ see tt "Staff code" "login screen"
 login tt M01 1111
 see tt "Main menu" "M01 logs in"
 keys tt 5 s
+see tt "Start today's tally now?" "s asks first"
+keys tt Enter
 see tt "Tally 2 started: 2 expected back" "a tally of M000402 and TERM1"
 see tt "card M000402  out by S02" "the card listed by its ID"
 see tt "terminal TERM1  out by S02" "the terminal listed by its code"

@@ -367,7 +367,7 @@ login ja M01 1111
 see ja "メインメニュー" "M01 logs in"
 keys ja 8 3
 see ja "A301" "count 3"
-keys ja c
+keys ja c y
 see ja "立会人" "the close asks for the witness"
 act ja M01 Enter 1111 Enter
 ja_msg ja M01 "the count's witness: the same person"

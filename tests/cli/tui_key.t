@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The safe's screen a clerk runs alone (issue 18: "no key log, key holders
+# or handover in the TUI; it does not say who closed it; logging out with
+# the safe open gives no warning"): who opened and closed it last and when,
+# the key log (newest first, scrolling), the key holders in order, and a
+# logout while the safe is recorded open warned once.  Driven for real in
+# tmux at 80x24, in English and in Japanese.
+. "$(dirname "$0")/lib.sh"
+
+command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
+
+export TZ=Asia/Tokyo CARDTALLY_NOW=1772413200
+export CARDTALLY_CONF="$WORK/none.conf"
+
+new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }
+as M01 1111 key holder add S03 --order 1
+is "$RC" 0 "S03 is the primary key holder"
+as M01 1111 key holder add S02 --order 2
+is "$RC" 0 "S02 the deputy"
+# Twelve openings, 24 lines of log: more than a screen.
+for i in $(seq 1 12); do
+	ct key open --purpose "朝の貸出 $i" --as S02 --pin-fd 3 --witness M01 \
+		--witness-pin-fd 4 3<<<2222 4<<<1111
+	[ "$RC" = 0 ] || diag "open $i: $ERR"
+	CARDTALLY_NOW=$((CARDTALLY_NOW + 600)) as M01 1111 key close
+	[ "$RC" = 0 ] || diag "close $i: $ERR"
+done
+is "$(sqlq "select count(*) from key_opening where closed_at is not null")" 12 \
+	"twelve openings, all closed"
+
+. "$(dirname "$0")/tmux.sh"
+. "$(dirname "$0")/ja_words.sh"
+
+tui en LANG=C.UTF-8 --
+see en "Staff code" "login screen"
+login en S02 2222
+see en "6  Safe key" "S02's menu"
+keys en 6
+see en "Safe: closed" "the safe is closed"
+see en "Last closed 2026-03-02 10:10 by M01, open 10 min" \
+	"who closed it last, when, and how long it was open"
+see en "opened 2026-03-02 10:00 by S02, approved by M01: 朝の貸出 12" \
+	"who opened it, who approved, why"
+see en "k key log   h key holders" "the key log and the key holders offered"
+narrow en "the safe screen"
+keys en k
+see en "Key log: every opening, newest first" "k: the key log"
+see en "by S02  approved by M01  closed by M01" "an opening, its people"
+see en "Purpose: 朝の貸出 12" "the newest first"
+gone en "Purpose: 朝の貸出 1$" "the oldest not on the first page"
+see en "(lines 1-" "it says there is more below"
+narrow en "the key log"
+keys en End
+see en "Purpose: 朝の貸出 1" "End: the oldest opening"
+screen en | grep -qF "朝の貸出 12"
+ok $((!$?)) "the newest scrolled off"
+keys en Home
+see en "朝の貸出 12" "Home: back to the newest"
+keys en q
+see en "Safe: closed" "q: back to the safe"
+keys en h
+see en "Key holders, in order" "h: the key holders"
+see en "1  primary  S03  Person S03" "the primary"
+see en "2  deputy  S02  Person S02" "the deputy"
+keys en q
+# Open it on the screen, then log out with it open.
+keys en o M01 Enter 1111 Enter
+keys en -l "午後の貸出"
+keys en Enter
+see en "Safe opened by S02, approved by M01" "S02 opens the safe"
+keys en q
+see en "Main menu" "back to the menu"
+keys en F10
+see en "The safe is recorded open (since 2026-03-02 10:00, by S02)" \
+	"logging out with the safe open warns"
+see en "S02 Person S02" "and S02 is still logged in"
+keys en F10
+see en "Logged out" "a second F10 logs out"
+is "$(sqlq "select count(*) from key_opening where closed_at is null")" 1 \
+	"the safe stays recorded open"
+login en S03 3333
+see en "Main menu" "S03 logs in"
+keys en q
+see en "The safe is recorded open" "q from the menu warns too"
+keys en 6 c
+see en "Safe closed by S03" "S03 closes the safe"
+keys en q q
+see en "Logged out" "with the safe closed, q logs out at once"
+
+tui ja LANG=C.UTF-8 -- --lang ja
+wait_for ja "F2" >/dev/null
+login ja S02 2222
+see ja "メインメニュー" "S02 in Japanese"
+keys ja 6
+see ja "S03" "the safe screen in Japanese"
+no_english ja "no English on the Japanese safe screen" Person
+narrow ja "the Japanese safe screen fits"
+keys ja k
+see ja "朝の貸出 12" "the Japanese key log"
+no_english ja "no English in the Japanese key log" Person
+narrow ja "the Japanese key log fits"
+keys ja q h
+see ja "Person S03" "the Japanese key holders"
+no_english ja "no English in the Japanese key holders" Person
+keys ja q q F10
+
+done_testing
