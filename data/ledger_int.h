@@ -6,6 +6,8 @@
 #define CT_LEDGER_INT_H
 
 #include <sqlite3.h>
+#include <stdio.h>
+#include <time.h>
 
 #include "ledger.h"
 #include "../common/text.h"
@@ -19,6 +21,12 @@ struct ledger {
 	/* ledger_audit's statements, prepared on first use: a sweep appends
 	 * one audit row per read. */
 	sqlite3_stmt *audit_last, *audit_ins;
+	/* Measurement only (bench/run): where CARDTALLY_TX_LOG names a file,
+	 * each write transaction's duration from BEGIN IMMEDIATE to COMMIT
+	 * or ROLLBACK is appended to it; CARDTALLY_SQL_LOG likewise takes
+	 * each statement's time and text. */
+	FILE *tx_log, *sql_log;
+	struct timespec tx_start;
 };
 
 /* Records SQLite's message for `what` in l->errmsg; returns LEDGER_ERR_SQL

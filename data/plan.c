@@ -15,6 +15,18 @@
 #define WITHIN(p, r)                                                           \
 	"(" p " = " r " OR substr(" p ", 1, length(" r ") + 1) = " r " || "    \
 	"'/')"
+/* The same for a column p, in a form the index on location.path serves:
+ * every path within r sorts from r up to r || '0' ('0' follows '/'), so
+ * the lookup reads the range's own locations, not every location. */
+#define WITHIN_INDEXED(p, r)                                                   \
+	"(" p " >= " r " AND " p " < " r " || '0' AND " WITHIN(p, r) ")"
+/* SQL: the paths that path ?1 lies within, itself included: ?1 cut at
+ * each '/' from the end (rtrim drops the last segment's characters, the
+ * substr its one '/'), for a lookup by location.path. */
+#define ANCESTORS_OF_1                                                         \
+	"WITH RECURSIVE up(p) AS (SELECT ?1 UNION ALL SELECT substr("          \
+	"rtrim(p, replace(p, '/', '')), 1, length(rtrim(p, replace(p, '/', "   \
+	"''))) - 1) FROM up WHERE instr(p, '/') > 0) "
 
 /* Cards physically in the safe: what a count-only total is compared
  * with (a checked-out card is at the window, not in the tray). */
@@ -53,10 +65,11 @@ int ledger_range_counts(struct ledger *l, const char *path, int64_t before,
 	 */
 	rc = ledger_prepare(
 	    l,
+	    ANCESTORS_OF_1
 	    "SELECT s.id, s.kind, s.started_at, r.location_id FROM session s "
 	    "JOIN session_range r ON r.session_id = s.id "
 	    "JOIN location x ON x.id = r.location_id "
-	    "WHERE s.kind IN ('full','partial','countonly') "
+	    "WHERE x.path IN (SELECT p FROM up) AND s.kind IN ('full','partial','countonly') "
 	    "AND (?3 = 0 OR (s.kind <> 'countonly' AND s.closed_at IS NOT "
 	    "NULL)) "
 	    "AND (?2 = 0 OR s.id < ?2) AND " WITHIN(
@@ -119,7 +132,8 @@ int ledger_range_expected(struct ledger *l, const char *path, int64_t *n)
 	    ledger_prepare(l,
 			   "SELECT count(*) FROM card c JOIN location x "
 			   "ON x.id = c.location_id WHERE c.status IN "
-			   "" IN_SAFE_STATES " AND " WITHIN("x.path", "?1") "",
+			   "" IN_SAFE_STATES " AND " WITHIN_INDEXED("x.path",
+								    "?1") "",
 			   &st);
 
 	*n = 0;
@@ -325,8 +339,8 @@ int ledger_count_totals(struct ledger *l, int64_t id,
 	    l,
 	    "SELECT x.path, (SELECT count(*) FROM card c JOIN location y ON "
 	    " y.id = c.location_id WHERE c.status IN " IN_SAFE_STATES " AND "
-	    "" WITHIN("y.path",
-		      "x.path") "), t.cards, p.code, t.method, t.at "
+	    "" WITHIN_INDEXED("y.path",
+			      "x.path") "), t.cards, p.code, t.method, t.at "
 				"FROM session_range r JOIN location x ON x.id "
 				"= r.location_id "
 				"LEFT JOIN count_total t ON t.id = (SELECT "

@@ -250,8 +250,7 @@ is "$(in_root dpkg-query -W -f '${Status} ${Version}' cardtally)" \
 # profile), made by this build and taken back one version as trust.t does.
 new_ledger
 SCHEMA=$(sqlq 'PRAGMA user_version')
-sqlite3 "$CARDTALLY_DB" "ALTER TABLE scan DROP COLUMN profile_version;
-	ALTER TABLE scan DROP COLUMN profile; PRAGMA user_version = 12"
+ledger_back_to "$CARDTALLY_DB" 12
 ok "$([ "$SCHEMA" -gt 12 ]; echo $?)" \
 	"this build's schema ($SCHEMA) is newer than the old ledger's (12)"
 LEDGER=$ROOT/var/lib/cardtally/ledger.db

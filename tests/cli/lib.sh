@@ -95,6 +95,29 @@ EOF_B
 # sqlq SQL: runs a query on the ledger with the sqlite3 CLI.
 sqlq() { sqlite3 -batch -noheader -cmd ".timeout 10000" "$CARDTALLY_DB" "$1"; }
 
+# ledger_back_to FILE VERSION: takes a ledger this build made back to an
+# older schema version by undoing what each later version added, so that a
+# test can watch the migrations carry it forward again.  A version that adds
+# a table or a column adds its undo here.
+ledger_back_to() {
+	local v=$2 sql=""
+	[ "$v" -lt 15 ] && sql+="DROP INDEX IF EXISTS scan_session_range;"
+	[ "$v" -lt 14 ] && sql+="DROP TABLE receipt;
+		ALTER TABLE disposal DROP COLUMN profile_version;
+		ALTER TABLE disposal DROP COLUMN profile;
+		PRAGMA writable_schema = ON;
+		UPDATE sqlite_schema SET sql = replace(sql, ' serial TEXT,',
+			' serial TEXT NOT NULL,') WHERE name = 'card';
+		PRAGMA writable_schema = OFF;"
+	[ "$v" -lt 13 ] && sql+="ALTER TABLE scan DROP COLUMN profile_version;
+		ALTER TABLE scan DROP COLUMN profile;"
+	[ "$v" -lt 11 ] && sql+="ALTER TABLE key_opening DROP COLUMN flags;
+		ALTER TABLE key_opening DROP COLUMN rule_limit_min;
+		ALTER TABLE key_opening DROP COLUMN rule_office_start_min;
+		ALTER TABLE key_opening DROP COLUMN rule_office_end_min;"
+	sqlite3 -batch "$1" "$sql PRAGMA user_version = $v"
+}
+
 # ---- helpers added for the end-to-end tests ----
 
 # is_text: `is` for values of several lines; a failure shows a unified diff

@@ -292,20 +292,7 @@ is "$(sqlq "select count(*) from key_opening where flags is null
 # migrated without flags, and the reports say they judge them by today's
 # configuration.
 cp "$CARDTALLY_DB" "$WORK/v10.db"
-sqlite3 "$WORK/v10.db" "ALTER TABLE key_opening DROP COLUMN flags;
-	ALTER TABLE key_opening DROP COLUMN rule_limit_min;
-	ALTER TABLE key_opening DROP COLUMN rule_office_start_min;
-	ALTER TABLE key_opening DROP COLUMN rule_office_end_min;
-	ALTER TABLE scan DROP COLUMN profile_version;
-	ALTER TABLE scan DROP COLUMN profile;
-	DROP TABLE receipt;
-	ALTER TABLE disposal DROP COLUMN profile_version;
-	ALTER TABLE disposal DROP COLUMN profile;
-	PRAGMA writable_schema = ON;
-	UPDATE sqlite_schema SET sql = replace(sql, ' serial TEXT,',
-		' serial TEXT NOT NULL,') WHERE name = 'card';
-	PRAGMA writable_schema = OFF;
-	PRAGMA user_version = 10"
+ledger_back_to "$WORK/v10.db" 10
 ct key log --db "$WORK/v10.db" --json
 is "$RC" 0 "version 10 ledger: key log runs (migrated)"
 is "$(pyjson 'sorted(set(o["flags_recorded"] for o in d["openings"]))' \
