@@ -419,6 +419,12 @@ static const struct {
     [ACT_STAFF_ROLE] = {"staff role",
 			{1, 0, 0},
 			N_("only a manager may change a role")},
+    /* Replacing the whole ledger with a copy decides what the office's
+     * record is: a manager's (issue 14). */
+    [ACT_RESTORE] = {"restore",
+		     {1, 0, 0},
+		     N_("only a manager may restore the ledger from a "
+			"backup")},
 };
 
 int recon_permit(enum staff_role role, enum recon_action action,

@@ -177,6 +177,7 @@ enum recon_action {
 	ACT_STAFF_PIN_RESET, /* set another person's PIN */
 	ACT_STAFF_ACTIVE,    /* deactivate or reactivate a person */
 	ACT_STAFF_ROLE,	     /* change a person's role */
+	ACT_RESTORE,	     /* replace the ledger with a backup */
 	ACT_COUNT,
 };
 
