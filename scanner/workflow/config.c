@@ -192,7 +192,11 @@ static int set_key(struct config *c, const char *key, const char *val,
 		return 0;
 	}
 	if (strcmp(key, "timezone") == 0) {
-		if (!zone_name_valid(val) || !zone_known(val))
+		/* The default is taken without a tz database too
+		 * (config_apply_timezone). */
+		if (!zone_name_valid(val) ||
+		    (!zone_known(val) &&
+		     strcmp(val, CONFIG_TIMEZONE_DEFAULT) != 0))
 			return cli_error(EXIT_DATAERR,
 					 "%s:%ld: timezone: not a zone of "
 					 "the tz database here, '%s' "
