@@ -70,7 +70,7 @@ int backup_name_parse(const char *name, int64_t *stamp)
 	const size_t pre = strlen(NAME_PREFIX);
 	int y, mo, d, h, mi, s;
 
-	if (strlen(name) != BACKUP_NAME_BUF - 1 - 4 ||
+	if (strlen(name) != pre + 15 + strlen(NAME_SUFFIX) ||
 	    strncmp(name, NAME_PREFIX, pre) != 0 || name[pre + 8] != '-' ||
 	    strcmp(name + pre + 15, NAME_SUFFIX) != 0)
 		return 0;
