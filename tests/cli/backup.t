@@ -45,11 +45,13 @@ T0=$(date +%s)
 nb=0 bad=0
 for i in $(seq 100 159); do
 	printf 'card 04A%d\nremove\n' "$i" >&5
-	# A backup every sixth card, while the scan goes on (the names a
-	# second apart: the test clock).
+	# A backup every sixth card, while the scan goes on, each into a
+	# directory of its own (in one directory the rotation would keep
+	# only the day's newest).
 	if [ $((i % 6)) -eq 0 ]; then
 		nb=$((nb + 1))
-		CARDTALLY_NOW=$((T0 + nb)) "$CT" backup "$WORK/bk" \
+		mkdir "$WORK/bk/$nb"
+		CARDTALLY_NOW=$((T0 + nb)) "$CT" backup "$WORK/bk/$nb" \
 			>"$WORK/b$nb.out" 2>"$WORK/b$nb.err" 5>&- ||
 			bad=$((bad + 1))
 	fi
@@ -62,16 +64,17 @@ is "$?" 0 "the scan ended normally (nothing failed under the backups)"
 is "$bad" 0 "$nb backups during the scan all succeeded"
 is "$(events event <"$WORK/scan.out" | sort | uniq -c | tr -s ' ')" \
 	" 60 accepted" "the scan accepted every card: no read refused or lost"
-is "$(ls "$WORK/bk" | wc -l)" "$nb" "one copy per backup"
-is "$(ls -A "$WORK/bk" | grep -cv '^cardtally-[0-9]\{8\}-[0-9]\{6\}\.db$')" 0 \
-	"only copies in the directory: no temporary file, no -wal, no -shm"
-first=$(ls "$WORK/bk" | head -n 1)
-is "$(stat -c %a "$WORK/bk/$first")" 600 "a copy is mode 0600"
-is "$(cat "$WORK/b1.out")" "$WORK/bk/$first" "backup prints the copy's path"
-is "$(od -A n -t u1 -j 18 -N 2 "$WORK/bk/$first" | tr -s ' ')" " 1 1" \
+is "$(find "$WORK/bk" -type f | wc -l)" "$nb" "one copy per backup"
+is "$(find "$WORK/bk" -type f | grep -cv '/cardtally-[0-9]\{8\}-[0-9]\{6\}\.db$')" 0 \
+	"only copies in the directories: no temporary file, no -wal, no -shm"
+first=$(ls "$WORK/bk/1")
+is "$(stat -c %a "$WORK/bk/1/$first")" 600 "a copy is mode 0600"
+is "$(cat "$WORK/b1.out")" "$WORK/bk/1/$first" "backup prints the copy's path"
+is "$(od -A n -t u1 -j 18 -N 2 "$WORK/bk/1/$first" | tr -s ' ')" " 1 1" \
 	"a copy is one file in rollback-journal mode, not WAL"
 verified=0 grows=1 prev=-1
-for f in "$WORK"/bk/*; do
+for k in $(seq "$nb"); do
+	f=$(ls "$WORK/bk/$k"/*)
 	ct backup verify "$f"
 	[ "$RC" -eq 0 ] && verified=$((verified + 1))
 	n=$(sqlite3 "$f" "select count(*) from scan")
@@ -82,11 +85,12 @@ is "$verified" "$nb" "every copy made during the scan verifies"
 ok "$([ "$grows" -eq 1 ]; echo $?)" "later copies hold at least the reads of earlier ones"
 is "$(sqlq "select count(*) from audit where action = 'backup'")" "$nb" \
 	"each backup is audited in the ledger"
-is "$(sqlite3 "$WORK/bk/$first" "select detail from audit where action = 'backup'")" \
+is "$(sqlite3 "$WORK/bk/1/$first" "select detail from audit where action = 'backup'")" \
 	"file=$first" "a copy holds its own backup entry"
 
 # The last copy, after the scan: restoring it loses nothing.
-CARDTALLY_NOW=$((T0 + 30)) ct backup "$WORK/bk" --json
+mkdir "$WORK/bk/last"
+CARDTALLY_NOW=$((T0 + 30)) ct backup "$WORK/bk/last" --json
 is "$RC" 0 "backup --json after the scan"
 last=$(printf '%s\n' "$OUT" | pyjson 'd["path"]')
 is "$(printf '%s\n' "$OUT" | pyjson 'd["schema_version"] > 0 and d["removed"] == 0')" \
@@ -160,11 +164,12 @@ cid2=$OUT
 scanpid=$!
 printf 'card 04A100\nremove\n' >&5
 wait_lines "$WORK/scan2.out" 1
-CARDTALLY_NOW=$((T0 + 40)) ct backup "$WORK/bk"
+mkdir "$WORK/bk/now"
+CARDTALLY_NOW=$((T0 + 40)) ct backup "$WORK/bk/now"
 now_copy=$OUT
 is "$RC" 0 "a backup with the scan running"
 restores=$(sqlq "select count(*) from audit where action like 'restore%'")
-files=$(ls "$WORK" | tr '\n' ' ')
+files=$(ls "$WORK" | grep -v -- '-wal$\|-shm$' | tr '\n' ' ')
 as M01 1111 restore "$now_copy"
 is "$RC" 65 "restore refuses a ledger open in another process"
 like "$ERR" "is open in another process" "it says so"
@@ -178,7 +183,7 @@ is "$(sqlq "select count(*) from scan where session_id = $cid2")" 2 \
 	"both reads are in the ledger"
 is "$(sqlq "select count(*) from audit where action like 'restore%'")" \
 	"$restores" "the refused restore recorded nothing"
-is "$(ls "$WORK" | tr '\n' ' ')" "$files" \
+is "$(ls "$WORK" | grep -v -- '-wal$\|-shm$' | tr '\n' ' ')" "$files" \
 	"the refused restore left no file and renamed none"
 
 # ---- backup verify refuses what is not a good copy ---------------------------
