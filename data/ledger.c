@@ -1072,8 +1072,8 @@ static int is_cardtally_ledger(struct ledger *l)
 	return rc;
 }
 
-static int open_db(const char *path, int flags, struct ledger **out, char *err,
-		   size_t errlen)
+static int open_db(const char *path, int flags, unsigned how,
+		   struct ledger **out, char *err, size_t errlen)
 {
 	struct ledger *l = calloc(1, sizeof(*l));
 	int rc;
@@ -1115,10 +1115,17 @@ static int open_db(const char *path, int flags, struct ledger **out, char *err,
 		ledger_close(l);
 		return rc;
 	}
-	if (rc == 0)
+	/* A file opened as it is (a backup, or a ledger a package upgrade
+	 * copies before it migrates it) keeps its version; read-only, it is
+	 * not switched to WAL either (that would write its header). */
+	if (rc == 0 && (how & LEDGER_OPEN_READ_ONLY))
+		sqlite3_busy_timeout(l->db, 10000);
+	else if (rc == 0)
 		rc = set_pragmas(l);
-	if (rc == 0)
+	if (rc == 0 && !(how & LEDGER_OPEN_AS_IS))
 		rc = migrate(l);
+	if (rc == 0 && (how & LEDGER_OPEN_READ_ONLY))
+		rc = ledger_read_only(l);
 	if (rc < 0) {
 		rc = open_error(l, path, rc, err, errlen);
 		ledger_close(l);
@@ -1132,6 +1139,12 @@ static int open_db(const char *path, int flags, struct ledger **out, char *err,
 static const char sqlite_magic[16] = "SQLite format 3";
 
 int ledger_open(const char *path, struct ledger **out, char *err, size_t errlen)
+{
+	return ledger_open_how(path, 0, out, err, errlen);
+}
+
+int ledger_open_how(const char *path, unsigned how, struct ledger **out,
+		    char *err, size_t errlen)
 {
 	char head[sizeof(sqlite_magic)];
 	struct stat sb;
@@ -1181,7 +1194,10 @@ int ledger_open(const char *path, struct ledger **out, char *err, size_t errlen)
 			 path);
 		return LEDGER_ERR_NOTLEDGER;
 	}
-	return open_db(path, SQLITE_OPEN_READWRITE, out, err, errlen);
+	return open_db(path,
+		       how & LEDGER_OPEN_READ_ONLY ? SQLITE_OPEN_READONLY
+						   : SQLITE_OPEN_READWRITE,
+		       how, out, err, errlen);
 }
 
 int ledger_create(const char *path, struct ledger **out, char *err,
@@ -1207,7 +1223,7 @@ int ledger_create(const char *path, struct ledger **out, char *err,
 	return open_db(path,
 		       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			   SQLITE_OPEN_NOFOLLOW,
-		       out, err, errlen);
+		       0, out, err, errlen);
 }
 
 void ledger_close(struct ledger *l)

@@ -58,6 +58,22 @@ struct ledger;
  */
 int ledger_open(const char *path, struct ledger **out, char *err,
 		size_t errlen);
+/*
+ * ledger_open with choices (ledger_open is ledger_open_how(path, 0, ...)):
+ * LEDGER_OPEN_AS_IS leaves the schema version as it is (no migration: a
+ * backup copies the file a package upgrade is about to migrate, and a
+ * backup is checked as it was written); LEDGER_OPEN_READ_ONLY opens the
+ * file read-only and changes nothing in it, its journal mode included
+ * (with it, ledger_read_only is in force from the start).  A file of
+ * another version opened as it is may lack tables this build uses: only
+ * the audit log, the schema version and the integrity check are safe.
+ */
+enum {
+	LEDGER_OPEN_AS_IS = 1,
+	LEDGER_OPEN_READ_ONLY = 2,
+};
+int ledger_open_how(const char *path, unsigned how, struct ledger **out,
+		    char *err, size_t errlen);
 /* Creates a new ledger; LEDGER_ERR_EXISTS when the path exists already,
  * LEDGER_ERR_INVALID when it is a symbolic link (dangling or not): the
  * ledger is never made through one. */

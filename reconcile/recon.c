@@ -424,6 +424,12 @@ static const struct {
     [ACT_RECEIVE] = {"receive",
 		     {1, 1, 0},
 		     N_("part-time staff may not receive cards")},
+    /* Replacing the whole ledger with a copy decides what the office's
+     * record is: a manager's (issue 14). */
+    [ACT_RESTORE] = {"restore",
+		     {1, 0, 0},
+		     N_("only a manager may restore the ledger from a "
+			"backup")},
 };
 
 int recon_permit(enum staff_role role, enum recon_action action,

@@ -178,6 +178,7 @@ enum recon_action {
 	ACT_STAFF_ACTIVE,    /* deactivate or reactivate a person */
 	ACT_STAFF_ROLE,	     /* change a person's role */
 	ACT_RECEIVE,	     /* bind arriving cards to their chips (R1) */
+	ACT_RESTORE,	     /* replace the ledger with a backup */
 	ACT_COUNT,
 };
 

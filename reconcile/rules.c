@@ -581,3 +581,99 @@ int recon_receive_tray_end(size_t listed, size_t bound)
 {
 	return listed == bound ? 0 : -1;
 }
+
+/* ---- backups and restore ---- */
+
+int recon_backup_keep(const int64_t *stamps, size_t n, int keep_daily,
+		      int keep_monthly, unsigned char *keep)
+{
+	if (keep_daily < 1 || keep_monthly < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		keep[i] = 0;
+	/*
+	 * Quadratic in the number of copies, which is a few dozen (about
+	 * keep_daily + keep_monthly, plus the day's new one): a day's newest
+	 * copy is one with no later copy that day; it is kept when fewer
+	 * than keep_daily later days have a copy.  A month's first copy
+	 * likewise.
+	 */
+	for (size_t i = 0; i < n; i++) {
+		int64_t day = stamps[i] / 1000000, month = stamps[i] / 100000000;
+		int newest_of_day = 1, first_of_month = 1;
+		int64_t later_days = 0, later_months = 0;
+
+		for (size_t j = 0; j < n; j++) {
+			int64_t dj = stamps[j] / 1000000;
+			int64_t mj = stamps[j] / 100000000;
+
+			if (j == i)
+				continue;
+			if (dj == day && (stamps[j] > stamps[i] ||
+					  (stamps[j] == stamps[i] && j > i)))
+				newest_of_day = 0;
+			if (mj == month && (stamps[j] < stamps[i] ||
+					    (stamps[j] == stamps[i] && j < i)))
+				first_of_month = 0;
+		}
+		/* Count the distinct later days and months that have a copy:
+		 * each counted once, at its newest (day) or first (month)
+		 * copy. */
+		for (size_t j = 0; j < n; j++) {
+			int64_t dj = stamps[j] / 1000000;
+			int64_t mj = stamps[j] / 100000000;
+			int first_dj = 1, first_mj = 1;
+
+			if (dj <= day && mj <= month)
+				continue;
+			for (size_t k = 0; k < j; k++) {
+				if (stamps[k] / 1000000 == dj)
+					first_dj = 0;
+				if (stamps[k] / 100000000 == mj)
+					first_mj = 0;
+			}
+			if (dj > day && first_dj)
+				later_days++;
+			if (mj > month && first_mj)
+				later_months++;
+		}
+		if (newest_of_day && later_days < keep_daily)
+			keep[i] = 1;
+		if (first_of_month && later_months < keep_monthly)
+			keep[i] = 1;
+	}
+	return 0;
+}
+
+int recon_restore_allowed(enum recon_chain c, int force, size_t reason_len,
+			  const char **rule)
+{
+	*rule = "";
+	switch (c) {
+	case CHAIN_NO_LEDGER:
+	case CHAIN_SAME:
+	case CHAIN_AHEAD:
+		return 0;
+	case CHAIN_BEHIND:
+	case CHAIN_DIVERGED:
+		break;
+	default:
+		*rule = "unknown chain relation";
+		return -1;
+	}
+	if (!force) {
+		*rule = c == CHAIN_BEHIND
+			    ? N_("the backup is older than the ledger: "
+				 "restoring it would lose the entries "
+				 "made since (--force --reason TEXT)")
+			    : N_("the backup is of another history than the "
+				 "ledger: restoring it would lose the "
+				 "ledger's entries (--force --reason TEXT)");
+		return -1;
+	}
+	if (reason_len == 0) {
+		*rule = N_("a forced restore needs a reason (--reason TEXT)");
+		return -1;
+	}
+	return 0;
+}

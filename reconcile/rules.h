@@ -23,6 +23,8 @@
  *    and terminals, and what a stock list import may change in it
  *  - recon_receive_check, recon_receive_tray_end: what `receive` may bind
  *    to a card awaiting enrolment, and when a tray is complete (R1)
+ *  - recon_backup_keep, recon_restore_allowed: which copies of the ledger
+ *    a backup keeps, and whether a copy may replace the ledger
  *
  * Refusals come back as a rule sentence in static storage: lowercase, no
  * trailing period, naming the rule (and, for the state machine, the
@@ -361,5 +363,38 @@ enum recon_receive recon_receive_check(const struct recon_receive_in *in);
  * with `bound` of them bound in this receiving; -1 when they differ (a
  * card missing from the tray, or the count was stopped early). */
 int recon_receive_tray_end(size_t listed, size_t bound);
+/* ---- backups and restore ---- */
+
+/*
+ * Which copies of the ledger a backup keeps.  Each copy is known by its
+ * stamp, the local time it was made as YYYYMMDDHHMMSS.  A day's copy is
+ * the newest of that day, a month's the first of that month: the newest
+ * keep_daily days' copies are kept, and the keep_monthly newest months'
+ * copies; every other copy may go.  The newest copy is always kept
+ * (keep_daily >= 1).  keep[i] is set to 1 or 0 for stamps[i]; the stamps
+ * come in any order.  0, or -1 for a bad argument (keep_daily < 1,
+ * keep_monthly < 0).
+ */
+int recon_backup_keep(const int64_t *stamps, size_t n, int keep_daily,
+		      int keep_monthly, unsigned char *keep);
+
+/* How a copy's audit chain stands to the ledger's it would replace. */
+enum recon_chain {
+	CHAIN_NO_LEDGER = 0, /* no ledger to replace (the disk died) */
+	CHAIN_SAME,	     /* the same entries: nothing is lost */
+	CHAIN_AHEAD,	     /* the copy holds the ledger's and more */
+	CHAIN_BEHIND,	     /* the ledger holds the copy's and more */
+	CHAIN_DIVERGED,	     /* neither holds the other's: another history */
+};
+
+/*
+ * Whether a copy may replace the ledger: always when nothing would be
+ * lost (no ledger, the same chain, or the copy ahead); a copy behind the
+ * ledger, or of another history, would lose entries and only goes with
+ * force and a reason (reason_len > 0), which the caller audits.  0, or -1
+ * with *rule set.
+ */
+int recon_restore_allowed(enum recon_chain c, int force, size_t reason_len,
+			  const char **rule);
 
 #endif

@@ -850,6 +850,107 @@ static void import_status_every_pair(void **state)
 	}
 }
 
+/* ---- backups and restore ---- */
+
+/* Which of stamps recon_backup_keep keeps, as a string of 0 and 1. */
+static void keep_of(const int64_t *stamps, size_t n, int daily, int monthly,
+		    char *out)
+{
+	unsigned char keep[64];
+
+	assert_true(n <= sizeof(keep));
+	assert_int_equal(recon_backup_keep(stamps, n, daily, monthly, keep),
+			 0);
+	for (size_t i = 0; i < n; i++)
+		out[i] = keep[i] ? '1' : '0';
+	out[n] = '\0';
+}
+
+static void backup_keep_table(void **state)
+{
+	char got[65];
+	unsigned char k[1];
+	int64_t one = 20260305100000LL;
+
+	(void)state;
+	/* A day's newest copy, the 2 newest days; a month's first, the 2
+	 * newest months.  In no particular order. */
+	{
+		static const int64_t v[] = {
+		    20260305100000LL, /* newest day: kept (daily) */
+		    20260305080000LL, /* earlier the same day: goes */
+		    20260304190000LL, /* 2nd day's newest: kept */
+		    20260304080000LL, /* goes */
+		    20260303190000LL, /* 3rd day: too old for daily */
+		    20260301080000LL, /* March's first: kept (monthly) */
+		    20260301190000LL, /* not March's first: goes */
+		    20260215120000LL, /* February's first: kept */
+		    20260110120000LL, /* January: 3rd month, goes */
+		};
+		keep_of(v, sizeof(v) / sizeof(v[0]), 2, 2, got);
+		assert_string_equal(got, "101001010");
+	}
+	/* keep_monthly 0: days only; one copy is always kept. */
+	{
+		static const int64_t v[] = {20260101000000LL, 20251201000000LL};
+
+		keep_of(v, 2, 1, 0, got);
+		assert_string_equal(got, "10");
+	}
+	/* Two copies of the same second: one of them is the day's. */
+	{
+		static const int64_t v[] = {20260101000000LL, 20260101000000LL};
+
+		keep_of(v, 2, 1, 0, got);
+		assert_string_equal(got, "01");
+	}
+	/* Months across a year's end count in order. */
+	{
+		static const int64_t v[] = {20251231230000LL, 20260101000100LL,
+					    20251101000000LL};
+
+		keep_of(v, 3, 1, 2, got);
+		assert_string_equal(got, "110");
+	}
+	assert_int_equal(recon_backup_keep(&one, 1, 0, 12, k), -1);
+	assert_int_equal(recon_backup_keep(&one, 1, 14, -1, k), -1);
+	assert_int_equal(recon_backup_keep(NULL, 0, 14, 12, k), 0);
+}
+
+static void restore_allowed_table(void **state)
+{
+	static const struct {
+		enum recon_chain chain;
+		int force;
+		size_t reason;
+		int want;
+		const char *rule; /* a word of the refusal */
+	} t[] = {
+	    {CHAIN_NO_LEDGER, 0, 0, 0, ""},
+	    {CHAIN_SAME, 0, 0, 0, ""},
+	    {CHAIN_AHEAD, 0, 0, 0, ""},
+	    {CHAIN_AHEAD, 1, 4, 0, ""},
+	    {CHAIN_BEHIND, 0, 0, -1, "older"},
+	    {CHAIN_BEHIND, 0, 4, -1, "older"},
+	    {CHAIN_BEHIND, 1, 0, -1, "needs a reason"},
+	    {CHAIN_BEHIND, 1, 4, 0, ""},
+	    {CHAIN_DIVERGED, 0, 0, -1, "another history"},
+	    {CHAIN_DIVERGED, 1, 0, -1, "needs a reason"},
+	    {CHAIN_DIVERGED, 1, 4, 0, ""},
+	    {(enum recon_chain)99, 1, 4, -1, "unknown"},
+	};
+	const char *rule;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int rc = recon_restore_allowed(t[i].chain, t[i].force,
+					       t[i].reason, &rule);
+
+		assert_int_equal(rc, t[i].want);
+		assert_non_null(strstr(rule, t[i].rule));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -878,6 +979,8 @@ int main(void)
 	    cmocka_unit_test(import_status_every_pair),
 	    cmocka_unit_test(receive_check_table),
 	    cmocka_unit_test(receive_tray_end_table),
+	    cmocka_unit_test(backup_keep_table),
+	    cmocka_unit_test(restore_allowed_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -243,5 +243,8 @@ int plan_status(struct ledger *l, struct json_w *w, int64_t now);
 extern const struct cmd_entry cmd_count_resolve_entry,
     cmd_count_discrepancies_entry, cmd_count_recount_entry,
     cmd_report_record_book_entry, cmd_report_incident_entry;
+/* Backups and restore (cmd_backup.c). */
+extern const struct cmd_entry cmd_backup_entry, cmd_backup_verify_entry,
+    cmd_restore_entry;
 
 #endif

@@ -135,6 +135,10 @@ static const struct {
     {"tui/reader", "the reader of the screens that read cards (without "
 		   "it: typed or wedged numbers only)"},
     {"tui/lang", "ja or en (default: from the locale)"},
+    {"restore/force", "restore a backup older than the ledger, or of "
+		      "another history (with --reason)"},
+    {"restore/reason", "why a forced restore is done (recorded in the "
+		       "restored ledger's audit log)"},
 };
 
 /* The headings of `cardtally --help`: each lists the commands of its nouns
@@ -151,6 +155,7 @@ static const struct {
     {"disposal", {"dispose"}},
     {"reports and records", {"status", "report", "audit", "note"}},
     {"the box", {"readers", "tui", "demo"}},
+    {"backups", {"backup", "restore"}},
 };
 
 /* The common options, in the order help prints them, and the word of the

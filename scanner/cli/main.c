@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../workflow/config.h"
 #include "cli.h"
 #include "help.h"
 
@@ -71,6 +72,10 @@ static const struct cmd_entry *const commands[] = {
     &cmd_count_recount_entry,
     &cmd_report_record_book_entry,
     &cmd_report_incident_entry,
+    /* Backups and restore (issue 14). */
+    &cmd_backup_entry,
+    &cmd_backup_verify_entry,
+    &cmd_restore_entry,
     NULL,
 };
 
@@ -335,6 +340,7 @@ static int help_cmd(int argc, char **argv)
 static int run(struct cli *c, int argc, char **argv)
 {
 	struct ledger *l = NULL;
+	struct config conf;
 	int used = 0, rc;
 	char err[512];
 
@@ -352,6 +358,13 @@ static int run(struct cli *c, int argc, char **argv)
 		help_command(stdout, commands, current);
 		return EXIT_OK;
 	}
+	/* Every time and day in the office's zone (cardtally.conf(5)
+	 * timezone), not the host's. */
+	rc = config_load(&conf);
+	if (rc == 0)
+		rc = config_apply_timezone(&conf);
+	if (rc)
+		return rc;
 	if (!c->db)
 		c->db = getenv("CARDTALLY_DB");
 	if (!c->db || !*c->db)

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "../../common/text.h"
 #include "../../drivers/profile.h"
@@ -42,6 +44,60 @@ static int parse_hhmm(const char *s)
 	if (h > 23 || m > 59)
 		return -1;
 	return h * 60 + m;
+}
+
+/* A tz database name: letters, digits and "/_+-", no "..", not absolute,
+ * so that it can only name a file under the zone directory. */
+static int zone_name_valid(const char *z)
+{
+	size_t n = strlen(z);
+
+	if (n == 0 || n >= 64 || z[0] == '/' || strstr(z, ".."))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char ch = z[i];
+
+		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		      (ch >= '0' && ch <= '9') || strchr("/_+-", ch)))
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether the host's tz database has zone z ($TZDIR, else
+ * /usr/share/zoneinfo): glibc takes an unknown name for UTC without a
+ * word, which would print every report in the wrong time. */
+static int zone_known(const char *z)
+{
+	const char *dir = getenv("TZDIR");
+	char path[600];
+	struct stat sb;
+
+	if (!dir || !*dir)
+		dir = "/usr/share/zoneinfo";
+	snprintf(path, sizeof(path), "%s/%s", dir, z);
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+int config_apply_timezone(const struct config *c)
+{
+	char tz[80];
+
+	if (zone_known(c->timezone))
+		snprintf(tz, sizeof(tz), ":%s", c->timezone);
+	else if (strcmp(c->timezone, CONFIG_TIMEZONE_DEFAULT) == 0)
+		/* A host without the tz database (a minimal install):
+		 * Japan keeps no summer time, its fixed offset is exact. */
+		snprintf(tz, sizeof(tz), "JST-9");
+	else
+		return cli_error(EXIT_DATAERR,
+				 "timezone %s: not in this host's tz database "
+				 "(install tzdata)",
+				 c->timezone);
+	if (setenv("TZ", tz, 1) < 0)
+		return cli_error(EXIT_SOFTWARE, "cannot set the time zone");
+	tzset();
+	return 0;
 }
 
 static int set_key(struct config *c, const char *key, const char *val,
@@ -105,6 +161,48 @@ static int set_key(struct config *c, const char *key, const char *val,
 					 "profile '%s'",
 					 c->path, line, shown);
 		snprintf(c->profile, sizeof(c->profile), "%s", val);
+		return 0;
+	}
+	if (strcmp(key, "backup_dir") == 0) {
+		/* An absolute path: the timer runs in another directory than
+		 * whoever wrote the file. */
+		if (val[0] != '/' || strlen(val) >= sizeof(c->backup_dir))
+			return cli_error(EXIT_DATAERR,
+					 "%s:%ld: backup_dir: an absolute "
+					 "path, not '%s'",
+					 c->path, line, shown);
+		snprintf(c->backup_dir, sizeof(c->backup_dir), "%s", val);
+		return 0;
+	}
+	if (strcmp(key, "backup_keep_daily") == 0 ||
+	    strcmp(key, "backup_keep_monthly") == 0) {
+		int daily = key[12] == 'd';
+		long lo = daily ? 1 : 0, hi = daily ? 3650 : 1200;
+		char *end;
+		long n;
+
+		errno = 0;
+		n = strtol(val, &end, 10);
+		if (*val == '\0' || *end != '\0' || errno || n < lo || n > hi)
+			return cli_error(EXIT_DATAERR,
+					 "%s:%ld: %s: %ld-%ld, not '%s'",
+					 c->path, line, key, lo, hi, shown);
+		*(daily ? &c->backup_keep_daily : &c->backup_keep_monthly) =
+		    (int)n;
+		return 0;
+	}
+	if (strcmp(key, "timezone") == 0) {
+		/* The default is taken without a tz database too
+		 * (config_apply_timezone). */
+		if (!zone_name_valid(val) ||
+		    (!zone_known(val) &&
+		     strcmp(val, CONFIG_TIMEZONE_DEFAULT) != 0))
+			return cli_error(EXIT_DATAERR,
+					 "%s:%ld: timezone: not a zone of "
+					 "the tz database here, '%s' "
+					 "(Asia/Tokyo, UTC, ...)",
+					 c->path, line, shown);
+		snprintf(c->timezone, sizeof(c->timezone), "%s", val);
 		return 0;
 	}
 	if (strcmp(key, "disposal_reminder_days") == 0) {
@@ -191,6 +289,12 @@ int config_load(struct config *c)
 	c->rules = recon_default_rules;
 	c->key = recon_default_key_rules;
 	c->idle_logout_s = CONFIG_IDLE_LOGOUT_DEFAULT;
+	snprintf(c->backup_dir, sizeof(c->backup_dir), "%s",
+		 CONFIG_BACKUP_DIR_DEFAULT);
+	c->backup_keep_daily = CONFIG_BACKUP_DAILY_DEFAULT;
+	c->backup_keep_monthly = CONFIG_BACKUP_MONTHLY_DEFAULT;
+	snprintf(c->timezone, sizeof(c->timezone), "%s",
+		 CONFIG_TIMEZONE_DEFAULT);
 	if (!path || !*path)
 		path = CONFIG_DEFAULT_PATH;
 	f = fopen(path, "r");

@@ -21,6 +21,14 @@
  *                                paper reports (default: none)
  *   printer = NAME               the CUPS printer the TUI prints reports
  *                                to with lp (default: lp's own default)
+ *   backup_dir = PATH            where `cardtally backup` writes its copies
+ *                                (default /var/lib/cardtally/backup)
+ *   backup_keep_daily = N        copies of the newest N days kept (1-3650,
+ *                                default 14)
+ *   backup_keep_monthly = N      first copies of the newest N months kept
+ *                                (0-1200, default 12)
+ *   timezone = ZONE              the zone dates and times are shown in
+ *                                (a tz database name; default Asia/Tokyo)
  */
 #ifndef CT_CONFIG_H
 #define CT_CONFIG_H
@@ -38,6 +46,10 @@ struct config {
 	int idle_logout_s;	    /* the TUI's idle logout (R21) */
 	char ward_name[128];	    /* the paper reports' head; "" unset */
 	char printer[128];	    /* lp -d NAME; "" for lp's default */
+	char backup_dir[512];	    /* `cardtally backup`'s directory */
+	int backup_keep_daily;	    /* recon_backup_keep's keep_daily */
+	int backup_keep_monthly;    /* and keep_monthly */
+	char timezone[64];	    /* tz database name of reports' times */
 };
 
 #define CONFIG_IDLE_LOGOUT_DEFAULT 120
@@ -46,5 +58,20 @@ struct config {
 /* Reads the configuration into *c (defaults first).  Returns 0, or an exit
  * code after printing what is wrong. */
 int config_load(struct config *c);
+
+#define CONFIG_BACKUP_DIR_DEFAULT    "/var/lib/cardtally/backup"
+#define CONFIG_BACKUP_DAILY_DEFAULT  14
+#define CONFIG_BACKUP_MONTHLY_DEFAULT 12
+#define CONFIG_TIMEZONE_DEFAULT	     "Asia/Tokyo"
+
+/*
+ * Makes c->timezone the zone of every local time this process shows and
+ * every local day it computes (TZ and tzset), whatever the host's zone
+ * is: a ward office's reports are in its own time.  The front end calls
+ * it once at start, after config_load.  A zone missing from the host's
+ * tz database is an error (exit code after printing why), except the
+ * default, which falls back to Japan's fixed offset (JST-9).
+ */
+int config_apply_timezone(const struct config *c);
 
 #endif

@@ -17,9 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../../data/backup.h"
 #include "../../data/ledger.h"
 #include "../../reconcile/plan.h"
 #include "../../reconcile/recon.h"
+#include "../../reconcile/rules.h"
 
 #ifndef N_
 #define N_(s) s
@@ -1255,5 +1257,83 @@ int wf_count_total(struct ledger *l, const struct staff_rec *actor, int64_t id,
 /* How many ranges of count-only check id have a total that is off (or
  * none).  0 and *off, or the exit status with *e. */
 int wf_count_off(struct ledger *l, int64_t id, size_t *off, struct wf_err *e);
+
+/* ---- backups and restore (wf_backup.c, issue 14) ---- */
+
+extern const struct wf_step wf_step_restore;
+
+#define WF_PATH_MAX 4096
+
+/* What a backup made. */
+struct wf_backup_made {
+	char path[WF_PATH_MAX];	 /* dir/cardtally-YYYYMMDD-HHMMSS.db */
+	int version;		 /* the ledger's schema version, as copied */
+	int64_t entries;	 /* audit entries in the copy */
+	size_t removed;		 /* older copies removed by the rotation */
+};
+
+/*
+ * Copies the ledger at db into directory dir (which must exist) while it
+ * is in use, without migrating it, as backup.h's ledger_backup_to; the
+ * copy's name is the local time now.  The ledger's audit log records the
+ * backup first ("backup", subject the copy's name), so that the copy
+ * holds its own entry and restoring the newest copy loses nothing; a copy
+ * that then fails is recorded too ("backup.failed").  Then the rotation:
+ * recon_backup_keep over the copies in dir with keep_daily and
+ * keep_monthly, and every copy it does not keep is removed (removed() is
+ * called with each name, before); nothing but a copy's name is ever
+ * removed.  0 and *out, or the exit status with *e.
+ */
+int wf_backup(const char *db, const char *dir, int keep_daily,
+	      int keep_monthly, int64_t now,
+	      void (*removed)(void *ctx, const char *name), void *ctx,
+	      struct wf_backup_made *out, struct wf_err *e);
+
+/* What checking a copy found. */
+struct wf_backup_check {
+	int version;	   /* its schema version */
+	char integrity[256]; /* "ok" */
+	int64_t entries;     /* audit entries verified */
+	int64_t records;     /* rows checked against their entries */
+	int64_t replayed;    /* card, terminal and staff rows replayed */
+	int64_t head_id;     /* the chain's last entry (0: empty) */
+	uint8_t head[AUDIT_HASH_BYTES];
+	/* 1: a copy of an older version, whose audit log was verified on a
+	 * migrated scratch copy (in $TMPDIR, removed again). */
+	int migrated;
+};
+
+/*
+ * Checks the copy at file without changing it: a cardtally ledger;
+ * PRAGMA integrity_check; a schema version this build knows (a newer one
+ * is refused, naming both); the audit chain and the tables it repeats
+ * verify (ledger_audit_verify).  0 and *out, or the exit status with *e
+ * naming what failed.
+ */
+int wf_backup_verify(const char *file, struct wf_backup_check *out,
+		     struct wf_err *e);
+
+struct wf_restored {
+	struct wf_backup_check check;
+	enum recon_chain chain; /* the copy against the ledger replaced */
+	char aside[WF_PATH_MAX]; /* the ledger replaced, kept; "" none */
+};
+
+/*
+ * Replaces the ledger at db with the copy at file.  The copy is verified
+ * (wf_backup_verify) and copied beside db first, and migrated there.  The
+ * manager (code with pin; restore is a manager's step) logs in on the
+ * ledger replaced, or on the copy when there is no usable ledger (the
+ * disk died).  recon_restore_allowed decides on the chains: a copy
+ * behind the ledger or of another history needs force and a reason.
+ * The ledger must not be open elsewhere (WF_E_RESTORE_IN_USE); it leaves
+ * WAL mode, records "restore.replace" in its own log, and is kept as
+ * db.replaced-YYYYMMDD-HHMMSS, never deleted; the copy, its log holding
+ * "restore" (file, chain, forced, reason, who), takes db's name in one
+ * rename.  0 and *out, or the exit status with *e (nothing replaced).
+ */
+int wf_restore(const char *db, const char *file, const char *code,
+	       const char *pin, int force, const char *reason, int64_t now,
+	       struct wf_restored *out, struct wf_err *e);
 
 #endif
