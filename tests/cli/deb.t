@@ -288,6 +288,21 @@ out=$(in_root setpriv --reuid=cardtally --regid=cardtally --init-groups \
 is "$?" 0 "audit verify on the migrated ledger, as cardtally"
 [ -z "$out" ] || sed "s/^/# /" <<<"$out"
 
+# The backup timer's command, as the timer runs it: the package made its
+# directory, the copy lands there and verifies.
+is "$(in_root stat -c '%U:%G %a' /var/lib/cardtally/backup)" \
+	"cardtally:cardtally 700" "/var/lib/cardtally/backup: cardtally's, 0700"
+copy=$(in_root setpriv --reuid=cardtally --regid=cardtally --init-groups \
+	cardtally backup 2>&1)
+is "$?" 0 "cardtally backup (the timer's command), as cardtally"
+like "$copy" "^/var/lib/cardtally/backup/cardtally-[0-9]{8}-[0-9]{6}\.db$" \
+	"the copy is in backup_dir's default place"
+out=$(in_root setpriv --reuid=cardtally --regid=cardtally --init-groups \
+	cardtally backup verify "$copy" 2>&1)
+rc=$?
+is "$rc" 0 "the copy verifies"
+[ "$rc" -eq 0 ] || sed "s/^/# /" <<<"$out"
+
 # A ledger the new program cannot open (a schema from the future): the
 # configuration stops, loudly, and the file stays as it was.
 sqlite3 "$LEDGER" 'PRAGMA user_version = 999'
