@@ -13,12 +13,15 @@
 struct ledger {
 	sqlite3 *db;
 	char errmsg[256];
-	int errcode; /* the LEDGER_ERR_* that errmsg explains */
-	int in_tx; /* inside ledger_begin .. commit/rollback */
+	int errcode;   /* the LEDGER_ERR_* that errmsg explains */
+	int in_tx;     /* inside ledger_begin .. commit/rollback */
 	int read_only; /* ledger_read_only: PRAGMA query_only is on */
 	/* ledger_audit's statements, prepared on first use: a sweep appends
 	 * one audit row per read. */
 	sqlite3_stmt *audit_last, *audit_ins;
+	/* ROLLBACK, prepared at open: preparing allocates, and a rollback
+	 * must work when memory has run out (ledger_rollback). */
+	sqlite3_stmt *rollback;
 };
 
 /* Records SQLite's message for `what` in l->errmsg; returns LEDGER_ERR_SQL
