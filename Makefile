@@ -207,6 +207,17 @@ $(BUILD)/tests/test_wf_%: tests/test_wf_%.c $(WF_OBJ) $(BUILD)/libcardtally.a
 		-o $@ $< $(WF_OBJ) $(BUILD)/libcardtally.a $(PC_LIBS) \
 		$(shell $(PKG_CONFIG) --libs cmocka)
 
+# The out-of-memory test runs the workflows with allocations failing:
+# cardtally calls malloc, calloc, realloc and strdup directly, so the
+# linker sends the calls of the objects linked here to the test's failing
+# wrappers (ld --wrap); SQLite's go through sqlite3_config.
+OOM_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
+$(BUILD)/tests/test_oom: tests/test_oom.c $(WF_OBJ) $(BUILD)/libcardtally.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
+		$(OOM_WRAP) -o $@ $< $(WF_OBJ) $(BUILD)/libcardtally.a \
+		$(PC_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
 # The TUI's model lives in scanner/: its test links the program's objects.
 $(BUILD)/tests/test_ui: tests/test_ui.c $(APP_OBJ) $(BUILD)/libcardtally.a
 	@mkdir -p $(dir $@)

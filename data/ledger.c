@@ -952,6 +952,8 @@ int ledger_schema_version(struct ledger *l)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int(st, 0);
+	else
+		ledger_sql_error(l, "schema version");
 	sqlite3_finalize(st);
 	return v;
 }
@@ -1122,6 +1124,8 @@ static int open_db(const char *path, int flags, unsigned how,
 		sqlite3_busy_timeout(l->db, 10000);
 	else if (rc == 0)
 		rc = set_pragmas(l);
+	if (rc == 0)
+		rc = ledger_prepare(l, "ROLLBACK", &l->rollback);
 	if (rc == 0 && !(how & LEDGER_OPEN_AS_IS))
 		rc = migrate(l);
 	if (rc == 0 && (how & LEDGER_OPEN_READ_ONLY))
@@ -1234,6 +1238,7 @@ void ledger_close(struct ledger *l)
 		ledger_rollback(l);
 	sqlite3_finalize(l->audit_last);
 	sqlite3_finalize(l->audit_ins);
+	sqlite3_finalize(l->rollback);
 	sqlite3_close(l->db);
 	if (l->tx_log)
 		fclose(l->tx_log);
@@ -1272,20 +1277,46 @@ int ledger_begin(struct ledger *l)
 int ledger_commit(struct ledger *l)
 {
 	int rc = ledger_exec(l, "COMMIT");
+	char why[sizeof(l->errmsg)];
+	int code = l->errcode;
 
 	if (rc == 0) {
 		l->in_tx = 0;
 		tx_logged(l, "commit");
+		return 0;
 	}
+	/* A commit that failed (out of memory, a full disk) leaves nothing
+	 * open: a transaction held on would keep every other process from
+	 * writing for as long as this one runs (the TUI: all day).  The
+	 * commit's error is the one said. */
+	memcpy(why, l->errmsg, sizeof(why));
+	ledger_rollback(l);
+	memcpy(l->errmsg, why, sizeof(why));
+	l->errcode = code;
 	return rc;
 }
 
 int ledger_rollback(struct ledger *l)
 {
+	int rc;
+
 	l->in_tx = 0;
 	tx_logged(l, "rollback");
 	if (sqlite3_get_autocommit(l->db))
 		return 0;
+	/*
+	 * The statement prepared at open, so that no allocation stands
+	 * between a failure and the end of its transaction: a ROLLBACK that
+	 * had to be prepared now would fail when memory has run out, and the
+	 * write lock would stay held.  Where it cannot run (a schema change
+	 * expired it, and re-preparing failed) a fresh one is tried.
+	 */
+	if (l->rollback) {
+		rc = sqlite3_step(l->rollback);
+		sqlite3_reset(l->rollback);
+		if (rc == SQLITE_DONE || sqlite3_get_autocommit(l->db))
+			return 0;
+	}
 	return ledger_exec(l, "ROLLBACK");
 }
 
@@ -1496,16 +1527,18 @@ int ledger_staff_pin_settle(struct ledger *l, int64_t staff_id, int ok,
 	if (rc == 0 && ok) {
 		/* Right: the failures in a row end; this attempt counted
 		 * one, so more than one means wrong PINs came before. */
-		rc = exec_id(l, "UPDATE staff SET failed_pins = 0 "
-				       "WHERE id = ?1",
-				    staff_id);
+		rc = exec_id(l,
+			     "UPDATE staff SET failed_pins = 0 "
+			     "WHERE id = ?1",
+			     staff_id);
 		if (rc == 0 && s.failed_pins > 1)
 			rc = ledger_audit(l, staff_id, now, "staff.pin_ok",
 					  s.code, "failed PIN count reset");
 	} else if (rc == 0 && !s.locked && s.failed_pins >= max_failures) {
-		rc = exec_id(l, "UPDATE staff SET locked = 1 "
-				       "WHERE id = ?1",
-				    staff_id);
+		rc = exec_id(l,
+			     "UPDATE staff SET locked = 1 "
+			     "WHERE id = ?1",
+			     staff_id);
 		if (rc == 0)
 			rc = ledger_audit(l, staff_id, now, "staff.lock",
 					  s.code, "too many wrong PINs");
@@ -1947,6 +1980,8 @@ int64_t ledger_card_count(struct ledger *l)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
+	else
+		ledger_sql_error(l, "count the cards");
 	sqlite3_finalize(st);
 	return n;
 }

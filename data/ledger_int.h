@@ -15,8 +15,8 @@
 struct ledger {
 	sqlite3 *db;
 	char errmsg[256];
-	int errcode; /* the LEDGER_ERR_* that errmsg explains */
-	int in_tx; /* inside ledger_begin .. commit/rollback */
+	int errcode;   /* the LEDGER_ERR_* that errmsg explains */
+	int in_tx;     /* inside ledger_begin .. commit/rollback */
 	int read_only; /* ledger_read_only: PRAGMA query_only is on */
 	/* ledger_audit's statements, prepared on first use: a sweep appends
 	 * one audit row per read. */
@@ -27,6 +27,9 @@ struct ledger {
 	 * each statement's time and text. */
 	FILE *tx_log, *sql_log;
 	struct timespec tx_start;
+	/* ROLLBACK, prepared at open: preparing allocates, and a rollback
+	 * must work when memory has run out (ledger_rollback). */
+	sqlite3_stmt *rollback;
 };
 
 /* Records SQLite's message for `what` in l->errmsg; returns LEDGER_ERR_SQL

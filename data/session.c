@@ -657,6 +657,8 @@ int64_t ledger_session_scan_count(struct ledger *l, int64_t session_id)
 	sqlite3_bind_int64(st, 1, session_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
+	else
+		ledger_sql_error(l, "reads of the session");
 	sqlite3_finalize(st);
 	return n;
 }
@@ -681,9 +683,16 @@ static int load_locations(struct ledger *l, struct count_data *d,
 
 	if (rc < 0)
 		return rc;
-	if (sqlite3_step(st) == SQLITE_ROW)
+	/* A failed step (out of memory) is an error, not an empty table:
+	 * SQLite may have rolled the caller's transaction back. */
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
 		ix->max_id = sqlite3_column_int64(st, 0);
+	else
+		rc = ledger_sql_error(l, "locations");
 	sqlite3_finalize(st);
+	if (rc < 0)
+		return rc;
 	ix->path = calloc((size_t)ix->max_id + 1, sizeof(*ix->path));
 	ix->range = malloc(((size_t)ix->max_id + 1) * sizeof(*ix->range));
 	if (!ix->path || !ix->range)
@@ -888,11 +897,16 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	if (rc < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, session_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		max_card = sqlite3_column_int64(st, 0);
-		nscope = sqlite3_column_int64(st, 1);
-		nscans = sqlite3_column_int64(st, 2);
+	/* A failed step is no count of nothing: out of memory, SQLite may
+	 * have rolled the caller's transaction back, and whatever it did
+	 * next would be written outside it. */
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = ledger_sql_error(l, "sizes of the count");
+		goto out;
 	}
+	max_card = sqlite3_column_int64(st, 0);
+	nscope = sqlite3_column_int64(st, 1);
+	nscans = sqlite3_column_int64(st, 2);
 	sqlite3_finalize(st);
 	st = NULL;
 	/* Cards in scope, plus room for cards found outside it. */
@@ -964,11 +978,15 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 			 * load it so the report can name it. */
 			sqlite3_reset(one);
 			sqlite3_bind_int64(one, 1, card);
-			if (sqlite3_step(one) == SQLITE_ROW) {
+			rc = sqlite3_step(one);
+			if (rc == SQLITE_ROW) {
 				rc = card_from_row(l, one, d, &ix);
 				if (rc < 0)
 					goto out;
 				by_id[card] = (int32_t)(d->ncards - 1);
+			} else if (rc != SQLITE_DONE) {
+				rc = ledger_sql_error(l, "a card read");
+				goto out;
 			}
 			sqlite3_reset(one);
 		}

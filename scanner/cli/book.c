@@ -134,8 +134,17 @@ void csv_field(FILE *f, int first, const char *s)
 
 void book_oneline(FILE *f, const char *s)
 {
-	for (; *s; s++)
-		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+	char *line = strdup(s);
+
+	if (!line) {
+		fputs(cli_text(s), f);
+		return;
+	}
+	for (char *p = line; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	cli_put_text(f, line);
+	free(line);
 }
 
 void book_staff_name(struct ledger *l, const char *code,

@@ -47,7 +47,8 @@ int book_write(FILE *f, const char *s, size_t len, enum book_encoding enc,
  * that starts with = + - @, TAB or CR gets a single quote in front, so
  * that Excel shows it as text instead of running it as a formula. */
 void csv_field(FILE *f, int first, const char *s);
-/* s on one line: line breaks (which notes may hold) become blanks. */
+/* s on one line, fit for a terminal: line breaks (which notes may hold)
+ * become blanks, other control characters are shown escaped (cli_put_text). */
 void book_oneline(FILE *f, const char *s);
 /* A staff code's name, "" when unknown. */
 void book_staff_name(struct ledger *l, const char *code,

@@ -389,3 +389,18 @@ const char *cli_text(const char *s)
 
 	return text_escape(out, sizeof(ring[0]), s ? s : "");
 }
+
+void cli_put_text(FILE *f, const char *s)
+{
+	/* text_escape writes at most four bytes for each byte of s (\xNN
+	 * for one byte, \u{NNNN} for two). */
+	size_t cap = (s ? strlen(s) : 0) * 4 + 1;
+	char *out = malloc(cap);
+
+	if (!out) {
+		fputs(cli_text(s), f);
+		return;
+	}
+	fputs(text_escape(out, cap, s ? s : ""), f);
+	free(out);
+}

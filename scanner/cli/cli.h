@@ -109,6 +109,10 @@ int cli_output_done(int rc);
  * buffers used in turn: valid until eight more calls.  JSON needs none.
  */
 const char *cli_text(const char *s);
+/* Writes s to f made fit for a terminal as cli_text does, whole however
+ * long (a near-miss of NOTE_MAX_BYTES): for text that may not fit
+ * cli_text's buffers. */
+void cli_put_text(FILE *f, const char *s);
 /* Parses a session id argument; 0 or a usage exit code. */
 int cli_session_id(struct cli *c, const char *s, int64_t *id);
 /* 1 when s names a disposal batch ("D" and its number, as `dispose start`

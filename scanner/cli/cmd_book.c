@@ -93,8 +93,8 @@ static int exec_discrepancies(struct cli *c, struct ledger *l)
 			printf("  %-12s %-12s %-16s %s%s%s\n",
 			       recon_disc_name(it->kind),
 			       it->mgmt_id[0] ? it->mgmt_id : "-", it->serial,
-			       it->location[0] ? it->location : "-",
-			       it->found[0] ? " -> " : "", it->found);
+			       it->location[0] ? cli_text(it->location) : "-",
+			       it->found[0] ? " -> " : "", cli_text(it->found));
 			if (!it->resolved) {
 				puts(
 				    "      open: needs a manager's resolution");
@@ -102,7 +102,7 @@ static int exec_discrepancies(struct cli *c, struct ledger *l)
 			}
 			cli_time_iso(it->res.at, at);
 			printf("      resolved %s by %s at %s\n",
-			       it->res.reason, it->res.by, at);
+			       cli_text(it->res.reason), it->res.by, at);
 			if (it->res.note[0]) {
 				fputs("      note: ", stdout);
 				book_oneline(stdout, it->res.note);
@@ -139,9 +139,9 @@ static void resolve_print(enum recon_reason reason,
 	       recon_reason_name(reason));
 	if (ri->moves && ri->kind == CUSTODY_LOST)
 		printf("; ledger status now lost: no longer expected in %s",
-		       it->location);
+		       cli_text(it->location));
 	else if (ri->moves)
-		printf("; back in storage at %s (%s)", ri->location,
+		printf("; back in storage at %s (%s)", cli_text(ri->location),
 		       card_status_name(ri->to));
 	fputc('\n', stdout);
 }

@@ -103,7 +103,8 @@ static int apply_items(struct cli *c, struct ledger *l,
 			json_w_end_object(&w);
 			rc = cli_json_done(&w, EXIT_OK);
 		} else {
-			printf("%s\t%s\n", it->name, it->location);
+			printf("%s\t%s\n", cli_text(it->name),
+			       cli_text(it->location));
 		}
 	}
 	if (rc) {

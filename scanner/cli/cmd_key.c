@@ -96,7 +96,7 @@ static int list_holder(const struct key_holder_rec *h, void *ctx)
 		json_w_key_str(s->jw, "name", h->name);
 		json_w_end_object(s->jw);
 	} else {
-		printf("%2d  %-10s %s\n", h->order, h->code, h->name);
+		printf("%2d  %-10s %s\n", h->order, h->code, cli_text(h->name));
 	}
 	s->n++;
 	return 0;

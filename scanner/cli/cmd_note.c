@@ -64,8 +64,10 @@ static void print_note(const struct wf_note *r, struct json_w *jw)
 		return;
 	}
 	cli_time_iso(r->at, when);
-	printf("%4lld  %s  %-8s %-12s %s\n", (long long)r->id, when, r->staff,
-	       r->mgmt_id[0] ? r->mgmt_id : "-", r->text);
+	printf("%4lld  %s  %-8s %-12s ", (long long)r->id, when, r->staff,
+	       r->mgmt_id[0] ? r->mgmt_id : "-");
+	cli_put_text(stdout, r->text);
+	putchar('\n');
 }
 
 static int exec_note_list(struct cli *c, struct ledger *l)

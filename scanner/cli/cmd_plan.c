@@ -51,10 +51,11 @@ void plan_result_text(FILE *f, const struct plan_result *r, int only_news)
 		const struct plan_line *ln = &r->v[i];
 
 		if (!ln->staff[0])
-			fprintf(f, "  %-24s nobody: %s\n", ln->range, ln->why);
+			fprintf(f, "  %-24s nobody: %s\n", cli_text(ln->range),
+				ln->why);
 		else if (!only_news || !ln->kept)
-			fprintf(f, "  %-24s %s%s\n", ln->range, ln->staff,
-				ln->kept ? " (kept)" : "");
+			fprintf(f, "  %-24s %s%s\n", cli_text(ln->range),
+				ln->staff, ln->kept ? " (kept)" : "");
 	}
 }
 
@@ -208,7 +209,7 @@ static void print_cycle_text(const struct wf_plan_cycle *cy)
 		printf("  %s full:", m);
 		for (size_t i = 0; i < cy->n; i++)
 			if (cy->v[i].month == k) {
-				printf(" %s", cy->v[i].path);
+				printf(" %s", cli_text(cy->v[i].path));
 				full++;
 			}
 		printf("; count-only: the other %zu\n", cy->n - full);
@@ -388,7 +389,8 @@ static size_t list_state(const struct wf_plan_status *s, enum plan_due d,
 		if (w)
 			json_w_str(w, s->planned[i].path);
 		else
-			printf("%s%s", n ? ", " : " ", s->planned[i].path);
+			printf("%s%s", n ? ", " : " ",
+			       cli_text(s->planned[i].path));
 		n++;
 	}
 	if (w)
@@ -442,8 +444,8 @@ static void status_ranges(const struct wf_plan_status *s, struct json_w *w)
 		return;
 	old = &s->ranges[s->oldest];
 	cli_time_iso(old->full.started_at, a);
-	printf("  oldest full count: %s, count %lld on %.10s by", old->path,
-	       (long long)old->full.session, a);
+	printf("  oldest full count: %s, count %lld on %.10s by",
+	       cli_text(old->path), (long long)old->full.session, a);
 	for (size_t i = 0; i < old->full.nwho; i++)
 		printf(" %s", old->full.who[i]);
 	puts(old->full.nwho ? "" : " nobody");

@@ -175,9 +175,9 @@ static void book_range_out(struct book_out *o, const struct wf_book_range *r)
 	case FMT_TEXT:
 		iso_or_empty(r->started_at, a);
 		iso_or_empty(r->ended_at, b);
-		fprintf(f, "  %s  counted by %s%s%s%s\n", r->path,
+		fprintf(f, "  %s  counted by %s%s%s%s\n", cli_text(r->path),
 			codes[0] ? codes : "nobody", names[0] ? " (" : "",
-			names, names[0] ? ")" : "");
+			cli_text(names), names[0] ? ")" : "");
 		if (r->started_at)
 			fprintf(f, "      %s - %s\n", a, b[0] ? b : "...");
 		if (r->expected >= 0)
@@ -219,12 +219,12 @@ static void book_disc_out(struct book_out *o, const struct disc_item *it)
 		fprintf(f, "    %-12s %-12s %s%s%s\n",
 			recon_disc_name(it->kind),
 			it->mgmt_id[0] ? it->mgmt_id : it->serial,
-			it->location[0] ? it->location : "-",
-			it->found[0] ? " -> " : "", it->found);
+			it->location[0] ? cli_text(it->location) : "-",
+			it->found[0] ? " -> " : "", cli_text(it->found));
 		if (it->resolved) {
 			cli_time_iso(it->res.at, at);
-			fprintf(f, "      %s by %s at %s\n", it->res.reason,
-				it->res.by, at);
+			fprintf(f, "      %s by %s at %s\n",
+				cli_text(it->res.reason), it->res.by, at);
 			if (it->res.note[0]) {
 				fputs("      note: ", f);
 				book_oneline(f, it->res.note);
@@ -477,7 +477,7 @@ static void incident_opening(FILE *f, struct json_w *w,
 	fprintf(f, "    %s by %s, approved by %s\n", a, o->opened_by,
 		o->approved_by);
 	fprintf(f, "      closed %s; purpose: %s\n", b[0] ? b : "never",
-		o->purpose);
+		cli_text(o->purpose));
 }
 
 static void incident_person(FILE *f, struct json_w *w,
@@ -497,7 +497,7 @@ static void incident_person(FILE *f, struct json_w *w,
 		json_w_end_object(w);
 		return;
 	}
-	fprintf(f, "    %-10s %s%s%s%s\n", p->code, p->name,
+	fprintf(f, "    %-10s %s%s%s%s\n", p->code, cli_text(p->name),
 		p->name[0] ? ": " : "",
 		p->roles & WF_PERSON_HANDLED ? "handled it " : "",
 		p->roles & WF_PERSON_COUNTED ? "counted its range" : "");
@@ -544,12 +544,12 @@ static void incident_card(FILE *f, struct json_w *w,
 		json_w_array(w);
 	} else {
 		fprintf(f, "\n%s  serial %s  home %s  ledger: %s\n",
-			it->mgmt_id, it->serial, it->location,
+			it->mgmt_id, it->serial, cli_text(it->location),
 			card_status_name(k->status));
 		if (it->resolved) {
 			cli_time_iso(it->res.at, at);
 			fprintf(f, "  resolution  %s by %s at %s\n",
-				it->res.reason, it->res.by, at);
+				cli_text(it->res.reason), it->res.by, at);
 			if (it->res.note[0]) {
 				fputs("  note        ", f);
 				book_oneline(f, it->res.note);
@@ -561,10 +561,11 @@ static void incident_card(FILE *f, struct json_w *w,
 		if (ls->at) {
 			cli_time_iso(ls->at, at);
 			fprintf(f, "  last seen   %s at %s\n", at,
-				ls->location[0] ? ls->location : "?");
+				ls->location[0] ? cli_text(ls->location) : "?");
 			fprintf(f, "              by %s%s%s%s, %s\n",
 				ls->by[0] ? ls->by : "?", name[0] ? " (" : "",
-				name, name[0] ? ")" : "", ls->what);
+				cli_text(name), name[0] ? ")" : "",
+				cli_text(ls->what));
 		} else {
 			fputs("  last seen   never since the stock list "
 			      "import\n",

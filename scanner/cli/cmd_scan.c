@@ -204,7 +204,7 @@ static void lost_text(FILE *f, const struct lost_rec *lost, const char *where)
 			fprintf(f, "count %lld, ", (long long)lost->session);
 		fprintf(f, "%s, by %s", day, lost->by);
 	}
-	fprintf(f, "), found %s", where);
+	fprintf(f, "), found %s", cli_text(where));
 }
 
 static void emit_read(const struct scan_out *a, const struct wf_scan_read *res)
@@ -264,7 +264,7 @@ static void emit_read(const struct scan_out *a, const struct wf_scan_read *res)
 			fputs("unknown card, not in the ledger\n", f);
 		else if (why == WHY_MISPLACED)
 			fprintf(f, "misplaced, belongs to %s\n",
-				lk->card.location);
+				cli_text(lk->card.location));
 		else if (is_lost && a->range) {
 			lost_text(f, lost, "in ");
 			fprintf(f,

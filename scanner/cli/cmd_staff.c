@@ -314,7 +314,7 @@ static void print_staff(const struct staff_rec *s, struct json_w *jw)
 		return;
 	}
 	printf("%-12s %-9s %s%s%s\n", s->code, staff_role_name(s->role),
-	       s->name, s->locked ? "  [LOCKED]" : "",
+	       cli_text(s->name), s->locked ? "  [LOCKED]" : "",
 	       s->active ? "" : "  [inactive]");
 }
 

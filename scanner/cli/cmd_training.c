@@ -193,7 +193,7 @@ static void print_course(const struct course_rec *co, struct json_w *jw)
 		json_w_end_object(jw);
 		return;
 	}
-	printf("  %-12s %-30s %-18s ", co->code, co->name,
+	printf("  %-12s %-30s %-18s ", co->code, cli_text(co->name),
 	       co->required ? "required for cards" : "-");
 	if (co->valid_days > 0)
 		printf("valid %d days\n", co->valid_days);
@@ -220,7 +220,8 @@ static void print_session(const struct wf_training_session *s,
 		json_w_end_object(jw);
 		return;
 	}
-	printf("%s  %s %s (%s):", first ? "" : "\n", d, s->course, s->name);
+	printf("%s  %s %s (%s):", first ? "" : "\n", d, s->course,
+	       cli_text(s->name));
 	for (size_t i = 0; i < s->nwho; i++)
 		printf(" %s", s->who[i]);
 }
@@ -235,7 +236,8 @@ static void print_person(const struct wf_training_person *p, struct json_w *jw)
 		json_w_key(jw, "records");
 		json_w_array(jw);
 	} else {
-		printf("%s (%s)\nrecords:\n", p->who.code, p->who.name);
+		printf("%s (%s)\nrecords:\n", p->who.code,
+		       cli_text(p->who.name));
 	}
 	for (size_t i = 0; i < p->nrecords; i++) {
 		const struct wf_training_record *r = &p->records[i];

@@ -595,7 +595,8 @@ int report_locked(const struct staff_rec *s, void *ctx)
 	if (p->jw) {
 		json_w_str(p->jw, s->code);
 	} else {
-		fprintf(p->f, "%s%s (%s)\n", p->indent, s->code, s->name);
+		fprintf(p->f, "%s%s (%s)\n", p->indent, s->code,
+			cli_text(s->name));
 	}
 	p->n++;
 	return 0;
