@@ -21,6 +21,9 @@
  *                                paper reports (default: none)
  *   printer = NAME               the CUPS printer the TUI prints reports
  *                                to with lp (default: lp's own default)
+ *   report_dir = /PATH           where the TUI saves the paper reports
+ *                                (an absolute path; default: the working
+ *                                directory)
  */
 #ifndef CT_CONFIG_H
 #define CT_CONFIG_H
@@ -38,6 +41,7 @@ struct config {
 	int idle_logout_s;	    /* the TUI's idle logout (R21) */
 	char ward_name[128];	    /* the paper reports' head; "" unset */
 	char printer[128];	    /* lp -d NAME; "" for lp's default */
+	char report_dir[256];	    /* the TUI's PDFs; "" the working dir */
 };
 
 #define CONFIG_IDLE_LOGOUT_DEFAULT 120
