@@ -709,9 +709,9 @@ static const char *const rep_file[REPS] = {
 };
 
 /* Lines of report text on the screen: the rows left under the header, the
- * report's title, the PDF's directory and the keys, the message and the
+ * report's title, the PDF's two lines and the keys, the message and the
  * key help. */
-#define REPORT_ROWS(rows) ((rows)-6)
+#define REPORT_ROWS(rows) ((rows)-7)
 #define REPORT_KEY_ROWS	  REPORT_ROWS(24)
 
 struct reports_state {
@@ -756,13 +756,16 @@ static void reports_view(const struct ui *u, struct ui_view *v)
 				      "incident report is the count's"));
 			return;
 		}
-		if (st->saved[0])
-			ui_view_add(v, UI_A_OK, "  %s %s", _("PDF saved:"),
-				    st->saved);
-		else
-			ui_view_add(v, UI_A_DIM, "  %s %s",
-				    _("PDF files go to"),
+		/* The path on a line of its own: 77 columns of it shown
+		 * whole, where a label before it would cut it. */
+		if (st->saved[0]) {
+			ui_view_add(v, UI_A_OK, "  %s", _("PDF saved:"));
+			ui_view_add(v, UI_A_OK, "  %s", st->saved);
+		} else {
+			ui_view_add(v, UI_A_DIM, "  %s", _("PDF files go to"));
+			ui_view_add(v, UI_A_DIM, "  %s",
 				    st->dir[0] ? st->dir : "?");
+		}
 		ui_view_add(v, UI_A_DIM, "  %s",
 			    _("s save as PDF   p print   q back"));
 		return;
@@ -1009,8 +1012,14 @@ static int save_pdf(struct ui *u, struct reports_state *st, char *path)
 static enum ui_result save(struct ui *u, struct reports_state *st,
 			   char *path)
 {
-	if (save_pdf(u, st, path) == 0)
-		ui_message(u, UI_A_OK, _("Saved %s"), st->saved);
+	const char *name;
+
+	/* The file's name: its directory is on the line above. */
+	if (save_pdf(u, st, path) == 0) {
+		name = strrchr(st->saved, '/');
+		ui_message(u, UI_A_OK, _("Saved %s"),
+			   name ? name + 1 : st->saved);
+	}
 	return UI_REDRAW;
 }
 
