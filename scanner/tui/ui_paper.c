@@ -50,7 +50,8 @@ void ui_paper_name(const char *what, const char *arg, int64_t now, char *out,
 
 	for (i = 0; arg && arg[i] && i + 1 < sizeof(safe); i++) {
 		char ch = arg[i];
-		int keep = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		int keep = (ch >= 'A' && ch <= 'Z') ||
+			   (ch >= 'a' && ch <= 'z') ||
 			   (ch >= '0' && ch <= '9') || ch == '-';
 
 		safe[i] = keep ? ch : '-';

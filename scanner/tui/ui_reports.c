@@ -1009,13 +1009,12 @@ static int save_pdf(struct ui *u, struct reports_state *st, char *path)
 	return 0;
 }
 
-static enum ui_result save(struct ui *u, struct reports_state *st,
-			   char *path)
+static enum ui_result save(struct ui *u, struct reports_state *st)
 {
 	const char *name;
 
 	/* The file's name: its directory is on the line above. */
-	if (save_pdf(u, st, path) == 0) {
+	if (save_pdf(u, st, NULL) == 0) {
 		name = strrchr(st->saved, '/');
 		ui_message(u, UI_A_OK, _("Saved %s"),
 			   name ? name + 1 : st->saved);
@@ -1090,7 +1089,7 @@ static enum ui_result reports_key(struct ui *u, int key)
 		if (ui_text_key(&st->text, key, REPORT_KEY_ROWS))
 			return UI_REDRAW;
 		if (key == 's')
-			return save(u, st, NULL);
+			return save(u, st);
 		if (key == 'p')
 			return print(u, st);
 		if (key == 'q' || key == UI_KEY_ESC) {
