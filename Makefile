@@ -218,8 +218,9 @@ $(BUILD)/tests/test_oom: tests/test_oom.c $(WF_OBJ) $(BUILD)/libcardtally.a
 		$(OOM_WRAP) -o $@ $< $(WF_OBJ) $(BUILD)/libcardtally.a \
 		$(PC_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
-# The TUI's model lives in scanner/: its test links the program's objects.
-$(BUILD)/tests/test_ui: tests/test_ui.c $(APP_OBJ) $(BUILD)/libcardtally.a
+# The TUI's model lives in scanner/: its tests link the program's objects.
+$(BUILD)/tests/test_ui $(BUILD)/tests/test_ui_paper: $(BUILD)/tests/%: \
+		tests/%.c $(APP_OBJ) $(BUILD)/libcardtally.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
 		-o $@ $< $(APP_OBJ) $(BUILD)/libcardtally.a $(PC_LIBS) \

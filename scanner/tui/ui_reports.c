@@ -7,8 +7,13 @@
  * language (codes such as missing or checked_out as words) and shown as
  * scrollable lines.  Lines are cut to the width by columns (ui_fit), never
  * in the middle of a Japanese character; Left/Right shift the view for
- * the 80-column reports on a narrower terminal.
+ * the 80-column reports on a narrower terminal.  A report shown can be
+ * saved as PDF (s) into the reports' directory, which the screen names,
+ * and printed (p) with lp (ui_paper.c): the same workflow asked again for
+ * the moment the screen showed, drawn by scanner/pdf/ in the screen's
+ * language.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +21,7 @@
 #include "../../common/clock.h"
 #include "../workflow/wf.h"
 #include "ui.h"
+#include "ui_paper.h"
 
 /* ---- scrollable text: pure, tested in tests/test_ui.c ---- */
 
@@ -693,12 +699,30 @@ static const char *const rep_title[REPS] = {
     N_("Reconciliation of a count"),
 };
 
+/* What each report is called in the name of its PDF (ASCII, for every
+ * file system and printer queue); NULL: it has no paper form. */
+static const char *const rep_file[REPS] = {
+    "daily-report",
+    "record-book",
+    "incident",
+    NULL,
+};
+
+/* Lines of report text on the screen: the rows left under the header, the
+ * report's title, the PDF's two lines and the keys, the message and the
+ * key help. */
+#define REPORT_ROWS(rows) ((rows)-7)
+#define REPORT_KEY_ROWS	  REPORT_ROWS(24)
+
 struct reports_state {
 	int mode; /* 0: the list, 1: asking, 2: reading */
 	int sel;
 	char arg[16]; /* the month or the count typed */
 	struct ui_text text;
 	char heading[128];
+	int64_t now;		   /* the moment the report shown is of */
+	char dir[UI_PAPER_PATH];   /* where its PDF goes, "" unknown */
+	char saved[UI_PAPER_PATH]; /* the PDF saved last, "" none yet */
 };
 
 static int reports_enter(struct ui *u)
@@ -725,7 +749,25 @@ static void reports_view(const struct ui *u, struct ui_view *v)
 	(void)u;
 	if (st->mode == 2) {
 		ui_view_add(v, UI_A_TITLE, "  %s", st->heading);
-		ui_text_render(&st->text, v->rows - 5, v);
+		ui_text_render(&st->text, REPORT_ROWS(v->rows), v);
+		if (!rep_file[st->sel]) {
+			ui_view_add(v, UI_A_DIM, "  %s",
+				    _("No paper form of this report: the "
+				      "incident report is the count's"));
+			return;
+		}
+		/* The path on a line of its own: 77 columns of it shown
+		 * whole, where a label before it would cut it. */
+		if (st->saved[0]) {
+			ui_view_add(v, UI_A_OK, "  %s", _("PDF saved:"));
+			ui_view_add(v, UI_A_OK, "  %s", st->saved);
+		} else {
+			ui_view_add(v, UI_A_DIM, "  %s", _("PDF files go to"));
+			ui_view_add(v, UI_A_DIM, "  %s",
+				    st->dir[0] ? st->dir : "?");
+		}
+		ui_view_add(v, UI_A_DIM, "  %s",
+			    _("s save as PDF   p print   q back"));
 		return;
 	}
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
@@ -834,10 +876,192 @@ static enum ui_result show(struct ui *u, struct reports_state *st)
 	}
 	snprintf(st->heading, sizeof(st->heading), "%s %s",
 		 _(rep_title[st->sel]), st->sel == REP_DAILY ? "" : st->arg);
+	st->now = now;
+	st->saved[0] = '\0';
+	if (ui_paper_dir(&u->conf, st->dir, sizeof(st->dir)) != 0)
+		st->dir[0] = '\0';
 	st->mode = 2;
 	ui_message(u, UI_A_NORMAL, "%s",
 		   _("Up/Down PgUp/PgDn Home/End scroll, Left/Right shift, "
 		     "q back"));
+	return UI_REDRAW;
+}
+
+/* The report shown, asked again of its workflow for the same moment and
+ * drawn as PDF in the screen's language; NULL with *e set when the
+ * workflow refused, NULL with e->code 0 when out of memory. */
+static struct pdf_doc *paper(struct ui *u, const struct reports_state *st,
+			     struct wf_err *e)
+{
+	struct pdf_meta m = {.ward = u->conf.ward_name, .now = st->now};
+	struct pdf_doc *d = NULL;
+
+	memset(e, 0, sizeof(*e));
+	switch (st->sel) {
+	case REP_DAILY: {
+		struct wf_daily w;
+
+		if (wf_daily(u->l, wf_today(st->now), st->now, &u->conf.rules,
+			     &u->conf.key, &w, e) == 0) {
+			d = pdf_daily(&w, &m);
+			wf_daily_free(&w);
+		}
+		break;
+	}
+	case REP_BOOK: {
+		struct wf_book_trend trend;
+		struct wf_book b;
+
+		if (wf_book(u->l, st->arg, st->now, &u->conf.rules, &b, e))
+			break;
+		if (wf_book_trend(u->l, st->arg, st->now, &u->conf.rules,
+				  &trend, e) == 0)
+			d = pdf_book(&b, &trend, &m);
+		wf_book_free(&b);
+		break;
+	}
+	case REP_INCIDENT: {
+		struct wf_incident in;
+
+		if (wf_incident(u->l, strtoll(st->arg, NULL, 10), st->now,
+				&u->conf.rules, &in, e) == 0) {
+			d = pdf_incident(&in, &m);
+			wf_incident_free(&in);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	return d;
+}
+
+/* Why a PDF could not be saved, in the screen's language. */
+static const char *save_why(int err, const char *dir, char *buf, size_t cap)
+{
+	switch (err) {
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		snprintf(buf, cap, _("%s is not writable"), dir);
+		return buf;
+	case ENOSPC:
+	case EDQUOT:
+	case EFBIG:
+		return _("the disk is full");
+	case ENOENT:
+	case ENOTDIR:
+		snprintf(buf, cap, _("there is no directory %s"), dir);
+		return buf;
+	case ENOMEM:
+		return _("out of memory");
+	case ENAMETOOLONG:
+		return _("the directory's name is too long");
+	default:
+		return strerror(err);
+	}
+}
+
+/* Saves the report shown as PDF, remembered in st->saved; on failure the
+ * message line says why.  0 and, with path, the file's path
+ * (UI_PAPER_PATH bytes), or -1. */
+static int save_pdf(struct ui *u, struct reports_state *st, char *path)
+{
+	char name[160], full[UI_PAPER_PATH], why[UI_PAPER_PATH + 64];
+	char arg[32];
+	struct pdf_doc *d;
+	struct wf_err e;
+
+	if (!rep_file[st->sel]) {
+		ui_message(u, UI_A_ALERT, "%s",
+			   _("No paper form of this report: the incident "
+			     "report is the count's"));
+		return -1;
+	}
+	if (!st->dir[0] &&
+	    ui_paper_dir(&u->conf, st->dir, sizeof(st->dir)) != 0) {
+		ui_message(u, UI_A_ALERT, _("Cannot save the PDF: %s"),
+			   save_why(errno, ".", why, sizeof(why)));
+		return -1;
+	}
+	d = paper(u, st, &e);
+	if (!d && e.code) {
+		ui_fail(u, &e);
+		return -1;
+	}
+	/* The daily report is of the day it is saved on; the others name
+	 * their month or count. */
+	if (st->sel == REP_INCIDENT)
+		snprintf(arg, sizeof(arg), "count-%s", st->arg);
+	else
+		snprintf(arg, sizeof(arg), "%s",
+			 st->sel == REP_BOOK ? st->arg : "");
+	ui_paper_name(rep_file[st->sel], arg, st->now, name, sizeof(name));
+	if (ui_paper_save(d, st->dir, name, full) != 0) {
+		ui_message(u, UI_A_ALERT, _("Cannot save the PDF: %s"),
+			   save_why(errno, st->dir, why, sizeof(why)));
+		u->bells = 3;
+		return -1;
+	}
+	snprintf(st->saved, sizeof(st->saved), "%s", full);
+	if (path)
+		snprintf(path, UI_PAPER_PATH, "%s", full);
+	return 0;
+}
+
+static enum ui_result save(struct ui *u, struct reports_state *st)
+{
+	const char *name;
+
+	/* The file's name: its directory is on the line above. */
+	if (save_pdf(u, st, NULL) == 0) {
+		name = strrchr(st->saved, '/');
+		ui_message(u, UI_A_OK, _("Saved %s"),
+			   name ? name + 1 : st->saved);
+	}
+	return UI_REDRAW;
+}
+
+/* Saves the report, then hands the file to lp; the message line says what
+ * came of it, the line above the keys where the file is. */
+static enum ui_result print(struct ui *u, struct reports_state *st)
+{
+	char file[UI_PAPER_PATH], err[160];
+	const char *printer = u->conf.printer;
+	int status;
+
+	if (save_pdf(u, st, file) != 0)
+		return UI_REDRAW;
+	switch (ui_paper_print(printer, file, &status, err, sizeof(err))) {
+	case UI_PAPER_PRINTED:
+		if (printer[0])
+			ui_message(u, UI_A_OK, _("Sent to the printer %s"),
+				   printer);
+		else
+			ui_message(u, UI_A_OK, "%s",
+				   _("Sent to the default printer"));
+		break;
+	case UI_PAPER_NO_LP:
+		ui_message(u, UI_A_ALERT, "%s",
+			   _("Printing is not installed (no lp): the PDF is "
+			     "saved, see above"));
+		break;
+	case UI_PAPER_LP_FAILED:
+		if (err[0])
+			ui_message(u, UI_A_ALERT,
+				   _("Printing failed (lp exit %d): %s"),
+				   status, err);
+		else
+			ui_message(u, UI_A_ALERT,
+				   _("Printing failed (lp exit %d)"), status);
+		u->bells = 3;
+		break;
+	default:
+		ui_message(u, UI_A_ALERT, _("Cannot start lp: %s"),
+			   strerror(errno));
+		u->bells = 3;
+		break;
+	}
 	return UI_REDRAW;
 }
 
@@ -862,8 +1086,12 @@ static enum ui_result reports_key(struct ui *u, int key)
 	size_t n = strlen(st->arg);
 
 	if (st->mode == 2) {
-		if (ui_text_key(&st->text, key, 19))
+		if (ui_text_key(&st->text, key, REPORT_KEY_ROWS))
 			return UI_REDRAW;
+		if (key == 's')
+			return save(u, st);
+		if (key == 'p')
+			return print(u, st);
 		if (key == 'q' || key == UI_KEY_ESC) {
 			st->mode = 0;
 			u->msg[0] = '\0';

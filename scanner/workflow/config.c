@@ -243,6 +243,21 @@ static int set_key(struct config *c, const char *key, const char *val,
 		snprintf(dst, cap, "%s", val);
 		return 0;
 	}
+	if (strcmp(key, "report_dir") == 0) {
+		int bad = val[0] != '/' || strlen(val) >= sizeof(c->report_dir);
+
+		/* Absolute, so that the path the screen says is where the
+		 * file is whatever directory the program was started in. */
+		for (const char *p = val; !bad && *p; p++)
+			bad = (unsigned char)*p < 0x20 || *p == 0x7f;
+		if (bad)
+			return cli_error(EXIT_DATAERR,
+					 "%s:%ld: report_dir: an absolute "
+					 "directory of 1-255 bytes, not '%s'",
+					 c->path, line, shown);
+		snprintf(c->report_dir, sizeof(c->report_dir), "%s", val);
+		return 0;
+	}
 	text_escape(shown, sizeof(shown), key);
 	return cli_error(EXIT_DATAERR, "%s:%ld: %s: unknown setting", c->path,
 			 line, shown);

@@ -29,6 +29,9 @@
  *                                (0-1200, default 12)
  *   timezone = ZONE              the zone dates and times are shown in
  *                                (a tz database name; default Asia/Tokyo)
+ *   report_dir = /PATH           where the TUI saves the paper reports
+ *                                (an absolute path; default: the working
+ *                                directory)
  */
 #ifndef CT_CONFIG_H
 #define CT_CONFIG_H
@@ -50,6 +53,7 @@ struct config {
 	int backup_keep_daily;	    /* recon_backup_keep's keep_daily */
 	int backup_keep_monthly;    /* and keep_monthly */
 	char timezone[64];	    /* tz database name of reports' times */
+	char report_dir[256];	    /* the TUI's PDFs; "" the working dir */
 };
 
 #define CONFIG_IDLE_LOGOUT_DEFAULT 120

@@ -292,6 +292,8 @@ is "$?" 0 "audit verify on the migrated ledger, as cardtally"
 # directory, the copy lands there and verifies.
 is "$(in_root stat -c '%U:%G %a' /var/lib/cardtally/backup)" \
 	"cardtally:cardtally 700" "/var/lib/cardtally/backup: cardtally's, 0700"
+is "$(in_root stat -c '%U:%G %a' /var/lib/cardtally/reports)" \
+	"cardtally:cardtally 700" "/var/lib/cardtally/reports: cardtally's, 0700"
 copy=$(in_root setpriv --reuid=cardtally --regid=cardtally --init-groups \
 	cardtally backup 2>&1)
 is "$?" 0 "cardtally backup (the timer's command), as cardtally"
