@@ -1389,6 +1389,19 @@ struct receipt_rec {
  */
 int ledger_receive_awaiting(struct ledger *l, const char *tray,
 			    struct card_rec **out, size_t *n);
+/* A location holding cards that await enrolment, and how many. */
+struct receive_tray_rec {
+	char path[LOCATION_MAX + 1];
+	size_t awaiting;
+};
+/*
+ * The locations that are the home of cards awaiting enrolment, each with
+ * its count, in the order of the stock list (the first card imported
+ * first): *out malloc'ed (free()), *n of them.  What the TUI's receiving
+ * screen offers.
+ */
+int ledger_receive_trays(struct ledger *l, struct receive_tray_rec **out,
+			 size_t *n);
 /*
  * Binds serial (normalised) to card card_id, which must still await
  * enrolment, read by profile/profile_version (NULL: none) in tray tray_id

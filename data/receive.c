@@ -73,6 +73,52 @@ int ledger_receive_awaiting(struct ledger *l, const char *tray,
 	return 0;
 }
 
+int ledger_receive_trays(struct ledger *l, struct receive_tray_rec **out,
+			 size_t *n)
+{
+	struct receive_tray_rec *v = NULL;
+	size_t cnt = 0, cap = 0;
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT l.path, count(*) FROM card c "
+	    "JOIN location l ON l.id = c.location_id "
+	    "WHERE c.serial IS NULL GROUP BY c.location_id ORDER BY min(c.id)",
+	    &st);
+
+	*out = NULL;
+	*n = 0;
+	if (rc < 0)
+		return rc;
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		if (cnt == cap) {
+			size_t ncap = cap ? cap * 2 : 32;
+			void *p = realloc(v, ncap * sizeof(*v));
+
+			if (!p) {
+				sqlite3_finalize(st);
+				free(v);
+				return ledger_fail(l, LEDGER_ERR_NOMEM,
+						   "out of memory");
+			}
+			v = p;
+			cap = ncap;
+		}
+		snprintf(v[cnt].path, sizeof(v[cnt].path), "%s",
+			 ledger_col_text(st, 0));
+		v[cnt].awaiting = (size_t)sqlite3_column_int64(st, 1);
+		cnt++;
+	}
+	rc = ledger_walk_end(l, st, rc, 0, "trays awaiting enrolment");
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
 /* The card's management ID and whether it has a serial (1) or not (0). */
 static int card_state(struct ledger *l, int64_t card_id, char *mgmt, size_t cap,
 		      int *bound)

@@ -745,6 +745,7 @@ static void v13_file_takes_cards_awaiting_enrolment(void **state)
 {
 	struct fixture *f = *state;
 	struct card_rec *aw;
+	struct receive_tray_rec *trays;
 	struct receipt_rec rr;
 	struct card_rec c;
 	char err[256], ok[64];
@@ -790,6 +791,12 @@ static void v13_file_takes_cards_awaiting_enrolment(void **state)
 		 "0)",
 		 (long long)t2, (long long)t2);
 	assert_int_equal(raw_sql(f->path, sql), SQLITE_OK);
+	/* The trays the receiving screen offers: T2 only, with its two. */
+	assert_int_equal(ledger_receive_trays(f->l, &trays, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(trays[0].path, "S/T2");
+	assert_int_equal(trays[0].awaiting, 2);
+	free(trays);
 	a3 = raw_int(f->path, "SELECT id FROM card WHERE mgmt_id = 'A3'");
 	a2 = raw_int(f->path, "SELECT id FROM card WHERE mgmt_id = 'A2'");
 	assert_int_equal(ledger_receive_awaiting(f->l, "S", &aw, &n), 0);
@@ -857,6 +864,9 @@ static void v13_file_takes_cards_awaiting_enrolment(void **state)
 	assert_int_equal(ledger_receive_awaiting(f->l, "S", &aw, &n), 0);
 	assert_int_equal(n, 0);
 	free(aw);
+	assert_int_equal(ledger_receive_trays(f->l, &trays, &n), 0);
+	assert_int_equal(n, 0); /* every card bound: no tray to offer */
+	free(trays);
 
 	/* A disposal records the profile of each card read. */
 	assert_int_equal(ledger_disposal_start(f->l, m, w, 300, &batch), 0);

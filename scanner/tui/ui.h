@@ -379,6 +379,14 @@ int ui_reader_close(struct ui_reader *r, struct wf_err *e);
  */
 int ui_reader_tick(struct ui *u, struct ui_reader *r, int wait_ms,
 		   struct wf_scan_event *ev, enum ui_result *res);
+/*
+ * What ui_reader_tick does with an event besides a read, for a screen
+ * whose workflow owns its reader (receiving, wf_receive_next): rc (with
+ * *e) and *ev as the workflow gave them.  What the tick returns.
+ */
+enum ui_result ui_reader_step(struct ui *u, struct ui_reader *r, int rc,
+			      const struct wf_scan_event *ev,
+			      const struct wf_err *e);
 /* The reader's beep or light for what a screen made of a read from a
  * reader alone (a session's reads have theirs already). */
 void ui_reader_feedback(struct ui_reader *r, enum recon_outcome o);
@@ -453,6 +461,9 @@ void ui_scan_note_read(struct ui_scan_model *m, int outcome, int why,
 
 extern const struct ui_screen ui_lookup_screen, ui_custody_screen,
     ui_tally_screen, ui_key_screen;
+
+/* Receiving cards, tray by tray or by delivery slip (ui_receive.c). */
+extern const struct ui_screen ui_receive_screen;
 
 /* ---- input fields (ui_form.c) ---- */
 

@@ -40,6 +40,9 @@ static const struct ui_screen *const screens[] = {
     &ui_count_screen,
     &ui_dispose_screen,
     &ui_reports_screen,
+    /* Receiving cards (ui_receive.c): last, so that the keys of the
+     * screens above stay what they were. */
+    &ui_receive_screen,
     NULL,
 };
 

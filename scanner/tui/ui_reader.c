@@ -5,7 +5,7 @@
  * read -- a reader failed for good, a read refused, a card not read, the
  * reader unplugged and plugged in again, a script's end.  The screens
  * that read cards (the tray count, the tally, custody, the lookup,
- * disposal) all do this alike, in the same words: here it is written
+ * disposal, receiving) all do this alike, in the same words: here it is written
  * once.  A read itself is each screen's own.
  */
 #include "ui.h"
@@ -65,10 +65,9 @@ void ui_reader_feedback(struct ui_reader *r, enum recon_outcome o)
 		wf_reader_feedback(r->rd, o);
 }
 
-/* What the reader reported besides a read, after rc (with *e) and *ev. */
-static enum ui_result step(struct ui *u, struct ui_reader *r, int rc,
-			   const struct wf_scan_event *ev,
-			   const struct wf_err *e)
+enum ui_result ui_reader_step(struct ui *u, struct ui_reader *r, int rc,
+			      const struct wf_scan_event *ev,
+			      const struct wf_err *e)
 {
 	if (rc) {
 		/* Not a reader unplugged (which comes back): gone for good. */
@@ -129,7 +128,7 @@ int ui_reader_tick(struct ui *u, struct ui_reader *r, int wait_ms,
 		u->activity = 1;
 		return 1;
 	}
-	*res = step(u, r, rc, ev, &e);
+	*res = ui_reader_step(u, r, rc, ev, &e);
 	return 0;
 }
 

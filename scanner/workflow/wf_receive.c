@@ -276,6 +276,7 @@ int wf_receive_next(struct wf_receive *r, int timeout_ms,
 	case WF_SCAN_UNREADABLE:
 		ev->kind = WF_RECEIVE_UNREADABLE;
 		snprintf(ev->message, sizeof(ev->message), "%s", sev.message);
+		ev->no_cert = sev.no_cert;
 		break;
 	case WF_SCAN_READ:
 	case WF_SCAN_REFUSED:

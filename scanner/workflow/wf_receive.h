@@ -67,6 +67,7 @@ struct wf_receive_event {
 	enum wf_receive_kind kind;
 	struct wf_received rec;
 	char message[256];
+	int no_cert; /* UNREADABLE: no certificate on the card (wf_scan.h) */
 };
 
 struct wf_receive;
