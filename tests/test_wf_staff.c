@@ -504,7 +504,7 @@ static void import_steps(void **state)
 	struct testwf *f = *state;
 	static const char bad[] = "mgmt_id,serial,location,received\n"
 				  "A101,04A101,SAFE1/T01,2025-13-01\n"
-				  "A102,,SAFE1/T01,2025-06-01\n";
+				  "A102,04A102,,2025-06-01\n";
 	struct import_result res;
 	struct wf_err e;
 	char out[256];
