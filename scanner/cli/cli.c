@@ -21,6 +21,7 @@
 #include "../../common/text.h"
 #include "../../reconcile/recon.h"
 #include "../../reconcile/rules.h"
+#include "../tui/ui.h"
 #include "help.h"
 
 /* Where cli_error writes while a full-screen program owns the terminal
@@ -36,13 +37,21 @@ void cli_error_capture(char *buf, size_t cap)
 		capture_buf[0] = '\0';
 }
 
+void cli_i18n_init(void)
+{
+	/* English needs nothing: without setlocale the program's locale is
+	 * "C", where gettext gives every msgid back as it is. */
+	if (strcmp(ui_i18n_env_lang(), "ja") == 0)
+		ui_i18n_init("ja");
+}
+
 int cli_usage(const struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
 
 	fputs("cardtally: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	if (c && c->entry)
@@ -85,12 +94,12 @@ int cli_error(int code, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (capture_buf) {
-		vsnprintf(capture_buf, capture_cap, fmt, ap);
+		vsnprintf(capture_buf, capture_cap, _(fmt), ap);
 		va_end(ap);
 		return code;
 	}
 	fputs("cardtally: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return code;
@@ -241,11 +250,17 @@ int cli_new_pin(int fd, const char *fd_option, const char *code, char pin[16])
 	return rc;
 }
 
+static const char *translate(const char *msgid)
+{
+	return gettext(msgid);
+}
+
 int cli_fail(const struct wf_err *e)
 {
 	char msg[WF_ARGS_MAX * WF_ARG_BYTES];
 
-	wf_render(wf_message(e->code), e, NULL, msg, sizeof(msg));
+	/* Untranslated (English) this is the message as wf_message has it. */
+	wf_render(_(wf_message(e->code)), e, translate, msg, sizeof(msg));
 	return cli_error(wf_exit(e->code), "%s", msg);
 }
 
