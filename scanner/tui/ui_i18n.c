@@ -123,6 +123,14 @@ int ui_i18n_init(const char *lang)
 	return 0;
 }
 
+const char *ui_word(const char *code)
+{
+	const char *w = wf_word(code);
+
+	/* gettext("") is the catalog's header, not a word. */
+	return *w ? _(w) : "";
+}
+
 const char *ui_role_name(enum staff_role r)
 {
 	switch (r) {
