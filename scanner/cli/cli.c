@@ -45,6 +45,33 @@ void cli_i18n_init(void)
 		ui_i18n_init("ja");
 }
 
+const char *cli_word(const char *code)
+{
+	const char *w = wf_word(code);
+
+	/* gettext("") is the catalog's header, not a word. */
+	return *w ? _(w) : "";
+}
+
+const char *cli_pad(const char *s, int cols)
+{
+	static char buf[8][256];
+	static unsigned next;
+	char *out = buf[next++ % 8];
+	size_t n = strlen(s);
+	int w = ui_width(s);
+
+	if (n > sizeof(buf[0]) - 1)
+		n = sizeof(buf[0]) - 1;
+	memcpy(out, s, n);
+	while (w < cols && n < sizeof(buf[0]) - 1) {
+		out[n++] = ' ';
+		w++;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 int cli_usage(const struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
@@ -243,7 +270,8 @@ int cli_new_pin(int fd, const char *fd_option, const char *code, char pin[16])
 	snprintf(prompt, sizeof(prompt), "new PIN for %s again: ", code);
 	rc = cli_read_pin(fd, prompt, fd_option, again);
 	if (rc == 0 && strcmp(pin, again) != 0)
-		rc = cli_error(EXIT_DATAERR, "the two PINs differ: nothing changed");
+		rc = cli_error(EXIT_DATAERR,
+			       "the two PINs differ: nothing changed");
 	sodium_memzero(again, sizeof(again));
 	if (rc)
 		sodium_memzero(pin, 16);
@@ -315,8 +343,7 @@ int cli_step_actor(struct cli *c, struct ledger *l, struct staff_rec *out)
 	return 0;
 }
 
-int cli_second_pin(struct cli *c, const struct staff_rec *actor,
-		   char pin[16])
+int cli_second_pin(struct cli *c, const struct staff_rec *actor, char pin[16])
 {
 	char prompt[80];
 

@@ -130,6 +130,14 @@ int cli_output_done(int rc);
  * buffers used in turn: valid until eight more calls.  JSON needs none.
  */
 const char *cli_text(const char *s);
+/* A ledger's code as a word of the language (wf_word's table,
+ * translated: "checked_out" -> "checked out"); "" for "" or NULL. */
+const char *cli_word(const char *code);
+/* s followed by spaces to `cols` display columns (wcwidth: a Japanese
+ * character takes 2; never cut), for a translated label in a column:
+ * "%-8s" pads bytes.  One of eight static buffers used in turn, as
+ * cli_text's. */
+const char *cli_pad(const char *s, int cols);
 /* Writes s to f made fit for a terminal as cli_text does, whole however
  * long (a near-miss of NOTE_MAX_BYTES): for text that may not fit
  * cli_text's buffers. */
