@@ -174,16 +174,18 @@ $(BUILD)/locale/%/LC_MESSAGES/cardtally.mo: po/%.po | need-deps
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
 
-# Refreshes po/cardtally.pot from the TUI's and the workflows' sources
-# (with the workflows' error table and the rules' and roles' words that
-# refusals quote) and merges it into every po/*.po (run by hand when
-# strings change).
+# Refreshes po/cardtally.pot from the TUI's, the command line's and the
+# workflows' sources (with the workflows' error table and the rules' and
+# roles' words that refusals quote; cli_error and cli_usage translate
+# their format) and merges it into every po/*.po (run by hand when strings
+# change).
 POT_SRC := $(wildcard scanner/tui/*.c scanner/workflow/*.c \
-	scanner/pdf/*.c) \
+	scanner/pdf/*.c scanner/cli/*.c) \
 	scanner/workflow/wf_errors.def reconcile/recon.c reconcile/rules.c \
 	common/model.c
 pot:
-	xgettext --from-code=UTF-8 --language=C -k_ -kN_ -c \
+	xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kcli_error:2 \
+		-kcli_usage:2 -c \
 		-o po/cardtally.pot --package-name=cardtally \
 		--package-version=$(VERSION) $(POT_SRC)
 	for p in $(PO_FILES); do msgmerge -q -U --backup=none $$p \

@@ -718,8 +718,8 @@ static void count_overview_shows_resolution_state(void **state)
 	assert_true(ui_view_find(&v, "Discrepancies: 2, 1 without") >= 0);
 	assert_true(ui_view_find(&v, "A103") == ui_view_find(&v, "! OPEN"));
 	assert_int_equal(attr_of(&v, "! OPEN"), UI_A_SELECTED);
-	assert_true(ui_view_find(&v, "resolved found_elsewhere M01") >= 0);
-	assert_int_equal(attr_of(&v, "resolved found_elsewhere"), UI_A_OK);
+	assert_true(ui_view_find(&v, "resolved found elsewhere M01") >= 0);
+	assert_int_equal(attr_of(&v, "resolved found elsewhere"), UI_A_OK);
 	/* Resolving: only the reasons the screen was given are offered. */
 	m.mode = UI_CV_REASON;
 	m.reason[0] = REASON_FOUND_ELSEWHERE;
@@ -1131,7 +1131,7 @@ static void disposal_reads_look_different(void **state)
 	assert_int_equal(v.line[b].attr, UI_A_REPEAT);
 	assert_int_equal(v.line[c].attr, UI_A_ALERT);
 	assert_true(ui_view_find(&v, "into the batch (reminder)") == a);
-	assert_true(ui_view_find(&v, "not due, put it back (stored)") == c);
+	assert_true(ui_view_find(&v, "not due, put it back (in storage)") == c);
 	assert_true(ui_view_find(&v, "[?] D104") >= 0);
 	for (int i = 0; i < v.nlines; i++)
 		assert_true(ui_width(v.line[i].text) <= 80);

@@ -21,6 +21,7 @@
 #include "../../common/text.h"
 #include "../../reconcile/recon.h"
 #include "../../reconcile/rules.h"
+#include "../tui/ui.h"
 #include "help.h"
 
 /* Where cli_error writes while a full-screen program owns the terminal
@@ -36,13 +37,48 @@ void cli_error_capture(char *buf, size_t cap)
 		capture_buf[0] = '\0';
 }
 
+void cli_i18n_init(void)
+{
+	/* English needs nothing: without setlocale the program's locale is
+	 * "C", where gettext gives every msgid back as it is. */
+	if (strcmp(ui_i18n_env_lang(), "ja") == 0)
+		ui_i18n_init("ja");
+}
+
+const char *cli_word(const char *code)
+{
+	const char *w = wf_word(code);
+
+	/* gettext("") is the catalog's header, not a word. */
+	return *w ? _(w) : "";
+}
+
+const char *cli_pad(const char *s, int cols)
+{
+	static char buf[8][256];
+	static unsigned next;
+	char *out = buf[next++ % 8];
+	size_t n = strlen(s);
+	int w = ui_width(s);
+
+	if (n > sizeof(buf[0]) - 1)
+		n = sizeof(buf[0]) - 1;
+	memcpy(out, s, n);
+	while (w < cols && n < sizeof(buf[0]) - 1) {
+		out[n++] = ' ';
+		w++;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 int cli_usage(const struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
 
 	fputs("cardtally: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	if (c && c->entry)
@@ -85,12 +121,12 @@ int cli_error(int code, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (capture_buf) {
-		vsnprintf(capture_buf, capture_cap, fmt, ap);
+		vsnprintf(capture_buf, capture_cap, _(fmt), ap);
 		va_end(ap);
 		return code;
 	}
 	fputs("cardtally: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return code;
@@ -234,18 +270,25 @@ int cli_new_pin(int fd, const char *fd_option, const char *code, char pin[16])
 	snprintf(prompt, sizeof(prompt), "new PIN for %s again: ", code);
 	rc = cli_read_pin(fd, prompt, fd_option, again);
 	if (rc == 0 && strcmp(pin, again) != 0)
-		rc = cli_error(EXIT_DATAERR, "the two PINs differ: nothing changed");
+		rc = cli_error(EXIT_DATAERR,
+			       "the two PINs differ: nothing changed");
 	sodium_memzero(again, sizeof(again));
 	if (rc)
 		sodium_memzero(pin, 16);
 	return rc;
 }
 
+static const char *translate(const char *msgid)
+{
+	return gettext(msgid);
+}
+
 int cli_fail(const struct wf_err *e)
 {
 	char msg[WF_ARGS_MAX * WF_ARG_BYTES];
 
-	wf_render(wf_message(e->code), e, NULL, msg, sizeof(msg));
+	/* Untranslated (English) this is the message as wf_message has it. */
+	wf_render(_(wf_message(e->code)), e, translate, msg, sizeof(msg));
 	return cli_error(wf_exit(e->code), "%s", msg);
 }
 
@@ -300,8 +343,7 @@ int cli_step_actor(struct cli *c, struct ledger *l, struct staff_rec *out)
 	return 0;
 }
 
-int cli_second_pin(struct cli *c, const struct staff_rec *actor,
-		   char pin[16])
+int cli_second_pin(struct cli *c, const struct staff_rec *actor, char pin[16])
 {
 	char prompt[80];
 

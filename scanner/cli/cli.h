@@ -8,6 +8,7 @@
 #ifndef CT_CLI_H
 #define CT_CLI_H
 
+#include <libintl.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -17,6 +18,19 @@
 #include "../workflow/wf.h"
 #include "../../reconcile/rules.h"
 #include "json.h"
+
+/*
+ * The text the program prints for a person (messages, refusals, the text
+ * reports) goes through gettext like the TUI's: Japanese when the locale
+ * asks for it (cli_i18n_init), the English as written otherwise.  JSON,
+ * CSV and exit codes never do: other programs parse them.
+ */
+#ifndef _
+#define _(s) gettext(s)
+#endif
+#ifndef N_
+#define N_(s) s
+#endif
 
 /* Exit codes (cardtally(1) "EXIT STATUS"), never renumbered. */
 enum {
@@ -82,9 +96,15 @@ struct cmd_entry {
 	int (*exec)(struct cli *c, struct ledger *l);
 };
 
+/* Picks the language of the messages and text reports from LC_ALL,
+ * LC_MESSAGES or LANG (the TUI's rule, ui_i18n.c): Japanese when they
+ * name it; otherwise the locale is left alone, and what is printed is the
+ * English as written, byte for byte. */
+void cli_i18n_init(void);
 /* Value of a command-specific option, or NULL; "" for a given flag. */
 const char *cli_opt(const struct cli *c, const char *name);
-/* Prints "cardtally: <message>" on stderr; returns code.  While a capture
+/* Prints "cardtally: <message>" on stderr, fmt translated (a msgid: the
+ * catalog takes cli_error's second argument); returns code.  While a capture
  * buffer is set (cli_error_capture), the message goes there instead (the
  * last one wins), for the TUI, which owns the terminal. */
 int cli_error(int code, const char *fmt, ...)
@@ -93,8 +113,9 @@ int cli_error(int code, const char *fmt, ...)
  * stderr; cli_error_capture(NULL, 0) goes back to stderr.  buf must live
  * until then. */
 void cli_error_capture(char *buf, size_t cap);
-/* Prints a workflow's refusal (in English) like cli_error; returns its
- * exit status. */
+/* Prints a workflow's refusal in the language of cli_i18n_init (its
+ * message and the fixed texts it quotes translated) like cli_error;
+ * returns its exit status. */
 int cli_fail(const struct wf_err *e);
 /* The end of every command: stdout flushed and closed.  When any write to
  * it failed (now or earlier: ferror), a success (0 or 1) becomes
@@ -109,6 +130,14 @@ int cli_output_done(int rc);
  * buffers used in turn: valid until eight more calls.  JSON needs none.
  */
 const char *cli_text(const char *s);
+/* A ledger's code as a word of the language (wf_word's table,
+ * translated: "checked_out" -> "checked out"); "" for "" or NULL. */
+const char *cli_word(const char *code);
+/* s followed by spaces to `cols` display columns (wcwidth: a Japanese
+ * character takes 2; never cut), for a translated label in a column:
+ * "%-8s" pads bytes.  One of eight static buffers used in turn, as
+ * cli_text's. */
+const char *cli_pad(const char *s, int cols);
 /* Writes s to f made fit for a terminal as cli_text does, whole however
  * long (a near-miss of NOTE_MAX_BYTES): for text that may not fit
  * cli_text's buffers. */
@@ -119,7 +148,8 @@ int cli_session_id(struct cli *c, const char *s, int64_t *id);
  * prints it): *id is then its number, or 0 when the number is invalid. */
 int cli_is_disposal_id(const char *s, int64_t *id);
 
-/* Usage error for the current command: message + usage line; returns 2. */
+/* Usage error for the current command: message (translated like
+ * cli_error's) + usage line (English); returns 2. */
 int cli_usage(const struct cli *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

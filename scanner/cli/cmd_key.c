@@ -23,9 +23,9 @@
 void cli_key_flag_names(unsigned flags, char *out, size_t cap)
 {
 	snprintf(
-	    out, cap, "%s%s%s", flags & KEY_FLAG_LONG ? "open too long" : "",
+	    out, cap, "%s%s%s", flags & KEY_FLAG_LONG ? _("open too long") : "",
 	    (flags & KEY_FLAG_LONG) && (flags & KEY_FLAG_OFF_HOURS) ? ", " : "",
-	    flags & KEY_FLAG_OFF_HOURS ? "outside office hours" : "");
+	    flags & KEY_FLAG_OFF_HOURS ? _("outside office hours") : "");
 }
 
 int cli_key_flags_jw(struct json_w *w, unsigned flags)

@@ -64,10 +64,10 @@ static int show_lost(void *ctx, const struct lost_row *r)
 			json_w_key_null(s->jw, "count");
 		json_w_end_object(s->jw);
 	} else {
-		printf("  %-12s %s, lost since %s", cli_text(r->mgmt_id),
-		       cli_text(r->location), day);
+		printf("  %-12s ", cli_text(r->mgmt_id));
+		printf(_("%s, lost since %s"), cli_text(r->location), day);
 		if (r->session)
-			printf(" (count %lld)", (long long)r->session);
+			printf(_(" (count %lld)"), (long long)r->session);
 		fputc('\n', stdout);
 	}
 	s->n++;
@@ -91,8 +91,10 @@ static int show_session(const struct session_rec *r, void *ctx)
 		json_w_end_object(s->jw);
 	} else {
 		cli_time_iso(r->started_at, a);
-		printf("  %4lld  %-8s started %s by %s\n", (long long)r->id,
-		       session_kind_name(r->kind), a, cli_text(r->started_by));
+		printf("  %4lld  %s ", (long long)r->id,
+		       cli_pad(cli_word(session_kind_name(r->kind)), 8));
+		printf(_("started %s by %s"), a, cli_text(r->started_by));
+		putchar('\n');
 	}
 	s->n++;
 	return 0;
@@ -122,9 +124,12 @@ static int show_gap(const struct staff_rec *p, void *ctx)
 		json_w_key_opt_str(s->jw, "since", d);
 		json_w_end_object(s->jw);
 	} else {
-		printf("  %-10s %s %s%s\n", p->code, gap.course.code,
-		       gap.gate == GATE_EXPIRED ? "expired since " : "missing",
-		       d);
+		printf("  %-10s %s ", p->code, gap.course.code);
+		if (gap.gate == GATE_EXPIRED)
+			printf(_("expired since %s"), d);
+		else
+			printf("%s%s", _("missing"), d);
+		putchar('\n');
 	}
 	s->n++;
 	return 0;
@@ -165,11 +170,14 @@ static int show_tallies(struct status_ctx *s)
 			json_w_end_object(s->jw);
 		} else {
 			cli_time_iso(sess.started_at, a);
-			printf("  %4lld  %-6s started %s by %s, expected %zu, "
-			       "missing %zu\n",
-			       (long long)ids[i],
-			       sess.closed_at ? "closed" : "open", a,
-			       cli_text(sess.started_by), t.expected, missing);
+			printf("  %4lld  %s ", (long long)ids[i],
+			       cli_pad(sess.closed_at ? _("closed") : _("open"),
+				       6));
+			printf(_("started %s by %s"), a,
+			       cli_text(sess.started_by));
+			printf(_(", expected %zu, missing %zu"), t.expected,
+			       missing);
+			putchar('\n');
 		}
 		s->n++;
 	}
@@ -197,10 +205,13 @@ static int show_checked_out(void *ctx, const struct checked_out_row *r)
 	} else {
 		if (r->checked_out_at)
 			cli_time_iso(r->checked_out_at, a);
-		printf("  %-8s %-12s out by %-8s since %s for %s (home %s)\n",
-		       r->is_asset ? "terminal" : "card", cli_text(r->name),
+		printf("  %s %-12s ",
+		       cli_pad(r->is_asset ? _("terminal") : _("card"), 8),
+		       cli_text(r->name));
+		printf(_("out by %-8s since %s for %s (home %s)"),
 		       r->checked_out_by[0] ? cli_text(r->checked_out_by) : "?",
 		       a, day, cli_text(r->location));
+		putchar('\n');
 	}
 	s->n++;
 	return 0;
@@ -216,7 +227,7 @@ static void begin_list(struct status_ctx *s, const char *key,
 		json_w_key(s->jw, key);
 		json_w_array(s->jw);
 	} else {
-		printf("%s\n", heading);
+		printf("%s\n", _(heading));
 	}
 }
 
@@ -225,7 +236,7 @@ static void end_list(const struct status_ctx *s)
 	if (s->jw)
 		json_w_end_array(s->jw);
 	else if (s->n == 0)
-		puts("  none");
+		printf("  %s\n", _("none"));
 }
 
 static int exec_status(struct cli *c, struct ledger *l)
@@ -262,7 +273,8 @@ static int exec_status(struct cli *c, struct ledger *l)
 		json_w_object(&w);
 		json_w_key_bool(&w, "open", open);
 	} else {
-		printf("status %s\nsafe: ", when);
+		printf(_("status %s"), when);
+		printf("\n%s", _("safe: "));
 	}
 	if (open) {
 		unsigned f = wf_key_flags(&cur, s.now, s.rules);
@@ -280,22 +292,23 @@ static int exec_status(struct cli *c, struct ledger *l)
 			json_w_key(&w, "flags");
 			cli_key_flags_jw(&w, f);
 		} else {
-			printf("OPEN since %s (%lld min) by %s, approved by "
-			       "%s: %s%s%s\n",
+			printf(_("OPEN since %s (%lld min) by %s, approved by "
+				 "%s: %s"),
 			       when, (long long)((s.now - cur.opened_at) / 60),
-			       cli_text(cur.opened_by), cli_text(cur.approved_by),
-			       cli_text(cur.purpose),
-			       f ? "  FLAGGED: " : "", flags);
+			       cli_text(cur.opened_by),
+			       cli_text(cur.approved_by),
+			       cli_text(cur.purpose));
+			printf("%s%s\n", f ? _("  FLAGGED: ") : "", flags);
 		}
 	} else if (!s.jw) {
-		puts("closed");
+		puts(_("closed"));
 	}
 	if (s.jw)
 		json_w_end_object(&w); /* the safe */
 
 	/* Today: from local midnight.  report_opening, report_safe_closed
 	 * and report_locked (report.c) write their items through s.jw. */
-	begin_list(&s, "key_log_today", "key log today:");
+	begin_list(&s, "key_log_today", N_("key log today:"));
 	struct report_list ol = {.f = stdout,
 				 .jw = s.jw,
 				 .indent = "  ",
@@ -309,12 +322,15 @@ static int exec_status(struct cli *c, struct ledger *l)
 	end_list(&s);
 	if (s.jw)
 		json_w_key_int(&w, "key_flags_today", ol.flagged);
-	else if (ol.flagged)
-		printf("  %d flagged\n", ol.flagged);
+	else if (ol.flagged) {
+		fputs("  ", stdout);
+		printf(_("%d flagged"), ol.flagged);
+		putchar('\n');
+	}
 
 	/* R14: today's cards handled with no opening on record. */
 	begin_list(&s, "safe_closed_today",
-		   "handled today while the safe was recorded closed:");
+		   N_("handled today while the safe was recorded closed:"));
 	ol.n = 0;
 	rc = ledger_safe_closed_each(l, midnight, INT64_MAX, report_safe_closed,
 				     &ol);
@@ -323,25 +339,25 @@ static int exec_status(struct cli *c, struct ledger *l)
 	s.n = ol.n;
 	end_list(&s);
 
-	begin_list(&s, "open_counts", "open counts:");
+	begin_list(&s, "open_counts", N_("open counts:"));
 	rc = ledger_session_open_each(l, show_session, &s);
 	if (rc < 0)
 		goto fail;
 	end_list(&s);
 
-	begin_list(&s, "tallies", "tallies open or missing:");
+	begin_list(&s, "tallies", N_("tallies open or missing:"));
 	rc = show_tallies(&s);
 	if (rc < 0)
 		goto fail;
 	end_list(&s);
 
-	begin_list(&s, "checked_out", "checked out:");
+	begin_list(&s, "checked_out", N_("checked out:"));
 	rc = ledger_checked_out_each(l, show_checked_out, &s);
 	if (rc < 0)
 		goto fail;
 	end_list(&s);
 
-	begin_list(&s, "locked_accounts", "locked accounts:");
+	begin_list(&s, "locked_accounts", N_("locked accounts:"));
 	ol.n = 0;
 	rc = ledger_staff_each(l, report_locked, &ol);
 	if (rc < 0)
@@ -349,7 +365,7 @@ static int exec_status(struct cli *c, struct ledger *l)
 	s.n = ol.n;
 	end_list(&s);
 
-	begin_list(&s, "training_gaps", "training gaps:");
+	begin_list(&s, "training_gaps", N_("training gaps:"));
 	rc = ledger_staff_each(l, show_gap, &s);
 	if (rc > 0)
 		return rc; /* cli_training_check printed why */
@@ -363,7 +379,7 @@ static int exec_status(struct cli *c, struct ledger *l)
 	if (rc)
 		return rc;
 
-	begin_list(&s, "lost_cards", "lost cards:");
+	begin_list(&s, "lost_cards", N_("lost cards:"));
 	rc = ledger_lost_each(l, show_lost, &s);
 	if (rc < 0)
 		goto fail;
@@ -380,8 +396,8 @@ static int exec_status(struct cli *c, struct ledger *l)
 		json_w_end_object(&w);
 		return cli_json_done(&w, EXIT_OK);
 	}
-	printf("due for disposal: %ld%s\n", due.n,
-	       due.n ? " (cardtally dispose due lists them)" : "");
+	printf(_("due for disposal: %ld"), due.n);
+	printf("%s\n", due.n ? _(" (cardtally dispose due lists them)") : "");
 	return EXIT_OK;
 fail:
 	return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));

@@ -403,6 +403,7 @@ int main(int argc, char **argv)
 	/* The ledger holds PIN hashes and card serials: nothing this program
 	 * creates (ledger, its -wal and -shm, demo files) is world-readable. */
 	umask(027);
+	cli_i18n_init();
 	if (argc < 2) {
 		help_overview(stderr, commands);
 		return EXIT_USAGE;

@@ -54,9 +54,8 @@ static void text_res(FILE *f, const struct wf_reconcile *w, const char *serial)
 	size_t i;
 
 	for (i = 0; x->note[i] && i + 1 < sizeof(note); i++)
-		note[i] = x->note[i] == '\n' || x->note[i] == '\r'
-			      ? ' '
-			      : x->note[i];
+		note[i] =
+		    x->note[i] == '\n' || x->note[i] == '\r' ? ' ' : x->note[i];
 	note[i] = '\0';
 	fprintf(f, "      note: %s\n", cli_text(note));
 }
@@ -346,16 +345,18 @@ static void print_text(FILE *f, const struct wf_reconcile *w)
 	size_t n = r->nmissing + r->nmisplaced + r->nextra + r->nnot_in_stock;
 	size_t open = n;
 	for (size_t i = 0; i < r->nmissing; i++)
-		open -= wf_reconcile_res(w, d->cards[r->missing[i]].serial) != NULL;
-	for (size_t i = 0; i < r->nmisplaced; i++)
 		open -=
-		    wf_reconcile_res(w, d->cards[r->misplaced[i].card].serial) != NULL;
+		    wf_reconcile_res(w, d->cards[r->missing[i]].serial) != NULL;
+	for (size_t i = 0; i < r->nmisplaced; i++)
+		open -= wf_reconcile_res(
+			    w, d->cards[r->misplaced[i].card].serial) != NULL;
 	for (size_t i = 0; i < r->nextra; i++)
-		open -= wf_reconcile_res(w, d->scans[r->extra[i]].serial) != NULL;
+		open -=
+		    wf_reconcile_res(w, d->scans[r->extra[i]].serial) != NULL;
 	for (size_t i = 0; i < r->nnot_in_stock; i++)
 		open -=
-		    wf_reconcile_res(w, d->cards[r->not_in_stock[i].card].serial) !=
-		    NULL;
+		    wf_reconcile_res(
+			w, d->cards[r->not_in_stock[i].card].serial) != NULL;
 	if (n && open < n)
 		fprintf(f,
 			"\nRESULT: %zu discrepanc%s, %zu resolved, %zu to "
@@ -482,7 +483,7 @@ void report_opening_print(struct report_list *p,
 			  int recorded)
 {
 	int64_t end = o->closed_at ? o->closed_at : p->now;
-	char from[24], to[24] = "open", names[64];
+	char from[24], to[64], names[128];
 
 	p->flagged += flags != 0;
 	if (p->jw) {
@@ -505,28 +506,30 @@ void report_opening_print(struct report_list *p,
 		p->n++;
 		return;
 	}
+	snprintf(to, sizeof(to), "%s", _("open"));
 	short_time(o->opened_at, 0, from);
 	if (o->closed_at)
 		short_time(o->closed_at, o->opened_at, to);
 	fprintf(p->f, "%s%4lld  %s - %s  %lld min\n", p->indent,
 		(long long)o->id, from, to,
 		(long long)((end - o->opened_at) / 60));
-	fprintf(p->f, "%s      by %s, approved by %s", p->indent,
-		cli_text(o->opened_by), cli_text(o->approved_by));
+	fprintf(p->f, "%s      ", p->indent);
+	fprintf(p->f, _("by %s, approved by %s"), cli_text(o->opened_by),
+		cli_text(o->approved_by));
 	if (o->closed_by[0])
-		fprintf(p->f, ", closed by %s", cli_text(o->closed_by));
+		fprintf(p->f, _(", closed by %s"), cli_text(o->closed_by));
 	fputc('\n', p->f);
 	snprintf(to, sizeof(to), "%s      ", p->indent);
 	report_wrapped(p->f, to, o->purpose);
 	if (flags) {
 		cli_key_flag_names(flags, names, sizeof(names));
-		fprintf(p->f, "%s      FLAGGED: %s\n", p->indent, names);
+		fprintf(p->f, "%s      %s%s\n", p->indent, _("FLAGGED: "),
+			names);
 	}
 	if (!recorded)
-		fprintf(p->f,
-			"%s      (recorded before flags were: judged by the "
-			"configuration in force now)\n",
-			p->indent);
+		fprintf(p->f, "%s      %s\n", p->indent,
+			_("(recorded before flags were: judged by the "
+			  "configuration in force now)"));
 	p->n++;
 }
 
@@ -537,6 +540,19 @@ int report_opening(const struct key_opening_rec *o, void *ctx)
 	report_opening_print(p, o, wf_key_flags(o, p->now, p->rules),
 			     wf_key_flags_recorded(o));
 	return 0;
+}
+
+/* A movement a safe-closed row names, as the text report prints it: the
+ * code itself in English (as it always has), a word in Japanese. */
+static const char *safe_closed_what(const char *what)
+{
+	static const char *const whats[] = {N_("checkout"), N_("return"),
+					    N_("issue"), N_("move")};
+
+	for (size_t i = 0; i < sizeof(whats) / sizeof(whats[0]); i++)
+		if (strcmp(what, whats[i]) == 0)
+			return _(whats[i]);
+	return what;
 }
 
 int report_safe_closed(void *ctx, const struct safe_closed_row *r)
@@ -573,15 +589,19 @@ int report_safe_closed(void *ctx, const struct safe_closed_row *r)
 	fprintf(p->f, "%s%s%s%s  ", p->indent, first, run ? " - " : "",
 		run ? last : "");
 	if (strcmp(r->what, "count") == 0)
-		fprintf(p->f, "count %lld: %lld read%s", (long long)r->session,
-			(long long)r->n, r->n == 1 ? "" : "s");
+		fprintf(p->f,
+			r->n == 1 ? _("count %lld: %lld read")
+				  : _("count %lld: %lld reads"),
+			(long long)r->session, (long long)r->n);
 	else if (strcmp(r->what, "disposal") == 0)
-		fprintf(p->f, "disposal D%lld: %lld card%s",
-			(long long)r->session, (long long)r->n,
-			r->n == 1 ? "" : "s");
+		fprintf(p->f,
+			r->n == 1 ? _("disposal D%lld: %lld card")
+				  : _("disposal D%lld: %lld cards"),
+			(long long)r->session, (long long)r->n);
 	else
-		fprintf(p->f, "%s %s", r->what, r->item);
-	fprintf(p->f, " by %s\n", r->staff);
+		fprintf(p->f, "%s %s", safe_closed_what(r->what), r->item);
+	fprintf(p->f, _(" by %s"), r->staff);
+	fputc('\n', p->f);
 	p->n++;
 	return 0;
 }

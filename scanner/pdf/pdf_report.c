@@ -4,8 +4,8 @@
  * the disposal ledger, each from the workflow's struct (wf.h "reports as
  * structs"), with totals and the office's stamp boxes.  Labels go through
  * the "cardtally" catalog, so a document is Japanese or English as the
- * front end's language is; codes (kinds, reasons) stay as the ledger
- * records them, as in the text reports.
+ * front end's language is; codes (kinds, discrepancies, statuses,
+ * reasons, methods) are shown as words (wf_word), as on the screen.
  */
 #include "pdf.h"
 
@@ -17,6 +17,14 @@
 #include "../workflow/wf.h"
 
 #define _(s) dgettext("cardtally", s)
+
+/* A ledger's code as the word of the document's language ("" stays ""). */
+static const char *word(const char *code)
+{
+	const char *w = wf_word(code);
+
+	return *w ? _(w) : "";
+}
 
 /* "2026-03-02 10:05" local, "" for 0. */
 static void when(int64_t t, char out[TIME_ISO_BUF])
@@ -148,9 +156,10 @@ static int book_counts(struct pdf_doc *d, const struct wf_book *b)
 		opt64(cs, s);
 		i64((int64_t)w->disc.n, n);
 		rc = pdf_table_row(
-		    d, (const char *[]){id, session_kind_name(w->c.kind), a,
-					w->c.started_by, c[0] ? c : _("open"),
-					w->c.closed_by, w->c.witness, e, s, n});
+		    d,
+		    (const char *[]){id, word(session_kind_name(w->c.kind)), a,
+				     w->c.started_by, c[0] ? c : _("open"),
+				     w->c.closed_by, w->c.witness, e, s, n});
 	}
 	i64(te, e);
 	i64(ts, s);
@@ -243,12 +252,14 @@ static int book_disc(struct pdf_doc *d, const struct wf_book *b)
 
 			i64(w->c.id, id);
 			rc = pdf_table_row(
-			    d, (const char *[]){
-				   id, recon_disc_name(it->kind), it->mgmt_id,
-				   it->serial, it->location, it->found,
-				   it->resolved ? it->res.reason : _("open"),
-				   it->resolved ? it->res.by : "",
-				   it->resolved ? it->res.note : ""});
+			    d,
+			    (const char *[]){
+				id, word(recon_disc_name(it->kind)),
+				it->mgmt_id, it->serial, it->location,
+				it->found,
+				it->resolved ? word(it->res.reason) : _("open"),
+				it->resolved ? it->res.by : "",
+				it->resolved ? it->res.note : ""});
 			n++;
 		}
 	}
@@ -313,7 +324,7 @@ static int daily_counts(struct pdf_doc *d, const struct wf_daily *w)
 		when(r->sess.started_at, a);
 		when(r->sess.closed_at, z);
 		snprintf(c[0], 64, "%lld", (long long)r->sess.id);
-		snprintf(c[1], 64, "%s", session_kind_name(r->sess.kind));
+		snprintf(c[1], 64, "%s", word(session_kind_name(r->sess.kind)));
 		snprintf(c[2], 64, "%s %s", a, r->sess.started_by);
 		snprintf(c[3], 64, "%s %s", z[0] ? z : _("open"),
 			 r->sess.closed_by);
@@ -450,7 +461,7 @@ static int daily_disposals(struct pdf_doc *d, const struct wf_daily *w)
 		t += b->ncards;
 		rc = pdf_table_row(
 		    d, (const char *[]){
-			   id, a, z[0] ? z : _("open"), b->method,
+			   id, a, z[0] ? z : _("open"), word(b->method),
 			   b->closed_at ? b->close_witness : b->witness, n});
 	}
 	i64(t, n);
@@ -554,7 +565,7 @@ static int incident_card(struct pdf_doc *d, const struct wf_incident_card *k)
 
 	snprintf(line, sizeof(line), _("%s  serial %s  home %s  ledger: %s"),
 		 it->mgmt_id, it->serial, it->location,
-		 card_status_name(k->status));
+		 word(card_status_name(k->status)));
 	rc = pdf_heading(d, line);
 	when(k->last_seen.at, a);
 	if (rc == 0 && k->last_seen.at)
@@ -573,7 +584,7 @@ static int incident_card(struct pdf_doc *d, const struct wf_incident_card *k)
 		rc = pdf_text(d, line);
 	if (rc == 0 && it->resolved) {
 		snprintf(line, sizeof(line), _("resolution %s by %s: %s"),
-			 it->res.reason, it->res.by, it->res.note);
+			 word(it->res.reason), it->res.by, it->res.note);
 		rc = pdf_text(d, line);
 	}
 	if (rc == 0)
@@ -622,7 +633,8 @@ struct pdf_doc *pdf_incident(const struct wf_incident *in,
 
 	when(in->sess.started_at, a);
 	snprintf(period, sizeof(period), _("count %lld (%s) begun %s"),
-		 (long long)in->sess.id, session_kind_name(in->sess.kind), a);
+		 (long long)in->sess.id, word(session_kind_name(in->sess.kind)),
+		 a);
 	d = doc_new(_("Incident report"), period, m);
 	if (!d)
 		return NULL;
@@ -673,7 +685,7 @@ static int disposal_batch(struct pdf_doc *d, const struct wf_disposal *x)
 		snprintf(line, sizeof(line),
 			 _("closed %s by %s, witness %s; method %s; "
 			   "certificate %s"),
-			 z, b->closed_by, b->close_witness, b->method,
+			 z, b->closed_by, b->close_witness, word(b->method),
 			 b->certificate[0] ? b->certificate : "-");
 	else
 		snprintf(line, sizeof(line), "%s", _("still open"));

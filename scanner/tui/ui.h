@@ -178,6 +178,13 @@ int ui_i18n_init(const char *lang);
 void ui_i18n_set(const char *lang);
 /* "ja" or "en". */
 const char *ui_i18n_lang(void);
+/* A ledger's code as a word of the current language (wf_word's table,
+ * translated); "" for "" or NULL.  Static storage. */
+const char *ui_word(const char *code);
+/* The language the environment asks for, as POSIX orders LC_ALL,
+ * LC_MESSAGES and LANG: "ja" when the first one set starts with "ja",
+ * else "en". */
+const char *ui_i18n_env_lang(void);
 
 /* ---- screens ---- */
 

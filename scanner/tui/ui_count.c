@@ -57,15 +57,22 @@ static void ranges_part(const struct ui_count_model *m, size_t room,
 			struct ui_view *v)
 {
 	size_t top = window(m->rsel, m->nr, room);
-	char path[LOCATION_MAX + 8], seen[24];
+	char path[LOCATION_MAX + 8], seen[24], who[64], hexp[48], hseen[48];
 
-	ui_view_add(v, UI_A_TITLE, "  %-26s %-8s %9s %6s", _("Range"),
-		    _("Assignee"), _("Expected"), _("Seen"));
+	/* Padded by display columns (ui_fit), not bytes: a Japanese header
+	 * stands over its numbers. */
+	ui_fit(path, sizeof(path), _("Range"), 26, 1);
+	ui_fit(who, sizeof(who), _("Assignee"), 8, 1);
+	ui_fit_right(hexp, sizeof(hexp), _("Expected"), 9);
+	ui_fit_right(hseen, sizeof(hseen), _("Seen"), 6);
+	ui_view_add(v, UI_A_TITLE, "  %s %s %s %s", path, who, hexp, hseen);
 	for (size_t i = top; i < m->nr && i - top < room; i++) {
 		const struct ui_cv_range *r = &m->r[i];
 		int sel = m->focus == 0 && i == m->rsel;
 
 		ui_fit(path, sizeof(path), r->path, 26, 1);
+		ui_fit(who, sizeof(who),
+		       r->assignee[0] ? r->assignee : _("anyone"), 8, 1);
 		if (r->seen < 0)
 			snprintf(seen, sizeof(seen), "-");
 		else
@@ -75,9 +82,7 @@ static void ranges_part(const struct ui_count_model *m, size_t room,
 			    : r->seen >= 0 && r->seen != r->expected
 				? UI_A_ALERT
 				: UI_A_NORMAL,
-			    "  %s %-8s %9ld %6s", path,
-			    r->assignee[0] ? r->assignee : _("anyone"),
-			    r->expected, seen);
+			    "  %s %s %9ld %6s", path, who, r->expected, seen);
 	}
 }
 
@@ -85,7 +90,7 @@ static void disc_part(const struct ui_count_model *m, size_t room,
 		      struct ui_view *v)
 {
 	size_t top = window(m->dsel, m->nd, room);
-	char card[32], where[48];
+	char card[32], where[48], kind[48];
 
 	if (m->kind == SESSION_COUNTONLY) {
 		ui_view_add(v, m->offrange ? UI_A_ALERT : UI_A_NORMAL,
@@ -104,15 +109,15 @@ static void disc_part(const struct ui_count_model *m, size_t room,
 
 		ui_fit(card, sizeof(card), d->card, 12, 1);
 		ui_fit(where, sizeof(where), d->where, 18, 1);
+		ui_fit(kind, sizeof(kind), ui_word(recon_disc_name(d->kind)), 9,
+		       1);
 		if (d->resolved)
 			ui_view_add(v, sel ? UI_A_SELECTED : UI_A_OK,
-				    "  [%-9s] %s %s %s %s %s",
-				    recon_disc_name(d->kind), card, where,
-				    _("resolved"), d->reason, d->by);
+				    "  [%s] %s %s %s %s %s", kind, card, where,
+				    _("resolved"), ui_word(d->reason), d->by);
 		else
 			ui_view_add(v, sel ? UI_A_SELECTED : UI_A_ALERT,
-				    "  [%-9s] %s %s ! %s",
-				    recon_disc_name(d->kind), card, where,
+				    "  [%s] %s %s ! %s", kind, card, where,
 				    _("OPEN"));
 	}
 }
@@ -145,7 +150,7 @@ static void ui_count_render_body(const struct ui_count_model *m,
 	if (rroom < 1)
 		rroom = 1;
 	ui_view_add(v, UI_A_TITLE, "  %s %lld (%s)", _("Count"),
-		    (long long)m->id, session_kind_name(m->kind));
+		    (long long)m->id, ui_word(session_kind_name(m->kind)));
 	ranges_part(m, rroom, v);
 	disc_part(m, room - rroom > 0 ? room - rroom : 1, v);
 	if (m->asking) {
@@ -355,7 +360,7 @@ static void count_view(const struct ui *u, struct ui_view *v)
 	for (size_t i = 0; i < st->npicks; i++)
 		ui_view_add(v, i == st->sel ? UI_A_SELECTED : UI_A_NORMAL,
 			    "  %2zu  %s %lld  %s", i + 1, _("Count"),
-			    (long long)st->pick[i], st->pick_kind[i]);
+			    (long long)st->pick[i], ui_word(st->pick_kind[i]));
 	if (st->npicks == 0)
 		ui_view_add(v, UI_A_DIM, "  %s", _("No count is open"));
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
@@ -430,7 +435,7 @@ static enum ui_result do_resolve(struct ui *u, struct count_state *st)
 		return refuse(u, &e);
 	wf_resolved_free(&done);
 	ui_message(u, UI_A_OK, _("%s resolved: %s"), card,
-		   recon_reason_name(reason));
+		   ui_word(recon_reason_name(reason)));
 	if (load(u, st, m->id, &e))
 		return refuse(u, &e);
 	return UI_REDRAW;

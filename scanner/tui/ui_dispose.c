@@ -57,7 +57,7 @@ static void read_text(const struct ui_dispose_read *r, char *out, size_t cap)
 	case UI_DR_ACCEPTED:
 		snprintf(out, cap, "[%s] %s %s  %s (%s)",
 			 ui_dispose_symbol(r->kind), mg, r->serial,
-			 _("into the batch"), r->detail);
+			 _("into the batch"), ui_word(r->detail));
 		break;
 	case UI_DR_REPEAT:
 		snprintf(out, cap, "[%s] %s %s  %s", ui_dispose_symbol(r->kind),
@@ -66,7 +66,8 @@ static void read_text(const struct ui_dispose_read *r, char *out, size_t cap)
 	case UI_DR_NOT_DUE:
 		snprintf(out, cap, "[%s] %s %s  %s (%s)",
 			 ui_dispose_symbol(r->kind), mg, r->serial,
-			 _("REFUSED: not due, put it back"), r->detail);
+			 _("REFUSED: not due, put it back"),
+			 ui_word(r->detail));
 		break;
 	case UI_DR_OTHER:
 		snprintf(out, cap, "[%s] %s %s  %s %s",
@@ -110,7 +111,7 @@ static void pick_view(const struct ui_dispose_model *m, struct ui_view *v)
 		    m->ndue);
 	for (size_t i = 0; i < m->ndue && i < 6; i++)
 		ui_view_add(v, UI_A_NORMAL, "    %-12s %s", m->due[i],
-			    m->due_why[i]);
+			    ui_word(m->due_why[i]));
 	if (m->ndue > 6)
 		ui_view_add(v, UI_A_DIM, "    (+%zu)", m->ndue - 6);
 	ui_view_add(v, UI_A_NORMAL, "%s", "");

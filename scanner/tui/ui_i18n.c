@@ -75,8 +75,7 @@ static void bind_catalogs(void)
 	bindtextdomain(DOMAIN, CT_LOCALEDIR);
 }
 
-/* The language the environment asks for, as POSIX orders it. */
-static const char *env_lang(void)
+const char *ui_i18n_env_lang(void)
 {
 	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
 
@@ -120,8 +119,16 @@ int ui_i18n_init(const char *lang)
 	setlocale(LC_NUMERIC, "C");
 	bind_catalogs();
 	bind_textdomain_codeset(DOMAIN, "UTF-8");
-	ui_i18n_set(lang ? lang : env_lang());
+	ui_i18n_set(lang ? lang : ui_i18n_env_lang());
 	return 0;
+}
+
+const char *ui_word(const char *code)
+{
+	const char *w = wf_word(code);
+
+	/* gettext("") is the catalog's header, not a word. */
+	return *w ? _(w) : "";
 }
 
 const char *ui_role_name(enum staff_role r)

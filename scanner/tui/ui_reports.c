@@ -135,45 +135,10 @@ int ui_text_key(struct ui_text *t, int key, int rows)
 
 /* A code of the ledger (a session's kind, a discrepancy, a status, a
  * reason, a movement, a disposal method) as a word of the screen's
- * language; the code itself when it has none. */
+ * language (wf_word); the code itself when it has none. */
 static const char *word(const char *code)
 {
-	static const char *const words[][2] = {
-	    {"full", N_("full")},
-	    {"partial", N_("partial")},
-	    {"tally", N_("tally")},
-	    {"countonly", N_("count-only check")},
-	    {"missing", N_("missing")},
-	    {"misplaced", N_("misplaced")},
-	    {"extra", N_("extra")},
-	    {"not_in_stock", N_("not in stock")},
-	    {"stored", N_("in storage")},
-	    {"checked_out", N_("checked out")},
-	    {"issued", N_("issued")},
-	    {"disposed", N_("disposed")},
-	    {"cancelled", N_("cancelled")},
-	    {"moved", N_("moved")},
-	    {"deceased", N_("deceased")},
-	    {"lost", N_("lost")},
-	    {"found_elsewhere", N_("found elsewhere")},
-	    {"data_error", N_("data error")},
-	    {"recounted", N_("recounted")},
-	    {"checkout", N_("check-out")},
-	    {"return", N_("return")},
-	    {"issue", N_("issue")},
-	    {"move", N_("move")},
-	    {"found", N_("found")},
-	    {"count", N_("count")},
-	    {"disposal", N_("disposal")},
-	    {"shred", N_("shredded")},
-	    {"contractor", N_("contractor")},
-	    {"reminder", N_("reminder")},
-	};
-
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcmp(code, words[i][0]) == 0)
-			return _(words[i][1]);
-	return code;
+	return ui_word(code);
 }
 
 /* "10:05" on the day of `day_of` (0: never), else "2026-03-01 10:05". */

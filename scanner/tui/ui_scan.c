@@ -126,7 +126,7 @@ static void alert_text(const struct ui_alert *a, char *out, size_t cap)
 	int k = a->kind >= 0 && a->kind < UI_ALERT_KINDS ? a->kind
 							 : UI_ALERT_UNREADABLE;
 	const char *more = k == UI_ALERT_MISPLACED	? a->where
-			   : k == UI_ALERT_NOT_IN_STOCK ? a->status
+			   : k == UI_ALERT_NOT_IN_STOCK ? ui_word(a->status)
 							: "";
 	char mg[64];
 

@@ -51,7 +51,8 @@ static int on_session(const struct session_rec *r, void *ctx)
 		return 0;
 	cli_time_iso(r->started_at, when);
 	add(st, UI_A_NORMAL, "    %s %lld  %s  %s %s", _("Count"),
-	    (long long)r->id, session_kind_name(r->kind), when, r->started_by);
+	    (long long)r->id, ui_word(session_kind_name(r->kind)), when,
+	    r->started_by);
 	return 0;
 }
 

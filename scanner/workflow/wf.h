@@ -278,6 +278,12 @@ const struct wf_step *wf_custody_step(enum custody_kind k);
  * out", "moved away"; msgids the TUI translates), where refusals quote
  * it. */
 const char *wf_status_word(int is_asset, enum card_status s);
+/* The word for people of a ledger's code ("checked_out" -> "checked
+ * out", "partial", "shred" -> "shredded"): a msgid the caller
+ * translates (the TUI, the text reports, the PDFs), with a static
+ * lifetime; the code itself when it has no word, "" for NULL
+ * (wf_word.c). */
+const char *wf_word(const char *code);
 /* The status of an item as the CLI prints it: "in_storage" for a
  * terminal in storage, else card_status_name. */
 const char *wf_custody_status_name(int is_asset, enum card_status s);

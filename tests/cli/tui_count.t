@@ -238,7 +238,7 @@ see en "into the batch (reminder)" "saying why it is due"
 see en "In the batch: 1" "one in the batch"
 typed en 04D106
 see en "[X] D106" "a card not due is refused"
-see en "REFUSED: not due, put it back (stored)" "saying so"
+see en "REFUSED: not due, put it back (in storage)" "saying so"
 typed en 04D101
 see en "[=] D101" "a repeat"
 see en "already in this batch" "shown as a repeat"
@@ -365,7 +365,7 @@ keys ja q
 keys ja 8
 see ja "実施中の棚卸しを選択" "the overview in Japanese"
 keys ja "$NTH"
-see ja "[missing  ] A201" "A201 is missing"
+see ja "[不足     ] A201" "A201 is missing, as a word padded to 9 columns"
 keys ja Tab r
 see ja "差異を処理できるのは管理職だけです（S03 は職員）" \
 	"staff may not resolve: the refusal in Japanese"
