@@ -104,26 +104,38 @@ const char *text_problem_name(enum text_problem p)
 	return "?";
 }
 
+size_t text_escape_char(const char *s, size_t n, char piece[16], size_t *len,
+			uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	*cp = 0;
+	*len = utf8_decode(p, n, cp);
+	if (*len == 0) {
+		*len = 1;
+		return (size_t)snprintf(piece, 16, "\\x%02X", p[0]);
+	}
+	if (*cp == '\\') {
+		memcpy(piece, "\\\\", 2);
+		return 2;
+	}
+	if (is_control(*cp, 0) && *cp < 0x80)
+		return (size_t)snprintf(piece, 16, "\\x%02X", (unsigned)*cp);
+	if (is_control(*cp, 0))
+		return (size_t)snprintf(piece, 16, "\\u{%04X}", (unsigned)*cp);
+	return 0;
+}
+
 /* The escaped form of the character at p (n bytes left) in piece; its
  * length.  *len is how many bytes of p it stands for. */
 static size_t escape_piece(const unsigned char *p, size_t n, char piece[16],
 			   size_t *len)
 {
 	uint32_t c;
+	size_t plen = text_escape_char((const char *)p, n, piece, len, &c);
 
-	*len = utf8_decode(p, n, &c);
-	if (*len == 0) {
-		*len = 1;
-		return (size_t)snprintf(piece, 16, "\\x%02X", p[0]);
-	}
-	if (c == '\\') {
-		memcpy(piece, "\\\\", 2);
-		return 2;
-	}
-	if (is_control(c, 0) && c < 0x80)
-		return (size_t)snprintf(piece, 16, "\\x%02X", (unsigned)c);
-	if (is_control(c, 0))
-		return (size_t)snprintf(piece, 16, "\\u{%04X}", (unsigned)c);
+	if (plen)
+		return plen;
 	memcpy(piece, p, *len);
 	return *len;
 }

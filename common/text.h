@@ -48,6 +48,15 @@ enum text_problem text_check(const char *s, size_t max, unsigned flags,
  * cut at a character and ends in "...".  Returns out.
  */
 char *text_escape(char *out, size_t cap, const char *s);
+/*
+ * One character of text_escape's work: the character at s (n > 0 bytes
+ * left) takes *len bytes of s; when text_escape shows it escaped, its
+ * escaped form goes into piece (not terminated) and its length is
+ * returned, else 0 (shown as it is, *cp the code point).  For those who
+ * must know the width of text before it is escaped (the TUI's layout).
+ */
+size_t text_escape_char(const char *s, size_t n, char piece[16], size_t *len,
+			uint32_t *cp);
 /* "empty", "too long", "not valid UTF-8", "a control character". */
 const char *text_problem_name(enum text_problem p);
 

@@ -10,6 +10,7 @@
 #include "reader.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* One entry per backend file; each is listed once in reader.c. */
 extern const struct rdr_ops rdr_sim_ops;
@@ -24,6 +25,28 @@ extern const struct rdr_profile rdr_profile_seizo;     /* profile_seizo.c */
 extern const struct rdr_profile rdr_profile_jpki_auth; /* profile_jpki.c */
 #ifdef HAVE_NFC
 extern const struct rdr_ops rdr_nfc_ops; /* rdr_nfc.c, built with libnfc */
+#endif
+
+/*
+ * What a backend makes of the bytes a reader hands over, pure so that
+ * tests/fuzz/fuzz_reader.c can give them anything a device could send.
+ */
+struct rdr_card_info; /* profile.h */
+#ifdef HAVE_PCSC
+/* The card's technology guessed from info's ATR and UID length (PC/SC
+ * part 3); RDR_TECH_UNKNOWN when nothing fits. */
+enum rdr_tech rdr_pcsc_tech(const struct rdr_card_info *info);
+/* The UID from a GET DATA response (resp, n bytes: the UID, then 90 00)
+ * into info; 0, or -1 (info->uid_len 0) for any other response. */
+int rdr_pcsc_uid(const uint8_t *resp, size_t n, struct rdr_card_info *info);
+#endif
+#ifdef HAVE_NFC
+#include <nfc/nfc.h>
+/* What libnfc decoded of a target (from the PN53x's InListPassiveTarget
+ * or InSelect answer) as info: its technology and identifier (UID, PUPI
+ * or IDm), lengths clamped, never trusted.  0, or -1 for a modulation it
+ * does not take or an identifier of no or too many bytes. */
+int rdr_nfc_card_info(const nfc_target *nt, struct rdr_card_info *info);
 #endif
 
 /*

@@ -222,7 +222,7 @@ static void lose_device(struct nfcr *s)
  * Copies what libnfc decoded of a target into the profile's view of it.
  * Lengths come from the device: they are clamped, never trusted.
  */
-static int card_info(const nfc_target *nt, struct rdr_card_info *info)
+int rdr_nfc_card_info(const nfc_target *nt, struct rdr_card_info *info)
 {
 	const uint8_t *id;
 	size_t len;
@@ -362,7 +362,7 @@ static int select_uid(struct nfcr *s, int k)
 	    s->dev, nfcr_mods[0], s->field[k].uid, s->field[k].uid_len, &nt);
 	if (rc < 0 && classify(rc) != NFCR_FAULT_CARD)
 		return rc;
-	if (rc <= 0 || card_info(&nt, &now) != 0 ||
+	if (rc <= 0 || rdr_nfc_card_info(&nt, &now) != 0 ||
 	    !same_card(&now, &s->field[k]))
 		return 0;
 	s->card = now;
@@ -389,7 +389,7 @@ static int list_type_a(struct nfcr *s, struct rdr_card_info *found)
 	for (int i = 0; i < n && i < NFCR_CARDS_MAX; i++) {
 		int dup = 0;
 
-		if (card_info(&nts[i], &found[count]) != 0)
+		if (rdr_nfc_card_info(&nts[i], &found[count]) != 0)
 			continue;
 		for (int j = 0; j < count; j++)
 			dup |= same_card(&found[j], &found[count]);
@@ -460,7 +460,7 @@ static int poll_cards(struct nfcr *s)
 			return rc;
 		if (rc <= 0)
 			continue; /* a card error here is "no card" */
-		if (card_info(&nt, &s->card) != 0) {
+		if (rdr_nfc_card_info(&nt, &s->card) != 0) {
 			/* Nonsense from the device: drop it, poll on. */
 			nfc_initiator_deselect_target(s->dev);
 			continue;
@@ -540,7 +540,7 @@ static int still_present(struct nfcr *s)
 	rc = nfc_initiator_select_passive_target(s->dev, s->mod, NULL, 0, &nt);
 	if (rc < 0 && classify(rc) != NFCR_FAULT_CARD)
 		return rc;
-	if (rc <= 0 || card_info(&nt, &now) != 0)
+	if (rc <= 0 || rdr_nfc_card_info(&nt, &now) != 0)
 		return 0;
 	return now.uid_len == s->card.uid_len &&
 	       memcmp(now.uid, s->card.uid, now.uid_len) == 0;

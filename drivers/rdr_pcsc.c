@@ -214,7 +214,7 @@ static int pcsc_transmit(void *ctx, const uint8_t *apdu, size_t len,
  * byte; ISO 14443-4 cards have historical bytes from the ATS (type A) or
  * 8 bytes from ATQB (type B).  An 8-byte identifier is a FeliCa IDm.
  */
-static enum rdr_tech guess_tech(const struct rdr_card_info *info)
+enum rdr_tech rdr_pcsc_tech(const struct rdr_card_info *info)
 {
 	static const uint8_t rid[] = {0xa0, 0x00, 0x00, 0x03, 0x06};
 	const uint8_t *a = info->atr;
@@ -253,11 +253,18 @@ static void read_uid(struct pcsc *s, struct rdr_card_info *info)
 	info->uid_len = 0;
 	if (pcsc_transmit(s, get_uid, sizeof(get_uid), resp, &n) != 0)
 		return;
+	rdr_pcsc_uid(resp, n, info);
+}
+
+int rdr_pcsc_uid(const uint8_t *resp, size_t n, struct rdr_card_info *info)
+{
+	info->uid_len = 0;
 	if (n < 3 || n - 2 > RDR_ID_MAX || resp[n - 2] != 0x90 ||
 	    resp[n - 1] != 0x00)
-		return;
+		return -1;
 	memcpy(info->uid, resp, n - 2);
 	info->uid_len = n - 2;
+	return 0;
 }
 
 /*
@@ -301,7 +308,7 @@ static int read_card(struct pcsc *s, struct rdr_event *ev, char *err,
 	if (rv == SCARD_S_SUCCESS && atrlen <= sizeof(info.atr))
 		info.atr_len = atrlen;
 	read_uid(s, &info);
-	info.tech = guess_tech(&info);
+	info.tech = rdr_pcsc_tech(&info);
 	if (p == NULL)
 		p = rdr_profile_find("uid");
 	ret = p->identify(&info, pcsc_transmit, s, &ev->id, err, errlen);

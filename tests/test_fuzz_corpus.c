@@ -36,6 +36,9 @@
 #define FUZZ_ENTRY fuzz_cli_entry
 #include "fuzz/fuzz_cli.c"
 #undef FUZZ_ENTRY
+#define FUZZ_ENTRY fuzz_reader_entry
+#include "fuzz/fuzz_reader.c"
+#undef FUZZ_ENTRY
 
 typedef int (*fuzz_entry_fn)(const uint8_t *data, size_t size);
 
@@ -117,15 +120,19 @@ static void corpus_cli(void **state)
 	assert_true(replay("cli", fuzz_cli_entry) >= 10);
 }
 
+static void corpus_reader(void **state)
+{
+	(void)state;
+	assert_true(replay("reader", fuzz_reader_entry) >= 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(corpus_der),
-	    cmocka_unit_test(corpus_mynumber),
-	    cmocka_unit_test(corpus_import),
-	    cmocka_unit_test(corpus_sim),
-	    cmocka_unit_test(corpus_config),
-	    cmocka_unit_test(corpus_cli),
+	    cmocka_unit_test(corpus_der),    cmocka_unit_test(corpus_mynumber),
+	    cmocka_unit_test(corpus_import), cmocka_unit_test(corpus_sim),
+	    cmocka_unit_test(corpus_config), cmocka_unit_test(corpus_cli),
+	    cmocka_unit_test(corpus_reader),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

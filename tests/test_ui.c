@@ -38,10 +38,46 @@ static void width_counts_wide_characters_twice(void **state)
 	assert_int_equal(ui_width("棚卸し"), 6);
 	assert_int_equal(ui_width("A棚1"), 4);
 	assert_int_equal(ui_width(""), 0);
-	/* A stray byte is one column, not a crash or a skipped rest. */
+	/* A stray byte is painted as \xFF (text_escape): four columns,
+	 * not a crash or a skipped rest. */
 	assert_int_equal(ui_width("a\xff"
 				  "b"),
+			 6);
+}
+
+/* Text from a file, a card or a person is painted escaped (issue 13), and
+ * laid out by the columns of what is painted: ESC as \x1B, a C1 or bidi
+ * control as \u{NNNN}, a backslash as \\. */
+static void width_is_that_of_the_escaped_text(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_int_equal(ui_width("a\x1b[2J"), 1 + 4 + 3);
+	assert_int_equal(ui_width("a\xc2\x9b"), 1 + 8);
+	assert_int_equal(ui_width("\xe2\x80\xae棚"), 8 + 2);
+	assert_int_equal(ui_width("\x7f"), 4);
+	assert_int_equal(ui_width("\n\t"), 8);
+	assert_int_equal(ui_width("a\\b"), 4);
+	/* A cut never leaves half of an escape: the ESC goes whole. */
+	assert_int_equal(ui_fit(out, sizeof(out),
+				"ab\x1b"
+				"cd",
+				5, 0),
 			 3);
+	assert_string_equal(out, "ab~");
+	assert_int_equal(ui_fit(out, sizeof(out),
+				"ab\x1b"
+				"cd",
+				8, 0),
+			 8);
+	assert_string_equal(out, "ab\x1b"
+				 "cd");
+	/* The rest after the columns of an escape. */
+	assert_string_equal(ui_skip_cols("\xc2\x9b"
+					 "xy",
+					 8),
+			    "xy");
 }
 
 static void fit_cuts_by_columns_never_mid_character(void **state)
@@ -1216,6 +1252,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(width_counts_wide_characters_twice),
+	    cmocka_unit_test(width_is_that_of_the_escaped_text),
 	    cmocka_unit_test(fit_cuts_by_columns_never_mid_character),
 	    cmocka_unit_test(fit_respects_the_buffer),
 	    cmocka_unit_test(header_keeps_name_and_role_at_80_columns),

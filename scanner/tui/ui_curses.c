@@ -11,6 +11,12 @@
 #include <curses.h>
 #include <string.h>
 
+#include "../../common/text.h"
+
+/* A line escaped: text_escape writes at most four bytes for each byte
+ * (\xNN; \u{NNNN} for a C1 or bidi control of two or three bytes). */
+#define SHOWN_BYTES (4 * UI_LINE_BYTES)
+
 static int have_colour;
 
 void ui_term_start(void)
@@ -81,20 +87,38 @@ static attr_t attr_of(enum ui_attr a)
 	}
 }
 
+/*
+ * A line's text cut to `cols` columns (ui_fit, pad as there) and then
+ * escaped (text_escape) into out: every screen's text passes here, and
+ * text from a file, a card or a person (a name, a note, a location) may
+ * hold ESC, other C0 or C1 controls or bidi controls, which must reach the
+ * terminal as \x1B or \u{009B}, never as a sequence.  ui_fit counts the
+ * escaped form's columns, so the escaped line still fits.  Returns its
+ * columns.
+ */
+static int shown(char out[SHOWN_BYTES], const char *text, int cols, int pad)
+{
+	char fitted[UI_LINE_BYTES];
+	int w = ui_fit(fitted, sizeof(fitted), text, cols, pad);
+
+	text_escape(out, SHOWN_BYTES, fitted);
+	return w;
+}
+
 /* One line, cut to the width by columns; the rest of the row cleared. */
 static void put_line(int y, int cols, const struct ui_line *ln)
 {
-	char fitted[UI_LINE_BYTES];
+	char text[SHOWN_BYTES];
 	attr_t a = attr_of(ln->attr);
 
 	/* The last column is left alone: writing it scrolls on some
 	 * terminals. */
-	ui_fit(fitted, sizeof(fitted), ln->text, cols - 1,
-	       ln->attr == UI_A_HEADER || ln->attr == UI_A_BANNER);
+	shown(text, ln->text, cols - 1,
+	      ln->attr == UI_A_HEADER || ln->attr == UI_A_BANNER);
 	move(y, 0);
 	clrtoeol();
 	attron(a);
-	mvaddstr(y, 0, fitted);
+	mvaddstr(y, 0, text);
 	attroff(a);
 }
 
@@ -120,13 +144,12 @@ void ui_term_paint(const struct ui_view *v, int full)
 		if (top < 1)
 			top = 1;
 		for (int i = 1; i < v->nlines && top + i - 1 < rows; i++) {
-			char fitted[UI_LINE_BYTES];
-			int w = ui_fit(fitted, sizeof(fitted), v->line[i].text,
-				       cols - 1, 0);
+			char text[SHOWN_BYTES];
+			int w = shown(text, v->line[i].text, cols - 1, 0);
 			int x = (cols - w) / 2;
 
 			attron(attr_of(UI_A_BANNER));
-			mvaddstr(top + i - 1, x < 0 ? 0 : x, fitted);
+			mvaddstr(top + i - 1, x < 0 ? 0 : x, text);
 			attroff(attr_of(UI_A_BANNER));
 		}
 		curs_set(0);

@@ -2,66 +2,54 @@
  * Display columns of UTF-8 text.  A byte count is not a width: "棚卸し" is
  * 9 bytes and 6 columns, and a line cut in the middle of a character, or a
  * wide character half off the edge, garbles the whole row on a terminal.
- * Everything the TUI lays out goes through here.  Decoding is our own
- * (not mbrtowc) so that the result does not depend on LC_CTYPE; only the
- * width of a code point asks wcwidth, which needs a UTF-8 locale
- * (ui_i18n_init sets one).
+ * Everything the TUI lays out goes through here.  Decoding is text.c's
+ * (not mbrtowc) so that the result does not depend on LC_CTYPE, and a
+ * width is that of the text as the painter shows it: control characters,
+ * backslashes and bytes that are not UTF-8 in text_escape's form (issue
+ * 13), so that a name holding ESC takes the columns its \x1B takes.  Only
+ * the width of a printable code point asks wcwidth, which needs a UTF-8
+ * locale (ui_i18n_init sets one).
  */
 #include "ui.h"
+
+#include "../../common/text.h"
 
 #include <string.h>
 #include <wchar.h>
 
-/* Decodes one UTF-8 sequence at s; *len gets its length (1 for a bad
- * byte, which is then shown as one column). */
-static unsigned decode(const unsigned char *s, size_t *len)
+/*
+ * One character at p (n > 0 bytes left): *len its bytes, *cp its code
+ * point, and its columns as the painter shows it.  A control character
+ * (ESC, DEL, C1, a bidi control...), a backslash or a byte that is not
+ * UTF-8 is painted in text_escape's form (ui_term_paint), so that is what
+ * it takes on the screen; anything else asks wcwidth.
+ */
+static int char_cols(const unsigned char *p, size_t n, size_t *len,
+		     unsigned *cp)
 {
-	unsigned c = s[0], need, cp;
-
-	*len = 1;
-	if (c < 0x80)
-		return c;
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 1;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 2;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 3;
-		cp = c & 0x07;
-	} else {
-		return 0xfffd;
-	}
-	for (unsigned i = 1; i <= need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0xfffd;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	*len = need + 1;
-	return cp;
-}
-
-static int cp_width(unsigned cp)
-{
+	char piece[16];
+	uint32_t c;
+	size_t esc = text_escape_char((const char *)p, n, piece, len, &c);
 	int w;
 
-	if (cp < 0x20 || cp == 0x7f)
-		return 1; /* shown as a placeholder by the painter */
-	w = wcwidth((wchar_t)cp);
+	*cp = c;
+	if (esc)
+		return (int)esc;
+	w = wcwidth((wchar_t)c);
 	return w < 0 ? 1 : w;
 }
 
 int ui_width(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + strlen(s);
 	int cols = 0;
 
 	while (*p) {
 		size_t len;
-		unsigned cp = decode(p, &len);
+		unsigned cp;
 
-		cols += cp_width(cp);
+		cols += char_cols(p, (size_t)(end - p), &len, &cp);
 		p += len;
 	}
 	return cols;
@@ -70,6 +58,7 @@ int ui_width(const char *s)
 int ui_fit(char *out, size_t cap, const char *s, int cols, int pad)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + strlen(s);
 	size_t n = 0;
 	int used = 0, total = ui_width(s);
 	/* Room for the text: all of it when it fits, else one column less
@@ -80,8 +69,8 @@ int ui_fit(char *out, size_t cap, const char *s, int cols, int pad)
 		return 0;
 	while (*p && room > 0) {
 		size_t len;
-		unsigned cp = decode(p, &len);
-		int w = cp_width(cp);
+		unsigned cp;
+		int w = char_cols(p, (size_t)(end - p), &len, &cp);
 
 		if (used + w > room || n + len >= cap)
 			break;
@@ -105,6 +94,7 @@ int ui_fit(char *out, size_t cap, const char *s, int cols, int pad)
 const char *ui_wrap(char *out, size_t cap, const char *s, int cols)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + strlen(s);
 	const unsigned char *brk = NULL; /* after the last space that fit */
 	size_t n = 0, brk_n = 0;
 	int used = 0, brk_col = 0;
@@ -113,8 +103,8 @@ const char *ui_wrap(char *out, size_t cap, const char *s, int cols)
 		return s + strlen(s);
 	while (*p) {
 		size_t len;
-		unsigned cp = decode(p, &len);
-		int w = cp_width(cp);
+		unsigned cp;
+		int w = char_cols(p, (size_t)(end - p), &len, &cp);
 
 		if (used + w > cols || n + len >= cap)
 			break;
@@ -201,12 +191,14 @@ void ui_text_backspace(char *s)
 const char *ui_skip_cols(const char *s, int skip)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + strlen(s);
 	int used = 0;
 
 	while (*p && used < skip) {
 		size_t len;
+		unsigned cp;
 
-		used += cp_width(decode(p, &len));
+		used += char_cols(p, (size_t)(end - p), &len, &cp);
 		p += len;
 	}
 	return (const char *)p;

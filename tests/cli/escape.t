@@ -5,8 +5,8 @@
 # hold any bytes: here a staff name, a near-miss, a resolution's note, the
 # safe's purpose and a location are given ESC [2J (clear the screen) and
 # U+009B (the one-byte CSI of C1), and every text report must show them
-# escaped (common/text.c text_escape) on stdout and stderr alike.  The
-# TUI's screens are not checked here yet.
+# escaped (common/text.c text_escape) on stdout and stderr alike; the
+# TUI's screens are checked in tui_escape.t.
 . "$(dirname "$0")/lib.sh"
 
 new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }

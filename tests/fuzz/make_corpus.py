@@ -15,6 +15,11 @@ corpus/import/    stock lists for fuzz_import.c: good ones in UTF-8 and CP932,
 corpus/sim/       sim reader scripts for fuzz_sim.c: every command, bad lines
 corpus/config/    configuration files for fuzz_config.c: every key, bad values
 corpus/cli/       command lines for fuzz_cli.c, arguments separated by NUL
+corpus/reader/    what readers hand over, for fuzz_reader.c: libnfc targets
+                  (a modulation byte, then the decoded target as laid out on
+                  x86-64: type A with 4, 7 and 10-byte UIDs and a UID length
+                  beyond the buffer, type B, FeliCa), PC/SC ATRs of storage,
+                  type A/B and FeliCa cards, GET DATA answers good and bad
 """
 import os
 import sys
@@ -171,6 +176,54 @@ def cli_seeds():
         write(d, name, "\0".join(args).encode())
 
 
+def reader_seeds():
+    """The first byte picks the libnfc modulation (% 4: A, B, FeliCa,
+    other); the rest is the nfc_target_info as libnfc lays it out, and is
+    also taken as an ATR and as a GET DATA response."""
+    import struct
+    d = os.path.join(here, "corpus", "reader")
+    os.makedirs(d, exist_ok=True)
+
+    def type_a(uid, sak=0x20, claimed=None):
+        n = len(uid) if claimed is None else claimed
+        # abtAtqa[2], btSak, padding to size_t, szUidLen, abtUid[10]
+        return (b"\x00" + b"\x00\x04" + bytes([sak]) + b"\0" * 5 +
+                struct.pack("<Q", n) + uid.ljust(10, b"\0") + b"\0" * 8)
+
+    seeds = {
+        "nfc-a-4": type_a(bytes.fromhex("A1B2C3D4"), sak=0x08),
+        "nfc-a-4-random": type_a(bytes.fromhex("08B2C3D4"), sak=0x08),
+        "nfc-a-7": type_a(bytes.fromhex("04A1B2C3D4E5F6")),
+        "nfc-a-10": type_a(bytes.fromhex("04A1B2C3D4E5F6A7B8C9")),
+        "nfc-a-claims-11": type_a(bytes.fromhex("04A1B2C3D4E5F6A7B8C9"),
+                                  claimed=11),
+        "nfc-a-claims-0": type_a(b"", claimed=0),
+        "nfc-a-claims-huge": type_a(b"\x04", claimed=2**63),
+        # abtPupi[4], abtApplicationData[4], abtProtocolInfo[3], CID
+        "nfc-b": b"\x01" + bytes.fromhex("1A2B3C4D000000008181E1") + b"\0",
+        # szLen, btResCode, abtId[8], abtPad[8], abtSysCode[2]
+        "nfc-felica": b"\x02" + struct.pack("<Q", 18) + b"\x01" +
+        bytes.fromhex("012E4CD3A1B2C3D4") + b"\0" * 8 + b"\x88\xb4",
+        "nfc-jewel": b"\x03" + b"\x0c\x00\xb2\xc3\xd4\xe5",
+        "atr-storage-a": bytes.fromhex("3B8F8001804F0CA000000306030001000000006A"),
+        "atr-storage-felica": bytes.fromhex(
+            "3B8F8001804F0CA0000003061100 3B000000 0042".replace(" ", "")),
+        "atr-type-b": bytes.fromhex("3B888001000000000000000009"),
+        "atr-type-a-ats": bytes.fromhex("3B8A80010031C173C840000090009000"),
+        "atr-cut": bytes.fromhex("3B8F8001804F0C"),
+        "uid-4": bytes.fromhex("A1B2C3D49000"),
+        "uid-7": bytes.fromhex("04A1B2C3D4E5F69000"),
+        "uid-felica": bytes.fromhex("012E4CD3A1B2C3D49000"),
+        "uid-refused": bytes.fromhex("6A81"),
+        "uid-status-only": bytes.fromhex("9000"),
+        "uid-33": bytes(range(1, 34)) + b"\x90\x00",
+        "uid-32": bytes(range(1, 33)) + b"\x90\x00",
+        "one-byte": b"\x00",
+    }
+    for name, data in seeds.items():
+        write(d, name, data)
+
+
 def write(d, name, data):
     with open(os.path.join(d, name), "wb") as f:
         f.write(data)
@@ -189,6 +242,7 @@ def main():
     sim_seeds()
     config_seeds()
     cli_seeds()
+    reader_seeds()
     certs = sorted(f[:-4] for f in os.listdir(fixtures) if f.endswith(".der"))
     for name in certs:
         with open(os.path.join(fixtures, name + ".der"), "rb") as f:
