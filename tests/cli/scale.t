@@ -73,4 +73,50 @@ ct status --json
 like "$OUT" '"last_count":\{"session":1,"kind":"full"' \
 	"status --json: a range's last count is the full count"
 
+# ---- a long back-office command and the window at once ------------------
+# count start over 300 ranges while the window checks cards out, each
+# checkout a process of its own: every checkout succeeds, none is told the
+# ledger is locked, and none waits anywhere near the 10 s busy timeout
+# (count start holds its write lock only for its writes).
+new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }
+{
+	echo mgmt_id,serial,location,received
+	for ((t = 1; t <= 300; t++)); do
+		printf 'W%03d,04D%03d,SAFE%d/T%03d,2025-06-01\n' \
+			"$t" "$t" $((t % 3 + 1)) "$t"
+	done
+} >"$WORK/stock.csv"
+as S02 2222 import "$WORK/stock.csv"
+is "$RC" 0 "window: 300 trays imported"
+(
+	"$CT" count start --kind full --as M01 --pin-fd 3 3<<<1111 \
+		>"$WORK/start.out" 2>"$WORK/start.err"
+	echo $? >"$WORK/start.rc"
+) &
+start_pid=$!
+co_rc=0 overlap=0 slowest=0 n_co=0
+for ((i = 1; i <= 20; i++)); do
+	n_co=$i
+	kill -0 "$start_pid" 2>/dev/null && overlap=$((overlap + 1))
+	t0=$(date +%s%N)
+	"$CT" checkout "$(printf 'W%03d' "$i")" --as S03 --pin-fd 3 3<<<3333 \
+		>>"$WORK/co.out" 2>>"$WORK/co.err" || co_rc=$((co_rc + 1))
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	[ "$ms" -le "$slowest" ] || slowest=$ms
+	[ -e "$WORK/start.rc" ] && [ "$i" -ge 5 ] && break
+done
+wait "$start_pid"
+is "$(cat "$WORK/start.rc")" 0 "window: count start over 300 ranges exits 0"
+is "$(sqlq "SELECT count(*) FROM session_range WHERE assignee_id IS NOT NULL")" \
+	300 "window: every range assigned"
+is "$co_rc" 0 "window: every checkout exits 0"
+[ "$overlap" -gt 0 ]
+ok $? "window: checkouts ran while count start did ($overlap of $n_co)"
+[ "$slowest" -lt 5000 ]
+ok $? "window: the slowest checkout took ${slowest} ms (under 5 s)"
+is "$(cat "$WORK/co.err" "$WORK/start.err" | grep -ciE 'locked|busy')" 0 \
+	"window: nobody is told the ledger is locked"
+is "$(sqlq "SELECT count(*) FROM card WHERE status = 'checked_out'")" \
+	"$n_co" "window: each checkout recorded"
+
 done_testing
