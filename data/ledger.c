@@ -943,6 +943,22 @@ static void pin_bookkeeping(struct ledger *l, int on)
 			     NULL, NULL, NULL);
 }
 
+int ledger_data_version(struct ledger *l, int64_t *v)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l, "PRAGMA data_version", &st);
+
+	*v = 0;
+	if (rc < 0)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	rc = rc == SQLITE_ROW ? 0 : ledger_sql_error(l, "data version");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int ledger_schema_version(struct ledger *l)
 {
 	sqlite3_stmt *st;

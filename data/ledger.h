@@ -96,6 +96,10 @@ const char *ledger_errmsg(const struct ledger *l);
 int ledger_errcode(const struct ledger *l);
 /* PRAGMA user_version of the open file. */
 int ledger_schema_version(struct ledger *l);
+/* A number that changes whenever another connection commits a change to
+ * the file (PRAGMA data_version): what was read before a transaction is
+ * still true inside it when the number is the same. */
+int ledger_data_version(struct ledger *l, int64_t *v);
 /* "ok", or the first problem PRAGMA integrity_check reports, into out. */
 int ledger_integrity_check(struct ledger *l, char *out, size_t outlen);
 
@@ -1097,9 +1101,19 @@ struct range_count_rec {
 int ledger_range_counts(struct ledger *l, const char *path, int64_t before,
 			int full_only, struct range_count_rec *out, size_t max,
 			size_t *n);
+/* ledger_range_counts for the n ranges paths[0..n) at once, in two
+ * statements however many they are: range i's counts in out[i * max ..],
+ * how many in got[i] (out holds n * max records, got n). */
+int ledger_ranges_counts(struct ledger *l, const char *const *paths,
+			 size_t n, int64_t before, int full_only,
+			 struct range_count_rec *out, size_t max, size_t *got);
 /* How many cards the ledger has in the safe within range `path` (stored,
  * cancelled, moved, deceased: not checked out). */
 int ledger_range_expected(struct ledger *l, const char *path, int64_t *n);
+/* ledger_range_expected for the n ranges paths[0..n) in one statement:
+ * out[i] for paths[i]. */
+int ledger_ranges_expected(struct ledger *l, const char *const *paths,
+			   size_t n, int64_t *out);
 /* The ranges of a count over everything (as count start without --ranges
  * takes them), by path; *out is malloc'ed (free()). */
 int ledger_all_ranges(struct ledger *l, char (**out)[LOCATION_MAX + 1],

@@ -20,43 +20,79 @@
  * the lookup reads the range's own locations, not every location. */
 #define WITHIN_INDEXED(p, r)                                                   \
 	"(" p " >= " r " AND " p " < " r " || '0' AND " WITHIN(p, r) ")"
-/* SQL: the paths that path ?1 lies within, itself included: ?1 cut at
- * each '/' from the end (rtrim drops the last segment's characters, the
- * substr its one '/'), for a lookup by location.path. */
-#define ANCESTORS_OF_1                                                         \
-	"WITH RECURSIVE up(p) AS (SELECT ?1 UNION ALL SELECT substr("          \
-	"rtrim(p, replace(p, '/', '')), 1, length(rtrim(p, replace(p, '/', "   \
-	"''))) - 1) FROM up WHERE instr(p, '/') > 0) "
-
 /* Cards physically in the safe: what a count-only total is compared
  * with (a checked-out card is at the window, not in the tray). */
 #define IN_SAFE_STATES "(" CARD_IN_STORAGE_SQL ")"
 
-static int range_who(struct ledger *l, sqlite3_stmt *who, int64_t session,
-		     int64_t loc, struct range_count_rec *r)
-{
-	int rc;
+/* One session's cover of one location (ledger_ranges_counts' first
+ * statement): ev's path is the location's. */
+struct count_ev {
+	int64_t session;
+	enum session_kind kind;
+	int64_t started_at;
+	int64_t loc;
+	char path[LOCATION_MAX + 1];
+};
 
-	sqlite3_reset(who);
-	sqlite3_bind_int64(who, 1, session);
-	sqlite3_bind_int64(who, 2, loc);
-	r->nwho = 0;
-	for (rc = sqlite3_step(who); rc == SQLITE_ROW; rc = sqlite3_step(who))
-		if (r->nwho < RANGE_WHO_MAX)
-			snprintf(r->who[r->nwho++], sizeof(r->who[0]), "%s",
-				 ledger_col_text(who, 0));
-	rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "who counted");
-	sqlite3_reset(who);
-	return rc;
+/* A count picked for a range: where its record goes and whose it is. */
+struct count_pick {
+	int64_t session;
+	int64_t loc;
+	struct range_count_rec *rec;
+};
+
+/* The first event at path in ev[0..n) (sorted by path), or n. */
+static size_t ev_first(const struct count_ev *ev, size_t n, const char *path)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ev[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
-int ledger_range_counts(struct ledger *l, const char *path, int64_t before,
-			int full_only, struct range_count_rec *out, size_t max,
-			size_t *n)
+/* Puts e among the newest `max` counts in out[0..*k), newest first. */
+static void pick_insert(struct range_count_rec *out, int64_t *loc, size_t max,
+			size_t *k, const struct count_ev *e)
 {
-	sqlite3_stmt *st = NULL, *who = NULL;
+	size_t at = *k;
+
+	for (size_t i = 0; i < *k; i++)
+		if (out[i].session == e->session)
+			return;
+	while (at > 0 && out[at - 1].session < e->session)
+		at--;
+	if (at >= max)
+		return;
+	if (*k == max)
+		(*k)--;
+	memmove(&out[at + 1], &out[at], (*k - at) * sizeof(*out));
+	memmove(&loc[at + 1], &loc[at], (*k - at) * sizeof(*loc));
+	memset(&out[at], 0, sizeof(*out));
+	out[at].session = e->session;
+	out[at].kind = e->kind;
+	out[at].started_at = e->started_at;
+	loc[at] = e->loc;
+	(*k)++;
+}
+
+/* Every session's cover of a location that counts as a count (see
+ * ledger_range_counts), by path, newest first within one.  *ev is
+ * malloc'ed. */
+static int count_events(struct ledger *l, int64_t before, int full_only,
+			struct count_ev **ev, size_t *n)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
 	int rc;
 
+	*ev = NULL;
 	*n = 0;
 	/*
 	 * A session counted the range when it covered it and somebody was
@@ -65,76 +101,198 @@ int ledger_range_counts(struct ledger *l, const char *path, int64_t before,
 	 */
 	rc = ledger_prepare(
 	    l,
-	    ANCESTORS_OF_1
-	    "SELECT s.id, s.kind, s.started_at, r.location_id FROM session s "
-	    "JOIN session_range r ON r.session_id = s.id "
+	    "SELECT s.id, s.kind, s.started_at, r.location_id, x.path "
+	    "FROM session s JOIN session_range r ON r.session_id = s.id "
 	    "JOIN location x ON x.id = r.location_id "
-	    "WHERE x.path IN (SELECT p FROM up) AND s.kind IN ('full','partial','countonly') "
-	    "AND (?3 = 0 OR (s.kind <> 'countonly' AND s.closed_at IS NOT "
-	    "NULL)) "
-	    "AND (?2 = 0 OR s.id < ?2) AND " WITHIN(
-		"?1", "x.path") " "
-				"AND (r.assignee_id IS NOT NULL "
-				" OR EXISTS (SELECT 1 FROM scan_live c WHERE "
-				"c.session_id = s.id "
-				"  AND c.range_id = r.location_id) "
-				" OR EXISTS (SELECT 1 FROM count_total t WHERE "
-				"t.session_id = "
-				"  s.id AND t.location_id = r.location_id)) "
-				"ORDER BY s.id DESC LIMIT ?4",
+	    "WHERE s.kind IN ('full', 'partial', 'countonly') "
+	    "AND (?2 = 0 OR (s.kind <> 'countonly' AND s.closed_at IS NOT "
+	    "NULL)) AND (?1 = 0 OR s.id < ?1) "
+	    "AND (r.assignee_id IS NOT NULL "
+	    " OR EXISTS (SELECT 1 FROM scan_live c WHERE c.session_id = s.id "
+	    "  AND c.range_id = r.location_id) "
+	    " OR EXISTS (SELECT 1 FROM count_total t WHERE t.session_id = "
+	    "  s.id AND t.location_id = r.location_id)) "
+	    "ORDER BY x.path, s.id DESC",
 	    &st);
-	if (rc == 0)
-		rc = ledger_prepare(
-		    l,
-		    "SELECT p.code FROM staff p WHERE p.id IN ("
-		    " SELECT assignee_id FROM session_range WHERE "
-		    "  session_id = ?1 AND location_id = ?2"
-		    " UNION SELECT staff_id FROM scan_live WHERE session_id = "
-		    "?1 "
-		    "  AND range_id = ?2"
-		    " UNION SELECT staff_id FROM count_total WHERE "
-		    "  session_id = ?1 AND location_id = ?2) ORDER BY p.code",
-		    &who);
 	if (rc < 0)
-		goto out;
-	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, before);
-	sqlite3_bind_int(st, 3, full_only);
-	sqlite3_bind_int64(st, 4, (int64_t)max);
-	for (rc = sqlite3_step(st); rc == SQLITE_ROW && *n < max;
-	     rc = sqlite3_step(st)) {
-		struct range_count_rec *r = &out[*n];
+		return rc;
+	sqlite3_bind_int64(st, 1, before);
+	sqlite3_bind_int(st, 2, full_only);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct count_ev *e;
 
-		memset(r, 0, sizeof(*r));
-		r->session = sqlite3_column_int64(st, 0);
-		if (session_kind_parse(ledger_col_text(st, 1), &r->kind) < 0)
-			r->kind = SESSION_FULL;
-		r->started_at = sqlite3_column_int64(st, 2);
-		rc = range_who(l, who, r->session, sqlite3_column_int64(st, 3),
-			       r);
-		if (rc < 0)
-			goto out;
-		(*n)++;
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			void *p = realloc(*ev, ncap * sizeof(**ev));
+
+			if (!p) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*ev = p;
+			cap = ncap;
+		}
+		e = &(*ev)[(*n)++];
+		e->session = sqlite3_column_int64(st, 0);
+		if (session_kind_parse(ledger_col_text(st, 1), &e->kind) < 0)
+			e->kind = SESSION_FULL;
+		e->started_at = sqlite3_column_int64(st, 2);
+		e->loc = sqlite3_column_int64(st, 3);
+		snprintf(e->path, sizeof(e->path), "%s",
+			 ledger_col_text(st, 4));
 	}
-	rc = rc == SQLITE_DONE || rc == SQLITE_ROW
-		 ? 0
-		 : ledger_sql_error(l, "range counts");
-out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(who);
+	if (rc == SQLITE_NOMEM) {
+		sqlite3_finalize(st);
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	}
+	return ledger_walk_end(l, st, rc, 0, "range counts");
+}
+
+static int pick_cmp(const void *a, const void *b)
+{
+	const struct count_pick *x = a, *y = b;
+
+	if (x->session != y->session)
+		return x->session < y->session ? -1 : 1;
+	return x->loc < y->loc ? -1 : x->loc > y->loc;
+}
+
+/* Who counted each pick (sorted by session and location) in one
+ * statement: the pairs go in as one JSON array. */
+static int count_who(struct ledger *l, struct count_pick *pk, size_t n)
+{
+	sqlite3_stmt *st;
+	char *json;
+	size_t len = 3, at = 0, j = 0;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	len += n * 44;
+	json = malloc(len);
+	if (!json)
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	json[at++] = '[';
+	for (size_t i = 0; i < n; i++)
+		at += (size_t)snprintf(json + at, len - at, "%s[%lld,%lld]",
+				       i ? "," : "", (long long)pk[i].session,
+				       (long long)pk[i].loc);
+	json[at++] = ']';
+	json[at] = '\0';
+	rc = ledger_prepare(
+	    l,
+	    "WITH pair(sid, loc) AS (SELECT DISTINCT json_extract(value, "
+	    " '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)) "
+	    "SELECT pair.sid, pair.loc, p.code FROM pair JOIN staff p ON "
+	    " p.id IN (SELECT assignee_id FROM session_range WHERE "
+	    "  session_id = pair.sid AND location_id = pair.loc "
+	    " UNION SELECT staff_id FROM scan_live WHERE session_id = "
+	    "  pair.sid AND range_id = pair.loc "
+	    " UNION SELECT staff_id FROM count_total WHERE session_id = "
+	    "  pair.sid AND location_id = pair.loc) "
+	    "ORDER BY pair.sid, pair.loc, p.code",
+	    &st);
+	if (rc < 0) {
+		free(json);
+		return rc;
+	}
+	sqlite3_bind_text(st, 1, json, (int)at, SQLITE_STATIC);
+	/* Rows and picks both by session and location: one merge. */
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct count_pick key = {
+		    .session = sqlite3_column_int64(st, 0),
+		    .loc = sqlite3_column_int64(st, 1),
+		};
+
+		while (j < n && pick_cmp(&pk[j], &key) < 0)
+			j++;
+		for (size_t k = j; k < n && pick_cmp(&pk[k], &key) == 0; k++) {
+			struct range_count_rec *r = pk[k].rec;
+
+			if (r->nwho < RANGE_WHO_MAX)
+				snprintf(r->who[r->nwho++], sizeof(r->who[0]),
+					 "%s", ledger_col_text(st, 2));
+		}
+	}
+	rc = ledger_walk_end(l, st, rc, 0, "who counted");
+	free(json);
 	return rc;
+}
+
+int ledger_ranges_counts(struct ledger *l, const char *const *paths, size_t n,
+			 int64_t before, int full_only,
+			 struct range_count_rec *out, size_t max, size_t *got)
+{
+	struct count_ev *ev = NULL;
+	struct count_pick *pk = NULL;
+	int64_t *loc = NULL;
+	size_t nev, npk = 0;
+	int rc;
+
+	memset(got, 0, n * sizeof(*got));
+	if (n == 0 || max == 0)
+		return 0;
+	rc = count_events(l, before, full_only, &ev, &nev);
+	if (rc < 0)
+		return rc;
+	loc = calloc(n * max, sizeof(*loc));
+	pk = calloc(n * max, sizeof(*pk));
+	if (!loc || !pk) {
+		rc = ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	/* A range's counts are those of the range itself and of every
+	 * location it lies within: its path cut at each '/'. */
+	for (size_t i = 0; i < n; i++) {
+		char up[LOCATION_MAX + 1];
+		char *cut;
+
+		snprintf(up, sizeof(up), "%s", paths[i]);
+		for (;;) {
+			for (size_t k = ev_first(ev, nev, up);
+			     k < nev && strcmp(ev[k].path, up) == 0; k++)
+				pick_insert(&out[i * max], &loc[i * max], max,
+					    &got[i], &ev[k]);
+			cut = strrchr(up, '/');
+			if (!cut)
+				break;
+			*cut = '\0';
+		}
+		for (size_t k = 0; k < got[i]; k++)
+			pk[npk++] = (struct count_pick){
+			    .session = out[i * max + k].session,
+			    .loc = loc[i * max + k],
+			    .rec = &out[i * max + k],
+			};
+	}
+	qsort(pk, npk, sizeof(*pk), pick_cmp);
+	rc = count_who(l, pk, npk);
+out:
+	if (rc < 0)
+		memset(got, 0, n * sizeof(*got));
+	free(ev);
+	free(loc);
+	free(pk);
+	return rc;
+}
+
+int ledger_range_counts(struct ledger *l, const char *path, int64_t before,
+			int full_only, struct range_count_rec *out, size_t max,
+			size_t *n)
+{
+	return ledger_ranges_counts(l, &path, 1, before, full_only, out, max,
+				    n);
 }
 
 int ledger_range_expected(struct ledger *l, const char *path, int64_t *n)
 {
 	sqlite3_stmt *st;
-	int rc =
-	    ledger_prepare(l,
-			   "SELECT count(*) FROM card c JOIN location x "
-			   "ON x.id = c.location_id WHERE c.status IN "
-			   "" IN_SAFE_STATES " AND " WITHIN_INDEXED("x.path",
-								    "?1") "",
-			   &st);
+	int rc = ledger_prepare(l,
+				"SELECT count(*) FROM card c JOIN location x "
+				"ON x.id = c.location_id WHERE c.status IN "
+				"" IN_SAFE_STATES
+				" AND " WITHIN_INDEXED("x.path", "?1") "",
+				&st);
 
 	*n = 0;
 	if (rc < 0)
@@ -145,6 +303,81 @@ int ledger_range_expected(struct ledger *l, const char *path, int64_t *n)
 		*n = sqlite3_column_int64(st, 0);
 	rc = rc == SQLITE_ROW ? 0 : ledger_sql_error(l, "expected cards");
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/* paths[0..n) as a JSON array of strings, malloc'ed; NULL when out of
+ * memory. */
+static char *json_paths(const char *const *paths, size_t n, size_t *len)
+{
+	size_t cap = 2, at = 0;
+	char *s;
+
+	for (size_t i = 0; i < n; i++)
+		cap += strlen(paths[i]) * 6 + 3;
+	s = malloc(cap + 1);
+	if (!s)
+		return NULL;
+	s[at++] = '[';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			s[at++] = ',';
+		s[at++] = '"';
+		for (const unsigned char *p = (const unsigned char *)paths[i];
+		     *p; p++) {
+			if (*p < 0x20)
+				at += (size_t)snprintf(s + at, cap + 1 - at,
+						       "\\u%04x", *p);
+			else if (*p == '"' || *p == '\\')
+				at += (size_t)snprintf(s + at, cap + 1 - at,
+						       "\\%c", *p);
+			else
+				s[at++] = (char)*p;
+		}
+		s[at++] = '"';
+	}
+	s[at++] = ']';
+	s[at] = '\0';
+	*len = at;
+	return s;
+}
+
+int ledger_ranges_expected(struct ledger *l, const char *const *paths, size_t n,
+			   int64_t *out)
+{
+	sqlite3_stmt *st;
+	size_t len;
+	char *json;
+	int rc;
+
+	memset(out, 0, n * sizeof(*out));
+	if (n == 0)
+		return 0;
+	json = json_paths(paths, n, &len);
+	if (!json)
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	/* One statement for every range, each counted through the index on
+	 * location.path as ledger_range_expected does. */
+	rc = ledger_prepare(
+	    l,
+	    "SELECT j.key, (SELECT count(*) FROM card c JOIN location x ON "
+	    " x.id = c.location_id WHERE c.status IN " IN_SAFE_STATES
+	    " AND " WITHIN_INDEXED("x.path",
+				   "j.value") ") FROM json_each(?1) j",
+	    &st);
+	if (rc < 0) {
+		free(json);
+		return rc;
+	}
+	sqlite3_bind_text(st, 1, json, (int)len, SQLITE_STATIC);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		int64_t i = sqlite3_column_int64(st, 0);
+
+		if (i >= 0 && (size_t)i < n)
+			out[i] = sqlite3_column_int64(st, 1);
+	}
+	rc = ledger_walk_end(l, st, rc, 0, "expected cards");
+	free(json);
 	return rc;
 }
 
@@ -339,17 +572,18 @@ int ledger_count_totals(struct ledger *l, int64_t id,
 	    l,
 	    "SELECT x.path, (SELECT count(*) FROM card c JOIN location y ON "
 	    " y.id = c.location_id WHERE c.status IN " IN_SAFE_STATES " AND "
-	    "" WITHIN_INDEXED("y.path",
-			      "x.path") "), t.cards, p.code, t.method, t.at "
-				"FROM session_range r JOIN location x ON x.id "
-				"= r.location_id "
-				"LEFT JOIN count_total t ON t.id = (SELECT "
-				"max(id) FROM "
-				" count_total WHERE session_id = r.session_id "
-				"AND location_id = "
-				" r.location_id) "
-				"LEFT JOIN staff p ON p.id = t.staff_id "
-				"WHERE r.session_id = ? ORDER BY x.path",
+	    "" WITHIN_INDEXED(
+		"y.path",
+		"x.path") "), t.cards, p.code, t.method, t.at "
+			  "FROM session_range r JOIN location x ON x.id "
+			  "= r.location_id "
+			  "LEFT JOIN count_total t ON t.id = (SELECT "
+			  "max(id) FROM "
+			  " count_total WHERE session_id = r.session_id "
+			  "AND location_id = "
+			  " r.location_id) "
+			  "LEFT JOIN staff p ON p.id = t.staff_id "
+			  "WHERE r.session_id = ? ORDER BY x.path",
 	    &st);
 
 	if (rc < 0)

@@ -982,6 +982,21 @@ struct wf_planner;
 int wf_planner_load(struct ledger *l, int64_t id, int64_t now,
 		    struct wf_planner **out, struct wf_err *e);
 void wf_planner_free(struct wf_planner *pl);
+/*
+ * The planner's input read before a count exists, so that the count's
+ * write transaction does not hold the lock while it reads (issue 12):
+ * for the ranges ranges[0..n) (n == 0: a count over everything), counts
+ * before now.  Reads outside any transaction; 0 and *out, or the exit
+ * status with *e.  wf_planner_attach, inside the transaction that opened
+ * count id over those ranges, takes *pre over (sets it NULL) and gives
+ * the planner for count id: *pre itself when nobody committed anything
+ * in between and the count's ranges are those preloaded, else one loaded
+ * again (wf_planner_load).
+ */
+int wf_planner_preload(struct ledger *l, const char *const *ranges, size_t n,
+		       int64_t now, struct wf_planner **out, struct wf_err *e);
+int wf_planner_attach(struct ledger *l, struct wf_planner **pre, int64_t id,
+		      struct wf_planner **out, struct wf_err *e);
 /* 1 when range is one of the count's ranges, else 0. */
 int wf_planner_has_range(const struct wf_planner *pl, const char *range);
 /* wf_plan_check against what pl holds. */

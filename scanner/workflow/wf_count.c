@@ -955,13 +955,20 @@ int wf_count_start(struct ledger *l, const struct staff_rec *actor,
 		   const struct wf_count_start_args *a, int64_t now,
 		   struct wf_count_started *out, struct wf_err *e)
 {
-	struct wf_planner *pl = NULL;
+	struct wf_planner *pl = NULL, *pre = NULL;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = wf_begin(l, &wf_step_count_start, actor, now, e);
+	/* The planner's reads come first, outside the transaction: a window
+	 * checkout does not wait behind them (issue 12). */
+	rc = wf_planner_preload(l, a->ranges, a->nranges, now, &pre, e);
 	if (rc)
 		return rc;
+	rc = wf_begin(l, &wf_step_count_start, actor, now, e);
+	if (rc) {
+		wf_planner_free(pre);
+		return rc;
+	}
 	rc = start_ranges(l, a, e);
 	if (rc == 0) {
 		int lrc =
@@ -977,7 +984,8 @@ int wf_count_start(struct ledger *l, const struct staff_rec *actor,
 	}
 	/* Loaded once for every assignment and the planner's picks. */
 	if (rc == 0)
-		rc = wf_planner_load(l, out->id, now, &pl, e);
+		rc = wf_planner_attach(l, &pre, out->id, &pl, e);
+	wf_planner_free(pre);
 	for (size_t i = 0; rc == 0 && i < a->nassign; i++)
 		rc = start_assign(l, pl, out->id, actor, a->assign_range[i],
 				  a->assign_staff[i], now, e);

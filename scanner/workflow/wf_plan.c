@@ -89,36 +89,90 @@ static int load_people(struct ledger *l, struct plan_load *p, int64_t now,
 	return 0;
 }
 
-/* Range i's last counts before session `before`, in the planner's form.
- * 0 or the exit status with *e. */
-static int load_history(struct ledger *l, struct plan_load *p, size_t i,
-			int64_t before, struct wf_err *e)
+/* Every range's last counts before session `before`, in the planner's
+ * form: two statements for all the ranges.  0 or the exit status with
+ * *e. */
+static int load_history(struct ledger *l, struct plan_load *p, int64_t before,
+			const char *const *paths, struct wf_err *e)
 {
-	struct range_count_rec *h = &p->hist[i * PLAN_ROTATION];
-	struct plan_count *c = &p->counts[i * PLAN_ROTATION];
-	struct plan_range *r = &p->ranges[i];
-	size_t n;
+	size_t *got = calloc(p->nranges ? p->nranges : 1, sizeof(*got));
 
-	if (ledger_range_counts(l, r->path, before, 0, h, PLAN_ROTATION, &n) <
-	    0)
+	if (!got)
+		return wf_fail(e, WF_E_NOMEM);
+	if (ledger_ranges_counts(l, paths, p->nranges, before, 0, p->hist,
+				 PLAN_ROTATION, got) < 0) {
+		free(got);
 		return wf_fail_ledger(e, l);
-	for (size_t k = 0; k < n; k++) {
-		int32_t *who = &p->who[(i * PLAN_ROTATION + k) * RANGE_WHO_MAX];
-
-		c[k].session = h[k].session;
-		c[k].day = local_day(h[k].started_at);
-		c[k].who = who;
-		c[k].nwho = 0;
-		for (size_t w = 0; w < h[k].nwho; w++) {
-			int32_t x = person_index(p, h[k].who[w]);
-
-			if (x >= 0)
-				who[c[k].nwho++] = x;
-		}
 	}
-	r->hist = c;
-	r->nhist = n;
+	for (size_t i = 0; i < p->nranges; i++) {
+		struct range_count_rec *h = &p->hist[i * PLAN_ROTATION];
+		struct plan_count *c = &p->counts[i * PLAN_ROTATION];
+		struct plan_range *r = &p->ranges[i];
+
+		for (size_t k = 0; k < got[i]; k++) {
+			int32_t *who =
+			    &p->who[(i * PLAN_ROTATION + k) * RANGE_WHO_MAX];
+
+			c[k].session = h[k].session;
+			c[k].day = local_day(h[k].started_at);
+			c[k].who = who;
+			c[k].nwho = 0;
+			for (size_t w = 0; w < h[k].nwho; w++) {
+				int32_t x = person_index(p, h[k].who[w]);
+
+				if (x >= 0)
+					who[c[k].nwho++] = x;
+			}
+		}
+		r->hist = c;
+		r->nhist = got[i];
+	}
+	free(got);
 	return 0;
+}
+
+/* The cards and the last counts of the ranges in p->rr (p->nranges of
+ * them), counts before session `before` (0: any): a constant number of
+ * statements however many ranges there are (a count over everything has
+ * a thousand).  0 or the exit status with *e. */
+static int plan_load_ranges(struct ledger *l, struct plan_load *p,
+			    int64_t before, struct wf_err *e)
+{
+	size_t n = p->nranges;
+	const char **paths = calloc(n ? n : 1, sizeof(*paths));
+	int64_t *cards = calloc(n ? n : 1, sizeof(*cards));
+	int rc;
+
+	p->ranges = calloc(n ? n : 1, sizeof(*p->ranges));
+	p->hist = calloc(n ? n * PLAN_ROTATION : 1, sizeof(*p->hist));
+	p->counts = calloc(n ? n * PLAN_ROTATION : 1, sizeof(*p->counts));
+	p->who =
+	    calloc(n ? n * PLAN_ROTATION * RANGE_WHO_MAX : 1, sizeof(*p->who));
+	if (!p->ranges || !p->hist || !p->counts || !p->who || !paths ||
+	    !cards) {
+		rc = wf_fail(e, WF_E_NOMEM);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct plan_range *r = &p->ranges[i];
+
+		r->path = p->rr[i].path;
+		paths[i] = r->path;
+		r->fixed = p->rr[i].assignee[0]
+			       ? person_index(p, p->rr[i].assignee)
+			       : -1;
+	}
+	if (ledger_ranges_expected(l, paths, n, cards) < 0) {
+		rc = wf_fail_ledger(e, l);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		p->ranges[i].cards = cards[i];
+	rc = load_history(l, p, before, paths, e);
+out:
+	free(paths);
+	free(cards);
+	return rc;
 }
 
 /* Everything the planner needs for session id.  0 or the exit status
@@ -126,37 +180,15 @@ static int load_history(struct ledger *l, struct plan_load *p, size_t i,
 static int plan_load_session(struct ledger *l, int64_t id, int64_t now,
 			     struct plan_load *p, struct wf_err *e)
 {
-	size_t n;
 	int rc;
 
 	memset(p, 0, sizeof(*p));
 	rc = load_people(l, p, now, e);
 	if (rc)
 		return rc;
-	if (ledger_session_ranges(l, id, &p->rr, &n) < 0)
+	if (ledger_session_ranges(l, id, &p->rr, &p->nranges) < 0)
 		return wf_fail_ledger(e, l);
-	p->nranges = n;
-	p->ranges = calloc(n ? n : 1, sizeof(*p->ranges));
-	p->hist = calloc(n ? n * PLAN_ROTATION : 1, sizeof(*p->hist));
-	p->counts = calloc(n ? n * PLAN_ROTATION : 1, sizeof(*p->counts));
-	p->who =
-	    calloc(n ? n * PLAN_ROTATION * RANGE_WHO_MAX : 1, sizeof(*p->who));
-	if (!p->ranges || !p->hist || !p->counts || !p->who)
-		return wf_fail(e, WF_E_NOMEM);
-	for (size_t i = 0; i < n; i++) {
-		struct plan_range *r = &p->ranges[i];
-
-		r->path = p->rr[i].path;
-		r->fixed = p->rr[i].assignee[0]
-			       ? person_index(p, p->rr[i].assignee)
-			       : -1;
-		if (ledger_range_expected(l, r->path, &r->cards) < 0)
-			return wf_fail_ledger(e, l);
-		rc = load_history(l, p, i, id, e);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return plan_load_ranges(l, p, id, e);
 }
 
 /* plan_check's bar as the refusal of giving range r to person. */
@@ -195,7 +227,100 @@ struct wf_planner {
 	struct plan_load p;
 	int64_t id;
 	int64_t now;
+	int64_t version; /* ledger_data_version before a preload */
 };
+
+static int rr_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct range_rec *)a)->path,
+		      ((const struct range_rec *)b)->path);
+}
+
+int wf_planner_preload(struct ledger *l, const char *const *ranges, size_t n,
+		       int64_t now, struct wf_planner **out, struct wf_err *e)
+{
+	struct wf_planner *pl = calloc(1, sizeof(*pl));
+	char(*all)[LOCATION_MAX + 1] = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!pl)
+		return wf_fail(e, WF_E_NOMEM);
+	pl->now = now;
+	/* First: a commit by anybody after this makes the load stale. */
+	if (ledger_data_version(l, &pl->version) < 0) {
+		rc = wf_fail_ledger(e, l);
+		goto out;
+	}
+	rc = load_people(l, &pl->p, now, e);
+	if (rc)
+		goto out;
+	if (n == 0 && ledger_all_ranges(l, &all, &n) < 0) {
+		rc = wf_fail_ledger(e, l);
+		goto out;
+	}
+	pl->p.rr = calloc(n ? n : 1, sizeof(*pl->p.rr));
+	if (!pl->p.rr) {
+		rc = wf_fail(e, WF_E_NOMEM);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		snprintf(pl->p.rr[i].path, sizeof(pl->p.rr[i].path), "%s",
+			 all ? all[i] : ranges[i]);
+	/* In the order ledger_session_ranges gives them. */
+	qsort(pl->p.rr, n, sizeof(*pl->p.rr), rr_cmp);
+	pl->p.nranges = n;
+	rc = plan_load_ranges(l, &pl->p, 0, e);
+out:
+	free(all);
+	if (rc)
+		wf_planner_free(pl);
+	else
+		*out = pl;
+	return rc;
+}
+
+int wf_planner_attach(struct ledger *l, struct wf_planner **pre, int64_t id,
+		      struct wf_planner **out, struct wf_err *e)
+{
+	struct wf_planner *pl = *pre;
+	struct range_rec *rr = NULL;
+	int64_t v;
+	size_t n;
+	int same;
+
+	*pre = NULL;
+	*out = NULL;
+	if (ledger_data_version(l, &v) < 0 ||
+	    ledger_session_ranges(l, id, &rr, &n) < 0) {
+		wf_planner_free(pl);
+		free(rr);
+		return wf_fail_ledger(e, l);
+	}
+	same = v == pl->version && n == pl->p.nranges;
+	for (size_t i = 0; same && i < n; i++)
+		same = strcmp(rr[i].path, pl->p.rr[i].path) == 0 &&
+		       !rr[i].assignee[0];
+	if (!same) {
+		/* Somebody committed in between, or the count's ranges are
+		 * not those loaded: read it all again, in the transaction. */
+		int64_t now = pl->now;
+
+		free(rr);
+		wf_planner_free(pl);
+		return wf_planner_load(l, id, now, out, e);
+	}
+	/* Nobody committed since the load, so the counts it found are
+	 * those before count id (opened after it, in this transaction,
+	 * and counted nowhere yet). */
+	free(pl->p.rr);
+	pl->p.rr = rr;
+	for (size_t i = 0; i < n; i++)
+		pl->p.ranges[i].path = rr[i].path;
+	pl->id = id;
+	*out = pl;
+	return 0;
+}
 
 int wf_planner_load(struct ledger *l, int64_t id, int64_t now,
 		    struct wf_planner **out, struct wf_err *e)
@@ -397,31 +522,57 @@ void wf_plan_cycle_free(struct wf_plan_cycle *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* The last count of each range paths[i] (with full_only its last
+ * finished card-by-card count) into *last and *got, malloc'ed (free
+ * both): two statements for all the ranges.  0 or the exit status with
+ * *e. */
+static int last_counts(struct ledger *l, const char *const *paths, size_t n,
+		       int full_only, struct range_count_rec **last,
+		       size_t **got, struct wf_err *e)
+{
+	*last = calloc(n ? n : 1, sizeof(**last));
+	*got = calloc(n ? n : 1, sizeof(**got));
+	if (!*last || !*got)
+		return wf_fail(e, WF_E_NOMEM);
+	if (ledger_ranges_counts(l, paths, n, 0, full_only, *last, 1, *got) < 0)
+		return wf_fail_ledger(e, l);
+	return 0;
+}
+
 /* Every range of a count over everything, with its last full count, in
  * out->v.  0 or the exit status with *e. */
 static int cycle_load(struct ledger *l, struct wf_plan_cycle *out,
 		      struct wf_err *e)
 {
 	char(*paths)[LOCATION_MAX + 1] = NULL;
-	size_t n, got;
+	const char **pp = NULL;
+	struct range_count_rec *last = NULL;
+	size_t n, *got = NULL;
 	int rc = 0;
 
 	if (ledger_all_ranges(l, &paths, &n) < 0)
 		return wf_fail_ledger(e, l);
 	out->v = calloc(n ? n : 1, sizeof(*out->v));
-	if (!out->v)
+	pp = calloc(n ? n : 1, sizeof(*pp));
+	if (!out->v || !pp)
 		rc = wf_fail(e, WF_E_NOMEM);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		pp[i] = paths[i];
+	if (rc == 0)
+		rc = last_counts(l, pp, n, 1, &last, &got, e);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct wf_cycle_range *r = &out->v[i];
 
 		snprintf(r->path, sizeof(r->path), "%s", paths[i]);
-		if (ledger_range_counts(l, r->path, 0, 1, &r->last, 1, &got) <
-		    0)
-			rc = wf_fail_ledger(e, l);
-		r->last_full = got ? local_day(r->last.started_at) : DATE_NONE;
+		r->last = last[i];
+		r->last_full =
+		    got[i] ? local_day(r->last.started_at) : DATE_NONE;
 		out->n = i + 1;
 	}
 	free(paths);
+	free(pp);
+	free(last);
+	free(got);
 	return rc;
 }
 
@@ -542,23 +693,32 @@ static int load_planned(struct ledger *l, const struct cycle_rec *cy,
 {
 	int32_t start = plan_month_of_day(cy->start_day);
 	int32_t month = plan_month_of_day(local_day(now));
+	struct range_count_rec *last = NULL;
+	const char **pp = NULL;
+	size_t *got = NULL;
 	int rc = ledger_cycle_each(l, cy->id, collect_planned, pl);
 
+	if (rc < 0)
+		return rc == LEDGER_ERR_NOMEM ? wf_fail(e, WF_E_NOMEM)
+					      : wf_fail_ledger(e, l);
+	pp = calloc(pl->n ? pl->n : 1, sizeof(*pp));
+	if (!pp)
+		return wf_fail(e, WF_E_NOMEM);
+	for (size_t i = 0; i < pl->n; i++)
+		pp[i] = pl->v[i].path;
+	rc = last_counts(l, pp, pl->n, 1, &last, &got, e);
 	for (size_t i = 0; rc == 0 && i < pl->n; i++) {
 		struct wf_planned *p = &pl->v[i];
-		struct range_count_rec last;
-		size_t got;
 
-		rc = ledger_range_counts(l, p->path, 0, 1, &last, 1, &got);
 		p->last_full =
-		    rc == 0 && got ? local_day(last.started_at) : DATE_NONE;
+		    got[i] ? local_day(last[i].started_at) : DATE_NONE;
 		p->state =
 		    plan_cycle_state(start, p->month, month, p->last_full);
 	}
-	if (rc == 0)
-		return 0;
-	return rc == LEDGER_ERR_NOMEM ? wf_fail(e, WF_E_NOMEM)
-				      : wf_fail_ledger(e, l);
+	free(pp);
+	free(last);
+	free(got);
+	return rc;
 }
 
 int plan_due_ranges(struct ledger *l, int64_t now,
@@ -604,28 +764,32 @@ static int load_ranges(struct ledger *l, struct wf_plan_status *s,
 		       struct wf_err *e)
 {
 	char(*paths)[LOCATION_MAX + 1] = NULL;
-	size_t n, got_full, got_any;
+	const char **pp = NULL;
+	struct range_count_rec *full = NULL, *any = NULL;
+	size_t n, *got_full = NULL, *got_any = NULL;
 	int rc = 0;
 
 	s->oldest = -1;
 	if (ledger_all_ranges(l, &paths, &n) < 0)
 		return wf_fail_ledger(e, l);
 	s->ranges = calloc(n ? n : 1, sizeof(*s->ranges));
-	if (!s->ranges)
+	pp = calloc(n ? n : 1, sizeof(*pp));
+	if (!s->ranges || !pp)
 		rc = wf_fail(e, WF_E_NOMEM);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		pp[i] = paths[i];
+	if (rc == 0)
+		rc = last_counts(l, pp, n, 1, &full, &got_full, e);
+	if (rc == 0)
+		rc = last_counts(l, pp, n, 0, &any, &got_any, e);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct wf_range_last *r = &s->ranges[i];
 
 		snprintf(r->path, sizeof(r->path), "%s", paths[i]);
-		if (ledger_range_counts(l, r->path, 0, 1, &r->full, 1,
-					&got_full) < 0 ||
-		    ledger_range_counts(l, r->path, 0, 0, &r->any, 1,
-					&got_any) < 0) {
-			rc = wf_fail_ledger(e, l);
-			break;
-		}
-		r->has_full = got_full > 0;
-		r->has_any = got_any > 0;
+		r->full = full[i];
+		r->any = any[i];
+		r->has_full = got_full[i] > 0;
+		r->has_any = got_any[i] > 0;
 		s->nranges = i + 1;
 		if (!r->has_full)
 			s->nnever++;
@@ -635,6 +799,11 @@ static int load_ranges(struct ledger *l, struct wf_plan_status *s,
 			s->oldest = (ptrdiff_t)i;
 	}
 	free(paths);
+	free(pp);
+	free(full);
+	free(any);
+	free(got_full);
+	free(got_any);
 	return rc;
 }
 

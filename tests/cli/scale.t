@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# The number of SQL statements a back-office command runs does not grow
+# with the number of ranges (issue 12): status and plan cycle once asked
+# the ledger for each range's history one range at a time (3,000 queries
+# for 1,000 trays), and count start read it, range by range, inside its
+# write transaction, holding the lock a window checkout waits for.  The
+# same commands run on two ledgers, of 4 and of 24 trays with a count's
+# history, and CARDTALLY_SQL_LOG (data/ledger.c) counts their statements.
+. "$(dirname "$0")/lib.sh"
+
+export CARDTALLY_NOW=1772413200
+
+# ledger_of T: a new ledger with T trays of 2 cards, a cycle plan over
+# them and a full count started, every range assigned by the planner (the
+# count's history), and that count's history of who counted what.
+ledger_of() {
+	new_ledger || return 1
+	{
+		echo mgmt_id,serial,location,received
+		for ((t = 1; t <= $1; t++)); do
+			printf 'C%02d1,04C%02d1,SAFE1/T%02d,2025-06-01\n' \
+				"$t" "$t" "$t"
+			printf 'C%02d2,04C%02d2,SAFE1/T%02d,2025-06-01\n' \
+				"$t" "$t" "$t"
+		done
+	} >"$WORK/stock.csv"
+	as S02 2222 import "$WORK/stock.csv"
+	[ "$RC" = 0 ] || return 1
+	as M01 1111 plan cycle --months 3 --apply
+	[ "$RC" = 0 ] || return 1
+}
+
+# statements ARGS...: how many statements `cardtally ARGS...` ran.
+statements() {
+	rm -f "$WORK/sql.log"
+	CARDTALLY_SQL_LOG=$WORK/sql.log ct "$@"
+	[ "$RC" = 0 ] || echo "exit $RC: $ERR" >&2
+	wc -l <"$WORK/sql.log"
+}
+
+# in_count_tx: the statements of the last write transaction in sql.log
+# that read the planner's input: a range's earlier counts and who made
+# them, the cards it holds (the log keeps a statement's first 200
+# characters, so these are known by how they begin: data/plan.c).
+in_count_tx() {
+	awk '/ BEGIN IMMEDIATE$/ { n = 0; on = 1; next }
+	     / (COMMIT|ROLLBACK)$/ { on = 0; last = n; next }
+	     on && /ms=[0-9.]+ (WITH RECURSIVE up\(p\)|WITH pair\(|SELECT s\.id, s\.kind, s\.started_at, r\.location_id|SELECT p\.code FROM staff p WHERE p\.id IN|SELECT j\.key|SELECT count\(\*\) FROM card c JOIN location x)/ { n++ }
+	     END { print last + 0 }' "$WORK/sql.log"
+}
+
+declare -A N
+for T in 4 24; do
+	ledger_of "$T" || { echo "Bail out! cannot make a ledger of $T trays"; exit 1; }
+	rm -f "$WORK/sql.log"
+	CARDTALLY_SQL_LOG=$WORK/sql.log as M01 1111 count start --kind full
+	is "$RC" 0 "$T trays: count start over every range"
+	is "$(sqlq "SELECT count(*) FROM session_range WHERE assignee_id IS NOT NULL")" \
+		"$T" "$T trays: every range assigned"
+	is "$(in_count_tx)" 0 \
+		"$T trays: count start reads no history inside its write transaction"
+	N[status$T]=$(statements status)
+	N[json$T]=$(statements status --json)
+	N[cycle$T]=$(statements plan cycle --months 12)
+	N[assign$T]=$(statements plan assign --count 1)
+done
+for k in status json cycle assign; do
+	is "${N[${k}24]}" "${N[${k}4]}" \
+		"$k: as many statements for 24 trays as for 4 (${N[${k}4]})"
+done
+# The history is read: status names who counted the range.
+ct status --json
+like "$OUT" '"last_count":\{"session":1,"kind":"full"' \
+	"status --json: a range's last count is the full count"
+
+# ---- a long back-office command and the window at once ------------------
+# count start over 300 ranges while the window checks cards out, each
+# checkout a process of its own: every checkout succeeds, none is told the
+# ledger is locked, and none waits anywhere near the 10 s busy timeout
+# (count start holds its write lock only for its writes).
+new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }
+{
+	echo mgmt_id,serial,location,received
+	for ((t = 1; t <= 300; t++)); do
+		printf 'W%03d,04D%03d,SAFE%d/T%03d,2025-06-01\n' \
+			"$t" "$t" $((t % 3 + 1)) "$t"
+	done
+} >"$WORK/stock.csv"
+as S02 2222 import "$WORK/stock.csv"
+is "$RC" 0 "window: 300 trays imported"
+(
+	"$CT" count start --kind full --as M01 --pin-fd 3 3<<<1111 \
+		>"$WORK/start.out" 2>"$WORK/start.err"
+	echo $? >"$WORK/start.rc"
+) &
+start_pid=$!
+co_rc=0 overlap=0 slowest=0 n_co=0
+for ((i = 1; i <= 20; i++)); do
+	n_co=$i
+	kill -0 "$start_pid" 2>/dev/null && overlap=$((overlap + 1))
+	t0=$(date +%s%N)
+	"$CT" checkout "$(printf 'W%03d' "$i")" --as S03 --pin-fd 3 3<<<3333 \
+		>>"$WORK/co.out" 2>>"$WORK/co.err" || co_rc=$((co_rc + 1))
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	[ "$ms" -le "$slowest" ] || slowest=$ms
+	[ -e "$WORK/start.rc" ] && [ "$i" -ge 5 ] && break
+done
+wait "$start_pid"
+is "$(cat "$WORK/start.rc")" 0 "window: count start over 300 ranges exits 0"
+is "$(sqlq "SELECT count(*) FROM session_range WHERE assignee_id IS NOT NULL")" \
+	300 "window: every range assigned"
+is "$co_rc" 0 "window: every checkout exits 0"
+[ "$overlap" -gt 0 ]
+ok $? "window: checkouts ran while count start did ($overlap of $n_co)"
+[ "$slowest" -lt 5000 ]
+ok $? "window: the slowest checkout took ${slowest} ms (under 5 s)"
+is "$(cat "$WORK/co.err" "$WORK/start.err" | grep -ciE 'locked|busy')" 0 \
+	"window: nobody is told the ledger is locked"
+is "$(sqlq "SELECT count(*) FROM card WHERE status = 'checked_out'")" \
+	"$n_co" "window: each checkout recorded"
+
+done_testing
