@@ -23,10 +23,7 @@ SUITE=bookworm
 MIRROR=${CARDTALLY_DEB_MIRROR:-http://deb.debian.org/debian}
 # What the package depends on, in the chroot before the package comes:
 # installing it then needs no network.
-CHROOT_PKGS=adduser,pcscd,libccid,sqlite3,libnfc6,libsodium23,libncursesw6
-CHROOT_PKGS=$CHROOT_PKGS,libunistring2,libusb-1.0-0,libpcsclite1
 CACHE=${BUILD:?run through make test}/deb-chroot
-TARBALL=$CACHE/$SUITE-minbase.tar
 
 # The package builds its own program, with Debian's flags: the sanitizers'
 # build under test changes nothing here, and make test has run it all.
@@ -197,6 +194,14 @@ is "$(unit_key "$WORK/deb/lib/systemd/system/cardtally-backup.service" \
 # ---- a fresh Debian 12 -------------------------------------------------------
 ROOT=$WORK/root
 mkdir -p "$ROOT"
+# The chroot holds what the package depends on (its Depends, the shared
+# libraries' included, first of each alternative, versions dropped), so
+# that installing it needs no network; a new dependency makes a new chroot.
+CHROOT_PKGS=$(dpkg-deb -f "$DEB" Depends | tr ',' '\n' |
+	sed 's/|.*//; s/(.*)//; s/[[:space:]]//g' | grep -v '^$' | sort -u |
+	paste -sd,)
+TARBALL=$CACHE/$SUITE-minbase-$(printf '%s' "$CHROOT_PKGS" |
+	sha256sum | cut -c1-12).tar
 if [ ! -s "$TARBALL" ]; then
 	mkdir -p "$CACHE"
 	start=$(date +%s)
