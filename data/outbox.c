@@ -51,8 +51,8 @@ static int key_make(const char *path, struct outbox_key *k, char *err,
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		  0600);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot create the sync key %s: %s",
-			 path, strerror(errno));
+		snprintf(err, errlen, "cannot create the sync key %s: %s", path,
+			 strerror(errno));
 		return errno == EEXIST ? LEDGER_ERR_EXISTS : LEDGER_ERR_IO;
 	}
 	while (off < sizeof(k->sk) && rc == 0) {
@@ -78,8 +78,8 @@ static int key_make(const char *path, struct outbox_key *k, char *err,
 	return 0;
 }
 
-int outbox_key_load(const char *db, int create, struct outbox_key *k,
-		    int *made, char *err, size_t errlen)
+int outbox_key_load(const char *db, int create, struct outbox_key *k, int *made,
+		    char *err, size_t errlen)
 {
 	char path[4096];
 	struct stat st;

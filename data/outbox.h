@@ -53,8 +53,8 @@ int outbox_key_path(const char *db, char *out, size_t cap);
  * another size, readable by others than its owner, or missing (create 0)
  * is an error naming it.  The caller wipes k (sodium_memzero) after use.
  */
-int outbox_key_load(const char *db, int create, struct outbox_key *k,
-		    int *made, char *err, size_t errlen);
+int outbox_key_load(const char *db, int create, struct outbox_key *k, int *made,
+		    char *err, size_t errlen);
 /* Lowercase hex of a public key. */
 void outbox_pk_hex(const uint8_t pk[OUTBOX_PK_BYTES], char out[OUTBOX_PK_HEX]);
 /* Parses 64 hex digits (either case) into pk; -1 when s is not that. */

@@ -261,8 +261,7 @@ static int64_t int_col(PGresult *res, int row, int col)
 
 /* ---- connection and schema ---- */
 
-int hub_open(const char *conninfo, struct hub **out, char *err,
-	     size_t errlen)
+int hub_open(const char *conninfo, struct hub **out, char *err, size_t errlen)
 {
 	struct hub *h;
 
@@ -307,9 +306,9 @@ const char *hub_errmsg(const struct hub *h)
 static int read_version(struct hub *h, int *v)
 {
 	PGresult *res = NULL;
-	int rc = run(h, "hub schema",
-		     "SELECT version FROM hub_schema FOR UPDATE", 0, NULL,
-		     NULL, &res);
+	int rc =
+	    run(h, "hub schema", "SELECT version FROM hub_schema FOR UPDATE", 0,
+		NULL, NULL, &res);
 
 	if (rc < 0)
 		return rc;
@@ -339,9 +338,10 @@ int hub_migrate(struct hub *h, int *from, int *to)
 		return rc;
 	}
 	for (;;) {
-		rc = exec(h, "hub schema",
-			  "BEGIN; SELECT pg_advisory_xact_lock(" HUB_MIGRATE_LOCK
-			  ")");
+		rc =
+		    exec(h, "hub schema",
+			 "BEGIN; SELECT pg_advisory_xact_lock(" HUB_MIGRATE_LOCK
+			 ")");
 		if (rc == 0)
 			rc = read_version(h, &v);
 		if (rc == 0 && v > HUB_SCHEMA_VERSION)
@@ -453,8 +453,7 @@ int hub_enrol(struct hub *h, const char *code, const char *name,
 	PQclear(res);
 	if (rc < 0)
 		return hub_fail(h, HUB_ERR_EXISTS,
-				"ward %s or its key is enrolled already",
-				code);
+				"ward %s or its key is enrolled already", code);
 	return 0;
 }
 
@@ -557,8 +556,16 @@ static int insert_rows(struct hub *h, const char *code, int64_t seq,
 		char id[24], sq[24], at[24], staff[24];
 		char *action = NULL, *subject = NULL, *detail = NULL;
 		const char *vals[10];
-		int lens[10] = {-1, -1, -1, -1, -1, -1, -1, -1,
-				AUDIT_HASH_BYTES, AUDIT_HASH_BYTES};
+		int lens[10] = {-1,
+				-1,
+				-1,
+				-1,
+				-1,
+				-1,
+				-1,
+				-1,
+				AUDIT_HASH_BYTES,
+				AUDIT_HASH_BYTES};
 		int fmts[10] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1};
 
 		snprintf(id, sizeof(id), "%lld", (long long)r->e.id);
@@ -633,8 +640,9 @@ static int judge(struct hub *h, const char *code, const struct outbox_batch *b,
 	if (bytea_col(res, 0, 0, pk, sizeof(pk)) < 0 ||
 	    bytea_col(res, 0, 3, head, sizeof(head)) < 0) {
 		PQclear(res);
-		return hub_fail(h, HUB_ERR_SQL, "the hub's row of ward %s is "
-						"damaged",
+		return hub_fail(h, HUB_ERR_SQL,
+				"the hub's row of ward %s is "
+				"damaged",
 				code);
 	}
 	PQclear(res);
@@ -685,8 +693,8 @@ static int judge(struct hub *h, const char *code, const struct outbox_batch *b,
 	if (b->seq != last_seq + 1) {
 		*v = HUB_OUT_OF_ORDER;
 		snprintf(detail, detaillen,
-			 "the hub's last batch of ward %s is %lld",
-			 code, (long long)last_seq);
+			 "the hub's last batch of ward %s is %lld", code,
+			 (long long)last_seq);
 		return 0;
 	}
 	if (b->first != last_entry + 1 ||
@@ -720,8 +728,15 @@ int hub_submit(struct hub *h, const char *code, const struct outbox_batch *b,
 			       (const char *)b->sig,
 			       made,
 			       recv};
-	int lens[9] = {-1, -1, -1, -1, AUDIT_HASH_BYTES, AUDIT_HASH_BYTES,
-		       OUTBOX_SIG_BYTES, -1, -1};
+	int lens[9] = {-1,
+		       -1,
+		       -1,
+		       -1,
+		       AUDIT_HASH_BYTES,
+		       AUDIT_HASH_BYTES,
+		       OUTBOX_SIG_BYTES,
+		       -1,
+		       -1};
 	int decided = 0, rc;
 
 	detail[0] = '\0';
@@ -756,8 +771,7 @@ int hub_submit(struct hub *h, const char *code, const struct outbox_batch *b,
 /* ---- the report ---- */
 
 int hub_report(struct hub *h, int64_t now, int silent_days,
-	       int (*fn)(void *ctx, const struct hub_ward_status *w),
-	       void *ctx)
+	       int (*fn)(void *ctx, const struct hub_ward_status *w), void *ctx)
 {
 	PGresult *res = NULL;
 	int rc = run(h, "report",

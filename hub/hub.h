@@ -43,8 +43,7 @@ struct hub;
 
 /* Connects with a libpq connection string ("host=/run/pg dbname=hub").
  * NULL *out and HUB_ERR_UNREACHABLE (why in err) when it cannot. */
-int hub_open(const char *conninfo, struct hub **out, char *err,
-	     size_t errlen);
+int hub_open(const char *conninfo, struct hub **out, char *err, size_t errlen);
 void hub_close(struct hub *h);
 const char *hub_errmsg(const struct hub *h);
 
@@ -74,14 +73,14 @@ struct hub_row {
 
 /* What the hub did with a batch; numbered once, never reused. */
 enum hub_verdict {
-	HUB_ACCEPTED = 0,    /* stored */
-	HUB_DUPLICATE = 1,   /* stored before, byte for byte: nothing new */
+	HUB_ACCEPTED = 0,  /* stored */
+	HUB_DUPLICATE = 1, /* stored before, byte for byte: nothing new */
 	HUB_UNKNOWN_WARD = 2,
 	HUB_BAD_SIGNATURE = 3, /* not signed by the ward's enrolled key */
 	HUB_BAD_ROWS = 4,      /* the entries do not hash to the batch's head */
-	HUB_CHAIN = 5,	  /* does not follow the ward's last accepted head */
+	HUB_CHAIN = 5, /* does not follow the ward's last accepted head */
 	HUB_OUT_OF_ORDER = 6, /* not the batch after the last accepted */
-	HUB_CONFLICT = 7, /* the hub holds another batch under that id */
+	HUB_CONFLICT = 7,     /* the hub holds another batch under that id */
 };
 /* "accepted", "duplicate", "unknown_ward", ... */
 const char *hub_verdict_name(enum hub_verdict v);

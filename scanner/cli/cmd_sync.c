@@ -95,8 +95,8 @@ static int exec_sync(struct cli *c, struct ledger *l)
 	rc = config_load(&conf);
 	if (rc)
 		return rc;
-	rc = wf_sync(c->db, hub_of(c, &conf), ward ? ward : conf.ward_code,
-		     max, cli_now(), c->json ? NULL : say_sent, NULL, &r, &e);
+	rc = wf_sync(c->db, hub_of(c, &conf), ward ? ward : conf.ward_code, max,
+		     cli_now(), c->json ? NULL : say_sent, NULL, &r, &e);
 	if (c->json) {
 		json_w_init(&w, stdout);
 		json_w_object(&w);
@@ -272,9 +272,8 @@ static int exec_hub_report(struct cli *c, struct ledger *l)
 
 		n = strtol(days, &end, 10);
 		if (!*days || *end || n < 1 || n > 3650)
-			return cli_usage(c,
-					 "--silent-days takes 1-3650, not '%s'",
-					 days);
+			return cli_usage(
+			    c, "--silent-days takes 1-3650, not '%s'", days);
 	}
 	rc = config_load(&conf);
 	if (rc)
@@ -287,8 +286,8 @@ static int exec_hub_report(struct cli *c, struct ledger *l)
 		json_w_array(&w);
 		r.w = &w;
 	}
-	rc = wf_hub_report(hub_of(c, &conf), cli_now(), (int)n, report_ward,
-			   &r, &e);
+	rc = wf_hub_report(hub_of(c, &conf), cli_now(), (int)n, report_ward, &r,
+			   &e);
 	if (rc)
 		return cli_fail(&e);
 	if (c->json) {

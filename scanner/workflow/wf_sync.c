@@ -44,8 +44,7 @@ int wf_sync_key(const char *db, struct wf_sync_key *out, struct wf_err *e)
 }
 
 /* The failure of a hub call as a wf_err. */
-static int hub_failed(struct wf_err *e, struct hub *h, int rc,
-		      const char *ward)
+static int hub_failed(struct wf_err *e, struct hub *h, int rc, const char *ward)
 {
 	switch (rc) {
 	case HUB_ERR_UNREACHABLE:
@@ -202,12 +201,16 @@ static void fill_state(struct ledger *l, struct wf_sync_result *out)
 	out->entries = st.entries;
 }
 
-int wf_sync(const char *db, const char *conninfo, const char *ward,
-	    int64_t max, int64_t now, wf_sync_sent_fn sent, void *ctx,
+int wf_sync(const char *db, const char *conninfo, const char *ward, int64_t max,
+	    int64_t now, wf_sync_sent_fn sent, void *ctx,
 	    struct wf_sync_result *out, struct wf_err *e)
 {
-	struct sending s = {.ward = ward, .now = now, .sent = sent,
-			    .ctx = ctx, .out = out, .e = e};
+	struct sending s = {.ward = ward,
+			    .now = now,
+			    .sent = sent,
+			    .ctx = ctx,
+			    .out = out,
+			    .e = e};
 	struct outbox_key k;
 	char err[512];
 	int made = 0, rc;
@@ -254,8 +257,7 @@ int wf_sync(const char *db, const char *conninfo, const char *ward,
 
 /* ---- at the hub ---- */
 
-int wf_hub_migrate(const char *conninfo, int *from, int *to,
-		   struct wf_err *e)
+int wf_hub_migrate(const char *conninfo, int *from, int *to, struct wf_err *e)
 {
 	struct hub *h = NULL;
 	int rc = hub_connect(conninfo, &h, e);

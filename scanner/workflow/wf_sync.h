@@ -42,13 +42,12 @@ struct wf_sync_result {
  * (WF_E_HUB_UNREACHABLE): the batches not taken stay pending and the next
  * sync sends them again.  *out says how far it got, also on failure.
  */
-int wf_sync(const char *db, const char *conninfo, const char *ward,
-	    int64_t max, int64_t now, wf_sync_sent_fn sent, void *ctx,
+int wf_sync(const char *db, const char *conninfo, const char *ward, int64_t max,
+	    int64_t now, wf_sync_sent_fn sent, void *ctx,
 	    struct wf_sync_result *out, struct wf_err *e);
 
 /* At the hub: brings its schema up to date (*from, *to: the versions). */
-int wf_hub_migrate(const char *conninfo, int *from, int *to,
-		   struct wf_err *e);
+int wf_hub_migrate(const char *conninfo, int *from, int *to, struct wf_err *e);
 /* At the hub: registers ward `code` (name may be "") with the public key
  * pk_hex that `cardtally sync key` printed at the ward. */
 int wf_hub_enrol(const char *conninfo, const char *code, const char *name,
