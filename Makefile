@@ -66,6 +66,10 @@ PC_LIBS = $(shell $(PKG_CONFIG) --libs $(LIBS_PC)) $(UNISTRING_LIBS) \
 	$(PDF_LIBS)
 
 LIB_SRC := $(wildcard common/*.c data/*.c drivers/*.c reconcile/*.c)
+# The city-wide hub (hub/, issue 16): the only code that talks to
+# PostgreSQL, through libpq.
+LIB_SRC += $(wildcard hub/*.c)
+LIBS_PC += libpq
 APP_SRC := $(filter-out scanner/cli/main.c,$(wildcard scanner/*/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 TOOL_SRC := $(wildcard tests/tools/*.c bench/*.c)

@@ -676,6 +676,26 @@ static const char schema_scan_range[] =
     "CREATE INDEX IF NOT EXISTS scan_session_range ON scan(session_id,"
     " range_id);";
 
+/*
+ * Version 16: the outbox for the city-wide hub (issue 16, outbox.c).  One
+ * row per record batch cut from the audit log: its entries (first..last),
+ * the chain's hash before and after them, the ward's Ed25519 signature,
+ * when it was cut and when the hub acknowledged it (NULL: pending).
+ * Bookkeeping about the log, not audited itself.  IF NOT EXISTS, as
+ * version 15's index: tests take a current file back to an older version
+ * by undoing later columns, and this table holds nothing of theirs.
+ */
+static const char schema_outbox[] =
+    "CREATE TABLE IF NOT EXISTS outbox_batch ("
+    " seq INTEGER PRIMARY KEY CHECK (seq > 0),"
+    " first_entry INTEGER NOT NULL CHECK (first_entry > 0),"
+    " last_entry INTEGER NOT NULL CHECK (last_entry >= first_entry),"
+    " prev_head BLOB NOT NULL CHECK (length(prev_head) = 32),"
+    " head BLOB NOT NULL CHECK (length(head) = 32),"
+    " signature BLOB NOT NULL CHECK (length(signature) = 64),"
+    " made_at INTEGER NOT NULL,"
+    " acked_at INTEGER);";
+
 /* migrations[i] takes a file from user_version i to i + 1: its SQL, then
  * its C step, if any, in the same transaction. */
 static const struct migration {
@@ -702,6 +722,7 @@ static const struct migration {
     {schema_scan_profile, NULL}, /* 13 */
     {schema_receive, card_serial_optional}, /* 14 */
     {schema_scan_range, NULL},		    /* 15 */
+    {schema_outbox, NULL},		    /* 16 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==

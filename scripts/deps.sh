@@ -31,6 +31,11 @@ PACKAGES="$PACKAGES libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils"
 #   libumockdev-dev builds the hotplug tool that adds and removes them
 PACKAGES="$PACKAGES umockdev libumockdev-dev"
 
+# the city-wide hub (issue 16): libpq-dev builds hub/, the only code that
+#   talks to PostgreSQL; postgresql-15 is the server tests/cli/hub.t
+#   starts on a Unix socket in a directory of its own (initdb, pg_ctl)
+PACKAGES="$PACKAGES libpq-dev postgresql-15"
+
 # package tests (tests/cli/deb.t): debhelper and dpkg-dev build the .deb,
 #   lintian checks it, debootstrap (with the archive keyring and wget) makes
 #   the fresh Debian 12 chroot it is installed, upgraded and purged in, and

@@ -281,4 +281,8 @@ extern const struct cmd_entry cmd_count_resolve_entry,
 extern const struct cmd_entry cmd_backup_entry, cmd_backup_verify_entry,
     cmd_restore_entry;
 
+/* The city-wide hub (cmd_sync.c, issue 16). */
+extern const struct cmd_entry cmd_sync_entry, cmd_sync_key_entry,
+    cmd_hub_migrate_entry, cmd_hub_enrol_entry, cmd_hub_report_entry;
+
 #endif

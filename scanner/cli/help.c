@@ -139,6 +139,20 @@ static const struct {
 		      "another history (with --reason)"},
     {"restore/reason", "why a forced restore is done (recorded in the "
 		       "restored ledger's audit log)"},
+    {"sync/hub", "the hub's libpq connection string (default: the "
+		 "configuration's hub)"},
+    {"sync/ward", "this ward's code at the hub (default: the "
+		  "configuration's ward_code)"},
+    {"sync/batch", "at most N audit entries a batch (1-500, default 500)"},
+    {"hub migrate/hub", "the hub's libpq connection string (default: the "
+			"configuration's hub)"},
+    {"hub enrol/hub", "the hub's libpq connection string (default: the "
+		      "configuration's hub)"},
+    {"hub enrol/name", "the ward's name, for the report"},
+    {"hub report/hub", "the hub's libpq connection string (default: the "
+		       "configuration's hub)"},
+    {"hub report/silent-days", "a ward without a sync for more than N "
+			       "days is silent (default 7)"},
 };
 
 /* The headings of `cardtally --help`: each lists the commands of its nouns
@@ -156,6 +170,7 @@ static const struct {
     {"reports and records", {"status", "report", "audit", "note"}},
     {"the box", {"readers", "tui", "demo"}},
     {"backups", {"backup", "restore"}},
+    {"the city-wide hub", {"sync", "hub"}},
 };
 
 /* The common options, in the order help prints them, and the word of the

@@ -76,6 +76,12 @@ static const struct cmd_entry *const commands[] = {
     &cmd_backup_entry,
     &cmd_backup_verify_entry,
     &cmd_restore_entry,
+    /* The city-wide hub (issue 16). */
+    &cmd_sync_entry,
+    &cmd_sync_key_entry,
+    &cmd_hub_migrate_entry,
+    &cmd_hub_enrol_entry,
+    &cmd_hub_report_entry,
     NULL,
 };
 

@@ -14,6 +14,7 @@
 
 #include "../../common/text.h"
 #include "../../drivers/profile.h"
+#include "../../hub/hub.h"
 #include "../cli/cli.h"
 
 static char *trim(char *s)
@@ -172,6 +173,24 @@ static int set_key(struct config *c, const char *key, const char *val,
 					 "path, not '%s'",
 					 c->path, line, shown);
 		snprintf(c->backup_dir, sizeof(c->backup_dir), "%s", val);
+		return 0;
+	}
+	if (strcmp(key, "hub") == 0) {
+		/* A libpq connection string, checked when sync connects. */
+		if (strlen(val) >= sizeof(c->hub))
+			return cli_error(EXIT_DATAERR,
+					 "%s:%ld: hub: at most %zu bytes",
+					 c->path, line, sizeof(c->hub) - 1);
+		snprintf(c->hub, sizeof(c->hub), "%s", val);
+		return 0;
+	}
+	if (strcmp(key, "ward_code") == 0) {
+		if (!hub_ward_valid(val))
+			return cli_error(EXIT_DATAERR,
+					 "%s:%ld: ward_code: 1-%d letters, "
+					 "digits, _ or -, not '%s'",
+					 c->path, line, HUB_WARD_MAX, shown);
+		snprintf(c->ward_code, sizeof(c->ward_code), "%s", val);
 		return 0;
 	}
 	if (strcmp(key, "backup_keep_daily") == 0 ||

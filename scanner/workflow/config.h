@@ -32,6 +32,11 @@
  *   report_dir = /PATH           where the TUI saves the paper reports
  *                                (an absolute path; default: the working
  *                                directory)
+ *   hub = CONNINFO               the city-wide hub `cardtally sync` sends
+ *                                to (a libpq connection string; default:
+ *                                none)
+ *   ward_code = CODE             this ward's code at the hub (1-32 of
+ *                                A-Z a-z 0-9 _ -)
  */
 #ifndef CT_CONFIG_H
 #define CT_CONFIG_H
@@ -54,6 +59,8 @@ struct config {
 	int backup_keep_monthly;    /* and keep_monthly */
 	char timezone[64];	    /* tz database name of reports' times */
 	char report_dir[256];	    /* the TUI's PDFs; "" the working dir */
+	char hub[512];		    /* libpq connection string; "" none */
+	char ward_code[33];	    /* this ward's code at the hub */
 };
 
 #define CONFIG_IDLE_LOGOUT_DEFAULT 120

@@ -1,0 +1,313 @@
+/*
+ * The city-wide hub from the command line (issue 16): at a ward,
+ * `cardtally sync key` (its public key, for enrolment) and `cardtally
+ * sync` (the outbox sent); at the hub, `cardtally hub migrate`, `hub
+ * enrol` and `hub report`.  The front end of wf_sync.c.  None needs a
+ * person: sync runs from a timer, and the hub's commands act on the
+ * database the connection string reaches, with its rights.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../workflow/config.h"
+#include "../workflow/wf_sync.h"
+#include "cli.h"
+
+/* --hub, else the configuration's hub. */
+static const char *hub_of(struct cli *c, const struct config *conf)
+{
+	const char *h = cli_opt(c, "hub");
+
+	return h ? h : conf->hub;
+}
+
+/* ---- sync key ---- */
+
+static int exec_sync_key(struct cli *c, struct ledger *l)
+{
+	struct wf_sync_key k;
+	struct wf_err e;
+	struct json_w w;
+
+	(void)l;
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	if (wf_sync_key(c->db, &k, &e))
+		return cli_fail(&e);
+	if (k.made)
+		fprintf(stderr, "made the sync key %s\n", cli_text(k.path));
+	if (!c->json) {
+		/* The key alone on stdout: what enrolment takes. */
+		printf("%s\n", k.pk);
+		return EXIT_OK;
+	}
+	json_w_init(&w, stdout);
+	json_w_object(&w);
+	json_w_key_str(&w, "public_key", k.pk);
+	json_w_key_str(&w, "key_file", k.path);
+	json_w_key_bool(&w, "made", k.made);
+	json_w_end_object(&w);
+	return cli_json_done(&w, EXIT_OK);
+}
+
+const struct cmd_entry cmd_sync_key_entry = {
+    .name = "sync key",
+    .usage = "[--json]",
+    .help = "print this ward's public key for enrolment at the hub (the "
+	    "key is made beside the ledger on first use)",
+    .exec = exec_sync_key,
+};
+
+/* ---- sync ---- */
+
+static void say_sent(void *ctx, const struct outbox_batch *b,
+		     enum hub_verdict v)
+{
+	(void)ctx;
+	printf("batch %lld (audit entries %lld-%lld): %s\n", (long long)b->seq,
+	       (long long)b->first, (long long)b->last,
+	       v == HUB_ACCEPTED ? "sent" : "the hub had it already");
+}
+
+static int exec_sync(struct cli *c, struct ledger *l)
+{
+	const char *batch = cli_opt(c, "batch"), *ward = cli_opt(c, "ward");
+	struct wf_sync_result r;
+	struct config conf;
+	struct wf_err e;
+	struct json_w w;
+	long max = OUTBOX_BATCH_MAX;
+	int rc;
+
+	(void)l;
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	if (batch) {
+		char *end;
+
+		max = strtol(batch, &end, 10);
+		if (!*batch || *end || max < 1 || max > OUTBOX_BATCH_MAX)
+			return cli_usage(c,
+					 "--batch takes 1-%d entries, not '%s'",
+					 OUTBOX_BATCH_MAX, batch);
+	}
+	rc = config_load(&conf);
+	if (rc)
+		return rc;
+	rc = wf_sync(c->db, hub_of(c, &conf), ward ? ward : conf.ward_code, max,
+		     cli_now(), c->json ? NULL : say_sent, NULL, &r, &e);
+	if (c->json) {
+		json_w_init(&w, stdout);
+		json_w_object(&w);
+		json_w_key_bool(&w, "ok", rc == 0);
+		json_w_key_int(&w, "cut", r.cut);
+		json_w_key_int(&w, "sent", r.sent);
+		json_w_key_int(&w, "duplicates", r.duplicates);
+		json_w_key_int(&w, "pending", r.pending);
+		json_w_key_int(&w, "acked_batch", r.acked_seq);
+		json_w_key_int(&w, "acked_entry", r.acked_entry);
+		json_w_key_int(&w, "entries", r.entries);
+		json_w_end_object(&w);
+		rc = cli_json_done(&w, rc);
+	} else if (rc == 0) {
+		printf("synced: the hub has audit entries 1-%lld of %lld; "
+		       "%lld batch%s pending\n",
+		       (long long)r.acked_entry, (long long)r.entries,
+		       (long long)r.pending, r.pending == 1 ? "" : "es");
+	}
+	/* A refusal or a hub out of reach is said on stderr whatever the
+	 * format: a timer's log must show it. */
+	if (rc && rc != EXIT_IOERR)
+		return cli_fail(&e);
+	return rc;
+}
+
+static const char *const sync_options[] = {"hub", "ward", "batch", NULL};
+
+const struct cmd_entry cmd_sync_entry = {
+    .name = "sync",
+    .usage = "[--hub CONNINFO] [--ward CODE] [--batch N] [--json]",
+    .help = "send the audit log's new entries to the city-wide hub in "
+	    "signed batches",
+    .options = sync_options,
+    .exec = exec_sync,
+};
+
+/* ---- hub migrate ---- */
+
+static int exec_hub_migrate(struct cli *c, struct ledger *l)
+{
+	struct config conf;
+	struct wf_err e;
+	int from = 0, to = 0, rc;
+
+	(void)l;
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	rc = config_load(&conf);
+	if (rc)
+		return rc;
+	if (wf_hub_migrate(hub_of(c, &conf), &from, &to, &e))
+		return cli_fail(&e);
+	if (from == to)
+		printf("hub schema version %d: up to date\n", to);
+	else
+		printf("hub schema version %d -> %d\n", from, to);
+	return EXIT_OK;
+}
+
+static const char *const hub_options[] = {"hub", NULL};
+
+const struct cmd_entry cmd_hub_migrate_entry = {
+    .name = "hub migrate",
+    .usage = "[--hub CONNINFO]",
+    .help = "make a PostgreSQL database the city-wide hub, or bring its "
+	    "schema up to date",
+    .options = hub_options,
+    .exec = exec_hub_migrate,
+};
+
+/* ---- hub enrol ---- */
+
+static int exec_hub_enrol(struct cli *c, struct ledger *l)
+{
+	const char *name = cli_opt(c, "name");
+	struct config conf;
+	struct wf_err e;
+	int rc;
+
+	(void)l;
+	if (c->npos != 2)
+		return cli_usage(c, "the WARD code and its public KEY are "
+				    "required");
+	rc = config_load(&conf);
+	if (rc)
+		return rc;
+	if (wf_hub_enrol(hub_of(c, &conf), c->pos[0], name ? name : "",
+			 c->pos[1], cli_now(), &e))
+		return cli_fail(&e);
+	if (c->json) {
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		json_w_object(&w);
+		json_w_key_str(&w, "ward", c->pos[0]);
+		json_w_end_object(&w);
+		return cli_json_done(&w, EXIT_OK);
+	}
+	printf("enrolled ward %s\n", c->pos[0]);
+	return EXIT_OK;
+}
+
+static const char *const enrol_options[] = {"hub", "name", NULL};
+
+const struct cmd_entry cmd_hub_enrol_entry = {
+    .name = "hub enrol",
+    .usage = "WARD KEY [--name NAME] [--hub CONNINFO]",
+    .help = "register a ward's public key (from 'cardtally sync key') at "
+	    "the hub",
+    .options = enrol_options,
+    .exec = exec_hub_enrol,
+};
+
+/* ---- hub report ---- */
+
+struct report_ctx {
+	struct json_w *w;
+	int silent;
+};
+
+static int report_ward(void *ctx, const struct hub_ward_status *s)
+{
+	struct report_ctx *r = ctx;
+	char t[TIME_ISO_BUF];
+
+	r->silent += s->silent;
+	if (r->w) {
+		json_w_object(r->w);
+		json_w_key_str(r->w, "ward", s->code);
+		json_w_key_str(r->w, "name", s->name);
+		cli_json_key_time(r->w, "enrolled_at", s->enrolled_at);
+		json_w_key_int(r->w, "batches", s->batches);
+		json_w_key_int(r->w, "last_batch", s->last_seq);
+		json_w_key_int(r->w, "last_entry", s->last_entry);
+		json_w_key_str(r->w, "head", s->head);
+		cli_json_key_time(r->w, "last_batch_at", s->last_batch_at);
+		cli_json_key_time(r->w, "last_seen", s->last_seen);
+		json_w_key_bool(r->w, "silent", s->silent);
+		json_w_end_object(r->w);
+		return 0;
+	}
+	printf("%s", cli_text(s->code));
+	if (s->name[0])
+		printf(" (%s)", cli_text(s->name));
+	printf(": %lld batch%s, audit entries 1-%lld, head %s\n",
+	       (long long)s->batches, s->batches == 1 ? "" : "es",
+	       (long long)s->last_entry, s->head);
+	if (s->last_seen) {
+		cli_time_iso(s->last_seen, t);
+		printf("  last sync %s%s\n", t, s->silent ? ": SILENT" : "");
+	} else {
+		printf("  never synced%s\n", s->silent ? ": SILENT" : "");
+	}
+	return 0;
+}
+
+static int exec_hub_report(struct cli *c, struct ledger *l)
+{
+	const char *days = cli_opt(c, "silent-days");
+	struct report_ctx r = {0};
+	struct config conf;
+	struct wf_err e;
+	struct json_w w;
+	long n = 7;
+	int rc;
+
+	(void)l;
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	if (days) {
+		char *end;
+
+		n = strtol(days, &end, 10);
+		if (!*days || *end || n < 1 || n > 3650)
+			return cli_usage(
+			    c, "--silent-days takes 1-3650, not '%s'", days);
+	}
+	rc = config_load(&conf);
+	if (rc)
+		return rc;
+	if (c->json) {
+		json_w_init(&w, stdout);
+		json_w_object(&w);
+		json_w_key_int(&w, "silent_days", n);
+		json_w_key(&w, "wards");
+		json_w_array(&w);
+		r.w = &w;
+	}
+	rc = wf_hub_report(hub_of(c, &conf), cli_now(), (int)n, report_ward, &r,
+			   &e);
+	if (rc)
+		return cli_fail(&e);
+	if (c->json) {
+		json_w_end_array(&w);
+		json_w_key_int(&w, "silent", r.silent);
+		json_w_end_object(&w);
+		return cli_json_done(&w, r.silent ? EXIT_FOUND : EXIT_OK);
+	}
+	printf("%d ward%s silent for more than %ld day%s\n", r.silent,
+	       r.silent == 1 ? "" : "s", n, n == 1 ? "" : "s");
+	return r.silent ? EXIT_FOUND : EXIT_OK;
+}
+
+static const char *const report_options[] = {"hub", "silent-days", NULL};
+
+const struct cmd_entry cmd_hub_report_entry = {
+    .name = "hub report",
+    .usage = "[--silent-days N] [--hub CONNINFO] [--json]",
+    .help = "per ward at the hub: batches, the chain's head, the last sync "
+	    "and who has been silent",
+    .options = report_options,
+    .exec = exec_hub_report,
+};
