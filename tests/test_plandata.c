@@ -55,6 +55,33 @@ static void expected_counts_cards_in_the_safe(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(ledger_range_expected(t->l, "NOWHERE", &n), 0);
 	assert_int_equal(n, 0);
+
+	/* All of them at once: the same answers, in the order asked. */
+	static const char *const paths[] = {"S/T1", "S/T1/B", "S", "S/T",
+					    "NOWHERE"};
+	int64_t got[5] = {-1, -1, -1, -1, -1};
+
+	assert_int_equal(ledger_ranges_expected(t->l, paths, 5, got), 0);
+	assert_int_equal(got[0], 4);
+	assert_int_equal(got[1], 1);
+	assert_int_equal(got[2], 5);
+	assert_int_equal(got[3], 0);
+	assert_int_equal(got[4], 0);
+}
+
+/* ---- data_version: what count start read before its transaction ---- */
+
+static void data_version_moves_with_another_writer(void **state)
+{
+	struct testdb *t = *state;
+	int64_t a = -1, b = -1, c = -1;
+
+	assert_int_equal(ledger_data_version(t->l, &a), 0);
+	assert_int_equal(ledger_data_version(t->l, &b), 0);
+	assert_int_equal(a, b); /* nothing committed in between */
+	testdb_card(t, "C1", "01", "S/T1", "stored"); /* another connection */
+	assert_int_equal(ledger_data_version(t->l, &c), 0);
+	assert_true(c != b);
 }
 
 /* ---- range_counts ---- */
@@ -138,6 +165,33 @@ static void range_counts_history(void **state)
 	assert_int_equal(rc[1].session, parent);
 	assert_int_equal(ledger_range_counts(t->l, "X/Y", 0, 0, rc, 8, &n), 0);
 	assert_int_equal(n, 0);
+
+	/* The three ranges at once: each its own history, as one by one. */
+	static const char *const paths[] = {"S/T1", "S/T2", "X/Y"};
+	struct range_count_rec all[3 * 8];
+	size_t got[3] = {99, 99, 99};
+
+	assert_int_equal(
+	    ledger_ranges_counts(t->l, paths, 3, 0, 0, all, 8, got), 0);
+	assert_int_equal(got[0], 4);
+	assert_int_equal(all[0].session, open);
+	assert_string_equal(all[0].who[0], "S02");
+	assert_int_equal(all[1].session, only);
+	assert_string_equal(all[1].who[0], "M01");
+	assert_int_equal(all[2].session, parent);
+	assert_string_equal(all[2].who[0], "S03");
+	assert_int_equal(all[3].session, full);
+	assert_int_equal(got[1], 2);
+	assert_int_equal(all[8].session, other);
+	assert_int_equal(all[9].session, parent);
+	assert_int_equal(got[2], 0);
+	/* Finished card-by-card counts only, before `parent`. */
+	assert_int_equal(
+	    ledger_ranges_counts(t->l, paths, 3, parent, 1, all, 8, got), 0);
+	assert_int_equal(got[0], 1);
+	assert_int_equal(all[0].session, full);
+	assert_int_equal(got[1], 0);
+	assert_int_equal(got[2], 0);
 }
 
 /* Who counted: assignee, readers and typists, by code, at most
@@ -422,6 +476,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, testdb_setup, testdb_teardown)
 	    T(expected_counts_cards_in_the_safe),
+	    T(data_version_moves_with_another_writer),
 	    T(range_counts_history),
 	    T(range_counts_who),
 	    T(cycle_saved_and_read),
