@@ -104,7 +104,7 @@ static void holders_view(const struct ui *u, struct ui_view *v)
 	}
 	ui_view_add(v, UI_A_TITLE, "  %s", _("Name a key holder"));
 	ui_form_line(v, _("Staff code"), st->code, 0, st->mode == HOLD_CODE);
-	ui_form_line(v, _("Order (1 primary, 2 deputy)"), st->order, 0,
+	ui_form_line(v, _("Order (1 = primary)"), st->order, 0,
 		     st->mode == HOLD_ORDER);
 	if (st->mode == HOLD_ASK) {
 		char q[UI_LINE_BYTES];

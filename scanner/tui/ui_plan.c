@@ -85,24 +85,46 @@ static int last_two(struct ui *u, const char *range, int64_t before, char *out,
 	return 0;
 }
 
+/* "      PREFIX TEXT" wrapped to `cols` columns, the lines after the
+ * first indented under the text: a reason is never cut at the edge. */
+static void put_wrapped(FILE *f, const char *prefix, const char *text, int cols)
+{
+	char line[UI_LINE_BYTES];
+	int indent = 6 + ui_width(prefix) + 1;
+	int room = cols - indent > 20 ? cols - indent : 20;
+	const char *rest = ui_wrap(line, sizeof(line), text, room);
+
+	fprintf(f, "      %s %s\n", prefix, line);
+	while (*rest == ' ')
+		rest++;
+	while (*rest) {
+		rest = ui_wrap(line, sizeof(line), rest, room);
+		fprintf(f, "%*s%s\n", indent, "", line);
+		while (*rest == ' ')
+			rest++;
+	}
+}
+
 /* Why nobody may count `range`: every active person's refusal. */
 static void why_nobody(FILE *f, const struct wf_planner *pl,
-		       const struct wf_staff_list *staff, const char *range)
+		       const struct wf_staff_list *staff, const char *range,
+		       int cols)
 {
 	for (size_t i = 0; i < staff->n; i++) {
 		struct wf_err e;
-		char why[UI_LINE_BYTES];
+		char who[STAFF_CODE_MAX + 2], why[UI_LINE_BYTES];
 
 		if (!staff->v[i].active)
 			continue;
+		snprintf(who, sizeof(who), "%s:", staff->v[i].code);
 		if (wf_planner_check(pl, range, staff->v[i].code, &e) == 0) {
 			/* The matrix: someone whose role may not count. */
-			fprintf(f, "      %s: %s\n", staff->v[i].code,
-				ui_role_name(staff->v[i].role));
+			put_wrapped(f, who, ui_role_name(staff->v[i].role),
+				    cols);
 			continue;
 		}
 		ui_wf_text(&e, why, sizeof(why));
-		fprintf(f, "      %s: %s\n", staff->v[i].code, why);
+		put_wrapped(f, who, why, cols);
 	}
 }
 
@@ -113,6 +135,7 @@ static int write_count(struct ui *u, FILE *f, const struct session_rec *s,
 	struct wf_planner *pl = NULL;
 	struct wf_staff_list staff = {0};
 	char day[11], last[160];
+	int rows, cols;
 	int rc = wf_plan_assign(u->l, NULL, s->id, 0, cli_now(), &res, e);
 
 	if (rc)
@@ -122,10 +145,15 @@ static int write_count(struct ui *u, FILE *f, const struct session_rec *s,
 		rc = wf_staff_list(u->l, &staff, e);
 	if (rc)
 		goto out;
+	/* Wrapped to the terminal as it is now; r wraps again after a
+	 * resize. */
+	ui_term_size(&cols, &rows);
+	cols--;
 	ui_date_text(wf_today(s->started_at), day);
 	fprintf(f, "%s\n", "");
-	fprintf(f, _("Count %lld (%s) of %s: its ranges and who counts them\n"),
+	fprintf(f, _("Count %lld (%s) of %s: its ranges and who counts them"),
 		(long long)s->id, kind_word(s->kind), day);
+	fputc('\n', f);
 	for (size_t i = 0; i < res.n; i++) {
 		const struct plan_line *ln = &res.v[i];
 
@@ -141,10 +169,12 @@ static int write_count(struct ui *u, FILE *f, const struct session_rec *s,
 				_("nobody may count it:"));
 		fprintf(f, "      %s: %s\n", _("last counted by"), last);
 		if (!ln->staff[0])
-			why_nobody(f, pl, &staff, ln->range);
+			why_nobody(f, pl, &staff, ln->range, cols);
 	}
-	if (res.nunassigned)
-		fprintf(f, _("%zu ranges without anyone\n"), res.nunassigned);
+	if (res.nunassigned) {
+		fprintf(f, _("%zu ranges without anyone"), res.nunassigned);
+		fputc('\n', f);
+	}
 out:
 	wf_staff_list_free(&staff);
 	wf_planner_free(pl);
