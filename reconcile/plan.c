@@ -174,7 +174,11 @@ int plan_assign(const struct plan_range *ranges, size_t nranges,
 		const struct plan_range *r = &ranges[i];
 
 		out[i] = -1;
-		if (r->fixed >= 0 && (size_t)r->fixed < npeople) {
+		/* A range given to someone who has since been locked out
+		 * or has left is planned again: keeping it would propose an
+		 * account that cannot log in to count (issue 18). */
+		if (r->fixed >= 0 && (size_t)r->fixed < npeople &&
+		    people[r->fixed].active && !people[r->fixed].locked) {
 			out[i] = r->fixed;
 			load[r->fixed]++;
 			cards[r->fixed] += r->cards;

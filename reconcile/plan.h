@@ -48,7 +48,9 @@ struct plan_range {
 	 * matter. */
 	const struct plan_count *hist;
 	size_t nhist;
-	int32_t fixed; /* a person given it already (kept), or -1: to plan */
+	/* A person given it already (kept, unless inactive or locked since:
+	 * then planned again), or -1: to plan. */
+	int32_t fixed;
 };
 
 /* Why a person may not count a range; the first that applies, in the

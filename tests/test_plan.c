@@ -462,6 +462,41 @@ static void never_proposes_locked_or_inactive(void **state)
 	assert_string_equal(plan_bar_name(PLAN_BAR_LOCKED), "locked");
 }
 
+/* A range kept for someone who was locked out or left since is planned
+ * again: the proposal never names them (issue 18: the screen's proposal
+ * named a locked account it had kept). */
+static void kept_for_locked_or_inactive_is_planned_again(void **state)
+{
+	static const struct {
+		int active, locked;
+		int32_t want; /* who range 0 goes to */
+	} table[] = {
+	    {1, 0, 0},	/* active, not locked: kept */
+	    {1, 1, 1},	/* locked since: planned, to S02 */
+	    {0, 0, 1},	/* left since: planned, to S02 */
+	    {0, 1, 1},	/* both */
+	};
+	(void)state;
+	for (size_t t = 0; t < sizeof(table) / sizeof(table[0]); t++) {
+		struct plan_person people[] = {
+		    {"S01", ROLE_STAFF, table[t].active, table[t].locked, 1},
+		    {"S02", ROLE_STAFF, 1, 0, 1},
+		};
+		struct plan_range r[1] = {
+		    {.path = "SAFE1/T01", .cards = 3, .fixed = 0},
+		};
+		int32_t out[1] = {-2};
+
+		assert_int_equal(plan_assign(r, 1, people, 2, 0, out), 0);
+		assert_int_equal(out[0], table[t].want);
+		/* With nobody else, the range has nobody rather than the
+		 * locked or departed assignee. */
+		people[1].locked = 1;
+		assert_int_equal(plan_assign(r, 1, people, 2, 0, out), 0);
+		assert_int_equal(out[0], table[t].want == 0 ? 0 : -1);
+	}
+}
+
 /* ---- cycles ---- */
 
 static void cycle_order_and_share(void **state)
@@ -644,6 +679,7 @@ int main(void)
 	    cmocka_unit_test(manual_check_names_the_counts),
 	    cmocka_unit_test(check_table),
 	    cmocka_unit_test(never_proposes_locked_or_inactive),
+	    cmocka_unit_test(kept_for_locked_or_inactive_is_planned_again),
 	    cmocka_unit_test(cycle_order_and_share),
 	    cmocka_unit_test(cycles_cover_every_range),
 	    cmocka_unit_test(cycle_overdue),

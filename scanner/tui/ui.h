@@ -290,6 +290,10 @@ extern const struct ui_screen ui_login_screen, ui_menu_screen, ui_scan_screen,
 /* The counting programme's and the reports' screens. */
 extern const struct ui_screen ui_count_start_screen, ui_count_screen,
     ui_dispose_screen, ui_reports_screen;
+/* Who counts which range (everyone), and a manager's screens: unlock an
+ * account, training records, key holders, resolutions of closed counts. */
+extern const struct ui_screen ui_plan_screen, ui_unlock_screen,
+    ui_training_screen, ui_holders_screen, ui_resolve_screen;
 
 /* The screen table (ui_main.c), NULL-terminated, in menu order. */
 const struct ui_screen *const *ui_screens(void);

@@ -13,11 +13,11 @@
 #include "../cli/cli.h"
 #include "ui.h"
 
-
 struct login_state {
 	char code[STAFF_CODE_MAX + 1];
 	char pin[16];
-	int field; /* 0: staff code, 1: PIN */
+	int field;  /* 0: staff code, 1: PIN */
+	int locked; /* the last try found the account locked */
 };
 
 static int login_enter(struct ui *u)
@@ -64,6 +64,12 @@ static void login_view(const struct ui *u, struct ui_view *v)
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
 	ui_view_add(v, UI_A_DIM, "  %s",
 		    _("Type your staff code, Enter, then your PIN and Enter."));
+	/* The lockout message says to ask a manager: say where they do it
+	 * (ui_unlock.c). */
+	if (st->locked)
+		ui_view_add(v, UI_A_ALERT, "  %s",
+			    _("A manager unlocks it: main menu, Unlock an "
+			      "account"));
 }
 
 static enum ui_result login_try(struct ui *u, struct login_state *st)
@@ -73,6 +79,7 @@ static enum ui_result login_try(struct ui *u, struct login_state *st)
 	int ex = wf_login(u->l, st->code, st->pin, cli_now(), &who, &e);
 
 	sodium_memzero(st->pin, sizeof(st->pin));
+	st->locked = ex && (e.code == WF_E_LOCKED || e.code == WF_E_LOCKED_NOW);
 	if (ex) {
 		ui_fail(u, &e);
 		/* The next try starts from an empty form: at a counter,

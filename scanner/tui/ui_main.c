@@ -43,6 +43,13 @@ static const struct ui_screen *const screens[] = {
     /* Receiving cards (ui_receive.c): last, so that the keys of the
      * screens above stay what they were. */
     &ui_receive_screen,
+    /* Who counts which range, and a manager's screens (ui_plan.c,
+     * ui_unlock.c, ui_training.c, ui_holders.c, ui_resolve.c). */
+    &ui_plan_screen,
+    &ui_unlock_screen,
+    &ui_training_screen,
+    &ui_holders_screen,
+    &ui_resolve_screen,
     NULL,
 };
 

@@ -431,7 +431,10 @@ int wf_planner_fill(struct ledger *l, struct wf_planner *pl,
 		struct plan_line *ln = &res->v[i];
 
 		snprintf(ln->range, sizeof(ln->range), "%s", p->ranges[i].path);
-		ln->kept = p->ranges[i].fixed >= 0;
+		/* A range whose assignee was locked or left since is planned
+		 * again (plan_assign): not kept, and reassigned on apply. */
+		ln->kept =
+		    p->ranges[i].fixed >= 0 && out[i] == p->ranges[i].fixed;
 		if (out[i] < 0) {
 			plan_explain(&p->ranges[i], p->people, p->staff.n,
 				     ln->why, sizeof(ln->why));
