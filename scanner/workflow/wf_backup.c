@@ -103,7 +103,7 @@ int wf_backup(const char *db, const char *dir, int keep_daily, int keep_monthly,
 	struct ledger *l = NULL;
 	char name[BACKUP_NAME_BUF], err[512], detail[128];
 	uint8_t head[AUDIT_HASH_BYTES];
-	int rc;
+	int audited, rc;
 
 	memset(out, 0, sizeof(*out));
 	backup_name(backup_stamp(now), name);
@@ -118,9 +118,12 @@ int wf_backup(const char *db, const char *dir, int keep_daily, int keep_monthly,
 		return wf_fail(
 		    e, rc == LEDGER_ERR_IO ? WF_E_LEDGER_IO : WF_E_LEDGER, err);
 	out->version = ledger_schema_version(l);
-	/* Version 1 had no hash chain: nothing to append to.  The copy of
-	 * such a file is still made. */
-	if (out->version >= 2) {
+	/* The backup is recorded in the ledger only when it is of this
+	 * build's version: an older file (a package upgrade copies it before
+	 * migrating it) or a newer one (which this build must not change) is
+	 * copied as it is, untouched.  Version 1 had no chain at all. */
+	audited = out->version == LEDGER_SCHEMA_VERSION;
+	if (audited) {
 		snprintf(detail, sizeof(detail), "file=%s", name);
 		rc = ledger_audit(l, 0, now, "backup", NULL, detail);
 		if (rc < 0) {
@@ -135,7 +138,7 @@ int wf_backup(const char *db, const char *dir, int keep_daily, int keep_monthly,
 	}
 	rc = ledger_backup_to(l, dir, name, err, sizeof(err));
 	if (rc < 0) {
-		if (out->version >= 2) {
+		if (audited) {
 			char why[300];
 
 			snprintf(why, sizeof(why), "file=%s why=%.200s", name,

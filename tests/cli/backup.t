@@ -287,4 +287,25 @@ TZ=UTC CARDTALLY_NOW=$(date -d '2026-03-05T23:30:00+09:00' +%s) \
 is "$(printf '%s\n' "$OUT" | pyjson 'd["date"]')" 2026-03-05 \
 	"host TZ=UTC at 14:30 UTC: the daily report is of Tokyo's day"
 
+# A ledger of another version is copied as it is and left untouched: a
+# package upgrade copies an older one before migrating it, and a newer one
+# is not this build's to change.
+for v in 999 older; do
+	mkdir "$WORK/bk/v$v"
+	cp "$CARDTALLY_DB" "$WORK/v$v.db"
+	if [ "$v" = older ]; then
+		ledger_back_to "$WORK/v$v.db" 13
+	else
+		sqlite3 "$WORK/v$v.db" "PRAGMA user_version = $v"
+	fi
+	sum=$(sha256sum <"$WORK/v$v.db")
+	ct backup --db "$WORK/v$v.db" "$WORK/bk/v$v"
+	is "$RC" 0 "a ledger of version $v: backed up"
+	is "$(sha256sum <"$WORK/v$v.db")" "$sum" \
+		"a ledger of version $v: not written to (no backup entry)"
+	is "$(sqlite3 "$OUT" .dump | sha256sum)" \
+		"$(sqlite3 "$WORK/v$v.db" .dump | sha256sum)" \
+		"a ledger of version $v: the copy holds what the file held"
+done
+
 done_testing
