@@ -13,6 +13,12 @@
 
 #include "rdr_backends.h"
 
+/* Marks the notes for the message catalog; the front ends translate them
+ * (drivers/ itself never does). */
+#ifndef N_
+#define N_(s) s
+#endif
+
 /*
  * Instructions refused whatever a profile's table says (ISO 7816-4 and
  * the usual proprietary ones): VERIFY burns a PIN try of the holder's
@@ -157,11 +163,11 @@ static const struct {
 	const char *note;
 } old_names[] = {
     {"apdu:mynumber", &rdr_profile_jpki_auth,
-     "profile apdu:mynumber is now called apdu:jpki-auth and keys a card "
-     "on its certificate's authority key identifier and serial (the "
-     "serial alone repeats across the 2015 and 2023 CAs): cards enrolled "
-     "by the serial alone must be enrolled again; apdu:seizo (the chip's "
-     "manufacturing number) is the recommended profile"},
+     N_("profile apdu:mynumber is now called apdu:jpki-auth and keys a "
+	"card on its certificate's authority key identifier and serial "
+	"(the serial alone repeats across the 2015 and 2023 CAs): cards "
+	"enrolled by the serial alone must be enrolled again; apdu:seizo "
+	"(the chip's manufacturing number) is the recommended profile")},
 };
 
 const struct rdr_profile *const *rdr_profiles(void)

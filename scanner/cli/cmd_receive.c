@@ -180,7 +180,7 @@ static int exec_receive(struct cli *c, struct ledger *l)
 	o.tray = a.tray;
 	note = wf_profile_note(profile ? profile : conf.profile);
 	if (note)
-		fprintf(stderr, "note: %s\n", note);
+		fprintf(stderr, _("note: %s\n"), _(note));
 	catch_stop(old);
 	/* By tray, reading goes on after the last card of the list (a card
 	 * more in the tray is refused) until the reader ends or Ctrl-C; by

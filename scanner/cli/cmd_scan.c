@@ -456,7 +456,7 @@ int scan_run(struct ledger *l, const struct wf_scan_args *a,
 		return cli_fail(&e);
 	*opened = 1;
 	if (p->note)
-		fprintf(stderr, "note: %s\n", p->note);
+		fprintf(stderr, _("note: %s\n"), _(p->note));
 	safe_warned = 0;
 	catch_stop_signals(old);
 	ex = wf_scan_run(s, &stop_signal, report_and_warn, &o, &e);

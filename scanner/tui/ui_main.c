@@ -339,7 +339,8 @@ static int run(struct ui *u)
 	open_screen(u, &ui_login_screen);
 	/* An old profile name: the operator is told what it stands for. */
 	if (u->reader && wf_profile_note(u->conf.profile))
-		ui_message(u, UI_A_DIM, "%s", wf_profile_note(u->conf.profile));
+		ui_message(u, UI_A_DIM, "%s",
+			   _(wf_profile_note(u->conf.profile)));
 	while (!done && !quit_requested) {
 		enum ui_result r = UI_IGNORED;
 		int key, waited = 0;

@@ -76,6 +76,10 @@ like "$ERR" "^note: profile apdu:mynumber is now called apdu:jpki-auth" \
 	"apdu:mynumber: the operator is told what it stands for now"
 is "$(profile_of 04A101)" "apdu:jpki-auth 1" \
 	"apdu:mynumber: recorded as apdu:jpki-auth"
+# In Japanese, the operator reads the note in Japanese.
+LC_ALL= LANG=ja_JP.UTF-8 scan_sim "card 04A101" --profile apdu:mynumber
+like "$ERR" "^注意: プロファイル apdu:mynumber は apdu:jpki-auth に" \
+	"apdu:mynumber under a Japanese locale: the note is Japanese"
 scan_sim "card 04A102" --profile apdu:jpki-auth
 is "$RC" 0 "the same count read with apdu:jpki-auth: the same profile"
 is "$(printf '%s' "$ERR" | grep -c '^note:')" 0 \
