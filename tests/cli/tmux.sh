@@ -57,6 +57,20 @@ row_is() {
 see() { wait_for "$1" "$2"; ok $? "$3"; }
 # gone SESSION TEXT NAME: the screen does not show TEXT now.
 gone() { screen "$1" | grep -qF -- "$2"; ok $((!$?)) "$3"; }
+# goes SESSION TEXT NAME: a test that TEXT, on the screen before a key,
+# leaves it (polled like see: a key's effect is drawn after send-keys
+# returns, and Esc's after the terminal's escape delay).
+goes() {
+	local i=0
+	while [ "$i" -lt 200 ]; do
+		screen "$1" | grep -qF -- "$2" || { ok 0 "$3"; return 0; }
+		sleep 0.05
+		i=$((i + 1))
+	done
+	diag "'$2' never left the screen:"
+	screen "$1" | sed 's/^/#   | /'
+	ok 1 "$3"
+}
 keys() { local s=$1; shift; tm send-keys -t "$s" "$@"; }
 # login SESSION CODE PIN
 login() { keys "$1" "$2" Enter; keys "$1" "$3" Enter; }

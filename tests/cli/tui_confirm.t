@@ -132,7 +132,7 @@ keys en c
 see en "Close count 1? Its results are recorded and it takes no more reads" \
 	"closing asks first"
 keys en Escape
-gone en "Close count 1?" "Esc: not closed"
+goes en "Close count 1?" "Esc: not closed"
 is "$(sqlq "select closed_at is null from session where id = 1")" 1 \
 	"count 1 still open"
 keys en c y
@@ -177,7 +177,7 @@ see ja "棚卸し 4 を締めますか" "closing count 4 asks in Japanese"
 is "$(screen ja | awk '/^  \? /{print; getline; print}' | english_words)" "" \
 	"no English in the close question"
 keys ja n
-gone ja "棚卸し 4 を締めますか" "n in Japanese: not closed"
+goes ja "棚卸し 4 を締めますか" "n in Japanese: not closed"
 is "$(sqlq "select closed_at is null from session where id = 4")" 1 \
 	"count 4 still open"
 keys ja q q F10

@@ -81,7 +81,7 @@ see en "Unlock the account of S03?" "it asks first"
 is "$(sqlq "select locked from staff where code = 'S03'")" 1 \
 	"nothing changed while it asks"
 keys en n
-gone en "Unlock the account of S03?" "n: not unlocked"
+goes en "Unlock the account of S03?" "n: not unlocked"
 is "$(sqlq "select locked from staff where code = 'S03'")" 1 "still locked"
 keys en Enter y
 see en "Account S03 unlocked by M01" "y: unlocked"

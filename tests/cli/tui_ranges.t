@@ -113,7 +113,7 @@ ok $? "SAFE1/T37 is now marked done"
 keys en 4 2 BSpace
 see en "Number: 4" "Backspace takes a digit back"
 keys en Escape
-gone en "Number:" "Esc drops the number"
+goes en "Number:" "Esc drops the number"
 see en "Choose the range to count" "and stays on the list"
 keys en Escape
 see en "Main menu" "a second Esc goes back to the menu"
