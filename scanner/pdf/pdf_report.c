@@ -310,7 +310,7 @@ static int daily_counts(struct pdf_doc *d, const struct wf_daily *w)
 	    {_("Misplaced"), 0.9, 1}, {_("Extra"), 0.7, 1},
 	};
 	size_t t[6] = {0};
-	char c[10][64];
+	char c[10][128]; /* a time and a staff code fit */
 	int rc = pdf_heading(d, _("Counts"));
 
 	if (rc == 0)
@@ -323,21 +323,22 @@ static int daily_counts(struct pdf_doc *d, const struct wf_daily *w)
 
 		when(r->sess.started_at, a);
 		when(r->sess.closed_at, z);
-		snprintf(c[0], 64, "%lld", (long long)r->sess.id);
-		snprintf(c[1], 64, "%s", word(session_kind_name(r->sess.kind)));
-		snprintf(c[2], 64, "%s %s", a, r->sess.started_by);
-		snprintf(c[3], 64, "%s %s", z[0] ? z : _("open"),
+		snprintf(c[0], sizeof(c[0]), "%lld", (long long)r->sess.id);
+		snprintf(c[1], sizeof(c[1]), "%s",
+			 word(session_kind_name(r->sess.kind)));
+		snprintf(c[2], sizeof(c[2]), "%s %s", a, r->sess.started_by);
+		snprintf(c[3], sizeof(c[3]), "%s %s", z[0] ? z : _("open"),
 			 r->sess.closed_by);
 		for (int k = 0; k < 6; k++) {
 			t[k] += v[k];
-			snprintf(c[4 + k], 64, "%zu", v[k]);
+			snprintf(c[4 + k], sizeof(c[4 + k]), "%zu", v[k]);
 		}
 		rc = pdf_table_row(d, (const char *[]){c[0], c[1], c[2], c[3],
 						       c[4], c[5], c[6], c[7],
 						       c[8], c[9]});
 	}
 	for (int k = 0; k < 6; k++)
-		snprintf(c[4 + k], 64, "%zu", t[k]);
+		snprintf(c[4 + k], sizeof(c[4 + k]), "%zu", t[k]);
 	if (rc == 0)
 		rc = pdf_table_total(d, (const char *[]){_("Total"), "", "", "",
 							 c[4], c[5], c[6], c[7],
