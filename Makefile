@@ -306,6 +306,7 @@ check: deps
 		-fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=address,undefined" build-tests
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		CARDTALLY=$(CURDIR)/build-asan/cardtally-test \
 		BUILD=$(CURDIR)/build-asan \
