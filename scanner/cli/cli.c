@@ -446,3 +446,33 @@ void cli_put_text(FILE *f, const char *s)
 	fputs(text_escape(out, cap, s ? s : ""), f);
 	free(out);
 }
+
+/* ---- the signals that end a reading loop ---- */
+
+volatile sig_atomic_t cli_stop_signal;
+
+static const int stop_signals[CLI_NSTOP] = {SIGINT, SIGTERM, SIGHUP,
+					    SIGPIPE};
+
+static void on_stop(int sig)
+{
+	cli_stop_signal = sig;
+}
+
+void cli_stop_catch(struct sigaction old[CLI_NSTOP])
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	cli_stop_signal = 0;
+	for (size_t i = 0; i < CLI_NSTOP; i++)
+		sigaction(stop_signals[i], &sa, &old[i]);
+}
+
+void cli_stop_restore(const struct sigaction old[CLI_NSTOP])
+{
+	for (size_t i = 0; i < CLI_NSTOP; i++)
+		sigaction(stop_signals[i], &old[i], NULL);
+}

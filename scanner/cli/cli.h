@@ -9,6 +9,7 @@
 #define CT_CLI_H
 
 #include <libintl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -18,6 +19,19 @@
 #include "../workflow/wf.h"
 #include "../../reconcile/rules.h"
 #include "json.h"
+
+/*
+ * The signals that end a reading loop (scan, receive): what was accepted
+ * before stays.  cli_stop_catch installs a handler that records the signal
+ * in cli_stop_signal (0 while none came), without SA_RESTART so that a
+ * blocking reader wait returns at once where the backend lets it; a write
+ * to a closed pipe then fails with EPIPE and the loop ends as for a stop.
+ * cli_stop_restore puts back the handlers from before.
+ */
+#define CLI_NSTOP 4
+extern volatile sig_atomic_t cli_stop_signal;
+void cli_stop_catch(struct sigaction old[CLI_NSTOP]);
+void cli_stop_restore(const struct sigaction old[CLI_NSTOP]);
 
 /*
  * The text the program prints for a person (messages, refusals, the text

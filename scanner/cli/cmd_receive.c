@@ -18,35 +18,6 @@
 #include <signal.h>
 #include <string.h>
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig)
-{
-	stop_signal = sig;
-}
-
-/* The signals that end receiving: the cards bound so far stay bound. */
-static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
-#define NSTOP (sizeof(stop_signals) / sizeof(stop_signals[0]))
-
-static void catch_stop(struct sigaction old[NSTOP])
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	stop_signal = 0;
-	for (size_t i = 0; i < NSTOP; i++)
-		sigaction(stop_signals[i], &sa, &old[i]);
-}
-
-static void restore(const struct sigaction old[NSTOP])
-{
-	for (size_t i = 0; i < NSTOP; i++)
-		sigaction(stop_signals[i], &old[i], NULL);
-}
-
 struct receive_out {
 	int json;
 	const struct wf_receive *r;
@@ -145,7 +116,7 @@ static int exec_receive(struct cli *c, struct ledger *l)
 	struct receive_out o = {.json = c->json};
 	struct wf_receive *r = NULL;
 	struct wf_receive_event ev;
-	struct sigaction old[NSTOP];
+	struct sigaction old[CLI_NSTOP];
 	struct staff_rec actor;
 	struct wf_err e;
 	const char *profile = cli_opt(c, "profile");
@@ -181,11 +152,11 @@ static int exec_receive(struct cli *c, struct ledger *l)
 	note = wf_profile_note(profile ? profile : conf.profile);
 	if (note)
 		fprintf(stderr, _("note: %s\n"), _(note));
-	catch_stop(old);
+	cli_stop_catch(old);
 	/* By tray, reading goes on after the last card of the list (a card
 	 * more in the tray is refused) until the reader ends or Ctrl-C; by
 	 * card, it ends with the card. */
-	while (!stop_signal && (!a.card || wf_receive_next_card(r))) {
+	while (!cli_stop_signal && (!a.card || wf_receive_next_card(r))) {
 		ex = wf_receive_next(r, WF_SCAN_WAIT_MS, &ev, &e);
 		if (ex || ev.kind == WF_RECEIVE_END)
 			break;
@@ -194,7 +165,7 @@ static int exec_receive(struct cli *c, struct ledger *l)
 			break;
 		}
 	}
-	restore(old);
+	cli_stop_restore(old);
 	/* A refusal or a failed reader is said as such; otherwise the end
 	 * of the tray is checked against the list. */
 	if (ex)
@@ -206,7 +177,7 @@ static int exec_receive(struct cli *c, struct ledger *l)
 		event_json(&o, "end", NULL, NULL);
 	fprintf(stderr, "%s: %zu of %zu bound%s\n", a.tray ? a.tray : a.card,
 		bound, listed,
-		stop_signal ? " (stopped; all bindings kept)" : "");
+		cli_stop_signal ? " (stopped; all bindings kept)" : "");
 	wf_receive_close(r);
 	return ex;
 }

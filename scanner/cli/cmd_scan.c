@@ -23,42 +23,6 @@
 #include "../workflow/wf_scan.h"
 #include "report.h"
 
-/* The signal that stopped the loop, 0 while none did. */
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig)
-{
-	stop_signal = sig;
-}
-
-/* The signals that end a scan; their handlers before it. */
-static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
-#define NSTOP (sizeof(stop_signals) / sizeof(stop_signals[0]))
-
-/*
- * Catches the signals that end a scan, without SA_RESTART so that a
- * blocking reader wait returns at once where the backend lets it (the
- * workflow's waits are bounded anyway).  A write to a closed pipe then
- * fails with EPIPE, and the loop ends as for a stop.
- */
-static void catch_stop_signals(struct sigaction old[NSTOP])
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	stop_signal = 0;
-	for (size_t i = 0; i < NSTOP; i++)
-		sigaction(stop_signals[i], &sa, &old[i]);
-}
-
-static void restore_signals(const struct sigaction old[NSTOP])
-{
-	for (size_t i = 0; i < NSTOP; i++)
-		sigaction(stop_signals[i], &old[i], NULL);
-}
-
 static const char *signal_name(int sig)
 {
 	switch (sig) {
@@ -445,7 +409,7 @@ int scan_run(struct ledger *l, const struct wf_scan_args *a,
 	    .session_id = a->session_id,
 	    .disposal_id = a->disposal_id,
 	};
-	struct sigaction old[NSTOP];
+	struct sigaction old[CLI_NSTOP];
 	struct wf_scan *s = NULL;
 	struct wf_err e, ec;
 	int ex, cx;
@@ -458,17 +422,17 @@ int scan_run(struct ledger *l, const struct wf_scan_args *a,
 	if (p->note)
 		fprintf(stderr, _("note: %s\n"), _(p->note));
 	safe_warned = 0;
-	catch_stop_signals(old);
-	ex = wf_scan_run(s, &stop_signal, report_and_warn, &o, &e);
-	restore_signals(old);
+	cli_stop_catch(old);
+	ex = wf_scan_run(s, &cli_stop_signal, report_and_warn, &o, &e);
+	cli_stop_restore(old);
 	*t = *wf_scan_totals(s);
 	cx = wf_scan_close(s, &ec);
 	if (ex)
 		ex = cli_fail(&e);
 	else if (cx)
 		ex = cli_fail(&ec);
-	else if (stop_signal)
-		ex = 128 + stop_signal;
+	else if (cli_stop_signal)
+		ex = 128 + cli_stop_signal;
 	else if (ferror(o.out))
 		ex = cli_error(EXIT_IOERR, "cannot write the reads' output: "
 					   "scan stopped (every read reported "
@@ -485,26 +449,26 @@ static void collect_unreadable(void *ctx, const char *why)
 int reader_collect(const char *spec, const struct rdr_profile *profile,
 		   char (**out)[SERIAL_BUF], size_t *n)
 {
-	struct sigaction old[NSTOP];
+	struct sigaction old[CLI_NSTOP];
 	struct wf_err e;
 	int ex;
 
 	/* Here Ctrl-C or SIGTERM is how the operator says the last card
 	 * is on the reader: the cards read so far are taken.  A hangup or
 	 * a broken pipe is no such word: nothing is taken. */
-	catch_stop_signals(old);
-	ex = wf_reader_collect(spec, profile, &stop_signal, collect_unreadable,
-			       NULL, out, n, &e);
-	restore_signals(old);
+	cli_stop_catch(old);
+	ex = wf_reader_collect(spec, profile, &cli_stop_signal,
+			       collect_unreadable, NULL, out, n, &e);
+	cli_stop_restore(old);
 	if (ex)
 		return cli_fail(&e);
-	if (stop_signal == SIGHUP || stop_signal == SIGPIPE) {
+	if (cli_stop_signal == SIGHUP || cli_stop_signal == SIGPIPE) {
 		free(*out);
 		*out = NULL;
 		*n = 0;
-		return cli_error(128 + stop_signal,
+		return cli_error(128 + cli_stop_signal,
 				 "stopped by %s: no card taken",
-				 signal_name(stop_signal));
+				 signal_name(cli_stop_signal));
 	}
 	return 0;
 }
@@ -566,12 +530,12 @@ static int exec_scan(struct cli *c, struct ledger *l)
 	/* The summary goes to stderr, so a stop says it with --json too:
 	 * the JSON lines alone do not tell a stopped scan from a finished
 	 * one. */
-	if (c->json && !stop_signal)
+	if (c->json && !cli_stop_signal)
 		goto out;
-	if (stop_signal)
+	if (cli_stop_signal)
 		snprintf(stopped, sizeof(stopped),
 			 " (stopped by %s; all reads kept)",
-			 signal_name(stop_signal));
+			 signal_name(cli_stop_signal));
 	if (a.disposal_id)
 		fprintf(stderr, "D%lld: %ld added, %ld repeats, %ld refused",
 			(long long)a.disposal_id, t.accepted, t.repeats,
