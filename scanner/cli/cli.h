@@ -147,6 +147,12 @@ const char *cli_text(const char *s);
 /* A ledger's code as a word of the language (wf_word's table,
  * translated: "checked_out" -> "checked out"); "" for "" or NULL. */
 const char *cli_word(const char *code);
+/* A code in a report that English has always shown as the code itself
+ * ("checkout", "countonly", "shred"): the code when the catalog does not
+ * translate its word (English, the C locale), else the translated word
+ * (wf_word's table): text reports stay byte for byte what they were in
+ * English. */
+const char *cli_code_word(const char *code);
 /* s followed by spaces to `cols` display columns (wcwidth: a Japanese
  * character takes 2; never cut), for a translated label in a column:
  * "%-8s" pads bytes.  One of eight static buffers used in turn, as
