@@ -283,6 +283,9 @@ extern const struct cmd_entry cmd_receive_entry;
 int plan_result_jw(struct json_w *w, const struct plan_result *r);
 /* One line a range; only_news: skip ranges kept as they were. */
 void plan_result_text(FILE *f, const struct plan_result *r, int only_news);
+/* Why nobody may count the range of ln, in the language of the messages
+ * (English: ln->why).  One static buffer: valid until the next call. */
+const char *plan_why_words(const struct plan_line *ln);
 /* How many ranges of count-only check id are off (or not counted). */
 int countonly_found(struct ledger *l, int64_t id, size_t *found);
 /* The report of a count-only check; exit 1 when a range is off. */

@@ -407,11 +407,8 @@ static void audit(struct daily *d)
 		if (a->nfindings > 1) {
 			fputs("  ", d->f);
 			fprintf(d->f,
-				ngettext("and %lld more problem: run "
-					 "'cardtally audit verify'",
-					 "and %lld more problems: run "
-					 "'cardtally audit verify'",
-					 (unsigned long)(a->nfindings - 1)),
+				_("and %lld more problems: run 'cardtally "
+				  "audit verify'"),
 				(long long)a->nfindings - 1);
 			fputc('\n', d->f);
 		}
