@@ -60,6 +60,14 @@ static void when(const struct daily *d, int64_t t, char out[24])
 		snprintf(out, 24, "%.10s %.5s", iso, iso + 11);
 }
 
+/* Between the parts of a line. */
+static const char *sep(void)
+{
+	/* TRANSLATORS: between the parts of a line of the daily report
+	 * ("#2 full, started 10:00 by M01, still open"). */
+	return _(", ");
+}
+
 /* The session's people and times, shared by counts and tallies; in JSON
  * the item's object is left open for the rest. */
 static void session_head(struct daily *d, const struct session_rec *s)
@@ -78,19 +86,19 @@ static void session_head(struct daily *d, const struct session_rec *s)
 		return;
 	}
 	when(d, s->started_at, a);
-	fprintf(d->f, "  #%lld %s, ", (long long)s->id,
-		cli_code_word(session_kind_name(s->kind)));
+	fprintf(d->f, "  #%lld %s%s", (long long)s->id,
+		cli_code_word(session_kind_name(s->kind)), sep());
 	fprintf(d->f, _("started %s by %s"), a, s->started_by);
 	if (s->closed_at) {
 		when(d, s->closed_at, b);
-		fputs(", ", d->f);
+		fputs(sep(), d->f);
 		fprintf(d->f, _("closed %s by %s"), b, s->closed_by);
 		if (s->witness[0]) {
-			fputs(", ", d->f);
+			fputs(sep(), d->f);
 			fprintf(d->f, _("witness %s"), s->witness);
 		}
 	} else {
-		fprintf(d->f, ", %s", _("still open"));
+		fprintf(d->f, "%s%s", sep(), _("still open"));
 	}
 }
 
@@ -270,14 +278,14 @@ static void batch(struct daily *d, const struct disposal_batch_rec *b)
 	when(d, b->started_at, a);
 	fprintf(d->f, "  D%lld ", (long long)b->id);
 	fprintf(d->f, _("started %s by %s"), a, b->started_by);
-	fputs(", ", d->f);
+	fputs(sep(), d->f);
 	fprintf(d->f, _("witness %s"), b->witness);
 	fputc('\n', d->f);
 	if (b->closed_at) {
 		when(d, b->closed_at, c);
 		fputs("     ", d->f);
 		fprintf(d->f, _("closed %s by %s"), c, b->closed_by);
-		fputs(", ", d->f);
+		fputs(sep(), d->f);
 		fprintf(d->f, _("witness %s"), b->close_witness);
 		fputs(": ", d->f);
 		fprintf(d->f,
