@@ -934,6 +934,8 @@ struct plan_line {
 	int kept;			/* assigned before: left as it was */
 	char why[512]; /* why nobody, when staff is "" (English, the
 			  planner's plan_explain) */
+	struct plan_why why_of; /* the same as data, for a front end to
+				   word (plan_why_text) */
 };
 
 struct plan_result {

@@ -436,8 +436,10 @@ int wf_planner_fill(struct ledger *l, struct wf_planner *pl,
 		ln->kept =
 		    p->ranges[i].fixed >= 0 && out[i] == p->ranges[i].fixed;
 		if (out[i] < 0) {
-			plan_explain(&p->ranges[i], p->people, p->staff.n,
-				     ln->why, sizeof(ln->why));
+			plan_why_of(&p->ranges[i], p->people, p->staff.n,
+				    &ln->why_of);
+			plan_why_text(&ln->why_of, NULL, ln->why,
+				      sizeof(ln->why));
 			res->nunassigned++;
 			continue;
 		}
