@@ -66,10 +66,14 @@ static int ward_row(struct pdf_doc *d, const struct wf_hub_ward *w, int total)
 struct pdf_doc *pdf_hub(const struct wf_hub_book *b, const struct pdf_meta *m)
 {
 	const struct pdf_col cols[] = {
-	    {_("Ward"), 1.6, 0},	  {_("Record book"), 1.1, 0},
-	    {_("Counts"), 0.7, 1},	  {_("Resolved"), 0.8, 1},
-	    {_("Open discrepancies"), 1, 1}, {_("Lost"), 0.6, 1},
-	    {_("Lost this month"), 0.9, 1}, {_("Disposed"), 0.8, 1},
+	    {_("Ward"), 1.4, 0},
+	    {_("Record book"), 1.4, 0},
+	    {_("Counts"), 0.8, 1},
+	    {_("Resolved"), 0.9, 1},
+	    {_("Open discrepancies"), 1.1, 1},
+	    {_("Lost"), 0.7, 1},
+	    {_("Lost this month"), 1.0, 1},
+	    {_("Disposed"), 0.9, 1},
 	    {_("Last sync"), 1.2, 0},
 	};
 	char printed[96], iso[TIME_ISO_BUF], line[256];
