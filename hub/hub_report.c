@@ -35,13 +35,14 @@ int hub_ward_entries(struct hub *h, const char *code,
 		ExecStatusType st = PQresultStatus(res);
 
 		if (st == PGRES_SINGLE_TUPLE && !stop) {
-			stop = fn(ctx, strtoll(PQgetvalue(res, 0, 0), NULL, 10),
-				  PQgetisnull(res, 0, 1) ? NULL
-							 : PQgetvalue(res, 0, 1),
-				  PQgetisnull(res, 0, 2) ? NULL
-							 : PQgetvalue(res, 0, 2),
-				  PQgetisnull(res, 0, 3) ? NULL
-							 : PQgetvalue(res, 0, 3));
+			stop =
+			    fn(ctx, strtoll(PQgetvalue(res, 0, 0), NULL, 10),
+			       PQgetisnull(res, 0, 1) ? NULL
+						      : PQgetvalue(res, 0, 1),
+			       PQgetisnull(res, 0, 2) ? NULL
+						      : PQgetvalue(res, 0, 2),
+			       PQgetisnull(res, 0, 3) ? NULL
+						      : PQgetvalue(res, 0, 3));
 		} else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK) {
 			int rc = hub_pq_fail(h, "report", res);
 

@@ -230,9 +230,9 @@ int hubbook_feed(struct hubbook *b, const struct hubbook_entry *e)
 		if (!c)
 			return oom ? -1 : 0;
 		c->started_at = e->at;
-		c->monthly = hubbook_detail(e->detail, "kind", v, sizeof(v)) ==
-				 0 &&
-			     strcmp(v, "tally") != 0;
+		c->monthly =
+		    hubbook_detail(e->detail, "kind", v, sizeof(v)) == 0 &&
+		    strcmp(v, "tally") != 0;
 		return 0;
 	}
 	if (strcmp(a, "count.recount") == 0) {
@@ -283,11 +283,12 @@ int hubbook_feed(struct hubbook *b, const struct hubbook_entry *e)
 	return 0;
 }
 
-void hubbook_sum(const struct hubbook *b, int64_t from, int64_t to,
-		 int64_t now, struct hubbook_month *out)
+void hubbook_sum(const struct hubbook *b, int64_t from, int64_t to, int64_t now,
+		 struct hubbook_month *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->status = hubbook_month_status(b->counts, b->ncounts, from, to, now);
+	out->status =
+	    hubbook_month_status(b->counts, b->ncounts, from, to, now);
 	for (size_t i = 0; i < b->ncounts; i++) {
 		const struct hubbook_count *c = &b->counts[i];
 

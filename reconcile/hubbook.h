@@ -18,11 +18,11 @@
 
 /* A month's record book at one ward (R4, R5, R8). */
 enum hubbook_status {
-	HUBBOOK_COUNTED = 0,	 /* a count begun in the month closed in it */
-	HUBBOOK_LATE,		 /* begun in it, closed after it or still open
-				    after its end */
-	HUBBOOK_NOT_COUNTED,	 /* no count begun in the month */
-	HUBBOOK_COUNTING,	 /* begun in it, open, the month not over */
+	HUBBOOK_COUNTED = 0, /* a count begun in the month closed in it */
+	HUBBOOK_LATE,	     /* begun in it, closed after it or still open
+				after its end */
+	HUBBOOK_NOT_COUNTED, /* no count begun in the month */
+	HUBBOOK_COUNTING,    /* begun in it, open, the month not over */
 	HUBBOOK_STATUS_COUNT
 };
 /* "counted", "late", "not_counted", "counting". */
@@ -94,8 +94,8 @@ struct hubbook_month {
 	int64_t lost_month;  /* declared lost in the month */
 	int64_t disposed;    /* cards disposed in the month */
 };
-void hubbook_sum(const struct hubbook *b, int64_t from, int64_t to,
-		 int64_t now, struct hubbook_month *out);
+void hubbook_sum(const struct hubbook *b, int64_t from, int64_t to, int64_t now,
+		 struct hubbook_month *out);
 
 /* The value of key k in a detail "k1=v1 k2=v2" into out (cap bytes);
  * 0, or -1 when it is not there. */

@@ -33,40 +33,77 @@ static void month_status_table(void **state)
 	    {{{0}}, 0, 150, HUBBOOK_NOT_COUNTED},
 	    {{{0}}, 0, 250, HUBBOOK_NOT_COUNTED},
 	    /* begun and closed in the month */
-	    {{{.session = 1, .started_at = 120, .closed_at = 130, .monthly = 1}},
-	     1, 250, HUBBOOK_COUNTED},
+	    {{{.session = 1,
+	       .started_at = 120,
+	       .closed_at = 130,
+	       .monthly = 1}},
+	     1,
+	     250,
+	     HUBBOOK_COUNTED},
 	    /* closed on the month's last second, and on the next month's
 	     * first */
-	    {{{.session = 1, .started_at = 199, .closed_at = 199, .monthly = 1}},
-	     1, 250, HUBBOOK_COUNTED},
-	    {{{.session = 1, .started_at = 190, .closed_at = 200, .monthly = 1}},
-	     1, 250, HUBBOOK_LATE},
+	    {{{.session = 1,
+	       .started_at = 199,
+	       .closed_at = 199,
+	       .monthly = 1}},
+	     1,
+	     250,
+	     HUBBOOK_COUNTED},
+	    {{{.session = 1,
+	       .started_at = 190,
+	       .closed_at = 200,
+	       .monthly = 1}},
+	     1,
+	     250,
+	     HUBBOOK_LATE},
 	    /* open: counting while the month lasts, late after */
 	    {{{.session = 1, .started_at = 120, .monthly = 1}},
-	     1, 199, HUBBOOK_COUNTING},
+	     1,
+	     199,
+	     HUBBOOK_COUNTING},
 	    {{{.session = 1, .started_at = 120, .monthly = 1}},
-	     1, 200, HUBBOOK_LATE},
+	     1,
+	     200,
+	     HUBBOOK_LATE},
 	    /* begun before or after the month: not its count */
 	    {{{.session = 1, .started_at = 99, .closed_at = 130, .monthly = 1}},
-	     1, 250, HUBBOOK_NOT_COUNTED},
-	    {{{.session = 1, .started_at = 200, .closed_at = 210, .monthly = 1}},
-	     1, 250, HUBBOOK_NOT_COUNTED},
+	     1,
+	     250,
+	     HUBBOOK_NOT_COUNTED},
+	    {{{.session = 1,
+	       .started_at = 200,
+	       .closed_at = 210,
+	       .monthly = 1}},
+	     1,
+	     250,
+	     HUBBOOK_NOT_COUNTED},
 	    /* a recount or a window tally is not the month's count */
 	    {{{.session = 1,
 	       .started_at = 120,
 	       .closed_at = 130,
 	       .monthly = 1,
 	       .recount = 1}},
-	     1, 250, HUBBOOK_NOT_COUNTED},
+	     1,
+	     250,
+	     HUBBOOK_NOT_COUNTED},
 	    {{{.session = 1, .started_at = 120, .closed_at = 130}},
-	     1, 250, HUBBOOK_NOT_COUNTED},
+	     1,
+	     250,
+	     HUBBOOK_NOT_COUNTED},
 	    /* the best count decides: a late one and one on time */
 	    {{{.session = 1, .started_at = 110, .monthly = 1},
-	      {.session = 2, .started_at = 120, .closed_at = 150, .monthly = 1}},
-	     2, 250, HUBBOOK_COUNTED},
+	      {.session = 2,
+	       .started_at = 120,
+	       .closed_at = 150,
+	       .monthly = 1}},
+	     2,
+	     250,
+	     HUBBOOK_COUNTED},
 	    {{{.session = 1, .started_at = 110, .closed_at = 300, .monthly = 1},
 	      {.session = 2, .started_at = 120, .monthly = 1}},
-	     2, 150, HUBBOOK_LATE},
+	     2,
+	     150,
+	     HUBBOOK_LATE},
 	};
 
 	(void)state;
@@ -110,8 +147,7 @@ static void detail_table(void **state)
 			continue;
 		}
 		if (rc != 0 || strcmp(out, rows[i].want) != 0)
-			fail_msg("row %zu: got %d '%s'", i, rc,
-				 rc ? "" : out);
+			fail_msg("row %zu: got %d '%s'", i, rc, rc ? "" : out);
 	}
 }
 

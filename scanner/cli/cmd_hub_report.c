@@ -129,11 +129,14 @@ static void csv_row(FILE *f, const char *scope, const char *month,
 /* The stable columns of --format csv: one row per ward, then the city's
  * (scope "city", its silent column the number of silent wards). */
 static const char *const csv_header[] = {
-    "scope",	       "month",		     "ward",
-    "name",	       "status",	     "counts",
-    "closed",	       "discrepancies_resolved", "open_counts",
-    "open_discrepancies", "lost",		     "lost_this_month",
-    "disposed",	       "last_sync",	     "silent",
+    "scope",	   "month",
+    "ward",	   "name",
+    "status",	   "counts",
+    "closed",	   "discrepancies_resolved",
+    "open_counts", "open_discrepancies",
+    "lost",	   "lost_this_month",
+    "disposed",	   "last_sync",
+    "silent",
 };
 
 static void print_csv(const struct wf_hub_book *b, FILE *f)
@@ -227,8 +230,9 @@ static int parse_format(struct cli *c, enum hub_fmt *fmt)
 	else if (strcmp(f, "pdf") == 0 && !c->json)
 		*fmt = HUB_PDF;
 	else
-		return cli_usage(c, "--format is text, csv, json or pdf, not "
-				    "'%s'%s",
+		return cli_usage(c,
+				 "--format is text, csv, json or pdf, not "
+				 "'%s'%s",
 				 f, c->json ? " (with --json)" : "");
 	if (*fmt != HUB_PDF && cli_opt(c, "output"))
 		return cli_usage(c, "--output is for --format pdf");

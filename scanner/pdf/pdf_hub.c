@@ -53,14 +53,13 @@ static int ward_row(struct pdf_doc *d, const struct wf_hub_ward *w, int total)
 		snprintf(seen, sizeof(seen), "%.10s", iso);
 	}
 	if (total)
-		return pdf_table_total(
-		    d, (const char *[]){_("City"), "", c, f, od, l, lm, dp, ""});
-	return pdf_table_row(
-	    d, (const char *[]){name, status_word(w->m.status), c, f, od, l, lm,
-				dp,
-				w->w.silent ? _("silent")
-				: seen[0]   ? seen
-					    : _("never")});
+		return pdf_table_total(d, (const char *[]){_("City"), "", c, f,
+							   od, l, lm, dp, ""});
+	return pdf_table_row(d, (const char *[]){name, status_word(w->m.status),
+						 c, f, od, l, lm, dp,
+						 w->w.silent ? _("silent")
+						 : seen[0]   ? seen
+							     : _("never")});
 }
 
 struct pdf_doc *pdf_hub(const struct wf_hub_book *b, const struct pdf_meta *m)

@@ -40,8 +40,8 @@ static int take_ward(void *ctx, const struct hub_ward_status *s)
 	return 0;
 }
 
-static int feed(void *ctx, int64_t at, const char *action,
-		const char *subject, const char *detail)
+static int feed(void *ctx, int64_t at, const char *action, const char *subject,
+		const char *detail)
 {
 	const struct hubbook_entry e = {at, action, subject, detail};
 
@@ -92,8 +92,7 @@ static int ward_month(struct hub *h, struct wf_hub_book *b,
 	}
 	hubbook_sum(&hb, b->from, b->to, b->now, &w->m);
 	hubbook_free(&hb);
-	w->finding = w->w.silent || w->m.open_disc > 0 ||
-		     w->m.lost_month > 0 ||
+	w->finding = w->w.silent || w->m.open_disc > 0 || w->m.lost_month > 0 ||
 		     (b->now >= b->to && (w->m.status == HUBBOOK_LATE ||
 					  w->m.status == HUBBOOK_NOT_COUNTED));
 	add_up(&b->city, &w->m);
