@@ -1,26 +1,33 @@
 #!/usr/bin/env bash
 # The number of SQL statements a back-office command runs does not grow
-# with the number of ranges (issue 12): status and plan cycle once asked
-# the ledger for each range's history one range at a time (3,000 queries
-# for 1,000 trays), and count start read it, range by range, inside its
-# write transaction, holding the lock a window checkout waits for.  The
-# same commands run on two ledgers, of 4 and of 24 trays with a count's
-# history, and CARDTALLY_SQL_LOG (data/ledger.c) counts their statements.
+# with the number of ranges, cards, disposals or staff (issue 12): status
+# and plan cycle once asked the ledger for each range's history one range
+# at a time (3,000 queries for 1,000 trays), status asked for each staff
+# member's training and read every card in storage, audit verify looked
+# up each disposal row and each disposal entry one by one, and count
+# start read the history, range by range, inside its write transaction,
+# holding the lock a window checkout waits for.  The same commands run on
+# two ledgers, of 4 and of 24 trays with a count's history, a disposal of
+# a card of each tray and a staff member per 4 trays, and
+# CARDTALLY_SQL_LOG (data/ledger.c) counts their statements.
 . "$(dirname "$0")/lib.sh"
 
 export CARDTALLY_NOW=1772413200
+export CARDTALLY_CONF="$WORK/none.conf"
+PIN_M01=$(pin_file M01 1111)
 
 # ledger_of T: a new ledger with T trays of 2 cards, a cycle plan over
-# them and a full count started, every range assigned by the planner (the
-# count's history), and that count's history of who counted what.
+# them; the first card of each tray moved away and disposed of in one
+# disposal; T/4 more staff members, every other one trained in a required
+# course (status lists the others).
 ledger_of() {
 	new_ledger || return 1
 	{
-		echo mgmt_id,serial,location,received
+		echo mgmt_id,serial,location,received,status
 		for ((t = 1; t <= $1; t++)); do
-			printf 'C%02d1,04C%02d1,SAFE1/T%02d,2025-06-01\n' \
+			printf 'C%02d1,04C%02d1,SAFE1/T%02d,2025-06-01,moved\n' \
 				"$t" "$t" "$t"
-			printf 'C%02d2,04C%02d2,SAFE1/T%02d,2025-06-01\n' \
+			printf 'C%02d2,04C%02d2,SAFE1/T%02d,2025-06-01,\n' \
 				"$t" "$t" "$t"
 		done
 	} >"$WORK/stock.csv"
@@ -28,6 +35,34 @@ ledger_of() {
 	[ "$RC" = 0 ] || return 1
 	as M01 1111 plan cycle --months 3 --apply
 	[ "$RC" = 0 ] || return 1
+	as S02 2222 dispose start --witness M01 --witness-pin-fd 4 4<"$PIN_M01"
+	[ "$RC" = 0 ] || return 1
+	for ((t = 1; t <= $1; t++)); do
+		printf 'card 04C%02d1\n' "$t"
+	done >"$WORK/dispose.sim"
+	as S02 2222 scan --session D1 --reader "sim:$WORK/dispose.sim"
+	[ "$RC" = 0 ] || return 1
+	as S02 2222 dispose close D1 --method contractor --certificate C-1 \
+		--witness M01 --witness-pin-fd 4 4<"$PIN_M01"
+	[ "$RC" = 0 ] || return 1
+	as M01 1111 training course add BASIC --name "Card handling" \
+		--required-for cards
+	[ "$RC" = 0 ] || return 1
+	for ((k = 1; k <= $1 / 4; k++)); do
+		"$CT" staff add "$(printf 'X%02d' "$k")" --name "Extra $k" \
+			--role staff --as M01 --pin-fd 3 --new-pin-fd 4 \
+			3<"$PIN_M01" 4<"$(pin_file X 5555)" >/dev/null 2>&1 ||
+			return 1
+		if ((k % 2)); then
+			as M01 1111 training record BASIC \
+				--staff "$(printf 'X%02d' "$k")" --date 2026-03-01
+			[ "$RC" = 0 ] || return 1
+		fi
+	done
+	for s in M01 S02 S03 P04; do
+		as M01 1111 training record BASIC --staff $s --date 2026-03-01
+		[ "$RC" = 0 ] || return 1
+	done
 }
 
 # statements ARGS...: how many statements `cardtally ARGS...` ran.
@@ -63,8 +98,17 @@ for T in 4 24; do
 	N[json$T]=$(statements status --json)
 	N[cycle$T]=$(statements plan cycle --months 12)
 	N[assign$T]=$(statements plan assign --count 1)
+	N[audit$T]=$(statements audit verify)
+	N[daily$T]=$(statements report daily)
+	is "$(sqlq "SELECT count(*) FROM disposal")" "$T" \
+		"$T trays: $T cards disposed of"
+	ct status --json
+	is "$(printf '%s' "$OUT" | pyjson 'len(d["training_gaps"])')" \
+		"$((T / 4 / 2))" "$T trays: the untrained extra staff are gaps"
+	is "$(printf '%s' "$OUT" | pyjson 'd["disposal_due"]')" 0 \
+		"$T trays: no card left due (the moved ones disposed of)"
 done
-for k in status json cycle assign; do
+for k in status json cycle assign audit daily; do
 	is "${N[${k}24]}" "${N[${k}4]}" \
 		"$k: as many statements for 24 trays as for 4 (${N[${k}4]})"
 done
