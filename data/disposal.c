@@ -60,12 +60,16 @@ int ledger_cards_in_storage_counts(struct ledger *l, int32_t reminder_cutoff,
 {
 	sqlite3_stmt *st;
 	int stop = 0;
-	/* A reminder day as ledger_col_date reads it: a valid YYYY-MM-DD
-	 * (date() gives it back unchanged); anything else is no day. */
+	/* A reminder day as ledger_col_date (date_parse) reads it: a valid
+	 * YYYY-MM-DD from 1900 on, which date() with a modifier gives back
+	 * unchanged (it moves 2026-02-30 on to 2026-03-02); anything else is
+	 * no day. */
 	int rc = ledger_prepare(
 	    l,
 	    "SELECT status, count(*), count(CASE WHEN reminder_sent <= ?1 "
-	    "AND date(reminder_sent) = reminder_sent THEN 1 END) "
+	    "AND reminder_sent >= '1900' "
+	    "AND date(reminder_sent, '+0 days') = reminder_sent "
+	    "THEN 1 END) "
 	    "FROM card WHERE status IN (" CARD_IN_STORAGE_SQL ") "
 	    "GROUP BY status ORDER BY status",
 	    &st);
