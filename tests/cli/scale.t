@@ -168,10 +168,16 @@ is "$(sqlq "SELECT count(*) FROM card WHERE status = 'checked_out'")" \
 # out, each checkout a process of its own: as with count start, every
 # checkout succeeds within the busy timeout and nobody is told the ledger
 # is locked.  The import's longest write transaction (CARDTALLY_TX_LOG) is
-# reported; the import still writes in one transaction (doc/design.md).
+# reported; the import still writes in one transaction (doc/design.md),
+# which the sanitizers make many times longer: there the list has 3,000
+# cards, and a checkout's own time (its PIN's hash above all) is only
+# reported.  A checkout that exits 0 without being told the ledger is
+# locked waited less than its busy timeout (SQLite gives up after it).
+NBIG=${CARDTALLY_SANITIZED:+3000}
+NBIG=${NBIG:-30000}
 {
 	echo mgmt_id,serial,location,received
-	for ((t = 1; t <= 30000; t++)); do
+	for ((t = 1; t <= NBIG; t++)); do
 		printf 'N%05d,04E%05d,SAFE9/T%03d,2025-07-01\n' \
 			"$t" "$t" $((t % 300))
 	done
@@ -195,14 +201,18 @@ for ((i = 21; i <= 60; i++)); do
 	[ -e "$WORK/import.rc" ] && [ "$n_co2" -ge 5 ] && break
 done
 wait "$import_pid"
-is "$(cat "$WORK/import.rc")" 0 "import: 30,000 cards imported while checkouts ran"
-is "$(sqlq "SELECT count(*) FROM card WHERE mgmt_id GLOB 'N*'")" 30000 \
+is "$(cat "$WORK/import.rc")" 0 "import: $NBIG cards imported while checkouts ran"
+is "$(sqlq "SELECT count(*) FROM card WHERE mgmt_id GLOB 'N*'")" "$NBIG" \
 	"import: every card of the list in the ledger"
 is "$co_rc" 0 "import: every checkout exits 0"
 [ "$overlap" -gt 0 ]
 ok $? "import: checkouts ran while the import did ($overlap of $n_co2)"
-[ "$slowest" -lt 10000 ]
-ok $? "import: the slowest checkout took ${slowest} ms (within the 10 s busy timeout)"
+if [ -n "${CARDTALLY_SANITIZED:-}" ]; then
+	diag "import: the slowest checkout took ${slowest} ms"
+else
+	[ "$slowest" -lt 10000 ]
+	ok $? "import: the slowest checkout took ${slowest} ms (within the 10 s busy timeout)"
+fi
 is "$(cat "$WORK/co2.err" "$WORK/import.err" | grep -ciE 'locked|busy')" 0 \
 	"import: nobody is told the ledger is locked"
 is "$(sqlq "SELECT count(*) FROM card WHERE status = 'checked_out'")" \
