@@ -104,11 +104,12 @@ static void print_finding(const struct audit_finding *f)
 {
 	if (f->id > 0)
 		printf(_("BROKEN at %s row %lld (%s): %s"), f->table,
-		       (long long)f->id, audit_problem_name(f->problem),
+		       (long long)f->id,
+		       cli_code_word(audit_problem_name(f->problem)),
 		       f->what);
 	else
-		printf(_("BROKEN (%s): %s"), audit_problem_name(f->problem),
-		       f->what);
+		printf(_("BROKEN (%s): %s"),
+		       cli_code_word(audit_problem_name(f->problem)), f->what);
 	putchar('\n');
 }
 

@@ -410,7 +410,7 @@ static void audit(struct daily *d)
 	fprintf(d->f, "\n%s\n", _("AUDIT LOG"));
 	if (a->problem != AUDIT_INTACT) {
 		fprintf(d->f, "  %s (%s):\n", _("BROKEN"),
-			audit_problem_name(a->problem));
+			cli_code_word(audit_problem_name(a->problem)));
 		report_wrapped(d->f, "    ", a->what);
 		if (a->nfindings > 1) {
 			fputs("  ", d->f);

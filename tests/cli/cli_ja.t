@@ -205,4 +205,16 @@ plan assign --json|plan assign --count $C --json
 plan cycle --json|plan cycle --months 2 --json
 EOF_J
 
+# A changed read: the problem audit verify and the daily report find is
+# named as a word (what the ledger's check says of it stays English).
+sqlite3 "$CARDTALLY_DB" "UPDATE scan SET at = at - 3600 WHERE id = 1"
+en audit verify
+e_rc=$RC
+ja LANG audit verify
+is "$RC" "$e_rc" "audit verify of a changed read: the exit code of the C locale"
+like "$OUT" '^破損: scan の 1 行（行の改ざん）: ' \
+	"audit verify: the problem found as a word"
+ja LANG report daily --date 2026-03-02
+like "$OUT" '^  破損 \(行の改ざん\):$' "report daily: the problem found as a word"
+
 done_testing
