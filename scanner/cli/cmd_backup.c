@@ -19,7 +19,7 @@
 static void say_removed(void *ctx, const char *name)
 {
 	(void)ctx;
-	fprintf(stderr, "removed old backup %s\n", name);
+	fprintf(stderr, _("removed old backup %s\n"), name);
 }
 
 static int exec_backup(struct cli *c, struct ledger *l)
@@ -97,19 +97,21 @@ static int exec_verify(struct cli *c, struct ledger *l)
 		json_w_end_object(&w);
 		return cli_json_done(&w, EXIT_OK);
 	}
-	printf("backup %s\n", cli_text(c->pos[0]));
-	printf("integrity check: %s\n", v.integrity);
-	printf("schema version: %d (this cardtally: %d%s)\n", v.version,
+	printf(_("backup %s\n"), cli_text(c->pos[0]));
+	printf(_("integrity check: %s\n"),
+	       strcmp(v.integrity, "ok") == 0 ? _("ok") : v.integrity);
+	printf(_("schema version: %d (this cardtally: %d%s)\n"), v.version,
 	       LEDGER_SCHEMA_VERSION,
-	       v.version < LEDGER_SCHEMA_VERSION ? "; restore migrates it"
+	       v.version < LEDGER_SCHEMA_VERSION ? _("; restore migrates it")
 						 : "");
-	printf("audit log intact: %lld entries; %lld rows match their "
+	printf(_("audit log intact: %lld entries; %lld rows match their "
 	       "entries; %lld card, terminal and staff rows hold what the "
-	       "log says%s\n",
+	       "log says%s\n"),
 	       (long long)v.entries, (long long)v.records,
 	       (long long)v.replayed,
-	       v.migrated ? " (checked on a migrated scratch copy)" : "");
-	printf("anchor: --expect-rows %lld --anchor %s\n", (long long)v.head_id,
+	       v.migrated ? _(" (checked on a migrated scratch copy)") : "");
+
+	printf(_("anchor: --expect-rows %lld --anchor %s\n"), (long long)v.head_id,
 	       hex);
 	return EXIT_OK;
 }
@@ -184,10 +186,10 @@ static int exec_restore(struct cli *c, struct ledger *l)
 		json_w_end_object(&w);
 		return cli_json_done(&w, EXIT_OK);
 	}
-	printf("restored %s from %s (%s)\n", cli_text(c->db),
+	printf(_("restored %s from %s (%s)\n"), cli_text(c->db),
 	       cli_text(c->pos[0]), chain_word(r.chain));
 	if (r.aside[0])
-		printf("the ledger it replaced is kept as %s\n",
+		printf(_("the ledger it replaced is kept as %s\n"),
 		       cli_text(r.aside));
 	return EXIT_OK;
 }

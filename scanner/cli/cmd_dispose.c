@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../workflow/config.h"
+#include "cli_code.h"
 #include "cli_pdf.h"
 #include "report.h"
 
@@ -85,12 +86,12 @@ static int exec_dispose_due(struct cli *c, struct ledger *l)
 		json_w_end_array(&w);
 		rc = cli_json_done(&w, rc);
 	} else if (d.n == 0) {
-		printf("no card is due for disposal (reminder + %d days)\n",
+		printf(_("no card is due for disposal (reminder + %d days)\n"),
 		       d.reminder_days);
 	}
 	for (size_t i = 0; !c->json && i < d.n; i++) {
-		printf("%-12s %-10s since ", d.v[i].mgmt_id,
-		       recon_due_why_name(d.v[i].why));
+		printf(_("%-12s %s since "), d.v[i].mgmt_id,
+		       cli_pad(cli_code(recon_due_why_name(d.v[i].why)), 10));
 		print_day(stdout, d.v[i].since);
 		fputs("\n", stdout);
 	}
@@ -141,8 +142,8 @@ static int exec_dispose_start(struct cli *c, struct ledger *l)
 		printf("D%lld\n", (long long)id);
 	}
 	fprintf(stderr,
-		"disposal D%lld started by %s, witnessed by %s: scan the due "
-		"cards with `cardtally scan --session D%lld --reader SPEC`\n",
+		_("disposal D%lld started by %s, witnessed by %s: scan the due "
+		"cards with `cardtally scan --session D%lld --reader SPEC`\n"),
 		(long long)id, actor.code, witness.code, (long long)id);
 	return rc;
 }
@@ -206,8 +207,10 @@ static int exec_dispose_close(struct cli *c, struct ledger *l)
 		json_w_end_object(&w);
 		return cli_json_done(&w, EXIT_OK);
 	}
-	printf("disposal D%lld closed: %lld card%s disposed (%s)\n",
-	       (long long)id, (long long)n, n == 1 ? "" : "s", method);
+	printf(ngettext("disposal D%lld closed: %lld card disposed (%s)\n",
+			"disposal D%lld closed: %lld cards disposed (%s)\n",
+			(unsigned long)n),
+	       (long long)id, (long long)n, cli_code(method));
 	return EXIT_OK;
 }
 
@@ -257,24 +260,33 @@ static void list_batch_text(const struct wf_disposal *d)
 
 	if (b->closed_at) {
 		cli_time_iso(b->closed_at, when);
-		printf("D%lld  %s  by %s, witness %s  %s%s%s  %lld card%s\n",
+		printf(ngettext("D%lld  %s  by %s, witness %s  %s%s%s  %lld "
+				"card\n",
+				"D%lld  %s  by %s, witness %s  %s%s%s  %lld "
+				"cards\n",
+				(unsigned long)b->ncards),
 		       (long long)b->id, when, b->closed_by, b->close_witness,
-		       b->method, b->certificate[0] ? " certificate " : "",
-		       b->certificate, (long long)b->ncards,
-		       b->ncards == 1 ? "" : "s");
+		       cli_code(b->method),
+		       b->certificate[0] ? _(" certificate ") : "",
+		       b->certificate, (long long)b->ncards);
 	} else {
 		cli_time_iso(b->started_at, when);
-		printf("D%lld  open since %s (%s, witness %s)  %lld card%s "
-		       "scanned\n",
+		printf(ngettext("D%lld  open since %s (%s, witness %s)  %lld "
+				"card scanned\n",
+				"D%lld  open since %s (%s, witness %s)  %lld "
+				"cards scanned\n",
+				(unsigned long)b->ncards),
 		       (long long)b->id, when, b->started_by, b->witness,
-		       (long long)b->ncards, b->ncards == 1 ? "" : "s");
+		       (long long)b->ncards);
 	}
 	for (size_t i = 0; i < d->ncards; i++) {
 		const struct wf_disposal_card *r = &d->cards[i];
 
-		printf("    %-12s %-10s since ", r->mgmt_id, r->why);
+		printf(_("    %-12s %s since "), r->mgmt_id,
+		       cli_pad(cli_code(r->why), 10));
+
 		print_day(stdout, r->due_since);
-		printf("  scanned by %s\n", r->scanned_by);
+		printf(_("  scanned by %s\n"), r->scanned_by);
 	}
 }
 
@@ -352,7 +364,7 @@ static int exec_dispose_list(struct cli *c, struct ledger *l)
 		for (size_t i = 0; i < list.n; i++)
 			list_batch_text(&list.v[i]);
 		if (list.n == 0)
-			puts("no disposal recorded");
+			puts(_("no disposal recorded"));
 	}
 	wf_dispose_list_free(&list);
 	return rc;

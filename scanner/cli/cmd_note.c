@@ -31,7 +31,7 @@ static int exec_note_add(struct cli *c, struct ledger *l)
 	} else {
 		printf("%lld\n", (long long)id);
 	}
-	fprintf(stderr, "near-miss %lld recorded by %s\n", (long long)id,
+	fprintf(stderr, _("near-miss %lld recorded by %s\n"), (long long)id,
 		actor.code);
 	return EXIT_OK;
 }
@@ -94,7 +94,7 @@ static int exec_note_list(struct cli *c, struct ledger *l)
 		json_w_end_object(jw);
 		rc = cli_json_done(jw, EXIT_OK);
 	} else if (n.n == 0) {
-		fputs("no near-misses recorded\n", stderr);
+		fputs(_("no near-misses recorded\n"), stderr);
 	}
 	wf_note_list_free(&n);
 	return rc;

@@ -74,8 +74,8 @@ static int exec_staff_add(struct cli *c, struct ledger *l)
 	sodium_memzero(wpin, sizeof(wpin));
 	if (rc)
 		return rc;
-	fprintf(stderr, "added %s (%s) as %s\n", c->pos[0], name,
-		staff_role_name(role));
+	fprintf(stderr, _("added %s (%s) as %s\n"), c->pos[0], name,
+		_(staff_role_name(role)));
 	return EXIT_OK;
 }
 
@@ -110,7 +110,7 @@ static int exec_staff_unlock(struct cli *c, struct ledger *l)
 		rc = cli_fail(&e);
 	if (rc)
 		return rc;
-	fprintf(stderr, "unlocked %s\n", c->pos[0]);
+	fprintf(stderr, _("unlocked %s\n"), c->pos[0]);
 	return EXIT_OK;
 }
 
@@ -149,7 +149,7 @@ static int exec_staff_pin(struct cli *c, struct ledger *l)
 	sodium_memzero(pin, sizeof(pin));
 	if (rc)
 		return rc;
-	fprintf(stderr, "PIN of %s changed\n", c->as);
+	fprintf(stderr, _("PIN of %s changed\n"), c->as);
 	return EXIT_OK;
 }
 
@@ -190,7 +190,7 @@ static int exec_staff_reset_pin(struct cli *c, struct ledger *l)
 	sodium_memzero(wpin, sizeof(wpin));
 	if (rc)
 		return rc;
-	fprintf(stderr, "PIN of %s reset, the account is open\n", c->pos[0]);
+	fprintf(stderr, _("PIN of %s reset, the account is open\n"), c->pos[0]);
 	return EXIT_OK;
 }
 
@@ -240,11 +240,12 @@ static int witnessed(struct cli *c, struct ledger *l,
 	if (rc)
 		return cli_fail(&e);
 	if (step == &wf_step_staff_role)
-		fprintf(stderr, "%s is %s now\n", c->pos[0],
-			staff_role_name(role));
+		fprintf(stderr, _("%s is %s now\n"), c->pos[0],
+			_(staff_role_name(role)));
 	else
-		fprintf(stderr, "%s %s\n",
-			active ? "reactivated" : "deactivated", c->pos[0]);
+		fprintf(stderr,
+			active ? _("reactivated %s\n") : _("deactivated %s\n"),
+			c->pos[0]);
 	return EXIT_OK;
 }
 
@@ -313,9 +314,11 @@ static void print_staff(const struct staff_rec *s, struct json_w *jw)
 		json_w_end_object(jw);
 		return;
 	}
-	printf("%-12s %-9s %s%s%s\n", s->code, staff_role_name(s->role),
-	       cli_text(s->name), s->locked ? "  [LOCKED]" : "",
-	       s->active ? "" : "  [inactive]");
+	printf("%-12s %s %s%s%s\n", s->code,
+	       cli_pad(_(staff_role_name(s->role)), 9), cli_text(s->name),
+	       s->locked ? _("  [LOCKED]") : "",
+	       s->active ? "" : _("  [inactive]"));
+
 }
 
 static int exec_staff_list(struct cli *c, struct ledger *l)

@@ -36,7 +36,7 @@ static int exec_sync_key(struct cli *c, struct ledger *l)
 	if (wf_sync_key(c->db, &k, &e))
 		return cli_fail(&e);
 	if (k.made)
-		fprintf(stderr, "made the sync key %s\n", cli_text(k.path));
+		fprintf(stderr, _("made the sync key %s\n"), cli_text(k.path));
 	if (!c->json) {
 		/* The key alone on stdout: what enrolment takes. */
 		printf("%s\n", k.pk);
@@ -65,9 +65,9 @@ static void say_sent(void *ctx, const struct outbox_batch *b,
 		     enum hub_verdict v)
 {
 	(void)ctx;
-	printf("batch %lld (audit entries %lld-%lld): %s\n", (long long)b->seq,
+	printf(_("batch %lld (audit entries %lld-%lld): %s\n"), (long long)b->seq,
 	       (long long)b->first, (long long)b->last,
-	       v == HUB_ACCEPTED ? "sent" : "the hub had it already");
+	       v == HUB_ACCEPTED ? _("sent") : _("the hub had it already"));
 }
 
 static int exec_sync(struct cli *c, struct ledger *l)
@@ -111,10 +111,13 @@ static int exec_sync(struct cli *c, struct ledger *l)
 		json_w_end_object(&w);
 		rc = cli_json_done(&w, rc);
 	} else if (rc == 0) {
-		printf("synced: the hub has audit entries 1-%lld of %lld; "
-		       "%lld batch%s pending\n",
+		printf(ngettext("synced: the hub has audit entries 1-%lld of "
+				"%lld; %lld batch pending\n",
+				"synced: the hub has audit entries 1-%lld of "
+				"%lld; %lld batches pending\n",
+				(unsigned long)r.pending),
 		       (long long)r.acked_entry, (long long)r.entries,
-		       (long long)r.pending, r.pending == 1 ? "" : "es");
+		       (long long)r.pending);
 	}
 	/* A refusal or a hub out of reach is said on stderr whatever the
 	 * format: a timer's log must show it. */
@@ -151,9 +154,9 @@ static int exec_hub_migrate(struct cli *c, struct ledger *l)
 	if (wf_hub_migrate(hub_of(c, &conf), &from, &to, &e))
 		return cli_fail(&e);
 	if (from == to)
-		printf("hub schema version %d: up to date\n", to);
+		printf(_("hub schema version %d: up to date\n"), to);
 	else
-		printf("hub schema version %d -> %d\n", from, to);
+		printf(_("hub schema version %d -> %d\n"), from, to);
 	return EXIT_OK;
 }
 
@@ -196,7 +199,7 @@ static int exec_hub_enrol(struct cli *c, struct ledger *l)
 		json_w_end_object(&w);
 		return cli_json_done(&w, EXIT_OK);
 	}
-	printf("enrolled ward %s\n", c->pos[0]);
+	printf(_("enrolled ward %s\n"), c->pos[0]);
 	return EXIT_OK;
 }
 
@@ -242,14 +245,16 @@ static int report_ward(void *ctx, const struct hub_ward_status *s)
 	printf("%s", cli_text(s->code));
 	if (s->name[0])
 		printf(" (%s)", cli_text(s->name));
-	printf(": %lld batch%s, audit entries 1-%lld, head %s\n",
-	       (long long)s->batches, s->batches == 1 ? "" : "es",
-	       (long long)s->last_entry, s->head);
+	printf(ngettext(": %lld batch, audit entries 1-%lld, head %s\n",
+			": %lld batches, audit entries 1-%lld, head %s\n",
+			(unsigned long)s->batches),
+	       (long long)s->batches, (long long)s->last_entry, s->head);
 	if (s->last_seen) {
 		cli_time_iso(s->last_seen, t);
-		printf("  last sync %s%s\n", t, s->silent ? ": SILENT" : "");
+		printf(_("  last sync %s%s\n"), t,
+		       s->silent ? _(": SILENT") : "");
 	} else {
-		printf("  never synced%s\n", s->silent ? ": SILENT" : "");
+		printf(_("  never synced%s\n"), s->silent ? _(": SILENT") : "");
 	}
 	return 0;
 }
@@ -296,8 +301,13 @@ static int exec_hub_report(struct cli *c, struct ledger *l)
 		json_w_end_object(&w);
 		return cli_json_done(&w, r.silent ? EXIT_FOUND : EXIT_OK);
 	}
-	printf("%d ward%s silent for more than %ld day%s\n", r.silent,
-	       r.silent == 1 ? "" : "s", n, n == 1 ? "" : "s");
+	printf(ngettext("%d ward silent", "%d wards silent",
+			(unsigned long)r.silent),
+	       r.silent);
+	printf(ngettext(" for more than %ld day\n",
+			" for more than %ld days\n", (unsigned long)n),
+	       n);
+
 	return r.silent ? EXIT_FOUND : EXIT_OK;
 }
 
