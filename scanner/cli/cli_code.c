@@ -3,7 +3,10 @@
 
 #include "cli.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Codes of the command line's text that wf_word's table (shared with the
  * TUI) has no word for: a read's outcome and why (recon.c). */
@@ -31,4 +34,32 @@ const char *cli_code(const char *code)
 	/* gettext gives the msgid back where nothing translates it: the
 	 * English, which prints the code. */
 	return w == msgid || strcmp(w, msgid) == 0 ? code : w;
+}
+
+/* Whether err is fmt (a literal of ledger.h) with path and why. */
+#define SAID(fmt, ...)                                                         \
+	(snprintf(buf, cap, fmt, __VA_ARGS__), strcmp(buf, err) == 0)
+
+const char *cli_ledger_msg(const char *path, const char *err, char *buf,
+			   size_t cap)
+{
+	struct stat sb;
+	const char *why = "";
+
+	/* ledger_open named strerror of its stat: the same call again. */
+	if (stat(path, &sb) < 0)
+		why = strerror(errno);
+	if (SAID(LEDGER_MSG_NOTFOUND, path, why))
+		snprintf(buf, cap, _(LEDGER_MSG_NOTFOUND), path, why);
+	else if (SAID(LEDGER_MSG_CANNOT_OPEN, path, why))
+		snprintf(buf, cap, _(LEDGER_MSG_CANNOT_OPEN), path, why);
+	else if (SAID(LEDGER_MSG_NOT_REGULAR, path))
+		snprintf(buf, cap, _(LEDGER_MSG_NOT_REGULAR), path);
+	else if (SAID(LEDGER_MSG_EMPTY, path))
+		snprintf(buf, cap, _(LEDGER_MSG_EMPTY), path);
+	else if (SAID(LEDGER_MSG_NOT_SQLITE, path))
+		snprintf(buf, cap, _(LEDGER_MSG_NOT_SQLITE), path);
+	else
+		return err;
+	return buf;
 }

@@ -11,4 +11,13 @@
 /* code as is, or its translated word; "" for NULL. */
 const char *cli_code(const char *code);
 
+#include <stddef.h>
+
+/* ledger_open's err about path in the language of the messages when it is
+ * one of the messages ledger.h names (LEDGER_MSG_*), written into buf;
+ * else err itself. */
+const char *cli_ledger_msg(const char *path, const char *err, char *buf,
+			   size_t cap);
+
+
 #endif

@@ -59,8 +59,8 @@ static int exec_backup(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_backup_entry = {
     .name = "backup",
     .usage = "[DIR] [--json]",
-    .help = "copy the ledger into DIR (else the configured backup_dir) "
-	    "while it is in use, and remove old copies",
+    .help = N_("copy the ledger into DIR (else the configured backup_dir) "
+	    "while it is in use, and remove old copies"),
     .exec = exec_backup,
 };
 
@@ -119,7 +119,7 @@ static int exec_verify(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_backup_verify_entry = {
     .name = "backup verify",
     .usage = "FILE [--json]",
-    .help = "check a backup: integrity, schema version and audit log",
+    .help = N_("check a backup: integrity, schema version and audit log"),
     .exec = exec_verify,
 };
 
@@ -200,8 +200,8 @@ const struct cmd_entry cmd_restore_entry = {
     .name = "restore",
     .usage = "FILE --as MANAGER [--pin-fd N] [--force --reason TEXT] "
 	     "[--json]",
-    .help = "replace the ledger with a backup (a manager; an older backup "
-	    "only with --force and a reason)",
+    .help = N_("replace the ledger with a backup (a manager; an older backup "
+	    "only with --force and a reason)"),
     .options = restore_options,
     .step = &wf_step_restore,
     .exec = exec_restore,

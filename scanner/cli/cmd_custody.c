@@ -58,7 +58,7 @@ const struct cmd_entry cmd_asset_add_entry = {
     .name = "asset add",
     .usage = "CODE --name NAME [--tag SERIAL] --location PATH --as CODE "
 	     "[--pin-fd N] [--json]",
-    .help = "register an issuing terminal (counted like a card)",
+    .help = N_("register an issuing terminal (counted like a card)"),
     .options = asset_add_options,
     .needs_db = 1,
     .step = &wf_step_asset_add,
@@ -236,7 +236,7 @@ const struct cmd_entry cmd_checkout_entry = {
     .name = "checkout",
     .usage = "(ID... | --reader SPEC [--profile NAME]) [--for YYYY-MM-DD] "
 	     "--as CODE [--pin-fd N] [--json]",
-    .help = "take cards or terminals out of storage for the window",
+    .help = N_("take cards or terminals out of storage for the window"),
     .options = checkout_options,
     .needs_db = 1,
     .step = &wf_step_checkout,
@@ -247,7 +247,7 @@ const struct cmd_entry cmd_return_entry = {
     .name = "return",
     .usage = "(ID... | --reader SPEC [--profile NAME]) --as CODE "
 	     "[--pin-fd N] [--json]",
-    .help = "put checked-out cards or terminals back into storage",
+    .help = N_("put checked-out cards or terminals back into storage"),
     .options = reader_options,
     .needs_db = 1,
     .step = &wf_step_return,
@@ -257,7 +257,7 @@ const struct cmd_entry cmd_return_entry = {
 const struct cmd_entry cmd_issue_entry = {
     .name = "issue",
     .usage = "ID... --as CODE [--pin-fd N] [--json]",
-    .help = "record checked-out cards as handed to their applicants",
+    .help = N_("record checked-out cards as handed to their applicants"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_issue,
@@ -268,7 +268,7 @@ const struct cmd_entry cmd_move_entry = {
     .name = "move",
     .usage = "--to PATH (ID... | --reader SPEC [--profile NAME]) --as CODE "
 	     "[--pin-fd N] [--json]",
-    .help = "move stored cards or terminals to another location",
+    .help = N_("move stored cards or terminals to another location"),
     .options = move_options,
     .needs_db = 1,
     .step = &wf_step_move,

@@ -409,7 +409,7 @@ out:
 const struct cmd_entry cmd_demo_entry = {
     .name = "demo",
     .usage = "",
-    .help = "count a demo ward's 5,000 cards with the simulated reader",
+    .help = N_("count a demo ward's 5,000 cards with the simulated reader"),
     .options = NULL,
     .needs_db = 0,
     .exec = exec_demo,

@@ -102,7 +102,7 @@ static int exec_dispose_due(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_dispose_due_entry = {
     .name = "dispose due",
     .usage = "[--json]",
-    .help = "list the cards due for disposal, with why and since when",
+    .help = N_("list the cards due for disposal, with why and since when"),
     .options = NULL,
     .needs_db = 1,
     .exec = exec_dispose_due,
@@ -152,7 +152,7 @@ const struct cmd_entry cmd_dispose_start_entry = {
     .name = "dispose start",
     .usage = "--as CODE [--pin-fd N] --witness MANAGER [--witness-pin-fd N] "
 	     "[--json]",
-    .help = "open a disposal batch (two people, one a manager)",
+    .help = N_("open a disposal batch (two people, one a manager)"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_dispose_start,
@@ -221,7 +221,7 @@ const struct cmd_entry cmd_dispose_close_entry = {
     .name = "dispose close",
     .usage = "ID [--method shred|contractor] [--certificate REF] --as CODE "
 	     "[--pin-fd N] --witness MANAGER [--witness-pin-fd N] [--json]",
-    .help = "write the disposal ledger and mark the batch's cards disposed",
+    .help = N_("write the disposal ledger and mark the batch's cards disposed"),
     .options = dispose_close_options,
     .needs_db = 1,
     .step = &wf_step_dispose_close,
@@ -377,7 +377,7 @@ const struct cmd_entry cmd_dispose_list_entry = {
     .name = "dispose list",
     .usage = "[--batch ID | --month YYYY-MM] [--json | --format text|pdf "
 	     "[--output FILE]]",
-    .help = "the disposal ledger: batches, who, witness, method, cards",
+    .help = N_("the disposal ledger: batches, who, witness, method, cards"),
     .options = dispose_list_options,
     .needs_db = 1,
     .exec = exec_dispose_list,

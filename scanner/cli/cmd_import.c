@@ -166,7 +166,7 @@ const struct cmd_entry cmd_import_entry = {
     .name = "import",
     .usage = "FILE [--encoding auto|utf-8|cp932] [--dry-run] [--full] "
 	     "--as CODE [--pin-fd N]",
-    .help = "import the stock list (CSV, UTF-8 or CP932)",
+    .help = N_("import the stock list (CSV, UTF-8 or CP932)"),
     .options = import_options,
     .needs_db = 1,
     .step = &wf_step_import,

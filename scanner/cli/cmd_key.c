@@ -73,7 +73,7 @@ static const char *const holder_add_options[] = {"order", NULL};
 const struct cmd_entry cmd_key_holder_add_entry = {
     .name = "key holder add",
     .usage = "CODE --order N --as MANAGER [--pin-fd N]",
-    .help = "name a key holder of the safe (1 primary, 2 deputy)",
+    .help = N_("name a key holder of the safe (1 primary, 2 deputy)"),
     .options = holder_add_options,
     .needs_db = 1,
     .step = &wf_step_key_holder_add,
@@ -132,7 +132,7 @@ static int exec_holder_list(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_key_holder_list_entry = {
     .name = "key holder list",
     .usage = "[--json]",
-    .help = "the key holders of the safe, in order",
+    .help = N_("the key holders of the safe, in order"),
     .options = NULL,
     .needs_db = 1,
     .exec = exec_holder_list,
@@ -207,7 +207,7 @@ const struct cmd_entry cmd_key_open_entry = {
     .name = "key open",
     .usage = "--purpose TEXT --as CODE [--pin-fd N] --witness KEY_HOLDER "
 	     "[--witness-pin-fd N] [--json]",
-    .help = "record an opening of the safe, approved by a key holder",
+    .help = N_("record an opening of the safe, approved by a key holder"),
     .options = open_options,
     .needs_db = 1,
     .step = &wf_step_key_open,
@@ -261,7 +261,7 @@ static int exec_close(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_key_close_entry = {
     .name = "key close",
     .usage = "--as CODE [--pin-fd N] [--json]",
-    .help = "record that the safe is closed again",
+    .help = N_("record that the safe is closed again"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_key_close,
@@ -384,8 +384,8 @@ static const char *const key_log_options[] = {"format", "output", NULL};
 const struct cmd_entry cmd_key_log_entry = {
     .name = "key log",
     .usage = "[--json | --format text|pdf [--output FILE]]",
-    .help = "every opening of the safe, with its flags, and what was "
-	    "handled while it was closed",
+    .help = N_("every opening of the safe, with its flags, and what was "
+	    "handled while it was closed"),
     .options = key_log_options,
     .needs_db = 1,
     .exec = exec_log,

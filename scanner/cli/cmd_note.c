@@ -41,7 +41,7 @@ static const char *const note_add_options[] = {"text", "card", NULL};
 const struct cmd_entry cmd_note_add_entry = {
     .name = "note add",
     .usage = "--text TEXT [--card MGMT_ID] --as CODE [--pin-fd N] [--json]",
-    .help = "record a near-miss (who, when, what, which card)",
+    .help = N_("record a near-miss (who, when, what, which card)"),
     .options = note_add_options,
     .needs_db = 1,
     .step = &wf_step_note_add,
@@ -103,7 +103,7 @@ static int exec_note_list(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_note_list_entry = {
     .name = "note list",
     .usage = "[--json]",
-    .help = "list the near-misses, oldest first",
+    .help = N_("list the near-misses, oldest first"),
     .options = NULL,
     .needs_db = 1,
     .exec = exec_note_list,

@@ -234,8 +234,8 @@ static int exec_readers(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_readers_entry = {
     .name = "readers",
     .usage = "[--json]",
-    .help = "list the reader backends of this build, attached readers "
-	    "and known USB readers",
+    .help = N_("list the reader backends of this build, attached readers "
+	    "and known USB readers"),
     .options = NULL,
     .needs_db = 0,
     .exec = exec_readers,

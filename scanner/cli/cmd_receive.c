@@ -190,8 +190,8 @@ const struct cmd_entry cmd_receive_entry = {
     .name = "receive",
     .usage = "(--tray LOCATION | --card MGMT_ID [--tray LOCATION]) "
 	     "--reader SPEC [--profile NAME] --as CODE [--pin-fd N] [--json]",
-    .help = "bind the chips of arriving cards to the stock list's "
-	    "management IDs, tray by tray in list order or by delivery slip",
+    .help = N_("bind the chips of arriving cards to the stock list's "
+	    "management IDs, tray by tray in list order or by delivery slip"),
     .options = receive_options,
     .needs_db = 1,
     .step = &wf_step_receive,

@@ -580,8 +580,8 @@ const struct cmd_entry cmd_scan_entry = {
     .usage = "--session ID [--range R] --reader SPEC [--profile NAME] "
 	     "--as CODE [--pin-fd N] [--json]  (a count needs --range; a "
 	     "tally and a disposal, --session D<n>, take none)",
-    .help = "read cards into a count (one range at a time), a tally or a "
-	    "disposal",
+    .help = N_("read cards into a count (one range at a time), a tally or a "
+	    "disposal"),
     .options = scan_options,
     .needs_db = 1,
     .step = &wf_step_scan,
@@ -643,8 +643,8 @@ static const char *const scan_undo_options[] = {"session", "reason", NULL};
 const struct cmd_entry cmd_scan_undo_entry = {
     .name = "scan undo",
     .usage = "--session ID --reason TEXT --as CODE [--pin-fd N] [--json]",
-    .help = "take back your last read in a count or tally (it stays in "
-	    "the audit log)",
+    .help = N_("take back your last read in a count or tally (it stays in "
+	    "the audit log)"),
     .options = scan_undo_options,
     .needs_db = 1,
     .step = &wf_step_scan_undo,

@@ -87,8 +87,8 @@ const struct cmd_entry cmd_staff_add_entry = {
     .usage = "CODE --name NAME --role manager|staff|parttime "
 	     "[--new-pin-fd N] --as CODE [--pin-fd N] "
 	     "[--witness MANAGER --witness-pin-fd N]",
-    .help = "add a staff member with a role and a PIN (a new manager: "
-	    "with a second manager)",
+    .help = N_("add a staff member with a role and a PIN (a new manager: "
+	    "with a second manager)"),
     .options = staff_add_options,
     .needs_db = 1,
     .step = &wf_step_staff_add,
@@ -117,7 +117,7 @@ static int exec_staff_unlock(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_staff_unlock_entry = {
     .name = "staff unlock",
     .usage = "CODE --as MANAGER [--pin-fd N]",
-    .help = "reopen an account locked after wrong PINs (a manager)",
+    .help = N_("reopen an account locked after wrong PINs (a manager)"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_staff_unlock,
@@ -158,7 +158,7 @@ static const char *const pin_options[] = {"new-pin-fd", NULL};
 const struct cmd_entry cmd_staff_pin_entry = {
     .name = "staff pin",
     .usage = "--as CODE [--pin-fd N] [--new-pin-fd N]",
-    .help = "change your own PIN (the old one, then the new one)",
+    .help = N_("change your own PIN (the old one, then the new one)"),
     .options = pin_options,
     .needs_db = 1,
     .step = &wf_step_staff_pin,
@@ -198,8 +198,8 @@ const struct cmd_entry cmd_staff_reset_pin_entry = {
     .name = "staff reset-pin",
     .usage = "CODE [--new-pin-fd N] --as MANAGER [--pin-fd N] "
 	     "[--witness MANAGER --witness-pin-fd N]",
-    .help = "set a new PIN for someone and reopen the account (a "
-	    "manager's PIN: with a second manager)",
+    .help = N_("set a new PIN for someone and reopen the account (a "
+	    "manager's PIN: with a second manager)"),
     .options = pin_options,
     .needs_db = 1,
     .step = &wf_step_staff_reset_pin,
@@ -268,7 +268,7 @@ const struct cmd_entry cmd_staff_deactivate_entry = {
     .name = "staff deactivate",
     .usage = "CODE --as MANAGER [--pin-fd N] --witness MANAGER "
 	     "[--witness-pin-fd N]",
-    .help = "a person may no longer log in (their history stays)",
+    .help = N_("a person may no longer log in (their history stays)"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_staff_deactivate,
@@ -279,7 +279,7 @@ const struct cmd_entry cmd_staff_reactivate_entry = {
     .name = "staff reactivate",
     .usage = "CODE --as MANAGER [--pin-fd N] --witness MANAGER "
 	     "[--witness-pin-fd N]",
-    .help = "let a deactivated person log in again",
+    .help = N_("let a deactivated person log in again"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_staff_reactivate,
@@ -292,7 +292,7 @@ const struct cmd_entry cmd_staff_role_entry = {
     .name = "staff role",
     .usage = "CODE --role manager|staff|parttime --as MANAGER [--pin-fd N] "
 	     "--witness MANAGER [--witness-pin-fd N]",
-    .help = "change a person's role (with a second manager)",
+    .help = N_("change a person's role (with a second manager)"),
     .options = role_options,
     .needs_db = 1,
     .step = &wf_step_staff_role,
@@ -352,7 +352,7 @@ static int exec_staff_list(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_staff_list_entry = {
     .name = "staff list",
     .usage = "[--json]",
-    .help = "list staff with their roles (and locked accounts)",
+    .help = N_("list staff with their roles (and locked accounts)"),
     .options = NULL,
     .needs_db = 1,
     .exec = exec_staff_list,

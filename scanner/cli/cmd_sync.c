@@ -54,8 +54,8 @@ static int exec_sync_key(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_sync_key_entry = {
     .name = "sync key",
     .usage = "[--json]",
-    .help = "print this ward's public key for enrolment at the hub (the "
-	    "key is made beside the ledger on first use)",
+    .help = N_("print this ward's public key for enrolment at the hub (the "
+	    "key is made beside the ledger on first use)"),
     .exec = exec_sync_key,
 };
 
@@ -131,8 +131,8 @@ static const char *const sync_options[] = {"hub", "ward", "batch", NULL};
 const struct cmd_entry cmd_sync_entry = {
     .name = "sync",
     .usage = "[--hub CONNINFO] [--ward CODE] [--batch N] [--json]",
-    .help = "send the audit log's new entries to the city-wide hub in "
-	    "signed batches",
+    .help = N_("send the audit log's new entries to the city-wide hub in "
+	    "signed batches"),
     .options = sync_options,
     .exec = exec_sync,
 };
@@ -165,8 +165,8 @@ static const char *const hub_options[] = {"hub", NULL};
 const struct cmd_entry cmd_hub_migrate_entry = {
     .name = "hub migrate",
     .usage = "[--hub CONNINFO]",
-    .help = "make a PostgreSQL database the city-wide hub, or bring its "
-	    "schema up to date",
+    .help = N_("make a PostgreSQL database the city-wide hub, or bring its "
+	    "schema up to date"),
     .options = hub_options,
     .exec = exec_hub_migrate,
 };
@@ -208,8 +208,8 @@ static const char *const enrol_options[] = {"hub", "name", NULL};
 const struct cmd_entry cmd_hub_enrol_entry = {
     .name = "hub enrol",
     .usage = "WARD KEY [--name NAME] [--hub CONNINFO]",
-    .help = "register a ward's public key (from 'cardtally sync key') at "
-	    "the hub",
+    .help = N_("register a ward's public key (from 'cardtally sync key') at "
+	    "the hub"),
     .options = enrol_options,
     .exec = exec_hub_enrol,
 };
@@ -316,8 +316,8 @@ static const char *const report_options[] = {"hub", "silent-days", NULL};
 const struct cmd_entry cmd_hub_report_entry = {
     .name = "hub report",
     .usage = "[--silent-days N] [--hub CONNINFO] [--json]",
-    .help = "per ward at the hub: batches, the chain's head, the last sync "
-	    "and who has been silent",
+    .help = N_("per ward at the hub: batches, the chain's head, the last sync "
+	    "and who has been silent"),
     .options = report_options,
     .exec = exec_hub_report,
 };

@@ -55,7 +55,7 @@ static int exec_tally_start(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_tally_start_entry = {
     .name = "tally start",
     .usage = "--as CODE [--pin-fd N] [--json]",
-    .help = "open the end-of-day tally of what went to the window",
+    .help = N_("open the end-of-day tally of what went to the window"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_tally_start,
@@ -211,8 +211,8 @@ const struct cmd_entry cmd_tally_close_entry = {
     .name = "tally close",
     .usage = "ID [--note TEXT] --as CODE [--pin-fd N] "
 	     "[--witness MANAGER --witness-pin-fd N]",
-    .help = "close a tally: reads become returns; missing items need a "
-	    "witness and a note",
+    .help = N_("close a tally: reads become returns; missing items need a "
+	    "witness and a note"),
     .options = tally_close_options,
     .needs_db = 1,
     .step = &wf_step_tally_close,
@@ -354,7 +354,7 @@ static const char *const tally_list_options[] = {"format", "output", NULL};
 const struct cmd_entry cmd_tally_list_entry = {
     .name = "tally list",
     .usage = "[--json | --format text|pdf [--output FILE]]",
-    .help = "every tally and what is still missing from it (exit 1 if any)",
+    .help = N_("every tally and what is still missing from it (exit 1 if any)"),
     .options = tally_list_options,
     .needs_db = 1,
     .exec = exec_tally_list,

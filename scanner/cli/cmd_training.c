@@ -85,7 +85,7 @@ const struct cmd_entry cmd_training_course_add_entry = {
     .name = "training course add",
     .usage = "CODE --name NAME [--required-for cards] [--valid-days N] "
 	     "--as MANAGER [--pin-fd N]",
-    .help = "add a training course, optionally required for card work",
+    .help = N_("add a training course, optionally required for card work"),
     .options = course_add_options,
     .needs_db = 1,
     .step = &wf_step_training,
@@ -117,7 +117,7 @@ static int exec_course_require(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_training_course_require_entry = {
     .name = "training course require",
     .usage = "CODE --as MANAGER [--pin-fd N]",
-    .help = "make a course required for work with cards from now on",
+    .help = N_("make a course required for work with cards from now on"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_training,
@@ -171,7 +171,7 @@ const struct cmd_entry cmd_training_record_entry = {
     .name = "training record",
     .usage = "COURSE --staff CODE[,CODE...] --date YYYY-MM-DD --as MANAGER "
 	     "[--pin-fd N]",
-    .help = "record who attended a session of a course, and when",
+    .help = N_("record who attended a session of a course, and when"),
     .options = record_options,
     .needs_db = 1,
     .step = &wf_step_training,
@@ -356,7 +356,7 @@ static const char *const list_options[] = {"staff", NULL};
 const struct cmd_entry cmd_training_list_entry = {
     .name = "training list",
     .usage = "[--staff CODE] [--json]",
-    .help = "attendance per session, or one person's training",
+    .help = N_("attendance per session, or one person's training"),
     .options = list_options,
     .needs_db = 1,
     .exec = exec_list,
