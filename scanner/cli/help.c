@@ -165,15 +165,15 @@ static const struct {
 	const char *nouns[8];
 } sections[] = {
     {N_("the ledger and its people"),
-     {N_("init"), "staff", "training", "import", "receive"}},
-    {N_("counting"), {N_("count"), "scan", "reconcile", "plan"}},
+     {"init", "staff", "training", "import", "receive"}},
+    {N_("counting"), {"count", "scan", "reconcile", "plan"}},
     {N_("the window and the safe"),
-     {N_("checkout"), "return", "issue", "move", "asset", "tally", "key"}},
+     {"checkout", "return", "issue", "move", "asset", "tally", "key"}},
     {N_("disposal"), {"dispose"}},
-    {N_("reports and records"), {N_("status"), "report", "audit", "note"}},
-    {N_("the box"), {N_("readers"), "tui", "demo"}},
-    {N_("backups"), {N_("backup"), "restore"}},
-    {N_("the city-wide hub"), {N_("sync"), "hub"}},
+    {N_("reports and records"), {"status", "report", "audit", "note"}},
+    {N_("the box"), {"readers", "tui", "demo"}},
+    {N_("backups"), {"backup", "restore"}},
+    {N_("the city-wide hub"), {"sync", "hub"}},
 };
 
 /* The common options, in the order help prints them, and the word of the
