@@ -129,15 +129,15 @@ static const char *chain_word(enum recon_chain ch)
 {
 	switch (ch) {
 	case CHAIN_NO_LEDGER:
-		return "no ledger was there";
+		return _("no ledger was there");
 	case CHAIN_SAME:
-		return "the backup holds the ledger's entries, no more";
+		return _("the backup holds the ledger's entries, no more");
 	case CHAIN_AHEAD:
-		return "the backup holds the ledger's entries and more";
+		return _("the backup holds the ledger's entries and more");
 	case CHAIN_BEHIND:
-		return "the backup was older than the ledger";
+		return _("the backup was older than the ledger");
 	case CHAIN_DIVERGED:
-		return "the backup was of another history than the ledger";
+		return _("the backup was of another history than the ledger");
 	}
 	return "?";
 }
@@ -159,7 +159,7 @@ static int exec_restore(struct cli *c, struct ledger *l)
 		return cli_usage(c, "--as STAFF_CODE is required");
 	if (reason && !force)
 		return cli_usage(c, "--reason goes with --force");
-	snprintf(prompt, sizeof(prompt), "PIN for %s: ", c->as);
+	snprintf(prompt, sizeof(prompt), _("PIN for %s: "), c->as);
 	rc = cli_read_pin(c->pin_fd, prompt, "--pin-fd", pin);
 	if (rc)
 		return rc;

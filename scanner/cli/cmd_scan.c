@@ -310,7 +310,7 @@ static void emit_disposal_read(const struct scan_out *a,
 	if (a->verbosity != SCAN_QUIET) {
 		if (o == RECON_ACCEPTED)
 			fprintf(f, _("   dispose %-12s %s (%s)\n"), card->mgmt_id,
-				serial, recon_due_why_name(due));
+				serial, cli_code(recon_due_why_name(due)));
 		else if (o == RECON_REPEAT)
 			fprintf(f,
 				_("   repeat  %-12s %s (already in this "
@@ -324,7 +324,7 @@ static void emit_disposal_read(const struct scan_out *a,
 		else if (is_lost) {
 			fprintf(f, _("!! REFUSED %-12s %s: "), card->mgmt_id,
 				serial);
-			lost_text(f, lost, "in a disposal");
+			lost_text(f, lost, _("in a disposal"));
 			fputs(
 			    _("\n!! keep it apart, not in the disposal: a count "
 			    "of its tray reads it and a manager resolves it "
@@ -335,7 +335,8 @@ static void emit_disposal_read(const struct scan_out *a,
 				_("!! REFUSED %-12s %s: not due for disposal "
 				"(ledger says %s); put it back\n"),
 				card->mgmt_id, serial,
-				card_status_name(card->status));
+				cli_code(card_status_name(card->status)));
+
 		else
 			fprintf(f,
 				_("!! REFUSED -            %s: unknown card, not "

@@ -139,7 +139,7 @@ static int exec_staff_pin(struct cli *c, struct ledger *l)
 	rc = new_pin_fd(c, &new_fd);
 	if (rc)
 		return rc;
-	snprintf(prompt, sizeof(prompt), "PIN for %s: ", c->as);
+	snprintf(prompt, sizeof(prompt), _("PIN for %s: "), c->as);
 	rc = cli_read_pin(c->pin_fd, prompt, "--pin-fd", old);
 	if (rc == 0)
 		rc = cli_new_pin(new_fd, "--new-pin-fd", c->as, pin);
