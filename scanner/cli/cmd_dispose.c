@@ -52,6 +52,29 @@ static void batch_head(struct json_w *w, int64_t id)
 	json_w_key_str(w, "disposal", name);
 }
 
+/*
+ * --format json: the JSON of --json inside an object, as every other
+ * command prints ({"due":[...]}, {"batches":[...]}); --json keeps the bare
+ * array the interface has always given (issue 18).  *object is 1 for it,
+ * and c->json is set; 0, or a usage exit code.
+ */
+static int json_object_form(struct cli *c, int *object)
+{
+	const char *f = cli_opt(c, "format");
+
+	*object = 0;
+	if (!f || strcmp(f, "json") != 0)
+		return 0;
+	if (c->json)
+		return cli_usage(c, "--format json and --json exclude each "
+				    "other");
+	if (cli_opt(c, "output"))
+		return cli_usage(c, "--output is for --format pdf");
+	*object = 1;
+	c->json = 1;
+	return 0;
+}
+
 /* ---- dispose due ---- */
 
 static int exec_dispose_due(struct cli *c, struct ledger *l)
@@ -62,8 +85,16 @@ static int exec_dispose_due(struct cli *c, struct ledger *l)
 	int64_t now = cli_now();
 	int rc;
 
+	const char *f = cli_opt(c, "format");
+	int object;
+
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	if (f && strcmp(f, "text") != 0 && strcmp(f, "json") != 0)
+		return cli_usage(c, "--format is text or json, not '%s'", f);
+	rc = json_object_form(c, &object);
+	if (rc)
+		return rc;
 	rc = config_load(&conf);
 	if (rc)
 		return rc;
@@ -74,6 +105,10 @@ static int exec_dispose_due(struct cli *c, struct ledger *l)
 		struct json_w w;
 
 		json_w_init(&w, stdout);
+		if (object) {
+			json_w_object(&w);
+			json_w_key(&w, "due");
+		}
 		json_w_array(&w);
 		for (size_t i = 0; i < d.n; i++) {
 			json_w_object(&w);
@@ -84,6 +119,8 @@ static int exec_dispose_due(struct cli *c, struct ledger *l)
 			json_w_end_object(&w);
 		}
 		json_w_end_array(&w);
+		if (object)
+			json_w_end_object(&w);
 		rc = cli_json_done(&w, rc);
 	} else if (d.n == 0) {
 		printf(_("no card is due for disposal (reminder + %d days)\n"),
@@ -99,11 +136,13 @@ static int exec_dispose_due(struct cli *c, struct ledger *l)
 	return rc;
 }
 
+static const char *const dispose_due_options[] = {"format", NULL};
+
 const struct cmd_entry cmd_dispose_due_entry = {
     .name = "dispose due",
-    .usage = "[--json]",
+    .usage = "[--json | --format text|json]",
     .help = N_("list the cards due for disposal, with why and since when"),
-    .options = NULL,
+    .options = dispose_due_options,
     .needs_db = 1,
     .exec = exec_dispose_due,
 };
@@ -309,7 +348,7 @@ static int exec_dispose_list(struct cli *c, struct ledger *l)
 	struct wf_err e;
 	int64_t batch = 0, from, to;
 	size_t kept = 0;
-	int rc, pdf;
+	int rc, pdf = 0, object;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
@@ -320,7 +359,9 @@ static int exec_dispose_list(struct cli *c, struct ledger *l)
 				 batch_s);
 	if (month && wf_month_bounds(month, &from, &to) < 0)
 		return cli_usage(c, "--month takes YYYY-MM, not '%s'", month);
-	rc = cli_pdf_format(c, &pdf);
+	rc = json_object_form(c, &object);
+	if (rc == 0 && !object)
+		rc = cli_pdf_format(c, &pdf);
 	if (rc)
 		return rc;
 	if (wf_dispose_list(l, 0, &list, &e))
@@ -355,10 +396,16 @@ static int exec_dispose_list(struct cli *c, struct ledger *l)
 		struct json_w w;
 
 		json_w_init(&w, stdout);
+		if (object) {
+			json_w_object(&w);
+			json_w_key(&w, "batches");
+		}
 		json_w_array(&w);
 		for (size_t i = 0; i < list.n; i++)
 			list_batch_json(&w, &list.v[i]);
 		json_w_end_array(&w);
+		if (object)
+			json_w_end_object(&w);
 		rc = cli_json_done(&w, rc);
 	} else {
 		for (size_t i = 0; i < list.n; i++)
@@ -375,8 +422,9 @@ static const char *const dispose_list_options[] = {"batch", "month", "format",
 
 const struct cmd_entry cmd_dispose_list_entry = {
     .name = "dispose list",
-    .usage = "[--batch ID | --month YYYY-MM] [--json | --format text|pdf "
-	     "[--output FILE]]",
+    .usage = "[--batch ID | --month YYYY-MM] [--json | --format "
+	     "text|json|pdf [--output FILE]]",
+
     .help = N_("the disposal ledger: batches, who, witness, method, cards"),
     .options = dispose_list_options,
     .needs_db = 1,

@@ -95,7 +95,14 @@ static const struct {
     {"report record-book/format", N_("text (default), csv (for Excel), "
 				  "json or pdf (A4, with the 12-month "
 				  "trend)")},
+    {"dispose due/format", N_("text (default), or json: the --json array "
+			      "inside an object, {\"due\":[...]}")},
+    {"dispose list/format", N_("text (default), json (the --json array "
+			       "inside an object, {\"batches\":[...]}) or "
+			       "pdf (A4, for paper: needs --output or a "
+			       "stdout that is not a terminal)")},
     {"dispose list/batch", N_("only this batch (D1)")},
+
     {"dispose list/month", N_("only the batches begun or closed that month "
 			   "(YYYY-MM)")},
     {"report record-book/encoding", N_("utf-8 (default; csv with a byte "
