@@ -526,14 +526,13 @@ static int exec_scan(struct cli *c, struct ledger *l)
 	p.note = wf_profile_note(profile ? profile : conf.profile);
 	rc = scan_run(l, &a, &p, &t, &opened);
 	/* A scan refused at the start read nothing: its refusal is all
-	 * there is to say.  So is one refused once open (the reader could
-	 * not be opened, the session closed under it) before any read: a
-	 * summary of "0 accepted" would read as a finished, empty count
-	 * (issue 18). */
+	 * there is to say.  So is one refused at its first read (the
+	 * session closed under it, the person locked meanwhile): a
+	 * summary of "0 accepted, ... 1 NOT counted" would read as a
+	 * finished, empty count (issue 18). */
 	if (!opened)
 		return rc;
-	if (rc && rc < 128 &&
-	    !(t.accepted || t.repeats || t.alerts || t.refused))
+	if (rc && rc < 128 && !(t.accepted || t.repeats || t.alerts))
 		return rc;
 
 	/* The summary goes to stderr, so a stop says it with --json too:

@@ -192,15 +192,27 @@ words "scan: Japanese" "$OUT$ERR"
 jas S03 3333 scan undo --session "$CID" --reason 読み間違い
 is "$RC" 0 "scan undo: exit 0"
 words "scan undo: Japanese" "$OUT$ERR"
-# A refusal after the session opened, before any read: only the refusal
-# (issue 18: no "0 accepted" summary).
-for l in ja en; do
-	$l scan --session "$CID" --range SAFE1/T01 --reader "sim:$WORK/none.sim" \
-		--as S03 --pin-fd 3 3<<<"3333"
-	is "$(printf '%s\n' "$ERR" | grep -c 'accepted\|受付')" 0 \
-		"scan refused before a read ($l): no summary"
-	like "$ERR" '^cardtally: ' "scan refused before a read ($l): the refusal"
+# A read refused because the person was locked out while the scan waited
+# (issue 18): the refusal alone, no "0 accepted ... 1 NOT counted".
+printf '%s\n' 'wait 8000' 'card 04A002' >"$WORK/w1.sim"
+for l in ja_JP.UTF-8 C; do
+	env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=$l "$CT" scan \
+		--session "$CID" --range SAFE1/T01 --reader "sim:$WORK/w1.sim" \
+		--as S03 --pin-fd 3 3<<<"3333" >"$WORK/w1.out" 2>"$WORK/w1.err" &
+	scan_pid=$!
+	sleep 1
+	for i in 1 2 3 4 5; do as S03 9999 key close >/dev/null; done
+	wait "$scan_pid"
+	RC=$?
+	ERR=$(cat "$WORK/w1.err")
+
+	is "$RC" 77 "scan refused at its first read ($l): exit 77"
+	is "$(printf '%s\n' "$ERR" | grep -c 'accepted\|NOT counted\|受付')" 0 \
+		"scan refused at its first read ($l): no summary"
+	like "$ERR" '^cardtally: ' "scan refused at its first read ($l): the refusal"
+	as M01 1111 staff unlock S03
 done
+
 
 # ---- disposal ------------------------------------------------------------------
 ja dispose due
