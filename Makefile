@@ -187,7 +187,7 @@ POT_SRC := $(wildcard scanner/tui/*.c scanner/workflow/*.c \
 	scanner/pdf/*.c scanner/cli/*.c) \
 	scanner/workflow/wf_errors.def reconcile/recon.c reconcile/rules.c \
 	reconcile/plan.c \
-	common/model.c drivers/profile.c
+	common/model.c drivers/profile.c data/ledger.h
 pot:
 	xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kcli_error:2 \
 		-kcli_usage:2 -c \

@@ -1196,27 +1196,24 @@ int ledger_open_how(const char *path, unsigned how, struct ledger **out,
 	if (stat(path, &sb) < 0) {
 		int e = errno;
 
-		snprintf(err, errlen, "%s %s: %s",
-			 e == ENOENT || e == ENOTDIR ? "no ledger at"
-						     : "cannot open ledger",
-			 path, strerror(e));
+		if (e == ENOENT || e == ENOTDIR)
+			snprintf(err, errlen, LEDGER_MSG_NOTFOUND, path,
+				 strerror(e));
+		else
+			snprintf(err, errlen, LEDGER_MSG_CANNOT_OPEN, path,
+				 strerror(e));
 		return e == ENOENT || e == ENOTDIR ? LEDGER_ERR_NOTFOUND
 						   : LEDGER_ERR_IO;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen,
-			 "%s is not a cardtally ledger (not a regular file)",
-			 path);
+		snprintf(err, errlen, LEDGER_MSG_NOT_REGULAR, path);
 		return LEDGER_ERR_NOTLEDGER;
 	}
 	if (sb.st_size == 0) {
 		/* SQLite would take an empty file for an empty database and
 		 * the migrations would make a new ledger of it: a ledger
 		 * truncated to nothing would read as "intact, 0 entries". */
-		snprintf(err, errlen,
-			 "%s is not a cardtally ledger (the file is empty); "
-			 "not touching it",
-			 path);
+		snprintf(err, errlen, LEDGER_MSG_EMPTY, path);
 		return LEDGER_ERR_NOTLEDGER;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -1229,10 +1226,8 @@ int ledger_open_how(const char *path, unsigned how, struct ledger **out,
 	close(fd);
 	if (n != (ssize_t)sizeof(head) ||
 	    memcmp(head, sqlite_magic, sizeof(head)) != 0) {
-		snprintf(err, errlen,
-			 "%s is not a cardtally ledger (not an SQLite "
-			 "database); not touching it",
-			 path);
+		snprintf(err, errlen, LEDGER_MSG_NOT_SQLITE, path);
+
 		return LEDGER_ERR_NOTLEDGER;
 	}
 	return open_db(path,

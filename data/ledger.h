@@ -59,6 +59,26 @@ struct ledger;
 int ledger_open(const char *path, struct ledger **out, char *err,
 		size_t errlen);
 /*
+ * The messages of ledger_open's refusals that say only the path (and, for
+ * the first two, strerror's words), as ledger_open writes them into err.
+ * Marked for the message catalog, never translated here: a front end that
+ * finds err equal to one of them, formatted, says it in its own language
+ * (issue 18); any other err is shown as it is.
+ */
+#ifndef N_
+#define N_(s) s
+#endif
+#define LEDGER_MSG_NOTFOUND N_("no ledger at %s: %s")
+#define LEDGER_MSG_CANNOT_OPEN N_("cannot open ledger %s: %s")
+#define LEDGER_MSG_NOT_REGULAR                                                 \
+	N_("%s is not a cardtally ledger (not a regular file)")
+#define LEDGER_MSG_EMPTY                                                       \
+	N_("%s is not a cardtally ledger (the file is empty); not touching it")
+#define LEDGER_MSG_NOT_SQLITE                                                  \
+	N_("%s is not a cardtally ledger (not an SQLite database); not "      \
+	   "touching it")
+
+/*
  * ledger_open with choices (ledger_open is ledger_open_how(path, 0, ...)):
  * LEDGER_OPEN_AS_IS leaves the schema version as it is (no migration: a
  * backup copies the file a package upgrade is about to migrate, and a

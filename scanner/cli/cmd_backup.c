@@ -19,7 +19,7 @@
 static void say_removed(void *ctx, const char *name)
 {
 	(void)ctx;
-	fprintf(stderr, "removed old backup %s\n", name);
+	fprintf(stderr, _("removed old backup %s\n"), name);
 }
 
 static int exec_backup(struct cli *c, struct ledger *l)
@@ -59,8 +59,8 @@ static int exec_backup(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_backup_entry = {
     .name = "backup",
     .usage = "[DIR] [--json]",
-    .help = "copy the ledger into DIR (else the configured backup_dir) "
-	    "while it is in use, and remove old copies",
+    .help = N_("copy the ledger into DIR (else the configured backup_dir) "
+	    "while it is in use, and remove old copies"),
     .exec = exec_backup,
 };
 
@@ -97,19 +97,21 @@ static int exec_verify(struct cli *c, struct ledger *l)
 		json_w_end_object(&w);
 		return cli_json_done(&w, EXIT_OK);
 	}
-	printf("backup %s\n", cli_text(c->pos[0]));
-	printf("integrity check: %s\n", v.integrity);
-	printf("schema version: %d (this cardtally: %d%s)\n", v.version,
+	printf(_("backup %s\n"), cli_text(c->pos[0]));
+	printf(_("integrity check: %s\n"),
+	       strcmp(v.integrity, "ok") == 0 ? _("ok") : v.integrity);
+	printf(_("schema version: %d (this cardtally: %d%s)\n"), v.version,
 	       LEDGER_SCHEMA_VERSION,
-	       v.version < LEDGER_SCHEMA_VERSION ? "; restore migrates it"
+	       v.version < LEDGER_SCHEMA_VERSION ? _("; restore migrates it")
 						 : "");
-	printf("audit log intact: %lld entries; %lld rows match their "
+	printf(_("audit log intact: %lld entries; %lld rows match their "
 	       "entries; %lld card, terminal and staff rows hold what the "
-	       "log says%s\n",
+	       "log says%s\n"),
 	       (long long)v.entries, (long long)v.records,
 	       (long long)v.replayed,
-	       v.migrated ? " (checked on a migrated scratch copy)" : "");
-	printf("anchor: --expect-rows %lld --anchor %s\n", (long long)v.head_id,
+	       v.migrated ? _(" (checked on a migrated scratch copy)") : "");
+
+	printf(_("anchor: --expect-rows %lld --anchor %s\n"), (long long)v.head_id,
 	       hex);
 	return EXIT_OK;
 }
@@ -117,7 +119,7 @@ static int exec_verify(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_backup_verify_entry = {
     .name = "backup verify",
     .usage = "FILE [--json]",
-    .help = "check a backup: integrity, schema version and audit log",
+    .help = N_("check a backup: integrity, schema version and audit log"),
     .exec = exec_verify,
 };
 
@@ -127,15 +129,15 @@ static const char *chain_word(enum recon_chain ch)
 {
 	switch (ch) {
 	case CHAIN_NO_LEDGER:
-		return "no ledger was there";
+		return _("no ledger was there");
 	case CHAIN_SAME:
-		return "the backup holds the ledger's entries, no more";
+		return _("the backup holds the ledger's entries, no more");
 	case CHAIN_AHEAD:
-		return "the backup holds the ledger's entries and more";
+		return _("the backup holds the ledger's entries and more");
 	case CHAIN_BEHIND:
-		return "the backup was older than the ledger";
+		return _("the backup was older than the ledger");
 	case CHAIN_DIVERGED:
-		return "the backup was of another history than the ledger";
+		return _("the backup was of another history than the ledger");
 	}
 	return "?";
 }
@@ -157,7 +159,7 @@ static int exec_restore(struct cli *c, struct ledger *l)
 		return cli_usage(c, "--as STAFF_CODE is required");
 	if (reason && !force)
 		return cli_usage(c, "--reason goes with --force");
-	snprintf(prompt, sizeof(prompt), "PIN for %s: ", c->as);
+	snprintf(prompt, sizeof(prompt), _("PIN for %s: "), c->as);
 	rc = cli_read_pin(c->pin_fd, prompt, "--pin-fd", pin);
 	if (rc)
 		return rc;
@@ -184,10 +186,10 @@ static int exec_restore(struct cli *c, struct ledger *l)
 		json_w_end_object(&w);
 		return cli_json_done(&w, EXIT_OK);
 	}
-	printf("restored %s from %s (%s)\n", cli_text(c->db),
+	printf(_("restored %s from %s (%s)\n"), cli_text(c->db),
 	       cli_text(c->pos[0]), chain_word(r.chain));
 	if (r.aside[0])
-		printf("the ledger it replaced is kept as %s\n",
+		printf(_("the ledger it replaced is kept as %s\n"),
 		       cli_text(r.aside));
 	return EXIT_OK;
 }
@@ -198,8 +200,8 @@ const struct cmd_entry cmd_restore_entry = {
     .name = "restore",
     .usage = "FILE --as MANAGER [--pin-fd N] [--force --reason TEXT] "
 	     "[--json]",
-    .help = "replace the ledger with a backup (a manager; an older backup "
-	    "only with --force and a reason)",
+    .help = N_("replace the ledger with a backup (a manager; an older backup "
+	    "only with --force and a reason)"),
     .options = restore_options,
     .step = &wf_step_restore,
     .exec = exec_restore,

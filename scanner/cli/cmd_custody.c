@@ -49,7 +49,7 @@ static int exec_asset_add(struct cli *c, struct ledger *l)
 	} else {
 		printf("%s\n", c->pos[0]);
 	}
-	fprintf(stderr, "terminal %s registered at %s by %s\n", c->pos[0],
+	fprintf(stderr, _("terminal %s registered at %s by %s\n"), c->pos[0],
 		location, actor.code);
 	return EXIT_OK;
 }
@@ -58,7 +58,7 @@ const struct cmd_entry cmd_asset_add_entry = {
     .name = "asset add",
     .usage = "CODE --name NAME [--tag SERIAL] --location PATH --as CODE "
 	     "[--pin-fd N] [--json]",
-    .help = "register an issuing terminal (counted like a card)",
+    .help = N_("register an issuing terminal (counted like a card)"),
     .options = asset_add_options,
     .needs_db = 1,
     .step = &wf_step_asset_add,
@@ -68,7 +68,7 @@ const struct cmd_entry cmd_asset_add_entry = {
 /* What one movement command does. */
 struct movement {
 	enum custody_kind kind;
-	const char *done; /* "checked out", for the summary */
+	const char *done; /* "checked out", for the warning (a msgid) */
 };
 
 /* Moves the n items of names (by: how they are named) through the
@@ -111,14 +111,19 @@ static int apply_items(struct cli *c, struct ledger *l,
 		wf_moved_free(&moved);
 		return rc;
 	}
-	fprintf(stderr, "%zu %s by %s\n", n, m->done, actor->code);
+	fprintf(stderr,
+		m->kind == CUSTODY_CHECKOUT ? _("%zu checked out by %s\n")
+		: m->kind == CUSTODY_RETURN ? _("%zu returned by %s\n")
+		: m->kind == CUSTODY_ISSUE  ? _("%zu issued by %s\n")
+					    : _("%zu moved by %s\n"),
+		n, actor->code);
 	/* Never refused: the cards are in someone's hands already. */
 	if (moved.safe_closed)
 		fprintf(stderr,
-			"warning: the safe is recorded closed: %zu %s while "
+			_("warning: the safe is recorded closed: %zu %s while "
 			"it was closed, flagged in the key log and the daily "
-			"report (record openings with 'cardtally key open')\n",
-			n, m->done);
+			"report (record openings with 'cardtally key open')\n"),
+			n, _(m->done));
 	wf_moved_free(&moved);
 	return EXIT_OK;
 }
@@ -183,7 +188,7 @@ static const char *const reader_options[] = {"reader", "profile", NULL};
 
 static int exec_checkout(struct cli *c, struct ledger *l)
 {
-	static const struct movement m = {CUSTODY_CHECKOUT, "checked out"};
+	static const struct movement m = {CUSTODY_CHECKOUT, N_("checked out")};
 	const char *day = cli_opt(c, "for");
 	int32_t for_date;
 
@@ -201,14 +206,14 @@ static int exec_checkout(struct cli *c, struct ledger *l)
 
 static int exec_return(struct cli *c, struct ledger *l)
 {
-	static const struct movement m = {CUSTODY_RETURN, "returned"};
+	static const struct movement m = {CUSTODY_RETURN, N_("returned")};
 
 	return move_items(c, l, &m, NULL, DATE_NONE);
 }
 
 static int exec_issue(struct cli *c, struct ledger *l)
 {
-	static const struct movement m = {CUSTODY_ISSUE, "issued"};
+	static const struct movement m = {CUSTODY_ISSUE, N_("issued")};
 
 	return move_items(c, l, &m, NULL, DATE_NONE);
 }
@@ -217,7 +222,9 @@ static const char *const move_options[] = {"to", "reader", "profile", NULL};
 
 static int exec_move(struct cli *c, struct ledger *l)
 {
-	static const struct movement m = {CUSTODY_MOVE, "moved"};
+	static const struct movement m = {CUSTODY_MOVE, N_("moved")};
+
+
 	const char *to = cli_opt(c, "to");
 
 	if (!to)
@@ -229,7 +236,7 @@ const struct cmd_entry cmd_checkout_entry = {
     .name = "checkout",
     .usage = "(ID... | --reader SPEC [--profile NAME]) [--for YYYY-MM-DD] "
 	     "--as CODE [--pin-fd N] [--json]",
-    .help = "take cards or terminals out of storage for the window",
+    .help = N_("take cards or terminals out of storage for the window"),
     .options = checkout_options,
     .needs_db = 1,
     .step = &wf_step_checkout,
@@ -240,7 +247,7 @@ const struct cmd_entry cmd_return_entry = {
     .name = "return",
     .usage = "(ID... | --reader SPEC [--profile NAME]) --as CODE "
 	     "[--pin-fd N] [--json]",
-    .help = "put checked-out cards or terminals back into storage",
+    .help = N_("put checked-out cards or terminals back into storage"),
     .options = reader_options,
     .needs_db = 1,
     .step = &wf_step_return,
@@ -250,7 +257,7 @@ const struct cmd_entry cmd_return_entry = {
 const struct cmd_entry cmd_issue_entry = {
     .name = "issue",
     .usage = "ID... --as CODE [--pin-fd N] [--json]",
-    .help = "record checked-out cards as handed to their applicants",
+    .help = N_("record checked-out cards as handed to their applicants"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_issue,
@@ -261,7 +268,7 @@ const struct cmd_entry cmd_move_entry = {
     .name = "move",
     .usage = "--to PATH (ID... | --reader SPEC [--profile NAME]) --as CODE "
 	     "[--pin-fd N] [--json]",
-    .help = "move stored cards or terminals to another location",
+    .help = N_("move stored cards or terminals to another location"),
     .options = move_options,
     .needs_db = 1,
     .step = &wf_step_move,

@@ -200,8 +200,8 @@ static int demo_setup(struct ledger *l, const char *stock,
 		return cli_error(EXIT_SOFTWARE, "demo stock list %s: %s", stock,
 				 ledger_errmsg(l));
 	}
-	printf("1. Imported the stock list %s\n   %ld rows: %ld cards "
-	       "added (%s)\n",
+	printf(_("1. Imported the stock list %s\n   %ld rows: %ld cards "
+	       "added (%s)\n"),
 	       stock, res.rows, res.added,
 	       res.detected == IMPORT_ENC_CP932 ? "CP932" : "UTF-8");
 	import_result_free(&res);
@@ -294,8 +294,8 @@ static int demo_last_month(struct ledger *l, const char *dir,
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 	if (rc)
 		return rc; /* demo_safe said why */
-	printf("2. Replayed last month's partial count (session %lld): "
-	       "3 trays counted by %s\n",
+	printf(_("2. Replayed last month's partial count (session %lld): "
+	       "3 trays counted by %s\n"),
 	       (long long)id, staff[1].code);
 	return 0;
 }
@@ -332,8 +332,8 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 	rc = ledger_create(db, &l, err, sizeof(err));
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", err);
-	printf("cardtally demo: a ward office's monthly count, start to end\n"
-	       "ledger: %s (staff PINs are 1234)\n\n",
+	printf(_("cardtally demo: a ward office's monthly count, start to end\n"
+	       "ledger: %s (staff PINs are 1234)\n\n"),
 	       db);
 	/* The people and the stock list were there before last month's
 	 * count: the ledger's entries follow one another in time. */
@@ -368,9 +368,9 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 			rc = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 		goto out;
 	}
-	printf("3. Full count (session %lld) of %zu trays: SAFE1 assigned to "
+	printf(_("3. Full count (session %lld) of %zu trays: SAFE1 assigned to "
 	       "%s, SAFE2 to %s\n   Sweeping tray by tray with the simulated "
-	       "reader; only alerts are shown:\n",
+	       "reader; only alerts are shown:\n"),
 	       (long long)id, n, staff[1].code, staff[2].code);
 	for (size_t i = 0; i < n; i++) {
 		const struct staff_rec *who =
@@ -387,16 +387,16 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 	rc = demo_safe(l, staff, 0);
 	if (rc)
 		goto out; /* demo_safe said why */
-	printf("   %ld accepted, %ld repeats, %ld alerts\n\n4. The report "
-	       "(%s reconcile %lld --db %s):\n\n",
+	printf(_("   %ld accepted, %ld repeats, %ld alerts\n\n4. The report "
+	       "(%s reconcile %lld --db %s):\n\n"),
 	       sum.accepted, sum.repeats, sum.alerts, c->prog, (long long)id,
 	       db);
 	fflush(stdout);
 	rc = reconcile_session(l, id, 0, stdout);
 	if (rc == EXIT_FOUND) {
-		printf("\nThe sim scripts of each tray are in %s.\n"
+		printf(_("\nThe sim scripts of each tray are in %s.\n"
 		       "Try: %s reconcile %lld --json --db %s\n"
-		       "     %s audit verify --db %s\n",
+		       "     %s audit verify --db %s\n"),
 		       dir, c->prog, (long long)id, db, c->prog, db);
 		rc = EXIT_OK; /* finding the faults is the demo working */
 	}
@@ -409,7 +409,7 @@ out:
 const struct cmd_entry cmd_demo_entry = {
     .name = "demo",
     .usage = "",
-    .help = "count a demo ward's 5,000 cards with the simulated reader",
+    .help = N_("count a demo ward's 5,000 cards with the simulated reader"),
     .options = NULL,
     .needs_db = 0,
     .exec = exec_demo,

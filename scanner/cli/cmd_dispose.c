@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../workflow/config.h"
+#include "cli_code.h"
 #include "cli_pdf.h"
 #include "report.h"
 
@@ -51,6 +52,29 @@ static void batch_head(struct json_w *w, int64_t id)
 	json_w_key_str(w, "disposal", name);
 }
 
+/*
+ * --format json: the JSON of --json inside an object, as every other
+ * command prints ({"due":[...]}, {"batches":[...]}); --json keeps the bare
+ * array the interface has always given (issue 18).  *object is 1 for it,
+ * and c->json is set; 0, or a usage exit code.
+ */
+static int json_object_form(struct cli *c, int *object)
+{
+	const char *f = cli_opt(c, "format");
+
+	*object = 0;
+	if (!f || strcmp(f, "json") != 0)
+		return 0;
+	if (c->json)
+		return cli_usage(c, "--format json and --json exclude each "
+				    "other");
+	if (cli_opt(c, "output"))
+		return cli_usage(c, "--output is for --format pdf");
+	*object = 1;
+	c->json = 1;
+	return 0;
+}
+
 /* ---- dispose due ---- */
 
 static int exec_dispose_due(struct cli *c, struct ledger *l)
@@ -61,8 +85,16 @@ static int exec_dispose_due(struct cli *c, struct ledger *l)
 	int64_t now = cli_now();
 	int rc;
 
+	const char *f = cli_opt(c, "format");
+	int object;
+
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	if (f && strcmp(f, "text") != 0 && strcmp(f, "json") != 0)
+		return cli_usage(c, "--format is text or json, not '%s'", f);
+	rc = json_object_form(c, &object);
+	if (rc)
+		return rc;
 	rc = config_load(&conf);
 	if (rc)
 		return rc;
@@ -73,6 +105,10 @@ static int exec_dispose_due(struct cli *c, struct ledger *l)
 		struct json_w w;
 
 		json_w_init(&w, stdout);
+		if (object) {
+			json_w_object(&w);
+			json_w_key(&w, "due");
+		}
 		json_w_array(&w);
 		for (size_t i = 0; i < d.n; i++) {
 			json_w_object(&w);
@@ -83,14 +119,16 @@ static int exec_dispose_due(struct cli *c, struct ledger *l)
 			json_w_end_object(&w);
 		}
 		json_w_end_array(&w);
+		if (object)
+			json_w_end_object(&w);
 		rc = cli_json_done(&w, rc);
 	} else if (d.n == 0) {
-		printf("no card is due for disposal (reminder + %d days)\n",
+		printf(_("no card is due for disposal (reminder + %d days)\n"),
 		       d.reminder_days);
 	}
 	for (size_t i = 0; !c->json && i < d.n; i++) {
-		printf("%-12s %-10s since ", d.v[i].mgmt_id,
-		       recon_due_why_name(d.v[i].why));
+		printf(_("%-12s %s since "), d.v[i].mgmt_id,
+		       cli_pad(cli_code(recon_due_why_name(d.v[i].why)), 10));
 		print_day(stdout, d.v[i].since);
 		fputs("\n", stdout);
 	}
@@ -98,11 +136,13 @@ static int exec_dispose_due(struct cli *c, struct ledger *l)
 	return rc;
 }
 
+static const char *const dispose_due_options[] = {"format", NULL};
+
 const struct cmd_entry cmd_dispose_due_entry = {
     .name = "dispose due",
-    .usage = "[--json]",
-    .help = "list the cards due for disposal, with why and since when",
-    .options = NULL,
+    .usage = "[--json | --format text|json]",
+    .help = N_("list the cards due for disposal, with why and since when"),
+    .options = dispose_due_options,
     .needs_db = 1,
     .exec = exec_dispose_due,
 };
@@ -141,8 +181,8 @@ static int exec_dispose_start(struct cli *c, struct ledger *l)
 		printf("D%lld\n", (long long)id);
 	}
 	fprintf(stderr,
-		"disposal D%lld started by %s, witnessed by %s: scan the due "
-		"cards with `cardtally scan --session D%lld --reader SPEC`\n",
+		_("disposal D%lld started by %s, witnessed by %s: scan the due "
+		"cards with `cardtally scan --session D%lld --reader SPEC`\n"),
 		(long long)id, actor.code, witness.code, (long long)id);
 	return rc;
 }
@@ -151,7 +191,7 @@ const struct cmd_entry cmd_dispose_start_entry = {
     .name = "dispose start",
     .usage = "--as CODE [--pin-fd N] --witness MANAGER [--witness-pin-fd N] "
 	     "[--json]",
-    .help = "open a disposal batch (two people, one a manager)",
+    .help = N_("open a disposal batch (two people, one a manager)"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_dispose_start,
@@ -206,8 +246,10 @@ static int exec_dispose_close(struct cli *c, struct ledger *l)
 		json_w_end_object(&w);
 		return cli_json_done(&w, EXIT_OK);
 	}
-	printf("disposal D%lld closed: %lld card%s disposed (%s)\n",
-	       (long long)id, (long long)n, n == 1 ? "" : "s", method);
+	printf(ngettext("disposal D%lld closed: %lld card disposed (%s)\n",
+			"disposal D%lld closed: %lld cards disposed (%s)\n",
+			(unsigned long)n),
+	       (long long)id, (long long)n, cli_code(method));
 	return EXIT_OK;
 }
 
@@ -218,7 +260,7 @@ const struct cmd_entry cmd_dispose_close_entry = {
     .name = "dispose close",
     .usage = "ID [--method shred|contractor] [--certificate REF] --as CODE "
 	     "[--pin-fd N] --witness MANAGER [--witness-pin-fd N] [--json]",
-    .help = "write the disposal ledger and mark the batch's cards disposed",
+    .help = N_("write the disposal ledger and mark the batch's cards disposed"),
     .options = dispose_close_options,
     .needs_db = 1,
     .step = &wf_step_dispose_close,
@@ -257,24 +299,33 @@ static void list_batch_text(const struct wf_disposal *d)
 
 	if (b->closed_at) {
 		cli_time_iso(b->closed_at, when);
-		printf("D%lld  %s  by %s, witness %s  %s%s%s  %lld card%s\n",
+		printf(ngettext("D%lld  %s  by %s, witness %s  %s%s%s  %lld "
+				"card\n",
+				"D%lld  %s  by %s, witness %s  %s%s%s  %lld "
+				"cards\n",
+				(unsigned long)b->ncards),
 		       (long long)b->id, when, b->closed_by, b->close_witness,
-		       b->method, b->certificate[0] ? " certificate " : "",
-		       b->certificate, (long long)b->ncards,
-		       b->ncards == 1 ? "" : "s");
+		       cli_code(b->method),
+		       b->certificate[0] ? _(" certificate ") : "",
+		       b->certificate, (long long)b->ncards);
 	} else {
 		cli_time_iso(b->started_at, when);
-		printf("D%lld  open since %s (%s, witness %s)  %lld card%s "
-		       "scanned\n",
+		printf(ngettext("D%lld  open since %s (%s, witness %s)  %lld "
+				"card scanned\n",
+				"D%lld  open since %s (%s, witness %s)  %lld "
+				"cards scanned\n",
+				(unsigned long)b->ncards),
 		       (long long)b->id, when, b->started_by, b->witness,
-		       (long long)b->ncards, b->ncards == 1 ? "" : "s");
+		       (long long)b->ncards);
 	}
 	for (size_t i = 0; i < d->ncards; i++) {
 		const struct wf_disposal_card *r = &d->cards[i];
 
-		printf("    %-12s %-10s since ", r->mgmt_id, r->why);
+		printf(_("    %-12s %s since "), r->mgmt_id,
+		       cli_pad(cli_code(r->why), 10));
+
 		print_day(stdout, r->due_since);
-		printf("  scanned by %s\n", r->scanned_by);
+		printf(_("  scanned by %s\n"), r->scanned_by);
 	}
 }
 
@@ -297,7 +348,7 @@ static int exec_dispose_list(struct cli *c, struct ledger *l)
 	struct wf_err e;
 	int64_t batch = 0, from, to;
 	size_t kept = 0;
-	int rc, pdf;
+	int rc, pdf = 0, object;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
@@ -308,7 +359,9 @@ static int exec_dispose_list(struct cli *c, struct ledger *l)
 				 batch_s);
 	if (month && wf_month_bounds(month, &from, &to) < 0)
 		return cli_usage(c, "--month takes YYYY-MM, not '%s'", month);
-	rc = cli_pdf_format(c, &pdf);
+	rc = json_object_form(c, &object);
+	if (rc == 0 && !object)
+		rc = cli_pdf_format(c, &pdf);
 	if (rc)
 		return rc;
 	if (wf_dispose_list(l, 0, &list, &e))
@@ -343,16 +396,22 @@ static int exec_dispose_list(struct cli *c, struct ledger *l)
 		struct json_w w;
 
 		json_w_init(&w, stdout);
+		if (object) {
+			json_w_object(&w);
+			json_w_key(&w, "batches");
+		}
 		json_w_array(&w);
 		for (size_t i = 0; i < list.n; i++)
 			list_batch_json(&w, &list.v[i]);
 		json_w_end_array(&w);
+		if (object)
+			json_w_end_object(&w);
 		rc = cli_json_done(&w, rc);
 	} else {
 		for (size_t i = 0; i < list.n; i++)
 			list_batch_text(&list.v[i]);
 		if (list.n == 0)
-			puts("no disposal recorded");
+			puts(_("no disposal recorded"));
 	}
 	wf_dispose_list_free(&list);
 	return rc;
@@ -363,9 +422,10 @@ static const char *const dispose_list_options[] = {"batch", "month", "format",
 
 const struct cmd_entry cmd_dispose_list_entry = {
     .name = "dispose list",
-    .usage = "[--batch ID | --month YYYY-MM] [--json | --format text|pdf "
-	     "[--output FILE]]",
-    .help = "the disposal ledger: batches, who, witness, method, cards",
+    .usage = "[--batch ID | --month YYYY-MM] [--json | --format "
+	     "text|json|pdf [--output FILE]]",
+
+    .help = N_("the disposal ledger: batches, who, witness, method, cards"),
     .options = dispose_list_options,
     .needs_db = 1,
     .exec = exec_dispose_list,

@@ -41,15 +41,18 @@ static const char *enc_name(enum import_encoding e)
 static void print_missing(const struct import_result *res)
 {
 	fprintf(stderr,
-		"cardtally: %ld card%s of the ledger %s not in this full list:",
-		res->missing, res->missing == 1 ? "" : "s",
-		res->missing == 1 ? "is" : "are");
+		ngettext("cardtally: %ld card of the ledger is not in this "
+			 "full list:",
+			 "cardtally: %ld cards of the ledger are not in this "
+			 "full list:",
+			 (unsigned long)res->missing),
+		res->missing);
 	for (size_t i = 0; i < res->nmissing_shown; i++)
 		fprintf(stderr, " %s", res->missing_shown[i]);
 	if (res->missing > (long)res->nmissing_shown)
-		fprintf(stderr, " and %ld more",
+		fprintf(stderr, _(" and %ld more"),
 			res->missing - (long)res->nmissing_shown);
-	fputs("; the import changed nothing for them: count their trays\n",
+	fputs(_("; the import changed nothing for them: count their trays\n"),
 	      stderr);
 }
 
@@ -143,12 +146,15 @@ static int exec_import(struct cli *c, struct ledger *l)
 	if (c->json)
 		rc = print_json(&res, dry_run, 1);
 	else
-		printf("%s%s (%s): %ld row%s: %ld added, %ld updated, "
-		       "%ld unchanged\n",
-		       dry_run ? "dry run, nothing changed: " : "", c->pos[0],
-		       enc_name(res.detected), res.rows,
-		       res.rows == 1 ? "" : "s", res.added, res.updated,
-		       res.unchanged);
+		printf(ngettext("%s%s (%s): %ld row: %ld added, %ld updated, "
+				"%ld unchanged\n",
+				"%s%s (%s): %ld rows: %ld added, %ld updated, "
+				"%ld unchanged\n",
+				(unsigned long)res.rows),
+		       dry_run ? _("dry run, nothing changed: ") : "",
+		       c->pos[0], enc_name(res.detected), res.rows, res.added,
+		       res.updated, res.unchanged);
+
 	import_result_free(&res);
 	return rc;
 }
@@ -160,7 +166,7 @@ const struct cmd_entry cmd_import_entry = {
     .name = "import",
     .usage = "FILE [--encoding auto|utf-8|cp932] [--dry-run] [--full] "
 	     "--as CODE [--pin-fd N]",
-    .help = "import the stock list (CSV, UTF-8 or CP932)",
+    .help = N_("import the stock list (CSV, UTF-8 or CP932)"),
     .options = import_options,
     .needs_db = 1,
     .step = &wf_step_import,

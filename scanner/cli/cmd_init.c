@@ -35,7 +35,7 @@ static int make_parent_dir(const char *db)
 		return cli_error(EXIT_USAGE,
 				 "cannot create %s for the ledger: %s", dir,
 				 strerror(errno));
-	fprintf(stderr, "created directory %s\n", dir);
+	fprintf(stderr, _("created directory %s\n"), dir);
 	return 0;
 }
 
@@ -63,7 +63,7 @@ static int exec_init(struct cli *c, struct ledger *unused)
 	sodium_memzero(pin, sizeof(pin));
 	if (rc)
 		return rc;
-	fprintf(stderr, "created ledger %s with manager %s\n", c->db, code);
+	fprintf(stderr, _("created ledger %s with manager %s\n"), c->db, code);
 	return EXIT_OK;
 }
 
@@ -72,7 +72,7 @@ static const char *const init_options[] = {"manager", "name", NULL};
 const struct cmd_entry cmd_init_entry = {
     .name = "init",
     .usage = "--db PATH --manager CODE --name NAME [--pin-fd N]",
-    .help = "create a ledger and its first manager",
+    .help = N_("create a ledger and its first manager"),
     .options = init_options,
     .needs_db = 0,
     .exec = exec_init,

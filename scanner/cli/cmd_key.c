@@ -64,7 +64,7 @@ static int exec_holder_add(struct cli *c, struct ledger *l)
 		rc = cli_fail(&e);
 	if (rc)
 		return rc;
-	fprintf(stderr, "%s is key holder %ld\n", c->pos[0], order);
+	fprintf(stderr, _("%s is key holder %ld\n"), c->pos[0], order);
 	return EXIT_OK;
 }
 
@@ -73,7 +73,7 @@ static const char *const holder_add_options[] = {"order", NULL};
 const struct cmd_entry cmd_key_holder_add_entry = {
     .name = "key holder add",
     .usage = "CODE --order N --as MANAGER [--pin-fd N]",
-    .help = "name a key holder of the safe (1 primary, 2 deputy)",
+    .help = N_("name a key holder of the safe (1 primary, 2 deputy)"),
     .options = holder_add_options,
     .needs_db = 1,
     .step = &wf_step_key_holder_add,
@@ -125,14 +125,14 @@ static int exec_holder_list(struct cli *c, struct ledger *l)
 		return cli_json_done(&w, EXIT_OK);
 	}
 	if (s.n == 0)
-		fputs("no key holders named\n", stderr);
+		fputs(_("no key holders named\n"), stderr);
 	return EXIT_OK;
 }
 
 const struct cmd_entry cmd_key_holder_list_entry = {
     .name = "key holder list",
     .usage = "[--json]",
-    .help = "the key holders of the safe, in order",
+    .help = N_("the key holders of the safe, in order"),
     .options = NULL,
     .needs_db = 1,
     .exec = exec_holder_list,
@@ -186,17 +186,17 @@ static int exec_open(struct cli *c, struct ledger *l)
 	}
 	if (order)
 		fprintf(stderr,
-			"safe opened by %s, approved by %s (key holder %d)\n",
+			_("safe opened by %s, approved by %s (key holder %d)\n"),
 			actor.code, appr.code, order);
 	else
-		fprintf(stderr, "safe opened by %s, approved by %s (manager)\n",
+		fprintf(stderr, _("safe opened by %s, approved by %s (manager)\n"),
 			actor.code, appr.code);
 	if (ledger_key_current(l, &o) == 0) {
 		unsigned f = wf_key_flags(&o, cli_now(), &conf.key);
 
 		cli_key_flag_names(f, flags, sizeof(flags));
 		if (f)
-			fprintf(stderr, "flagged: %s\n", flags);
+			fprintf(stderr, _("flagged: %s\n"), flags);
 	}
 	return EXIT_OK;
 }
@@ -207,7 +207,7 @@ const struct cmd_entry cmd_key_open_entry = {
     .name = "key open",
     .usage = "--purpose TEXT --as CODE [--pin-fd N] --witness KEY_HOLDER "
 	     "[--witness-pin-fd N] [--json]",
-    .help = "record an opening of the safe, approved by a key holder",
+    .help = N_("record an opening of the safe, approved by a key holder"),
     .options = open_options,
     .needs_db = 1,
     .step = &wf_step_key_open,
@@ -251,16 +251,17 @@ static int exec_close(struct cli *c, struct ledger *l)
 		if (rc)
 			return rc;
 	}
-	fprintf(stderr, "safe closed by %s after %lld min (opening %lld)%s%s\n",
+	fprintf(stderr, _("safe closed by %s after %lld min (opening %lld)%s%s\n"),
 		actor.code, (long long)((o.closed_at - o.opened_at) / 60),
-		(long long)o.id, f ? ": flagged: " : "", flags);
+		(long long)o.id, f ? _(": flagged: ") : ""
+, flags);
 	return EXIT_OK;
 }
 
 const struct cmd_entry cmd_key_close_entry = {
     .name = "key close",
     .usage = "--as CODE [--pin-fd N] [--json]",
-    .help = "record that the safe is closed again",
+    .help = N_("record that the safe is closed again"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_key_close,
@@ -356,14 +357,14 @@ static int exec_log(struct cli *c, struct ledger *l)
 		json_w_key(&w, "safe_closed");
 		json_w_array(&w);
 	} else if (p.n == 0)
-		fputs("the safe has no recorded openings\n", stderr);
+		fputs(_("the safe has no recorded openings\n"), stderr);
 	else if (p.flagged)
-		printf("%d flagged\n", p.flagged);
+		printf(_("%d flagged\n"), p.flagged);
 	/* R14: cards handled with no opening on record, at any time. */
 	p.n = 0;
 	p.indent = "  ";
 	if (!p.jw)
-		puts("handled while the safe was recorded closed:");
+		puts(_("handled while the safe was recorded closed:"));
 	rc = ledger_safe_closed_each(l, INT64_MIN, INT64_MAX,
 				     report_safe_closed, &p);
 	if (rc < 0)
@@ -374,7 +375,7 @@ static int exec_log(struct cli *c, struct ledger *l)
 		return cli_json_done(&w, EXIT_OK);
 	}
 	if (p.n == 0)
-		puts("  none");
+		puts(_("  none"));
 	return EXIT_OK;
 }
 
@@ -383,8 +384,8 @@ static const char *const key_log_options[] = {"format", "output", NULL};
 const struct cmd_entry cmd_key_log_entry = {
     .name = "key log",
     .usage = "[--json | --format text|pdf [--output FILE]]",
-    .help = "every opening of the safe, with its flags, and what was "
-	    "handled while it was closed",
+    .help = N_("every opening of the safe, with its flags, and what was "
+	    "handled while it was closed"),
     .options = key_log_options,
     .needs_db = 1,
     .exec = exec_log,

@@ -31,7 +31,7 @@ static int exec_note_add(struct cli *c, struct ledger *l)
 	} else {
 		printf("%lld\n", (long long)id);
 	}
-	fprintf(stderr, "near-miss %lld recorded by %s\n", (long long)id,
+	fprintf(stderr, _("near-miss %lld recorded by %s\n"), (long long)id,
 		actor.code);
 	return EXIT_OK;
 }
@@ -41,7 +41,7 @@ static const char *const note_add_options[] = {"text", "card", NULL};
 const struct cmd_entry cmd_note_add_entry = {
     .name = "note add",
     .usage = "--text TEXT [--card MGMT_ID] --as CODE [--pin-fd N] [--json]",
-    .help = "record a near-miss (who, when, what, which card)",
+    .help = N_("record a near-miss (who, when, what, which card)"),
     .options = note_add_options,
     .needs_db = 1,
     .step = &wf_step_note_add,
@@ -94,7 +94,7 @@ static int exec_note_list(struct cli *c, struct ledger *l)
 		json_w_end_object(jw);
 		rc = cli_json_done(jw, EXIT_OK);
 	} else if (n.n == 0) {
-		fputs("no near-misses recorded\n", stderr);
+		fputs(_("no near-misses recorded\n"), stderr);
 	}
 	wf_note_list_free(&n);
 	return rc;
@@ -103,7 +103,7 @@ static int exec_note_list(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_note_list_entry = {
     .name = "note list",
     .usage = "[--json]",
-    .help = "list the near-misses, oldest first",
+    .help = N_("list the near-misses, oldest first"),
     .options = NULL,
     .needs_db = 1,
     .exec = exec_note_list,

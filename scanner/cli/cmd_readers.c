@@ -44,7 +44,8 @@ static void on_reader(void *arg, const char *name, int card)
 	} else {
 		printf("  %-6s ", a->backend);
 		put_name(name);
-		puts(card > 0 ? " (card present)" : "");
+		puts(card > 0 ? _(" (card present)") : "");
+
 	}
 	a->n++;
 }
@@ -68,7 +69,7 @@ static void list_attached(const struct rdr_ops *const *b, struct json_w *jw)
 		}
 	}
 	if (!jw && a.n == 0 && a.failed == 0)
-		puts("  none");
+		puts(_("  none"));
 }
 
 static int has_backend(const struct rdr_ops *const *b, const char *name)
@@ -127,15 +128,15 @@ static void print_usb(struct json_w *jw)
 			json_w_key_str(jw, "usb_error", err);
 		return;
 	}
-	puts("USB devices (known contactless readers seen by libusb):");
+	puts(_("USB devices (known contactless readers seen by libusb):"));
 	if (rc < 0) {
-		printf("  cannot list: %s\n", err);
+		printf(_("  cannot list: %s\n"), err);
 		return;
 	}
 	if (n == 0)
-		puts("  none seen");
+		puts(_("  none seen"));
 	for (size_t i = 0; i < n; i++) {
-		printf("  %03u/%03u %04x:%04x %s (backends: %s)\n", d[i].bus,
+		printf(_("  %03u/%03u %04x:%04x %s (backends: %s)\n"), d[i].bus,
 		       d[i].address, d[i].vid, d[i].pid, d[i].model->name,
 		       d[i].model->backends);
 		if (d[i].model->note[0] != '\0')
@@ -193,39 +194,39 @@ static int exec_readers(struct cli *c, struct ledger *l)
 		json_w_end_object(&w);
 		return cli_json_done(&w, EXIT_OK);
 	}
-	puts("reader backends in this build:");
+	puts(_("reader backends in this build:"));
 	for (int i = 0; b[i]; i++)
 		printf("  %-6s %s\n", b[i]->name, b[i]->help);
-	puts("card identity profiles (scan --profile, or 'profile =' in the "
-	     "configuration):");
+	puts(_("card identity profiles (scan --profile, or 'profile =' in the "
+	     "configuration):"));
 	for (int i = 0; p[i]; i++)
 		printf("  %-14s %s\n", p[i]->name, p[i]->help);
 	printf("  %-14s %s\n", "apdu:mynumber",
 	       rdr_profile_note("apdu:mynumber"));
-	puts("readers for My Number cards (ISO 14443 type B):\n"
+	puts(_("readers for My Number cards (ISO 14443 type B):\n"
 	     "  Sony RC-S300    pcsc: (CCID; needs libccid 1.4.35 or later)\n"
 	     "  ACS ACR1252U    pcsc: (its PICC interface)\n"
 	     "  Sony RC-S380    not through pcscd (not a CCID reader)\n"
-	     "  ACS ACR122U     nfc: (its PICC is unsupported by libccid)");
-	puts("readers attached now:");
+	     "  ACS ACR122U     nfc: (its PICC is unsupported by libccid)"));
+	puts(_("readers attached now:"));
 	list_attached(b, NULL);
 	if (has_backend(b, "nfc"))
 		puts(
-		    "  hint: nfc: libnfc claims a PN533 / ACR122U only when "
+		    _("  hint: nfc: libnfc claims a PN533 / ACR122U only when "
 		    "the "
 		    "kernel's pn533, pn533_usb and nfc modules are blacklisted "
 		    "(cardtally(1), READERS)\n"
 		    "  hint: nfc: pcscd and libnfc cannot share one USB "
 		    "reader: "
 		    "stop pcscd for a reader used as nfc:, or use it through "
-		    "pcsc: instead");
+		    "pcsc: instead"));
 	if (has_backend(b, "pcsc"))
-		puts("hints:\n"
+		puts(_("hints:\n"
 		     "  pcscd and libnfc cannot share one USB reader: use "
 		     "pcsc: while pcscd runs\n"
 		     "  ACR122U buzzer/LED through pcscd need the CCID "
 		     "driver's escape: ifdDriverOptions 0x0001 in its "
-		     "Info.plist");
+		     "Info.plist"));
 	print_usb(NULL);
 	return EXIT_OK;
 }
@@ -233,8 +234,8 @@ static int exec_readers(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_readers_entry = {
     .name = "readers",
     .usage = "[--json]",
-    .help = "list the reader backends of this build, attached readers "
-	    "and known USB readers",
+    .help = N_("list the reader backends of this build, attached readers "
+	    "and known USB readers"),
     .options = NULL,
     .needs_db = 0,
     .exec = exec_readers,

@@ -65,14 +65,14 @@ static int report(const struct receive_out *o,
 		if (o->json)
 			event_json(o, "bound", &ev->rec, NULL);
 		else
-			printf("bound %s %s (%zu/%zu)\n", ev->rec.mgmt_id,
+			printf(_("bound %s %s (%zu/%zu)\n"), ev->rec.mgmt_id,
 			       ev->rec.serial, bound, listed);
 		break;
 	case WF_RECEIVE_REPEAT:
 		if (o->json)
 			event_json(o, "repeat", &ev->rec, NULL);
 		else
-			printf("repeat %s %s (bound already)\n",
+			printf(_("repeat %s %s (bound already)\n"),
 			       ev->rec.mgmt_id, ev->rec.serial);
 		break;
 	case WF_RECEIVE_UNREADABLE:
@@ -80,7 +80,7 @@ static int report(const struct receive_out *o,
 			event_json(o, "unreadable", NULL, ev->message);
 		else
 			fprintf(stderr,
-				"!! CARD NOT READ: %s (nothing bound)\n",
+				_("!! CARD NOT READ: %s (nothing bound)\n"),
 				ev->message);
 		break;
 	case WF_RECEIVE_LOST:
@@ -91,10 +91,10 @@ static int report(const struct receive_out *o,
 							       : "reader_back",
 				   NULL, NULL);
 		else
-			fprintf(stderr, "reader %s\n",
-				ev->kind == WF_RECEIVE_LOST
-				    ? "lost: receiving paused"
-				    : "back: receiving goes on");
+			fputs(ev->kind == WF_RECEIVE_LOST
+				  ? _("reader lost: receiving paused\n")
+				  : _("reader back: receiving goes on\n"),
+			      stderr);
 		break;
 	case WF_RECEIVE_REFUSED:
 		if (o->json) {
@@ -175,9 +175,10 @@ static int exec_receive(struct cli *c, struct ledger *l)
 	wf_receive_progress(r, &listed, &bound);
 	if (o.json)
 		event_json(&o, "end", NULL, NULL);
-	fprintf(stderr, "%s: %zu of %zu bound%s\n", a.tray ? a.tray : a.card,
+	fprintf(stderr, _("%s: %zu of %zu bound%s\n"), a.tray ? a.tray : a.card,
 		bound, listed,
-		cli_stop_signal ? " (stopped; all bindings kept)" : "");
+		cli_stop_signal ? _(" (stopped; all bindings kept)") : "");
+
 	wf_receive_close(r);
 	return ex;
 }
@@ -189,8 +190,8 @@ const struct cmd_entry cmd_receive_entry = {
     .name = "receive",
     .usage = "(--tray LOCATION | --card MGMT_ID [--tray LOCATION]) "
 	     "--reader SPEC [--profile NAME] --as CODE [--pin-fd N] [--json]",
-    .help = "bind the chips of arriving cards to the stock list's "
-	    "management IDs, tray by tray in list order or by delivery slip",
+    .help = N_("bind the chips of arriving cards to the stock list's "
+	    "management IDs, tray by tray in list order or by delivery slip"),
     .options = receive_options,
     .needs_db = 1,
     .step = &wf_step_receive,

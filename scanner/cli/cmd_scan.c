@@ -21,6 +21,7 @@
 #include "../../drivers/profile.h"
 #include "../workflow/config.h"
 #include "../workflow/wf_scan.h"
+#include "cli_code.h"
 #include "report.h"
 
 static const char *signal_name(int sig)
@@ -80,11 +81,11 @@ static void emit_reader_event(const struct scan_out *a, const char *event,
 		return;
 	}
 	if (strcmp(event, "reader_lost") == 0) {
-		fputs("!! READER LOST: the session is paused; reconnect the "
-		      "reader to go on (nothing read so far is lost)\n",
+		fputs(_("!! READER LOST: the session is paused; reconnect the "
+		      "reader to go on (nothing read so far is lost)\n"),
 		      a->out);
 	} else {
-		fputs("-- reader back: scanning resumes\n", a->out);
+		fputs(_("-- reader back: scanning resumes\n"), a->out);
 	}
 	fflush(a->out);
 }
@@ -104,7 +105,7 @@ static void emit_unreadable(const struct scan_out *a, const char *why,
 		return;
 	}
 	if (a->verbosity != SCAN_QUIET) {
-		fprintf(a->out, "!! %s: %s (not counted)\n",
+		fprintf(a->out, _("!! %s: %s (not counted)\n"),
 			no_cert ? "NO CERTIFICATE" : "CARD NOT READ", why);
 	}
 	fflush(a->out);
@@ -158,17 +159,17 @@ static void lost_text(FILE *f, const struct lost_rec *lost, const char *where)
 {
 	char day[11];
 
-	fputs("LOST CARD READ: ledger: lost (", f);
+	fputs(_("LOST CARD READ: ledger: lost ("), f);
 	if (!lost) {
-		fputs("no declaration on record", f);
+		fputs(_("no declaration on record"), f);
 	} else {
 		date_format(date_of_time(lost->at, cli_utc_offset(lost->at)),
 			    day);
 		if (lost->session)
-			fprintf(f, "count %lld, ", (long long)lost->session);
-		fprintf(f, "%s, by %s", day, lost->by);
+			fprintf(f, _("count %lld, "), (long long)lost->session);
+		fprintf(f, _("%s, by %s"), day, lost->by);
 	}
-	fprintf(f, "), found %s", cli_text(where));
+	fprintf(f, _("), found %s"), cli_text(where));
 }
 
 static void emit_read(const struct scan_out *a, const struct wf_scan_read *res)
@@ -211,43 +212,43 @@ static void emit_read(const struct scan_out *a, const struct wf_scan_read *res)
 		return;
 	switch (o) {
 	case RECON_ACCEPTED:
-		fprintf(f, "   ok      %-12s %s\n", lk->card.mgmt_id, serial);
+		fprintf(f, _("   ok      %-12s %s\n"), lk->card.mgmt_id, serial);
 		break;
 	case RECON_REPEAT:
 		fprintf(f,
-			"   repeat  %-12s %s (already read in %s; not "
-			"counted again)\n",
+			_("   repeat  %-12s %s (already read in %s; not "
+			"counted again)\n"),
 			lk->known ? lk->card.mgmt_id : "-", serial,
-			lk->first_range[0] ? lk->first_range : "this count");
+			lk->first_range[0] ? lk->first_range : _("this count"));
 		break;
 	case RECON_ALERT:
-		fprintf(f, "!! ALERT   %-12s %s in %s: ",
+		fprintf(f, _("!! ALERT   %-12s %s in %s: "),
 			lk->known ? lk->card.mgmt_id : "-", serial,
-			a->range ? a->range : "the tally");
+			a->range ? a->range : _("the tally"));
 		if (why == WHY_UNKNOWN)
-			fputs("unknown card, not in the ledger\n", f);
+			fputs(_("unknown card, not in the ledger\n"), f);
 		else if (why == WHY_MISPLACED)
-			fprintf(f, "misplaced, belongs to %s\n",
+			fprintf(f, _("misplaced, belongs to %s\n"),
 				cli_text(lk->card.location));
 		else if (is_lost && a->range) {
-			lost_text(f, lost, "in ");
+			lost_text(f, lost, _("in "));
 			fprintf(f,
-				"%s\n!! keep it apart: a manager resolves it "
+				_("%s\n!! keep it apart: a manager resolves it "
 				"(count resolve %lld --card %s --reason "
-				"found_elsewhere)\n",
+				"found_elsewhere)\n"),
 				a->range, (long long)a->session_id,
 				lk->card.mgmt_id);
 		} else if (is_lost) {
-			lost_text(f, lost, "at the window");
+			lost_text(f, lost, _("at the window"));
 			fputs(
-			    "\n!! keep it apart: a count of its tray reads it "
-			    "and a manager resolves it as found\n",
+			    _("\n!! keep it apart: a count of its tray reads it "
+			    "and a manager resolves it as found\n"),
 			    f);
 		} else if (why == WHY_NOT_IN_STOCK)
-			fprintf(f, "should not be here, ledger says %s\n",
-				card_status_name(lk->card.status));
+			fprintf(f, _("should not be here, ledger says %s\n"),
+				cli_code(card_status_name(lk->card.status)));
 		else
-			fputs("due for disposal\n", f);
+			fputs(_("due for disposal\n"), f);
 		break;
 	}
 	fflush(f);
@@ -308,37 +309,38 @@ static void emit_disposal_read(const struct scan_out *a,
 	}
 	if (a->verbosity != SCAN_QUIET) {
 		if (o == RECON_ACCEPTED)
-			fprintf(f, "   dispose %-12s %s (%s)\n", card->mgmt_id,
-				serial, recon_due_why_name(due));
+			fprintf(f, _("   dispose %-12s %s (%s)\n"), card->mgmt_id,
+				serial, cli_code(recon_due_why_name(due)));
 		else if (o == RECON_REPEAT)
 			fprintf(f,
-				"   repeat  %-12s %s (already in this "
-				"disposal)\n",
+				_("   repeat  %-12s %s (already in this "
+				"disposal)\n"),
 				card->mgmt_id, serial);
 		else if (other)
 			fprintf(f,
-				"!! REFUSED %-12s %s: already in disposal "
-				"D%lld, still open\n",
+				_("!! REFUSED %-12s %s: already in disposal "
+				"D%lld, still open\n"),
 				card->mgmt_id, serial, (long long)other);
 		else if (is_lost) {
-			fprintf(f, "!! REFUSED %-12s %s: ", card->mgmt_id,
+			fprintf(f, _("!! REFUSED %-12s %s: "), card->mgmt_id,
 				serial);
-			lost_text(f, lost, "in a disposal");
+			lost_text(f, lost, _("in a disposal"));
 			fputs(
-			    "\n!! keep it apart, not in the disposal: a count "
+			    _("\n!! keep it apart, not in the disposal: a count "
 			    "of its tray reads it and a manager resolves it "
-			    "as found\n",
+			    "as found\n"),
 			    f);
 		} else if (known)
 			fprintf(f,
-				"!! REFUSED %-12s %s: not due for disposal "
-				"(ledger says %s); put it back\n",
+				_("!! REFUSED %-12s %s: not due for disposal "
+				"(ledger says %s); put it back\n"),
 				card->mgmt_id, serial,
-				card_status_name(card->status));
+				cli_code(card_status_name(card->status)));
+
 		else
 			fprintf(f,
-				"!! REFUSED -            %s: unknown card, not "
-				"in the ledger\n",
+				_("!! REFUSED -            %s: unknown card, not "
+				"in the ledger\n"),
 				serial);
 	}
 	fflush(f);
@@ -390,10 +392,10 @@ static int report_and_warn(void *ctx, const struct wf_scan_event *ev,
 	    a->verbosity != SCAN_QUIET) {
 		safe_warned = 1;
 		fprintf(stderr,
-			"warning: the safe is recorded closed: reads are "
+			_("warning: the safe is recorded closed: reads are "
 			"taken but flagged in the key log and the daily "
 			"report (record the opening with 'cardtally key "
-			"open')\n");
+			"open')\n"));
 	}
 	return report_event(ctx, ev, e);
 }
@@ -443,7 +445,7 @@ int scan_run(struct ledger *l, const struct wf_scan_args *a,
 static void collect_unreadable(void *ctx, const char *why)
 {
 	(void)ctx;
-	fprintf(stderr, "!! CARD NOT READ: %s (not taken)\n", why);
+	fprintf(stderr, _("!! CARD NOT READ: %s (not taken)\n"), why);
 }
 
 int reader_collect(const char *spec, const struct rdr_profile *profile,
@@ -524,9 +526,15 @@ static int exec_scan(struct cli *c, struct ledger *l)
 	p.note = wf_profile_note(profile ? profile : conf.profile);
 	rc = scan_run(l, &a, &p, &t, &opened);
 	/* A scan refused at the start read nothing: its refusal is all
-	 * there is to say. */
+	 * there is to say.  So is one refused at its first read (the
+	 * session closed under it, the person locked meanwhile): a
+	 * summary of "0 accepted, ... 1 NOT counted" would read as a
+	 * finished, empty count (issue 18). */
 	if (!opened)
 		return rc;
+	if (rc && rc < 128 && !(t.accepted || t.repeats || t.alerts))
+		return rc;
+
 	/* The summary goes to stderr, so a stop says it with --json too:
 	 * the JSON lines alone do not tell a stopped scan from a finished
 	 * one. */
@@ -534,26 +542,33 @@ static int exec_scan(struct cli *c, struct ledger *l)
 		goto out;
 	if (cli_stop_signal)
 		snprintf(stopped, sizeof(stopped),
-			 " (stopped by %s; all reads kept)",
+			 _(" (stopped by %s; all reads kept)"),
 			 signal_name(cli_stop_signal));
 	if (a.disposal_id)
-		fprintf(stderr, "D%lld: %ld added, %ld repeats, %ld refused",
+		fprintf(stderr, _("D%lld: %ld added, %ld repeats, %ld refused"),
 			(long long)a.disposal_id, t.accepted, t.repeats,
 			t.alerts);
 	else
-		fprintf(stderr, "%s: %ld accepted, %ld repeats, %ld alerts",
-			a.range ? a.range : "tally", t.accepted, t.repeats,
+		fprintf(stderr, _("%s: %ld accepted, %ld repeats, %ld alerts"),
+			a.range ? a.range : cli_code("tally"), t.accepted,
+			t.repeats,
 			t.alerts);
 	if (t.refused)
-		fprintf(stderr, ", %ld NOT %s", t.refused,
-			a.disposal_id ? "added" : "counted");
+		fprintf(stderr,
+			a.disposal_id ? _(", %ld NOT added")
+				      : _(", %ld NOT counted"),
+			t.refused);
+
 	fprintf(stderr, "%s\n", stopped);
 out:
 	if (t.safe_closed)
 		fprintf(stderr,
-			"warning: %ld %s while the safe was recorded closed "
-			"(flagged)\n",
-			t.safe_closed, t.safe_closed == 1 ? "read" : "reads");
+			ngettext("warning: %ld read while the safe was "
+				 "recorded closed (flagged)\n",
+				 "warning: %ld reads while the safe was "
+				 "recorded closed (flagged)\n",
+				 (unsigned long)t.safe_closed),
+			t.safe_closed);
 	return rc;
 }
 
@@ -565,8 +580,8 @@ const struct cmd_entry cmd_scan_entry = {
     .usage = "--session ID [--range R] --reader SPEC [--profile NAME] "
 	     "--as CODE [--pin-fd N] [--json]  (a count needs --range; a "
 	     "tally and a disposal, --session D<n>, take none)",
-    .help = "read cards into a count (one range at a time), a tally or a "
-	    "disposal",
+    .help = N_("read cards into a count (one range at a time), a tally or a "
+	    "disposal"),
     .options = scan_options,
     .needs_db = 1,
     .step = &wf_step_scan,
@@ -615,10 +630,10 @@ static int exec_scan_undo(struct cli *c, struct ledger *l)
 		json_w_end_object(&w);
 		return cli_json_done(&w, EXIT_OK);
 	} else {
-		printf("undone: %s %s (%s%s%s) in %s; it no longer counts\n",
-		       u.mgmt_id[0] ? u.mgmt_id : "-", u.serial, u.outcome,
-		       u.why[0] ? " " : "", u.why,
-		       u.range[0] ? u.range : "the tally");
+		printf(_("undone: %s %s (%s%s%s) in %s; it no longer counts\n"),
+		       u.mgmt_id[0] ? u.mgmt_id : "-", u.serial,
+		       cli_code(u.outcome), u.why[0] ? " " : "",
+		       cli_code(u.why), u.range[0] ? u.range : _("the tally"));
 	}
 	return EXIT_OK;
 }
@@ -628,8 +643,8 @@ static const char *const scan_undo_options[] = {"session", "reason", NULL};
 const struct cmd_entry cmd_scan_undo_entry = {
     .name = "scan undo",
     .usage = "--session ID --reason TEXT --as CODE [--pin-fd N] [--json]",
-    .help = "take back your last read in a count or tally (it stays in "
-	    "the audit log)",
+    .help = N_("take back your last read in a count or tally (it stays in "
+	    "the audit log)"),
     .options = scan_undo_options,
     .needs_db = 1,
     .step = &wf_step_scan_undo,

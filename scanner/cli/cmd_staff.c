@@ -74,8 +74,8 @@ static int exec_staff_add(struct cli *c, struct ledger *l)
 	sodium_memzero(wpin, sizeof(wpin));
 	if (rc)
 		return rc;
-	fprintf(stderr, "added %s (%s) as %s\n", c->pos[0], name,
-		staff_role_name(role));
+	fprintf(stderr, _("added %s (%s) as %s\n"), c->pos[0], name,
+		_(staff_role_name(role)));
 	return EXIT_OK;
 }
 
@@ -87,8 +87,8 @@ const struct cmd_entry cmd_staff_add_entry = {
     .usage = "CODE --name NAME --role manager|staff|parttime "
 	     "[--new-pin-fd N] --as CODE [--pin-fd N] "
 	     "[--witness MANAGER --witness-pin-fd N]",
-    .help = "add a staff member with a role and a PIN (a new manager: "
-	    "with a second manager)",
+    .help = N_("add a staff member with a role and a PIN (a new manager: "
+	    "with a second manager)"),
     .options = staff_add_options,
     .needs_db = 1,
     .step = &wf_step_staff_add,
@@ -110,14 +110,14 @@ static int exec_staff_unlock(struct cli *c, struct ledger *l)
 		rc = cli_fail(&e);
 	if (rc)
 		return rc;
-	fprintf(stderr, "unlocked %s\n", c->pos[0]);
+	fprintf(stderr, _("unlocked %s\n"), c->pos[0]);
 	return EXIT_OK;
 }
 
 const struct cmd_entry cmd_staff_unlock_entry = {
     .name = "staff unlock",
     .usage = "CODE --as MANAGER [--pin-fd N]",
-    .help = "reopen an account locked after wrong PINs (a manager)",
+    .help = N_("reopen an account locked after wrong PINs (a manager)"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_staff_unlock,
@@ -139,7 +139,7 @@ static int exec_staff_pin(struct cli *c, struct ledger *l)
 	rc = new_pin_fd(c, &new_fd);
 	if (rc)
 		return rc;
-	snprintf(prompt, sizeof(prompt), "PIN for %s: ", c->as);
+	snprintf(prompt, sizeof(prompt), _("PIN for %s: "), c->as);
 	rc = cli_read_pin(c->pin_fd, prompt, "--pin-fd", old);
 	if (rc == 0)
 		rc = cli_new_pin(new_fd, "--new-pin-fd", c->as, pin);
@@ -149,7 +149,7 @@ static int exec_staff_pin(struct cli *c, struct ledger *l)
 	sodium_memzero(pin, sizeof(pin));
 	if (rc)
 		return rc;
-	fprintf(stderr, "PIN of %s changed\n", c->as);
+	fprintf(stderr, _("PIN of %s changed\n"), c->as);
 	return EXIT_OK;
 }
 
@@ -158,7 +158,7 @@ static const char *const pin_options[] = {"new-pin-fd", NULL};
 const struct cmd_entry cmd_staff_pin_entry = {
     .name = "staff pin",
     .usage = "--as CODE [--pin-fd N] [--new-pin-fd N]",
-    .help = "change your own PIN (the old one, then the new one)",
+    .help = N_("change your own PIN (the old one, then the new one)"),
     .options = pin_options,
     .needs_db = 1,
     .step = &wf_step_staff_pin,
@@ -190,7 +190,7 @@ static int exec_staff_reset_pin(struct cli *c, struct ledger *l)
 	sodium_memzero(wpin, sizeof(wpin));
 	if (rc)
 		return rc;
-	fprintf(stderr, "PIN of %s reset, the account is open\n", c->pos[0]);
+	fprintf(stderr, _("PIN of %s reset, the account is open\n"), c->pos[0]);
 	return EXIT_OK;
 }
 
@@ -198,8 +198,8 @@ const struct cmd_entry cmd_staff_reset_pin_entry = {
     .name = "staff reset-pin",
     .usage = "CODE [--new-pin-fd N] --as MANAGER [--pin-fd N] "
 	     "[--witness MANAGER --witness-pin-fd N]",
-    .help = "set a new PIN for someone and reopen the account (a "
-	    "manager's PIN: with a second manager)",
+    .help = N_("set a new PIN for someone and reopen the account (a "
+	    "manager's PIN: with a second manager)"),
     .options = pin_options,
     .needs_db = 1,
     .step = &wf_step_staff_reset_pin,
@@ -240,11 +240,12 @@ static int witnessed(struct cli *c, struct ledger *l,
 	if (rc)
 		return cli_fail(&e);
 	if (step == &wf_step_staff_role)
-		fprintf(stderr, "%s is %s now\n", c->pos[0],
-			staff_role_name(role));
+		fprintf(stderr, _("%s is %s now\n"), c->pos[0],
+			_(staff_role_name(role)));
 	else
-		fprintf(stderr, "%s %s\n",
-			active ? "reactivated" : "deactivated", c->pos[0]);
+		fprintf(stderr,
+			active ? _("reactivated %s\n") : _("deactivated %s\n"),
+			c->pos[0]);
 	return EXIT_OK;
 }
 
@@ -267,7 +268,7 @@ const struct cmd_entry cmd_staff_deactivate_entry = {
     .name = "staff deactivate",
     .usage = "CODE --as MANAGER [--pin-fd N] --witness MANAGER "
 	     "[--witness-pin-fd N]",
-    .help = "a person may no longer log in (their history stays)",
+    .help = N_("a person may no longer log in (their history stays)"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_staff_deactivate,
@@ -278,7 +279,7 @@ const struct cmd_entry cmd_staff_reactivate_entry = {
     .name = "staff reactivate",
     .usage = "CODE --as MANAGER [--pin-fd N] --witness MANAGER "
 	     "[--witness-pin-fd N]",
-    .help = "let a deactivated person log in again",
+    .help = N_("let a deactivated person log in again"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_staff_reactivate,
@@ -291,7 +292,7 @@ const struct cmd_entry cmd_staff_role_entry = {
     .name = "staff role",
     .usage = "CODE --role manager|staff|parttime --as MANAGER [--pin-fd N] "
 	     "--witness MANAGER [--witness-pin-fd N]",
-    .help = "change a person's role (with a second manager)",
+    .help = N_("change a person's role (with a second manager)"),
     .options = role_options,
     .needs_db = 1,
     .step = &wf_step_staff_role,
@@ -313,9 +314,11 @@ static void print_staff(const struct staff_rec *s, struct json_w *jw)
 		json_w_end_object(jw);
 		return;
 	}
-	printf("%-12s %-9s %s%s%s\n", s->code, staff_role_name(s->role),
-	       cli_text(s->name), s->locked ? "  [LOCKED]" : "",
-	       s->active ? "" : "  [inactive]");
+	printf("%-12s %s %s%s%s\n", s->code,
+	       cli_pad(_(staff_role_name(s->role)), 9), cli_text(s->name),
+	       s->locked ? _("  [LOCKED]") : "",
+	       s->active ? "" : _("  [inactive]"));
+
 }
 
 static int exec_staff_list(struct cli *c, struct ledger *l)
@@ -349,7 +352,7 @@ static int exec_staff_list(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_staff_list_entry = {
     .name = "staff list",
     .usage = "[--json]",
-    .help = "list staff with their roles (and locked accounts)",
+    .help = N_("list staff with their roles (and locked accounts)"),
     .options = NULL,
     .needs_db = 1,
     .exec = exec_staff_list,

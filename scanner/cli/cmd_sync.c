@@ -36,7 +36,7 @@ static int exec_sync_key(struct cli *c, struct ledger *l)
 	if (wf_sync_key(c->db, &k, &e))
 		return cli_fail(&e);
 	if (k.made)
-		fprintf(stderr, "made the sync key %s\n", cli_text(k.path));
+		fprintf(stderr, _("made the sync key %s\n"), cli_text(k.path));
 	if (!c->json) {
 		/* The key alone on stdout: what enrolment takes. */
 		printf("%s\n", k.pk);
@@ -54,8 +54,8 @@ static int exec_sync_key(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_sync_key_entry = {
     .name = "sync key",
     .usage = "[--json]",
-    .help = "print this ward's public key for enrolment at the hub (the "
-	    "key is made beside the ledger on first use)",
+    .help = N_("print this ward's public key for enrolment at the hub (the "
+	    "key is made beside the ledger on first use)"),
     .exec = exec_sync_key,
 };
 
@@ -65,9 +65,9 @@ static void say_sent(void *ctx, const struct outbox_batch *b,
 		     enum hub_verdict v)
 {
 	(void)ctx;
-	printf("batch %lld (audit entries %lld-%lld): %s\n", (long long)b->seq,
+	printf(_("batch %lld (audit entries %lld-%lld): %s\n"), (long long)b->seq,
 	       (long long)b->first, (long long)b->last,
-	       v == HUB_ACCEPTED ? "sent" : "the hub had it already");
+	       v == HUB_ACCEPTED ? _("sent") : _("the hub had it already"));
 }
 
 static int exec_sync(struct cli *c, struct ledger *l)
@@ -111,10 +111,13 @@ static int exec_sync(struct cli *c, struct ledger *l)
 		json_w_end_object(&w);
 		rc = cli_json_done(&w, rc);
 	} else if (rc == 0) {
-		printf("synced: the hub has audit entries 1-%lld of %lld; "
-		       "%lld batch%s pending\n",
+		printf(ngettext("synced: the hub has audit entries 1-%lld of "
+				"%lld; %lld batch pending\n",
+				"synced: the hub has audit entries 1-%lld of "
+				"%lld; %lld batches pending\n",
+				(unsigned long)r.pending),
 		       (long long)r.acked_entry, (long long)r.entries,
-		       (long long)r.pending, r.pending == 1 ? "" : "es");
+		       (long long)r.pending);
 	}
 	/* A refusal or a hub out of reach is said on stderr whatever the
 	 * format: a timer's log must show it. */
@@ -128,8 +131,8 @@ static const char *const sync_options[] = {"hub", "ward", "batch", NULL};
 const struct cmd_entry cmd_sync_entry = {
     .name = "sync",
     .usage = "[--hub CONNINFO] [--ward CODE] [--batch N] [--json]",
-    .help = "send the audit log's new entries to the city-wide hub in "
-	    "signed batches",
+    .help = N_("send the audit log's new entries to the city-wide hub in "
+	    "signed batches"),
     .options = sync_options,
     .exec = exec_sync,
 };
@@ -151,9 +154,9 @@ static int exec_hub_migrate(struct cli *c, struct ledger *l)
 	if (wf_hub_migrate(hub_of(c, &conf), &from, &to, &e))
 		return cli_fail(&e);
 	if (from == to)
-		printf("hub schema version %d: up to date\n", to);
+		printf(_("hub schema version %d: up to date\n"), to);
 	else
-		printf("hub schema version %d -> %d\n", from, to);
+		printf(_("hub schema version %d -> %d\n"), from, to);
 	return EXIT_OK;
 }
 
@@ -162,8 +165,8 @@ static const char *const hub_options[] = {"hub", NULL};
 const struct cmd_entry cmd_hub_migrate_entry = {
     .name = "hub migrate",
     .usage = "[--hub CONNINFO]",
-    .help = "make a PostgreSQL database the city-wide hub, or bring its "
-	    "schema up to date",
+    .help = N_("make a PostgreSQL database the city-wide hub, or bring its "
+	    "schema up to date"),
     .options = hub_options,
     .exec = exec_hub_migrate,
 };
@@ -196,7 +199,7 @@ static int exec_hub_enrol(struct cli *c, struct ledger *l)
 		json_w_end_object(&w);
 		return cli_json_done(&w, EXIT_OK);
 	}
-	printf("enrolled ward %s\n", c->pos[0]);
+	printf(_("enrolled ward %s\n"), c->pos[0]);
 	return EXIT_OK;
 }
 
@@ -205,8 +208,8 @@ static const char *const enrol_options[] = {"hub", "name", NULL};
 const struct cmd_entry cmd_hub_enrol_entry = {
     .name = "hub enrol",
     .usage = "WARD KEY [--name NAME] [--hub CONNINFO]",
-    .help = "register a ward's public key (from 'cardtally sync key') at "
-	    "the hub",
+    .help = N_("register a ward's public key (from 'cardtally sync key') at "
+	    "the hub"),
     .options = enrol_options,
     .exec = exec_hub_enrol,
 };

@@ -46,8 +46,8 @@ static int exec_tally_start(struct cli *c, struct ledger *l)
 		printf("%lld\n", (long long)id);
 	}
 	fprintf(stderr,
-		"tally %lld opened by %s: %lld cards and terminals expected "
-		"back\n",
+		_("tally %lld opened by %s: %lld cards and terminals expected "
+		"back\n"),
 		(long long)id, actor.code, (long long)n);
 	return EXIT_OK;
 }
@@ -55,7 +55,7 @@ static int exec_tally_start(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_tally_start_entry = {
     .name = "tally start",
     .usage = "--as CODE [--pin-fd N] [--json]",
-    .help = "open the end-of-day tally of what went to the window",
+    .help = N_("open the end-of-day tally of what went to the window"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_tally_start,
@@ -92,8 +92,9 @@ static int report_row(void *ctx, const struct tally_row *r)
 		json_w_key_str(s->jw, "location", r->location);
 		json_w_end_object(s->jw);
 	} else {
-		fprintf(s->f, "  %-8s %-12s out by %-8s for %s (home %s)\n",
-			r->is_asset ? "terminal" : "card", r->name,
+		fprintf(s->f, _("  %s %-12s out by %-8s for %s (home %s)\n"),
+			cli_pad(r->is_asset ? _("terminal") : _("card"), 8),
+			r->name,
 			r->checked_out_by[0] ? r->checked_out_by : "?", day,
 			r->location);
 	}
@@ -117,8 +118,8 @@ static int tally_report(struct ledger *l, const struct session_rec *sess,
 		json_w_key(&w, "missing");
 		json_w_array(&w);
 	} else {
-		fprintf(f, "tally %lld%s\nnot returned:\n", (long long)sess->id,
-			sess->closed_at ? " (closed)" : "");
+		fprintf(f, _("tally %lld%s\nnot returned:\n"), (long long)sess->id,
+			sess->closed_at ? _(" (closed)") : "");
 	}
 	rc = ledger_tally_each(l, sess->id, report_row, &s);
 	if (rc < 0)
@@ -135,10 +136,10 @@ static int tally_report(struct ledger *l, const struct session_rec *sess,
 		return cli_json_done(&w, rc);
 	} else {
 		if (s.nmissing == 0)
-			fputs("  (none)\n", f);
+			fputs(_("  (none)\n"), f);
 		fprintf(f,
-			"expected %zu, returned %zu, issued %zu, resolved "
-			"since %zu, missing %zu\n",
+			_("expected %zu, returned %zu, issued %zu, resolved "
+			"since %zu, missing %zu\n"),
 			s.t.expected, s.t.by_state[TALLY_RETURNED],
 			s.t.by_state[TALLY_ISSUED],
 			s.t.by_state[TALLY_RESOLVED],
@@ -190,17 +191,18 @@ static int exec_tally_close(struct cli *c, struct ledger *l)
 	if (rc)
 		return cli_fail(&e);
 	fprintf(stderr,
-		"tally %lld closed by %s: expected=%zu returned=%zu "
-		"issued=%zu missing=%zu%s\n",
+		_("tally %lld closed by %s: expected=%zu returned=%zu "
+		"issued=%zu missing=%zu%s\n"),
 		(long long)id, actor.code, done.t.expected,
 		done.t.by_state[TALLY_RETURNED], done.t.by_state[TALLY_ISSUED],
 		done.t.by_state[TALLY_MISSING],
-		done.balanced ? "" : " (witnessed)");
+		done.balanced ? "" : _(" (witnessed)"));
+
 	if (done.nflagged)
 		fprintf(stderr,
-			"warning: the safe is recorded closed: %zu returned "
+			_("warning: the safe is recorded closed: %zu returned "
 			"while it was closed, flagged in the key log and the "
-			"daily report\n",
+			"daily report\n"),
 			done.nflagged);
 	return EXIT_OK;
 }
@@ -209,8 +211,8 @@ const struct cmd_entry cmd_tally_close_entry = {
     .name = "tally close",
     .usage = "ID [--note TEXT] --as CODE [--pin-fd N] "
 	     "[--witness MANAGER --witness-pin-fd N]",
-    .help = "close a tally: reads become returns; missing items need a "
-	    "witness and a note",
+    .help = N_("close a tally: reads become returns; missing items need a "
+	    "witness and a note"),
     .options = tally_close_options,
     .needs_db = 1,
     .step = &wf_step_tally_close,
@@ -308,11 +310,14 @@ static int exec_tally_list(struct cli *c, struct ledger *l)
 			json_w_end_object(jw);
 		} else {
 			cli_time_iso(sess.started_at, when);
-			printf("%4lld  %s  %-6s  expected %zu  missing %zu%s%s"
-			       "\n",
+			printf(_("%4lld  %s  %s  expected %zu  missing %zu%s%s"
+			       "\n"),
 			       (long long)ids[i], when,
-			       sess.closed_at ? "closed" : "open", t.expected,
-			       missing, note[0] ? "  note: " : "", note);
+			       cli_pad(sess.closed_at ? _("closed") : _("open"),
+				       6),
+			       t.expected, missing,
+			       note[0] ? _("  note: ") : "", note);
+
 		}
 		/* An imbalanced tally stays visible until resolved (R12). */
 		if (missing)
@@ -349,7 +354,7 @@ static const char *const tally_list_options[] = {"format", "output", NULL};
 const struct cmd_entry cmd_tally_list_entry = {
     .name = "tally list",
     .usage = "[--json | --format text|pdf [--output FILE]]",
-    .help = "every tally and what is still missing from it (exit 1 if any)",
+    .help = N_("every tally and what is still missing from it (exit 1 if any)"),
     .options = tally_list_options,
     .needs_db = 1,
     .exec = exec_tally_list,

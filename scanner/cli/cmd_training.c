@@ -71,9 +71,10 @@ static int exec_course_add(struct cli *c, struct ledger *l)
 		rc = cli_fail(&e);
 	if (rc)
 		return rc;
-	fprintf(stderr, "course %s added%s\n", course.code,
-		course.required ? ": required for work with cards from now on"
-				: "");
+	fprintf(stderr, _("course %s added%s\n"), course.code,
+		course.required
+		    ? _(": required for work with cards from now on")
+		    : "");
 	return EXIT_OK;
 }
 
@@ -84,7 +85,7 @@ const struct cmd_entry cmd_training_course_add_entry = {
     .name = "training course add",
     .usage = "CODE --name NAME [--required-for cards] [--valid-days N] "
 	     "--as MANAGER [--pin-fd N]",
-    .help = "add a training course, optionally required for card work",
+    .help = N_("add a training course, optionally required for card work"),
     .options = course_add_options,
     .needs_db = 1,
     .step = &wf_step_training,
@@ -108,7 +109,7 @@ static int exec_course_require(struct cli *c, struct ledger *l)
 	if (rc)
 		return rc;
 	fprintf(stderr,
-		"course %s is required for work with cards from now on\n",
+		_("course %s is required for work with cards from now on\n"),
 		c->pos[0]);
 	return EXIT_OK;
 }
@@ -116,7 +117,7 @@ static int exec_course_require(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_training_course_require_entry = {
     .name = "training course require",
     .usage = "CODE --as MANAGER [--pin-fd N]",
-    .help = "make a course required for work with cards from now on",
+    .help = N_("make a course required for work with cards from now on"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_training,
@@ -157,8 +158,10 @@ static int exec_record(struct cli *c, struct ledger *l)
 		rc = cli_fail(&e);
 	if (rc)
 		return rc;
-	fprintf(stderr, "%zu attendance record%s of %s on %s\n", n,
-		n == 1 ? "" : "s", c->pos[0], date_s);
+	fprintf(stderr,
+		ngettext("%zu attendance record of %s on %s\n",
+			 "%zu attendance records of %s on %s\n", n),
+		n, c->pos[0], date_s);
 	return EXIT_OK;
 }
 
@@ -168,7 +171,7 @@ const struct cmd_entry cmd_training_record_entry = {
     .name = "training record",
     .usage = "COURSE --staff CODE[,CODE...] --date YYYY-MM-DD --as MANAGER "
 	     "[--pin-fd N]",
-    .help = "record who attended a session of a course, and when",
+    .help = N_("record who attended a session of a course, and when"),
     .options = record_options,
     .needs_db = 1,
     .step = &wf_step_training,
@@ -193,12 +196,12 @@ static void print_course(const struct course_rec *co, struct json_w *jw)
 		json_w_end_object(jw);
 		return;
 	}
-	printf("  %-12s %-30s %-18s ", co->code, cli_text(co->name),
-	       co->required ? "required for cards" : "-");
+	printf("  %-12s %s %s ", co->code, cli_pad(cli_text(co->name), 30),
+	       cli_pad(co->required ? _("required for cards") : "-", 18));
 	if (co->valid_days > 0)
-		printf("valid %d days\n", co->valid_days);
+		printf(_("valid %d days\n"), co->valid_days);
 	else
-		puts("no expiry");
+		puts(_("no expiry"));
 }
 
 static void print_session(const struct wf_training_session *s,
@@ -236,7 +239,7 @@ static void print_person(const struct wf_training_person *p, struct json_w *jw)
 		json_w_key(jw, "records");
 		json_w_array(jw);
 	} else {
-		printf("%s (%s)\nrecords:\n", p->who.code,
+		printf(_("%s (%s)\nrecords:\n"), p->who.code,
 		       cli_text(p->who.name));
 	}
 	for (size_t i = 0; i < p->nrecords; i++) {
@@ -252,8 +255,9 @@ static void print_person(const struct wf_training_person *p, struct json_w *jw)
 			json_w_key_str(jw, "recorded_by", r->recorded_by);
 			json_w_end_object(jw);
 		} else {
-			printf("  %s %-12s %-30s recorded by %s\n", d,
-			       r->course, r->name, r->recorded_by);
+			printf(_("  %s %-12s %s recorded by %s\n"), d,
+			       r->course, cli_pad(cli_text(r->name), 30),
+			       r->recorded_by);
 		}
 	}
 	if (jw) {
@@ -262,8 +266,8 @@ static void print_person(const struct wf_training_person *p, struct json_w *jw)
 		json_w_array(jw);
 	} else {
 		if (p->nrecords == 0)
-			puts("  none");
-		puts("required for work with cards:");
+			puts(_("  none"));
+		puts(_("required for work with cards:"));
 	}
 	for (size_t i = 0; i < p->nrequired; i++) {
 		const struct wf_training_required *q = &p->required[i];
@@ -279,17 +283,18 @@ static void print_person(const struct wf_training_person *p, struct json_w *jw)
 			json_w_end_object(jw);
 		} else {
 			printf("  %-12s %s%s\n", q->course,
-			       q->gate == GATE_OK	 ? "valid"
-			       : q->gate == GATE_EXPIRED ? "expired since "
-							 : "missing",
+			       q->gate == GATE_OK	 ? _("valid")
+			       : q->gate == GATE_EXPIRED ? _("expired since ")
+							 : _("missing"),
 			       d);
+
 		}
 	}
 	if (jw) {
 		json_w_end_array(jw);
 		json_w_end_object(jw);
 	} else if (p->nrequired == 0) {
-		puts("  nothing is required");
+		puts(_("  nothing is required"));
 	}
 }
 
@@ -320,7 +325,7 @@ static int exec_list(struct cli *c, struct ledger *l)
 		json_w_key(jw, "courses");
 		json_w_array(jw);
 	} else {
-		puts("courses:");
+		puts(_("courses:"));
 	}
 	for (size_t i = 0; i < t.ncourses; i++)
 		print_course(&t.courses[i], jw);
@@ -330,8 +335,8 @@ static int exec_list(struct cli *c, struct ledger *l)
 		json_w_array(jw);
 	} else {
 		if (t.ncourses == 0)
-			puts("  none");
-		puts("sessions:");
+			puts(_("  none"));
+		puts(_("sessions:"));
 	}
 	for (size_t i = 0; i < t.nsessions; i++)
 		print_session(&t.sessions[i], jw, i == 0);
@@ -351,7 +356,7 @@ static const char *const list_options[] = {"staff", NULL};
 const struct cmd_entry cmd_training_list_entry = {
     .name = "training list",
     .usage = "[--staff CODE] [--json]",
-    .help = "attendance per session, or one person's training",
+    .help = N_("attendance per session, or one person's training"),
     .options = list_options,
     .needs_db = 1,
     .exec = exec_list,

@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include "../tui/ui.h"
+
 #define WIDTH 80
 /* Where a command's description begins in a list of commands. */
 #define NAME_COL 27
@@ -22,144 +24,152 @@ static const struct {
 	const char *key, *text;
 } option_texts[] = {
     /* The options every command takes (main.c parses them). */
-    {"db", "the ledger (else $CARDTALLY_DB, else " CT_DEFAULT_DB ")"},
-    {"as", "the acting staff member, who types their PIN"},
-    {"pin-fd", "read the acting person's PIN from file descriptor N "
-	       "instead of the terminal"},
-    {"witness", "the second person of a two-person step, authenticated "
-		"in the same command"},
-    {"witness-pin-fd", "read the witness's PIN from file descriptor N"},
-    {"json", "one JSON document on stdout instead of text"},
-    {"help", "this help"},
+    /* %s: CT_DEFAULT_DB (option_words) */
+    {"db", N_("the ledger (else $CARDTALLY_DB, else %s)")},
+    {"as", N_("the acting staff member, who types their PIN")},
+    {"pin-fd", N_("read the acting person's PIN from file descriptor N "
+	       "instead of the terminal")},
+    {"witness", N_("the second person of a two-person step, authenticated "
+		"in the same command")},
+    {"witness-pin-fd", N_("read the witness's PIN from file descriptor N")},
+    {"json", N_("one JSON document on stdout instead of text")},
+    {"help", N_("this help")},
     /* Options of several commands. */
-    {"reader", "the reader: sim:FILE, sim:-, kbd:[DEVICE], pcsc:[PREFIX] "
-	       "or nfc:[CONNSTRING]"},
-    {"profile", "the card identity profile (uid or apdu:NAME; default: "
-		"the configuration file's, else apdu:seizo)"},
-    {"format", "text (default) or pdf (A4, for paper: needs --output or "
-	       "a stdout that is not a terminal)"},
-    {"output", "the file a PDF is written to (default: stdout)"},
-    {"apply", "make the proposal the plan (a manager, --as); without it "
-	      "nothing changes"},
+    {"reader", N_("the reader: sim:FILE, sim:-, kbd:[DEVICE], pcsc:[PREFIX] "
+	       "or nfc:[CONNSTRING]")},
+    {"profile", N_("the card identity profile (uid or apdu:NAME; default: "
+		"the configuration file's, else apdu:seizo)")},
+    {"format", N_("text (default) or pdf (A4, for paper: needs --output or "
+	       "a stdout that is not a terminal)")},
+    {"output", N_("the file a PDF is written to (default: stdout)")},
+    {"apply", N_("make the proposal the plan (a manager, --as); without it "
+	      "nothing changes")},
     /* One command's options. */
-    {"init/manager", "staff code of the ledger's first manager"},
-    {"init/name", "the first manager's name"},
-    {"staff add/name", "the new person's name"},
-    {"staff add/role", "manager, staff or parttime"},
-    {"staff add/new-pin-fd", "read the new person's PIN from file "
-			     "descriptor N instead of the terminal"},
-    {"staff pin/new-pin-fd", "read your new PIN from file descriptor N "
-			     "instead of asking twice at the terminal"},
-    {"staff reset-pin/new-pin-fd", "read the person's new PIN from file "
-				   "descriptor N instead of the terminal"},
-    {"staff role/role", "the person's new role: manager, staff or "
-			"parttime"},
-    {"import/encoding", "the file's encoding (default auto: UTF-8 with or "
-			"without a BOM, or CP932)"},
-    {"import/dry-run", "validate and count only: nothing changes"},
-    {"import/full", "the file is the whole stock: list the ledger's cards "
-		    "it leaves out"},
-    {"count start/kind", "full, partial (needs --ranges) or countonly"},
-    {"count start/ranges", "the ranges to count, comma-separated (default "
+    {"init/manager", N_("staff code of the ledger's first manager")},
+    {"init/name", N_("the first manager's name")},
+    {"staff add/name", N_("the new person's name")},
+    {"staff add/role", N_("manager, staff or parttime")},
+    {"staff add/new-pin-fd", N_("read the new person's PIN from file "
+			     "descriptor N instead of the terminal")},
+    {"staff pin/new-pin-fd", N_("read your new PIN from file descriptor N "
+			     "instead of asking twice at the terminal")},
+    {"staff reset-pin/new-pin-fd", N_("read the person's new PIN from file "
+				   "descriptor N instead of the terminal")},
+    {"staff role/role", N_("the person's new role: manager, staff or "
+			"parttime")},
+    {"import/encoding", N_("the file's encoding (default auto: UTF-8 with or "
+			"without a BOM, or CP932)")},
+    {"import/dry-run", N_("validate and count only: nothing changes")},
+    {"import/full", N_("the file is the whole stock: list the ledger's cards "
+		    "it leaves out")},
+    {"count start/kind", N_("full, partial (needs --ranges) or countonly")},
+    {"count start/ranges", N_("the ranges to count, comma-separated (default "
 			   "for a full count: every location holding "
-			   "cards)"},
-    {"count start/assign", "who counts a range, comma-separated R=STAFF "
-			   "pairs; the rotation planner picks for the rest"},
-    {"count total/session", "the open count-only check"},
-    {"count total/range", "the range whose cards were counted"},
-    {"count total/cards", "the number of cards counted by hand"},
-    {"count total/reader", "count the cards with a reader instead (each "
-			   "card once; serials are not matched)"},
-    {"count resolve/card", "the discrepancies to resolve: management IDs or "
-			   "serials, comma-separated"},
-    {"count resolve/reason", "found_elsewhere, data_error, recounted or "
-			     "lost"},
-    {"count resolve/note", "what happened, kept with the resolution"},
-    {"count recount/range", "the range to count again"},
-    {"count recount/assign", "who recounts it: nobody who counted it in "
-			     "this count"},
-    {"scan/session", "the count, tally or disposal batch (D<n>) to read "
-		     "into"},
-    {"scan/range", "the range being counted (a count only)"},
-    {"scan undo/session", "the count or tally of the read"},
-    {"scan undo/reason", "why the read is taken back (kept in the audit "
-			 "log)"},
-    {"plan assign/count", "the open count whose unassigned ranges are "
-			  "planned"},
-    {"plan cycle/months", "the cycle's length in months, 1-12"},
-    {"plan cycle/start", "the cycle's first month (default: this month)"},
-    {"report record-book/month", "the month whose counts are listed"},
-    {"report record-book/format", "text (default), csv (for Excel), "
+			   "cards)")},
+    {"count start/assign", N_("who counts a range, comma-separated R=STAFF "
+			   "pairs; the rotation planner picks for the rest")},
+    {"count total/session", N_("the open count-only check")},
+    {"count total/range", N_("the range whose cards were counted")},
+    {"count total/cards", N_("the number of cards counted by hand")},
+    {"count total/reader", N_("count the cards with a reader instead (each "
+			   "card once; serials are not matched)")},
+    {"count resolve/card", N_("the discrepancies to resolve: management IDs or "
+			   "serials, comma-separated")},
+    {"count resolve/reason", N_("found_elsewhere, data_error, recounted or "
+			     "lost")},
+    {"count resolve/note", N_("what happened, kept with the resolution")},
+    {"count recount/range", N_("the range to count again")},
+    {"count recount/assign", N_("who recounts it: nobody who counted it in "
+			     "this count")},
+    {"scan/session", N_("the count, tally or disposal batch (D<n>) to read "
+		     "into")},
+    {"scan/range", N_("the range being counted (a count only)")},
+    {"scan undo/session", N_("the count or tally of the read")},
+    {"scan undo/reason", N_("why the read is taken back (kept in the audit "
+			 "log)")},
+    {"plan assign/count", N_("the open count whose unassigned ranges are "
+			  "planned")},
+    {"plan cycle/months", N_("the cycle's length in months, 1-12")},
+    {"plan cycle/start", N_("the cycle's first month (default: this month)")},
+    {"report record-book/month", N_("the month whose counts are listed")},
+    {"report record-book/format", N_("text (default), csv (for Excel), "
 				  "json or pdf (A4, with the 12-month "
-				  "trend)"},
-    {"dispose list/batch", "only this batch (D1)"},
-    {"dispose list/month", "only the batches begun or closed that month "
-			   "(YYYY-MM)"},
-    {"report record-book/encoding", "utf-8 (default; csv with a byte "
-				    "order mark) or cp932"},
-    {"report incident/count", "the count whose missing cards are listed"},
-    {"report daily/date", "the day to report (default: today)"},
-    {"audit verify/anchor", "a hash printed earlier (report daily, audit "
-			    "verify): the log must still hold it"},
-    {"audit verify/expect-rows", "the entry the anchor belongs to; an "
-				 "older, shorter log is truncated"},
-    {"audit show/last", "only the newest N entries"},
-    {"note add/text", "what happened"},
-    {"note add/card", "the card it concerns, by management ID"},
-    {"receive/tray", "the tray received: its cards awaiting enrolment, in "
-		     "list order"},
-    {"receive/card", "the delivery slip's management ID: the next chip "
-		     "read is bound to it"},
-    {"dispose close/method", "shred (default) or contractor"},
-    {"dispose close/certificate", "the contractor's certificate of "
+				  "trend)")},
+    {"dispose due/format", N_("text (default), or json: the --json array "
+			      "inside an object, {\"due\":[...]}")},
+    {"dispose list/format", N_("text (default), json (the --json array "
+			       "inside an object, {\"batches\":[...]}) or "
+			       "pdf (A4, for paper: needs --output or a "
+			       "stdout that is not a terminal)")},
+    {"dispose list/batch", N_("only this batch (D1)")},
+
+    {"dispose list/month", N_("only the batches begun or closed that month "
+			   "(YYYY-MM)")},
+    {"report record-book/encoding", N_("utf-8 (default; csv with a byte "
+				    "order mark) or cp932")},
+    {"report incident/count", N_("the count whose missing cards are listed")},
+    {"report daily/date", N_("the day to report (default: today)")},
+    {"audit verify/anchor", N_("a hash printed earlier (report daily, audit "
+			    "verify): the log must still hold it")},
+    {"audit verify/expect-rows", N_("the entry the anchor belongs to; an "
+				 "older, shorter log is truncated")},
+    {"audit show/last", N_("only the newest N entries")},
+    {"note add/text", N_("what happened")},
+    {"note add/card", N_("the card it concerns, by management ID")},
+    {"receive/tray", N_("the tray received: its cards awaiting enrolment, in "
+		     "list order")},
+    {"receive/card", N_("the delivery slip's management ID: the next chip "
+		     "read is bound to it")},
+    {"dispose close/method", N_("shred (default) or contractor")},
+    {"dispose close/certificate", N_("the contractor's certificate of "
 				  "destruction (required with "
-				  "contractor)"},
-    {"training course add/name", "the course's name"},
-    {"training course add/required-for", "cards: nobody works with cards "
-					 "without a valid record of it"},
-    {"training course add/valid-days", "how many days a record stays valid "
-				       "(default: for ever)"},
-    {"training record/staff", "who attended, comma-separated staff codes"},
-    {"training record/date", "the day of the session (not in the future)"},
-    {"training list/staff", "one person's records and the state of each "
-			    "required course"},
-    {"key holder add/order", "1 the primary key holder, 2 the deputy, ..."},
-    {"key open/purpose", "why the safe is opened"},
-    {"asset add/name", "the terminal's name"},
-    {"asset add/tag", "the serial of the terminal's tag, read like a card"},
-    {"asset add/location", "the terminal's home location"},
-    {"checkout/for", "the day the cards are for (default: today)"},
-    {"move/to", "the location they go to (it must exist)"},
-    {"tally close/note", "what happened (required when something is "
-			 "missing)"},
-    {"tui/reader", "the reader of the screens that read cards (without "
-		   "it: typed or wedged numbers only)"},
-    {"tui/lang", "ja or en (default: from the locale)"},
-    {"restore/force", "restore a backup older than the ledger, or of "
-		      "another history (with --reason)"},
-    {"restore/reason", "why a forced restore is done (recorded in the "
-		       "restored ledger's audit log)"},
-    {"sync/hub", "the hub's libpq connection string (default: the "
-		 "configuration's hub)"},
-    {"sync/ward", "this ward's code at the hub (default: the "
-		  "configuration's ward_code)"},
-    {"sync/batch", "at most N audit entries a batch (1-500, default 500)"},
-    {"hub migrate/hub", "the hub's libpq connection string (default: the "
-			"configuration's hub)"},
-    {"hub enrol/hub", "the hub's libpq connection string (default: the "
-		      "configuration's hub)"},
-    {"hub enrol/name", "the ward's name, for the report"},
-    {"hub report/hub", "the hub's libpq connection string (default: the "
-		       "configuration's hub)"},
-    {"hub report/silent-days", "a ward without a sync for more than N "
-			       "days is silent (default 7)"},
-    {"hub report/month", "the month whose record books are reported "
-			 "(default: this month)"},
-    {"hub report/ward", "only the ward with this code"},
-    {"hub report/format", "text (default), csv (for Excel), json, or pdf "
-			  "(to print and stamp)"},
-    {"hub report/output", "the file the PDF is written to (default: "
-			  "stdout, when it is not a terminal)"},
+				  "contractor)")},
+    {"training course add/name", N_("the course's name")},
+    {"training course add/required-for", N_("cards: nobody works with cards "
+					 "without a valid record of it")},
+    {"training course add/valid-days", N_("how many days a record stays valid "
+				       "(default: for ever)")},
+    {"training record/staff", N_("who attended, comma-separated staff codes")},
+    {"training record/date", N_("the day of the session (not in the future)")},
+    {"training list/staff", N_("one person's records and the state of each "
+			    "required course")},
+    {"key holder add/order", N_("1 the primary key holder, 2 the deputy, ...")},
+    {"key open/purpose", N_("why the safe is opened")},
+    {"asset add/name", N_("the terminal's name")},
+    {"asset add/tag", N_("the serial of the terminal's tag, read like a card")},
+    {"asset add/location", N_("the terminal's home location")},
+    {"checkout/for", N_("the day the cards are for (default: today)")},
+    {"move/to", N_("the location they go to (it must exist)")},
+    {"tally close/note", N_("what happened (required when something is "
+			 "missing)")},
+    {"tui/reader", N_("the reader of the screens that read cards (without "
+		   "it: typed or wedged numbers only)")},
+    {"tui/lang", N_("ja or en (default: from the locale)")},
+    {"restore/force", N_("restore a backup older than the ledger, or of "
+		      "another history (with --reason)")},
+    {"restore/reason", N_("why a forced restore is done (recorded in the "
+		       "restored ledger's audit log)")},
+    {"sync/hub", N_("the hub's libpq connection string (default: the "
+		 "configuration's hub)")},
+    {"sync/ward", N_("this ward's code at the hub (default: the "
+		  "configuration's ward_code)")},
+    {"sync/batch", N_("at most N audit entries a batch (1-500, default 500)")},
+    {"hub migrate/hub", N_("the hub's libpq connection string (default: the "
+			"configuration's hub)")},
+    {"hub enrol/hub", N_("the hub's libpq connection string (default: the "
+		      "configuration's hub)")},
+    {"hub enrol/name", N_("the ward's name, for the report")},
+    {"hub report/hub", N_("the hub's libpq connection string (default: the "
+		       "configuration's hub)")},
+    {"hub report/silent-days", N_("a ward without a sync for more than N "
+			       "days is silent (default 7)")},
+    {"hub report/month", N_("the month whose record books are reported "
+			    "(default: this month)")},
+    {"hub report/ward", N_("only the ward with this code")},
+    {"hub report/format", N_("text (default), csv (for Excel), json, or pdf "
+			     "(to print and stamp)")},
+    {"hub report/output", N_("the file the PDF is written to (default: "
+			     "stdout, when it is not a terminal)")},
 };
 
 /* The headings of `cardtally --help`: each lists the commands of its nouns
@@ -168,16 +178,16 @@ static const struct {
 	const char *title;
 	const char *nouns[8];
 } sections[] = {
-    {"the ledger and its people",
+    {N_("the ledger and its people"),
      {"init", "staff", "training", "import", "receive"}},
-    {"counting", {"count", "scan", "reconcile", "plan"}},
-    {"the window and the safe",
+    {N_("counting"), {"count", "scan", "reconcile", "plan"}},
+    {N_("the window and the safe"),
      {"checkout", "return", "issue", "move", "asset", "tally", "key"}},
-    {"disposal", {"dispose"}},
-    {"reports and records", {"status", "report", "audit", "note"}},
-    {"the box", {"readers", "tui", "demo"}},
-    {"backups", {"backup", "restore"}},
-    {"the city-wide hub", {"sync", "hub"}},
+    {N_("disposal"), {"dispose"}},
+    {N_("reports and records"), {"status", "report", "audit", "note"}},
+    {N_("the box"), {"readers", "tui", "demo"}},
+    {N_("backups"), {"backup", "restore"}},
+    {N_("the city-wide hub"), {"sync", "hub"}},
 };
 
 /* The common options, in the order help prints them, and the word of the
@@ -212,10 +222,62 @@ const char *help_option_text(const char *cmd, const char *opt)
 	return plain;
 }
 
+/* An option's words in the language of the messages, the default ledger
+ * in place of the %s of --db's. */
+static const char *option_words(const char *text)
+{
+	static char buf[512];
+	const char *t = _(text), *s = strstr(t, "%s");
+
+	if (!s)
+		return t;
+	snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(s - t), t, CT_DEFAULT_DB,
+		 s + 2);
+	return buf;
+}
+
+/* The display columns of the UTF-8 character at p (its length in *len):
+ * 2 for a wide (East Asian) one, as ui_width counts. */
+static int char_cols(const char *p, size_t *len)
+{
+	unsigned char c = (unsigned char)*p;
+	char one[8];
+
+	*len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	for (size_t i = 1; i < *len; i++)
+		if (((unsigned char)p[i] & 0xc0) != 0x80) {
+			*len = 1;
+			break;
+		}
+	memcpy(one, p, *len);
+	one[*len] = '\0';
+	return ui_width(one);
+}
+
+/* Japanese text has no spaces: a line may break before or after a wide
+ * character, except before a closing mark and after an opening one. */
+static int no_break_before(const char *p)
+{
+	static const char *const closing[] = {"、", "。", "）", "」", "，",
+					      "：", "・", "ー"};
+
+	for (size_t i = 0; i < sizeof(closing) / sizeof(closing[0]); i++)
+		if (strncmp(p, closing[i], strlen(closing[i])) == 0)
+			return 1;
+	return 0;
+}
+
+static int no_break_after(const char *p, size_t len)
+{
+	return (len == 3 && strncmp(p, "（", len) == 0) ||
+	       (len == 3 && strncmp(p, "「", len) == 0);
+}
+
 /*
- * Prints text from column col (where the cursor is) and wraps it at word
- * boundaries within WIDTH, each further line indented by indent; ends the
- * line.  A word longer than a line goes on a line of its own.
+ * Prints text from column col (where the cursor is) and wraps it within
+ * WIDTH display columns, each further line indented by indent; ends the
+ * line.  Lines break at spaces, and between wide characters (Japanese);
+ * a word longer than a line goes on a line of its own.
  */
 static void wrap(FILE *f, int col, int indent, const char *text)
 {
@@ -223,22 +285,40 @@ static void wrap(FILE *f, int col, int indent, const char *text)
 	int first = 1;
 
 	while (*p) {
-		const char *end = strchr(p, ' ');
-		int len = end ? (int)(end - p) : (int)strlen(p);
+		/* The next unit that must not be broken: from p to q. */
+		const char *q = p;
+		int cols = 0, prev_wide = 0;
+		size_t prev_len = 0;
 
-		if (!first && col + 1 + len > WIDTH) {
+		while (*q && *q != ' ') {
+			size_t len;
+			int w = char_cols(q, &len);
+
+			if (q > p && ((w == 2 && !no_break_before(q)) ||
+				      (prev_wide && w != 2 &&
+				       !no_break_before(q))) &&
+			    !no_break_after(q - prev_len, prev_len))
+				break;
+			prev_wide = w == 2;
+			prev_len = len;
+			cols += w;
+			q += len;
+		}
+		/* After a wide unit, the next one follows without a space
+		 * unless the text has one. */
+		if (!first && col + (*(p - 1) == ' ') + cols > WIDTH) {
 			fprintf(f, "\n%*s", indent, "");
 			col = indent;
 			first = 1;
 		}
-		if (!first) {
+		if (!first && *(p - 1) == ' ') {
 			fputc(' ', f);
 			col++;
 		}
-		fwrite(p, 1, (size_t)len, f);
-		col += len;
+		fwrite(p, 1, (size_t)(q - p), f);
+		col += cols;
 		first = 0;
-		p += len;
+		p = q;
 		while (*p == ' ')
 			p++;
 	}
@@ -247,7 +327,13 @@ static void wrap(FILE *f, int col, int indent, const char *text)
 
 void help_usage(FILE *f, const struct cmd_entry *e)
 {
-	int col = fprintf(f, "usage: cardtally %s", e->name);
+	char head[256];
+	int col;
+
+	snprintf(head, sizeof(head), _("usage: cardtally %s"), e->name);
+	fputs(head, f);
+	col = ui_width(head);
+
 
 	if (!e->usage || !*e->usage) {
 		fputc('\n', f);
@@ -267,7 +353,7 @@ static void command_line(FILE *f, const struct cmd_entry *e)
 		col = NAME_COL;
 	}
 	fprintf(f, "%*s", NAME_COL - col, "");
-	wrap(f, NAME_COL, NAME_COL, e->help);
+	wrap(f, NAME_COL, NAME_COL, _(e->help));
 }
 
 /* The length of the first word of a command's name. */
@@ -306,7 +392,7 @@ static void common_lines(FILE *f)
 
 		fprintf(f, "%*s", OPT_COL - col, "");
 		wrap(f, OPT_COL, OPT_COL,
-		     help_option_text("", common_options[i].name));
+		     option_words(help_option_text("", common_options[i].name)));
 	}
 }
 
@@ -314,14 +400,14 @@ void help_overview(FILE *f, const struct cmd_entry *const *cmds)
 {
 	int others = 0;
 
-	fputs("cardtally: counts stored ID cards against the stock ledger\n\n"
-	      "usage: cardtally COMMAND [OPTIONS]\n"
-	      "       cardtally NOUN          the commands of a noun, e.g. "
-	      "'cardtally count'\n"
-	      "       cardtally COMMAND --help\n",
+	fputs(_("cardtally: counts stored ID cards against the stock ledger\n\n"
+		"usage: cardtally COMMAND [OPTIONS]\n"
+		"       cardtally NOUN          the commands of a noun, e.g. "
+		"'cardtally count'\n"
+		"       cardtally COMMAND --help\n"),
 	      f);
 	for (size_t s = 0; s < sizeof(sections) / sizeof(sections[0]); s++) {
-		fprintf(f, "\n%s:\n", sections[s].title);
+		fprintf(f, "\n%s:\n", _(sections[s].title));
 		for (int k = 0; k < 8 && sections[s].nouns[k]; k++)
 			for (int i = 0; cmds[i]; i++)
 				if (has_noun(cmds[i], sections[s].nouns[k]))
@@ -332,13 +418,14 @@ void help_overview(FILE *f, const struct cmd_entry *const *cmds)
 		if (noun_in_sections(cmds[i]->name))
 			continue;
 		if (!others++)
-			fputs("\nother commands:\n", f);
+			fputs(_("\nother commands:\n"), f);
 		command_line(f, cmds[i]);
 	}
-	fputs("\noptions of every command:\n", f);
+	fputs(_("\noptions of every command:\n"), f);
 	common_lines(f);
-	fputs("\n'cardtally COMMAND --help' describes one command; "
-	      "cardtally(1) and\ncardtally.conf(5) are the full reference.\n",
+	fputs(_("\n'cardtally COMMAND --help' describes one command; "
+		"cardtally(1) and\ncardtally.conf(5) are the full "
+		"reference.\n"),
 	      f);
 }
 
@@ -379,17 +466,18 @@ int help_noun_words(const struct cmd_entry *const *cmds, int argc, char **argv)
 void help_noun(FILE *f, const struct cmd_entry *const *cmds, int words,
 	       char **argv)
 {
-	fputs("usage: cardtally", f);
-	for (int w = 0; w < words; w++)
-		fprintf(f, " %s", argv[w]);
-	fputs(" COMMAND [OPTIONS]\n\n", f);
+	char noun[128] = "";
+	size_t n = 0;
+
+	for (int w = 0; w < words && n < sizeof(noun); w++)
+		n += (size_t)snprintf(noun + n, sizeof(noun) - n, "%s%s",
+				      w ? " " : "", argv[w]);
+	fprintf(f, _("usage: cardtally %s COMMAND [OPTIONS]\n\n"), noun);
 	for (int i = 0; cmds[i]; i++)
 		if (begins_with_words(cmds[i]->name, words, argv))
 			command_line(f, cmds[i]);
-	fputs("\n'cardtally", f);
-	for (int w = 0; w < words; w++)
-		fprintf(f, " %s", argv[w]);
-	fputs(" COMMAND --help' describes one of them.\n", f);
+	fprintf(f, _("\n'cardtally %s COMMAND --help' describes one of them.\n"),
+		noun);
 }
 
 /* Whether word occurs in usage as an option of its own ("--range" in
@@ -455,6 +543,9 @@ static void option_line(FILE *f, const char *cmd, const char *name,
 			const char *arg)
 {
 	const char *text = help_option_text(cmd, name);
+
+	if (text)
+		text = option_words(text);
 	int col = fprintf(f, "  --%s%s%s", name, *arg ? " " : "", arg);
 
 	if (col + 2 > OPT_COL) {
@@ -524,8 +615,8 @@ void help_command(FILE *f, const struct cmd_entry *const *cmds,
 
 	help_usage(f, e);
 	fputc('\n', f);
-	wrap(f, 0, 0, e->help);
-	fputs("\noptions:\n", f);
+	wrap(f, 0, 0, _(e->help));
+	fputs(_("\noptions:\n"), f);
 	each_option(e, print_option, &p);
 	for (int i = 0; cmds[i]; i++) {
 		size_t n = strlen(e->name);
@@ -534,10 +625,11 @@ void help_command(FILE *f, const struct cmd_entry *const *cmds,
 		    cmds[i]->name[n] != ' ')
 			continue;
 		if (!related++)
-			fputs("\nrelated commands:\n", f);
+			fputs(_("\nrelated commands:\n"), f);
 		command_line(f, cmds[i]);
 	}
-	fputs("\ncardtally(1) describes it in full.\n", f);
+	fputs(_("\ncardtally(1) describes it in full.\n"), f);
+
 }
 
 struct table_ctx {

@@ -12,6 +12,7 @@
 
 #include "../workflow/config.h"
 #include "cli.h"
+#include "cli_code.h"
 #include "help.h"
 
 static const struct cmd_entry *const commands[] = {
@@ -376,18 +377,25 @@ static int run(struct cli *c, int argc, char **argv)
 	if (!c->db || !*c->db)
 		c->db = CT_DEFAULT_DB;
 	if (current->needs_db) {
+		char said[sizeof(err)];
+		const char *msg;
+
 		rc = ledger_open(c->db, &l, err, sizeof(err));
+		/* ledger.c's words in the clerk's language (issue 18). */
+		msg = rc < 0 ? cli_ledger_msg(c->db, err, said, sizeof(said))
+			     : err;
 		if (rc == LEDGER_ERR_NOTFOUND)
 			return cli_error(EXIT_NOINPUT,
 					 "%s; create one with 'cardtally init "
 					 "--db %s --manager CODE --name NAME'",
-					 err, c->db);
+					 msg, c->db);
 		if (rc == LEDGER_ERR_NOTLEDGER)
-			return cli_error(EXIT_DATAERR, "%s", err);
+			return cli_error(EXIT_DATAERR, "%s", msg);
 		if (rc == LEDGER_ERR_IO)
-			return cli_error(EXIT_IOERR, "%s", err);
+			return cli_error(EXIT_IOERR, "%s", msg);
 		if (rc < 0)
-			return cli_error(EXIT_SOFTWARE, "%s", err);
+			return cli_error(EXIT_SOFTWARE, "%s", msg);
+
 		/* A command that runs no workflow step changes nothing. */
 		if (!current->step && !current->session &&
 		    ledger_read_only(l) < 0) {

@@ -49,13 +49,13 @@ en() {
 
 # words NAME TEXT [TODO]: TEXT holds no English word (staff names, card
 # IDs and locations of the ledger are data, not messages; nor are the
-# program's name and the command lines a report tells to run: the
-# interface's names).
+# program's name and the command lines a report or a message tells the
+# clerk to run: the interface's names).
 words() {
 	local w
 	w=$(printf '%s\n' "$2" | sed -e "s#$WORK##g" -e 's/Person//g' \
 		-e 's/Manager//g' -e 's/monthly count//g' -e 's/SAFE/X1/g' \
-		-e "s/'cardtally [a-z ]*'//g" -e 's/cardtally//g' \
+		-e "s/'cardtally [^']*'//g" -e 's/cardtally//g' \
 		-e 's/audit verify//g' -e 's/plan cycle//g' \
 		-e 's/--[a-z-]*\( [A-Z]\b\)\?//g' |
 		english_words)
@@ -101,11 +101,9 @@ while IFS='|' read -r name args; do
 	is "$enrc" "$RC" "$name: the exit code of the C locale ($RC)"
 	ja LANG $args 3<<<"1111"
 	like "$ERR" '^cardtally: ' "$name: a message"
-	todo=
-	[ "$name" != "no ledger" ] ||
-		todo="the ledger's own messages (data/ledger.c) are English"
 	words "$name: Japanese" "$(printf '%s\n' "$ERR" | grep '^cardtally: ' |
-		sed 's/^cardtally: //')" "$todo"
+		sed 's/^cardtally: //')"
+
 done <<'EOF_R'
 an unknown command|frobnicate2
 an unknown option|status --frob2

@@ -217,9 +217,35 @@ ct reconcile "$SID" --json
 is "$(printf '%s' "$OUT" | pyjson '",".join(c["mgmt_id"] for c in d["disposal_due"])')" \
 	"" "reconcile: by default D102 is not due yet"
 
+# ---- the object form (issue 18) ----------------------------------------------
+# --json keeps the bare arrays of the interface; --format json gives the
+# same entries inside an object, as every other command's JSON.
+
+ct dispose due --json
+due_array=$OUT
+ct dispose due --format json
+is "$RC" 0 "due --format json: exit 0"
+is "$(printf '%s' "$OUT" | pyjson 'json.dumps(d["due"], sort_keys=True)')" \
+	"$(printf '%s' "$due_array" | pyjson 'json.dumps(d, sort_keys=True)')" \
+	"due --format json: the --json array as its member due"
+is "$(printf '%s' "$OUT" | pyjson '",".join(sorted(d))')" due \
+	"due --format json: an object with due alone"
+ct dispose list --json
+list_array=$OUT
+ct dispose list --format json
+is "$RC" 0 "list --format json: exit 0"
+is "$(printf '%s' "$OUT" | pyjson 'json.dumps(d["batches"], sort_keys=True)')" \
+	"$(printf '%s' "$list_array" | pyjson 'json.dumps(d, sort_keys=True)')" \
+	"list --format json: the --json array as its member batches"
+ct dispose list --format json --json
+is "$RC" 2 "list: --format json and --json exclude each other"
+ct dispose due --format csv
+is "$RC" 2 "due: --format csv refused"
+
 # ---- the audit chain ---------------------------------------------------------
 
 ct audit verify
 is "$RC" 0 "audit verify: intact after disposals"
+
 
 done_testing

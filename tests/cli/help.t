@@ -200,6 +200,56 @@ like "$OUT" "^  --card MGMT_ID\|SERIAL\[,\.\.\.\]$" \
 ct import --help
 like "$OUT" "^  --dry-run +validate" "import --help: a flag has no placeholder"
 
+# One command's help in both languages (issue 18): the usage, the
+# description and each option with what it does; in Japanese the words
+# are translated, the usage and the option names are not, and the lines
+# wrap within 80 display columns (a Japanese character takes two).
+cols80() {
+	python3 -c '
+import sys, unicodedata
+for l in sys.stdin:
+    w = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1
+            for c in l.rstrip("\n"))
+    if w > 80:
+        print(l, end="")'
+}
+env -u LANG -u LANGUAGE -u LC_MESSAGES LC_ALL=C "$CT" dispose close --help \
+	>"$WORK/en.help" 2>&1
+is "$?" 0 "dispose close --help in English: exit 0"
+EN=$(cat "$WORK/en.help")
+like "$EN" "^usage: cardtally dispose close ID \[--method shred\|contractor\]" \
+	"dispose close --help in English: the usage"
+like "$EN" "^write the disposal ledger and mark the batch's cards disposed$" \
+	"dispose close --help in English: the description"
+like "$EN" "^  --certificate REF +the contractor's certificate of destruction" \
+	"dispose close --help in English: an option described"
+like "$EN" "^options:$" "dispose close --help in English: the heading"
+env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=ja_JP.UTF-8 "$CT" \
+	dispose close --help >"$WORK/ja.help" 2>&1
+is "$?" 0 "dispose close --help in Japanese: exit 0"
+JA=$(cat "$WORK/ja.help")
+like "$JA" "^使い方: cardtally dispose close ID \[--method shred\|contractor\]" \
+	"dispose close --help in Japanese: the usage as in English"
+like "$JA" "^廃棄簿に記録し、まとまりのカードを廃棄済にする$" \
+	"dispose close --help in Japanese: the description"
+like "$JA" "^  --certificate REF +業者の廃棄証明書" \
+	"dispose close --help in Japanese: an option described"
+like "$JA" "^オプション:$" "dispose close --help in Japanese: the heading"
+is "$(printf '%s\n' "$JA" | grep -c '^  --')" \
+	"$(printf '%s\n' "$EN" | grep -c '^  --')" \
+	"dispose close --help in Japanese: every option of the English"
+is "$(printf '%s\n' "$JA" | cols80)" "" \
+	"dispose close --help in Japanese: within 80 display columns"
+is "$(printf '%s\n' "$JA" | grep -v '^使い方: \|^        [^ ]\|^  --' |
+	grep -c '[a-z]\{3,\} [a-z]\{3,\}')" 0 \
+	"dispose close --help in Japanese: no English words left but the usage and the options"
+ok "$([ "$(printf '%s\n' "$EN" | grep -v '^usage: \|^        [^ ]\|^  --' |
+	grep -c '[a-z]\{3,\} [a-z]\{3,\}')" -gt 0 ]; echo $?)" \
+	"dispose close --help in English: the same lines hold English words"
+
+
+
+
 # ---- no fixed caps on the command line ---------------------------------------
 
 new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }
