@@ -151,8 +151,9 @@ const char *cli_word(const char *code);
  * ("checkout", "countonly", "shred"): the code when the catalog does not
  * translate its word (English, the C locale), else the translated word
  * (wf_word's table): text reports stay byte for byte what they were in
- * English. */
-const char *cli_code_word(const char *code);
+ * English.  Also the codes of a read's outcome (accepted, repeat,
+ * alert...), which wf_word has no word for.  (cli_code.c) */
+const char *cli_code(const char *code);
 /* s followed by spaces to `cols` display columns (wcwidth: a Japanese
  * character takes 2; never cut), for a translated label in a column:
  * "%-8s" pads bytes.  One of eight static buffers used in turn, as

@@ -8,8 +8,7 @@
 #ifndef CT_CLI_CODE_H
 #define CT_CLI_CODE_H
 
-/* code as is, or its translated word; "" for NULL. */
-const char *cli_code(const char *code);
+/* cli_code (cli.h) is defined in cli_code.c. */
 
 #include <stddef.h>
 

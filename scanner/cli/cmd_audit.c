@@ -105,11 +105,11 @@ static void print_finding(const struct audit_finding *f)
 	if (f->id > 0)
 		printf(_("BROKEN at %s row %lld (%s): %s"), f->table,
 		       (long long)f->id,
-		       cli_code_word(audit_problem_name(f->problem)),
+		       cli_code(audit_problem_name(f->problem)),
 		       f->what);
 	else
 		printf(_("BROKEN (%s): %s"),
-		       cli_code_word(audit_problem_name(f->problem)), f->what);
+		       cli_code(audit_problem_name(f->problem)), f->what);
 	putchar('\n');
 }
 

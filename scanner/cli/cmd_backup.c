@@ -98,8 +98,12 @@ static int exec_verify(struct cli *c, struct ledger *l)
 		return cli_json_done(&w, EXIT_OK);
 	}
 	printf(_("backup %s\n"), cli_text(c->pos[0]));
-	printf(_("integrity check: %s\n"),
-	       strcmp(v.integrity, "ok") == 0 ? _("ok") : v.integrity);
+	/* "ok" alone is also a count-only state's word (wf_word): the
+	 * whole line is one message, so that each has its own. */
+	if (strcmp(v.integrity, "ok") == 0)
+		printf("%s", _("integrity check: ok\n"));
+	else
+		printf(_("integrity check: %s\n"), v.integrity);
 	printf(_("schema version: %d (this cardtally: %d%s)\n"), v.version,
 	       LEDGER_SCHEMA_VERSION,
 	       v.version < LEDGER_SCHEMA_VERSION ? _("; restore migrates it")

@@ -94,7 +94,7 @@ static int exec_discrepancies(struct cli *c, struct ledger *l)
 			const struct disc_item *it = &d.v[i];
 
 			printf("  %s %-12s %-16s %s%s%s\n",
-			       cli_pad(cli_code_word(recon_disc_name(it->kind)),
+			       cli_pad(cli_code(recon_disc_name(it->kind)),
 				       12),
 			       it->mgmt_id[0] ? it->mgmt_id : "-", it->serial,
 			       it->location[0] ? cli_text(it->location) : "-",
@@ -107,7 +107,7 @@ static int exec_discrepancies(struct cli *c, struct ledger *l)
 			cli_time_iso(it->res.at, at);
 			fputs("      ", stdout);
 			printf(_("resolved %s by %s at %s"),
-			       cli_text(cli_code_word(it->res.reason)),
+			       cli_text(cli_code(it->res.reason)),
 			       it->res.by, at);
 			putchar('\n');
 			if (it->res.note[0]) {
@@ -142,8 +142,8 @@ static void resolve_print(enum recon_reason reason,
 	const struct disc_item *it = &ri->it;
 	const char *name = resolved_name(ri);
 
-	printf("%s (%s): ", name, cli_code_word(recon_disc_name(it->kind)));
-	printf(_("resolved %s"), cli_code_word(recon_reason_name(reason)));
+	printf("%s (%s): ", name, cli_code(recon_disc_name(it->kind)));
+	printf(_("resolved %s"), cli_code(recon_reason_name(reason)));
 	if (ri->moves && ri->kind == CUSTODY_LOST) {
 		fputs("; ", stdout);
 		printf(_("ledger status now lost: no longer expected in %s"),
@@ -151,7 +151,7 @@ static void resolve_print(enum recon_reason reason,
 	} else if (ri->moves) {
 		fputs("; ", stdout);
 		printf(_("back in storage at %s (%s)"), cli_text(ri->location),
-		       cli_code_word(card_status_name(ri->to)));
+		       cli_code(card_status_name(ri->to)));
 	}
 	fputc('\n', stdout);
 }

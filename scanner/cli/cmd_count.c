@@ -278,11 +278,11 @@ static int exec_count_total(struct cli *c, struct ledger *l)
 	} else {
 		printf("%s: ", cli_text(range));
 		printf(_("%lld cards (%s), the ledger has %lld: %s"),
-		       (long long)cards, cli_code_word(method),
+		       (long long)cards, cli_code(method),
 		       (long long)t.expected,
 		       t.state == PLAN_TOTAL_OK
 			   ? _("matches")
-			   : cli_code_word(
+			   : cli_code(
 				 plan_total_name((enum plan_total)t.state)));
 		putchar('\n');
 	}

@@ -87,7 +87,7 @@ static void session_head(struct daily *d, const struct session_rec *s)
 	}
 	when(d, s->started_at, a);
 	fprintf(d->f, "  #%lld %s%s", (long long)s->id,
-		cli_code_word(session_kind_name(s->kind)), sep());
+		cli_code(session_kind_name(s->kind)), sep());
 	fprintf(d->f, _("started %s by %s"), a, s->started_by);
 	if (s->closed_at) {
 		when(d, s->closed_at, b);
@@ -255,7 +255,7 @@ static void custody(struct daily *d)
 			json_w_end_object(d->jw);
 		} else {
 			fprintf(d->f, "  %s %s %6lld\n",
-				cli_pad(cli_code_word(c->kind), 10),
+				cli_pad(cli_code(c->kind), 10),
 				cli_pad(c->by[0] ? c->by : "?", 12),
 				(long long)c->n);
 		}
@@ -292,7 +292,7 @@ static void batch(struct daily *d, const struct disposal_batch_rec *b)
 			ngettext("%lld card destroyed", "%lld cards destroyed",
 				 (unsigned long)b->ncards),
 			(long long)b->ncards);
-		fprintf(d->f, " (%s", cli_code_word(b->method));
+		fprintf(d->f, " (%s", cli_code(b->method));
 		if (b->certificate[0])
 			fprintf(d->f, _(", certificate %s"), b->certificate);
 		fputs(")\n", d->f);
@@ -410,7 +410,7 @@ static void audit(struct daily *d)
 	fprintf(d->f, "\n%s\n", _("AUDIT LOG"));
 	if (a->problem != AUDIT_INTACT) {
 		fprintf(d->f, "  %s (%s):\n", _("BROKEN"),
-			cli_code_word(audit_problem_name(a->problem)));
+			cli_code(audit_problem_name(a->problem)));
 		report_wrapped(d->f, "    ", a->what);
 		if (a->nfindings > 1) {
 			fputs("  ", d->f);

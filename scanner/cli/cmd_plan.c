@@ -341,7 +341,7 @@ static int print_total(void *ctx, const struct count_total_row *r)
 		fprintf(t->out, "  %s ", cli_pad(cli_text(r->range), 24));
 		fprintf(t->out, _("expected %lld, counted %lld by %s: %s"),
 			(long long)r->expected, (long long)r->counted, r->by,
-			cli_code_word(plan_total_name(s)));
+			cli_code(plan_total_name(s)));
 		fputc('\n', t->out);
 	}
 	t->n++;

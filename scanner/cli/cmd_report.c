@@ -221,7 +221,7 @@ static void book_disc_out(struct book_out *o, const struct disc_item *it)
 		break;
 	case FMT_TEXT:
 		fprintf(f, "    %s %-12s %s%s%s\n",
-			cli_pad(cli_code_word(recon_disc_name(it->kind)), 12),
+			cli_pad(cli_code(recon_disc_name(it->kind)), 12),
 			it->mgmt_id[0] ? it->mgmt_id : it->serial,
 			it->location[0] ? cli_text(it->location) : "-",
 			it->found[0] ? " -> " : "", cli_text(it->found));
@@ -229,7 +229,7 @@ static void book_disc_out(struct book_out *o, const struct disc_item *it)
 			cli_time_iso(it->res.at, at);
 			fputs("      ", f);
 			fprintf(f, _("%s by %s at %s"),
-				cli_text(cli_code_word(it->res.reason)),
+				cli_text(cli_code(it->res.reason)),
 				it->res.by, at);
 			fputc('\n', f);
 			if (it->res.note[0]) {
@@ -272,11 +272,11 @@ static void book_count_out(struct book_out *o, const struct wf_book_count *w)
 		if (c->recount_of)
 			fprintf(f, _("Count %lld (%s, recount of count %lld)"),
 				(long long)c->id,
-				cli_code_word(session_kind_name(c->kind)),
+				cli_code(session_kind_name(c->kind)),
 				(long long)c->recount_of);
 		else
 			fprintf(f, _("Count %lld (%s)"), (long long)c->id,
-				cli_code_word(session_kind_name(c->kind)));
+				cli_code(session_kind_name(c->kind)));
 		fprintf(f, "  %s: -\n  ", _("plan"));
 		fprintf(f, _("begun %s by %s"), a, c->started_by);
 		fputc('\n', f);
@@ -478,7 +478,7 @@ static void incident_event(FILE *f, struct json_w *w,
 	}
 	cli_time_iso(e->at, at);
 	fprintf(f, "    %s ", at);
-	fprintf(f, _("%s by %s"), cli_code_word(e->kind),
+	fprintf(f, _("%s by %s"), cli_code(e->kind),
 		e->by[0] ? e->by : "?");
 	fprintf(f, "%s%s%s%s\n", e->from[0] ? ", " : "", e->from,
 		e->to[0] ? " -> " : "", e->to);
@@ -581,13 +581,13 @@ static void incident_card(FILE *f, struct json_w *w,
 		fputc('\n', f);
 		fprintf(f, _("%s  serial %s  home %s  ledger: %s"),
 			it->mgmt_id, it->serial, cli_text(it->location),
-			cli_code_word(card_status_name(k->status)));
+			cli_code(card_status_name(k->status)));
 		fputc('\n', f);
 		if (it->resolved) {
 			cli_time_iso(it->res.at, at);
 			fprintf(f, "  %s", cli_pad(_("resolution"), 12));
 			fprintf(f, _("%s by %s at %s"),
-				cli_text(cli_code_word(it->res.reason)),
+				cli_text(cli_code(it->res.reason)),
 				it->res.by, at);
 			fputc('\n', f);
 			if (it->res.note[0]) {
@@ -608,7 +608,7 @@ static void incident_card(FILE *f, struct json_w *w,
 			fprintf(f, _("by %s"), ls->by[0] ? ls->by : "?");
 			fprintf(f, "%s%s%s, %s\n", name[0] ? " (" : "",
 				cli_text(name), name[0] ? ")" : "",
-				cli_text(cli_code_word(ls->what)));
+				cli_text(cli_code(ls->what)));
 		} else {
 			fprintf(f, "  %s%s\n", cli_pad(_("last seen"), 12),
 				_("never since the stock list import"));
@@ -670,7 +670,7 @@ int report_incident_print(const struct wf_incident *in, int json, FILE *f)
 	} else {
 		fprintf(f, _("Incident report, count %lld (%s) begun %s"),
 			(long long)s->id,
-			cli_code_word(session_kind_name(s->kind)), at);
+			cli_code(session_kind_name(s->kind)), at);
 		fputc('\n', f);
 		fprintf(f,
 			ngettext("%zu card missing and not found since (the "

@@ -47,7 +47,7 @@ static void text_res(FILE *f, const struct wf_reconcile *w, const char *serial)
 	cli_time_iso(x->at, at);
 	fputs("      ", f);
 	fprintf(f, _("resolved %s by %s at %s"),
-		cli_text(cli_code_word(x->reason)), cli_text(x->by), at);
+		cli_text(cli_code(x->reason)), cli_text(x->by), at);
 	fputc('\n', f);
 	if (!x->note[0])
 		return;
@@ -254,7 +254,7 @@ static void print_text(FILE *f, const struct wf_reconcile *w)
 	char at[TIME_ISO_BUF];
 
 	fprintf(f, _("Count %lld (%s), "), (long long)d->session_id,
-		cli_code_word(session_kind_name(d->kind)));
+		cli_code(session_kind_name(d->kind)));
 	fprintf(f, ngettext("%zu range", "%zu ranges", d->nranges),
 		d->nranges);
 	fputs("\n  ", f);
@@ -312,7 +312,7 @@ static void print_text(FILE *f, const struct wf_reconcile *w)
 
 		card_cols(f, k->mgmt_id, k->serial);
 		fprintf(f, _("ledger: %s, found in %s"),
-			cli_code_word(card_status_name(k->status)),
+			cli_code(card_status_name(k->status)),
 			cli_text(range_path(d, h->range)));
 		fputc('\n', f);
 		text_res(f, w, k->serial);
@@ -328,7 +328,7 @@ static void print_text(FILE *f, const struct wf_reconcile *w)
 			date_format(u->since, since);
 		card_cols(f, k->mgmt_id, k->serial);
 		put_padded(f, k->location, 17);
-		fputs(cli_code_word(recon_due_why_name(u->why)), f);
+		fputs(cli_code(recon_due_why_name(u->why)), f);
 		if (since[0])
 			fprintf(f, _(", due since %s"), since);
 		fputc('\n', f);
