@@ -145,8 +145,8 @@ static int write_count(struct ui *u, FILE *f, const struct session_rec *s,
 		rc = wf_staff_list(u->l, &staff, e);
 	if (rc)
 		goto out;
-	/* Wrapped to the terminal as it is now; r wraps again after a
-	 * resize. */
+	/* Wrapped to the terminal as it is now; a resize (or r) wraps it
+	 * again. */
 	ui_term_size(&cols, &rows);
 	cols--;
 	ui_date_text(wf_today(s->started_at), day);
@@ -342,6 +342,10 @@ static enum ui_result plan_key(struct ui *u, int key)
 		}
 	}
 	switch (key) {
+	case UI_KEY_RESIZE:
+		/* Wrapped again to the new width; the frame repaints. */
+		load(u, st);
+		return UI_IGNORED;
 	case 'a':
 	case 'A':
 		if (!st->count)
