@@ -531,7 +531,7 @@ static enum ui_result close_batch(struct ui *u, struct dispose_state *st)
 	ui_message(u, UI_A_OK,
 		   _("Disposal D%lld closed: %lld cards disposed (%s), "
 		     "witnessed by %s"),
-		   (long long)id, (long long)done.ncards, method,
+		   (long long)id, (long long)done.ncards, ui_word(method),
 		   done.witness.code);
 	m->mode = UI_DS_PICK;
 	m->sel = 0;

@@ -330,7 +330,7 @@ see ja "証明書番号（任意）" "shred: the certificate is optional"
 keys ja Enter
 see ja "立会人が再度ログインして" "the witness again"
 keys ja M05 Enter 5555 Enter
-see ja "廃棄 D2 を完了: 1 枚 (shred)" "closed"
+see ja "廃棄 D2 を完了: 1 枚 (裁断)" "closed, the method in words"
 is "$(sqlq "select m.code || '|' || w.code || '|' || b.method from
 	disposal_batch b join staff m on m.id = b.closed_by
 	join staff w on w.id = b.close_witness_id where b.id = 2")" \

@@ -35,7 +35,10 @@ rm -rf "$(dirname "$DEMO")"
 . "$(dirname "$0")/tmux.sh"
 . "$(dirname "$0")/ja_words.sh"
 
-NAMES='Sato\|Suzuki\|Takahashi\|Tanaka\|Window terminal'
+# Not messages: the demo's people's names, the terminal's name and the
+# purpose the demo gave its safe openings, as the ledger spells them, and
+# the symbol of an accepted read ([OK], the same in both languages).
+NAMES='Sato\|Suzuki\|Takahashi\|Tanaka\|Window terminal\|count of the trays\|\[OK\]'
 READER="$WORK/reader.sim"
 
 # m EN JA: the text of the walk's language.
@@ -124,7 +127,8 @@ walk() {
 
 	tray_script SAFE1/S1/T01 0
 	keys $s 1
-	see $s "Count 3  SAFE1/S1/T01" "$L: the range list names count 3's trays"
+	see $s "$(m "Count 3  SAFE1/S1/T01" "棚卸し 3  SAFE1/S1/T01")" \
+		"$L: the range list names count 3's trays"
 	look "the range list"
 	uncut $s "$L: the range list"
 	typed $s 11
@@ -138,7 +142,7 @@ walk() {
 	typed $s 12
 	see $s "98/100" "$L: T02: 98 of 100 read"
 	keys $s q
-	see $s "$(m "Not read yet: 2 of 100 cards" "未読")" \
+	see $s "$(m "Not read yet: 2 of 100 cards" "未読取り: 100 枚中 2 枚")" \
 		"$L: leaving T02: the summary says 2 are unread"
 	see $s "M000101      88CDAA10F44F8BAC" "$L: naming M000101"
 	see $s "M000102      D34B6A0DDE8B7210" "$L: and M000102"
@@ -156,7 +160,7 @@ walk() {
 	# The count's overview: the two unread cards are missing.
 	keys $s 8
 	keys $s 2
-	see $s "$(m "Count 3 (partial)" "棚卸し 3")" "$L: count 3's overview"
+	see $s "$(m "Count 3 (partial)" "棚卸し 3（一部）")" "$L: count 3's overview"
 	see $s "SAFE1/S1/T02               S02            100     98" \
 		"$L: T02: 98 of 100"
 	see $s "M000101" "$L: M000101 missing"
@@ -170,7 +174,7 @@ walk() {
 	keys $s 2
 	see $s "M000102" "$L: M01 on count 3"
 	keys $s Tab r
-	see $s "$(m "lost (an incident)" "紛失")" "$L: the reasons for a missing card"
+	see $s "$(m "lost (an incident)" "紛失（事故）")" "$L: the reasons for a missing card"
 	look "the reasons"
 	keys $s 3
 	typed $s "not in the tray"
@@ -180,7 +184,7 @@ walk() {
 		"$L: nothing resolved while it asks"
 	look "the question"
 	keys $s y
-	see $s "$(m "M000101 resolved: lost" "M000101")" "$L: M000101 resolved lost"
+	see $s "$(m "M000101 resolved: lost" "M000101 を処理しました: 紛失")" "$L: M000101 resolved lost"
 	keys $s Down r 1
 	typed $s "in the next tray"
 	see $s "$(m "Discrepancies: 2, 0 without a resolution" "0")" \
@@ -211,8 +215,8 @@ walk() {
 	see $s "M001234  D1A64AAD1E2E1B34  SAFE2/S1/B03" \
 		"$L: count 2's missing M001234"
 	see $s "2026-11-03 10:00" "$L: last seen on 2026-11-03 10:00"
-	see $s "at SAFE2/S1/B03" "$L: where"
-	see $s "by S02" "$L: and by whom"
+	see $s "$(m "at" "場所") SAFE2/S1/B03" "$L: where"
+	see $s "$(m "by" "担当") S02" "$L: and by whom"
 	look "the count result"
 	uncut $s "$L: the count result"
 	narrow $s "$L: the count result"
@@ -220,10 +224,10 @@ walk() {
 
 	# ---- the end-of-day tally -----------------------------------------------
 	keys $s 5
-	see $s "$(m "No tally is open" "未")" "$L: no tally open"
+	see $s "$(m "No tally is open" "実施中の照合はありません")" "$L: no tally open"
 	look "the tally"
 	keys $s s
-	see $s "$(m "Start today's tally" "開始しますか")" "$L: starting the tally asks first"
+	see $s "$(m "Start today's tally now?" "今日の終業時の照合を始めますか？")" "$L: starting the tally asks first"
 	is "$(sqlq "select count(*) from session where kind = 'tally'")" 0 \
 		"$L: no tally while it asks"
 	look "the tally question"
@@ -238,16 +242,16 @@ walk() {
 	typed $s TERM1
 	see $s "[OK] TERM1" "$L: the terminal typed by its code: back"
 	keys $s x
-	see $s "$(m "closed: 3 back, 0 issued, 0 missing" "3")" \
+	see $s "$(m "closed: 3 back, 0 issued, 0 missing" "を終了: 返却 3、交付 0、不足 0")" \
 		"$L: the tally closes balanced"
 	look "the tally closed"
 	keys $s q
 
 	# ---- the safe's key -------------------------------------------------------
 	keys $s 6
-	see $s "$(m "Safe: closed" "金庫")" "$L: the safe screen"
+	see $s "$(m "Safe: closed" "金庫: 施錠")" "$L: the safe screen"
 	keys $s o M01 Enter 1234 Enter
-	keys $s -l "window cards"
+	keys $s -l "$(m "window cards" "窓口の貸出")"
 	keys $s Enter
 	see $s "$(m "Safe opened by S02, approved by M01" "金庫を開錠: S02、承認 M01")" \
 		"$L: S02 opens the safe, M01 approving"
@@ -256,27 +260,27 @@ walk() {
 	see $s "$(m "Safe closed by S02" "金庫を施錠: S02")" "$L: and closes it"
 	keys $s k
 	see $s "$(m "Key log: every opening, newest first" "鍵の記録")" "$L: the key log"
-	see $s "window cards" "$L: the opening just made, first"
+	see $s "$(m "window cards" "窓口の貸出")" "$L: the opening just made, first"
 	look "the key log"
 	keys $s q q
 
 	# ---- a disposal with its second person -----------------------------------
 	keys $s 9
-	see $s "$(m "Cards due for disposal: 7" "7")" "$L: seven cards due"
+	see $s "$(m "Cards due for disposal: 7" "廃棄対象のカード: 7")" "$L: seven cards due"
 	see $s "M004041" "$L: every due card listed"
 	see $s "SAFE1/S1/T05" "$L: with its tray"
 	look "the due list"
 	uncut $s "$L: the due list"
 	keys $s Enter
 	keys $s M01 Enter 1234 Enter
-	see $s "$(m "Disposal D1 started, witnessed by M01" "D1")" "$L: batch D1"
+	see $s "$(m "Disposal D1 started, witnessed by M01" "廃棄 D1 を開始しました（立会人 M01）")" "$L: batch D1"
 	typed $s M000403
 	see $s "[+] M000403" "$L: M000403 typed by its ID: into the batch"
 	typed $s C263D34CBCAC9FF3
 	see $s "[+] M004041" "$L: M004041 by its number"
 	look "the batch"
 	keys $s x
-	see $s "$(m "How are they destroyed?" "廃棄方法")" "$L: the method"
+	see $s "$(m "How are they destroyed?" "廃棄の方法")" "$L: the method"
 	keys $s 1
 	see $s "$(m "Certificate reference (optional)" "証明書番号（任意）")" \
 		"$L: a digit chooses the method"
@@ -287,7 +291,7 @@ walk() {
 	is "$(sqlq "select count(*) from card where status = 'disposed'")" 0 \
 		"$L: nothing disposed while the witness is asked"
 	keys $s M01 Enter 1234 Enter
-	see $s "$(m "Disposal D1 closed: 2 cards" "D1")" "$L: disposed"
+	see $s "$(m "Disposal D1 closed: 2 cards disposed (shredded)" "廃棄 D1 を完了: 2 枚 (裁断)")" "$L: disposed"
 	is "$(sqlq "select group_concat(mgmt_id, ' ') from card
 		where status = 'disposed' order by mgmt_id")" "M000403 M004041" \
 		"$L: the ledger: both disposed"
@@ -339,12 +343,12 @@ walk() {
 	look "the training record"
 	keys $s q q
 
-	K=$(menu_key $s "$(m "Key holders" "鍵の管理者")")
+	K=$(menu_key $s "$(m "Key holders" "鍵の保管者")")
 	keys $s "$K"
 	keys $s a
 	keys $s -l S03
 	keys $s Tab 1 Enter
-	see $s "$(m "Name S03 key holder 1 of the safe?" "S03")" "$L: naming a key holder asks first"
+	see $s "$(m "Name S03 key holder 1 of the safe?" "S03 を金庫の鍵の保管者（順位 1）に指名しますか？")" "$L: naming a key holder asks first"
 	keys $s y
 	see $s "$(m "S03 is key holder 1" "S03 を鍵の保管者（順位 1）に指名しました")" \
 		"$L: S03 is the primary key holder"
@@ -359,7 +363,7 @@ walk() {
 	look "the plan question"
 	keys $s n q
 
-	K=$(menu_key $s "$(m "Count resolutions" "差異")")
+	K=$(menu_key $s "$(m "Count resolutions" "照合結果の解決")")
 	keys $s "$K"
 	see $s "$(m "Open discrepancies of the counts not closed" "未締めの点検の未解決の差異")" \
 		"$L: the resolutions"
@@ -370,7 +374,7 @@ walk() {
 	keys $s 1
 	typed $s "on the desk"
 	keys $s y
-	see $s "$(m "M001234 resolved" "M001234")" "$L: M001234 resolved"
+	see $s "$(m "M001234 resolved" "M001234 を処理しました")" "$L: M001234 resolved"
 	is "$(sqlq "select count(*) from resolution where session_id = 2")" 1 \
 		"$L: the ledger: count 2 has one resolution"
 	keys $s q F10
