@@ -160,7 +160,7 @@ walk() {
 	# The count's overview: the two unread cards are missing.
 	keys $s 8
 	keys $s 2
-	see $s "$(m "Count 3 (partial)" "棚卸し 3（一部）")" "$L: count 3's overview"
+	see $s "$(m "Count 3 (partial)" "棚卸し 3 (一部)")" "$L: count 3's overview"
 	see $s "SAFE1/S1/T02               S02            100     98" \
 		"$L: T02: 98 of 100"
 	see $s "M000101" "$L: M000101 missing"
@@ -357,9 +357,10 @@ walk() {
 
 	K=$(menu_key $s "$(m "Who counts which range" "範囲ごとの担当者")")
 	keys $s "$K"
-	see $s "SAFE2/S1/B01" "$L: the manager's plan screen"
+	see $s "SAFE1/S1/T01  S02" "$L: the manager's plan screen"
 	keys $s a
-	see $s "?" "$L: applying the proposal asks first"
+	see $s "$(m "Give count 2's unassigned ranges to the people proposed?" "点検 2 の未割当の範囲を提案どおりの担当者に割り当てますか？")" \
+		"$L: applying the proposal asks first"
 	look "the plan question"
 	keys $s n q
 
