@@ -109,9 +109,8 @@ static void pick_view(const struct ui_dispose_model *m, struct ui_view *v)
 {
 	/* Every due card the screen has room for, with its tray: the
 	 * header, the choices and their help take 6 rows and the batches. */
-	size_t room = v->rows > (int)(m->nopen + 8)
-			  ? (size_t)v->rows - m->nopen - 8
-			  : 1;
+	size_t room =
+	    v->rows > (int)(m->nopen + 8) ? (size_t)v->rows - m->nopen - 8 : 1;
 	size_t shown = m->ndue <= room ? m->ndue : room - 1;
 
 	ui_view_add(v, UI_A_TITLE, "  %s: %zu", _("Cards due for disposal"),
@@ -197,8 +196,8 @@ static void ui_dispose_render_body(const struct ui_dispose_model *m,
 		for (size_t i = 0; i < m->nclosing; i++) {
 			size_t n = strlen(line);
 
-			if (n && (int)(n + strlen(m->closing[i]) + 6) >
-				     v->cols) {
+			if (n &&
+			    (int)(n + strlen(m->closing[i]) + 6) > v->cols) {
 				ui_view_add(v, UI_A_NORMAL, "    %s", line);
 				line[0] = '\0';
 				n = 0;
@@ -276,8 +275,7 @@ static int load(struct ui *u, struct dispose_state *st, struct wf_err *e)
 			 recon_due_why_name(d.v[i].why));
 		/* Where to take it from: its tray. */
 		if (ledger_card_by_mgmt(u->l, d.v[i].mgmt_id, &c) == 0)
-			snprintf(where[i], sizeof(where[i]), "%s",
-				 c.location);
+			snprintf(where[i], sizeof(where[i]), "%s", c.location);
 	}
 	free(m->due);
 	free(m->due_why);
