@@ -52,7 +52,8 @@ tray_script() {
 		where l.path = '$1' and c.status = 'stored' order by c.mgmt_id
 		limit -1 offset $2" | sed 's/^/card /; a remove' >"$READER"
 }
-# cut SESSION NAME: no row of the screen ends in the cut mark `~`.
+# uncut SESSION NAME: a test that no row of the screen ends in the cut
+# mark `~` (a text cut at the edge instead of wrapped).
 uncut() {
 	local rows
 	rows=$(screen "$1" | grep -n '~ *$')
