@@ -1128,6 +1128,57 @@ static void every_reading_screen_has_the_same_reader(void **state)
 	free(d);
 }
 
+/* Issue 18: the due list shows every card it has room for, with the tray
+ * to take it from; the witness approving the close sees the batch's cards. */
+static void disposal_lists_its_cards(void **state)
+{
+	static char due[8][MGMT_ID_MAX + 1], why[8][16];
+	static char where[8][LOCATION_MAX + 1], closing[2][MGMT_ID_MAX + 1];
+	struct ui_dispose_model m;
+	struct ui_view v;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	for (int i = 0; i < 8; i++) {
+		snprintf(due[i], sizeof(due[i]), "M00040%d", i);
+		snprintf(why[i], sizeof(why[i]), "reminder");
+		snprintf(where[i], sizeof(where[i]), "SAFE1/S1/T0%d", i);
+	}
+	m.due = due;
+	m.due_why = why;
+	m.due_where = where;
+	m.ndue = 8;
+	m.mode = UI_DS_PICK;
+	ui_view_clear(&v, 80, 24);
+	ui_dispose_render(&m, &v);
+	assert_true(ui_view_find(&v, "Cards due for disposal: 8") >= 0);
+	for (int i = 0; i < 8; i++) {
+		char line[64];
+
+		snprintf(line, sizeof(line), "M00040%d      SAFE1/S1/T0%d", i,
+			 i);
+		assert_true(ui_view_find(&v, line) >= 0);
+	}
+	assert_true(ui_view_find(&v, "(+") < 0);
+	/* No room for all of them: what is left is counted. */
+	ui_view_clear(&v, 80, 12);
+	ui_dispose_render(&m, &v);
+	assert_true(ui_view_find(&v, "M000400") >= 0);
+	assert_true(ui_view_find(&v, "M000407") < 0);
+	assert_true(ui_view_find(&v, "(+") >= 0);
+
+	strcpy(closing[0], "M000403");
+	strcpy(closing[1], "M004041");
+	m.closing = closing;
+	m.nclosing = 2;
+	m.mode = UI_DS_CLOSE_WITNESS;
+	m.batch = 1;
+	ui_view_clear(&v, 80, 24);
+	ui_dispose_render(&m, &v);
+	assert_true(ui_view_find(&v, "Cards to be destroyed: 2") >= 0);
+	assert_true(ui_view_find(&v, "M000403  M004041") >= 0);
+}
+
 static void disposal_reads_look_different(void **state)
 {
 	struct ui_dispose_model m;
@@ -1278,6 +1329,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(second_person_refusals_say_why,
 					    refusal_setup, refusal_teardown),
 	    cmocka_unit_test(disposal_reads_look_different),
+	    cmocka_unit_test(disposal_lists_its_cards),
 	    cmocka_unit_test(text_view_fits_and_scrolls),
 	    cmocka_unit_test(japanese_from_the_build_tree),
 	};

@@ -834,7 +834,11 @@ struct ui_dispose_model {
 	/* The cards due now. */
 	char (*due)[MGMT_ID_MAX + 1];
 	char (*due_why)[16];
+	char (*due_where)[LOCATION_MAX + 1]; /* the tray it lies in */
 	size_t ndue;
+	/* The batch's cards, listed while the witness approves its close. */
+	char (*closing)[MGMT_ID_MAX + 1];
+	size_t nclosing;
 	long in_batch;				       /* accepted so far */
 	struct ui_dispose_read read[UI_DISPOSE_READS]; /* oldest first */
 	int nread;

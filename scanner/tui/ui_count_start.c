@@ -90,12 +90,22 @@ static void plan_view(const struct ui_count_start_model *m, struct ui_view *v)
 	size_t top;
 	int room = v->rows - 9, at;
 	char range[LOCATION_MAX + 8], line[UI_LINE_BYTES];
+	const char *rest;
 
 	ui_view_add(v, UI_A_TITLE, "  %s (%s)", _("Who counts which range"),
 		    _(kind_label[m->kind]));
-	ui_view_add(v, UI_A_DIM, "  %s",
-		    _("The rotation planner's proposal: nobody counts a range "
-		      "they counted in its last two counts"));
+	/* The rule in full, wrapped rather than cut at the edge. */
+	rest = _("The rotation planner's proposal: nobody counts a range "
+		 "they counted in its last two counts");
+	for (int first = 1; *rest; first = 0) {
+		rest = ui_wrap(line, sizeof(line), rest,
+			       v->cols > 24 ? v->cols - 4 : 20);
+		ui_view_add(v, UI_A_DIM, "%s%s", first ? "  " : "    ", line);
+		while (*rest == ' ')
+			rest++;
+		if (!first && room > 1)
+			room--;
+	}
 	top = window(m->asel, m->na, room);
 	for (size_t i = top; i < m->na && (int)(i - top) < room; i++) {
 		const struct ui_cs_assign *a = &m->a[i];

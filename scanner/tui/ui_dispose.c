@@ -107,13 +107,20 @@ static void witness_view(const struct ui_dispose_model *m, const char *title,
 
 static void pick_view(const struct ui_dispose_model *m, struct ui_view *v)
 {
+	/* Every due card the screen has room for, with its tray: the
+	 * header, the choices and their help take 6 rows and the batches. */
+	size_t room =
+	    v->rows > (int)(m->nopen + 8) ? (size_t)v->rows - m->nopen - 8 : 1;
+	size_t shown = m->ndue <= room ? m->ndue : room - 1;
+
 	ui_view_add(v, UI_A_TITLE, "  %s: %zu", _("Cards due for disposal"),
 		    m->ndue);
-	for (size_t i = 0; i < m->ndue && i < 6; i++)
-		ui_view_add(v, UI_A_NORMAL, "    %-12s %s", m->due[i],
+	for (size_t i = 0; i < shown; i++)
+		ui_view_add(v, UI_A_NORMAL, "    %-12s %-16s %s", m->due[i],
+			    m->due_where ? m->due_where[i] : "",
 			    ui_word(m->due_why[i]));
-	if (m->ndue > 6)
-		ui_view_add(v, UI_A_DIM, "    (+%zu)", m->ndue - 6);
+	if (shown < m->ndue)
+		ui_view_add(v, UI_A_DIM, "    (+%zu)", m->ndue - shown);
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
 	ui_view_add(v, m->sel == 0 ? UI_A_SELECTED : UI_A_NORMAL, "   1  %s",
 		    _("Start a new batch (with a manager witness)"));
@@ -176,12 +183,30 @@ static void ui_dispose_render_body(const struct ui_dispose_model *m,
 	}
 	if (m->mode == UI_DS_CLOSE_WITNESS) {
 		ui_view_add(v, UI_A_NORMAL, "  %s: %s  %s: %s", _("Method"),
-			    m->method ? "contractor" : "shred",
+			    ui_word(m->method ? "contractor" : "shred"),
 			    _("Certificate"), m->cert[0] ? m->cert : "-");
 		witness_view(m,
 			     _("The witness logs in again to close the "
 			       "batch"),
 			     v);
+		/* What the witness approves: the cards destroyed. */
+		ui_view_add(v, UI_A_TITLE, "  %s: %zu",
+			    _("Cards to be destroyed"), m->nclosing);
+		line[0] = '\0';
+		for (size_t i = 0; i < m->nclosing; i++) {
+			size_t n = strlen(line);
+
+			if (n &&
+			    (int)(n + strlen(m->closing[i]) + 6) > v->cols) {
+				ui_view_add(v, UI_A_NORMAL, "    %s", line);
+				line[0] = '\0';
+				n = 0;
+			}
+			snprintf(line + n, sizeof(line) - n, "%s%s",
+				 n ? "  " : "", m->closing[i]);
+		}
+		if (line[0])
+			ui_view_add(v, UI_A_NORMAL, "    %s", line);
 		return;
 	}
 	snprintf(line, sizeof(line), "  %s: %s", _("Card number"), m->typed);
@@ -221,6 +246,7 @@ static int load(struct ui *u, struct dispose_state *st, struct wf_err *e)
 	struct wf_disposal_list open;
 	char(*due)[MGMT_ID_MAX + 1];
 	char(*why)[16];
+	char(*where)[LOCATION_MAX + 1];
 	int ex =
 	    wf_dispose_due(u->l, &u->conf.rules, wf_today(cli_now()), &d, e);
 
@@ -233,21 +259,30 @@ static int load(struct ui *u, struct dispose_state *st, struct wf_err *e)
 	}
 	due = calloc(d.n ? d.n : 1, sizeof(*due));
 	why = calloc(d.n ? d.n : 1, sizeof(*why));
-	if (!due || !why) {
+	where = calloc(d.n ? d.n : 1, sizeof(*where));
+	if (!due || !why || !where) {
 		free(due);
 		free(why);
+		free(where);
 		ex = wf_fail(e, WF_E_NOMEM);
 		goto out;
 	}
 	for (size_t i = 0; i < d.n; i++) {
+		struct card_rec c;
+
 		snprintf(due[i], sizeof(due[i]), "%s", d.v[i].mgmt_id);
 		snprintf(why[i], sizeof(why[i]), "%s",
 			 recon_due_why_name(d.v[i].why));
+		/* Where to take it from: its tray. */
+		if (ledger_card_by_mgmt(u->l, d.v[i].mgmt_id, &c) == 0)
+			snprintf(where[i], sizeof(where[i]), "%s", c.location);
 	}
 	free(m->due);
 	free(m->due_why);
+	free(m->due_where);
 	m->due = due;
 	m->due_why = why;
+	m->due_where = where;
 	m->ndue = d.n;
 	m->nopen = 0;
 	for (size_t i = 0;
@@ -297,6 +332,8 @@ static void dispose_leave(struct ui *u)
 	stop(st);
 	free(st->m.due);
 	free(st->m.due_why);
+	free(st->m.due_where);
+	free(st->m.closing);
 	free(st);
 }
 
@@ -428,6 +465,38 @@ static enum ui_result dispose_tick(struct ui *u, int wait_ms)
 	return UI_REDRAW;
 }
 
+/* The batch's cards by management ID, for the witness to approve.  0, or
+ * the exit status with *e. */
+static int load_closing(struct ui *u, struct dispose_state *st,
+			struct wf_err *e)
+{
+	struct ui_dispose_model *m = &st->m;
+	struct wf_disposal_list all;
+	int ex = wf_dispose_list(u->l, 0, &all, e);
+
+	if (ex)
+		return ex;
+	free(m->closing);
+	m->closing = NULL;
+	m->nclosing = 0;
+	for (size_t i = 0; i < all.n; i++) {
+		if (all.v[i].b.id != m->batch)
+			continue;
+		m->closing = calloc(all.v[i].ncards ? all.v[i].ncards : 1,
+				    sizeof(*m->closing));
+		if (!m->closing) {
+			ex = wf_fail(e, WF_E_NOMEM);
+			break;
+		}
+		for (size_t j = 0; j < all.v[i].ncards; j++)
+			snprintf(m->closing[j], sizeof(m->closing[j]), "%s",
+				 all.v[i].cards[j].mgmt_id);
+		m->nclosing = all.v[i].ncards;
+	}
+	wf_dispose_list_free(&all);
+	return ex;
+}
+
 static enum ui_result close_batch(struct ui *u, struct dispose_state *st)
 {
 	struct ui_dispose_model *m = &st->m;
@@ -460,7 +529,7 @@ static enum ui_result close_batch(struct ui *u, struct dispose_state *st)
 	ui_message(u, UI_A_OK,
 		   _("Disposal D%lld closed: %lld cards disposed (%s), "
 		     "witnessed by %s"),
-		   (long long)id, (long long)done.ncards, method,
+		   (long long)id, (long long)done.ncards, ui_word(method),
 		   done.witness.code);
 	m->mode = UI_DS_PICK;
 	m->sel = 0;
@@ -471,9 +540,15 @@ static enum ui_result close_batch(struct ui *u, struct dispose_state *st)
 
 static enum ui_result typed_read(struct ui *u, struct dispose_state *st)
 {
+	char serial[SERIAL_BUF];
 	struct wf_scan_read res;
 	struct wf_err e;
-	int ex = wf_scan_serial(st->m.reader.s, st->m.typed, &res, &e);
+	/* A card typed as the due list names it -- its management ID -- is
+	 * read as its number; anything else is a number (a barcode
+	 * scanner's), as on the tally screen. */
+	int rc = ledger_custody_serial(u->l, st->m.typed, serial);
+	int ex = wf_scan_serial(st->m.reader.s, rc == 0 ? serial : st->m.typed,
+				&res, &e);
 
 	st->m.typed[0] = '\0';
 	if (ex) {
@@ -506,21 +581,16 @@ static enum ui_result scan_key(struct ui *u, struct dispose_state *st, int key)
 	struct ui_dispose_model *m = &st->m;
 	size_t n = strlen(m->typed);
 
-	if ((key >= '0' && key <= '9') || (key >= 'a' && key <= 'f') ||
-	    (key >= 'A' && key <= 'F')) {
-		if (n + 1 < sizeof(m->typed)) {
-			m->typed[n] = (char)key;
-			m->typed[n + 1] = '\0';
-		}
+	/* x and q act only while nothing is typed: IDs hold letters. */
+	if (n && ui_field_key(m->typed, sizeof(m->typed), UI_FIELD_ID, key))
 		return UI_REDRAW;
-	}
+	if (!n && key != 'x' && key != 'X' && key != 'q' &&
+	    ui_field_key(m->typed, sizeof(m->typed), UI_FIELD_ID, key))
+		return UI_REDRAW;
 	switch (key) {
-	case UI_KEY_BACKSPACE:
-		ui_text_backspace(m->typed);
-		return UI_REDRAW;
 	case UI_KEY_ENTER:
 		return m->typed[0] ? typed_read(u, st) : UI_HANDLED;
-	case 'x': /* not a hex digit: card numbers are typed in hex */
+	case 'x':
 	case 'X':
 		m->typed[0] = '\0';
 		return ask_witness(u, st, &wf_step_dispose_close, UI_DS_METHOD);
@@ -583,11 +653,15 @@ static enum ui_result dispose_key(struct ui *u, int key)
 		return m->mode == UI_DS_START_WITNESS ? start_batch(u, st)
 						      : close_batch(u, st);
 	case UI_DS_METHOD:
-		if (key == UI_KEY_UP || key == '1')
+		if (key == UI_KEY_UP)
 			m->method = 0;
-		else if (key == UI_KEY_DOWN || key == '2')
+		else if (key == UI_KEY_DOWN)
 			m->method = 1;
-		else if (key == UI_KEY_ENTER)
+		else if (key == '1' || key == '2') {
+			/* A digit chooses, as in every other menu. */
+			m->method = key - '1';
+			m->mode = UI_DS_CERT;
+		} else if (key == UI_KEY_ENTER)
 			m->mode = UI_DS_CERT;
 		else if (key == UI_KEY_ESC)
 			m->mode = UI_DS_SCAN;
@@ -600,6 +674,10 @@ static enum ui_result dispose_key(struct ui *u, int key)
 			if (wf_dispose_method(m->method ? "contractor"
 							: "shred",
 					      m->cert, &e)) {
+				ui_fail(u, &e);
+				return UI_REDRAW;
+			}
+			if (load_closing(u, st, &e)) {
 				ui_fail(u, &e);
 				return UI_REDRAW;
 			}

@@ -145,15 +145,29 @@ static int write_count(struct ui *u, FILE *f, const struct session_rec *s,
 		rc = wf_staff_list(u->l, &staff, e);
 	if (rc)
 		goto out;
-	/* Wrapped to the terminal as it is now; r wraps again after a
-	 * resize. */
+	/* Wrapped to the terminal as it is now; a resize (or r) wraps it
+	 * again. */
 	ui_term_size(&cols, &rows);
 	cols--;
 	ui_date_text(wf_today(s->started_at), day);
 	fprintf(f, "%s\n", "");
-	fprintf(f, _("Count %lld (%s) of %s: its ranges and who counts them"),
-		(long long)s->id, kind_word(s->kind), day);
-	fputc('\n', f);
+	{
+		/* The heading wrapped like the reasons: never cut. */
+		char head[UI_LINE_BYTES], line[UI_LINE_BYTES];
+		const char *rest = head;
+
+		snprintf(head, sizeof(head),
+			 _("Count %lld (%s) of %s: its ranges and who "
+			   "counts them"),
+			 (long long)s->id, kind_word(s->kind), day);
+		for (int first = 1; *rest; first = 0) {
+			rest = ui_wrap(line, sizeof(line), rest,
+				       cols > 24 ? cols - 2 : 22);
+			fprintf(f, "%s%s\n", first ? "" : "  ", line);
+			while (*rest == ' ')
+				rest++;
+		}
+	}
 	for (size_t i = 0; i < res.n; i++) {
 		const struct plan_line *ln = &res.v[i];
 
@@ -342,6 +356,10 @@ static enum ui_result plan_key(struct ui *u, int key)
 		}
 	}
 	switch (key) {
+	case UI_KEY_RESIZE:
+		/* Wrapped again to the new width; the frame repaints. */
+		load(u, st);
+		return UI_IGNORED;
 	case 'a':
 	case 'A':
 		if (!st->count)

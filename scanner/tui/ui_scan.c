@@ -341,6 +341,7 @@ static void pick_view(const struct ui *u, const struct scan_state *st,
 	int rows = pick_rows(v->rows), at;
 	size_t top = ui_list_top(&st->list, rows);
 	char pos[48], line[UI_LINE_BYTES];
+	const char *help;
 
 	(void)u;
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
@@ -366,12 +367,20 @@ static void pick_view(const struct ui *u, const struct scan_state *st,
 		v->cursor_line = at;
 		v->cursor_col = ui_width(line);
 	}
-	ui_view_add(v, UI_A_DIM, "  %s",
-		    st->npicks > 9
-			? _("Up/Down PgUp/PgDn Home/End, or the number, and "
-			    "Enter to start.  q back.")
-			: _("Up/Down and Enter, or the number, to start.  q "
-			    "back."));
+	/* The keys in full, wrapped on a narrow terminal (the list leaves
+	 * a row for it) rather than cut at the edge. */
+	help = st->npicks > 9
+		   ? _("Up/Down PgUp/PgDn Home/End, or the number, and "
+		       "Enter to start.  q back.")
+		   : _("Up/Down and Enter, or the number, to start.  q "
+		       "back.");
+	while (*help) {
+		help = ui_wrap(line, sizeof(line), help,
+			       v->cols > 24 ? v->cols - 3 : 20);
+		ui_view_add(v, UI_A_DIM, "  %s", line);
+		while (*help == ' ')
+			help++;
+	}
 }
 
 /* The cards not read, before the clerk leaves the tray. */

@@ -246,7 +246,7 @@ see en "In the batch: 1" "still one"
 narrow en "the disposal screen fits 80 columns"
 keys en x
 see en "How are they destroyed?" "x: the method"
-keys en 2 Enter
+keys en 2
 see en "Certificate reference (required)" "a contractor needs a certificate"
 keys en Enter
 see en "needs the certificate's reference" "an empty one is refused"
@@ -325,12 +325,12 @@ see ja "[X] D106" "a card not due refused"
 see ja "拒否: 対象外、元に戻す" "in Japanese"
 narrow ja "the Japanese disposal screen fits 80 columns"
 keys ja x
-keys ja 1 Enter
+keys ja 1
 see ja "証明書番号（任意）" "shred: the certificate is optional"
 keys ja Enter
 see ja "立会人が再度ログインして" "the witness again"
 keys ja M05 Enter 5555 Enter
-see ja "廃棄 D2 を完了: 1 枚 (shred)" "closed"
+see ja "廃棄 D2 を完了: 1 枚 (裁断)" "closed, the method in words"
 is "$(sqlq "select m.code || '|' || w.code || '|' || b.method from
 	disposal_batch b join staff m on m.id = b.closed_by
 	join staff w on w.id = b.close_witness_id where b.id = 2")" \
