@@ -185,7 +185,7 @@ open_as S03 3333 S02 2222 --purpose "the day's pickups"
 is "$RC" 0 "prepared: opening 5 by S03"
 ct key handover --as S03 --pin-fd 3 3<<<3333
 is "$RC" 77 "handover without a receiver: exit 77"
-like "$ERR" "needs the receiver" "no receiver: says so"
+like "$ERR" "needs the receiver: --witness RECEIVER" "no receiver: says so"
 handover_as S02 2222 M01 1111
 is "$RC" 77 "handover by someone who does not hold the key: exit 77"
 like "$ERR" "the key cannot pass from S02 to M01: only the person who holds the key may hand it over" \
