@@ -316,6 +316,22 @@ static void paint(struct ui *u)
 	}
 }
 
+void ui_checking_pin(struct ui *u)
+{
+	char keep[sizeof(u->msg)];
+	enum ui_attr attr = u->msg_attr;
+
+	if (!ui_term_active())
+		return;
+	memcpy(keep, u->msg, sizeof(keep));
+	ui_message(u, UI_A_DIM, "%s", _("Checking PIN..."));
+	paint(u);
+	/* Shown while the PIN is hashed only: the outcome replaces it, and
+	 * a step that says nothing leaves the line as it was. */
+	memcpy(u->msg, keep, sizeof(u->msg));
+	u->msg_attr = attr;
+}
+
 /* Seconds before the idle logout once it is near (the last third of the
  * idle time, at most UI_IDLE_WARN_S), else 0; idle_ms: idle so far. */
 #define UI_IDLE_WARN_S 30
