@@ -267,6 +267,10 @@ struct ui {
 	/* The message line: the outcome of the last action. */
 	char msg[256];
 	enum ui_attr msg_attr;
+	/* Counts the messages set: a message belongs to the screen that
+	 * showed it, so a key that only moves to another screen drops the
+	 * one an earlier key left (one it sets itself stays). */
+	unsigned msg_gen;
 	/* Terminal bells the painter rings after the next draw: 2 for a
 	 * repeat, 3 for an alert (accepted reads are silent on the terminal;
 	 * the reader's own beep confirms them). */

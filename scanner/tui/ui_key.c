@@ -69,9 +69,10 @@ static void hand_render(const struct ui_key_model *m, struct ui_view *v)
 			      "their PIN   Esc cancel"));
 		return;
 	}
-	snprintf(label, sizeof(label), _("PIN of %s (the receiver)"),
+	snprintf(label, sizeof(label), _("%s, the receiver, types their PIN"),
 		 m->to[m->to_list.sel].code);
-	ui_form_line(v, label, m->to_pin, 1, 1);
+	ui_view_add(v, UI_A_NORMAL, "  %s", label);
+	ui_form_line(v, _("PIN"), m->to_pin, 1, 1);
 	ui_view_add(v, UI_A_DIM, "  %s",
 		    _("Enter: hand the key over   Esc cancel"));
 }
