@@ -33,8 +33,18 @@ is "$(sqlq "select count(*) from key_opening where closed_at is not null")" 12 \
 
 tui en LANG=C.UTF-8 --
 see en "Staff code" "login screen"
+# "Checking PIN..." while the PIN is checked (issue 18): another process
+# holds the ledger's write lock for a while, so the check waits and the
+# screen must say why it does not answer yet.
+( echo "BEGIN IMMEDIATE;"; sleep 3; echo "COMMIT;" ) |
+	sqlite3 "$CARDTALLY_DB" &
+LOCKER=$!
+sleep 0.5
 login en S02 2222
+see en "Checking PIN..." "the login says it is checking the PIN"
 see en "6  Safe key" "S02's menu"
+goes en "Checking PIN..." "and the message goes once it is done"
+wait "$LOCKER"
 keys en 6
 see en "Safe: closed" "the safe is closed"
 see en "Last closed 2026-03-02 10:10 by M01, open 10 min" \
