@@ -1509,7 +1509,16 @@ static int staff_get(struct ledger *l, const char *sql, const char *code,
 
 int ledger_staff_get(struct ledger *l, const char *code, struct staff_rec *out)
 {
-	return staff_get(l, STAFF_COLS "WHERE code = ?", code, 0, out);
+	/* The code as stored; else the one code that differs from it in
+	 * case alone (issue 18: a clerk types s02 for S02).  Two codes that
+	 * differ only in case are never guessed between. */
+	return staff_get(l,
+			 STAFF_COLS
+			 "WHERE code = ?1 OR (NOT EXISTS (SELECT 1 FROM staff "
+			 "WHERE code = ?1) AND lower(code) = lower(?1) AND "
+			 "(SELECT count(*) FROM staff WHERE lower(code) = "
+			 "lower(?1)) = 1)",
+			 code, 0, out);
 }
 
 int ledger_staff_get_id(struct ledger *l, int64_t id, struct staff_rec *out)

@@ -134,6 +134,9 @@ int staff_code_valid(const char *code);
 int ledger_staff_add(struct ledger *l, const char *code, const char *name,
 		     enum staff_role role, const char *pin_hash,
 		     int64_t actor_id, int64_t now);
+/* The staff member with code; when none has it exactly, the only one
+ * whose code differs from it in case alone (a code typed "s02" finds
+ * S02), never a guess between two.  LEDGER_ERR_NOTFOUND otherwise. */
 int ledger_staff_get(struct ledger *l, const char *code, struct staff_rec *out);
 int ledger_staff_get_id(struct ledger *l, int64_t id, struct staff_rec *out);
 /*

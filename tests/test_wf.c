@@ -461,6 +461,28 @@ static void the_key_passes_from_its_holder_to_another(void **state)
 	assert_int_equal(n, 2);
 }
 
+static void a_staff_code_is_found_in_any_case(void **state)
+{
+	struct testwf *f = *state;
+	struct staff_rec who;
+	struct wf_err e;
+
+	assert_int_equal(wf_login(f->l, "m01", "1111", 100, &who, &e), 0);
+	assert_string_equal(who.code, "M01");
+	/* Two codes that differ in case alone: only the exact one. */
+	assert_int_equal(ledger_staff_add(f->l, "m01", "Other", ROLE_STAFF,
+					  f->m01.pin_hash, f->m01.id, 100),
+			 0);
+	assert_int_equal(ledger_staff_get(f->l, "m01", &who), 0);
+	assert_string_equal(who.name, "Other");
+	assert_int_equal(ledger_staff_get(f->l, "M01", &who), 0);
+	assert_int_equal(who.id, f->m01.id);
+	assert_int_equal(ledger_staff_get(f->l, "s02", &who), 0);
+	assert_string_equal(who.code, "S02");
+	assert_int_equal(ledger_staff_get(f->l, "X01", &who),
+			 LEDGER_ERR_NOTFOUND);
+}
+
 static void removing_a_key_holder_keeps_the_others_order(void **state)
 {
 	struct testwf *f = *state;
@@ -519,6 +541,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(
 		removing_a_key_holder_keeps_the_others_order, testwf_setup,
 		testwf_teardown),
+	    cmocka_unit_test_setup_teardown(a_staff_code_is_found_in_any_case,
+					    testwf_setup, testwf_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -154,8 +154,10 @@ see en "Logged out" "M01 logs out"
 
 tui ja LANG=C.UTF-8 -- --lang ja
 wait_for ja "F2" >/dev/null
-login ja S02 2222
-see ja "メインメニュー" "S02 in Japanese"
+# A staff code typed in lower case finds its person (issue 18).
+login ja s02 2222
+see ja "メインメニュー" "S02 in Japanese, the code typed as s02"
+see ja "S02 Person S02" "logged in as S02"
 keys ja 6
 see ja "S03" "the safe screen in Japanese"
 no_english ja "no English on the Japanese safe screen" Person
