@@ -107,7 +107,10 @@ int ledger_key_holder_order(struct ledger *l, int64_t staff_id, int *order)
 #define OPENING_COLS                                                           \
 	"SELECT o.id, o.opened_at, a.code, b.code, o.purpose, "                \
 	"ifnull(o.closed_at, 0), ifnull(c.code, ''), o.flags, "                \
-	"o.rule_limit_min, o.rule_office_start_min, o.rule_office_end_min "    \
+	"o.rule_limit_min, o.rule_office_start_min, o.rule_office_end_min, "   \
+	"ifnull((SELECT t.code FROM key_handover h JOIN staff t "              \
+	"ON t.id = h.to_id WHERE h.opening_id = o.id "                         \
+	"ORDER BY h.id DESC LIMIT 1), a.code) "                                \
 	"FROM key_opening o "                                                  \
 	"JOIN staff a ON a.id = o.opened_by "                                  \
 	"JOIN staff b ON b.id = o.approved_by "                                \
@@ -134,6 +137,8 @@ static void opening_from_row(sqlite3_stmt *st, struct key_opening_rec *o)
 	o->limit_min = sqlite3_column_int(st, 8);
 	o->office_start_min = sqlite3_column_int(st, 9);
 	o->office_end_min = sqlite3_column_int(st, 10);
+	snprintf(o->held_by, sizeof(o->held_by), "%s",
+		 ledger_col_text(st, 11));
 }
 
 int ledger_key_current(struct ledger *l, struct key_opening_rec *out)
@@ -367,4 +372,148 @@ int ledger_key_each_since(struct ledger *l, int64_t since,
 			break;
 	}
 	return ledger_walk_end(l, st, rc, stop, "key log");
+}
+
+/* ---- removing a key holder, handing the key over (issue 18) ---- */
+
+int ledger_key_holder_remove(struct ledger *l, int64_t staff_id,
+			     int64_t actor_id, int64_t now, int *order)
+{
+	char detail[STAFF_CODE_MAX + 32];
+	struct staff_rec s;
+	sqlite3_stmt *st = NULL;
+	int own, rc;
+
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
+	rc = ledger_staff_get_id(l, staff_id, &s);
+	if (rc == 0)
+		rc = ledger_key_holder_order(l, staff_id, order);
+	if (rc == 0)
+		rc = ledger_prepare(l, "DELETE FROM key_holder WHERE staff_id = ?",
+				    &st);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, staff_id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "remove key holder");
+		goto out;
+	}
+	/* The others keep their numbers: the order of responsibility stays
+	 * as the manager named it (R15), with a gap where this one was. */
+	snprintf(detail, sizeof(detail), "staff=%s order=%d", s.code, *order);
+	rc = ledger_audit(l, actor_id, now, "key.holder_remove", "safe",
+			  detail);
+out:
+	sqlite3_finalize(st);
+	return ledger_tx_leave(l, own, rc);
+}
+
+int ledger_key_keeper(struct ledger *l, int64_t opening_id, int64_t *staff_id)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT ifnull((SELECT h.to_id FROM key_handover h "
+	    "WHERE h.opening_id = o.id ORDER BY h.id DESC LIMIT 1), "
+	    "o.opened_by) FROM key_opening o WHERE o.id = ?",
+	    &st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, opening_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*staff_id = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = ledger_fail(l, LEDGER_ERR_NOTFOUND, "no opening %lld",
+				 (long long)opening_id);
+	} else {
+		rc = ledger_sql_error(l, "key log");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_key_handover(struct ledger *l, int64_t opening_id, int64_t from_id,
+			int64_t to_id, int64_t now, int64_t *id)
+{
+	char detail[2 * STAFF_CODE_MAX + 32], subject[32];
+	struct staff_rec a, b;
+	sqlite3_stmt *st = NULL;
+	int64_t keeper;
+	int own, rc;
+
+	if (from_id == to_id)
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "the key passes to another person");
+	rc = ledger_tx_enter(l, &own);
+	if (rc < 0)
+		return rc;
+	rc = ledger_key_keeper(l, opening_id, &keeper);
+	if (rc == 0 && keeper != from_id)
+		rc = ledger_fail(l, LEDGER_ERR_STATE,
+				 "the key is not held by the giver");
+	if (rc == 0)
+		rc = ledger_staff_get_id(l, from_id, &a);
+	if (rc == 0)
+		rc = ledger_staff_get_id(l, to_id, &b);
+	if (rc == 0)
+		rc = ledger_prepare(l,
+				    "INSERT INTO key_handover(opening_id, at, "
+				    "from_id, to_id) VALUES (?, ?, ?, ?)",
+				    &st);
+	if (rc < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, opening_id);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, from_id);
+	sqlite3_bind_int64(st, 4, to_id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "hand the key over");
+		goto out;
+	}
+	*id = sqlite3_last_insert_rowid(l->db);
+	snprintf(subject, sizeof(subject), "key %lld", (long long)opening_id);
+	snprintf(detail, sizeof(detail), "from=%s to=%s", a.code, b.code);
+	rc = ledger_audit(l, from_id, now, "key.handover", subject, detail);
+out:
+	sqlite3_finalize(st);
+	return ledger_tx_leave(l, own, rc);
+}
+
+int ledger_key_handover_each(struct ledger *l, int64_t opening_id,
+			     int (*fn)(const struct key_handover_rec *h,
+				       void *ctx),
+			     void *ctx)
+{
+	sqlite3_stmt *st;
+	int stop = 0;
+	int rc = ledger_prepare(l,
+				"SELECT h.id, h.opening_id, h.at, a.code, "
+				"b.code FROM key_handover h "
+				"JOIN staff a ON a.id = h.from_id "
+				"JOIN staff b ON b.id = h.to_id "
+				"WHERE ?1 = 0 OR h.opening_id = ?1 "
+				"ORDER BY h.id",
+				&st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, opening_id);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct key_handover_rec h = {
+		    .id = sqlite3_column_int64(st, 0),
+		    .opening = sqlite3_column_int64(st, 1),
+		    .at = sqlite3_column_int64(st, 2)};
+
+		snprintf(h.from, sizeof(h.from), "%s", ledger_col_text(st, 3));
+		snprintf(h.to, sizeof(h.to), "%s", ledger_col_text(st, 4));
+		stop = fn(&h, ctx);
+		if (stop)
+			break;
+	}
+	return ledger_walk_end(l, st, rc, stop, "key handovers");
 }

@@ -696,6 +696,27 @@ static const char schema_outbox[] =
     " made_at INTEGER NOT NULL,"
     " acked_at INTEGER);";
 
+/*
+ * Version 17: handovers of the safe's key (issue 18, R14; keylog.c).  While
+ * the safe is open its key passes from the person holding it (the opener,
+ * or the receiver of the last handover) to another, who confirms with their
+ * PIN: one row per handover, with when, from whom and to whom, so that the
+ * key log names who held the key at every moment (seed 002 (ｳ): the last
+ * user and keeper of the key are recorded).  IF NOT EXISTS, as version
+ * 16's table: tests take a current file back to an older version by
+ * undoing later columns.
+ */
+static const char schema_key_handover[] =
+    "CREATE TABLE IF NOT EXISTS key_handover ("
+    " id INTEGER PRIMARY KEY,"
+    " opening_id INTEGER NOT NULL REFERENCES key_opening(id),"
+    " at INTEGER NOT NULL,"
+    " from_id INTEGER NOT NULL REFERENCES staff(id),"
+    " to_id INTEGER NOT NULL REFERENCES staff(id),"
+    " CHECK (from_id <> to_id));"
+    "CREATE INDEX IF NOT EXISTS key_handover_opening"
+    " ON key_handover(opening_id, id);";
+
 /* migrations[i] takes a file from user_version i to i + 1: its SQL, then
  * its C step, if any, in the same transaction. */
 static const struct migration {
@@ -723,6 +744,7 @@ static const struct migration {
     {schema_receive, card_serial_optional}, /* 14 */
     {schema_scan_range, NULL},		    /* 15 */
     {schema_outbox, NULL},		    /* 16 */
+    {schema_key_handover, NULL},	    /* 17 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
@@ -1482,7 +1504,16 @@ static int staff_get(struct ledger *l, const char *sql, const char *code,
 
 int ledger_staff_get(struct ledger *l, const char *code, struct staff_rec *out)
 {
-	return staff_get(l, STAFF_COLS "WHERE code = ?", code, 0, out);
+	/* The code as stored; else the one code that differs from it in
+	 * case alone (issue 18: a clerk types s02 for S02).  Two codes that
+	 * differ only in case are never guessed between. */
+	return staff_get(l,
+			 STAFF_COLS
+			 "WHERE code = ?1 OR (NOT EXISTS (SELECT 1 FROM staff "
+			 "WHERE code = ?1) AND lower(code) = lower(?1) AND "
+			 "(SELECT count(*) FROM staff WHERE lower(code) = "
+			 "lower(?1)) = 1)",
+			 code, 0, out);
 }
 
 int ledger_staff_get_id(struct ledger *l, int64_t id, struct staff_rec *out)

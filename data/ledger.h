@@ -39,7 +39,7 @@ enum {
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
-#define LEDGER_SCHEMA_VERSION 16
+#define LEDGER_SCHEMA_VERSION 17
 
 #define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128
@@ -154,6 +154,9 @@ int staff_code_valid(const char *code);
 int ledger_staff_add(struct ledger *l, const char *code, const char *name,
 		     enum staff_role role, const char *pin_hash,
 		     int64_t actor_id, int64_t now);
+/* The staff member with code; when none has it exactly, the only one
+ * whose code differs from it in case alone (a code typed "s02" finds
+ * S02), never a guess between two.  LEDGER_ERR_NOTFOUND otherwise. */
 int ledger_staff_get(struct ledger *l, const char *code, struct staff_rec *out);
 int ledger_staff_get_id(struct ledger *l, int64_t id, struct staff_rec *out);
 /*
@@ -1075,6 +1078,9 @@ struct key_opening_rec {
 	int limit_min, office_start_min, office_end_min;
 	int has_flags;
 	unsigned flags; /* KEY_FLAG_* of reconcile/recon.h */
+	/* Who holds the key: the opener, or the receiver of the opening's
+	 * last handover (schema version 17). */
+	char held_by[STAFF_CODE_MAX + 1];
 };
 
 /* Records an opening approved by another person (LEDGER_ERR_INVALID when
@@ -1105,6 +1111,38 @@ int ledger_key_current(struct ledger *l, struct key_opening_rec *out);
 int ledger_key_each_since(struct ledger *l, int64_t since,
 			  int (*fn)(const struct key_opening_rec *o, void *ctx),
 			  void *ctx);
+
+/* Removes staff_id from the key holders; *order is the order they had
+ * (LEDGER_ERR_NOTFOUND when they are none).  The others keep theirs.
+ * Audited ("key.holder_remove"). */
+int ledger_key_holder_remove(struct ledger *l, int64_t staff_id,
+			     int64_t actor_id, int64_t now, int *order);
+
+/* A handover of the safe's key while it is open (schema version 17). */
+struct key_handover_rec {
+	int64_t id;
+	int64_t opening; /* the opening it happened in */
+	int64_t at;
+	char from[STAFF_CODE_MAX + 1];
+	char to[STAFF_CODE_MAX + 1];
+};
+
+/* *staff_id: who holds the key of opening_id, the opener or the receiver
+ * of its last handover (LEDGER_ERR_NOTFOUND: no such opening). */
+int ledger_key_keeper(struct ledger *l, int64_t opening_id,
+		      int64_t *staff_id);
+/* Records that the key of opening_id passed from from_id, who holds it
+ * (LEDGER_ERR_STATE otherwise), to to_id, another person
+ * (LEDGER_ERR_INVALID otherwise).  Who may receive it is the caller's
+ * rule.  Audited ("key.handover"). */
+int ledger_key_handover(struct ledger *l, int64_t opening_id, int64_t from_id,
+			int64_t to_id, int64_t now, int64_t *id);
+/* Calls fn, oldest first, for every handover of opening_id (0: of every
+ * opening); a non-zero return stops the walk and is returned. */
+int ledger_key_handover_each(struct ledger *l, int64_t opening_id,
+			     int (*fn)(const struct key_handover_rec *h,
+				       void *ctx),
+			     void *ctx);
 
 /* ---- the counting programme (R5, R6, plan.c) ---- */
 

@@ -72,6 +72,42 @@ int recon_key_approver(const struct recon_person *opener,
 	return -1;
 }
 
+int recon_key_handover(const struct recon_person *holder,
+		       const struct recon_person *giver,
+		       const struct recon_person *to, int to_locked,
+		       int to_trained, const char **rule)
+{
+	if (giver->id != holder->id) {
+		*rule = N_("only the person who holds the key may hand it "
+			   "over");
+		return -1;
+	}
+	if (recon_other_person(giver->id, to->id, rule) < 0) {
+		*rule = N_("two-person rule: the key passes to another "
+			   "person than the one who holds it");
+		return -1;
+	}
+	if (!to->active) {
+		*rule = N_("the receiver's account is not active");
+		return -1;
+	}
+	if (to_locked) {
+		*rule = N_("the receiver's account is locked");
+		return -1;
+	}
+	/* Whoever holds the open safe's key could have opened it: the same
+	 * role (part-timers never) and the same training (R20). */
+	if (recon_permit(to->role, ACT_KEY_OPEN, rule) < 0)
+		return -1;
+	if (!to_trained) {
+		*rule = N_("nobody without the required training may hold "
+			   "the safe's key");
+		return -1;
+	}
+	*rule = "";
+	return 0;
+}
+
 /* ---- assignment (R7) ---- */
 
 int recon_assignee_may_scan(int64_t assignee, int64_t actor, const char **rule)

@@ -9,6 +9,7 @@
  *  - recon_other_person, recon_witness: the two-person rule
  *  - recon_key_holder_eligible, recon_key_approver: who may answer for the
  *    safe and approve opening it (R14, R15)
+ *  - recon_key_handover: who may receive the open safe's key (R14)
  *  - recon_assignee_may_scan: a range's assignee counts it alone (R7)
  *  - recon_ranges_check: the ranges of one count neither repeat nor nest
  *  - recon_tally_close_check, recon_tally_close_returns: closing the
@@ -79,6 +80,20 @@ int recon_key_holder_eligible(const struct recon_person *p, const char **rule);
 int recon_key_approver(const struct recon_person *opener,
 		       const struct recon_person *appr, int listed,
 		       const char **rule);
+
+/*
+ * Whether giver may hand the open safe's key to `to` (R14; seeds 002 (ｳ),
+ * 003): giver is the one who holds it now (holder: the opener, or the
+ * receiver of the last handover), `to` another person, active, not locked,
+ * of a role that may open the safe (never part-time staff) and with the
+ * training work with cards needs (to_trained).  No key holder's approval:
+ * the opening was approved already, and handing the key on opens nothing.
+ * 0, or -1 with *rule set.
+ */
+int recon_key_handover(const struct recon_person *holder,
+		       const struct recon_person *giver,
+		       const struct recon_person *to, int to_locked,
+		       int to_trained, const char **rule);
 
 /* ---- assignment (R7) ---- */
 

@@ -494,6 +494,7 @@ static void version_1_file_is_chained(void **state)
 		  "DROP TABLE disposal; DROP TABLE disposal_batch;"
 		  /* and without the tables of later versions */
 		  "DROP TABLE attendance; DROP TABLE course;"
+		  "DROP TABLE key_handover;"
 		  "DROP TABLE key_opening; DROP TABLE key_holder;"
 		  /* Version 5's custody columns and terminals. */
 		  "DROP TABLE tally_expected;"

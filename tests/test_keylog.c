@@ -422,6 +422,90 @@ static void record_refusals(void **state)
 	    testdb_int(t, "SELECT rule_limit_min IS NULL FROM key_opening"), 1);
 }
 
+static int handover_fn(const struct key_handover_rec *h, void *ctx)
+{
+	struct key_handover_rec *v = ctx;
+
+	for (int i = 0; i < 4; i++)
+		if (v[i].id == 0) {
+			v[i] = *h;
+			return 0;
+		}
+	return 1;
+}
+
+static void holder_removed(void **state)
+{
+	struct testdb *t = *state;
+	char buf[128];
+	int64_t m = testdb_staff(t, "M01", ROLE_MANAGER);
+	int64_t s = testdb_staff(t, "S02", ROLE_STAFF);
+	int64_t s3 = testdb_staff(t, "S03", ROLE_STAFF);
+	int order = 0;
+
+	assert_int_equal(ledger_key_holder_add(t->l, s, 1, m, 10), 0);
+	assert_int_equal(ledger_key_holder_add(t->l, s3, 2, m, 11), 0);
+	assert_int_equal(ledger_key_holder_remove(t->l, m, m, 12, &order),
+			 LEDGER_ERR_NOTFOUND);
+	assert_int_equal(testdb_audits(t, "key.holder_remove", NULL), 0);
+	assert_int_equal(ledger_key_holder_remove(t->l, s, m, 12, &order), 0);
+	assert_int_equal(order, 1);
+	assert_int_equal(ledger_key_holder_order(t->l, s, &order),
+			 LEDGER_ERR_NOTFOUND);
+	/* The deputy keeps 2. */
+	assert_int_equal(ledger_key_holder_order(t->l, s3, &order), 0);
+	assert_int_equal(order, 2);
+	assert_string_equal(
+	    testdb_audit_detail(t, "key.holder_remove", buf, sizeof(buf)),
+	    "staff=S02 order=1");
+}
+
+static void handovers(void **state)
+{
+	struct testdb *t = *state;
+	struct key_handover_rec v[4];
+	struct key_opening_rec o;
+	char buf[128];
+	int64_t m = testdb_staff(t, "M01", ROLE_MANAGER);
+	int64_t s = testdb_staff(t, "S02", ROLE_STAFF);
+	int64_t s3 = testdb_staff(t, "S03", ROLE_STAFF);
+	int64_t id, h, keeper = 0;
+
+	assert_int_equal(ledger_key_keeper(t->l, 99, &keeper),
+			 LEDGER_ERR_NOTFOUND);
+	assert_int_equal(ledger_key_open(t->l, s, m, "window", 1000, &id), 0);
+	assert_int_equal(ledger_key_keeper(t->l, id, &keeper), 0);
+	assert_int_equal(keeper, s);
+	/* Only from the keeper, never to oneself; nothing recorded. */
+	assert_int_equal(ledger_key_handover(t->l, id, m, s3, 1010, &h),
+			 LEDGER_ERR_STATE);
+	assert_int_equal(ledger_key_handover(t->l, id, s, s, 1010, &h),
+			 LEDGER_ERR_INVALID);
+	assert_int_equal(testdb_int(t, "SELECT count(*) FROM key_handover"),
+			 0);
+	assert_int_equal(ledger_key_handover(t->l, id, s, s3, 1010, &h), 0);
+	assert_int_equal(ledger_key_keeper(t->l, id, &keeper), 0);
+	assert_int_equal(keeper, s3);
+	assert_int_equal(ledger_key_handover(t->l, id, s3, m, 1020, &h), 0);
+	assert_int_equal(ledger_key_current(t->l, &o), 0);
+	assert_string_equal(o.held_by, "M01");
+	assert_string_equal(o.opened_by, "S02");
+	snprintf(buf, sizeof(buf), "key %lld", (long long)id);
+	assert_int_equal(testdb_audits(t, "key.handover", buf), 2);
+	assert_string_equal(
+	    testdb_audit_detail(t, "key.handover", buf, sizeof(buf)),
+	    "from=S03 to=M01");
+	memset(v, 0, sizeof(v));
+	assert_int_equal(ledger_key_handover_each(t->l, id, handover_fn, v), 0);
+	assert_string_equal(v[0].from, "S02");
+	assert_string_equal(v[0].to, "S03");
+	assert_int_equal(v[0].at, 1010);
+	assert_int_equal(v[0].opening, id);
+	assert_string_equal(v[1].from, "S03");
+	assert_string_equal(v[1].to, "M01");
+	assert_int_equal(v[2].id, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -430,7 +514,8 @@ int main(void)
 	    T(open_and_close),	       T(open_refusals),
 	    T(close_before_open_time), T(openings_of_a_period),
 	    T(open_rolled_back),       T(record_rules_and_flags),
-	    T(record_refusals),
+	    T(record_refusals),	       T(holder_removed),
+	    T(handovers),
 #undef T
 	};
 

@@ -149,6 +149,41 @@ static void key_approver_table(void **state)
 			   t[i].want, t[i].word, i);
 }
 
+static void key_handover_table(void **state)
+{
+	static const struct {
+		const struct recon_person *holder, *giver, *to;
+		int locked, trained;
+		int want;
+		const char *word;
+	} t[] = {
+	    /* The holder passes it to a trained colleague or manager. */
+	    {&S3, &S3, &M1, 0, 1, 0, NULL},
+	    {&M1, &M1, &S3, 0, 1, 0, NULL},
+	    {&M1, &M1, &M2, 0, 1, 0, NULL},
+	    /* Only the one who holds it, a manager included. */
+	    {&S3, &M1, &M2, 0, 1, -1, "holds the key"},
+	    {&M1, &S3, &M2, 0, 1, -1, "holds the key"},
+	    /* Never to oneself. */
+	    {&S3, &S3, &S3, 0, 1, -1, "another person"},
+	    /* The receiver: active, not locked, not part-time, trained. */
+	    {&S3, &S3, &M5_OFF, 0, 1, -1, "not active"},
+	    {&M1, &M1, &S6_OFF, 0, 1, -1, "not active"},
+	    {&S3, &S3, &M1, 1, 1, -1, "locked"},
+	    {&M1, &M1, &P4, 0, 1, -1, "part-time"},
+	    {&M1, &M1, &S3, 0, 0, -1, "training"},
+	    {&S3, &S3, &M2, 0, 0, -1, "training"},
+	};
+	const char *rule;
+
+	(void)state;
+	for (size_t i = 0; i < N(t); i++)
+		CHECK_RULE(recon_key_handover(t[i].holder, t[i].giver, t[i].to,
+					      t[i].locked, t[i].trained,
+					      &rule),
+			   t[i].want, t[i].word, i);
+}
+
 /* ---- assignment (R7) ---- */
 
 static void assignee_table(void **state)
@@ -958,6 +993,7 @@ int main(void)
 	    cmocka_unit_test(witness_table),
 	    cmocka_unit_test(key_holder_table),
 	    cmocka_unit_test(key_approver_table),
+	    cmocka_unit_test(key_handover_table),
 	    cmocka_unit_test(assignee_table),
 	    cmocka_unit_test(ranges_table),
 	    cmocka_unit_test(tally_close_table),

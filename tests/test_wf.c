@@ -390,6 +390,130 @@ static void key_holders_are_staff_or_managers(void **state)
 	assert_int_equal(o.order, 1);
 }
 
+static int count_handovers(const struct key_handover_rec *h, void *ctx)
+{
+	int *n = ctx;
+
+	(void)h;
+	(*n)++;
+	return 0;
+}
+
+static void the_key_passes_from_its_holder_to_another(void **state)
+{
+	struct testwf *f = *state;
+	struct wf_key_opened o;
+	struct wf_key_handed h;
+	struct key_opening_rec cur;
+	struct wf_err e;
+	int n = 0;
+
+	/* Nothing to hand over while the safe is closed; no receiver, or
+	 * oneself, refused before any PIN is looked at. */
+	assert_int_equal(
+	    wf_key_handover(f->l, &f->s02, "M01", "1111", 100, &h, &e), 65);
+	assert_int_equal(e.code, WF_E_KEY_NOT_OPEN);
+	assert_int_equal(wf_key_handover(f->l, &f->s02, "", "", 100, &h, &e),
+			 77);
+	assert_int_equal(e.code, WF_E_KEY_RECEIVER_NEEDED);
+	assert_int_equal(
+	    wf_key_handover(f->l, &f->s02, "s02", "0000", 100, &h, &e), 77);
+	assert_int_equal(e.code, WF_E_KEY_HANDOVER_SELF);
+	assert_int_equal(wf_key_open(f->l, &f->s02, "M01", "1111", "pickups",
+				     100, &recon_default_key_rules, &o, &e),
+			 0);
+	assert_int_equal(ledger_key_current(f->l, &cur), 0);
+	assert_string_equal(cur.held_by, "S02");
+	/* Only the holder hands it over; never to a part-timer; the
+	 * receiver's PIN must be right. */
+	assert_int_equal(
+	    wf_key_handover(f->l, &f->s03, "M01", "1111", 110, &h, &e), 77);
+	assert_int_equal(e.code, WF_E_KEY_HANDOVER_RULE);
+	assert_string_equal(e.arg[2], "only the person who holds the key may "
+				      "hand it over");
+	assert_int_equal(
+	    wf_key_handover(f->l, &f->s02, "P04", "4444", 110, &h, &e), 77);
+	assert_int_equal(e.code, WF_E_KEY_HANDOVER_RULE);
+	assert_int_equal(
+	    wf_key_handover(f->l, &f->s02, "S03", "9999", 110, &h, &e), 77);
+	assert_int_equal(e.code, WF_E_LOGIN);
+	assert_int_equal(ledger_key_handover_each(f->l, 0, count_handovers, &n),
+			 0);
+	assert_int_equal(n, 0);
+	/* S02 to S03, then S03 on to M01: the key log follows it. */
+	assert_int_equal(
+	    wf_key_handover(f->l, &f->s02, "S03", "3333", 110, &h, &e), 0);
+	assert_int_equal(h.opening, o.id);
+	assert_string_equal(h.receiver.code, "S03");
+	assert_string_equal(h.receiver.pin_hash, "");
+	assert_int_equal(ledger_key_current(f->l, &cur), 0);
+	assert_string_equal(cur.held_by, "S03");
+	assert_string_equal(cur.opened_by, "S02");
+	assert_int_equal(
+	    wf_key_handover(f->l, &f->s02, "M01", "1111", 120, &h, &e), 77);
+	assert_int_equal(
+	    wf_key_handover(f->l, &f->s03, "M01", "1111", 120, &h, &e), 0);
+	assert_int_equal(ledger_key_current(f->l, &cur), 0);
+	assert_string_equal(cur.held_by, "M01");
+	assert_int_equal(ledger_key_handover_each(f->l, o.id, count_handovers,
+						  &n),
+			 0);
+	assert_int_equal(n, 2);
+}
+
+static void a_staff_code_is_found_in_any_case(void **state)
+{
+	struct testwf *f = *state;
+	struct staff_rec who;
+	struct wf_err e;
+
+	assert_int_equal(wf_login(f->l, "m01", "1111", 100, &who, &e), 0);
+	assert_string_equal(who.code, "M01");
+	/* Two codes that differ in case alone: only the exact one. */
+	assert_int_equal(ledger_staff_add(f->l, "m01", "Other", ROLE_STAFF,
+					  f->m01.pin_hash, f->m01.id, 100),
+			 0);
+	assert_int_equal(ledger_staff_get(f->l, "m01", &who), 0);
+	assert_string_equal(who.name, "Other");
+	assert_int_equal(ledger_staff_get(f->l, "M01", &who), 0);
+	assert_int_equal(who.id, f->m01.id);
+	assert_int_equal(ledger_staff_get(f->l, "s02", &who), 0);
+	assert_string_equal(who.code, "S02");
+	assert_int_equal(ledger_staff_get(f->l, "X01", &who),
+			 LEDGER_ERR_NOTFOUND);
+}
+
+static void removing_a_key_holder_keeps_the_others_order(void **state)
+{
+	struct testwf *f = *state;
+	struct wf_err e;
+	int order;
+
+	assert_int_equal(wf_key_holder_add(f->l, &f->m01, "S02", 1, 100, &e),
+			 0);
+	assert_int_equal(wf_key_holder_add(f->l, &f->m01, "S03", 2, 100, &e),
+			 0);
+	assert_int_equal(
+	    wf_key_holder_remove(f->l, &f->s02, "S03", 110, &order, &e), 77);
+	assert_int_equal(e.code, WF_E_PERMISSION);
+	assert_int_equal(
+	    wf_key_holder_remove(f->l, &f->m01, "P04", 110, &order, &e), 65);
+	assert_int_equal(e.code, WF_E_KEY_NOT_HOLDER);
+	assert_int_equal(
+	    wf_key_holder_remove(f->l, &f->m01, "X9", 110, &order, &e), 65);
+	assert_int_equal(e.code, WF_E_NO_STAFF);
+	assert_int_equal(
+	    wf_key_holder_remove(f->l, &f->m01, "S02", 110, &order, &e), 0);
+	assert_int_equal(order, 1);
+	assert_int_equal(ledger_key_holder_order(f->l, f->s02.id, &order),
+			 LEDGER_ERR_NOTFOUND);
+	assert_int_equal(ledger_key_holder_order(f->l, f->s03.id, &order), 0);
+	assert_int_equal(order, 2);
+	/* Named again later, at a free order. */
+	assert_int_equal(wf_key_holder_add(f->l, &f->m01, "S02", 1, 120, &e),
+			 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +534,14 @@ int main(void)
 		the_key_needs_another_person_who_may_approve, testwf_setup,
 		testwf_teardown),
 	    cmocka_unit_test_setup_teardown(key_holders_are_staff_or_managers,
+					    testwf_setup, testwf_teardown),
+	    cmocka_unit_test_setup_teardown(
+		the_key_passes_from_its_holder_to_another, testwf_setup,
+		testwf_teardown),
+	    cmocka_unit_test_setup_teardown(
+		removing_a_key_holder_keeps_the_others_order, testwf_setup,
+		testwf_teardown),
+	    cmocka_unit_test_setup_teardown(a_staff_code_is_found_in_any_case,
 					    testwf_setup, testwf_teardown),
 	};
 

@@ -266,7 +266,8 @@ extern const struct cmd_entry cmd_training_course_add_entry,
     cmd_training_course_require_entry, cmd_training_record_entry,
     cmd_training_list_entry, cmd_key_holder_add_entry,
     cmd_key_holder_list_entry, cmd_key_open_entry, cmd_key_close_entry,
-    cmd_key_log_entry, cmd_status_entry;
+    cmd_key_log_entry, cmd_status_entry, cmd_key_holder_remove_entry,
+    cmd_key_handover_entry;
 /* The evening's report to sign (cmd_daily.c). */
 extern const struct cmd_entry cmd_report_daily_entry;
 /* Custody (cmd_custody.c). */

@@ -270,6 +270,9 @@ const struct cmd_entry cmd_key_close_entry = {
 
 /* ---- key log ---- */
 
+/* The handovers of the key (issue 18): at the end of this file. */
+static int key_log_handovers(struct ledger *l, struct json_w *jw);
+
 /* The key log's openings gathered for the paper one. */
 struct log_pdf {
 	struct wf_opening *v;
@@ -352,14 +355,20 @@ static int exec_log(struct cli *c, struct ledger *l)
 	rc = ledger_key_each_since(l, INT64_MIN, report_opening, &p);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	if (p.jw) {
+	if (p.jw)
 		json_w_end_array(&w);
-		json_w_key(&w, "safe_closed");
-		json_w_array(&w);
-	} else if (p.n == 0)
+	else if (p.n == 0)
 		fputs(_("the safe has no recorded openings\n"), stderr);
 	else if (p.flagged)
 		printf(_("%d flagged\n"), p.flagged);
+	/* Who held the key when (issue 18): each handover of an opening. */
+	rc = key_log_handovers(l, p.jw);
+	if (rc)
+		return rc;
+	if (p.jw) {
+		json_w_key(&w, "safe_closed");
+		json_w_array(&w);
+	}
 	/* R14: cards handled with no opening on record, at any time. */
 	p.n = 0;
 	p.indent = "  ";
@@ -390,3 +399,154 @@ const struct cmd_entry cmd_key_log_entry = {
     .needs_db = 1,
     .exec = exec_log,
 };
+
+/* ---- key holder remove, key handover (issue 18) ---- */
+
+static int exec_holder_remove(struct cli *c, struct ledger *l)
+{
+	struct staff_rec actor;
+	struct wf_err e;
+	int order, rc;
+
+	if (c->npos != 1)
+		return cli_usage(c, "one staff CODE is required");
+	rc = cli_step_actor(c, l, &actor);
+	if (rc == 0 && wf_key_holder_remove(l, &actor, c->pos[0], cli_now(),
+					    &order, &e))
+		rc = cli_fail(&e);
+	if (rc)
+		return rc;
+	if (c->json) {
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		json_w_object(&w);
+		json_w_key_str(&w, "staff", c->pos[0]);
+		json_w_key_int(&w, "order", order);
+		json_w_end_object(&w);
+		rc = cli_json_done(&w, EXIT_OK);
+		if (rc)
+			return rc;
+	}
+	fprintf(stderr, _("%s is no longer key holder %d\n"), c->pos[0],
+		order);
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_key_holder_remove_entry = {
+    .name = "key holder remove",
+    .usage = "CODE --as MANAGER [--pin-fd N] [--json]",
+    .help = "remove a key holder of the safe (the others keep their order)",
+    .options = NULL,
+    .needs_db = 1,
+    .step = &wf_step_key_holder_remove,
+    .exec = exec_holder_remove,
+};
+
+static int exec_handover(struct cli *c, struct ledger *l)
+{
+	struct staff_rec actor;
+	struct wf_key_handed h;
+	struct wf_err e;
+	char pin[16];
+	int rc;
+
+	if (c->npos)
+		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
+	rc = cli_step_actor(c, l, &actor);
+	if (rc)
+		return rc;
+	if (!c->nwitness) {
+		wf_fail(&e, WF_E_KEY_RECEIVER_NEEDED);
+		return cli_fail(&e);
+	}
+	rc = cli_second_pin(c, &actor, pin);
+	if (rc)
+		return rc;
+	rc = wf_key_handover(l, &actor, c->witness[0], pin, cli_now(), &h,
+			     &e);
+	sodium_memzero(pin, sizeof(pin));
+	if (rc)
+		return cli_fail(&e);
+	if (c->json) {
+		struct json_w w;
+
+		json_w_init(&w, stdout);
+		json_w_object(&w);
+		json_w_key_int(&w, "handover", h.id);
+		json_w_key_int(&w, "opening", h.opening);
+		json_w_key_str(&w, "from", actor.code);
+		json_w_key_str(&w, "to", h.receiver.code);
+		json_w_end_object(&w);
+		rc = cli_json_done(&w, EXIT_OK);
+		if (rc)
+			return rc;
+	}
+	fprintf(stderr, _("the safe's key passed from %s to %s (opening %lld)\n"),
+		actor.code, h.receiver.code, (long long)h.opening);
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_key_handover_entry = {
+    .name = "key handover",
+    .usage = "--as HOLDER [--pin-fd N] --witness RECEIVER "
+	     "[--witness-pin-fd N] [--json]",
+    .help = "hand the open safe's key to another person, who confirms with "
+	    "their PIN",
+    .options = NULL,
+    .needs_db = 1,
+    .step = &wf_step_key_handover,
+    .exec = exec_handover,
+};
+
+/* The key log's handovers: text lines or the items of a JSON array. */
+struct handover_ctx {
+	struct json_w *jw; /* NULL: text */
+	int n;
+};
+
+static int log_handover(const struct key_handover_rec *h, void *ctx)
+{
+	struct handover_ctx *s = ctx;
+	char at[TIME_ISO_BUF];
+
+	if (s->jw) {
+		json_w_object(s->jw);
+		json_w_key_int(s->jw, "opening", h->opening);
+		cli_json_key_time(s->jw, "at", h->at);
+		json_w_key_str(s->jw, "from", h->from);
+		json_w_key_str(s->jw, "to", h->to);
+		json_w_end_object(s->jw);
+	} else {
+		cli_time_iso(h->at, at);
+		/* "2026-03-02T10:10:00+09:00" to "2026-03-02 10:10" */
+		at[10] = ' ';
+		at[16] = '\0';
+		printf("  %4lld  %s  ", (long long)h->opening, at);
+		printf(_("from %s to %s"), cli_text(h->from), cli_text(h->to));
+		putchar('\n');
+	}
+	s->n++;
+	return 0;
+}
+
+static int key_log_handovers(struct ledger *l, struct json_w *jw)
+{
+	struct handover_ctx s = {.jw = jw};
+	int rc;
+
+	if (jw) {
+		json_w_key(jw, "handovers");
+		json_w_array(jw);
+	} else {
+		puts(_("handovers of the key:"));
+	}
+	rc = ledger_key_handover_each(l, 0, log_handover, &s);
+	if (rc < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (jw)
+		json_w_end_array(jw);
+	else if (s.n == 0)
+		printf("  %s\n", _("none"));
+	return 0;
+}

@@ -44,6 +44,8 @@ static const struct cmd_entry *const commands[] = {
     &cmd_training_list_entry,
     &cmd_key_holder_add_entry,
     &cmd_key_holder_list_entry,
+    &cmd_key_holder_remove_entry,
+    &cmd_key_handover_entry,
     &cmd_key_open_entry,
     &cmd_key_close_entry,
     &cmd_key_log_entry,

@@ -267,6 +267,10 @@ struct ui {
 	/* The message line: the outcome of the last action. */
 	char msg[256];
 	enum ui_attr msg_attr;
+	/* Counts the messages set: a message belongs to the screen that
+	 * showed it, so a key that only moves to another screen drops the
+	 * one an earlier key left (one it sets itself stays). */
+	unsigned msg_gen;
 	/* Terminal bells the painter rings after the next draw: 2 for a
 	 * repeat, 3 for an alert (accepted reads are silent on the terminal;
 	 * the reader's own beep confirms them). */
@@ -315,6 +319,10 @@ void ui_wf_text(const struct wf_err *e, char *out, size_t cap);
 /* Asks the loop to open s after this handler returns. */
 void ui_goto(struct ui *u, const struct ui_screen *s);
 /* Sets the message line (printf-style). */
+/* Draws the screen at once with "Checking PIN..." on the message line
+ * (a PIN takes a second or two to check, R21), before the check; the line
+ * is left as it was for the outcome.  Nothing outside the terminal. */
+void ui_checking_pin(struct ui *u);
 void ui_message(struct ui *u, enum ui_attr attr, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The role's name in the current language. */
@@ -690,7 +698,16 @@ struct ui_key_model {
 	struct key_opening_rec last_closed; /* id 0: never closed */
 	unsigned last_flags;
 	int showing; /* UI_KEY_SHOW_*: the key log or the key holders */
+	/* Handing the key over (issue 18): UI_KEY_HAND_*; the people who
+	 * may receive it (active, not locked, not part-time, not the
+	 * holder), the one chosen and their PIN. */
+	int handing;
+	struct ui_list to_list;
+	struct staff_rec *to; /* to_list.n of them */
+	char to_pin[16];
 };
+
+enum { UI_KEY_HAND_NONE = 0, UI_KEY_HAND_PICK, UI_KEY_HAND_PIN };
 
 enum { UI_KEY_SHOW_SAFE = 0, UI_KEY_SHOW_LOG, UI_KEY_SHOW_HOLDERS };
 

@@ -470,6 +470,8 @@ static enum ui_result do_close(struct ui *u, struct count_state *st,
 	struct wf_err e;
 	int64_t id = m->id;
 
+	if (pin && *pin)
+		ui_checking_pin(u);
 	if (wf_count_close(u->l, &u->who, id, code, pin, cli_now(),
 			   &u->conf.rules, &done, &e)) {
 		if (e.code == WF_E_COUNT_WITNESS && !code) {

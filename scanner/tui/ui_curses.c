@@ -122,6 +122,11 @@ static void put_line(int y, int cols, const struct ui_line *ln)
 	attroff(a);
 }
 
+int ui_term_active(void)
+{
+	return stdscr != NULL && !isendwin();
+}
+
 void ui_term_paint(const struct ui_view *v, int full)
 {
 	int rows, cols, top = 0;

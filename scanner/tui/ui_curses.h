@@ -15,6 +15,8 @@ void ui_term_end(void);
 void ui_term_size(int *cols, int *rows);
 /* Paints a whole frame (ui_frame's view); full: redraw every cell, not
  * only what changed (after a resize or a language switch). */
+/* 1 while the terminal is in curses mode (not in unit tests). */
+int ui_term_active(void);
 void ui_term_paint(const struct ui_view *v, int full);
 /* The next key within timeout_ms (0: only one already typed; -1: wait),
  * UI_KEY_NONE when none came. */

@@ -388,8 +388,11 @@ static enum ui_result start_batch(struct ui *u, struct dispose_state *st)
 	struct staff_rec w;
 	struct wf_err e;
 	int64_t id = 0;
-	int rc = wf_dispose_start(u->l, &u->who, f->code, f->pin, cli_now(),
-				  &id, &w, &e);
+	int rc;
+
+	ui_checking_pin(u);
+	rc = wf_dispose_start(u->l, &u->who, f->code, f->pin, cli_now(), &id,
+			      &w, &e);
 
 	sodium_memzero(f->pin, sizeof(f->pin));
 	if (rc) {
@@ -509,6 +512,7 @@ static enum ui_result close_batch(struct ui *u, struct dispose_state *st)
 
 	/* The reader is let go before the cards leave the ledger. */
 	stop(st);
+	ui_checking_pin(u);
 	rc = wf_dispose_close(u->l, &u->who, id, method, m->cert, f->code,
 			      f->pin, cli_now(), &done, &e);
 	sodium_memzero(f->pin, sizeof(f->pin));

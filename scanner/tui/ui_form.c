@@ -194,8 +194,10 @@ void ui_second_refused(struct ui *u, struct ui_second *f,
 int ui_second_witness(struct ui *u, struct ui_second *f, struct staff_rec *out)
 {
 	struct wf_err e;
-	int ex = wf_witness(u->l, &u->who, f->code, f->pin, cli_now(), out,
-			    &e);
+	int ex;
+
+	ui_checking_pin(u);
+	ex = wf_witness(u->l, &u->who, f->code, f->pin, cli_now(), out, &e);
 
 	sodium_memzero(f->pin, sizeof(f->pin));
 	sodium_memzero(out->pin_hash, sizeof(out->pin_hash));

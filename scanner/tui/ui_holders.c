@@ -4,7 +4,9 @@
  * -- their staff code and their order (1 primary, 2 deputy, ...) typed on
  * the screen, then a question, then wf_key_holder_add, the function `key
  * holder add` calls, so the rules (staff or a manager, active, not named
- * twice) and their refusals are the command's.
+ * twice) and their refusals are the command's.  `d` removes the one
+ * highlighted, asked first (wf_key_holder_remove, `key holder remove`):
+ * the others keep their order.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +17,7 @@
 
 #define HOLDERS_MAX 32
 
-enum { HOLD_LIST = 0, HOLD_CODE, HOLD_ORDER, HOLD_ASK };
+enum { HOLD_LIST = 0, HOLD_CODE, HOLD_ORDER, HOLD_ASK, HOLD_REMOVE };
 
 struct holders_screen {
 	struct key_holder_rec v[HOLDERS_MAX];
@@ -99,7 +101,19 @@ static void holders_view(const struct ui *u, struct ui_view *v)
 	}
 	if (st->mode == HOLD_LIST) {
 		ui_view_add(v, UI_A_DIM, "  %s",
-			    _("a name a key holder   r reload   q back"));
+			    _("a name a key holder   d remove the one "
+			      "highlighted   r reload   q back"));
+		return;
+	}
+	if (st->mode == HOLD_REMOVE) {
+		char q[UI_LINE_BYTES];
+		const struct key_holder_rec *h = &st->v[st->list.sel];
+
+		snprintf(q, sizeof(q),
+			 _("Remove %s (%s) from the key holders? The others "
+			   "keep their order."),
+			 h->code, h->order == 1 ? _("primary") : _("deputy"));
+		ui_confirm_view(v, q);
 		return;
 	}
 	ui_view_add(v, UI_A_TITLE, "  %s", _("Name a key holder"));
@@ -135,8 +149,43 @@ static enum ui_result add_holder(struct ui *u, struct holders_screen *st)
 	return UI_REDRAW;
 }
 
+/* Removes the highlighted holder, asked first (HOLD_REMOVE). */
+static enum ui_result remove_key(struct ui *u, struct holders_screen *st,
+				 int key)
+{
+	char code[STAFF_CODE_MAX + 1];
+	struct wf_err e;
+	int order;
+
+	switch (ui_confirm_key(key)) {
+	case UI_CONFIRM_YES:
+		st->mode = HOLD_LIST;
+		snprintf(code, sizeof(code), "%s", st->v[st->list.sel].code);
+		if (wf_key_holder_remove(u->l, &u->who, code, cli_now(), &order,
+					 &e)) {
+			ui_fail(u, &e);
+			return UI_REDRAW;
+		}
+		if (load(u, st) == 0)
+			ui_message(u, UI_A_OK,
+				   _("%s is no longer key holder %d"), code,
+				   order);
+		return UI_REDRAW;
+	case UI_CONFIRM_NO:
+		st->mode = HOLD_LIST;
+		u->msg[0] = '\0';
+		return UI_REDRAW;
+	case UI_CONFIRM_NOT_MINE:
+		return UI_IGNORED;
+	default:
+		return UI_HANDLED;
+	}
+}
+
 static enum ui_result form_key(struct ui *u, struct holders_screen *st, int key)
 {
+	if (st->mode == HOLD_REMOVE)
+		return remove_key(u, st, key);
 	if (st->mode == HOLD_ASK) {
 		switch (ui_confirm_key(key)) {
 		case UI_CONFIRM_YES:
@@ -202,6 +251,18 @@ static enum ui_result holders_key(struct ui *u, int key)
 		}
 		st->code[0] = st->order[0] = '\0';
 		st->mode = HOLD_CODE;
+		u->msg[0] = '\0';
+		return UI_REDRAW;
+	case 'd':
+	case 'D':
+		if (st->list.n == 0)
+			return UI_HANDLED;
+		if (wf_may(u->l, &wf_step_key_holder_remove, &u->who,
+			   cli_now(), &e)) {
+			ui_fail(u, &e);
+			return UI_REDRAW;
+		}
+		st->mode = HOLD_REMOVE;
 		u->msg[0] = '\0';
 		return UI_REDRAW;
 	case 'r':

@@ -14,6 +14,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../cli/cli.h"
 #include "ui.h"
@@ -34,6 +35,48 @@ static void flag_text(unsigned flags, char *out, size_t cap)
 	    flags & KEY_FLAG_OFF_HOURS ? _("outside office hours") : "");
 }
 
+/* Rows for the list of receivers: what is left under the safe's lines. */
+#define HAND_ROWS 6
+
+/* The handover: the people to choose from, then the receiver's PIN. */
+static void hand_render(const struct ui_key_model *m, struct ui_view *v)
+{
+	size_t top = ui_list_top(&m->to_list, HAND_ROWS);
+	char pos[32], name[64], label[UI_LINE_BYTES];
+
+	ui_view_add(v, UI_A_TITLE, _("  Hand the key from %s to:"),
+		    m->cur.held_by);
+	if (m->handing == UI_KEY_HAND_PICK) {
+		if (m->to_list.n == 0)
+			ui_view_add(v, UI_A_DIM, "  %s",
+				    _("Nobody else may hold the key"));
+		for (size_t i = top;
+		     i < m->to_list.n && (int)(i - top) < HAND_ROWS; i++) {
+			ui_fit(name, sizeof(name), m->to[i].name, 30, 0);
+			ui_view_add(v,
+				    i == m->to_list.sel ? UI_A_SELECTED
+							: UI_A_NORMAL,
+				    "  %2zu  %-10s %s", i + 1, m->to[i].code,
+				    name);
+		}
+		if (m->to_list.n) {
+			ui_list_position(&m->to_list, HAND_ROWS, pos,
+					 sizeof(pos));
+			ui_view_add(v, UI_A_DIM, "  %s", pos);
+		}
+		ui_view_add(v, UI_A_DIM, "  %s",
+			    _("Up/Down choose   Enter: the receiver types "
+			      "their PIN   Esc cancel"));
+		return;
+	}
+	snprintf(label, sizeof(label), _("%s, the receiver, types their PIN"),
+		 m->to[m->to_list.sel].code);
+	ui_view_add(v, UI_A_NORMAL, "  %s", label);
+	ui_form_line(v, _("PIN"), m->to_pin, 1, 1);
+	ui_view_add(v, UI_A_DIM, "  %s",
+		    _("Enter: hand the key over   Esc cancel"));
+}
+
 void ui_key_render(const struct ui_key_model *m, int cols, struct ui_view *v)
 {
 	char when[UI_TIME_BUF], flags[160];
@@ -48,6 +91,10 @@ void ui_key_render(const struct ui_key_model *m, int cols, struct ui_view *v)
 			    m->cur.approved_by);
 		ui_view_add(v, UI_A_NORMAL, "    %s: %s", _("Purpose"),
 			    m->cur.purpose);
+		if (m->cur.held_by[0] &&
+		    strcmp(m->cur.held_by, m->cur.opened_by) != 0)
+			ui_view_add(v, UI_A_NORMAL, _("    Key now held by %s"),
+				    m->cur.held_by);
 		if (m->flags) {
 			flag_text(m->flags, flags, sizeof(flags));
 			ui_view_add(v, UI_A_ALERT, "    ! %s: %s", _("flagged"),
@@ -88,8 +135,13 @@ void ui_key_render(const struct ui_key_model *m, int cols, struct ui_view *v)
 			      "Esc cancel"));
 		return;
 	}
+	if (m->handing) {
+		hand_render(m, v);
+		return;
+	}
 	ui_view_add(v, UI_A_DIM, "  %s",
-		    m->open ? _("c close the safe   r refresh   q back")
+		    m->open ? _("c close the safe   g hand the key over   "
+				"r refresh   q back")
 			    : _("o open the safe   r refresh   q back"));
 	ui_view_add(v, UI_A_DIM, "  %s", _("k key log   h key holders"));
 }
@@ -132,10 +184,21 @@ struct text_out {
 	FILE *f;
 };
 
-/* One opening, a line of the key log. */
-static int log_line(const struct key_opening_rec *o, void *ctx)
+/* One handover, a line under its opening. */
+static int handover_line(const struct key_handover_rec *h, void *ctx)
 {
 	struct text_out *t = ctx;
+	char at[UI_TIME_BUF];
+
+	ui_time_short(h->at, at);
+	return fprintf(t->f, _("      %s  key handed from %s to %s\n"), at,
+		       h->from, h->to) < 0;
+}
+
+/* One opening of the key log: when and who, then its flags and purpose,
+ * then the handovers of its key. */
+static int log_line(const struct key_opening_rec *o, struct text_out *t)
+{
 	char from[UI_TIME_BUF], to[UI_TIME_BUF], flags[160];
 	unsigned fl = wf_key_flags(o, o->closed_at ? o->closed_at : cli_now(),
 				   &t->u->conf.key);
@@ -143,14 +206,49 @@ static int log_line(const struct key_opening_rec *o, void *ctx)
 	ui_time_short(o->opened_at, from);
 	ui_time_short(o->closed_at, to);
 	flag_text(fl, flags, sizeof(flags));
-	/* Two lines an opening (the log is turned newest first by pairs):
-	 * when and who, then its flags and purpose. */
-	return fprintf(t->f, "  %s - %s  %s %s  %s %s  %s %s\n", from,
-		       o->closed_at ? to : _("(open)"), _("by"), o->opened_by,
-		       _("approved by"), o->approved_by, _("closed by"),
-		       o->closed_at ? o->closed_by : "-") < 0 ||
-	       fprintf(t->f, "      %s%s%s%s: %s\n", fl ? "! " : "", flags,
-		       fl ? "  " : "", _("Purpose"), o->purpose) < 0;
+	if (fprintf(t->f, "  %s - %s  %s %s  %s %s  %s %s\n", from,
+		    o->closed_at ? to : _("(open)"), _("by"), o->opened_by,
+		    _("approved by"), o->approved_by, _("closed by"),
+		    o->closed_at ? o->closed_by : "-") < 0 ||
+	    fprintf(t->f, "      %s%s%s%s: %s\n", fl ? "! " : "", flags,
+		    fl ? "  " : "", _("Purpose"), o->purpose) < 0)
+		return 1;
+	return ledger_key_handover_each(t->u->l, o->id, handover_line, t);
+}
+
+/* The openings gathered, to be printed newest first. */
+struct openings {
+	struct key_opening_rec *v;
+	size_t n, cap;
+};
+
+static int keep_opening(const struct key_opening_rec *o, void *ctx)
+{
+	struct openings *p = ctx;
+
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 16;
+		struct key_opening_rec *v = realloc(p->v, cap * sizeof(*v));
+
+		if (!v)
+			return 1;
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n++] = *o;
+	return 0;
+}
+
+/* The key log, newest first: where the clerk looks for today. */
+static int log_lines(struct text_out *t)
+{
+	struct openings p = {0};
+	int rc = ledger_key_each_since(t->u->l, 0, keep_opening, &p);
+
+	for (size_t i = p.n; rc == 0 && i > 0; i--)
+		rc = log_line(&p.v[i - 1], t);
+	free(p.v);
+	return rc;
 }
 
 static int holder_line(const struct key_holder_rec *h, void *ctx)
@@ -175,7 +273,7 @@ static int load_text(struct ui *u, struct key_screen *st, int what)
 	t.f = open_memstream(&buf, &len);
 	if (t.f)
 		rc = what == UI_KEY_SHOW_LOG
-			 ? ledger_key_each_since(u->l, 0, log_line, &t)
+			 ? log_lines(&t)
 			 : ledger_key_holder_each(u->l, holder_line, &t);
 	if (t.f && fclose(t.f) != 0 && rc == 0)
 		rc = 1;
@@ -186,16 +284,6 @@ static int load_text(struct ui *u, struct key_screen *st, int what)
 		return ui_ledger_fail(u);
 	if (rc)
 		return ui_nomem(u);
-	/* The log newest first: where the clerk looks for today. */
-	if (what == UI_KEY_SHOW_LOG)
-		for (size_t i = 0, j = st->text.n; i + 2 <= j; i += 2, j -= 2) {
-			char *a = st->text.line[i], *b = st->text.line[i + 1];
-
-			st->text.line[i] = st->text.line[j - 2];
-			st->text.line[i + 1] = st->text.line[j - 1];
-			st->text.line[j - 2] = a;
-			st->text.line[j - 1] = b;
-		}
 	st->m.showing = what;
 	return 0;
 }
@@ -222,6 +310,8 @@ static void key_leave(struct ui *u)
 
 	if (st) {
 		sodium_memzero(&st->m.form, sizeof(st->m.form));
+		sodium_memzero(st->m.to_pin, sizeof(st->m.to_pin));
+		free(st->m.to);
 		ui_text_free(&st->text);
 	}
 	free(st);
@@ -269,6 +359,7 @@ static enum ui_result open_safe(struct ui *u, struct key_screen *st)
 		f->field = 2;
 		return UI_REDRAW;
 	}
+	ui_checking_pin(u);
 	rc = wf_key_open(u->l, &u->who, f->code, f->pin, f->note, cli_now(),
 			 &u->conf.key, &opened, &e);
 	sodium_memzero(f->pin, sizeof(f->pin));
@@ -300,6 +391,147 @@ static enum ui_result close_safe(struct ui *u, struct key_screen *st)
 	return UI_REDRAW;
 }
 
+/* ---- handing the key over (issue 18) ---- */
+
+struct receivers {
+	struct key_screen *st;
+	size_t cap;
+};
+
+/* Who may be offered the key: active, not locked, a role that may open
+ * the safe, not the holder.  The training is the workflow's to check (it
+ * says which course is missing). */
+static int keep_receiver(const struct staff_rec *s, void *ctx)
+{
+	struct receivers *r = ctx;
+	struct ui_key_model *m = &r->st->m;
+	const char *rule;
+
+	if (!s->active || s->locked ||
+	    recon_permit(s->role, ACT_KEY_OPEN, &rule) < 0 ||
+	    strcmp(s->code, m->cur.held_by) == 0)
+		return 0;
+	if (m->to_list.n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 16;
+		struct staff_rec *v = realloc(m->to, cap * sizeof(*v));
+
+		if (!v)
+			return 1;
+		m->to = v;
+		r->cap = cap;
+	}
+	m->to[m->to_list.n] = *s;
+	sodium_memzero(m->to[m->to_list.n].pin_hash,
+		       sizeof(m->to[m->to_list.n].pin_hash));
+	m->to_list.n++;
+	return 0;
+}
+
+static void hand_stop(struct key_screen *st)
+{
+	sodium_memzero(st->m.to_pin, sizeof(st->m.to_pin));
+	free(st->m.to);
+	st->m.to = NULL;
+	st->m.to_list.n = 0;
+	st->m.handing = UI_KEY_HAND_NONE;
+}
+
+static enum ui_result hand_start(struct ui *u, struct key_screen *st)
+{
+	struct receivers r = {.st = st};
+	int rc;
+
+	if (load(u, st))
+		return UI_REDRAW;
+	if (!st->m.open) {
+		ui_message(u, UI_A_ALERT, "%s",
+			   _("The safe is closed: there is no key to hand "
+			     "over"));
+		return UI_REDRAW;
+	}
+	/* Refused before the list, as the workflow would refuse after the
+	 * receiver's PIN. */
+	if (strcasecmp(st->m.cur.held_by, u->who.code) != 0) {
+		ui_message(u, UI_A_ALERT,
+			   _("Only %s, who holds the key, may hand it over"),
+			   st->m.cur.held_by);
+		return UI_REDRAW;
+	}
+	hand_stop(st);
+	rc = ledger_staff_each(u->l, keep_receiver, &r);
+	if (rc) {
+		hand_stop(st);
+		if (rc < 0)
+			ui_ledger_fail(u);
+		else
+			ui_nomem(u);
+		return UI_REDRAW;
+	}
+	ui_list_init(&st->m.to_list, st->m.to_list.n);
+	st->m.handing = UI_KEY_HAND_PICK;
+	u->msg[0] = '\0';
+	return UI_REDRAW;
+}
+
+static enum ui_result hand_try(struct ui *u, struct key_screen *st)
+{
+	struct wf_key_handed h;
+	struct wf_err e;
+	char code[STAFF_CODE_MAX + 1];
+	int rc;
+
+	snprintf(code, sizeof(code), "%s", st->m.to[st->m.to_list.sel].code);
+	ui_checking_pin(u);
+	rc = wf_key_handover(u->l, &u->who, code, st->m.to_pin, cli_now(), &h,
+			     &e);
+	sodium_memzero(st->m.to_pin, sizeof(st->m.to_pin));
+	if (rc) {
+		/* A wrong PIN: type it again; any other refusal ends it. */
+		if (e.code != WF_E_LOGIN)
+			hand_stop(st);
+		ui_fail(u, &e);
+		return UI_REDRAW;
+	}
+	hand_stop(st);
+	load(u, st); /* a failure says why on the message line */
+	ui_message(u, UI_A_OK, _("The key passed from %s to %s"), u->who.code,
+		   h.receiver.code);
+	return UI_REDRAW;
+}
+
+static enum ui_result hand_key(struct ui *u, struct key_screen *st, int key)
+{
+	int cols, rows;
+
+	if (key == UI_KEY_ESC) {
+		hand_stop(st);
+		u->msg[0] = '\0';
+		return UI_REDRAW;
+	}
+	if (st->m.handing == UI_KEY_HAND_PICK) {
+		ui_term_size(&cols, &rows);
+		switch (ui_list_key(&st->m.to_list, key, HAND_ROWS)) {
+		case UI_LIST_CHOSEN:
+			if (st->m.to_list.n == 0)
+				return UI_HANDLED;
+			st->m.handing = UI_KEY_HAND_PIN;
+			st->m.to_pin[0] = '\0';
+			u->msg[0] = '\0';
+			return UI_REDRAW;
+		case UI_LIST_MOVED:
+			return UI_REDRAW;
+		default:
+			/* F2, F10 and resizes are the loop's. */
+			return key == 'q' ? UI_HANDLED : UI_IGNORED;
+		}
+	}
+	if (key == UI_KEY_ENTER)
+		return st->m.to_pin[0] ? hand_try(u, st) : UI_HANDLED;
+	ui_field_key(st->m.to_pin, sizeof(st->m.to_pin), UI_FIELD_DIGITS, key);
+	/* Every other key is the PIN's: a letter switches no language. */
+	return UI_REDRAW;
+}
+
 static enum ui_result form_key(struct ui *u, struct key_screen *st, int key)
 {
 	switch (ui_second_key(&st->m.form, key)) {
@@ -323,6 +555,8 @@ static enum ui_result key_key(struct ui *u, int key)
 
 	if (st->m.opening)
 		return form_key(u, st, key);
+	if (st->m.handing)
+		return hand_key(u, st, key);
 	if (st->m.showing) {
 		int cols, rows;
 
@@ -366,6 +600,9 @@ static enum ui_result key_key(struct ui *u, int key)
 	case 'c':
 	case 'C':
 		return close_safe(u, st);
+	case 'g':
+	case 'G':
+		return hand_start(u, st);
 	case 'r':
 		load(u, st); /* a failure says why on the message line */
 		return UI_REDRAW;

@@ -76,7 +76,10 @@ static enum ui_result login_try(struct ui *u, struct login_state *st)
 {
 	struct staff_rec who;
 	struct wf_err e;
-	int ex = wf_login(u->l, st->code, st->pin, cli_now(), &who, &e);
+	int ex;
+
+	ui_checking_pin(u);
+	ex = wf_login(u->l, st->code, st->pin, cli_now(), &who, &e);
 
 	sodium_memzero(st->pin, sizeof(st->pin));
 	st->locked = ex && (e.code == WF_E_LOCKED || e.code == WF_E_LOCKED_NOW);

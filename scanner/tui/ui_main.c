@@ -89,6 +89,7 @@ void ui_message(struct ui *u, enum ui_attr attr, const char *fmt, ...)
 	vsnprintf(u->msg, sizeof(u->msg), fmt, ap);
 	va_end(ap);
 	u->msg_attr = attr;
+	u->msg_gen++;
 }
 
 static const char *translate(const char *msgid)
@@ -108,6 +109,7 @@ void ui_wf_text(const struct wf_err *e, char *out, size_t cap)
 void ui_fail(struct ui *u, const struct wf_err *e)
 {
 	ui_wf_text(e, u->msg, sizeof(u->msg));
+	u->msg_gen++;
 	u->msg_attr = UI_A_ALERT;
 	u->bells = 3;
 }
@@ -316,6 +318,24 @@ static void paint(struct ui *u)
 	}
 }
 
+void ui_checking_pin(struct ui *u)
+{
+	char keep[sizeof(u->msg)];
+	enum ui_attr attr = u->msg_attr;
+	unsigned gen = u->msg_gen;
+
+	if (!ui_term_active())
+		return;
+	memcpy(keep, u->msg, sizeof(keep));
+	ui_message(u, UI_A_DIM, "%s", _("Checking PIN..."));
+	paint(u);
+	/* Shown while the PIN is hashed only: the outcome replaces it, and
+	 * a step that says nothing leaves the line as it was. */
+	memcpy(u->msg, keep, sizeof(u->msg));
+	u->msg_attr = attr;
+	u->msg_gen = gen;
+}
+
 /* Seconds before the idle logout once it is near (the last third of the
  * idle time, at most UI_IDLE_WARN_S), else 0; idle_ms: idle so far. */
 #define UI_IDLE_WARN_S 30
@@ -360,12 +380,19 @@ static int run(struct ui *u)
 		/* Every key typed so far: a wedge types a whole number. */
 		key = ui_term_key(waited ? 0 : UI_KEY_WAIT_MS);
 		while (!done && key != UI_KEY_NONE) {
+			const struct ui_screen *before = u->screen;
+			unsigned gen = u->msg_gen;
+
 			last = mono_ms();
 			r = u->screen->key ? u->screen->key(u, key)
 					   : UI_IGNORED;
 			if (r == UI_IGNORED)
 				r = global_key(u, key);
 			done = apply(u, r);
+			/* Left for another screen, saying nothing new: the
+			 * old screen's message goes with it. */
+			if (u->screen != before && u->msg_gen == gen)
+				u->msg[0] = '\0';
 			key = ui_term_key(0);
 		}
 		if (u->logged_in &&

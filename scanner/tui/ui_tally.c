@@ -353,6 +353,7 @@ static enum ui_result close_key(struct ui *u, struct tally_screen *st, int key)
 	}
 	if (!f->code[0])
 		return do_close(u, st, NULL, NULL, f->note);
+	ui_checking_pin(u);
 	r = do_close(u, st, f->code, f->pin, f->note);
 	sodium_memzero(f->pin, sizeof(f->pin));
 	return r;

@@ -221,7 +221,31 @@ int wf_witness(struct ledger *l, const struct staff_rec *actor,
 /* ---- the safe's key (wf_key.c) ---- */
 
 extern const struct wf_step wf_step_key_open, wf_step_key_close,
-    wf_step_key_holder_add;
+    wf_step_key_holder_add, wf_step_key_holder_remove, wf_step_key_handover;
+
+/* Removes staff member `code` from the key holders (a manager's step); the
+ * others keep their order.  0 and *order (the order they had), or the
+ * exit status with *e (WF_E_KEY_NOT_HOLDER). */
+int wf_key_holder_remove(struct ledger *l, const struct staff_rec *actor,
+			 const char *code, int64_t now, int *order,
+			 struct wf_err *e);
+
+struct wf_key_handed {
+	int64_t id;		   /* the handover */
+	int64_t opening;	   /* the opening it happened in */
+	struct staff_rec receiver; /* PIN hash wiped */
+};
+
+/*
+ * Records that actor, who holds the open safe's key, handed it to
+ * to_code, who confirms with to_pin (logged in as for a witness), when
+ * recon_key_handover allows it (another person, active, not locked, a role
+ * that may open the safe, trained).  0 and *out, or the exit status with
+ * *e (WF_E_KEY_NOT_OPEN when the safe is recorded closed).
+ */
+int wf_key_handover(struct ledger *l, const struct staff_rec *actor,
+		    const char *to_code, const char *to_pin, int64_t now,
+		    struct wf_key_handed *out, struct wf_err *e);
 
 /* Names staff member `code` key holder number `order` (a manager's step;
  * staff or managers only).  0 or the exit status with *e. */

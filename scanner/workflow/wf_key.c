@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 #include <string.h>
+#include <strings.h>
 
 /* The safe holds the cards: opening it is work with cards (R20). */
 const struct wf_step wf_step_key_open = {
@@ -23,6 +24,12 @@ const struct wf_step wf_step_key_open = {
 const struct wf_step wf_step_key_close = {"key close", ACT_KEY_OPEN, 0};
 const struct wf_step wf_step_key_holder_add = {"key holder add",
 					       ACT_KEY_HOLDER, WF_PERMIT};
+const struct wf_step wf_step_key_holder_remove = {"key holder remove",
+						  ACT_KEY_HOLDER, WF_PERMIT};
+/* The giver needs no permission of their own: they hold the key already
+ * (recon_key_handover checks that), and giving it on is never blocked by
+ * their training having lapsed since; the receiver is checked instead. */
+const struct wf_step wf_step_key_handover = {"key handover", ACT_KEY_OPEN, 0};
 
 int wf_key_holder_add(struct ledger *l, const struct staff_rec *actor,
 		      const char *code, int order, int64_t now,
@@ -195,4 +202,105 @@ int wf_key_close(struct ledger *l, const struct staff_rec *actor, int64_t now,
 	out->office_end_min = rules->office_end_min;
 	out->flags = f;
 	return 0;
+}
+
+int wf_key_holder_remove(struct ledger *l, const struct staff_rec *actor,
+			 const char *code, int64_t now, int *order,
+			 struct wf_err *e)
+{
+	struct staff_rec who;
+	int rc = wf_begin(l, &wf_step_key_holder_remove, actor, now, e);
+
+	*order = 0;
+	if (rc)
+		return rc;
+	rc = ledger_staff_get(l, code, &who);
+	if (rc == LEDGER_ERR_NOTFOUND || rc == LEDGER_ERR_INVALID)
+		rc = wf_fail(e, WF_E_NO_STAFF, code);
+	else if (rc < 0)
+		rc = wf_fail_ledger(e, l);
+	if (rc == 0) {
+		sodium_memzero(who.pin_hash, sizeof(who.pin_hash));
+		rc = ledger_key_holder_remove(l, who.id, actor->id, now, order);
+		if (rc == LEDGER_ERR_NOTFOUND)
+			rc = wf_fail(e, WF_E_KEY_NOT_HOLDER, who.code);
+		else if (rc < 0)
+			rc = wf_fail_ledger(e, l);
+	}
+	return wf_end(l, rc, e);
+}
+
+int wf_key_handover(struct ledger *l, const struct staff_rec *actor,
+		    const char *to_code, const char *to_pin, int64_t now,
+		    struct wf_key_handed *out, struct wf_err *e)
+{
+	struct recon_person hp, gp, tp;
+	struct staff_rec holder, giver;
+	struct key_opening_rec cur;
+	struct training_gap gap;
+	const char *rule;
+	int64_t keeper;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!to_code || !*to_code)
+		return wf_fail(e, WF_E_KEY_RECEIVER_NEEDED);
+	/* Said before the receiver's PIN is looked at. */
+	if (strcasecmp(to_code, actor->code) == 0)
+		return wf_fail(e, WF_E_KEY_HANDOVER_SELF, actor->code);
+	rc = wf_may(l, &wf_step_key_handover, actor, now, e);
+	if (rc)
+		return rc;
+	/* Nobody is asked for a PIN while the safe is closed. */
+	rc = ledger_key_current(l, &cur);
+	if (rc == LEDGER_ERR_NOTFOUND)
+		return wf_fail(e, WF_E_KEY_NOT_OPEN);
+	if (rc < 0)
+		return wf_fail_ledger(e, l);
+	/* The receiver confirms with their PIN: they have the key in hand. */
+	rc = wf_login(l, to_code, to_pin, now, &out->receiver, e);
+	if (rc)
+		return rc;
+	sodium_memzero(out->receiver.pin_hash, sizeof(out->receiver.pin_hash));
+	rc = wf_training_check(l, out->receiver.code, wf_today(now), &gap, e);
+	if (rc)
+		return rc;
+	rc = wf_begin(l, &wf_step_key_handover, actor, now, e);
+	if (rc)
+		return rc;
+	/* Read again in the transaction: another process may have closed
+	 * the safe or handed the key on since. */
+	rc = ledger_key_current(l, &cur);
+	if (rc == LEDGER_ERR_NOTFOUND)
+		rc = wf_fail(e, WF_E_KEY_NOT_OPEN);
+	else if (rc < 0)
+		rc = wf_fail_ledger(e, l);
+	if (rc == 0) {
+		rc = ledger_key_keeper(l, cur.id, &keeper);
+		if (rc == 0)
+			rc = ledger_staff_get_id(l, keeper, &holder);
+		if (rc == 0)
+			rc = ledger_staff_get_id(l, actor->id, &giver);
+		if (rc < 0)
+			rc = wf_fail_ledger(e, l);
+	}
+	if (rc == 0) {
+		sodium_memzero(holder.pin_hash, sizeof(holder.pin_hash));
+		sodium_memzero(giver.pin_hash, sizeof(giver.pin_hash));
+		if (recon_key_handover(wf_person(&holder, &hp),
+				       wf_person(&giver, &gp),
+				       wf_person(&out->receiver, &tp),
+				       out->receiver.locked,
+				       gap.gate == GATE_OK, &rule) < 0)
+			rc = wf_fail(e, WF_E_KEY_HANDOVER_RULE, giver.code,
+				     out->receiver.code, rule);
+	}
+	if (rc == 0) {
+		rc = ledger_key_handover(l, cur.id, actor->id,
+					 out->receiver.id, now, &out->id);
+		if (rc < 0)
+			rc = wf_fail_ledger(e, l);
+		out->opening = cur.id;
+	}
+	return wf_end(l, rc, e);
 }

@@ -169,6 +169,77 @@ printf 'key_open_limit_minutes = 0\n' >"$WORK/bad.conf"
 CARDTALLY_CONF="$WORK/bad.conf" ct key log
 is "$RC" 65 "a zero limit: exit 65"
 
+# Handing the key over while the safe is open (issue 18): from the person
+# who holds it to another, who confirms with their PIN; recorded in the key
+# log and audited.
+handover_as() {
+	local who=$1 pin=$2 to=$3 tpin=$4
+	shift 4
+	ct key handover --as "$who" --pin-fd 3 --witness "$to" \
+		--witness-pin-fd 4 "$@" 3<<<"$pin" 4<<<"$tpin"
+}
+handover_as S03 3333 S02 2222
+is "$RC" 65 "handover while the safe is closed: exit 65"
+like "$ERR" "not recorded open" "handover while closed: says so"
+open_as S03 3333 S02 2222 --purpose "the day's pickups"
+is "$RC" 0 "prepared: opening 5 by S03"
+ct key handover --as S03 --pin-fd 3 3<<<3333
+is "$RC" 77 "handover without a receiver: exit 77"
+like "$ERR" "needs the receiver: --witness RECEIVER" "no receiver: says so"
+handover_as S02 2222 M01 1111
+is "$RC" 77 "handover by someone who does not hold the key: exit 77"
+like "$ERR" "the key cannot pass from S02 to M01: only the person who holds the key may hand it over" \
+	"not the holder: names the rule"
+handover_as S03 3333 S03 3333
+is "$RC" 77 "handover to oneself: exit 77"
+like "$ERR" "two-person rule" "to oneself: names the rule"
+handover_as S03 3333 P04 4444
+is "$RC" 77 "handover to a part-timer: exit 77"
+like "$ERR" "part-time staff may not open the safe" "to a part-timer: the rule"
+handover_as S03 3333 S02 9999
+is "$RC" 77 "wrong PIN of the receiver: exit 77"
+like "$ERR" "wrong PIN for S02" "receiver's wrong PIN: says whose"
+is "$(sqlq "select count(*) from key_handover")" 0 \
+	"handover refusals recorded nothing"
+handover_as S03 3333 S02 2222 --json
+is "$RC" 0 "handover S03 to S02: exit 0"
+is "$(pyjson '[d["handover"], d["opening"], d["from"], d["to"]]' \
+	<<<"$OUT")" '[1,5,"S03","S02"]' "handover --json"
+like "$ERR" "the safe's key passed from S03 to S02 \(opening 5\)" \
+	"handover: says from whom to whom"
+handover_as S03 3333 M01 1111
+is "$RC" 77 "the giver no longer holds it: exit 77"
+handover_as S02 2222 M01 1111
+is "$RC" 0 "the receiver hands it on: exit 0"
+ct key log --json
+is "$(pyjson '[[h["opening"], h["from"], h["to"], h["at"][:16]]
+	for h in d["handovers"]]' <<<"$OUT")" \
+	'[[5,"S03","S02","2026-03-03T10:00"],[5,"S02","M01","2026-03-03T10:00"]]' \
+	"key log --json: the handovers, in order"
+ct key log
+like "$OUT" "handovers of the key:
+     5  2026-03-03 10:00  from S03 to S02
+     5  2026-03-03 10:00  from S02 to M01" "key log: the handovers"
+
+# Removing a key holder: a manager's step; the others keep their order.
+as S02 2222 key holder remove S05
+is "$RC" 77 "holder remove by staff: exit 77"
+as M01 1111 key holder remove S03
+is "$RC" 65 "removing someone who is no key holder: exit 65"
+like "$ERR" "S03 is not a key holder" "not a key holder: says so"
+as M01 1111 key holder remove S02 --json
+is "$RC" 0 "holder remove S02: exit 0"
+is "$(pyjson '[d["staff"], d["order"]]' <<<"$OUT")" '["S02",1]' \
+	"holder remove --json: who and the order they had"
+like "$ERR" "S02 is no longer key holder 1" "holder remove: says so"
+ct key holder list
+is_text "$OUT" " 2  S05        Person S05" "holder list: the deputy keeps 2"
+is "$(sqlq "select action || '|' || subject || '|' || detail from audit
+	where action in ('key.handover', 'key.holder_remove') order by id")" \
+	"key.handover|key 5|from=S03 to=S02
+key.handover|key 5|from=S02 to=M01
+key.holder_remove|safe|staff=S02 order=1" "handovers and removal audited"
+
 # A locked approver cannot approve.
 for i in 1 2 3 4 5; do as S05 0000 key close; done
 open_as S02 2222 S05 5555 --purpose "pickups"
@@ -181,6 +252,14 @@ as M01 1111 training course add BASIC --name "Card handling" \
 open_as S03 3333 S02 2222 --purpose "pickups"
 is "$RC" 77 "untrained opener: exit 77"
 like "$ERR" "BASIC.*missing" "untrained opener: names the course"
+# Holding the open safe's key is work with cards too: never to someone
+# without the training (the giver gives it away all the same).
+handover_as M01 1111 S02 2222
+is "$RC" 77 "handover to an untrained receiver: exit 77"
+like "$ERR" "the key cannot pass from M01 to S02: nobody without the required training may hold the safe's key" \
+	"untrained receiver: names the rule"
+as M01 1111 key close
+is "$RC" 0 "the holder closes the safe"
 
 is "$(sqlq "select action || '|' || subject || '|' || detail from audit
 	where action like 'key.%' order by id limit 6")" \

@@ -101,6 +101,7 @@ sqlq() { sqlite3 -batch -noheader -cmd ".timeout 10000" "$CARDTALLY_DB" "$1"; }
 # a table or a column adds its undo here.
 ledger_back_to() {
 	local v=$2 sql=""
+	[ "$v" -lt 17 ] && sql+="DROP TABLE IF EXISTS key_handover;"
 	[ "$v" -lt 16 ] && sql+="DROP TABLE IF EXISTS outbox_batch;"
 	[ "$v" -lt 15 ] && sql+="DROP INDEX IF EXISTS scan_session_range;"
 	[ "$v" -lt 14 ] && sql+="DROP TABLE receipt;
