@@ -146,6 +146,9 @@ static const struct {
     {"sync/batch", "at most N audit entries a batch (1-500, default 500)"},
     {"hub migrate/hub", "the hub's libpq connection string (default: the "
 			"configuration's hub)"},
+    {"hub migrate/pg-lib", "where the hub's server finds cardtally's "
+			   "PostgreSQL functions (default: "
+			   "$CARDTALLY_PG_LIB, else the installed one)"},
     {"hub enrol/hub", "the hub's libpq connection string (default: the "
 		      "configuration's hub)"},
     {"hub enrol/name", "the ward's name, for the report"},
