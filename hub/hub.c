@@ -2,13 +2,15 @@
  * The hub's side (hub.h): connecting through libpq, the hub's versioned
  * schema and its migrations, enrolling a ward, taking a ward's batches
  * and the report of every ward.  The checks that make a batch acceptable
- * run here, in the submitting transaction, and the database checks what
- * it can again by itself (triggers of hub_schema_v1): a batch follows the
- * ward's last accepted one, each entry chains to the one before, the
- * batch's entries are all there and end at its head, and nothing stored
- * is ever changed or deleted.  What SQL cannot check (the BLAKE2b hashes
- * and the Ed25519 signature) is checked here; see doc/design.md "The hub"
- * for what that leaves open.
+ * run here, in the submitting transaction, for a clear verdict, and the
+ * database checks all of them again by itself, whoever connects
+ * (triggers of hub_schema_v1 and v2): the Ed25519 signature (with the
+ * hub's own server functions, hub/pg/), a batch follows the ward's last
+ * accepted one, each entry chains to the one before and hashes (BLAKE2b)
+ * to its hash, the batch's entries are all there and end at its head, and
+ * nothing stored is ever changed or deleted.  Each ward submits as a role
+ * of its own that can insert only its own ward's rows; see doc/design.md
+ * "The hub".
  */
 #include "hub.h"
 
@@ -322,8 +324,8 @@ static void one_line(char *s)
 static int pq_error(struct hub *h, const char *what, PGresult *res)
 {
 	const char *m = res ? PQresultErrorMessage(res) : "";
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
-				: NULL;
+	const char *state =
+	    res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	int code = HUB_ERR_SQL;
 
 	if (!m || !*m)

@@ -91,9 +91,9 @@ const char *hub_verdict_name(enum hub_verdict v);
 
 /*
  * Offers batch b of ward `code` with its entries (rows[0..nrows), ids
- * b->first..b->last) in one transaction (received by the hub's clock): the ward's row is
- * locked; a batch stored under (ward, seq) already is a duplicate when it
- * is the same batch, else a conflict; the signature is checked with the
+ * b->first..b->last) in one transaction, received by the hub's clock: the
+ * ward's row is locked; a batch stored under (ward, seq) already is a duplicate
+ * when it is the same batch, else a conflict; the signature is checked with the
  * ward's enrolled key, the entries' chain from prev_head to head, and
  * that the batch follows the last accepted one (seq, first entry and
  * prev_head; the hub's own triggers check all of these again, the

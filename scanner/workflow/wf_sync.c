@@ -259,8 +259,8 @@ int wf_sync(const char *db, const char *conninfo, const char *ward, int64_t max,
 
 /* ---- at the hub ---- */
 
-int wf_hub_migrate(const char *conninfo, const char *pg_lib, int *from,
-		   int *to, struct wf_err *e)
+int wf_hub_migrate(const char *conninfo, const char *pg_lib, int *from, int *to,
+		   struct wf_err *e)
 {
 	struct hub *h = NULL;
 	int rc = hub_connect(conninfo, &h, e);
