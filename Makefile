@@ -186,12 +186,15 @@ $(BUILD)/cardtally-test: $(BUILD)/scanner/cli/main.o $(APP_OBJ) \
 
 # The server's headers are not ours: the project's warnings, less those
 # they set off; never the sanitizers (the server is not built with them).
+# libc linked even where --as-needed would drop it (the functions call
+# only libsodium and the server), as a shared library is expected to be.
 $(BUILD)/cardtally_pg.so: hub/pg/cardtally_pg.c | need-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -std=c11 -Wshadow -Wformat=2,$(CT_CFLAGS)) \
 		-std=gnu11 -fPIC -shared -I$(PG_SERVER_INC) $(CPPFLAGS) \
 		$(filter-out -fsanitize%,$(CFLAGS) $(LDFLAGS)) -o $@ $< \
-		$(shell $(PKG_CONFIG) --cflags --libs libsodium)
+		$(shell $(PKG_CONFIG) --cflags --libs libsodium) \
+		-Wl,--no-as-needed -lc
 
 $(BUILD)/locale/%/LC_MESSAGES/cardtally.mo: po/%.po | need-deps
 	@mkdir -p $(dir $@)
