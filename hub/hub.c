@@ -144,6 +144,9 @@ static const char hub_schema_v1[] =
  * sets.  The encodings are the appliance's (data/audit.c, data/outbox.c):
  * a tagged field is its tag byte, a length as 8 bytes big-endian for
  * texts and bytes, then the bytes; an integer is tag 1 and 8 bytes.
+ *  - the trigger functions read the hub's tables with the path of the
+ *    migration, the schema's and pg_temp last (hub_migrate sets it), so
+ *    that a session's temporary tables never stand in for them;
  *  - batch_follows (SECURITY DEFINER: it moves the ward's row on, which a
  *    ward's role may not) verifies the batch's signature against the
  *    ward's enrolled key and takes received_at from the hub's clock;
@@ -212,7 +215,7 @@ static const char hub_schema_v2[] =
     "  RETURN NEW;"
     " END $$;"
     "CREATE OR REPLACE FUNCTION entry_chains() RETURNS trigger"
-    " LANGUAGE plpgsql AS $$"
+    " LANGUAGE plpgsql SET search_path FROM CURRENT AS $$"
     " DECLARE b batch%ROWTYPE; prev bytea;"
     " BEGIN"
     "  SELECT * INTO b FROM batch WHERE ward = NEW.ward AND seq = NEW.seq;"
@@ -234,6 +237,20 @@ static const char hub_schema_v2[] =
     " NEW.id, NEW.ward;"
     "  END IF;"
     "  RETURN NEW;"
+    " END $$;"
+    /* Version 1's, reading the hub's own tables whatever the session's
+     * path (a ward's temporary table named entry is not read). */
+    "CREATE OR REPLACE FUNCTION batch_whole() RETURNS trigger"
+    " LANGUAGE plpgsql SET search_path FROM CURRENT AS $$"
+    " BEGIN"
+    "  IF (SELECT count(*) FROM entry WHERE ward = NEW.ward"
+    "      AND seq = NEW.seq) <> NEW.last_entry - NEW.first_entry + 1 OR"
+    "     (SELECT hash FROM entry WHERE ward = NEW.ward"
+    "      AND id = NEW.last_entry) IS DISTINCT FROM NEW.head THEN"
+    "   RAISE EXCEPTION 'batch % of ward % is not whole', NEW.seq,"
+    " NEW.ward;"
+    "  END IF;"
+    "  RETURN NULL;"
     " END $$;"
     /* A ward's last sync is the hub's time, whoever writes it. */
     "CREATE FUNCTION ward_seen_now() RETURNS trigger LANGUAGE plpgsql AS $$"
@@ -479,10 +496,14 @@ int hub_migrate(struct hub *h, const char *pg_lib, int *from, int *to)
 	const char *lib[1] = {pg_lib};
 
 	*from = *to = 0;
-	/* Where the server finds the hub's functions (hub_schema_v2). */
+	/* Where the server finds the hub's functions, and the path the
+	 * trigger functions keep: the hub's schema, temporary tables last
+	 * (hub_schema_v2). */
 	rc = run(h, "hub schema",
-		 "SELECT set_config('cardtally.pg_lib', $1, false)", 1, lib,
-		 NULL, NULL);
+		 "SELECT set_config('cardtally.pg_lib', $1, false), "
+		 "set_config('search_path', quote_ident(current_schema()) || "
+		 "', pg_temp', false)",
+		 1, lib, NULL, NULL);
 	if (rc < 0)
 		return rc;
 	rc = exec(h, "hub schema",

@@ -247,6 +247,20 @@ ct sync --hub "$HUBW" --ward W01
 is "$RC" 0 "sync after it"
 like "$OUT" "batch $seq .*the hub had it already" \
 	"a duplicate: the database's hashes are the appliance's"
+# A ward's temporary table named entry, holding the batch's entries, does
+# not stand in for the hub's: a batch with no entries at the hub is not
+# whole.
+as M01 1111 staff add S08 --name "Person S08" --role staff --new-pin-fd 4 \
+	4<<<8888
+pg_stop
+ct sync --hub "$HUBW" --ward W01
+pg_start || echo "Bail out! PostgreSQL did not start again"
+seq=$(sqlq "SELECT max(seq) FROM outbox_batch")
+sig=$(sqlq "SELECT hex(signature) FROM outbox_batch WHERE seq = $seq")
+psqlw "CREATE TEMP TABLE entry AS SELECT * FROM public.entry WITH NO DATA;
+	$(batch_sql W01 "$sig") $(entry_sql "quote(detail)")"
+is "$?" 1 "entries in a temporary table of the ward's: refused"
+like "$PSQLERR" "batch $seq of ward W01 is not whole" "the batch is not whole"
 psqlw "UPDATE ward SET public_key = decode(repeat('00', 32), 'hex')"
 is "$?" 1 "a ward's role cannot change its key"
 psqlw "UPDATE entry SET detail = 'x' WHERE ward = 'W01'"
