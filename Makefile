@@ -208,6 +208,7 @@ $(BUILD)/locale/%/LC_MESSAGES/cardtally.mo: po/%.po | need-deps
 POT_SRC := $(wildcard scanner/tui/*.c scanner/workflow/*.c \
 	scanner/pdf/*.c scanner/cli/*.c) \
 	scanner/workflow/wf_errors.def reconcile/recon.c reconcile/rules.c \
+	reconcile/plan.c \
 	common/model.c drivers/profile.c
 pot:
 	xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kcli_error:2 \

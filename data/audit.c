@@ -885,56 +885,90 @@ out:
  * The cards of disposal batches (table disposal, keyed by batch and card,
  * without a row id): each row must have its dispose.scan entry (subject:
  * the card's management ID, detail "disposal=<batch> ...") and each such
- * entry its row.  Rows are found by key, not by walking in id order.
+ * entry its row.  One pass (issue 12): the rows sorted by batch and
+ * management ID and the entries by the batch their detail names, their
+ * subject and id are walked side by side, as two sorted lists are merged;
+ * a row is compared with the first entry of its key, and later entries of
+ * the same key only need the row to exist.  A row without its entry or
+ * changed is named first; else the missing row whose entry came first.
  * Problems name the batch as the row.
  */
+
+/* Order of a row's key (batch, mgmt; NULL mgmt: a deleted card, matching
+ * no entry) against an entry's (batch, subject): as SQLite's ORDER BY with
+ * the BINARY collation sorts them, NULL first. */
+static int disposal_key_cmp(sqlite3_stmt *rows, sqlite3_stmt *ent)
+{
+	int64_t rb = sqlite3_column_int64(rows, 0);
+	int64_t eb = sqlite3_column_int64(ent, 5);
+	int rn, en, c;
+
+	if (rb != eb)
+		return rb < eb ? -1 : 1;
+	if (sqlite3_column_type(rows, 1) == SQLITE_NULL)
+		return -1;
+	if (sqlite3_column_type(ent, 4) == SQLITE_NULL)
+		return 1;
+	rn = sqlite3_column_bytes(rows, 1);
+	en = sqlite3_column_bytes(ent, 4);
+	c = memcmp(sqlite3_column_text(rows, 1), sqlite3_column_text(ent, 4),
+		   (size_t)(rn < en ? rn : en));
+	if (c)
+		return c;
+	return rn < en ? -1 : rn > en;
+}
+
 static int check_disposal_rows(struct ledger *l, struct audit_verify *out)
 {
-	sqlite3_stmt *rows = NULL, *ent = NULL, *all = NULL, *row = NULL;
-	char want[256], prefix[48];
-	int rc, step;
+	sqlite3_stmt *rows = NULL, *ent = NULL;
+	char want[256], lost_mgmt[128] = "";
+	int64_t lost_id = 0, lost_batch = 0;
+	int rc, rr, re;
 
 	rc = ledger_prepare(l,
 			    "SELECT d.batch_id, c.mgmt_id, d.why, d.due_since, "
 			    "d.scanned_at, d.scanned_by, d.safe_closed, "
 			    "d.profile, d.profile_version "
 			    "FROM disposal d LEFT JOIN card c ON c.id = "
-			    "d.card_id ORDER BY d.batch_id, c.mgmt_id",
+			    "d.card_id ORDER BY d.batch_id, c.mgmt_id "
+			    "COLLATE BINARY",
 			    &rows);
 	if (rc == 0)
 		rc = ledger_prepare(
 		    l,
-		    "SELECT id, staff_id, at, detail FROM audit "
-		    "WHERE action = 'dispose.scan' AND subject = "
-		    "?1 AND substr(detail, 1, length(?2)) = ?2 "
-		    "ORDER BY id",
+		    "SELECT id, staff_id, at, detail, subject, "
+		    "CASE WHEN substr(detail, 1, 9) = 'disposal=' "
+		    "THEN CAST(substr(detail, 10) AS INTEGER) ELSE 0 END AS b "
+		    "FROM audit WHERE action = 'dispose.scan' "
+		    "ORDER BY b, subject COLLATE BINARY, id",
 		    &ent);
-	if (rc == 0)
-		rc = ledger_prepare(l,
-				    "SELECT id, subject, detail FROM audit "
-				    "WHERE action = 'dispose.scan' ORDER BY id",
-				    &all);
-	if (rc == 0)
-		rc = ledger_prepare(l,
-				    "SELECT 1 FROM disposal d JOIN card c ON "
-				    "c.id = d.card_id WHERE d.batch_id = ? AND "
-				    "c.mgmt_id = ?",
-				    &row);
 	if (rc < 0)
 		goto out;
-	for (step = sqlite3_step(rows); step == SQLITE_ROW;
-	     step = sqlite3_step(rows)) {
-		int64_t batch = sqlite3_column_int64(rows, 0);
-		const char *mgmt = ledger_col_text(rows, 1), *prof;
+	rr = sqlite3_step(rows);
+	re = sqlite3_step(ent);
+	while (rr == SQLITE_ROW || re == SQLITE_ROW) {
+		int64_t batch;
+		const char *mgmt, *prof;
 		unsigned pv;
-		int n;
+		int cmp, n;
 
-		snprintf(prefix, sizeof(prefix), "disposal=%lld ",
-			 (long long)batch);
-		sqlite3_reset(ent);
-		sqlite3_bind_text(ent, 1, mgmt, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ent, 2, prefix, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(ent) != SQLITE_ROW) {
+		cmp = rr != SQLITE_ROW	 ? 1
+		      : re != SQLITE_ROW ? -1
+					 : disposal_key_cmp(rows, ent);
+		if (cmp > 0) {
+			/* An entry without its row: kept, the rows first. */
+			if (!lost_id || sqlite3_column_int64(ent, 0) < lost_id) {
+				lost_id = sqlite3_column_int64(ent, 0);
+				lost_batch = sqlite3_column_int64(ent, 5);
+				snprintf(lost_mgmt, sizeof(lost_mgmt), "%s",
+					 ledger_col_text(ent, 4));
+			}
+			re = sqlite3_step(ent);
+			continue;
+		}
+		batch = sqlite3_column_int64(rows, 0);
+		mgmt = ledger_col_text(rows, 1);
+		if (cmp < 0) {
 			rc = problem(out, AUDIT_RECORD_UNLOGGED, "disposal",
 				     batch,
 				     "disposal row of card %s in D%lld has no "
@@ -962,39 +996,29 @@ static int check_disposal_rows(struct ledger *l, struct audit_verify *out)
 			goto out;
 		}
 		out->records++;
+		/* Later entries of the same card and batch have their row. */
+		do
+			re = sqlite3_step(ent);
+		while (re == SQLITE_ROW && disposal_key_cmp(rows, ent) == 0);
+		rr = sqlite3_step(rows);
 	}
-	if (step != SQLITE_DONE) {
+	if (rr != SQLITE_DONE) {
 		rc = ledger_sql_error(l, "disposal");
 		goto out;
 	}
-	for (step = sqlite3_step(all); step == SQLITE_ROW;
-	     step = sqlite3_step(all)) {
-		const char *d = ledger_col_text(all, 2);
-		int64_t batch = strncmp(d, "disposal=", 9) == 0
-				    ? strtoll(d + 9, NULL, 10)
-				    : 0;
-
-		sqlite3_reset(row);
-		sqlite3_bind_int64(row, 1, batch);
-		sqlite3_bind_text(row, 2, ledger_col_text(all, 1), -1,
-				  SQLITE_TRANSIENT);
-		if (sqlite3_step(row) != SQLITE_ROW) {
-			rc = problem(out, AUDIT_RECORD_MISSING, "disposal",
-				     batch,
-				     "disposal row of card %s in D%lld is "
-				     "missing: audit entry %lld recorded it",
-				     ledger_col_text(all, 1), (long long)batch,
-				     (long long)sqlite3_column_int64(all, 0));
-			goto out;
-		}
-	}
-	if (step != SQLITE_DONE)
+	if (re != SQLITE_DONE) {
 		rc = ledger_sql_error(l, "disposal entries");
+		goto out;
+	}
+	if (lost_id)
+		rc = problem(out, AUDIT_RECORD_MISSING, "disposal", lost_batch,
+			     "disposal row of card %s in D%lld is "
+			     "missing: audit entry %lld recorded it",
+			     lost_mgmt, (long long)lost_batch,
+			     (long long)lost_id);
 out:
 	sqlite3_finalize(rows);
 	sqlite3_finalize(ent);
-	sqlite3_finalize(all);
-	sqlite3_finalize(row);
 	return rc;
 }
 

@@ -53,6 +53,43 @@ out:
 	return rc;
 }
 
+int ledger_cards_in_storage_counts(struct ledger *l, int32_t reminder_cutoff,
+				   int (*fn)(void *ctx, enum card_status s,
+					     long n, long reminded),
+				   void *ctx)
+{
+	sqlite3_stmt *st;
+	int stop = 0;
+	/* A reminder day as ledger_col_date (date_parse) reads it: a valid
+	 * YYYY-MM-DD from 1900 on, which date() with a modifier gives back
+	 * unchanged (it moves 2026-02-30 on to 2026-03-02); anything else is
+	 * no day. */
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT status, count(*), count(CASE WHEN reminder_sent <= ?1 "
+	    "AND reminder_sent >= '1900' "
+	    "AND date(reminder_sent, '+0 days') = reminder_sent "
+	    "THEN 1 END) "
+	    "FROM card WHERE status IN (" CARD_IN_STORAGE_SQL ") "
+	    "GROUP BY status ORDER BY status",
+	    &st);
+
+	if (rc < 0)
+		return rc;
+	ledger_bind_date(st, 1, reminder_cutoff);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		enum card_status cs;
+
+		if (card_status_parse(ledger_col_text(st, 0), &cs) < 0)
+			cs = CARD_STORED;
+		stop = fn(ctx, cs, (long)sqlite3_column_int64(st, 1),
+			  (long)sqlite3_column_int64(st, 2));
+		if (stop)
+			break;
+	}
+	return ledger_walk_end(l, st, rc, stop, "cards in storage");
+}
+
 int ledger_disposal_start(struct ledger *l, int64_t actor_id,
 			  int64_t witness_id, int64_t now, int64_t *id)
 {

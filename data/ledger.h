@@ -875,6 +875,17 @@ int ledger_note_list(struct ledger *l,
 int ledger_cards_in_storage(struct ledger *l,
 			    int (*fn)(void *ctx, const struct card_rec *c),
 			    void *ctx);
+/*
+ * The cards in storage counted by status in one statement (issue 12):
+ * fn gets each status held, how many cards have it, and how many of those
+ * had their reminder sent on or before reminder_cutoff (a valid day; the
+ * cutoff comes from reconcile/'s recon_disposal_due_cutoff).  A non-zero
+ * return from fn stops the walk and is returned.
+ */
+int ledger_cards_in_storage_counts(struct ledger *l, int32_t reminder_cutoff,
+				   int (*fn)(void *ctx, enum card_status s,
+					     long n, long reminded),
+				   void *ctx);
 
 struct disposal_batch_rec {
 	int64_t id;

@@ -13,6 +13,7 @@
  * "The hub".
  */
 #include "hub.h"
+#include "hub_int.h"
 
 #include <libpq-fe.h>
 #include <sodium.h>
@@ -984,4 +985,16 @@ int hub_report(struct hub *h, int64_t now, int silent_days,
 	}
 	PQclear(res);
 	return stop;
+}
+
+/* ---- for the other files of hub/ (hub_int.h) ---- */
+
+PGconn *hub_pgconn(struct hub *h)
+{
+	return h->conn;
+}
+
+int hub_pq_fail(struct hub *h, const char *what, PGresult *res)
+{
+	return pq_error(h, what, res);
 }

@@ -125,4 +125,18 @@ int hub_report(struct hub *h, int64_t now, int silent_days,
 	       int (*fn)(void *ctx, const struct hub_ward_status *w),
 	       void *ctx);
 
+/* ---- the report's entries (hub_report.c) ---- */
+
+/*
+ * Calls fn for each entry of ward `code` that the city-wide report reads
+ * (reconcile/hubbook.h: counts begun, closed, recounted and resolved,
+ * window tallies begun, reads with an alert, cards lost and found, cards
+ * disposed), in id order, texts as stored (NULL for none).  A non-zero
+ * return of fn stops the walk and is returned; else 0 or an error.
+ */
+int hub_ward_entries(struct hub *h, const char *code,
+		     int (*fn)(void *ctx, int64_t at, const char *action,
+			       const char *subject, const char *detail),
+		     void *ctx);
+
 #endif

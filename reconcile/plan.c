@@ -248,46 +248,97 @@ out:
 	return rc;
 }
 
-void plan_explain(const struct plan_range *r, const struct plan_person *people,
-		  size_t npeople, char *buf, size_t cap)
+#define N_(s) s
+
+void plan_why_of(const struct plan_range *r, const struct plan_person *people,
+		 size_t npeople, struct plan_why *out)
 {
-	int nrot = 0, nother = 0;
+	memset(out, 0, sizeof(*out));
+	for (size_t p = 0; p < npeople; p++) {
+		enum plan_bar b = plan_check(r, people, (int32_t)p);
+
+		if (b == PLAN_OK)
+			continue;
+		if (b == PLAN_BAR_ROTATION) {
+			if (out->nrot < PLAN_WHY_MAX)
+				snprintf(out->rot[out->nrot], PLAN_WHY_CODE,
+					 "%s", people[p].code);
+			out->nrot++;
+			continue;
+		}
+		if (out->nother < PLAN_WHY_MAX) {
+			struct plan_why_other *o = &out->other[out->nother];
+
+			snprintf(o->code, sizeof(o->code), "%s",
+				 people[p].code);
+			o->bar = b;
+			o->role = people[p].role;
+		}
+		out->nother++;
+	}
+	if (out->nrot) {
+		out->older = r->hist[1].session;
+		out->newer = r->hist[0].session;
+	}
+}
+
+/* msgid through tr, or itself in English. */
+static const char *__attribute__((format_arg(2)))
+word(const char *(*tr)(const char *), const char *msgid)
+{
+	return tr ? tr(msgid) : msgid;
+}
+
+void plan_why_text(const struct plan_why *w, const char *(*tr)(const char *),
+		   char *buf, size_t cap)
+{
+	char who[PLAN_WHY_MAX * (PLAN_WHY_CODE + 2) + 32] = "";
+	size_t nrot = w->nrot < PLAN_WHY_MAX ? w->nrot : PLAN_WHY_MAX;
+	size_t nother = w->nother < PLAN_WHY_MAX ? w->nother : PLAN_WHY_MAX;
 
 	if (cap)
 		buf[0] = '\0';
-	for (size_t p = 0; p < npeople; p++) {
-		if (plan_check(r, people, (int32_t)p) != PLAN_BAR_ROTATION)
-			continue;
-		append(buf, cap, "%s%s", nrot ? ", " : "", people[p].code);
-		nrot++;
-	}
-	if (nrot)
+	for (size_t i = 0; i < nrot; i++)
+		append(who, sizeof(who), "%s%s", i ? ", " : "", w->rot[i]);
+	if (w->nrot > nrot)
+		append(who, sizeof(who), word(tr, N_(" and %zu more")),
+		       w->nrot - nrot);
+	if (w->nrot)
 		append(buf, cap,
-		       " counted it in each of its last two counts (sessions "
-		       "%lld and %lld) and nobody else",
-		       (long long)r->hist[1].session,
-		       (long long)r->hist[0].session);
+		       word(tr, N_("%s counted it in each of its last two "
+				   "counts (sessions %lld and %lld) and nobody "
+				   "else is active, trained and allowed to "
+				   "count")),
+		       who, (long long)w->older, (long long)w->newer);
 	else
-		append(buf, cap, "nobody");
-	append(buf, cap, " is active, trained and allowed to count");
-	for (size_t p = 0; p < npeople; p++) {
-		enum plan_bar b = plan_check(r, people, (int32_t)p);
-		const char *what = b == PLAN_BAR_INACTIVE    ? "not active"
-				   : b == PLAN_BAR_LOCKED    ? "locked"
-				   : b == PLAN_BAR_ROLE	     ? "part-time"
-				   : b == PLAN_BAR_UNTRAINED ? "not trained"
-							     : NULL;
+		append(buf, cap, "%s",
+		       word(tr, N_("nobody is active, trained and allowed to "
+				   "count")));
+	for (size_t i = 0; i < nother; i++) {
+		const struct plan_why_other *o = &w->other[i];
+		const char *what = o->bar == PLAN_BAR_INACTIVE ? N_("not active")
+				   : o->bar == PLAN_BAR_LOCKED ? N_("locked")
+				   : o->bar == PLAN_BAR_UNTRAINED
+				       ? N_("not trained")
+				       : staff_role_name(o->role);
 
-		if (!what)
-			continue;
-		if (b == PLAN_BAR_ROLE)
-			what = staff_role_name(people[p].role);
-		append(buf, cap, "%s%s %s", nother ? ", " : " (",
-		       people[p].code, what);
-		nother++;
+		append(buf, cap, "%s%s %s", i ? ", " : " (", o->code,
+		       word(tr, what));
 	}
+	if (w->nother > nother)
+		append(buf, cap, word(tr, N_(" and %zu more")),
+		       w->nother - nother);
 	if (nother)
 		append(buf, cap, ")");
+}
+
+void plan_explain(const struct plan_range *r, const struct plan_person *people,
+		  size_t npeople, char *buf, size_t cap)
+{
+	struct plan_why w;
+
+	plan_why_of(r, people, npeople, &w);
+	plan_why_text(&w, NULL, buf, cap);
 }
 
 /* ---- cycle plans ---- */

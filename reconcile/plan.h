@@ -112,6 +112,40 @@ int plan_assign(const struct plan_range *ranges, size_t nranges,
 void plan_explain(const struct plan_range *r, const struct plan_person *people,
 		  size_t npeople, char *buf, size_t cap);
 
+/*
+ * The same reason as data, for a front end to word in its language:
+ * plan_why_of records it, plan_why_text words it.  The people barred by
+ * the rotation rule and the range's last two counts, then every person
+ * barred for another reason with that reason, in people's order; past
+ * PLAN_WHY_MAX of each, only how many more.
+ */
+#define PLAN_WHY_MAX 32
+#define PLAN_WHY_CODE 33 /* a staff code and its NUL */
+
+struct plan_why_other {
+	char code[PLAN_WHY_CODE];
+	enum plan_bar bar;    /* not PLAN_OK, not PLAN_BAR_ROTATION */
+	enum staff_role role; /* for PLAN_BAR_ROLE */
+};
+
+struct plan_why {
+	int64_t older, newer; /* the two counts of the rotation rule */
+	size_t nrot, nother;  /* how many, even past PLAN_WHY_MAX */
+	char rot[PLAN_WHY_MAX][PLAN_WHY_CODE];
+	struct plan_why_other other[PLAN_WHY_MAX];
+};
+
+void plan_why_of(const struct plan_range *r, const struct plan_person *people,
+		 size_t npeople, struct plan_why *out);
+/*
+ * Words w into buf (cap bytes, truncated to fit).  tr translates each
+ * message of the sentence (the msgids marked N_ in plan.c, and the role
+ * names of model.c), e.g. the front end's gettext; NULL: English, the
+ * text of plan_explain.  reconcile/ only names the messages.
+ */
+void plan_why_text(const struct plan_why *w, const char *(*tr)(const char *),
+		   char *buf, size_t cap);
+
 /* ---- cycle plans (R5) ---- */
 
 #define PLAN_CYCLE_MAX_MONTHS 12

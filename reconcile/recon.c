@@ -12,6 +12,12 @@ const struct recon_rules recon_default_rules = {
     .reminder_days = 90,
 };
 
+int32_t recon_disposal_due_cutoff(int32_t today,
+				  const struct recon_rules *rules)
+{
+	return today - rules->reminder_days;
+}
+
 enum recon_due_why recon_disposal_due(enum card_status status,
 				      int32_t reminder_sent, int32_t today,
 				      const struct recon_rules *rules,
@@ -32,7 +38,7 @@ enum recon_due_why recon_disposal_due(enum card_status status,
 		return DUE_NOT;
 	}
 	if (reminder_sent != DATE_NONE &&
-	    today >= reminder_sent + rules->reminder_days) {
+	    reminder_sent <= recon_disposal_due_cutoff(today, rules)) {
 		*since = reminder_sent + rules->reminder_days;
 		return DUE_REMINDER;
 	}

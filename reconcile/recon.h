@@ -42,6 +42,14 @@ enum recon_due_why {
 };
 
 /*
+ * The last reminder day for which a card in storage is due for disposal
+ * (DUE_REMINDER) on `today`: recon_disposal_due holds for a reminder sent
+ * on or before it.  A ledger counting due cards passes it to SQL rather
+ * than repeat the rule (status).
+ */
+int32_t recon_disposal_due_cutoff(int32_t today,
+				  const struct recon_rules *rules);
+/*
  * Whether a card in storage is due for disposal on `today`.  Returns the
  * reason (DUE_NOT when not due); *since is the day it became due, or
  * DATE_NONE when the ledger does not know (status-based reasons).

@@ -77,6 +77,74 @@ static void cards_in_storage(void **state)
 	assert_int_equal(w.n, 2);
 }
 
+struct counts {
+	long n[CARD_STATUS_COUNT], reminded[CARD_STATUS_COUNT];
+	int groups, stop_at;
+};
+
+static int counts_fn(void *ctx, enum card_status st, long n, long reminded)
+{
+	struct counts *c = ctx;
+
+	c->n[st] = n;
+	c->reminded[st] = reminded;
+	return ++c->groups == c->stop_at ? 21 : 0;
+}
+
+/* status's count: the cards in storage by status, and how many were
+ * reminded on or before the cutoff; a reminder that is no valid day
+ * counts as none (as ledger_col_date reads it). */
+static void cards_in_storage_counts(void **state)
+{
+	struct testdb *t = *state;
+	struct counts c = {0};
+
+	assert_int_equal(ledger_cards_in_storage_counts(t->l, day("2026-03-01"),
+							counts_fn, &c),
+			 0);
+	assert_int_equal(c.groups, 0);
+	testdb_card(t, "C1", "01", "S/T1", "stored");
+	testdb_card(t, "C2", "02", "S/T1", "stored");
+	testdb_card(t, "C3", "03", "S/T1", "stored");
+	testdb_card(t, "C4", "04", "S/T1", "stored");
+	testdb_card(t, "C5", "05", "S/T1", "moved");
+	testdb_card(t, "C6", "06", "S/T1", "deceased");
+	testdb_card(t, "C7", "07", "S/T1", "issued");
+	testdb_card(t, "C8", "08", "S/T1", "checked_out");
+	testdb_sqlf(t, "UPDATE card SET reminder_sent = '2026-03-01' "
+		       "WHERE mgmt_id IN ('C1', 'C5', 'C7', 'C8')");
+	testdb_sqlf(t, "UPDATE card SET reminder_sent = '2026-03-02' "
+		       "WHERE mgmt_id = 'C2'");
+	testdb_sqlf(t, "UPDATE card SET reminder_sent = '2026-02-30' "
+		       "WHERE mgmt_id = 'C3'");
+	testdb_sqlf(t, "UPDATE card SET reminder_sent = '1899-12-31' "
+		       "WHERE mgmt_id = 'C4'");
+
+	assert_int_equal(ledger_cards_in_storage_counts(t->l, day("2026-03-01"),
+							counts_fn, &c),
+			 0);
+	assert_int_equal(c.groups, 3);
+	assert_int_equal(c.n[CARD_STORED], 4);
+	assert_int_equal(c.reminded[CARD_STORED], 1);
+	assert_int_equal(c.n[CARD_MOVED], 1);
+	assert_int_equal(c.reminded[CARD_MOVED], 1);
+	assert_int_equal(c.n[CARD_DECEASED], 1);
+	assert_int_equal(c.reminded[CARD_DECEASED], 0);
+	assert_int_equal(c.n[CARD_ISSUED], 0);
+	assert_int_equal(c.n[CARD_CHECKED_OUT], 0);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(ledger_cards_in_storage_counts(t->l, day("2026-03-02"),
+							counts_fn, &c),
+			 0);
+	assert_int_equal(c.reminded[CARD_STORED], 2);
+	memset(&c, 0, sizeof(c));
+	c.stop_at = 1;
+	assert_int_equal(ledger_cards_in_storage_counts(t->l, day("2026-03-02"),
+							counts_fn, &c),
+			 21);
+	assert_int_equal(c.groups, 1);
+}
+
 struct fx {
 	int64_t m, s, s3, c1, c2, c3;
 };
@@ -431,6 +499,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, testdb_setup, testdb_teardown)
 	    T(cards_in_storage),
+	    T(cards_in_storage_counts),
 	    T(batch_start_add_get),
 	    T(add_refused_to_closed_or_unknown_batch),
 	    T(close_disposes_every_card),

@@ -462,6 +462,90 @@ static void never_proposes_locked_or_inactive(void **state)
 	assert_string_equal(plan_bar_name(PLAN_BAR_LOCKED), "locked");
 }
 
+/* A test translator: every message it is given in brackets, so that a
+ * word left out of the catalog shows as one without them. */
+static const char *bracket(const char *msgid)
+{
+	static char buf[8][256];
+	static unsigned next;
+	char *out = buf[next++ % 8];
+
+	snprintf(out, sizeof(buf[0]), "[%s]", msgid);
+	return out;
+}
+
+/* The reason as data (plan_why_of) worded by plan_why_text: in English
+ * exactly plan_explain's sentence; through a translator, every word of
+ * it the translator's and the codes, sessions and roles kept
+ * (issue 18: the command line words it in the clerk's language). */
+static void why_worded_by_the_front_end(void **state)
+{
+	struct plan_person people[] = {
+	    {"M01", ROLE_MANAGER, 1, 0, 0},
+	    {"S02", ROLE_STAFF, 1, 0, 1},
+	    {"S03", ROLE_STAFF, 0, 0, 1},
+	    {"P04", ROLE_PARTTIME, 1, 0, 1}, /* may count it */
+	    {"S05", ROLE_STAFF, 1, 1, 1},
+	};
+	int32_t s02[] = {1};
+	struct plan_count hist[] = {
+	    {.session = 7, .day = 20500, .who = s02, .nwho = 1},
+	    {.session = 4, .day = 20470, .who = s02, .nwho = 1},
+	};
+	struct plan_range r = {.path = "SAFE1/T01",
+			       .cards = 3,
+			       .hist = hist,
+			       .nhist = 2,
+			       .fixed = -1};
+	static const struct {
+		size_t npeople;
+		const char *en, *tr;
+	} table[] = {
+	    {2,
+	     "S02 counted it in each of its last two counts (sessions 4 and 7) "
+	     "and nobody else is active, trained and allowed to count (M01 "
+	     "not trained)",
+	     "[S02 counted it in each of its last two counts (sessions 4 "
+	     "and 7) and nobody else is active, trained and allowed to "
+	     "count] (M01 [not trained])"},
+	    {5,
+	     "S02 counted it in each of its last two counts (sessions 4 and 7) "
+	     "and nobody else is active, trained and allowed to count (M01 "
+	     "not trained, S03 not active, S05 locked)",
+	     NULL},
+	};
+	struct plan_why w;
+	char en[512], again[512], tr[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		plan_why_of(&r, people, table[i].npeople, &w);
+		assert_int_equal(w.nrot, 1);
+		assert_int_equal(w.older, 4);
+		assert_int_equal(w.newer, 7);
+		plan_why_text(&w, NULL, en, sizeof(en));
+		assert_string_equal(en, table[i].en);
+		plan_explain(&r, people, table[i].npeople, again,
+			     sizeof(again));
+		assert_string_equal(again, en);
+		plan_why_text(&w, bracket, tr, sizeof(tr));
+		if (table[i].tr)
+			assert_non_null(strstr(tr, table[i].tr));
+		assert_non_null(strstr(tr, "M01 [not trained]"));
+		if (table[i].npeople == 5) {
+			assert_non_null(strstr(tr, "S03 [not active]"));
+			assert_non_null(strstr(tr, "S05 [locked]"));
+		}
+	}
+	/* Nobody barred by the rotation rule. */
+	r.nhist = 0;
+	people[1].active = 0;
+	plan_why_of(&r, people, 2, &w);
+	plan_why_text(&w, bracket, tr, sizeof(tr));
+	assert_string_equal(tr, "[nobody is active, trained and allowed to "
+				"count] (M01 [not trained], S02 [not active])");
+}
+
 /* A range kept for someone who was locked out or left since is planned
  * again: the proposal never names them (issue 18: the screen's proposal
  * named a locked account it had kept). */
@@ -685,6 +769,7 @@ int main(void)
 	    cmocka_unit_test(cycle_overdue),
 	    cmocka_unit_test(months_round_trip),
 	    cmocka_unit_test(totals_compare),
+	    cmocka_unit_test(why_worded_by_the_front_end),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -220,6 +220,43 @@ static void disposal_due_default_boundary(void **state)
 	assert_string_equal(recon_due_why_name(DUE_CANCELLED), "cancelled");
 }
 
+/*
+ * The cutoff a ledger counts due cards with (status): a stored card is due
+ * exactly when its reminder day is on or before the cutoff, the rule's own
+ * answer on either side of it, for each day count.
+ */
+static void disposal_due_cutoff_table(void **state)
+{
+	static const struct {
+		int reminder_days;
+		const char *today, *cutoff;
+	} t[] = {
+	    {90, "2026-11-23", "2026-08-25"},
+	    {30, "2026-01-31", "2026-01-01"},
+	    {60, "2026-03-01", "2025-12-31"},
+	    {0, "2026-06-15", "2026-06-15"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct recon_rules rules = {.reminder_days = t[i].reminder_days};
+		int32_t today = day(t[i].today), since;
+		int32_t cut = recon_disposal_due_cutoff(today, &rules);
+
+		assert_int_equal(cut, day(t[i].cutoff));
+		assert_int_equal(recon_disposal_due(CARD_STORED, cut, today,
+						    &rules, &since),
+				 DUE_REMINDER);
+		assert_int_equal(since, today); /* due since today */
+		assert_int_equal(recon_disposal_due(CARD_STORED, cut + 1, today,
+						    &rules, &since),
+				 DUE_NOT);
+		assert_int_equal(recon_disposal_due(CARD_STORED, cut - 100,
+						    today, &rules, &since),
+				 DUE_REMINDER);
+	}
+}
+
 /* Unknown since first, then by day, then by management ID. */
 static void disposal_due_order(void **state)
 {
@@ -1139,6 +1176,7 @@ int main(void)
 	    cmocka_unit_test(classify_disposal_due),
 	    cmocka_unit_test(disposal_due_rule),
 	    cmocka_unit_test(disposal_due_default_boundary),
+	    cmocka_unit_test(disposal_due_cutoff_table),
 	    cmocka_unit_test(disposal_due_order),
 	    cmocka_unit_test(report_categories),
 	    cmocka_unit_test(partial_count_never_missing_when_seen_elsewhere),

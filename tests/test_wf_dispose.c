@@ -201,6 +201,36 @@ static void the_due_list_is_sorted_with_why_and_since(void **state)
 	wf_dispose_due_free(&d);
 }
 
+/* status's count in SQL: as many as the list, by the same rules, on the
+ * boundary days of D102's reminder too. */
+static void the_due_count_is_the_list_length(void **state)
+{
+	struct fixture *f = *state;
+	struct recon_rules r89 = {.reminder_days = 89};
+	struct recon_rules r90 = recon_default_rules;
+	const struct recon_rules *rules[] = {NULL, &r89, &r90};
+	struct wf_dispose_due d;
+	struct wf_err e;
+	long n;
+
+	for (size_t i = 0; i < 3; i++) {
+		for (int32_t k = -2; k <= 400; k += 1) {
+			int32_t today = wf_today(NOW) + k;
+
+			assert_int_equal(
+			    wf_dispose_due(f->l, rules[i], today, &d, &e), 0);
+			assert_int_equal(wf_dispose_due_count(f->l, rules[i],
+							      today, &n, &e),
+					 0);
+			assert_int_equal(n, (long)d.n);
+			wf_dispose_due_free(&d);
+		}
+	}
+	assert_int_equal(
+	    wf_dispose_due_count(f->l, NULL, wf_today(NOW), &n, &e), 0);
+	assert_int_equal(n, 3);
+}
+
 /* ---- start ---- */
 
 static void start_refusals_and_success(void **state)
@@ -473,6 +503,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(
 		the_due_list_is_sorted_with_why_and_since, setup, teardown),
+	    cmocka_unit_test_setup_teardown(the_due_count_is_the_list_length,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(start_refusals_and_success, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(a_batch_must_exist_and_be_open,

@@ -53,6 +53,15 @@ const char *cli_word(const char *code)
 	return *w ? _(w) : "";
 }
 
+const char *cli_code_word(const char *code)
+{
+	const char *w = wf_word(code);
+	const char *t = *w ? _(w) : "";
+
+	/* gettext gives the msgid itself back when it has no translation. */
+	return t == w ? (code ? code : "") : t;
+}
+
 const char *cli_pad(const char *s, int cols)
 {
 	static char buf[8][256];

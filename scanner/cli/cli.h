@@ -147,6 +147,12 @@ const char *cli_text(const char *s);
 /* A ledger's code as a word of the language (wf_word's table,
  * translated: "checked_out" -> "checked out"); "" for "" or NULL. */
 const char *cli_word(const char *code);
+/* A code in a report that English has always shown as the code itself
+ * ("checkout", "countonly", "shred"): the code when the catalog does not
+ * translate its word (English, the C locale), else the translated word
+ * (wf_word's table): text reports stay byte for byte what they were in
+ * English. */
+const char *cli_code_word(const char *code);
 /* s followed by spaces to `cols` display columns (wcwidth: a Japanese
  * character takes 2; never cut), for a translated label in a column:
  * "%-8s" pads bytes.  One of eight static buffers used in turn, as
@@ -277,6 +283,9 @@ extern const struct cmd_entry cmd_receive_entry;
 int plan_result_jw(struct json_w *w, const struct plan_result *r);
 /* One line a range; only_news: skip ranges kept as they were. */
 void plan_result_text(FILE *f, const struct plan_result *r, int only_news);
+/* Why nobody may count the range of ln, in the language of the messages
+ * (English: ln->why).  One static buffer: valid until the next call. */
+const char *plan_why_words(const struct plan_line *ln);
 /* How many ranges of count-only check id are off (or not counted). */
 int countonly_found(struct ledger *l, int64_t id, size_t *found);
 /* The report of a count-only check; exit 1 when a range is off. */

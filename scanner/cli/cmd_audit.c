@@ -103,12 +103,13 @@ static int print_verify_json(const struct audit_verify *v, int rc)
 static void print_finding(const struct audit_finding *f)
 {
 	if (f->id > 0)
-		printf("BROKEN at %s row %lld (%s): %s\n", f->table,
+		printf(_("BROKEN at %s row %lld (%s): %s"), f->table,
 		       (long long)f->id, audit_problem_name(f->problem),
 		       f->what);
 	else
-		printf("BROKEN (%s): %s\n", audit_problem_name(f->problem),
+		printf(_("BROKEN (%s): %s"), audit_problem_name(f->problem),
 		       f->what);
+	putchar('\n');
 }
 
 /* 1 when every problem listed is in the same table. */
@@ -132,58 +133,63 @@ static void print_verify_text(const struct audit_verify *v, int anchored,
 
 	if (v->problem == AUDIT_INTACT) {
 		audit_hex(v->anchor, hex);
-		printf("audit log intact: %lld entries; %lld scan, "
-		       "near-miss, custody and disposal rows match their "
-		       "entries\n",
+		printf(_("audit log intact: %lld entries; %lld scan, "
+			 "near-miss, custody and disposal rows match their "
+			 "entries"),
 		       (long long)v->entries, (long long)v->records);
-		printf("replayed: %lld card, terminal and staff rows hold "
-		       "what the log says\n",
+		putchar('\n');
+		printf(_("replayed: %lld card, terminal and staff rows hold "
+			 "what the log says"),
 		       (long long)v->replayed);
-		if (v->unreplayed)
-			printf("%lld fields of them no entry recorded "
-			       "(written by an older version): not "
-			       "compared\n",
+		putchar('\n');
+		if (v->unreplayed) {
+			printf(_("%lld fields of them no entry recorded "
+				 "(written by an older version): not "
+				 "compared"),
 			       (long long)v->unreplayed);
+			putchar('\n');
+		}
 		if (anchored) {
 			/* The code the daily report printed with it, for a
 			 * person to compare paper and screen. */
 			pdf_check_code(given, code);
-			printf("the anchor given holds: the log up to it is "
-			       "unchanged (check code %s)\n",
+			printf(_("the anchor given holds: the log up to it is "
+				 "unchanged (check code %s)"),
 			       code);
+			putchar('\n');
 		} else
-			puts("entries cut from the end of the log cannot be "
-			     "detected without an anchor: check with the "
-			     "one from an earlier day (report daily)");
-		printf("anchor: --expect-rows %lld --anchor %s\n",
+			puts(_("entries cut from the end of the log cannot be "
+			       "detected without an anchor: check with the "
+			       "one from an earlier day (report daily)"));
+		printf("%s: --expect-rows %lld --anchor %s\n", _("anchor"),
 		       (long long)v->last_id, hex);
 		pdf_check_code(hex, code);
-		printf("check code: %s\n", code);
+		printf("%s: %s\n", _("check code"), code);
 		return;
 	}
 	for (int64_t i = 0; i < listed; i++)
 		print_finding(&v->findings[i]);
 	if (v->nfindings > listed)
-		printf("... and %lld more problems\n",
+		printf(_("... and %lld more problems\n"),
 		       (long long)(v->nfindings - listed));
 	if (audit_problem_breaks_chain(v->problem))
-		printf("%lld entries before it are intact\n",
+		printf(_("%lld entries before it are intact\n"),
 		       (long long)v->entries);
 	else if (strcmp(v->table, "audit") == 0)
-		printf("the chain's %lld entries are intact; their times are "
-		       "not\n",
+		printf(_("the chain's %lld entries are intact; their times are "
+			 "not\n"),
 		       (long long)v->entries);
 	else if (one_table(v))
-		printf("the chain's %lld entries are intact; the %s "
-		       "table no longer matches them\n",
+		printf(_("the chain's %lld entries are intact; the %s "
+			 "table no longer matches them\n"),
 		       (long long)v->entries, v->table);
 	else
-		printf("the chain's %lld entries are intact; the problems "
-		       "above are not in the chain\n",
+		printf(_("the chain's %lld entries are intact; the problems "
+			 "above are not in the chain\n"),
 		       (long long)v->entries);
 	if (!anchored)
-		puts("entries cut from the end of the log cannot be detected "
-		     "without an anchor");
+		puts(_("entries cut from the end of the log cannot be "
+		       "detected without an anchor"));
 }
 
 static int exec_verify(struct cli *c, struct ledger *l)

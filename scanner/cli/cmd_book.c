@@ -83,28 +83,35 @@ static int exec_discrepancies(struct cli *c, struct ledger *l)
 		json_w_end_object(&w);
 		rc = cli_json_done(&w, rc);
 	} else {
-		printf("Count %lld: %zu discrepanc%s, %zu without a "
-		       "resolution\n",
-		       (long long)id, d.n, d.n == 1 ? "y" : "ies",
-		       d.unresolved);
+		printf(ngettext("Count %lld: %zu discrepancy, %zu without a "
+				"resolution",
+				"Count %lld: %zu discrepancies, %zu without a "
+				"resolution",
+				d.n),
+		       (long long)id, d.n, d.unresolved);
+		putchar('\n');
 		for (size_t i = 0; i < d.n; i++) {
 			const struct disc_item *it = &d.v[i];
 
-			printf("  %-12s %-12s %-16s %s%s%s\n",
-			       recon_disc_name(it->kind),
+			printf("  %s %-12s %-16s %s%s%s\n",
+			       cli_pad(cli_code_word(recon_disc_name(it->kind)),
+				       12),
 			       it->mgmt_id[0] ? it->mgmt_id : "-", it->serial,
 			       it->location[0] ? cli_text(it->location) : "-",
 			       it->found[0] ? " -> " : "", cli_text(it->found));
 			if (!it->resolved) {
-				puts(
-				    "      open: needs a manager's resolution");
+				printf("      %s\n",
+				       _("open: needs a manager's resolution"));
 				continue;
 			}
 			cli_time_iso(it->res.at, at);
-			printf("      resolved %s by %s at %s\n",
-			       cli_text(it->res.reason), it->res.by, at);
+			fputs("      ", stdout);
+			printf(_("resolved %s by %s at %s"),
+			       cli_text(cli_code_word(it->res.reason)),
+			       it->res.by, at);
+			putchar('\n');
 			if (it->res.note[0]) {
-				fputs("      note: ", stdout);
+				printf("      %s: ", _("note"));
 				book_oneline(stdout, it->res.note);
 				fputc('\n', stdout);
 			}
@@ -135,14 +142,17 @@ static void resolve_print(enum recon_reason reason,
 	const struct disc_item *it = &ri->it;
 	const char *name = resolved_name(ri);
 
-	printf("%s (%s): resolved %s", name, recon_disc_name(it->kind),
-	       recon_reason_name(reason));
-	if (ri->moves && ri->kind == CUSTODY_LOST)
-		printf("; ledger status now lost: no longer expected in %s",
+	printf("%s (%s): ", name, cli_code_word(recon_disc_name(it->kind)));
+	printf(_("resolved %s"), cli_code_word(recon_reason_name(reason)));
+	if (ri->moves && ri->kind == CUSTODY_LOST) {
+		fputs("; ", stdout);
+		printf(_("ledger status now lost: no longer expected in %s"),
 		       cli_text(it->location));
-	else if (ri->moves)
-		printf("; back in storage at %s (%s)", cli_text(ri->location),
-		       card_status_name(ri->to));
+	} else if (ri->moves) {
+		fputs("; ", stdout);
+		printf(_("back in storage at %s (%s)"), cli_text(ri->location),
+		       cli_code_word(card_status_name(ri->to)));
+	}
 	fputc('\n', stdout);
 }
 
@@ -222,9 +232,11 @@ static int exec_resolve(struct cli *c, struct ledger *l)
 	} else {
 		for (size_t i = 0; i < done.n; i++)
 			resolve_print(reason, &done.v[i]);
-		printf("count %lld: %zu discrepanc%s still open\n",
-		       (long long)id, done.unresolved,
-		       done.unresolved == 1 ? "y" : "ies");
+		printf(ngettext("count %lld: %zu discrepancy still open",
+				"count %lld: %zu discrepancies still open",
+				done.unresolved),
+		       (long long)id, done.unresolved);
+		putchar('\n');
 	}
 	wf_resolved_free(&done);
 	return rc;

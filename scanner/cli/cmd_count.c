@@ -104,14 +104,16 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 		rc = EXIT_OK;
 		printf("%lld\n", (long long)res.id);
 		if (p->n > p->nunassigned && (size_t)nassign < p->n) {
-			fputs("assigned by the rotation planner:\n", stderr);
+			fprintf(stderr, "%s\n",
+				_("assigned by the rotation planner:"));
 			plan_result_text(stderr, p, 1);
 		}
 		for (size_t i = 0; i < p->n; i++)
 			if (!p->v[i].staff[0])
 				cli_error(EXIT_OK,
 					  "range %s has nobody to count it: %s",
-					  p->v[i].range, p->v[i].why);
+					  p->v[i].range,
+					  plan_why_words(&p->v[i]));
 	}
 	wf_count_started_free(&res);
 	return rc;
@@ -174,8 +176,11 @@ static int exec_count_close(struct cli *c, struct ledger *l)
 		json_w_end_object(&w);
 		return cli_json_done(&w, EXIT_OK);
 	}
-	printf("session %lld closed%s\n", (long long)id,
-	       done.found ? " with discrepancies (resolved, witnessed)" : "");
+	printf(done.found ? _("session %lld closed with discrepancies "
+			      "(resolved, witnessed)")
+			  : _("session %lld closed"),
+	       (long long)id);
+	putchar('\n');
 	return EXIT_OK;
 }
 
@@ -271,11 +276,15 @@ static int exec_count_total(struct cli *c, struct ledger *l)
 		json_w_end_object(&w);
 		return cli_json_done(&w, EXIT_OK);
 	} else {
-		printf("%s: %lld cards (%s), the ledger has %lld: %s\n", range,
-		       (long long)cards, method, (long long)t.expected,
+		printf("%s: ", cli_text(range));
+		printf(_("%lld cards (%s), the ledger has %lld: %s"),
+		       (long long)cards, cli_code_word(method),
+		       (long long)t.expected,
 		       t.state == PLAN_TOTAL_OK
-			   ? "matches"
-			   : plan_total_name((enum plan_total)t.state));
+			   ? _("matches")
+			   : cli_code_word(
+				 plan_total_name((enum plan_total)t.state)));
+		putchar('\n');
 	}
 	return EXIT_OK;
 }

@@ -36,7 +36,7 @@ static void begin_section(struct daily *d, const char *key, const char *heading)
 		json_w_key(d->jw, key);
 		json_w_array(d->jw);
 	} else {
-		fprintf(d->f, "\n%s\n", heading);
+		fprintf(d->f, "\n%s\n", _(heading));
 	}
 }
 
@@ -45,7 +45,7 @@ static void end_section(const struct daily *d)
 	if (d->jw)
 		json_w_end_array(d->jw);
 	else if (d->n == 0)
-		fputs("  none\n", d->f);
+		fprintf(d->f, "  %s\n", _("none"));
 }
 
 /* "10:05" on the report's day, else "2026-03-01 10:05". */
@@ -58,6 +58,14 @@ static void when(const struct daily *d, int64_t t, char out[24])
 		snprintf(out, 24, "%.5s", iso + 11);
 	else
 		snprintf(out, 24, "%.10s %.5s", iso, iso + 11);
+}
+
+/* Between the parts of a line. */
+static const char *sep(void)
+{
+	/* TRANSLATORS: between the parts of a line of the daily report
+	 * ("#2 full, started 10:00 by M01, still open"). */
+	return _(", ");
 }
 
 /* The session's people and times, shared by counts and tallies; in JSON
@@ -78,15 +86,19 @@ static void session_head(struct daily *d, const struct session_rec *s)
 		return;
 	}
 	when(d, s->started_at, a);
-	fprintf(d->f, "  #%lld %s, started %s by %s", (long long)s->id,
-		session_kind_name(s->kind), a, s->started_by);
+	fprintf(d->f, "  #%lld %s%s", (long long)s->id,
+		cli_code_word(session_kind_name(s->kind)), sep());
+	fprintf(d->f, _("started %s by %s"), a, s->started_by);
 	if (s->closed_at) {
 		when(d, s->closed_at, b);
-		fprintf(d->f, ", closed %s by %s", b, s->closed_by);
-		if (s->witness[0])
-			fprintf(d->f, ", witness %s", s->witness);
+		fputs(sep(), d->f);
+		fprintf(d->f, _("closed %s by %s"), b, s->closed_by);
+		if (s->witness[0]) {
+			fputs(sep(), d->f);
+			fprintf(d->f, _("witness %s"), s->witness);
+		}
 	} else {
-		fputs(", still open", d->f);
+		fprintf(d->f, "%s%s", sep(), _("still open"));
 	}
 }
 
@@ -112,15 +124,18 @@ static void counts(struct daily *d)
 			json_w_key_bool(w, "discrepancies", r->discrepancy);
 			json_w_end_object(w);
 		} else {
-			fprintf(
-			    d->f,
-			    "\n     expected %zu, read %zu, in place %zu%s\n"
-			    "     missing %zu, misplaced %zu, extra %zu, "
-			    "not in stock %zu, due for disposal %zu\n",
-			    r->expected, r->seen, r->ok,
-			    r->discrepancy ? ": DISCREPANCIES" : "", r->missing,
-			    r->misplaced, r->extra, r->not_in_stock,
-			    r->disposal_due);
+			fputs("\n     ", d->f);
+			fprintf(d->f, _("expected %zu, read %zu, in place %zu"),
+				r->expected, r->seen, r->ok);
+			if (r->discrepancy)
+				fprintf(d->f, ": %s", _("DISCREPANCIES"));
+			fputs("\n     ", d->f);
+			fprintf(d->f,
+				_("missing %zu, misplaced %zu, extra %zu, not "
+				  "in stock %zu, due for disposal %zu"),
+				r->missing, r->misplaced, r->extra,
+				r->not_in_stock, r->disposal_due);
+			fputc('\n', d->f);
 		}
 		d->n++;
 	}
@@ -141,10 +156,11 @@ static void still_out(struct daily *d, const struct wf_tally_out *r)
 				   r->for_date != DATE_NONE ? day : NULL);
 		json_w_end_object(d->jw);
 	} else {
-		fprintf(d->f,
-			"     still out: %s %s, checked out by %s for %s\n",
-			r->is_asset ? "terminal" : "card", r->name,
+		fputs("     ", d->f);
+		fprintf(d->f, _("still out: %s %s, checked out by %s for %s"),
+			r->is_asset ? _("terminal") : _("card"), r->name,
 			r->checked_out_by[0] ? r->checked_out_by : "?", day);
+		fputc('\n', d->f);
 	}
 }
 
@@ -171,15 +187,17 @@ static void tallies(struct daily *d)
 			json_w_key(w, "still_out");
 			json_w_array(w);
 		} else {
-			fprintf(
-			    d->f,
-			    "\n     expected %zu: returned %zu, issued %zu, "
-			    "back since %zu, missing %zu: %s\n",
-			    t->expected, t->by_state[TALLY_RETURNED],
-			    t->by_state[TALLY_ISSUED],
-			    t->by_state[TALLY_RESOLVED],
-			    t->by_state[TALLY_MISSING],
-			    r->balanced ? "balanced" : "NOT BALANCED");
+			fputs("\n     ", d->f);
+			fprintf(d->f,
+				_("expected %zu: returned %zu, issued %zu, "
+				  "back since %zu, missing %zu"),
+				t->expected, t->by_state[TALLY_RETURNED],
+				t->by_state[TALLY_ISSUED],
+				t->by_state[TALLY_RESOLVED],
+				t->by_state[TALLY_MISSING]);
+			fprintf(d->f, ": %s\n",
+				r->balanced ? _("balanced")
+					    : _("NOT BALANCED"));
 		}
 		for (size_t k = 0; k < r->nout; k++)
 			still_out(d, &r->out[k]);
@@ -187,7 +205,7 @@ static void tallies(struct daily *d)
 			json_w_end_array(d->jw);
 			json_w_end_object(d->jw);
 		} else if (r->note[0]) {
-			fputs("     note:\n", d->f);
+			fprintf(d->f, "     %s:\n", _("note"));
 			report_wrapped(d->f, "       ", r->note);
 		}
 		d->n++;
@@ -236,8 +254,10 @@ static void custody(struct daily *d)
 			json_w_key_int(d->jw, "n", c->n);
 			json_w_end_object(d->jw);
 		} else {
-			fprintf(d->f, "  %-10s %-12s %6lld\n", c->kind,
-				c->by[0] ? c->by : "?", (long long)c->n);
+			fprintf(d->f, "  %s %s %6lld\n",
+				cli_pad(cli_code_word(c->kind), 10),
+				cli_pad(c->by[0] ? c->by : "?", 12),
+				(long long)c->n);
 		}
 		d->n++;
 	}
@@ -256,20 +276,34 @@ static void batch(struct daily *d, const struct disposal_batch_rec *b)
 		return;
 	}
 	when(d, b->started_at, a);
-	fprintf(d->f, "  D%lld started %s by %s, witness %s\n",
-		(long long)b->id, a, b->started_by, b->witness);
+	fprintf(d->f, "  D%lld ", (long long)b->id);
+	fprintf(d->f, _("started %s by %s"), a, b->started_by);
+	fputs(sep(), d->f);
+	fprintf(d->f, _("witness %s"), b->witness);
+	fputc('\n', d->f);
 	if (b->closed_at) {
 		when(d, b->closed_at, c);
+		fputs("     ", d->f);
+		fprintf(d->f, _("closed %s by %s"), c, b->closed_by);
+		fputs(sep(), d->f);
+		fprintf(d->f, _("witness %s"), b->close_witness);
+		fputs(": ", d->f);
 		fprintf(d->f,
-			"     closed %s by %s, witness %s: %lld card%s "
-			"destroyed (%s%s%s)\n",
-			c, b->closed_by, b->close_witness, (long long)b->ncards,
-			b->ncards == 1 ? "" : "s", b->method,
-			b->certificate[0] ? ", certificate " : "",
-			b->certificate);
+			ngettext("%lld card destroyed", "%lld cards destroyed",
+				 (unsigned long)b->ncards),
+			(long long)b->ncards);
+		fprintf(d->f, " (%s", cli_code_word(b->method));
+		if (b->certificate[0])
+			fprintf(d->f, _(", certificate %s"), b->certificate);
+		fputs(")\n", d->f);
 	} else {
-		fprintf(d->f, "     still open: %lld card%s scanned\n",
-			(long long)b->ncards, b->ncards == 1 ? "" : "s");
+		fputs("     ", d->f);
+		fprintf(d->f,
+			ngettext("still open: %lld card scanned",
+				 "still open: %lld cards scanned",
+				 (unsigned long)b->ncards),
+			(long long)b->ncards);
+		fputc('\n', d->f);
 	}
 }
 
@@ -299,9 +333,11 @@ static void near_misses(struct daily *d)
 			json_w_end_object(d->jw);
 		} else {
 			when(d, r->at, a);
-			fprintf(d->f, "  #%lld %s by %s%s%s\n",
-				(long long)r->id, a, r->staff,
-				r->mgmt_id[0] ? ", card " : "", r->mgmt_id);
+			fprintf(d->f, "  #%lld ", (long long)r->id);
+			fprintf(d->f, _("%s by %s"), a, r->staff);
+			if (r->mgmt_id[0])
+				fprintf(d->f, _(", card %s"), r->mgmt_id);
+			fputc('\n', d->f);
 			report_wrapped(d->f, "     ", r->text);
 		}
 		d->n++;
@@ -324,14 +360,17 @@ static void anchor_text(struct daily *d, int64_t id, const char *hex)
 	pdf_check_code(hex, code);
 	fprintf(
 	    d->f,
-	    "  anchor at the end of the day: the chain's %lld entries up to\n"
-	    "  then and the last one's hash (write both down; later\n"
-	    "  'cardtally audit verify' with them shows a rewrite, or\n"
-	    "  entries cut from the end of the log):\n"
-	    "    --expect-rows %lld\n"
-	    "    --anchor %s\n"
-	    "  check code %s (audit verify shows it for the same anchor)\n",
-	    (long long)id, (long long)id, hex, code);
+	    _("  anchor at the end of the day: the chain's %lld entries up to\n"
+	      "  then and the last one's hash (write both down; later\n"
+	      "  'cardtally audit verify' with them shows a rewrite, or\n"
+	      "  entries cut from the end of the log):\n"),
+	    (long long)id);
+	fprintf(d->f, "    --expect-rows %lld\n    --anchor %s\n",
+		(long long)id, hex);
+	fprintf(d->f,
+		_("  check code %s (audit verify shows it for the same "
+		  "anchor)\n"),
+		code);
 }
 
 /* The chain's verification and the day's anchor (the chain head to
@@ -368,31 +407,36 @@ static void audit(struct daily *d)
 		json_w_end_object(w);
 		return;
 	}
-	fputs("\nAUDIT LOG\n", d->f);
+	fprintf(d->f, "\n%s\n", _("AUDIT LOG"));
 	if (a->problem != AUDIT_INTACT) {
-		fprintf(d->f, "  BROKEN (%s):\n",
+		fprintf(d->f, "  %s (%s):\n", _("BROKEN"),
 			audit_problem_name(a->problem));
 		report_wrapped(d->f, "    ", a->what);
-		if (a->nfindings > 1)
+		if (a->nfindings > 1) {
+			fputs("  ", d->f);
 			fprintf(d->f,
-				"  and %lld more problems: run 'cardtally "
-				"audit verify'\n",
+				_("and %lld more problems: run 'cardtally "
+				  "audit verify'"),
 				(long long)a->nfindings - 1);
+			fputc('\n', d->f);
+		}
 		if (a->breaks_chain) {
-			fputs("  no anchor can be given: run 'cardtally audit "
-			      "verify'\n",
-			      d->f);
+			fprintf(d->f, "  %s: %s\n", _("no anchor can be given"),
+				_("run 'cardtally audit verify'"));
 			return;
 		}
-		fputs("  the chain itself is intact\n", d->f);
+		fprintf(d->f, "  %s\n", _("the chain itself is intact"));
 		if (a->anchored)
 			anchor_text(d, a->anchor_entry, a->anchor_hex);
 		return;
 	}
-	fprintf(d->f, "  intact: %lld entries, %lld rows match their entries\n",
+	fputs("  ", d->f);
+	fprintf(d->f, _("intact: %lld entries, %lld rows match their entries"),
 		(long long)a->entries, (long long)a->records);
+	fputc('\n', d->f);
 	if (!a->anchor_entry) {
-		fputs("  no entries before the end of the day\n", d->f);
+		fprintf(d->f, "  %s\n",
+			_("no entries before the end of the day"));
 		return;
 	}
 	anchor_text(d, a->anchor_entry, a->anchor_hex);
@@ -402,14 +446,15 @@ static const struct section {
 	const char *key, *heading;
 	void (*print)(struct daily *d);
 } sections[] = {
-    {"counts", "COUNTS", counts},
-    {"tallies", "WINDOW TALLIES", tallies},
-    {"key_openings", "SAFE OPENINGS", openings},
-    {"safe_closed", "HANDLED WHILE THE SAFE WAS RECORDED CLOSED", safe_closed},
-    {"custody", "CUSTODY MOVEMENTS (kind, by, how many)", custody},
-    {"disposals", "DISPOSALS", disposals},
-    {"near_misses", "NEAR-MISSES", near_misses},
-    {"locked_accounts", "LOCKED ACCOUNTS (now)", locked},
+    {"counts", N_("COUNTS"), counts},
+    {"tallies", N_("WINDOW TALLIES"), tallies},
+    {"key_openings", N_("SAFE OPENINGS"), openings},
+    {"safe_closed", N_("HANDLED WHILE THE SAFE WAS RECORDED CLOSED"),
+     safe_closed},
+    {"custody", N_("CUSTODY MOVEMENTS (kind, by, how many)"), custody},
+    {"disposals", N_("DISPOSALS"), disposals},
+    {"near_misses", N_("NEAR-MISSES"), near_misses},
+    {"locked_accounts", N_("LOCKED ACCOUNTS (now)"), locked},
 };
 
 int report_daily_print(const struct wf_daily *w,
@@ -429,8 +474,10 @@ int report_daily_print(const struct wf_daily *w,
 		cli_json_key_time(d.jw, "to", w->to);
 		cli_json_key_time(d.jw, "printed_at", w->printed_at);
 	} else {
-		fprintf(d.f, "cardtally daily report %s\nprinted %s\n", day,
-			now_iso);
+		fprintf(d.f, _("cardtally daily report %s"), day);
+		fputc('\n', d.f);
+		fprintf(d.f, _("printed %s"), now_iso);
+		fputc('\n', d.f);
 	}
 	d.list = (struct report_list){.f = d.f,
 				      .jw = d.jw,
@@ -447,17 +494,19 @@ int report_daily_print(const struct wf_daily *w,
 			continue;
 		if (d.jw)
 			json_w_key_int(d.jw, "key_flags", w->key_flagged);
-		else if (w->key_flagged)
-			fprintf(d.f, "  %d flagged\n", w->key_flagged);
+		else if (w->key_flagged) {
+			fputs("  ", d.f);
+			fprintf(d.f, _("%d flagged"), w->key_flagged);
+			fputc('\n', d.f);
+		}
 	}
 	audit(&d);
 	if (d.jw) {
 		json_w_end_object(d.jw);
 		return cli_json_done(d.jw, EXIT_OK);
 	}
-	fputs("\nchecked and signed (manager): ____________________  "
-	      "date: ____________\n",
-	      d.f);
+	fprintf(d.f, "\n%s: ____________________  %s: ____________\n",
+		_("checked and signed (manager)"), _("date"));
 	return EXIT_OK;
 }
 

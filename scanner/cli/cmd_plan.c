@@ -45,17 +45,32 @@ int plan_result_jw(struct json_w *w, const struct plan_result *r)
 	return json_w_end_array(w);
 }
 
+static const char *translate(const char *msgid)
+{
+	return gettext(msgid);
+}
+
+const char *plan_why_words(const struct plan_line *ln)
+{
+	static char buf[sizeof(ln->why)];
+
+	plan_why_text(&ln->why_of, translate, buf, sizeof(buf));
+	return buf;
+}
+
 void plan_result_text(FILE *f, const struct plan_result *r, int only_news)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		const struct plan_line *ln = &r->v[i];
 
 		if (!ln->staff[0])
-			fprintf(f, "  %-24s nobody: %s\n", cli_text(ln->range),
-				ln->why);
+			fprintf(f, "  %s %s: %s\n",
+				cli_pad(cli_text(ln->range), 24), _("nobody"),
+				plan_why_words(ln));
 		else if (!only_news || !ln->kept)
-			fprintf(f, "  %-24s %s%s\n", cli_text(ln->range),
-				ln->staff, ln->kept ? " (kept)" : "");
+			fprintf(f, "  %s %s%s\n",
+				cli_pad(cli_text(ln->range), 24), ln->staff,
+				ln->kept ? _(" (kept)") : "");
 	}
 }
 
@@ -99,8 +114,9 @@ static int exec_plan_assign(struct cli *c, struct ledger *l)
 		json_w_end_object(&w);
 		rc = cli_json_done(&w, rc);
 	} else {
-		printf("count %lld: %s\n", (long long)id,
-		       apply ? "assigned" : "proposed (--apply to assign)");
+		printf(_("count %lld: %s"), (long long)id,
+		       apply ? _("assigned") : _("proposed (--apply to assign)"));
+		putchar('\n');
 		plan_result_text(stdout, &res, 0);
 	}
 	plan_result_free(&res);
@@ -198,21 +214,24 @@ static void print_cycle_text(const struct wf_plan_cycle *cy)
 	char m[8];
 
 	plan_month_format(cy->start, m);
-	printf("cycle of %d month%s from %s, %zu ranges, %zu a month in "
-	       "full%s\n",
-	       cy->months, cy->months == 1 ? "" : "s", m, cy->n, cy->share,
-	       cy->plan_id ? "" : " (proposed: --apply to keep it)");
+	printf(ngettext("cycle of %d month from %s, ",
+			"cycle of %d months from %s, ", (unsigned long)cy->months),
+	       cy->months, m);
+	printf(_("%zu ranges, %zu a month in full"), cy->n, cy->share);
+	printf("%s\n", cy->plan_id ? "" : _(" (proposed: --apply to keep it)"));
 	for (int k = 0; k < cy->months; k++) {
 		size_t full = 0;
 
 		plan_month_format(cy->start + k, m);
-		printf("  %s full:", m);
+		printf("  %s %s:", m, _("full"));
 		for (size_t i = 0; i < cy->n; i++)
 			if (cy->v[i].month == k) {
 				printf(" %s", cli_text(cy->v[i].path));
 				full++;
 			}
-		printf("; count-only: the other %zu\n", cy->n - full);
+		printf("; ");
+		printf(_("count-only: the other %zu"), cy->n - full);
+		putchar('\n');
 	}
 }
 
@@ -314,13 +333,16 @@ static int print_total(void *ctx, const struct count_total_row *r)
 	} else if (!t->out) {
 		return 0; /* only counting what is off */
 	} else if (r->counted < 0) {
-		fprintf(t->out, "  %-24s expected %lld, not counted\n",
-			r->range, (long long)r->expected);
+		fprintf(t->out, "  %s ", cli_pad(cli_text(r->range), 24));
+		fprintf(t->out, _("expected %lld, not counted"),
+			(long long)r->expected);
+		fputc('\n', t->out);
 	} else {
-		fprintf(t->out,
-			"  %-24s expected %lld, counted %lld by %s: %s\n",
-			r->range, (long long)r->expected, (long long)r->counted,
-			r->by, plan_total_name(s));
+		fprintf(t->out, "  %s ", cli_pad(cli_text(r->range), 24));
+		fprintf(t->out, _("expected %lld, counted %lld by %s: %s"),
+			(long long)r->expected, (long long)r->counted, r->by,
+			cli_code_word(plan_total_name(s)));
+		fputc('\n', t->out);
 	}
 	t->n++;
 	return 0;
@@ -352,7 +374,8 @@ int reconcile_countonly(struct ledger *l, const struct session_rec *sess,
 		json_w_key(&w, "ranges");
 		json_w_array(&w);
 	} else {
-		fprintf(out, "count-only check %lld\n", (long long)sess->id);
+		fprintf(out, _("count-only check %lld"), (long long)sess->id);
+		fputc('\n', out);
 	}
 	rc = ledger_count_totals(l, sess->id, print_total, &t);
 	if (rc < 0)
@@ -366,9 +389,11 @@ int reconcile_countonly(struct ledger *l, const struct session_rec *sess,
 		json_w_end_object(&w);
 		return cli_json_done(&w, rc);
 	}
-	fprintf(out, "expected %lld, counted %lld, %zu range%s off\n",
-		(long long)t.expected, (long long)t.counted, t.found,
-		t.found == 1 ? "" : "s");
+	fprintf(out, _("expected %lld, counted %lld, "), (long long)t.expected,
+		(long long)t.counted);
+	fprintf(out, ngettext("%zu range off", "%zu ranges off", t.found),
+		t.found);
+	fputc('\n', out);
 	return rc;
 }
 
@@ -438,17 +463,23 @@ static void status_ranges(const struct wf_plan_status *s, struct json_w *w)
 		json_w_end_array(w);
 		return;
 	}
-	printf("  ranges: %zu, never counted in full: %zu\n", s->nranges,
+	fputs("  ", stdout);
+	printf(_("ranges: %zu, never counted in full: %zu"), s->nranges,
 	       s->nnever);
+	putchar('\n');
 	if (s->oldest < 0)
 		return;
 	old = &s->ranges[s->oldest];
 	cli_time_iso(old->full.started_at, a);
-	printf("  oldest full count: %s, count %lld on %.10s by",
+	a[10] = '\0';
+	fputs("  ", stdout);
+	printf(_("oldest full count: %s, count %lld on %s by"),
 	       cli_text(old->path), (long long)old->full.session, a);
 	for (size_t i = 0; i < old->full.nwho; i++)
 		printf(" %s", old->full.who[i]);
-	puts(old->full.nwho ? "" : " nobody");
+	if (!old->full.nwho)
+		printf(" %s", _("nobody"));
+	putchar('\n');
 }
 
 /* "plan":{"cycle":{...},"due":[...],"overdue":[...],"planned":[...], and
@@ -496,14 +527,23 @@ static void status_cycle_text(const struct wf_plan_status *s)
 
 	plan_month_format(s->start, m0);
 	plan_month_format(s->start + s->cycle.months - 1, m1);
-	printf("plan: cycle %s..%s (%d month%s)%s\n", m0, m1, s->cycle.months,
-	       s->cycle.months == 1 ? "" : "s",
-	       s->ended ? ", ended: make the next one (plan cycle)" : "");
-	fputs("  due this month:", stdout);
+	printf(ngettext("plan: cycle %s..%s (%d month)",
+			"plan: cycle %s..%s (%d months)",
+			(unsigned long)s->cycle.months),
+	       m0, m1, s->cycle.months);
+	printf("%s\n",
+	       s->ended ? _(", ended: make the next one (plan cycle)") : "");
+	printf("  %s:", _("due this month"));
 	due = list_state(s, PLAN_DUE_NOW, NULL);
-	printf("%s (%zu done)\n", due ? "" : " none", s->ndone);
-	fputs("  overdue:", stdout);
-	puts(list_state(s, PLAN_DUE_OVERDUE, NULL) ? "" : " none");
+	if (!due)
+		printf(" %s", _("none"));
+	putchar(' ');
+	printf(_("(%zu done)"), s->ndone);
+	putchar('\n');
+	printf("  %s:", _("overdue"));
+	if (!list_state(s, PLAN_DUE_OVERDUE, NULL))
+		printf(" %s", _("none"));
+	putchar('\n');
 }
 
 int plan_status(struct ledger *l, struct json_w *w, int64_t now)
@@ -522,7 +562,7 @@ int plan_status(struct ledger *l, struct json_w *w, int64_t now)
 	} else if (s.has_cycle) {
 		status_cycle_text(&s);
 	} else {
-		puts("plan: no cycle plan (plan cycle --months K --apply)");
+		puts(_("plan: no cycle plan (plan cycle --months K --apply)"));
 	}
 	status_ranges(&s, w);
 	if (w)

@@ -175,17 +175,21 @@ static void book_range_out(struct book_out *o, const struct wf_book_range *r)
 	case FMT_TEXT:
 		iso_or_empty(r->started_at, a);
 		iso_or_empty(r->ended_at, b);
-		fprintf(f, "  %s  counted by %s%s%s%s\n", cli_text(r->path),
-			codes[0] ? codes : "nobody", names[0] ? " (" : "",
-			cli_text(names), names[0] ? ")" : "");
+		fprintf(f, "  %s  ", cli_text(r->path));
+		fprintf(f, _("counted by %s"), codes[0] ? codes : _("nobody"));
+		fprintf(f, "%s%s%s\n", names[0] ? " (" : "", cli_text(names),
+			names[0] ? ")" : "");
 		if (r->started_at)
 			fprintf(f, "      %s - %s\n", a, b[0] ? b : "...");
-		if (r->expected >= 0)
-			fprintf(f, "      expected %s  seen %s  in place %s\n",
-				e, s, p);
-		else
-			fputs("      results stored when the count closes\n",
-			      f);
+		if (r->expected >= 0) {
+			fputs("      ", f);
+			fprintf(f, _("expected %s  seen %s  in place %s"), e,
+				s, p);
+			fputc('\n', f);
+		} else {
+			fprintf(f, "      %s\n",
+				_("results stored when the count closes"));
+		}
 		break;
 	}
 }
@@ -216,22 +220,25 @@ static void book_disc_out(struct book_out *o, const struct disc_item *it)
 		book_item_jw(o->jw, it);
 		break;
 	case FMT_TEXT:
-		fprintf(f, "    %-12s %-12s %s%s%s\n",
-			recon_disc_name(it->kind),
+		fprintf(f, "    %s %-12s %s%s%s\n",
+			cli_pad(cli_code_word(recon_disc_name(it->kind)), 12),
 			it->mgmt_id[0] ? it->mgmt_id : it->serial,
 			it->location[0] ? cli_text(it->location) : "-",
 			it->found[0] ? " -> " : "", cli_text(it->found));
 		if (it->resolved) {
 			cli_time_iso(it->res.at, at);
-			fprintf(f, "      %s by %s at %s\n",
-				cli_text(it->res.reason), it->res.by, at);
+			fputs("      ", f);
+			fprintf(f, _("%s by %s at %s"),
+				cli_text(cli_code_word(it->res.reason)),
+				it->res.by, at);
+			fputc('\n', f);
 			if (it->res.note[0]) {
-				fputs("      note: ", f);
+				fprintf(f, "      %s: ", _("note"));
 				book_oneline(f, it->res.note);
 				fputc('\n', f);
 			}
 		} else {
-			fputs("      open: no resolution yet\n", f);
+			fprintf(f, "      %s\n", _("open: no resolution yet"));
 		}
 		break;
 	}
@@ -261,17 +268,30 @@ static void book_count_out(struct book_out *o, const struct wf_book_count *w)
 		json_w_key(o->jw, "ranges");
 		json_w_array(o->jw);
 	} else if (o->fmt == FMT_TEXT) {
-		fprintf(f, "\nCount %lld (%s", (long long)c->id,
-			session_kind_name(c->kind));
+		fputc('\n', f);
 		if (c->recount_of)
-			fprintf(f, ", recount of count %lld",
+			fprintf(f, _("Count %lld (%s, recount of count %lld)"),
+				(long long)c->id,
+				cli_code_word(session_kind_name(c->kind)),
 				(long long)c->recount_of);
-		fprintf(f, ")  plan: -\n  begun %s by %s\n", a, c->started_by);
-		if (c->closed_at)
-			fprintf(f, "  closed %s by %s%s%s\n", b, c->closed_by,
-				c->witness[0] ? ", witness " : "", c->witness);
 		else
-			fputs("  still open\n", f);
+			fprintf(f, _("Count %lld (%s)"), (long long)c->id,
+				cli_code_word(session_kind_name(c->kind)));
+		fprintf(f, "  %s: -\n  ", _("plan"));
+		fprintf(f, _("begun %s by %s"), a, c->started_by);
+		fputc('\n', f);
+		if (c->closed_at) {
+			fputs("  ", f);
+			fprintf(f, _("closed %s by %s"), b, c->closed_by);
+			if (c->witness[0]) {
+				/* TRANSLATORS: between the parts of a line. */
+				fputs(_(", "), f);
+				fprintf(f, _("witness %s"), c->witness);
+			}
+			fputc('\n', f);
+		} else {
+			fprintf(f, "  %s\n", _("still open"));
+		}
 	}
 	for (size_t i = 0; i < w->nranges; i++)
 		book_range_out(o, &w->ranges[i]);
@@ -279,9 +299,12 @@ static void book_count_out(struct book_out *o, const struct wf_book_count *w)
 		json_w_end_array(o->jw);
 		json_w_key(o->jw, "discrepancies");
 		json_w_array(o->jw);
-	} else if (o->fmt == FMT_TEXT)
-		fprintf(f, "  discrepancies: %zu, %zu without a resolution\n",
+	} else if (o->fmt == FMT_TEXT) {
+		fputs("  ", f);
+		fprintf(f, _("discrepancies: %zu, %zu without a resolution"),
 			w->disc.n, w->disc.unresolved);
+		fputc('\n', f);
+	}
 	for (size_t i = 0; i < w->disc.n; i++)
 		book_disc_out(o, &w->disc.v[i]);
 	if (o->fmt == FMT_JSON) {
@@ -307,8 +330,12 @@ int report_book_print(const struct wf_book *b, enum book_format fmt, FILE *f)
 		json_w_key(&jw, "counts");
 		json_w_array(&jw);
 	} else {
-		fprintf(o.f, "Record book %s: %zu count%s begun this month\n",
-			b->month, b->ncounts, b->ncounts == 1 ? "" : "s");
+		fprintf(o.f,
+			ngettext("Record book %s: %zu count begun this month",
+				 "Record book %s: %zu counts begun this month",
+				 b->ncounts),
+			b->month, b->ncounts);
+		fputc('\n', o.f);
 	}
 	for (size_t i = 0; i < b->ncounts; i++)
 		book_count_out(&o, &b->counts[i]);
@@ -450,8 +477,10 @@ static void incident_event(FILE *f, struct json_w *w,
 		return;
 	}
 	cli_time_iso(e->at, at);
-	fprintf(f, "    %s %s by %s%s%s%s%s\n", at, e->kind,
-		e->by[0] ? e->by : "?", e->from[0] ? ", " : "", e->from,
+	fprintf(f, "    %s ", at);
+	fprintf(f, _("%s by %s"), cli_code_word(e->kind),
+		e->by[0] ? e->by : "?");
+	fprintf(f, "%s%s%s%s\n", e->from[0] ? ", " : "", e->from,
 		e->to[0] ? " -> " : "", e->to);
 }
 
@@ -474,10 +503,13 @@ static void incident_opening(FILE *f, struct json_w *w,
 	}
 	cli_time_iso(o->opened_at, a);
 	iso_or_empty(o->closed_at, b);
-	fprintf(f, "    %s by %s, approved by %s\n", a, o->opened_by,
+	fputs("    ", f);
+	fprintf(f, _("%s by %s, approved by %s"), a, o->opened_by,
 		o->approved_by);
-	fprintf(f, "      closed %s; purpose: %s\n", b[0] ? b : "never",
+	fputs("\n      ", f);
+	fprintf(f, _("closed %s; purpose: %s"), b[0] ? b : _("never"),
 		cli_text(o->purpose));
+	fputc('\n', f);
 }
 
 static void incident_person(FILE *f, struct json_w *w,
@@ -497,10 +529,13 @@ static void incident_person(FILE *f, struct json_w *w,
 		json_w_end_object(w);
 		return;
 	}
-	fprintf(f, "    %-10s %s%s%s%s\n", p->code, cli_text(p->name),
-		p->name[0] ? ": " : "",
-		p->roles & WF_PERSON_HANDLED ? "handled it " : "",
-		p->roles & WF_PERSON_COUNTED ? "counted its range" : "");
+	fprintf(f, "    %-10s %s%s", p->code, cli_text(p->name),
+		p->name[0] ? ": " : "");
+	if (p->roles & WF_PERSON_HANDLED)
+		fprintf(f, "%s ", _("handled it"));
+	if (p->roles & WF_PERSON_COUNTED)
+		fputs(_("counted its range"), f);
+	fputc('\n', f);
 }
 
 static void incident_card(FILE *f, struct json_w *w,
@@ -543,36 +578,44 @@ static void incident_card(FILE *f, struct json_w *w,
 		json_w_key(w, "custody_events");
 		json_w_array(w);
 	} else {
-		fprintf(f, "\n%s  serial %s  home %s  ledger: %s\n",
+		fputc('\n', f);
+		fprintf(f, _("%s  serial %s  home %s  ledger: %s"),
 			it->mgmt_id, it->serial, cli_text(it->location),
-			card_status_name(k->status));
+			cli_code_word(card_status_name(k->status)));
+		fputc('\n', f);
 		if (it->resolved) {
 			cli_time_iso(it->res.at, at);
-			fprintf(f, "  resolution  %s by %s at %s\n",
-				cli_text(it->res.reason), it->res.by, at);
+			fprintf(f, "  %s", cli_pad(_("resolution"), 12));
+			fprintf(f, _("%s by %s at %s"),
+				cli_text(cli_code_word(it->res.reason)),
+				it->res.by, at);
+			fputc('\n', f);
 			if (it->res.note[0]) {
-				fputs("  note        ", f);
+				fprintf(f, "  %s", cli_pad(_("note"), 12));
 				book_oneline(f, it->res.note);
 				fputc('\n', f);
 			}
 		} else {
-			fputs("  resolution  none yet\n", f);
+			fprintf(f, "  %s%s\n", cli_pad(_("resolution"), 12),
+				_("none yet"));
 		}
 		if (ls->at) {
 			cli_time_iso(ls->at, at);
-			fprintf(f, "  last seen   %s at %s\n", at,
+			fprintf(f, "  %s", cli_pad(_("last seen"), 12));
+			fprintf(f, _("%s at %s"), at,
 				ls->location[0] ? cli_text(ls->location) : "?");
-			fprintf(f, "              by %s%s%s%s, %s\n",
-				ls->by[0] ? ls->by : "?", name[0] ? " (" : "",
+			fputs("\n              ", f);
+			fprintf(f, _("by %s"), ls->by[0] ? ls->by : "?");
+			fprintf(f, "%s%s%s, %s\n", name[0] ? " (" : "",
 				cli_text(name), name[0] ? ")" : "",
-				cli_text(ls->what));
+				cli_text(cli_code_word(ls->what)));
 		} else {
-			fputs("  last seen   never since the stock list "
-			      "import\n",
-			      f);
+			fprintf(f, "  %s%s\n", cli_pad(_("last seen"), 12),
+				_("never since the stock list import"));
 		}
-		fprintf(f, "  window      %s\n           -> %s\n", a, b);
-		fputs("  custody events in the window:\n", f);
+		fprintf(f, "  %s%s\n           -> %s\n",
+			cli_pad(_("window"), 12), a, b);
+		fprintf(f, "  %s:\n", _("custody events in the window"));
 	}
 	for (size_t i = 0; i < k->nevents; i++)
 		incident_event(f, w, &k->events[i]);
@@ -581,7 +624,9 @@ static void incident_card(FILE *f, struct json_w *w,
 		json_w_key(w, "people");
 		json_w_array(w);
 	} else {
-		fputs(k->nevents ? "  people:\n" : "    none\n  people:\n", f);
+		if (!k->nevents)
+			fprintf(f, "    %s\n", _("none"));
+		fprintf(f, "  %s:\n", _("people"));
 	}
 	for (size_t i = 0; i < k->npeople; i++)
 		incident_person(f, w, &k->people[i]);
@@ -591,8 +636,8 @@ static void incident_card(FILE *f, struct json_w *w,
 		json_w_array(w);
 	} else {
 		if (k->npeople == 0)
-			fputs("    none recorded\n", f);
-		fputs("  safe opened in the window:\n", f);
+			fprintf(f, "    %s\n", _("none recorded"));
+		fprintf(f, "  %s:\n", _("safe opened in the window"));
 	}
 	for (size_t i = 0; i < k->nopenings; i++)
 		incident_opening(f, w, &k->openings[i]);
@@ -600,7 +645,7 @@ static void incident_card(FILE *f, struct json_w *w,
 		json_w_end_array(w);
 		json_w_end_object(w);
 	} else if (!k->nopenings) {
-		fputs("    never (per the key log)\n", f);
+		fprintf(f, "    %s\n", _("never (per the key log)"));
 	}
 }
 
@@ -623,12 +668,18 @@ int report_incident_print(const struct wf_incident *in, int json, FILE *f)
 		json_w_key(w, "cards");
 		json_w_array(w);
 	} else {
-		fprintf(f, "Incident report, count %lld (%s) begun %s\n",
-			(long long)s->id, session_kind_name(s->kind), at);
+		fprintf(f, _("Incident report, count %lld (%s) begun %s"),
+			(long long)s->id,
+			cli_code_word(session_kind_name(s->kind)), at);
+		fputc('\n', f);
 		fprintf(f,
-			"%zu card%s missing and not found since (the "
-			"applicants to contact)\n",
-			in->ncards, in->ncards == 1 ? "" : "s");
+			ngettext("%zu card missing and not found since (the "
+				 "applicants to contact)",
+				 "%zu cards missing and not found since (the "
+				 "applicants to contact)",
+				 in->ncards),
+			in->ncards);
+		fputc('\n', f);
 	}
 	for (size_t i = 0; i < in->ncards; i++)
 		incident_card(f, w, &in->cards[i]);

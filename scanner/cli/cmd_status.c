@@ -25,25 +25,6 @@ struct status_ctx {
 	const struct recon_key_rules *rules;
 };
 
-/* Counts the cards in storage that are due for disposal today (R16, R17),
- * by the installation's rules. */
-struct due_count {
-	const struct recon_rules *rules;
-	int32_t today;
-	long n;
-};
-
-static int count_due(void *ctx, const struct card_rec *c)
-{
-	struct due_count *d = ctx;
-	int32_t since;
-
-	if (recon_disposal_due(c->status, c->reminder_sent, d->today, d->rules,
-			       &since) != DUE_NOT)
-		d->n++;
-	return 0;
-}
-
 /* One card the ledger says is lost (R10, R23): not expected anywhere, an
  * alert if it is ever read again. */
 static int show_lost(void *ctx, const struct lost_row *r)
@@ -100,19 +81,14 @@ static int show_session(const struct session_rec *r, void *ctx)
 	return 0;
 }
 
-static int show_gap(const struct staff_rec *p, void *ctx)
+static int show_gap(const struct staff_rec *p, const struct training_gap *g,
+		    void *ctx)
 {
 	struct status_ctx *s = ctx;
-	struct training_gap gap;
+	struct training_gap gap = *g;
 	char d[11] = "";
-	int rc;
 
-	if (!p->active)
-		return 0;
-	rc = cli_training_check(s->l, p->code, s->today, &gap);
-	if (rc)
-		return rc;
-	if (gap.gate == GATE_OK)
+	if (!p->active || gap.gate == GATE_OK)
 		return 0;
 	if (gap.since != DATE_NONE)
 		date_format(gap.since, d);
@@ -246,6 +222,7 @@ static int exec_status(struct cli *c, struct ledger *l)
 	    .l = l, .jw = c->json ? &w : NULL, .now = cli_now()};
 	struct key_opening_rec cur;
 	struct config conf;
+	struct wf_err e;
 	char when[TIME_ISO_BUF], flags[64], day[11];
 	int32_t off = cli_utc_offset(s.now);
 	int open, rc;
@@ -366,11 +343,9 @@ static int exec_status(struct cli *c, struct ledger *l)
 	end_list(&s);
 
 	begin_list(&s, "training_gaps", N_("training gaps:"));
-	rc = ledger_staff_each(l, show_gap, &s);
-	if (rc > 0)
-		return rc; /* cli_training_check printed why */
-	if (rc < 0)
-		goto fail;
+	rc = wf_training_each(l, s.today, show_gap, &s, &e);
+	if (rc)
+		return cli_fail(&e);
 	end_list(&s);
 
 	/* The counting programme: due, overdue, last counts (R5); in JSON
@@ -387,17 +362,17 @@ static int exec_status(struct cli *c, struct ledger *l)
 	if (s.jw)
 		json_w_key_int(&w, "lost", s.n);
 
-	struct due_count due = {.rules = &conf.rules, .today = s.today};
-	rc = ledger_cards_in_storage(l, count_due, &due);
-	if (rc < 0)
-		goto fail;
+	long due;
+	rc = wf_dispose_due_count(l, &conf.rules, s.today, &due, &e);
+	if (rc)
+		return cli_fail(&e);
 	if (s.jw) {
-		json_w_key_int(&w, "disposal_due", due.n);
+		json_w_key_int(&w, "disposal_due", due);
 		json_w_end_object(&w);
 		return cli_json_done(&w, EXIT_OK);
 	}
-	printf(_("due for disposal: %ld"), due.n);
-	printf("%s\n", due.n ? _(" (cardtally dispose due lists them)") : "");
+	printf(_("due for disposal: %ld"), due);
+	printf("%s\n", due ? _(" (cardtally dispose due lists them)") : "");
 	return EXIT_OK;
 fail:
 	return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));

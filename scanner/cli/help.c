@@ -156,6 +156,13 @@ static const struct {
 		       "configuration's hub)"},
     {"hub report/silent-days", "a ward without a sync for more than N "
 			       "days is silent (default 7)"},
+    {"hub report/month", "the month whose record books are reported "
+			 "(default: this month)"},
+    {"hub report/ward", "only the ward with this code"},
+    {"hub report/format", "text (default), csv (for Excel), json, or pdf "
+			  "(to print and stamp)"},
+    {"hub report/output", "the file the PDF is written to (default: "
+			  "stdout, when it is not a terminal)"},
 };
 
 /* The headings of `cardtally --help`: each lists the commands of its nouns

@@ -45,8 +45,10 @@ static void text_res(FILE *f, const struct wf_reconcile *w, const char *serial)
 	if (!x)
 		return;
 	cli_time_iso(x->at, at);
-	fprintf(f, "      resolved %s by %s at %s\n", cli_text(x->reason),
-		cli_text(x->by), at);
+	fputs("      ", f);
+	fprintf(f, _("resolved %s by %s at %s"),
+		cli_text(cli_code_word(x->reason)), cli_text(x->by), at);
+	fputc('\n', f);
 	if (!x->note[0])
 		return;
 	/* A note may hold line breaks; the report keeps it on one line. */
@@ -57,7 +59,7 @@ static void text_res(FILE *f, const struct wf_reconcile *w, const char *serial)
 		note[i] =
 		    x->note[i] == '\n' || x->note[i] == '\r' ? ' ' : x->note[i];
 	note[i] = '\0';
-	fprintf(f, "      note: %s\n", cli_text(note));
+	fprintf(f, "      %s: %s\n", _("note"), cli_text(note));
 }
 
 static void print_json(struct json_w *jw, const struct wf_reconcile *w)
@@ -231,9 +233,18 @@ static void put_padded(FILE *f, const char *s, int width)
 	while (++w < width);
 }
 
+/* A section's heading: its title and count, and what its items are
+ * (title and what are msgids). */
 static void text_heading(FILE *f, const char *title, size_t n, const char *what)
 {
-	fprintf(f, "\n%s (%zu)%s%s\n", title, n, n ? " - " : "", n ? what : "");
+	fprintf(f, "\n%s (%zu)%s%s\n", _(title), n, n ? " - " : "",
+		n ? _(what) : "");
+}
+
+/* The first columns of a card's line: management id and serial. */
+static void card_cols(FILE *f, const char *mgmt_id, const char *serial)
+{
+	fprintf(f, "  %-12s %-16s ", cli_text(mgmt_id), serial);
 }
 
 static void print_text(FILE *f, const struct wf_reconcile *w)
@@ -242,63 +253,72 @@ static void print_text(FILE *f, const struct wf_reconcile *w)
 	const struct recon_report *r = w->r;
 	char at[TIME_ISO_BUF];
 
-	fprintf(f, "Count %lld (%s), %zu range%s\n", (long long)d->session_id,
-		session_kind_name(d->kind), d->nranges,
-		d->nranges == 1 ? "" : "s");
-	fprintf(f, "  expected %zu   seen %zu   ok %zu   repeats %zu\n",
+	fprintf(f, _("Count %lld (%s), "), (long long)d->session_id,
+		cli_code_word(session_kind_name(d->kind)));
+	fprintf(f, ngettext("%zu range", "%zu ranges", d->nranges),
+		d->nranges);
+	fputs("\n  ", f);
+	fprintf(f, _("expected %zu   seen %zu   ok %zu   repeats %zu"),
 		r->expected, r->seen, r->ok, r->repeats);
+	fputc('\n', f);
 
-	text_heading(f, "MISSING", r->nmissing,
-		     "expected here, not read anywhere in this count");
+	text_heading(f, N_("MISSING"), r->nmissing,
+		     N_("expected here, not read anywhere in this count"));
 	for (size_t i = 0; i < r->nmissing; i++) {
 		const struct count_card *k = &d->cards[r->missing[i]];
 		const struct sighting s = w->last_seen[i];
 
-		fprintf(f, "  %-12s %-16s ", k->mgmt_id, k->serial);
+		card_cols(f, k->mgmt_id, k->serial);
 		put_padded(f, k->location, 17);
 		if (s.at) {
 			cli_time_iso(s.at, at);
-			fprintf(f, "last seen %s at %s by %s\n", at,
+			fprintf(f, _("last seen %s at %s by %s"), at,
 				s.location[0] ? cli_text(s.location) : "?",
 				s.by[0] ? cli_text(s.by) : "?");
 		} else {
-			fputs("never seen since import\n", f);
+			fputs(_("never seen since import"), f);
 		}
+		fputc('\n', f);
 		text_res(f, w, k->serial);
 	}
-	text_heading(f, "MISPLACED", r->nmisplaced,
-		     "found in another range than the ledger says");
+	text_heading(f, N_("MISPLACED"), r->nmisplaced,
+		     N_("found in another range than the ledger says"));
 	for (size_t i = 0; i < r->nmisplaced; i++) {
 		const struct recon_found *h = &r->misplaced[i];
 		const struct count_card *k = &d->cards[h->card];
 
-		fprintf(f, "  %-12s %-16s belongs to %s, found in %s\n",
-			cli_text(k->mgmt_id), k->serial, cli_text(k->location),
+		card_cols(f, k->mgmt_id, k->serial);
+		fprintf(f, _("belongs to %s, found in %s"),
+			cli_text(k->location),
 			cli_text(range_path(d, h->range)));
+		fputc('\n', f);
 		text_res(f, w, k->serial);
 	}
-	text_heading(f, "EXTRA", r->nextra, "serial unknown to the ledger");
+	text_heading(f, N_("EXTRA"), r->nextra,
+		     N_("serial unknown to the ledger"));
 	for (size_t i = 0; i < r->nextra; i++) {
 		const struct count_scan *s = &d->scans[r->extra[i]];
 
-		fprintf(f, "  %-12s %-16s found in %s\n", "-", s->serial,
-			cli_text(range_path(d, s->range)));
+		card_cols(f, "-", s->serial);
+		fprintf(f, _("found in %s"), cli_text(range_path(d, s->range)));
+		fputc('\n', f);
 		text_res(f, w, s->serial);
 	}
-	text_heading(f, "NOT IN STOCK", r->nnot_in_stock,
-		     "the ledger says this card left the safe");
+	text_heading(f, N_("NOT IN STOCK"), r->nnot_in_stock,
+		     N_("the ledger says this card left the safe"));
 	for (size_t i = 0; i < r->nnot_in_stock; i++) {
 		const struct recon_found *h = &r->not_in_stock[i];
 		const struct count_card *k = &d->cards[h->card];
 
-		fprintf(f, "  %-12s %-16s ledger: %s, found in %s\n",
-			cli_text(k->mgmt_id), k->serial,
-			card_status_name(k->status),
+		card_cols(f, k->mgmt_id, k->serial);
+		fprintf(f, _("ledger: %s, found in %s"),
+			cli_code_word(card_status_name(k->status)),
 			cli_text(range_path(d, h->range)));
+		fputc('\n', f);
 		text_res(f, w, k->serial);
 	}
-	text_heading(f, "DISPOSAL DUE", r->ndisposal_due,
-		     "present, and due for disposal");
+	text_heading(f, N_("DISPOSAL DUE"), r->ndisposal_due,
+		     N_("present, and due for disposal"));
 	for (size_t i = 0; i < r->ndisposal_due; i++) {
 		const struct recon_due *u = &r->disposal_due[i];
 		const struct count_card *k = &d->cards[u->card];
@@ -306,25 +326,30 @@ static void print_text(FILE *f, const struct wf_reconcile *w)
 
 		if (u->since != DATE_NONE)
 			date_format(u->since, since);
-		fprintf(f, "  %-12s %-16s ", k->mgmt_id, k->serial);
+		card_cols(f, k->mgmt_id, k->serial);
 		put_padded(f, k->location, 17);
-		fprintf(f, "%s%s%s\n", recon_due_why_name(u->why),
-			since[0] ? ", due since " : "", since);
+		fputs(cli_code_word(recon_due_why_name(u->why)), f);
+		if (since[0])
+			fprintf(f, _(", due since %s"), since);
+		fputc('\n', f);
 	}
-	text_heading(f, "CHECKED OUT", r->nchecked_out,
-		     "out of the safe, per the ledger: not missing");
+	text_heading(f, N_("CHECKED OUT"), r->nchecked_out,
+		     N_("out of the safe, per the ledger: not missing"));
 	for (size_t i = 0; i < r->nchecked_out; i++) {
 		const struct count_card *k = &d->cards[r->checked_out[i]];
 		const char *by = w->checked_out_by[i];
 
-		fprintf(f, "  %-12s %-16s ", k->mgmt_id, k->serial);
+		card_cols(f, k->mgmt_id, k->serial);
 		put_padded(f, k->location, 17);
-		fprintf(f, "%s%s\n", by[0] ? "by " : "no check-out recorded",
-			by[0] ? cli_text(by) : "");
+		if (by[0])
+			fprintf(f, _("by %s"), cli_text(by));
+		else
+			fputs(_("no check-out recorded"), f);
+		fputc('\n', f);
 	}
 	/* Only the ranges that need attention: a sweep has dozens. */
 	size_t complete = 0;
-	fputs("\nBy range:\n", f);
+	fprintf(f, "\n%s\n", _("By range:"));
 	for (size_t i = 0; i < d->nranges; i++) {
 		size_t e = r->range_expected[i], ok = r->range_ok[i];
 
@@ -334,14 +359,20 @@ static void print_text(FILE *f, const struct wf_reconcile *w)
 		}
 		fputs("  ", f);
 		put_padded(f, d->ranges[i].path, 21);
-		fprintf(f, "%5zu of %5zu in place", ok, e);
-		if (d->ranges[i].assignee)
-			fprintf(f, "  (counted by %s)",
+		fprintf(f, _("%5zu of %5zu in place"), ok, e);
+		if (d->ranges[i].assignee) {
+			fputs("  ", f);
+			fprintf(f, _("(counted by %s)"),
 				cli_text(d->ranges[i].assignee));
+		}
 		fputc('\n', f);
 	}
-	fprintf(f, "  %zu of %zu range%s complete\n", complete, d->nranges,
-		d->nranges == 1 ? "" : "s");
+	fputs("  ", f);
+	fprintf(f,
+		ngettext("%zu of %zu range complete",
+			 "%zu of %zu ranges complete", d->nranges),
+		complete, d->nranges);
+	fputc('\n', f);
 	size_t n = r->nmissing + r->nmisplaced + r->nextra + r->nnot_in_stock;
 	size_t open = n;
 	for (size_t i = 0; i < r->nmissing; i++)
@@ -357,16 +388,22 @@ static void print_text(FILE *f, const struct wf_reconcile *w)
 		open -=
 		    wf_reconcile_res(
 			w, d->cards[r->not_in_stock[i].card].serial) != NULL;
+	fprintf(f, "\n%s: ", _("RESULT"));
 	if (n && open < n)
 		fprintf(f,
-			"\nRESULT: %zu discrepanc%s, %zu resolved, %zu to "
-			"resolve\n",
-			n, n == 1 ? "y" : "ies", n - open, open);
+			ngettext("%zu discrepancy, %zu resolved, %zu to resolve",
+				 "%zu discrepancies, %zu resolved, %zu to "
+				 "resolve",
+				 n),
+			n, n - open, open);
 	else if (n)
-		fprintf(f, "\nRESULT: %zu discrepanc%s to resolve\n", n,
-			n == 1 ? "y" : "ies");
+		fprintf(f,
+			ngettext("%zu discrepancy to resolve",
+				 "%zu discrepancies to resolve", n),
+			n);
 	else
-		fputs("\nRESULT: every expected card is in its place\n", f);
+		fputs(_("every expected card is in its place"), f);
+	fputc('\n', f);
 }
 
 int report_print(FILE *f, const struct wf_reconcile *w, int json)

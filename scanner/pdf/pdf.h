@@ -143,4 +143,9 @@ int pdf_office_stamps(struct pdf_doc *d);
 #define PDF_CHECK_CODE_BUF 10
 void pdf_check_code(const char *hex, char out[PDF_CHECK_CODE_BUF]);
 
+/* The city-wide report of the hub (pdf_hub.c): a row per ward and the
+ * city's totals. */
+struct wf_hub_book;
+struct pdf_doc *pdf_hub(const struct wf_hub_book *b, const struct pdf_meta *m);
+
 #endif

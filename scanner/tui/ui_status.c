@@ -75,32 +75,24 @@ static int on_locked(const struct staff_rec *p, void *ctx)
 	return 0;
 }
 
-static int on_gap(const struct staff_rec *p, void *ctx)
+static int on_gap(const struct staff_rec *p, const struct training_gap *gap,
+		  void *ctx)
 {
 	struct status_state *st = ctx;
-	struct training_gap gap;
-	struct wf_err e;
 
-	if (!p->active)
-		return 0;
-	/* Fails only as the ledger does: SECTION says so. */
-	if (wf_training_check(st->l, p->code, st->today, &gap, &e))
-		return LEDGER_ERR_SQL;
-	if (gap.gate != GATE_OK)
-		add(st, UI_A_ALERT, "    ! %s %s %s", p->code, gap.course.code,
-		    gap.gate == GATE_EXPIRED ? _("expired") : _("missing"));
+	if (p->active && gap->gate != GATE_OK)
+		add(st, UI_A_ALERT, "    ! %s %s %s", p->code, gap->course.code,
+		    gap->gate == GATE_EXPIRED ? _("expired") : _("missing"));
 	return 0;
 }
 
-static int on_card(void *ctx, const struct card_rec *c)
+/* Everyone's training in one walk (wf_training_each); fails only as the
+ * ledger does: SECTION says so. */
+static int gaps(struct status_state *st)
 {
-	struct status_state *st = ctx;
-	int32_t since;
+	struct wf_err e;
 
-	if (recon_disposal_due(c->status, c->reminder_sent, st->today,
-			       st->rules, &since) != DUE_NOT)
-		st->due++;
-	return 0;
+	return wf_training_each(st->l, st->today, on_gap, st, &e) ? -1 : 0;
 }
 
 /* One heading, its rows from walk, "none" when it added nothing. */
@@ -146,6 +138,7 @@ static int load(struct ui *u, struct status_state *st)
 {
 	struct key_opening_rec cur;
 	char when[TIME_ISO_BUF];
+	struct wf_err e;
 	int rc;
 
 	st->n = 0;
@@ -177,9 +170,9 @@ static int load(struct ui *u, struct status_state *st)
 		ledger_checked_out_each(u->l, on_checked_out, st));
 	SECTION(st, _("Locked accounts"),
 		ledger_staff_each(u->l, on_locked, st));
-	SECTION(st, _("Training gaps"), ledger_staff_each(u->l, on_gap, st));
-	rc = ledger_cards_in_storage(u->l, on_card, st);
-	if (rc < 0)
+	SECTION(st, _("Training gaps"), gaps(st));
+	/* Counted in SQL by the due rule's cutoff (wf_dispose_due_count). */
+	if (wf_dispose_due_count(u->l, st->rules, st->today, &st->due, &e))
 		return ui_ledger_fail(u);
 	add(st, st->due ? UI_A_ALERT : UI_A_NORMAL, "  %s: %ld",
 	    _("Due for disposal"), st->due);

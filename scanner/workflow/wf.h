@@ -199,6 +199,17 @@ int wf_training_check(struct ledger *l, const char *staff, int32_t today,
 int wf_training_gate(struct ledger *l, const struct staff_rec *who,
 		     int32_t today, struct wf_err *e);
 /*
+ * The gate of every staff member on `today`, by code: fn gets the person
+ * and their gap (GATE_OK when nothing is missing).  The courses and all
+ * attendance are read once, not once per person (status; issue 12).  A
+ * non-zero return from fn stops the walk and is returned; else 0, or the
+ * exit status with *e.
+ */
+int wf_training_each(struct ledger *l, int32_t today,
+		     int (*fn)(const struct staff_rec *p,
+			       const struct training_gap *gap, void *ctx),
+		     void *ctx, struct wf_err *e);
+/*
  * The second person of a two-person step: another person than actor
  * (refused before the PIN is checked), logged in with pin (wf_login), and
  * allowed to witness (a manager).  0 and *out, or the exit status.
@@ -563,6 +574,11 @@ struct wf_dispose_due {
 int wf_dispose_due(struct ledger *l, const struct recon_rules *rules,
 		   int32_t today, struct wf_dispose_due *out, struct wf_err *e);
 void wf_dispose_due_free(struct wf_dispose_due *d);
+/* How many cards `rules` (NULL: the defaults) make due on `today`, as
+ * many as wf_dispose_due lists, counted in SQL without reading each card
+ * (status; issue 12).  0 and *n, or the exit status with *e. */
+int wf_dispose_due_count(struct ledger *l, const struct recon_rules *rules,
+			 int32_t today, long *n, struct wf_err *e);
 
 /* Batch id exists and is open: 0 and *b, or the exit status with *e
  * (WF_E_DISPOSE_NOT_FOUND, WF_E_DISPOSE_CLOSED). */
@@ -934,6 +950,8 @@ struct plan_line {
 	int kept;			/* assigned before: left as it was */
 	char why[512]; /* why nobody, when staff is "" (English, the
 			  planner's plan_explain) */
+	struct plan_why why_of; /* the same as data, for a front end to
+				   word (plan_why_text) */
 };
 
 struct plan_result {

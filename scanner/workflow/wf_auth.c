@@ -261,6 +261,108 @@ int wf_training_check(struct ledger *l, const char *staff, int32_t today,
 	return 0;
 }
 
+/* ---- everyone's gate at once (status) ---- */
+
+struct att_all {
+	char staff[STAFF_CODE_MAX + 1];
+	char course[STAFF_CODE_MAX + 1];
+	int32_t date;
+	size_t seq; /* the ledger's order, kept within a person */
+};
+
+struct training_all {
+	struct wf_training g; /* the courses; att refilled per person */
+	struct att_all *v;
+	size_t n, cap;
+	int32_t today;
+	int (*fn)(const struct staff_rec *p, const struct training_gap *gap,
+		  void *ctx);
+	void *ctx;
+	int nomem;
+};
+
+static int collect_all(const struct attendance_row *r, void *ctx)
+{
+	struct training_all *t = ctx;
+	struct att_all *a;
+
+	if (grow((void **)&t->v, &t->cap, t->n, sizeof(*t->v)) < 0)
+		return LEDGER_ERR_NOMEM;
+	a = &t->v[t->n];
+	snprintf(a->staff, sizeof(a->staff), "%s", r->staff);
+	snprintf(a->course, sizeof(a->course), "%s", r->course);
+	a->date = r->date;
+	a->seq = t->n++;
+	return 0;
+}
+
+static int att_cmp(const void *x, const void *y)
+{
+	const struct att_all *a = x, *b = y;
+	int c = strcmp(a->staff, b->staff);
+
+	if (c)
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int gate_of(const struct staff_rec *p, void *ctx)
+{
+	struct training_all *t = ctx;
+	struct training_gap gap;
+	size_t lo = 0, hi = t->n;
+
+	/* The person's first record: attendance is sorted by person. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(t->v[mid].staff, p->code) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	t->g.natt = 0;
+	for (; lo < t->n && strcmp(t->v[lo].staff, p->code) == 0; lo++) {
+		if (grow((void **)&t->g.att, &t->g.capatt, t->g.natt,
+			 sizeof(*t->g.att)) < 0) {
+			t->nomem = 1;
+			return LEDGER_ERR_NOMEM;
+		}
+		snprintf(t->g.att[t->g.natt].course,
+			 sizeof(t->g.att[0].course), "%s", t->v[lo].course);
+		t->g.att[t->g.natt++].date = t->v[lo].date;
+	}
+	if (wf_training_eval(&t->g, -1, t->today, &gap) < 0) {
+		t->nomem = 1;
+		return LEDGER_ERR_NOMEM;
+	}
+	return t->fn(p, &gap, t->ctx);
+}
+
+int wf_training_each(struct ledger *l, int32_t today,
+		     int (*fn)(const struct staff_rec *p,
+			       const struct training_gap *gap, void *ctx),
+		     void *ctx, struct wf_err *e)
+{
+	struct training_all t = {.today = today, .fn = fn, .ctx = ctx};
+	int rc = ledger_course_each(l, collect_required, &t.g);
+
+	if (rc == 0 && t.g.nreq) {
+		rc = ledger_attendance_each(l, NULL, collect_all, &t);
+		if (rc == 0 && t.n)
+			qsort(t.v, t.n, sizeof(*t.v), att_cmp);
+	}
+	if (rc == 0)
+		rc = ledger_staff_each(l, gate_of, &t);
+	wf_training_free(&t.g);
+	free(t.v);
+	if (rc == LEDGER_ERR_NOMEM || t.nomem)
+		return wf_fail(e, WF_E_NOMEM);
+	if (rc < 0)
+		return wf_fail_ledger(e, l);
+	return rc;
+}
+
 int wf_training_gate(struct ledger *l, const struct staff_rec *who,
 		     int32_t today, struct wf_err *e)
 {

@@ -16,6 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* How many seconds past now a backup looks for a free name (a copy a
+ * second), before it lets the exclusive create refuse. */
+#define BACKUP_NAME_TRIES 60
+
 const struct wf_step wf_step_restore = {"restore", ACT_RESTORE, WF_PERMIT};
 
 /* The last part of a path, for audit details and messages. */
@@ -106,11 +110,20 @@ int wf_backup(const char *db, const char *dir, int keep_daily, int keep_monthly,
 	int audited, rc;
 
 	memset(out, 0, sizeof(*out));
-	backup_name(backup_stamp(now), name);
-	if (snprintf(out->path, sizeof(out->path), "%s/%s", dir, name) >=
-	    (int)sizeof(out->path))
-		return wf_fail(e, WF_E_BACKUP_FAILED,
-			       "the backup directory's path is too long");
+	/* Copies are named by the second and never overwrite one another:
+	 * a second backup within the same second (the timer and a manual
+	 * run, a package upgrade configured again) takes the next free
+	 * second. */
+	for (int k = 0;; k++) {
+		backup_name(backup_stamp(now + k), name);
+		if (snprintf(out->path, sizeof(out->path), "%s/%s", dir,
+			     name) >= (int)sizeof(out->path))
+			return wf_fail(
+			    e, WF_E_BACKUP_FAILED,
+			    "the backup directory's path is too long");
+		if (k == BACKUP_NAME_TRIES || access(out->path, F_OK) < 0)
+			break;
+	}
 	/* As it is: a package upgrade copies the ledger before it migrates
 	 * it, and a copy is of the file as it was. */
 	rc = ledger_open_how(db, LEDGER_OPEN_AS_IS, &l, err, sizeof(err));

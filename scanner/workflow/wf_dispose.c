@@ -85,6 +85,46 @@ int wf_dispose_due(struct ledger *l, const struct recon_rules *rules,
 	return 0;
 }
 
+struct due_count {
+	const struct recon_rules *rules;
+	int32_t today, cutoff;
+	long n;
+};
+
+/* The rule applied to a status's group: all its cards are due when the
+ * status alone makes them due, else those reminded by the cutoff when a
+ * reminder on the cutoff makes them due (the rule is monotone in the
+ * reminder day). */
+static int add_due(void *ctx, enum card_status s, long n, long reminded)
+{
+	struct due_count *d = ctx;
+	int32_t since;
+
+	if (recon_disposal_due(s, DATE_NONE, d->today, d->rules, &since) !=
+	    DUE_NOT)
+		d->n += n;
+	else if (recon_disposal_due(s, d->cutoff, d->today, d->rules,
+				    &since) != DUE_NOT)
+		d->n += reminded;
+	return 0;
+}
+
+int wf_dispose_due_count(struct ledger *l, const struct recon_rules *rules,
+			 int32_t today, long *n, struct wf_err *e)
+{
+	struct due_count d = {.rules = rules ? rules : &recon_default_rules,
+			      .today = today};
+	int rc;
+
+	d.cutoff = recon_disposal_due_cutoff(today, d.rules);
+	*n = 0;
+	rc = ledger_cards_in_storage_counts(l, d.cutoff, add_due, &d);
+	if (rc != 0)
+		return wf_fail_ledger(e, l);
+	*n = d.n;
+	return 0;
+}
+
 void wf_dispose_due_free(struct wf_dispose_due *d)
 {
 	free(d->v);

@@ -60,12 +60,36 @@ static int32_t person_index(const struct plan_load *p, const char *code)
 	return -1;
 }
 
+struct trained_walk {
+	struct plan_load *p;
+	size_t next; /* both lists go by code: where to look first */
+};
+
+static int mark_trained(const struct staff_rec *s,
+			const struct training_gap *gap, void *ctx)
+{
+	struct trained_walk *w = ctx;
+	size_t n = w->p->staff.n;
+
+	for (size_t k = 0; k < n; k++) {
+		size_t i = (w->next + k) % n;
+
+		if (strcmp(w->p->staff.v[i].code, s->code) == 0) {
+			w->p->people[i].trained = gap->gate == GATE_OK;
+			w->next = i + 1;
+			break;
+		}
+	}
+	return 0;
+}
+
 /* Everyone, with whether they are active, locked and trained on the day
- * of now (R20).  0 or the exit status with *e. */
+ * of now (R20); the training of all in one walk (wf_training_each).  0 or
+ * the exit status with *e. */
 static int load_people(struct ledger *l, struct plan_load *p, int64_t now,
 		       struct wf_err *e)
 {
-	int32_t today = local_day(now);
+	struct trained_walk w = {p, 0};
 	int rc = wf_staff_list(l, &p->staff, e);
 
 	if (rc)
@@ -75,18 +99,13 @@ static int load_people(struct ledger *l, struct plan_load *p, int64_t now,
 		return wf_fail(e, WF_E_NOMEM);
 	for (size_t i = 0; i < p->staff.n; i++) {
 		const struct staff_rec *s = &p->staff.v[i];
-		struct training_gap gap;
 
-		rc = wf_training_check(l, s->code, today, &gap, e);
-		if (rc)
-			return rc;
 		p->people[i].code = s->code;
 		p->people[i].role = s->role;
 		p->people[i].active = s->active;
 		p->people[i].locked = s->locked;
-		p->people[i].trained = gap.gate == GATE_OK;
 	}
-	return 0;
+	return wf_training_each(l, local_day(now), mark_trained, &w, e);
 }
 
 /* Every range's last counts before session `before`, in the planner's
@@ -436,8 +455,10 @@ int wf_planner_fill(struct ledger *l, struct wf_planner *pl,
 		ln->kept =
 		    p->ranges[i].fixed >= 0 && out[i] == p->ranges[i].fixed;
 		if (out[i] < 0) {
-			plan_explain(&p->ranges[i], p->people, p->staff.n,
-				     ln->why, sizeof(ln->why));
+			plan_why_of(&p->ranges[i], p->people, p->staff.n,
+				    &ln->why_of);
+			plan_why_text(&ln->why_of, NULL, ln->why,
+				      sizeof(ln->why));
 			res->nunassigned++;
 			continue;
 		}

@@ -41,6 +41,14 @@ static const char *const words[][2] = {
     {"shred", N_("shredded")},
     {"contractor", N_("contractor")},
     {"reminder", N_("reminder")},
+    /* a count-only total against the ledger (plan_total_name) */
+    {"ok", N_("ok")},
+    {"short", N_("short")},
+    {"over", N_("over")},
+    {"not_counted", N_("not counted")},
+    /* how a total was counted */
+    {"reader", N_("by the reader")},
+    {"typed", N_("typed")},
 };
 
 const char *wf_word(const char *code)

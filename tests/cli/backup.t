@@ -308,4 +308,20 @@ for v in 999 older; do
 		"a ledger of version $v: the copy holds what the file held"
 done
 
+# Two backups within the same second (the timer and a manual run): both
+# made, the second named by the next free second, neither overwritten.
+mkdir "$WORK/bk/same"
+T1=$(date -d '2026-03-06T10:00:00+09:00' +%s)
+CARDTALLY_NOW=$T1 ct backup "$WORK/bk/same"
+is "$RC" 0 "the first backup of the second: made"
+first=$OUT
+CARDTALLY_NOW=$T1 ct backup "$WORK/bk/same"
+is "$RC" 0 "a second backup within the same second: made too"
+like "$OUT" '/cardtally-20260306-100001\.db$' "named by the next second"
+[ "$OUT" != "$first" ]
+ok $? "not the first's name"
+is "$(sqlite3 "$OUT" "SELECT count(*) FROM audit WHERE action = 'backup'
+	AND detail = 'file=cardtally-20260306-100001.db'")" 1 \
+	"its audit entry names the file it made"
+
 done_testing

@@ -48,11 +48,16 @@ en() {
 }
 
 # words NAME TEXT [TODO]: TEXT holds no English word (staff names, card
-# IDs and locations of the ledger are data, not messages).
+# IDs and locations of the ledger are data, not messages; nor are the
+# program's name and the command lines a report tells to run: the
+# interface's names).
 words() {
 	local w
 	w=$(printf '%s\n' "$2" | sed -e "s#$WORK##g" -e 's/Person//g' \
-		-e 's/Manager//g' -e 's/monthly count//g' -e 's/SAFE/X1/g' |
+		-e 's/Manager//g' -e 's/monthly count//g' -e 's/SAFE/X1/g' \
+		-e "s/'cardtally [a-z ]*'//g" -e 's/cardtally//g' \
+		-e 's/audit verify//g' -e 's/plan cycle//g' \
+		-e 's/--[a-z-]*\( [A-Z]\b\)\?//g' |
 		english_words)
 	if [ -z "$w" ]; then
 		ok 0 "$1"
@@ -71,16 +76,16 @@ words() {
 for var in LANG LC_ALL LC_MESSAGES; do
 	ja "$var" status
 	is "$RC" 0 "status under $var=ja_JP.UTF-8: exit 0"
-	words "status under $var: Japanese" \
-		"$(printf '%s\n' "$OUT" | grep -v '^plan:\|^  ranges:\|^  oldest')"
+	words "status under $var: Japanese" "$OUT"
 done
 like "$OUT" '^状況 2026-03-02T10:00:00\+09:00$' "status: its first line"
 like "$OUT" '^持出し中:$' "status: a heading"
 like "$OUT" '^  カード   A102 ' \
 	"status: a translated label padded to its column by display columns"
 words "status: the plan section" \
-	"$(printf '%s\n' "$OUT" | grep '^plan:\|^  ranges:\|^  oldest')" \
-	"the plan section (cmd_plan.c) is not translated yet"
+	"$(printf '%s\n' "$OUT" | grep '^計画:\|^  範囲:\|^  最も古い')"
+like "$OUT" '^計画: 周期計画なし（plan cycle --months K --apply）$' \
+	"status: the plan section's first line"
 
 # English as before.
 en status
@@ -113,6 +118,68 @@ a role refused|staff unlock S03 --as P04 --pin-fd 3
 a bad option value|count start --kind sometimes4 --as M01 --pin-fd 3
 EOF_R
 
+# Every text report with something in each of its sections: a partial
+# count of two trays with a card missing, one misplaced, an unknown one and
+# one checked out, a resolution with a note, a near-miss, a count-only
+# check.
+export CARDTALLY_NOW=$((T0 + 3600))
+printf '%s\n' mgmt_id,serial,location,received \
+	"A103,04A103,SAFE1/T01,2025-06-01" "A201,04A201,SAFE1/T02,2025-06-01" \
+	"A202,04A202,SAFE1/T02,2025-06-01" >"$WORK/stock2.csv"
+as M01 1111 import "$WORK/stock2.csv"
+is "$RC" 0 "setup: more cards imported"
+as M01 1111 count start --kind partial --ranges SAFE1/T01,SAFE1/T02 \
+	--assign SAFE1/T01=S02,SAFE1/T02=S02
+is "$RC" 0 "setup: a partial count started"
+C=$OUT
+printf 'card %s\n' 04A101 04A201 04F999 >"$WORK/t01.sim"
+as S02 2222 scan --session "$C" --range SAFE1/T01 --reader "sim:$WORK/t01.sim"
+printf 'card %s\n' 04A202 >"$WORK/t02.sim"
+as S02 2222 scan --session "$C" --range SAFE1/T02 --reader "sim:$WORK/t02.sim"
+as M01 1111 count resolve "$C" --card A201 --reason found_elsewhere \
+	--note "棚を戻し忘れ"
+is "$RC" 0 "setup: the misplaced card resolved"
+as S02 2222 note add --card A101 --text "読取機が一度反応せず"
+is "$RC" 0 "setup: a near-miss"
+as M01 1111 count start --kind countonly --ranges SAFE1/T02 \
+	--assign SAFE1/T02=S02
+CO=$OUT
+as S02 2222 count total --session "$CO" --range SAFE1/T02 --cards 1
+is "$RC" 0 "setup: a count-only total"
+
+# report NAME ARGS...: the text report under LANG=ja_JP.UTF-8 holds no
+# English word, with the exit code of the C locale.
+report() {
+	local name=$1
+	shift
+	en "$@"
+	local enrc=$RC
+	ja LANG "$@"
+	is "$RC" "$enrc" "$name: the exit code of the C locale ($enrc)"
+	words "$name: Japanese" "$OUT"
+}
+report "reconcile" reconcile "$C"
+like "$OUT" "^棚卸し $C（一部）、範囲 2$" "reconcile: its first line"
+like "$OUT" '^  A102 +04A102 +SAFE1/T01 +担当 S02$' \
+	"reconcile: a checked-out card, its location padded by display columns"
+like "$OUT" '^結果: 差異 3 件、処理済み 1 件、未処理 2 件$' "reconcile: the result"
+report "count discrepancies" count discrepancies "$C"
+like "$OUT" '^  保管場所違い A201 ' "count discrepancies: a code as a word, padded"
+report "reconcile of a count-only check" reconcile "$CO"
+like "$OUT" '確認 1（S02）: 不足$' "count-only check: the state as a word"
+report "report incident" report incident --count "$C"
+report "report record-book" report record-book --month 2026-03
+report "report daily" report daily --date 2026-03-02
+like "$OUT" '^監査ログ$' "report daily: a heading"
+report "audit verify" audit verify
+report "plan assign" plan assign --count "$C"
+report "plan cycle" plan cycle --months 2
+as M01 1111 plan cycle --months 2 --apply
+is "$RC" 0 "setup: a cycle plan"
+report "status with a cycle plan" status
+like "$OUT" '^計画: 周期 2026-03..2026-04（2 か月）$' \
+	"status: the plan section with a cycle"
+
 # What programs read is the same in both languages.
 while IFS='|' read -r name args; do
 	# shellcheck disable=SC2086
@@ -122,12 +189,20 @@ while IFS='|' read -r name args; do
 	is "$OUT" "$e_out" "$name: byte-identical under Japanese"
 	is "$RC" "$e_rc" "$name: the same exit code"
 	[ -n "$e_out" ] || { ok 1 "$name: printed something"; continue; }
-done <<'EOF_J'
+done <<EOF_J
 status --json|status --json
 staff list --json|staff list --json
 key log --json|key log --json
 daily report --json|report daily --json
 record book CSV|report record-book --month 2026-03 --format csv
+record book JSON|report record-book --month 2026-03 --format json
+reconcile --json|reconcile $C --json
+count discrepancies --json|count discrepancies $C --json
+count-only check --json|reconcile $CO --json
+report incident --json|report incident --count $C --json
+audit verify --json|audit verify --json
+plan assign --json|plan assign --count $C --json
+plan cycle --json|plan cycle --months 2 --json
 EOF_J
 
 done_testing
