@@ -102,6 +102,16 @@ TOOL_BIN := $(TOOL_SRC:%.c=$(BUILD)/%)
 CT_CFLAGS += -DCT_DATADIR='"$(PREFIX)/share/cardtally"'
 CT_CFLAGS += -DCT_LOCALEDIR='"$(PREFIX)/share/locale"'
 
+# The hub's own PostgreSQL functions (hub/pg/, loaded by the hub's server,
+# never by cardtally): built where the server's headers are
+# (postgresql-server-dev-15), installed into PGLIBDIR, whose path `hub
+# migrate` gives the hub by default (--pg-lib another).
+PGLIBDIR ?= $(PREFIX)/lib/cardtally
+PG_SERVER_INC := $(shell pg_config --includedir-server 2>/dev/null)
+HAVE_PGSERVER := $(shell test -f '$(PG_SERVER_INC)/postgres.h' && echo 1)
+PG_LIB := $(if $(HAVE_PGSERVER),$(BUILD)/cardtally_pg.so)
+CT_CFLAGS += -DCT_PGLIB='"$(PGLIBDIR)/cardtally_pg.so"'
+
 # The TUI's message catalogs (po/LANG.po, gettext): built next to the
 # binary in $(BUILD)/locale, where an uninstalled cardtally finds them.
 PO_FILES := $(wildcard po/*.po)
@@ -109,7 +119,7 @@ MO_FILES := $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/cardtally.mo)
 
 .PHONY: build-tests all deps test check stress bench demo install clean format \
 	fuzz pot install-dist install-man install-systemd deb need-deps FORCE
-all: cardtally $(MO_FILES)
+all: cardtally $(MO_FILES) $(PG_LIB)
 
 deps:
 	@scripts/deps.sh
@@ -173,6 +183,18 @@ $(BUILD)/test-clock/clock.o: common/clock.c $(PREFIX_STAMP) | need-deps
 $(BUILD)/cardtally-test: $(BUILD)/scanner/cli/main.o $(APP_OBJ) \
 		$(BUILD)/test-clock/clock.o $(BUILD)/libcardtally.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PC_LIBS)
+
+# The server's headers are not ours: the project's warnings, less those
+# they set off; never the sanitizers (the server is not built with them).
+# libc linked even where --as-needed would drop it (the functions call
+# only libsodium and the server), as a shared library is expected to be.
+$(BUILD)/cardtally_pg.so: hub/pg/cardtally_pg.c | need-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -std=c11 -Wshadow -Wformat=2,$(CT_CFLAGS)) \
+		-std=gnu11 -fPIC -shared -I$(PG_SERVER_INC) $(CPPFLAGS) \
+		$(filter-out -fsanitize%,$(CFLAGS) $(LDFLAGS)) -o $@ $< \
+		$(shell $(PKG_CONFIG) --cflags --libs libsodium) \
+		-Wl,--no-as-needed -lc
 
 $(BUILD)/locale/%/LC_MESSAGES/cardtally.mo: po/%.po | need-deps
 	@mkdir -p $(dir $@)
@@ -295,7 +317,7 @@ test: deps
 		CARDTALLY_CYCLES=$(TEST_CYCLES) tests/run
 
 build-tests: $(BUILD)/cardtally $(BUILD)/cardtally-test $(MO_FILES) \
-	$(TEST_BIN) $(TOOL_BIN)
+	$(TEST_BIN) $(TOOL_BIN) $(PG_LIB)
 
 # The whole suite again, built with sanitizers into a separate tree.
 # The sanitizers look for memory errors, which 20 reader unplug/replug
@@ -367,9 +389,11 @@ demo: deps
 	@$(MAKE) cardtally
 	@./cardtally demo
 
-install: cardtally $(MO_FILES) install-dist install-man
+install: cardtally $(MO_FILES) $(PG_LIB) install-dist install-man
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 cardtally $(DESTDIR)$(BINDIR)/cardtally
+	if [ -n '$(PG_LIB)' ]; then install -d $(DESTDIR)$(PGLIBDIR) && \
+		install -m 644 $(PG_LIB) $(DESTDIR)$(PGLIBDIR)/; fi
 	install -d $(DESTDIR)$(PREFIX)/share/cardtally
 	install -m 644 data/demo/*.csv $(DESTDIR)$(PREFIX)/share/cardtally/
 	for mo in $(MO_FILES); do \

@@ -2,13 +2,15 @@
  * The hub's side (hub.h): connecting through libpq, the hub's versioned
  * schema and its migrations, enrolling a ward, taking a ward's batches
  * and the report of every ward.  The checks that make a batch acceptable
- * run here, in the submitting transaction, and the database checks what
- * it can again by itself (triggers of hub_schema_v1): a batch follows the
- * ward's last accepted one, each entry chains to the one before, the
- * batch's entries are all there and end at its head, and nothing stored
- * is ever changed or deleted.  What SQL cannot check (the BLAKE2b hashes
- * and the Ed25519 signature) is checked here; see doc/design.md "The hub"
- * for what that leaves open.
+ * run here, in the submitting transaction, for a clear verdict, and the
+ * database checks all of them again by itself, whoever connects
+ * (triggers of hub_schema_v1 and v2): the Ed25519 signature (with the
+ * hub's own server functions, hub/pg/), a batch follows the ward's last
+ * accepted one, each entry chains to the one before and hashes (BLAKE2b)
+ * to its hash, the batch's entries are all there and end at its head, and
+ * nothing stored is ever changed or deleted.  Each ward submits as a role
+ * of its own that can insert only its own ward's rows; see doc/design.md
+ * "The hub".
  */
 #include "hub.h"
 #include "hub_int.h"
@@ -135,9 +137,171 @@ static const char hub_schema_v1[] =
     "CREATE TRIGGER entry_append_only BEFORE UPDATE OR DELETE ON entry"
     " FOR EACH ROW EXECUTE FUNCTION hub_append_only();";
 
+/*
+ * Version 2: the hub checks by itself what only the submitting program
+ * checked in version 1, whoever connects, and each ward has a role of its
+ * own.  The library of cardtally_blake2b and cardtally_ed25519_verify
+ * (hub/pg/) is named by the setting cardtally.pg_lib, which hub_migrate
+ * sets.  The encodings are the appliance's (data/audit.c, data/outbox.c):
+ * a tagged field is its tag byte, a length as 8 bytes big-endian for
+ * texts and bytes, then the bytes; an integer is tag 1 and 8 bytes.
+ *  - the trigger functions read the hub's tables with the path of the
+ *    migration, the schema's and pg_temp last (hub_migrate sets it), so
+ *    that a session's temporary tables never stand in for them;
+ *  - batch_follows (SECURITY DEFINER: it moves the ward's row on, which a
+ *    ward's role may not) verifies the batch's signature against the
+ *    ward's enrolled key and takes received_at from the hub's clock;
+ *  - entry_chains recomputes each entry's BLAKE2b hash;
+ *  - last_seen is the hub's clock too, whatever a writer sends;
+ *  - each enrolled ward gets a login role cardtally_ward_CODE, member of
+ *    cardtally_ward, which may read its own ward's rows, insert its own
+ *    ward's batches and entries (row-level security), set its last_seen
+ *    (to the hub's time) and nothing else.
+ */
+static const char hub_schema_v2[] =
+    "DO $$ BEGIN"
+    " EXECUTE format('CREATE FUNCTION cardtally_blake2b(bytea) RETURNS"
+    " bytea AS %L, %L LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE',"
+    "  current_setting('cardtally.pg_lib'), 'cardtally_blake2b');"
+    " EXECUTE format('CREATE FUNCTION cardtally_ed25519_verify(bytea,"
+    " bytea, bytea) RETURNS boolean AS %L, %L LANGUAGE C IMMUTABLE STRICT"
+    " PARALLEL SAFE', current_setting('cardtally.pg_lib'),"
+    "  'cardtally_ed25519_verify');"
+    " END $$;"
+    "CREATE FUNCTION hub_now() RETURNS bigint LANGUAGE sql STABLE AS"
+    " $$ SELECT floor(extract(epoch FROM now()))::bigint $$;"
+    "CREATE FUNCTION hub_enc_text(t text) RETURNS bytea LANGUAGE sql"
+    " IMMUTABLE AS $$ SELECT CASE WHEN t IS NULL THEN '\\x00'::bytea"
+    "  ELSE '\\x02'::bytea || int8send(octet_length(convert_to(t, 'UTF8'))"
+    "  ::bigint) || convert_to(t, 'UTF8') END $$;"
+    "CREATE FUNCTION hub_entry_hash(prev bytea, id bigint, at bigint,"
+    " staff bigint, action text, subject text, detail text) RETURNS bytea"
+    " LANGUAGE sql IMMUTABLE AS $$ SELECT cardtally_blake2b("
+    "  hub_enc_text('cardtally audit v1') || '\\x03'::bytea ||"
+    "  int8send(octet_length(prev)::bigint) || prev ||"
+    "  '\\x01'::bytea || int8send(id) || '\\x01'::bytea || int8send(at) ||"
+    "  CASE WHEN staff > 0 THEN '\\x01'::bytea || int8send(staff)"
+    "  ELSE '\\x00'::bytea END ||"
+    "  hub_enc_text(action) || hub_enc_text(subject) ||"
+    "  hub_enc_text(detail)) $$;"
+    "CREATE FUNCTION hub_batch_message(seq bigint, first bigint, last"
+    " bigint, prev_head bytea, head bytea) RETURNS bytea LANGUAGE sql"
+    " IMMUTABLE AS $$ SELECT convert_to('cardtally batch v1', 'UTF8') ||"
+    "  int8send(seq) || int8send(first) || int8send(last) || prev_head ||"
+    "  head $$;"
+    "CREATE OR REPLACE FUNCTION batch_follows() RETURNS trigger"
+    " LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$"
+    " DECLARE w ward%ROWTYPE;"
+    " BEGIN"
+    "  SELECT * INTO w FROM ward WHERE code = NEW.ward FOR UPDATE;"
+    "  IF NOT FOUND THEN"
+    "   RAISE EXCEPTION 'ward % is not enrolled', NEW.ward;"
+    "  END IF;"
+    "  IF NOT cardtally_ed25519_verify(hub_batch_message(NEW.seq,"
+    "      NEW.first_entry, NEW.last_entry, NEW.prev_head, NEW.head),"
+    "      NEW.signature, w.public_key) THEN"
+    "   RAISE EXCEPTION 'batch % of ward % is not signed by the ward''s"
+    " enrolled key', NEW.seq, NEW.ward;"
+    "  END IF;"
+    "  IF NEW.seq <> w.last_seq + 1 OR"
+    "     NEW.first_entry <> w.last_entry + 1 OR"
+    "     NEW.prev_head <> w.head THEN"
+    "   RAISE EXCEPTION 'batch % of ward % does not follow its last"
+    " accepted batch %', NEW.seq, NEW.ward, w.last_seq;"
+    "  END IF;"
+    "  NEW.received_at := hub_now();"
+    "  UPDATE ward SET last_seq = NEW.seq, last_entry = NEW.last_entry,"
+    "   head = NEW.head, last_batch_at = NEW.received_at"
+    "   WHERE code = NEW.ward;"
+    "  RETURN NEW;"
+    " END $$;"
+    "CREATE OR REPLACE FUNCTION entry_chains() RETURNS trigger"
+    " LANGUAGE plpgsql SET search_path FROM CURRENT AS $$"
+    " DECLARE b batch%ROWTYPE; prev bytea;"
+    " BEGIN"
+    "  SELECT * INTO b FROM batch WHERE ward = NEW.ward AND seq = NEW.seq;"
+    "  IF NOT FOUND OR NEW.id < b.first_entry OR NEW.id > b.last_entry"
+    "  THEN"
+    "   RAISE EXCEPTION 'entry % lies outside batch %', NEW.id, NEW.seq;"
+    "  END IF;"
+    "  IF NEW.id = b.first_entry THEN prev := b.prev_head;"
+    "  ELSE SELECT hash INTO prev FROM entry"
+    "   WHERE ward = NEW.ward AND id = NEW.id - 1;"
+    "  END IF;"
+    "  IF prev IS NULL OR prev <> NEW.prev_hash THEN"
+    "   RAISE EXCEPTION 'entry % of ward % does not chain to the entry"
+    " before it', NEW.id, NEW.ward;"
+    "  END IF;"
+    "  IF hub_entry_hash(NEW.prev_hash, NEW.id, NEW.at, NEW.staff_id,"
+    "      NEW.action, NEW.subject, NEW.detail) <> NEW.hash THEN"
+    "   RAISE EXCEPTION 'entry % of ward % does not hash to its hash',"
+    " NEW.id, NEW.ward;"
+    "  END IF;"
+    "  RETURN NEW;"
+    " END $$;"
+    /* Version 1's, reading the hub's own tables whatever the session's
+     * path (a ward's temporary table named entry is not read). */
+    "CREATE OR REPLACE FUNCTION batch_whole() RETURNS trigger"
+    " LANGUAGE plpgsql SET search_path FROM CURRENT AS $$"
+    " BEGIN"
+    "  IF (SELECT count(*) FROM entry WHERE ward = NEW.ward"
+    "      AND seq = NEW.seq) <> NEW.last_entry - NEW.first_entry + 1 OR"
+    "     (SELECT hash FROM entry WHERE ward = NEW.ward"
+    "      AND id = NEW.last_entry) IS DISTINCT FROM NEW.head THEN"
+    "   RAISE EXCEPTION 'batch % of ward % is not whole', NEW.seq,"
+    " NEW.ward;"
+    "  END IF;"
+    "  RETURN NULL;"
+    " END $$;"
+    /* A ward's last sync is the hub's time, whoever writes it. */
+    "CREATE FUNCTION ward_seen_now() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    "  IF NEW.last_seen IS DISTINCT FROM OLD.last_seen THEN"
+    "   NEW.last_seen := greatest(OLD.last_seen, hub_now());"
+    "  END IF;"
+    "  RETURN NEW;"
+    " END $$;"
+    "CREATE TRIGGER ward_seen_now BEFORE UPDATE ON ward"
+    " FOR EACH ROW EXECUTE FUNCTION ward_seen_now();"
+    /* The wards' roles. */
+    "DO $$ BEGIN"
+    " IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cardtally_ward')"
+    " THEN CREATE ROLE cardtally_ward NOLOGIN; END IF;"
+    " END $$;"
+    "CREATE FUNCTION ward_role(code text) RETURNS name LANGUAGE sql"
+    " IMMUTABLE AS $$ SELECT ('cardtally_ward_' || code)::name $$;"
+    "CREATE FUNCTION ward_role_make(code text) RETURNS void"
+    " LANGUAGE plpgsql AS $$ BEGIN"
+    "  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ward_role(code))"
+    "  THEN EXECUTE format('CREATE ROLE %I LOGIN', ward_role(code));"
+    "  END IF;"
+    "  EXECUTE format('GRANT cardtally_ward TO %I', ward_role(code));"
+    " END $$;"
+    "CREATE FUNCTION ward_enrolled() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN PERFORM ward_role_make(NEW.code); RETURN NULL; END $$;"
+    "CREATE TRIGGER ward_enrolled AFTER INSERT ON ward"
+    " FOR EACH ROW EXECUTE FUNCTION ward_enrolled();"
+    "SELECT ward_role_make(code) FROM ward;"
+    "REVOKE ALL ON hub_schema, ward, batch, entry FROM PUBLIC;"
+    "GRANT SELECT ON hub_schema TO cardtally_ward;"
+    "GRANT SELECT, UPDATE (last_seen) ON ward TO cardtally_ward;"
+    "GRANT SELECT, INSERT ON batch, entry TO cardtally_ward;"
+    "ALTER TABLE ward ENABLE ROW LEVEL SECURITY;"
+    "ALTER TABLE batch ENABLE ROW LEVEL SECURITY;"
+    "ALTER TABLE entry ENABLE ROW LEVEL SECURITY;"
+    "CREATE POLICY ward_own ON ward TO cardtally_ward"
+    " USING (current_user = ward_role(code));"
+    "CREATE POLICY batch_own ON batch TO cardtally_ward"
+    " USING (current_user = ward_role(ward))"
+    " WITH CHECK (current_user = ward_role(ward));"
+    "CREATE POLICY entry_own ON entry TO cardtally_ward"
+    " USING (current_user = ward_role(ward))"
+    " WITH CHECK (current_user = ward_role(ward));";
+
 /* hub_migrations[i] takes the hub from version i to i + 1; append-only. */
 static const char *const hub_migrations[] = {
     hub_schema_v1, /* to version 1 */
+    hub_schema_v2, /* to version 2 */
 };
 
 _Static_assert(sizeof(hub_migrations) / sizeof(hub_migrations[0]) ==
@@ -178,10 +342,15 @@ static void one_line(char *s)
 static int pq_error(struct hub *h, const char *what, PGresult *res)
 {
 	const char *m = res ? PQresultErrorMessage(res) : "";
+	const char *state =
+	    res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	int code = HUB_ERR_SQL;
 
 	if (!m || !*m)
 		m = PQerrorMessage(h->conn);
+	/* undefined_file: the server cannot load the hub's functions. */
+	if (state && strcmp(state, "58P01") == 0)
+		code = HUB_ERR_PG_LIB;
 	if (PQstatus(h->conn) != CONNECTION_OK)
 		code = HUB_ERR_UNREACHABLE;
 	hub_fail(h, code, "%s: %s%s", what,
@@ -321,12 +490,23 @@ static int read_version(struct hub *h, int *v)
 	return 0;
 }
 
-int hub_migrate(struct hub *h, int *from, int *to)
+int hub_migrate(struct hub *h, const char *pg_lib, int *from, int *to)
 {
 	int v = 0, rc;
 	char sql[96];
+	const char *lib[1] = {pg_lib};
 
 	*from = *to = 0;
+	/* Where the server finds the hub's functions, and the path the
+	 * trigger functions keep: the hub's schema, temporary tables last
+	 * (hub_schema_v2). */
+	rc = run(h, "hub schema",
+		 "SELECT set_config('cardtally.pg_lib', $1, false), "
+		 "set_config('search_path', quote_ident(current_schema()) || "
+		 "', pg_temp', false)",
+		 1, lib, NULL, NULL);
+	if (rc < 0)
+		return rc;
 	rc = exec(h, "hub schema",
 		  "BEGIN; SELECT pg_advisory_xact_lock(" HUB_MIGRATE_LOCK
 		  "); CREATE TABLE IF NOT EXISTS hub_schema ("
@@ -458,18 +638,18 @@ int hub_enrol(struct hub *h, const char *code, const char *name,
 	return 0;
 }
 
-int hub_seen(struct hub *h, const char *code, int64_t now)
+int hub_seen(struct hub *h, const char *code)
 {
-	char at[24];
-	const char *vals[2] = {code, at};
+	const char *vals[1] = {code};
 	PGresult *res = NULL;
 	int rc, n;
 
-	snprintf(at, sizeof(at), "%lld", (long long)now);
+	/* The hub's clock, not the ward's (hub_schema_v2's trigger makes it
+	 * so whatever a writer sends). */
 	rc = run(h, "sync",
-		 "UPDATE ward SET last_seen = greatest(coalesce(last_seen, "
-		 "$2), $2) WHERE code = $1 RETURNING code",
-		 2, vals, NULL, &res);
+		 "UPDATE ward SET last_seen = hub_now() WHERE code = $1 "
+		 "RETURNING code",
+		 1, vals, NULL, &res);
 	if (rc < 0)
 		return rc;
 	n = PQntuples(res);
@@ -716,27 +896,25 @@ static int judge(struct hub *h, const char *code, const struct outbox_batch *b,
 }
 
 int hub_submit(struct hub *h, const char *code, const struct outbox_batch *b,
-	       const struct hub_row *rows, size_t nrows, int64_t now,
-	       enum hub_verdict *v, char *detail, size_t detaillen)
+	       const struct hub_row *rows, size_t nrows, enum hub_verdict *v,
+	       char *detail, size_t detaillen)
 {
-	char seq[24], first[24], last[24], made[24], recv[24];
-	const char *vals[9] = {code,
+	char seq[24], first[24], last[24], made[24];
+	const char *vals[8] = {code,
 			       seq,
 			       first,
 			       last,
 			       (const char *)b->prev_head,
 			       (const char *)b->head,
 			       (const char *)b->sig,
-			       made,
-			       recv};
-	int lens[9] = {-1,
+			       made};
+	int lens[8] = {-1,
 		       -1,
 		       -1,
 		       -1,
 		       AUDIT_HASH_BYTES,
 		       AUDIT_HASH_BYTES,
 		       OUTBOX_SIG_BYTES,
-		       -1,
 		       -1};
 	int decided = 0, rc;
 
@@ -754,12 +932,11 @@ int hub_submit(struct hub *h, const char *code, const struct outbox_batch *b,
 	snprintf(first, sizeof(first), "%lld", (long long)b->first);
 	snprintf(last, sizeof(last), "%lld", (long long)b->last);
 	snprintf(made, sizeof(made), "%lld", (long long)b->made_at);
-	snprintf(recv, sizeof(recv), "%lld", (long long)now);
 	rc = run(h, "batch",
 		 "INSERT INTO batch(ward, seq, first_entry, last_entry, "
 		 "prev_head, head, signature, made_at, received_at) VALUES "
-		 "($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-		 9, vals, lens, NULL);
+		 "($1, $2, $3, $4, $5, $6, $7, $8, hub_now())",
+		 8, vals, lens, NULL);
 	if (rc == 0)
 		rc = insert_rows(h, code, b->seq, rows, nrows);
 	if (rc == 0)

@@ -25,7 +25,7 @@
 #include "../data/outbox.h"
 
 /* The hub schema this build writes. */
-#define HUB_SCHEMA_VERSION 1
+#define HUB_SCHEMA_VERSION 2
 /* A ward's code: 1-32 of A-Z a-z 0-9 _ - (checked by the hub too). */
 #define HUB_WARD_MAX 32
 #define HUB_NAME_MAX 128
@@ -37,6 +37,7 @@ enum {
 	HUB_ERR_EXISTS = -4,	  /* ward code or key already enrolled */
 	HUB_ERR_INVALID = -5,	  /* an argument fails validation */
 	HUB_ERR_NOMEM = -6,
+	HUB_ERR_PG_LIB = -7, /* the server cannot load hub/pg's library */
 };
 
 struct hub;
@@ -49,8 +50,10 @@ const char *hub_errmsg(const struct hub *h);
 
 /* Brings the hub's schema to HUB_SCHEMA_VERSION, one transaction per
  * step under an advisory lock; *from and *to: the versions before and
- * after.  HUB_ERR_VERSION when the hub is newer than this build. */
-int hub_migrate(struct hub *h, int *from, int *to);
+ * after.  HUB_ERR_VERSION when the hub is newer than this build.  pg_lib:
+ * the path, on the hub's server, of the hub's PostgreSQL functions
+ * (hub/pg/, version 2 loads them). */
+int hub_migrate(struct hub *h, const char *pg_lib, int *from, int *to);
 /* HUB_ERR_VERSION unless the hub's schema is HUB_SCHEMA_VERSION. */
 int hub_check_version(struct hub *h);
 
@@ -60,9 +63,10 @@ int hub_ward_valid(const char *s);
  * HUB_ERR_EXISTS when the code or the key is enrolled already. */
 int hub_enrol(struct hub *h, const char *code, const char *name,
 	      const uint8_t pk[OUTBOX_PK_BYTES], int64_t now);
-/* Records that ward `code` reached the hub at now (a sync, with or
- * without batches).  HUB_ERR_INVALID when the ward is not enrolled. */
-int hub_seen(struct hub *h, const char *code, int64_t now);
+/* Records that ward `code` reached the hub now, by the hub's clock (a
+ * sync, with or without batches).  HUB_ERR_INVALID when the ward is not
+ * enrolled. */
+int hub_seen(struct hub *h, const char *code);
 
 /* One audit entry of a batch as the ward stored it. */
 struct hub_row {
@@ -87,19 +91,20 @@ const char *hub_verdict_name(enum hub_verdict v);
 
 /*
  * Offers batch b of ward `code` with its entries (rows[0..nrows), ids
- * b->first..b->last) at time now, in one transaction: the ward's row is
- * locked; a batch stored under (ward, seq) already is a duplicate when it
- * is the same batch, else a conflict; the signature is checked with the
+ * b->first..b->last) in one transaction, received by the hub's clock: the
+ * ward's row is locked; a batch stored under (ward, seq) already is a duplicate
+ * when it is the same batch, else a conflict; the signature is checked with the
  * ward's enrolled key, the entries' chain from prev_head to head, and
  * that the batch follows the last accepted one (seq, first entry and
- * prev_head; the hub's own trigger checks these again).  Only an accepted
+ * prev_head; the hub's own triggers check all of these again, the
+ * signature and the hashes too).  Only an accepted
  * batch writes.  Returns 0 with *v, or an error (HUB_ERR_UNREACHABLE when
  * the connection was lost: nothing is known to be stored, send it again).
  * *detail says more about a refusal (which entry, the hub's head).
  */
 int hub_submit(struct hub *h, const char *code, const struct outbox_batch *b,
-	       const struct hub_row *rows, size_t nrows, int64_t now,
-	       enum hub_verdict *v, char *detail, size_t detaillen);
+	       const struct hub_row *rows, size_t nrows, enum hub_verdict *v,
+	       char *detail, size_t detaillen);
 
 /* One ward as hub_report sees it. */
 struct hub_ward_status {

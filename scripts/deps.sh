@@ -33,8 +33,9 @@ PACKAGES="$PACKAGES umockdev libumockdev-dev"
 
 # the city-wide hub (issue 16): libpq-dev builds hub/, the only code that
 #   talks to PostgreSQL; postgresql-15 is the server tests/cli/hub.t
-#   starts on a Unix socket in a directory of its own (initdb, pg_ctl)
-PACKAGES="$PACKAGES libpq-dev postgresql-15"
+#   starts on a Unix socket in a directory of its own (initdb, pg_ctl);
+#   postgresql-server-dev-15 builds the hub's own server functions (hub/pg/)
+PACKAGES="$PACKAGES libpq-dev postgresql-15 postgresql-server-dev-15"
 
 # package tests (tests/cli/deb.t): debhelper and dpkg-dev build the .deb,
 #   lintian checks it, debootstrap (with the archive keyring and wget) makes

@@ -139,6 +139,17 @@ const struct cmd_entry cmd_sync_entry = {
 
 /* ---- hub migrate ---- */
 
+/* --pg-lib, else $CARDTALLY_PG_LIB, else where `make install` puts the
+ * hub's PostgreSQL functions: a path on the hub's server. */
+static const char *pg_lib_of(struct cli *c)
+{
+	const char *p = cli_opt(c, "pg-lib");
+
+	if (!p || !*p)
+		p = getenv("CARDTALLY_PG_LIB");
+	return p && *p ? p : CT_PGLIB;
+}
+
 static int exec_hub_migrate(struct cli *c, struct ledger *l)
 {
 	struct config conf;
@@ -151,7 +162,7 @@ static int exec_hub_migrate(struct cli *c, struct ledger *l)
 	rc = config_load(&conf);
 	if (rc)
 		return rc;
-	if (wf_hub_migrate(hub_of(c, &conf), &from, &to, &e))
+	if (wf_hub_migrate(hub_of(c, &conf), pg_lib_of(c), &from, &to, &e))
 		return cli_fail(&e);
 	if (from == to)
 		printf(_("hub schema version %d: up to date\n"), to);
@@ -160,14 +171,14 @@ static int exec_hub_migrate(struct cli *c, struct ledger *l)
 	return EXIT_OK;
 }
 
-static const char *const hub_options[] = {"hub", NULL};
+static const char *const migrate_options[] = {"hub", "pg-lib", NULL};
 
 const struct cmd_entry cmd_hub_migrate_entry = {
     .name = "hub migrate",
-    .usage = "[--hub CONNINFO]",
+    .usage = "[--hub CONNINFO] [--pg-lib PATH]",
     .help = N_("make a PostgreSQL database the city-wide hub, or bring its "
 	    "schema up to date"),
-    .options = hub_options,
+    .options = migrate_options,
     .exec = exec_hub_migrate,
 };
 

@@ -156,6 +156,9 @@ static const struct {
     {"sync/batch", N_("at most N audit entries a batch (1-500, default 500)")},
     {"hub migrate/hub", N_("the hub's libpq connection string (default: the "
 			"configuration's hub)")},
+    {"hub migrate/pg-lib", N_("where the hub's server finds cardtally's "
+			      "PostgreSQL functions (default: "
+			      "$CARDTALLY_PG_LIB, else the installed one)")},
     {"hub enrol/hub", N_("the hub's libpq connection string (default: the "
 		      "configuration's hub)")},
     {"hub enrol/name", N_("the ward's name, for the report")},

@@ -55,6 +55,8 @@ static int hub_failed(struct wf_err *e, struct hub *h, int rc, const char *ward)
 		return wf_fail(e, WF_E_HUB_ENROLLED, ward);
 	case HUB_ERR_NOMEM:
 		return wf_fail(e, WF_E_NOMEM);
+	case HUB_ERR_PG_LIB:
+		return wf_fail(e, WF_E_HUB_PG_LIB, hub_errmsg(h));
 	}
 	return wf_fail(e, WF_E_HUB, hub_errmsg(h));
 }
@@ -158,8 +160,8 @@ static int send_batch(void *ctx, const struct outbox_batch *b)
 	} else if (rc < 0) {
 		s->rc = wf_fail_ledger(s->e, s->l);
 	} else {
-		rc = hub_submit(s->h, s->ward, b, rs.r, rs.n, s->now, &v,
-				detail, sizeof(detail));
+		rc = hub_submit(s->h, s->ward, b, rs.r, rs.n, &v, detail,
+				sizeof(detail));
 		if (rc < 0)
 			s->rc = hub_failed(s->e, s->h, rc, s->ward);
 	}
@@ -234,7 +236,7 @@ int wf_sync(const char *db, const char *conninfo, const char *ward, int64_t max,
 	if (rc == 0) {
 		rc = hub_check_version(s.h);
 		if (rc == 0)
-			rc = hub_seen(s.h, ward, now);
+			rc = hub_seen(s.h, ward);
 		if (rc == HUB_ERR_INVALID)
 			rc = wf_fail(e, WF_E_HUB_NOT_ENROLLED, ward, ward);
 		else if (rc < 0)
@@ -257,13 +259,14 @@ int wf_sync(const char *db, const char *conninfo, const char *ward, int64_t max,
 
 /* ---- at the hub ---- */
 
-int wf_hub_migrate(const char *conninfo, int *from, int *to, struct wf_err *e)
+int wf_hub_migrate(const char *conninfo, const char *pg_lib, int *from, int *to,
+		   struct wf_err *e)
 {
 	struct hub *h = NULL;
 	int rc = hub_connect(conninfo, &h, e);
 
 	if (rc == 0) {
-		rc = hub_migrate(h, from, to);
+		rc = hub_migrate(h, pg_lib, from, to);
 		if (rc < 0)
 			rc = hub_failed(e, h, rc, "");
 	}

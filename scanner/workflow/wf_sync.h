@@ -46,8 +46,10 @@ int wf_sync(const char *db, const char *conninfo, const char *ward, int64_t max,
 	    int64_t now, wf_sync_sent_fn sent, void *ctx,
 	    struct wf_sync_result *out, struct wf_err *e);
 
-/* At the hub: brings its schema up to date (*from, *to: the versions). */
-int wf_hub_migrate(const char *conninfo, int *from, int *to, struct wf_err *e);
+/* At the hub: brings its schema up to date (*from, *to: the versions);
+ * pg_lib: where the hub's server finds the hub's PostgreSQL functions. */
+int wf_hub_migrate(const char *conninfo, const char *pg_lib, int *from, int *to,
+		   struct wf_err *e);
 /* At the hub: registers ward `code` (name may be "") with the public key
  * pk_hex that `cardtally sync key` printed at the ward. */
 int wf_hub_enrol(const char *conninfo, const char *code, const char *name,

@@ -102,6 +102,7 @@ for u in "$SRC"/dist/systemd/*; do
 done
 has -rw-r--r-- etc/cardtally/cardtally.conf
 has -rw-r--r-- usr/share/cardtally/stock.csv
+has -rw-r--r-- usr/lib/cardtally/cardtally_pg.so
 is "$(dpkg-deb --ctrl-tarfile "$DEB" | tar -xOf - ./conffiles)" \
 	/etc/cardtally/cardtally.conf "conffiles: /etc/cardtally/cardtally.conf"
 scripts=$(dpkg-deb --ctrl-tarfile "$DEB" | tar -tf - |
@@ -164,7 +165,7 @@ done
 	>"$WORK/verify.out" 2>&1
 rc=$?
 sed 's/^/# verify: /' "$WORK/verify.out"
-is "$rc" 0 "systemd-analyze verify: the kiosk, the backup and its timer"
+is "$rc" 0 "systemd-analyze verify: the kiosk, the backup, the sync and their timers"
 # It does check: a unit whose program cannot run fails.
 sed -i "s|^ExecStart=$CT|ExecStart=$WORK/nowhere|" \
 	"$WORK/units/cardtally-backup.service"
@@ -190,6 +191,16 @@ is "$(unit_key "$TIMER" Persistent)" true \
 is "$(unit_key "$WORK/deb/lib/systemd/system/cardtally-backup.service" \
 	ExecStart)" "/usr/bin/cardtally backup" \
 	"backup service: cardtally backup"
+TIMER=$WORK/deb/lib/systemd/system/cardtally-sync.timer
+is "$(unit_key "$TIMER" OnCalendar)" "*:0/15" "sync timer: every 15 minutes"
+is "$(unit_key "$TIMER" Persistent)" true \
+	"sync timer: a box that was off syncs at the next start"
+SYNC=$WORK/deb/lib/systemd/system/cardtally-sync.service
+is "$(unit_key "$SYNC" ExecStart)" "/usr/bin/cardtally sync" \
+	"sync service: cardtally sync (hub and ward_code from the configuration)"
+is "$(unit_key "$SYNC" User)" cardtally "sync service: as the user cardtally"
+like "$(unit_key "$SYNC" ConditionPathExists)" "ledger\.db\.key" \
+	"sync service: only once the ward's sync key is made"
 
 # ---- a fresh Debian 12 -------------------------------------------------------
 ROOT=$WORK/root

@@ -5,6 +5,8 @@
 # into $(MODPROBEDIR), under DESTDIR; the rule covers every reader of the
 # known-reader table (drivers/usbwatch.c), and the blacklist the three
 # modules that claim PN533-based readers before libnfc or pcscd can.
+# `make install-systemd` installs the units (the kiosk, the backup and the
+# sync to the hub with their timers) naming the installed program.
 . "$(dirname "$0")/lib.sh"
 
 SRC=$(cd "$TESTS/.." && pwd)
@@ -42,4 +44,32 @@ is "$(grep -c 'MODE="0660", GROUP="plugdev", TAG+="uaccess"$' \
 is "$(grep -E '^blacklist ' "$WORK/root/$BLACKLIST" | sort | tr '\n' ' ')" \
 	"blacklist nfc blacklist pn533 blacklist pn533_usb " \
 	"blacklist: pn533_usb, pn533 and nfc"
+
+# The systemd units (make install-systemd): each installed 0644, naming
+# the installed program; the sync's timer and service as the backup's.
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$SRC" install-systemd \
+	DESTDIR="$WORK/units" SYSTEMDUNITDIR=/lib/systemd/system \
+	BINDIR=/opt/ct/bin >"$WORK/make.out" 2>&1
+is "$?" 0 "make install-systemd DESTDIR=...: exit 0"
+U=$WORK/units/lib/systemd/system
+for u in "$SRC"/dist/systemd/*; do
+	is "$(stat -c %a "$U/$(basename "$u")" 2>/dev/null)" 644 \
+		"installed: $(basename "$u") (0644)"
+done
+key() { sed -n "s/^$2=//p" "$U/$1"; }
+for t in backup sync; do
+	is "$(key "cardtally-$t.service" ExecStart)" "/opt/ct/bin/cardtally $t" \
+		"cardtally-$t.service runs cardtally $t from BINDIR"
+	is "$(key "cardtally-$t.service" User)" cardtally \
+		"cardtally-$t.service: as the user cardtally"
+	is "$(key "cardtally-$t.timer" Persistent)" true \
+		"cardtally-$t.timer: a run missed while off is made at the start"
+	is "$(key "cardtally-$t.timer" WantedBy)" timers.target \
+		"cardtally-$t.timer: enabled with the timers"
+done
+is "$(key cardtally-sync.timer OnCalendar)" "*:0/15" \
+	"the sync every 15 minutes"
+is "$(key cardtally-sync.service ConditionPathExists | tr '\n' ' ')" \
+	"/var/lib/cardtally/ledger.db /var/lib/cardtally/ledger.db.key " \
+	"the sync only where the ledger and its sync key are"
 done_testing

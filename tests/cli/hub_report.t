@@ -158,10 +158,12 @@ is "$(pyjson '[d["month"], [w["status"] for w in d["wards"]]]' <<<"$OUT")" \
 	'["2026-03",["counted","counting","not_counted"]]' \
 	"within March (the default month): W02 still counting"
 
-# Silent: the syncs were on 31 March.
-ct hub report --hub "$HUB" --month 2026-03 --silent-days 1 --json
+# Silent: a ward's last sync is the hub's time of it (today's), whatever
+# the ward's clock said (31 March); two days on, with --silent-days 1.
+CARDTALLY_NOW=$(($(date +%s) + 2 * 86400)) ct hub report --hub "$HUB" \
+	--month 2026-03 --silent-days 1 --json
 is "$(pyjson '[d["silent"], d["city"]["silent"]]' <<<"$OUT")" '[3,3]' \
-	"--silent-days 1 on 2 April: all three silent"
+	"--silent-days 1 two days after the syncs: all three silent"
 
 # ---- CSV ----------------------------------------------------------------------
 
@@ -177,8 +179,9 @@ ward,2026-03,W02,W02 ward,late,1,0,0,1,1,0,0,0
 ward,2026-03,W03,W03 ward,not_counted,0,0,0,0,0,0,0,0
 city,2026-03,,,,2,1,1,1,1,1,1,0" "csv: a row per ward and the city's"
 is "$(printf '%s\n' "$CSV" | sed -n 2p | cut -d, -f14-)" \
-	"$(TZ=Asia/Tokyo date -d "@$SYNC" +%Y-%m-%dT%H:%M:%S+09:00),0" \
-	"csv: the last sync and silent"
+	"$(TZ=Asia/Tokyo date -d "@$(psqlq "SELECT last_seen FROM ward
+	WHERE code = 'W01'")" +%Y-%m-%dT%H:%M:%S+09:00),0" \
+	"csv: the last sync (the hub's time) and silent"
 
 # ---- PDF ----------------------------------------------------------------------
 

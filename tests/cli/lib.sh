@@ -12,6 +12,9 @@ trap 'rm -rf "$WORK"' EXIT
 # tests/run-one checks that the work directory is gone when the test ends.
 [ -z "${CARDTALLY_WORKLOG:-}" ] || echo "$WORK" >>"$CARDTALLY_WORKLOG"
 export CARDTALLY_DB="$WORK/ledger.db"
+# The hub's PostgreSQL functions as make built them (`hub migrate`).
+[ -n "${CARDTALLY_PG_LIB:-}" ] || [ -z "${BUILD:-}" ] ||
+	export CARDTALLY_PG_LIB="$BUILD/cardtally_pg.so"
 export TZ=${TZ:-Asia/Tokyo}
 
 _n=0

@@ -1,12 +1,18 @@
 # A real PostgreSQL 15 for the hub's tests (issue 16), sourced after
 # lib.sh: started on a Unix socket in a temporary directory of its own (as
 # root, the server runs as nobody), stopped and removed at exit with the
-# test's $WORK.  Skips the whole file when postgresql-15 is not installed.
+# test's $WORK.  Skips the whole file when postgresql-15 is not installed,
+# or the hub's server functions were not built ($CARDTALLY_PG_LIB, lib.sh).
 # Gives pg_start, pg_stop, $PGBASE, $HUB (the connection string) and psqlq.
 
 PGBIN=/usr/lib/postgresql/15/bin
 if [ ! -x "$PGBIN/initdb" ] || [ ! -x "$PGBIN/pg_ctl" ]; then
 	echo "1..0 # SKIP postgresql-15 is not installed (scripts/deps.sh)"
+	exit 0
+fi
+# The hub's own server functions (hub/pg/), which `hub migrate` loads.
+if [ ! -f "${CARDTALLY_PG_LIB:-}" ]; then
+	echo "1..0 # SKIP no cardtally_pg.so: postgresql-server-dev-15 is not installed (scripts/deps.sh)"
 	exit 0
 fi
 
