@@ -299,21 +299,3 @@ int wf_hub_enrol(const char *conninfo, const char *code, const char *name,
 	hub_close(h);
 	return rc;
 }
-
-int wf_hub_report(const char *conninfo, int64_t now, int silent_days,
-		  int (*fn)(void *ctx, const struct hub_ward_status *w),
-		  void *ctx, struct wf_err *e)
-{
-	struct hub *h = NULL;
-	int rc = hub_connect(conninfo, &h, e);
-
-	if (rc == 0) {
-		rc = hub_check_version(h);
-		if (rc == 0)
-			rc = hub_report(h, now, silent_days, fn, ctx);
-		if (rc < 0)
-			rc = hub_failed(e, h, rc, "");
-	}
-	hub_close(h);
-	return rc;
-}

@@ -54,9 +54,5 @@ int wf_hub_migrate(const char *conninfo, const char *pg_lib, int *from, int *to,
  * pk_hex that `cardtally sync key` printed at the ward. */
 int wf_hub_enrol(const char *conninfo, const char *code, const char *name,
 		 const char *pk_hex, int64_t now, struct wf_err *e);
-/* At the hub: fn for each enrolled ward (hub_report). */
-int wf_hub_report(const char *conninfo, int64_t now, int silent_days,
-		  int (*fn)(void *ctx, const struct hub_ward_status *w),
-		  void *ctx, struct wf_err *e);
 
 #endif
