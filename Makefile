@@ -118,7 +118,7 @@ PO_FILES := $(wildcard po/*.po)
 MO_FILES := $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/cardtally.mo)
 
 .PHONY: build-tests all deps test check stress bench demo install clean format \
-	fuzz pot install-dist install-man install-systemd deb need-deps FORCE
+	fuzz pot pot-out install-dist install-man install-systemd deb need-deps FORCE
 all: cardtally $(MO_FILES) $(PG_LIB)
 
 deps:
@@ -211,12 +211,18 @@ POT_SRC := $(wildcard scanner/tui/*.c scanner/workflow/*.c \
 	reconcile/plan.c \
 	common/model.c drivers/profile.c data/ledger.h
 pot:
-	xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kcli_error:2 \
-		-kcli_usage:2 -c \
-		-o po/cardtally.pot --package-name=cardtally \
-		--package-version=$(VERSION) $(POT_SRC)
+	@$(MAKE) -s pot-out POT_OUT=po/cardtally.pot
 	for p in $(PO_FILES); do msgmerge -q -U --backup=none $$p \
 		po/cardtally.pot; done
+
+# The messages of the sources as they are now, into POT_OUT: `pot` above,
+# and tests/cli/catalog.t, which holds the catalogs to them.
+POT_OUT ?= po/cardtally.pot
+pot-out:
+	xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kcli_error:2 \
+		-kcli_usage:2 -c \
+		-o $(POT_OUT) --package-name=cardtally \
+		--package-version=$(VERSION) $(POT_SRC)
 
 # The workflows' test links their objects alone: the layer stands on
 # reconcile/ and data/, not on a front end.
