@@ -260,7 +260,8 @@ struct ui {
 	int logged_in;
 	struct staff_rec who;
 	int trained;
-	char training_gap[128]; /* the course missing, "" when trained */
+	/* The course missing, "NAME (CODE)"; "" when trained. */
+	char training_gap[NAME_MAX_BYTES + STAFF_CODE_MAX + 8];
 	int training_expired;	/* 1: attended once, expired since */
 	const struct ui_screen *screen;
 	void *state; /* the current screen's, owned by it */

@@ -168,7 +168,8 @@ int ui_login(struct ui *u, const struct staff_rec *who)
 	u->training_expired = gap.gate == GATE_EXPIRED;
 	/* The menu says it in the language shown when it is drawn. */
 	if (!u->trained)
-		snprintf(u->training_gap, sizeof(u->training_gap), "%s",
+		snprintf(u->training_gap, sizeof(u->training_gap), "%s (%s)",
+			 gap.course.name[0] ? gap.course.name : gap.course.code,
 			 gap.course.code);
 	return 0;
 }

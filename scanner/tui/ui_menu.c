@@ -34,7 +34,10 @@ static int menu_enter(struct ui *u)
 
 	if (!st)
 		return ui_nomem(u);
-	st->n = ui_menu_items(u->who.role, u->trained, st->item, UI_MENU_MAX);
+	/* Every screen the role allows, trained or not, so that each keeps
+	 * its number: an untrained person's `1` is everyone's `1`, shown
+	 * but closed (issue 18: the gate used to renumber the menu). */
+	st->n = ui_menu_items(u->who.role, 1, st->item, UI_MENU_MAX);
 	u->state = st;
 	return 0;
 }
@@ -58,21 +61,43 @@ static void menu_view(const struct ui *u, struct ui_view *v)
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
 	ui_view_add(v, UI_A_TITLE, "  %s", _("Main menu"));
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
-	for (size_t i = 0; i < st->n; i++)
-		ui_view_add(v, i == st->sel ? UI_A_SELECTED : UI_A_NORMAL,
-			    "  %c  %s", item_key(i), _(st->item[i]->title));
+	for (size_t i = 0; i < st->n; i++) {
+		int open = ui_screen_allowed(st->item[i], u->who.role,
+					     u->trained);
+
+		ui_view_add(v,
+			    i == st->sel ? UI_A_SELECTED
+			    : open	 ? UI_A_NORMAL
+					 : UI_A_DIM,
+			    "  %c  %s%s%s", item_key(i),
+			    _(st->item[i]->title), open ? "" : "  - ",
+			    open ? "" : _("training needed"));
+	}
 	if (st->n == 0)
 		ui_view_add(v, UI_A_DIM, "  %s", _("Nothing you may do here"));
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
 	if (!u->trained) {
 		ui_view_add(v, UI_A_ALERT, "  ! %s",
 			    _("Required training missing or expired, work "
-			      "with cards is not offered:"));
-		ui_view_add(v, UI_A_ALERT, "    %s (%s)", u->training_gap,
+			      "with cards stays closed:"));
+		ui_view_add(v, UI_A_ALERT, "    %s: %s", u->training_gap,
 			    u->training_expired ? _("expired") : _("missing"));
 	}
 	ui_view_add(v, UI_A_DIM, "  %s",
 		    _("Up/Down and Enter, or the number.  q logs out."));
+}
+
+/* Opens item i, or says why an untrained person may not. */
+static enum ui_result open_item(struct ui *u, const struct ui_screen *s)
+{
+	if (!ui_screen_allowed(s, u->who.role, u->trained)) {
+		ui_message(u, UI_A_ALERT, "%s",
+			   _("Not offered: required training is missing "
+			     "or expired (a manager records it)"));
+		return UI_REDRAW;
+	}
+	ui_goto(u, s);
+	return UI_REDRAW;
 }
 
 static enum ui_result menu_key(struct ui *u, int key)
@@ -87,15 +112,11 @@ static enum ui_result menu_key(struct ui *u, int key)
 		st->sel++;
 		return UI_REDRAW;
 	}
-	if (key == UI_KEY_ENTER && st->n > 0) {
-		ui_goto(u, st->item[st->sel]);
-		return UI_REDRAW;
-	}
+	if (key == UI_KEY_ENTER && st->n > 0)
+		return open_item(u, st->item[st->sel]);
 	for (size_t i = 0; i < st->n && i < 16; i++)
-		if (key == item_key(i)) {
-			ui_goto(u, st->item[i]);
-			return UI_REDRAW;
-		}
+		if (key == item_key(i))
+			return open_item(u, st->item[i]);
 	if (key == 'q' || key == UI_KEY_ESC)
 		return UI_LOGOUT;
 	return UI_IGNORED;

@@ -473,16 +473,18 @@ en_msg en S02 "Cannot give SAFE1/T01 to S02: rotation rule (R6)" \
 tm kill-session -t en
 
 # The training gate: a required course nobody attended.
-as M01 1111 training course add SEC1 --name "Security" --required-for cards
+as M01 1111 training course add SEC1 --name "情報セキュリティ研修" \
+	--required-for cards
 is "$RC" 0 "a required course"
 login ja S03 3333
 see ja "メインメニュー" "S03 logs in"
-see ja "SEC1" "the menu names the course missing"
+see ja "情報セキュリティ研修 (SEC1)" \
+	"the menu names the course missing, by its name and code"
 ja_ok "$(gate_text ja)" "the training gate is said in Japanese" "" \
 	"the notice"
 keys ja F2
 see ja "Main menu" "F2: English"
-like "$(gate_text ja)" "SEC1 \(missing\)" "the notice in English"
+like "$(gate_text ja)" "\(SEC1\): missing" "the notice in English"
 ja_problems "$(gate_text ja)" >/dev/null
 ok $((!$?)) "and the check rejects it"
 keys ja F10
