@@ -789,6 +789,58 @@ static void count_overview_shows_resolution_state(void **state)
 	assert_int_equal(ui_view_find(&v, "A103"), -1);
 }
 
+/* An open count: the missing cards of a range nothing was read in come
+ * last, in their order; nothing else moves and nothing is dropped. */
+static void count_unread_range_last(void **state)
+{
+	struct ui_cv_range r[3] = {{.path = "S/T01", .expected = 2, .seen = 0},
+				   {.path = "S/T02", .expected = 3, .seen = 2},
+				   {.path = "S/T03", .expected = 0, .seen = 0}};
+	static const struct {
+		enum recon_disc kind;
+		const char *id, *loc;
+		int resolved;
+	} in[] = {
+	    {DISC_MISSING, "A1", "S/T01", 0},	/* unread range: last */
+	    {DISC_MISSING, "B1", "S/T02", 0},	/* started: stays */
+	    {DISC_MISSING, "A2", "S/T01", 1},	/* resolved: stays */
+	    {DISC_MISPLACED, "C1", "S/T01", 0}, /* not missing: stays */
+	    {DISC_MISSING, "A3", "S/T01", 0},	/* unread range: last */
+	};
+	static const char *const want[] = {"B1", "A2", "C1", "A1", "A3"};
+	struct disc_item v[5];
+	struct disc_list dl = {.v = v, .n = 5, .unresolved = 4};
+	struct ui_count_model m;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	memset(v, 0, sizeof(v));
+	for (size_t i = 0; i < 5; i++) {
+		v[i].kind = in[i].kind;
+		strcpy(v[i].mgmt_id, in[i].id);
+		strcpy(v[i].location, in[i].loc);
+		v[i].resolved = in[i].resolved;
+	}
+	m.r = r;
+	m.nr = 3;
+	ui_count_not_read_last(&m, &dl);
+	assert_int_equal(m.notstarted, 1); /* S/T03 expects nothing */
+	assert_int_equal(m.notstarted_cards, 2);
+	assert_int_equal(dl.n, 5);
+	assert_int_equal(dl.unresolved, 4);
+	for (size_t i = 0; i < 5; i++)
+		assert_string_equal(v[i].mgmt_id, want[i]);
+	/* Every range read: nothing moves. */
+	r[0].seen = 1;
+	memset(&m, 0, sizeof(m));
+	m.r = r;
+	m.nr = 3;
+	ui_count_not_read_last(&m, &dl);
+	assert_int_equal(m.notstarted + m.notstarted_cards, 0);
+	for (size_t i = 0; i < 5; i++)
+		assert_string_equal(v[i].mgmt_id, want[i]);
+}
+
 /* Types each character of s into the form. */
 static void type_into(struct ui_second *f, const char *s)
 {
@@ -1303,6 +1355,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(width_counts_wide_characters_twice),
+	    cmocka_unit_test(count_unread_range_last),
 	    cmocka_unit_test(width_is_that_of_the_escaped_text),
 	    cmocka_unit_test(fit_cuts_by_columns_never_mid_character),
 	    cmocka_unit_test(fit_respects_the_buffer),

@@ -798,6 +798,9 @@ struct ui_count_model {
 		char reason[20], by[STAFF_CODE_MAX + 1];
 	} * d;
 	size_t nd, dsel, unresolved, offrange; /* offrange: count-only */
+	/* An open count's ranges with no card read yet, and their missing
+	 * cards (listed last: not_read_last in ui_count.c, issue 18). */
+	size_t notstarted, notstarted_cards;
 	int focus;			       /* 0: ranges, 1: discrepancies */
 	int mode;			       /* UI_CV_* */
 	int reason[8], nreason, rsel_reason;   /* valid reasons for the item */
@@ -814,6 +817,9 @@ enum {
 };
 
 void ui_count_render(const struct ui_count_model *m, struct ui_view *v);
+/* An open count's missing cards of ranges with no read yet moved to the
+ * end of dl, their order kept (ui_count.c). */
+void ui_count_not_read_last(struct ui_count_model *m, struct disc_list *dl);
 
 /* ---- two-person disposal (ui_dispose.c) ---- */
 

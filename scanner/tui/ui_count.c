@@ -73,12 +73,13 @@ static void ranges_part(const struct ui_count_model *m, size_t room,
 		ui_fit(path, sizeof(path), r->path, 26, 1);
 		ui_fit(who, sizeof(who),
 		       r->assignee[0] ? r->assignee : _("anyone"), 8, 1);
-		if (r->seen < 0)
+		if (r->seen < 0 || (m->notstarted && r->seen == 0))
 			snprintf(seen, sizeof(seen), "-");
 		else
 			snprintf(seen, sizeof(seen), "%ld", r->seen);
 		ui_view_add(v,
 			    sel ? UI_A_SELECTED
+			    : m->notstarted && r->seen == 0 ? UI_A_DIM
 			    : r->seen >= 0 && r->seen != r->expected
 				? UI_A_ALERT
 				: UI_A_NORMAL,
@@ -103,6 +104,14 @@ static void disc_part(const struct ui_count_model *m, size_t room,
 	ui_view_add(v, m->unresolved ? UI_A_ALERT : UI_A_TITLE,
 		    "  %s: %s, %s %s", _("Discrepancies"), card, where,
 		    _("without a resolution"));
+	if (m->notstarted)
+		ui_view_add(v, UI_A_DIM,
+			    ngettext("  %zu range with no card read yet: its "
+				     "%zu missing cards are listed last",
+				     "  %zu ranges with no card read yet: their "
+				     "%zu missing cards are listed last",
+				     m->notstarted),
+			    m->notstarted, m->notstarted_cards);
 	for (size_t i = top; i < m->nd && i - top < room; i++) {
 		const struct disc_item_view *d = &m->d[i];
 		int sel = m->focus == 1 && i == m->dsel;
@@ -233,6 +242,48 @@ static void model_free(struct count_state *st)
 
 /* The overview of count id from the count workflow (wf_count_view) into
  * the model; 0, or the exit status with *e. */
+/*
+ * While a count is open, a range nobody has read a card of yet may simply
+ * not be started: its cards are missing only as far as the ledger knows,
+ * and a hundred of them at the top of the list hide the real discrepancies
+ * (issue 18).  They stay in the list -- an emptied tray reads nothing and
+ * its cards must be resolvable -- but come last, and a line says why.
+ * m->r[] (expected, seen) must be filled; sets m->notstarted and
+ * m->notstarted_cards.
+ */
+void ui_count_not_read_last(struct ui_count_model *m, struct disc_list *dl)
+{
+	struct disc_item tmp;
+	size_t k = 0;
+
+	for (size_t i = 0; i < m->nr; i++)
+		m->notstarted += m->r[i].seen == 0 && m->r[i].expected > 0;
+	if (!m->notstarted)
+		return;
+	/* A stable partition: the others in their order, then these. */
+	for (size_t i = 0; i < dl->n; i++) {
+		const struct disc_item *it = &dl->v[i];
+		int later = 0;
+
+		for (size_t r = 0; !later && it->kind == DISC_MISSING &&
+				   !it->resolved && r < m->nr;
+		     r++)
+			later = m->r[r].seen == 0 &&
+				strcmp(m->r[r].path, it->location) == 0;
+		if (later) {
+			m->notstarted_cards++;
+			continue;
+		}
+		if (k != i) {
+			tmp = dl->v[i];
+			memmove(&dl->v[k + 1], &dl->v[k],
+				(i - k) * sizeof(dl->v[0]));
+			dl->v[k] = tmp;
+		}
+		k++;
+	}
+}
+
 static int load(struct ui *u, struct count_state *st, int64_t id,
 		struct wf_err *e)
 {
@@ -267,6 +318,8 @@ static int load(struct ui *u, struct count_state *st, int64_t id,
 	/* The list the resolutions are chosen from, the workflow's own. */
 	st->disc = cv.disc;
 	memset(&cv.disc, 0, sizeof(cv.disc));
+	if (!cv.sess.closed_at)
+		ui_count_not_read_last(m, &st->disc);
 	wf_count_view_free(&cv);
 	m->nd = st->disc.n;
 	m->unresolved = st->disc.unresolved;
