@@ -109,6 +109,42 @@ narrow ja "the Japanese status overview"
 keys ja PgDn
 see ja "  紛失したカード" "the lost cards, in Japanese"
 no_english ja "no English on the status overview (below)" Manager
-keys ja q
+keys ja q F10
+
+# ---- the count-start proposal: why nobody may count a range -------------------
+
+# M01 counted SAFE1/T02 in its last two counts (R6); only M01 has the
+# training work with cards needs (R20): nobody may count T02 now.
+for i in 1 2; do
+	as M01 1111 count start --kind partial --ranges SAFE1/T02 \
+		--assign SAFE1/T02=M01
+	is "$OUT" "$i" "count $i of SAFE1/T02, by M01"
+done
+as M01 1111 training course add K1 --name "カード取扱" --required-for cards
+is "$RC" 0 "course K1 required for work with cards"
+as M01 1111 training record K1 --staff M01 --date 2026-03-01
+is "$RC" 0 "M01 attended K1"
+
+tui cs LANG=C.UTF-8 --
+see cs "Staff code" "login screen"
+login cs M01 1111
+K=$(menu_key cs "Start a count")
+ok $((!${#K})) "the menu offers starting a count ($K)"
+keys cs "$K"
+keys cs 2
+see cs "[x] SAFE1/T02" "both ranges selected"
+keys cs Enter
+see cs "SAFE1/T01                M01      (planner)" "T01 to M01"
+see cs "SAFE1/T02                ! nobody: M01 counted it in each of its last" \
+	"T02 to nobody: the planner's reason, in English"
+# In Japanese (F2), proposed again: the reason in Japanese too.
+keys cs F2 Escape
+see cs "[x] SAFE1/T02" "back at the ranges, in Japanese"
+keys cs Enter
+see cs "SAFE1/T02                ! 担当者なし: M01 が直近2回の棚卸し（1 と 2）" \
+	"T02 to nobody: the planner's reason, in Japanese"
+no_english cs "no English on the Japanese proposal" Manager
+narrow cs "the Japanese proposal"
+keys cs Escape Escape
 
 done_testing
