@@ -209,7 +209,9 @@ POT_SRC := $(wildcard scanner/tui/*.c scanner/workflow/*.c \
 	scanner/pdf/*.c scanner/cli/*.c) \
 	scanner/workflow/wf_errors.def reconcile/recon.c reconcile/rules.c \
 	reconcile/plan.c \
-	common/model.c drivers/profile.c data/ledger.h
+	common/model.c drivers/profile.c drivers/profile_jpki.c \
+	drivers/profile_seizo.c drivers/rdr_sim.c drivers/rdr_kbd.c \
+	drivers/rdr_pcsc.c drivers/rdr_nfc.c data/ledger.h
 pot:
 	@$(MAKE) -s pot-out POT_OUT=po/cardtally.pot
 	for p in $(PO_FILES); do msgmerge -q -U --backup=none $$p \

@@ -13,12 +13,6 @@
 
 #include "rdr_backends.h"
 
-/* Marks the notes for the message catalog; the front ends translate them
- * (drivers/ itself never does). */
-#ifndef N_
-#define N_(s) s
-#endif
-
 /*
  * Instructions refused whatever a profile's table says (ISO 7816-4 and
  * the usual proprietary ones): VERIFY burns a PIN try of the holder's
@@ -142,8 +136,8 @@ static int uid_identify(const struct rdr_card_info *info, rdr_transmit_fn tx,
 static const struct rdr_profile profile_uid = {
     .name = "uid",
     .version = 1,
-    .help = "the UID / FeliCa IDm as the reader reports it (not for "
-	    "type B cards such as My Number cards)",
+    .help = N_("the UID / FeliCa IDm as the reader reports it (not for "
+	       "type B cards such as My Number cards)"),
     .allow = NULL,
     .n_allow = 0,
     .identify = uid_identify,

@@ -348,9 +348,9 @@ static int jpki_identify(const struct rdr_card_info *info, rdr_transmit_fn tx,
 const struct rdr_profile rdr_profile_jpki_auth = {
     .name = "apdu:jpki-auth",
     .version = 1,
-    .help = "My Number card: the JPKI authentication certificate's "
-	    "authority key identifier + serial (no PIN; cards without "
-	    "certificates are refused)",
+    .help = N_("My Number card: the JPKI authentication certificate's "
+	       "authority key identifier + serial (no PIN; cards without "
+	       "certificates are refused)"),
     .allow = jpki_allow,
     .n_allow = sizeof(jpki_allow) / sizeof(jpki_allow[0]),
     .identify = jpki_identify,

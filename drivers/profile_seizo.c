@@ -154,8 +154,8 @@ failed:
 const struct rdr_profile rdr_profile_seizo = {
     .name = "apdu:seizo",
     .version = 1,
-    .help = "My Number card: the chip's manufacturing number (no PIN; "
-	    "recommended for My Number cards)",
+    .help = N_("My Number card: the chip's manufacturing number (no PIN; "
+	       "recommended for My Number cards)"),
     .allow = seizo_allow,
     .n_allow = sizeof(seizo_allow) / sizeof(seizo_allow[0]),
     .identify = seizo_identify,

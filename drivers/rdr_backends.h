@@ -12,6 +12,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Marks a text the front ends show (a backend's or profile's help, a
+ * profile's note) for the message catalog; the front ends translate it
+ * with gettext, drivers/ itself never does. */
+#ifndef N_
+#define N_(s) s
+#endif
+
 /* One entry per backend file; each is listed once in reader.c. */
 extern const struct rdr_ops rdr_sim_ops;
 extern const struct rdr_ops rdr_kbd_ops;

@@ -400,8 +400,8 @@ static void kbd_close(void *state)
 
 const struct rdr_ops rdr_kbd_ops = {
     .name = "kbd",
-    .help = "kbd: (stdin), kbd:/dev/input/eventN or kbd:TTY: a barcode "
-	    "scanner typing the printed number, one line a card",
+    .help = N_("kbd: (stdin), kbd:/dev/input/eventN or kbd:TTY: a barcode "
+	       "scanner typing the printed number, one line a card"),
     .open = kbd_open,
     .next = kbd_next,
     .close = kbd_close,

@@ -771,8 +771,8 @@ out:
 
 const struct rdr_ops rdr_nfc_ops = {
     .name = "nfc",
-    .help = "nfc:CONNSTRING or nfc: (first device): libnfc readers (PN533, "
-	    "ACR122U, PN532 UART); ISO 14443 A/B, FeliCa",
+    .help = N_("nfc:CONNSTRING or nfc: (first device): libnfc readers (PN533, "
+	       "ACR122U, PN532 UART); ISO 14443 A/B, FeliCa"),
     .open = nfcr_open_state,
     .next = nfcr_next,
     .feedback = nfcr_feedback,

@@ -686,8 +686,8 @@ static int pcsc_list(void (*cb)(void *arg, const char *name, int card),
 
 const struct rdr_ops rdr_pcsc_ops = {
     .name = "pcsc",
-    .help = "pcsc:NAME-PREFIX or pcsc: (first contactless reader): "
-	    "readers through pcscd",
+    .help = N_("pcsc:NAME-PREFIX or pcsc: (first contactless reader): "
+	       "readers through pcscd"),
     .open = pcsc_open,
     .next = pcsc_next,
     .feedback = pcsc_feedback,

@@ -689,7 +689,7 @@ out:
 
 const struct rdr_ops rdr_sim_ops = {
     .name = "sim",
-    .help = "sim:FILE or sim:- (stdin): a scripted stream of card events",
+    .help = N_("sim:FILE or sim:- (stdin): a scripted stream of card events"),
     .open = sim_open,
     .next = sim_next,
     .feedback = NULL, /* no buzzer or LED to drive */

@@ -196,13 +196,13 @@ static int exec_readers(struct cli *c, struct ledger *l)
 	}
 	puts(_("reader backends in this build:"));
 	for (int i = 0; b[i]; i++)
-		printf("  %-6s %s\n", b[i]->name, b[i]->help);
+		printf("  %-6s %s\n", b[i]->name, _(b[i]->help));
 	puts(_("card identity profiles (scan --profile, or 'profile =' in the "
 	     "configuration):"));
 	for (int i = 0; p[i]; i++)
-		printf("  %-14s %s\n", p[i]->name, p[i]->help);
+		printf("  %-14s %s\n", p[i]->name, _(p[i]->help));
 	printf("  %-14s %s\n", "apdu:mynumber",
-	       rdr_profile_note("apdu:mynumber"));
+	       _(rdr_profile_note("apdu:mynumber")));
 	puts(_("readers for My Number cards (ISO 14443 type B):\n"
 	     "  Sony RC-S300    pcsc: (CCID; needs libccid 1.4.35 or later)\n"
 	     "  ACS ACR1252U    pcsc: (its PICC interface)\n"

@@ -42,6 +42,12 @@ static const char *due_label(int due)
 	}
 }
 
+/* The TUI's translator for reconcile/'s messages (plan_why_text). */
+static const char *translate(const char *msgid)
+{
+	return gettext(msgid);
+}
+
 /* First row of a window of `room` rows that shows row sel. */
 static size_t window(size_t sel, size_t n, int room)
 {
@@ -317,7 +323,11 @@ static int run(struct ui *u, struct ui_count_start_model *m, int dry,
 
 		snprintf(na[i].range, sizeof(na[i].range), "%s", ln->range);
 		snprintf(na[i].staff, sizeof(na[i].staff), "%s", ln->staff);
-		snprintf(na[i].why, sizeof(na[i].why), "%s", ln->why);
+		/* The planner's reason in the screen's language (ln->why is
+		 * the English of plan_explain), as `plan assign` words it. */
+		if (!ln->staff[0])
+			plan_why_text(&ln->why_of, translate, na[i].why,
+				      sizeof(na[i].why));
 		/* A range passed as shown keeps how it came to its person. */
 		if (extra_range && strcmp(extra_range, ln->range) == 0) {
 			na[i].manual = 1;

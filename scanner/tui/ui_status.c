@@ -1,7 +1,9 @@
 /*
  * The status overview, read-only: the picture `cardtally status` gives --
- * the safe, counts and tallies still open, what is checked out, locked
- * accounts, training gaps, cards due for disposal -- from the same ledger
+ * the safe and who holds its key now, today's openings of the safe with
+ * their flags, counts and tallies still open, what is checked out, locked
+ * accounts, training gaps, the cards declared lost, cards due for
+ * disposal -- from the same ledger
  * functions (data/status.c and the modules that own each part), taken
  * when the screen opens and again on `r`.  Long lists scroll.
  */
@@ -23,6 +25,7 @@ struct status_state {
 	int64_t now;
 	int32_t today;
 	const struct recon_rules *rules;
+	const struct recon_key_rules *key;
 	long due;
 	struct ledger *l;
 };
@@ -40,6 +43,53 @@ static void add(struct status_state *st, enum ui_attr a, const char *fmt, ...)
 	vsnprintf(st->line[st->n], sizeof(st->line[0]), fmt, ap);
 	va_end(ap);
 	st->attr[st->n++] = a;
+}
+
+/* One of today's openings of the safe (R14, R15): when, by whom, who
+ * approved and closed it, and its flags (wf_key_flags, as the key log and
+ * `cardtally status` judge them). */
+static int on_opening(const struct key_opening_rec *o, void *ctx)
+{
+	struct status_state *st = ctx;
+	unsigned f = wf_key_flags(o, st->now, st->key);
+	char from[UI_TIME_BUF], to[64], words[128], mins[32];
+	int64_t end = o->closed_at ? o->closed_at : st->now;
+
+	ui_time_short(o->opened_at, from);
+	if (o->closed_at)
+		ui_time_short(o->closed_at, to);
+	else
+		snprintf(to, sizeof(to), "%s", _("not closed yet"));
+	snprintf(mins, sizeof(mins), _("%lld min"),
+		 (long long)((end - o->opened_at) / 60));
+	add(st, f ? UI_A_ALERT : UI_A_NORMAL, "    %4lld  %s - %s  %s",
+	    (long long)o->id, from, to, mins);
+	add(st, UI_A_NORMAL, "          %s %s  %s %s", _("by"), o->opened_by,
+	    _("approved by"), o->approved_by);
+	if (o->closed_by[0])
+		add(st, UI_A_NORMAL, "          %s %s", _("closed by"),
+		    o->closed_by);
+	if (f) {
+		cli_key_flag_names(f, words, sizeof(words));
+		add(st, UI_A_ALERT, "          ! %s: %s", _("flagged"), words);
+	}
+	return 0;
+}
+
+/* A card declared lost (R10, R23): its home, since when, by which count. */
+static int on_lost(void *ctx, const struct lost_row *r)
+{
+	struct status_state *st = ctx;
+	char day[11] = "-", text[160], count[64] = "";
+
+	if (r->at)
+		ui_date_text(date_of_time(r->at, cli_utc_offset(r->at)), day);
+	snprintf(text, sizeof(text), _("%s, lost since %s"), r->location, day);
+	if (r->session)
+		snprintf(count, sizeof(count), _(" (count %lld)"),
+			 (long long)r->session);
+	add(st, UI_A_ALERT, "    ! %-12s %s%s", r->mgmt_id, text, count);
+	return 0;
 }
 
 static int on_session(const struct session_rec *r, void *ctx)
@@ -147,6 +197,7 @@ static int load(struct ui *u, struct status_state *st)
 	st->now = cli_now();
 	st->today = date_of_time(st->now, cli_utc_offset(st->now));
 	st->rules = &u->conf.rules;
+	st->key = &u->conf.key;
 	cli_time_iso(st->now, when);
 	add(st, UI_A_DIM, "  %s %s", _("As of"), when);
 	rc = ledger_key_current(u->l, &cur);
@@ -160,9 +211,17 @@ static int load(struct ui *u, struct status_state *st)
 		    _("Safe: OPEN since"), when, cur.opened_by,
 		    _("approved by"), cur.approved_by,
 		    f ? _("  ! flagged") : "");
+		/* A handover may have passed the key on (schema 17). */
+		add(st, UI_A_NORMAL, _("    Key now held by %s"),
+		    cur.held_by[0] ? cur.held_by : cur.opened_by);
 	} else {
 		add(st, UI_A_NORMAL, "  %s", _("Safe: closed"));
 	}
+	/* Today: from local midnight, as `cardtally status` takes it. */
+	SECTION(st, _("Today's openings of the safe"),
+		ledger_key_each_since(
+		    u->l, (int64_t)st->today * 86400 - cli_utc_offset(st->now),
+		    on_opening, st));
 	SECTION(st, _("Open counts"),
 		ledger_session_open_each(u->l, on_session, st));
 	SECTION(st, _("Tallies open or missing something"), tallies(st));
@@ -171,6 +230,7 @@ static int load(struct ui *u, struct status_state *st)
 	SECTION(st, _("Locked accounts"),
 		ledger_staff_each(u->l, on_locked, st));
 	SECTION(st, _("Training gaps"), gaps(st));
+	SECTION(st, _("Lost cards"), ledger_lost_each(u->l, on_lost, st));
 	/* Counted in SQL by the due rule's cutoff (wf_dispose_due_count). */
 	if (wf_dispose_due_count(u->l, st->rules, st->today, &st->due, &e))
 		return ui_ledger_fail(u);

@@ -251,8 +251,20 @@ ja readers
 is "$RC" 0 "readers: exit 0"
 has "readers: a heading" "$OUT" "この版で使える読取り方式:"
 words "readers: Japanese" "$(printf '%s\n' "$OUT" | grep -v '^  ')"
-words "readers: the backends' and profiles' own words" "$OUT" \
-	"the drivers' texts (drivers/) are English"
+# The backends' and profiles' own descriptions (drivers/ marks them, the
+# command translates them): each line of the two lists less its name, the
+# syntax quoted for typing ('sim:ファイル'), the profiles' names
+# (apdu:seizo), and the names of products and standards (FeliCa and its
+# IDm, the UID, JPKI, libnfc, pcscd, UART).
+has "readers: the simulated reader, in Japanese" "$OUT" \
+	"  sim    'sim:ファイル' または 'sim:-'（標準入力）: ファイルに書かれたカードの読取りを順に再現します"
+DESCR=$(printf '%s\n' "$OUT" |
+	sed -n '/^この版で使える読取り方式:/,/^マイナンバーカード用の読取り機/p' |
+	sed -n 's/^  [^ ]*  *//p' |
+	sed -e 's/apdu:[a-z-]*//g' -e 's/FeliCa\|IDm\|UID\|JPKI\|libnfc\|pcscd\|UART//g')
+ok $(($(printf '%s\n' "$DESCR" | grep -c .) < 6)) \
+	"readers: the descriptions of at least 2 backends and 4 profiles"
+words "readers: the backends' and profiles' own words" "$DESCR"
 
 # ---- backups -------------------------------------------------------------------
 mkdir -p "$WORK/bk"
