@@ -95,11 +95,11 @@ static int on_lost(void *ctx, const struct lost_row *r)
 static int on_session(const struct session_rec *r, void *ctx)
 {
 	struct status_state *st = ctx;
-	char when[TIME_ISO_BUF];
+	char when[UI_TIME_BUF];
 
 	if (r->kind == SESSION_TALLY)
 		return 0;
-	cli_time_iso(r->started_at, when);
+	ui_time_short(r->started_at, when);
 	add(st, UI_A_NORMAL, "    %s %lld  %s  %s %s", _("Count"),
 	    (long long)r->id, ui_word(session_kind_name(r->kind)), when,
 	    r->started_by);
@@ -187,7 +187,7 @@ static int tallies(struct status_state *st)
 static int load(struct ui *u, struct status_state *st)
 {
 	struct key_opening_rec cur;
-	char when[TIME_ISO_BUF];
+	char when[UI_TIME_BUF];
 	struct wf_err e;
 	int rc;
 
@@ -198,7 +198,7 @@ static int load(struct ui *u, struct status_state *st)
 	st->today = date_of_time(st->now, cli_utc_offset(st->now));
 	st->rules = &u->conf.rules;
 	st->key = &u->conf.key;
-	cli_time_iso(st->now, when);
+	ui_time_short(st->now, when);
 	add(st, UI_A_DIM, "  %s %s", _("As of"), when);
 	rc = ledger_key_current(u->l, &cur);
 	if (rc < 0 && rc != LEDGER_ERR_NOTFOUND)
@@ -206,7 +206,7 @@ static int load(struct ui *u, struct status_state *st)
 	if (rc == 0) {
 		unsigned f = wf_key_flags(&cur, st->now, &u->conf.key);
 
-		cli_time_iso(cur.opened_at, when);
+		ui_time_short(cur.opened_at, when);
 		add(st, f ? UI_A_ALERT : UI_A_NORMAL, "  %s %s %s (%s %s)%s",
 		    _("Safe: OPEN since"), when, cur.opened_by,
 		    _("approved by"), cur.approved_by,

@@ -74,7 +74,7 @@ login en M01 1111
 K=$(menu_key en "Status overview")
 ok $((!${#K})) "the menu offers the status overview ($K)"
 keys en "$K"
-see en "Safe: OPEN since 2026-03-02T10:00" "the safe is open since 10:00"
+see en "Safe: OPEN since 2026-03-02 10:00" "the safe is open since 10:00"
 see en "    Key now held by S02" "S02 holds the key after the handover"
 see en "  Today's openings of the safe" "today's openings"
 see en "       2  2026-03-02 07:00 - 2026-03-02 07:10  10 min" \
