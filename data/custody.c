@@ -188,7 +188,11 @@ int ledger_custody_serial(struct ledger *l, const char *ident,
 	if (rc != LEDGER_ERR_NOTFOUND)
 		return rc;
 	rc = ledger_prepare(
-	    l, "SELECT tag FROM asset WHERE code = ?1 AND tag IS NOT NULL",
+	    l,
+	    "SELECT tag FROM asset WHERE tag IS NOT NULL AND (code = ?1 OR "
+	    "(NOT EXISTS (SELECT 1 FROM asset WHERE code = ?1) AND "
+	    "lower(code) = lower(?1) AND (SELECT count(*) FROM asset WHERE "
+	    "lower(code) = lower(?1)) = 1))",
 	    &st);
 	if (rc < 0)
 		return rc;
