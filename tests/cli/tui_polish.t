@@ -23,6 +23,21 @@ as M01 1111 asset add TERM1 --name "Issuing terminal 1" --tag 04FFEE01 \
 is "$RC" 0 "prepared: a terminal with a tag"
 as S02 2222 checkout M000405 M000406 TERM1
 is "$RC" 0 "prepared: two cards and the terminal checked out"
+# Six counts to pick from in the reports, over trays of their own; the
+# sixth closed.
+for t in 1 2 3 4 5 6; do
+	echo "C00$t,04C00$t,SAFE2/T0$t,2025-06-01"
+done | sed '1i mgmt_id,serial,location,received' >"$WORK/trays.csv"
+as M01 1111 import "$WORK/trays.csv"
+is "$RC" 0 "prepared: a card in each of six trays"
+with_witness S02 2222 M01 1111 key open --purpose "count"
+is "$RC" 0 "prepared: the safe is open"
+for t in 1 2 3 4 5; do
+	as M01 1111 count start --kind partial --ranges SAFE2/T0$t
+	is "$OUT" "$t" "prepared: count $t over SAFE2/T0$t"
+done
+as M01 1111 count start --kind full --ranges SAFE2/T06
+is "$OUT" 6 "prepared: count 6, full, over SAFE2/T06"
 
 . "$(dirname "$0")/tmux.sh"
 
@@ -35,7 +50,7 @@ see en "Main menu" "M01 logs in"
 keys en 5 s
 see en "Start today's tally now?" "s asks first"
 keys en Enter
-see en "Tally 1 started: 3 expected back" "a tally of three items"
+see en "Tally 7 started: 3 expected back" "a tally of three items"
 typed en m000405
 see en "Last card: [OK] M000405 04B405  back" \
 	"m000405 typed in lower case is M000405"
@@ -43,7 +58,7 @@ typed en term1
 see en "Last card: [OK] TERM1 04FFEE01  back" \
 	"term1 typed in lower case is the terminal TERM1"
 is "$(sqlq "select group_concat(serial || ' ' || outcome, ',') from (select
-	serial, outcome from scan where session_id = 1 order by id)")" \
+	serial, outcome from scan where session_id = 7 order by id)")" \
 	"04B405 accepted,04FFEE01 accepted" "both reads are returns, no alert"
 
 # ---- a long message wraps ------------------------------------------------------
@@ -52,7 +67,7 @@ keys en x
 see en "Witness: code" "closing with a card out asks for a witness"
 # The message is longer than a row: it wraps onto the rows above the key
 # help, whole, nothing cut with '~' (it was cut at 80 columns).
-msg="Tally 1 is not balanced (1 missing): a manager must witness the close, with a note (--witness, --note; two-person rule)"
+msg="Tally 7 is not balanced (1 missing): a manager must witness the close, with a note (--witness, --note; two-person rule)"
 # msg_rows SESSION ROWS: the ROWS rows above the key help, joined by spaces.
 msg_rows() { screen "$1" | tail -n $(($2 + 1)) | head -n "$2" |
 	sed 's/ *$//' | tr '\n' ' ' | sed 's/^ *//; s/ *$//'; }
@@ -102,6 +117,41 @@ typed en m000402
 see en "M000402  04B402  checked out" "the lookup finds m000402 as M000402"
 keys en q
 see en "Main menu" "back to the menu"
+
+# ---- the reports list the counts to pick from ----------------------------------
+
+# At 60x16 the list has room for four counts: it scrolls.
+keys en a
+see en "Choose a report" "the reports"
+keys en 3
+see en "Count number: 6" "the incident report asks the count, the newest given"
+see en "> Count 6    full" "the newest count first, highlighted, its kind a word"
+see en "Count 5    partial" "the next one"
+see en "open" "its state"
+see en "1-4 / 6" "four of the six counts shown"
+gone en "Count 2 " "the older ones below"
+keys en End
+see en "Count number: 1" "End picks the oldest count"
+see en "> Count 1    partial" "highlighted"
+see en "3-6 / 6" "the list scrolled to it"
+gone en "Count 6 " "the newest scrolled off"
+keys en Up
+see en "Count number: 2" "Up picks the next one"
+keys en BSpace 5
+see en "> Count 5 " "a number typed moves the highlight to that count"
+keys en Enter
+see en "Incident report, count 5" "Enter shows the report of the count picked"
+keys en q
+see en "Choose a report" "back to the list of reports"
+keys en 4
+see en "Reconciliation of a count" "the reconciliation asks the count too"
+see en "> Count 6 " "with the counts listed"
+keys en Escape
+see en "Choose a report" "Esc cancels"
+keys en q
+see en "Main menu" "back to the menu"
+keys en F10
+see en "close it on the Safe key screen" "logging out with the safe open warns"
 keys en F10
 see en "Staff code" "logged out"
 tm kill-session -t en
@@ -122,6 +172,8 @@ ok $? "ja 60x16: the title whole ($title)"
 screen ja | head -n 1 | grep -q '~'
 ok $((!$?)) "ja 60x16: nothing cut in the header"
 keys ja q F10
+see ja "金庫は開錠中です" "the safe open: a warning"
+keys ja F10
 see ja "職員コード" "logged out"
 
 done_testing
