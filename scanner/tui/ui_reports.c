@@ -1143,9 +1143,6 @@ static enum ui_result choose(struct ui *u, struct reports_state *st)
 		wf_fail_ledger(&e, u->l);
 		ui_fail(u, &e);
 		return UI_REDRAW;
-	} else if (st->npicks) {
-		snprintf(st->arg, sizeof(st->arg), "%lld",
-			 (long long)st->picks[0].id);
 	}
 	st->mode = 1;
 	return UI_REDRAW;
@@ -1184,6 +1181,11 @@ static enum ui_result reports_key(struct ui *u, int key)
 		return UI_IGNORED;
 	}
 	if (st->mode == 1) {
+		/* Nothing typed: the count highlighted. */
+		if (key == UI_KEY_ENTER && !st->arg[0] && st->sel != REP_BOOK &&
+		    st->npicks)
+			snprintf(st->arg, sizeof(st->arg), "%lld",
+				 (long long)st->picks[st->list.sel].id);
 		if (key == UI_KEY_ENTER)
 			return show(u, st);
 		if (key == UI_KEY_ESC) {

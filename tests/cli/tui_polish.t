@@ -124,7 +124,7 @@ see en "Main menu" "back to the menu"
 keys en a
 see en "Choose a report" "the reports"
 keys en 3
-see en "Count number: 6" "the incident report asks the count, the newest given"
+see en "Count number:" "the incident report asks the count"
 see en "> Count 6    full" "the newest count first, highlighted, its kind a word"
 see en "Count 5    partial" "the next one"
 see en "open" "its state"
@@ -145,7 +145,18 @@ keys en q
 see en "Choose a report" "back to the list of reports"
 keys en 4
 see en "Reconciliation of a count" "the reconciliation asks the count too"
-see en "> Count 6 " "with the counts listed"
+see en "> Count 6 " "with the counts listed, the newest highlighted"
+keys en Enter
+see en "Session 6 (full)" "Enter with nothing typed: the count highlighted"
+keys en q
+see en "Choose a report" "back to the list of reports"
+keys en 3
+typed en 2
+see en "Incident report, count 2" "a number typed is the count shown"
+keys en q
+see en "Choose a report" "back to the list of reports"
+keys en 3
+see en "> Count 6 " "the counts listed again"
 keys en Escape
 see en "Choose a report" "Esc cancels"
 keys en q
