@@ -125,28 +125,11 @@ void ui_frame(const struct ui *u, struct ui_view *v, int cols, int rows)
 		snprintf(right, sizeof(right), "%s", cut);
 		wright = ui_width(right);
 	}
-	/* When both do not fit (60 columns), the program's name goes first,
-	 * then the end of the person's name (their code stays), so that the
-	 * screen's name is read whole; only a title wider than all that is
-	 * cut, with '~' (issue 18). */
-	if (ui_width(left) > cols - wright - 2 && u->screen) {
-		const char *title = _(u->screen->title);
-		int room = cols - 2 - ui_width(title);
-
-		snprintf(left, sizeof(left), "%s", title);
-		if (room < 12)
-			room = 12;
-		if (wright > room) {
-			size_t n;
-
-			ui_fit(cut, sizeof(cut) - 1, right, room - 1, 0);
-			n = strlen(cut);
-			memcpy(right, cut, n);
-			right[n++] = ' ';
-			right[n] = '\0';
-			wright = ui_width(right);
-		}
-	}
+	/* When both do not fit (60 columns), the program's name goes, so
+	 * that the screen's name is read whole; a title wider than that is
+	 * cut, with '~' (issue 18).  The person is never cut for it. */
+	if (ui_width(left) > cols - wright - 2 && u->screen)
+		snprintf(left, sizeof(left), "%s", _(u->screen->title));
 	/* The painter leaves the last column alone. */
 	ui_fit(cut, sizeof(cut), left, cols - wright - 2, 1);
 	ui_view_add(v, UI_A_HEADER, "%s %s", cut, right);

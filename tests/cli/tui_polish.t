@@ -106,6 +106,10 @@ typed en m000402
 see en "Recorded: 1" "m000402 typed at checkout is recorded"
 is "$(sqlq "select status from card where mgmt_id = 'M000402'")" checked_out \
 	"M000402 is checked out"
+# TERM1 is still out (the tally is not closed): found, and refused as such.
+typed en term1
+see en "Terminal TERM1 (checked out) cannot be" \
+	"term1 typed at checkout is the terminal TERM1"
 keys en Escape
 see en "What do you record?" "Esc: another movement"
 keys en q
