@@ -108,7 +108,8 @@ static int item_from_card(struct ledger *l, const char *where, const char *key,
 	return 0;
 }
 
-/* The asset whose code or tag is key (by_code 0: tag only). */
+/* The asset whose code or tag is key (by_code 0: tag only); a code in
+ * another case finds the one asset whose code differs in case alone. */
 static int item_from_asset(struct ledger *l, const char *key, int by_code,
 			   struct custody_item *out)
 {
@@ -117,7 +118,10 @@ static int item_from_asset(struct ledger *l, const char *key, int by_code,
 	    l,
 	    "SELECT a.id, a.code, a.status, a.location_id, p.path "
 	    "FROM asset a JOIN location p ON p.id = a.location_id "
-	    "WHERE (?2 AND a.code = ?1) OR a.tag = ?1 "
+	    "WHERE (?2 AND (a.code = ?1 OR (NOT EXISTS (SELECT 1 FROM asset "
+	    "WHERE code = ?1) AND lower(a.code) = lower(?1) AND (SELECT "
+	    "count(*) FROM asset WHERE lower(code) = lower(?1)) = 1))) OR "
+	    "a.tag = ?1 "
 	    "ORDER BY a.code = ?1 DESC LIMIT 1",
 	    &st);
 
@@ -188,7 +192,11 @@ int ledger_custody_serial(struct ledger *l, const char *ident,
 	if (rc != LEDGER_ERR_NOTFOUND)
 		return rc;
 	rc = ledger_prepare(
-	    l, "SELECT tag FROM asset WHERE code = ?1 AND tag IS NOT NULL",
+	    l,
+	    "SELECT tag FROM asset WHERE tag IS NOT NULL AND (code = ?1 OR "
+	    "(NOT EXISTS (SELECT 1 FROM asset WHERE code = ?1) AND "
+	    "lower(code) = lower(?1) AND (SELECT count(*) FROM asset WHERE "
+	    "lower(code) = lower(?1)) = 1))",
 	    &st);
 	if (rc < 0)
 		return rc;

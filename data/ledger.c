@@ -2031,7 +2031,19 @@ int ledger_card_by_serial(struct ledger *l, const char *serial,
 int ledger_card_by_mgmt(struct ledger *l, const char *mgmt_id,
 			struct card_rec *out)
 {
-	return card_get(l, "c.mgmt_id = ?", mgmt_id, out);
+	/* The ID as stored; else the one card whose ID differs from it in
+	 * case alone (issue 18: a clerk types m000405 for M000405), never a
+	 * guess between two.  Asked apart, so that the usual exact look-up
+	 * keeps its index. */
+	int rc = card_get(l, "c.mgmt_id = ?", mgmt_id, out);
+
+	if (rc != LEDGER_ERR_NOTFOUND)
+		return rc;
+	rc = card_get(l,
+		      "lower(c.mgmt_id) = lower(?1) AND (SELECT count(*) FROM "
+		      "card WHERE lower(mgmt_id) = lower(?1)) = 1",
+		      mgmt_id, out);
+	return rc;
 }
 
 int64_t ledger_card_count(struct ledger *l)

@@ -253,6 +253,9 @@ struct card_rec {
 
 int ledger_card_by_serial(struct ledger *l, const char *serial,
 			  struct card_rec *out);
+/* The card with management ID mgmt_id; when none has it exactly, the only
+ * one whose ID differs from it in case alone (m000405 finds M000405),
+ * never a guess between two.  LEDGER_ERR_NOTFOUND otherwise. */
 int ledger_card_by_mgmt(struct ledger *l, const char *mgmt_id,
 			struct card_rec *out);
 int64_t ledger_card_count(struct ledger *l);

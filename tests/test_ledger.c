@@ -956,6 +956,27 @@ static void reads_load_and_last_seen(void **state)
 	assert_int_equal(ledger_card_by_mgmt(f->l, "C2", &c), 0);
 	assert_int_equal(ledger_last_seen(f->l, c.id, second, INT64_MAX, &s), 0);
 	assert_int_equal(s.at, 0);
+
+	/* A management ID typed in another case finds the one card whose
+	 * ID differs in case alone (issue 18); never a guess between two. */
+	assert_int_equal(ledger_card_by_mgmt(f->l, "c2", &c), 0);
+	assert_string_equal(c.mgmt_id, "C2");
+	assert_int_equal(
+	    raw_sql(f->path,
+		    "INSERT INTO card (mgmt_id, serial, location_id, status, "
+		    "received, updated_at) SELECT v.m, v.s, location_id, "
+		    "status, received, updated_at FROM card, (SELECT 'Ab' AS m, "
+		    "'05AB' AS s UNION ALL SELECT 'aB', '05AC') v "
+		    "WHERE mgmt_id = 'C2'"),
+	    SQLITE_OK);
+	assert_int_equal(ledger_card_by_mgmt(f->l, "aB", &c), 0);
+	assert_string_equal(c.serial, "05AC");
+	assert_int_equal(ledger_card_by_mgmt(f->l, "Ab", &c), 0);
+	assert_string_equal(c.serial, "05AB");
+	assert_int_equal(ledger_card_by_mgmt(f->l, "AB", &c),
+			 LEDGER_ERR_NOTFOUND);
+	assert_int_equal(ledger_card_by_mgmt(f->l, "C9", &c),
+			 LEDGER_ERR_NOTFOUND);
 }
 
 static void audit_log_is_append_only(void **state)

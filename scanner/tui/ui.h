@@ -115,6 +115,9 @@ struct ui_view {
 	int banner;
 	int cursor_line, cursor_col;
 	int cols, rows; /* the size it is laid out for */
+	/* How many of the last lines the painter puts at the bottom rows
+	 * (the message, wrapped, and the key help); 0 means 2. */
+	int bottom;
 };
 
 void ui_view_clear(struct ui_view *v, int cols, int rows);

@@ -163,9 +163,9 @@ void ui_term_paint(const struct ui_view *v, int full)
 	}
 	for (int i = 0; i < v->nlines && i < rows; i++) {
 		/* The message and key help belong at the bottom. */
-		int y = i;
+		int y = i, bottom = v->bottom > 0 ? v->bottom : 2;
 
-		if (i >= v->nlines - 2)
+		if (i >= v->nlines - bottom)
 			y = rows - (v->nlines - i);
 		if (y >= 0)
 			put_line(y, cols, &v->line[i]);

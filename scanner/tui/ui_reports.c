@@ -14,6 +14,7 @@
  * language.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -679,9 +680,26 @@ static const char *const rep_file[REPS] = {
 #define REPORT_ROWS(rows) ((rows)-7)
 #define REPORT_KEY_ROWS	  REPORT_ROWS(24)
 
+/* The counts listed to pick from (issue 18: the number was asked with
+ * nothing to pick it from): every count, newest first, scrolling. */
+struct count_pick {
+	int64_t id;
+	enum session_kind kind;
+	int64_t started, closed;
+};
+
+/* Rows of the count list: what is left under the report's title, the
+ * number asked, its help, the list's heading and position, with a row to
+ * spare for a message that wraps. */
+#define PICK_ROWS(rows) ((rows)-12)
+#define PICK_KEY_ROWS	PICK_ROWS(24)
+
 struct reports_state {
 	int mode; /* 0: the list, 1: asking, 2: reading */
 	int sel;
+	struct count_pick *picks; /* newest first */
+	size_t npicks;
+	struct ui_list list;
 	char arg[16]; /* the month or the count typed */
 	struct ui_text text;
 	char heading[128];
@@ -700,9 +718,84 @@ static void reports_leave(struct ui *u)
 {
 	struct reports_state *st = u->state;
 
-	if (st)
+	if (st) {
 		ui_text_free(&st->text);
+		free(st->picks);
+	}
 	free(st);
+}
+
+static int add_pick(const struct session_rec *s, void *ctx)
+{
+	struct reports_state *st = ctx;
+	struct count_pick *p;
+
+	if (s->kind == SESSION_TALLY)
+		return 0;
+	p = realloc(st->picks, (st->npicks + 1) * sizeof(*p));
+	if (!p)
+		return 1;
+	st->picks = p;
+	p[st->npicks++] = (struct count_pick){s->id, s->kind, s->started_at,
+					      s->closed_at};
+	return 0;
+}
+
+/* Every count of the ledger, newest first, the newest highlighted. */
+static int load_picks(struct ui *u, struct reports_state *st)
+{
+	int rc;
+
+	free(st->picks);
+	st->picks = NULL;
+	st->npicks = 0;
+	rc = ledger_session_between_each(u->l, 0, INT64_MAX, add_pick, st);
+	for (size_t i = 0; i < st->npicks / 2; i++) {
+		struct count_pick t = st->picks[i];
+
+		st->picks[i] = st->picks[st->npicks - 1 - i];
+		st->picks[st->npicks - 1 - i] = t;
+	}
+	ui_list_init(&st->list, st->npicks);
+	return rc;
+}
+
+/* The count number asked, the counts listed under it to pick from. */
+static void counts_view(const struct reports_state *st, struct ui_view *v)
+{
+	char line[UI_LINE_BYTES], pos[64], t[UI_TIME_BUF];
+	int rows = PICK_ROWS(v->rows), at;
+	size_t top;
+
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	ui_view_add(v, UI_A_TITLE, "  %s", _(rep_title[st->sel]));
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	snprintf(line, sizeof(line), "  %s: %s", _("Count number"), st->arg);
+	at = ui_view_add(v, UI_A_INPUT, "%s", line);
+	v->cursor_line = at;
+	v->cursor_col = ui_width(line);
+	ui_view_add(v, UI_A_DIM, "  %s",
+		    _("Up/Down: a count.  Enter shows it.  Esc cancels."));
+	ui_view_add(v, UI_A_NORMAL, "%s", "");
+	if (st->npicks == 0) {
+		ui_view_add(v, UI_A_DIM, "  %s", _("No count yet"));
+		return;
+	}
+	if (rows < 1)
+		rows = 1;
+	top = ui_list_top(&st->list, rows);
+	for (size_t i = top; i < st->npicks && i < top + (size_t)rows; i++) {
+		const struct count_pick *p = &st->picks[i];
+
+		ui_time_short(p->started, t);
+		ui_view_add(v, i == st->list.sel ? UI_A_SELECTED : UI_A_NORMAL,
+			    "  %s %s %-4lld %s  %s  %s",
+			    i == st->list.sel ? ">" : " ", _("Count"),
+			    (long long)p->id, word(session_kind_name(p->kind)),
+			    t, p->closed ? _("closed") : _("open"));
+	}
+	ui_list_position(&st->list, rows, pos, sizeof(pos));
+	ui_view_add(v, UI_A_DIM, "  %s", pos);
 }
 
 static void reports_view(const struct ui *u, struct ui_view *v)
@@ -733,6 +826,10 @@ static void reports_view(const struct ui *u, struct ui_view *v)
 		}
 		ui_view_add(v, UI_A_DIM, "  %s",
 			    _("s save as PDF   p print   q back"));
+		return;
+	}
+	if (st->mode == 1 && st->sel != REP_BOOK) {
+		counts_view(st, v);
 		return;
 	}
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
@@ -1040,9 +1137,28 @@ static enum ui_result choose(struct ui *u, struct reports_state *st)
 	if (st->sel == REP_BOOK) {
 		ui_time_short(ct_now(), t);
 		snprintf(st->arg, sizeof(st->arg), "%.7s", t);
+	} else if (load_picks(u, st) < 0) {
+		struct wf_err e;
+
+		wf_fail_ledger(&e, u->l);
+		ui_fail(u, &e);
+		return UI_REDRAW;
 	}
 	st->mode = 1;
 	return UI_REDRAW;
+}
+
+/* The highlight follows a count number typed, when that count is listed. */
+static void follow(struct reports_state *st)
+{
+	long long id = atoll(st->arg);
+
+	for (size_t i = 0; i < st->npicks; i++)
+		if (st->picks[i].id == id) {
+			st->list.sel = i;
+			st->list.top = ui_list_top(&st->list, PICK_KEY_ROWS);
+			return;
+		}
 }
 
 static enum ui_result reports_key(struct ui *u, int key)
@@ -1065,6 +1181,11 @@ static enum ui_result reports_key(struct ui *u, int key)
 		return UI_IGNORED;
 	}
 	if (st->mode == 1) {
+		/* Nothing typed: the count highlighted. */
+		if (key == UI_KEY_ENTER && !st->arg[0] && st->sel != REP_BOOK &&
+		    st->npicks)
+			snprintf(st->arg, sizeof(st->arg), "%lld",
+				 (long long)st->picks[st->list.sel].id);
 		if (key == UI_KEY_ENTER)
 			return show(u, st);
 		if (key == UI_KEY_ESC) {
@@ -1073,12 +1194,23 @@ static enum ui_result reports_key(struct ui *u, int key)
 		}
 		if (key == UI_KEY_BACKSPACE && n > 0) {
 			st->arg[n - 1] = '\0';
+			follow(st);
 			return UI_REDRAW;
 		}
 		if (((key >= '0' && key <= '9') || key == '-') &&
 		    n + 1 < sizeof(st->arg)) {
 			st->arg[n] = (char)key;
 			st->arg[n + 1] = '\0';
+			follow(st);
+			return UI_REDRAW;
+		}
+		/* The counts listed: the arrows pick one, its number typed
+		 * for it. */
+		if (st->sel != REP_BOOK &&
+		    ui_list_key(&st->list, key, PICK_KEY_ROWS) ==
+			UI_LIST_MOVED) {
+			snprintf(st->arg, sizeof(st->arg), "%lld",
+				 (long long)st->picks[st->list.sel].id);
 			return UI_REDRAW;
 		}
 		return key < 0x80 && key >= 0x20 ? UI_HANDLED : UI_IGNORED;

@@ -101,7 +101,9 @@ void ui_frame(const struct ui *u, struct ui_view *v, int cols, int rows)
 {
 	struct ui_view body;
 	char left[UI_LINE_BYTES], right[UI_LINE_BYTES], cut[UI_LINE_BYTES];
-	int keep, wright;
+	char msg[3][UI_LINE_BYTES];
+	const char *rest = u->msg;
+	int keep, wright, nmsg = 0, maxmsg;
 
 	ui_view_clear(v, cols, rows);
 	ui_view_clear(&body, cols, rows);
@@ -123,6 +125,11 @@ void ui_frame(const struct ui *u, struct ui_view *v, int cols, int rows)
 		snprintf(right, sizeof(right), "%s", cut);
 		wright = ui_width(right);
 	}
+	/* When both do not fit (60 columns), the program's name goes, so
+	 * that the screen's name is read whole; a title wider than that is
+	 * cut, with '~' (issue 18).  The person is never cut for it. */
+	if (ui_width(left) > cols - wright - 2 && u->screen)
+		snprintf(left, sizeof(left), "%s", _(u->screen->title));
 	/* The painter leaves the last column alone. */
 	ui_fit(cut, sizeof(cut), left, cols - wright - 2, 1);
 	ui_view_add(v, UI_A_HEADER, "%s %s", cut, right);
@@ -133,8 +140,21 @@ void ui_frame(const struct ui *u, struct ui_view *v, int cols, int rows)
 				    body.line[i].text);
 		return;
 	}
+	/* The message wraps onto as many as three rows (never the last row
+	 * of the body), so that a long one is read whole (issue 18); what
+	 * is left after the third is cut with the painter's '~'. */
+	maxmsg = rows - 3 < 3 ? rows - 3 : 3;
+	if (maxmsg < 1)
+		maxmsg = 1;
+	do {
+		if (nmsg == maxmsg - 1) {
+			snprintf(msg[nmsg++], sizeof(msg[0]), "%s", rest);
+			break;
+		}
+		rest = ui_wrap(msg[nmsg++], sizeof(msg[0]), rest, cols - 1);
+	} while (*rest);
 	/* The body gets what is left after header, message and help. */
-	keep = rows - 3;
+	keep = rows - 2 - nmsg;
 	if (keep < 1)
 		keep = 1;
 	for (int i = 0; i < body.nlines && i < keep; i++) {
@@ -146,10 +166,14 @@ void ui_frame(const struct ui *u, struct ui_view *v, int cols, int rows)
 			v->cursor_col = body.cursor_col;
 		}
 	}
-	while (v->nlines < rows - 2 && v->nlines < UI_VIEW_LINES - 2)
+	while (v->nlines < rows - 1 - nmsg &&
+	       v->nlines < UI_VIEW_LINES - 1 - nmsg)
 		ui_view_add(v, UI_A_NORMAL, "%s", "");
-	ui_view_add(v, u->msg[0] ? u->msg_attr : UI_A_NORMAL, "%s", u->msg);
+	for (int i = 0; i < nmsg; i++)
+		ui_view_add(v, u->msg[0] ? u->msg_attr : UI_A_NORMAL, "%s",
+			    msg[i]);
 	ui_view_add(v, UI_A_DIM, "%s", frame_keys(u));
+	v->bottom = nmsg + 1;
 }
 
 /* ---- lists that scroll ---- */

@@ -127,7 +127,23 @@ ok $((!$?)) "the check: one English word among Japanese fails"
 
 # msg_line SESSION: the message line, the row above the key help (both
 # sessions are 24 rows high).
-msg_line() { screen "$1" | sed -n 23p; }
+# msg_line SESSION: the message, which wraps onto the rows above the key
+# help when long (up to three): rows 21-23, blank ones before it left out,
+# joined with a space where the break was between two English words.
+msg_line() {
+	screen "$1" | sed -n 21,23p | python3 -c '
+import sys
+rows = [l.rstrip() for l in sys.stdin.read().split("\n")[:3]]
+while rows and not rows[0]:
+    rows.pop(0)
+out = ""
+for r in rows:
+    r = r.strip() if out else r
+    if out and r and out[-1].isascii() and r[0].isascii():
+        out += " "
+    out += r
+print(out)'
+}
 
 # act SESSION KEYS...: sends KEYS after noting the message line in $PREV,
 # so that await_msg waits for a new message, not the one before.
