@@ -7,9 +7,10 @@
 # with cards unread: the summary names them, the count closed); the count
 # result with the missing cards and where and by whom they were last seen;
 # the end-of-day tally of cards and a terminal with a typed management ID;
-# the safe's key opened and closed, and the key log; a disposal with its
-# second person; who counts which range; and as a manager: unlock an
-# account, training records, key holders, the plan, resolutions.  Then at
+# the safe's key opened, handed over and closed, and the key log; a
+# disposal with its second person; who counts which range; and as a
+# manager: unlock an account, training records, key holders, the plan,
+# resolutions.  Then at
 # 100x30, resized to 60x16 while running: no row ends in a stray `~`, and
 # nothing crashes.  In Japanese every screen visited is checked for English
 # words.  Each binding step is checked to ask first, and each step's
@@ -257,11 +258,28 @@ walk() {
 	see $s "$(m "Safe opened by S02, approved by M01" "金庫を開錠: S02、承認 M01")" \
 		"$L: S02 opens the safe, M01 approving"
 	look "the safe open"
+	# The key handed over: M01 chosen from the list, M01's PIN confirms.
+	keys $s g
+	see $s "$(m "Hand the key from S02 to:" "鍵を S02 から引き継ぐ相手:")" \
+		"$L: g asks whom the key goes to"
+	look "the handover list"
+	n=$(screen $s | sed -n 's/^ *\([0-9]\)  M01 .*/\1/p' | head -1)
+	keys $s "$n"
+	see $s "$(m "M01, the receiver, types their PIN" "受け取る M01 さんが暗証番号を入力します")" \
+		"$L: the receiver confirms with their PIN"
+	keys $s 1 2 3 4 Enter
+	see $s "$(m "The key passed from S02 to M01" "鍵を S02 から M01 に引き継ぎました")" \
+		"$L: the key passed to M01"
+	see $s "$(m "Key now held by M01" "いま鍵を持っている人: M01")" \
+		"$L: the safe says who holds the key"
+	look "the safe after a handover"
 	keys $s c
 	see $s "$(m "Safe closed by S02" "金庫を施錠: S02")" "$L: and closes it"
 	keys $s k
 	see $s "$(m "Key log: every opening, newest first" "鍵の記録")" "$L: the key log"
 	see $s "$(m "window cards" "窓口の貸出")" "$L: the opening just made, first"
+	see $s "$(m "key handed from S02 to M01" "鍵の引継ぎ S02 → M01")" \
+		"$L: and its handover"
 	look "the key log"
 	keys $s q q
 
