@@ -73,7 +73,7 @@ static void ranges_part(const struct ui_count_model *m, size_t room,
 		ui_fit(path, sizeof(path), r->path, 26, 1);
 		ui_fit(who, sizeof(who),
 		       r->assignee[0] ? r->assignee : _("anyone"), 8, 1);
-		if (r->seen < 0 || (m->notstarted && r->seen == 0))
+		if (r->seen < 0)
 			snprintf(seen, sizeof(seen), "-");
 		else
 			snprintf(seen, sizeof(seen), "%ld", r->seen);

@@ -132,8 +132,8 @@ see en "Main menu" "back to the menu"
 keys en 8
 see en "Choose an open count" "the overview, before SAFE1/T02 is read"
 keys en 3
-see en "SAFE1/T02                  S02              1      -" \
-	"SAFE1/T02: nothing read yet, no seen figure"
+see en "SAFE1/T02                  S02              1      0" \
+	"SAFE1/T02: nothing read yet"
 see en "1 range with no card read yet: its 1 missing cards are listed last" \
 	"said in one line"
 see en "Discrepancies: 2, 2 without a resolution" \

@@ -179,7 +179,7 @@ narrow ja "the Japanese handover list fits"
 S03N=$(screen ja | sed -n 's/^ *\([0-9]\)  S03 .*/\1/p' | head -1)
 keys ja "$S03N"
 keys ja 3 3 3 3 Enter
-see ja "S03" "the Japanese handover"
+see ja "鍵を S02 から S03 に引き継ぎました" "the Japanese handover"
 is "$(sqlq "select count(*) from key_handover")" 2 "the second handover recorded"
 no_english ja "no English after the Japanese handover" Person
 narrow ja "the Japanese safe screen with a handover fits"
