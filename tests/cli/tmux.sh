@@ -27,9 +27,13 @@ tui() {
 screen() { tm capture-pane -p -t "$1"; }
 
 # wait_for SESSION TEXT [SECONDS]: polls the screen until it shows TEXT
-# (fixed string); fails after SECONDS (default 10), showing the screen.
+# (fixed string); fails after SECONDS (default 10, and 30 under the
+# sanitizers of make check, which make every step several times slower),
+# showing the screen.
+TUI_WAIT=10
+[ -z "${CARDTALLY_SANITIZED:-}" ] || TUI_WAIT=30
 wait_for() {
-	local s=$1 text=$2 limit=${3:-10} i=0
+	local s=$1 text=$2 limit=${3:-$TUI_WAIT} i=0
 	while [ "$i" -lt $((limit * 20)) ]; do
 		screen "$s" | grep -qF -- "$text" && return 0
 		sleep 0.05
