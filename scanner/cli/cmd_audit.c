@@ -229,8 +229,8 @@ static const char *const verify_options[] = {"anchor", "expect-rows", NULL};
 const struct cmd_entry cmd_audit_verify_entry = {
     .name = "audit verify",
     .usage = "[--anchor HASH [--expect-rows N]] [--json]",
-    .help = "check the audit log's hash chain and replay it against the "
-	    "tables; exit 1 if anything differs",
+    .help = N_("check the audit log's hash chain and replay it against the "
+	    "tables; exit 1 if anything differs"),
     .options = verify_options,
     .needs_db = 1,
     .exec = exec_verify,
@@ -303,7 +303,7 @@ static const char *const show_options[] = {"last", NULL};
 const struct cmd_entry cmd_audit_show_entry = {
     .name = "audit show",
     .usage = "[--last N] [--json]",
-    .help = "list the audit log, oldest first",
+    .help = N_("list the audit log, oldest first"),
     .options = show_options,
     .needs_db = 1,
     .exec = exec_show,

@@ -124,8 +124,8 @@ static int exec_discrepancies(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_count_discrepancies_entry = {
     .name = "count discrepancies",
     .usage = "ID [--json]",
-    .help = "each discrepancy of a count and its resolution (exit 1 while "
-	    "one is open)",
+    .help = N_("each discrepancy of a count and its resolution (exit 1 while "
+	    "one is open)"),
     .options = NULL,
     .needs_db = 1,
     .exec = exec_discrepancies,
@@ -249,7 +249,7 @@ const struct cmd_entry cmd_count_resolve_entry = {
     .usage = "ID --card MGMT_ID|SERIAL[,...] --reason "
 	     "found_elsewhere|data_error|recounted|lost [--note TEXT] "
 	     "--as MANAGER [--pin-fd N] [--json]",
-    .help = "a manager's resolution of discrepancies of a count",
+    .help = N_("a manager's resolution of discrepancies of a count"),
     .options = resolve_options,
     .needs_db = 1,
     .step = &wf_step_count_resolve,
@@ -297,8 +297,8 @@ const struct cmd_entry cmd_count_recount_entry = {
     .name = "count recount",
     .usage = "ID --range R --assign STAFF --as MANAGER [--pin-fd N] "
 	     "[--json]",
-    .help = "open a recount of one range of a count, by another person; "
-	    "prints its id",
+    .help = N_("open a recount of one range of a count, by another person; "
+	    "prints its id"),
     .options = recount_options,
     .needs_db = 1,
     .step = &wf_step_count_recount,

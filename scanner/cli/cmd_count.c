@@ -126,8 +126,8 @@ const struct cmd_entry cmd_count_start_entry = {
     .name = "count start",
     .usage = "--kind full|partial|countonly [--ranges R1,R2,...] "
 	     "[--assign R=STAFF,...] --as CODE [--pin-fd N] [--json]",
-    .help = "open a count over ranges (all locations by default), one "
-	    "person per range",
+    .help = N_("open a count over ranges (all locations by default), one "
+	    "person per range"),
     .options = count_start_options,
     .needs_db = 1,
     .step = &wf_step_count_start,
@@ -188,8 +188,8 @@ const struct cmd_entry cmd_count_close_entry = {
     .name = "count close",
     .usage = "ID --as CODE [--pin-fd N] [--witness CODE "
 	     "--witness-pin-fd N]",
-    .help = "close a count (discrepancies: each resolved, a manager "
-	    "witnesses)",
+    .help = N_("close a count (discrepancies: each resolved, a manager "
+	    "witnesses)"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_count_close,
@@ -296,7 +296,7 @@ const struct cmd_entry cmd_count_total_entry = {
     .name = "count total",
     .usage = "--session ID --range R (--cards N | --reader SPEC "
 	     "[--profile NAME]) --as CODE [--pin-fd N] [--json]",
-    .help = "record a count-only check's number of cards in a range (R5)",
+    .help = N_("record a count-only check's number of cards in a range (R5)"),
     .options = count_total_options,
     .needs_db = 1,
     .step = &wf_step_count_total,

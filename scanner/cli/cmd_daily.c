@@ -557,8 +557,8 @@ const struct cmd_entry cmd_report_daily_entry = {
     .name = "report daily",
     .usage = "[--date YYYY-MM-DD] [--json | --format text|pdf "
 	     "[--output FILE]]",
-    .help = "the day's counts, tallies, safe, movements, disposals, "
-	    "near-misses and audit anchor, to sign",
+    .help = N_("the day's counts, tallies, safe, movements, disposals, "
+	    "near-misses and audit anchor, to sign"),
     .options = daily_options,
     .needs_db = 1,
     .exec = exec_daily,

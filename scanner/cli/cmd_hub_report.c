@@ -319,9 +319,9 @@ const struct cmd_entry cmd_hub_report_entry = {
     .usage = "[--month YYYY-MM] [--ward CODE] [--silent-days N] "
 	     "[--format text|csv|json|pdf] [--output FILE] [--hub CONNINFO] "
 	     "[--json]",
-    .help = "per ward and for the city: the month's record books (counted, "
+    .help = N_("per ward and for the city: the month's record books (counted, "
 	    "late, not counted), open discrepancies, lost cards, disposals "
-	    "and silent wards",
+	    "and silent wards"),
     .options = report_options,
     .exec = exec_hub_report,
 };

@@ -436,7 +436,7 @@ static int exec_holder_remove(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_key_holder_remove_entry = {
     .name = "key holder remove",
     .usage = "CODE --as MANAGER [--pin-fd N] [--json]",
-    .help = "remove a key holder of the safe (the others keep their order)",
+    .help = N_("remove a key holder of the safe (the others keep their order)"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_key_holder_remove,
@@ -491,8 +491,8 @@ const struct cmd_entry cmd_key_handover_entry = {
     .name = "key handover",
     .usage = "--as HOLDER [--pin-fd N] --witness RECEIVER "
 	     "[--witness-pin-fd N] [--json]",
-    .help = "hand the open safe's key to another person, who confirms with "
-	    "their PIN",
+    .help = N_("hand the open safe's key to another person, who confirms with "
+	    "their PIN"),
     .options = NULL,
     .needs_db = 1,
     .step = &wf_step_key_handover,

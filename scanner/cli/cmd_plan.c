@@ -128,7 +128,7 @@ static const char *const plan_assign_options[] = {"count", "apply!", NULL};
 const struct cmd_entry cmd_plan_assign_entry = {
     .name = "plan assign",
     .usage = "--count ID [--apply --as MANAGER [--pin-fd N]] [--json]",
-    .help = "who counts which range of a count (rotation rule R6)",
+    .help = N_("who counts which range of a count (rotation rule R6)"),
     .options = plan_assign_options,
     .needs_db = 1,
     .step = &wf_step_plan_assign,
@@ -288,7 +288,7 @@ const struct cmd_entry cmd_plan_cycle_entry = {
     .name = "plan cycle",
     .usage = "--months K [--start YYYY-MM] [--apply --as MANAGER "
 	     "[--pin-fd N]] [--json]",
-    .help = "which ranges get a full count in which month (R5)",
+    .help = N_("which ranges get a full count in which month (R5)"),
     .options = plan_cycle_options,
     .needs_db = 1,
     .step = &wf_step_plan_cycle,

@@ -47,7 +47,7 @@ static int exec_reconcile(struct cli *c, struct ledger *l)
 const struct cmd_entry cmd_reconcile_entry = {
     .name = "reconcile",
     .usage = "ID [--json]",
-    .help = "report missing, misplaced, extra and disposal-due cards",
+    .help = N_("report missing, misplaced, extra and disposal-due cards"),
     .options = NULL,
     .needs_db = 1,
     .exec = exec_reconcile,

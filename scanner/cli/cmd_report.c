@@ -452,8 +452,8 @@ const struct cmd_entry cmd_report_record_book_entry = {
     .name = "report record-book",
     .usage = "--month YYYY-MM [--format text|csv|json|pdf] "
 	     "[--encoding utf-8|cp932] [--output FILE]",
-    .help = "every count of a month: ranges, who, when, results, "
-	    "discrepancies and resolutions",
+    .help = N_("every count of a month: ranges, who, when, results, "
+	    "discrepancies and resolutions"),
     .options = record_book_options,
     .needs_db = 1,
     .exec = exec_record_book,
@@ -732,8 +732,8 @@ static const char *const incident_options[] = {"count", "format", "output",
 const struct cmd_entry cmd_report_incident_entry = {
     .name = "report incident",
     .usage = "--count ID [--json | --format text|pdf [--output FILE]]",
-    .help = "missing cards of a count with their last sighting, loss "
-	    "window, custody events, people and openings of the safe",
+    .help = N_("missing cards of a count with their last sighting, loss "
+	    "window, custody events, people and openings of the safe"),
     .options = incident_options,
     .needs_db = 1,
     .exec = exec_incident,

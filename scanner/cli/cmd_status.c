@@ -381,8 +381,8 @@ fail:
 const struct cmd_entry cmd_status_entry = {
     .name = "status",
     .usage = "[--json]",
-    .help = "today: the safe, open counts and tallies, what is checked out, "
-	    "locks, training gaps",
+    .help = N_("today: the safe, open counts and tallies, what is checked out, "
+	    "locks, training gaps"),
     .options = NULL,
     .needs_db = 1,
     .exec = exec_status,
