@@ -34,13 +34,13 @@ static int setup(void **state)
 static void width_counts_wide_characters_twice(void **state)
 {
 	(void)state;
-	assert_int_equal(ui_width("abc"), 3);
-	assert_int_equal(ui_width("棚卸し"), 6);
-	assert_int_equal(ui_width("A棚1"), 4);
-	assert_int_equal(ui_width(""), 0);
+	assert_int_equal(cols_width("abc"), 3);
+	assert_int_equal(cols_width("棚卸し"), 6);
+	assert_int_equal(cols_width("A棚1"), 4);
+	assert_int_equal(cols_width(""), 0);
 	/* A stray byte is painted as \xFF (text_escape): four columns,
 	 * not a crash or a skipped rest. */
-	assert_int_equal(ui_width("a\xff"
+	assert_int_equal(cols_width("a\xff"
 				  "b"),
 			 6);
 }
@@ -53,20 +53,20 @@ static void width_is_that_of_the_escaped_text(void **state)
 	char out[64];
 
 	(void)state;
-	assert_int_equal(ui_width("a\x1b[2J"), 1 + 4 + 3);
-	assert_int_equal(ui_width("a\xc2\x9b"), 1 + 8);
-	assert_int_equal(ui_width("\xe2\x80\xae棚"), 8 + 2);
-	assert_int_equal(ui_width("\x7f"), 4);
-	assert_int_equal(ui_width("\n\t"), 8);
-	assert_int_equal(ui_width("a\\b"), 4);
+	assert_int_equal(cols_width("a\x1b[2J"), 1 + 4 + 3);
+	assert_int_equal(cols_width("a\xc2\x9b"), 1 + 8);
+	assert_int_equal(cols_width("\xe2\x80\xae棚"), 8 + 2);
+	assert_int_equal(cols_width("\x7f"), 4);
+	assert_int_equal(cols_width("\n\t"), 8);
+	assert_int_equal(cols_width("a\\b"), 4);
 	/* A cut never leaves half of an escape: the ESC goes whole. */
-	assert_int_equal(ui_fit(out, sizeof(out),
+	assert_int_equal(cols_fit(out, sizeof(out),
 				"ab\x1b"
 				"cd",
 				5, 0),
 			 3);
 	assert_string_equal(out, "ab~");
-	assert_int_equal(ui_fit(out, sizeof(out),
+	assert_int_equal(cols_fit(out, sizeof(out),
 				"ab\x1b"
 				"cd",
 				8, 0),
@@ -74,7 +74,7 @@ static void width_is_that_of_the_escaped_text(void **state)
 	assert_string_equal(out, "ab\x1b"
 				 "cd");
 	/* The rest after the columns of an escape. */
-	assert_string_equal(ui_skip_cols("\xc2\x9b"
+	assert_string_equal(cols_skip("\xc2\x9b"
 					 "xy",
 					 8),
 			    "xy");
@@ -86,18 +86,18 @@ static void fit_cuts_by_columns_never_mid_character(void **state)
 
 	(void)state;
 	/* Fits: unchanged, padded to the width. */
-	assert_int_equal(ui_fit(out, sizeof(out), "読取り", 8, 1), 8);
+	assert_int_equal(cols_fit(out, sizeof(out), "読取り", 8, 1), 8);
 	assert_string_equal(out, "読取り  ");
 	/* Too long: cut with '~' in the last column. */
-	assert_int_equal(ui_fit(out, sizeof(out), "読取り機", 7, 0), 7);
+	assert_int_equal(cols_fit(out, sizeof(out), "読取り機", 7, 0), 7);
 	assert_string_equal(out, "読取り~");
 	/* A wide character that would straddle the edge is left out and
 	 * the row still has exactly the width. */
-	assert_int_equal(ui_fit(out, sizeof(out), "読取り機", 6, 1), 6);
+	assert_int_equal(cols_fit(out, sizeof(out), "読取り機", 6, 1), 6);
 	assert_string_equal(out, "読取~ ");
-	assert_int_equal(ui_width(out), 6);
+	assert_int_equal(cols_width(out), 6);
 	/* ASCII is cut like before. */
-	ui_fit(out, sizeof(out), "abcdef", 4, 0);
+	cols_fit(out, sizeof(out), "abcdef", 4, 0);
 	assert_string_equal(out, "abc~");
 	ui_fit_right(out, sizeof(out), "残り", 6);
 	assert_string_equal(out, "  残り");
@@ -109,9 +109,9 @@ static void fit_respects_the_buffer(void **state)
 
 	(void)state;
 	/* 7 bytes of room: two 3-byte characters, never half a third. */
-	ui_fit(out, sizeof(out), "棚卸し棚卸し", 80, 0);
+	cols_fit(out, sizeof(out), "棚卸し棚卸し", 80, 0);
 	assert_true(strlen(out) < sizeof(out));
-	assert_int_equal(ui_width(out) <= 80, 1);
+	assert_int_equal(cols_width(out) <= 80, 1);
 	assert_int_equal(strncmp(out, "棚卸", 6), 0);
 }
 
@@ -137,7 +137,7 @@ static void header_keeps_name_and_role_at_80_columns(void **state)
 	ui_frame(&u, &v, 80, 24);
 	assert_true(v.nlines >= 3);
 	assert_non_null(strstr(v.line[0].text, "M01 山田 花子 (manager)"));
-	assert_true(ui_width(v.line[0].text) <= 79);
+	assert_true(cols_width(v.line[0].text) <= 79);
 	assert_int_equal(v.line[0].attr, UI_A_HEADER);
 	/* Message and key help are the last two lines, at the bottom. */
 	assert_int_equal(v.nlines, 24);
@@ -180,7 +180,7 @@ static void counters_follow_reads(void **state)
 	assert_true(ui_view_find(&v, "SAFE1/T01") >= 0);
 	assert_true(ui_view_find(&v, "Last card: [>] A201 04A201") >= 0);
 	for (int i = 0; i < v.nlines; i++)
-		assert_true(ui_width(v.line[i].text) <= 80);
+		assert_true(cols_width(v.line[i].text) <= 80);
 }
 
 static void alerts_newest_first_each_with_its_symbol(void **state)
@@ -345,7 +345,7 @@ static void menu_follows_role_and_training(void **state)
 static void assert_narrow(const struct ui_view *v, int cols)
 {
 	for (int i = 0; i < v->nlines; i++)
-		assert_true(ui_width(v->line[i].text) <= cols);
+		assert_true(cols_width(v->line[i].text) <= cols);
 }
 
 static void fields_take_only_what_they_hold(void **state)
@@ -768,7 +768,7 @@ static void count_overview_shows_resolution_state(void **state)
 	assert_int_equal(ui_view_find(&v, "recounted"), -1);
 	assert_int_equal(ui_view_find(&v, "data error"), -1);
 	for (int i = 0; i < v.nlines; i++)
-		assert_true(ui_width(v.line[i].text) <= 80);
+		assert_true(cols_width(v.line[i].text) <= 80);
 	/* The witness's PIN never shows. */
 	m.mode = UI_CV_WITNESS;
 	strcpy(m.form.code, "M05");
@@ -1273,7 +1273,7 @@ static void disposal_reads_look_different(void **state)
 	assert_true(ui_view_find(&v, "not due, put it back (in storage)") == c);
 	assert_true(ui_view_find(&v, "[?] D104") >= 0);
 	for (int i = 0; i < v.nlines; i++)
-		assert_true(ui_width(v.line[i].text) <= 80);
+		assert_true(cols_width(v.line[i].text) <= 80);
 	m.mode = UI_DS_CERT;
 	m.method = 1;
 	ui_view_clear(&v, 80, 24);
@@ -1297,7 +1297,7 @@ static void text_view_fits_and_scrolls(void **state)
 	ui_text_render(&t, 5, &v);
 	assert_int_equal(v.nlines, 5);
 	for (int i = 0; i < v.nlines; i++)
-		assert_true(ui_width(v.line[i].text) <= 19);
+		assert_true(cols_width(v.line[i].text) <= 19);
 	/* A wide character at the edge is left out whole. */
 	assert_string_equal(v.line[1].text, "棚卸し記録簿 棚卸~");
 	assert_true(ui_view_find(&v, "lines 1-4 of 10") == 4);
@@ -1336,8 +1336,8 @@ static void japanese_from_the_build_tree(void **state)
 	if (!dir || !*dir)
 		skip(); /* run through tests/run, which sets it */
 	setenv("CARDTALLY_LOCALEDIR", dir, 1);
-	assert_int_equal(ui_i18n_init("ja"), 0);
-	assert_string_equal(ui_i18n_lang(), "ja");
+	assert_int_equal(lang_init("ja"), 0);
+	assert_string_equal(lang_current(), "ja");
 	assert_string_equal(_("Log in"), "ログイン");
 	memset(&m, 0, sizeof(m));
 	m.expected = 12;
@@ -1345,10 +1345,10 @@ static void japanese_from_the_build_tree(void **state)
 	ui_scan_render(&m, 80, &v);
 	assert_true(ui_view_find(&v, "予定: 12") >= 0);
 	for (int i = 0; i < v.nlines; i++)
-		assert_true(ui_width(v.line[i].text) <= 80);
-	ui_i18n_set("en");
+		assert_true(cols_width(v.line[i].text) <= 80);
+	lang_set("en");
 	assert_string_equal(_("Log in"), "Log in");
-	assert_int_equal(ui_i18n_init("fr"), -1);
+	assert_int_equal(lang_init("fr"), -1);
 }
 
 int main(void)

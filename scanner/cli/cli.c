@@ -21,7 +21,7 @@
 #include "../../common/text.h"
 #include "../../reconcile/recon.h"
 #include "../../reconcile/rules.h"
-#include "../tui/ui.h"
+#include "../lang/lang.h"
 #include "help.h"
 
 /* Where cli_error writes while a full-screen program owns the terminal
@@ -41,8 +41,8 @@ void cli_i18n_init(void)
 {
 	/* English needs nothing: without setlocale the program's locale is
 	 * "C", where gettext gives every msgid back as it is. */
-	if (strcmp(ui_i18n_env_lang(), "ja") == 0)
-		ui_i18n_init("ja");
+	if (strcmp(lang_env(), "ja") == 0)
+		lang_init("ja");
 }
 
 const char *cli_word(const char *code)
@@ -59,7 +59,7 @@ const char *cli_pad(const char *s, int cols)
 	static unsigned next;
 	char *out = buf[next++ % 8];
 	size_t n = strlen(s);
-	int w = ui_width(s);
+	int w = cols_width(s);
 
 	if (n > sizeof(buf[0]) - 1)
 		n = sizeof(buf[0]) - 1;
@@ -451,8 +451,7 @@ void cli_put_text(FILE *f, const char *s)
 
 volatile sig_atomic_t cli_stop_signal;
 
-static const int stop_signals[CLI_NSTOP] = {SIGINT, SIGTERM, SIGHUP,
-					    SIGPIPE};
+static const int stop_signals[CLI_NSTOP] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
 
 static void on_stop(int sig)
 {

@@ -111,7 +111,7 @@ struct cmd_entry {
 };
 
 /* Picks the language of the messages and text reports from LC_ALL,
- * LC_MESSAGES or LANG (the TUI's rule, ui_i18n.c): Japanese when they
+ * LC_MESSAGES or LANG (scanner/lang/lang.c, as the TUI): Japanese when they
  * name it; otherwise the locale is left alone, and what is printed is the
  * English as written, byte for byte. */
 void cli_i18n_init(void);

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../tui/ui.h"
+#include "../lang/lang.h"
 
 int cli_pdf_format(struct cli *c, int *pdf)
 {
@@ -45,7 +45,7 @@ void cli_pdf_meta(const struct config *conf, struct pdf_meta *m)
 {
 	/* The language as the TUI takes it from the locale; the numbers
 	 * stay as the program writes them. */
-	ui_i18n_init(NULL);
+	lang_init(NULL);
 	m->ward = conf->ward_name;
 	m->now = cli_now();
 }

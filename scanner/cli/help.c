@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "../tui/ui.h"
+#include "../lang/lang.h"
 
 #define WIDTH 80
 /* Where a command's description begins in a list of commands. */
@@ -28,73 +28,74 @@ static const struct {
     {"db", N_("the ledger (else $CARDTALLY_DB, else %s)")},
     {"as", N_("the acting staff member, who types their PIN")},
     {"pin-fd", N_("read the acting person's PIN from file descriptor N "
-	       "instead of the terminal")},
+		  "instead of the terminal")},
     {"witness", N_("the second person of a two-person step, authenticated "
-		"in the same command")},
+		   "in the same command")},
     {"witness-pin-fd", N_("read the witness's PIN from file descriptor N")},
     {"json", N_("one JSON document on stdout instead of text")},
     {"help", N_("this help")},
     /* Options of several commands. */
     {"reader", N_("the reader: sim:FILE, sim:-, kbd:[DEVICE], pcsc:[PREFIX] "
-	       "or nfc:[CONNSTRING]")},
+		  "or nfc:[CONNSTRING]")},
     {"profile", N_("the card identity profile (uid or apdu:NAME; default: "
-		"the configuration file's, else apdu:seizo)")},
+		   "the configuration file's, else apdu:seizo)")},
     {"format", N_("text (default) or pdf (A4, for paper: needs --output or "
-	       "a stdout that is not a terminal)")},
+		  "a stdout that is not a terminal)")},
     {"output", N_("the file a PDF is written to (default: stdout)")},
     {"apply", N_("make the proposal the plan (a manager, --as); without it "
-	      "nothing changes")},
+		 "nothing changes")},
     /* One command's options. */
     {"init/manager", N_("staff code of the ledger's first manager")},
     {"init/name", N_("the first manager's name")},
     {"staff add/name", N_("the new person's name")},
     {"staff add/role", N_("manager, staff or parttime")},
     {"staff add/new-pin-fd", N_("read the new person's PIN from file "
-			     "descriptor N instead of the terminal")},
+				"descriptor N instead of the terminal")},
     {"staff pin/new-pin-fd", N_("read your new PIN from file descriptor N "
-			     "instead of asking twice at the terminal")},
+				"instead of asking twice at the terminal")},
     {"staff reset-pin/new-pin-fd", N_("read the person's new PIN from file "
-				   "descriptor N instead of the terminal")},
+				      "descriptor N instead of the terminal")},
     {"staff role/role", N_("the person's new role: manager, staff or "
-			"parttime")},
+			   "parttime")},
     {"import/encoding", N_("the file's encoding (default auto: UTF-8 with or "
-			"without a BOM, or CP932)")},
+			   "without a BOM, or CP932)")},
     {"import/dry-run", N_("validate and count only: nothing changes")},
     {"import/full", N_("the file is the whole stock: list the ledger's cards "
-		    "it leaves out")},
+		       "it leaves out")},
     {"count start/kind", N_("full, partial (needs --ranges) or countonly")},
     {"count start/ranges", N_("the ranges to count, comma-separated (default "
-			   "for a full count: every location holding "
-			   "cards)")},
-    {"count start/assign", N_("who counts a range, comma-separated R=STAFF "
-			   "pairs; the rotation planner picks for the rest")},
+			      "for a full count: every location holding "
+			      "cards)")},
+    {"count start/assign",
+     N_("who counts a range, comma-separated R=STAFF "
+	"pairs; the rotation planner picks for the rest")},
     {"count total/session", N_("the open count-only check")},
     {"count total/range", N_("the range whose cards were counted")},
     {"count total/cards", N_("the number of cards counted by hand")},
     {"count total/reader", N_("count the cards with a reader instead (each "
-			   "card once; serials are not matched)")},
+			      "card once; serials are not matched)")},
     {"count resolve/card", N_("the discrepancies to resolve: management IDs or "
-			   "serials, comma-separated")},
+			      "serials, comma-separated")},
     {"count resolve/reason", N_("found_elsewhere, data_error, recounted or "
-			     "lost")},
+				"lost")},
     {"count resolve/note", N_("what happened, kept with the resolution")},
     {"count recount/range", N_("the range to count again")},
     {"count recount/assign", N_("who recounts it: nobody who counted it in "
-			     "this count")},
+				"this count")},
     {"scan/session", N_("the count, tally or disposal batch (D<n>) to read "
-		     "into")},
+			"into")},
     {"scan/range", N_("the range being counted (a count only)")},
     {"scan undo/session", N_("the count or tally of the read")},
     {"scan undo/reason", N_("why the read is taken back (kept in the audit "
-			 "log)")},
+			    "log)")},
     {"plan assign/count", N_("the open count whose unassigned ranges are "
-			  "planned")},
+			     "planned")},
     {"plan cycle/months", N_("the cycle's length in months, 1-12")},
     {"plan cycle/start", N_("the cycle's first month (default: this month)")},
     {"report record-book/month", N_("the month whose counts are listed")},
     {"report record-book/format", N_("text (default), csv (for Excel), "
-				  "json or pdf (A4, with the 12-month "
-				  "trend)")},
+				     "json or pdf (A4, with the 12-month "
+				     "trend)")},
     {"dispose due/format", N_("text (default), or json: the --json array "
 			      "inside an object, {\"due\":[...]}")},
     {"dispose list/format", N_("text (default), json (the --json array "
@@ -104,35 +105,35 @@ static const struct {
     {"dispose list/batch", N_("only this batch (D1)")},
 
     {"dispose list/month", N_("only the batches begun or closed that month "
-			   "(YYYY-MM)")},
+			      "(YYYY-MM)")},
     {"report record-book/encoding", N_("utf-8 (default; csv with a byte "
-				    "order mark) or cp932")},
+				       "order mark) or cp932")},
     {"report incident/count", N_("the count whose missing cards are listed")},
     {"report daily/date", N_("the day to report (default: today)")},
     {"audit verify/anchor", N_("a hash printed earlier (report daily, audit "
-			    "verify): the log must still hold it")},
+			       "verify): the log must still hold it")},
     {"audit verify/expect-rows", N_("the entry the anchor belongs to; an "
-				 "older, shorter log is truncated")},
+				    "older, shorter log is truncated")},
     {"audit show/last", N_("only the newest N entries")},
     {"note add/text", N_("what happened")},
     {"note add/card", N_("the card it concerns, by management ID")},
     {"receive/tray", N_("the tray received: its cards awaiting enrolment, in "
-		     "list order")},
+			"list order")},
     {"receive/card", N_("the delivery slip's management ID: the next chip "
-		     "read is bound to it")},
+			"read is bound to it")},
     {"dispose close/method", N_("shred (default) or contractor")},
     {"dispose close/certificate", N_("the contractor's certificate of "
-				  "destruction (required with "
-				  "contractor)")},
+				     "destruction (required with "
+				     "contractor)")},
     {"training course add/name", N_("the course's name")},
     {"training course add/required-for", N_("cards: nobody works with cards "
-					 "without a valid record of it")},
+					    "without a valid record of it")},
     {"training course add/valid-days", N_("how many days a record stays valid "
-				       "(default: for ever)")},
+					  "(default: for ever)")},
     {"training record/staff", N_("who attended, comma-separated staff codes")},
     {"training record/date", N_("the day of the session (not in the future)")},
     {"training list/staff", N_("one person's records and the state of each "
-			    "required course")},
+			       "required course")},
     {"key holder add/order", N_("1 the primary key holder, 2 the deputy, ...")},
     {"key open/purpose", N_("why the safe is opened")},
     {"asset add/name", N_("the terminal's name")},
@@ -141,31 +142,31 @@ static const struct {
     {"checkout/for", N_("the day the cards are for (default: today)")},
     {"move/to", N_("the location they go to (it must exist)")},
     {"tally close/note", N_("what happened (required when something is "
-			 "missing)")},
+			    "missing)")},
     {"tui/reader", N_("the reader of the screens that read cards (without "
-		   "it: typed or wedged numbers only)")},
+		      "it: typed or wedged numbers only)")},
     {"tui/lang", N_("ja or en (default: from the locale)")},
     {"restore/force", N_("restore a backup older than the ledger, or of "
-		      "another history (with --reason)")},
+			 "another history (with --reason)")},
     {"restore/reason", N_("why a forced restore is done (recorded in the "
-		       "restored ledger's audit log)")},
+			  "restored ledger's audit log)")},
     {"sync/hub", N_("the hub's libpq connection string (default: the "
-		 "configuration's hub)")},
+		    "configuration's hub)")},
     {"sync/ward", N_("this ward's code at the hub (default: the "
-		  "configuration's ward_code)")},
+		     "configuration's ward_code)")},
     {"sync/batch", N_("at most N audit entries a batch (1-500, default 500)")},
     {"hub migrate/hub", N_("the hub's libpq connection string (default: the "
-			"configuration's hub)")},
+			   "configuration's hub)")},
     {"hub migrate/pg-lib", N_("where the hub's server finds cardtally's "
 			      "PostgreSQL functions (default: "
 			      "$CARDTALLY_PG_LIB, else the installed one)")},
     {"hub enrol/hub", N_("the hub's libpq connection string (default: the "
-		      "configuration's hub)")},
+			 "configuration's hub)")},
     {"hub enrol/name", N_("the ward's name, for the report")},
     {"hub report/hub", N_("the hub's libpq connection string (default: the "
-		       "configuration's hub)")},
+			  "configuration's hub)")},
     {"hub report/silent-days", N_("a ward without a sync for more than N "
-			       "days is silent (default 7)")},
+				  "days is silent (default 7)")},
     {"hub report/month", N_("the month whose record books are reported "
 			    "(default: this month)")},
     {"hub report/ward", N_("only the ward with this code")},
@@ -240,7 +241,7 @@ static const char *option_words(const char *text)
 }
 
 /* The display columns of the UTF-8 character at p (its length in *len):
- * 2 for a wide (East Asian) one, as ui_width counts. */
+ * 2 for a wide (East Asian) one, as cols_width counts. */
 static int char_cols(const char *p, size_t *len)
 {
 	unsigned char c = (unsigned char)*p;
@@ -254,15 +255,15 @@ static int char_cols(const char *p, size_t *len)
 		}
 	memcpy(one, p, *len);
 	one[*len] = '\0';
-	return ui_width(one);
+	return cols_width(one);
 }
 
 /* Japanese text has no spaces: a line may break before or after a wide
  * character, except before a closing mark and after an opening one. */
 static int no_break_before(const char *p)
 {
-	static const char *const closing[] = {"、", "。", "）", "」", "，",
-					      "：", "・", "ー"};
+	static const char *const closing[] = {"、", "。", "）", "」",
+					      "，", "：", "・", "ー"};
 
 	for (size_t i = 0; i < sizeof(closing) / sizeof(closing[0]); i++)
 		if (strncmp(p, closing[i], strlen(closing[i])) == 0)
@@ -297,9 +298,9 @@ static void wrap(FILE *f, int col, int indent, const char *text)
 			size_t len;
 			int w = char_cols(q, &len);
 
-			if (q > p && ((w == 2 && !no_break_before(q)) ||
-				      (prev_wide && w != 2 &&
-				       !no_break_before(q))) &&
+			if (q > p &&
+			    ((w == 2 && !no_break_before(q)) ||
+			     (prev_wide && w != 2 && !no_break_before(q))) &&
 			    !no_break_after(q - prev_len, prev_len))
 				break;
 			prev_wide = w == 2;
@@ -335,8 +336,7 @@ void help_usage(FILE *f, const struct cmd_entry *e)
 
 	snprintf(head, sizeof(head), _("usage: cardtally %s"), e->name);
 	fputs(head, f);
-	col = ui_width(head);
-
+	col = cols_width(head);
 
 	if (!e->usage || !*e->usage) {
 		fputc('\n', f);
@@ -394,8 +394,9 @@ static void common_lines(FILE *f)
 				  arg ? " " : "", arg ? arg : "");
 
 		fprintf(f, "%*s", OPT_COL - col, "");
-		wrap(f, OPT_COL, OPT_COL,
-		     option_words(help_option_text("", common_options[i].name)));
+		wrap(
+		    f, OPT_COL, OPT_COL,
+		    option_words(help_option_text("", common_options[i].name)));
 	}
 }
 
@@ -479,7 +480,8 @@ void help_noun(FILE *f, const struct cmd_entry *const *cmds, int words,
 	for (int i = 0; cmds[i]; i++)
 		if (begins_with_words(cmds[i]->name, words, argv))
 			command_line(f, cmds[i]);
-	fprintf(f, _("\n'cardtally %s COMMAND --help' describes one of them.\n"),
+	fprintf(f,
+		_("\n'cardtally %s COMMAND --help' describes one of them.\n"),
 		noun);
 }
 
@@ -632,7 +634,6 @@ void help_command(FILE *f, const struct cmd_entry *const *cmds,
 		command_line(f, cmds[i]);
 	}
 	fputs(_("\ncardtally(1) describes it in full.\n"), f);
-
 }
 
 struct table_ctx {

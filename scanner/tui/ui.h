@@ -10,9 +10,11 @@
  *   ui_view.c     building views: lines with attributes, the frame
  *                 (header with the person's name and role, message line,
  *                 key help), big digits, progress bars
- *   ui_text.c     display-column arithmetic for UTF-8 (wcwidth): padding
- *                 and truncating Japanese text by columns, not bytes
- *   ui_i18n.c     gettext: finding the catalogs, switching language
+ *   ui_text.c     typing into a field, fitting a view's lines to the
+ *                 terminal, the screens' time and date formats (display
+ *                 widths and the language are scanner/lang/'s, shared
+ *                 with the command line)
+ *   ui_word.c     a ledger's code or a role as a word of the language
  *   ui_curses.c   the only file that includes curses: draws a view, reads
  *                 keys, rings the bell
  *
@@ -38,6 +40,7 @@
 #include "../../reconcile/recon.h"
 #include "../workflow/config.h"
 #include "../cli/report.h"
+#include "../lang/lang.h"
 
 #include <libintl.h>
 #define _(s) gettext(s)
@@ -45,33 +48,20 @@
 #define N_(s) (s)
 #endif
 
-/* ---- text by display columns (ui_text.c) ---- */
+/* ---- text the screens edit and fit (ui_text.c; widths: lang.h) ---- */
 
-/* Columns that UTF-8 text s takes on a terminal (wcwidth: a Japanese
- * character is 2); invalid bytes and control characters count 1. */
-int ui_width(const char *s);
-/*
- * Copies s into out (cap bytes), cut to at most `cols` columns: a wide
- * character that would straddle the edge is left out, and a cut text ends
- * in '~' so that the reader sees something is missing.  pad: fill with
- * spaces to exactly `cols` columns.  Never splits a UTF-8 sequence.
- * Returns the columns written.
- */
-int ui_fit(char *out, size_t cap, const char *s, int cols, int pad);
-/* The first line of s that fits in `cols` columns into out (cap bytes),
- * broken after the last space that fits (or at the edge when there is
- * none); returns where the rest of s starts (its end when all fit). */
-const char *ui_wrap(char *out, size_t cap, const char *s, int cols);
-/* Like ui_fit with pad, text right-aligned in `cols` columns. */
+#define UI_TIME_BUF 20
+/* "2025-06-10 10:00" in local time; "-" for 0. */
+void ui_time_short(int64_t t, char out[UI_TIME_BUF]);
+/* YYYY-MM-DD, "-" for DATE_NONE. */
+void ui_date_text(int32_t day, char out[11]);
+/* Like cols_fit with pad, text right-aligned in `cols` columns. */
 int ui_fit_right(char *out, size_t cap, const char *s, int cols);
 /* Appends code point cp to s (cap bytes) as UTF-8 when it fits. */
 void ui_text_append(char *s, size_t cap, int cp);
 /* Removes the last UTF-8 character of s. */
 void ui_text_backspace(char *s);
-/* The part of s after its first `skip` columns (a wide character cut by
- * the edge is left out whole). */
-const char *ui_skip_cols(const char *s, int skip);
-/* Cuts lines from..end of v to v->cols - 1 columns (ui_fit), so that a
+/* Cuts lines from..end of v to v->cols - 1 columns (cols_fit), so that a
  * screen's own view already fits the terminal the painter draws on. */
 struct ui_view;
 void ui_view_fit_lines(struct ui_view *v, int from);
@@ -169,25 +159,11 @@ enum ui_list_step ui_list_key(struct ui_list *l, int key, int rows);
 /* "12-26 / 42": the items shown in `rows` rows, of how many. */
 void ui_list_position(const struct ui_list *l, int rows, char *out, size_t cap);
 
-/* ---- language (ui_i18n.c) ---- */
+/* ---- words (ui_word.c) ---- */
 
-/* Sets the locale from the environment (falling back to C.UTF-8: curses
- * needs UTF-8 for Japanese), binds the message catalog (the build tree's
- * build/locale when run from it, else the installed one) and picks the
- * language: `lang` ("ja", "en"), else the one LANG / LC_ALL / LC_MESSAGES
- * name.  0, or -1 when lang is neither. */
-int ui_i18n_init(const char *lang);
-/* Switches every later _() to "ja" or "en". */
-void ui_i18n_set(const char *lang);
-/* "ja" or "en". */
-const char *ui_i18n_lang(void);
 /* A ledger's code as a word of the current language (wf_word's table,
  * translated); "" for "" or NULL.  Static storage. */
 const char *ui_word(const char *code);
-/* The language the environment asks for, as POSIX orders LC_ALL,
- * LC_MESSAGES and LANG: "ja" when the first one set starts with "ja",
- * else "en". */
-const char *ui_i18n_env_lang(void);
 
 /* ---- screens ---- */
 
@@ -265,7 +241,7 @@ struct ui {
 	int trained;
 	/* The course missing, "NAME (CODE)"; "" when trained. */
 	char training_gap[NAME_MAX_BYTES + STAFF_CODE_MAX + 8];
-	int training_expired;	/* 1: attended once, expired since */
+	int training_expired; /* 1: attended once, expired since */
 	const struct ui_screen *screen;
 	void *state; /* the current screen's, owned by it */
 	/* The message line: the outcome of the last action. */
@@ -508,11 +484,6 @@ int ui_field_key(char *buf, size_t cap, enum ui_field_kind kind, int key);
 int ui_form_line(struct ui_view *v, const char *label, const char *value,
 		 int masked, int active);
 
-#define UI_TIME_BUF 20
-/* "2025-06-10 10:00" in local time; "-" for 0. */
-void ui_time_short(int64_t t, char out[UI_TIME_BUF]);
-/* YYYY-MM-DD, "-" for DATE_NONE. */
-void ui_date_text(int32_t day, char out[11]);
 /* A card's (or terminal's) status in the current language. */
 const char *ui_card_status(enum card_status s, int is_asset);
 
@@ -730,7 +701,7 @@ struct ui_text {
 int ui_text_load(struct ui_text *t, const char *buf, size_t len);
 void ui_text_free(struct ui_text *t);
 /* Appends the lines of t that fit in `rows` from t->top, each cut to
- * v->cols - 1 columns from column t->left (ui_fit: wide characters never
+ * v->cols - 1 columns from column t->left (cols_fit: wide characters never
  * split), and a "more below" line when some are left out. */
 void ui_text_render(const struct ui_text *t, int rows, struct ui_view *v);
 /* Scrolling keys (Up, Down, PgUp, PgDn, Home, End, Left, Right): 1 when
@@ -804,9 +775,9 @@ struct ui_count_model {
 	/* An open count's ranges with no card read yet, and their missing
 	 * cards (listed last: not_read_last in ui_count.c, issue 18). */
 	size_t notstarted, notstarted_cards;
-	int focus;			       /* 0: ranges, 1: discrepancies */
-	int mode;			       /* UI_CV_* */
-	int reason[8], nreason, rsel_reason;   /* valid reasons for the item */
+	int focus;			     /* 0: ranges, 1: discrepancies */
+	int mode;			     /* UI_CV_* */
+	int reason[8], nreason, rsel_reason; /* valid reasons for the item */
 	char note[RESOLUTION_NOTE_MAX + 1];
 	char typed[STAFF_CODE_MAX + 1];
 	struct ui_second form; /* the witness of the close */

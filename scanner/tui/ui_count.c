@@ -59,10 +59,10 @@ static void ranges_part(const struct ui_count_model *m, size_t room,
 	size_t top = window(m->rsel, m->nr, room);
 	char path[LOCATION_MAX + 8], seen[24], who[64], hexp[48], hseen[48];
 
-	/* Padded by display columns (ui_fit), not bytes: a Japanese header
+	/* Padded by display columns (cols_fit), not bytes: a Japanese header
 	 * stands over its numbers. */
-	ui_fit(path, sizeof(path), _("Range"), 26, 1);
-	ui_fit(who, sizeof(who), _("Assignee"), 8, 1);
+	cols_fit(path, sizeof(path), _("Range"), 26, 1);
+	cols_fit(who, sizeof(who), _("Assignee"), 8, 1);
 	ui_fit_right(hexp, sizeof(hexp), _("Expected"), 9);
 	ui_fit_right(hseen, sizeof(hseen), _("Seen"), 6);
 	ui_view_add(v, UI_A_TITLE, "  %s %s %s %s", path, who, hexp, hseen);
@@ -70,8 +70,8 @@ static void ranges_part(const struct ui_count_model *m, size_t room,
 		const struct ui_cv_range *r = &m->r[i];
 		int sel = m->focus == 0 && i == m->rsel;
 
-		ui_fit(path, sizeof(path), r->path, 26, 1);
-		ui_fit(who, sizeof(who),
+		cols_fit(path, sizeof(path), r->path, 26, 1);
+		cols_fit(who, sizeof(who),
 		       r->assignee[0] ? r->assignee : _("anyone"), 8, 1);
 		if (r->seen < 0)
 			snprintf(seen, sizeof(seen), "-");
@@ -116,9 +116,9 @@ static void disc_part(const struct ui_count_model *m, size_t room,
 		const struct disc_item_view *d = &m->d[i];
 		int sel = m->focus == 1 && i == m->dsel;
 
-		ui_fit(card, sizeof(card), d->card, 12, 1);
-		ui_fit(where, sizeof(where), d->where, 18, 1);
-		ui_fit(kind, sizeof(kind), ui_word(recon_disc_name(d->kind)), 9,
+		cols_fit(card, sizeof(card), d->card, 12, 1);
+		cols_fit(where, sizeof(where), d->where, 18, 1);
+		cols_fit(kind, sizeof(kind), ui_word(recon_disc_name(d->kind)), 9,
 		       1);
 		if (d->resolved)
 			ui_view_add(v, sel ? UI_A_SELECTED : UI_A_OK,
@@ -140,7 +140,7 @@ static void input_line(struct ui_view *v, const char *label, const char *text)
 	at = ui_view_add(v, UI_A_INPUT, "%s", line);
 	if (at >= 0) {
 		v->cursor_line = at;
-		v->cursor_col = ui_width(line);
+		v->cursor_col = cols_width(line);
 	}
 }
 

@@ -77,7 +77,7 @@ static void ranges_view(const struct ui_count_start_model *m, struct ui_view *v)
 	for (size_t i = top; i < m->nr && (int)(i - top) < room; i++) {
 		const struct ui_cs_range *r = &m->r[i];
 
-		ui_fit(path, sizeof(path), r->path, 30, 1);
+		cols_fit(path, sizeof(path), r->path, 30, 1);
 		ui_view_add(v,
 			    i == m->sel			 ? UI_A_SELECTED
 			    : r->due == PLAN_DUE_OVERDUE ? UI_A_ALERT
@@ -104,7 +104,7 @@ static void plan_view(const struct ui_count_start_model *m, struct ui_view *v)
 	rest = _("The rotation planner's proposal: nobody counts a range "
 		 "they counted in its last two counts");
 	for (int first = 1; *rest; first = 0) {
-		rest = ui_wrap(line, sizeof(line), rest,
+		rest = cols_wrap(line, sizeof(line), rest,
 			       v->cols > 24 ? v->cols - 4 : 20);
 		ui_view_add(v, UI_A_DIM, "%s%s", first ? "  " : "    ", line);
 		while (*rest == ' ')
@@ -116,7 +116,7 @@ static void plan_view(const struct ui_count_start_model *m, struct ui_view *v)
 	for (size_t i = top; i < m->na && (int)(i - top) < room; i++) {
 		const struct ui_cs_assign *a = &m->a[i];
 
-		ui_fit(range, sizeof(range), a->range, 24, 1);
+		cols_fit(range, sizeof(range), a->range, 24, 1);
 		if (!a->staff[0])
 			ui_view_add(
 			    v, i == m->asel ? UI_A_SELECTED : UI_A_ALERT,
@@ -134,7 +134,7 @@ static void plan_view(const struct ui_count_start_model *m, struct ui_view *v)
 			 _("New assignee of"), m->a[m->asel].range, m->typed);
 		at = ui_view_add(v, UI_A_INPUT, "%s", line);
 		v->cursor_line = at;
-		v->cursor_col = ui_width(line);
+		v->cursor_col = cols_width(line);
 		ui_view_add(v, UI_A_DIM, "  %s",
 			    _("Staff code, Enter.  Esc cancels."));
 		return;

@@ -88,18 +88,18 @@ static attr_t attr_of(enum ui_attr a)
 }
 
 /*
- * A line's text cut to `cols` columns (ui_fit, pad as there) and then
+ * A line's text cut to `cols` columns (cols_fit, pad as there) and then
  * escaped (text_escape) into out: every screen's text passes here, and
  * text from a file, a card or a person (a name, a note, a location) may
  * hold ESC, other C0 or C1 controls or bidi controls, which must reach the
- * terminal as \x1B or \u{009B}, never as a sequence.  ui_fit counts the
+ * terminal as \x1B or \u{009B}, never as a sequence.  cols_fit counts the
  * escaped form's columns, so the escaped line still fits.  Returns its
  * columns.
  */
 static int shown(char out[SHOWN_BYTES], const char *text, int cols, int pad)
 {
 	char fitted[UI_LINE_BYTES];
-	int w = ui_fit(fitted, sizeof(fitted), text, cols, pad);
+	int w = cols_fit(fitted, sizeof(fitted), text, cols, pad);
 
 	text_escape(out, SHOWN_BYTES, fitted);
 	return w;

@@ -114,11 +114,11 @@ void ui_custody_render(const struct ui_custody_model *m, int cols,
 
 			snprintf(line, sizeof(line), "[!!] %s: %.*s",
 				 _("Refused"), UI_LINE_BYTES - 32, ln->why);
-			rest = ui_wrap(cut, sizeof(cut), line, cols - 3);
+			rest = cols_wrap(cut, sizeof(cut), line, cols - 3);
 			ui_view_add(v, UI_A_ALERT, "  %s", cut);
 			while (*rest) {
 				rest =
-				    ui_wrap(cut, sizeof(cut), rest, cols - 8);
+				    cols_wrap(cut, sizeof(cut), rest, cols - 8);
 				ui_view_add(v, UI_A_ALERT, "       %s", cut);
 			}
 			continue;
@@ -129,7 +129,7 @@ void ui_custody_render(const struct ui_custody_model *m, int cols,
 			 ui_card_status(ln->it.to, ln->it.is_asset),
 			 ln->safe_closed ? "  ! " : "",
 			 ln->safe_closed ? _("flagged") : "");
-		ui_fit(cut, sizeof(cut), line, cols - 3, 0);
+		cols_fit(cut, sizeof(cut), line, cols - 3, 0);
 		ui_view_add(v, UI_A_OK, "  %s", cut);
 	}
 }

@@ -52,7 +52,7 @@ static void read_text(const struct ui_dispose_read *r, char *out, size_t cap)
 {
 	char mg[64];
 
-	ui_fit(mg, sizeof(mg), r->mgmt_id[0] ? r->mgmt_id : "-", 12, 1);
+	cols_fit(mg, sizeof(mg), r->mgmt_id[0] ? r->mgmt_id : "-", 12, 1);
 	switch (r->kind) {
 	case UI_DR_ACCEPTED:
 		snprintf(out, cap, "[%s] %s %s  %s (%s)",
@@ -90,7 +90,7 @@ static void input_line(struct ui_view *v, const char *label, const char *text)
 	at = ui_view_add(v, UI_A_INPUT, "%s", line);
 	if (at >= 0) {
 		v->cursor_line = at;
-		v->cursor_col = ui_width(line);
+		v->cursor_col = cols_width(line);
 	}
 }
 
@@ -213,7 +213,7 @@ static void ui_dispose_render_body(const struct ui_dispose_model *m,
 	room = ui_view_add(v, UI_A_NORMAL, "%s", line);
 	if (room >= 0) {
 		v->cursor_line = room;
-		v->cursor_col = ui_width(line);
+		v->cursor_col = cols_width(line);
 	}
 	ui_view_add(v, UI_A_DIM, "  %s",
 		    _("Present or type each card, Enter.  x close the batch  "

@@ -5,8 +5,7 @@
  * as stars) and the terminal cursor at its end, the one form for a second
  * person logging in on the same screen (a witness, the safe's approver:
  * code, PIN wiped after every try, an optional note, and why they were
- * refused in the operator's language), and times in the short form the
- * screens show.
+ * refused in the operator's language).
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -64,40 +63,17 @@ int ui_form_line(struct ui_view *v, const char *label, const char *value,
 	} else {
 		snprintf(shown, sizeof(shown), "%s", value);
 	}
-	ui_fit(lab, sizeof(lab), label, 24, 1);
+	cols_fit(lab, sizeof(lab), label, 24, 1);
 	snprintf(line, sizeof(line), "  %s %s", lab, shown);
 	at = ui_view_add(v, active ? UI_A_INPUT : UI_A_NORMAL, "%s", line);
 	if (active && at >= 0) {
 		v->cursor_line = at;
-		v->cursor_col = ui_width(line);
+		v->cursor_col = cols_width(line);
 	}
 	return at;
 }
 
-void ui_time_short(int64_t t, char out[UI_TIME_BUF])
-{
-	char iso[TIME_ISO_BUF];
-
-	if (t == 0) {
-		snprintf(out, UI_TIME_BUF, "-");
-		return;
-	}
-	/* 2025-06-10T10:00:00+09:00 -> 2025-06-10 10:00: the office's
-	 * local time, as everyone there reads it. */
-	cli_time_iso(t, iso);
-	snprintf(out, UI_TIME_BUF, "%.10s %.5s", iso, iso + 11);
-}
-
-void ui_date_text(int32_t day, char out[11])
-{
-	if (day == DATE_NONE)
-		snprintf(out, 11, "-");
-	else
-		date_format(day, out);
-}
-
 /* ---- a second person on the same screen ---- */
-
 
 void ui_second_clear(struct ui_second *f)
 {

@@ -87,7 +87,7 @@ static void holders_view(const struct ui *u, struct ui_view *v)
 	for (size_t i = top; i < st->list.n && (int)(i - top) < rows; i++) {
 		const struct key_holder_rec *h = &st->v[i];
 
-		ui_fit(name, sizeof(name), h->name, 24, 0);
+		cols_fit(name, sizeof(name), h->name, 24, 0);
 		ui_view_add(
 		    v,
 		    i == st->list.sel && st->mode == HOLD_LIST ? UI_A_SELECTED

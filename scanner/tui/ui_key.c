@@ -52,7 +52,7 @@ static void hand_render(const struct ui_key_model *m, struct ui_view *v)
 				    _("Nobody else may hold the key"));
 		for (size_t i = top;
 		     i < m->to_list.n && (int)(i - top) < HAND_ROWS; i++) {
-			ui_fit(name, sizeof(name), m->to[i].name, 30, 0);
+			cols_fit(name, sizeof(name), m->to[i].name, 30, 0);
 			ui_view_add(v,
 				    i == m->to_list.sel ? UI_A_SELECTED
 							: UI_A_NORMAL,

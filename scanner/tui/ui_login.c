@@ -45,21 +45,21 @@ static void login_view(const struct ui *u, struct ui_view *v)
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
 	ui_view_add(v, UI_A_TITLE, "  %s", _("Log in"));
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
-	ui_fit(label, sizeof(label), _("Staff code"), 14, 1);
+	cols_fit(label, sizeof(label), _("Staff code"), 14, 1);
 	snprintf(line, sizeof(line), "  %s %s", label, st->code);
 	at = ui_view_add(v, st->field == 0 ? UI_A_INPUT : UI_A_NORMAL, "%s",
 			 line);
 	if (st->field == 0) {
 		v->cursor_line = at;
-		v->cursor_col = ui_width(line);
+		v->cursor_col = cols_width(line);
 	}
-	ui_fit(label, sizeof(label), _("PIN"), 14, 1);
+	cols_fit(label, sizeof(label), _("PIN"), 14, 1);
 	snprintf(line, sizeof(line), "  %s %s", label, stars);
 	at = ui_view_add(v, st->field == 1 ? UI_A_INPUT : UI_A_NORMAL, "%s",
 			 line);
 	if (st->field == 1) {
 		v->cursor_line = at;
-		v->cursor_col = ui_width(line);
+		v->cursor_col = cols_width(line);
 	}
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
 	ui_view_add(v, UI_A_DIM, "  %s",

@@ -200,7 +200,7 @@ void ui_lookup_render(const struct ui_lookup_model *m, int cols, int rows,
 	room = rows - 3 - v->nlines - 1;
 	for (int i = m->nhist - 1 - m->top; i >= 0 && room > 0; i--, room--) {
 		ui_lookup_history_text(&m->hist[i], line, sizeof(line));
-		ui_fit(cut, sizeof(cut), line, cols - 5, 0);
+		cols_fit(cut, sizeof(cut), line, cols - 5, 0);
 		ui_view_add(v, m->hist[i].undone ? UI_A_DIM : UI_A_NORMAL,
 			    "    %s", cut);
 	}

@@ -291,7 +291,7 @@ static int apply(struct ui *u, enum ui_result r)
 static enum ui_result global_key(struct ui *u, int key)
 {
 	if (key == UI_KEY_F2 || key == 'L') {
-		ui_i18n_set(strcmp(ui_i18n_lang(), "ja") == 0 ? "en" : "ja");
+		lang_set(strcmp(lang_current(), "ja") == 0 ? "en" : "ja");
 		u->repaint = 1;
 		return UI_REDRAW;
 	}
@@ -433,7 +433,7 @@ static int exec_tui(struct cli *c, struct ledger *l)
 	u.l = l;
 	u.reader = cli_opt(c, "reader");
 	u.profile = rdr_profile_find(u.conf.profile);
-	ui_i18n_init(lang);
+	lang_init(lang);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_quit;
 	sigemptyset(&sa.sa_mask);

@@ -90,15 +90,15 @@ static int last_two(struct ui *u, const char *range, int64_t before, char *out,
 static void put_wrapped(FILE *f, const char *prefix, const char *text, int cols)
 {
 	char line[UI_LINE_BYTES];
-	int indent = 6 + ui_width(prefix) + 1;
+	int indent = 6 + cols_width(prefix) + 1;
 	int room = cols - indent > 20 ? cols - indent : 20;
-	const char *rest = ui_wrap(line, sizeof(line), text, room);
+	const char *rest = cols_wrap(line, sizeof(line), text, room);
 
 	fprintf(f, "      %s %s\n", prefix, line);
 	while (*rest == ' ')
 		rest++;
 	while (*rest) {
-		rest = ui_wrap(line, sizeof(line), rest, room);
+		rest = cols_wrap(line, sizeof(line), rest, room);
 		fprintf(f, "%*s%s\n", indent, "", line);
 		while (*rest == ' ')
 			rest++;
@@ -161,7 +161,7 @@ static int write_count(struct ui *u, FILE *f, const struct session_rec *s,
 			   "counts them"),
 			 (long long)s->id, kind_word(s->kind), day);
 		for (int first = 1; *rest; first = 0) {
-			rest = ui_wrap(line, sizeof(line), rest,
+			rest = cols_wrap(line, sizeof(line), rest,
 				       cols > 24 ? cols - 2 : 22);
 			fprintf(f, "%s%s\n", first ? "" : "  ", line);
 			while (*rest == ' ')

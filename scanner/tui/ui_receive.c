@@ -98,14 +98,14 @@ static void trays_view(const struct receive_state *st, struct ui_view *v)
 			    _("No card awaits enrolment: every card has its "
 			      "chip"));
 	} else {
-		ui_fit(path, sizeof(path), _("Tray"), 40, 1);
+		cols_fit(path, sizeof(path), _("Tray"), 40, 1);
 		ui_fit_right(head, sizeof(head), _("Awaiting"), 12);
 		ui_view_add(v, UI_A_DIM, "     %s %s", path, head);
 	}
 	for (size_t i = top; i < st->ntrays && (int)(i - top) < room; i++) {
 		char n[16];
 
-		ui_fit(path, sizeof(path), st->trays[i].path, 40, 1);
+		cols_fit(path, sizeof(path), st->trays[i].path, 40, 1);
 		snprintf(n, sizeof(n), "%zu", st->trays[i].awaiting);
 		ui_fit_right(head, sizeof(head), n, 12);
 		ui_view_add(v, i == st->sel ? UI_A_SELECTED : UI_A_NORMAL,
@@ -156,14 +156,14 @@ static void lines_view(const struct receive_state *st, struct ui_view *v)
 		const char *rest;
 
 		if (ln->attr != UI_A_ALERT) {
-			ui_fit(cut, sizeof(cut), ln->text, v->cols - 3, 0);
+			cols_fit(cut, sizeof(cut), ln->text, v->cols - 3, 0);
 			ui_view_add(v, ln->attr, "  %s", cut);
 			continue;
 		}
-		rest = ui_wrap(cut, sizeof(cut), ln->text, v->cols - 3);
+		rest = cols_wrap(cut, sizeof(cut), ln->text, v->cols - 3);
 		ui_view_add(v, UI_A_ALERT, "  %s", cut);
 		while (*rest) {
-			rest = ui_wrap(cut, sizeof(cut), rest, v->cols - 8);
+			rest = cols_wrap(cut, sizeof(cut), rest, v->cols - 8);
 			ui_view_add(v, UI_A_ALERT, "       %s", cut);
 		}
 	}
@@ -257,10 +257,10 @@ static void check_view(const struct receive_state *st, struct ui_view *v)
 
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
 	ui_view_add(v, UI_A_TITLE, "  %s  %s", _("Tray check"), st->tray);
-	rest = ui_wrap(cut, sizeof(cut), rest, v->cols - 3);
+	rest = cols_wrap(cut, sizeof(cut), rest, v->cols - 3);
 	ui_view_add(v, st->check_ok ? UI_A_OK : UI_A_ALERT, "  %s", cut);
 	while (*rest) {
-		rest = ui_wrap(cut, sizeof(cut), rest, v->cols - 8);
+		rest = cols_wrap(cut, sizeof(cut), rest, v->cols - 8);
 		ui_view_add(v, st->check_ok ? UI_A_OK : UI_A_ALERT, "       %s",
 			    cut);
 	}

@@ -5,7 +5,7 @@
  * workflows as the commands (wf_daily, wf_book, wf_incident,
  * wf_reconcile) give the facts as structs, drawn here in the screen's
  * language (codes such as missing or checked_out as words) and shown as
- * scrollable lines.  Lines are cut to the width by columns (ui_fit), never
+ * scrollable lines.  Lines are cut to the width by columns (cols_fit), never
  * in the middle of a Japanese character; Left/Right shift the view for
  * the 80-column reports on a narrower terminal.  A report shown can be
  * saved as PDF (s) into the reports' directory, which the screen names,
@@ -76,8 +76,8 @@ void ui_text_render(const struct ui_text *t, int rows, struct ui_view *v)
 	if (t->n > (size_t)t->top + (size_t)room)
 		room--; /* the last row says there is more */
 	for (int i = 0; i < room && (size_t)(t->top + i) < t->n; i++) {
-		ui_fit(fitted, sizeof(fitted),
-		       ui_skip_cols(t->line[t->top + i], t->left), cols, 0);
+		cols_fit(fitted, sizeof(fitted),
+		       cols_skip(t->line[t->top + i], t->left), cols, 0);
 		ui_view_add(v, UI_A_NORMAL, "%s", fitted);
 	}
 	if (t->n > (size_t)t->top + (size_t)room) {
@@ -86,7 +86,7 @@ void ui_text_render(const struct ui_text *t, int rows, struct ui_view *v)
 		snprintf(more, sizeof(more),
 			 _("(lines %d-%d of %zu: more below)"), t->top + 1,
 			 t->top + room, t->n);
-		ui_fit(fitted, sizeof(fitted), more, cols, 0);
+		cols_fit(fitted, sizeof(fitted), more, cols, 0);
 		ui_view_add(v, UI_A_DIM, "%s", fitted);
 	}
 }
@@ -311,7 +311,7 @@ static void draw_daily(FILE *f, const struct wf_daily *w)
 		const struct wf_custody_sum *c = &w->custody[i];
 		char k[64];
 
-		ui_fit(k, sizeof(k), word(c->kind), 12, 1);
+		cols_fit(k, sizeof(k), word(c->kind), 12, 1);
 		fprintf(f, "  %s %-12s %6lld\n", k, c->by[0] ? c->by : "?",
 			(long long)c->n);
 	}
@@ -773,7 +773,7 @@ static void counts_view(const struct reports_state *st, struct ui_view *v)
 	snprintf(line, sizeof(line), "  %s: %s", _("Count number"), st->arg);
 	at = ui_view_add(v, UI_A_INPUT, "%s", line);
 	v->cursor_line = at;
-	v->cursor_col = ui_width(line);
+	v->cursor_col = cols_width(line);
 	ui_view_add(v, UI_A_DIM, "  %s",
 		    _("Up/Down: a count.  Enter shows it.  Esc cancels."));
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
@@ -846,7 +846,7 @@ static void reports_view(const struct ui *u, struct ui_view *v)
 			 st->arg);
 		at = ui_view_add(v, UI_A_INPUT, "%s", line);
 		v->cursor_line = at;
-		v->cursor_col = ui_width(line);
+		v->cursor_col = cols_width(line);
 		ui_view_add(v, UI_A_DIM, "  %s",
 			    _("Enter shows the report.  Esc cancels."));
 	} else {

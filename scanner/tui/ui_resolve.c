@@ -166,7 +166,7 @@ static void resolve_view(const struct ui *u, struct ui_view *v)
 	for (size_t i = top; i < st->n && (int)(i - top) < rows; i++) {
 		const struct resolve_item *r = &st->v[i];
 
-		ui_fit(kind, sizeof(kind), disc_word(r->it.kind), 10, 1);
+		cols_fit(kind, sizeof(kind), disc_word(r->it.kind), 10, 1);
 		ui_view_add(v, i == st->list.sel ? UI_A_SELECTED : UI_A_ALERT,
 			    "  %s %-5lld %s %-12s %s%s%s", _("count"),
 			    (long long)r->count, kind, card_name(&r->it),

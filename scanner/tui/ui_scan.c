@@ -130,7 +130,7 @@ static void alert_text(const struct ui_alert *a, char *out, size_t cap)
 							: "";
 	char mg[64];
 
-	ui_fit(mg, sizeof(mg), a->mgmt_id, 12, 1);
+	cols_fit(mg, sizeof(mg), a->mgmt_id, 12, 1);
 	snprintf(out, cap, "[%s] %s %s  %s%s%s%s%s%s", ui_alert_symbol(k), mg,
 		 a->serial, _(what[k]), *more ? " " : "", more,
 		 a->undone ? "  (" : "", a->undone ? _("undone") : "",
@@ -152,7 +152,7 @@ static void counters(const struct ui_scan_model *m, int cols, struct ui_view *v)
 		char lab[96];
 
 		snprintf(lab, sizeof(lab), "  %s: %ld", label[i], val[i]);
-		ui_fit(cell, sizeof(cell), lab, w, 1);
+		cols_fit(cell, sizeof(cell), lab, w, 1);
 		strncat(line, cell, sizeof(line) - strlen(line) - 1);
 		ui_big_number(val[i], big[i]);
 	}
@@ -163,7 +163,7 @@ static void counters(const struct ui_scan_model *m, int cols, struct ui_view *v)
 			char pad[96];
 
 			snprintf(pad, sizeof(pad), "  %s", big[i][r]);
-			ui_fit(cell, sizeof(cell), pad, w, 1);
+			cols_fit(cell, sizeof(cell), pad, w, 1);
 			strncat(line, cell, sizeof(line) - strlen(line) - 1);
 		}
 		ui_view_add(v, UI_A_BIG, "%s", line);
@@ -208,7 +208,7 @@ void ui_scan_render(const struct ui_scan_model *m, int cols, struct ui_view *v)
 		at = ui_view_add(v, UI_A_NORMAL, "%s", line);
 	}
 	v->cursor_line = at;
-	v->cursor_col = ui_width(line);
+	v->cursor_col = cols_width(line);
 	ui_view_add(v, UI_A_DIM, "  %s",
 		    m->undo_mode ? _("Enter undo   Esc cancel")
 				 : _("u undo the last read   q end this tray"));
@@ -321,7 +321,7 @@ static void pick_line(const struct scan_state *st, size_t i, int cols,
 	snprintf(left, sizeof(left), "  %3zu  %s %lld  %s  %s", i + 1,
 		 _("Count"), (long long)k->session_id, k->range,
 		 k->mine ? _("(assigned to you)") : _("(open to all)"));
-	ui_fit(cut, sizeof(cut), left, w, 1);
+	cols_fit(cut, sizeof(cut), left, w, 1);
 	if (done)
 		snprintf(how, sizeof(how), "[%s] %ld/%ld", _("done"),
 			 st->cards[i], st->cards[i]);
@@ -365,7 +365,7 @@ static void pick_view(const struct ui *u, const struct scan_state *st,
 	at = ui_view_add(v, UI_A_NORMAL, "%s", line);
 	if (st->list.num[0]) {
 		v->cursor_line = at;
-		v->cursor_col = ui_width(line);
+		v->cursor_col = cols_width(line);
 	}
 	/* The keys in full, wrapped on a narrow terminal (the list leaves
 	 * a row for it) rather than cut at the edge. */
@@ -375,7 +375,7 @@ static void pick_view(const struct ui *u, const struct scan_state *st,
 		   : _("Up/Down and Enter, or the number, to start.  q "
 		       "back.");
 	while (*help) {
-		help = ui_wrap(line, sizeof(line), help,
+		help = cols_wrap(line, sizeof(line), help,
 			       v->cols > 24 ? v->cols - 3 : 20);
 		ui_view_add(v, UI_A_DIM, "  %s", line);
 		while (*help == ' ')
@@ -566,7 +566,7 @@ static int add_unread(void *ctx, const char *mgmt_id, const char *serial)
 {
 	char mg[64];
 
-	ui_fit(mg, sizeof(mg), mgmt_id, 12, 1);
+	cols_fit(mg, sizeof(mg), mgmt_id, 12, 1);
 	return fprintf(ctx, "    %s %s\n", mg, serial) < 0;
 }
 

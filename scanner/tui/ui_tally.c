@@ -143,7 +143,7 @@ void ui_tally_render(const struct ui_tally_model *m, int cols, int rows,
 			 o->is_asset ? _("terminal") : _("card"), o->name,
 			 _("out by"), o->by[0] ? o->by : "?", _("for"), day,
 			 _("home"), o->location);
-		ui_fit(cut, sizeof(cut), line, cols - 5, 0);
+		cols_fit(cut, sizeof(cut), line, cols - 5, 0);
 		ui_view_add(v, UI_A_NORMAL, "    %s", cut);
 	}
 	if (m->t.by_state[TALLY_MISSING] == 0)

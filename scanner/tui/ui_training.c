@@ -171,7 +171,7 @@ static void people_view(const struct training_screen *st, struct ui_view *v)
 	for (size_t i = top; i < st->list.n && (int)(i - top) < rows; i++) {
 		const struct staff_rec *s = &st->staff.v[i];
 
-		ui_fit(name, sizeof(name), s->name, 24, 1);
+		cols_fit(name, sizeof(name), s->name, 24, 1);
 		ui_view_add(v, i == st->list.sel ? UI_A_SELECTED : UI_A_NORMAL,
 			    "  %-10s %s %s", s->code, name,
 			    ui_role_name(s->role));

@@ -119,19 +119,19 @@ void ui_frame(const struct ui *u, struct ui_view *v, int cols, int rows)
 			 u->who.name, ui_role_name(u->who.role));
 	else
 		snprintf(right, sizeof(right), "%s ", _("not logged in"));
-	wright = ui_width(right);
+	wright = cols_width(right);
 	if (wright > cols - 10) {
-		ui_fit(cut, sizeof(cut), right, cols - 10, 0);
+		cols_fit(cut, sizeof(cut), right, cols - 10, 0);
 		snprintf(right, sizeof(right), "%s", cut);
-		wright = ui_width(right);
+		wright = cols_width(right);
 	}
 	/* When both do not fit (60 columns), the program's name goes, so
 	 * that the screen's name is read whole; a title wider than that is
 	 * cut, with '~' (issue 18).  The person is never cut for it. */
-	if (ui_width(left) > cols - wright - 2 && u->screen)
+	if (cols_width(left) > cols - wright - 2 && u->screen)
 		snprintf(left, sizeof(left), "%s", _(u->screen->title));
 	/* The painter leaves the last column alone. */
-	ui_fit(cut, sizeof(cut), left, cols - wright - 2, 1);
+	cols_fit(cut, sizeof(cut), left, cols - wright - 2, 1);
 	ui_view_add(v, UI_A_HEADER, "%s %s", cut, right);
 	if (body.banner) {
 		v->banner = 1;
@@ -151,7 +151,7 @@ void ui_frame(const struct ui *u, struct ui_view *v, int cols, int rows)
 			snprintf(msg[nmsg++], sizeof(msg[0]), "%s", rest);
 			break;
 		}
-		rest = ui_wrap(msg[nmsg++], sizeof(msg[0]), rest, cols - 1);
+		rest = cols_wrap(msg[nmsg++], sizeof(msg[0]), rest, cols - 1);
 	} while (*rest);
 	/* The body gets what is left after header, message and help. */
 	keep = rows - 2 - nmsg;

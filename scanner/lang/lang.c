@@ -1,6 +1,7 @@
 /*
- * The TUI's language: gettext with the "cardtally" catalogs (po/LANG.po,
- * built into build/locale by make, installed under PREFIX/share/locale).
+ * The program's language, for the screens and the command line alike:
+ * gettext with the "cardtally" catalogs (po/LANG.po, built into
+ * build/locale by make, installed under PREFIX/share/locale).
  *
  * Why LANGUAGE and not only setlocale: a fresh Debian has no ja_JP.UTF-8
  * locale until someone generates it, and glibc ignores LANGUAGE under the
@@ -12,9 +13,10 @@
  * either.  Switching in the UI sets LANGUAGE again and calls textdomain,
  * which tells gettext to drop what it cached.
  */
-#include "ui.h"
+#include "lang.h"
 
 #include <langinfo.h>
+#include <libintl.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdio.h>
@@ -75,7 +77,7 @@ static void bind_catalogs(void)
 	bindtextdomain(DOMAIN, CT_LOCALEDIR);
 }
 
-const char *ui_i18n_env_lang(void)
+const char *lang_env(void)
 {
 	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
 
@@ -88,7 +90,7 @@ const char *ui_i18n_env_lang(void)
 	return "en";
 }
 
-void ui_i18n_set(const char *lang)
+void lang_set(const char *lang)
 {
 	int ja = strcmp(lang, "ja") == 0;
 
@@ -102,12 +104,12 @@ void ui_i18n_set(const char *lang)
 	textdomain(DOMAIN);
 }
 
-const char *ui_i18n_lang(void)
+const char *lang_current(void)
 {
 	return current;
 }
 
-int ui_i18n_init(const char *lang)
+int lang_init(const char *lang)
 {
 	if (lang && strcmp(lang, "ja") != 0 && strcmp(lang, "en") != 0)
 		return -1;
@@ -119,28 +121,6 @@ int ui_i18n_init(const char *lang)
 	setlocale(LC_NUMERIC, "C");
 	bind_catalogs();
 	bind_textdomain_codeset(DOMAIN, "UTF-8");
-	ui_i18n_set(lang ? lang : ui_i18n_env_lang());
+	lang_set(lang ? lang : lang_env());
 	return 0;
-}
-
-const char *ui_word(const char *code)
-{
-	const char *w = wf_word(code);
-
-	/* gettext("") is the catalog's header, not a word. */
-	return *w ? _(w) : "";
-}
-
-const char *ui_role_name(enum staff_role r)
-{
-	switch (r) {
-	case ROLE_MANAGER:
-		return _("manager");
-	case ROLE_STAFF:
-		return _("staff");
-	case ROLE_PARTTIME:
-		return _("part-time");
-	default:
-		return "?";
-	}
 }
