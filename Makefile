@@ -203,15 +203,17 @@ $(BUILD)/locale/%/LC_MESSAGES/cardtally.mo: po/%.po | need-deps
 # Refreshes po/cardtally.pot from the TUI's, the command line's and the
 # workflows' sources (with the workflows' error table and the rules' and
 # roles' words that refusals quote; cli_error and cli_usage translate
-# their format) and merges it into every po/*.po (run by hand when strings
-# change).
+# their format, and so does drivers/' rdr_errf: a reader's messages) and
+# merges it into every po/*.po (run by hand when strings change).
 POT_SRC := $(wildcard scanner/tui/*.c scanner/workflow/*.c \
 	scanner/pdf/*.c scanner/cli/*.c) \
-	scanner/workflow/wf_errors.def reconcile/recon.c reconcile/rules.c \
+	scanner/workflow/wf_errors.def scanner/workflow/wf_scan.h \
+	reconcile/recon.c reconcile/rules.c \
 	reconcile/plan.c \
-	common/model.c drivers/profile.c drivers/profile_jpki.c \
-	drivers/profile_seizo.c drivers/rdr_sim.c drivers/rdr_kbd.c \
-	drivers/rdr_pcsc.c drivers/rdr_nfc.c data/ledger.h
+	common/model.c drivers/reader.c drivers/profile.c \
+	drivers/profile_jpki.c drivers/profile_seizo.c drivers/rdr_sim.c \
+	drivers/rdr_kbd.c drivers/rdr_pcsc.c drivers/rdr_nfc.c \
+	drivers/usbwatch.c drivers/der.c data/ledger.h
 pot:
 	@$(MAKE) -s pot-out POT_OUT=po/cardtally.pot
 	for p in $(PO_FILES); do msgmerge -q -U --backup=none $$p \
@@ -222,7 +224,7 @@ pot:
 POT_OUT ?= po/cardtally.pot
 pot-out:
 	xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kcli_error:2 \
-		-kcli_usage:2 -c \
+		-kcli_usage:2 -krdr_errf:3 -c \
 		-o $(POT_OUT) --package-name=cardtally \
 		--package-version=$(VERSION) $(POT_SRC)
 

@@ -11,6 +11,12 @@
 #include <stdint.h>
 #include <string.h>
 
+/* der_strerror's words are msgids of the message catalog: the profile
+ * that quotes one to the operator translates it (rdr_tr). */
+#ifndef N_
+#define N_(s) s
+#endif
+
 int der_header(const uint8_t *buf, size_t len, struct der_hdr *out)
 {
 	uint32_t v = 0;
@@ -346,23 +352,23 @@ const char *der_strerror(int rc)
 {
 	switch (rc) {
 	case DER_OK:
-		return "no error";
+		return N_("no error");
 	case DER_ERR_TRUNCATED:
-		return "the data ends inside an element";
+		return N_("the data ends inside an element");
 	case DER_ERR_TAG:
-		return "an element has an unexpected tag";
+		return N_("an element has an unexpected tag");
 	case DER_ERR_INDEFINITE:
-		return "an indefinite length (not DER)";
+		return N_("an indefinite length (not DER)");
 	case DER_ERR_LENGTH:
-		return "a length that is not valid DER (too long or not "
-		       "minimal)";
+		return N_("a length that is not valid DER (too long or not "
+		       "minimal)");
 	case DER_ERR_NESTING:
-		return "an element runs past the end of its container";
+		return N_("an element runs past the end of its container");
 	case DER_ERR_VALUE:
-		return "an integer that is empty or not minimal, or an "
-		       "extension given twice";
+		return N_("an integer that is empty or not minimal, or an "
+		       "extension given twice");
 	case DER_ERR_NO_AKI:
-		return "no authority key identifier";
+		return N_("no authority key identifier");
 	}
-	return "unknown DER error";
+	return N_("unknown DER error");
 }

@@ -91,7 +91,8 @@ int der_cert_serial(const uint8_t *buf, size_t len, const uint8_t **serial,
 int der_cert_aki(const uint8_t *buf, size_t len, const uint8_t **aki,
 		 size_t *aki_len, size_t *need);
 
-/* A short lowercase description of a DER_* result; never NULL. */
+/* A short lowercase description of a DER_* result, in English (a msgid of
+ * the message catalog: rdr_tr gives its translation); never NULL. */
 const char *der_strerror(int rc);
 
 #endif

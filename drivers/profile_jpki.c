@@ -77,9 +77,9 @@ static const struct rdr_apdu_rule jpki_allow[] = {
 #define SW_EOF	     0x6282 /* end of file before Le bytes */
 
 static const char no_cert_msg[] =
-    "no certificate on this card (issued without certificates?): "
-    "apdu:jpki-auth cannot identify it; choose apdu:seizo (the chip's "
-    "manufacturing number), which every My Number card answers";
+    N_("no certificate on this card (issued without certificates?): "
+       "apdu:jpki-auth cannot identify it; choose apdu:seizo (the chip's "
+       "manufacturing number), which every My Number card answers");
 
 /* Sends one APDU through the gate and gives the status word.  On failure
  * the message says which step failed. */
@@ -96,20 +96,20 @@ static int send_apdu(rdr_transmit_fn tx, void *ctx, const uint8_t *apdu,
 		rdr_errf(err, errlen,
 			 "%s: the card's answer was truncated or too long "
 			 "(taken away?): present it again",
-			 step);
+			 rdr_tr(step));
 		return rc;
 	}
 	if (rc == RDR_ERR_UNSUPPORTED) {
 		/* A bug in this file, not in the card: say so plainly. */
 		rdr_errf(err, errlen, "%s: refused by the read-only APDU gate",
-			 step);
+			 rdr_tr(step));
 		return rc;
 	}
 	if (rc < 0) {
 		rdr_errf(err, errlen,
 			 "%s: the card did not answer (taken away?): present "
 			 "it again",
-			 step);
+			 rdr_tr(step));
 		return rc;
 	}
 	*sw = (unsigned)resp[*n - 2] << 8 | resp[*n - 1];
@@ -131,12 +131,12 @@ static int select_step(rdr_transmit_fn tx, void *ctx, const uint8_t *apdu,
 	/* P2 = 0C asks for no FCI; a card that sends some anyway is not
 	 * wrong enough to refuse, and nothing in it is used. */
 	if (sw == SW_NOT_FOUND) {
-		rdr_errf(err, errlen, "%s", not_found);
+		rdr_errf(err, errlen, "%s", rdr_tr(not_found));
 		return not_found_rc;
 	}
 	if (sw != SW_OK) {
-		rdr_errf(err, errlen, "%s: the card answered SW %04X", step,
-			 sw);
+		rdr_errf(err, errlen, "%s: the card answered SW %04X",
+			 rdr_tr(step), sw);
 		return RDR_ERR_CARD;
 	}
 	return 0;
@@ -166,7 +166,7 @@ static int read_chunk(rdr_transmit_fn tx, void *ctx, size_t offset, size_t le,
 	}
 	for (int tries = 0; tries < 2; tries++) {
 		rc = send_apdu(tx, ctx, apdu, sizeof(apdu), resp, &n, &sw,
-			       "read certificate", err, errlen);
+			       N_("read certificate"), err, errlen);
 		if (rc < 0)
 			return rc;
 		/* 62 82: the file ended before Le bytes; what came is
@@ -252,13 +252,14 @@ static int jpki_identify(const struct rdr_card_info *info, rdr_transmit_fn tx,
 	out->len = 0;
 	out->text = 0;
 	rc = select_step(tx, ctx, select_jpki, sizeof(select_jpki),
-			 "select JPKI application",
-			 "not a My Number card (JPKI application not found)",
+			 N_("select JPKI application"),
+			 N_("not a My Number card (JPKI application not "
+			    "found)"),
 			 RDR_ERR_CARD, err, errlen);
 	if (rc < 0)
 		return rc;
 	rc = select_step(tx, ctx, select_cert, sizeof(select_cert),
-			 "select JPKI certificate", no_cert_msg,
+			 N_("select JPKI certificate"), no_cert_msg,
 			 RDR_ERR_NO_CERT, err, errlen);
 	if (rc < 0)
 		return rc;
@@ -275,13 +276,13 @@ static int jpki_identify(const struct rdr_card_info *info, rdr_transmit_fn tx,
 		}
 		if (rc != DER_ERR_TRUNCATED) {
 			if (empty_ef(cert, have)) {
-				rdr_errf(err, errlen, "%s", no_cert_msg);
+				rdr_errf(err, errlen, "%s", rdr_tr(no_cert_msg));
 				return RDR_ERR_NO_CERT;
 			}
 			rdr_errf(err, errlen,
 				 "the authentication certificate is not valid "
 				 "DER: %s",
-				 der_strerror(rc));
+				 rdr_tr(der_strerror(rc)));
 			return RDR_ERR_CARD;
 		}
 		if (need <= have || need > sizeof(cert)) {
@@ -310,7 +311,7 @@ static int jpki_identify(const struct rdr_card_info *info, rdr_transmit_fn tx,
 		rc = read_chunk(tx, ctx, have, le, cert + have, &got, err,
 				errlen);
 		if (rc == RDR_ERR_NO_CERT && have == 0) {
-			rdr_errf(err, errlen, "%s", no_cert_msg);
+			rdr_errf(err, errlen, "%s", rdr_tr(no_cert_msg));
 			return rc;
 		}
 		if (rc == RDR_ERR_NO_CERT)

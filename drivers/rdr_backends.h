@@ -13,8 +13,9 @@
 #include <stdint.h>
 
 /* Marks a text the front ends show (a backend's or profile's help, a
- * profile's note) for the message catalog; the front ends translate it
- * with gettext, drivers/ itself never does. */
+ * profile's note, a USB reader's note) for the message catalog; the front
+ * ends translate it with gettext.  drivers/ translates only its own
+ * messages (rdr_errf, rdr_tr). */
 #ifndef N_
 #define N_(s) s
 #endif
@@ -58,10 +59,23 @@ int rdr_nfc_card_info(const nfc_target *nt, struct rdr_card_info *info);
 
 /*
  * Writes a formatted message into err (at most errlen bytes, always
- * terminated).  Does nothing when err is NULL or errlen is 0.
+ * terminated).  Does nothing when err is NULL or errlen is 0.  fmt is a
+ * msgid of the catalog (the Makefile's pot target extracts rdr_errf's
+ * third argument): written in the operator's language unless
+ * rdr_messages_translated(0) (reader.h).  Texts that come from libraries
+ * (strerror, pcsc_stringify_error, libusb_strerror) go in through %s as
+ * they are.
  */
 void rdr_errf(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * A fixed English text that goes into a message through %s (a step's
+ * name, der_strerror's words), marked N_() where it is written: its
+ * translation, under the same rule as rdr_errf's format.  "" and NULL
+ * are given back as they are.
+ */
+const char *rdr_tr(const char *msgid) __attribute__((format_arg(1)));
 
 /*
  * rdr_open() without the name lookup: checks that ops has its required

@@ -753,10 +753,14 @@ static int nfcr_open_state(const char *arg, void **state, char *err,
 				 "nfc: no libnfc device found (is the kernel's "
 				 "pn533_usb module blacklisted, and the reader "
 				 "not held by pcscd?)");
+		else if (rc == -1)
+			rdr_errf(err, errlen,
+				 "nfc: cannot open libnfc device '%s'", arg);
 		else
 			rdr_errf(err, errlen,
-				 "nfc: cannot open libnfc device '%s'%s", arg,
-				 rc == -1 ? "" : " (it did not initialise)");
+				 "nfc: cannot open libnfc device '%s' (it did "
+				 "not initialise)",
+				 arg);
 		ret = RDR_ERR_UNAVAILABLE;
 		goto out;
 	}

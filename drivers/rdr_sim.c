@@ -133,16 +133,16 @@ static int parse_serial(const char *t, size_t n, struct rdr_id *id,
 {
 	for (size_t i = 0; i < n; i++) {
 		if (hex_digit((unsigned char)t[i]) < 0) {
-			*why = "not hexadecimal";
+			*why = N_("not hexadecimal");
 			return -1;
 		}
 	}
 	if (n % 2 != 0) {
-		*why = "odd number of hex digits";
+		*why = N_("odd number of hex digits");
 		return -1;
 	}
 	if (n > 2 * RDR_ID_MAX) {
-		*why = "longer than 64 hex digits (32 bytes)";
+		*why = N_("longer than 64 hex digits (32 bytes)");
 		return -1;
 	}
 	id->len = n / 2;
@@ -243,7 +243,7 @@ static int parse_line(const char *line, size_t n, unsigned long lineno,
 				quote(q, sizeof(q), tok[a + 1], toklen[a + 1]);
 				rdr_errf(err, errlen,
 					 "line %lu: bad serial '%s': %s",
-					 lineno, q, why);
+					 lineno, q, rdr_tr(why));
 				return RDR_ERR_SCRIPT;
 			}
 		}
@@ -416,7 +416,7 @@ static int read_stdin(struct sim *s, int wait_ms, char *err, size_t errlen)
 		return RDR_ERR_INTERRUPTED;
 	if (n < 0 || (pfd.revents & POLLNVAL) != 0) {
 		rdr_errf(err, errlen, "cannot read script from stdin: %s",
-			 n < 0 ? strerror(errno) : "not open");
+			 n < 0 ? strerror(errno) : rdr_tr(N_("not open")));
 		return RDR_ERR_IO;
 	}
 	if (n == 0)

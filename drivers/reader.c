@@ -9,6 +9,7 @@
 #include "reader.h"
 #include "rdr_backends.h"
 
+#include <libintl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,15 +34,57 @@ struct rdr {
 	char err[RDR_ERRMSG_MAX];
 };
 
+/* The message catalog the front ends bind (scanner/lang/lang.c). */
+#define RDR_DOMAIN "cardtally"
+
+/* Whether messages are written in the catalog's language (see
+ * rdr_messages_translated in reader.h). */
+static int translated = 1;
+
+void rdr_messages_translated(int on)
+{
+	translated = on != 0;
+}
+
+const char *rdr_tr(const char *msgid)
+{
+	/* gettext("") is the catalog's header, not a message. */
+	if (!translated || msgid == NULL || msgid[0] == '\0')
+		return msgid;
+	return dgettext(RDR_DOMAIN, msgid);
+}
+
+/* A message cut at the end of err (len bytes before the NUL) ends on a
+ * whole UTF-8 character: a translation takes three bytes a character. */
+static void cut_whole(char *err, size_t len)
+{
+	size_t start = len, need;
+	unsigned char lead;
+
+	while (start > 0 && ((unsigned char)err[start - 1] & 0xc0) == 0x80)
+		start--;
+	if (start == 0)
+		return;
+	lead = (unsigned char)err[--start];
+	need = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+	if (start + need > len)
+		err[start] = '\0';
+}
+
 void rdr_errf(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	if (err == NULL || errlen == 0)
 		return;
+	/* Looking a text up in a catalog is no I/O: drivers still print
+	 * nothing, they only write in the operator's language. */
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	n = vsnprintf(err, errlen, rdr_tr(fmt), ap);
 	va_end(ap);
+	if (n >= 0 && (size_t)n >= errlen)
+		cut_whole(err, errlen - 1);
 }
 
 const struct rdr_ops *const *rdr_backends(void)

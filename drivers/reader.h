@@ -81,7 +81,7 @@ enum rdr_feedback { RDR_FB_ACCEPTED = 1, RDR_FB_REPEAT, RDR_FB_ALERT };
 
 struct rdr_profile; /* profile.h */
 
-#define RDR_ERRMSG_MAX 256
+#define RDR_ERRMSG_MAX 512
 
 /*
  * A backend.  The table is versioned append-only: new optional members go at
@@ -138,6 +138,16 @@ int rdr_feedback(struct rdr *r, enum rdr_feedback fb);
 const char *rdr_error(const struct rdr *r);
 /* Closes the reader; rdr_close(NULL) does nothing. */
 void rdr_close(struct rdr *r);
+/*
+ * The language of every message drivers/ writes (rdr_error, the err of
+ * rdr_open and of the ops, profile.h's and usbwatch.h's): by default the
+ * operator's, through the message catalog the front end bound (domain
+ * "cardtally"; under the C locale that is the English the drivers are
+ * written in).  on = 0 keeps them English whatever the locale: for output
+ * other programs parse (the command line's --json), which must not change
+ * with the locale.  Process-wide; set it before opening a reader.
+ */
+void rdr_messages_translated(int on);
 
 /*
  * Whether s[0..n) holds an individual number (My Number): a run of exactly

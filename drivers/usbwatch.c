@@ -21,15 +21,15 @@
 
 static const struct usbw_model models[] = {
     {0x072f, 0x2200, "ACS ACR122U", "pcsc nfc",
-     "pcsc: enable the CCID driver's escape exchange (ifdDriverOptions "
-     "0x0001); nfc: blacklist pn533, pn533_usb and nfc"},
+     N_("pcsc: enable the CCID driver's escape exchange (ifdDriverOptions "
+	"0x0001); nfc: blacklist pn533, pn533_usb and nfc")},
     {0x072f, 0x223b, "ACS ACR1252U", "pcsc", ""},
     {0x054c, 0x0dc8, "Sony RC-S300/S", "pcsc", ""},
     {0x054c, 0x0dc9, "Sony RC-S300/P", "pcsc", ""},
     {0x054c, 0x02e1, "Sony RC-S360 (PaSoRi)", "nfc",
-     "blacklist pn533, pn533_usb and nfc"},
+     N_("blacklist pn533, pn533_usb and nfc")},
     {0x04e6, 0x5591, "SCM SCL3711", "nfc",
-     "blacklist pn533, pn533_usb and nfc"},
+     N_("blacklist pn533, pn533_usb and nfc")},
     {0x04e6, 0x5790, "Identiv uTrust 3700 F", "pcsc", ""},
     {0, 0, NULL, NULL, NULL},
 };

@@ -35,7 +35,8 @@ struct usbw_model {
 	uint16_t vid, pid;
 	const char *name;
 	const char *backends; /* space-separated backend names */
-	const char *note;     /* "" when there is nothing to say */
+	const char *note;     /* "" when there is nothing to say; English, a
+				 * msgid the front end translates (N_) */
 };
 
 /* One attached reader.  `model` points into the static table. */

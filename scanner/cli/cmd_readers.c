@@ -140,7 +140,7 @@ static void print_usb(struct json_w *jw)
 		       d[i].address, d[i].vid, d[i].pid, d[i].model->name,
 		       d[i].model->backends);
 		if (d[i].model->note[0] != '\0')
-			printf("          %s\n", d[i].model->note);
+			printf("          %s\n", _(d[i].model->note));
 	}
 }
 

@@ -105,8 +105,12 @@ static void emit_unreadable(const struct scan_out *a, const char *why,
 		return;
 	}
 	if (a->verbosity != SCAN_QUIET) {
+		/* why is the reader's message, already in the clerk's
+		 * language (drivers/ translates it), or the workflow's
+		 * English WF_NO_CERT_MESSAGE. */
 		fprintf(a->out, _("!! %s: %s (not counted)\n"),
-			no_cert ? "NO CERTIFICATE" : "CARD NOT READ", why);
+			no_cert ? _("NO CERTIFICATE") : _("CARD NOT READ"),
+			no_cert ? _(why) : why);
 	}
 	fflush(a->out);
 }

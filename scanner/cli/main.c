@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../../drivers/reader.h"
 #include "../workflow/config.h"
 #include "cli.h"
 #include "cli_code.h"
@@ -406,6 +407,9 @@ static int run(struct cli *c, int argc, char **argv)
 			return rc;
 		}
 	}
+	/* A reader's messages follow the clerk's language, except in --json
+	 * output, which programs parse: the same under every locale. */
+	rdr_messages_translated(!c->json);
 	rc = current->exec(c, l);
 	ledger_close(l);
 	return rc;

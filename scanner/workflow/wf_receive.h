@@ -66,7 +66,7 @@ enum wf_receive_kind {
 struct wf_receive_event {
 	enum wf_receive_kind kind;
 	struct wf_received rec;
-	char message[256];
+	char message[512]; /* the reader's message: Japanese takes room */
 	int no_cert; /* UNREADABLE: no certificate on the card (wf_scan.h) */
 };
 

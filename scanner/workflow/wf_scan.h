@@ -120,7 +120,7 @@ enum wf_scan_kind {
 struct wf_scan_event {
 	enum wf_scan_kind kind;
 	struct wf_scan_read res;
-	char message[256];
+	char message[512]; /* the reader's message: Japanese takes room */
 	int64_t at;
 	/* WF_SCAN_UNREADABLE: the card holds no certificate (apdu:jpki-auth
 	 * on a card issued without one), an outcome of its own: message is
@@ -129,7 +129,9 @@ struct wf_scan_event {
 	int no_cert;
 };
 
-#define WF_NO_CERT_MESSAGE "no certificate on this card: use apdu:seizo"
+/* English, a msgid of the catalog: --json gives it as it is, the text
+ * output translates it. */
+#define WF_NO_CERT_MESSAGE N_("no certificate on this card: use apdu:seizo")
 
 /*
  * The session.  Order of calls: wf_scan_open -> wf_scan_next (reader
