@@ -121,4 +121,33 @@ json_c=$OUT
 ja readers --json
 is "$OUT" "$json_c" "readers --json: the same under ja as under C"
 
+# ---- the screens: a reader that cannot be opened ----------------------------
+# The tray screen opens the reader; when it cannot, it says why on the
+# message line and goes on without it (typed numbers still work).
+if command -v tmux >/dev/null; then
+	. "$(dirname "$0")/tmux.sh"
+	for lang in ja en; do
+		if [ "$lang" = ja ]; then
+			loc=ja_JP.UTF-8
+			want="読取り機のスクリプト: 2 行目: 不明なコマンド 'blink'"
+			item="1  棚卸し $CID  SAFE1/T01  （あなたの担当）"
+		else
+			loc=C.UTF-8
+			want="Reader script: line 2: unknown command 'blink'"
+			item="Count $CID  SAFE1/T01"
+		fi
+		tui "$lang" LANG=$loc -- --reader "sim:$WORK/bad.sim"
+		[ "$lang" = ja ] && wait_for ja "暗証番号" >/dev/null
+		[ "$lang" = en ] && wait_for en "PIN" >/dev/null
+		login "$lang" S02 2222
+		keys "$lang" 1
+		see "$lang" "$item" "$lang: the tray count lists S02's range"
+		keys "$lang" 1
+		see "$lang" "$want" "$lang: the tray screen says why the reader did not open"
+		tm kill-session -t "$lang"
+	done
+else
+	skip "tmux is not installed: the screens are not checked"
+fi
+
 done_testing
