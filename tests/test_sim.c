@@ -15,6 +15,8 @@
 #include "../drivers/rdr_backends.h"
 
 #include <errno.h>
+#include <libintl.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -863,6 +865,71 @@ static void test_stdin_slow_writer(void **state)
 	rdr_close(r);
 }
 
+/* A message cut at the end of the buffer ends on a whole UTF-8
+ * character: a Japanese message takes three bytes a character. */
+static void test_errf_cut_whole(void **state)
+{
+	char buf[16];
+
+	(void)state;
+	rdr_errf(buf, 5, "%s", "ab\xe3\x81\x82\xe3\x81\x84"); /* abあい */
+	assert_string_equal(buf, "ab");
+	rdr_errf(buf, 6, "%s", "ab\xe3\x81\x82\xe3\x81\x84");
+	assert_string_equal(buf, "ab\xe3\x81\x82");
+	rdr_errf(buf, 7, "%s", "ab\xe3\x81\x82\xe3\x81\x84");
+	assert_string_equal(buf, "ab\xe3\x81\x82");
+	rdr_errf(buf, 4, "%s", "a\xf0\x9f\x92\xb3"); /* a and a 4-byte one */
+	assert_string_equal(buf, "a");
+	rdr_errf(buf, sizeof(buf), "%s", "ab\xe3\x81\x82");
+	assert_string_equal(buf, "ab\xe3\x81\x82");
+	rdr_errf(buf, 3, "%s", "abcdef"); /* ASCII is cut anywhere */
+	assert_string_equal(buf, "ab");
+	assert_string_equal(rdr_tr(""), "");
+	assert_null(rdr_tr(NULL));
+}
+
+/*
+ * The drivers' messages follow the catalog the program bound (here the
+ * build's, CARDTALLY_LOCALEDIR, in Japanese), and stay English once
+ * rdr_messages_translated(0), as the command line's --json asks.
+ */
+static void test_messages_translated(void **state)
+{
+	const char *dir = getenv("CARDTALLY_LOCALEDIR");
+	char err[RDR_ERRMSG_MAX];
+	struct rdr *r = NULL;
+
+	(void)state;
+	if (dir == NULL || *dir == '\0')
+		skip(); /* run outside the test harness: no catalog */
+	setlocale(LC_ALL, "C.UTF-8");
+	setenv("LANGUAGE", "ja", 1);
+	bindtextdomain("cardtally", dir);
+	bind_textdomain_codeset("cardtally", "UTF-8");
+	textdomain("cardtally");
+
+	assert_int_equal(rdr_open("sim:", &r, err, sizeof(err)),
+			 RDR_ERR_SPEC);
+	/* "sim: 'sim:ファイル' または 'sim:-' の形で指定してください" */
+	assert_string_equal(err, "sim: 'sim:\xe3\x83\x95\xe3\x82\xa1"
+				 "\xe3\x82\xa4\xe3\x83\xab' \xe3\x81\xbe"
+				 "\xe3\x81\x9f\xe3\x81\xaf 'sim:-' "
+				 "\xe3\x81\xae\xe5\xbd\xa2\xe3\x81\xa7"
+				 "\xe6\x8c\x87\xe5\xae\x9a\xe3\x81\x97"
+				 "\xe3\x81\xa6\xe3\x81\x8f\xe3\x81\xa0"
+				 "\xe3\x81\x95\xe3\x81\x84");
+	rdr_messages_translated(0);
+	assert_int_equal(rdr_open("sim:", &r, err, sizeof(err)),
+			 RDR_ERR_SPEC);
+	assert_string_equal(err, "sim: expected sim:FILE or sim:-");
+	rdr_messages_translated(1);
+	unsetenv("LANGUAGE");
+	setlocale(LC_ALL, "C");
+	assert_int_equal(rdr_open("sim:", &r, err, sizeof(err)),
+			 RDR_ERR_SPEC);
+	assert_string_equal(err, "sim: expected sim:FILE or sim:-");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -885,6 +952,8 @@ int main(void)
 	    cmocka_unit_test(test_bad_specs),
 	    cmocka_unit_test(test_close_null),
 	    cmocka_unit_test(test_registry_rules),
+	    cmocka_unit_test(test_errf_cut_whole),
+	    cmocka_unit_test(test_messages_translated),
 	    cmocka_unit_test_setup_teardown(test_stdin_incremental, pipe_setup,
 					    pipe_teardown),
 	    cmocka_unit_test_setup_teardown(test_stdin_bad_serial, pipe_setup,
