@@ -361,12 +361,12 @@ const char *der_strerror(int rc)
 		return N_("an indefinite length (not DER)");
 	case DER_ERR_LENGTH:
 		return N_("a length that is not valid DER (too long or not "
-		       "minimal)");
+			  "minimal)");
 	case DER_ERR_NESTING:
 		return N_("an element runs past the end of its container");
 	case DER_ERR_VALUE:
 		return N_("an integer that is empty or not minimal, or an "
-		       "extension given twice");
+			  "extension given twice");
 	case DER_ERR_NO_AKI:
 		return N_("no authority key identifier");
 	}

@@ -276,7 +276,8 @@ static int jpki_identify(const struct rdr_card_info *info, rdr_transmit_fn tx,
 		}
 		if (rc != DER_ERR_TRUNCATED) {
 			if (empty_ef(cert, have)) {
-				rdr_errf(err, errlen, "%s", rdr_tr(no_cert_msg));
+				rdr_errf(err, errlen, "%s",
+					 rdr_tr(no_cert_msg));
 				return RDR_ERR_NO_CERT;
 			}
 			rdr_errf(err, errlen,

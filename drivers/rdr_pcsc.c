@@ -630,7 +630,8 @@ static int pcsc_open(const char *arg, void **state, char *err, size_t errlen)
 		else
 			rdr_errf(err, errlen,
 				 "pcsc: no reader named '%s...' (readers: %s)",
-				 s->prefix, names[0] ? names : rdr_tr(N_("none")));
+				 s->prefix,
+				 names[0] ? names : rdr_tr(N_("none")));
 		ret = RDR_ERR_UNAVAILABLE;
 		goto out;
 	}

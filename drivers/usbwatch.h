@@ -36,7 +36,7 @@ struct usbw_model {
 	const char *name;
 	const char *backends; /* space-separated backend names */
 	const char *note;     /* "" when there is nothing to say; English, a
-				 * msgid the front end translates (N_) */
+			       * msgid the front end translates (N_) */
 };
 
 /* One attached reader.  `model` points into the static table. */

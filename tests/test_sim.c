@@ -908,8 +908,7 @@ static void test_messages_translated(void **state)
 	bind_textdomain_codeset("cardtally", "UTF-8");
 	textdomain("cardtally");
 
-	assert_int_equal(rdr_open("sim:", &r, err, sizeof(err)),
-			 RDR_ERR_SPEC);
+	assert_int_equal(rdr_open("sim:", &r, err, sizeof(err)), RDR_ERR_SPEC);
 	/* "sim: 'sim:ファイル' または 'sim:-' の形で指定してください" */
 	assert_string_equal(err, "sim: 'sim:\xe3\x83\x95\xe3\x82\xa1"
 				 "\xe3\x82\xa4\xe3\x83\xab' \xe3\x81\xbe"
@@ -919,14 +918,12 @@ static void test_messages_translated(void **state)
 				 "\xe3\x81\xa6\xe3\x81\x8f\xe3\x81\xa0"
 				 "\xe3\x81\x95\xe3\x81\x84");
 	rdr_messages_translated(0);
-	assert_int_equal(rdr_open("sim:", &r, err, sizeof(err)),
-			 RDR_ERR_SPEC);
+	assert_int_equal(rdr_open("sim:", &r, err, sizeof(err)), RDR_ERR_SPEC);
 	assert_string_equal(err, "sim: expected sim:FILE or sim:-");
 	rdr_messages_translated(1);
 	unsetenv("LANGUAGE");
 	setlocale(LC_ALL, "C");
-	assert_int_equal(rdr_open("sim:", &r, err, sizeof(err)),
-			 RDR_ERR_SPEC);
+	assert_int_equal(rdr_open("sim:", &r, err, sizeof(err)), RDR_ERR_SPEC);
 	assert_string_equal(err, "sim: expected sim:FILE or sim:-");
 }
 
