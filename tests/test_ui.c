@@ -41,7 +41,7 @@ static void width_counts_wide_characters_twice(void **state)
 	/* A stray byte is painted as \xFF (text_escape): four columns,
 	 * not a crash or a skipped rest. */
 	assert_int_equal(cols_width("a\xff"
-				  "b"),
+				    "b"),
 			 6);
 }
 
@@ -61,22 +61,22 @@ static void width_is_that_of_the_escaped_text(void **state)
 	assert_int_equal(cols_width("a\\b"), 4);
 	/* A cut never leaves half of an escape: the ESC goes whole. */
 	assert_int_equal(cols_fit(out, sizeof(out),
-				"ab\x1b"
-				"cd",
-				5, 0),
+				  "ab\x1b"
+				  "cd",
+				  5, 0),
 			 3);
 	assert_string_equal(out, "ab~");
 	assert_int_equal(cols_fit(out, sizeof(out),
-				"ab\x1b"
-				"cd",
-				8, 0),
+				  "ab\x1b"
+				  "cd",
+				  8, 0),
 			 8);
 	assert_string_equal(out, "ab\x1b"
 				 "cd");
 	/* The rest after the columns of an escape. */
 	assert_string_equal(cols_skip("\xc2\x9b"
-					 "xy",
-					 8),
+				      "xy",
+				      8),
 			    "xy");
 }
 
@@ -117,6 +117,34 @@ static void fit_respects_the_buffer(void **state)
 
 /* Every row of the frame is at most 80 columns once the painter cuts it,
  * and a Japanese name in the header never pushes the role off the row. */
+/* A message longer than the message line's buffer (a reader's Japanese
+ * message inside the screen's words) is cut on a whole character. */
+static void long_message_cut_on_whole_character(void **state)
+{
+	struct ui u;
+	char big[2000];
+	size_t n = 0, len;
+
+	(void)state;
+	memset(&u, 0, sizeof(u));
+	/* "x" then three-byte characters: whatever the buffer's size, one of
+	 * them straddles its end unless the cut is done right. */
+	big[n++] = 'x';
+	while (n + 3 < sizeof(big)) {
+		memcpy(big + n, "読", 3);
+		n += 3;
+	}
+	big[n] = '\0';
+	ui_message(&u, UI_A_NORMAL, "%s", big);
+	len = strlen(u.msg);
+	assert_true(len > 0 && len < sizeof(u.msg));
+	assert_int_equal((len - 1) % 3, 0);
+	assert_memory_equal(u.msg + len - 3, "読", 3);
+	/* A short one is kept whole. */
+	ui_message(&u, UI_A_NORMAL, "%s", "読取り機がありません");
+	assert_string_equal(u.msg, "読取り機がありません");
+}
+
 static void header_keeps_name_and_role_at_80_columns(void **state)
 {
 	struct ui_screen bare = {.name = "bare",
@@ -1360,6 +1388,7 @@ int main(void)
 	    cmocka_unit_test(fit_cuts_by_columns_never_mid_character),
 	    cmocka_unit_test(fit_respects_the_buffer),
 	    cmocka_unit_test(header_keeps_name_and_role_at_80_columns),
+	    cmocka_unit_test(long_message_cut_on_whole_character),
 	    cmocka_unit_test(counters_follow_reads),
 	    cmocka_unit_test(alerts_newest_first_each_with_its_symbol),
 	    cmocka_unit_test(alert_list_keeps_the_newest),

@@ -245,7 +245,9 @@ struct ui {
 	const struct ui_screen *screen;
 	void *state; /* the current screen's, owned by it */
 	/* The message line: the outcome of the last action. */
-	char msg[256];
+	/* Room for a reader's message (RDR_ERRMSG_MAX, Japanese taking
+	 * three bytes a character) quoted inside the screen's own words. */
+	char msg[1024];
 	enum ui_attr msg_attr;
 	/* Counts the messages set: a message belongs to the screen that
 	 * showed it, so a key that only moves to another screen drops the

@@ -85,9 +85,27 @@ void ui_message(struct ui *u, enum ui_attr attr, const char *fmt, ...)
 {
 	va_list ap;
 
+	int n;
+
 	va_start(ap, fmt);
-	vsnprintf(u->msg, sizeof(u->msg), fmt, ap);
+	n = vsnprintf(u->msg, sizeof(u->msg), fmt, ap);
 	va_end(ap);
+	/* A message cut by the buffer ends on a whole character, not on
+	 * part of a Japanese one (painted as escaped bytes). */
+	if (n >= (int)sizeof(u->msg)) {
+		size_t len = strlen(u->msg), start = len;
+
+		while (start > 0 &&
+		       ((unsigned char)u->msg[start - 1] & 0xC0) == 0x80)
+			start--;
+		if (start > 0 && ((unsigned char)u->msg[start - 1] & 0x80)) {
+			unsigned char lead = (unsigned char)u->msg[start - 1];
+			size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+
+			if (len - (start - 1) < need)
+				u->msg[start - 1] = '\0';
+		}
+	}
 	u->msg_attr = attr;
 	u->msg_gen++;
 }

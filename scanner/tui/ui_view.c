@@ -142,13 +142,14 @@ void ui_frame(const struct ui *u, struct ui_view *v, int cols, int rows)
 	}
 	/* The message wraps onto as many as three rows (never the last row
 	 * of the body), so that a long one is read whole (issue 18); what
-	 * is left after the third is cut with the painter's '~'. */
+	 * is left after the third is cut, with '~'. */
 	maxmsg = rows - 3 < 3 ? rows - 3 : 3;
 	if (maxmsg < 1)
 		maxmsg = 1;
 	do {
 		if (nmsg == maxmsg - 1) {
-			snprintf(msg[nmsg++], sizeof(msg[0]), "%s", rest);
+			cols_fit(msg[nmsg++], sizeof(msg[0]), rest, cols - 1,
+				 0);
 			break;
 		}
 		rest = cols_wrap(msg[nmsg++], sizeof(msg[0]), rest, cols - 1);
