@@ -179,18 +179,33 @@ static int count_who(struct ledger *l, struct count_pick *pk, size_t n)
 				       (long long)pk[i].loc);
 	json[at++] = ']';
 	json[at] = '\0';
+	/* The readers of a pair, by index (scan_range_staff): the smallest
+	 * staff id, then the next larger one, and so on, a lookup each,
+	 * without reading the range's reads one by one; a person whose reads
+	 * there were all undone counted nothing. */
 	rc = ledger_prepare(
 	    l,
-	    "WITH pair(sid, loc) AS (SELECT DISTINCT json_extract(value, "
-	    " '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)) "
-	    "SELECT pair.sid, pair.loc, p.code FROM pair JOIN staff p ON "
-	    " p.id IN (SELECT assignee_id FROM session_range WHERE "
-	    "  session_id = pair.sid AND location_id = pair.loc "
-	    " UNION SELECT staff_id FROM scan_live WHERE session_id = "
-	    "  pair.sid AND range_id = pair.loc "
-	    " UNION SELECT staff_id FROM count_total WHERE session_id = "
-	    "  pair.sid AND location_id = pair.loc) "
-	    "ORDER BY pair.sid, pair.loc, p.code",
+	    "WITH RECURSIVE pair(sid, loc) AS (SELECT DISTINCT "
+	    " json_extract(value, '$[0]'), json_extract(value, '$[1]') "
+	    " FROM json_each(?1)), "
+	    "reader(sid, loc, st) AS (SELECT sid, loc, (SELECT min(staff_id) "
+	    "  FROM scan WHERE session_id = pair.sid AND range_id = pair.loc) "
+	    "  FROM pair "
+	    " UNION ALL SELECT sid, loc, (SELECT min(staff_id) FROM scan "
+	    "  WHERE session_id = reader.sid AND range_id = reader.loc AND "
+	    "  staff_id > reader.st) FROM reader WHERE st IS NOT NULL), "
+	    "who(sid, loc, st) AS (SELECT sid, loc, st FROM reader "
+	    "  WHERE st IS NOT NULL AND EXISTS (SELECT 1 FROM scan_live c "
+	    "  WHERE c.session_id = reader.sid AND c.range_id = reader.loc "
+	    "  AND c.staff_id = reader.st) "
+	    " UNION SELECT pair.sid, pair.loc, g.assignee_id FROM pair "
+	    "  JOIN session_range g ON g.session_id = pair.sid AND "
+	    "  g.location_id = pair.loc WHERE g.assignee_id IS NOT NULL "
+	    " UNION SELECT pair.sid, pair.loc, t.staff_id FROM pair "
+	    "  JOIN count_total t ON t.session_id = pair.sid AND "
+	    "  t.location_id = pair.loc) "
+	    "SELECT who.sid, who.loc, p.code FROM who JOIN staff p ON "
+	    " p.id = who.st ORDER BY who.sid, who.loc, p.code",
 	    &st);
 	if (rc < 0) {
 		free(json);

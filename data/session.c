@@ -56,10 +56,14 @@ int ledger_all_ranges(struct ledger *l, char (**out)[LOCATION_MAX + 1],
 	sqlite3_stmt *st;
 	char(*v)[LOCATION_MAX + 1] = NULL;
 	size_t cnt = 0, cap = 0;
+	/* Each location asks the index on card.location_id for one card in
+	 * scope: a lookup per location (it stops at the first such card),
+	 * not a read of every card. */
 	int rc = ledger_prepare(
 	    l,
-	    "SELECT path FROM location WHERE id IN (SELECT location_id FROM "
-	    "card WHERE status IN " IN_SCOPE_STATES ") ORDER BY path",
+	    "SELECT x.path FROM location x WHERE EXISTS (SELECT 1 FROM card "
+	    "c WHERE c.location_id = x.id AND c.status IN " IN_SCOPE_STATES
+	    ") ORDER BY x.path",
 	    &st);
 
 	*out = NULL;

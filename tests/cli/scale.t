@@ -80,7 +80,7 @@ statements() {
 in_count_tx() {
 	awk '/ BEGIN IMMEDIATE$/ { n = 0; on = 1; next }
 	     / (COMMIT|ROLLBACK)$/ { on = 0; last = n; next }
-	     on && /ms=[0-9.]+ (WITH RECURSIVE up\(p\)|WITH pair\(|SELECT s\.id, s\.kind, s\.started_at, r\.location_id|SELECT p\.code FROM staff p WHERE p\.id IN|SELECT j\.key|SELECT count\(\*\) FROM card c JOIN location x)/ { n++ }
+	     on && /ms=[0-9.]+ (WITH RECURSIVE up\(p\)|WITH pair\(|WITH RECURSIVE pair\(|SELECT s\.id, s\.kind, s\.started_at, r\.location_id|SELECT p\.code FROM staff p WHERE p\.id IN|SELECT j\.key|SELECT count\(\*\) FROM card c JOIN location x)/ { n++ }
 	     END { print last + 0 }' "$WORK/sql.log"
 }
 
