@@ -23,6 +23,20 @@
 /* Cards physically in the safe: what a count-only total is compared
  * with (a checked-out card is at the window, not in the tray). */
 #define IN_SAFE_STATES "(" CARD_IN_STORAGE_SQL ")"
+/* The other statuses of the card table's CHECK, spelled as the partial
+ * index card_away's WHERE (schema 18) so that SQLite uses it. */
+#define AWAY_STATES(c)                                                         \
+	"(" c ".status = 'checked_out' OR " c ".status = 'lost' OR " c          \
+	".status = 'issued' OR " c ".status = 'disposed')"
+/* The cards in the safe within range r (an SQL expression): every card
+ * of its locations (index card_location) less those away (card_away),
+ * two index walks that read no card row. */
+#define EXPECTED_IN(r)                                                         \
+	"((SELECT count(*) FROM card c JOIN location x ON x.id = "             \
+	"c.location_id WHERE " WITHIN_INDEXED("x.path", r) ") - "               \
+	"(SELECT count(*) FROM card c JOIN location x ON x.id = "              \
+	"c.location_id WHERE " AWAY_STATES("c") " AND "                         \
+	"" WITHIN_INDEXED("x.path", r) "))"
 
 /* One session's cover of one location (ledger_ranges_counts' first
  * statement): ev's path is the location's. */
@@ -179,18 +193,33 @@ static int count_who(struct ledger *l, struct count_pick *pk, size_t n)
 				       (long long)pk[i].loc);
 	json[at++] = ']';
 	json[at] = '\0';
+	/* The readers of a pair, by index (scan_range_staff): the smallest
+	 * staff id, then the next larger one, and so on, a lookup each,
+	 * without reading the range's reads one by one; a person whose reads
+	 * there were all undone counted nothing. */
 	rc = ledger_prepare(
 	    l,
-	    "WITH pair(sid, loc) AS (SELECT DISTINCT json_extract(value, "
-	    " '$[0]'), json_extract(value, '$[1]') FROM json_each(?1)) "
-	    "SELECT pair.sid, pair.loc, p.code FROM pair JOIN staff p ON "
-	    " p.id IN (SELECT assignee_id FROM session_range WHERE "
-	    "  session_id = pair.sid AND location_id = pair.loc "
-	    " UNION SELECT staff_id FROM scan_live WHERE session_id = "
-	    "  pair.sid AND range_id = pair.loc "
-	    " UNION SELECT staff_id FROM count_total WHERE session_id = "
-	    "  pair.sid AND location_id = pair.loc) "
-	    "ORDER BY pair.sid, pair.loc, p.code",
+	    "WITH RECURSIVE pair(sid, loc) AS (SELECT DISTINCT "
+	    " json_extract(value, '$[0]'), json_extract(value, '$[1]') "
+	    " FROM json_each(?1)), "
+	    "reader(sid, loc, st) AS (SELECT sid, loc, (SELECT min(staff_id) "
+	    "  FROM scan WHERE session_id = pair.sid AND range_id = pair.loc) "
+	    "  FROM pair "
+	    " UNION ALL SELECT sid, loc, (SELECT min(staff_id) FROM scan "
+	    "  WHERE session_id = reader.sid AND range_id = reader.loc AND "
+	    "  staff_id > reader.st) FROM reader WHERE st IS NOT NULL), "
+	    "who(sid, loc, st) AS (SELECT sid, loc, st FROM reader "
+	    "  WHERE st IS NOT NULL AND EXISTS (SELECT 1 FROM scan_live c "
+	    "  WHERE c.session_id = reader.sid AND c.range_id = reader.loc "
+	    "  AND c.staff_id = reader.st) "
+	    " UNION SELECT pair.sid, pair.loc, g.assignee_id FROM pair "
+	    "  JOIN session_range g ON g.session_id = pair.sid AND "
+	    "  g.location_id = pair.loc WHERE g.assignee_id IS NOT NULL "
+	    " UNION SELECT pair.sid, pair.loc, t.staff_id FROM pair "
+	    "  JOIN count_total t ON t.session_id = pair.sid AND "
+	    "  t.location_id = pair.loc) "
+	    "SELECT who.sid, who.loc, p.code FROM who JOIN staff p ON "
+	    " p.id = who.st ORDER BY who.sid, who.loc, p.code",
 	    &st);
 	if (rc < 0) {
 		free(json);
@@ -287,12 +316,7 @@ int ledger_range_counts(struct ledger *l, const char *path, int64_t before,
 int ledger_range_expected(struct ledger *l, const char *path, int64_t *n)
 {
 	sqlite3_stmt *st;
-	int rc = ledger_prepare(l,
-				"SELECT count(*) FROM card c JOIN location x "
-				"ON x.id = c.location_id WHERE c.status IN "
-				"" IN_SAFE_STATES
-				" AND " WITHIN_INDEXED("x.path", "?1") "",
-				&st);
+	int rc = ledger_prepare(l, "SELECT " EXPECTED_IN("?1"), &st);
 
 	*n = 0;
 	if (rc < 0)
@@ -357,13 +381,9 @@ int ledger_ranges_expected(struct ledger *l, const char *const *paths, size_t n,
 	if (!json)
 		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
 	/* One statement for every range, each counted through the index on
-	 * location.path as ledger_range_expected does. */
+	 * location.path and the card indexes as ledger_range_expected does. */
 	rc = ledger_prepare(
-	    l,
-	    "SELECT j.key, (SELECT count(*) FROM card c JOIN location x ON "
-	    " x.id = c.location_id WHERE c.status IN " IN_SAFE_STATES
-	    " AND " WITHIN_INDEXED("x.path",
-				   "j.value") ") FROM json_each(?1) j",
+	    l, "SELECT j.key, " EXPECTED_IN("j.value") " FROM json_each(?1) j",
 	    &st);
 	if (rc < 0) {
 		free(json);

@@ -48,21 +48,29 @@ static int add_range(struct ledger *l, sqlite3_stmt *ins, int64_t session,
 	return 0;
 }
 
-/* See ledger.h: every location holding cards in scope, a location within
- * another such location covered by it, so that ranges never nest. */
-int ledger_all_ranges(struct ledger *l, char (**out)[LOCATION_MAX + 1],
-		      size_t *n)
+/* Every location holding cards in scope, a location within another such
+ * location covered by it, so that ranges never nest: their paths into
+ * *out and, when ids is not NULL, their ids into *ids (both malloc'ed). */
+static int all_ranges(struct ledger *l, char (**out)[LOCATION_MAX + 1],
+		      int64_t **ids, size_t *n)
 {
 	sqlite3_stmt *st;
 	char(*v)[LOCATION_MAX + 1] = NULL;
+	int64_t *id = NULL;
 	size_t cnt = 0, cap = 0;
+	/* Each location asks the index on card.location_id for one card in
+	 * scope: a lookup per location (it stops at the first such card),
+	 * not a read of every card. */
 	int rc = ledger_prepare(
 	    l,
-	    "SELECT path FROM location WHERE id IN (SELECT location_id FROM "
-	    "card WHERE status IN " IN_SCOPE_STATES ") ORDER BY path",
+	    "SELECT x.path, x.id FROM location x WHERE EXISTS (SELECT 1 FROM "
+	    "card c WHERE c.location_id = x.id AND c.status IN " IN_SCOPE_STATES
+	    ") ORDER BY x.path",
 	    &st);
 
 	*out = NULL;
+	if (ids)
+		*ids = NULL;
 	*n = 0;
 	if (rc < 0)
 		return rc;
@@ -79,47 +87,62 @@ int ledger_all_ranges(struct ledger *l, char (**out)[LOCATION_MAX + 1],
 		if (cnt == cap) {
 			size_t ncap = cap ? cap * 2 : 32;
 			void *p = realloc(v, ncap * sizeof(*v));
+			void *q = p ? realloc(id, ncap * sizeof(*id)) : NULL;
 
-			if (!p) {
+			if (p)
+				v = p;
+			if (!q) {
 				sqlite3_finalize(st);
 				free(v);
+				free(id);
 				return ledger_fail(l, LEDGER_ERR_NOMEM,
 						   "out of memory");
 			}
-			v = p;
+			id = q;
 			cap = ncap;
 		}
+		id[cnt] = sqlite3_column_int64(st, 1);
 		snprintf(v[cnt++], sizeof(v[0]), "%s", path);
 	}
 	rc = ledger_walk_end(l, st, rc, 0, "ranges");
 	if (rc < 0) {
 		free(v);
+		free(id);
 		return rc;
 	}
 	*out = v;
 	*n = cnt;
+	if (ids)
+		*ids = id;
+	else
+		free(id);
 	return 0;
 }
 
+/* See ledger.h. */
+int ledger_all_ranges(struct ledger *l, char (**out)[LOCATION_MAX + 1],
+		      size_t *n)
+{
+	return all_ranges(l, out, NULL, n);
+}
+
 /* The ranges of a count over everything (ledger_all_ranges) into the
- * session being started. */
+ * session being started, by the ids the same statement gives. */
 static int add_all_ranges(struct ledger *l, sqlite3_stmt *ins, int64_t session,
 			  size_t *added)
 {
 	char(*v)[LOCATION_MAX + 1] = NULL;
+	int64_t *ids = NULL;
 	size_t n = 0;
-	int rc = ledger_all_ranges(l, &v, &n);
+	int rc = all_ranges(l, &v, &ids, &n);
 
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		int64_t loc;
-
-		rc = ledger_location_find(l, v[i], &loc);
-		if (rc == 0)
-			rc = add_range(l, ins, session, loc);
+		rc = add_range(l, ins, session, ids[i]);
 		if (rc == 0)
 			(*added)++;
 	}
 	free(v);
+	free(ids);
 	return rc;
 }
 

@@ -229,6 +229,40 @@ static void range_counts_who(void **state)
 	assert_string_equal(rc[0].who[RANGE_WHO_MAX - 1], "P08");
 }
 
+/* The readers of a range are found by index, one staff id after the
+ * other: a person between two others whose reads there were all taken
+ * back is skipped, one with a read left is kept, whatever their order. */
+static void range_counts_who_skips_undone_readers(void **state)
+{
+	struct testdb *t = *state;
+	struct range_count_rec rc[1];
+	struct scan_undone u;
+	size_t n;
+	int64_t m = testdb_staff(t, "M01", ROLE_MANAGER);
+	int64_t a = testdb_staff(t, "A01", ROLE_STAFF);
+	int64_t b = testdb_staff(t, "B01", ROLE_STAFF);
+	int64_t c = testdb_staff(t, "C01", ROLE_STAFF);
+	int64_t id;
+
+	testdb_card(t, "C1", "01", "S/T1", "stored");
+	testdb_card(t, "C2", "02", "S/T1", "stored");
+	testdb_card(t, "C3", "03", "S/T1", "stored");
+	id = testdb_session(t, SESSION_PARTIAL, "S/T1", m, 100);
+	testdb_read(t, id, "S/T1", "01", c, 110);
+	testdb_read(t, id, "S/T1", "02", b, 120);
+	assert_int_equal(ledger_scan_undo(t->l, id, b, "wrong", 121, &u), 0);
+	testdb_read(t, id, "S/T1", "02", a, 130);
+	testdb_read(t, id, "S/T1", "03", a, 140);
+	/* A's first read taken back, the second kept. */
+	testdb_read(t, id, "S/T1", "01", a, 150);
+	assert_int_equal(ledger_scan_undo(t->l, id, a, "again", 151, &u), 0);
+	assert_int_equal(ledger_range_counts(t->l, "S/T1", 0, 0, rc, 1, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rc[0].nwho, 2);
+	assert_string_equal(rc[0].who[0], "A01");
+	assert_string_equal(rc[0].who[1], "C01");
+}
+
 /* ---- cycle plans ---- */
 
 struct walk {
@@ -479,6 +513,7 @@ int main(void)
 	    T(data_version_moves_with_another_writer),
 	    T(range_counts_history),
 	    T(range_counts_who),
+	    T(range_counts_who_skips_undone_readers),
 	    T(cycle_saved_and_read),
 	    T(cycle_refusals),
 	    T(count_totals),
