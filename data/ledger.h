@@ -1358,6 +1358,12 @@ struct book_range {
 int ledger_book_ranges(struct ledger *l, int64_t session_id,
 		       int (*fn)(void *ctx, const struct book_range *r),
 		       void *ctx);
+/* The same ranges without who counted them (counted_by and counted_names
+ * ""): what a range's marks and stored results are, without reading the
+ * count's reads. */
+int ledger_range_marks(struct ledger *l, int64_t session_id,
+		       int (*fn)(void *ctx, const struct book_range *r),
+		       void *ctx);
 
 /* When and by which count a card was declared lost (R10, R23). */
 struct lost_rec {

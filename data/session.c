@@ -781,6 +781,42 @@ static int card_from_row(struct ledger *l, sqlite3_stmt *st,
 	return 0;
 }
 
+/* The ids of the locations lying in the count's ranges as a JSON array
+ * (for json_each) into *out (free it). */
+static int scope_locations(struct ledger *l, const struct loc_index *ix,
+			   char **out)
+{
+	size_t cap = 64, len = 0;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	buf[len++] = '[';
+	for (int64_t id = 0; id <= ix->max_id; id++) {
+		char *p;
+
+		if (ix->range[id] < 0)
+			continue;
+		if (cap - len < 24) {
+			cap *= 2;
+			p = realloc(buf, cap);
+			if (!p) {
+				free(buf);
+				return ledger_fail(l, LEDGER_ERR_NOMEM,
+						   "out of memory");
+			}
+			buf = p;
+		}
+		len += (size_t)snprintf(buf + len, cap - len, "%s%lld",
+					buf[len - 1] == '[' ? "" : ",",
+					(long long)id);
+	}
+	buf[len++] = ']';
+	buf[len] = '\0';
+	*out = buf;
+	return 0;
+}
+
 #define CARD_COLS                                                              \
 	"SELECT id, mgmt_id, serial, location_id, status, "                    \
 	"reminder_sent FROM card "
@@ -858,6 +894,7 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	struct session_rec sess;
 	sqlite3_stmt *st = NULL, *one = NULL;
 	int32_t *by_id = NULL; /* card id -> index into d->cards, or -1 */
+	char *scope = NULL;    /* JSON array of the locations in the ranges */
 	int64_t max_card = 0, nscope = 0, nscans = 0;
 	int own = !l->in_tx, rc;
 
@@ -886,17 +923,35 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	if (rc < 0)
 		goto out;
 
+	/* A full count looks at the whole stock: its cards are read in one
+	 * walk of the card table.  Any other count looks at some ranges: only
+	 * the cards filed in them are read, by the location index, so that a
+	 * count of one safe reads that safe's cards and not the ledger's
+	 * (the record book and the incident report load an open count). */
+	if (sess.kind != SESSION_FULL) {
+		rc = scope_locations(l, &ix, &scope);
+		if (rc < 0)
+			goto out;
+	}
 	/* Sizes first, so every array is allocated once, exactly: a count
-	 * of 100k cards must fit the appliance's memory budget. */
+	 * of 100k cards must fit the appliance's memory budget.  (Of a
+	 * partial count, the cards filed in its ranges, whatever their
+	 * status: room for at least the ones it expects.) */
 	rc = ledger_prepare(
 	    l,
-	    "SELECT (SELECT max(id) FROM card), "
-	    "(SELECT count(*) FROM card WHERE status IN " IN_SCOPE_STATES "), "
-	    "(SELECT count(*) FROM scan_live WHERE session_id = ?)",
+	    scope ? "SELECT (SELECT max(id) FROM card), "
+		    "(SELECT count(*) FROM card WHERE location_id IN "
+		    "(SELECT value FROM json_each(?2))), "
+		    "(SELECT count(*) FROM scan_live WHERE session_id = ?1)"
+		  : "SELECT (SELECT max(id) FROM card), "
+		    "(SELECT count(*) FROM card WHERE status IN " IN_SCOPE_STATES
+		    "), (SELECT count(*) FROM scan_live WHERE session_id = ?1)",
 	    &st);
 	if (rc < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, session_id);
+	if (scope)
+		sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
 	/* A failed step is no count of nothing: out of memory, SQLite may
 	 * have rolled the caller's transaction back, and whatever it did
 	 * next would be written outside it. */
@@ -921,10 +976,16 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	}
 	memset(by_id, 0xff, ((size_t)max_card + 1) * sizeof(*by_id));
 
-	rc = ledger_prepare(l, CARD_COLS "WHERE status IN " IN_SCOPE_STATES,
+	rc = ledger_prepare(l,
+			    scope ? CARD_COLS "WHERE location_id IN (SELECT "
+					      "value FROM json_each(?1)) AND "
+					      "status IN " IN_SCOPE_STATES
+				  : CARD_COLS "WHERE status IN " IN_SCOPE_STATES,
 			    &st);
 	if (rc < 0)
 		goto out;
+	if (scope)
+		sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
 	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		int64_t loc = sqlite3_column_int64(st, 3);
 		int64_t id = sqlite3_column_int64(st, 0);
@@ -1011,6 +1072,7 @@ out:
 		ledger_exec(l, "COMMIT");
 	ledger_exec(l, "PRAGMA cache_size = -2000"); /* SQLite's default */
 	free(by_id);
+	free(scope);
 	free(ix.path);
 	free(ix.range);
 	if (rc < 0)
