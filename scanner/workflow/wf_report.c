@@ -209,20 +209,10 @@ static int daily_batch(void *ctx, const struct disposal_batch_rec *b)
 	struct daily_ctx *c = ctx;
 	struct disposal_batch_rec *w;
 
-	if (!in_day(c->d, b->started_at) &&
-	    !(b->closed_at && in_day(c->d, b->closed_at)))
-		return 0;
 	GROW(c->d->disposals, c->d->ndisposals, w);
 	if (!w)
 		return LEDGER_ERR_NOMEM;
 	*w = *b;
-	return 0;
-}
-
-static int skip_card(void *ctx, const struct disposal_card_row *r)
-{
-	(void)ctx;
-	(void)r;
 	return 0;
 }
 
@@ -303,7 +293,8 @@ int wf_daily(struct ledger *l, int32_t day, int64_t now,
 		rc = ledger_custody_summary(l, out->from, out->to,
 					    daily_custody, &c);
 	if (rc == 0)
-		rc = ledger_disposal_list(l, daily_batch, skip_card, &c);
+		rc = ledger_disposal_between_each(l, out->from, out->to,
+						  daily_batch, &c);
 	if (rc == 0)
 		rc = ledger_staff_each(l, daily_locked, &c);
 	if (rc == 0)
