@@ -896,6 +896,7 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	int32_t *by_id = NULL; /* card id -> index into d->cards, or -1 */
 	char *scope = NULL;    /* JSON array of the locations in the ranges */
 	int64_t max_card = 0, nscope = 0, nscans = 0;
+	int64_t first_scan = 0, last_scan = 0; /* the count's reads' ids */
 	int own = !l->in_tx, rc;
 
 	memset(d, 0, sizeof(*d));
@@ -942,10 +943,12 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	    scope ? "SELECT (SELECT max(id) FROM card), "
 		    "(SELECT count(*) FROM card WHERE location_id IN "
 		    "(SELECT value FROM json_each(?2))), "
-		    "(SELECT count(*) FROM scan_live WHERE session_id = ?1)"
+		    "s.n, s.lo, s.hi FROM (SELECT count(*) AS n, min(id) AS lo, "
+		    "max(id) AS hi FROM scan_live WHERE session_id = ?1) s"
 		  : "SELECT (SELECT max(id) FROM card), "
 		    "(SELECT count(*) FROM card WHERE status IN " IN_SCOPE_STATES
-		    "), (SELECT count(*) FROM scan_live WHERE session_id = ?1)",
+		    "), s.n, s.lo, s.hi FROM (SELECT count(*) AS n, min(id) AS "
+		    "lo, max(id) AS hi FROM scan_live WHERE session_id = ?1) s",
 	    &st);
 	if (rc < 0)
 		goto out;
@@ -962,6 +965,8 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	max_card = sqlite3_column_int64(st, 0);
 	nscope = sqlite3_column_int64(st, 1);
 	nscans = sqlite3_column_int64(st, 2);
+	first_scan = sqlite3_column_int64(st, 3);
+	last_scan = sqlite3_column_int64(st, 4);
 	sqlite3_finalize(st);
 	st = NULL;
 	/* Cards in scope, plus room for cards found outside it. */
@@ -1012,13 +1017,20 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	if (rc == 0)
 		rc = ledger_prepare(
 		    l,
+		    /* In the order they were made: the reads of a count
+		     * lie between its first and its last by id, walked in
+		     * that order from the table (the session's index would
+		     * give them range by range, to be sorted again in a
+		     * temporary file). */
 		    "SELECT serial, card_id, range_id, at, "
-		    "outcome FROM scan_live WHERE session_id = ? "
-		    "ORDER BY id",
+		    "outcome FROM scan_live WHERE +session_id = ?1 "
+		    "AND id BETWEEN ?2 AND ?3 ORDER BY id",
 		    &st);
 	if (rc < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, session_id);
+	sqlite3_bind_int64(st, 2, first_scan);
+	sqlite3_bind_int64(st, 3, last_scan);
 	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		struct count_scan *s = count_data_add_scan(d);
 		int64_t card = sqlite3_column_int64(st, 1);
