@@ -198,7 +198,7 @@ for n in 2 12; do
 	like "$OUT" 'counted by S02' "reports $n: the record book names who counted SAFE1"
 	ct report daily
 	is "$(printf '%s\n' "$OUT" | grep -c 'still open: ')" "$b" \
-		"reports $n: the daily report lists the $b batches of the day"
+		"reports $n: the daily report lists each disposal batch of the day ($b)"
 	N[incident$n]=$(steps report incident --count 2)
 	N[book$n]=$(steps report record-book --month "$month")
 	N[daily$n]=$(statements report daily)
