@@ -548,9 +548,12 @@ static int book_range(void *ctx, const struct book_range *r)
 	return w->counted_by && w->counted_names ? 0 : LEDGER_ERR_NOMEM;
 }
 
-int wf_book(struct ledger *l, const char *month, int64_t now,
-	    const struct recon_rules *rules, struct wf_book *out,
-	    struct wf_err *e)
+/* The record book of month; without who counted each range (its ranges'
+ * counted_by and counted_names "") when readers is 0: the trend's months
+ * need the figures only. */
+static int book_make(struct ledger *l, const char *month, int64_t now,
+		     const struct recon_rules *rules, int readers,
+		     struct wf_book *out, struct wf_err *e)
 {
 	int rc;
 
@@ -560,8 +563,10 @@ int wf_book(struct ledger *l, const char *month, int64_t now,
 	COPY(out->month, month);
 	rc = ledger_book_counts(l, out->from, out->to, book_collect, out);
 	for (size_t i = 0; rc == 0 && i < out->ncounts; i++)
-		rc = ledger_book_ranges(l, out->counts[i].c.id, book_range,
-					&out->counts[i]);
+		rc = (readers ? ledger_book_ranges
+			      : ledger_range_marks)(l, out->counts[i].c.id,
+						    book_range,
+						    &out->counts[i]);
 	if (rc < 0) {
 		rc = walk_fail(l, rc, e);
 		wf_book_free(out);
@@ -580,6 +585,13 @@ int wf_book(struct ledger *l, const char *month, int64_t now,
 		}
 	}
 	return 0;
+}
+
+int wf_book(struct ledger *l, const char *month, int64_t now,
+	    const struct recon_rules *rules, struct wf_book *out,
+	    struct wf_err *e)
+{
+	return book_make(l, month, now, rules, 1, out, e);
 }
 
 void wf_book_free(struct wf_book *b)
@@ -620,7 +632,7 @@ int wf_book_trend(struct ledger *l, const char *month, int64_t now,
 		/* y is 1970-9999 (wf_month_bounds), mm / 12 at most that. */
 		snprintf(out->month[k], sizeof(out->month[k]), "%04u-%02u",
 			 ((unsigned)mm / 12) % 10000, (unsigned)mm % 12 + 1);
-		rc = wf_book(l, out->month[k], now, rules, &b, e);
+		rc = book_make(l, out->month[k], now, rules, 0, &b, e);
 		/* A month before 1970 has no counts: a gap. */
 		if (rc && e->code == WF_E_REPORT_MONTH) {
 			out->held[k] = -1;
