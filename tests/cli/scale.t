@@ -117,6 +117,52 @@ ct status --json
 like "$OUT" '"last_count":\{"session":1,"kind":"full"' \
 	"status --json: a range's last count is the full count"
 
+# ---- a long back-office command and the window at once ------------------
+# count start over 300 ranges while the window checks cards out, each
+# checkout a process of its own: every checkout succeeds, none is told the
+# ledger is locked, and none waits anywhere near the 10 s busy timeout
+# (count start holds its write lock only for its writes).
+new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }
+{
+	echo mgmt_id,serial,location,received
+	for ((t = 1; t <= 300; t++)); do
+		printf 'W%03d,04D%03d,SAFE%d/T%03d,2025-06-01\n' \
+			"$t" "$t" $((t % 3 + 1)) "$t"
+	done
+} >"$WORK/stock.csv"
+as S02 2222 import "$WORK/stock.csv"
+is "$RC" 0 "window: 300 trays imported"
+(
+	"$CT" count start --kind full --as M01 --pin-fd 3 3<<<1111 \
+		>"$WORK/start.out" 2>"$WORK/start.err"
+	echo $? >"$WORK/start.rc"
+) &
+start_pid=$!
+co_rc=0 overlap=0 slowest=0 n_co=0
+for ((i = 1; i <= 20; i++)); do
+	n_co=$i
+	kill -0 "$start_pid" 2>/dev/null && overlap=$((overlap + 1))
+	t0=$(date +%s%N)
+	"$CT" checkout "$(printf 'W%03d' "$i")" --as S03 --pin-fd 3 3<<<3333 \
+		>>"$WORK/co.out" 2>>"$WORK/co.err" || co_rc=$((co_rc + 1))
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	[ "$ms" -le "$slowest" ] || slowest=$ms
+	[ -e "$WORK/start.rc" ] && [ "$i" -ge 5 ] && break
+done
+wait "$start_pid"
+is "$(cat "$WORK/start.rc")" 0 "window: count start over 300 ranges exits 0"
+is "$(sqlq "SELECT count(*) FROM session_range WHERE assignee_id IS NOT NULL")" \
+	300 "window: every range assigned"
+is "$co_rc" 0 "window: every checkout exits 0"
+[ "$overlap" -gt 0 ]
+ok $? "window: checkouts ran while count start did ($overlap of $n_co)"
+[ "$slowest" -lt 5000 ]
+ok $? "window: the slowest checkout took ${slowest} ms (under 5 s)"
+is "$(cat "$WORK/co.err" "$WORK/start.err" | grep -ciE 'locked|busy')" 0 \
+	"window: nobody is told the ledger is locked"
+is "$(sqlq "SELECT count(*) FROM card WHERE status = 'checked_out'")" \
+	"$n_co" "window: each checkout recorded"
+
 # ---- the reports read what they report -------------------------------------
 # The incident report and the record book of a partial count, and the daily
 # report, on two ledgers that differ only in what those reports do not
@@ -186,22 +232,25 @@ steps() {
 		"$WORK/sql.log"
 }
 
+# On a ledger of their own: the window's ledger goes on below.
+window_db=$CARDTALLY_DB
+export CARDTALLY_DB=$WORK/reports.db
 month=$(TZ=Asia/Tokyo date -d "@$CARDTALLY_NOW" +%Y-%m)
-for n in 2 12; do
-	b=$((n == 2 ? 1 : 3))
-	reports_ledger "$n" "$b" ||
-		{ echo "Bail out! cannot make the reports' ledger of $n"; exit 1; }
+for rn in 2 12; do
+	rb=$((rn == 2 ? 1 : 3))
+	reports_ledger "$rn" "$rb" ||
+		{ echo "Bail out! cannot make the reports' ledger of $rn"; exit 1; }
 	ct report incident --count 2
-	like "$OUT" '2 cards missing' "reports $n: the incident report lists C111 and C211"
-	like "$OUT" 'S02' "reports $n: the incident report names who read the range"
+	like "$OUT" '2 cards missing' "reports $rn: the incident report lists C111 and C211"
+	like "$OUT" 'S02' "reports $rn: the incident report names who read the range"
 	ct report record-book --month "$month"
-	like "$OUT" 'counted by S02' "reports $n: the record book names who counted SAFE1"
+	like "$OUT" 'counted by S02' "reports $rn: the record book names who counted SAFE1"
 	ct report daily
-	is "$(printf '%s\n' "$OUT" | grep -c 'still open: ')" "$b" \
-		"reports $n: the daily report lists each disposal batch of the day ($b)"
-	N[incident$n]=$(steps report incident --count 2)
-	N[book$n]=$(steps report record-book --month "$month")
-	N[daily$n]=$(statements report daily)
+	is "$(printf '%s\n' "$OUT" | grep -c 'still open: ')" "$rb" \
+		"reports $rn: the daily report lists each disposal batch of the day ($rb)"
+	N[incident$rn]=$(steps report incident --count 2)
+	N[book$rn]=$(steps report record-book --month "$month")
+	N[daily$rn]=$(statements report daily 2>/dev/null)
 done
 for k in incident book; do
 	[ "${N[${k}2]}" -gt 0 ]
@@ -211,52 +260,7 @@ for k in incident book; do
 done
 is "${N[daily12]}" "${N[daily2]}" \
 	"daily: as many statements for 3 disposal batches as for 1 (${N[daily2]})"
-
-# ---- a long back-office command and the window at once ------------------
-# count start over 300 ranges while the window checks cards out, each
-# checkout a process of its own: every checkout succeeds, none is told the
-# ledger is locked, and none waits anywhere near the 10 s busy timeout
-# (count start holds its write lock only for its writes).
-new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }
-{
-	echo mgmt_id,serial,location,received
-	for ((t = 1; t <= 300; t++)); do
-		printf 'W%03d,04D%03d,SAFE%d/T%03d,2025-06-01\n' \
-			"$t" "$t" $((t % 3 + 1)) "$t"
-	done
-} >"$WORK/stock.csv"
-as S02 2222 import "$WORK/stock.csv"
-is "$RC" 0 "window: 300 trays imported"
-(
-	"$CT" count start --kind full --as M01 --pin-fd 3 3<<<1111 \
-		>"$WORK/start.out" 2>"$WORK/start.err"
-	echo $? >"$WORK/start.rc"
-) &
-start_pid=$!
-co_rc=0 overlap=0 slowest=0 n_co=0
-for ((i = 1; i <= 20; i++)); do
-	n_co=$i
-	kill -0 "$start_pid" 2>/dev/null && overlap=$((overlap + 1))
-	t0=$(date +%s%N)
-	"$CT" checkout "$(printf 'W%03d' "$i")" --as S03 --pin-fd 3 3<<<3333 \
-		>>"$WORK/co.out" 2>>"$WORK/co.err" || co_rc=$((co_rc + 1))
-	ms=$((($(date +%s%N) - t0) / 1000000))
-	[ "$ms" -le "$slowest" ] || slowest=$ms
-	[ -e "$WORK/start.rc" ] && [ "$i" -ge 5 ] && break
-done
-wait "$start_pid"
-is "$(cat "$WORK/start.rc")" 0 "window: count start over 300 ranges exits 0"
-is "$(sqlq "SELECT count(*) FROM session_range WHERE assignee_id IS NOT NULL")" \
-	300 "window: every range assigned"
-is "$co_rc" 0 "window: every checkout exits 0"
-[ "$overlap" -gt 0 ]
-ok $? "window: checkouts ran while count start did ($overlap of $n_co)"
-[ "$slowest" -lt 5000 ]
-ok $? "window: the slowest checkout took ${slowest} ms (under 5 s)"
-is "$(cat "$WORK/co.err" "$WORK/start.err" | grep -ciE 'locked|busy')" 0 \
-	"window: nobody is told the ledger is locked"
-is "$(sqlq "SELECT count(*) FROM card WHERE status = 'checked_out'")" \
-	"$n_co" "window: each checkout recorded"
+export CARDTALLY_DB=$window_db
 
 # ---- a big import and the window at once ------------------------------------
 # A stock list of 30,000 new cards imported while the window checks cards
