@@ -940,18 +940,20 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	/* Sizes first, so every array is allocated once, exactly: a count
 	 * of 100k cards must fit the appliance's memory budget.  (Of a
 	 * partial count, the cards filed in its ranges, whatever their
-	 * status: room for at least the ones it expects.) */
+	 * status: room for at least the ones it expects.  The reads counted
+	 * with those taken back, from the index alone: room for at least the
+	 * live ones, and the ids between which they all lie.) */
 	rc = ledger_prepare(
 	    l,
 	    scope ? "SELECT (SELECT max(id) FROM card), "
 		    "(SELECT count(*) FROM card WHERE location_id IN "
 		    "(SELECT value FROM json_each(?2))), "
 		    "s.n, s.lo, s.hi FROM (SELECT count(*) AS n, min(id) AS lo, "
-		    "max(id) AS hi FROM scan_live WHERE session_id = ?1) s"
+		    "max(id) AS hi FROM scan WHERE session_id = ?1) s"
 		  : "SELECT (SELECT max(id) FROM card), "
 		    "(SELECT count(*) FROM card WHERE status IN " IN_SCOPE_STATES
 		    "), s.n, s.lo, s.hi FROM (SELECT count(*) AS n, min(id) AS "
-		    "lo, max(id) AS hi FROM scan_live WHERE session_id = ?1) s",
+		    "lo, max(id) AS hi FROM scan WHERE session_id = ?1) s",
 	    &st);
 	if (rc < 0)
 		goto out;
