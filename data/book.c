@@ -453,26 +453,193 @@ int ledger_book_counts(struct ledger *l, int64_t from, int64_t to,
 	return ledger_walk_end(l, st, rc, stop, "record book");
 }
 
+/* Who read cards in each range of a count: one row per range and person,
+ * by range id, in the order of their first read there. */
+struct range_reader {
+	int64_t range;
+	char *code, *name;
+};
+
+struct range_readers {
+	struct range_reader *v;
+	size_t n;
+};
+
+static void readers_free(struct range_readers *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].code);
+		free(r->v[i].name);
+	}
+	free(r->v);
+}
+
+static int readers_load(struct ledger *l, int64_t session_id,
+			struct range_readers *out)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int stop = 0;
+	/* One walk of the count's reads (the (session, range) index gives
+	 * them range by range), not one per range. */
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT s.range_id, p.code, p.name FROM scan_live s "
+	    "JOIN staff p ON p.id = s.staff_id WHERE s.session_id = ? "
+	    "GROUP BY s.range_id, p.id ORDER BY s.range_id, min(s.id)",
+	    &st);
+
+	memset(out, 0, sizeof(*out));
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, session_id);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct range_reader *w;
+
+		if (out->n == cap) {
+			size_t ncap = cap ? 2 * cap : 64;
+			void *p = realloc(out->v, ncap * sizeof(*out->v));
+
+			if (!p) {
+				stop = ledger_fail(l, LEDGER_ERR_NOMEM,
+						   "out of memory");
+				break;
+			}
+			out->v = p;
+			cap = ncap;
+		}
+		w = &out->v[out->n];
+		w->range = sqlite3_column_int64(st, 0);
+		w->code = strdup(ledger_col_text(st, 1));
+		w->name = strdup(ledger_col_text(st, 2));
+		out->n++;
+		if (!w->code || !w->name) {
+			stop = ledger_fail(l, LEDGER_ERR_NOMEM,
+					   "out of memory");
+			break;
+		}
+	}
+	rc = ledger_walk_end(l, st, rc, stop, "record book readers");
+	if (rc < 0)
+		readers_free(out);
+	return rc;
+}
+
+/* The readers of range id joined by 0x1f into *buf (names when names). */
+static int readers_join(const struct range_readers *r, int64_t range,
+			int names, char **buf, size_t *cap)
+{
+	size_t lo = 0, hi = r->n, len = 0;
+
+	/* The first row of the range (rows are by range id). */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->v[mid].range < range)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	(*buf)[0] = '\0';
+	for (size_t i = lo; i < r->n && r->v[i].range == range; i++) {
+		const char *s = names ? r->v[i].name : r->v[i].code;
+		size_t k = strlen(s);
+
+		if (len + k + 2 > *cap) {
+			size_t ncap = 2 * (len + k + 2);
+			char *p = realloc(*buf, ncap);
+
+			if (!p)
+				return -1;
+			*buf = p;
+			*cap = ncap;
+		}
+		if (len)
+			(*buf)[len++] = '\x1f';
+		memcpy(*buf + len, s, k + 1);
+		len += k;
+	}
+	return 0;
+}
+
 int ledger_book_ranges(struct ledger *l, int64_t session_id,
+		       int (*fn)(void *ctx, const struct book_range *r),
+		       void *ctx)
+{
+	struct range_readers who = {0};
+	sqlite3_stmt *st;
+	size_t cap_by = 64, cap_names = 64;
+	char *by = malloc(cap_by), *names = malloc(cap_names);
+	int stop = 0;
+	/* Who counted a range: everyone who read a card in it, in the
+	 * order of their first read there. */
+	int rc = by && names ? readers_load(l, session_id, &who)
+			     : ledger_fail(l, LEDGER_ERR_NOMEM,
+					   "out of memory");
+
+	if (rc < 0) {
+		free(by);
+		free(names);
+		return rc;
+	}
+	rc = ledger_prepare(
+	    l,
+	    "SELECT l.path, a.code, r.location_id, "
+	    "r.started_at, r.ended_at, ifnull(r.expected, -1), "
+	    "ifnull(r.seen, -1), ifnull(r.in_place, -1) "
+	    "FROM session_range r JOIN location l ON l.id = r.location_id "
+	    "LEFT JOIN staff a ON a.id = r.assignee_id "
+	    "WHERE r.session_id = ? ORDER BY l.path",
+	    &st);
+	if (rc < 0) {
+		readers_free(&who);
+		free(by);
+		free(names);
+		return rc;
+	}
+	sqlite3_bind_int64(st, 1, session_id);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		int64_t range = sqlite3_column_int64(st, 2);
+		struct book_range b = {
+		    .path = ledger_col_text(st, 0),
+		    .assignee = ledger_col_text(st, 1),
+		    .started_at = sqlite3_column_int64(st, 3),
+		    .ended_at = sqlite3_column_int64(st, 4),
+		    .expected = sqlite3_column_int64(st, 5),
+		    .seen = sqlite3_column_int64(st, 6),
+		    .in_place = sqlite3_column_int64(st, 7),
+		};
+
+		if (readers_join(&who, range, 0, &by, &cap_by) < 0 ||
+		    readers_join(&who, range, 1, &names, &cap_names) < 0) {
+			stop = ledger_fail(l, LEDGER_ERR_NOMEM,
+					   "out of memory");
+			break;
+		}
+		b.counted_by = by;
+		b.counted_names = names;
+		stop = fn(ctx, &b);
+		if (stop)
+			break;
+	}
+	rc = ledger_walk_end(l, st, rc, stop, "record book ranges");
+	readers_free(&who);
+	free(by);
+	free(names);
+	return rc;
+}
+
+int ledger_range_marks(struct ledger *l, int64_t session_id,
 		       int (*fn)(void *ctx, const struct book_range *r),
 		       void *ctx)
 {
 	sqlite3_stmt *st;
 	int stop = 0;
-	/* Who counted a range: everyone who read a card in it, in the
-	 * order of their first read there. */
 	int rc = ledger_prepare(
 	    l,
-	    "SELECT l.path, a.code, (SELECT group_concat(code, char(31)) FROM "
-	    " (SELECT p.code AS code FROM scan_live s JOIN staff p ON p.id = "
-	    " s.staff_id WHERE s.session_id = r.session_id AND s.range_id = "
-	    " r.location_id GROUP BY p.id ORDER BY min(s.id))), "
-	    "(SELECT group_concat(name, char(31)) FROM "
-	    " (SELECT p.name AS name FROM scan_live s JOIN staff p ON p.id = "
-	    " s.staff_id WHERE s.session_id = r.session_id AND s.range_id = "
-	    " r.location_id GROUP BY p.id ORDER BY min(s.id))), "
-	    "r.started_at, r.ended_at, ifnull(r.expected, -1), "
-	    "ifnull(r.seen, -1), ifnull(r.in_place, -1) "
+	    "SELECT l.path, a.code, r.started_at, r.ended_at, "
+	    "ifnull(r.expected, -1), ifnull(r.seen, -1), "
+	    "ifnull(r.in_place, -1) "
 	    "FROM session_range r JOIN location l ON l.id = r.location_id "
 	    "LEFT JOIN staff a ON a.id = r.assignee_id "
 	    "WHERE r.session_id = ? ORDER BY l.path",
@@ -485,20 +652,20 @@ int ledger_book_ranges(struct ledger *l, int64_t session_id,
 		struct book_range b = {
 		    .path = ledger_col_text(st, 0),
 		    .assignee = ledger_col_text(st, 1),
-		    .counted_by = ledger_col_text(st, 2),
-		    .counted_names = ledger_col_text(st, 3),
-		    .started_at = sqlite3_column_int64(st, 4),
-		    .ended_at = sqlite3_column_int64(st, 5),
-		    .expected = sqlite3_column_int64(st, 6),
-		    .seen = sqlite3_column_int64(st, 7),
-		    .in_place = sqlite3_column_int64(st, 8),
+		    .counted_by = "",
+		    .counted_names = "",
+		    .started_at = sqlite3_column_int64(st, 2),
+		    .ended_at = sqlite3_column_int64(st, 3),
+		    .expected = sqlite3_column_int64(st, 4),
+		    .seen = sqlite3_column_int64(st, 5),
+		    .in_place = sqlite3_column_int64(st, 6),
 		};
 
 		stop = fn(ctx, &b);
 		if (stop)
 			break;
 	}
-	return ledger_walk_end(l, st, rc, stop, "record book ranges");
+	return ledger_walk_end(l, st, rc, stop, "range marks");
 }
 
 /* ---- where did it go (R10) ---- */
@@ -551,13 +718,19 @@ int ledger_range_readers_each(struct ledger *l, const char *path, int64_t from,
 {
 	sqlite3_stmt *st;
 	int stop = 0;
+	/* The ranges the card lies in (its tray, shelf, safe), then each
+	 * session's reads of them by the (session, range) index: only the
+	 * reads of those ranges are read, never the whole scan table (the
+	 * order is forced: by the time, SQLite would walk every read). */
 	int rc = ledger_prepare(
 	    l,
-	    "SELECT p.code, min(s.at), s.session_id FROM scan_live s "
-	    "JOIN location r ON r.id = s.range_id "
-	    "JOIN staff p ON p.id = s.staff_id "
+	    "SELECT p.code, min(s.at), s.session_id FROM location r "
+	    "CROSS JOIN session x CROSS JOIN scan_live s "
+	    "CROSS JOIN staff p "
 	    "WHERE (r.path = ?1 OR substr(?1, 1, length(r.path) + 1) = "
-	    "r.path || '/') AND s.at >= ?2 AND s.at <= ?3 "
+	    "r.path || '/') AND s.session_id = x.id AND "
+	    "s.range_id = r.id AND p.id = s.staff_id AND "
+	    "s.at >= ?2 AND s.at <= ?3 "
 	    "GROUP BY p.id ORDER BY p.code",
 	    &st);
 

@@ -155,43 +155,49 @@ out:
 	return ledger_tx_leave(l, own, rc);
 }
 
+#define BATCH_COLS                                                             \
+	"SELECT b.started_at, a.code, w.code, b.closed_at, c.code, "           \
+	"cw.code, b.method, b.certificate, "                                   \
+	"(SELECT count(*) FROM disposal d WHERE d.batch_id = b.id), b.id "     \
+	"FROM disposal_batch b JOIN staff a ON a.id = b.started_by "           \
+	"JOIN staff w ON w.id = b.witness_id "                                 \
+	"LEFT JOIN staff c ON c.id = b.closed_by "                             \
+	"LEFT JOIN staff cw ON cw.id = b.close_witness_id "
+
+/* A batch from a row of BATCH_COLS. */
+static void batch_from_row(sqlite3_stmt *st, struct disposal_batch_rec *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(st, 9);
+	out->started_at = sqlite3_column_int64(st, 0);
+	snprintf(out->started_by, sizeof(out->started_by), "%s",
+		 ledger_col_text(st, 1));
+	snprintf(out->witness, sizeof(out->witness), "%s",
+		 ledger_col_text(st, 2));
+	out->closed_at = sqlite3_column_int64(st, 3);
+	snprintf(out->closed_by, sizeof(out->closed_by), "%s",
+		 ledger_col_text(st, 4));
+	snprintf(out->close_witness, sizeof(out->close_witness), "%s",
+		 ledger_col_text(st, 5));
+	snprintf(out->method, sizeof(out->method), "%s",
+		 ledger_col_text(st, 6));
+	snprintf(out->certificate, sizeof(out->certificate), "%s",
+		 ledger_col_text(st, 7));
+	out->ncards = sqlite3_column_int64(st, 8);
+}
+
 int ledger_disposal_get(struct ledger *l, int64_t id,
 			struct disposal_batch_rec *out)
 {
 	sqlite3_stmt *st;
-	int rc = ledger_prepare(
-	    l,
-	    "SELECT b.started_at, a.code, w.code, b.closed_at, c.code, "
-	    "cw.code, b.method, b.certificate, "
-	    "(SELECT count(*) FROM disposal d WHERE d.batch_id = b.id) "
-	    "FROM disposal_batch b JOIN staff a ON a.id = b.started_by "
-	    "JOIN staff w ON w.id = b.witness_id "
-	    "LEFT JOIN staff c ON c.id = b.closed_by "
-	    "LEFT JOIN staff cw ON cw.id = b.close_witness_id WHERE b.id = ?",
-	    &st);
+	int rc = ledger_prepare(l, BATCH_COLS "WHERE b.id = ?", &st);
 
 	if (rc < 0)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		memset(out, 0, sizeof(*out));
-		out->id = id;
-		out->started_at = sqlite3_column_int64(st, 0);
-		snprintf(out->started_by, sizeof(out->started_by), "%s",
-			 ledger_col_text(st, 1));
-		snprintf(out->witness, sizeof(out->witness), "%s",
-			 ledger_col_text(st, 2));
-		out->closed_at = sqlite3_column_int64(st, 3);
-		snprintf(out->closed_by, sizeof(out->closed_by), "%s",
-			 ledger_col_text(st, 4));
-		snprintf(out->close_witness, sizeof(out->close_witness), "%s",
-			 ledger_col_text(st, 5));
-		snprintf(out->method, sizeof(out->method), "%s",
-			 ledger_col_text(st, 6));
-		snprintf(out->certificate, sizeof(out->certificate), "%s",
-			 ledger_col_text(st, 7));
-		out->ncards = sqlite3_column_int64(st, 8);
+		batch_from_row(st, out);
 		rc = 0;
 	} else if (rc == SQLITE_DONE) {
 		rc = ledger_fail(l, LEDGER_ERR_NOTFOUND, "no disposal D%lld",
@@ -201,6 +207,34 @@ int ledger_disposal_get(struct ledger *l, int64_t id,
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int ledger_disposal_between_each(
+    struct ledger *l, int64_t from, int64_t to,
+    int (*fn)(void *ctx, const struct disposal_batch_rec *b), void *ctx)
+{
+	sqlite3_stmt *st;
+	int stop = 0;
+	int rc = ledger_prepare(l,
+				BATCH_COLS "WHERE (b.started_at >= ?1 AND "
+					   "b.started_at < ?2) OR "
+					   "(b.closed_at >= ?1 AND "
+					   "b.closed_at < ?2) ORDER BY b.id",
+				&st);
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		struct disposal_batch_rec b;
+
+		batch_from_row(st, &b);
+		stop = fn(ctx, &b);
+		if (stop)
+			break;
+	}
+	return ledger_walk_end(l, st, rc, stop, "disposal batches");
 }
 
 int ledger_disposal_has(struct ledger *l, int64_t id, int64_t card_id)

@@ -985,6 +985,12 @@ int ledger_disposal_list(
     struct ledger *l,
     int (*batch_fn)(void *ctx, const struct disposal_batch_rec *b),
     int (*card_fn)(void *ctx, const struct disposal_card_row *c), void *ctx);
+/* The batches started or closed in [from, to), by id, without their cards
+ * (the daily report's); a non-zero return stops the walk and is
+ * returned. */
+int ledger_disposal_between_each(
+    struct ledger *l, int64_t from, int64_t to,
+    int (*fn)(void *ctx, const struct disposal_batch_rec *b), void *ctx);
 /* ---- training (R20, training.c) ---- */
 
 #define COURSE_VALID_DAYS_MAX 36600 /* a hundred years */
@@ -1356,6 +1362,12 @@ struct book_range {
 };
 
 int ledger_book_ranges(struct ledger *l, int64_t session_id,
+		       int (*fn)(void *ctx, const struct book_range *r),
+		       void *ctx);
+/* The same ranges without who counted them (counted_by and counted_names
+ * ""): what a range's marks and stored results are, without reading the
+ * count's reads. */
+int ledger_range_marks(struct ledger *l, int64_t session_id,
 		       int (*fn)(void *ctx, const struct book_range *r),
 		       void *ctx);
 

@@ -26,6 +26,7 @@ struct ledger {
 	 * or ROLLBACK is appended to it; CARDTALLY_SQL_LOG likewise takes
 	 * each statement's time and text. */
 	FILE *tx_log, *sql_log;
+	int sql_steps; /* CARDTALLY_SQL_STEPS: log each statement's VM steps */
 	struct timespec tx_start;
 	/* ROLLBACK, prepared at open: preparing allocates, and a rollback
 	 * must work when memory has run out (ledger_rollback). */

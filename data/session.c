@@ -804,6 +804,42 @@ static int card_from_row(struct ledger *l, sqlite3_stmt *st,
 	return 0;
 }
 
+/* The ids of the locations lying in the count's ranges as a JSON array
+ * (for json_each) into *out (free it). */
+static int scope_locations(struct ledger *l, const struct loc_index *ix,
+			   char **out)
+{
+	size_t cap = 64, len = 0;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	buf[len++] = '[';
+	for (int64_t id = 0; id <= ix->max_id; id++) {
+		char *p;
+
+		if (ix->range[id] < 0)
+			continue;
+		if (cap - len < 24) {
+			cap *= 2;
+			p = realloc(buf, cap);
+			if (!p) {
+				free(buf);
+				return ledger_fail(l, LEDGER_ERR_NOMEM,
+						   "out of memory");
+			}
+			buf = p;
+		}
+		len += (size_t)snprintf(buf + len, cap - len, "%s%lld",
+					buf[len - 1] == '[' ? "" : ",",
+					(long long)id);
+	}
+	buf[len++] = ']';
+	buf[len] = '\0';
+	*out = buf;
+	return 0;
+}
+
 #define CARD_COLS                                                              \
 	"SELECT id, mgmt_id, serial, location_id, status, "                    \
 	"reminder_sent FROM card "
@@ -845,7 +881,7 @@ static int undo_own_resolutions(struct ledger *l, int64_t session_id,
 
 		if (id <= 0 || id > max_card)
 			continue;
-		if (by_id[id] < 0) {
+		if (!by_id[id]) {
 			/* Declared lost: expected only where the count
 			 * looked (a card moved home since is not). */
 			if (lost &&
@@ -854,9 +890,9 @@ static int undo_own_resolutions(struct ledger *l, int64_t session_id,
 			stop = card_from_row(l, st, d, ix);
 			if (stop < 0)
 				break;
-			by_id[id] = (int32_t)(d->ncards - 1);
+			by_id[id] = (int32_t)d->ncards;
 		}
-		struct count_card *c = &d->cards[by_id[id]];
+		struct count_card *c = &d->cards[by_id[id] - 1];
 		c->status = lost ? CARD_STORED : CARD_LOST;
 		/* Found, its home is where it was read now; the count
 		 * shows the home it had when the count read it. */
@@ -880,8 +916,13 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	struct loc_index ix = {0};
 	struct session_rec sess;
 	sqlite3_stmt *st = NULL, *one = NULL;
-	int32_t *by_id = NULL; /* card id -> index into d->cards, or -1 */
+	/* Card id -> 1 + its index into d->cards, 0 when not loaded: zero,
+	 * so that the pages of ids a partial count never meets are never
+	 * touched (1M cards: 4 MB, nearly all untouched). */
+	int32_t *by_id = NULL;
+	char *scope = NULL;    /* JSON array of the locations in the ranges */
 	int64_t max_card = 0, nscope = 0, nscans = 0;
+	int64_t first_scan = 0, last_scan = 0; /* the count's reads' ids */
 	int own = !l->in_tx, rc;
 
 	memset(d, 0, sizeof(*d));
@@ -909,17 +950,39 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	if (rc < 0)
 		goto out;
 
+	/* A full count looks at the whole stock: its cards are read in one
+	 * walk of the card table.  Any other count looks at some ranges: only
+	 * the cards filed in them are read, by the location index, so that a
+	 * count of one safe reads that safe's cards and not the ledger's
+	 * (the record book and the incident report load an open count). */
+	if (sess.kind != SESSION_FULL) {
+		rc = scope_locations(l, &ix, &scope);
+		if (rc < 0)
+			goto out;
+	}
 	/* Sizes first, so every array is allocated once, exactly: a count
-	 * of 100k cards must fit the appliance's memory budget. */
+	 * of 100k cards must fit the appliance's memory budget.  (Of a
+	 * partial count, the cards filed in its ranges, whatever their
+	 * status: room for at least the ones it expects.  The reads counted
+	 * with those taken back, from the index alone: room for at least the
+	 * live ones, and the ids between which they all lie.) */
 	rc = ledger_prepare(
 	    l,
-	    "SELECT (SELECT max(id) FROM card), "
-	    "(SELECT count(*) FROM card WHERE status IN " IN_SCOPE_STATES "), "
-	    "(SELECT count(*) FROM scan_live WHERE session_id = ?)",
+	    scope ? "SELECT (SELECT max(id) FROM card), "
+		    "(SELECT count(*) FROM card WHERE location_id IN "
+		    "(SELECT value FROM json_each(?2))), "
+		    "s.n, s.lo, s.hi FROM (SELECT count(*) AS n, min(id) AS lo, "
+		    "max(id) AS hi FROM scan WHERE session_id = ?1) s"
+		  : "SELECT (SELECT max(id) FROM card), "
+		    "(SELECT count(*) FROM card WHERE status IN " IN_SCOPE_STATES
+		    "), s.n, s.lo, s.hi FROM (SELECT count(*) AS n, min(id) AS "
+		    "lo, max(id) AS hi FROM scan WHERE session_id = ?1) s",
 	    &st);
 	if (rc < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, session_id);
+	if (scope)
+		sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
 	/* A failed step is no count of nothing: out of memory, SQLite may
 	 * have rolled the caller's transaction back, and whatever it did
 	 * next would be written outside it. */
@@ -930,6 +993,8 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	max_card = sqlite3_column_int64(st, 0);
 	nscope = sqlite3_column_int64(st, 1);
 	nscans = sqlite3_column_int64(st, 2);
+	first_scan = sqlite3_column_int64(st, 3);
+	last_scan = sqlite3_column_int64(st, 4);
 	sqlite3_finalize(st);
 	st = NULL;
 	/* Cards in scope, plus room for cards found outside it. */
@@ -937,17 +1002,22 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 		rc = ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	by_id = malloc(((size_t)max_card + 1) * sizeof(*by_id));
+	by_id = calloc((size_t)max_card + 1, sizeof(*by_id));
 	if (!by_id) {
 		rc = ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	memset(by_id, 0xff, ((size_t)max_card + 1) * sizeof(*by_id));
 
-	rc = ledger_prepare(l, CARD_COLS "WHERE status IN " IN_SCOPE_STATES,
+	rc = ledger_prepare(l,
+			    scope ? CARD_COLS "WHERE location_id IN (SELECT "
+					      "value FROM json_each(?1)) AND "
+					      "status IN " IN_SCOPE_STATES
+				  : CARD_COLS "WHERE status IN " IN_SCOPE_STATES,
 			    &st);
 	if (rc < 0)
 		goto out;
+	if (scope)
+		sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
 	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		int64_t loc = sqlite3_column_int64(st, 3);
 		int64_t id = sqlite3_column_int64(st, 0);
@@ -958,7 +1028,7 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 		if (rc < 0)
 			goto out;
 		if (id >= 0 && id <= max_card)
-			by_id[id] = (int32_t)(d->ncards - 1);
+			by_id[id] = (int32_t)d->ncards;
 	}
 	if (rc != SQLITE_DONE) {
 		rc = ledger_sql_error(l, "cards");
@@ -974,13 +1044,20 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	if (rc == 0)
 		rc = ledger_prepare(
 		    l,
+		    /* In the order they were made: the reads of a count
+		     * lie between its first and its last by id, walked in
+		     * that order from the table (the session's index would
+		     * give them range by range, to be sorted again in a
+		     * temporary file). */
 		    "SELECT serial, card_id, range_id, at, "
-		    "outcome FROM scan_live WHERE session_id = ? "
-		    "ORDER BY id",
+		    "outcome FROM scan_live WHERE +session_id = ?1 "
+		    "AND id BETWEEN ?2 AND ?3 ORDER BY id",
 		    &st);
 	if (rc < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, session_id);
+	sqlite3_bind_int64(st, 2, first_scan);
+	sqlite3_bind_int64(st, 3, last_scan);
 	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		struct count_scan *s = count_data_add_scan(d);
 		int64_t card = sqlite3_column_int64(st, 1);
@@ -996,7 +1073,7 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 		    range > 0 && range <= ix.max_id ? ix.range[range] : -1;
 		s->at = sqlite3_column_int64(st, 3);
 		s->repeat = strcmp(ledger_col_text(st, 4), "repeat") == 0;
-		if (card > 0 && card <= max_card && by_id[card] < 0) {
+		if (card > 0 && card <= max_card && !by_id[card]) {
 			/* A card outside the scope (issued, elsewhere):
 			 * load it so the report can name it. */
 			sqlite3_reset(one);
@@ -1006,15 +1083,15 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 				rc = card_from_row(l, one, d, &ix);
 				if (rc < 0)
 					goto out;
-				by_id[card] = (int32_t)(d->ncards - 1);
+				by_id[card] = (int32_t)d->ncards;
 			} else if (rc != SQLITE_DONE) {
 				rc = ledger_sql_error(l, "a card read");
 				goto out;
 			}
 			sqlite3_reset(one);
 		}
-		if (card > 0 && card <= max_card && by_id[card] >= 0) {
-			s->card = by_id[card];
+		if (card > 0 && card <= max_card && by_id[card]) {
+			s->card = by_id[card] - 1;
 			s->serial = d->cards[s->card].serial;
 		} else {
 			s->serial =
@@ -1034,6 +1111,7 @@ out:
 		ledger_exec(l, "COMMIT");
 	ledger_exec(l, "PRAGMA cache_size = -2000"); /* SQLite's default */
 	free(by_id);
+	free(scope);
 	free(ix.path);
 	free(ix.range);
 	if (rc < 0)

@@ -106,6 +106,46 @@ static void range_marks_and_results(void **state)
 	memset(&w, 0, sizeof(w));
 	w.stop_at = 1;
 	assert_int_equal(ledger_book_ranges(t->l, f.count, range_fn, &w), 41);
+	/* The same ranges without their readers. */
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(ledger_range_marks(t->l, f.count, range_fn, &w), 0);
+	assert_int_equal(w.n, 2);
+	assert_string_equal(w.line[0], "S/T1|S02|||110|140|2|2|2");
+	assert_string_equal(w.line[1], "S/T2||||150|155|1|1|0");
+	memset(&w, 0, sizeof(w));
+	w.stop_at = 1;
+	assert_int_equal(ledger_range_marks(t->l, f.count, range_fn, &w), 41);
+}
+
+/* Who read each range, when the ranges' ids and paths run in different
+ * orders and a range between them was read by nobody: each range gets its
+ * own readers, in the order of their first read there. */
+static void book_ranges_readers_by_range(void **state)
+{
+	struct testdb *t = *state;
+	struct walk w = {0};
+	int64_t m = testdb_staff(t, "M01", ROLE_MANAGER);
+	int64_t s2 = testdb_staff(t, "S02", ROLE_STAFF);
+	int64_t s3 = testdb_staff(t, "S03", ROLE_STAFF);
+	int64_t count;
+
+	/* Locations made in the order T3, T1, T2: T3 has the lowest id. */
+	testdb_card(t, "C3", "03", "S/T3", "stored");
+	testdb_card(t, "C1", "01", "S/T1", "stored");
+	testdb_card(t, "C2", "02", "S/T2", "stored");
+	count = testdb_session(t, SESSION_FULL, NULL, m, 100);
+	testdb_read(t, count, "S/T3", "03", s3, 110);
+	testdb_read(t, count, "S/T1", "01", s3, 111);
+	testdb_read(t, count, "S/T3", "03", s2, 112);
+	testdb_read(t, count, "S/T1", "01", s2, 113);
+	testdb_read(t, count, "S/T3", "03", s3, 114);
+	assert_int_equal(ledger_book_ranges(t->l, count, range_fn, &w), 0);
+	assert_int_equal(w.n, 3);
+	assert_string_equal(w.line[0], "S/T1||S03\x1fS02|Person S03\x1f"
+				       "Person S02|0|0|-1|-1|-1");
+	assert_string_equal(w.line[1], "S/T2||||0|0|-1|-1|-1");
+	assert_string_equal(w.line[2], "S/T3||S03\x1fS02|Person S03\x1f"
+				       "Person S02|0|0|-1|-1|-1");
 }
 
 /* A range begun with no read left is ended at the close. */
@@ -515,6 +555,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, testdb_setup, testdb_teardown)
 	    T(range_marks_and_results),
 	    T(results_end_a_range_without_reads),
+	    T(book_ranges_readers_by_range),
 	    T(resolutions),
 	    T(recounts),
 	    T(book_counts),

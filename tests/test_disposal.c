@@ -471,6 +471,49 @@ static void list_batches_and_cards(void **state)
 	assert_int_equal(ledger_disposal_list(t->l, batch_fn, card_fn, &w), 23);
 }
 
+/* The batches of a span: started in it, or closed in it (a batch begun
+ * the day before and closed that day); not those only open across it. */
+static void batches_between(void **state)
+{
+	struct testdb *t = *state;
+	struct walk w = {0};
+	struct fx f;
+	int64_t a, b, c, n;
+	char want[64];
+
+	people_and_cards(t, &f);
+	assert_int_equal(ledger_disposal_start(t->l, f.s, f.m, 100, &a), 0);
+	assert_int_equal(ledger_disposal_add(t->l, a, f.c1, "C1", "moved",
+					     DATE_NONE, f.s, 110, 0),
+			 0);
+	assert_int_equal(
+	    ledger_disposal_close(t->l, a, "shred", NULL, f.s, f.m, 250, &n),
+	    0);
+	assert_int_equal(ledger_disposal_start(t->l, f.s, f.m, 210, &b), 0);
+	assert_int_equal(ledger_disposal_start(t->l, f.s3, f.m, 300, &c), 0);
+
+	assert_int_equal(
+	    ledger_disposal_between_each(t->l, 200, 300, batch_fn, &w), 0);
+	assert_int_equal(w.n, 2);
+	snprintf(want, sizeof(want), "batch %lld shred 1", (long long)a);
+	assert_string_equal(w.line[0], want);
+	snprintf(want, sizeof(want), "batch %lld  0", (long long)b);
+	assert_string_equal(w.line[1], want);
+	/* Before every batch, and between a start and its close. */
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(
+	    ledger_disposal_between_each(t->l, 0, 100, batch_fn, &w), 0);
+	assert_int_equal(w.n, 0);
+	assert_int_equal(
+	    ledger_disposal_between_each(t->l, 101, 200, batch_fn, &w), 0);
+	assert_int_equal(w.n, 0);
+	memset(&w, 0, sizeof(w));
+	w.stop_at = 1;
+	assert_int_equal(
+	    ledger_disposal_between_each(t->l, 0, 1000, batch_fn, &w), 22);
+	assert_int_equal(w.n, 1);
+}
+
 /* In the caller's transaction a scanned card goes with it. */
 static void add_rolled_back(void **state)
 {
@@ -506,6 +549,7 @@ int main(void)
 	    T(close_refusals),
 	    T(close_all_or_nothing),
 	    T(list_batches_and_cards),
+	    T(batches_between),
 	    T(add_rolled_back),
 #undef T
 	};

@@ -988,6 +988,73 @@ static void reads_load_and_last_seen(void **state)
 			 LEDGER_ERR_NOTFOUND);
 }
 
+/* A partial count loads the cards filed in its ranges (at any depth below
+ * them, in storage or checked out), and a card from elsewhere only when it
+ * read it; its reads come in the order they were made, those of another
+ * count made in between left out. */
+static void partial_count_loads_its_ranges(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_scanner *sa, *sb;
+	struct count_data d;
+	int64_t m, a, b, s1, s9;
+
+	add_staff(f->l, "M01", ROLE_MANAGER, &m);
+	add_card(f, "C1", "01", "S1/T1", "stored");
+	add_card(f, "C2", "02", "S1/T1", "checked_out");
+	add_card(f, "C3", "03", "S1/T2/B", "stored");
+	add_card(f, "C4", "04", "S1/T1", "disposed");
+	add_card(f, "C5", "05", "S1", "stored");
+	add_card(f, "C8", "08", "S9/T1", "stored");
+	add_card(f, "C9", "09", "S9/T1", "stored");
+	assert_int_equal(ledger_location_find(f->l, "S1", &s1), 0);
+	assert_int_equal(ledger_location_find(f->l, "S9/T1", &s9), 0);
+
+	const char *ra[] = {"S1"};
+	const char *rb[] = {"S9/T1"};
+	assert_int_equal(
+	    ledger_session_start(f->l, SESSION_PARTIAL, ra, 1, m, 50, &a), 0);
+	assert_int_equal(
+	    ledger_session_start(f->l, SESSION_PARTIAL, rb, 1, m, 60, &b), 0);
+	assert_int_equal(ledger_scanner_open(f->l, a, &sa), 0);
+	assert_int_equal(ledger_scanner_open(f->l, b, &sb), 0);
+	record(sa, s1, "03", m, 100);
+	record(sb, s9, "09", m, 101);
+	record(sa, s1, "08", m, 102); /* from S9/T1, read in S1 */
+	record(sb, s9, "08", m, 103);
+	record(sa, s1, "01", m, 104);
+	ledger_scanner_close(sa);
+	ledger_scanner_close(sb);
+
+	assert_int_equal(ledger_count_load(f->l, a, &d), 0);
+	assert_int_equal(d.nranges, 1);
+	/* C1, C2, C3, C5 in scope (not the disposed C4), C8 as read. */
+	assert_int_equal(d.ncards, 5);
+	for (size_t i = 0; i < d.ncards; i++) {
+		assert_string_not_equal(d.cards[i].mgmt_id, "C4");
+		assert_string_not_equal(d.cards[i].mgmt_id, "C9");
+		if (strcmp(d.cards[i].mgmt_id, "C8") == 0)
+			assert_int_equal(d.cards[i].home_range, -1);
+		else
+			assert_int_equal(d.cards[i].home_range, 0);
+	}
+	assert_int_equal(d.nscans, 3);
+	assert_int_equal(d.scans[0].at, 100);
+	assert_string_equal(d.scans[0].serial, "03");
+	assert_int_equal(d.scans[1].at, 102);
+	assert_string_equal(d.cards[d.scans[1].card].mgmt_id, "C8");
+	assert_int_equal(d.scans[2].at, 104);
+	count_data_free(&d);
+
+	/* The other count: its reads only, C8 at home there. */
+	assert_int_equal(ledger_count_load(f->l, b, &d), 0);
+	assert_int_equal(d.ncards, 2);
+	assert_int_equal(d.nscans, 2);
+	assert_int_equal(d.scans[0].at, 101);
+	assert_int_equal(d.scans[1].at, 103);
+	count_data_free(&d);
+}
+
 static void audit_log_is_append_only(void **state)
 {
 	struct fixture *f = *state;
@@ -1033,6 +1100,8 @@ int main(void)
 		v13_file_takes_cards_awaiting_enrolment, setup, teardown),
 	    cmocka_unit_test_setup_teardown(reads_load_and_last_seen, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(partial_count_loads_its_ranges,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(audit_log_is_append_only, setup,
 					    teardown),
 	};

@@ -203,7 +203,7 @@ static int discrepancies(struct ledger *l, const struct session_rec *sess,
 
 	memset(out, 0, sizeof(*out));
 	if (sess->closed_at &&
-	    ledger_book_ranges(l, sess->id, has_results, &out->snapshot) < 0)
+	    ledger_range_marks(l, sess->id, has_results, &out->snapshot) < 0)
 		return wf_fail_ledger(e, l);
 	if (!out->snapshot) {
 		rc = live_items(l, sess->id, now, rules, out, e);

@@ -209,20 +209,10 @@ static int daily_batch(void *ctx, const struct disposal_batch_rec *b)
 	struct daily_ctx *c = ctx;
 	struct disposal_batch_rec *w;
 
-	if (!in_day(c->d, b->started_at) &&
-	    !(b->closed_at && in_day(c->d, b->closed_at)))
-		return 0;
 	GROW(c->d->disposals, c->d->ndisposals, w);
 	if (!w)
 		return LEDGER_ERR_NOMEM;
 	*w = *b;
-	return 0;
-}
-
-static int skip_card(void *ctx, const struct disposal_card_row *r)
-{
-	(void)ctx;
-	(void)r;
 	return 0;
 }
 
@@ -303,7 +293,8 @@ int wf_daily(struct ledger *l, int32_t day, int64_t now,
 		rc = ledger_custody_summary(l, out->from, out->to,
 					    daily_custody, &c);
 	if (rc == 0)
-		rc = ledger_disposal_list(l, daily_batch, skip_card, &c);
+		rc = ledger_disposal_between_each(l, out->from, out->to,
+						  daily_batch, &c);
 	if (rc == 0)
 		rc = ledger_staff_each(l, daily_locked, &c);
 	if (rc == 0)
@@ -557,9 +548,12 @@ static int book_range(void *ctx, const struct book_range *r)
 	return w->counted_by && w->counted_names ? 0 : LEDGER_ERR_NOMEM;
 }
 
-int wf_book(struct ledger *l, const char *month, int64_t now,
-	    const struct recon_rules *rules, struct wf_book *out,
-	    struct wf_err *e)
+/* The record book of month; without who counted each range (its ranges'
+ * counted_by and counted_names "") when readers is 0: the trend's months
+ * need the figures only. */
+static int book_make(struct ledger *l, const char *month, int64_t now,
+		     const struct recon_rules *rules, int readers,
+		     struct wf_book *out, struct wf_err *e)
 {
 	int rc;
 
@@ -569,8 +563,10 @@ int wf_book(struct ledger *l, const char *month, int64_t now,
 	COPY(out->month, month);
 	rc = ledger_book_counts(l, out->from, out->to, book_collect, out);
 	for (size_t i = 0; rc == 0 && i < out->ncounts; i++)
-		rc = ledger_book_ranges(l, out->counts[i].c.id, book_range,
-					&out->counts[i]);
+		rc = (readers ? ledger_book_ranges
+			      : ledger_range_marks)(l, out->counts[i].c.id,
+						    book_range,
+						    &out->counts[i]);
 	if (rc < 0) {
 		rc = walk_fail(l, rc, e);
 		wf_book_free(out);
@@ -589,6 +585,13 @@ int wf_book(struct ledger *l, const char *month, int64_t now,
 		}
 	}
 	return 0;
+}
+
+int wf_book(struct ledger *l, const char *month, int64_t now,
+	    const struct recon_rules *rules, struct wf_book *out,
+	    struct wf_err *e)
+{
+	return book_make(l, month, now, rules, 1, out, e);
 }
 
 void wf_book_free(struct wf_book *b)
@@ -629,7 +632,7 @@ int wf_book_trend(struct ledger *l, const char *month, int64_t now,
 		/* y is 1970-9999 (wf_month_bounds), mm / 12 at most that. */
 		snprintf(out->month[k], sizeof(out->month[k]), "%04u-%02u",
 			 ((unsigned)mm / 12) % 10000, (unsigned)mm % 12 + 1);
-		rc = wf_book(l, out->month[k], now, rules, &b, e);
+		rc = book_make(l, out->month[k], now, rules, 0, &b, e);
 		/* A month before 1970 has no counts: a gap. */
 		if (rc && e->code == WF_E_REPORT_MONTH) {
 			out->held[k] = -1;
@@ -737,20 +740,41 @@ static int incident_opening(const struct key_opening_rec *o, void *ctx)
 	return 0;
 }
 
-/* Where the count reached the card: the start of its range's scan, or the
- * count's start when its range was never begun. */
-struct range_start {
-	const char *home;
-	int64_t at;
+/* The begun ranges of the count (path, when begun), read once for all
+ * its cards. */
+struct range_starts {
+	struct range_start {
+		char path[LOCATION_MAX + 1];
+		int64_t at;
+	} *v;
+	size_t n;
 };
 
-static int range_start_of(void *ctx, const struct book_range *r)
+static int range_start_add(void *ctx, const struct book_range *r)
 {
-	struct range_start *rs = ctx;
+	struct range_starts *rs = ctx;
+	struct range_start *w;
 
-	if (r->started_at && location_within(rs->home, r->path))
-		rs->at = r->started_at;
+	if (!r->started_at)
+		return 0;
+	GROW(rs->v, rs->n, w);
+	if (!w)
+		return LEDGER_ERR_NOMEM;
+	COPY(w->path, r->path);
+	w->at = r->started_at;
 	return 0;
+}
+
+/* Where the count reached the card: the start of its range's scan, or 0
+ * (the count's start) when its range was never begun. */
+static int64_t range_start_of(const struct range_starts *rs, const char *home)
+{
+	int64_t at = 0;
+
+	for (size_t i = 0; i < rs->n; i++)
+		if (location_within(home, rs->v[i].path))
+			at = rs->v[i].at;
+	return at;
 }
 
 /* A staff code's name, "" when unknown. */
@@ -765,23 +789,22 @@ static void staff_name(struct ledger *l, const char *code,
 }
 
 static int incident_card(struct ledger *l, const struct session_rec *s,
+			 const struct range_starts *starts,
 			 struct wf_incident_card *k)
 {
 	struct card_rec card;
-	struct range_start rs = {k->it.location, 0};
+	int64_t started = range_start_of(starts, k->it.location);
 	struct recon_loss_in in = {0};
 	struct recon_window win;
 	int rc;
 
 	rc = ledger_card_by_mgmt(l, k->it.mgmt_id, &card);
-	if (rc == 0)
-		rc = ledger_book_ranges(l, s->id, range_start_of, &rs);
 	if (rc < 0)
 		return rc;
 	k->status = card.status;
-	in.range_started = rs.at;
+	in.range_started = started;
 	in.count_started = s->started_at;
-	rc = ledger_last_seen(l, card.id, s->id, rs.at ? rs.at : s->started_at,
+	rc = ledger_last_seen(l, card.id, s->id, started ? started : s->started_at,
 			      &k->last_seen);
 	if (rc < 0)
 		return rc;
@@ -820,6 +843,7 @@ int wf_incident(struct ledger *l, int64_t id, int64_t now,
 		const struct recon_rules *rules, struct wf_incident *out,
 		struct wf_err *e)
 {
+	struct range_starts starts = {0};
 	struct disc_list d;
 	struct disc_item *v;
 	char n[24];
@@ -836,6 +860,7 @@ int wf_incident(struct ledger *l, int64_t id, int64_t now,
 	rc = wf_count_discrepancies(l, id, now, rules, &d, e);
 	if (rc)
 		return rc;
+	rc = ledger_range_marks(l, id, range_start_add, &starts);
 	v = d.v;
 	/* Affected: missing, and not found since (no resolution yet, or
 	 * resolved lost). */
@@ -851,9 +876,10 @@ int wf_incident(struct ledger *l, int64_t id, int64_t now,
 			break;
 		}
 		k->it = v[i];
-		rc = incident_card(l, &out->sess, k);
+		rc = incident_card(l, &out->sess, &starts, k);
 	}
 	disc_list_free(&d);
+	free(starts.v);
 	if (rc < 0) {
 		rc = walk_fail(l, rc, e);
 		wf_incident_free(out);

@@ -184,6 +184,105 @@ is "$(cat "$WORK/co.err" "$WORK/start.err" | grep -ciE 'locked|busy')" 0 \
 is "$(sqlq "SELECT count(*) FROM card WHERE status = 'checked_out'")" \
 	"$n_co" "window: each checkout recorded"
 
+# ---- the reports read what they report -------------------------------------
+# The incident report and the record book of a partial count, and the daily
+# report, on two ledgers that differ only in what those reports do not
+# report: a second safe of 4 trays holding 2 or 12 cards each, which an
+# earlier count (a month before) read card by card, and 1 or 3 disposal
+# batches started that day.  The incident report once walked every read of
+# the ledger to find who read a missing card's range (per card), and loaded
+# the whole card table to reconcile a count of one safe; the record book
+# loaded the whole card table too; the daily report read every disposal
+# batch ever made, two statements each.  CARDTALLY_SQL_STEPS gives each
+# statement's virtual machine steps, about the rows it walked: equal on
+# both ledgers for the first two, and the daily report's statements equal.
+# reports_ledger N B: SAFE1's 4 trays of 2 cards in a partial count begun
+# at the clock, S02 reading all but C111 and C211; SAFE2's 4 trays of N
+# cards each read a month before by S03 in a count of SAFE2; B disposal
+# batches started.
+reports_ledger() {
+	local n=$1 b=$2 t k
+	new_ledger || return 1
+	{
+		echo mgmt_id,serial,location,received
+		for ((t = 1; t <= 4; t++)); do
+			for ((k = 1; k <= 2; k++)); do
+				printf 'C%d1%d,04F%d1%d,SAFE1/T%02d,2025-06-01\n' \
+					"$t" "$k" "$t" "$k" "$t"
+			done
+			for ((k = 1; k <= n; k++)); do
+				printf 'D%d%02d,04D%d%02d,SAFE2/T%02d,2025-06-01\n' \
+					"$t" "$k" "$t" "$k" "$t"
+			done
+		done
+	} >"$WORK/stock.csv"
+	as S02 2222 import "$WORK/stock.csv"
+	[ "$RC" = 0 ] || return 1
+	CARDTALLY_NOW=$((CARDTALLY_NOW - 30 * 86400)) \
+		as M01 1111 count start --kind partial --ranges SAFE2 \
+		--assign SAFE2=S03
+	[ "$RC" = 0 ] || return 1
+	sqlq "SELECT 'card ' || serial FROM card WHERE mgmt_id GLOB 'D*'
+		ORDER BY id" >"$WORK/safe2.sim"
+	CARDTALLY_NOW=$((CARDTALLY_NOW - 30 * 86400 + 600)) \
+		as S03 3333 scan --session 1 --range SAFE2 \
+		--reader "sim:$WORK/safe2.sim"
+	[ "$RC" = 0 ] || return 1
+	as M01 1111 count start --kind partial --ranges SAFE1 \
+		--assign SAFE1=S02
+	[ "$RC" = 0 ] || return 1
+	sqlq "SELECT 'card ' || serial FROM card WHERE mgmt_id GLOB 'C*'
+		AND mgmt_id NOT IN ('C111', 'C211') ORDER BY id" >"$WORK/safe1.sim"
+	CARDTALLY_NOW=$((CARDTALLY_NOW + 600)) as S02 2222 scan --session 2 \
+		--range SAFE1 --reader "sim:$WORK/safe1.sim"
+	[ "$RC" = 0 ] || return 1
+	for ((k = 1; k <= b; k++)); do
+		as S02 2222 dispose start --witness M01 --witness-pin-fd 4 \
+			4<"$PIN_M01"
+		[ "$RC" = 0 ] || return 1
+	done
+}
+
+# steps ARGS...: the virtual machine steps of `cardtally ARGS...`, all
+# statements together.
+steps() {
+	rm -f "$WORK/sql.log"
+	CARDTALLY_SQL_STEPS=1 CARDTALLY_SQL_LOG=$WORK/sql.log ct "$@"
+	[ "$RC" = 0 ] || [ "$RC" = 1 ] || echo "exit $RC: $ERR" >&2
+	awk '{ sub(/^steps=/, "", $3); n += $3 } END { print n + 0 }' \
+		"$WORK/sql.log"
+}
+
+# On a ledger of their own: the window's ledger goes on below.
+window_db=$CARDTALLY_DB
+export CARDTALLY_DB=$WORK/reports.db
+month=$(TZ=Asia/Tokyo date -d "@$CARDTALLY_NOW" +%Y-%m)
+for rn in 2 12; do
+	rb=$((rn == 2 ? 1 : 3))
+	reports_ledger "$rn" "$rb" ||
+		{ echo "Bail out! cannot make the reports' ledger of $rn"; exit 1; }
+	ct report incident --count 2
+	like "$OUT" '2 cards missing' "reports $rn: the incident report lists C111 and C211"
+	like "$OUT" 'S02' "reports $rn: the incident report names who read the range"
+	ct report record-book --month "$month"
+	like "$OUT" 'counted by S02' "reports $rn: the record book names who counted SAFE1"
+	ct report daily
+	is "$(printf '%s\n' "$OUT" | grep -c 'still open: ')" "$rb" \
+		"reports $rn: the daily report lists each disposal batch of the day ($rb)"
+	N[incident$rn]=$(steps report incident --count 2)
+	N[book$rn]=$(steps report record-book --month "$month")
+	N[daily$rn]=$(statements report daily 2>/dev/null)
+done
+for k in incident book; do
+	[ "${N[${k}2]}" -gt 0 ]
+	ok $? "$k: its steps are logged (${N[${k}2]})"
+	is "${N[${k}12]}" "${N[${k}2]}" \
+		"$k: as many steps with 12 uncounted cards a tray as with 2 (${N[${k}2]})"
+done
+is "${N[daily12]}" "${N[daily2]}" \
+	"daily: as many statements for 3 disposal batches as for 1 (${N[daily2]})"
+export CARDTALLY_DB=$window_db
+
 # ---- a big import and the window at once ------------------------------------
 # A stock list of 30,000 new cards imported while the window checks cards
 # out, each checkout a process of its own: as with count start, every
