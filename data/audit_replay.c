@@ -416,6 +416,16 @@ int audit_entry_facts(const struct audit_entry *e,
 
 /* ---- the replayed state ---- */
 
+/*
+ * A million cards must fit in a few tens of MiB (issue 12), so the state
+ * is kept in 32-bit words: a row is the place of its key in the key store,
+ * then per slot the entry that left the value (0: unknown) and the index
+ * of that value.  Rows live in blocks that never move; an open-addressing
+ * index of row numbers finds a key.  Each key is stored once, its length
+ * first, in blocks of bytes.  Entry ids past 2^32 - 1 (a log of four
+ * billion entries) are refused as out of memory.
+ */
+
 /* Where a field is kept in a row: cards and assets use the first two
  * slots, staff the four. */
 #define SLOTS 4
@@ -432,26 +442,132 @@ static unsigned kind_fields(enum audit_row_kind k)
 		   : BIT(AUDIT_F_STATUS) | BIT(AUDIT_F_LOCATION);
 }
 
-struct rrow {
-	const char *key;      /* in the replay's arena */
-	int64_t entry[SLOTS]; /* the entry that left the value; 0: unknown */
-	uint32_t val[SLOTS];  /* index into the replay's values */
-	int seen;	      /* the table has the row */
+static int kind_slots(enum audit_row_kind k)
+{
+	return k == AUDIT_ROW_STAFF ? 4 : 2;
+}
+
+/* Keys: blocks of KEY_BLOCK bytes (a longer key has a block of its own);
+ * a key's place is its block << KEY_OFF_BITS | its offset there. */
+#define KEY_OFF_BITS 20
+#define KEY_BLOCK ((size_t)1 << KEY_OFF_BITS)
+#define KEY_BLOCKS_MAX ((size_t)1 << (32 - KEY_OFF_BITS))
+
+struct keystore {
+	uint8_t **blocks;
+	size_t n;    /* blocks */
+	size_t used; /* bytes used in the last one */
+	size_t size; /* its size */
 };
 
+static void keys_free(struct keystore *ks)
+{
+	for (size_t i = 0; i < ks->n; i++)
+		free(ks->blocks[i]);
+	free(ks->blocks);
+	memset(ks, 0, sizeof(*ks));
+}
+
+/* Stores p[0..len); its place in *ref. -1 on OOM. */
+static int keys_add(struct keystore *ks, const char *p, size_t len,
+		    uint32_t *ref)
+{
+	uint8_t head[10];
+	size_t nhead = 0, need;
+
+	for (size_t v = len;; v >>= 7) {
+		head[nhead++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		if (v <= 0x7f)
+			break;
+	}
+	need = nhead + len;
+	if (ks->n == 0 || ks->size - ks->used < need) {
+		size_t size = need > KEY_BLOCK ? need : KEY_BLOCK;
+		uint8_t **nb;
+
+		if (ks->n == KEY_BLOCKS_MAX)
+			return -1;
+		nb = realloc(ks->blocks, (ks->n + 1) * sizeof(*nb));
+		if (!nb)
+			return -1;
+		ks->blocks = nb;
+		ks->blocks[ks->n] = malloc(size);
+		if (!ks->blocks[ks->n])
+			return -1;
+		ks->n++;
+		ks->used = 0;
+		ks->size = size;
+	}
+	*ref = (uint32_t)((ks->n - 1) << KEY_OFF_BITS | ks->used);
+	memcpy(ks->blocks[ks->n - 1] + ks->used, head, nhead);
+	if (len)
+		memcpy(ks->blocks[ks->n - 1] + ks->used + nhead, p, len);
+	ks->used += need;
+	return 0;
+}
+
+static const char *keys_get(const struct keystore *ks, uint32_t ref,
+			    size_t *len)
+{
+	const uint8_t *q =
+	    ks->blocks[ref >> KEY_OFF_BITS] + (ref & (KEY_BLOCK - 1));
+	size_t v = 0;
+	int shift = 0;
+
+	do
+		v |= (size_t)(*q & 0x7f) << shift, shift += 7;
+	while (*q++ & 0x80);
+	*len = v;
+	return (const char *)q;
+}
+
+static uint32_t key_hash(const char *s, size_t len)
+{
+	/* FNV-1a, as strmap.c: keys chosen by the office, not an adversary
+	 * who needs them to collide (that only costs time). */
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* Rows: blocks of ROW_BLOCK rows of `words` words each. */
+#define ROW_BLOCK_BITS 14
+#define ROW_BLOCK ((size_t)1 << ROW_BLOCK_BITS)
+
 struct rtable {
-	struct strmap *map; /* key -> index into rows */
-	struct rrow *rows;
-	size_t n, cap;
-	int64_t forgot; /* values left at or before this entry are unknown */
+	uint32_t **blocks;
+	size_t nblocks;
+	size_t n;	/* rows */
+	int slots;	/* per row */
+	size_t words;	/* per row: 1 + 2 * slots */
+	uint32_t *index; /* row + 1 per place, 0 empty; icap a power of 2 */
+	size_t icap;
+	uint8_t *seen;	 /* one bit per row: the table has it */
+	uint32_t forgot; /* values left at or before this entry are unknown */
 };
+
+/* A row: w[0] its key, w[1 + s] the entry of slot s, w[1 + slots + s]
+ * the index of its value. */
+static uint32_t *row_at(const struct rtable *t, size_t i)
+{
+	return t->blocks[i >> ROW_BLOCK_BITS] +
+	       (i & (ROW_BLOCK - 1)) * t->words;
+}
+
+#define ROW_ENTRY(t, w, s) ((w)[1 + (s)])
+#define ROW_VAL(t, w, s) ((w)[1 + (t)->slots + (s)])
 
 struct audit_replay {
 	struct rtable t[3];
+	struct keystore keys;
 	struct strmap *vals; /* value -> index into valv */
 	const char **valv;
 	size_t nvals, capvals;
-	struct arena arena;
+	struct arena arena; /* the values */
 	int after_import_cards; /* the entry before was import.cards */
 	int64_t entry;		/* the entry being applied */
 	struct audit_verify *out;
@@ -464,9 +580,11 @@ struct audit_replay *audit_replay_new(void)
 	if (!r)
 		return NULL;
 	r->vals = strmap_new(256);
-	for (int i = 0; i < 3; i++)
-		r->t[i].map = strmap_new(i == AUDIT_ROW_CARD ? 4096 : 64);
-	if (!r->vals || !r->t[0].map || !r->t[1].map || !r->t[2].map) {
+	for (int i = 0; i < 3; i++) {
+		r->t[i].slots = kind_slots((enum audit_row_kind)i);
+		r->t[i].words = 1 + 2 * (size_t)r->t[i].slots;
+	}
+	if (!r->vals) {
 		audit_replay_free(r);
 		return NULL;
 	}
@@ -478,9 +596,13 @@ void audit_replay_free(struct audit_replay *r)
 	if (!r)
 		return;
 	for (int i = 0; i < 3; i++) {
-		strmap_free(r->t[i].map);
-		free(r->t[i].rows);
+		for (size_t b = 0; b < r->t[i].nblocks; b++)
+			free(r->t[i].blocks[b]);
+		free(r->t[i].blocks);
+		free(r->t[i].index);
+		free(r->t[i].seen);
 	}
+	keys_free(&r->keys);
 	strmap_free(r->vals);
 	free(r->valv);
 	arena_free(&r->arena);
@@ -496,6 +618,8 @@ static int64_t intern(struct audit_replay *r, struct audit_text v)
 
 	if (strmap_get(r->vals, p, v.len, &idx))
 		return idx;
+	if (r->nvals == UINT32_MAX)
+		return -1;
 	if (r->nvals == r->capvals) {
 		size_t cap = r->capvals ? 2 * r->capvals : 64;
 		const char **nv = realloc(r->valv, cap * sizeof(*nv));
@@ -512,41 +636,101 @@ static int64_t intern(struct audit_replay *r, struct audit_text v)
 	return (int64_t)r->nvals++;
 }
 
-/* The row of key in t, added when new and `add`; NULL when absent (or
- * on OOM, with *oom set). */
-static struct rrow *row_of(struct audit_replay *r, struct rtable *t,
-			   const char *key, size_t len, int add, int *oom)
+/* The place in t's index where key is, or the empty one where it would
+ * go. */
+static size_t index_find(const struct audit_replay *r, const struct rtable *t,
+			 const char *key, size_t len, uint32_t h)
 {
-	int64_t idx;
+	size_t mask = t->icap - 1;
 
-	if (strmap_get(t->map, key, len, &idx))
-		return &t->rows[idx];
-	if (!add)
-		return NULL;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 256;
-		struct rrow *nr = realloc(t->rows, cap * sizeof(*nr));
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		size_t klen;
+		const char *k;
 
-		if (!nr) {
-			*oom = 1;
-			return NULL;
-		}
-		t->rows = nr;
-		t->cap = cap;
+		if (!t->index[i])
+			return i;
+		k = keys_get(&r->keys, row_at(t, t->index[i] - 1)[0], &klen);
+		if (klen == len && memcmp(k, key, len) == 0)
+			return i;
 	}
-	memset(&t->rows[t->n], 0, sizeof(t->rows[0]));
-	t->rows[t->n].key = arena_strdup(&r->arena, key, len);
-	if (!t->rows[t->n].key ||
-	    strmap_put(t->map, key, len, (int64_t)t->n, NULL) < 0) {
-		*oom = 1;
-		return NULL;
-	}
-	return &t->rows[t->n++];
 }
 
-static int known(const struct rtable *t, const struct rrow *row, int slot)
+/* Doubles t's index (or makes its first); -1 on OOM. */
+static int index_grow(const struct audit_replay *r, struct rtable *t)
 {
-	return row->entry[slot] > t->forgot;
+	size_t ncap = t->icap ? 2 * t->icap : 256, mask = ncap - 1;
+	uint32_t *ni = calloc(ncap, sizeof(*ni));
+
+	if (!ni)
+		return -1;
+	for (size_t row = 0; row < t->n; row++) {
+		size_t klen;
+		const char *k = keys_get(&r->keys, row_at(t, row)[0], &klen);
+		size_t i = key_hash(k, klen) & mask;
+
+		while (ni[i])
+			i = (i + 1) & mask;
+		ni[i] = (uint32_t)row + 1;
+	}
+	free(t->index);
+	t->index = ni;
+	t->icap = ncap;
+	return 0;
+}
+
+/* The row of key in t (its number in *at when found), added when new
+ * and `add`; NULL when absent (or on OOM, with *oom set). */
+static uint32_t *row_of(struct audit_replay *r, struct rtable *t,
+			const char *key, size_t len, int add, int *oom,
+			size_t *at)
+{
+	uint32_t h = key_hash(key, len), *w;
+	size_t i;
+
+	if (t->icap) {
+		i = index_find(r, t, key, len, h);
+		if (t->index[i]) {
+			if (at)
+				*at = t->index[i] - 1;
+			return row_at(t, t->index[i] - 1);
+		}
+	}
+	if (!add)
+		return NULL;
+	if (t->n >= UINT32_MAX - 1)
+		goto oom;
+	if ((t->n + 1) * 2 > t->icap) {
+		if (index_grow(r, t) < 0)
+			goto oom;
+	}
+	i = index_find(r, t, key, len, h);
+	if ((t->n & (ROW_BLOCK - 1)) == 0) {
+		uint32_t **nb =
+		    realloc(t->blocks, (t->nblocks + 1) * sizeof(*nb));
+
+		if (!nb)
+			goto oom;
+		t->blocks = nb;
+		t->blocks[t->nblocks] =
+		    malloc(ROW_BLOCK * t->words * sizeof(uint32_t));
+		if (!t->blocks[t->nblocks])
+			goto oom;
+		t->nblocks++;
+	}
+	w = row_at(t, t->n);
+	memset(w, 0, t->words * sizeof(*w));
+	if (keys_add(&r->keys, key, len, &w[0]) < 0)
+		goto oom;
+	t->index[i] = (uint32_t)++t->n;
+	return w;
+oom:
+	*oom = 1;
+	return NULL;
+}
+
+static int known(const struct rtable *t, const uint32_t *row, int slot)
+{
+	return ROW_ENTRY(t, row, slot) > t->forgot;
 }
 
 static void copy_text(char *dst, size_t cap, const char *p, size_t len)
@@ -561,23 +745,27 @@ static int apply_fact(void *ctx, const struct audit_fact *f)
 {
 	struct audit_replay *r = ctx;
 	struct rtable *t = &r->t[f->kind];
-	struct rrow *row;
+	uint32_t *row;
 	int oom = 0;
 
+	if (r->entry < 0 || r->entry > (int64_t)UINT32_MAX)
+		return LEDGER_ERR_NOMEM;
 	if (!f->key.p) {
 		if (f->forget)
-			t->forgot = r->entry;
+			t->forgot = (uint32_t)r->entry;
 		return 0;
 	}
-	row = row_of(r, t, f->key.p, f->key.len, f->left || f->found, &oom);
+	row = row_of(r, t, f->key.p, f->key.len, f->left || f->found, &oom,
+		     NULL);
 	if (!row)
 		return oom ? LEDGER_ERR_NOMEM : 0;
 	for (int field = 0; field < AUDIT_F_COUNT; field++) {
 		int s = slot_of((enum audit_field)field);
 
-		if (!(f->found & BIT(field)) || !known(t, row, s))
+		if (!(f->found & kind_fields(f->kind) & BIT(field)) ||
+		    !known(t, row, s))
 			continue;
-		const char *was = r->valv[row->val[s]];
+		const char *was = r->valv[ROW_VAL(t, row, s)];
 		struct audit_text now = f->before[field];
 
 		if (strlen(was) == now.len && memcmp(was, now.p, now.len) == 0)
@@ -586,7 +774,7 @@ static int apply_fact(void *ctx, const struct audit_fact *f)
 		    .problem = AUDIT_STATE_CHANGED,
 		    .table = audit_row_table(f->kind),
 		    .field = audit_field_name((enum audit_field)field),
-		    .entry = row->entry[s],
+		    .entry = ROW_ENTRY(t, row, s),
 		};
 		copy_text(fd.key, sizeof(fd.key), f->key.p, f->key.len);
 		copy_text(fd.logged, sizeof(fd.logged), was, strlen(was));
@@ -595,22 +783,23 @@ static int apply_fact(void *ctx, const struct audit_fact *f)
 			 "%s %s %s: the log says %s (entry %lld), entry %lld "
 			 "found %s: changed outside the log in between",
 			 fd.table, fd.key, fd.field, fd.logged,
-			 (long long)row->entry[s], (long long)r->entry,
-			 fd.held);
+			 (long long)fd.entry, (long long)r->entry, fd.held);
 		audit_add_finding(r->out, &fd);
 	}
 	for (int field = 0; field < AUDIT_F_COUNT; field++) {
 		int s = slot_of((enum audit_field)field);
 
+		if (!(kind_fields(f->kind) & BIT(field)))
+			continue;
 		if (f->left & BIT(field)) {
 			int64_t v = intern(r, f->after[field]);
 
 			if (v < 0)
 				return LEDGER_ERR_NOMEM;
-			row->val[s] = (uint32_t)v;
-			row->entry[s] = r->entry;
+			ROW_VAL(t, row, s) = (uint32_t)v;
+			ROW_ENTRY(t, row, s) = (uint32_t)r->entry;
 		} else if (f->forget & BIT(field)) {
-			row->entry[s] = 0;
+			ROW_ENTRY(t, row, s) = 0;
 		}
 	}
 	return 0;
@@ -684,11 +873,18 @@ static int compare_table(struct ledger *l, struct audit_replay *r,
 
 	if (rc < 0)
 		return rc;
+	free(t->seen);
+	t->seen = calloc(t->n / 8 + 1, 1);
+	if (!t->seen) {
+		sqlite3_finalize(st);
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	}
 	for (step = sqlite3_step(st); step == SQLITE_ROW;
 	     step = sqlite3_step(st)) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		const char *key = ledger_col_text(st, 1);
-		struct rrow *row = row_of(r, t, key, strlen(key), 0, NULL);
+		size_t ri = 0;
+		uint32_t *row = row_of(r, t, key, strlen(key), 0, NULL, &ri);
 
 		if (!row) {
 			struct audit_finding fd = {
@@ -705,12 +901,12 @@ static int compare_table(struct ledger *l, struct audit_replay *r,
 			audit_add_finding(out, &fd);
 			continue;
 		}
-		row->seen = 1;
+		t->seen[ri / 8] |= (uint8_t)(1u << (ri % 8));
 		out->replayed++;
 		for (int field = 0; field < AUDIT_F_COUNT; field++) {
 			int s = slot_of((enum audit_field)field);
 			char buf[AUDIT_PIN_DIGEST_BUF];
-			const char *held;
+			const char *held, *logged;
 
 			if (!(kind_fields(k) & BIT(field)))
 				continue;
@@ -720,19 +916,19 @@ static int compare_table(struct ledger *l, struct audit_replay *r,
 			}
 			held = held_value(st, (enum audit_field)field, buf,
 					  sizeof(buf));
-			if (strcmp(held, r->valv[row->val[s]]) == 0)
+			logged = r->valv[ROW_VAL(t, row, s)];
+			if (strcmp(held, logged) == 0)
 				continue;
 			struct audit_finding fd = {
 			    .problem = AUDIT_STATE_CHANGED,
 			    .table = table,
 			    .id = id,
 			    .field = audit_field_name((enum audit_field)field),
-			    .entry = row->entry[s],
+			    .entry = ROW_ENTRY(t, row, s),
 			};
 			copy_text(fd.key, sizeof(fd.key), key, strlen(key));
-			copy_text(fd.logged, sizeof(fd.logged),
-				  r->valv[row->val[s]],
-				  strlen(r->valv[row->val[s]]));
+			copy_text(fd.logged, sizeof(fd.logged), logged,
+				  strlen(logged));
 			copy_text(fd.held, sizeof(fd.held), held, strlen(held));
 			snprintf(fd.what, sizeof(fd.what),
 				 "%s %s %s: the log says %s (entry %lld), the "
@@ -748,27 +944,31 @@ static int compare_table(struct ledger *l, struct audit_replay *r,
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < t->n; i++) {
-		const struct rrow *row = &t->rows[i];
+		const uint32_t *row = row_at(t, i);
 		int64_t last = 0;
+		size_t klen;
+		const char *key;
 
-		if (row->seen)
+		if (t->seen[i / 8] & (1u << (i % 8)))
 			continue;
-		for (int s = 0; s < SLOTS; s++)
-			if (row->entry[s] > last)
-				last = row->entry[s];
+		for (int s = 0; s < t->slots; s++)
+			if (ROW_ENTRY(t, row, s) > last)
+				last = ROW_ENTRY(t, row, s);
 		struct audit_finding fd = {
 		    .problem = AUDIT_STATE_MISSING,
 		    .table = table,
 		    .entry = last,
 		};
-		copy_text(fd.key, sizeof(fd.key), row->key, strlen(row->key));
+		key = keys_get(&r->keys, row[0], &klen);
+		copy_text(fd.key, sizeof(fd.key), key, klen);
 		if (k != AUDIT_ROW_STAFF && known(t, row, 0) &&
 		    known(t, row, 1))
 			snprintf(fd.what, sizeof(fd.what),
 				 "%s %s is gone from the %s table: entry %lld "
 				 "left it %s at %s",
 				 table, fd.key, table, (long long)last,
-				 r->valv[row->val[0]], r->valv[row->val[1]]);
+				 r->valv[ROW_VAL(t, row, 0)],
+				 r->valv[ROW_VAL(t, row, 1)]);
 		else
 			snprintf(fd.what, sizeof(fd.what),
 				 "%s %s is gone from the %s table: the audit "
