@@ -633,8 +633,6 @@ static int check_chain(struct ledger *l, const uint8_t *anchor,
  * action matches the GLOB `action`; each names its row by "<prefix><id>"
  * at the start of its detail (or of its subject, with in_subject).
  */
-struct record_walks;
-
 struct record_kind {
 	const char *table;
 	const char *action;
