@@ -897,6 +897,7 @@ static int compare_table(struct ledger *l, struct audit_replay *r,
 	const char *table = audit_row_table(k);
 	sqlite3_stmt *st;
 	int rc = ledger_prepare(l, table_sql[k].sql, &st), step;
+	size_t next = 0; /* the row tried first */
 
 	if (rc < 0)
 		return rc;
@@ -910,8 +911,23 @@ static int compare_table(struct ledger *l, struct audit_replay *r,
 	     step = sqlite3_step(st)) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		const char *key = ledger_col_text(st, 1);
-		size_t ri = 0;
-		uint32_t *row = row_of(r, t, key, strlen(key), 0, NULL, &ri);
+		size_t ri = next, klen = strlen(key), rlen;
+		uint32_t *row = NULL;
+		const char *rkey;
+
+		/* The rows were replayed in about the order the table holds
+		 * them (by id): the row after the last one found is tried
+		 * before the index, whose places are scattered. */
+		if (ri < t->n) {
+			row = row_at(t, ri);
+			rkey = keys_get(&r->keys, row[0], &rlen);
+			if (rlen != klen || memcmp(rkey, key, klen) != 0)
+				row = NULL;
+		}
+		if (!row)
+			row = row_of(r, t, key, klen, 0, NULL, &ri);
+		if (row)
+			next = ri + 1;
 
 		if (!row) {
 			struct audit_finding fd = {
