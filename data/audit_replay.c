@@ -568,6 +568,15 @@ struct audit_replay {
 	const char **valv;
 	size_t nvals, capvals;
 	struct arena arena; /* the values */
+	/* The values interned for the entry being applied, by where its
+	 * text holds them: an entry of 256 cards names one status and one
+	 * place. */
+	struct {
+		const char *p;
+		size_t len;
+		uint32_t idx;
+	} memo[2];
+	int nmemo;
 	int after_import_cards; /* the entry before was import.cards */
 	int64_t entry;		/* the entry being applied */
 	struct audit_verify *out;
@@ -609,15 +618,11 @@ void audit_replay_free(struct audit_replay *r)
 	free(r);
 }
 
-/* The index of value v, added when new; -1 on OOM. */
-static int64_t intern(struct audit_replay *r, struct audit_text v)
+/* Adds value p[0..len) to the values; its index, -1 on OOM. */
+static int64_t intern_new(struct audit_replay *r, const char *p, size_t len)
 {
-	const char *p = v.p ? v.p : "";
-	int64_t idx;
 	int put;
 
-	if (strmap_get(r->vals, p, v.len, &idx))
-		return idx;
 	if (r->nvals == UINT32_MAX)
 		return -1;
 	if (r->nvals == r->capvals) {
@@ -629,11 +634,32 @@ static int64_t intern(struct audit_replay *r, struct audit_text v)
 		r->valv = nv;
 		r->capvals = cap;
 	}
-	r->valv[r->nvals] = arena_strdup(&r->arena, p, v.len);
-	put = strmap_put(r->vals, p, v.len, (int64_t)r->nvals, NULL);
+	r->valv[r->nvals] = arena_strdup(&r->arena, p, len);
+	put = strmap_put(r->vals, p, len, (int64_t)r->nvals, NULL);
 	if (!r->valv[r->nvals] || put < 0)
 		return -1;
 	return (int64_t)r->nvals++;
+}
+
+/* The index of value v, added when new; -1 on OOM. */
+static int64_t intern(struct audit_replay *r, struct audit_text v)
+{
+	const char *p = v.p ? v.p : "";
+	int64_t idx;
+	int m;
+
+	for (m = 0; m < r->nmemo; m++)
+		if (r->memo[m].p == p && r->memo[m].len == v.len)
+			return r->memo[m].idx;
+	if (!strmap_get(r->vals, p, v.len, &idx))
+		idx = intern_new(r, p, v.len);
+	if (idx < 0)
+		return -1;
+	m = r->nmemo < 2 ? r->nmemo++ : 1;
+	r->memo[m].p = p;
+	r->memo[m].len = v.len;
+	r->memo[m].idx = (uint32_t)idx;
+	return idx;
 }
 
 /* The place in t's index where key is, or the empty one where it would
@@ -840,6 +866,7 @@ int audit_replay_entry(struct audit_replay *r, const struct audit_entry *e,
 
 	r->entry = e->id;
 	r->out = out;
+	r->nmemo = 0; /* the last entry's text is gone */
 	if (is_cards || (e->action && e->action_len == 10 &&
 			 memcmp(e->action, "state.card", 10) == 0))
 		prefetch_cards(r, e);
