@@ -428,7 +428,6 @@ int audit_entry_facts(const struct audit_entry *e,
 
 /* Where a field is kept in a row: cards and assets use the first two
  * slots, staff the four. */
-#define SLOTS 4
 static int slot_of(enum audit_field f)
 {
 	return f <= AUDIT_F_LOCATION ? (int)f : (int)f - AUDIT_F_ROLE;
