@@ -225,21 +225,23 @@ static int card_list_facts(struct audit_text subject, struct audit_text d,
 	struct audit_text from = token(value_of(d, "status_from="));
 	struct audit_text cards = value_of(d, "cards=");
 	int found_status = found_too || text_is(from, "ledger");
+	struct audit_fact f = {.kind = AUDIT_ROW_CARD};
 	int rc = 0;
 
 	if (!st.p || !cards.p || !subject.p)
 		return 0;
+	/* The same fact for every card of the list but its key. */
+	if (found_status)
+		find(&f, AUDIT_F_STATUS, st);
+	if (found_too)
+		find(&f, AUDIT_F_LOCATION, subject);
+	leave(&f, AUDIT_F_STATUS, st);
+	leave(&f, AUDIT_F_LOCATION, subject);
 	while (rc == 0 && cards.len > 0) {
 		struct audit_text key = token(cards);
-		struct audit_fact f = {.kind = AUDIT_ROW_CARD, .key = key};
 
 		if (key.len > 0) {
-			if (found_status)
-				find(&f, AUDIT_F_STATUS, st);
-			if (found_too)
-				find(&f, AUDIT_F_LOCATION, subject);
-			leave(&f, AUDIT_F_STATUS, st);
-			leave(&f, AUDIT_F_LOCATION, subject);
+			f.key = key;
 			rc = fn(ctx, &f);
 		}
 		if (key.len >= cards.len)
