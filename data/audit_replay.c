@@ -225,21 +225,23 @@ static int card_list_facts(struct audit_text subject, struct audit_text d,
 	struct audit_text from = token(value_of(d, "status_from="));
 	struct audit_text cards = value_of(d, "cards=");
 	int found_status = found_too || text_is(from, "ledger");
+	struct audit_fact f = {.kind = AUDIT_ROW_CARD};
 	int rc = 0;
 
 	if (!st.p || !cards.p || !subject.p)
 		return 0;
+	/* The same fact for every card of the list but its key. */
+	if (found_status)
+		find(&f, AUDIT_F_STATUS, st);
+	if (found_too)
+		find(&f, AUDIT_F_LOCATION, subject);
+	leave(&f, AUDIT_F_STATUS, st);
+	leave(&f, AUDIT_F_LOCATION, subject);
 	while (rc == 0 && cards.len > 0) {
 		struct audit_text key = token(cards);
-		struct audit_fact f = {.kind = AUDIT_ROW_CARD, .key = key};
 
 		if (key.len > 0) {
-			if (found_status)
-				find(&f, AUDIT_F_STATUS, st);
-			if (found_too)
-				find(&f, AUDIT_F_LOCATION, subject);
-			leave(&f, AUDIT_F_STATUS, st);
-			leave(&f, AUDIT_F_LOCATION, subject);
+			f.key = key;
 			rc = fn(ctx, &f);
 		}
 		if (key.len >= cards.len)
@@ -416,9 +418,18 @@ int audit_entry_facts(const struct audit_entry *e,
 
 /* ---- the replayed state ---- */
 
+/*
+ * A million cards must fit in a few tens of MiB (issue 12), so the state
+ * is kept in 32-bit words: a row is the place of its key in the key store,
+ * then per slot the entry that left the value (0: unknown) and the index
+ * of that value.  Rows live in blocks that never move; an open-addressing
+ * index of row numbers finds a key.  Each key is stored once, its length
+ * first, in blocks of bytes.  Entry ids past 2^32 - 1 (a log of four
+ * billion entries) are refused as out of memory.
+ */
+
 /* Where a field is kept in a row: cards and assets use the first two
  * slots, staff the four. */
-#define SLOTS 4
 static int slot_of(enum audit_field f)
 {
 	return f <= AUDIT_F_LOCATION ? (int)f : (int)f - AUDIT_F_ROLE;
@@ -432,26 +443,141 @@ static unsigned kind_fields(enum audit_row_kind k)
 		   : BIT(AUDIT_F_STATUS) | BIT(AUDIT_F_LOCATION);
 }
 
-struct rrow {
-	const char *key;      /* in the replay's arena */
-	int64_t entry[SLOTS]; /* the entry that left the value; 0: unknown */
-	uint32_t val[SLOTS];  /* index into the replay's values */
-	int seen;	      /* the table has the row */
+static int kind_slots(enum audit_row_kind k)
+{
+	return k == AUDIT_ROW_STAFF ? 4 : 2;
+}
+
+/* Keys: blocks of KEY_BLOCK bytes (a longer key has a block of its own);
+ * a key's place is its block << KEY_OFF_BITS | its offset there. */
+#define KEY_OFF_BITS 20
+#define KEY_BLOCK ((size_t)1 << KEY_OFF_BITS)
+#define KEY_BLOCKS_MAX ((size_t)1 << (32 - KEY_OFF_BITS))
+
+struct keystore {
+	uint8_t **blocks;
+	size_t n;    /* blocks */
+	size_t used; /* bytes used in the last one */
+	size_t size; /* its size */
 };
 
+static void keys_free(struct keystore *ks)
+{
+	for (size_t i = 0; i < ks->n; i++)
+		free(ks->blocks[i]);
+	free(ks->blocks);
+	memset(ks, 0, sizeof(*ks));
+}
+
+/* Stores p[0..len); its place in *ref. -1 on OOM. */
+static int keys_add(struct keystore *ks, const char *p, size_t len,
+		    uint32_t *ref)
+{
+	uint8_t head[10];
+	size_t nhead = 0, need;
+
+	for (size_t v = len;; v >>= 7) {
+		head[nhead++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		if (v <= 0x7f)
+			break;
+	}
+	need = nhead + len;
+	if (ks->n == 0 || ks->size - ks->used < need) {
+		size_t size = need > KEY_BLOCK ? need : KEY_BLOCK;
+		uint8_t **nb;
+
+		if (ks->n == KEY_BLOCKS_MAX)
+			return -1;
+		nb = realloc(ks->blocks, (ks->n + 1) * sizeof(*nb));
+		if (!nb)
+			return -1;
+		ks->blocks = nb;
+		ks->blocks[ks->n] = malloc(size);
+		if (!ks->blocks[ks->n])
+			return -1;
+		ks->n++;
+		ks->used = 0;
+		ks->size = size;
+	}
+	*ref = (uint32_t)((ks->n - 1) << KEY_OFF_BITS | ks->used);
+	memcpy(ks->blocks[ks->n - 1] + ks->used, head, nhead);
+	if (len)
+		memcpy(ks->blocks[ks->n - 1] + ks->used + nhead, p, len);
+	ks->used += need;
+	return 0;
+}
+
+static const char *keys_get(const struct keystore *ks, uint32_t ref,
+			    size_t *len)
+{
+	const uint8_t *q =
+	    ks->blocks[ref >> KEY_OFF_BITS] + (ref & (KEY_BLOCK - 1));
+	size_t v = 0;
+	int shift = 0;
+
+	do
+		v |= (size_t)(*q & 0x7f) << shift, shift += 7;
+	while (*q++ & 0x80);
+	*len = v;
+	return (const char *)q;
+}
+
+static uint32_t key_hash(const char *s, size_t len)
+{
+	/* FNV-1a, as strmap.c: keys chosen by the office, not an adversary
+	 * who needs them to collide (that only costs time). */
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* Rows: blocks of ROW_BLOCK rows of `words` words each. */
+#define ROW_BLOCK_BITS 14
+#define ROW_BLOCK ((size_t)1 << ROW_BLOCK_BITS)
+
 struct rtable {
-	struct strmap *map; /* key -> index into rows */
-	struct rrow *rows;
-	size_t n, cap;
-	int64_t forgot; /* values left at or before this entry are unknown */
+	uint32_t **blocks;
+	size_t nblocks;
+	size_t n;	/* rows */
+	int slots;	/* per row */
+	size_t words;	/* per row: 1 + 2 * slots */
+	uint32_t *index; /* row + 1 per place, 0 empty; icap a power of 2 */
+	size_t icap;
+	uint8_t *seen;	 /* one bit per row: the table has it */
+	uint32_t forgot; /* values left at or before this entry are unknown */
 };
+
+/* A row: w[0] its key, w[1 + s] the entry of slot s, w[1 + slots + s]
+ * the index of its value. */
+static uint32_t *row_at(const struct rtable *t, size_t i)
+{
+	return t->blocks[i >> ROW_BLOCK_BITS] +
+	       (i & (ROW_BLOCK - 1)) * t->words;
+}
+
+#define ROW_ENTRY(t, w, s) ((w)[1 + (s)])
+#define ROW_VAL(t, w, s) ((w)[1 + (t)->slots + (s)])
 
 struct audit_replay {
 	struct rtable t[3];
+	struct keystore keys;
 	struct strmap *vals; /* value -> index into valv */
 	const char **valv;
 	size_t nvals, capvals;
-	struct arena arena;
+	struct arena arena; /* the values */
+	/* The values interned for the entry being applied, by where its
+	 * text holds them: an entry of 256 cards names one status and one
+	 * place. */
+	struct {
+		const char *p;
+		size_t len;
+		uint32_t idx;
+	} memo[2];
+	int nmemo;
 	int after_import_cards; /* the entry before was import.cards */
 	int64_t entry;		/* the entry being applied */
 	struct audit_verify *out;
@@ -464,9 +590,11 @@ struct audit_replay *audit_replay_new(void)
 	if (!r)
 		return NULL;
 	r->vals = strmap_new(256);
-	for (int i = 0; i < 3; i++)
-		r->t[i].map = strmap_new(i == AUDIT_ROW_CARD ? 4096 : 64);
-	if (!r->vals || !r->t[0].map || !r->t[1].map || !r->t[2].map) {
+	for (int i = 0; i < 3; i++) {
+		r->t[i].slots = kind_slots((enum audit_row_kind)i);
+		r->t[i].words = 1 + 2 * (size_t)r->t[i].slots;
+	}
+	if (!r->vals) {
 		audit_replay_free(r);
 		return NULL;
 	}
@@ -478,24 +606,26 @@ void audit_replay_free(struct audit_replay *r)
 	if (!r)
 		return;
 	for (int i = 0; i < 3; i++) {
-		strmap_free(r->t[i].map);
-		free(r->t[i].rows);
+		for (size_t b = 0; b < r->t[i].nblocks; b++)
+			free(r->t[i].blocks[b]);
+		free(r->t[i].blocks);
+		free(r->t[i].index);
+		free(r->t[i].seen);
 	}
+	keys_free(&r->keys);
 	strmap_free(r->vals);
 	free(r->valv);
 	arena_free(&r->arena);
 	free(r);
 }
 
-/* The index of value v, added when new; -1 on OOM. */
-static int64_t intern(struct audit_replay *r, struct audit_text v)
+/* Adds value p[0..len) to the values; its index, -1 on OOM. */
+static int64_t intern_new(struct audit_replay *r, const char *p, size_t len)
 {
-	const char *p = v.p ? v.p : "";
-	int64_t idx;
 	int put;
 
-	if (strmap_get(r->vals, p, v.len, &idx))
-		return idx;
+	if (r->nvals == UINT32_MAX)
+		return -1;
 	if (r->nvals == r->capvals) {
 		size_t cap = r->capvals ? 2 * r->capvals : 64;
 		const char **nv = realloc(r->valv, cap * sizeof(*nv));
@@ -505,48 +635,129 @@ static int64_t intern(struct audit_replay *r, struct audit_text v)
 		r->valv = nv;
 		r->capvals = cap;
 	}
-	r->valv[r->nvals] = arena_strdup(&r->arena, p, v.len);
-	put = strmap_put(r->vals, p, v.len, (int64_t)r->nvals, NULL);
+	r->valv[r->nvals] = arena_strdup(&r->arena, p, len);
+	put = strmap_put(r->vals, p, len, (int64_t)r->nvals, NULL);
 	if (!r->valv[r->nvals] || put < 0)
 		return -1;
 	return (int64_t)r->nvals++;
 }
 
-/* The row of key in t, added when new and `add`; NULL when absent (or
- * on OOM, with *oom set). */
-static struct rrow *row_of(struct audit_replay *r, struct rtable *t,
-			   const char *key, size_t len, int add, int *oom)
+/* The index of value v, added when new; -1 on OOM. */
+static int64_t intern(struct audit_replay *r, struct audit_text v)
 {
+	const char *p = v.p ? v.p : "";
 	int64_t idx;
+	int m;
 
-	if (strmap_get(t->map, key, len, &idx))
-		return &t->rows[idx];
-	if (!add)
-		return NULL;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 256;
-		struct rrow *nr = realloc(t->rows, cap * sizeof(*nr));
-
-		if (!nr) {
-			*oom = 1;
-			return NULL;
-		}
-		t->rows = nr;
-		t->cap = cap;
-	}
-	memset(&t->rows[t->n], 0, sizeof(t->rows[0]));
-	t->rows[t->n].key = arena_strdup(&r->arena, key, len);
-	if (!t->rows[t->n].key ||
-	    strmap_put(t->map, key, len, (int64_t)t->n, NULL) < 0) {
-		*oom = 1;
-		return NULL;
-	}
-	return &t->rows[t->n++];
+	for (m = 0; m < r->nmemo; m++)
+		if (r->memo[m].p == p && r->memo[m].len == v.len)
+			return r->memo[m].idx;
+	if (!strmap_get(r->vals, p, v.len, &idx))
+		idx = intern_new(r, p, v.len);
+	if (idx < 0)
+		return -1;
+	m = r->nmemo < 2 ? r->nmemo++ : 1;
+	r->memo[m].p = p;
+	r->memo[m].len = v.len;
+	r->memo[m].idx = (uint32_t)idx;
+	return idx;
 }
 
-static int known(const struct rtable *t, const struct rrow *row, int slot)
+/* The place in t's index where key is, or the empty one where it would
+ * go. */
+static size_t index_find(const struct audit_replay *r, const struct rtable *t,
+			 const char *key, size_t len, uint32_t h)
 {
-	return row->entry[slot] > t->forgot;
+	size_t mask = t->icap - 1;
+
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		size_t klen;
+		const char *k;
+
+		if (!t->index[i])
+			return i;
+		k = keys_get(&r->keys, row_at(t, t->index[i] - 1)[0], &klen);
+		if (klen == len && memcmp(k, key, len) == 0)
+			return i;
+	}
+}
+
+/* Doubles t's index (or makes its first); -1 on OOM. */
+static int index_grow(const struct audit_replay *r, struct rtable *t)
+{
+	size_t ncap = t->icap ? 2 * t->icap : 256, mask = ncap - 1;
+	uint32_t *ni = calloc(ncap, sizeof(*ni));
+
+	if (!ni)
+		return -1;
+	for (size_t row = 0; row < t->n; row++) {
+		size_t klen;
+		const char *k = keys_get(&r->keys, row_at(t, row)[0], &klen);
+		size_t i = key_hash(k, klen) & mask;
+
+		while (ni[i])
+			i = (i + 1) & mask;
+		ni[i] = (uint32_t)row + 1;
+	}
+	free(t->index);
+	t->index = ni;
+	t->icap = ncap;
+	return 0;
+}
+
+/* The row of key in t (its number in *at when found), added when new
+ * and `add`; NULL when absent (or on OOM, with *oom set). */
+static uint32_t *row_of(struct audit_replay *r, struct rtable *t,
+			const char *key, size_t len, int add, int *oom,
+			size_t *at)
+{
+	uint32_t h = key_hash(key, len), *w;
+	size_t i;
+
+	if (t->icap) {
+		i = index_find(r, t, key, len, h);
+		if (t->index[i]) {
+			if (at)
+				*at = t->index[i] - 1;
+			return row_at(t, t->index[i] - 1);
+		}
+	}
+	if (!add)
+		return NULL;
+	if (t->n >= UINT32_MAX - 1)
+		goto oom;
+	if ((t->n + 1) * 2 > t->icap) {
+		if (index_grow(r, t) < 0)
+			goto oom;
+	}
+	i = index_find(r, t, key, len, h);
+	if ((t->n & (ROW_BLOCK - 1)) == 0) {
+		uint32_t **nb =
+		    realloc(t->blocks, (t->nblocks + 1) * sizeof(*nb));
+
+		if (!nb)
+			goto oom;
+		t->blocks = nb;
+		t->blocks[t->nblocks] =
+		    malloc(ROW_BLOCK * t->words * sizeof(uint32_t));
+		if (!t->blocks[t->nblocks])
+			goto oom;
+		t->nblocks++;
+	}
+	w = row_at(t, t->n);
+	memset(w, 0, t->words * sizeof(*w));
+	if (keys_add(&r->keys, key, len, &w[0]) < 0)
+		goto oom;
+	t->index[i] = (uint32_t)++t->n;
+	return w;
+oom:
+	*oom = 1;
+	return NULL;
+}
+
+static int known(const struct rtable *t, const uint32_t *row, int slot)
+{
+	return ROW_ENTRY(t, row, slot) > t->forgot;
 }
 
 static void copy_text(char *dst, size_t cap, const char *p, size_t len)
@@ -561,23 +772,27 @@ static int apply_fact(void *ctx, const struct audit_fact *f)
 {
 	struct audit_replay *r = ctx;
 	struct rtable *t = &r->t[f->kind];
-	struct rrow *row;
+	uint32_t *row;
 	int oom = 0;
 
+	if (r->entry < 0 || r->entry > (int64_t)UINT32_MAX)
+		return LEDGER_ERR_NOMEM;
 	if (!f->key.p) {
 		if (f->forget)
-			t->forgot = r->entry;
+			t->forgot = (uint32_t)r->entry;
 		return 0;
 	}
-	row = row_of(r, t, f->key.p, f->key.len, f->left || f->found, &oom);
+	row = row_of(r, t, f->key.p, f->key.len, f->left || f->found, &oom,
+		     NULL);
 	if (!row)
 		return oom ? LEDGER_ERR_NOMEM : 0;
 	for (int field = 0; field < AUDIT_F_COUNT; field++) {
 		int s = slot_of((enum audit_field)field);
 
-		if (!(f->found & BIT(field)) || !known(t, row, s))
+		if (!(f->found & kind_fields(f->kind) & BIT(field)) ||
+		    !known(t, row, s))
 			continue;
-		const char *was = r->valv[row->val[s]];
+		const char *was = r->valv[ROW_VAL(t, row, s)];
 		struct audit_text now = f->before[field];
 
 		if (strlen(was) == now.len && memcmp(was, now.p, now.len) == 0)
@@ -586,7 +801,7 @@ static int apply_fact(void *ctx, const struct audit_fact *f)
 		    .problem = AUDIT_STATE_CHANGED,
 		    .table = audit_row_table(f->kind),
 		    .field = audit_field_name((enum audit_field)field),
-		    .entry = row->entry[s],
+		    .entry = ROW_ENTRY(t, row, s),
 		};
 		copy_text(fd.key, sizeof(fd.key), f->key.p, f->key.len);
 		copy_text(fd.logged, sizeof(fd.logged), was, strlen(was));
@@ -595,25 +810,50 @@ static int apply_fact(void *ctx, const struct audit_fact *f)
 			 "%s %s %s: the log says %s (entry %lld), entry %lld "
 			 "found %s: changed outside the log in between",
 			 fd.table, fd.key, fd.field, fd.logged,
-			 (long long)row->entry[s], (long long)r->entry,
-			 fd.held);
+			 (long long)fd.entry, (long long)r->entry, fd.held);
 		audit_add_finding(r->out, &fd);
 	}
 	for (int field = 0; field < AUDIT_F_COUNT; field++) {
 		int s = slot_of((enum audit_field)field);
 
+		if (!(kind_fields(f->kind) & BIT(field)))
+			continue;
 		if (f->left & BIT(field)) {
 			int64_t v = intern(r, f->after[field]);
 
 			if (v < 0)
 				return LEDGER_ERR_NOMEM;
-			row->val[s] = (uint32_t)v;
-			row->entry[s] = r->entry;
+			ROW_VAL(t, row, s) = (uint32_t)v;
+			ROW_ENTRY(t, row, s) = (uint32_t)r->entry;
 		} else if (f->forget & BIT(field)) {
-			row->entry[s] = 0;
+			ROW_ENTRY(t, row, s) = 0;
 		}
 	}
 	return 0;
+}
+
+/* An entry listing cards (import.cards, state.card) names up to 256 of
+ * them: their places in the index are asked of memory before the first
+ * is looked up, so that the cache misses overlap instead of following one
+ * another (each is a random place in a few MiB at a million cards). */
+static void prefetch_cards(const struct audit_replay *r,
+			   const struct audit_entry *e)
+{
+	const struct rtable *t = &r->t[AUDIT_ROW_CARD];
+	struct audit_text cards =
+	    value_of(text_of(e->detail, e->detail_len), "cards=");
+
+	if (!t->icap)
+		return;
+	while (cards.len > 0) {
+		struct audit_text key = token(cards);
+
+		__builtin_prefetch(
+		    &t->index[key_hash(key.p, key.len) & (t->icap - 1)]);
+		if (key.len >= cards.len)
+			break;
+		cards = text_of(key.p + key.len + 1, cards.len - key.len - 1);
+	}
 }
 
 int audit_replay_entry(struct audit_replay *r, const struct audit_entry *e,
@@ -627,6 +867,10 @@ int audit_replay_entry(struct audit_replay *r, const struct audit_entry *e,
 
 	r->entry = e->id;
 	r->out = out;
+	r->nmemo = 0; /* the last entry's text is gone */
+	if (is_cards || (e->action && e->action_len == 10 &&
+			 memcmp(e->action, "state.card", 10) == 0))
+		prefetch_cards(r, e);
 	/* An import that recorded its cards says so just before its own
 	 * entry: that entry then takes nothing away. */
 	if (!skip)
@@ -681,14 +925,37 @@ static int compare_table(struct ledger *l, struct audit_replay *r,
 	const char *table = audit_row_table(k);
 	sqlite3_stmt *st;
 	int rc = ledger_prepare(l, table_sql[k].sql, &st), step;
+	size_t next = 0; /* the row tried first */
 
 	if (rc < 0)
 		return rc;
+	free(t->seen);
+	t->seen = calloc(t->n / 8 + 1, 1);
+	if (!t->seen) {
+		sqlite3_finalize(st);
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	}
 	for (step = sqlite3_step(st); step == SQLITE_ROW;
 	     step = sqlite3_step(st)) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		const char *key = ledger_col_text(st, 1);
-		struct rrow *row = row_of(r, t, key, strlen(key), 0, NULL);
+		size_t ri = next, klen = strlen(key), rlen;
+		uint32_t *row = NULL;
+		const char *rkey;
+
+		/* The rows were replayed in about the order the table holds
+		 * them (by id): the row after the last one found is tried
+		 * before the index, whose places are scattered. */
+		if (ri < t->n) {
+			row = row_at(t, ri);
+			rkey = keys_get(&r->keys, row[0], &rlen);
+			if (rlen != klen || memcmp(rkey, key, klen) != 0)
+				row = NULL;
+		}
+		if (!row)
+			row = row_of(r, t, key, klen, 0, NULL, &ri);
+		if (row)
+			next = ri + 1;
 
 		if (!row) {
 			struct audit_finding fd = {
@@ -705,12 +972,12 @@ static int compare_table(struct ledger *l, struct audit_replay *r,
 			audit_add_finding(out, &fd);
 			continue;
 		}
-		row->seen = 1;
+		t->seen[ri / 8] |= (uint8_t)(1u << (ri % 8));
 		out->replayed++;
 		for (int field = 0; field < AUDIT_F_COUNT; field++) {
 			int s = slot_of((enum audit_field)field);
 			char buf[AUDIT_PIN_DIGEST_BUF];
-			const char *held;
+			const char *held, *logged;
 
 			if (!(kind_fields(k) & BIT(field)))
 				continue;
@@ -720,19 +987,19 @@ static int compare_table(struct ledger *l, struct audit_replay *r,
 			}
 			held = held_value(st, (enum audit_field)field, buf,
 					  sizeof(buf));
-			if (strcmp(held, r->valv[row->val[s]]) == 0)
+			logged = r->valv[ROW_VAL(t, row, s)];
+			if (strcmp(held, logged) == 0)
 				continue;
 			struct audit_finding fd = {
 			    .problem = AUDIT_STATE_CHANGED,
 			    .table = table,
 			    .id = id,
 			    .field = audit_field_name((enum audit_field)field),
-			    .entry = row->entry[s],
+			    .entry = ROW_ENTRY(t, row, s),
 			};
 			copy_text(fd.key, sizeof(fd.key), key, strlen(key));
-			copy_text(fd.logged, sizeof(fd.logged),
-				  r->valv[row->val[s]],
-				  strlen(r->valv[row->val[s]]));
+			copy_text(fd.logged, sizeof(fd.logged), logged,
+				  strlen(logged));
 			copy_text(fd.held, sizeof(fd.held), held, strlen(held));
 			snprintf(fd.what, sizeof(fd.what),
 				 "%s %s %s: the log says %s (entry %lld), the "
@@ -748,27 +1015,31 @@ static int compare_table(struct ledger *l, struct audit_replay *r,
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < t->n; i++) {
-		const struct rrow *row = &t->rows[i];
+		const uint32_t *row = row_at(t, i);
 		int64_t last = 0;
+		size_t klen;
+		const char *key;
 
-		if (row->seen)
+		if (t->seen[i / 8] & (1u << (i % 8)))
 			continue;
-		for (int s = 0; s < SLOTS; s++)
-			if (row->entry[s] > last)
-				last = row->entry[s];
+		for (int s = 0; s < t->slots; s++)
+			if (ROW_ENTRY(t, row, s) > last)
+				last = ROW_ENTRY(t, row, s);
 		struct audit_finding fd = {
 		    .problem = AUDIT_STATE_MISSING,
 		    .table = table,
 		    .entry = last,
 		};
-		copy_text(fd.key, sizeof(fd.key), row->key, strlen(row->key));
+		key = keys_get(&r->keys, row[0], &klen);
+		copy_text(fd.key, sizeof(fd.key), key, klen);
 		if (k != AUDIT_ROW_STAFF && known(t, row, 0) &&
 		    known(t, row, 1))
 			snprintf(fd.what, sizeof(fd.what),
 				 "%s %s is gone from the %s table: entry %lld "
 				 "left it %s at %s",
 				 table, fd.key, table, (long long)last,
-				 r->valv[row->val[0]], r->valv[row->val[1]]);
+				 r->valv[ROW_VAL(t, row, 0)],
+				 r->valv[ROW_VAL(t, row, 1)]);
 		else
 			snprintf(fd.what, sizeof(fd.what),
 				 "%s %s is gone from the %s table: the audit "

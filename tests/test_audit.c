@@ -990,6 +990,69 @@ static void import_records_its_cards(void **state)
 	assert_string_equal(v.findings[0].held, "issued");
 }
 
+/*
+ * The replayed state of many cards (data/audit_replay.c keeps it in
+ * blocks of rows, an index it doubles, and length-prefixed keys): 40,000
+ * cards fill three blocks and double the index nine times; Q1149599 and
+ * Q1312382 have the same 32-bit FNV-1a hash, so one is found past the
+ * other; a key of 200 bytes (a subject, not an imported ID) takes two
+ * bytes of length.  Every row is compared, and each change names its own
+ * key.
+ */
+static void replay_holds_many_cards(void **state)
+{
+	struct fixture *f = *state;
+	struct import_opts o = {.encoding = IMPORT_ENC_UTF8,
+				.now = 2001,
+				.status_rule = recon_import_status_rule};
+	struct import_result res;
+	struct audit_verify v;
+	enum { N = 40000 };
+	size_t cap = (N + 2) * 48 + 64, len;
+	char *csv = malloc(cap), long_key[201];
+
+	assert_non_null(csv);
+	len = (size_t)snprintf(csv, cap, "mgmt_id,serial,location,received\n");
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(csv + len, cap - len,
+					"R%05d,05%06d,S/T%d,2026-01-01\n", i, i,
+					i / 1000);
+	len += (size_t)snprintf(csv + len, cap - len,
+				"Q1149599,06000001,S/T7,2026-01-01\n"
+				"Q1312382,06000002,S/T8,2026-01-01\n");
+	assert_int_equal(import_run(f->l, csv, len, &o, &res), IMPORT_OK);
+	import_result_free(&res);
+	free(csv);
+	verify(f, NULL, 0, &v);
+	assert_int_equal(v.problem, AUDIT_INTACT);
+	assert_int_equal(v.nfindings, 0);
+	assert_int_equal(v.replayed, N + 2);
+	assert_int_equal(v.unreplayed, 0);
+
+	memset(long_key, 'K', 200);
+	long_key[200] = '\0';
+	assert_int_equal(
+	    ledger_audit(f->l, 0, 3000, "dispose.card", long_key, NULL), 0);
+	tamper(f, "UPDATE card SET status = 'issued' "
+		  "WHERE mgmt_id = 'Q1312382';"
+		  "UPDATE card SET location_id = (SELECT location_id FROM card "
+		  "WHERE mgmt_id = 'R00000') WHERE mgmt_id = 'Q1149599';"
+		  "UPDATE card SET mgmt_id = 'Q1149600' "
+		  "WHERE mgmt_id = 'R39999';");
+	verify(f, NULL, 0, &v);
+	/* The card table in id order: the renamed row comes first. */
+	assert_int_equal(v.problem, AUDIT_STATE_UNLOGGED);
+	assert_int_equal(v.nfindings, 5);
+	find_problem(&v, AUDIT_STATE_CHANGED, "card", "Q1312382", "status");
+	find_problem(&v, AUDIT_STATE_CHANGED, "card", "Q1149599",
+		     "location");
+	find_problem(&v, AUDIT_STATE_UNLOGGED, "card", "Q1149600", NULL);
+	find_problem(&v, AUDIT_STATE_MISSING, "card", "R39999", NULL);
+	long_key[MGMT_ID_MAX] = '\0';
+	find_problem(&v, AUDIT_STATE_MISSING, "card", long_key, NULL);
+	assert_int_equal(v.replayed, N + 2 - 1);
+}
+
 /* An entry dated more than AUDIT_CLOCK_SLACK before the one before it is
  * named; within the slack it is not; later entries do not hide it. */
 static void time_going_back_is_found(void **state)
@@ -1120,6 +1183,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(
 		old_entries_are_judged_by_what_they_hold, setup, teardown),
 	    cmocka_unit_test_setup_teardown(import_records_its_cards, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(replay_holds_many_cards, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(time_going_back_is_found, setup,
 					    teardown),
