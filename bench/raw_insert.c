@@ -8,12 +8,15 @@
  * disk.  The ratio of cardtally's reads per second to these rows per second
  * shows what the program adds on top of SQLite's durable commit.
  *
- * usage: raw_insert FILE N
+ * usage: raw_insert FILE N [LATENCIES]
  * FILE must not exist.  Prints one line on stdout:
  *   rows=N seconds=S rows_per_s=R sqlite=VERSION
  * where S covers the N transactions only (not opening or creating the file)
  * and VERSION is that of the SQLite library linked in, which is the one
- * cardtally is linked with too.
+ * cardtally is linked with too.  Given LATENCIES (a file, created), it
+ * also writes there how long each transaction took, BEGIN IMMEDIATE to the
+ * end of COMMIT, in microseconds, one a line: the baseline of the scan
+ * path's latency (measurement 7), the durable write alone.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -95,12 +98,13 @@ int main(int argc, char **argv)
 	sqlite3_stmt *ins = NULL;
 	struct stat sb;
 	char *end;
+	FILE *lat = NULL;
 	long n, i;
 	double t0, t1;
 	int ex = 1;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: raw_insert FILE N\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: raw_insert FILE N [LATENCIES]\n");
 		return 2;
 	}
 	errno = 0;
@@ -120,6 +124,11 @@ int main(int argc, char **argv)
 			db ? sqlite3_errmsg(db) : "out of memory");
 		goto out;
 	}
+	if (argc == 4 && (lat = fopen(argv[3], "w")) == NULL) {
+		fprintf(stderr, "raw_insert: cannot create %s: %s\n", argv[3],
+			strerror(errno));
+		goto out;
+	}
 	if (exec_or_report(db, schema) < 0)
 		goto out;
 	if (sqlite3_prepare_v2(db,
@@ -132,14 +141,31 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	t0 = now_s();
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		double r0 = lat ? now_s() : 0;
+
 		if (insert_one(db, ins, i) < 0)
 			goto out;
+		if (lat)
+			fprintf(lat, "%.1f\n", (now_s() - r0) * 1e6);
+	}
 	t1 = now_s();
+	if (lat) {
+		int bad = fclose(lat) != 0;
+
+		lat = NULL;
+		if (bad) {
+			fprintf(stderr, "raw_insert: cannot write %s\n",
+				argv[3]);
+			goto out;
+		}
+	}
 	printf("rows=%ld seconds=%.6f rows_per_s=%.1f sqlite=%s\n", n, t1 - t0,
 	       (double)n / (t1 - t0), sqlite3_libversion());
 	ex = 0;
 out:
+	if (lat)
+		fclose(lat);
 	sqlite3_finalize(ins);
 	sqlite3_close(db);
 	return ex;
