@@ -7,17 +7,19 @@ the same feed drives cardtally and its baseline alike.  The first card is a
 warm-up (the program starting, its first connection): it is read like the
 others but not counted.
 
-  card_feed.py sim SERIALS OUT -- COMMAND...
+  card_feed.py sim SERIALS OUT -- COMMAND... -- BASELINE...
       COMMAND reads a sim script on its stdin (cardtally scan --reader
       sim:- --json): for each serial, "card SERIAL" is written to it and
       the time taken until its JSON line for that serial ("event":
       "accepted") arrives on its stdout is written to OUT, in
-      microseconds, one a line; then "remove".  Descriptor 3, when open,
-      is passed on to COMMAND (cardtally's --pin-fd 3).  The clock is read just
+      microseconds, one a line; then "remove".  The clock is read just
       before the write and just after the line is in: the pipe's hand-over
-      both ways is counted against the program.  A pause of GAP_MS
-      (environment, default 5) between cards lets the program wait for the
-      next one as it would at a reader.
+      both ways is counted against the program.  BASELINE (raw_insert
+      FILE N --paced, N the number of serials) is timed the same way, a
+      line in, "row I" out, one turn after each card, into OUT.base: both
+      wait the same way, in the same moments of the disk.  A pause of
+      GAP_MS (environment, default 5) after each turn lets the programs
+      wait for the next card as they would at a reader.
 
   card_feed.py pcsc SERIALS OUT VCARD PORT MARK -- COMMAND...
       The cards are virtual My Number cards (VCARD: tests/tools/vcard.py)
@@ -29,6 +31,7 @@ others but not counted.
       "reads=N seconds=S reads_per_s=R", from the insertion of the first
       counted card to the line of the last.
 
+Descriptor 3, when open, is passed on to COMMAND (cardtally's --pin-fd 3).
 Anything else than the expected line (another serial, an alert, the
 program ending) or no line within TIMEOUT_S (default 15) ends the feed
 with a message and exit 1: a benchmark must not time a broken feed.
@@ -85,34 +88,51 @@ def kept_fds():
         return ()
 
 
-def run_sim(serials, out, cmd, gap, timeout):
+def turn(wfd, lines, text, timeout):
+    """Writes text, returns (the line that answers it, microseconds)."""
+    t0 = time.monotonic_ns()
+    os.write(wfd, text.encode())
+    line = lines.next(timeout)
+    t1 = time.monotonic_ns()
+    return line, (t1 - t0) / 1000.0
+
+
+def run_sim(serials, out, cmd, base, gap, timeout):
     prog = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, pass_fds=kept_fds())
     lines = Lines(prog.stdout.fileno(), cmd[0])
-    wfd = prog.stdin.fileno()
-    lat = []
+    bprog = subprocess.Popen(base, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE)
+    blines = Lines(bprog.stdout.fileno(), base[0])
+    lat, blat = [], []
     for k, s in enumerate(serials):
-        want = '"serial":"%s"' % s
-        t0 = time.monotonic_ns()
-        os.write(wfd, ("card %s\n" % s).encode())
-        line = lines.next(timeout)
-        t1 = time.monotonic_ns()
-        if '"event":"accepted"' not in line or want not in line:
+        line, us = turn(prog.stdin.fileno(), lines, "card %s\n" % s,
+                        timeout)
+        if '"event":"accepted"' not in line or \
+                '"serial":"%s"' % s not in line:
             die("card %d (%s): expected its accepted read, got: %s"
                 % (k, s, line))
-        if k > 0:
-            lat.append((t1 - t0) / 1000.0)
-        os.write(wfd, b"remove\n")
+        os.write(prog.stdin.fileno(), b"remove\n")
         time.sleep(gap)
-    prog.stdin.close()
-    rest = prog.stdout.read()
-    rc = prog.wait()
-    if rc != 0:
-        die("%s exited %d" % (cmd[0], rc))
-    if rest.strip():
-        die("unexpected output at the end: %r" % rest[:200])
-    with open(out, "w") as f:
-        f.writelines("%.1f\n" % v for v in lat)
+        bline, bus = turn(bprog.stdin.fileno(), blines, "row\n", timeout)
+        if bline != "row %d" % k:
+            die("%s: expected row %d, got: %s" % (base[0], k, bline))
+        time.sleep(gap)
+        if k > 0:
+            lat.append(us)
+            blat.append(bus)
+    for p, name, summary in ((prog, cmd[0], False), (bprog, base[0], True)):
+        p.stdin.close()
+        rest = p.stdout.read().decode("utf-8", "replace")
+        rc = p.wait()
+        if rc != 0:
+            die("%s exited %d" % (name, rc))
+        if summary != bool(rest.strip()) or \
+                (summary and not rest.startswith("rows=")):
+            die("%s: unexpected output at the end: %r" % (name, rest[:200]))
+    for path, v in ((out, lat), (out + ".base", blat)):
+        with open(path, "w") as f:
+            f.writelines("%.1f\n" % x for x in v)
 
 
 def run_pcsc(serials, out, vcard, port, mark, cmd, gap, timeout):
@@ -162,9 +182,13 @@ def main():
     cut = argv.index("--")
     args, cmd = argv[:cut], argv[cut + 1:]
     timeout = float(os.environ.get("TIMEOUT_S", "15"))
-    if args[0] == "sim" and len(args) == 3 and cmd:
+    if args[0] == "sim" and len(args) == 3 and "--" in cmd:
         gap = float(os.environ.get("GAP_MS", "5")) / 1000
-        run_sim(serials_of(args[1]), args[2], cmd, gap, timeout)
+        cut = cmd.index("--")
+        cmd, base = cmd[:cut], cmd[cut + 1:]
+        if not cmd or not base:
+            die("usage: see the top of bench/card_feed.py")
+        run_sim(serials_of(args[1]), args[2], cmd, base, gap, timeout)
     elif args[0] == "pcsc" and len(args) == 6 and cmd:
         gap = float(os.environ.get("GAP_MS", "500")) / 1000
         run_pcsc(serials_of(args[1]), args[2], args[3], int(args[4]),

@@ -8,15 +8,18 @@
  * disk.  The ratio of cardtally's reads per second to these rows per second
  * shows what the program adds on top of SQLite's durable commit.
  *
- * usage: raw_insert FILE N [LATENCIES]
+ * usage: raw_insert FILE N [--paced]
  * FILE must not exist.  Prints one line on stdout:
  *   rows=N seconds=S rows_per_s=R sqlite=VERSION
  * where S covers the N transactions only (not opening or creating the file)
  * and VERSION is that of the SQLite library linked in, which is the one
- * cardtally is linked with too.  Given LATENCIES (a file, created), it
- * also writes there how long each transaction took, BEGIN IMMEDIATE to the
- * end of COMMIT, in microseconds, one a line: the baseline of the scan
- * path's latency (measurement 7), the durable write alone.
+ * cardtally is linked with too.
+ *
+ * --paced: the latency baseline of measurement 7.  Before each row it
+ * waits for a line on stdin (its "card"), and once the row is committed
+ * it writes "row I" on stdout (its "feedback"), so that bench/card_feed.py
+ * times it from outside exactly as it times cardtally scan.  End of input
+ * before N rows is an error.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -51,6 +54,17 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* --paced: 1 once a whole line is read from stdin, 0 at its end. */
+static int next_line(void)
+{
+	int c;
+
+	while ((c = getchar()) != EOF)
+		if (c == '\n')
+			return 1;
+	return 0;
 }
 
 static int exec_or_report(sqlite3 *db, const char *sql)
@@ -98,13 +112,12 @@ int main(int argc, char **argv)
 	sqlite3_stmt *ins = NULL;
 	struct stat sb;
 	char *end;
-	FILE *lat = NULL;
 	long n, i;
 	double t0, t1;
-	int ex = 1;
+	int ex = 1, paced = argc == 4 && strcmp(argv[3], "--paced") == 0;
 
-	if (argc != 3 && argc != 4) {
-		fprintf(stderr, "usage: raw_insert FILE N [LATENCIES]\n");
+	if (argc != 3 && !paced) {
+		fprintf(stderr, "usage: raw_insert FILE N [--paced]\n");
 		return 2;
 	}
 	errno = 0;
@@ -124,11 +137,6 @@ int main(int argc, char **argv)
 			db ? sqlite3_errmsg(db) : "out of memory");
 		goto out;
 	}
-	if (argc == 4 && (lat = fopen(argv[3], "w")) == NULL) {
-		fprintf(stderr, "raw_insert: cannot create %s: %s\n", argv[3],
-			strerror(errno));
-		goto out;
-	}
 	if (exec_or_report(db, schema) < 0)
 		goto out;
 	if (sqlite3_prepare_v2(db,
@@ -142,30 +150,23 @@ int main(int argc, char **argv)
 	}
 	t0 = now_s();
 	for (i = 0; i < n; i++) {
-		double r0 = lat ? now_s() : 0;
-
-		if (insert_one(db, ins, i) < 0)
-			goto out;
-		if (lat)
-			fprintf(lat, "%.1f\n", (now_s() - r0) * 1e6);
-	}
-	t1 = now_s();
-	if (lat) {
-		int bad = fclose(lat) != 0;
-
-		lat = NULL;
-		if (bad) {
-			fprintf(stderr, "raw_insert: cannot write %s\n",
-				argv[3]);
+		if (paced && !next_line()) {
+			fprintf(stderr, "raw_insert: end of input at row %ld\n",
+				i);
 			goto out;
 		}
+		if (insert_one(db, ins, i) < 0)
+			goto out;
+		if (paced) {
+			printf("row %ld\n", i);
+			fflush(stdout);
+		}
 	}
+	t1 = now_s();
 	printf("rows=%ld seconds=%.6f rows_per_s=%.1f sqlite=%s\n", n, t1 - t0,
 	       (double)n / (t1 - t0), sqlite3_libversion());
 	ex = 0;
 out:
-	if (lat)
-		fclose(lat);
 	sqlite3_finalize(ins);
 	sqlite3_close(db);
 	return ex;
