@@ -843,16 +843,28 @@ int wf_scan_next(struct wf_scan *s, int timeout_ms, struct wf_scan_event *ev,
 	return 0;
 }
 
+void wf_scan_wake(struct wf_scan *s)
+{
+	if (s != NULL)
+		rdr_wake(s->r);
+}
+
 int wf_scan_run(struct wf_scan *s, const volatile sig_atomic_t *stop,
 		int (*report)(void *ctx, const struct wf_scan_event *ev,
 			      const struct wf_err *e),
 		void *ctx, struct wf_err *e)
 {
 	struct wf_scan_event ev;
+	/* A reader that wf_scan_wake can wake is waited on for as long as it
+	 * takes: no periodic look at *stop (nor at pcscd).  A USB watch is
+	 * dispatched between waits, so with one the waits stay bounded. */
+	int wait = s->r != NULL && rdr_wakeable(s->r) && s->pr.w == NULL
+		       ? -1
+		       : WF_SCAN_WAIT_MS;
 	int ex;
 
 	while (!*stop) {
-		ex = wf_scan_next(s, WF_SCAN_WAIT_MS, &ev, e);
+		ex = wf_scan_next(s, wait, &ev, e);
 		if (ex)
 			return ex;
 		if (ev.kind == WF_SCAN_IDLE)
