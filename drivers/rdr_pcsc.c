@@ -230,9 +230,9 @@ static void *waker_main(void *arg)
 
 	for (;;) {
 		struct pollfd p = {.fd = s->wake_fd[0], .events = POLLIN};
-		int n = poll(&p, 1,
-			     atomic_load(&s->wake_req) ? PCSC_CANCEL_RETRY_MS
-						       : -1);
+		int n =
+		    poll(&p, 1,
+			 atomic_load(&s->wake_req) ? PCSC_CANCEL_RETRY_MS : -1);
 
 		if (n < 0 && errno != EINTR)
 			return NULL;
@@ -240,8 +240,8 @@ static void *waker_main(void *arg)
 			char buf[64];
 			ssize_t got = read(s->wake_fd[0], buf, sizeof(buf));
 
-			if (got == 0 || (got < 0 && errno != EINTR &&
-					 errno != EAGAIN))
+			if (got == 0 ||
+			    (got < 0 && errno != EINTR && errno != EAGAIN))
 				return NULL; /* pcsc_close */
 			if (got > 0)
 				atomic_store(&s->wake_req, 1);
@@ -297,8 +297,7 @@ static void pcsc_wake(void *state)
 	struct pcsc *s = state;
 	int saved = errno;
 
-	if (s != NULL && s->have_waker &&
-	    write(s->wake_fd[1], "w", 1) < 0) {
+	if (s != NULL && s->have_waker && write(s->wake_fd[1], "w", 1) < 0) {
 		/* Full: a wake is pending already. */
 	}
 	errno = saved;
