@@ -82,6 +82,7 @@ LIBS_PC += libpcsclite
 CT_CFLAGS += -DHAVE_PCSC
 else
 LIB_SRC := $(filter-out drivers/rdr_pcsc.c,$(LIB_SRC))
+TOOL_SRC := $(filter-out bench/pcsc_loop.c,$(TOOL_SRC))
 endif
 
 # libnfc is optional: the nfc reader backend is built only where pkg-config

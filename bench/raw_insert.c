@@ -8,12 +8,18 @@
  * disk.  The ratio of cardtally's reads per second to these rows per second
  * shows what the program adds on top of SQLite's durable commit.
  *
- * usage: raw_insert FILE N
+ * usage: raw_insert FILE N [--paced]
  * FILE must not exist.  Prints one line on stdout:
  *   rows=N seconds=S rows_per_s=R sqlite=VERSION
  * where S covers the N transactions only (not opening or creating the file)
  * and VERSION is that of the SQLite library linked in, which is the one
  * cardtally is linked with too.
+ *
+ * --paced: the latency baseline of measurement 7.  Before each row it
+ * waits for a line on stdin (its "card"), and once the row is committed
+ * it writes "row I" on stdout (its "feedback"), so that bench/card_feed.py
+ * times it from outside exactly as it times cardtally scan.  End of input
+ * before N rows is an error.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -48,6 +54,17 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* --paced: 1 once a whole line is read from stdin, 0 at its end. */
+static int next_line(void)
+{
+	int c;
+
+	while ((c = getchar()) != EOF)
+		if (c == '\n')
+			return 1;
+	return 0;
 }
 
 static int exec_or_report(sqlite3 *db, const char *sql)
@@ -97,10 +114,10 @@ int main(int argc, char **argv)
 	char *end;
 	long n, i;
 	double t0, t1;
-	int ex = 1;
+	int ex = 1, paced = argc == 4 && strcmp(argv[3], "--paced") == 0;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: raw_insert FILE N\n");
+	if (argc != 3 && !paced) {
+		fprintf(stderr, "usage: raw_insert FILE N [--paced]\n");
 		return 2;
 	}
 	errno = 0;
@@ -132,9 +149,19 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	t0 = now_s();
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (paced && !next_line()) {
+			fprintf(stderr, "raw_insert: end of input at row %ld\n",
+				i);
+			goto out;
+		}
 		if (insert_one(db, ins, i) < 0)
 			goto out;
+		if (paced) {
+			printf("row %ld\n", i);
+			fflush(stdout);
+		}
+	}
 	t1 = now_s();
 	printf("rows=%ld seconds=%.6f rows_per_s=%.1f sqlite=%s\n", n, t1 - t0,
 	       (double)n / (t1 - t0), sqlite3_libversion());

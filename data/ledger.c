@@ -1002,6 +1002,44 @@ static int set_pragmas(struct ledger *l)
 	return ledger_exec(l, pragmas);
 }
 
+static int wal_noted(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct ledger *l = arg;
+
+	(void)db;
+	(void)name;
+	l->wal_pages = pages;
+	return SQLITE_OK;
+}
+
+void ledger_checkpoint_later(struct ledger *l)
+{
+	l->wal_pages = 0;
+	sqlite3_wal_hook(l->db, wal_noted, l);
+}
+
+void ledger_checkpoint_auto(struct ledger *l)
+{
+	sqlite3_wal_autocheckpoint(l->db, LEDGER_CHECKPOINT_PAGES);
+	l->wal_pages = 0;
+}
+
+int ledger_wal_pages(const struct ledger *l)
+{
+	return l->wal_pages;
+}
+
+int ledger_checkpoint(struct ledger *l)
+{
+	if (l->in_tx)
+		return 0;
+	if (sqlite3_wal_checkpoint_v2(l->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+				      NULL, NULL) != SQLITE_OK)
+		return 0;
+	l->wal_pages = 0;
+	return 1;
+}
+
 int ledger_read_only(struct ledger *l)
 {
 	if (sqlite3_exec(l->db, "PRAGMA query_only = 1", NULL, NULL, NULL) !=

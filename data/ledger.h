@@ -120,6 +120,24 @@ int ledger_schema_version(struct ledger *l);
  * the file (PRAGMA data_version): what was read before a transaction is
  * still true inside it when the number is the same. */
 int ledger_data_version(struct ledger *l, int64_t *v);
+/*
+ * Checkpoints when the caller has time for them, not inside the commit
+ * that happens to fill the WAL (SQLite's auto-checkpoint, every 1,000
+ * pages, writes them to the file and syncs it before that commit
+ * returns).  After ledger_checkpoint_later this connection no longer
+ * checkpoints by itself, until ledger_checkpoint_auto; ledger_wal_pages
+ * says how many pages the WAL held after this connection's last commit,
+ * and ledger_checkpoint runs a PASSIVE checkpoint now (outside a
+ * transaction: 1 done, 0 not; one that fails or cannot finish, other
+ * readers being there, is left to the next).  The scan loop uses them so
+ * that a read's feedback does not wait for a checkpoint (bench/run,
+ * measurement 7).
+ */
+#define LEDGER_CHECKPOINT_PAGES 1000
+void ledger_checkpoint_later(struct ledger *l);
+void ledger_checkpoint_auto(struct ledger *l);
+int ledger_wal_pages(const struct ledger *l);
+int ledger_checkpoint(struct ledger *l);
 /* "ok", or the first problem PRAGMA integrity_check reports, into out. */
 int ledger_integrity_check(struct ledger *l, char *out, size_t outlen);
 

@@ -31,6 +31,8 @@ struct ledger {
 	/* ROLLBACK, prepared at open: preparing allocates, and a rollback
 	 * must work when memory has run out (ledger_rollback). */
 	sqlite3_stmt *rollback;
+	/* ledger_checkpoint_later: pages in the WAL after the last commit. */
+	int wal_pages;
 };
 
 /* Records SQLite's message for `what` in l->errmsg; returns LEDGER_ERR_SQL

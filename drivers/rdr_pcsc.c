@@ -7,6 +7,11 @@
  * Everything is driven by SCardGetStatusChange, so an idle scan costs no
  * CPU: the chosen reader's state tells when a card arrives or leaves, and
  * the `\\?PnP?\Notification` pseudo-reader tells when readers come and go.
+ * A caller may wait with no timeout: pcsc-lite retries its waits when a
+ * signal comes, so rdr_wake (from a signal handler) ends one through a
+ * thread of ours that calls SCardCancel, which a handler may not.  Waking
+ * up every 250 ms instead cost an idle scan two round trips to pcscd each
+ * time (0.4 % CPU, and pcscd four times its wake-ups: bench/run, 7).
  * A card in the field is connected once, identified by the identity
  * profile (profile.h) through a transmit function wrapping SCardTransmit,
  * and reported once; it stays connected until it leaves, so that feedback
@@ -24,16 +29,25 @@
 #include "profile.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <PCSC/reader.h>
 #include <PCSC/winscard.h>
 
 /* While pcscd is away there is nothing to block on: retry at this pace. */
 #define PCSC_RETRY_MS 250
+/* A wake not yet seen by pcsc_next is cancelled again at this pace: the
+ * wait it was meant for may not have begun when it came. */
+#define PCSC_CANCEL_RETRY_MS 50
 /* Upper bound for the list of reader names pcscd returns. */
 #define PCSC_LIST_MAX	4096
 #define PCSC_PREFIX_MAX 128
@@ -62,6 +76,19 @@ struct pcsc {
 	int in_field; /* a card was reported (CARD or UNREADABLE) */
 	int lost;     /* RDR_EV_LOST reported, RDR_EV_BACK not yet */
 	int acs;      /* an ACS reader: FF 00 40 drives buzzer and LEDs */
+
+	/*
+	 * rdr_wake: pcsc_wake writes a byte to wake_fd[1]; the waker thread,
+	 * blocked on wake_fd[0], sets wake_req and cancels the context's
+	 * wait, again every PCSC_CANCEL_RETRY_MS until pcsc_next has taken
+	 * the request.  ctx_lock guards ctx and have_ctx against the waker
+	 * (only this thread changes them).
+	 */
+	int wake_fd[2];
+	pthread_t waker;
+	int have_waker;
+	atomic_int wake_req;
+	pthread_mutex_t ctx_lock;
 };
 
 static int service_gone(LONG rv)
@@ -174,10 +201,112 @@ static void forget_reader(struct pcsc *s)
 static void drop_context(struct pcsc *s)
 {
 	forget_reader(s);
+	pthread_mutex_lock(&s->ctx_lock);
 	if (s->have_ctx)
 		SCardReleaseContext(s->ctx);
 	s->have_ctx = 0;
+	pthread_mutex_unlock(&s->ctx_lock);
 	s->pnp_state = SCARD_STATE_UNAWARE;
+}
+
+/* A new context, visible to the waker. */
+static LONG establish(struct pcsc *s)
+{
+	SCARDCONTEXT ctx;
+	LONG rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx);
+
+	if (rv != SCARD_S_SUCCESS)
+		return rv;
+	pthread_mutex_lock(&s->ctx_lock);
+	s->ctx = ctx;
+	s->have_ctx = 1;
+	pthread_mutex_unlock(&s->ctx_lock);
+	return rv;
+}
+
+static void *waker_main(void *arg)
+{
+	struct pcsc *s = arg;
+
+	for (;;) {
+		struct pollfd p = {.fd = s->wake_fd[0], .events = POLLIN};
+		int n =
+		    poll(&p, 1,
+			 atomic_load(&s->wake_req) ? PCSC_CANCEL_RETRY_MS : -1);
+
+		if (n < 0 && errno != EINTR)
+			return NULL;
+		if (n > 0) {
+			char buf[64];
+			ssize_t got = read(s->wake_fd[0], buf, sizeof(buf));
+
+			if (got == 0 ||
+			    (got < 0 && errno != EINTR && errno != EAGAIN))
+				return NULL; /* pcsc_close */
+			if (got > 0)
+				atomic_store(&s->wake_req, 1);
+		}
+		if (atomic_load(&s->wake_req)) {
+			pthread_mutex_lock(&s->ctx_lock);
+			if (s->have_ctx)
+				SCardCancel(s->ctx);
+			pthread_mutex_unlock(&s->ctx_lock);
+		}
+	}
+}
+
+/* The pipe and the waker, which takes no signal: they are for the
+ * thread that waits.  0, or -1 with nothing started. */
+static int start_waker(struct pcsc *s)
+{
+	sigset_t all, old;
+
+	if (pipe2(s->wake_fd, O_CLOEXEC) != 0)
+		return -1;
+	/* A handler must never block on a full pipe. */
+	if (fcntl(s->wake_fd[1], F_SETFL, O_NONBLOCK) != 0)
+		goto fail;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	if (pthread_create(&s->waker, NULL, waker_main, s) != 0) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		goto fail;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	s->have_waker = 1;
+	return 0;
+fail:
+	close(s->wake_fd[0]);
+	close(s->wake_fd[1]);
+	return -1;
+}
+
+static void stop_waker(struct pcsc *s)
+{
+	if (!s->have_waker)
+		return;
+	close(s->wake_fd[1]); /* the waker reads end of file and ends */
+	pthread_join(s->waker, NULL);
+	close(s->wake_fd[0]);
+	s->have_waker = 0;
+}
+
+/* Async-signal-safe: write(2) and nothing else. */
+static void pcsc_wake(void *state)
+{
+	struct pcsc *s = state;
+	int saved = errno;
+
+	if (s != NULL && s->have_waker && write(s->wake_fd[1], "w", 1) < 0) {
+		/* Full: a wake is pending already. */
+	}
+	errno = saved;
+}
+
+/* A wake came (and is taken): pcsc_next returns RDR_ERR_INTERRUPTED. */
+static int woken(struct pcsc *s)
+{
+	return atomic_exchange(&s->wake_req, 0) != 0;
 }
 
 static int pcsc_transmit(void *ctx, const uint8_t *apdu, size_t len,
@@ -385,11 +514,9 @@ static LONG attach(struct pcsc *s, int *have_ev, struct rdr_event *ev)
 	LONG rv;
 
 	if (!s->have_ctx) {
-		rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL,
-					   &s->ctx);
+		rv = establish(s);
 		if (rv != SCARD_S_SUCCESS)
 			return rv;
-		s->have_ctx = 1;
 		s->pnp_state = SCARD_STATE_UNAWARE;
 	}
 	if (s->reader[0] != '\0')
@@ -419,6 +546,10 @@ static int pcsc_next(void *state, int timeout_ms, struct rdr_event *ev,
 		long left = -1;
 		LONG rv;
 
+		if (woken(s)) {
+			rdr_errf(err, errlen, "interrupted by a signal");
+			return RDR_ERR_INTERRUPTED;
+		}
 		if (timeout_ms >= 0) {
 			clock_gettime(CLOCK_MONOTONIC, &now);
 			left = timeout_ms - ms_between(&start, &now);
@@ -468,6 +599,11 @@ static int pcsc_next(void *state, int timeout_ms, struct rdr_event *ev,
 			n++;
 		}
 		rv = SCardGetStatusChange(s->ctx, wait, rs, n);
+		if (rv == SCARD_E_CANCELLED) {
+			woken(s);
+			rdr_errf(err, errlen, "interrupted by a signal");
+			return RDR_ERR_INTERRUPTED;
+		}
 		if (rv == SCARD_E_TIMEOUT) {
 			ev->kind = RDR_EV_TIMEOUT;
 			return 0;
@@ -563,7 +699,9 @@ static void pcsc_close(void *state)
 
 	if (s == NULL)
 		return;
+	stop_waker(s);
 	drop_context(s);
+	pthread_mutex_destroy(&s->ctx_lock);
 	free(s);
 }
 
@@ -613,14 +751,21 @@ static int pcsc_open(const char *arg, void **state, char *err, size_t errlen)
 		return RDR_ERR_NOMEM;
 	}
 	memcpy(s->prefix, arg, strlen(arg) + 1);
-	rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &s->ctx);
+	pthread_mutex_init(&s->ctx_lock, NULL);
+	atomic_init(&s->wake_req, 0);
+	if (start_waker(s) != 0) {
+		rdr_errf(err, errlen, "pcsc: cannot start a thread: %s",
+			 strerror(errno));
+		ret = RDR_ERR_NOMEM;
+		goto out;
+	}
+	rv = establish(s);
 	if (rv != SCARD_S_SUCCESS) {
 		rdr_errf(err, errlen, "pcsc: %s (is pcscd running?)",
 			 pcsc_stringify_error(rv));
 		ret = RDR_ERR_UNAVAILABLE;
 		goto out;
 	}
-	s->have_ctx = 1;
 	rv = choose_reader(s, &found);
 	if (rv != SCARD_S_SUCCESS || !found) {
 		reader_names(s->ctx, names, sizeof(names));
@@ -695,4 +840,5 @@ const struct rdr_ops rdr_pcsc_ops = {
     .close = pcsc_close,
     .set_profile = pcsc_set_profile,
     .list = pcsc_list,
+    .wake = pcsc_wake,
 };

@@ -207,6 +207,17 @@ int rdr_set_profile(struct rdr *r, const struct rdr_profile *p)
 	return r->ops->set_profile(r->state, p);
 }
 
+int rdr_wakeable(const struct rdr *r)
+{
+	return r != NULL && r->ops->wake != NULL;
+}
+
+void rdr_wake(struct rdr *r)
+{
+	if (r != NULL && r->ops->wake != NULL)
+		r->ops->wake(r->state);
+}
+
 int rdr_feedback(struct rdr *r, enum rdr_feedback fb)
 {
 	r->err[0] = '\0';

@@ -108,6 +108,11 @@ struct rdr_ops {
 	 * daemon is not running). */
 	int (*list)(void (*cb)(void *arg, const char *name, int card),
 		    void *arg, char *err, size_t errlen);
+	/* Optional (NULL: a signal already ends the backend's waits, as
+	 * sim's poll): makes a wait of next in progress, or the next one,
+	 * return RDR_ERR_INTERRUPTED soon.  Async-signal-safe: a signal
+	 * handler calls it (rdr_wake). */
+	void (*wake)(void *state);
 };
 
 struct rdr;
@@ -132,6 +137,20 @@ int rdr_next(struct rdr *r, int timeout_ms, struct rdr_event *ev);
  * no use for a profile.
  */
 int rdr_set_profile(struct rdr *r, const struct rdr_profile *p);
+/*
+ * Whether rdr_wake can end this reader's waits: then a caller that must
+ * react to a signal may wait with no timeout (-1) and call rdr_wake from
+ * its signal handler, instead of waking every few hundred milliseconds
+ * to look at its flag (which costs an idle pcsc scan, and pcscd, a round
+ * trip each time).  0 for backends without wake: bound the wait.
+ */
+int rdr_wakeable(const struct rdr *r);
+/*
+ * Async-signal-safe: makes rdr_next's wait in progress, or its next one,
+ * return RDR_ERR_INTERRUPTED soon.  Does nothing where !rdr_wakeable(r)
+ * or r is NULL.
+ */
+void rdr_wake(struct rdr *r);
 /* Buzzer/LED feedback where the reader has them; 0 where it does not. */
 int rdr_feedback(struct rdr *r, enum rdr_feedback fb);
 /* Last error message of r; empty string when none. Owned by r. */

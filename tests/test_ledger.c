@@ -156,6 +156,44 @@ static void create_sets_version_and_wal(void **state)
 	sqlite3_close(db);
 }
 
+/*
+ * ledger_checkpoint_later: the WAL grows past SQLite's auto-checkpoint (a
+ * checkpoint there would restart it, and the count of its pages with it),
+ * until ledger_checkpoint, after which the next commit starts it afresh.
+ */
+static void checkpoints_later(void **state)
+{
+	struct fixture *f = *state;
+	char path[64];
+	int64_t id;
+	int k = 0;
+
+	ledger_checkpoint_later(f->l);
+	assert_int_equal(ledger_wal_pages(f->l), 0);
+	while (ledger_wal_pages(f->l) < 2 * LEDGER_CHECKPOINT_PAGES) {
+		assert_true(k < 400000);
+		assert_int_equal(ledger_begin(f->l), 0);
+		/* Not while a transaction is open. */
+		assert_int_equal(ledger_checkpoint(f->l), 0);
+		for (int i = 0; i < 1000; i++, k++) {
+			snprintf(path, sizeof(path),
+				 "SAFE%d/SHELF%d/TRAY-WITH-A-LONG-NAME-%d",
+				 k / 10000 + 1, k / 100 % 100 + 1, k % 100 + 1);
+			assert_int_equal(
+			    ledger_location_ensure(f->l, path, &id), 0);
+		}
+		assert_int_equal(ledger_commit(f->l), 0);
+	}
+	assert_int_equal(ledger_checkpoint(f->l), 1);
+	assert_int_equal(ledger_wal_pages(f->l), 0);
+	assert_int_equal(ledger_begin(f->l), 0);
+	assert_int_equal(ledger_location_ensure(f->l, "SAFE99/S1/T1", &id), 0);
+	assert_int_equal(ledger_commit(f->l), 0);
+	assert_in_range(ledger_wal_pages(f->l), 1, 20);
+	ledger_checkpoint_auto(f->l);
+	assert_int_equal(ledger_wal_pages(f->l), 0);
+}
+
 static void open_missing_and_create_existing(void **state)
 {
 	struct fixture *f = *state;
@@ -1073,6 +1111,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(read_only_writes_only_pin_tries,
 					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(checkpoints_later, setup, teardown),
 	    cmocka_unit_test_setup_teardown(create_sets_version_and_wal, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(open_missing_and_create_existing,

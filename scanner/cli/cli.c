@@ -453,9 +453,24 @@ volatile sig_atomic_t cli_stop_signal;
 
 static const int stop_signals[CLI_NSTOP] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
 
+static void (*volatile stop_wake)(void *);
+static void *volatile stop_wake_arg;
+
 static void on_stop(int sig)
 {
+	void (*wake)(void *) = stop_wake;
+
 	cli_stop_signal = sig;
+	if (wake != NULL)
+		wake(stop_wake_arg);
+}
+
+void cli_stop_wake(void (*wake)(void *arg), void *arg)
+{
+	/* The argument first: a signal in between finds them paired. */
+	stop_wake = NULL;
+	stop_wake_arg = arg;
+	stop_wake = wake;
 }
 
 void cli_stop_catch(struct sigaction old[CLI_NSTOP])
@@ -472,6 +487,7 @@ void cli_stop_catch(struct sigaction old[CLI_NSTOP])
 
 void cli_stop_restore(const struct sigaction old[CLI_NSTOP])
 {
+	stop_wake = NULL;
 	for (size_t i = 0; i < CLI_NSTOP; i++)
 		sigaction(stop_signals[i], &old[i], NULL);
 }

@@ -26,11 +26,15 @@
  * in cli_stop_signal (0 while none came), without SA_RESTART so that a
  * blocking reader wait returns at once where the backend lets it; a write
  * to a closed pipe then fails with EPIPE and the loop ends as for a stop.
- * cli_stop_restore puts back the handlers from before.
+ * cli_stop_restore puts back the handlers from before.  Where the loop
+ * waits with no timeout (wf_scan_run on a reader that can be woken),
+ * cli_stop_wake names what the handler calls after recording the signal
+ * (async-signal-safe: wf_scan_wake); cli_stop_restore forgets it.
  */
 #define CLI_NSTOP 4
 extern volatile sig_atomic_t cli_stop_signal;
 void cli_stop_catch(struct sigaction old[CLI_NSTOP]);
+void cli_stop_wake(void (*wake)(void *arg), void *arg);
 void cli_stop_restore(const struct sigaction old[CLI_NSTOP]);
 
 /*

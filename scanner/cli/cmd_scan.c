@@ -404,6 +404,12 @@ static int report_and_warn(void *ctx, const struct wf_scan_event *ev,
 	return report_event(ctx, ev, e);
 }
 
+/* The stop signals' handler ends the reader's wait: async-signal-safe. */
+static void wake_scan(void *s)
+{
+	wf_scan_wake(s);
+}
+
 int scan_run(struct ledger *l, const struct wf_scan_args *a,
 	     const struct scan_print *p, struct wf_scan_totals *t, int *opened)
 {
@@ -429,6 +435,7 @@ int scan_run(struct ledger *l, const struct wf_scan_args *a,
 		fprintf(stderr, _("note: %s\n"), _(p->note));
 	safe_warned = 0;
 	cli_stop_catch(old);
+	cli_stop_wake(wake_scan, s);
 	ex = wf_scan_run(s, &cli_stop_signal, report_and_warn, &o, &e);
 	cli_stop_restore(old);
 	*t = *wf_scan_totals(s);

@@ -233,6 +233,7 @@ struct wf_scan {
 	struct wf_scan_totals totals;
 	int range_begun;  /* a count's range: its end is recorded at close */
 	int typed_reader; /* kbd: the reader types numbers, no profile */
+	int checkpoints_later; /* ledger_checkpoint_later, undone at close */
 };
 
 static int64_t scan_now(const struct wf_scan *s)
@@ -416,6 +417,11 @@ int wf_scan_open(struct ledger *l, const struct wf_scan_args *a,
 	}
 	presence_start(&s->pr, a->reader);
 	s->typed_reader = a->reader && strncmp(a->reader, "kbd:", 4) == 0;
+	/* Checkpoints between reads (next_or_checkpoint), not in them. */
+	if (s->r != NULL) {
+		ledger_checkpoint_later(l);
+		s->checkpoints_later = 1;
+	}
 	*out = s;
 	return 0;
 }
@@ -435,6 +441,8 @@ int wf_scan_close(struct wf_scan *s, struct wf_err *e)
 	    ledger_range_end(s->l, s->a->session_id, s->range_id,
 			     s->a->actor->id, scan_now(s)) < 0)
 		ex = wf_fail_ledger(e, s->l);
+	if (s->checkpoints_later)
+		ledger_checkpoint_auto(s->l);
 	free(s);
 	return ex;
 }
@@ -783,6 +791,29 @@ int wf_scan_serial(struct wf_scan *s, const char *serial,
 	return take_read(s, res, NULL, e);
 }
 
+/*
+ * The reader's next event; but first, when the WAL is due for a
+ * checkpoint and the reader has nothing for us at once, the checkpoint:
+ * between two reads, after the last one's feedback, never inside a read's
+ * commit.  A reader that never pauses (a sim file) gets its checkpoint
+ * anyway once the WAL holds four times as much.
+ */
+static int next_or_checkpoint(struct wf_scan *s, int timeout_ms,
+			      struct rdr_event *rev)
+{
+	int pages = ledger_wal_pages(s->l), rc;
+
+	if (pages >= 4 * LEDGER_CHECKPOINT_PAGES)
+		ledger_checkpoint(s->l);
+	else if (pages >= LEDGER_CHECKPOINT_PAGES) {
+		rc = rdr_next(s->r, 0, rev);
+		if (rc != 0 || rev->kind != RDR_EV_TIMEOUT)
+			return rc;
+		ledger_checkpoint(s->l);
+	}
+	return rdr_next(s->r, timeout_ms, rev);
+}
+
 int wf_scan_next(struct wf_scan *s, int timeout_ms, struct wf_scan_event *ev,
 		 struct wf_err *e)
 {
@@ -800,7 +831,7 @@ int wf_scan_next(struct wf_scan *s, int timeout_ms, struct wf_scan_event *ev,
 	}
 	if (s->r == NULL)
 		return 0;
-	rc = rdr_next(s->r, timeout_ms, &rev);
+	rc = next_or_checkpoint(s, timeout_ms, &rev);
 	if (rc == RDR_ERR_INTERRUPTED ||
 	    (rc == 0 && rev.kind == RDR_EV_TIMEOUT))
 		return 0;
@@ -843,16 +874,28 @@ int wf_scan_next(struct wf_scan *s, int timeout_ms, struct wf_scan_event *ev,
 	return 0;
 }
 
+void wf_scan_wake(struct wf_scan *s)
+{
+	if (s != NULL)
+		rdr_wake(s->r);
+}
+
 int wf_scan_run(struct wf_scan *s, const volatile sig_atomic_t *stop,
 		int (*report)(void *ctx, const struct wf_scan_event *ev,
 			      const struct wf_err *e),
 		void *ctx, struct wf_err *e)
 {
 	struct wf_scan_event ev;
+	/* A reader that wf_scan_wake can wake is waited on for as long as it
+	 * takes: no periodic look at *stop (nor at pcscd).  A USB watch is
+	 * dispatched between waits, so with one the waits stay bounded. */
+	int wait = s->r != NULL && rdr_wakeable(s->r) && s->pr.w == NULL
+		       ? -1
+		       : WF_SCAN_WAIT_MS;
 	int ex;
 
 	while (!*stop) {
-		ex = wf_scan_next(s, WF_SCAN_WAIT_MS, &ev, e);
+		ex = wf_scan_next(s, wait, &ev, e);
 		if (ex)
 			return ex;
 		if (ev.kind == WF_SCAN_IDLE)

@@ -166,8 +166,10 @@ int wf_scan_serial(struct wf_scan *s, const char *serial,
 const struct wf_scan_totals *wf_scan_totals(const struct wf_scan *s);
 /*
  * Reads until the reader's script ends, *stop becomes non-zero (checked
- * before every wait, and every wait lasts at most WF_SCAN_WAIT_MS), a
- * read is refused, or report returns non-zero (its output is gone).
+ * before every wait; every wait lasts at most WF_SCAN_WAIT_MS, or as long
+ * as it takes where the reader can be woken: whoever sets *stop calls
+ * wf_scan_wake), a read is refused, or report returns non-zero (its
+ * output is gone).
  * report is called for every event but WF_SCAN_IDLE, after the read is
  * on disk; for WF_SCAN_REFUSED e says why.  0 (ended or stopped), or the
  * exit status with *e (a refused read, a failed reader).
@@ -177,6 +179,9 @@ int wf_scan_run(struct wf_scan *s, const volatile sig_atomic_t *stop,
 		int (*report)(void *ctx, const struct wf_scan_event *ev,
 			      const struct wf_err *e),
 		void *ctx, struct wf_err *e);
+/* Async-signal-safe, for the handler that sets wf_scan_run's *stop: ends
+ * the reader's wait in progress (rdr_wake).  s may be NULL. */
+void wf_scan_wake(struct wf_scan *s);
 /* Closes the reader and records the end of a count's range (also when
  * stopped or failed: what was read is kept).  0, or the exit status with
  * *e when the end could not be recorded.  wf_scan_close(NULL, e) does

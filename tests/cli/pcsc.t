@@ -129,6 +129,9 @@ expect_events() {
 }
 # cpu_ticks PID: user + system clock ticks the process has used.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# wakeups PID: context switches of all its threads so far.
+wakeups() { cat /proc/"$1"/task/*/status |
+	awk '/ctxt_switches/ { s += $2 } END { print s + 0 }'; }
 now_ms() { date +%s%3N; }
 
 # ---- fixtures -----------------------------------------------------------------
@@ -176,12 +179,15 @@ is "$(scan_events)" "accepted A101" "present: accepted"
 
 # Held in the field: the scan sits idle (no busy polling) and does not read
 # the card again.  Two seconds of wall clock are the measuring window.
-t0=$(now_ms) c0=$(cpu_ticks "$SCAN")
+t0=$(now_ms) c0=$(cpu_ticks "$SCAN") w0=$(wakeups "$SCAN")
 sleep 2 # the measuring window, not a synchronisation
-t1=$(now_ms) c1=$(cpu_ticks "$SCAN")
+t1=$(now_ms) c1=$(cpu_ticks "$SCAN") w1=$(wakeups "$SCAN")
 hz=$(getconf CLK_TCK)
 pct=$(((c1 - c0) * 1000 * 100 / hz / (t1 - t0)))
 ok $((pct >= 5)) "idle with a card held: scan used ${pct}% CPU (< 5%)"
+# It waits on pcscd with no timeout (a stop signal wakes it): waking every
+# 250 ms to look for one was some 40 wake-ups in these 2 s.
+ok $(((w1 - w0) > 4)) "idle with a card held: $((w1 - w0)) wake-ups in 2 s (no periodic wait)"
 is "$(scan_events)" "accepted A101" "hold: still one read"
 
 take_away 0 "Virtual PCD 00 00"
