@@ -866,12 +866,20 @@ int ledger_audit_card_states(struct ledger *l, int64_t staff_id, int64_t at,
 		*n = 0;
 	if (!b)
 		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
-	rc = ledger_prepare(l,
-			    "SELECT l.path, c.status, c.mgmt_id FROM card c "
-			    "JOIN location l ON l.id = c.location_id "
-			    "WHERE ?1 < 0 OR c.updated_at = ?1 "
-			    "ORDER BY c.location_id, c.status, c.mgmt_id",
-			    &st);
+	/* A chunk's cards are looked up by id: no scan of the card table,
+	 * which every chunk of a large import would repeat. */
+	rc = ledger_prepare(
+	    l,
+	    updated_at == LEDGER_STATES_CHUNK
+		? "SELECT l.path, c.status, c.mgmt_id FROM " LEDGER_CHUNK_TABLE
+		  " t JOIN card c ON c.id = t.id "
+		  "JOIN location l ON l.id = c.location_id "
+		  "ORDER BY c.location_id, c.status, c.mgmt_id"
+		: "SELECT l.path, c.status, c.mgmt_id FROM card c "
+		  "JOIN location l ON l.id = c.location_id "
+		  "WHERE ?1 < 0 OR c.updated_at = ?1 "
+		  "ORDER BY c.location_id, c.status, c.mgmt_id",
+	    &st);
 	if (rc < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, updated_at);
