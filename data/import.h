@@ -14,8 +14,9 @@
  * same import run again finishes (written rows are then unchanged).
  *
  * Order of calls: import_check() with a filled struct import_opts ->
- * (import_write() in a write transaction, commit, while IMPORT_MORE) ->
- * import_job_free() -> read struct import_result -> import_result_free().
+ * import_sync_late() -> (import_write() in a write transaction, commit,
+ * while IMPORT_MORE) -> import_sync() -> import_job_free() -> read struct import_result ->
+ * import_result_free().
  * import_run() does all of it.
  */
 #ifndef CT_IMPORT_H
@@ -172,6 +173,14 @@ int import_check(struct ledger *l, const char *buf, size_t len,
  * import again to finish it).  res->written: the rows of earlier chunks.
  */
 int import_write(struct import_job *job, long max_rows, int64_t max_ms);
+/*
+ * Outside any transaction, before the first import_write: the chunks then
+ * commit without waiting for the disk, and import_sync, after the last
+ * commit (or the one before a failed chunk), puts them all on disk at
+ * once; 0 or IMPORT_ERR_LEDGER.  Either is safe to call with job NULL.
+ */
+void import_sync_late(struct import_job *job);
+int import_sync(struct import_job *job);
 void import_job_free(struct import_job *job);
 void import_result_free(struct import_result *res);
 

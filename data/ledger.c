@@ -1359,6 +1359,22 @@ void ledger_let_writers_in(struct ledger *l)
 	sqlite3_sleep(LEDGER_WRITERS_GAP_MS);
 }
 
+int ledger_sync_wal(struct ledger *l)
+{
+	sqlite3_file *wal = NULL;
+
+	if (sqlite3_file_control(l->db, "main", SQLITE_FCNTL_JOURNAL_POINTER,
+				 &wal) != SQLITE_OK)
+		return ledger_sql_error(l, "sync");
+	/* No WAL file open (nothing written yet): nothing to sync. */
+	if (!wal || !wal->pMethods)
+		return 0;
+	if (wal->pMethods->xSync(wal, SQLITE_SYNC_FULL) != SQLITE_OK)
+		return ledger_fail(l, LEDGER_ERR_IO, "sync: cannot sync the "
+						     "ledger's journal");
+	return 0;
+}
+
 int ledger_commit(struct ledger *l)
 {
 	int rc = ledger_exec(l, "COMMIT");

@@ -135,8 +135,11 @@ int ledger_begin_read(struct ledger *l);
  * lock to get it (see ledger.c).
  */
 #define LEDGER_WRITE_SLICE_MS 200
-#define LEDGER_WRITERS_GAP_MS 60
+#define LEDGER_WRITERS_GAP_MS 50
 void ledger_let_writers_in(struct ledger *l);
+/* Syncs the write-ahead log to disk: what commits made under PRAGMA
+ * synchronous=NORMAL is then as durable as a FULL commit. */
+int ledger_sync_wal(struct ledger *l);
 int ledger_commit(struct ledger *l);
 int ledger_rollback(struct ledger *l);
 

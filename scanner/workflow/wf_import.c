@@ -71,6 +71,7 @@ int wf_import(struct ledger *l, const struct staff_rec *actor,
 	ledger_rollback(l);
 	if (irc < 0)
 		return import_fail(l, irc, source, res, e);
+	import_sync_late(job);
 	for (irc = job ? IMPORT_MORE : IMPORT_OK; irc == IMPORT_MORE;) {
 		rc = wf_begin(l, &wf_step_import, actor, now, e);
 		if (rc)
@@ -84,6 +85,9 @@ int wf_import(struct ledger *l, const struct staff_rec *actor,
 		if (irc == IMPORT_MORE)
 			ledger_let_writers_in(l);
 	}
+	/* What was committed is on disk before anything is said. */
+	if (import_sync(job) < 0 && rc == 0)
+		rc = wf_fail_ledger(e, l);
 	import_job_free(job);
 	return rc;
 }
