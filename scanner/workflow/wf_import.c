@@ -8,6 +8,7 @@
  */
 #include "wf.h"
 
+#include "../../common/clock.h"
 #include "../../common/text.h"
 
 #include <sodium.h>
@@ -73,6 +74,7 @@ int wf_import(struct ledger *l, const struct staff_rec *actor,
 		return import_fail(l, irc, source, res, e);
 	import_sync_late(job);
 	for (irc = job ? IMPORT_MORE : IMPORT_OK; irc == IMPORT_MORE;) {
+		ct_test_pause("import.chunk");
 		rc = wf_begin(l, &wf_step_import, actor, now, e);
 		if (rc)
 			break;
