@@ -455,7 +455,11 @@ struct importer {
 	size_t nknown;
 	char *names; /* NUL-terminated mgmt_ids and serials of known[] */
 	size_t names_len, names_cap;
-	sqlite3_stmt *ins, *upd, *chunk_add;
+	sqlite3_stmt *ins, *upd;
+	/* The ids of the cards this chunk wrote, as a JSON array, for its
+	 * import.cards entries (ledger_audit_card_states). */
+	char *ids;
+	size_t ids_len, ids_cap;
 	int writing; /* no problem yet: rows may go to the ledger */
 	int write;   /* the write phase: rows go to the ledger now */
 	/*
@@ -1327,6 +1331,25 @@ static int plan_row(struct importer *im, const struct row *r,
 	return 0;
 }
 
+/* Adds a card id to the chunk's JSON array of them (im->ids), keeping
+ * room for the "]" that ends it. */
+static int note_id(struct importer *im, int64_t id)
+{
+	if (im->ids_cap - im->ids_len < 32) {
+		size_t cap = im->ids_cap ? im->ids_cap * 2 : 4096;
+		char *p = realloc(im->ids, cap);
+
+		if (!p)
+			return IMPORT_ERR_NOMEM;
+		im->ids = p;
+		im->ids_cap = cap;
+	}
+	im->ids_len += (size_t)snprintf(im->ids + im->ids_len,
+					im->ids_cap - im->ids_len, "%c%lld",
+					im->ids_len ? ',' : '[', (long long)id);
+	return 0;
+}
+
 /* The ledger no longer holds what the check read for this row. */
 static int changed(struct importer *im, const struct row *r)
 {
@@ -1355,6 +1378,7 @@ static int write_row(struct importer *im, const struct row *r)
 		return 0;
 	if (change == 1) {
 		const struct known *k = &im->known[r->known_m];
+		char was[NDATES][11]; /* bound static: nothing to allocate */
 
 		st = im->upd;
 		sqlite3_bind_int64(st, 1, r->loc_id);
@@ -1363,9 +1387,16 @@ static int write_row(struct importer *im, const struct row *r)
 		sqlite3_bind_int64(st, 6, im->opts->now);
 		sqlite3_bind_int64(st, 7, k->id);
 		sqlite3_bind_int64(st, 8, k->location_id);
-		for (int i = 0; i < NDATES; i++)
-			if (im->has[COL_RECEIVED + i])
-				ledger_bind_date(st, 9 + i, k->date[i]);
+		for (int i = 0; i < NDATES; i++) {
+			if (!im->has[COL_RECEIVED + i])
+				continue;
+			if (k->date[i] == DATE_NONE) {
+				sqlite3_bind_null(st, 9 + i);
+				continue;
+			}
+			date_format(k->date[i], was[i]);
+			sqlite3_bind_text(st, 9 + i, was[i], 10, SQLITE_STATIC);
+		}
 		if (im->has[COL_STATUS])
 			sqlite3_bind_text(
 			    st, 12,
@@ -1378,7 +1409,7 @@ static int write_row(struct importer *im, const struct row *r)
 		    k->status != (int)r->status)
 			rc = audit_status(im, k, r->status);
 		if (rc == 0)
-			sqlite3_bind_int64(im->chunk_add, 1, k->id);
+			rc = note_id(im, k->id);
 	} else {
 		st = im->ins;
 		sqlite3_bind_text(st, 1, r->mgmt, (int)r->mgmt_len,
@@ -1405,12 +1436,8 @@ static int write_row(struct importer *im, const struct row *r)
 			ledger_sql_error(im->l, "add card");
 			return IMPORT_ERR_LEDGER;
 		}
-		rc = 0;
-		sqlite3_bind_int64(im->chunk_add, 1,
-				   sqlite3_last_insert_rowid(im->l->db));
+		rc = note_id(im, sqlite3_last_insert_rowid(im->l->db));
 	}
-	if (rc == 0)
-		rc = step_reset(im, im->chunk_add, "note the chunk's card");
 	return rc;
 }
 
@@ -1824,8 +1851,6 @@ static int load_cards(struct importer *im, size_t count)
  */
 #define IMPORT_CACHE_KB 16384
 
-/* The card ids one chunk wrote (write_row), for its import.cards. */
-#define CHUNK_TABLE LEDGER_CHUNK_TABLE
 
 /*
  * The connection's cache_size setting (negative: KiB, positive: pages), to
@@ -2003,7 +2028,7 @@ void import_job_free(struct import_job *job)
 			     NULL, NULL, NULL);
 	sqlite3_finalize(im->ins);
 	sqlite3_finalize(im->upd);
-	sqlite3_finalize(im->chunk_add);
+	free(im->ids);
 	strmap_free(im->mgmt);
 	strmap_free(im->serial);
 	strmap_free(im->locs);
@@ -2165,9 +2190,6 @@ static int write_start(struct importer *im)
 	sqlite3_exec(im->l->db, "PRAGMA wal_autocheckpoint = 0", NULL, NULL,
 		     NULL);
 	im->checkpoint = 1;
-	if (ledger_exec(im->l, "CREATE TEMP TABLE IF NOT EXISTS " CHUNK_TABLE
-			       "(id INTEGER PRIMARY KEY)") < 0)
-		return IMPORT_ERR_LEDGER;
 	/*
 	 * The UPDATE sets only the columns the file has: an optional column
 	 * left out of the file keeps what the ledger says (a card checked
@@ -2192,10 +2214,7 @@ static int write_start(struct importer *im)
 			   "status, received, notice_sent, reminder_sent, "
 			   "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			   &im->ins) < 0 ||
-	    ledger_prepare(im->l, sql, &im->upd) < 0 ||
-	    ledger_prepare(im->l,
-			   "INSERT OR IGNORE INTO " CHUNK_TABLE "(id) VALUES (?)",
-			   &im->chunk_add) < 0)
+	    ledger_prepare(im->l, sql, &im->upd) < 0)
 		return IMPORT_ERR_LEDGER;
 	im->write = 1;
 	return 0;
@@ -2225,9 +2244,10 @@ int import_write(struct import_job *job, long max_rows, int64_t max_ms)
 	res->written = (long)im->done;
 	if (!im->write)
 		rc = write_start(im);
-	if (rc == 0 &&
-	    ledger_exec(im->l, "DELETE FROM " CHUNK_TABLE) < 0)
-		rc = IMPORT_ERR_LEDGER;
+	im->ids_len = 0;
+	if (rc == 0)
+		rc = note_id(im, 0); /* room for "[]" at least */
+	im->ids_len = 0;
 	/* Each chunk writes at least one row, so every chunk ends. */
 	for (; rc == 0 && i < im->nplan; i++) {
 		if (i > im->done &&
@@ -2256,9 +2276,11 @@ int import_write(struct import_job *job, long max_rows, int64_t max_ms)
 	 * `audit verify` can replay them (see audit_entry_facts); after the
 	 * last chunk's, the import's own entry, right after them.
 	 */
+	if (rc == 0)
+		strcpy(im->ids + im->ids_len, im->ids_len ? "]" : "[]");
 	if (rc == 0 &&
 	    ledger_audit_card_states(im->l, im->opts->actor_id, im->opts->now,
-				     "import.cards", LEDGER_STATES_CHUNK,
+				     "import.cards", im->opts->now, im->ids,
 				     im->has[COL_STATUS] ? "file" : "ledger",
 				     NULL) < 0)
 		rc = IMPORT_ERR_LEDGER;

@@ -139,17 +139,15 @@ void audit_add_finding(struct audit_verify *out, const struct audit_finding *f);
  * Writes entries `action` (subject a location, detail "status=S
  * [status_from=FROM ]cards=M1 M2 ...", at most a few hundred cards each)
  * recording the status and location of every card whose updated_at is
- * updated_at (every card when updated_at is -1; the cards whose ids are in
- * LEDGER_CHUNK_TABLE when it is LEDGER_STATES_CHUNK), in the caller's
- * transaction.  status_from NULL leaves the field out.  *n: the cards
- * recorded (may be NULL).
+ * updated_at (every card when updated_at < 0), or, when ids is not NULL,
+ * of the cards whose ids the JSON array ids lists (an import's chunk), in
+ * the caller's transaction.  status_from NULL leaves the field out.  *n:
+ * the cards recorded (may be NULL).
  */
-#define LEDGER_STATES_CHUNK (-2)
-/* The card ids one chunk of an import wrote (data/import.c fills it). */
-#define LEDGER_CHUNK_TABLE "temp.import_chunk"
 int ledger_audit_card_states(struct ledger *l, int64_t staff_id, int64_t at,
 			     const char *action, int64_t updated_at,
-			     const char *status_from, int64_t *n);
+			     const char *ids, const char *status_from,
+			     int64_t *n);
 /*
  * Version 12's migration step: records the state of every card, asset
  * and staff row as the tables hold it (state.card, state.asset,
