@@ -19,6 +19,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <sodium.h>
 #include <iconv.h>
 #include <uninorm.h>
 #include <unistr.h>
@@ -475,6 +476,8 @@ struct importer {
 	} *plan;
 	size_t nplan, plan_cap;
 	size_t done; /* plan rows written by the chunks before this one */
+	const char *raw;  /* the file as given */
+	size_t raw_len;
 	const char *text; /* the file's text as read (after any BOM) */
 	size_t text_len;
 	char *cr_only; /* text, when the file ended lines with CR alone */
@@ -1986,6 +1989,30 @@ static void find_missing(struct importer *im)
 	}
 }
 
+/*
+ * An import that takes more than one chunk says so in its first: the file
+ * (its name as given, and its BLAKE2b digest), its rows and how many of
+ * them it writes.  Until its closing "import" entry comes, the log shows
+ * an import stopped part way (a conflict, a kill): running the same file
+ * again finishes it.  An import of one chunk is whole or absent: no such
+ * entry.
+ */
+static int audit_begin(struct importer *im)
+{
+	unsigned char h[32];
+	char hex[2 * sizeof(h) + 1], detail[160];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)im->raw,
+			   im->raw_len, NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	snprintf(detail, sizeof(detail), "rows=%ld write=%zu blake2b=%s",
+		 im->res->rows, im->nplan, hex);
+	return ledger_audit(im->l, im->opts->actor_id, im->opts->now,
+			    "import.begin", im->opts->source, detail) < 0
+		   ? IMPORT_ERR_LEDGER
+		   : 0;
+}
+
 /* The closing entry of a whole import: what the file did. */
 static int audit_import(struct importer *im)
 {
@@ -2058,6 +2085,8 @@ static int check(struct importer *im, const char *buf, size_t len)
 	size_t lines;
 	int rc;
 
+	im->raw = buf;
+	im->raw_len = len;
 	/* Old Mac files end each line with CR alone: read as LF, so that
 	 * lines are counted as an editor counts them. */
 	if (len && !memchr(buf, '\n', len) && memchr(buf, '\r', len)) {
@@ -2286,6 +2315,8 @@ int import_write(struct import_job *job, long max_rows, int64_t max_ms)
 		rc = IMPORT_ERR_LEDGER;
 	if (rc == 0 && i == im->nplan)
 		rc = audit_import(im);
+	else if (rc == 0 && im->done == 0)
+		rc = audit_begin(im);
 	if (rc == IMPORT_ERR_NOMEM)
 		ledger_fail(im->l, LEDGER_ERR_NOMEM, "out of memory");
 	if (rc < 0)

@@ -66,6 +66,9 @@ struct import_opts {
 	 */
 	int full;
 	int64_t actor_id; /* staff id recorded in the audit log */
+	/* The file's name as the operator gave it, for the import.begin
+	 * entry of an import in several chunks; may be NULL. */
+	const char *source;
 	int64_t now;	  /* unix time recorded as updated_at / audit time */
 	/*
 	 * The state machine's word on a row's status (reconcile/'s
@@ -182,6 +185,11 @@ int import_write(struct import_job *job, long max_rows, int64_t max_ms);
 void import_sync_late(struct import_job *job);
 int import_sync(struct import_job *job);
 void import_job_free(struct import_job *job);
+/* The log of an import in several chunks: its first chunk writes, after its
+ * import.cards, an "import.begin" entry (subject the source, detail
+ * "rows=R write=W blake2b=DIGEST" of the file as given); its last, the
+ * closing "import" entry right after its import.cards.  An import.begin
+ * with no "import" after it is an import stopped part way. */
 void import_result_free(struct import_result *res);
 
 /*

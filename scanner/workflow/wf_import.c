@@ -57,6 +57,7 @@ int wf_import(struct ledger *l, const struct staff_rec *actor,
 	    .dry_run = (flags & IMPORT_DRY_RUN) != 0,
 	    .full = (flags & IMPORT_FULL) != 0,
 	    .actor_id = actor->id,
+	    .source = source,
 	    .now = now,
 	    /* Statuses change only as the state machine allows. */
 	    .status_rule = recon_import_status_rule,

@@ -615,6 +615,13 @@ like "$ERR" "y\\.csv line 20102: card X002 changed in the ledger after the file 
 	"second chunk: says how many rows the earlier chunks wrote"
 ok "$([ "$written" -gt 0 ] && [ "$written" -lt 20101 ]; echo $?)" \
 	"second chunk: the first chunk stays written ($written rows)"
+like "$(sqlq "SELECT subject || ' ' || detail FROM audit
+	WHERE action = 'import.begin'")" \
+	"^$WORK/y\.csv rows=20101 write=20101 blake2b=[0-9a-f]{64}\$" \
+	"second chunk: the first chunk named the file, its rows and digest"
+is "$(sqlq "SELECT count(*) FROM audit WHERE action = 'import' AND
+	id > (SELECT id FROM audit WHERE action = 'import.begin')")" 0 \
+	"second chunk: no closing entry: the log shows an import stopped"
 ct audit verify
 is "$RC" 0 "second chunk: audit verify passes after the stop"
 as S03 3333 return X002
