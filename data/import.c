@@ -488,6 +488,8 @@ struct importer {
 };
 
 _Static_assert(IMPORT_MAX_BYTES <= UINT32_MAX, "plan offsets fit 32 bits");
+_Static_assert(IMPORT_CHUNK_MS < LEDGER_WRITE_SLICE_MS,
+	       "a chunk's rows leave time for its audit entries and commit");
 
 struct row {
 	long line;
