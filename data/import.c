@@ -2117,8 +2117,16 @@ static int check(struct importer *im, const char *buf, size_t len)
 	ncards = ledger_card_count(l);
 	if (ncards < 0)
 		return IMPORT_ERR_LEDGER;
-	im->mgmt = strmap_new(lines + (size_t)ncards);
-	im->serial = strmap_new(lines + (size_t)ncards);
+	/*
+	 * Sized for the larger of the file and the ledger, not their sum: a
+	 * stock list names mostly the cards the ledger holds, and a map sized
+	 * for both took twice the memory of a re-import (each slot is 24
+	 * bytes, at most half of them used).  A file of new cards as large as
+	 * the ledger grows the maps once.
+	 */
+	im->mgmt = strmap_new(lines > (size_t)ncards ? lines : (size_t)ncards);
+	im->serial =
+	    strmap_new(lines > (size_t)ncards ? lines : (size_t)ncards);
 	im->locs = strmap_new(256);
 	im->locs_raw = strmap_new(256);
 	im->tags = strmap_new(16);
