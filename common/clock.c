@@ -9,7 +9,10 @@
 #include <time.h>
 
 #ifdef CT_TEST_CLOCK
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #endif
 
 static int pinned;
@@ -51,4 +54,32 @@ int64_t ct_now(void)
 	}
 #endif
 	return (int64_t)time(NULL);
+}
+
+void ct_test_pause(const char *where)
+{
+#ifdef CT_TEST_CLOCK
+	static int calls;
+	const char *spec = getenv("CARDTALLY_TEST_PAUSE");
+	size_t n = strlen(where);
+	char path[4096];
+	const char *file;
+	FILE *f;
+	long nth;
+
+	if (!spec || strncmp(spec, where, n) != 0 || spec[n] != ':')
+		return;
+	nth = strtol(spec + n + 1, (char **)&file, 10);
+	if (*file != ':' || ++calls != nth)
+		return;
+	file++;
+	snprintf(path, sizeof(path), "%s.waiting", file);
+	f = fopen(path, "w");
+	if (f)
+		fclose(f);
+	for (int i = 0; i < 6000 && access(file, F_OK) != 0; i++)
+		usleep(10000);
+#else
+	(void)where;
+#endif
 }

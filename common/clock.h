@@ -26,5 +26,14 @@ void ct_clock_pin(int64_t t);
 void ct_clock_unpin(void);
 /* 1 in a binary built with the test clock, 0 otherwise. */
 int ct_clock_is_test(void);
+/*
+ * A point where a test makes the program wait for another process (test
+ * clock only; nothing in any other build).  When $CARDTALLY_TEST_PAUSE is
+ * "WHERE:N:FILE" and this is the N-th call at `where`, creates
+ * FILE.waiting and waits until FILE exists (at most 60 s): the test then
+ * changes the ledger at a known moment with a real second process
+ * (tests/cli/import.t: a checkout between an import's check and writes).
+ */
+void ct_test_pause(const char *where);
 
 #endif

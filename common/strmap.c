@@ -128,6 +128,17 @@ int strmap_put(struct strmap *m, const char *key, size_t len, int64_t value,
 	return 1;
 }
 
+int strmap_set(struct strmap *m, const char *key, size_t len, int64_t value)
+{
+	uint32_t h = hash_bytes(key, len);
+	struct slot *s = find(m, key, len, h);
+
+	if (!s->key)
+		return strmap_put(m, key, len, value, NULL) < 0 ? -1 : 0;
+	s->value = value;
+	return 0;
+}
+
 int strmap_get(const struct strmap *m, const char *key, size_t len,
 	       int64_t *value)
 {

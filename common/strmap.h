@@ -27,6 +27,9 @@ void strmap_free(struct strmap *m);
  */
 int strmap_put(struct strmap *m, const char *key, size_t len, int64_t value,
 	       int64_t *old);
+/* Inserts key -> value, or gives a present key this value.  0, or -1 on
+ * OOM. */
+int strmap_set(struct strmap *m, const char *key, size_t len, int64_t value);
 /* 1 and *value set when found, 0 otherwise. */
 int strmap_get(const struct strmap *m, const char *key, size_t len,
 	       int64_t *value);

@@ -19,6 +19,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <sodium.h>
 #include <iconv.h>
 #include <uninorm.h>
 #include <unistr.h>
@@ -430,7 +431,6 @@ struct importer {
 	long enc_line;
 	int ambiguous;
 	char why[160]; /* decode_field's reason, when it is formatted */
-	int own_tx;    /* began the transaction (not the caller's) */
 	iconv_t cd;    /* CP932 -> UTF-8, or (iconv_t)-1 */
 	char *conv;    /* the current field decoded to UTF-8 */
 	size_t conv_cap;
@@ -457,9 +457,39 @@ struct importer {
 	char *names; /* NUL-terminated mgmt_ids and serials of known[] */
 	size_t names_len, names_cap;
 	sqlite3_stmt *ins, *upd;
-	int writing; /* no problem yet: rows go to the ledger */
-	int bulk;    /* card indexes dropped: build them before committing */
+	/* The ids of the cards this chunk wrote, as a JSON array, for its
+	 * import.cards entries (ledger_audit_card_states). */
+	char *ids;
+	size_t ids_len, ids_cap;
+	int writing; /* no problem yet: rows may go to the ledger */
+	int write;   /* the write phase: rows go to the ledger now */
+	/*
+	 * The plan the check leaves for the writes: each row to add or
+	 * update, as where its record starts in text and its line (a file
+	 * is at most IMPORT_MAX_BYTES, so both fit 32 bits).  The write
+	 * phase parses and checks just these records again, against the
+	 * same loaded state, so it writes what the check saw and nothing
+	 * else; unchanged rows cost nothing twice.
+	 */
+	struct plan_row {
+		uint32_t off, line;
+	} *plan;
+	size_t nplan, plan_cap;
+	size_t done; /* plan rows written by the chunks before this one */
+	const char *raw;  /* the file as given */
+	size_t raw_len;
+	const char *text; /* the file's text as read (after any BOM) */
+	size_t text_len;
+	char *cr_only; /* text, when the file ended lines with CR alone */
+	int64_t cache_was;
+	int checkpoint; /* automatic checkpoints are off: back on at the end */
+	int synced_late; /* synchronous=NORMAL: import_sync syncs the WAL */
+	struct csv c;
 };
+
+_Static_assert(IMPORT_MAX_BYTES <= UINT32_MAX, "plan offsets fit 32 bits");
+_Static_assert(IMPORT_CHUNK_MS < LEDGER_WRITE_SLICE_MS,
+	       "a chunk's rows leave time for its audit entries and commit");
 
 struct row {
 	long line;
@@ -736,6 +766,9 @@ static int note_key(struct importer *im, struct row *r, int is_serial,
 		return IMPORT_ERR_NOMEM;
 	if (rc == 1)
 		return 0;
+	/* The write phase reads a planned row again: its own line. */
+	if (old == -(int64_t)r->line)
+		return 0;
 	if (old < 0) {
 		r->dup = 1;
 		return problem(im, r, r->line, column, "duplicate of line %ld",
@@ -743,7 +776,7 @@ static int note_key(struct importer *im, struct row *r, int is_serial,
 	}
 	seen =
 	    is_serial ? &im->known[old].serial_line : &im->known[old].mgmt_line;
-	if (*seen) {
+	if (*seen && *seen != r->line) {
 		r->dup = 1;
 		return problem(im, r, r->line, column, "duplicate of line %ld",
 			       *seen);
@@ -988,9 +1021,11 @@ static int check_location(struct importer *im, struct row *r,
 	int rc;
 
 	/* Most rows name a location seen before: one hash lookup of the raw
-	 * bytes, no decoding.  Only valid paths are in the maps. */
+	 * bytes, no decoding.  Only valid paths are in the maps; id 0 is a
+	 * path the check found new, made by the write phase. */
 	if (!field_flaw(f->flags) &&
-	    strmap_get(raw_key ? im->locs_raw : im->locs, f->p, f->len, &id)) {
+	    strmap_get(raw_key ? im->locs_raw : im->locs, f->p, f->len, &id) &&
+	    (id || !im->write)) {
 		r->loc_id = id;
 		return 0;
 	}
@@ -1012,18 +1047,18 @@ static int check_location(struct importer *im, struct row *r,
 		return problem(im, r, r->line, column, "%s: %s",
 			       location_flaw(p, len), v);
 	}
-	if (!strmap_get(im->locs, p, len, &id)) {
+	if (!strmap_get(im->locs, p, len, &id) || (id == 0 && im->write)) {
 		id = 0;
-		if (im->writing) {
+		if (im->write) {
 			memcpy(path, p, len);
 			path[len] = '\0';
 			if (ledger_location_ensure(im->l, path, &id) < 0)
 				return IMPORT_ERR_LEDGER;
 		}
-		if (strmap_put(im->locs, p, len, id, NULL) < 0)
+		if (strmap_set(im->locs, p, len, id) < 0)
 			return IMPORT_ERR_NOMEM;
 	}
-	if (raw_key && strmap_put(im->locs_raw, f->p, f->len, id, NULL) < 0)
+	if (raw_key && strmap_set(im->locs_raw, f->p, f->len, id) < 0)
 		return IMPORT_ERR_NOMEM;
 	r->loc_id = id;
 	return 0;
@@ -1251,56 +1286,168 @@ static int step_reset(struct importer *im, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
+/* What a valid row does to the ledger: 0 nothing (the card is as the row
+ * says in every column the file has), 1 updates a card, 2 adds one. */
+static int row_change(const struct importer *im, const struct row *r)
+{
+	const struct known *k;
+
+	if (r->known_m < 0)
+		return 2;
+	k = &im->known[r->known_m];
+	if (k->location_id != r->loc_id ||
+	    (im->has[COL_STATUS] && k->status != (int)r->status))
+		return 1;
+	for (int i = 0; i < NDATES; i++)
+		if (im->has[COL_RECEIVED + i] && k->date[i] != r->date[i])
+			return 1;
+	return 0;
+}
+
+/* The check phase: counts the row, and notes it in the plan when it is
+ * to be written. */
+static int plan_row(struct importer *im, const struct row *r,
+		    const char *rec)
+{
+	int change = row_change(im, r);
+
+	if (change == 0) {
+		im->res->unchanged++;
+		return 0;
+	}
+	if (change == 1)
+		im->res->updated++;
+	else
+		im->res->added++;
+	if (im->opts->dry_run)
+		return 0;
+	if (im->nplan == im->plan_cap) {
+		size_t cap = im->plan_cap ? im->plan_cap * 2 : 1024;
+		struct plan_row *p = realloc(im->plan, cap * sizeof(*p));
+
+		if (!p)
+			return IMPORT_ERR_NOMEM;
+		im->plan = p;
+		im->plan_cap = cap;
+	}
+	im->plan[im->nplan].off = (uint32_t)(rec - im->text);
+	im->plan[im->nplan].line = (uint32_t)r->line;
+	im->nplan++;
+	return 0;
+}
+
+/* Adds a card id to the chunk's JSON array of them (im->ids), keeping
+ * room for the "]" that ends it. */
+static int note_id(struct importer *im, int64_t id)
+{
+	if (im->ids_cap - im->ids_len < 32) {
+		size_t cap = im->ids_cap ? im->ids_cap * 2 : 4096;
+		char *p = realloc(im->ids, cap);
+
+		if (!p)
+			return IMPORT_ERR_NOMEM;
+		im->ids = p;
+		im->ids_cap = cap;
+	}
+	im->ids_len += (size_t)snprintf(im->ids + im->ids_len,
+					im->ids_cap - im->ids_len, "%c%lld",
+					im->ids_len ? ',' : '[', (long long)id);
+	return 0;
+}
+
+/* The ledger no longer holds what the check read for this row. */
+static int changed(struct importer *im, const struct row *r)
+{
+	im->res->conflict_line = r->line;
+	snprintf(im->res->conflict_card, sizeof(im->res->conflict_card),
+		 "%.*s", (int)r->mgmt_len, r->mgmt);
+	return IMPORT_ERR_CHANGED;
+}
+
+/*
+ * The write phase: writes a planned row.  An update is guarded by what
+ * the check compared (location, the dates the file has, the status when
+ * it has that column): a card changed since (checked out at the window,
+ * received) matches no row, and the import stops rather than overwrite
+ * what it never saw.  A new card meets the UNIQUE indexes instead: a
+ * card or serial added since is a conflict too.
+ */
 static int write_row(struct importer *im, const struct row *r)
 {
 	const char *status = card_status_name(r->status);
+	int change = row_change(im, r);
 	sqlite3_stmt *st;
 	int rc;
 
-	if (r->known_m >= 0) {
+	if (change == 0)
+		return 0;
+	if (change == 1) {
 		const struct known *k = &im->known[r->known_m];
+		char was[NDATES][11]; /* bound static: nothing to allocate */
 
-		int same =
-		    k->location_id == r->loc_id &&
-		    (!im->has[COL_STATUS] || k->status == (int)r->status);
-
-		for (int i = 0; i < NDATES; i++)
-			if (im->has[COL_RECEIVED + i] &&
-			    k->date[i] != r->date[i])
-				same = 0;
-		if (same) {
-			im->res->unchanged++;
-			return 0;
-		}
 		st = im->upd;
 		sqlite3_bind_int64(st, 1, r->loc_id);
 		sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
 		bind_dates(st, 3, r);
 		sqlite3_bind_int64(st, 6, im->opts->now);
 		sqlite3_bind_int64(st, 7, k->id);
-		im->res->updated++;
+		sqlite3_bind_int64(st, 8, k->location_id);
+		for (int i = 0; i < NDATES; i++) {
+			if (!im->has[COL_RECEIVED + i])
+				continue;
+			if (k->date[i] == DATE_NONE) {
+				sqlite3_bind_null(st, 9 + i);
+				continue;
+			}
+			date_format(k->date[i], was[i]);
+			sqlite3_bind_text(st, 9 + i, was[i], 10, SQLITE_STATIC);
+		}
+		if (im->has[COL_STATUS])
+			sqlite3_bind_text(
+			    st, 12,
+			    card_status_name((enum card_status)k->status), -1,
+			    SQLITE_STATIC);
 		rc = step_reset(im, st, "update card");
+		if (rc == 0 && sqlite3_changes(im->l->db) == 0)
+			return changed(im, r);
 		if (rc == 0 && im->has[COL_STATUS] &&
 		    k->status != (int)r->status)
 			rc = audit_status(im, k, r->status);
-		return rc;
-	}
-	st = im->ins;
-	sqlite3_bind_text(st, 1, r->mgmt, (int)r->mgmt_len, SQLITE_STATIC);
-	if (r->serial_len)
-		sqlite3_bind_text(st, 2, r->serial, (int)r->serial_len,
+		if (rc == 0)
+			rc = note_id(im, k->id);
+	} else {
+		st = im->ins;
+		sqlite3_bind_text(st, 1, r->mgmt, (int)r->mgmt_len,
 				  SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 2);
-	sqlite3_bind_int64(st, 3, r->loc_id);
-	sqlite3_bind_text(st, 4, status, -1, SQLITE_STATIC);
-	bind_dates(st, 5, r);
-	sqlite3_bind_int64(st, 8, im->opts->now);
-	im->res->added++;
-	return step_reset(im, st, "add card");
+		if (r->serial_len)
+			sqlite3_bind_text(st, 2, r->serial, (int)r->serial_len,
+					  SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 2);
+		sqlite3_bind_int64(st, 3, r->loc_id);
+		sqlite3_bind_text(st, 4, status, -1, SQLITE_STATIC);
+		bind_dates(st, 5, r);
+		sqlite3_bind_int64(st, 8, im->opts->now);
+		rc = sqlite3_step(st);
+		/* Another card took this mgmt_id or serial since the check. */
+		if ((rc & 0xff) == SQLITE_CONSTRAINT &&
+		    sqlite3_extended_errcode(im->l->db) ==
+			SQLITE_CONSTRAINT_UNIQUE) {
+			sqlite3_reset(st);
+			return changed(im, r);
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			ledger_sql_error(im->l, "add card");
+			return IMPORT_ERR_LEDGER;
+		}
+		rc = note_id(im, sqlite3_last_insert_rowid(im->l->db));
+	}
+	return rc;
 }
 
-static int process_row(struct importer *im, const struct csv *c, long line)
+static int process_row(struct importer *im, const struct csv *c,
+		       const char *rec, long line)
 {
 	struct row r = {
 	    .line = line,
@@ -1346,7 +1493,7 @@ static int process_row(struct importer *im, const struct csv *c, long line)
 	}
 	if (r.bad || !im->writing)
 		return 0;
-	return write_row(im, &r);
+	return im->write ? write_row(im, &r) : plan_row(im, &r, rec);
 }
 
 /* Reads the header into im->colmap.  Returns 0 (check res->nproblems) or a
@@ -1702,15 +1849,13 @@ static int load_cards(struct importer *im, size_t count)
 }
 
 /*
- * A large import touches every page of the card table and its three
- * indexes.  With SQLite's default 2 MB page cache the transaction spills
- * pages to the WAL and reads them back, which took about a third of the
- * time of a million-row import; 64 MB removes nearly all of it.  The cache
- * only grows as pages are used, so a small import costs nothing more.
+ * The page cache of the write phase.  One transaction for the whole file
+ * needed 64 MB not to spill pages to the WAL and read them back; a chunk
+ * touches only its rows' pages, and the cache outlives the chunk's commit
+ * while nobody else writes (WAL), so less serves (see write_start).
  */
-#define IMPORT_CACHE_KB 65536
-/* Below this many lines, dropping and building indexes is not worth it. */
-#define BULK_MIN_ROWS 10000
+#define IMPORT_CACHE_KB 16384
+
 
 /*
  * The connection's cache_size setting (negative: KiB, positive: pages), to
@@ -1800,40 +1945,13 @@ static int read_rows(struct importer *im, struct csv *c)
 			blanks = 0;
 			im->res->rows++;
 			if (rc == 0)
-				rc = process_row(im, c, line);
+				rc = process_row(im, c, rec, line);
 			if (rc < 0)
 				return rc;
 		}
 		rec = c->p;
 	}
 	return rc < 0 ? IMPORT_ERR_NOMEM : 0;
-}
-
-/*
- * The UPDATE sets only the columns the file has: an optional column left
- * out of the file keeps what the ledger says (a card checked out since the
- * last import stays checked out), while an empty value in a column that is
- * there means "none" (or "stored").  Parameters are numbered so that every
- * row binds the same way whichever columns are set.
- */
-static int prepare_writes(struct importer *im)
-{
-	char sql[256];
-
-	snprintf(sql, sizeof(sql),
-		 "UPDATE card SET location_id = ?1, received = ?3%s%s%s, "
-		 "updated_at = ?6 WHERE id = ?7",
-		 im->has[COL_STATUS] ? ", status = ?2" : "",
-		 im->has[COL_NOTICE_SENT] ? ", notice_sent = ?4" : "",
-		 im->has[COL_REMINDER_SENT] ? ", reminder_sent = ?5" : "");
-	if (ledger_prepare(im->l,
-			   "INSERT INTO card(mgmt_id, serial, location_id, "
-			   "status, received, notice_sent, reminder_sent, "
-			   "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			   &im->ins) < 0 ||
-	    ledger_prepare(im->l, sql, &im->upd) < 0)
-		return IMPORT_ERR_LEDGER;
-	return 0;
 }
 
 /*
@@ -1873,28 +1991,36 @@ static void find_missing(struct importer *im)
 	}
 }
 
-static int finish(struct importer *im)
+/*
+ * An import that takes more than one chunk says so in its first: the file
+ * (its name as given, and its BLAKE2b digest), its rows and how many of
+ * them it writes.  Until its closing "import" entry comes, the log shows
+ * an import stopped part way (a conflict, a kill): running the same file
+ * again finishes it.  An import of one chunk is whole or absent: no such
+ * entry.
+ */
+static int audit_begin(struct importer *im)
+{
+	unsigned char h[32];
+	char hex[2 * sizeof(h) + 1], detail[160];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)im->raw,
+			   im->raw_len, NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	snprintf(detail, sizeof(detail), "rows=%ld write=%zu blake2b=%s",
+		 im->res->rows, im->nplan, hex);
+	return ledger_audit(im->l, im->opts->actor_id, im->opts->now,
+			    "import.begin", im->opts->source, detail) < 0
+		   ? IMPORT_ERR_LEDGER
+		   : 0;
+}
+
+/* The closing entry of a whole import: what the file did. */
+static int audit_import(struct importer *im)
 {
 	struct import_result *res = im->res;
 	char detail[160];
 
-	if (res->nproblems) {
-		/* Counts of a file that was not imported would mislead. */
-		res->added = res->updated = res->unchanged = 0;
-		return im->own_tx && ledger_rollback(im->l) < 0
-			   ? IMPORT_ERR_LEDGER
-			   : IMPORT_ERR_INVALID;
-	}
-	if (im->opts->full)
-		find_missing(im);
-	/* Nothing to change (a re-import) or a dry run: no write at all, not
-	 * even an audit row. */
-	if (im->opts->dry_run || res->added + res->updated == 0)
-		return im->own_tx && ledger_rollback(im->l) < 0
-			   ? IMPORT_ERR_LEDGER
-			   : 0;
-	if (im->bulk && ledger_card_indexes(im->l, 1) < 0)
-		return IMPORT_ERR_LEDGER;
 	snprintf(detail, sizeof(detail),
 		 "rows=%ld added=%ld updated=%ld unchanged=%ld encoding=%s",
 		 res->rows, res->added, res->updated, res->unchanged,
@@ -1903,16 +2029,339 @@ static int finish(struct importer *im)
 		snprintf(detail + strlen(detail),
 			 sizeof(detail) - strlen(detail), " full missing=%ld",
 			 res->missing);
-	/* Where each card written now is and its status (every row written
-	 * has updated_at = now), just before the import's own entry, so that
-	 * `audit verify` can replay them (see audit_entry_facts). */
-	if (ledger_audit_card_states(im->l, im->opts->actor_id, im->opts->now,
-				     "import.cards", im->opts->now,
+	return ledger_audit(im->l, im->opts->actor_id, im->opts->now, "import",
+			    NULL, detail) < 0
+		   ? IMPORT_ERR_LEDGER
+		   : 0;
+}
+
+void import_job_free(struct import_job *job)
+{
+	struct importer *im = (struct importer *)job;
+
+	if (!im)
+		return;
+	if (im->cache_was)
+		cache_size_set(im->l, im->cache_was);
+	if (im->synced_late)
+		sqlite3_exec(im->l->db, "PRAGMA synchronous = FULL", NULL,
+			     NULL, NULL);
+	/* Only speed depends on these: a failure is no reason to stop. */
+	if (im->checkpoint && !im->l->in_tx)
+		sqlite3_exec(im->l->db,
+			     "PRAGMA wal_checkpoint(PASSIVE);"
+			     "PRAGMA wal_autocheckpoint = 1000",
+			     NULL, NULL, NULL);
+	else if (im->checkpoint)
+		sqlite3_exec(im->l->db, "PRAGMA wal_autocheckpoint = 1000",
+			     NULL, NULL, NULL);
+	sqlite3_finalize(im->ins);
+	sqlite3_finalize(im->upd);
+	free(im->ids);
+	strmap_free(im->mgmt);
+	strmap_free(im->serial);
+	strmap_free(im->locs);
+	strmap_free(im->locs_raw);
+	strmap_free(im->tags);
+	free(im->known);
+	free(im->names);
+	free(im->colmap);
+	free(im->conv);
+	free(im->norm);
+	free(im->plan);
+	if (im->cd != (iconv_t)-1)
+		iconv_close(im->cd);
+	free(im->c.f);
+	free(im->c.scratch);
+	free(im->cr_only);
+	free(im);
+}
+
+/* The whole check (see import_check), in the transaction open now. */
+static int check(struct importer *im, const char *buf, size_t len)
+{
+	struct import_result *res = im->res;
+	struct ledger *l = im->l;
+	struct csv *c = &im->c;
+	int64_t ncards;
+	size_t lines;
+	int rc;
+
+	im->raw = buf;
+	im->raw_len = len;
+	/* Old Mac files end each line with CR alone: read as LF, so that
+	 * lines are counted as an editor counts them. */
+	if (len && !memchr(buf, '\n', len) && memchr(buf, '\r', len)) {
+		im->cr_only = malloc(len);
+		if (!im->cr_only)
+			return IMPORT_ERR_NOMEM;
+		for (size_t i = 0; i < len; i++)
+			im->cr_only[i] = buf[i] == '\r' ? '\n' : buf[i];
+		buf = im->cr_only;
+	}
+	rc = choose_encoding(im, &buf, &len);
+	if (rc < 0 || res->nproblems)
+		return rc;
+	if (only_line_ends(buf, len))
+		return problem(im, NULL, 1, "file",
+			       "empty file, expected a header row");
+	im->text = buf;
+	im->text_len = len;
+	c->p = buf;
+	c->end = buf + len;
+	rc = read_header(im, c);
+	if (rc < 0 || res->nproblems)
+		return rc;
+
+	lines = count_lines(buf, len);
+	ncards = ledger_card_count(l);
+	if (ncards < 0)
+		return IMPORT_ERR_LEDGER;
+	/*
+	 * Sized for the larger of the file and the ledger, not their sum: a
+	 * stock list names mostly the cards the ledger holds, and a map sized
+	 * for both took twice the memory of a re-import (each slot is 24
+	 * bytes, at most half of them used).  A file of new cards as large as
+	 * the ledger grows the maps once.
+	 */
+	im->mgmt = strmap_new(lines > (size_t)ncards ? lines : (size_t)ncards);
+	im->serial =
+	    strmap_new(lines > (size_t)ncards ? lines : (size_t)ncards);
+	im->locs = strmap_new(256);
+	im->locs_raw = strmap_new(256);
+	im->tags = strmap_new(16);
+	if (!im->mgmt || !im->serial || !im->locs || !im->locs_raw || !im->tags)
+		return IMPORT_ERR_NOMEM;
+	rc = load_locations(im);
+	if (rc == 0)
+		rc = load_tags(im);
+	if (rc == 0 && ncards > 0)
+		rc = load_cards(im, (size_t)ncards);
+	if (rc == 0)
+		rc = read_rows(im, c);
+	if (rc < 0)
+		return rc;
+	if (res->nproblems) {
+		/* Counts of a file that was not imported would mislead. */
+		res->added = res->updated = res->unchanged = 0;
+		return IMPORT_ERR_INVALID;
+	}
+	if (im->opts->full)
+		find_missing(im);
+	res->to_write = (long)im->nplan;
+	return 0;
+}
+
+int import_check(struct ledger *l, const char *buf, size_t len,
+		 const struct import_opts *opts, struct import_result *res,
+		 struct import_job **job)
+{
+	struct importer *im = calloc(1, sizeof(*im));
+	int own = 0, rc;
+
+	assert(l && opts && res && job && (buf || len == 0));
+	/* No path around the state machine: a caller must pass it. */
+	assert(opts->status_rule);
+	memset(res, 0, sizeof(*res));
+	*job = NULL;
+	if (!im) {
+		ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+		return IMPORT_ERR_NOMEM;
+	}
+	im->l = l;
+	im->opts = opts;
+	im->res = res;
+	im->cd = (iconv_t)-1;
+	im->writing = 1;
+	im->c.line = 1;
+	/* In the caller's transaction when it holds one; else a read
+	 * transaction of its own: one snapshot, no lock on writers. */
+	if (!l->in_tx) {
+		rc = ledger_begin_read(l);
+		if (rc < 0) {
+			import_job_free((struct import_job *)im);
+			return IMPORT_ERR_LEDGER;
+		}
+		own = 1;
+	}
+	rc = check(im, buf, len);
+	if (own)
+		ledger_rollback(l);
+	if (rc == 0 && res->nproblems)
+		rc = IMPORT_ERR_INVALID;
+	if (rc == IMPORT_ERR_NOMEM)
+		ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	if (rc == 0 && im->nplan) {
+		*job = (struct import_job *)im;
+		return 0;
+	}
+	import_job_free((struct import_job *)im);
+	return rc;
+}
+
+/* Ready to write: the statements, and the chunk's list of cards. */
+static int write_start(struct importer *im)
+{
+	char sql[512];
+
+	/*
+	 * A large import touches every page of the card table and its
+	 * indexes; SQLite's default 2 MB cache would make a chunk spill
+	 * pages and read them back.  The cache only grows as pages are
+	 * used, so a small import costs nothing more.
+	 */
+	im->cache_was = cache_size_get(im->l);
+	/* Positive settings count pages, 4 KiB by default: never shrink. */
+	if (im->cache_was &&
+	    (im->cache_was < 0 ? -im->cache_was : im->cache_was * 4) <
+		IMPORT_CACHE_KB)
+		cache_size_set(im->l, -IMPORT_CACHE_KB);
+	else
+		im->cache_was = 0;
+	/*
+	 * No checkpoint after each chunk's commit (SQLite's default after
+	 * 1000 pages of WAL): each would copy the pages written so far back
+	 * into the file and sync it, ever more of them as the file grows,
+	 * which made a million-row import several times slower.  One
+	 * checkpoint at the end (import_job_free); other processes' commits
+	 * still checkpoint as they always do.
+	 */
+	sqlite3_exec(im->l->db, "PRAGMA wal_autocheckpoint = 0", NULL, NULL,
+		     NULL);
+	im->checkpoint = 1;
+	/*
+	 * The UPDATE sets only the columns the file has: an optional column
+	 * left out of the file keeps what the ledger says (a card checked
+	 * out since the last import stays checked out), while an empty value
+	 * in a column that is there means "none" (or "stored").  Its WHERE
+	 * holds the values the check compared (?8-?12, see write_row).
+	 * Parameters are numbered so that every row binds the same way
+	 * whichever columns are set.
+	 */
+	snprintf(sql, sizeof(sql),
+		 "UPDATE card SET location_id = ?1, received = ?3%s%s%s, "
+		 "updated_at = ?6 WHERE id = ?7 AND location_id = ?8 "
+		 "AND received IS ?9%s%s%s",
+		 im->has[COL_STATUS] ? ", status = ?2" : "",
+		 im->has[COL_NOTICE_SENT] ? ", notice_sent = ?4" : "",
+		 im->has[COL_REMINDER_SENT] ? ", reminder_sent = ?5" : "",
+		 im->has[COL_NOTICE_SENT] ? " AND notice_sent IS ?10" : "",
+		 im->has[COL_REMINDER_SENT] ? " AND reminder_sent IS ?11" : "",
+		 im->has[COL_STATUS] ? " AND status = ?12" : "");
+	if (ledger_prepare(im->l,
+			   "INSERT INTO card(mgmt_id, serial, location_id, "
+			   "status, received, notice_sent, reminder_sent, "
+			   "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			   &im->ins) < 0 ||
+	    ledger_prepare(im->l, sql, &im->upd) < 0)
+		return IMPORT_ERR_LEDGER;
+	im->write = 1;
+	return 0;
+}
+
+static int64_t ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)(t.tv_sec - t0->tv_sec) * 1000 +
+	       (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+int import_write(struct import_job *job, long max_rows, int64_t max_ms)
+{
+	struct importer *im = (struct importer *)job;
+	struct import_result *res = im->res;
+	struct csv *c = &im->c;
+	struct timespec t0;
+	size_t i = im->done;
+	long line;
+	int rc = 0;
+
+	assert(im->l->in_tx && im->done < im->nplan);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	res->written = (long)im->done;
+	if (!im->write)
+		rc = write_start(im);
+	im->ids_len = 0;
+	if (rc == 0)
+		rc = note_id(im, 0); /* room for "[]" at least */
+	im->ids_len = 0;
+	/* Each chunk writes at least one row, so every chunk ends. */
+	for (; rc == 0 && i < im->nplan; i++) {
+		if (i > im->done &&
+		    ((max_rows > 0 && (long)(i - im->done) >= max_rows) ||
+		     (max_ms > 0 && ms_since(&t0) >= max_ms)))
+			break;
+		c->p = im->text + im->plan[i].off;
+		c->line = (long)im->plan[i].line;
+		rc = csv_next(c, &line);
+		if (rc < 0) {
+			rc = IMPORT_ERR_NOMEM;
+			break;
+		}
+		assert(rc == 1 && line == (long)im->plan[i].line);
+		rc = process_row(im, c, NULL, line);
+	}
+	/* The same rows against the same loaded state: no new problem. */
+	if (rc == 0 && res->nproblems) {
+		ledger_fail(im->l, LEDGER_ERR_STATE,
+			    "line %ld: the check and the write disagree",
+			    res->problems[0].line);
+		rc = IMPORT_ERR_LEDGER;
+	}
+	/*
+	 * Where each card written in this chunk is and its status, so that
+	 * `audit verify` can replay them (see audit_entry_facts); after the
+	 * last chunk's, the import's own entry, right after them.
+	 */
+	if (rc == 0)
+		strcpy(im->ids + im->ids_len, im->ids_len ? "]" : "[]");
+	if (rc == 0 &&
+	    ledger_audit_card_states(im->l, im->opts->actor_id, im->opts->now,
+				     "import.cards", im->opts->now, im->ids,
 				     im->has[COL_STATUS] ? "file" : "ledger",
-				     NULL) < 0 ||
-	    ledger_audit(im->l, im->opts->actor_id, im->opts->now, "import",
-			 NULL, detail) < 0 ||
-	    (im->own_tx && ledger_commit(im->l) < 0))
+				     NULL) < 0)
+		rc = IMPORT_ERR_LEDGER;
+	if (rc == 0 && i == im->nplan)
+		rc = audit_import(im);
+	else if (rc == 0 && im->done == 0)
+		rc = audit_begin(im);
+	if (rc == IMPORT_ERR_NOMEM)
+		ledger_fail(im->l, LEDGER_ERR_NOMEM, "out of memory");
+	if (rc < 0)
+		return rc;
+	im->done = i;
+	return i < im->nplan ? IMPORT_MORE : IMPORT_OK;
+}
+
+/*
+ * The chunks commit without waiting for the disk (synchronous=NORMAL, set
+ * outside any transaction as SQLite requires); import_sync syncs the WAL,
+ * and with it every chunk, before the import is said done.  A power cut
+ * before then may lose the last chunks, never half of one, and nobody was
+ * told the import was done: running it again finishes it.  Each chunk's
+ * fsync took as long as a tenth of its rows.
+ */
+void import_sync_late(struct import_job *job)
+{
+	struct importer *im = (struct importer *)job;
+
+	if (im && !im->l->in_tx &&
+	    sqlite3_exec(im->l->db, "PRAGMA synchronous = NORMAL", NULL, NULL,
+			 NULL) == SQLITE_OK)
+		im->synced_late = 1;
+}
+
+int import_sync(struct import_job *job)
+{
+	struct importer *im = (struct importer *)job;
+
+	if (!im || !im->synced_late)
+		return 0;
+	im->synced_late = 0;
+	if (ledger_exec(im->l, "PRAGMA synchronous = FULL") < 0 ||
+	    ledger_sync_wal(im->l) < 0)
 		return IMPORT_ERR_LEDGER;
 	return 0;
 }
@@ -1920,127 +2369,33 @@ static int finish(struct importer *im)
 int import_run(struct ledger *l, const char *buf, size_t len,
 	       const struct import_opts *opts, struct import_result *res)
 {
-	struct importer im = {
-	    .l = l,
-	    .opts = opts,
-	    .res = res,
-	    .cd = (iconv_t)-1,
-	    .writing = 1,
-	};
-	struct csv c = {.line = 1};
-	char *cr_only = NULL;
-	int64_t ncards, cache_was = 0;
-	size_t lines;
-	int rc;
+	struct import_job *job;
+	int own = !l->in_tx;
+	int rc = import_check(l, buf, len, opts, res, &job);
 
-	assert(l && opts && res && (buf || len == 0));
-	/* No path around the state machine: a caller must pass it. */
-	assert(opts->status_rule);
-	memset(res, 0, sizeof(*res));
-	/* Old Mac files end each line with CR alone: read as LF, so that
-	 * lines are counted as an editor counts them. */
-	if (len && !memchr(buf, '\n', len) && memchr(buf, '\r', len)) {
-		cr_only = malloc(len);
-		if (!cr_only) {
-			rc = IMPORT_ERR_NOMEM;
-			goto out;
-		}
-		for (size_t i = 0; i < len; i++)
-			cr_only[i] = buf[i] == '\r' ? '\n' : buf[i];
-		buf = cr_only;
-	}
-	rc = choose_encoding(&im, &buf, &len);
-	if (rc < 0 || res->nproblems)
-		goto out;
-	if (only_line_ends(buf, len)) {
-		rc = problem(&im, NULL, 1, "file",
-			     "empty file, expected a header row");
-		goto out;
-	}
-	c.p = buf;
-	c.end = buf + len;
-	rc = read_header(&im, &c);
-	if (rc < 0 || res->nproblems)
-		goto out;
-
-	lines = count_lines(buf, len);
-	cache_was = cache_size_get(l);
-	/* Positive settings count pages, 4 KiB by default: never shrink. */
-	if (cache_was &&
-	    (cache_was < 0 ? -cache_was : cache_was * 4) < IMPORT_CACHE_KB)
-		cache_size_set(l, -IMPORT_CACHE_KB);
-	else
-		cache_was = 0;
-	/* In the caller's transaction when it holds one (a workflow that
-	 * checked its actor in it), else in one of its own. */
-	if (ledger_tx_enter(l, &im.own_tx) < 0) {
-		rc = IMPORT_ERR_LEDGER;
-		goto out;
-	}
-	ncards = ledger_card_count(l);
-	if (ncards < 0) {
-		rc = IMPORT_ERR_LEDGER;
-		goto out;
-	}
-	im.mgmt = strmap_new(lines + (size_t)ncards);
-	im.serial = strmap_new(lines + (size_t)ncards);
-	im.locs = strmap_new(256);
-	im.locs_raw = strmap_new(256);
-	im.tags = strmap_new(16);
-	if (!im.mgmt || !im.serial || !im.locs || !im.locs_raw || !im.tags) {
-		rc = IMPORT_ERR_NOMEM;
-		goto out;
-	}
-	rc = load_locations(&im);
-	if (rc == 0)
-		rc = load_tags(&im);
-	if (rc == 0 && ncards > 0)
-		rc = load_cards(&im, (size_t)ncards);
-	/*
-	 * A file that more than doubles the card table (the first import of
-	 * a ward's stock, above all) is written without the card indexes,
-	 * which are built once at the end by sorting.  Uniqueness is checked
-	 * here in memory all the same; a rollback brings the indexes back.
-	 */
-	if (rc == 0 && !opts->dry_run && lines > 2 * (size_t)ncards &&
-	    lines > BULK_MIN_ROWS) {
-		if (ledger_card_indexes(l, 0) < 0)
+	if (own)
+		import_sync_late(job);
+	while (rc == 0 && job) {
+		if (own && ledger_begin(l) < 0) {
 			rc = IMPORT_ERR_LEDGER;
-		else
-			im.bulk = 1;
+			break;
+		}
+		/* In the caller's transaction, all in one. */
+		rc = import_write(job, own ? IMPORT_CHUNK_ROWS : 0,
+				  own ? IMPORT_CHUNK_MS : 0);
+		if (own && rc >= 0 && ledger_commit(l) < 0)
+			rc = IMPORT_ERR_LEDGER;
+		else if (own && rc < 0)
+			ledger_rollback(l);
+		if (rc != IMPORT_MORE)
+			break;
+		rc = 0;
+		ledger_let_writers_in(l);
 	}
-	if (rc == 0)
-		rc = prepare_writes(&im);
-	if (rc == 0)
-		rc = read_rows(&im, &c);
-	if (rc == 0)
-		rc = finish(&im);
-out:
-	if (rc == 0 && res->nproblems)
-		rc = IMPORT_ERR_INVALID;
-	if (im.own_tx && l->in_tx)
-		ledger_rollback(l);
-	if (cache_was)
-		cache_size_set(l, cache_was);
-	if (rc == IMPORT_ERR_NOMEM)
-		ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
-	sqlite3_finalize(im.ins);
-	sqlite3_finalize(im.upd);
-	strmap_free(im.mgmt);
-	strmap_free(im.serial);
-	strmap_free(im.locs);
-	strmap_free(im.locs_raw);
-	strmap_free(im.tags);
-	free(im.known);
-	free(im.names);
-	free(im.colmap);
-	free(im.conv);
-	free(im.norm);
-	if (im.cd != (iconv_t)-1)
-		iconv_close(im.cd);
-	free(c.f);
-	free(c.scratch);
-	free(cr_only);
+	/* What was committed is on disk, whatever stopped the rest. */
+	if (import_sync(job) < 0 && rc >= 0)
+		rc = IMPORT_ERR_LEDGER;
+	import_job_free(job);
 	return rc;
 }
 

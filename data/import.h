@@ -1,11 +1,23 @@
 /*
  * Stock list import (cardtally(1) "STOCK LIST"): a CSV file from the
  * issuing system, UTF-8 or CP932, validated row by row.  Either every row is
- * valid and the ledger is updated in one transaction, or nothing changes and
- * every problem is returned as (line, column, reason).
+ * valid and the ledger is updated, or nothing changes and every problem is
+ * returned as (line, column, reason).
  *
- * Order of calls: import_run() with a filled struct import_opts ->
- * read struct import_result -> import_result_free().
+ * Two phases, so that no write transaction lasts long (doc/design.md
+ * "Scale"): import_check reads and checks the whole file
+ * against one snapshot of the ledger, holding no lock on writers; then
+ * import_write writes what the check planned in chunks, each in a short
+ * write transaction of the caller's.  A row the ledger no longer holds as
+ * the check saw it (a checkout at the window between the two) stops the
+ * writes: the chunk is rolled back, the chunks before it stay, and the
+ * same import run again finishes (written rows are then unchanged).
+ *
+ * Order of calls: import_check() with a filled struct import_opts ->
+ * import_sync_late() -> (import_write() in a write transaction, commit,
+ * while IMPORT_MORE) -> import_sync() -> import_job_free() -> read struct import_result ->
+ * import_result_free().
+ * import_run() does all of it.
  */
 #ifndef CT_IMPORT_H
 #define CT_IMPORT_H
@@ -24,7 +36,21 @@ enum {
 	IMPORT_ERR_INVALID = -101, /* the file has problems: see result */
 	IMPORT_ERR_LEDGER = -102,  /* the ledger failed: see ledger_errmsg */
 	IMPORT_ERR_NOMEM = -103,
+	/* a row no longer holds: see result.conflict_line */
+	IMPORT_ERR_CHANGED = -104,
+	IMPORT_MORE = 1, /* import_write: more chunks to write */
 };
+
+/*
+ * The bounds of one chunk (import_run's; a workflow passes its own): at
+ * most this many rows, and rows are started only within the first
+ * IMPORT_CHUNK_MS of the transaction, so that with the chunk's audit
+ * entries and its commit it stays within LEDGER_WRITE_SLICE_MS.  The
+ * rows bound keeps a chunk's card list (import.cards, sorted in memory)
+ * and its rollback small on a slow disk too.
+ */
+#define IMPORT_CHUNK_ROWS 20000L
+#define IMPORT_CHUNK_MS 120
 
 /* Flags of a run as the workflow takes them (wf_import). */
 enum { IMPORT_DRY_RUN = 1, IMPORT_FULL = 2 };
@@ -40,6 +66,9 @@ struct import_opts {
 	 */
 	int full;
 	int64_t actor_id; /* staff id recorded in the audit log */
+	/* The file's name as the operator gave it, for the import.begin
+	 * entry of an import in several chunks; may be NULL. */
+	const char *source;
 	int64_t now;	  /* unix time recorded as updated_at / audit time */
 	/*
 	 * The state machine's word on a row's status (reconcile/'s
@@ -77,17 +106,26 @@ struct import_result {
 	long missing;
 	size_t nmissing_shown;
 	char missing_shown[IMPORT_MISSING_SHOWN][MGMT_ID_MAX + 1];
+	/* The rows to write (added + updated; 0 for a dry run), and how
+	 * many of them chunks before the current one wrote. */
+	long to_write, written;
+	/* IMPORT_ERR_CHANGED: the row whose card changed since the check
+	 * (its line and management ID); nothing of its chunk was written. */
+	long conflict_line;
+	char conflict_card[MGMT_ID_MAX + 1];
 };
 
 /*
- * Imports `len` bytes of CSV from `buf` into the ledger.  Returns IMPORT_OK
- * (the ledger was updated, or would have been for a dry run),
- * IMPORT_ERR_INVALID (nothing changed; res->problems lists every bad row in
- * file order), or another negative code.
+ * Imports `len` bytes of CSV from `buf` into the ledger: import_check,
+ * then import_write until done.  Returns IMPORT_OK (the ledger was
+ * updated, or would have been for a dry run), IMPORT_ERR_INVALID (nothing
+ * changed; res->problems lists every bad row in file order),
+ * IMPORT_ERR_CHANGED (see above), or another negative code.
  *
- * Runs in the caller's transaction when it holds one (ledger_begin): then
- * the caller commits a successful import and rolls back anything else,
- * a dry run too; otherwise import_run begins and ends its own.
+ * Runs in the caller's transaction when it holds one (ledger_begin), all
+ * in it: then the caller commits a successful import and rolls back
+ * anything else, a dry run too; otherwise import_run checks in a read
+ * transaction of its own and writes in chunks of its own.
  *
  * Re-importing rows identical to the ledger changes nothing (unchanged);
  * a row whose mgmt_id and serial match a ledger card but whose other
@@ -114,6 +152,44 @@ struct import_result {
  */
 int import_run(struct ledger *l, const char *buf, size_t len,
 	       const struct import_opts *opts, struct import_result *res);
+
+struct import_job;
+/*
+ * The check: reads and checks every row of buf (which must outlive the
+ * job) against the ledger, in the caller's transaction when it holds one
+ * (a read transaction is enough), else in a read transaction of its own.
+ * Changes nothing.  Returns IMPORT_OK with res counted (what the import
+ * does, or would do for opts->dry_run) and *job set when there is
+ * anything to write (NULL otherwise, always for a dry run);
+ * IMPORT_ERR_INVALID with every problem; or another negative code.
+ */
+int import_check(struct ledger *l, const char *buf, size_t len,
+		 const struct import_opts *opts, struct import_result *res,
+		 struct import_job **job);
+/*
+ * Writes the job's next chunk in the caller's write transaction: at most
+ * max_rows rows, and no row started after max_ms (0: no bound), then the
+ * chunk's import.cards entries (and the closing "import" entry after the
+ * last chunk's).  Returns IMPORT_MORE (commit, then call again),
+ * IMPORT_OK (the last chunk: commit), IMPORT_ERR_CHANGED or another
+ * negative code (roll back: the chunks committed before stay; run the
+ * import again to finish it).  res->written: the rows of earlier chunks.
+ */
+int import_write(struct import_job *job, long max_rows, int64_t max_ms);
+/*
+ * Outside any transaction, before the first import_write: the chunks then
+ * commit without waiting for the disk, and import_sync, after the last
+ * commit (or the one before a failed chunk), puts them all on disk at
+ * once; 0 or IMPORT_ERR_LEDGER.  Either is safe to call with job NULL.
+ */
+void import_sync_late(struct import_job *job);
+int import_sync(struct import_job *job);
+void import_job_free(struct import_job *job);
+/* The log of an import in several chunks: its first chunk writes, after its
+ * import.cards, an "import.begin" entry (subject the source, detail
+ * "rows=R write=W blake2b=DIGEST" of the file as given); its last, the
+ * closing "import" entry right after its import.cards.  An import.begin
+ * with no "import" after it is an import stopped part way. */
 void import_result_free(struct import_result *res);
 
 /*

@@ -142,6 +142,22 @@ int ledger_checkpoint(struct ledger *l);
 int ledger_integrity_check(struct ledger *l, char *out, size_t outlen);
 
 int ledger_begin(struct ledger *l); /* BEGIN IMMEDIATE (waits for the lock) */
+/* A read transaction (deferred BEGIN): one snapshot of the ledger from its
+ * first read to its end (ledger_rollback), no lock on writers.  Nothing is
+ * written in it. */
+int ledger_begin_read(struct ledger *l);
+/*
+ * A long task that writes in several short transactions keeps each under
+ * LEDGER_WRITE_SLICE_MS and calls ledger_let_writers_in between two: it
+ * sleeps LEDGER_WRITERS_GAP_MS, long enough for a checkout waiting for the
+ * lock to get it (see ledger.c).
+ */
+#define LEDGER_WRITE_SLICE_MS 200
+#define LEDGER_WRITERS_GAP_MS 50
+void ledger_let_writers_in(struct ledger *l);
+/* Syncs the write-ahead log to disk: what commits made under PRAGMA
+ * synchronous=NORMAL is then as durable as a FULL commit. */
+int ledger_sync_wal(struct ledger *l);
 int ledger_commit(struct ledger *l);
 int ledger_rollback(struct ledger *l);
 

@@ -73,13 +73,6 @@ const char *ledger_col_text(sqlite3_stmt *st, int i);
 /* A DATE column (TEXT YYYY-MM-DD) as days, DATE_NONE for NULL/invalid. */
 int32_t ledger_col_date(sqlite3_stmt *st, int i);
 /*
- * Drops (present == 0) or builds (present == 1) the card table's indexes,
- * inside the caller's transaction, for bulk imports: while they are gone,
- * nothing may look cards up by SQL, and uniqueness must be checked by the
- * caller (building a UNIQUE index over duplicates fails).
- */
-int ledger_card_indexes(struct ledger *l, int present);
-/*
  * The audit detail of a scan row: what ledger_scanner_record writes and
  * ledger_audit_verify compares the scan table against.  A read with an
  * identity profile (profile not NULL or "") ends in " profile=NAME/V", so
@@ -149,13 +142,15 @@ void audit_add_finding(struct audit_verify *out, const struct audit_finding *f);
  * Writes entries `action` (subject a location, detail "status=S
  * [status_from=FROM ]cards=M1 M2 ...", at most a few hundred cards each)
  * recording the status and location of every card whose updated_at is
- * updated_at (every card when updated_at < 0), in the caller's
- * transaction.  status_from NULL leaves the field out.  *n: the cards
- * recorded (may be NULL).
+ * updated_at (every card when updated_at < 0), or, when ids is not NULL,
+ * of the cards whose ids the JSON array ids lists (an import's chunk), in
+ * the caller's transaction.  status_from NULL leaves the field out.  *n:
+ * the cards recorded (may be NULL).
  */
 int ledger_audit_card_states(struct ledger *l, int64_t staff_id, int64_t at,
 			     const char *action, int64_t updated_at,
-			     const char *status_from, int64_t *n);
+			     const char *ids, const char *status_from,
+			     int64_t *n);
 /*
  * Version 12's migration step: records the state of every card, asset
  * and staff row as the tables hold it (state.card, state.asset,

@@ -2247,12 +2247,126 @@ static void test_bulk_import(void **state)
 	free(buf);
 }
 
+/* A statement on the ledger through a second connection: another
+ * process writing between an import's check and its chunks. */
+static void meanwhile(struct fixture *fx, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/*
+ * The check and the chunks one by one (data/import.h): a read transaction
+ * sees one snapshot; chunks of two rows, each its own transaction; a card
+ * changed by another connection between the check and its chunk stops the
+ * import there, with its chunk rolled back whole and the chunk before kept;
+ * the same import again finishes it and counts the written rows unchanged.
+ */
+static void test_chunks_and_changes(void **state)
+{
+	struct fixture *fx = *state;
+	static const char base[] = "mgmt_id,serial,location,received,status\n"
+				   "C1,04C1,SAFE1/T1,2025-01-01,stored\n"
+				   "C2,04C2,SAFE1/T1,2025-01-01,stored\n";
+	static const char file[] = "mgmt_id,serial,location,received,status\n"
+				   "N1,04D1,SAFE1/T2,2025-02-01,stored\n"
+				   "C1,04C1,SAFE1/T2,2025-01-01,stored\n"
+				   "N2,04D2,SAFE1/T2,2025-02-01,stored\n"
+				   "C2,04C2,SAFE1/T2,2025-01-01,stored\n";
+	struct import_opts opts = {
+	    .now = NOW + 60,
+	    .source = "stock.csv",
+	    .status_rule = recon_import_status_rule,
+	};
+	struct import_result res;
+	struct import_job *job;
+	char text[64];
+	int64_t id;
+
+	expect_ok(RUN(fx, base, &res), &res);
+	import_result_free(&res);
+
+	/* A read transaction keeps its snapshot while others write. */
+	assert_int_equal(ledger_begin_read(fx->l), 0);
+	assert_int_equal(n_cards(fx), 2);
+	meanwhile(fx, "INSERT INTO location(path, parent_id, depth) "
+		      "VALUES ('ELSEWHERE', NULL, 0)");
+	assert_int_equal(n_locations(fx), 3); /* SAFE1, SAFE1/T1, ELSEWHERE */
+	assert_int_equal(ledger_location_find(fx->l, "ELSEWHERE", &id),
+			 LEDGER_ERR_NOTFOUND);
+	assert_int_equal(ledger_rollback(fx->l), 0);
+	assert_int_equal(ledger_location_find(fx->l, "ELSEWHERE", &id), 0);
+
+	/* The check writes nothing and plans the four rows. */
+	assert_int_equal(import_check(fx->l, file, sizeof(file) - 1, &opts,
+				      &res, &job),
+			 IMPORT_OK);
+	assert_non_null(job);
+	assert_int_equal(res.added, 2);
+	assert_int_equal(res.updated, 2);
+	assert_int_equal(res.to_write, 4);
+	assert_int_equal(n_cards(fx), 2);
+	import_sync_late(job);
+
+	/* The first chunk: N1 and C1, committed. */
+	assert_int_equal(ledger_begin(fx->l), 0);
+	assert_int_equal(import_write(job, 2, 0), IMPORT_MORE);
+	assert_int_equal(ledger_commit(fx->l), 0);
+	ledger_let_writers_in(fx->l);
+	assert_int_equal(query(fx, "SELECT count(*) FROM audit "
+				   "WHERE action = 'import.begin' AND "
+				   "subject = 'stock.csv'"),
+			 1);
+
+	/* C2 checked out at the window meanwhile: the second chunk stops at
+	 * its line, and N2 before it in the chunk is not written. */
+	meanwhile(fx, "UPDATE card SET status = 'checked_out' "
+		      "WHERE mgmt_id = 'C2'");
+	assert_int_equal(ledger_begin(fx->l), 0);
+	assert_int_equal(import_write(job, 2, 0), IMPORT_ERR_CHANGED);
+	assert_int_equal(ledger_rollback(fx->l), 0);
+	assert_int_equal(res.conflict_line, 5);
+	assert_string_equal(res.conflict_card, "C2");
+	assert_int_equal(res.written, 2);
+	assert_int_equal(import_sync(job), 0);
+	import_job_free(job);
+	import_result_free(&res);
+	assert_int_equal(ledger_sync_wal(fx->l), 0);
+	assert_int_equal(n_cards(fx), 3);
+	query_text(fx,
+		   "SELECT group_concat(c.mgmt_id || '=' || l.path || '/' || "
+		   "c.status, ' ') FROM card c JOIN location l "
+		   "ON l.id = c.location_id ORDER BY c.mgmt_id",
+		   text, sizeof(text));
+	assert_string_equal(text, "C1=SAFE1/T2/stored C2=SAFE1/T1/checked_out "
+				  "N1=SAFE1/T2/stored");
+	assert_int_equal(query(fx, "SELECT count(*) FROM audit "
+				   "WHERE action = 'import'"),
+			 1); /* the base file's only */
+
+	/* C2 back in storage: the same file again finishes the import. */
+	meanwhile(fx, "UPDATE card SET status = 'stored' WHERE mgmt_id = 'C2'");
+	expect_ok(run_opts(fx, file, sizeof(file) - 1, IMPORT_ENC_AUTO, 0,
+			   NOW + 120, &res),
+		  &res);
+	assert_int_equal(res.added, 1);
+	assert_int_equal(res.updated, 1);
+	assert_int_equal(res.unchanged, 2);
+	import_result_free(&res);
+	assert_int_equal(n_cards(fx), 4);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_good_utf8),
+	    T(test_chunks_and_changes),
 	    T(test_bom),
 	    T(test_bom_with_cp932),
 	    T(test_cp932_auto),

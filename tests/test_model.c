@@ -143,6 +143,14 @@ static void string_map(void **state)
 	assert_int_equal(strmap_put(m, "", 0, 5, NULL), 1);
 	assert_int_equal(strmap_get(m, "", 0, &v), 1);
 	assert_int_equal(v, 5);
+	/* strmap_set overwrites a present key and adds a new one. */
+	assert_int_equal(strmap_set(m, "K000042", 7, 7), 0);
+	assert_int_equal(strmap_get(m, "K000042", 7, &v), 1);
+	assert_int_equal(v, 7);
+	assert_int_equal(strmap_set(m, "N1", 2, 3), 0);
+	assert_int_equal(strmap_get(m, "N1", 2, &v), 1);
+	assert_int_equal(v, 3);
+	assert_int_equal(strmap_count(m), 10002);
 	strmap_free(m);
 	strmap_free(NULL);
 }

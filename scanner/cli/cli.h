@@ -63,6 +63,8 @@ enum {
 	EXIT_IOERR = 74,       /* output could not be written, or the
 				  ledger's file system refuses (full,
 				  read-only) */
+	EXIT_TEMPFAIL = 75,    /* stopped part way: the same command again
+				  finishes it (an import that met a change) */
 	EXIT_NOPERM = 77,      /* role, training, PIN or two-person rule */
 };
 

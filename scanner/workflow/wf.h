@@ -123,6 +123,13 @@ struct wf_step {
  */
 int wf_begin(struct ledger *l, const struct wf_step *step,
 	     const struct staff_rec *actor, int64_t now, struct wf_err *e);
+/* wf_begin for a step's reading part: the same checks, in a read
+ * transaction (ledger_begin_read), so that a long check of what is to be
+ * written takes no lock; end it with ledger_rollback.  The step's writes
+ * then each begin with wf_begin, which checks the actor again. */
+int wf_begin_read(struct ledger *l, const struct wf_step *step,
+		  const struct staff_rec *actor, int64_t now,
+		  struct wf_err *e);
 /* Commits the transaction wf_begin opened when rc is 0, else rolls it
  * back; returns rc, or the ledger error of a failed commit (in *e). */
 int wf_end(struct ledger *l, int rc, struct wf_err *e);

@@ -445,6 +445,19 @@ int wf_begin(struct ledger *l, const struct wf_step *step,
 	return rc;
 }
 
+int wf_begin_read(struct ledger *l, const struct wf_step *step,
+		  const struct staff_rec *actor, int64_t now, struct wf_err *e)
+{
+	int rc;
+
+	if (ledger_begin_read(l) < 0)
+		return wf_fail_ledger(e, l);
+	rc = wf_may(l, step, actor, now, e);
+	if (rc)
+		ledger_rollback(l);
+	return rc;
+}
+
 int wf_end(struct ledger *l, int rc, struct wf_err *e)
 {
 	if (rc) {

@@ -1,13 +1,14 @@
 /*
  * The stock list import and the ledger's creation as workflows.  Import:
- * who may import (the permission matrix, the actor read again) and the
- * one transaction in which data/import.c validates and writes the file
- * (all rows or none).  The file's own rules (columns, dates, what a row
+ * who may import (the permission matrix, the actor read again) around
+ * data/import.c's check of the whole file (all rows or none) and its
+ * writes in chunks.  The file's own rules (columns, dates, what a row
  * may change) are data/import.c's; reading the file is the front end's.
  * Init: a new ledger with its first manager, or no file at all.
  */
 #include "wf.h"
 
+#include "../../common/clock.h"
 #include "../../common/text.h"
 
 #include <sodium.h>
@@ -19,44 +20,79 @@
 
 const struct wf_step wf_step_import = {"import", ACT_IMPORT, WF_PERMIT};
 
+/* An import's failure as the workflow says it. */
+static int import_fail(struct ledger *l, int rc, const char *source,
+		       const struct import_result *res, struct wf_err *e)
+{
+	char n[24], line[24], done[24], all[24];
+
+	if (rc == IMPORT_ERR_INVALID)
+		return wf_fail(e,
+			       res->nproblems == 1 ? WF_E_IMPORT_PROBLEM
+						   : WF_E_IMPORT_PROBLEMS,
+			       source, wf_i64(n, (int64_t)res->nproblems));
+	if (rc == IMPORT_ERR_CHANGED)
+		return wf_fail(e, WF_E_IMPORT_CHANGED, source,
+			       wf_i64(line, res->conflict_line),
+			       res->conflict_card, wf_i64(done, res->written),
+			       wf_i64(all, res->to_write));
+	if (rc == IMPORT_ERR_NOMEM)
+		return wf_fail(e, WF_E_NOMEM);
+	return wf_fail(e, WF_E_IMPORT_FAILED, ledger_errmsg(l));
+}
+
+/*
+ * The check in a read transaction (a bad file never takes the write
+ * lock; a dry run stops there), then the writes in chunks, each its own
+ * short write transaction that checks the actor again (wf_begin), with a
+ * pause between them for the checkouts waiting at the window.
+ */
 int wf_import(struct ledger *l, const struct staff_rec *actor,
 	      const char *source, const char *buf, size_t len, int encoding,
 	      int flags, int64_t now, struct import_result *res,
 	      struct wf_err *e)
 {
-	int dry_run = (flags & IMPORT_DRY_RUN) != 0;
 	struct import_opts opts = {
 	    .encoding = (enum import_encoding)encoding,
-	    .dry_run = dry_run,
+	    .dry_run = (flags & IMPORT_DRY_RUN) != 0,
 	    .full = (flags & IMPORT_FULL) != 0,
 	    .actor_id = actor->id,
+	    .source = source,
 	    .now = now,
 	    /* Statuses change only as the state machine allows. */
 	    .status_rule = recon_import_status_rule,
 	};
-	char n[24];
-	int rc;
+	struct import_job *job = NULL;
+	int rc, irc;
 
 	memset(res, 0, sizeof(*res));
-	rc = wf_begin(l, &wf_step_import, actor, now, e);
+	rc = wf_begin_read(l, &wf_step_import, actor, now, e);
 	if (rc)
 		return rc;
-	rc = import_run(l, buf, len, &opts, res);
-	if (rc == IMPORT_ERR_INVALID)
-		rc = wf_fail(e,
-			     res->nproblems == 1 ? WF_E_IMPORT_PROBLEM
-						 : WF_E_IMPORT_PROBLEMS,
-			     source, wf_i64(n, (int64_t)res->nproblems));
-	else if (rc == IMPORT_ERR_NOMEM)
-		rc = wf_fail(e, WF_E_NOMEM);
-	else if (rc < 0)
-		rc = wf_fail(e, WF_E_IMPORT_FAILED, ledger_errmsg(l));
-	/* A dry run changes nothing, whatever import_run did meanwhile. */
-	if (rc == 0 && dry_run) {
-		ledger_rollback(l);
-		return 0;
+	irc = import_check(l, buf, len, &opts, res, &job);
+	ledger_rollback(l);
+	if (irc < 0)
+		return import_fail(l, irc, source, res, e);
+	import_sync_late(job);
+	for (irc = job ? IMPORT_MORE : IMPORT_OK; irc == IMPORT_MORE;) {
+		ct_test_pause("import.chunk");
+		rc = wf_begin(l, &wf_step_import, actor, now, e);
+		if (rc)
+			break;
+		irc = import_write(job, IMPORT_CHUNK_ROWS, IMPORT_CHUNK_MS);
+		if (irc < 0)
+			rc = import_fail(l, irc, source, res, e);
+		rc = wf_end(l, rc, e);
+		if (rc)
+			break;
+		if (irc == IMPORT_MORE)
+			ledger_let_writers_in(l);
 	}
-	return wf_end(l, rc, e);
+	/* What was committed is on disk before anything is said. */
+	if (import_sync(job) < 0 && rc == 0)
+		rc = wf_fail_ledger(e, l);
+	import_job_free(job);
+	return rc;
 }
 
 int wf_init_check(const char *code, const char *name, struct wf_err *e)

@@ -534,4 +534,137 @@ is "$RC" 66 "missing ledger: exit 66"
 like "$ERR" "cardtally init" "missing ledger: says to run cardtally init"
 ok "$([ ! -e "$WORK/nowhere.db" ]; echo $?)" "missing ledger: no file created"
 
+# ---- a change between the check and the writes -----------------------------
+# The import checks the whole file in a read transaction, then writes in
+# chunks, each its own write transaction (data/import.h).  A checkout at the
+# window between the two changes a card the file updates: the import stops
+# at that row and says so, its chunk is rolled back whole, earlier chunks
+# stay, and the same import run again finishes it.  The test build pauses
+# the import before a chosen chunk (CARDTALLY_TEST_PAUSE, common/clock.h)
+# while a real second process checks the card out.
+new_ledger || { echo "Bail out! cannot create the test ledger"; exit 1; }
+export CARDTALLY_DB
+printf '%s\n' "mgmt_id,serial,location,received,status" \
+	"X001,04F0000001,SAFE1/T01,2025-01-10,stored" \
+	"X002,04F0000002,SAFE1/T01,2025-01-10,stored" >"$WORK/x0.csv"
+import_as_s02 "$WORK/x0.csv"
+is "$RC" 0 "conflict: two cards imported"
+
+# import_paused NAME FILE CHUNK CARD: imports FILE in the background, paused
+# before its CHUNK-th chunk, checks CARD out meanwhile, then lets it go on.
+import_paused() {
+	local name=$1 file=$2 chunk=$3 card=$4 i
+	rm -f "$WORK/go" "$WORK/go.waiting"
+	(
+		CARDTALLY_TEST_PAUSE="import.chunk:$chunk:$WORK/go" \
+			"$CT" import "$file" --as S02 --pin-fd 3 3<<<2222 \
+			>"$WORK/imp.out" 2>"$WORK/imp.err"
+		echo $? >"$WORK/imp.rc"
+	) &
+	for ((i = 0; i < 600; i++)); do
+		[ -e "$WORK/go.waiting" ] && break
+		sleep 0.1
+	done
+	ok "$([ -e "$WORK/go.waiting" ]; echo $?)" "$name: the import paused"
+	as S03 3333 checkout "$card"
+	is "$RC" 0 "$name: $card checked out meanwhile"
+	touch "$WORK/go"
+	wait
+	RC=$(cat "$WORK/imp.rc") ERR=$(cat "$WORK/imp.err")
+}
+
+# Within the first chunk: a new card before the changed one is not kept.
+printf '%s\n' "mgmt_id,serial,location,received,status" \
+	"X101,04F0000101,SAFE1/T02,2025-02-01,stored" \
+	"X001,04F0000001,SAFE1/T02,2025-01-10,stored" \
+	"X102,04F0000102,SAFE1/T02,2025-02-01,stored" >"$WORK/x1.csv"
+import_paused "first chunk" "$WORK/x1.csv" 1 X001
+is "$RC" 75 "first chunk: exit 75"
+is "$ERR" "cardtally: $WORK/x1.csv line 3: card X001 changed in the ledger after the file was checked: the import stopped there, with 0 of 3 rows written; run the same import again to finish it (rows written already count as unchanged)" \
+	"first chunk: says which line and card changed, and what to do"
+is "$(sqlq "SELECT count(*) FROM card WHERE mgmt_id GLOB 'X10*'")" 0 \
+	"first chunk: nothing of the chunk written (X101 came before X001)"
+is "$(sqlq "SELECT status || ' ' || l.path FROM card c JOIN location l
+	ON l.id = c.location_id WHERE mgmt_id = 'X001'")" \
+	"checked_out SAFE1/T01" "first chunk: the checkout stands"
+ct audit verify
+is "$RC" 0 "first chunk: audit verify passes"
+as S03 3333 return X001
+is "$RC" 0 "first chunk: X001 returned"
+import_as_s02 "$WORK/x1.csv"
+is "$RC" 0 "first chunk: the same import again finishes it"
+is "$OUT" "$WORK/x1.csv (utf-8): 3 rows: 2 added, 1 updated, 0 unchanged" \
+	"first chunk: the second run writes every row"
+ct audit verify
+is "$RC" 0 "first chunk: audit verify passes after the second run"
+
+# Past the first chunk: more rows than one chunk takes (20,000), the changed
+# card last.  The chunks before the pause stay written.
+{
+	echo mgmt_id,serial,location,received,status
+	for ((t = 1; t <= 20100; t++)); do
+		printf 'Y%05d,04E%07d,SAFE2/T%02d,2025-03-01,stored\n' \
+			"$t" "$t" $((t % 40))
+	done
+	echo "X002,04F0000002,SAFE1/T03,2025-01-10,stored"
+} >"$WORK/y.csv"
+import_paused "second chunk" "$WORK/y.csv" 2 X002
+is "$RC" 75 "second chunk: exit 75"
+written=$(sqlq "SELECT count(*) FROM card WHERE mgmt_id GLOB 'Y*'")
+like "$ERR" "y\\.csv line 20102: card X002 changed in the ledger after the file was checked: the import stopped there, with $written of 20101 rows written;" \
+	"second chunk: says how many rows the earlier chunks wrote"
+ok "$([ "$written" -gt 0 ] && [ "$written" -lt 20101 ]; echo $?)" \
+	"second chunk: the first chunk stays written ($written rows)"
+like "$(sqlq "SELECT subject || ' ' || detail FROM audit
+	WHERE action = 'import.begin'")" \
+	"^$WORK/y\.csv rows=20101 write=20101 blake2b=[0-9a-f]{64}\$" \
+	"second chunk: the first chunk named the file, its rows and digest"
+is "$(sqlq "SELECT count(*) FROM audit WHERE action = 'import' AND
+	id > (SELECT id FROM audit WHERE action = 'import.begin')")" 0 \
+	"second chunk: no closing entry: the log shows an import stopped"
+ct audit verify
+is "$RC" 0 "second chunk: audit verify passes after the stop"
+as S03 3333 return X002
+import_as_s02 "$WORK/y.csv"
+is "$RC" 0 "second chunk: the same import again finishes it"
+is "$OUT" "$WORK/y.csv (utf-8): 20101 rows: $((20100 - written)) added, 1 updated, $written unchanged" \
+	"second chunk: rows written before count as unchanged"
+is "$(sqlq "SELECT count(*), count(DISTINCT mgmt_id) FROM card WHERE mgmt_id GLOB 'Y*'")" \
+	"20100|20100" "second chunk: every card there once"
+ct audit verify
+is "$RC" 0 "second chunk: audit verify passes after the second run"
+
+# kill -9 between two chunks: what was committed stays, the same import
+# finishes it, and the audit log still verifies.
+{
+	echo mgmt_id,serial,location,received
+	for ((t = 1; t <= 20050; t++)); do
+		printf 'Z%05d,04D%07d,SAFE3/T%02d,2025-04-01\n' "$t" "$t" \
+			$((t % 40))
+	done
+} >"$WORK/z.csv"
+rm -f "$WORK/go" "$WORK/go.waiting"
+CARDTALLY_TEST_PAUSE="import.chunk:2:$WORK/go" \
+	"$CT" import "$WORK/z.csv" --as S02 --pin-fd 3 3<<<2222 \
+	>"$WORK/imp.out" 2>"$WORK/imp.err" &
+pid=$!
+for ((i = 0; i < 600; i++)); do
+	[ -e "$WORK/go.waiting" ] && break
+	sleep 0.1
+done
+kill -9 "$pid"
+{ wait "$pid"; } 2>/dev/null
+is "$?" 137 "kill -9: the import was killed between two chunks"
+written=$(sqlq "SELECT count(*) FROM card WHERE mgmt_id GLOB 'Z*'")
+ok "$([ "$written" -gt 0 ] && [ "$written" -lt 20050 ]; echo $?)" \
+	"kill -9: the chunks before it stay ($written rows)"
+ct audit verify
+is "$RC" 0 "kill -9: audit verify passes"
+import_as_s02 "$WORK/z.csv"
+is "$RC" 0 "kill -9: the same import again finishes it"
+is "$(sqlq "SELECT count(*), count(DISTINCT mgmt_id) FROM card WHERE mgmt_id GLOB 'Z*'")" \
+	"20050|20050" "kill -9: every card there once"
+ct audit verify
+is "$RC" 0 "kill -9: audit verify passes after the second run"
+
 done_testing
