@@ -12,8 +12,9 @@
  * usage: pcsc_loop READER-PREFIX N
  * Reads N cards on the first reader whose name starts with READER-PREFIX,
  * printing "read NUMBER" (the 13-character manufacturing number) for each
- * as soon as its last answer is in, then exits 0.  With N = 0 it only
- * waits (forever) for a card that never comes: the idle baseline.  Any
+ * as soon as its last answer is in, then exits 0; a card whose exchange
+ * failed is reported "unread WHAT: WHY" and waited for again.  With N = 0 it
+ * only waits (forever) for a card that never comes: the idle baseline.  Any
  * error of pcscd or of a card ends it with a message and exit 1: a bench
  * must not count what it did not read.
  */
@@ -39,7 +40,13 @@ static void die(const char *what, LONG rv)
 	exit(1);
 }
 
-/* One APDU; the answer's length, ending in 90 00, or the program ends. */
+/*
+ * One APDU; the answer's length, ending in 90 00, or the program ends.
+ * 0 when the exchange itself failed (vpcd now and then answers a fresh
+ * card's first command with "Transaction failed"): the card is then
+ * reported unread and presented again, as cardtally reports it and the
+ * clerk holds it again.
+ */
 static DWORD transmit(SCARDHANDLE h, DWORD proto, const uint8_t *apdu,
 		      DWORD len, uint8_t *resp, const char *what)
 {
@@ -48,8 +55,11 @@ static DWORD transmit(SCARDHANDLE h, DWORD proto, const uint8_t *apdu,
 	    h, proto == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1, apdu,
 	    len, NULL, resp, &rlen);
 
-	if (rv != SCARD_S_SUCCESS)
-		die(what, rv);
+	if (rv != SCARD_S_SUCCESS) {
+		printf("unread %s: %s\n", what, pcsc_stringify_error(rv));
+		fflush(stdout);
+		return 0;
+	}
 	if (rlen < 2 || resp[rlen - 2] != 0x90 || resp[rlen - 1] != 0x00) {
 		fprintf(stderr, "pcsc_loop: %s: the card refused\n", what);
 		exit(1);
@@ -127,10 +137,10 @@ int main(int argc, char **argv)
 	count = (DWORD)-1;
 	if (cards == 0)
 		wait_for(ctx, reader, &state, SCARD_STATE_PRESENT, &count);
-	for (i = 0; i < cards; i++) {
+	for (i = 0; i < cards;) {
 		uint8_t resp[258];
 		SCARDHANDLE h;
-		DWORD proto, rlen;
+		DWORD proto, rlen = 0;
 
 		wait_for(ctx, reader, &state, SCARD_STATE_PRESENT, &count);
 		rv = SCardConnect(ctx, reader, SCARD_SHARE_SHARED,
@@ -138,11 +148,21 @@ int main(int argc, char **argv)
 				  &proto);
 		if (rv != SCARD_S_SUCCESS)
 			die("SCardConnect", rv);
-		transmit(h, proto, get_uid, sizeof(get_uid), resp, "GET DATA");
-		transmit(h, proto, select_seizo, sizeof(select_seizo), resp,
-			 "SELECT");
-		rlen = transmit(h, proto, read_record, sizeof(read_record),
-				resp, "READ RECORD");
+		if (transmit(h, proto, get_uid, sizeof(get_uid), resp,
+			     "GET DATA") &&
+		    transmit(h, proto, select_seizo, sizeof(select_seizo), resp,
+			     "SELECT"))
+			rlen =
+			    transmit(h, proto, read_record, sizeof(read_record),
+				     resp, "READ RECORD");
+		if (rlen == 0) {
+			/* Unread: the same card comes again. */
+			SCardDisconnect(h, SCARD_LEAVE_CARD);
+			wait_for(ctx, reader, &state, SCARD_STATE_EMPTY,
+				 &count);
+			continue;
+		}
+		i++;
 		/* 30 LEN, then 2 bytes, the 13-character number, ... */
 		if (rlen < 2 + 15 + 2 || resp[0] != 0x30) {
 			fprintf(stderr, "pcsc_loop: READ RECORD: no number\n");

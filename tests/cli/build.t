@@ -36,17 +36,17 @@ mk PKG_CONFIG="$WORK/pc-nosqlite"
 like "$(head -n 1 "$WORK/make.err")" 'missing build dependencies: sqlite3$' \
 	"make without SQLite's development files: names sqlite3"
 
-OBJ="$WORK/b/scanner/tui/ui_i18n.o"
+OBJ="$WORK/b/scanner/lang/lang.o"
 mk PREFIX=/opt/ct-a "$OBJ"
 is "$?" 0 "object built for PREFIX=/opt/ct-a"
 is "$(grep -ac /opt/ct-a/share/locale "$OBJ")" 1 \
 	"it holds /opt/ct-a/share/locale"
 mk PREFIX=/opt/ct-b "$OBJ"
 is "$?" 0 "the same object, PREFIX=/opt/ct-b"
-like "$(cat "$WORK/make.out")" 'ui_i18n\.c' "... is rebuilt"
+like "$(cat "$WORK/make.out")" 'lang/lang\.c' "... is rebuilt"
 is "$(grep -ac /opt/ct-b/share/locale "$OBJ")/$(grep -ac /opt/ct-a "$OBJ")" \
 	1/0 "... and holds /opt/ct-b/share/locale, no longer /opt/ct-a"
 mk PREFIX=/opt/ct-b "$OBJ"
-ok "$(! grep -q 'ui_i18n\.c' "$WORK/make.out"; echo $?)" \
+ok "$(! grep -q 'lang/lang\.c' "$WORK/make.out"; echo $?)" \
 	"the same prefix again: not rebuilt"
 done_testing
