@@ -68,14 +68,15 @@ int ledger_open(const char *path, struct ledger **out, char *err,
 #ifndef N_
 #define N_(s) s
 #endif
-#define LEDGER_MSG_NOTFOUND N_("no ledger at %s: %s")
+#define LEDGER_MSG_NOTFOUND    N_("no ledger at %s: %s")
 #define LEDGER_MSG_CANNOT_OPEN N_("cannot open ledger %s: %s")
 #define LEDGER_MSG_NOT_REGULAR                                                 \
 	N_("%s is not a cardtally ledger (not a regular file)")
 #define LEDGER_MSG_EMPTY                                                       \
-	N_("%s is not a cardtally ledger (the file is empty); not touching it")
+	N_("%s is not a cardtally ledger (the file is empty); not touching "   \
+	   "it")
 #define LEDGER_MSG_NOT_SQLITE                                                  \
-	N_("%s is not a cardtally ledger (not an SQLite database); not "      \
+	N_("%s is not a cardtally ledger (not an SQLite database); not "       \
 	   "touching it")
 
 /*
@@ -407,10 +408,18 @@ int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
  * in other[cap] and its version in *other_version (the first such read),
  * 0 when none; reads without a profile (typed numbers) are not looked
  * at.  Or a ledger error.
+ *
+ * checked (NULL: every read is looked at): the reads up to scan id
+ * *checked were looked at already (0: none), and only later ones are;
+ * when none differs, *checked becomes the ledger's last scan id.  A scan
+ * process that asks before each read, inside the read's write
+ * transaction, so looks at each read once: without it, every read walked
+ * all the session's reads before it (a sweep of 100 trays of 1,000 took
+ * 10 s a tray by its end).
  */
 int ledger_session_other_profile(struct ledger *l, int64_t session_id,
 				 const char *profile, unsigned version,
-				 char *other, size_t cap,
+				 int64_t *checked, char *other, size_t cap,
 				 unsigned *other_version);
 void ledger_scanner_close(struct ledger_scanner *s);
 /* A read taken back (scan_undo). */
@@ -459,11 +468,9 @@ int ledger_session_serials(struct ledger *l, int64_t session_id,
  * live until fn returns.  A non-zero return stops the walk and is
  * returned.
  */
-int ledger_range_unread_each(struct ledger *l, const char *range,
-			     int64_t session_id, int64_t range_id,
-			     int (*fn)(void *ctx, const char *mgmt_id,
-				       const char *serial),
-			     void *ctx);
+int ledger_range_unread_each(
+    struct ledger *l, const char *range, int64_t session_id, int64_t range_id,
+    int (*fn)(void *ctx, const char *mgmt_id, const char *serial), void *ctx);
 /* Serials already read in the session (for resuming), count only. */
 int64_t ledger_session_scan_count(struct ledger *l, int64_t session_id);
 /*
@@ -1022,9 +1029,10 @@ int ledger_disposal_list(
 /* The batches started or closed in [from, to), by id, without their cards
  * (the daily report's); a non-zero return stops the walk and is
  * returned. */
-int ledger_disposal_between_each(
-    struct ledger *l, int64_t from, int64_t to,
-    int (*fn)(void *ctx, const struct disposal_batch_rec *b), void *ctx);
+int ledger_disposal_between_each(struct ledger *l, int64_t from, int64_t to,
+				 int (*fn)(void *ctx,
+					   const struct disposal_batch_rec *b),
+				 void *ctx);
 /* ---- training (R20, training.c) ---- */
 
 #define COURSE_VALID_DAYS_MAX 36600 /* a hundred years */
@@ -1172,8 +1180,7 @@ struct key_handover_rec {
 
 /* *staff_id: who holds the key of opening_id, the opener or the receiver
  * of its last handover (LEDGER_ERR_NOTFOUND: no such opening). */
-int ledger_key_keeper(struct ledger *l, int64_t opening_id,
-		      int64_t *staff_id);
+int ledger_key_keeper(struct ledger *l, int64_t opening_id, int64_t *staff_id);
 /* Records that the key of opening_id passed from from_id, who holds it
  * (LEDGER_ERR_STATE otherwise), to to_id, another person
  * (LEDGER_ERR_INVALID otherwise).  Who may receive it is the caller's
@@ -1216,16 +1223,16 @@ int ledger_range_counts(struct ledger *l, const char *path, int64_t before,
 /* ledger_range_counts for the n ranges paths[0..n) at once, in two
  * statements however many they are: range i's counts in out[i * max ..],
  * how many in got[i] (out holds n * max records, got n). */
-int ledger_ranges_counts(struct ledger *l, const char *const *paths,
-			 size_t n, int64_t before, int full_only,
+int ledger_ranges_counts(struct ledger *l, const char *const *paths, size_t n,
+			 int64_t before, int full_only,
 			 struct range_count_rec *out, size_t max, size_t *got);
 /* How many cards the ledger has in the safe within range `path` (stored,
  * cancelled, moved, deceased: not checked out). */
 int ledger_range_expected(struct ledger *l, const char *path, int64_t *n);
 /* ledger_range_expected for the n ranges paths[0..n) in one statement:
  * out[i] for paths[i]. */
-int ledger_ranges_expected(struct ledger *l, const char *const *paths,
-			   size_t n, int64_t *out);
+int ledger_ranges_expected(struct ledger *l, const char *const *paths, size_t n,
+			   int64_t *out);
 /* The ranges of a count over everything (as count start without --ranges
  * takes them), by path; *out is malloc'ed (free()). */
 int ledger_all_ranges(struct ledger *l, char (**out)[LOCATION_MAX + 1],
@@ -1507,8 +1514,8 @@ struct receipt_rec {
 	int64_t id;
 	char mgmt_id[MGMT_ID_MAX + 1];
 	char serial[SERIAL_BUF];
-	char profile[65];	  /* "" when typed (none recorded) */
-	unsigned profile_version; /* 0 with no profile */
+	char profile[65];	     /* "" when typed (none recorded) */
+	unsigned profile_version;    /* 0 with no profile */
 	char tray[LOCATION_MAX + 1]; /* "" when received without a tray */
 	int64_t at;
 	char by[STAFF_CODE_MAX + 1]; /* staff code */

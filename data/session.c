@@ -587,11 +587,10 @@ int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 	char subject[32], detail[SERIAL_BUF + 160 + LEDGER_PROFILE_DETAIL];
 	snprintf(subject, sizeof(subject), "session %lld",
 		 (long long)s->session_id);
-	if (ledger_scan_detail(detail, sizeof(detail),
-			       sqlite3_last_insert_rowid(s->l->db),
-			       s->session_id, range_id, serial, card_id,
-			       outcome, why, safe_closed ? 1 : 0, profile,
-			       profile_version) < 0)
+	if (ledger_scan_detail(
+		detail, sizeof(detail), sqlite3_last_insert_rowid(s->l->db),
+		s->session_id, range_id, serial, card_id, outcome, why,
+		safe_closed ? 1 : 0, profile, profile_version) < 0)
 		return ledger_fail(s->l, LEDGER_ERR_INVALID,
 				   "read of %s does not fit the audit log",
 				   serial);
@@ -600,16 +599,25 @@ int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 
 int ledger_session_other_profile(struct ledger *l, int64_t session_id,
 				 const char *profile, unsigned version,
-				 char *other, size_t cap,
+				 int64_t *checked, char *other, size_t cap,
 				 unsigned *other_version)
 {
+	int64_t from = checked ? *checked : 0;
 	sqlite3_stmt *st;
-	int rc = ledger_prepare(l,
-				"SELECT profile, profile_version FROM "
-				"scan_live WHERE session_id = ?1 AND "
-				"profile IS NOT NULL AND (profile <> ?2 OR "
-				"profile_version <> ?3) ORDER BY id LIMIT 1",
-				&st);
+	/* Only the reads after *checked: by id (the rowid), the session
+	 * tested on each (the unary + keeps SQLite from walking the
+	 * session's index instead). */
+	int rc = ledger_prepare(
+	    l,
+	    from > 0 ? "SELECT profile, profile_version FROM scan_live "
+		       "WHERE id > ?4 AND +session_id = ?1 AND "
+		       "profile IS NOT NULL AND (profile <> ?2 OR "
+		       "profile_version <> ?3) ORDER BY id LIMIT 1"
+		     : "SELECT profile, profile_version FROM scan_live "
+		       "WHERE session_id = ?1 AND profile IS NOT NULL AND "
+		       "(profile <> ?2 OR profile_version <> ?3) "
+		       "ORDER BY id LIMIT 1",
+	    &st);
 
 	if (cap)
 		other[0] = '\0';
@@ -619,6 +627,8 @@ int ledger_session_other_profile(struct ledger *l, int64_t session_id,
 	sqlite3_bind_int64(st, 1, session_id);
 	sqlite3_bind_text(st, 2, profile, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, version);
+	if (from > 0)
+		sqlite3_bind_int64(st, 4, from);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		snprintf(other, cap, "%s", ledger_col_text(st, 0));
@@ -630,6 +640,16 @@ int ledger_session_other_profile(struct ledger *l, int64_t session_id,
 		rc = ledger_sql_error(l, "profiles of the session's reads");
 	}
 	sqlite3_finalize(st);
+	if (rc == 0 && checked) {
+		rc = ledger_prepare(l, "SELECT max(id) FROM scan", &st);
+		if (rc < 0)
+			return rc;
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*checked = sqlite3_column_int64(st, 0);
+		else
+			rc = ledger_sql_error(l, "the last read");
+		sqlite3_finalize(st);
+	}
 	return rc;
 }
 
@@ -920,7 +940,7 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	 * so that the pages of ids a partial count never meets are never
 	 * touched (1M cards: 4 MB, nearly all untouched). */
 	int32_t *by_id = NULL;
-	char *scope = NULL;    /* JSON array of the locations in the ranges */
+	char *scope = NULL; /* JSON array of the locations in the ranges */
 	int64_t max_card = 0, nscope = 0, nscans = 0;
 	int64_t first_scan = 0, last_scan = 0; /* the count's reads' ids */
 	int own = !l->in_tx, rc;
@@ -968,15 +988,16 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 	 * live ones, and the ids between which they all lie.) */
 	rc = ledger_prepare(
 	    l,
-	    scope ? "SELECT (SELECT max(id) FROM card), "
-		    "(SELECT count(*) FROM card WHERE location_id IN "
-		    "(SELECT value FROM json_each(?2))), "
-		    "s.n, s.lo, s.hi FROM (SELECT count(*) AS n, min(id) AS lo, "
-		    "max(id) AS hi FROM scan WHERE session_id = ?1) s"
-		  : "SELECT (SELECT max(id) FROM card), "
-		    "(SELECT count(*) FROM card WHERE status IN " IN_SCOPE_STATES
-		    "), s.n, s.lo, s.hi FROM (SELECT count(*) AS n, min(id) AS "
-		    "lo, max(id) AS hi FROM scan WHERE session_id = ?1) s",
+	    scope
+		? "SELECT (SELECT max(id) FROM card), "
+		  "(SELECT count(*) FROM card WHERE location_id IN "
+		  "(SELECT value FROM json_each(?2))), "
+		  "s.n, s.lo, s.hi FROM (SELECT count(*) AS n, min(id) AS lo, "
+		  "max(id) AS hi FROM scan WHERE session_id = ?1) s"
+		: "SELECT (SELECT max(id) FROM card), "
+		  "(SELECT count(*) FROM card WHERE status IN " IN_SCOPE_STATES
+		  "), s.n, s.lo, s.hi FROM (SELECT count(*) AS n, min(id) AS "
+		  "lo, max(id) AS hi FROM scan WHERE session_id = ?1) s",
 	    &st);
 	if (rc < 0)
 		goto out;
@@ -1008,12 +1029,13 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 		goto out;
 	}
 
-	rc = ledger_prepare(l,
-			    scope ? CARD_COLS "WHERE location_id IN (SELECT "
-					      "value FROM json_each(?1)) AND "
-					      "status IN " IN_SCOPE_STATES
-				  : CARD_COLS "WHERE status IN " IN_SCOPE_STATES,
-			    &st);
+	rc =
+	    ledger_prepare(l,
+			   scope ? CARD_COLS "WHERE location_id IN (SELECT "
+					     "value FROM json_each(?1)) AND "
+					     "status IN " IN_SCOPE_STATES
+				 : CARD_COLS "WHERE status IN " IN_SCOPE_STATES,
+			   &st);
 	if (rc < 0)
 		goto out;
 	if (scope)

@@ -350,7 +350,8 @@ static void card_check_back(const char *path, const char *to)
 	v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	snprintf(sql, sizeof(sql),
-		 "BEGIN; " V18_UNDO "ALTER TABLE scan DROP COLUMN profile_version;"
+		 "BEGIN; " V18_UNDO
+		 "ALTER TABLE scan DROP COLUMN profile_version;"
 		 "ALTER TABLE scan DROP COLUMN profile;"
 		 "DROP TABLE receipt;"
 		 "ALTER TABLE disposal DROP COLUMN profile_version;"
@@ -738,8 +739,9 @@ static void v12_file_gains_the_profile_of_each_read(void **state)
 					  "serial = '01' AND profile IS NULL "
 					  "AND profile_version IS NULL"),
 			 1);
-	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1, other,
-						      sizeof(other), &ov),
+	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1, NULL,
+						      other, sizeof(other),
+						      &ov),
 			 0);
 	/* A read of after: its profile recorded, and told apart. */
 	assert_int_equal(ledger_scanner_open(f->l, id, &sc), 0);
@@ -750,11 +752,39 @@ static void v12_file_gains_the_profile_of_each_read(void **state)
 				 "serial = '02' AND profile = "
 				 "'apdu:seizo' AND profile_version = 1"),
 			 1);
-	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1, other,
-						      sizeof(other), &ov),
+	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1, NULL,
+						      other, sizeof(other),
+						      &ov),
 			 1);
 	assert_string_equal(other, "apdu:seizo");
 	assert_int_equal(ov, 1);
+	/* Asked with a mark (as a scan process asks before each read): the
+	 * reads up to it are not looked at again, a later one is. */
+	{
+		int64_t mark = 0, was;
+
+		assert_int_equal(ledger_session_other_profile(
+				     f->l, id, "apdu:seizo", 1, &mark, other,
+				     sizeof(other), &ov),
+				 0);
+		assert_int_equal(mark, raw_int(f->path, "SELECT max(id) FROM "
+							"scan"));
+		assert_int_equal(
+		    ledger_session_other_profile(f->l, id, "uid", 1, &mark,
+						 other, sizeof(other), &ov),
+		    0);
+		assert_int_equal(ledger_scanner_open(f->l, id, &sc), 0);
+		record(sc, t1, "03", m, 120);
+		ledger_scanner_close(sc);
+		was = mark;
+		assert_int_equal(
+		    ledger_session_other_profile(f->l, id, "uid", 1, &mark,
+						 other, sizeof(other), &ov),
+		    1);
+		assert_string_equal(other, "apdu:seizo");
+		/* Not moved past a read that differs. */
+		assert_int_equal(mark, was);
+	}
 	/* A name without a version: refused. */
 	assert_int_not_equal(
 	    raw_sql(f->path, "UPDATE scan SET profile_version = NULL WHERE "
@@ -804,10 +834,10 @@ static void v13_file_takes_cards_awaiting_enrolment(void **state)
 	add_card(f, "C1", "01", "S/T1", "stored");
 	ledger_close(f->l);
 	f->l = NULL;
-	assert_int_equal(
-	    raw_sql(f->path, "BEGIN; " V14_UNDO "PRAGMA user_version = 13; "
-			     "COMMIT;"),
-	    SQLITE_OK);
+	assert_int_equal(raw_sql(f->path,
+				 "BEGIN; " V14_UNDO "PRAGMA user_version = 13; "
+				 "COMMIT;"),
+			 SQLITE_OK);
 	assert_true(card_sql_has(f->path, " serial TEXT NOT NULL,"));
 	assert_int_equal(
 	    raw_sql(f->path, "INSERT INTO card(mgmt_id, serial, location_id, "
@@ -889,22 +919,21 @@ static void v13_file_takes_cards_awaiting_enrolment(void **state)
 					     t2, m, 201, &rid),
 			 LEDGER_ERR_EXISTS);
 	assert_int_equal(rid, 0);
-	assert_int_equal(ledger_receive_bind(f->l, a2, "zz", NULL, 0, 0, m,
-					     201, &rid),
-			 LEDGER_ERR_INVALID);
-	assert_int_equal(ledger_receive_bind(f->l, a2, "06", "", 1, 0, m, 201,
-					     &rid),
-			 LEDGER_ERR_INVALID);
-	assert_int_equal(ledger_receive_bind(f->l, 999, "06", NULL, 0, 0, m,
-					     201, &rid),
-			 LEDGER_ERR_NOTFOUND);
+	assert_int_equal(
+	    ledger_receive_bind(f->l, a2, "zz", NULL, 0, 0, m, 201, &rid),
+	    LEDGER_ERR_INVALID);
+	assert_int_equal(
+	    ledger_receive_bind(f->l, a2, "06", "", 1, 0, m, 201, &rid),
+	    LEDGER_ERR_INVALID);
+	assert_int_equal(
+	    ledger_receive_bind(f->l, 999, "06", NULL, 0, 0, m, 201, &rid),
+	    LEDGER_ERR_NOTFOUND);
 	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM receipt"), 1);
 	assert_int_equal(ledger_receipt_get(f->l, "A2", &rr),
 			 LEDGER_ERR_NOTFOUND);
 	/* Without a profile (none recorded) and without a tray. */
-	assert_int_equal(ledger_receive_bind(f->l, a2, "06", NULL, 0, 0, m, 202,
-					     &rid),
-			 0);
+	assert_int_equal(
+	    ledger_receive_bind(f->l, a2, "06", NULL, 0, 0, m, 202, &rid), 0);
 	assert_int_equal(ledger_receipt_get(f->l, "A2", &rr), 0);
 	assert_string_equal(rr.profile, "");
 	assert_string_equal(rr.tray, "");
@@ -918,8 +947,8 @@ static void v13_file_takes_cards_awaiting_enrolment(void **state)
 	/* A disposal records the profile of each card read. */
 	assert_int_equal(ledger_disposal_start(f->l, m, w, 300, &batch), 0);
 	assert_int_equal(ledger_disposal_add_read(f->l, batch, a3, "A3",
-						  "moved", DATE_NONE, m, 301,
-						  0, "apdu:seizo", 1),
+						  "moved", DATE_NONE, m, 301, 0,
+						  "apdu:seizo", 1),
 			 0);
 	assert_int_equal(ledger_disposal_add(f->l, batch, a2, "A2", "moved",
 					     DATE_NONE, m, 302, 0),
@@ -996,12 +1025,14 @@ static void reads_load_and_last_seen(void **state)
 	count_data_free(&d);
 
 	assert_int_equal(ledger_card_by_mgmt(f->l, "C1", &c), 0);
-	assert_int_equal(ledger_last_seen(f->l, c.id, second, INT64_MAX, &s), 0);
+	assert_int_equal(ledger_last_seen(f->l, c.id, second, INT64_MAX, &s),
+			 0);
 	assert_int_equal(s.at, 100);
 	assert_string_equal(s.location, "S/T1");
 	assert_string_equal(s.by, "S02");
 	assert_int_equal(ledger_card_by_mgmt(f->l, "C2", &c), 0);
-	assert_int_equal(ledger_last_seen(f->l, c.id, second, INT64_MAX, &s), 0);
+	assert_int_equal(ledger_last_seen(f->l, c.id, second, INT64_MAX, &s),
+			 0);
 	assert_int_equal(s.at, 0);
 
 	/* A management ID typed in another case finds the one card whose
@@ -1009,12 +1040,13 @@ static void reads_load_and_last_seen(void **state)
 	assert_int_equal(ledger_card_by_mgmt(f->l, "c2", &c), 0);
 	assert_string_equal(c.mgmt_id, "C2");
 	assert_int_equal(
-	    raw_sql(f->path,
-		    "INSERT INTO card (mgmt_id, serial, location_id, status, "
-		    "received, updated_at) SELECT v.m, v.s, location_id, "
-		    "status, received, updated_at FROM card, (SELECT 'Ab' AS m, "
-		    "'05AB' AS s UNION ALL SELECT 'aB', '05AC') v "
-		    "WHERE mgmt_id = 'C2'"),
+	    raw_sql(
+		f->path,
+		"INSERT INTO card (mgmt_id, serial, location_id, status, "
+		"received, updated_at) SELECT v.m, v.s, location_id, "
+		"status, received, updated_at FROM card, (SELECT 'Ab' AS m, "
+		"'05AB' AS s UNION ALL SELECT 'aB', '05AC') v "
+		"WHERE mgmt_id = 'C2'"),
 	    SQLITE_OK);
 	assert_int_equal(ledger_card_by_mgmt(f->l, "aB", &c), 0);
 	assert_string_equal(c.serial, "05AC");

@@ -544,19 +544,21 @@ static void one_session_reads_with_one_profile(void **state)
 	assert_int_equal(reads(f, id), 1);
 	/* Recorded as uid v1: the same profile finds nothing else, another
 	 * version of it or another profile finds that read. */
-	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1, other,
-						      sizeof(other), &ov),
+	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1, NULL,
+						      other, sizeof(other),
+						      &ov),
 			 0);
 	assert_string_equal(other, "");
 	assert_int_equal(ov, 0);
-	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 2, other,
-						      sizeof(other), &ov),
+	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 2, NULL,
+						      other, sizeof(other),
+						      &ov),
 			 1);
 	assert_string_equal(other, "uid");
 	assert_int_equal(ov, 1);
 	assert_int_equal(ledger_session_other_profile(f->l, id, "apdu:seizo", 1,
-						      other, sizeof(other),
-						      &ov),
+						      NULL, other,
+						      sizeof(other), &ov),
 			 1);
 	assert_string_equal(other, "uid");
 
@@ -577,8 +579,9 @@ static void one_session_reads_with_one_profile(void **state)
 	assert_int_equal(res.outcome, RECON_ACCEPTED);
 	assert_int_equal(wf_scan_close(s, &e), 0);
 	assert_int_equal(reads(f, id), 2);
-	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1, other,
-						      sizeof(other), &ov),
+	assert_int_equal(ledger_session_other_profile(f->l, id, "uid", 1, NULL,
+						      other, sizeof(other),
+						      &ov),
 			 0);
 }
 

@@ -233,7 +233,8 @@ struct wf_scan {
 	struct wf_scan_totals totals;
 	int range_begun;  /* a count's range: its end is recorded at close */
 	int typed_reader; /* kbd: the reader types numbers, no profile */
-	int checkpoints_later; /* ledger_checkpoint_later, undone at close */
+	int checkpoints_later;	  /* ledger_checkpoint_later, undone at close */
+	int64_t profiles_checked; /* reads up to this id: one profile */
 };
 
 static int64_t scan_now(const struct wf_scan *s)
@@ -494,16 +495,18 @@ static const struct rdr_profile *scan_profile(const struct wf_scan *s)
  * from that profile, in that version: a manufacturing number and a
  * certificate's key identifier, or one profile's serials before and after
  * a change of what it reads, are never compared.  Reads without a
- * profile (typed) are not looked at.  0 or the exit status.
+ * profile (typed) are not looked at.  Each read is looked at once: the
+ * ones recorded since this process last asked (by anyone).  0 or the
+ * exit status.
  */
 static int profile_check(struct wf_scan *s, const char *serial,
 			 const struct rdr_profile *prof, struct wf_err *e)
 {
 	char other[72], mine[72], sid[24];
 	unsigned ov = 0;
-	int rc = ledger_session_other_profile(s->l, s->a->session_id,
-					      prof->name, prof->version, other,
-					      sizeof(other), &ov);
+	int rc = ledger_session_other_profile(
+	    s->l, s->a->session_id, prof->name, prof->version,
+	    &s->profiles_checked, other, sizeof(other), &ov);
 
 	if (rc < 0)
 		return wf_fail(e, WF_E_SCAN_RECORD, serial,
@@ -748,8 +751,9 @@ static int handle_disposal_card(struct wf_scan *s, struct wf_scan_read *res,
 static int take_read(struct wf_scan *s, struct wf_scan_read *res,
 		     const struct rdr_profile *prof, struct wf_err *e)
 {
-	int ex = s->kind == SCAN_DISPOSAL ? handle_disposal_card(s, res, prof, e)
-					  : handle_card(s, res, prof, e);
+	int ex = s->kind == SCAN_DISPOSAL
+		     ? handle_disposal_card(s, res, prof, e)
+		     : handle_card(s, res, prof, e);
 
 	if (ex) {
 		s->totals.refused++;
