@@ -393,7 +393,8 @@ stress: deps
 		KILL_TRIALS=1000 CARDTALLY_CYCLES=$(STRESS_CYCLES) \
 		tests/run tests/cli/kill9.t tests/cli/cycles.t
 
-bench: deps $(BUILD)/cardtally $(filter $(BUILD)/bench/%,$(TOOL_BIN))
+bench: deps $(BUILD)/cardtally $(filter $(BUILD)/bench/%,$(TOOL_BIN)) \
+	$(PG_LIB)
 	@CARDTALLY=$(CURDIR)/$(BUILD)/cardtally BUILD=$(CURDIR)/$(BUILD) bench/run
 
 demo: deps

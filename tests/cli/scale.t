@@ -283,7 +283,27 @@ for rn in 2 12; do
 	N[incident$rn]=$(steps report incident --count 2)
 	N[book$rn]=$(steps report record-book --month "$month")
 	N[daily$rn]=$(statements report daily 2>/dev/null)
+	# Each read checks that its session's reads come from one identity
+	# profile: it once walked every earlier read of the session (a sweep
+	# of 100 trays of 1,000 cards slowed to 10 s a tray by its end).  Three
+	# cards read again into count 1 (4 x 2 or 4 x 12 reads already): the
+	# first check of the process looks at the session, the next two only
+	# at what was recorded since.
+	printf 'card 04D101\ncard 04D201\ncard 04D301\n' >"$WORK/again.sim"
+	rm -f "$WORK/sql.log"
+	CARDTALLY_SQL_STEPS=1 CARDTALLY_SQL_LOG=$WORK/sql.log \
+		as S03 3333 scan --session 1 --range SAFE2 \
+		--reader "sim:$WORK/again.sim"
+	is "$(grep -c 'profile_version FROM scan_live' "$WORK/sql.log")" 3 \
+		"reports $rn: a scan checks the profile of each of its 3 reads"
+	N[profile$rn]=$(grep 'profile_version FROM scan_live' "$WORK/sql.log" |
+		tail -n +2 |
+		awk '{ sub(/^steps=/, "", $3); n += $3 } END { print n + 0 }')
 done
+[ "${N[profile2]}" -gt 0 ]
+ok $? "profile check: its steps are logged (${N[profile2]})"
+is "${N[profile12]}" "${N[profile2]}" \
+	"profile check: a read's check walks as much after 48 reads of the session as after 8 (${N[profile2]})"
 for k in incident book; do
 	[ "${N[${k}2]}" -gt 0 ]
 	ok $? "$k: its steps are logged (${N[${k}2]})"
