@@ -24,18 +24,6 @@ struct strmap {
 	struct arena arena; /* the keys */
 };
 
-static uint32_t hash_bytes(const char *s, size_t len)
-{
-	/* FNV-1a: short keys, no adversary who can choose them at scale. */
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 struct strmap *strmap_new(size_t expected)
 {
 	struct strmap *m = calloc(1, sizeof(*m));
@@ -105,7 +93,7 @@ static int grow(struct strmap *m)
 int strmap_put(struct strmap *m, const char *key, size_t len, int64_t value,
 	       int64_t *old)
 {
-	uint32_t h = hash_bytes(key, len);
+	uint32_t h = strmap_hash(key, len);
 	struct slot *s = find(m, key, len, h);
 
 	if (s->key) {
@@ -130,7 +118,7 @@ int strmap_put(struct strmap *m, const char *key, size_t len, int64_t value,
 
 int strmap_set(struct strmap *m, const char *key, size_t len, int64_t value)
 {
-	uint32_t h = hash_bytes(key, len);
+	uint32_t h = strmap_hash(key, len);
 	struct slot *s = find(m, key, len, h);
 
 	if (!s->key)
@@ -142,7 +130,7 @@ int strmap_set(struct strmap *m, const char *key, size_t len, int64_t value)
 int strmap_get(const struct strmap *m, const char *key, size_t len,
 	       int64_t *value)
 {
-	const struct slot *s = find(m, key, len, hash_bytes(key, len));
+	const struct slot *s = find(m, key, len, strmap_hash(key, len));
 
 	if (!s->key)
 		return 0;

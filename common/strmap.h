@@ -16,6 +16,21 @@
 
 struct strmap;
 
+/* The map's hash of len bytes at s (FNV-1a: short keys chosen by the
+ * office, not by an adversary who needs them to collide), for tables of
+ * their own that hash the same keys (audit_replay.c); inline, as it is
+ * the inner loop of both. */
+static inline uint32_t strmap_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
 /* A map sized for about `expected` keys (it grows as needed); NULL on OOM. */
 struct strmap *strmap_new(size_t expected);
 void strmap_free(struct strmap *m);

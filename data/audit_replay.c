@@ -522,19 +522,6 @@ static const char *keys_get(const struct keystore *ks, uint32_t ref,
 	return (const char *)q;
 }
 
-static uint32_t key_hash(const char *s, size_t len)
-{
-	/* FNV-1a, as strmap.c: keys chosen by the office, not an adversary
-	 * who needs them to collide (that only costs time). */
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 /* Rows: blocks of ROW_BLOCK rows of `words` words each. */
 #define ROW_BLOCK_BITS 14
 #define ROW_BLOCK ((size_t)1 << ROW_BLOCK_BITS)
@@ -693,7 +680,7 @@ static int index_grow(const struct audit_replay *r, struct rtable *t)
 	for (size_t row = 0; row < t->n; row++) {
 		size_t klen;
 		const char *k = keys_get(&r->keys, row_at(t, row)[0], &klen);
-		size_t i = key_hash(k, klen) & mask;
+		size_t i = strmap_hash(k, klen) & mask;
 
 		while (ni[i])
 			i = (i + 1) & mask;
@@ -711,7 +698,7 @@ static uint32_t *row_of(struct audit_replay *r, struct rtable *t,
 			const char *key, size_t len, int add, int *oom,
 			size_t *at)
 {
-	uint32_t h = key_hash(key, len), *w;
+	uint32_t h = strmap_hash(key, len), *w;
 	size_t i;
 
 	if (t->icap) {
@@ -849,7 +836,7 @@ static void prefetch_cards(const struct audit_replay *r,
 		struct audit_text key = token(cards);
 
 		__builtin_prefetch(
-		    &t->index[key_hash(key.p, key.len) & (t->icap - 1)]);
+		    &t->index[strmap_hash(key.p, key.len) & (t->icap - 1)]);
 		if (key.len >= cards.len)
 			break;
 		cards = text_of(key.p + key.len + 1, cards.len - key.len - 1);
