@@ -959,8 +959,7 @@ struct record_walk {
 
 struct record_walks {
 	struct record_walk w[NKINDS];
-	char *disposal_ids; /* "[id,id,...]" of the dispose.scan entries */
-	size_t ids_len, ids_cap;
+	struct id_array disposal_ids; /* of the dispose.scan entries */
 	char want[NOTE_MAX_BYTES + 1024];
 };
 
@@ -970,7 +969,7 @@ static void walks_close(struct record_walks *ws)
 		return;
 	for (size_t i = 0; i < NKINDS; i++)
 		sqlite3_finalize(ws->w[i].r);
-	free(ws->disposal_ids);
+	id_array_free(&ws->disposal_ids);
 	free(ws);
 }
 
@@ -1018,19 +1017,8 @@ static void stop_walk(struct record_walk *w, enum audit_problem p,
 static int note_disposal_entry(struct ledger *l, struct record_walks *ws,
 			       int64_t id)
 {
-	if (ws->ids_cap - ws->ids_len < 24) {
-		size_t cap = ws->ids_cap ? 2 * ws->ids_cap : 256;
-		char *n = realloc(ws->disposal_ids, cap);
-
-		if (!n)
-			return ledger_fail(l, LEDGER_ERR_NOMEM,
-					   "out of memory");
-		ws->disposal_ids = n;
-		ws->ids_cap = cap;
-	}
-	ws->ids_len += (size_t)snprintf(ws->disposal_ids + ws->ids_len,
-					ws->ids_cap - ws->ids_len, "%c%lld",
-					ws->ids_len ? ',' : '[', (long long)id);
+	if (id_array_add(&ws->disposal_ids, id) < 0)
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
 	return 0;
 }
 
@@ -1178,10 +1166,7 @@ static int check_disposal_rows(struct ledger *l, struct record_walks *ws,
 		goto out;
 	/* The entries' ids, noted in the walk of the chain: the log is not
 	 * read a second time for them. */
-	if (ws->ids_len)
-		ws->disposal_ids[ws->ids_len] = ']';
-	sqlite3_bind_text(ent, 1, ws->ids_len ? ws->disposal_ids : "[]",
-			  ws->ids_len ? (int)ws->ids_len + 1 : 2,
+	sqlite3_bind_text(ent, 1, id_array_json(&ws->disposal_ids), -1,
 			  SQLITE_STATIC);
 	rr = sqlite3_step(rows);
 	re = sqlite3_step(ent);

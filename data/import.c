@@ -459,8 +459,7 @@ struct importer {
 	sqlite3_stmt *ins, *upd;
 	/* The ids of the cards this chunk wrote, as a JSON array, for its
 	 * import.cards entries (ledger_audit_card_states). */
-	char *ids;
-	size_t ids_len, ids_cap;
+	struct id_array ids;
 	int writing; /* no problem yet: rows may go to the ledger */
 	int write;   /* the write phase: rows go to the ledger now */
 	/*
@@ -1336,23 +1335,10 @@ static int plan_row(struct importer *im, const struct row *r,
 	return 0;
 }
 
-/* Adds a card id to the chunk's JSON array of them (im->ids), keeping
- * room for the "]" that ends it. */
+/* Adds a card id to the chunk's JSON array of them (im->ids). */
 static int note_id(struct importer *im, int64_t id)
 {
-	if (im->ids_cap - im->ids_len < 32) {
-		size_t cap = im->ids_cap ? im->ids_cap * 2 : 4096;
-		char *p = realloc(im->ids, cap);
-
-		if (!p)
-			return IMPORT_ERR_NOMEM;
-		im->ids = p;
-		im->ids_cap = cap;
-	}
-	im->ids_len += (size_t)snprintf(im->ids + im->ids_len,
-					im->ids_cap - im->ids_len, "%c%lld",
-					im->ids_len ? ',' : '[', (long long)id);
-	return 0;
+	return id_array_add(&im->ids, id) < 0 ? IMPORT_ERR_NOMEM : 0;
 }
 
 /* The ledger no longer holds what the check read for this row. */
@@ -2057,7 +2043,7 @@ void import_job_free(struct import_job *job)
 			     NULL, NULL, NULL);
 	sqlite3_finalize(im->ins);
 	sqlite3_finalize(im->upd);
-	free(im->ids);
+	id_array_free(&im->ids);
 	strmap_free(im->mgmt);
 	strmap_free(im->serial);
 	strmap_free(im->locs);
@@ -2283,10 +2269,7 @@ int import_write(struct import_job *job, long max_rows, int64_t max_ms)
 	res->written = (long)im->done;
 	if (!im->write)
 		rc = write_start(im);
-	im->ids_len = 0;
-	if (rc == 0)
-		rc = note_id(im, 0); /* room for "[]" at least */
-	im->ids_len = 0;
+	id_array_clear(&im->ids);
 	/* Each chunk writes at least one row, so every chunk ends. */
 	for (; rc == 0 && i < im->nplan; i++) {
 		if (i > im->done &&
@@ -2315,11 +2298,10 @@ int import_write(struct import_job *job, long max_rows, int64_t max_ms)
 	 * `audit verify` can replay them (see audit_entry_facts); after the
 	 * last chunk's, the import's own entry, right after them.
 	 */
-	if (rc == 0)
-		strcpy(im->ids + im->ids_len, im->ids_len ? "]" : "[]");
 	if (rc == 0 &&
 	    ledger_audit_card_states(im->l, im->opts->actor_id, im->opts->now,
-				     "import.cards", im->opts->now, im->ids,
+				     "import.cards", im->opts->now,
+				     id_array_json(&im->ids),
 				     im->has[COL_STATUS] ? "file" : "ledger",
 				     NULL) < 0)
 		rc = IMPORT_ERR_LEDGER;

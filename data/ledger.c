@@ -1513,6 +1513,45 @@ int ledger_tx_leave(struct ledger *l, int own, int rc)
 	return rc;
 }
 
+int id_array_add(struct id_array *a, int64_t id)
+{
+	/* Room for the separator, the longest id, "]" and the NUL. */
+	if (a->cap - a->len < 24) {
+		size_t cap = a->cap ? 2 * a->cap : 256;
+		char *n = realloc(a->text, cap);
+
+		if (!n)
+			return -1;
+		a->text = n;
+		a->cap = cap;
+	}
+	a->len += (size_t)snprintf(a->text + a->len, a->cap - a->len, "%c%lld",
+				   a->len ? ',' : '[', (long long)id);
+	return 0;
+}
+
+const char *id_array_json(struct id_array *a)
+{
+	if (a->len == 0)
+		return "[]";
+	/* After the last id there is always room for these two. */
+	a->text[a->len] = ']';
+	a->text[a->len + 1] = '\0';
+	return a->text;
+}
+
+void id_array_clear(struct id_array *a)
+{
+	a->len = 0;
+}
+
+void id_array_free(struct id_array *a)
+{
+	free(a->text);
+	a->text = NULL;
+	a->len = a->cap = 0;
+}
+
 /* ---- staff ---- */
 
 int staff_code_valid(const char *code)

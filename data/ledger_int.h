@@ -57,6 +57,25 @@ int ledger_fail(struct ledger *l, int code, const char *fmt, ...)
  */
 int ledger_tx_enter(struct ledger *l, int *own);
 int ledger_tx_leave(struct ledger *l, int own, int rc);
+
+/*
+ * Row ids gathered one at a time into the JSON array that SQLite's
+ * json_each reads ("[4,7,9]"): a statement then takes them all as one
+ * parameter (the cards an import chunk wrote, the entries of the disposal
+ * check).  Zeroed to start; id_array_free at the end.
+ */
+struct id_array {
+	char *text;
+	size_t len, cap;
+};
+/* Adds id.  0, or -1 when out of memory. */
+int id_array_add(struct id_array *a, int64_t id);
+/* The array as JSON text ("[]" when empty), valid until the next
+ * id_array_add, id_array_clear or id_array_free. */
+const char *id_array_json(struct id_array *a);
+/* Empties the array, keeping its memory. */
+void id_array_clear(struct id_array *a);
+void id_array_free(struct id_array *a);
 /*
  * The end of a walk over rows with a callback that may stop it: finalizes
  * st and returns the callback's non-zero `stop`, or 0 when the rows ran out
