@@ -114,6 +114,27 @@ chmod +x "$WORK/t/x.t"
 one CI= "$WORK/t/x.t"
 is "$RC" 3 "the test's exit status is run-one's"
 
+# A test that hangs is stopped after CARDTALLY_TEST_TIMEOUT seconds, with
+# what it started (here a sleep that writes a file if it ever wakes), and
+# fails with a line naming it; twice the time under the sanitizers.
+printf '%s\n' '#!/bin/sh' 'echo 1..2; echo ok 1' \
+	"(sleep 5; : >'$WORK/woke') &" 'sleep 60; echo ok 2' >"$WORK/t/h.t"
+chmod +x "$WORK/t/h.t"
+SECONDS=0
+one CI= CARDTALLY_TEST_TIMEOUT=1 "$WORK/t/h.t"
+took=$SECONDS
+is "$OUT" "1..2
+ok 1
+not ok - h.t was still running after 1 s and was stopped (tests/run-one; CARDTALLY_TEST_TIMEOUT)" \
+	"a hanging test: its TAP so far, then a failure naming it"
+ok "$([ "$RC" -ne 0 ]; echo $?)" "... its exit is a failure ($RC)"
+like "$ERR" "h.t stopped after 1 s" "... and stderr says so"
+ok "$([ "$took" -lt 30 ]; echo $?)" "... stopped long before its sleep ended (${took} s)"
+sleep 5
+ok "$([ ! -e "$WORK/woke" ]; echo $?)" "... and what it started was stopped with it"
+one CI= CARDTALLY_TEST_TIMEOUT=1 CARDTALLY_SANITIZED=1 "$WORK/t/h.t"
+like "$OUT" "still running after 2 s" "under the sanitizers the limit is doubled"
+
 # Leftovers: a work directory logged and left; a file left in the TMPDIR
 # that a unit test binary is given.
 mkdir "$WORK/left"

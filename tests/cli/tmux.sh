@@ -26,6 +26,21 @@ tui() {
 
 screen() { tm capture-pane -p -t "$1"; }
 
+# ended SESSION SCREEN: whether SCREEN (what screen printed, or its failure)
+# says that waiting longer cannot change it: the session is gone (the
+# server with it), or the TUI has exited and the pane shows only its exit.
+# A TUI that crashed then fails the test's next step at once, not each of
+# its remaining steps after a full wait.
+ended() {
+	[ "$2" != gone ] || { diag "tmux session '$1' is gone"; return 0; }
+	case "$2" in
+	*"tui exited: "*) diag "the TUI has exited; the screen:"
+		printf '%s\n' "$2" | sed 's/^/#   | /'
+		return 0 ;;
+	esac
+	return 1
+}
+
 # wait_for SESSION TEXT [SECONDS]: polls the screen until it shows TEXT
 # (fixed string); fails after SECONDS (default 10, and 30 under the
 # sanitizers of make check, which make every step several times slower),
@@ -34,8 +49,11 @@ TUI_WAIT=10
 [ -z "${CARDTALLY_SANITIZED:-}" ] || TUI_WAIT=30
 wait_for() {
 	local s=$1 text=$2 limit=${3:-$TUI_WAIT} i=0
+	local now
 	while [ "$i" -lt $((limit * 20)) ]; do
-		screen "$s" | grep -qF -- "$text" && return 0
+		now=$(screen "$s" 2>/dev/null) || now=gone
+		case "$now" in *"$text"*) return 0 ;; esac
+		ended "$s" "$now" && return 1
 		sleep 0.05
 		i=$((i + 1))
 	done
@@ -46,9 +64,11 @@ wait_for() {
 
 # row_is SESSION ROW PREFIX: polls until screen row ROW starts with PREFIX.
 row_is() {
-	local i=0
+	local i=0 now
 	while [ "$i" -lt 200 ]; do
-		case "$(screen "$1" | sed -n "$2p")" in "$3"*) return 0 ;; esac
+		now=$(screen "$1" 2>/dev/null) || now=gone
+		case "$(printf '%s\n' "$now" | sed -n "$2p")" in "$3"*) return 0 ;; esac
+		ended "$1" "$now" && return 1
 		sleep 0.05
 		i=$((i + 1))
 	done
@@ -60,14 +80,19 @@ row_is() {
 # see SESSION TEXT NAME: a test that the screen comes to show TEXT.
 see() { wait_for "$1" "$2"; ok $? "$3"; }
 # gone SESSION TEXT NAME: the screen does not show TEXT now.
-gone() { screen "$1" | grep -qF -- "$2"; ok $((!$?)) "$3"; }
+gone() {
+	local now
+	now=$(screen "$1" 2>/dev/null) || { ended "$1" gone; ok 1 "$3"; return; }
+	case "$now" in *"$2"*) ok 1 "$3" ;; *) ok 0 "$3" ;; esac
+}
 # goes SESSION TEXT NAME: a test that TEXT, on the screen before a key,
 # leaves it (polled like see: a key's effect is drawn after send-keys
 # returns, and Esc's after the terminal's escape delay).
 goes() {
-	local i=0
+	local i=0 now
 	while [ "$i" -lt 200 ]; do
-		screen "$1" | grep -qF -- "$2" || { ok 0 "$3"; return 0; }
+		now=$(screen "$1" 2>/dev/null) || { ended "$1" gone; ok 1 "$3"; return 1; }
+		case "$now" in *"$2"*) ;; *) ok 0 "$3"; return 0 ;; esac
 		sleep 0.05
 		i=$((i + 1))
 	done
