@@ -43,8 +43,10 @@ endif
 
 # The paper reports (scanner/pdf/, issue 15): cairo draws the PDF, pango
 # lays out the text (Japanese with the Noto CJK fonts); libm for the
-# charts' scales.
-LIBS_PC += pangocairo cairo-pdf
+# charts' scales.  Only the part that draws (PDF_MOD_SRC, below) links
+# them.
+PDF_PC := pangocairo cairo-pdf
+LIBS_PC += $(PDF_PC)
 PDF_LIBS := -lm
 
 # libusb (USB reader listing and hotplug, drivers/usbwatch.c) only where
@@ -61,16 +63,36 @@ endif
 UNISTRING_LIBS := -lunistring
 
 # pkg-config is asked lazily so that `make deps` works before it exists.
+# The program links every library but those of its optional parts
+# (MOD_PC: PDF and hub, see "Optional parts" below).
 PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIBS_PC))
-PC_LIBS = $(shell $(PKG_CONFIG) --libs $(LIBS_PC)) $(UNISTRING_LIBS) \
-	$(PDF_LIBS)
+PC_LIBS = $(shell $(PKG_CONFIG) --libs $(filter-out $(MOD_PC),$(LIBS_PC))) \
+	$(UNISTRING_LIBS) $(PDF_LIBS)
 
 LIB_SRC := $(wildcard common/*.c data/*.c drivers/*.c reconcile/*.c)
 # The city-wide hub (hub/, issue 16): the only code that talks to
 # PostgreSQL, through libpq.
-LIB_SRC += $(wildcard hub/*.c)
-LIBS_PC += libpq
-APP_SRC := $(filter-out scanner/cli/main.c,$(wildcard scanner/*/*.c))
+HUB_PC := libpq
+LIBS_PC += $(HUB_PC)
+MOD_PC := $(PDF_PC) $(HUB_PC)
+
+# Optional parts (common/module.h): the code that draws PDFs and the code
+# that talks to the hub are shared objects of their own, loaded by the
+# commands that need them, so that every other command starts without
+# cairo, pango, libpq and the dozens of libraries they load.  The
+# program's side of each is a file of stubs (pdf_load.c, hub_load.c).
+# The hub's part calls back into the program for data/'s encodings
+# (MODULE_HOST_SYMS), which the program exports to it.
+PDF_MOD_SRC := scanner/pdf/pdf.c
+HUB_MOD_SRC := hub/hub.c hub/hub_report.c hub/hub_names.c
+MODULE_HOST_SYMS := audit_hash audit_hex outbox_sig_check
+MODULE_LDFLAGS := $(MODULE_HOST_SYMS:%=-Wl,--export-dynamic-symbol=%)
+MODULES := $(BUILD)/cardtally-pdf.so $(BUILD)/cardtally-hub.so
+LIBDIR ?= $(PREFIX)/lib/cardtally
+
+LIB_SRC += $(filter-out hub/hub.c hub/hub_report.c,$(wildcard hub/*.c))
+APP_SRC := $(filter-out scanner/cli/main.c $(PDF_MOD_SRC),\
+	$(wildcard scanner/*/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 TOOL_SRC := $(wildcard tests/tools/*.c bench/*.c)
 
@@ -101,13 +123,14 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TOOL_BIN := $(TOOL_SRC:%.c=$(BUILD)/%)
 
 CT_CFLAGS += -DCT_DATADIR='"$(PREFIX)/share/cardtally"'
+CT_CFLAGS += -DCT_LIBDIR='"$(LIBDIR)"'
 CT_CFLAGS += -DCT_LOCALEDIR='"$(PREFIX)/share/locale"'
 
 # The hub's own PostgreSQL functions (hub/pg/, loaded by the hub's server,
 # never by cardtally): built where the server's headers are
 # (postgresql-server-dev-15), installed into PGLIBDIR, whose path `hub
 # migrate` gives the hub by default (--pg-lib another).
-PGLIBDIR ?= $(PREFIX)/lib/cardtally
+PGLIBDIR ?= $(LIBDIR)
 PG_SERVER_INC := $(shell pg_config --includedir-server 2>/dev/null)
 HAVE_PGSERVER := $(shell test -f '$(PG_SERVER_INC)/postgres.h' && echo 1)
 PG_LIB := $(if $(HAVE_PGSERVER),$(BUILD)/cardtally_pg.so)
@@ -166,11 +189,27 @@ $(BUILD)/libcardtally.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/cardtally: $(BUILD)/scanner/cli/main.o $(APP_OBJ) $(BUILD)/libcardtally.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PC_LIBS)
+$(BUILD)/cardtally: $(BUILD)/scanner/cli/main.o $(APP_OBJ) $(BUILD)/libcardtally.a \
+		| $(MODULES)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(MODULE_LDFLAGS) -o $@ $^ $(PC_LIBS)
 
-cardtally: $(BUILD)/cardtally $(MO_FILES)
+# The parts' objects: position-independent, everything hidden but the
+# part's table (CT_MODULE_EXPORT).
+$(BUILD)/pic/%.o: %.c $(PREFIX_STAMP) | need-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) $(CPPFLAGS) $(CFLAGS) -fPIC \
+		-fvisibility=hidden -MMD -MP -c $< -o $@
+$(BUILD)/cardtally-pdf.so: $(PDF_MOD_SRC:%.c=$(BUILD)/pic/%.o)
+	$(CC) -shared $(CFLAGS) $(LDFLAGS) -o $@ $^ \
+		$(shell $(PKG_CONFIG) --libs $(PDF_PC)) $(PDF_LIBS)
+$(BUILD)/cardtally-hub.so: $(HUB_MOD_SRC:%.c=$(BUILD)/pic/%.o)
+	$(CC) -shared $(CFLAGS) $(LDFLAGS) -o $@ $^ \
+		$(shell $(PKG_CONFIG) --libs $(HUB_PC) libsodium)
+
+# ./cardtally finds its parts beside itself.
+cardtally: $(BUILD)/cardtally $(MO_FILES) $(MODULES)
 	cp $< $@
+	cp $(MODULES) .
 
 # The test suite's binary: the same objects with the test clock
 # (common/clock.c built with -DCT_TEST_CLOCK, linked before the library so
@@ -182,8 +221,8 @@ $(BUILD)/test-clock/clock.o: common/clock.c $(PREFIX_STAMP) | need-deps
 		-c $< -o $@
 
 $(BUILD)/cardtally-test: $(BUILD)/scanner/cli/main.o $(APP_OBJ) \
-		$(BUILD)/test-clock/clock.o $(BUILD)/libcardtally.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PC_LIBS)
+		$(BUILD)/test-clock/clock.o $(BUILD)/libcardtally.a | $(MODULES)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(MODULE_LDFLAGS) -o $@ $^ $(PC_LIBS)
 
 # The server's headers are not ours: the project's warnings, less those
 # they set off; never the sanitizers (the server is not built with them).
@@ -214,7 +253,7 @@ POT_SRC := $(wildcard scanner/tui/*.c scanner/workflow/*.c \
 	common/model.c drivers/reader.c drivers/profile.c \
 	drivers/profile_jpki.c drivers/profile_seizo.c drivers/rdr_sim.c \
 	drivers/rdr_kbd.c drivers/rdr_pcsc.c drivers/rdr_nfc.c \
-	drivers/usbwatch.c drivers/der.c data/ledger.h
+	drivers/usbwatch.c drivers/der.c data/ledger.h common/module.c
 pot:
 	@$(MAKE) -s pot-out POT_OUT=po/cardtally.pot
 	for p in $(PO_FILES); do msgmerge -q -U --backup=none $$p \
@@ -225,7 +264,7 @@ pot:
 POT_OUT ?= po/cardtally.pot
 pot-out:
 	xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kcli_error:2 \
-		-kcli_usage:2 -krdr_errf:3 -c \
+		-kcli_usage:2 -krdr_errf:3 -kct_tr -c \
 		-o $(POT_OUT) --package-name=cardtally \
 		--package-version=$(VERSION) $(POT_SRC)
 
@@ -259,12 +298,22 @@ $(BUILD)/tests/test_oom: tests/test_oom.c $(WF_OBJ) $(BUILD)/libcardtally.a
 		$(PC_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
 # The TUI's model lives in scanner/: its tests link the program's objects.
-$(BUILD)/tests/test_ui $(BUILD)/tests/test_ui_paper: $(BUILD)/tests/%: \
+# The paper's test draws documents itself: the drawing linked in, not
+# the part.
+$(BUILD)/tests/test_ui: $(BUILD)/tests/%: \
 		tests/%.c $(APP_OBJ) $(BUILD)/libcardtally.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
 		-o $@ $< $(APP_OBJ) $(BUILD)/libcardtally.a $(PC_LIBS) \
 		$(shell $(PKG_CONFIG) --libs cmocka)
+PAPER_OBJ := $(filter-out $(BUILD)/scanner/pdf/pdf_load.o,$(APP_OBJ)) \
+	$(PDF_MOD_SRC:%.c=$(BUILD)/%.o)
+$(BUILD)/tests/test_ui_paper: $(BUILD)/tests/%: \
+		tests/%.c $(PAPER_OBJ) $(BUILD)/libcardtally.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CT_CFLAGS) $(PC_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
+		-o $@ $< $(PAPER_OBJ) $(BUILD)/libcardtally.a $(PC_LIBS) \
+		$(shell $(PKG_CONFIG) --libs $(PDF_PC) cmocka)
 
 # The fuzz corpus replay includes the targets' sources (a change to one
 # rebuilds it), the configuration's and the command line's among them,
@@ -327,8 +376,8 @@ test: deps
 	@CARDTALLY=$(CURDIR)/$(BUILD)/cardtally-test BUILD=$(CURDIR)/$(BUILD) \
 		CARDTALLY_CYCLES=$(TEST_CYCLES) tests/run
 
-build-tests: $(BUILD)/cardtally $(BUILD)/cardtally-test $(MO_FILES) \
-	$(TEST_BIN) $(TOOL_BIN) $(PG_LIB)
+build-tests: $(BUILD)/cardtally $(BUILD)/cardtally-test $(MODULES) \
+	$(MO_FILES) $(TEST_BIN) $(TOOL_BIN) $(PG_LIB)
 
 # The whole suite again, built with sanitizers into a separate tree.
 # The sanitizers look for memory errors, which 20 reader unplug/replug
@@ -393,8 +442,8 @@ stress: deps
 		KILL_TRIALS=1000 CARDTALLY_CYCLES=$(STRESS_CYCLES) \
 		tests/run tests/cli/kill9.t tests/cli/cycles.t
 
-bench: deps $(BUILD)/cardtally $(filter $(BUILD)/bench/%,$(TOOL_BIN)) \
-	$(PG_LIB)
+bench: deps $(BUILD)/cardtally $(MODULES) \
+	$(filter $(BUILD)/bench/%,$(TOOL_BIN)) $(PG_LIB)
 	@CARDTALLY=$(CURDIR)/$(BUILD)/cardtally BUILD=$(CURDIR)/$(BUILD) bench/run
 
 demo: deps
@@ -402,8 +451,9 @@ demo: deps
 	@./cardtally demo
 
 install: cardtally $(MO_FILES) $(PG_LIB) install-dist install-man
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)
 	install -m 755 cardtally $(DESTDIR)$(BINDIR)/cardtally
+	install -m 644 $(MODULES) $(DESTDIR)$(LIBDIR)/
 	if [ -n '$(PG_LIB)' ]; then install -d $(DESTDIR)$(PGLIBDIR) && \
 		install -m 644 $(PG_LIB) $(DESTDIR)$(PGLIBDIR)/; fi
 	install -d $(DESTDIR)$(PREFIX)/share/cardtally
@@ -466,6 +516,7 @@ format:
 		$(wildcard tests/fuzz/*.c)
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz cardtally bench/work tests/work
+	rm -rf $(BUILD) build-asan build-fuzz cardtally cardtally-pdf.so \
+		cardtally-hub.so bench/work tests/work
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

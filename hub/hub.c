@@ -14,6 +14,7 @@
  */
 #include "hub.h"
 #include "hub_int.h"
+#include "hub_module.h"
 
 #include <libpq-fe.h>
 #include <sodium.h>
@@ -588,22 +589,6 @@ int hub_check_version(struct hub *h)
 
 /* ---- wards ---- */
 
-int hub_ward_valid(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n < 1 || n > HUB_WARD_MAX)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '-'))
-			return 0;
-	}
-	return 1;
-}
-
 int hub_enrol(struct hub *h, const char *code, const char *name,
 	      const uint8_t pk[OUTBOX_PK_BYTES], int64_t now)
 {
@@ -663,24 +648,6 @@ int hub_seen(struct hub *h, const char *code)
 }
 
 /* ---- batches ---- */
-
-const char *hub_verdict_name(enum hub_verdict v)
-{
-	static const char *const names[] = {
-	    [HUB_ACCEPTED] = "accepted",
-	    [HUB_DUPLICATE] = "duplicate",
-	    [HUB_UNKNOWN_WARD] = "unknown_ward",
-	    [HUB_BAD_SIGNATURE] = "bad_signature",
-	    [HUB_BAD_ROWS] = "entries_do_not_match_head",
-	    [HUB_CHAIN] = "chain_does_not_follow",
-	    [HUB_OUT_OF_ORDER] = "out_of_order",
-	    [HUB_CONFLICT] = "conflict",
-	};
-
-	if ((unsigned)v >= sizeof(names) / sizeof(names[0]) || !names[v])
-		return "unknown";
-	return names[v];
-}
 
 /* The entries run from b->first to b->last, each chained to the one
  * before from prev_head, each hash their content's, the last at head. */
@@ -998,3 +965,19 @@ int hub_pq_fail(struct hub *h, const char *what, PGresult *res)
 {
 	return pq_error(h, what, res);
 }
+
+/* ---- the part's table (hub_module.h) ---- */
+
+CT_MODULE_EXPORT const struct hub_module ct_hub_module = {
+    .stamp = {HUB_MODULE_SYMBOL, CT_VERSION},
+    .open = hub_open,
+    .close = hub_close,
+    .errmsg = hub_errmsg,
+    .migrate = hub_migrate,
+    .check_version = hub_check_version,
+    .enrol = hub_enrol,
+    .seen = hub_seen,
+    .submit = hub_submit,
+    .report = hub_report,
+    .ward_entries = hub_ward_entries,
+};

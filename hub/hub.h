@@ -38,12 +38,15 @@ enum {
 	HUB_ERR_INVALID = -5,	  /* an argument fails validation */
 	HUB_ERR_NOMEM = -6,
 	HUB_ERR_PG_LIB = -7, /* the server cannot load hub/pg's library */
+	HUB_ERR_MODULE = -8, /* this program's hub part cannot be loaded */
 };
 
 struct hub;
 
 /* Connects with a libpq connection string ("host=/run/pg dbname=hub").
- * NULL *out and HUB_ERR_UNREACHABLE (why in err) when it cannot. */
+ * NULL *out and HUB_ERR_UNREACHABLE (why in err) when it cannot;
+ * HUB_ERR_MODULE when the part of the program that talks to the hub
+ * (hub_module.h) is missing or broken. */
 int hub_open(const char *conninfo, struct hub **out, char *err, size_t errlen);
 void hub_close(struct hub *h);
 const char *hub_errmsg(const struct hub *h);

@@ -32,12 +32,18 @@ int cli_pdf_format(struct cli *c, int *pdf)
 int cli_pdf_target(struct cli *c)
 {
 	const char *out = cli_opt(c, "output");
+	char why[600];
 
 	if (out && !out[0])
 		return cli_usage(c, "--output needs a file name");
 	if (!out && isatty(STDOUT_FILENO))
 		return cli_usage(c, "a PDF is not for the terminal: give "
 				    "--output FILE or redirect stdout");
+	/* Before the report is made: the drawing is a part of the
+	 * program that an installation may lack. */
+	if (!pdf_available(why, sizeof(why)))
+		return cli_error(EXIT_UNAVAILABLE,
+				 "a part of cardtally is missing: %s", why);
 	return 0;
 }
 

@@ -33,7 +33,12 @@ struct pdf_head {
 	const char *printed;
 };
 
-/* A new document; NULL when out of memory. */
+/* Whether documents can be drawn here: the drawing is a part of the
+ * program loaded when first needed (pdf_module.h); 0 when it cannot be,
+ * with why in err.  A front end asks before it makes a document. */
+int pdf_available(char *err, size_t errlen);
+
+/* A new document; NULL when out of memory or not available. */
 struct pdf_doc *pdf_new(const struct pdf_head *h);
 void pdf_free(struct pdf_doc *d);
 

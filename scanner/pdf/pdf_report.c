@@ -801,3 +801,19 @@ struct pdf_doc *pdf_tally(const struct pdf_tally_row *v, size_t n,
 		rc = pdf_table_end(d);
 	return finish(d, rc);
 }
+
+void pdf_check_code(const char *hex, char out[PDF_CHECK_CODE_BUF])
+{
+	out[0] = '\0';
+	if (!hex || strlen(hex) < 8)
+		return;
+	for (int i = 0; i < 8; i++) {
+		char ch = hex[i];
+
+		if (ch >= 'A' && ch <= 'F')
+			ch = (char)(ch - 'A' + 'a');
+		out[i < 4 ? i : i + 1] = ch;
+	}
+	out[4] = '-';
+	out[9] = '\0';
+}

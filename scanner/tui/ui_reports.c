@@ -1046,6 +1046,12 @@ static int save_pdf(struct ui *u, struct reports_state *st, char *path)
 			   save_why(errno, ".", why, sizeof(why)));
 		return -1;
 	}
+	/* The drawing is a part of the program an installation may lack. */
+	if (!pdf_available(why, sizeof(why))) {
+		ui_message(u, UI_A_ALERT, _("Cannot save the PDF: %s"), why);
+		u->bells = 3;
+		return -1;
+	}
 	d = paper(u, st, &e);
 	if (!d && e.code) {
 		ui_fail(u, &e);

@@ -133,6 +133,8 @@ int wf_hub_book(const char *conninfo, const char *month, const char *ward,
 	rc = hub_open(conninfo, &h, err, sizeof(err));
 	if (rc == HUB_ERR_UNREACHABLE)
 		return wf_fail(e, WF_E_HUB_REPORT_UNREACHABLE, err);
+	if (rc == HUB_ERR_MODULE)
+		return wf_fail(e, WF_E_PART_MISSING, err);
 	if (rc < 0)
 		return wf_fail(e, WF_E_HUB, err);
 	rc = hub_check_version(h);

@@ -68,6 +68,8 @@ static int hub_connect(const char *conninfo, struct hub **h, struct wf_err *e)
 
 	if (rc == HUB_ERR_UNREACHABLE)
 		return wf_fail(e, WF_E_HUB_UNREACHABLE, err);
+	if (rc == HUB_ERR_MODULE)
+		return wf_fail(e, WF_E_PART_MISSING, err);
 	if (rc < 0)
 		return wf_fail(e, WF_E_HUB, err);
 	return 0;

@@ -103,6 +103,8 @@ done
 has -rw-r--r-- etc/cardtally/cardtally.conf
 has -rw-r--r-- usr/share/cardtally/stock.csv
 has -rw-r--r-- usr/lib/cardtally/cardtally_pg.so
+has -rw-r--r-- usr/lib/cardtally/cardtally-pdf.so
+has -rw-r--r-- usr/lib/cardtally/cardtally-hub.so
 is "$(dpkg-deb --ctrl-tarfile "$DEB" | tar -xOf - ./conffiles)" \
 	/etc/cardtally/cardtally.conf "conffiles: /etc/cardtally/cardtally.conf"
 scripts=$(dpkg-deb --ctrl-tarfile "$DEB" | tar -tf - |
@@ -320,6 +322,17 @@ out=$(in_root setpriv --reuid=cardtally --regid=cardtally --init-groups \
 rc=$?
 is "$rc" 0 "the copy verifies"
 [ "$rc" -eq 0 ] || sed "s/^/# /" <<<"$out"
+
+# A PDF from the installed program: its drawing, a part of its own, loads
+# from /usr/lib/cardtally (nothing lies beside /usr/bin/cardtally).
+out=$(in_root setpriv --reuid=cardtally --regid=cardtally --init-groups \
+	cardtally report daily --format pdf \
+	--output /var/lib/cardtally/reports/daily.pdf 2>&1)
+rc=$?
+is "$rc" 0 "report daily --format pdf, as cardtally: the drawing part loads"
+[ "$rc" -eq 0 ] || sed "s/^/# /" <<<"$out"
+is "$(head -c 5 "$ROOT/var/lib/cardtally/reports/daily.pdf" 2>/dev/null)" \
+	"%PDF-" "... and writes a PDF"
 
 # A ledger the new program cannot open (a schema from the future): the
 # configuration stops, loudly, and the file stays as it was.

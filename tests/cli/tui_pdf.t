@@ -248,6 +248,24 @@ see bad "Cannot save the PDF: there is no directory $WORK/notadir" \
 is "$(ls -A "$WORK" | grep -c 'daily-report')" 0 "nothing written"
 tm kill-session -t bad
 
+# A program without its drawing part (cardtally-pdf.so, beside it or
+# installed): the report is on the screen as ever; saving it says what is
+# missing, and writes nothing.
+mkdir "$WORK/bare"
+cp "$CT" "$WORK/bare/cardtally"
+rm -f "$WORK/reports"/*
+CT=$WORK/bare/cardtally tui nopart LANG=C.UTF-8 --
+see nopart "Staff code" "no drawing part: login screen"
+login nopart M01 1111
+keys nopart a
+keys nopart 1
+see nopart "expected 3, read 2, in place 2" "the daily report on screen"
+keys nopart s
+see nopart "Cannot save the PDF: cardtally-pdf.so is not installed (looked in" \
+	"s: says the drawing part is missing"
+is "$(ls -A "$WORK/reports")" "" "nothing written"
+tm kill-session -t nopart
+
 printf 'report_dir = reports\n' >"$WORK/rel.conf"
 tui rel LANG=C.UTF-8 CARDTALLY_CONF="$WORK/rel.conf" --
 see rel "report_dir: an absolute direct" "a relative report_dir is refused"
