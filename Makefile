@@ -381,8 +381,12 @@ build-tests: $(BUILD)/cardtally $(BUILD)/cardtally-test $(MODULES) \
 
 # The whole suite again, built with sanitizers into a separate tree.
 # The sanitizers look for memory errors, which 20 reader unplug/replug
-# cycles exercise as well as 100; `make stress` runs the full 100.
+# cycles exercise as well as 100 (`make stress` runs the full 100), and
+# which 10 kill -9 trials of tests/cli/kill9.t (each a scan killed, then
+# rerun to the end) reach as the 50 of make test do: the code run is the
+# same, and under the sanitizers each trial takes five times as long.
 CHECK_CYCLES ?= $(TEST_CYCLES)
+CHECK_KILL_TRIALS ?= 10
 check: deps
 	@$(MAKE) BUILD=build-asan \
 		CFLAGS="-O1 -g -fsanitize=address,undefined \
@@ -393,7 +397,8 @@ check: deps
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		CARDTALLY=$(CURDIR)/build-asan/cardtally-test \
 		BUILD=$(CURDIR)/build-asan \
-		CARDTALLY_CYCLES=$(CHECK_CYCLES) CARDTALLY_SANITIZED=1 tests/run
+		CARDTALLY_CYCLES=$(CHECK_CYCLES) KILL_TRIALS=$(CHECK_KILL_TRIALS) \
+		CARDTALLY_SANITIZED=1 tests/run
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c), built with clang into their own
 # tree, each run for FUZZ_TIME seconds.  New inputs go to a scratch copy of

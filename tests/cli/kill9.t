@@ -15,7 +15,8 @@
 #   - the same script run again to the end exits 0, and reconcile then finds
 #     nothing missing, every card counted once (seen = ok = 3,000) and as
 #     many repeats as there were reads on disk before the rerun.
-# KILL_TRIALS sets the number of trials (default 50; `make stress`: 1000).
+# KILL_TRIALS sets the number of trials (default 50; `make check`, under the
+# sanitizers: 10; `make stress`: 1000).
 #
 # Where the files live: kill -9 ends the process, not the machine, so what
 # the program wrote survives in the page cache whether or not it was
