@@ -167,7 +167,7 @@ int ledger_safe_open(struct ledger *l, int *open)
 {
 	sqlite3_stmt *st;
 	/* key_one_open, the partial index, answers this. */
-	int rc = ledger_prepare(
+	int rc = ledger_stmt(
 	    l,
 	    "SELECT EXISTS (SELECT 1 FROM key_opening WHERE closed_at IS NULL)",
 	    &st);
@@ -181,7 +181,7 @@ int ledger_safe_open(struct ledger *l, int *open)
 	} else {
 		rc = ledger_sql_error(l, "key log");
 	}
-	sqlite3_finalize(st);
+	ledger_stmt_done(l, st);
 	return rc;
 }
 

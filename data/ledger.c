@@ -858,16 +858,28 @@ int ledger_sql_error(struct ledger *l, const char *what)
 	return ledger_fail(l, code, "%s: %s", what, sqlite3_errmsg(l->db));
 }
 
+static int walk_result(struct ledger *l, int rc, int stop, const char *what)
+{
+	if (stop)
+		return stop;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return ledger_sql_error(l, what);
+}
+
 int ledger_walk_end(struct ledger *l, sqlite3_stmt *st, int rc, int stop,
 		    const char *what)
 {
-	if (stop)
-		rc = stop;
-	else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = ledger_sql_error(l, what);
+	rc = walk_result(l, rc, stop, what);
 	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_walk_done(struct ledger *l, sqlite3_stmt *st, int rc, int stop,
+		     const char *what)
+{
+	rc = walk_result(l, rc, stop, what);
+	ledger_stmt_done(l, st);
 	return rc;
 }
 
@@ -890,6 +902,71 @@ int ledger_prepare(struct ledger *l, const char *sql, sqlite3_stmt **st)
 			return ledger_sql_error(l, "prepare");
 		sqlite3_sleep(5);
 	}
+}
+
+struct kept_stmt {
+	const char *sql;
+	sqlite3_stmt *st;
+	int busy;
+};
+
+int ledger_stmt(struct ledger *l, const char *sql, sqlite3_stmt **st)
+{
+	struct kept_stmt *k = NULL;
+	int rc;
+
+	for (size_t i = 0; i < l->nkept; i++)
+		if (l->kept[i].sql == sql) {
+			k = &l->kept[i];
+			break;
+		}
+	if (k && !k->busy) {
+		k->busy = 1;
+		*st = k->st;
+		return 0;
+	}
+	rc = ledger_prepare(l, sql, st);
+	if (rc < 0 || k)
+		return rc;
+	/* Kept when there is room; otherwise used once, as a fresh one. */
+	if (l->nkept == l->kept_cap) {
+		size_t cap = l->kept_cap ? l->kept_cap * 2 : 16;
+		struct kept_stmt *nk = realloc(l->kept, cap * sizeof(*nk));
+
+		if (!nk)
+			return 0;
+		l->kept = nk;
+		l->kept_cap = cap;
+	}
+	l->kept[l->nkept++] = (struct kept_stmt){sql, *st, 1};
+	return 0;
+}
+
+void ledger_stmt_done(struct ledger *l, sqlite3_stmt *st)
+{
+	for (size_t i = 0; i < l->nkept; i++)
+		if (l->kept[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			l->kept[i].busy = 0;
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
+/* ledger_exec of a kept statement (sql a literal, as for ledger_stmt). */
+static int exec_kept(struct ledger *l, const char *sql)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_stmt(l, sql, &st);
+
+	if (rc < 0)
+		return rc;
+	rc = sqlite3_step(st);
+	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0
+						   : ledger_sql_error(l, "exec");
+	ledger_stmt_done(l, st);
+	return rc;
 }
 
 int ledger_exec(struct ledger *l, const char *sql)
@@ -1367,6 +1444,9 @@ void ledger_close(struct ledger *l)
 	sqlite3_finalize(l->audit_last);
 	sqlite3_finalize(l->audit_ins);
 	sqlite3_finalize(l->rollback);
+	for (size_t i = 0; i < l->nkept; i++)
+		sqlite3_finalize(l->kept[i].st);
+	free(l->kept);
 	sqlite3_close(l->db);
 	if (l->tx_log)
 		fclose(l->tx_log);
@@ -1393,7 +1473,7 @@ int ledger_integrity_check(struct ledger *l, char *out, size_t outlen)
 
 int ledger_begin(struct ledger *l)
 {
-	int rc = ledger_exec(l, "BEGIN IMMEDIATE");
+	int rc = exec_kept(l, "BEGIN IMMEDIATE");
 
 	if (rc == 0)
 		l->in_tx = 1;
@@ -1453,7 +1533,7 @@ int ledger_sync_wal(struct ledger *l)
 
 int ledger_commit(struct ledger *l)
 {
-	int rc = ledger_exec(l, "COMMIT");
+	int rc = exec_kept(l, "COMMIT");
 	char why[sizeof(l->errmsg)];
 	int code = l->errcode;
 
@@ -1626,7 +1706,7 @@ static int staff_get(struct ledger *l, const char *sql, const char *code,
 		     int64_t id, struct staff_rec *out)
 {
 	sqlite3_stmt *st;
-	int rc = ledger_prepare(l, sql, &st);
+	int rc = ledger_stmt(l, sql, &st);
 
 	if (rc < 0)
 		return rc;
@@ -1644,7 +1724,7 @@ static int staff_get(struct ledger *l, const char *sql, const char *code,
 	} else {
 		rc = ledger_sql_error(l, "staff");
 	}
-	sqlite3_finalize(st);
+	ledger_stmt_done(l, st);
 	return rc;
 }
 

@@ -33,6 +33,9 @@ struct ledger {
 	sqlite3_stmt *rollback;
 	/* ledger_checkpoint_later: pages in the WAL after the last commit. */
 	int wal_pages;
+	/* ledger_stmt's statements, kept from one use to the next. */
+	struct kept_stmt *kept;
+	size_t nkept, kept_cap;
 };
 
 /* Records SQLite's message for `what` in l->errmsg; returns LEDGER_ERR_SQL
@@ -83,8 +86,23 @@ void id_array_free(struct id_array *a);
  */
 int ledger_walk_end(struct ledger *l, sqlite3_stmt *st, int rc, int stop,
 		    const char *what);
+/* The same for a statement of ledger_stmt (ledger_stmt_done, not
+ * finalized). */
+int ledger_walk_done(struct ledger *l, sqlite3_stmt *st, int rc, int stop,
+		     const char *what);
 /* sqlite3_prepare_v2 with error reporting. */
 int ledger_prepare(struct ledger *l, const char *sql, sqlite3_stmt **st);
+/*
+ * A statement kept prepared from one call to the next, for the queries a
+ * sweep runs on every read (preparing one costs more than running it).
+ * sql must be a string literal: its address is the key.  Each use ends
+ * with ledger_stmt_done, never sqlite3_finalize; a statement asked for
+ * while its kept copy is in use (a callback reaching the same query) is
+ * prepared afresh, and ledger_stmt_done finalizes that one.  The kept
+ * ones are finalized by ledger_close.
+ */
+int ledger_stmt(struct ledger *l, const char *sql, sqlite3_stmt **st);
+void ledger_stmt_done(struct ledger *l, sqlite3_stmt *st);
 /* Runs SQL without results. */
 int ledger_exec(struct ledger *l, const char *sql);
 /* Text of column i, or "" for NULL. */

@@ -607,7 +607,7 @@ int ledger_session_other_profile(struct ledger *l, int64_t session_id,
 	/* Only the reads after *checked: by id (the rowid), the session
 	 * tested on each (the unary + keeps SQLite from walking the
 	 * session's index instead). */
-	int rc = ledger_prepare(
+	int rc = ledger_stmt(
 	    l,
 	    from > 0 ? "SELECT profile, profile_version FROM scan_live "
 		       "WHERE id > ?4 AND +session_id = ?1 AND "
@@ -639,16 +639,16 @@ int ledger_session_other_profile(struct ledger *l, int64_t session_id,
 	} else {
 		rc = ledger_sql_error(l, "profiles of the session's reads");
 	}
-	sqlite3_finalize(st);
+	ledger_stmt_done(l, st);
 	if (rc == 0 && checked) {
-		rc = ledger_prepare(l, "SELECT max(id) FROM scan", &st);
+		rc = ledger_stmt(l, "SELECT max(id) FROM scan", &st);
 		if (rc < 0)
 			return rc;
 		if (sqlite3_step(st) == SQLITE_ROW)
 			*checked = sqlite3_column_int64(st, 0);
 		else
 			rc = ledger_sql_error(l, "the last read");
-		sqlite3_finalize(st);
+		ledger_stmt_done(l, st);
 	}
 	return rc;
 }

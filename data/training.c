@@ -142,7 +142,8 @@ int ledger_course_each(struct ledger *l,
 {
 	sqlite3_stmt *st;
 	int stop = 0;
-	int rc = ledger_prepare(l, COURSE_COLS "ORDER BY code", &st);
+	/* Kept: the training rule is checked on every read of a sweep. */
+	int rc = ledger_stmt(l, COURSE_COLS "ORDER BY code", &st);
 
 	if (rc < 0)
 		return rc;
@@ -154,7 +155,7 @@ int ledger_course_each(struct ledger *l,
 		if (stop)
 			break;
 	}
-	return ledger_walk_end(l, st, rc, stop, "courses");
+	return ledger_walk_done(l, st, rc, stop, "courses");
 }
 
 int ledger_training_record(struct ledger *l, const char *course,
