@@ -36,7 +36,7 @@ BUILD ?= build
 LIBS_PC := sqlite3 libsodium ncursesw
 CT_CFLAGS := -std=c11 -D_GNU_SOURCE -DCT_VERSION='"$(VERSION)"' \
 	-Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
-	-Wstrict-prototypes -Wvla
+	-Wstrict-prototypes -Wvla -pthread
 ifeq ($(WERROR),1)
 CT_CFLAGS += -Werror
 endif
@@ -67,7 +67,7 @@ UNISTRING_LIBS := -lunistring
 # (MOD_PC: PDF and hub, see "Optional parts" below).
 PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIBS_PC))
 PC_LIBS = $(shell $(PKG_CONFIG) --libs $(filter-out $(MOD_PC),$(LIBS_PC))) \
-	$(UNISTRING_LIBS) $(PDF_LIBS)
+	$(UNISTRING_LIBS) $(PDF_LIBS) -pthread
 
 LIB_SRC := $(wildcard common/*.c data/*.c drivers/*.c reconcile/*.c)
 # The city-wide hub (hub/, issue 16): the only code that talks to

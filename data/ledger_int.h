@@ -154,6 +154,24 @@ int ledger_note_detail(char *buf, size_t cap, int64_t note_id,
 /* Binds days as YYYY-MM-DD text, or NULL for DATE_NONE. */
 int ledger_bind_date(sqlite3_stmt *st, int i, int32_t days);
 
+/* ---- the chain's hashes on a second thread (audit_hasher.c) ---- */
+
+/*
+ * Order of calls: chain_hasher_start (NULL when no thread or memory could
+ * be had: hash in the caller), chain_hasher_add for each entry in order,
+ * with the previous hash its row names and the hash it stores (1: the
+ * entry is too large to pass, the caller hashes it), then
+ * chain_hasher_finish, which waits for the rest and returns the id of
+ * the first entry whose hash differs from the stored one, or 0.
+ */
+struct chain_hasher;
+struct chain_hasher *chain_hasher_start(void);
+int chain_hasher_add(struct chain_hasher *hs,
+		     const uint8_t prev[AUDIT_HASH_BYTES],
+		     const struct audit_entry *e,
+		     const uint8_t stored[AUDIT_HASH_BYTES]);
+int64_t chain_hasher_finish(struct chain_hasher *hs);
+
 /* ---- replaying the audit log (audit_replay.c; see audit_entry_facts) ---- */
 
 /*

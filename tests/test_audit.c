@@ -374,6 +374,53 @@ static void swapped_contents_are_found(void **state)
 	assert_int_equal(v.bad_id, 2);
 }
 
+/*
+ * A log of many batches of the second thread's hashing (ledger_int.h,
+ * chain_hasher), one entry larger than a batch among them: intact, and a
+ * changed entry is reported as the checks in order find it -- the first
+ * problem alone, not the later entry whose time goes back, which a pass
+ * that took every hash as good would also have listed.
+ */
+static void long_log_is_checked_in_order(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_verify v;
+	size_t big = 300 * 1024;
+	char *detail = malloc(big + 1);
+
+	assert_non_null(detail);
+	memset(detail, 'd', 900);
+	detail[900] = '\0';
+	for (int i = 7; i <= 1200; i++) {
+		if (i == 600) {
+			memset(detail, 'b', big);
+			detail[big] = '\0';
+		}
+		assert_int_equal(
+		    ledger_audit(f->l, 0, 2000 + i, "test", "x", detail), 0);
+		detail[900] = '\0';
+	}
+	free(detail);
+	verify(f, NULL, 0, &v);
+	assert_int_equal(v.problem, AUDIT_INTACT);
+	assert_int_equal(v.entries, 1200);
+	assert_int_equal(v.nfindings, 0);
+
+	tamper(f, "UPDATE audit SET at = 2000 WHERE id = 1150");
+	tamper(f, "UPDATE audit SET detail = 'forged' WHERE id = 1100");
+	verify(f, NULL, 0, &v);
+	assert_int_equal(v.problem, AUDIT_CONTENT);
+	assert_int_equal(v.bad_id, 1100);
+	assert_int_equal(v.entries, 1099);
+	assert_int_equal(v.nfindings, 1);
+
+	tamper(f, "UPDATE audit SET detail = 'forged' WHERE id = 600");
+	verify(f, NULL, 0, &v);
+	assert_int_equal(v.problem, AUDIT_CONTENT);
+	assert_int_equal(v.bad_id, 600);
+	assert_int_equal(v.nfindings, 1);
+}
+
 static void truncation_needs_the_anchor(void **state)
 {
 	struct fixture *f = *state;
@@ -1170,6 +1217,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(swapped_rows_are_found, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(swapped_contents_are_found, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(long_log_is_checked_in_order, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(truncation_needs_the_anchor, setup,
 					    teardown),
