@@ -715,14 +715,19 @@ static void count_start_shows_the_plans_selection(void **state)
 static void count_start_proposal_says_who_and_why(void **state)
 {
 	struct ui_cs_assign a[3] = {
-	    {"SAFE1/T01", "S02", 1, 0, ""},
-	    {"SAFE1/T02", "M01", 0, 0, ""},
-	    {"SAFE1/T03", "", 0, 0, "every trained person counted it"},
+	    {.range = "SAFE1/T01", .staff = "S02", .manual = 1},
+	    {.range = "SAFE1/T02", .staff = "M01"},
+	    {.range = "SAFE1/T03", .have_why = 1},
 	};
 	struct ui_count_start_model m;
 	struct ui_view v;
 
 	(void)state;
+	/* The reason as data, worded when drawn. */
+	a[2].why.older = 4;
+	a[2].why.newer = 7;
+	a[2].why.nrot = 1;
+	strcpy(a[2].why.rot[0], "M01");
 	memset(&m, 0, sizeof(m));
 	m.step = UI_CS_PLAN;
 	m.a = a;
@@ -733,7 +738,8 @@ static void count_start_proposal_says_who_and_why(void **state)
 	assert_true(ui_view_find(&v, "S02      (changed by hand)") >= 0);
 	assert_true(ui_view_find(&v, "M01      (planner)") >= 0);
 	assert_int_equal(attr_of(&v, "(planner)"), UI_A_SELECTED);
-	assert_true(ui_view_find(&v, "! nobody: every trained person") >= 0);
+	assert_true(ui_view_find(&v, "! nobody: M01 counted it in each of its "
+				     "last") >= 0);
 	assert_int_equal(attr_of(&v, "! nobody"), UI_A_ALERT);
 	assert_int_equal(v.cursor_line, -1);
 	m.step = UI_CS_CHANGE;

@@ -37,6 +37,7 @@
 #include <stdint.h>
 
 #include "../../data/ledger.h"
+#include "../../reconcile/plan.h"
 #include "../../reconcile/recon.h"
 #include "../workflow/config.h"
 #include "../cli/report.h"
@@ -727,7 +728,10 @@ struct ui_cs_assign {
 	char staff[STAFF_CODE_MAX + 1]; /* "" nobody may count it */
 	int manual;			/* changed by the operator */
 	int kept;
-	char why[512]; /* why nobody */
+	/* Why nobody, as data: worded when drawn, in the language of the
+	 * moment (F2 switches it). */
+	struct plan_why why;
+	int have_why;
 };
 
 enum { UI_CS_KIND = 0, UI_CS_RANGES, UI_CS_PLAN, UI_CS_CHANGE };

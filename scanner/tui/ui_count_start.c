@@ -117,11 +117,17 @@ static void plan_view(const struct ui_count_start_model *m, struct ui_view *v)
 		const struct ui_cs_assign *a = &m->a[i];
 
 		cols_fit(range, sizeof(range), a->range, 24, 1);
-		if (!a->staff[0])
+		if (!a->staff[0]) {
+			char why[512] = "";
+
+			/* The planner's reason as `plan assign` words it. */
+			if (a->have_why)
+				plan_why_text(&a->why, translate, why,
+					      sizeof(why));
 			ui_view_add(
 			    v, i == m->asel ? UI_A_SELECTED : UI_A_ALERT,
-			    "  %s ! %s: %s", range, _("nobody"), a->why);
-		else
+			    "  %s ! %s: %s", range, _("nobody"), why);
+		} else
 			ui_view_add(v,
 				    i == m->asel ? UI_A_SELECTED : UI_A_NORMAL,
 				    "  %s %-8s %s", range, a->staff,
@@ -323,11 +329,12 @@ static int run(struct ui *u, struct ui_count_start_model *m, int dry,
 
 		snprintf(na[i].range, sizeof(na[i].range), "%s", ln->range);
 		snprintf(na[i].staff, sizeof(na[i].staff), "%s", ln->staff);
-		/* The planner's reason in the screen's language (ln->why is
-		 * the English of plan_explain), as `plan assign` words it. */
-		if (!ln->staff[0])
-			plan_why_text(&ln->why_of, translate, na[i].why,
-				      sizeof(na[i].why));
+		/* The planner's reason as data (ln->why is the English of
+		 * plan_explain): worded when drawn. */
+		if (!ln->staff[0]) {
+			na[i].why = ln->why_of;
+			na[i].have_why = 1;
+		}
 		/* A range passed as shown keeps how it came to its person. */
 		if (extra_range && strcmp(extra_range, ln->range) == 0) {
 			na[i].manual = 1;

@@ -137,8 +137,14 @@ keys cs Enter
 see cs "SAFE1/T01                M01      (planner)" "T01 to M01"
 see cs "SAFE1/T02                ! nobody: M01 counted it in each of its last" \
 	"T02 to nobody: the planner's reason, in English"
-# In Japanese (F2), proposed again: the reason in Japanese too.
-keys cs F2 Escape
+# In Japanese (F2): the reason is worded when the screen is drawn, so it
+# changes language at once, with the rest of the screen.
+keys cs F2
+see cs "SAFE1/T02                ! 担当者なし: M01 が直近2回の棚卸し（1 と 2）" \
+	"T02 to nobody: the reason in Japanese as soon as F2 is pressed"
+no_english cs "no English on the proposal after F2" Manager
+# Proposed again: the same.
+keys cs Escape
 see cs "[x] SAFE1/T02" "back at the ranges, in Japanese"
 keys cs Enter
 see cs "SAFE1/T02                ! 担当者なし: M01 が直近2回の棚卸し（1 と 2）" \
