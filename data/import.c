@@ -2447,3 +2447,43 @@ fail:
 	free(b);
 	return -1;
 }
+
+int ledger_import_stopped(struct ledger *l, struct import_stopped *out)
+{
+	sqlite3_stmt *st;
+	/* The WHERE is the partial index's own (audit_import): the newest
+	 * of the two actions is one index entry away. */
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT a.id, a.at, coalesce(p.code, ''), a.subject, a.detail, "
+	    "a.action = 'import.begin' FROM audit a LEFT JOIN staff p ON "
+	    "p.id = a.staff_id WHERE a.action = 'import.begin' OR "
+	    "a.action = 'import' ORDER BY a.id DESC LIMIT 1",
+	    &st);
+
+	memset(out, 0, sizeof(*out));
+	out->rows = -1;
+	if (rc < 0)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_int(st, 5)) {
+		const char *detail = ledger_col_text(st, 4);
+		long rows;
+
+		out->entry = sqlite3_column_int64(st, 0);
+		out->at = sqlite3_column_int64(st, 1);
+		snprintf(out->by, sizeof(out->by), "%s", ledger_col_text(st, 2));
+		snprintf(out->source, sizeof(out->source), "%s",
+			 ledger_col_text(st, 3));
+		/* "rows=R write=W blake2b=DIGEST" (audit_begin) */
+		if (sscanf(detail, "rows=%ld", &rows) == 1 && rows >= 0)
+			out->rows = rows;
+		rc = 1;
+	} else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		rc = ledger_sql_error(l, "the last import");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

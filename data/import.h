@@ -192,6 +192,23 @@ void import_job_free(struct import_job *job);
  * with no "import" after it is an import stopped part way. */
 void import_result_free(struct import_result *res);
 
+/* An import stopped part way: its import.begin entry, with no closing
+ * "import" entry after it. */
+struct import_stopped {
+	int64_t entry;	    /* the import.begin entry's id */
+	int64_t at;	    /* when it began */
+	char by[STAFF_CODE_MAX + 1]; /* who ran it ("" unknown) */
+	char source[512];   /* the file as its operator named it (cut) */
+	long rows;	    /* its data rows, -1 unknown */
+};
+/*
+ * Whether the last import of the ledger stopped part way (status names
+ * it, with what to do: run the same import again).  One lookup in the
+ * partial index of import entries (schema version 19).  1 and *out, 0
+ * when every import finished (or none ran), or a LEDGER_ERR_*.
+ */
+int ledger_import_stopped(struct ledger *l, struct import_stopped *out);
+
 /*
  * The largest stock list import_read takes: a million cards are about
  * 70 MB of CSV, so a larger input is not a stock list (a device such as

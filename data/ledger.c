@@ -742,6 +742,17 @@ static const char schema_v18_indexes[] =
     " WHERE status = 'checked_out' OR status = 'lost' OR"
     " status = 'issued' OR status = 'disposed';";
 
+/*
+ * Version 19: the import entries of the audit log (import.begin, written
+ * by the first chunk of an import of several, and the closing "import"),
+ * in a partial index of their own, so that `status` tells at once whether
+ * the last import stopped part way, whatever the length of the log.
+ * IF NOT EXISTS, as version 18's.
+ */
+static const char schema_v19_import_index[] =
+    "CREATE INDEX IF NOT EXISTS audit_import ON audit(id)"
+    " WHERE action = 'import.begin' OR action = 'import';";
+
 /* migrations[i] takes a file from user_version i to i + 1: its SQL, then
  * its C step, if any, in the same transaction. */
 static const struct migration {
@@ -771,6 +782,7 @@ static const struct migration {
     {schema_outbox, NULL},		    /* 16 */
     {schema_key_handover, NULL},	    /* 17 */
     {schema_v18_indexes, NULL},		    /* 18 */
+    {schema_v19_import_index, NULL},	    /* 19 */
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==

@@ -2347,6 +2347,13 @@ static void test_chunks_and_changes(void **state)
 	assert_int_equal(query(fx, "SELECT count(*) FROM audit "
 				   "WHERE action = 'import'"),
 			 1); /* the base file's only */
+	/* The ledger says so: the import.begin entry, its file and rows. */
+	struct import_stopped stop;
+	assert_int_equal(ledger_import_stopped(fx->l, &stop), 1);
+	assert_int_equal(stop.entry, query(fx, "SELECT id FROM audit WHERE "
+					       "action = 'import.begin'"));
+	assert_string_equal(stop.source, "stock.csv");
+	assert_int_equal(stop.rows, 4);
 
 	/* C2 back in storage: the same file again finishes the import. */
 	meanwhile(fx, "UPDATE card SET status = 'stored' WHERE mgmt_id = 'C2'");
@@ -2358,6 +2365,8 @@ static void test_chunks_and_changes(void **state)
 	assert_int_equal(res.unchanged, 2);
 	import_result_free(&res);
 	assert_int_equal(n_cards(fx), 4);
+	/* Finished: nothing stopped any more. */
+	assert_int_equal(ledger_import_stopped(fx->l, &stop), 0);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)

@@ -84,9 +84,10 @@ static int raw_sql(const char *path, const char *sql)
 	"' serial TEXT NOT NULL,') WHERE name = 'card';"                       \
 	"PRAGMA writable_schema = OFF;"
 
-/* What version 18 did, undone: its two indexes dropped (their pages left
- * free for the migration to take again), version 15's index back. */
+/* What versions 18 and 19 did, undone: their indexes dropped (their pages
+ * left free for the migration to take again), version 15's index back. */
 #define V18_UNDO                                                               \
+	"DROP INDEX IF EXISTS audit_import;"                                   \
 	"DROP INDEX IF EXISTS card_away;"                                      \
 	"DROP INDEX IF EXISTS scan_range_staff;"                               \
 	"CREATE INDEX IF NOT EXISTS scan_session_range ON scan(session_id,"    \

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../../data/import.h"
 #include "../workflow/config.h"
 #include "report.h"
 
@@ -282,6 +283,38 @@ static int exec_status(struct cli *c, struct ledger *l)
 	}
 	if (s.jw)
 		json_w_end_object(&w); /* the safe */
+
+	/* An import stopped part way leaves the stock list half applied:
+	 * said before everything else, with what to do. */
+	struct import_stopped stop;
+	rc = ledger_import_stopped(l, &stop);
+	if (rc < 0)
+		goto fail;
+	if (s.jw) {
+		json_w_key(&w, "import_stopped");
+		if (rc) {
+			json_w_object(&w);
+			json_w_key_str(&w, "source", stop.source);
+			if (stop.rows >= 0)
+				json_w_key_int(&w, "rows", stop.rows);
+			else
+				json_w_key_null(&w, "rows");
+			cli_json_key_time(&w, "began_at", stop.at);
+			json_w_key_str(&w, "by", stop.by);
+			json_w_key_int(&w, "entry", stop.entry);
+			json_w_end_object(&w);
+		} else {
+			json_w_null(&w);
+		}
+	} else if (rc) {
+		cli_time_iso(stop.at, when);
+		printf(_("IMPORT STOPPED PART WAY: %s, begun %s by %s (audit "
+			 "entry %lld): run the same import again to finish "
+			 "it\n"),
+		       cli_text(stop.source), when,
+		       cli_text(stop.by[0] ? stop.by : "-"),
+		       (long long)stop.entry);
+	}
 
 	/* Today: from local midnight.  report_opening, report_safe_closed
 	 * and report_locked (report.c) write their items through s.jw. */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../data/import.h"
 #include "../cli/cli.h"
 #include "../cli/report.h"
 #include "ui.h"
@@ -216,6 +217,19 @@ static int load(struct ui *u, struct status_state *st)
 		    cur.held_by[0] ? cur.held_by : cur.opened_by);
 	} else {
 		add(st, UI_A_NORMAL, "  %s", _("Safe: closed"));
+	}
+	/* An import stopped part way, as `cardtally status` says it. */
+	struct import_stopped stop;
+	rc = ledger_import_stopped(u->l, &stop);
+	if (rc < 0)
+		return ui_ledger_fail(u);
+	if (rc) {
+		ui_time_short(stop.at, when);
+		add(st, UI_A_ALERT, _("  Import stopped part way: %s, begun %s "
+				      "by %s"),
+		    stop.source, when, stop.by[0] ? stop.by : "-");
+		add(st, UI_A_ALERT, "    %s",
+		    _("Run the same import again to finish it"));
 	}
 	/* Today: from local midnight, as `cardtally status` takes it. */
 	SECTION(st, _("Today's openings of the safe"),

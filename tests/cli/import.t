@@ -624,11 +624,26 @@ is "$(sqlq "SELECT count(*) FROM audit WHERE action = 'import' AND
 	"second chunk: no closing entry: the log shows an import stopped"
 ct audit verify
 is "$RC" 0 "second chunk: audit verify passes after the stop"
+begin_entry=$(sqlq "SELECT id FROM audit WHERE action = 'import.begin'")
+ct status
+is "$RC" 0 "second chunk: status runs"
+like "$OUT" "IMPORT STOPPED PART WAY: $WORK/y\.csv, begun [0-9T:+-]+ by S02 \(audit entry $begin_entry\): run the same import again to finish it" \
+	"second chunk: status says the import stopped part way, and what to do"
+ct status --json
+is "$(pyjson '[d["import_stopped"][k] for k in ("source", "rows", "by", "entry")]' <<<"$OUT")" \
+	"[\"$WORK/y.csv\",20101,\"S02\",$begin_entry]" \
+	"second chunk: status --json names the file, its rows, who and the entry"
 as S03 3333 return X002
 import_as_s02 "$WORK/y.csv"
 is "$RC" 0 "second chunk: the same import again finishes it"
 is "$OUT" "$WORK/y.csv (utf-8): 20101 rows: $((20100 - written)) added, 1 updated, $written unchanged" \
 	"second chunk: rows written before count as unchanged"
+ct status
+is "$(grep -c "STOPPED PART WAY" <<<"$OUT")" 0 \
+	"second chunk: finished, status no longer says so"
+ct status --json
+is "$(pyjson 'd["import_stopped"]' <<<"$OUT")" "null" \
+	"second chunk: finished, import_stopped is null"
 is "$(sqlq "SELECT count(*), count(DISTINCT mgmt_id) FROM card WHERE mgmt_id GLOB 'Y*'")" \
 	"20100|20100" "second chunk: every card there once"
 ct audit verify

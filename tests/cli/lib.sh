@@ -104,6 +104,7 @@ sqlq() { sqlite3 -batch -noheader -cmd ".timeout 10000" "$CARDTALLY_DB" "$1"; }
 # a table or a column adds its undo here.
 ledger_back_to() {
 	local v=$2 sql=""
+	[ "$v" -lt 19 ] && sql+="DROP INDEX IF EXISTS audit_import;"
 	[ "$v" -lt 18 ] && sql+="DROP INDEX IF EXISTS card_away;
 		DROP INDEX IF EXISTS scan_range_staff;
 		CREATE INDEX IF NOT EXISTS scan_session_range ON
