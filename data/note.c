@@ -9,16 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-int ledger_note_detail(char *buf, size_t cap, int64_t note_id,
-		       const char *mgmt_id, const char *text)
-{
-	int n =
-	    snprintf(buf, cap, "note=%lld card=%s text=%s", (long long)note_id,
-		     mgmt_id && mgmt_id[0] ? mgmt_id : "-", text);
-
-	return n < 0 || (size_t)n >= cap ? -1 : n;
-}
-
 int ledger_note_add(struct ledger *l, int64_t staff_id, int64_t at,
 		    const char *text, const char *mgmt_id, int64_t *id)
 {
