@@ -143,7 +143,7 @@ static const char hub_schema_v1[] =
  * checked in version 1, whoever connects, and each ward has a role of its
  * own.  The library of cardtally_blake2b and cardtally_ed25519_verify
  * (hub/pg/) is named by the setting cardtally.pg_lib, which hub_migrate
- * sets.  The encodings are the appliance's (data/audit.c, data/outbox.c):
+ * sets.  The encodings are the appliance's (data/audit_hash.c, data/outbox.c):
  * a tagged field is its tag byte, a length as 8 bytes big-endian for
  * texts and bytes, then the bytes; an integer is tag 1 and 8 bytes.
  *  - the trigger functions read the hub's tables with the path of the
