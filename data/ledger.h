@@ -511,7 +511,7 @@ int ledger_last_seen(struct ledger *l, int64_t card_id, int64_t session_id,
 int ledger_checked_out_by(struct ledger *l, int64_t card_id,
 			  char by[STAFF_CODE_MAX + 1]);
 
-/* ---- audit log: the hash chain (audit.c) ---- */
+/* ---- audit log: the hash chain (audit_hash.c, audit.c) ---- */
 
 /*
  * Each audit row's hash is BLAKE2b-256 (libsodium crypto_generichash) over

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the audit log's hash chain (data/audit.c): the canonical
+ * Unit tests of the audit log's hash chain (data/audit_hash.c, data/audit.c): the canonical
  * encoding (length-prefixed, NULL apart from "", every field covered),
  * hashes checked against vectors computed independently with Python's
  * hashlib.blake2b, hex helpers, chained appends through the ledger, and
