@@ -155,30 +155,26 @@ int chain_hasher_add(struct chain_hasher *hs,
 		     const uint8_t stored[AUDIT_HASH_BYTES])
 {
 	struct rec_head rh = {.id = e->id};
+	/* Encoded here first, then copied in one piece: the encoding's many
+	 * small writes stay in this thread's cache, and the batch, whose
+	 * lines the worker has just read, is written once. */
+	uint8_t buf[4096];
+	size_t n = audit_encode(prev, e, buf, sizeof(buf));
+	struct batch *b = &hs->batches[hs->cur];
 
-	memcpy(rh.stored, stored, AUDIT_HASH_BYTES);
-	for (;;) {
-		struct batch *b = &hs->batches[hs->cur];
-		size_t room = BATCH_BYTES - b->len - sizeof(rh);
-		size_t n;
-
-		/* Encoded in place; what does not fit is not written, and
-		 * the length says so. */
-		if (b->len + sizeof(rh) <= BATCH_BYTES) {
-			n = audit_encode(prev, e, b->buf + b->len + sizeof(rh),
-					 room);
-			if (n <= room) {
-				rh.len = (uint32_t)n;
-				memcpy(b->buf + b->len, &rh, sizeof(rh));
-				b->len += sizeof(rh) + n;
-				return 0;
-			}
-		}
-		/* Too large even for an empty batch: hashed by the caller. */
-		if (b->len == 0)
-			return 1;
+	/* Too large for the buffer or a batch: hashed by the caller. */
+	if (n > sizeof(buf))
+		return 1;
+	if (b->len + sizeof(rh) + n > BATCH_BYTES) {
 		pass_batch(hs);
+		b = &hs->batches[hs->cur];
 	}
+	rh.len = (uint32_t)n;
+	memcpy(rh.stored, stored, AUDIT_HASH_BYTES);
+	memcpy(b->buf + b->len, &rh, sizeof(rh));
+	memcpy(b->buf + b->len + sizeof(rh), buf, n);
+	b->len += sizeof(rh) + n;
+	return 0;
 }
 
 int64_t chain_hasher_finish(struct chain_hasher *hs)
