@@ -428,13 +428,8 @@ int main(int argc, char **argv)
 	 * glibc's default threshold the top of the heap then went back to
 	 * the kernel and was asked for again by the next read, which took
 	 * a sixth of a sweep's CPU (bench/RESULTS.md, measurement 2).  Up to
-	 * 8 MiB stays in the process instead: peak memory is unchanged.
-	 * Fixing that threshold also stops glibc from raising its mmap
-	 * threshold as large blocks are freed, and the import's growing
-	 * arrays were then mapped and unmapped again and again (3% of its
-	 * CPU): that threshold is set too, to glibc's own ceiling. */
+	 * 8 MiB stays in the process instead: peak memory is unchanged. */
 	mallopt(M_TRIM_THRESHOLD, 8 << 20);
-	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	cli_i18n_init();
 	if (argc < 2) {
 		help_overview(stderr, commands);
