@@ -162,7 +162,8 @@ int chain_hasher_add(struct chain_hasher *hs,
 	size_t n = audit_encode(prev, e, buf, sizeof(buf));
 	struct batch *b = &hs->batches[hs->cur];
 
-	/* Too large for the buffer or a batch: hashed by the caller. */
+	/* Too large for the buffer (a batch always has room for what
+	 * fits it): hashed by the caller. */
 	if (n > sizeof(buf))
 		return 1;
 	if (b->len + sizeof(rh) + n > BATCH_BYTES) {
