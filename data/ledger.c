@@ -2149,8 +2149,8 @@ int location_path_valid(const char *path, size_t len)
 int ledger_location_find(struct ledger *l, const char *path, int64_t *id)
 {
 	sqlite3_stmt *st;
-	int rc =
-	    ledger_prepare(l, "SELECT id FROM location WHERE path = ?", &st);
+	/* Kept prepared: a count over everything looks up a thousand. */
+	int rc = ledger_stmt(l, "SELECT id FROM location WHERE path = ?", &st);
 
 	if (rc < 0)
 		return rc;
@@ -2165,7 +2165,7 @@ int ledger_location_find(struct ledger *l, const char *path, int64_t *id)
 	} else {
 		rc = ledger_sql_error(l, "location");
 	}
-	sqlite3_finalize(st);
+	ledger_stmt_done(l, st);
 	return rc;
 }
 

@@ -109,6 +109,12 @@ int ledger_exec(struct ledger *l, const char *sql);
 const char *ledger_col_text(sqlite3_stmt *st, int i);
 /* A DATE column (TEXT YYYY-MM-DD) as days, DATE_NONE for NULL/invalid. */
 int32_t ledger_col_date(sqlite3_stmt *st, int i);
+/* The card statuses not in storage, spelled as the partial index
+ * card_away's WHERE (schema 18) so that SQLite uses that index: a query
+ * must carry this term as it is to read the index. */
+#define AWAY_STATES(c)                                                         \
+	"(" c ".status = 'checked_out' OR " c ".status = 'lost' OR " c          \
+	".status = 'issued' OR " c ".status = 'disposed')"
 /*
  * The audit detail of a scan row: what ledger_scanner_record writes and
  * ledger_audit_verify compares the scan table against.  A read with an

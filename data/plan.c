@@ -23,19 +23,17 @@
 /* Cards physically in the safe: what a count-only total is compared
  * with (a checked-out card is at the window, not in the tray). */
 #define IN_SAFE_STATES "(" CARD_IN_STORAGE_SQL ")"
-/* The other statuses of the card table's CHECK, spelled as the partial
- * index card_away's WHERE (schema 18) so that SQLite uses it. */
-#define AWAY_STATES(c)                                                         \
-	"(" c ".status = 'checked_out' OR " c ".status = 'lost' OR " c          \
-	".status = 'issued' OR " c ".status = 'disposed')"
 /* The cards in the safe within range r (an SQL expression): every card
  * of its locations (index card_location) less those away (card_away),
- * two index walks that read no card row. */
+ * two index walks that read no card row.  Both go from the range's
+ * locations to their cards (CROSS JOIN fixes that order): the away cards
+ * looked up by status and location, not every away card of the ledger
+ * read for every range. */
 #define EXPECTED_IN(r)                                                         \
 	"((SELECT count(*) FROM card c JOIN location x ON x.id = "             \
 	"c.location_id WHERE " WITHIN_INDEXED("x.path", r) ") - "               \
-	"(SELECT count(*) FROM card c JOIN location x ON x.id = "              \
-	"c.location_id WHERE " AWAY_STATES("c") " AND "                         \
+	"(SELECT count(*) FROM location x CROSS JOIN card c ON "               \
+	"c.location_id = x.id WHERE " AWAY_STATES("c") " AND "                  \
 	"" WITHIN_INDEXED("x.path", r) "))"
 
 /* One session's cover of one location (ledger_ranges_counts' first

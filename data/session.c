@@ -16,6 +16,8 @@
 /* States that place a card in a range's scope: in the safe, or out of it
  * with custody (checked out, to be reported separately). */
 #define IN_SCOPE_STATES "(" CARD_IN_STORAGE_SQL ",'checked_out')"
+/* The rest of the card table's CHECK: cards no count looks for. */
+#define OUT_OF_SCOPE_STATES "('lost','issued','disposed')"
 
 static int check_ranges(struct ledger *l, const char *const *ranges, size_t n)
 {
@@ -48,6 +50,41 @@ static int add_range(struct ledger *l, sqlite3_stmt *ins, int64_t session,
 	return 0;
 }
 
+/* Whether path lies within one of v[0..n) (sorted, as SQL's ORDER BY
+ * sorts): each of its ancestors (and itself) looked up by bisection, so
+ * that a thousand ranges take a few thousand comparisons, not half a
+ * million. */
+static int kept_ancestor(const char *path, const char (*v)[LOCATION_MAX + 1],
+			 size_t n)
+{
+	char head[LOCATION_MAX + 1];
+	size_t len = strlen(path);
+
+	if (len > LOCATION_MAX)
+		return 0;
+	memcpy(head, path, len + 1);
+	for (size_t end = 1; end <= len; end++) {
+		size_t lo = 0, hi = n;
+
+		if (path[end] != '/' && path[end] != '\0')
+			continue;
+		head[end] = '\0';
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = strcmp(v[mid], head);
+
+			if (c == 0)
+				return 1;
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		head[end] = path[end];
+	}
+	return 0;
+}
+
 /* Every location holding cards in scope, a location within another such
  * location covered by it, so that ranges never nest: their paths into
  * *out and, when ids is not NULL, their ids into *ids (both malloc'ed). */
@@ -58,14 +95,18 @@ static int all_ranges(struct ledger *l, char (**out)[LOCATION_MAX + 1],
 	char(*v)[LOCATION_MAX + 1] = NULL;
 	int64_t *id = NULL;
 	size_t cnt = 0, cap = 0;
-	/* Each location asks the index on card.location_id for one card in
-	 * scope: a lookup per location (it stops at the first such card),
-	 * not a read of every card. */
+	/* Index lookups per location, no card row read but where needed: it
+	 * holds a card (card_location) and none of them out of scope
+	 * (card_away), or, when some are, one card in scope (this reads
+	 * card rows until it finds one). */
 	int rc = ledger_prepare(
 	    l,
 	    "SELECT x.path, x.id FROM location x WHERE EXISTS (SELECT 1 FROM "
-	    "card c WHERE c.location_id = x.id AND c.status IN " IN_SCOPE_STATES
-	    ") ORDER BY x.path",
+	    "card c WHERE c.location_id = x.id) AND (NOT EXISTS (SELECT 1 "
+	    "FROM card c WHERE " AWAY_STATES("c") " AND c.status IN " OUT_OF_SCOPE_STATES
+	    " AND c.location_id = x.id) OR EXISTS (SELECT 1 FROM card c WHERE "
+	    "c.location_id = x.id AND c.status IN " IN_SCOPE_STATES
+	    ")) ORDER BY x.path",
 	    &st);
 
 	*out = NULL;
@@ -78,11 +119,8 @@ static int all_ranges(struct ledger *l, char (**out)[LOCATION_MAX + 1],
 	 * covered by it. */
 	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
 		const char *path = ledger_col_text(st, 0);
-		int covered = 0;
 
-		for (size_t i = 0; i < cnt && !covered; i++)
-			covered = location_within(path, v[i]);
-		if (covered)
+		if (kept_ancestor(path, v, cnt))
 			continue;
 		if (cnt == cap) {
 			size_t ncap = cap ? cap * 2 : 32;
@@ -242,16 +280,17 @@ int ledger_session_assign(struct ledger *l, int64_t id, const char *path,
 	if (!who.active)
 		return ledger_fail(l, LEDGER_ERR_INVALID,
 				   "staff member %s is not active", code);
-	rc = ledger_prepare(l,
-			    "UPDATE session_range SET assignee_id = ? "
-			    "WHERE session_id = ? AND location_id = ?",
-			    &st);
+	/* Kept prepared: the planner assigns every range of a count. */
+	rc = ledger_stmt(l,
+			 "UPDATE session_range SET assignee_id = ? "
+			 "WHERE session_id = ? AND location_id = ?",
+			 &st);
 	if (rc < 0)
 		return rc;
 	int own;
 	rc = ledger_tx_enter(l, &own);
 	if (rc < 0) {
-		sqlite3_finalize(st);
+		ledger_stmt_done(l, st);
 		return rc;
 	}
 	sqlite3_bind_int64(st, 1, who.id);
@@ -263,7 +302,7 @@ int ledger_session_assign(struct ledger *l, int64_t id, const char *path,
 		rc = ledger_fail(l, LEDGER_ERR_INVALID,
 				 "%s is not a range of session %lld", path,
 				 (long long)id);
-	sqlite3_finalize(st);
+	ledger_stmt_done(l, st);
 	if (rc == 0) {
 		char subject[32], detail[LOCATION_MAX + STAFF_CODE_MAX + 16];
 

@@ -59,11 +59,21 @@ static void all_ranges(void **state)
 	testdb_card(t, "C5", "05", "S/T3", "issued");
 	testdb_card(t, "C6", "06", "S/T4", "disposed");
 	testdb_card(t, "C7", "07", "S/T5", "lost");
+	/* A location with cards out of scope beside one in scope; one
+	 * sorting between S/T1 and S/T1/B ('-' before '/') that is not
+	 * within S/T1; one two levels within S/T1. */
+	testdb_card(t, "C8", "08", "S/T6", "lost");
+	testdb_card(t, "C9", "09", "S/T6", "disposed");
+	testdb_card(t, "C10", "10", "S/T6", "stored");
+	testdb_card(t, "C11", "11", "S/T1-A", "stored");
+	testdb_card(t, "C12", "12", "S/T1/B/C", "stored");
 	assert_int_equal(ledger_all_ranges(t->l, &v, &n), 0);
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 5);
 	assert_string_equal(v[0], "S/T1");
-	assert_string_equal(v[1], "S/T10");
-	assert_string_equal(v[2], "S/T2");
+	assert_string_equal(v[1], "S/T1-A");
+	assert_string_equal(v[2], "S/T10");
+	assert_string_equal(v[3], "S/T2");
+	assert_string_equal(v[4], "S/T6");
 	free(v);
 }
 
