@@ -1141,12 +1141,27 @@ out:
 	return rc;
 }
 
+/* About how many cards the log names: the highest card id (one lookup),
+ * 0 when unknown.  Only a size hint for the replay. */
+static size_t card_count_hint(struct ledger *l)
+{
+	sqlite3_stmt *st;
+	size_t n = 0;
+
+	if (ledger_prepare(l, "SELECT max(id) FROM card", &st) < 0)
+		return 0; /* the walks that follow say what is wrong */
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
+		n = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 /* One pass of ledger_audit_verify, inside its read transaction. */
 static int verify_pass(struct ledger *l, const uint8_t *anchor,
 		       int64_t anchor_entry, struct chain_hasher *hs,
 		       struct audit_verify *out)
 {
-	struct audit_replay *r = audit_replay_new();
+	struct audit_replay *r = audit_replay_new(card_count_hint(l));
 	struct record_walks *ws = NULL;
 	int rc;
 

@@ -570,9 +570,10 @@ struct audit_replay {
 	struct audit_verify *out;
 };
 
-struct audit_replay *audit_replay_new(void)
+struct audit_replay *audit_replay_new(size_t cards)
 {
 	struct audit_replay *r = calloc(1, sizeof(*r));
+	struct rtable *t;
 
 	if (!r)
 		return NULL;
@@ -580,6 +581,18 @@ struct audit_replay *audit_replay_new(void)
 	for (int i = 0; i < 3; i++) {
 		r->t[i].slots = kind_slots((enum audit_row_kind)i);
 		r->t[i].words = 1 + 2 * (size_t)r->t[i].slots;
+	}
+	/* The cards' index made at the size the log will need (under half
+	 * full), not doubled from 256 and rehashed twelve times on the way
+	 * to a million. */
+	t = &r->t[AUDIT_ROW_CARD];
+	if (cards > 0 && cards < UINT32_MAX / 4) {
+		size_t cap = 256;
+
+		while (cap < 2 * (cards + 1))
+			cap *= 2;
+		t->index = calloc(cap, sizeof(*t->index));
+		t->icap = t->index ? cap : 0;
 	}
 	if (!r->vals) {
 		audit_replay_free(r);

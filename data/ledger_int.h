@@ -185,7 +185,9 @@ int64_t chain_hasher_finish(struct chain_hasher *hs);
  * entry in id order, audit_replay_compare once, audit_replay_free.
  */
 struct audit_replay;
-struct audit_replay *audit_replay_new(void); /* NULL on OOM */
+/* cards: how many cards the log is expected to name (a hint: the index of
+ * cards is made that large at once; 0 for none).  NULL on OOM. */
+struct audit_replay *audit_replay_new(size_t cards);
 void audit_replay_free(struct audit_replay *r);
 /* Applies entry e; a fact contradicting what the log said before is a
  * finding in out.  LEDGER_ERR_NOMEM, else 0. */
