@@ -685,23 +685,23 @@ static int rows_check(const struct outbox_batch *b, const struct hub_row *rows,
 	return 0;
 }
 
-/* Rows in one INSERT: 10 parameters each, and PostgreSQL takes at most
- * 65,535 parameters in a statement. */
-#define ROWS_PER_INSERT 1000
-
 /* Room for one row's parameters (insert_rows). */
 struct row_params {
 	char id[24], seq[24], at[24], staff[24];
 	char *action, *subject, *detail;
 };
 
+/* A batch's rows go in one INSERT of 10 parameters a row, and PostgreSQL
+ * takes at most 65,535 parameters in a statement. */
+_Static_assert(OUTBOX_BATCH_MAX * 10 <= 65535, "a batch in one INSERT");
+
 /*
- * The batch's entries, in INSERTs of up to ROWS_PER_INSERT rows each,
- * inside the batch's transaction: the same checks and row triggers as an
- * INSERT per entry, without a round trip to the server per entry (a sync
- * of a year of history took 18 times as long as copying its rows).  COPY
- * would be quicker still, but PostgreSQL refuses it on a table with
- * row-level security, which keeps each ward to its own rows.
+ * The batch's entries in one INSERT, inside the batch's transaction: the
+ * same checks and row triggers as an INSERT per entry, without a round
+ * trip to the server per entry (a sync of a year of history took 18 times
+ * as long as copying its rows).  COPY would be quicker still, but
+ * PostgreSQL refuses it on a table with row-level security, which keeps
+ * each ward to its own rows.
  */
 static int insert_rows(struct hub *h, const char *code, int64_t seq,
 		       const struct hub_row *rows, size_t nrows)
@@ -709,81 +709,78 @@ static int insert_rows(struct hub *h, const char *code, int64_t seq,
 	static const char head[] =
 	    "INSERT INTO entry(ward, id, seq, at, staff_id, action, subject, "
 	    "detail, prev_hash, hash) VALUES ";
-	size_t most = nrows < ROWS_PER_INSERT ? nrows : ROWS_PER_INSERT;
-	/* "($nnnnn, ... ten of them)," a row at most. */
-	char *sql = malloc(sizeof(head) + most * 10 * 8 + 8);
-	struct row_params *rp = calloc(most ? most : 1, sizeof(*rp));
-	const char **vals = calloc(most * 10 + 1, sizeof(*vals));
-	int *lens = calloc(most * 10 + 1, sizeof(*lens));
-	int *fmts = calloc(most * 10 + 1, sizeof(*fmts));
+	/* "($nnnn, ... ten of them)," at most 72 bytes a row. */
+	char *sql = malloc(sizeof(head) + nrows * 80);
+	struct row_params *rp = calloc(nrows ? nrows : 1, sizeof(*rp));
+	const char **vals = calloc(nrows * 10 + 1, sizeof(*vals));
+	int *lens = calloc(nrows * 10 + 1, sizeof(*lens));
+	int *fmts = calloc(nrows * 10 + 1, sizeof(*fmts));
+	size_t len = 0;
 	int rc = 0;
 
-	if (!sql || !rp || !vals || !lens || !fmts)
+	if (nrows == 0 || nrows > OUTBOX_BATCH_MAX)
+		rc = hub_fail(h, HUB_ERR_INVALID,
+			      "batch: %zu entries, not 1-%d", nrows,
+			      OUTBOX_BATCH_MAX);
+	else if (!sql || !rp || !vals || !lens || !fmts)
 		rc = hub_fail(h, HUB_ERR_NOMEM, "out of memory");
-	for (size_t at = 0; rc == 0 && at < nrows; at += most) {
-		size_t k = nrows - at < most ? nrows - at : most, len;
-		PGresult *res;
-
+	else
 		len = (size_t)sprintf(sql, "%s", head);
-		for (size_t i = 0; i < k; i++) {
-			const struct hub_row *r = &rows[at + i];
-			struct row_params *p = &rp[i];
-			const char **v = &vals[i * 10];
-			int *ln = &lens[i * 10], *fm = &fmts[i * 10];
+	for (size_t i = 0; rc == 0 && i < nrows; i++) {
+		const struct hub_row *r = &rows[i];
+		struct row_params *p = &rp[i];
+		const char **v = &vals[i * 10];
 
-			snprintf(p->id, sizeof(p->id), "%lld", (long long)r->e.id);
-			snprintf(p->seq, sizeof(p->seq), "%lld", (long long)seq);
-			snprintf(p->at, sizeof(p->at), "%lld", (long long)r->e.at);
-			snprintf(p->staff, sizeof(p->staff), "%lld",
-				 (long long)r->e.staff_id);
-			/* The texts as stored, NULL kept apart from "". */
-			p->action = r->e.action
-					? strndup(r->e.action, r->e.action_len)
-					: NULL;
-			p->subject = r->e.subject ? strndup(r->e.subject,
-							    r->e.subject_len)
-						  : NULL;
-			p->detail = r->e.detail
-					? strndup(r->e.detail, r->e.detail_len)
-					: NULL;
-			if ((r->e.action && !p->action) ||
-			    (r->e.subject && !p->subject) ||
-			    (r->e.detail && !p->detail))
-				rc = hub_fail(h, HUB_ERR_NOMEM, "out of memory");
-			v[0] = code;
-			v[1] = p->id;
-			v[2] = p->seq;
-			v[3] = p->at;
-			v[4] = r->e.staff_id > 0 ? p->staff : NULL;
-			v[5] = p->action;
-			v[6] = p->subject;
-			v[7] = p->detail;
-			v[8] = (const char *)r->prev_hash;
-			v[9] = (const char *)r->hash;
-			for (int j = 0; j < 10; j++) {
-				ln[j] = j >= 8 ? AUDIT_HASH_BYTES : -1;
-				fm[j] = j >= 8;
-			}
-			for (int j = 0; j < 10; j++)
-				len += (size_t)sprintf(sql + len, "%s$%zu%s",
-						       j ? "," : i ? ",(" : "(",
-						       i * 10 + (size_t)j + 1,
-						       j == 9 ? ")" : "");
+		snprintf(p->id, sizeof(p->id), "%lld", (long long)r->e.id);
+		snprintf(p->seq, sizeof(p->seq), "%lld", (long long)seq);
+		snprintf(p->at, sizeof(p->at), "%lld", (long long)r->e.at);
+		snprintf(p->staff, sizeof(p->staff), "%lld",
+			 (long long)r->e.staff_id);
+		/* The texts as stored, NULL kept apart from "". */
+		p->action =
+		    r->e.action ? strndup(r->e.action, r->e.action_len) : NULL;
+		p->subject = r->e.subject
+				 ? strndup(r->e.subject, r->e.subject_len)
+				 : NULL;
+		p->detail =
+		    r->e.detail ? strndup(r->e.detail, r->e.detail_len) : NULL;
+		if ((r->e.action && !p->action) ||
+		    (r->e.subject && !p->subject) ||
+		    (r->e.detail && !p->detail))
+			rc = hub_fail(h, HUB_ERR_NOMEM, "out of memory");
+		v[0] = code;
+		v[1] = p->id;
+		v[2] = p->seq;
+		v[3] = p->at;
+		v[4] = r->e.staff_id > 0 ? p->staff : NULL;
+		v[5] = p->action;
+		v[6] = p->subject;
+		v[7] = p->detail;
+		v[8] = (const char *)r->prev_hash;
+		v[9] = (const char *)r->hash;
+		for (int j = 0; j < 10; j++) {
+			/* The hashes binary, the rest text. */
+			lens[i * 10 + (size_t)j] = j >= 8 ? AUDIT_HASH_BYTES : -1;
+			fmts[i * 10 + (size_t)j] = j >= 8;
+			len += (size_t)sprintf(sql + len, "%s$%zu%s",
+					       j ? "," : i ? ",(" : "(",
+					       i * 10 + (size_t)j + 1,
+					       j == 9 ? ")" : "");
 		}
-		if (rc == 0) {
-			res = PQexecParams(h->conn, sql, (int)k * 10, NULL, vals,
-					   lens, fmts, 0);
-			if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
-				rc = pq_error(h, "batch", res);
-			else
-				PQclear(res);
-		}
-		for (size_t i = 0; i < k; i++) {
-			free(rp[i].action);
-			free(rp[i].subject);
-			free(rp[i].detail);
-			rp[i].action = rp[i].subject = rp[i].detail = NULL;
-		}
+	}
+	if (rc == 0) {
+		PGresult *res = PQexecParams(h->conn, sql, (int)nrows * 10,
+					     NULL, vals, lens, fmts, 0);
+
+		if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
+			rc = pq_error(h, "batch", res);
+		else
+			PQclear(res);
+	}
+	for (size_t i = 0; rp && i < nrows; i++) {
+		free(rp[i].action);
+		free(rp[i].subject);
+		free(rp[i].detail);
 	}
 	free(sql);
 	free(rp);
