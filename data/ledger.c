@@ -13,6 +13,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <stdarg.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <fcntl.h>
@@ -1296,12 +1297,26 @@ static int is_cardtally_ledger(struct ledger *l)
 	return rc;
 }
 
+/*
+ * Before SQLite's first use in the process: no count of the memory it
+ * holds.  That count (sqlite3_memory_used, which nothing here reads) takes
+ * a process-wide mutex around every allocation and free SQLite makes, a
+ * page of the cache at a time.  Too late once SQLite is initialized (a
+ * test that installed its own allocator first): then nothing changes.
+ */
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int open_db(const char *path, int flags, unsigned how,
 		   struct ledger **out, char *err, size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct ledger *l = calloc(1, sizeof(*l));
 	int rc;
 
+	pthread_once(&once, sqlite_setup);
 	*out = NULL;
 	if (!l) {
 		snprintf(err, errlen, "out of memory");
