@@ -304,6 +304,12 @@ int reconcile_countonly(struct ledger *l, const struct session_rec *sess,
  * (wf_plan_status), printed as text (w NULL) or as the member "plan" of
  * the object open on w. */
 int plan_status(struct ledger *l, struct json_w *w, int64_t now);
+/* The same section as text, a line at a time to emit: level 0 the cycle
+ * (or that there is none), level 1 what is due and overdue, the ranges and
+ * the oldest full count.  0, or -1 when out of memory. */
+int plan_status_lines(const struct wf_plan_status *s,
+		      void (*emit)(void *ctx, int level, const char *line),
+		      void *ctx);
 /* The record book (cmd_book.c, cmd_report.c). */
 extern const struct cmd_entry cmd_count_resolve_entry,
     cmd_count_discrepancies_entry, cmd_count_recount_entry,

@@ -9,6 +9,7 @@
  * (wf_count_start), and prints its plan with plan_result_text and
  * plan_result_jw.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -401,26 +402,15 @@ int reconcile_countonly(struct ledger *l, const struct session_rec *sess,
 
 /* The planned ranges of s in state d: in text after a blank each, how
  * many; in JSON (w set) an array of their paths. */
-static size_t list_state(const struct wf_plan_status *s, enum plan_due d,
-			 struct json_w *w)
+/* The ranges of the cycle in state d, as a JSON array. */
+static void list_state(const struct wf_plan_status *s, enum plan_due d,
+		       struct json_w *w)
 {
-	size_t n = 0;
-
-	if (w)
-		json_w_array(w);
-	for (size_t i = 0; i < s->nplanned; i++) {
-		if (s->planned[i].state != d)
-			continue;
-		if (w)
+	json_w_array(w);
+	for (size_t i = 0; i < s->nplanned; i++)
+		if (s->planned[i].state == d)
 			json_w_str(w, s->planned[i].path);
-		else
-			printf("%s%s", n ? ", " : " ",
-			       cli_text(s->planned[i].path));
-		n++;
-	}
-	if (w)
-		json_w_end_array(w);
-	return n;
+	json_w_end_array(w);
 }
 
 static void json_last(struct json_w *w, const char *key,
@@ -443,43 +433,21 @@ static void json_last(struct json_w *w, const char *key,
 /* Every range of the ledger with its last count and last full count: all
  * of them in JSON, the oldest full count and those never counted in
  * text. */
+/* "ranges": each range of the ledger with its last counts. */
 static void status_ranges(const struct wf_plan_status *s, struct json_w *w)
 {
-	const struct wf_range_last *old;
-	char a[TIME_ISO_BUF];
-
-	if (w) {
-		json_w_key(w, "ranges");
-		json_w_array(w);
-		for (size_t i = 0; i < s->nranges; i++) {
-			json_w_object(w);
-			json_w_key_str(w, "range", s->ranges[i].path);
-			json_last(w, "last_count", &s->ranges[i].any,
-				  s->ranges[i].has_any);
-			json_last(w, "last_full_count", &s->ranges[i].full,
-				  s->ranges[i].has_full);
-			json_w_end_object(w);
-		}
-		json_w_end_array(w);
-		return;
+	json_w_key(w, "ranges");
+	json_w_array(w);
+	for (size_t i = 0; i < s->nranges; i++) {
+		json_w_object(w);
+		json_w_key_str(w, "range", s->ranges[i].path);
+		json_last(w, "last_count", &s->ranges[i].any,
+			  s->ranges[i].has_any);
+		json_last(w, "last_full_count", &s->ranges[i].full,
+			  s->ranges[i].has_full);
+		json_w_end_object(w);
 	}
-	fputs("  ", stdout);
-	printf(_("ranges: %zu, never counted in full: %zu"), s->nranges,
-	       s->nnever);
-	putchar('\n');
-	if (s->oldest < 0)
-		return;
-	old = &s->ranges[s->oldest];
-	cli_time_iso(old->full.started_at, a);
-	a[10] = '\0';
-	fputs("  ", stdout);
-	printf(_("oldest full count: %s, count %lld on %s by"),
-	       cli_text(old->path), (long long)old->full.session, a);
-	for (size_t i = 0; i < old->full.nwho; i++)
-		printf(" %s", old->full.who[i]);
-	if (!old->full.nwho)
-		printf(" %s", _("nobody"));
-	putchar('\n');
+	json_w_end_array(w);
 }
 
 /* "plan":{"cycle":{...},"due":[...],"overdue":[...],"planned":[...], and
@@ -520,30 +488,100 @@ static void status_cycle_json(const struct wf_plan_status *s, struct json_w *w)
 	json_w_end_array(w);
 }
 
-static void status_cycle_text(const struct wf_plan_status *s)
+/* The ranges of the cycle in state d, each after ", " (the first after a
+ * space), onto f; how many. */
+static size_t put_state(FILE *f, const struct wf_plan_status *s,
+			enum plan_due d)
 {
-	char m0[8], m1[8];
-	size_t due;
+	size_t n = 0;
 
-	plan_month_format(s->start, m0);
-	plan_month_format(s->start + s->cycle.months - 1, m1);
-	printf(ngettext("plan: cycle %s..%s (%d month)",
-			"plan: cycle %s..%s (%d months)",
-			(unsigned long)s->cycle.months),
-	       m0, m1, s->cycle.months);
-	printf("%s\n",
-	       s->ended ? _(", ended: make the next one (plan cycle)") : "");
-	printf("  %s:", _("due this month"));
-	due = list_state(s, PLAN_DUE_NOW, NULL);
-	if (!due)
-		printf(" %s", _("none"));
-	putchar(' ');
-	printf(_("(%zu done)"), s->ndone);
-	putchar('\n');
-	printf("  %s:", _("overdue"));
-	if (!list_state(s, PLAN_DUE_OVERDUE, NULL))
-		printf(" %s", _("none"));
-	putchar('\n');
+	for (size_t i = 0; i < s->nplanned; i++) {
+		if (s->planned[i].state != d)
+			continue;
+		fprintf(f, "%s%s", n ? ", " : " ", cli_text(s->planned[i].path));
+		n++;
+	}
+	return n;
+}
+
+int plan_status_lines(const struct wf_plan_status *s,
+		      void (*emit)(void *ctx, int level, const char *line),
+		      void *ctx)
+{
+	char m0[8], m1[8], a[TIME_ISO_BUF];
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f;
+
+/* One line written on f, handed to emit, and f started again. */
+#define LINE(level)                                                            \
+	do {                                                                   \
+		if (fclose(f) != 0 || !line)                                   \
+			return -1;                                             \
+		emit(ctx, (level), line);                                      \
+		free(line);                                                    \
+		line = NULL;                                                   \
+		if (!(f = open_memstream(&line, &len)))                        \
+			return -1;                                             \
+	} while (0)
+
+	if (!(f = open_memstream(&line, &len)))
+		return -1;
+	if (s->has_cycle) {
+		plan_month_format(s->start, m0);
+		plan_month_format(s->start + s->cycle.months - 1, m1);
+		fprintf(f,
+			ngettext("plan: cycle %s..%s (%d month)",
+				 "plan: cycle %s..%s (%d months)",
+				 (unsigned long)s->cycle.months),
+			m0, m1, s->cycle.months);
+		fputs(s->ended ? _(", ended: make the next one (plan cycle)")
+			       : "",
+		      f);
+		LINE(0);
+		fprintf(f, "%s:", _("due this month"));
+		if (!put_state(f, s, PLAN_DUE_NOW))
+			fprintf(f, " %s", _("none"));
+		fputc(' ', f);
+		fprintf(f, _("(%zu done)"), s->ndone);
+		LINE(1);
+		fprintf(f, "%s:", _("overdue"));
+		if (!put_state(f, s, PLAN_DUE_OVERDUE))
+			fprintf(f, " %s", _("none"));
+		LINE(1);
+	} else {
+		fputs(_("plan: no cycle plan (plan cycle --months K --apply)"),
+		      f);
+		LINE(0);
+	}
+	fprintf(f, _("ranges: %zu, never counted in full: %zu"), s->nranges,
+		s->nnever);
+	if (s->oldest >= 0) {
+		const struct wf_range_last *old = &s->ranges[s->oldest];
+
+		LINE(1);
+		cli_time_iso(old->full.started_at, a);
+		a[10] = '\0';
+		fprintf(f, _("oldest full count: %s, count %lld on %s by"),
+			cli_text(old->path), (long long)old->full.session, a);
+		for (size_t i = 0; i < old->full.nwho; i++)
+			fprintf(f, " %s", old->full.who[i]);
+		if (!old->full.nwho)
+			fprintf(f, " %s", _("nobody"));
+	}
+	if (fclose(f) != 0 || !line)
+		return -1;
+	emit(ctx, 1, line);
+	free(line);
+	return 0;
+#undef LINE
+}
+
+/* plan_status_lines onto stdout: two spaces a level. */
+static void print_line(void *ctx, int level, const char *line)
+{
+	(void)ctx;
+	printf("%*s%s\n", 2 * level, "", line);
 }
 
 int plan_status(struct ledger *l, struct json_w *w, int64_t now)
@@ -553,20 +591,22 @@ int plan_status(struct ledger *l, struct json_w *w, int64_t now)
 
 	if (wf_plan_status(l, now, &s, &e))
 		return cli_fail(&e);
-	if (s.has_cycle && w) {
+	if (!w) {
+		int rc = plan_status_lines(&s, print_line, NULL);
+
+		wf_plan_status_free(&s);
+		return rc < 0 ? cli_error(EXIT_SOFTWARE, "%s", strerror(ENOMEM))
+			      : 0;
+	}
+	if (s.has_cycle) {
 		status_cycle_json(&s, w);
-	} else if (w) {
+	} else {
 		json_w_key(w, "plan");
 		json_w_object(w);
 		json_w_key_null(w, "cycle");
-	} else if (s.has_cycle) {
-		status_cycle_text(&s);
-	} else {
-		puts(_("plan: no cycle plan (plan cycle --months K --apply)"));
 	}
 	status_ranges(&s, w);
-	if (w)
-		json_w_end_object(w); /* the plan */
+	json_w_end_object(w); /* the plan */
 	wf_plan_status_free(&s);
 	return 0;
 }

@@ -595,7 +595,7 @@ static const char *safe_closed_what(const char *what)
 int report_safe_closed(void *ctx, const struct safe_closed_row *r)
 {
 	struct report_list *p = ctx;
-	char first[24], last[24];
+	char line[256];
 
 	if (p->jw) {
 		json_w_object(p->jw);
@@ -617,30 +617,40 @@ int report_safe_closed(void *ctx, const struct safe_closed_row *r)
 		p->n++;
 		return 0;
 	}
+	report_safe_closed_line(r, line, sizeof(line));
+	fprintf(p->f, "%s%s\n", p->indent, line);
+	p->n++;
+	return 0;
+}
+
+void report_safe_closed_line(const struct safe_closed_row *r, char *buf,
+			     size_t cap)
+{
+	char first[24], last[24], what[160];
+
 	short_time(r->first, 0, first);
 	short_time(r->last, 0, last);
 	/* A run of reads within one minute shows one time. */
 	int run = strcmp(first, last) != 0;
 	if (run)
 		short_time(r->last, r->first, last);
-	fprintf(p->f, "%s%s%s%s  ", p->indent, first, run ? " - " : "",
-		run ? last : "");
 	if (strcmp(r->what, "count") == 0)
-		fprintf(p->f,
-			r->n == 1 ? _("count %lld: %lld read")
-				  : _("count %lld: %lld reads"),
-			(long long)r->session, (long long)r->n);
+		snprintf(what, sizeof(what),
+			 r->n == 1 ? _("count %lld: %lld read")
+				   : _("count %lld: %lld reads"),
+			 (long long)r->session, (long long)r->n);
 	else if (strcmp(r->what, "disposal") == 0)
-		fprintf(p->f,
-			r->n == 1 ? _("disposal D%lld: %lld card")
-				  : _("disposal D%lld: %lld cards"),
-			(long long)r->session, (long long)r->n);
+		snprintf(what, sizeof(what),
+			 r->n == 1 ? _("disposal D%lld: %lld card")
+				   : _("disposal D%lld: %lld cards"),
+			 (long long)r->session, (long long)r->n);
 	else
-		fprintf(p->f, "%s %s", safe_closed_what(r->what), r->item);
-	fprintf(p->f, _(" by %s"), r->staff);
-	fputc('\n', p->f);
-	p->n++;
-	return 0;
+		snprintf(what, sizeof(what), "%s %s",
+			 safe_closed_what(r->what), r->item);
+	snprintf(buf, cap, "%s%s%s  %s", first, run ? " - " : "",
+		 run ? last : "", what);
+	size_t len = strlen(buf);
+	snprintf(buf + len, cap - len, _(" by %s"), r->staff);
 }
 
 int report_locked(const struct staff_rec *s, void *ctx)

@@ -108,6 +108,11 @@ void report_opening_print(struct report_list *p,
 			  const struct key_opening_rec *o, unsigned flags,
 			  int recorded);
 int report_safe_closed(void *ctx, const struct safe_closed_row *r);
+/* A handling while the safe was recorded closed as one line of text, as
+ * report_safe_closed prints it without its indent: "10:02 - 10:05  count 3:
+ * 12 reads by S02". */
+void report_safe_closed_line(const struct safe_closed_row *r, char *buf,
+			     size_t cap);
 /* Locked, active accounts: "CODE (name)"; in JSON the code. */
 int report_locked(const struct staff_rec *s, void *ctx);
 

@@ -1,8 +1,9 @@
 /*
  * The status overview, read-only: the picture `cardtally status` gives --
  * the safe and who holds its key now, today's openings of the safe with
- * their flags, counts and tallies still open, what is checked out, locked
- * accounts, training gaps, the cards declared lost, cards due for
+ * their flags, what was handled today while the safe was recorded closed,
+ * counts and tallies still open, what is checked out, locked accounts,
+ * training gaps, the counting plan, the cards declared lost, cards due for
  * disposal -- from the same ledger
  * functions (data/status.c and the modules that own each part), taken
  * when the screen opens and again on `r`.  Long lists scroll.
@@ -146,6 +147,47 @@ static int gaps(struct status_state *st)
 	return wf_training_each(st->l, st->today, on_gap, st, &e) ? -1 : 0;
 }
 
+/* A handling while the safe was recorded closed (R14), worded as the
+ * daily report and `cardtally status` word it. */
+static int on_safe_closed(void *ctx, const struct safe_closed_row *r)
+{
+	struct status_state *st = ctx;
+	char line[256];
+
+	report_safe_closed_line(r, line, sizeof(line));
+	add(st, UI_A_ALERT, "    ! %s", line);
+	return 0;
+}
+
+/* A line of the counting plan (plan_status_lines), wrapped to the 80
+ * columns of the smallest screen: what is due can name many ranges. */
+static void on_plan_line(void *ctx, int level, const char *line)
+{
+	int indent = 4 + 2 * level;
+	char part[160];
+
+	do {
+		line = cols_wrap(part, sizeof(part), line, 78 - indent);
+		add(ctx, UI_A_NORMAL, "%*s%s", indent, "", part);
+		indent = 6 + 2 * level; /* the rest under the first */
+	} while (*line);
+}
+
+/* The counting plan (R5), as `cardtally status` gives it: the cycle, what
+ * is due this month and overdue, the ranges and the oldest full count. */
+static int plan(struct status_state *st)
+{
+	struct wf_plan_status s;
+	struct wf_err e;
+	int rc;
+
+	if (wf_plan_status(st->l, st->now, &s, &e))
+		return -1;
+	rc = plan_status_lines(&s, on_plan_line, st);
+	wf_plan_status_free(&s);
+	return rc;
+}
+
 /* One heading, its rows from walk, "none" when it added nothing. */
 #define SECTION(st, title, call)                                               \
 	do {                                                                   \
@@ -236,6 +278,10 @@ static int load(struct ui *u, struct status_state *st)
 		ledger_key_each_since(
 		    u->l, (int64_t)st->today * 86400 - cli_utc_offset(st->now),
 		    on_opening, st));
+	SECTION(st, _("Handled today while the safe was recorded closed"),
+		ledger_safe_closed_each(
+		    u->l, (int64_t)st->today * 86400 - cli_utc_offset(st->now),
+		    INT64_MAX, on_safe_closed, st));
 	SECTION(st, _("Open counts"),
 		ledger_session_open_each(u->l, on_session, st));
 	SECTION(st, _("Tallies open or missing something"), tallies(st));
@@ -244,6 +290,7 @@ static int load(struct ui *u, struct status_state *st)
 	SECTION(st, _("Locked accounts"),
 		ledger_staff_each(u->l, on_locked, st));
 	SECTION(st, _("Training gaps"), gaps(st));
+	SECTION(st, _("Counting plan"), plan(st));
 	SECTION(st, _("Lost cards"), ledger_lost_each(u->l, on_lost, st));
 	/* Counted in SQL by the due rule's cutoff (wf_dispose_due_count). */
 	if (wf_dispose_due_count(u->l, st->rules, st->today, &st->due, &e))

@@ -2,7 +2,8 @@
 # The status overview on the screen shows what `cardtally status` shows
 # (issue 18: "the status screen leaves out lost cards, today's safe
 # openings and flags"): who holds the safe's key now, after a handover;
-# today's openings of the safe with their flags, and not yesterday's; the
+# today's openings of the safe with their flags, and not yesterday's; what
+# was handled while the safe was recorded closed; the counting plan; the
 # cards declared lost.  And the count-start proposal gives the planner's
 # reason for a range nobody may count in the screen's language.  Driven
 # for real in tmux at 80x24, in English and in Japanese.
@@ -51,12 +52,29 @@ CARDTALLY_NOW=$((T0 - 180 * MIN)) open_as S03 3333 S02 2222 \
 is "$RC" 0 "opening 2, 07:00"
 CARDTALLY_NOW=$((T0 - 170 * MIN)) as S02 2222 key close
 is "$RC" 0 "opening 2 closed by S02 at 07:10"
+# A checkout at 08:00, between openings 2 and 3: taken, and flagged as
+# handled while the safe was recorded closed (R14).
+CARDTALLY_NOW=$((T0 - 120 * MIN)) as S02 2222 checkout A102
+is "$RC" 0 "A102 checked out at 08:00, the safe recorded closed"
 open_as S03 3333 S02 2222 --purpose "the day's pickups"
 is "$RC" 0 "opening 3, 10:00"
 CARDTALLY_NOW=$((T0 + 5 * MIN)) ct key handover --as S03 --pin-fd 3 \
 	--witness S02 --witness-pin-fd 4 3<<<3333 4<<<2222
 is "$RC" 0 "the key handed from S03 to S02"
+# A counting plan of one month, March (R5): both ranges due (the count
+# start below finds both selected, as with no plan).
+as M01 1111 plan cycle --months 1 --apply
+is "$RC" 0 "a one-month counting plan"
 export CARDTALLY_NOW=$((T0 + 50 * MIN))
+as M01 1111 status
+is "$(printf '%s\n' "$OUT" | grep -A1 '^handled today while the safe')" \
+	"handled today while the safe was recorded closed:
+  2026-03-02 08:00  checkout A102 by S02" "status lists the checkout"
+is "$(printf '%s\n' "$OUT" | grep -A3 '^plan: ')" \
+	"plan: cycle 2026-03..2026-03 (1 month)
+  due this month: SAFE1/T01, SAFE1/T02 (0 done)
+  overdue: none
+  ranges: 2, never counted in full: 2" "status gives the plan"
 
 . "$(dirname "$0")/tmux.sh"
 . "$(dirname "$0")/ja_words.sh"
@@ -87,8 +105,17 @@ see en "       3  2026-03-02 10:00 - not closed yet  50 min" \
 	"opening 3, open 50 min"
 see en "          ! flagged: open too long" "opening 3 flagged too long"
 gone en "       1  2026-03-01" "not yesterday's opening"
+see en "  Handled today while the safe was recorded closed" \
+	"what was handled while the safe was recorded closed"
+see en "    ! 2026-03-02 08:00  checkout A102 by S02" \
+	"the 08:00 checkout, as status words it"
 narrow en "the status overview"
 keys en PgDn
+see en "  Counting plan" "the counting plan"
+see en "    plan: cycle 2026-03..2026-03 (1 month)" "its cycle"
+see en "      due this month: SAFE1/T01, SAFE1/T02 (0 done)" \
+	"what is due this month"
+see en "      ranges: 2, never counted in full: 2" "the ranges"
 see en "  Lost cards" "the lost cards"
 see en "    ! L300         SAFE1/T03, lost since -" "L300, lost"
 keys en q
