@@ -1,8 +1,8 @@
 /*
  * The status overview, read-only: the picture `cardtally status` gives --
  * the safe and who holds its key now, today's openings of the safe with
- * their flags, what was handled today while the safe was recorded closed,
- * counts and tallies still open, what is checked out, locked accounts,
+ * their flags, counts and tallies still open, what is checked out, what
+ * was handled today while the safe was recorded closed, locked accounts,
  * training gaps, the counting plan, the cards declared lost, cards due for
  * disposal -- from the same ledger
  * functions (data/status.c and the modules that own each part), taken
@@ -278,15 +278,17 @@ static int load(struct ui *u, struct status_state *st)
 		ledger_key_each_since(
 		    u->l, (int64_t)st->today * 86400 - cli_utc_offset(st->now),
 		    on_opening, st));
-	SECTION(st, _("Handled today while the safe was recorded closed"),
-		ledger_safe_closed_each(
-		    u->l, (int64_t)st->today * 86400 - cli_utc_offset(st->now),
-		    INT64_MAX, on_safe_closed, st));
 	SECTION(st, _("Open counts"),
 		ledger_session_open_each(u->l, on_session, st));
 	SECTION(st, _("Tallies open or missing something"), tallies(st));
 	SECTION(st, _("Checked out"),
 		ledger_checked_out_each(u->l, on_checked_out, st));
+	/* Below what is out (and the counts a small screen shows first):
+	 * the movements made while the safe was recorded closed. */
+	SECTION(st, _("Handled today while the safe was recorded closed"),
+		ledger_safe_closed_each(
+		    u->l, (int64_t)st->today * 86400 - cli_utc_offset(st->now),
+		    INT64_MAX, on_safe_closed, st));
 	SECTION(st, _("Locked accounts"),
 		ledger_staff_each(u->l, on_locked, st));
 	SECTION(st, _("Training gaps"), gaps(st));
