@@ -400,8 +400,6 @@ int reconcile_countonly(struct ledger *l, const struct session_rec *sess,
 
 /* ---- the plan in `status` ---- */
 
-/* The planned ranges of s in state d: in text after a blank each, how
- * many; in JSON (w set) an array of their paths. */
 /* The ranges of the cycle in state d, as a JSON array. */
 static void list_state(const struct wf_plan_status *s, enum plan_due d,
 		       struct json_w *w)
@@ -430,9 +428,6 @@ static void json_last(struct json_w *w, const char *key,
 	json_w_end_object(w);
 }
 
-/* Every range of the ledger with its last count and last full count: all
- * of them in JSON, the oldest full count and those never counted in
- * text. */
 /* "ranges": each range of the ledger with its last counts. */
 static void status_ranges(const struct wf_plan_status *s, struct json_w *w)
 {
@@ -516,8 +511,10 @@ int plan_status_lines(const struct wf_plan_status *s,
 /* One line written on f, handed to emit, and f started again. */
 #define LINE(level)                                                            \
 	do {                                                                   \
-		if (fclose(f) != 0 || !line)                                   \
+		if (fclose(f) != 0 || !line) {                                 \
+			free(line);                                            \
 			return -1;                                             \
+		}                                                              \
 		emit(ctx, (level), line);                                      \
 		free(line);                                                    \
 		line = NULL;                                                   \
@@ -569,8 +566,10 @@ int plan_status_lines(const struct wf_plan_status *s,
 		if (!old->full.nwho)
 			fprintf(f, " %s", _("nobody"));
 	}
-	if (fclose(f) != 0 || !line)
+	if (fclose(f) != 0 || !line) {
+		free(line);
 		return -1;
+	}
 	emit(ctx, 1, line);
 	free(line);
 	return 0;

@@ -274,10 +274,10 @@ static int load(struct ui *u, struct status_state *st)
 		    _("Run the same import again to finish it"));
 	}
 	/* Today: from local midnight, as `cardtally status` takes it. */
+	int64_t midnight =
+	    (int64_t)st->today * 86400 - cli_utc_offset(st->now);
 	SECTION(st, _("Today's openings of the safe"),
-		ledger_key_each_since(
-		    u->l, (int64_t)st->today * 86400 - cli_utc_offset(st->now),
-		    on_opening, st));
+		ledger_key_each_since(u->l, midnight, on_opening, st));
 	SECTION(st, _("Open counts"),
 		ledger_session_open_each(u->l, on_session, st));
 	SECTION(st, _("Tallies open or missing something"), tallies(st));
@@ -286,9 +286,8 @@ static int load(struct ui *u, struct status_state *st)
 	/* Below what is out (and the counts a small screen shows first):
 	 * the movements made while the safe was recorded closed. */
 	SECTION(st, _("Handled today while the safe was recorded closed"),
-		ledger_safe_closed_each(
-		    u->l, (int64_t)st->today * 86400 - cli_utc_offset(st->now),
-		    INT64_MAX, on_safe_closed, st));
+		ledger_safe_closed_each(u->l, midnight, INT64_MAX,
+					on_safe_closed, st));
 	SECTION(st, _("Locked accounts"),
 		ledger_staff_each(u->l, on_locked, st));
 	SECTION(st, _("Training gaps"), gaps(st));
