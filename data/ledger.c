@@ -1079,6 +1079,90 @@ static void tx_logged(struct ledger *l, const char *how)
 	l->tx_start.tv_sec = 0;
 }
 
+/*
+ * Waiting for another process's write lock.  SQLite's own busy timeout
+ * sleeps longer and longer between tries (up to 100 ms), so a long task
+ * that writes in slices (an import's chunks) had to pause 50 ms after
+ * every slice, waiter or not, for a waiter's next try to find the lock
+ * free: a million-row import spent 2.6 s of its 10 s asleep.  Instead a
+ * waiter shows that it waits, and tries often:
+ *  - the sign is a shared lock on byte WAIT_SIGN of the ledger file, taken
+ *    through a descriptor of its own (l->wait_fd) as an open file
+ *    description lock: SQLite's own locks are on other bytes, and nothing
+ *    it does with its descriptors touches ours (closing a descriptor of a
+ *    file drops the process's POSIX locks on it, not OFD locks);
+ *  - a waiter tries again after 1 and 2 ms, then every BUSY_POLL_MS, for
+ *    up to LEDGER_BUSY_TIMEOUT_MS in all (SQLite then says the database is
+ *    locked, as before);
+ *  - the sign comes down when the transaction that waited has begun or
+ *    ended (wait_sign_down: BEGIN, COMMIT, ROLLBACK, close); a sign left
+ *    up longer costs a long task one pause per slice, what every slice
+ *    cost before, and nothing else.
+ * WAIT_SIGN lies past SQLite's lock bytes (1 GiB to 1 GiB + 512).  A lock
+ * is only a note between processes: reads and writes of those bytes are
+ * not affected.
+ */
+#define WAIT_SIGN (0x40000000 + 4096)
+#define BUSY_POLL_MS 5
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long)(t.tv_sec - t0->tv_sec) * 1000 +
+	       (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static void wait_sign_set(struct ledger *l, int up)
+{
+	struct flock fl = {.l_type = up ? F_RDLCK : F_UNLCK,
+			   .l_whence = SEEK_SET,
+			   .l_start = WAIT_SIGN,
+			   .l_len = 1};
+
+	if (l->wait_fd < 0 || l->waiting == up)
+		return;
+	if (fcntl(l->wait_fd, F_OFD_SETLK, &fl) == 0)
+		l->waiting = up;
+}
+
+static void wait_sign_down(struct ledger *l)
+{
+	wait_sign_set(l, 0);
+}
+
+static int busy_wait(void *arg, int tries)
+{
+	struct ledger *l = arg;
+
+	if (tries == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &l->busy_since);
+		wait_sign_set(l, 1);
+	}
+	if (ms_since(&l->busy_since) >= LEDGER_BUSY_TIMEOUT_MS)
+		return 0;
+	sqlite3_sleep(tries < 2 ? tries + 1 : BUSY_POLL_MS);
+	return 1;
+}
+
+static void wait_for_writers(struct ledger *l)
+{
+	sqlite3_busy_handler(l->db, busy_wait, l);
+}
+
+int ledger_writers_waiting(struct ledger *l)
+{
+	struct flock fl = {.l_type = F_WRLCK,
+			   .l_whence = SEEK_SET,
+			   .l_start = WAIT_SIGN,
+			   .l_len = 1};
+
+	if (l->wait_fd < 0 || fcntl(l->wait_fd, F_OFD_GETLK, &fl) < 0)
+		return -1;
+	return fl.l_type != F_UNLCK;
+}
+
 static int set_pragmas(struct ledger *l)
 {
 	/* WAL for concurrent readers; synchronous=FULL so that a commit is
@@ -1087,7 +1171,7 @@ static int set_pragmas(struct ledger *l)
 				      "PRAGMA synchronous=FULL;"
 				      "PRAGMA foreign_keys=ON;";
 
-	sqlite3_busy_timeout(l->db, 10000);
+	wait_for_writers(l);
 	open_logs(l);
 	return ledger_exec(l, pragmas);
 }
@@ -1322,6 +1406,7 @@ static int open_db(const char *path, int flags, unsigned how,
 		snprintf(err, errlen, "out of memory");
 		return LEDGER_ERR_NOMEM;
 	}
+	l->wait_fd = -1;
 	/* The audit chain hashes with libsodium; sodium_init is idempotent
 	 * and picks the fastest implementation for this CPU. */
 	if (sodium_init() < 0) {
@@ -1343,6 +1428,9 @@ static int open_db(const char *path, int flags, unsigned how,
 		ledger_close(l);
 		return rc;
 	}
+	/* For the sign that this process waits for the write lock
+	 * (busy_wait); without it, writers wait as they did before. */
+	l->wait_fd = open(path, O_RDONLY | O_CLOEXEC);
 	/* An existing file is checked before anything is written to it
 	 * (the pragmas below switch it to WAL, the migrations add tables). */
 	rc = flags & SQLITE_OPEN_CREATE ? 0 : is_cardtally_ledger(l);
@@ -1358,7 +1446,7 @@ static int open_db(const char *path, int flags, unsigned how,
 	 * copies before it migrates it) keeps its version; read-only, it is
 	 * not switched to WAL either (that would write its header). */
 	if (rc == 0 && (how & LEDGER_OPEN_READ_ONLY))
-		sqlite3_busy_timeout(l->db, 10000);
+		wait_for_writers(l);
 	else if (rc == 0)
 		rc = set_pragmas(l);
 	if (rc == 0)
@@ -1474,7 +1562,11 @@ void ledger_close(struct ledger *l)
 	for (size_t i = 0; i < l->nkept; i++)
 		sqlite3_finalize(l->kept[i].st);
 	free(l->kept);
-	sqlite3_close(l->db);
+	/* Our descriptor of the file closes after SQLite's: closing any
+	 * descriptor of a file drops the process's POSIX locks on it, and
+	 * those are SQLite's.  A connection that would not close keeps it. */
+	if (sqlite3_close(l->db) == SQLITE_OK && l->wait_fd >= 0)
+		close(l->wait_fd);
 	if (l->tx_log)
 		fclose(l->tx_log);
 	if (l->sql_log)
@@ -1502,6 +1594,7 @@ int ledger_begin(struct ledger *l)
 {
 	int rc = exec_kept(l, "BEGIN IMMEDIATE");
 
+	wait_sign_down(l);
 	if (rc == 0)
 		l->in_tx = 1;
 	if (rc == 0 && l->tx_log)
@@ -1522,24 +1615,33 @@ int ledger_begin_read(struct ledger *l)
 
 /*
  * Between two write transactions of one long task (an import's chunks):
- * a pause long enough for a process waiting for the write lock to get it.
- * A waiter is in SQLite's busy handler (sqlite3_busy_timeout), which does
- * not queue: it sleeps and tries again after 1, 2, 5, 10, 15, 20, 25, 25,
- * 25, 50, 50 ms, then every 100 ms.  A task that takes the lock again at
- * once after its COMMIT wins nearly every time: beside a million-row
- * import with no pause, checkouts at the window waited through chunk
- * after chunk, one 10.5 s, and 2 of 22 failed with "database is locked";
- * with 10 ms the slowest still waited 6.8 s; with 30 ms and more none
- * waited a second.  A waiter that came during a transaction of at most
- * LEDGER_WRITE_SLICE_MS (200) has waited less than 230 ms when it ends,
- * and so sleeps at most 50 ms between tries: its next try falls inside a
- * pause of LEDGER_WRITERS_GAP_MS.  Once it has the lock, the task's next
- * BEGIN IMMEDIATE waits for it in turn.
+ * where another process waits for the write lock, wait until it has it
+ * (its sign comes down once its BEGIN has returned; the task's next BEGIN
+ * IMMEDIATE then waits for that transaction in turn), or at most
+ * LEDGER_WRITERS_WAIT_MAX_MS for a waiter that does not move (stopped in
+ * a terminal).  Where nobody waits, go on at once.  Without the sign (the
+ * ledger file could not be opened a second time), the old pause: a waiter
+ * that came during a slice of at most LEDGER_WRITE_SLICE_MS tries again
+ * every BUSY_POLL_MS, well within LEDGER_WRITERS_GAP_MS.  With no pause
+ * at all, a task that takes the lock again at once after its COMMIT wins
+ * nearly every time: beside a million-row import, checkouts at the window
+ * waited through chunk after chunk, and some were told the database was
+ * locked.
  */
 void ledger_let_writers_in(struct ledger *l)
 {
-	(void)l;
-	sqlite3_sleep(LEDGER_WRITERS_GAP_MS);
+	struct timespec t0;
+	int w = ledger_writers_waiting(l);
+
+	if (w < 0) {
+		sqlite3_sleep(LEDGER_WRITERS_GAP_MS);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (w > 0 && ms_since(&t0) < LEDGER_WRITERS_WAIT_MAX_MS) {
+		sqlite3_sleep(1);
+		w = ledger_writers_waiting(l);
+	}
 }
 
 int ledger_sync_wal(struct ledger *l)
@@ -1564,6 +1666,7 @@ int ledger_commit(struct ledger *l)
 	char why[sizeof(l->errmsg)];
 	int code = l->errcode;
 
+	wait_sign_down(l);
 	if (rc == 0) {
 		l->in_tx = 0;
 		tx_logged(l, "commit");
@@ -1585,6 +1688,7 @@ int ledger_rollback(struct ledger *l)
 	int rc;
 
 	l->in_tx = 0;
+	wait_sign_down(l);
 	tx_logged(l, "rollback");
 	if (sqlite3_get_autocommit(l->db))
 		return 0;

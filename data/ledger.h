@@ -148,14 +148,22 @@ int ledger_begin(struct ledger *l); /* BEGIN IMMEDIATE (waits for the lock) */
  * written in it. */
 int ledger_begin_read(struct ledger *l);
 /*
- * A long task that writes in several short transactions keeps each under
- * LEDGER_WRITE_SLICE_MS and calls ledger_let_writers_in between two: it
- * sleeps LEDGER_WRITERS_GAP_MS, long enough for a checkout waiting for the
- * lock to get it (see ledger.c).
+ * A writer that finds the write lock taken waits for it up to
+ * LEDGER_BUSY_TIMEOUT_MS, trying again every few milliseconds, and
+ * meanwhile shows that it waits (ledger.c, busy_wait).  A long task that
+ * writes in several short transactions keeps each under
+ * LEDGER_WRITE_SLICE_MS and calls ledger_let_writers_in between two: where
+ * another process waits, it waits until that one has the lock (at most
+ * LEDGER_WRITERS_WAIT_MAX_MS); where nobody waits, it goes on at once.
  */
+#define LEDGER_BUSY_TIMEOUT_MS 10000
 #define LEDGER_WRITE_SLICE_MS 200
 #define LEDGER_WRITERS_GAP_MS 50
+#define LEDGER_WRITERS_WAIT_MAX_MS 1000
 void ledger_let_writers_in(struct ledger *l);
+/* 1 where another process (or connection) waits for the ledger's write
+ * lock, 0 where none does, -1 where this connection cannot tell. */
+int ledger_writers_waiting(struct ledger *l);
 /* Syncs the write-ahead log to disk: what commits made under PRAGMA
  * synchronous=NORMAL is then as durable as a FULL commit. */
 int ledger_sync_wal(struct ledger *l);

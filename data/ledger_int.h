@@ -36,6 +36,15 @@ struct ledger {
 	/* ledger_stmt's statements, kept from one use to the next. */
 	struct kept_stmt *kept;
 	size_t nkept, kept_cap;
+	/*
+	 * The sign that this process waits for the write lock (ledger.c,
+	 * busy_wait): a descriptor of the ledger file of its own, -1 where
+	 * it could not be opened; waiting: the sign is up; busy_since: when
+	 * the current wait began.
+	 */
+	int wait_fd;
+	int waiting;
+	struct timespec busy_since;
 };
 
 /* Records SQLite's message for `what` in l->errmsg; returns LEDGER_ERR_SQL

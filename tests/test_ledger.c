@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -1139,9 +1140,83 @@ static void audit_log_is_append_only(void **state)
 			 1);
 }
 
+/*
+ * A writer that finds the write lock taken shows that it waits, and a long
+ * task's ledger_let_writers_in lets it in before the task's next
+ * transaction (an import's chunks beside a checkout at the window).  The
+ * waiter is a real second process on the same file.
+ */
+static void waiting_writer_is_let_in(void **state)
+{
+	struct fixture *f = *state;
+	int ready[2], go[2], status, i;
+	char c, err[256];
+	pid_t pid;
+
+	assert_int_equal(ledger_writers_waiting(f->l), 0);
+	/* SQLite's state does not cross a fork: the child starts with no
+	 * connection of ours open. */
+	ledger_close(f->l);
+	f->l = NULL;
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(go), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct ledger *l;
+
+		if (ledger_open(f->path, &l, err, sizeof(err)) < 0 ||
+		    write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		/* Waits here for the task's transaction. */
+		if (ledger_begin(l) < 0 ||
+		    ledger_audit(l, 0, 2, "test.waiter", NULL, NULL) < 0 ||
+		    ledger_commit(l) < 0)
+			_exit(2);
+		ledger_close(l);
+		_exit(0);
+	}
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
+	assert_int_equal(ledger_begin(f->l), 0);
+	assert_int_equal(ledger_audit(f->l, 0, 1, "test.task", "1", NULL), 0);
+	assert_int_equal(write(go[1], "g", 1), 1);
+	/* The sign is up once the child's BEGIN has found the lock taken. */
+	for (i = 0; i < 2000 && ledger_writers_waiting(f->l) == 0; i++)
+		usleep(5000);
+	assert_int_equal(ledger_writers_waiting(f->l), 1);
+	assert_int_equal(ledger_commit(f->l), 0);
+	ledger_let_writers_in(f->l);
+	assert_int_equal(ledger_begin(f->l), 0);
+	/* With the write lock held again, the waiter's entry is already
+	 * committed: it came between the task's two transactions. */
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit WHERE "
+					  "action = 'test.waiter'"),
+			 1);
+	assert_int_equal(ledger_audit(f->l, 0, 3, "test.task", "2", NULL), 0);
+	assert_int_equal(ledger_commit(f->l), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(ready[0]);
+	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
+	/* Nobody waits now, and the order is the task's, the waiter's, the
+	 * task's. */
+	assert_int_equal(ledger_writers_waiting(f->l), 0);
+	assert_int_equal(
+	    raw_int(f->path, "SELECT group_concat(action || coalesce(subject, "
+			     "''), ' ') = 'test.task1 test.waiter test.task2' "
+			     "FROM (SELECT * FROM audit WHERE action GLOB "
+			     "'test.*' ORDER BY id)"),
+	    1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(waiting_writer_is_let_in, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(read_only_writes_only_pin_tries,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(checkpoints_later, setup, teardown),
