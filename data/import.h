@@ -50,6 +50,8 @@ enum {
  * and its rollback small on a slow disk too.
  */
 #define IMPORT_CHUNK_ROWS 20000L
+/* New cards go to the ledger this many to an INSERT (import.c, flush_new). */
+#define IMPORT_INSERT_BATCH 16
 #define IMPORT_CHUNK_MS 120
 
 /* Flags of a run as the workflow takes them (wf_import). */

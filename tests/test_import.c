@@ -2369,6 +2369,88 @@ static void test_chunks_and_changes(void **state)
 	assert_int_equal(ledger_import_stopped(fx->l, &stop), 0);
 }
 
+/* n new cards PREFIX01.. in SAFE1/T1, serials 04<hex><nn>, as a file. */
+static char *new_cards(const char *prefix, int hex, int n, size_t *len)
+{
+	size_t cap = 64 + (size_t)n * 64, w;
+	char *s = malloc(cap);
+
+	assert_non_null(s);
+	w = (size_t)snprintf(s, cap, "mgmt_id,serial,location,received\n");
+	for (int i = 1; i <= n; i++)
+		w += (size_t)snprintf(s + w, cap - w,
+				      "%s%02d,04%X%02d,SAFE1/T1,2025-03-01\n",
+				      prefix, i, hex, i);
+	*len = w;
+	return s;
+}
+
+/*
+ * New cards go to the ledger IMPORT_INSERT_BATCH to a statement, the rest
+ * one by one (data/import.c, flush_new): every card gets its own id and
+ * its place in the import's audit entries (audit verify replays them).  A
+ * card added by another connection after the check, with the serial of a
+ * row in the middle of a batch, stops the import at that row's line: the
+ * batch is undone whole, and the chunk with it.
+ */
+static void test_batches_of_new_cards(void **state)
+{
+	struct fixture *fx = *state;
+	const int n = 2 * IMPORT_INSERT_BATCH + 3, k = IMPORT_INSERT_BATCH + 5;
+	struct import_opts opts = {
+	    .now = NOW + 60,
+	    .source = "more.csv",
+	    .status_rule = recon_import_status_rule,
+	};
+	struct import_result res;
+	struct import_job *job;
+	struct audit_verify v;
+	char want[16], sql[256];
+	size_t len;
+	char *file = new_cards("N", 0xA, n, &len);
+
+	expect_ok(run_opts(fx, file, len, IMPORT_ENC_AUTO, 0, NOW, &res),
+		  &res);
+	assert_int_equal(res.added, n);
+	import_result_free(&res);
+	free(file);
+	assert_int_equal(query(fx, "SELECT count(DISTINCT id) FROM card "
+				   "WHERE mgmt_id GLOB 'N*'"),
+			 n);
+	assert_int_equal(ledger_audit_verify(fx->l, NULL, 0, &v), 0);
+	assert_int_equal(v.problem, AUDIT_INTACT);
+	assert_int_equal(v.unreplayed, 0);
+	assert_true(v.replayed >= n);
+
+	/* Another file of new cards; one of its serials taken meanwhile. */
+	file = new_cards("P", 0xB, n, &len);
+	assert_int_equal(import_check(fx->l, file, len, &opts, &res, &job),
+			 IMPORT_OK);
+	assert_non_null(job);
+	assert_int_equal(res.added, n);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO card(mgmt_id, serial, location_id, status, "
+		 "received, updated_at) SELECT 'X1', '04B%02d', location_id, "
+		 "'stored', '2025-01-01', 1 FROM card WHERE mgmt_id = 'N01'",
+		 k);
+	meanwhile(fx, sql);
+	assert_int_equal(ledger_begin(fx->l), 0);
+	assert_int_equal(import_write(job, 0, 0), IMPORT_ERR_CHANGED);
+	assert_int_equal(ledger_rollback(fx->l), 0);
+	assert_int_equal(res.conflict_line, k + 1); /* after the header */
+	snprintf(want, sizeof(want), "P%02d", k);
+	assert_string_equal(res.conflict_card, want);
+	assert_int_equal(res.written, 0);
+	import_job_free(job);
+	import_result_free(&res);
+	free(file);
+	/* Nothing of the second file: the first batch went with the chunk. */
+	assert_int_equal(query(fx, "SELECT count(*) FROM card "
+				   "WHERE mgmt_id GLOB 'P*'"),
+			 0);
+	assert_int_equal(n_cards(fx), n + 1);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -2376,6 +2458,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_good_utf8),
 	    T(test_chunks_and_changes),
+	    T(test_batches_of_new_cards),
 	    T(test_bom),
 	    T(test_bom_with_cp932),
 	    T(test_cp932_auto),
