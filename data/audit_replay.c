@@ -1124,82 +1124,193 @@ static int batch_flush(struct ledger *l, struct card_batch *b, int64_t staff_id,
 	return rc;
 }
 
+/* Adds one card to the entry being built, after flushing it when the card
+ * belongs to another location or status, or the entry is full. */
+static int batch_add(struct ledger *l, struct card_batch *b, int64_t staff_id,
+		     int64_t at, const char *action, const char *status_from,
+		     const char *path, const char *status, const char *mgmt)
+{
+	int rc = 0, w;
+
+	if (b->n &&
+	    (b->n == CARDS_PER_ENTRY || strcmp(path, b->subject) != 0 ||
+	     strcmp(status, b->status) != 0))
+		rc = batch_flush(l, b, staff_id, at, action);
+	if (rc < 0)
+		return rc;
+	if (b->n == 0) {
+		snprintf(b->subject, sizeof(b->subject), "%s", path);
+		snprintf(b->status, sizeof(b->status), "%s", status);
+		w = snprintf(b->detail, sizeof(b->detail),
+			     "status=%s%s%s cards=%s", status,
+			     status_from ? " status_from=" : "",
+			     status_from ? status_from : "", mgmt);
+	} else {
+		w = snprintf(b->detail + b->len, sizeof(b->detail) - b->len,
+			     " %s", mgmt);
+	}
+	if (w < 0 || (size_t)w >= sizeof(b->detail) - b->len)
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "card %s does not fit the audit log", mgmt);
+	b->len += (size_t)w;
+	b->n++;
+	return 0;
+}
+
+/* A card of an import's chunk, to be sorted as the entries list them. */
+struct card_state {
+	int64_t location_id;
+	char status[16];
+	char mgmt[MGMT_ID_MAX + 1];
+};
+
+static int card_state_cmp(const void *a, const void *b)
+{
+	const struct card_state *x = a, *y = b;
+	int c;
+
+	if (x->location_id != y->location_id)
+		return x->location_id < y->location_id ? -1 : 1;
+	c = strcmp(x->status, y->status);
+	return c ? c : strcmp(x->mgmt, y->mgmt);
+}
+
+/*
+ * The cards of a list of ids, in the order of the entries (location id,
+ * status, mgmt_id), sorted here rather than by SQLite: its sorter took
+ * most of the time of an import's audit entries (a chunk of 20,000 cards:
+ * 10 ms of 17).  Returns the count, or a negative LEDGER_ERR_*.
+ */
+static int64_t cards_of_ids(struct ledger *l, const char *ids,
+			    int64_t updated_at, struct card_state **out)
+{
+	struct card_state *v = NULL, *nv;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *st;
+	int step, rc;
+
+	*out = NULL;
+	/* Looked up by id (CROSS JOIN keeps that order: the planner would
+	 * rather scan the whole card_location index). */
+	rc = ledger_prepare(l,
+			    "SELECT c.location_id, c.status, c.mgmt_id "
+			    "FROM json_each(?2) t CROSS JOIN card c "
+			    "ON c.id = t.value WHERE c.updated_at = ?1",
+			    &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, updated_at);
+	sqlite3_bind_text(st, 2, ids, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				rc = ledger_fail(l, LEDGER_ERR_NOMEM,
+						 "out of memory");
+				goto fail;
+			}
+			v = nv;
+		}
+		v[n].location_id = sqlite3_column_int64(st, 0);
+		if ((size_t)snprintf(v[n].status, sizeof(v[n].status), "%s",
+				     ledger_col_text(st, 1)) >=
+			sizeof(v[n].status) ||
+		    (size_t)snprintf(v[n].mgmt, sizeof(v[n].mgmt), "%s",
+				     ledger_col_text(st, 2)) >=
+			sizeof(v[n].mgmt)) {
+			rc = ledger_fail(l, LEDGER_ERR_INVALID,
+					 "card %s does not fit the audit log",
+					 ledger_col_text(st, 2));
+			goto fail;
+		}
+		n++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = ledger_sql_error(l, "card states");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	if (n)
+		qsort(v, n, sizeof(*v), card_state_cmp);
+	*out = v;
+	return (int64_t)n;
+fail:
+	sqlite3_finalize(st);
+	free(v);
+	return rc;
+}
+
 int ledger_audit_card_states(struct ledger *l, int64_t staff_id, int64_t at,
 			     const char *action, int64_t updated_at,
 			     const char *ids, const char *status_from,
 			     int64_t *n)
 {
 	struct card_batch *b = calloc(1, sizeof(*b));
+	struct card_state *v = NULL;
 	sqlite3_stmt *st = NULL;
-	int64_t count = 0;
-	int rc, step;
+	char path[LOCATION_MAX + 1] = "";
+	int64_t count = 0, nv = 0, loc = -1;
+	int rc = 0, step;
 
 	if (n)
 		*n = 0;
 	if (!b)
 		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
-	/* A chunk's cards are looked up by id (CROSS JOIN keeps that order:
-	 * the planner would rather scan the whole card_location index, to
-	 * save the sort, in every chunk of a large import). */
-	rc = ledger_prepare(
-	    l,
-	    ids ? "SELECT l.path, c.status, c.mgmt_id FROM json_each(?2) t "
-		  "CROSS JOIN card c ON c.id = t.value "
-		  "JOIN location l ON l.id = c.location_id "
-		  "WHERE c.updated_at = ?1 "
-		  "ORDER BY c.location_id, c.status, c.mgmt_id"
-		: "SELECT l.path, c.status, c.mgmt_id FROM card c "
-		  "JOIN location l ON l.id = c.location_id "
-		  "WHERE ?1 < 0 OR c.updated_at = ?1 "
-		  "ORDER BY c.location_id, c.status, c.mgmt_id",
-	    &st);
+	if (ids) {
+		nv = cards_of_ids(l, ids, updated_at, &v);
+		rc = nv < 0 ? (int)nv : ledger_prepare(l,
+						      "SELECT path FROM "
+						      "location WHERE id = ?",
+						      &st);
+		for (int64_t i = 0; rc == 0 && i < nv; i++) {
+			/* The path of each location once: the cards come
+			 * sorted by location. */
+			if (v[i].location_id != loc) {
+				loc = v[i].location_id;
+				sqlite3_bind_int64(st, 1, loc);
+				step = sqlite3_step(st);
+				if (step == SQLITE_ROW)
+					snprintf(path, sizeof(path), "%s",
+						 ledger_col_text(st, 0));
+				sqlite3_reset(st);
+				if (step != SQLITE_ROW) {
+					rc = ledger_sql_error(l,
+							      "card states");
+					break;
+				}
+			}
+			rc = batch_add(l, b, staff_id, at, action, status_from,
+				       path, v[i].status, v[i].mgmt);
+			count++;
+		}
+		goto out;
+	}
+	rc = ledger_prepare(l,
+			    "SELECT l.path, c.status, c.mgmt_id FROM card c "
+			    "JOIN location l ON l.id = c.location_id "
+			    "WHERE ?1 < 0 OR c.updated_at = ?1 "
+			    "ORDER BY c.location_id, c.status, c.mgmt_id",
+			    &st);
 	if (rc < 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, updated_at);
-	if (ids)
-		sqlite3_bind_text(st, 2, ids, -1, SQLITE_STATIC);
 	for (step = sqlite3_step(st); rc == 0 && step == SQLITE_ROW;
 	     step = sqlite3_step(st)) {
-		const char *path = ledger_col_text(st, 0);
-		const char *status = ledger_col_text(st, 1);
-		const char *mgmt = ledger_col_text(st, 2);
-		int w;
-
-		if (b->n &&
-		    (b->n == CARDS_PER_ENTRY || strcmp(path, b->subject) != 0 ||
-		     strcmp(status, b->status) != 0))
-			rc = batch_flush(l, b, staff_id, at, action);
-		if (rc < 0)
-			break;
-		if (b->n == 0) {
-			snprintf(b->subject, sizeof(b->subject), "%s", path);
-			snprintf(b->status, sizeof(b->status), "%s", status);
-			w = snprintf(b->detail, sizeof(b->detail),
-				     "status=%s%s%s cards=%s", status,
-				     status_from ? " status_from=" : "",
-				     status_from ? status_from : "", mgmt);
-		} else {
-			w = snprintf(b->detail + b->len,
-				     sizeof(b->detail) - b->len, " %s", mgmt);
-		}
-		if (w < 0 || (size_t)w >= sizeof(b->detail) - b->len) {
-			rc = ledger_fail(l, LEDGER_ERR_INVALID,
-					 "card %s does not fit the audit log",
-					 mgmt);
-			break;
-		}
-		b->len += (size_t)w;
-		b->n++;
+		rc = batch_add(l, b, staff_id, at, action, status_from,
+			       ledger_col_text(st, 0), ledger_col_text(st, 1),
+			       ledger_col_text(st, 2));
 		count++;
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = ledger_sql_error(l, "card states");
+out:
 	if (rc == 0)
 		rc = batch_flush(l, b, staff_id, at, action);
 	if (rc == 0 && n)
 		*n = count;
-out:
 	sqlite3_finalize(st);
+	free(v);
 	free(b);
 	return rc;
 }

@@ -19,6 +19,7 @@
 
 #include "../common/count.h"
 #include "../data/ledger.h"
+#include "schema_undo.h"
 #include "tmpdir.h"
 
 struct fixture {
@@ -333,7 +334,8 @@ static void create_refuses_symlinks(void **state)
 
 /*
  * Turns the fixture's file back into version 9: the key log's columns of
- * version 11 dropped, the card table's status CHECK without 'lost', edited
+ * version 11 dropped, the card table's status CHECK an IN list again
+ * (version 20) and without 'lost', edited
  * the way the migration edits it (see data/ledger.c, version 10), with `to`
  * (SQL-quoted) as the list's end.
  */
@@ -341,7 +343,7 @@ static void card_check_back(const char *path, const char *to)
 {
 	sqlite3 *db;
 	sqlite3_stmt *st;
-	char sql[1024];
+	char sql[2048];
 	int64_t v = -1;
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -362,7 +364,7 @@ static void card_check_back(const char *path, const char *to)
 		 "ALTER TABLE key_opening DROP COLUMN rule_limit_min;"
 		 "ALTER TABLE key_opening DROP COLUMN rule_office_start_min;"
 		 "ALTER TABLE key_opening DROP COLUMN rule_office_end_min;"
-		 "PRAGMA writable_schema = ON;"
+		 "PRAGMA writable_schema = ON;" V20_UNDO
 		 "UPDATE sqlite_schema SET sql = replace(sql, "
 		 "'''deceased'',''lost''))', '%s') WHERE name = 'card';"
 		 "UPDATE sqlite_schema SET sql = replace(sql, ' serial TEXT,', "
@@ -423,7 +425,7 @@ static void v9_file_with_cards_gains_lost(void **state)
 	assert_int_equal(ledger_integrity_check(f->l, ok, sizeof(ok)), 0);
 	assert_string_equal(ok, "ok");
 	assert_non_null(strstr(card_table_sql(f->path, sql, sizeof(sql)),
-			       "'deceased','lost'))"));
+			       "status = 'deceased' OR status = 'lost')"));
 	/* Not a copy of the table: the file did not grow. */
 	assert_int_equal(raw_int(f->path, "PRAGMA page_count"), pages);
 	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM card"), 3);
@@ -467,6 +469,57 @@ static void v9_file_with_cards_gains_lost(void **state)
 	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
 	assert_int_equal(ledger_integrity_check(f->l, ok, sizeof(ok)), 0);
 	assert_string_equal(ok, "ok");
+}
+
+/*
+ * Version 19 -> 20 writes the card table's status CHECK as comparisons
+ * (the IN list cost a temporary B-tree per row written): the same values
+ * are accepted and refused, the cards stay, and the text is edited in
+ * place.
+ */
+static void v19_file_gets_status_compared(void **state)
+{
+	struct fixture *f = *state;
+	struct card_rec c;
+	char err[256], ok[64], sql[1024], undo[2048];
+	int64_t schema;
+
+	add_card(f, "C1", "04C1", "A/T1", "stored");
+	add_card(f, "C2", "04C2", "A/T1", "lost");
+	ledger_close(f->l);
+	f->l = NULL;
+	schema = raw_int(f->path, "PRAGMA schema_version");
+	snprintf(undo, sizeof(undo),
+		 "BEGIN; PRAGMA writable_schema = ON;" V20_UNDO
+		 "PRAGMA schema_version = %lld; PRAGMA writable_schema = OFF;"
+		 "PRAGMA user_version = 19; COMMIT;",
+		 (long long)schema + 1);
+	assert_int_equal(raw_sql(f->path, undo), SQLITE_OK);
+	assert_non_null(strstr(card_table_sql(f->path, sql, sizeof(sql)),
+			       "CHECK (status IN ('stored'"));
+
+	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
+	assert_int_equal(ledger_schema_version(f->l), LEDGER_SCHEMA_VERSION);
+	assert_int_equal(ledger_integrity_check(f->l, ok, sizeof(ok)), 0);
+	assert_string_equal(ok, "ok");
+	card_table_sql(f->path, sql, sizeof(sql));
+	assert_null(strstr(sql, "status IN"));
+	assert_non_null(strstr(sql, "CHECK (status = 'stored' OR "));
+	assert_int_equal(ledger_card_by_mgmt(f->l, "C2", &c), 0);
+	assert_int_equal(c.status, CARD_LOST);
+	/* Every status of the list still goes in, nothing else does. */
+	for (int s = 0; s < CARD_STATUS_COUNT; s++) {
+		snprintf(undo, sizeof(undo),
+			 "UPDATE card SET status = '%s' WHERE id = 1",
+			 card_status_name((enum card_status)s));
+		assert_int_equal(raw_sql(f->path, undo), SQLITE_OK);
+	}
+	assert_int_not_equal(
+	    raw_sql(f->path, "UPDATE card SET status = 'gone' WHERE id = 1"),
+	    SQLITE_OK);
+	assert_int_not_equal(
+	    raw_sql(f->path, "UPDATE card SET status = 'Stored' WHERE id = 1"),
+	    SQLITE_OK);
 }
 
 /* A card table whose text is not the one cardtally wrote is left alone:
@@ -1217,6 +1270,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(waiting_writer_is_let_in, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(v19_file_gets_status_compared,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(read_only_writes_only_pin_tries,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(checkpoints_later, setup, teardown),
