@@ -1146,8 +1146,14 @@ static int batch_add(struct ledger *l, struct card_batch *b, int64_t staff_id,
 			     status_from ? " status_from=" : "",
 			     status_from ? status_from : "", mgmt);
 	} else {
-		w = snprintf(b->detail + b->len, sizeof(b->detail) - b->len,
-			     " %s", mgmt);
+		/* Not snprintf: this is every card of an import. */
+		size_t n = strlen(mgmt);
+
+		w = n + 2 <= sizeof(b->detail) - b->len ? (int)n + 1 : -1;
+		if (w > 0) {
+			b->detail[b->len] = ' ';
+			memcpy(b->detail + b->len + 1, mgmt, n + 1);
+		}
 	}
 	if (w < 0 || (size_t)w >= sizeof(b->detail) - b->len)
 		return ledger_fail(l, LEDGER_ERR_INVALID,
@@ -1157,9 +1163,12 @@ static int batch_add(struct ledger *l, struct card_batch *b, int64_t staff_id,
 	return 0;
 }
 
-/* A card of an import's chunk, to be sorted as the entries list them. */
+/* A card of an import's chunk, to be sorted as the entries list them:
+ * order holds its location id and the rank of its status's name, so that
+ * one comparison of integers decides all but cards of one location and
+ * status. */
 struct card_state {
-	int64_t location_id;
+	uint64_t order;
 	char status[16];
 	char mgmt[MGMT_ID_MAX + 1];
 };
@@ -1167,12 +1176,38 @@ struct card_state {
 static int card_state_cmp(const void *a, const void *b)
 {
 	const struct card_state *x = a, *y = b;
-	int c;
 
-	if (x->location_id != y->location_id)
-		return x->location_id < y->location_id ? -1 : 1;
-	c = strcmp(x->status, y->status);
-	return c ? c : strcmp(x->mgmt, y->mgmt);
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return strcmp(x->mgmt, y->mgmt);
+}
+
+/* The rank of a status name among all of them in byte order (SQLite's
+ * ORDER BY of the text), below 16; 15 for a name not in the list. */
+static unsigned status_rank(const char *name)
+{
+	enum card_status s;
+	unsigned rank = 0;
+
+	if (card_status_parse(name, &s) < 0)
+		return 15;
+	for (int i = 0; i < CARD_STATUS_COUNT; i++)
+		if (strcmp(card_status_name((enum card_status)i), name) < 0)
+			rank++;
+	return rank;
+}
+
+_Static_assert(CARD_STATUS_COUNT < 15, "a status rank fits 4 bits");
+
+/* Copies text of at most cap - 1 bytes; -1 when it is longer. */
+static int copy_whole(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= cap)
+		return -1;
+	memcpy(dst, src, n + 1);
+	return 0;
 }
 
 /*
@@ -1187,6 +1222,7 @@ static int64_t cards_of_ids(struct ledger *l, const char *ids,
 	struct card_state *v = NULL, *nv;
 	size_t n = 0, cap = 0;
 	sqlite3_stmt *st;
+	int64_t loc;
 	int step, rc;
 
 	*out = NULL;
@@ -1212,18 +1248,18 @@ static int64_t cards_of_ids(struct ledger *l, const char *ids,
 			}
 			v = nv;
 		}
-		v[n].location_id = sqlite3_column_int64(st, 0);
-		if ((size_t)snprintf(v[n].status, sizeof(v[n].status), "%s",
-				     ledger_col_text(st, 1)) >=
-			sizeof(v[n].status) ||
-		    (size_t)snprintf(v[n].mgmt, sizeof(v[n].mgmt), "%s",
-				     ledger_col_text(st, 2)) >=
-			sizeof(v[n].mgmt)) {
+		loc = sqlite3_column_int64(st, 0);
+		if (loc < 0 || loc >= (int64_t)1 << 59 ||
+		    copy_whole(v[n].status, sizeof(v[n].status),
+			      ledger_col_text(st, 1)) < 0 ||
+		    copy_whole(v[n].mgmt, sizeof(v[n].mgmt),
+			      ledger_col_text(st, 2)) < 0) {
 			rc = ledger_fail(l, LEDGER_ERR_INVALID,
 					 "card %s does not fit the audit log",
 					 ledger_col_text(st, 2));
 			goto fail;
 		}
+		v[n].order = (uint64_t)loc << 4 | status_rank(v[n].status);
 		n++;
 	}
 	if (step != SQLITE_DONE) {
@@ -1266,8 +1302,8 @@ int ledger_audit_card_states(struct ledger *l, int64_t staff_id, int64_t at,
 		for (int64_t i = 0; rc == 0 && i < nv; i++) {
 			/* The path of each location once: the cards come
 			 * sorted by location. */
-			if (v[i].location_id != loc) {
-				loc = v[i].location_id;
+			if ((int64_t)(v[i].order >> 4) != loc) {
+				loc = (int64_t)(v[i].order >> 4);
 				sqlite3_bind_int64(st, 1, loc);
 				step = sqlite3_step(st);
 				if (step == SQLITE_ROW)
