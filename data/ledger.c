@@ -1928,13 +1928,17 @@ int ledger_staff_get(struct ledger *l, const char *code, struct staff_rec *out)
 {
 	/* The code as stored; else the one code that differs from it in
 	 * case alone (issue 18: a clerk types s02 for S02).  Two codes that
-	 * differ only in case are never guessed between. */
+	 * differ only in case are never guessed between.  The code as stored
+	 * first, by its index: the second query reads every staff row, and
+	 * count start looks up the assignee of each of a thousand ranges. */
+	int rc = staff_get(l, STAFF_COLS "WHERE code = ?1", code, 0, out);
+
+	if (rc != LEDGER_ERR_NOTFOUND)
+		return rc;
 	return staff_get(l,
 			 STAFF_COLS
-			 "WHERE code = ?1 OR (NOT EXISTS (SELECT 1 FROM staff "
-			 "WHERE code = ?1) AND lower(code) = lower(?1) AND "
-			 "(SELECT count(*) FROM staff WHERE lower(code) = "
-			 "lower(?1)) = 1)",
+			 "WHERE lower(code) = lower(?1) AND (SELECT count(*) "
+			 "FROM staff WHERE lower(code) = lower(?1)) = 1",
 			 code, 0, out);
 }
 
