@@ -16,22 +16,14 @@ static const char audit_domain[] = "cardtally audit v1";
 
 enum { TAG_NULL = 0, TAG_INT = 1, TAG_TEXT = 2, TAG_BYTES = 3 };
 
-/* Where an encoding goes: a buffer (possibly too small, then only counted)
- * and/or a running hash. */
+/* Where encode() sends an encoding: a running hash. */
 struct sink {
-	uint8_t *buf;
-	size_t cap;
-	size_t len;
 	crypto_generichash_state *h;
 };
 
 static void put(struct sink *s, const void *p, size_t n)
 {
-	if (s->h)
-		crypto_generichash_update(s->h, p, n);
-	if (s->buf && s->len <= s->cap && n <= s->cap - s->len)
-		memcpy(s->buf + s->len, p, n);
-	s->len += n;
+	crypto_generichash_update(s->h, p, n);
 }
 
 static void put_u64(struct sink *s, uint64_t v)
@@ -81,13 +73,69 @@ static void encode(struct sink *s, const uint8_t prev[AUDIT_HASH_BYTES],
 	put_bytes(s, TAG_TEXT, e->detail, e->detail_len);
 }
 
+/*
+ * audit_encode writes the same bytes as encode() straight into the buffer:
+ * its length first, then each field where it goes.  Through the sink (a
+ * call, a check and a copy for every tag and length byte) the encoding
+ * cost a million entries more than a tenth of `audit verify`.  encode()
+ * stays for entries too long for a buffer, hashed as they are encoded
+ * (audit_hash); test_audit checks that both give one hash.
+ */
+static size_t field_len(const void *p, size_t n)
+{
+	return p ? 9 + n : 1;
+}
+
+static uint8_t *write_u64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (56 - 8 * i));
+	return p + 8;
+}
+
+static uint8_t *write_bytes(uint8_t *p, uint8_t tag, const void *s, size_t n)
+{
+	if (!s) {
+		*p = TAG_NULL;
+		return p + 1;
+	}
+	*p = tag;
+	p = write_u64(p + 1, (uint64_t)n);
+	memcpy(p, s, n);
+	return p + n;
+}
+
+static uint8_t *write_int(uint8_t *p, int64_t v)
+{
+	*p = TAG_INT;
+	return write_u64(p + 1, (uint64_t)v);
+}
+
 size_t audit_encode(const uint8_t prev[AUDIT_HASH_BYTES],
 		    const struct audit_entry *e, uint8_t *buf, size_t cap)
 {
-	struct sink s = {.buf = buf, .cap = cap};
+	size_t n = field_len(audit_domain, sizeof(audit_domain) - 1) +
+		   field_len(prev, AUDIT_HASH_BYTES) + 9 + 9 +
+		   (e->staff_id > 0 ? 9 : 1) +
+		   field_len(e->action, e->action_len) +
+		   field_len(e->subject, e->subject_len) +
+		   field_len(e->detail, e->detail_len);
+	uint8_t *p = buf;
 
-	encode(&s, prev, e);
-	return s.len;
+	if (!buf || n > cap)
+		return n;
+	p = write_bytes(p, TAG_TEXT, audit_domain, sizeof(audit_domain) - 1);
+	p = write_bytes(p, TAG_BYTES, prev, AUDIT_HASH_BYTES);
+	p = write_int(p, e->id);
+	p = write_int(p, e->at);
+	if (e->staff_id > 0)
+		p = write_int(p, e->staff_id);
+	else
+		*p++ = TAG_NULL;
+	p = write_bytes(p, TAG_TEXT, e->action, e->action_len);
+	p = write_bytes(p, TAG_TEXT, e->subject, e->subject_len);
+	write_bytes(p, TAG_TEXT, e->detail, e->detail_len);
+	return n;
 }
 
 void audit_hash(const uint8_t prev[AUDIT_HASH_BYTES],

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "../data/import.h"
@@ -159,6 +160,30 @@ static void hash_known_vectors(void **state)
 	hex_of(h1, &e2, hex);
 	assert_string_equal(hex, "6766a657dcda74aa5c265993499cc8dd"
 				 "6f10b5758b6e067a19d4d3050e420ebd");
+}
+
+/* An entry too long for audit_hash's buffer is hashed as it is encoded
+ * (data/audit_hash.c, encode): the same bytes as audit_encode writes. */
+static void long_entry_hashes_as_encoded(void **state)
+{
+	static char detail[3001];
+	static uint8_t buf[4096];
+	uint8_t h[AUDIT_HASH_BYTES], want[AUDIT_HASH_BYTES],
+	    got[AUDIT_HASH_BYTES];
+	struct audit_entry e;
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(detail) - 1; i++)
+		detail[i] = (char)('a' + i % 26);
+	e = entry(42, 1700000002, 3, "import.cards", "SAFE1/T01", detail);
+	memset(h, 0x5a, sizeof(h));
+	n = audit_encode(h, &e, NULL, 0);
+	assert_true(n > 1024 && n <= sizeof(buf));
+	assert_int_equal(audit_encode(h, &e, buf, sizeof(buf)), n);
+	crypto_generichash(want, sizeof(want), buf, n, NULL, 0);
+	audit_hash(h, &e, got);
+	assert_memory_equal(got, want, AUDIT_HASH_BYTES);
 }
 
 static void hex_round_trip(void **state)
@@ -1205,6 +1230,7 @@ int main(void)
 	    cmocka_unit_test(encoding_is_unambiguous),
 	    cmocka_unit_test(hash_covers_every_field),
 	    cmocka_unit_test(hash_known_vectors),
+	    cmocka_unit_test(long_entry_hashes_as_encoded),
 	    cmocka_unit_test(hex_round_trip),
 	    cmocka_unit_test(problem_names),
 	    cmocka_unit_test_setup_teardown(chain_appends_and_verifies, setup,
