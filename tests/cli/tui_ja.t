@@ -217,16 +217,24 @@ en_msg() {
 	[ "$rc" -eq 0 ] || diag "message line: $MSG"
 }
 
-# await_pins CODE N: polls until the ledger counts N wrong PINs for CODE
-# (the same refusal each time: the message line does not change).
+# await_pins SESSION CODE N: polls until the N-th wrong PIN for CODE is
+# over: counted (failed_pins, committed before the PIN is hashed), settled
+# (its staff.pin_failed entry, committed after), and its refusal on the
+# message line (the same refusal each time).  Only then may the next
+# attempt take the message line as the one before it: taken while the
+# hash ran, the next await_msg would take this attempt's refusal for the
+# next one's.
 await_pins() {
 	local end=$((SECONDS + 20))
 	while [ "$SECONDS" -lt "$end" ]; do
-		[ "$(sqlq "select failed_pins from staff where code = '$1'")" = "$2" ] &&
-			return 0
+		if [ "$(sqlq "select failed_pins || '/' || (select count(*)
+			from audit where action = 'staff.pin_failed' and
+			subject = '$2') from staff where code = '$2'")" = "$3/$3" ]; then
+			case "$(msg_line "$1")" in *"$2"*) return 0 ;; esac
+		fi
 		sleep 0.1
 	done
-	diag "$1 never had $2 wrong PINs"
+	diag "$2 never had $3 wrong PINs settled"
 	return 1
 }
 
@@ -243,7 +251,7 @@ act_login en S02 9999
 en_msg en S02 "Unknown staff code or wrong PIN for S02" "a wrong PIN, in English"
 for i in 1 2 3 4; do
 	login en S07 000$i
-	await_pins S07 "$i"
+	await_pins en S07 "$i"
 done
 act_login en S07 0005
 en_msg en S07 "the account is now locked" "the lockout, in English"
@@ -309,7 +317,7 @@ act_login ja S02 9999
 ja_msg ja S02 "a wrong PIN"
 for i in 1 2 3 4; do
 	login ja S06 000$i
-	await_pins S06 "$i"
+	await_pins ja S06 "$i"
 done
 act_login ja S06 0005
 ja_msg ja S06 "the fifth wrong PIN locks the account"
