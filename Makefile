@@ -141,20 +141,24 @@ CT_CFLAGS += -DCT_PGLIB='"$(PGLIBDIR)/cardtally_pg.so"'
 PO_FILES := $(wildcard po/*.po)
 MO_FILES := $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/cardtally.mo)
 
-.PHONY: build-tests all deps test check stress bench demo install clean format \
+.PHONY: build-tests build-bench all deps test check stress bench demo install clean format \
 	fuzz pot pot-out install-dist install-man install-systemd deb need-deps FORCE
 all: cardtally $(MO_FILES) $(PG_LIB)
 
 deps:
 	@scripts/deps.sh
 
-# The prefix is compiled in (CT_DATADIR, CT_LOCALEDIR): a stamp holding it,
-# rewritten only when it changes, rebuilds the objects for another one
-# (`make install PREFIX=/usr` after a plain `make`).
+# The prefix is compiled in (CT_DATADIR, CT_LOCALEDIR), and so is the set
+# of reader backends (HAVE_PCSC, HAVE_NFC): a stamp holding them, rewritten
+# only when they change, rebuilds the objects for another prefix (`make
+# install PREFIX=/usr` after a plain `make`) or once a backend's library
+# is installed (objects built before it lacked the backend).
 PREFIX_STAMP := $(BUILD)/prefix.stamp
+BUILD_SETTINGS := $(PREFIX) pcsc=$(HAVE_PCSC) nfc=$(HAVE_NFC)
 $(PREFIX_STAMP): FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' >$@
+	@echo '$(BUILD_SETTINGS)' | cmp -s - $@ || \
+		echo '$(BUILD_SETTINGS)' >$@
 FORCE:
 
 # Before anything is compiled: the compiler, pkg-config, the libraries and
@@ -447,9 +451,15 @@ stress: deps
 		KILL_TRIALS=1000 CARDTALLY_CYCLES=$(STRESS_CYCLES) \
 		tests/run tests/cli/kill9.t tests/cli/cycles.t
 
-bench: deps $(BUILD)/cardtally $(MODULES) \
-	$(filter $(BUILD)/bench/%,$(TOOL_BIN)) $(PG_LIB)
+# Built by a second make, as for test and demo: the backends offered are
+# decided when the Makefile is read (HAVE_PCSC, HAVE_NFC), so a build in
+# the make that installed their libraries would leave them out.
+bench: deps
+	@$(MAKE) build-bench
 	@CARDTALLY=$(CURDIR)/$(BUILD)/cardtally BUILD=$(CURDIR)/$(BUILD) bench/run
+
+build-bench: $(BUILD)/cardtally $(MODULES) \
+	$(filter $(BUILD)/bench/%,$(TOOL_BIN)) $(PG_LIB)
 
 demo: deps
 	@$(MAKE) cardtally
