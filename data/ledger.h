@@ -39,7 +39,7 @@ enum {
 };
 
 /* The schema version this build writes; see migrations in ledger.c. */
-#define LEDGER_SCHEMA_VERSION 20
+#define LEDGER_SCHEMA_VERSION 21
 
 #define LOCATION_MAX   128
 #define NAME_MAX_BYTES 128

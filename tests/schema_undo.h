@@ -1,8 +1,9 @@
 /*
- * Undoing schema version 20 in a test that takes a current ledger file back
- * to an older version: the card table's status CHECK as comparisons
- * (data/ledger.c, version 20) back to the IN list the versions before it
- * wrote.  Run under PRAGMA writable_schema = ON.
+ * Undoing schema versions 20 and 21 in a test that takes a current ledger
+ * file back to an older version: the card table's status CHECK and the
+ * scan table's outcome CHECK as comparisons (data/ledger.c) back to the IN
+ * lists the versions before them wrote.  Run under PRAGMA writable_schema
+ * = ON.
  */
 #ifndef CT_TEST_SCHEMA_UNDO_H
 #define CT_TEST_SCHEMA_UNDO_H
@@ -16,5 +17,12 @@
 	"'CHECK (status IN (''stored'',''checked_out'',  ''issued'',"                 \
 	"''disposed'',''cancelled'',''moved'',''deceased'',''lost''))') "      \
 	"WHERE name = 'card';"
+
+#define V21_UNDO                                                               \
+	"UPDATE sqlite_schema SET sql = replace(sql, "                         \
+	"'CHECK (outcome = ''accepted'' OR outcome = ''repeat'' OR "           \
+	"outcome = ''alert'')', "                                              \
+	"'CHECK (outcome IN (''accepted'',''repeat'',  ''alert''))') "          \
+	"WHERE name = 'scan';"
 
 #endif

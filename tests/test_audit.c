@@ -600,7 +600,7 @@ static void version_1_file_is_chained(void **state)
 		  "ALTER TABLE scan DROP COLUMN safe_closed;"
 		  /* Version 9's card status lost: the CHECK as version 1
 		   * wrote it (no other connection is open to be told). */
-		  "PRAGMA writable_schema = ON;" V20_UNDO
+		  "PRAGMA writable_schema = ON;" V21_UNDO V20_UNDO
 		  "UPDATE sqlite_schema SET sql = replace(sql, "
 		  "'''deceased'',''lost''))', '''deceased''))') "
 		  "WHERE name = 'card';"

@@ -364,7 +364,7 @@ static void card_check_back(const char *path, const char *to)
 		 "ALTER TABLE key_opening DROP COLUMN rule_limit_min;"
 		 "ALTER TABLE key_opening DROP COLUMN rule_office_start_min;"
 		 "ALTER TABLE key_opening DROP COLUMN rule_office_end_min;"
-		 "PRAGMA writable_schema = ON;" V20_UNDO
+		 "PRAGMA writable_schema = ON;" V21_UNDO V20_UNDO
 		 "UPDATE sqlite_schema SET sql = replace(sql, "
 		 "'''deceased'',''lost''))', '%s') WHERE name = 'card';"
 		 "UPDATE sqlite_schema SET sql = replace(sql, ' serial TEXT,', "
@@ -519,6 +519,63 @@ static void v19_file_gets_status_compared(void **state)
 	    SQLITE_OK);
 	assert_int_not_equal(
 	    raw_sql(f->path, "UPDATE card SET status = 'Stored' WHERE id = 1"),
+	    SQLITE_OK);
+}
+
+/* Version 20 -> 21: the scan table's outcome CHECK as comparisons, the
+ * same outcomes accepted and refused, the reads kept. */
+static void v20_file_gets_outcome_compared(void **state)
+{
+	struct fixture *f = *state;
+	char err[256], ok[64], sql[2048];
+	int64_t schema;
+
+	ledger_close(f->l);
+	f->l = NULL;
+	assert_int_equal(raw_sql(f->path,
+				 "INSERT INTO location(path, depth) VALUES "
+				 "('A', 1);"
+				 "INSERT INTO staff(code, name, role, pin_hash, "
+				 "created_at) VALUES ('S1', 'S', 'staff', 'x', 1);"
+				 "INSERT INTO session(kind, started_at, "
+				 "started_by) VALUES ('full', 1, 1);"
+				 "INSERT INTO scan(session_id, serial, staff_id, "
+				 "at, outcome) VALUES (1, '04AA', 1, 2, "
+				 "'repeat');"),
+			 SQLITE_OK);
+	schema = raw_int(f->path, "PRAGMA schema_version");
+	snprintf(sql, sizeof(sql),
+		 "BEGIN; PRAGMA writable_schema = ON;" V21_UNDO
+		 "PRAGMA schema_version = %lld; PRAGMA writable_schema = OFF;"
+		 "PRAGMA user_version = 20; COMMIT;",
+		 (long long)schema + 1);
+	assert_int_equal(raw_sql(f->path, sql), SQLITE_OK);
+	assert_int_equal(raw_int(f->path, "SELECT instr(sql, 'outcome IN (') "
+					  "> 0 FROM sqlite_schema WHERE "
+					  "name = 'scan'"),
+			 1);
+
+	assert_int_equal(ledger_open(f->path, &f->l, err, sizeof(err)), 0);
+	assert_int_equal(ledger_schema_version(f->l), LEDGER_SCHEMA_VERSION);
+	assert_int_equal(ledger_integrity_check(f->l, ok, sizeof(ok)), 0);
+	assert_string_equal(ok, "ok");
+	assert_int_equal(raw_int(f->path, "SELECT instr(sql, 'CHECK (outcome "
+					  "= ''accepted'' OR ') > 0 AND "
+					  "instr(sql, 'outcome IN') = 0 FROM "
+					  "sqlite_schema WHERE name = 'scan'"),
+			 1);
+	assert_int_equal(raw_int(f->path, "SELECT count(*) FROM scan WHERE "
+					  "outcome = 'repeat'"),
+			 1);
+	for (const char *const *o = (const char *const[]){"accepted", "repeat",
+							    "alert", NULL};
+	     *o; o++) {
+		snprintf(sql, sizeof(sql),
+			 "UPDATE scan SET outcome = '%s' WHERE id = 1", *o);
+		assert_int_equal(raw_sql(f->path, sql), SQLITE_OK);
+	}
+	assert_int_not_equal(
+	    raw_sql(f->path, "UPDATE scan SET outcome = 'seen' WHERE id = 1"),
 	    SQLITE_OK);
 }
 
@@ -1271,6 +1328,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(waiting_writer_is_let_in, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(v19_file_gets_status_compared,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(v20_file_gets_outcome_compared,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(read_only_writes_only_pin_tries,
 					    setup, teardown),

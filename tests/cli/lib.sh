@@ -104,6 +104,12 @@ sqlq() { sqlite3 -batch -noheader -cmd ".timeout 10000" "$CARDTALLY_DB" "$1"; }
 # a table or a column adds its undo here.
 ledger_back_to() {
 	local v=$2 sql=""
+	[ "$v" -lt 21 ] && sql+="PRAGMA writable_schema = ON;
+		UPDATE sqlite_schema SET sql = replace(sql,
+			'CHECK (outcome = ''accepted'' OR outcome = ''repeat'' OR outcome = ''alert'')',
+			'CHECK (outcome IN (''accepted'',''repeat'',  ''alert''))')
+			WHERE name = 'scan';
+		PRAGMA writable_schema = OFF;"
 	[ "$v" -lt 20 ] && sql+="PRAGMA writable_schema = ON;
 		UPDATE sqlite_schema SET sql = replace(sql,
 			'CHECK (status = ''stored'' OR status = ''checked_out'' OR status = ''issued'' OR status = ''disposed'' OR status = ''cancelled'' OR status = ''moved'' OR status = ''deceased'' OR status = ''lost'')',
