@@ -160,7 +160,11 @@ is_text() { # is_text GOT EXPECTED NAME
 # pin_file CODE PIN: writes PIN to $WORK/pin.CODE and prints the path, for
 # commands started in the background or with several descriptors.
 pin_file() {
-	printf '%s\n' "$2" >"$WORK/pin.$1"
+	# Written aside and renamed over: two processes started at once for
+	# one person (tests/cli/writers.t) each write the file, and a
+	# truncation under the other's open file left it an empty PIN.
+	printf '%s\n' "$2" >"$WORK/pin.$1.$BASHPID"
+	mv -f "$WORK/pin.$1.$BASHPID" "$WORK/pin.$1"
 	printf '%s\n' "$WORK/pin.$1"
 }
 
