@@ -1182,19 +1182,27 @@ static int card_state_cmp(const void *a, const void *b)
 	return strcmp(x->mgmt, y->mgmt);
 }
 
-/* The rank of a status name among all of them in byte order (SQLite's
- * ORDER BY of the text), below 16; 15 for a name not in the list. */
-static unsigned status_rank(const char *name)
+/* Each status's rank among all of them by name in byte order (SQLite's
+ * ORDER BY of the text), below 15. */
+static void status_ranks(unsigned rank[CARD_STATUS_COUNT])
+{
+	for (int i = 0; i < CARD_STATUS_COUNT; i++) {
+		rank[i] = 0;
+		for (int j = 0; j < CARD_STATUS_COUNT; j++)
+			if (strcmp(card_status_name((enum card_status)j),
+				   card_status_name((enum card_status)i)) < 0)
+				rank[i]++;
+	}
+}
+
+/* The rank of a status name (status_ranks); 15 for a name not in the
+ * list. */
+static unsigned status_rank(const unsigned rank[CARD_STATUS_COUNT],
+			    const char *name)
 {
 	enum card_status s;
-	unsigned rank = 0;
 
-	if (card_status_parse(name, &s) < 0)
-		return 15;
-	for (int i = 0; i < CARD_STATUS_COUNT; i++)
-		if (strcmp(card_status_name((enum card_status)i), name) < 0)
-			rank++;
-	return rank;
+	return card_status_parse(name, &s) < 0 ? 15 : rank[s];
 }
 
 _Static_assert(CARD_STATUS_COUNT < 15, "a status rank fits 4 bits");
@@ -1222,10 +1230,12 @@ static int64_t cards_of_ids(struct ledger *l, const char *ids,
 	struct card_state *v = NULL, *nv;
 	size_t n = 0, cap = 0;
 	sqlite3_stmt *st;
+	unsigned rank[CARD_STATUS_COUNT];
 	int64_t loc;
 	int step, rc;
 
 	*out = NULL;
+	status_ranks(rank);
 	/* Looked up by id (CROSS JOIN keeps that order: the planner would
 	 * rather scan the whole card_location index). */
 	rc = ledger_prepare(l,
@@ -1259,7 +1269,7 @@ static int64_t cards_of_ids(struct ledger *l, const char *ids,
 					 ledger_col_text(st, 2));
 			goto fail;
 		}
-		v[n].order = (uint64_t)loc << 4 | status_rank(v[n].status);
+		v[n].order = (uint64_t)loc << 4 | status_rank(rank, v[n].status);
 		n++;
 	}
 	if (step != SQLITE_DONE) {

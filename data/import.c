@@ -2382,15 +2382,6 @@ static int write_start(struct importer *im)
 	return 0;
 }
 
-static int64_t ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)(t.tv_sec - t0->tv_sec) * 1000 +
-	       (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 int import_write(struct import_job *job, long max_rows, int64_t max_ms)
 {
 	struct importer *im = (struct importer *)job;
@@ -2411,7 +2402,7 @@ int import_write(struct import_job *job, long max_rows, int64_t max_ms)
 	for (; rc == 0 && i < im->nplan; i++) {
 		if (i > im->done &&
 		    ((max_rows > 0 && (long)(i - im->done) >= max_rows) ||
-		     (max_ms > 0 && ms_since(&t0) >= max_ms)))
+		     (max_ms > 0 && ledger_ms_since(&t0) >= max_ms)))
 			break;
 		c->p = im->text + im->plan[i].off;
 		c->line = (long)im->plan[i].line;

@@ -1182,12 +1182,12 @@ static void tx_logged(struct ledger *l, const char *how)
 #define WAIT_SIGN (0x40000000 + 4096)
 #define BUSY_POLL_MS 5
 
-static long ms_since(const struct timespec *t0)
+int64_t ledger_ms_since(const struct timespec *t0)
 {
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long)(t.tv_sec - t0->tv_sec) * 1000 +
+	return (int64_t)(t.tv_sec - t0->tv_sec) * 1000 +
 	       (t.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
@@ -1217,7 +1217,7 @@ static int busy_wait(void *arg, int tries)
 		clock_gettime(CLOCK_MONOTONIC, &l->busy_since);
 		wait_sign_set(l, 1);
 	}
-	if (ms_since(&l->busy_since) >= LEDGER_BUSY_TIMEOUT_MS)
+	if (ledger_ms_since(&l->busy_since) >= LEDGER_BUSY_TIMEOUT_MS)
 		return 0;
 	sqlite3_sleep(tries < 2 ? tries + 1 : BUSY_POLL_MS);
 	return 1;
@@ -1715,7 +1715,7 @@ void ledger_let_writers_in(struct ledger *l)
 		return;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (w > 0 && ms_since(&t0) < LEDGER_WRITERS_WAIT_MAX_MS) {
+	while (w > 0 && ledger_ms_since(&t0) < LEDGER_WRITERS_WAIT_MAX_MS) {
 		sqlite3_sleep(1);
 		w = ledger_writers_waiting(l);
 	}

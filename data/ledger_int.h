@@ -47,6 +47,9 @@ struct ledger {
 	struct timespec busy_since;
 };
 
+/* Milliseconds on the monotonic clock since t0 (a long task's slices,
+ * a writer's wait for the lock). */
+int64_t ledger_ms_since(const struct timespec *t0);
 /* Records SQLite's message for `what` in l->errmsg; returns LEDGER_ERR_SQL
  * (or LEDGER_ERR_BUSY / LEDGER_ERR_EXISTS when SQLite says so). */
 int ledger_sql_error(struct ledger *l, const char *what);
