@@ -134,7 +134,12 @@ walk() {
 	look "the range list"
 	uncut $s "$L: the range list"
 	typed $s 11
-	see $s "100/100" "$L: T01: the reader reads all 100 cards"
+	# Not "100/100" alone: count 2's finished rows in the range list show
+	# it too, and a q sent while that list is still drawn reaches the tray
+	# after its first reads (naming the unread, which the next read hides).
+	see $s "$(m "Range SAFE1/S1/T01" "範囲 SAFE1/S1/T01")" "$L: T01's count screen"
+	see $s "$(m "Remaining: 0" "残り: 0")" "$L: T01: the reader reads all 100 cards"
+	see $s "100/100" "$L: T01: the bar full"
 	look "the tray count"
 	keys $s q
 	see $s "$(m "Main menu" "メインメニュー")" "$L: T01 all read: left at once"
@@ -142,7 +147,9 @@ walk() {
 	tray_script SAFE1/S1/T02 2
 	keys $s 1
 	typed $s 12
+	see $s "$(m "Range SAFE1/S1/T02" "範囲 SAFE1/S1/T02")" "$L: T02's count screen"
 	see $s "98/100" "$L: T02: 98 of 100 read"
+	see $s "$(m "The reader stopped" "読取り機が停止しました")" "$L: T02: the reader's script ended"
 	keys $s q
 	see $s "$(m "Not read yet: 2 of 100 cards" "未読取り: 100 枚中 2 枚")" \
 		"$L: leaving T02: the summary says 2 are unread"
@@ -155,7 +162,8 @@ walk() {
 	tray_script SAFE1/S1/T03 0
 	keys $s 1
 	typed $s 13
-	see $s "100/100" "$L: T03: all 100 read"
+	see $s "$(m "Range SAFE1/S1/T03" "範囲 SAFE1/S1/T03")" "$L: T03's count screen"
+	see $s "$(m "Remaining: 0" "残り: 0")" "$L: T03: all 100 read"
 	keys $s q
 	: >"$READER"
 

@@ -46,6 +46,9 @@ wait_events() {
 }
 
 mkfifo "$WORK/sim" "$WORK/ctl"
+# The scan opens its output only once the FIFO has a writer: made here
+# first, so that wait_events never reads a file not there yet.
+: >"$WORK/out"
 CARDTALLY_USB_WATCH=on umockdev-wrapper "$tool" ctl \
 	"$TESTS/data/usb/acr122u.umockdev" "$WORK/ctl" \
 	"$CT" scan --session "$sid" --range SAFE1/T01 --reader sim:- --json \
