@@ -1219,20 +1219,30 @@ struct range_count_rec {
 	char who[RANGE_WHO_MAX][STAFF_CODE_MAX + 1]; /* by code */
 };
 
+/* What ledger_range_counts looks for (`how`, bits). */
+enum {
+	/* Only card-by-card counts (full, partial) that were closed:
+	 * finished. */
+	LEDGER_COUNTS_FINISHED = 1,
+	/* Only which counts and when: who made them is not looked up (nwho
+	 * 0), the larger half of the work. */
+	LEDGER_COUNTS_WHEN_ONLY = 2,
+};
 /*
  * The latest counts of range `path`, newest first, at most `max` of them,
- * into out: only sessions before session `before` (0: any), and with
- * full_only only card-by-card counts (full, partial) that were closed:
- * finished.  *n is how many.
+ * into out: only sessions before session `before` (0: any), as `how`
+ * says (LEDGER_COUNTS_*, 0: every count, with who made it).  *n is how
+ * many.
  */
 int ledger_range_counts(struct ledger *l, const char *path, int64_t before,
-			int full_only, struct range_count_rec *out, size_t max,
+			unsigned how, struct range_count_rec *out, size_t max,
 			size_t *n);
 /* ledger_range_counts for the n ranges paths[0..n) at once, in two
- * statements however many they are: range i's counts in out[i * max ..],
- * how many in got[i] (out holds n * max records, got n). */
+ * statements however many they are (one when only when): range i's
+ * counts in out[i * max ..], how many in got[i] (out holds n * max
+ * records, got n). */
 int ledger_ranges_counts(struct ledger *l, const char *const *paths, size_t n,
-			 int64_t before, int full_only,
+			 int64_t before, unsigned how,
 			 struct range_count_rec *out, size_t max, size_t *got);
 /* How many cards the ledger has in the safe within range `path` (stored,
  * cancelled, moved, deceased: not checked out). */

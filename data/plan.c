@@ -247,7 +247,7 @@ static int count_who(struct ledger *l, struct count_pick *pk, size_t n)
 }
 
 int ledger_ranges_counts(struct ledger *l, const char *const *paths, size_t n,
-			 int64_t before, int full_only,
+			 int64_t before, unsigned how,
 			 struct range_count_rec *out, size_t max, size_t *got)
 {
 	struct count_ev *ev = NULL;
@@ -259,7 +259,8 @@ int ledger_ranges_counts(struct ledger *l, const char *const *paths, size_t n,
 	memset(got, 0, n * sizeof(*got));
 	if (n == 0 || max == 0)
 		return 0;
-	rc = count_events(l, before, full_only, &ev, &nev);
+	rc = count_events(l, before, !!(how & LEDGER_COUNTS_FINISHED), &ev,
+			  &nev);
 	if (rc < 0)
 		return rc;
 	loc = calloc(n * max, sizeof(*loc));
@@ -292,8 +293,10 @@ int ledger_ranges_counts(struct ledger *l, const char *const *paths, size_t n,
 			    .rec = &out[i * max + k],
 			};
 	}
-	qsort(pk, npk, sizeof(*pk), pick_cmp);
-	rc = count_who(l, pk, npk);
+	if (!(how & LEDGER_COUNTS_WHEN_ONLY)) {
+		qsort(pk, npk, sizeof(*pk), pick_cmp);
+		rc = count_who(l, pk, npk);
+	}
 out:
 	if (rc < 0)
 		memset(got, 0, n * sizeof(*got));
@@ -304,11 +307,10 @@ out:
 }
 
 int ledger_range_counts(struct ledger *l, const char *path, int64_t before,
-			int full_only, struct range_count_rec *out, size_t max,
+			unsigned how, struct range_count_rec *out, size_t max,
 			size_t *n)
 {
-	return ledger_ranges_counts(l, &path, 1, before, full_only, out, max,
-				    n);
+	return ledger_ranges_counts(l, &path, 1, before, how, out, max, n);
 }
 
 int ledger_range_expected(struct ledger *l, const char *path, int64_t *n)

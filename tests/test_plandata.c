@@ -185,9 +185,27 @@ static void range_counts_history(void **state)
 	assert_int_equal(all[8].session, other);
 	assert_int_equal(all[9].session, parent);
 	assert_int_equal(got[2], 0);
+	/* When only: the same counts, nobody named. */
+	memset(all, 0xff, sizeof(all));
+	assert_int_equal(ledger_ranges_counts(t->l, paths, 3, 0,
+					      LEDGER_COUNTS_WHEN_ONLY, all, 8,
+					      got),
+			 0);
+	assert_int_equal(got[0], 4);
+	assert_int_equal(all[0].session, open);
+	assert_int_equal(all[1].session, only);
+	assert_int_equal(all[2].session, parent);
+	assert_int_equal(all[3].session, full);
+	for (size_t k = 0; k < 4; k++)
+		assert_int_equal(all[k].nwho, 0);
+	assert_int_equal(got[1], 2);
+	assert_int_equal(all[8].session, other);
+	assert_int_equal(all[9].nwho, 0);
 	/* Finished card-by-card counts only, before `parent`. */
-	assert_int_equal(
-	    ledger_ranges_counts(t->l, paths, 3, parent, 1, all, 8, got), 0);
+	assert_int_equal(ledger_ranges_counts(t->l, paths, 3, parent,
+					      LEDGER_COUNTS_FINISHED, all, 8,
+					      got),
+			 0);
 	assert_int_equal(got[0], 1);
 	assert_int_equal(all[0].session, full);
 	assert_int_equal(got[1], 0);

@@ -311,7 +311,16 @@ static void cycle_proposes_then_applies(void **state)
 
 	/* T02 had a full count last month: T01, never counted, first. */
 	full_count_at(f, "SAFE1/T02", "S02", NOW - 20 * DAY);
+	/* Without WF_CYCLE_WHO the same proposal, nobody named. */
 	assert_int_equal(wf_plan_cycle(f->l, NULL, -1, 2, 0, NOW, &cy, &e), 0);
+	assert_int_equal(cy.n, 2);
+	assert_string_equal(cy.v[1].path, "SAFE1/T02");
+	assert_int_equal(cy.v[1].month, 1);
+	assert_int_equal(cy.v[1].last_full, wf_today(NOW - 20 * DAY));
+	assert_int_equal(cy.v[1].last.nwho, 0);
+	wf_plan_cycle_free(&cy);
+	assert_int_equal(
+	    wf_plan_cycle(f->l, NULL, -1, 2, WF_CYCLE_WHO, NOW, &cy, &e), 0);
 	assert_int_equal(plan_month_parse("2026-03", &march), 0);
 	assert_int_equal(cy.start, march);
 	assert_int_equal(cy.months, 2);
@@ -324,6 +333,7 @@ static void cycle_proposes_then_applies(void **state)
 	assert_string_equal(cy.v[1].path, "SAFE1/T02");
 	assert_int_equal(cy.v[1].month, 1);
 	assert_int_equal(cy.v[1].last_full, wf_today(NOW - 20 * DAY));
+	assert_int_equal(cy.v[1].last.nwho, 1);
 	assert_string_equal(cy.v[1].last.who[0], "S02");
 	wf_plan_cycle_free(&cy);
 	assert_int_equal(ledger_cycle_current(f->l, &cur), LEDGER_ERR_NOTFOUND);

@@ -270,7 +270,10 @@ static int exec_plan_cycle(struct cli *c, struct ledger *l)
 		if (rc)
 			return rc;
 	}
-	if (wf_plan_cycle(l, apply ? &actor : NULL, start, (int)months, apply,
+	/* Who made each range's last full count: in the JSON only. */
+	if (wf_plan_cycle(l, apply ? &actor : NULL, start, (int)months,
+			  (apply ? WF_CYCLE_APPLY : 0u) |
+			      (c->json ? WF_CYCLE_WHO : 0u),
 			  cli_now(), &cy, &e))
 		return cli_fail(&e);
 	rc = EXIT_OK;

@@ -1087,16 +1087,23 @@ struct wf_plan_cycle {
 	size_t n;
 };
 
+/* What wf_plan_cycle does besides proposing (`how`, bits). */
+enum {
+	WF_CYCLE_APPLY = 1, /* store the plan */
+	WF_CYCLE_WHO = 2,   /* fill each range's last.who */
+};
 /*
  * `plan cycle`: which range gets its full count in which month of a cycle
  * of `months` months from month `start` (< 0: the month of now), every
  * range of the ledger, the longest uncounted first (plan_cycle).  With
- * apply, stored by actor (wf_step_plan_cycle: a manager) in one
- * transaction.  0 and *out (wf_plan_cycle_free), or the exit status
- * with *e (months outside 1-12, no cards, permission).
+ * WF_CYCLE_APPLY in how, stored by actor (wf_step_plan_cycle: a manager)
+ * in one transaction; with WF_CYCLE_WHO, each range's last full count
+ * names who made it (else its nwho is 0: looking them up is most of the
+ * work).  0 and *out (wf_plan_cycle_free), or the exit status with *e
+ * (months outside 1-12, no cards, permission).
  */
 int wf_plan_cycle(struct ledger *l, const struct staff_rec *actor,
-		  int32_t start, int months, int apply, int64_t now,
+		  int32_t start, int months, unsigned how, int64_t now,
 		  struct wf_plan_cycle *out, struct wf_err *e);
 void wf_plan_cycle_free(struct wf_plan_cycle *c);
 

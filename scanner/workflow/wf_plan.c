@@ -546,26 +546,26 @@ void wf_plan_cycle_free(struct wf_plan_cycle *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* The last count of each range paths[i] (with full_only its last
- * finished card-by-card count) into *last and *got, malloc'ed (free
- * both): two statements for all the ranges.  0 or the exit status with
- * *e. */
+/* The last count of each range paths[i] as `how` says (LEDGER_COUNTS_*:
+ * with LEDGER_COUNTS_FINISHED its last finished card-by-card count) into
+ * *last and *got, malloc'ed (free both): two statements for all the
+ * ranges.  0 or the exit status with *e. */
 static int last_counts(struct ledger *l, const char *const *paths, size_t n,
-		       int full_only, struct range_count_rec **last,
+		       unsigned how, struct range_count_rec **last,
 		       size_t **got, struct wf_err *e)
 {
 	*last = calloc(n ? n : 1, sizeof(**last));
 	*got = calloc(n ? n : 1, sizeof(**got));
 	if (!*last || !*got)
 		return wf_fail(e, WF_E_NOMEM);
-	if (ledger_ranges_counts(l, paths, n, 0, full_only, *last, 1, *got) < 0)
+	if (ledger_ranges_counts(l, paths, n, 0, how, *last, 1, *got) < 0)
 		return wf_fail_ledger(e, l);
 	return 0;
 }
 
-/* Every range of a count over everything, with its last full count, in
- * out->v.  0 or the exit status with *e. */
-static int cycle_load(struct ledger *l, struct wf_plan_cycle *out,
+/* Every range of a count over everything, with its last full count (and
+ * with `who` who made it), in out->v.  0 or the exit status with *e. */
+static int cycle_load(struct ledger *l, int who, struct wf_plan_cycle *out,
 		      struct wf_err *e)
 {
 	char(*paths)[LOCATION_MAX + 1] = NULL;
@@ -583,7 +583,10 @@ static int cycle_load(struct ledger *l, struct wf_plan_cycle *out,
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		pp[i] = paths[i];
 	if (rc == 0)
-		rc = last_counts(l, pp, n, 1, &last, &got, e);
+		rc = last_counts(l, pp, n,
+				 LEDGER_COUNTS_FINISHED |
+				     (who ? 0 : LEDGER_COUNTS_WHEN_ONLY),
+				 &last, &got, e);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct wf_cycle_range *r = &out->v[i];
 
@@ -654,10 +657,11 @@ static int cycle_save(struct ledger *l, const struct staff_rec *actor,
 }
 
 int wf_plan_cycle(struct ledger *l, const struct staff_rec *actor,
-		  int32_t start, int months, int apply, int64_t now,
+		  int32_t start, int months, unsigned how, int64_t now,
 		  struct wf_plan_cycle *out, struct wf_err *e)
 {
 	char max[24], got[24];
+	int apply = !!(how & WF_CYCLE_APPLY);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -670,7 +674,7 @@ int wf_plan_cycle(struct ledger *l, const struct staff_rec *actor,
 	rc = apply ? wf_begin(l, &wf_step_plan_cycle, actor, now, e) : 0;
 	if (rc)
 		return rc;
-	rc = cycle_load(l, out, e);
+	rc = cycle_load(l, !!(how & WF_CYCLE_WHO), out, e);
 	if (rc == 0 && out->n == 0)
 		rc = wf_fail(e, WF_E_PLAN_NO_RANGES);
 	if (rc == 0)
@@ -730,7 +734,9 @@ static int load_planned(struct ledger *l, const struct cycle_rec *cy,
 		return wf_fail(e, WF_E_NOMEM);
 	for (size_t i = 0; i < pl->n; i++)
 		pp[i] = pl->v[i].path;
-	rc = last_counts(l, pp, pl->n, 1, &last, &got, e);
+	rc = last_counts(l, pp, pl->n,
+			 LEDGER_COUNTS_FINISHED | LEDGER_COUNTS_WHEN_ONLY, &last,
+			 &got, e);
 	for (size_t i = 0; rc == 0 && i < pl->n; i++) {
 		struct wf_planned *p = &pl->v[i];
 
@@ -803,7 +809,8 @@ static int load_ranges(struct ledger *l, struct wf_plan_status *s,
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		pp[i] = paths[i];
 	if (rc == 0)
-		rc = last_counts(l, pp, n, 1, &full, &got_full, e);
+		rc = last_counts(l, pp, n, LEDGER_COUNTS_FINISHED, &full,
+				 &got_full, e);
 	if (rc == 0)
 		rc = last_counts(l, pp, n, 0, &any, &got_any, e);
 	for (size_t i = 0; rc == 0 && i < n; i++) {

@@ -244,6 +244,9 @@ is "$(printf '%s' "$OUT" | pyjson '[(s["month"], s["full"]) for s in d["schedule
 	"plan cycle: the oldest-counted ranges first"
 is "$(printf '%s' "$OUT" | pyjson 'd["schedule"][0]["countonly"]')" \
 	'["SAFE1/T01","SAFE1/T04"]' "plan cycle: the others get a count-only check"
+is "$(printf '%s' "$OUT" | pyjson '[(r["range"], r["last_by"]) for r in d["ranges"] if r["last_full"]]')" \
+	'[["SAFE1/T01",["S03"]],["SAFE1/T02",["P04"]],["SAFE1/T03",["S02"]],["SAFE1/T04",["P04"]]]' \
+	"plan cycle --json: who made each range's last full count"
 is "$(sqlq 'select count(*) from cycle_plan')" 0 "plan cycle without --apply stores nothing"
 
 as S02 2222 plan cycle --months 2 --apply
