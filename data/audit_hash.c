@@ -1,7 +1,7 @@
 /*
  * The audit chain's encoding and hash: the canonical bytes of an entry
  * (audit_encode), their BLAKE2b (audit_hash) and the hash as hex.  Pure:
- * no SQL, so that what writes the chain (audit.c), what checks it on a
+ * no SQL, so that what writes the chain (audit_write.c), what checks it on a
  * second thread (audit_hasher.c) and the hub's part (through the program)
  * stand on it rather than on each other.
  */

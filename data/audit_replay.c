@@ -51,6 +51,19 @@ const char *audit_row_table(enum audit_row_kind k)
 	return "unknown";
 }
 
+void audit_add_finding(struct audit_verify *out, const struct audit_finding *f)
+{
+	if (out->nfindings == 0) {
+		out->problem = f->problem;
+		out->table = f->table;
+		out->bad_id = f->id;
+		snprintf(out->what, sizeof(out->what), "%s", f->what);
+	}
+	if (out->nfindings < AUDIT_FINDINGS_MAX)
+		out->findings[out->nfindings] = *f;
+	out->nfindings++;
+}
+
 void audit_pin_digest(const char *pin_hash, size_t len,
 		      char out[AUDIT_PIN_DIGEST_BUF])
 {

@@ -38,7 +38,7 @@ enum {
 				(full disk, read-only, permissions) */
 };
 
-/* The schema version this build writes; see migrations in ledger.c. */
+/* The schema version this build writes; see migrations in ledger_open.c. */
 #define LEDGER_SCHEMA_VERSION 21
 
 #define LOCATION_MAX   128
@@ -519,7 +519,7 @@ int ledger_last_seen(struct ledger *l, int64_t card_id, int64_t session_id,
 int ledger_checked_out_by(struct ledger *l, int64_t card_id,
 			  char by[STAFF_CODE_MAX + 1]);
 
-/* ---- audit log: the hash chain (audit_hash.c, audit.c) ---- */
+/* ---- audit log: the hash chain (audit_hash.c, audit_write.c, audit.c) ---- */
 
 /*
  * Each audit row's hash is BLAKE2b-256 (libsodium crypto_generichash) over

@@ -50,6 +50,10 @@ struct ledger {
 /* Milliseconds on the monotonic clock since t0 (a long task's slices,
  * a writer's wait for the lock). */
 int64_t ledger_ms_since(const struct timespec *t0);
+/* A connection just opened (ledger_open.c): with read_only only the busy
+ * handler (waiting for writers), else also WAL, synchronous=FULL, foreign
+ * keys and the measurement logs.  0 or a LEDGER_ERR_* code. */
+int ledger_connection_setup(struct ledger *l, int read_only);
 /* Records SQLite's message for `what` in l->errmsg; returns LEDGER_ERR_SQL
  * (or LEDGER_ERR_BUSY / LEDGER_ERR_EXISTS when SQLite says so). */
 int ledger_sql_error(struct ledger *l, const char *what);
@@ -136,6 +140,10 @@ int32_t ledger_col_date(sqlite3_stmt *st, int i);
  * it does not fit in cap.
  */
 #define LEDGER_PROFILE_DETAIL 96 /* room the profile takes in a detail */
+/* What a scan's detail ends in for a read with the safe recorded closed
+ * (" safe=closed"), else ""; an entry written before the flag existed
+ * reads as unflagged. */
+const char *audit_safe_suffix(int safe_closed);
 int ledger_scan_detail(char *buf, size_t cap, int64_t scan_id,
 		       int64_t session_id, int64_t range_id, const char *serial,
 		       int64_t card_id, const char *outcome, const char *why,

@@ -2,7 +2,7 @@
  * The outbox (outbox.h): the ward's Ed25519 key beside the ledger and the
  * batches cut from the audit log for the hub.  The key file is the one
  * secret of the sync: made once, never rewritten, mode 0600 like the
- * ledger.  The batch table (schema version 16, ledger.c) is bookkeeping:
+ * ledger.  The batch table (schema version 16, ledger_open.c) is bookkeeping:
  * which entries went into which signed batch and which batches the hub
  * acknowledged.  Nothing here talks to the hub (hub/ does).
  */

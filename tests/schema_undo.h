@@ -1,9 +1,9 @@
 /*
  * Undoing schema versions 20 and 21 in a test that takes a current ledger
  * file back to an older version: the card table's status CHECK and the
- * scan table's outcome CHECK as comparisons (data/ledger.c) back to the IN
- * lists the versions before them wrote.  Run under PRAGMA writable_schema
- * = ON.
+ * scan table's outcome CHECK as comparisons (data/ledger_open.c) back to
+ * the IN lists the versions before them wrote.  Run under PRAGMA
+ * writable_schema = ON.
  */
 #ifndef CT_TEST_SCHEMA_UNDO_H
 #define CT_TEST_SCHEMA_UNDO_H

@@ -336,7 +336,7 @@ static void create_refuses_symlinks(void **state)
  * Turns the fixture's file back into version 9: the key log's columns of
  * version 11 dropped, the card table's status CHECK an IN list again
  * (version 20) and without 'lost', edited
- * the way the migration edits it (see data/ledger.c, version 10), with `to`
+ * the way the migration edits it (see data/ledger_open.c, version 10), with `to`
  * (SQL-quoted) as the list's end.
  */
 static void card_check_back(const char *path, const char *to)

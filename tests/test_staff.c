@@ -1,10 +1,11 @@
 /*
- * Unit tests of the parts of data/ledger.c that tests/test_ledger.c leaves
- * out, against a real ledger file: staff codes, looking staff up by id,
- * unlocking, the PIN check's try and outcome and the lock, setting a PIN
- * and a role, counting managers, whether the office holds any stock yet,
- * the staff walk, the caller's transactions (commit, rollback, what another
- * connection sees meanwhile) and the serials a range expects.
+ * Unit tests of the parts of data/ledger.c and data/staff.c that
+ * tests/test_ledger.c leaves out, against a real ledger file: staff codes,
+ * looking staff up by id, unlocking, the PIN check's try and outcome and
+ * the lock, setting a PIN and a role, counting managers, whether the
+ * office holds any stock yet, the staff walk, the caller's transactions
+ * (commit, rollback, what another connection sees meanwhile) and the
+ * serials a range expects.
  */
 #include <setjmp.h>
 #include <stdarg.h>

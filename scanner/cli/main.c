@@ -385,7 +385,7 @@ static int run(struct cli *c, int argc, char **argv)
 		const char *msg;
 
 		rc = ledger_open(c->db, &l, err, sizeof(err));
-		/* ledger.c's words in the clerk's language (issue 18). */
+		/* ledger_open.c's words in the clerk's language (issue 18). */
 		msg = rc < 0 ? cli_ledger_msg(c->db, err, said, sizeof(said))
 			     : err;
 		if (rc == LEDGER_ERR_NOTFOUND)
