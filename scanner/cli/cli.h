@@ -300,10 +300,10 @@ int countonly_found(struct ledger *l, int64_t id, size_t *found);
 int reconcile_countonly(struct ledger *l, const struct session_rec *sess,
 			int json, FILE *out);
 /* The plan section of `status` (cmd_plan.c): the cycle plan in force,
- * what is due this month and overdue, each range's last count
- * (wf_plan_status), printed as text (w NULL) or as the member "plan" of
- * the object open on w. */
-int plan_status(struct ledger *l, struct json_w *w, int64_t now);
+ * what is due this month and overdue, each range's last count (s, from
+ * wf_plan_status), printed as text (w NULL) or as the member "plan" of
+ * the object open on w.  An exit status. */
+int plan_status_print(const struct wf_plan_status *s, struct json_w *w);
 /* The same section as text, a line at a time to emit: level 0 the cycle
  * (or that there is none), level 1 what is due and overdue, the ranges and
  * the oldest full count.  0, or -1 when out of memory. */

@@ -586,29 +586,20 @@ static void print_line(void *ctx, int level, const char *line)
 	printf("%*s%s\n", 2 * level, "", line);
 }
 
-int plan_status(struct ledger *l, struct json_w *w, int64_t now)
+int plan_status_print(const struct wf_plan_status *s, struct json_w *w)
 {
-	struct wf_plan_status s;
-	struct wf_err e;
-
-	if (wf_plan_status(l, now, &s, &e))
-		return cli_fail(&e);
-	if (!w) {
-		int rc = plan_status_lines(&s, print_line, NULL);
-
-		wf_plan_status_free(&s);
-		return rc < 0 ? cli_error(EXIT_SOFTWARE, "%s", strerror(ENOMEM))
-			      : 0;
-	}
-	if (s.has_cycle) {
-		status_cycle_json(&s, w);
+	if (!w)
+		return plan_status_lines(s, print_line, NULL) < 0
+			   ? cli_error(EXIT_SOFTWARE, "%s", strerror(ENOMEM))
+			   : 0;
+	if (s->has_cycle) {
+		status_cycle_json(s, w);
 	} else {
 		json_w_key(w, "plan");
 		json_w_object(w);
 		json_w_key_null(w, "cycle");
 	}
-	status_ranges(&s, w);
+	status_ranges(s, w);
 	json_w_end_object(w); /* the plan */
-	wf_plan_status_free(&s);
 	return 0;
 }

@@ -13,24 +13,19 @@
 #include <string.h>
 
 #include "cli.h"
-#include "../../data/import.h"
 #include "../workflow/config.h"
+#include "../workflow/wf_overview.h"
 #include "report.h"
 
 struct status_ctx {
-	struct ledger *l;
 	struct json_w *jw; /* NULL: text */
 	int n;
-	int64_t now;
-	int32_t today;
-	const struct recon_key_rules *rules;
 };
 
 /* One card the ledger says is lost (R10, R23): not expected anywhere, an
  * alert if it is ever read again. */
-static int show_lost(void *ctx, const struct lost_row *r)
+static void show_lost(struct status_ctx *s, const struct lost_row *r)
 {
-	struct status_ctx *s = ctx;
 	char day[11] = "-";
 
 	if (r->at)
@@ -53,17 +48,12 @@ static int show_lost(void *ctx, const struct lost_row *r)
 		fputc('\n', stdout);
 	}
 	s->n++;
-	return 0;
 }
 
-static int show_session(const struct session_rec *r, void *ctx)
+static void show_session(struct status_ctx *s, const struct session_rec *r)
 {
-	struct status_ctx *s = ctx;
 	char a[TIME_ISO_BUF];
 
-	/* Tallies have their own list, with what they miss. */
-	if (r->kind == SESSION_TALLY)
-		return 0;
 	if (s->jw) {
 		json_w_object(s->jw);
 		json_w_key_int(s->jw, "session", r->id);
@@ -79,92 +69,63 @@ static int show_session(const struct session_rec *r, void *ctx)
 		putchar('\n');
 	}
 	s->n++;
-	return 0;
 }
 
-static int show_gap(const struct staff_rec *p, const struct training_gap *g,
-		    void *ctx)
+static void show_gap(struct status_ctx *s, const struct wf_overview_gap *g)
 {
-	struct status_ctx *s = ctx;
-	struct training_gap gap = *g;
 	char d[11] = "";
 
-	if (!p->active || gap.gate == GATE_OK)
-		return 0;
-	if (gap.since != DATE_NONE)
-		date_format(gap.since, d);
+	if (g->gap.since != DATE_NONE)
+		date_format(g->gap.since, d);
 	if (s->jw) {
 		json_w_object(s->jw);
-		json_w_key_str(s->jw, "staff", p->code);
-		json_w_key_str(s->jw, "course", gap.course.code);
-		json_w_key_str(s->jw, "state", recon_gate_name(gap.gate));
+		json_w_key_str(s->jw, "staff", g->who.code);
+		json_w_key_str(s->jw, "course", g->gap.course.code);
+		json_w_key_str(s->jw, "state", recon_gate_name(g->gap.gate));
 		json_w_key_opt_str(s->jw, "since", d);
 		json_w_end_object(s->jw);
 	} else {
-		printf("  %-10s %s ", p->code, gap.course.code);
-		if (gap.gate == GATE_EXPIRED)
+		printf("  %-10s %s ", g->who.code, g->gap.course.code);
+		if (g->gap.gate == GATE_EXPIRED)
 			printf(_("expired since %s"), d);
 		else
 			printf("%s%s", _("missing"), d);
 		putchar('\n');
 	}
 	s->n++;
-	return 0;
 }
 
-/*
- * Every tally still open, or closed imbalanced and still missing something
- * (R12: it stays visible until resolved), as `tally list` counts them.
- */
-static int show_tallies(struct status_ctx *s)
+/* A tally still open, or closed imbalanced and still missing something
+ * (R12: it stays visible until resolved), as `tally list` counts it. */
+static void show_tally(struct status_ctx *s, const struct wf_overview_tally *t)
 {
-	int64_t *ids = NULL;
-	size_t n = 0;
-	int rc = ledger_tally_ids(s->l, &ids, &n);
+	const struct session_rec *sess = &t->session;
+	char a[TIME_ISO_BUF];
 
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		struct recon_tally t;
-		struct session_rec sess;
-		char a[TIME_ISO_BUF];
-		size_t missing;
-
-		rc = ledger_session_get(s->l, ids[i], &sess);
-		if (rc == 0)
-			rc = tally_summary(s->l, ids[i], &t);
-		if (rc < 0)
-			break;
-		missing = t.by_state[TALLY_MISSING];
-		if (sess.closed_at && !missing)
-			continue;
-		if (s->jw) {
-			json_w_object(s->jw);
-			json_w_key_int(s->jw, "session", ids[i]);
-			json_w_key_bool(s->jw, "open", !sess.closed_at);
-			cli_json_key_time(s->jw, "started_at", sess.started_at);
-			json_w_key_str(s->jw, "started_by", sess.started_by);
-			json_w_key_uint(s->jw, "expected", t.expected);
-			json_w_key_uint(s->jw, "missing", missing);
-			json_w_end_object(s->jw);
-		} else {
-			cli_time_iso(sess.started_at, a);
-			printf("  %4lld  %s ", (long long)ids[i],
-			       cli_pad(sess.closed_at ? _("closed") : _("open"),
-				       6));
-			printf(_("started %s by %s"), a,
-			       cli_text(sess.started_by));
-			printf(_(", expected %zu, missing %zu"), t.expected,
-			       missing);
-			putchar('\n');
-		}
-		s->n++;
+	if (s->jw) {
+		json_w_object(s->jw);
+		json_w_key_int(s->jw, "session", sess->id);
+		json_w_key_bool(s->jw, "open", !sess->closed_at);
+		cli_json_key_time(s->jw, "started_at", sess->started_at);
+		json_w_key_str(s->jw, "started_by", sess->started_by);
+		json_w_key_uint(s->jw, "expected", t->expected);
+		json_w_key_uint(s->jw, "missing", t->missing);
+		json_w_end_object(s->jw);
+	} else {
+		cli_time_iso(sess->started_at, a);
+		printf("  %4lld  %s ", (long long)sess->id,
+		       cli_pad(sess->closed_at ? _("closed") : _("open"), 6));
+		printf(_("started %s by %s"), a, cli_text(sess->started_by));
+		printf(_(", expected %zu, missing %zu"), t->expected,
+		       t->missing);
+		putchar('\n');
 	}
-	free(ids);
-	return rc;
+	s->n++;
 }
 
-static int show_checked_out(void *ctx, const struct checked_out_row *r)
+static void show_checked_out(struct status_ctx *s,
+			     const struct checked_out_row *r)
 {
-	struct status_ctx *s = ctx;
 	char a[TIME_ISO_BUF] = "?", day[11] = "-";
 
 	if (r->for_date != DATE_NONE)
@@ -191,7 +152,6 @@ static int show_checked_out(void *ctx, const struct checked_out_row *r)
 		putchar('\n');
 	}
 	s->n++;
-	return 0;
 }
 
 /* A section: its JSON key and array, or its heading; end_list closes it:
@@ -216,199 +176,200 @@ static void end_list(const struct status_ctx *s)
 		printf("  %s\n", _("none"));
 }
 
+/* The safe: open since when, by whom, its flags; or closed. */
+static void show_safe(const struct wf_overview *ov, struct json_w *jw)
+{
+	const struct key_opening_rec *cur = &ov->safe.o;
+	char when[TIME_ISO_BUF], flags[64];
+
+	if (jw) {
+		json_w_key(jw, "safe");
+		json_w_object(jw);
+		json_w_key_bool(jw, "open", ov->safe_open);
+	} else {
+		printf("\n%s", _("safe: "));
+	}
+	if (ov->safe_open) {
+		cli_key_flag_names(ov->safe.flags, flags, sizeof(flags));
+		cli_time_iso(cur->opened_at, when);
+		if (jw) {
+			json_w_key_int(jw, "opening", cur->id);
+			cli_json_key_time(jw, "since", cur->opened_at);
+			json_w_key_str(jw, "opened_by", cur->opened_by);
+			json_w_key_str(jw, "approved_by", cur->approved_by);
+			json_w_key_str(jw, "purpose", cur->purpose);
+			json_w_key_int(jw, "open_minutes",
+				       (ov->now - cur->opened_at) / 60);
+			json_w_key(jw, "flags");
+			cli_key_flags_jw(jw, ov->safe.flags);
+		} else {
+			printf(_("OPEN since %s (%lld min) by %s, approved by "
+				 "%s: %s"),
+			       when, (long long)((ov->now - cur->opened_at) / 60),
+			       cli_text(cur->opened_by),
+			       cli_text(cur->approved_by),
+			       cli_text(cur->purpose));
+			printf("%s%s\n", ov->safe.flags ? _("  FLAGGED: ") : "",
+			       flags);
+		}
+	} else if (!jw) {
+		puts(_("closed"));
+	}
+	if (jw)
+		json_w_end_object(jw); /* the safe */
+}
+
+/* An import stopped part way leaves the stock list half applied: said
+ * before everything else, with what to do. */
+static void show_import(const struct wf_overview *ov, struct json_w *jw)
+{
+	const struct import_stopped *stop = &ov->stop;
+	char when[TIME_ISO_BUF];
+
+	if (jw) {
+		json_w_key(jw, "import_stopped");
+		if (ov->import_stopped) {
+			json_w_object(jw);
+			json_w_key_str(jw, "source", stop->source);
+			if (stop->rows >= 0)
+				json_w_key_int(jw, "rows", stop->rows);
+			else
+				json_w_key_null(jw, "rows");
+			cli_json_key_time(jw, "began_at", stop->at);
+			json_w_key_str(jw, "by", stop->by);
+			json_w_key_int(jw, "entry", stop->entry);
+			json_w_end_object(jw);
+		} else {
+			json_w_null(jw);
+		}
+	} else if (ov->import_stopped) {
+		cli_time_iso(stop->at, when);
+		printf(_("IMPORT STOPPED PART WAY: %s, begun %s by %s (audit "
+			 "entry %lld): run the same import again to finish "
+			 "it\n"),
+		       cli_text(stop->source), when,
+		       cli_text(stop->by[0] ? stop->by : "-"),
+		       (long long)stop->entry);
+	}
+}
+
+/* Today's openings of the safe and what was handled while it was
+ * recorded closed (R14): report_opening_print, report_safe_closed and
+ * report_locked (report.c) write their items through s->jw. */
+static void show_today(const struct wf_overview *ov, struct status_ctx *s,
+		       const struct recon_key_rules *rules)
+{
+	struct report_list ol = {.f = stdout,
+				 .jw = s->jw,
+				 .indent = "  ",
+				 .now = ov->now,
+				 .rules = rules};
+
+	begin_list(s, "key_log_today", N_("key log today:"));
+	for (size_t i = 0; i < ov->nopenings; i++)
+		report_opening_print(&ol, &ov->openings[i].o,
+				     ov->openings[i].flags,
+				     ov->openings[i].flags_recorded);
+	s->n = ol.n;
+	end_list(s);
+	if (s->jw)
+		json_w_key_int(s->jw, "key_flags_today", (int64_t)ov->nflagged);
+	else if (ov->nflagged) {
+		fputs("  ", stdout);
+		printf(_("%d flagged"), (int)ov->nflagged);
+		putchar('\n');
+	}
+	begin_list(s, "safe_closed_today",
+		   N_("handled today while the safe was recorded closed:"));
+	ol.n = 0;
+	for (size_t i = 0; i < ov->nsafe_closed; i++)
+		report_safe_closed(&ol, &ov->safe_closed[i]);
+	s->n = ol.n;
+	end_list(s);
+}
+
+static int print_overview(const struct wf_overview *ov, struct json_w *jw,
+			  const struct recon_key_rules *rules)
+{
+	struct status_ctx s = {.jw = jw};
+	struct report_list ol = {.f = stdout, .jw = jw, .indent = "  "};
+	char when[TIME_ISO_BUF], day[11];
+	int rc;
+
+	date_format(ov->today, day);
+	cli_time_iso(ov->now, when);
+	if (jw) {
+		json_w_object(jw);
+		json_w_key_str(jw, "date", day);
+		cli_json_key_time(jw, "now", ov->now);
+	} else {
+		printf(_("status %s"), when);
+	}
+	show_safe(ov, jw);
+	show_import(ov, jw);
+	show_today(ov, &s, rules);
+	begin_list(&s, "open_counts", N_("open counts:"));
+	for (size_t i = 0; i < ov->ncounts; i++)
+		show_session(&s, &ov->counts[i]);
+	end_list(&s);
+	begin_list(&s, "tallies", N_("tallies open or missing:"));
+	for (size_t i = 0; i < ov->ntallies; i++)
+		show_tally(&s, &ov->tallies[i]);
+	end_list(&s);
+	begin_list(&s, "checked_out", N_("checked out:"));
+	for (size_t i = 0; i < ov->nout; i++)
+		show_checked_out(&s, &ov->out[i]);
+	end_list(&s);
+	begin_list(&s, "locked_accounts", N_("locked accounts:"));
+	for (size_t i = 0; i < ov->nlocked; i++)
+		report_locked(&ov->locked[i], &ol);
+	s.n = ol.n;
+	end_list(&s);
+	begin_list(&s, "training_gaps", N_("training gaps:"));
+	for (size_t i = 0; i < ov->ngaps; i++)
+		show_gap(&s, &ov->gaps[i]);
+	end_list(&s);
+	/* The counting programme: due, overdue, last counts (R5); in JSON
+	 * the members "plan" and "ranges" (cmd_plan.c). */
+	rc = plan_status_print(&ov->plan, jw);
+	if (rc)
+		return rc;
+	begin_list(&s, "lost_cards", N_("lost cards:"));
+	for (size_t i = 0; i < ov->nlost; i++)
+		show_lost(&s, &ov->lost[i]);
+	end_list(&s);
+	if (jw) {
+		json_w_key_int(jw, "lost", s.n);
+		json_w_key_int(jw, "disposal_due", ov->disposal_due);
+		json_w_end_object(jw);
+		return cli_json_done(jw, EXIT_OK);
+	}
+	printf(_("due for disposal: %ld"), ov->disposal_due);
+	printf("%s\n", ov->disposal_due
+			   ? _(" (cardtally dispose due lists them)")
+			   : "");
+	return EXIT_OK;
+}
+
 static int exec_status(struct cli *c, struct ledger *l)
 {
 	struct json_w w;
-	struct status_ctx s = {
-	    .l = l, .jw = c->json ? &w : NULL, .now = cli_now()};
-	struct key_opening_rec cur;
+	struct wf_overview ov;
 	struct config conf;
 	struct wf_err e;
-	char when[TIME_ISO_BUF], flags[64], day[11];
-	int32_t off = cli_utc_offset(s.now);
-	int open, rc;
+	int rc;
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
 	rc = config_load(&conf);
 	if (rc)
 		return rc;
-	s.rules = &conf.key;
-	s.today = date_of_time(s.now, off);
-	date_format(s.today, day);
-	cli_time_iso(s.now, when);
-
-	rc = ledger_key_current(l, &cur);
-	if (rc < 0 && rc != LEDGER_ERR_NOTFOUND)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-	open = rc == 0;
+	if (wf_overview(l, &conf.key, &conf.rules, cli_now(), &ov, &e))
+		return cli_fail(&e);
 	json_w_init(&w, stdout);
-	if (s.jw) {
-		json_w_object(&w);
-		json_w_key_str(&w, "date", day);
-		cli_json_key_time(&w, "now", s.now);
-		json_w_key(&w, "safe");
-		json_w_object(&w);
-		json_w_key_bool(&w, "open", open);
-	} else {
-		printf(_("status %s"), when);
-		printf("\n%s", _("safe: "));
-	}
-	if (open) {
-		unsigned f = wf_key_flags(&cur, s.now, s.rules);
-
-		cli_key_flag_names(f, flags, sizeof(flags));
-		cli_time_iso(cur.opened_at, when);
-		if (s.jw) {
-			json_w_key_int(&w, "opening", cur.id);
-			cli_json_key_time(&w, "since", cur.opened_at);
-			json_w_key_str(&w, "opened_by", cur.opened_by);
-			json_w_key_str(&w, "approved_by", cur.approved_by);
-			json_w_key_str(&w, "purpose", cur.purpose);
-			json_w_key_int(&w, "open_minutes",
-				       (s.now - cur.opened_at) / 60);
-			json_w_key(&w, "flags");
-			cli_key_flags_jw(&w, f);
-		} else {
-			printf(_("OPEN since %s (%lld min) by %s, approved by "
-				 "%s: %s"),
-			       when, (long long)((s.now - cur.opened_at) / 60),
-			       cli_text(cur.opened_by),
-			       cli_text(cur.approved_by),
-			       cli_text(cur.purpose));
-			printf("%s%s\n", f ? _("  FLAGGED: ") : "", flags);
-		}
-	} else if (!s.jw) {
-		puts(_("closed"));
-	}
-	if (s.jw)
-		json_w_end_object(&w); /* the safe */
-
-	/* An import stopped part way leaves the stock list half applied:
-	 * said before everything else, with what to do. */
-	struct import_stopped stop;
-	rc = ledger_import_stopped(l, &stop);
-	if (rc < 0)
-		goto fail;
-	if (s.jw) {
-		json_w_key(&w, "import_stopped");
-		if (rc) {
-			json_w_object(&w);
-			json_w_key_str(&w, "source", stop.source);
-			if (stop.rows >= 0)
-				json_w_key_int(&w, "rows", stop.rows);
-			else
-				json_w_key_null(&w, "rows");
-			cli_json_key_time(&w, "began_at", stop.at);
-			json_w_key_str(&w, "by", stop.by);
-			json_w_key_int(&w, "entry", stop.entry);
-			json_w_end_object(&w);
-		} else {
-			json_w_null(&w);
-		}
-	} else if (rc) {
-		cli_time_iso(stop.at, when);
-		printf(_("IMPORT STOPPED PART WAY: %s, begun %s by %s (audit "
-			 "entry %lld): run the same import again to finish "
-			 "it\n"),
-		       cli_text(stop.source), when,
-		       cli_text(stop.by[0] ? stop.by : "-"),
-		       (long long)stop.entry);
-	}
-
-	/* Today: from local midnight.  report_opening, report_safe_closed
-	 * and report_locked (report.c) write their items through s.jw. */
-	begin_list(&s, "key_log_today", N_("key log today:"));
-	struct report_list ol = {.f = stdout,
-				 .jw = s.jw,
-				 .indent = "  ",
-				 .now = s.now,
-				 .rules = s.rules};
-	int64_t midnight = (int64_t)s.today * 86400 - off;
-	rc = ledger_key_each_since(l, midnight, report_opening, &ol);
-	if (rc < 0)
-		goto fail;
-	s.n = ol.n;
-	end_list(&s);
-	if (s.jw)
-		json_w_key_int(&w, "key_flags_today", ol.flagged);
-	else if (ol.flagged) {
-		fputs("  ", stdout);
-		printf(_("%d flagged"), ol.flagged);
-		putchar('\n');
-	}
-
-	/* R14: today's cards handled with no opening on record. */
-	begin_list(&s, "safe_closed_today",
-		   N_("handled today while the safe was recorded closed:"));
-	ol.n = 0;
-	rc = ledger_safe_closed_each(l, midnight, INT64_MAX, report_safe_closed,
-				     &ol);
-	if (rc < 0)
-		goto fail;
-	s.n = ol.n;
-	end_list(&s);
-
-	begin_list(&s, "open_counts", N_("open counts:"));
-	rc = ledger_session_open_each(l, show_session, &s);
-	if (rc < 0)
-		goto fail;
-	end_list(&s);
-
-	begin_list(&s, "tallies", N_("tallies open or missing:"));
-	rc = show_tallies(&s);
-	if (rc < 0)
-		goto fail;
-	end_list(&s);
-
-	begin_list(&s, "checked_out", N_("checked out:"));
-	rc = ledger_checked_out_each(l, show_checked_out, &s);
-	if (rc < 0)
-		goto fail;
-	end_list(&s);
-
-	begin_list(&s, "locked_accounts", N_("locked accounts:"));
-	ol.n = 0;
-	rc = ledger_staff_each(l, report_locked, &ol);
-	if (rc < 0)
-		goto fail;
-	s.n = ol.n;
-	end_list(&s);
-
-	begin_list(&s, "training_gaps", N_("training gaps:"));
-	rc = wf_training_each(l, s.today, show_gap, &s, &e);
-	if (rc)
-		return cli_fail(&e);
-	end_list(&s);
-
-	/* The counting programme: due, overdue, last counts (R5); in JSON
-	 * the members "plan" and "ranges" (cmd_plan.c). */
-	rc = plan_status(l, s.jw, s.now);
-	if (rc)
-		return rc;
-
-	begin_list(&s, "lost_cards", N_("lost cards:"));
-	rc = ledger_lost_each(l, show_lost, &s);
-	if (rc < 0)
-		goto fail;
-	end_list(&s);
-	if (s.jw)
-		json_w_key_int(&w, "lost", s.n);
-
-	long due;
-	rc = wf_dispose_due_count(l, &conf.rules, s.today, &due, &e);
-	if (rc)
-		return cli_fail(&e);
-	if (s.jw) {
-		json_w_key_int(&w, "disposal_due", due);
-		json_w_end_object(&w);
-		return cli_json_done(&w, EXIT_OK);
-	}
-	printf(_("due for disposal: %ld"), due);
-	printf("%s\n", due ? _(" (cardtally dispose due lists them)") : "");
-	return EXIT_OK;
-fail:
-	return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	rc = print_overview(&ov, c->json ? &w : NULL, &conf.key);
+	wf_overview_free(&ov);
+	return rc;
 }
 
 const struct cmd_entry cmd_status_entry = {

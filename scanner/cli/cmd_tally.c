@@ -221,18 +221,6 @@ const struct cmd_entry cmd_tally_close_entry = {
 
 /* ---- list ---- */
 
-static int count_row(void *ctx, const struct tally_row *r)
-{
-	recon_tally_add(ctx, recon_tally_item(r->read_back, r->status));
-	return 0;
-}
-
-int tally_summary(struct ledger *l, int64_t id, struct recon_tally *t)
-{
-	memset(t, 0, sizeof(*t));
-	return ledger_tally_each(l, id, count_row, t);
-}
-
 static int exec_tally_list(struct cli *c, struct ledger *l)
 {
 	int64_t *ids = NULL;
@@ -276,7 +264,7 @@ static int exec_tally_list(struct cli *c, struct ledger *l)
 
 		rc = ledger_session_get(l, ids[i], &sess);
 		if (rc == 0)
-			rc = tally_summary(l, ids[i], &t);
+			rc = wf_tally_summary(l, ids[i], &t);
 		if (rc == 0)
 			rc = ledger_session_get_note(l, ids[i], note,
 						     sizeof(note));

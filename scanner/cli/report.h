@@ -62,10 +62,6 @@ int report_print(FILE *f, const struct wf_reconcile *w, int json);
 int reader_collect(const char *spec, const struct rdr_profile *profile,
 		   char (**out)[SERIAL_BUF], size_t *n);
 
-/* How the items tally `id` expects back stand now (cmd_tally.c): what
- * `tally list` and `status` show.  0 or a ledger error. */
-int tally_summary(struct ledger *l, int64_t id, struct recon_tally *t);
-
 /* The report of a tally session (cmd_tally.c): what did not come back;
  * exit 1 when something is missing. */
 int reconcile_tally(struct ledger *l, const struct session_rec *sess, int json,

@@ -563,6 +563,10 @@ int wf_tally_start(struct ledger *l, const struct staff_rec *actor, int64_t now,
  * status with *e (no such tally, not a tally, closed already). */
 int wf_tally_preview(struct ledger *l, int64_t id, struct recon_tally *t,
 		     struct wf_err *e);
+/* How the items tally id (open or closed) expects back stand now: what
+ * `tally list` and `status` show.  0 and *t, or a negative LEDGER_ERR_*
+ * (ledger_errmsg says why). */
+int wf_tally_summary(struct ledger *l, int64_t id, struct recon_tally *t);
 
 struct wf_tally_closed {
 	struct recon_tally t; /* as the close found it */

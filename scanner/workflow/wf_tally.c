@@ -109,6 +109,18 @@ int wf_tally_preview(struct ledger *l, int64_t id, struct recon_tally *t,
 	return rc;
 }
 
+static int count_row(void *ctx, const struct tally_row *r)
+{
+	recon_tally_add(ctx, recon_tally_item(r->read_back, r->status));
+	return 0;
+}
+
+int wf_tally_summary(struct ledger *l, int64_t id, struct recon_tally *t)
+{
+	memset(t, 0, sizeof(*t));
+	return ledger_tally_each(l, id, count_row, t);
+}
+
 /* Refusal of recon_tally_close_check's answer, or 0. */
 static int close_rule(const struct closing *c, int64_t id, int witnessed,
 		      const char *note, struct wf_err *e)
