@@ -247,9 +247,9 @@ int wf_overview(struct ledger *l, const struct recon_key_rules *key,
 						       : wf_fail_ledger(e, l);
 		goto fail;
 	}
+	/* on_gap stops the walk only when out of memory, which
+	 * wf_training_each says as WF_E_NOMEM. */
 	rc = wf_training_each(l, out->today, on_gap, &w, e);
-	if (rc == 0 && w.nomem)
-		rc = wf_fail(e, WF_E_NOMEM);
 	if (rc == 0)
 		rc = wf_plan_status(l, now, &out->plan, e);
 	if (rc == 0)
