@@ -27,9 +27,9 @@ static const char stock[] = "mgmt_id,serial,location,received\n"
 			    "A102,04A102,SAFE1/T01,2025-06-01\n"
 			    "A103,04A103,SAFE1/T02,2025-06-01\n";
 
-static const struct recon_key_rules key_rules = {
-    .open_limit_min = 30, .office_start_min = 8 * 60,
-    .office_end_min = 18 * 60};
+static const struct recon_key_rules key_rules = {.open_limit_min = 30,
+						 .office_start_min = 8 * 60,
+						 .office_end_min = 18 * 60};
 
 /* The office of NOW: three cards, A103 out with S02 since NOW + 60, a
  * full count begun, a tally expecting A103 back (its id in *tally), P04
@@ -56,8 +56,8 @@ static void office(struct testwf *f, int64_t *tally)
 	assert_int_equal(ledger_session_start(f->l, SESSION_FULL, NULL, 0,
 					      f->m01.id, NOW + 90, &count),
 			 0);
-	assert_int_equal(wf_tally_start(f->l, &f->s02, NOW + 120, tally, &n, &e),
-			 0);
+	assert_int_equal(
+	    wf_tally_start(f->l, &f->s02, NOW + 120, tally, &n, &e), 0);
 	for (int i = 0; i < 5; i++) {
 		wf_login(f->l, "P04", "0000", NOW + 150, &who, &e);
 		wf_login(f->l, "S03", "0000", NOW + 150, &who, &e);
@@ -143,8 +143,8 @@ static void a_required_course_not_taken_is_a_gap(void **state)
 	struct testwf *f = *state;
 	struct wf_overview ov;
 	struct wf_err e;
-	struct course_rec c = {.code = "K1", .name = "Card handling",
-			       .required = 1};
+	struct course_rec c = {
+	    .code = "K1", .name = "Card handling", .required = 1};
 
 	assert_int_equal(ledger_course_add(f->l, &c, f->m01.id, NOW), 0);
 	assert_int_equal(
@@ -170,9 +170,8 @@ static void the_safe_open_too_long_is_flagged(void **state)
 	assert_int_equal(wf_key_open(f->l, &f->s02, "M01", "1111", "count", NOW,
 				     &key_rules, &o, &e),
 			 0);
-	assert_int_equal(wf_overview(f->l, &key_rules, NULL, NOW + 45 * 60,
-				     &ov, &e),
-			 0);
+	assert_int_equal(
+	    wf_overview(f->l, &key_rules, NULL, NOW + 45 * 60, &ov, &e), 0);
 	assert_int_equal(ov.safe_open, 1);
 	assert_int_equal(ov.safe.o.id, o.id);
 	assert_true(ov.safe.flags != 0);
@@ -196,8 +195,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(
 		a_tally_closed_with_nothing_missing_is_left_out, testwf_setup,
 		testwf_teardown),
-	    cmocka_unit_test_setup_teardown(a_required_course_not_taken_is_a_gap,
-					    testwf_setup, testwf_teardown),
+	    cmocka_unit_test_setup_teardown(
+		a_required_course_not_taken_is_a_gap, testwf_setup,
+		testwf_teardown),
 	    cmocka_unit_test_setup_teardown(the_safe_open_too_long_is_flagged,
 					    testwf_setup, testwf_teardown),
 	};

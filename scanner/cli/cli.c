@@ -162,12 +162,7 @@ int64_t cli_now(void)
 
 int32_t cli_utc_offset(int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!localtime_r(&tt, &tm))
-		return 0;
-	return (int32_t)tm.tm_gmtoff;
+	return wf_utc_offset(t);
 }
 
 void cli_time_iso(int64_t t, char out[TIME_ISO_BUF])

@@ -183,7 +183,7 @@ int cli_usage(const struct cli *c, const char *fmt, ...)
 /* The clock: ct_now() of common/clock.h (the system clock; only the test
  * build reads $CARDTALLY_NOW). */
 int64_t cli_now(void);
-/* Local UTC offset in seconds at time t (TZ respected). */
+/* Local UTC offset in seconds at time t (TZ respected): wf_utc_offset. */
 int32_t cli_utc_offset(int64_t t);
 /* ISO 8601 local time with offset. */
 void cli_time_iso(int64_t t, char out[TIME_ISO_BUF]);
