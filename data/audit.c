@@ -14,7 +14,6 @@
  */
 #include "ledger_int.h"
 
-#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,12 +6,8 @@
  */
 #include "ledger_int.h"
 
-#include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static void entry_text(const char *s, const char **p, size_t *len)
 {

@@ -8,17 +8,12 @@
  */
 #include "ledger_int.h"
 
-#include "../common/clock.h"
-
 #include <errno.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <stdarg.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <time.h>
 

@@ -11,14 +11,12 @@
 #include <errno.h>
 #include <sodium.h>
 #include <stdlib.h>
-#include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <time.h>
 
 /*
  * The card table's indexes, named (not inline UNIQUE constraints).  A bulk

@@ -5,19 +5,9 @@
  */
 #include "ledger_int.h"
 
-#include "../common/clock.h"
-
-#include <errno.h>
 #include <sodium.h>
-#include <stdlib.h>
-#include <stdarg.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <time.h>
 
 /* The PIN-try bookkeeping writes even on a read-only connection: lifts
  * query_only for it (on = 1) and puts it back (on = 0). */
