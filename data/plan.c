@@ -246,14 +246,39 @@ static int count_who(struct ledger *l, struct count_pick *pk, size_t n)
 	return rc;
 }
 
+/* Who made each of the counts picked for the n ranges (range i's got[i]
+ * in out[i * max ..], of the locations in loc alike): one statement
+ * (count_who) over the picks sorted by session and location. */
+static int who_of_picks(struct ledger *l, struct range_count_rec *out,
+			const int64_t *loc, const size_t *got, size_t n,
+			size_t max)
+{
+	struct count_pick *pk = calloc(n * max, sizeof(*pk));
+	size_t npk = 0;
+	int rc;
+
+	if (!pk)
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < got[i]; k++)
+			pk[npk++] = (struct count_pick){
+			    .session = out[i * max + k].session,
+			    .loc = loc[i * max + k],
+			    .rec = &out[i * max + k],
+			};
+	qsort(pk, npk, sizeof(*pk), pick_cmp);
+	rc = count_who(l, pk, npk);
+	free(pk);
+	return rc;
+}
+
 int ledger_ranges_counts(struct ledger *l, const char *const *paths, size_t n,
 			 int64_t before, unsigned how,
 			 struct range_count_rec *out, size_t max, size_t *got)
 {
 	struct count_ev *ev = NULL;
-	struct count_pick *pk = NULL;
 	int64_t *loc = NULL;
-	size_t nev, npk = 0;
+	size_t nev;
 	int rc;
 
 	memset(got, 0, n * sizeof(*got));
@@ -264,8 +289,7 @@ int ledger_ranges_counts(struct ledger *l, const char *const *paths, size_t n,
 	if (rc < 0)
 		return rc;
 	loc = calloc(n * max, sizeof(*loc));
-	pk = calloc(n * max, sizeof(*pk));
-	if (!loc || !pk) {
+	if (!loc) {
 		rc = ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -286,23 +310,14 @@ int ledger_ranges_counts(struct ledger *l, const char *const *paths, size_t n,
 				break;
 			*cut = '\0';
 		}
-		for (size_t k = 0; k < got[i]; k++)
-			pk[npk++] = (struct count_pick){
-			    .session = out[i * max + k].session,
-			    .loc = loc[i * max + k],
-			    .rec = &out[i * max + k],
-			};
 	}
-	if (!(how & LEDGER_COUNTS_WHEN_ONLY)) {
-		qsort(pk, npk, sizeof(*pk), pick_cmp);
-		rc = count_who(l, pk, npk);
-	}
+	if (!(how & LEDGER_COUNTS_WHEN_ONLY))
+		rc = who_of_picks(l, out, loc, got, n, max);
 out:
 	if (rc < 0)
 		memset(got, 0, n * sizeof(*got));
 	free(ev);
 	free(loc);
-	free(pk);
 	return rc;
 }
 

@@ -549,7 +549,8 @@ void wf_plan_cycle_free(struct wf_plan_cycle *c)
 /* The last count of each range paths[i] as `how` says (LEDGER_COUNTS_*:
  * with LEDGER_COUNTS_FINISHED its last finished card-by-card count) into
  * *last and *got, malloc'ed (free both): two statements for all the
- * ranges.  0 or the exit status with *e. */
+ * ranges, one with LEDGER_COUNTS_WHEN_ONLY.  0 or the exit status with
+ * *e. */
 static int last_counts(struct ledger *l, const char *const *paths, size_t n,
 		       unsigned how, struct range_count_rec **last,
 		       size_t **got, struct wf_err *e)
