@@ -8,6 +8,8 @@
  */
 #include "hubbook.h"
 
+#include "../common/grow.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,22 +97,6 @@ void hubbook_free(struct hubbook *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static int grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	void *p;
-	size_t c;
-
-	if (n < *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 16;
-	p = realloc(*v, c * size);
-	if (!p)
-		return -1;
-	*v = p;
-	*cap = c;
-	return 0;
-}
-
 /* "PREFIX REST" -> REST, else NULL. */
 static const char *after(const char *s, const char *prefix)
 {
@@ -138,8 +124,8 @@ static struct hubbook_count *count_of(struct hubbook *b, const char *subject,
 			return &b->counts[i];
 	if (!start)
 		return NULL;
-	if (grow((void **)&b->counts, &b->capcounts, b->ncounts,
-		 sizeof(*b->counts)) < 0) {
+	if (grow_array((void **)&b->counts, &b->capcounts, b->ncounts,
+		       sizeof(*b->counts)) < 0) {
 		*oom = 1;
 		return NULL;
 	}
@@ -156,8 +142,8 @@ static struct hubbook_card *card_of(struct hubbook *b, const char *mgmt,
 			return &b->cards[i];
 	if (!make)
 		return NULL;
-	if (grow((void **)&b->cards, &b->capcards, b->ncards,
-		 sizeof(*b->cards)) < 0) {
+	if (grow_array((void **)&b->cards, &b->capcards, b->ncards,
+		       sizeof(*b->cards)) < 0) {
 		*oom = 1;
 		return NULL;
 	}
@@ -275,8 +261,8 @@ int hubbook_feed(struct hubbook *b, const struct hubbook_entry *e)
 		return 0;
 	}
 	if (strcmp(a, "dispose.card") == 0) {
-		if (grow((void **)&b->disposed, &b->capdisposed, b->ndisposed,
-			 sizeof(*b->disposed)) < 0)
+		if (grow_array((void **)&b->disposed, &b->capdisposed,
+			       b->ndisposed, sizeof(*b->disposed)) < 0)
 			return -1;
 		b->disposed[b->ndisposed++] = e->at;
 	}

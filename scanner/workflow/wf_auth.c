@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../../common/grow.h"
 #include "../../common/model.h"
 #include "../../reconcile/rules.h"
 
@@ -143,30 +144,14 @@ int wf_witness(struct ledger *l, const struct staff_rec *actor,
 
 /* ---- the training gate (R20) ---- */
 
-
-static int grow(void **p, size_t *cap, size_t n, size_t size)
-{
-	void *q;
-	size_t c;
-
-	if (n < *cap)
-		return 0;
-	c = *cap ? 2 * *cap : 16;
-	q = realloc(*p, c * size);
-	if (!q)
-		return -1;
-	*p = q;
-	*cap = c;
-	return 0;
-}
-
 static int collect_required(const struct course_rec *c, void *ctx)
 {
 	struct wf_training *g = ctx;
 
 	if (!c->required)
 		return 0;
-	if (grow((void **)&g->req, &g->capreq, g->nreq, sizeof(*g->req)) < 0)
+	if (grow_array((void **)&g->req, &g->capreq, g->nreq,
+		       sizeof(*g->req)) < 0)
 		return LEDGER_ERR_NOMEM;
 	g->req[g->nreq++] = *c;
 	return 0;
@@ -176,7 +161,8 @@ static int collect_attended(const struct attendance_row *r, void *ctx)
 {
 	struct wf_training *g = ctx;
 
-	if (grow((void **)&g->att, &g->capatt, g->natt, sizeof(*g->att)) < 0)
+	if (grow_array((void **)&g->att, &g->capatt, g->natt,
+		       sizeof(*g->att)) < 0)
 		return LEDGER_ERR_NOMEM;
 	snprintf(g->att[g->natt].course, sizeof(g->att[0].course), "%s",
 		 r->course);
@@ -286,7 +272,7 @@ static int collect_all(const struct attendance_row *r, void *ctx)
 	struct training_all *t = ctx;
 	struct att_all *a;
 
-	if (grow((void **)&t->v, &t->cap, t->n, sizeof(*t->v)) < 0)
+	if (grow_array((void **)&t->v, &t->cap, t->n, sizeof(*t->v)) < 0)
 		return LEDGER_ERR_NOMEM;
 	a = &t->v[t->n];
 	snprintf(a->staff, sizeof(a->staff), "%s", r->staff);
@@ -323,8 +309,8 @@ static int gate_of(const struct staff_rec *p, void *ctx)
 	}
 	t->g.natt = 0;
 	for (; lo < t->n && strcmp(t->v[lo].staff, p->code) == 0; lo++) {
-		if (grow((void **)&t->g.att, &t->g.capatt, t->g.natt,
-			 sizeof(*t->g.att)) < 0) {
+		if (grow_array((void **)&t->g.att, &t->g.capatt, t->g.natt,
+			       sizeof(*t->g.att)) < 0) {
 			t->nomem = 1;
 			return LEDGER_ERR_NOMEM;
 		}

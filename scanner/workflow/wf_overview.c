@@ -11,21 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Room for one more of *n items of size sz in *v (cap *cap); NULL on OOM. */
-static void *grow(void *v, size_t *cap, size_t n, size_t sz, void **out)
-{
-	if (n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		void *p = realloc(v, ncap * sz);
-
-		if (!p)
-			return NULL;
-		v = p;
-		*cap = ncap;
-	}
-	*out = v;
-	return (char *)v + n * sz;
-}
+#include "../../common/grow.h"
 
 /* The walk's state: the picture, the capacities of its lists, the rules. */
 struct walk {
@@ -49,18 +35,15 @@ static const char *keep(struct walk *w, const char *s)
 	return p;
 }
 
-#define ADD(w, list, n, cap, slot)                                             \
-	do {                                                                   \
-		void *v_;                                                      \
-		(slot) = grow((w)->ov->list, &(w)->cap, (w)->ov->n,            \
-			      sizeof(*(w)->ov->list), &v_);                    \
-		if (!(slot)) {                                                 \
-			(w)->nomem = 1;                                        \
-			return LEDGER_ERR_NOMEM;                               \
-		}                                                              \
-		(w)->ov->list = v_;                                            \
-		(w)->ov->n++;                                                  \
-	} while (0)
+/* Room for one more row of one of the picture's lists (its items *v,
+ * count n, capacity *cap); 0, or LEDGER_ERR_NOMEM (and w->nomem). */
+static int room(struct walk *w, void **v, size_t *cap, size_t n, size_t size)
+{
+	if (grow_array(v, cap, n, size) == 0)
+		return 0;
+	w->nomem = 1;
+	return LEDGER_ERR_NOMEM;
+}
 
 static void judged(struct walk *w, const struct key_opening_rec *o,
 		   struct wf_overview_opening *out)
@@ -75,7 +58,10 @@ static int on_opening(const struct key_opening_rec *o, void *ctx)
 	struct walk *w = ctx;
 	struct wf_overview_opening *slot;
 
-	ADD(w, openings, nopenings, cap_openings, slot);
+	if (room(w, (void **)&w->ov->openings, &w->cap_openings,
+		 w->ov->nopenings, sizeof(*w->ov->openings)))
+		return LEDGER_ERR_NOMEM;
+	slot = &w->ov->openings[w->ov->nopenings++];
 	judged(w, o, slot);
 	if (slot->flags)
 		w->ov->nflagged++;
@@ -87,7 +73,10 @@ static int on_safe_closed(void *ctx, const struct safe_closed_row *r)
 	struct walk *w = ctx;
 	struct safe_closed_row *slot;
 
-	ADD(w, safe_closed, nsafe_closed, cap_closed, slot);
+	if (room(w, (void **)&w->ov->safe_closed, &w->cap_closed,
+		 w->ov->nsafe_closed, sizeof(*w->ov->safe_closed)))
+		return LEDGER_ERR_NOMEM;
+	slot = &w->ov->safe_closed[w->ov->nsafe_closed++];
 	*slot = *r;
 	slot->what = keep(w, r->what);
 	slot->item = keep(w, r->item);
@@ -103,7 +92,10 @@ static int on_count(const struct session_rec *r, void *ctx)
 
 	if (r->kind == SESSION_TALLY)
 		return 0;
-	ADD(w, counts, ncounts, cap_counts, slot);
+	if (room(w, (void **)&w->ov->counts, &w->cap_counts, w->ov->ncounts,
+		 sizeof(*w->ov->counts)))
+		return LEDGER_ERR_NOMEM;
+	slot = &w->ov->counts[w->ov->ncounts++];
 	*slot = *r;
 	return 0;
 }
@@ -113,7 +105,10 @@ static int on_out(void *ctx, const struct checked_out_row *r)
 	struct walk *w = ctx;
 	struct checked_out_row *slot;
 
-	ADD(w, out, nout, cap_out, slot);
+	if (room(w, (void **)&w->ov->out, &w->cap_out, w->ov->nout,
+		 sizeof(*w->ov->out)))
+		return LEDGER_ERR_NOMEM;
+	slot = &w->ov->out[w->ov->nout++];
 	*slot = *r;
 	slot->name = keep(w, r->name);
 	slot->location = keep(w, r->location);
@@ -128,7 +123,10 @@ static int on_staff(const struct staff_rec *p, void *ctx)
 
 	if (!p->locked || !p->active)
 		return 0;
-	ADD(w, locked, nlocked, cap_locked, slot);
+	if (room(w, (void **)&w->ov->locked, &w->cap_locked, w->ov->nlocked,
+		 sizeof(*w->ov->locked)))
+		return LEDGER_ERR_NOMEM;
+	slot = &w->ov->locked[w->ov->nlocked++];
 	*slot = *p;
 	return 0;
 }
@@ -141,7 +139,10 @@ static int on_gap(const struct staff_rec *p, const struct training_gap *g,
 
 	if (!p->active || g->gate == GATE_OK)
 		return 0;
-	ADD(w, gaps, ngaps, cap_gaps, slot);
+	if (room(w, (void **)&w->ov->gaps, &w->cap_gaps, w->ov->ngaps,
+		 sizeof(*w->ov->gaps)))
+		return LEDGER_ERR_NOMEM;
+	slot = &w->ov->gaps[w->ov->ngaps++];
 	slot->who = *p;
 	slot->gap = *g;
 	return 0;
@@ -152,7 +153,10 @@ static int on_lost(void *ctx, const struct lost_row *r)
 	struct walk *w = ctx;
 	struct lost_row *slot;
 
-	ADD(w, lost, nlost, cap_lost, slot);
+	if (room(w, (void **)&w->ov->lost, &w->cap_lost, w->ov->nlost,
+		 sizeof(*w->ov->lost)))
+		return LEDGER_ERR_NOMEM;
+	slot = &w->ov->lost[w->ov->nlost++];
 	*slot = *r;
 	slot->mgmt_id = keep(w, r->mgmt_id);
 	slot->location = keep(w, r->location);
@@ -168,9 +172,8 @@ static int tallies(struct ledger *l, struct walk *w)
 	int rc = ledger_tally_ids(l, &ids, &n);
 
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		struct wf_overview_tally t = {.expected = 0}, *slot;
+		struct wf_overview_tally t = {.expected = 0};
 		struct recon_tally sum;
-		void *v;
 
 		rc = ledger_session_get(l, ids[i], &t.session);
 		if (rc == 0)
@@ -181,15 +184,11 @@ static int tallies(struct ledger *l, struct walk *w)
 		t.missing = sum.by_state[TALLY_MISSING];
 		if (t.session.closed_at && !t.missing)
 			continue;
-		slot = grow(w->ov->tallies, &w->cap_tallies, w->ov->ntallies,
-			    sizeof(*slot), &v);
-		if (!slot) {
-			rc = LEDGER_ERR_NOMEM;
+		rc = room(w, (void **)&w->ov->tallies, &w->cap_tallies,
+			  w->ov->ntallies, sizeof(*w->ov->tallies));
+		if (rc < 0)
 			break;
-		}
-		w->ov->tallies = v;
-		*slot = t;
-		w->ov->ntallies++;
+		w->ov->tallies[w->ov->ntallies++] = t;
 	}
 	free(ids);
 	return rc;
