@@ -254,23 +254,17 @@ static void show_import(const struct wf_overview *ov, struct json_w *jw)
 }
 
 /* Today's openings of the safe and what was handled while it was
- * recorded closed (R14): report_opening_print, report_safe_closed and
- * report_locked (report.c) write their items through s->jw. */
+ * recorded closed (R14), written by report.c through ol. */
 static void show_today(const struct wf_overview *ov, struct status_ctx *s,
-		       const struct recon_key_rules *rules)
+		       struct report_list *ol)
 {
-	struct report_list ol = {.f = stdout,
-				 .jw = s->jw,
-				 .indent = "  ",
-				 .now = ov->now,
-				 .rules = rules};
-
 	begin_list(s, "key_log_today", N_("key log today:"));
+	ol->n = 0;
 	for (size_t i = 0; i < ov->nopenings; i++)
-		report_opening_print(&ol, &ov->openings[i].o,
+		report_opening_print(ol, &ov->openings[i].o,
 				     ov->openings[i].flags,
 				     ov->openings[i].flags_recorded);
-	s->n = ol.n;
+	s->n = ol->n;
 	end_list(s);
 	if (s->jw)
 		json_w_key_int(s->jw, "key_flags_today", (int64_t)ov->nflagged);
@@ -281,10 +275,10 @@ static void show_today(const struct wf_overview *ov, struct status_ctx *s,
 	}
 	begin_list(s, "safe_closed_today",
 		   N_("handled today while the safe was recorded closed:"));
-	ol.n = 0;
+	ol->n = 0;
 	for (size_t i = 0; i < ov->nsafe_closed; i++)
-		report_safe_closed(&ol, &ov->safe_closed[i]);
-	s->n = ol.n;
+		report_safe_closed(ol, &ov->safe_closed[i]);
+	s->n = ol->n;
 	end_list(s);
 }
 
@@ -292,7 +286,13 @@ static int print_overview(const struct wf_overview *ov, struct json_w *jw,
 			  const struct recon_key_rules *rules)
 {
 	struct status_ctx s = {.jw = jw};
-	struct report_list ol = {.f = stdout, .jw = jw, .indent = "  "};
+	/* report.c's items (openings, handlings, locked accounts) write
+	 * through ol, as the daily report's do. */
+	struct report_list ol = {.f = stdout,
+				 .jw = jw,
+				 .indent = "  ",
+				 .now = ov->now,
+				 .rules = rules};
 	char when[TIME_ISO_BUF], day[11];
 	int rc;
 
@@ -307,7 +307,7 @@ static int print_overview(const struct wf_overview *ov, struct json_w *jw,
 	}
 	show_safe(ov, jw);
 	show_import(ov, jw);
-	show_today(ov, &s, rules);
+	show_today(ov, &s, &ol);
 	begin_list(&s, "open_counts", N_("open counts:"));
 	for (size_t i = 0; i < ov->ncounts; i++)
 		show_session(&s, &ov->counts[i]);
@@ -321,6 +321,7 @@ static int print_overview(const struct wf_overview *ov, struct json_w *jw,
 		show_checked_out(&s, &ov->out[i]);
 	end_list(&s);
 	begin_list(&s, "locked_accounts", N_("locked accounts:"));
+	ol.n = 0;
 	for (size_t i = 0; i < ov->nlocked; i++)
 		report_locked(&ov->locked[i], &ol);
 	s.n = ol.n;
