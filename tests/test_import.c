@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "../data/import.h"
+#include "../data/ledger_int.h" /* the connection, for its settings */
 #include "tmpdir.h"
 #include "../reconcile/rules.h"
 
@@ -2393,6 +2394,45 @@ static char *new_cards(const char *prefix, int hex, int n, size_t *len)
  * row in the middle of a batch, stops the import at that row's line: the
  * batch is undone whole, and the chunk with it.
  */
+static int64_t setting(struct fixture *fx, const char *pragma)
+{
+	sqlite3_stmt *st;
+	int64_t v;
+
+	assert_int_equal(sqlite3_prepare_v2(fx->l->db, pragma, -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The write phase changes the connection's page cache and keeps its
+ * statement journals in memory (temp_store); the connection outlives the
+ * import (the TUI's), so both are as they were after it. */
+static void test_settings_restored(void **state)
+{
+	struct fixture *fx = *state;
+	size_t len;
+	char *file = new_cards("N", 0xA, 2 * IMPORT_INSERT_BATCH + 3, &len);
+	struct import_result res;
+	int64_t cache = setting(fx, "PRAGMA cache_size");
+	int64_t temp = setting(fx, "PRAGMA temp_store");
+
+	assert_int_not_equal(temp, 2);
+	expect_ok(run_opts(fx, file, len, IMPORT_ENC_AUTO, 0, NOW, &res),
+		  &res);
+	import_result_free(&res);
+	assert_int_equal(setting(fx, "PRAGMA cache_size"), cache);
+	assert_int_equal(setting(fx, "PRAGMA temp_store"), temp);
+	/* The same file again: the cards are there already. */
+	run_opts(fx, file, len, IMPORT_ENC_AUTO, 0, NOW, &res);
+	import_result_free(&res);
+	assert_int_equal(setting(fx, "PRAGMA cache_size"), cache);
+	assert_int_equal(setting(fx, "PRAGMA temp_store"), temp);
+	free(file);
+}
+
 static void test_batches_of_new_cards(void **state)
 {
 	struct fixture *fx = *state;
@@ -2459,6 +2499,7 @@ int main(void)
 	    T(test_good_utf8),
 	    T(test_chunks_and_changes),
 	    T(test_batches_of_new_cards),
+	    T(test_settings_restored),
 	    T(test_bom),
 	    T(test_bom_with_cp932),
 	    T(test_cp932_auto),
