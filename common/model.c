@@ -4,6 +4,8 @@
  */
 #include "model.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const status_names[CARD_STATUS_COUNT] = {
@@ -269,4 +271,90 @@ int location_within(const char *path, const char *range)
 
 	return strncmp(path, range, n) == 0 &&
 	       (path[n] == '\0' || path[n] == '/');
+}
+
+struct path_at {
+	const char *p;
+	size_t i; /* its place in the caller's list */
+};
+
+/* By path, then by place: a path's copies are together, first given
+ * first. */
+static int path_at_cmp(const void *x, const void *y)
+{
+	const struct path_at *a = x, *b = y;
+	int c = strcmp(a->p, b->p);
+
+	return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* p against the first len bytes of key, as strings. */
+static int cmp_head(const char *p, const char *key, size_t len)
+{
+	int c = strncmp(p, key, len);
+
+	if (c)
+		return c;
+	return p[len] != '\0';
+}
+
+/* The place of the first of v's n paths equal to key's first len bytes,
+ * or SIZE_MAX. */
+static size_t first_of(const struct path_at *v, size_t n, const char *key,
+		       size_t len, size_t skip)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_head(v[mid].p, key, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && cmp_head(v[lo].p, key, len) == 0; lo++)
+		if (v[lo].i != skip)
+			return v[lo].i;
+	return SIZE_MAX;
+}
+
+int location_clash(const char *const *paths, size_t n, size_t *a, size_t *b)
+{
+	struct path_at *v;
+
+	*a = *b = 0;
+	if (n < 2)
+		return LOCATION_CLASH_NONE;
+	v = malloc(n * sizeof(*v));
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		v[i].p = paths[i];
+		v[i].i = i;
+	}
+	qsort(v, n, sizeof(*v), path_at_cmp);
+	for (size_t i = 0; i < n; i++) {
+		const char *p = paths[i];
+		size_t best = first_of(v, n, p, strlen(p), i);
+		int kind = LOCATION_CLASH_TWICE;
+
+		/* Each parent: the path up to each '/'. */
+		for (const char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
+			size_t j = first_of(v, n, p, (size_t)(s - p), SIZE_MAX);
+
+			if (j < best) {
+				best = j;
+				kind = LOCATION_CLASH_WITHIN;
+			}
+		}
+		if (best != SIZE_MAX) {
+			free(v);
+			*a = i;
+			*b = best;
+			return kind;
+		}
+	}
+	free(v);
+	return LOCATION_CLASH_NONE;
 }

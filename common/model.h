@@ -106,6 +106,21 @@ int32_t date_of_time(int64_t unix_time, int32_t utc_offset);
  */
 int location_within(const char *path, const char *range);
 
+enum location_clash {
+	LOCATION_CLASH_NONE = 0,
+	LOCATION_CLASH_TWICE,  /* paths[*a] is given again as paths[*b] */
+	LOCATION_CLASH_WITHIN, /* paths[*a] lies within paths[*b] */
+};
+/*
+ * The first clash among n location paths, in the order they are given:
+ * the first a for which another path b is the same or holds it
+ * (location_within), with the first such b; *a = *b = 0 when none.  In
+ * n log n (the paths sorted once, each one's parents looked up by binary
+ * search), where comparing every pair was n squared: a count can name a
+ * thousand trays one by one.  The enum, or -1 when out of memory.
+ */
+int location_clash(const char *const *paths, size_t n, size_t *a, size_t *b);
+
 /* ISO 8601 with offset, e.g. 2026-11-23T15:04:05+09:00 (26 bytes). */
 #define TIME_ISO_BUF 32
 void time_format_iso(int64_t unix_time, int32_t utc_offset,

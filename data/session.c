@@ -21,22 +21,21 @@
 
 static int check_ranges(struct ledger *l, const char *const *ranges, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < n; j++) {
-			if (i == j)
-				continue;
-			if (strcmp(ranges[i], ranges[j]) == 0)
-				return ledger_fail(l, LEDGER_ERR_INVALID,
-						   "range %s is given twice",
-						   ranges[i]);
-			if (location_within(ranges[i], ranges[j]))
-				return ledger_fail(l, LEDGER_ERR_INVALID,
-						   "range %s lies within "
-						   "range %s",
-						   ranges[i], ranges[j]);
-		}
+	size_t a, b;
+
+	switch (location_clash(ranges, n, &a, &b)) {
+	case LOCATION_CLASH_NONE:
+		return 0;
+	case LOCATION_CLASH_TWICE:
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "range %s is given twice", ranges[a]);
+	case LOCATION_CLASH_WITHIN:
+		return ledger_fail(l, LEDGER_ERR_INVALID,
+				   "range %s lies within range %s", ranges[a],
+				   ranges[b]);
+	default:
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
 	}
-	return 0;
 }
 
 static int add_range(struct ledger *l, sqlite3_stmt *ins, int64_t session,

@@ -122,20 +122,16 @@ int recon_assignee_may_scan(int64_t assignee, int64_t actor, const char **rule)
 enum recon_ranges recon_ranges_check(const char *const *ranges, size_t n,
 				     size_t *a, size_t *b)
 {
-	*a = *b = 0;
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < n; j++) {
-			if (i == j)
-				continue;
-			*a = i;
-			*b = j;
-			if (strcmp(ranges[i], ranges[j]) == 0)
-				return RANGES_TWICE;
-			if (location_within(ranges[i], ranges[j]))
-				return RANGES_WITHIN;
-		}
-	*a = *b = 0;
-	return RANGES_OK;
+	switch (location_clash(ranges, n, a, b)) {
+	case LOCATION_CLASH_NONE:
+		return RANGES_OK;
+	case LOCATION_CLASH_TWICE:
+		return RANGES_TWICE;
+	case LOCATION_CLASH_WITHIN:
+		return RANGES_WITHIN;
+	default:
+		return RANGES_NOMEM;
+	}
 }
 
 /* ---- the end-of-day tally (R12) ---- */

@@ -107,6 +107,7 @@ enum recon_ranges {
 	RANGES_OK = 0,
 	RANGES_TWICE,  /* ranges[*a] is given again as ranges[*b] */
 	RANGES_WITHIN, /* ranges[*a] lies within ranges[*b] */
+	RANGES_NOMEM,  /* out of memory: not known */
 };
 
 /*

@@ -904,7 +904,9 @@ static int start_ranges(struct ledger *l, const struct wf_count_start_args *a,
 	case RANGES_WITHIN:
 		return wf_fail(e, WF_E_START_RANGE_WITHIN, a->ranges[i],
 			       a->ranges[j]);
-	default:
+	case RANGES_NOMEM:
+		return wf_fail(e, WF_E_NOMEM);
+	case RANGES_OK:
 		break;
 	}
 	for (i = 0; i < a->nranges; i++) {
