@@ -475,6 +475,19 @@ int ledger_data_version(struct ledger *l, int64_t *v)
 	return rc;
 }
 
+int ledger_change_mark(struct ledger *l, uint32_t *mark)
+{
+	unsigned v = 0;
+
+	*mark = 0;
+	if (sqlite3_file_control(l->db, "main", SQLITE_FCNTL_DATA_VERSION,
+				 &v) != SQLITE_OK)
+		return ledger_fail(l, LEDGER_ERR_SQL, "change mark: %s",
+				   sqlite3_errmsg(l->db));
+	*mark = v;
+	return 0;
+}
+
 int ledger_schema_version(struct ledger *l)
 {
 	sqlite3_stmt *st;

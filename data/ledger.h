@@ -122,6 +122,15 @@ int ledger_schema_version(struct ledger *l);
  * still true inside it when the number is the same. */
 int ledger_data_version(struct ledger *l, int64_t *v);
 /*
+ * A number that changes whenever the file changes, by a commit of this
+ * connection or of another (seen when this connection next begins a
+ * transaction); SQLITE_FCNTL_DATA_VERSION.  A write rolled back changes
+ * nothing and leaves it.  Taken after a commit and again inside the next
+ * transaction: the same number means nobody changed the file in between.
+ * 0, or -1 with the ledger's error.
+ */
+int ledger_change_mark(struct ledger *l, uint32_t *mark);
+/*
  * Checkpoints when the caller has time for them, not inside the commit
  * that happens to fill the WAL (SQLite's auto-checkpoint, every 1,000
  * pages, writes them to the file and syncs it before that commit
@@ -429,6 +438,9 @@ int ledger_session_other_profile(struct ledger *l, int64_t session_id,
 				 const char *profile, unsigned version,
 				 int64_t *checked, char *other, size_t cap,
 				 unsigned *other_version);
+/* The scan id of the last read ledger_scanner_record wrote (0: none yet),
+ * committed or not. */
+int64_t ledger_scanner_last_id(const struct ledger_scanner *s);
 void ledger_scanner_close(struct ledger_scanner *s);
 /* A read taken back (scan_undo). */
 struct scan_undone {

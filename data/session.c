@@ -448,6 +448,7 @@ struct ledger_scanner {
 	struct ledger *l;
 	int64_t session_id;
 	sqlite3_stmt *card, *seen, *ins, *target;
+	int64_t last_id; /* of the last read recorded */
 };
 
 int ledger_scanner_open(struct ledger *l, int64_t session_id,
@@ -616,6 +617,7 @@ int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 	sqlite3_reset(st);
 	if (rc < 0)
 		return rc;
+	s->last_id = sqlite3_last_insert_rowid(s->l->db);
 	/*
 	 * The read enters the audit chain: its audit row repeats the scan
 	 * row, and `audit verify` checks the scan table against those rows,
@@ -626,9 +628,9 @@ int ledger_scanner_record(struct ledger_scanner *s, int64_t range_id,
 	snprintf(subject, sizeof(subject), "session %lld",
 		 (long long)s->session_id);
 	if (ledger_scan_detail(
-		detail, sizeof(detail), sqlite3_last_insert_rowid(s->l->db),
-		s->session_id, range_id, serial, card_id, outcome, why,
-		safe_closed ? 1 : 0, profile, profile_version) < 0)
+		detail, sizeof(detail), s->last_id, s->session_id, range_id,
+		serial, card_id, outcome, why, safe_closed ? 1 : 0, profile,
+		profile_version) < 0)
 		return ledger_fail(s->l, LEDGER_ERR_INVALID,
 				   "read of %s does not fit the audit log",
 				   serial);
@@ -689,6 +691,11 @@ int ledger_session_other_profile(struct ledger *l, int64_t session_id,
 		ledger_stmt_done(l, st);
 	}
 	return rc;
+}
+
+int64_t ledger_scanner_last_id(const struct ledger_scanner *s)
+{
+	return s->last_id;
 }
 
 void ledger_scanner_close(struct ledger_scanner *s)

@@ -84,6 +84,36 @@ static void data_version_moves_with_another_writer(void **state)
 	assert_true(c != b);
 }
 
+/* The change mark: moved by a commit of this connection and, at its next
+ * transaction, by another's; not by a write rolled back, nor by reading. */
+static void change_mark_moves_with_every_commit(void **state)
+{
+	struct testdb *t = *state;
+	uint32_t a, b;
+	int open;
+
+	assert_int_equal(ledger_change_mark(t->l, &a), 0);
+	testdb_staff(t, "M01", ROLE_MANAGER); /* this connection commits */
+	assert_int_equal(ledger_change_mark(t->l, &b), 0);
+	assert_true(b != a);
+	a = b;
+	assert_int_equal(ledger_begin(t->l), 0);
+	testdb_location(t, "S/T9");
+	assert_int_equal(ledger_rollback(t->l), 0);
+	assert_int_equal(ledger_safe_open(t->l, &open), 0);
+	assert_int_equal(ledger_begin(t->l), 0);
+	assert_int_equal(ledger_change_mark(t->l, &b), 0);
+	assert_int_equal(ledger_rollback(t->l), 0);
+	assert_true(b == a);
+	/* Another connection (process) commits. */
+	testdb_sqlf(t, "INSERT INTO location(path, parent_id, depth) "
+		       "VALUES ('ELSEWHERE', NULL, 1)");
+	assert_int_equal(ledger_begin(t->l), 0);
+	assert_int_equal(ledger_change_mark(t->l, &b), 0);
+	assert_int_equal(ledger_rollback(t->l), 0);
+	assert_true(b != a);
+}
+
 /* ---- range_counts ---- */
 
 static void range_counts_history(void **state)
@@ -529,6 +559,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, testdb_setup, testdb_teardown)
 	    T(expected_counts_cards_in_the_safe),
 	    T(data_version_moves_with_another_writer),
+	    T(change_mark_moves_with_every_commit),
 	    T(range_counts_history),
 	    T(range_counts_who),
 	    T(range_counts_who_skips_undone_readers),

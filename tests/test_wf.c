@@ -317,6 +317,138 @@ static void steps_read_the_person_again(void **state)
 	assert_int_equal(ledger_rollback(f->l), 0);
 }
 
+/*
+ * wf_begin_memo: the checks of the last commit of a step stand (again = 1)
+ * only while nobody has changed the ledger since and it is the same day,
+ * for the same step and person; anything else reads them again.
+ */
+enum between {
+	NOTHING,
+	OTHER_COMMITS,	 /* another connection (process) writes */
+	OWN_COMMITS,	 /* this connection writes outside the step */
+	OWN_ROLLS_BACK,	 /* a write of this connection rolled back: none */
+	OTHER_READS,	 /* another connection only reads */
+	NEXT_DAY,	 /* 23:59:59 to 00:00:00 */
+	OTHER_PERSON,	 /* the same step by someone else */
+	OTHER_STEP,	 /* another step by the same person */
+};
+
+static void memo_holds_only_while_nothing_changed(void **state)
+{
+	static const struct {
+		enum between what;
+		int again;
+	} cases[] = {
+	    {NOTHING, 1},	{OTHER_COMMITS, 0}, {OWN_COMMITS, 0},
+	    {OWN_ROLLS_BACK, 1}, {OTHER_READS, 1},   {NEXT_DAY, 0},
+	    {OTHER_PERSON, 0},	{OTHER_STEP, 0},
+	};
+	struct testwf *f = *state;
+	/* 2026-03-02 23:59:59 JST, and a second later the next day. */
+	const int64_t late = 1772463599;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct wf_step *step = &wf_step_key_open;
+		const struct staff_rec *who = &f->s02;
+		struct wf_memo m = {0};
+		struct ledger *other;
+		struct wf_err e;
+		int64_t now = late;
+		int again = -1, open = 0;
+		char err[256];
+
+		/* The first time: checked, committed, kept. */
+		assert_int_equal(wf_begin_memo(f->l, step, who, now, &m,
+					       &again, &e),
+				 0);
+		assert_int_equal(again, 0);
+		assert_int_equal(ledger_commit(f->l), 0);
+		wf_memo_keep(f->l, step, who, now, &m);
+		switch (cases[i].what) {
+		case OTHER_COMMITS:
+		case OTHER_READS:
+			assert_int_equal(
+			    ledger_open(f->path, &other, err, sizeof(err)), 0);
+			if (cases[i].what == OTHER_COMMITS)
+				assert_int_equal(ledger_audit(other, f->m01.id,
+							      now, "note",
+							      "memo", "x"),
+						 0);
+			else
+				assert_int_equal(ledger_safe_open(other, &open),
+						 0);
+			ledger_close(other);
+			break;
+		case OWN_COMMITS:
+			assert_int_equal(ledger_audit(f->l, f->m01.id, now,
+						      "note", "memo", "x"),
+					 0);
+			break;
+		case OWN_ROLLS_BACK:
+			assert_int_equal(ledger_begin(f->l), 0);
+			assert_int_equal(ledger_audit(f->l, f->m01.id, now,
+						      "note", "memo", "x"),
+					 0);
+			assert_int_equal(ledger_rollback(f->l), 0);
+			break;
+		case NEXT_DAY:
+			now = late + 1;
+			break;
+		case OTHER_PERSON:
+			who = &f->m01;
+			break;
+		case OTHER_STEP:
+			step = &wf_step_key_close;
+			break;
+		case NOTHING:
+			break;
+		}
+		/* The second time. */
+		again = -1;
+		assert_int_equal(
+		    wf_begin_memo(f->l, step, who, now, &m, &again, &e), 0);
+		if (again != cases[i].again)
+			fail_msg("case %zu: again is %d, not %d", i, again,
+				 cases[i].again);
+		assert_int_equal(ledger_rollback(f->l), 0);
+		/* Dropped when read again: kept only by wf_memo_keep. */
+		if (!cases[i].again)
+			assert_null(m.step);
+	}
+}
+
+/* A refusal of the checks read again leaves nothing open, and the memo
+ * does not outlive the change that caused it. */
+static void memo_sees_a_lock_by_another_process(void **state)
+{
+	struct testwf *f = *state;
+	struct wf_memo m = {0};
+	struct ledger *other;
+	struct wf_err e;
+	char err[256];
+	int again, locked = 0;
+
+	assert_int_equal(
+	    wf_begin_memo(f->l, &wf_step_key_open, &f->s02, 100, &m, &again, &e),
+	    0);
+	assert_int_equal(ledger_commit(f->l), 0);
+	wf_memo_keep(f->l, &wf_step_key_open, &f->s02, 100, &m);
+	assert_int_equal(ledger_open(f->path, &other, err, sizeof(err)), 0);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(ledger_staff_pin_result(other, f->s02.id, 0,
+							 5, 100, &locked),
+				 0);
+	assert_int_equal(locked, 1);
+	ledger_close(other);
+	assert_int_equal(
+	    wf_begin_memo(f->l, &wf_step_key_open, &f->s02, 100, &m, &again, &e),
+	    77);
+	assert_int_equal(e.code, WF_E_LOCKED);
+	assert_null(m.step);
+	assert_int_equal(ledger_begin(f->l), 0);
+	assert_int_equal(ledger_rollback(f->l), 0);
+}
+
 static void the_key_needs_another_person_who_may_approve(void **state)
 {
 	struct testwf *f = *state;
@@ -531,6 +663,11 @@ int main(void)
 		a_locked_account_refuses_the_right_pin, testwf_setup,
 		testwf_teardown),
 	    cmocka_unit_test_setup_teardown(steps_read_the_person_again,
+					    testwf_setup, testwf_teardown),
+	    cmocka_unit_test_setup_teardown(
+		memo_holds_only_while_nothing_changed, testwf_setup,
+		testwf_teardown),
+	    cmocka_unit_test_setup_teardown(memo_sees_a_lock_by_another_process,
 					    testwf_setup, testwf_teardown),
 	    cmocka_unit_test_setup_teardown(
 		the_key_needs_another_person_who_may_approve, testwf_setup,

@@ -398,6 +398,76 @@ static void a_tally_read_after_its_close_is_refused(void **state)
 	assert_int_equal(wf_scan_close(s, &e), 0);
 }
 
+/*
+ * Between two reads nobody else writing, a scan does not read the person,
+ * the count and the safe again (wf_begin_memo); what another process
+ * writes meanwhile, and midnight, are seen at the very next read.
+ */
+static void another_process_is_seen_at_the_next_read(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = count(f, NULL), opening;
+	struct wf_scan_args a = args(&f->s02, id, "SAFE1/T01");
+	struct wf_scan_read res;
+	struct ledger *other;
+	struct wf_scan *s;
+	struct wf_err e;
+	char err[256];
+
+	assert_int_equal(wf_scan_open(f->l, &a, &s, &e), 0);
+	assert_int_equal(wf_scan_serial(s, "04A101", &res, &e), 0);
+	assert_int_equal(res.safe_closed, 1);
+	assert_int_equal(ledger_open(f->w->path, &other, err, sizeof(err)), 0);
+	/* The safe's opening recorded elsewhere: the next read is not
+	 * flagged. */
+	assert_int_equal(ledger_key_open(other, f->m01.id, f->s03.id, "count",
+					 fake_now, &opening),
+			 0);
+	assert_int_equal(wf_scan_serial(s, "04A102", &res, &e), 0);
+	assert_int_equal(res.safe_closed, 0);
+	assert_int_equal(res.outcome, RECON_ACCEPTED);
+	/* The count closed elsewhere: refused, nothing written. */
+	assert_int_equal(ledger_session_close(other, id, f->m01.id, 0, fake_now),
+			 0);
+	assert_int_equal(wf_scan_serial(s, "04A201", &res, &e), 65);
+	assert_int_equal(e.code, WF_E_SCAN_READ_COUNT_CLOSED);
+	assert_int_equal(reads(f, id), 2);
+	ledger_close(other);
+	assert_int_equal(wf_scan_close(s, &e), 0);
+}
+
+static void training_that_runs_out_at_midnight_stops_the_next_read(void **state)
+{
+	struct fixture *f = *state;
+	struct course_rec c = {.code = "SEC", .name = "Security",
+			       .required = 1, .valid_days = 1};
+	const int64_t was = fake_now;
+	int64_t id;
+	struct wf_scan_args a;
+	struct wf_scan_read res;
+	struct wf_scan *s;
+	struct wf_err e;
+
+	/* Attended on 2026-03-02, valid that day only. */
+	fake_now = 1772463599; /* 2026-03-02 23:59:59 JST */
+	assert_int_equal(ledger_course_add(f->l, &c, f->m01.id, fake_now), 0);
+	assert_int_equal(ledger_training_record(f->l, "SEC", f->s02.id,
+						wf_today(fake_now), f->m01.id,
+						fake_now),
+			 0);
+	id = count(f, NULL);
+	a = args(&f->s02, id, "SAFE1/T01");
+	assert_int_equal(wf_scan_open(f->l, &a, &s, &e), 0);
+	assert_int_equal(wf_scan_serial(s, "04A101", &res, &e), 0);
+	/* A second later, nothing written in between. */
+	fake_now++;
+	assert_int_equal(wf_scan_serial(s, "04A102", &res, &e), 77);
+	assert_int_equal(e.code, WF_E_TRAINING_EXPIRED);
+	assert_int_equal(reads(f, id), 1);
+	assert_int_equal(wf_scan_close(s, &e), 0);
+	fake_now = was;
+}
+
 static void a_disposal_read_after_its_close_is_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -876,6 +946,11 @@ int main(void)
 		a_read_in_a_range_given_away_is_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		a_tally_read_after_its_close_is_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		another_process_is_seen_at_the_next_read, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		training_that_runs_out_at_midnight_stops_the_next_read, setup,
+		teardown),
 	    cmocka_unit_test_setup_teardown(
 		a_disposal_read_after_its_close_is_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(the_loop_ends_at_a_refused_read,

@@ -90,48 +90,63 @@ static int utf8_seq(const unsigned char *p, size_t n)
 	return len;
 }
 
+/* The escape of byte c, or NULL for a byte written as it is (a control
+ * character below 0x20 that has no short form is written as \u00XX). */
+static const char *short_escape(unsigned char c)
+{
+	switch (c) {
+	case '"':
+		return "\\\"";
+	case '\\':
+		return "\\\\";
+	case '\n':
+		return "\\n";
+	case '\r':
+		return "\\r";
+	case '\t':
+		return "\\t";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * s (n bytes) as a JSON string.  The bytes that stand for themselves
+ * (printable ASCII other than quote and backslash, and well-formed UTF-8
+ * sequences) go out in runs, one fwrite a run, not one a character: a
+ * scan writes a line per read.
+ */
 static void put_string(FILE *f, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	const unsigned char *end = p + n;
+	const unsigned char *end = p + n, *run = p;
 
 	fputc('"', f);
 	while (p < end) {
+		const char *esc;
 		int len;
 
-		switch (*p) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (*p < 0x20) {
-				fprintf(f, "\\u%04x", *p);
-				break;
-			}
-			len = utf8_seq(p, (size_t)(end - p));
-			if (len < 0) {
-				fputs("\xef\xbf\xbd", f); /* U+FFFD */
-				p += -len;
-				continue;
-			}
-			fwrite(p, 1, (size_t)len, f);
+		if (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') {
+			p++;
+			continue;
+		}
+		len = *p < 0x80 ? 1 : utf8_seq(p, (size_t)(end - p));
+		if (*p >= 0x80 && len > 0) {
 			p += len;
 			continue;
 		}
-		p++;
+		fwrite(run, 1, (size_t)(p - run), f);
+		esc = short_escape(*p);
+		if (esc)
+			fputs(esc, f);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputs("\xef\xbf\xbd", f); /* U+FFFD */
+		p += len < 0 ? -len : 1;
+		run = p;
 	}
+	fwrite(run, 1, (size_t)(p - run), f);
 	fputc('"', f);
 }
 

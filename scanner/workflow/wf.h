@@ -130,6 +130,32 @@ int wf_begin(struct ledger *l, const struct wf_step *step,
 int wf_begin_read(struct ledger *l, const struct wf_step *step,
 		  const struct staff_rec *actor, int64_t now,
 		  struct wf_err *e);
+/*
+ * The checks of wf_begin kept between two commits of one step by one
+ * person taken again and again (a scan's reads, one transaction each):
+ * while nobody has changed the ledger since the last of them was
+ * committed (ledger_change_mark) and it is the same day (a training runs
+ * out at midnight), what they found still holds.
+ */
+struct wf_memo {
+	const struct wf_step *step; /* NULL: nothing kept */
+	int64_t actor_id;
+	uint32_t mark;
+	int32_t day;
+};
+/* wf_begin, or only its transaction when *m holds for step, actor and
+ * now: *again is then 1 (what the caller checked of the ledger at the
+ * last commit holds as well), else 0 and *m is dropped until
+ * wf_memo_keep. */
+int wf_begin_memo(struct ledger *l, const struct wf_step *step,
+		  const struct staff_rec *actor, int64_t now,
+		  struct wf_memo *m, int *again, struct wf_err *e);
+/* After a commit (at now) of the transaction of wf_begin_memo, with every
+ * check passed: they hold from here until the ledger or the day changes.
+ * Keeps nothing when the mark cannot be read. */
+void wf_memo_keep(struct ledger *l, const struct wf_step *step,
+		  const struct staff_rec *actor, int64_t now,
+		  struct wf_memo *m);
 /* Commits the transaction wf_begin opened when rc is 0, else rolls it
  * back; returns rc, or the ledger error of a failed commit (in *e). */
 int wf_end(struct ledger *l, int rc, struct wf_err *e);

@@ -369,14 +369,31 @@ int wf_training_gate(struct ledger *l, const struct staff_rec *who,
 		       gap.course.name);
 }
 
+/*
+ * The offset is the C library's (localtime_r: TZ, the zone files), which
+ * costs more than the rest of a read's classification; a scan asks it two
+ * or three times a read, reads come many a second, and the answer for a
+ * second is the answer for that second while TZ is the same: the last one
+ * is kept (per thread: the TUI's reader thread asks too).  setenv never
+ * rewrites a value in place, so a new zone is a new TZ string.
+ */
 int32_t wf_utc_offset(int64_t t)
 {
+	static _Thread_local int64_t last_t = INT64_MIN;
+	static _Thread_local const char *last_tz;
+	static _Thread_local int32_t last_off;
+	const char *tz = getenv("TZ");
 	time_t tt = (time_t)t;
 	struct tm tm;
 
+	if (t == last_t && tz == last_tz)
+		return last_off;
 	if (!localtime_r(&tt, &tm))
 		return 0;
-	return (int32_t)tm.tm_gmtoff;
+	last_t = t;
+	last_tz = tz;
+	last_off = (int32_t)tm.tm_gmtoff;
+	return last_off;
 }
 
 int32_t wf_today(int64_t t)
@@ -418,30 +435,65 @@ int wf_may(struct ledger *l, const struct wf_step *step,
 	return rc;
 }
 
-int wf_begin(struct ledger *l, const struct wf_step *step,
-	     const struct staff_rec *actor, int64_t now, struct wf_err *e)
+/* wf_may inside the transaction just begun, which a refusal ends. */
+static int may_or_roll_back(struct ledger *l, const struct wf_step *step,
+			    const struct staff_rec *actor, int64_t now,
+			    struct wf_err *e)
 {
-	int rc;
+	int rc = wf_may(l, step, actor, now, e);
 
-	if (ledger_begin(l) < 0)
-		return wf_fail_ledger(e, l);
-	rc = wf_may(l, step, actor, now, e);
 	if (rc)
 		ledger_rollback(l);
 	return rc;
 }
 
+int wf_begin(struct ledger *l, const struct wf_step *step,
+	     const struct staff_rec *actor, int64_t now, struct wf_err *e)
+{
+	if (ledger_begin(l) < 0)
+		return wf_fail_ledger(e, l);
+	return may_or_roll_back(l, step, actor, now, e);
+}
+
+int wf_begin_memo(struct ledger *l, const struct wf_step *step,
+		  const struct staff_rec *actor, int64_t now,
+		  struct wf_memo *m, int *again, struct wf_err *e)
+{
+	uint32_t mark;
+
+	*again = 0;
+	if (ledger_begin(l) < 0)
+		return wf_fail_ledger(e, l);
+	/* Inside the transaction: a commit by anyone since the keep has
+	 * moved the mark by now. */
+	if (m->step == step && m->actor_id == actor->id &&
+	    m->day == wf_today(now) && ledger_change_mark(l, &mark) == 0 &&
+	    mark == m->mark) {
+		*again = 1;
+		return 0;
+	}
+	m->step = NULL;
+	return may_or_roll_back(l, step, actor, now, e);
+}
+
+void wf_memo_keep(struct ledger *l, const struct wf_step *step,
+		  const struct staff_rec *actor, int64_t now,
+		  struct wf_memo *m)
+{
+	m->step = NULL;
+	if (ledger_change_mark(l, &m->mark) < 0)
+		return;
+	m->step = step;
+	m->actor_id = actor->id;
+	m->day = wf_today(now);
+}
+
 int wf_begin_read(struct ledger *l, const struct wf_step *step,
 		  const struct staff_rec *actor, int64_t now, struct wf_err *e)
 {
-	int rc;
-
 	if (ledger_begin_read(l) < 0)
 		return wf_fail_ledger(e, l);
-	rc = wf_may(l, step, actor, now, e);
-	if (rc)
-		ledger_rollback(l);
-	return rc;
+	return may_or_roll_back(l, step, actor, now, e);
 }
 
 int wf_end(struct ledger *l, int rc, struct wf_err *e)

@@ -235,6 +235,12 @@ struct wf_scan {
 	int typed_reader; /* kbd: the reader types numbers, no profile */
 	int checkpoints_later;	  /* ledger_checkpoint_later, undone at close */
 	int64_t profiles_checked; /* reads up to this id: one profile */
+	/* What the last read recorded found, while it holds (wf_memo): the
+	 * person's checks, the session and range open to them, the reader's
+	 * profile (memo_prof, NULL: none checked) and the safe. */
+	struct wf_memo memo;
+	const struct rdr_profile *memo_prof;
+	int memo_safe_open;
 };
 
 static int64_t scan_now(const struct wf_scan *s)
@@ -603,6 +609,44 @@ static int read_end(struct wf_scan *s, int rc, enum wf_code failed,
 }
 
 /*
+ * A count's or a tally's read begun: the transaction, and the checks of
+ * the person, the session and range, the reader's profile and the safe,
+ * each read from the ledger again unless what the last recorded read
+ * found still holds (wf_begin_memo: nobody has written since, the same
+ * day).  0 with the transaction open and *safe_open set, or the exit
+ * status with nothing open.
+ */
+static int read_begin(struct wf_scan *s, const struct wf_scan_read *res,
+		      const struct rdr_profile *prof, int *safe_open,
+		      struct wf_err *e)
+{
+	int again, rc;
+
+	rc = wf_begin_memo(s->l, &wf_step_scan, s->a->actor, res->at,
+			   &s->memo, &again, e);
+	if (rc)
+		return rc;
+	if (!again) {
+		s->memo_prof = NULL;
+		rc = target_check(s, res->serial, e);
+		if (rc == 0 && ledger_safe_open(s->l, &s->memo_safe_open) < 0)
+			rc = wf_fail(e, WF_E_SCAN_RECORD, res->serial,
+				     ledger_errmsg(s->l));
+	}
+	if (rc == 0 && prof && prof != s->memo_prof) {
+		rc = profile_check(s, res->serial, prof, e);
+		if (rc == 0)
+			s->memo_prof = prof;
+	}
+	if (rc) {
+		s->memo.step = NULL;
+		return read_end(s, rc, WF_E_SCAN_RECORD, res->serial, e);
+	}
+	*safe_open = s->memo_safe_open;
+	return 0;
+}
+
+/*
  * One read into a count or a tally: the person and the session checked,
  * the card looked up, decided, recorded, committed, and only then *res
  * filled for the caller to report.  0 or the exit status (nothing
@@ -612,22 +656,16 @@ static int handle_card(struct wf_scan *s, struct wf_scan_read *res,
 		       const struct rdr_profile *prof, struct wf_err *e)
 {
 	struct scan_lookup *lk = &res->lk;
-	int tally = s->kind == SCAN_TALLY, flag = 0, rc;
+	int tally = s->kind == SCAN_TALLY, flag, safe_open, rc;
 
 	res->outcome = RECON_ALERT;
 	res->why = WHY_NONE;
-	rc = wf_begin(s->l, &wf_step_scan, s->a->actor, res->at, e);
+	rc = read_begin(s, res, prof, &safe_open, e);
 	if (rc)
 		return rc;
-	rc = target_check(s, res->serial, e);
-	if (rc == 0 && prof)
-		rc = profile_check(s, res->serial, prof, e);
-	if (rc)
-		return read_end(s, rc, WF_E_SCAN_RECORD, res->serial, e);
 	rc = ledger_scanner_lookup(s->sc, res->serial, lk);
-	if (rc == 0)
-		rc = safe_flag(
-		    s->l, tally ? HANDLE_TALLY_SCAN : HANDLE_COUNT_SCAN, &flag);
+	flag = recon_safe_flag(tally ? HANDLE_TALLY_SCAN : HANDLE_COUNT_SCAN,
+			       safe_open);
 	if (rc == 0 && tally)
 		rc = tally_classify(s, res->serial, lk, &res->outcome,
 				    &res->why);
@@ -647,8 +685,18 @@ static int handle_card(struct wf_scan *s, struct wf_scan_read *res,
 		rc = wf_fail(e, WF_E_SCAN_RECORD, res->serial,
 			     ledger_errmsg(s->l));
 	rc = read_end(s, rc, WF_E_SCAN_RECORD, res->serial, e);
-	if (rc == 0)
+	if (rc == 0) {
 		res->safe_closed = flag;
+		wf_memo_keep(s->l, &wf_step_scan, s->a->actor, res->at,
+			     &s->memo);
+		/* Every read up to this one is checked for this profile or
+		 * is this scan's own: nobody could write between the check
+		 * (or the memo's) and this commit, under the write lock. */
+		if (prof && prof == s->memo_prof)
+			s->profiles_checked = ledger_scanner_last_id(s->sc);
+	} else {
+		s->memo.step = NULL;
+	}
 	return rc;
 }
 

@@ -15,6 +15,7 @@
 export CARDTALLY_NOW=1772413200
 export CARDTALLY_CONF="$WORK/none.conf"
 PIN_M01=$(pin_file M01 1111)
+PIN_S03=$(pin_file S03 3333)
 
 # ledger_of T: a new ledger with T trays of 2 cards, a cycle plan over
 # them; the first card of each tray moved away and disposed of in one
@@ -254,6 +255,14 @@ reports_ledger() {
 	done
 }
 
+wait_lines() { # FILE N: up to 20 s for FILE to have N lines
+	for _ in $(seq 400); do
+		[ "$(wc -l <"$1")" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # steps ARGS...: the virtual machine steps of `cardtally ARGS...`, all
 # statements together.
 steps() {
@@ -285,17 +294,40 @@ for rn in 2 12; do
 	N[daily$rn]=$(statements report daily 2>/dev/null)
 	# Each read checks that its session's reads come from one identity
 	# profile: it once walked every earlier read of the session (a sweep
-	# of 100 trays of 1,000 cards slowed to 10 s a tray by its end).  Three
-	# cards read again into count 1 (4 x 2 or 4 x 12 reads already): the
-	# first check of the process looks at the session, the next two only
-	# at what was recorded since.
-	printf 'card 04D101\ncard 04D201\ncard 04D301\n' >"$WORK/again.sim"
-	rm -f "$WORK/sql.log"
+	# of 100 trays of 1,000 cards slowed to 10 s a tray by its end).  A
+	# scan reads four cards into count 1 (4 x 2 or 4 x 12 reads already),
+	# fed one at a time, and before its second and third another process
+	# records a read into the count: those reads check again (the file
+	# changed), looking only at what was recorded since the last check;
+	# the first looks at the session, once; the fourth, nobody having
+	# written since the third, checks nothing (what the third found
+	# holds).
+	rm -f "$WORK/sql.log" "$WORK/in"
+	mkfifo "$WORK/in"
+	exec 5<>"$WORK/in"
+	: >"$WORK/again.out"
 	CARDTALLY_SQL_STEPS=1 CARDTALLY_SQL_LOG=$WORK/sql.log \
-		as S03 3333 scan --session 1 --range SAFE2 \
-		--reader "sim:$WORK/again.sim"
+		"$CT" scan --session 1 --range SAFE2 --reader sim:- --json \
+		--as S03 --pin-fd 3 3<"$PIN_S03" <"$WORK/in" 5>&- \
+		>"$WORK/again.out" 2>"$WORK/again.err" &
+	scan=$!
+	k=0
+	for c in 04D101 04D201 04D301 04D401; do
+		k=$((k + 1))
+		if [ "$k" = 2 ] || [ "$k" = 3 ]; then
+			printf 'card 04D%d02\n' "$k" >"$WORK/other.sim"
+			as S03 3333 scan --session 1 --range SAFE2 \
+				--reader "sim:$WORK/other.sim" 5>&-
+		fi
+		printf 'card %s\nremove\n' "$c" >&5
+		wait_lines "$WORK/again.out" "$k" ||
+			diag "read $k of the scan fed live: not reported"
+	done
+	exec 5>&-
+	wait "$scan"
+	is "$?" 0 "reports $rn: the scan fed live ends at its input's end"
 	is "$(grep -c 'profile_version FROM scan_live' "$WORK/sql.log")" 3 \
-		"reports $rn: a scan checks the profile of each of its 3 reads"
+		"reports $rn: a scan checks the profile at its first read and after each other writer, not at its fourth"
 	N[profile$rn]=$(grep 'profile_version FROM scan_live' "$WORK/sql.log" |
 		tail -n +2 |
 		awk '{ sub(/^steps=/, "", $3); n += $3 } END { print n + 0 }')
