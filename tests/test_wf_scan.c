@@ -910,10 +910,13 @@ static void the_ledger_guards_a_closed_session(void **state)
 	assert_int_equal(ledger_scanner_target(sc, 999, &t), 0);
 	assert_int_equal(t.in_session, 0);
 	assert_int_equal(ledger_session_mark(f->l, id, &mark0), 0);
+	assert_int_equal(ledger_scanner_last_id(sc), 0);
 	assert_int_equal(ledger_scanner_record(sc, f->t01, "04A101", 0,
 					       f->s03.id, fake_now, "accepted",
 					       NULL, 0, NULL, 0),
 			 0);
+	/* The ledger's first read. */
+	assert_int_equal(ledger_scanner_last_id(sc), 1);
 	assert_int_equal(ledger_session_mark(f->l, id, &mark1), 0);
 	assert_int_equal(mark1, mark0 + 1);
 	assert_int_equal(ledger_session_close(f->l, id, f->m01.id, 0, fake_now),
