@@ -569,20 +569,19 @@ static void tally_lists_what_is_out_and_masks_the_witness_pin(void **state)
 	(void)state;
 	assert_non_null(m);
 	m->id = 4;
-	ui_tally_add_row(m, &r); /* read back */
+	/* As wf_tally_missing leaves it: A101 read back, A103 issued
+	 * meanwhile, and the two still out passed to the list. */
+	m->t.expected = 4;
+	m->t.by_state[TALLY_RETURNED] = 1;
+	m->t.by_state[TALLY_ISSUED] = 1;
+	m->t.by_state[TALLY_MISSING] = 2;
 	r.name = "A102";
 	r.read_back = 0;
 	ui_tally_add_row(m, &r); /* missing */
-	r.name = "A103";
-	r.status = CARD_ISSUED;
-	ui_tally_add_row(m, &r); /* issued meanwhile */
 	r.name = "T1";
 	r.is_asset = 1;
-	r.status = CARD_CHECKED_OUT;
 	r.checked_out_by = "";
 	ui_tally_add_row(m, &r); /* a terminal missing */
-	assert_int_equal(m->t.expected, 4);
-	assert_int_equal(m->t.by_state[TALLY_MISSING], 2);
 	assert_int_equal(m->nout, 2);
 	ui_tally_note_read(m, RECON_ACCEPTED, WHY_NONE, "A101", "04A101");
 	ui_tally_note_read(m, RECON_ALERT, WHY_UNKNOWN, "", "04FFFF");

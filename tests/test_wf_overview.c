@@ -18,9 +18,15 @@
 
 #include "../data/import.h"
 #include "../scanner/workflow/wf_overview.h"
+#include "../scanner/workflow/wf_scan.h"
 
 /* 2026-03-02 10:00 in Tokyo (tests/run sets TZ), a Monday. */
 #define NOW 1772413200
+
+static int64_t clock_now(void)
+{
+	return NOW + 150;
+}
 
 static const char stock[] = "mgmt_id,serial,location,received\n"
 			    "A101,04A101,SAFE1/T01,2025-06-01\n"
@@ -108,6 +114,90 @@ static void lists_what_the_rules_keep(void **state)
 	assert_null(ov.out);
 }
 
+struct listed {
+	char names[8][16];
+	int n;
+};
+
+static int list_missing(void *ctx, const struct tally_row *r)
+{
+	struct listed *l = ctx;
+
+	assert_true(l->n < 8);
+	snprintf(l->names[l->n++], sizeof(l->names[0]), "%s", r->name);
+	return 0;
+}
+
+/* A tally's items each judged by the rule (recon_tally_item), counted,
+ * and only the missing ones listed: what `tally report` and the TUI's
+ * tally screen show. */
+static void a_tally_lists_only_what_is_missing(void **state)
+{
+	static const char four[] = "mgmt_id,serial,location,received\n"
+				   "B101,04B101,SAFE1/T01,2025-06-01\n"
+				   "B102,04B102,SAFE1/T01,2025-06-01\n"
+				   "B103,04B103,SAFE1/T01,2025-06-01\n"
+				   "B104,04B104,SAFE1/T01,2025-06-01\n";
+	const char *all[] = {"B101", "B102", "B103", "B104"};
+	const char *b102[] = {"B102"}, *b103[] = {"B103"};
+	struct testwf *f = *state;
+	struct import_result res;
+	struct wf_scan_args a = {0};
+	struct wf_scan_read rd;
+	struct wf_scan *s;
+	struct recon_tally t;
+	struct listed l = {0};
+	struct wf_moved moved;
+	struct wf_err e;
+	int64_t tally, n;
+
+	assert_int_equal(wf_import(f->l, &f->m01, "four.csv", four,
+				   strlen(four), IMPORT_ENC_AUTO, 0, NOW, &res,
+				   &e),
+			 0);
+	import_result_free(&res);
+	assert_int_equal(wf_custody_move(f->l, &f->s02, CUSTODY_CHECKOUT, all,
+					 4, CUSTODY_BY_NAME, NULL, DATE_NONE,
+					 NOW + 60, &moved, &e),
+			 0);
+	wf_moved_free(&moved);
+	assert_int_equal(
+	    wf_tally_start(f->l, &f->s02, NOW + 120, &tally, &n, &e), 0);
+	assert_int_equal(n, 4);
+	/* B101 read back in the tally. */
+	a.session_id = tally;
+	a.actor = &f->s02;
+	a.clock = clock_now;
+	assert_int_equal(wf_scan_open(f->l, &a, &s, &e), 0);
+	assert_int_equal(wf_scan_serial(s, "04B101", &rd, &e), 0);
+	assert_int_equal(wf_scan_close(s, &e), 0);
+	/* B102 returned to storage at the counter, B103 issued. */
+	assert_int_equal(wf_custody_move(f->l, &f->s02, CUSTODY_RETURN, b102,
+					 1, CUSTODY_BY_NAME, NULL, DATE_NONE,
+					 NOW + 180, &moved, &e),
+			 0);
+	wf_moved_free(&moved);
+	assert_int_equal(wf_custody_move(f->l, &f->s02, CUSTODY_ISSUE, b103, 1,
+					 CUSTODY_BY_NAME, NULL, DATE_NONE,
+					 NOW + 190, &moved, &e),
+			 0);
+	wf_moved_free(&moved);
+	assert_int_equal(wf_tally_missing(f->l, tally, list_missing, &l, &t),
+			 0);
+	assert_int_equal(t.expected, 4);
+	assert_int_equal(t.by_state[TALLY_RETURNED], 1);
+	assert_int_equal(t.by_state[TALLY_RESOLVED], 1);
+	assert_int_equal(t.by_state[TALLY_ISSUED], 1);
+	assert_int_equal(t.by_state[TALLY_MISSING], 1);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.names[0], "B104");
+	/* The totals alone are the same. */
+	memset(&t, 0xff, sizeof(t));
+	assert_int_equal(wf_tally_summary(f->l, tally, &t), 0);
+	assert_int_equal(t.expected, 4);
+	assert_int_equal(t.by_state[TALLY_MISSING], 1);
+}
+
 static void a_tally_closed_with_nothing_missing_is_left_out(void **state)
 {
 	struct testwf *f = *state;
@@ -191,6 +281,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(lists_what_the_rules_keep,
+					    testwf_setup, testwf_teardown),
+	    cmocka_unit_test_setup_teardown(a_tally_lists_only_what_is_missing,
 					    testwf_setup, testwf_teardown),
 	    cmocka_unit_test_setup_teardown(
 		a_tally_closed_with_nothing_missing_is_left_out, testwf_setup,

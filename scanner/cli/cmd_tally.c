@@ -71,15 +71,12 @@ struct report_ctx {
 	struct recon_tally t;
 };
 
+/* One item still missing (wf_tally_missing). */
 static int report_row(void *ctx, const struct tally_row *r)
 {
 	struct report_ctx *s = ctx;
-	enum tally_state st = recon_tally_item(r->read_back, r->status);
 	char day[11] = "-";
 
-	recon_tally_add(&s->t, st);
-	if (st != TALLY_MISSING)
-		return 0;
 	if (r->for_date != DATE_NONE)
 		date_format(r->for_date, day);
 	if (s->jw) {
@@ -121,7 +118,7 @@ static int tally_report(struct ledger *l, const struct session_rec *sess,
 		fprintf(f, _("tally %lld%s\nnot returned:\n"), (long long)sess->id,
 			sess->closed_at ? _(" (closed)") : "");
 	}
-	rc = ledger_tally_each(l, sess->id, report_row, &s);
+	rc = wf_tally_missing(l, sess->id, report_row, &s, &s.t);
 	if (rc < 0)
 		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 	rc = recon_tally_balanced(&s.t) ? EXIT_OK : EXIT_FOUND;

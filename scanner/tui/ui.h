@@ -660,7 +660,8 @@ struct ui_tally_model {
  * the card's management ID or the terminal's code, "" when unknown. */
 void ui_tally_note_read(struct ui_tally_model *m, int outcome, int why,
 			const char *name, const char *serial);
-/* Adds row r of the tally to m: counted, and listed when missing. */
+/* Adds missing item r of the tally to m's list (wf_tally_missing's fn;
+ * m->t holds the totals it counts). */
 int ui_tally_add_row(void *m, const struct tally_row *r);
 void ui_tally_render(const struct ui_tally_model *m, int cols, int rows,
 		     struct ui_view *v);

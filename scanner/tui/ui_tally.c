@@ -47,11 +47,9 @@ void ui_tally_note_read(struct ui_tally_model *m, int outcome, int why,
 int ui_tally_add_row(void *ctx, const struct tally_row *r)
 {
 	struct ui_tally_model *m = ctx;
-	enum tally_state ts = recon_tally_item(r->read_back, r->status);
 	struct ui_tally_out *o;
 
-	recon_tally_add(&m->t, ts);
-	if (ts != TALLY_MISSING || m->nout == UI_TALLY_OUT_MAX)
+	if (m->nout == UI_TALLY_OUT_MAX)
 		return 0;
 	o = &m->out[m->nout++];
 	o->is_asset = r->is_asset;
@@ -155,9 +153,9 @@ void ui_tally_render(const struct ui_tally_model *m, int cols, int rows,
 
 static int reload(struct ui *u, struct tally_screen *st)
 {
-	memset(&st->m.t, 0, sizeof(st->m.t));
 	st->m.nout = 0;
-	if (ledger_tally_each(u->l, st->m.id, ui_tally_add_row, &st->m) < 0)
+	if (wf_tally_missing(u->l, st->m.id, ui_tally_add_row, &st->m,
+			     &st->m.t) < 0)
 		return ui_ledger_fail(u);
 	return 0;
 }

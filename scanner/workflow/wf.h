@@ -593,6 +593,13 @@ int wf_tally_preview(struct ledger *l, int64_t id, struct recon_tally *t,
  * `tally list` and `status` show.  0 and *t, or a negative LEDGER_ERR_*
  * (ledger_errmsg says why). */
 int wf_tally_summary(struct ledger *l, int64_t id, struct recon_tally *t);
+/* wf_tally_summary, and fn (unless NULL) called with each item still
+ * missing (not read back, not issued, not back in storage since), in the
+ * ledger's order: what `tally report` and the TUI's tally screen list.
+ * 0, fn's non-zero return, or a negative LEDGER_ERR_*. */
+int wf_tally_missing(struct ledger *l, int64_t id,
+		     int (*fn)(void *ctx, const struct tally_row *r),
+		     void *ctx, struct recon_tally *t);
 
 struct wf_tally_closed {
 	struct recon_tally t; /* as the close found it */

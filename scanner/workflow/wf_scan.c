@@ -234,7 +234,8 @@ struct wf_scan {
 	int range_begun;  /* a count's range: its end is recorded at close */
 	int typed_reader; /* kbd: the reader types numbers, no profile */
 	int checkpoints_later;	  /* ledger_checkpoint_later, undone at close */
-	int64_t profiles_checked; /* reads up to this id: one profile */
+	int64_t profiles_checked; /* reads up to this id: one profile, */
+	const struct rdr_profile *checked_prof; /* this one */
 	/* What the last read recorded found, while it holds (wf_memo): the
 	 * person's checks, the session and range open to them, the reader's
 	 * profile (memo_prof, NULL: none checked) and the safe. */
@@ -510,9 +511,17 @@ static int profile_check(struct wf_scan *s, const char *serial,
 {
 	char other[72], mine[72], sid[24];
 	unsigned ov = 0;
-	int rc = ledger_session_other_profile(
-	    s->l, s->a->session_id, prof->name, prof->version,
-	    &s->profiles_checked, other, sizeof(other), &ov);
+	int rc;
+
+	/* The reads up to the watermark were looked at for another profile
+	 * (a reader changed under the scan): all of them again. */
+	if (s->checked_prof != prof) {
+		s->profiles_checked = 0;
+		s->checked_prof = prof;
+	}
+	rc = ledger_session_other_profile(s->l, s->a->session_id, prof->name,
+					  prof->version, &s->profiles_checked,
+					  other, sizeof(other), &ov);
 
 	if (rc < 0)
 		return wf_fail(e, WF_E_SCAN_RECORD, serial,

@@ -109,16 +109,35 @@ int wf_tally_preview(struct ledger *l, int64_t id, struct recon_tally *t,
 	return rc;
 }
 
-static int count_row(void *ctx, const struct tally_row *r)
+struct judged {
+	struct recon_tally *t;
+	int (*fn)(void *ctx, const struct tally_row *r);
+	void *ctx;
+};
+
+/* Each row judged by the rule and counted; the missing ones passed on. */
+static int judge_row(void *p, const struct tally_row *r)
 {
-	recon_tally_add(ctx, recon_tally_item(r->read_back, r->status));
-	return 0;
+	struct judged *j = p;
+	enum tally_state st = recon_tally_item(r->read_back, r->status);
+
+	recon_tally_add(j->t, st);
+	return st == TALLY_MISSING && j->fn ? j->fn(j->ctx, r) : 0;
+}
+
+int wf_tally_missing(struct ledger *l, int64_t id,
+		     int (*fn)(void *ctx, const struct tally_row *r),
+		     void *ctx, struct recon_tally *t)
+{
+	struct judged j = {t, fn, ctx};
+
+	memset(t, 0, sizeof(*t));
+	return ledger_tally_each(l, id, judge_row, &j);
 }
 
 int wf_tally_summary(struct ledger *l, int64_t id, struct recon_tally *t)
 {
-	memset(t, 0, sizeof(*t));
-	return ledger_tally_each(l, id, count_row, t);
+	return wf_tally_missing(l, id, NULL, NULL, t);
 }
 
 /* Refusal of recon_tally_close_check's answer, or 0. */
