@@ -37,28 +37,45 @@ static const struct recon_key_rules key_rules = {.open_limit_min = 30,
 						 .office_start_min = 8 * 60,
 						 .office_end_min = 18 * 60};
 
+/* Imports csv as M01 at NOW. */
+static void stock_in(struct testwf *f, const char *csv)
+{
+	struct import_result res;
+	struct wf_err e;
+
+	assert_int_equal(wf_import(f->l, &f->m01, "stock.csv", csv,
+				   strlen(csv), IMPORT_ENC_AUTO, 0, NOW, &res,
+				   &e),
+			 0);
+	import_result_free(&res);
+}
+
+/* Moves the n cards named by S02 (kind k) at time at. */
+static void move(struct testwf *f, enum custody_kind k,
+		 const char *const *names, size_t n, int64_t at)
+{
+	struct wf_moved moved;
+	struct wf_err e;
+
+	assert_int_equal(wf_custody_move(f->l, &f->s02, k, names, n,
+					 CUSTODY_BY_NAME, NULL, DATE_NONE, at,
+					 &moved, &e),
+			 0);
+	wf_moved_free(&moved);
+}
+
 /* The office of NOW: three cards, A103 out with S02 since NOW + 60, a
  * full count begun, a tally expecting A103 back (its id in *tally), P04
  * locked by wrong PINs, and S03 locked and then made inactive. */
 static void office(struct testwf *f, int64_t *tally)
 {
 	const char *a103[] = {"A103"};
-	struct import_result res;
 	struct staff_rec who;
-	struct wf_moved moved;
 	struct wf_err e;
 	int64_t n, count;
 
-	assert_int_equal(wf_import(f->l, &f->m01, "stock.csv", stock,
-				   strlen(stock), IMPORT_ENC_AUTO, 0, NOW, &res,
-				   &e),
-			 0);
-	import_result_free(&res);
-	assert_int_equal(wf_custody_move(f->l, &f->s02, CUSTODY_CHECKOUT, a103,
-					 1, CUSTODY_BY_NAME, NULL, DATE_NONE,
-					 NOW + 60, &moved, &e),
-			 0);
-	wf_moved_free(&moved);
+	stock_in(f, stock);
+	move(f, CUSTODY_CHECKOUT, a103, 1, NOW + 60);
 	assert_int_equal(ledger_session_start(f->l, SESSION_FULL, NULL, 0,
 					      f->m01.id, NOW + 90, &count),
 			 0);
@@ -141,26 +158,16 @@ static void a_tally_lists_only_what_is_missing(void **state)
 	const char *all[] = {"B101", "B102", "B103", "B104"};
 	const char *b102[] = {"B102"}, *b103[] = {"B103"};
 	struct testwf *f = *state;
-	struct import_result res;
 	struct wf_scan_args a = {0};
 	struct wf_scan_read rd;
 	struct wf_scan *s;
 	struct recon_tally t;
 	struct listed l = {0};
-	struct wf_moved moved;
 	struct wf_err e;
 	int64_t tally, n;
 
-	assert_int_equal(wf_import(f->l, &f->m01, "four.csv", four,
-				   strlen(four), IMPORT_ENC_AUTO, 0, NOW, &res,
-				   &e),
-			 0);
-	import_result_free(&res);
-	assert_int_equal(wf_custody_move(f->l, &f->s02, CUSTODY_CHECKOUT, all,
-					 4, CUSTODY_BY_NAME, NULL, DATE_NONE,
-					 NOW + 60, &moved, &e),
-			 0);
-	wf_moved_free(&moved);
+	stock_in(f, four);
+	move(f, CUSTODY_CHECKOUT, all, 4, NOW + 60);
 	assert_int_equal(
 	    wf_tally_start(f->l, &f->s02, NOW + 120, &tally, &n, &e), 0);
 	assert_int_equal(n, 4);
@@ -172,16 +179,8 @@ static void a_tally_lists_only_what_is_missing(void **state)
 	assert_int_equal(wf_scan_serial(s, "04B101", &rd, &e), 0);
 	assert_int_equal(wf_scan_close(s, &e), 0);
 	/* B102 returned to storage at the counter, B103 issued. */
-	assert_int_equal(wf_custody_move(f->l, &f->s02, CUSTODY_RETURN, b102,
-					 1, CUSTODY_BY_NAME, NULL, DATE_NONE,
-					 NOW + 180, &moved, &e),
-			 0);
-	wf_moved_free(&moved);
-	assert_int_equal(wf_custody_move(f->l, &f->s02, CUSTODY_ISSUE, b103, 1,
-					 CUSTODY_BY_NAME, NULL, DATE_NONE,
-					 NOW + 190, &moved, &e),
-			 0);
-	wf_moved_free(&moved);
+	move(f, CUSTODY_RETURN, b102, 1, NOW + 180);
+	move(f, CUSTODY_ISSUE, b103, 1, NOW + 190);
 	assert_int_equal(wf_tally_missing(f->l, tally, list_missing, &l, &t),
 			 0);
 	assert_int_equal(t.expected, 4);
@@ -204,16 +203,11 @@ static void a_tally_closed_with_nothing_missing_is_left_out(void **state)
 	const char *a103[] = {"A103"};
 	struct wf_tally_closed closed;
 	struct wf_overview ov;
-	struct wf_moved moved;
 	struct wf_err e;
 	int64_t tally;
 
 	office(f, &tally);
-	assert_int_equal(wf_custody_move(f->l, &f->s02, CUSTODY_RETURN, a103, 1,
-					 CUSTODY_BY_NAME, NULL, DATE_NONE,
-					 NOW + 170, &moved, &e),
-			 0);
-	wf_moved_free(&moved);
+	move(f, CUSTODY_RETURN, a103, 1, NOW + 170);
 	assert_int_equal(wf_tally_close(f->l, &f->s02, tally, NULL, NULL, NULL,
 					NOW + 180, &closed, &e),
 			 0);
