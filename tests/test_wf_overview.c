@@ -146,8 +146,8 @@ static int list_missing(void *ctx, const struct tally_row *r)
 }
 
 /* A tally's items each judged by the rule (recon_tally_item), counted,
- * and only the missing ones listed: what `tally report` and the TUI's
- * tally screen show. */
+ * and only the missing ones listed: what `reconcile` of a tally and the
+ * TUI's tally screen show. */
 static void a_tally_lists_only_what_is_missing(void **state)
 {
 	static const char four[] = "mgmt_id,serial,location,received\n"

@@ -595,8 +595,8 @@ int wf_tally_preview(struct ledger *l, int64_t id, struct recon_tally *t,
 int wf_tally_summary(struct ledger *l, int64_t id, struct recon_tally *t);
 /* wf_tally_summary, and fn (unless NULL) called with each item still
  * missing (not read back, not issued, not back in storage since), in the
- * ledger's order: what `tally report` and the TUI's tally screen list.
- * 0, fn's non-zero return, or a negative LEDGER_ERR_*. */
+ * ledger's order: what `reconcile` of a tally and the TUI's tally screen
+ * list.  0, fn's non-zero return, or a negative LEDGER_ERR_*. */
 int wf_tally_missing(struct ledger *l, int64_t id,
 		     int (*fn)(void *ctx, const struct tally_row *r),
 		     void *ctx, struct recon_tally *t);
