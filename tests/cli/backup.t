@@ -25,14 +25,6 @@ cid=$OUT
 PIN_S02=$(pin_file S02 2222)
 mkdir "$WORK/bk"
 
-wait_lines() { # FILE N: up to 20 s for FILE to have N lines
-	for _ in $(seq 400); do
-		[ "$(wc -l <"$1")" -ge "$2" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # ---- backups while a scan runs in another process ----------------------------
 
 mkfifo "$WORK/in"
@@ -56,7 +48,7 @@ for i in $(seq 100 159); do
 			bad=$((bad + 1))
 	fi
 done
-wait_lines "$WORK/scan.out" 60
+wait_lines_of "$WORK/scan.out" 60
 ok $? "the scan reported all 60 reads"
 exec 5>&-
 wait "$scanpid"
@@ -163,7 +155,7 @@ cid2=$OUT
 	2>"$WORK/scan2.err" 5>&- &
 scanpid=$!
 printf 'card 04A100\nremove\n' >&5
-wait_lines "$WORK/scan2.out" 1
+wait_lines_of "$WORK/scan2.out" 1
 mkdir "$WORK/bk/now"
 CARDTALLY_NOW=$((T0 + 40)) ct backup "$WORK/bk/now"
 now_copy=$OUT
@@ -174,7 +166,7 @@ as M01 1111 restore "$now_copy"
 is "$RC" 65 "restore refuses a ledger open in another process"
 like "$ERR" "is open in another process" "it says so"
 printf 'card 04A101\nremove\n' >&5
-wait_lines "$WORK/scan2.out" 2
+wait_lines_of "$WORK/scan2.out" 2
 ok $? "the scan goes on reading"
 exec 5>&-
 wait "$scanpid"

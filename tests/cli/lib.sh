@@ -95,6 +95,16 @@ EOF_B
 	done
 }
 
+# wait_lines_of FILE N: waits up to 20 s for FILE (a background command's
+# output) to have N lines; 1 when it has not by then.
+wait_lines_of() {
+	for _ in $(seq 400); do
+		[ "$(wc -l <"$1")" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # sqlq SQL: runs a query on the ledger with the sqlite3 CLI.
 sqlq() { sqlite3 -batch -noheader -cmd ".timeout 10000" "$CARDTALLY_DB" "$1"; }
 

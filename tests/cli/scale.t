@@ -255,14 +255,6 @@ reports_ledger() {
 	done
 }
 
-wait_lines() { # FILE N: up to 20 s for FILE to have N lines
-	for _ in $(seq 400); do
-		[ "$(wc -l <"$1")" -ge "$2" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # steps ARGS...: the virtual machine steps of `cardtally ARGS...`, all
 # statements together.
 steps() {
@@ -320,7 +312,7 @@ for rn in 2 12; do
 				--reader "sim:$WORK/other.sim" 5>&-
 		fi
 		printf 'card %s\nremove\n' "$c" >&5
-		wait_lines "$WORK/again.out" "$k" ||
+		wait_lines_of "$WORK/again.out" "$k" ||
 			diag "read $k of the scan fed live: not reported"
 	done
 	exec 5>&-

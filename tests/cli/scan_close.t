@@ -21,14 +21,6 @@ with_witness S02 2222 M01 1111 key open --purpose "count and tally"
 is "$RC" 0 "prepared: the safe is open"
 PIN_S02=$(pin_file S02 2222)
 
-# wait_lines FILE N: up to 10 s for FILE to have N lines.
-wait_lines() {
-	for _ in $(seq 200); do
-		[ "$(wc -l <"$1")" -ge "$2" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 # start_scan OUT ARGS...: S02's scan --json in the background, its sim
 # script read from the FIFO $WORK/in, which fd 5 holds open and writes.
 start_scan() {
@@ -61,7 +53,7 @@ as S02 2222 count start --kind partial --ranges SAFE1/T01 \
 cid=$OUT
 start_scan "$WORK/c.out" --session "$cid" --range SAFE1/T01
 printf 'card 04A101\nremove\ncard 04A102\nremove\ncard 04A103\nremove\n' >&5
-wait_lines "$WORK/c.out" 3
+wait_lines_of "$WORK/c.out" 3
 ok $? "count: three reads while it is open"
 as S02 2222 count close "$cid"
 is "$RC" 0 "count: closed clean (every card read) while the scan runs"
@@ -113,7 +105,7 @@ as S02 2222 tally start
 tid=$OUT
 start_scan "$WORK/t.out" --session "$tid"
 printf 'card 04B201\nremove\n' >&5
-wait_lines "$WORK/t.out" 1
+wait_lines_of "$WORK/t.out" 1
 ok $? "tally: B201 read back while it is open"
 ct tally close "$tid" --note "B202 not back" --as S03 --pin-fd 3 \
 	--witness M01 --witness-pin-fd 4 3<<<3333 4<<<1111

@@ -21,13 +21,6 @@ as S02 2222 count start --kind partial --ranges SAFE1/T01 \
 cid=$OUT
 PIN_S02=$(pin_file S02 2222)
 
-wait_lines() { # FILE N: up to 10 s for FILE to have N lines
-	for _ in $(seq 200); do
-		[ "$(wc -l <"$1")" -ge "$2" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 # ends PID: 0 when process PID ends within 5 s (it is killed otherwise).
 ends() {
 	for _ in $(seq 100); do
@@ -53,7 +46,7 @@ for sig in TERM INT HUP; do
 		>"$WORK/$sig.out" 2>"$WORK/$sig.err" &
 	pid=$!
 	printf 'card 04A10%d\nremove\n' "$n" >&5
-	wait_lines "$WORK/$sig.out" 1
+	wait_lines_of "$WORK/$sig.out" 1
 	kill -"$sig" "$pid"
 	ends "$pid"
 	ok $? "SIG$sig: the scan ends"
