@@ -37,19 +37,6 @@ static const struct recon_key_rules key_rules = {.open_limit_min = 30,
 						 .office_start_min = 8 * 60,
 						 .office_end_min = 18 * 60};
 
-/* Imports csv as M01 at NOW. */
-static void stock_in(struct testwf *f, const char *csv)
-{
-	struct import_result res;
-	struct wf_err e;
-
-	assert_int_equal(wf_import(f->l, &f->m01, "stock.csv", csv,
-				   strlen(csv), IMPORT_ENC_AUTO, 0, NOW, &res,
-				   &e),
-			 0);
-	import_result_free(&res);
-}
-
 /* Moves the n cards named by S02 (kind k) at time at. */
 static void move(struct testwf *f, enum custody_kind k,
 		 const char *const *names, size_t n, int64_t at)
@@ -74,7 +61,7 @@ static void office(struct testwf *f, int64_t *tally)
 	struct wf_err e;
 	int64_t n, count;
 
-	stock_in(f, stock);
+	testwf_stock(f, &f->m01, stock, NOW);
 	move(f, CUSTODY_CHECKOUT, a103, 1, NOW + 60);
 	assert_int_equal(ledger_session_start(f->l, SESSION_FULL, NULL, 0,
 					      f->m01.id, NOW + 90, &count),
@@ -166,7 +153,7 @@ static void a_tally_lists_only_what_is_missing(void **state)
 	struct wf_err e;
 	int64_t tally, n;
 
-	stock_in(f, four);
+	assert_int_equal(testwf_stock(f, &f->m01, four, NOW), 4);
 	move(f, CUSTODY_CHECKOUT, all, 4, NOW + 60);
 	assert_int_equal(
 	    wf_tally_start(f->l, &f->s02, NOW + 120, &tally, &n, &e), 0);

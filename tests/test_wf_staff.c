@@ -29,15 +29,7 @@ static const char stock[] = "mgmt_id,serial,location,received\n"
 /* The office past its setup: one card in the ledger. */
 static void add_stock(struct testwf *f)
 {
-	struct import_result res;
-	struct wf_err e;
-
-	assert_int_equal(wf_import(f->l, &f->s02, "stock.csv", stock,
-				   strlen(stock), IMPORT_ENC_AUTO, 0, NOW, &res,
-				   &e),
-			 0);
-	assert_int_equal(res.added, 1);
-	import_result_free(&res);
+	assert_int_equal(testwf_stock(f, &f->s02, stock, NOW), 1);
 }
 
 /* ---- staff add ---- */

@@ -28,7 +28,9 @@
 
 #include <sodium.h>
 
+#include "../data/import.h"
 #include "../data/ledger.h"
+#include "../scanner/workflow/wf.h"
 #include "tmpdir.h"
 
 struct testwf {
@@ -63,6 +65,24 @@ static inline const char *testwf_file(const struct testwf *f, const char *name,
 
 	assert_true(n > 0 && (size_t)n < cap);
 	return buf;
+}
+
+/* The stock list csv imported by actor at now (wf_import, which must
+ * take it); returns the number of cards it added. */
+static inline size_t testwf_stock(struct testwf *f,
+				  const struct staff_rec *actor,
+				  const char *csv, int64_t now)
+{
+	struct import_result res;
+	struct wf_err e;
+	size_t added;
+
+	assert_int_equal(wf_import(f->l, actor, "stock.csv", csv, strlen(csv),
+				   IMPORT_ENC_AUTO, 0, now, &res, &e),
+			 0);
+	added = res.added;
+	import_result_free(&res);
+	return added;
 }
 
 /* Removes a ledger file and its WAL files, whichever exist. */
