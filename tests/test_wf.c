@@ -291,6 +291,30 @@ static void a_locked_account_refuses_the_right_pin(void **state)
 	assert_int_equal(who.failed_pins, 5);
 }
 
+/* The last audit row's action, staff and detail, "|"-joined. */
+static int last_row(void *ctx, const struct audit_row *r)
+{
+	snprintf(ctx, 128, "%s|%s|%s", r->action, r->staff, r->detail);
+	return 0;
+}
+
+static void a_logout_is_recorded_or_said_why_not(void **state)
+{
+	struct testwf *f = *state;
+	struct wf_err e;
+	char got[128] = "";
+
+	assert_int_equal(wf_logout(f->l, &f->s02, "idle", 100, &e), 0);
+	assert_int_equal(ledger_audit_list(f->l, 1, last_row, got), 0);
+	assert_string_equal(got, "tui.logout|S02|idle");
+	/* A ledger that cannot record it: the refusal says why. */
+	assert_int_equal(ledger_read_only(f->l), 0);
+	assert_int_not_equal(wf_logout(f->l, &f->s02, "quit", 110, &e), 0);
+	assert_int_equal(e.code, WF_E_LEDGER);
+	assert_int_equal(ledger_audit_list(f->l, 1, last_row, got), 0);
+	assert_string_equal(got, "tui.logout|S02|idle");
+}
+
 static void steps_read_the_person_again(void **state)
 {
 	struct testwf *f = *state;
@@ -661,6 +685,9 @@ int main(void)
 		testwf_teardown),
 	    cmocka_unit_test_setup_teardown(
 		a_locked_account_refuses_the_right_pin, testwf_setup,
+		testwf_teardown),
+	    cmocka_unit_test_setup_teardown(
+		a_logout_is_recorded_or_said_why_not, testwf_setup,
 		testwf_teardown),
 	    cmocka_unit_test_setup_teardown(steps_read_the_person_again,
 					    testwf_setup, testwf_teardown),

@@ -237,10 +237,12 @@ static void open_screen(struct ui *u, const struct ui_screen *s)
  * (its reads are on disk), the logout audited, the login screen shown. */
 static void logout(struct ui *u, const char *why)
 {
+	struct wf_err e;
+	int failed = 0;
+
 	close_screen(u);
 	if (u->logged_in)
-		ledger_audit(u->l, u->who.id, cli_now(), "tui.logout",
-			     u->who.code, why);
+		failed = wf_logout(u->l, &u->who, why, cli_now(), &e) != 0;
 	memset(&u->who, 0, sizeof(u->who));
 	u->logout_warned = 0;
 	u->logged_in = 0;
@@ -248,6 +250,9 @@ static void logout(struct ui *u, const char *why)
 	u->training_gap[0] = '\0';
 	u->training_expired = 0;
 	open_screen(u, &ui_login_screen);
+	/* Said on the login screen: the person is out all the same. */
+	if (failed)
+		ui_fail(u, &e);
 }
 
 /*

@@ -192,6 +192,14 @@ int wf_pin_valid(const char *pin);
  */
 int wf_login(struct ledger *l, const char *code, const char *pin, int64_t now,
 	     struct staff_rec *out, struct wf_err *e);
+/*
+ * Records that `who` left a TUI session (audit tui.logout, detail why:
+ * logout, idle, quit or signal).  The session ends whatever this returns:
+ * a ledger that cannot record it gives the exit status with *e, for the
+ * screen to say so.
+ */
+int wf_logout(struct ledger *l, const struct staff_rec *who, const char *why,
+	      int64_t now, struct wf_err *e);
 /* 0 when who's role allows action (recon_permit), else 77 with *e. */
 int wf_permit(const struct staff_rec *who, enum recon_action action,
 	      struct wf_err *e);

@@ -108,6 +108,14 @@ int wf_login(struct ledger *l, const char *code, const char *pin, int64_t now,
 	return 0;
 }
 
+int wf_logout(struct ledger *l, const struct staff_rec *who, const char *why,
+	      int64_t now, struct wf_err *e)
+{
+	if (ledger_audit(l, who->id, now, "tui.logout", who->code, why) < 0)
+		return wf_fail_ledger(e, l);
+	return 0;
+}
+
 int wf_permit(const struct staff_rec *who, enum recon_action action,
 	      struct wf_err *e)
 {
