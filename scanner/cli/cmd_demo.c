@@ -32,6 +32,7 @@ static const char *const demo_missing[] = {"M001234", "M002345", "M004321"};
 #define DEMO_UNPLUG_IN	  "SAFE2/S1/B05" /* reader pulled out mid-tray */
 
 #define DEMO_DAY (24 * 3600)
+#define DEMO_PIN "1234" /* everybody's: the demo says so */
 
 struct demo_person {
 	const char *code, *name;
@@ -166,48 +167,46 @@ static int write_script(struct ledger *l, const char *path, const char *range,
 	return fclose(f);
 }
 
-static int demo_setup(struct ledger *l, const char *stock,
+/*
+ * The office set up as its manager would, through the workflows: the
+ * ledger made with its first manager, the other three added by them, the
+ * stock list imported by them.  *l is the open ledger (also after a
+ * failure, when it opened); 0, or an exit code after saying why.
+ */
+static int demo_setup(const char *db, const char *stock, struct ledger **l,
 		      struct staff_rec *staff)
 {
-	struct import_opts io = {.encoding = IMPORT_ENC_AUTO,
-				 .now = cli_now(),
-				 .status_rule = recon_import_status_rule};
 	struct import_result res = {0};
-	char hash[128], *buf;
+	struct wf_err e;
+	char err[512], *buf;
 	size_t len;
 	int rc;
 
-	if (sodium_init() < 0 || cli_hash_pin("1234", hash))
-		return cli_error(EXIT_SOFTWARE, "libsodium failed to start");
-	rc = ledger_begin(l);
-	for (size_t i = 0; rc == 0 && i < 4; i++)
-		rc = ledger_staff_add(l, people[i].code, people[i].name,
-				      people[i].role, hash, 0, cli_now());
-	if (rc == 0)
-		rc = ledger_commit(l);
-	for (size_t i = 0; rc == 0 && i < 4; i++)
-		rc = ledger_staff_get(l, people[i].code, &staff[i]);
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	if (wf_init(db, people[0].code, people[0].name, DEMO_PIN, cli_now(),
+		    &e) != 0)
+		return cli_fail(&e);
+	if (ledger_open(db, l, err, sizeof(err)) < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", err);
+	if (ledger_staff_get(*l, people[0].code, &staff[0]) < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(*l));
+	for (size_t i = 1; i < 4; i++) {
+		if (wf_staff_add(*l, &staff[0], people[i].code, people[i].name,
+				 people[i].role, DEMO_PIN, NULL, NULL,
+				 cli_now(), &e) != 0)
+			return cli_fail(&e);
+		if (ledger_staff_get(*l, people[i].code, &staff[i]) < 0)
+			return cli_error(EXIT_SOFTWARE, "%s",
+					 ledger_errmsg(*l));
+	}
 	if (read_file(stock, &buf, &len) < 0)
 		return cli_error(EXIT_SOFTWARE, "cannot read %s: %s", stock,
 				 strerror(errno));
-	io.actor_id = staff[0].id;
-	/* One transaction: the demo's new ledger has nobody to wait for it,
-	 * and its log is the same on a fast machine and a slow one (alone,
-	 * import_run splits its writes by time). */
-	rc = ledger_begin(l);
-	if (rc == 0)
-		rc = import_run(l, buf, len, &io, &res);
-	if (rc == 0)
-		rc = ledger_commit(l);
-	else
-		ledger_rollback(l);
+	rc = wf_import(*l, &staff[0], stock, buf, len, IMPORT_ENC_AUTO, 0,
+		       cli_now(), &res, &e);
 	free(buf);
-	if (rc < 0) {
+	if (rc) {
 		import_result_free(&res);
-		return cli_error(EXIT_SOFTWARE, "demo stock list %s: %s", stock,
-				 ledger_errmsg(l));
+		return cli_fail(&e);
 	}
 	printf(_("1. Imported the stock list %s\n   %ld rows: %ld cards "
 	       "added (%s)\n"),
@@ -217,7 +216,6 @@ static int demo_setup(struct ledger *l, const char *stock,
 	return 0;
 }
 
-/* Scans one range with a generated script; returns an exit code. */
 static int demo_scan(struct ledger *l, const char *dir, int64_t session,
 		     const char *range, const struct staff_rec *who, int faults,
 		     struct wf_scan_totals *t)
@@ -257,10 +255,9 @@ static int demo_safe(struct ledger *l, const struct staff_rec *staff, int open)
 	struct wf_err e;
 	int rc;
 
-	/* Through the workflows, as people would: the demo's staff all
-	 * have PIN 1234. */
+	/* Through the workflows, as people would. */
 	if (open)
-		rc = wf_key_open(l, &staff[1], staff[0].code, "1234",
+		rc = wf_key_open(l, &staff[1], staff[0].code, DEMO_PIN,
 				 "count of the trays", cli_now(),
 				 &recon_default_key_rules, &opened, &e);
 	else
@@ -275,7 +272,17 @@ static int demo_last_month(struct ledger *l, const char *dir,
 			   const struct staff_rec *staff, int64_t now)
 {
 	const char *trays[] = {"SAFE2/S1/B03", "SAFE2/S2/B14", "SAFE2/S4/B34"};
+	const char *to[] = {staff[1].code, staff[1].code, staff[1].code};
+	struct wf_count_start_args a = {.kind = SESSION_PARTIAL,
+					.ranges = trays,
+					.nranges = 3,
+					.assign_range = trays,
+					.assign_staff = to,
+					.nassign = 3};
+	struct wf_count_started started;
+	struct wf_count_closed closed;
 	struct wf_scan_totals t;
+	struct wf_err e;
 	int64_t id;
 	int rc;
 
@@ -283,30 +290,70 @@ static int demo_last_month(struct ledger *l, const char *dir,
 	 * there for the replay only, by this call (nothing outside the
 	 * program can move the clock). */
 	ct_clock_pin(now - 30 * DEMO_DAY);
-	rc = demo_safe(l, staff, 1);
-	if (rc == 0)
-		rc = ledger_session_start(l, SESSION_PARTIAL, trays, 3,
-					  staff[1].id, cli_now(), &id);
-	for (int i = 0; rc == 0 && i < 3; i++) {
-		rc = demo_scan(l, dir, id, trays[i], &staff[1], 0, &t);
-		if (rc) {
-			ct_clock_unpin();
-			return rc;
-		}
+	rc = wf_count_start(l, &staff[0], &a, cli_now(), &started, &e);
+	if (rc) {
+		ct_clock_unpin();
+		return cli_fail(&e);
 	}
-	if (rc == 0)
-		rc = ledger_session_close(l, id, staff[1].id, 0, cli_now());
+	id = started.id;
+	wf_count_started_free(&started);
+	rc = demo_safe(l, staff, 1);
+	for (int i = 0; rc == 0 && i < 3; i++)
+		rc = demo_scan(l, dir, id, trays[i], &staff[1], 0, &t);
 	if (rc == 0)
 		rc = demo_safe(l, staff, 0);
+	/* Closed by its counter, the manager signing as witness. */
+	if (rc == 0 &&
+	    wf_count_close(l, &staff[1], id, staff[0].code, DEMO_PIN,
+			   cli_now(), &recon_default_rules, &closed, &e) != 0)
+		rc = cli_fail(&e);
 	ct_clock_unpin();
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
 	if (rc)
-		return rc; /* demo_safe said why */
+		return rc; /* said why */
 	printf(_("2. Replayed last month's partial count (session %lld): "
 	       "3 trays counted by %s\n"),
 	       (long long)id, staff[1].code);
 	return 0;
+}
+
+/* The monthly full count opened by the manager: every tray of SAFE1 to
+ * staff[1], of SAFE2 to staff[2].  0 and *out, or an exit code after
+ * saying why. */
+static int demo_full_count(struct ledger *l, const struct staff_rec *staff,
+			   int64_t now, struct wf_count_started *out)
+{
+	struct wf_count_start_args a = {.kind = SESSION_FULL};
+	char(*paths)[LOCATION_MAX + 1] = NULL;
+	const char **range = NULL, **to = NULL;
+	struct wf_err e;
+	size_t n = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (ledger_all_ranges(l, &paths, &n) < 0)
+		return cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
+	range = calloc(n ? n : 1, sizeof(*range));
+	to = calloc(n ? n : 1, sizeof(*to));
+	if (!range || !to) {
+		rc = cli_error(EXIT_SOFTWARE, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		range[i] = paths[i];
+		to[i] = strncmp(paths[i], "SAFE1/", 6) == 0 ? staff[1].code
+							    : staff[2].code;
+	}
+	a.assign_range = range;
+	a.assign_staff = to;
+	a.nassign = n;
+	rc = wf_count_start(l, &staff[0], &a, now, out, &e);
+	if (rc)
+		rc = cli_fail(&e);
+out:
+	free(range);
+	free(to);
+	free(paths);
+	return rc;
 }
 
 static int exec_demo(struct cli *c, struct ledger *unused)
@@ -314,12 +361,10 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 	char dir[PATH_MAX], db[PATH_MAX + 16], stock[PATH_MAX];
 	const char *tmp = getenv("TMPDIR");
 	struct staff_rec staff[4];
-	struct range_rec *ranges = NULL;
+	struct wf_count_started full = {0};
 	struct wf_scan_totals t, sum = {0};
 	struct ledger *l = NULL;
-	char err[512];
-	int64_t id, now = cli_now();
-	size_t n;
+	int64_t now = cli_now();
 	int rc;
 
 	(void)unused;
@@ -338,55 +383,33 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 		return cli_error(EXIT_SOFTWARE, "cannot make a directory: %s",
 				 strerror(errno));
 	snprintf(db, sizeof(db), "%s/ledger.db", dir);
-	rc = ledger_create(db, &l, err, sizeof(err));
-	if (rc < 0)
-		return cli_error(EXIT_SOFTWARE, "%s", err);
 	printf(_("cardtally demo: a ward office's monthly count, start to end\n"
-	       "ledger: %s (staff PINs are 1234)\n\n"),
-	       db);
+	       "ledger: %s (staff PINs are %s)\n\n"),
+	       db, DEMO_PIN);
 	/* The people and the stock list were there before last month's
 	 * count: the ledger's entries follow one another in time. */
 	ct_clock_pin(now - 31 * DEMO_DAY);
-	rc = demo_setup(l, stock, staff);
+	rc = demo_setup(db, stock, &l, staff);
 	ct_clock_unpin();
 	if (rc == 0)
 		rc = demo_last_month(l, dir, staff, now);
-	if (rc)
-		goto out;
-
-	/* The monthly full count: SAFE1 to Suzuki, SAFE2 to Takahashi. */
-	rc = ledger_begin(l);
 	if (rc == 0)
-		rc = ledger_session_start(l, SESSION_FULL, NULL, 0, staff[0].id,
-					  now, &id);
-	if (rc == 0)
-		rc = ledger_session_ranges(l, id, &ranges, &n);
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = ledger_session_assign(
-		    l, id, ranges[i].path,
-		    strncmp(ranges[i].path, "SAFE1/", 6) == 0 ? staff[1].code
-							      : staff[2].code,
-		    staff[0].id, now);
-	if (rc == 0)
-		rc = ledger_commit(l);
+		rc = demo_full_count(l, staff, now, &full);
 	if (rc == 0)
 		rc = demo_safe(l, staff, 1);
-	if (rc) {
-		/* demo_safe said why; a ledger error is said here. */
-		if (rc < 0)
-			rc = cli_error(EXIT_SOFTWARE, "%s", ledger_errmsg(l));
-		goto out;
-	}
+	if (rc)
+		goto out; /* said why */
 	printf(_("3. Full count (session %lld) of %zu trays: SAFE1 assigned to "
 	       "%s, SAFE2 to %s\n   Sweeping tray by tray with the simulated "
 	       "reader; only alerts are shown:\n"),
-	       (long long)id, n, staff[1].code, staff[2].code);
-	for (size_t i = 0; i < n; i++) {
+	       (long long)full.id, full.plan.n, staff[1].code, staff[2].code);
+	for (size_t i = 0; i < full.plan.n; i++) {
+		const struct plan_line *r = &full.plan.v[i];
 		const struct staff_rec *who =
-		    strncmp(ranges[i].path, "SAFE1/", 6) == 0 ? &staff[1]
-							      : &staff[2];
+		    strcmp(r->staff, staff[1].code) == 0 ? &staff[1]
+							 : &staff[2];
 
-		rc = demo_scan(l, dir, id, ranges[i].path, who, 1, &t);
+		rc = demo_scan(l, dir, full.id, r->range, who, 1, &t);
 		if (rc)
 			goto out;
 		sum.accepted += t.accepted;
@@ -398,19 +421,19 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 		goto out; /* demo_safe said why */
 	printf(_("   %ld accepted, %ld repeats, %ld alerts\n\n4. The report "
 	       "(%s reconcile %lld --db %s):\n\n"),
-	       sum.accepted, sum.repeats, sum.alerts, c->prog, (long long)id,
-	       db);
+	       sum.accepted, sum.repeats, sum.alerts, c->prog,
+	       (long long)full.id, db);
 	fflush(stdout);
-	rc = reconcile_session(l, id, 0, stdout);
+	rc = reconcile_session(l, full.id, 0, stdout);
 	if (rc == EXIT_FOUND) {
 		printf(_("\nThe sim scripts of each tray are in %s.\n"
 		       "Try: %s reconcile %lld --json --db %s\n"
 		       "     %s audit verify --db %s\n"),
-		       dir, c->prog, (long long)id, db, c->prog, db);
+		       dir, c->prog, (long long)full.id, db, c->prog, db);
 		rc = EXIT_OK; /* finding the faults is the demo working */
 	}
 out:
-	free(ranges);
+	wf_count_started_free(&full);
 	ledger_close(l);
 	return rc;
 }

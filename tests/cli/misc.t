@@ -268,6 +268,16 @@ is "$(section EXTRA | awk '{ print $2 }')" 04A1B2C3D4E5F6 \
 is "$(section "NOT IN STOCK" | awk '{ print $1 }')" M005001 \
 	"demo: NOT IN STOCK M005001"
 like "$OUT" '^RESULT: 6 discrepancies to resolve$' "demo: 6 discrepancies"
+# Made as an office would make it, through the same steps as the commands:
+# the manager adds the others and imports; last month's count is closed by
+# its counter with the manager as witness; the log holds together.
+demo_db=$(printf '%s\n' "$OUT" | sed -n 's/^ledger: \([^ ]*\) .*/\1/p')
+is "$(sqlite3 -batch "$demo_db" "SELECT group_concat(a.subject || ' by ' || s.code, ', ') FROM audit a JOIN staff s ON s.id = a.staff_id WHERE a.action = 'staff.add' AND a.subject <> s.code")" \
+	"S02 by M01, S03 by M01, P04 by M01" "demo: the manager adds the others"
+is "$(sqlite3 -batch "$demo_db" "SELECT c.code || ' witness ' || w.code FROM session x JOIN staff c ON c.id = x.closed_by JOIN staff w ON w.id = x.witness_id WHERE x.id = 1")" \
+	"S02 witness M01" "demo: last month's count closed by its counter, witnessed"
+CARDTALLY_DB=$demo_db ct audit verify
+is "$RC" 0 "demo: its audit log verifies"
 
 ct demo extra
 is "$RC" 2 "demo with an argument: exit 2"
