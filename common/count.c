@@ -71,11 +71,25 @@ struct count_scan *count_data_add_scan(struct count_data *d)
 	return p;
 }
 
+struct count_change *count_data_add_change(struct count_data *d)
+{
+	struct count_change *p =
+	    grow(d->changes, &d->changes_cap, d->nchanges, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	d->changes = p;
+	p = &d->changes[d->nchanges++];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
 void count_data_free(struct count_data *d)
 {
 	arena_free(&d->arena);
 	free(d->ranges);
 	free(d->cards);
 	free(d->scans);
+	free(d->changes);
 	memset(d, 0, sizeof(*d));
 }

@@ -44,15 +44,37 @@ struct count_scan {
 	int repeat; /* recorded as a repeat of an earlier read */
 };
 
+/*
+ * A recorded change of a card since the session began: a custody movement
+ * (kind "checkout", "return", "issue", "move", "lost", "found") or its
+ * destruction in a disposal (kind "disposal", why the disposal's reason).
+ * The facts only; what the count makes of them is reconcile/'s
+ * (recon_see_as_counted).
+ */
+struct count_change {
+	int32_t card; /* index into cards */
+	int64_t at;
+	const char *kind;
+	const char *why;	   /* a disposal's reason, else "" */
+	int has_from;		   /* the card's location before is known */
+	const char *from_location; /* its path then */
+	int32_t from_range;	   /* index into ranges; -1: outside */
+};
+
 struct count_data {
 	int64_t session_id;
 	enum session_kind kind;
+	int64_t closed_at; /* 0 while open */
 	struct count_range *ranges;
 	size_t nranges;
 	struct count_card *cards;
 	size_t ncards, cards_cap;
 	struct count_scan *scans;
 	size_t nscans, scans_cap;
+	/* By card, then time: every change of a card above since the
+	 * session began. */
+	struct count_change *changes;
+	size_t nchanges, changes_cap;
 	struct arena arena; /* the strings above */
 };
 
@@ -61,6 +83,7 @@ const char *count_data_strdup(struct count_data *d, const char *s, size_t len);
 /* Appends a zeroed row and returns it; NULL on OOM. */
 struct count_card *count_data_add_card(struct count_data *d);
 struct count_scan *count_data_add_scan(struct count_data *d);
+struct count_change *count_data_add_change(struct count_data *d);
 /*
  * Makes room for at least ncards cards and nscans scans in total, so that a
  * loader that knows the counts allocates once and exactly (doubling growth

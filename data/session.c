@@ -975,6 +975,100 @@ static int undo_own_resolutions(struct ledger *l, int64_t session_id,
 	return ledger_walk_end(l, st, rc, stop, "resolved cards");
 }
 
+/* Appends the change in row st of load_changes' statement (card id, at,
+ * kind, from_location_id, why) of card index card to d. */
+static int add_change(struct ledger *l, sqlite3_stmt *st, struct count_data *d,
+		      const struct loc_index *ix, int32_t card)
+{
+	struct count_change *c = count_data_add_change(d);
+	const char *kind = ledger_col_text(st, 2);
+	const char *why = ledger_col_text(st, 4);
+	int64_t from = sqlite3_column_int64(st, 3);
+
+	if (!c)
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	c->card = card;
+	c->at = sqlite3_column_int64(st, 1);
+	c->kind = count_data_strdup(d, kind, strlen(kind));
+	c->why = count_data_strdup(d, why, strlen(why));
+	if (!c->kind || !c->why)
+		return ledger_fail(l, LEDGER_ERR_NOMEM, "out of memory");
+	c->from_range = -1;
+	c->from_location = "";
+	if (sqlite3_column_type(st, 3) != SQLITE_NULL && from >= 0 &&
+	    from <= ix->max_id) {
+		c->has_from = 1;
+		c->from_range = ix->range[from];
+		c->from_location = ix->path[from] ? ix->path[from] : "";
+	}
+	return 0;
+}
+
+/*
+ * The changes of the count's cards since it began (custody movements,
+ * disposals), for reconcile/ to see each card as the count saw it
+ * (recon_see_as_counted).  A closed count also gets the cards that lay in
+ * its ranges, by the location a change took them from, and changed after
+ * it closed (issued, disposed, moved away since), which the loader's scope
+ * did not find.  by_id as ledger_count_load keeps it; one selects a card
+ * by id.
+ */
+static int load_changes(struct ledger *l, int64_t started_at,
+			struct count_data *d, const struct loc_index *ix,
+			int32_t *by_id, int64_t max_card, sqlite3_stmt *one)
+{
+	int64_t passed = 0; /* a card changed after the close, not taken */
+	sqlite3_stmt *st = NULL;
+	int rc = ledger_prepare(
+	    l,
+	    "SELECT card_id, at, kind, from_location_id, '', id "
+	    "FROM custody_event WHERE card_id IS NOT NULL AND at >= ?1 "
+	    "UNION ALL SELECT d.card_id, b.closed_at, 'disposal', NULL, "
+	    "d.why, 0 FROM disposal d JOIN disposal_batch b ON b.id = "
+	    "d.batch_id WHERE b.closed_at >= ?1 ORDER BY 1, 2, 6",
+	    &st);
+	int stop = 0;
+
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, started_at);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		int64_t loc;
+
+		if (id <= 0 || id > max_card || id == passed)
+			continue;
+		if (!by_id[id]) {
+			if (!d->closed_at ||
+			    sqlite3_column_int64(st, 1) <= d->closed_at)
+				continue;
+			sqlite3_reset(one);
+			sqlite3_bind_int64(one, 1, id);
+			if (sqlite3_step(one) != SQLITE_ROW) {
+				sqlite3_reset(one);
+				continue;
+			}
+			loc = sqlite3_column_type(st, 3) != SQLITE_NULL
+				  ? sqlite3_column_int64(st, 3)
+				  : sqlite3_column_int64(one, 3);
+			if (loc < 0 || loc > ix->max_id || ix->range[loc] < 0) {
+				sqlite3_reset(one);
+				passed = id;
+				continue;
+			}
+			stop = card_from_row(l, one, d, ix);
+			sqlite3_reset(one);
+			if (stop < 0)
+				break;
+			by_id[id] = (int32_t)d->ncards;
+		}
+		stop = add_change(l, st, d, ix, by_id[id] - 1);
+		if (stop < 0)
+			break;
+	}
+	return ledger_walk_end(l, st, rc, stop, "changes since the count");
+}
+
 int ledger_count_load(struct ledger *l, int64_t session_id,
 		      struct count_data *d)
 {
@@ -996,6 +1090,7 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 		return rc;
 	d->session_id = session_id;
 	d->kind = sess.kind;
+	d->closed_at = sess.closed_at;
 	/*
 	 * One read transaction, so cards and scans are one snapshot.  The
 	 * load reads each table once from start to end: a small page cache
@@ -1171,6 +1266,9 @@ int ledger_count_load(struct ledger *l, int64_t session_id,
 		}
 	}
 	rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "scans");
+	if (rc == 0)
+		rc = load_changes(l, sess.started_at, d, &ix, by_id, max_card,
+				  one);
 out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(one);

@@ -61,6 +61,16 @@ const char *recon_due_why_name(enum recon_due_why why)
 	}
 }
 
+int recon_due_why_parse(const char *s, enum recon_due_why *out)
+{
+	for (int w = DUE_REMINDER; w <= DUE_CANCELLED; w++)
+		if (strcmp(s, recon_due_why_name((enum recon_due_why)w)) == 0) {
+			*out = (enum recon_due_why)w;
+			return 0;
+		}
+	return -1;
+}
+
 static int cmp_due_item(const void *pa, const void *pb)
 {
 	const struct recon_due_item *a = pa, *b = pb;
@@ -196,6 +206,67 @@ static void sort_list(void *base, size_t n, size_t size,
 
 #define PUSH(list, n, cap, item)                                               \
 	push((void **)&(list), &(n), &(cap), sizeof(*(list)), &(item))
+
+/* The status a card had before change c: 0 and *before, or -1 for a
+ * change that is none the count can undo. */
+static int status_before_change(const struct count_change *c,
+				enum card_status *before)
+{
+	enum custody_kind k;
+	enum recon_due_why why;
+
+	if (strcmp(c->kind, "disposal") == 0) {
+		if (recon_due_why_parse(c->why, &why) < 0)
+			why = DUE_REMINDER;
+		*before = recon_disposed_from(why);
+		return 0;
+	}
+	if (custody_kind_parse(c->kind, &k) < 0)
+		return -1;
+	return recon_status_before(k, before);
+}
+
+int recon_see_as_counted(struct count_data *d)
+{
+	size_t n = d->ncards;
+	int64_t *moment;
+
+	if (d->nchanges == 0)
+		return 0;
+	moment = malloc((n ? n : 1) * sizeof(*moment));
+	if (!moment)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		moment[i] = d->closed_at ? d->closed_at : INT64_MAX;
+	/* The reads are in the order they were made: the first counts. */
+	for (size_t i = d->nscans; i-- > 0;) {
+		const struct count_scan *s = &d->scans[i];
+
+		if (s->card >= 0 && (size_t)s->card < n)
+			moment[s->card] = s->at;
+	}
+	/* A card's changes come in time order: the first after its moment
+	 * is the earliest. */
+	for (size_t i = 0; i < d->nchanges; i++) {
+		const struct count_change *c = &d->changes[i];
+		enum card_status before;
+		struct count_card *k;
+
+		if (c->card < 0 || (size_t)c->card >= n ||
+		    c->at <= moment[c->card] ||
+		    status_before_change(c, &before) < 0)
+			continue;
+		k = &d->cards[c->card];
+		k->status = before;
+		if (c->has_from) {
+			k->location = c->from_location;
+			k->home_range = c->from_range;
+		}
+		moment[c->card] = INT64_MAX;
+	}
+	free(moment);
+	return 0;
+}
 
 int recon_run(const struct count_data *d, int32_t today,
 	      const struct recon_rules *rules, struct recon_report *out)
@@ -551,6 +622,16 @@ const char *custody_kind_name(enum custody_kind k)
 	return (unsigned)k < CUSTODY_KIND_COUNT ? custody_names[k] : "?";
 }
 
+int custody_kind_parse(const char *s, enum custody_kind *out)
+{
+	for (int k = 0; k < CUSTODY_KIND_COUNT; k++)
+		if (strcmp(s, custody_names[k]) == 0) {
+			*out = (enum custody_kind)k;
+			return 0;
+		}
+	return -1;
+}
+
 /*
  * The transition table.  Issuing needs a checked-out card: seeds 000 and
  * 003 describe cards pulled from the safe for the day's reserved pickups
@@ -640,6 +721,40 @@ int recon_custody(enum custody_kind k, int is_asset, enum card_status from,
 enum card_status recon_found_status(enum card_status before)
 {
 	return card_status_in_storage(before) ? before : CARD_STORED;
+}
+
+int recon_status_before(enum custody_kind k, enum card_status *before)
+{
+	switch (k) {
+	case CUSTODY_CHECKOUT:
+	case CUSTODY_MOVE:
+	case CUSTODY_LOST:
+		*before = CARD_STORED;
+		return 0;
+	case CUSTODY_RETURN:
+	case CUSTODY_ISSUE:
+		*before = CARD_CHECKED_OUT;
+		return 0;
+	case CUSTODY_FOUND:
+		*before = CARD_LOST;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+enum card_status recon_disposed_from(enum recon_due_why why)
+{
+	switch (why) {
+	case DUE_MOVED:
+		return CARD_MOVED;
+	case DUE_DECEASED:
+		return CARD_DECEASED;
+	case DUE_CANCELLED:
+		return CARD_CANCELLED;
+	default:
+		return CARD_STORED;
+	}
 }
 
 /* ---- handling cards while the safe is recorded closed (R14) ---- */

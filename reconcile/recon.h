@@ -58,8 +58,10 @@ enum recon_due_why recon_disposal_due(enum card_status status,
 				      int32_t reminder_sent, int32_t today,
 				      const struct recon_rules *rules,
 				      int32_t *since);
-/* "reminder", "moved", "deceased", "cancelled". */
+/* "reminder", "moved", "deceased", "cancelled"; recon_due_why_parse reads
+ * them back (0, or -1). */
 const char *recon_due_why_name(enum recon_due_why why);
+int recon_due_why_parse(const char *s, enum recon_due_why *out);
 
 /* One line of the list of cards due for disposal (`dispose due`). */
 struct recon_due_item {
@@ -148,6 +150,17 @@ struct recon_report {
 	size_t nchecked_out;
 };
 
+/*
+ * Sets each card of d as the count saw it (R9, R10), before the report is
+ * made of it: as it stood when the count first read it, or, a card it did
+ * not read, when the count closed (an open count: as it stands).  The
+ * earliest of d's changes of a card after that moment is undone: the card
+ * has the status before it (recon_status_before, recon_disposed_from) and
+ * the location the change took it from.  So a card read in its tray and
+ * then checked out at the window is in place, and a closed count's report
+ * does not change afterwards.  0, or -1 on OOM (d unchanged).
+ */
+int recon_see_as_counted(struct count_data *d);
 /* Computes the report in time linear in cards + scans (plus sorting the
  * discrepancy lists).  Returns 0, or -1 on OOM. */
 int recon_run(const struct count_data *d, int32_t today,
@@ -281,8 +294,9 @@ enum custody_kind {
 };
 
 /* "checkout", "return", "issue", "move", "lost", "found": the
- * custody_event.kind text. */
+ * custody_event.kind text; custody_kind_parse reads it back (0, or -1). */
 const char *custody_kind_name(enum custody_kind k);
+int custody_kind_parse(const char *s, enum custody_kind *out);
 
 /*
  * Whether a movement of kind k may happen to a card (is_asset 0) or an
@@ -300,6 +314,19 @@ int recon_custody(enum custody_kind k, int is_asset, enum card_status from,
  * waiting for disposal keeps waiting), else stored.
  */
 enum card_status recon_found_status(enum card_status before);
+/*
+ * A count judges each card as it stood when the count read it, or, for a
+ * card it did not read, when the count closed: a card read in its tray
+ * and checked out at the window an hour later was in place, and a closed
+ * count's result does not change with what happens to its cards later
+ * (R9, R10).  These give the status a card had just before one recorded
+ * change: a custody movement of kind k (0 and *before, or -1 for a kind
+ * that is none), or a disposal that destroyed it for reason why.  A lost
+ * card was in storage before it was declared lost (which state there is
+ * not recorded: stored); a card moves only in storage.
+ */
+int recon_status_before(enum custody_kind k, enum card_status *before);
+enum card_status recon_disposed_from(enum recon_due_why why);
 
 /* ---- handling cards while the safe is recorded closed (R14) ---- */
 

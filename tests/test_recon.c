@@ -758,6 +758,174 @@ static void found_card_gets_its_status_back(void **state)
 	assert_int_equal(recon_found_status(CARD_CHECKED_OUT), CARD_STORED);
 }
 
+/* What a count sees of a card changed after its moment: the status just
+ * before the change, for every kind; and, for every movement the
+ * transition table allows, that status is one it allows it from, leading
+ * where the real one led. */
+static void status_before_a_change(void **state)
+{
+	static const struct {
+		enum custody_kind k;
+		enum card_status before;
+	} t[] = {
+	    {CUSTODY_CHECKOUT, CARD_STORED}, {CUSTODY_RETURN, CARD_CHECKED_OUT},
+	    {CUSTODY_ISSUE, CARD_CHECKED_OUT}, {CUSTODY_MOVE, CARD_STORED},
+	    {CUSTODY_LOST, CARD_STORED},     {CUSTODY_FOUND, CARD_LOST},
+	};
+	static const struct {
+		enum recon_due_why why;
+		enum card_status from;
+	} d[] = {
+	    {DUE_REMINDER, CARD_STORED},     {DUE_MOVED, CARD_MOVED},
+	    {DUE_DECEASED, CARD_DECEASED},   {DUE_CANCELLED, CARD_CANCELLED},
+	};
+	enum card_status b, to, to2;
+	enum custody_kind k;
+	enum recon_due_why why;
+	const char *rule;
+
+	(void)state;
+	assert_int_equal(sizeof(t) / sizeof(*t), CUSTODY_KIND_COUNT);
+	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
+		assert_int_equal(recon_status_before(t[i].k, &b), 0);
+		assert_int_equal(b, t[i].before);
+		assert_int_equal(custody_kind_parse(custody_kind_name(t[i].k), &k),
+				 0);
+		assert_int_equal(k, t[i].k);
+	}
+	assert_int_equal(recon_status_before(CUSTODY_KIND_COUNT, &b), -1);
+	assert_int_equal(custody_kind_parse("disposal", &k), -1);
+	for (int kk = 0; kk < CUSTODY_KIND_COUNT; kk++)
+		for (int from = 0; from <= CARD_LOST; from++) {
+			if (recon_custody((enum custody_kind)kk, 0,
+					  (enum card_status)from, &to,
+					  &rule) < 0)
+				continue;
+			assert_int_equal(
+			    recon_status_before((enum custody_kind)kk, &b), 0);
+			assert_int_equal(recon_custody((enum custody_kind)kk, 0,
+						       b, &to2, &rule),
+					 0);
+			assert_int_equal(to2, to);
+		}
+	for (size_t i = 0; i < sizeof(d) / sizeof(*d); i++) {
+		assert_int_equal(recon_disposed_from(d[i].why), d[i].from);
+		assert_int_equal(
+		    recon_due_why_parse(recon_due_why_name(d[i].why), &why), 0);
+		assert_int_equal(why, d[i].why);
+		/* Only a card in storage is disposed of. */
+		assert_true(card_status_in_storage(d[i].from));
+	}
+	assert_int_equal(recon_due_why_parse("", &why), -1);
+}
+
+/*
+ * recon_see_as_counted, case by case: one card of a count over one range
+ * (SAFE1/T01, index 0; SAFE1/T02 is outside), read at `read` (0: not
+ * read), the count closed at `closed` (0: open), with up to two changes
+ * recorded; what the count sees of it.
+ */
+static void a_count_sees_cards_as_it_counted_them(void **state)
+{
+	static const struct {
+		const char *name;
+		int64_t read, closed;
+		enum card_status now;
+		const char *now_at;
+		struct {
+			int64_t at;
+			const char *kind, *why, *from;
+		} ch[2];
+		enum card_status seen;
+		const char *seen_at;
+	} t[] = {
+	    {"read, then checked out", 100, 0, CARD_CHECKED_OUT, "SAFE1/T01",
+	     {{150, "checkout", "", "SAFE1/T01"}}, CARD_STORED, "SAFE1/T01"},
+	    {"read, then out and issued: the first change counts", 100, 0,
+	     CARD_ISSUED, "SAFE1/T01",
+	     {{120, "checkout", "", "SAFE1/T01"},
+	      {130, "issue", "", "SAFE1/T01"}},
+	     CARD_STORED, "SAFE1/T01"},
+	    {"checked out before the read: out of stock when read", 100, 0,
+	     CARD_CHECKED_OUT, "SAFE1/T01",
+	     {{50, "checkout", "", "SAFE1/T01"}}, CARD_CHECKED_OUT,
+	     "SAFE1/T01"},
+	    {"the same second as the read: not after it", 100, 0,
+	     CARD_CHECKED_OUT, "SAFE1/T01",
+	     {{100, "checkout", "", "SAFE1/T01"}}, CARD_CHECKED_OUT,
+	     "SAFE1/T01"},
+	    {"not read, open count: as it stands", 0, 0, CARD_CHECKED_OUT,
+	     "SAFE1/T01", {{150, "checkout", "", "SAFE1/T01"}},
+	     CARD_CHECKED_OUT, "SAFE1/T01"},
+	    {"not read, returned after the close", 0, 200, CARD_STORED,
+	     "SAFE1/T01", {{250, "return", "", "SAFE1/T01"}},
+	     CARD_CHECKED_OUT, "SAFE1/T01"},
+	    {"not read, checked out before the close", 0, 200,
+	     CARD_CHECKED_OUT, "SAFE1/T01",
+	     {{150, "checkout", "", "SAFE1/T01"}}, CARD_CHECKED_OUT,
+	     "SAFE1/T01"},
+	    {"read, then moved away: home where it was", 100, 0, CARD_STORED,
+	     "SAFE1/T02", {{120, "move", "", "SAFE1/T01"}}, CARD_STORED,
+	     "SAFE1/T01"},
+	    {"not read, disposed after the close", 0, 200, CARD_DISPOSED,
+	     "SAFE1/T01", {{300, "disposal", "moved", NULL}}, CARD_MOVED,
+	     "SAFE1/T01"},
+	    {"read, then found: lost when read", 100, 0, CARD_STORED,
+	     "SAFE1/T01", {{120, "found", "", "SAFE1/T02"}}, CARD_LOST,
+	     "SAFE1/T02"},
+	    {"a change of no known kind is passed over", 100, 0, CARD_ISSUED,
+	     "SAFE1/T01",
+	     {{110, "teleport", "", "SAFE1/T02"},
+	      {120, "checkout", "", "SAFE1/T01"}},
+	     CARD_STORED, "SAFE1/T01"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
+		struct count_data d = {0};
+		struct count_range r = {1, "SAFE1/T01", NULL};
+		struct count_card *c = count_data_add_card(&d);
+
+		d.ranges = &r;
+		d.nranges = 1;
+		d.closed_at = t[i].closed;
+		c->mgmt_id = c->serial = "A101";
+		c->status = t[i].now;
+		c->location = t[i].now_at;
+		c->home_range = strcmp(t[i].now_at, "SAFE1/T01") == 0 ? 0 : -1;
+		if (t[i].read) {
+			struct count_scan *s = count_data_add_scan(&d);
+
+			s->serial = "A101";
+			s->at = t[i].read;
+		}
+		for (size_t k = 0; k < 2 && t[i].ch[k].kind; k++) {
+			struct count_change *x = count_data_add_change(&d);
+
+			x->at = t[i].ch[k].at;
+			x->kind = t[i].ch[k].kind;
+			x->why = t[i].ch[k].why;
+			x->has_from = t[i].ch[k].from != NULL;
+			x->from_location = t[i].ch[k].from ? t[i].ch[k].from : "";
+			x->from_range =
+			    x->has_from && strcmp(x->from_location,
+						  "SAFE1/T01") == 0
+				? 0
+				: -1;
+		}
+		assert_int_equal(recon_see_as_counted(&d), 0);
+		if (c->status != t[i].seen ||
+		    strcmp(c->location, t[i].seen_at) != 0 ||
+		    c->home_range !=
+			(strcmp(t[i].seen_at, "SAFE1/T01") == 0 ? 0 : -1))
+			fail_msg("%s: seen %s at %s (range %d)", t[i].name,
+				 card_status_name(c->status), c->location,
+				 (int)c->home_range);
+		d.ranges = NULL;
+		count_data_free(&d);
+	}
+}
+
 /*
  * The permission table of doc/operations.md ("Who may do what") is the
  * matrix in recon.c: every row names a rule (`name`) and gives yes/no per
@@ -1192,6 +1360,8 @@ int main(void)
 	    cmocka_unit_test(key_flags_limit),
 	    cmocka_unit_test(custody_card_transitions),
 	    cmocka_unit_test(custody_asset_transitions),
+	    cmocka_unit_test(status_before_a_change),
+	    cmocka_unit_test(a_count_sees_cards_as_it_counted_them),
 	    cmocka_unit_test(found_card_gets_its_status_back),
 	    cmocka_unit_test(custody_permissions),
 	    cmocka_unit_test(doc_matrix_is_the_code),

@@ -1330,6 +1330,12 @@ int wf_count_recount(struct ledger *l, const struct staff_rec *actor,
 		     int64_t id, const char *range, const char *who,
 		     int64_t now, int64_t *rid, struct wf_err *e);
 
+/*
+ * Count id as the count saw its cards (ledger_count_load, then
+ * recon_see_as_counted): what every report of a count is made from.  0,
+ * or the ledger's error (LEDGER_ERR_NOMEM when out of memory), *d freed.
+ */
+int wf_count_load(struct ledger *l, int64_t id, struct count_data *d);
 /* Session id exists, is open and is a count (no tally): what a front end
  * asks before anyone types a witness's PIN.  0 and *s, or the exit status
  * with *e. */

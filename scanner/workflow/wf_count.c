@@ -91,12 +91,29 @@ static void item_from_card(struct disc_item *it, enum recon_disc kind,
 			 d->ranges[range].path);
 }
 
+int wf_count_load(struct ledger *l, int64_t id, struct count_data *d)
+{
+	int rc = ledger_count_load(l, id, d);
+
+	if (rc < 0)
+		return rc;
+	if (recon_see_as_counted(d) < 0) {
+		count_data_free(d);
+		return LEDGER_ERR_NOMEM;
+	}
+	return 0;
+}
+
 /* What reconciling count id finds now: *d and *r loaded (free both). */
 static int reconcile(struct ledger *l, int64_t id, int64_t now,
 		     const struct recon_rules *rules, struct count_data *d,
 		     struct recon_report *r, struct wf_err *e)
 {
-	if (ledger_count_load(l, id, d) < 0)
+	int rc = wf_count_load(l, id, d);
+
+	if (rc == LEDGER_ERR_NOMEM)
+		return wf_fail(e, WF_E_NOMEM);
+	if (rc < 0)
 		return wf_fail_ledger(e, l);
 	if (recon_run(d, wf_today(now), rules, r) < 0) {
 		count_data_free(d);

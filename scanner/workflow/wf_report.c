@@ -63,7 +63,7 @@ static int daily_count(const struct session_rec *s, void *ctx)
 
 	if (s->kind == SESSION_TALLY)
 		return 0;
-	rc = ledger_count_load(c->l, s->id, &cd);
+	rc = wf_count_load(c->l, s->id, &cd);
 	if (rc < 0)
 		return rc;
 	if (recon_run(&cd, c->d->day, c->rules, &r) < 0) {
@@ -414,7 +414,7 @@ static int recon_count(struct ledger *l, struct wf_reconcile *w, int64_t now,
 		w->r = NULL;
 		return LEDGER_ERR_NOMEM;
 	}
-	rc = ledger_count_load(l, w->sess.id, w->d);
+	rc = wf_count_load(l, w->sess.id, w->d);
 	if (rc < 0) {
 		free(w->d);
 		w->d = NULL;
