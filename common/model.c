@@ -137,6 +137,52 @@ int serial_from_bytes(const uint8_t *b, size_t len, char out[SERIAL_BUF])
 	return 0;
 }
 
+/*
+ * The check digit of an individual number from its first 11 digits, as the
+ * ordinance under the My Number Act defines it: with the digits numbered
+ * n = 1..11 from the right, weights n + 1 for n <= 6 and n - 5 for n >= 7
+ * (6,5,4,3,2,7,6,5,4,3,2 from the left); r = the weighted sum mod 11;
+ * the check digit is 0 when r <= 1, else 11 - r.
+ */
+static int mynumber_check_digit(const char *d)
+{
+	static const int w[11] = {6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
+	int sum = 0, r;
+
+	for (int i = 0; i < 11; i++)
+		sum += (d[i] - '0') * w[i];
+	r = sum % 11;
+	return r <= 1 ? 0 : 11 - r;
+}
+
+int mynumber_in(const char *s, size_t n)
+{
+	char d[12];
+	size_t run = 0;
+
+	/*
+	 * Every run of digits (spaces and hyphens, as printed or typed in
+	 * groups, do not break a run) that is exactly 12 digits long and
+	 * ends in its check digit.
+	 */
+	for (size_t i = 0; i <= n; i++) {
+		char c = i < n ? s[i] : '\0';
+
+		if (c >= '0' && c <= '9') {
+			if (run < sizeof(d))
+				d[run] = c;
+			run++;
+			continue;
+		}
+		if (c == ' ' || c == '-')
+			continue;
+		if (run == 12 && mynumber_check_digit(d) == d[11] - '0')
+			return 1;
+		run = 0;
+	}
+	return 0;
+}
+
 int mgmt_id_valid(const char *s, size_t len)
 {
 	if (len == 0 || len > MGMT_ID_MAX)

@@ -87,6 +87,14 @@ int serial_from_bytes(const uint8_t *b, size_t len, char out[SERIAL_BUF]);
 int mgmt_id_valid(const char *s, size_t len);
 
 /*
+ * 1 when s[0..n) holds an individual number (My Number): a run of exactly
+ * 12 digits (spaces and hyphens, as printed or typed in groups, do not
+ * break a run) ending in its check digit.  The office may not keep one
+ * (R3): what holds one is refused wherever it would be stored.
+ */
+int mynumber_in(const char *s, size_t n);
+
+/*
  * Calendar dates as days since 1970-01-01 (proleptic Gregorian), so rules can
  * add and compare them.  date_parse accepts exactly YYYY-MM-DD of a real
  * calendar day between 1900 and 9999; returns 0 or -1.

@@ -819,6 +819,12 @@ static int note_key(struct importer *im, struct row *r, int is_serial,
 	return 0;
 }
 
+/* A value holding a My Number (mynumber_in) is refused, and not shown:
+ * the ledger keeps none, nor does its error output (R3). */
+#define MYNUMBER_WHY                                                           \
+	"holds a My Number (12 digits ending in their check digit), not "       \
+	"shown: the ledger keeps none"
+
 static int check_mgmt_id(struct importer *im, struct row *r,
 			 const struct field *f)
 {
@@ -843,6 +849,8 @@ static int check_mgmt_id(struct importer *im, struct row *r,
 			       "'_'): %s",
 			       v);
 	}
+	if (mynumber_in(p, len))
+		return problem(im, r, r->line, column, MYNUMBER_WHY);
 	r->mgmt = p;
 	r->mgmt_len = len;
 	return note_key(im, r, 0, p, len, &r->known_m);
@@ -862,6 +870,8 @@ static int check_serial(struct importer *im, struct row *r,
 		return rc;
 	if (len == 0)
 		return 0; /* awaits enrolment */
+	if (mynumber_in(p, len))
+		return problem(im, r, r->line, column, MYNUMBER_WHY);
 	if (serial_normalize(p, len, r->serial) < 0) {
 		show(v, sizeof(v), p, len);
 		if (len > SERIAL_MAX)
@@ -1067,6 +1077,8 @@ static int check_location(struct importer *im, struct row *r,
 		return rc;
 	if (len == 0)
 		return empty_required(im, r, column);
+	if (mynumber_in(p, len))
+		return problem(im, r, r->line, column, MYNUMBER_WHY);
 	if (raw_key) {
 		rc = location_normalize(im, p, len, &len);
 		if (rc == 0)

@@ -476,13 +476,36 @@ static void notes(void **state)
 	assert_int_equal(wf_note_add(f->l, &f->p04, "x", "NOPE", NOW, &id, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_NOTE_CARD);
+	/* A My Number, however grouped, is not kept, nor repeated in the
+	 * refusal (R3); twelve digits without its check digit are. */
+	static const char *const mine[] = {
+	    "applicant said 123456789018", "1234 5678 9018 on the slip",
+	    "1234-5678-9018"};
+	for (size_t i = 0; i < sizeof(mine) / sizeof(*mine); i++) {
+		char why[256];
+
+		assert_int_equal(
+		    wf_note_add(f->l, &f->p04, mine[i], NULL, NOW, &id, &e),
+		    65);
+		assert_int_equal(e.code, WF_E_TEXT_MYNUMBER);
+		wf_render(wf_message(e.code), &e, NULL, why, sizeof(why));
+		assert_string_equal(why, "a note holds an individual number "
+					 "(My Number), which is never kept: "
+					 "leave it out");
+	}
+	assert_int_equal(wf_note_list(f->l, &n, &e), 0);
+	assert_int_equal(n.n, 0);
+	wf_note_list_free(&n);
 	add_stock(f);
 	assert_int_equal(
 	    wf_note_add(f->l, &f->p04, "tray left open", "A101", NOW, &id, &e),
 	    0);
 	assert_int_equal(id, 1);
+	assert_int_equal(wf_note_add(f->l, &f->p04, "order 123456789019",
+				     NULL, NOW, &id, &e),
+			 0);
 	assert_int_equal(wf_note_list(f->l, &n, &e), 0);
-	assert_int_equal(n.n, 1);
+	assert_int_equal(n.n, 2);
 	assert_string_equal(n.v[0].staff, "P04");
 	assert_string_equal(n.v[0].mgmt_id, "A101");
 	assert_string_equal(n.v[0].text, "tray left open");

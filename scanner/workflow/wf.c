@@ -220,6 +220,10 @@ int wf_text(struct wf_err *e, const char *what, const char *s, size_t max,
 
 	switch (text_check(s ? s : "", max, flags, &at, &cp)) {
 	case TEXT_OK:
+		/* Whatever a person types that is kept: no My Number in it
+		 * (R3), nor repeated in the refusal. */
+		if (s && mynumber_in(s, strlen(s)))
+			return wf_fail(e, WF_E_TEXT_MYNUMBER, what);
 		return 0;
 	case TEXT_EMPTY:
 	case TEXT_TOO_LONG:

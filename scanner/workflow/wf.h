@@ -67,9 +67,11 @@ int wf_typed_check(const char *typed, struct wf_err *e);
  * The one check of free text typed by people (common/text.h text_check:
  * 1..max bytes, or 0..max with TEXT_OPTIONAL, of UTF-8 without control
  * characters; TEXT_MULTILINE allows newline and tab), as a refusal naming
- * `what` (a msgid such as N_("a course name")) and the problem.  0, or 65
- * with *e.  The same check guards the ledger (ledger_text_check); the
- * workflow's says it in the operator's language.
+ * `what` (a msgid such as N_("a course name")) and the problem.  Text
+ * holding a My Number (common/model.h mynumber_in) is refused too, without
+ * repeating it: the office keeps none (R3).  0, or 65 with *e.  The same
+ * check guards the ledger (ledger_text_check); the workflow's says it in
+ * the operator's language.
  */
 int wf_text(struct wf_err *e, const char *what, const char *s, size_t max,
 	    unsigned flags);

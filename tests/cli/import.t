@@ -249,6 +249,23 @@ printf '%s,colour\nX001,04E0000001,SAFE1/S1/T01,2024-01-01,red\n' "$HDR" \
 	>"$WORK/unknown-col.csv"
 bad_import "unknown column" "$WORK/unknown-col.csv" "1: colour: unknown column"
 
+# A My Number is never kept (R3), whichever column it is put in, and the
+# refusal does not repeat it; twelve digits that do not end in their check
+# digit are a management ID like any other.
+cat >"$WORK/mynumber.csv" <<'EOF'
+mgmt_id,serial,location,received
+123456789018,04E0000001,SAFE1/S1/T01,2024-01-01
+X002,123456789018,SAFE1/S1/T01,2024-01-01
+X003,04E0000003,SAFE1/1234-5678-9018,2024-01-01
+123456789019,04E0000004,SAFE1/S1/T01,2024-01-01
+EOF
+bad_import "a My Number" "$WORK/mynumber.csv" \
+	"2: mgmt_id: holds a My Number (12 digits ending in their check digit), not shown: the ledger keeps none
+3: serial: holds a My Number (12 digits ending in their check digit), not shown: the ledger keeps none
+4: location: holds a My Number (12 digits ending in their check digit), not shown: the ledger keeps none"
+ok "$(printf '%s' "$ERR" | grep -q 9018; [ $? -ne 0 ]; echo $?)" \
+	"a My Number: not repeated on stderr"
+
 # A good row before the bad ones must not be imported either.
 cat >"$WORK/bad-date.csv" <<'EOF'
 mgmt_id,serial,location,received,notice_sent
