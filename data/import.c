@@ -819,8 +819,10 @@ static int note_key(struct importer *im, struct row *r, int is_serial,
 	return 0;
 }
 
-/* A value holding a My Number (mynumber_in) is refused, and not shown:
- * the ledger keeps none, nor does its error output (R3). */
+/* A management ID or location holding a My Number (mynumber_in) is
+ * refused, and not shown: the ledger keeps none, nor does its error output
+ * (R3).  Not a serial: that is the chip's, hex, and the hex of a card's
+ * manufacturing number may well hold twelve digits in a row. */
 #define MYNUMBER_WHY                                                           \
 	"holds a My Number (12 digits ending in their check digit), not "       \
 	"shown: the ledger keeps none"
@@ -870,8 +872,6 @@ static int check_serial(struct importer *im, struct row *r,
 		return rc;
 	if (len == 0)
 		return 0; /* awaits enrolment */
-	if (mynumber_in(p, len))
-		return problem(im, r, r->line, column, MYNUMBER_WHY);
 	if (serial_normalize(p, len, r->serial) < 0) {
 		show(v, sizeof(v), p, len);
 		if (len > SERIAL_MAX)
@@ -1282,8 +1282,15 @@ static int check_transition(struct importer *im, struct row *r)
 			       "the ledger's status of this card is "
 			       "unreadable");
 	from = k ? (enum card_status)k->status : r->status;
-	if (im->opts->status_rule(k != NULL, from, r->status, &rule) == 0)
+	switch (im->opts->status_rule(k != NULL, from, r->status, &rule)) {
+	case 0:
 		return 0;
+	case 1:
+		r->status = from; /* the row agrees with the card */
+		return 0;
+	default:
+		break;
+	}
 	if (!k)
 		return problem(im, r, r->line, column, "%s: %s",
 			       card_status_name(r->status), rule);

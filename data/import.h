@@ -77,8 +77,9 @@ struct import_opts {
 	 * recon_import_status_rule: data/ writes what reconcile/ decides and
 	 * decides nothing itself).  0 when a row may give status `to` to a
 	 * card new to the ledger (exists 0; from is then `to` as well) or to
-	 * a card whose status is `from`; otherwise -1 with *rule set (static
-	 * storage), which becomes the row's problem.  Required.
+	 * a card whose status is `from`; 1 when the row's status is no change
+	 * of the card's (it keeps `from`); otherwise -1 with *rule set
+	 * (static storage), which becomes the row's problem.  Required.
 	 */
 	int (*status_rule)(int exists, enum card_status from,
 			   enum card_status to, const char **rule);

@@ -585,6 +585,15 @@ int recon_import_status_rule(int exists, enum card_status from,
 {
 	enum recon_event ev;
 
+	/* The list comes from the municipality's system, which knows
+	 * nothing of the window: its "stored" for a card at the window is
+	 * the office's keeping, and the card stays checked out until it is
+	 * returned, so that the morning's list is not refused for a card
+	 * still out (R2: the same file again changes nothing). */
+	if (exists && from == CARD_CHECKED_OUT && to == CARD_STORED) {
+		*rule = "";
+		return 1;
+	}
 	return recon_import_status(exists, from, to, &ev, rule);
 }
 

@@ -331,7 +331,9 @@ enum recon_event recon_custody_event(enum custody_kind k);
  */
 int recon_import_status(int exists, enum card_status from, enum card_status to,
 			enum recon_event *ev, const char **rule);
-/* recon_import_status for data/import.h's status_rule hook. */
+/* recon_import_status for data/import.h's status_rule hook, but for one
+ * row: a list's "stored" for a card checked out is no change (1: the
+ * card keeps its status). */
 int recon_import_status_rule(int exists, enum card_status from,
 			     enum card_status to, const char **rule);
 

@@ -1881,9 +1881,7 @@ static void test_status_steps_refused(void **state)
 	    {3, "status",
 	     "stored -> lost: a manager declares a card lost, resolving a "
 	     "count (use `cardtally count resolve`)"},
-	    {4, "status",
-	     "checked_out -> stored: the card is checked out: it comes back "
-	     "by a return first (use `cardtally return`)"},
+	    /* 4: S003 at the window, stored in the list: no change. */
 	    {5, "status",
 	     "issued -> stored: the card was issued to its applicant: it is "
 	     "no longer stock"},
@@ -1918,6 +1916,20 @@ static void test_status_steps_refused(void **state)
 	get_card(fx, "S003", &c);
 	assert_int_equal(c.status, CARD_CHECKED_OUT);
 	assert_int_equal(c.received, day("2024-01-03"));
+
+	/* The list's own "stored" for it, with the status column: the card
+	 * stays at the window, and the row is unchanged. */
+	rc = RUN(fx,
+		 "mgmt_id,serial,location,received,status\n"
+		 "S003,A3,SAFE1/T02,2024-01-03,stored\n",
+		 &res);
+	expect_ok(rc, &res);
+	assert_int_equal(res.unchanged, 1);
+	assert_int_equal(res.updated, 0);
+	import_result_free(&res);
+	get_card(fx, "S003", &c);
+	assert_int_equal(c.status, CARD_CHECKED_OUT);
+	assert_int_equal(n_status_audit(fx), 0);
 	assert_int_equal(n_status_audit(fx), 0);
 }
 

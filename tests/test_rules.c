@@ -904,10 +904,18 @@ static void import_status_table(void **state)
 			   t[i].want, t[i].word, i);
 		if (t[i].want == 0 && ev != t[i].ev)
 			fail_msg("row %zu: event %s", i, recon_event_name(ev));
+		/* The hook differs in one row, below. */
+		if (t[i].exists && t[i].from == CO && t[i].to == ST)
+			continue;
 		CHECK_RULE(recon_import_status_rule(t[i].exists, t[i].from,
 						    t[i].to, &rule),
 			   t[i].want, t[i].word, i);
 	}
+	/* A list's "stored" for a card at the window: it stays there. */
+	assert_int_equal(recon_import_status_rule(1, CO, ST, &rule), 1);
+	assert_string_equal(rule, "");
+	/* ... a card new to the ledger is as the list says. */
+	assert_int_equal(recon_import_status_rule(0, ST, ST, &rule), 0);
 }
 
 /*
