@@ -88,6 +88,47 @@ int cli_usage(const struct cli *c, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+size_t cli_list_count(const char *s)
+{
+	size_t n = 1;
+
+	for (; *s; s++)
+		n += *s == ',';
+	return n;
+}
+
+int cli_list(const struct cli *c, const char *opt, char *s, char **out,
+	     size_t *n)
+{
+	size_t item = 1;
+
+	/* An empty item is refused, not skipped: "A," may be a list whose
+	 * last item was lost, and acting on A alone would do less than was
+	 * meant.  Checked whole before it is cut up, so that the message
+	 * quotes the list as it was typed. */
+	if (*s == '\0')
+		return cli_usage(c, "--%s is empty", opt);
+	for (const char *p = s;; p++) {
+		if ((*p == ',' || *p == '\0') && (p == s || p[-1] == ','))
+			return cli_usage(c, "--%s: item %zu of '%s' is empty",
+					 opt, item, s);
+		if (*p == '\0')
+			break;
+		item += *p == ',';
+	}
+	*n = 0;
+	for (char *p = s;;) {
+		char *comma = strchr(p, ',');
+
+		out[(*n)++] = p;
+		if (!comma)
+			break;
+		*comma = '\0';
+		p = comma + 1;
+	}
+	return 0;
+}
+
 int cli_session_id(struct cli *c, const char *s, int64_t *id)
 {
 	char *end;
@@ -170,11 +211,17 @@ void cli_time_iso(int64_t t, char out[TIME_ISO_BUF])
 	time_format_iso(t, cli_utc_offset(t), out);
 }
 
-/* Reads one line (without its newline) from fd, byte by byte so nothing
- * after it is consumed: several PINs may share one pipe. */
+/*
+ * Reads one line (without its newline) from fd, byte by byte so nothing
+ * after it is consumed: several PINs may share one pipe.  0; -1 when the
+ * line is too long for buf; -2 when nothing could be read (errno set: an
+ * fd that is not open, a read error; 0 for an end of file before even a
+ * newline).
+ */
 static int read_line_fd(int fd, char *buf, size_t len)
 {
 	size_t n = 0;
+	int got = 0;
 
 	for (;;) {
 		char ch;
@@ -182,8 +229,18 @@ static int read_line_fd(int fd, char *buf, size_t len)
 
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r < 0 && !got) {
+			buf[0] = '\0';
+			return -2;
+		}
+		if (r == 0 && !got) {
+			buf[0] = '\0';
+			errno = 0;
+			return -2;
+		}
 		if (r <= 0)
 			break;
+		got = 1;
 		if (ch == '\n')
 			break;
 		if (n + 1 < len)
@@ -204,7 +261,7 @@ static int read_line_fd(int fd, char *buf, size_t len)
 int cli_read_pin(int fd, const char *prompt, const char *fd_option,
 		 char pin[16])
 {
-	int tty = -1, rc;
+	int tty = -1, rc, err;
 
 	if (fd < 0) {
 		struct termios old, noecho;
@@ -225,13 +282,28 @@ int cli_read_pin(int fd, const char *prompt, const char *fd_option,
 		noecho.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(tty, TCSAFLUSH, &noecho);
 		rc = read_line_fd(tty, pin, 16);
+		err = errno;
 		tcsetattr(tty, TCSAFLUSH, &old);
-		if (write(tty, "\n", 1) < 0)
+		if (write(tty, "\n", 1) < 0 && rc == 0)
 			rc = -1;
 		close(tty);
 	} else {
 		rc = read_line_fd(fd, pin, 16);
+		err = errno;
 	}
+	/*
+	 * Nothing to read is not a PIN of the wrong shape: said as what it
+	 * is (a descriptor that is not open, an empty pipe), so that the
+	 * script that gave it can be mended; no PIN was tried.
+	 */
+	if (rc == -2 && fd < 0)
+		return cli_error(EXIT_USAGE,
+				 "cannot read the PIN from the terminal: %s",
+				 err ? strerror(err) : _("end of file"));
+	if (rc == -2)
+		return cli_error(
+		    EXIT_USAGE, "cannot read the PIN from fd %d (%s): %s", fd,
+		    fd_option, err ? strerror(err) : _("end of file"));
 	if (rc < 0 || !wf_pin_valid(pin)) {
 		sodium_memzero(pin, 16);
 		return cli_error(EXIT_DATAERR, "a PIN is 4-12 digits");
@@ -345,11 +417,10 @@ int cli_second_pin(struct cli *c, const struct staff_rec *actor, char pin[16])
 	pin[0] = '\0';
 	/* The workflow refuses the same person before any PIN: asking for
 	 * one first would make them type it for nothing. */
-	if (!c->nwitness || strcmp(c->witness[0], actor->code) == 0)
+	if (!c->witness || strcmp(c->witness, actor->code) == 0)
 		return 0;
-	snprintf(prompt, sizeof(prompt), "PIN for %s: ", c->witness[0]);
-	return cli_read_pin(c->nwitness_pin_fd ? c->witness_pin_fd[0] : -1,
-			    prompt, "--witness-pin-fd", pin);
+	snprintf(prompt, sizeof(prompt), "PIN for %s: ", c->witness);
+	return cli_read_pin(c->witness_pin_fd, prompt, "--witness-pin-fd", pin);
 }
 
 int cli_json_time(struct json_w *w, int64_t t)

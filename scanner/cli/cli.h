@@ -69,10 +69,11 @@ enum {
 };
 
 /*
- * Options common to the commands, parsed once by main.c.  Strings point
- * into argv and live as long as it does.  The arrays are main.c's, sized
- * to the command line (no argument is ever one too many) and valid while
- * the command runs.
+ * Options common to the commands, parsed once by main.c.  Every option, a
+ * common one too, is given at most once (a second is a usage error), so
+ * each has one value.  Strings point into argv and live as long as it
+ * does.  The arrays are main.c's, sized to the command line (no argument
+ * is ever one too many) and valid while the command runs.
  */
 struct cli {
 	const char *prog;
@@ -82,11 +83,9 @@ struct cli {
 	int json;
 	int help;
 	const char *as;
-	int pin_fd;	      /* -1: read from the terminal */
-	const char **witness; /* every --witness, in order */
-	int nwitness;
-	int *witness_pin_fd; /* every --witness-pin-fd, in order */
-	int nwitness_pin_fd;
+	int pin_fd;	     /* -1: read from the terminal */
+	const char *witness; /* NULL: no --witness */
+	int witness_pin_fd;  /* -1: read from the terminal */
 	/* command-specific options, by name */
 	const char **opt_name;
 	const char **opt_val;
@@ -121,7 +120,8 @@ struct cmd_entry {
  * name it; otherwise the locale is left alone, and what is printed is the
  * English as written, byte for byte. */
 void cli_i18n_init(void);
-/* Value of a command-specific option, or NULL; "" for a given flag. */
+/* Value of an option (a command's own or a common one), or NULL; "" for a
+ * given flag. */
 const char *cli_opt(const struct cli *c, const char *name);
 /* Prints "cardtally: <message>" on stderr, fmt translated (a msgid: the
  * catalog takes cli_error's second argument); returns code.  While a capture
@@ -169,6 +169,18 @@ const char *cli_pad(const char *s, int cols);
  * long (a near-miss of NOTE_MAX_BYTES): for text that may not fit
  * cli_text's buffers. */
 void cli_put_text(FILE *f, const char *s);
+/* How many items the comma-separated list s holds: its commas and one;
+ * what cli_list's out needs room for. */
+size_t cli_list_count(const char *s);
+/*
+ * The items of s, the value of option --opt (a comma-separated list such
+ * as --ranges A,B), cut in place (s's commas become NULs) into
+ * out[0..*n); out has room for cli_list_count(s) items.  An empty list or
+ * an empty item ("A,", ",A", "A,,B") is a usage error that names the
+ * option and the item, not skipped.  0, or an exit code after saying why.
+ */
+int cli_list(const struct cli *c, const char *opt, char *s, char **out,
+	     size_t *n);
 /* Parses a session id argument; 0 or a usage exit code. */
 int cli_session_id(struct cli *c, const char *s, int64_t *id);
 /* 1 when s names a disposal batch ("D" and its number, as `dispose start`
@@ -218,8 +230,10 @@ int cli_second_pin(struct cli *c, const struct staff_rec *actor,
 int cli_actor(struct cli *c, struct ledger *l, struct staff_rec *out);
 /* Reads a PIN (4-12 digits) from fd, or the terminal with echo off when fd
  * is -1, prompting with `prompt`; fd_option names the option that gives a
- * descriptor instead ("--pin-fd"), for the error when there is no
- * terminal.  Returns 0, or an exit code. */
+ * descriptor instead ("--pin-fd"), for the errors.  A descriptor that is
+ * not open, fails to read or ends before any byte is EXIT_USAGE, said
+ * with its number, fd_option and why; a line that is not 4-12 digits
+ * EXIT_DATAERR.  Returns 0, or an exit code. */
 int cli_read_pin(int fd, const char *prompt, const char *fd_option,
 		 char pin[16]);
 /* Reads a new PIN for `code` into pin (twice at a terminal, and the two

@@ -161,7 +161,7 @@ static int exec_resolve(struct cli *c, struct ledger *l)
 	const char *reason_s = cli_opt(c, "reason");
 	const char *note = cli_opt(c, "note");
 	char *cards_s = (char *)cli_opt(c, "card");
-	const char **cards;
+	char **cards;
 	enum recon_reason reason;
 	struct staff_rec actor;
 	struct wf_resolved done;
@@ -178,24 +178,24 @@ static int exec_resolve(struct cli *c, struct ledger *l)
 				 "--reason is found_elsewhere, data_error, "
 				 "recounted or lost, not '%s'",
 				 reason_s);
-	/* At most one card per byte of the list: no fixed cap. */
-	cards = calloc(strlen(cards_s) + 1, sizeof(*cards));
+	if (!*cards_s)
+		return cli_usage(c, "--card needs a management ID or serial");
+	/* As many cards as the list holds: no fixed cap. */
+	cards = calloc(cli_list_count(cards_s), sizeof(*cards));
 	if (!cards)
 		return cli_error(EXIT_SOFTWARE, "out of memory");
-	for (char *t = strtok(cards_s, ","); t; t = strtok(NULL, ","))
-		cards[n++] = t;
-	if (n == 0)
-		rc = cli_usage(c, "--card needs a management ID or serial");
-	else if (c->npos != 1)
+	rc = cli_list(c, "card", cards_s, cards, &n);
+	if (rc == 0 && c->npos != 1)
 		rc = cli_usage(c, "a count ID is required");
-	else
+	else if (rc == 0)
 		rc = cli_session_id(c, c->pos[0], &id);
 	if (rc == 0)
 		rc = config_load(&conf);
 	if (rc == 0)
 		rc = cli_step_actor(c, l, &actor);
-	if (rc == 0 && wf_count_resolve(l, &actor, id, cards, n, reason, note,
-					cli_now(), &conf.rules, &done, &e))
+	if (rc == 0 &&
+	    wf_count_resolve(l, &actor, id, (const char *const *)cards, n,
+			     reason, note, cli_now(), &conf.rules, &done, &e))
 		rc = cli_fail(&e);
 	free(cards);
 	if (rc)

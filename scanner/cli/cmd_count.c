@@ -23,19 +23,6 @@
 
 #define MAX_RANGES 4096
 
-/* Splits a comma-separated list in place; returns the count or -1. */
-static int split_list(char *s, char **out, int max)
-{
-	int n = 0;
-
-	for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ",")) {
-		if (n == max)
-			return -1;
-		out[n++] = tok;
-	}
-	return n;
-}
-
 static int exec_count_start(struct cli *c, struct ledger *l)
 {
 	const char *kind_s = cli_opt(c, "kind");
@@ -43,7 +30,8 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 	char *assign_s = (char *)cli_opt(c, "assign");
 	static char *ranges[MAX_RANGES], *assigns[MAX_RANGES],
 	    *staff[MAX_RANGES];
-	int nranges = 0, nassign = 0, rc;
+	size_t nranges = 0, nassign = 0;
+	int rc;
 	struct wf_count_start_args a = {0};
 	struct wf_count_started res;
 	struct staff_rec actor;
@@ -58,15 +46,18 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 		return cli_usage(c, "a tally is opened with tally start");
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	if (ranges_s &&
-	    (nranges = split_list(ranges_s, ranges, MAX_RANGES)) < 0)
+	if (ranges_s && cli_list_count(ranges_s) > MAX_RANGES)
 		return cli_usage(c, "too many ranges");
-	if (assign_s &&
-	    (nassign = split_list(assign_s, assigns, MAX_RANGES)) < 0)
+	if (assign_s && cli_list_count(assign_s) > MAX_RANGES)
 		return cli_usage(c, "too many assignments");
+	rc = ranges_s ? cli_list(c, "ranges", ranges_s, ranges, &nranges) : 0;
+	if (rc == 0 && assign_s)
+		rc = cli_list(c, "assign", assign_s, assigns, &nassign);
+	if (rc)
+		return rc;
 	if (a.kind == SESSION_PARTIAL && nranges == 0)
 		return cli_usage(c, "a partial count needs --ranges R1,R2,...");
-	for (int i = 0; i < nassign; i++) {
+	for (size_t i = 0; i < nassign; i++) {
 		char *eq = strchr(assigns[i], '=');
 
 		if (!eq)
@@ -82,10 +73,10 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 	if (rc)
 		return rc;
 	a.ranges = (const char *const *)ranges;
-	a.nranges = (size_t)nranges;
+	a.nranges = nranges;
 	a.assign_range = (const char *const *)assigns;
 	a.assign_staff = (const char *const *)staff;
-	a.nassign = (size_t)nassign;
+	a.nassign = nassign;
 	if (wf_count_start(l, &actor, &a, cli_now(), &res, &e))
 		return cli_fail(&e);
 	if (c->json) {
@@ -103,7 +94,7 @@ static int exec_count_start(struct cli *c, struct ledger *l)
 
 		rc = EXIT_OK;
 		printf("%lld\n", (long long)res.id);
-		if (p->n > p->nunassigned && (size_t)nassign < p->n) {
+		if (p->n > p->nunassigned && nassign < p->n) {
 			fprintf(stderr, "%s\n",
 				_("assigned by the rotation planner:"));
 			plan_result_text(stderr, p, 1);
@@ -160,8 +151,8 @@ static int exec_count_close(struct cli *c, struct ledger *l)
 		rc = cli_second_pin(c, &actor, pin);
 	if (rc)
 		return rc;
-	rc = wf_count_close(l, &actor, id, c->nwitness ? c->witness[0] : NULL,
-			    pin, cli_now(), &conf.rules, &done, &e);
+	rc = wf_count_close(l, &actor, id, c->witness, pin, cli_now(),
+			    &conf.rules, &done, &e);
 	sodium_memzero(pin, sizeof(pin));
 	if (rc)
 		return cli_fail(&e);

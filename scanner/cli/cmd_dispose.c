@@ -165,8 +165,8 @@ static int exec_dispose_start(struct cli *c, struct ledger *l)
 	rc = cli_second_pin(c, &actor, pin);
 	if (rc)
 		return rc;
-	rc = wf_dispose_start(l, &actor, c->nwitness ? c->witness[0] : NULL,
-			      pin, cli_now(), &id, &witness, &e);
+	rc = wf_dispose_start(l, &actor, c->witness, pin, cli_now(), &id,
+			      &witness, &e);
 	sodium_memzero(pin, sizeof(pin));
 	if (rc)
 		return cli_fail(&e);
@@ -229,8 +229,7 @@ static int exec_dispose_close(struct cli *c, struct ledger *l)
 	rc = cli_second_pin(c, &actor, pin);
 	if (rc)
 		return rc;
-	rc = wf_dispose_close(l, &actor, id, method, cert,
-			      c->nwitness ? c->witness[0] : NULL, pin,
+	rc = wf_dispose_close(l, &actor, id, method, cert, c->witness, pin,
 			      cli_now(), &done, &e);
 	sodium_memzero(pin, sizeof(pin));
 	if (rc)

@@ -162,14 +162,14 @@ static int exec_open(struct cli *c, struct ledger *l)
 	rc = cli_step_actor(c, l, &actor);
 	if (rc)
 		return rc;
-	if (!c->nwitness) {
+	if (!c->witness) {
 		wf_fail(&e, WF_E_KEY_APPROVER_NEEDED);
 		return cli_fail(&e);
 	}
 	rc = cli_second_pin(c, &actor, pin);
 	if (rc)
 		return rc;
-	rc = wf_key_open(l, &actor, c->witness[0], pin, purpose, cli_now(),
+	rc = wf_key_open(l, &actor, c->witness, pin, purpose, cli_now(),
 			 &conf.key, &opened, &e);
 	sodium_memzero(pin, sizeof(pin));
 	if (rc)
@@ -456,15 +456,14 @@ static int exec_handover(struct cli *c, struct ledger *l)
 	rc = cli_step_actor(c, l, &actor);
 	if (rc)
 		return rc;
-	if (!c->nwitness) {
+	if (!c->witness) {
 		wf_fail(&e, WF_E_KEY_RECEIVER_NEEDED);
 		return cli_fail(&e);
 	}
 	rc = cli_second_pin(c, &actor, pin);
 	if (rc)
 		return rc;
-	rc = wf_key_handover(l, &actor, c->witness[0], pin, cli_now(), &h,
-			     &e);
+	rc = wf_key_handover(l, &actor, c->witness, pin, cli_now(), &h, &e);
 	sodium_memzero(pin, sizeof(pin));
 	if (rc)
 		return cli_fail(&e);

@@ -67,8 +67,7 @@ static int exec_staff_add(struct cli *c, struct ledger *l)
 	if (rc == 0)
 		rc = cli_second_pin(c, &actor, wpin);
 	if (rc == 0 && wf_staff_add(l, &actor, c->pos[0], name, role, pin,
-				    c->nwitness ? c->witness[0] : NULL, wpin,
-				    cli_now(), &e))
+				    c->witness, wpin, cli_now(), &e))
 		rc = cli_fail(&e);
 	sodium_memzero(pin, sizeof(pin));
 	sodium_memzero(wpin, sizeof(wpin));
@@ -182,8 +181,7 @@ static int exec_staff_reset_pin(struct cli *c, struct ledger *l)
 		rc = cli_new_pin(new_fd, "--new-pin-fd", c->pos[0], pin);
 	if (rc == 0)
 		rc = cli_second_pin(c, &actor, wpin);
-	if (rc == 0 && wf_staff_reset_pin(l, &actor, c->pos[0], pin,
-					  c->nwitness ? c->witness[0] : NULL,
+	if (rc == 0 && wf_staff_reset_pin(l, &actor, c->pos[0], pin, c->witness,
 					  wpin, cli_now(), &e))
 		rc = cli_fail(&e);
 	sodium_memzero(pin, sizeof(pin));
@@ -229,13 +227,11 @@ static int witnessed(struct cli *c, struct ledger *l,
 	if (rc)
 		return rc;
 	if (step == &wf_step_staff_role)
-		rc = wf_staff_role(l, &actor, c->pos[0], role,
-				   c->nwitness ? c->witness[0] : NULL, wpin,
+		rc = wf_staff_role(l, &actor, c->pos[0], role, c->witness, wpin,
 				   cli_now(), &e);
 	else
 		rc = wf_staff_set_active(l, &actor, c->pos[0], active,
-					 c->nwitness ? c->witness[0] : NULL,
-					 wpin, cli_now(), &e);
+					 c->witness, wpin, cli_now(), &e);
 	sodium_memzero(wpin, sizeof(wpin));
 	if (rc)
 		return cli_fail(&e);

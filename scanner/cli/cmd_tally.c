@@ -177,13 +177,13 @@ static int exec_tally_close(struct cli *c, struct ledger *l)
 	/* Said before the witness is asked for a PIN. */
 	if (wf_tally_preview(l, id, &t, &e))
 		return cli_fail(&e);
-	if (!recon_tally_balanced(&t) && c->nwitness && (!note || !note[0]))
+	if (!recon_tally_balanced(&t) && c->witness && (!note || !note[0]))
 		return cli_usage(c, "an imbalanced tally needs --note TEXT");
 	rc = cli_second_pin(c, &actor, pin);
 	if (rc)
 		return rc;
-	rc = wf_tally_close(l, &actor, id, c->nwitness ? c->witness[0] : NULL,
-			    pin, note, cli_now(), &done, &e);
+	rc = wf_tally_close(l, &actor, id, c->witness, pin, note, cli_now(),
+			    &done, &e);
 	sodium_memzero(pin, sizeof(pin));
 	if (rc)
 		return cli_fail(&e);

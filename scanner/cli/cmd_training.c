@@ -130,7 +130,7 @@ static int exec_record(struct cli *c, struct ledger *l)
 {
 	char *staff_s = (char *)cli_opt(c, "staff");
 	const char *date_s = cli_opt(c, "date");
-	const char *who[MAX_ATTENDEES];
+	char *who[MAX_ATTENDEES];
 	struct staff_rec actor;
 	struct wf_err e;
 	size_t n = 0;
@@ -146,15 +146,14 @@ static int exec_record(struct cli *c, struct ledger *l)
 	if (date_parse(date_s, strlen(date_s), &date) < 0)
 		return cli_usage(c, "--date takes YYYY-MM-DD, not '%s'",
 				 date_s);
-	for (char *tok = strtok(staff_s, ","); tok; tok = strtok(NULL, ",")) {
-		if (n == MAX_ATTENDEES)
-			return cli_usage(c, "at most %d people at once",
-					 MAX_ATTENDEES);
-		who[n++] = tok;
-	}
-	rc = cli_step_actor(c, l, &actor);
-	if (rc == 0 && wf_training_record(l, &actor, c->pos[0], who, n, date,
-					  cli_now(), &e))
+	if (cli_list_count(staff_s) > MAX_ATTENDEES)
+		return cli_usage(c, "at most %d people at once", MAX_ATTENDEES);
+	rc = cli_list(c, "staff", staff_s, who, &n);
+	if (rc == 0)
+		rc = cli_step_actor(c, l, &actor);
+	if (rc == 0 &&
+	    wf_training_record(l, &actor, c->pos[0], (const char *const *)who,
+			       n, date, cli_now(), &e))
 		rc = cli_fail(&e);
 	if (rc)
 		return rc;

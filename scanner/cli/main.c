@@ -168,12 +168,9 @@ static int cli_args_alloc(struct cli *c, int argc)
 	size_t n = argc > 0 ? (size_t)argc : 1;
 
 	c->pos = calloc(n, sizeof(*c->pos));
-	c->witness = calloc(n, sizeof(*c->witness));
-	c->witness_pin_fd = calloc(n, sizeof(*c->witness_pin_fd));
 	c->opt_name = calloc(n, sizeof(*c->opt_name));
 	c->opt_val = calloc(n, sizeof(*c->opt_val));
-	if (!c->pos || !c->witness || !c->witness_pin_fd || !c->opt_name ||
-	    !c->opt_val)
+	if (!c->pos || !c->opt_name || !c->opt_val)
 		return cli_error(EXIT_SOFTWARE, "out of memory parsing the "
 						"command line");
 	return 0;
@@ -182,10 +179,43 @@ static int cli_args_alloc(struct cli *c, int argc)
 static void cli_args_free(struct cli *c)
 {
 	free(c->pos);
-	free(c->witness);
-	free(c->witness_pin_fd);
 	free(c->opt_name);
 	free(c->opt_val);
+}
+
+/* The options every command takes (cardtally(1) "COMMON OPTIONS"): 1 for
+ * one that takes a value, 0 for a flag, -1 for none of them. */
+static int common_option(const char *name)
+{
+	static const char *const valued[] = {
+	    "db", "as", "pin-fd", "witness", "witness-pin-fd", NULL};
+
+	if (strcmp(name, "json") == 0 || strcmp(name, "help") == 0)
+		return 0;
+	for (int k = 0; valued[k]; k++)
+		if (strcmp(valued[k], name) == 0)
+			return 1;
+	return -1;
+}
+
+/* Puts a common option's value where the commands look for it. */
+static int set_common(struct cli *c, const char *name, const char *val)
+{
+	if (strcmp(name, "json") == 0)
+		c->json = 1;
+	else if (strcmp(name, "help") == 0)
+		c->help = 1;
+	else if (strcmp(name, "db") == 0)
+		c->db = val;
+	else if (strcmp(name, "as") == 0)
+		c->as = val;
+	else if (strcmp(name, "pin-fd") == 0)
+		return parse_fd(c, "--pin-fd", val, &c->pin_fd);
+	else if (strcmp(name, "witness") == 0)
+		c->witness = val;
+	else if (strcmp(name, "witness-pin-fd") == 0)
+		return parse_fd(c, "--witness-pin-fd", val, &c->witness_pin_fd);
+	return 0;
 }
 
 /* Parses argv[start..argc) into c, whose arrays cli_args_alloc sized for
@@ -195,7 +225,7 @@ static int parse_args(struct cli *c, int argc, char **argv, int start)
 	for (int i = start; i < argc; i++) {
 		char *a = argv[i];
 		char *val = NULL, name[48];
-		int takes, rc = 0;
+		int takes, common;
 
 		if (strcmp(a, "--") == 0) {
 			for (i++; i < argc; i++)
@@ -212,19 +242,8 @@ static int parse_args(struct cli *c, int argc, char **argv, int start)
 			*eq = '\0';
 			val = strchr(a, '=') + 1;
 		}
-		if (strcmp(name, "json") == 0 || strcmp(name, "help") == 0) {
-			if (val)
-				return cli_usage(c, "--%s takes no value",
-						 name);
-			*(name[0] == 'j' ? &c->json : &c->help) = 1;
-			continue;
-		}
-		static const char *const common[] = {
-		    "db", "as", "pin-fd", "witness", "witness-pin-fd", NULL};
-		int is_common = 0;
-		for (int k = 0; common[k]; k++)
-			is_common |= strcmp(common[k], name) == 0;
-		takes = is_common ? 1 : own_option(current, name);
+		common = common_option(name);
+		takes = common >= 0 ? common : own_option(current, name);
 		if (takes < 0)
 			return cli_usage(c, "unknown option --%s", name);
 		if (takes == 0) {
@@ -237,32 +256,28 @@ static int parse_args(struct cli *c, int argc, char **argv, int start)
 				return cli_usage(c, "--%s needs a value", name);
 			val = argv[++i];
 		}
-		if (strcmp(name, "db") == 0) {
-			c->db = val;
-		} else if (strcmp(name, "as") == 0) {
-			c->as = val;
-		} else if (strcmp(name, "pin-fd") == 0) {
-			rc = parse_fd(c, "--pin-fd", val, &c->pin_fd);
-		} else if (strcmp(name, "witness") == 0) {
-			c->witness[c->nwitness++] = val;
-		} else if (strcmp(name, "witness-pin-fd") == 0) {
-			rc = parse_fd(c, "--witness-pin-fd", val,
-				      &c->witness_pin_fd[c->nwitness_pin_fd++]);
-		} else {
-			int k;
+		/*
+		 * Every option once, the common ones too.  Which of two --as
+		 * (or --witness, --pin-fd, --db) was meant cannot be told,
+		 * and taking either runs the step for a person, or holds a
+		 * PIN against a witness, that the one typing may not have
+		 * meant.  Refused here, before any PIN is read.
+		 */
+		for (int k = 0; k < c->nopt; k++)
+			if (strcmp(c->opt_name[k], name) == 0)
+				return cli_usage(c, "--%s is given twice",
+						 name);
+		/* Point at the option's name inside argv. */
+		c->opt_name[c->nopt] = a + 2;
+		if (eq)
+			a[2 + (eq - name)] = '\0';
+		c->opt_val[c->nopt++] = val;
+		if (common >= 0) {
+			int rc = set_common(c, name, val);
 
-			for (k = 0; k < c->nopt; k++)
-				if (strcmp(c->opt_name[k], name) == 0)
-					return cli_usage(
-					    c, "--%s is given twice", name);
-			/* Point at the option's name inside argv. */
-			c->opt_name[c->nopt] = a + 2;
-			if (eq)
-				a[2 + (eq - name)] = '\0';
-			c->opt_val[c->nopt++] = val;
+			if (rc)
+				return rc;
 		}
-		if (rc)
-			return rc;
 	}
 	return 0;
 }
@@ -418,7 +433,7 @@ static int run(struct cli *c, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct cli c = {.prog = argv[0], .pin_fd = -1};
+	struct cli c = {.prog = argv[0], .pin_fd = -1, .witness_pin_fd = -1};
 	int rc;
 
 	/* The ledger holds PIN hashes and card serials: nothing this program

@@ -4,7 +4,9 @@
 # count`) lists its commands (exit 2 on stderr, or 0 on stdout with
 # --help); `COMMAND --help` prints the usage, the description and every
 # option with what it does; and no command line is too long: 78 cards and
-# a terminal named as IDs, or many --witness options, are taken.
+# a terminal named as IDs are taken.  (Many --witness options were taken
+# here too, the first one used; a command has one witness, and a second
+# --witness is a usage error: tests/cli/options.t.)
 . "$(dirname "$0")/lib.sh"
 
 # The command table as the binary prints it: NAME<TAB>options.
@@ -284,13 +286,5 @@ is "$(sqlq "select count(*) from card where status = 'issued'")" 78 \
 as S02 2222 return $(seq -f 'T%03g' 79 100) $ids $ids
 is "$RC" 65 "return of 178 IDs: refused by the custody rule (65), not 2"
 like "$ERR" "T079" "return: the refusal names the first card"
-# A --witness given many times: the first is the witness, no cap.
-ws=""
-for i in $(seq 1 20); do ws="$ws --witness M01"; done
-# shellcheck disable=SC2086
-ct key open --purpose "pickups" --as S02 --pin-fd 3 $ws --witness-pin-fd 4 \
-	3<<<2222 4<<<1111
-is "$RC" 0 "key open with 20 --witness options: exit 0"
-is "$(sqlq "select count(*) from key_opening")" 1 "key open: the opening recorded"
 
 done_testing

@@ -10,8 +10,8 @@
  *     --help (0);
  *   - parsed: every positional argument, option value and witness is one
  *     of the arguments (or inside one), a flag's value is "", every
- *     command-specific option is one the command declares, and none is
- *     given twice.
+ *     option is a common one or one the command declares, and none, a
+ *     common one neither, is given twice.
  *
  * main.c is included, its main renamed, to reach its static parser; what
  * it prints (usage, help) goes to /dev/null while an input is parsed.
@@ -57,16 +57,17 @@ static void fuzz_cli_check(const struct cli *c, char **argv, int argc)
 	for (int k = 0; k < c->npos; k++)
 		if (!fuzz_cli_in_args(c->pos[k], argv, argc))
 			abort();
-	for (int k = 0; k < c->nwitness; k++)
-		if (!fuzz_cli_in_args(c->witness[k], argv, argc))
-			abort();
-	for (int k = 0; k < c->nwitness_pin_fd; k++)
-		if (c->witness_pin_fd[k] < 0 || c->witness_pin_fd[k] > 1023)
-			abort();
-	if (c->npos + c->nopt + c->nwitness > argc)
+	if (c->witness && !fuzz_cli_in_args(c->witness, argv, argc))
+		abort();
+	if (c->pin_fd < -1 || c->pin_fd > 1023 || c->witness_pin_fd < -1 ||
+	    c->witness_pin_fd > 1023)
+		abort();
+	if (c->npos + c->nopt > argc)
 		abort();
 	for (int k = 0; k < c->nopt; k++) {
-		int takes = own_option(c->entry, c->opt_name[k]);
+		int common = common_option(c->opt_name[k]);
+		int takes =
+		    common >= 0 ? common : own_option(c->entry, c->opt_name[k]);
 
 		/* A flag's value is "", a value one of the arguments. */
 		if (!fuzz_cli_in_args(c->opt_name[k], argv, argc) ||
@@ -84,7 +85,7 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
 {
 	char *copy = malloc(size + 1), *argv[FUZZ_CLI_ARGS + 2];
 	char prog[] = "cardtally";
-	struct cli c = {.prog = prog, .pin_fd = -1};
+	struct cli c = {.prog = prog, .pin_fd = -1, .witness_pin_fd = -1};
 	int argc = 1, used = 0, rc, out, err, null;
 	size_t at = 0;
 
