@@ -213,6 +213,19 @@ static void daily_of_the_day_before(void **state)
 	assert_int_equal(d.audit.anchor_entry, 0);
 	assert_false(d.broken);
 	wf_daily_free(&d);
+
+	/* Tomorrow's is refused, naming both days; today's is made. */
+	assert_int_equal(wf_daily(f->l, wf_today(NOW) + 1, NOW,
+				  &recon_default_rules,
+				  &recon_default_key_rules, &d, &e),
+			 65);
+	assert_int_equal(e.code, WF_E_REPORT_FUTURE);
+	assert_int_equal(d.ncounts, 0);
+	assert_int_equal(wf_daily(f->l, wf_today(NOW), NOW,
+				  &recon_default_rules,
+				  &recon_default_key_rules, &d, &e),
+			 0);
+	wf_daily_free(&d);
 }
 
 /* ---- reconcile ---- */

@@ -829,8 +829,9 @@ struct wf_daily {
 
 /*
  * The daily report of `day` (days since the epoch, local), judged at
- * `now` with the installation's disposal-due rules and key log rules.  0
- * and *out (wf_daily_free), or the exit status with *e.
+ * `now` with the installation's disposal-due rules and key log rules; a
+ * day after today is refused (WF_E_REPORT_FUTURE).  0 and *out
+ * (wf_daily_free), or the exit status with *e.
  */
 int wf_daily(struct ledger *l, int32_t day, int64_t now,
 	     const struct recon_rules *rules,

@@ -272,6 +272,15 @@ int wf_daily(struct ledger *l, int32_t day, int64_t now,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* A day that has not come has nothing to report, and its report
+	 * would carry an anchor and a signature line all the same. */
+	if (day > wf_today(now)) {
+		char d0[11], d1[11];
+
+		date_format(day, d0);
+		date_format(wf_today(now), d1);
+		return wf_fail(e, WF_E_REPORT_FUTURE, d0, d1);
+	}
 	out->day = day;
 	out->printed_at = now;
 	/* Local midnight to midnight; the offset of noon that day. */

@@ -246,6 +246,10 @@ before=$(ledger_state)
 ct report daily --date 2026-02-30
 is "$RC" 2 "--date not a real day: usage error"
 like "$ERR" "--date takes YYYY-MM-DD" "bad --date: says what it takes"
+CARDTALLY_NOW=$((DAY0 + 86400 + 9 * 3600)) ct report daily --date 2026-03-04
+is "$RC" 65 "--date of a day to come: refused"
+is "$ERR" "cardtally: the daily report of 2026-03-04 is made on that day or later, not on 2026-03-03" \
+	"a day to come: says which days"
 ct report daily tomorrow
 is "$RC" 2 "an argument: usage error"
 ct report daily --db "$WORK/none.db"
