@@ -177,8 +177,8 @@ static int exec_count_close(struct cli *c, struct ledger *l)
 
 const struct cmd_entry cmd_count_close_entry = {
     .name = "count close",
-    .usage = "ID --as CODE [--pin-fd N] [--witness CODE "
-	     "--witness-pin-fd N]",
+    .usage = "ID --as CODE [--pin-fd N] [--witness MANAGER "
+	     "--witness-pin-fd N] [--json]",
     .help = N_("close a count (discrepancies: each resolved, a manager "
 	    "witnesses)"),
     .options = NULL,

@@ -56,8 +56,8 @@ static int exec_asset_add(struct cli *c, struct ledger *l)
 
 const struct cmd_entry cmd_asset_add_entry = {
     .name = "asset add",
-    .usage = "CODE --name NAME [--tag SERIAL] --location PATH --as CODE "
-	     "[--pin-fd N] [--json]",
+    .usage = "CODE --name NAME [--tag SERIAL] --location PATH "
+	     "--as MANAGER [--pin-fd N] [--json]",
     .help = N_("register an issuing terminal (counted like a card)"),
     .options = asset_add_options,
     .needs_db = 1,

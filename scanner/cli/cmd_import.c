@@ -165,7 +165,7 @@ static const char *const import_options[] = {"encoding", "dry-run!", "full!",
 const struct cmd_entry cmd_import_entry = {
     .name = "import",
     .usage = "FILE [--encoding auto|utf-8|cp932] [--dry-run] [--full] "
-	     "--as CODE [--pin-fd N]",
+	     "--as CODE [--pin-fd N] [--json]",
     .help = N_("import the stock list (CSV, UTF-8 or CP932)"),
     .options = import_options,
     .needs_db = 1,

@@ -396,10 +396,15 @@ static int exec_record_book(struct cli *c, struct ledger *l)
 
 	if (c->npos)
 		return cli_usage(c, "unexpected argument '%s'", c->pos[0]);
-	if (!month || wf_month_bounds(month, &from, &to) < 0)
+	if (!month)
 		return cli_usage(c, "--month YYYY-MM is required");
-	if (fmt_s && strcmp(fmt_s, "pdf") == 0)
+	if (wf_month_bounds(month, &from, &to) < 0)
+		return cli_usage(c, "--month takes YYYY-MM, not '%s'", month);
+	if (fmt_s && strcmp(fmt_s, "pdf") == 0) {
+		if (c->json)
+			return cli_usage(c, "--json or --format pdf, not both");
 		return record_book_pdf(c, l, month);
+	}
 	if (cli_opt(c, "output"))
 		return cli_usage(c, "--output is for --format pdf");
 	fmt = c->json ? FMT_JSON : FMT_TEXT;
@@ -450,7 +455,7 @@ static const char *const record_book_options[] = {"month", "format", "encoding",
 
 const struct cmd_entry cmd_report_record_book_entry = {
     .name = "report record-book",
-    .usage = "--month YYYY-MM [--format text|csv|json|pdf] "
+    .usage = "--month YYYY-MM [--json | --format text|csv|json|pdf] "
 	     "[--encoding utf-8|cp932] [--output FILE]",
     .help = N_("every count of a month: ranges, who, when, results, "
 	    "discrepancies and resolutions"),

@@ -84,7 +84,7 @@ static const char *const staff_add_options[] = {"name", "role", "new-pin-fd",
 const struct cmd_entry cmd_staff_add_entry = {
     .name = "staff add",
     .usage = "CODE --name NAME --role manager|staff|parttime "
-	     "[--new-pin-fd N] --as CODE [--pin-fd N] "
+	     "[--new-pin-fd N] --as MANAGER [--pin-fd N] "
 	     "[--witness MANAGER --witness-pin-fd N]",
     .help = N_("add a staff member with a role and a PIN (a new manager: "
 	    "with a second manager)"),

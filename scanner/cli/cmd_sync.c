@@ -218,7 +218,7 @@ static const char *const enrol_options[] = {"hub", "name", NULL};
 
 const struct cmd_entry cmd_hub_enrol_entry = {
     .name = "hub enrol",
-    .usage = "WARD KEY [--name NAME] [--hub CONNINFO]",
+    .usage = "WARD KEY [--name NAME] [--hub CONNINFO] [--json]",
     .help = N_("register a ward's public key (from 'cardtally sync key') at "
 	    "the hub"),
     .options = enrol_options,

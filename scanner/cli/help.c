@@ -32,7 +32,8 @@ static const struct {
     {"witness", N_("the second person of a two-person step, authenticated "
 		   "in the same command")},
     {"witness-pin-fd", N_("read the witness's PIN from file descriptor N")},
-    {"json", N_("one JSON document on stdout instead of text")},
+    {"json", N_("output JSON instead of text: one document (scan and "
+		  "receive: one object a line, as they go)")},
     {"help", N_("this help")},
     /* Options of several commands. */
     {"reader", N_("the reader: sim:FILE, sim:-, kbd:[DEVICE], pcsc:[PREFIX] "

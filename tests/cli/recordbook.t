@@ -298,8 +298,14 @@ is "$long" 0 "text: no line longer than 80 columns"
 # Usage.
 ct report record-book
 is "$RC" 2 "record book without --month: exit 2"
+like "$ERR" "--month YYYY-MM is required" "without --month: says so"
 ct report record-book --month 2026-13
 is "$RC" 2 "record book of month 13: exit 2"
+like "$ERR" "--month takes YYYY-MM, not '2026-13'" "month 13: names the value"
+ct report record-book --month 2026-03 --json --format pdf --output "$WORK/b.pdf"
+is "$RC" 2 "--json with --format pdf: exit 2"
+like "$ERR" "--json or --format pdf, not both" "--json with pdf: says so"
+ok "$([ ! -e "$WORK/b.pdf" ]; echo $?)" "--json with pdf: no file written"
 ct report record-book --month 2026-03 --format xml
 is "$RC" 2 "unknown format: exit 2"
 ct report record-book --month 2026-03 --format json --encoding cp932
