@@ -516,7 +516,9 @@ struct sighting {
 	int64_t at; /* 0: never seen */
 	char location[LOCATION_MAX + 1];
 	char by[STAFF_CODE_MAX + 1];
-	char what[32]; /* "scan in count N" or "custody KIND" */
+	char what[32]; /* "scan in count N", "scan in tally N" or
+			  "custody KIND" */
+	int64_t tally; /* a read in a tally (at the window): its id, else 0 */
 };
 
 /*

@@ -1297,14 +1297,17 @@ int ledger_last_seen(struct ledger *l, int64_t card_id, int64_t session_id,
 	sqlite3_stmt *st;
 	int rc = ledger_prepare(
 	    l,
-	    "SELECT at, loc, who, what FROM ("
+	    "SELECT at, loc, who, what, tally FROM ("
 	    " SELECT s.at AS at, r.path AS loc, p.code AS who,"
-	    "  'scan in count ' || s.session_id AS what, s.id AS n, 0 AS t"
+	    "  CASE x.kind WHEN 'tally' THEN 'scan in tally ' ELSE"
+	    "  'scan in count ' END || s.session_id AS what, s.id AS n, 0 AS t,"
+	    "  CASE x.kind WHEN 'tally' THEN x.id ELSE 0 END AS tally"
 	    " FROM scan_live s LEFT JOIN location r ON r.id = s.range_id"
 	    " LEFT JOIN staff p ON p.id = s.staff_id"
+	    " LEFT JOIN session x ON x.id = s.session_id"
 	    " WHERE s.card_id = ?1 AND s.session_id <> ?2 AND s.at <= ?3"
 	    " UNION ALL"
-	    " SELECT e.at, r.path, p.code, 'custody ' || e.kind, e.id, 1"
+	    " SELECT e.at, r.path, p.code, 'custody ' || e.kind, e.id, 1, 0"
 	    " FROM custody_event e"
 	    " LEFT JOIN location r ON r.id = e.location_id"
 	    " LEFT JOIN staff p ON p.id = e.staff_id"
@@ -1327,6 +1330,7 @@ int ledger_last_seen(struct ledger *l, int64_t card_id, int64_t session_id,
 			 ledger_col_text(st, 2));
 		snprintf(out->what, sizeof(out->what), "%s",
 			 ledger_col_text(st, 3));
+		out->tally = sqlite3_column_int64(st, 4);
 		rc = 0;
 	} else {
 		rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "last seen");

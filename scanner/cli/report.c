@@ -272,9 +272,16 @@ static void print_text(FILE *f, const struct wf_reconcile *w)
 		put_padded(f, k->location, 17);
 		if (s.at) {
 			cli_time_iso(s.at, at);
-			fprintf(f, _("last seen %s at %s by %s"), at,
-				s.location[0] ? cli_text(s.location) : "?",
-				s.by[0] ? cli_text(s.by) : "?");
+			/* A tally's read is at the window, in no range. */
+			if (s.tally)
+				fprintf(f, _("last seen %s in tally %lld by %s"),
+					at, (long long)s.tally,
+					s.by[0] ? cli_text(s.by) : "?");
+			else
+				fprintf(f, _("last seen %s at %s by %s"), at,
+					s.location[0] ? cli_text(s.location)
+						      : "?",
+					s.by[0] ? cli_text(s.by) : "?");
 		} else {
 			fputs(_("never seen since import"), f);
 		}

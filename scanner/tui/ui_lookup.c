@@ -161,10 +161,18 @@ static void card_lines(const struct ui_lookup_model *m, struct ui_view *v)
 		ui_view_add(v, UI_A_NORMAL, "  %s %s", _("Checked out by"),
 			    m->checked_out_by[0] ? m->checked_out_by : "?");
 	if (m->seen.at) {
+		char where[LOCATION_MAX + 1];
+
+		/* A tally's read is at the window, in no range. */
+		if (m->seen.tally)
+			snprintf(where, sizeof(where), _("in tally %lld"),
+				 (long long)m->seen.tally);
+		else
+			snprintf(where, sizeof(where), "%s",
+				 m->seen.location[0] ? m->seen.location : "?");
 		ui_time_short(m->seen.at, when);
 		ui_view_add(v, UI_A_NORMAL, "  %s: %s  %s  %s %s",
-			    _("Last seen"), when, m->seen.location, _("by"),
-			    m->seen.by);
+			    _("Last seen"), when, where, _("by"), m->seen.by);
 	} else {
 		ui_view_add(v, UI_A_DIM, "  %s: -", _("Last seen"));
 	}

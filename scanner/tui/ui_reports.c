@@ -608,8 +608,16 @@ static void draw_reconcile(FILE *f, const struct wf_reconcile *w)
 		if (s->at) {
 			ui_time_short(s->at, t);
 			fprintf(f, "    %s: %s\n", _("last seen"), t);
-			fprintf(f, "      %s %s\n", _("at"),
-				s->location[0] ? s->location : "?");
+			/* A tally's read is at the window, in no range. */
+			if (s->tally) {
+				fputs("      ", f);
+				fprintf(f, _("in tally %lld"),
+					(long long)s->tally);
+				fputc('\n', f);
+			} else {
+				fprintf(f, "      %s %s\n", _("at"),
+					s->location[0] ? s->location : "?");
+			}
 			fputs("      ", f);
 			fprintf(f, _("by %s"), s->by[0] ? s->by : "?");
 			fputc('\n', f);

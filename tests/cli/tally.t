@@ -163,4 +163,14 @@ as S02 2222 scan --session "$cid" --reader "sim:$WORK/one.sim"
 is "$RC" 2 "a count scanned without --range: usage error"
 like "$ERR" "is a count: --range is required" "a count without --range: says so"
 
+# A read in a tally is a sighting at the window, in no range: a count that
+# misses the card says in which tally it was last seen.
+CARDTALLY_NOW=$((1772442000 + 7200)) as S03 3333 tally start
+tid3=$OUT
+CARDTALLY_NOW=$((1772442000 + 7260)) as S02 2222 scan --session "$tid3" --reader "sim:$WORK/one.sim"
+ct reconcile "$cid"
+like "$(printf '%s\n' "$OUT" | grep '^  W079 ')" \
+	"last seen [0-9T:+-]+ in tally $tid3 by S02\$" \
+	"a count's missing card last seen in a tally: names the tally"
+
 done_testing
