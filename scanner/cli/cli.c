@@ -129,29 +129,40 @@ int cli_list(const struct cli *c, const char *opt, char *s, char **out,
 	return 0;
 }
 
+int cli_number(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	int64_t v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (INT64_MAX - (*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 int cli_session_id(struct cli *c, const char *s, int64_t *id)
 {
-	char *end;
-	long long v = strtoll(s, &end, 10);
-
-	if (*s == '\0' || *end != '\0' || v <= 0)
+	if (cli_number(s, 1, INT64_MAX, id) < 0)
 		return cli_usage(c, "'%s' is not a session id", s);
-	*id = v;
 	return 0;
 }
 
 int cli_is_disposal_id(const char *s, int64_t *id)
 {
-	char *end;
-	long long v;
+	int64_t v;
 
 	*id = 0;
 	if (s[0] != 'D' && s[0] != 'd')
 		return 0;
 	if (s[1] < '0' || s[1] > '9')
 		return 1;
-	v = strtoll(s + 1, &end, 10);
-	if (*end == '\0' && v > 0)
+	if (cli_number(s + 1, 1, INT64_MAX, &v) == 0)
 		*id = v;
 	return 1;
 }

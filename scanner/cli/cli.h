@@ -181,6 +181,9 @@ size_t cli_list_count(const char *s);
  */
 int cli_list(const struct cli *c, const char *opt, char *s, char **out,
 	     size_t *n);
+/* s as a whole number: decimal digits only (no sign, no space), within
+ * min..max.  0 and *out, or -1. */
+int cli_number(const char *s, int64_t min, int64_t max, int64_t *out);
 /* Parses a session id argument; 0 or a usage exit code. */
 int cli_session_id(struct cli *c, const char *s, int64_t *id);
 /* 1 when s names a disposal batch ("D" and its number, as `dispose start`

@@ -20,16 +20,11 @@
 static int parse_count(const struct cli *c, const char *opt, const char *s,
 		       int64_t *out)
 {
-	char *end;
-	long long v;
-
 	if (*s < '0' || *s > '9')
 		return cli_usage(c, "%s needs a number, not '%s'", opt, s);
-	v = strtoll(s, &end, 10);
-	if (*end != '\0' || v < 1)
+	if (cli_number(s, 1, INT64_MAX, out) < 0)
 		return cli_usage(c, "%s needs a number from 1, not '%s'", opt,
 				 s);
-	*out = v;
 	return 0;
 }
 

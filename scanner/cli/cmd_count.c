@@ -209,17 +209,11 @@ static int exec_count_total(struct cli *c, struct ledger *l)
 	if (!cards_s == !reader)
 		return cli_usage(c, "give the total with --cards N or count it "
 				    "with --reader SPEC (one of them)");
-	if (cards_s) {
-		char *end;
-		long long v = strtoll(cards_s, &end, 10);
-
-		if (*cards_s == '\0' || *end != '\0' || v < 0 || v > 10000000)
-			return cli_usage(c,
-					 "--cards takes a number of cards, 0 "
-					 "or more, not '%s'",
-					 cards_s);
-		cards = v;
-	}
+	if (cards_s && cli_number(cards_s, 0, 10000000, &cards) < 0)
+		return cli_usage(c,
+				 "--cards takes a number of cards, 0 to "
+				 "10000000, not '%s'",
+				 cards_s);
 	rc = cli_session_id(c, sid, &id);
 	if (rc == 0)
 		rc = cli_step_actor(c, l, &actor);

@@ -202,4 +202,23 @@ is "$(sqlq "select count(*) from key_opening")" 2 \
 	"key open with one witness: recorded"
 is "$(failed)" "" "no failed PIN recorded by any of it"
 
+# ---- numbers ---------------------------------------------------------------
+
+# A session id, a count and a total are whole numbers as typed: no sign, no
+# space, and none so large that it would be taken for another.
+before=$(state)
+for bad in 99999999999999999999999 +1 " 1" 1x 0 -1; do
+	ct reconcile "$bad"
+	is "$RC" 2 "reconcile '$bad': usage error"
+	ok "$(printf '%s' "$ERR" | grep -qF "'$bad' is not a session id"; echo $?)" \
+		"reconcile '$bad': says so"
+done
+ct audit show --last 99999999999999999999
+is "$RC" 2 "audit show --last beyond any number: usage error"
+as S02 2222 count total --session 1 --range SAFE1/T01 --cards 10000001
+is "$RC" 2 "count total --cards beyond the limit: usage error"
+like "$ERR" "--cards takes a number of cards, 0 to 10000000, not '10000001'" \
+	"count total --cards: names the limit"
+is "$(state)" "$before" "numbers refused: the ledger unchanged"
+
 done_testing
