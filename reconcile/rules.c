@@ -5,6 +5,8 @@
  */
 #include "rules.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Marks the rules' words for the message catalog (xgettext -kN_): the
@@ -132,6 +134,84 @@ enum recon_ranges recon_ranges_check(const char *const *ranges, size_t n,
 	default:
 		return RANGES_NOMEM;
 	}
+}
+
+/* ---- each thing once in one step ---- */
+
+/* An entry of a list being searched for a repeat: its key and place. */
+struct keyed {
+	const char *path;
+	size_t at; /* its place in the caller's list */
+};
+
+static int path_key(const struct keyed *p, const struct keyed *q)
+{
+	return strcmp(p->path, q->path);
+}
+
+static int place(const struct keyed *p, const struct keyed *q)
+{
+	return p->at < q->at ? -1 : p->at > q->at;
+}
+
+/* For qsort: by key, then by place. */
+static int path_cmp(const void *x, const void *y)
+{
+	int c = path_key(x, y);
+
+	return c ? c : place(x, y);
+}
+
+/*
+ * The first repeat of v's n entries: the earliest place that gives again
+ * a key given before goes to *b, that key's first place to *a.  v is
+ * sorted (cmp: by key, then place) and then walked once, so a command
+ * that names thousands of items costs n log n comparisons, not n squared.
+ */
+static enum recon_once
+first_repeat(struct keyed *v, size_t n, int (*cmp)(const void *, const void *),
+	     int (*key)(const struct keyed *, const struct keyed *), size_t *a,
+	     size_t *b)
+{
+	size_t best = SIZE_MAX;
+
+	qsort(v, n, sizeof(*v), cmp);
+	for (size_t i = 1, first = 0; i < n; i++) {
+		if (key(&v[i - 1], &v[i]) != 0) {
+			first = i;
+			continue;
+		}
+		/* A key's second place is the earliest that repeats it. */
+		if (i == first + 1 && v[i].at < best) {
+			best = v[i].at;
+			*a = v[first].at;
+		}
+	}
+	if (best == SIZE_MAX)
+		return ONCE_OK;
+	*b = best;
+	return ONCE_TWICE;
+}
+
+enum recon_once recon_assign_once(const char *const *ranges, size_t n,
+				  size_t *a, size_t *b)
+{
+	struct keyed *v;
+	enum recon_once r;
+
+	*a = *b = 0;
+	if (n < 2)
+		return ONCE_OK;
+	v = calloc(n, sizeof(*v));
+	if (!v)
+		return ONCE_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		v[i].path = ranges[i];
+		v[i].at = i;
+	}
+	r = first_repeat(v, n, path_cmp, path_key, a, b);
+	free(v);
+	return r;
 }
 
 /* ---- the end-of-day tally (R12) ---- */

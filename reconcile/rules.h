@@ -12,6 +12,7 @@
  *  - recon_key_handover: who may receive the open safe's key (R14)
  *  - recon_assignee_may_scan: a range's assignee counts it alone (R7)
  *  - recon_ranges_check: the ranges of one count neither repeat nor nest
+ *  - recon_assign_once: a count's manual assignments give a range once
  *  - recon_tally_close_check, recon_tally_close_returns: closing the
  *    end-of-day tally (R12)
  *  - recon_count_close: closing a count, with its witness (R8)
@@ -118,6 +119,23 @@ enum recon_ranges {
  */
 enum recon_ranges recon_ranges_check(const char *const *ranges, size_t n,
 				     size_t *a, size_t *b);
+
+/* The answer of the rules that each thing is given once in one step. */
+enum recon_once {
+	ONCE_OK = 0,
+	ONCE_TWICE, /* v[*b] gives again what v[*a] gave */
+	ONCE_NOMEM, /* out of memory: not known */
+};
+
+/*
+ * Whether the n manual assignments of one count give each range once
+ * (R7: a range has one person who counts it).  ranges[i] is the range of
+ * the i-th assignment, compared as given, like recon_ranges_check.  On
+ * ONCE_TWICE, *b is the earliest assignment of a range assigned before,
+ * and *a the first assignment of that range.
+ */
+enum recon_once recon_assign_once(const char *const *ranges, size_t n,
+				  size_t *a, size_t *b);
 
 /* ---- the end-of-day tally (R12) ---- */
 

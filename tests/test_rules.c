@@ -294,6 +294,44 @@ static void ranges_as_every_pair_would(void **state)
 	}
 }
 
+/* Assignments of one count: each range given to one person (R7). */
+static void assign_once_table(void **state)
+{
+	static const struct {
+		const char *r[4];
+		size_t n;
+		enum recon_once want;
+		size_t a, b;
+	} t[] = {
+	    {{NULL}, 0, ONCE_OK, 0, 0},
+	    {{"SAFE1/T01"}, 1, ONCE_OK, 0, 0},
+	    {{"SAFE1/T01", "SAFE1/T02"}, 2, ONCE_OK, 0, 0},
+	    /* The audit's case: one range, two people. */
+	    {{"SAFE1/S1/T01", "SAFE1/S1/T01"}, 2, ONCE_TWICE, 0, 1},
+	    {{"SAFE1/T02", "SAFE1/T01", "SAFE1/T02"}, 3, ONCE_TWICE, 0, 2},
+	    /* The earliest repeat is named, not the first range sorted. */
+	    {{"SAFE1/T02", "SAFE1/T01", "SAFE1/T01", "SAFE1/T02"},
+	     4,
+	     ONCE_TWICE,
+	     1,
+	     2},
+	    /* Three times: the first and the second. */
+	    {{"SAFE1/T03", "SAFE1/T03", "SAFE1/T03"}, 3, ONCE_TWICE, 0, 1},
+	    /* Nesting is recon_ranges_check's question, not this one. */
+	    {{"SAFE1", "SAFE1/T01"}, 2, ONCE_OK, 0, 0},
+	    {{"SAFE1/T01", "SAFE1/T01X"}, 2, ONCE_OK, 0, 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(t); i++) {
+		size_t a = 99, b = 99;
+
+		if (recon_assign_once(t[i].r, t[i].n, &a, &b) != t[i].want ||
+		    a != t[i].a || b != t[i].b)
+			fail_msg("row %zu: got %zu, %zu", i, a, b);
+	}
+}
+
 /* ---- the tally (R12) ---- */
 
 static void tally_close_table(void **state)
@@ -1060,6 +1098,7 @@ int main(void)
 	    cmocka_unit_test(assignee_table),
 	    cmocka_unit_test(ranges_table),
 	    cmocka_unit_test(ranges_as_every_pair_would),
+	    cmocka_unit_test(assign_once_table),
 	    cmocka_unit_test(tally_close_table),
 	    cmocka_unit_test(tally_close_returns_table),
 	    cmocka_unit_test(count_close_table),

@@ -270,7 +270,6 @@ static void start_refusals(void **state)
 		   *nowhere[1] = {"SAFE9/T01"};
 	struct wf_count_started out;
 	struct wf_err e;
-	char id[24];
 
 	start_refused(f, twice, 2, NULL, NULL, 65, WF_E_START_RANGE_TWICE,
 		      "SAFE1/T01");
@@ -285,13 +284,40 @@ static void start_refusals(void **state)
 	start_refused(f, t01, 1, "SAFE1/T01", "X99", 65, WF_E_NO_STAFF, "X99");
 	start_refused(f, t01, 1, "SAFE1/T02", "S02", 65, WF_E_START_NOT_A_RANGE,
 		      "SAFE1/T02");
-	/* The session it names is the one the count would have had. */
+	/* It names no session: none was opened. */
 	{
 		const char *ar[1] = {"SAFE1/T02"}, *as[1] = {"S02"};
 
 		assert_int_equal(
 		    start(f, &f->m01, t01, 1, ar, as, 1, 0, &out, &e), 65);
-		assert_string_equal(e.arg[1], wf_i64(id, sessions(f) + 1));
+		assert_int_equal(e.nargs, 1);
+	}
+	/* A range assigned twice (R7: one person counts it), to two people
+	 * or to the same one: refused before the count is opened. */
+	{
+		const char *both[2] = {"SAFE1/T01", "SAFE1/T02"};
+		const char *ar[3] = {"SAFE1/T01", "SAFE1/T02", "SAFE1/T01"};
+		const char *as[3] = {"S02", "S03", "S03"};
+		const char *t01t01[2] = {"SAFE1/T01", "SAFE1/T01"};
+		const char *same[2] = {"S02", "S02"};
+		int64_t before = sessions(f);
+
+		assert_int_equal(
+		    start(f, &f->m01, both, 2, ar, as, 3, 0, &out, &e), 65);
+		assert_int_equal(e.code, WF_E_START_ASSIGN_TWICE);
+		assert_string_equal(e.arg[0], "SAFE1/T01");
+		assert_string_equal(e.arg[1], "S02");
+		assert_string_equal(e.arg[2], "S03");
+		assert_int_equal(out.id, 0);
+		assert_int_equal(
+		    start(f, &f->m01, t01, 1, t01t01, same, 2, 0, &out, &e),
+		    65);
+		assert_int_equal(e.code, WF_E_START_ASSIGN_TWICE);
+		/* A dry run says so too. */
+		assert_int_equal(
+		    start(f, &f->m01, both, 2, ar, as, 3, 1, &out, &e), 65);
+		assert_int_equal(e.code, WF_E_START_ASSIGN_TWICE);
+		assert_int_equal(sessions(f), before);
 	}
 	assert_int_equal(
 	    ledger_staff_set_active(f->l, f->s03.id, 0, f->m01.id, "M05", NOW),

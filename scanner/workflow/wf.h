@@ -1229,12 +1229,12 @@ struct wf_count_started {
  * Opens a count by actor (wf_step_count_start: the matrix and the
  * training gate) in one transaction: the session over the ranges (each a
  * known location, given once, none within another), each manual
- * assignment (to a known, active person, of a range of the count, as
- * the rotation rule, the lock, the training gate and the matrix allow:
- * wf_planner_check), then the planner's pick for every other range.  The
- * planner's input is loaded once.  A dry run rolls everything back.  0
- * and *out (wf_count_started_free), or the exit status with *e and
- * nothing changed.
+ * assignment (each range assigned once, to a known, active person, of a
+ * range of the count, as the rotation rule, the lock, the training gate
+ * and the matrix allow: wf_planner_check), then the planner's pick for
+ * every other range.  The planner's input is loaded once.  A dry run
+ * rolls everything back.  0 and *out (wf_count_started_free), or the exit
+ * status with *e and nothing changed.
  */
 int wf_count_start(struct ledger *l, const struct staff_rec *actor,
 		   const struct wf_count_start_args *a, int64_t now,

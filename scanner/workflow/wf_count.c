@@ -7,7 +7,8 @@
  * these, so both front ends keep the same rules and say the same
  * refusals.  The rules are reconcile/'s (recon_count_close,
  * recon_resolution_valid, recon_resolution_effect, recon_recount_allowed,
- * plan_total_compare); this file fetches their facts and records.
+ * recon_assign_once, plan_total_compare); this file fetches their facts
+ * and records.
  *
  * Every writing step reads what it decides on inside its own transaction
  * (wf_begin .. wf_end): a read, an undo or a resolution that came in while
@@ -937,6 +938,25 @@ static int start_ranges(struct ledger *l, const struct wf_count_start_args *a,
 	return 0;
 }
 
+/* Each range is assigned by hand once at most (R7): refused before the
+ * count is opened, so nothing of it is recorded. */
+static int start_assign_once(const struct wf_count_start_args *a,
+			     struct wf_err *e)
+{
+	size_t i, j;
+
+	switch (recon_assign_once(a->assign_range, a->nassign, &i, &j)) {
+	case ONCE_TWICE:
+		return wf_fail(e, WF_E_START_ASSIGN_TWICE, a->assign_range[j],
+			       a->assign_staff[i], a->assign_staff[j]);
+	case ONCE_NOMEM:
+		return wf_fail(e, WF_E_NOMEM);
+	case ONCE_OK:
+		break;
+	}
+	return 0;
+}
+
 /* Gives range to staff by hand in count id, in the order of refusals
  * `count start` always had: the planner's rules (rotation, lock,
  * training, matrix), then the location, the person and the range. */
@@ -946,7 +966,6 @@ static int start_assign(struct ledger *l, struct wf_planner *pl, int64_t id,
 {
 	struct staff_rec who;
 	int64_t loc;
-	char n[24];
 	int rc = wf_planner_check(pl, range, staff, e);
 
 	if (rc)
@@ -963,7 +982,7 @@ static int start_assign(struct ledger *l, struct wf_planner *pl, int64_t id,
 	if (!who.active)
 		return wf_fail(e, WF_E_START_INACTIVE, staff);
 	if (!wf_planner_has_range(pl, range))
-		return wf_fail(e, WF_E_START_NOT_A_RANGE, range, wf_i64(n, id));
+		return wf_fail(e, WF_E_START_NOT_A_RANGE, range);
 	if (ledger_session_assign(l, id, range, staff, actor->id, now) < 0)
 		return wf_fail_ledger(e, l);
 	wf_planner_assigned(pl, range, staff);
@@ -989,6 +1008,8 @@ int wf_count_start(struct ledger *l, const struct staff_rec *actor,
 		return rc;
 	}
 	rc = start_ranges(l, a, e);
+	if (rc == 0)
+		rc = start_assign_once(a, e);
 	if (rc == 0) {
 		int lrc =
 		    ledger_session_start(l, a->kind, a->ranges, a->nranges,

@@ -288,6 +288,28 @@ is "$(sqlq 'select count(*) from scan where session_id = 5')" 5 \
 as M01 1111 count start --kind partial --ranges SAFE1/T03 \
 	--assign SAFE1/T01=S02
 is "$RC" 65 "assigning a range outside the count: exit 65"
+# No session was opened: the refusal names none (it used to name the
+# session the count would have had).
+is "$ERR" "cardtally: SAFE1/T01 is not one of the count's ranges" \
+	"assigning a range outside the count: said without a session"
+
+# One person counts a range (R7): a range assigned twice in one command is
+# refused, whoever the two are, and nothing is recorded (it used to keep
+# the last one and audit both).
+sessions=$(sqlq 'select count(*) from session')
+assigns=$(sqlq "select count(*) from audit where action like 'count.%'")
+as M01 1111 count start --kind partial --ranges SAFE1/T03 \
+	--assign SAFE1/T03=S02,SAFE1/T03=S03
+is "$RC" 65 "a range assigned twice: exit 65"
+is "$ERR" "cardtally: range SAFE1/T03 is assigned twice (to S02 and to S03): one person counts a range (R7)" \
+	"a range assigned twice: names the range and both people"
+as M01 1111 count start --kind partial --ranges SAFE1/T03 \
+	--assign SAFE1/T03=S03,SAFE1/T03=S03
+is "$RC" 65 "a range assigned twice to the same person: exit 65"
+is "$(sqlq 'select count(*) from session')" "$sessions" \
+	"a range assigned twice: no count opened"
+is "$(sqlq "select count(*) from audit where action like 'count.%'")" \
+	"$assigns" "a range assigned twice: nothing audited"
 
 # ---- bad sim scripts ----------------------------------------------------------
 
