@@ -140,13 +140,22 @@ enum recon_ranges recon_ranges_check(const char *const *ranges, size_t n,
 
 /* An entry of a list being searched for a repeat: its key and place. */
 struct keyed {
-	const char *path;
+	const char *path; /* recon_assign_once */
+	int is_asset;	  /* recon_items_once */
+	int64_t id;
 	size_t at; /* its place in the caller's list */
 };
 
 static int path_key(const struct keyed *p, const struct keyed *q)
 {
 	return strcmp(p->path, q->path);
+}
+
+static int ref_key(const struct keyed *p, const struct keyed *q)
+{
+	if (p->is_asset != q->is_asset)
+		return p->is_asset < q->is_asset ? -1 : 1;
+	return p->id < q->id ? -1 : p->id > q->id;
 }
 
 static int place(const struct keyed *p, const struct keyed *q)
@@ -158,6 +167,13 @@ static int place(const struct keyed *p, const struct keyed *q)
 static int path_cmp(const void *x, const void *y)
 {
 	int c = path_key(x, y);
+
+	return c ? c : place(x, y);
+}
+
+static int ref_cmp(const void *x, const void *y)
+{
+	int c = ref_key(x, y);
 
 	return c ? c : place(x, y);
 }
@@ -210,6 +226,28 @@ enum recon_once recon_assign_once(const char *const *ranges, size_t n,
 		v[i].at = i;
 	}
 	r = first_repeat(v, n, path_cmp, path_key, a, b);
+	free(v);
+	return r;
+}
+
+enum recon_once recon_items_once(const struct recon_ref *items, size_t n,
+				 size_t *a, size_t *b)
+{
+	struct keyed *v;
+	enum recon_once r;
+
+	*a = *b = 0;
+	if (n < 2)
+		return ONCE_OK;
+	v = calloc(n, sizeof(*v));
+	if (!v)
+		return ONCE_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		v[i].is_asset = items[i].is_asset ? 1 : 0;
+		v[i].id = items[i].id;
+		v[i].at = i;
+	}
+	r = first_repeat(v, n, ref_cmp, ref_key, a, b);
 	free(v);
 	return r;
 }
@@ -675,6 +713,17 @@ int recon_import_status_rule(int exists, enum card_status from,
 		return 1;
 	}
 	return recon_import_status(exists, from, to, &ev, rule);
+}
+
+/* ---- one custody step ---- */
+
+int recon_move_dest(int64_t at, int64_t dest, const char **rule)
+{
+	*rule = "";
+	if (at != dest)
+		return 0;
+	*rule = N_("a move takes it to another location");
+	return -1;
 }
 
 /* ---- receiving cards: enrolment (R1) ---- */

@@ -23,6 +23,8 @@
  *  - recon_pin_format, recon_pin_may_try, recon_pin_locks: the PIN policy
  *  - recon_transition, recon_import_status: the one state machine of cards
  *    and terminals, and what a stock list import may change in it
+ *  - recon_items_once, recon_move_dest: a custody step names each card or
+ *    terminal once, and a move takes it somewhere else (R13)
  *  - recon_receive_check, recon_receive_tray_end: what `receive` may bind
  *    to a card awaiting enrolment, and when a tray is complete (R1)
  *  - recon_backup_keep, recon_restore_allowed: which copies of the ledger
@@ -354,6 +356,34 @@ int recon_import_status(int exists, enum card_status from, enum card_status to,
  * card keeps its status). */
 int recon_import_status_rule(int exists, enum card_status from,
 			     enum card_status to, const char **rule);
+
+/* ---- one custody step: each item once, somewhere else (R11-R13) ---- */
+
+/* A card or terminal a custody step names, as the ledger knows it. */
+struct recon_ref {
+	int is_asset; /* 1: a terminal */
+	int64_t id;   /* card.id or asset.id */
+};
+
+/*
+ * Whether the n items one custody step names (checkout, return, issue,
+ * move) are each named once, however they were named (a management ID,
+ * a serial, a terminal's code or tag).  A step moves each of its items
+ * once: an item named twice would be moved twice, or refused on its
+ * second turn for a state its first turn gave it.  ONCE_TWICE with *a
+ * and *b as recon_assign_once.
+ */
+enum recon_once recon_items_once(const struct recon_ref *v, size_t n, size_t *a,
+				 size_t *b);
+
+/*
+ * Whether a move may take an item from location `at` to location `dest`
+ * (location ids): only to another location.  A move to where the item
+ * is already would change nothing but still be recorded as a custody
+ * event and an audit entry saying it was handled.  0, or -1 with *rule
+ * set.
+ */
+int recon_move_dest(int64_t at, int64_t dest, const char **rule);
 
 /* ---- receiving cards: enrolment (R1, issue 11) ---- */
 

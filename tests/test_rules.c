@@ -332,6 +332,103 @@ static void assign_once_table(void **state)
 	}
 }
 
+/* Items of one custody step: each card or terminal named once, however it
+ * was named (the ledger's id is the item). */
+static void items_once_table(void **state)
+{
+	static const struct {
+		struct recon_ref v[4];
+		size_t n;
+		enum recon_once want;
+		size_t a, b;
+	} t[] = {
+	    {{{0, 0}}, 0, ONCE_OK, 0, 0},
+	    {{{0, 7}}, 1, ONCE_OK, 0, 0},
+	    {{{0, 7}, {0, 8}}, 2, ONCE_OK, 0, 0},
+	    /* `move M000016 M000016`. */
+	    {{{0, 7}, {0, 7}}, 2, ONCE_TWICE, 0, 1},
+	    /* A card and a terminal may share an id: two items. */
+	    {{{0, 7}, {1, 7}}, 2, ONCE_OK, 0, 0},
+	    {{{1, 3}, {0, 7}, {1, 3}}, 3, ONCE_TWICE, 0, 2},
+	    /* The earliest second naming is reported. */
+	    {{{0, 9}, {0, 7}, {0, 7}, {0, 9}}, 4, ONCE_TWICE, 1, 2},
+	    {{{0, 7}, {0, 7}, {0, 7}}, 3, ONCE_TWICE, 0, 1},
+	    /* Ids far apart still compare (no subtraction overflows). */
+	    {{{0, INT64_MAX}, {0, INT64_MIN}, {0, INT64_MAX}},
+	     3,
+	     ONCE_TWICE,
+	     0,
+	     2},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(t); i++) {
+		size_t a = 99, b = 99;
+
+		if (recon_items_once(t[i].v, t[i].n, &a, &b) != t[i].want ||
+		    a != t[i].a || b != t[i].b)
+			fail_msg("row %zu: got %zu, %zu", i, a, b);
+	}
+}
+
+/* What every pair in order would say: the first j with an i < j equal. */
+static enum recon_once once_by_pairs(const struct recon_ref *v, size_t n,
+				     size_t *a, size_t *b)
+{
+	for (size_t j = 1; j < n; j++)
+		for (size_t i = 0; i < j; i++)
+			if (v[i].is_asset == v[j].is_asset &&
+			    v[i].id == v[j].id) {
+				*a = i;
+				*b = j;
+				return ONCE_TWICE;
+			}
+	*a = *b = 0;
+	return ONCE_OK;
+}
+
+static void items_once_as_every_pair_would(void **state)
+{
+	struct recon_ref v[16];
+	uint32_t seed = 4242;
+
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		size_t n, a1 = 99, b1 = 99, a2 = 98, b2 = 98;
+
+		seed = seed * 1103515245u + 12345u;
+		n = (seed >> 16) % 16;
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			v[i].is_asset = (seed >> 16) % 2;
+			v[i].id = (seed >> 18) % 24;
+		}
+		assert_int_equal(recon_items_once(v, n, &a1, &b1),
+				 once_by_pairs(v, n, &a2, &b2));
+		assert_int_equal(a1, a2);
+		assert_int_equal(b1, b2);
+	}
+}
+
+/* A move goes somewhere else (R13). */
+static void move_dest_table(void **state)
+{
+	static const struct {
+		int64_t at, dest;
+		int want;
+	} t[] = {
+	    {3, 4, 0},
+	    {4, 3, 0},
+	    {3, 3, -1}, /* `move --to` the tray it is in */
+	};
+	const char *rule;
+
+	(void)state;
+	for (size_t i = 0; i < N(t); i++)
+		CHECK_RULE(recon_move_dest(t[i].at, t[i].dest, &rule),
+			   t[i].want, "another location", i);
+}
+
 /* ---- the tally (R12) ---- */
 
 static void tally_close_table(void **state)
@@ -1099,6 +1196,9 @@ int main(void)
 	    cmocka_unit_test(ranges_table),
 	    cmocka_unit_test(ranges_as_every_pair_would),
 	    cmocka_unit_test(assign_once_table),
+	    cmocka_unit_test(items_once_table),
+	    cmocka_unit_test(items_once_as_every_pair_would),
+	    cmocka_unit_test(move_dest_table),
 	    cmocka_unit_test(tally_close_table),
 	    cmocka_unit_test(tally_close_returns_table),
 	    cmocka_unit_test(count_close_table),

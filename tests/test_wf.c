@@ -217,6 +217,13 @@ static void every_refusal_has_a_japanese_translation(void **state)
 			}
 	need(&m, "card");
 	need(&m, "terminal");
+	/* A move to where the item is quotes its rule (WF_E_MOVE_HERE). */
+	{
+		const char *rule;
+
+		assert_int_equal(recon_move_dest(3, 3, &rule), -1);
+		need(&m, rule);
+	}
 	/* The two-person and key rules a witness or approver refusal
 	 * quotes (WF_E_PERMISSION, WF_E_KEY_*_RULE). */
 	for (int r = 0; r < ROLE_COUNT; r++)

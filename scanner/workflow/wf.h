@@ -397,8 +397,10 @@ struct wf_moved {
 
 /*
  * Movement k of the n items idents (named as `by` says) by actor, in one
- * transaction: all of them or none.  to_path: the destination of a move
- * (NULL otherwise); for_date: the day a checkout is for (DATE_NONE
+ * transaction: all of them or none.  Each item is named once
+ * (WF_E_CUSTODY_TWICE otherwise, whatever the movement), and a move takes
+ * it somewhere else (WF_E_MOVE_HERE).  to_path: the destination of a
+ * move (NULL otherwise); for_date: the day a checkout is for (DATE_NONE
  * otherwise).  0 and *out (free with wf_moved_free), or the exit status
  * with *e naming the first item refused and why (nothing changed).
  */

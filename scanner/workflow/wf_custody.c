@@ -1,10 +1,12 @@
 /*
  * Custody of cards and terminals (R11-R13): registering an issuing
  * terminal, and the movements checkout, return, issue and move of items
- * named by management ID, asset code or a serial read by a reader.  Each
- * item is checked against its state by recon_transition; the first refusal
- * names the item and the rule and rolls back the whole step, so one
- * step's items move together or not at all.  Movements are never refused
+ * named by management ID, asset code or a serial read by a reader.  Every
+ * item is looked up first and must be named once (recon_items_once); then
+ * each is checked against its state by recon_transition (and a move
+ * against where it is, recon_move_dest).  The first refusal names the
+ * item and the rule and rolls back the whole step, so one step's items
+ * move together or not at all.  Movements are never refused
  * for a safe recorded closed -- the cards are in someone's hands already
  * -- but flagged (recon_safe_flag), read in the same transaction.
  */
@@ -141,15 +143,10 @@ static int find(struct ledger *l, const char *ident, enum custody_by by,
 	return rc;
 }
 
-/* One item, in the caller's transaction: found, allowed, recorded. */
-static int move_one(struct ledger *l, enum custody_kind k, const char *ident,
-		    enum custody_by by, const char *to_path, int32_t for_date,
-		    int64_t actor_id, int64_t now, int flag,
-		    struct wf_moved_item *out, struct wf_err *e)
+/* One item named, in the caller's transaction: found, or the refusal. */
+static int find_one(struct ledger *l, const char *ident, enum custody_by by,
+		    struct custody_item *it, struct wf_err *e)
 {
-	struct custody_item it;
-	struct recon_item ri = {0};
-	const char *rule;
 	int rc;
 
 	/* A typed ID that is a My Number is refused before it is looked up
@@ -159,7 +156,7 @@ static int move_one(struct ledger *l, enum custody_kind k, const char *ident,
 		if (rc)
 			return rc;
 	}
-	rc = find(l, ident, by, &it);
+	rc = find(l, ident, by, it);
 	if (rc == LEDGER_ERR_NOTFOUND)
 		return wf_fail(e, by == CUSTODY_BY_SERIAL
 				      ? WF_E_CUSTODY_UNKNOWN_SERIAL
@@ -167,26 +164,101 @@ static int move_one(struct ledger *l, enum custody_kind k, const char *ident,
 			       ident);
 	if (rc < 0)
 		return wf_fail_ledger(e, l);
+	return 0;
+}
+
+/* The n items found are n different ones (recon_items_once), however
+ * each was named. */
+static int items_once(const struct custody_item *items, size_t n,
+		      struct wf_err *e)
+{
+	struct recon_ref *refs = calloc(n ? n : 1, sizeof(*refs));
+	enum recon_once once;
+	size_t a, b;
+
+	if (!refs)
+		return wf_fail(e, WF_E_NOMEM);
+	for (size_t i = 0; i < n; i++) {
+		refs[i].is_asset = items[i].is_asset;
+		refs[i].id = items[i].id;
+	}
+	once = recon_items_once(refs, n, &a, &b);
+	free(refs);
+	if (once == ONCE_NOMEM)
+		return wf_fail(e, WF_E_NOMEM);
+	if (once == ONCE_TWICE)
+		return wf_fail(e, WF_E_CUSTODY_TWICE,
+			       items[b].is_asset ? N_("terminal") : N_("card"),
+			       items[b].name);
+	return 0;
+}
+
+/* One found item, in the caller's transaction: allowed, recorded.  dest:
+ * the location id of to_path (a move), else 0. */
+static int move_one(struct ledger *l, enum custody_kind k,
+		    struct custody_item *it, const char *to_path, int64_t dest,
+		    int32_t for_date, int64_t actor_id, int64_t now, int flag,
+		    struct wf_moved_item *out, struct wf_err *e)
+{
+	struct recon_item ri = {0};
+	const char *rule;
+	int rc;
+
 	memset(out, 0, sizeof(*out));
-	out->is_asset = it.is_asset;
-	out->from = it.status;
-	ri.is_asset = it.is_asset;
-	ri.status = it.status;
+	out->is_asset = it->is_asset;
+	out->from = it->status;
+	ri.is_asset = it->is_asset;
+	ri.status = it->status;
 	ri.before_lost = CARD_STATUS_COUNT;
 	if (recon_transition(recon_custody_event(k), &ri, &out->to, &rule) < 0)
 		return wf_fail(e, rule_code(k),
-			       it.is_asset ? N_("terminal") : N_("card"),
-			       it.name,
-			       wf_status_word(it.is_asset, it.status), rule);
-	rc = ledger_custody_record(l, &it, custody_kind_name(k), out->to,
+			       it->is_asset ? N_("terminal") : N_("card"),
+			       it->name,
+			       wf_status_word(it->is_asset, it->status), rule);
+	if (to_path && recon_move_dest(it->location_id, dest, &rule) < 0)
+		return wf_fail(e, WF_E_MOVE_HERE,
+			       it->is_asset ? N_("terminal") : N_("card"),
+			       it->name, it->location, rule);
+	rc = ledger_custody_record(l, it, custody_kind_name(k), out->to,
 				   to_path, for_date, actor_id, now, flag);
 	if (rc == LEDGER_ERR_NOTFOUND)
 		return wf_fail(e, WF_E_CUSTODY_NO_LOCATION, to_path);
 	if (rc < 0)
 		return wf_fail_ledger(e, l);
-	snprintf(out->name, sizeof(out->name), "%s", it.name);
-	snprintf(out->location, sizeof(out->location), "%s", it.location);
+	snprintf(out->name, sizeof(out->name), "%s", it->name);
+	snprintf(out->location, sizeof(out->location), "%s", it->location);
 	return 0;
+}
+
+/* Every item found, each named once, the destination known; then each
+ * moved.  In wf_custody_move's transaction. */
+static int move_all(struct ledger *l, enum custody_kind k,
+		    const char *const *idents, size_t n, enum custody_by by,
+		    const char *to_path, int32_t for_date, int64_t actor_id,
+		    int64_t now, struct custody_item *items,
+		    struct wf_moved *out, struct wf_err *e)
+{
+	int64_t dest = 0;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = find_one(l, idents[i], by, &items[i], e);
+	if (rc == 0)
+		rc = items_once(items, n, e);
+	if (rc == 0 && to_path) {
+		rc = ledger_location_find(l, to_path, &dest);
+		if (rc == LEDGER_ERR_NOTFOUND)
+			rc = wf_fail(e, WF_E_CUSTODY_NO_LOCATION, to_path);
+		else if (rc < 0)
+			rc = wf_fail_ledger(e, l);
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = move_one(l, k, &items[i], to_path, dest, for_date,
+			      actor_id, now, out->safe_closed, &out->v[i], e);
+		if (rc == 0)
+			out->n++;
+	}
+	return rc;
 }
 
 void wf_moved_free(struct wf_moved *m)
@@ -196,9 +268,10 @@ void wf_moved_free(struct wf_moved *m)
 }
 
 /*
- * An item named twice is refused by the rule on its second turn (the
- * first has changed its state), which keeps "one step, each item once"
- * honest.
+ * An item named twice is refused before anything is moved
+ * (recon_items_once), the same for the four movements: its second turn
+ * would find the state its first turn gave it, and a move would be
+ * recorded twice.
  */
 int wf_custody_move(struct ledger *l, const struct staff_rec *actor,
 		    enum custody_kind k, const char *const *idents, size_t n,
@@ -206,6 +279,7 @@ int wf_custody_move(struct ledger *l, const struct staff_rec *actor,
 		    int64_t now, struct wf_moved *out, struct wf_err *e)
 {
 	const struct wf_step *step = wf_custody_step(k);
+	struct custody_item *items;
 	int open = 0, rc;
 
 	memset(out, 0, sizeof(*out));
@@ -217,10 +291,15 @@ int wf_custody_move(struct ledger *l, const struct staff_rec *actor,
 		return rc ? rc : wf_fail(e, WF_E_CUSTODY_NONE);
 	}
 	out->v = calloc(n, sizeof(*out->v));
-	if (!out->v)
+	items = calloc(n, sizeof(*items));
+	if (!out->v || !items) {
+		free(items);
+		wf_moved_free(out);
 		return wf_fail(e, WF_E_NOMEM);
+	}
 	rc = wf_begin(l, step, actor, now, e);
 	if (rc) {
+		free(items);
 		wf_moved_free(out);
 		return rc;
 	}
@@ -230,13 +309,10 @@ int wf_custody_move(struct ledger *l, const struct staff_rec *actor,
 		rc = wf_fail_ledger(e, l);
 	out->safe_closed =
 	    recon_safe_flag(recon_custody_handling(k), open);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		rc = move_one(l, k, idents[i], by, to_path, for_date,
-			      actor->id, now, out->safe_closed, &out->v[i],
-			      e);
-		if (rc == 0)
-			out->n++;
-	}
+	if (rc == 0)
+		rc = move_all(l, k, idents, n, by, to_path, for_date, actor->id,
+			      now, items, out, e);
+	free(items);
 	rc = wf_end(l, rc, e);
 	if (rc)
 		wf_moved_free(out);

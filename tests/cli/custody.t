@@ -111,8 +111,39 @@ like "$ERR" "no location SAFE9/NOWHERE" "unknown location: named"
 as S02 2222 return A101 NOPE
 is "$RC" 65 "return with an unknown ID: exit 65"
 like "$ERR" "no card or terminal NOPE" "unknown ID: named"
+# A card or terminal named twice in one command is refused by one check,
+# worded alike for the four movements and before any item's state is
+# looked at (a move used to record two moves; checkout, return and issue
+# blamed the card's state, e.g. "checked out already" of a card in
+# storage).
+custody_audit=$(sqlq "select count(*) from audit where action like 'custody.%'")
 as S02 2222 return A101 A101
 is "$RC" 65 "the same card twice in one command: exit 65"
+like "$ERR" "card A101 is named twice: name each card or terminal once; nothing changed" \
+	"return: a card named twice is said so"
+as S02 2222 checkout B201 B201
+is "$RC" 65 "checkout of a stored card named twice: exit 65"
+is "$ERR" "cardtally: card B201 is named twice: name each card or terminal once; nothing changed" \
+	"checkout: said to be named twice, not to be checked out already"
+as S02 2222 issue A101 A101
+is "$RC" 65 "issue of a card named twice: exit 65"
+like "$ERR" "card A101 is named twice" "issue: said to be named twice"
+as S02 2222 move --to SAFE1/T01 B201 B201
+is "$RC" 65 "move of a card named twice: exit 65"
+like "$ERR" "card B201 is named twice" "move: said to be named twice"
+as S02 2222 return TERM1 04FFEE01
+is "$RC" 65 "a terminal named by its code and by its tag: exit 65"
+like "$ERR" "terminal TERM1 is named twice" "the terminal, named twice"
+as S02 2222 move --to SAFE1/T02 B201
+is "$RC" 65 "a move to the tray the card is in: exit 65"
+like "$ERR" "card B201 is already in SAFE1/T02: a move takes it to another location; nothing changed" \
+	"a move to where it is: names the place"
+as S02 2222 move --to SAFE1/SHELF B201 TERM2
+is "$RC" 65 "a move of a card and of a terminal already there: exit 65"
+like "$ERR" "terminal TERM2 is already in SAFE1/SHELF" \
+	"the terminal already there is named"
+is "$(sqlq "select count(*) from audit where action like 'custody.%'")" \
+	"$custody_audit" "named twice, or moved to where it is: nothing audited"
 as P04 4444 checkout B201
 is "$RC" 77 "checkout by a part-timer: exit 77"
 like "$ERR" "part-time staff may not check cards out" "part-timer: the rule"

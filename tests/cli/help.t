@@ -280,11 +280,18 @@ ct issue --as S02 --pin-fd 3 -- $ids 3<<<2222
 is "$RC" 0 "issue -- 78 IDs: exit 0"
 is "$(sqlq "select count(*) from card where status = 'issued'")" 78 \
 	"issue: all 78 issued"
-# 150 IDs, more than any fixed cap the parser had: refused by the rule for
-# the first card that may not move, not by the parser.
+# 178 IDs, more than any fixed cap the parser had: refused by the custody
+# workflow, not by the parser.  Every ID is looked up first, and the 78
+# named twice are refused before any card's state is (each card once per
+# command), naming the first of them named again.
 # shellcheck disable=SC2086
 as S02 2222 return $(seq -f 'T%03g' 79 100) $ids $ids
-is "$RC" 65 "return of 178 IDs: refused by the custody rule (65), not 2"
-like "$ERR" "T079" "return: the refusal names the first card"
+is "$RC" 65 "return of 178 IDs: refused by the custody workflow (65), not 2"
+like "$ERR" "card T001 is named twice" \
+	"return: the refusal names the first card named twice"
+# shellcheck disable=SC2086
+as S02 2222 return $(seq -f 'T%03g' 79 100) $ids
+is "$RC" 65 "return of 100 IDs: refused by the custody rule (65)"
+like "$ERR" "T079" "return: the rule's refusal names the first card"
 
 done_testing
