@@ -379,6 +379,28 @@ int ledger_range_counters(struct ledger *l, int64_t session_id,
 	return 0;
 }
 
+int ledger_range_reads(struct ledger *l, int64_t session_id,
+		       int64_t location_id, int64_t *n)
+{
+	sqlite3_stmt *st;
+	int rc = ledger_prepare(l,
+				"SELECT count(*) FROM scan_live WHERE "
+				"session_id = ? AND range_id = ?",
+				&st);
+
+	*n = 0;
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, session_id);
+	sqlite3_bind_int64(st, 2, location_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		rc = ledger_sql_error(l, "reads of the range");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int ledger_recount_read(struct ledger *l, int64_t session_id, int64_t card_id,
 			int64_t *recount)
 {

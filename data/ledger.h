@@ -1397,6 +1397,10 @@ int ledger_recount_of(struct ledger *l, int64_t session_id, int64_t *of,
  */
 int ledger_range_counters(struct ledger *l, int64_t session_id,
 			  int64_t location_id, int64_t **out, size_t *n);
+/* The reads of a session in range location_id that still stand (not
+ * undone), whatever their outcome, into *n. */
+int ledger_range_reads(struct ledger *l, int64_t session_id,
+		       int64_t location_id, int64_t *n);
 /* The recount of session_id that read the card (*recount 0: none). */
 int ledger_recount_read(struct ledger *l, int64_t session_id, int64_t card_id,
 			int64_t *recount);

@@ -252,6 +252,23 @@ enum recon_once recon_items_once(const struct recon_ref *items, size_t n,
 	return r;
 }
 
+/* ---- recounts (R7) ---- */
+
+enum recon_recount recon_recount_check(int64_t reads, int64_t candidate,
+				       const int64_t *first, size_t n,
+				       const char **rule)
+{
+	*rule = "";
+	if (reads <= 0) {
+		*rule = "a recount counts again a range in which the count "
+			"read cards";
+		return RECOUNT_NOT_COUNTED;
+	}
+	if (recon_recount_allowed(candidate, first, n, rule) < 0)
+		return RECOUNT_SAME_PERSON;
+	return RECOUNT_OK;
+}
+
 /* ---- the end-of-day tally (R12) ---- */
 
 enum recon_tally_close recon_tally_close_check(const struct recon_tally *t,

@@ -13,6 +13,8 @@
  *  - recon_assignee_may_scan: a range's assignee counts it alone (R7)
  *  - recon_ranges_check: the ranges of one count neither repeat nor nest
  *  - recon_assign_once: a count's manual assignments give a range once
+ *  - recon_recount_check: a recount of a range the count counted, by
+ *    someone who did not count it (R7)
  *  - recon_tally_close_check, recon_tally_close_returns: closing the
  *    end-of-day tally (R12)
  *  - recon_count_close: closing a count, with its witness (R8)
@@ -138,6 +140,29 @@ enum recon_once {
  */
 enum recon_once recon_assign_once(const char *const *ranges, size_t n,
 				  size_t *a, size_t *b);
+
+/* ---- recounts (R7) ---- */
+
+enum recon_recount {
+	RECOUNT_OK = 0,
+	RECOUNT_NOT_COUNTED, /* nobody read a card in the range */
+	RECOUNT_SAME_PERSON, /* the candidate counted it (or a count it
+				recounts) */
+};
+
+/*
+ * Whether candidate may recount a range of a count: the range was
+ * counted, and candidate is not one of the people first[0..n-1] who
+ * counted it before (recon_recount_allowed).  A range is counted when
+ * someone read a card in it: reads is the number of the count's reads in
+ * the range that still stand (not undone).  A range that is only
+ * assigned was counted by nobody, and its recount would have nothing to
+ * count again.  The range is asked about first.  RECOUNT_OK with *rule
+ * "", or the refusal with *rule set (static).
+ */
+enum recon_recount recon_recount_check(int64_t reads, int64_t candidate,
+				       const int64_t *first, size_t n,
+				       const char **rule);
 
 /* ---- the end-of-day tally (R12) ---- */
 

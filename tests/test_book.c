@@ -263,13 +263,28 @@ static void recounts(void **state)
 	struct session_rec s;
 	struct range_rec *rr;
 	struct fx f;
+	struct scan_undone undone;
 	char buf[128];
-	int64_t rc_id, of, loc, recount, *who;
+	int64_t rc_id, of, loc, recount, reads, *who;
 	size_t n;
 
 	setup_count(t, &f);
+	/* Assigned but not read: no reads, though S02 is its counter. */
+	assert_int_equal(ledger_range_reads(t->l, f.count, f.t1, &reads), 0);
+	assert_int_equal(reads, 0);
 	testdb_read(t, f.count, "S/T1", "01", f.s2, 110);
 	testdb_read(t, f.count, "S/T1", "01", f.s3, 111);
+	/* Every read that stands, a repeat too; a read taken back is none. */
+	testdb_read(t, f.count, "S/T1", "02", f.s3, 112);
+	assert_int_equal(ledger_range_reads(t->l, f.count, f.t1, &reads), 0);
+	assert_int_equal(reads, 3);
+	assert_int_equal(
+	    ledger_scan_undo(t->l, f.count, f.s3, "wrong card", 113, &undone),
+	    0);
+	assert_int_equal(ledger_range_reads(t->l, f.count, f.t1, &reads), 0);
+	assert_int_equal(reads, 2);
+	assert_int_equal(ledger_range_reads(t->l, f.count, f.t2, &reads), 0);
+	assert_int_equal(reads, 0);
 	assert_int_equal(ledger_range_counters(t->l, f.count, f.t1, &who, &n),
 			 0);
 	assert_int_equal(n, 2); /* S02 (assignee and reader), S03 */

@@ -429,6 +429,47 @@ static void move_dest_table(void **state)
 			   t[i].want, "another location", i);
 }
 
+/* A recount counts again what the count counted, by someone else (R7). */
+static void recount_check_table(void **state)
+{
+	static const int64_t s2[] = {2}, s2s7[] = {2, 7};
+	static const struct {
+		int64_t reads, candidate;
+		const int64_t *first;
+		size_t n;
+		enum recon_recount want;
+		const char *word;
+	} t[] = {
+	    {5, 3, s2, 1, RECOUNT_OK, NULL},
+	    {1, 3, s2s7, 2, RECOUNT_OK, NULL},
+	    /* Assigned to S2 and never scanned: nobody counted it (the
+	     * audit's case: it opened a recount). */
+	    {0, 3, s2, 1, RECOUNT_NOT_COUNTED, "read cards"},
+	    /* Neither assigned nor scanned. */
+	    {0, 3, NULL, 0, RECOUNT_NOT_COUNTED, "read cards"},
+	    /* Nothing to recount is said before who may. */
+	    {0, 2, s2, 1, RECOUNT_NOT_COUNTED, "read cards"},
+	    /* The assignee, or anyone who read cards in it, does not
+	     * recount it. */
+	    {5, 2, s2, 1, RECOUNT_SAME_PERSON, "different person"},
+	    {5, 7, s2s7, 2, RECOUNT_SAME_PERSON, "different person"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(t); i++) {
+		const char *rule = "unset";
+		enum recon_recount got = recon_recount_check(
+		    t[i].reads, t[i].candidate, t[i].first, t[i].n, &rule);
+
+		if (got != t[i].want)
+			fail_msg("row %zu: got %d, want %d (%s)", i, got,
+				 t[i].want, rule);
+		check_rule(got == RECOUNT_OK ? 0 : -1,
+			   t[i].want == RECOUNT_OK ? 0 : -1, rule, t[i].word,
+			   i);
+	}
+}
+
 /* ---- the tally (R12) ---- */
 
 static void tally_close_table(void **state)
@@ -1199,6 +1240,7 @@ int main(void)
 	    cmocka_unit_test(items_once_table),
 	    cmocka_unit_test(items_once_as_every_pair_would),
 	    cmocka_unit_test(move_dest_table),
+	    cmocka_unit_test(recount_check_table),
 	    cmocka_unit_test(tally_close_table),
 	    cmocka_unit_test(tally_close_returns_table),
 	    cmocka_unit_test(count_close_table),

@@ -471,21 +471,29 @@ static void recount_refusals_and_success(void **state)
 {
 	struct fixture *f = *state;
 	int64_t id = count(f, SESSION_PARTIAL, "SAFE1/T01", &f->s02), rid;
+	int64_t before = sessions(f);
 	const char *read[] = {"04A101"};
+	struct scan_undone undone;
 	struct wf_err e;
 
 	assert_int_equal(wf_count_recount(f->l, &f->s02, id, "SAFE1/T01", "S03",
 					  NOW, &rid, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_PERMISSION);
+	/* Assigned to S02 but never scanned: nobody counted it, so there
+	 * is nothing to recount (it used to open a recount), whoever is
+	 * named. */
 	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T01", "S03",
 					  NOW, &rid, &e),
-			 0);
-	/* The assignee is its first counter even before a read. */
+			 65);
+	assert_int_equal(e.code, WF_E_RECOUNT_NOT_COUNTED);
+	assert_string_equal(e.arg[0], "SAFE1/T01");
+	assert_int_equal(rid, 0);
 	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T01", "S02",
 					  NOW, &rid, &e),
-			 77);
-	assert_int_equal(e.code, WF_E_RECOUNT_RULE);
+			 65);
+	assert_int_equal(e.code, WF_E_RECOUNT_NOT_COUNTED);
+	assert_int_equal(sessions(f), before);
 	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T09", "S03",
 					  NOW, &rid, &e),
 			 65);
@@ -494,13 +502,28 @@ static void recount_refusals_and_success(void **state)
 					  NOW, &rid, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_RECOUNT_NO_STAFF);
+	/* A read taken back counts no more. */
 	scan(f, &f->s02, id, "SAFE1/T01", read, 1);
+	assert_int_equal(
+	    wf_scan_undo(f->l, &f->s02, id, "wrong tray", NOW, &undone, &e), 0);
+	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T01", "S03",
+					  NOW, &rid, &e),
+			 65);
+	assert_int_equal(e.code, WF_E_RECOUNT_NOT_COUNTED);
+	/* Read: now it was counted, by S02 (its assignee and reader), who
+	 * does not recount it. */
+	scan(f, &f->s02, id, "SAFE1/T01", read, 1);
+	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T01", "S02",
+					  NOW, &rid, &e),
+			 77);
+	assert_int_equal(e.code, WF_E_RECOUNT_RULE);
+	assert_int_equal(sessions(f), before);
 	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T01", "S03",
 					  NOW, &rid, &e),
 			 0);
 	assert_true(rid > id);
 
-	/* A range nobody counted yet: nothing to recount. */
+	/* A range nobody was given nor counted: nothing to recount. */
 	id = count(f, SESSION_PARTIAL, "SAFE1/T02", NULL);
 	assert_int_equal(wf_count_recount(f->l, &f->m01, id, "SAFE1/T02", "S03",
 					  NOW, &rid, &e),

@@ -1328,8 +1328,9 @@ void wf_resolved_free(struct wf_resolved *r);
 
 /*
  * Opens a recount of range `range` of open count id by staff member `who`
- * (active, and not a first counter of it: recon_recount_allowed), ordered
- * by actor.  0 and *rid, or the exit status with *e.
+ * (active, and not a first counter of it), ordered by actor; a range is
+ * recounted only when someone read a card in it in count id
+ * (recon_recount_check).  0 and *rid, or the exit status with *e.
  */
 int wf_count_recount(struct ledger *l, const struct staff_rec *actor,
 		     int64_t id, const char *range, const char *who,

@@ -6,7 +6,7 @@
  * `count total`, `count discrepancies` and the TUI's count screens call
  * these, so both front ends keep the same rules and say the same
  * refusals.  The rules are reconcile/'s (recon_count_close,
- * recon_resolution_valid, recon_resolution_effect, recon_recount_allowed,
+ * recon_resolution_valid, recon_resolution_effect, recon_recount_check,
  * recon_assign_once, plan_total_compare); this file fetches their facts
  * and records.
  *
@@ -627,7 +627,7 @@ static int recount(struct ledger *l, const struct staff_rec *actor, int64_t id,
 	struct staff_rec who;
 	struct range_rec *ranges = NULL;
 	struct session_rec s;
-	int64_t loc = 0, *first = NULL;
+	int64_t loc = 0, reads = 0, *first = NULL;
 	size_t n = 0, nfirst = 0;
 	const char *rule;
 	char num[24];
@@ -652,13 +652,21 @@ static int recount(struct ledger *l, const struct staff_rec *actor, int64_t id,
 	free(ranges);
 	if (!loc)
 		return wf_fail(e, WF_E_RECOUNT_NOT_RANGE, range, num);
+	if (ledger_range_reads(l, id, loc, &reads) < 0)
+		return wf_fail_ledger(e, l);
 	rc = wf_first_counters(l, id, loc, &first, &nfirst, e);
 	if (rc)
 		return rc;
-	if (nfirst == 0)
+	switch (recon_recount_check(reads, who.id, first, nfirst, &rule)) {
+	case RECOUNT_NOT_COUNTED:
 		rc = wf_fail(e, WF_E_RECOUNT_NOT_COUNTED, range, num);
-	else if (recon_recount_allowed(who.id, first, nfirst, &rule) < 0)
+		break;
+	case RECOUNT_SAME_PERSON:
 		rc = wf_fail(e, WF_E_RECOUNT_RULE, who.code, range, num, rule);
+		break;
+	case RECOUNT_OK:
+		break;
+	}
 	free(first);
 	if (rc)
 		return rc;

@@ -496,4 +496,30 @@ reported=$(as_json '" ".join(e["mgmt_id"] for e in d["misplaced"])')
 is "$reported" "${flagged% }" \
 	"nested: the report's misplaced cards are those the scan flagged"
 
+# ---- a recount of a range nobody counted ------------------------------------
+
+# A range is counted when someone read a card in it, as
+# cardtally(1) "count recount" says: one that was only assigned has nothing
+# to recount (65), and no recount is opened (one used to be).
+export CARDTALLY_DB="$WORK/recount.db"
+new_ledger || { echo "Bail out! cannot create the recount ledger"; exit 1; }
+printf '%s\n' mgmt_id,serial,location,received \
+	R101,04C101,SAFE1/T01,2025-01-01 R102,04C102,SAFE1/T01,2025-01-01 \
+	R201,04C201,SAFE1/T02,2025-01-01 >"$WORK/recount.csv"
+as M01 1111 import "$WORK/recount.csv"
+as M01 1111 count start --kind partial --ranges SAFE1/T01,SAFE1/T02 \
+	--assign SAFE1/T01=S02,SAFE1/T02=S02
+is "$OUT" 1 "recount: count 1 opened, both ranges given to S02"
+scan_as S02 2222 1 SAFE1/T02 "$(script r2 'card 04C201')"
+is "$RC" 0 "recount: S02 read T02, not T01"
+as M01 1111 count recount 1 --range SAFE1/T01 --assign S03
+is "$RC" 65 "recount of an assigned range nobody read: exit 65"
+is "$ERR" "cardtally: range SAFE1/T01 of count 1 has not been counted yet: nothing to recount" \
+	"recount of a range nobody read: says so"
+is "$(sqlq 'select count(*) from session') $(sqlq 'select count(*) from recount')" \
+	"1 0" "recount of a range nobody read: no recount opened"
+as M01 1111 count recount 1 --range SAFE1/T02 --assign S03
+is "$RC" 0 "recount of the range S02 read: opened"
+is "$OUT" 2 "recount of the range S02 read: session 2"
+
 done_testing
