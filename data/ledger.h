@@ -223,16 +223,21 @@ int ledger_staff_get_id(struct ledger *l, int64_t id, struct staff_rec *out);
  * 1 when the account is not locked and fewer than max_failures attempts
  * are counted (the failures in a row, and tries not yet settled), else 0
  * and nothing is counted -- so however many processes try at once, at
- * most max_failures PINs are ever checked before the lock.
- * ledger_staff_pin_settle then records the outcome: right, the count
- * starts again (audited when wrong PINs came before); wrong, audited, and
- * the account locked (*locked_now 1) once max_failures are counted.  A try
- * that dies between the two stays counted.
+ * most max_failures PINs are ever checked before the lock.  *counted is
+ * the count with this attempt (0 when none).
+ * ledger_staff_pin_settle then records the outcome, given that count:
+ * right, the attempts counted up to it are cleared (audited when wrong
+ * PINs came before) and those counted after it, tried alongside, stay
+ * counted -- unless the account was locked meanwhile, which a right PIN
+ * does not undo (*locked_now 2); wrong, audited, and the account locked
+ * (*locked_now 1) once max_failures are counted.  A try that dies between
+ * the two stays counted.
  */
 int ledger_staff_pin_try(struct ledger *l, int64_t staff_id, int max_failures,
-			 int *may);
+			 int *may, int *counted);
 int ledger_staff_pin_settle(struct ledger *l, int64_t staff_id, int ok,
-			    int max_failures, int64_t now, int *locked_now);
+			    int counted, int max_failures, int64_t now,
+			    int *locked_now);
 int ledger_staff_pin_result(struct ledger *l, int64_t staff_id, int ok,
 			    int max_failures, int64_t now, int *locked_now);
 

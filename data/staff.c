@@ -156,12 +156,13 @@ static int exec_id(struct ledger *l, const char *sql, int64_t id)
 }
 
 int ledger_staff_pin_try(struct ledger *l, int64_t staff_id, int max_failures,
-			 int *may)
+			 int *may, int *counted)
 {
 	sqlite3_stmt *st;
 	int rc, own;
 
 	*may = 0;
+	*counted = 0;
 	pin_bookkeeping(l, 1);
 	rc = ledger_tx_enter(l, &own);
 	if (rc < 0) {
@@ -183,6 +184,7 @@ int ledger_staff_pin_try(struct ledger *l, int64_t staff_id, int max_failures,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*may = 1;
+		*counted = sqlite3_column_int(st, 0);
 		rc = sqlite3_step(st);
 	}
 	rc = rc == SQLITE_DONE ? 0 : ledger_sql_error(l, "pin try");
@@ -194,7 +196,8 @@ out:
 }
 
 int ledger_staff_pin_settle(struct ledger *l, int64_t staff_id, int ok,
-			    int max_failures, int64_t now, int *locked_now)
+			    int counted, int max_failures, int64_t now,
+			    int *locked_now)
 {
 	struct staff_rec s;
 	int rc, own;
@@ -207,14 +210,29 @@ int ledger_staff_pin_settle(struct ledger *l, int64_t staff_id, int ok,
 		return rc;
 	}
 	rc = ledger_staff_get_id(l, staff_id, &s);
-	if (rc == 0 && ok) {
-		/* Right: the failures in a row end; this attempt counted
-		 * one, so more than one means wrong PINs came before. */
-		rc = exec_id(l,
-			     "UPDATE staff SET failed_pins = 0 "
-			     "WHERE id = ?1",
-			     staff_id);
-		if (rc == 0 && s.failed_pins > 1)
+	if (rc == 0 && ok && s.locked) {
+		/* Right, but wrong PINs tried alongside locked the account
+		 * meanwhile: the lock holds, whichever PIN came later. */
+		*locked_now = 2;
+	} else if (rc == 0 && ok) {
+		/* Right: the failures in a row up to this attempt end (it
+		 * was the counted-th); the attempts counted after it, wrong
+		 * ones in flight alongside, still count.  More than one
+		 * means wrong PINs came before. */
+		sqlite3_stmt *st;
+
+		rc = ledger_prepare(l,
+				    "UPDATE staff SET failed_pins = "
+				    "max(failed_pins - ?2, 0) WHERE id = ?1",
+				    &st);
+		if (rc == 0) {
+			sqlite3_bind_int64(st, 1, staff_id);
+			sqlite3_bind_int(st, 2, counted);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = ledger_sql_error(l, "pin settle");
+			sqlite3_finalize(st);
+		}
+		if (rc == 0 && counted > 1)
 			rc = ledger_audit(l, staff_id, now, "staff.pin_ok",
 					  s.code, "failed PIN count reset");
 	} else if (rc == 0 && !s.locked && s.failed_pins >= max_failures) {

@@ -665,7 +665,7 @@ static void read_only_writes_only_pin_tries(void **state)
 	struct fixture *f = *state;
 	struct staff_rec s;
 	int64_t id;
-	int may, locked;
+	int may, locked, n;
 
 	add_staff(f->l, "S03", ROLE_STAFF, &id);
 	int before = raw_int(f->path, "SELECT count(*) FROM audit");
@@ -688,10 +688,10 @@ static void read_only_writes_only_pin_tries(void **state)
 	assert_int_equal(ledger_staff_get(f->l, "S03", &s), 0);
 	/* The PIN bookkeeping writes, and the connection stays read-only. */
 	for (int i = 1; i <= 5; i++) {
-		assert_int_equal(ledger_staff_pin_try(f->l, id, 5, &may), 0);
+		assert_int_equal(ledger_staff_pin_try(f->l, id, 5, &may, &n), 0);
 		assert_int_equal(may, 1);
 		assert_int_equal(
-		    ledger_staff_pin_settle(f->l, id, 0, 5, 10, &locked), 0);
+		    ledger_staff_pin_settle(f->l, id, 0, n, 5, 10, &locked), 0);
 	}
 	assert_int_equal(locked, 1);
 	assert_int_equal(ledger_staff_pin_result(f->l, id, 0, 5, 10, &locked),

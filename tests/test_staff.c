@@ -223,12 +223,12 @@ static int64_t stored_locked(const struct testdb *t, int64_t id)
 static int pin_check(const struct testdb *t, int64_t id, int ok, int max,
 		     int64_t now)
 {
-	int may = -1, locked = -1;
+	int may = -1, locked = -1, n = -1;
 
-	assert_int_equal(ledger_staff_pin_try(t->l, id, max, &may), 0);
+	assert_int_equal(ledger_staff_pin_try(t->l, id, max, &may, &n), 0);
 	assert_int_equal(may, 1);
 	assert_int_equal(
-	    ledger_staff_pin_settle(t->l, id, ok, max, now, &locked), 0);
+	    ledger_staff_pin_settle(t->l, id, ok, n, max, now, &locked), 0);
 	return locked;
 }
 
@@ -237,15 +237,16 @@ static void pin_try_and_settle(void **state)
 	struct testdb *t = *state;
 	char buf[128];
 	int64_t p = testdb_staff(t, "P04", ROLE_PARTTIME);
-	int may = -1, locked = -1;
+	int may = -1, locked = -1, n = -1;
 
 	/* The try is counted before the PIN is looked at. */
-	assert_int_equal(ledger_staff_pin_try(t->l, p, 3, &may), 0);
+	assert_int_equal(ledger_staff_pin_try(t->l, p, 3, &may, &n), 0);
 	assert_int_equal(may, 1);
+	assert_int_equal(n, 1);
 	assert_int_equal(stored_failures(t, p), 1);
 	/* Right with no wrong PIN before: the count starts again, and the
 	 * audit log is not filled with every login. */
-	assert_int_equal(ledger_staff_pin_settle(t->l, p, 1, 3, 10, &locked),
+	assert_int_equal(ledger_staff_pin_settle(t->l, p, 1, n, 3, 10, &locked),
 			 0);
 	assert_int_equal(locked, 0);
 	assert_int_equal(stored_failures(t, p), 0);
@@ -282,9 +283,10 @@ static void pin_try_and_settle(void **state)
 
 	/* Locked: no try, nothing counted, nothing audited; even with a
 	 * higher limit, only an unlock lets the person in again. */
-	assert_int_equal(ledger_staff_pin_try(t->l, p, 3, &may), 0);
+	assert_int_equal(ledger_staff_pin_try(t->l, p, 3, &may, &n), 0);
 	assert_int_equal(may, 0);
-	assert_int_equal(ledger_staff_pin_try(t->l, p, 10, &may), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(ledger_staff_pin_try(t->l, p, 10, &may, &n), 0);
 	assert_int_equal(may, 0);
 	assert_int_equal(stored_failures(t, p), 3);
 	assert_int_equal(testdb_int(t, "SELECT count(*) FROM audit WHERE "
@@ -293,10 +295,10 @@ static void pin_try_and_settle(void **state)
 			 5);
 
 	/* Nobody of that id gets a try. */
-	assert_int_equal(ledger_staff_pin_try(t->l, p + 10, 3, &may), 0);
+	assert_int_equal(ledger_staff_pin_try(t->l, p + 10, 3, &may, &n), 0);
 	assert_int_equal(may, 0);
 	assert_int_equal(
-	    ledger_staff_pin_settle(t->l, p + 10, 0, 3, 50, &locked),
+	    ledger_staff_pin_settle(t->l, p + 10, 0, 1, 3, 50, &locked),
 	    LEDGER_ERR_NOTFOUND);
 	assert_int_equal(locked, 0);
 }
@@ -307,24 +309,25 @@ static void pin_tries_unsettled(void **state)
 {
 	struct testdb *t = *state;
 	int64_t s = testdb_staff(t, "S02", ROLE_STAFF);
-	int may = -1, locked = -1;
+	int may = -1, locked = -1, n = -1;
 
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(ledger_staff_pin_try(t->l, s, 3, &may), 0);
+		assert_int_equal(ledger_staff_pin_try(t->l, s, 3, &may, &n), 0);
 		assert_int_equal(may, 1);
+		assert_int_equal(n, i + 1);
 	}
-	assert_int_equal(ledger_staff_pin_try(t->l, s, 3, &may), 0);
+	assert_int_equal(ledger_staff_pin_try(t->l, s, 3, &may, &n), 0);
 	assert_int_equal(may, 0);
 	assert_int_equal(stored_failures(t, s), 3);
 	/* Not locked yet: a wrong outcome settles the lock... */
 	assert_int_equal(stored_locked(t, s), 0);
-	assert_int_equal(ledger_staff_pin_settle(t->l, s, 0, 3, 10, &locked),
+	assert_int_equal(ledger_staff_pin_settle(t->l, s, 0, 1, 3, 10, &locked),
 			 0);
 	assert_int_equal(locked, 1);
 	assert_int_equal(stored_locked(t, s), 1);
 	/* ...and a later wrong outcome of the same burst does not lock it
 	 * twice. */
-	assert_int_equal(ledger_staff_pin_settle(t->l, s, 0, 3, 11, &locked),
+	assert_int_equal(ledger_staff_pin_settle(t->l, s, 0, 2, 3, 11, &locked),
 			 0);
 	assert_int_equal(locked, 0);
 	assert_int_equal(testdb_audits(t, "staff.lock", "S02"), 1);
@@ -333,10 +336,61 @@ static void pin_tries_unsettled(void **state)
 	/* Inside the caller's transaction the count goes with it. */
 	int64_t q = testdb_staff(t, "S03", ROLE_STAFF);
 	assert_int_equal(ledger_begin(t->l), 0);
-	assert_int_equal(ledger_staff_pin_try(t->l, q, 3, &may), 0);
+	assert_int_equal(ledger_staff_pin_try(t->l, q, 3, &may, &n), 0);
 	assert_int_equal(may, 1);
 	assert_int_equal(ledger_rollback(t->l), 0);
 	assert_int_equal(stored_failures(t, q), 0);
+}
+
+/*
+ * A right PIN settled while wrong ones are in flight alongside: it clears
+ * the attempts counted up to its own, not those counted after it; and an
+ * account the wrong ones locked meanwhile stays locked, right PIN or not.
+ */
+static void pin_right_among_wrong(void **state)
+{
+	struct testdb *t = *state;
+	int64_t s = testdb_staff(t, "S02", ROLE_STAFF);
+	int may = -1, locked = -1, right = -1, n = -1;
+
+	/* One wrong settled (1), the right one tried (2), two wrong tried
+	 * after it (3, 4); the right one settles first. */
+	assert_int_equal(pin_check(t, s, 0, 5, 10), 0);
+	assert_int_equal(ledger_staff_pin_try(t->l, s, 5, &may, &right), 0);
+	assert_int_equal(right, 2);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(ledger_staff_pin_try(t->l, s, 5, &may, &n), 0);
+	assert_int_equal(ledger_staff_pin_settle(t->l, s, 1, right, 5, 11,
+						 &locked),
+			 0);
+	assert_int_equal(locked, 0);
+	assert_int_equal(stored_failures(t, s), 2);
+	/* Those two, then three more wrong: five since the right one. */
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(
+		    ledger_staff_pin_settle(t->l, s, 0, 3 + i, 5, 12, &locked),
+		    0);
+	assert_int_equal(pin_check(t, s, 0, 5, 13), 0);
+	assert_int_equal(pin_check(t, s, 0, 5, 14), 0);
+	assert_int_equal(pin_check(t, s, 0, 5, 15), 1);
+	assert_int_equal(stored_locked(t, s), 1);
+
+	/* The right one the fifth in flight: the wrong ones lock the
+	 * account before it settles, and it does not open it again. */
+	int64_t q = testdb_staff(t, "S03", ROLE_STAFF);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(ledger_staff_pin_try(t->l, q, 5, &may, &n), 0);
+	assert_int_equal(ledger_staff_pin_try(t->l, q, 5, &may, &right), 0);
+	assert_int_equal(right, 5);
+	assert_int_equal(ledger_staff_pin_settle(t->l, q, 0, 1, 5, 20, &locked),
+			 0);
+	assert_int_equal(locked, 1);
+	assert_int_equal(ledger_staff_pin_settle(t->l, q, 1, right, 5, 21,
+						 &locked),
+			 0);
+	assert_int_equal(locked, 2);
+	assert_int_equal(stored_locked(t, q), 1);
+	assert_int_equal(stored_failures(t, q), 5);
 }
 
 static void pin_set(void **state)
@@ -512,6 +566,7 @@ int main(void)
 	    T(transactions),
 	    T(range_serials),
 	    T(pin_try_and_settle),
+	    T(pin_right_among_wrong),
 	    T(pin_tries_unsettled),
 	    T(pin_set),
 	    T(set_role_and_managers),

@@ -65,7 +65,7 @@ int wf_login(struct ledger *l, const char *code, const char *pin, int64_t now,
 	     struct staff_rec *out, struct wf_err *e)
 {
 	char max[24];
-	int rc, ok, may, locked_now = 0;
+	int rc, ok, may, counted, locked_now = 0;
 
 	if (sodium_init() < 0)
 		return wf_fail(e, WF_E_CRYPTO);
@@ -83,7 +83,8 @@ int wf_login(struct ledger *l, const char *code, const char *pin, int64_t now,
 	if (rc < 0)
 		return wf_fail_ledger(e, l);
 	/* Counted first, then the lock, then the PIN. */
-	rc = ledger_staff_pin_try(l, out->id, PIN_MAX_FAILURES, &may);
+	rc = ledger_staff_pin_try(l, out->id, PIN_MAX_FAILURES, &may,
+				  &counted);
 	if (rc < 0)
 		return wf_fail_ledger(e, l);
 	if (!may) {
@@ -95,10 +96,13 @@ int wf_login(struct ledger *l, const char *code, const char *pin, int64_t now,
 			       wf_i64(max, PIN_MAX_FAILURES));
 	}
 	ok = crypto_pwhash_str_verify(out->pin_hash, pin, strlen(pin)) == 0;
-	rc = ledger_staff_pin_settle(l, out->id, ok, PIN_MAX_FAILURES, now,
-				     &locked_now);
+	rc = ledger_staff_pin_settle(l, out->id, ok, counted, PIN_MAX_FAILURES,
+				     now, &locked_now);
 	if (rc < 0)
 		return wf_fail_ledger(e, l);
+	if (ok && locked_now)
+		return wf_fail(e, WF_E_LOCKED, out->code,
+			       wf_i64(max, PIN_MAX_FAILURES));
 	if (!ok && locked_now)
 		return wf_fail(e, WF_E_LOCKED_NOW, code);
 	if (!ok)
