@@ -23,6 +23,8 @@ int ledger_asset_add(struct ledger *l, const char *code, const char *name,
 		     int64_t now, int64_t *id)
 {
 	char detail[NAME_MAX_BYTES + SERIAL_BUF + LOCATION_MAX + 64];
+	char norm[SERIAL_BUF];
+	struct card_rec card;
 	sqlite3_stmt *st = NULL;
 	int64_t loc;
 	int own, rc;
@@ -37,20 +39,32 @@ int ledger_asset_add(struct ledger *l, const char *code, const char *name,
 	rc = ledger_text_check(l, "name", name, NAME_MAX_BYTES, 0);
 	if (rc < 0)
 		return rc;
-	if (tag && (tag[0] == '\0' || strlen(tag) >= SERIAL_BUF))
+	/* A tag is read at a reader: it is kept as reads are (hex, upper
+	 * case), or no read would ever find it. */
+	if (tag && serial_normalize(tag, strlen(tag), norm) < 0)
 		return ledger_fail(l, LEDGER_ERR_INVALID,
-				   "tag serial must be 1-%d bytes",
-				   SERIAL_BUF - 1);
+				   "tag '%s' is not a chip serial (1-%d hex "
+				   "digits)",
+				   tag, SERIAL_MAX);
+	if (tag)
+		tag = norm;
 	rc = ledger_tx_enter(l, &own);
 	if (rc < 0)
 		return rc;
+	/* A code typed at the window must name one thing only. */
+	rc = ledger_card_by_mgmt(l, code, &card);
+	if (rc == 0) {
+		rc = ledger_fail(l, LEDGER_ERR_EXISTS,
+				 "%s is the management ID of a card", code);
+		goto out;
+	}
+	if (rc != LEDGER_ERR_NOTFOUND)
+		goto out;
 	rc = ledger_location_ensure(l, location, &loc);
 	if (rc < 0)
 		goto out;
 	/* A tag read at a reader must name one thing only. */
 	if (tag) {
-		struct card_rec card;
-
 		rc = ledger_card_by_serial(l, tag, &card);
 		if (rc == 0) {
 			rc = ledger_fail(l, LEDGER_ERR_EXISTS,

@@ -95,6 +95,11 @@ static void asset_refusals(void **state)
 	assert_int_equal(
 	    ledger_asset_add(t->l, "TERM9", "T", "", "X/NEW", m, 11, &id),
 	    LEDGER_ERR_INVALID);
+	/* A tag is a chip serial, as reads give them. */
+	assert_int_equal(
+	    ledger_asset_add(t->l, "TERM9", "T", "XYZ", "X/NEW", m, 11, &id),
+	    LEDGER_ERR_INVALID);
+	assert_non_null(strstr(ledger_errmsg(t->l), "not a chip serial"));
 	assert_int_equal(
 	    ledger_asset_add(t->l, "TERM9", "T", NULL, "X//NEW", m, 11, &id),
 	    LEDGER_ERR_INVALID);
@@ -114,15 +119,21 @@ static void find_by_name_serial_tag(void **state)
 	int64_t m = testdb_staff(t, "M01", ROLE_MANAGER);
 	int64_t c1, term, same;
 
-	c1 = testdb_card(t, "C1", "04C1", "S/T1", "stored");
 	testdb_card(t, "C2", "04C2", "S/T1", "checked_out");
 	assert_int_equal(ledger_asset_add(t->l, "TERM1", "T", "04AA", "S/SHELF",
 					  m, 10, &term),
 			 0);
-	/* A terminal whose code is a card's management ID. */
+	/* A terminal whose code is a card's management ID: refused when
+	 * the terminal comes second, but a stock list may bring the card
+	 * after the terminal. */
 	assert_int_equal(
 	    ledger_asset_add(t->l, "C1", "T", NULL, "S/SHELF", m, 10, &same),
 	    0);
+	c1 = testdb_card(t, "C1", "04C1", "S/T1", "stored");
+	assert_int_equal(
+	    ledger_asset_add(t->l, "C2", "T", NULL, "S/SHELF", m, 10, &same),
+	    LEDGER_ERR_EXISTS);
+	assert_non_null(strstr(ledger_errmsg(t->l), "C2 is the management ID"));
 
 	assert_int_equal(ledger_custody_find(t->l, "C1", &it), 0);
 	assert_int_equal(it.is_asset, 0); /* the card comes first */

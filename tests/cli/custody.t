@@ -42,13 +42,27 @@ is "$RC" 65 "asset add, tag is a card's serial: exit 65"
 like "$ERR" "serial of card A101" "tag clash names the card"
 as M01 1111 asset add 'bad code' --name x --location SAFE1/SHELF
 is "$RC" 65 "asset add, bad code: exit 65"
+# A tag is kept as a reader reads it, or no read would find it; a tag that
+# is no chip serial, and a code that is a card's management ID, are refused.
+as M01 1111 asset add TERM4 --name x --tag XYZ --location SAFE1/SHELF
+is "$RC" 65 "asset add, a tag that is not hex: exit 65"
+like "$ERR" "tag 'XYZ' is not a chip serial" "asset add, not hex: says so"
+as M01 1111 asset add A101 --name x --location SAFE1/SHELF
+is "$RC" 65 "asset add, a card's management ID as its code: exit 65"
+like "$ERR" "A101 is the management ID of a card" \
+	"asset add, a card's ID: says so"
+as M01 1111 asset add TERM4 --name x --tag beef01 --location SAFE1/SHELF
+is "$RC" 0 "asset add, a tag in lower case: exit 0"
+is "$(sqlq "select tag from asset where code = 'TERM4'")" BEEF01 \
+	"asset add: the tag kept in upper case, as reads are"
 as S02 2222 asset add TERM3 --name x --location SAFE1/SHELF
 is "$RC" 77 "asset add by staff: exit 77"
 like "$ERR" "only a manager may register an issuing terminal" \
 	"asset add by staff: names the rule"
 as M01 1111 asset add TERM3 --location SAFE1/SHELF
 is "$RC" 2 "asset add without --name: exit 2"
-is "$(sqlq 'select count(*) from asset')" "$before" "refusals add no asset"
+is "$(sqlq 'select count(*) from asset')" "$((before + 1))" \
+	"refusals add no asset (TERM4 was accepted)"
 
 # ---- checkout ----
 as S02 2222 checkout A101 A102 A103 TERM1 --for 2026-03-02
