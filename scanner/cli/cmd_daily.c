@@ -122,12 +122,20 @@ static void counts(struct daily *d)
 			json_w_key_uint(w, "not_in_stock", r->not_in_stock);
 			json_w_key_uint(w, "disposal_due", r->disposal_due);
 			json_w_key_bool(w, "discrepancies", r->discrepancy);
+			/* A count closes only with each one resolved. */
+			json_w_key_bool(w, "open_discrepancies",
+					r->discrepancy && !r->sess.closed_at);
 			json_w_end_object(w);
 		} else {
 			fputs("\n     ", d->f);
 			fprintf(d->f, _("expected %zu, read %zu, in place %zu"),
 				r->expected, r->seen, r->ok);
-			if (r->discrepancy)
+			/* A count closes only with each one resolved. */
+			if (r->discrepancy && r->sess.closed_at)
+				fprintf(d->f, ": %s",
+					_("discrepancies, each resolved at the "
+					  "close"));
+			else if (r->discrepancy)
 				fprintf(d->f, ": %s", _("DISCREPANCIES"));
 			fputs("\n     ", d->f);
 			fprintf(d->f,

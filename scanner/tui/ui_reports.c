@@ -209,7 +209,11 @@ static void draw_daily(FILE *f, const struct wf_daily *w)
 		fputs("     ", f);
 		fprintf(f, _("expected %zu, read %zu, in place %zu"),
 			c->expected, c->seen, c->ok);
-		if (c->discrepancy)
+		/* A count closes only with each one resolved. */
+		if (c->discrepancy && c->sess.closed_at)
+			fprintf(f, ": %s",
+				_("discrepancies, each resolved at the close"));
+		else if (c->discrepancy)
 			fprintf(f, ": %s", _("DISCREPANCIES"));
 		fputs("\n     ", f);
 		fprintf(f,

@@ -71,6 +71,13 @@ is "$RC" 0 "count 1 closed, witnessed"
 CARDTALLY_NOW=$((T0 + 150)) ct reconcile 1 --json
 closed=$OUT
 closed_rc=$RC
+# The day's report: a closed count's discrepancies were each resolved.
+CARDTALLY_NOW=$((T0 + 160)) ct report daily
+like "$OUT" ": discrepancies, each resolved at the close\$" \
+	"report daily: the closed count's discrepancies, resolved"
+CARDTALLY_NOW=$((T0 + 160)) ct report daily --json
+is "$(pyjson '[[c["discrepancies"], c["open_discrepancies"]] for c in d["counts"]]' <<<"$OUT")" \
+	"[[true,false]]" "report daily --json: discrepancies, none open"
 
 # After the close: A104 comes back, A102 leaves and is issued, A103 is
 # moved to the next tray.

@@ -170,6 +170,8 @@ is "$(pyjson '[[c["session"], c["started_by"], c["expected"], c["ok"],
 	c["missing"], c["discrepancies"]] for c in d["counts"]]' <<<"$J")" \
 	"[[$C1,\"S02\",2,2,0,false],[$C2,\"S03\",2,1,1,true]]" \
 	"counts: each with its results"
+is "$(pyjson '[c["open_discrepancies"] for c in d["counts"]]' <<<"$J")" \
+	"[false,true]" "counts: the open one's discrepancies are open"
 is "$(pyjson '[[t["session"], t["expected"], t["returned"], t["issued"],
 	t["missing"], t["balanced"], t["witness"], t["note"]]
 	for t in d["tallies"]]' <<<"$J")" \
@@ -217,6 +219,7 @@ done
 like "$TEXT" "still out: card A103, checked out by S03 for 2026-03-02" \
 	"text: what the tally is still missing"
 like "$TEXT" "NOT BALANCED" "text: the tally is not balanced"
+like "$TEXT" "in place 1: DISCREPANCIES$" "text: the open count's discrepancies"
 like "$TEXT" "^  2026-03-02 09:30  checkout A104 by S02$" "text: the flagged checkout"
 like "$TEXT" "^     A102 was left on the counter" "text: the near-miss's text"
 like "$TEXT" "^    --expect-rows $N$" "text: the anchor's entry"
