@@ -75,12 +75,14 @@ int ledger_sql_error(struct ledger *l, const char *what)
 				   "system",
 				   what);
 	/* A read-only connection (ledger_read_only) that tries to write is
-	 * the program's mistake, not the file system's. */
+	 * the program's mistake, not the file system's.  The file's own
+	 * state is said without the step that met it (a person reading this
+	 * has the file to fix, not the program). */
 	if ((rc & 0xff) == SQLITE_READONLY && !l->read_only)
 		return ledger_fail(l, LEDGER_ERR_IO,
-				   "%s: the ledger's file cannot be written "
-				   "(%s)",
-				   what, sqlite3_errmsg(l->db));
+				   "its file is read-only for this user, or "
+				   "its file system is (%s)",
+				   sqlite3_errmsg(l->db));
 	if ((rc & 0xff) == SQLITE_IOERR)
 		return ledger_fail(l, LEDGER_ERR_IO,
 				   "%s: input/output error on the ledger's "
@@ -92,9 +94,9 @@ int ledger_sql_error(struct ledger *l, const char *what)
 				       : "");
 	if ((rc & 0xff) == SQLITE_CORRUPT)
 		return ledger_fail(l, code,
-				   "%s: the ledger file is damaged (%s): "
-				   "restore it from a backup",
-				   what, sqlite3_errmsg(l->db));
+				   "the ledger file is damaged (%s): restore "
+				   "it from a backup",
+				   sqlite3_errmsg(l->db));
 	return ledger_fail(l, code, "%s: %s", what, sqlite3_errmsg(l->db));
 }
 

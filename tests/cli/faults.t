@@ -150,6 +150,9 @@ for cmd in status "audit verify" "import"; do
 	no_signal "damaged page: $cmd"
 	like "$ERR" "^cardtally: .*(damaged|malformed|integrity)" \
 		"damaged page: $cmd says the ledger is damaged"
+	# The file is what a person fixes, not the program's inner step.
+	ok "$(printf '%s' "$ERR" | grep -qE 'prepare|step'; [ $? -ne 0 ]; echo $?)" \
+		"damaged page: $cmd names no inner step"
 	diag "$cmd: $ERR"
 done
 is "$(sqlq 'SELECT count(*) FROM card')" 10 \
