@@ -36,6 +36,8 @@ static void json_res_end(struct json_w *jw, const struct wf_reconcile *w,
 	json_w_end_object(jw);
 }
 
+static void short_time(int64_t t, int64_t day_of, char out[24]);
+
 /* The line under a resolved discrepancy in the text report. */
 static void text_res(FILE *f, const struct wf_reconcile *w, const char *serial)
 {
@@ -44,7 +46,7 @@ static void text_res(FILE *f, const struct wf_reconcile *w, const char *serial)
 
 	if (!x)
 		return;
-	cli_time_iso(x->at, at);
+	short_time(x->at, 0, at);
 	fputs("      ", f);
 	fprintf(f, _("resolved %s by %s at %s"),
 		cli_text(cli_code(x->reason)), cli_text(x->by), at);
@@ -269,9 +271,13 @@ static void print_text(FILE *f, const struct wf_reconcile *w)
 		const struct sighting s = w->last_seen[i];
 
 		card_cols(f, k->mgmt_id, k->serial);
-		put_padded(f, k->location, 17);
 		if (s.at) {
-			cli_time_iso(s.at, at);
+			/* The sighting on a line of its own, in the office's
+			 * time to the minute: the line fits an 80-column
+			 * console (the JSON has the exact time). */
+			fputs(cli_text(k->location), f);
+			fputs("\n               ", f);
+			short_time(s.at, 0, at);
 			/* A tally's read is at the window, in no range. */
 			if (s.tally)
 				fprintf(f, _("last seen %s in tally %lld by %s"),
@@ -283,6 +289,7 @@ static void print_text(FILE *f, const struct wf_reconcile *w)
 						      : "?",
 					s.by[0] ? cli_text(s.by) : "?");
 		} else {
+			put_padded(f, k->location, 17);
 			fputs(_("never seen since import"), f);
 		}
 		fputc('\n', f);

@@ -260,7 +260,7 @@ section() {
 	printf '%s\n' "$OUT" | awk -v h="$1" 'index($0, h " (") == 1 { on = 1;
 		next } on && /^$/ { exit } on'
 }
-is "$(section MISSING | awk '{ print $1 }' | tr '\n' ' ')" \
+is "$(section MISSING | grep '^  [^ ]' | awk '{ print $1 }' | tr '\n' ' ')" \
 	"M001234 M002345 M004321 " "demo: MISSING M001234 M002345 M004321"
 is "$(section MISPLACED | awk '{ print $1 }')" M000777 "demo: MISPLACED M000777"
 is "$(section EXTRA | awk '{ print $2 }')" 04A1B2C3D4E5F6 \

@@ -169,8 +169,8 @@ CARDTALLY_NOW=$((1772442000 + 7200)) as S03 3333 tally start
 tid3=$OUT
 CARDTALLY_NOW=$((1772442000 + 7260)) as S02 2222 scan --session "$tid3" --reader "sim:$WORK/one.sim"
 ct reconcile "$cid"
-like "$(printf '%s\n' "$OUT" | grep '^  W079 ')" \
-	"last seen [0-9T:+-]+ in tally $tid3 by S02\$" \
+like "$(printf '%s\n' "$OUT" | grep -A1 '^  W079 ' | tail -n 1)" \
+	"last seen [0-9-]+ [0-9:]+ in tally $tid3 by S02\$" \
 	"a count's missing card last seen in a tally: names the tally"
 
 done_testing
