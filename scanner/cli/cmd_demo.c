@@ -364,6 +364,7 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 	struct wf_count_started full = {0};
 	struct wf_scan_totals t, sum = {0};
 	struct ledger *l = NULL;
+	char reps[48], alerts[48];
 	int64_t now = cli_now();
 	int rc;
 
@@ -419,10 +420,16 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 	rc = demo_safe(l, staff, 0);
 	if (rc)
 		goto out; /* demo_safe said why */
-	printf(_("   %ld accepted, %ld repeats, %ld alerts\n\n4. The report "
+	snprintf(reps, sizeof(reps),
+		 ngettext("%ld repeat", "%ld repeats",
+			  (unsigned long)sum.repeats),
+		 sum.repeats);
+	snprintf(alerts, sizeof(alerts),
+		 ngettext("%ld alert", "%ld alerts", (unsigned long)sum.alerts),
+		 sum.alerts);
+	printf(_("   %ld accepted, %s, %s\n\n4. The report "
 	       "(%s reconcile %lld --db %s):\n\n"),
-	       sum.accepted, sum.repeats, sum.alerts, c->prog,
-	       (long long)full.id, db);
+	       sum.accepted, reps, alerts, c->prog, (long long)full.id, db);
 	fflush(stdout);
 	rc = reconcile_session(l, full.id, 0, stdout);
 	if (rc == EXIT_FOUND) {

@@ -555,15 +555,24 @@ static int exec_scan(struct cli *c, struct ledger *l)
 		snprintf(stopped, sizeof(stopped),
 			 _(" (stopped by %s; all reads kept)"),
 			 signal_name(cli_stop_signal));
-	if (a.disposal_id)
-		fprintf(stderr, _("D%lld: %ld added, %ld repeats, %ld refused"),
-			(long long)a.disposal_id, t.accepted, t.repeats,
-			t.alerts);
-	else
-		fprintf(stderr, _("%s: %ld accepted, %ld repeats, %ld alerts"),
+	/* "1 repeat", not "1 repeats": each count with its own plural. */
+	char reps[48], alerts[48];
+
+	snprintf(reps, sizeof(reps),
+		 ngettext("%ld repeat", "%ld repeats", (unsigned long)t.repeats),
+		 t.repeats);
+	if (a.disposal_id) {
+		fprintf(stderr, _("D%lld: %ld added, %s, %ld refused"),
+			(long long)a.disposal_id, t.accepted, reps, t.alerts);
+	} else {
+		snprintf(alerts, sizeof(alerts),
+			 ngettext("%ld alert", "%ld alerts",
+				  (unsigned long)t.alerts),
+			 t.alerts);
+		fprintf(stderr, _("%s: %ld accepted, %s, %s"),
 			a.range ? a.range : cli_code("tally"), t.accepted,
-			t.repeats,
-			t.alerts);
+			reps, alerts);
+	}
 	if (t.refused)
 		fprintf(stderr,
 			a.disposal_id ? _(", %ld NOT added")

@@ -188,8 +188,8 @@ static int exec_tally_close(struct cli *c, struct ledger *l)
 	if (rc)
 		return cli_fail(&e);
 	fprintf(stderr,
-		_("tally %lld closed by %s: expected=%zu returned=%zu "
-		"issued=%zu missing=%zu%s\n"),
+		_("tally %lld closed by %s: %zu expected, %zu returned, "
+		"%zu issued, %zu still out%s\n"),
 		(long long)id, actor.code, done.t.expected,
 		done.t.by_state[TALLY_RETURNED], done.t.by_state[TALLY_ISSUED],
 		done.t.by_state[TALLY_MISSING],

@@ -238,6 +238,6 @@ stop_summary() {
 	local n
 	n=$(wc -l <"$1")
 	like "$n:$(cat "$1")" \
-		"^1:[^ ]+: [0-9]+ (accepted|added), [0-9]+ repeats, [0-9]+ (alerts|refused)(, [0-9]+ NOT (counted|added))? \\(stopped by $2; all reads kept\\)\$" \
+		"^1:[^ ]+: [0-9]+ (accepted|added), [0-9]+ repeats?, [0-9]+ (alerts?|refused)(, [0-9]+ NOT (counted|added))? \\(stopped by $2; all reads kept\\)\$" \
 		"$3"
 }

@@ -110,7 +110,7 @@ is "$(sqlq "select closed_at is null from session where id = $tid")" 1 \
 ct tally close "$tid" --note "13 cards and TERM1 left at the window" \
 	--as S03 --pin-fd 3 --witness M01 --witness-pin-fd 4 3<<<3333 4<<<1111
 is "$RC" 0 "with a manager's witness and a note: exit 0"
-like "$ERR" "expected=74 returned=60 issued=0 missing=14 \(witnessed\)" \
+like "$ERR" "74 expected, 60 returned, 0 issued, 14 still out \(witnessed\)" \
 	"close: the balance"
 is "$(sqlq "select w.code || '|' || s.note from session s
 	join staff w on w.id = s.witness_id where s.id = $tid")" \
