@@ -109,15 +109,7 @@ static void refused(struct testwf *f, enum custody_kind k,
 static void moved_ok(struct testwf *f, enum custody_kind k,
 		     const char *const *names, size_t n, const char *to)
 {
-	struct wf_moved moved;
-	struct wf_err e;
-
-	assert_int_equal(wf_custody_move(f->l, &f->s02, k, names, n,
-					 CUSTODY_BY_NAME, to, DATE_NONE, NOW,
-					 &moved, &e),
-			 0);
-	assert_int_equal(moved.n, n);
-	wf_moved_free(&moved);
+	assert_int_equal(testwf_move(f, k, names, n, to, NOW), n);
 }
 
 /* The same refusal, worded alike, for the four movements: the item named

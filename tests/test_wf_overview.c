@@ -41,14 +41,7 @@ static const struct recon_key_rules key_rules = {.open_limit_min = 30,
 static void move(struct testwf *f, enum custody_kind k,
 		 const char *const *names, size_t n, int64_t at)
 {
-	struct wf_moved moved;
-	struct wf_err e;
-
-	assert_int_equal(wf_custody_move(f->l, &f->s02, k, names, n,
-					 CUSTODY_BY_NAME, NULL, DATE_NONE, at,
-					 &moved, &e),
-			 0);
-	wf_moved_free(&moved);
+	testwf_move(f, k, names, n, NULL, at);
 }
 
 /* The office of NOW: three cards, A103 out with S02 since NOW + 60, a

@@ -86,6 +86,25 @@ static inline size_t testwf_stock(struct testwf *f,
 }
 
 /* Removes a ledger file and its WAL files, whichever exist. */
+/* Movement k of the n cards named, by S02, to `to` (a move; else NULL) at
+ * time at; it must succeed.  Returns how many items moved. */
+static inline size_t testwf_move(struct testwf *f, enum custody_kind k,
+				 const char *const *names, size_t n,
+				 const char *to, int64_t at)
+{
+	struct wf_moved moved;
+	struct wf_err e;
+	size_t done;
+
+	assert_int_equal(wf_custody_move(f->l, &f->s02, k, names, n,
+					 CUSTODY_BY_NAME, to, DATE_NONE, at,
+					 &moved, &e),
+			 0);
+	done = moved.n;
+	wf_moved_free(&moved);
+	return done;
+}
+
 static inline void testwf_unlink(const char *path)
 {
 	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};

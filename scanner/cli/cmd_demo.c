@@ -420,13 +420,7 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 	rc = demo_safe(l, staff, 0);
 	if (rc)
 		goto out; /* demo_safe said why */
-	snprintf(reps, sizeof(reps),
-		 ngettext("%ld repeat", "%ld repeats",
-			  (unsigned long)sum.repeats),
-		 sum.repeats);
-	snprintf(alerts, sizeof(alerts),
-		 ngettext("%ld alert", "%ld alerts", (unsigned long)sum.alerts),
-		 sum.alerts);
+	scan_totals_words(&sum, reps, alerts);
 	printf(_("   %ld accepted, %s, %s\n\n4. The report "
 	       "(%s reconcile %lld --db %s):\n\n"),
 	       sum.accepted, reps, alerts, c->prog, (long long)full.id, db);

@@ -24,6 +24,17 @@
 #include "cli_code.h"
 #include "report.h"
 
+void scan_totals_words(const struct wf_scan_totals *t, char reps[48],
+		       char alerts[48])
+{
+	snprintf(reps, 48,
+		 ngettext("%ld repeat", "%ld repeats", (unsigned long)t->repeats),
+		 t->repeats);
+	snprintf(alerts, 48,
+		 ngettext("%ld alert", "%ld alerts", (unsigned long)t->alerts),
+		 t->alerts);
+}
+
 static const char *signal_name(int sig)
 {
 	switch (sig) {
@@ -555,24 +566,16 @@ static int exec_scan(struct cli *c, struct ledger *l)
 		snprintf(stopped, sizeof(stopped),
 			 _(" (stopped by %s; all reads kept)"),
 			 signal_name(cli_stop_signal));
-	/* "1 repeat", not "1 repeats": each count with its own plural. */
 	char reps[48], alerts[48];
 
-	snprintf(reps, sizeof(reps),
-		 ngettext("%ld repeat", "%ld repeats", (unsigned long)t.repeats),
-		 t.repeats);
-	if (a.disposal_id) {
+	scan_totals_words(&t, reps, alerts);
+	if (a.disposal_id)
 		fprintf(stderr, _("D%lld: %ld added, %s, %ld refused"),
 			(long long)a.disposal_id, t.accepted, reps, t.alerts);
-	} else {
-		snprintf(alerts, sizeof(alerts),
-			 ngettext("%ld alert", "%ld alerts",
-				  (unsigned long)t.alerts),
-			 t.alerts);
+	else
 		fprintf(stderr, _("%s: %ld accepted, %s, %s"),
 			a.range ? a.range : cli_code("tally"), t.accepted,
 			reps, alerts);
-	}
 	if (t.refused)
 		fprintf(stderr,
 			a.disposal_id ? _(", %ld NOT added")

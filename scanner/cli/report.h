@@ -43,6 +43,10 @@ struct scan_print {
 int scan_run(struct ledger *l, const struct wf_scan_args *a,
 	     const struct scan_print *p, struct wf_scan_totals *totals,
 	     int *opened);
+/* t's repeats and alerts in words, each with its own plural ("1 repeat",
+ * "2 alerts"), for a scan's summary line. */
+void scan_totals_words(const struct wf_scan_totals *t, char reps[48],
+		       char alerts[48]);
 
 /*
  * Prints the reconciliation of a count (wf_reconcile of a full or partial
