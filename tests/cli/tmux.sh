@@ -5,6 +5,12 @@
 SOCK="$WORK/tmux.sock"
 tm() { tmux -S "$SOCK" -f /dev/null "$@"; }
 trap 'tm kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
+# The server lives until the trap above kills it.  By default tmux exits
+# when its last session is killed, and a test that kills one session and
+# starts the next at once can reach a server in the middle of exiting:
+# tmux closes that connection and new-session fails with "server exited
+# unexpectedly" (seen once under the sanitizers of make check).
+tm start-server \; set-option -s exit-empty off
 
 # tui NAME ENV... -- ARGS...: starts `cardtally tui ARGS` in a new tmux
 # session of 80x24 with the environment ENV (after `env -u LC_ALL`, as
