@@ -257,7 +257,8 @@ POT_SRC := $(wildcard scanner/tui/*.c scanner/workflow/*.c \
 	common/model.c drivers/reader.c drivers/profile.c \
 	drivers/profile_jpki.c drivers/profile_seizo.c drivers/rdr_sim.c \
 	drivers/rdr_kbd.c drivers/rdr_pcsc.c drivers/rdr_nfc.c \
-	drivers/usbwatch.c drivers/der.c data/ledger.h common/module.c
+	drivers/usbwatch.c drivers/der.c data/ledger.h data/import.c \
+	common/module.c
 pot:
 	@$(MAKE) -s pot-out POT_OUT=po/cardtally.pot
 	for p in $(PO_FILES); do msgmerge -q -U --backup=none $$p \

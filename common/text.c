@@ -166,3 +166,94 @@ char *text_escape(char *out, size_t cap, const char *s)
 	out[o] = '\0';
 	return out;
 }
+
+size_t text_utf8_fit(const char *s, size_t len, size_t cap)
+{
+	if (cap == 0)
+		return 0;
+	if (len < cap)
+		return len;
+	len = cap - 1;
+	while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+		len--;
+	return len;
+}
+
+int text_render_nargs(const char *fmt)
+{
+	int n = 0, pos = 0;
+
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%')
+			continue;
+		p++;
+		if (*p == '%')
+			continue;
+		if (*p >= '1' && *p <= '9' && p[1] == '$') {
+			if (*p - '0' > pos)
+				pos = *p - '0';
+			continue;
+		}
+		n++;
+	}
+	return pos > n ? pos : n;
+}
+
+/*
+ * Appends len bytes of s to out[*at..cap), whole UTF-8 characters only, and
+ * leaves room for the terminator.  Returns 0 when s was cut: the output is
+ * full and nothing may follow the cut.
+ */
+static int put(char *out, size_t cap, size_t *at, const char *s, size_t len)
+{
+	size_t n = text_utf8_fit(s, len, cap - *at);
+
+	memcpy(out + *at, s, n);
+	*at += n;
+	return n == len;
+}
+
+size_t text_render(const char *fmt, const char *const *args, int nargs,
+		   unsigned msgid_args, const char *(*tr)(const char *),
+		   char *out, size_t cap)
+{
+	size_t at = 0;
+	int next = 0;
+
+	for (const char *p = fmt; *p;) {
+		const char *pct = strchr(p, '%');
+		int idx;
+
+		if (!pct) {
+			put(out, cap, &at, p, strlen(p));
+			break;
+		}
+		if (!put(out, cap, &at, p, (size_t)(pct - p)))
+			break;
+		p = pct + 1;
+		if (*p == '%') {
+			if (!put(out, cap, &at, "%", 1))
+				break;
+			p++;
+			continue;
+		}
+		if (*p >= '1' && *p <= '9' && p[1] == '$') {
+			idx = *p - '1';
+			p += 2;
+		} else {
+			idx = next++;
+		}
+		if (*p == 's')
+			p++;
+		if (idx < nargs) {
+			const char *a = args[idx];
+
+			if (tr && (msgid_args >> idx & 1u) && *a)
+				a = tr(a);
+			if (!put(out, cap, &at, a, strlen(a)))
+				break;
+		}
+	}
+	out[at] = '\0';
+	return at;
+}

@@ -60,4 +60,23 @@ size_t text_escape_char(const char *s, size_t n, char piece[16], size_t *len,
 /* "empty", "too long", "not valid UTF-8", "a control character". */
 const char *text_problem_name(enum text_problem p);
 
+/* How many of s's len bytes fit in cap - 1 without cutting a UTF-8
+ * sequence (0 when cap is 0). */
+size_t text_utf8_fit(const char *s, size_t len, size_t cap);
+/* How many arguments the message fmt takes: its %s and %N$s conversions
+ * (for %N$s, the highest N). */
+int text_render_nargs(const char *fmt);
+/*
+ * A message whose arguments are all text, written out: fmt (a message of
+ * the catalog, or its translation) with each %s, or %N$s (N 1..9), replaced
+ * by its argument of args[0..nargs) (one past nargs by nothing) and %% by
+ * %.  Argument i passes through tr first when tr is not NULL, bit i of
+ * msgid_args is set and the argument is not empty: it is a fixed English
+ * text of the catalog too.  out (cap > 0) is always terminated, cut at
+ * cap - 1 bytes on a UTF-8 boundary.  Returns the length written.
+ */
+size_t text_render(const char *fmt, const char *const *args, int nargs,
+		   unsigned msgid_args, const char *(*tr)(const char *),
+		   char *out, size_t cap);
+
 #endif

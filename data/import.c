@@ -16,6 +16,7 @@
 
 #include "ledger_int.h"
 #include "../common/strmap.h"
+#include "../common/text.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -402,6 +403,20 @@ static void show(char *out, size_t size, const char *p, size_t len)
 /* Big enough for a shown value inside a 160-byte reason. */
 #define SHOW_BUF 48
 
+/* Marks a reason for the message catalog (xgettext -kN_): the front end
+ * translates it (struct import_problem). */
+#define N_(s) s
+
+/* A reason made while reading a field, before it becomes a problem: fmt
+ * (a message of the catalog) with nargs arguments, of which those marked
+ * in msgid_args are messages of the catalog too. */
+struct why {
+	const char *fmt;
+	int nargs;
+	unsigned msgid_args;
+	char arg[3][SHOW_BUF];
+};
+
 /* ---- the import ---- */
 
 /* A card already in the ledger, loaded once so rows need no SELECT. */
@@ -430,9 +445,9 @@ struct importer {
 	int bom;
 	long enc_line;
 	int ambiguous;
-	char why[160]; /* decode_field's reason, when it is formatted */
-	iconv_t cd;    /* CP932 -> UTF-8, or (iconv_t)-1 */
-	char *conv;    /* the current field decoded to UTF-8 */
+	struct why why; /* the reason a field is unusable */
+	iconv_t cd;	/* CP932 -> UTF-8, or (iconv_t)-1 */
+	char *conv;	/* the current field decoded to UTF-8 */
 	size_t conv_cap;
 	uint8_t *norm; /* the current location path, normalized */
 	size_t norm_cap;
@@ -494,10 +509,10 @@ struct importer {
 	struct plan_row {
 		uint32_t off, line;
 		int32_t known; /* known[] index of the row's card, or -1 */
-	} *plan;
+	} * plan;
 	size_t nplan, plan_cap;
-	size_t done; /* plan rows written by the chunks before this one */
-	const char *raw;  /* the file as given */
+	size_t done;	 /* plan rows written by the chunks before this one */
+	const char *raw; /* the file as given */
 	size_t raw_len;
 	const char *text; /* the file's text as read (after any BOM) */
 	size_t text_len;
@@ -505,7 +520,7 @@ struct importer {
 	int64_t cache_was;
 	int64_t temp_store_was; /* when temp_store_set */
 	int temp_store_set;
-	int checkpoint; /* automatic checkpoints are off: back on at the end */
+	int checkpoint;	 /* automatic checkpoints are off: back on at the end */
 	int synced_late; /* synchronous=NORMAL: import_sync syncs the WAL */
 	struct csv c;
 };
@@ -532,20 +547,20 @@ struct row {
 	enum card_status status;
 };
 
-static int problem(struct importer *im, struct row *r, long line,
-		   const char *column, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
 /*
- * Appends a problem (line, column, reason).  Any problem stops the writes:
- * the transaction will be rolled back.  Returns 0 or IMPORT_ERR_NOMEM.
+ * Appends a problem (line, column, reason: fmt, a message of the catalog,
+ * with its nargs arguments, those marked in msgid_args being messages of
+ * the catalog too).  Any problem stops the writes: the transaction will be
+ * rolled back.  Returns 0 or IMPORT_ERR_NOMEM.
  */
-static int problem(struct importer *im, struct row *r, long line,
-		   const char *column, const char *fmt, ...)
+static int problemv(struct importer *im, struct row *r, long line,
+		    const char *column, unsigned msgid_args, const char *fmt,
+		    int nargs, const char *const *args)
 {
 	struct import_result *res = im->res;
 	struct import_problem *pr;
-	va_list ap;
+	size_t bytes = 0;
+	char *a;
 
 	/* Capacity doubles at 8, 16, 32, ...: result has no field for it. */
 	if (res->nproblems == 0 ||
@@ -558,16 +573,86 @@ static int problem(struct importer *im, struct row *r, long line,
 			return IMPORT_ERR_NOMEM;
 		res->problems = pr;
 	}
+	for (int i = 0; i < nargs; i++)
+		bytes += strlen(args[i]) + 1;
+	a = malloc(bytes ? bytes : 1);
+	if (!a)
+		return IMPORT_ERR_NOMEM;
 	pr = &res->problems[res->nproblems++];
 	pr->line = line;
 	snprintf(pr->column, sizeof(pr->column), "%s", column);
-	va_start(ap, fmt);
-	vsnprintf(pr->reason, sizeof(pr->reason), fmt, ap);
-	va_end(ap);
+	pr->fmt = fmt;
+	pr->args = a;
+	pr->nargs = nargs;
+	pr->msgid_args = msgid_args;
+	for (int i = 0; i < nargs; i++) {
+		size_t n = strlen(args[i]) + 1;
+
+		memcpy(a, args[i], n);
+		a += n;
+	}
+	import_problem_text(pr, fmt, NULL, pr->reason, sizeof(pr->reason));
 	if (r)
 		r->bad = 1;
 	im->writing = 0;
 	return 0;
+}
+
+/* problemv with the arguments given one by one: as many const char * as
+ * fmt has conversions (text_render_nargs, at most 3). */
+static int problem(struct importer *im, struct row *r, long line,
+		   const char *column, unsigned msgid_args, const char *fmt,
+		   ...)
+{
+	const char *args[3];
+	int n = text_render_nargs(fmt);
+	va_list ap;
+
+	assert(n <= 3);
+	va_start(ap, fmt);
+	for (int i = 0; i < n; i++)
+		args[i] = va_arg(ap, const char *);
+	va_end(ap);
+	return problemv(im, r, line, column, msgid_args, fmt, n, args);
+}
+
+/* The reason in im->why as a problem. */
+static int problem_why(struct importer *im, struct row *r, long line,
+		       const char *column)
+{
+	const char *args[3] = {im->why.arg[0], im->why.arg[1], im->why.arg[2]};
+
+	return problemv(im, r, line, column, im->why.msgid_args, im->why.fmt,
+			im->why.nargs, args);
+}
+
+/* Sets im->why to fmt with its arguments (as for problem: const char *,
+ * at most 3), each cut to fit SHOW_BUF bytes. */
+static void why_set(struct importer *im, unsigned msgid_args, const char *fmt,
+		    ...)
+{
+	va_list ap;
+
+	im->why.fmt = fmt;
+	im->why.nargs = text_render_nargs(fmt);
+	im->why.msgid_args = msgid_args;
+	assert(im->why.nargs <= 3);
+	va_start(ap, fmt);
+	for (int i = 0; i < im->why.nargs; i++) {
+		const char *a = va_arg(ap, const char *);
+		size_t n = text_utf8_fit(a, strlen(a), SHOW_BUF);
+
+		memcpy(im->why.arg[i], a, n);
+		im->why.arg[i][n] = '\0';
+	}
+	va_end(ap);
+}
+
+/* Decimal text of v in buf, for a reason's argument; returns buf. */
+static const char *num(char buf[24], long v)
+{
+	snprintf(buf, 24, "%ld", v);
+	return buf;
 }
 
 /*
@@ -606,11 +691,11 @@ static int cp932_decode(struct importer *im, const char *p, size_t n,
 static const char *field_flaw(unsigned flags)
 {
 	if (flags & F_NUL)
-		return "NUL byte in the value";
+		return N_("NUL byte in the value");
 	if (flags & F_STRAY_QUOTE)
-		return "quote inside an unquoted value";
+		return N_("quote inside an unquoted value");
 	if (flags & F_AFTER_QUOTE)
-		return "text after the closing quote";
+		return N_("text after the closing quote");
 	return NULL;
 }
 
@@ -679,62 +764,64 @@ static const char *enc_label(enum import_encoding e)
  * reason; text that it reads but that is the other encoding's says which
  * and how the file's encoding was settled.
  */
-static const char *misfit(struct importer *im, const struct field *f,
-			  const struct reading *rd)
+static void misfit(struct importer *im, const struct field *f,
+		   const struct reading *rd)
 {
 	enum import_encoding other =
 	    im->enc == IMPORT_ENC_CP932 ? IMPORT_ENC_UTF8 : IMPORT_ENC_CP932;
 	int readable =
 	    im->enc == IMPORT_ENC_CP932 ? rd->cp932 : rd->u != U8_INVALID;
-	char a[SHOW_BUF], b[SHOW_BUF];
+	char a[SHOW_BUF], b[SHOW_BUF], n[24];
 
 	if (rd->ev == EV_NONE) {
 		/* Only an unsettled file gets here (im->ambiguous). */
 		show(a, sizeof(a), f->p, f->len);
 		show(b, sizeof(b), im->conv, rd->clen);
-		snprintf(im->why, sizeof(im->why),
-			 "reads as UTF-8 '%s' or as CP932 '%s': give "
-			 "--encoding utf-8 or cp932",
-			 a, b);
+		why_set(im, 0,
+			N_("reads as UTF-8 '%s' or as CP932 '%s': give "
+			   "--encoding utf-8 or cp932"),
+			a, b);
 	} else if (rd->ev == EV_NEITHER || (im->forced && !readable)) {
-		snprintf(im->why, sizeof(im->why), "invalid %s byte sequence",
-			 enc_label(im->enc));
+		why_set(im, 0, N_("invalid %s byte sequence"),
+			enc_label(im->enc));
 	} else if (im->forced) {
-		snprintf(im->why, sizeof(im->why),
-			 "%s text, not %s as --encoding says: it would be "
-			 "stored garbled",
-			 enc_label(other), enc_label(im->enc));
+		why_set(im, 0,
+			N_("%s text, not %s as --encoding says: it would be "
+			   "stored garbled"),
+			enc_label(other), enc_label(im->enc));
 	} else if (im->bom) {
-		snprintf(im->why, sizeof(im->why),
-			 "%s text, but the file is %s (byte order mark): save "
-			 "the whole list in one encoding",
-			 enc_label(other), enc_label(im->enc));
+		why_set(im, 0,
+			N_("%s text, but the file is %s (byte order mark): "
+			   "save the whole list in one encoding"),
+			enc_label(other), enc_label(im->enc));
 	} else {
-		snprintf(im->why, sizeof(im->why),
-			 "%s text, but the file is %s (line %ld): save the "
-			 "whole list in one encoding",
-			 enc_label(other), enc_label(im->enc), im->enc_line);
+		why_set(im, 0,
+			N_("%s text, but the file is %s (line %s): save the "
+			   "whole list in one encoding"),
+			enc_label(other), enc_label(im->enc),
+			num(n, im->enc_line));
 	}
-	return im->why;
 }
 
 /*
- * The UTF-8 text of a field in *p, *len.  Returns 1; 0 with *why set when
+ * The UTF-8 text of a field in *p, *len.  Returns 1; 0 with im->why set when
  * the field is unusable; or IMPORT_ERR_NOMEM.  *p points into the input,
  * the record's scratch, or im->conv (valid until the next decode).  Every
  * non-ASCII field is read both ways, so that no row of another encoding
  * is stored garbled.
  */
 static int decode_field(struct importer *im, const struct field *f,
-			const char **p, size_t *len, const char **why)
+			const char **p, size_t *len)
 {
 	struct reading rd;
 	enum evidence mine = im->enc == IMPORT_ENC_CP932 ? EV_CP932 : EV_UTF8;
+	const char *flaw = field_flaw(f->flags);
 	int rc;
 
-	*why = field_flaw(f->flags);
-	if (*why)
+	if (flaw) {
+		why_set(im, 0, flaw);
 		return 0;
+	}
 	*p = f->p;
 	*len = f->len;
 	if (!(f->flags & F_NONASCII))
@@ -744,7 +831,7 @@ static int decode_field(struct importer *im, const struct field *f,
 		return rc;
 	if ((rd.ev == EV_NONE && im->ambiguous) ||
 	    (rd.ev != EV_NONE && rd.ev != mine)) {
-		*why = misfit(im, f, &rd);
+		misfit(im, f, &rd);
 		return 0;
 	}
 	if (im->enc == IMPORT_ENC_CP932) {
@@ -758,11 +845,10 @@ static int decode_field(struct importer *im, const struct field *f,
 static int field_text(struct importer *im, struct row *r, const char *column,
 		      const struct field *f, const char **p, size_t *len)
 {
-	const char *why;
-	int rc = decode_field(im, f, p, len, &why);
+	int rc = decode_field(im, f, p, len);
 
 	if (rc == 0) {
-		rc = problem(im, r, r->line, column, "%s", why);
+		rc = problem_why(im, r, r->line, column);
 		return rc < 0 ? rc : 0;
 	}
 	return rc;
@@ -771,7 +857,8 @@ static int field_text(struct importer *im, struct row *r, const char *column,
 static int empty_required(struct importer *im, struct row *r,
 			  const char *column)
 {
-	return problem(im, r, r->line, column, "required value is empty");
+	return problem(im, r, r->line, column, 0,
+		       N_("required value is empty"));
 }
 
 /*
@@ -783,6 +870,7 @@ static int note_key(struct importer *im, struct row *r, int is_serial,
 {
 	struct strmap *m = is_serial ? im->serial : im->mgmt;
 	const char *column = col_names[is_serial ? COL_SERIAL : COL_MGMT_ID];
+	char n[24];
 	int64_t old;
 	long *seen;
 	int rc;
@@ -804,15 +892,15 @@ static int note_key(struct importer *im, struct row *r, int is_serial,
 		return 0;
 	if (old < 0) {
 		r->dup = 1;
-		return problem(im, r, r->line, column, "duplicate of line %ld",
-			       (long)-old);
+		return problem(im, r, r->line, column, 0,
+			       N_("duplicate of line %s"), num(n, (long)-old));
 	}
 	seen =
 	    is_serial ? &im->known[old].serial_line : &im->known[old].mgmt_line;
 	if (*seen && *seen != r->line) {
 		r->dup = 1;
-		return problem(im, r, r->line, column, "duplicate of line %ld",
-			       *seen);
+		return problem(im, r, r->line, column, 0,
+			       N_("duplicate of line %s"), num(n, *seen));
 	}
 	*seen = r->line;
 	*known = old;
@@ -824,14 +912,14 @@ static int note_key(struct importer *im, struct row *r, int is_serial,
  * (R3).  Not a serial: that is the chip's, hex, and the hex of a card's
  * manufacturing number may well hold twelve digits in a row. */
 #define MYNUMBER_WHY                                                           \
-	"holds a My Number (12 digits ending in their check digit), not "       \
-	"shown: the ledger keeps none"
+	N_("holds a My Number (12 digits ending in their check digit), not "   \
+	   "shown: the ledger keeps none")
 
 static int check_mgmt_id(struct importer *im, struct row *r,
 			 const struct field *f)
 {
 	const char *column = col_names[COL_MGMT_ID];
-	char v[SHOW_BUF];
+	char v[SHOW_BUF], n[24];
 	const char *p;
 	size_t len;
 	int rc = field_text(im, r, column, f, &p, &len);
@@ -843,16 +931,16 @@ static int check_mgmt_id(struct importer *im, struct row *r,
 	if (!mgmt_id_valid(p, len)) {
 		show(v, sizeof(v), p, len);
 		if (len > MGMT_ID_MAX)
-			return problem(im, r, r->line, column,
-				       "longer than %d characters: %s",
-				       MGMT_ID_MAX, v);
-		return problem(im, r, r->line, column,
-			       "not a management ID (letters, digits, '-', "
-			       "'_'): %s",
+			return problem(im, r, r->line, column, 0,
+				       N_("longer than %s characters: %s"),
+				       num(n, MGMT_ID_MAX), v);
+		return problem(im, r, r->line, column, 0,
+			       N_("not a management ID (letters, digits, "
+				  "'-', '_'): %s"),
 			       v);
 	}
 	if (mynumber_in(p, len))
-		return problem(im, r, r->line, column, MYNUMBER_WHY);
+		return problem(im, r, r->line, column, 0, MYNUMBER_WHY);
 	r->mgmt = p;
 	r->mgmt_len = len;
 	return note_key(im, r, 0, p, len, &r->known_m);
@@ -862,7 +950,7 @@ static int check_serial(struct importer *im, struct row *r,
 			const struct field *f)
 {
 	const char *column = col_names[COL_SERIAL];
-	char v[SHOW_BUF];
+	char v[SHOW_BUF], n[24];
 	const char *p;
 	size_t len;
 	int64_t tag;
@@ -875,17 +963,17 @@ static int check_serial(struct importer *im, struct row *r,
 	if (serial_normalize(p, len, r->serial) < 0) {
 		show(v, sizeof(v), p, len);
 		if (len > SERIAL_MAX)
-			return problem(im, r, r->line, column,
-				       "longer than %d hex digits: %s",
-				       SERIAL_MAX, v);
-		return problem(im, r, r->line, column, "not hexadecimal: %s",
-			       v);
+			return problem(im, r, r->line, column, 0,
+				       N_("longer than %s hex digits: %s"),
+				       num(n, SERIAL_MAX), v);
+		return problem(im, r, r->line, column, 0,
+			       N_("not hexadecimal: %s"), v);
 	}
 	r->serial_len = len;
 	if (strmap_get(im->tags, r->serial, len, &tag))
-		return problem(im, r, r->line, column,
-			       "serial is the tag of terminal %s: a serial "
-			       "names one thing only",
+		return problem(im, r, r->line, column, 0,
+			       N_("serial is the tag of terminal %s: a serial "
+				  "names one thing only"),
 			       im->names + tag);
 	return note_key(im, r, 1, r->serial, len, &r->known_s);
 }
@@ -900,34 +988,34 @@ static const char *location_flaw(const char *p, size_t len)
 	size_t segs = 1;
 
 	if (len > LOCATION_MAX)
-		return "longer than 128 bytes";
+		return N_("longer than 128 bytes");
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)p[i];
 
 		if (ch < 0x20 || ch == 0x7f)
-			return "control character in the path";
+			return N_("control character in the path");
 		if (ch == ',')
-			return "',' is not allowed in a path";
+			return N_("',' is not allowed in a path");
 		if (ch == '=')
-			return "'=' is not allowed in a path";
+			return N_("'=' is not allowed in a path");
 		if (ch == '/')
 			segs++;
 	}
 	if (segs > 4)
-		return "more than 4 levels";
+		return N_("more than 4 levels");
 	for (size_t i = 0; i <= len; i++) {
 		if (i < len && p[i] != '/')
 			continue;
 		if (i == 0 || p[i - 1] == '/')
-			return "empty level";
+			return N_("empty level");
 		if (p[i - 1] == ' ')
-			return "blank at the end of a level";
+			return N_("blank at the end of a level");
 		if (i < len && p[i + 1] == ' ')
-			return "blank at the start of a level";
+			return N_("blank at the start of a level");
 	}
 	if (p[0] == ' ')
-		return "blank at the start of a level";
-	return "not a location path";
+		return N_("blank at the start of a level");
+	return N_("not a location path");
 }
 
 /* Makes room for n bytes in im->norm.  0 or IMPORT_ERR_NOMEM. */
@@ -1017,10 +1105,13 @@ static int location_normalize(struct importer *im, const char *p, size_t len,
 		int inv = invisible(c);
 
 		if (inv < 0) {
-			snprintf(im->why, sizeof(im->why),
-				 "character U+%04X (invisible, or it "
-				 "reorders text on screen) in the path",
-				 (unsigned)c);
+			char u[16];
+
+			snprintf(u, sizeof(u), "U+%04X", (unsigned)c);
+			why_set(im, 0,
+				N_("character %s (invisible, or it reorders "
+				   "text on screen) in the path"),
+				u);
 			return 0;
 		}
 		if (!inv) {
@@ -1078,18 +1169,18 @@ static int check_location(struct importer *im, struct row *r,
 	if (len == 0)
 		return empty_required(im, r, column);
 	if (mynumber_in(p, len))
-		return problem(im, r, r->line, column, MYNUMBER_WHY);
+		return problem(im, r, r->line, column, 0, MYNUMBER_WHY);
 	if (raw_key) {
 		rc = location_normalize(im, p, len, &len);
 		if (rc == 0)
-			return problem(im, r, r->line, column, "%s", im->why);
+			return problem_why(im, r, r->line, column);
 		if (rc < 0)
 			return rc;
 		p = (const char *)im->norm;
 	}
 	if (!location_path_valid(p, len)) {
 		show(v, sizeof(v), p, len);
-		return problem(im, r, r->line, column, "%s: %s",
+		return problem(im, r, r->line, column, 1, "%s: %s",
 			       location_flaw(p, len), v);
 	}
 	if (!strmap_get(im->locs, p, len, &id) || (id == 0 && im->write)) {
@@ -1137,7 +1228,7 @@ static int date_read(const char *p, size_t len, char *out, int32_t *d,
 	size_t n[3];
 	int v[3];
 
-	*why = "not a date (YYYY-MM-DD or YYYY/M/D)";
+	*why = N_("not a date (YYYY-MM-DD or YYYY/M/D)");
 	if (memchr(p, '/', len) == NULL) {
 		if (date_parse(p, len, d) < 0)
 			return -1;
@@ -1156,11 +1247,10 @@ static int date_read(const char *p, size_t len, char *out, int32_t *d,
 	if (n[0] != 4) {
 		if (n[0] > 2 || n[1] > 2)
 			return -1;
-		*why = n[2] == 4
-			   ? "ambiguous date: day and month in an unknown "
-			     "order (write YYYY/M/D)"
-			   : "ambiguous date: a two-digit year (write "
-			     "YYYY/M/D)";
+		*why = n[2] == 4 ? N_("ambiguous date: day and month in an "
+				      "unknown order (write YYYY/M/D)")
+				 : N_("ambiguous date: a two-digit year (write "
+				      "YYYY/M/D)");
 		return -1;
 	}
 	if (n[1] > 2 || n[2] > 2)
@@ -1185,7 +1275,7 @@ static int check_date(struct importer *im, struct row *r, enum col col,
 		return col_required[col] ? empty_required(im, r, column) : 0;
 	if (date_read(p, len, r->date_buf[i], &r->date[i], &why) < 0) {
 		show(v, sizeof(v), p, len);
-		return problem(im, r, r->line, column, "%s: %s", why, v);
+		return problem(im, r, r->line, column, 1, "%s: %s", why, v);
 	}
 	r->date_text[i] = r->date_buf[i];
 	return 0;
@@ -1216,8 +1306,8 @@ static int check_status(struct importer *im, struct row *r,
 				      s ? ", " : "",
 				      card_status_name((enum card_status)s));
 	show(v, sizeof(v), p, len);
-	return problem(im, r, r->line, column, "unknown status '%s' (%s)", v,
-		       names);
+	return problem(im, r, r->line, column, 0,
+		       N_("unknown status '%s' (%s)"), v, names);
 }
 
 static int check_field(struct importer *im, struct row *r, int col,
@@ -1249,17 +1339,17 @@ static int check_ledger(struct importer *im, struct row *r)
 
 	if (r->known_m >= 0 && r->known_s != r->known_m &&
 	    !im->names[im->known[r->known_m].serial_off])
-		rc = problem(im, r, r->line, col_names[COL_SERIAL],
-			     "the ledger's card awaits enrolment: its chip "
-			     "is bound when it is received (cardtally "
-			     "receive)");
+		rc = problem(im, r, r->line, col_names[COL_SERIAL], 0,
+			     N_("the ledger's card awaits enrolment: its "
+				"chip is bound when it is received "
+				"(cardtally receive)"));
 	else if (r->known_m >= 0 && r->known_s != r->known_m)
-		rc = problem(im, r, r->line, col_names[COL_MGMT_ID],
-			     "already in the ledger with serial %s",
+		rc = problem(im, r, r->line, col_names[COL_MGMT_ID], 0,
+			     N_("already in the ledger with serial %s"),
 			     im->names + im->known[r->known_m].serial_off);
 	if (rc == 0 && r->known_s >= 0 && r->known_s != r->known_m)
-		rc = problem(im, r, r->line, col_names[COL_SERIAL],
-			     "serial already belongs to %s in the ledger",
+		rc = problem(im, r, r->line, col_names[COL_SERIAL], 0,
+			     N_("serial already belongs to %s in the ledger"),
 			     im->names + im->known[r->known_s].mgmt_off);
 	return rc;
 }
@@ -1278,9 +1368,9 @@ static int check_transition(struct importer *im, struct row *r)
 	if (k && !im->has[COL_STATUS])
 		return 0;
 	if (k && k->status < 0)
-		return problem(im, r, r->line, column,
-			       "the ledger's status of this card is "
-			       "unreadable");
+		return problem(im, r, r->line, column, 0,
+			       N_("the ledger's status of this card is "
+				  "unreadable"));
 	from = k ? (enum card_status)k->status : r->status;
 	switch (im->opts->status_rule(k != NULL, from, r->status, &rule)) {
 	case 0:
@@ -1292,11 +1382,25 @@ static int check_transition(struct importer *im, struct row *r)
 		break;
 	}
 	if (!k)
-		return problem(im, r, r->line, column, "%s: %s",
+		return problem(im, r, r->line, column, 2u, "%s: %s",
 			       card_status_name(r->status), rule);
-	return problem(im, r, r->line, column, "%s -> %s: %s",
+	return problem(im, r, r->line, column, 4u, "%s -> %s: %s",
 		       card_status_name(from), card_status_name(r->status),
 		       rule);
+}
+
+/* The row's dates on the import's day (opts->dates_rule), when set. */
+static int check_dates(struct importer *im, struct row *r)
+{
+	const char *rule = "";
+	int which = 0;
+
+	if (!im->opts->dates_rule ||
+	    im->opts->dates_rule(r->date, im->opts->today, &which, &rule) == 0)
+		return 0;
+	assert(which >= 0 && which < NDATES && r->date_text[which]);
+	return problem(im, r, r->line, col_names[COL_RECEIVED + which], 1,
+		       "%s: %s", rule, r->date_text[which]);
 }
 
 /* One audit entry for each status change of an existing card, so that
@@ -1358,8 +1462,7 @@ static int row_change(const struct importer *im, const struct row *r)
 
 /* The check phase: counts the row, and notes it in the plan when it is
  * to be written. */
-static int plan_row(struct importer *im, const struct row *r,
-		    const char *rec)
+static int plan_row(struct importer *im, const struct row *r, const char *rec)
 {
 	int change = row_change(im, r);
 
@@ -1401,8 +1504,8 @@ static int changed(struct importer *im, long line, const char *mgmt,
 		   size_t mgmt_len)
 {
 	im->res->conflict_line = line;
-	snprintf(im->res->conflict_card, sizeof(im->res->conflict_card),
-		 "%.*s", (int)mgmt_len, mgmt);
+	snprintf(im->res->conflict_card, sizeof(im->res->conflict_card), "%.*s",
+		 (int)mgmt_len, mgmt);
 	return IMPORT_ERR_CHANGED;
 }
 
@@ -1475,7 +1578,8 @@ static int flush_new(struct importer *im)
 		if (rc == SQLITE_DONE) {
 			last = sqlite3_last_insert_rowid(im->l->db);
 			for (size_t i = 0; i < n; i++)
-				if (note_id(im, last - (int64_t)(n - 1 - i)) < 0)
+				if (note_id(im, last - (int64_t)(n - 1 - i)) <
+				    0)
 					return IMPORT_ERR_NOMEM;
 			return 0;
 		}
@@ -1576,6 +1680,7 @@ static int process_row(struct importer *im, const struct csv *c,
 	    .known_s = -1,
 	    .status = CARD_STORED,
 	};
+	char n[24], m[24];
 	int rc;
 
 	for (int i = 0; i < NDATES; i++)
@@ -1586,17 +1691,18 @@ static int process_row(struct importer *im, const struct csv *c,
 		/* A quote that never closes runs to the end of the file. */
 		return problem(im, &r, line,
 			       i < im->ncols ? col_names[im->colmap[i]] : "row",
-			       "unterminated quoted field starting on line "
-			       "%ld: the file ends inside it (cut off?)",
-			       c->f[i].line);
+			       0,
+			       N_("unterminated quoted field starting on line "
+				  "%s: the file ends inside it (cut off?)"),
+			       num(n, c->f[i].line));
 	}
 	if (c->nf != im->ncols)
-		return problem(im, &r, line, "row",
-			       "expected %zu fields, found %zu%s", im->ncols,
-			       c->nf,
+		return problem(im, &r, line, "row", 0,
 			       c->unended && c->nf < im->ncols
-				   ? ": the file ends in this row (cut off?)"
-				   : "");
+				   ? N_("expected %s fields, found %s: the "
+					"file ends in this row (cut off?)")
+				   : N_("expected %s fields, found %s"),
+			       num(n, (long)im->ncols), num(m, (long)c->nf));
 	for (size_t i = 0; i < im->ncols; i++) {
 		rc = check_field(im, &r, im->colmap[i], &c->f[i]);
 		if (rc < 0)
@@ -1604,6 +1710,11 @@ static int process_row(struct importer *im, const struct csv *c,
 	}
 	if (r.mgmt && r.serial_len && !r.dup) {
 		rc = check_ledger(im, &r);
+		if (rc < 0)
+			return rc;
+	}
+	if (!r.bad) {
+		rc = check_dates(im, &r);
 		if (rc < 0)
 			return rc;
 	}
@@ -1630,38 +1741,51 @@ static int read_header(struct importer *im, struct csv *c)
 		return IMPORT_ERR_NOMEM;
 	assert(rc == 1); /* the caller saw a non-blank line */
 	if (csv_blank(c))
-		return problem(im, NULL, line, "header",
+		return problem(im, NULL, line, "header", 0,
 			       c->nf == 1
-				   ? "blank line where the header row "
-				     "should be"
-				   : "the header row has no column names");
+				   ? N_("blank line where the header row "
+					"should be")
+				   : N_("the header row has no column names"));
 	im->ncols = c->nf;
 	im->colmap = calloc(c->nf, sizeof(*im->colmap));
 	if (!im->colmap)
 		return IMPORT_ERR_NOMEM;
 	for (size_t i = 0; i < c->nf; i++) {
 		const struct field *f = &c->f[i];
-		const char *why, *p;
+		char n[24], w[160];
+		const char *p;
 		size_t len;
 		int k;
 
 		if (f->flags & F_UNTERMINATED)
-			return problem(im, NULL, line, "header",
-				       "unterminated quoted field starting "
-				       "on line %ld: the file ends inside it "
-				       "(cut off?)",
-				       f->line);
-		rc = decode_field(im, f, &p, &len, &why);
-		if (rc == 0)
-			rc = problem(im, NULL, line, "header", "column %zu: %s",
-				     i + 1, why);
+			return problem(im, NULL, line, "header", 0,
+				       N_("unterminated quoted field starting "
+					  "on line %s: the file ends inside "
+					  "it (cut off?)"),
+				       num(n, f->line));
+		rc = decode_field(im, f, &p, &len);
+		if (rc == 0) {
+			/* The reason inside this one: a message of the
+			 * catalog, or with its arguments already in. */
+			const char *args[3] = {im->why.arg[0], im->why.arg[1],
+					       im->why.arg[2]};
+
+			if (im->why.nargs)
+				text_render(im->why.fmt, args, im->why.nargs, 0,
+					    NULL, w, sizeof(w));
+			rc = problem(im, NULL, line, "header",
+				     im->why.nargs ? 0 : 2u,
+				     N_("column %s: %s"), num(n, (long)i + 1),
+				     im->why.nargs ? w : im->why.fmt);
+			if (rc == 0)
+				continue;
+		}
 		if (rc < 0)
 			return rc;
-		if (why)
-			continue;
 		if (len == 0) {
-			rc = problem(im, NULL, line, "header",
-				     "column %zu has no name", i + 1);
+			rc = problem(im, NULL, line, "header", 0,
+				     N_("column %s has no name"),
+				     num(n, (long)i + 1));
 			if (rc < 0)
 				return rc;
 			continue;
@@ -1672,10 +1796,11 @@ static int read_header(struct importer *im, struct csv *c)
 				break;
 		if (k == COL_COUNT) {
 			show(name, sizeof(name), p, len);
-			rc = problem(im, NULL, line, name, "unknown column");
+			rc = problem(im, NULL, line, name, 0,
+				     N_("unknown column"));
 		} else if (present[k]) {
-			rc = problem(im, NULL, line, col_names[k],
-				     "duplicate column");
+			rc = problem(im, NULL, line, col_names[k], 0,
+				     N_("duplicate column"));
 		} else {
 			present[k] = 1;
 			im->colmap[i] = k;
@@ -1686,8 +1811,8 @@ static int read_header(struct importer *im, struct csv *c)
 	for (int k = 0; k < COL_COUNT; k++) {
 		if (!col_required[k] || present[k])
 			continue;
-		rc = problem(im, NULL, line, col_names[k],
-			     "missing required column");
+		rc = problem(im, NULL, line, col_names[k], 0,
+			     N_("missing required column"));
 		if (rc < 0)
 			return rc;
 	}
@@ -1760,33 +1885,41 @@ static int sniff(struct importer *im, const char *p, size_t len,
 static const char *wide_text(const unsigned char *b, size_t n)
 {
 	if (n >= 4 && memcmp(b, "\x00\x00\xfe\xff", 4) == 0)
-		return "UTF-32 text (byte order mark 00 00 FE FF): save it as "
-		       "CSV in UTF-8 or CP932";
+		return N_(
+		    "UTF-32 text (byte order mark 00 00 FE FF): save it as "
+		    "CSV in UTF-8 or CP932");
 	if (n >= 4 && memcmp(b, "\xff\xfe\x00\x00", 4) == 0)
-		return "UTF-32 text (byte order mark FF FE 00 00): save it as "
-		       "CSV in UTF-8 or CP932";
+		return N_(
+		    "UTF-32 text (byte order mark FF FE 00 00): save it as "
+		    "CSV in UTF-8 or CP932");
 	if (n >= 2 && memcmp(b, "\xff\xfe", 2) == 0)
-		return "UTF-16 text (byte order mark FF FE): save it as CSV in "
-		       "UTF-8 or CP932";
+		return N_(
+		    "UTF-16 text (byte order mark FF FE): save it as CSV in "
+		    "UTF-8 or CP932");
 	if (n >= 2 && memcmp(b, "\xfe\xff", 2) == 0)
-		return "UTF-16 text (byte order mark FE FF): save it as CSV in "
-		       "UTF-8 or CP932";
+		return N_(
+		    "UTF-16 text (byte order mark FE FF): save it as CSV in "
+		    "UTF-8 or CP932");
 	if (n < 4 || (b[0] && b[1] && b[2] && b[3]))
 		return NULL;
 	if (b[0] && !b[1] && !b[2] && !b[3])
-		return "UTF-32 text (little-endian, no byte order mark): save "
-		       "it as CSV in UTF-8 or CP932";
+		return N_(
+		    "UTF-32 text (little-endian, no byte order mark): save "
+		    "it as CSV in UTF-8 or CP932");
 	if (!b[0] && !b[1] && !b[2] && b[3])
-		return "UTF-32 text (big-endian, no byte order mark): save it "
-		       "as CSV in UTF-8 or CP932";
+		return N_(
+		    "UTF-32 text (big-endian, no byte order mark): save it "
+		    "as CSV in UTF-8 or CP932");
 	if (b[0] && !b[1] && b[2] && !b[3])
-		return "UTF-16 text (little-endian, no byte order mark): save "
-		       "it as CSV in UTF-8 or CP932";
+		return N_(
+		    "UTF-16 text (little-endian, no byte order mark): save "
+		    "it as CSV in UTF-8 or CP932");
 	if (!b[0] && b[1] && !b[2] && b[3])
-		return "UTF-16 text (big-endian, no byte order mark): save it "
-		       "as CSV in UTF-8 or CP932";
+		return N_(
+		    "UTF-16 text (big-endian, no byte order mark): save it "
+		    "as CSV in UTF-8 or CP932");
 	if (!b[0] && !b[1] && !b[2] && !b[3])
-		return "starts with NUL bytes: not a text file";
+		return N_("starts with NUL bytes: not a text file");
 	return NULL;
 }
 
@@ -1804,16 +1937,16 @@ static int choose_encoding(struct importer *im, const char **buf, size_t *len)
 	if (wide) {
 		im->res->detected =
 		    enc == IMPORT_ENC_CP932 ? enc : IMPORT_ENC_UTF8;
-		return problem(im, NULL, 1, "file", "%s", wide);
+		return problem(im, NULL, 1, "file", 0, wide);
 	}
 
 	if (bom && enc == IMPORT_ENC_CP932) {
 		im->res->detected = IMPORT_ENC_CP932;
 		/* Decoding UTF-8 as CP932 would store mojibake location
 		 * names without a single error. */
-		return problem(im, NULL, 1, "file",
-			       "starts with a UTF-8 byte order mark, but the "
-			       "encoding is cp932");
+		return problem(im, NULL, 1, "file", 0,
+			       N_("starts with a UTF-8 byte order mark, but "
+				  "the encoding is cp932"));
 	}
 	if (bom) {
 		*buf += 3;
@@ -1822,8 +1955,8 @@ static int choose_encoding(struct importer *im, const char **buf, size_t *len)
 	im->cd = iconv_open("UTF-8", "CP932");
 	if (im->cd == (iconv_t)-1 && enc != IMPORT_ENC_UTF8) {
 		im->res->detected = IMPORT_ENC_CP932;
-		return problem(im, NULL, 1, "file",
-			       "this system cannot decode cp932 (iconv)");
+		return problem(im, NULL, 1, "file", 0,
+			       N_("this system cannot decode cp932 (iconv)"));
 	}
 	im->forced = enc != IMPORT_ENC_AUTO;
 	im->bom = bom;
@@ -1956,9 +2089,8 @@ static int load_cards(struct importer *im, size_t count)
 		    names_add(im, serial, &k->serial_off) < 0 ||
 		    strmap_put(im->mgmt, mgmt, strlen(mgmt),
 			       (int64_t)im->nknown, NULL) < 0 ||
-		    (serial[0] &&
-		     strmap_put(im->serial, serial, strlen(serial),
-				(int64_t)im->nknown, NULL) < 0)) {
+		    (serial[0] && strmap_put(im->serial, serial, strlen(serial),
+					     (int64_t)im->nknown, NULL) < 0)) {
 			sqlite3_finalize(st);
 			return IMPORT_ERR_NOMEM;
 		}
@@ -1980,7 +2112,6 @@ static int load_cards(struct importer *im, size_t count)
  * while nobody else writes (WAL), so less serves (see write_start).
  */
 #define IMPORT_CACHE_KB 16384
-
 
 /* A setting of the connection (PRAGMA name) into *v, to restore after the
  * import: 1, or 0 when it cannot be read. */
@@ -2043,9 +2174,10 @@ static int report_blanks(struct importer *im, const struct csv *c,
 
 		assert(e); /* a record with values follows */
 		im->res->rows++;
-		rc = problem(im, NULL, from + i, "row",
-			     memchr(p, ',', (size_t)(e - p)) ? "empty row"
-							     : "blank line");
+		rc =
+		    problem(im, NULL, from + i, "row", 0,
+			    memchr(p, ',', (size_t)(e - p)) ? N_("empty row")
+							    : N_("blank line"));
 		if (rc < 0)
 			return rc;
 		p = e + 1;
@@ -2173,8 +2305,8 @@ void import_job_free(struct import_job *job)
 	if (im->temp_store_set)
 		pragma_set(im->l, "temp_store", im->temp_store_was);
 	if (im->synced_late)
-		sqlite3_exec(im->l->db, "PRAGMA synchronous = FULL", NULL,
-			     NULL, NULL);
+		sqlite3_exec(im->l->db, "PRAGMA synchronous = FULL", NULL, NULL,
+			     NULL);
 	/* Only speed depends on these: a failure is no reason to stop. */
 	if (im->checkpoint && !im->l->in_tx)
 		sqlite3_exec(im->l->db,
@@ -2233,8 +2365,8 @@ static int check(struct importer *im, const char *buf, size_t len)
 	if (rc < 0 || res->nproblems)
 		return rc;
 	if (only_line_ends(buf, len))
-		return problem(im, NULL, 1, "file",
-			       "empty file, expected a header row");
+		return problem(im, NULL, 1, "file", 0,
+			       N_("empty file, expected a header row"));
 	im->text = buf;
 	im->text_len = len;
 	c->p = buf;
@@ -2471,11 +2603,10 @@ int import_write(struct import_job *job, long max_rows, int64_t max_ms)
 	 * last chunk's, the import's own entry, right after them.
 	 */
 	if (rc == 0 &&
-	    ledger_audit_card_states(im->l, im->opts->actor_id, im->opts->now,
-				     "import.cards", im->opts->now,
-				     id_array_json(&im->ids),
-				     im->has[COL_STATUS] ? "file" : "ledger",
-				     NULL) < 0)
+	    ledger_audit_card_states(
+		im->l, im->opts->actor_id, im->opts->now, "import.cards",
+		im->opts->now, id_array_json(&im->ids),
+		im->has[COL_STATUS] ? "file" : "ledger", NULL) < 0)
 		rc = IMPORT_ERR_LEDGER;
 	if (rc == 0 && i == im->nplan)
 		rc = audit_import(im);
@@ -2557,9 +2688,27 @@ void import_result_free(struct import_result *res)
 {
 	if (!res)
 		return;
+	for (size_t i = 0; i < res->nproblems; i++)
+		free(res->problems[i].args);
 	free(res->problems);
 	res->problems = NULL;
 	res->nproblems = 0;
+}
+
+char *import_problem_text(const struct import_problem *p, const char *fmt,
+			  const char *(*tr)(const char *), char *out,
+			  size_t cap)
+{
+	const char *args[3];
+	const char *a = p->args;
+
+	for (int i = 0; i < p->nargs && i < 3; i++) {
+		args[i] = a;
+		a += strlen(a) + 1;
+	}
+	text_render(fmt, args, p->nargs < 3 ? p->nargs : 3, p->msgid_args, tr,
+		    out, cap);
+	return out;
 }
 
 int import_read(FILE *f, char **buf, size_t *len, char *why, size_t why_size)
@@ -2644,7 +2793,8 @@ int ledger_import_stopped(struct ledger *l, struct import_stopped *out)
 
 		out->entry = sqlite3_column_int64(st, 0);
 		out->at = sqlite3_column_int64(st, 1);
-		snprintf(out->by, sizeof(out->by), "%s", ledger_col_text(st, 2));
+		snprintf(out->by, sizeof(out->by), "%s",
+			 ledger_col_text(st, 2));
 		snprintf(out->source, sizeof(out->source), "%s",
 			 ledger_col_text(st, 3));
 		/* "rows=R write=W blake2b=DIGEST" (audit_begin) */

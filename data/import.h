@@ -15,9 +15,8 @@
  *
  * Order of calls: import_check() with a filled struct import_opts ->
  * import_sync_late() -> (import_write() in a write transaction, commit,
- * while IMPORT_MORE) -> import_sync() -> import_job_free() -> read struct import_result ->
- * import_result_free().
- * import_run() does all of it.
+ * while IMPORT_MORE) -> import_sync() -> import_job_free() -> read struct
+ * import_result -> import_result_free(). import_run() does all of it.
  */
 #ifndef CT_IMPORT_H
 #define CT_IMPORT_H
@@ -52,7 +51,7 @@ enum {
 #define IMPORT_CHUNK_ROWS 20000L
 /* New cards go to the ledger this many to an INSERT (import.c, flush_new). */
 #define IMPORT_INSERT_BATCH 16
-#define IMPORT_CHUNK_MS 120
+#define IMPORT_CHUNK_MS	    120
 
 /* Flags of a run as the workflow takes them (wf_import). */
 enum { IMPORT_DRY_RUN = 1, IMPORT_FULL = 2 };
@@ -71,7 +70,7 @@ struct import_opts {
 	/* The file's name as the operator gave it, for the import.begin
 	 * entry of an import in several chunks; may be NULL. */
 	const char *source;
-	int64_t now;	  /* unix time recorded as updated_at / audit time */
+	int64_t now; /* unix time recorded as updated_at / audit time */
 	/*
 	 * The state machine's word on a row's status (reconcile/'s
 	 * recon_import_status_rule: data/ writes what reconcile/ decides and
@@ -83,6 +82,18 @@ struct import_opts {
 	 */
 	int (*status_rule)(int exists, enum card_status from,
 			   enum card_status to, const char **rule);
+	/*
+	 * reconcile/'s word on a row's dates (recon_import_dates_rule), on
+	 * `today`, the import's day in the office's time zone: date[] is
+	 * received, notice_sent, reminder_sent (DATE_NONE where the row has
+	 * none).  0, or -1 with *which (0..2) the date at fault and *rule
+	 * (static) why, which becomes the row's problem in that column.
+	 * NULL: the dates are only read, not weighed (the data layer's own
+	 * tests; the workflow always sets it).
+	 */
+	int (*dates_rule)(const int32_t date[3], int32_t today, int *which,
+			  const char **rule);
+	int32_t today;
 };
 
 /* One problem: line is the 1-based physical line where the record starts
@@ -91,8 +102,27 @@ struct import_opts {
 struct import_problem {
 	long line;
 	char column[32];
-	char reason[160];
+	char reason[160]; /* in English: fmt with its arguments */
+	/*
+	 * The same reason for a front end to translate (common/text.h
+	 * text_render): fmt is a message of the catalog (static), args its
+	 * nargs arguments one after another, each NUL-terminated (owned;
+	 * import_result_free), and bit i of msgid_args marks argument i as a
+	 * message of the catalog too.
+	 */
+	const char *fmt;
+	char *args;
+	int nargs;
+	unsigned msgid_args;
 };
+/*
+ * p's reason written out with fmt (p->fmt, or its translation) into out
+ * (cap > 0, always terminated), its catalog arguments passed through tr
+ * when tr is not NULL.  Returns out.
+ */
+char *import_problem_text(const struct import_problem *p, const char *fmt,
+			  const char *(*tr)(const char *), char *out,
+			  size_t cap);
 
 #define IMPORT_MISSING_SHOWN 10
 
@@ -198,11 +228,11 @@ void import_result_free(struct import_result *res);
 /* An import stopped part way: its import.begin entry, with no closing
  * "import" entry after it. */
 struct import_stopped {
-	int64_t entry;	    /* the import.begin entry's id */
-	int64_t at;	    /* when it began */
+	int64_t entry;		     /* the import.begin entry's id */
+	int64_t at;		     /* when it began */
 	char by[STAFF_CODE_MAX + 1]; /* who ran it ("" unknown) */
-	char source[512];   /* the file as its operator named it (cut) */
-	long rows;	    /* its data rows, -1 unknown */
+	char source[512]; /* the file as its operator named it (cut) */
+	long rows;	  /* its data rows, -1 unknown */
 };
 /*
  * Whether the last import of the ledger stopped part way (status names

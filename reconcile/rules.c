@@ -21,7 +21,7 @@ int recon_other_person(int64_t actor, int64_t second, const char **rule)
 	if (actor != second)
 		return 0;
 	*rule = N_("two-person rule: the second person must be another person "
-		"than the one acting");
+		   "than the one acting");
 	return -1;
 }
 
@@ -45,8 +45,9 @@ int recon_key_holder_eligible(const struct recon_person *p, const char **rule)
 		return -1;
 	}
 	if (p->role == ROLE_PARTTIME || (unsigned)p->role >= ROLE_COUNT) {
-		*rule = N_("a key holder answers for the safe and must be staff "
-			"or a manager, not part-time staff");
+		*rule =
+		    N_("a key holder answers for the safe and must be staff "
+		       "or a manager, not part-time staff");
 		return -1;
 	}
 	return 0;
@@ -57,8 +58,9 @@ int recon_key_approver(const struct recon_person *opener,
 		       const char **rule)
 {
 	if (recon_other_person(opener->id, appr->id, rule) < 0) {
-		*rule = N_("two-person rule: the approver must be another person "
-			"than the opener");
+		*rule =
+		    N_("two-person rule: the approver must be another person "
+		       "than the opener");
 		return -1;
 	}
 	if (!appr->active) {
@@ -70,7 +72,7 @@ int recon_key_approver(const struct recon_person *opener,
 	if (listed)
 		return recon_key_holder_eligible(appr, rule);
 	*rule = N_("only a named key holder or a manager may approve opening "
-		"the safe");
+		   "the safe");
 	return -1;
 }
 
@@ -732,6 +734,37 @@ int recon_import_status_rule(int exists, enum card_status from,
 	return recon_import_status(exists, from, to, &ev, rule);
 }
 
+int recon_import_dates_rule(const int32_t date[3], int32_t today, int *which,
+			    const char **rule)
+{
+	enum { RECEIVED, NOTICE, REMINDER };
+
+	*rule = "";
+	for (int i = RECEIVED; i <= REMINDER; i++)
+		if (date[i] != DATE_NONE && date[i] > today) {
+			*which = i;
+			*rule = N_("after today");
+			return -1;
+		}
+	if (date[NOTICE] != DATE_NONE && date[NOTICE] < date[RECEIVED]) {
+		*which = NOTICE;
+		*rule = N_("before the card was received");
+		return -1;
+	}
+	if (date[REMINDER] == DATE_NONE)
+		return 0;
+	*which = REMINDER;
+	if (date[NOTICE] != DATE_NONE && date[REMINDER] < date[NOTICE]) {
+		*rule = N_("before the pickup notice was sent");
+		return -1;
+	}
+	if (date[REMINDER] < date[RECEIVED]) {
+		*rule = N_("before the card was received");
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- one custody step ---- */
 
 int recon_move_dest(int64_t at, int64_t dest, const char **rule)
@@ -786,7 +819,8 @@ int recon_backup_keep(const int64_t *stamps, size_t n, int keep_daily,
 	 * likewise.
 	 */
 	for (size_t i = 0; i < n; i++) {
-		int64_t day = stamps[i] / 1000000, month = stamps[i] / 100000000;
+		int64_t day = stamps[i] / 1000000,
+			month = stamps[i] / 100000000;
 		int newest_of_day = 1, first_of_month = 1;
 		int64_t later_days = 0, later_months = 0;
 

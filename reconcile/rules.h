@@ -381,6 +381,17 @@ int recon_import_status(int exists, enum card_status from, enum card_status to,
  * card keeps its status). */
 int recon_import_status_rule(int exists, enum card_status from,
 			     enum card_status to, const char **rule);
+/*
+ * The dates of one row of a stock list (R2), as data/import.h's dates_rule
+ * hook: date[] is received, notice_sent, reminder_sent (DATE_NONE where
+ * the row has none), today the import's day in the office's time zone.
+ * They hold together when none is after today, the pickup notice is not
+ * sent before the card was received, and the reminder (R17) not before
+ * the notice, nor, without one, before the card was received.  0, or -1
+ * with *which the index of the first date at fault and *rule why.
+ */
+int recon_import_dates_rule(const int32_t date[3], int32_t today, int *which,
+			    const char **rule);
 
 /* ---- one custody step: each item once, somewhere else (R11-R13) ---- */
 
@@ -422,10 +433,10 @@ enum recon_chip_owner {
 
 /* The facts of one read of a chip while receiving. */
 struct recon_receive_in {
-	int chip;     /* the identity came from a chip profile (not typed) */
-	int has_card; /* a card to bind: the one named, or in a tray the
-			 next one the list holds; 0 when none is left */
-	int card_bound;		/* that card has a chip identity already */
+	int chip;	/* the identity came from a chip profile (not typed) */
+	int has_card;	/* a card to bind: the one named, or in a tray the
+			   next one the list holds; 0 when none is left */
+	int card_bound; /* that card has a chip identity already */
 	enum card_status status; /* that card's status */
 	int in_tray; /* it lies in the tray being received (1 with none) */
 	enum recon_chip_owner owner;
@@ -433,12 +444,12 @@ struct recon_receive_in {
 
 enum recon_receive {
 	RECEIVE_OK = 0,
-	RECEIVE_REPEAT,	     /* the chip just bound, read again: nothing to do */
-	RECEIVE_NOT_CHIP,    /* a typed number is no chip identity */
-	RECEIVE_TRAY_FULL,   /* every card the list has for the tray is bound */
-	RECEIVE_CARD_BOUND,  /* the card has its chip identity already */
-	RECEIVE_CHIP_BOUND,  /* the chip is another card's */
-	RECEIVE_NOT_STORED,  /* the card is not in storage */
+	RECEIVE_REPEAT,	    /* the chip just bound, read again: nothing to do */
+	RECEIVE_NOT_CHIP,   /* a typed number is no chip identity */
+	RECEIVE_TRAY_FULL,  /* every card the list has for the tray is bound */
+	RECEIVE_CARD_BOUND, /* the card has its chip identity already */
+	RECEIVE_CHIP_BOUND, /* the chip is another card's */
+	RECEIVE_NOT_STORED, /* the card is not in storage */
 	RECEIVE_OUTSIDE_TRAY, /* the card's home is another tray */
 };
 

@@ -117,6 +117,16 @@ static void expect_problems(const struct import_result *res,
 		ok = res->problems[i].line == w[i].line &&
 		     strcmp(res->problems[i].column, w[i].column) == 0 &&
 		     strcmp(res->problems[i].reason, w[i].reason) == 0;
+	/* The parts a front end translates make the same reason. */
+	for (size_t i = 0; ok && i < res->nproblems; i++) {
+		const struct import_problem *p = &res->problems[i];
+		char again[sizeof(p->reason)];
+
+		import_problem_text(p, p->fmt, NULL, again, sizeof(again));
+		if (strcmp(again, p->reason) != 0)
+			fail_msg("line %ld: parts make '%s', reason '%s'",
+				 p->line, again, p->reason);
+	}
 	if (ok)
 		return;
 	dump_problems(res);
@@ -826,6 +836,51 @@ static void test_conflicts_with_ledger(void **state)
 	import_result_free(&res);
 }
 
+/* The dates rule of the workflow (recon_import_dates_rule) on the day of
+ * the import: a row's dates that cannot be are that row's problem, in the
+ * column of the first date at fault; a dry run finds them as well. */
+static void test_dates_weighed(void **state)
+{
+	static const char csv[] =
+	    "mgmt_id,serial,location,received,notice_sent,reminder_sent\n"
+	    "M1,01,S1,2024-06-01,2024-06-01,\n"
+	    "M2,02,S1,2024-06-02,,\n"
+	    "M3,03,S1,2024-05-10,2024-05-09,\n"
+	    "M4,04,S1,2024-05-10,2024-05-12,2024/5/11\n"
+	    "M5,05,S1,2024-05-10,,2024-05-09\n";
+	struct fixture *fx = *state;
+	struct import_result res;
+	struct import_opts opts = {
+	    .encoding = IMPORT_ENC_AUTO,
+	    .now = NOW,
+	    .status_rule = recon_import_status_rule,
+	    .dates_rule = recon_import_dates_rule,
+	};
+
+	assert_int_equal(date_parse("2024-06-01", 10, &opts.today), 0);
+	for (opts.dry_run = 1; opts.dry_run >= 0; opts.dry_run--) {
+		assert_int_equal(
+		    import_run(fx->l, csv, sizeof(csv) - 1, &opts, &res),
+		    IMPORT_ERR_INVALID);
+		EXPECT_PROBLEMS(
+		    &res, {3, "received", "after today: 2024-06-02"},
+		    {4, "notice_sent",
+		     "before the card was received: 2024-05-09"},
+		    {5, "reminder_sent",
+		     "before the pickup notice was sent: 2024-05-11"},
+		    {6, "reminder_sent",
+		     "before the card was received: 2024-05-09"});
+		import_result_free(&res);
+	}
+	assert_int_equal(n_locations(fx), 0);
+	/* Without the rule's hook the same dates are only read. */
+	opts.dates_rule = NULL;
+	assert_int_equal(import_run(fx->l, csv, sizeof(csv) - 1, &opts, &res),
+			 IMPORT_OK);
+	assert_int_equal(res.added, 5);
+	import_result_free(&res);
+}
+
 static void test_bad_dates(void **state)
 {
 	struct fixture *fx = *state;
@@ -1042,6 +1097,17 @@ static void test_bad_status(void **state)
 	import_result_free(&res);
 }
 
+/* A stand-in catalog: every message it is asked for, in brackets. */
+static const char *bracket(const char *msgid)
+{
+	static char buf[4][160];
+	static int next;
+	char *b = buf[next++ % 4];
+
+	snprintf(b, sizeof(buf[0]), "[%s]", msgid);
+	return b;
+}
+
 static void test_bad_location(void **state)
 {
 	struct fixture *fx = *state;
@@ -1068,6 +1134,18 @@ static void test_bad_location(void **state)
 	    {7, "location", "empty level: SAFE1/"},
 	    {8, "location", "blank at the end of a level: SAFE1 /S1"});
 	assert_int_equal(n_locations(fx), 0);
+	/* Translated: the fixed reason goes through the catalog, the value
+	 * from the file does not. */
+	{
+		char out[160];
+
+		import_problem_text(&res.problems[0], "%s -- %s", bracket,
+				    out, sizeof(out));
+		assert_string_equal(out, "[empty level] -- SAFE1//T1");
+		import_problem_text(&res.problems[4], res.problems[4].fmt,
+				    bracket, out, sizeof(out));
+		assert_string_equal(out, "required value is empty");
+	}
 	import_result_free(&res);
 }
 
@@ -2523,6 +2601,7 @@ int main(void)
 	    T(test_header_problems),
 	    T(test_duplicates_in_file),
 	    T(test_conflicts_with_ledger),
+	    T(test_dates_weighed),
 	    T(test_bad_dates),
 	    T(test_excel_dates),
 	    T(test_cards_awaiting_enrolment),

@@ -179,8 +179,7 @@ static void key_handover_table(void **state)
 	(void)state;
 	for (size_t i = 0; i < N(t); i++)
 		CHECK_RULE(recon_key_handover(t[i].holder, t[i].giver, t[i].to,
-					      t[i].locked, t[i].trained,
-					      &rule),
+					      t[i].locked, t[i].trained, &rule),
 			   t[i].want, t[i].word, i);
 }
 
@@ -724,7 +723,8 @@ static void receive_tray_end_table(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < N(t); i++)
-		if (recon_receive_tray_end(t[i].listed, t[i].bound) != t[i].want)
+		if (recon_receive_tray_end(t[i].listed, t[i].bound) !=
+		    t[i].want)
 			fail_msg("row %zu", i);
 }
 
@@ -1124,6 +1124,51 @@ static void import_status_every_pair(void **state)
 	}
 }
 
+/* A stock list row's dates on the day of the import (R2, R17): none to
+ * come, the notice not before the card, the reminder not before either. */
+static void import_dates(void **state)
+{
+	static const struct {
+		const char *received, *notice, *reminder;
+		int want, which;
+		const char *word;
+	} t[] = {
+	    {"2026-03-01", NULL, NULL, 0, 0, NULL},
+	    {"2026-03-02", NULL, NULL, 0, 0, NULL}, /* today */
+	    {"2026-03-03", NULL, NULL, -1, 0, "after today"},
+	    {"2026-03-01", "2026-03-02", NULL, 0, 0, NULL},
+	    {"2026-03-01", "2026-03-03", NULL, -1, 1, "after today"},
+	    {"2026-03-01", NULL, "2026-03-03", -1, 2, "after today"},
+	    /* the first date at fault is named */
+	    {"2027-01-01", "2027-01-02", NULL, -1, 0, "after today"},
+	    {"2026-01-10", "2026-01-10", NULL, 0, 0, NULL},
+	    {"2026-01-10", "2026-01-09", NULL, -1, 1, "received"},
+	    {"2026-01-10", "2026-01-12", "2026-02-01", 0, 0, NULL},
+	    {"2026-01-10", "2026-01-12", "2026-01-12", 0, 0, NULL},
+	    {"2026-01-10", "2026-01-12", "2026-01-11", -1, 2, "notice"},
+	    {"2026-01-10", NULL, "2026-01-10", 0, 0, NULL},
+	    {"2026-01-10", NULL, "2026-01-09", -1, 2, "received"},
+	    /* a notice before the card is named before the reminder */
+	    {"2026-01-10", "2026-01-09", "2026-01-08", -1, 1, "received"},
+	};
+	const int32_t today = day("2026-03-02");
+	const char *rule;
+
+	(void)state;
+	for (size_t i = 0; i < N(t); i++) {
+		int32_t d[3] = {day(t[i].received),
+				t[i].notice ? day(t[i].notice) : DATE_NONE,
+				t[i].reminder ? day(t[i].reminder) : DATE_NONE};
+		int which = -1;
+
+		CHECK_RULE(recon_import_dates_rule(d, today, &which, &rule),
+			   t[i].want, t[i].word, i);
+		if (t[i].want && which != t[i].which)
+			fail_msg("row %zu: date %d named, want %d", i, which,
+				 t[i].which);
+	}
+}
+
 /* ---- backups and restore ---- */
 
 /* Which of stamps recon_backup_keep keeps, as a string of 0 and 1. */
@@ -1133,8 +1178,7 @@ static void keep_of(const int64_t *stamps, size_t n, int daily, int monthly,
 	unsigned char keep[64];
 
 	assert_true(n <= sizeof(keep));
-	assert_int_equal(recon_backup_keep(stamps, n, daily, monthly, keep),
-			 0);
+	assert_int_equal(recon_backup_keep(stamps, n, daily, monthly, keep), 0);
 	for (size_t i = 0; i < n; i++)
 		out[i] = keep[i] ? '1' : '0';
 	out[n] = '\0';
@@ -1258,6 +1302,7 @@ int main(void)
 	    cmocka_unit_test(transition_found),
 	    cmocka_unit_test(import_status_table),
 	    cmocka_unit_test(import_status_every_pair),
+	    cmocka_unit_test(import_dates),
 	    cmocka_unit_test(receive_check_table),
 	    cmocka_unit_test(receive_tray_end_table),
 	    cmocka_unit_test(backup_keep_table),

@@ -356,7 +356,7 @@ int cli_new_pin(int fd, const char *fd_option, const char *code, char pin[16])
 	return rc;
 }
 
-static const char *translate(const char *msgid)
+const char *cli_tr(const char *msgid)
 {
 	return gettext(msgid);
 }
@@ -366,7 +366,7 @@ int cli_fail(const struct wf_err *e)
 	char msg[WF_ARGS_MAX * WF_ARG_BYTES];
 
 	/* Untranslated (English) this is the message as wf_message has it. */
-	wf_render(_(wf_message(e->code)), e, translate, msg, sizeof(msg));
+	wf_render(_(wf_message(e->code)), e, cli_tr, msg, sizeof(msg));
 	return cli_error(wf_exit(e->code), "%s", msg);
 }
 

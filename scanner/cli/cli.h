@@ -77,7 +77,7 @@ enum {
  */
 struct cli {
 	const char *prog;
-	const char *cmd; /* e.g. "count start" */
+	const char *cmd;	       /* e.g. "count start" */
 	const struct cmd_entry *entry; /* the command being run */
 	const char *db;
 	int json;
@@ -133,6 +133,10 @@ int cli_error(int code, const char *fmt, ...)
  * stderr; cli_error_capture(NULL, 0) goes back to stderr.  buf must live
  * until then. */
 void cli_error_capture(char *buf, size_t cap);
+/* A message of the catalog in the language of cli_i18n_init: gettext as a
+ * function, for the renderers that translate their arguments too
+ * (wf_render, import_problem_text). */
+const char *cli_tr(const char *msgid);
 /* Prints a workflow's refusal in the language of cli_i18n_init (its
  * message and the fixed texts it quotes translated) like cli_error;
  * returns its exit status. */
@@ -227,8 +231,7 @@ int cli_step_actor(struct cli *c, struct ledger *l, struct staff_rec *out);
  * into pin, for a workflow that checks the second person itself; "" when
  * there is no witness or it is actor (the workflow refuses both before
  * it looks at a PIN).  0 or an exit code. */
-int cli_second_pin(struct cli *c, const struct staff_rec *actor,
-		   char pin[16]);
+int cli_second_pin(struct cli *c, const struct staff_rec *actor, char pin[16]);
 /* The --as person; usage error when --as is missing. */
 int cli_actor(struct cli *c, struct ledger *l, struct staff_rec *out);
 /* Reads a PIN (4-12 digits) from fd, or the terminal with echo off when fd

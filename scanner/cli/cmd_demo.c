@@ -104,6 +104,43 @@ static int read_file(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
+/* Whether buf[i..i+10) is a date field of the list: YYYY-MM-DD between
+ * commas or at a line's end. */
+static int date_field_at(const char *buf, size_t len, size_t i, int32_t *d)
+{
+	return i > 0 && buf[i - 1] == ',' && i + 10 <= len &&
+	       (i + 10 == len || strchr(",\r\n", buf[i + 10])) &&
+	       buf[i + 4] == '-' && buf[i + 7] == '-' &&
+	       date_parse(buf + i, 10, d) == 0;
+}
+
+/*
+ * The stock list's dates are those of the day it was made; the demo moves
+ * them all by the same number of days, so that the newest is the day
+ * before `today` (the import's): the list then reads as this month's, and
+ * the import, which refuses a date after its day, takes it whenever the
+ * demo runs.  In place: a date keeps its 10 bytes.
+ */
+static void dates_as_of(char *buf, size_t len, int32_t today)
+{
+	int32_t newest = DATE_NONE, d, shift;
+
+	for (size_t i = 1; i + 10 <= len; i++)
+		if (date_field_at(buf, len, i, &d) && d > newest)
+			newest = d;
+	if (newest == DATE_NONE)
+		return;
+	shift = today - 1 - newest;
+	for (size_t i = 1; i + 10 <= len; i++)
+		if (date_field_at(buf, len, i, &d)) {
+			char out[11];
+
+			date_format(d + shift, out);
+			memcpy(buf + i, out, 10);
+			i += 9;
+		}
+}
+
 static int is_missing(const char *mgmt)
 {
 	for (size_t i = 0; i < sizeof(demo_missing) / sizeof(*demo_missing);
@@ -201,6 +238,7 @@ static int demo_setup(const char *db, const char *stock, struct ledger **l,
 	if (read_file(stock, &buf, &len) < 0)
 		return cli_error(EXIT_SOFTWARE, "cannot read %s: %s", stock,
 				 strerror(errno));
+	dates_as_of(buf, len, wf_today(cli_now()));
 	rc = wf_import(*l, &staff[0], stock, buf, len, IMPORT_ENC_AUTO, 0,
 		       cli_now(), &res, &e);
 	free(buf);
@@ -209,7 +247,7 @@ static int demo_setup(const char *db, const char *stock, struct ledger **l,
 		return cli_fail(&e);
 	}
 	printf(_("1. Imported the stock list %s\n   %ld rows: %ld cards "
-	       "added (%s)\n"),
+		 "added (%s)\n"),
 	       stock, res.rows, res.added,
 	       res.detected == IMPORT_ENC_CP932 ? "CP932" : "UTF-8");
 	import_result_free(&res);
@@ -304,14 +342,14 @@ static int demo_last_month(struct ledger *l, const char *dir,
 		rc = demo_safe(l, staff, 0);
 	/* Closed by its counter, the manager signing as witness. */
 	if (rc == 0 &&
-	    wf_count_close(l, &staff[1], id, staff[0].code, DEMO_PIN,
-			   cli_now(), &recon_default_rules, &closed, &e) != 0)
+	    wf_count_close(l, &staff[1], id, staff[0].code, DEMO_PIN, cli_now(),
+			   &recon_default_rules, &closed, &e) != 0)
 		rc = cli_fail(&e);
 	ct_clock_unpin();
 	if (rc)
 		return rc; /* said why */
 	printf(_("2. Replayed last month's partial count (session %lld): "
-	       "3 trays counted by %s\n"),
+		 "3 trays counted by %s\n"),
 	       (long long)id, staff[1].code);
 	return 0;
 }
@@ -385,7 +423,7 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 				 strerror(errno));
 	snprintf(db, sizeof(db), "%s/ledger.db", dir);
 	printf(_("cardtally demo: a ward office's monthly count, start to end\n"
-	       "ledger: %s (staff PINs are %s)\n\n"),
+		 "ledger: %s (staff PINs are %s)\n\n"),
 	       db, DEMO_PIN);
 	/* The people and the stock list were there before last month's
 	 * count: the ledger's entries follow one another in time. */
@@ -401,8 +439,8 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 	if (rc)
 		goto out; /* said why */
 	printf(_("3. Full count (session %lld) of %zu trays: SAFE1 assigned to "
-	       "%s, SAFE2 to %s\n   Sweeping tray by tray with the simulated "
-	       "reader; only alerts are shown:\n"),
+		 "%s, SAFE2 to %s\n   Sweeping tray by tray with the simulated "
+		 "reader; only alerts are shown:\n"),
 	       (long long)full.id, full.plan.n, staff[1].code, staff[2].code);
 	for (size_t i = 0; i < full.plan.n; i++) {
 		const struct plan_line *r = &full.plan.v[i];
@@ -422,14 +460,14 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 		goto out; /* demo_safe said why */
 	scan_totals_words(&sum, reps, alerts);
 	printf(_("   %ld accepted, %s, %s\n\n4. The report "
-	       "(%s reconcile %lld --db %s):\n\n"),
+		 "(%s reconcile %lld --db %s):\n\n"),
 	       sum.accepted, reps, alerts, c->prog, (long long)full.id, db);
 	fflush(stdout);
 	rc = reconcile_session(l, full.id, 0, stdout);
 	if (rc == EXIT_FOUND) {
 		printf(_("\nThe sim scripts of each tray are in %s.\n"
-		       "Try: %s reconcile %lld --json --db %s\n"
-		       "     %s audit verify --db %s\n"),
+			 "Try: %s reconcile %lld --json --db %s\n"
+			 "     %s audit verify --db %s\n"),
 		       dir, c->prog, (long long)full.id, db, c->prog, db);
 		rc = EXIT_OK; /* finding the faults is the demo working */
 	}

@@ -131,9 +131,17 @@ static int exec_import(struct cli *c, struct ledger *l)
 	free(buf);
 	if (rc &&
 	    (e.code == WF_E_IMPORT_PROBLEM || e.code == WF_E_IMPORT_PROBLEMS)) {
-		for (size_t i = 0; i < res.nproblems; i++)
-			fprintf(stderr, "%ld: %s: %s\n", res.problems[i].line,
-				res.problems[i].column, res.problems[i].reason);
+		for (size_t i = 0; i < res.nproblems; i++) {
+			const struct import_problem *p = &res.problems[i];
+			char reason[512];
+
+			/* In the operator's language; --json keeps the
+			 * English reason. */
+			import_problem_text(p, _(p->fmt), cli_tr, reason,
+					    sizeof(reason));
+			fprintf(stderr, "%ld: %s: %s\n", p->line, p->column,
+				reason);
+		}
 		if (c->json)
 			print_json(&res, dry_run, 0);
 	}

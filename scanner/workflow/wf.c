@@ -7,7 +7,6 @@
 #include "wf.h"
 
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,44 +63,10 @@ int wf_each_code(int (*fn)(enum wf_code code, const char *msg, void *ctx),
 	return 0;
 }
 
-/* Bytes of s that fit in cap - 1 without cutting a UTF-8 sequence. */
-static size_t utf8_fit(const char *s, size_t len, size_t cap)
-{
-	if (cap == 0)
-		return 0;
-	if (len < cap)
-		return len;
-	len = cap - 1;
-	while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-		len--;
-	return len;
-}
-
-/* How many arguments a message takes: its %s and %N$s conversions. */
-static int count_args(const char *fmt)
-{
-	int n = 0, pos = 0;
-
-	for (const char *p = fmt; *p; p++) {
-		if (*p != '%')
-			continue;
-		p++;
-		if (*p == '%')
-			continue;
-		if (*p >= '1' && *p <= '9' && p[1] == '$') {
-			if (*p - '0' > pos)
-				pos = *p - '0';
-			continue;
-		}
-		n++;
-	}
-	return pos > n ? pos : n;
-}
-
 int wf_fail(struct wf_err *e, enum wf_code code, ...)
 {
 	const char *msg = wf_message(code);
-	int n = msg ? count_args(msg) : 0;
+	int n = msg ? text_render_nargs(msg) : 0;
 	va_list ap;
 
 	if (n > WF_ARGS_MAX)
@@ -115,7 +80,7 @@ int wf_fail(struct wf_err *e, enum wf_code code, ...)
 
 		if (!a)
 			a = "";
-		len = utf8_fit(a, strlen(a), WF_ARG_BYTES);
+		len = text_utf8_fit(a, strlen(a), WF_ARG_BYTES);
 		memcpy(e->arg[i], a, len);
 		e->arg[i][len] = '\0';
 	}
@@ -130,21 +95,6 @@ int wf_fail_ledger(struct wf_err *e, struct ledger *l)
 	return wf_fail(e, WF_E_LEDGER, ledger_errmsg(l));
 }
 
-/*
- * Appends len bytes of s to out[*at..cap), whole UTF-8 characters only, and
- * leaves room for the terminator.  Returns false when s was cut: the output
- * is full and nothing may follow the cut.
- */
-static bool put(char *out, size_t cap, size_t *at, const char *s, size_t len)
-{
-	size_t room = cap - *at;
-	size_t n = utf8_fit(s, len, room);
-
-	memcpy(out + *at, s, n);
-	*at += n;
-	return n == len;
-}
-
 unsigned wf_msgid_args(enum wf_code code)
 {
 	const struct wf_entry *en = entry(code);
@@ -155,10 +105,7 @@ unsigned wf_msgid_args(enum wf_code code)
 size_t wf_render(const char *fmt, const struct wf_err *e,
 		 const char *(*tr)(const char *), char *out, size_t cap)
 {
-	unsigned mask = wf_msgid_args(e->code);
-
-	size_t at = 0;
-	int next = 0;
+	const char *args[WF_ARGS_MAX];
 
 	if (cap == 0)
 		return 0;
@@ -167,42 +114,10 @@ size_t wf_render(const char *fmt, const struct wf_err *e,
 
 		return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 	}
-	for (const char *p = fmt; *p;) {
-		const char *pct = strchr(p, '%');
-		int idx;
-
-		if (!pct) {
-			put(out, cap, &at, p, strlen(p));
-			break;
-		}
-		if (!put(out, cap, &at, p, (size_t)(pct - p)))
-			break;
-		p = pct + 1;
-		if (*p == '%') {
-			if (!put(out, cap, &at, "%", 1))
-				break;
-			p++;
-			continue;
-		}
-		if (*p >= '1' && *p <= '9' && p[1] == '$') {
-			idx = *p - '1';
-			p += 2;
-		} else {
-			idx = next++;
-		}
-		if (*p == 's')
-			p++;
-		if (idx < e->nargs) {
-			const char *a = e->arg[idx];
-
-			if (tr && (mask >> idx & 1u) && *a)
-				a = tr(a);
-			if (!put(out, cap, &at, a, strlen(a)))
-				break;
-		}
-	}
-	out[at] = '\0';
-	return at;
+	for (int i = 0; i < e->nargs && i < WF_ARGS_MAX; i++)
+		args[i] = e->arg[i];
+	return text_render(fmt, args, e->nargs, wf_msgid_args(e->code), tr, out,
+			   cap);
 }
 
 const char *wf_i64(char buf[24], int64_t v)

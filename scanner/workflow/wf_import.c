@@ -61,6 +61,9 @@ int wf_import(struct ledger *l, const struct staff_rec *actor,
 	    .now = now,
 	    /* Statuses change only as the state machine allows. */
 	    .status_rule = recon_import_status_rule,
+	    /* No date after the day of the import, none out of order. */
+	    .dates_rule = recon_import_dates_rule,
+	    .today = wf_today(now),
 	};
 	struct import_job *job = NULL;
 	int rc, irc;

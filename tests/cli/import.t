@@ -279,6 +279,36 @@ bad_import "bad date" "$WORK/bad-date.csv" \
 is "$(sqlq "select count(*) from card where mgmt_id = 'X001'")" 0 \
 	"bad date: the good row before it is not imported"
 
+# Dates that cannot be, on the day of the import (R2, R17): a card received
+# tomorrow, a notice sent before the card came, a reminder before the
+# notice or, with none, before the card; the first date at fault is named.
+TOMORROW=$(TZ=Asia/Tokyo date -d tomorrow +%Y-%m-%d)
+TODAY=$(TZ=Asia/Tokyo date +%Y-%m-%d)
+cat >"$WORK/bad-days.csv" <<EOF
+mgmt_id,serial,location,received,notice_sent,reminder_sent
+DT01,04F0000001,SAFE1/S1/T01,$TODAY,$TODAY,
+DT02,04F0000002,SAFE1/S1/T01,$TOMORROW,,
+DT03,04F0000003,SAFE1/S1/T01,2024-05-10,2024-05-09,
+DT04,04F0000004,SAFE1/S1/T01,2024-05-10,2024-05-12,2024-05-11
+DT05,04F0000005,SAFE1/S1/T01,2024-05-10,,2024/5/9
+DT06,04F0000006,SAFE1/S1/T01,2024-05-10,2024-05-12,$TOMORROW
+EOF
+TZ=Asia/Tokyo bad_import "dates that cannot be" "$WORK/bad-days.csv" \
+	"3: received: after today: $TOMORROW
+4: notice_sent: before the card was received: 2024-05-09
+5: reminder_sent: before the pickup notice was sent: 2024-05-11
+6: reminder_sent: before the card was received: 2024-05-09
+7: reminder_sent: after today: $TOMORROW"
+is "$(sqlq "select count(*) from card where mgmt_id = 'DT01'")" 0 \
+	"dates that cannot be: the good row of today is not imported"
+env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=ja_JP.UTF-8 TZ=Asia/Tokyo \
+	"$CT" import "$WORK/bad-days.csv" --as S02 --pin-fd 3 3<<<2222 \
+	2>"$WORK/ja.err"
+is "$(sed -n '1p;2p' "$WORK/ja.err")" \
+	"3: received: 今日より後の日付です: $TOMORROW
+4: notice_sent: カードの受領より前です: 2024-05-09" \
+	"dates that cannot be: said in Japanese"
+
 printf '%s\nX001,04XY000001,SAFE1/S1/T01,2024-01-01\n' "$HDR" >"$WORK/bad-hex.csv"
 bad_import "bad hex" "$WORK/bad-hex.csv" "2: serial: not hexadecimal: 04XY000001"
 
