@@ -1728,6 +1728,31 @@ static int process_row(struct importer *im, const struct csv *c,
 	return im->write ? write_row(im, &r) : plan_row(im, &r, rec);
 }
 
+/*
+ * A header of one column that is the list's own header with another
+ * separator (a list saved as "CSV" with semicolons where the decimal mark
+ * is a comma, or tab-separated text): how to name that separator ("';'",
+ * or "tabs", a message of the catalog), else NULL.
+ */
+static const char *other_separator(const char *p, size_t len)
+{
+	static const struct {
+		char sep;
+		const char *name;
+	} seps[] = {{';', "';'"}, {'\t', N_("tabs")}, {'|', "'|'"}};
+
+	for (size_t i = 0; i < sizeof(seps) / sizeof(seps[0]); i++) {
+		const char *s = memchr(p, seps[i].sep, len);
+
+		/* Its first name is one of the list's columns. */
+		for (int k = 0; s && k < COL_COUNT; k++)
+			if ((size_t)(s - p) == strlen(col_names[k]) &&
+			    memcmp(p, col_names[k], (size_t)(s - p)) == 0)
+				return seps[i].name;
+	}
+	return NULL;
+}
+
 /* Reads the header into im->colmap.  Returns 0 (check res->nproblems) or a
  * negative IMPORT_ERR_*. */
 static int read_header(struct importer *im, struct csv *c)
@@ -1746,6 +1771,12 @@ static int read_header(struct importer *im, struct csv *c)
 				   ? N_("blank line where the header row "
 					"should be")
 				   : N_("the header row has no column names"));
+	if (c->nf == 1 && other_separator(c->f[0].p, c->f[0].len))
+		return problem(im, NULL, line, "header", 1,
+			       N_("the columns are separated by %s, not by "
+				  "commas: save the list as CSV "
+				  "(comma-separated)"),
+			       other_separator(c->f[0].p, c->f[0].len));
 	im->ncols = c->nf;
 	im->colmap = calloc(c->nf, sizeof(*im->colmap));
 	if (!im->colmap)

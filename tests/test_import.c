@@ -765,6 +765,30 @@ static void test_header_problems(void **state)
 	EXPECT_PROBLEMS(
 	    &res, {1, "a_very_long_column_name_that...", "unknown column"});
 	import_result_free(&res);
+
+	/* The list's header with another separator is said as one problem,
+	 * not as an unknown column and three missing ones. */
+	rc = RUN(fx, "mgmt_id;serial;location;received\nM1;01;S1;2024-01-01\n",
+		 &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res, {1, "header",
+			       "the columns are separated by ';', not by "
+			       "commas: save the list as CSV "
+			       "(comma-separated)"});
+	import_result_free(&res);
+	rc = RUN(fx, "location\tmgmt_id\treceived\n", &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	EXPECT_PROBLEMS(&res, {1, "header",
+			       "the columns are separated by tabs, not by "
+			       "commas: save the list as CSV "
+			       "(comma-separated)"});
+	import_result_free(&res);
+	/* ... but only when its first name is one of the list's. */
+	rc = RUN(fx, "colour;size\n", &res);
+	assert_int_equal(rc, IMPORT_ERR_INVALID);
+	assert_string_equal(res.problems[0].reason, "unknown column");
+	import_result_free(&res);
+	assert_int_equal(n_cards(fx), 0);
 }
 
 static void test_duplicates_in_file(void **state)
@@ -1139,8 +1163,8 @@ static void test_bad_location(void **state)
 	{
 		char out[160];
 
-		import_problem_text(&res.problems[0], "%s -- %s", bracket,
-				    out, sizeof(out));
+		import_problem_text(&res.problems[0], "%s -- %s", bracket, out,
+				    sizeof(out));
 		assert_string_equal(out, "[empty level] -- SAFE1//T1");
 		import_problem_text(&res.problems[4], res.problems[4].fmt,
 				    bracket, out, sizeof(out));
@@ -2393,9 +2417,9 @@ static void test_chunks_and_changes(void **state)
 	assert_int_equal(ledger_location_find(fx->l, "ELSEWHERE", &id), 0);
 
 	/* The check writes nothing and plans the four rows. */
-	assert_int_equal(import_check(fx->l, file, sizeof(file) - 1, &opts,
-				      &res, &job),
-			 IMPORT_OK);
+	assert_int_equal(
+	    import_check(fx->l, file, sizeof(file) - 1, &opts, &res, &job),
+	    IMPORT_OK);
 	assert_non_null(job);
 	assert_int_equal(res.added, 2);
 	assert_int_equal(res.updated, 2);
@@ -2510,8 +2534,7 @@ static void test_settings_restored(void **state)
 	int64_t temp = setting(fx, "PRAGMA temp_store");
 
 	assert_int_not_equal(temp, 2);
-	expect_ok(run_opts(fx, file, len, IMPORT_ENC_AUTO, 0, NOW, &res),
-		  &res);
+	expect_ok(run_opts(fx, file, len, IMPORT_ENC_AUTO, 0, NOW, &res), &res);
 	import_result_free(&res);
 	assert_int_equal(setting(fx, "PRAGMA cache_size"), cache);
 	assert_int_equal(setting(fx, "PRAGMA temp_store"), temp);
@@ -2539,8 +2562,7 @@ static void test_batches_of_new_cards(void **state)
 	size_t len;
 	char *file = new_cards("N", 0xA, n, &len);
 
-	expect_ok(run_opts(fx, file, len, IMPORT_ENC_AUTO, 0, NOW, &res),
-		  &res);
+	expect_ok(run_opts(fx, file, len, IMPORT_ENC_AUTO, 0, NOW, &res), &res);
 	assert_int_equal(res.added, n);
 	import_result_free(&res);
 	free(file);
