@@ -53,6 +53,22 @@ int recon_key_holder_eligible(const struct recon_person *p, const char **rule)
 	return 0;
 }
 
+int recon_key_holder_place(const char *const *codes, const int *orders,
+			   size_t n, const char *code, int order, size_t *at)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(codes[i], code) == 0) {
+			*at = i;
+			return KEY_PLACE_HELD;
+		}
+	for (size_t i = 0; i < n; i++)
+		if (orders[i] == order) {
+			*at = i;
+			return KEY_PLACE_TAKEN;
+		}
+	return 0;
+}
+
 int recon_key_approver(const struct recon_person *opener,
 		       const struct recon_person *appr, int listed,
 		       const char **rule)

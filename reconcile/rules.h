@@ -75,6 +75,15 @@ int recon_witness(const struct recon_person *actor,
  * part-time staff.  0, or -1 with *rule set.
  */
 int recon_key_holder_eligible(const struct recon_person *p, const char **rule);
+/*
+ * A new key holder's place (R15): code at order, among the n holders named
+ * now (codes[i] at orders[i]).  0 when both are free; KEY_PLACE_HELD when
+ * code holds a place already, KEY_PLACE_TAKEN when another holds that
+ * order (checked in this order); *at is then that holder's index.
+ */
+enum { KEY_PLACE_HELD = 1, KEY_PLACE_TAKEN = 2 };
+int recon_key_holder_place(const char *const *codes, const int *orders,
+			   size_t n, const char *code, int order, size_t *at);
 
 /*
  * Whether appr may approve opener's opening of the safe (R14): another

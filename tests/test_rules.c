@@ -1124,6 +1124,43 @@ static void import_status_every_pair(void **state)
 	}
 }
 
+/* A new key holder's place (R15): a person holds one place, a place has
+ * one person; the person is named before the place. */
+static void key_holder_place(void **state)
+{
+	static const char *const codes[] = {"M01", "S02", "S05"};
+	static const int orders[] = {1, 2, 5};
+	static const struct {
+		const char *code;
+		int order, want;
+		size_t at;
+	} t[] = {
+	    {"S03", 3, 0, 0},
+	    {"S03", 6, 0, 0},
+	    {"S03", 2, KEY_PLACE_TAKEN, 1},
+	    {"S03", 5, KEY_PLACE_TAKEN, 2},
+	    {"S02", 3, KEY_PLACE_HELD, 1},
+	    {"S02", 2, KEY_PLACE_HELD, 1}, /* the place it has */
+	    {"S05", 1, KEY_PLACE_HELD, 2}, /* named before the place */
+	    {"s02", 3, 0, 0},		   /* codes are exact */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(t); i++) {
+		size_t at = 99;
+		int rc = recon_key_holder_place(codes, orders, N(codes),
+						t[i].code, t[i].order, &at);
+
+		if (rc != t[i].want || (rc && at != t[i].at))
+			fail_msg("row %zu: got %d at %zu, want %d at %zu", i,
+				 rc, at, t[i].want, t[i].at);
+	}
+	/* Nobody named yet: every place is free. */
+	assert_int_equal(
+	    recon_key_holder_place(codes, orders, 0, "S02", 1, &(size_t){0}),
+	    0);
+}
+
 /* A stock list row's dates on the day of the import (R2, R17): none to
  * come, the notice not before the card, the reminder not before either. */
 static void import_dates(void **state)
@@ -1303,6 +1340,7 @@ int main(void)
 	    cmocka_unit_test(import_status_table),
 	    cmocka_unit_test(import_status_every_pair),
 	    cmocka_unit_test(import_dates),
+	    cmocka_unit_test(key_holder_place),
 	    cmocka_unit_test(receive_check_table),
 	    cmocka_unit_test(receive_tray_end_table),
 	    cmocka_unit_test(backup_keep_table),

@@ -14,22 +14,76 @@
 #include "../../reconcile/rules.h"
 
 #include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 /* The safe holds the cards: opening it is work with cards (R20). */
-const struct wf_step wf_step_key_open = {
-    "key open", ACT_KEY_OPEN, WF_PERMIT | WF_TRAINING};
+const struct wf_step wf_step_key_open = {"key open", ACT_KEY_OPEN,
+					 WF_PERMIT | WF_TRAINING};
 /* Anyone may close the safe: shutting it is never the risk. */
 const struct wf_step wf_step_key_close = {"key close", ACT_KEY_OPEN, 0};
-const struct wf_step wf_step_key_holder_add = {"key holder add",
-					       ACT_KEY_HOLDER, WF_PERMIT};
+const struct wf_step wf_step_key_holder_add = {"key holder add", ACT_KEY_HOLDER,
+					       WF_PERMIT};
 const struct wf_step wf_step_key_holder_remove = {"key holder remove",
 						  ACT_KEY_HOLDER, WF_PERMIT};
 /* The giver needs no permission of their own: they hold the key already
  * (recon_key_handover checks that), and giving it on is never blocked by
  * their training having lapsed since; the receiver is checked instead. */
 const struct wf_step wf_step_key_handover = {"key handover", ACT_KEY_OPEN, 0};
+
+/* The key holders named now, for recon_key_holder_place. */
+struct holders {
+	char codes[KEY_HOLDER_ORDER_MAX][STAFF_CODE_MAX + 1];
+	const char *code[KEY_HOLDER_ORDER_MAX];
+	int order[KEY_HOLDER_ORDER_MAX];
+	size_t n;
+};
+
+static int add_holder(const struct key_holder_rec *h, void *ctx)
+{
+	struct holders *hs = ctx;
+
+	if (hs->n == KEY_HOLDER_ORDER_MAX)
+		return 0; /* one order each: no more can be */
+	snprintf(hs->codes[hs->n], sizeof(hs->codes[0]), "%s", h->code);
+	hs->code[hs->n] = hs->codes[hs->n];
+	hs->order[hs->n++] = h->order;
+	return 0;
+}
+
+/* Whether code may be named key holder at order (recon_key_holder_place),
+ * saying which holder stands in the way: 0, or the exit status with *e. */
+static int holder_place(struct ledger *l, const char *code, int order,
+			struct wf_err *e)
+{
+	struct holders *hs = calloc(1, sizeof(*hs));
+	char ord[24];
+	size_t at;
+	int rc;
+
+	if (!hs)
+		return wf_fail(e, WF_E_NOMEM);
+	if (ledger_key_holder_each(l, add_holder, hs) < 0)
+		rc = wf_fail_ledger(e, l);
+	else
+		switch (recon_key_holder_place(hs->code, hs->order, hs->n, code,
+					       order, &at)) {
+		case KEY_PLACE_HELD:
+			rc = wf_fail(e, WF_E_KEY_HOLDER_IS, code,
+				     wf_i64(ord, hs->order[at]));
+			break;
+		case KEY_PLACE_TAKEN:
+			rc = wf_fail(e, WF_E_KEY_ORDER_TAKEN,
+				     wf_i64(ord, order), hs->code[at]);
+			break;
+		default:
+			rc = 0;
+		}
+	free(hs);
+	return rc;
+}
 
 int wf_key_holder_add(struct ledger *l, const struct staff_rec *actor,
 		      const char *code, int order, int64_t now,
@@ -51,6 +105,8 @@ int wf_key_holder_add(struct ledger *l, const struct staff_rec *actor,
 	else if (recon_key_holder_eligible(wf_person(&who, &p), &rule) < 0)
 		rc = wf_fail(e, WF_E_KEY_HOLDER_RULE, who.code,
 			     staff_role_name(who.role), rule);
+	if (rc == 0)
+		rc = holder_place(l, who.code, order, e);
 	if (rc == 0) {
 		rc = ledger_key_holder_add(l, who.id, order, actor->id, now);
 		if (rc == LEDGER_ERR_EXISTS || rc == LEDGER_ERR_INVALID)
@@ -134,8 +190,8 @@ int wf_key_open(struct ledger *l, const struct staff_rec *actor,
 	rc = wf_text(e, N_("the purpose"), purpose, KEY_PURPOSE_MAX, 0);
 	if (rc)
 		return rc;
-	rc = wf_key_approver(l, actor, appr_code, appr_pin, now,
-			     &out->approver, &out->order, e);
+	rc = wf_key_approver(l, actor, appr_code, appr_pin, now, &out->approver,
+			     &out->order, e);
 	if (rc)
 		return rc;
 	rc = wf_begin(l, &wf_step_key_open, actor, now, e);
@@ -153,11 +209,10 @@ int wf_key_open(struct ledger *l, const struct staff_rec *actor,
 		/* The rules that will judge this opening, as in force now
 		 * (whoever prints the key log later). */
 		if (rc == 0)
-			rc = ledger_key_record(l, out->id,
-					       rules->open_limit_min,
-					       rules->office_start_min,
-					       rules->office_end_min, -1,
-					       actor->id, now);
+			rc = ledger_key_record(
+			    l, out->id, rules->open_limit_min,
+			    rules->office_start_min, rules->office_end_min, -1,
+			    actor->id, now);
 		if (rc == LEDGER_ERR_INVALID)
 			rc = wf_fail(e, WF_E_KEY_PURPOSE,
 				     wf_i64(max, KEY_PURPOSE_MAX));
@@ -184,10 +239,9 @@ int wf_key_close(struct ledger *l, const struct staff_rec *actor, int64_t now,
 		out->has_rules = 0;
 		out->has_flags = 0;
 		f = wf_key_flags(out, out->closed_at, rules);
-		rc = ledger_key_record(l, out->id, rules->open_limit_min,
-				       rules->office_start_min,
-				       rules->office_end_min, (int)f,
-				       actor->id, now);
+		rc = ledger_key_record(
+		    l, out->id, rules->open_limit_min, rules->office_start_min,
+		    rules->office_end_min, (int)f, actor->id, now);
 	}
 	if (rc == LEDGER_ERR_STATE)
 		rc = wf_fail(e, WF_E_KEY_NOT_OPEN);
@@ -287,17 +341,16 @@ int wf_key_handover(struct ledger *l, const struct staff_rec *actor,
 	if (rc == 0) {
 		sodium_memzero(holder.pin_hash, sizeof(holder.pin_hash));
 		sodium_memzero(giver.pin_hash, sizeof(giver.pin_hash));
-		if (recon_key_handover(wf_person(&holder, &hp),
-				       wf_person(&giver, &gp),
-				       wf_person(&out->receiver, &tp),
-				       out->receiver.locked,
-				       gap.gate == GATE_OK, &rule) < 0)
+		if (recon_key_handover(
+			wf_person(&holder, &hp), wf_person(&giver, &gp),
+			wf_person(&out->receiver, &tp), out->receiver.locked,
+			gap.gate == GATE_OK, &rule) < 0)
 			rc = wf_fail(e, WF_E_KEY_HANDOVER_RULE, giver.code,
 				     out->receiver.code, rule);
 	}
 	if (rc == 0) {
-		rc = ledger_key_handover(l, cur.id, actor->id,
-					 out->receiver.id, now, &out->id);
+		rc = ledger_key_handover(l, cur.id, actor->id, out->receiver.id,
+					 now, &out->id);
 		if (rc < 0)
 			rc = wf_fail_ledger(e, l);
 		out->opening = cur.id;

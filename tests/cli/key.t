@@ -35,8 +35,12 @@ as M01 1111 key holder add S05 --order 2
 is "$RC" 0 "holder add S05 as deputy: exit 0"
 as M01 1111 key holder add S03 --order 2
 is "$RC" 65 "an order taken twice: exit 65"
+is "$ERR" "cardtally: key holder 2 is S05 already: give another --order, or remove them first (key holder remove)" \
+	"an order taken twice: says by whom"
 as M01 1111 key holder add S02 --order 3
 is "$RC" 65 "the same holder twice: exit 65"
+is "$ERR" "cardtally: S02 is key holder 1 already: to give them another place, remove them first (key holder remove)" \
+	"the same holder twice: says at which place"
 as M01 1111 key holder add P04 --order 3
 is "$RC" 65 "a part-timer as key holder: exit 65"
 as M01 1111 key holder add S03 --order 0
