@@ -781,6 +781,21 @@ int recon_import_dates_rule(const int32_t date[3], int32_t today, int *which,
 	return 0;
 }
 
+/* ---- a new terminal ---- */
+
+enum recon_asset_add recon_asset_add_check(const struct recon_asset_names *n)
+{
+	if (n->code_is_card)
+		return ASSET_CODE_IS_CARD;
+	if (n->code_is_asset)
+		return ASSET_CODE_TAKEN;
+	if (n->has_tag && n->tag_is_card)
+		return ASSET_TAG_IS_CARD;
+	if (n->has_tag && n->tag_is_asset)
+		return ASSET_TAG_TAKEN;
+	return ASSET_ADD_OK;
+}
+
 /* ---- one custody step ---- */
 
 int recon_move_dest(int64_t at, int64_t dest, const char **rule)

@@ -402,6 +402,28 @@ int recon_import_status_rule(int exists, enum card_status from,
 int recon_import_dates_rule(const int32_t date[3], int32_t today, int *which,
 			    const char **rule);
 
+/* ---- a new terminal (R11): its code and tag name it alone ---- */
+
+/* What a new terminal's code and tag name in the ledger already. */
+struct recon_asset_names {
+	int code_is_card;  /* the code is a card's management ID */
+	int code_is_asset; /* the code is a terminal's already */
+	int has_tag;
+	int tag_is_card;  /* the tag is a card's serial */
+	int tag_is_asset; /* the tag is another terminal's */
+};
+enum recon_asset_add {
+	ASSET_ADD_OK = 0,
+	ASSET_CODE_IS_CARD,
+	ASSET_CODE_TAKEN,
+	ASSET_TAG_IS_CARD,
+	ASSET_TAG_TAKEN,
+};
+/* Whether a terminal may be registered so: a code typed at the window and
+ * a tag read at a reader must each name one thing only, or the window
+ * would hand out the wrong one.  The code is judged before the tag. */
+enum recon_asset_add recon_asset_add_check(const struct recon_asset_names *n);
+
 /* ---- one custody step: each item once, somewhere else (R11-R13) ---- */
 
 /* A card or terminal a custody step names, as the ledger knows it. */

@@ -1124,6 +1124,30 @@ static void import_status_every_pair(void **state)
 	}
 }
 
+/* A new terminal's code and tag name it alone (R11); the code is judged
+ * first, and a terminal without a tag has no tag to clash. */
+static void asset_add_check(void **state)
+{
+	static const struct {
+		struct recon_asset_names n;
+		enum recon_asset_add want;
+	} t[] = {
+	    {{0, 0, 0, 0, 0}, ASSET_ADD_OK},
+	    {{0, 0, 1, 0, 0}, ASSET_ADD_OK},
+	    {{1, 0, 1, 1, 0}, ASSET_CODE_IS_CARD},
+	    {{0, 1, 1, 0, 1}, ASSET_CODE_TAKEN},
+	    {{0, 0, 1, 1, 0}, ASSET_TAG_IS_CARD},
+	    {{0, 0, 1, 0, 1}, ASSET_TAG_TAKEN},
+	    {{0, 0, 0, 1, 1}, ASSET_ADD_OK}, /* no tag given */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < N(t); i++)
+		if (recon_asset_add_check(&t[i].n) != t[i].want)
+			fail_msg("row %zu: got %d, want %d", i,
+				 recon_asset_add_check(&t[i].n), t[i].want);
+}
+
 /* A new key holder's place (R15): a person holds one place, a place has
  * one person; the person is named before the place. */
 static void key_holder_place(void **state)
@@ -1341,6 +1365,7 @@ int main(void)
 	    cmocka_unit_test(import_status_every_pair),
 	    cmocka_unit_test(import_dates),
 	    cmocka_unit_test(key_holder_place),
+	    cmocka_unit_test(asset_add_check),
 	    cmocka_unit_test(receive_check_table),
 	    cmocka_unit_test(receive_tray_end_table),
 	    cmocka_unit_test(backup_keep_table),

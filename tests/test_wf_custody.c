@@ -37,7 +37,8 @@ static int setup(void **state)
 	f = *state;
 	testwf_stock(f, &f->m01, stock, NOW);
 	assert_int_equal(wf_asset_add(f->l, &f->m01, "TERM1", "Terminal 1",
-				      "04FFEE01", "SAFE1/SHELF", NOW, &id, &e),
+				      "04FFEE01", "SAFE1/SHELF", NOW, &id, NULL,
+				      &e),
 			 0);
 	return 0;
 }
@@ -188,12 +189,72 @@ static void a_move_goes_somewhere_else(void **state)
 		WF_E_CUSTODY_NO_LOCATION, "SAFE9/NOWHERE", NULL);
 }
 
+/*
+ * A terminal is registered only under a code and a tag that name nothing
+ * else (R11): each refusal names what the code or tag names already, and
+ * writes nothing; a location made for it is said.
+ */
+static void a_terminal_names_one_thing(void **state)
+{
+	static const struct {
+		const char *code, *tag, *location;
+		enum wf_code want;
+		const char *arg0, *arg1;
+	} t[] = {
+	    {"TERM 2", NULL, "SAFE1/T01", WF_E_ASSET_CODE, "TERM 2", NULL},
+	    {"A101", NULL, "SAFE1/T01", WF_E_ASSET_CODE_IS_CARD, "A101", NULL},
+	    {"TERM1", NULL, "SAFE1/T01", WF_E_ASSET_CODE_TAKEN, "TERM1", NULL},
+	    {"TERM2", "04XY", "SAFE1/T01", WF_E_ASSET_TAG, "04XY", "64"},
+	    /* a tag as typed, compared as read (upper case) */
+	    {"TERM2", "04a102", "SAFE1/T01", WF_E_ASSET_TAG_IS_CARD, "04A102",
+	     "A102"},
+	    {"TERM2", "04ffee01", "SAFE1/T01", WF_E_ASSET_TAG_TAKEN,
+	     "04FFEE01", "TERM1"},
+	    {"TERM2", NULL, "SAFE1//T01", WF_E_ASSET_LOCATION, "SAFE1//T01",
+	     NULL},
+	};
+	struct testwf *f = *state;
+	int64_t before = audit_rows(f), id;
+	struct wf_err e;
+	char buf[64];
+	int fresh = -1;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(wf_asset_add(f->l, &f->m01, t[i].code, "T",
+					      t[i].tag, t[i].location, NOW, &id,
+					      &fresh, &e),
+				 65);
+		if (e.code != t[i].want)
+			fail_msg("row %zu: code %d, want %d", i, e.code,
+				 t[i].want);
+		assert_string_equal(e.arg[0], t[i].arg0);
+		if (t[i].arg1)
+			assert_string_equal(e.arg[1], t[i].arg1);
+	}
+	assert_int_equal(audit_rows(f), before);
+	assert_string_equal(where(f, "TERM2", buf, sizeof(buf)), "unknown");
+	/* Where cards lie already: no new location. */
+	assert_int_equal(wf_asset_add(f->l, &f->m01, "TERM2", "T", "04ee02",
+				      "SAFE1/T01", NOW, &id, &fresh, &e),
+			 0);
+	assert_int_equal(fresh, 0);
+	/* A place nobody named before is made, and said. */
+	assert_int_equal(wf_asset_add(f->l, &f->m01, "TERM3", "T", NULL,
+				      "SAFE1/TERMINLAS", NOW, &id, &fresh, &e),
+			 0);
+	assert_int_equal(fresh, 1);
+	assert_string_equal(where(f, "TERM3", buf, sizeof(buf)),
+			    "stored@SAFE1/TERMINLAS");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(each_item_is_named_once, setup,
 					    testwf_teardown),
 	    cmocka_unit_test_setup_teardown(a_move_goes_somewhere_else, setup,
+					    testwf_teardown),
+	    cmocka_unit_test_setup_teardown(a_terminal_names_one_thing, setup,
 					    testwf_teardown),
 	};
 

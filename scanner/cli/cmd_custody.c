@@ -24,7 +24,7 @@ static int exec_asset_add(struct cli *c, struct ledger *l)
 	struct staff_rec actor;
 	struct wf_err e;
 	int64_t id;
-	int rc;
+	int fresh, rc;
 
 	if (c->npos != 1)
 		return cli_usage(c, "one asset code is required");
@@ -34,7 +34,7 @@ static int exec_asset_add(struct cli *c, struct ledger *l)
 	if (rc)
 		return rc;
 	if (wf_asset_add(l, &actor, c->pos[0], name, tag, location, cli_now(),
-			 &id, &e))
+			 &id, &fresh, &e))
 		return cli_fail(&e);
 	if (c->json) {
 		struct json_w w;
@@ -49,8 +49,11 @@ static int exec_asset_add(struct cli *c, struct ledger *l)
 	} else {
 		printf("%s\n", c->pos[0]);
 	}
-	fprintf(stderr, _("terminal %s registered at %s by %s\n"), c->pos[0],
-		location, actor.code);
+	fprintf(stderr,
+		fresh ? _("terminal %s registered at %s (a new location) by "
+			  "%s\n")
+		      : _("terminal %s registered at %s by %s\n"),
+		c->pos[0], location, actor.code);
 	return EXIT_OK;
 }
 

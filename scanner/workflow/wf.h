@@ -366,12 +366,15 @@ const char *wf_word(const char *code);
  * terminal in storage, else card_status_name. */
 const char *wf_custody_status_name(int is_asset, enum card_status s);
 
-/* Registers an issuing terminal (a manager's step).  0 and *id, or the
- * exit status with *e. */
+/* Registers an issuing terminal (a manager's step): its code names no card
+ * or other terminal, nor its tag (read at a reader, may be NULL) a card's
+ * serial or another terminal's tag (recon_asset_add_check).  0 and *id,
+ * with *new_location (may be NULL) 1 when the location was made for it;
+ * or the exit status with *e. */
 int wf_asset_add(struct ledger *l, const struct staff_rec *actor,
 		 const char *code, const char *name, const char *tag,
 		 const char *location, int64_t now, int64_t *id,
-		 struct wf_err *e);
+		 int *new_location, struct wf_err *e);
 
 /* How the items of a movement are named. */
 enum custody_by {

@@ -108,21 +108,90 @@ const char *wf_custody_status_name(int is_asset, enum card_status s)
 					    : card_status_name(s);
 }
 
+/* What the new terminal's code and tag name in the ledger already
+ * (recon_asset_add_check), said as the refusal it is: 0, or the exit
+ * status with *e. */
+static int asset_names(struct ledger *l, const char *code, const char *tag,
+		       struct wf_err *e)
+{
+	struct recon_asset_names n = {.has_tag = tag != NULL};
+	struct custody_item by_code, by_tag;
+	int rc = ledger_custody_find(l, code, &by_code);
+
+	if (rc == 0) {
+		n.code_is_card = !by_code.is_asset;
+		n.code_is_asset = by_code.is_asset;
+	} else if (rc != LEDGER_ERR_NOTFOUND) {
+		return wf_fail_ledger(e, l);
+	}
+	rc = tag ? ledger_custody_find_serial(l, tag, &by_tag)
+		 : LEDGER_ERR_NOTFOUND;
+	if (rc == 0) {
+		n.tag_is_card = !by_tag.is_asset;
+		n.tag_is_asset = by_tag.is_asset;
+	} else if (rc != LEDGER_ERR_NOTFOUND) {
+		return wf_fail_ledger(e, l);
+	}
+	switch (recon_asset_add_check(&n)) {
+	case ASSET_CODE_IS_CARD:
+		return wf_fail(e, WF_E_ASSET_CODE_IS_CARD, code);
+	case ASSET_CODE_TAKEN:
+		return wf_fail(e, WF_E_ASSET_CODE_TAKEN, code);
+	case ASSET_TAG_IS_CARD:
+		return wf_fail(e, WF_E_ASSET_TAG_IS_CARD, tag, by_tag.name);
+	case ASSET_TAG_TAKEN:
+		return wf_fail(e, WF_E_ASSET_TAG_TAKEN, tag, by_tag.name);
+	case ASSET_ADD_OK:
+		break;
+	}
+	return 0;
+}
+
 int wf_asset_add(struct ledger *l, const struct staff_rec *actor,
 		 const char *code, const char *name, const char *tag,
 		 const char *location, int64_t now, int64_t *id,
-		 struct wf_err *e)
+		 int *new_location, struct wf_err *e)
 {
-	int rc = wf_begin(l, &wf_step_asset_add, actor, now, e);
+	char norm[SERIAL_BUF], max[24];
+	int64_t loc;
+	int rc;
 
+	if (new_location)
+		*new_location = 0;
+	/* A code is typed at the window: the staff code alphabet. */
+	if (!staff_code_valid(code))
+		return wf_fail(e, WF_E_ASSET_CODE, code);
+	rc = wf_text(e, N_("name"), name, NAME_MAX_BYTES, 0);
 	if (rc)
 		return rc;
-	rc = ledger_asset_add(l, code, name, tag, location, actor->id, now,
-			      id);
-	if (rc == LEDGER_ERR_INVALID || rc == LEDGER_ERR_EXISTS)
-		rc = wf_fail(e, WF_E_ASSET_ADD, code, ledger_errmsg(l));
-	else if (rc < 0)
-		rc = wf_fail_ledger(e, l);
+	/* A tag is read at a reader: kept as reads are (hex, upper case). */
+	if (tag && serial_normalize(tag, strlen(tag), norm) < 0)
+		return wf_fail(e, WF_E_ASSET_TAG, tag, wf_i64(max, SERIAL_MAX));
+	if (!location_path_valid(location, strlen(location)))
+		return wf_fail(e, WF_E_ASSET_LOCATION, location);
+	rc = wf_begin(l, &wf_step_asset_add, actor, now, e);
+	if (rc)
+		return rc;
+	rc = asset_names(l, code, tag ? norm : NULL, e);
+	/* A new location is made, and said: it may be a typing error. */
+	if (rc == 0) {
+		rc = ledger_location_find(l, location, &loc);
+		if (rc == LEDGER_ERR_NOTFOUND && new_location)
+			*new_location = 1;
+		rc = rc == LEDGER_ERR_NOTFOUND ? 0 : rc;
+		if (rc < 0)
+			rc = wf_fail_ledger(e, l);
+	}
+	if (rc == 0) {
+		rc = ledger_asset_add(l, code, name, tag ? norm : NULL,
+				      location, actor->id, now, id);
+		/* What the checks above let through, the ledger's own
+		 * constraints still refuse. */
+		if (rc == LEDGER_ERR_INVALID || rc == LEDGER_ERR_EXISTS)
+			rc = wf_fail(e, WF_E_ASSET_ADD, code, ledger_errmsg(l));
+		else if (rc < 0)
+			rc = wf_fail_ledger(e, l);
+	}
 	return wf_end(l, rc, e);
 }
 

@@ -24,24 +24,36 @@ as M01 1111 asset add TERM1 --name "Issuing terminal 1" --tag 04FFEE01 \
 	--location SAFE1/SHELF
 is "$RC" 0 "asset add: exit 0"
 is "$OUT" "TERM1" "asset add: prints the code"
+is "$ERR" "terminal TERM1 registered at SAFE1/SHELF (a new location) by M01" \
+	"asset add: a location made for it is said (a typing error shows)"
 is "$(sqlq "select a.code, a.name, a.tag, l.path, a.status from asset a
 	join location l on l.id = a.location_id")" \
 	"TERM1|Issuing terminal 1|04FFEE01|SAFE1/SHELF|in_storage" \
 	"asset add: the row, in storage at its home"
 as M01 1111 asset add TERM2 --name "Issuing terminal 2" --location SAFE1/SHELF
 is "$RC" 0 "asset add without a tag: exit 0"
+is "$ERR" "terminal TERM2 registered at SAFE1/SHELF by M01" \
+	"asset add: a location that was there is not new"
 is "$(sqlq "select count(*) from audit where action = 'asset.add'")" 2 \
 	"asset add: audited"
 before=$(sqlq 'select count(*) from asset')
 as M01 1111 asset add TERM1 --name again --location SAFE1/SHELF
 is "$RC" 65 "asset add, code taken: exit 65"
+is "$ERR" "cardtally: terminal TERM1 is registered already" \
+	"asset add, code taken: says so"
 as M01 1111 asset add TERM3 --name x --tag 04FFEE01 --location SAFE1/SHELF
 is "$RC" 65 "asset add, tag taken: exit 65"
+is "$ERR" "cardtally: tag 04FFEE01 is the tag of terminal TERM1 already" \
+	"asset add, tag taken: names the terminal"
 as M01 1111 asset add TERM3 --name x --tag 04A101 --location SAFE1/SHELF
 is "$RC" 65 "asset add, tag is a card's serial: exit 65"
 like "$ERR" "serial of card A101" "tag clash names the card"
 as M01 1111 asset add 'bad code' --name x --location SAFE1/SHELF
 is "$RC" 65 "asset add, bad code: exit 65"
+as M01 1111 asset add TERM5 --name x --location 'SAFE1//SHELF'
+is "$RC" 65 "asset add, not a location path: exit 65"
+like "$ERR" "'SAFE1//SHELF' is not a location path" \
+	"asset add, not a location path: says so"
 # A tag is kept as a reader reads it, or no read would find it; a tag that
 # is no chip serial, and a code that is a card's management ID, are refused.
 as M01 1111 asset add TERM4 --name x --tag XYZ --location SAFE1/SHELF
