@@ -137,14 +137,17 @@ static void alert_text(const struct ui_alert *a, char *out, size_t cap)
 		 a->undone ? ")" : "");
 }
 
-/* Three labelled big counters side by side, each `w` columns. */
+/* Three labelled big counters side by side, each `w` columns.  The
+ * painter keeps the last column of a row free (a line reaching it is cut
+ * with `~`), so the three share cols - 1: at 60 columns, three of 20
+ * lost the last one's edge. */
 static void counters(const struct ui_scan_model *m, int cols, struct ui_view *v)
 {
 	const char *label[3] = {_("Expected"), _("Seen"), _("Remaining")};
 	long val[3] = {m->expected, m->seen,
 		       m->expected > m->seen ? m->expected - m->seen : 0};
 	char big[3][3][64], line[UI_LINE_BYTES], cell[128];
-	int w = cols / 3 > 26 ? 26 : cols / 3;
+	int w = (cols - 1) / 3 > 26 ? 26 : (cols - 1) / 3;
 
 	memset(big, 0, sizeof(big));
 	line[0] = '\0';

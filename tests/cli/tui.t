@@ -182,6 +182,16 @@ is "$(sqlq "select count(*) from audit where action = 'scan.undo'")" 1 \
 as M01 1111 audit verify
 is "$RC" 0 "the audit chain is intact after an undo"
 
+# At 60 columns the three counters fit the row: none is cut at the edge.
+tm resize-window -t en -x 60 -y 16
+row_is en 16 "F2 日本語/English"
+see en "Remaining: 2" "60x16: the counters are laid out again"
+cut=$(screen en | sed -n '/Expected:/,/\[#/p' | grep -c '~ *$')
+is "$cut" 0 "60x16: no row of the counters is cut at the edge (~)"
+[ "$cut" = 0 ] || screen en | sed 's/^/#   | /'
+tm resize-window -t en -x 80 -y 24
+row_is en 24 "F2 日本語/English"
+
 # The language switch, anywhere.
 keys en F2
 see en "予定: 4" "F2 switches to Japanese"
