@@ -3,17 +3,20 @@
  * in may open, by role (recon_permit, the same matrix every command
  * checks) and by training (R20: without the required course, nothing
  * that touches cards is offered, and the menu says which course is
- * missing).  A screen someone may not open is not shown at all.
+ * missing).  A screen someone may not open is not shown at all.  On a
+ * screen too short for every item the items scroll, the highlight
+ * always in view, and the hint and the training notice stay.
  */
 #include <stdlib.h>
 
 #include "../cli/cli.h"
 #include "ui.h"
+#include "ui_curses.h"
 
 struct menu_state {
 	const struct ui_screen *item[UI_MENU_MAX];
 	size_t n;
-	size_t sel;
+	struct ui_list list; /* the highlight and the first item shown */
 };
 
 size_t ui_menu_items(enum staff_role role, int trained,
@@ -38,6 +41,7 @@ static int menu_enter(struct ui *u)
 	 * its number: an untrained person's `1` is everyone's `1`, shown
 	 * but closed (issue 18: the gate used to renumber the menu). */
 	st->n = ui_menu_items(u->who.role, 1, st->item, UI_MENU_MAX);
+	ui_list_init(&st->list, st->n);
 	u->state = st;
 	return 0;
 }
@@ -54,27 +58,49 @@ static int item_key(size_t i)
 	return i < 9 ? (int)('1' + i) : (int)('a' + (i - 9));
 }
 
+/* The rows the items get on a screen of `rows` rows: what the body has
+ * (rows - 3: the header, the message and the key help) less the title,
+ * the blank rows, the training notice and the hint, which always show.
+ * When the items do not all fit, one row goes to where the list is
+ * ("1-9 / 16"), so that the clerk knows more are there. */
+static int item_rows(const struct ui *u, const struct menu_state *st,
+		     int rows)
+{
+	int room = rows - 3 - 5 - (u->trained ? 0 : 2);
+
+	if ((size_t)room < st->n)
+		room--;
+	return room > 1 ? room : 1;
+}
+
 static void menu_view(const struct ui *u, struct ui_view *v)
 {
 	const struct menu_state *st = u->state;
+	int room = item_rows(u, st, v->rows);
+	size_t top = ui_list_top(&st->list, room);
+	char pos[32];
 
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
 	ui_view_add(v, UI_A_TITLE, "  %s", _("Main menu"));
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
-	for (size_t i = 0; i < st->n; i++) {
+	for (size_t i = top; i < st->n && (int)(i - top) < room; i++) {
 		int open = ui_screen_allowed(st->item[i], u->who.role,
 					     u->trained);
 
 		ui_view_add(v,
-			    i == st->sel ? UI_A_SELECTED
-			    : open	 ? UI_A_NORMAL
-					 : UI_A_DIM,
+			    i == st->list.sel ? UI_A_SELECTED
+			    : open	      ? UI_A_NORMAL
+					      : UI_A_DIM,
 			    "  %c  %s%s%s", item_key(i),
 			    _(st->item[i]->title), open ? "" : "  - ",
 			    open ? "" : _("training needed"));
 	}
 	if (st->n == 0)
 		ui_view_add(v, UI_A_DIM, "  %s", _("Nothing you may do here"));
+	if ((size_t)room < st->n) {
+		ui_list_position(&st->list, room, pos, sizeof(pos));
+		ui_view_add(v, UI_A_DIM, "  %s", pos);
+	}
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
 	if (!u->trained) {
 		ui_view_add(v, UI_A_ALERT, "  ! %s",
@@ -103,17 +129,22 @@ static enum ui_result open_item(struct ui *u, const struct ui_screen *s)
 static enum ui_result menu_key(struct ui *u, int key)
 {
 	struct menu_state *st = u->state;
+	int cols, rows, room;
 
-	if (key == UI_KEY_UP && st->sel > 0) {
-		st->sel--;
+	ui_term_size(&cols, &rows);
+	room = item_rows(u, st, rows);
+	if (key == UI_KEY_UP && st->list.sel > 0) {
+		st->list.sel--;
+		st->list.top = ui_list_top(&st->list, room);
 		return UI_REDRAW;
 	}
-	if (key == UI_KEY_DOWN && st->sel + 1 < st->n) {
-		st->sel++;
+	if (key == UI_KEY_DOWN && st->list.sel + 1 < st->n) {
+		st->list.sel++;
+		st->list.top = ui_list_top(&st->list, room);
 		return UI_REDRAW;
 	}
 	if (key == UI_KEY_ENTER && st->n > 0)
-		return open_item(u, st->item[st->sel]);
+		return open_item(u, st->item[st->list.sel]);
 	for (size_t i = 0; i < st->n && i < 16; i++)
 		if (key == item_key(i))
 			return open_item(u, st->item[i]);

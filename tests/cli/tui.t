@@ -120,6 +120,16 @@ row_is en 16 "F2 日本語/English"
 ok $? "after a resize the key help is on the new last row"
 like "$(screen en | sed -n 1p)" "M01 Manager \(manager\) *$" \
 	"and the header still names the person"
+# A manager's sixteen screens do not fit 16 rows: the menu scrolls, says
+# where it is, and keeps its hint; the last item is reached with Down.
+see en "1-" "60x16: the menu says which of its items show"
+see en "q logs out." "60x16: the menu's hint is not pushed off the screen"
+keys en Down Down Down Down Down Down Down Down Down Down Down Down Down \
+	Down Down
+see en "g  Count resolutions" "60x16: Down scrolls to the last item"
+see en "/ 16" "and the position follows"
+keys en Up Up Up Up Up Up Up Up Up Up Up Up Up Up Up
+see en "1  Tray count" "60x16: Up scrolls back to the first"
 tm resize-window -t en -x 80 -y 24
 row_is en 24 "F2 日本語/English"
 ok $? "and back at 80x24"
