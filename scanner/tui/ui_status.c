@@ -16,6 +16,7 @@
 #include "../cli/report.h"
 #include "../workflow/wf_overview.h"
 #include "ui.h"
+#include "ui_curses.h"
 
 #define STATUS_LINES 200
 
@@ -279,16 +280,41 @@ static void status_leave(struct ui *u)
 	free(u->state);
 }
 
+/* The lines the text gets on a screen of `rows` rows: the body (rows - 3)
+ * less the "more below" line. */
+static int text_rows(int rows)
+{
+	return rows - 4 > 1 ? rows - 4 : 1;
+}
+
 static void status_view(const struct ui *u, struct ui_view *v)
 {
 	const struct status_state *st = u->state;
-	int room = v->rows - 4;
+	int room = text_rows(v->rows), top = st->top;
 
-	for (int i = st->top; i < st->n && i - st->top < room; i++)
+	/* A taller screen after a resize shows no empty rows below the end
+	 * while lines above are hidden. */
+	if (top > st->n - room)
+		top = st->n - room > 0 ? st->n - room : 0;
+	for (int i = top; i < st->n && i - top < room; i++)
 		ui_view_add(v, st->attr[i], "%s", st->line[i]);
-	if (st->n - st->top > room)
+	if (st->n - top > room)
 		ui_view_add(v, UI_A_DIM, "  %s",
 			    _("(more below: Down / PgDn)"));
+}
+
+/* Scrolls to `top`, kept where the last line is on the screen's last
+ * row: Down and PgDn used to go on until one line was left on an
+ * empty screen, and no key said the end was reached. */
+static void scroll_to(struct status_state *st, int top)
+{
+	int cols, rows, last;
+
+	ui_term_size(&cols, &rows);
+	last = st->n - text_rows(rows);
+	if (top > last)
+		top = last;
+	st->top = top > 0 ? top : 0;
 }
 
 static enum ui_result status_key(struct ui *u, int key)
@@ -297,20 +323,26 @@ static enum ui_result status_key(struct ui *u, int key)
 
 	switch (key) {
 	case UI_KEY_DOWN:
+		scroll_to(st, st->top + 1);
+		return UI_REDRAW;
 	case UI_KEY_PGDN:
-		if (st->top + 1 < st->n)
-			st->top += key == UI_KEY_DOWN ? 1 : 10;
-		if (st->top >= st->n)
-			st->top = st->n - 1;
+		scroll_to(st, st->top + 10);
 		return UI_REDRAW;
 	case UI_KEY_UP:
+		scroll_to(st, st->top - 1);
+		return UI_REDRAW;
 	case UI_KEY_PGUP:
-		st->top -= key == UI_KEY_UP ? 1 : 10;
-		if (st->top < 0)
-			st->top = 0;
+		scroll_to(st, st->top - 10);
+		return UI_REDRAW;
+	case UI_KEY_HOME:
+		scroll_to(st, 0);
+		return UI_REDRAW;
+	case UI_KEY_END:
+		scroll_to(st, st->n);
 		return UI_REDRAW;
 	case 'r':
 		load(u, st); /* a failure says why on the message line */
+		scroll_to(st, st->top); /* the picture may be shorter now */
 		return UI_REDRAW;
 	case 'q':
 	case UI_KEY_ESC:

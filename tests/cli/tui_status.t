@@ -118,6 +118,16 @@ see en "      due this month: SAFE1/T01, SAFE1/T02 (0 done)" \
 see en "      ranges: 2, never counted in full: 2" "the ranges"
 see en "  Lost cards" "the lost cards"
 see en "    ! L300         SAFE1/T03, lost since -" "L300, lost"
+# Scrolling stops at the end: the last line stays on the last row, with
+# the page above it, however often Down and PgDn are pressed.
+keys en PgDn PgDn PgDn Down Down
+see en "  Due for disposal: 0" "PgDn past the end: the last line shows"
+see en "  Lost cards" "and the page above it, not an empty screen"
+keys en Home
+see en "Safe: OPEN since 2026-03-02 10:00" "Home goes back to the top"
+keys en End
+see en "  Due for disposal: 0" "End goes to the end"
+see en "  Lost cards" "with the page above it"
 keys en q
 see en "Main menu" "q goes back to the menu"
 
