@@ -116,6 +116,12 @@ void ui_view_clear(struct ui_view *v, int cols, int rows);
  * Returns the line's index or -1. */
 int ui_view_add(struct ui_view *v, enum ui_attr attr, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Appends `text` after `indent` spaces, wrapped to the view's width
+ * (cols_wrap: at the last space that fits, or at the edge for Japanese,
+ * which has none) instead of cut; the rows after the first start two
+ * columns further in.  Returns the first line's index or -1. */
+int ui_view_add_wrapped(struct ui_view *v, enum ui_attr attr, int indent,
+			const char *text);
 /* Index of the first line containing `needle`, or -1 (for tests). */
 int ui_view_find(const struct ui_view *v, const char *needle);
 /* Three rows of seven-segment ASCII digits for n (n >= 0), each row

@@ -62,14 +62,15 @@ static void login_view(const struct ui *u, struct ui_view *v)
 		v->cursor_col = cols_width(line);
 	}
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
-	ui_view_add(v, UI_A_DIM, "  %s",
-		    _("Type your staff code, Enter, then your PIN and Enter."));
+	ui_view_add_wrapped(
+	    v, UI_A_DIM, 2,
+	    _("Type your staff code, Enter, then your PIN and Enter."));
 	/* The lockout message says to ask a manager: say where they do it
 	 * (ui_unlock.c). */
 	if (st->locked)
-		ui_view_add(v, UI_A_ALERT, "  %s",
-			    _("A manager unlocks it: main menu, Unlock an "
-			      "account"));
+		ui_view_add_wrapped(v, UI_A_ALERT, 2,
+				    _("A manager unlocks it: main menu, "
+				      "Unlock an account"));
 }
 
 static enum ui_result login_try(struct ui *u, struct login_state *st)

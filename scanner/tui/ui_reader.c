@@ -149,25 +149,28 @@ int ui_reader_banner(const struct ui_reader *r, const char *kept,
 void ui_reader_view(const struct ui_reader *r, const char *present,
 		    struct ui_view *v)
 {
-	char idle[UI_LINE_BYTES];
+	char idle[UI_LINE_BYTES], line[UI_LINE_BYTES + 2];
 
+	/* Each is wrapped rather than cut: at 60 columns the Japanese of
+	 * "the reader stopped: type the number" lost its end. */
 	if (r->idle_left > 0) {
 		snprintf(idle, sizeof(idle),
 			 _("Logging out in %d s without activity: press a "
 			   "key to stay"),
 			 r->idle_left);
-		ui_view_add(v, UI_A_ALERT, "  ! %s", idle);
+		snprintf(line, sizeof(line), "! %s", idle);
+		ui_view_add_wrapped(v, UI_A_ALERT, 2, line);
 	} else if (r->back)
-		ui_view_add(v, UI_A_OK, "  %s",
-			    _("Reader is back: scanning resumes"));
+		ui_view_add_wrapped(v, UI_A_OK, 2,
+				    _("Reader is back: scanning resumes"));
 	else if (!r->has_reader)
-		ui_view_add(v, UI_A_DIM, "  %s",
-			    _("No reader: type or scan the card number, then "
-			      "Enter"));
+		ui_view_add_wrapped(v, UI_A_DIM, 2,
+				    _("No reader: type or scan the card "
+				      "number, then Enter"));
 	else if (r->ended)
-		ui_view_add(v, UI_A_DIM, "  %s",
-			    _("The reader stopped: type or scan the card "
-			      "number, then Enter"));
+		ui_view_add_wrapped(v, UI_A_DIM, 2,
+				    _("The reader stopped: type or scan the "
+				      "card number, then Enter"));
 	else if (present)
-		ui_view_add(v, UI_A_DIM, "  %s", present);
+		ui_view_add_wrapped(v, UI_A_DIM, 2, present);
 }

@@ -94,9 +94,9 @@ static void trays_view(const struct receive_state *st, struct ui_view *v)
 	ui_view_add(v, UI_A_TITLE, "  %s",
 		    _("Trays with cards awaiting enrolment"));
 	if (st->ntrays == 0) {
-		ui_view_add(v, UI_A_DIM, "  %s",
-			    _("No card awaits enrolment: every card has its "
-			      "chip"));
+		ui_view_add_wrapped(v, UI_A_DIM, 2,
+				    _("No card awaits enrolment: every card "
+				      "has its chip"));
 	} else {
 		cols_fit(path, sizeof(path), _("Tray"), 40, 1);
 		ui_fit_right(head, sizeof(head), _("Awaiting"), 12);

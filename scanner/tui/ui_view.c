@@ -34,6 +34,32 @@ int ui_view_add(struct ui_view *v, enum ui_attr attr, const char *fmt, ...)
 	return v->nlines++;
 }
 
+int ui_view_add_wrapped(struct ui_view *v, enum ui_attr attr, int indent,
+			const char *text)
+{
+	char part[UI_LINE_BYTES];
+	const char *rest = text;
+	int first = -1, at, room;
+
+	do {
+		/* The painter keeps the last column free. */
+		room = v->cols - 1 - indent;
+		if (room < 10)
+			room = 10;
+		rest = cols_wrap(part, sizeof(part), rest, room);
+		at = ui_view_add(v, attr, "%*s%s", indent, "", part);
+		if (first < 0)
+			first = at;
+		if (at < 0)
+			break;
+		if (first == at)
+			indent += 2;
+		while (*rest == ' ')
+			rest++;
+	} while (*rest);
+	return first;
+}
+
 int ui_view_find(const struct ui_view *v, const char *needle)
 {
 	for (int i = 0; i < v->nlines; i++)

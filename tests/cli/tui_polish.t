@@ -176,9 +176,21 @@ tm kill-session -t en
 tui ja LANG=ja_JP.UTF-8 -- --lang ja
 tm resize-window -t ja -x 60 -y 16
 see ja "職員コード" "Japanese login"
+# The login's and the lookup's instructions are wrapped at 60 columns,
+# not cut (Japanese has no spaces to break at: it breaks at the edge).
+see ja "暗証番号を入力して" "ja 60x16: the login's instruction"
+see ja "Enter を押してください" "ja 60x16: and its end, on the next row"
+screen ja | grep -q '~ *$'
+ok $((!$?)) "ja 60x16: no row of the login is cut (~)"
 login ja M01 1111
 row_is ja 16 "F2 "
 ok $? "ja 60x16: the key help on the last row"
+keys ja 3
+see ja "読取り機なし" "ja 60x16: the lookup without a reader says so"
+see ja "して Enter" "ja 60x16: and the end of what to do"
+screen ja | grep -q '~ *$'
+ok $((!$?)) "ja 60x16: no row of the lookup is cut (~)"
+keys ja q
 keys ja 4
 title=$(LANGUAGE=ja LC_ALL=C.UTF-8 TEXTDOMAINDIR="$BUILD/locale" \
 	gettext cardtally "Check out / return / issue")
