@@ -1206,8 +1206,12 @@ static enum ui_result reports_key(struct ui *u, int key)
 				 (long long)st->picks[st->list.sel].id);
 		if (key == UI_KEY_ENTER)
 			return show(u, st);
-		if (key == UI_KEY_ESC) {
+		/* The field takes digits and '-' only, so `q` is never
+		 * typed into it: it goes back, as on every screen, instead
+		 * of doing nothing under a key help that says "q back". */
+		if (key == 'q' || key == UI_KEY_ESC) {
 			st->mode = 0;
+			u->msg[0] = '\0';
 			return UI_REDRAW;
 		}
 		if (key == UI_KEY_BACKSPACE && n > 0) {

@@ -163,6 +163,15 @@ keys en 3
 see en "> Count 6 " "the counts listed again"
 keys en Escape
 see en "Choose a report" "Esc cancels"
+# q, which the number field never takes, goes back too (it did nothing).
+keys en 3
+see en "> Count 6 " "the counts listed once more"
+keys en q
+see en "Choose a report" "q goes back from the count's number"
+keys en 2
+see en "Month (YYYY-MM)" "the month asked"
+keys en q
+see en "Choose a report" "q goes back from the month"
 keys en q
 see en "Main menu" "back to the menu"
 keys en F10
