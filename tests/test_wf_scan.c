@@ -311,6 +311,65 @@ static void typed_reads_are_decided_and_recorded(void **state)
 	assert_int_equal(reads(f, id), 3); /* repeats do not count */
 }
 
+/*
+ * Typed at a count's screen, a number nobody knows is refused and not
+ * recorded (a typing error must not become a discrepancy to resolve); a
+ * known one, in place or not, is a read like any; a name is taken as a
+ * name only where the screen asks for one.
+ */
+static void a_typed_number_nobody_knows_is_not_a_read(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = count(f, "S02");
+	struct wf_scan_args a = args(&f->s02, id, "SAFE1/T01");
+	struct wf_scan_read res;
+	struct wf_scan *s;
+	struct wf_err e;
+
+	assert_int_equal(wf_scan_open(f->l, &a, &s, &e), 0);
+	assert_int_equal(wf_scan_typed(s, "1", WF_TYPED_KNOWN_ONLY, &res, &e),
+			 65);
+	assert_int_equal(e.code, WF_E_SCAN_TYPED_UNKNOWN);
+	assert_string_equal(e.arg[0], "1");
+	assert_int_equal(wf_scan_typed(s, "04dead", WF_TYPED_KNOWN_ONLY, &res,
+				       &e),
+			 65);
+	assert_string_equal(e.arg[0], "04DEAD");
+	assert_int_equal(reads(f, id), 0);
+	assert_int_equal(wf_scan_totals(s)->refused, 2);
+	assert_int_equal(wf_scan_totals(s)->alerts, 0);
+	/* Not a number at all: said as before, not counted. */
+	assert_int_equal(wf_scan_typed(s, "xyz", WF_TYPED_KNOWN_ONLY, &res,
+				       &e),
+			 65);
+	assert_int_equal(e.code, WF_E_SCAN_NOT_A_CARD);
+	assert_int_equal(wf_scan_typed(s, "04a101", WF_TYPED_KNOWN_ONLY, &res,
+				       &e),
+			 0);
+	assert_int_equal(res.outcome, RECON_ACCEPTED);
+	assert_int_equal(wf_scan_typed(s, "04A201", WF_TYPED_KNOWN_ONLY, &res,
+				       &e),
+			 0);
+	assert_int_equal(res.why, WHY_MISPLACED);
+	/* A management ID is a number here (A102 is hex): nobody's. */
+	assert_int_equal(wf_scan_typed(s, "A102", WF_TYPED_KNOWN_ONLY, &res,
+				       &e),
+			 65);
+	assert_int_equal(e.code, WF_E_SCAN_TYPED_UNKNOWN);
+	/* ... and the card's own where names are asked for. */
+	assert_int_equal(wf_scan_typed(s, "A102",
+				       WF_TYPED_BY_NAME | WF_TYPED_KNOWN_ONLY,
+				       &res, &e),
+			 0);
+	assert_string_equal(res.lk.card.mgmt_id, "A102");
+	/* Without KNOWN_ONLY an unknown number is read, as before. */
+	assert_int_equal(wf_scan_typed(s, "04BEEF", WF_TYPED_BY_NAME, &res, &e),
+			 0);
+	assert_int_equal(res.why, WHY_UNKNOWN);
+	assert_int_equal(reads(f, id), 4);
+	assert_int_equal(wf_scan_close(s, &e), 0);
+}
+
 static void a_read_after_the_close_is_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -943,6 +1002,8 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(
 		typed_reads_are_decided_and_recorded, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		a_typed_number_nobody_knows_is_not_a_read, setup, teardown),
 	    cmocka_unit_test_setup_teardown(a_read_after_the_close_is_refused,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(

@@ -544,15 +544,13 @@ static enum ui_result close_batch(struct ui *u, struct dispose_state *st)
 
 static enum ui_result typed_read(struct ui *u, struct dispose_state *st)
 {
-	char serial[SERIAL_BUF];
 	struct wf_scan_read res;
 	struct wf_err e;
 	/* A card typed as the due list names it -- its management ID -- is
 	 * read as its number; anything else is a number (a barcode
 	 * scanner's), as on the tally screen. */
-	int rc = ledger_custody_serial(u->l, st->m.typed, serial);
-	int ex = wf_scan_serial(st->m.reader.s, rc == 0 ? serial : st->m.typed,
-				&res, &e);
+	int ex = wf_scan_typed(st->m.reader.s, st->m.typed,
+			       WF_TYPED_BY_NAME, &res, &e);
 
 	st->m.typed[0] = '\0';
 	if (ex) {

@@ -408,8 +408,11 @@ static void draw_book(FILE *f, const struct wf_book *b)
 {
 	char a[UI_TIME_BUF], c[UI_TIME_BUF];
 
-	fprintf(f, _("Record book %s: %zu counts begun this month"), b->month,
-		b->ncounts);
+	fprintf(f,
+		ngettext("Record book %s: %zu count begun this month",
+			 "Record book %s: %zu counts begun this month",
+			 b->ncounts),
+		b->month, b->ncounts);
 	fputc('\n', f);
 	for (size_t i = 0; i < b->ncounts; i++) {
 		const struct wf_book_count *w = &b->counts[i];

@@ -552,7 +552,8 @@ static enum ui_result typed_read(struct ui *u, struct scan_state *st)
 {
 	struct wf_scan_read res;
 	struct wf_err e;
-	int ex = wf_scan_serial(st->m.reader.s, st->m.typed, &res, &e);
+	int ex = wf_scan_typed(st->m.reader.s, st->m.typed,
+			       WF_TYPED_KNOWN_ONLY, &res, &e);
 
 	st->m.typed[0] = '\0';
 	if (ex) {

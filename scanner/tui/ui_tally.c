@@ -365,17 +365,11 @@ static enum ui_result close_key(struct ui *u, struct tally_screen *st, int key)
  */
 static void typed_read(struct ui *u, struct tally_screen *st)
 {
-	char serial[SERIAL_BUF];
 	struct wf_scan_read res;
 	struct wf_err e;
-	int rc = ledger_custody_serial(u->l, st->m.typed, serial);
 
-	if (rc < 0 && rc != LEDGER_ERR_NOTFOUND) {
-		ui_message(u, UI_A_ALERT, "%s", ledger_errmsg(u->l));
-		return;
-	}
-	if (wf_scan_serial(st->m.reader.s, rc == 0 ? serial : st->m.typed, &res,
-			   &e))
+	if (wf_scan_typed(st->m.reader.s, st->m.typed, WF_TYPED_BY_NAME,
+			  &res, &e))
 		ui_fail(u, &e);
 	else
 		show_read(u, st, &res);

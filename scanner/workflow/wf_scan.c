@@ -233,6 +233,7 @@ struct wf_scan {
 	struct wf_scan_totals totals;
 	int range_begun;  /* a count's range: its end is recorded at close */
 	int typed_reader; /* kbd: the reader types numbers, no profile */
+	int typed_known_only; /* wf_scan_typed's WF_TYPED_KNOWN_ONLY, now */
 	int checkpoints_later;	  /* ledger_checkpoint_later, undone at close */
 	int64_t profiles_checked; /* reads up to this id: one profile, */
 	const struct rdr_profile *checked_prof; /* this one */
@@ -680,6 +681,11 @@ static int handle_card(struct wf_scan *s, struct wf_scan_read *res,
 				    &res->why);
 	else if (rc == 0)
 		res->outcome = count_classify(s, lk, res->at, &res->why);
+	/* Typed where only the ledger's numbers are taken (wf_scan_typed):
+	 * nobody's number is a typing error, refused and not recorded --
+	 * after the checks of the session, so a closed count says so. */
+	if (rc == 0 && s->typed_known_only && !lk->known)
+		rc = wf_fail(e, WF_E_SCAN_TYPED_UNKNOWN, res->serial);
 	/* The ledger says it is lost: the alert says since when and by
 	 * which count, in the read's snapshot. */
 	if (rc == 0 && lk->known)
@@ -850,6 +856,28 @@ int wf_scan_serial(struct wf_scan *s, const char *serial,
 		return wf_fail(e, WF_E_SCAN_NOT_A_CARD, serial);
 	res->at = scan_now(s);
 	return take_read(s, res, NULL, e);
+}
+
+int wf_scan_typed(struct wf_scan *s, const char *typed, unsigned flags,
+		  struct wf_scan_read *res, struct wf_err *e)
+{
+	char serial[SERIAL_BUF];
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	/* A My Number is refused (by wf_scan_serial) before anything looks
+	 * it up. */
+	if (!wf_typed_check(typed, e) && (flags & WF_TYPED_BY_NAME)) {
+		rc = ledger_custody_serial(s->l, typed, serial);
+		if (rc == 0)
+			typed = serial;
+		else if (rc != LEDGER_ERR_NOTFOUND)
+			return wf_fail_ledger(e, s->l);
+	}
+	s->typed_known_only = (flags & WF_TYPED_KNOWN_ONLY) != 0;
+	rc = wf_scan_serial(s, typed, res, e);
+	s->typed_known_only = 0;
+	return rc;
 }
 
 /*

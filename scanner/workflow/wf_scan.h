@@ -163,6 +163,24 @@ int wf_scan_next(struct wf_scan *s, int timeout_ms, struct wf_scan_event *ev,
  * refused as by wf_scan_next: nothing recorded). */
 int wf_scan_serial(struct wf_scan *s, const char *serial,
 		   struct wf_scan_read *res, struct wf_err *e);
+/* How wf_scan_typed takes what was typed. */
+enum {
+	/* A card's management ID or a terminal's code, when it is one, is
+	 * read as its number or tag (the tally's and the disposal's lists
+	 * name items so); anything else is a number. */
+	WF_TYPED_BY_NAME = 1,
+	/* A number that names no card of the ledger is refused
+	 * (WF_E_SCAN_TYPED_UNKNOWN) and not recorded, after the checks of
+	 * the session: in a count it would be a discrepancy somebody has to
+	 * resolve, and typed, it is far more likely a typing error than a
+	 * card the ledger does not know (such a card is read at the
+	 * reader). */
+	WF_TYPED_KNOWN_ONLY = 2,
+};
+/* What a person typed (or a barcode scanner sent) at a screen, as one
+ * read, taken as flags say (WF_TYPED_*); otherwise as wf_scan_serial. */
+int wf_scan_typed(struct wf_scan *s, const char *typed, unsigned flags,
+		  struct wf_scan_read *res, struct wf_err *e);
 const struct wf_scan_totals *wf_scan_totals(const struct wf_scan *s);
 /*
  * Reads until the reader's script ends, *stop becomes non-zero (checked

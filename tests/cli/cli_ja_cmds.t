@@ -142,13 +142,13 @@ words "training list --staff: Japanese" "$OUT$ERR"
 
 # ---- the safe ------------------------------------------------------------------
 jas M01 1111 key holder add S02 --order 1
-has "key holder add: said in Japanese" "$ERR" "S02 を鍵の保管者 1 番に指名しました"
+has "key holder add: said in Japanese" "$ERR" "S02 を鍵の管理者 1 番に指名しました"
 ja key holder list
 words "key holder list: Japanese" "$OUT$ERR"
 jas S03 3333 key open --purpose 点検 --witness S02 --witness-pin-fd 4 4<<<"2222"
 is "$RC" 0 "key open: exit 0"
 has "key open: said in Japanese" "$ERR" \
-	"金庫を開錠しました（S03、承認 S02: 鍵の保管者 1 番）"
+	"金庫を開錠しました（S03、承認 S02: 鍵の管理者 1 番）"
 words "key open: Japanese" "$OUT$ERR"
 
 # ---- the window ----------------------------------------------------------------
@@ -288,7 +288,7 @@ words "key close: Japanese" "$OUT$ERR"
 ja key open --help
 is "$RC" 0 "key open --help: exit 0"
 has "key open --help: the description" "$OUT" \
-	"鍵の保管者の承認を得た金庫の開錠を記録する"
+	"鍵の管理者の承認を得た金庫の開錠を記録する"
 has "key open --help: an option described" "$OUT" \
 	"  --purpose TEXT           金庫を開ける理由"
 words "key open --help: Japanese but for the usage and the options" \

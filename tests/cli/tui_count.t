@@ -119,6 +119,14 @@ keys en 1
 see en "Expected: 3" "three cards expected in SAFE1/T01"
 typed en 04A101
 see en "Seen: 1" "A101 read"
+# A stray key is no card: a number nobody knows, typed, is refused and not
+# recorded, so it leaves no discrepancy to resolve.
+n=$(sqlq "select count(*) from scan where session_id = 3")
+typed en 1
+see en "No card 1 in the ledger: check the number" \
+	"a typed number nobody knows: said"
+is "$(sqlq "select count(*) from scan where session_id = 3")" "$n" \
+	"a typed number nobody knows: not recorded"
 typed en 04A102
 see en "Seen: 2" "A102 read"
 keys en q

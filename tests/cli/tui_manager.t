@@ -195,7 +195,7 @@ keys ja Down Down Enter
 see ja "K1" "S02's training in Japanese"
 no_english ja "no English on the Japanese training record" Person
 keys ja q q
-K=$(menu_key ja "鍵の保管者")
+K=$(menu_key ja "鍵の管理者")
 keys ja "$K"
 see ja "S02" "the key holders in Japanese"
 no_english ja "no English on the Japanese key holders" Person

@@ -138,7 +138,7 @@ keys en q
 keys en 2
 see en "Month (YYYY-MM): 2026-03" "the record book asks the month"
 keys en Enter
-see en "Record book 2026-03: 1 counts begun this month" "the record book"
+see en "Record book 2026-03: 1 count begun this month" "the record book"
 keys en s
 F="$WORK/reports/record-book_2026-03_$STAMP.pdf"
 saved en "$F" "the record book saved"

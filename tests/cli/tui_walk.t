@@ -370,14 +370,14 @@ walk() {
 	look "the training record"
 	keys $s q q
 
-	K=$(menu_key $s "$(m "Key holders" "鍵の保管者")")
+	K=$(menu_key $s "$(m "Key holders" "鍵の管理者")")
 	keys $s "$K"
 	keys $s a
 	keys $s -l S03
 	keys $s Tab 1 Enter
-	see $s "$(m "Name S03 key holder 1 of the safe?" "S03 を金庫の鍵の保管者（順位 1）に指名しますか？")" "$L: naming a key holder asks first"
+	see $s "$(m "Name S03 key holder 1 of the safe?" "S03 を金庫の鍵の管理者（順位 1）に指名しますか？")" "$L: naming a key holder asks first"
 	keys $s y
-	see $s "$(m "S03 is key holder 1" "S03 を鍵の保管者（順位 1）に指名しました")" \
+	see $s "$(m "S03 is key holder 1" "S03 を鍵の管理者（順位 1）に指名しました")" \
 		"$L: S03 is the primary key holder"
 	look "the key holders"
 	keys $s q
