@@ -386,14 +386,14 @@ walk() {
 	keys $s "$K"
 	see $s "SAFE1/S1/T01  S02" "$L: the manager's plan screen"
 	keys $s a
-	see $s "$(m "Give count 2's unassigned ranges to the people proposed?" "点検 2 の未割当の範囲を提案どおりの担当者に割り当てますか？")" \
+	see $s "$(m "Give count 2's unassigned ranges to the people proposed?" "棚卸し 2 の未割当の範囲を提案どおりの担当者に割り当てますか？")" \
 		"$L: applying the proposal asks first"
 	look "the plan question"
 	keys $s n q
 
 	K=$(menu_key $s "$(m "Count resolutions" "照合結果の解決")")
 	keys $s "$K"
-	see $s "$(m "Open discrepancies of the counts not closed" "未締めの点検の未解決の差異")" \
+	see $s "$(m "Open discrepancies of the counts not closed" "未締めの棚卸しの未解決の差異")" \
 		"$L: the resolutions"
 	see $s "M001234" "$L: count 2's missing M001234"
 	see $s "M000777" "$L: its misplaced M000777"
