@@ -260,6 +260,11 @@ struct ui {
 	 * showed it, so a key that only moves to another screen drops the
 	 * one an earlier key left (one it sets itself stays). */
 	unsigned msg_gen;
+	/* The refusal on the message line (ui_fail), kept so that F2 says
+	 * it again in the other language; msg_fail 0: the line holds
+	 * something else. */
+	struct wf_err msg_err;
+	int msg_fail;
 	/* Terminal bells the painter rings after the next draw: 2 for a
 	 * repeat, 3 for an alert (accepted reads are silent on the terminal;
 	 * the reader's own beep confirms them). */

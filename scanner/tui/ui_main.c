@@ -108,6 +108,7 @@ void ui_message(struct ui *u, enum ui_attr attr, const char *fmt, ...)
 	}
 	u->msg_attr = attr;
 	u->msg_gen++;
+	u->msg_fail = 0;
 }
 
 static const char *translate(const char *msgid)
@@ -127,6 +128,8 @@ void ui_wf_text(const struct wf_err *e, char *out, size_t cap)
 void ui_fail(struct ui *u, const struct wf_err *e)
 {
 	ui_wf_text(e, u->msg, sizeof(u->msg));
+	u->msg_err = *e;
+	u->msg_fail = 1;
 	u->msg_gen++;
 	u->msg_attr = UI_A_ALERT;
 	u->bells = 3;
@@ -315,6 +318,9 @@ static enum ui_result global_key(struct ui *u, int key)
 {
 	if (key == UI_KEY_F2 || key == 'L') {
 		lang_set(strcmp(lang_current(), "ja") == 0 ? "en" : "ja");
+		/* A refusal is said again, in the language now chosen. */
+		if (u->msg_fail && u->msg[0])
+			ui_wf_text(&u->msg_err, u->msg, sizeof(u->msg));
 		u->repaint = 1;
 		return UI_REDRAW;
 	}
@@ -347,6 +353,7 @@ void ui_checking_pin(struct ui *u)
 	char keep[sizeof(u->msg)];
 	enum ui_attr attr = u->msg_attr;
 	unsigned gen = u->msg_gen;
+	int fail = u->msg_fail;
 
 	if (!ui_term_active())
 		return;
@@ -358,6 +365,7 @@ void ui_checking_pin(struct ui *u)
 	memcpy(u->msg, keep, sizeof(u->msg));
 	u->msg_attr = attr;
 	u->msg_gen = gen;
+	u->msg_fail = fail;
 }
 
 /* Seconds before the idle logout once it is near (the last third of the

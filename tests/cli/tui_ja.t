@@ -494,6 +494,13 @@ act en c
 typed en S02
 en_msg en S02 "Cannot give SAFE1/T01 to S02: rotation rule (R6)" \
 	"count start: a third count in a row, in English"
+# F2 says the refusal on the line again, in the language chosen.
+keys en F2
+see en "SAFE1/T01 を S02 に割り当てられません: 輪番の規則（R6）" \
+	"F2: the refusal said again, in Japanese"
+keys en F2
+see en "Cannot give SAFE1/T01 to S02: rotation rule (R6)" \
+	"F2 again: in English again"
 tm kill-session -t en
 
 # The training gate: a required course nobody attended.
