@@ -24,6 +24,7 @@ struct status_state {
 	char line[STATUS_LINES][160];
 	enum ui_attr attr[STATUS_LINES];
 	int n, top;
+	int cols; /* the screen's width when loaded: the plan wraps to it */
 };
 
 static void add(struct status_state *st, enum ui_attr a, const char *fmt, ...)
@@ -104,15 +105,18 @@ static void on_tally(struct status_state *st, const struct wf_overview_tally *t)
 	    t->expected, _("missing"), t->missing);
 }
 
-/* A line of the counting plan (plan_status_lines), wrapped to the 80
- * columns of the smallest screen: what is due can name many ranges. */
+/* A line of the counting plan (plan_status_lines), wrapped to the
+ * screen's width: what is due can name many ranges. */
 static void on_plan_line(void *ctx, int level, const char *line)
 {
+	struct status_state *st = ctx;
 	int indent = 4 + 2 * level;
 	char part[160];
 
 	do {
-		line = cols_wrap(part, sizeof(part), line, 78 - indent);
+		/* Bytes too: the line, with its indent, fits st->line. */
+		line = cols_wrap(part, sizeof(part) - (size_t)indent - 1, line,
+				 st->cols - 2 - indent);
 		add(ctx, UI_A_NORMAL, "%*s%s", indent, "", part);
 		indent = 6 + 2 * level; /* the rest under the first */
 	} while (*line);
@@ -249,6 +253,15 @@ static int load(struct ui *u, struct status_state *st)
 	struct wf_err e;
 	int rc;
 
+	int rows;
+
+	/* 80 columns without a terminal (the screen's tests), and never so
+	 * narrow that a wrapped line has no room. */
+	st->cols = 80;
+	if (ui_term_active())
+		ui_term_size(&st->cols, &rows);
+	if (st->cols < 40)
+		st->cols = 40;
 	if (wf_overview(u->l, &u->conf.key, &u->conf.rules, cli_now(), &ov,
 			&e)) {
 		ui_fail(u, &e);
@@ -341,8 +354,11 @@ static enum ui_result status_key(struct ui *u, int key)
 		scroll_to(st, st->n);
 		return UI_REDRAW;
 	case 'r':
+	case UI_KEY_RESIZE: /* the plan wraps to the new width */
 		load(u, st); /* a failure says why on the message line */
 		scroll_to(st, st->top); /* the picture may be shorter now */
+		if (key == UI_KEY_RESIZE)
+			u->repaint = 1;
 		return UI_REDRAW;
 	case 'q':
 	case UI_KEY_ESC:

@@ -128,6 +128,17 @@ see en "Safe: OPEN since 2026-03-02 10:00" "Home goes back to the top"
 keys en End
 see en "  Due for disposal: 0" "End goes to the end"
 see en "  Lost cards" "with the page above it"
+# The plan wraps to the screen's width, also after a resize: at 50 columns
+# what is due goes on under itself instead of being cut.
+tm resize-window -t en -x 50 -y 24
+see en "      due this month: SAFE1/T01, SAFE1/T02 (0" \
+	"at 50 columns: what is due, its first line"
+see en "        done)" "and the rest under it, not cut"
+screen en | grep 'due this month' | grep -q '~$'
+ok $((!$?)) "at 50 columns: its line is not cut"
+tm resize-window -t en -x 80 -y 24
+see en "      due this month: SAFE1/T01, SAFE1/T02 (0 done)" \
+	"back at 80 columns: on one line again"
 keys en q
 see en "Main menu" "q goes back to the menu"
 
