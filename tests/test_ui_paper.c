@@ -76,7 +76,8 @@ static int teardown(void **state)
 /* A document of a few pages, big enough to pass a small size limit. */
 static struct pdf_doc *doc(void)
 {
-	struct pdf_head h = {"Test", "", "2026-03", "2026-03-02 10:05"};
+	struct pdf_head h = {"Test", "", "2026-03", "2026-03-02 10:05",
+			     "2026-03-02T10:05:00+09:00"};
 	struct pdf_doc *d = pdf_new(&h);
 
 	assert_non_null(d);
@@ -134,6 +135,53 @@ static void saves_a_whole_pdf(void **state)
 	fclose(f);
 	assert_string_equal(head, "%PDF-");
 	assert_int_equal(files_in(dir), 1);
+	rm_all(dir);
+}
+
+/* The size of the file at path, -1 when there is none. */
+static long size_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/*
+ * A report saved again within its minute: the same bytes are the same
+ * file, left as it is; other bytes (the report changed) never replace
+ * it, but go to name-2.pdf, then -3.
+ */
+static void a_changed_report_never_replaces_the_saved_one(void **state)
+{
+	char path[UI_PAPER_PATH], want[sizeof(dir) + 64];
+	struct pdf_doc *d;
+	long first;
+
+	(void)state;
+	assert_int_equal(ui_paper_save(doc(), dir, "r_2026-03-02-1005.pdf",
+				       path),
+			 0);
+	first = size_of(path);
+	assert_true(first > 0);
+	assert_int_equal(ui_paper_save(doc(), dir, "r_2026-03-02-1005.pdf",
+				       path),
+			 0);
+	snprintf(want, sizeof(want), "%s/r_2026-03-02-1005.pdf", dir);
+	assert_string_equal(path, want);
+	assert_int_equal(files_in(dir), 1);
+	for (int k = 2; k <= 3; k++) {
+		d = doc();
+		for (int i = 0; i < k; i++)
+			assert_int_equal(pdf_text(d, "A104 found later"), 0);
+		assert_int_equal(
+		    ui_paper_save(d, dir, "r_2026-03-02-1005.pdf", path), 0);
+		snprintf(want, sizeof(want), "%s/r_2026-03-02-1005-%d.pdf",
+			 dir, k);
+		assert_string_equal(path, want);
+		assert_int_equal(files_in(dir), k);
+	}
+	snprintf(want, sizeof(want), "%s/r_2026-03-02-1005.pdf", dir);
+	assert_int_equal(size_of(want), first);
 	rm_all(dir);
 }
 
@@ -257,6 +305,7 @@ int main(void)
 	    cmocka_unit_test(names_say_report_and_time),
 	    cmocka_unit_test(dir_is_report_dir_without_its_slash),
 	    cmocka_unit_test(saves_a_whole_pdf),
+	    cmocka_unit_test(a_changed_report_never_replaces_the_saved_one),
 	    cmocka_unit_test(full_disk_leaves_nothing),
 	    cmocka_unit_test(no_directory_is_said),
 	    cmocka_unit_test(prints_with_lp_from_path),

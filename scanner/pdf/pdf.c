@@ -35,7 +35,7 @@ struct pdf_doc {
 	size_t npages, cap;
 	cairo_t *cr; /* the current page */
 	double y;    /* where the next thing goes */
-	char *title, *ward, *period, *printed;
+	char *title, *ward, *period, *printed, *created;
 	/* The table being built. */
 	struct pdf_col cols[PDF_COLS_MAX];
 	size_t ncols;
@@ -204,7 +204,8 @@ struct pdf_doc *pdf_new(const struct pdf_head *h)
 	d->ward = dup_or_empty(h->ward);
 	d->period = dup_or_empty(h->period);
 	d->printed = dup_or_empty(h->printed);
-	if (!d->title || !d->ward || !d->period || !d->printed ||
+	d->created = dup_or_empty(h->created);
+	if (!d->title || !d->ward || !d->period || !d->printed || !d->created ||
 	    new_page(d) < 0) {
 		pdf_free(d);
 		return NULL;
@@ -225,6 +226,7 @@ void pdf_free(struct pdf_doc *d)
 	free(d->ward);
 	free(d->period);
 	free(d->printed);
+	free(d->created);
 	free(d);
 }
 
@@ -627,6 +629,9 @@ int pdf_write(struct pdf_doc *d, FILE *f)
 	cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_TITLE, d->title);
 	cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_CREATOR,
 				       "cardtally");
+	if (d->created[0])
+		cairo_pdf_surface_set_metadata(
+		    pdf, CAIRO_PDF_METADATA_CREATE_DATE, d->created);
 	cr = cairo_create(pdf);
 	for (size_t i = 0; i < d->npages; i++) {
 		PangoLayout *ly;

@@ -31,6 +31,10 @@ struct pdf_head {
 	const char *ward;
 	const char *period;
 	const char *printed;
+	/* The document's creation date, ISO 8601 (time_format_iso): the
+	 * time of the report, so that the same report made again is the
+	 * same file; NULL or "": when it is written. */
+	const char *created;
 };
 
 /* Whether documents can be drawn here: the drawing is a part of the

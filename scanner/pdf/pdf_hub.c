@@ -85,7 +85,8 @@ struct pdf_doc *pdf_hub(const struct wf_hub_book *b, const struct pdf_meta *m)
 	d = pdf_new(&(struct pdf_head){.title = _("City-wide record books"),
 				       .ward = m->ward ? m->ward : "",
 				       .period = b->month,
-				       .printed = printed});
+				       .printed = printed,
+				       .created = iso});
 	if (!d)
 		return NULL;
 	rc = pdf_table_begin(d, cols, sizeof(cols) / sizeof(cols[0]));

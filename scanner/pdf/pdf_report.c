@@ -63,14 +63,20 @@ static void opt64(int64_t v, char out[24])
 static struct pdf_doc *doc_new(const char *title, const char *period,
 			       const struct pdf_meta *m)
 {
-	char now[TIME_ISO_BUF], printed[96];
+	char now[TIME_ISO_BUF], printed[96], iso[TIME_ISO_BUF] = "";
 
 	when(m->now, now);
 	snprintf(printed, sizeof(printed), _("printed %s"), now);
+	/* To the minute, as the file's name and "printed": the same report
+	 * made again within it is the same file. */
+	if (m->now)
+		time_format_iso(m->now - m->now % 60, wf_utc_offset(m->now),
+				iso);
 	return pdf_new(&(struct pdf_head){.title = title,
 					  .ward = m->ward ? m->ward : "",
 					  .period = period,
-					  .printed = printed});
+					  .printed = printed,
+					  .created = iso});
 }
 
 int pdf_office_stamps(struct pdf_doc *d)

@@ -80,13 +80,71 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/* Whether the file at path holds exactly len bytes of buf: 1, 0 (other
+ * bytes), -1 when there is no such file, -2 with errno when it cannot be
+ * told (no such directory, no permission). */
+static int same_file(const char *path, const char *buf, size_t len)
+{
+	char chunk[8192];
+	size_t at = 0, n;
+	FILE *f = fopen(path, "rb");
+	int same = 1;
+
+	if (!f)
+		return errno == ENOENT ? -1 : -2;
+	while (same && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		same = at + n <= len && memcmp(chunk, buf + at, n) == 0;
+		at += n;
+	}
+	same = same && !ferror(f) && at == len;
+	fclose(f);
+	return same;
+}
+
+/*
+ * The name in dir that the report goes to: name itself, or name-2.pdf,
+ * name-3.pdf, ... (before its ".pdf"), the first that is free or already
+ * holds these very bytes (*same 1: nothing to write).  0, or -1 with
+ * errno.
+ */
+static int free_name(const char *dir, const char *name, const char *buf,
+		     size_t len, char path[UI_PAPER_PATH], int *same)
+{
+	size_t stem = strlen(name);
+
+	if (stem > 4 && strcmp(name + stem - 4, ".pdf") == 0)
+		stem -= 4;
+	for (int k = 1; k < 100; k++) {
+		int n = k == 1 ? snprintf(path, UI_PAPER_PATH, "%s/%s", dir,
+					  name)
+			       : snprintf(path, UI_PAPER_PATH, "%s/%.*s-%d%s",
+					  dir, (int)stem, name, k,
+					  name + stem);
+		int s;
+
+		if (n < 0 || (size_t)n >= UI_PAPER_PATH) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		s = same_file(path, buf, len);
+		if (s == -2)
+			return -1;
+		if (s != 0) {
+			*same = s == 1;
+			return 0;
+		}
+	}
+	errno = EEXIST;
+	return -1;
+}
+
 int ui_paper_save(struct pdf_doc *d, const char *dir, const char *name,
 		  char path[UI_PAPER_PATH])
 {
 	char tmp[UI_PAPER_PATH], *buf = NULL;
 	size_t len = 0;
 	FILE *mem;
-	int fd = -1, rc, err = 0, made = 0;
+	int fd = -1, rc, err = 0, made = 0, same = 0;
 	mode_t mask;
 
 	path[0] = '\0';
@@ -107,13 +165,17 @@ int ui_paper_save(struct pdf_doc *d, const char *dir, const char *name,
 		errno = ENOMEM;
 		return -1;
 	}
-	if ((size_t)snprintf(path, UI_PAPER_PATH, "%s/%s", dir, name) >=
-		UI_PAPER_PATH ||
-	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >=
-		sizeof(tmp)) {
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >=
+	    sizeof(tmp)) {
 		err = ENAMETOOLONG;
 		goto out;
 	}
+	if (free_name(dir, name, buf, len, path, &same) != 0) {
+		err = errno;
+		goto out;
+	}
+	if (same)
+		goto out; /* that very report is there already */
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		err = errno;

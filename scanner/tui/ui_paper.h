@@ -39,10 +39,13 @@ void ui_paper_name(const char *what, const char *arg, int64_t now, char *out,
 /*
  * Draws d (NULL: it could not be made) into memory, then writes it to
  * dir/name through a temporary file in dir that is synced and renamed
- * into place: the file is there whole or not at all.  Frees d.  0 and the
- * full path in path (UI_PAPER_PATH bytes); -1 with errno (ENOMEM: d could
- * not be made or drawn; else what writing failed with), nothing left
- * behind.
+ * into place: the file is there whole or not at all.  A file of that name
+ * holding other bytes (the report changed within the minute its name
+ * gives) is never replaced: the new one is name-2.pdf, -3, ...; one
+ * holding the same bytes is the same report, and stays as it is.  Frees
+ * d.  0 and the full path in path (UI_PAPER_PATH bytes); -1 with errno
+ * (ENOMEM: d could not be made or drawn; else what writing failed with),
+ * nothing left behind.
  */
 int ui_paper_save(struct pdf_doc *d, const char *dir, const char *name,
 		  char path[UI_PAPER_PATH]);
