@@ -79,9 +79,9 @@ static void hand_render(const struct ui_key_model *m, struct ui_view *v)
 
 void ui_key_render(const struct ui_key_model *m, int cols, struct ui_view *v)
 {
-	char when[UI_TIME_BUF], flags[160];
+	char when[UI_TIME_BUF], flags[160], line[UI_LINE_BYTES];
 
-	(void)cols;
+	(void)cols; /* the view's own width wraps the purpose */
 	ui_view_add(v, UI_A_NORMAL, "%s", "");
 	if (m->open) {
 		ui_time_short(m->cur.opened_at, when);
@@ -89,8 +89,9 @@ void ui_key_render(const struct ui_key_model *m, int cols, struct ui_view *v)
 			    "  %s %s  %s %s  %s %s", _("Safe: OPEN since"),
 			    when, _("by"), m->cur.opened_by, _("approved by"),
 			    m->cur.approved_by);
-		ui_view_add(v, UI_A_NORMAL, "    %s: %s", _("Purpose"),
-			    m->cur.purpose);
+		snprintf(line, sizeof(line), "%s: %s", _("Purpose"),
+			 m->cur.purpose);
+		ui_view_add_wrapped(v, UI_A_NORMAL, 4, line);
 		if (m->cur.held_by[0] &&
 		    strcmp(m->cur.held_by, m->cur.opened_by) != 0)
 			ui_view_add(v, UI_A_NORMAL, _("    Key now held by %s"),
@@ -114,10 +115,14 @@ void ui_key_render(const struct ui_key_model *m, int cols, struct ui_view *v)
 			    (long long)((m->last_closed.closed_at -
 					 m->last_closed.opened_at) /
 					60));
-		ui_view_add(v, UI_A_NORMAL,
-			    _("    opened %s by %s, approved by %s: %s"),
-			    opened, m->last_closed.opened_by,
-			    m->last_closed.approved_by, m->last_closed.purpose);
+		snprintf(line, sizeof(line),
+			 _("    opened %s by %s, approved by %s: %s"), opened,
+			 m->last_closed.opened_by, m->last_closed.approved_by,
+			 m->last_closed.purpose);
+		/* A purpose is free text: wrapped, not cut, on a narrow
+		 * screen (its indent is the message's own). */
+		ui_view_add_wrapped(v, UI_A_NORMAL, (int)strspn(line, " "),
+				    line + strspn(line, " "));
 		if (m->last_flags) {
 			flag_text(m->last_flags, flags, sizeof(flags));
 			ui_view_add(v, UI_A_ALERT, "    ! %s: %s", _("flagged"),

@@ -53,6 +53,14 @@ see en "opened 2026-03-02 10:00 by S02, approved by M01: 朝の貸出 12" \
 	"who opened it, who approved, why"
 see en "k key log   h key holders" "the key log and the key holders offered"
 narrow en "the safe screen"
+# A purpose is free text: on a narrow screen it is wrapped, not cut.
+tm resize-window -t en -x 44 -y 24
+see en "朝の貸出 12" "at 44 columns: the purpose is on the screen whole"
+screen en | grep -q "approved by M01.*~\$"
+ok $((!$?)) "at 44 columns: its line is not cut"
+tm resize-window -t en -x 80 -y 24
+see en "opened 2026-03-02 10:00 by S02, approved by M01: 朝の貸出 12" \
+	"back at 80 columns: on one line"
 keys en k
 see en "Key log: every opening, newest first" "k: the key log"
 see en "by S02  approved by M01  closed by M01" "an opening, its people"
