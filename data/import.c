@@ -509,10 +509,10 @@ struct importer {
 	struct plan_row {
 		uint32_t off, line;
 		int32_t known; /* known[] index of the row's card, or -1 */
-	} * plan;
+	} *plan;
 	size_t nplan, plan_cap;
-	size_t done;	 /* plan rows written by the chunks before this one */
-	const char *raw; /* the file as given */
+	size_t done; /* plan rows written by the chunks before this one */
+	const char *raw;  /* the file as given */
 	size_t raw_len;
 	const char *text; /* the file's text as read (after any BOM) */
 	size_t text_len;
@@ -520,7 +520,7 @@ struct importer {
 	int64_t cache_was;
 	int64_t temp_store_was; /* when temp_store_set */
 	int temp_store_set;
-	int checkpoint;	 /* automatic checkpoints are off: back on at the end */
+	int checkpoint; /* automatic checkpoints are off: back on at the end */
 	int synced_late; /* synchronous=NORMAL: import_sync syncs the WAL */
 	struct csv c;
 };
@@ -1462,7 +1462,8 @@ static int row_change(const struct importer *im, const struct row *r)
 
 /* The check phase: counts the row, and notes it in the plan when it is
  * to be written. */
-static int plan_row(struct importer *im, const struct row *r, const char *rec)
+static int plan_row(struct importer *im, const struct row *r,
+		    const char *rec)
 {
 	int change = row_change(im, r);
 
@@ -1504,8 +1505,8 @@ static int changed(struct importer *im, long line, const char *mgmt,
 		   size_t mgmt_len)
 {
 	im->res->conflict_line = line;
-	snprintf(im->res->conflict_card, sizeof(im->res->conflict_card), "%.*s",
-		 (int)mgmt_len, mgmt);
+	snprintf(im->res->conflict_card, sizeof(im->res->conflict_card),
+		 "%.*s", (int)mgmt_len, mgmt);
 	return IMPORT_ERR_CHANGED;
 }
 
@@ -1578,8 +1579,7 @@ static int flush_new(struct importer *im)
 		if (rc == SQLITE_DONE) {
 			last = sqlite3_last_insert_rowid(im->l->db);
 			for (size_t i = 0; i < n; i++)
-				if (note_id(im, last - (int64_t)(n - 1 - i)) <
-				    0)
+				if (note_id(im, last - (int64_t)(n - 1 - i)) < 0)
 					return IMPORT_ERR_NOMEM;
 			return 0;
 		}
@@ -2120,8 +2120,9 @@ static int load_cards(struct importer *im, size_t count)
 		    names_add(im, serial, &k->serial_off) < 0 ||
 		    strmap_put(im->mgmt, mgmt, strlen(mgmt),
 			       (int64_t)im->nknown, NULL) < 0 ||
-		    (serial[0] && strmap_put(im->serial, serial, strlen(serial),
-					     (int64_t)im->nknown, NULL) < 0)) {
+		    (serial[0] &&
+		     strmap_put(im->serial, serial, strlen(serial),
+				(int64_t)im->nknown, NULL) < 0)) {
 			sqlite3_finalize(st);
 			return IMPORT_ERR_NOMEM;
 		}
@@ -2336,8 +2337,8 @@ void import_job_free(struct import_job *job)
 	if (im->temp_store_set)
 		pragma_set(im->l, "temp_store", im->temp_store_was);
 	if (im->synced_late)
-		sqlite3_exec(im->l->db, "PRAGMA synchronous = FULL", NULL, NULL,
-			     NULL);
+		sqlite3_exec(im->l->db, "PRAGMA synchronous = FULL", NULL,
+			     NULL, NULL);
 	/* Only speed depends on these: a failure is no reason to stop. */
 	if (im->checkpoint && !im->l->in_tx)
 		sqlite3_exec(im->l->db,
@@ -2634,10 +2635,11 @@ int import_write(struct import_job *job, long max_rows, int64_t max_ms)
 	 * last chunk's, the import's own entry, right after them.
 	 */
 	if (rc == 0 &&
-	    ledger_audit_card_states(
-		im->l, im->opts->actor_id, im->opts->now, "import.cards",
-		im->opts->now, id_array_json(&im->ids),
-		im->has[COL_STATUS] ? "file" : "ledger", NULL) < 0)
+	    ledger_audit_card_states(im->l, im->opts->actor_id, im->opts->now,
+				     "import.cards", im->opts->now,
+				     id_array_json(&im->ids),
+				     im->has[COL_STATUS] ? "file" : "ledger",
+				     NULL) < 0)
 		rc = IMPORT_ERR_LEDGER;
 	if (rc == 0 && i == im->nplan)
 		rc = audit_import(im);
@@ -2824,8 +2826,7 @@ int ledger_import_stopped(struct ledger *l, struct import_stopped *out)
 
 		out->entry = sqlite3_column_int64(st, 0);
 		out->at = sqlite3_column_int64(st, 1);
-		snprintf(out->by, sizeof(out->by), "%s",
-			 ledger_col_text(st, 2));
+		snprintf(out->by, sizeof(out->by), "%s", ledger_col_text(st, 2));
 		snprintf(out->source, sizeof(out->source), "%s",
 			 ledger_col_text(st, 3));
 		/* "rows=R write=W blake2b=DIGEST" (audit_begin) */

@@ -51,7 +51,7 @@ enum {
 #define IMPORT_CHUNK_ROWS 20000L
 /* New cards go to the ledger this many to an INSERT (import.c, flush_new). */
 #define IMPORT_INSERT_BATCH 16
-#define IMPORT_CHUNK_MS	    120
+#define IMPORT_CHUNK_MS 120
 
 /* Flags of a run as the workflow takes them (wf_import). */
 enum { IMPORT_DRY_RUN = 1, IMPORT_FULL = 2 };
@@ -70,7 +70,7 @@ struct import_opts {
 	/* The file's name as the operator gave it, for the import.begin
 	 * entry of an import in several chunks; may be NULL. */
 	const char *source;
-	int64_t now; /* unix time recorded as updated_at / audit time */
+	int64_t now;	  /* unix time recorded as updated_at / audit time */
 	/*
 	 * The state machine's word on a row's status (reconcile/'s
 	 * recon_import_status_rule: data/ writes what reconcile/ decides and
@@ -228,11 +228,11 @@ void import_result_free(struct import_result *res);
 /* An import stopped part way: its import.begin entry, with no closing
  * "import" entry after it. */
 struct import_stopped {
-	int64_t entry;		     /* the import.begin entry's id */
-	int64_t at;		     /* when it began */
+	int64_t entry;	    /* the import.begin entry's id */
+	int64_t at;	    /* when it began */
 	char by[STAFF_CODE_MAX + 1]; /* who ran it ("" unknown) */
-	char source[512]; /* the file as its operator named it (cut) */
-	long rows;	  /* its data rows, -1 unknown */
+	char source[512];   /* the file as its operator named it (cut) */
+	long rows;	    /* its data rows, -1 unknown */
 };
 /*
  * Whether the last import of the ledger stopped part way (status names

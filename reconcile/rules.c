@@ -21,7 +21,7 @@ int recon_other_person(int64_t actor, int64_t second, const char **rule)
 	if (actor != second)
 		return 0;
 	*rule = N_("two-person rule: the second person must be another person "
-		   "than the one acting");
+		"than the one acting");
 	return -1;
 }
 
@@ -45,9 +45,8 @@ int recon_key_holder_eligible(const struct recon_person *p, const char **rule)
 		return -1;
 	}
 	if (p->role == ROLE_PARTTIME || (unsigned)p->role >= ROLE_COUNT) {
-		*rule =
-		    N_("a key holder answers for the safe and must be staff "
-		       "or a manager, not part-time staff");
+		*rule = N_("a key holder answers for the safe and must be staff "
+			"or a manager, not part-time staff");
 		return -1;
 	}
 	return 0;
@@ -74,9 +73,8 @@ int recon_key_approver(const struct recon_person *opener,
 		       const char **rule)
 {
 	if (recon_other_person(opener->id, appr->id, rule) < 0) {
-		*rule =
-		    N_("two-person rule: the approver must be another person "
-		       "than the opener");
+		*rule = N_("two-person rule: the approver must be another person "
+			"than the opener");
 		return -1;
 	}
 	if (!appr->active) {
@@ -88,7 +86,7 @@ int recon_key_approver(const struct recon_person *opener,
 	if (listed)
 		return recon_key_holder_eligible(appr, rule);
 	*rule = N_("only a named key holder or a manager may approve opening "
-		   "the safe");
+		"the safe");
 	return -1;
 }
 
@@ -850,8 +848,7 @@ int recon_backup_keep(const int64_t *stamps, size_t n, int keep_daily,
 	 * likewise.
 	 */
 	for (size_t i = 0; i < n; i++) {
-		int64_t day = stamps[i] / 1000000,
-			month = stamps[i] / 100000000;
+		int64_t day = stamps[i] / 1000000, month = stamps[i] / 100000000;
 		int newest_of_day = 1, first_of_month = 1;
 		int64_t later_days = 0, later_months = 0;
 

@@ -464,10 +464,10 @@ enum recon_chip_owner {
 
 /* The facts of one read of a chip while receiving. */
 struct recon_receive_in {
-	int chip;	/* the identity came from a chip profile (not typed) */
-	int has_card;	/* a card to bind: the one named, or in a tray the
-			   next one the list holds; 0 when none is left */
-	int card_bound; /* that card has a chip identity already */
+	int chip;     /* the identity came from a chip profile (not typed) */
+	int has_card; /* a card to bind: the one named, or in a tray the
+			 next one the list holds; 0 when none is left */
+	int card_bound;		/* that card has a chip identity already */
 	enum card_status status; /* that card's status */
 	int in_tray; /* it lies in the tray being received (1 with none) */
 	enum recon_chip_owner owner;
@@ -475,12 +475,12 @@ struct recon_receive_in {
 
 enum recon_receive {
 	RECEIVE_OK = 0,
-	RECEIVE_REPEAT,	    /* the chip just bound, read again: nothing to do */
-	RECEIVE_NOT_CHIP,   /* a typed number is no chip identity */
-	RECEIVE_TRAY_FULL,  /* every card the list has for the tray is bound */
-	RECEIVE_CARD_BOUND, /* the card has its chip identity already */
-	RECEIVE_CHIP_BOUND, /* the chip is another card's */
-	RECEIVE_NOT_STORED, /* the card is not in storage */
+	RECEIVE_REPEAT,	     /* the chip just bound, read again: nothing to do */
+	RECEIVE_NOT_CHIP,    /* a typed number is no chip identity */
+	RECEIVE_TRAY_FULL,   /* every card the list has for the tray is bound */
+	RECEIVE_CARD_BOUND,  /* the card has its chip identity already */
+	RECEIVE_CHIP_BOUND,  /* the chip is another card's */
+	RECEIVE_NOT_STORED,  /* the card is not in storage */
 	RECEIVE_OUTSIDE_TRAY, /* the card's home is another tray */
 };
 

@@ -2417,9 +2417,9 @@ static void test_chunks_and_changes(void **state)
 	assert_int_equal(ledger_location_find(fx->l, "ELSEWHERE", &id), 0);
 
 	/* The check writes nothing and plans the four rows. */
-	assert_int_equal(
-	    import_check(fx->l, file, sizeof(file) - 1, &opts, &res, &job),
-	    IMPORT_OK);
+	assert_int_equal(import_check(fx->l, file, sizeof(file) - 1, &opts,
+				      &res, &job),
+			 IMPORT_OK);
 	assert_non_null(job);
 	assert_int_equal(res.added, 2);
 	assert_int_equal(res.updated, 2);
@@ -2534,7 +2534,8 @@ static void test_settings_restored(void **state)
 	int64_t temp = setting(fx, "PRAGMA temp_store");
 
 	assert_int_not_equal(temp, 2);
-	expect_ok(run_opts(fx, file, len, IMPORT_ENC_AUTO, 0, NOW, &res), &res);
+	expect_ok(run_opts(fx, file, len, IMPORT_ENC_AUTO, 0, NOW, &res),
+		  &res);
 	import_result_free(&res);
 	assert_int_equal(setting(fx, "PRAGMA cache_size"), cache);
 	assert_int_equal(setting(fx, "PRAGMA temp_store"), temp);
@@ -2562,7 +2563,8 @@ static void test_batches_of_new_cards(void **state)
 	size_t len;
 	char *file = new_cards("N", 0xA, n, &len);
 
-	expect_ok(run_opts(fx, file, len, IMPORT_ENC_AUTO, 0, NOW, &res), &res);
+	expect_ok(run_opts(fx, file, len, IMPORT_ENC_AUTO, 0, NOW, &res),
+		  &res);
 	assert_int_equal(res.added, n);
 	import_result_free(&res);
 	free(file);

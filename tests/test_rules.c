@@ -179,7 +179,8 @@ static void key_handover_table(void **state)
 	(void)state;
 	for (size_t i = 0; i < N(t); i++)
 		CHECK_RULE(recon_key_handover(t[i].holder, t[i].giver, t[i].to,
-					      t[i].locked, t[i].trained, &rule),
+					      t[i].locked, t[i].trained,
+					      &rule),
 			   t[i].want, t[i].word, i);
 }
 
@@ -723,8 +724,7 @@ static void receive_tray_end_table(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < N(t); i++)
-		if (recon_receive_tray_end(t[i].listed, t[i].bound) !=
-		    t[i].want)
+		if (recon_receive_tray_end(t[i].listed, t[i].bound) != t[i].want)
 			fail_msg("row %zu", i);
 }
 
@@ -1239,7 +1239,8 @@ static void keep_of(const int64_t *stamps, size_t n, int daily, int monthly,
 	unsigned char keep[64];
 
 	assert_true(n <= sizeof(keep));
-	assert_int_equal(recon_backup_keep(stamps, n, daily, monthly, keep), 0);
+	assert_int_equal(recon_backup_keep(stamps, n, daily, monthly, keep),
+			 0);
 	for (size_t i = 0; i < n; i++)
 		out[i] = keep[i] ? '1' : '0';
 	out[n] = '\0';

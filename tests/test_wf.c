@@ -212,8 +212,8 @@ static void every_refusal_has_a_japanese_translation(void **state)
 						  &rule) == 0)
 					continue;
 				need(&m, rule);
-				need(&m, wf_status_word(asset,
-							(enum card_status)st));
+				need(&m, wf_status_word(
+					     asset, (enum card_status)st));
 			}
 	need(&m, "card");
 	need(&m, "terminal");
@@ -233,8 +233,8 @@ static void every_refusal_has_a_japanese_translation(void **state)
 					struct recon_person a = {1, ROLE_STAFF,
 								 1};
 					struct recon_person p = {
-					    other ? 2 : 1, (enum staff_role)r,
-					    active};
+					    other ? 2 : 1,
+					    (enum staff_role)r, active};
 					const char *rule;
 
 					if (recon_witness(&a, &p, &rule) < 0)
@@ -327,8 +327,10 @@ static void steps_read_the_person_again(void **state)
 	struct testwf *f = *state;
 	struct wf_err e;
 
-	assert_int_equal(wf_may(f->l, &wf_step_key_open, &f->s02, 100, &e), 0);
-	assert_int_equal(wf_may(f->l, &wf_step_key_open, &f->p04, 100, &e), 77);
+	assert_int_equal(wf_may(f->l, &wf_step_key_open, &f->s02, 100, &e),
+			 0);
+	assert_int_equal(wf_may(f->l, &wf_step_key_open, &f->p04, 100, &e),
+			 77);
 	assert_int_equal(e.code, WF_E_PERMISSION);
 	/* Locked after the session began: the next step is refused. */
 	for (int i = 0; i < 5; i++) {
@@ -336,7 +338,8 @@ static void steps_read_the_person_again(void **state)
 
 		wf_login(f->l, "S02", "0000", 100, &who, &e);
 	}
-	assert_int_equal(wf_may(f->l, &wf_step_key_open, &f->s02, 100, &e), 77);
+	assert_int_equal(wf_may(f->l, &wf_step_key_open, &f->s02, 100, &e),
+			 77);
 	assert_int_equal(e.code, WF_E_LOCKED);
 	/* wf_begin leaves no transaction open when it refuses. */
 	assert_int_equal(wf_begin(f->l, &wf_step_key_close, &f->s02, 100, &e),
@@ -352,13 +355,13 @@ static void steps_read_the_person_again(void **state)
  */
 enum between {
 	NOTHING,
-	OTHER_COMMITS,	/* another connection (process) writes */
-	OWN_COMMITS,	/* this connection writes outside the step */
-	OWN_ROLLS_BACK, /* a write of this connection rolled back: none */
-	OTHER_READS,	/* another connection only reads */
-	NEXT_DAY,	/* 23:59:59 to 00:00:00 */
-	OTHER_PERSON,	/* the same step by someone else */
-	OTHER_STEP,	/* another step by the same person */
+	OTHER_COMMITS,	 /* another connection (process) writes */
+	OWN_COMMITS,	 /* this connection writes outside the step */
+	OWN_ROLLS_BACK,	 /* a write of this connection rolled back: none */
+	OTHER_READS,	 /* another connection only reads */
+	NEXT_DAY,	 /* 23:59:59 to 00:00:00 */
+	OTHER_PERSON,	 /* the same step by someone else */
+	OTHER_STEP,	 /* another step by the same person */
 };
 
 static void memo_holds_only_while_nothing_changed(void **state)
@@ -367,9 +370,9 @@ static void memo_holds_only_while_nothing_changed(void **state)
 		enum between what;
 		int again;
 	} cases[] = {
-	    {NOTHING, 1},	 {OTHER_COMMITS, 0}, {OWN_COMMITS, 0},
+	    {NOTHING, 1},	{OTHER_COMMITS, 0}, {OWN_COMMITS, 0},
 	    {OWN_ROLLS_BACK, 1}, {OTHER_READS, 1},   {NEXT_DAY, 0},
-	    {OTHER_PERSON, 0},	 {OTHER_STEP, 0},
+	    {OTHER_PERSON, 0},	{OTHER_STEP, 0},
 	};
 	struct testwf *f = *state;
 	/* 2026-03-02 23:59:59 JST, and a second later the next day. */
@@ -386,8 +389,9 @@ static void memo_holds_only_while_nothing_changed(void **state)
 		char err[256];
 
 		/* The first time: checked, committed, kept. */
-		assert_int_equal(
-		    wf_begin_memo(f->l, step, who, now, &m, &again, &e), 0);
+		assert_int_equal(wf_begin_memo(f->l, step, who, now, &m,
+					       &again, &e),
+				 0);
 		assert_int_equal(again, 0);
 		assert_int_equal(ledger_commit(f->l), 0);
 		wf_memo_keep(f->l, step, who, now, &m);
@@ -455,21 +459,21 @@ static void memo_sees_a_lock_by_another_process(void **state)
 	char err[256];
 	int again, locked = 0;
 
-	assert_int_equal(wf_begin_memo(f->l, &wf_step_key_open, &f->s02, 100,
-				       &m, &again, &e),
-			 0);
+	assert_int_equal(
+	    wf_begin_memo(f->l, &wf_step_key_open, &f->s02, 100, &m, &again, &e),
+	    0);
 	assert_int_equal(ledger_commit(f->l), 0);
 	wf_memo_keep(f->l, &wf_step_key_open, &f->s02, 100, &m);
 	assert_int_equal(ledger_open(f->path, &other, err, sizeof(err)), 0);
 	for (int i = 0; i < 5; i++)
-		assert_int_equal(ledger_staff_pin_result(other, f->s02.id, 0, 5,
-							 100, &locked),
+		assert_int_equal(ledger_staff_pin_result(other, f->s02.id, 0,
+							 5, 100, &locked),
 				 0);
 	assert_int_equal(locked, 1);
 	ledger_close(other);
-	assert_int_equal(wf_begin_memo(f->l, &wf_step_key_open, &f->s02, 100,
-				       &m, &again, &e),
-			 77);
+	assert_int_equal(
+	    wf_begin_memo(f->l, &wf_step_key_open, &f->s02, 100, &m, &again, &e),
+	    77);
 	assert_int_equal(e.code, WF_E_LOCKED);
 	assert_null(m.step);
 	assert_int_equal(ledger_begin(f->l), 0);
@@ -483,8 +487,8 @@ static void the_key_needs_another_person_who_may_approve(void **state)
 	struct key_opening_rec c;
 	struct wf_err e;
 
-	assert_int_equal(wf_key_open(f->l, &f->s02, NULL, NULL, "checkout", 100,
-				     &recon_default_key_rules, &o, &e),
+	assert_int_equal(wf_key_open(f->l, &f->s02, NULL, NULL, "checkout",
+				     100, &recon_default_key_rules, &o, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_KEY_APPROVER_NEEDED);
 	assert_int_equal(wf_key_open(f->l, &f->s02, "S02", "2222", "checkout",
@@ -500,13 +504,10 @@ static void the_key_needs_another_person_who_may_approve(void **state)
 				     100, &recon_default_key_rules, &o, &e),
 			 77);
 	assert_int_equal(e.code, WF_E_PERMISSION);
-	assert_int_equal(wf_key_open(f->l, &f->s02, "M01", "1111", "", 100,
-				     &recon_default_key_rules, &o, &e),
+	assert_int_equal(wf_key_open(f->l, &f->s02, "M01", "1111", "", 100, &recon_default_key_rules, &o, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_TEXT_LENGTH);
-	assert_int_equal(
-	    wf_key_close(f->l, &f->s02, 100, &recon_default_key_rules, &c, &e),
-	    65);
+	assert_int_equal(wf_key_close(f->l, &f->s02, 100, &recon_default_key_rules, &c, &e), 65);
 	assert_int_equal(e.code, WF_E_KEY_NOT_OPEN);
 	/* A manager approves; a second opening waits for the close. */
 	assert_int_equal(wf_key_open(f->l, &f->s02, "M01", "1111", "checkout",
@@ -515,14 +516,12 @@ static void the_key_needs_another_person_who_may_approve(void **state)
 	assert_int_equal(o.order, 0);
 	assert_string_equal(o.approver.code, "M01");
 	assert_string_equal(o.approver.pin_hash, "");
-	assert_int_equal(wf_key_open(f->l, &f->s02, "M01", "1111", "again", 110,
-				     &recon_default_key_rules, &o, &e),
+	assert_int_equal(wf_key_open(f->l, &f->s02, "M01", "1111", "again",
+				     110, &recon_default_key_rules, &o, &e),
 			 65);
 	assert_int_equal(e.code, WF_E_KEY_OPEN_ALREADY);
 	/* Anyone may close, part-time staff too. */
-	assert_int_equal(
-	    wf_key_close(f->l, &f->p04, 120, &recon_default_key_rules, &c, &e),
-	    0);
+	assert_int_equal(wf_key_close(f->l, &f->p04, 120, &recon_default_key_rules, &c, &e), 0);
 	assert_string_equal(c.closed_by, "P04");
 }
 
@@ -560,8 +559,8 @@ static void key_holders_are_staff_or_managers(void **state)
 	assert_int_equal(ledger_key_holder_order(f->l, f->s02.id, &order), 0);
 	assert_int_equal(order, 1);
 	/* A key holder who is staff may approve. */
-	assert_int_equal(wf_key_open(f->l, &f->m01, "S02", "2222", "count", 100,
-				     &recon_default_key_rules, &o, &e),
+	assert_int_equal(wf_key_open(f->l, &f->m01, "S02", "2222", "count",
+				     100, &recon_default_key_rules, &o, &e),
 			 0);
 	assert_int_equal(o.order, 1);
 }
@@ -631,8 +630,9 @@ static void the_key_passes_from_its_holder_to_another(void **state)
 	    wf_key_handover(f->l, &f->s03, "M01", "1111", 120, &h, &e), 0);
 	assert_int_equal(ledger_key_current(f->l, &cur), 0);
 	assert_string_equal(cur.held_by, "M01");
-	assert_int_equal(
-	    ledger_key_handover_each(f->l, o.id, count_handovers, &n), 0);
+	assert_int_equal(ledger_key_handover_each(f->l, o.id, count_handovers,
+						  &n),
+			 0);
 	assert_int_equal(n, 2);
 }
 

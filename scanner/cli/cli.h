@@ -77,7 +77,7 @@ enum {
  */
 struct cli {
 	const char *prog;
-	const char *cmd;	       /* e.g. "count start" */
+	const char *cmd; /* e.g. "count start" */
 	const struct cmd_entry *entry; /* the command being run */
 	const char *db;
 	int json;
@@ -231,7 +231,8 @@ int cli_step_actor(struct cli *c, struct ledger *l, struct staff_rec *out);
  * into pin, for a workflow that checks the second person itself; "" when
  * there is no witness or it is actor (the workflow refuses both before
  * it looks at a PIN).  0 or an exit code. */
-int cli_second_pin(struct cli *c, const struct staff_rec *actor, char pin[16]);
+int cli_second_pin(struct cli *c, const struct staff_rec *actor,
+		   char pin[16]);
 /* The --as person; usage error when --as is missing. */
 int cli_actor(struct cli *c, struct ledger *l, struct staff_rec *out);
 /* Reads a PIN (4-12 digits) from fd, or the terminal with echo off when fd

@@ -247,7 +247,7 @@ static int demo_setup(const char *db, const char *stock, struct ledger **l,
 		return cli_fail(&e);
 	}
 	printf(_("1. Imported the stock list %s\n   %ld rows: %ld cards "
-		 "added (%s)\n"),
+	       "added (%s)\n"),
 	       stock, res.rows, res.added,
 	       res.detected == IMPORT_ENC_CP932 ? "CP932" : "UTF-8");
 	import_result_free(&res);
@@ -342,14 +342,14 @@ static int demo_last_month(struct ledger *l, const char *dir,
 		rc = demo_safe(l, staff, 0);
 	/* Closed by its counter, the manager signing as witness. */
 	if (rc == 0 &&
-	    wf_count_close(l, &staff[1], id, staff[0].code, DEMO_PIN, cli_now(),
-			   &recon_default_rules, &closed, &e) != 0)
+	    wf_count_close(l, &staff[1], id, staff[0].code, DEMO_PIN,
+			   cli_now(), &recon_default_rules, &closed, &e) != 0)
 		rc = cli_fail(&e);
 	ct_clock_unpin();
 	if (rc)
 		return rc; /* said why */
 	printf(_("2. Replayed last month's partial count (session %lld): "
-		 "3 trays counted by %s\n"),
+	       "3 trays counted by %s\n"),
 	       (long long)id, staff[1].code);
 	return 0;
 }
@@ -423,7 +423,7 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 				 strerror(errno));
 	snprintf(db, sizeof(db), "%s/ledger.db", dir);
 	printf(_("cardtally demo: a ward office's monthly count, start to end\n"
-		 "ledger: %s (staff PINs are %s)\n\n"),
+	       "ledger: %s (staff PINs are %s)\n\n"),
 	       db, DEMO_PIN);
 	/* The people and the stock list were there before last month's
 	 * count: the ledger's entries follow one another in time. */
@@ -439,8 +439,8 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 	if (rc)
 		goto out; /* said why */
 	printf(_("3. Full count (session %lld) of %zu trays: SAFE1 assigned to "
-		 "%s, SAFE2 to %s\n   Sweeping tray by tray with the simulated "
-		 "reader; only alerts are shown:\n"),
+	       "%s, SAFE2 to %s\n   Sweeping tray by tray with the simulated "
+	       "reader; only alerts are shown:\n"),
 	       (long long)full.id, full.plan.n, staff[1].code, staff[2].code);
 	for (size_t i = 0; i < full.plan.n; i++) {
 		const struct plan_line *r = &full.plan.v[i];
@@ -466,8 +466,8 @@ static int exec_demo(struct cli *c, struct ledger *unused)
 	rc = reconcile_session(l, full.id, 0, stdout);
 	if (rc == EXIT_FOUND) {
 		printf(_("\nThe sim scripts of each tray are in %s.\n"
-			 "Try: %s reconcile %lld --json --db %s\n"
-			 "     %s audit verify --db %s\n"),
+		       "Try: %s reconcile %lld --json --db %s\n"
+		       "     %s audit verify --db %s\n"),
 		       dir, c->prog, (long long)full.id, db, c->prog, db);
 		rc = EXIT_OK; /* finding the faults is the demo working */
 	}

@@ -111,8 +111,7 @@ static int exec_plan_assign(struct cli *c, struct ledger *l)
 		rc = cli_json_done(&w, rc);
 	} else {
 		printf(_("count %lld: %s"), (long long)id,
-		       apply ? _("assigned")
-			     : _("proposed (--apply to assign)"));
+		       apply ? _("assigned") : _("proposed (--apply to assign)"));
 		putchar('\n');
 		plan_result_text(stdout, &res, 0);
 	}
@@ -212,8 +211,7 @@ static void print_cycle_text(const struct wf_plan_cycle *cy)
 
 	plan_month_format(cy->start, m);
 	printf(ngettext("cycle of %d month from %s, ",
-			"cycle of %d months from %s, ",
-			(unsigned long)cy->months),
+			"cycle of %d months from %s, ", (unsigned long)cy->months),
 	       cy->months, m);
 	printf(_("%zu ranges, %zu a month in full"), cy->n, cy->share);
 	printf("%s\n", cy->plan_id ? "" : _(" (proposed: --apply to keep it)"));
@@ -493,8 +491,7 @@ static size_t put_state(FILE *f, const struct wf_plan_status *s,
 	for (size_t i = 0; i < s->nplanned; i++) {
 		if (s->planned[i].state != d)
 			continue;
-		fprintf(f, "%s%s", n ? ", " : " ",
-			cli_text(s->planned[i].path));
+		fprintf(f, "%s%s", n ? ", " : " ", cli_text(s->planned[i].path));
 		n++;
 	}
 	return n;

@@ -20,12 +20,12 @@
 #include <strings.h>
 
 /* The safe holds the cards: opening it is work with cards (R20). */
-const struct wf_step wf_step_key_open = {"key open", ACT_KEY_OPEN,
-					 WF_PERMIT | WF_TRAINING};
+const struct wf_step wf_step_key_open = {
+    "key open", ACT_KEY_OPEN, WF_PERMIT | WF_TRAINING};
 /* Anyone may close the safe: shutting it is never the risk. */
 const struct wf_step wf_step_key_close = {"key close", ACT_KEY_OPEN, 0};
-const struct wf_step wf_step_key_holder_add = {"key holder add", ACT_KEY_HOLDER,
-					       WF_PERMIT};
+const struct wf_step wf_step_key_holder_add = {"key holder add",
+					       ACT_KEY_HOLDER, WF_PERMIT};
 const struct wf_step wf_step_key_holder_remove = {"key holder remove",
 						  ACT_KEY_HOLDER, WF_PERMIT};
 /* The giver needs no permission of their own: they hold the key already
@@ -190,8 +190,8 @@ int wf_key_open(struct ledger *l, const struct staff_rec *actor,
 	rc = wf_text(e, N_("the purpose"), purpose, KEY_PURPOSE_MAX, 0);
 	if (rc)
 		return rc;
-	rc = wf_key_approver(l, actor, appr_code, appr_pin, now, &out->approver,
-			     &out->order, e);
+	rc = wf_key_approver(l, actor, appr_code, appr_pin, now,
+			     &out->approver, &out->order, e);
 	if (rc)
 		return rc;
 	rc = wf_begin(l, &wf_step_key_open, actor, now, e);
@@ -209,10 +209,11 @@ int wf_key_open(struct ledger *l, const struct staff_rec *actor,
 		/* The rules that will judge this opening, as in force now
 		 * (whoever prints the key log later). */
 		if (rc == 0)
-			rc = ledger_key_record(
-			    l, out->id, rules->open_limit_min,
-			    rules->office_start_min, rules->office_end_min, -1,
-			    actor->id, now);
+			rc = ledger_key_record(l, out->id,
+					       rules->open_limit_min,
+					       rules->office_start_min,
+					       rules->office_end_min, -1,
+					       actor->id, now);
 		if (rc == LEDGER_ERR_INVALID)
 			rc = wf_fail(e, WF_E_KEY_PURPOSE,
 				     wf_i64(max, KEY_PURPOSE_MAX));
@@ -239,9 +240,10 @@ int wf_key_close(struct ledger *l, const struct staff_rec *actor, int64_t now,
 		out->has_rules = 0;
 		out->has_flags = 0;
 		f = wf_key_flags(out, out->closed_at, rules);
-		rc = ledger_key_record(
-		    l, out->id, rules->open_limit_min, rules->office_start_min,
-		    rules->office_end_min, (int)f, actor->id, now);
+		rc = ledger_key_record(l, out->id, rules->open_limit_min,
+				       rules->office_start_min,
+				       rules->office_end_min, (int)f,
+				       actor->id, now);
 	}
 	if (rc == LEDGER_ERR_STATE)
 		rc = wf_fail(e, WF_E_KEY_NOT_OPEN);
@@ -341,16 +343,17 @@ int wf_key_handover(struct ledger *l, const struct staff_rec *actor,
 	if (rc == 0) {
 		sodium_memzero(holder.pin_hash, sizeof(holder.pin_hash));
 		sodium_memzero(giver.pin_hash, sizeof(giver.pin_hash));
-		if (recon_key_handover(
-			wf_person(&holder, &hp), wf_person(&giver, &gp),
-			wf_person(&out->receiver, &tp), out->receiver.locked,
-			gap.gate == GATE_OK, &rule) < 0)
+		if (recon_key_handover(wf_person(&holder, &hp),
+				       wf_person(&giver, &gp),
+				       wf_person(&out->receiver, &tp),
+				       out->receiver.locked,
+				       gap.gate == GATE_OK, &rule) < 0)
 			rc = wf_fail(e, WF_E_KEY_HANDOVER_RULE, giver.code,
 				     out->receiver.code, rule);
 	}
 	if (rc == 0) {
-		rc = ledger_key_handover(l, cur.id, actor->id, out->receiver.id,
-					 now, &out->id);
+		rc = ledger_key_handover(l, cur.id, actor->id,
+					 out->receiver.id, now, &out->id);
 		if (rc < 0)
 			rc = wf_fail_ledger(e, l);
 		out->opening = cur.id;
