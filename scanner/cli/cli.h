@@ -133,9 +133,10 @@ int cli_error(int code, const char *fmt, ...)
  * stderr; cli_error_capture(NULL, 0) goes back to stderr.  buf must live
  * until then. */
 void cli_error_capture(char *buf, size_t cap);
-/* A message of the catalog in the language of cli_i18n_init: gettext as a
+/* A message of the catalog in the language now in force: gettext as a
  * function, for the renderers that translate their arguments too
- * (wf_render, import_problem_text). */
+ * (wf_render, import_problem_text, plan_why_text), in the CLI and the
+ * TUI alike. */
 const char *cli_tr(const char *msgid);
 /* Prints a workflow's refusal in the language of cli_i18n_init (its
  * message and the fixed texts it quotes translated) like cli_error;

@@ -42,12 +42,6 @@ static const char *due_label(int due)
 	}
 }
 
-/* The TUI's translator for reconcile/'s messages (plan_why_text). */
-static const char *translate(const char *msgid)
-{
-	return gettext(msgid);
-}
-
 /* First row of a window of `room` rows that shows row sel. */
 static size_t window(size_t sel, size_t n, int room)
 {
@@ -122,7 +116,7 @@ static void plan_view(const struct ui_count_start_model *m, struct ui_view *v)
 
 			/* The planner's reason as `plan assign` words it. */
 			if (a->have_why)
-				plan_why_text(&a->why, translate, why,
+				plan_why_text(&a->why, cli_tr, why,
 					      sizeof(why));
 			ui_view_add(
 			    v, i == m->asel ? UI_A_SELECTED : UI_A_ALERT,

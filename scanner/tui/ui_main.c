@@ -111,14 +111,9 @@ void ui_message(struct ui *u, enum ui_attr attr, const char *fmt, ...)
 	u->msg_fail = 0;
 }
 
-static const char *translate(const char *msgid)
-{
-	return gettext(msgid);
-}
-
 void ui_wf_text(const struct wf_err *e, char *out, size_t cap)
 {
-	wf_render(_(wf_message(e->code)), e, translate, out, cap);
+	wf_render(_(wf_message(e->code)), e, cli_tr, out, cap);
 	/* The workflows' messages are in the CLI's style (lowercase); a
 	 * line of the screen starts with a capital. */
 	if (out[0] >= 'a' && out[0] <= 'z')
