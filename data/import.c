@@ -616,14 +616,23 @@ static int problem(struct importer *im, struct row *r, long line,
 	return problemv(im, r, line, column, msgid_args, fmt, n, args);
 }
 
+/* im->why's arguments as problemv and text_render take them, in args. */
+static const char *const *why_args(const struct importer *im,
+				   const char *args[3])
+{
+	for (int i = 0; i < 3; i++)
+		args[i] = im->why.arg[i];
+	return args;
+}
+
 /* The reason in im->why as a problem. */
 static int problem_why(struct importer *im, struct row *r, long line,
 		       const char *column)
 {
-	const char *args[3] = {im->why.arg[0], im->why.arg[1], im->why.arg[2]};
+	const char *args[3];
 
 	return problemv(im, r, line, column, im->why.msgid_args, im->why.fmt,
-			im->why.nargs, args);
+			im->why.nargs, why_args(im, args));
 }
 
 /* Sets im->why to fmt with its arguments (as for problem: const char *,
@@ -1759,6 +1768,7 @@ static int read_header(struct importer *im, struct csv *c)
 {
 	unsigned char *present = im->has;
 	char name[sizeof(((struct import_problem *)0)->column)];
+	const char *sep;
 	long line;
 	int rc = csv_next(c, &line);
 
@@ -1771,12 +1781,13 @@ static int read_header(struct importer *im, struct csv *c)
 				   ? N_("blank line where the header row "
 					"should be")
 				   : N_("the header row has no column names"));
-	if (c->nf == 1 && other_separator(c->f[0].p, c->f[0].len))
+	sep = c->nf == 1 ? other_separator(c->f[0].p, c->f[0].len) : NULL;
+	if (sep)
 		return problem(im, NULL, line, "header", 1,
 			       N_("the columns are separated by %s, not by "
 				  "commas: save the list as CSV "
 				  "(comma-separated)"),
-			       other_separator(c->f[0].p, c->f[0].len));
+			       sep);
 	im->ncols = c->nf;
 	im->colmap = calloc(c->nf, sizeof(*im->colmap));
 	if (!im->colmap)
@@ -1798,12 +1809,12 @@ static int read_header(struct importer *im, struct csv *c)
 		if (rc == 0) {
 			/* The reason inside this one: a message of the
 			 * catalog, or with its arguments already in. */
-			const char *args[3] = {im->why.arg[0], im->why.arg[1],
-					       im->why.arg[2]};
+			const char *args[3];
 
 			if (im->why.nargs)
-				text_render(im->why.fmt, args, im->why.nargs, 0,
-					    NULL, w, sizeof(w));
+				text_render(im->why.fmt, why_args(im, args),
+					    im->why.nargs, 0, NULL, w,
+					    sizeof(w));
 			rc = problem(im, NULL, line, "header",
 				     im->why.nargs ? 0 : 2u,
 				     N_("column %s: %s"), num(n, (long)i + 1),
