@@ -233,7 +233,6 @@ struct wf_scan {
 	struct wf_scan_totals totals;
 	int range_begun;  /* a count's range: its end is recorded at close */
 	int typed_reader; /* kbd: the reader types numbers, no profile */
-	int typed_known_only; /* wf_scan_typed's WF_TYPED_KNOWN_ONLY, now */
 	int checkpoints_later;	  /* ledger_checkpoint_later, undone at close */
 	int64_t profiles_checked; /* reads up to this id: one profile, */
 	const struct rdr_profile *checked_prof; /* this one */
@@ -659,11 +658,12 @@ static int read_begin(struct wf_scan *s, const struct wf_scan_read *res,
 /*
  * One read into a count or a tally: the person and the session checked,
  * the card looked up, decided, recorded, committed, and only then *res
- * filled for the caller to report.  0 or the exit status (nothing
- * written).
+ * filled for the caller to report; with known_only, a serial no card of
+ * the ledger has is refused.  0 or the exit status (nothing written).
  */
 static int handle_card(struct wf_scan *s, struct wf_scan_read *res,
-		       const struct rdr_profile *prof, struct wf_err *e)
+		       const struct rdr_profile *prof, int known_only,
+		       struct wf_err *e)
 {
 	struct scan_lookup *lk = &res->lk;
 	int tally = s->kind == SCAN_TALLY, flag, safe_open, rc;
@@ -684,7 +684,7 @@ static int handle_card(struct wf_scan *s, struct wf_scan_read *res,
 	/* Typed where only the ledger's numbers are taken (wf_scan_typed):
 	 * nobody's number is a typing error, refused and not recorded --
 	 * after the checks of the session, so a closed count says so. */
-	if (rc == 0 && s->typed_known_only && !lk->known)
+	if (rc == 0 && known_only && !lk->known)
 		rc = wf_fail(e, WF_E_SCAN_TYPED_UNKNOWN, res->serial);
 	/* The ledger says it is lost: the alert says since when and by
 	 * which count, in the read's snapshot. */
@@ -809,14 +809,15 @@ static int handle_disposal_card(struct wf_scan *s, struct wf_scan_read *res,
 }
 
 /* A read of serial (normalised already) at res->at, produced by profile
- * prof (NULL: typed): recorded or refused, and the reader's feedback and
- * the totals either way. */
+ * prof (NULL: typed): recorded or refused (known_only: see handle_card),
+ * and the reader's feedback and the totals either way. */
 static int take_read(struct wf_scan *s, struct wf_scan_read *res,
-		     const struct rdr_profile *prof, struct wf_err *e)
+		     const struct rdr_profile *prof, int known_only,
+		     struct wf_err *e)
 {
 	int ex = s->kind == SCAN_DISPOSAL
 		     ? handle_disposal_card(s, res, prof, e)
-		     : handle_card(s, res, prof, e);
+		     : handle_card(s, res, prof, known_only, e);
 
 	if (ex) {
 		s->totals.refused++;
@@ -837,8 +838,9 @@ static int take_read(struct wf_scan *s, struct wf_scan_read *res,
 	return 0;
 }
 
-int wf_scan_serial(struct wf_scan *s, const char *serial,
-		   struct wf_scan_read *res, struct wf_err *e)
+/* wf_scan_serial, with known_only as wf_scan_typed's WF_TYPED_KNOWN_ONLY. */
+static int serial_read(struct wf_scan *s, const char *serial, int known_only,
+		       struct wf_scan_read *res, struct wf_err *e)
 {
 	int ex;
 
@@ -855,7 +857,13 @@ int wf_scan_serial(struct wf_scan *s, const char *serial,
 	if (serial_normalize(serial, strlen(serial), res->serial) < 0)
 		return wf_fail(e, WF_E_SCAN_NOT_A_CARD, serial);
 	res->at = scan_now(s);
-	return take_read(s, res, NULL, e);
+	return take_read(s, res, NULL, known_only, e);
+}
+
+int wf_scan_serial(struct wf_scan *s, const char *serial,
+		   struct wf_scan_read *res, struct wf_err *e)
+{
+	return serial_read(s, serial, 0, res, e);
 }
 
 int wf_scan_typed(struct wf_scan *s, const char *typed, unsigned flags,
@@ -865,8 +873,8 @@ int wf_scan_typed(struct wf_scan *s, const char *typed, unsigned flags,
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	/* A My Number is refused (by wf_scan_serial) before anything looks
-	 * it up. */
+	/* A My Number is refused (by serial_read) before anything looks it
+	 * up. */
 	if (!wf_typed_check(typed, e) && (flags & WF_TYPED_BY_NAME)) {
 		rc = ledger_custody_serial(s->l, typed, serial);
 		if (rc == 0)
@@ -874,10 +882,8 @@ int wf_scan_typed(struct wf_scan *s, const char *typed, unsigned flags,
 		else if (rc != LEDGER_ERR_NOTFOUND)
 			return wf_fail_ledger(e, s->l);
 	}
-	s->typed_known_only = (flags & WF_TYPED_KNOWN_ONLY) != 0;
-	rc = wf_scan_serial(s, typed, res, e);
-	s->typed_known_only = 0;
-	return rc;
+	return serial_read(s, typed, (flags & WF_TYPED_KNOWN_ONLY) != 0, res,
+			   e);
 }
 
 /*
@@ -953,7 +959,7 @@ int wf_scan_next(struct wf_scan *s, int timeout_ms, struct wf_scan_event *ev,
 		 * simulated reader stands for a chip reader. */
 		ev->kind =
 		    take_read(s, &ev->res,
-			      s->typed_reader ? NULL : scan_profile(s), e)
+			      s->typed_reader ? NULL : scan_profile(s), 0, e)
 			? WF_SCAN_REFUSED
 			: WF_SCAN_READ;
 		break;
